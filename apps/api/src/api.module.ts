@@ -1,0 +1,56 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { AccountsApiModule } from '@marquee/accounts';
+import { AuditModule } from '@marquee/audit';
+import { CatalogApiModule, DemoMediaController } from '@marquee/catalog';
+import { complexityPlugin, depthLimit, formatError, statusPlugin } from '@marquee/platform-api';
+import { AuthModule, CredentialsMiddleware } from '@marquee/platform-auth';
+import { APP_CONFIG, AppConfig, ConfigModule } from '@marquee/platform-config';
+import { DatabaseModule } from '@marquee/platform-database';
+import { QueueModule, RedisModule } from '@marquee/platform-queue';
+import { ALL_ENTITIES } from '../../../migrations/entities';
+import { HealthController } from './health.controller';
+import { HttpErrorsFilter } from './http-errors.filter';
+
+@Module({})
+export class ApiModule implements NestModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(ALL_ENTITIES, 'marquee-api'),
+        QueueModule.forRoot(),
+        RedisModule,
+        AuditModule,
+        AuthModule,
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          inject: [APP_CONFIG],
+          useFactory: (cfg: AppConfig) => ({
+            path: '/graphql',
+            autoSchemaFile: true,
+            sortSchema: true,
+            playground: false,
+            introspection: true,
+            context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
+            fieldResolverEnhancers: ['guards'],
+            formatError,
+            validationRules: [depthLimit(cfg.graphqlMaxDepth)],
+            plugins: [complexityPlugin(cfg.graphqlMaxComplexity), statusPlugin],
+          }),
+        }),
+        AccountsApiModule,
+        CatalogApiModule,
+      ],
+      controllers: [HealthController, DemoMediaController],
+      providers: [{ provide: APP_FILTER, useClass: HttpErrorsFilter }],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(CredentialsMiddleware).forRoutes('*path');
+  }
+}

@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
+import type { Express } from 'express';
+import { AppConfig } from '@marquee/platform-config';
+import { collectProcessMetrics, createLogger, httpMetricsMiddleware, requestIdMiddleware } from '@marquee/platform-observability';
+import { ApiModule } from './api.module';
+import { bodyErrorHandler, importParser, jsonParsers } from './body-limits';
+import { mountStudio } from './studio';
+
+/** Builds the API application; main.ts listens, tests call this directly. */
+export async function createApi(config: AppConfig): Promise<NestExpressApplication> {
+  const logger = createLogger(config, 'Marquee API');
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), { bodyParser: false, logger, abortOnError: false });
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.disable('x-powered-by');
+  collectProcessMetrics('api');
+  app.use(requestIdMiddleware);
+  app.use(httpMetricsMiddleware);
+  app.use(cookieParser());
+  app.use('/api/imports', importParser(config.importMaxBytes));
+  app.use(...jsonParsers());
+  app.use(bodyErrorHandler);
+  mountStudio(app.getHttpAdapter().getInstance() as Express);
+  return app;
+}

@@ -1,0 +1,46 @@
+import { Logger } from '@nestjs/common';
+import { loadConfigOrExit } from '@marquee/platform-config';
+import { describeDatabaseUrl } from '@marquee/platform-database';
+import { createApi } from './bootstrap';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = new Logger('Marquee API');
+  if (!config.databaseUrl) {
+    process.stderr.write('Config error: DATABASE_URL is not set. Run `npm start` to use the embedded PostgreSQL, or set DATABASE_URL to your server.\n');
+    process.exit(78);
+  }
+  if (config.jwtSecretIsEphemeral) {
+    logger.warn('JWT_SECRET is not set, so sessions will not survive a restart or work across API processes. Set JWT_SECRET to 32+ random characters.');
+  }
+  const app = await createApi(config);
+  await app.listen(config.port, config.host);
+  logger.log(`Listening on ${config.publicUrl} (GraphQL /graphql, Studio /studio) with PostgreSQL at ${describeDatabaseUrl(config.databaseUrl)}.`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received: no new requests; finishing those in flight (at most ${config.shutdownTimeoutMs} ms).`);
+    const force = setTimeout(() => {
+      logger.error(`Shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting now. Requests still open were cut off.`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    try {
+      await app.close();
+      logger.log('Stopped cleanly.');
+      process.exit(0);
+    } catch (e) {
+      logger.error(`Error while stopping: ${(e as Error).message}`);
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((e) => {
+  process.stderr.write(`Marquee API could not start: ${e?.message ?? e}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,21 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import express, { Express, Request, Response } from 'express';
+
+/** Serves the built Studio (a single-page app) at /studio, with index.html for every client-side route. */
+export function mountStudio(app: Express, dir = resolve(process.cwd(), 'dist/studio')): void {
+  const index = join(dir, 'index.html');
+  app.get('/', (_req: Request, res: Response) => res.redirect(302, '/studio/'));
+  if (!existsSync(index)) {
+    app.use('/studio', (_req: Request, res: Response) => {
+      res.status(503).type('text/plain').send('The Studio is not built. Run `npm run build` (or `npm start`, which builds it) and reload this page.');
+    });
+    return;
+  }
+  const html = readFileSync(index, 'utf8');
+  app.use('/studio', express.static(dir, { index: false, maxAge: '1h', immutable: false, fallthrough: true }));
+  app.get(/^\/studio(\/.*)?$/, (_req: Request, res: Response) => {
+    res.setHeader('cache-control', 'no-cache');
+    res.type('html').send(html);
+  });
+}

@@ -1,0 +1,153 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { AppConfig, loadConfig } from '@marquee/platform-config';
+import { EmbeddedPostgresHandle, describeDatabaseUrl, startEmbeddedPostgres } from '@marquee/platform-database';
+import { LocalRedis, ensureRedis } from '@marquee/platform-queue';
+import { CliModule } from '../cli.module';
+import { DemoWorkspace } from '../demo-workspace';
+import { migrate } from './migrate';
+
+const say = (line: string) => process.stdout.write(`[marquee] ${line}\n`);
+
+/** A JWT secret that survives restarts of the embedded setup, kept next to its data. */
+function persistentSecret(dataDir: string): string {
+  const file = resolve(dataDir, 'secrets.json');
+  if (existsSync(file)) {
+    const s = JSON.parse(readFileSync(file, 'utf8'));
+    if (typeof s.jwtSecret === 'string' && s.jwtSecret.length >= 32) return s.jwtSecret;
+  }
+  mkdirSync(resolve(dataDir), { recursive: true });
+  const jwtSecret = randomBytes(32).toString('hex');
+  writeFileSync(file, JSON.stringify({ jwtSecret }, null, 2), { mode: 0o600 });
+  return jwtSecret;
+}
+
+/**
+ * `npm start`: PostgreSQL (embedded unless DATABASE_URL is set), Redis (started locally if needed), migrations,
+ * the demo workspace on first start, then the API and the worker as two child processes.
+ */
+export async function startCommand(config: AppConfig): Promise<number> {
+  let pg: EmbeddedPostgresHandle | null = null;
+  let redis: LocalRedis | null = null;
+  const children: ChildProcess[] = [];
+  let shuttingDown = false;
+
+  const shutdown = async (code: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    say('Stopping the API and the worker…');
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((r) => {
+            if (c.exitCode !== null || c.signalCode !== null) return r();
+            c.once('exit', () => r());
+            c.kill('SIGTERM');
+            setTimeout(() => {
+              c.kill('SIGKILL');
+              r();
+            }, config.shutdownTimeoutMs + 1000).unref();
+          }),
+      ),
+    );
+    redis?.stop();
+    if (pg) {
+      say('Stopping embedded PostgreSQL…');
+      await pg.stop().catch(() => undefined);
+    }
+    say('Stopped.');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      say(`No DATABASE_URL: starting embedded PostgreSQL (data in ${resolve(config.dataDir, 'postgres')}, port ${config.embeddedPostgresPort}).`);
+      pg = await startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort, say);
+      databaseUrl = pg.url;
+    }
+    redis = await ensureRedis(config.redisUrl, config.dataDir, say);
+    const env: Record<string, string> = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: config.redisUrl,
+      JWT_SECRET: config.jwtSecretIsEphemeral ? persistentSecret(config.dataDir) : config.jwtSecret,
+    };
+    const applied = await migrate(databaseUrl);
+    say(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}.` : 'Database schema is up to date.');
+
+    const runtime = loadConfig({ ...process.env, ...env });
+    let demo = null;
+    if (runtime.seedDemo) {
+      const ctx = await NestFactory.createApplicationContext(CliModule.forRoot(runtime), { logger: ['error', 'warn'] });
+      try {
+        demo = await ctx.get(DemoWorkspace).create();
+      } finally {
+        await ctx.close();
+      }
+    }
+
+    const script = (app: string) => resolve(__dirname, `../../../${app}/src/main.js`);
+    for (const [name, file] of [
+      ['api', script('api')],
+      ['worker', script('worker')],
+    ] as const) {
+      const child = spawn(process.execPath, ['--enable-source-maps', file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const prefix = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
+        for (const line of String(chunk).split('\n')) if (line.trim()) stream.write(`[${name}] ${line}\n`);
+      };
+      child.stdout?.on('data', prefix(process.stdout));
+      child.stderr?.on('data', prefix(process.stderr));
+      child.on('exit', (code, signal) => {
+        if (shuttingDown) return;
+        say(`The ${name} process stopped (${signal ?? `exit code ${code}`}); stopping everything. Read its last lines above for the reason.`);
+        void shutdown(code || 1);
+      });
+      children.push(child);
+    }
+
+    await waitForHttp(`http://127.0.0.1:${config.port}/health/live`, 60000);
+    const lines = [
+      '',
+      `  Marquee is running.`,
+      `  Studio   ${config.publicUrl}/studio`,
+      `  GraphQL  ${config.publicUrl}/graphql`,
+      `  Health   ${config.publicUrl}/health/ready   Metrics ${config.publicUrl}/metrics`,
+      `  Data     ${databaseUrl === pg?.url ? `embedded PostgreSQL in ${resolve(config.dataDir, 'postgres')}` : describeDatabaseUrl(databaseUrl)}`,
+    ];
+    if (demo) {
+      lines.push(
+        '',
+        '  Demo workspace created. These credentials are shown once; keep them.',
+        `  Admin    ${demo.adminEmail}  /  ${demo.adminPassword ?? '(the MARQUEE_ADMIN_PASSWORD you set)'}`,
+        `  API key  ${demo.apiKey}   (send it as the x-api-key header)`,
+        `  Items    ${demo.items} sample items in English, German and Spanish`,
+      );
+    }
+    lines.push('', '  Press Ctrl+C to stop.', '');
+    process.stdout.write(lines.join('\n') + '\n');
+    return await new Promise<number>(() => undefined); // runs until a signal or a child exits
+  } catch (e) {
+    process.stderr.write(`[marquee] Could not start: ${(e as Error).message}\n`);
+    await shutdown(1);
+    return 1;
+  }
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`The API did not answer at ${url} within ${timeoutMs / 1000} s. Read the [api] lines above for the reason.`);
+}

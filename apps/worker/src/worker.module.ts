@@ -1,0 +1,69 @@
+import { DynamicModule, Injectable, Logger, Module, OnApplicationBootstrap, Type } from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
+import { InjectQueue } from '@nestjs/bullmq';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { AuditModule } from '@marquee/audit';
+import { CatalogWorkerModule } from '@marquee/catalog';
+import { AppConfig, ConfigModule } from '@marquee/platform-config';
+import { DatabaseModule } from '@marquee/platform-database';
+import { JobName, QueueModule, QueueName, RedisModule, jobIds } from '@marquee/platform-queue';
+import { ALL_ENTITIES } from '../../../migrations/entities';
+
+/**
+ * Which module processes each queue. Typed as a Record over QueueName, so a new queue without an owner does not
+ * compile; the boot check below fails with the owner's name if that module forgot to register a processor.
+ */
+export const QUEUE_OWNERS: Record<QueueName, Type> = {
+  [QueueName.Assets]: CatalogWorkerModule,
+  [QueueName.Imports]: CatalogWorkerModule,
+};
+
+const PROCESSOR_METADATA = 'bullmq:processor_metadata';
+
+@Injectable()
+export class WorkerBoot implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Worker');
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    @InjectQueue(QueueName.Assets) private readonly assets: Queue,
+    @InjectQueue(QueueName.Imports) private readonly imports: Queue,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const served = new Set<string>();
+    for (const w of this.discovery.getProviders()) {
+      const meta = w.metatype ? Reflect.getMetadata(PROCESSOR_METADATA, w.metatype) : undefined;
+      if (meta?.name) served.add(meta.name);
+    }
+    const missing = Object.values(QueueName).filter((q) => !served.has(q));
+    if (missing.length) {
+      throw new Error(
+        `No processor for queue(s) ${missing.join(', ')}. Add a @Processor class for each to the providers of ${missing.map((q) => QUEUE_OWNERS[q].name).join(', ')}.`,
+      );
+    }
+    // Repeatable sweeps: Postgres is the truth, and these find work whose job was lost.
+    await this.assets.upsertJobScheduler('sweep-assets', { every: 10 * 60 * 1000 }, { name: JobName.SweepAssets });
+    const pending: { id: string }[] = await this.db.query(`SELECT id FROM import_jobs WHERE status IN ('queued', 'running')`);
+    for (const { id } of pending) {
+      await this.imports.add(JobName.RunImport, { importId: id }, { jobId: jobIds.runImport(id), attempts: 3, backoff: { type: 'exponential', delay: 1000 } });
+    }
+    if (pending.length) this.logger.log(`Re-queued ${pending.length} unfinished import(s) found in PostgreSQL.`);
+    this.logger.log(`Processing queues: ${[...served].sort().join(', ')}.`);
+  }
+}
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const owners = [...new Set(Object.values(QUEUE_OWNERS))];
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(ALL_ENTITIES, 'marquee-worker'), QueueModule.forRoot(), RedisModule, AuditModule, DiscoveryModule, ...owners],
+      providers: [WorkerBoot],
+    };
+  }
+}

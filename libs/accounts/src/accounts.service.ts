@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import * as argon2 from 'argon2';
+import { Actor, AuditService } from '@marquee/audit';
+import { ApiKeyEntity, AuthService, Role, ROLES, UserEntity } from '@marquee/platform-auth';
+import { ConflictError, DomainError, InputError, NotFoundError, assertId, isUuid } from '@marquee/platform-core';
+
+const EMAIL = /^[^@\s]{1,64}@[^@\s]{1,255}$/;
+
+function publicUser(u: UserEntity) {
+  return { id: u.id, email: u.email, displayName: u.displayName, role: u.role, disabledAt: u.disabledAt };
+}
+
+export function generatePassword(): string {
+  // 16 characters from an unambiguous alphabet: easy to read aloud, ~93 bits.
+  const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789';
+  return Array.from(randomBytes(16), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+@Injectable()
+export class AccountsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+    private readonly auth: AuthService,
+  ) {}
+
+  listUsers(): Promise<UserEntity[]> {
+    return this.db.getRepository(UserEntity).find({ order: { createdAt: 'ASC' } });
+  }
+
+  async getUser(id: string): Promise<UserEntity> {
+    assertId('user', id);
+    const u = await this.db.getRepository(UserEntity).findOne({ where: { id } });
+    if (!u) throw new NotFoundError('user', id);
+    return u;
+  }
+
+  async createUser(actor: Actor, input: { email: string; displayName: string; role: Role; password?: string | null }, tx?: EntityManager): Promise<{ user: UserEntity; temporaryPassword: string | null }> {
+    const email = input.email.trim().toLowerCase();
+    const problems = [];
+    if (!EMAIL.test(email)) problems.push({ field: 'email', message: `"${input.email}" is not an email address` });
+    const displayName = input.displayName.trim();
+    if (!displayName || displayName.length > 80) problems.push({ field: 'displayName', message: 'must be 1 to 80 characters' });
+    if (!ROLES.includes(input.role)) problems.push({ field: 'role', message: `must be one of ${ROLES.join(', ')}` });
+    if (input.password && input.password.length < 12) problems.push({ field: 'password', message: 'must be at least 12 characters' });
+    if (problems.length) throw new InputError(`The account was not created: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
+    const temporaryPassword = input.password ? null : generatePassword();
+    const passwordHash = await AuthService.hashPassword(input.password || temporaryPassword!);
+    const run = async (m: EntityManager) => {
+      if (await m.findOne(UserEntity, { where: { email } })) {
+        throw new ConflictError(`An account for ${email} already exists. Use it, or choose another email.`, { problems: [{ field: 'email', message: 'is taken' }] });
+      }
+      const user = await m.save(UserEntity, m.create(UserEntity, { email, displayName, role: input.role, passwordHash, createdBy: isUuid(actor.id) ? actor.id : null }));
+      await this.audit.record(m, actor, { action: 'user.created', entityType: 'user', entityId: user.id, after: publicUser(user), summary: `Created ${input.role} ${email}` });
+      return user;
+    };
+    const user = tx ? await run(tx) : await this.db.transaction(run);
+    return { user, temporaryPassword };
+  }
+
+  async updateUser(actor: Actor, id: string, input: { displayName?: string | null; role?: Role | null }): Promise<UserEntity> {
+    const user = await this.getUser(id);
+    return this.db.transaction(async (m) => {
+      const before = publicUser(user);
+      if (input.displayName !== undefined && input.displayName !== null) {
+        const d = input.displayName.trim();
+        if (!d || d.length > 80) throw new InputError('displayName must be 1 to 80 characters.', [{ field: 'displayName', message: 'must be 1 to 80 characters' }]);
+        user.displayName = d;
+      }
+      if (input.role && input.role !== user.role) {
+        if (user.role === 'admin') await this.assertAnotherAdmin(m, user.id, 'change the role of');
+        user.role = input.role;
+      }
+      await m.save(UserEntity, user);
+      await this.audit.record(m, actor, { action: 'user.updated', entityType: 'user', entityId: id, before, after: publicUser(user), summary: `Updated ${user.email}` });
+      this.auth.forget();
+      return user;
+    });
+  }
+
+  async setDisabled(actor: Actor, id: string, disabled: boolean): Promise<UserEntity> {
+    const user = await this.getUser(id);
+    if (actor.id === id && disabled) throw new DomainError('FORBIDDEN', 'You cannot disable your own account. Ask another admin.');
+    return this.db.transaction(async (m) => {
+      if (disabled && user.role === 'admin') await this.assertAnotherAdmin(m, id, 'disable');
+      const before = publicUser(user);
+      user.disabledAt = disabled ? new Date() : null;
+      user.tokenVersion += 1; // ends every open session of this user
+      await m.save(UserEntity, user);
+      await this.audit.record(m, actor, { action: disabled ? 'user.disabled' : 'user.enabled', entityType: 'user', entityId: id, before, after: publicUser(user), summary: `${disabled ? 'Disabled' : 'Enabled'} ${user.email}` });
+      this.auth.forget();
+      return user;
+    });
+  }
+
+  async resetPassword(actor: Actor, id: string): Promise<string> {
+    const user = await this.getUser(id);
+    const password = generatePassword();
+    await this.db.transaction(async (m) => {
+      await m.update(UserEntity, { id }, { passwordHash: await AuthService.hashPassword(password), tokenVersion: user.tokenVersion + 1 });
+      await this.audit.record(m, actor, { action: 'user.password_reset', entityType: 'user', entityId: id, summary: `Reset the password of ${user.email}` });
+    });
+    this.auth.forget();
+    return password;
+  }
+
+  async changeOwnPassword(actor: Actor, userId: string, current: string, next: string): Promise<void> {
+    const user = await this.getUser(userId);
+    if (!(await argon2.verify(user.passwordHash, current).catch(() => false))) {
+      throw new InputError('Your current password is wrong.', [{ field: 'currentPassword', message: 'is wrong' }]);
+    }
+    if (next.length < 12) throw new InputError('The new password must be at least 12 characters.', [{ field: 'newPassword', message: 'must be at least 12 characters' }]);
+    await this.db.transaction(async (m) => {
+      await m.update(UserEntity, { id: userId }, { passwordHash: await AuthService.hashPassword(next), tokenVersion: user.tokenVersion + 1 });
+      await this.audit.record(m, actor, { action: 'user.password_changed', entityType: 'user', entityId: userId, summary: `${user.email} changed their password` });
+    });
+    this.auth.forget();
+  }
+
+  listApiKeys(): Promise<ApiKeyEntity[]> {
+    return this.db.getRepository(ApiKeyEntity).find({ order: { createdAt: 'DESC' } });
+  }
+
+  async createApiKey(actor: Actor, nameRaw: string, tx?: EntityManager): Promise<{ apiKey: ApiKeyEntity; secret: string }> {
+    const name = nameRaw.trim();
+    if (!name || name.length > 80) throw new InputError('Give the key a name of 1 to 80 characters, e.g. "iOS app".', [{ field: 'name', message: 'must be 1 to 80 characters' }]);
+    const { key, prefix, hash } = AuthService.generateApiKey();
+    const run = async (m: EntityManager) => {
+      const apiKey = await m.save(ApiKeyEntity, m.create(ApiKeyEntity, { name, prefix, keyHash: hash, createdBy: isUuid(actor.id) ? actor.id : null }));
+      await this.audit.record(m, actor, { action: 'api_key.created', entityType: 'api_key', entityId: apiKey.id, after: { name, prefix }, summary: `Created API key "${name}" (${prefix}…)` });
+      return apiKey;
+    };
+    const apiKey = tx ? await run(tx) : await this.db.transaction(run);
+    return { apiKey, secret: key };
+  }
+
+  async revokeApiKey(actor: Actor, id: string): Promise<ApiKeyEntity> {
+    assertId('API key', id);
+    return this.db.transaction(async (m) => {
+      const key = await m.findOne(ApiKeyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!key) throw new NotFoundError('API key', id);
+      if (key.revokedAt) return key;
+      key.revokedAt = new Date();
+      key.revokedBy = isUuid(actor.id) ? actor.id : null;
+      await m.save(ApiKeyEntity, key);
+      await this.audit.record(m, actor, { action: 'api_key.revoked', entityType: 'api_key', entityId: id, summary: `Revoked API key "${key.name}" (${key.prefix}…)` });
+      this.auth.forget();
+      return key;
+    });
+  }
+
+  private async assertAnotherAdmin(m: EntityManager, exceptId: string, verb: string): Promise<void> {
+    const others = await m.query(`SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1`, [exceptId]);
+    if (others[0].n === 0) throw new ConflictError(`You cannot ${verb} the last active admin. Make someone else an admin first.`);
+  }
+}

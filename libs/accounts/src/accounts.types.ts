@@ -1,0 +1,102 @@
+import { Field, GraphQLISODateTime, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+
+export enum RoleGql {
+  admin = 'admin',
+  editor = 'editor',
+  reviewer = 'reviewer',
+  analyst = 'analyst',
+}
+registerEnumType(RoleGql, {
+  name: 'Role',
+  description: 'admin: everything; editor: writes content; reviewer: writes and approves; analyst: reads everything, changes nothing.',
+});
+
+@ObjectType('User')
+export class UserGql {
+  @Field(() => ID)
+  id: string;
+  @Field()
+  email: string;
+  @Field()
+  displayName: string;
+  @Field(() => RoleGql)
+  role: RoleGql;
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  disabledAt: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  lastLoginAt: Date | null;
+  @Field(() => GraphQLISODateTime)
+  createdAt: Date;
+}
+
+@ObjectType()
+export class Session {
+  @Field(() => UserGql)
+  user: UserGql;
+  @Field({ description: 'Bearer token for API use. The Studio uses the httpOnly cookie set with it instead.' })
+  token: string;
+  @Field(() => GraphQLISODateTime)
+  expiresAt: Date;
+}
+
+@ObjectType()
+export class CreatedUser {
+  @Field(() => UserGql)
+  user: UserGql;
+  @Field(() => String, { nullable: true, description: 'Shown once, when Marquee generated the password.' })
+  temporaryPassword: string | null;
+}
+
+@ObjectType('ApiKey')
+export class ApiKeyGql {
+  @Field(() => ID)
+  id: string;
+  @Field()
+  name: string;
+  @Field({ description: 'First characters of the key, to tell keys apart.' })
+  prefix: string;
+  @Field(() => GraphQLISODateTime)
+  createdAt: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  lastUsedAt: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  revokedAt: Date | null;
+}
+
+@ObjectType()
+export class CreatedApiKey {
+  @Field(() => ApiKeyGql)
+  apiKey: ApiKeyGql;
+  @Field({ description: 'The key itself. It is shown only now; Marquee stores only its hash.' })
+  secret: string;
+}
+
+@ObjectType()
+export class AccessRuleGql {
+  @Field()
+  type: string;
+  @Field()
+  field: string;
+  @Field(() => [String], { nullable: true })
+  audience: string[] | null;
+}
+
+@InputType()
+export class CreateUserInput {
+  @Field()
+  email: string;
+  @Field()
+  displayName: string;
+  @Field(() => RoleGql)
+  role: RoleGql;
+  @Field(() => String, { nullable: true, description: 'Leave empty to generate one (returned once).' })
+  password?: string | null;
+}
+
+@InputType()
+export class UpdateUserInput {
+  @Field(() => String, { nullable: true })
+  displayName?: string | null;
+  @Field(() => RoleGql, { nullable: true })
+  role?: RoleGql | null;
+}

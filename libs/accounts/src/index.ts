@@ -1,0 +1,3 @@
+export * from './accounts.service';
+export * from './accounts.module';
+export * from './accounts.types';

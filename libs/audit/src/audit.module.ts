@@ -1,0 +1,10 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditEntryEntity } from './audit-entry.entity';
+import { AuditService } from './audit.service';
+
+export const AUDIT_ENTITIES = [AuditEntryEntity];
+
+@Global()
+@Module({ imports: [TypeOrmModule.forFeature(AUDIT_ENTITIES)], providers: [AuditService], exports: [AuditService] })
+export class AuditModule {}

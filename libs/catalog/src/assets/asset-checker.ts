@@ -1,0 +1,49 @@
+export interface AssetProbe {
+  status: 'ok' | 'unreachable';
+  httpStatus: number | null;
+  contentType: string | null;
+  error: string | null;
+  latencyMs: number;
+}
+
+/**
+ * Asks a media URL whether it is there: HEAD first, then a one-byte ranged GET for servers that refuse HEAD.
+ * Any 2xx (after redirects) counts as reachable.
+ */
+export async function probeUrl(url: string, timeoutMs: number, fetchImpl: typeof fetch = fetch): Promise<AssetProbe> {
+  const started = Date.now();
+  const attempt = async (method: 'HEAD' | 'GET') =>
+    fetchImpl(url, {
+      method,
+      redirect: 'follow',
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: method === 'GET' ? { range: 'bytes=0-0', 'user-agent': 'Marquee asset check' } : { 'user-agent': 'Marquee asset check' },
+    });
+  try {
+    let res = await attempt('HEAD');
+    if (res.status === 405 || res.status === 501 || res.status === 403) {
+      await res.body?.cancel().catch(() => undefined);
+      res = await attempt('GET');
+    }
+    await res.body?.cancel().catch(() => undefined);
+    const ok = res.status >= 200 && res.status < 300;
+    return {
+      status: ok ? 'ok' : 'unreachable',
+      httpStatus: res.status,
+      contentType: res.headers.get('content-type'),
+      error: ok ? null : `The server answered HTTP ${res.status}. Check the URL, or upload the file again.`,
+      latencyMs: Date.now() - started,
+    };
+  } catch (e) {
+    const err = e as Error & { cause?: { code?: string; message?: string } };
+    const reason =
+      err.name === 'TimeoutError' || err.name === 'AbortError'
+        ? `No answer within ${timeoutMs} ms. Check that the host is up, or raise ASSET_CHECK_TIMEOUT_MS.`
+        : err.cause?.code === 'ENOTFOUND'
+          ? 'The host name does not resolve. Check the URL for typos.'
+          : err.cause?.code === 'ECONNREFUSED'
+            ? 'The server refused the connection. Check the host and port.'
+            : `The request failed (${err.cause?.code ?? err.cause?.message ?? err.message}). Check the URL.`;
+    return { status: 'unreachable', httpStatus: null, contentType: null, error: reason, latencyMs: Date.now() - started };
+  }
+}

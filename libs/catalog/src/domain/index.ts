@@ -1,0 +1,4 @@
+export * from './kinds';
+export * from './item-fields';
+export * from './validation';
+export * from './diff';

@@ -1,0 +1,89 @@
+import { compareAppVersions, canonicalLocale, launchReadiness, localeCompleteness, validateItemInput } from './validation';
+import { diffFields } from './diff';
+
+const base = {
+  slug: 'evening-calm',
+  kind: 'meditation',
+  defaultLocale: 'en',
+  locales: ['en', 'de'],
+  localized: { en: { title: 'Evening Calm', description: 'Unwind.' }, de: { title: 'Abendruhe' } },
+  durationSeconds: 600,
+  media: { audioUrl: 'https://cdn.example.com/a.mp3', artworkUrl: 'https://cdn.example.com/a.jpg' },
+  topics: ['Sleep', 'stress'],
+  attributes: { narrator: 'Ana' },
+};
+
+describe('validateItemInput', () => {
+  it('normalises a good item', () => {
+    const { fields, problems } = validateItemInput(base);
+    expect(problems).toEqual([]);
+    expect(fields.topics).toEqual(['sleep', 'stress']);
+    expect(fields.platforms).toEqual(['ios', 'android', 'web']);
+    expect(fields.locales).toEqual(['en', 'de']);
+  });
+
+  it('rejects bad slugs, locales, kinds and lengths with field paths', () => {
+    const { problems } = validateItemInput({
+      ...base,
+      slug: 'Evening Calm',
+      kind: 'podcast',
+      locales: ['en', 'xx_notalocale'],
+      localized: { en: { title: 'x'.repeat(121) } },
+    });
+    expect(problems.map((p) => p.field)).toEqual(['slug', 'kind', 'locales[1]', 'localized.en.title']);
+    expect(problems[3].message).toBe('is 121 characters; the limit is 120');
+  });
+
+  it('requires a title in the default locale', () => {
+    const { problems } = validateItemInput({ ...base, localized: { de: { title: 'Abendruhe' } } });
+    expect(problems).toEqual([{ field: 'localized.en.title', message: 'is required in the default locale (en)' }]);
+  });
+
+  it('rejects attributes a kind does not have and sessions outside courses', () => {
+    const { problems } = validateItemInput({ ...base, attributes: { narrator: 'A', speaker: 'B' }, sessions: ['x'] });
+    expect(problems.map((p) => p.field)).toEqual(['attributes.speaker', 'sessions']);
+  });
+
+  it('canonicalises locale codes', () => {
+    expect(canonicalLocale('pt-br')).toBe('pt-BR');
+    expect(canonicalLocale('de')).toBe('de');
+    expect(canonicalLocale('english')).toBeNull();
+    expect(canonicalLocale('')).toBeNull();
+  });
+});
+
+describe('launch readiness', () => {
+  it('names each missing field per target locale', () => {
+    const { fields } = validateItemInput(base);
+    expect(localeCompleteness(fields)).toEqual([
+      { locale: 'en', complete: true, missing: [] },
+      { locale: 'de', complete: false, missing: ['description'] },
+    ]);
+    expect(launchReadiness(fields)).toEqual([{ field: 'localized.de.description', locale: 'de', message: 'German (de) description is missing' }]);
+  });
+
+  it('needs playable media and at least one session for a course', () => {
+    const { fields } = validateItemInput({ ...base, kind: 'course', media: {}, attributes: { instructor: 'I' } });
+    const msgs = launchReadiness(fields).map((p) => p.field);
+    expect(msgs).toEqual(expect.arrayContaining(['media.artworkUrl', 'sessions']));
+    expect(msgs).not.toContain('media.audioUrl');
+  });
+});
+
+describe('compareAppVersions', () => {
+  it('compares numerically', () => {
+    expect(compareAppVersions('1.10', '1.9')).toBe(1);
+    expect(compareAppVersions('4', '4.0.0')).toBe(0);
+    expect(compareAppVersions('3.9.9', '4')).toBe(-1);
+  });
+});
+
+describe('diffFields', () => {
+  it('lists changed paths only', () => {
+    expect(diffFields({ a: 1, l: { en: { t: 'x' } }, tags: ['a'] }, { a: 1, l: { en: { t: 'y' }, de: { t: 'z' } }, tags: ['a', 'b'] })).toEqual([
+      { path: 'l.de.t', before: null, after: 'z' },
+      { path: 'l.en.t', before: 'x', after: 'y' },
+      { path: 'tags', before: ['a'], after: ['a', 'b'] },
+    ]);
+  });
+});

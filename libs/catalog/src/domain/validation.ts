@@ -1,0 +1,359 @@
+import type { FieldProblem } from '@marquee/platform-core';
+import { ItemFields, LocalizedText, PLATFORMS, Platform } from './item-fields';
+import { KIND_KEYS, KindDefinition, kindDefinition } from './kinds';
+
+export const LIMITS = {
+  slug: 80,
+  title: 120,
+  subtitle: 160,
+  description: 4000,
+  url: 2048,
+  topic: 40,
+  topics: 20,
+  collections: 20,
+  locales: 30,
+  maxDurationSeconds: 24 * 3600,
+} as const;
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const TAG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
+const VERSION = /^\d{1,4}(\.\d{1,4}){0,2}$/;
+// language, optional script, optional region: en, de, pt-BR, zh-Hant, zh-Hant-TW
+const LOCALE = /^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|\d{3}))?$/;
+
+/** Loose shape accepted from GraphQL, JSON Lines and CSV; `validateItemInput` turns it into ItemFields. */
+export interface ItemInputLike {
+  slug?: unknown;
+  kind?: unknown;
+  defaultLocale?: unknown;
+  locales?: unknown;
+  localized?: unknown;
+  durationSeconds?: unknown;
+  media?: unknown;
+  topics?: unknown;
+  collections?: unknown;
+  availability?: unknown;
+  platforms?: unknown;
+  minAppVersion?: unknown;
+  attributes?: unknown;
+  sessions?: unknown;
+}
+
+export function canonicalLocale(raw: string): string | null {
+  if (typeof raw !== 'string' || raw.length > 20) return null;
+  try {
+    const [canon] = Intl.getCanonicalLocales(raw.replace('_', '-'));
+    return canon && LOCALE.test(canon) ? canon : null;
+  } catch {
+    return null;
+  }
+}
+
+export function isValidAppVersion(v: string): boolean {
+  return VERSION.test(v);
+}
+
+/** Compares dotted versions numerically: "1.10" > "1.9". Missing parts count as 0. */
+export function compareAppVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+function str(v: unknown): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string') return null;
+  const t = v.trim();
+  return t === '' ? null : t;
+}
+
+function list(v: unknown): unknown[] | null {
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v;
+  return null;
+}
+
+function checkUrl(p: FieldProblem[], field: string, v: unknown): string | null {
+  if (v === undefined || v === null || v === '') return null;
+  if (typeof v !== 'string') {
+    p.push({ field, message: 'must be a URL' });
+    return null;
+  }
+  const s = v.trim();
+  if (s.length > LIMITS.url) {
+    p.push({ field, message: `is ${s.length} characters; the limit is ${LIMITS.url}` });
+    return null;
+  }
+  try {
+    const u = new URL(s);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error();
+  } catch {
+    p.push({ field, message: `"${s.slice(0, 80)}" is not an http(s) URL` });
+    return null;
+  }
+  return s;
+}
+
+function checkText(p: FieldProblem[], field: string, v: unknown, max: number): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string') {
+    p.push({ field, message: 'must be text' });
+    return null;
+  }
+  const t = v.trim();
+  if (t.length > max) p.push({ field, message: `is ${t.length} characters; the limit is ${max}` });
+  return t === '' ? null : t;
+}
+
+function checkTags(p: FieldProblem[], field: string, v: unknown, maxCount: number): string[] {
+  const arr = list(v);
+  if (arr === null) {
+    p.push({ field, message: 'must be a list' });
+    return [];
+  }
+  const out: string[] = [];
+  arr.forEach((raw, i) => {
+    const t = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
+    if (!TAG.test(t) || t.length > LIMITS.topic) {
+      p.push({ field: `${field}[${i}]`, message: `"${String(raw)}" must be lowercase letters, digits and dashes, at most ${LIMITS.topic} characters` });
+    } else if (!out.includes(t)) out.push(t);
+  });
+  if (out.length > maxCount) p.push({ field, message: `has ${out.length} entries; the limit is ${maxCount}` });
+  return out;
+}
+
+/**
+ * Checks the shape of an item and normalises it. Problems here reject the save: the item could not be stored
+ * sensibly. Gaps that only matter at launch (a missing translation, missing media) are reported by
+ * `launchReadiness` instead, so editors can save work in progress.
+ */
+export function validateItemInput(input: ItemInputLike): { fields: ItemFields; problems: FieldProblem[] } {
+  const p: FieldProblem[] = [];
+
+  const slug = str(input.slug);
+  if (!slug) p.push({ field: 'slug', message: 'is required' });
+  else if (slug.length > LIMITS.slug) p.push({ field: 'slug', message: `is ${slug.length} characters; the limit is ${LIMITS.slug}` });
+  else if (!SLUG.test(slug)) p.push({ field: 'slug', message: `"${slug}" must be lowercase letters and digits separated by single dashes, like "evening-calm"` });
+
+  const kind = str(input.kind);
+  let def: KindDefinition | undefined;
+  if (!kind) p.push({ field: 'kind', message: `is required; one of ${KIND_KEYS.join(', ')}` });
+  else if (!(def = kindDefinition(kind))) p.push({ field: 'kind', message: `"${kind}" is not a content kind; use one of ${KIND_KEYS.join(', ')}` });
+
+  const rawDefault = str(input.defaultLocale);
+  let defaultLocale: string | null = null;
+  if (!rawDefault) p.push({ field: 'defaultLocale', message: 'is required, e.g. "en"' });
+  else if (!(defaultLocale = canonicalLocale(rawDefault))) p.push({ field: 'defaultLocale', message: `"${rawDefault}" is not a valid locale code; use a code like "en", "de" or "pt-BR"` });
+
+  const locales: string[] = [];
+  const rawLocales = list(input.locales);
+  if (rawLocales === null) p.push({ field: 'locales', message: 'must be a list of locale codes' });
+  else {
+    rawLocales.forEach((l, i) => {
+      const c = typeof l === 'string' ? canonicalLocale(l.trim()) : null;
+      if (!c) p.push({ field: `locales[${i}]`, message: `"${String(l)}" is not a valid locale code; use a code like "en", "de" or "pt-BR"` });
+      else if (!locales.includes(c)) locales.push(c);
+    });
+  }
+  if (defaultLocale && !locales.includes(defaultLocale)) locales.unshift(defaultLocale);
+  if (locales.length > LIMITS.locales) p.push({ field: 'locales', message: `has ${locales.length} locales; the limit is ${LIMITS.locales}` });
+
+  const localized: Record<string, LocalizedText> = {};
+  const rawLocalized = input.localized;
+  if (rawLocalized !== undefined && rawLocalized !== null) {
+    if (typeof rawLocalized !== 'object' || Array.isArray(rawLocalized)) p.push({ field: 'localized', message: 'must map locale codes to texts' });
+    else {
+      for (const [rawLoc, text] of Object.entries(rawLocalized as Record<string, unknown>)) {
+        const loc = canonicalLocale(rawLoc);
+        if (!loc) {
+          p.push({ field: `localized.${rawLoc}`, message: `"${rawLoc}" is not a valid locale code; use a code like "en", "de" or "pt-BR"` });
+          continue;
+        }
+        const t = (text ?? {}) as Record<string, unknown>;
+        const entry: LocalizedText = {
+          title: checkText(p, `localized.${loc}.title`, t.title, LIMITS.title),
+          subtitle: checkText(p, `localized.${loc}.subtitle`, t.subtitle, LIMITS.subtitle),
+          description: checkText(p, `localized.${loc}.description`, t.description, LIMITS.description),
+        };
+        if (entry.title || entry.subtitle || entry.description) {
+          localized[loc] = entry;
+          if (!locales.includes(loc)) locales.push(loc);
+        }
+      }
+    }
+  }
+  if (defaultLocale && !localized[defaultLocale]?.title) {
+    p.push({ field: `localized.${defaultLocale}.title`, message: `is required in the default locale (${defaultLocale})` });
+  }
+
+  let durationSeconds: number | null = null;
+  if (input.durationSeconds !== undefined && input.durationSeconds !== null && input.durationSeconds !== '') {
+    const n = typeof input.durationSeconds === 'string' ? Number(input.durationSeconds) : input.durationSeconds;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > LIMITS.maxDurationSeconds) {
+      p.push({ field: 'durationSeconds', message: `must be a whole number of seconds from 1 to ${LIMITS.maxDurationSeconds}` });
+    } else durationSeconds = n;
+  }
+
+  const media = (input.media ?? {}) as Record<string, unknown>;
+  const mediaOut = {
+    audioUrl: checkUrl(p, 'media.audioUrl', media.audioUrl),
+    videoUrl: checkUrl(p, 'media.videoUrl', media.videoUrl),
+    artworkUrl: checkUrl(p, 'media.artworkUrl', media.artworkUrl),
+  };
+  if (def && def.media.audio === 'none' && mediaOut.audioUrl) p.push({ field: 'media.audioUrl', message: `a ${def.label.toLowerCase()} has no audio` });
+  if (def && def.media.video === 'none' && mediaOut.videoUrl) p.push({ field: 'media.videoUrl', message: `a ${def.label.toLowerCase()} has no video` });
+
+  const topics = checkTags(p, 'topics', input.topics, LIMITS.topics);
+  const collections = checkTags(p, 'collections', input.collections, LIMITS.collections);
+
+  let availability: 'free' | 'premium' = 'free';
+  if (input.availability !== undefined && input.availability !== null && input.availability !== '') {
+    const a = String(input.availability).toLowerCase();
+    if (a !== 'free' && a !== 'premium') p.push({ field: 'availability', message: `"${String(input.availability)}" must be "free" or "premium"` });
+    else availability = a;
+  }
+
+  const platforms: Platform[] = [];
+  const rawPlatforms = list(input.platforms);
+  if (rawPlatforms === null) p.push({ field: 'platforms', message: 'must be a list' });
+  else {
+    rawPlatforms.forEach((pl, i) => {
+      const v = String(pl).trim().toLowerCase() as Platform;
+      if (!PLATFORMS.includes(v)) p.push({ field: `platforms[${i}]`, message: `"${String(pl)}" must be one of ${PLATFORMS.join(', ')}` });
+      else if (!platforms.includes(v)) platforms.push(v);
+    });
+  }
+  if (platforms.length === 0 && rawPlatforms !== null) platforms.push(...PLATFORMS);
+
+  let minAppVersion: string | null = null;
+  const rawMin = str(input.minAppVersion);
+  if (rawMin) {
+    if (!isValidAppVersion(rawMin)) p.push({ field: 'minAppVersion', message: `"${rawMin}" must look like 4, 4.2 or 4.2.1` });
+    else minAppVersion = rawMin;
+  }
+
+  const attributes: Record<string, string | number> = {};
+  const rawAttrs = input.attributes;
+  if (rawAttrs !== undefined && rawAttrs !== null) {
+    if (typeof rawAttrs !== 'object' || Array.isArray(rawAttrs)) p.push({ field: 'attributes', message: 'must map attribute names to values' });
+    else if (def) {
+      for (const [k, v] of Object.entries(rawAttrs as Record<string, unknown>)) {
+        const ad = def.attributes.find((a) => a.key === k);
+        if (!ad) {
+          p.push({ field: `attributes.${k}`, message: `a ${def.label.toLowerCase()} has no "${k}"; allowed: ${def.attributes.map((a) => a.key).join(', ')}` });
+          continue;
+        }
+        if (v === null || v === undefined || v === '') continue;
+        if (ad.type === 'number') {
+          const n = typeof v === 'string' ? Number(v) : v;
+          if (typeof n !== 'number' || !Number.isFinite(n) || (ad.min !== undefined && n < ad.min) || (ad.max !== undefined && n > ad.max)) {
+            p.push({ field: `attributes.${k}`, message: `must be a number${ad.min !== undefined ? ` from ${ad.min} to ${ad.max}` : ''}` });
+          } else attributes[k] = n;
+        } else {
+          const t = checkText(p, `attributes.${k}`, typeof v === 'number' ? String(v) : v, ad.maxLength ?? 200);
+          if (t) attributes[k] = t;
+        }
+      }
+    }
+  }
+
+  const sessions: string[] = [];
+  const rawSessions = list(input.sessions);
+  if (rawSessions === null) p.push({ field: 'sessions', message: 'must be a list of item ids' });
+  else if (rawSessions.length > 0) {
+    if (def && !def.sessions) p.push({ field: 'sessions', message: `only a course has sessions, not a ${def.label.toLowerCase()}` });
+    rawSessions.forEach((s, i) => {
+      const v = typeof s === 'string' ? s.trim() : '';
+      if (!v) p.push({ field: `sessions[${i}]`, message: 'must be an item id or slug' });
+      else if (sessions.includes(v)) p.push({ field: `sessions[${i}]`, message: `"${v}" is listed twice` });
+      else sessions.push(v);
+    });
+    if (def?.sessions && sessions.length > def.sessions.max) p.push({ field: 'sessions', message: `has ${sessions.length}; a course holds at most ${def.sessions.max}` });
+  }
+
+  const fields: ItemFields = {
+    slug: slug ?? '',
+    kind: kind ?? '',
+    defaultLocale: defaultLocale ?? '',
+    locales,
+    localized,
+    durationSeconds,
+    media: mediaOut,
+    topics,
+    collections,
+    availability,
+    platforms,
+    minAppVersion,
+    attributes,
+    sessions,
+  };
+  return { fields, problems: p };
+}
+
+export interface LocaleCompleteness {
+  locale: string;
+  complete: boolean;
+  missing: string[];
+}
+
+/** Per target locale: which required localized fields are still empty. */
+export function localeCompleteness(fields: ItemFields): LocaleCompleteness[] {
+  const def = kindDefinition(fields.kind);
+  return fields.locales.map((locale) => {
+    const t = fields.localized[locale] ?? {};
+    const missing: string[] = [];
+    if (def) {
+      for (const f of ['title', 'subtitle', 'description'] as const) {
+        if (def.localized[f] === 'required' && !t[f]) missing.push(f);
+      }
+    }
+    return { locale, complete: missing.length === 0, missing };
+  });
+}
+
+export interface ReadinessProblem {
+  field: string;
+  locale?: string;
+  message: string;
+}
+
+/**
+ * Everything that must be true before a version can be submitted or launched, besides the shape checks above.
+ * Messages name the item and locale so an editor knows exactly what to fix.
+ */
+export function launchReadiness(fields: ItemFields): ReadinessProblem[] {
+  const def = kindDefinition(fields.kind);
+  const out: ReadinessProblem[] = [];
+  if (!def) return [{ field: 'kind', message: `"${fields.kind}" is not a content kind` }];
+  const label = LOCALE_NAMES(fields);
+  for (const c of localeCompleteness(fields)) {
+    for (const m of c.missing) out.push({ field: `localized.${c.locale}.${m}`, locale: c.locale, message: `${label(c.locale)} ${m} is missing` });
+  }
+  if (def.media.artwork === 'required' && !fields.media.artworkUrl) out.push({ field: 'media.artworkUrl', message: 'artwork is missing' });
+  if (def.media.audio === 'required' && !fields.media.audioUrl) out.push({ field: 'media.audioUrl', message: 'audio is missing' });
+  if (def.media.video === 'required' && !fields.media.videoUrl) out.push({ field: 'media.videoUrl', message: 'video is missing' });
+  if (def.media.playable && !fields.media.audioUrl && !fields.media.videoUrl) out.push({ field: 'media.audioUrl', message: 'an audio or video file is needed' });
+  if (def.duration === 'required' && !fields.durationSeconds) out.push({ field: 'durationSeconds', message: 'duration is missing' });
+  for (const a of def.attributes) {
+    if (a.required && (fields.attributes[a.key] === undefined || fields.attributes[a.key] === '')) out.push({ field: `attributes.${a.key}`, message: `${a.label.toLowerCase()} is missing` });
+  }
+  if (def.sessions && fields.sessions.length < def.sessions.min) out.push({ field: 'sessions', message: `a course needs at least ${def.sessions.min} session` });
+  return out;
+}
+
+function LOCALE_NAMES(fields: ItemFields) {
+  let names: Intl.DisplayNames | null = null;
+  try {
+    names = new Intl.DisplayNames(['en'], { type: 'language' });
+  } catch {
+    names = null;
+  }
+  return (locale: string) => {
+    const n = names?.of(locale);
+    return n && n !== locale ? `${n} (${locale})` : locale === fields.defaultLocale ? `default-locale (${locale})` : locale;
+  };
+}

@@ -1,0 +1,173 @@
+import { Inject, Optional } from '@nestjs/common';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { Allow, CurrentPrincipal, Principal, UserEntity, Who } from '@marquee/platform-auth';
+import { KINDS } from '../domain/kinds';
+import { launchReadiness, localeCompleteness } from '../domain/validation';
+import { ItemEntity } from '../entities/item.entity';
+import { AssetService } from '../assets/asset.service';
+import { CatalogService } from '../services/catalog.service';
+import { ItemSearchService } from '../services/search.service';
+import { CATALOG_HOOKS, CatalogHooks } from '../services/item-events';
+import {
+  AssetStatusGql,
+  ContentKindGql,
+  FieldChangeGql,
+  ItemConnection,
+  ItemFilterInput,
+  ItemGql,
+  ItemInput,
+  ItemSortGql,
+  ItemVersionGql,
+  LocaleCompletenessGql,
+  ReadinessProblemGql,
+  UserSummary,
+} from './item.types';
+import { actorOf, inputToLike, versionToGql } from './mappers';
+
+@Resolver(() => ItemGql)
+@Allow(...Who.staff)
+export class CatalogResolver {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly search: ItemSearchService,
+    private readonly assetService: AssetService,
+    @Optional() @Inject(CATALOG_HOOKS) private readonly hooks?: CatalogHooks,
+  ) {}
+
+  @Query(() => ItemConnection, { description: 'Search and filter the catalogue, newest change first by default.' })
+  @Allow(...Who.staff)
+  async items(
+    @Args('filter', { type: () => ItemFilterInput, nullable: true }) filter?: ItemFilterInput,
+    @Args('sort', { type: () => ItemSortGql, nullable: true }) sort?: ItemSortGql,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<ItemConnection> {
+    const page = await this.search.search(filter ?? {}, sort ?? 'UPDATED_DESC', first, after);
+    return {
+      edges: page.items.map((node, i) => ({ node: node as ItemGql, cursor: page.cursors[i] })),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.cursors.at(-1) ?? null },
+      totalCount: page.totalCount,
+    };
+  }
+
+  @Query(() => ItemGql)
+  @Allow(...Who.staff)
+  async item(@Args('id', { type: () => ID }) id: string): Promise<ItemGql> {
+    return (await this.catalog.getItem(id)) as ItemGql;
+  }
+
+  @Query(() => ItemGql, { nullable: true, description: 'The item with this slug, or null.' })
+  @Allow(...Who.staff)
+  async itemBySlug(@Args('slug') slug: string): Promise<ItemGql | null> {
+    return (await this.catalog.findBySlug(slug)) as ItemGql | null;
+  }
+
+  @Query(() => [ItemVersionGql], { description: 'Every version of an item, newest first.' })
+  @Allow(...Who.staff)
+  async itemVersions(@Args('itemId', { type: () => ID }) itemId: string): Promise<ItemVersionGql[]> {
+    return (await this.catalog.listVersions(itemId)).map(versionToGql);
+  }
+
+  @Query(() => ItemVersionGql)
+  @Allow(...Who.staff)
+  async itemVersion(@Args('itemId', { type: () => ID }) itemId: string, @Args('number', { type: () => Int }) number: number): Promise<ItemVersionGql> {
+    return versionToGql(await this.catalog.getVersion(itemId, number));
+  }
+
+  @Query(() => [FieldChangeGql], { description: 'Field-by-field changes from one version to another.' })
+  @Allow(...Who.staff)
+  versionDiff(
+    @Args('itemId', { type: () => ID }) itemId: string,
+    @Args('from', { type: () => Int }) from: number,
+    @Args('to', { type: () => Int }) to: number,
+  ): Promise<FieldChangeGql[]> {
+    return this.catalog.diff(itemId, from, to);
+  }
+
+  @Query(() => [ContentKindGql], { description: 'The content kinds and what each one requires.' })
+  @Allow(...Who.staff)
+  contentKinds(): ContentKindGql[] {
+    return KINDS.map((k) => ({ ...k, hasSessions: !!k.sessions, attributes: k.attributes.map((a) => ({ ...a })) }));
+  }
+
+  @Mutation(() => ItemGql, { description: 'Creates an item and its version 1, as a draft.' })
+  @Allow(...Who.editors)
+  async createItem(@CurrentPrincipal() p: Principal, @Args('input') input: ItemInput): Promise<ItemGql> {
+    return (await this.catalog.createItem(actorOf(p), inputToLike(input))).item as ItemGql;
+  }
+
+  @Mutation(() => ItemGql, { description: 'Saves a new version. Pass baseVersion to refuse the save if someone saved in between.' })
+  @Allow(...Who.editors)
+  async updateItem(
+    @CurrentPrincipal() p: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input') input: ItemInput,
+    @Args('baseVersion', { type: () => Int, nullable: true }) baseVersion?: number,
+  ): Promise<ItemGql> {
+    return (await this.catalog.updateItem(actorOf(p), id, inputToLike(input), baseVersion)).item as ItemGql;
+  }
+
+  @Mutation(() => ItemGql, { description: 'Copies an old version into a new draft. Never publishes anything.' })
+  @Allow(...Who.editors)
+  async restoreItemVersion(
+    @CurrentPrincipal() p: Principal,
+    @Args('itemId', { type: () => ID }) itemId: string,
+    @Args('number', { type: () => Int }) number: number,
+  ): Promise<ItemGql> {
+    return (await this.catalog.restoreVersion(actorOf(p), itemId, number)).item as ItemGql;
+  }
+
+  @Mutation(() => [AssetStatusGql], { description: 'Queues a fresh check of the latest version\'s media; returns the current statuses.' })
+  @Allow(...Who.editors)
+  async recheckAssets(@Args('itemId', { type: () => ID }) itemId: string): Promise<AssetStatusGql[]> {
+    const item = await this.catalog.getItem(itemId);
+    const version = await this.catalog.getVersion(itemId, item.latestVersionNumber);
+    await this.hooks?.afterVersionSaved(item.id, version.id, version.fields);
+    return this.assetService.statusOf(version.fields);
+  }
+
+  @ResolveField(() => ItemVersionGql)
+  async latestVersion(@Parent() item: ItemEntity): Promise<ItemVersionGql> {
+    return versionToGql(await this.catalog.getVersion(item.id, item.latestVersionNumber));
+  }
+
+  @ResolveField(() => ItemVersionGql, { nullable: true })
+  async liveVersion(@Parent() item: ItemEntity): Promise<ItemVersionGql | null> {
+    if (!item.liveVersionId) return null;
+    const v = await this.catalog.getVersionById(item.liveVersionId);
+    return v ? versionToGql(v) : null;
+  }
+
+  @ResolveField(() => [LocaleCompletenessGql], { description: 'Per target locale of the latest version: what is still missing.' })
+  async completeness(@Parent() item: ItemEntity): Promise<LocaleCompletenessGql[]> {
+    const v = await this.catalog.getVersion(item.id, item.latestVersionNumber);
+    return localeCompleteness(v.fields);
+  }
+
+  @ResolveField(() => [ReadinessProblemGql], { description: 'What must be fixed in the latest version before it can be submitted or launched.' })
+  async readiness(@Parent() item: ItemEntity): Promise<ReadinessProblemGql[]> {
+    const v = await this.catalog.getVersion(item.id, item.latestVersionNumber);
+    return launchReadiness(v.fields).map((r) => ({ ...r, locale: r.locale ?? null }));
+  }
+
+  @ResolveField(() => [AssetStatusGql], { description: 'Media of the latest version and the result of its last check.' })
+  async assets(@Parent() item: ItemEntity): Promise<AssetStatusGql[]> {
+    const v = await this.catalog.getVersion(item.id, item.latestVersionNumber);
+    return this.assetService.statusOf(v.fields);
+  }
+}
+
+@Resolver(() => ItemVersionGql)
+@Allow(...Who.staff)
+export class ItemVersionResolver {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  @ResolveField(() => UserSummary, { nullable: true })
+  async author(@Parent() v: ItemVersionGql): Promise<UserSummary | null> {
+    if (!v.authorId) return null;
+    const [u] = await this.db.getRepository(UserEntity).find({ where: { id: In([v.authorId]) }, select: { id: true, displayName: true, email: true } });
+    return u ?? null;
+  }
+}

@@ -1,0 +1,21 @@
+import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
+import { Allow, Who } from '@marquee/platform-auth';
+import { ImportService } from '../import/import.service';
+import { ImportJobGql } from './item.types';
+
+@Resolver(() => ImportJobGql)
+export class ImportResolver {
+  constructor(private readonly imports: ImportService) {}
+
+  @Query(() => ImportJobGql, { description: 'One import with its progress and per-row errors. Upload files with POST /api/imports.' })
+  @Allow(...Who.editors)
+  importJob(@Args('id', { type: () => ID }) id: string): Promise<ImportJobGql> {
+    return this.imports.get(id);
+  }
+
+  @Query(() => [ImportJobGql], { description: 'Recent imports, newest first.' })
+  @Allow(...Who.editors)
+  importJobs(@Args('limit', { type: () => Int, nullable: true }) limit?: number): Promise<ImportJobGql[]> {
+    return this.imports.list(Math.min(Math.max(limit ?? 20, 1), 100));
+  }
+}

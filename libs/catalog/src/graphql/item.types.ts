@@ -1,0 +1,352 @@
+import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Connection, GraphQLJSON } from '@marquee/platform-api';
+
+export enum ItemStateGql {
+  draft = 'draft',
+  in_review = 'in_review',
+  approved = 'approved',
+  scheduled = 'scheduled',
+  live = 'live',
+  retired = 'retired',
+}
+registerEnumType(ItemStateGql, { name: 'ItemState', description: 'Workflow state of an item.' });
+
+export enum ItemSortGql {
+  UPDATED_DESC = 'UPDATED_DESC',
+  UPDATED_ASC = 'UPDATED_ASC',
+  CREATED_DESC = 'CREATED_DESC',
+  TITLE_ASC = 'TITLE_ASC',
+  TITLE_DESC = 'TITLE_DESC',
+  SLUG_ASC = 'SLUG_ASC',
+}
+registerEnumType(ItemSortGql, { name: 'ItemSort' });
+
+export enum LocaleStatusGql {
+  COMPLETE = 'COMPLETE',
+  INCOMPLETE = 'INCOMPLETE',
+  MISSING = 'MISSING',
+}
+registerEnumType(LocaleStatusGql, { name: 'LocaleStatus', description: 'Filter by how far a locale is filled in.' });
+
+@ObjectType('LocalizedText')
+export class LocalizedTextGql {
+  @Field()
+  locale: string;
+  @Field(() => String, { nullable: true })
+  title: string | null;
+  @Field(() => String, { nullable: true })
+  subtitle: string | null;
+  @Field(() => String, { nullable: true })
+  description: string | null;
+}
+
+@ObjectType()
+export class Media {
+  @Field(() => String, { nullable: true })
+  audioUrl: string | null;
+  @Field(() => String, { nullable: true })
+  videoUrl: string | null;
+  @Field(() => String, { nullable: true })
+  artworkUrl: string | null;
+}
+
+@ObjectType()
+export class ItemFieldsGql {
+  @Field()
+  slug: string;
+  @Field()
+  kind: string;
+  @Field()
+  defaultLocale: string;
+  @Field(() => [String])
+  locales: string[];
+  @Field(() => [LocalizedTextGql])
+  localized: LocalizedTextGql[];
+  @Field(() => Int, { nullable: true })
+  durationSeconds: number | null;
+  @Field(() => Media)
+  media: Media;
+  @Field(() => [String])
+  topics: string[];
+  @Field(() => [String])
+  collections: string[];
+  @Field()
+  availability: string;
+  @Field(() => [String])
+  platforms: string[];
+  @Field(() => String, { nullable: true })
+  minAppVersion: string | null;
+  @Field(() => GraphQLJSON, { description: 'Kind-specific attributes, e.g. {"narrator": "Ana"}.' })
+  attributes: Record<string, string | number>;
+  @Field(() => [ID], { description: 'Ordered session item ids (courses).' })
+  sessions: string[];
+}
+
+@ObjectType()
+export class UserSummary {
+  @Field(() => ID)
+  id: string;
+  @Field()
+  displayName: string;
+  @Field()
+  email: string;
+}
+
+@ObjectType('ItemVersion')
+export class ItemVersionGql {
+  @Field(() => ID)
+  id: string;
+  @Field(() => ID)
+  itemId: string;
+  @Field(() => Int)
+  number: number;
+  @Field(() => ItemFieldsGql)
+  fields: ItemFieldsGql;
+  @Field(() => ID, { nullable: true })
+  authorId: string | null;
+  @Field(() => Int, { nullable: true })
+  restoredFrom: number | null;
+  @Field(() => String, { nullable: true })
+  note: string | null;
+  @Field(() => GraphQLISODateTime)
+  createdAt: Date;
+}
+
+@ObjectType()
+export class LocaleCompletenessGql {
+  @Field()
+  locale: string;
+  @Field()
+  complete: boolean;
+  @Field(() => [String])
+  missing: string[];
+}
+
+@ObjectType()
+export class ReadinessProblemGql {
+  @Field()
+  field: string;
+  @Field(() => String, { nullable: true })
+  locale: string | null;
+  @Field()
+  message: string;
+}
+
+@ObjectType()
+export class AssetStatusGql {
+  @Field()
+  role: string;
+  @Field()
+  url: string;
+  @Field({ description: 'pending, ok or unreachable' })
+  status: string;
+  @Field(() => Int, { nullable: true })
+  httpStatus: number | null;
+  @Field(() => String, { nullable: true })
+  error: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  checkedAt: Date | null;
+}
+
+@ObjectType('Item')
+export class ItemGql {
+  @Field(() => ID)
+  id: string;
+  @Field()
+  slug: string;
+  @Field()
+  kind: string;
+  @Field(() => ItemStateGql)
+  state: ItemStateGql;
+  @Field()
+  defaultLocale: string;
+  @Field(() => [String])
+  locales: string[];
+  @Field(() => [String])
+  completeLocales: string[];
+  @Field(() => [String])
+  topics: string[];
+  @Field(() => [String])
+  collections: string[];
+  @Field({ description: 'Title in the default locale.' })
+  title: string;
+  @Field(() => Int)
+  latestVersionNumber: number;
+  @Field(() => ID)
+  latestVersionId: string;
+  @Field(() => ID, { nullable: true })
+  liveVersionId: string | null;
+  @Field(() => GraphQLISODateTime)
+  createdAt: Date;
+  @Field(() => GraphQLISODateTime)
+  updatedAt: Date;
+}
+
+@ObjectType()
+export class ItemConnection extends Connection(ItemGql, 'Item') {}
+
+@ObjectType()
+export class FieldChangeGql {
+  @Field()
+  path: string;
+  @Field(() => GraphQLJSON, { nullable: true })
+  before: unknown;
+  @Field(() => GraphQLJSON, { nullable: true })
+  after: unknown;
+}
+
+@ObjectType()
+export class KindAttributeGql {
+  @Field()
+  key: string;
+  @Field()
+  label: string;
+  @Field()
+  type: string;
+  @Field()
+  required: boolean;
+}
+
+@ObjectType()
+export class ContentKindGql {
+  @Field()
+  key: string;
+  @Field()
+  label: string;
+  @Field()
+  description: string;
+  @Field(() => GraphQLJSON, { description: 'required | optional | none per localized field.' })
+  localized: object;
+  @Field(() => GraphQLJSON)
+  media: object;
+  @Field()
+  duration: string;
+  @Field(() => [KindAttributeGql])
+  attributes: KindAttributeGql[];
+  @Field()
+  hasSessions: boolean;
+}
+
+@InputType()
+export class LocalizedTextInput {
+  @Field()
+  locale: string;
+  @Field(() => String, { nullable: true })
+  title?: string | null;
+  @Field(() => String, { nullable: true })
+  subtitle?: string | null;
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+}
+
+@InputType()
+export class MediaInput {
+  @Field(() => String, { nullable: true })
+  audioUrl?: string | null;
+  @Field(() => String, { nullable: true })
+  videoUrl?: string | null;
+  @Field(() => String, { nullable: true })
+  artworkUrl?: string | null;
+}
+
+@InputType()
+export class ItemInput {
+  @Field()
+  slug: string;
+  @Field()
+  kind: string;
+  @Field()
+  defaultLocale: string;
+  @Field(() => [String], { nullable: true })
+  locales?: string[];
+  @Field(() => [LocalizedTextInput])
+  localized: LocalizedTextInput[];
+  @Field(() => Int, { nullable: true })
+  durationSeconds?: number | null;
+  @Field(() => MediaInput, { nullable: true })
+  media?: MediaInput | null;
+  @Field(() => [String], { nullable: true })
+  topics?: string[];
+  @Field(() => [String], { nullable: true })
+  collections?: string[];
+  @Field(() => String, { nullable: true })
+  availability?: string | null;
+  @Field(() => [String], { nullable: true })
+  platforms?: string[];
+  @Field(() => String, { nullable: true })
+  minAppVersion?: string | null;
+  @Field(() => GraphQLJSON, { nullable: true })
+  attributes?: Record<string, unknown> | null;
+  @Field(() => [String], { nullable: true, description: 'Session item ids or slugs, in order (courses).' })
+  sessions?: string[];
+}
+
+@InputType()
+export class ItemFilterInput {
+  @Field(() => String, { nullable: true, description: 'Words to find in titles, subtitles, descriptions and slugs (prefix match).' })
+  text?: string | null;
+  @Field(() => [String], { nullable: true })
+  kinds?: string[] | null;
+  @Field(() => [ItemStateGql], { nullable: true })
+  states?: ItemStateGql[] | null;
+  @Field(() => String, { nullable: true })
+  topic?: string | null;
+  @Field(() => String, { nullable: true })
+  collection?: string | null;
+  @Field(() => String, { nullable: true })
+  locale?: string | null;
+  @Field(() => LocaleStatusGql, { nullable: true })
+  localeStatus?: LocaleStatusGql | null;
+  @Field(() => Boolean, { nullable: true, description: 'Only items with (true) or without (false) a live version.' })
+  live?: boolean | null;
+}
+
+@ObjectType()
+export class ImportRowErrorGql {
+  @Field(() => Int)
+  row: number;
+  @Field(() => String, { nullable: true })
+  slug: string | null;
+  @Field(() => [ImportProblemGql])
+  problems: ImportProblemGql[];
+}
+
+@ObjectType()
+export class ImportProblemGql {
+  @Field()
+  field: string;
+  @Field()
+  message: string;
+}
+
+@ObjectType('ImportJob')
+export class ImportJobGql {
+  @Field(() => ID)
+  id: string;
+  @Field()
+  filename: string;
+  @Field()
+  format: string;
+  @Field()
+  source: string;
+  @Field({ description: 'queued, running, succeeded, completed_with_errors or failed' })
+  status: string;
+  @Field(() => Int)
+  totalRows: number;
+  @Field(() => Int)
+  processedRows: number;
+  @Field(() => Int)
+  createdItems: number;
+  @Field(() => Int)
+  updatedItems: number;
+  @Field(() => Int)
+  failedRows: number;
+  @Field(() => [ImportRowErrorGql])
+  errors: ImportRowErrorGql[];
+  @Field(() => String, { nullable: true })
+  failure: string | null;
+  @Field(() => GraphQLISODateTime)
+  createdAt: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  finishedAt: Date | null;
+}

@@ -1,0 +1,30 @@
+import type { Actor } from '@marquee/audit';
+import type { Principal } from '@marquee/platform-auth';
+import type { ItemFields } from '../domain/item-fields';
+import type { ItemVersionEntity } from '../entities/item-version.entity';
+import type { ItemFieldsGql, ItemInput, ItemVersionGql } from './item.types';
+import type { ItemInputLike } from '../domain/validation';
+
+export function actorOf(p: Principal): Actor {
+  if (p.kind === 'user') return { id: p.userId, label: p.email };
+  if (p.kind === 'client') return { id: `apikey:${p.apiKeyId}`, label: `API key ${p.name}` };
+  return { id: null, label: 'anonymous' };
+}
+
+export function fieldsToGql(f: ItemFields): ItemFieldsGql {
+  return {
+    ...f,
+    localized: Object.entries(f.localized).map(([locale, t]) => ({ locale, title: t.title ?? null, subtitle: t.subtitle ?? null, description: t.description ?? null })),
+  };
+}
+
+export function versionToGql(v: ItemVersionEntity): ItemVersionGql {
+  return { id: v.id, itemId: v.itemId, number: v.number, fields: fieldsToGql(v.fields), authorId: v.authorId, restoredFrom: v.restoredFrom, note: v.note, createdAt: v.createdAt };
+}
+
+export function inputToLike(input: ItemInput): ItemInputLike {
+  return {
+    ...input,
+    localized: Object.fromEntries((input.localized ?? []).map(({ locale, ...t }) => [locale, t])),
+  };
+}

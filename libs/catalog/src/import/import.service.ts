@@ -1,0 +1,129 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Actor } from '@marquee/audit';
+import { InputError, NotFoundError, assertId, isDomainError, isUuid } from '@marquee/platform-core';
+import { ImportJobEntity, ImportRowError } from '../entities/import-job.entity';
+import { CatalogService } from '../services/catalog.service';
+import { detectFormat, ImportFormat, parseImport } from './parse';
+
+export interface ImportProgress {
+  total: number;
+  processed: number;
+  failed: number;
+}
+
+const MAX_ROWS = 50_000;
+const MAX_STORED_ERRORS = 1000;
+
+/**
+ * Imports items row by row. Each row is its own transaction through the same CatalogService as the editor,
+ * so an invalid row writes nothing and the valid rows around it are kept. Progress is stored on the job row,
+ * which is what the Studio polls and what lets a retried job resume where it stopped.
+ */
+@Injectable()
+export class ImportService {
+  private readonly logger = new Logger('Import');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  async create(actor: Actor, filename: string, content: string, source: ImportJobEntity['source'], format?: ImportFormat): Promise<ImportJobEntity> {
+    const name = (filename || 'upload').slice(0, 200);
+    if (!content.trim()) throw new InputError('The file is empty. Choose a CSV or JSON Lines file with one item per row.', [{ field: 'file', message: 'is empty' }]);
+    const fmt = format ?? detectFormat(name, content);
+    let rows;
+    try {
+      rows = parseImport(content, fmt); // fails fast on a malformed CSV, before anything is stored
+    } catch (e) {
+      throw new InputError(`The file could not be read as ${fmt === 'csv' ? 'CSV' : 'JSON Lines'}: ${(e as Error).message}. Fix the file and upload it again.`, [
+        { field: 'file', message: (e as Error).message },
+      ]);
+    }
+    if (rows.length > MAX_ROWS) throw new InputError(`The file has ${rows.length} rows; the limit is ${MAX_ROWS}. Split it into smaller files.`, [{ field: 'file', message: 'has too many rows' }]);
+    return this.db.getRepository(ImportJobEntity).save({
+      filename: name,
+      format: fmt,
+      source,
+      status: 'queued',
+      content,
+      totalRows: rows.length,
+      createdBy: isUuid(actor.id) ? actor.id : null,
+    });
+  }
+
+  async get(id: string): Promise<ImportJobEntity> {
+    assertId('import', id);
+    const job = await this.db.getRepository(ImportJobEntity).findOne({ where: { id } });
+    if (!job) throw new NotFoundError('import', id);
+    return job;
+  }
+
+  async list(limit = 20): Promise<ImportJobEntity[]> {
+    return this.db.getRepository(ImportJobEntity).find({ order: { createdAt: 'DESC' }, take: limit });
+  }
+
+  async run(id: string, actor: Actor, onProgress?: (p: ImportProgress) => void): Promise<ImportJobEntity> {
+    const repo = this.db.getRepository(ImportJobEntity);
+    const job = await this.get(id);
+    if (job.status === 'succeeded' || job.status === 'completed_with_errors' || job.status === 'failed') return job;
+    if (job.content === null) {
+      await repo.update(id, { status: 'failed', failure: 'The uploaded file is no longer stored. Upload it again.', finishedAt: new Date() });
+      return this.get(id);
+    }
+    let rows;
+    try {
+      rows = parseImport(job.content, job.format);
+    } catch (e) {
+      await repo.update(id, { status: 'failed', failure: `The file could not be read: ${(e as Error).message}. Fix the file and upload it again.`, finishedAt: new Date() });
+      return this.get(id);
+    }
+    await repo.update(id, { status: 'running', totalRows: rows.length });
+    const errors: ImportRowError[] = [...job.errors];
+    let { processedRows, createdItems, updatedItems, failedRows } = job;
+    let lastFlush = Date.now();
+    const flush = async () => {
+      await repo.update(id, { processedRows, createdItems, updatedItems, failedRows, errors: errors.slice(0, MAX_STORED_ERRORS) });
+      lastFlush = Date.now();
+    };
+    // A retried job resumes after the last row it recorded.
+    for (let i = processedRows; i < rows.length; i++) {
+      const r = rows[i];
+      const slug = typeof r.input?.slug === 'string' ? r.input.slug : null;
+      if (r.error || !r.input) {
+        errors.push({ row: r.row, slug, problems: [{ field: 'row', message: r.error ?? 'could not be read' }] });
+        failedRows++;
+      } else {
+        try {
+          const res = await this.catalog.upsertBySlug(actor, r.input);
+          if (res.created) createdItems++;
+          else updatedItems++;
+        } catch (e) {
+          if (!isDomainError(e)) throw e;
+          const problems = (e.details.problems as { field: string; message: string }[] | undefined) ?? [{ field: 'row', message: e.message }];
+          errors.push({ row: r.row, slug, problems });
+          failedRows++;
+        }
+      }
+      processedRows = i + 1;
+      onProgress?.({ total: rows.length, processed: processedRows, failed: failedRows });
+      if (Date.now() - lastFlush > 250 || processedRows === rows.length) await flush();
+    }
+    await flush();
+    const status = failedRows === 0 ? 'succeeded' : createdItems + updatedItems === 0 ? 'failed' : 'completed_with_errors';
+    await repo.update(id, {
+      status,
+      content: null,
+      finishedAt: new Date(),
+      failure: status === 'failed' ? `No row could be imported (${failedRows} with errors). Fix the rows listed and upload again.` : null,
+    });
+    this.logger.log(`Import ${id} (${job.filename}): ${createdItems} created, ${updatedItems} updated, ${failedRows} rows with errors.`);
+    return this.get(id);
+  }
+
+  async markFailed(id: string, reason: string): Promise<void> {
+    await this.db.getRepository(ImportJobEntity).update(id, { status: 'failed', failure: reason, finishedAt: new Date() });
+  }
+}

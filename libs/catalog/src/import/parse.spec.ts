@@ -1,0 +1,55 @@
+import { detectFormat, parseDuration, parseImport } from './parse';
+
+describe('import parsing', () => {
+  it('maps CSV columns, per-locale titles and lists', () => {
+    const csv = [
+      'slug,kind,default_locale,locales,title.en,title[de],description.en,duration,topics,artwork_url,attr.narrator,platforms',
+      'evening-calm,meditation,en,en|de,Evening Calm,Abendruhe,"Unwind, slowly",10:00,sleep|stress,https://x/a.jpg,Ana,ios;android',
+    ].join('\n');
+    const [row] = parseImport(csv, 'csv');
+    expect(row.row).toBe(2);
+    expect(row.input).toMatchObject({
+      slug: 'evening-calm',
+      defaultLocale: 'en',
+      locales: ['en', 'de'],
+      localized: { en: { title: 'Evening Calm', description: 'Unwind, slowly' }, de: { title: 'Abendruhe' } },
+      durationSeconds: 600,
+      topics: ['sleep', 'stress'],
+      media: { artworkUrl: 'https://x/a.jpg' },
+      attributes: { narrator: 'Ana' },
+      platforms: ['ios', 'android'],
+    });
+  });
+
+  it('numbers CSV rows by the line they start on, even after a multi-line cell', () => {
+    const csv = 'slug,description.en\na,"line one\nline two"\nb,x\n';
+    expect(parseImport(csv, 'csv').map((r) => r.row)).toEqual([2, 4]);
+  });
+
+  it('reports bad JSON lines by line number and keeps the rest', () => {
+    const rows = parseImport('{"slug":"a"}\n\n{oops\n["x"]\n', 'jsonl');
+    expect(rows.map((r) => [r.row, r.error === null])).toEqual([
+      [1, true],
+      [3, false],
+      [4, false],
+    ]);
+    expect(rows[1].error).toMatch(/not valid JSON/);
+  });
+
+  it('accepts localized as a list in JSON Lines', () => {
+    const [row] = parseImport('{"slug":"a","localized":[{"locale":"en","title":"A"}]}', 'jsonl');
+    expect(row.input!.localized).toEqual({ en: { title: 'A' } });
+  });
+
+  it('detects the format', () => {
+    expect(detectFormat('x.csv', '{')).toBe('csv');
+    expect(detectFormat('items.jsonl', 'slug')).toBe('jsonl');
+    expect(detectFormat('upload', '{"a":1}')).toBe('jsonl');
+  });
+
+  it('parses durations', () => {
+    expect(parseDuration('1:02:03')).toBe(3723);
+    expect(parseDuration('90')).toBe(90);
+    expect(parseDuration('ten')).toBe('ten');
+  });
+});

@@ -1,0 +1,42 @@
+import { Logger } from '@nestjs/common';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Job } from 'bullmq';
+import { CheckItemAssetsPayload, JobName, QueueName } from '@marquee/platform-queue';
+import { AssetService } from '../assets/asset.service';
+import { CatalogService } from '../services/catalog.service';
+
+@Processor(QueueName.Assets, { concurrency: 8 })
+export class AssetsProcessor extends WorkerHost {
+  private readonly logger = new Logger('AssetCheck');
+
+  constructor(
+    private readonly assets: AssetService,
+    private readonly catalog: CatalogService,
+  ) {
+    super();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    switch (job.name) {
+      case JobName.CheckItemAssets: {
+        const { versionId } = job.data as CheckItemAssetsPayload;
+        const version = await this.catalog.getVersionById(versionId);
+        if (!version) return { skipped: 'version not found' };
+        const results = await this.assets.checkFields(version.fields);
+        const bad = results.filter((r) => r.status !== 'ok');
+        if (bad.length) this.logger.warn(`"${version.fields.slug}" v${version.number}: ${bad.length} unreachable asset(s): ${bad.map((b) => `${b.role} ${b.url} (${b.error})`).join('; ')}`);
+        return { checked: results.length, unreachable: bad.length };
+      }
+      case JobName.SweepAssets: {
+        const stale = await this.assets.staleItemVersions(new Date(Date.now() - 24 * 3600 * 1000));
+        for (const s of stale) {
+          const v = await this.catalog.getVersionById(s.versionId);
+          if (v) await this.assets.checkFields(v.fields);
+        }
+        return { rechecked: stale.length };
+      }
+      default:
+        throw new Error(`No handler for job "${job.name}" on queue ${QueueName.Assets}. Add a case to AssetsProcessor.process.`);
+    }
+  }
+}

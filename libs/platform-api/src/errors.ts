@@ -1,0 +1,73 @@
+import { Logger, HttpException } from '@nestjs/common';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { isDomainError } from '@marquee/platform-core';
+import { currentRequestId } from '@marquee/platform-observability';
+
+const PASS_THROUGH = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'QUERY_TOO_DEEP',
+  'QUERY_TOO_COMPLEX',
+]);
+
+const logger = new Logger('GraphQL');
+
+const HTTP_CODES: Record<number, string> = { 400: 'BAD_USER_INPUT', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 429: 'RATE_LIMITED' };
+
+/**
+ * Domain errors keep their code, message and details. GraphQL's own errors (parse, validation, variables) pass
+ * through. Anything else is an internal fault: it is logged with the request id and the caller sees only that id.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const requestId = currentRequestId();
+  if (isDomainError(original)) {
+    return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: { code: original.code, ...original.details, requestId } };
+  }
+  if (original instanceof HttpException) {
+    const status = original.getStatus();
+    if (status < 500) {
+      return { message: original.message, path: formatted.path, extensions: { code: HTTP_CODES[status] ?? 'BAD_REQUEST', requestId } };
+    }
+  }
+  const code = formatted.extensions?.code as string | undefined;
+  if (code && PASS_THROUGH.has(code)) {
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { stacktrace, ...ext } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    return { ...formatted, extensions: { ...ext, requestId } };
+  }
+  logger.error(`Unhandled error in ${formatted.path?.join('.') ?? 'request'} (request ${requestId}): ${(original as Error)?.stack ?? String(original)}`);
+  return {
+    message: `Something went wrong on our side. It was logged with request id ${requestId ?? 'unknown'}; try again, and quote that id if it keeps happening.`,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+  };
+}
+
+const STATUS_FOR: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, PAYLOAD_TOO_LARGE: 413 };
+
+/** When an operation produced no data only because of an auth or rate error, say so in the HTTP status too. */
+export const statusPlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        const { errors, data } = response.body.singleResult;
+        if (!errors?.length) return;
+        const noData = !data || Object.values(data).every((v) => v === null);
+        if (!noData) return;
+        const codes = new Set(errors.map((e) => e.extensions?.code as string));
+        if (codes.size !== 1) return;
+        const status = STATUS_FOR[[...codes][0]];
+        if (status) response.http.status = status;
+      },
+    };
+  },
+};

@@ -1,0 +1,4 @@
+export * from './json.scalar';
+export * from './limits';
+export * from './errors';
+export * from './pagination';

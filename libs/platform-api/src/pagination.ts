@@ -1,0 +1,61 @@
+import { Type } from '@nestjs/common';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { InputError } from '@marquee/platform-core';
+
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor: string | null;
+}
+
+/** Relay-style connection, so every list pages the same way. */
+export function Connection<T>(node: Type<T>, name: string) {
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field()
+    cursor: string;
+
+    @Field(() => node)
+    node: T;
+  }
+
+  @ObjectType(`${name}Connection`, { isAbstract: true })
+  abstract class ConnectionType {
+    @Field(() => [Edge])
+    edges: Edge[];
+
+    @Field(() => PageInfo)
+    pageInfo: PageInfo;
+
+    @Field(() => Int)
+    totalCount: number;
+  }
+  return ConnectionType;
+}
+
+export function encodeCursor(values: unknown[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, arity: number): unknown[] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === arity) return v;
+  } catch {
+    // fall through
+  }
+  throw new InputError('The cursor is not valid. Use an endCursor returned by the same list query, or leave it out to start from the top.', [
+    { field: 'after', message: 'is not a cursor from this list' },
+  ]);
+}
+
+export function pageSize(first: number | null | undefined, def = 25, max = 100): number {
+  if (first === null || first === undefined) return def;
+  if (!Number.isInteger(first) || first < 1 || first > max) {
+    throw new InputError(`first must be from 1 to ${max}.`, [{ field: 'first', message: `must be from 1 to ${max}` }]);
+  }
+  return first;
+}

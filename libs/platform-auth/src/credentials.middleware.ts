@@ -1,0 +1,48 @@
+import { Injectable, NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { isDomainError } from '@marquee/platform-core';
+import { AuthService } from './auth.service';
+import { ANONYMOUS, Principal } from './principal';
+
+export const SESSION_COOKIE = 'marquee_session';
+
+export type AuthedRequest = Request & { principal?: Principal; requestId?: string; cookies?: Record<string, string> };
+
+/**
+ * Resolves the caller once per HTTP request. An explicit credential that is bad (a forged or expired bearer token,
+ * an unknown or revoked API key) ends the request with 401. A stale cookie just makes the caller anonymous,
+ * so the sign-in page still works.
+ */
+@Injectable()
+export class CredentialsMiddleware implements NestMiddleware {
+  constructor(private readonly auth: AuthService) {}
+
+  async use(req: AuthedRequest, res: Response, next: NextFunction): Promise<void> {
+    req.principal = ANONYMOUS;
+    try {
+      const apiKey = req.header('x-api-key');
+      const authz = req.header('authorization');
+      if (apiKey) {
+        req.principal = await this.auth.principalFromApiKey(apiKey.trim());
+      } else if (authz) {
+        const m = /^Bearer\s+(\S+)$/i.exec(authz);
+        if (!m) throw Object.assign(new Error('Authorization header must be "Bearer <token>".'), { code: 'UNAUTHENTICATED' });
+        req.principal = await this.auth.principalFromToken(m[1]);
+      } else if (req.cookies?.[SESSION_COOKIE]) {
+        try {
+          req.principal = await this.auth.principalFromToken(req.cookies[SESSION_COOKIE]);
+        } catch (e) {
+          if (!isDomainError(e)) throw e;
+          res.clearCookie(SESSION_COOKIE, { path: '/' });
+        }
+      }
+      next();
+    } catch (e) {
+      const known = isDomainError(e) || (e as { code?: string }).code === 'UNAUTHENTICATED';
+      if (!known) return next(e);
+      res.status(401).json({
+        errors: [{ message: (e as Error).message, extensions: { code: 'UNAUTHENTICATED', requestId: req.requestId } }],
+      });
+    }
+  }
+}

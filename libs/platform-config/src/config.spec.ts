@@ -1,0 +1,48 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('uses the embedded defaults when nothing is set', () => {
+    const cfg = loadConfig({});
+    expect(cfg.port).toBe(3000);
+    expect(cfg.databaseUrl).toBeUndefined();
+    expect(cfg.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(cfg.publicUrl).toBe('http://localhost:3000');
+    expect(cfg.jwtSecretIsEphemeral).toBe(true);
+  });
+
+  it('names the variable and the expected form for a bad value', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(ConfigError);
+    try {
+      loadConfig({ PORT: 'abc' });
+    } catch (e) {
+      expect((e as ConfigError).lines).toEqual([
+        'PORT must be a whole number from 1 to 65535, but it is "abc". Fix PORT in the environment (or unset it to use the default) and start again.',
+      ]);
+    }
+  });
+
+  it('hides passwords in a bad DATABASE_URL', () => {
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://me:secret@host/db' });
+      throw new Error('expected a ConfigError');
+    } catch (e) {
+      expect((e as Error).message).toContain('DATABASE_URL');
+      expect((e as Error).message).not.toContain('secret');
+    }
+  });
+
+  it('requires a JWT secret in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(/at least 32 characters/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).logFormat).toBe('json');
+  });
+
+  it('reports every problem at once', () => {
+    try {
+      loadConfig({ PORT: '0', LOG_LEVEL: 'loud', ALLOW_SELF_APPROVAL: 'maybe' });
+      throw new Error('expected a ConfigError');
+    } catch (e) {
+      expect((e as ConfigError).lines.map((l) => l.split(' ')[0])).toEqual(['PORT', 'LOG_LEVEL', 'ALLOW_SELF_APPROVAL']);
+    }
+  });
+});

@@ -1,0 +1,228 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * All configuration comes from the environment and is validated once, at start-up. Each variable has one
+ * parser that either returns a value or explains the expected form; `loadConfig` collects every problem so an
+ * operator fixes them in one pass.
+ */
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  redisUrl: string;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  jwtSecret: string;
+  jwtSecretIsEphemeral: boolean;
+  sessionTtlHours: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logFormat: 'json' | 'pretty';
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  seedDemo: boolean;
+  assetCheckTimeoutMs: number;
+  graphqlMaxDepth: number;
+  graphqlMaxComplexity: number;
+  importMaxBytes: number;
+  shutdownTimeoutMs: number;
+  workerConcurrency: number;
+  loginMaxAttempts: number;
+  loginWindowSeconds: number;
+  allowSelfApproval: boolean;
+  reconcileIntervalMs: number;
+  feedBudgetMs: number;
+  feedStickySeconds: number;
+  engineRefreshMs: number;
+  learnIntervalMs: number;
+  trainCron: string;
+  testPauseFile: string | undefined;
+}
+
+export interface ConfigVariable {
+  name: string;
+  default: string;
+  description: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+class Problems {
+  readonly lines: string[] = [];
+  add(name: string, expected: string, got: string | undefined) {
+    this.lines.push(`${name} must be ${expected}, but it is "${got}". Fix ${name} in the environment (or unset it to use the default) and start again.`);
+  }
+}
+
+function int(env: Env, p: Problems, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    p.add(name, `a whole number from ${min} to ${max}`, raw);
+    return def;
+  }
+  return n;
+}
+
+function bool(env: Env, p: Problems, name: string, def: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  p.add(name, '"true" or "false"', raw);
+  return def;
+}
+
+function oneOf<T extends string>(env: Env, p: Problems, name: string, def: T, allowed: readonly T[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!allowed.includes(raw as T)) {
+    p.add(name, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`, raw);
+    return def;
+  }
+  return raw as T;
+}
+
+function url(env: Env, p: Problems, name: string, def: string | undefined, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  try {
+    const u = new URL(raw);
+    if (!protocols.includes(u.protocol)) throw new Error('protocol');
+    return raw;
+  } catch {
+    p.add(name, `a URL starting with ${protocols.map((x) => x + '//').join(' or ')}`, redact(raw));
+    return def;
+  }
+}
+
+function redact(raw: string): string {
+  return raw.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
+}
+
+export const CONFIG_VARIABLES: ConfigVariable[] = [
+  { name: 'PORT', default: '3000', description: 'HTTP port of the API (GraphQL, Studio, health, metrics).' },
+  { name: 'HOST', default: '0.0.0.0', description: 'Interface the API listens on.' },
+  { name: 'PUBLIC_URL', default: 'http://localhost:$PORT', description: 'Base URL users reach Marquee at; used in links and demo media URLs.' },
+  { name: 'DATABASE_URL', default: '(embedded)', description: 'PostgreSQL URL. Unset: `npm start` runs an embedded PostgreSQL with data in `$DATA_DIR/postgres`.' },
+  { name: 'DATABASE_POOL_SIZE', default: '10', description: 'Connections per process.' },
+  { name: 'REDIS_URL', default: 'redis://127.0.0.1:6379', description: 'Redis for BullMQ. If nothing answers and `redis-server` is installed, `npm start` runs one with data in `$DATA_DIR/redis`.' },
+  { name: 'DATA_DIR', default: '.data', description: 'Where embedded PostgreSQL, Redis and generated secrets live.' },
+  { name: 'EMBEDDED_POSTGRES_PORT', default: '54329', description: 'Port of the embedded PostgreSQL.' },
+  { name: 'JWT_SECRET', default: '(generated)', description: 'At least 32 characters; signs sessions and tracking tokens. Required when NODE_ENV=production. `npm start` generates one into `$DATA_DIR/secrets.json`.' },
+  { name: 'SESSION_TTL_HOURS', default: '12', description: 'Lifetime of a Studio session.' },
+  { name: 'NODE_ENV', default: 'development', description: '`development`, `production` or `test`.' },
+  { name: 'LOG_LEVEL', default: 'info', description: '`debug`, `info`, `warn` or `error`.' },
+  { name: 'LOG_FORMAT', default: 'pretty (json in production)', description: '`pretty` or `json` (one JSON object per line).' },
+  { name: 'MARQUEE_ADMIN_EMAIL', default: 'admin@marquee.local', description: 'Email of the demo admin created on first start.' },
+  { name: 'MARQUEE_ADMIN_PASSWORD', default: '(generated, printed once)', description: 'Password of that admin; at least 12 characters.' },
+  { name: 'MARQUEE_SEED_DEMO', default: 'true', description: 'Create the demo workspace on the first start against an empty database.' },
+  { name: 'ASSET_CHECK_TIMEOUT_MS', default: '5000', description: 'Timeout of each media URL check.' },
+  { name: 'GRAPHQL_MAX_DEPTH', default: '12', description: 'Deepest GraphQL selection accepted.' },
+  { name: 'GRAPHQL_MAX_COMPLEXITY', default: '5000', description: 'Highest estimated query cost accepted (lists count by their page size).' },
+  { name: 'IMPORT_MAX_BYTES', default: '20971520', description: 'Largest import file accepted by `POST /api/imports` (GraphQL bodies are capped at 1 MB).' },
+  { name: 'SHUTDOWN_TIMEOUT_MS', default: '9000', description: 'How long SIGTERM waits for in-flight work before it forces an exit.' },
+  { name: 'WORKER_CONCURRENCY', default: '4', description: 'Jobs a worker runs at once per queue.' },
+  { name: 'LOGIN_MAX_ATTEMPTS', default: '5', description: 'Failed sign-ins per email and address before sign-in is paused.' },
+  { name: 'LOGIN_WINDOW_SECONDS', default: '900', description: 'Window for LOGIN_MAX_ATTEMPTS.' },
+  { name: 'ALLOW_SELF_APPROVAL', default: 'false', description: 'Let a reviewer approve a version they wrote.' },
+  { name: 'RECONCILE_INTERVAL_MS', default: '15000', description: 'How often the worker re-enqueues due launches from PostgreSQL.' },
+  { name: 'FEED_BUDGET_MS', default: '50', description: 'Time the feed may spend before it serves the editorial fallback.' },
+  { name: 'FEED_STICKY_SECONDS', default: '1800', description: 'Window in which a user gets the same slate on a surface unless the catalogue changed.' },
+  { name: 'ENGINE_REFRESH_MS', default: '5000', description: 'How often each API process reloads engine state from PostgreSQL.' },
+  { name: 'LEARN_INTERVAL_MS', default: '5000', description: 'How often the worker folds new events into the model.' },
+  { name: 'TRAIN_CRON', default: '0 3 * * *', description: 'When the worker retrains the TensorFlow.js model (cron, server time).' },
+];
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const p = new Problems();
+  const nodeEnv = oneOf(env, p, 'NODE_ENV', 'development', ['development', 'production', 'test'] as const);
+  const port = int(env, p, 'PORT', 3000, 1, 65535);
+  const databaseUrl = url(env, p, 'DATABASE_URL', undefined, ['postgres:', 'postgresql:']);
+  const redisUrl = url(env, p, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!;
+  const publicUrl = url(env, p, 'PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:'])!.replace(/\/$/, '');
+
+  let jwtSecret = env.JWT_SECRET ?? '';
+  let jwtSecretIsEphemeral = false;
+  if (jwtSecret !== '' && jwtSecret.length < 32) {
+    p.add('JWT_SECRET', 'at least 32 characters long (try `openssl rand -hex 32`)', '<hidden, ' + jwtSecret.length + ' characters>');
+  } else if (jwtSecret === '') {
+    if (nodeEnv === 'production') {
+      p.lines.push('JWT_SECRET is required when NODE_ENV=production. Set it to at least 32 random characters (try `openssl rand -hex 32`) and start again.');
+    }
+    jwtSecret = randomBytes(32).toString('hex');
+    jwtSecretIsEphemeral = true;
+  }
+
+  const adminPassword = env.MARQUEE_ADMIN_PASSWORD || undefined;
+  if (adminPassword !== undefined && adminPassword.length < 12) {
+    p.add('MARQUEE_ADMIN_PASSWORD', 'at least 12 characters long', '<hidden, ' + adminPassword.length + ' characters>');
+  }
+  const adminEmail = env.MARQUEE_ADMIN_EMAIL || undefined;
+  if (adminEmail !== undefined && !/^[^@\s]+@[^@\s]+$/.test(adminEmail)) {
+    p.add('MARQUEE_ADMIN_EMAIL', 'an email address like admin@example.com', adminEmail);
+  }
+
+  const cfg: AppConfig = {
+    nodeEnv,
+    port,
+    host: env.HOST || '0.0.0.0',
+    publicUrl,
+    databaseUrl,
+    databasePoolSize: int(env, p, 'DATABASE_POOL_SIZE', 10, 1, 500),
+    redisUrl,
+    dataDir: env.DATA_DIR || '.data',
+    embeddedPostgresPort: int(env, p, 'EMBEDDED_POSTGRES_PORT', 54329, 1, 65535),
+    jwtSecret,
+    jwtSecretIsEphemeral,
+    sessionTtlHours: int(env, p, 'SESSION_TTL_HOURS', 12, 1, 24 * 90),
+    logLevel: oneOf(env, p, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
+    logFormat: oneOf(env, p, 'LOG_FORMAT', nodeEnv === 'production' ? 'json' : 'pretty', ['json', 'pretty'] as const),
+    adminEmail,
+    adminPassword,
+    seedDemo: bool(env, p, 'MARQUEE_SEED_DEMO', true),
+    assetCheckTimeoutMs: int(env, p, 'ASSET_CHECK_TIMEOUT_MS', 5000, 100, 120000),
+    graphqlMaxDepth: int(env, p, 'GRAPHQL_MAX_DEPTH', 12, 2, 100),
+    graphqlMaxComplexity: int(env, p, 'GRAPHQL_MAX_COMPLEXITY', 5000, 10, 1_000_000),
+    importMaxBytes: int(env, p, 'IMPORT_MAX_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    shutdownTimeoutMs: int(env, p, 'SHUTDOWN_TIMEOUT_MS', 9000, 100, 120000),
+    workerConcurrency: int(env, p, 'WORKER_CONCURRENCY', 4, 1, 256),
+    loginMaxAttempts: int(env, p, 'LOGIN_MAX_ATTEMPTS', 5, 1, 1000),
+    loginWindowSeconds: int(env, p, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400),
+    allowSelfApproval: bool(env, p, 'ALLOW_SELF_APPROVAL', false),
+    reconcileIntervalMs: int(env, p, 'RECONCILE_INTERVAL_MS', 15000, 200, 60000),
+    feedBudgetMs: int(env, p, 'FEED_BUDGET_MS', 50, 5, 10000),
+    feedStickySeconds: int(env, p, 'FEED_STICKY_SECONDS', 1800, 0, 86400),
+    engineRefreshMs: int(env, p, 'ENGINE_REFRESH_MS', 5000, 100, 10000),
+    learnIntervalMs: int(env, p, 'LEARN_INTERVAL_MS', 5000, 100, 10000),
+    trainCron: env.TRAIN_CRON || '0 3 * * *',
+    testPauseFile: env.MARQUEE_TEST_PAUSE_FILE || undefined,
+  };
+  if (cfg.trainCron.trim().split(/\s+/).length < 5) p.add('TRAIN_CRON', 'a cron expression with five fields, like "0 3 * * *"', cfg.trainCron);
+  if (p.lines.length) throw new ConfigError(p.lines);
+  return cfg;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.map((l) => `Config error: ${l}`).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** For process entry points: prints the problems one per line and exits non-zero. */
+export function loadConfigOrExit(env: Env = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(e.message + '\n');
+      process.exit(78); // EX_CONFIG
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Every error a caller can cause is a DomainError with a stable code. The API layer turns it into a
+ * GraphQL error with `extensions.code` (and an HTTP status for REST routes); anything else is treated
+ * as an internal fault and never shown to the caller in detail.
+ */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'ILLEGAL_TRANSITION'
+  | 'VALIDATION_FAILED'
+  | 'PRECONDITION_FAILED'
+  | 'SERVICE_UNAVAILABLE';
+
+export interface FieldProblem {
+  /** Dotted path of the offending field, e.g. `localized.de.title`. */
+  field: string;
+  message: string;
+  /** Row number for bulk operations (1-based, as an editor counts lines). */
+  row?: number;
+}
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_USER_INPUT: 400,
+  VALIDATION_FAILED: 400,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  ILLEGAL_TRANSITION: 409,
+  PRECONDITION_FAILED: 412,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  PAYLOAD_TOO_LARGE: 413,
+  SERVICE_UNAVAILABLE: 503,
+};
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  get httpStatus(): number {
+    return HTTP_STATUS[this.code];
+  }
+}
+
+export class InputError extends DomainError {
+  constructor(
+    message: string,
+    readonly problems: FieldProblem[] = [],
+  ) {
+    super('BAD_USER_INPUT', message, { problems });
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(entity: string, id: string, hint = '') {
+    super('NOT_FOUND', `No ${entity} with id "${id}" exists.${hint ? ' ' + hint : ' Check the id, or list them to find the right one.'}`, {
+      entity,
+      id,
+    });
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('CONFLICT', message, details);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message = 'You do not have permission to do this. Ask an admin for a role that allows it.') {
+    super('FORBIDDEN', message);
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  constructor(message = 'You are not signed in, or your session has expired. Sign in again.') {
+    super('UNAUTHENTICATED', message);
+  }
+}
+
+export function isDomainError(e: unknown): e is DomainError {
+  return e instanceof DomainError;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(v: unknown): v is string {
+  return typeof v === 'string' && UUID.test(v);
+}
+
+/** An id that is not even a UUID cannot exist: answer NOT_FOUND instead of letting PostgreSQL complain. */
+export function assertId(entity: string, id: string): void {
+  if (!isUuid(id)) throw new NotFoundError(entity, id);
+}

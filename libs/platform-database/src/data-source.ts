@@ -1,0 +1,42 @@
+import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { SnakeNamingStrategy } from './naming';
+
+export interface DatabaseOptions {
+  url: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations?: MixedList<Function | string>;
+  poolSize?: number;
+  applicationName?: string;
+  statementTimeoutMs?: number;
+}
+
+/** One place builds TypeORM options, so the API, the worker, the CLI and the tests agree on them. */
+export function dataSourceOptions(o: DatabaseOptions): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: o.url,
+    entities: o.entities,
+    migrations: o.migrations ?? [],
+    migrationsTableName: 'typeorm_migrations',
+    synchronize: false,
+    // gen_random_uuid() is built into PostgreSQL 13+, so no extension has to be installed.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    migrationsRun: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    logging: ['error', 'migration'],
+    extra: {
+      max: o.poolSize ?? 10,
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30000,
+      application_name: o.applicationName ?? 'marquee',
+      ...(o.statementTimeoutMs ? { statement_timeout: o.statementTimeoutMs } : {}),
+    },
+  };
+}
+
+export function createDataSource(o: DatabaseOptions): DataSource {
+  return new DataSource(dataSourceOptions(o));
+}

@@ -1,0 +1,5 @@
+export * from './naming';
+export * from './data-source';
+export * from './admin';
+export * from './embedded';
+export * from './database.module';

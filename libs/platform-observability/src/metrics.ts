@@ -1,0 +1,47 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { NextFunction, Request, Response } from 'express';
+
+/** One registry per process; each process exposes its own /metrics (API) or pushes nothing (worker). */
+export const metricsRegistry = new Registry();
+let defaultsCollected = false;
+
+export function collectProcessMetrics(app: string): void {
+  if (defaultsCollected) return;
+  defaultsCollected = true;
+  metricsRegistry.setDefaultLabels({ app });
+  collectDefaultMetrics({ register: metricsRegistry, prefix: 'marquee_' });
+}
+
+export const httpRequestDuration = new Histogram({
+  name: 'marquee_http_request_duration_seconds',
+  help: 'HTTP request latency by route and status',
+  labelNames: ['method', 'route', 'status'] as const,
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [metricsRegistry],
+});
+
+export const graphqlOperations = new Counter({
+  name: 'marquee_graphql_operations_total',
+  help: 'GraphQL operations by operation name and outcome',
+  labelNames: ['operation', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+export const jobsProcessed = new Counter({
+  name: 'marquee_jobs_processed_total',
+  help: 'Background jobs by queue and outcome',
+  labelNames: ['queue', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+const KNOWN_ROUTES = ['/graphql', '/metrics', '/health/live', '/health/ready', '/api/imports', '/studio'];
+
+export function httpMetricsMiddleware(req: Request, res: Response, next: NextFunction): void {
+  const end = httpRequestDuration.startTimer();
+  res.on('finish', () => {
+    // Label by a known prefix only, so arbitrary paths cannot blow up the series count.
+    const route = KNOWN_ROUTES.find((r) => req.path === r || req.path.startsWith(r + '/')) ?? 'other';
+    end({ method: req.method, route, status: String(res.statusCode) });
+  });
+  next();
+}

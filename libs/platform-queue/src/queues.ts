@@ -1,0 +1,27 @@
+/** Every queue and job name lives here; producers and processors both import them, so a typo cannot compile. */
+export enum QueueName {
+  Assets = 'assets',
+  Imports = 'imports',
+}
+
+export enum JobName {
+  CheckItemAssets = 'check-item-assets',
+  SweepAssets = 'sweep-assets',
+  RunImport = 'run-import',
+  SweepImports = 'sweep-imports',
+}
+
+/** Job ids are built here only: a deterministic id is what makes a re-enqueue a no-op instead of a duplicate. */
+export const jobIds = {
+  checkItemAssets: (versionId: string) => `assets:${versionId}`,
+  runImport: (importId: string) => `import:${importId}`,
+};
+
+export interface CheckItemAssetsPayload {
+  itemId: string;
+  versionId: string;
+}
+
+export interface RunImportPayload {
+  importId: string;
+}

@@ -1,0 +1,33 @@
+import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import IORedis from 'ioredis';
+import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
+import { redisOptions } from './redis';
+
+export const REDIS = Symbol('REDIS');
+
+@Injectable()
+class RedisCloser implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: IORedis) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/** One shared command connection per process, for rate limits, caches and health checks. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => {
+        const client = new IORedis({ ...redisOptions(config.redisUrl), maxRetriesPerRequest: 1, enableOfflineQueue: false });
+        client.on('error', () => undefined); // readiness reports it; ioredis reconnects by itself
+        return client;
+      },
+    },
+    RedisCloser,
+  ],
+  exports: [REDIS],
+})
+export class RedisModule {}

@@ -1,0 +1,4 @@
+import { Foundation1764230400000 } from './1764230400000-Foundation';
+
+/** Migrations run in this order. A new migration file must be added here (the schema drift test checks it). */
+export const ALL_MIGRATIONS = [Foundation1764230400000];

@@ -1,0 +1,163 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+import * as argon2 from 'argon2';
+import { createHash } from 'node:crypto';
+
+/**
+ * Real processes for end-to-end tests: the compiled API and worker (run `npm run build` first; `npm test` does),
+ * against this run's fresh database and the real Redis.
+ */
+export const ROOT = resolve(__dirname, '../..');
+
+export function dbUrl(): string {
+  const url = process.env.MARQUEE_TEST_DATABASE_URL;
+  if (!url) throw new Error('MARQUEE_TEST_DATABASE_URL is not set: run these tests through jest, whose globalSetup creates the database.');
+  return url;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+    s.on('error', rej);
+  });
+}
+
+export interface RunningProcess {
+  proc: ChildProcess;
+  output: () => string;
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
+}
+
+export function spawnProcess(app: 'api' | 'worker' | 'cli', env: Record<string, string>, args: string[] = []): RunningProcess {
+  const file = resolve(ROOT, `dist/apps/${app}/src/main.js`);
+  const proc = spawn(process.execPath, ['--enable-source-maps', file, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'test', LOG_FORMAT: 'pretty', LOG_LEVEL: 'info', DATABASE_URL: dbUrl(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout?.on('data', (d) => (out += String(d)));
+  proc.stderr?.on('data', (d) => (out += String(d)));
+  return {
+    proc,
+    output: () => out,
+    stop: (signal = 'SIGTERM', timeoutMs = 15000) =>
+      new Promise((res) => {
+        const started = Date.now();
+        if (proc.exitCode !== null || proc.signalCode !== null) return res({ code: proc.exitCode, signal: proc.signalCode, ms: 0 });
+        const t = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+        proc.once('exit', (code, sig) => {
+          clearTimeout(t);
+          res({ code, signal: sig, ms: Date.now() - started });
+        });
+        proc.kill(signal);
+      }),
+  };
+}
+
+export interface ApiHandle extends RunningProcess {
+  url: string;
+  port: number;
+}
+
+export async function startApi(env: Record<string, string> = {}): Promise<ApiHandle> {
+  const port = await freePort();
+  const p = spawnProcess('api', { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, ...env });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
+    if (p.proc.exitCode !== null) throw new Error(`The API exited during start-up:\n${p.output()}`);
+    try {
+      const r = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) });
+      if (r.ok) return { ...p, url, port };
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await p.stop('SIGKILL');
+  throw new Error(`The API did not become ready within 30 s:\n${p.output()}`);
+}
+
+export async function startWorker(env: Record<string, string> = {}): Promise<RunningProcess> {
+  const p = spawnProcess('worker', env);
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
+    if (p.proc.exitCode !== null) throw new Error(`The worker exited during start-up:\n${p.output()}`);
+    if (p.output().includes('Processing queues')) return p;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await p.stop('SIGKILL');
+  throw new Error(`The worker did not start within 30 s:\n${p.output()}`);
+}
+
+export async function withDb<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: dbUrl() });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  role: string;
+}
+
+/** Inserts a Studio user directly, so tests do not depend on the admin API they may be testing. */
+export async function createUser(role: 'admin' | 'editor' | 'reviewer' | 'analyst', email?: string): Promise<TestUser> {
+  const password = `pw-${randomBytes(8).toString('hex')}`;
+  const mail = email ?? `${role}-${randomBytes(4).toString('hex')}@test.local`;
+  const hash = await argon2.hash(password, { type: argon2.argon2id });
+  const { rows } = await withDb((c) => c.query(`INSERT INTO users (email, display_name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`, [mail, `Test ${role}`, role, hash]));
+  return { id: rows[0].id, email: mail, password, role };
+}
+
+export async function createApiKey(name = 'test client'): Promise<{ id: string; key: string }> {
+  const key = `mq_${randomBytes(20).toString('hex')}`;
+  const hash = createHash('sha256').update(key).digest('hex');
+  const { rows } = await withDb((c) => c.query(`INSERT INTO api_keys (name, prefix, key_hash) VALUES ($1, $2, $3) RETURNING id`, [name, key.slice(0, 10), hash]));
+  return { id: rows[0].id, key };
+}
+
+export interface GqlResult<T = Record<string, unknown>> {
+  status: number;
+  data: T | null;
+  errors?: { message: string; extensions?: Record<string, unknown> & { code?: string } }[];
+  headers: Headers;
+}
+
+export type Credentials = { token?: string; apiKey?: string; cookie?: string } | undefined;
+
+export async function gql<T = Record<string, unknown>>(url: string, query: string, variables: Record<string, unknown> = {}, creds?: Credentials): Promise<GqlResult<T>> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (creds?.token) headers.authorization = `Bearer ${creds.token}`;
+  if (creds?.apiKey) headers['x-api-key'] = creds.apiKey;
+  if (creds?.cookie) headers.cookie = creds.cookie;
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  const text = await res.text();
+  let body: { data?: T; errors?: GqlResult['errors'] };
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`Non-JSON answer (${res.status}): ${text.slice(0, 300)}`);
+  }
+  return { status: res.status, data: body.data ?? null, errors: body.errors, headers: res.headers };
+}
+
+export async function login(url: string, user: { email: string; password: string }): Promise<string> {
+  const r = await gql<{ login: { token: string } }>(url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: user.email, p: user.password });
+  if (!r.data) throw new Error(`login failed: ${JSON.stringify(r.errors)}`);
+  return r.data.login.token;
+}

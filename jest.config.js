@@ -6,6 +6,8 @@ const common = {
   testEnvironment: 'node',
 };
 module.exports = {
+  // Integration tests start real processes; the browser tier overrides this per test where it needs more.
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,ml}/**/*.spec.ts'], setupFiles: ['<rootDir>/test/setup-unit.ts'] },
     {
@@ -15,7 +17,6 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFiles: ['<rootDir>/test/support/setup-env.ts'],
-      testTimeout: 60000,
     },
     {
       ...common,
@@ -24,7 +25,6 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFiles: ['<rootDir>/test/support/setup-env.ts'],
-      testTimeout: 180000,
     },
   ],
 };

@@ -39,7 +39,7 @@ export function spawnProcess(app: 'api' | 'worker' | 'cli', env: Record<string, 
   const file = resolve(ROOT, `dist/apps/${app}/src/main.js`);
   const proc = spawn(process.execPath, ['--enable-source-maps', file, ...args], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', LOG_FORMAT: 'pretty', LOG_LEVEL: 'info', DATABASE_URL: dbUrl(), ...env },
+    env: { ...process.env, NODE_ENV: 'test', LOG_FORMAT: 'pretty', LOG_LEVEL: 'info', DATABASE_URL: dbUrl(), REDIS_PREFIX: process.env.MARQUEE_TEST_REDIS_PREFIX ?? 'mqtest', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -40,6 +40,8 @@ export class ApiModule implements NestModule {
             formatError,
             validationRules: [depthLimit(cfg.graphqlMaxDepth)],
             plugins: [complexityPlugin(cfg.graphqlMaxComplexity), statusPlugin],
+            // Our statusPlugin decides the status (401/403/429 when an operation produced nothing else); keep Nest from resetting it.
+            preserveHttpStatusForExecutionErrors: false,
           }),
         }),
         AccountsApiModule,

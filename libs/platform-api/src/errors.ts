@@ -37,11 +37,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       return { message: original.message, path: formatted.path, extensions: { code: HTTP_CODES[status] ?? 'BAD_REQUEST', requestId } };
     }
   }
-  const code = formatted.extensions?.code as string | undefined;
+  let code = formatted.extensions?.code as string | undefined;
+  // Apollo labels every validation-rule error GRAPHQL_VALIDATION_FAILED; keep our depth rule's own code.
+  if (code === 'GRAPHQL_VALIDATION_FAILED' && formatted.extensions?.depth !== undefined) code = 'QUERY_TOO_DEEP';
   if (code && PASS_THROUGH.has(code)) {
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
     const { stacktrace, ...ext } = (formatted.extensions ?? {}) as Record<string, unknown>;
-    return { ...formatted, extensions: { ...ext, requestId } };
+    return { ...formatted, extensions: { ...ext, code, requestId } };
   }
   logger.error(`Unhandled error in ${formatted.path?.join('.') ?? 'request'} (request ${requestId}): ${(original as Error)?.stack ?? String(original)}`);
   return {

@@ -1,7 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
-import { DomainError, ForbiddenError, UnauthenticatedError } from '@marquee/platform-core';
+import { DomainError } from '@marquee/platform-core';
+
+/** Marks errors raised by the access rule itself, as opposed to a handler's own auth errors (a wrong password). */
+const DENIED = { accessDenied: true };
 import { ALLOW_METADATA } from './allow.decorator';
 import type { AuthedRequest } from './credentials.middleware';
 import { ANONYMOUS, Audience, Principal } from './principal';
@@ -28,18 +31,20 @@ export class AccessGuard implements CanActivate {
     const req = requestFromContext(ctx);
     const principal = req?.principal ?? ANONYMOUS;
     if (!audience) {
-      throw new DomainError('FORBIDDEN', `${ctx.getClass().name}.${ctx.getHandler().name} declares no access rule, so it is closed to everyone. Add @Allow(...) to it.`);
+      throw new DomainError('FORBIDDEN', `${ctx.getClass().name}.${ctx.getHandler().name} declares no access rule, so it is closed to everyone. Add @Allow(...) to it.`, DENIED);
     }
     if (admits(audience, principal)) return true;
-    if (principal.kind === 'anonymous') throw new UnauthenticatedError('Sign in first: this needs a Studio session or an API key.');
+    if (principal.kind === 'anonymous') throw new DomainError('UNAUTHENTICATED', 'Sign in first: this needs a Studio session or an API key.', DENIED);
     if (principal.kind === 'client') {
-      throw new ForbiddenError('API keys can only call the client operations (feed, trackEvents). Use a Studio account for anything else.');
+      throw new DomainError('FORBIDDEN', 'API keys can only call the client operations (feed, trackEvents). Use a Studio account for anything else.', DENIED);
     }
     const roles = audience.filter((a) => a !== 'client' && a !== 'anonymous');
-    throw new ForbiddenError(
+    throw new DomainError(
+      'FORBIDDEN',
       roles.length
         ? `This needs the ${roles.join(' or ')} role, and you are signed in as ${principal.role}. Ask an admin if you need it.`
         : 'Only client apps with an API key can call this.',
+      DENIED,
     );
   }
 }

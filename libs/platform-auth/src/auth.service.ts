@@ -59,7 +59,7 @@ export class AuthService {
 
   async login(emailRaw: string, password: string, address: string): Promise<{ token: string; user: UserEntity; expiresAt: Date }> {
     const email = emailRaw.trim().toLowerCase();
-    const limitKey = `login-fail:${createHash('sha256').update(`${email}|${address}`).digest('hex').slice(0, 32)}`;
+    const limitKey = `${this.config.redisPrefix}:login-fail:${createHash('sha256').update(`${email}|${address}`).digest('hex').slice(0, 32)}`;
     const failures = Number((await this.redis.get(limitKey).catch(() => null)) ?? 0);
     if (failures >= this.config.loginMaxAttempts) {
       const ttl = await this.redis.ttl(limitKey).catch(() => this.config.loginWindowSeconds);

@@ -13,6 +13,7 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   databasePoolSize: number;
   redisUrl: string;
+  redisPrefix: string;
   dataDir: string;
   embeddedPostgresPort: number;
   jwtSecret: string;
@@ -111,6 +112,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'DATABASE_URL', default: '(embedded)', description: 'PostgreSQL URL. Unset: `npm start` runs an embedded PostgreSQL with data in `$DATA_DIR/postgres`.' },
   { name: 'DATABASE_POOL_SIZE', default: '10', description: 'Connections per process.' },
   { name: 'REDIS_URL', default: 'redis://127.0.0.1:6379', description: 'Redis for BullMQ. If nothing answers and `redis-server` is installed, `npm start` runs one with data in `$DATA_DIR/redis`.' },
+  { name: 'REDIS_PREFIX', default: 'marquee', description: 'Prefix of every Redis key (queues, rate limits), so several Marquee installs can share one Redis.' },
   { name: 'DATA_DIR', default: '.data', description: 'Where embedded PostgreSQL, Redis and generated secrets live.' },
   { name: 'EMBEDDED_POSTGRES_PORT', default: '54329', description: 'Port of the embedded PostgreSQL.' },
   { name: 'JWT_SECRET', default: '(generated)', description: 'At least 32 characters; signs sessions and tracking tokens. Required when NODE_ENV=production. `npm start` generates one into `$DATA_DIR/secrets.json`.' },
@@ -175,6 +177,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl,
     databasePoolSize: int(env, p, 'DATABASE_POOL_SIZE', 10, 1, 500),
     redisUrl,
+    redisPrefix: env.REDIS_PREFIX || 'marquee',
     dataDir: env.DATA_DIR || '.data',
     embeddedPostgresPort: int(env, p, 'EMBEDDED_POSTGRES_PORT', 54329, 1, 65535),
     jwtSecret,
@@ -202,6 +205,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trainCron: env.TRAIN_CRON || '0 3 * * *',
     testPauseFile: env.MARQUEE_TEST_PAUSE_FILE || undefined,
   };
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(cfg.redisPrefix)) p.add('REDIS_PREFIX', 'letters, digits, "-" or "_" (at most 40)', cfg.redisPrefix);
   if (cfg.trainCron.trim().split(/\s+/).length < 5) p.add('TRAIN_CRON', 'a cron expression with five fields, like "0 3 * * *"', cfg.trainCron);
   if (p.lines.length) throw new ConfigError(p.lines);
   return cfg;

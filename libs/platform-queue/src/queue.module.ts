@@ -17,6 +17,7 @@ export class QueueModule {
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => ({
             connection: bullConnection(config.redisUrl),
+            prefix: `${config.redisPrefix}:bull`,
             defaultJobOptions: { removeOnComplete: { age: 24 * 3600, count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } },
           }),
         }),

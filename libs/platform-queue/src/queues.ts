@@ -11,10 +11,10 @@ export enum JobName {
   SweepImports = 'sweep-imports',
 }
 
-/** Job ids are built here only: a deterministic id is what makes a re-enqueue a no-op instead of a duplicate. */
+/** Job ids are built here only: a deterministic id is what makes a re-enqueue a no-op instead of a duplicate. BullMQ 6 refuses ':' in ids. */
 export const jobIds = {
-  checkItemAssets: (versionId: string) => `assets:${versionId}`,
-  runImport: (importId: string) => `import:${importId}`,
+  checkItemAssets: (versionId: string) => `assets_${versionId}`,
+  runImport: (importId: string) => `import_${importId}`,
 };
 
 export interface CheckItemAssetsPayload {

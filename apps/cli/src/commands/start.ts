@@ -92,11 +92,8 @@ export async function startCommand(config: AppConfig): Promise<number> {
     }
 
     const script = (app: string) => resolve(__dirname, `../../../${app}/src/main.js`);
-    for (const [name, file] of [
-      ['api', script('api')],
-      ['worker', script('worker')],
-    ] as const) {
-      const child = spawn(process.execPath, ['--enable-source-maps', file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const launch = (name: 'api' | 'worker') => {
+      const child = spawn(process.execPath, ['--enable-source-maps', script(name)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
       const prefix = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
         for (const line of String(chunk).split('\n')) if (line.trim()) stream.write(`[${name}] ${line}\n`);
       };
@@ -108,9 +105,11 @@ export async function startCommand(config: AppConfig): Promise<number> {
         void shutdown(code || 1);
       });
       children.push(child);
-    }
-
+    };
+    // The API first: the worker's first jobs check media the API itself serves in the demo workspace.
+    launch('api');
     await waitForHttp(`http://127.0.0.1:${config.port}/health/live`, 60000);
+    launch('worker');
     const lines = [
       '',
       `  Marquee is running.`,

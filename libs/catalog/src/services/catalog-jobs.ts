@@ -19,7 +19,7 @@ export class CatalogJobs implements CatalogHooks {
 
   async afterVersionSaved(itemId: string, versionId: string, fields: ItemFields): Promise<void> {
     await this.assets.markPending(fields);
-    await this.assetsQueue.add(JobName.CheckItemAssets, { itemId, versionId }, { jobId: `${jobIds.checkItemAssets(versionId)}:${Date.now()}`, attempts: 2, backoff: { type: 'exponential', delay: 2000 } });
+    await this.assetsQueue.add(JobName.CheckItemAssets, { itemId, versionId }, { jobId: `${jobIds.checkItemAssets(versionId)}_${Date.now()}`, attempts: 3, backoff: { type: 'exponential', delay: 5000 } });
   }
 
   async runImport(importId: string): Promise<void> {

@@ -1,0 +1,114 @@
+import * as jwt from 'jsonwebtoken';
+import { createHmac } from 'node:crypto';
+import { ApiHandle, createApiKey, createUser, gql, login, startApi, withDb } from '../support/stack';
+
+const SECRET = process.env.JWT_SECRET!;
+const sessionKey = createHmac('sha256', SECRET).update('marquee:session:v1').digest();
+const ITEMS = '{ items(first: 1) { totalCount } }';
+
+describe('accounts and access', () => {
+  let api: ApiHandle;
+  beforeAll(async () => {
+    api = await startApi({ JWT_SECRET: SECRET, LOGIN_MAX_ATTEMPTS: '3', LOGIN_WINDOW_SECONDS: '60' });
+  });
+  afterAll(() => api?.stop());
+
+  it('signs in with a cookie for the Studio and a bearer token for the API', async () => {
+    const user = await createUser('editor');
+    const r = await gql<{ login: { token: string; user: { role: string } } }>(api.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token user { role } } }', {
+      e: user.email.toUpperCase(),
+      p: user.password,
+    });
+    expect(r.data!.login.user.role).toBe('editor');
+    const cookie = r.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/marquee_session=.+; Path=\/; Expires=.+; HttpOnly; SameSite=Lax/);
+    const viaCookie = await gql<{ me: { email: string } }>(api.url, '{ me { email } }', {}, { cookie: cookie.split(';')[0] });
+    expect(viaCookie.data!.me.email).toBe(user.email);
+    const viaBearer = await gql(api.url, ITEMS, {}, { token: r.data!.login.token });
+    expect(viaBearer.errors).toBeUndefined();
+  });
+
+  it('refuses a wrong password, then rate-limits repeated tries', async () => {
+    const user = await createUser('reviewer');
+    const attempt = (p: string) => gql(api.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: user.email, p });
+    for (let i = 0; i < 3; i++) {
+      const r = await attempt('wrong-password');
+      expect(r.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+      expect(r.errors![0].message).toBe('Email or password is wrong. Check both and try again.');
+    }
+    const limited = await attempt(user.password); // even the right password waits out the window
+    expect(limited.status).toBe(429);
+    expect(limited.errors![0].extensions!.code).toBe('RATE_LIMITED');
+    expect(limited.errors![0].extensions!.retryAfterSeconds).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['a forged token', () => jwt.sign({ sub: '00000000-0000-4000-8000-000000000000', ver: 0, typ: 'session' }, 'not-the-secret', { issuer: 'marquee' }), /not valid/],
+    ['an expired token', () => jwt.sign({ sub: '00000000-0000-4000-8000-000000000000', ver: 0, typ: 'session', exp: Math.floor(Date.now() / 1000) - 60 }, sessionKey, { issuer: 'marquee' }), /expired/],
+    ['garbage', () => 'abc.def.ghi', /not valid/],
+  ])('answers 401 for %s without leaking internals', async (_n, token, message) => {
+    const r = await gql(api.url, ITEMS, {}, { token: token() });
+    expect(r.status).toBe(401);
+    expect(r.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    expect(r.errors![0].message).toMatch(message);
+    expect(JSON.stringify(r.errors)).not.toMatch(/stack|jwt|signature|Error:/i);
+  });
+
+  it('ends sessions of a disabled user at once', async () => {
+    const user = await createUser('editor');
+    const token = await login(api.url, user);
+    await withDb((c) => c.query('UPDATE users SET disabled_at = now(), token_version = token_version + 1 WHERE id = $1', [user.id]));
+    await new Promise((r) => setTimeout(r, 5200)); // past the 5 s principal cache
+    const r = await gql(api.url, ITEMS, {}, { token });
+    expect(r.status).toBe(401);
+  });
+
+  it('answers 401 for a revoked API key and 403 when a key calls editorial operations', async () => {
+    const admin = { token: await login(api.url, await createUser('admin')) };
+    const created = await gql<{ createApiKey: { secret: string; apiKey: { id: string; prefix: string } } }>(api.url, 'mutation { createApiKey(name: "iOS app") { secret apiKey { id prefix } } }', {}, admin);
+    const { secret, apiKey } = created.data!.createApiKey;
+    expect(secret.startsWith(apiKey.prefix)).toBe(true);
+    const stored = await withDb((c) => c.query('SELECT key_hash FROM api_keys WHERE id = $1', [apiKey.id]));
+    expect(stored.rows[0].key_hash).not.toContain(secret); // only the hash is kept
+
+    const editorial = await gql(api.url, ITEMS, {}, { apiKey: secret });
+    expect(editorial.status).toBe(403);
+    expect(editorial.errors![0].extensions!.code).toBe('FORBIDDEN');
+
+    await gql(api.url, 'mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', { id: apiKey.id }, admin);
+    const revoked = await gql(api.url, '{ me { id } }', {}, { apiKey: secret });
+    expect(revoked.status).toBe(401);
+    expect(revoked.errors![0].message).toMatch(/revoked/);
+
+    const unknown = await gql(api.url, '{ me { id } }', {}, { apiKey: (await createApiKey()).key + 'x' });
+    expect(unknown.status).toBe(401);
+  });
+
+  it('keeps analysts read-only', async () => {
+    const analyst = { token: await login(api.url, await createUser('analyst')) };
+    const read = await gql(api.url, ITEMS, {}, analyst);
+    expect(read.errors).toBeUndefined();
+    const write = await gql(api.url, 'mutation { createItem(input: {slug: "x", kind: "music", defaultLocale: "en", localized: [{locale: "en", title: "X"}]}) { id } }', {}, analyst);
+    expect(write.status).toBe(403);
+    expect(write.errors![0].message).toMatch(/needs the admin or editor or reviewer role, and you are signed in as analyst/);
+  });
+
+  it('lets admins manage accounts, and refuses to disable the last admin', async () => {
+    const adminUser = await createUser('admin');
+    const admin = { token: await login(api.url, adminUser) };
+    const created = await gql<{ createUser: { user: { id: string; role: string }; temporaryPassword: string } }>(
+      api.url,
+      'mutation { createUser(input: {email: "New.Person@Example.com", displayName: "New Person", role: editor}) { user { id role email } temporaryPassword } }',
+      {},
+      admin,
+    );
+    expect(created.data!.createUser.temporaryPassword).toHaveLength(16);
+    await login(api.url, { email: 'new.person@example.com', password: created.data!.createUser.temporaryPassword });
+    const dup = await gql(api.url, 'mutation { createUser(input: {email: "new.person@example.com", displayName: "Dup", role: editor}) { user { id } } }', {}, admin);
+    expect(dup.errors![0].extensions!.code).toBe('CONFLICT');
+    const self = await gql(api.url, 'mutation($id: ID!) { setUserDisabled(id: $id, disabled: true) { id } }', { id: adminUser.id }, admin);
+    expect(self.errors![0].extensions!.code).toBe('FORBIDDEN');
+    const audit = await withDb((c) => c.query(`SELECT action FROM audit_log WHERE entity_id = $1`, [created.data!.createUser.user.id]));
+    expect(audit.rows.map((r) => r.action)).toEqual(['user.created']);
+  });
+});

@@ -1,0 +1,219 @@
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { ApiHandle, Credentials, RunningProcess, createUser, gql, login, startApi, startWorker, withDb } from '../support/stack';
+
+const ITEM_FIELDS = `id slug kind state title locales completeLocales latestVersionNumber liveVersionId
+  latestVersion { number fields { slug defaultLocale locales localized { locale title subtitle description } durationSeconds topics attributes media { audioUrl artworkUrl } } }`;
+const CREATE = `mutation($input: ItemInput!) { createItem(input: $input) { ${ITEM_FIELDS} } }`;
+const UPDATE = `mutation($id: ID!, $input: ItemInput!, $base: Int) { updateItem(id: $id, input: $input, baseVersion: $base) { ${ITEM_FIELDS} } }`;
+
+function meditation(slug: string, overrides: Record<string, unknown> = {}) {
+  return {
+    slug,
+    kind: 'meditation',
+    defaultLocale: 'en',
+    locales: ['en', 'de'],
+    localized: [
+      { locale: 'en', title: `Title ${slug}`, description: 'A calm practice.' },
+      { locale: 'de', title: `Titel ${slug}`, description: 'Eine ruhige Übung.' },
+    ],
+    durationSeconds: 600,
+    topics: ['sleep'],
+    attributes: { narrator: 'Ana' },
+    ...overrides,
+  };
+}
+
+async function counts() {
+  return withDb(async (c) => {
+    const { rows } = await c.query(`SELECT (SELECT count(*) FROM items)::int AS items, (SELECT count(*) FROM item_versions)::int AS versions, (SELECT count(*) FROM audit_log)::int AS audit`);
+    return rows[0];
+  });
+}
+
+describe('catalogue over HTTP', () => {
+  let api: ApiHandle;
+  let worker: RunningProcess;
+  let editor: Credentials;
+  let analyst: Credentials;
+  let media: Server;
+  let mediaUrl: string;
+
+  beforeAll(async () => {
+    media = createServer((req, res) => res.writeHead(req.url?.startsWith('/ok') ? 200 : 404, { 'content-type': 'audio/mpeg' }).end());
+    await new Promise<void>((r) => media.listen(0, '127.0.0.1', r));
+    mediaUrl = `http://127.0.0.1:${(media.address() as AddressInfo).port}`;
+    api = await startApi();
+    worker = await startWorker({ ASSET_CHECK_TIMEOUT_MS: '2000' });
+    editor = { token: await login(api.url, await createUser('editor')) };
+    analyst = { token: await login(api.url, await createUser('analyst')) };
+  });
+  afterAll(async () => {
+    await Promise.all([api?.stop(), worker?.stop()]);
+    await new Promise((r) => media.close(r));
+  });
+
+  it('creates an item as draft v1 and lists it', async () => {
+    const r = await gql<{ createItem: { id: string; state: string; latestVersionNumber: number; completeLocales: string[] } }>(api.url, CREATE, { input: meditation('api-create') }, editor);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.createItem).toMatchObject({ state: 'draft', latestVersionNumber: 1, completeLocales: ['en', 'de'] });
+    const list = await gql<{ items: { totalCount: number; edges: { node: { slug: string } }[] } }>(api.url, '{ items(filter: {text: "api-create"}) { totalCount edges { node { slug } } } }', {}, analyst);
+    expect(list.data!.items.edges.map((e) => e.node.slug)).toEqual(['api-create']);
+  });
+
+  it('makes a new immutable version on every save, with a diff, and restores without publishing', async () => {
+    const created = await gql<{ createItem: { id: string } }>(api.url, CREATE, { input: meditation('api-versions') }, editor);
+    const id = created.data!.createItem.id;
+    const changed = meditation('api-versions', { durationSeconds: 900 });
+    const v2 = await gql<{ updateItem: { latestVersionNumber: number } }>(api.url, UPDATE, { id, input: changed, base: 1 }, editor);
+    expect(v2.data!.updateItem.latestVersionNumber).toBe(2);
+
+    const versions = await gql<{ itemVersions: { number: number; author: { email: string } }[] }>(api.url, 'query($id: ID!) { itemVersions(itemId: $id) { number author { email } } }', { id }, analyst);
+    expect(versions.data!.itemVersions.map((v) => v.number)).toEqual([2, 1]);
+    expect(versions.data!.itemVersions[0].author.email).toMatch(/^editor-/);
+
+    const diff = await gql<{ versionDiff: { path: string; before: unknown; after: unknown }[] }>(api.url, 'query($id: ID!) { versionDiff(itemId: $id, from: 1, to: 2) { path before after } }', { id }, analyst);
+    expect(diff.data!.versionDiff).toEqual([{ path: 'durationSeconds', before: 600, after: 900 }]);
+
+    const restored = await gql<{ restoreItemVersion: { latestVersionNumber: number; state: string; liveVersionId: string | null; latestVersion: { fields: { durationSeconds: number } } } }>(
+      api.url,
+      `mutation($id: ID!) { restoreItemVersion(itemId: $id, number: 1) { ${ITEM_FIELDS} } }`,
+      { id },
+      editor,
+    );
+    expect(restored.data!.restoreItemVersion).toMatchObject({ latestVersionNumber: 3, state: 'draft', liveVersionId: null, latestVersion: { fields: { durationSeconds: 600 } } });
+
+    // The database itself refuses to change a stored version.
+    await expect(withDb((c) => c.query(`UPDATE item_versions SET fields = '{}' WHERE item_id = $1`, [id]))).rejects.toThrow(/immutable/);
+  });
+
+  it('refuses a stale save with CONFLICT and writes nothing', async () => {
+    const created = await gql<{ createItem: { id: string } }>(api.url, CREATE, { input: meditation('api-stale') }, editor);
+    const id = created.data!.createItem.id;
+    await gql(api.url, UPDATE, { id, input: meditation('api-stale', { durationSeconds: 700 }), base: 1 }, editor);
+    const before = await counts();
+    const stale = await gql(api.url, UPDATE, { id, input: meditation('api-stale', { durationSeconds: 800 }), base: 1 }, editor);
+    expect(stale.errors![0].extensions!.code).toBe('CONFLICT');
+    expect(stale.errors![0].message).toMatch(/saved as version 2 after you opened version 1/);
+    expect(await counts()).toEqual(before);
+  });
+
+  it.each([
+    ['an unknown id', UPDATE, () => ({ id: '00000000-0000-4000-8000-000000000000', input: meditation('nobody') }), 'NOT_FOUND', null],
+    ['a malformed id', UPDATE, () => ({ id: 'not-a-uuid', input: meditation('nobody') }), 'NOT_FOUND', null],
+    ['a slug conflict', CREATE, () => ({ input: meditation('api-create') }), 'CONFLICT', 'slug'],
+    ['an invalid locale code', CREATE, () => ({ input: meditation('bad-locale', { locales: ['en', 'klingon!'] }) }), 'BAD_USER_INPUT', 'locales[1]'],
+    ['a field that is too long', CREATE, () => ({ input: meditation('too-long', { localized: [{ locale: 'en', title: 'x'.repeat(121) }] }) }), 'BAD_USER_INPUT', 'localized.en.title'],
+    ['a missing required field', CREATE, () => ({ input: meditation('no-title', { localized: [{ locale: 'en', description: 'no title' }] }) }), 'BAD_USER_INPUT', 'localized.en.title'],
+    ['an unknown kind', CREATE, () => ({ input: meditation('podcast', { kind: 'podcast' }) }), 'BAD_USER_INPUT', 'kind'],
+    ['a session that does not exist', CREATE, () => ({ input: { ...meditation('course-x', { kind: 'course', attributes: { instructor: 'I' } }), sessions: ['no-such-item'] } }), 'BAD_USER_INPUT', 'sessions[0]'],
+  ])('rejects %s with a typed error and writes nothing', async (_name, mutation, vars, code, field) => {
+    const before = await counts();
+    const r = await gql(api.url, mutation, vars(), editor);
+    expect(r.data).toBeNull();
+    expect(r.errors![0].extensions!.code).toBe(code);
+    if (field) expect((r.errors![0].extensions!.problems as { field: string }[]).map((p) => p.field)).toContain(field);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('searches, filters by kind/state/topic/locale status, sorts and pages with cursors', async () => {
+    for (let i = 0; i < 5; i++) {
+      const input = meditation(`page-${i}`, { topics: ['paging'], locales: i % 2 ? ['en', 'fr'] : ['en'], localized: [{ locale: 'en', title: `Paging ${String.fromCharCode(69 - i)}`, description: 'd' }] });
+      expect((await gql(api.url, CREATE, { input }, editor)).errors).toBeUndefined();
+    }
+    const q = `query($f: ItemFilterInput, $s: ItemSort, $first: Int, $after: String) { items(filter: $f, sort: $s, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { slug title } } } }`;
+    type Page = { items: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { slug: string; title: string } }[] } };
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const r: { data: Page | null } = await gql<Page>(api.url, q, { f: { topic: 'paging' }, s: 'TITLE_ASC', first: 2, after }, analyst);
+      expect(r.data!.items.totalCount).toBe(5);
+      seen.push(...r.data!.items.edges.map((e) => e.node.title));
+      after = r.data!.items.pageInfo.hasNextPage ? r.data!.items.pageInfo.endCursor : null;
+    } while (after);
+    expect(seen).toEqual(['Paging A', 'Paging B', 'Paging C', 'Paging D', 'Paging E']);
+
+    const incompleteFr = await gql<Page>(api.url, q, { f: { topic: 'paging', locale: 'fr', localeStatus: 'INCOMPLETE' } }, analyst);
+    expect(incompleteFr.data!.items.edges.map((e) => e.node.slug).sort()).toEqual(['page-1', 'page-3']);
+    const missingFr = await gql<Page>(api.url, q, { f: { topic: 'paging', locale: 'fr', localeStatus: 'MISSING' } }, analyst);
+    expect(missingFr.data!.items.totalCount).toBe(3);
+    const prefix = await gql<Page>(api.url, q, { f: { text: 'pagi', kinds: ['meditation'], states: ['draft'] } }, analyst);
+    expect(prefix.data!.items.totalCount).toBe(5);
+    const none = await gql<Page>(api.url, q, { f: { topic: 'paging', kinds: ['music'] } }, analyst);
+    expect(none.data!.items.totalCount).toBe(0);
+    const bad = await gql(api.url, q, { f: {}, after: 'garbage' }, analyst);
+    expect(bad.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('checks media URLs in the worker and reports unreachable ones on the item', async () => {
+    const input = meditation('api-assets', { media: { audioUrl: `${mediaUrl}/ok.mp3`, artworkUrl: `${mediaUrl}/missing.jpg` } });
+    const created = await gql<{ createItem: { id: string } }>(api.url, CREATE, { input }, editor);
+    const id = created.data!.createItem.id;
+    type Assets = { item: { assets: { role: string; status: string; httpStatus: number | null; error: string | null }[] } };
+    let assets: Assets['item']['assets'] = [];
+    // The failing URL is retried with backoff before it is declared unreachable, so allow a while.
+    for (let i = 0; i < 120; i++) {
+      const r = await gql<Assets>(api.url, 'query($id: ID!) { item(id: $id) { assets { role status httpStatus error } } }', { id }, analyst);
+      assets = r.data!.item.assets;
+      if (assets.every((a) => a.status !== 'pending') && assets.find((a) => a.role === 'artwork')?.status === 'unreachable') break;
+      await new Promise((res) => setTimeout(res, 500));
+    }
+    expect(assets.find((a) => a.role === 'audio')).toMatchObject({ status: 'ok', httpStatus: 200 });
+    expect(assets.find((a) => a.role === 'artwork')).toMatchObject({ status: 'unreachable', httpStatus: 404 });
+    expect(assets.find((a) => a.role === 'artwork')!.error).toMatch(/HTTP 404/);
+  }, 90000);
+
+  it('rejects malformed GraphQL and over-complex queries before running them', async () => {
+    const malformed = await gql(api.url, '{ items( ', {}, analyst);
+    expect(malformed.status).toBe(400);
+    expect(malformed.errors![0].extensions!.code).toBe('GRAPHQL_PARSE_FAILED');
+
+    const fine = await gql(api.url, '{ items(first: 5) { edges { node { slug completeness { locale missing } } } } }', {}, analyst);
+    expect(fine.errors).toBeUndefined();
+    // 100 items × many fields each, priced before anything executes.
+    const fields = Array.from({ length: 60 }, (_, i) => `f${i}: slug`).join(' ');
+    const complex = await gql(api.url, `{ items(first: 100) { edges { node { ${fields} } } } }`, {}, analyst);
+    expect(complex.status).toBe(400);
+    expect(complex.errors![0].extensions!.code).toBe('QUERY_TOO_COMPLEX');
+    expect(complex.errors![0].message).toMatch(/the limit is 5000/);
+  });
+
+  it('rejects a query nested beyond the depth limit', async () => {
+    const api2 = await startApi({ GRAPHQL_MAX_DEPTH: '4' });
+    try {
+      const r = await gql(api2.url, `{ items(first: 1) { edges { node { latestVersion { fields { media { audioUrl } } } } } } }`, {}, { token: editor!.token });
+      expect(r.status).toBe(400);
+      expect(r.errors![0].extensions!.code).toBe('QUERY_TOO_DEEP');
+      expect(r.errors![0].message).toMatch(/nests 7 levels deep; the limit is 4/);
+    } finally {
+      await api2.stop();
+    }
+  });
+
+  it('answers 413 for a body over 1 MB, and writes nothing', async () => {
+    const before = await counts();
+    const huge = meditation('huge', { localized: [{ locale: 'en', title: 'Huge', description: 'x'.repeat(1_100_000) }] });
+    const res = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${editor!.token}` },
+      body: JSON.stringify({ query: CREATE, variables: { input: huge } }),
+    });
+    expect(res.status).toBe(413);
+    const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(body.errors[0].message).toMatch(/1 MB/);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('serves health, readiness and Prometheus metrics', async () => {
+    expect((await fetch(`${api.url}/health/live`)).status).toBe(200);
+    const ready = (await (await fetch(`${api.url}/health/ready`)).json()) as { checks: { name: string; ok: boolean }[] };
+    expect(ready.checks.map((c) => [c.name, c.ok])).toEqual([
+      ['postgres', true],
+      ['redis', true],
+    ]);
+    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    expect(metrics).toMatch(/marquee_http_request_duration_seconds_bucket\{/);
+    expect(metrics).toMatch(/marquee_process_cpu_user_seconds_total/);
+  });
+});

@@ -1,0 +1,106 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ApiHandle, RunningProcess, ROOT, createUser, dbUrl, gql, login, startApi, startWorker, withDb } from '../support/stack';
+
+const HEADER = 'slug,kind,default_locale,locales,title.en,description.en,title.de,description.de,duration,attr.narrator,topics';
+
+describe('bulk import', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-import-'));
+
+  it('from the CLI: reports the bad row, writes nothing for it, keeps the valid rows', async () => {
+    const file = join(dir, 'items.csv');
+    writeFileSync(
+      file,
+      [
+        HEADER,
+        'cli-one,meditation,en,en|de,One,First,Eins,Erste,10:00,Ana,sleep',
+        'Bad Slug!,meditation,en,en,Bad,Row,,,5,Ana,sleep',
+        'cli-two,sleep_story,en,en,Two,Second,,,1800,Tom,sleep',
+        'cli-three,music,en,en,,no title,,,60,Artist,focus',
+      ].join('\n'),
+    );
+    const run = spawnSync(process.execPath, [resolve(ROOT, 'dist/apps/cli/src/main.js'), 'import', file], {
+      env: { ...process.env, DATABASE_URL: dbUrl() },
+      encoding: 'utf8',
+      timeout: 60000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/2 created, 0 updated, 2 rows with errors/);
+    expect(run.stdout).toMatch(/line 3 \(Bad Slug!\): slug "Bad Slug!" must be lowercase/);
+    expect(run.stdout).toMatch(/line 5 \(cli-three\): localized.en.title is required in the default locale/);
+    const { rows } = await withDb((c) => c.query(`SELECT slug FROM items WHERE slug LIKE 'cli-%' ORDER BY slug`));
+    expect(rows.map((r) => r.slug)).toEqual(['cli-one', 'cli-two']);
+    const job = await withDb((c) => c.query(`SELECT status, failed_rows, content FROM import_jobs WHERE source = 'cli' ORDER BY created_at DESC LIMIT 1`));
+    expect(job.rows[0]).toEqual({ status: 'completed_with_errors', failed_rows: 2, content: null });
+  });
+
+  describe('from the Studio endpoint, run by the worker', () => {
+    let api: ApiHandle;
+    let worker: RunningProcess;
+    let token: string;
+    beforeAll(async () => {
+      api = await startApi({ IMPORT_MAX_BYTES: '4096' });
+      worker = await startWorker();
+      token = await login(api.url, await createUser('editor'));
+    });
+    afterAll(() => Promise.all([api?.stop(), worker?.stop()]));
+
+    it('shows progress and per-row errors, and re-importing makes new versions', async () => {
+      const lines = [
+        JSON.stringify({ slug: 'jl-one', kind: 'talk', defaultLocale: 'en', localized: { en: { title: 'One', description: 'd' } }, attributes: { speaker: 'S' } }),
+        '{not json',
+        JSON.stringify({ slug: 'jl-two', kind: 'talk', defaultLocale: 'en', localized: [{ locale: 'en', title: 'Two' }], durationSeconds: '2:00' }),
+        JSON.stringify({ slug: 'jl-three', kind: 'talk', defaultLocale: 'xx-invalid', localized: { en: { title: 'Three' } } }),
+      ].join('\n');
+      const post = async () => {
+        const res = await fetch(`${api.url}/api/imports?filename=items.jsonl`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` }, body: lines });
+        expect(res.status).toBe(202);
+        return (await res.json()) as { id: string; totalRows: number };
+      };
+      const { id, totalRows } = await post();
+      expect(totalRows).toBe(4);
+      type Job = { importJob: { status: string; processedRows: number; totalRows: number; createdItems: number; updatedItems: number; failedRows: number; errors: { row: number; problems: { field: string; message: string }[] }[] } };
+      const waitDone = async (jobId: string) => {
+        for (let i = 0; i < 100; i++) {
+          const r = await gql<Job>(api.url, 'query($id: ID!) { importJob(id: $id) { status processedRows totalRows createdItems updatedItems failedRows errors { row problems { field message } } } }', { id: jobId }, { token });
+          if (!['queued', 'running'].includes(r.data!.importJob.status)) return r.data!.importJob;
+          await new Promise((res) => setTimeout(res, 200));
+        }
+        throw new Error('import did not finish');
+      };
+      const job = await waitDone(id);
+      expect(job).toMatchObject({ status: 'completed_with_errors', processedRows: 4, createdItems: 2, updatedItems: 0, failedRows: 2 });
+      expect(job.errors.map((e) => [e.row, e.problems[0].field])).toEqual([
+        [2, 'row'],
+        [4, 'defaultLocale'],
+      ]);
+
+      const again = await waitDone((await post()).id);
+      expect(again).toMatchObject({ createdItems: 0, updatedItems: 2, failedRows: 2 });
+      const versions = await withDb((c) => c.query(`SELECT i.slug, i.latest_version_number AS n FROM items i WHERE slug LIKE 'jl-%' ORDER BY slug`));
+      expect(versions.rows).toEqual([
+        { slug: 'jl-one', n: 2 },
+        { slug: 'jl-two', n: 2 },
+      ]);
+    });
+
+    it('refuses a file over IMPORT_MAX_BYTES with 413 and stores nothing', async () => {
+      const before = await withDb((c) => c.query('SELECT count(*)::int AS n FROM import_jobs'));
+      const res = await fetch(`${api.url}/api/imports?filename=big.csv`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` }, body: HEADER + '\n' + 'x'.repeat(5000) });
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+      const after = await withDb((c) => c.query('SELECT count(*)::int AS n FROM import_jobs'));
+      expect(after.rows[0].n).toBe(before.rows[0].n);
+    });
+
+    it('refuses an unreadable CSV before storing anything', async () => {
+      const res = await fetch(`${api.url}/api/imports?filename=broken.csv`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` }, body: 'slug,kind\n"unclosed,meditation\n' });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(body.errors[0].message).toMatch(/could not be read as CSV/);
+    });
+  });
+});

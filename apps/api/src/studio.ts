@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import express, { Express, Request, Response } from 'express';
 
@@ -12,10 +12,16 @@ export function mountStudio(app: Express, dir = resolve(process.cwd(), 'dist/stu
     });
     return;
   }
-  const html = readFileSync(index, 'utf8');
+  // Re-read index.html when a rebuild replaces it, so a running API never points at deleted asset files.
+  let cached = { mtimeMs: 0, html: '' };
+  const html = () => {
+    const { mtimeMs } = statSync(index);
+    if (mtimeMs !== cached.mtimeMs) cached = { mtimeMs, html: readFileSync(index, 'utf8') };
+    return cached.html;
+  };
   app.use('/studio', express.static(dir, { index: false, maxAge: '1h', immutable: false, fallthrough: true }));
   app.get(/^\/studio(\/.*)?$/, (_req: Request, res: Response) => {
     res.setHeader('cache-control', 'no-cache');
-    res.type('html').send(html);
+    res.type('html').send(html());
   });
 }

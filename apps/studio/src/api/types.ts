@@ -1,0 +1,206 @@
+/** TypeScript shapes of the GraphQL objects the Studio reads (see the API's schema). */
+export type Role = 'admin' | 'editor' | 'reviewer' | 'analyst';
+export const ROLES: Role[] = ['admin', 'editor', 'reviewer', 'analyst'];
+
+export type ItemState = 'draft' | 'in_review' | 'approved' | 'scheduled' | 'live' | 'retired';
+export const ITEM_STATES: ItemState[] = ['draft', 'in_review', 'approved', 'scheduled', 'live', 'retired'];
+
+export type LocaleStatus = 'COMPLETE' | 'INCOMPLETE' | 'MISSING';
+export type ItemSort = 'UPDATED_DESC' | 'UPDATED_ASC' | 'CREATED_DESC' | 'TITLE_ASC' | 'TITLE_DESC' | 'SLUG_ASC';
+export type Requirement = 'required' | 'optional' | 'none';
+
+export interface User {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  createdAt: string;
+  lastLoginAt: string | null;
+  disabledAt: string | null;
+}
+
+export interface UserSummary {
+  id: string;
+  displayName: string;
+  email: string;
+}
+
+export interface KindAttribute {
+  key: string;
+  label: string;
+  required: boolean;
+  type: 'string' | 'number' | string;
+}
+
+export interface ContentKind {
+  key: string;
+  label: string;
+  description: string;
+  duration: Requirement;
+  hasSessions: boolean;
+  localized: { title: Requirement; subtitle: Requirement; description: Requirement };
+  media: { audio: Requirement; video: Requirement; artwork: Requirement; playable: boolean };
+  attributes: KindAttribute[];
+}
+
+export interface LocalizedText {
+  locale: string;
+  title: string | null;
+  subtitle: string | null;
+  description: string | null;
+}
+
+export interface Media {
+  audioUrl: string | null;
+  videoUrl: string | null;
+  artworkUrl: string | null;
+}
+
+export interface ItemFields {
+  slug: string;
+  kind: string;
+  defaultLocale: string;
+  locales: string[];
+  localized: LocalizedText[];
+  durationSeconds: number | null;
+  media: Media;
+  topics: string[];
+  collections: string[];
+  availability: 'free' | 'premium' | string;
+  platforms: string[];
+  minAppVersion: string | null;
+  attributes: Record<string, string | number>;
+  sessions: string[];
+}
+
+export interface ItemVersion {
+  id: string;
+  number: number;
+  createdAt: string;
+  note: string | null;
+  restoredFrom: number | null;
+  author: UserSummary | null;
+}
+
+export interface ItemVersionWithFields extends ItemVersion {
+  fields: ItemFields;
+}
+
+export interface LocaleCompleteness {
+  locale: string;
+  complete: boolean;
+  missing: string[];
+}
+
+export interface ReadinessProblem {
+  field: string;
+  locale: string | null;
+  message: string;
+}
+
+export type AssetCheckStatus = 'pending' | 'ok' | 'unreachable';
+
+export interface AssetStatus {
+  role: string;
+  url: string;
+  status: AssetCheckStatus | string;
+  httpStatus: number | null;
+  error: string | null;
+  checkedAt: string | null;
+}
+
+/** One row of the content list. */
+export interface ItemSummary {
+  id: string;
+  slug: string;
+  kind: string;
+  state: ItemState;
+  title: string;
+  defaultLocale: string;
+  locales: string[];
+  completeLocales: string[];
+  topics: string[];
+  updatedAt: string;
+  latestVersionNumber: number;
+  liveVersion: { number: number } | null;
+}
+
+/** The item as the editor needs it. */
+export interface ItemDetail extends ItemSummary {
+  createdAt: string;
+  latestVersion: ItemVersionWithFields;
+  completeness: LocaleCompleteness[];
+  readiness: ReadinessProblem[];
+  assets: AssetStatus[];
+}
+
+export interface FieldChange {
+  path: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface PageInfo {
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+export type ImportStatus = 'queued' | 'running' | 'succeeded' | 'completed_with_errors' | 'failed';
+
+export interface ImportRowError {
+  row: number;
+  slug: string | null;
+  problems: { field: string; message: string }[];
+}
+
+export interface ImportJob {
+  id: string;
+  filename: string;
+  format: string;
+  source: string;
+  status: ImportStatus | string;
+  totalRows: number;
+  processedRows: number;
+  createdItems: number;
+  updatedItems: number;
+  failedRows: number;
+  failure: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface ImportJobDetail extends ImportJob {
+  errors: ImportRowError[];
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface ItemInput {
+  slug: string;
+  kind: string;
+  defaultLocale: string;
+  locales: string[];
+  localized: { locale: string; title: string | null; subtitle: string | null; description: string | null }[];
+  durationSeconds: number | null;
+  media: Media;
+  topics: string[];
+  collections: string[];
+  availability: string;
+  platforms: string[];
+  minAppVersion: string | null;
+  attributes: Record<string, string | number>;
+  sessions: string[];
+}

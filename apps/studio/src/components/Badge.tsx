@@ -1,0 +1,39 @@
+import type { ReactNode } from 'react';
+import type { ItemState } from '../api/types';
+
+export type Tone = 'neutral' | 'accent' | 'success' | 'warning' | 'danger' | 'info' | 'purple';
+
+export function Badge({ tone = 'neutral', children, testId, title }: { tone?: Tone; children: ReactNode; testId?: string; title?: string }) {
+  return (
+    <span className={`badge badge-${tone}`} data-testid={testId} title={title}>
+      {children}
+    </span>
+  );
+}
+
+const STATE_LABEL: Record<ItemState, string> = {
+  draft: 'Draft',
+  in_review: 'In review',
+  approved: 'Approved',
+  scheduled: 'Scheduled',
+  live: 'Live',
+  retired: 'Retired',
+};
+
+export function StateBadge({ state }: { state: ItemState | string }) {
+  const label = STATE_LABEL[state as ItemState] ?? state;
+  return (
+    <span className={`badge badge-dot state-${state}`} data-testid="state-badge" data-state={state}>
+      {label}
+    </span>
+  );
+}
+
+export function RoleBadge({ role }: { role: string }) {
+  const tone: Record<string, Tone> = { admin: 'purple', editor: 'accent', reviewer: 'info', analyst: 'neutral' };
+  return (
+    <Badge tone={tone[role] ?? 'neutral'} testId="role-badge">
+      {role}
+    </Badge>
+  );
+}

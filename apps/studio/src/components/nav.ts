@@ -1,0 +1,53 @@
+import type { Role } from '../api/types';
+import type { IconName } from './Icon';
+
+export interface NavEntry {
+  to: string;
+  label: string;
+  icon: IconName;
+  testId: string;
+  /** Who sees the entry; everyone when absent. */
+  roles?: Role[];
+  /** Planned sections stay listed here so the sidebar's shape does not change when they ship. */
+  planned?: boolean;
+}
+
+export interface NavGroup {
+  label?: string;
+  entries: NavEntry[];
+}
+
+/**
+ * The sidebar, in one place. Planned entries (releases, review, calendar, audit log, surfaces, analytics) are
+ * declared but not shown until their pages exist.
+ */
+export const NAV: NavGroup[] = [
+  {
+    entries: [
+      { to: '/content', label: 'Content', icon: 'content', testId: 'nav-content' },
+      { to: '/import', label: 'Import', icon: 'import', testId: 'nav-import', roles: ['admin', 'editor', 'reviewer'] },
+      { to: '/releases', label: 'Releases', icon: 'content', testId: 'nav-releases', planned: true },
+      { to: '/review', label: 'Review', icon: 'check', testId: 'nav-review', planned: true },
+      { to: '/calendar', label: 'Calendar', icon: 'history', testId: 'nav-calendar', planned: true },
+    ],
+  },
+  {
+    label: 'Insights',
+    entries: [
+      { to: '/surfaces', label: 'Surfaces', icon: 'content', testId: 'nav-surfaces', planned: true },
+      { to: '/analytics', label: 'Analytics', icon: 'content', testId: 'nav-analytics', planned: true },
+    ],
+  },
+  {
+    label: 'Admin',
+    entries: [
+      { to: '/admin/accounts', label: 'Accounts', icon: 'users', testId: 'nav-accounts', roles: ['admin'] },
+      { to: '/admin/api-keys', label: 'API keys', icon: 'key', testId: 'nav-api-keys', roles: ['admin'] },
+      { to: '/admin/audit-log', label: 'Audit log', icon: 'history', testId: 'nav-audit-log', roles: ['admin'], planned: true },
+    ],
+  },
+];
+
+export function visibleNav(role: Role): NavGroup[] {
+  return NAV.map((g) => ({ ...g, entries: g.entries.filter((e) => !e.planned && (!e.roles || e.roles.includes(role))) })).filter((g) => g.entries.length > 0);
+}

@@ -25,13 +25,7 @@ export class AccountsResolver {
   @Allow('anonymous')
   async login(@Args('email') email: string, @Args('password') password: string, @Context() ctx: { req: Request; res: Response }): Promise<Session> {
     const { token, user, expiresAt } = await this.auth.login(email, password, ctx.req.ip ?? 'unknown');
-    ctx.res.cookie(SESSION_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: this.config.publicUrl.startsWith('https:'),
-      path: '/',
-      expires: expiresAt,
-    });
+    this.setCookie(ctx.res, token, expiresAt);
     return { user: user as UserGql, token, expiresAt };
   }
 
@@ -49,12 +43,23 @@ export class AccountsResolver {
     return (await this.accounts.getUser(p.userId)) as UserGql;
   }
 
-  @Mutation(() => Boolean, { description: 'Changes your own password and ends your other sessions.' })
+  @Mutation(() => Boolean, { description: 'Changes your own password and ends your other sessions; this one continues with a fresh cookie.' })
   @Allow(...Who.staff)
-  async changePassword(@CurrentPrincipal() p: Principal, @Args('currentPassword') current: string, @Args('newPassword') next: string): Promise<boolean> {
+  async changePassword(
+    @CurrentPrincipal() p: Principal,
+    @Args('currentPassword') current: string,
+    @Args('newPassword') next: string,
+    @Context() ctx: { res: Response },
+  ): Promise<boolean> {
     if (p.kind !== 'user') throw new UnauthenticatedError();
     await this.accounts.changeOwnPassword(actorOf(p), p.userId, current, next);
+    const { token, expiresAt } = await this.auth.issueSession(p.userId);
+    this.setCookie(ctx.res, token, expiresAt);
     return true;
+  }
+
+  private setCookie(res: Response, token: string, expiresAt: Date): void {
+    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: this.config.publicUrl.startsWith('https:'), path: '/', expires: expiresAt });
   }
 
   @Query(() => [UserGql])

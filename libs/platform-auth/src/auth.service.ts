@@ -88,6 +88,15 @@ export class AuthService {
     return { token, user, expiresAt };
   }
 
+  /** A new session for a user who just proved who they are (e.g. changed their password). */
+  async issueSession(userId: string): Promise<{ token: string; expiresAt: Date }> {
+    const user = await this.users.findOneOrFail({ where: { id: userId } });
+    this.userCache.delete(userId);
+    const expiresAt = new Date(Date.now() + this.config.sessionTtlHours * 3600 * 1000);
+    const claims: SessionClaims = { sub: user.id, ver: user.tokenVersion, typ: 'session' };
+    return { token: jwt.sign(claims, this.sessionKey, { algorithm: 'HS256', expiresIn: this.config.sessionTtlHours * 3600, issuer: 'marquee' }), expiresAt };
+  }
+
   /** Returns the principal for a session token, or throws UNAUTHENTICATED with no internal detail. */
   async principalFromToken(token: string): Promise<Principal> {
     let claims: SessionClaims;

@@ -59,6 +59,13 @@ export class ItemEntity {
   @Column('uuid', { nullable: true })
   liveVersionId: string | null;
 
+  /** The release that made the current live version live; its staged rollout decides who sees it. */
+  @Column('uuid', { nullable: true })
+  liveReleaseId: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  liveSince: Date | null;
+
   @Column('uuid', { nullable: true })
   createdBy: string | null;
 

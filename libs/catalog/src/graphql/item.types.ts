@@ -283,6 +283,8 @@ export class ItemInput {
 
 @InputType()
 export class ItemFilterInput {
+  @Field(() => [ID], { nullable: true, description: 'Only these items (e.g. the sessions of a course).' })
+  ids?: string[] | null;
   @Field(() => String, { nullable: true, description: 'Words to find in titles, subtitles, descriptions and slugs (prefix match).' })
   text?: string | null;
   @Field(() => [String], { nullable: true })

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, pageSize } from '@marquee/platform-api';
-import { InputError } from '@marquee/platform-core';
+import { InputError, isUuid } from '@marquee/platform-core';
 import { canonicalLocale } from '../domain/validation';
 import { ItemEntity, ItemState, ITEM_STATES } from '../entities/item.entity';
 import { KIND_KEYS } from '../domain/kinds';
@@ -11,6 +11,7 @@ export type ItemSort = 'UPDATED_DESC' | 'UPDATED_ASC' | 'CREATED_DESC' | 'TITLE_
 export type LocaleStatus = 'COMPLETE' | 'INCOMPLETE' | 'MISSING';
 
 export interface ItemFilter {
+  ids?: string[] | null;
   text?: string | null;
   kinds?: string[] | null;
   states?: ItemState[] | null;
@@ -60,6 +61,10 @@ export class ItemSearchService {
       return `$${params.length}`;
     };
 
+    if (filter.ids) {
+      if (filter.ids.length > 100) throw new InputError('Ask for at most 100 ids at a time.', [{ field: 'filter.ids', message: 'has more than 100 ids' }]);
+      where.push(`i.id = ANY(${p(filter.ids.filter(isUuid))}::uuid[])`);
+    }
     if (filter.text?.trim()) {
       const q = toPrefixQuery(filter.text);
       if (q) where.push(`to_tsvector('simple', i.search_text) @@ to_tsquery('simple', ${p(q)})`);

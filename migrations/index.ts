@@ -1,4 +1,5 @@
 import { Foundation1764230400000 } from './1764230400000-Foundation';
+import { LaunchWorkflow1795768819191 } from './1795768819191-LaunchWorkflow';
 
 /** Migrations run in this order. A new migration file must be added here (the schema drift test checks it). */
-export const ALL_MIGRATIONS = [Foundation1764230400000];
+export const ALL_MIGRATIONS = [Foundation1764230400000, LaunchWorkflow1795768819191];

@@ -3,7 +3,9 @@ import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { AccountsApiModule } from '@marquee/accounts';
-import { AuditModule } from '@marquee/audit';
+import { AuditApiModule, AuditModule } from '@marquee/audit';
+import { LaunchApiModule } from '@marquee/launch';
+import { WebhooksApiModule } from '@marquee/webhooks';
 import { CatalogApiModule, DemoMediaController } from '@marquee/catalog';
 import { complexityPlugin, depthLimit, formatError, statusPlugin } from '@marquee/platform-api';
 import { AuthModule, CredentialsMiddleware } from '@marquee/platform-auth';
@@ -45,7 +47,10 @@ export class ApiModule implements NestModule {
           }),
         }),
         AccountsApiModule,
+        AuditApiModule,
         CatalogApiModule,
+        LaunchApiModule,
+        WebhooksApiModule,
       ],
       controllers: [HealthController, DemoMediaController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorsFilter }],

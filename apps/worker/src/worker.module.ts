@@ -1,4 +1,4 @@
-import { DynamicModule, Injectable, Logger, Module, OnApplicationBootstrap, Type } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, Type } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -6,7 +6,9 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AuditModule } from '@marquee/audit';
 import { CatalogWorkerModule } from '@marquee/catalog';
-import { AppConfig, ConfigModule } from '@marquee/platform-config';
+import { LaunchWorkerModule } from '@marquee/launch';
+import { WebhooksWorkerModule } from '@marquee/webhooks';
+import { APP_CONFIG, AppConfig, ConfigModule } from '@marquee/platform-config';
 import { DatabaseModule } from '@marquee/platform-database';
 import { JobName, QueueModule, QueueName, RedisModule, jobIds } from '@marquee/platform-queue';
 import { ALL_ENTITIES } from '../../../migrations/entities';
@@ -18,6 +20,8 @@ import { ALL_ENTITIES } from '../../../migrations/entities';
 export const QUEUE_OWNERS: Record<QueueName, Type> = {
   [QueueName.Assets]: CatalogWorkerModule,
   [QueueName.Imports]: CatalogWorkerModule,
+  [QueueName.Launches]: LaunchWorkerModule,
+  [QueueName.Webhooks]: WebhooksWorkerModule,
 };
 
 const PROCESSOR_METADATA = 'bullmq:processor_metadata';
@@ -30,7 +34,10 @@ export class WorkerBoot implements OnApplicationBootstrap {
     private readonly discovery: DiscoveryService,
     @InjectQueue(QueueName.Assets) private readonly assets: Queue,
     @InjectQueue(QueueName.Imports) private readonly imports: Queue,
+    @InjectQueue(QueueName.Launches) private readonly launches: Queue,
+    @InjectQueue(QueueName.Webhooks) private readonly webhooks: Queue,
     @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -47,6 +54,10 @@ export class WorkerBoot implements OnApplicationBootstrap {
     }
     // Repeatable sweeps: Postgres is the truth, and these find work whose job was lost.
     await this.assets.upsertJobScheduler('sweep-assets', { every: 10 * 60 * 1000 }, { name: JobName.SweepAssets });
+    await this.launches.upsertJobScheduler('reconcile-launches', { every: this.config.reconcileIntervalMs }, { name: JobName.ReconcileLaunches });
+    await this.webhooks.upsertJobScheduler('sweep-webhooks', { every: 60 * 1000 }, { name: JobName.SweepWebhooks });
+    // And once right now, so a restart after an outage catches up without waiting a full interval.
+    await this.launches.add(JobName.ReconcileLaunches, {}, { jobId: `reconcile_boot_${Date.now()}` });
     const pending: { id: string }[] = await this.db.query(`SELECT id FROM import_jobs WHERE status IN ('queued', 'running')`);
     for (const { id } of pending) {
       await this.imports.add(JobName.RunImport, { importId: id }, { jobId: jobIds.runImport(id), attempts: 3, backoff: { type: 'exponential', delay: 1000 } });

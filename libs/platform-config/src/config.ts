@@ -34,6 +34,7 @@ export interface AppConfig {
   loginWindowSeconds: number;
   allowSelfApproval: boolean;
   reconcileIntervalMs: number;
+  webhookBackoffMs: number;
   feedBudgetMs: number;
   feedStickySeconds: number;
   engineRefreshMs: number;
@@ -133,6 +134,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'LOGIN_WINDOW_SECONDS', default: '900', description: 'Window for LOGIN_MAX_ATTEMPTS.' },
   { name: 'ALLOW_SELF_APPROVAL', default: 'false', description: 'Let a reviewer approve a version they wrote.' },
   { name: 'RECONCILE_INTERVAL_MS', default: '15000', description: 'How often the worker re-enqueues due launches from PostgreSQL.' },
+  { name: 'WEBHOOK_BACKOFF_MS', default: '5000', description: 'First retry delay of a failed webhook; it doubles on each of up to 8 tries.' },
   { name: 'FEED_BUDGET_MS', default: '50', description: 'Time the feed may spend before it serves the editorial fallback.' },
   { name: 'FEED_STICKY_SECONDS', default: '1800', description: 'Window in which a user gets the same slate on a surface unless the catalogue changed.' },
   { name: 'ENGINE_REFRESH_MS', default: '5000', description: 'How often each API process reloads engine state from PostgreSQL.' },
@@ -198,6 +200,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginWindowSeconds: int(env, p, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400),
     allowSelfApproval: bool(env, p, 'ALLOW_SELF_APPROVAL', false),
     reconcileIntervalMs: int(env, p, 'RECONCILE_INTERVAL_MS', 15000, 200, 60000),
+    webhookBackoffMs: int(env, p, 'WEBHOOK_BACKOFF_MS', 5000, 10, 3600000),
     feedBudgetMs: int(env, p, 'FEED_BUDGET_MS', 50, 5, 10000),
     feedStickySeconds: int(env, p, 'FEED_STICKY_SECONDS', 1800, 0, 86400),
     engineRefreshMs: int(env, p, 'ENGINE_REFRESH_MS', 5000, 100, 10000),

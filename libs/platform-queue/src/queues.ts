@@ -2,6 +2,8 @@
 export enum QueueName {
   Assets = 'assets',
   Imports = 'imports',
+  Launches = 'launches',
+  Webhooks = 'webhooks',
 }
 
 export enum JobName {
@@ -9,12 +11,18 @@ export enum JobName {
   SweepAssets = 'sweep-assets',
   RunImport = 'run-import',
   SweepImports = 'sweep-imports',
+  LaunchRelease = 'launch-release',
+  ReconcileLaunches = 'reconcile-launches',
+  DeliverWebhook = 'deliver-webhook',
+  SweepWebhooks = 'sweep-webhooks',
 }
 
 /** Job ids are built here only: a deterministic id is what makes a re-enqueue a no-op instead of a duplicate. BullMQ 6 refuses ':' in ids. */
 export const jobIds = {
   checkItemAssets: (versionId: string) => `assets_${versionId}`,
   runImport: (importId: string) => `import_${importId}`,
+  launchRelease: (releaseId: string, revision: number) => `launch_${releaseId}_r${revision}`,
+  deliverWebhook: (deliveryId: string) => `webhook_${deliveryId}`,
 };
 
 export interface CheckItemAssetsPayload {

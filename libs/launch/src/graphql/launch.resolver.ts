@@ -1,0 +1,270 @@
+import { Inject } from '@nestjs/common';
+import { Args, GraphQLISODateTime, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ItemEntity, ItemGql, ItemVersionGql, actorOf, fieldsToGql, versionToGql } from '@marquee/catalog';
+import { Allow, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
+import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
+import { resolveLocalTime } from '../domain/time';
+import { ReleaseActionEntity } from '../entities/release-action.entity';
+import { ReleaseEntity, ReleaseStatus } from '../entities/release.entity';
+import { LiveContentService } from '../services/live-content.service';
+import { ReleaseService } from '../services/release.service';
+import { ReviewService } from '../services/review.service';
+import { RollbackService } from '../services/rollback.service';
+import { SchedulerHealthService } from '../services/scheduler-health.service';
+import {
+  AudienceInput,
+  CatalogEntryGql,
+  PersonaInput,
+  ReleaseActionGql,
+  ReleaseActionKindGql,
+  ReleaseEventGql,
+  ReleaseGql,
+  ReleaseInput,
+  ReleaseStatusGql,
+  ReleaseUpdate,
+  ReleaseValidationGql,
+  ReviewQueueEntryGql,
+  ReviewRecordGql,
+  ScheduleInputGql,
+  ScheduleResolutionGql,
+  SchedulerHealthGql,
+} from './launch.types';
+
+@Resolver(() => ReleaseGql)
+@Allow(...Who.staff)
+export class ReleaseResolver {
+  constructor(
+    // Not `releases`: an instance property of that name would shadow the `releases` query method.
+    private readonly releaseService: ReleaseService,
+    private readonly rollbacks: RollbackService,
+    private readonly health: SchedulerHealthService,
+    private readonly live: LiveContentService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Query(() => [ReleaseGql], { description: 'Releases, newest first; filter by status and by a window (for the calendar).' })
+  @Allow(...Who.staff)
+  releases(
+    @Args('statuses', { type: () => [ReleaseStatusGql], nullable: true }) statuses?: ReleaseStatus[],
+    @Args('from', { type: () => GraphQLISODateTime, nullable: true }) from?: Date,
+    @Args('to', { type: () => GraphQLISODateTime, nullable: true }) to?: Date,
+  ): Promise<ReleaseGql[]> {
+    return this.releaseService.list({ statuses, from, to }) as Promise<ReleaseGql[]>;
+  }
+
+  @Query(() => ReleaseGql)
+  @Allow(...Who.staff)
+  release(@Args('id', { type: () => ID }) id: string): Promise<ReleaseGql> {
+    return this.releaseService.get(id) as Promise<ReleaseGql>;
+  }
+
+  @Query(() => ReleaseValidationGql, { description: 'Blocking problems and warnings, computed now from current content. Never cached.' })
+  @Allow(...Who.staff)
+  async releaseValidation(@Args('id', { type: () => ID }) id: string): Promise<ReleaseValidationGql> {
+    const r = await this.releaseService.validate(id);
+    return { ...r, ok: r.blocking.length === 0 };
+  }
+
+  @Query(() => ScheduleResolutionGql, { description: 'What a local time in a zone means: one instant, a DST gap, or two instants to choose from.' })
+  @Allow(...Who.staff)
+  resolveScheduleTime(@Args('localDateTime') localDateTime: string, @Args('timeZone') timeZone: string): ScheduleResolutionGql {
+    const r = resolveLocalTime(localDateTime, timeZone);
+    if (r.kind === 'ok') return { kind: 'ok', instant: r.instant, message: null, options: [] };
+    if (r.kind === 'ambiguous') return { kind: 'ambiguous', instant: null, message: r.message, options: r.options };
+    if (r.kind === 'gap') return { kind: 'gap', instant: null, message: r.message, options: [] };
+    return { kind: 'invalid', instant: null, message: r.message, options: [] };
+  }
+
+  @Query(() => [String], { description: 'Every IANA time zone this server knows.' })
+  @Allow(...Who.staff)
+  timeZones(): string[] {
+    return Intl.supportedValuesOf('timeZone');
+  }
+
+  @Query(() => SchedulerHealthGql, { description: 'Upcoming launches, late ones, failures, and how late recent launches were.' })
+  @Allow(...Who.staff)
+  schedulerHealth(): Promise<SchedulerHealthGql> {
+    return this.health.health(this.config.reconcileIntervalMs) as Promise<SchedulerHealthGql>;
+  }
+
+  @Query(() => [CatalogEntryGql], { description: 'What will be live at a future instant once scheduled releases apply; with a persona, staged rollouts apply too.' })
+  @Allow(...Who.staff)
+  async catalogAt(
+    @Args('instant', { type: () => GraphQLISODateTime, nullable: true }) instant?: Date,
+    @Args('persona', { type: () => PersonaInput, nullable: true }) persona?: PersonaInput,
+  ): Promise<CatalogEntryGql[]> {
+    const entries = await this.live.at(instant ?? null, persona ?? null);
+    return entries.map((e) => ({ ...e, fields: fieldsToGql(e.fields) }));
+  }
+
+  @Mutation(() => ReleaseGql)
+  @Allow(...Who.editors)
+  createRelease(@CurrentPrincipal() p: Principal, @Args('input') input: ReleaseInput): Promise<ReleaseGql> {
+    return this.releaseService.create(actorOf(p), input) as Promise<ReleaseGql>;
+  }
+
+  @Mutation(() => ReleaseGql)
+  @Allow(...Who.editors)
+  updateRelease(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string, @Args('input') input: ReleaseUpdate): Promise<ReleaseGql> {
+    return this.releaseService.update(actorOf(p), id, input) as Promise<ReleaseGql>;
+  }
+
+  @Mutation(() => ReleaseGql, { description: 'Adds an item. Publishing pins an approved version (the latest approved one unless versionNumber is given).' })
+  @Allow(...Who.editors)
+  addToRelease(
+    @CurrentPrincipal() p: Principal,
+    @Args('releaseId', { type: () => ID }) releaseId: string,
+    @Args('itemId', { type: () => ID }) itemId: string,
+    @Args('action', { type: () => ReleaseActionKindGql }) action: ReleaseActionKindGql,
+    @Args('versionNumber', { type: () => Int, nullable: true }) versionNumber?: number,
+  ): Promise<ReleaseGql> {
+    return this.releaseService.addItem(actorOf(p), releaseId, itemId, action, versionNumber) as Promise<ReleaseGql>;
+  }
+
+  @Mutation(() => ReleaseGql)
+  @Allow(...Who.editors)
+  removeFromRelease(@CurrentPrincipal() p: Principal, @Args('releaseId', { type: () => ID }) releaseId: string, @Args('itemId', { type: () => ID }) itemId: string): Promise<ReleaseGql> {
+    return this.releaseService.removeItem(actorOf(p), releaseId, itemId) as Promise<ReleaseGql>;
+  }
+
+  @Mutation(() => ReleaseGql, { description: 'Schedules (or reschedules) at a wall-clock time in an IANA zone. Refuses DST gaps, the past, and blocked releases.' })
+  @Allow(...Who.editors)
+  scheduleRelease(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string, @Args('input') input: ScheduleInputGql): Promise<ReleaseGql> {
+    return this.releaseService.schedule(actorOf(p), id, input) as Promise<ReleaseGql>;
+  }
+
+  @Mutation(() => ReleaseGql)
+  @Allow(...Who.editors)
+  unscheduleRelease(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string): Promise<ReleaseGql> {
+    return this.releaseService.unschedule(actorOf(p), id) as Promise<ReleaseGql>;
+  }
+
+  @Mutation(() => ReleaseGql, { description: 'Launches now, through the same validated, all-or-nothing path as a scheduled launch.' })
+  @Allow(...Who.editors)
+  launchReleaseNow(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string): Promise<ReleaseGql> {
+    return this.releaseService.launchNow(actorOf(p), id) as Promise<ReleaseGql>;
+  }
+
+  @Mutation(() => ReleaseGql, { description: 'Sets the share of users (1-100) and the audience. After launch the share can only go up.' })
+  @Allow(...Who.editors)
+  setReleaseRollout(
+    @CurrentPrincipal() p: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('percent', { type: () => Int }) percent: number,
+    @Args('audience', { type: () => AudienceInput, nullable: true }) audience?: AudienceInput,
+  ): Promise<ReleaseGql> {
+    return this.releaseService.setRollout(actorOf(p), id, percent, audience) as Promise<ReleaseGql>;
+  }
+
+  @Mutation(() => ReleaseGql)
+  @Allow(...Who.editors)
+  cancelRelease(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string): Promise<ReleaseGql> {
+    return this.releaseService.cancel(actorOf(p), id) as Promise<ReleaseGql>;
+  }
+
+  @Mutation(() => ReleaseGql, { description: 'Returns every item of a launched release to its exact state before the launch.' })
+  @Allow(...Who.editors)
+  rollbackRelease(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string): Promise<ReleaseGql> {
+    return this.rollbacks.rollback(actorOf(p), id) as Promise<ReleaseGql>;
+  }
+
+  @ResolveField(() => [ReleaseActionGql])
+  actions(@Parent() r: ReleaseEntity): Promise<ReleaseActionGql[]> {
+    return this.releaseService.actions(r.id) as Promise<ReleaseActionGql[]>;
+  }
+
+  @ResolveField(() => ReleaseValidationGql, { description: 'Computed now; see releaseValidation.' })
+  async validation(@Parent() r: ReleaseEntity): Promise<ReleaseValidationGql> {
+    const v = await this.releaseService.validate(r.id);
+    return { ...v, ok: v.blocking.length === 0 };
+  }
+
+  @ResolveField(() => [ReleaseEventGql], { description: 'The execution log.' })
+  events(@Parent() r: ReleaseEntity): Promise<ReleaseEventGql[]> {
+    return this.releaseService.events(r.id);
+  }
+
+  @ResolveField(() => [ID], { description: 'Items a later release has changed since this one launched; non-empty means rollback is refused.' })
+  rollbackBlockers(@Parent() r: ReleaseEntity): Promise<string[]> {
+    return r.status === 'launched' ? this.rollbacks.conflictsFor(r.id) : Promise.resolve([]);
+  }
+}
+
+@Resolver(() => ReleaseActionGql)
+@Allow(...Who.staff)
+export class ReleaseActionResolver {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  @ResolveField(() => ItemGql)
+  async item(@Parent() a: ReleaseActionEntity): Promise<ItemGql> {
+    return (await this.db.getRepository(ItemEntity).findOneOrFail({ where: { id: a.itemId } })) as ItemGql;
+  }
+}
+
+@Resolver(() => ItemGql)
+@Allow(...Who.staff)
+export class ItemReviewResolver {
+  // Named reviewService, not reviews: an instance property would shadow the `reviews` field resolver below.
+  constructor(
+    private readonly reviewService: ReviewService,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  @Query(() => [ReviewQueueEntryGql], { description: 'Versions waiting for review, oldest first, with their changes against the live version.' })
+  @Allow(...Who.staff)
+  async reviewQueue(): Promise<ReviewQueueEntryGql[]> {
+    const q = await this.reviewService.queue();
+    return q.map((e) => ({ ...e, item: e.item as ItemGql, version: versionToGql(e.version) }));
+  }
+
+  @Mutation(() => ItemGql, { description: 'Submits the latest version for review. It must be complete for its target locales.' })
+  @Allow(...Who.editors)
+  async submitForReview(@CurrentPrincipal() p: Principal, @Args('itemId', { type: () => ID }) itemId: string, @Args('versionNumber', { type: () => Int, nullable: true }) versionNumber?: number): Promise<ItemGql> {
+    return (await this.reviewService.submit(actorOf(p), itemId, versionNumber)) as ItemGql;
+  }
+
+  @Mutation(() => ItemGql, { description: 'Approves exactly this version. Only the approved version can launch.' })
+  @Allow(...Who.reviewers)
+  async approveVersion(
+    @CurrentPrincipal() p: Principal,
+    @Args('itemId', { type: () => ID }) itemId: string,
+    @Args('versionNumber', { type: () => Int }) versionNumber: number,
+    @Args('comment', { type: () => String, nullable: true }) comment?: string,
+  ): Promise<ItemGql> {
+    return (await this.reviewService.approve(actorOf(p), itemId, versionNumber, comment)) as ItemGql;
+  }
+
+  @Mutation(() => ItemGql, { description: 'Sends the version back to draft, with a comment saying why.' })
+  @Allow(...Who.reviewers)
+  async rejectVersion(
+    @CurrentPrincipal() p: Principal,
+    @Args('itemId', { type: () => ID }) itemId: string,
+    @Args('versionNumber', { type: () => Int }) versionNumber: number,
+    @Args('comment') comment: string,
+  ): Promise<ItemGql> {
+    return (await this.reviewService.reject(actorOf(p), itemId, versionNumber, comment)) as ItemGql;
+  }
+
+  @ResolveField(() => [ReviewRecordGql], { description: 'Review history, newest first.' })
+  reviews(@Parent() item: ItemEntity): Promise<ReviewRecordGql[]> {
+    return this.reviewService.history(item.id);
+  }
+
+  @ResolveField(() => ItemVersionGql, { nullable: true, description: 'The newest approved version, if any.' })
+  async approvedVersion(@Parent() item: ItemEntity): Promise<ItemVersionGql | null> {
+    const v = await this.reviewService.latestApproved(item.id);
+    return v ? versionToGql(v) : null;
+  }
+
+  @ResolveField(() => [ReleaseGql], { description: 'Releases that include this item.' })
+  async releases(@Parent() item: ItemEntity): Promise<ReleaseGql[]> {
+    return (await this.db
+      .getRepository(ReleaseEntity)
+      .createQueryBuilder('r')
+      .where('r.id IN (SELECT release_id FROM release_actions WHERE item_id = :id)', { id: item.id })
+      .orderBy('r.created_at', 'DESC')
+      .getMany()) as ReleaseGql[];
+  }
+}

@@ -1,0 +1,173 @@
+import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { GraphQLJSON } from '@marquee/platform-api';
+import { FieldChangeGql, ItemFieldsGql, ItemGql, ItemVersionGql } from '@marquee/catalog';
+
+export enum ReleaseStatusGql {
+  draft = 'draft',
+  scheduled = 'scheduled',
+  launched = 'launched',
+  failed = 'failed',
+  rolled_back = 'rolled_back',
+  cancelled = 'cancelled',
+}
+registerEnumType(ReleaseStatusGql, { name: 'ReleaseStatus' });
+
+export enum ReleaseActionKindGql {
+  PUBLISH = 'publish',
+  UNPUBLISH = 'unpublish',
+}
+registerEnumType(ReleaseActionKindGql, { name: 'ReleaseActionKind' });
+
+@ObjectType('Audience')
+export class AudienceGql {
+  @Field(() => [String]) locales: string[];
+  @Field(() => [String]) platforms: string[];
+  @Field(() => [String]) tiers: string[];
+}
+
+@InputType()
+export class AudienceInput {
+  @Field(() => [String], { nullable: true }) locales?: string[];
+  @Field(() => [String], { nullable: true }) platforms?: string[];
+  @Field(() => [String], { nullable: true }) tiers?: string[];
+}
+
+@ObjectType('ValidationIssue')
+export class ValidationIssueGql {
+  @Field() code: string;
+  @Field(() => ID, { nullable: true }) itemId: string | null;
+  @Field() message: string;
+}
+
+@ObjectType('ReleaseValidation')
+export class ReleaseValidationGql {
+  @Field(() => [ValidationIssueGql]) blocking: ValidationIssueGql[];
+  @Field(() => [ValidationIssueGql]) warnings: ValidationIssueGql[];
+  @Field({ description: 'No blocking problems: it can be scheduled or launched.' }) ok: boolean;
+}
+
+@ObjectType('Release')
+export class ReleaseGql {
+  @Field(() => ID) id: string;
+  @Field() name: string;
+  @Field(() => String, { nullable: true }) description: string | null;
+  @Field(() => ReleaseStatusGql) status: ReleaseStatusGql;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'The UTC instant it launches at.' }) scheduledAt: Date | null;
+  @Field(() => String, { nullable: true, description: 'IANA zone it was scheduled in.' }) timeZone: string | null;
+  @Field(() => String, { nullable: true, description: 'The wall-clock time the editor entered, in timeZone.' }) localTime: string | null;
+  @Field(() => Int) scheduleRevision: number;
+  @Field(() => Int) rolloutPercent: number;
+  @Field(() => AudienceGql) audience: AudienceGql;
+  @Field(() => GraphQLISODateTime, { nullable: true }) launchedAt: Date | null;
+  @Field(() => Int, { nullable: true, description: 'How long after its instant it launched.' }) latenessMs: number | null;
+  @Field(() => [ValidationIssueGql], { nullable: true }) failureReasons: ValidationIssueGql[] | null;
+  @Field(() => GraphQLISODateTime, { nullable: true }) failedAt: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true }) rolledBackAt: Date | null;
+  @Field(() => GraphQLISODateTime) createdAt: Date;
+  @Field(() => GraphQLISODateTime) updatedAt: Date;
+}
+
+@ObjectType('ReleaseAction')
+export class ReleaseActionGql {
+  @Field(() => ID) id: string;
+  @Field(() => ID) releaseId: string;
+  @Field(() => ID) itemId: string;
+  @Field(() => ReleaseActionKindGql) kind: ReleaseActionKindGql;
+  @Field(() => ID, { nullable: true }) versionId: string | null;
+  @Field(() => Int, { nullable: true }) versionNumber: number | null;
+  @Field(() => Int, { nullable: true, description: 'Position in the launch order (dependencies first).' }) appliedOrder: number | null;
+  @Field(() => ID, { nullable: true }) priorLiveVersionId: string | null;
+}
+
+@ObjectType('ReleaseEvent')
+export class ReleaseEventGql {
+  @Field(() => GraphQLISODateTime) at: Date;
+  @Field() kind: string;
+  @Field() message: string;
+  @Field(() => GraphQLJSON, { nullable: true }) details: unknown;
+}
+
+@InputType()
+export class ReleaseInput {
+  @Field() name: string;
+  @Field(() => String, { nullable: true }) description?: string | null;
+}
+
+@InputType()
+export class ReleaseUpdate {
+  @Field(() => String, { nullable: true }) name?: string | null;
+  @Field(() => String, { nullable: true }) description?: string | null;
+}
+
+@InputType()
+export class ScheduleInputGql {
+  @Field({ description: 'Wall-clock time in timeZone, e.g. 2026-03-29T11:00.' }) localDateTime: string;
+  @Field({ description: 'IANA zone, e.g. Europe/Amsterdam.' }) timeZone: string;
+  @Field(() => Int, { nullable: true, description: 'Needed only when the time happens twice (DST ends): the UTC offset in minutes to use.' })
+  offsetMinutes?: number | null;
+}
+
+@ObjectType('ScheduleOption')
+export class ScheduleOptionGql {
+  @Field(() => Int) offsetMinutes: number;
+  @Field(() => GraphQLISODateTime) instant: Date;
+  @Field() label: string;
+}
+
+@ObjectType('ScheduleResolution')
+export class ScheduleResolutionGql {
+  @Field({ description: 'ok, gap (does not exist), ambiguous (happens twice) or invalid' }) kind: string;
+  @Field(() => GraphQLISODateTime, { nullable: true }) instant: Date | null;
+  @Field(() => String, { nullable: true }) message: string | null;
+  @Field(() => [ScheduleOptionGql]) options: ScheduleOptionGql[];
+}
+
+@ObjectType('SchedulerHealth')
+export class SchedulerHealthGql {
+  @Field(() => [ReleaseGql]) upcoming: ReleaseGql[];
+  @Field(() => [ReleaseGql], { description: 'Still scheduled more than 5 s after their instant.' }) late: ReleaseGql[];
+  @Field(() => [ReleaseGql]) failed: ReleaseGql[];
+  @Field(() => [ReleaseGql]) recentLaunches: ReleaseGql[];
+  @Field(() => Int, { nullable: true }) latenessP50Ms: number | null;
+  @Field(() => Int, { nullable: true }) latenessP95Ms: number | null;
+  @Field(() => Int, { nullable: true }) latenessMaxMs: number | null;
+  @Field(() => GraphQLISODateTime, { nullable: true }) lastReconcileAt: Date | null;
+  @Field() reconcilerHealthy: boolean;
+}
+
+@ObjectType('CatalogEntry')
+export class CatalogEntryGql {
+  @Field(() => ID) itemId: string;
+  @Field(() => ID) versionId: string;
+  @Field(() => ItemFieldsGql) fields: ItemFieldsGql;
+  @Field({ description: 'live (visible now) or scheduled (visible by then)' }) source: string;
+  @Field(() => ID, { nullable: true }) releaseId: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true }) liveSince: Date | null;
+}
+
+@InputType()
+export class PersonaInput {
+  @Field(() => ID) userId: string;
+  @Field(() => String, { nullable: true }) locale?: string | null;
+  @Field(() => String, { nullable: true }) platform?: string | null;
+  @Field(() => String, { nullable: true }) tier?: string | null;
+}
+
+@ObjectType('ReviewRecord')
+export class ReviewRecordGql {
+  @Field(() => Int) versionNumber: number;
+  @Field() decision: string;
+  @Field(() => String, { nullable: true }) comment: string | null;
+  @Field(() => ID, { nullable: true }) actorId: string | null;
+  @Field(() => GraphQLISODateTime) at: Date;
+}
+
+@ObjectType('ReviewQueueEntry')
+export class ReviewQueueEntryGql {
+  @Field(() => ItemGql) item: ItemGql;
+  @Field(() => ItemVersionGql) version: ItemVersionGql;
+  @Field(() => GraphQLISODateTime) submittedAt: Date;
+  @Field(() => ID, { nullable: true }) submittedBy: string | null;
+  @Field(() => [FieldChangeGql], { description: 'What this version changes compared with the live version (everything, if nothing is live).' })
+  changesFromLive: FieldChangeGql[];
+}

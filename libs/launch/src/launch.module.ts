@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Clock, SystemClock } from '@marquee/platform-core';
+import { WebhooksCoreModule } from '@marquee/webhooks';
+import { LAUNCH_ENTITIES } from './entities';
+import { ItemReviewResolver, ReleaseActionResolver, ReleaseResolver } from './graphql/launch.resolver';
+import { LaunchExecutor } from './services/launch-executor';
+import { LaunchJobs } from './services/launch-jobs';
+import { LiveContentService } from './services/live-content.service';
+import { ReleaseValidator } from './services/release-validator';
+import { ReleaseService } from './services/release.service';
+import { ReviewService } from './services/review.service';
+import { RollbackService } from './services/rollback.service';
+import { SchedulerHealthService } from './services/scheduler-health.service';
+import { LaunchProcessor } from './worker/launch.processor';
+
+const SERVICES = [ReviewService, ReleaseValidator, ReleaseService, LaunchJobs, LaunchExecutor, RollbackService, LiveContentService, SchedulerHealthService];
+
+@Module({
+  imports: [TypeOrmModule.forFeature(LAUNCH_ENTITIES), WebhooksCoreModule],
+  providers: [...SERVICES, { provide: Clock, useClass: SystemClock }],
+  exports: [...SERVICES, Clock],
+})
+export class LaunchCoreModule {}
+
+@Module({ imports: [LaunchCoreModule], providers: [ReleaseResolver, ReleaseActionResolver, ItemReviewResolver] })
+export class LaunchApiModule {}
+
+@Module({ imports: [LaunchCoreModule], providers: [LaunchProcessor] })
+export class LaunchWorkerModule {}

@@ -1,0 +1,128 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Actor, AuditService } from '@marquee/audit';
+import { ItemEntity, ItemVersionEntity, diffFields, launchReadiness } from '@marquee/catalog';
+import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
+import { ConflictError, DomainError, InputError, NotFoundError, assertId, isUuid } from '@marquee/platform-core';
+import { assertTransition, ItemState } from '../domain/states';
+import { ReviewDecision, VersionReviewEntity } from '../entities/version-review.entity';
+
+export interface ReviewQueueEntry {
+  item: ItemEntity;
+  version: ItemVersionEntity;
+  submittedAt: Date;
+  submittedBy: string | null;
+  changesFromLive: ReturnType<typeof diffFields>;
+}
+
+/** Review works on exact versions: what a reviewer approves is byte for byte what a release can launch. */
+@Injectable()
+export class ReviewService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
+  ) {}
+
+  async submit(actor: Actor, itemId: string, versionNumber?: number | null): Promise<ItemEntity> {
+    return this.db.transaction(async (tx) => {
+      const { item, version } = await this.lockLatest(tx, itemId, versionNumber, 'submit');
+      assertTransition(item.state as ItemState, 'submit', item.title);
+      const problems = launchReadiness(version.fields);
+      if (problems.length) {
+        throw new DomainError('VALIDATION_FAILED', `"${item.title}" v${version.number} cannot go to review yet: ${problems.map((p) => p.message).join('; ')}. Fix these and save, then submit again.`, {
+          problems: problems.map((p) => ({ field: p.field, message: p.message })),
+        });
+      }
+      await this.decide(tx, actor, item, version, 'submitted', null, 'in_review', `Submitted "${item.title}" v${version.number} for review`);
+      return tx.findOneOrFail(ItemEntity, { where: { id: itemId } });
+    });
+  }
+
+  async approve(actor: Actor, itemId: string, versionNumber: number, comment?: string | null): Promise<ItemEntity> {
+    return this.db.transaction(async (tx) => {
+      const { item, version } = await this.lockLatest(tx, itemId, versionNumber, 'approve');
+      assertTransition(item.state as ItemState, 'approve', item.title);
+      if (!this.config.allowSelfApproval && version.authorId && version.authorId === actor.id) {
+        throw new DomainError('FORBIDDEN', `You wrote v${version.number} of "${item.title}", so someone else must approve it. (An admin can allow self-approval with ALLOW_SELF_APPROVAL=true.)`);
+      }
+      await this.decide(tx, actor, item, version, 'approved', comment ?? null, 'approved', `Approved "${item.title}" v${version.number}`);
+      return tx.findOneOrFail(ItemEntity, { where: { id: itemId } });
+    });
+  }
+
+  async reject(actor: Actor, itemId: string, versionNumber: number, comment: string): Promise<ItemEntity> {
+    if (!comment?.trim()) throw new InputError('Say why you reject this version, so the editor knows what to change.', [{ field: 'comment', message: 'is required when rejecting' }]);
+    return this.db.transaction(async (tx) => {
+      const { item, version } = await this.lockLatest(tx, itemId, versionNumber, 'reject');
+      assertTransition(item.state as ItemState, 'reject', item.title);
+      await this.decide(tx, actor, item, version, 'rejected', comment.trim(), 'draft', `Rejected "${item.title}" v${version.number}: ${comment.trim()}`);
+      return tx.findOneOrFail(ItemEntity, { where: { id: itemId } });
+    });
+  }
+
+  /** The latest decision for each version id: 'submitted', 'approved' or 'rejected' (absent = never submitted). */
+  async statusOf(versionIds: string[], m: EntityManager = this.db.manager): Promise<Map<string, VersionReviewEntity>> {
+    if (!versionIds.length) return new Map();
+    const rows = await m.query(
+      `SELECT DISTINCT ON (version_id) * FROM version_reviews WHERE version_id = ANY($1) ORDER BY version_id, at DESC, id`,
+      [versionIds],
+    );
+    return new Map(rows.map((r: Record<string, unknown>) => [r.version_id as string, { id: r.id, itemId: r.item_id, versionId: r.version_id, versionNumber: r.version_number, decision: r.decision, comment: r.comment, actorId: r.actor_id, at: r.at } as VersionReviewEntity]));
+  }
+
+  async history(itemId: string): Promise<VersionReviewEntity[]> {
+    assertId('item', itemId);
+    return this.db.getRepository(VersionReviewEntity).find({ where: { itemId }, order: { at: 'DESC' } });
+  }
+
+  /** Latest approved version of an item, or null. */
+  async latestApproved(itemId: string, m: EntityManager = this.db.manager): Promise<ItemVersionEntity | null> {
+    const versions = await m.find(ItemVersionEntity, { where: { itemId }, order: { number: 'DESC' } });
+    const status = await this.statusOf(versions.map((v) => v.id), m);
+    return versions.find((v) => status.get(v.id)?.decision === 'approved') ?? null;
+  }
+
+  async queue(): Promise<ReviewQueueEntry[]> {
+    const items = await this.db.getRepository(ItemEntity).find({ where: { state: 'in_review' }, order: { updatedAt: 'ASC' } });
+    if (!items.length) return [];
+    const versions = await this.db.getRepository(ItemVersionEntity).find({ where: { id: In(items.map((i) => i.latestVersionId)) } });
+    const live = await this.db.getRepository(ItemVersionEntity).find({ where: { id: In(items.map((i) => i.liveVersionId).filter(isUuid)) } });
+    const status = await this.statusOf(versions.map((v) => v.id));
+    return items.map((item) => {
+      const version = versions.find((v) => v.id === item.latestVersionId)!;
+      const liveVersion = live.find((v) => v.id === item.liveVersionId);
+      const s = status.get(version.id);
+      return { item, version, submittedAt: s?.at ?? item.updatedAt, submittedBy: s?.actorId ?? null, changesFromLive: liveVersion ? diffFields(liveVersion.fields, version.fields) : diffFields({}, version.fields) };
+    });
+  }
+
+  private async lockLatest(tx: EntityManager, itemId: string, versionNumber: number | null | undefined, verb: string) {
+    assertId('item', itemId);
+    const item = await tx.findOne(ItemEntity, { where: { id: itemId }, lock: { mode: 'pessimistic_write' } });
+    if (!item) throw new NotFoundError('item', itemId);
+    const number = versionNumber ?? item.latestVersionNumber;
+    const version = await tx.findOne(ItemVersionEntity, { where: { itemId, number } });
+    if (!version) throw new NotFoundError('version', `${item.slug} v${number}`, `This item has versions 1 to ${item.latestVersionNumber}.`);
+    if (version.number !== item.latestVersionNumber) {
+      throw new ConflictError(`v${version.number} of "${item.title}" is outdated: v${item.latestVersionNumber} was saved since. ${verb === 'submit' ? 'Submit' : 'Review'} v${item.latestVersionNumber} instead.`, {
+        latestVersion: item.latestVersionNumber,
+      });
+    }
+    return { item, version };
+  }
+
+  private async decide(tx: EntityManager, actor: Actor, item: ItemEntity, version: ItemVersionEntity, decision: ReviewDecision, comment: string | null, state: ItemState, summary: string) {
+    await tx.insert(VersionReviewEntity, { itemId: item.id, versionId: version.id, versionNumber: version.number, decision, comment, actorId: isUuid(actor.id) ? actor.id : null });
+    await tx.update(ItemEntity, { id: item.id }, { state });
+    await this.audit.record(tx, actor, {
+      action: `item.${decision === 'submitted' ? 'submitted' : decision}`,
+      entityType: 'item',
+      entityId: item.id,
+      before: { state: item.state, version: version.number },
+      after: { state, version: version.number, comment },
+      summary,
+    });
+  }
+}

@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { Actor, AuditService } from '@marquee/audit';
+import { ItemEntity, ItemVersionEntity } from '@marquee/catalog';
+import { DomainError, NotFoundError, assertId, isUuid } from '@marquee/platform-core';
+import { WebhookService } from '@marquee/webhooks';
+import { ReleaseActionEntity } from '../entities/release-action.entity';
+import { ReleaseEntity } from '../entities/release.entity';
+import { ReleaseEventEntity } from '../entities/release-event.entity';
+
+/**
+ * Reverts a launched release: every item goes back to exactly what it was before the launch (its previous live
+ * version, or not live), in one transaction. Refused when a later release has changed any of the same items since,
+ * because "before" would then overwrite that later launch.
+ */
+@Injectable()
+export class RollbackService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+    private readonly webhooks: WebhookService,
+  ) {}
+
+  async rollback(actor: Actor, releaseId: string): Promise<ReleaseEntity> {
+    assertId('release', releaseId);
+    let deliveries: string[] = [];
+    const release = await this.db.transaction(async (m) => {
+      const release = await m.findOne(ReleaseEntity, { where: { id: releaseId }, lock: { mode: 'pessimistic_write' } });
+      if (!release) throw new NotFoundError('release', releaseId);
+      if (release.status !== 'launched') {
+        throw new DomainError('ILLEGAL_TRANSITION', `Only a launched release can be rolled back; "${release.name}" is ${release.status.replace('_', ' ')}.`, { state: release.status, allowed: ['launched'] });
+      }
+      const actions = await m.find(ReleaseActionEntity, { where: { releaseId }, order: { appliedOrder: 'DESC' } });
+      const locked: { id: string; live_release_id: string | null }[] = await m.query(`SELECT id, live_release_id FROM items WHERE id = ANY($1) ORDER BY id FOR UPDATE`, [actions.map((a) => a.itemId)]);
+      const superseded = locked.filter((i) => i.live_release_id !== releaseId);
+      if (superseded.length) {
+        const later: { item_id: string; title: string; release_id: string; name: string; launched_at: Date }[] = await m.query(
+          `SELECT i.id AS item_id, i.title, r.id AS release_id, r.name, r.launched_at FROM items i LEFT JOIN releases r ON r.id = i.live_release_id WHERE i.id = ANY($1)`,
+          [superseded.map((s) => s.id)],
+        );
+        throw new DomainError(
+          'CONFLICT',
+          `Cannot roll back "${release.name}": later releases changed its items since. ${later.map((l) => `"${l.title}" was changed by "${l.name ?? 'another release'}"${l.launched_at ? ` (launched ${new Date(l.launched_at).toISOString()})` : ''}`).join('; ')}. Roll those back first, or publish the versions you want in a new release.`,
+          { conflicts: later.map((l) => ({ itemId: l.item_id, itemTitle: l.title, releaseId: l.release_id, releaseName: l.name })) },
+        );
+      }
+      const changes: { itemId: string; title: string; restoredVersion: number | null; removedVersion: number | null }[] = [];
+      for (const a of actions) {
+        const item = await m.findOneOrFail(ItemEntity, { where: { id: a.itemId } });
+        // If the item was edited after the launch, keep its new draft's state; otherwise restore the old state exactly.
+        // 'scheduled' was this release's own doing; without it the pinned version is simply approved again.
+        const prior = (a.priorState === 'scheduled' ? 'approved' : a.priorState) as ItemEntity['state'];
+        const state = item.latestVersionId === a.latestVersionAtLaunch ? prior : item.state;
+        const current = item.liveVersionId ? await m.findOne(ItemVersionEntity, { where: { id: item.liveVersionId } }) : null;
+        const restored = a.priorLiveVersionId ? await m.findOne(ItemVersionEntity, { where: { id: a.priorLiveVersionId } }) : null;
+        await m.update(ItemEntity, { id: item.id }, { liveVersionId: a.priorLiveVersionId, liveReleaseId: a.priorLiveReleaseId, liveSince: a.priorLiveSince, state });
+        changes.push({ itemId: item.id, title: item.title, restoredVersion: restored?.number ?? null, removedVersion: current?.number ?? null });
+        await this.audit.record(m, actor, {
+          action: 'item.rolled_back',
+          entityType: 'item',
+          entityId: item.id,
+          before: { liveVersion: current?.number ?? null, state: item.state },
+          after: { liveVersion: restored?.number ?? null, state },
+          summary: `Rolled back "${item.title}" to ${restored ? `v${restored.number}` : 'not live'} (release "${release.name}")`,
+        });
+      }
+      release.status = 'rolled_back';
+      release.rolledBackAt = new Date();
+      release.rolledBackBy = isUuid(actor.id) ? actor.id : null;
+      await m.save(ReleaseEntity, release);
+      await m.insert(ReleaseEventEntity, { releaseId, kind: 'rolled_back', message: `Rolled back by ${actor.label}: ${changes.length} item(s) restored.`, details: { changes } });
+      await this.audit.record(m, actor, { action: 'release.rolled_back', entityType: 'release', entityId: releaseId, after: { changes }, summary: `Rolled back "${release.name}" (${changes.length} item(s))` });
+      deliveries = await this.webhooks.enqueue(m, [{ type: 'release.rolled_back', data: { release: { id: release.id, name: release.name, launchedAt: release.launchedAt, rolledBackAt: release.rolledBackAt }, changes } }]);
+      return release;
+    });
+    void this.webhooks.dispatch(deliveries);
+    return release;
+  }
+
+  async conflictsFor(releaseId: string): Promise<string[]> {
+    const actions = await this.db.getRepository(ReleaseActionEntity).find({ where: { releaseId } });
+    const items = await this.db.getRepository(ItemEntity).find({ where: { id: In(actions.map((a) => a.itemId)) } });
+    return items.filter((i) => i.liveReleaseId !== releaseId).map((i) => i.id);
+  }
+}

@@ -1,0 +1,151 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bullmq';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Actor, AuditService } from '@marquee/audit';
+import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
+import { InputError, NotFoundError, assertId, isUuid } from '@marquee/platform-core';
+import { JobName, QueueName, jobIds } from '@marquee/platform-queue';
+import { WEBHOOK_EVENTS, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEvent } from './entities';
+
+export interface OutboxEvent {
+  type: WebhookEvent;
+  data: Record<string, unknown>;
+}
+
+@Injectable()
+export class WebhookService {
+  private readonly logger = new Logger('Webhooks');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectQueue(QueueName.Webhooks) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
+  ) {}
+
+  listEndpoints(): Promise<WebhookEndpointEntity[]> {
+    return this.db.getRepository(WebhookEndpointEntity).find({ order: { createdAt: 'DESC' } });
+  }
+
+  async createEndpoint(actor: Actor, input: { url: string; description?: string | null; events?: string[] | null }): Promise<WebhookEndpointEntity> {
+    const url = this.checkUrl(input.url);
+    const events = this.checkEvents(input.events ?? []);
+    const secret = `whsec_${randomBytes(24).toString('hex')}`;
+    return this.db.transaction(async (m) => {
+      const ep = await m.save(WebhookEndpointEntity, m.create(WebhookEndpointEntity, { url, description: input.description?.trim() || null, events, secret, enabled: true, createdBy: isUuid(actor.id) ? actor.id : null }));
+      await this.audit.record(m, actor, { action: 'webhook.created', entityType: 'webhook_endpoint', entityId: ep.id, after: { url, events }, summary: `Added webhook ${url}` });
+      return ep;
+    });
+  }
+
+  async updateEndpoint(actor: Actor, id: string, input: { url?: string | null; description?: string | null; events?: string[] | null; enabled?: boolean | null }): Promise<WebhookEndpointEntity> {
+    const ep = await this.getEndpoint(id);
+    const before = { url: ep.url, events: ep.events, enabled: ep.enabled };
+    if (input.url) ep.url = this.checkUrl(input.url);
+    if (input.events) ep.events = this.checkEvents(input.events);
+    if (input.description !== undefined && input.description !== null) ep.description = input.description.trim() || null;
+    if (input.enabled !== undefined && input.enabled !== null) ep.enabled = input.enabled;
+    return this.db.transaction(async (m) => {
+      await m.save(WebhookEndpointEntity, ep);
+      await this.audit.record(m, actor, { action: 'webhook.updated', entityType: 'webhook_endpoint', entityId: id, before, after: { url: ep.url, events: ep.events, enabled: ep.enabled }, summary: `Updated webhook ${ep.url}` });
+      return ep;
+    });
+  }
+
+  async deleteEndpoint(actor: Actor, id: string): Promise<boolean> {
+    const ep = await this.getEndpoint(id);
+    await this.db.transaction(async (m) => {
+      await m.delete(WebhookDeliveryEntity, { endpointId: id });
+      await m.delete(WebhookEndpointEntity, { id });
+      await this.audit.record(m, actor, { action: 'webhook.deleted', entityType: 'webhook_endpoint', entityId: id, before: { url: ep.url }, summary: `Removed webhook ${ep.url}` });
+    });
+    return true;
+  }
+
+  async getEndpoint(id: string): Promise<WebhookEndpointEntity> {
+    assertId('webhook endpoint', id);
+    const ep = await this.db.getRepository(WebhookEndpointEntity).findOne({ where: { id } });
+    if (!ep) throw new NotFoundError('webhook endpoint', id);
+    return ep;
+  }
+
+  async deliveries(endpointId?: string | null, limit = 50): Promise<WebhookDeliveryEntity[]> {
+    if (endpointId) assertId('webhook endpoint', endpointId);
+    return this.db.getRepository(WebhookDeliveryEntity).find({ where: endpointId ? { endpointId } : {}, order: { createdAt: 'DESC' }, take: Math.min(Math.max(limit, 1), 200) });
+  }
+
+  /**
+   * Writes the event into the outbox inside the caller's transaction: one row per subscribed endpoint, sharing one
+   * event id. Returns the delivery ids, to be queued with `dispatch` after the transaction commits.
+   */
+  async enqueue(m: EntityManager, events: OutboxEvent[]): Promise<string[]> {
+    if (!events.length) return [];
+    const endpoints = await m.find(WebhookEndpointEntity, { where: { enabled: true } });
+    const ids: string[] = [];
+    for (const ev of events) {
+      const eventId = randomUUID();
+      for (const ep of endpoints) {
+        if (ep.events.length && !ep.events.includes(ev.type)) continue;
+        const id = randomUUID();
+        const payload = { id: eventId, type: ev.type, createdAt: new Date().toISOString(), data: ev.data };
+        await m.insert(WebhookDeliveryEntity, { id, endpointId: ep.id, eventId, eventType: ev.type, payload, status: 'pending' });
+        ids.push(id);
+      }
+    }
+    return ids;
+  }
+
+  /** Queues deliveries; never throws, because a webhook must not fail or delay what it announces. */
+  async dispatch(deliveryIds: string[]): Promise<void> {
+    for (const id of deliveryIds) {
+      try {
+        await this.queue.add(JobName.DeliverWebhook, { deliveryId: id }, { jobId: jobIds.deliverWebhook(id), attempts: 8, backoff: { type: 'exponential', delay: this.config.webhookBackoffMs } });
+      } catch (e) {
+        this.logger.warn(`Webhook delivery ${id} is stored but could not be queued (${(e as Error).message}); the worker's sweep will send it.`);
+      }
+    }
+  }
+
+  async redeliver(actor: Actor, deliveryId: string): Promise<WebhookDeliveryEntity> {
+    assertId('webhook delivery', deliveryId);
+    const d = await this.db.getRepository(WebhookDeliveryEntity).findOne({ where: { id: deliveryId } });
+    if (!d) throw new NotFoundError('webhook delivery', deliveryId);
+    await this.db.getRepository(WebhookDeliveryEntity).update(deliveryId, { status: 'pending' });
+    await this.audit.record(null, actor, { action: 'webhook.redelivered', entityType: 'webhook_delivery', entityId: deliveryId, summary: `Sent ${d.eventType} again` });
+    await this.queue.add(JobName.DeliverWebhook, { deliveryId }, { jobId: `${jobIds.deliverWebhook(deliveryId)}_${Date.now()}`, attempts: 8, backoff: { type: 'exponential', delay: this.config.webhookBackoffMs } });
+    return { ...d, status: 'pending' };
+  }
+
+  /** Deliveries still pending whose job may have been lost with Redis. */
+  async unsent(olderThanMs: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT id FROM webhook_deliveries WHERE status IN ('pending', 'retrying') AND created_at < now() - ($1 || ' milliseconds')::interval ORDER BY created_at LIMIT 500`,
+      [String(olderThanMs)],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async byIds(ids: string[]): Promise<WebhookDeliveryEntity[]> {
+    return ids.length ? this.db.getRepository(WebhookDeliveryEntity).find({ where: { id: In(ids) } }) : [];
+  }
+
+  private checkUrl(raw: string): string {
+    const url = (raw ?? '').trim();
+    try {
+      const u = new URL(url);
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error();
+    } catch {
+      throw new InputError(`"${url}" is not an http(s) URL. Give the full address of your receiver, e.g. https://example.com/hooks/marquee.`, [{ field: 'url', message: 'must be an http(s) URL' }]);
+    }
+    return url;
+  }
+
+  private checkEvents(events: string[]): string[] {
+    const bad = events.filter((e) => !WEBHOOK_EVENTS.includes(e as WebhookEvent));
+    if (bad.length) throw new InputError(`Unknown event type ${bad.join(', ')}. Use ${WEBHOOK_EVENTS.join(', ')}, or none for all.`, [{ field: 'events', message: 'has an unknown event type' }]);
+    return [...new Set(events)];
+  }
+}

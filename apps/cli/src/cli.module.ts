@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AccountsCoreModule } from '@marquee/accounts';
 import { AuditModule } from '@marquee/audit';
 import { CatalogCoreModule } from '@marquee/catalog';
+import { LaunchCoreModule } from '@marquee/launch';
 import { AuthModule } from '@marquee/platform-auth';
 import { AppConfig, ConfigModule } from '@marquee/platform-config';
 import { DatabaseModule } from '@marquee/platform-database';
@@ -15,7 +16,7 @@ export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(ALL_ENTITIES, 'marquee-cli'), QueueModule.forRoot(), RedisModule, AuditModule, AuthModule, AccountsCoreModule, CatalogCoreModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(ALL_ENTITIES, 'marquee-cli'), QueueModule.forRoot(), RedisModule, AuditModule, AuthModule, AccountsCoreModule, CatalogCoreModule, LaunchCoreModule],
       providers: [DemoWorkspace],
     };
   }

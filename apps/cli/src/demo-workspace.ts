@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AccountsService } from '@marquee/accounts';
 import { SYSTEM_ACTOR } from '@marquee/audit';
 import { CatalogService, demoItems } from '@marquee/catalog';
+import { LaunchExecutor, ReleaseService, ReviewService } from '@marquee/launch';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 
 export interface DemoCredentials {
@@ -26,6 +27,9 @@ export class DemoWorkspace {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly accounts: AccountsService,
     private readonly catalog: CatalogService,
+    private readonly reviews: ReviewService,
+    private readonly releases: ReleaseService,
+    private readonly executor: LaunchExecutor,
   ) {}
 
   async isEmpty(): Promise<boolean> {
@@ -49,12 +53,31 @@ export class DemoWorkspace {
       return { adminEmail: admin.user.email, adminPassword: admin.temporaryPassword, apiKey: key.secret };
     });
     if (!created) return null;
-    let items = 0;
+    const ids = new Map<string, string>();
     for (const input of demoItems(this.config.publicUrl)) {
-      await this.catalog.createItem(actor, input);
-      items++;
+      const { item } = await this.catalog.createItem(actor, input);
+      ids.set(item.slug, item.id);
     }
-    this.logger.log(`Demo workspace created: ${items} items.`);
-    return { ...created, items };
+    // A workspace mid-flight: most items live, two waiting for review, one draft, and a release coming up.
+    const inReview = ['lo-fi-study', 'talking-to-kids-about-feelings'];
+    const draft = ['forest-morning'];
+    const upcoming = ['tea-house-in-kyoto', 'northern-lights'];
+    for (const [slug, id] of ids) {
+      if (draft.includes(slug)) continue;
+      await this.reviews.submit(actor, id);
+      if (!inReview.includes(slug)) await this.reviews.approve(actor, id, 1, 'Demo content');
+    }
+    const launch = await this.releases.create(actor, { name: 'Demo catalogue', description: 'Everything the demo workspace starts with.' });
+    for (const [slug, id] of ids) if (![...inReview, ...draft, ...upcoming].includes(slug)) await this.releases.addItem(actor, launch.id, id, 'publish');
+    const scheduled = await this.releases.launchNow(actor, launch.id);
+    const outcome = await this.executor.execute(scheduled.id, scheduled.scheduleRevision);
+    if (outcome.outcome !== 'launched') throw new Error(`The demo release did not launch (${JSON.stringify(outcome)}). Drop the database and start again.`);
+
+    const next = await this.releases.create(actor, { name: 'Winter sleep stories', description: 'Two new sleep stories for the dark evenings.' });
+    for (const slug of upcoming) await this.releases.addItem(actor, next.id, ids.get(slug)!, 'publish');
+    const day = new Date(Date.now() + 7 * 86400_000).toISOString().slice(0, 10);
+    await this.releases.schedule(actor, next.id, { localDateTime: `${day}T09:00`, timeZone: 'Europe/Amsterdam' });
+    this.logger.log(`Demo workspace created: ${ids.size} items, ${outcome.changes} live, release "${next.name}" scheduled for ${day} 09:00 Europe/Amsterdam.`);
+    return { ...created, items: ids.size };
   }
 }

@@ -29,7 +29,6 @@ export interface AppConfig {
   graphqlMaxComplexity: number;
   importMaxBytes: number;
   shutdownTimeoutMs: number;
-  workerConcurrency: number;
   loginMaxAttempts: number;
   loginWindowSeconds: number;
   allowSelfApproval: boolean;
@@ -129,7 +128,6 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'GRAPHQL_MAX_COMPLEXITY', default: '5000', description: 'Highest estimated query cost accepted (lists count by their page size).' },
   { name: 'IMPORT_MAX_BYTES', default: '20971520', description: 'Largest import file accepted by `POST /api/imports` (GraphQL bodies are capped at 1 MB).' },
   { name: 'SHUTDOWN_TIMEOUT_MS', default: '9000', description: 'How long SIGTERM waits for in-flight work before it forces an exit.' },
-  { name: 'WORKER_CONCURRENCY', default: '4', description: 'Jobs a worker runs at once per queue.' },
   { name: 'LOGIN_MAX_ATTEMPTS', default: '5', description: 'Failed sign-ins per email and address before sign-in is paused.' },
   { name: 'LOGIN_WINDOW_SECONDS', default: '900', description: 'Window for LOGIN_MAX_ATTEMPTS.' },
   { name: 'ALLOW_SELF_APPROVAL', default: 'false', description: 'Let a reviewer approve a version they wrote.' },
@@ -195,7 +193,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     graphqlMaxComplexity: int(env, p, 'GRAPHQL_MAX_COMPLEXITY', 5000, 10, 1_000_000),
     importMaxBytes: int(env, p, 'IMPORT_MAX_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     shutdownTimeoutMs: int(env, p, 'SHUTDOWN_TIMEOUT_MS', 9000, 100, 120000),
-    workerConcurrency: int(env, p, 'WORKER_CONCURRENCY', 4, 1, 256),
     loginMaxAttempts: int(env, p, 'LOGIN_MAX_ATTEMPTS', 5, 1, 1000),
     loginWindowSeconds: int(env, p, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400),
     allowSelfApproval: bool(env, p, 'ALLOW_SELF_APPROVAL', false),

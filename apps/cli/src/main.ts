@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfigOrExit } from '@marquee/platform-config';
 import { importCommand } from './commands/import';
+import { opeCommand } from './commands/ope';
+import { trainCommand } from './commands/train';
 import { migrate, revertLast } from './commands/migrate';
 import { startCommand } from './commands/start';
 
@@ -10,6 +12,10 @@ const HELP = `Marquee command line
 
   npm start                                  run everything (embedded PostgreSQL unless DATABASE_URL is set)
   npm run marquee -- import <file>           import items from CSV or JSON Lines, with a progress bar
+  npm run marquee -- ope --obd <log.csv> --items <item_context.csv> --policy <uniform|logged|marquee> --out <dir>
+                                             offline policy evaluation on Open Bandit Dataset logs
+  npm run train -- [--synthetic N | --rows <file.jsonl>] --out <model.json>
+                                             train the TensorFlow.js reward model, with a progress bar
   npm run marquee -- migrate                 apply pending migrations to DATABASE_URL
   npm run marquee -- migrate:revert          revert the last migration on DATABASE_URL
 `;
@@ -34,6 +40,10 @@ async function main(argv: string[]): Promise<number> {
     case 'import':
       needDb();
       return importCommand(config, args[0]);
+    case 'ope':
+      return opeCommand(args);
+    case 'train':
+      return trainCommand(args);
     case 'migrate': {
       const applied = await migrate(needDb());
       process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Nothing to apply; the schema is up to date.\n');

@@ -2,6 +2,13 @@
  * A small, fast, seedable PRNG (xoshiro128**), so a slate or a simulation can be replayed from its seed.
  * Math.random cannot be seeded, and crypto is far too slow for per-slot sampling.
  */
+// Module-level bindings: global lookups are slow inside Jest's vm context, and these run millions of times.
+const imul = Math.imul;
+const floor = Math.floor;
+const sqrt = Math.sqrt;
+const log = Math.log;
+const pow = Math.pow;
+
 export class Rng {
   private s0: number;
   private s1: number;
@@ -15,8 +22,8 @@ export class Rng {
       // splitmix32 to spread the seed across the state
       h = (h + 0x9e3779b9) | 0;
       let z = h;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      z = imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
     this.s0 = next();
@@ -28,7 +35,7 @@ export class Rng {
 
   /** Uniform 32-bit unsigned integer. */
   nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const result = imul(rotl(imul(this.s1, 5), 7), 9) >>> 0;
     const t = this.s1 << 9;
     this.s2 ^= this.s0;
     this.s3 ^= this.s1;
@@ -46,7 +53,7 @@ export class Rng {
 
   /** Uniform integer in [0, n). */
   int(n: number): number {
-    return Math.floor(this.next() * n);
+    return floor(this.next() * n);
   }
 
   /** Standard normal (Marsaglia polar method). */
@@ -64,7 +71,7 @@ export class Rng {
       v = this.next() * 2 - 1;
       s = u * u + v * v;
     } while (s >= 1 || s === 0);
-    const m = Math.sqrt((-2 * Math.log(s)) / s);
+    const m = sqrt((-2 * log(s)) / s);
     this.spareNormal = v * m;
     return u * m;
   }
@@ -73,10 +80,10 @@ export class Rng {
   gamma(shape: number): number {
     if (shape < 1) {
       const u = this.next();
-      return this.gamma(shape + 1) * Math.pow(u, 1 / shape);
+      return this.gamma(shape + 1) * pow(u, 1 / shape);
     }
     const d = shape - 1 / 3;
-    const c = 1 / Math.sqrt(9 * d);
+    const c = 1 / sqrt(9 * d);
     for (;;) {
       let x = 0;
       let v = 0;
@@ -87,7 +94,7 @@ export class Rng {
       v = v * v * v;
       const u = this.next();
       if (u < 1 - 0.0331 * x * x * x * x) return d * v;
-      if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+      if (log(u) < 0.5 * x * x + d * (1 - v + log(v))) return d * v;
     }
   }
 
@@ -107,7 +114,7 @@ export function hashString(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+    h = imul(h, 0x01000193);
   }
   return h >>> 0;
 }

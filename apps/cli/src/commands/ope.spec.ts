@@ -1,9 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { opeCommand } from './ope';
 
-const OBD = '/work/shared/data/obd';
+// The sample lives beside the repository, in ../shared/data/obd (see the issue); OBD_DATA_DIR overrides it.
+const OBD = process.env.OBD_DATA_DIR ?? resolve(__dirname, '../../../../../shared/data/obd');
 
 function capture() {
   const out: string[] = [];

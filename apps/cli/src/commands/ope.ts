@@ -10,7 +10,7 @@ import {
   readObd,
   reportToJson,
   runOpe,
-} from '../../../../libs/analysis/src/ope';
+} from '@marquee/analysis';
 
 export const OPE_USAGE = `Usage: npm run marquee -- ope --obd <log.csv> --items <item_context.csv> --policy <name> --out <dir> [options]
 

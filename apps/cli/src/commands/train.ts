@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
-import { isOpeInputError, readObd } from '../../../../libs/analysis/src/ope';
+import { isOpeInputError, readObd } from '@marquee/analysis';
 import {
   BackendName,
   banditDatasetToTrainingRows,

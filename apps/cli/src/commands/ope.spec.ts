@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { opeCommand } from './ope';
 
-// The sample lives beside the repository, in ../shared/data/obd (see the issue); OBD_DATA_DIR overrides it.
-const OBD = process.env.OBD_DATA_DIR ?? resolve(__dirname, '../../../../../shared/data/obd');
+// The Open Bandit Dataset sample (CC BY 4.0) is vendored in test/fixtures/obd; OBD_DATA_DIR overrides it.
+const OBD = process.env.OBD_DATA_DIR ?? resolve(__dirname, '../../../../test/fixtures/obd');
 
 function capture() {
   const out: string[] = [];

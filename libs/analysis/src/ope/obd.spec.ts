@@ -7,8 +7,8 @@ import { runOpe } from './runner';
 import { selectWindow, splitByTime } from './split';
 import type { BanditDataset } from './types';
 
-// The sample lives beside the repository, in ../shared/data/obd (see the issue); OBD_DATA_DIR overrides it.
-const OBD = process.env.OBD_DATA_DIR ?? resolve(__dirname, '../../../../../shared/data/obd');
+// The Open Bandit Dataset sample (CC BY 4.0) is vendored in test/fixtures/obd; OBD_DATA_DIR overrides it.
+const OBD = process.env.OBD_DATA_DIR ?? resolve(__dirname, '../../../../test/fixtures/obd');
 const paths = (campaign: 'random' | 'bts') => [`${OBD}/${campaign}/men/men.csv`, `${OBD}/${campaign}/men/item_context.csv`] as const;
 
 const rawCache = new Map<string, { log: string; items: string }>();

@@ -4,8 +4,8 @@ import { createPolicy } from './policies';
 import { actionProbsToCsv, formatOpeReport, reportToJson, runOpe } from './runner';
 import type { Policy } from './types';
 
-// The sample lives beside the repository, in ../shared/data/obd (see the issue); OBD_DATA_DIR overrides it.
-const OBD = process.env.OBD_DATA_DIR ?? resolve(__dirname, '../../../../../shared/data/obd');
+// The Open Bandit Dataset sample (CC BY 4.0) is vendored in test/fixtures/obd; OBD_DATA_DIR overrides it.
+const OBD = process.env.OBD_DATA_DIR ?? resolve(__dirname, '../../../../test/fixtures/obd');
 
 describe('runOpe end to end on the OBD sample', () => {
   it.each(['random', 'bts'] as const)('evaluates `marquee` on the %s sample', async (campaign) => {

@@ -5,16 +5,29 @@ import { Layout } from './components/Layout';
 import { ToastProvider } from './components/Toast';
 import { AccountsPage } from './pages/admin/AccountsPage';
 import { ApiKeysPage } from './pages/admin/ApiKeysPage';
+import { WebhooksPage } from './pages/admin/WebhooksPage';
+import { AuditLogPage } from './pages/audit/AuditLogPage';
+import { CalendarPage } from './pages/calendar/CalendarPage';
 import { ContentListPage } from './pages/content/ContentListPage';
 import { ItemEditorPage } from './pages/editor/ItemEditorPage';
 import { ImportPage } from './pages/imports/ImportPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { ReleasePage } from './pages/releases/ReleasePage';
+import { ReleasesListPage } from './pages/releases/ReleasesListPage';
+import { ReviewQueuePage } from './pages/review/ReviewQueuePage';
+import { SchedulerHealthPage } from './pages/scheduler/SchedulerHealthPage';
 
 /** A fresh editor per item: moving from "new" to the created item (or between items) resets its state. */
 function EditorRoute() {
   const { id } = useParams();
   return <ItemEditorPage key={id ?? 'new'} />;
+}
+
+/** A fresh page per release, like the item editor. */
+function ReleaseRoute() {
+  const { id } = useParams();
+  return <ReleasePage key={id} />;
 }
 
 export function App() {
@@ -36,6 +49,13 @@ export function App() {
               <Route path="/content/new" element={<EditorRoute />} />
               <Route path="/content/:id" element={<EditorRoute />} />
               <Route path="/import" element={<ImportPage />} />
+              <Route path="/review" element={<ReviewQueuePage />} />
+              <Route path="/releases" element={<ReleasesListPage />} />
+              <Route path="/releases/:id" element={<ReleaseRoute />} />
+              <Route path="/calendar" element={<CalendarPage />} />
+              <Route path="/scheduler" element={<SchedulerHealthPage />} />
+              <Route path="/audit-log" element={<AuditLogPage />} />
+              <Route path="/admin/audit-log" element={<Navigate to="/audit-log" replace />} />
               <Route
                 path="/admin/accounts"
                 element={
@@ -49,6 +69,14 @@ export function App() {
                 element={
                   <RequireRole roles={['admin']}>
                     <ApiKeysPage />
+                  </RequireRole>
+                }
+              />
+              <Route
+                path="/admin/webhooks"
+                element={
+                  <RequireRole roles={['admin']}>
+                    <WebhooksPage />
                   </RequireRole>
                 }
               />

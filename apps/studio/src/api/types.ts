@@ -204,3 +204,182 @@ export interface ItemInput {
   attributes: Record<string, string | number>;
   sessions: string[];
 }
+
+/* ---------- Launch workflow (issue 3) ---------- */
+
+export type ReleaseStatus = 'draft' | 'scheduled' | 'launched' | 'failed' | 'rolled_back' | 'cancelled';
+export const RELEASE_STATUSES: ReleaseStatus[] = ['draft', 'scheduled', 'launched', 'failed', 'rolled_back', 'cancelled'];
+export type ReleaseActionKind = 'PUBLISH' | 'UNPUBLISH';
+
+export interface ValidationIssue {
+  code: string;
+  itemId: string | null;
+  message: string;
+}
+
+export interface ReleaseValidation {
+  ok: boolean;
+  blocking: ValidationIssue[];
+  warnings: ValidationIssue[];
+}
+
+export interface Audience {
+  locales: string[];
+  platforms: string[];
+  tiers: string[];
+}
+
+export interface ReleaseActionItem {
+  id: string;
+  title: string;
+  slug: string;
+  kind: string;
+  state: ItemState;
+  latestVersionNumber: number;
+  liveVersion: { id: string; number: number } | null;
+}
+
+export interface ReleaseAction {
+  id: string;
+  kind: ReleaseActionKind;
+  itemId: string;
+  versionNumber: number | null;
+  appliedOrder: number | null;
+  priorLiveVersionId: string | null;
+  item: ReleaseActionItem;
+}
+
+export interface ReleaseEvent {
+  at: string;
+  kind: string;
+  message: string;
+  details: unknown;
+}
+
+/** A release as lists and the calendar show it. */
+export interface ReleaseSummary {
+  id: string;
+  name: string;
+  description: string | null;
+  status: ReleaseStatus;
+  scheduledAt: string | null;
+  timeZone: string | null;
+  localTime: string | null;
+  launchedAt: string | null;
+  failedAt: string | null;
+  rolledBackAt: string | null;
+  latenessMs: number | null;
+  rolloutPercent: number;
+  createdAt: string;
+  updatedAt: string;
+  actions: { id: string; kind: ReleaseActionKind; itemId: string; versionNumber: number | null; item: { id: string; title: string } }[];
+}
+
+/** A release with everything its page shows. */
+export interface ReleaseDetail extends Omit<ReleaseSummary, 'actions'> {
+  audience: Audience;
+  scheduleRevision: number;
+  failureReasons: ValidationIssue[] | null;
+  rollbackBlockers: string[];
+  actions: ReleaseAction[];
+  events: ReleaseEvent[];
+}
+
+export type ScheduleKind = 'ok' | 'gap' | 'ambiguous' | 'invalid';
+
+export interface ScheduleOption {
+  offsetMinutes: number;
+  instant: string;
+  label: string;
+}
+
+export interface ScheduleResolution {
+  kind: ScheduleKind | string;
+  instant: string | null;
+  message: string | null;
+  options: ScheduleOption[];
+}
+
+export interface SchedulerHealth {
+  upcoming: ReleaseSummary[];
+  late: ReleaseSummary[];
+  failed: (ReleaseSummary & { failureReasons: ValidationIssue[] | null })[];
+  recentLaunches: ReleaseSummary[];
+  latenessP50Ms: number | null;
+  latenessP95Ms: number | null;
+  latenessMaxMs: number | null;
+  lastReconcileAt: string | null;
+  reconcilerHealthy: boolean;
+}
+
+export interface ReviewRecord {
+  actorId: string | null;
+  at: string;
+  comment: string | null;
+  decision: 'submitted' | 'approved' | 'rejected' | string;
+  versionNumber: number;
+}
+
+export interface ReviewQueueEntry {
+  item: ItemSummary;
+  version: ItemVersion;
+  submittedAt: string;
+  submittedBy: string | null;
+  changesFromLive: FieldChange[];
+}
+
+/** What the item editor's workflow bar needs. */
+export interface ItemWorkflow {
+  id: string;
+  state: ItemState;
+  latestVersionNumber: number;
+  liveVersion: { number: number } | null;
+  approvedVersion: { number: number } | null;
+  reviews: ReviewRecord[];
+  releases: { id: string; name: string; status: ReleaseStatus; scheduledAt: string | null; launchedAt: string | null; timeZone: string | null }[];
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actorId: string | null;
+  actorLabel: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before: unknown;
+  after: unknown;
+  requestId: string | null;
+  summary: string | null;
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  description: string | null;
+  events: string[];
+  enabled: boolean;
+  createdAt: string;
+}
+
+export interface WebhookAttempt {
+  at: string;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  endpointId: string;
+  eventId: string;
+  eventType: string;
+  payload: unknown;
+  status: 'pending' | 'retrying' | 'delivered' | 'failed' | string;
+  attempts: number;
+  attemptLog: WebhookAttempt[];
+  lastStatusCode: number | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+}

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { ItemState } from '../api/types';
+import type { ItemState, ReleaseStatus } from '../api/types';
 
 export type Tone = 'neutral' | 'accent' | 'success' | 'warning' | 'danger' | 'info' | 'purple';
 
@@ -35,5 +35,27 @@ export function RoleBadge({ role }: { role: string }) {
     <Badge tone={tone[role] ?? 'neutral'} testId="role-badge">
       {role}
     </Badge>
+  );
+}
+
+const RELEASE_STATUS_LABEL: Record<ReleaseStatus, string> = {
+  draft: 'Draft',
+  scheduled: 'Scheduled',
+  launched: 'Launched',
+  failed: 'Failed',
+  rolled_back: 'Rolled back',
+  cancelled: 'Cancelled',
+};
+
+export function releaseStatusLabel(status: ReleaseStatus | string): string {
+  return RELEASE_STATUS_LABEL[status as ReleaseStatus] ?? status;
+}
+
+/** Release statuses share the palette of item states: scheduled is purple, launched green, failed red. */
+export function ReleaseStatusBadge({ status, testId = 'release-status' }: { status: ReleaseStatus | string; testId?: string }) {
+  return (
+    <span className={`badge badge-dot release-${status}`} data-testid={testId} data-status={status}>
+      {releaseStatusLabel(status)}
+    </span>
   );
 }

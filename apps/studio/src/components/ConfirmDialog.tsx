@@ -12,10 +12,12 @@ interface ConfirmDialogProps {
   onConfirm(): Promise<void>;
   onClose(): void;
   testId?: string;
+  /** Keep the confirm button disabled (the dialog explains why). */
+  confirmDisabled?: boolean;
 }
 
 /** Asks before a consequential action; stays open with the error if the action fails. */
-export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm, onClose, testId = 'confirm-dialog' }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm, onClose, testId = 'confirm-dialog', confirmDisabled }: ConfirmDialogProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   return (
@@ -33,6 +35,7 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm
           <Button
             variant={danger ? 'danger' : 'primary'}
             loading={busy}
+            disabled={confirmDisabled}
             data-testid="confirm-button"
             data-autofocus
             onClick={async () => {

@@ -3,6 +3,7 @@ import { NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { useAuth, useCurrentUser } from '../auth/AuthContext';
 import { RoleBadge } from './Badge';
 import { ChangePasswordDialog } from './ChangePasswordDialog';
+import { FailedReleasesAlert } from './FailedReleasesAlert';
 import { Icon } from './Icon';
 import { visibleNav } from './nav';
 import { useToast } from './Toast';
@@ -93,6 +94,7 @@ export function Layout() {
         </div>
       </aside>
       <main className="main" id="main">
+        <FailedReleasesAlert />
         <Outlet />
       </main>
       {changing && <ChangePasswordDialog onClose={() => setChanging(false)} />}

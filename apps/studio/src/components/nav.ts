@@ -18,17 +18,23 @@ export interface NavGroup {
 }
 
 /**
- * The sidebar, in one place. Planned entries (releases, review, calendar, audit log, surfaces, analytics) are
- * declared but not shown until their pages exist.
+ * The sidebar, in one place. Planned entries (surfaces, analytics) are declared but not shown until their pages exist.
  */
 export const NAV: NavGroup[] = [
   {
     entries: [
       { to: '/content', label: 'Content', icon: 'content', testId: 'nav-content' },
+      { to: '/review', label: 'Review', icon: 'review', testId: 'nav-review' },
+      { to: '/releases', label: 'Releases', icon: 'package', testId: 'nav-releases' },
+      { to: '/calendar', label: 'Calendar', icon: 'calendar', testId: 'nav-calendar' },
       { to: '/import', label: 'Import', icon: 'import', testId: 'nav-import', roles: ['admin', 'editor', 'reviewer'] },
-      { to: '/releases', label: 'Releases', icon: 'content', testId: 'nav-releases', planned: true },
-      { to: '/review', label: 'Review', icon: 'check', testId: 'nav-review', planned: true },
-      { to: '/calendar', label: 'Calendar', icon: 'history', testId: 'nav-calendar', planned: true },
+    ],
+  },
+  {
+    label: 'Operations',
+    entries: [
+      { to: '/scheduler', label: 'Scheduler health', icon: 'activity', testId: 'nav-scheduler' },
+      { to: '/audit-log', label: 'Audit log', icon: 'list', testId: 'nav-audit-log' },
     ],
   },
   {
@@ -43,7 +49,7 @@ export const NAV: NavGroup[] = [
     entries: [
       { to: '/admin/accounts', label: 'Accounts', icon: 'users', testId: 'nav-accounts', roles: ['admin'] },
       { to: '/admin/api-keys', label: 'API keys', icon: 'key', testId: 'nav-api-keys', roles: ['admin'] },
-      { to: '/admin/audit-log', label: 'Audit log', icon: 'history', testId: 'nav-audit-log', roles: ['admin'], planned: true },
+      { to: '/admin/webhooks', label: 'Webhooks', icon: 'zap', testId: 'nav-webhooks', roles: ['admin'] },
     ],
   },
 ];

@@ -25,6 +25,7 @@ import { ReadinessPanel } from './ReadinessPanel';
 import { SessionsEditor } from './SessionsEditor';
 import { TagsSection } from './TagsSection';
 import { VersionHistory } from './VersionHistory';
+import { WorkflowBar } from './WorkflowBar';
 
 type Tab = 'details' | 'history';
 
@@ -310,6 +311,8 @@ export function ItemEditorPage() {
           ]}
         />
       )}
+
+      {item && <WorkflowBar item={item} dirty={dirty} readOnly={readOnly} onState={(state) => setItem((it) => it && { ...it, state })} />}
 
       {conflict && (
         <Banner

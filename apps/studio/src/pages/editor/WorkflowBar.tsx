@@ -1,0 +1,172 @@
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { fetchReviewActors } from '../../api/audit';
+import { toApiError, type ApiError } from '../../api/client';
+import { fetchItemWorkflow, submitForReview } from '../../api/launch';
+import type { ItemDetail, ItemState, ItemWorkflow } from '../../api/types';
+import { useCurrentUser } from '../../auth/AuthContext';
+import { ReleaseStatusBadge, StateBadge } from '../../components/Badge';
+import { ErrorBanner } from '../../components/Banner';
+import { Button } from '../../components/Button';
+import { Icon } from '../../components/Icon';
+import { useToast } from '../../components/Toast';
+import { Time } from '../../components/Time';
+import { browserZone, formatInZone } from '../../lib/time';
+
+interface Props {
+  item: ItemDetail;
+  dirty: boolean;
+  readOnly: boolean;
+  onState(state: ItemState): void;
+}
+
+function stepText(w: ItemWorkflow): string {
+  const v = `v${w.latestVersionNumber}`;
+  switch (w.state) {
+    case 'draft':
+      return `${v} is a draft. Submit it for review when it is ready.`;
+    case 'in_review':
+      return `${v} is waiting for a reviewer.`;
+    case 'approved':
+      return `${v} is approved and can go into a release.`;
+    case 'scheduled':
+      return `${v} is in a scheduled release.`;
+    case 'live':
+      return `${v} is live.`;
+    case 'retired':
+      return 'Unpublished. Edit it to start a new draft.';
+    default:
+      return '';
+  }
+}
+
+/** Where the item stands in the launch workflow, which versions are live, approved and being worked on, and the next step. */
+export function WorkflowBar({ item, dirty, readOnly, onState }: Props) {
+  const user = useCurrentUser();
+  const toast = useToast();
+  const [wf, setWf] = useState<ItemWorkflow | null>(null);
+  const [actors, setActors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const reviewer = user.role === 'admin' || user.role === 'reviewer';
+
+  useEffect(() => {
+    let stale = false;
+    fetchItemWorkflow(item.id).then(
+      (w) => !stale && setWf(w),
+      () => undefined,
+    );
+    fetchReviewActors({ entityId: item.id }, 50).then(
+      (a) => !stale && setActors(a),
+      () => undefined,
+    );
+    return () => {
+      stale = true;
+    };
+  }, [item.id, item.latestVersionNumber, item.state]);
+
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const w = await submitForReview(item.id, item.latestVersionNumber);
+      setWf(w);
+      onState(w.state);
+      toast.success(`Submitted v${item.latestVersionNumber} for review.`);
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!wf) return <div className="workflow-bar is-loading" aria-hidden="true" />;
+
+  const latestReview = wf.reviews.find((r) => r.decision !== 'submitted');
+  const reviewOfLatest = latestReview && latestReview.versionNumber === wf.latestVersionNumber ? latestReview : null;
+  const pendingRelease = wf.releases.find((r) => r.status === 'scheduled');
+  const zone = browserZone();
+
+  return (
+    <>
+      <section className="workflow-bar" data-testid="workflow-bar" data-state={wf.state}>
+        <div className="workflow-main">
+          <div className="workflow-line">
+            <StateBadge state={wf.state} />
+            <span className="workflow-step">{stepText(wf)}</span>
+          </div>
+          <div className="workflow-versions">
+            <span className="wf-version" data-testid="wf-working">
+              <span className="wf-label">Working</span> v{wf.latestVersionNumber}
+            </span>
+            <span className={`wf-version ${wf.approvedVersion ? 'is-approved' : 'is-none'}`} data-testid="wf-approved">
+              <span className="wf-label">Approved</span> {wf.approvedVersion ? `v${wf.approvedVersion.number}` : 'none'}
+            </span>
+            <span className={`wf-version ${wf.liveVersion ? 'is-live' : 'is-none'}`} data-testid="wf-live">
+              <span className="wf-label">Live</span> {wf.liveVersion ? `v${wf.liveVersion.number}` : 'none'}
+            </span>
+            {wf.releases.length > 0 && (
+              <span className="wf-releases">
+                <span className="wf-label">Releases</span>
+                {wf.releases.slice(0, 3).map((r) => (
+                  <Link key={r.id} to={`/releases/${r.id}`} className="wf-release" title={r.scheduledAt ? formatInZone(r.launchedAt ?? r.scheduledAt, zone) : undefined}>
+                    {r.name} <ReleaseStatusBadge status={r.status} testId="wf-release-status" />
+                  </Link>
+                ))}
+                {wf.releases.length > 3 && <span className="muted small">+{wf.releases.length - 3}</span>}
+              </span>
+            )}
+          </div>
+          {reviewOfLatest && reviewOfLatest.decision === 'rejected' && (
+            <div className="wf-review is-rejected" data-testid="wf-rejection">
+              <Icon name="alert" size={14} />
+              <span>
+                <strong>Rejected</strong> v{reviewOfLatest.versionNumber}
+                {actors[`${item.id}:rejected:${reviewOfLatest.versionNumber}`] ? ` by ${actors[`${item.id}:rejected:${reviewOfLatest.versionNumber}`]}` : ''} <Time iso={reviewOfLatest.at} />: “{reviewOfLatest.comment}”. Edit and save, then submit again.
+              </span>
+            </div>
+          )}
+          {latestReview && latestReview.decision === 'approved' && (
+            <div className="wf-review is-approved" data-testid="wf-approval">
+              <Icon name="check" size={14} />
+              <span>
+                <strong>Approved</strong> v{latestReview.versionNumber}
+                {actors[`${item.id}:approved:${latestReview.versionNumber}`] ? ` by ${actors[`${item.id}:approved:${latestReview.versionNumber}`]}` : ''} <Time iso={latestReview.at} />
+                {latestReview.comment ? `: “${latestReview.comment}”` : ''}
+              </span>
+            </div>
+          )}
+        </div>
+        <div className="workflow-actions">
+          {!readOnly && wf.state === 'draft' && (
+            <Button
+              variant="primary"
+              icon="send"
+              loading={busy}
+              disabled={dirty}
+              title={dirty ? 'Save your changes first: review applies to a saved version.' : undefined}
+              onClick={() => void submit()}
+              data-testid="submit-for-review"
+            >
+              Submit v{item.latestVersionNumber} for review
+            </Button>
+          )}
+          {wf.state === 'in_review' &&
+            (reviewer ? (
+              <Link to={`/review?item=${item.id}`} className="btn btn-primary" data-testid="open-review">
+                <Icon name="review" /> Review v{wf.latestVersionNumber}
+              </Link>
+            ) : (
+              <span className="muted small">A reviewer approves or rejects it.</span>
+            ))}
+          {!readOnly && wf.state === 'approved' && !pendingRelease && (
+            <Link to="/releases" className="btn btn-secondary" data-testid="go-releases">
+              <Icon name="package" /> Add to a release
+            </Link>
+          )}
+        </div>
+      </section>
+      {error && <ErrorBanner error={error} unplaced={error.problems} onDismiss={() => setError(null)} />}
+    </>
+  );
+}

@@ -1,0 +1,262 @@
+import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { launchBrowser, type TestBrowser } from '../support/browser';
+import { Workflow, must } from '../support/launch-helpers';
+import { ROOT, createUser, gql, login, startApi, startWorker, type ApiHandle, type Credentials, type RunningProcess, type TestUser } from '../support/stack';
+
+/**
+ * The launch workflow in the Studio, against the real API and worker: an editor composes a release of two approved
+ * items, schedules it 15 s ahead as wall-clock time in America/Los_Angeles, watches it go live, and rolls it back.
+ */
+const RESULTS = resolve(ROOT, 'test-results');
+const ZONE = 'America/Los_Angeles';
+
+/** Wall-clock time of an instant in a zone, as YYYY-MM-DDTHH:mm:ss (what the schedule dialog's input takes). */
+function wallClock(at: Date, zone: string): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+    .format(at)
+    .replace(' ', 'T');
+}
+
+describe('Studio: launch workflow', () => {
+  let media: Server;
+  let mediaBase: string;
+  let api: ApiHandle;
+  let worker: RunningProcess;
+  let browser: TestBrowser;
+  let page: Page;
+  let editor: TestUser;
+  let editorCreds: Credentials;
+  const run = randomBytes(3).toString('hex');
+  const slugs = [`harbour-dawn-${run}`, `pine-rain-${run}`];
+  const itemIds: string[] = [];
+
+  const studio = (path = '') => `${api.url}/studio${path}`;
+
+  beforeAll(async () => {
+    mkdirSync(RESULTS, { recursive: true });
+    // Media the asset checks can reach: 200 for /ok/*, 404 otherwise.
+    media = createServer((req, res) => res.writeHead(req.url?.startsWith('/ok/') ? 200 : 404).end());
+    await new Promise<void>((r) => media.listen(0, '127.0.0.1', r));
+    mediaBase = `http://127.0.0.1:${(media.address() as AddressInfo).port}`;
+    api = await startApi();
+    worker = await startWorker({ RECONCILE_INTERVAL_MS: '1000' });
+    editor = await createUser('editor');
+    const reviewer = await createUser('reviewer');
+    editorCreds = { token: await login(api.url, editor) };
+    const wf = new Workflow(api, editorCreds, { token: await login(api.url, reviewer) });
+    // Two items, each submitted by the editor and approved by the reviewer, through the API.
+    for (const slug of slugs) {
+      const id = await wf.createItem(slug, mediaBase);
+      expect(await wf.approveLatest(id)).toBe(1);
+      itemIds.push(id);
+    }
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    page.setDefaultTimeout(20000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.stop();
+    await api?.stop();
+    media?.closeAllConnections();
+    media?.close();
+  });
+
+  async function itemsState(): Promise<{ id: string; state: string; liveVersion: { number: number } | null }[]> {
+    const d = await must(
+      gql<{ items: { edges: { node: { id: string; state: string; liveVersion: { number: number } | null } }[] } }>(
+        api.url,
+        'query($ids: [ID!]) { items(filter: { ids: $ids }) { edges { node { id state liveVersion { number } } } } }',
+        { ids: itemIds },
+        editorCreds,
+      ),
+    );
+    return itemIds.map((id) => d.items.edges.find((e) => e.node.id === id)!.node);
+  }
+
+  async function releaseState(id: string) {
+    const d = await must(
+      gql<{ release: { status: string; scheduledAt: string | null; timeZone: string | null; localTime: string | null; launchedAt: string | null; latenessMs: number | null; actions: { itemId: string; versionNumber: number }[] } }>(
+        api.url,
+        'query($id: ID!) { release(id: $id) { status scheduledAt timeZone localTime launchedAt latenessMs actions { itemId versionNumber } } }',
+        { id },
+        editorCreds,
+      ),
+    );
+    return d.release;
+  }
+
+  it('composes a release of two items, schedules it 15 s ahead in America/Los_Angeles, sees it go live, and rolls it back', async () => {
+    // Sign in as the editor.
+    await page.goto(studio('/'));
+    await page.getByTestId('login-page').waitFor();
+    await page.getByTestId('login-email').fill(editor.email);
+    await page.getByTestId('login-password').fill(editor.password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('content-table').waitFor();
+
+    // Create the release.
+    await page.getByTestId('nav-releases').click();
+    await page.getByTestId('releases-table').waitFor();
+    await page.getByTestId('new-release').click();
+    await page.getByTestId('release-form-dialog').waitFor();
+    await page.getByTestId('release-name').fill(`Dawn and rain ${run}`);
+    await page.getByTestId('release-description').fill('Two morning meditations, launched together.');
+    await page.getByTestId('release-form-submit').click();
+    await page.waitForURL(/\/studio\/releases\/[0-9a-f-]{36}$/);
+    await page.getByTestId('release-page').waitFor();
+    const releaseId = page.url().split('/').pop()!;
+    await expectAttr(page.getByTestId('release-page'), 'data-status', 'draft');
+    // An empty release is blocked, and the panel says so.
+    await page.locator('[data-testid=validation-panel][data-ok=false]').waitFor();
+
+    // Add both items by search: each publishes its latest approved version (v1) by default.
+    for (const slug of slugs) {
+      await page.getByTestId('release-item-search').fill(slug);
+      const row = page.locator(`[data-testid=pick-row][data-slug="${slug}"]`);
+      await row.waitFor();
+      expect(await row.getByTestId('pick-choice').inputValue()).toBe('publish:1');
+      await row.getByTestId('pick-add').click();
+      await page.locator(`[data-testid=action-row][data-slug="${slug}"]`).waitFor();
+    }
+    await page.keyboard.press('Escape');
+    await waitForCount(page.getByTestId('action-row'), (n) => n === 2);
+
+    // Validation updates live: with both items in, nothing blocks.
+    await page.locator('[data-testid=validation-panel][data-ok=true]').waitFor();
+    await page.getByTestId('validation-ok').waitFor();
+
+    // Schedule: pick the zone by searching, then enter the wall-clock time 15 s from now in that zone.
+    await page.getByTestId('schedule-release').click();
+    const dialog = page.getByTestId('schedule-dialog');
+    await dialog.waitFor();
+    await dialog.getByTestId('zone-input').click();
+    await dialog.getByTestId('zone-input').fill('los angeles');
+    await dialog.locator(`[data-testid=zone-option][data-zone="${ZONE}"]`).click();
+    await expectAttr(dialog.getByTestId('zone-picker'), 'data-zone', ZONE);
+    const target = new Date(Date.now() + 15_000);
+    target.setUTCMilliseconds(0);
+    // Times on the hour's :00 second are shown without seconds; keep the assertions below simple.
+    if (target.getUTCSeconds() === 0) target.setUTCSeconds(1);
+    const local = wallClock(target, ZONE);
+    await dialog.getByTestId('schedule-local').fill(local);
+    await dialog.locator('[data-testid=schedule-resolution][data-kind=ok]').waitFor();
+
+    // The dialog shows the moment in three zones: the editor's (the browser's, UTC here), the release's, and UTC.
+    const times = dialog.getByTestId('zoned-times');
+    await expectAttr(times, 'data-instant', target.toISOString());
+    await expectAttr(times.getByTestId('time-release'), 'data-zone', ZONE);
+    await expectAttr(times.getByTestId('time-utc'), 'data-zone', 'UTC');
+    await times.getByTestId('time-editor').waitFor();
+    const laText = new Intl.DateTimeFormat('en-US', { timeZone: ZONE, hour: 'numeric', minute: '2-digit', second: '2-digit' }).format(target);
+    const utcText = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', hour: 'numeric', minute: '2-digit', second: '2-digit' }).format(target);
+    await expectText(times.getByTestId('time-release'), laText);
+    await expectText(times.getByTestId('time-utc'), utcText);
+    await expectText(times.getByTestId('time-release'), ZONE);
+    await page.waitForTimeout(300); // let the dialog finish animating in
+    await page.screenshot({ path: resolve(RESULTS, 'release-schedule-dialog.png') });
+    await dialog.getByTestId('schedule-submit').click();
+    await dialog.waitFor({ state: 'detached' });
+
+    // Scheduled: the page shows the three times and counts down.
+    await expectAttr(page.getByTestId('release-page'), 'data-status', 'scheduled');
+    await expectAttr(page.getByTestId('release-times'), 'data-instant', target.toISOString());
+    await expectText(page.getByTestId('release-countdown'), 'Launches');
+    const scheduled = await releaseState(releaseId);
+    expect(scheduled).toMatchObject({ status: 'scheduled', timeZone: ZONE, localTime: local });
+    expect(new Date(scheduled.scheduledAt!).toISOString()).toBe(target.toISOString());
+    await closeToasts(page);
+    await page.screenshot({ path: resolve(RESULTS, 'release-scheduled.png') });
+
+    // It goes live on its own, and the page follows without a reload.
+    await page.locator('[data-testid=release-page][data-status=launched]').waitFor({ timeout: 45_000 });
+    await page.getByTestId('release-launched').waitFor();
+    await waitForCount(page.locator('[data-testid=action-row][data-live="1"]'), (n) => n === 2);
+    await expectText(page.getByTestId('lateness'), 'after the instant');
+    const launched = await releaseState(releaseId);
+    expect(launched.status).toBe('launched');
+    expect(new Date(launched.launchedAt!).getTime()).toBeGreaterThanOrEqual(target.getTime());
+    expect(launched.latenessMs).toBeLessThan(5000);
+    for (const it of await itemsState()) expect(it).toMatchObject({ state: 'live', liveVersion: { number: 1 } });
+    await page.locator('[data-testid=event][data-kind=launched]').waitFor();
+    await closeToasts(page);
+    await page.screenshot({ path: resolve(RESULTS, 'release-launched.png') });
+
+    // Roll back through the confirmation, which says what happens to each item.
+    await page.getByTestId('rollback-release').click();
+    const confirm = page.getByTestId('rollback-dialog');
+    await confirm.waitFor();
+    await waitForCount(confirm.getByTestId('rollback-plan-item'), (n) => n === 2);
+    for (const item of await confirm.getByTestId('rollback-plan-item').all()) await expectText(item, 'live v1 → not live');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: resolve(RESULTS, 'release-rollback-dialog.png') });
+    await confirm.getByTestId('confirm-button').click();
+    await confirm.waitFor({ state: 'detached' });
+
+    await expectAttr(page.getByTestId('release-page'), 'data-status', 'rolled_back');
+    await page.getByTestId('release-rolled-back').waitFor();
+    await waitForCount(page.locator('[data-testid=action-row][data-live=""]'), (n) => n === 2);
+    for (const row of await page.getByTestId('action-row').all()) await expectText(row.getByTestId('action-live'), 'not live');
+    await page.locator('[data-testid=event][data-kind=rolled_back]').waitFor();
+    expect((await releaseState(releaseId)).status).toBe('rolled_back');
+    for (const it of await itemsState()) expect(it).toMatchObject({ state: 'approved', liveVersion: null });
+    await closeToasts(page);
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: resolve(RESULTS, 'release-rolled-back.png') });
+
+    // The item pages agree: approved v1, nothing live.
+    await page.getByTestId('action-item-link').first().click();
+    await page.getByTestId('workflow-bar').waitFor();
+    await expectText(page.getByTestId('wf-live'), 'none');
+    await expectText(page.getByTestId('wf-approved'), 'v1');
+    await expectAttr(page.getByTestId('workflow-bar'), 'data-state', 'approved');
+  }, 120_000);
+});
+
+/** Toasts fade on their own; close them so screenshots show the page. */
+async function closeToasts(page: Page): Promise<void> {
+  await page.evaluate("document.querySelectorAll('.toast-close').forEach((b) => b.click())");
+  await page.locator('.toast').first().waitFor({ state: 'detached', timeout: 2000 }).catch(() => undefined);
+}
+
+/** Waits until the element's text contains `text` (Playwright's expect is not available under jest). */
+async function expectText(locator: Locator, text: string, timeout = 15000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = (await locator.textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => null)) ?? '';
+    if (last.includes(text)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Expected text "${text}", found "${last}"`);
+}
+
+/** Waits until an attribute has the value. */
+async function expectAttr(locator: Locator, name: string, value: string, timeout = 15000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let last: string | null = null;
+  while (Date.now() < deadline) {
+    last = await locator.getAttribute(name, { timeout: Math.max(1, deadline - Date.now()) }).catch(() => null);
+    if (last === value) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Expected ${name}="${value}", found "${last}"`);
+}
+
+/** Waits until the number of matching elements satisfies `ok`. */
+async function waitForCount(locator: Locator, ok: (n: number) => boolean, timeout = 15000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let n = -1;
+  while (Date.now() < deadline) {
+    n = await locator.count();
+    if (ok(n)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Unexpected number of elements: ${n}`);
+}

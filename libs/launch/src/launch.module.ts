@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock, SystemClock } from '@marquee/platform-core';
 import { WebhooksCoreModule } from '@marquee/webhooks';
 import { LAUNCH_ENTITIES } from './entities';
-import { ItemReviewResolver, ReleaseActionResolver, ReleaseResolver } from './graphql/launch.resolver';
+import { ItemReviewResolver, ReleaseActionResolver, ReleaseResolver, ReviewQueueEntryResolver, ReviewRecordResolver } from './graphql/launch.resolver';
 import { LaunchExecutor } from './services/launch-executor';
 import { LaunchJobs } from './services/launch-jobs';
 import { LiveContentService } from './services/live-content.service';
@@ -23,7 +23,7 @@ const SERVICES = [ReviewService, ReleaseValidator, ReleaseService, LaunchJobs, L
 })
 export class LaunchCoreModule {}
 
-@Module({ imports: [LaunchCoreModule], providers: [ReleaseResolver, ReleaseActionResolver, ItemReviewResolver] })
+@Module({ imports: [LaunchCoreModule], providers: [ReleaseResolver, ReleaseActionResolver, ItemReviewResolver, ReviewQueueEntryResolver, ReviewRecordResolver] })
 export class LaunchApiModule {}
 
 @Module({ imports: [LaunchCoreModule], providers: [LaunchProcessor] })

@@ -2,7 +2,9 @@ import { Inject } from '@nestjs/common';
 import { Args, GraphQLISODateTime, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ItemEntity, ItemGql, ItemVersionGql, actorOf, fieldsToGql, versionToGql } from '@marquee/catalog';
+import { ItemEntity, ItemGql, ItemVersionEntity, ItemVersionGql, UserSummary, actorOf, fieldsToGql, versionToGql } from '@marquee/catalog';
+import { UserEntity } from '@marquee/platform-auth';
+import { isUuid } from '@marquee/platform-core';
 import { Allow, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { resolveLocalTime } from '../domain/time';
@@ -32,6 +34,11 @@ import {
   SchedulerHealthGql,
 } from './launch.types';
 
+async function userSummary(db: DataSource, id: string | null | undefined): Promise<UserSummary | null> {
+  if (!id || !isUuid(id)) return null;
+  return db.getRepository(UserEntity).findOne({ where: { id }, select: { id: true, displayName: true, email: true } });
+}
+
 @Resolver(() => ReleaseGql)
 @Allow(...Who.staff)
 export class ReleaseResolver {
@@ -42,6 +49,7 @@ export class ReleaseResolver {
     private readonly health: SchedulerHealthService,
     private readonly live: LiveContentService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   @Query(() => [ReleaseGql], { description: 'Releases, newest first; filter by status and by a window (for the calendar).' })
@@ -186,6 +194,21 @@ export class ReleaseResolver {
     return this.releaseService.events(r.id);
   }
 
+  @ResolveField(() => UserSummary, { nullable: true })
+  createdBy(@Parent() r: ReleaseEntity): Promise<UserSummary | null> {
+    return userSummary(this.db, r.createdBy);
+  }
+
+  @ResolveField(() => UserSummary, { nullable: true, description: 'Who scheduled it last (or asked to launch it now).' })
+  scheduledBy(@Parent() r: ReleaseEntity): Promise<UserSummary | null> {
+    return userSummary(this.db, r.scheduledBy);
+  }
+
+  @ResolveField(() => UserSummary, { nullable: true })
+  rolledBackBy(@Parent() r: ReleaseEntity): Promise<UserSummary | null> {
+    return userSummary(this.db, r.rolledBackBy);
+  }
+
   @ResolveField(() => [ID], { description: 'Items a later release has changed since this one launched; non-empty means rollback is refused.' })
   rollbackBlockers(@Parent() r: ReleaseEntity): Promise<string[]> {
     return r.status === 'launched' ? this.rollbacks.conflictsFor(r.id) : Promise.resolve([]);
@@ -200,6 +223,35 @@ export class ReleaseActionResolver {
   @ResolveField(() => ItemGql)
   async item(@Parent() a: ReleaseActionEntity): Promise<ItemGql> {
     return (await this.db.getRepository(ItemEntity).findOneOrFail({ where: { id: a.itemId } })) as ItemGql;
+  }
+
+  @ResolveField(() => Int, { nullable: true, description: 'The version that was live before this release launched (what rollback restores).' })
+  async priorLiveVersionNumber(@Parent() a: ReleaseActionEntity): Promise<number | null> {
+    if (!a.priorLiveVersionId) return null;
+    const v = await this.db.getRepository(ItemVersionEntity).findOne({ where: { id: a.priorLiveVersionId }, select: { id: true, number: true } });
+    return v?.number ?? null;
+  }
+}
+
+@Resolver(() => ReviewQueueEntryGql)
+@Allow(...Who.staff)
+export class ReviewQueueEntryResolver {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  @ResolveField(() => UserSummary, { nullable: true })
+  submitter(@Parent() e: ReviewQueueEntryGql): Promise<UserSummary | null> {
+    return userSummary(this.db, e.submittedBy);
+  }
+}
+
+@Resolver(() => ReviewRecordGql)
+@Allow(...Who.staff)
+export class ReviewRecordResolver {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  @ResolveField(() => UserSummary, { nullable: true })
+  actor(@Parent() r: ReviewRecordGql): Promise<UserSummary | null> {
+    return userSummary(this.db, r.actorId);
   }
 }
 

@@ -71,7 +71,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiHan
   const port = await freePort();
   const p = spawnProcess('api', { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, ...env });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30000;
+  const deadline = Date.now() + 60000;
   while (Date.now() < deadline) {
     if (p.proc.exitCode !== null) throw new Error(`The API exited during start-up:\n${p.output()}`);
     try {
@@ -83,19 +83,19 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiHan
     await new Promise((r) => setTimeout(r, 200));
   }
   await p.stop('SIGKILL');
-  throw new Error(`The API did not become ready within 30 s:\n${p.output()}`);
+  throw new Error(`The API did not become ready within 60 s:\n${p.output()}`);
 }
 
 export async function startWorker(env: Record<string, string> = {}): Promise<RunningProcess> {
   const p = spawnProcess('worker', env);
-  const deadline = Date.now() + 30000;
+  const deadline = Date.now() + 60000;
   while (Date.now() < deadline) {
     if (p.proc.exitCode !== null) throw new Error(`The worker exited during start-up:\n${p.output()}`);
     if (p.output().includes('Processing queues')) return p;
     await new Promise((r) => setTimeout(r, 200));
   }
   await p.stop('SIGKILL');
-  throw new Error(`The worker did not start within 30 s:\n${p.output()}`);
+  throw new Error(`The worker did not start within 60 s:\n${p.output()}`);
 }
 
 export async function withDb<T>(fn: (c: Client) => Promise<T>): Promise<T> {

@@ -1,0 +1,9 @@
+export * from './features';
+export * from './model';
+export * from './candidates';
+export * from './slate';
+export * from './budget';
+export * from './content-test';
+export * from './position-bias';
+export { normCdf, normInv, probBetaGreater, betaCdf } from './math';
+export { SeededRandom } from './random';

@@ -1,0 +1,267 @@
+import { windowShare } from '../engine/budget';
+import { EditorialPolicy, EpsilonGreedyPolicy, MarqueePolicy, OraclePolicy, PopularityPolicy, SimPolicy, TestRecord } from './policies';
+import { buildWorld, crn, DAY_MS, HOUR_MS, SIM_START, successProbability, World } from './world';
+
+const { abs, floor, max, min, round } = Math;
+
+/** Simulation settings; every default is what `npm run simulate` uses. */
+export interface SimulationOptions {
+  days: number;
+  users: number;
+  seed: number;
+  initialItems: number;
+  launchesPerDay: number;
+  visitsPerUserPerDay: number;
+  slots: number;
+  budget: number;
+  floor: number;
+  maxTestDays: number;
+  /** Compute logged propensities on every n-th Marquee request (0 = never). */
+  propensityEvery: number;
+  onProgress?: (message: string) => void;
+}
+
+export const DEFAULT_SIMULATION: Omit<SimulationOptions, 'onProgress'> = {
+  days: 14,
+  users: 6000,
+  seed: 7,
+  initialItems: 150,
+  launchesPerDay: 8,
+  visitsPerUserPerDay: 0.7,
+  slots: 10,
+  budget: 0.1,
+  floor: 0.02,
+  maxTestDays: 5,
+  propensityEvery: 50,
+};
+
+export interface PolicyResult {
+  name: string;
+  impressions: number;
+  successes: number;
+  successRate: number;
+  perDay: number[];
+}
+
+export interface NewItemResult {
+  itemId: string;
+  launchDay: number;
+  trueRate: number;
+  ratioToMedian: number;
+  controlTrueRate: number;
+  class: 'clearly good' | 'clearly bad' | 'middle';
+  status: string;
+  reason: string | null;
+  impressions: number;
+  hoursToDecision: number | null;
+  probBeatsControl: number | null;
+  truth: 'better' | 'worse';
+  /** null while running or INCONCLUSIVE. */
+  right: boolean | null;
+}
+
+export interface SimulationResult {
+  options: Omit<SimulationOptions, 'onProgress'>;
+  requests: number;
+  surfaceMedianTrueRate: number;
+  policies: PolicyResult[];
+  ratios: { vsEditorial: number; vsPopularity: number; vsOracle: number; vsEpsilonGreedy: number; vsGreedy: number };
+  exploration: {
+    budget: number;
+    perDay: { day: number; share: number; testShare: number; floorShare: number; minHour: number; maxHour: number; hoursOutside: number }[];
+    hoursOutsideBudget: number;
+    hours: number;
+  };
+  propensities: { slates: number; entries: number; exactShare: number; meanError: number };
+  positionBias: { position: number; estimated: number; truth: number }[];
+  newItems: NewItemResult[];
+  summary: {
+    decided: number;
+    running: number;
+    clearlyGood: { count: number; graduated: number; share: number | null };
+    clearlyBad: { count: number; graduated: number; share: number | null };
+    rightShareOfDecisive: number | null;
+    meanImpressionsToDecision: number | null;
+  };
+  targets: { name: string; value: number | null; target: string; met: boolean | null }[];
+  seconds: number;
+}
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * Runs every policy over the same users, visits and launches (common random numbers for examination and
+ * success), and reports success rates, exploration spend and content-test outcomes.
+ */
+export function runSimulation(options: Partial<SimulationOptions> = {}): SimulationResult {
+  const started = Date.now();
+  const o = { ...DEFAULT_SIMULATION, ...options };
+  const log = o.onProgress ?? (() => undefined);
+  const world = buildWorld(o);
+  const marquee = new MarqueePolicy(world, { slots: o.slots, budget: o.budget, floor: o.floor, maxTestDays: o.maxTestDays, propensityEvery: o.propensityEvery, seed: o.seed }, SIM_START);
+  const policies: SimPolicy[] = [
+    new EditorialPolicy(world, o.slots),
+    new PopularityPolicy(world, o.slots),
+    new EpsilonGreedyPolicy(world, o.slots, 0.1, o.seed),
+    new EpsilonGreedyPolicy(world, o.slots, 0, o.seed),
+    new OraclePolicy(world, o.slots),
+    marquee,
+  ];
+  const results = policies.map((p) => ({ name: p.name, impressions: 0, successes: 0, perDayImp: new Array<number>(o.days).fill(0), perDaySucc: new Array<number>(o.days).fill(0) }));
+  const live: number[] = world.items.filter((it) => !it.isNew).map((it) => it.index);
+  let request = 0;
+  for (let d = 0; d < o.days; d++) {
+    const launches = world.launches[d].slice();
+    for (const v of world.visits[d]) {
+      while (launches.length > 0 && world.items[launches[0]].launchedAt <= v.at) {
+        const it = world.items[launches.shift() as number];
+        live.push(it.index);
+        for (const p of policies) p.launch?.(it, it.launchedAt);
+      }
+      const u = world.users[v.user];
+      policies.forEach((p, pi) => {
+        p.tick?.(v.at);
+        const slate = p.serve(v, live, request);
+        const successes = slate.items.map((i, k) => {
+          const examined = crn(world.seed, request, k, 1) < world.examination[k + 1];
+          return examined && crn(world.seed, request, i, 2) < successProbability(world, u, world.items[i], v.hour);
+        });
+        p.observe(v, slate, successes);
+        const r = results[pi];
+        r.impressions += slate.items.length;
+        r.perDayImp[d] += slate.items.length;
+        for (const s of successes) {
+          if (!s) continue;
+          r.successes++;
+          r.perDaySucc[d]++;
+        }
+      });
+      request++;
+    }
+    for (const it of launches) {
+      live.push(it);
+      for (const p of policies) p.launch?.(world.items[it], world.items[it].launchedAt);
+    }
+    const m = results[results.length - 1];
+    log(`day ${d + 1}/${o.days}: ${world.visits[d].length} requests, marquee ${(m.perDaySucc[d] / max(1, m.perDayImp[d])).toFixed(4)}, oracle ${(results[4].perDaySucc[d] / max(1, results[4].perDayImp[d])).toFixed(4)}`);
+  }
+  marquee.tick(SIM_START + o.days * DAY_MS);
+  return report(world, o, results, marquee, request, (Date.now() - started) / 1000);
+}
+
+function report(
+  world: World,
+  o: Omit<SimulationOptions, 'onProgress'>,
+  raw: { name: string; impressions: number; successes: number; perDayImp: number[]; perDaySucc: number[] }[],
+  marquee: MarqueePolicy,
+  requests: number,
+  seconds: number,
+): SimulationResult {
+  const policies: PolicyResult[] = raw.map((r) => ({
+    name: r.name,
+    impressions: r.impressions,
+    successes: r.successes,
+    successRate: r.successes / max(1, r.impressions),
+    perDay: r.perDayImp.map((n, d) => r.perDaySucc[d] / max(1, n)),
+  }));
+  const rate = (name: string) => policies.find((p) => p.name.startsWith(name))?.successRate ?? NaN;
+  const mq = rate('marquee');
+  const ratios = {
+    vsEditorial: mq / rate('editorial'),
+    vsPopularity: mq / rate('popularity'),
+    vsOracle: mq / rate('per-person oracle'),
+    vsEpsilonGreedy: mq / rate('epsilon-greedy'),
+    vsGreedy: mq / rate('greedy'),
+  };
+
+  const perDay: SimulationResult['exploration']['perDay'] = [];
+  let hoursOutside = 0;
+  let hours = 0;
+  for (let d = 0; d < o.days; d++) {
+    let served = 0;
+    let test = 0;
+    let fl = 0;
+    let minHour = 1;
+    let maxHour = 0;
+    let outside = 0;
+    for (let h = 0; h < 24; h++) {
+      const w = marquee.hourly.get(floor((SIM_START + d * DAY_MS) / HOUR_MS) + h);
+      if (!w || w.served === 0) continue;
+      served += w.served;
+      test += w.test;
+      fl += w.floor;
+      const share = windowShare({ hourStart: 0, servedSlots: w.served, testSlots: w.test, floorSlots: w.floor }) ?? 0;
+      minHour = min(minHour, share);
+      maxHour = max(maxHour, share);
+      hours++;
+      if (abs(share - o.budget) > 0.01) {
+        outside++;
+        hoursOutside++;
+      }
+    }
+    perDay.push({ day: d + 1, share: (test + fl) / max(1, served), testShare: test / max(1, served), floorShare: fl / max(1, served), minHour, maxHour, hoursOutside: outside });
+  }
+
+  const med = median(world.items.map((it) => it.trueRate));
+  const newItems: NewItemResult[] = marquee.testRecords.map((rec: TestRecord) => {
+    const t = rec.test;
+    const ratio = rec.item.trueRate / med;
+    const truth = rec.item.trueRate > rec.controlTrueRate ? 'better' : 'worse';
+    const right = t.status === 'GRADUATED' ? truth === 'better' : t.status === 'UNDERPERFORMING' ? truth === 'worse' : null;
+    return {
+      itemId: rec.item.id,
+      launchDay: floor((rec.item.launchedAt - SIM_START) / DAY_MS) + 1,
+      trueRate: rec.item.trueRate,
+      ratioToMedian: ratio,
+      controlTrueRate: rec.controlTrueRate,
+      class: ratio >= 1.5 ? 'clearly good' : ratio <= 1 / 1.5 ? 'clearly bad' : 'middle',
+      status: t.status,
+      reason: t.decision?.reason ?? null,
+      impressions: t.decision?.impressions ?? t.impressions,
+      hoursToDecision: t.decision ? round(((t.decision.decidedAt - t.startedAt) / HOUR_MS) * 10) / 10 : null,
+      probBeatsControl: t.decision?.probBeatsControl ?? null,
+      truth,
+      right,
+    };
+  });
+  const decided = newItems.filter((x) => x.status !== 'RUNNING');
+  const good = decided.filter((x) => x.class === 'clearly good');
+  const bad = decided.filter((x) => x.class === 'clearly bad');
+  const decisive = decided.filter((x) => x.right !== null);
+  const summary = {
+    decided: decided.length,
+    running: newItems.length - decided.length,
+    clearlyGood: { count: good.length, graduated: good.filter((x) => x.status === 'GRADUATED').length, share: good.length ? good.filter((x) => x.status === 'GRADUATED').length / good.length : null },
+    clearlyBad: { count: bad.length, graduated: bad.filter((x) => x.status === 'GRADUATED').length, share: bad.length ? bad.filter((x) => x.status === 'GRADUATED').length / bad.length : null },
+    rightShareOfDecisive: decisive.length ? decisive.filter((x) => x.right).length / decisive.length : null,
+    meanImpressionsToDecision: decided.length ? decided.reduce((a, x) => a + x.impressions, 0) / decided.length : null,
+  };
+  const worstDay = perDay.reduce((w, d) => max(w, abs(d.share - o.budget)), 0);
+  const targets = [
+    { name: 'success vs editorial', value: ratios.vsEditorial, target: '≥ 1.30×', met: ratios.vsEditorial >= 1.3 },
+    { name: 'success vs true popularity', value: ratios.vsPopularity, target: '≥ 1.05×', met: ratios.vsPopularity >= 1.05 },
+    { name: 'success vs per-person oracle', value: ratios.vsOracle, target: '≥ 0.80×', met: ratios.vsOracle >= 0.8 },
+    { name: 'exploration share, worst day vs budget (pp)', value: worstDay * 100, target: '≤ 1.0 pp', met: worstDay <= 0.01 },
+    { name: 'clearly good new items graduated', value: summary.clearlyGood.share, target: '≥ 90%', met: summary.clearlyGood.share === null ? null : summary.clearlyGood.share >= 0.9 },
+    { name: 'clearly bad new items graduated', value: summary.clearlyBad.share, target: '≤ 5%', met: summary.clearlyBad.share === null ? null : summary.clearlyBad.share <= 0.05 },
+  ];
+  const ps = marquee.propensityStats;
+  return {
+    options: { ...o, onProgress: undefined } as Omit<SimulationOptions, 'onProgress'>,
+    requests,
+    surfaceMedianTrueRate: med,
+    policies,
+    ratios,
+    exploration: { budget: o.budget, perDay, hoursOutsideBudget: hoursOutside, hours },
+    propensities: { slates: ps.slates, entries: ps.entries, exactShare: ps.entries ? ps.exact / ps.entries : 0, meanError: ps.entries ? ps.errorSum / ps.entries : 0 },
+    positionBias: Array.from({ length: o.slots }, (_, k) => ({ position: k + 1, estimated: marquee.state.examination[k], truth: world.examination[k + 1] })),
+    newItems,
+    summary,
+    targets,
+    seconds,
+  };
+}

@@ -1,0 +1,58 @@
+import { runSimulation, SimulationResult } from './simulate';
+
+// The full run (14 days, 6,000 users) is `npm run simulate`; this is the same code on a 7-day, 4,000-user horizon.
+describe('placement simulator, short horizon', () => {
+  let r: SimulationResult;
+  beforeAll(() => {
+    r = runSimulation({ days: 7, users: 4000, seed: 7, propensityEvery: 100 });
+  }, 120_000);
+
+  it('beats editorial order by ≥ 1.3× and the true-popularity order by ≥ 1.05×', () => {
+    expect(r.ratios.vsEditorial).toBeGreaterThanOrEqual(1.3);
+    expect(r.ratios.vsPopularity).toBeGreaterThanOrEqual(1.05);
+    expect(r.ratios.vsEpsilonGreedy).toBeGreaterThan(1);
+    expect(r.ratios.vsGreedy).toBeGreaterThan(1);
+  });
+
+  it('stays below the per-person oracle, and within the measured distance of it', () => {
+    // The 0.8× target is not met (see docs/placement-engine.md); this guards against regressions from 0.64.
+    expect(r.ratios.vsOracle).toBeLessThan(1);
+    expect(r.ratios.vsOracle).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it('spends the exploration budget to ±1 pp every day', () => {
+    for (const d of r.exploration.perDay) expect(Math.abs(d.share - r.options.budget)).toBeLessThanOrEqual(0.01);
+    // The floor is its own 2%: tests take the rest.
+    for (const d of r.exploration.perDay) expect(Math.abs(d.floorShare - r.options.floor)).toBeLessThanOrEqual(0.005);
+  });
+
+  it('graduates clearly good new items and not clearly bad ones', () => {
+    const good = r.summary.clearlyGood;
+    const bad = r.summary.clearlyBad;
+    expect(good.count).toBeGreaterThanOrEqual(4);
+    expect(bad.count).toBeGreaterThanOrEqual(4);
+    // With only a handful of decided items in 7 days, one clearly good miss is allowed (the 14-day run has 11/11).
+    expect(good.graduated).toBeGreaterThanOrEqual(good.count - 1);
+    expect(bad.graduated).toBeLessThanOrEqual(Math.floor(0.05 * bad.count));
+    expect(r.summary.rightShareOfDecisive).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('estimates the examination curve from the random floor', () => {
+    for (const p of r.positionBias.slice(1)) expect(Math.abs(p.estimated - p.truth)).toBeLessThan(0.15);
+  });
+
+  it('logs propensities on sampled slates, mostly by Monte Carlo with a stated error', () => {
+    expect(r.propensities.slates).toBeGreaterThan(100);
+    expect(r.propensities.meanError).toBeGreaterThan(0);
+    expect(r.propensities.meanError).toBeLessThan(0.05);
+  });
+});
+
+describe('simulator determinism', () => {
+  it('gives identical figures for the same seed', () => {
+    const a = runSimulation({ days: 1, users: 300, seed: 3, propensityEvery: 0 });
+    const b = runSimulation({ days: 1, users: 300, seed: 3, propensityEvery: 0 });
+    expect(b.policies).toEqual(a.policies);
+    expect(b.newItems).toEqual(a.newItems);
+  });
+});

@@ -1,5 +1,6 @@
 import { Foundation1764230400000 } from './1764230400000-Foundation';
 import { LaunchWorkflow1795768819191 } from './1795768819191-LaunchWorkflow';
+import { PlacementEngine1795772539634 } from './1795772539634-PlacementEngine';
 
 /** Migrations run in this order. A new migration file must be added here (the schema drift test checks it). */
-export const ALL_MIGRATIONS = [Foundation1764230400000, LaunchWorkflow1795768819191];
+export const ALL_MIGRATIONS = [Foundation1764230400000, LaunchWorkflow1795768819191, PlacementEngine1795772539634];

@@ -6,6 +6,8 @@ import { AccountsApiModule } from '@marquee/accounts';
 import { AuditApiModule, AuditModule } from '@marquee/audit';
 import { LaunchApiModule } from '@marquee/launch';
 import { WebhooksApiModule } from '@marquee/webhooks';
+import { EventsApiModule } from '@marquee/events';
+import { PlacementApiModule } from '@marquee/placement';
 import { CatalogApiModule, DemoMediaController } from '@marquee/catalog';
 import { complexityPlugin, depthLimit, formatError, statusPlugin } from '@marquee/platform-api';
 import { AuthModule, CredentialsMiddleware } from '@marquee/platform-auth';
@@ -51,6 +53,8 @@ export class ApiModule implements NestModule {
         CatalogApiModule,
         LaunchApiModule,
         WebhooksApiModule,
+        EventsApiModule,
+        PlacementApiModule,
       ],
       controllers: [HealthController, DemoMediaController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorsFilter }],

@@ -3,6 +3,7 @@ import { AccountsCoreModule } from '@marquee/accounts';
 import { AuditModule } from '@marquee/audit';
 import { CatalogCoreModule } from '@marquee/catalog';
 import { LaunchCoreModule } from '@marquee/launch';
+import { PlacementCoreModule } from '@marquee/placement';
 import { AuthModule } from '@marquee/platform-auth';
 import { AppConfig, ConfigModule } from '@marquee/platform-config';
 import { DatabaseModule } from '@marquee/platform-database';
@@ -16,7 +17,7 @@ export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(ALL_ENTITIES, 'marquee-cli'), QueueModule.forRoot(), RedisModule, AuditModule, AuthModule, AccountsCoreModule, CatalogCoreModule, LaunchCoreModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(ALL_ENTITIES, 'marquee-cli'), QueueModule.forRoot(), RedisModule, AuditModule, AuthModule, AccountsCoreModule, CatalogCoreModule, LaunchCoreModule, PlacementCoreModule],
       providers: [DemoWorkspace],
     };
   }

@@ -5,6 +5,7 @@ import { AccountsService } from '@marquee/accounts';
 import { SYSTEM_ACTOR } from '@marquee/audit';
 import { CatalogService, demoItems } from '@marquee/catalog';
 import { LaunchExecutor, ReleaseService, ReviewService } from '@marquee/launch';
+import { SurfacesService } from '@marquee/placement';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 
 export interface DemoCredentials {
@@ -30,6 +31,7 @@ export class DemoWorkspace {
     private readonly reviews: ReviewService,
     private readonly releases: ReleaseService,
     private readonly executor: LaunchExecutor,
+    private readonly surfaces: SurfacesService,
   ) {}
 
   async isEmpty(): Promise<boolean> {
@@ -72,6 +74,28 @@ export class DemoWorkspace {
     const scheduled = await this.releases.launchNow(actor, launch.id);
     const outcome = await this.executor.execute(scheduled.id, scheduled.scheduleRevision);
     if (outcome.outcome !== 'launched') throw new Error(`The demo release did not launch (${JSON.stringify(outcome)}). Drop the database and start again.`);
+
+    // Surfaces come after the first launch: the catalogue they start with is the established baseline, and items
+    // launched from now on enter content tests.
+    const pick = (...slugs: string[]) => slugs.map((s) => ids.get(s)!).filter(Boolean);
+    await this.surfaces.create(actor, {
+      key: 'home',
+      name: 'Home feed',
+      description: 'The first screen: a mix of everything.',
+      slots: 12,
+      successEvent: 'PLAY_START',
+      diversity: { maxPerKind: 3, maxPerTopic: null, firstN: 6 },
+    });
+    await this.surfaces.setFallbackOrder(actor, 'home', pick('evening-calm', 'the-night-train', 'box-breathing', 'deep-focus-piano', 'science-of-sleep', 'morning-light', 'rain-on-canvas', 'breath-basics'));
+    await this.surfaces.create(actor, {
+      key: 'sleep',
+      name: 'Sleep tab',
+      description: 'Sleep stories, soundscapes and wind-down practice.',
+      slots: 8,
+      successEvent: 'COMPLETE',
+      candidateRule: { kinds: [], topics: ['sleep'], collections: [] },
+    });
+    await this.surfaces.setFallbackOrder(actor, 'sleep', pick('the-night-train', 'rain-on-canvas', 'lighthouse-keeper', 'evening-calm', 'brown-noise'));
 
     const next = await this.releases.create(actor, { name: 'Winter sleep stories', description: 'Two new sleep stories for the dark evenings.' });
     for (const slug of upcoming) await this.releases.addItem(actor, next.id, ids.get(slug)!, 'publish');

@@ -8,6 +8,7 @@ import { AuditModule } from '@marquee/audit';
 import { CatalogWorkerModule } from '@marquee/catalog';
 import { LaunchWorkerModule } from '@marquee/launch';
 import { WebhooksWorkerModule } from '@marquee/webhooks';
+import { PlacementWorkerModule } from '@marquee/placement';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@marquee/platform-config';
 import { DatabaseModule } from '@marquee/platform-database';
 import { JobName, QueueModule, QueueName, RedisModule, jobIds } from '@marquee/platform-queue';
@@ -22,6 +23,7 @@ export const QUEUE_OWNERS: Record<QueueName, Type> = {
   [QueueName.Imports]: CatalogWorkerModule,
   [QueueName.Launches]: LaunchWorkerModule,
   [QueueName.Webhooks]: WebhooksWorkerModule,
+  [QueueName.Learning]: PlacementWorkerModule,
 };
 
 const PROCESSOR_METADATA = 'bullmq:processor_metadata';
@@ -36,6 +38,7 @@ export class WorkerBoot implements OnApplicationBootstrap {
     @InjectQueue(QueueName.Imports) private readonly imports: Queue,
     @InjectQueue(QueueName.Launches) private readonly launches: Queue,
     @InjectQueue(QueueName.Webhooks) private readonly webhooks: Queue,
+    @InjectQueue(QueueName.Learning) private readonly learning: Queue,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -56,6 +59,9 @@ export class WorkerBoot implements OnApplicationBootstrap {
     await this.assets.upsertJobScheduler('sweep-assets', { every: 10 * 60 * 1000 }, { name: JobName.SweepAssets });
     await this.launches.upsertJobScheduler('reconcile-launches', { every: this.config.reconcileIntervalMs }, { name: JobName.ReconcileLaunches });
     await this.webhooks.upsertJobScheduler('sweep-webhooks', { every: 60 * 1000 }, { name: JobName.SweepWebhooks });
+    await this.learning.upsertJobScheduler('learn', { every: this.config.learnIntervalMs }, { name: JobName.Learn });
+    await this.learning.upsertJobScheduler('maintain', { every: 60 * 60 * 1000 }, { name: JobName.Maintain });
+    await this.learning.add(JobName.Maintain, {}, { jobId: `maintain_boot_${Date.now()}` });
     // And once right now, so a restart after an outage catches up without waiting a full interval.
     await this.launches.add(JobName.ReconcileLaunches, {}, { jobId: `reconcile_boot_${Date.now()}` });
     const pending: { id: string }[] = await this.db.query(`SELECT id FROM import_jobs WHERE status IN ('queued', 'running')`);

@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { DateTimeScalar } from '@marquee/platform-api';
 
 export enum RoleGql {
   admin = 'admin',
@@ -21,11 +22,11 @@ export class UserGql {
   displayName: string;
   @Field(() => RoleGql)
   role: RoleGql;
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   disabledAt: Date | null;
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   lastLoginAt: Date | null;
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   createdAt: Date;
 }
 
@@ -35,7 +36,7 @@ export class Session {
   user: UserGql;
   @Field({ description: 'Bearer token for API use. The Studio uses the httpOnly cookie set with it instead.' })
   token: string;
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   expiresAt: Date;
 }
 
@@ -55,11 +56,11 @@ export class ApiKeyGql {
   name: string;
   @Field({ description: 'First characters of the key, to tell keys apart.' })
   prefix: string;
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   createdAt: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   lastUsedAt: Date | null;
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   revokedAt: Date | null;
 }
 

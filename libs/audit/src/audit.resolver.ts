@@ -1,7 +1,7 @@
-import { Args, Field, GraphQLISODateTime, ID, InputType, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, Field, ID, InputType, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Connection, GraphQLJSON, decodeCursor, encodeCursor, pageSize } from '@marquee/platform-api';
+import { Connection, GraphQLJSON, decodeCursor, encodeCursor, pageSize, DateTimeScalar } from '@marquee/platform-api';
 import { Allow, Who } from '@marquee/platform-auth';
 import { InputError } from '@marquee/platform-core';
 import { AuditEntryEntity } from './audit-entry.entity';
@@ -9,7 +9,7 @@ import { AuditEntryEntity } from './audit-entry.entity';
 @ObjectType('AuditEntry')
 export class AuditEntryGql {
   @Field(() => ID) id: string;
-  @Field(() => GraphQLISODateTime) at: Date;
+  @Field(() => DateTimeScalar) at: Date;
   @Field(() => String, { nullable: true }) actorId: string | null;
   @Field() actorLabel: string;
   @Field() action: string;
@@ -30,8 +30,8 @@ export class AuditFilter {
   @Field(() => String, { nullable: true }) entityId?: string | null;
   @Field(() => String, { nullable: true }) actorId?: string | null;
   @Field(() => String, { nullable: true, description: 'Exact action, or a prefix ending in "." such as "release."' }) action?: string | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) from?: Date | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) to?: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) from?: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) to?: Date | null;
   @Field(() => String, { nullable: true, description: 'Words in the summary.' }) text?: string | null;
 }
 

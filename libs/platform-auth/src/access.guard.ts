@@ -36,7 +36,7 @@ export class AccessGuard implements CanActivate {
     if (admits(audience, principal)) return true;
     if (principal.kind === 'anonymous') throw new DomainError('UNAUTHENTICATED', 'Sign in first: this needs a Studio session or an API key.', DENIED);
     if (principal.kind === 'client') {
-      throw new DomainError('FORBIDDEN', 'API keys can only call the client operations (feed, trackEvents). Use a Studio account for anything else.', DENIED);
+      throw new DomainError('FORBIDDEN', 'API keys can only call the client operations (feed, editorialFeed, trackEvents). Use a Studio account for anything else.', DENIED);
     }
     const roles = audience.filter((a) => a !== 'client' && a !== 'anonymous');
     throw new DomainError(

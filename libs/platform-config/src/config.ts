@@ -38,6 +38,8 @@ export interface AppConfig {
   feedStickySeconds: number;
   engineRefreshMs: number;
   learnIntervalMs: number;
+  labelWindowSeconds: number;
+  snapshotRetentionHours: number;
   trainCron: string;
   testPauseFile: string | undefined;
 }
@@ -137,6 +139,8 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'FEED_STICKY_SECONDS', default: '1800', description: 'Window in which a user gets the same slate on a surface unless the catalogue changed.' },
   { name: 'ENGINE_REFRESH_MS', default: '5000', description: 'How often each API process reloads engine state from PostgreSQL.' },
   { name: 'LEARN_INTERVAL_MS', default: '5000', description: 'How often the worker folds new events into the model.' },
+  { name: 'LABEL_WINDOW_SECONDS', default: '60', description: 'How long after an impression the learner waits for its success event before it learns from it.' },
+  { name: 'SNAPSHOT_RETENTION_HOURS', default: '72', description: 'How long engine snapshots are kept for replaying logged slates.' },
   { name: 'TRAIN_CRON', default: '0 3 * * *', description: 'When the worker retrains the TensorFlow.js model (cron, server time).' },
 ];
 
@@ -202,6 +206,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     feedStickySeconds: int(env, p, 'FEED_STICKY_SECONDS', 1800, 0, 86400),
     engineRefreshMs: int(env, p, 'ENGINE_REFRESH_MS', 5000, 100, 10000),
     learnIntervalMs: int(env, p, 'LEARN_INTERVAL_MS', 5000, 100, 10000),
+    labelWindowSeconds: int(env, p, 'LABEL_WINDOW_SECONDS', 60, 0, 3600),
+    snapshotRetentionHours: int(env, p, 'SNAPSHOT_RETENTION_HOURS', 72, 1, 24 * 90),
     trainCron: env.TRAIN_CRON || '0 3 * * *',
     testPauseFile: env.MARQUEE_TEST_PAUSE_FILE || undefined,
   };

@@ -4,6 +4,7 @@ export enum QueueName {
   Imports = 'imports',
   Launches = 'launches',
   Webhooks = 'webhooks',
+  Learning = 'learning',
 }
 
 export enum JobName {
@@ -15,6 +16,8 @@ export enum JobName {
   ReconcileLaunches = 'reconcile-launches',
   DeliverWebhook = 'deliver-webhook',
   SweepWebhooks = 'sweep-webhooks',
+  Learn = 'learn',
+  Maintain = 'maintain',
 }
 
 /** Job ids are built here only: a deterministic id is what makes a re-enqueue a no-op instead of a duplicate. BullMQ 6 refuses ':' in ids. */

@@ -1,5 +1,5 @@
-import { Args, Field, GraphQLISODateTime, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { GraphQLJSON } from '@marquee/platform-api';
+import { Args, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { GraphQLJSON, DateTimeScalar } from '@marquee/platform-api';
 import { Allow, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
 import { Actor } from '@marquee/audit';
 import { WEBHOOK_EVENTS } from './entities';
@@ -16,7 +16,7 @@ export class WebhookEndpointGql {
   @Field(() => String, { nullable: true }) description: string | null;
   @Field(() => [String], { description: 'Event types it receives; empty means all.' }) events: string[];
   @Field() enabled: boolean;
-  @Field(() => GraphQLISODateTime) createdAt: Date;
+  @Field(() => DateTimeScalar) createdAt: Date;
 }
 
 @ObjectType()
@@ -45,8 +45,8 @@ export class WebhookDeliveryGql {
   @Field(() => [WebhookAttemptGql]) attemptLog: WebhookAttemptGql[];
   @Field(() => Int, { nullable: true }) lastStatusCode: number | null;
   @Field(() => String, { nullable: true }) lastError: string | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) deliveredAt: Date | null;
-  @Field(() => GraphQLISODateTime) createdAt: Date;
+  @Field(() => DateTimeScalar, { nullable: true }) deliveredAt: Date | null;
+  @Field(() => DateTimeScalar) createdAt: Date;
 }
 
 @InputType()

@@ -1,5 +1,5 @@
-import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Connection, GraphQLJSON } from '@marquee/platform-api';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Connection, GraphQLJSON, DateTimeScalar } from '@marquee/platform-api';
 
 export enum ItemStateGql {
   draft = 'draft',
@@ -108,7 +108,7 @@ export class ItemVersionGql {
   restoredFrom: number | null;
   @Field(() => String, { nullable: true })
   note: string | null;
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   createdAt: Date;
 }
 
@@ -144,7 +144,7 @@ export class AssetStatusGql {
   httpStatus: number | null;
   @Field(() => String, { nullable: true })
   error: string | null;
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   checkedAt: Date | null;
 }
 
@@ -176,9 +176,9 @@ export class ItemGql {
   latestVersionId: string;
   @Field(() => ID, { nullable: true })
   liveVersionId: string | null;
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   createdAt: Date;
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   updatedAt: Date;
 }
 
@@ -347,8 +347,8 @@ export class ImportJobGql {
   errors: ImportRowErrorGql[];
   @Field(() => String, { nullable: true })
   failure: string | null;
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   createdAt: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   finishedAt: Date | null;
 }

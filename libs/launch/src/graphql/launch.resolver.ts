@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
-import { Args, GraphQLISODateTime, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { DateTimeScalar } from '@marquee/platform-api';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ItemEntity, ItemGql, ItemVersionEntity, ItemVersionGql, UserSummary, actorOf, fieldsToGql, versionToGql } from '@marquee/catalog';
@@ -56,8 +57,8 @@ export class ReleaseResolver {
   @Allow(...Who.staff)
   releases(
     @Args('statuses', { type: () => [ReleaseStatusGql], nullable: true }) statuses?: ReleaseStatus[],
-    @Args('from', { type: () => GraphQLISODateTime, nullable: true }) from?: Date,
-    @Args('to', { type: () => GraphQLISODateTime, nullable: true }) to?: Date,
+    @Args('from', { type: () => DateTimeScalar, nullable: true }) from?: Date,
+    @Args('to', { type: () => DateTimeScalar, nullable: true }) to?: Date,
   ): Promise<ReleaseGql[]> {
     return this.releaseService.list({ statuses, from, to }) as Promise<ReleaseGql[]>;
   }
@@ -100,7 +101,7 @@ export class ReleaseResolver {
   @Query(() => [CatalogEntryGql], { description: 'What will be live at a future instant once scheduled releases apply; with a persona, staged rollouts apply too.' })
   @Allow(...Who.staff)
   async catalogAt(
-    @Args('instant', { type: () => GraphQLISODateTime, nullable: true }) instant?: Date,
+    @Args('instant', { type: () => DateTimeScalar, nullable: true }) instant?: Date,
     @Args('persona', { type: () => PersonaInput, nullable: true }) persona?: PersonaInput,
   ): Promise<CatalogEntryGql[]> {
     const entries = await this.live.at(instant ?? null, persona ?? null);

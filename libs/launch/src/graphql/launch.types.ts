@@ -1,5 +1,5 @@
-import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { GraphQLJSON } from '@marquee/platform-api';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { GraphQLJSON, DateTimeScalar } from '@marquee/platform-api';
 import { FieldChangeGql, ItemFieldsGql, ItemGql, ItemVersionGql } from '@marquee/catalog';
 
 export enum ReleaseStatusGql {
@@ -52,19 +52,19 @@ export class ReleaseGql {
   @Field() name: string;
   @Field(() => String, { nullable: true }) description: string | null;
   @Field(() => ReleaseStatusGql) status: ReleaseStatusGql;
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'The UTC instant it launches at.' }) scheduledAt: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'The UTC instant it launches at.' }) scheduledAt: Date | null;
   @Field(() => String, { nullable: true, description: 'IANA zone it was scheduled in.' }) timeZone: string | null;
   @Field(() => String, { nullable: true, description: 'The wall-clock time the editor entered, in timeZone.' }) localTime: string | null;
   @Field(() => Int) scheduleRevision: number;
   @Field(() => Int) rolloutPercent: number;
   @Field(() => AudienceGql) audience: AudienceGql;
-  @Field(() => GraphQLISODateTime, { nullable: true }) launchedAt: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) launchedAt: Date | null;
   @Field(() => Int, { nullable: true, description: 'How long after its instant it launched.' }) latenessMs: number | null;
   @Field(() => [ValidationIssueGql], { nullable: true }) failureReasons: ValidationIssueGql[] | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) failedAt: Date | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) rolledBackAt: Date | null;
-  @Field(() => GraphQLISODateTime) createdAt: Date;
-  @Field(() => GraphQLISODateTime) updatedAt: Date;
+  @Field(() => DateTimeScalar, { nullable: true }) failedAt: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) rolledBackAt: Date | null;
+  @Field(() => DateTimeScalar) createdAt: Date;
+  @Field(() => DateTimeScalar) updatedAt: Date;
 }
 
 @ObjectType('ReleaseAction')
@@ -81,7 +81,7 @@ export class ReleaseActionGql {
 
 @ObjectType('ReleaseEvent')
 export class ReleaseEventGql {
-  @Field(() => GraphQLISODateTime) at: Date;
+  @Field(() => DateTimeScalar) at: Date;
   @Field() kind: string;
   @Field() message: string;
   @Field(() => GraphQLJSON, { nullable: true }) details: unknown;
@@ -110,14 +110,14 @@ export class ScheduleInputGql {
 @ObjectType('ScheduleOption')
 export class ScheduleOptionGql {
   @Field(() => Int) offsetMinutes: number;
-  @Field(() => GraphQLISODateTime) instant: Date;
+  @Field(() => DateTimeScalar) instant: Date;
   @Field() label: string;
 }
 
 @ObjectType('ScheduleResolution')
 export class ScheduleResolutionGql {
   @Field({ description: 'ok, gap (does not exist), ambiguous (happens twice) or invalid' }) kind: string;
-  @Field(() => GraphQLISODateTime, { nullable: true }) instant: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) instant: Date | null;
   @Field(() => String, { nullable: true }) message: string | null;
   @Field(() => [ScheduleOptionGql]) options: ScheduleOptionGql[];
 }
@@ -131,7 +131,7 @@ export class SchedulerHealthGql {
   @Field(() => Int, { nullable: true }) latenessP50Ms: number | null;
   @Field(() => Int, { nullable: true }) latenessP95Ms: number | null;
   @Field(() => Int, { nullable: true }) latenessMaxMs: number | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) lastReconcileAt: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) lastReconcileAt: Date | null;
   @Field() reconcilerHealthy: boolean;
 }
 
@@ -142,7 +142,7 @@ export class CatalogEntryGql {
   @Field(() => ItemFieldsGql) fields: ItemFieldsGql;
   @Field({ description: 'live (visible now) or scheduled (visible by then)' }) source: string;
   @Field(() => ID, { nullable: true }) releaseId: string | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) liveSince: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) liveSince: Date | null;
 }
 
 @InputType()
@@ -159,14 +159,14 @@ export class ReviewRecordGql {
   @Field() decision: string;
   @Field(() => String, { nullable: true }) comment: string | null;
   @Field(() => ID, { nullable: true }) actorId: string | null;
-  @Field(() => GraphQLISODateTime) at: Date;
+  @Field(() => DateTimeScalar) at: Date;
 }
 
 @ObjectType('ReviewQueueEntry')
 export class ReviewQueueEntryGql {
   @Field(() => ItemGql) item: ItemGql;
   @Field(() => ItemVersionGql) version: ItemVersionGql;
-  @Field(() => GraphQLISODateTime) submittedAt: Date;
+  @Field(() => DateTimeScalar) submittedAt: Date;
   @Field(() => ID, { nullable: true }) submittedBy: string | null;
   @Field(() => [FieldChangeGql], { description: 'What this version changes compared with the live version (everything, if nothing is live).' })
   changesFromLive: FieldChangeGql[];

@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import { TrackingTokens, Placement } from './tracking-token';
+
+const placement: Placement = { requestId: 'req-1', surface: 'home', userId: 'u-1', itemId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', position: 3, propensity: 0.125, reason: 'PERSONALIZED', policyVersion: 'pv-1', servedAt: 1_700_000_000_000 };
+
+describe('tracking tokens', () => {
+  const tokens = new TrackingTokens(randomBytes(32), 7 * 86400_000);
+
+  it('round-trip every field', () => {
+    const t = tokens.sign(placement);
+    expect(tokens.verify(t, placement.servedAt + 1000)).toEqual({ ok: true, placement });
+  });
+
+  it('refuse a token with a changed field, a wrong key, or garbage', () => {
+    const t = tokens.sign(placement);
+    const [body, sig] = t.split('.');
+    const altered = Buffer.from(Buffer.from(body, 'base64url').toString().replace('"p":3', '"p":1')).toString('base64url');
+    expect(tokens.verify(`${altered}.${sig}`, placement.servedAt)).toEqual({ ok: false, problem: 'INVALID_TOKEN' });
+    expect(new TrackingTokens(randomBytes(32), 1e12).verify(t, placement.servedAt)).toEqual({ ok: false, problem: 'INVALID_TOKEN' });
+    expect(tokens.verify('nonsense', 0)).toEqual({ ok: false, problem: 'INVALID_TOKEN' });
+    expect(tokens.verify(`${body}.`, 0)).toEqual({ ok: false, problem: 'INVALID_TOKEN' });
+  });
+
+  it('expire after their lifetime', () => {
+    const t = tokens.sign(placement);
+    expect(tokens.verify(t, placement.servedAt + 8 * 86400_000)).toEqual({ ok: false, problem: 'TOKEN_EXPIRED' });
+  });
+});

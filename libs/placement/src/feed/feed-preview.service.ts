@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { LiveContentService } from '@marquee/launch';
+import { Clock, InputError, hashString } from '@marquee/platform-core';
+import { UserProfile, buildSlate, buildUserFeatures, testShareFor } from '../engine';
+import { EngineRuntime, buildPool, descriptorOf, matchesRule, surfacePolicy } from '../runtime/engine-runtime';
+import { LiveItem, displayTitle, visibleFields } from '../runtime/live-items';
+import { FeedContext } from './feed.service';
+
+export interface PreviewEntry {
+  position: number;
+  reason: string;
+  propensity: number;
+  propensityError: number;
+  itemId: string;
+  slug: string;
+  kind: string;
+  title: string;
+  /** 'live' now, or 'scheduled' when a release makes it live by the previewed instant. */
+  source: string;
+  inContentTest: boolean;
+}
+
+export interface Preview {
+  surface: string;
+  instant: Date;
+  policyVersion: string;
+  stateRevision: number;
+  candidates: number;
+  eligible: number;
+  seed: number;
+  entries: PreviewEntry[];
+}
+
+/**
+ * What a persona's feed looks like now or at a future instant, once scheduled releases apply (via catalogAt).
+ * The same engine code as the feed, with nothing logged and no tracking tokens.
+ */
+@Injectable()
+export class FeedPreviewService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly runtime: EngineRuntime,
+    private readonly live: LiveContentService,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async preview(input: { surface: string; userId: string; context?: FeedContext | null; instant?: Date | null; seed?: number | null }): Promise<Preview> {
+    const rt = this.runtime.get(input.surface);
+    if (!rt) throw new InputError(`There is no enabled surface "${input.surface}".`, [{ field: 'surface', message: 'is not a surface' }]);
+    const now = this.clock.nowMs();
+    const at = input.instant ? input.instant.getTime() : now;
+    const c = input.context ?? {};
+    const viewer = { userId: input.userId, locale: c.locale ?? null, platform: c.platform ?? null, tier: c.tier ?? null, appVersion: c.appVersion ?? null };
+    const entries = await this.live.at(new Date(at), viewer);
+    const testIds = new Set(rt.poolItems.filter((_, i) => rt.pool.inTest[i]).map((i) => i.id));
+    const items: (LiveItem & { source: string })[] = entries
+      .map((e) => ({ id: e.itemId, fields: e.fields, base: e.fields, liveSince: e.liveSince, rollout: null, priorFields: null, source: e.source }))
+      .filter((i) => matchesRule(rt.surface, i.base));
+    const { pool } = buildPool(
+      items.map((i) => ({ descriptor: descriptorOf(i), testWeight: testIds.has(i.id) ? (rt.pool.testWeight[rt.pool.index.get(i.id)!] ?? 1) : null })),
+      at,
+    );
+    const eligible = new Uint8Array(pool.size);
+    items.forEach((it, idx) => (eligible[idx] = visibleFields(it, viewer) ? 1 : 0));
+    const profile = await this.db.query('SELECT profile FROM user_profiles WHERE user_id = $1', [input.userId]);
+    const localTime = c.localTime ? ((c.localTime as { source?: string }).source ?? c.localTime.toISOString()) : null;
+    const user = buildUserFeatures({ ...viewer, localTime }, (profile[0]?.profile as UserProfile | undefined) ?? null, at);
+    const seed = input.seed ?? hashString(`${input.userId}:${at}`);
+    const testShare = testShareFor(rt.pacing, { budget: rt.surface.explorationBudget, floor: rt.surface.randomFloor }, now, rt.runningTests);
+    const slate = buildSlate(rt.state, pool, { surface: surfacePolicy(rt.surface, rt.pins, at), user, seed, testShare, eligible });
+    return {
+      surface: rt.surface.key,
+      instant: new Date(at),
+      policyVersion: slate.policyVersion,
+      stateRevision: slate.stateRevision,
+      candidates: pool.size,
+      eligible: eligible.reduce((a, b) => a + b, 0),
+      seed,
+      entries: slate.entries.map((e) => {
+        const it = items[pool.index.get(e.itemId)!];
+        return { position: e.position, reason: e.reason, propensity: e.propensity, propensityError: e.propensityError, itemId: e.itemId, slug: it.base.slug, kind: it.base.kind, title: displayTitle(it.base, viewer.locale), source: it.source, inContentTest: testIds.has(e.itemId) };
+      }),
+    };
+  }
+}

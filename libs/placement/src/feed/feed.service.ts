@@ -1,0 +1,293 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import IORedis from 'ioredis';
+import { canonicalLocale, isValidAppVersion, ItemFields } from '@marquee/catalog';
+import { TRACKING_TOKENS, TrackingTokens } from '@marquee/events';
+import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
+import { Clock, InputError, NotFoundError, hashString } from '@marquee/platform-core';
+import { REDIS } from '@marquee/platform-queue';
+import { Counter, Histogram } from 'prom-client';
+import { metricsRegistry } from '@marquee/platform-observability';
+import { UserProfile, buildSlate, buildUserFeatures, recordServed, testShareFor } from '../engine';
+import { EngineRuntime, SurfaceRuntime, surfacePolicy } from '../runtime/engine-runtime';
+import { FeedViewer, LiveItem, displayTitle, visibleFields } from '../runtime/live-items';
+import { FeedLogWriter } from './feed-log.writer';
+
+export type FeedReason = 'PERSONALIZED' | 'CONTENT_TEST' | 'EXPLORATION' | 'PINNED' | 'FALLBACK';
+
+export interface FeedContext {
+  locale?: string | null;
+  platform?: string | null;
+  appVersion?: string | null;
+  tier?: string | null;
+  localTime?: Date | null;
+}
+
+export interface FeedEntry {
+  position: number;
+  trackingToken: string;
+  propensity: number;
+  propensityError: number;
+  reason: FeedReason;
+  item: { id: string; slug: string; kind: string; title: string; subtitle: string | null; durationSeconds: number | null; artworkUrl: string | null; availability: string; topics: string[] };
+}
+
+export interface FeedResponse {
+  requestId: string;
+  policyVersion: string;
+  surface: string;
+  servedAt: Date;
+  stateRevision: number | null;
+  fallback: boolean;
+  items: FeedEntry[];
+}
+
+const PLATFORMS = ['ios', 'android', 'web'];
+const TIER = /^[a-z][a-z0-9_-]{0,19}$/;
+export const FALLBACK_POLICY = 'fallback/editorial';
+
+const feedLatency = new Histogram({
+  name: 'marquee_feed_duration_seconds',
+  help: 'Feed time inside the API (excluding GraphQL parsing), by outcome',
+  labelNames: ['outcome'] as const,
+  buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1],
+  registers: [metricsRegistry],
+});
+const feedFallbacks = new Counter({ name: 'marquee_feed_fallbacks_total', help: 'Feeds served from the editorial fallback, by cause', labelNames: ['cause'] as const, registers: [metricsRegistry] });
+
+class BudgetExceeded extends Error {}
+
+/**
+ * The client feed. Personalised when it can be, editorial fallback when it cannot (PostgreSQL slow or down, the
+ * engine failing): it never fails and is never empty for a surface with live content.
+ */
+@Injectable()
+export class FeedService {
+  private readonly logger = new Logger('Feed');
+  private lastFallbackLog = 0;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(REDIS) private readonly redis: IORedis,
+    @Inject(TRACKING_TOKENS) private readonly tokens: TrackingTokens,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(Clock) private readonly clock: Clock,
+    private readonly runtime: EngineRuntime,
+    private readonly log: FeedLogWriter,
+  ) {}
+
+  async feed(args: { surface: string; userId: string; limit?: number | null; context?: FeedContext | null }, apiKeyId: string | null): Promise<FeedResponse> {
+    const started = process.hrtime.bigint();
+    const { viewer, limit, rt } = this.validate(args);
+    const now = this.clock.nowMs();
+    const ctxKey = hashString(JSON.stringify([viewer.locale, viewer.platform, viewer.appVersion, viewer.tier, limit]));
+
+    const sticky = await this.stickyGet(rt, args.userId, ctxKey);
+    if (sticky) return sticky;
+
+    let response: FeedResponse;
+    let outcome = 'personalized';
+    try {
+      response = await this.personalized(rt, args.userId, viewer, limit, args.context ?? {}, now, started, apiKeyId);
+    } catch (e) {
+      const cause = e instanceof BudgetExceeded ? 'budget' : /connect|ECONN|timeout|terminat/i.test((e as Error).message) ? 'database' : 'engine';
+      outcome = 'fallback';
+      feedFallbacks.inc({ cause });
+      if (now - this.lastFallbackLog > 10_000) {
+        this.lastFallbackLog = now;
+        this.logger.warn(`Served the editorial fallback for "${rt.surface.key}" (${cause}: ${(e as Error).message}). Feeds keep working; check PostgreSQL and the engine logs.`);
+      }
+      response = this.fallback(rt, args.userId, viewer, limit, args.context ?? {}, now, started, apiKeyId);
+    }
+    feedLatency.observe({ outcome }, Number(process.hrtime.bigint() - started) / 1e9);
+    if (!response.fallback) void this.stickySet(rt, args.userId, ctxKey, response);
+    return response;
+  }
+
+  /** The editorial order on request (clients that must not personalise, and the benchmark's static baseline). */
+  editorial(args: { surface: string; userId: string; limit?: number | null; context?: FeedContext | null }, apiKeyId: string | null): FeedResponse {
+    const started = process.hrtime.bigint();
+    const { viewer, limit, rt } = this.validate(args);
+    return this.fallback(rt, args.userId, viewer, limit, args.context ?? {}, this.clock.nowMs(), started, apiKeyId);
+  }
+
+  private validate(args: { surface: string; userId: string; limit?: number | null; context?: FeedContext | null }) {
+    const problems: { field: string; message: string }[] = [];
+    const rt = this.runtime.get(args.surface);
+    if (!rt) throw new NotFoundError('surface', args.surface, `Known surfaces: ${this.runtime.all().map((s) => s.surface.key).join(', ') || 'none'}.`);
+    if (typeof args.userId !== 'string' || args.userId.length < 1 || args.userId.length > 128) problems.push({ field: 'userId', message: 'must be 1 to 128 characters' });
+    const limit = args.limit ?? rt.surface.slots;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) problems.push({ field: 'limit', message: 'must be from 1 to 100' });
+    const c = args.context ?? {};
+    let locale: string | null = null;
+    if (c.locale) {
+      locale = canonicalLocale(c.locale);
+      if (!locale) problems.push({ field: 'context.locale', message: `"${c.locale}" is not a locale code like "en" or "pt-BR"` });
+    }
+    const platform = c.platform ? c.platform.toLowerCase() : null;
+    if (platform && !PLATFORMS.includes(platform)) problems.push({ field: 'context.platform', message: 'must be ios, android or web' });
+    if (c.appVersion && !isValidAppVersion(c.appVersion)) problems.push({ field: 'context.appVersion', message: 'must look like 4, 4.2 or 4.2.1' });
+    const tier = c.tier ? c.tier.toLowerCase() : null;
+    if (tier && !TIER.test(tier)) problems.push({ field: 'context.tier', message: 'must be a short lowercase name such as "free" or "premium"' });
+    if (problems.length) throw new InputError(`The feed request is not valid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
+    const viewer: FeedViewer = { userId: args.userId, locale, platform, tier, appVersion: c.appVersion ?? null };
+    return { viewer, limit: Math.min(limit, rt.surface.slots), rt };
+  }
+
+  private async personalized(rt: SurfaceRuntime, userId: string, viewer: FeedViewer, limit: number, ctx: FeedContext, now: number, started: bigint, apiKeyId: string | null): Promise<FeedResponse> {
+    const deadline = Number(started / 1_000_000n) + this.config.feedBudgetMs;
+    const remaining = () => deadline - Number(process.hrtime.bigint() / 1_000_000n);
+    // The one database read on the request path: what this user's own events taught the engine.
+    const profile = await withBudget(this.db.query('SELECT profile FROM user_profiles WHERE user_id = $1', [userId]), remaining());
+    const eligible = new Uint8Array(rt.pool.size);
+    const visible: (ItemFields | null)[] = new Array(rt.pool.size);
+    for (let i = 0; i < rt.pool.size; i++) {
+      const f = visibleFields(rt.poolItems[i], viewer);
+      visible[i] = f;
+      eligible[i] = f ? 1 : 0;
+    }
+    const localTime = ctx.localTime ? ((ctx.localTime as { source?: string }).source ?? ctx.localTime.toISOString()) : null;
+    const user = buildUserFeatures({ locale: viewer.locale, platform: viewer.platform, tier: viewer.tier, appVersion: viewer.appVersion, localTime }, (profile[0]?.profile as UserProfile | undefined) ?? null, now);
+    const testShare = testShareFor(rt.pacing, { budget: rt.surface.explorationBudget, floor: rt.surface.randomFloor }, now, rt.runningTests);
+    const requestId = randomUUID();
+    const seed = hashString(requestId);
+    const slate = buildSlate(rt.state, rt.pool, { surface: surfacePolicy(rt.surface, rt.pins, now, limit), user, seed, testShare, eligible });
+    if (remaining() < 0) throw new BudgetExceeded(`over the ${this.config.feedBudgetMs} ms budget`);
+    if (!slate.entries.length) throw new Error('no eligible candidates for this viewer');
+    rt.pacing = recordServed(rt.pacing, { served: slate.entries.length, test: slate.stats.testSlots, floor: slate.stats.floorSlots }, now);
+    const servedAt = new Date(now);
+    const items = slate.entries.map((e) => {
+      const idx = rt.pool.index.get(e.itemId)!;
+      return this.entry(rt.poolItems[idx], visible[idx]!, { requestId, surface: rt.surface.key, userId, position: e.position, propensity: e.propensity, reason: e.reason, policyVersion: slate.policyVersion, servedAt: now }, e.propensityError, viewer.locale);
+    });
+    this.log.push({
+      requestId,
+      servedAt,
+      surface: rt.surface.key,
+      userId,
+      policyVersion: slate.policyVersion,
+      stateRevision: slate.stateRevision,
+      seed,
+      poolFingerprint: rt.poolFingerprint,
+      eligibleMask: packBits(eligible),
+      userFeatures: Array.from(user),
+      testShare,
+      // The surface policy as it was (slots, budget, pins, diversity): with the seed, the state revision, the pool and the
+      // user features, it is everything a replay needs.
+      context: { locale: viewer.locale, platform: viewer.platform, appVersion: viewer.appVersion, tier: viewer.tier, localTime, limit, policy: slate.log.surface },
+      fallback: false,
+      latencyUs: Number((process.hrtime.bigint() - started) / 1000n),
+      apiKeyId,
+      placements: slate.entries.map((e) => ({ position: e.position, itemId: e.itemId, reason: e.reason, propensity: e.propensity, propensityError: e.propensityError })),
+    });
+    return { requestId, policyVersion: slate.policyVersion, surface: rt.surface.key, servedAt, stateRevision: slate.stateRevision, fallback: false, items };
+  }
+
+  /** The editorial order, filtered to what this viewer may see; never throws, never empty while anything is live. */
+  fallback(rt: SurfaceRuntime, userId: string, viewer: FeedViewer, limit: number, ctx: FeedContext, now: number, started: bigint, apiKeyId: string | null): FeedResponse {
+    const requestId = randomUUID();
+    const pick = (list: LiveItem[], strict: boolean) => {
+      const out: { item: LiveItem; fields: ItemFields }[] = [];
+      for (const item of list) {
+        const f = strict ? visibleFields(item, viewer) : (item.fields ?? item.base);
+        if (f) out.push({ item, fields: f });
+        if (out.length >= limit) break;
+      }
+      return out;
+    };
+    let chosen = pick(rt.fallback, true);
+    if (!chosen.length) chosen = pick(rt.fallback, false);
+    if (!chosen.length) chosen = pick(this.runtime.liveItems(), false);
+    const servedAt = new Date(now);
+    const items = chosen.map((c, i) =>
+      this.entry(c.item, c.fields, { requestId, surface: rt.surface.key, userId, position: i + 1, propensity: 1, reason: 'FALLBACK', policyVersion: FALLBACK_POLICY, servedAt: now }, 0, viewer.locale),
+    );
+    this.log.push({
+      requestId,
+      servedAt,
+      surface: rt.surface.key,
+      userId,
+      policyVersion: FALLBACK_POLICY,
+      stateRevision: null,
+      seed: null,
+      poolFingerprint: null,
+      eligibleMask: null,
+      userFeatures: null,
+      testShare: null,
+      context: { locale: viewer.locale, platform: viewer.platform, appVersion: viewer.appVersion, tier: viewer.tier, localTime: ctx.localTime?.toISOString() ?? null, limit },
+      fallback: true,
+      latencyUs: Number((process.hrtime.bigint() - started) / 1000n),
+      apiKeyId,
+      placements: items.map((e) => ({ position: e.position, itemId: e.item.id, reason: 'FALLBACK', propensity: 1, propensityError: 0 })),
+    });
+    return { requestId, policyVersion: FALLBACK_POLICY, surface: rt.surface.key, servedAt, stateRevision: null, fallback: true, items };
+  }
+
+  private entry(item: LiveItem, fields: ItemFields, p: { requestId: string; surface: string; userId: string; position: number; propensity: number; reason: string; policyVersion: string; servedAt: number }, propensityError: number, locale: string | null | undefined): FeedEntry {
+    const loc = locale && fields.localized[locale] ? locale : locale?.split('-')[0];
+    return {
+      position: p.position,
+      trackingToken: this.tokens.sign({ ...p, itemId: item.id }),
+      propensity: p.propensity,
+      propensityError,
+      reason: p.reason as FeedReason,
+      item: {
+        id: item.id,
+        slug: fields.slug,
+        kind: fields.kind,
+        title: displayTitle(fields, locale),
+        subtitle: (loc && fields.localized[loc]?.subtitle) || fields.localized[fields.defaultLocale]?.subtitle || null,
+        durationSeconds: fields.durationSeconds,
+        artworkUrl: fields.media.artworkUrl,
+        availability: fields.availability,
+        topics: fields.topics,
+      },
+    };
+  }
+
+  private stickyKey(rt: SurfaceRuntime, userId: string): string {
+    return `${this.config.redisPrefix}:slate:${rt.surface.key}:${userId}`;
+  }
+
+  /** The same user on the same surface gets the same slate for FEED_STICKY_SECONDS, unless what can be served changed. */
+  private async stickyGet(rt: SurfaceRuntime, userId: string, ctxKey: number): Promise<FeedResponse | null> {
+    if (!this.config.feedStickySeconds) return null;
+    try {
+      const raw = await withBudget(this.redis.get(this.stickyKey(rt, userId)), 10);
+      if (!raw) return null;
+      const v = JSON.parse(raw) as { c: string; k: number; r: FeedResponse };
+      if (v.c !== rt.catalogVersion || v.k !== ctxKey) return null;
+      return { ...v.r, servedAt: new Date(v.r.servedAt) };
+    } catch {
+      return null; // Redis slow or down: just compute a fresh slate
+    }
+  }
+
+  private async stickySet(rt: SurfaceRuntime, userId: string, ctxKey: number, r: FeedResponse): Promise<void> {
+    if (!this.config.feedStickySeconds) return;
+    await this.redis.set(this.stickyKey(rt, userId), JSON.stringify({ c: rt.catalogVersion, k: ctxKey, r }), 'EX', this.config.feedStickySeconds).catch(() => undefined);
+  }
+}
+
+function withBudget<T>(p: Promise<T>, ms: number): Promise<T> {
+  if (ms <= 0) {
+    p.catch(() => undefined);
+    return Promise.reject(new BudgetExceeded('no time left in the budget'));
+  }
+  let t: NodeJS.Timeout;
+  return Promise.race([p, new Promise<T>((_, reject) => (t = setTimeout(() => reject(new BudgetExceeded(`no answer within ${Math.round(ms)} ms`)), ms)))]).finally(() => clearTimeout(t));
+}
+
+function packBits(mask: Uint8Array): Buffer {
+  const out = Buffer.alloc(Math.ceil(mask.length / 8));
+  for (let i = 0; i < mask.length; i++) if (mask[i]) out[i >> 3] |= 1 << (i & 7);
+  return out;
+}
+
+export function unpackBits(buf: Buffer, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (buf[i >> 3] >> (i & 7)) & 1;
+  return out;
+}

@@ -1,0 +1,260 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService, SYSTEM_ACTOR } from '@marquee/audit';
+import { ItemFields } from '@marquee/catalog';
+import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
+import { Clock } from '@marquee/platform-core';
+import {
+  ContentTest,
+  ItemFeatures,
+  Observation,
+  ProfileEventType,
+  UserProfile,
+  applyEventInPlace,
+  applyForgetting,
+  applyObservations,
+  buildItemFeatures,
+  defaultQuota,
+  emptyProfile,
+  estimateExamination,
+  evaluateContentTest,
+  recordControlImpression,
+  recordPosition,
+  recordTestImpression,
+  setExamination,
+  startContentTest,
+} from '../engine';
+import { EngineStore, StoredEngine } from '../runtime/engine-store';
+import { matchesRule, toContentTest } from '../runtime/engine-runtime';
+import { SurfaceEntity } from '../surfaces/surface.entity';
+import { ContentTestEntity } from '../tests/content-test.entity';
+
+interface EventRow {
+  id: string;
+  type: ProfileEventType;
+  request_id: string;
+  item_id: string;
+  position: number;
+  reason: string;
+  surface: string;
+  user_id: string;
+  occurred_at: Date;
+}
+
+export interface LearnResult {
+  profileEvents: number;
+  observations: number;
+  testsStarted: number;
+  decisions: { surface: string; itemId: string; status: string }[];
+}
+
+const LOCK = 46_170_001;
+const BATCH = 20_000;
+/** Randomised impressions needed before the estimated examination curve replaces the default one. */
+const MIN_EXAMINATION_IMPRESSIONS = 500;
+
+/**
+ * Folds engagement events into the engine, reading them from PostgreSQL by watermark (so nothing is lost while Redis
+ * is down). Two passes: user profiles take every event at once; the model takes each served item once its label
+ * window has passed, labelled by whether the surface's success event followed. One transaction per run, under an
+ * advisory lock, so two workers never learn the same events twice.
+ */
+@Injectable()
+export class LearnerService {
+  private readonly logger = new Logger('Learner');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly store: EngineStore,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async step(): Promise<LearnResult | null> {
+    return this.db.transaction(async (m) => {
+      const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [LOCK]);
+      if (!locked) return null;
+      const now = this.clock.nowMs();
+      const surfaces = await m.find(SurfaceEntity);
+      const engines = new Map<string, StoredEngine>();
+      const engine = async (key: string) => {
+        let e = engines.get(key);
+        if (!e) engines.set(key, (e = await this.store.load(key, m)));
+        return e;
+      };
+      const tests = new Map((await m.find(ContentTestEntity, { where: { status: 'RUNNING' } })).map((t) => [`${t.surfaceKey}:${t.itemId}`, t]));
+      const result: LearnResult = { profileEvents: 0, observations: 0, testsStarted: 0, decisions: [] };
+
+      result.testsStarted = await this.startTests(m, surfaces, tests, engine, now);
+
+      // Pass 1: user profiles, from every event, within seconds.
+      const pEvents = await this.readEvents(m, 'profiles', 2);
+      if (pEvents.length) {
+        const features = await this.itemFeatures(m, pEvents.map((e) => e.item_id), now);
+        const users = [...new Set(pEvents.map((e) => e.user_id))];
+        const rows: { user_id: string; profile: UserProfile }[] = await m.query('SELECT user_id, profile FROM user_profiles WHERE user_id = ANY($1)', [users]);
+        const profiles = new Map(rows.map((r) => [r.user_id, r.profile]));
+        for (const e of pEvents) {
+          const f = features.get(e.item_id);
+          if (!f) continue;
+          const theta = e.type === 'IMPRESSION' ? ((await engine(e.surface)).state.examination[e.position - 1] ?? 0.1) : 1;
+          const p = profiles.get(e.user_id) ?? emptyProfile(e.occurred_at.getTime());
+          applyEventInPlace(p, f, e.type, e.occurred_at.getTime(), theta);
+          profiles.set(e.user_id, p);
+        }
+        await m.query(
+          `INSERT INTO user_profiles (user_id, profile, updated_at) SELECT u, p::jsonb, now() FROM unnest($1::text[], $2::text[]) AS t(u, p)
+           ON CONFLICT (user_id) DO UPDATE SET profile = EXCLUDED.profile, updated_at = now()`,
+          [[...profiles.keys()], [...profiles.values()].map((p) => JSON.stringify(p))],
+        );
+        await this.setWatermark(m, 'profiles', Number(pEvents[pEvents.length - 1].id));
+        result.profileEvents = pEvents.length;
+      }
+
+      // Pass 2: the model, once each served item's label window has passed.
+      const mEvents = await this.readEvents(m, 'model', this.config.labelWindowSeconds);
+      if (mEvents.length) {
+        const wm = await this.watermark(m, 'model');
+        const requests = [...new Set(mEvents.map((e) => e.request_id))];
+        const done: { request_id: string; item_id: string }[] = await m.query(`SELECT DISTINCT request_id, item_id FROM engagement_events WHERE id <= $1 AND request_id = ANY($2)`, [wm, requests]);
+        const doneKeys = new Set(done.map((d) => `${d.request_id}:${d.item_id}`));
+        const all: EventRow[] = await m.query(`SELECT type, request_id, item_id FROM engagement_events WHERE request_id = ANY($1)`, [requests]);
+        const success = new Set<string>();
+        const successEvent = new Map(surfaces.map((s) => [s.key, s.successEvent]));
+        const surfaceOf = new Map(mEvents.map((e) => [e.request_id, e.surface]));
+        for (const e of all) if (e.type === successEvent.get(surfaceOf.get(e.request_id)!)) success.add(`${e.request_id}:${e.item_id}`);
+        const feats: { request_id: string; user_features: number[] | null }[] = await m.query(`SELECT request_id, user_features FROM feed_requests WHERE request_id = ANY($1)`, [requests]);
+        const userFeatures = new Map(feats.filter((f) => f.user_features).map((f) => [f.request_id, Float32Array.from(f.user_features!)]));
+        const features = await this.itemFeatures(m, mEvents.map((e) => e.item_id), now);
+        const bySurface = new Map<string, Observation[]>();
+        const seen = new Set<string>();
+        for (const e of mEvents) {
+          const key = `${e.request_id}:${e.item_id}`;
+          if (doneKeys.has(key) || seen.has(key)) continue;
+          seen.add(key);
+          const user = userFeatures.get(e.request_id);
+          const item = features.get(e.item_id);
+          if (!user || !item || e.reason === 'FALLBACK') continue;
+          const ok = success.has(key);
+          const eng = await engine(e.surface);
+          const theta = eng.state.examination[e.position - 1] ?? 0.05;
+          (bySurface.get(e.surface) ?? bySurface.set(e.surface, []).get(e.surface)!).push({ user, item, position: e.position, success: ok });
+          if (e.reason === 'EXPLORATION') recordPosition(eng.positionCounts, e.position, ok);
+          const test = tests.get(`${e.surface}:${e.item_id}`);
+          if (test && e.reason === 'CONTENT_TEST') {
+            const t = recordTestImpression(toContentTest(test), theta, ok);
+            Object.assign(test, { impressions: t.impressions, exposure: t.exposure, successes: t.successes });
+          } else if (!test && e.reason === 'EXPLORATION' && e.position >= 2) {
+            eng.control = recordControlImpression(eng.control, theta, ok);
+          }
+        }
+        for (const [key, obs] of bySurface) {
+          const eng = await engine(key);
+          applyObservations(eng.state, obs);
+          result.observations += obs.length;
+          const exam = estimateExamination(eng.positionCounts);
+          if (exam.impressions >= MIN_EXAMINATION_IMPRESSIONS) setExamination(eng.state, exam.theta);
+          applyForgetting(eng.state, now);
+        }
+        await this.setWatermark(m, 'model', Number(mEvents[mEvents.length - 1].id));
+      }
+
+      // Decisions: at quota, at max days, or an early stop for a clear loser.
+      for (const test of tests.values()) {
+        const eng = await engine(test.surfaceKey);
+        const next = evaluateContentTest(toContentTest(test), eng.control, now);
+        if (next.status !== 'RUNNING' && next.decision) {
+          test.status = next.status;
+          test.decision = next.decision;
+          test.decidedAt = new Date(now);
+          result.decisions.push({ surface: test.surfaceKey, itemId: test.itemId, status: next.status });
+          const d = next.decision;
+          await this.audit.record(m, SYSTEM_ACTOR('learner'), {
+            action: 'content_test.decided',
+            entityType: 'item',
+            entityId: test.itemId,
+            after: { surface: test.surfaceKey, ...d },
+            summary: `Content test on "${test.surfaceKey}": ${d.status} (${d.reason.toLowerCase().replace('_', ' ')}, ${d.impressions} impressions, P(beats control) ${d.probBeatsControl.toFixed(2)})`,
+          });
+        }
+      }
+      if (tests.size) await m.save(ContentTestEntity, [...tests.values()]);
+      for (const [key, e] of engines) if (result.observations || result.testsStarted) await this.store.save(m, key, e);
+      if (result.decisions.length) this.logger.log(`Decided ${result.decisions.length} content test(s): ${result.decisions.map((d) => `${d.itemId} on ${d.surface} ${d.status}`).join(', ')}.`);
+      return result;
+    });
+  }
+
+  private async startTests(m: EntityManager, surfaces: SurfaceEntity[], tests: Map<string, ContentTestEntity>, engine: (k: string) => Promise<StoredEngine>, now: number): Promise<number> {
+    const launched: { id: string; title: string; live_since: Date; fields: ItemFields }[] = await m.query(
+      `SELECT i.id, i.title, i.live_since, v.fields FROM items i JOIN item_versions v ON v.id = i.live_version_id
+        WHERE i.live_since IS NOT NULL AND NOT EXISTS (SELECT 1 FROM content_tests t WHERE t.item_id = i.id AND t.surface_key = ANY($1))
+          AND i.live_since > now() - interval '90 days'`,
+      [surfaces.map((s) => s.key)],
+    );
+    let started = 0;
+    for (const s of surfaces.filter((x) => x.enabled)) {
+      for (const it of launched) {
+        // Items that launch onto a surface after it exists; the catalogue it started with is the established baseline.
+        if (it.live_since <= s.createdAt || !matchesRule(s, it.fields)) continue;
+        if (await m.findOne(ContentTestEntity, { where: { surfaceKey: s.key, itemId: it.id } })) continue;
+        const eng = await engine(s.key);
+        const rate = eng.control.exposure >= 100 ? eng.control.successes / eng.control.exposure : 0.1;
+        const t = startContentTest(it.id, s.key, now, s.testQuota ?? defaultQuota(rate), s.testMaxDays);
+        const row = await m.save(ContentTestEntity, m.create(ContentTestEntity, { ...fromContentTest(t) }));
+        tests.set(`${s.key}:${it.id}`, row);
+        started++;
+        await this.audit.record(m, SYSTEM_ACTOR('learner'), {
+          action: 'content_test.started',
+          entityType: 'item',
+          entityId: it.id,
+          after: { surface: s.key, quota: t.quota, maxDays: t.maxDays },
+          summary: `"${it.title}" entered a content test on "${s.key}" (${t.quota} impressions within ${t.maxDays} days)`,
+        });
+      }
+    }
+    return started;
+  }
+
+  private async readEvents(m: EntityManager, name: string, windowSeconds: number): Promise<EventRow[]> {
+    const wm = await this.watermark(m, name);
+    // Everything up to the newest event older than the window, in id order (ids only ever grow).
+    return m.query(
+      `SELECT id, type, request_id, item_id, position, reason, surface, user_id, occurred_at FROM engagement_events
+        WHERE id > $1 AND id <= (SELECT coalesce(max(id), 0) FROM engagement_events WHERE id > $1 AND received_at < now() - ($2 || ' seconds')::interval)
+        ORDER BY id LIMIT $3`,
+      [wm, String(windowSeconds), BATCH],
+    );
+  }
+
+  private async itemFeatures(m: EntityManager, ids: string[], now: number): Promise<Map<string, ItemFeatures>> {
+    const rows: { id: string; live_since: Date | null; fields: ItemFields }[] = await m.query(
+      `SELECT i.id, i.live_since, coalesce(v.fields, lv.fields) AS fields FROM items i LEFT JOIN item_versions v ON v.id = i.live_version_id JOIN item_versions lv ON lv.id = i.latest_version_id WHERE i.id = ANY($1::uuid[])`,
+      [[...new Set(ids)]],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        buildItemFeatures({ id: r.id, kind: r.fields.kind, topics: r.fields.topics, collections: r.fields.collections, durationSeconds: r.fields.durationSeconds, availability: r.fields.availability, launchedAt: r.live_since?.getTime() ?? null }, now),
+      ]),
+    );
+  }
+
+  private async watermark(m: EntityManager, name: string): Promise<number> {
+    const [row] = await m.query('SELECT last_event_id FROM learner_watermarks WHERE name = $1', [name]);
+    return row ? Number(row.last_event_id) : 0;
+  }
+
+  private async setWatermark(m: EntityManager, name: string, id: number): Promise<void> {
+    await m.query(
+      `INSERT INTO learner_watermarks (name, last_event_id, updated_at) VALUES ($1, $2, now()) ON CONFLICT (name) DO UPDATE SET last_event_id = EXCLUDED.last_event_id, updated_at = now()`,
+      [name, id],
+    );
+  }
+}
+
+function fromContentTest(t: ContentTest) {
+  return { surfaceKey: t.surfaceKey, itemId: t.itemId, status: t.status, quota: t.quota, maxDays: t.maxDays, startedAt: new Date(t.startedAt), impressions: t.impressions, exposure: t.exposure, successes: t.successes, decision: t.decision, decidedAt: null };
+}

@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventsCoreModule } from '@marquee/events';
+import { LaunchCoreModule } from '@marquee/launch';
+import { Clock, SystemClock } from '@marquee/platform-core';
+import { PLACEMENT_ENTITIES } from './entities';
+import { FeedLogWriter } from './feed/feed-log.writer';
+import { FeedPreviewService } from './feed/feed-preview.service';
+import { FeedResolver } from './feed/feed.resolver';
+import { FeedService } from './feed/feed.service';
+import { ReplayService } from './feed/replay.service';
+import { LearnerService } from './learning/learner.service';
+import { LearningProcessor } from './learning/learning.processor';
+import { EngineRuntime } from './runtime/engine-runtime';
+import { EngineStore } from './runtime/engine-store';
+import { LiveItemsReader } from './runtime/live-items';
+import { SurfacesResolver } from './surfaces/surfaces.resolver';
+import { SurfacesService } from './surfaces/surfaces.service';
+import { ContentTestsResolver } from './tests/content-tests.resolver';
+
+@Module({
+  imports: [TypeOrmModule.forFeature(PLACEMENT_ENTITIES), EventsCoreModule, LaunchCoreModule],
+  providers: [EngineStore, LiveItemsReader, SurfacesService, { provide: Clock, useClass: SystemClock }],
+  exports: [EngineStore, LiveItemsReader, SurfacesService, EventsCoreModule, LaunchCoreModule, Clock],
+})
+export class PlacementCoreModule {}
+
+@Module({
+  imports: [PlacementCoreModule],
+  providers: [EngineRuntime, FeedService, FeedPreviewService, ReplayService, FeedLogWriter, FeedResolver, SurfacesResolver, ContentTestsResolver],
+  exports: [EngineRuntime, FeedService],
+})
+export class PlacementApiModule {}
+
+@Module({ imports: [PlacementCoreModule], providers: [LearnerService, LearningProcessor], exports: [LearnerService] })
+export class PlacementWorkerModule {}

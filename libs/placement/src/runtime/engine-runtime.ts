@@ -1,0 +1,207 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
+import { Clock } from '@marquee/platform-core';
+import {
+  CandidatePool,
+  ContentTest,
+  DiversityRule,
+  EngineState,
+  ItemDescriptor,
+  PacingState,
+  SurfacePolicy,
+  buildCandidatePool,
+  buildItemFeatures,
+  newPacingState,
+  pacingWeight,
+} from '../engine';
+import { SurfaceEntity, SurfacePinEntity } from '../surfaces/surface.entity';
+import { ContentTestEntity } from '../tests/content-test.entity';
+import { EngineStore } from './engine-store';
+import { LiveItem, LiveItemsReader } from './live-items';
+
+export interface PoolCandidate {
+  descriptor: ItemDescriptor;
+  testWeight: number | null;
+}
+
+export interface SurfaceRuntime {
+  surface: SurfaceEntity;
+  pins: SurfacePinEntity[];
+  state: EngineState;
+  pool: CandidatePool;
+  poolFingerprint: string;
+  poolBuiltAt: number;
+  /** Pool order: poolItems[i] is the item at pool index i. */
+  poolItems: LiveItem[];
+  runningTests: number;
+  pacing: PacingState;
+  /** Editorial order first, then every other candidate, newest first. */
+  fallback: LiveItem[];
+  /** Changes whenever what this surface can serve changes; sticky slates are keyed by it. */
+  catalogVersion: string;
+}
+
+export function surfacePolicy(s: SurfaceEntity, pins: SurfacePinEntity[], now: number, slots = s.slots): SurfacePolicy {
+  const diversity: DiversityRule | null = s.diversity.maxPerKind
+    ? { by: 'kind', maxPerGroup: s.diversity.maxPerKind, withinFirst: s.diversity.firstN }
+    : s.diversity.maxPerTopic
+      ? { by: 'topic', maxPerGroup: s.diversity.maxPerTopic, withinFirst: s.diversity.firstN }
+      : null;
+  return {
+    slots,
+    explorationBudget: s.explorationBudget,
+    randomFloor: s.randomFloor,
+    pins: pins.filter((p) => p.startsAt.getTime() <= now && (!p.endsAt || p.endsAt.getTime() > now) && p.position <= slots).map((p) => ({ itemId: p.itemId, position: p.position })),
+    diversity,
+  };
+}
+
+export function matchesRule(s: SurfaceEntity, fields: { kind: string; topics: string[]; collections: string[] }): boolean {
+  const r = s.candidateRule;
+  if (r.kinds.length && !r.kinds.includes(fields.kind)) return false;
+  if (r.topics.length && !fields.topics.some((t) => r.topics.includes(t))) return false;
+  if (r.collections.length && !fields.collections.some((c) => r.collections.includes(c))) return false;
+  return true;
+}
+
+export function descriptorOf(item: LiveItem): ItemDescriptor {
+  const f = item.base;
+  return { id: item.id, kind: f.kind, topics: f.topics, collections: f.collections, durationSeconds: f.durationSeconds, availability: f.availability, launchedAt: item.liveSince?.getTime() ?? null };
+}
+
+/** Builds a pool and its fingerprint; the candidates are stored under the fingerprint so a slate can be replayed. */
+export function buildPool(candidates: PoolCandidate[], builtAt: number): { pool: CandidatePool; fingerprint: string } {
+  const pool = buildCandidatePool(candidates.map((c) => ({ features: buildItemFeatures(c.descriptor, builtAt), contentTest: c.testWeight !== null ? { weight: c.testWeight } : null })));
+  const fingerprint = createHash('sha256').update(JSON.stringify({ builtAt, candidates })).digest('base64url').slice(0, 22);
+  return { pool, fingerprint };
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * What each API process serves from: per surface, the engine state, the candidate pool, pins, running tests and the
+ * editorial fallback. Refreshed from PostgreSQL every ENGINE_REFRESH_MS; each part reloads only when it changed.
+ * If PostgreSQL is unreachable the last good copy keeps serving.
+ */
+@Injectable()
+export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('EngineRuntime');
+  private surfaces = new Map<string, SurfaceRuntime>();
+  private timer: NodeJS.Timeout | null = null;
+  private liveVersion = '';
+  private live: LiveItem[] = [];
+  private refreshing: Promise<void> | null = null;
+  private lastError: string | null = null;
+  lastRefreshAt = 0;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly store: EngineStore,
+    private readonly reader: LiveItemsReader,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.config.engineRefreshMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  get(key: string): SurfaceRuntime | undefined {
+    return this.surfaces.get(key);
+  }
+
+  all(): SurfaceRuntime[] {
+    return [...this.surfaces.values()];
+  }
+
+  liveItems(): LiveItem[] {
+    return this.live;
+  }
+
+  status() {
+    return { lastRefreshAt: this.lastRefreshAt ? new Date(this.lastRefreshAt) : null, lastError: this.lastError, surfaces: this.all().map((s) => ({ key: s.surface.key, revision: s.state.revision, policyVersion: s.state.modelVersion, candidates: s.pool.size, runningTests: s.runningTests })) };
+  }
+
+  /** Reloads what changed. Concurrent callers share one refresh. */
+  refresh(force = false): Promise<void> {
+    this.refreshing ??= this.doRefresh(force).finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async doRefresh(force: boolean): Promise<void> {
+    const now = this.clock.nowMs();
+    try {
+      const surfaces = await this.db.getRepository(SurfaceEntity).find({ where: { enabled: true } });
+      const pins = await this.db.getRepository(SurfacePinEntity).createQueryBuilder('p').where('p.ends_at IS NULL OR p.ends_at > now()').getMany();
+      const tests = await this.db.getRepository(ContentTestEntity).find({ where: { status: 'RUNNING' } });
+      const revisions = await this.store.revisions();
+      const liveVersion = await this.reader.version();
+      const liveChanged = force || liveVersion !== this.liveVersion;
+      if (liveChanged) {
+        this.live = await this.reader.load();
+        this.liveVersion = liveVersion;
+      }
+      const next = new Map<string, SurfaceRuntime>();
+      for (const s of surfaces) {
+        const prev = this.surfaces.get(s.key);
+        const sTests = tests.filter((t) => t.surfaceKey === s.key);
+        const testKey = sTests.map((t) => t.itemId).sort().join(',');
+        const surfaceKey = `${s.updatedAt.getTime()}|${testKey}|${this.liveVersion}`;
+        let state = prev?.state;
+        if (!state || revisions.get(s.key) !== state.revision || force) state = (await this.store.load(s.key)).state;
+        const rebuild = !prev || liveChanged || prev.catalogVersion !== surfaceKey || now - prev.poolBuiltAt > HOUR;
+        let rt: SurfaceRuntime;
+        if (rebuild) {
+          const items = this.live.filter((i) => matchesRule(s, i.base));
+          const testByItem = new Map(sTests.map((t) => [t.itemId, t]));
+          const candidates: PoolCandidate[] = items.map((i) => {
+            const t = testByItem.get(i.id);
+            return { descriptor: descriptorOf(i), testWeight: t ? pacingWeight(toContentTest(t), now) : null };
+          });
+          const { pool, fingerprint } = buildPool(candidates, now);
+          if (fingerprint !== prev?.poolFingerprint) await this.store.savePool(s.key, fingerprint, { builtAt: now, candidates });
+          const order = new Map(s.fallbackOrder.map((id, i) => [id, i]));
+          const fallback = [...items].sort((a, b) => (order.get(a.id) ?? 1e9) - (order.get(b.id) ?? 1e9) || (b.liveSince?.getTime() ?? 0) - (a.liveSince?.getTime() ?? 0));
+          rt = { surface: s, pins: [], state, pool, poolFingerprint: fingerprint, poolBuiltAt: now, poolItems: items, runningTests: sTests.length, pacing: prev?.pacing ?? newPacingState(now), fallback, catalogVersion: surfaceKey };
+        } else {
+          rt = { ...prev!, surface: s, state };
+        }
+        rt.pins = pins.filter((p) => p.surfaceId === s.id);
+        next.set(s.key, rt);
+      }
+      this.surfaces = next;
+      this.lastRefreshAt = now;
+      if (this.lastError) this.logger.log('Engine state reloads again from PostgreSQL.');
+      this.lastError = null;
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (msg !== this.lastError) this.logger.warn(`Could not reload engine state (${msg}); serving from the last good copy. Check PostgreSQL.`);
+      this.lastError = msg;
+      if (!this.surfaces.size) throw e;
+    }
+  }
+}
+
+export function toContentTest(t: ContentTestEntity): ContentTest {
+  return {
+    itemId: t.itemId,
+    surfaceKey: t.surfaceKey,
+    startedAt: t.startedAt.getTime(),
+    quota: t.quota,
+    maxDays: t.maxDays,
+    impressions: t.impressions,
+    exposure: t.exposure,
+    successes: t.successes,
+    status: t.status as ContentTest['status'],
+    decision: t.decision,
+  };
+}

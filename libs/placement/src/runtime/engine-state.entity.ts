@@ -1,0 +1,93 @@
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn, CreateDateColumn } from 'typeorm';
+import type { SerializedEngineState } from '../engine';
+import type { ControlStats, PositionCounts } from '../engine';
+
+/** The live engine state of one surface. The learner writes it; every API process reloads it when `revision` moves. */
+@Entity('engine_states')
+export class EngineStateEntity {
+  @PrimaryColumn('text')
+  surfaceKey: string;
+
+  @Column('text')
+  policyVersion: string;
+
+  @Column('bigint', { transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  revision: number;
+
+  @Column('jsonb')
+  state: SerializedEngineState;
+
+  /** Randomised-slot counts per position, from which the examination curve is estimated. */
+  @Column('jsonb')
+  positionCounts: PositionCounts;
+
+  /** Established items on randomised slots: the control every content test on this surface compares against. */
+  @Column('jsonb')
+  control: ControlStats;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}
+
+/** Every revision that served traffic, kept for `SNAPSHOT_RETENTION_HOURS` so a logged slate can be replayed exactly. */
+@Entity('engine_snapshots')
+@Index('uq_engine_snapshots_revision', ['surfaceKey', 'revision'], { unique: true })
+export class EngineSnapshotEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id: string;
+
+  @Column('text')
+  surfaceKey: string;
+
+  @Column('bigint', { transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  revision: number;
+
+  /** gzip of the serialized state. */
+  @Column('bytea')
+  state: Buffer;
+
+  @Index('idx_engine_snapshots_created')
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/** The candidates a pool was built from (ids, features and test weights), by fingerprint, for replays. */
+@Entity('pool_snapshots')
+export class PoolSnapshotEntity {
+  @PrimaryColumn('text')
+  fingerprint: string;
+
+  @Column('text')
+  surfaceKey: string;
+
+  @Column('bytea')
+  candidates: Buffer;
+
+  @Index('idx_pool_snapshots_created')
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+@Entity('user_profiles')
+export class UserProfileEntity {
+  @PrimaryColumn('text')
+  userId: string;
+
+  @Column('jsonb')
+  profile: Record<string, unknown>;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}
+
+@Entity('learner_watermarks')
+export class LearnerWatermarkEntity {
+  @PrimaryColumn('text')
+  name: string;
+
+  @Column('bigint', { transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  lastEventId: number;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,195 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { Actor, AuditService } from '@marquee/audit';
+import { ItemEntity, KIND_KEYS } from '@marquee/catalog';
+import { Clock, ConflictError, FieldProblem, InputError, NotFoundError, assertId, isUuid } from '@marquee/platform-core';
+import { CandidateRule, SurfaceDiversityRule, SUCCESS_EVENTS, SuccessEvent, SurfaceEntity, SurfacePinEntity } from './surface.entity';
+
+export interface SurfaceInput {
+  key?: string;
+  name?: string | null;
+  description?: string | null;
+  slots?: number | null;
+  candidateRule?: Partial<CandidateRule> | null;
+  successEvent?: string | null;
+  explorationBudget?: number | null;
+  randomFloor?: number | null;
+  testQuota?: number | null;
+  clearTestQuota?: boolean | null;
+  testMaxDays?: number | null;
+  diversity?: Partial<SurfaceDiversityRule> | null;
+}
+
+const KEY = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+const TAG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
+
+/**
+ * Impressions a content test needs for a ±30% relative 95% interval on a success rate p:
+ * n = (1.96 / 0.3)² · (1 − p) / p. Clamped so a very low or unknown rate still gives a test that can end.
+ */
+export function defaultTestQuota(successRate: number | null): number {
+  const p = successRate && successRate > 0 ? Math.min(successRate, 0.9) : 0.1;
+  return Math.min(20000, Math.max(100, Math.ceil((1.96 / 0.3) ** 2 * ((1 - p) / p))));
+}
+
+@Injectable()
+export class SurfacesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  list(): Promise<SurfaceEntity[]> {
+    return this.db.getRepository(SurfaceEntity).find({ order: { key: 'ASC' } });
+  }
+
+  async byKey(key: string): Promise<SurfaceEntity> {
+    const s = await this.db.getRepository(SurfaceEntity).findOne({ where: { key } });
+    if (!s) throw new NotFoundError('surface', key, 'Surfaces are identified by their key, e.g. "home"; list them with `surfaces`.');
+    return s;
+  }
+
+  async create(actor: Actor, input: SurfaceInput & { key: string; name: string; slots: number }): Promise<SurfaceEntity> {
+    const problems: FieldProblem[] = [];
+    if (!KEY.test(input.key ?? '')) problems.push({ field: 'key', message: 'must be 1 to 40 lowercase letters, digits, "-" or "_", like "home" or "sleep"' });
+    const s = this.db.getRepository(SurfaceEntity).create({
+      key: input.key,
+      name: '',
+      slots: 20,
+      candidateRule: { kinds: [], topics: [], collections: [] },
+      successEvent: 'PLAY_START',
+      explorationBudget: 0.1,
+      randomFloor: 0.02,
+      testQuota: null,
+      testMaxDays: 14,
+      diversity: { firstN: 5, maxPerKind: null, maxPerTopic: null },
+      fallbackOrder: [],
+      enabled: true,
+    });
+    this.apply(s, input, problems);
+    if (problems.length) throw new InputError(`The surface was not saved: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
+    return this.db.transaction(async (m) => {
+      if (await m.findOne(SurfaceEntity, { where: { key: input.key } })) throw new ConflictError(`A surface with key "${input.key}" already exists.`, { problems: [{ field: 'key', message: 'is taken' }] });
+      const saved = await m.save(SurfaceEntity, s);
+      await this.audit.record(m, actor, { action: 'surface.created', entityType: 'surface', entityId: saved.id, after: saved, summary: `Created surface "${saved.key}"` });
+      return saved;
+    });
+  }
+
+  async update(actor: Actor, key: string, input: SurfaceInput): Promise<SurfaceEntity> {
+    const s = await this.byKey(key);
+    const before = { ...s };
+    const problems: FieldProblem[] = [];
+    this.apply(s, input, problems);
+    if (problems.length) throw new InputError(`The surface was not saved: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
+    return this.db.transaction(async (m) => {
+      const saved = await m.save(SurfaceEntity, s);
+      await this.audit.record(m, actor, { action: 'surface.updated', entityType: 'surface', entityId: s.id, before, after: saved, summary: `Updated surface "${key}"` });
+      return saved;
+    });
+  }
+
+  async setFallbackOrder(actor: Actor, key: string, itemIds: string[]): Promise<SurfaceEntity> {
+    const s = await this.byKey(key);
+    const unique = [...new Set(itemIds)];
+    const bad = unique.filter((id) => !isUuid(id));
+    const found = unique.length ? await this.db.getRepository(ItemEntity).find({ where: { id: In(unique.filter(isUuid)) }, select: { id: true } }) : [];
+    const missing = unique.filter((id) => !found.some((f) => f.id === id));
+    if (bad.length || missing.length) throw new InputError(`Unknown item(s) in the fallback order: ${[...new Set([...bad, ...missing])].join(', ')}.`, [{ field: 'itemIds', message: 'has unknown items' }]);
+    if (unique.length > 200) throw new InputError('The fallback order holds at most 200 items.', [{ field: 'itemIds', message: 'has more than 200 items' }]);
+    const before = s.fallbackOrder;
+    s.fallbackOrder = unique;
+    return this.db.transaction(async (m) => {
+      const saved = await m.save(SurfaceEntity, s);
+      await this.audit.record(m, actor, { action: 'surface.fallback_changed', entityType: 'surface', entityId: s.id, before, after: unique, summary: `Set the editorial fallback of "${key}" (${unique.length} items)` });
+      return saved;
+    });
+  }
+
+  pins(surfaceId: string): Promise<SurfacePinEntity[]> {
+    return this.db.getRepository(SurfacePinEntity).find({ where: { surfaceId }, order: { position: 'ASC', startsAt: 'ASC' } });
+  }
+
+  async pin(actor: Actor, key: string, input: { itemId: string; position: number; startsAt?: Date | null; endsAt?: Date | null }): Promise<SurfacePinEntity> {
+    const s = await this.byKey(key);
+    assertId('item', input.itemId);
+    const item = await this.db.getRepository(ItemEntity).findOne({ where: { id: input.itemId } });
+    if (!item) throw new NotFoundError('item', input.itemId);
+    const problems: FieldProblem[] = [];
+    if (!Number.isInteger(input.position) || input.position < 1 || input.position > s.slots) problems.push({ field: 'position', message: `must be from 1 to ${s.slots} (the surface's slots)` });
+    const startsAt = input.startsAt ?? this.clock.now();
+    if (input.endsAt && input.endsAt <= startsAt) problems.push({ field: 'endsAt', message: 'must be after startsAt' });
+    if (problems.length) throw new InputError(`The pin was not saved: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
+    const overlapping = await this.db.query(
+      `SELECT 1 FROM surface_pins WHERE surface_id = $1 AND position = $2 AND tstzrange(starts_at, ends_at) && tstzrange($3::timestamptz, $4::timestamptz) LIMIT 1`,
+      [s.id, input.position, startsAt, input.endsAt ?? null],
+    );
+    if (overlapping.length) throw new ConflictError(`Position ${input.position} of "${key}" is already pinned in that window. Remove that pin or choose another window.`);
+    return this.db.transaction(async (m) => {
+      const pin = await m.save(SurfacePinEntity, m.create(SurfacePinEntity, { surfaceId: s.id, itemId: item.id, position: input.position, startsAt, endsAt: input.endsAt ?? null, createdBy: isUuid(actor.id) ? actor.id : null }));
+      await this.audit.record(m, actor, { action: 'surface.pinned', entityType: 'surface', entityId: s.id, after: pin, summary: `Pinned "${item.title}" at position ${input.position} of "${key}"` });
+      return pin;
+    });
+  }
+
+  async unpin(actor: Actor, pinId: string): Promise<boolean> {
+    assertId('pin', pinId);
+    const pin = await this.db.getRepository(SurfacePinEntity).findOne({ where: { id: pinId } });
+    if (!pin) throw new NotFoundError('pin', pinId);
+    await this.db.transaction(async (m) => {
+      await m.delete(SurfacePinEntity, { id: pinId });
+      await this.audit.record(m, actor, { action: 'surface.unpinned', entityType: 'surface', entityId: pin.surfaceId, before: pin, summary: `Removed a pin at position ${pin.position}` });
+    });
+    return true;
+  }
+
+  private apply(s: SurfaceEntity, input: SurfaceInput, p: FieldProblem[]): void {
+    if (input.name !== undefined && input.name !== null) {
+      const name = input.name.trim();
+      if (!name || name.length > 80) p.push({ field: 'name', message: 'must be 1 to 80 characters' });
+      else s.name = name;
+    }
+    if (!s.name) p.push({ field: 'name', message: 'is required' });
+    if (input.description !== undefined) s.description = input.description?.trim() || null;
+    if (input.slots !== undefined && input.slots !== null) {
+      if (!Number.isInteger(input.slots) || input.slots < 1 || input.slots > 100) p.push({ field: 'slots', message: 'must be from 1 to 100' });
+      else s.slots = input.slots;
+    }
+    if (input.candidateRule) {
+      const r = input.candidateRule;
+      const kinds = r.kinds ?? s.candidateRule?.kinds ?? [];
+      const bad = kinds.filter((k) => !KIND_KEYS.includes(k as never));
+      if (bad.length) p.push({ field: 'candidateRule.kinds', message: `has unknown kind(s) ${bad.join(', ')}` });
+      const topics = (r.topics ?? s.candidateRule?.topics ?? []).map((t) => t.toLowerCase());
+      const collections = (r.collections ?? s.candidateRule?.collections ?? []).map((t) => t.toLowerCase());
+      if ([...topics, ...collections].some((t) => !TAG.test(t))) p.push({ field: 'candidateRule', message: 'topics and collections must be lowercase slugs' });
+      s.candidateRule = { kinds, topics, collections };
+    }
+    if (input.successEvent) {
+      if (!SUCCESS_EVENTS.includes(input.successEvent as SuccessEvent)) p.push({ field: 'successEvent', message: `must be one of ${SUCCESS_EVENTS.join(', ')}` });
+      else s.successEvent = input.successEvent as SuccessEvent;
+    }
+    if (input.explorationBudget !== undefined && input.explorationBudget !== null) s.explorationBudget = input.explorationBudget;
+    if (input.randomFloor !== undefined && input.randomFloor !== null) s.randomFloor = input.randomFloor;
+    if (!(s.explorationBudget >= 0 && s.explorationBudget <= 0.5)) p.push({ field: 'explorationBudget', message: 'must be a share from 0 to 0.5 (0.1 is 10% of impressions)' });
+    if (!(s.randomFloor >= 0 && s.randomFloor <= s.explorationBudget)) p.push({ field: 'randomFloor', message: 'must be from 0 up to the exploration budget' });
+    if (input.clearTestQuota) s.testQuota = null;
+    else if (input.testQuota !== undefined && input.testQuota !== null) {
+      if (!Number.isInteger(input.testQuota) || input.testQuota < 10 || input.testQuota > 1_000_000) p.push({ field: 'testQuota', message: 'must be from 10 to 1,000,000 impressions' });
+      else s.testQuota = input.testQuota;
+    }
+    if (input.testMaxDays !== undefined && input.testMaxDays !== null) {
+      if (!Number.isInteger(input.testMaxDays) || input.testMaxDays < 1 || input.testMaxDays > 90) p.push({ field: 'testMaxDays', message: 'must be from 1 to 90 days' });
+      else s.testMaxDays = input.testMaxDays;
+    }
+    if (input.diversity) {
+      const d = { ...(s.diversity ?? { firstN: 5, maxPerKind: null, maxPerTopic: null }), ...input.diversity };
+      const okLimit = (v: number | null) => v === null || (Number.isInteger(v) && v >= 1 && v <= 100);
+      if (!Number.isInteger(d.firstN) || d.firstN < 1 || d.firstN > 100) p.push({ field: 'diversity.firstN', message: 'must be from 1 to 100' });
+      if (!okLimit(d.maxPerKind) || !okLimit(d.maxPerTopic)) p.push({ field: 'diversity', message: 'limits must be whole numbers from 1 (or empty for no limit)' });
+      s.diversity = d;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { TestDecision } from '../engine';
+
+/** A new item's guaranteed exploration on one surface, and its result. */
+@Entity('content_tests')
+@Index('uq_content_tests_surface_item', ['surfaceKey', 'itemId'], { unique: true })
+@Index('idx_content_tests_status', ['status', 'surfaceKey'])
+export class ContentTestEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text')
+  surfaceKey: string;
+
+  @Column('uuid')
+  itemId: string;
+
+  /** RUNNING, GRADUATED, UNDERPERFORMING or INCONCLUSIVE. */
+  @Column('text')
+  status: string;
+
+  @Column('int')
+  quota: number;
+
+  @Column('int')
+  maxDays: number;
+
+  @Column('timestamptz')
+  startedAt: Date;
+
+  @Column('int', { default: 0 })
+  impressions: number;
+
+  /** Σ θ_k over impressions: how often the item was actually looked at. */
+  @Column('double precision', { default: 0 })
+  exposure: number;
+
+  @Column('int', { default: 0 })
+  successes: number;
+
+  @Column('jsonb', { nullable: true })
+  decision: TestDecision | null;
+
+  @Column('timestamptz', { nullable: true })
+  decidedAt: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,332 @@
+import { createServer, Server, Socket } from 'node:net';
+import { createServer as createHttp, Server as HttpServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { ApiHandle, Credentials, RunningProcess, createApiKey, createUser, dbUrl, gql, login, startApi, startWorker, withDb } from '../support/stack';
+import { Workflow, must } from '../support/launch-helpers';
+import { TrackingTokens } from '../../libs/events/src/tracking-token';
+import { deriveKey } from '../../libs/platform-auth/src/secrets';
+
+const FEED = `query($s: String!, $u: ID!, $l: Int, $c: FeedContextInput) {
+  feed(surface: $s, userId: $u, limit: $l, context: $c) { requestId policyVersion stateRevision items { position trackingToken propensity propensityError reason item { id slug kind title durationSeconds } } }
+}`;
+const TRACK = `mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) { accepted duplicates rejected { index code message } } }`;
+
+type Feed = { requestId: string; policyVersion: string; stateRevision: number | null; items: { position: number; trackingToken: string; propensity: number; propensityError: number; reason: string; item: { id: string; slug: string; kind: string; title: string } }[] };
+
+/** A TCP proxy in front of PostgreSQL that a test can cut, to see what the feed does when the database is gone. */
+class PgProxy {
+  private server: Server;
+  private sockets = new Set<Socket>();
+  port = 0;
+  constructor(private readonly target: { host: string; port: number }) {
+    this.server = createServer((client) => {
+      const upstream = new Socket();
+      upstream.connect(this.target.port, this.target.host);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+    });
+  }
+  async start(): Promise<void> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+  /** Drops every connection and refuses new ones: to the API, PostgreSQL is unreachable. */
+  cut(): void {
+    this.server.close();
+    for (const s of this.sockets) s.destroy();
+  }
+}
+
+describe('placement engine and client feed', () => {
+  let media: HttpServer;
+  let mediaBase: string;
+  let api: ApiHandle;
+  let worker: RunningProcess;
+  let client: Credentials;
+  let admin: Credentials;
+  let editor: Credentials;
+  let wf: Workflow;
+  const items: string[] = [];
+
+  beforeAll(async () => {
+    media = createHttp((req, res) => res.writeHead(req.url?.startsWith('/ok/') ? 200 : 404).end());
+    await new Promise<void>((r) => media.listen(0, '127.0.0.1', r));
+    mediaBase = `http://127.0.0.1:${(media.address() as AddressInfo).port}`;
+    const env = { ENGINE_REFRESH_MS: '300', LEARN_INTERVAL_MS: '300', LABEL_WINDOW_SECONDS: '1' };
+    api = await startApi(env);
+    worker = await startWorker(env);
+    editor = { token: await login(api.url, await createUser('editor')) };
+    admin = { token: await login(api.url, await createUser('admin')) };
+    const reviewer = { token: await login(api.url, await createUser('reviewer')) };
+    client = { apiKey: (await createApiKey('placement test')).key };
+    wf = new Workflow(api, editor, reviewer);
+    const kinds = ['meditation', 'meditation', 'sleep_story', 'music', 'talk', 'meditation', 'sleep_story', 'music'];
+    for (let i = 0; i < kinds.length; i++) {
+      const slug = `pl-${i}-${Date.now() % 100000}`;
+      const attr = { meditation: { narrator: 'A' }, sleep_story: { narrator: 'N' }, music: { artist: 'M' }, talk: { speaker: 'S' } }[kinds[i]]!;
+      const id = await wf.createItem(slug, mediaBase, {
+        kind: kinds[i],
+        localized: [
+          { locale: 'en', title: `Title ${i}`, subtitle: 'Sub', description: 'About.' },
+          { locale: 'de', title: `Titel ${i}`, subtitle: 'Unter', description: 'Über.' },
+        ],
+        attributes: attr,
+        topics: i % 2 ? ['sleep'] : ['focus'],
+        availability: i === 7 ? 'premium' : 'free',
+      });
+      await wf.approveLatest(id);
+      items.push(id);
+    }
+    const rel = await wf.release('Catalogue', items);
+    await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor));
+    await wf.waitFor(rel, ['launched']);
+    await must(gql(api.url, 'mutation { createSurface(key: "plhome", name: "Home", slots: 6) { id } }', {}, admin));
+    await waitForSurface(api, 'plhome');
+  }, 180000);
+
+  afterAll(async () => {
+    await Promise.all([api?.stop(), worker?.stop()]);
+    media.closeAllConnections();
+    media.close();
+  });
+
+  async function waitForSurface(a: ApiHandle, key: string) {
+    for (let i = 0; i < 100; i++) {
+      const r = await gql(a.url, FEED, { s: key, u: 'probe' }, client);
+      if (r.data) return;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    throw new Error(`surface ${key} never became servable`);
+  }
+
+  async function feed(userId: string, context: Record<string, unknown> | null = null, limit?: number, a = api): Promise<Feed> {
+    return (await must(gql<{ feed: Feed }>(a.url, FEED, { s: 'plhome', u: userId, l: limit, c: context }, client))).feed;
+  }
+
+  it('gives a client key a personalized feed: positions from 1, reasons, propensities, titles in the context locale', async () => {
+    const f = await feed('alice', { locale: 'de', platform: 'ios', tier: 'free' });
+    expect(f.items.map((i) => i.position)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(f.policyVersion).toMatch(/^marquee-ts\//);
+    for (const i of f.items) {
+      expect(['PERSONALIZED', 'CONTENT_TEST', 'EXPLORATION', 'PINNED']).toContain(i.reason);
+      expect(i.propensity).toBeGreaterThan(0);
+      expect(i.propensity).toBeLessThanOrEqual(1);
+      expect(i.item.title).toMatch(/^Titel \d$/);
+    }
+    expect(f.items.some((i) => i.item.id === items[7])).toBe(false); // premium, and alice is free
+    // No item speaks French, so none is eligible; the feed is still never empty: the editorial order serves, with
+    // titles in each item's default locale.
+    const fr = await feed('bob', { locale: 'fr' });
+    expect(fr.items.length).toBeGreaterThan(0);
+    expect(fr.items.every((i) => i.reason === 'FALLBACK' && /^Title \d$/.test(i.item.title))).toBe(true);
+  });
+
+  it('serves the same slate to the same user within the sticky window', async () => {
+    const a = await feed('carol', { locale: 'en' });
+    const b = await feed('carol', { locale: 'en' });
+    expect(b.requestId).toBe(a.requestId);
+    expect(b.items.map((i) => i.item.id)).toEqual(a.items.map((i) => i.item.id));
+  });
+
+  it('replays any served slate exactly from its log', async () => {
+    const f = await feed(`replay-${randomUUID()}`, { locale: 'en', platform: 'android' });
+    await new Promise((r) => setTimeout(r, 800)); // logs are written in batches after the response
+    const r = await must(gql<{ replayFeed: { identical: boolean; logged: unknown[]; replayed: unknown[] } }>(api.url, 'query($id: ID!) { replayFeed(requestId: $id) { identical logged { itemId position propensity } replayed { itemId position propensity } } }', { id: f.requestId }, editor));
+    expect(r.replayFeed.logged).toHaveLength(f.items.length);
+    expect(r.replayFeed.identical).toBe(true);
+  });
+
+  it('round-trips tracking tokens: events are stored with the attribution their token carries', async () => {
+    const f = await feed('dave', { locale: 'en' });
+    const now = new Date().toISOString();
+    const events = f.items.map((i) => ({ eventId: randomUUID(), type: 'IMPRESSION', trackingToken: i.trackingToken, occurredAt: now }));
+    const r = await must(gql<{ trackEvents: { accepted: number; duplicates: number; rejected: unknown[] } }>(api.url, TRACK, { e: events }, client));
+    expect(r.trackEvents).toEqual({ accepted: f.items.length, duplicates: 0, rejected: [] });
+    const rows = await withDb((c) => c.query(`SELECT item_id, position, propensity, reason, request_id, user_id, surface FROM engagement_events WHERE request_id = $1 ORDER BY position`, [f.requestId]));
+    expect(rows.rows.map((x) => [x.item_id, x.position, x.reason, x.user_id, x.surface])).toEqual(f.items.map((i) => [i.item.id, i.position, i.reason, 'dave', 'plhome']));
+    expect(rows.rows.map((x) => x.propensity)).toEqual(f.items.map((i) => i.propensity));
+  });
+
+  it('stores valid events, counts duplicates, and rejects forged, expired-looking or future events one by one', async () => {
+    const f = await feed('erin', { locale: 'en' });
+    const t = f.items[0].trackingToken;
+    const [body, sig] = t.split('.');
+    const tampered = Buffer.from(Buffer.from(body, 'base64url').toString().replace(/"p":\d+/, '"p":99')).toString('base64url') + '.' + sig;
+    const id1 = randomUUID();
+    const events = [
+      { eventId: id1, type: 'IMPRESSION', trackingToken: t, occurredAt: new Date().toISOString() },
+      { eventId: id1, type: 'IMPRESSION', trackingToken: t, occurredAt: new Date().toISOString() },
+      { eventId: randomUUID(), type: 'OPEN', trackingToken: tampered, occurredAt: new Date().toISOString() },
+      { eventId: randomUUID(), type: 'OPEN', trackingToken: 'not-a-token', occurredAt: new Date().toISOString() },
+      { eventId: randomUUID(), type: 'PLAY_START', trackingToken: t, occurredAt: new Date(Date.now() + 25 * 3600_000).toISOString() },
+      { eventId: 'bad id with spaces', type: 'OPEN', trackingToken: t, occurredAt: new Date().toISOString() },
+      { eventId: randomUUID(), type: 'PLAY_START', trackingToken: t, occurredAt: new Date().toISOString(), value: 12.5 },
+    ];
+    const r = await must(gql<{ trackEvents: { accepted: number; duplicates: number; rejected: { index: number; code: string }[] } }>(api.url, TRACK, { e: events }, client));
+    expect(r.trackEvents.accepted).toBe(2);
+    expect(r.trackEvents.duplicates).toBe(1);
+    expect(r.trackEvents.rejected.map((x) => [x.index, x.code])).toEqual([
+      [2, 'INVALID_TOKEN'],
+      [3, 'INVALID_TOKEN'],
+      [4, 'OCCURRED_IN_FUTURE'],
+      [5, 'INVALID_EVENT_ID'],
+    ]);
+    const again = await must(gql<{ trackEvents: { accepted: number; duplicates: number } }>(api.url, TRACK, { e: [events[0], events[6]] }, client));
+    expect(again.trackEvents).toEqual({ accepted: 0, duplicates: 2, rejected: [] });
+    const stored = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM engagement_events WHERE request_id = $1`, [f.requestId]));
+    expect(stored.rows[0].n).toBe(2);
+  });
+
+  it('rejects an event whose token has expired', async () => {
+    // A token minted with the server's own key, for a slot served eight days ago.
+    const tokens = new TrackingTokens(deriveKey(process.env.JWT_SECRET!, 'tracking'), 7 * 86400_000);
+    const old = tokens.sign({ requestId: randomUUID(), surface: 'plhome', userId: 'old', itemId: items[0], position: 2, propensity: 0.1, reason: 'PERSONALIZED', policyVersion: 'x', servedAt: Date.now() - 8 * 86400_000 });
+    const r = await must(gql<{ trackEvents: { accepted: number; rejected: { code: string }[] } }>(api.url, TRACK, { e: [{ eventId: randomUUID(), type: 'OPEN', trackingToken: old, occurredAt: new Date().toISOString() }] }, client));
+    expect(r.trackEvents).toEqual({ accepted: 0, duplicates: 0, rejected: [{ index: 0, code: 'TOKEN_EXPIRED', message: expect.stringMatching(/expired/) }] });
+  });
+
+  it.each([
+    ['an unknown surface', FEED, () => ({ s: 'nope', u: 'x' }), 'NOT_FOUND'],
+    ['a limit of 0', FEED, () => ({ s: 'plhome', u: 'x', l: 0 }), 'BAD_USER_INPUT'],
+    ['a limit of 101', FEED, () => ({ s: 'plhome', u: 'x', l: 101 }), 'BAD_USER_INPUT'],
+    ['a bad locale', FEED, () => ({ s: 'plhome', u: 'x', c: { locale: 'english!' } }), 'BAD_USER_INPUT'],
+    ['a bad localTime', FEED, () => ({ s: 'plhome', u: 'x', c: { localTime: 'tonight' } }), 'BAD_USER_INPUT'],
+  ])('refuses %s with a typed error', async (_n, q, vars, code) => {
+    const r = await gql(api.url, q, vars(), client);
+    expect(r.data).toBeNull();
+    expect(r.errors![0].extensions!.code).toBe(code);
+  });
+
+  it('refuses a batch over 500 events and stores none of it', async () => {
+    const f = await feed('frank', { locale: 'en' });
+    const before = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM engagement_events`));
+    const events = Array.from({ length: 501 }, () => ({ eventId: randomUUID(), type: 'IMPRESSION', trackingToken: f.items[0].trackingToken, occurredAt: new Date().toISOString() }));
+    const r = await gql(api.url, TRACK, { e: events }, client);
+    expect(r.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toMatch(/at most 500 events; this one has 501/);
+    const after = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM engagement_events`));
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+  });
+
+  it('refuses a client key on an admin operation', async () => {
+    const r = await gql(api.url, 'mutation { updateSurface(key: "plhome", input: {slots: 3}) { slots } }', {}, client);
+    expect(r.status).toBe(403);
+    expect(r.errors![0].extensions!.code).toBe('FORBIDDEN');
+  });
+
+  it('learns online: a returning user\'s plays change their profile, and two users with the same context get different orders', async () => {
+    // grace plays sleep stories; henry skips everything. Same context, different histories.
+    for (let round = 0; round < 3; round++) {
+      for (const user of ['grace', 'henry']) {
+        const f = await feed(`${user}`, { locale: 'en', platform: 'web' }, undefined);
+        const now = new Date().toISOString();
+        const events = f.items.flatMap((i) => {
+          const e = [{ eventId: randomUUID(), type: 'IMPRESSION', trackingToken: i.trackingToken, occurredAt: now }];
+          if (user === 'grace' && i.item.kind === 'sleep_story') e.push({ eventId: randomUUID(), type: 'PLAY_START', trackingToken: i.trackingToken, occurredAt: now });
+          if (user === 'henry') e.push({ eventId: randomUUID(), type: 'SKIP', trackingToken: i.trackingToken, occurredAt: now });
+          return e;
+        });
+        await must(gql(api.url, TRACK, { e: events }, client));
+        await withDb((c) => c.query(`SELECT 1`)); // keep the pool warm
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    let profiles: { user_id: string; profile: { success: number } }[] = [];
+    for (let i = 0; i < 50; i++) {
+      profiles = (await withDb((c) => c.query(`SELECT user_id, profile FROM user_profiles WHERE user_id IN ('grace', 'henry') ORDER BY user_id`))).rows;
+      if (profiles.length === 2 && profiles[0].profile.success > 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(profiles.map((p) => p.user_id)).toEqual(['grace', 'henry']);
+    expect(profiles[0].profile.success).toBeGreaterThan(0);
+    expect(profiles[1].profile.success).toBe(0);
+    // Same context, same random draw (fixed seed): only the histories differ.
+    const q = 'query($u: ID!) { feedPreview(surface: "plhome", persona: {userId: $u, locale: "en", platform: "web"}, seed: 7) { entries { itemId } } }';
+    const g = await must(gql<{ feedPreview: { entries: { itemId: string }[] } }>(api.url, q, { u: 'grace' }, editor));
+    const h = await must(gql<{ feedPreview: { entries: { itemId: string }[] } }>(api.url, q, { u: 'henry' }, editor));
+    expect(g.feedPreview.entries.map((e) => e.itemId)).not.toEqual(h.feedPreview.entries.map((e) => e.itemId));
+  });
+
+  it('puts a newly launched item into a content test, never at position 1', async () => {
+    const slug = `pl-new-${Date.now() % 100000}`;
+    const id = await wf.createItem(slug, mediaBase, { localized: [{ locale: 'en', title: 'Brand new', description: 'd' }], locales: ['en'] });
+    await wf.approveLatest(id);
+    const rel = await wf.release('New item', [id]);
+    await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor));
+    await wf.waitFor(rel, ['launched']);
+    let tests: { itemId: string; status: string; quota: number }[] = [];
+    for (let i = 0; i < 100 && !tests.some((t) => t.itemId === id); i++) {
+      tests = (await must(gql<{ contentTests: { itemId: string; status: string; quota: number }[] }>(api.url, '{ contentTests(surface: "plhome") { itemId status quota } }', {}, editor))).contentTests;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(tests.find((t) => t.itemId === id)).toMatchObject({ status: 'RUNNING' });
+    const audit = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'content_test.started' AND entity_id = $1`, [id]));
+    expect(audit.rows[0].n).toBe(1);
+    await new Promise((r) => setTimeout(r, 800)); // the API picks up the running test on its next refresh
+    let seenInTest = 0;
+    for (let u = 0; u < 150; u++) {
+      const f = await feed(`tester-${u}-${randomUUID()}`, { locale: 'en' });
+      for (const i of f.items) {
+        if (i.reason === 'CONTENT_TEST') {
+          expect(i.position).toBeGreaterThan(1);
+          if (i.item.id === id) seenInTest++;
+        }
+      }
+    }
+    expect(seenInTest).toBeGreaterThan(0);
+  }, 120000);
+
+  it('two API processes and a worker stay consistent: the same policy and revision after learning', async () => {
+    const api2 = await startApi({ ENGINE_REFRESH_MS: '300' });
+    try {
+      const f = await feed(`consistency-${randomUUID()}`, { locale: 'en' });
+      const now = new Date().toISOString();
+      await must(gql(api.url, TRACK, { e: f.items.map((i) => ({ eventId: randomUUID(), type: 'IMPRESSION', trackingToken: i.trackingToken, occurredAt: now })) }, client));
+      const before = f.stateRevision!;
+      let a: Feed | null = null;
+      let b: Feed | null = null;
+      for (let i = 0; i < 100; i++) {
+        a = await feed(`c1-${randomUUID()}`, { locale: 'en' });
+        b = await feed(`c2-${randomUUID()}`, { locale: 'en' }, undefined, api2);
+        if (a.stateRevision! > before && a.stateRevision === b.stateRevision) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(a!.stateRevision).toBeGreaterThan(before);
+      expect(b!.stateRevision).toBe(a!.stateRevision);
+      expect(b!.policyVersion).toBe(a!.policyVersion);
+    } finally {
+      await api2.stop();
+    }
+  });
+
+  it('serves the editorial fallback, never empty, while PostgreSQL is unreachable', async () => {
+    const u = new URL(dbUrl());
+    const proxy = new PgProxy({ host: u.hostname, port: Number(u.port || 5432) });
+    await proxy.start();
+    const viaProxy = new URL(dbUrl());
+    viaProxy.port = String(proxy.port);
+    const api3 = await startApi({ DATABASE_URL: viaProxy.toString(), ENGINE_REFRESH_MS: '300', FEED_STICKY_SECONDS: '0' });
+    try {
+      await must(gql(api3.url, 'mutation($s: String!, $ids: [ID!]!) { setSurfaceFallback(key: $s, itemIds: $ids) { key } }', { s: 'plhome', ids: [items[3], items[1]] }, admin));
+      await new Promise((r) => setTimeout(r, 1000));
+      const live = await feed('ivy', { locale: 'en' }, undefined, api3);
+      expect(live.items[0].reason).not.toBe('FALLBACK');
+      proxy.cut();
+      const started = Date.now();
+      const down = await feed('ivy-2', { locale: 'en' }, undefined, api3);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(down.policyVersion).toBe('fallback/editorial');
+      expect(down.items.length).toBeGreaterThan(0);
+      expect(down.items.every((i) => i.reason === 'FALLBACK' && i.propensity === 1)).toBe(true);
+      expect(down.items.slice(0, 2).map((i) => i.item.id)).toEqual([items[3], items[1]]);
+      expect(api3.output()).toMatch(/Served the editorial fallback for "plhome"/);
+    } finally {
+      await api3.stop('SIGKILL');
+    }
+  });
+});

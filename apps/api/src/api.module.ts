@@ -8,6 +8,7 @@ import { LaunchApiModule } from '@marquee/launch';
 import { WebhooksApiModule } from '@marquee/webhooks';
 import { EventsApiModule } from '@marquee/events';
 import { PlacementApiModule } from '@marquee/placement';
+import { AnalysisApiModule } from '@marquee/analysis';
 import { CatalogApiModule, DemoMediaController } from '@marquee/catalog';
 import { complexityPlugin, depthLimit, formatError, statusPlugin } from '@marquee/platform-api';
 import { AuthModule, CredentialsMiddleware } from '@marquee/platform-auth';
@@ -55,6 +56,7 @@ export class ApiModule implements NestModule {
         WebhooksApiModule,
         EventsApiModule,
         PlacementApiModule,
+        AnalysisApiModule,
       ],
       controllers: [HealthController, DemoMediaController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorsFilter }],

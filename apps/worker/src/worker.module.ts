@@ -9,6 +9,7 @@ import { CatalogWorkerModule } from '@marquee/catalog';
 import { LaunchWorkerModule } from '@marquee/launch';
 import { WebhooksWorkerModule } from '@marquee/webhooks';
 import { PlacementWorkerModule } from '@marquee/placement';
+import { AnalysisWorkerModule } from '@marquee/analysis';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@marquee/platform-config';
 import { DatabaseModule } from '@marquee/platform-database';
 import { JobName, QueueModule, QueueName, RedisModule, jobIds } from '@marquee/platform-queue';
@@ -24,6 +25,7 @@ export const QUEUE_OWNERS: Record<QueueName, Type> = {
   [QueueName.Launches]: LaunchWorkerModule,
   [QueueName.Webhooks]: WebhooksWorkerModule,
   [QueueName.Learning]: PlacementWorkerModule,
+  [QueueName.Training]: AnalysisWorkerModule,
 };
 
 const PROCESSOR_METADATA = 'bullmq:processor_metadata';
@@ -39,6 +41,7 @@ export class WorkerBoot implements OnApplicationBootstrap {
     @InjectQueue(QueueName.Launches) private readonly launches: Queue,
     @InjectQueue(QueueName.Webhooks) private readonly webhooks: Queue,
     @InjectQueue(QueueName.Learning) private readonly learning: Queue,
+    @InjectQueue(QueueName.Training) private readonly training: Queue,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -62,6 +65,8 @@ export class WorkerBoot implements OnApplicationBootstrap {
     await this.learning.upsertJobScheduler('learn', { every: this.config.learnIntervalMs }, { name: JobName.Learn });
     await this.learning.upsertJobScheduler('maintain', { every: 60 * 60 * 1000 }, { name: JobName.Maintain });
     await this.learning.add(JobName.Maintain, {}, { jobId: `maintain_boot_${Date.now()}` });
+    await this.training.upsertJobScheduler('train-all', { pattern: this.config.trainCron }, { name: JobName.TrainAll });
+    await this.training.upsertJobScheduler('monitor-canary', { every: this.config.canaryCheckMs }, { name: JobName.MonitorCanary });
     // And once right now, so a restart after an outage catches up without waiting a full interval.
     await this.launches.add(JobName.ReconcileLaunches, {}, { jobId: `reconcile_boot_${Date.now()}` });
     const pending: { id: string }[] = await this.db.query(`SELECT id FROM import_jobs WHERE status IN ('queued', 'running')`);

@@ -41,6 +41,14 @@ export interface AppConfig {
   labelWindowSeconds: number;
   snapshotRetentionHours: number;
   trainCron: string;
+  minTrainingRows: number;
+  autoCanary: boolean;
+  canaryShare: number;
+  gateMargin: number;
+  canaryMinImpressions: number;
+  opeDraws: number;
+  opeMaxRequests: number;
+  canaryCheckMs: number;
   testPauseFile: string | undefined;
 }
 
@@ -141,7 +149,15 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'LEARN_INTERVAL_MS', default: '5000', description: 'How often the worker folds new events into the model.' },
   { name: 'LABEL_WINDOW_SECONDS', default: '60', description: 'How long after an impression the learner waits for its success event before it learns from it.' },
   { name: 'SNAPSHOT_RETENTION_HOURS', default: '72', description: 'How long engine snapshots are kept for replaying logged slates.' },
-  { name: 'TRAIN_CRON', default: '0 3 * * *', description: 'When the worker retrains the TensorFlow.js model (cron, server time).' },
+  { name: 'TRAIN_CRON', default: '0 3 * * *', description: 'When the worker retrains the TensorFlow.js model of every surface (cron, server time).' },
+  { name: 'MIN_TRAINING_ROWS', default: '500', description: 'Impressions a surface needs before a model is trained on it.' },
+  { name: 'AUTO_CANARY', default: 'true', description: 'Put a model that passes the offline gate on canary automatically.' },
+  { name: 'CANARY_PERCENT', default: '5', description: 'Share of users a canary model serves.' },
+  { name: 'GATE_MARGIN_PERCENT', default: '10', description: "How far below the live policy's value the candidate's lower 95% bound may fall and still pass the gate." },
+  { name: 'CANARY_MIN_IMPRESSIONS', default: '2000', description: 'Canary impressions before the guardrail may promote (a fifth of it before it may roll back).' },
+  { name: 'CANARY_CHECK_MS', default: '30000', description: 'How often the guardrail compares a canary with the live policy.' },
+  { name: 'OPE_DRAWS', default: '32', description: 'Monte Carlo draws of the evaluated policy per logged request in offline evaluation.' },
+  { name: 'OPE_MAX_REQUESTS', default: '2000', description: 'Most recent logged requests an offline evaluation reads.' },
 ];
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -209,6 +225,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     labelWindowSeconds: int(env, p, 'LABEL_WINDOW_SECONDS', 60, 0, 3600),
     snapshotRetentionHours: int(env, p, 'SNAPSHOT_RETENTION_HOURS', 72, 1, 24 * 90),
     trainCron: env.TRAIN_CRON || '0 3 * * *',
+    minTrainingRows: int(env, p, 'MIN_TRAINING_ROWS', 500, 10, 10_000_000),
+    autoCanary: bool(env, p, 'AUTO_CANARY', true),
+    canaryShare: int(env, p, 'CANARY_PERCENT', 5, 1, 50) / 100,
+    gateMargin: int(env, p, 'GATE_MARGIN_PERCENT', 10, 0, 100) / 100,
+    canaryMinImpressions: int(env, p, 'CANARY_MIN_IMPRESSIONS', 2000, 10, 10_000_000),
+    opeDraws: int(env, p, 'OPE_DRAWS', 32, 4, 1024),
+    opeMaxRequests: int(env, p, 'OPE_MAX_REQUESTS', 2000, 10, 1_000_000),
+    canaryCheckMs: int(env, p, 'CANARY_CHECK_MS', 30000, 200, 3_600_000),
     testPauseFile: env.MARQUEE_TEST_PAUSE_FILE || undefined,
   };
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(cfg.redisPrefix)) p.add('REDIS_PREFIX', 'letters, digits, "-" or "_" (at most 40)', cfg.redisPrefix);

@@ -5,6 +5,7 @@ export enum QueueName {
   Launches = 'launches',
   Webhooks = 'webhooks',
   Learning = 'learning',
+  Training = 'training',
 }
 
 export enum JobName {
@@ -18,6 +19,10 @@ export enum JobName {
   SweepWebhooks = 'sweep-webhooks',
   Learn = 'learn',
   Maintain = 'maintain',
+  TrainModel = 'train-model',
+  TrainAll = 'train-all',
+  EvaluatePolicy = 'evaluate-policy',
+  MonitorCanary = 'monitor-canary',
 }
 
 /** Job ids are built here only: a deterministic id is what makes a re-enqueue a no-op instead of a duplicate. BullMQ 6 refuses ':' in ids. */

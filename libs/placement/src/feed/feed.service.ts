@@ -153,7 +153,9 @@ export class FeedService {
     const testShare = testShareFor(rt.pacing, { budget: rt.surface.explorationBudget, floor: rt.surface.randomFloor }, now, rt.runningTests);
     const requestId = randomUUID();
     const seed = hashString(requestId);
-    const slate = buildSlate(rt.state, rt.pool, { surface: surfacePolicy(rt.surface, rt.pins, now, limit), user, seed, testShare, eligible });
+    // A canary model serves a stable share of users (by a hash of user and model), so each user sees one policy.
+    const canary = rt.canary && hashString(`${userId}:${rt.canary.modelId}`) % 10000 < rt.canary.share * 10000 ? rt.canary : null;
+    const slate = buildSlate(canary?.state ?? rt.state, rt.pool, { surface: surfacePolicy(rt.surface, rt.pins, now, limit), user, seed, testShare, eligible });
     if (remaining() < 0) throw new BudgetExceeded(`over the ${this.config.feedBudgetMs} ms budget`);
     if (!slate.entries.length) throw new Error('no eligible candidates for this viewer');
     rt.pacing = recordServed(rt.pacing, { served: slate.entries.length, test: slate.stats.testSlots, floor: slate.stats.floorSlots }, now);
@@ -176,7 +178,7 @@ export class FeedService {
       testShare,
       // The surface policy as it was (slots, budget, pins, diversity): with the seed, the state revision, the pool and the
       // user features, it is everything a replay needs.
-      context: { locale: viewer.locale, platform: viewer.platform, appVersion: viewer.appVersion, tier: viewer.tier, localTime, limit, policy: slate.log.surface },
+      context: { locale: viewer.locale, platform: viewer.platform, appVersion: viewer.appVersion, tier: viewer.tier, localTime, limit, policy: slate.log.surface, arm: canary ? 'canary' : 'live', modelId: canary?.modelId ?? null },
       fallback: false,
       latencyUs: Number((process.hrtime.bigint() - started) / 1000n),
       apiKeyId,

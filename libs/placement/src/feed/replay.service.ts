@@ -39,7 +39,7 @@ export class ReplayService {
     const logged: ReplayedEntry[] = (
       await this.db.query(`SELECT position, item_id, reason, propensity FROM placements WHERE request_id = $1 ORDER BY position`, [requestId])
     ).map((r: { position: number; item_id: string; reason: string; propensity: number }) => ({ position: r.position, itemId: r.item_id, reason: r.reason, propensity: r.propensity }));
-    const state = await this.store.snapshotAt(req.surface, Number(req.state_revision));
+    const state = await this.store.snapshotAt(req.context.arm === 'canary' ? `${req.surface}#canary` : req.surface, Number(req.state_revision));
     if (!state) throw new DomainError('PRECONDITION_FAILED', `The engine snapshot of revision ${req.state_revision} is gone (older than SNAPSHOT_RETENTION_HOURS).`);
     const poolSnap = (await this.store.poolAt(req.pool_fingerprint)) as { builtAt: number; candidates: PoolCandidate[] } | null;
     if (!poolSnap) throw new DomainError('PRECONDITION_FAILED', `The candidate pool ${req.pool_fingerprint} is gone (older than SNAPSHOT_RETENTION_HOURS).`);

@@ -153,10 +153,14 @@ export class LearnerService {
         for (const [key, obs] of bySurface) {
           const eng = await engine(key);
           applyObservations(eng.state, obs);
+          // The canary learns from the same events, so the comparison is between models, not between data.
+          if (eng.canary) applyObservations(eng.canary.state, obs);
           result.observations += obs.length;
           const exam = estimateExamination(eng.positionCounts);
-          if (exam.impressions >= MIN_EXAMINATION_IMPRESSIONS) setExamination(eng.state, exam.theta);
-          applyForgetting(eng.state, now);
+          for (const st of eng.canary ? [eng.state, eng.canary.state] : [eng.state]) {
+            if (exam.impressions >= MIN_EXAMINATION_IMPRESSIONS) setExamination(st, exam.theta);
+            applyForgetting(st, now);
+          }
         }
         await this.setWatermark(m, 'model', Number(mEvents[mEvents.length - 1].id));
       }

@@ -31,6 +31,9 @@ export interface SurfaceRuntime {
   surface: SurfaceEntity;
   pins: SurfacePinEntity[];
   state: EngineState;
+  /** The candidate model's state and the share of users it serves, while a canary runs. */
+  canary: { modelId: string; share: number; state: EngineState } | null;
+  engineVersion: string;
   pool: CandidatePool;
   poolFingerprint: string;
   poolBuiltAt: number;
@@ -128,7 +131,11 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
   }
 
   status() {
-    return { lastRefreshAt: this.lastRefreshAt ? new Date(this.lastRefreshAt) : null, lastError: this.lastError, surfaces: this.all().map((s) => ({ key: s.surface.key, revision: s.state.revision, policyVersion: s.state.modelVersion, candidates: s.pool.size, runningTests: s.runningTests })) };
+    return {
+      lastRefreshAt: this.lastRefreshAt ? new Date(this.lastRefreshAt) : null,
+      lastError: this.lastError,
+      surfaces: this.all().map((s) => ({ key: s.surface.key, revision: s.state.revision, modelVersion: s.state.modelVersion, candidates: s.pool.size, runningTests: s.runningTests, canaryModelId: s.canary?.modelId ?? null, canaryShare: s.canary?.share ?? 0 })),
+    };
   }
 
   /** Reloads what changed. Concurrent callers share one refresh. */
@@ -157,7 +164,13 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
         const testKey = sTests.map((t) => t.itemId).sort().join(',');
         const surfaceKey = `${s.updatedAt.getTime()}|${testKey}|${this.liveVersion}`;
         let state = prev?.state;
-        if (!state || revisions.get(s.key) !== state.revision || force) state = (await this.store.load(s.key)).state;
+        let canary = prev?.canary ?? null;
+        const engineVersion = revisions.get(s.key) ?? '';
+        if (!state || !prev || prev.engineVersion !== engineVersion || force) {
+          const stored = await this.store.load(s.key);
+          state = stored.state;
+          canary = stored.canary ? { modelId: stored.canary.modelId, share: stored.canary.share, state: stored.canary.state } : null;
+        }
         const rebuild = !prev || liveChanged || prev.catalogVersion !== surfaceKey || now - prev.poolBuiltAt > HOUR;
         let rt: SurfaceRuntime;
         if (rebuild) {
@@ -171,9 +184,9 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
           if (fingerprint !== prev?.poolFingerprint) await this.store.savePool(s.key, fingerprint, { builtAt: now, candidates });
           const order = new Map(s.fallbackOrder.map((id, i) => [id, i]));
           const fallback = [...items].sort((a, b) => (order.get(a.id) ?? 1e9) - (order.get(b.id) ?? 1e9) || (b.liveSince?.getTime() ?? 0) - (a.liveSince?.getTime() ?? 0));
-          rt = { surface: s, pins: [], state, pool, poolFingerprint: fingerprint, poolBuiltAt: now, poolItems: items, runningTests: sTests.length, pacing: prev?.pacing ?? newPacingState(now), fallback, catalogVersion: surfaceKey };
+          rt = { surface: s, pins: [], state, canary, engineVersion, pool, poolFingerprint: fingerprint, poolBuiltAt: now, poolItems: items, runningTests: sTests.length, pacing: prev?.pacing ?? newPacingState(now), fallback, catalogVersion: surfaceKey };
         } else {
-          rt = { ...prev!, surface: s, state };
+          rt = { ...prev!, surface: s, state, canary, engineVersion };
         }
         rt.pins = pins.filter((p) => p.surfaceId === s.id);
         next.set(s.key, rt);

@@ -25,6 +25,23 @@ export class EngineStateEntity {
   @Column('jsonb')
   control: ControlStats;
 
+  /** The model version whose export is the live state's shared prior (null: the engine's structural prior). */
+  @Column('uuid', { nullable: true })
+  liveModelId: string | null;
+
+  /** A candidate model on a canary share of traffic: its own state, learning from the same events as the live one. */
+  @Column('uuid', { nullable: true })
+  canaryModelId: string | null;
+
+  @Column('real', { default: 0 })
+  canaryShare: number;
+
+  @Column('jsonb', { nullable: true })
+  canaryState: SerializedEngineState | null;
+
+  @Column('timestamptz', { nullable: true })
+  canaryStartedAt: Date | null;
+
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 }

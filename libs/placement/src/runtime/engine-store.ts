@@ -5,10 +5,19 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ControlStats, EngineState, PositionCounts, createEngineState, deserializeState, emptyPositionCounts, policyVersion, serializeState, MAX_POSITIONS } from '../engine';
 import { EngineSnapshotEntity, EngineStateEntity, PoolSnapshotEntity } from './engine-state.entity';
 
+export interface Canary {
+  modelId: string;
+  share: number;
+  state: EngineState;
+  startedAt: Date;
+}
+
 export interface StoredEngine {
   state: EngineState;
   positionCounts: PositionCounts;
   control: ControlStats;
+  liveModelId: string | null;
+  canary: Canary | null;
 }
 
 /** Engine state lives in PostgreSQL: one row per surface, plus a snapshot of every revision for replays. */
@@ -16,9 +25,12 @@ export interface StoredEngine {
 export class EngineStore {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async revisions(): Promise<Map<string, number>> {
-    const rows: { surface_key: string; revision: string }[] = await this.db.query('SELECT surface_key, revision FROM engine_states');
-    return new Map(rows.map((r) => [r.surface_key, Number(r.revision)]));
+  /** A cheap version per surface: the live revision plus the canary's identity and revision. */
+  async revisions(): Promise<Map<string, string>> {
+    const rows: { surface_key: string; v: string }[] = await this.db.query(
+      `SELECT surface_key, revision::text || '|' || coalesce(canary_model_id::text, '-') || '|' || coalesce((canary_state->>'revision'), '-') || '|' || canary_share::text AS v FROM engine_states`,
+    );
+    return new Map(rows.map((r) => [r.surface_key, r.v]));
   }
 
   /** Loads a surface's engine, creating revision 0 (and its snapshot) the first time anyone asks. */
@@ -36,12 +48,30 @@ export class EngineStore {
       await this.snapshot(m, surfaceKey, state);
       row = await m.findOneOrFail(EngineStateEntity, { where: { surfaceKey } });
     }
-    return { state: deserializeState(row.state), positionCounts: row.positionCounts, control: row.control };
+    return {
+      state: deserializeState(row.state),
+      positionCounts: row.positionCounts,
+      control: row.control,
+      liveModelId: row.liveModelId,
+      canary: row.canaryModelId && row.canaryState ? { modelId: row.canaryModelId, share: row.canaryShare, state: deserializeState(row.canaryState), startedAt: row.canaryStartedAt ?? new Date(0) } : null,
+    };
   }
 
   async save(m: EntityManager, surfaceKey: string, e: StoredEngine): Promise<void> {
-    await m.update(EngineStateEntity, { surfaceKey }, { state: serializeState(e.state), revision: e.state.revision, policyVersion: policyVersion(e.state), positionCounts: e.positionCounts, control: e.control });
+    await m.update(EngineStateEntity, { surfaceKey }, {
+      state: serializeState(e.state),
+      revision: e.state.revision,
+      policyVersion: policyVersion(e.state),
+      positionCounts: e.positionCounts,
+      control: e.control,
+      liveModelId: e.liveModelId,
+      canaryModelId: e.canary?.modelId ?? null,
+      canaryShare: e.canary?.share ?? 0,
+      canaryState: e.canary ? serializeState(e.canary.state) : null,
+      canaryStartedAt: e.canary?.startedAt ?? null,
+    });
     await this.snapshot(m, surfaceKey, e.state);
+    if (e.canary) await this.snapshot(m, `${surfaceKey}#canary`, e.canary.state);
   }
 
   async snapshot(m: EntityManager, surfaceKey: string, state: EngineState): Promise<void> {

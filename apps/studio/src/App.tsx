@@ -6,6 +6,7 @@ import { ToastProvider } from './components/Toast';
 import { AccountsPage } from './pages/admin/AccountsPage';
 import { ApiKeysPage } from './pages/admin/ApiKeysPage';
 import { WebhooksPage } from './pages/admin/WebhooksPage';
+import { ContentTestsPage } from './pages/analytics/ContentTestsPage';
 import { AuditLogPage } from './pages/audit/AuditLogPage';
 import { CalendarPage } from './pages/calendar/CalendarPage';
 import { ContentListPage } from './pages/content/ContentListPage';
@@ -13,15 +14,24 @@ import { ItemEditorPage } from './pages/editor/ItemEditorPage';
 import { ImportPage } from './pages/imports/ImportPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { FeedPreviewPage } from './pages/preview/FeedPreviewPage';
 import { ReleasePage } from './pages/releases/ReleasePage';
 import { ReleasesListPage } from './pages/releases/ReleasesListPage';
 import { ReviewQueuePage } from './pages/review/ReviewQueuePage';
 import { SchedulerHealthPage } from './pages/scheduler/SchedulerHealthPage';
+import { SurfacePage } from './pages/surfaces/SurfacePage';
+import { SurfacesListPage } from './pages/surfaces/SurfacesListPage';
 
 /** A fresh editor per item: moving from "new" to the created item (or between items) resets its state. */
 function EditorRoute() {
   const { id } = useParams();
   return <ItemEditorPage key={id ?? 'new'} />;
+}
+
+/** A fresh page per surface: its form starts from that surface's settings. */
+function SurfaceRoute() {
+  const { key } = useParams();
+  return <SurfacePage key={key} />;
 }
 
 /** A fresh page per release, like the item editor. */
@@ -54,6 +64,11 @@ export function App() {
               <Route path="/releases/:id" element={<ReleaseRoute />} />
               <Route path="/calendar" element={<CalendarPage />} />
               <Route path="/scheduler" element={<SchedulerHealthPage />} />
+              <Route path="/surfaces" element={<SurfacesListPage />} />
+              <Route path="/surfaces/:key" element={<SurfaceRoute />} />
+              <Route path="/preview" element={<FeedPreviewPage />} />
+              <Route path="/analytics" element={<Navigate to="/analytics/content-tests" replace />} />
+              <Route path="/analytics/content-tests" element={<ContentTestsPage />} />
               <Route path="/audit-log" element={<AuditLogPage />} />
               <Route path="/admin/audit-log" element={<Navigate to="/audit-log" replace />} />
               <Route

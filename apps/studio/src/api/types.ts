@@ -383,3 +383,135 @@ export interface WebhookDelivery {
   deliveredAt: string | null;
   createdAt: string;
 }
+
+/* ---------- Placement engine (issue 4) ---------- */
+
+export type SuccessEvent = 'OPEN' | 'PLAY_START' | 'COMPLETE';
+export const SUCCESS_EVENTS: SuccessEvent[] = ['OPEN', 'PLAY_START', 'COMPLETE'];
+
+export interface CandidateRule {
+  kinds: string[];
+  topics: string[];
+  collections: string[];
+}
+
+/** "At most maxPerKind of one kind and maxPerTopic of one topic in the first firstN slots"; null is no limit. */
+export interface DiversityRule {
+  maxPerKind: number | null;
+  maxPerTopic: number | null;
+  firstN: number;
+}
+
+export interface SurfacePin {
+  id: string;
+  itemId: string;
+  position: number;
+  startsAt: string;
+  endsAt: string | null;
+}
+
+export interface Surface {
+  id: string;
+  key: string;
+  name: string;
+  description: string | null;
+  slots: number;
+  candidateRule: CandidateRule;
+  successEvent: SuccessEvent | string;
+  /** Share of impressions (0..0.5) that content tests and the random floor may use. */
+  explorationBudget: number;
+  /** Share of impressions placed uniformly at random (0..budget). */
+  randomFloor: number;
+  /** Impressions per content test; null means sized automatically. */
+  testQuota: number | null;
+  testMaxDays: number;
+  diversity: DiversityRule;
+  /** Item ids, first to last. */
+  fallbackOrder: string[];
+  enabled: boolean;
+  updatedAt: string;
+  pins: SurfacePin[];
+}
+
+export interface SurfaceInput {
+  name?: string;
+  description?: string | null;
+  slots?: number;
+  candidateRule?: CandidateRule;
+  successEvent?: string;
+  explorationBudget?: number;
+  randomFloor?: number;
+  testQuota?: number | null;
+  clearTestQuota?: boolean;
+  testMaxDays?: number;
+  diversity?: DiversityRule;
+}
+
+export type FeedReason = 'PERSONALIZED' | 'CONTENT_TEST' | 'EXPLORATION' | 'PINNED' | 'FALLBACK';
+export const FEED_REASONS: FeedReason[] = ['PERSONALIZED', 'CONTENT_TEST', 'EXPLORATION', 'PINNED', 'FALLBACK'];
+
+export interface Persona {
+  userId: string;
+  locale: string | null;
+  platform: string | null;
+  appVersion: string | null;
+  tier: string | null;
+  /** The device's wall-clock time with its offset. */
+  localTime: string | null;
+}
+
+export interface PreviewEntry {
+  position: number;
+  reason: FeedReason;
+  propensity: number;
+  propensityError: number;
+  itemId: string;
+  slug: string;
+  kind: string;
+  title: string;
+  /** "live", or "scheduled" when a release makes it live by the previewed instant. */
+  source: 'live' | 'scheduled' | string;
+  inContentTest: boolean;
+}
+
+export interface FeedPreview {
+  surface: string;
+  instant: string;
+  policyVersion: string;
+  stateRevision: number;
+  candidates: number;
+  eligible: number;
+  seed: number;
+  entries: PreviewEntry[];
+}
+
+export type ContentTestStatus = 'RUNNING' | 'GRADUATED' | 'UNDERPERFORMING' | 'INCONCLUSIVE';
+export const CONTENT_TEST_STATUSES: ContentTestStatus[] = ['RUNNING', 'GRADUATED', 'UNDERPERFORMING', 'INCONCLUSIVE'];
+
+export interface RateEstimate {
+  mean: number;
+  /** 90% interval. */
+  lower: number;
+  upper: number;
+}
+
+export interface ContentTest {
+  id: string;
+  surfaceKey: string;
+  itemId: string;
+  item: { title: string; slug: string; kind: string };
+  status: ContentTestStatus | string;
+  quota: number;
+  maxDays: number;
+  startedAt: string;
+  endsBy: string;
+  impressions: number;
+  exposure: number;
+  successes: number;
+  probBeatsControl: number;
+  rate: RateEstimate;
+  controlRate: RateEstimate;
+  /** QUOTA_REACHED, MAX_DAYS or EARLY_STOP. */
+  decisionReason: string | null;
+  decidedAt: string | null;
+}

@@ -18,7 +18,7 @@ export interface NavGroup {
 }
 
 /**
- * The sidebar, in one place. Planned entries (surfaces, analytics) are declared but not shown until their pages exist.
+ * The sidebar, in one place. Planned entries are declared but not shown until their pages exist.
  */
 export const NAV: NavGroup[] = [
   {
@@ -40,8 +40,9 @@ export const NAV: NavGroup[] = [
   {
     label: 'Insights',
     entries: [
-      { to: '/surfaces', label: 'Surfaces', icon: 'content', testId: 'nav-surfaces', planned: true },
-      { to: '/analytics', label: 'Analytics', icon: 'content', testId: 'nav-analytics', planned: true },
+      { to: '/surfaces', label: 'Surfaces', icon: 'layers', testId: 'nav-surfaces' },
+      { to: '/preview', label: 'Feed preview', icon: 'eye', testId: 'nav-preview' },
+      { to: '/analytics', label: 'Analytics', icon: 'chart', testId: 'nav-analytics' },
     ],
   },
   {

@@ -67,7 +67,8 @@ export class FeedPreviewService {
     const profile = await this.db.query('SELECT profile FROM user_profiles WHERE user_id = $1', [input.userId]);
     const localTime = c.localTime ? ((c.localTime as { source?: string }).source ?? c.localTime.toISOString()) : null;
     const user = buildUserFeatures({ ...viewer, localTime }, (profile[0]?.profile as UserProfile | undefined) ?? null, at);
-    const seed = input.seed ?? hashString(`${input.userId}:${at}`);
+    // 31 bits, so the seed fits GraphQL's Int and can be sent back to repeat the draw.
+    const seed = input.seed ?? hashString(`${input.userId}:${at}`) & 0x7fffffff;
     const testShare = testShareFor(rt.pacing, { budget: rt.surface.explorationBudget, floor: rt.surface.randomFloor }, now, rt.runningTests);
     const slate = buildSlate(rt.state, pool, { surface: surfacePolicy(rt.surface, rt.pins, at), user, seed, testShare, eligible });
     return {

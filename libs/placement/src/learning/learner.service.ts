@@ -205,6 +205,7 @@ export class LearnerService {
         if (it.live_since <= s.createdAt || !matchesRule(s, it.fields)) continue;
         if (await m.findOne(ContentTestEntity, { where: { surfaceKey: s.key, itemId: it.id } })) continue;
         const eng = await engine(s.key);
+        // The same rule the Surface's effectiveTestQuota field reports.
         const rate = eng.control.exposure >= 100 ? eng.control.successes / eng.control.exposure : 0.1;
         const t = startContentTest(it.id, s.key, now, s.testQuota ?? defaultQuota(rate), s.testMaxDays);
         const row = await m.save(ContentTestEntity, m.create(ContentTestEntity, { ...fromContentTest(t) }));

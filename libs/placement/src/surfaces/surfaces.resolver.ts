@@ -4,6 +4,8 @@ import { actorOf } from '@marquee/catalog';
 import { Allow, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
 import { SurfaceEntity } from './surface.entity';
 import { SurfacesService } from './surfaces.service';
+import { EngineStore } from '../runtime/engine-store';
+import { defaultQuota } from '../engine';
 
 @ObjectType('CandidateRule')
 export class CandidateRuleGql {
@@ -74,6 +76,7 @@ export class SurfaceInputGql {
   @Field(() => Boolean, { nullable: true, description: 'Go back to the automatic quota.' }) clearTestQuota?: boolean | null;
   @Field(() => Int, { nullable: true }) testMaxDays?: number | null;
   @Field(() => DiversityRuleInput, { nullable: true }) diversity?: DiversityRuleInput | null;
+  @Field(() => Boolean, { nullable: true, description: 'A disabled surface serves nothing: feeds for it answer NOT_FOUND.' }) enabled?: boolean | null;
 }
 
 @InputType()
@@ -87,7 +90,10 @@ export class PinInput {
 @Resolver(() => SurfaceGql)
 @Allow(...Who.staff)
 export class SurfacesResolver {
-  constructor(private readonly surfaceService: SurfacesService) {}
+  constructor(
+    private readonly surfaceService: SurfacesService,
+    private readonly store: EngineStore,
+  ) {}
 
   @Query(() => [SurfaceGql])
   @Allow(...Who.staff)
@@ -140,5 +146,18 @@ export class SurfacesResolver {
   @ResolveField(() => [SurfacePinGql])
   pins(@Parent() s: SurfaceEntity): Promise<SurfacePinGql[]> {
     return this.surfaceService.pins(s.id);
+  }
+
+  @ResolveField(() => Float, { nullable: true, description: "The control's success rate per examined impression (randomised slots), once it has 100 exposures." })
+  async successRate(@Parent() s: SurfaceEntity): Promise<number | null> {
+    const c = (await this.store.load(s.key)).control;
+    return c.exposure >= 100 ? c.successes / c.exposure : null;
+  }
+
+  @ResolveField(() => Int, { description: 'The quota new content tests get: testQuota, or sized for ±30% precision at successRate (10% while unknown).' })
+  async effectiveTestQuota(@Parent() s: SurfaceEntity): Promise<number> {
+    if (s.testQuota) return s.testQuota;
+    const c = (await this.store.load(s.key)).control;
+    return defaultQuota(c.exposure >= 100 ? c.successes / c.exposure : 0.1);
   }
 }

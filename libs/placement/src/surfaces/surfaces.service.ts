@@ -19,19 +19,11 @@ export interface SurfaceInput {
   clearTestQuota?: boolean | null;
   testMaxDays?: number | null;
   diversity?: Partial<SurfaceDiversityRule> | null;
+  enabled?: boolean | null;
 }
 
 const KEY = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 const TAG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
-
-/**
- * Impressions a content test needs for a ±30% relative 95% interval on a success rate p:
- * n = (1.96 / 0.3)² · (1 − p) / p. Clamped so a very low or unknown rate still gives a test that can end.
- */
-export function defaultTestQuota(successRate: number | null): number {
-  const p = successRate && successRate > 0 ? Math.min(successRate, 0.9) : 0.1;
-  return Math.min(20000, Math.max(100, Math.ceil((1.96 / 0.3) ** 2 * ((1 - p) / p))));
-}
 
 @Injectable()
 export class SurfacesService {
@@ -184,6 +176,7 @@ export class SurfacesService {
       if (!Number.isInteger(input.testMaxDays) || input.testMaxDays < 1 || input.testMaxDays > 90) p.push({ field: 'testMaxDays', message: 'must be from 1 to 90 days' });
       else s.testMaxDays = input.testMaxDays;
     }
+    if (input.enabled !== undefined && input.enabled !== null) s.enabled = input.enabled;
     if (input.diversity) {
       const d = { ...(s.diversity ?? { firstN: 5, maxPerKind: null, maxPerTopic: null }), ...input.diversity };
       const okLimit = (v: number | null) => v === null || (Number.isInteger(v) && v >= 1 && v <= 100);

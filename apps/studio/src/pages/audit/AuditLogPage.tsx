@@ -21,6 +21,7 @@ const PAGE_SIZE = 50;
 const ENTITY_TYPES = [
   { key: 'item', label: 'Items' },
   { key: 'release', label: 'Releases' },
+  { key: 'surface', label: 'Surfaces' },
   { key: 'user', label: 'Accounts' },
   { key: 'api_key', label: 'API keys' },
   { key: 'webhook_endpoint', label: 'Webhook endpoints' },
@@ -30,6 +31,8 @@ const ENTITY_TYPES = [
 const ACTION_SUGGESTIONS = [
   'item.',
   'release.',
+  'surface.',
+  'content_test.',
   'user.',
   'api_key.',
   'webhook.',

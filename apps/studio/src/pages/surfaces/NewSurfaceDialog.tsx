@@ -1,0 +1,106 @@
+import { useState, type FormEvent } from 'react';
+import { toApiError, type ApiError } from '../../api/client';
+import { createSurface } from '../../api/placement';
+import type { Surface } from '../../api/types';
+import { ErrorBanner } from '../../components/Banner';
+import { Button } from '../../components/Button';
+import { Field } from '../../components/Field';
+import { Modal } from '../../components/Modal';
+
+const KEY = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+/** "Sleep tab" → "sleep-tab": a suggestion for the key while the admin has not typed one. */
+function keyFrom(name: string): string {
+  return name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+}
+
+/** Admins add a surface: key, name and slots; every other setting starts from the defaults and is edited on its page. */
+export function NewSurfaceDialog({ onClose, onCreated }: { onClose(): void; onCreated(s: Surface): void }) {
+  const [name, setName] = useState('');
+  const [key, setKey] = useState('');
+  const [keyTouched, setKeyTouched] = useState(false);
+  const [slots, setSlots] = useState('12');
+  const [description, setDescription] = useState('');
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  const effectiveKey = keyTouched ? key : keyFrom(name);
+  const problems = { ...(error?.problemMap() ?? {}), ...local };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const errs: Record<string, string> = {};
+    if (!name.trim()) errs.name = 'Give the surface a name.';
+    if (!KEY.test(effectiveKey)) errs.key = 'Lowercase letters, digits, "-" or "_", up to 40, starting with a letter or digit.';
+    const n = Number(slots);
+    if (!/^\d+$/.test(slots.trim()) || n < 1 || n > 100) errs.slots = 'A whole number from 1 to 100.';
+    setLocal(errs);
+    if (Object.keys(errs).length) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const s = await createSurface(effectiveKey, name.trim(), n, { description: description.trim() || null });
+      onCreated(s);
+      onClose();
+    } catch (err) {
+      setError(toApiError(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      title="New surface"
+      onClose={onClose}
+      busy={busy}
+      testId="new-surface-dialog"
+      footer={
+        <>
+          <Button onClick={onClose} disabled={busy}>
+            Cancel
+          </Button>
+          <Button variant="primary" type="submit" form="new-surface-form" loading={busy} data-testid="new-surface-submit">
+            Create surface
+          </Button>
+        </>
+      }
+    >
+      <form id="new-surface-form" className="form-stack" onSubmit={submit} noValidate>
+        {error && (!error.problems.length || error.problems.some((p) => !['key', 'name', 'slots', 'description'].includes(p.field))) && <ErrorBanner error={error} />}
+        <Field label="Name" htmlFor="ns-name" requirement="required" error={problems.name} hint='What editors call it, e.g. "Focus tab".'>
+          <input id="ns-name" className="input" maxLength={80} value={name} onChange={(e) => setName(e.target.value)} aria-invalid={!!problems.name} data-testid="ns-name" />
+        </Field>
+        <div className="form-grid new-surface-grid">
+          <Field label="Key" htmlFor="ns-key" requirement="required" error={problems.key} hint="What client apps send as surface. It cannot change later.">
+            <input
+              id="ns-key"
+              className="input mono"
+              maxLength={40}
+              value={effectiveKey}
+              onChange={(e) => {
+                setKeyTouched(true);
+                setKey(e.target.value);
+              }}
+              aria-invalid={!!problems.key}
+              data-testid="ns-key"
+            />
+          </Field>
+          <Field label="Slots" htmlFor="ns-slots" requirement="required" error={problems.slots} hint="Items per slate, 1 to 100.">
+            <input id="ns-slots" className="input" type="number" min={1} max={100} value={slots} onChange={(e) => setSlots(e.target.value)} aria-invalid={!!problems.slots} data-testid="ns-slots" />
+          </Field>
+        </div>
+        <Field label="Description" htmlFor="ns-description" requirement="optional">
+          <textarea id="ns-description" className="input" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} data-testid="ns-description" />
+        </Field>
+        <p className="muted small">It starts with every live item as a candidate, a 10% exploration budget with a 2% random floor, automatic test quotas and 14-day tests. Change any of it on the next page.</p>
+      </form>
+    </Modal>
+  );
+}

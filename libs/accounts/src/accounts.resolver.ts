@@ -4,13 +4,10 @@ import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { AccessRulesService, Allow, AuthService, CurrentPrincipal, Principal, SESSION_COOKIE, Who } from '@marquee/platform-auth';
 import { UnauthenticatedError } from '@marquee/platform-core';
-import { Actor } from '@marquee/audit';
+import { actorOf } from '@marquee/audit';
 import { AccountsService } from './accounts.service';
 import { AccessRuleGql, ApiKeyGql, CreatedApiKey, CreatedUser, CreateUserInput, Session, UpdateUserInput, UserGql } from './accounts.types';
 
-function actorOf(p: Principal): Actor {
-  return p.kind === 'user' ? { id: p.userId, label: p.email } : { id: null, label: 'anonymous' };
-}
 
 @Resolver()
 export class AccountsResolver {

@@ -2,3 +2,4 @@ export * from './audit-entry.entity';
 export * from './audit.service';
 export * from './audit.module';
 export * from './audit.resolver';
+export * from './actor';

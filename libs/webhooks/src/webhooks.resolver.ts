@@ -1,13 +1,10 @@
 import { Args, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { GraphQLJSON, DateTimeScalar } from '@marquee/platform-api';
 import { Allow, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
-import { Actor } from '@marquee/audit';
+import { actorOf } from '@marquee/audit';
 import { WEBHOOK_EVENTS } from './entities';
 import { WebhookService } from './webhook.service';
 
-function actorOf(p: Principal): Actor {
-  return p.kind === 'user' ? { id: p.userId, label: p.email } : { id: null, label: 'unknown' };
-}
 
 @ObjectType('WebhookEndpoint')
 export class WebhookEndpointGql {

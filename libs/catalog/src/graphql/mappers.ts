@@ -1,15 +1,9 @@
-import type { Actor } from '@marquee/audit';
-import type { Principal } from '@marquee/platform-auth';
 import type { ItemFields } from '../domain/item-fields';
 import type { ItemVersionEntity } from '../entities/item-version.entity';
 import type { ItemFieldsGql, ItemInput, ItemVersionGql } from './item.types';
 import type { ItemInputLike } from '../domain/validation';
 
-export function actorOf(p: Principal): Actor {
-  if (p.kind === 'user') return { id: p.userId, label: p.email };
-  if (p.kind === 'client') return { id: `apikey:${p.apiKeyId}`, label: `API key ${p.name}` };
-  return { id: null, label: 'anonymous' };
-}
+export { actorOf } from '@marquee/audit';
 
 export function fieldsToGql(f: ItemFields): ItemFieldsGql {
   return {

@@ -1,0 +1,268 @@
+/**
+ * `npm run bench`: every benchmark in one process tree, a table on stdout, and one JSON per benchmark in
+ * bench/results/. Pick some with arguments: `node dist/bench/run-all.js ranking feed ingest` (default: all three).
+ *
+ * - ranking: bench/ranking-core.ts as a child process (it writes ranking-core.json; this adds the machine and targets);
+ * - feed:    the feed over HTTP + GraphQL with autocannon, personalized vs the editorial list (feed-http.json);
+ * - ingest:  trackEvents in batches of 500 vs raw COPY of the same rows (ingest.json).
+ *
+ * feed and ingest share one stack: a fresh database on BENCH_DATABASE_SERVER, migrated by the CLI, seeded with SQL,
+ * and the compiled API. The database and this run's Redis keys are removed at the end, also on Ctrl+C.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Machine, RESULTS_DIR, ROOT, log, machine, round, table, writeResult } from './lib/common';
+import { ApiProcess, BenchEnv, benchEnv, cleanRedis, createDatabase, dropDatabase, startApi } from './lib/stack';
+import { SLOTS, Seeded, seed } from './lib/seed';
+import { benchFeed, DEFAULT_FEED_OPTIONS, FeedBenchOptions, FeedBenchResult, Users } from './feed-http';
+import { benchIngest, DEFAULT_INGEST_OPTIONS, IngestOptions, IngestResult } from './ingest';
+import { profileApi } from './profile';
+
+const TARGETS = {
+  rankingP99Us: 1000,
+  feedThroughputRatio: 0.7,
+  feedP99MsAt200: 20,
+  ingestEventsPerSecond: 20_000,
+  ingestCopyRatio: 0.3,
+};
+
+interface RankingRow {
+  candidates: number;
+  diversity: boolean;
+  state: string;
+  meanUs: number;
+  p50Us: number;
+  p99Us: number;
+}
+
+function runRanking(): Promise<{ rows: RankingRow[]; file: string }> {
+  return new Promise((resolve, reject) => {
+    log('ranking: running dist/bench/ranking-core.js (about 2 minutes)');
+    const p = spawn(process.execPath, [join(ROOT, 'dist/bench/ranking-core.js')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    p.stdout.on('data', (d) => process.stdout.write(String(d).replace(/^/gm, '  ')));
+    p.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`ranking-core exited with ${code}`));
+      const file = join(RESULTS_DIR, 'ranking-core.json');
+      const data = JSON.parse(readFileSync(file, 'utf8')) as { results: RankingRow[] };
+      resolve({ rows: data.results, file });
+    });
+  });
+}
+
+function annotateRanking(m: Machine): { p99Us: number; met: boolean } {
+  const file = join(RESULTS_DIR, 'ranking-core.json');
+  const data = JSON.parse(readFileSync(file, 'utf8')) as { results: RankingRow[] } & Record<string, unknown>;
+  const row = data.results.find((r) => r.candidates === 1000 && !r.diversity && r.state === 'trained')!;
+  const met = row.p99Us <= TARGETS.rankingP99Us;
+  writeResult('ranking-core', {
+    ...data,
+    machine: m,
+    targets: [{ what: 'ranking core, 1,000 candidates (trained state, no diversity rule), p99', target: `≤ ${TARGETS.rankingP99Us} µs`, measured: row.p99Us, met, by: round(row.p99Us / TARGETS.rankingP99Us, 2) }],
+  });
+  return { p99Us: row.p99Us, met };
+}
+
+interface Stack {
+  env: BenchEnv;
+  seeded: Seeded;
+  api: ApiProcess | null;
+}
+
+let active: Stack | null = null;
+
+async function teardown(): Promise<void> {
+  const s = active;
+  active = null;
+  if (!s) return;
+  if (s.api) await s.api.stop().catch(() => undefined);
+  await dropDatabase(s.env).catch((e) => log(`could not drop ${s.env.databaseUrl}: ${(e as Error).message}`));
+  const n = await cleanRedis(s.env).catch(() => -1);
+  log(`removed the bench database and ${n} Redis key(s) under ${s.env.redisPrefix}`);
+}
+
+async function withStack<T>(fn: (s: Stack) => Promise<T>, apiNodeArgs: string[] = []): Promise<T> {
+  const env = benchEnv();
+  log(`stack: creating ${new URL(env.databaseUrl).pathname.slice(1)} and migrating it`);
+  active = { env, seeded: null as unknown as Seeded, api: null };
+  try {
+    await createDatabase(env);
+    const seeded = await seed(env.databaseUrl, { items: 1000, profiles: 50_000, trainImpressions: 300_000, contentTests: 8 });
+    active.seeded = seeded;
+    log(`stack: seeded 1,000 live items, a ${SLOTS}-slot surface, ${seeded.contentTests} content tests, 1 pin, an engine state trained on ${seeded.trainImpressions.toLocaleString('en')} impressions and ${seeded.profiles.toLocaleString('en')} user profiles in ${seeded.seedMs} ms`);
+    active.api = await startApi(env, {}, apiNodeArgs);
+    log(`stack: API ready at ${active.api.url} (pid ${active.api.pid})`);
+    return await fn(active);
+  } finally {
+    await teardown();
+  }
+}
+
+/** Optional overrides for experiments, e.g. BENCH_FEED_CONNECTIONS=4 BENCH_INGEST_CLIENTS=8. */
+function envInt(name: string, def: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return def;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, not "${v}".`);
+  return n;
+}
+
+function feedOptions(): FeedBenchOptions {
+  const d = DEFAULT_FEED_OPTIONS;
+  return {
+    connections: envInt('BENCH_FEED_CONNECTIONS', d.connections),
+    fixedConnections: envInt('BENCH_FEED_RATE_CONNECTIONS', d.fixedConnections),
+    warmupSeconds: envInt('BENCH_FEED_WARMUP_SECONDS', d.warmupSeconds),
+    seconds: envInt('BENCH_FEED_SECONDS', d.seconds),
+    rounds: envInt('BENCH_FEED_ROUNDS', d.rounds),
+    fixedRate: envInt('BENCH_FEED_RATE', d.fixedRate),
+    fixedSeconds: envInt('BENCH_FEED_RATE_SECONDS', d.fixedSeconds),
+  };
+}
+
+function ingestOptions(): IngestOptions {
+  const d = DEFAULT_INGEST_OPTIONS;
+  return {
+    ...d,
+    clients: envInt('BENCH_INGEST_CLIENTS', d.clients),
+    rounds: envInt('BENCH_INGEST_ROUNDS', d.rounds),
+    seconds: envInt('BENCH_INGEST_SECONDS', d.seconds),
+    copyRows: envInt('BENCH_COPY_ROWS', d.copyRows),
+  };
+}
+
+function feedTargets(f: FeedBenchResult) {
+  const t = TARGETS.feedP99MsAt200;
+  const ac = f.fixedRate.personalized.p99Ms;
+  const pc = f.fixedRate.personalized.paced.p99Ms;
+  return [
+    { what: 'personalized ÷ static-list throughput', target: `≥ ${TARGETS.feedThroughputRatio}`, measured: f.throughput.ratio, met: f.throughput.ratio >= TARGETS.feedThroughputRatio, by: round(f.throughput.ratio / TARGETS.feedThroughputRatio, 2) },
+    { what: `personalized p99 at ${f.fixedRate.rate} req/s, autocannon overallRate (bursts at each second; coordinated-omission corrected)`, target: `≤ ${t} ms`, measured: ac, met: ac <= t, by: round(ac / t, 2) },
+    { what: `personalized p99 at ${f.fixedRate.rate} req/s, evenly spaced arrivals (open loop)`, target: `≤ ${t} ms`, measured: pc, met: pc <= t, by: round(pc / t, 2) },
+  ];
+}
+
+function ingestTargets(r: IngestResult) {
+  const eps = r.trackEvents.eventsPerSecond;
+  const slowest = r.trackEvents.slowestSecond;
+  return [
+    { what: 'trackEvents events/s, sustained (mean over the run)', target: `≥ ${TARGETS.ingestEventsPerSecond}`, measured: eps, slowestSecond: slowest, met: eps >= TARGETS.ingestEventsPerSecond, by: round(eps / TARGETS.ingestEventsPerSecond, 2) },
+    { what: 'trackEvents ÷ raw COPY', target: `≥ ${TARGETS.ingestCopyRatio}`, measured: r.ratio, met: r.ratio >= TARGETS.ingestCopyRatio, by: round(r.ratio / TARGETS.ingestCopyRatio, 2) },
+  ];
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const known = ['ranking', 'feed', 'ingest', 'profile'];
+  const unknown = args.filter((a) => !known.includes(a));
+  if (unknown.length) throw new Error(`Unknown benchmark(s) ${unknown.join(', ')}; choose from ${known.join(', ')}.`);
+  const which = new Set(args.length ? args : ['ranking', 'feed', 'ingest']);
+  if (!existsSync(join(ROOT, 'dist/apps/api/src/main.js'))) throw new Error('Build first: npm run build:server (npm run bench does it).');
+  const m = machine();
+  const at = new Date().toISOString();
+  const started = Date.now();
+  log(`machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, ${m.os}, Node ${m.node}, load average ${m.loadAverage1m}`);
+  const summary: (string | number)[][] = [];
+  const mark = (met: boolean) => (met ? 'met' : 'MISSED');
+
+  if (which.has('ranking')) {
+    const { rows } = await runRanking();
+    const t = annotateRanking(m);
+    for (const r of rows) summary.push([`ranking core, ${r.candidates.toLocaleString('en')} candidates${r.diversity ? ', diversity' : ''}${r.state.startsWith('cold') ? ', cold state' : ''}`, `${r.p50Us} µs`, `${r.p99Us} µs`, '', r.candidates === 1000 && !r.diversity && r.state === 'trained' ? `p99 ≤ 1000 µs: ${mark(t.met)}` : '']);
+  }
+
+  if (which.has('feed') || which.has('ingest')) {
+    await withStack(async (s) => {
+      const users = new Users(s.seeded);
+      const stack = { items: 1000, slots: SLOTS, engineRevision: s.seeded.engineRevision, trainImpressions: s.seeded.trainImpressions, contentTests: s.seeded.contentTests, pins: s.seeded.pins, storedProfiles: s.seeded.profiles, api: 'dist/apps/api/src/main.js, NODE_ENV=production, FEED_STICKY_SECONDS default (1800; every request is a new user)' };
+      if (which.has('feed')) {
+        const f = await benchFeed(s.api!, s.seeded, feedOptions(), users);
+        const targets = feedTargets(f);
+        const problems = f.phases.filter((p) => p.errors || p.non2xx || p.graphqlErrors).map((p) => `${p.kind} ${p.mode}: ${p.errors} connection errors, ${p.non2xx} non-2xx, ${p.graphqlErrors} GraphQL errors`);
+        if (problems.length) log(`feed: WARNING, errors during the run (figures are not valid): ${problems.join('; ')}`);
+        const file = writeResult('feed-http', {
+          benchmark: 'feed-http',
+          at,
+          machine: m,
+          stack,
+          baseline: 'editorialFeed on the same API process: same arguments and response shape, the surface editorial order',
+          valid: problems.length === 0,
+          problems,
+          ...f,
+          targets,
+        });
+        log(`feed: written to ${file}`);
+        summary.push(['feed, static editorial list (HTTP+GraphQL)', `${f.latencyUnderLoad.static.p50Ms} ms`, `${f.latencyUnderLoad.static.p99Ms} ms`, `${f.throughput.static} req/s`, 'baseline']);
+        summary.push(['feed, personalized (HTTP+GraphQL)', `${f.latencyUnderLoad.personalized.p50Ms} ms`, `${f.latencyUnderLoad.personalized.p99Ms} ms`, `${f.throughput.personalized} req/s`, `ratio ${f.throughput.ratio} (≥ 0.7): ${mark(targets[0].met)}`]);
+        summary.push([`  of which the budget fallback: ${round(f.fallbackShareUnderLoad * 100, 1)}%`, '', '', `${f.throughput.personalizedExcludingFallbacks} req/s`, `ratio really personalized ${f.throughput.ratioExcludingFallbacks}`]);
+        const fr = f.fixedRate;
+        summary.push([`feed, static at ${fr.rate} req/s (autocannon)`, `${fr.static.p50Ms} ms`, `${fr.static.p99Ms} ms`, `${fr.static.achievedRate} req/s`, '']);
+        summary.push([`feed, personalized at ${fr.rate} req/s (autocannon)`, `${fr.personalized.p50Ms} ms`, `${fr.personalized.p99Ms} ms`, `${fr.personalized.achievedRate} req/s`, `p99 ≤ 20 ms: ${mark(targets[1].met)}; ${fr.personalized.fallbacks ?? 0} fallbacks`]);
+        summary.push([`feed, static at ${fr.rate} req/s (evenly spaced)`, `${fr.static.paced.p50Ms} ms`, `${fr.static.paced.p99Ms} ms`, `${fr.static.paced.achievedRate} req/s`, '']);
+        summary.push([`feed, personalized at ${fr.rate} req/s (evenly spaced)`, `${fr.personalized.paced.p50Ms} ms`, `${fr.personalized.paced.p99Ms} ms`, `${fr.personalized.paced.achievedRate} req/s`, `p99 ≤ 20 ms: ${mark(targets[2].met)}; ${fr.personalized.paced.fallbacks ?? 0} fallbacks`]);
+        summary.push(['feed, API CPU per request (personalized / static)', '', '', `${f.cpuPerRequest.personalizedMs} / ${f.cpuPerRequest.staticMs} ms`, `ratio ${f.cpuPerRequest.ratio}`]);
+        summary.push(['feed, PostgreSQL CPU per request (personalized / static)', '', '', `${f.cpuPerRequest.dbPersonalizedMs} / ${f.cpuPerRequest.dbStaticMs} ms`, '']);
+      }
+      if (which.has('ingest')) {
+        const r = await benchIngest(s.api!, s.seeded, s.env.databaseUrl, users, ingestOptions());
+        const targets = ingestTargets(r);
+        const problems = [
+          ...(r.trackEvents.failedRequests ? [`${r.trackEvents.failedRequests} trackEvents requests failed`] : []),
+          ...(r.trackEvents.rejected ? [`${r.trackEvents.rejected} events rejected`] : []),
+          ...(r.stored.events !== r.stored.expected ? [`stored ${r.stored.events} events, expected ${r.stored.expected}`] : []),
+        ];
+        if (problems.length) log(`ingest: WARNING, the run is not valid: ${problems.join('; ')}`);
+        const file = writeResult('ingest', {
+          valid: problems.length === 0,
+          problems,
+          benchmark: 'ingest',
+          at,
+          machine: m,
+          stack,
+          baseline: `raw COPY FROM STDIN of the same logical rows into engagement_event_ids (event_id) and engagement_events (every column trackEvents writes), ${r.copy.chunk} rows per transaction on ${r.copy.connections} connections; no deduplication, no token checks, no HTTP`,
+          ...r,
+          targets,
+        });
+        log(`ingest: written to ${file}`);
+        summary.push([`ingest, raw COPY (${r.copy.chunk.toLocaleString('en')}-row transactions)`, '', '', `${r.copy.rowsPerSecond} rows/s`, 'baseline']);
+        summary.push([`ingest, COPY in ${r.options.batch}-row transactions`, '', '', `${r.copyBatch500.rowsPerSecond} rows/s`, `ratio to it ${r.ratioToCopyBatch500}`]);
+        summary.push([
+          'ingest, CPU per 1,000 events: API / PostgreSQL (COPY)',
+          '',
+          '',
+          `${r.trackEvents.apiCpuMsPer1000Events} / ${r.trackEvents.dbCpuMsPer1000Events} (${r.copy.dbCpuMsPer1000Rows}) ms`,
+          '',
+        ]);
+        summary.push([`ingest, trackEvents (${r.options.batch}/batch, ${r.options.clients} clients)`, `${r.trackEvents.batchLatency.p50Ms} ms/batch`, `${r.trackEvents.batchLatency.p99Ms} ms/batch`, `${r.trackEvents.eventsPerSecond} events/s`, `≥ 20,000: ${mark(targets[0].met)}; ratio ${r.ratio} (≥ 0.3): ${mark(targets[1].met)}`]);
+      }
+    });
+  }
+
+  if (which.has('profile')) {
+    await withStack(async (s) => {
+      const out = await profileApi(s, m, at);
+      log(`profile: written to ${out}`);
+    }, ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS_DIR, 'profiles')}`]);
+  }
+
+  if (summary.length) {
+    console.log(`\nMarquee benchmarks, ${at.slice(0, 10)}, ${m.cpus} × ${m.cpuModel}, Node ${m.node} (${round((Date.now() - started) / 1000, 0)} s)\n`);
+    console.log(table(['benchmark', 'p50', 'p99', 'throughput', 'target'], summary));
+    console.log(`\nJSON in ${RESULTS_DIR}`);
+  }
+}
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    log(`${sig}: cleaning up`);
+    void teardown().finally(() => process.exit(130));
+  });
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch(async (e) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+    await teardown();
+    process.exit(1);
+  });

@@ -57,13 +57,16 @@ export class EventsService {
     const rejected: RejectedEvent[] = [];
     const valid: { e: EngagementEventInput; p: Placement }[] = [];
     const seen = new Set<string>();
+    // An impression and the play that follows share a token: verify each distinct token once per batch.
+    const verified = new Map<string, ReturnType<TrackingTokens['verify']>>();
     let duplicates = 0;
     events.forEach((e, index) => {
       if (typeof e.eventId !== 'string' || !EVENT_ID.test(e.eventId)) {
         return rejected.push({ index, code: 'INVALID_EVENT_ID', message: 'eventId must be 1 to 128 letters, digits, ".", "_", ":" or "-"; a UUID works well.' });
       }
       if (!ENGAGEMENT_TYPES.includes(e.type)) return rejected.push({ index, code: 'INVALID_TYPE', message: `type must be one of ${ENGAGEMENT_TYPES.join(', ')}.` });
-      const v = this.tokens.verify(e.trackingToken, now);
+      let v = verified.get(e.trackingToken);
+      if (!v) verified.set(e.trackingToken, (v = this.tokens.verify(e.trackingToken, now)));
       if (!v.ok) {
         return rejected.push(
           v.problem === 'TOKEN_EXPIRED'

@@ -53,17 +53,30 @@ const pagedEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
  * so `first: $n` is priced with the real n.
  */
 export function complexityPlugin(max: number): ApolloServerPlugin {
+  // The cost depends only on the document and the page-size variables; everything else (500 events in a
+  // trackEvents batch) would be coerced again for nothing on every request, so costs are cached.
+  const cache = new Map<string, number>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema }) {
-          const cost = getComplexity({
-            schema,
-            query: document,
-            operationName: request.operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
-          });
+          const vars = request.variables ?? {};
+          const paging = Object.entries(vars).filter(([k]) => /^(first|last|limit|l|n)$/i.test(k) || typeof vars[k] === 'number');
+          const key = `${request.operationName ?? ''}|${request.query ?? ''}|${JSON.stringify(paging)}`;
+          let cost = request.query ? cache.get(key) : undefined;
+          if (cost === undefined) {
+            cost = getComplexity({
+              schema,
+              query: document,
+              operationName: request.operationName ?? undefined,
+              variables: vars,
+              estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
+            });
+            if (request.query) {
+              if (cache.size >= 1000) cache.clear();
+              cache.set(key, cost);
+            }
+          }
           if (cost > max) {
             throw new GraphQLError(`This query would cost ${cost}; the limit is ${max}. Ask for smaller pages or fewer fields.`, {
               extensions: { code: 'QUERY_TOO_COMPLEX', cost, limit: max, http: { status: 400 } },

@@ -5,12 +5,18 @@ import type { NextFunction, Request, Response } from 'express';
 /** Per-request facts that deep code (audit log, error formatting) needs without threading them through calls. */
 export interface RequestContext {
   requestId: string;
+  /** process.hrtime.bigint() when the request arrived, so time budgets include queueing before the handler. */
+  receivedAt?: bigint;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
 
 export function currentRequestId(): string | undefined {
   return storage.getStore()?.requestId;
+}
+
+export function requestReceivedAt(): bigint | undefined {
+  return storage.getStore()?.receivedAt;
 }
 
 export function runWithRequestContext<T>(ctx: RequestContext, fn: () => T): T {
@@ -24,5 +30,5 @@ export function requestIdMiddleware(req: Request, res: Response, next: NextFunct
   const requestId = incoming && SAFE_ID.test(incoming) ? incoming : randomUUID();
   (req as Request & { requestId: string }).requestId = requestId;
   res.setHeader('x-request-id', requestId);
-  storage.run({ requestId }, () => next());
+  storage.run({ requestId, receivedAt: process.hrtime.bigint() }, () => next());
 }

@@ -9,8 +9,8 @@ import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { Clock, InputError, NotFoundError, hashString } from '@marquee/platform-core';
 import { REDIS } from '@marquee/platform-queue';
 import { Counter, Histogram } from 'prom-client';
-import { metricsRegistry } from '@marquee/platform-observability';
-import { UserProfile, buildSlate, buildUserFeatures, recordServed, testShareFor } from '../engine';
+import { metricsRegistry, requestReceivedAt } from '@marquee/platform-observability';
+import { CandidatePool, UserProfile, buildSlate, buildUserFeatures, recordServed, testShareFor } from '../engine';
 import { EngineRuntime, SurfaceRuntime, surfacePolicy } from '../runtime/engine-runtime';
 import { FeedViewer, LiveItem, displayTitle, visibleFields } from '../runtime/live-items';
 import { FeedLogWriter } from './feed-log.writer';
@@ -67,6 +67,8 @@ class BudgetExceeded extends Error {}
 export class FeedService {
   private readonly logger = new Logger('Feed');
   private lastFallbackLog = 0;
+  /** Eligibility per request context, per candidate pool (a rebuilt pool starts a fresh cache). */
+  private readonly contexts = new WeakMap<CandidatePool, Map<string, { eligible: Uint8Array; visible: (ItemFields | null)[]; staged: number[] }>>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -79,7 +81,8 @@ export class FeedService {
   ) {}
 
   async feed(args: { surface: string; userId: string; limit?: number | null; context?: FeedContext | null }, apiKeyId: string | null): Promise<FeedResponse> {
-    const started = process.hrtime.bigint();
+    // The budget counts from the request's arrival, so time spent queued behind other requests counts too.
+    const started = requestReceivedAt() ?? process.hrtime.bigint();
     const { viewer, limit, rt } = this.validate(args);
     const now = this.clock.nowMs();
     const ctxKey = hashString(JSON.stringify([viewer.locale, viewer.platform, viewer.appVersion, viewer.tier, limit]));
@@ -139,15 +142,11 @@ export class FeedService {
   private async personalized(rt: SurfaceRuntime, userId: string, viewer: FeedViewer, limit: number, ctx: FeedContext, now: number, started: bigint, apiKeyId: string | null): Promise<FeedResponse> {
     const deadline = Number(started / 1_000_000n) + this.config.feedBudgetMs;
     const remaining = () => deadline - Number(process.hrtime.bigint() / 1_000_000n);
+    // Already over budget from queueing: answer with the fallback now rather than rank a slate nobody waits for.
+    if (remaining() <= 0) throw new BudgetExceeded(`queued for longer than the ${this.config.feedBudgetMs} ms budget`);
     // The one database read on the request path: what this user's own events taught the engine.
     const profile = await withBudget(this.db.query('SELECT profile FROM user_profiles WHERE user_id = $1', [userId]), remaining());
-    const eligible = new Uint8Array(rt.pool.size);
-    const visible: (ItemFields | null)[] = new Array(rt.pool.size);
-    for (let i = 0; i < rt.pool.size; i++) {
-      const f = visibleFields(rt.poolItems[i], viewer);
-      visible[i] = f;
-      eligible[i] = f ? 1 : 0;
-    }
+    const { eligible, visible } = this.eligibility(rt, viewer);
     const localTime = ctx.localTime ? ((ctx.localTime as { source?: string }).source ?? ctx.localTime.toISOString()) : null;
     const user = buildUserFeatures({ locale: viewer.locale, platform: viewer.platform, tier: viewer.tier, appVersion: viewer.appVersion, localTime }, (profile[0]?.profile as UserProfile | undefined) ?? null, now);
     const testShare = testShareFor(rt.pacing, { budget: rt.surface.explorationBudget, floor: rt.surface.randomFloor }, now, rt.runningTests);
@@ -185,6 +184,44 @@ export class FeedService {
       placements: slate.entries.map((e) => ({ position: e.position, itemId: e.itemId, reason: e.reason, propensity: e.propensity, propensityError: e.propensityError })),
     });
     return { requestId, policyVersion: slate.policyVersion, surface: rt.surface.key, servedAt, stateRevision: slate.stateRevision, fallback: false, items };
+  }
+
+  /**
+   * Which candidates this viewer may see. Everything but staged rollouts depends only on the request context, so the
+   * mask is cached per context for the pool's lifetime; staged items are checked per user on a copy.
+   */
+  private eligibility(rt: SurfaceRuntime, viewer: FeedViewer): { eligible: Uint8Array; visible: (ItemFields | null)[] } {
+    const key = `${viewer.locale}|${viewer.platform}|${viewer.appVersion}|${viewer.tier}`;
+    let cached = this.contexts.get(rt.pool)?.get(key);
+    if (!cached) {
+      const eligible = new Uint8Array(rt.pool.size);
+      const visible: (ItemFields | null)[] = new Array(rt.pool.size);
+      const staged: number[] = [];
+      for (let i = 0; i < rt.pool.size; i++) {
+        const item = rt.poolItems[i];
+        if (item.rollout) {
+          staged.push(i);
+          continue;
+        }
+        const f = visibleFields(item, viewer);
+        visible[i] = f;
+        eligible[i] = f ? 1 : 0;
+      }
+      cached = { eligible, visible, staged };
+      const perPool = this.contexts.get(rt.pool) ?? new Map();
+      if (perPool.size >= 2000) perPool.clear();
+      perPool.set(key, cached);
+      this.contexts.set(rt.pool, perPool);
+    }
+    if (!cached.staged.length) return cached;
+    const eligible = cached.eligible.slice();
+    const visible = cached.visible.slice();
+    for (const i of cached.staged) {
+      const f = visibleFields(rt.poolItems[i], viewer);
+      visible[i] = f;
+      eligible[i] = f ? 1 : 0;
+    }
+    return { eligible, visible };
   }
 
   /** The editorial order, filtered to what this viewer may see; never throws, never empty while anything is live. */

@@ -7,6 +7,10 @@ import { AccountsPage } from './pages/admin/AccountsPage';
 import { ApiKeysPage } from './pages/admin/ApiKeysPage';
 import { WebhooksPage } from './pages/admin/WebhooksPage';
 import { ContentTestsPage } from './pages/analytics/ContentTestsPage';
+import { ExplorationSpendPage } from './pages/analytics/ExplorationSpendPage';
+import { ModelsPage } from './pages/analytics/ModelsPage';
+import { OpePage } from './pages/analytics/OpePage';
+import { SurfaceSuccessPage } from './pages/analytics/SurfaceSuccessPage';
 import { AuditLogPage } from './pages/audit/AuditLogPage';
 import { CalendarPage } from './pages/calendar/CalendarPage';
 import { ContentListPage } from './pages/content/ContentListPage';
@@ -69,6 +73,10 @@ export function App() {
               <Route path="/preview" element={<FeedPreviewPage />} />
               <Route path="/analytics" element={<Navigate to="/analytics/content-tests" replace />} />
               <Route path="/analytics/content-tests" element={<ContentTestsPage />} />
+              <Route path="/analytics/exploration" element={<ExplorationSpendPage />} />
+              <Route path="/analytics/success" element={<SurfaceSuccessPage />} />
+              <Route path="/analytics/evaluation" element={<OpePage />} />
+              <Route path="/analytics/models" element={<ModelsPage />} />
               <Route path="/audit-log" element={<AuditLogPage />} />
               <Route path="/admin/audit-log" element={<Navigate to="/audit-log" replace />} />
               <Route

@@ -515,3 +515,146 @@ export interface ContentTest {
   decisionReason: string | null;
   decidedAt: string | null;
 }
+
+/* ---------- Learning and analysis (issue 5) ---------- */
+
+/** Impressions and successes of one content test on one day (UTC). */
+export interface ContentTestDay {
+  day: string;
+  impressions: number;
+  successes: number;
+}
+
+/** Served slots of a surface in one day or hour (UTC), and the share tests and the random floor used. */
+export interface ExplorationSpend {
+  bucket: string;
+  servedSlots: number;
+  testSlots: number;
+  randomSlots: number;
+  /** (testSlots + randomSlots) / servedSlots. */
+  share: number;
+  /** The surface's exploration budget (a share). */
+  budget: number;
+}
+
+/** Success per impression of one policy version on one day (UTC), with its 95% interval. */
+export interface SurfaceSuccess {
+  day: string;
+  policyVersion: string;
+  impressions: number;
+  successes: number;
+  rate: number;
+  lower: number;
+  upper: number;
+}
+
+export type OpeTarget = 'CURRENT' | 'MODEL' | 'UNIFORM' | 'CONFIG';
+export const OPE_TARGETS: OpeTarget[] = ['CURRENT', 'MODEL', 'UNIFORM', 'CONFIG'];
+export type OpeEstimator = 'ips' | 'snips' | 'dm' | 'dr';
+export const OPE_ESTIMATORS: OpeEstimator[] = ['ips', 'snips', 'dm', 'dr'];
+export type OpeRunStatus = 'queued' | 'running' | 'done' | 'failed';
+
+export interface OpeInterval {
+  lower: number;
+  upper: number;
+  level: number;
+}
+
+/** One estimate: the value per logged slot, its bootstrap interval, the effective sample size and the rows. */
+export interface OpeCell {
+  value: number;
+  ci: OpeInterval;
+  ess: number;
+  n: number;
+}
+
+export interface OpeEstimatorResult extends OpeCell {
+  estimator: OpeEstimator | string;
+  perPosition: (OpeCell & { position: number })[];
+}
+
+export interface OpeEstimates {
+  n: number;
+  /** The logging policy's own value on these rows. */
+  onPolicy: OpeCell & { perPosition: (OpeCell & { position: number })[] };
+  results: OpeEstimatorResult[];
+  requests?: number;
+  rows?: number;
+  draws?: number;
+}
+
+export interface OpeRun {
+  id: string;
+  surfaceKey: string;
+  target: OpeTarget | string;
+  modelId: string | null;
+  config: Record<string, unknown> | null;
+  label: string;
+  status: OpeRunStatus | string;
+  progress: number;
+  windowFrom: string;
+  windowTo: string;
+  estimates: OpeEstimates | null;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export type ModelStatus = 'training' | 'failed' | 'candidate' | 'gate_failed' | 'gate_passed' | 'canary' | 'live' | 'rolled_back' | 'retired';
+export const MODEL_STATUSES: ModelStatus[] = ['training', 'failed', 'candidate', 'gate_failed', 'gate_passed', 'canary', 'live', 'rolled_back', 'retired'];
+
+export interface ModelMetrics {
+  holdoutAuc: number;
+  holdoutLogLoss: number;
+  /** Log loss of always predicting the training success rate. */
+  baselineLogLoss: number;
+  trainLogLoss: number;
+  backend: string;
+}
+
+/** The offline gate: SNIPS of the candidate against the live policy's on-policy value. */
+export interface ModelGate {
+  estimator: string;
+  liveEstimate: number;
+  candidateEstimate: number;
+  candidateLower: number;
+  candidateUpper: number;
+  /** Relative margin below the live value the lower bound may fall. */
+  margin: number;
+  threshold: number;
+  passed: boolean;
+  rows: number;
+  requests?: number;
+  opeRunId: string;
+}
+
+export interface CanaryStats {
+  liveImpressions: number;
+  liveSuccesses: number;
+  canaryImpressions: number;
+  canarySuccesses: number;
+  probCanaryWorse: number;
+  checkedAt: string;
+}
+
+export interface ModelVersion {
+  id: string;
+  surfaceKey: string;
+  version: string;
+  status: ModelStatus | string;
+  /** 0..1 */
+  progress: number;
+  progressMessage: string | null;
+  dataFrom: string | null;
+  dataTo: string | null;
+  rows: number;
+  metrics: ModelMetrics | null;
+  trainingMs: number | null;
+  gate: ModelGate | null;
+  canaryShare: number | null;
+  canaryStats: CanaryStats | null;
+  canaryStartedAt: string | null;
+  statusReason: string | null;
+  decidedAt: string | null;
+  createdAt: string;
+}

@@ -58,3 +58,12 @@ export const NAV: NavGroup[] = [
 export function visibleNav(role: Role): NavGroup[] {
   return NAV.map((g) => ({ ...g, entries: g.entries.filter((e) => !e.planned && (!e.roles || e.roles.includes(role))) })).filter((g) => g.entries.length > 0);
 }
+
+/** The analytics section's pages, shown as tabs at the top of each (the sidebar has one Analytics entry). */
+export const ANALYTICS_NAV: NavEntry[] = [
+  { to: '/analytics/content-tests', label: 'Content tests', icon: 'flask', testId: 'nav-content-tests' },
+  { to: '/analytics/exploration', label: 'Exploration spend', icon: 'pie', testId: 'nav-exploration' },
+  { to: '/analytics/success', label: 'Surface success', icon: 'trending', testId: 'nav-surface-success' },
+  { to: '/analytics/evaluation', label: 'Offline evaluation', icon: 'target', testId: 'nav-evaluation' },
+  { to: '/analytics/models', label: 'Models', icon: 'cpu', testId: 'nav-models' },
+];

@@ -2,6 +2,7 @@ import { Link } from 'react-router-dom';
 import type { ContentTest, RateEstimate } from '../../api/types';
 import { Badge } from '../../components/Badge';
 import { SkeletonRows } from '../../components/Spinner';
+import type { CsvColumn } from '../../lib/csv';
 import { browserZone, formatInZone } from '../../lib/time';
 import { decisionReasonLabel, formatShare, testStatusText } from '../surfaces/placementText';
 
@@ -54,14 +55,46 @@ interface Props {
   /** Show which surface each test runs on (the analytics page; the surface page already says). */
   showSurface?: boolean;
   surfaceNames?: Record<string, string>;
+  /** The test whose charts show (the analytics page); rows become selectable when `onSelect` is given. */
+  selectedId?: string | null;
+  onSelect?(id: string): void;
+}
+
+/** What the CSV export of a content-test table holds: everything the table shows, in full precision. */
+export function contentTestCsvColumns(surfaceNames: Record<string, string> = {}): CsvColumn<ContentTest>[] {
+  return [
+    { header: 'surface', value: (t) => t.surfaceKey },
+    { header: 'surface_name', value: (t) => surfaceNames[t.surfaceKey] ?? t.surfaceKey },
+    { header: 'item_id', value: (t) => t.itemId },
+    { header: 'item_title', value: (t) => t.item.title },
+    { header: 'item_slug', value: (t) => t.item.slug },
+    { header: 'item_kind', value: (t) => t.item.kind },
+    { header: 'status', value: (t) => t.status },
+    { header: 'impressions', value: (t) => t.impressions },
+    { header: 'quota', value: (t) => t.quota },
+    { header: 'successes', value: (t) => t.successes },
+    { header: 'exposure', value: (t) => t.exposure },
+    { header: 'rate_mean', value: (t) => t.rate.mean },
+    { header: 'rate_lower_90', value: (t) => t.rate.lower },
+    { header: 'rate_upper_90', value: (t) => t.rate.upper },
+    { header: 'control_mean', value: (t) => t.controlRate.mean },
+    { header: 'control_lower_90', value: (t) => t.controlRate.lower },
+    { header: 'control_upper_90', value: (t) => t.controlRate.upper },
+    { header: 'prob_beats_control', value: (t) => t.probBeatsControl },
+    { header: 'started_at', value: (t) => t.startedAt },
+    { header: 'ends_by', value: (t) => t.endsBy },
+    { header: 'max_days', value: (t) => t.maxDays },
+    { header: 'decision_reason', value: (t) => t.decisionReason },
+    { header: 'decided_at', value: (t) => t.decidedAt },
+  ];
 }
 
 /** One row per content test: progress to quota, success rate against control with intervals, the decision. */
-export function ContentTestsTable({ tests, loading, showSurface, surfaceNames = {} }: Props) {
+export function ContentTestsTable({ tests, loading, showSurface, surfaceNames = {}, selectedId, onSelect }: Props) {
   const zone = browserZone();
   const cols = showSurface ? 7 : 6;
   return (
-    <table className={`table tests-table ${showSurface ? 'with-surface' : ''}`} data-testid="content-tests-table">
+    <table className={`table tests-table ${showSurface ? 'with-surface' : ''} ${onSelect ? 'table-hover is-selectable' : ''}`} data-testid="content-tests-table">
       <thead>
         <tr>
           <th>Item</th>
@@ -80,7 +113,33 @@ export function ContentTestsTable({ tests, loading, showSurface, surfaceNames = 
           const progress = t.quota > 0 ? Math.min(1, t.impressions / t.quota) : 0;
           const running = t.status === 'RUNNING';
           return (
-            <tr key={t.id} data-testid="content-test-row" data-status={t.status} data-item-id={t.itemId}>
+            <tr
+              key={t.id}
+              data-testid="content-test-row"
+              data-status={t.status}
+              data-item-id={t.itemId}
+              data-test-id={t.id}
+              className={`${onSelect ? 'row-link' : ''} ${selectedId === t.id ? 'is-selected' : ''}`}
+              aria-selected={onSelect ? selectedId === t.id : undefined}
+              tabIndex={onSelect ? 0 : undefined}
+              onClick={
+                onSelect
+                  ? (e) => {
+                      if (!(e.target as HTMLElement).closest('a')) onSelect(t.id);
+                    }
+                  : undefined
+              }
+              onKeyDown={
+                onSelect
+                  ? (e) => {
+                      if ((e.key === 'Enter' || e.key === ' ') && e.target === e.currentTarget) {
+                        e.preventDefault();
+                        onSelect(t.id);
+                      }
+                    }
+                  : undefined
+              }
+            >
               <td className="title-cell">
                 <Link to={`/content/${t.itemId}`} className="row-title truncate">
                   {t.item.title}

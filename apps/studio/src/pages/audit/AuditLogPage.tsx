@@ -22,6 +22,8 @@ const ENTITY_TYPES = [
   { key: 'item', label: 'Items' },
   { key: 'release', label: 'Releases' },
   { key: 'surface', label: 'Surfaces' },
+  { key: 'model_version', label: 'Model versions' },
+  { key: 'ope_run', label: 'Offline evaluations' },
   { key: 'user', label: 'Accounts' },
   { key: 'api_key', label: 'API keys' },
   { key: 'webhook_endpoint', label: 'Webhook endpoints' },
@@ -33,6 +35,8 @@ const ACTION_SUGGESTIONS = [
   'release.',
   'surface.',
   'content_test.',
+  'model.',
+  'ope.',
   'user.',
   'api_key.',
   'webhook.',
@@ -51,6 +55,17 @@ const ACTION_SUGGESTIONS = [
   'release.failed',
   'release.rolled_back',
   'release.cancelled',
+  'content_test.started',
+  'content_test.decided',
+  'model.training_requested',
+  'model.trained',
+  'model.failed',
+  'model.gate_passed',
+  'model.gate_failed',
+  'model.canary_started',
+  'model.promoted',
+  'model.rolled_back',
+  'ope.requested',
 ];
 
 interface Filters {
@@ -87,6 +102,8 @@ function toApi(f: Filters, zone: string): AuditFilter {
 function entityLink(e: AuditEntry, admin: boolean): string | null {
   if (e.entityType === 'item') return `/content/${e.entityId}`;
   if (e.entityType === 'release') return `/releases/${e.entityId}`;
+  if (e.entityType === 'model_version') return '/analytics/models';
+  if (e.entityType === 'ope_run') return `/analytics/evaluation?run=${e.entityId}`;
   if (admin && e.entityType === 'user') return '/admin/accounts';
   if (admin && e.entityType === 'api_key') return '/admin/api-keys';
   if (admin && (e.entityType === 'webhook_endpoint' || e.entityType === 'webhook_delivery')) return '/admin/webhooks';
@@ -95,7 +112,7 @@ function entityLink(e: AuditEntry, admin: boolean): string | null {
 
 function actionTone(action: string): string {
   if (/(failed|rolled_back|revoked|deleted|rejected|cancelled|unpublished)$/.test(action)) return 'is-danger';
-  if (/(launched|published|approved)$/.test(action)) return 'is-success';
+  if (/(launched|published|approved|gate_passed|promoted)$/.test(action)) return 'is-success';
   return '';
 }
 

@@ -8,6 +8,7 @@ import { isAdmin, useCurrentUser } from '../../auth/AuthContext';
 import { Badge } from '../../components/Badge';
 import { ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
+import { CsvButton } from '../../components/CsvButton';
 import { EmptyState } from '../../components/EmptyState';
 import { Icon } from '../../components/Icon';
 import { PageHeader } from '../../components/PageHeader';
@@ -15,7 +16,7 @@ import { LoadingState, Spinner } from '../../components/Spinner';
 import { Tabs } from '../../components/Tabs';
 import { useToast } from '../../components/Toast';
 import { useAsync, useDocumentTitle } from '../../lib/hooks';
-import { ContentTestsFootnote, ContentTestsTable } from '../analytics/ContentTestsTable';
+import { ContentTestsFootnote, ContentTestsTable, contentTestCsvColumns } from '../analytics/ContentTestsTable';
 import { FallbackCard } from './FallbackCard';
 import { pinStatus, PinsCard } from './PinsCard';
 import { testStatusText } from './placementText';
@@ -268,6 +269,10 @@ export function SurfacePage() {
             </div>
             {tests.loading && tests.data && <Spinner size={14} />}
             <div className="filter-spacer" />
+            <Link to={`/analytics/content-tests?surface=${encodeURIComponent(surface.key)}`} className="btn btn-ghost btn-sm" data-testid="tests-charts-link">
+              <Icon name="chart" size={14} /> Charts
+            </Link>
+            <CsvButton rows={tests.data ? shownTests : undefined} columns={contentTestCsvColumns({ [surface.key]: surface.name })} name={['content-tests', surface.key, testFilter === 'all' ? null : testFilter]} testId="tests-csv" />
             <Button size="sm" variant="ghost" icon="refresh" onClick={() => void tests.reload()}>
               Refresh
             </Button>

@@ -1,0 +1,126 @@
+import type { ReactNode } from 'react';
+import { NavLink, useSearchParams } from 'react-router-dom';
+import { fetchSurfaces } from '../../api/placement';
+import type { Surface } from '../../api/types';
+import { Icon, type IconName } from '../../components/Icon';
+import { ANALYTICS_NAV } from '../../components/nav';
+import { useAsync, type AsyncState } from '../../lib/hooks';
+
+/** Pieces the analytics pages share: the surface and window pickers (kept in the URL) and a chart's empty state. */
+
+export interface SurfaceChoice {
+  surfaces: AsyncState<Surface[]>;
+  /** The chosen surface's key: the URL's, or the first surface. Null until surfaces load (or when there are none). */
+  key: string | null;
+  surface: Surface | undefined;
+  params: URLSearchParams;
+  /** Sets (or, with '' / null, removes) URL parameters, keeping the others. */
+  update(patch: Record<string, string | number | null | undefined>): void;
+}
+
+const REMEMBERED = 'marquee.analytics.surface';
+
+function remembered(): string | null {
+  try {
+    return localStorage.getItem(REMEMBERED);
+  } catch {
+    return null;
+  }
+}
+
+/** The surface an analytics page shows: the URL's, else the one last chosen on any analytics page, else the first. */
+export function useSurfaceChoice(): SurfaceChoice {
+  const [params, setParams] = useSearchParams();
+  const surfaces = useAsync(fetchSurfaces, []);
+  const wanted = params.get('surface') ?? remembered();
+  const surface = surfaces.data?.find((s) => s.key === wanted) ?? surfaces.data?.[0];
+  const update = (patch: Record<string, string | number | null | undefined>) => {
+    if (typeof patch.surface === 'string' && patch.surface) {
+      try {
+        localStorage.setItem(REMEMBERED, patch.surface);
+      } catch {
+        // Private windows may refuse storage; the URL still carries the choice.
+      }
+    }
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null || v === undefined || v === '') next.delete(k);
+      else next.set(k, String(v));
+    }
+    setParams(next, { replace: true });
+  };
+  return { surfaces, key: surface?.key ?? null, surface, params, update };
+}
+
+export function SurfaceSelect({ choice, testId = 'analytics-surface' }: { choice: SurfaceChoice; testId?: string }) {
+  const list = choice.surfaces.data ?? [];
+  return (
+    <label className="inline-field">
+      <span className="inline-field-label">Surface</span>
+      <select className="input select input-sm" value={choice.key ?? ''} onChange={(e) => choice.update({ surface: e.target.value })} data-testid={testId} disabled={!list.length}>
+        {!list.length && <option value="">{choice.surfaces.loading ? 'Loading…' : 'No surfaces'}</option>}
+        {list.map((s) => (
+          <option key={s.key} value={s.key}>
+            {s.name} ({s.key})
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export interface SegmentOption<K extends string | number> {
+  key: K;
+  label: ReactNode;
+  testId?: string;
+  title?: string;
+}
+
+/** A row of mutually exclusive choices (radio buttons styled as a segmented control). */
+export function Segmented<K extends string | number>({ options, value, onChange, label, name }: { options: SegmentOption<K>[]; value: K; onChange(k: K): void; label: string; name: string }) {
+  return (
+    <div className="segmented segmented-sm" role="radiogroup" aria-label={label}>
+      {options.map((o) => (
+        <label key={String(o.key)} className={`segment ${o.key === value ? 'is-active' : ''}`} title={o.title}>
+          <input type="radio" name={name} checked={o.key === value} onChange={() => onChange(o.key)} data-testid={o.testId} />
+          {o.label}
+        </label>
+      ))}
+    </div>
+  );
+}
+
+/** Reads a whole number from the URL, falling back when it is missing or not one of `allowed`. */
+export function intParam(params: URLSearchParams, name: string, allowed: number[], fallback: number): number {
+  const v = Number(params.get(name));
+  return allowed.includes(v) ? v : fallback;
+}
+
+/** What a chart shows when it has nothing to draw yet: says why, and what makes data appear. */
+export function ChartEmpty({ title, children, icon = 'chart', testId = 'chart-empty' }: { title: string; children?: ReactNode; icon?: IconName; testId?: string }) {
+  return (
+    <div className="chart-empty" data-testid={testId}>
+      <span className="chart-empty-icon">
+        <Icon name={icon} size={18} />
+      </span>
+      <div>
+        <div className="chart-empty-title">{title}</div>
+        {children && <p className="muted small">{children}</p>}
+      </div>
+    </div>
+  );
+}
+
+/** Tabs across the analytics pages, above each page's title. */
+export function AnalyticsNav() {
+  return (
+    <nav className="section-nav" aria-label="Analytics">
+      {ANALYTICS_NAV.map((e) => (
+        <NavLink key={e.to} to={e.to} className={({ isActive }) => `section-link ${isActive ? 'is-active' : ''}`} data-testid={e.testId}>
+          <Icon name={e.icon} size={15} />
+          {e.label}
+        </NavLink>
+      ))}
+    </nav>
+  );
+}

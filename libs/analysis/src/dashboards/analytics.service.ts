@@ -26,8 +26,12 @@ export interface SuccessRow {
 
 export interface TimelineRow {
   day: Date;
+  /** Every impression of the item on the surface that day. */
   impressions: number;
   successes: number;
+  /** Only those in content-test slots: what the test itself counts. */
+  testImpressions: number;
+  testSuccesses: number;
 }
 
 /** The analyst's numbers, straight from the logs in PostgreSQL. */
@@ -74,13 +78,15 @@ export class AnalyticsService {
     const [s] = await this.db.query('SELECT success_event FROM surfaces WHERE key = $1', [t.surface_key]);
     return (
       await this.db.query(
-        `SELECT date_trunc('day', e.served_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, count(*)::int AS n,
-                count(*) FILTER (WHERE EXISTS (SELECT 1 FROM engagement_events x WHERE x.request_id = e.request_id AND x.item_id = e.item_id AND x.type = $4))::int AS k
-           FROM engagement_events e WHERE e.surface = $1 AND e.item_id = $2 AND e.type = 'IMPRESSION' AND e.received_at >= $3
-          GROUP BY 1 ORDER BY 1`,
+        `WITH imp AS (
+           SELECT e.served_at, e.reason, EXISTS (SELECT 1 FROM engagement_events x WHERE x.request_id = e.request_id AND x.item_id = e.item_id AND x.type = $4) AS won
+             FROM engagement_events e WHERE e.surface = $1 AND e.item_id = $2 AND e.type = 'IMPRESSION' AND e.received_at >= $3)
+         SELECT date_trunc('day', served_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, count(*)::int AS n, count(*) FILTER (WHERE won)::int AS k,
+                count(*) FILTER (WHERE reason = 'CONTENT_TEST')::int AS tn, count(*) FILTER (WHERE reason = 'CONTENT_TEST' AND won)::int AS tk
+           FROM imp GROUP BY 1 ORDER BY 1`,
         [t.surface_key, t.item_id, t.started_at, s?.success_event ?? 'PLAY_START'],
       )
-    ).map((r: { day: Date; n: number; k: number }) => ({ day: r.day, impressions: r.n, successes: r.k }));
+    ).map((r: { day: Date; n: number; k: number; tn: number; tk: number }) => ({ day: r.day, impressions: r.n, successes: r.k, testImpressions: r.tn, testSuccesses: r.tk }));
   }
 
   private async surface(key: string): Promise<SurfaceEntity> {

@@ -78,8 +78,10 @@ export class SurfaceSuccessGql {
 @ObjectType('ContentTestDay')
 export class ContentTestDayGql {
   @Field(() => DateTimeScalar) day: Date;
-  @Field(() => Int) impressions: number;
+  @Field(() => Int, { description: 'Every impression of the item on the surface that day.' }) impressions: number;
   @Field(() => Int) successes: number;
+  @Field(() => Int, { description: 'Only impressions in content-test slots: what the test counts.' }) testImpressions: number;
+  @Field(() => Int) testSuccesses: number;
 }
 
 @Resolver()

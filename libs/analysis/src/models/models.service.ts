@@ -128,12 +128,12 @@ export class ModelsService {
       action: 'model.trained',
       entityType: 'model_version',
       entityId: modelId,
-      after: { rows: rows.length, auc: m.holdout.auc, logLoss: m.holdout.logLoss },
+      after: { surface: model.surfaceKey, rows: rows.length, auc: m.holdout.auc, logLoss: m.holdout.logLoss },
       summary: `Trained ${model.version} on ${rows.length} impressions: holdout AUC ${m.holdout.auc.toFixed(3)}, log loss ${m.holdout.logLoss.toFixed(4)}`,
     });
     await report(0.9);
     const gated = await this.gate(modelId);
-    await repo.update(modelId, { progress: 1 });
+    await repo.update(modelId, { progress: 1, progressMessage: null });
     if (gated.status === 'gate_passed' && this.config.autoCanary) return this.startCanary(SYSTEM_ACTOR('trainer'), modelId, this.config.canaryShare);
     return this.get(modelId);
   }
@@ -183,7 +183,7 @@ export class ModelsService {
       : `SNIPS lower bound ${gate.candidateLower.toFixed(4)} < ${threshold.toFixed(4)} (live ${live.toFixed(4)} − ${(this.config.gateMargin * 100).toFixed(0)}%): it could be materially worse than the live policy.`;
     await this.db.transaction(async (m) => {
       await m.update(ModelVersionEntity, { id: modelId }, { status, gate, statusReason: reason, decidedAt: new Date() });
-      await this.audit.record(m, SYSTEM_ACTOR('gate'), { action: gate.passed ? 'model.gate_passed' : 'model.gate_failed', entityType: 'model_version', entityId: modelId, after: gate, summary: `${model.version} ${gate.passed ? 'passed' : 'failed'} the offline gate: ${reason}` });
+      await this.audit.record(m, SYSTEM_ACTOR('gate'), { action: gate.passed ? 'model.gate_passed' : 'model.gate_failed', entityType: 'model_version', entityId: modelId, after: { surface: model.surfaceKey, ...gate }, summary: `${model.version} ${gate.passed ? 'passed' : 'failed'} the offline gate: ${reason}` });
     });
     return this.get(modelId);
   }
@@ -209,7 +209,7 @@ export class ModelsService {
       eng.canary = { modelId, share: s, state, startedAt };
       await this.store.save(m, model.surfaceKey, eng);
       await m.update(ModelVersionEntity, { id: modelId }, { status: 'canary', canaryShare: s, canaryStartedAt: startedAt, statusReason: `Serving ${(s * 100).toFixed(0)}% of users` });
-      await this.audit.record(m, actor, { action: 'model.canary_started', entityType: 'model_version', entityId: modelId, after: { share: s }, summary: `${model.version} serves ${(s * 100).toFixed(0)}% of "${model.surfaceKey}" as a canary` });
+      await this.audit.record(m, actor, { action: 'model.canary_started', entityType: 'model_version', entityId: modelId, after: { surface: model.surfaceKey, share: s }, summary: `${model.version} serves ${(s * 100).toFixed(0)}% of "${model.surfaceKey}" as a canary` });
     });
     return this.get(modelId);
   }
@@ -235,7 +235,7 @@ export class ModelsService {
       await this.store.save(m, model.surfaceKey, eng);
       if (previous) await m.update(ModelVersionEntity, { id: previous }, { status: 'retired', statusReason: `Replaced by ${model.version}` });
       await m.update(ModelVersionEntity, { id: modelId }, { status: 'live', statusReason: reason, decidedAt: new Date() });
-      await this.audit.record(m, actor, { action: 'model.promoted', entityType: 'model_version', entityId: modelId, after: { stats: model.canaryStats }, summary: `${model.version} is live on "${model.surfaceKey}": ${reason}` });
+      await this.audit.record(m, actor, { action: 'model.promoted', entityType: 'model_version', entityId: modelId, after: { surface: model.surfaceKey, stats: model.canaryStats }, summary: `${model.version} is live on "${model.surfaceKey}": ${reason}` });
     });
     return this.get(modelId);
   }
@@ -248,7 +248,7 @@ export class ModelsService {
       eng.canary = null;
       await this.store.save(m, model.surfaceKey, eng);
       await m.update(ModelVersionEntity, { id: modelId }, { status: 'rolled_back', statusReason: reason, decidedAt: new Date() });
-      await this.audit.record(m, actor, { action: 'model.rolled_back', entityType: 'model_version', entityId: modelId, after: { stats: model.canaryStats }, summary: `${model.version} rolled back on "${model.surfaceKey}": ${reason}` });
+      await this.audit.record(m, actor, { action: 'model.rolled_back', entityType: 'model_version', entityId: modelId, after: { surface: model.surfaceKey, stats: model.canaryStats }, summary: `${model.version} rolled back on "${model.surfaceKey}": ${reason}` });
     });
     return this.get(modelId);
   }
@@ -364,7 +364,7 @@ export class ModelsService {
     }
     return this.db.transaction(async (m) => {
       const run = await m.save(OpeRunEntity, m.create(OpeRunEntity, { surfaceKey: surface.key, target: input.target, modelId: input.modelId ?? null, config: input.config ?? null, label, status: 'queued', windowFrom: new Date(to.getTime() - days * DAY), windowTo: to }));
-      await this.audit.record(m, actor, { action: 'ope.requested', entityType: 'ope_run', entityId: run.id, after: { target: input.target, label, days }, summary: `Offline evaluation of ${label} on "${surface.key}" (${days} days)` });
+      await this.audit.record(m, actor, { action: 'ope.requested', entityType: 'ope_run', entityId: run.id, after: { surface: surface.key, target: input.target, label, days }, summary: `Offline evaluation of ${label} on "${surface.key}" (${days} days)` });
       return run;
     });
   }

@@ -65,7 +65,8 @@ export async function loadOwnLogs(db: DataSource, surface: string, successEvent:
   for (const p of placements) {
     const key = `${p.request_id}:${p.item_id}`;
     const list = byReq.get(p.request_id) ?? byReq.set(p.request_id, []).get(p.request_id)!;
-    list.push({ position: p.position, itemId: p.item_id, reason: p.reason, propensity: p.propensity, impression: seen.has(key) || won.has(key), success: won.has(key) });
+    // Logs written before the serving layer capped propensities at 1 may hold a Monte Carlo overshoot.
+    list.push({ position: p.position, itemId: p.item_id, reason: p.reason, propensity: Math.min(1, p.propensity), impression: seen.has(key) || won.has(key), success: won.has(key) });
   }
   return reqs
     .map((r) => ({

@@ -159,6 +159,8 @@ export class FeedService {
     if (!slate.entries.length) throw new Error('no eligible candidates for this viewer');
     rt.pacing = recordServed(rt.pacing, { served: slate.entries.length, test: slate.stats.testSlots, floor: slate.stats.floorSlots }, now);
     const servedAt = new Date(now);
+    // Exact part plus a Monte Carlo part can overshoot 1 by its error; a probability is at most 1.
+    for (const e of slate.entries) if (e.propensity > 1) e.propensity = 1;
     const items = slate.entries.map((e) => {
       const idx = rt.pool.index.get(e.itemId)!;
       return this.entry(rt.poolItems[idx], visible[idx]!, { requestId, surface: rt.surface.key, userId, position: e.position, propensity: e.propensity, reason: e.reason, policyVersion: slate.policyVersion, servedAt: now }, e.propensityError, viewer.locale);

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from '../support/browser';
+import { launchBrowser, type TestBrowser, closeToasts, expectText, waitUntil } from '../support/browser';
 import { Workflow, must } from '../support/launch-helpers';
 import { ROOT, createApiKey, createUser, gql, login, startApi, startWorker, type ApiHandle, type Credentials, type RunningProcess, type TestUser } from '../support/stack';
 import { simulateTraffic } from '../support/traffic';
@@ -85,7 +85,7 @@ describe('Studio: analytics dashboards', () => {
         admin,
       ),
     );
-    await waitFor(async () => !!(await gql(api.url, 'query($s: String!) { feed(surface: $s, userId: "probe") { requestId } }', { s: surfaceKey }, client)).data, 'the surface to serve feeds');
+    await waitUntil(async () => !!(await gql(api.url, 'query($s: String!) { feed(surface: $s, userId: "probe") { requestId } }', { s: surfaceKey }, client)).data, 'the surface to serve feeds');
 
     // One more item launches after the surface exists, so it enters a content test there.
     newItemId = await wf.createItem(newSlug, mediaBase, { collections: [collection] });
@@ -93,13 +93,13 @@ describe('Studio: analytics dashboards', () => {
     const second = await wf.release(`First light ${run}`, [newItemId]);
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: second }, editorCreds));
     await wf.waitFor(second, ['launched']);
-    await waitFor(async () => (await contentTests()).some((t) => t.itemId === newItemId), 'the content test to start', 30_000);
+    await waitUntil(async () => (await contentTests()).some((t) => t.itemId === newItemId), 'the content test to start', 30_000);
     testId = (await contentTests()).find((t) => t.itemId === newItemId)!.id;
 
     // Simulated client traffic: the new item is played more often than the rest.
     const t = await simulateTraffic(api, client, { surface: surfaceKey, requests: 260, users: 50, truth: (it) => (it.id === newItemId ? 0.45 : 0.2), seed: 5 });
     expect(t.impressions).toBeGreaterThan(200);
-    await waitFor(async () => ((await contentTests()).find((x) => x.id === testId)?.impressions ?? 0) > 0, 'the content test to count impressions', 30_000);
+    await waitUntil(async () => ((await contentTests()).find((x) => x.id === testId)?.impressions ?? 0) > 0, 'the content test to count impressions', 30_000);
 
     browser = await launchBrowser();
     page = await browser.newPage();
@@ -209,7 +209,7 @@ describe('Studio: analytics dashboards', () => {
     await modelRow.waitFor();
     expect(await page.getByTestId('train-open').count()).toBe(0);
     // The page polls while it trains; wait for it to leave training and the gate, whatever the outcome.
-    await waitFor(async () => !['training', 'candidate'].includes((await modelRow.getAttribute('data-status')) ?? 'training'), 'the model to finish training and the gate', 90_000);
+    await waitUntil(async () => !['training', 'candidate'].includes((await modelRow.getAttribute('data-status')) ?? 'training'), 'the model to finish training and the gate', 90_000);
     await modelRow.getByTestId('model-status').waitFor();
     expect(await page.getByTestId('start-canary').count()).toBe(0);
     await closeToasts(page);
@@ -243,29 +243,3 @@ async function points(chart: Locator): Promise<Point[]> {
   return out;
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeout = 20_000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
-
-/** Waits until the element's text contains `text` (Playwright's expect is not available under jest). */
-async function expectText(locator: Locator, text: string, timeout = 10_000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = (await locator.textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => null)) ?? '';
-    if (last.includes(text)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Expected text "${text}", found "${last}"`);
-}
-
-/** Toasts fade on their own; close them so screenshots show the page. */
-async function closeToasts(page: Page): Promise<void> {
-  await page.evaluate("document.querySelectorAll('.toast-close').forEach((b) => b.click())");
-  await page.locator('.toast').first().waitFor({ state: 'detached', timeout: 2000 }).catch(() => undefined);
-}

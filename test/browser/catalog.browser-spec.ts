@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from '../support/browser';
+import { launchBrowser, type TestBrowser, closeToasts, expectText, waitForCount } from '../support/browser';
 import { ROOT, createUser, gql, login, startApi, startWorker, type ApiHandle, type RunningProcess, type TestUser } from '../support/stack';
 
 /**
@@ -208,32 +208,3 @@ describe('Studio: catalogue', () => {
   });
 });
 
-/** Toasts fade on their own; close them so screenshots show the page. */
-async function closeToasts(page: Page): Promise<void> {
-  await page.evaluate("document.querySelectorAll('.toast-close').forEach((b) => b.click())");
-  await page.locator('.toast').first().waitFor({ state: 'detached', timeout: 2000 }).catch(() => undefined);
-}
-
-/** Waits until the element's text contains `text` (Playwright's expect is not available under jest). */
-async function expectText(locator: ReturnType<Page['locator']>, text: string, timeout = 15000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = (await locator.textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => null)) ?? '';
-    if (last.includes(text)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Expected text "${text}", found "${last}"`);
-}
-
-/** Waits until the number of matching elements satisfies `ok`. */
-async function waitForCount(locator: ReturnType<Page['locator']>, ok: (n: number) => boolean, timeout = 15000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  let n = -1;
-  while (Date.now() < deadline) {
-    n = await locator.count();
-    if (ok(n)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Unexpected number of elements: ${n}`);
-}

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type TestBrowser, closeToasts, expectText, expectAttr, waitForCount } from '../support/browser';
 import { Workflow, must } from '../support/launch-helpers';
 import { ROOT, createUser, gql, login, startApi, startWorker, type ApiHandle, type Credentials, type RunningProcess, type TestUser } from '../support/stack';
 
@@ -219,44 +219,3 @@ describe('Studio: launch workflow', () => {
   }, 120_000);
 });
 
-/** Toasts fade on their own; close them so screenshots show the page. */
-async function closeToasts(page: Page): Promise<void> {
-  await page.evaluate("document.querySelectorAll('.toast-close').forEach((b) => b.click())");
-  await page.locator('.toast').first().waitFor({ state: 'detached', timeout: 2000 }).catch(() => undefined);
-}
-
-/** Waits until the element's text contains `text` (Playwright's expect is not available under jest). */
-async function expectText(locator: Locator, text: string, timeout = 15000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = (await locator.textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => null)) ?? '';
-    if (last.includes(text)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Expected text "${text}", found "${last}"`);
-}
-
-/** Waits until an attribute has the value. */
-async function expectAttr(locator: Locator, name: string, value: string, timeout = 15000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  let last: string | null = null;
-  while (Date.now() < deadline) {
-    last = await locator.getAttribute(name, { timeout: Math.max(1, deadline - Date.now()) }).catch(() => null);
-    if (last === value) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Expected ${name}="${value}", found "${last}"`);
-}
-
-/** Waits until the number of matching elements satisfies `ok`. */
-async function waitForCount(locator: Locator, ok: (n: number) => boolean, timeout = 15000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  let n = -1;
-  while (Date.now() < deadline) {
-    n = await locator.count();
-    if (ok(n)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Unexpected number of elements: ${n}`);
-}

@@ -1,6 +1,19 @@
 import { SeededRandom } from './random';
 import { buildUserFeatures, ITEM_DIM, USER_DIM } from './features';
-import { applyForgetting, applyObservations, createEngineState, deserializeState, ensureItem, Observation, predict, serializeState, setExamination, withSharedPrior } from './model';
+import {
+  applyForgetting,
+  applyObservations,
+  createEngineState,
+  DEFAULT_MODEL_CONFIG,
+  deserializeState,
+  ensureItem,
+  Observation,
+  predict,
+  serializeState,
+  setExamination,
+  thompsonScaleOf,
+  withSharedPrior,
+} from './model';
 import { NOW, smallCatalogue } from './testing/fixtures';
 
 const user = buildUserFeatures({ platform: 'ios', tier: 'free', localHour: 7 }, null, NOW);
@@ -71,6 +84,18 @@ describe('Bayesian model', () => {
     const back = deserializeState(JSON.parse(JSON.stringify(serializeState(state))));
     expect(serializeState(back)).toEqual(serializeState(state));
     expect(predict(back, user, items[0])).toEqual(predict(state, user, items[0]));
+  });
+
+  it('reads states stored before the Thompson scale existed, which then take the default', () => {
+    const items = smallCatalogue(2);
+    const state = createEngineState({ now: NOW, config: { thompsonScale: 0.8 } });
+    applyObservations(state, items.map((item) => ({ user, item, position: 1, success: true })));
+    expect(thompsonScaleOf(deserializeState(JSON.parse(JSON.stringify(serializeState(state)))))).toBe(0.8);
+    const stored = serializeState(state);
+    const { thompsonScale: _dropped, ...oldConfig } = stored.config;
+    const old = deserializeState({ ...stored, config: oldConfig });
+    expect(thompsonScaleOf(old)).toBe(DEFAULT_MODEL_CONFIG.thompsonScale);
+    expect(predict(old, user, items[0])).toEqual(predict(state, user, items[0]));
   });
 
   it('forgets towards the prior over time', () => {

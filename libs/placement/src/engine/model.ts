@@ -6,7 +6,7 @@ import { millsV, normCdf, normInv, normPdf } from './math';
 const { max, min, pow, sqrt } = Math;
 
 /** Bumped when the meaning of the state or the slate construction changes; part of every policy version. */
-export const ENGINE_VERSION = 'marquee-ts/1';
+export const ENGINE_VERSION = 'marquee-ts/2';
 
 /** Longest slate the examination curve covers. */
 export const MAX_POSITIONS = 100;
@@ -35,6 +35,13 @@ export interface ModelConfig {
   affinityPriorMean: number;
   /** Posterior precision decays towards the prior with this half-life, so the model keeps tracking drift. */
   forgettingHalfLifeDays: number;
+  /**
+   * Thompson sampling draws scores with the posterior's standard deviations times this factor (1 = plain
+   * Thompson sampling). The diagonal posterior ignores the correlations between co-active weights and so
+   * overstates how uncertain a score is; a factor below 1 corrects for that (see docs/placement-engine.md).
+   * Absent in states stored before it existed, which then use the default.
+   */
+  thompsonScale?: number;
 }
 
 export const DEFAULT_MODEL_CONFIG: ModelConfig = {
@@ -47,7 +54,14 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   itemPriorVar: 0.25,
   affinityPriorMean: 0.6,
   forgettingHalfLifeDays: 14,
+  thompsonScale: 0.5,
 };
+
+/** The Thompson sampling scale of a state's configuration (the default when the stored config predates it). */
+export function thompsonScaleOf(state: EngineState): number {
+  const s = state.config.thompsonScale ?? DEFAULT_MODEL_CONFIG.thompsonScale ?? 1;
+  return s > 0 && Number.isFinite(s) ? s : 1;
+}
 
 /** Weights exported by the TF.js model for the shared part: row-major USER_DIM × ITEM_DIM. */
 export interface SharedPrior {

@@ -1,20 +1,31 @@
 import { buildCandidatePool } from './candidates';
-import { buildUserFeatures } from './features';
+import { buildItemFeatures, buildUserFeatures, ItemFeatures } from './features';
 import { buildSlate, SurfacePolicy } from './slate';
 import { NOW, smallCatalogue, trainedState } from './testing/fixtures';
 
 // Upper 0.999 quantile of chi-square for df = 1..12 (per-position tests; 0.1% each keeps the whole family honest).
 const CHI2_999 = [10.83, 13.82, 16.27, 18.47, 20.52, 22.46, 24.32, 26.12, 27.88, 29.59, 31.26, 32.91];
 
+// Five personalised items, two of each of two kinds and one of a third, so that a one-per-kind cap in the first
+// three positions binds on most draws.
+function pairedKinds(): ItemFeatures[] {
+  const kinds = ['meditation', 'meditation', 'sleep_story', 'sleep_story', 'music', 'course', 'talk'];
+  return kinds.map((kind, i) =>
+    buildItemFeatures({ id: `item-${i}`, kind, topics: ['sleep'], collections: [], durationSeconds: 600, availability: 'free', launchedAt: NOW - 20 * 86_400_000 }, NOW),
+  );
+}
+
 describe.each([
-  ['a diversity rule (Monte Carlo indicators)', { by: 'kind' as const, maxPerGroup: 1, withinFirst: 3 }],
-  ['no diversity rule (Rao-Blackwellised Monte Carlo)', null],
-])('logged propensities with %s', (_name, diversity) => {
-  // Six items, two of them in content tests, four slots: every (item, position) cell the policy can produce is
-  // frequent enough over 100,000 draws for a chi-square test.
-  const items = smallCatalogue(6);
+  ['a diversity rule that rarely binds', { by: 'kind' as const, maxPerGroup: 1, withinFirst: 3 }, () => smallCatalogue(6)],
+  ['a diversity rule that binds', { by: 'kind' as const, maxPerGroup: 1, withinFirst: 3 }, pairedKinds],
+  ['no diversity rule', null, () => smallCatalogue(6)],
+])('logged propensities (Rao-Blackwellised Monte Carlo) with %s', (_name, diversity, catalogue) => {
+  // Six or seven items, the last two in content tests, four slots: every (item, position) cell the policy can
+  // produce is frequent enough over 100,000 draws for a chi-square test.
+  const items = catalogue();
   const state = trainedState(items, 400);
-  const pool = buildCandidatePool(items.map((f, i) => ({ features: f, contentTest: i >= 4 ? { weight: i === 4 ? 1 : 2 } : null })));
+  const tested = items.length - 2;
+  const pool = buildCandidatePool(items.map((f, i) => ({ features: f, contentTest: i >= tested ? { weight: i === tested ? 1 : 2 } : null })));
   const user = buildUserFeatures({ platform: 'android', tier: 'free', localHour: 8 }, null, NOW);
   const surface: SurfacePolicy = { slots: 4, explorationBudget: 0.3, randomFloor: 0.1, propensityReplays: 32, diversity };
   const draws = 100_000;
@@ -67,15 +78,16 @@ describe.each([
   });
 
   it('are exact (zero error, one value) for content-test items and match their frequency tightly', () => {
+    const testIds = [`item-${tested}`, `item-${tested + 1}`];
     for (const [key, values] of exactValues) {
-      if (!key.endsWith('item-4') && !key.endsWith('item-5')) continue;
+      if (!testIds.some((id) => key.endsWith(`|${id}`))) continue;
       expect(values.size).toBe(1);
       const p = [...values][0];
       const n = counts.get(key) ?? 0;
       const sd = Math.sqrt(draws * p * (1 - p));
       expect(Math.abs(n - draws * p)).toBeLessThan(4 * sd);
     }
-    expect([...exactValues.keys()].some((k) => k.endsWith('item-4'))).toBe(true);
+    expect([...exactValues.keys()].some((k) => k.endsWith(`|${testIds[0]}`))).toBe(true);
   });
 
   it('state a Monte Carlo error that matches the spread of the estimates', () => {

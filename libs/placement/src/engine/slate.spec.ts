@@ -1,6 +1,7 @@
 import { buildCandidatePool, setContentTests } from './candidates';
 import { applyEvent, buildItemFeatures, buildUserFeatures, emptyProfile, ITEM_KINDS, UserProfile } from './features';
-import { createEngineState, ensureItem } from './model';
+import { applyObservations, createEngineState, ensureItem, Observation } from './model';
+import { SeededRandom } from './random';
 import { buildSlate, replaySlate, SurfacePolicy } from './slate';
 import { NOW, smallCatalogue, trainedState } from './testing/fixtures';
 
@@ -121,6 +122,80 @@ describe('slate construction', () => {
       }
     }
     expect(seen).toBeGreaterThan(0);
+  });
+});
+
+// Upper 0.999 quantile of chi-square (Wilson–Hilferty), for the two-sample comparisons below.
+function chi2Quantile999(df: number): number {
+  const z = 3.0902;
+  const a = 2 / (9 * df);
+  return df * (1 - a + z * Math.sqrt(a)) ** 3;
+}
+
+describe.each([
+  ['no diversity rule', null, 0.5],
+  // Six of an item's own kind must beat it to keep it out of the first six positions: fewer can be dropped.
+  ['a diversity rule', { by: 'kind' as const, maxPerGroup: 2, withinFirst: 6 }, 0.7],
+])('pruning with %s', (_name, diversity, scoredShare) => {
+  // Well-trained posteriors over items of widely spread quality, so that pruning bites: it must then leave the
+  // distribution of slates unchanged.
+  const items = smallCatalogue(60, 3);
+  const state = createEngineState({ now: NOW });
+  const rng = new SeededRandom(17);
+  const rate = (i: number) => 0.02 + 0.4 * ((i * 37) % 60) / 59;
+  const obs: Observation[] = [];
+  for (let t = 0; t < 60_000; t++) {
+    const i = rng.int(items.length);
+    obs.push({ user, item: items[i], position: 1, success: rng.next() < rate(i) });
+  }
+  applyObservations(state, obs);
+  const pool = buildCandidatePool(items.map((f) => ({ features: f })));
+  const surface: SurfacePolicy = { slots: 10, explorationBudget: 0.02, randomFloor: 0.02, diversity };
+  const draws = 20_000;
+  const counts = (pruning: boolean) => {
+    const perPosition = Array.from({ length: 10 }, () => new Map<string, number>());
+    let scored = 0;
+    for (let seed = 0; seed < draws; seed++) {
+      const slate = buildSlate(state, pool, { surface, user, seed: pruning ? seed : seed + 1_000_000, propensities: false, pruning });
+      scored += slate.stats.scored;
+      for (const e of slate.entries) perPosition[e.position - 1].set(e.itemId, (perPosition[e.position - 1].get(e.itemId) ?? 0) + 1);
+    }
+    return { perPosition, scored: scored / draws };
+  };
+  const pruned = counts(true);
+  const full = counts(false);
+
+  it('drops most candidates before their scores are drawn', () => {
+    expect(full.scored).toBeGreaterThan(59);
+    expect(pruned.scored).toBeLessThan(scoredShare * full.scored);
+  });
+
+  it('leaves the distribution of every position unchanged (two-sample chi-square)', () => {
+    for (let k = 0; k < 10; k++) {
+      const a = pruned.perPosition[k];
+      const b = full.perPosition[k];
+      let chi2 = 0;
+      let cells = 0;
+      let restA = 0;
+      let restB = 0;
+      for (const id of new Set([...a.keys(), ...b.keys()])) {
+        const x = a.get(id) ?? 0;
+        const y = b.get(id) ?? 0;
+        if (x + y < 20) {
+          restA += x;
+          restB += y;
+          continue;
+        }
+        chi2 += (x - y) ** 2 / (x + y);
+        cells++;
+      }
+      if (restA + restB > 0) {
+        chi2 += (restA - restB) ** 2 / (restA + restB);
+        cells++;
+      }
+      expect(cells).toBeGreaterThanOrEqual(3);
+      expect(chi2).toBeLessThan(chi2Quantile999(cells - 1));
+    }
   });
 });
 

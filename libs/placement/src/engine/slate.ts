@@ -1,12 +1,19 @@
 import { SeededRandom } from './random';
 import { CandidatePool, resolveSlots } from './candidates';
 import { ITEM_LAYOUT, ITEM_MAX_NNZ } from './features';
-import { EngineState, policyVersion } from './model';
+import { EngineState, policyVersion, thompsonScaleOf } from './model';
 import { gaussian, mix32, normCdf } from './math';
 
 // Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see random.ts).
 const { floor, max, min, round, sqrt } = Math;
+// Imports copied to module constants: compiled to CommonJS, every use of an import is a property getter on the
+// exporting module, too slow for hot loops.
+const NNZ = ITEM_MAX_NNZ;
+const normal = gaussian;
+const cdf = normCdf;
+const BIAS = ITEM_LAYOUT.bias;
 const NEG_INF = Number.NEGATIVE_INFINITY;
+const SQRT2 = Math.SQRT2;
 const POS_INF = Number.POSITIVE_INFINITY;
 const MAX_INT = Number.MAX_SAFE_INTEGER;
 const F64 = Float64Array;
@@ -51,6 +58,11 @@ export interface SlateRequest {
   eligible?: Uint8Array | null;
   /** Skip the propensity computation (only for callers that never log, such as previews). Default true. */
   propensities?: boolean;
+  /**
+   * false builds the slate without pruning (plain Thompson sampling over every candidate; slower). For checking
+   * that pruning stays within its stated bound; the log records it so the slate still replays. Default true.
+   */
+  pruning?: boolean;
 }
 
 export interface SlateEntry {
@@ -74,6 +86,8 @@ export interface SlateLog {
   testShare: number;
   user: number[];
   candidates: { count: number; eligible: number; fingerprint: string };
+  /** Present (false) only for slates built with pruning switched off. */
+  pruning?: false;
   entries: SlateEntry[];
 }
 
@@ -88,6 +102,8 @@ export interface Slate {
     testSlots: number;
     floorSlots: number;
     plausible: number;
+    /** Candidates whose score was drawn in the served construction (the rest were pruned for that draw). */
+    scored: number;
     replays: number;
     ignoredPins: { itemId: string; position: number; why: string }[];
   };
@@ -100,13 +116,15 @@ const R_EXPL = 3;
 const R_PIN = 4;
 const REASONS: SlateReason[] = ['PERSONALIZED', 'PERSONALIZED', 'CONTENT_TEST', 'EXPLORATION', 'PINNED'];
 
-/** Pruning width: candidates whose score cannot reach the slate within ±PRUNE_SD posterior sds are dropped. */
+/**
+ * Pruning width: a candidate is dropped when at least R other candidates beat it by PRUNE_SD standard deviations
+ * of the score difference (see docs/placement-engine.md, "Pruning").
+ */
 export const PRUNE_SD = 4.5;
 const MAX_RANDOM_PER_SLOT = 0.9;
-// Work cap for the Monte Carlo part: replays × plausible candidates scored. Keeps 1,000 candidates within ~1 ms.
-const MAX_SCORED_PER_PROPENSITY = 10_000;
-const MIN_REPLAYS = 16;
-const MIN_SMOOTH_REPLAYS = 8;
+// Work cap for the Monte Carlo part: replays × plausible candidates scored.
+const MAX_SCORED_PER_PROPENSITY = 3_000;
+const MIN_REPLAYS = 8;
 // Extra anchors beyond the open positions, so that a random slot taking one rarely disables pruning.
 const ANCHOR_SLACK = 4;
 // Extra sorted candidates kept beyond the open positions, so diversity skips rarely force a full rescan.
@@ -123,20 +141,31 @@ class Workspace {
   lb = new F64(0);
   ub = new F64(0);
   mu = new F64(0);
+  varM = new F64(0);
+  own = new F64(0);
   plaus = new I32(0);
   plMu = new F64(0);
   plSd = new F64(0);
+  plWidth = new F64(0);
   score = new F64(0);
   cmu = new F64(0);
-  plIdx = new U8(0);
-  anchors = new I32(0);
-  anchorLb = new F64(0);
-  plVal = new F64(0);
   qOf = new I32(0);
+  stamp = new I32(0);
+  stampNow = 0;
+  ord = new I32(0);
+  ordT = new I32(0);
+  ordPos = new I32(0);
+  ordCount = 0;
+  ordStamp = 0;
+  fillIndex = new I32(0);
   lastHs = 0;
+  lastScored = 0;
   lastComplete = true;
   topQ = new I32(0);
   topS = new F64(0);
+  anchors = new I32(0);
+  anchorKey = new F64(0);
+  anchorCmu = new F64(0);
   floorPool = [new I32(0), new I32(0), new I32(0), new I32(0)];
   floorSize = new I32(4);
   testPool = [new I32(0), new I32(0)];
@@ -144,9 +173,11 @@ class Workspace {
   testSize = new I32(2);
   testTotal = new F64(2);
   heap = new F64(0);
-  heapSize = new I32(0);
   groupHeap = new F64(0);
+  heapSize = new I32(0);
   groupCount = new I32(0);
+  groupStart = new I32(0);
+  groupTmp = new I32(0);
   zMean = new F64(0);
   zSd = new F64(0);
   zNoise = new F64(0);
@@ -162,12 +193,18 @@ class Workspace {
       this.lb = new F64(c);
       this.ub = new F64(c);
       this.mu = new F64(c);
+      this.varM = new F64(c);
+      this.own = new F64(c);
       this.plaus = new I32(c);
       this.plMu = new F64(c);
       this.plSd = new F64(c);
+      this.plWidth = new F64(c);
       this.score = new F64(c);
       this.cmu = new F64(c);
       this.qOf = new I32(c);
+      this.stamp = new I32(c);
+      this.stampNow = 0;
+      this.ordPos = new I32(c);
       this.floorPool = [new I32(c), new I32(c), new I32(c), new I32(c)];
       this.testPool = [new I32(c), new I32(c)];
       this.testCum = [new F64(c), new F64(c)];
@@ -177,22 +214,35 @@ class Workspace {
       this.zSd = new F64(dv);
       this.zNoise = new F64(dv);
     }
-    if (this.plIdx.length < n * ITEM_MAX_NNZ) {
-      this.plIdx = new U8(max(n, 64) * ITEM_MAX_NNZ);
-      this.plVal = new F64(max(n, 64) * ITEM_MAX_NNZ);
-    }
-    if (this.heap.length < slots) this.heap = new F64(slots);
+    if (this.fillIndex.length < slots + 1) this.fillIndex = new I32(slots + 1);
     if (this.anchors.length < slots + ANCHOR_SLACK) {
       this.anchors = new I32(slots + ANCHOR_SLACK);
-      this.anchorLb = new F64(slots + ANCHOR_SLACK);
+      this.anchorKey = new F64(slots + ANCHOR_SLACK);
+      this.anchorCmu = new F64(slots + ANCHOR_SLACK);
     }
     if (this.topQ.length < slots + TOP_SLACK) {
       this.topQ = new I32(slots + TOP_SLACK);
       this.topS = new F64(slots + TOP_SLACK);
+      this.ord = new I32(slots + TOP_SLACK);
+      this.ordT = new I32(slots + TOP_SLACK);
     }
+    if (this.heap.length < slots) this.heap = new F64(slots);
     if (this.groupHeap.length < keys * slots) this.groupHeap = new F64(keys * slots);
     if (this.heapSize.length < keys) this.heapSize = new I32(keys);
-    if (this.groupCount.length < groups) this.groupCount = new I32(groups);
+    if (this.groupCount.length < groups) {
+      this.groupCount = new I32(groups);
+      this.groupStart = new I32(groups);
+      this.groupTmp = new I32(groups);
+    }
+  }
+
+  /** A fresh mark for `stamp` (a placed-set that needs no clearing). */
+  nextStamp(): number {
+    if (this.stampNow >= 0x7ffffff0) {
+      this.stamp.fill(0);
+      this.stampNow = 0;
+    }
+    return ++this.stampNow;
   }
 }
 
@@ -222,6 +272,8 @@ interface Plan {
   anchorCount: number;
   keyOf: Int32Array | null;
   keyCount: number;
+  /** Per-draw pruning on (pruning may still not bite when there are too few candidates). */
+  prune: boolean;
 }
 
 function floorVariant(k: number, blockN: number): number {
@@ -280,7 +332,7 @@ function normalizeSurface(s: SurfacePolicy): SlateLog['surface'] {
     pins: (s.pins ?? []).map((p) => ({ itemId: p.itemId, position: p.position })),
     diversity: d ? { by: d.by, maxPerGroup: floor(d.maxPerGroup), withinFirst: floor(d.withinFirst) } : null,
     testMaxPosition: max(2, floor(s.testMaxPosition ?? 10)),
-    propensityReplays: max(MIN_SMOOTH_REPLAYS, floor(s.propensityReplays ?? 32)),
+    propensityReplays: max(MIN_REPLAYS, floor(s.propensityReplays ?? 32)),
   };
 }
 
@@ -293,15 +345,20 @@ function plan(state: EngineState, pool: CandidatePool, req: SlateRequest, surfac
   ws.ensure(n, dv, max(1, groups), max(1, keys), surface.slots);
   resolveSlots(pool, state);
   const { eligible, pinned, placed, blockExcl } = ws;
-  let eligibleCount = 0;
-  for (let i = 0; i < n; i++) {
-    const e = req.eligible ? (req.eligible[i] ? 1 : 0) : 1;
-    eligible[i] = e;
-    eligibleCount += e;
-    pinned[i] = 0;
-    placed[i] = 0;
-    blockExcl[i] = 0;
-  }
+  let eligibleCount = n;
+  pinned.fill(0, 0, n);
+  placed.fill(0, 0, n);
+  blockExcl.fill(0, 0, n);
+  ws.qOf.fill(-1, 0, n);
+  if (req.eligible) {
+    const mask = req.eligible;
+    eligibleCount = 0;
+    for (let i = 0; i < n; i++) {
+      const e = mask[i] ? 1 : 0;
+      eligible[i] = e;
+      eligibleCount += e;
+    }
+  } else eligible.fill(1, 0, n);
   const positions = min(surface.slots, eligibleCount);
   const pinnedAt = new I32(positions + 1).fill(-1);
   for (const pin of surface.pins) {
@@ -348,16 +405,22 @@ function plan(state: EngineState, pool: CandidatePool, req: SlateRequest, surfac
   fs.fill(0);
   ws.testSize.fill(0);
   ws.testTotal.fill(0);
+  const [fp0, fp1, fp2, fp3] = ws.floorPool;
+  let f0 = 0;
+  let f1 = 0;
+  let f2 = 0;
+  let f3 = 0;
+  const { inTest, testWeight } = pool;
   for (let i = 0; i < n; i++) {
     if (!eligible[i] || pinned[i]) continue;
-    const t = pool.inTest[i];
+    const t = inTest[i];
     const x = blockExcl[i];
-    ws.floorPool[0][fs[0]++] = i;
-    if (!t) ws.floorPool[1][fs[1]++] = i;
-    if (!x) ws.floorPool[2][fs[2]++] = i;
-    if (!t && !x) ws.floorPool[3][fs[3]++] = i;
-    if (t && pool.testWeight[i] > 0) {
-      const w = pool.testWeight[i];
+    fp0[f0++] = i;
+    if (!t) fp1[f1++] = i;
+    if (!x) fp2[f2++] = i;
+    if (!t && !x) fp3[f3++] = i;
+    if (t && testWeight[i] > 0) {
+      const w = testWeight[i];
       ws.testTotal[0] += w;
       ws.testPool[0][ws.testSize[0]] = i;
       ws.testCum[0][ws.testSize[0]++] = ws.testTotal[0];
@@ -368,6 +431,10 @@ function plan(state: EngineState, pool: CandidatePool, req: SlateRequest, surfac
       }
     }
   }
+  fs[0] = f0;
+  fs[1] = f1;
+  fs[2] = f2;
+  fs[3] = f3;
 
   // Slot-type probabilities: the floor spread over every unpinned position, tests over 2..testMaxPosition, so
   // that the expected number of random slots is (floor + testShare) × positions.
@@ -433,7 +500,8 @@ function plan(state: EngineState, pool: CandidatePool, req: SlateRequest, surfac
   }
 
   // Posterior of the shared part projected on this user: z = uᵀW has independent coordinates under the
-  // diagonal posterior, so it is sampled directly (dv normals instead of du·dv).
+  // diagonal posterior, so it is sampled directly (dv normals instead of du·dv). Thompson sampling draws from the
+  // posterior with its spread scaled by `thompsonScale` (see ModelConfig).
   const du = state.userDim;
   const zMean = ws.zMean;
   const zSd = ws.zSd;
@@ -451,110 +519,136 @@ function plan(state: EngineState, pool: CandidatePool, req: SlateRequest, surfac
       zSd[k] += u2 * state.wVar[row + k];
     }
   }
-  for (let k = 0; k < dv; k++) zSd[k] = sqrt(zSd[k]);
+  const ts = thompsonScaleOf(state);
+  for (let k = 0; k < dv; k++) zSd[k] = ts * sqrt(zSd[k]);
   // Every item has the bias feature at 1, so its noise shifts all scores alike and cannot change a ranking:
   // leaving it out keeps the same slates and tightens the pruning bound.
-  zSd[ITEM_LAYOUT.bias] = 0;
+  zSd[BIAS] = 0;
 
-  // Score moments per personalised candidate, then the pruning bound: an item is dropped when at least R items
-  // have a lower bound above its upper bound (and, under a diversity rule, also R items of its own topic set or kind).
+  // Score moments per personalised candidate: mean, marginal variance (shared part + own term) and own variance.
   let free2 = 0;
   for (let k = 1; k <= positions; k++) if (pinnedAt[k] < 0) free2++;
   const R = max(1, free2);
-  const { lb, ub, mu, heap, heapSize, groupHeap } = ws;
+  const { mu, varM, own } = ws;
   const keyOf = div ? (div.by === 'kind' ? pool.kindGroup : pool.topicSet) : null;
-  if (keyOf) heapSize.fill(0, 0, keys);
-  let hs = 0;
-  const { fIdx, fVal, nnz, slot } = pool;
-  const itemPriorVar = state.config.itemPriorVar;
+  const { slot } = pool;
+  const pk = packedFeatures(pool);
+  const { idx: pIdx, val: pVal, bias: pBias } = pk;
+  const pStride = pk.stride;
+  const itemPriorVar = state.config.itemPriorVar * ts * ts;
+  const itemScale = ts * ts;
+  const zBias = zMean[BIAS];
+  // The R candidates with the best μ − c·√(2V) (a proxy for "beats many others"): their mean variance sets the
+  // scale of the pruning bound below.
+  const aIdx = ws.anchors;
+  const aKey = ws.anchorKey;
+  let na = 0;
   let personalizedCount = 0;
   for (let i = 0; i < n; i++) {
-    if (!eligible[i] || pinned[i] || pool.inTest[i]) continue;
+    if (!eligible[i] || pinned[i] || inTest[i]) continue;
     personalizedCount++;
-    const base = i * ITEM_MAX_NNZ;
-    let m = 0;
+    let m = pBias[i] * zBias;
     let v = 0;
-    for (let a = 0; a < nnz[i]; a++) {
-      const k = fIdx[base + a];
-      const x = fVal[base + a];
+    for (let a = i * pStride, end = a + pStride; a < end; a++) {
+      const k = pIdx[a];
+      const x = pVal[a];
       m += x * zMean[k];
-      const s = x * zSd[k];
-      v += s * s;
+      const sv = x * zSd[k];
+      v += sv * sv;
     }
     const sl = slot[i];
     m += sl >= 0 ? state.itemMean[sl] : 0;
-    v += sl >= 0 ? state.itemVar[sl] : itemPriorVar;
-    const sd = sqrt(v);
+    const o = sl >= 0 ? state.itemVar[sl] * itemScale : itemPriorVar;
     mu[i] = m;
-    lb[i] = m - PRUNE_SD * sd;
-    ub[i] = m + PRUNE_SD * sd;
-    hs = heapPush(heap, 0, hs, R, lb[i]);
-    if (keyOf) {
-      const key = keyOf[i];
-      heapSize[key] = heapPush(groupHeap, key * R, heapSize[key], R, lb[i]);
+    own[i] = o;
+    varM[i] = v + o;
+    const key = m - PRUNE_SD * sqrt(2 * (v + o));
+    if (na === R && key <= aKey[na - 1]) continue;
+    let j = na < R ? na++ : na - 1;
+    while (j > 0 && aKey[j - 1] < key) {
+      aKey[j] = aKey[j - 1];
+      aIdx[j] = aIdx[j - 1];
+      j--;
     }
+    aKey[j] = key;
+    aIdx[j] = i;
   }
-  const tau = hs >= R ? heap[0] : NEG_INF;
-  let plausible = 0;
-  for (let i = 0; i < n; i++) ws.qOf[i] = -1;
-  for (let i = 0; i < n; i++) {
-    if (!eligible[i] || pinned[i] || pool.inTest[i]) continue;
-    let keep = ub[i] > tau;
-    if (!keep && keyOf) {
-      const key = keyOf[i];
-      keep = heapSize[key] < R || ub[i] > groupHeap[key * R];
+
+  // Per-request pruning. Item i is dropped when R other items j each beat it by c standard deviations of the
+  // score difference s_j − s_i: it then reaches a personalised slot only if one of them scores below it, which
+  // has probability at most R·Φ(−c). Item features are non-negative, so the shared parts of two scores never
+  // covary negatively and sd(s_j − s_i) ≤ √(V_j + V_i); and √(a + b) ≤ (a + b)/(2t) + t/2 for any t > 0, so
+  // "j beats i" holds when lb_j ≥ ub_i with the separable half-widths h = c·(V/(2t) + t/4), i.e. lb = μ − h and
+  // ub = μ + h (equal to the √ bound when both variances are t²/2: t is set from the anchors' variances).
+  // Without the sign guarantee h = c·√V, the sum-of-sds bound. With a diversity rule the R items must also
+  // share i's diversity key (kind, or exact topic set), so that they are capped whenever i is.
+  const prune = req.pruning !== false && na >= R && personalizedCount > R;
+  const { lb, groupHeap, heapSize } = ws;
+  let tau = NEG_INF;
+  if (prune) {
+    let meanV = 0;
+    for (let t = 0; t < na; t++) meanV += varM[aIdx[t]] / na;
+    const tM = sqrt(2 * meanV);
+    const sep = pk.nonNegative && tM > 0;
+    let hs = 0;
+    if (keyOf) heapSize.fill(0, 0, keys);
+    for (let i = 0; i < n; i++) {
+      if (!eligible[i] || pinned[i] || inTest[i]) continue;
+      const h = sep ? PRUNE_SD * (varM[i] / (2 * tM) + tM / 4) : PRUNE_SD * sqrt(varM[i]);
+      lb[i] = mu[i] - h;
+      ws.ub[i] = mu[i] + h;
+      if (keyOf) {
+        const key = keyOf[i];
+        heapSize[key] = heapPush(groupHeap, key * R, heapSize[key], R, lb[i]);
+      } else hs = heapPush(ws.heap, 0, hs, R, lb[i]);
     }
-    if (!keep) continue;
-    ws.qOf[i] = plausible;
+    if (!keyOf && hs >= R) tau = ws.heap[0];
+  }
+  let plausible = 0;
+  const qOf = ws.qOf;
+  for (let i = 0; i < n; i++) {
+    if (!eligible[i] || pinned[i] || inTest[i]) continue;
+    // An item among the R best lower bounds (of its key) has ub > lb ≥ the threshold, so it is never dropped:
+    // the R items that drop another are always others.
+    if (prune) {
+      const ub = ws.ub[i];
+      if (!keyOf) {
+        if (ub <= tau) continue;
+      } else {
+        const key = keyOf[i];
+        if (heapSize[key] >= R && ub <= groupHeap[key * R]) continue;
+      }
+    }
+    qOf[i] = plausible;
     ws.plaus[plausible] = i;
     ws.plMu[plausible] = mu[i];
-    const sl = slot[i];
-    ws.plSd[plausible] = sqrt(sl >= 0 ? state.itemVar[sl] : itemPriorVar);
+    ws.plSd[plausible] = sqrt(own[i]);
     plausible++;
   }
 
-  // Anchors for the per-replay pruning threshold: the plausible items with the best μ − c·sd (item sd only).
+  // Per-draw pruning: once z is drawn the scores are independent with only the items' own sds σ, so the same
+  // rule applies to conditional means with h = c·(σ²/(2t) + t/4) (stored in plWidth), t from the anchors: the
+  // R + slack plausible items with the best μ − c·√2·σ. See construct() for the thresholds.
   const anchorCount = min(plausible, R + ANCHOR_SLACK);
-  {
-    const vals = ws.anchorLb;
-    let na = 0;
-    for (let q = 0; q < plausible; q++) {
-      const v = ws.plMu[q] - PRUNE_SD * ws.plSd[q];
-      if (na === anchorCount && v <= vals[na - 1]) continue;
-      let j = na < anchorCount ? na++ : na - 1;
-      while (j > 0 && vals[j - 1] < v) {
-        vals[j] = vals[j - 1];
-        ws.anchors[j] = ws.anchors[j - 1];
-        j--;
-      }
-      vals[j] = v;
-      ws.anchors[j] = q;
-    }
-  }
-
-  // Plausible items' features packed contiguously at a fixed stride, without the bias (its noise is zero), so
-  // the per-replay loop reads memory in order.
-  let stride = 1;
+  na = 0;
   for (let q = 0; q < plausible; q++) {
-    const i = ws.plaus[q];
-    let c = 0;
-    for (let a = 0; a < nnz[i]; a++) if (fIdx[i * ITEM_MAX_NNZ + a] !== ITEM_LAYOUT.bias) c++;
-    if (c > stride) stride = c;
+    const key = ws.plMu[q] - PRUNE_SD * SQRT2 * ws.plSd[q];
+    if (na === anchorCount && key <= aKey[na - 1]) continue;
+    let j = na < anchorCount ? na++ : na - 1;
+    while (j > 0 && aKey[j - 1] < key) {
+      aKey[j] = aKey[j - 1];
+      aIdx[j] = aIdx[j - 1];
+      j--;
+    }
+    aKey[j] = key;
+    aIdx[j] = q;
   }
+  let meanOwn = 0;
+  for (let t = 0; t < na; t++) meanOwn += (ws.plSd[aIdx[t]] * ws.plSd[aIdx[t]]) / max(1, na);
+  const tD = sqrt(2 * meanOwn);
   for (let q = 0; q < plausible; q++) {
-    const i = ws.plaus[q];
-    let c = 0;
-    for (let a = 0; a < nnz[i]; a++) {
-      const k = fIdx[i * ITEM_MAX_NNZ + a];
-      if (k === ITEM_LAYOUT.bias) continue;
-      ws.plIdx[q * stride + c] = k;
-      ws.plVal[q * stride + c] = fVal[i * ITEM_MAX_NNZ + a];
-      c++;
-    }
-    for (; c < stride; c++) {
-      ws.plIdx[q * stride + c] = ITEM_LAYOUT.bias;
-      ws.plVal[q * stride + c] = 0;
-    }
+    const sd = ws.plSd[q];
+    ws.plWidth[q] = tD > 0 ? PRUNE_SD * ((sd * sd) / (2 * tD) + tD / 4) : PRUNE_SD * sd;
   }
 
   return {
@@ -576,14 +670,67 @@ function plan(state: EngineState, pool: CandidatePool, req: SlateRequest, surfac
     personalizedCount,
     topCap: min(plausible, R + TOP_SLACK),
     openPositions: R,
-    stride,
-    anchorCount,
+    stride: pStride,
+    anchorCount: na,
     keyOf,
     keyCount: keys,
+    prune: req.pruning !== false,
   };
 }
 
-/** One draw of the whole construction into outItem/outReason (index = position). Returns nothing; no allocation. */
+/** A pool's item features without the bias, packed at a fixed stride for the hot loops (built once per pool). */
+interface PackedFeatures {
+  stride: number;
+  idx: Uint8Array;
+  val: Float64Array;
+  /** Each item's bias feature (1 for items from buildItemFeatures). */
+  bias: Float64Array;
+  /** Every feature value ≥ 0 (true of buildItemFeatures): the pruning bound relies on it. */
+  nonNegative: boolean;
+}
+const packedPools = new WeakMap<CandidatePool, PackedFeatures>();
+
+function packedFeatures(pool: CandidatePool): PackedFeatures {
+  const cached = packedPools.get(pool);
+  if (cached) return cached;
+  const { fIdx, fVal, nnz } = pool;
+  const n = pool.size;
+  let stride = 1;
+  let nonNegative = true;
+  for (let i = 0; i < n; i++) {
+    let c = 0;
+    for (let a = 0; a < nnz[i]; a++) {
+      if (fIdx[i * NNZ + a] !== BIAS) c++;
+      if (fVal[i * NNZ + a] < 0) nonNegative = false;
+    }
+    if (c > stride) stride = c;
+  }
+  // A multiple of 4, so the hot loops can be unrolled by four.
+  stride = (stride + 3) & ~3;
+  const idx = new U8(max(1, n) * stride);
+  const val = new F64(max(1, n) * stride);
+  const bias = new F64(n);
+  for (let i = 0; i < n; i++) {
+    let c = 0;
+    for (let a = 0; a < nnz[i]; a++) {
+      const k = fIdx[i * NNZ + a];
+      if (k === BIAS) {
+        bias[i] += fVal[i * NNZ + a];
+        continue;
+      }
+      idx[i * stride + c] = k;
+      val[i * stride + c] = fVal[i * NNZ + a];
+      c++;
+    }
+    // Padding reads the bias coordinate with weight 0.
+    for (; c < stride; c++) idx[i * stride + c] = BIAS;
+  }
+  const packed = { stride, idx, val, bias, nonNegative };
+  packedPools.set(pool, packed);
+  return packed;
+}
+
+/** One draw of the whole construction into outItem/outReason (index = position). Allocates nothing. */
 function construct(p: Plan, rng: SeededRandom, outItem: Int32Array, outReason: Uint8Array, touched: Int32Array): number {
   const { positions, pinnedAt, pF, pT, blockN, capL } = p;
   const placed = ws.placed;
@@ -632,99 +779,97 @@ function construct(p: Plan, rng: SeededRandom, outItem: Int32Array, outReason: U
     outReason[k] = reason;
     if (k <= blockN && p.gStart && p.gIds) for (let g = p.gStart[chosen]; g < p.gStart[chosen + 1]; g++) groupCount[p.gIds[g]]++;
   }
+  if (p.gStart) for (let g = 0; g < p.groups; g++) ws.groupStart[g] = groupCount[g];
 
   // Thompson sample of the plausible candidates' scores, keeping the best `topCap` in a min-heap so that the fill
   // below walks a short sorted prefix instead of rescanning every candidate for every position.
   const dv = p.state.itemDim;
   const zNoise = ws.zNoise;
-  for (let k = 0; k < dv; k++) zNoise[k] = ws.zSd[k] * gaussian(rng);
-  const { plaus, plMu, plSd, score, topQ, topS } = ws;
+  const zSd = ws.zSd;
+  for (let k = 0; k < dv; k++) zNoise[k] = zSd[k] * normal(rng);
+  const { plaus, plMu, plSd, plWidth, score, topQ, topS, cmu } = ws;
+  const pk = packedFeatures(p.pool);
+  const plIdx = pk.idx;
+  const plVal = pk.val;
   const topCap = p.topCap;
-  // Given the shared draw, scores are independent with only the item's own sd: compute conditional means, and
-  // drop items that at least R others beat with certainty (±PRUNE_SD of their own sd) before drawing their noise.
-  const cmu = ws.cmu;
-  const { plIdx, plVal } = ws;
   const stride = p.stride;
   const R = p.openPositions;
   const keyOf = p.keyOf;
-  let tauC = NEG_INF;
+  const nq = p.plausible;
+  // Conditional means given z.
+  for (let q = 0; q < nq; q++) {
+    const i = plaus[q];
+    if (placed[i]) {
+      cmu[q] = NEG_INF;
+      continue;
+    }
+    let m = plMu[q];
+    for (let a = i * stride, end = a + stride; a < end; a += 4) {
+      m += plVal[a] * zNoise[plIdx[a]] + plVal[a + 1] * zNoise[plIdx[a + 1]] + plVal[a + 2] * zNoise[plIdx[a + 2]] + plVal[a + 3] * zNoise[plIdx[a + 3]];
+    }
+    cmu[q] = m;
+  }
+  // Per-draw pruning (see plan()): with lb = cmu − h and ub = cmu + h, an item is dropped when R unplaced
+  // anchors have lb ≥ its ub (tau: the R-th best anchor lb). With a diversity rule that only keeps it out of the
+  // positions after the diversity block (the block takes at most blockN of those R); it must also be kept out of
+  // the block, which takes blockN unplaced items of its own diversity key (capped exactly when it is) with
+  // lb ≥ its ub (the blockN-th best lb of its key).
+  let tau = NEG_INF;
   const gHeap = ws.groupHeap;
   const gSize = ws.heapSize;
-  if (!keyOf) {
-    // No diversity rule: the threshold comes from a few anchor items (highest μ − c·sd, chosen once per request):
-    // the R-th best conditional lower bound among them is at most the true R-th best, so pruning stays valid,
-    // and one pass over the candidates suffices.
+  const B = max(1, p.blockN);
+  if (p.prune) {
     const anchors = ws.anchors;
-    const lbs = ws.anchorLb;
-    let na = 0;
+    const vals = ws.anchorCmu;
+    let nv = 0;
     for (let t = 0; t < p.anchorCount; t++) {
       const q = anchors[t];
-      if (placed[plaus[q]]) continue;
-      const base = q * stride;
-      let m = plMu[q];
-      for (let a = 0; a < stride; a++) m += plVal[base + a] * zNoise[plIdx[base + a]];
-      const v = m - PRUNE_SD * plSd[q];
-      // Insertion into a short descending list.
-      let j = na++;
-      while (j > 0 && lbs[j - 1] < v) {
-        lbs[j] = lbs[j - 1];
+      const m = cmu[q];
+      if (m === NEG_INF) continue;
+      const v = m - plWidth[q];
+      let j = nv++;
+      while (j > 0 && vals[j - 1] < v) {
+        vals[j] = vals[j - 1];
         j--;
       }
-      lbs[j] = v;
+      vals[j] = v;
     }
-    if (na >= R) tauC = lbs[R - 1];
-    for (let q = 0; q < p.plausible; q++) {
-      if (placed[plaus[q]]) {
-        cmu[q] = NEG_INF;
-        continue;
+    if (nv >= R) tau = vals[R - 1];
+    if (keyOf) {
+      for (let t = 0; t < p.keyCount; t++) gSize[t] = 0;
+      for (let q = 0; q < nq; q++) {
+        const m = cmu[q];
+        if (m === NEG_INF) continue;
+        const key = keyOf[plaus[q]];
+        const sz = gSize[key];
+        const v = m - plWidth[q];
+        if (sz < B || v > gHeap[key * B]) gSize[key] = heapPush(gHeap, key * B, sz, B, v);
       }
-      const base = q * stride;
-      let m = plMu[q];
-      for (let a = 0; a < stride; a++) m += plVal[base + a] * zNoise[plIdx[base + a]];
-      cmu[q] = m;
     }
-  } else {
-    let lbSize = 0;
-    const lbHeap = ws.heap;
-    for (let t = 0; t < p.keyCount; t++) gSize[t] = 0;
-    for (let q = 0; q < p.plausible; q++) {
-      const i = plaus[q];
-      if (placed[i]) {
-        cmu[q] = NEG_INF;
-        continue;
-      }
-      const base = q * stride;
-      let m = plMu[q];
-      for (let a = 0; a < stride; a++) m += plVal[base + a] * zNoise[plIdx[base + a]];
-      cmu[q] = m;
-      const lb = m - PRUNE_SD * plSd[q];
-      if (lbSize < R || lb > lbHeap[0]) lbSize = heapPush(lbHeap, 0, lbSize, R, lb);
-      const key = keyOf[i];
-      if (gSize[key] < R || lb > gHeap[key * R]) gSize[key] = heapPush(gHeap, key * R, gSize[key], R, lb);
-    }
-    if (lbSize >= R) tauC = lbHeap[0];
   }
   let hs = 0;
-  for (let q = 0; q < p.plausible; q++) {
+  let scored = 0;
+  for (let q = 0; q < nq; q++) {
     const m = cmu[q];
     if (m === NEG_INF) {
       score[q] = NEG_INF;
       continue;
     }
-    const ub = m + PRUNE_SD * plSd[q];
-    if (ub <= tauC) {
+    const reach = m + plWidth[q];
+    if (reach <= tau) {
       if (!keyOf) {
         score[q] = NEG_INF;
         continue;
       }
       const key = keyOf[plaus[q]];
-      if (gSize[key] >= R && ub <= gHeap[key * R]) {
+      if (gSize[key] >= B && reach <= gHeap[key * B]) {
         score[q] = NEG_INF;
         continue;
       }
     }
-    const s = m + plSd[q] * gaussian(rng);
+    const s = m + plSd[q] * normal(rng);
     score[q] = s;
+    scored++;
     if (hs < topCap) {
       let h = hs++;
       while (h > 0) {
@@ -742,11 +887,11 @@ function construct(p: Plan, rng: SeededRandom, outItem: Int32Array, outReason: U
         const l = 2 * h + 1;
         if (l >= hs) break;
         const r = l + 1;
-        const m = r < hs && topS[r] < topS[l] ? r : l;
-        if (topS[m] >= s) break;
-        topS[h] = topS[m];
-        topQ[h] = topQ[m];
-        h = m;
+        const mm = r < hs && topS[r] < topS[l] ? r : l;
+        if (topS[mm] >= s) break;
+        topS[h] = topS[mm];
+        topQ[h] = topQ[mm];
+        h = mm;
       }
       topS[h] = s;
       topQ[h] = q;
@@ -763,21 +908,19 @@ function construct(p: Plan, rng: SeededRandom, outItem: Int32Array, outReason: U
       const l = 2 * h + 1;
       if (l >= end) break;
       const r = l + 1;
-      const m = r < end && topS[r] < topS[l] ? r : l;
-      if (topS[m] >= ls) break;
-      topS[h] = topS[m];
-      topQ[h] = topQ[m];
-      h = m;
+      const mm = r < end && topS[r] < topS[l] ? r : l;
+      if (topS[mm] >= ls) break;
+      topS[h] = topS[mm];
+      topQ[h] = topQ[mm];
+      h = mm;
     }
     topS[h] = ls;
     topQ[h] = lq;
     topS[end] = ms;
     topQ[end] = mq;
   }
-  // topQ[0..hs) is now sorted by descending score.
-  // The sorted prefix is complete when it holds every scored item; pruned items (score −∞) rank below all.
-  let scored = 0;
-  for (let q = 0; q < p.plausible; q++) if (score[q] !== NEG_INF) scored++;
+  // topQ[0..hs) is now sorted by descending score. It is complete when it holds every scored item; pruned
+  // items (score −∞) rank below all.
   const complete = hs === scored;
   for (let k = 1; k <= positions; k++) {
     if (outItem[k] >= 0) continue;
@@ -787,7 +930,7 @@ function construct(p: Plan, rng: SeededRandom, outItem: Int32Array, outReason: U
     for (let t = 0; t < hs; t++) {
       const i = plaus[topQ[t]];
       if (placed[i]) continue;
-      if (capped && violates(p, i)) {
+      if (capped && violates(p, i, groupCount)) {
         if (relaxed < 0) relaxed = i;
         continue;
       }
@@ -799,11 +942,11 @@ function construct(p: Plan, rng: SeededRandom, outItem: Int32Array, outReason: U
       let bestS = NEG_INF;
       let relaxedS = NEG_INF;
       let relaxedRest = -1;
-      for (let q = 0; q < p.plausible; q++) {
+      for (let q = 0; q < nq; q++) {
         const i = plaus[q];
         const s = score[q];
         if (placed[i] || s === NEG_INF || s > topS[hs - 1] || (s === topS[hs - 1] && inPrefix(topQ, hs, q))) continue;
-        if (capped && violates(p, i)) {
+        if (capped && violates(p, i, groupCount)) {
           if (relaxed < 0 && s > relaxedS) {
             relaxedS = s;
             relaxedRest = i;
@@ -825,11 +968,12 @@ function construct(p: Plan, rng: SeededRandom, outItem: Int32Array, outReason: U
     touched[nTouched++] = chosen;
     outItem[k] = chosen;
     outReason[k] = R_PERS;
-    if (capped && p.gIds && p.gStart) for (let g = p.gStart[chosen]; g < p.gStart[chosen + 1]; g++) ws.groupCount[p.gIds[g]]++;
+    if (capped && p.gIds && p.gStart) for (let g = p.gStart[chosen]; g < p.gStart[chosen + 1]; g++) groupCount[p.gIds[g]]++;
   }
   for (let t = 0; t < nTouched; t++) placed[touched[t]] = 0;
   ws.lastHs = hs;
   ws.lastComplete = complete;
+  ws.lastScored = scored;
   return nTouched;
 }
 
@@ -838,10 +982,10 @@ function inPrefix(topQ: Int32Array, hs: number, q: number): boolean {
   return false;
 }
 
-function violates(p: Plan, i: number): boolean {
+function violates(p: Plan, i: number, counts: Int32Array): boolean {
   const gStart = p.gStart as Int32Array;
   const gIds = p.gIds as Int32Array;
-  for (let g = gStart[i]; g < gStart[i + 1]; g++) if (ws.groupCount[gIds[g]] >= p.maxPerGroup) return true;
+  for (let g = gStart[i]; g < gStart[i + 1]; g++) if (counts[gIds[g]] >= p.maxPerGroup) return true;
   return false;
 }
 
@@ -939,6 +1083,7 @@ export function buildSlate(state: EngineState, pool: CandidatePool, req: SlateRe
   const touched = new I32(N + 1);
   const seed = req.seed >>> 0;
   construct(p, new SeededRandom(seed), item, reason, touched);
+  const scored = ws.lastScored;
 
   const entries: SlateEntry[] = [];
   let testSlots = 0;
@@ -964,6 +1109,7 @@ export function buildSlate(state: EngineState, pool: CandidatePool, req: SlateRe
     testShare,
     user: Array.from(req.user),
     candidates: { count: pool.size, eligible: fp.eligible, fingerprint: fp.fingerprint },
+    ...(req.pruning === false ? { pruning: false as const } : {}),
     entries: entries.map((e) => ({ ...e })),
   };
   return {
@@ -972,7 +1118,7 @@ export function buildSlate(state: EngineState, pool: CandidatePool, req: SlateRe
     seed,
     entries,
     log,
-    stats: { explorationSlots: testSlots + floorSlots, testSlots, floorSlots, plausible: p.plausible, replays, ignoredPins },
+    stats: { explorationSlots: testSlots + floorSlots, testSlots, floorSlots, plausible: p.plausible, scored, replays, ignoredPins },
   };
 }
 
@@ -995,24 +1141,23 @@ function fillPropensities(p: Plan, surface: SlateLog['surface'], seed: number, i
   let replays = 0;
   const sum = new F64(N + 1);
   const sumSq = new F64(N + 1);
-  // Without a diversity rule the Thompson fill is a plain sort, so each replay can integrate the served item's own
-  // noise exactly (Rao-Blackwell): the item is at k when its score falls between the scores of the others ranked
-  // just above and just below that slot. With a diversity rule each replay contributes a 0/1 indicator instead.
-  const smooth = p.gStart === null;
+  // Each replay is Rao-Blackwellised: given everything but the served item's own noise, the fill (a sort, or
+  // the greedy walk down the sorted list under a diversity rule) puts the item at k exactly when its score falls
+  // in an interval bounded by other items' scores, whose probability is a difference of two normal CDFs.
   if (anyNeed) {
     const perReplay = max(1, p.plausible) + 2 * N;
-    // Smoothed replays carry far less noise than 0/1 ones, so the work cap may cut them further.
-    const floorReplays = smooth ? MIN_SMOOTH_REPLAYS : MIN_REPLAYS;
-    replays = max(floorReplays, min(surface.propensityReplays, floor(MAX_SCORED_PER_PROPENSITY / perReplay)));
+    replays = max(MIN_REPLAYS, min(surface.propensityReplays, floor(MAX_SCORED_PER_PROPENSITY / perReplay)));
     const rng = new SeededRandom(mix32(seed, 0x70b5e11));
     const rItem = new I32(N + 1);
     const rReason = new U8(N + 1);
     const touched = new I32(N + 1);
+    const sorted = p.gStart === null;
     for (let r = 0; r < replays; r++) {
       construct(p, rng, rItem, rReason, touched);
+      if (sorted) prepareSorted(p, rItem, rReason);
       for (let k = 1; k <= N; k++) {
         if (!need[k]) continue;
-        const v = smooth ? conditionalAt(p, item[k], k, rItem, rReason) : rItem[k] === item[k] && rReason[k] === R_PERS ? 1 : 0;
+        const v = sorted ? conditionalSorted(item[k], k, rItem, rReason) : conditionalAt(p, item[k], k, rItem, rReason);
         sum[k] += v;
         sumSq[k] += v * v;
       }
@@ -1028,55 +1173,151 @@ function fillPropensities(p: Plan, surface: SlateLog['surface'], seed: number, i
       continue;
     }
     const mean = sum[k] / replays;
-    let variance: number;
-    if (smooth) {
-      variance = max(0, sumSq[k] / replays - mean * mean) * (replays / (replays - 1));
-    } else {
-      // Binomial, continuity-corrected so that 0 or M hits do not claim a zero error.
-      const pc = (sum[k] + 0.5) / (replays + 1);
-      variance = pc * (1 - pc);
-    }
+    const variance = max(0, sumSq[k] / replays - mean * mean) * (replays / (replays - 1));
     e.propensity = exact + mean;
+    // The floor keeps a stated error above zero when every replay happened to agree.
     e.propensityError = max(sqrt(variance / replays), 1 / (4 * replays * replays));
   }
   return replays;
 }
 
-/** P(item i lands at k in the Thompson fill | this replay's draws except i's own noise). No diversity rule. */
+/**
+ * P(item i is put at k by the Thompson fill | this replay's draws except i's own noise), or, in the rare replays
+ * where the fill leaves the sorted prefix before k (a rescan, a relaxed diversity cap, a leftover), the 0/1
+ * indicator of where it actually landed. Which of the two is used depends only on the other items, so the
+ * average stays unbiased.
+ *
+ * The others-only fill (the same greedy walk with i left out) is simulated position by position; until i is
+ * picked the real fill is identical to it. So i lands at k iff i may take k (its groups are not at their cap),
+ * its score is above L_k (the others-only pick at k), and below L_j at every earlier fill position j it
+ * could have taken: P = Φ((U − m)/σ) − Φ((L_k − m)/σ) with U = min of those L_j.
+ */
 function conditionalAt(p: Plan, i: number, k: number, rItem: Int32Array, rReason: Uint8Array): number {
+  const rk = rReason[k];
+  if (rk !== R_PERS && rk !== R_NONE) return 0;
+  const indicator = rItem[k] === i && rk === R_PERS ? 1 : 0;
   const q = ws.qOf[i];
-  if (q < 0 || rReason[k] !== R_PERS) return 0;
-  let r = 0;
-  for (let j = 1; j <= p.positions; j++) {
-    const why = rReason[j];
-    if (rItem[j] === i && (why === R_EXPL || why === R_TEST)) return 0;
-    if (j <= k && why === R_PERS) r++;
+  // Not plausible for this request: only a leftover can place it.
+  if (q < 0) return indicator;
+  const N = p.positions;
+  const st = ws.nextStamp();
+  const stamp = ws.stamp;
+  for (let j = 1; j <= N; j++) {
+    const r = rReason[j];
+    if (r === R_EXPL || r === R_TEST) {
+      // Placed by a random slot in this replay: the fill never sees it.
+      if (rItem[j] === i) return 0;
+      stamp[rItem[j]] = st;
+    }
   }
-  // Pruned in this replay: its score cannot reach the slate, whatever its own noise.
-  if (ws.score[q] === NEG_INF) return 0;
-  const { topQ, topS } = ws;
+  const { topQ, score, plaus } = ws;
   const hs = ws.lastHs;
-  let above = POS_INF;
-  let below = NEG_INF;
-  let c = 0;
-  let found = false;
+  let qPos = -1;
   for (let t = 0; t < hs; t++) {
-    if (topQ[t] === q) continue;
-    c++;
-    if (c === r - 1) above = topS[t];
-    if (c === r) {
-      below = topS[t];
-      found = true;
+    if (topQ[t] === q) {
+      qPos = t;
       break;
     }
   }
-  if (r - 1 > c) return 0;
-  // Fewer than r other items in the sorted prefix is exact only when the prefix holds every scored item;
-  // otherwise fall back to where the item actually landed in this replay.
-  if (!found && !ws.lastComplete) return rItem[k] === i ? 1 : 0;
+  // The others' sorted prefix: when the prefix is not complete, its last other item might have been pushed out
+  // by i, so only the first hs − 1 others count (the same whatever i's own score).
+  const limit = ws.lastComplete ? hs : hs - 1;
+  const capped = p.gStart !== null;
+  const counts = ws.groupTmp;
+  const gStart = p.gStart;
+  const gIds = p.gIds;
+  if (capped) for (let g = 0; g < p.groups; g++) counts[g] = ws.groupStart[g];
   const m = ws.cmu[q];
   const sd = ws.plSd[q];
-  return normCdf((above - m) / sd) - normCdf((below - m) / sd);
+  const pruned = score[q] === NEG_INF;
+  let upper = POS_INF;
+  let ptr = 0;
+  for (let j = 1; j <= N; j++) {
+    const r = rReason[j];
+    if (r !== R_PERS && r !== R_NONE) continue;
+    const cappedJ = capped && j <= p.blockN;
+    while (ptr < hs && (topQ[ptr] === q || stamp[plaus[topQ[ptr]]] === st)) ptr++;
+    let c = -1;
+    for (let t = ptr; t < hs; t++) {
+      const x = topQ[t];
+      if (x === q) continue;
+      if (t - (qPos >= 0 && qPos < t ? 1 : 0) >= limit) break;
+      const it = plaus[x];
+      if (stamp[it] === st || (cappedJ && violates(p, it, counts))) continue;
+      c = x;
+      break;
+    }
+    if (c < 0) return indicator;
+    const lower = score[c];
+    const mayTake = !cappedJ || !violates(p, i, counts);
+    if (j === k) {
+      if (pruned || !mayTake || upper <= lower) return 0;
+      return (upper === POS_INF ? 1 : cdf((upper - m) / sd)) - cdf((lower - m) / sd);
+    }
+    if (mayTake && lower < upper) upper = lower;
+    const ci = plaus[c];
+    stamp[ci] = st;
+    if (cappedJ && gStart && gIds) for (let g = gStart[ci]; g < gStart[ci + 1]; g++) counts[gIds[g]]++;
+  }
+  return indicator;
+}
+
+/**
+ * Without a diversity rule the others-only fill is just the sorted prefix, less the items random slots took,
+ * handed out in order to the fill positions. prepareSorted() lays that out once per replay; conditionalSorted()
+ * then reads L_k and U (the others' scores just below and above i's slot) in constant time. Same result as
+ * conditionalAt().
+ */
+function prepareSorted(p: Plan, rItem: Int32Array, rReason: Uint8Array): void {
+  const N = p.positions;
+  const st = ws.nextStamp();
+  const { stamp, topQ, plaus, ord, ordT, ordPos, fillIndex } = ws;
+  let nf = 0;
+  for (let j = 1; j <= N; j++) {
+    const r = rReason[j];
+    if (r === R_EXPL || r === R_TEST) stamp[rItem[j]] = st;
+    fillIndex[j] = r === R_PERS || r === R_NONE ? nf++ : -1;
+  }
+  let no = 0;
+  const hs = ws.lastHs;
+  for (let t = 0; t < hs; t++) {
+    const q = topQ[t];
+    if (stamp[plaus[q]] === st) continue;
+    ord[no] = q;
+    ordT[no] = t;
+    ordPos[q] = no;
+    no++;
+  }
+  ws.ordCount = no;
+  ws.ordStamp = st;
+}
+
+function conditionalSorted(i: number, k: number, rItem: Int32Array, rReason: Uint8Array): number {
+  const rk = rReason[k];
+  if (rk !== R_PERS && rk !== R_NONE) return 0;
+  const indicator = rItem[k] === i && rk === R_PERS ? 1 : 0;
+  const q = ws.qOf[i];
+  if (q < 0) return indicator;
+  const st = ws.ordStamp;
+  // Placed by a random slot in this replay: the fill never sees it.
+  if (ws.stamp[i] === st) return 0;
+  const { ord, ordT, score, topQ } = ws;
+  const hs = ws.lastHs;
+  let no = ws.ordCount;
+  // i's place in the sorted list, if it is there (ordPos is valid only for entries of this replay's list).
+  const pos = ws.ordPos[q];
+  const ri = pos < no && ord[pos] === q ? pos : -1;
+  // As in conditionalAt: with an incomplete prefix that does not hold i, its last item does not count.
+  if (ri < 0 && !ws.lastComplete && no > 0 && ordT[no - 1] === hs - 1 && topQ[hs - 1] !== q) no--;
+  const others = ri >= 0 ? no - 1 : no;
+  const f = ws.fillIndex[k];
+  if (f >= others) return indicator;
+  if (score[q] === NEG_INF) return 0;
+  const lower = score[ord[ri >= 0 && f >= ri ? f + 1 : f]];
+  const upper = f === 0 ? POS_INF : score[ord[ri >= 0 && f - 1 >= ri ? f : f - 1]];
+  const m = ws.cmu[q];
+  const sd = ws.plSd[q];
+  return (upper === POS_INF ? 1 : cdf((upper - m) / sd)) - cdf((lower - m) / sd);
 }
 
 /**
@@ -1095,6 +1336,7 @@ export function replaySlate(log: SlateLog, state: EngineState, pool: CandidatePo
     user: Float32Array.from(log.user),
     seed: log.seed,
     testShare: log.testShare,
+    pruning: log.pruning !== false,
     eligible: eligible ?? null,
   });
   if (slate.log.candidates.fingerprint !== log.candidates.fingerprint) {

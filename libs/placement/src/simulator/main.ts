@@ -1,6 +1,6 @@
 /**
  * `npm run simulate`: runs the placement simulator and prints a table; writes bench/results/simulator.json.
- * Flags: --days N, --seed N, --users N, --quiet.
+ * Flags: --days N, --seed N, --users N, --no-references, --quiet.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +22,8 @@ function parseArgs(argv: string[]): Partial<SimulationOptions> & { quiet: boolea
     else if (flag === '--seed') out.seed = value();
     else if (flag === '--users') out.users = value();
     else if (flag === '--quiet') out.quiet = true;
-    else throw new Error(`Unknown flag "${a}". Use --days N, --seed N, --users N or --quiet.`);
+    else if (flag === '--no-references') out.references = false;
+    else throw new Error(`Unknown flag "${a}". Use --days N, --seed N, --users N, --no-references or --quiet.`);
   }
   return out;
 }

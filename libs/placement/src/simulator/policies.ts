@@ -15,10 +15,12 @@ import {
   startContentTest,
 } from '../engine/content-test';
 import { emptyPositionCounts, estimateExamination, PositionCounts, recordPosition } from '../engine/position-bias';
-import { contextOf, HOUR_MS, SimItem, successProbability, Visit, World } from './world';
+import { normCdf } from '../engine/math';
+import { ITEM_KINDS } from '../engine/features';
+import { contextOf, crn, DAY_MS, HOUR_MS, KIND_TASTE_SD, SEGMENTS, SimItem, successProbability, TOPIC_TASTE_SD, TOPICS, USER_HOUR_SD, VISIT_HOUR_SD, Visit, World } from './world';
 
 // Bound once: no global lookups in the loops (slow inside Jest's sandbox).
-const { floor, max } = Math;
+const { exp, floor, log, max, sqrt, PI } = Math;
 
 export interface ServedSlate {
   items: number[];
@@ -35,11 +37,36 @@ export interface SimPolicy {
 }
 
 function topN(live: readonly number[], score: (i: number) => number, n: number): number[] {
+  if (n < live.length / 4) return topK(live, score, n);
   return live
     .map((i) => ({ i, s: score(i) }))
     .sort((a, b) => b.s - a.s || a.i - b.i)
     .slice(0, n)
     .map((x) => x.i);
+}
+
+// The same order as topN (score descending, then index ascending) by insertion into a short buffer.
+function topK(live: readonly number[], score: (i: number) => number, n: number): number[] {
+  const idx: number[] = [];
+  const val: number[] = [];
+  for (const i of live) {
+    const v = score(i);
+    const m = idx.length;
+    if (m === n && (v < val[m - 1] || (v === val[m - 1] && i > idx[m - 1]))) continue;
+    let j = m < n ? m : m - 1;
+    if (m < n) {
+      idx.push(i);
+      val.push(v);
+    }
+    while (j > 0 && (val[j - 1] < v || (val[j - 1] === v && idx[j - 1] > i))) {
+      idx[j] = idx[j - 1];
+      val[j] = val[j - 1];
+      j--;
+    }
+    idx[j] = i;
+    val[j] = v;
+  }
+  return idx;
 }
 
 /** Editorial static order: an editor's judgement of quality, the same for everyone. */
@@ -294,5 +321,235 @@ export class MarqueePolicy implements SimPolicy {
     this.profiles[v.user] = profile;
     // Small batches, like a learner polling the events table every few seconds.
     if (this.pending.length >= 200) this.flush();
+  }
+}
+
+/**
+ * The same exploration spend as Marquee's budget, for the reference policies: at every position a uniform-random
+ * live item with probability `floor`, and at positions 2..N an item launched in the last `maxTestDays` days with
+ * probability (budget − floor)·N/(N − 1) (content tests), drawn from their own common random numbers. A draw that
+ * repeats an item already shown leaves the slot to the policy's ranking.
+ */
+export class ExplorationSlots {
+  private recent: number[] = [];
+  constructor(
+    private world: World,
+    private o: { slots: number; budget: number; floor: number; maxTestDays: number },
+  ) {}
+
+  fill(visit: Visit, live: readonly number[], requestIndex: number, ranked: readonly number[]): number[] {
+    const { world, o } = this;
+    const testPer = o.slots > 1 ? ((o.budget - o.floor) * o.slots) / (o.slots - 1) : 0;
+    const recent = this.recent;
+    recent.length = 0;
+    const since = visit.at - o.maxTestDays * DAY_MS;
+    for (const i of live) if (world.items[i].isNew && world.items[i].launchedAt > since) recent.push(i);
+    const items: number[] = [];
+    const used = new Set<number>();
+    let next = 0;
+    for (let k = 0; k < o.slots && k < live.length; k++) {
+      const u = crn(world.seed ^ 0x51ab1e, requestIndex, k, 11);
+      let pick = -1;
+      if (u < o.floor) pick = live[floor(crn(world.seed ^ 0x51ab1e, requestIndex, k, 12) * live.length)];
+      else if (k >= 1 && u < o.floor + testPer && recent.length > 0) pick = recent[floor(crn(world.seed ^ 0x51ab1e, requestIndex, k, 13) * recent.length)];
+      if (pick < 0 || used.has(pick)) {
+        while (next < ranked.length && used.has(ranked[next])) next++;
+        if (next >= ranked.length) break;
+        pick = ranked[next];
+      }
+      used.add(pick);
+      items.push(pick);
+    }
+    return items;
+  }
+}
+
+/** Reference: the per-person oracle that also spends Marquee's exploration budget (see ExplorationSlots). */
+export class BudgetedOraclePolicy implements SimPolicy {
+  readonly name = 'oracle with the exploration budget';
+  constructor(
+    private world: World,
+    private slots: number,
+    private explore: ExplorationSlots,
+  ) {}
+  serve(v: Visit, live: readonly number[], requestIndex: number): ServedSlate {
+    const u = this.world.users[v.user];
+    const ranked = topN(live, (i) => successProbability(this.world, u, this.world.items[i], v.hour), this.slots + 10);
+    const items = this.explore.fill(v, live, requestIndex, ranked);
+    return { items, reasons: items.map(() => null) };
+  }
+  observe(): void {}
+}
+
+const SQRT_2PI = Math.sqrt(2 * Math.PI);
+const PROBIT = 1.7; // σ(x) ≈ Φ(x / 1.7)
+
+/**
+ * Reference ceiling: a Bayesian learner that knows how the world is built: the four segments (their tastes,
+ * hours, platforms and tiers), the spread of personal tastes, every item's quality, the examination curve and
+ * each user's bias. All it does not know is each user's segment and own tastes. It infers them from the
+ * request context and from that user's own impressions and successes (a mixture over segments, one Gaussian per
+ * segment over the user's kind and topic tastes, updated by assumed-density filtering) and ranks by the posterior
+ * mean success probability, spending the same exploration budget as Marquee. No policy that must also learn the
+ * items and the world's structure from scratch can expect to beat it.
+ */
+export class WorldModelPolicy implements SimPolicy {
+  readonly name = 'Bayes ceiling (knows the world)';
+  private readonly dims = ITEM_KINDS.length + TOPICS.length;
+  private readonly segs = SEGMENTS.length;
+  private mean: (Float64Array | null)[];
+  private vars: (Float64Array | null)[];
+  private logw: (Float64Array | null)[];
+  private hourMean: (Float64Array | null)[];
+  private hourVar: (Float64Array | null)[];
+  private w: Float64Array;
+  private scores = new Float64Array(0);
+
+  constructor(
+    private world: World,
+    private slots: number,
+    private explore: ExplorationSlots,
+  ) {
+    const n = world.users.length;
+    this.mean = new Array<Float64Array | null>(n).fill(null);
+    this.vars = new Array<Float64Array | null>(n).fill(null);
+    this.logw = new Array<Float64Array | null>(n).fill(null);
+    this.hourMean = new Array<Float64Array | null>(n).fill(null);
+    this.hourVar = new Array<Float64Array | null>(n).fill(null);
+    this.w = new Float64Array(this.segs);
+  }
+
+  private init(user: number): void {
+    if (this.mean[user]) return;
+    const u = this.world.users[user];
+    const { dims, segs } = this;
+    const K = ITEM_KINDS.length;
+    const mean = new Float64Array(segs * dims);
+    const vars = new Float64Array(segs * dims);
+    const logw = new Float64Array(segs);
+    const hourMean = new Float64Array(segs);
+    const hourVar = new Float64Array(segs);
+    SEGMENTS.forEach((seg, s) => {
+      for (let k = 0; k < K; k++) {
+        mean[s * dims + k] = seg.kindPref[k];
+        vars[s * dims + k] = KIND_TASTE_SD * KIND_TASTE_SD;
+      }
+      TOPICS.forEach((t, j) => {
+        mean[s * dims + K + j] = seg.topicBoost[t] ?? 0;
+        vars[s * dims + K + j] = TOPIC_TASTE_SD * TOPIC_TASTE_SD;
+      });
+      const platform = seg.platform[['ios', 'android', 'web'].indexOf(u.platform)] ?? 1e-3;
+      logw[s] = log(seg.weight) + log(platform) + log(u.tier === 'premium' ? seg.premium : 1 - seg.premium);
+      hourMean[s] = seg.hour;
+      hourVar[s] = USER_HOUR_SD * USER_HOUR_SD;
+    });
+    this.mean[user] = mean;
+    this.vars[user] = vars;
+    this.logw[user] = logw;
+    this.hourMean[user] = hourMean;
+    this.hourVar[user] = hourVar;
+  }
+
+  // Logit of P(success | examined) without the user's kind and topic tastes (everything else it knows).
+  private base(user: number, it: SimItem, hour: number): number {
+    const u = this.world.users[user];
+    let x = this.world.base + u.bias + it.quality;
+    if (it.kind === 1) x += hour >= 20 || hour < 3 ? 0.5 : -0.4;
+    if (it.premium && u.tier === 'free') x -= 0.7;
+    return x;
+  }
+
+  serve(v: Visit, live: readonly number[], requestIndex: number): ServedSlate {
+    this.init(v.user);
+    const mean = this.mean[v.user] as Float64Array;
+    const vars = this.vars[v.user] as Float64Array;
+    const logw = this.logw[v.user] as Float64Array;
+    const hourMean = this.hourMean[v.user] as Float64Array;
+    const hourVar = this.hourVar[v.user] as Float64Array;
+    const { dims, segs, w } = this;
+    // The request's local hour is evidence about the segment (through the user's habitual hour): fold it in.
+    const vh = VISIT_HOUR_SD * VISIT_HOUR_SD;
+    for (let s = 0; s < segs; s++) {
+      const d = ((((v.hour - hourMean[s]) % 24) + 36) % 24) - 12;
+      const pv = hourVar[s] + vh;
+      logw[s] += -0.5 * ((d * d) / pv) - 0.5 * log(pv);
+      const gain = hourVar[s] / pv;
+      hourMean[s] += gain * d;
+      hourVar[s] *= 1 - gain;
+    }
+    let top = -Infinity;
+    for (let s = 0; s < segs; s++) top = max(top, logw[s]);
+    let total = 0;
+    for (let s = 0; s < segs; s++) total += w[s] = exp(logw[s] - top);
+    for (let s = 0; s < segs; s++) w[s] /= total;
+    if (this.scores.length < this.world.items.length) this.scores = new Float64Array(this.world.items.length);
+    const K = ITEM_KINDS.length;
+    for (const i of live) {
+      const it = this.world.items[i];
+      const b = this.base(v.user, it, v.hour);
+      const wt = 1 / it.topics.length;
+      let p = 0;
+      for (let s = 0; s < segs; s++) {
+        if (w[s] < 1e-9) continue;
+        const o = s * dims;
+        let m = mean[o + it.kind];
+        let vv = vars[o + it.kind];
+        for (const t of it.topics) {
+          m += wt * mean[o + K + t];
+          vv += wt * wt * vars[o + K + t];
+        }
+        p += w[s] / (1 + exp(-(b + m) / sqrt(1 + (PI * vv) / 8)));
+      }
+      this.scores[i] = p;
+    }
+    const ranked = topN(live, (i) => this.scores[i], this.slots + 10);
+    const items = this.explore.fill(v, live, requestIndex, ranked);
+    return { items, reasons: items.map(() => null) };
+  }
+
+  observe(v: Visit, slate: ServedSlate, successes: readonly boolean[]): void {
+    const mean = this.mean[v.user] as Float64Array;
+    const vars = this.vars[v.user] as Float64Array;
+    const logw = this.logw[v.user] as Float64Array;
+    const { dims, segs } = this;
+    const K = ITEM_KINDS.length;
+    slate.items.forEach((i, k) => {
+      const it = this.world.items[i];
+      const theta = this.world.examination[k + 1];
+      const b = this.base(v.user, it, v.hour);
+      const wt = 1 / it.topics.length;
+      for (let s = 0; s < segs; s++) {
+        const o = s * dims;
+        let m = mean[o + it.kind];
+        let vv = vars[o + it.kind];
+        for (const t of it.topics) {
+          m += wt * mean[o + K + t];
+          vv += wt * wt * vars[o + K + t];
+        }
+        // Probit approximation of the logistic link, then the engine's examination-aware ADF update.
+        const c = sqrt(1 + vv / (PROBIT * PROBIT));
+        const tt = (b + m) / PROBIT / c;
+        const phi = exp(-0.5 * tt * tt) / SQRT_2PI;
+        const cdf = normCdf(tt);
+        let alpha: number;
+        let gamma: number;
+        if (successes[k]) {
+          alpha = phi / max(1e-300, cdf) / c;
+          gamma = alpha * (alpha + tt / c);
+          logw[s] += log(max(1e-300, theta * cdf));
+        } else {
+          const z = 1 - theta * cdf;
+          alpha = (-theta * phi) / (c * z);
+          gamma = alpha * alpha - (theta * tt * phi) / (c * c * z);
+          logw[s] += log(max(1e-300, z));
+        }
+        for (let a = -1; a < it.topics.length; a++) {
+          const j = o + (a < 0 ? it.kind : K + it.topics[a]);
+          const xs = ((a < 0 ? 1 : wt) / PROBIT) * vars[j];
+          mean[j] += alpha * xs;
+          vars[j] = max(1e-6, vars[j] - gamma * xs * xs);
+        }
+      }
+    });
   }
 }

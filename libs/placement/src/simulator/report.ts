@@ -76,6 +76,14 @@ export function formatReport(r: SimulationResult): string {
   );
   out.push(`propensities logged on ${r.propensities.slates} slates: ${pct(r.propensities.exactShare, 1)} exact, mean Monte Carlo error ${num(r.propensities.meanError, 4)}`);
   out.push('');
+  if (Number.isFinite(r.ratios.ceilingVsOracle)) {
+    out.push(
+      `reference bounds: the oracle spending the same exploration budget reaches ${num(r.ratios.vsOracle / r.ratios.vsBudgetedOracle, 3)}× the per-person oracle; ` +
+        `a Bayesian learner that knows how the world is built (all but each user's segment and tastes) reaches ${num(r.ratios.ceilingVsOracle, 3)}×. ` +
+        `Marquee reaches ${num(r.ratios.vsCeiling, 3)}× that learner.`,
+    );
+    out.push('');
+  }
   out.push(table(['target', 'value', 'target', 'met'], r.targets.map((t) => [t.name, t.value === null ? '—' : num(t.value, 3), t.target, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO'])));
   return out.join('\n');
 }

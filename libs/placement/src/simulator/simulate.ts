@@ -1,5 +1,16 @@
 import { windowShare } from '../engine/budget';
-import { EditorialPolicy, EpsilonGreedyPolicy, MarqueePolicy, OraclePolicy, PopularityPolicy, SimPolicy, TestRecord } from './policies';
+import {
+  BudgetedOraclePolicy,
+  EditorialPolicy,
+  EpsilonGreedyPolicy,
+  ExplorationSlots,
+  MarqueePolicy,
+  OraclePolicy,
+  PopularityPolicy,
+  SimPolicy,
+  TestRecord,
+  WorldModelPolicy,
+} from './policies';
 import { buildWorld, crn, DAY_MS, HOUR_MS, SIM_START, successProbability, World } from './world';
 
 const { abs, floor, max, min, round } = Math;
@@ -18,6 +29,11 @@ export interface SimulationOptions {
   maxTestDays: number;
   /** Compute logged propensities on every n-th Marquee request (0 = never). */
   propensityEvery: number;
+  /**
+   * Also run the reference policies that bound what is attainable: the oracle spending the same exploration
+   * budget, and a Bayesian learner that knows how the world is built (see WorldModelPolicy).
+   */
+  references: boolean;
   onProgress?: (message: string) => void;
 }
 
@@ -33,6 +49,7 @@ export const DEFAULT_SIMULATION: Omit<SimulationOptions, 'onProgress'> = {
   floor: 0.02,
   maxTestDays: 5,
   propensityEvery: 50,
+  references: true,
 };
 
 export interface PolicyResult {
@@ -65,7 +82,19 @@ export interface SimulationResult {
   requests: number;
   surfaceMedianTrueRate: number;
   policies: PolicyResult[];
-  ratios: { vsEditorial: number; vsPopularity: number; vsOracle: number; vsEpsilonGreedy: number; vsGreedy: number };
+  ratios: {
+    vsEditorial: number;
+    vsPopularity: number;
+    vsOracle: number;
+    vsEpsilonGreedy: number;
+    vsGreedy: number;
+    /** Against the oracle that spends the same exploration budget (NaN without references). */
+    vsBudgetedOracle: number;
+    /** Against the Bayesian learner that knows the world (NaN without references). */
+    vsCeiling: number;
+    /** The ceiling's own ratio to the per-person oracle: what any policy could expect at best (NaN without references). */
+    ceilingVsOracle: number;
+  };
   exploration: {
     budget: number;
     perDay: { day: number; share: number; testShare: number; floorShare: number; minHour: number; maxHour: number; hoursOutside: number }[];
@@ -109,8 +138,12 @@ export function runSimulation(options: Partial<SimulationOptions> = {}): Simulat
     new EpsilonGreedyPolicy(world, o.slots, 0.1, o.seed),
     new EpsilonGreedyPolicy(world, o.slots, 0, o.seed),
     new OraclePolicy(world, o.slots),
-    marquee,
   ];
+  if (o.references) {
+    const explore = new ExplorationSlots(world, o);
+    policies.push(new BudgetedOraclePolicy(world, o.slots, explore), new WorldModelPolicy(world, o.slots, explore));
+  }
+  policies.push(marquee);
   const results = policies.map((p) => ({ name: p.name, impressions: 0, successes: 0, perDayImp: new Array<number>(o.days).fill(0), perDaySucc: new Array<number>(o.days).fill(0) }));
   const live: number[] = world.items.filter((it) => !it.isNew).map((it) => it.index);
   let request = 0;
@@ -176,6 +209,9 @@ function report(
     vsOracle: mq / rate('per-person oracle'),
     vsEpsilonGreedy: mq / rate('epsilon-greedy'),
     vsGreedy: mq / rate('greedy'),
+    vsBudgetedOracle: mq / rate('oracle with the exploration budget'),
+    vsCeiling: mq / rate('Bayes ceiling'),
+    ceilingVsOracle: rate('Bayes ceiling') / rate('per-person oracle'),
   };
 
   const perDay: SimulationResult['exploration']['perDay'] = [];

@@ -15,9 +15,19 @@ describe('placement simulator, short horizon', () => {
   });
 
   it('stays below the per-person oracle, and within the measured distance of it', () => {
-    // The 0.8× target is not met (see docs/placement-engine.md); this guards against regressions from 0.64.
+    // The 0.8× target is not met (see docs/placement-engine.md §9): this horizon measures 0.676, and the guard
+    // catches regressions (it was 0.64 before Thompson sampling was deflated).
     expect(r.ratios.vsOracle).toBeLessThan(1);
-    expect(r.ratios.vsOracle).toBeGreaterThanOrEqual(0.6);
+    expect(r.ratios.vsOracle).toBeGreaterThanOrEqual(0.66);
+  });
+
+  it('stays below the reference bounds: the oracle with the same exploration, and a learner that knows the world', () => {
+    expect(r.ratios.vsBudgetedOracle).toBeLessThan(1);
+    expect(r.ratios.vsCeiling).toBeLessThan(1);
+    // Spending the budget costs the oracle about 5%; knowing the world but not the users leaves the learner
+    // well short of the oracle (0.78 on this horizon, 0.80 over 14 days).
+    expect(r.ratios.vsOracle / r.ratios.vsBudgetedOracle).toBeGreaterThan(0.9);
+    expect(r.ratios.ceilingVsOracle).toBeLessThan(0.85);
   });
 
   it('spends the exploration budget to ±1 pp every day', () => {
@@ -50,8 +60,8 @@ describe('placement simulator, short horizon', () => {
 
 describe('simulator determinism', () => {
   it('gives identical figures for the same seed', () => {
-    const a = runSimulation({ days: 1, users: 300, seed: 3, propensityEvery: 0 });
-    const b = runSimulation({ days: 1, users: 300, seed: 3, propensityEvery: 0 });
+    const a = runSimulation({ days: 1, users: 300, seed: 3, propensityEvery: 0, references: false });
+    const b = runSimulation({ days: 1, users: 300, seed: 3, propensityEvery: 0, references: false });
     expect(b.policies).toEqual(a.policies);
     expect(b.newItems).toEqual(a.newItems);
   });

@@ -11,7 +11,7 @@ export const SIM_START = Date.UTC(2026, 2, 2);
 export const TOPICS = ['sleep', 'anxiety', 'focus', 'stress', 'relationships', 'kids', 'nature', 'breathing', 'movement', 'work', 'self-esteem', 'gratitude'] as const;
 
 /** A hidden-preference segment: what its members tend to like, and when and how they use the app. */
-interface Segment {
+export interface Segment {
   name: string;
   kindPref: number[];
   topicBoost: Partial<Record<(typeof TOPICS)[number], number>>;
@@ -21,12 +21,18 @@ interface Segment {
   weight: number;
 }
 
-const SEGMENTS: Segment[] = [
+export const SEGMENTS: readonly Segment[] = [
   { name: 'sleepers', kindPref: [0, 1.1, 0.5, -0.8, -0.5], topicBoost: { sleep: 1.0, nature: 0.4, breathing: 0.3 }, hour: 22, platform: [0.6, 0.3, 0.1], premium: 0.3, weight: 0.3 },
   { name: 'busy professionals', kindPref: [0.8, -0.5, -0.2, 0, 0.4], topicBoost: { stress: 0.9, focus: 0.6, work: 0.7, anxiety: 0.4 }, hour: 8, platform: [0.4, 0.5, 0.1], premium: 0.5, weight: 0.3 },
   { name: 'learners', kindPref: [0.2, -0.6, -0.6, 1.0, 0.6], topicBoost: { 'self-esteem': 0.8, relationships: 0.8, gratitude: 0.5 }, hour: 19, platform: [0.3, 0.3, 0.4], premium: 0.4, weight: 0.2 },
   { name: 'music and focus', kindPref: [0, 0.1, 1.2, -0.4, -0.4], topicBoost: { focus: 0.9, nature: 0.6, movement: 0.5 }, hour: 15, platform: [0.3, 0.6, 0.1], premium: 0.2, weight: 0.2 },
 ];
+
+/** Spread of each person's own tastes around the segment's (logit scale), and of their habits. */
+export const KIND_TASTE_SD = 0.5;
+export const TOPIC_TASTE_SD = 0.6;
+export const USER_HOUR_SD = 1.5;
+export const VISIT_HOUR_SD = 2;
 
 export interface SimUser {
   index: number;
@@ -170,10 +176,10 @@ export function buildWorld(o: WorldOptions): World {
     const s = pick(rng, SEGMENTS.map((x) => x.weight));
     const seg = SEGMENTS[s];
     const kindPref = new Float64Array(ITEM_KINDS.length);
-    for (let k = 0; k < kindPref.length; k++) kindPref[k] = seg.kindPref[k] + normal(rng) * 0.5;
+    for (let k = 0; k < kindPref.length; k++) kindPref[k] = seg.kindPref[k] + normal(rng) * KIND_TASTE_SD;
     const topicPref = new Float64Array(TOPICS.length);
     TOPICS.forEach((t, k) => {
-      topicPref[k] = (seg.topicBoost[t] ?? 0) + normal(rng) * 0.6;
+      topicPref[k] = (seg.topicBoost[t] ?? 0) + normal(rng) * TOPIC_TASTE_SD;
     });
     const tier = rng.next() < seg.premium ? 'premium' : 'free';
     users.push({
@@ -184,7 +190,7 @@ export function buildWorld(o: WorldOptions): World {
       bias: normal(rng) * 0.3,
       // Gamma(2) activity: a few heavy users, many occasional ones.
       activity: (o.visitsPerUserPerDay * (-log(max(1e-12, rng.next())) - log(max(1e-12, rng.next())))) / 2,
-      hour: seg.hour + normal(rng) * 1.5,
+      hour: seg.hour + normal(rng) * USER_HOUR_SD,
       platform: ['ios', 'android', 'web'][pick(rng, seg.platform)],
       tier,
       locale: ['en', 'de', 'fr', 'es'][pick(rng, [0.5, 0.2, 0.15, 0.15])],
@@ -225,7 +231,7 @@ export function buildWorld(o: WorldOptions): World {
     for (const u of users) {
       const n = poisson(rng, u.activity);
       for (let v = 0; v < n; v++) {
-        const hour = (((u.hour + normal(rng) * 2) % 24) + 24) % 24;
+        const hour = (((u.hour + normal(rng) * VISIT_HOUR_SD) % 24) + 24) % 24;
         day.push({ user: u.index, at: SIM_START + d * DAY_MS + hour * HOUR_MS, hour });
       }
     }

@@ -265,7 +265,7 @@ describe('placement engine and client feed', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(tests.find((t) => t.itemId === id)).toMatchObject({ status: 'RUNNING' });
-    const audit = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'content_test.started' AND entity_id = $1`, [id]));
+    const audit = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'content_test.started' AND entity_id = $1 AND after->>'surface' = 'plhome'`, [id]));
     expect(audit.rows[0].n).toBe(1);
     await new Promise((r) => setTimeout(r, 800)); // the API picks up the running test on its next refresh
     let seenInTest = 0;

@@ -14,6 +14,8 @@ import {
   SurfacePolicy,
   buildCandidatePool,
   buildItemFeatures,
+  buildSlate,
+  buildUserFeatures,
   newPacingState,
   pacingWeight,
 } from '../engine';
@@ -110,12 +112,26 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.refresh();
+    this.warmEngine();
     this.timer = setInterval(() => void this.refresh(), this.config.engineRefreshMs);
     this.timer.unref();
   }
 
   onApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Ranks one throwaway slate per surface, so the first real request does not pay for compiling the hot loops. */
+  private warmEngine(): void {
+    const now = this.clock.nowMs();
+    for (const rt of this.surfaces.values()) {
+      if (!rt.pool.size) continue;
+      try {
+        buildSlate(rt.state, rt.pool, { surface: surfacePolicy(rt.surface, rt.pins, now), user: buildUserFeatures({}, null, now), seed: 1, testShare: 0 });
+      } catch (e) {
+        this.logger.warn(`Warming up "${rt.surface.key}" failed (${(e as Error).message}); the first feed for it may be slower.`);
+      }
+    }
   }
 
   get(key: string): SurfaceRuntime | undefined {

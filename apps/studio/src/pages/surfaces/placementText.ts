@@ -85,7 +85,8 @@ export function formatProbability(p: number): string {
 /** A standard error in percentage points, at the precision of the probability it qualifies. */
 export function formatError(err: number): string {
   const pp = err * 100;
-  return pp >= 1 ? pp.toFixed(1) : pp.toFixed(2);
+  // 0.995 and up rounds to 1.00 at two decimals: switch to one decimal there, so "1.0" never shows as "1.00".
+  return pp >= 0.995 ? pp.toFixed(1) : pp.toFixed(2);
 }
 
 /** Impressions a test needs for ±30% relative precision (95%) at success rate p, as the engine sizes it. */

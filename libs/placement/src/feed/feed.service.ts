@@ -81,8 +81,9 @@ export class FeedService {
   ) {}
 
   async feed(args: { surface: string; userId: string; limit?: number | null; context?: FeedContext | null }, apiKeyId: string | null): Promise<FeedResponse> {
-    // The budget counts from the request's arrival, so time spent queued behind other requests counts too.
-    const started = requestReceivedAt() ?? process.hrtime.bigint();
+    const started = process.hrtime.bigint();
+    // Time already spent before the resolver (queued behind other requests, authenticating): the shedding signal.
+    const queuedMs = Number(started - (requestReceivedAt() ?? started)) / 1e6;
     const { viewer, limit, rt } = this.validate(args);
     const now = this.clock.nowMs();
     const ctxKey = hashString(JSON.stringify([viewer.locale, viewer.platform, viewer.appVersion, viewer.tier, limit]));
@@ -93,6 +94,9 @@ export class FeedService {
     let response: FeedResponse;
     let outcome = 'personalized';
     try {
+      // Under overload, answer requests that already waited longer than the budget from the fallback, rather than
+      // ranking slates for them and falling further behind.
+      if (queuedMs > this.config.feedBudgetMs) throw new BudgetExceeded(`queued for ${Math.round(queuedMs)} ms, over the ${this.config.feedBudgetMs} ms budget`);
       response = await this.personalized(rt, args.userId, viewer, limit, args.context ?? {}, now, started, apiKeyId);
     } catch (e) {
       const cause = e instanceof BudgetExceeded ? 'budget' : /connect|ECONN|timeout|terminat/i.test((e as Error).message) ? 'database' : 'engine';
@@ -142,8 +146,6 @@ export class FeedService {
   private async personalized(rt: SurfaceRuntime, userId: string, viewer: FeedViewer, limit: number, ctx: FeedContext, now: number, started: bigint, apiKeyId: string | null): Promise<FeedResponse> {
     const deadline = Number(started / 1_000_000n) + this.config.feedBudgetMs;
     const remaining = () => deadline - Number(process.hrtime.bigint() / 1_000_000n);
-    // Already over budget from queueing: answer with the fallback now rather than rank a slate nobody waits for.
-    if (remaining() <= 0) throw new BudgetExceeded(`queued for longer than the ${this.config.feedBudgetMs} ms budget`);
     // The one database read on the request path: what this user's own events taught the engine.
     const profile = await withBudget(this.db.query('SELECT profile FROM user_profiles WHERE user_id = $1', [userId]), remaining());
     const { eligible, visible } = this.eligibility(rt, viewer);

@@ -113,6 +113,8 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     await this.refresh();
     this.warmEngine();
+    // Open a few pooled connections now, so the first feeds do not pay for connecting inside their budget.
+    await Promise.all(Array.from({ length: Math.min(4, this.config.databasePoolSize) }, () => this.db.query('SELECT 1').catch(() => undefined)));
     this.timer = setInterval(() => void this.refresh(), this.config.engineRefreshMs);
     this.timer.unref();
   }

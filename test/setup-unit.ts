@@ -1,1 +1,2 @@
 process.env.TZ = 'UTC';
+import './support/quiet-tfjs';

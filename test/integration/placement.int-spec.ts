@@ -42,6 +42,8 @@ class PgProxy {
   }
 }
 
+const COLLECTION = 'placement-spec';
+
 describe('placement engine and client feed', () => {
   let media: HttpServer;
   let mediaBase: string;
@@ -77,6 +79,7 @@ describe('placement engine and client feed', () => {
         ],
         attributes: attr,
         topics: i % 2 ? ['sleep'] : ['focus'],
+        collections: [COLLECTION],
         availability: i === 7 ? 'premium' : 'free',
       });
       await wf.approveLatest(id);
@@ -86,6 +89,8 @@ describe('placement engine and client feed', () => {
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor));
     await wf.waitFor(rel, ['launched']);
     await must(gql(api.url, 'mutation { createSurface(key: "plhome", name: "Home", slots: 6) { id } }', {}, admin));
+    // Other test files launch items into the same database: this surface takes only this file's.
+    await must(gql(api.url, 'mutation($c: String!) { updateSurface(key: "plhome", input: {candidateRule: {collections: [$c]}}) { key } }', { c: COLLECTION }, admin));
     await waitForSurface(api, 'plhome');
   }, 180000);
 
@@ -254,7 +259,7 @@ describe('placement engine and client feed', () => {
 
   it('puts a newly launched item into a content test, never at position 1', async () => {
     const slug = `pl-new-${Date.now() % 100000}`;
-    const id = await wf.createItem(slug, mediaBase, { localized: [{ locale: 'en', title: 'Brand new', description: 'd' }], locales: ['en'] });
+    const id = await wf.createItem(slug, mediaBase, { localized: [{ locale: 'en', title: 'Brand new', description: 'd' }], locales: ['en'], collections: [COLLECTION] });
     await wf.approveLatest(id);
     const rel = await wf.release('New item', [id]);
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor));

@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: every benchmark in one process tree, a table on stdout, and one JSON per benchmark in
- * bench/results/. Pick some with arguments: `node dist/bench/run-all.js ranking feed ingest` (default: all three).
+ * bench/results/. Pick some with arguments: `node dist/bench/run-all.js ranking feed ingest` (default: all but profile).
  *
  * - ranking: bench/ranking-core.ts as a child process (it writes ranking-core.json; this adds the machine and targets);
  * - feed:    the feed over HTTP + GraphQL with autocannon, personalized vs the editorial list (feed-http.json);
- * - ingest:  trackEvents in batches of 500 vs raw COPY of the same rows (ingest.json).
+ * - ingest:  trackEvents in batches of 500 vs raw COPY of the same rows (ingest.json);
+ * - shared-prior: not a speed figure; the TF.js model as the engine shared prior in the simulator (shared-prior.json).
  *
  * feed and ingest share one stack: a fresh database on BENCH_DATABASE_SERVER, migrated by the CLI, seeded with SQL,
  * and the compiled API. The database and this run's Redis keys are removed at the end, also on Ctrl+C.
@@ -18,6 +19,7 @@ import { SLOTS, Seeded, seed } from './lib/seed';
 import { benchFeed, DEFAULT_FEED_OPTIONS, FeedBenchOptions, FeedBenchResult, Users } from './feed-http';
 import { benchIngest, DEFAULT_INGEST_OPTIONS, IngestOptions, IngestResult } from './ingest';
 import { profileApi } from './profile';
+import { benchSharedPrior } from './shared-prior';
 
 const TARGETS = {
   rankingP99Us: 1000,
@@ -153,10 +155,10 @@ function ingestTargets(r: IngestResult) {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const known = ['ranking', 'feed', 'ingest', 'profile'];
+  const known = ['ranking', 'feed', 'ingest', 'shared-prior', 'profile'];
   const unknown = args.filter((a) => !known.includes(a));
   if (unknown.length) throw new Error(`Unknown benchmark(s) ${unknown.join(', ')}; choose from ${known.join(', ')}.`);
-  const which = new Set(args.length ? args : ['ranking', 'feed', 'ingest']);
+  const which = new Set(args.length ? args : ['ranking', 'feed', 'ingest', 'shared-prior']);
   if (!existsSync(join(ROOT, 'dist/apps/api/src/main.js'))) throw new Error('Build first: npm run build:server (npm run bench does it).');
   const m = machine();
   const at = new Date().toISOString();
@@ -236,6 +238,13 @@ async function main(): Promise<void> {
         summary.push([`ingest, trackEvents (${r.options.batch}/batch, ${r.options.clients} clients)`, `${r.trackEvents.batchLatency.p50Ms} ms/batch`, `${r.trackEvents.batchLatency.p99Ms} ms/batch`, `${r.trackEvents.eventsPerSecond} events/s`, `≥ 20,000: ${mark(targets[0].met)}; ratio ${r.ratio} (≥ 0.3): ${mark(targets[1].met)}`]);
       }
     });
+  }
+
+  if (which.has('shared-prior')) {
+    const r = await benchSharedPrior(m, at);
+    log(`shared prior: written to ${r.file}`);
+    const auc = r.runs.map((x) => round(x.metrics.holdout.auc, 3)).join(', ');
+    summary.push([`simulator: model as shared prior, hours to the engine's decision on a new item (AUC ${auc})`, '', '', `× ${round(r.ratio, 3)}`, `< 1: ${mark(r.ratio < 1)}`]);
   }
 
   if (which.has('profile')) {

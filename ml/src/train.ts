@@ -14,7 +14,7 @@ const DEFAULTS = {
   l2: 1e-3,
   holdoutFraction: 0.2,
   propensityWeighting: true,
-  maxWeight: 10,
+  maxWeight: 3,
   userBuckets: 1024,
   seed: 7,
 };

@@ -27,7 +27,7 @@ export interface TrainOptions {
   l2?: number;
   /** Share of rows, latest in time, held out for log loss and AUC; default 0.2. */
   holdoutFraction?: number;
-  /** Weight rows by 1/propensity, relative to the mean weight and clipped at `maxWeight` (default 10); default true. */
+  /** Weight rows by 1/propensity, relative to the mean weight and clipped at `maxWeight` (default 3); default true. */
   propensityWeighting?: boolean;
   maxWeight?: number;
   /** Hashed user-id buckets for the learned user embedding; default 1024. */

@@ -24,7 +24,7 @@ export const TRAIN_USAGE = `Usage: npm run marquee -- train (--input <log.jsonl|
   --epochs <n>             default 8          --embedding-dim <k>   default 8
   --batch-size <n>         default 256        --learning-rate <r>   default 0.01
   --l2 <x>                 default 0.001      --holdout <f>         latest share held out, default 0.2
-  --max-weight <w>         clip of the relative inverse-propensity weight, default 10
+  --max-weight <w>         clip of the relative inverse-propensity weight, default 3
   --no-ipw                 do not weight rows by inverse propensity (position terms still apply)
   --seed <n>               default 7
   --backend <name>         tensorflow | wasm | cpu (default: the fastest installed)

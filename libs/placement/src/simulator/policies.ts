@@ -1,6 +1,6 @@
 import { SeededRandom } from '../engine/random';
-import { applyEventInPlace, emptyProfile, UserProfile, writeUserFeatures, USER_DIM } from '../engine/features';
-import { applyForgetting, applyObservations, createEngineState, EngineState, Observation, setExamination } from '../engine/model';
+import { applyEventInPlace, denseItemFeatures, emptyProfile, UserProfile, writeUserFeatures, USER_DIM } from '../engine/features';
+import { applyForgetting, applyObservations, createEngineState, EngineState, Observation, predict, setExamination, SharedPrior, withSharedPrior } from '../engine/model';
 import { buildCandidatePool, Candidate, CandidatePool } from '../engine/candidates';
 import { buildSlate, SlateReason, SurfacePolicy } from '../engine/slate';
 import { newPacingState, PacingState, recordServed, testShareFor } from '../engine/budget';
@@ -174,11 +174,44 @@ export class EpsilonGreedyPolicy implements SimPolicy {
   }
 }
 
+/**
+ * What the engine itself believes about a new item, checked hourly from its launch: the first hour at which its
+ * posterior puts the item above the control with probability ≥ 0.9 ('better') or below it with probability ≥ 0.95
+ * ('worse'), the thresholds of the content test's decision rule. The score compared is the population-average
+ * user's (the running mean of the logged user feature vectors), through the engine's own `predict`; the control is
+ * the mean score of the established items that are not in a test. Content tests do not read it.
+ */
+export interface EngineBelief {
+  decision: 'better' | 'worse' | null;
+  /** Impressions of the item (test slots and any other) when the posterior first crossed a threshold. */
+  impressions: number | null;
+  hours: number | null;
+  /** P(item above control) at the decision, or at the last check while undecided. */
+  probBetter: number;
+}
+
 /** What the Marquee policy reports about each content test. */
 export interface TestRecord {
   item: SimItem;
   test: ContentTest;
   controlTrueRate: number;
+  /** Only with `trackBeliefs`. */
+  belief?: EngineBelief;
+}
+
+/**
+ * One logged impression as the TF.js reward model takes it (ml/src/types.ts TrainingRow): the engine's dense user
+ * features as the slate logged them, the item's dense engine features, the logged propensity and the success.
+ */
+export interface LoggedImpression {
+  userId: string;
+  userFeatures: readonly number[];
+  itemId: string;
+  itemFeatures: readonly number[];
+  position: number;
+  propensity: number;
+  reward: number;
+  at: number;
 }
 
 export interface MarqueeOptions {
@@ -189,6 +222,12 @@ export interface MarqueeOptions {
   /** Compute logged propensities on every n-th request (0 = never); they cost time and change no decision. */
   propensityEvery: number;
   seed: number;
+  /** Start from this external shared prior (the TF.js model's export) instead of the structural one. */
+  sharedPrior?: SharedPrior;
+  /** Keep every impression of the requests that log propensities, as training rows. */
+  exportRows?: boolean;
+  /** Track the engine's own posterior about each new item (see EngineBelief). */
+  trackBeliefs?: boolean;
 }
 
 /** The real engine: model, profiles, slates, budget pacing, content tests, position-bias estimation. */
@@ -209,13 +248,22 @@ export class MarqueePolicy implements SimPolicy {
   /** Exploration slots and served slots per clock hour, for the budget report. */
   readonly hourly = new Map<number, { served: number; test: number; floor: number }>();
   propensityStats = { slates: 0, entries: 0, exact: 0, errorSum: 0 };
+  /** With `exportRows`: the impressions of every request that logged propensities. */
+  readonly rows: LoggedImpression[] = [];
+  private logged: { user: number[]; propensities: number[] } | null = null;
+  private denseItems = new Map<number, number[]>();
+  private impressionsOf: Int32Array;
+  private userSum = new Float64Array(USER_DIM);
+  private userCount = 0;
 
   constructor(
     private world: World,
     private o: MarqueeOptions,
     start: number,
   ) {
-    this.state = createEngineState({ now: start });
+    const fresh = createEngineState({ now: start });
+    this.state = o.sharedPrior ? withSharedPrior(fresh, o.sharedPrior) : fresh;
+    this.impressionsOf = new Int32Array(world.items.length);
     this.profiles = world.users.map(() => null);
     this.pacing = newPacingState(start);
     this.positions = emptyPositionCounts(o.slots);
@@ -231,8 +279,42 @@ export class MarqueePolicy implements SimPolicy {
     const p = this.control.impressions >= 300 ? this.control.successes / this.control.impressions : 0.05;
     const established = this.world.items.filter((x) => x.launchedAt < at && !(this.tests.get(x.index)?.test.status === 'RUNNING'));
     const controlTrueRate = established.reduce((a, x) => a + x.trueRate, 0) / max(1, established.length);
-    this.tests.set(item.index, { item, test: startContentTest(item.id, 'home', at, defaultQuota(p), this.o.maxTestDays), controlTrueRate });
+    this.tests.set(item.index, {
+      item,
+      test: startContentTest(item.id, 'home', at, defaultQuota(p), this.o.maxTestDays),
+      controlTrueRate,
+      ...(this.o.trackBeliefs && { belief: { decision: null, impressions: null, hours: null, probBetter: 0.5 } }),
+    });
     this.poolKey = '';
+  }
+
+  // The engine's posterior about each new item, against the established items outside tests (see EngineBelief).
+  private checkBeliefs(at: number): void {
+    if (this.userCount === 0) return;
+    const mean = new Float32Array(USER_DIM);
+    for (let j = 0; j < USER_DIM; j++) mean[j] = this.userSum[j] / this.userCount;
+    let control = 0;
+    let n = 0;
+    for (const it of this.world.items) {
+      if (it.launchedAt >= at) continue;
+      const rec = this.tests.get(it.index);
+      if (rec && rec.test.status === 'RUNNING') continue;
+      control += predict(this.state, mean, it.features).score;
+      n++;
+    }
+    control /= max(1, n);
+    for (const rec of this.tests.values()) {
+      const b = rec.belief;
+      if (!b || b.decision !== null || rec.item.launchedAt > at) continue;
+      const p = predict(this.state, mean, rec.item.features);
+      b.probBetter = normCdf((p.score - control) / max(1e-9, p.sd));
+      const decision = b.probBetter >= 0.9 ? 'better' : 1 - b.probBetter >= 0.95 ? 'worse' : null;
+      if (decision) {
+        b.decision = decision;
+        b.impressions = this.impressionsOf[rec.item.index];
+        b.hours = (at - rec.item.launchedAt) / HOUR_MS;
+      }
+    }
   }
 
   private ensurePool(live: readonly number[], at: number): CandidatePool {
@@ -257,6 +339,7 @@ export class MarqueePolicy implements SimPolicy {
     const est = estimateExamination(this.positions);
     setExamination(this.state, est.theta);
     for (const rec of this.tests.values()) rec.test = evaluateContentTest(rec.test, this.control, at);
+    if (this.o.trackBeliefs) this.checkBeliefs(at);
     this.poolKey = '';
   }
 
@@ -292,6 +375,12 @@ export class MarqueePolicy implements SimPolicy {
     bucket.test += slate.stats.testSlots;
     bucket.floor += slate.stats.floorSlots;
     this.hourly.set(h, bucket);
+    // Served propensities are Monte Carlo estimates; the serving layer caps them at 1, and so does the export.
+    this.logged = withPropensities && this.o.exportRows ? { user: slate.log.user, propensities: slate.entries.map((e) => (e.propensity < 1 ? e.propensity : 1)) } : null;
+    if (this.o.trackBeliefs) {
+      for (let j = 0; j < USER_DIM; j++) this.userSum[j] += user[j];
+      this.userCount++;
+    }
     const byId = pool.index;
     const items = slate.entries.map((e) => live[byId.get(e.itemId) as number]);
     return { items, reasons: slate.entries.map((e) => e.reason) };
@@ -309,6 +398,12 @@ export class MarqueePolicy implements SimPolicy {
       const theta = this.state.examination[k];
       applyEventInPlace(profile, item.features, 'IMPRESSION', v.at, theta);
       if (success) applyEventInPlace(profile, item.features, 'PLAY_START', v.at);
+      this.impressionsOf[i]++;
+      if (this.logged) {
+        let dense = this.denseItems.get(i);
+        if (!dense) this.denseItems.set(i, (dense = Array.from(denseItemFeatures(item.features))));
+        this.rows.push({ userId: `user-${v.user}`, userFeatures: this.logged.user, itemId: item.id, itemFeatures: dense, position, propensity: this.logged.propensities[k], reward: success ? 1 : 0, at: v.at });
+      }
       const rec = this.tests.get(i);
       const inTest = rec !== undefined && rec.test.status === 'RUNNING';
       if (inTest) rec.test = recordTestImpression(rec.test, theta, success);

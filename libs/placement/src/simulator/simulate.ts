@@ -1,9 +1,12 @@
 import { windowShare } from '../engine/budget';
+import type { SharedPrior } from '../engine/model';
 import {
   BudgetedOraclePolicy,
   EditorialPolicy,
   EpsilonGreedyPolicy,
+  EngineBelief,
   ExplorationSlots,
+  LoggedImpression,
   MarqueePolicy,
   OraclePolicy,
   PopularityPolicy,
@@ -34,6 +37,22 @@ export interface SimulationOptions {
    * budget, and a Bayesian learner that knows how the world is built (see WorldModelPolicy).
    */
   references: boolean;
+  /**
+   * Also run the baseline policies (editorial, popularity, ε-greedy, greedy, per-person oracle). Without them only
+   * Marquee runs (and the references, if asked for), and the ratios against them are NaN.
+   */
+  baselines: boolean;
+  /** A later period of the same world: same users and established catalogue, new launches and visits (see buildWorld). */
+  launchSeed?: number;
+  /** Start Marquee from this shared prior (the TF.js model's export, in probit units) instead of the structural one. */
+  sharedPrior?: SharedPrior;
+  /**
+   * Return Marquee's logged impressions as training rows for the TF.js model (`trainingRows`): every impression of
+   * the requests that log propensities (every `propensityEvery`-th), with the logged user features and propensity.
+   */
+  exportTrainingRows?: boolean;
+  /** Track the engine's own posterior about each new item (`NewItemResult.engine`). */
+  trackBeliefs?: boolean;
   onProgress?: (message: string) => void;
 }
 
@@ -50,6 +69,7 @@ export const DEFAULT_SIMULATION: Omit<SimulationOptions, 'onProgress'> = {
   maxTestDays: 5,
   propensityEvery: 50,
   references: true,
+  baselines: true,
 };
 
 export interface PolicyResult {
@@ -75,10 +95,13 @@ export interface NewItemResult {
   truth: 'better' | 'worse';
   /** null while running or INCONCLUSIVE. */
   right: boolean | null;
+  /** With `trackBeliefs`: when the engine's own posterior first took a side (see EngineBelief), and whether rightly. */
+  engine?: EngineBelief & { right: boolean | null };
 }
 
 export interface SimulationResult {
-  options: Omit<SimulationOptions, 'onProgress'>;
+  /** The options used; a shared prior is reported by its version only. */
+  options: Omit<SimulationOptions, 'onProgress' | 'sharedPrior'> & { sharedPrior: string | null };
   requests: number;
   surfaceMedianTrueRate: number;
   policies: PolicyResult[];
@@ -111,8 +134,11 @@ export interface SimulationResult {
     clearlyBad: { count: number; graduated: number; share: number | null };
     rightShareOfDecisive: number | null;
     meanImpressionsToDecision: number | null;
+    medianImpressionsToDecision: number | null;
   };
   targets: { name: string; value: number | null; target: string; met: boolean | null }[];
+  /** Only with `exportTrainingRows`. */
+  trainingRows?: LoggedImpression[];
   seconds: number;
 }
 
@@ -131,14 +157,30 @@ export function runSimulation(options: Partial<SimulationOptions> = {}): Simulat
   const o = { ...DEFAULT_SIMULATION, ...options };
   const log = o.onProgress ?? (() => undefined);
   const world = buildWorld(o);
-  const marquee = new MarqueePolicy(world, { slots: o.slots, budget: o.budget, floor: o.floor, maxTestDays: o.maxTestDays, propensityEvery: o.propensityEvery, seed: o.seed }, SIM_START);
-  const policies: SimPolicy[] = [
-    new EditorialPolicy(world, o.slots),
-    new PopularityPolicy(world, o.slots),
-    new EpsilonGreedyPolicy(world, o.slots, 0.1, o.seed),
-    new EpsilonGreedyPolicy(world, o.slots, 0, o.seed),
-    new OraclePolicy(world, o.slots),
-  ];
+  const marquee = new MarqueePolicy(
+    world,
+    {
+      slots: o.slots,
+      budget: o.budget,
+      floor: o.floor,
+      maxTestDays: o.maxTestDays,
+      propensityEvery: o.propensityEvery,
+      seed: o.seed,
+      sharedPrior: o.sharedPrior,
+      exportRows: o.exportTrainingRows,
+      trackBeliefs: o.trackBeliefs,
+    },
+    SIM_START,
+  );
+  const policies: SimPolicy[] = o.baselines
+    ? [
+        new EditorialPolicy(world, o.slots),
+        new PopularityPolicy(world, o.slots),
+        new EpsilonGreedyPolicy(world, o.slots, 0.1, o.seed),
+        new EpsilonGreedyPolicy(world, o.slots, 0, o.seed),
+        new OraclePolicy(world, o.slots),
+      ]
+    : [];
   if (o.references) {
     const explore = new ExplorationSlots(world, o);
     policies.push(new BudgetedOraclePolicy(world, o.slots, explore), new WorldModelPolicy(world, o.slots, explore));
@@ -180,7 +222,8 @@ export function runSimulation(options: Partial<SimulationOptions> = {}): Simulat
       for (const p of policies) p.launch?.(world.items[it], world.items[it].launchedAt);
     }
     const m = results[results.length - 1];
-    log(`day ${d + 1}/${o.days}: ${world.visits[d].length} requests, marquee ${(m.perDaySucc[d] / max(1, m.perDayImp[d])).toFixed(4)}, oracle ${(results[4].perDaySucc[d] / max(1, results[4].perDayImp[d])).toFixed(4)}`);
+    const oracle = o.baselines ? `, oracle ${(results[4].perDaySucc[d] / max(1, results[4].perDayImp[d])).toFixed(4)}` : '';
+    log(`day ${d + 1}/${o.days}: ${world.visits[d].length} requests, marquee ${(m.perDaySucc[d] / max(1, m.perDayImp[d])).toFixed(4)}${oracle}`);
   }
   marquee.tick(SIM_START + o.days * DAY_MS);
   return report(world, o, results, marquee, request, (Date.now() - started) / 1000);
@@ -262,6 +305,7 @@ function report(
       probBeatsControl: t.decision?.probBeatsControl ?? null,
       truth,
       right,
+      ...(rec.belief && { engine: { ...rec.belief, right: rec.belief.decision === null ? null : rec.belief.decision === truth } }),
     };
   });
   const decided = newItems.filter((x) => x.status !== 'RUNNING');
@@ -275,6 +319,7 @@ function report(
     clearlyBad: { count: bad.length, graduated: bad.filter((x) => x.status === 'GRADUATED').length, share: bad.length ? bad.filter((x) => x.status === 'GRADUATED').length / bad.length : null },
     rightShareOfDecisive: decisive.length ? decisive.filter((x) => x.right).length / decisive.length : null,
     meanImpressionsToDecision: decided.length ? decided.reduce((a, x) => a + x.impressions, 0) / decided.length : null,
+    medianImpressionsToDecision: decided.length ? median(decided.map((x) => x.impressions)) : null,
   };
   const worstDay = perDay.reduce((w, d) => max(w, abs(d.share - o.budget)), 0);
   const targets = [
@@ -287,7 +332,7 @@ function report(
   ];
   const ps = marquee.propensityStats;
   return {
-    options: { ...o, onProgress: undefined } as Omit<SimulationOptions, 'onProgress'>,
+    options: { ...o, onProgress: undefined, sharedPrior: o.sharedPrior?.version ?? null } as SimulationResult['options'],
     requests,
     surfaceMedianTrueRate: med,
     policies,
@@ -298,6 +343,7 @@ function report(
     newItems,
     summary,
     targets,
+    ...(o.exportTrainingRows && { trainingRows: marquee.rows }),
     seconds,
   };
 }

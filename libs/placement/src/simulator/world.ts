@@ -166,6 +166,12 @@ export interface WorldOptions {
   initialItems: number;
   launchesPerDay: number;
   visitsPerUserPerDay: number;
+  /**
+   * A later period of the same world: with it, the users and the established catalogue are the ones `seed` builds,
+   * but the new items launched and every visit come from their own stream, seeded by this. Without it (the
+   * default) everything comes from `seed`, as it always has.
+   */
+  launchSeed?: number;
 }
 
 /** Builds users, the catalogue, the launch schedule and every visit, all from the seed. */
@@ -201,15 +207,17 @@ export function buildWorld(o: WorldOptions): World {
   for (let k = 1; k <= 100; k++) world.examination[k] = trueExamination(k);
   const raw: Omit<SimItem, 'trueRate'>[] = [];
   for (let i = 0; i < o.initialItems; i++) raw.push(makeItem(rng, raw.length, SIM_START - (30 + rng.int(300)) * DAY_MS, false));
+  // Launches and visits: the world's own stream, or a later period's (same users and catalogue, new launches).
+  const later = o.launchSeed === undefined ? rng : new SeededRandom(`world:${o.seed}:later:${o.launchSeed}`);
   for (let d = 0; d < o.days; d++) {
     const today: number[] = [];
     // The simulation starts in steady state: a backlog of two days of releases enters testing at midnight, and
     // after that releases go out at random hours.
     const count = d === 0 ? 2 * o.launchesPerDay : o.launchesPerDay;
     for (let j = 0; j < count; j++) {
-      const at = SIM_START + d * DAY_MS + (d === 0 ? 0 : rng.int(24) * HOUR_MS);
+      const at = SIM_START + d * DAY_MS + (d === 0 ? 0 : later.int(24) * HOUR_MS);
       today.push(raw.length);
-      raw.push(makeItem(rng, raw.length, at, true));
+      raw.push(makeItem(later, raw.length, at, true));
     }
     world.launches.push(today);
   }
@@ -229,9 +237,9 @@ export function buildWorld(o: WorldOptions): World {
   for (let d = 0; d < o.days; d++) {
     const day: Visit[] = [];
     for (const u of users) {
-      const n = poisson(rng, u.activity);
+      const n = poisson(later, u.activity);
       for (let v = 0; v < n; v++) {
-        const hour = (((u.hour + normal(rng) * VISIT_HOUR_SD) % 24) + 24) % 24;
+        const hour = (((u.hour + normal(later) * VISIT_HOUR_SD) % 24) + 24) % 24;
         day.push({ user: u.index, at: SIM_START + d * DAY_MS + hour * HOUR_MS, hour });
       }
     }

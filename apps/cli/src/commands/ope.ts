@@ -17,13 +17,13 @@ export const OPE_USAGE = `Usage: npm run marquee -- ope --obd <log.csv> --items 
   Trains the policy on the first part of the log in time and evaluates it on the rest (IPS, SNIPS, DM, DR).
   Writes <dir>/estimates.json and <dir>/action_probs.csv (one line per evaluated row).
 
-  --policy <name>          uniform | logged | marquee
+  --policy <name>          uniform | logged | marquee (the placement engine) | bayes-ts
   --train-fraction <f>     share of the log, earliest first, used for training (default ${DEFAULT_TRAIN_FRACTION})
   --from <time> --to <time>  only use rows logged in [from, to) (ISO 8601)
   --bootstrap <B>          bootstrap resamples for the 95% intervals (default 1000)
   --seed <seed>            seed for the bootstrap and the policy (default "ope")
-  --mc-samples <S>         marquee: Monte Carlo posterior draws per probability (default 1000)
-  --explore <eps>          marquee: uniform-random share of slates (default 0.05)
+  --mc-samples <S>         marquee, bayes-ts: Monte Carlo slates or posterior draws per probability (default 1000)
+  --explore <eps>          marquee: the engine's uniform floor (default 0.02); bayes-ts: uniform share of slates (default 0.05)
 `;
 
 type Flags = Map<string, string>;

@@ -22,10 +22,14 @@ describe('runOpe end to end on the OBD sample', () => {
       expect(e.perPosition.map((p) => p.position)).toEqual([1, 2, 3]);
     }
     expect(report.policy.monteCarlo).toMatchObject({ samples: 300 });
+    // It is the engine's own policy, trained on the first 7,000 rows: every training row reached its learner.
+    expect(report.policy).toMatchObject({ trainRows: 7000, policyVersion: expect.stringMatching(/^marquee-ts\//) });
     // One line per evaluated row, keyed by the file's own index; IPS recomputed from them must match.
     expect(actionProbs).toHaveLength(3000);
     expect(new Set(actionProbs.map((r) => r.index)).size).toBe(3000);
-    for (const r of actionProbs) expect(r.prob > 0 && r.prob <= 1).toBe(true);
+    // Monte Carlo shares of engine slates: an item the engine never put at that position in S slates has 0.
+    for (const r of actionProbs) expect(r.prob >= 0 && r.prob <= 1).toBe(true);
+    expect(actionProbs.filter((r) => r.prob > 0).length).toBeGreaterThan(300);
     const byIndex = new Map(ds.rows.map((r) => [r.index, r]));
     const ips = actionProbs.reduce((s, r) => s + (r.prob / r.pscore) * byIndex.get(r.index)!.reward, 0) / 3000;
     expect(ips).toBeCloseTo(report.estimates[0].value, 12);

@@ -1,16 +1,19 @@
 import { OpeInputError } from '../errors';
 import type { Policy } from '../types';
 import { LoggedPolicy } from './logged';
+import { MarqueeEngineOptions, MarqueeEnginePolicy } from './marquee-engine';
 import { MarqueeTsOptions, MarqueeTsPolicy } from './marquee-ts';
 import { UniformPolicy } from './uniform';
 
 export { LoggedPolicy } from './logged';
+export { MarqueeEnginePolicy } from './marquee-engine';
+export type { MarqueeEngineOptions } from './marquee-engine';
 export { MarqueeTsPolicy } from './marquee-ts';
 export type { MarqueeTsOptions } from './marquee-ts';
 export { UniformPolicy } from './uniform';
 
 /** Options every factory receives; each policy reads what it understands. */
-export interface PolicyOptions extends MarqueeTsOptions {
+export interface PolicyOptions extends MarqueeTsOptions, MarqueeEngineOptions {
   seed?: number | string;
 }
 
@@ -19,10 +22,11 @@ export type PolicyFactory = (options: PolicyOptions) => Policy;
 const factories = new Map<string, PolicyFactory>([
   ['uniform', () => new UniformPolicy()],
   ['logged', () => new LoggedPolicy()],
-  ['marquee', (o) => new MarqueeTsPolicy(o)],
+  ['marquee', (o) => new MarqueeEnginePolicy(o)],
+  ['bayes-ts', (o) => new MarqueeTsPolicy(o)],
 ]);
 
-// The engine registers its own policy as 'marquee' here, replacing the stand-in.
+// More policies (a candidate configuration, another engine) plug in here.
 export function registerPolicy(name: string, factory: PolicyFactory): void {
   factories.set(name, factory);
 }

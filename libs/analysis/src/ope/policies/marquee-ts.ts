@@ -41,9 +41,9 @@ function sigmoid(z: number): number {
   return e / (1 + e);
 }
 
-// Self-contained stand-in for the engine's policy until it plugs in through registerPolicy; see README.md for the model.
+// A self-contained contextual Thompson-sampling baseline on the log's own features ('bayes-ts'); see README.md for the model.
 export class MarqueeTsPolicy implements Policy {
-  readonly name = 'marquee';
+  readonly name = 'bayes-ts';
   private readonly opts: typeof DEFAULTS;
   private du = 0;
   private di = 0;

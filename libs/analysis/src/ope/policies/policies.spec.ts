@@ -1,7 +1,7 @@
 import { FastRng } from '../prng';
 import { isOpeInputError } from '../errors';
 import type { BanditDataset, DatasetMeta, LoggedRow } from '../types';
-import { createPolicy, LoggedPolicy, MarqueeTsPolicy, policyNames, registerPolicy, UniformPolicy } from './index';
+import { createPolicy, LoggedPolicy, MarqueeEnginePolicy, MarqueeTsPolicy, policyNames, registerPolicy, UniformPolicy } from './index';
 
 /** Three items, two slots, two user segments; item 2 converts at 50% for everyone, the others at 5%. Logged uniformly. */
 function oneGoodItem(n: number, seed: string): BanditDataset {
@@ -42,7 +42,37 @@ describe('uniform and logged policies', () => {
   });
 });
 
-describe('marquee (Thompson sampling stand-in)', () => {
+describe('marquee: the placement engine itself', () => {
+  it('learns from the training rows which item is good and puts it first, keeping its exploration', () => {
+    const ds = oneGoodItem(3000, 'engine');
+    const policy = new MarqueeEnginePolicy({ mcSamples: 2000, seed: 1 });
+    policy.fit(ds.rows, ds);
+    const rows = ds.rows.slice(0, 40);
+    const probs = policy.actionProbabilities(rows, ds);
+    for (const p of probs) expect(p.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
+    const first = probs.filter((_, i) => rows[i].position === 0);
+    expect(first.length).toBeGreaterThan(5);
+    for (const p of first) {
+      expect(p[2]).toBeGreaterThan(0.8);
+      // The engine's uniform floor still reaches the other items now and then.
+      expect(p[0] + p[1]).toBeGreaterThan(0);
+    }
+    expect(policy.describe()).toMatchObject({ trainRows: 3000, users: 2, uniformRows: 3000 });
+  });
+
+  it('gives the same probabilities for the same seed, and refuses to answer before fit', () => {
+    const ds = oneGoodItem(500, 'engine-seed');
+    const run = (seed: string) => {
+      const p = new MarqueeEnginePolicy({ mcSamples: 300, seed });
+      p.fit(ds.rows, ds);
+      return p.actionProbabilities(ds.rows.slice(0, 5), ds).map((x) => Array.from(x));
+    };
+    expect(run('s')).toEqual(run('s'));
+    expect(() => new MarqueeEnginePolicy().actionProbabilities(ds.rows.slice(0, 1), ds)).toThrow(/before fit\(\)/);
+  });
+});
+
+describe('bayes-ts (a Thompson-sampling baseline on the log features)', () => {
   it('learns which item is good and puts it in the best slot, keeping the exploration floor', () => {
     const ds = oneGoodItem(1500, 'learn');
     const policy = new MarqueeTsPolicy({ mcSamples: 500, explore: 0.06, seed: 1 });
@@ -97,12 +127,13 @@ describe('policy registry', () => {
     expect(createPolicy('uniform').name).toBe('uniform');
     expect(createPolicy('logged').name).toBe('logged');
     expect(createPolicy('marquee').name).toBe('marquee');
+    expect(createPolicy('bayes-ts').name).toBe('bayes-ts');
     try {
       createPolicy('greedy');
       throw new Error('expected an error');
     } catch (e) {
       expect(isOpeInputError(e) && e.reason).toBe('UNKNOWN_POLICY');
-      expect((e as Error).message).toBe('There is no policy named "greedy". Use one of: uniform, logged, marquee.');
+      expect((e as Error).message).toBe('There is no policy named "greedy". Use one of: uniform, logged, marquee, bayes-ts.');
     }
   });
 

@@ -6,6 +6,7 @@ import { ApiHandle, Credentials, RunningProcess, createApiKey, createUser, dbUrl
 import { Workflow, must } from '../support/launch-helpers';
 import { TrackingTokens } from '../../libs/events/src/tracking-token';
 import { deriveKey } from '../../libs/platform-auth/src/secrets';
+import { runTraffic } from '../../apps/cli/src/commands/traffic';
 
 const FEED = `query($s: String!, $u: ID!, $l: Int, $c: FeedContextInput) {
   feed(surface: $s, userId: $u, limit: $l, context: $c) { requestId policyVersion stateRevision items { position trackingToken propensity propensityError reason item { id slug kind title durationSeconds } } }
@@ -222,6 +223,19 @@ describe('placement engine and client feed', () => {
     const r = await gql(api.url, 'mutation { updateSurface(key: "plhome", input: {slots: 3}) { slots } }', {}, client);
     expect(r.status).toBe(403);
     expect(r.errors![0].extensions!.code).toBe('FORBIDDEN');
+  });
+
+  it('drives demo traffic through the client API only: every event it reports is stored, none rejected', async () => {
+    const stats = await runTraffic({ url: api.url, apiKey: client!.apiKey!, surface: 'plhome', requests: 30, users: 6, success: 'PLAY_START', concurrency: 3, seed: 99 });
+    expect(stats.requests).toBe(30);
+    expect(stats.rejected).toBe(0);
+    expect(stats.impressions).toBeGreaterThan(30);
+    const rows = await withDb((c) => c.query(`SELECT type, count(*)::int AS n FROM engagement_events WHERE user_id LIKE 'demo-99-%' GROUP BY type`));
+    const byType = Object.fromEntries(rows.rows.map((r) => [r.type, r.n]));
+    expect(byType.IMPRESSION).toBe(stats.impressions);
+    expect(byType.PLAY_START ?? 0).toBe(stats.successes);
+    // A wrong key is a clear error naming what to pass, not a crash.
+    await expect(runTraffic({ url: api.url, apiKey: 'mq_wrong', surface: 'plhome', requests: 1, users: 1, success: 'PLAY_START', concurrency: 1, seed: 1 })).rejects.toThrow(/--api-key|API key|answered 401/);
   });
 
   it('learns online: a returning user\'s plays change their profile, and two users with the same context get different orders', async () => {

@@ -5,6 +5,7 @@ import { loadConfigOrExit } from '@marquee/platform-config';
 import { importCommand } from './commands/import';
 import { opeCommand } from './commands/ope';
 import { trainCommand } from './commands/train';
+import { trafficCommand } from './commands/traffic';
 import { migrate, revertLast } from './commands/migrate';
 import { startCommand } from './commands/start';
 
@@ -12,10 +13,12 @@ const HELP = `Marquee command line
 
   npm start                                  run everything (embedded PostgreSQL unless DATABASE_URL is set)
   npm run marquee -- import <file>           import items from CSV or JSON Lines, with a progress bar
-  npm run marquee -- ope --obd <log.csv> --items <item_context.csv> --policy <uniform|logged|marquee> --out <dir>
+  npm run marquee -- ope --obd <log.csv> --items <item_context.csv> --policy <uniform|logged|marquee|bayes-ts> --out <dir>
                                              offline policy evaluation on Open Bandit Dataset logs
   npm run train -- [--synthetic N | --rows <file.jsonl>] --out <model.json>
                                              train the TensorFlow.js reward model, with a progress bar
+  npm run marquee -- traffic --api-key <key>  synthetic app users through the client API (feeds and events), so a demo
+                                             install's engine, content tests and dashboards have data; --help for options
   npm run marquee -- migrate                 apply pending migrations to DATABASE_URL
   npm run marquee -- migrate:revert          revert the last migration on DATABASE_URL
 `;
@@ -44,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       return opeCommand(args);
     case 'train':
       return trainCommand(args);
+    case 'traffic':
+      return trafficCommand(args);
     case 'migrate': {
       const applied = await migrate(needDb());
       process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Nothing to apply; the schema is up to date.\n');

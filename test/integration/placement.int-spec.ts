@@ -238,6 +238,23 @@ describe('placement engine and client feed', () => {
     await expect(runTraffic({ url: api.url, apiKey: 'mq_wrong', surface: 'plhome', requests: 1, users: 1, success: 'PLAY_START', concurrency: 1, seed: 1 })).rejects.toThrow(/--api-key|API key|answered 401/);
   });
 
+  it('counts a served slot once in the surface success rate, however many impression events it gets', async () => {
+    const SUCCESS = '{ surfaceSuccess(surface: "plhome", days: 1) { impressions successes } }';
+    const totals = async () => {
+      const rows = (await must(gql<{ surfaceSuccess: { impressions: number; successes: number }[] }>(api.url, SUCCESS, {}, admin))).surfaceSuccess;
+      return rows.reduce((a, r) => ({ n: a.n + r.impressions, k: a.k + r.successes }), { n: 0, k: 0 });
+    };
+    const before = await totals();
+    const f = await feed('ivy', { locale: 'en', platform: 'web' });
+    const token = f.items[1].trackingToken;
+    const now = new Date().toISOString();
+    // The app shows the same sticky slot three times, and the user plays it once.
+    const events = [...['IMPRESSION', 'IMPRESSION', 'IMPRESSION', 'PLAY_START'].map((type) => ({ eventId: randomUUID(), type, trackingToken: token, occurredAt: now }))];
+    const t = await must(gql<{ trackEvents: { accepted: number } }>(api.url, TRACK, { e: events }, client));
+    expect(t.trackEvents.accepted).toBe(4);
+    expect(await totals()).toEqual({ n: before.n + 1, k: before.k + 1 });
+  });
+
   it('learns online: a returning user\'s plays change their profile, and two users with the same context get different orders', async () => {
     // grace plays sleep stories; henry skips everything. Same context, different histories.
     for (let round = 0; round < 3; round++) {

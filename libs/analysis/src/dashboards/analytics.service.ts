@@ -58,10 +58,14 @@ export class AnalyticsService {
     const s = await this.surface(surfaceKey);
     this.checkDays(days);
     const rows: { day: Date; policy_version: string; n: number; k: number }[] = await this.db.query(
-      `SELECT date_trunc('day', e.served_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, e.policy_version, count(*)::int AS n,
+      // One row per served slot that was seen, however many IMPRESSION events it got (a sticky slate can be shown
+      // again), as the learner counts them; success = the surface's success event for that slot.
+      `WITH seen AS (
+         SELECT DISTINCT ON (e.request_id, e.item_id) e.request_id, e.item_id, e.policy_version, e.served_at
+           FROM engagement_events e WHERE e.surface = $1 AND e.type = 'IMPRESSION' AND e.received_at >= now() - ($2 || ' days')::interval)
+       SELECT date_trunc('day', e.served_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, e.policy_version, count(*)::int AS n,
               count(*) FILTER (WHERE EXISTS (SELECT 1 FROM engagement_events x WHERE x.request_id = e.request_id AND x.item_id = e.item_id AND x.type = $3))::int AS k
-         FROM engagement_events e WHERE e.surface = $1 AND e.type = 'IMPRESSION' AND e.received_at >= now() - ($2 || ' days')::interval
-        GROUP BY 1, 2 ORDER BY 1, 2`,
+         FROM seen e GROUP BY 1, 2 ORDER BY 1, 2`,
       [s.key, String(days), s.successEvent],
     );
     return rows.map((r) => {
@@ -78,9 +82,12 @@ export class AnalyticsService {
     const [s] = await this.db.query('SELECT success_event FROM surfaces WHERE key = $1', [t.surface_key]);
     return (
       await this.db.query(
-        `WITH imp AS (
+        `WITH seen AS (
+           SELECT DISTINCT ON (e.request_id) e.request_id, e.item_id, e.served_at, e.reason
+             FROM engagement_events e WHERE e.surface = $1 AND e.item_id = $2 AND e.type = 'IMPRESSION' AND e.received_at >= $3),
+         imp AS (
            SELECT e.served_at, e.reason, EXISTS (SELECT 1 FROM engagement_events x WHERE x.request_id = e.request_id AND x.item_id = e.item_id AND x.type = $4) AS won
-             FROM engagement_events e WHERE e.surface = $1 AND e.item_id = $2 AND e.type = 'IMPRESSION' AND e.received_at >= $3)
+             FROM seen e)
          SELECT date_trunc('day', served_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, count(*)::int AS n, count(*) FILTER (WHERE won)::int AS k,
                 count(*) FILTER (WHERE reason = 'CONTENT_TEST')::int AS tn, count(*) FILTER (WHERE reason = 'CONTENT_TEST' AND won)::int AS tk
            FROM imp GROUP BY 1 ORDER BY 1`,

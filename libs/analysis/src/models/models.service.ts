@@ -264,11 +264,14 @@ export class ModelsService {
     for (const model of canaries) {
       const surface = await this.surface(model.surfaceKey);
       const rows: { arm: string; n: number; s: number }[] = await this.db.query(
-        `SELECT coalesce(r.context->>'arm', 'live') AS arm, count(*)::int AS n,
+        // One observation per served slot that was seen (a sticky slate shown again is not new evidence).
+        `WITH seen AS (
+           SELECT DISTINCT e.request_id, e.item_id FROM engagement_events e
+            WHERE e.surface = $1 AND e.type = 'IMPRESSION' AND e.reason = 'PERSONALIZED' AND e.served_at >= $2)
+         SELECT coalesce(r.context->>'arm', 'live') AS arm, count(*)::int AS n,
                 count(*) FILTER (WHERE EXISTS (SELECT 1 FROM engagement_events e2 WHERE e2.request_id = e.request_id AND e2.item_id = e.item_id AND e2.type = $3))::int AS s
-           FROM engagement_events e JOIN feed_requests r ON r.request_id = e.request_id
-          WHERE e.surface = $1 AND e.type = 'IMPRESSION' AND e.reason = 'PERSONALIZED' AND e.served_at >= $2 AND r.served_at >= $2
-            AND (r.context->>'arm' IS DISTINCT FROM 'canary' OR r.context->>'modelId' = $4)
+           FROM seen e JOIN feed_requests r ON r.request_id = e.request_id
+          WHERE r.served_at >= $2 AND (r.context->>'arm' IS DISTINCT FROM 'canary' OR r.context->>'modelId' = $4)
           GROUP BY 1`,
         [surface.key, model.canaryStartedAt ?? model.updatedAt, surface.successEvent, model.id],
       );

@@ -120,7 +120,7 @@ export interface ApiProcess {
 export async function startApi(env: BenchEnv, extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ApiProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/apps/api/src/main.js')], {
+  const proc = spawn(process.execPath, [...nodeArgs, ...(process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean), join(ROOT, 'dist/apps/api/src/main.js')], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -1,30 +1,34 @@
+import { lazy } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useParams } from 'react-router-dom';
 import { AuthProvider } from './auth/AuthContext';
 import { RequireAuth, RequireRole } from './auth/RequireAuth';
 import { Layout } from './components/Layout';
 import { ToastProvider } from './components/Toast';
-import { AccountsPage } from './pages/admin/AccountsPage';
-import { ApiKeysPage } from './pages/admin/ApiKeysPage';
-import { WebhooksPage } from './pages/admin/WebhooksPage';
+import { ContentListPage } from './pages/content/ContentListPage';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
 import { ContentTestsPage } from './pages/analytics/ContentTestsPage';
 import { ExplorationSpendPage } from './pages/analytics/ExplorationSpendPage';
 import { ModelsPage } from './pages/analytics/ModelsPage';
 import { OpePage } from './pages/analytics/OpePage';
 import { SurfaceSuccessPage } from './pages/analytics/SurfaceSuccessPage';
-import { AuditLogPage } from './pages/audit/AuditLogPage';
-import { CalendarPage } from './pages/calendar/CalendarPage';
-import { ContentListPage } from './pages/content/ContentListPage';
-import { ItemEditorPage } from './pages/editor/ItemEditorPage';
-import { ImportPage } from './pages/imports/ImportPage';
-import { LoginPage } from './pages/LoginPage';
-import { NotFoundPage } from './pages/NotFoundPage';
-import { FeedPreviewPage } from './pages/preview/FeedPreviewPage';
-import { ReleasePage } from './pages/releases/ReleasePage';
-import { ReleasesListPage } from './pages/releases/ReleasesListPage';
-import { ReviewQueuePage } from './pages/review/ReviewQueuePage';
-import { SchedulerHealthPage } from './pages/scheduler/SchedulerHealthPage';
-import { SurfacePage } from './pages/surfaces/SurfacePage';
-import { SurfacesListPage } from './pages/surfaces/SurfacesListPage';
+
+// Pages other than the content list and the analytics dashboards (whose tabs an analyst flips between) load on
+// demand, so the Studio's first load stays small.
+const AccountsPage = lazy(() => import('./pages/admin/AccountsPage').then((m) => ({ default: m.AccountsPage })));
+const ApiKeysPage = lazy(() => import('./pages/admin/ApiKeysPage').then((m) => ({ default: m.ApiKeysPage })));
+const WebhooksPage = lazy(() => import('./pages/admin/WebhooksPage').then((m) => ({ default: m.WebhooksPage })));
+const AuditLogPage = lazy(() => import('./pages/audit/AuditLogPage').then((m) => ({ default: m.AuditLogPage })));
+const CalendarPage = lazy(() => import('./pages/calendar/CalendarPage').then((m) => ({ default: m.CalendarPage })));
+const ItemEditorPage = lazy(() => import('./pages/editor/ItemEditorPage').then((m) => ({ default: m.ItemEditorPage })));
+const ImportPage = lazy(() => import('./pages/imports/ImportPage').then((m) => ({ default: m.ImportPage })));
+const FeedPreviewPage = lazy(() => import('./pages/preview/FeedPreviewPage').then((m) => ({ default: m.FeedPreviewPage })));
+const ReleasePage = lazy(() => import('./pages/releases/ReleasePage').then((m) => ({ default: m.ReleasePage })));
+const ReleasesListPage = lazy(() => import('./pages/releases/ReleasesListPage').then((m) => ({ default: m.ReleasesListPage })));
+const ReviewQueuePage = lazy(() => import('./pages/review/ReviewQueuePage').then((m) => ({ default: m.ReviewQueuePage })));
+const SchedulerHealthPage = lazy(() => import('./pages/scheduler/SchedulerHealthPage').then((m) => ({ default: m.SchedulerHealthPage })));
+const SurfacePage = lazy(() => import('./pages/surfaces/SurfacePage').then((m) => ({ default: m.SurfacePage })));
+const SurfacesListPage = lazy(() => import('./pages/surfaces/SurfacesListPage').then((m) => ({ default: m.SurfacesListPage })));
 
 /** A fresh editor per item: moving from "new" to the created item (or between items) resets its state. */
 function EditorRoute() {

@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { Suspense, useState } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { useAuth, useCurrentUser } from '../auth/AuthContext';
 import { RoleBadge } from './Badge';
+import { LoadingState } from './Spinner';
 import { ChangePasswordDialog } from './ChangePasswordDialog';
 import { FailedReleasesAlert } from './FailedReleasesAlert';
 import { Icon } from './Icon';
@@ -95,7 +96,9 @@ export function Layout() {
       </aside>
       <main className="main" id="main">
         <FailedReleasesAlert />
-        <Outlet />
+        <Suspense fallback={<LoadingState />}>
+          <Outlet />
+        </Suspense>
       </main>
       {changing && <ChangePasswordDialog onClose={() => setChanging(false)} />}
     </div>

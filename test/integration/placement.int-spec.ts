@@ -226,10 +226,11 @@ describe('placement engine and client feed', () => {
   });
 
   it('drives demo traffic through the client API only: every event it reports is stored, none rejected', async () => {
-    const stats = await runTraffic({ url: api.url, apiKey: client!.apiKey!, surface: 'plhome', requests: 30, users: 6, success: 'PLAY_START', concurrency: 3, seed: 99 });
+    const stats = await runTraffic({ url: api.url, apiKey: client!.apiKey!, surface: 'plhome', requests: 30, users: 1000, success: 'PLAY_START', concurrency: 3, seed: 99 });
     expect(stats.requests).toBe(30);
     expect(stats.rejected).toBe(0);
     expect(stats.impressions).toBeGreaterThan(30);
+    expect(stats.repeats).toBeLessThan(5);
     const rows = await withDb((c) => c.query(`SELECT type, count(*)::int AS n FROM engagement_events WHERE user_id LIKE 'demo-99-%' GROUP BY type`));
     const byType = Object.fromEntries(rows.rows.map((r) => [r.type, r.n]));
     expect(byType.IMPRESSION).toBe(stats.impressions);

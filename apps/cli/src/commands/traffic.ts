@@ -14,13 +14,14 @@ export const TRAFFIC_USAGE = `Usage: npm run marquee -- traffic --api-key <clien
   --url <url>              the Marquee server (default http://localhost:3000)
   --surface <key>          surface to request (default home)
   --requests <n>           feed requests in all (default 2000)
-  --users <n>              distinct synthetic users (default 300)
+  --users <n>              distinct synthetic users (default 1000)
   --success <type>         success event to send: PLAY_START or COMPLETE (default PLAY_START)
   --concurrency <n>        requests in flight (default 4)
   --seed <n>               seed for users and their tastes (default 1)
 
   The hidden model: three kinds of user (sleep, focus, mixed), each with its own liking per item kind and topic plus
-  a per-item appeal from the item's slug; slots are looked at with probability 1/position^0.7.
+  a per-item appeal from the item's slug; slots are looked at with probability 1/position^0.7. A user who comes back
+  within the surface's sticky window gets the same slate, and does not act on a slot again.
 `;
 
 const VALUE_FLAGS = ['api-key', 'url', 'surface', 'requests', 'users', 'success', 'concurrency', 'seed'];
@@ -48,6 +49,8 @@ export interface TrafficStats {
   successes: number;
   reasons: Record<string, number>;
   rejected: number;
+  /** Feeds that were a user's sticky slate again (same request id), so nothing new to act on. */
+  repeats: number;
 }
 
 const SEGMENTS = [
@@ -85,18 +88,26 @@ async function gql<T>(o: TrafficOptions, query: string, variables: unknown): Pro
 
 export async function runTraffic(o: TrafficOptions): Promise<TrafficStats> {
   const rng = new Rng(o.seed);
-  const stats: TrafficStats = { requests: 0, impressions: 0, successes: 0, reasons: {}, rejected: 0 };
+  const stats: TrafficStats = { requests: 0, impressions: 0, successes: 0, reasons: {}, rejected: 0, repeats: 0 };
+  const seenRequests = new Set<string>();
   let started = 0;
   const one = async () => {
     const u = rng.int(o.users);
     const segment = SEGMENTS[u % SEGMENTS.length];
     const hour = String((segment.hour + rng.int(3)) % 24).padStart(2, '0');
     const localTime = `${new Date().toISOString().slice(0, 10)}T${hour}:15:00Z`;
-    const { feed } = await gql<{ feed: { items: { position: number; trackingToken: string; reason: string; item: { slug: string; kind: string } }[] } }>(o, FEED, {
+    const { feed } = await gql<{ feed: { requestId: string; items: { position: number; trackingToken: string; reason: string; item: { slug: string; kind: string } }[] } }>(o, FEED, {
       s: o.surface,
       u: `demo-${o.seed}-${u}`,
       c: { locale: 'en', platform: segment.platform, tier: 'free', appVersion: '5.0.0', localTime },
     });
+    stats.requests++;
+    if (seenRequests.has(feed.requestId)) {
+      stats.repeats++;
+      o.onProgress?.(stats.requests, stats);
+      return;
+    }
+    seenRequests.add(feed.requestId);
     const now = new Date().toISOString();
     const events: { eventId: string; type: string; trackingToken: string; occurredAt: string }[] = [];
     for (const it of feed.items) {
@@ -113,7 +124,6 @@ export async function runTraffic(o: TrafficOptions): Promise<TrafficStats> {
       const { trackEvents } = await gql<{ trackEvents: { rejected: unknown[] } }>(o, TRACK, { e: events });
       stats.rejected += trackEvents.rejected.length;
     }
-    stats.requests++;
     o.onProgress?.(stats.requests, stats);
   };
   await Promise.all(
@@ -152,7 +162,7 @@ export async function trafficCommand(args: readonly string[]): Promise<number> {
       apiKey,
       surface: flags.get('surface') ?? 'home',
       requests: positiveInt(flags, 'requests', 2000, 1_000_000),
-      users: positiveInt(flags, 'users', 300, 1_000_000),
+      users: positiveInt(flags, 'users', 1000, 1_000_000),
       success,
       concurrency: positiveInt(flags, 'concurrency', 4, 64),
       seed: positiveInt(flags, 'seed', 1, 2 ** 31 - 1),
@@ -169,7 +179,7 @@ export async function trafficCommand(args: readonly string[]): Promise<number> {
     const reasons = Object.entries(s.reasons)
       .map(([r, n]) => `${r.toLowerCase()} ${n}`)
       .join(', ');
-    process.stdout.write(`\n${s.requests} feeds on "${o.surface}", ${s.impressions} impressions, ${s.successes} successes (${s.impressions ? ((100 * s.successes) / s.impressions).toFixed(1) : '0'}%). Slots by reason: ${reasons}.\n`);
+    process.stdout.write(`\n${s.requests} feeds on "${o.surface}" (${s.repeats} of them a user's sticky slate again), ${s.impressions} impressions, ${s.successes} successes (${s.impressions ? ((100 * s.successes) / s.impressions).toFixed(1) : '0'}%). Slots by reason: ${reasons}.\n`);
     if (s.rejected) process.stdout.write(`${s.rejected} events were rejected by the API; see its log.\n`);
     process.stdout.write('The worker learns from these events within seconds; see Analytics in the Studio.\n');
     return 0;

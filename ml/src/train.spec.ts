@@ -113,6 +113,13 @@ describe('bad training input', () => {
     expect((error as { problems: unknown[] }).problems).toEqual([expect.objectContaining({ row: 3 })]);
   });
 
+  it('treats an option passed as undefined as its default (the worker passes unset fields through)', async () => {
+    const small = syntheticImpressions({ impressions: 600, seed: 'undefined-options' });
+    const r = await trainRewardModel(small.rows, { epochs: undefined, batchSize: undefined, embeddingDim: 2 });
+    expect(r.model.training.epochs).toBe(8);
+    expect(r.model.training.options.batchSize).toBe(256);
+  }, 60000);
+
   it('rejects an empty window and a window without any success', async () => {
     await expect(trainRewardModel([])).rejects.toThrow(/no logged impressions to train on: the data window is empty/);
     await expect(trainRewardModel(rows.map((r) => ({ ...r, reward: 0 })))).rejects.toThrow(/no success events/);

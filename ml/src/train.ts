@@ -50,7 +50,9 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 // See ml/README.md for the model and how it keeps the logging policy's bias out.
 export async function trainRewardModel(rows: readonly TrainingRow[], options: TrainOptions & { backend?: BackendName } = {}): Promise<TrainResult> {
-  const o = { ...DEFAULTS, ...options };
+  // An option given as undefined (a caller passing through an unset field) means the default, not "no value".
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as typeof options;
+  const o = { ...DEFAULTS, ...given };
   validateRows(rows);
   if (!(o.holdoutFraction > 0 && o.holdoutFraction < 1)) throw new TrainingInputError(`holdoutFraction must be between 0 and 1; got ${o.holdoutFraction}.`);
   for (const k of ['embeddingDim', 'epochs', 'batchSize', 'userBuckets'] as const) {

@@ -174,8 +174,9 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
     const id = await insertModel('crafted-worse', -2.5, 'gate_passed', 'ml-worse');
     await must(gql(api.url, 'mutation($id: ID!) { startCanary(id: $id, share: 0.5) { status } }', { id }, admin));
     let m = await model(id);
+    // Nearly every request from a new user: a sticky slate seen again is not new evidence for the guardrail.
     for (let round = 0; round < 12 && m.status === 'canary'; round++) {
-      await simulateTraffic(api, client, { surface: 'ml-worse', requests: 80, users: 400, truth, seed: 100 + round });
+      await simulateTraffic(api, client, { surface: 'ml-worse', requests: 80, users: 100_000, truth, seed: 100 + round });
       await new Promise((r) => setTimeout(r, 1200));
       m = await model(id);
     }
@@ -191,7 +192,7 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
     await must(gql(api.url, 'mutation($id: ID!) { startCanary(id: $id, share: 0.5) { status } }', { id }, admin));
     let m = await model(id);
     for (let round = 0; round < 15 && m.status === 'canary'; round++) {
-      await simulateTraffic(api, client, { surface: 'ml-better', requests: 80, users: 400, truth, seed: 200 + round });
+      await simulateTraffic(api, client, { surface: 'ml-better', requests: 80, users: 100_000, truth, seed: 200 + round });
       await new Promise((r) => setTimeout(r, 1200));
       m = await model(id);
     }

@@ -113,8 +113,9 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     await this.refresh();
     this.warmEngine();
-    // Open a few pooled connections now, so the first feeds do not pay for connecting inside their budget.
-    await Promise.all(Array.from({ length: Math.min(4, this.config.databasePoolSize) }, () => this.db.query('SELECT 1').catch(() => undefined)));
+    // Open the whole pool now (connecting, with password authentication, takes tens of milliseconds): otherwise the
+    // first burst of feeds opens connections inside their 50 ms budget and is answered from the fallback.
+    await Promise.all(Array.from({ length: this.config.databasePoolSize }, () => this.db.query('SELECT pg_sleep(0.02)').catch(() => undefined)));
     this.timer = setInterval(() => void this.refresh(), this.config.engineRefreshMs);
     this.timer.unref();
   }

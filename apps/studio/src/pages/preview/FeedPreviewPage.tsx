@@ -111,9 +111,12 @@ export function FeedPreviewPage() {
     setParams(next, { replace: true });
   };
 
-  // Without a surface in the address, start on the first one.
+  // Without a surface in the address, start on the first one. The address is read again here: this effect can run
+  // after the user has already picked a surface (its render saw none), and must not override that choice.
   useEffect(() => {
-    if (!surfaceKey && surfaces.data?.length) setSurface(surfaces.data[0].key);
+    if (surfaceKey || !surfaces.data?.length) return;
+    if (new URLSearchParams(window.location.search).get('surface')) return;
+    setSurface(surfaces.data[0].key);
   }, [surfaceKey, surfaces.data]);
 
   /** The form as a request, or the problems that stop it. */

@@ -345,7 +345,7 @@ describe('launch exactly once under failure', () => {
     writeFileSync(pause, 'hold');
     const w1 = await startWorker({ REDIS_URL: redisUrl, MARQUEE_TEST_PAUSE_FILE: pause, RECONCILE_INTERVAL_MS: '1000' });
     const rel = await approvedRelease('Crash');
-    await wf.scheduleIn(rel, 6);
+    await wf.scheduleIn(rel, 8);
     for (let i = 0; i < 200 && !existsSync(`${pause}.reached`); i++) await new Promise((r) => setTimeout(r, 100));
     expect(existsSync(`${pause}.reached`)).toBe(true); // the worker is inside the launch transaction, items applied, not committed
     await w1.stop('SIGKILL');
@@ -365,7 +365,8 @@ describe('launch exactly once under failure', () => {
     const [w1, w2] = await Promise.all([startWorker({ REDIS_URL: redisUrl }), startWorker({ REDIS_URL: redisUrl })]);
     try {
       const rel = await approvedRelease('Race', 3);
-      await wf.scheduleIn(rel, 6);
+      // The server refuses instants under 5 s away; two workers starting keep this machine busy, so leave a margin.
+      await wf.scheduleIn(rel, 9);
       await wf.waitFor(rel, ['launched', 'failed']);
       // Deliver the same job again, as a duplicate delivery would: it must do nothing.
       const dup = new (await import('bullmq')).Queue('launches', { connection: { host: '127.0.0.1', port: Number(new URL(redisUrl).port) }, prefix: `${process.env.REDIS_PREFIX}:bull` });

@@ -61,8 +61,8 @@ export class Workflow {
 
   /** Schedules `secondsAhead` from now, expressed as wall-clock time in `zone`. */
   async scheduleIn(releaseId: string, secondsAhead: number, zone = 'UTC'): Promise<{ scheduledAt: string }> {
-    const at = new Date(Date.now() + secondsAhead * 1000);
-    at.setUTCMilliseconds(0);
+    // Rounded up to the whole second the local time can express, so the instant is never closer than asked.
+    const at = new Date(Math.ceil((Date.now() + secondsAhead * 1000) / 1000) * 1000);
     const local = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
       .format(at)
       .replace(' ', 'T');

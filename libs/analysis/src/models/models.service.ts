@@ -182,7 +182,8 @@ export class ModelsService {
       ? `SNIPS lower bound ${gate.candidateLower.toFixed(4)} ≥ ${threshold.toFixed(4)} (live ${live.toFixed(4)} − ${(this.config.gateMargin * 100).toFixed(0)}%).`
       : `SNIPS lower bound ${gate.candidateLower.toFixed(4)} < ${threshold.toFixed(4)} (live ${live.toFixed(4)} − ${(this.config.gateMargin * 100).toFixed(0)}%): it could be materially worse than the live policy.`;
     await this.db.transaction(async (m) => {
-      await m.update(ModelVersionEntity, { id: modelId }, { status, gate, statusReason: reason, decidedAt: new Date() });
+      // Progress ends with the gate's decision in the same write, so nobody reads a decided model still at 85%.
+      await m.update(ModelVersionEntity, { id: modelId }, { status, gate, statusReason: reason, decidedAt: new Date(), progress: 1, progressMessage: null });
       await this.audit.record(m, SYSTEM_ACTOR('gate'), { action: gate.passed ? 'model.gate_passed' : 'model.gate_failed', entityType: 'model_version', entityId: modelId, after: { surface: model.surfaceKey, ...gate }, summary: `${model.version} ${gate.passed ? 'passed' : 'failed'} the offline gate: ${reason}` });
     });
     return this.get(modelId);

@@ -121,7 +121,7 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
     const t = await simulateTraffic(api, client, { surface: 'ml', requests: 250, users: 60, truth, seed: 11 });
     expect(t.impressions).toBeGreaterThan(300);
     await new Promise((r) => setTimeout(r, 1500)); // feed logs are written in batches
-    const queued = await must(gql<{ trainModel: { id: string; status: string } }>(api.url, 'mutation { trainModel(surface: "ml", days: 1, epochs: 3) { id status } }', {}, admin));
+    const queued = await must(gql<{ trainModel: { id: string; status: string } }>(api.url, 'mutation { trainModel(surface: "ml", days: 1) { id status } }', {}, admin));
     expect(queued.trainModel.status).toBe('training');
     let m = await model(queued.trainModel.id);
     const progress: number[] = [];
@@ -133,7 +133,8 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
     expect(['gate_passed', 'gate_failed']).toContain(m.status);
     expect(m.progress).toBe(1);
     expect(new Set(progress).size).toBeGreaterThan(1); // progress was reported along the way
-    expect(m.metrics!.holdoutAuc).toBeGreaterThan(0.5);
+    // The model ranks the held-out (later) impressions better than chance. Written so a failure prints the whole fit.
+    expect({ beatsChance: m.metrics!.holdoutAuc > 0.5, metrics: m.metrics }).toMatchObject({ beatsChance: true });
     expect(m.gate).toMatchObject({ estimator: 'snips', passed: m.status === 'gate_passed' });
     const audit = await withDb((c) => c.query(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id`, [queued.trainModel.id]));
     expect(audit.rows.map((r) => r.action)).toEqual(['model.training_requested', 'model.trained', m.status === 'gate_passed' ? 'model.gate_passed' : 'model.gate_failed']);

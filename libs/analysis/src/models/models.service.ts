@@ -201,7 +201,7 @@ export class ModelsService {
     }
     const state = await this.candidateState(model);
     await this.db.transaction(async (m) => {
-      const eng = await this.store.load(model.surfaceKey, m);
+      const eng = await this.store.load(model.surfaceKey, m, { forUpdate: true });
       if (eng.canary) {
         const other = await m.findOne(ModelVersionEntity, { where: { id: eng.canary.modelId } });
         throw new DomainError('CONFLICT', `"${model.surfaceKey}" already runs the canary ${other?.version ?? eng.canary.modelId}. Promote or roll it back first.`);
@@ -224,7 +224,7 @@ export class ModelsService {
       });
     }
     await this.db.transaction(async (m) => {
-      const eng = await this.store.load(model.surfaceKey, m);
+      const eng = await this.store.load(model.surfaceKey, m, { forUpdate: true });
       if (!eng.canary || eng.canary.modelId !== modelId) throw new DomainError('CONFLICT', `${model.version} is not the canary of "${model.surfaceKey}" any more.`);
       const previous = eng.liveModelId;
       const liveRevision = eng.state.revision;
@@ -245,7 +245,7 @@ export class ModelsService {
     const model = await this.get(modelId);
     if (model.status !== 'canary') throw new DomainError('ILLEGAL_TRANSITION', `${model.version} is ${model.status.replace('_', ' ')}; only a canary can be rolled back.`, { state: model.status, allowed: ['canary'] });
     await this.db.transaction(async (m) => {
-      const eng = await this.store.load(model.surfaceKey, m);
+      const eng = await this.store.load(model.surfaceKey, m, { forUpdate: true });
       eng.canary = null;
       await this.store.save(m, model.surfaceKey, eng);
       await m.update(ModelVersionEntity, { id: modelId }, { status: 'rolled_back', statusReason: reason, decidedAt: new Date() });

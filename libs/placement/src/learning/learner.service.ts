@@ -81,7 +81,7 @@ export class LearnerService {
       const engines = new Map<string, StoredEngine>();
       const engine = async (key: string) => {
         let e = engines.get(key);
-        if (!e) engines.set(key, (e = await this.store.load(key, m)));
+        if (!e) engines.set(key, (e = await this.store.load(key, m, { forUpdate: true })));
         return e;
       };
       const tests = new Map((await m.find(ContentTestEntity, { where: { status: 'RUNNING' } })).map((t) => [`${t.surfaceKey}:${t.itemId}`, t]));

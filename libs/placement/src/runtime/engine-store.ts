@@ -33,9 +33,17 @@ export class EngineStore {
     return new Map(rows.map((r) => [r.surface_key, r.v]));
   }
 
-  /** Loads a surface's engine, creating revision 0 (and its snapshot) the first time anyone asks. */
-  async load(surfaceKey: string, m: EntityManager = this.db.manager): Promise<StoredEngine> {
-    let row = await m.findOne(EngineStateEntity, { where: { surfaceKey } });
+  /**
+   * Loads a surface's engine, creating revision 0 (and its snapshot) the first time anyone asks.
+   *
+   * `forUpdate` locks the row until `m`'s transaction ends. Every load that is saved back must take it: the learner and
+   * the model lifecycle (canary, promote, roll back) both rewrite the whole row, and without the lock the one that
+   * read first overwrote the other's change (a promoted model stayed the canary in the engine while its record said
+   * live).
+   */
+  async load(surfaceKey: string, m: EntityManager = this.db.manager, opts: { forUpdate?: boolean } = {}): Promise<StoredEngine> {
+    const find = () => m.findOne(EngineStateEntity, { where: { surfaceKey }, ...(opts.forUpdate ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    let row = await find();
     if (!row) {
       const state = createEngineState({ now: 0 });
       await m
@@ -46,7 +54,8 @@ export class EngineStore {
         .orIgnore()
         .execute();
       await this.snapshot(m, surfaceKey, state);
-      row = await m.findOneOrFail(EngineStateEntity, { where: { surfaceKey } });
+      row = await find();
+      if (!row) throw new Error(`The engine state of "${surfaceKey}" vanished while it was being created; retry the operation.`);
     }
     return {
       state: deserializeState(row.state),

@@ -208,6 +208,12 @@ describe('placement engine and client feed', () => {
     expect(r.errors![0].extensions!.code).toBe(code);
   });
 
+  it('names an unknown surface by its key, and lists the ones that exist', async () => {
+    const r = await gql(api.url, FEED, { s: 'nope', u: 'x' }, client);
+    expect(r.errors![0].message).toMatch(/^No surface with key "nope" exists\. Known surfaces: .*plhome/);
+    expect(r.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', entity: 'surface', id: 'nope', identifiedBy: 'key' });
+  });
+
   it('refuses a batch over 500 events and stores none of it', async () => {
     const f = await feed('frank', { locale: 'en' });
     const before = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM engagement_events`));

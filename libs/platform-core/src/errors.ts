@@ -63,10 +63,17 @@ export class InputError extends DomainError {
 }
 
 export class NotFoundError extends DomainError {
-  constructor(entity: string, id: string, hint = '') {
-    super('NOT_FOUND', `No ${entity} with id "${id}" exists.${hint ? ' ' + hint : ' Check the id, or list them to find the right one.'}`, {
+  /**
+   * `identifiedBy` names what `id` is, so the message matches what the caller typed: a surface is looked up by its key,
+   * a version by "slug vN". `details.id` stays the looked-up value whatever it is.
+   */
+  constructor(entity: string, id: string, hint = '', identifiedBy: 'id' | 'key' | 'reference' = 'id') {
+    const what = identifiedBy === 'reference' ? `${entity} "${id}"` : `${entity} with ${identifiedBy} "${id}"`;
+    const check = identifiedBy === 'reference' ? 'Check it' : `Check the ${identifiedBy}`;
+    super('NOT_FOUND', `No ${what} exists.${hint ? ' ' + hint : ` ${check}, or list them to find the right one.`}`, {
       entity,
       id,
+      identifiedBy,
     });
   }
 }

@@ -98,7 +98,7 @@ export class AnalyticsService {
 
   private async surface(key: string): Promise<SurfaceEntity> {
     const s = await this.db.getRepository(SurfaceEntity).findOne({ where: { key } });
-    if (!s) throw new NotFoundError('surface', key);
+    if (!s) throw new NotFoundError('surface', key, '', 'key');
     return s;
   }
 

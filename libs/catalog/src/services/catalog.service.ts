@@ -71,7 +71,7 @@ export class CatalogService {
       const item = await this.lockItem(tx, itemId);
       const old = await tx.findOne(ItemVersionEntity, { where: { itemId, number } });
       if (!old) {
-        throw new NotFoundError('version', `${item.slug} v${number}`, `This item has versions 1 to ${item.latestVersionNumber}.`);
+        throw new NotFoundError('version', `${item.slug} v${number}`, `This item has versions 1 to ${item.latestVersionNumber}.`, 'reference');
       }
       return this.writeVersion(tx, actor, item, old.fields, { restoredFrom: number, note: `Restored from version ${number}` });
     }).catch(slugRace);
@@ -93,7 +93,7 @@ export class CatalogService {
   async getVersion(itemId: string, number: number): Promise<ItemVersionEntity> {
     assertId('item', itemId);
     const v = await this.db.getRepository(ItemVersionEntity).findOne({ where: { itemId, number } });
-    if (!v) throw new NotFoundError('version', `${itemId} v${number}`);
+    if (!v) throw new NotFoundError('version', `${itemId} v${number}`, '', 'reference');
     return v;
   }
 

@@ -77,7 +77,7 @@ export class ReleaseService {
       if (kind === 'publish') {
         if (versionNumber !== undefined && versionNumber !== null) {
           version = await m.findOne(ItemVersionEntity, { where: { itemId, number: versionNumber } });
-          if (!version) throw new NotFoundError('version', `${item.slug} v${versionNumber}`, `This item has versions 1 to ${item.latestVersionNumber}.`);
+          if (!version) throw new NotFoundError('version', `${item.slug} v${versionNumber}`, `This item has versions 1 to ${item.latestVersionNumber}.`, 'reference');
           const status = (await this.reviews.statusOf([version.id], m)).get(version.id);
           if (status?.decision !== 'approved') {
             throw new DomainError('ILLEGAL_TRANSITION', `v${version.number} of "${item.title}" is not approved (${status ? status.decision : 'never submitted'}). Only approved versions can be published: submit it for review first.`, {

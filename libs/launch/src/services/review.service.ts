@@ -104,7 +104,7 @@ export class ReviewService {
     if (!item) throw new NotFoundError('item', itemId);
     const number = versionNumber ?? item.latestVersionNumber;
     const version = await tx.findOne(ItemVersionEntity, { where: { itemId, number } });
-    if (!version) throw new NotFoundError('version', `${item.slug} v${number}`, `This item has versions 1 to ${item.latestVersionNumber}.`);
+    if (!version) throw new NotFoundError('version', `${item.slug} v${number}`, `This item has versions 1 to ${item.latestVersionNumber}.`, 'reference');
     if (version.number !== item.latestVersionNumber) {
       throw new ConflictError(`v${version.number} of "${item.title}" is outdated: v${item.latestVersionNumber} was saved since. ${verb === 'submit' ? 'Submit' : 'Review'} v${item.latestVersionNumber} instead.`, {
         latestVersion: item.latestVersionNumber,

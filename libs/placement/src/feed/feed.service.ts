@@ -123,7 +123,7 @@ export class FeedService {
   private validate(args: { surface: string; userId: string; limit?: number | null; context?: FeedContext | null }) {
     const problems: { field: string; message: string }[] = [];
     const rt = this.runtime.get(args.surface);
-    if (!rt) throw new NotFoundError('surface', args.surface, `Known surfaces: ${this.runtime.all().map((s) => s.surface.key).join(', ') || 'none'}.`);
+    if (!rt) throw new NotFoundError('surface', args.surface, `Known surfaces: ${this.runtime.all().map((s) => s.surface.key).join(', ') || 'none'}.`, 'key');
     if (typeof args.userId !== 'string' || args.userId.length < 1 || args.userId.length > 128) problems.push({ field: 'userId', message: 'must be 1 to 128 characters' });
     const limit = args.limit ?? rt.surface.slots;
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) problems.push({ field: 'limit', message: 'must be from 1 to 100' });

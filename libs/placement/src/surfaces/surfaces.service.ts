@@ -39,7 +39,7 @@ export class SurfacesService {
 
   async byKey(key: string): Promise<SurfaceEntity> {
     const s = await this.db.getRepository(SurfaceEntity).findOne({ where: { key } });
-    if (!s) throw new NotFoundError('surface', key, 'Surfaces are identified by their key, e.g. "home"; list them with `surfaces`.');
+    if (!s) throw new NotFoundError('surface', key, 'Surfaces are identified by their key, e.g. "home"; list them with `surfaces`.', 'key');
     return s;
   }
 

@@ -136,6 +136,11 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
     // The model ranks the held-out (later) impressions better than chance. Written so a failure prints the whole fit.
     expect({ beatsChance: m.metrics!.holdoutAuc > 0.5, metrics: m.metrics }).toMatchObject({ beatsChance: true });
     expect(m.gate).toMatchObject({ estimator: 'snips', passed: m.status === 'gate_passed' });
+    // The gate also judged the model's own fit, from the same metrics, and passes only when that passes too.
+    const fit = (m.gate as { fit: { holdoutAuc: number; passed: boolean; reason: string } }).fit;
+    expect(fit).toMatchObject({ holdoutAuc: m.metrics!.holdoutAuc, passed: m.metrics!.holdoutLogLoss < m.metrics!.baselineLogLoss });
+    if (m.status === 'gate_passed') expect(fit.passed).toBe(true);
+    expect(m.statusReason).toContain(fit.reason);
     const audit = await withDb((c) => c.query(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id`, [queued.trainModel.id]));
     expect(audit.rows.map((r) => r.action)).toEqual(['model.training_requested', 'model.trained', m.status === 'gate_passed' ? 'model.gate_passed' : 'model.gate_failed']);
   }, 240000);

@@ -612,7 +612,7 @@ export interface ModelMetrics {
   backend: string;
 }
 
-/** The offline gate: SNIPS of the candidate against the live policy's on-policy value. */
+/** The offline gate: SNIPS of the candidate against the live policy's on-policy value, and the model's own fit. */
 export interface ModelGate {
   estimator: string;
   liveEstimate: number;
@@ -626,6 +626,8 @@ export interface ModelGate {
   rows: number;
   requests?: number;
   opeRunId: string;
+  /** The model's own holdout fit: better than chance (AUC) and than the base rate (log loss). Absent on older models. */
+  fit?: { holdoutAuc: number | null; holdoutLogLoss: number | null; baselineLogLoss: number | null; passed: boolean; reason: string };
 }
 
 export interface CanaryStats {

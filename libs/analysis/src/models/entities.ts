@@ -1,3 +1,4 @@
+import type { FitCheck } from './fit';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 export const MODEL_STATUSES = ['training', 'failed', 'candidate', 'gate_failed', 'gate_passed', 'canary', 'live', 'rolled_back', 'retired'] as const;
@@ -15,6 +16,8 @@ export interface GateResult {
   requests: number;
   rows: number;
   opeRunId: string;
+  /** The model's own holdout fit; the gate passes only when both this and the estimate pass. Absent on older rows. */
+  fit?: FitCheck;
 }
 
 export interface CanaryStats {

@@ -13,6 +13,7 @@ import { ExportedRewardModel, TrainProgress, TrainingRow, foldedBilinear, trainR
 import { EstimateReport } from '../ope';
 import { GateResult, ModelVersionEntity, OpeRunEntity, OpeTarget } from './entities';
 import { EvaluatedPolicy, evaluateOnOwnLogs } from './ope-own';
+import { FitMetrics, judgeFit } from './fit';
 import { LoggedRequest, PoolSnapshot, itemFeatureVectors, loadOwnLogs, loadPoolSnapshot } from './own-logs';
 
 /** The model's logit scale against the engine's probit scale (logit ≈ 1.702 × probit). */
@@ -147,8 +148,10 @@ export class ModelsService {
   }
 
   /**
-   * The offline gate: SNIPS of the candidate on recent logs against the live policy's on-policy value. It passes when
-   * the lower end of the candidate's 95% interval is no more than GATE_MARGIN (relative) below the live value.
+   * The offline gate: SNIPS of the candidate on recent logs against the live policy's on-policy value, and the model's
+   * own holdout fit. It passes when the lower end of the candidate's 95% interval is no more than GATE_MARGIN (relative)
+   * below the live value, and the model ranks held-out impressions better than chance and predicts them better than the
+   * base rate (see fit.ts).
    */
   async gate(modelId: string): Promise<ModelVersionEntity> {
     const model = await this.get(modelId);
@@ -164,6 +167,8 @@ export class ModelsService {
     const snips = est.results.find((r) => r.estimator === 'snips')!;
     const live = est.onPolicy.value;
     const threshold = live * (1 - this.config.gateMargin);
+    const fit = judgeFit(model.metrics as FitMetrics | null);
+    const estimatePassed = snips.ci.lower >= threshold;
     const gate: GateResult = {
       estimator: 'snips',
       liveEstimate: live,
@@ -172,15 +177,19 @@ export class ModelsService {
       candidateUpper: snips.ci.upper,
       margin: this.config.gateMargin,
       threshold,
-      passed: snips.ci.lower >= threshold,
+      passed: estimatePassed && fit.passed,
       requests: Number((run.estimates as { requests?: number }).requests ?? 0),
       rows: est.n,
       opeRunId: run.id,
+      fit,
     };
     const status = gate.passed ? 'gate_passed' : 'gate_failed';
-    const reason = gate.passed
-      ? `SNIPS lower bound ${gate.candidateLower.toFixed(4)} ≥ ${threshold.toFixed(4)} (live ${live.toFixed(4)} − ${(this.config.gateMargin * 100).toFixed(0)}%).`
-      : `SNIPS lower bound ${gate.candidateLower.toFixed(4)} < ${threshold.toFixed(4)} (live ${live.toFixed(4)} − ${(this.config.gateMargin * 100).toFixed(0)}%): it could be materially worse than the live policy.`;
+    const margin = `(live ${live.toFixed(4)} − ${(this.config.gateMargin * 100).toFixed(0)}%)`;
+    const estimate = estimatePassed
+      ? `SNIPS lower bound ${gate.candidateLower.toFixed(4)} ≥ ${threshold.toFixed(4)} ${margin}.`
+      : `SNIPS lower bound ${gate.candidateLower.toFixed(4)} < ${threshold.toFixed(4)} ${margin}: it could be materially worse than the live policy.`;
+    // A failed part comes first: it is what the reader has to act on.
+    const reason = fit.passed || !estimatePassed ? `${estimate} ${fit.reason}` : `${fit.reason} ${estimate}`;
     await this.db.transaction(async (m) => {
       // Progress ends with the gate's decision in the same write, so nobody reads a decided model still at 85%.
       await m.update(ModelVersionEntity, { id: modelId }, { status, gate, statusReason: reason, decidedAt: new Date(), progress: 1, progressMessage: null });

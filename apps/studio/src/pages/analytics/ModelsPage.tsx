@@ -47,6 +47,7 @@ const CSV: CsvColumn<ModelVersion>[] = [
   { header: 'gate_threshold', value: (m) => m.gate?.threshold },
   { header: 'gate_margin', value: (m) => m.gate?.margin },
   { header: 'gate_ope_run_id', value: (m) => m.gate?.opeRunId },
+  { header: 'gate_fit_passed', value: (m) => m.gate?.fit?.passed },
   { header: 'canary_share', value: (m) => m.canaryShare },
   { header: 'canary_started_at', value: (m) => m.canaryStartedAt },
   { header: 'live_impressions', value: (m) => m.canaryStats?.liveImpressions },
@@ -192,7 +193,7 @@ export function ModelsPage() {
                 <tr>
                   <th title="The logged impressions it learned from">Training data</th>
                   <th title="On a time-split holdout: the newest part of the data, never trained on">Holdout</th>
-                  <th title="SNIPS estimate on recent logs: the lower end of the candidate's 95% interval against the live policy minus the margin">Offline gate</th>
+                  <th title="SNIPS estimate on recent logs: the lower end of the candidate's 95% interval against the live policy minus the margin; and the model's holdout fit must beat chance (AUC) and the base rate (log loss)">Offline gate</th>
                   <th title="Success per impression in personalized slots since the canary started">Canary</th>
                 </tr>
               </thead>
@@ -393,6 +394,11 @@ function ModelRow({ m, admin, onAction }: { m: ModelVersion; admin: boolean; onA
               <span className="row-sub">
                 live {fixed(g.liveEstimate, 4)} − {formatShare(g.margin, 0)}; candidate {fixed(g.candidateEstimate, 4)}
               </span>
+              {g.fit && (
+                <span className={`row-sub ${g.fit.passed ? '' : 'text-danger'}`} title={g.fit.reason} data-testid="gate-fit">
+                  {g.fit.passed ? 'fit better than chance and the base rate' : `fit: ${g.fit.reason}`}
+                </span>
+              )}
             </>
           ) : (
             <span className="muted">{m.status === 'candidate' ? 'Evaluating…' : '—'}</span>

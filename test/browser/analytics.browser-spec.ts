@@ -190,7 +190,9 @@ describe('Studio: analytics dashboards', () => {
     expect(Number(await spend.getByTestId('budget-line').getAttribute('data-y'))).toBeCloseTo(0.3);
     expect(await page.getByTestId('spend-row').count()).toBeGreaterThanOrEqual(1);
     await page.locator('label', { has: page.getByTestId('spend-by-hour') }).click();
-    expect(await page.getByTestId('spend-by-hour').isChecked()).toBe(true);
+    // The choice goes through the address, so the radio is checked once the router has re-rendered, not at once.
+    await waitUntil(() => page.getByTestId('spend-by-hour').isChecked(), 'the per-hour view to be selected', 10_000);
+    expect(new URL(page.url()).searchParams.get('surface')).toBe(surfaceKey);
     await spend.locator('[data-testid=chart-bar]').first().waitFor();
     await page.screenshot({ path: resolve(RESULTS, 'analytics-spend.png') });
 

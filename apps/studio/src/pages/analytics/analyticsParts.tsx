@@ -42,7 +42,9 @@ export function useSurfaceChoice(): SurfaceChoice {
         // Private windows may refuse storage; the URL still carries the choice.
       }
     }
-    const next = new URLSearchParams(params);
+    // From the address as it is now, not as this render saw it: two quick changes (pick a surface, then "per hour")
+    // must both stick, and the second must not rebuild the query from before the first.
+    const next = new URLSearchParams(window.location.search);
     for (const [k, v] of Object.entries(patch)) {
       if (v === null || v === undefined || v === '') next.delete(k);
       else next.set(k, String(v));

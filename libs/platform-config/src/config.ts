@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 
 /**
  * All configuration comes from the environment and is validated once, at start-up. Each variable has one
@@ -49,6 +50,9 @@ export interface AppConfig {
   opeDraws: number;
   opeMaxRequests: number;
   canaryCheckMs: number;
+  outboundAllowlist: string[];
+  webhookTimeoutMs: number;
+  metricsToken: string | undefined;
   testPauseFile: string | undefined;
 }
 
@@ -111,6 +115,24 @@ function url(env: Env, p: Problems, name: string, def: string | undefined, proto
   }
 }
 
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** Comma-separated IPs, CIDRs or host names; each entry validated, names lower-cased. */
+function allowlist(env: Env, p: Problems, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const entries = raw.split(',').map((e) => e.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean);
+  const bad = entries.filter((e) => {
+    const [addr, bits, ...rest] = e.split('/');
+    if (rest.length) return true;
+    const kind = isIP(addr.replace(/^\[(.*)\]$/, '$1'));
+    if (bits !== undefined) return !kind || !/^\d{1,3}$/.test(bits) || Number(bits) > (kind === 4 ? 32 : 128);
+    return !kind && !HOST_NAME.test(addr);
+  });
+  if (bad.length) p.add(name, 'comma-separated IP addresses, CIDR ranges or host names, like "10.0.0.5, 192.168.0.0/16, media.internal"', raw);
+  return entries.map((e) => e.replace(/^\[(.*)\]$/, '$1'));
+}
+
 function redact(raw: string): string {
   return raw.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
 }
@@ -158,6 +180,18 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'CANARY_CHECK_MS', default: '30000', description: 'How often the guardrail compares a canary with the live policy.' },
   { name: 'OPE_DRAWS', default: '32', description: 'Monte Carlo draws of the evaluated policy per logged request in offline evaluation.' },
   { name: 'OPE_MAX_REQUESTS', default: '2000', description: 'Most recent logged requests an offline evaluation reads.' },
+  {
+    name: 'OUTBOUND_ALLOWLIST',
+    default: '(empty)',
+    description:
+      'Comma-separated IPs, CIDRs or host names that asset checks and webhooks may reach although they are internal (loopback, private, link-local…). Empty: every internal address is refused.',
+  },
+  { name: 'WEBHOOK_TIMEOUT_MS', default: '10000', description: 'How long one webhook request may take, connecting included, before it counts as failed and is retried.' },
+  {
+    name: 'METRICS_TOKEN',
+    default: '(none)',
+    description: '`/metrics` then needs `Authorization: Bearer <token>`. Unset: `/metrics` is open outside production and off (404) when NODE_ENV=production.',
+  },
 ];
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -233,9 +267,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     opeDraws: int(env, p, 'OPE_DRAWS', 32, 4, 1024),
     opeMaxRequests: int(env, p, 'OPE_MAX_REQUESTS', 2000, 10, 1_000_000),
     canaryCheckMs: int(env, p, 'CANARY_CHECK_MS', 30000, 200, 3_600_000),
+    outboundAllowlist: allowlist(env, p, 'OUTBOUND_ALLOWLIST'),
+    webhookTimeoutMs: int(env, p, 'WEBHOOK_TIMEOUT_MS', 10000, 100, 120000),
+    metricsToken: env.METRICS_TOKEN || undefined,
     testPauseFile: env.MARQUEE_TEST_PAUSE_FILE || undefined,
   };
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(cfg.redisPrefix)) p.add('REDIS_PREFIX', 'letters, digits, "-" or "_" (at most 40)', cfg.redisPrefix);
+  if (cfg.metricsToken !== undefined && cfg.metricsToken.length < 16) p.add('METRICS_TOKEN', 'at least 16 characters long (try `openssl rand -hex 24`)', '<hidden, ' + cfg.metricsToken.length + ' characters>');
   if (cfg.trainCron.trim().split(/\s+/).length < 5) p.add('TRAIN_CRON', 'a cron expression with five fields, like "0 3 * * *"', cfg.trainCron);
   if (p.lines.length) throw new ConfigError(p.lines);
   return cfg;

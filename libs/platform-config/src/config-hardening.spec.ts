@@ -35,4 +35,9 @@ describe('loadConfig: outbound, webhook and metrics settings', () => {
       expect((e as Error).message).not.toContain('short-secret');
     }
   });
+
+  it('normalises PUBLIC_URL, so an upper-case HTTPS scheme still counts as https', () => {
+    expect(loadConfig({ PUBLIC_URL: 'HTTPS://Marquee.Example.com/' }).publicUrl).toBe('https://marquee.example.com');
+    expect(loadConfig({ PUBLIC_URL: 'http://localhost:3000/cms/' }).publicUrl).toBe('http://localhost:3000/cms');
+  });
 });

@@ -133,6 +133,14 @@ function allowlist(env: Env, p: Problems, name: string): string[] {
   return entries.map((e) => e.replace(/^\[(.*)\]$/, '$1'));
 }
 
+function normaliseUrl(raw: string): string {
+  try {
+    return new URL(raw).href;
+  } catch {
+    return raw;
+  }
+}
+
 function redact(raw: string): string {
   return raw.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
 }
@@ -200,7 +208,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const port = int(env, p, 'PORT', 3000, 1, 65535);
   const databaseUrl = url(env, p, 'DATABASE_URL', undefined, ['postgres:', 'postgresql:']);
   const redisUrl = url(env, p, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!;
-  const publicUrl = url(env, p, 'PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:'])!.replace(/\/$/, '');
+  // Normalised (scheme and host lower-cased), so `HTTPS://…` is recognised as https wherever it is compared.
+  const publicUrl = normaliseUrl(url(env, p, 'PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:'])!).replace(/\/$/, '');
 
   let jwtSecret = env.JWT_SECRET ?? '';
   let jwtSecretIsEphemeral = false;

@@ -17,7 +17,7 @@ import { simulateTraffic } from '../support/traffic';
  */
 const RESULTS = resolve(ROOT, 'test-results');
 // Fast engine refresh and learning, so the content test starts and counts impressions within seconds.
-const ENV = { ENGINE_REFRESH_MS: '300', LEARN_INTERVAL_MS: '300', LABEL_WINDOW_SECONDS: '1', FEED_STICKY_SECONDS: '0', MIN_TRAINING_ROWS: '200' };
+const ENV = { ENGINE_REFRESH_MS: '300', LEARN_INTERVAL_MS: '300', LABEL_WINDOW_SECONDS: '1', FEED_STICKY_SECONDS: '0', MIN_TRAINING_ROWS: '200', OUTBOUND_ALLOWLIST: '127.0.0.1' }; // media server on loopback
 
 interface TestRow {
   id: string;

@@ -33,7 +33,7 @@ describe('Studio: catalogue', () => {
   beforeAll(async () => {
     mkdirSync(RESULTS, { recursive: true });
     api = await startApi();
-    worker = await startWorker();
+    worker = await startWorker({ PUBLIC_URL: api.url }); // the demo media URLs are the API's own, verified in-process
     editor = await createUser('editor');
     browser = await launchBrowser();
     page = await browser.newPage();

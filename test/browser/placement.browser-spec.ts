@@ -43,7 +43,7 @@ describe('Studio: feed preview', () => {
     mediaBase = `http://127.0.0.1:${(media.address() as AddressInfo).port}`;
     // Reload engine state and surfaces every 0.5 s, so a new surface reaches the preview quickly.
     api = await startApi({ ENGINE_REFRESH_MS: '500' });
-    worker = await startWorker({ RECONCILE_INTERVAL_MS: '1000' });
+    worker = await startWorker({ RECONCILE_INTERVAL_MS: '1000', OUTBOUND_ALLOWLIST: '127.0.0.1' }); // media server on loopback
     const [admin, editor, reviewer] = await Promise.all([createUser('admin'), createUser('editor'), createUser('reviewer')]);
     analyst = await createUser('analyst');
     const adminCreds = { token: await login(api.url, admin) };

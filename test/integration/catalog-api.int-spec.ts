@@ -44,7 +44,7 @@ describe('catalogue over HTTP', () => {
     await new Promise<void>((r) => media.listen(0, '127.0.0.1', r));
     mediaUrl = `http://127.0.0.1:${(media.address() as AddressInfo).port}`;
     api = await startApi();
-    worker = await startWorker({ ASSET_CHECK_TIMEOUT_MS: '2000' });
+    worker = await startWorker({ ASSET_CHECK_TIMEOUT_MS: '2000', OUTBOUND_ALLOWLIST: '127.0.0.1' }); // the media server is on loopback
     editor = { token: await login(api.url, await createUser('editor')) };
     analyst = { token: await login(api.url, await createUser('analyst')) };
   });

@@ -36,7 +36,7 @@ describe('launch workflow end to end', () => {
     await new Promise<void>((r) => media.listen(0, '127.0.0.1', r));
     mediaBase = `http://127.0.0.1:${(media.address() as AddressInfo).port}`;
     api = await startApi();
-    worker = await startWorker({ RECONCILE_INTERVAL_MS: '1000', WEBHOOK_BACKOFF_MS: '300' });
+    worker = await startWorker({ RECONCILE_INTERVAL_MS: '1000', WEBHOOK_BACKOFF_MS: '300', OUTBOUND_ALLOWLIST: '127.0.0.1' }); // media and receivers on loopback
     editor = { token: await login(api.url, await createUser('editor')) };
     reviewer = { token: await login(api.url, await createUser('reviewer')) };
     admin = { token: await login(api.url, await createUser('admin')) };
@@ -308,7 +308,7 @@ describe('launch exactly once under failure', () => {
       if (ok === 'PONG') break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    api = await startApi({ REDIS_URL: redisUrl });
+    api = await startApi({ REDIS_URL: redisUrl, OUTBOUND_ALLOWLIST: '127.0.0.1' }); // the webhook receiver is on loopback
     editor = { token: await login(api.url, await createUser('editor')) };
     const reviewer = { token: await login(api.url, await createUser('reviewer')) };
     wf = new Workflow(api, editor, reviewer);
@@ -343,7 +343,7 @@ describe('launch exactly once under failure', () => {
   it('a worker SIGKILLed in the middle of a launch: after a restart the launch happened exactly once', async () => {
     const pause = join(dir, 'pause');
     writeFileSync(pause, 'hold');
-    const w1 = await startWorker({ REDIS_URL: redisUrl, MARQUEE_TEST_PAUSE_FILE: pause, RECONCILE_INTERVAL_MS: '1000' });
+    const w1 = await startWorker({ REDIS_URL: redisUrl, MARQUEE_TEST_PAUSE_FILE: pause, RECONCILE_INTERVAL_MS: '1000', OUTBOUND_ALLOWLIST: '127.0.0.1' });
     const rel = await approvedRelease('Crash');
     await wf.scheduleIn(rel, 8);
     for (let i = 0; i < 200 && !existsSync(`${pause}.reached`); i++) await new Promise((r) => setTimeout(r, 100));
@@ -351,7 +351,7 @@ describe('launch exactly once under failure', () => {
     await w1.stop('SIGKILL');
     expect(await launchesOf(rel)).toEqual({ launched: 0, published: 0 });
     rmSync(pause);
-    const w2 = await startWorker({ REDIS_URL: redisUrl, RECONCILE_INTERVAL_MS: '1000' });
+    const w2 = await startWorker({ REDIS_URL: redisUrl, RECONCILE_INTERVAL_MS: '1000', OUTBOUND_ALLOWLIST: '127.0.0.1' });
     try {
       const r = await wf.waitFor(rel, ['launched', 'failed'], 45000);
       expect(r.status).toBe('launched');
@@ -362,7 +362,7 @@ describe('launch exactly once under failure', () => {
   }, 90000);
 
   it('two workers racing for the same launch: it happens exactly once', async () => {
-    const [w1, w2] = await Promise.all([startWorker({ REDIS_URL: redisUrl }), startWorker({ REDIS_URL: redisUrl })]);
+    const [w1, w2] = await Promise.all([startWorker({ REDIS_URL: redisUrl, OUTBOUND_ALLOWLIST: '127.0.0.1' }), startWorker({ REDIS_URL: redisUrl, OUTBOUND_ALLOWLIST: '127.0.0.1' })]);
     try {
       const rel = await approvedRelease('Race', 3);
       // The server refuses instants under 5 s away; two workers starting keep this machine busy, so leave a margin.
@@ -388,7 +388,7 @@ describe('launch exactly once under failure', () => {
     c.disconnect();
     // The worker starts after the instant, as after an outage: nothing is in Redis, only the row in PostgreSQL.
     await new Promise((r) => setTimeout(r, Math.max(0, new Date(scheduledAt).getTime() - Date.now() + 1000)));
-    const w = await startWorker({ REDIS_URL: redisUrl, RECONCILE_INTERVAL_MS: '1000' });
+    const w = await startWorker({ REDIS_URL: redisUrl, RECONCILE_INTERVAL_MS: '1000', OUTBOUND_ALLOWLIST: '127.0.0.1' });
     try {
       const r = await wf.waitFor(rel, ['launched', 'failed'], 30000);
       expect(r.status).toBe('launched');
@@ -418,7 +418,7 @@ describe('launch exactly once under failure', () => {
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     const adminTok = { token: await login(api.url, await createUser('admin')) };
     const ep = await must(gql<{ createWebhookEndpoint: { secret: string } }>(api.url, 'mutation($u: String!) { createWebhookEndpoint(input: {url: $u, events: ["release.launched"]}) { secret } }', { u: url }, adminTok));
-    const w = await startWorker({ REDIS_URL: redisUrl, WEBHOOK_BACKOFF_MS: '300' });
+    const w = await startWorker({ REDIS_URL: redisUrl, WEBHOOK_BACKOFF_MS: '300', OUTBOUND_ALLOWLIST: '127.0.0.1' });
     try {
       const rel = await approvedRelease('Hooked');
       await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor));

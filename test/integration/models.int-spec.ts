@@ -57,6 +57,7 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
       AUTO_CANARY: 'false',
       OPE_DRAWS: '8',
       OPE_MAX_REQUESTS: '300',
+      OUTBOUND_ALLOWLIST: '127.0.0.1', // the media server is on loopback
     };
     api = await startApi(env);
     worker = await startWorker(env);

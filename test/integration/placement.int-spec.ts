@@ -60,7 +60,8 @@ describe('placement engine and client feed', () => {
     media = createHttp((req, res) => res.writeHead(req.url?.startsWith('/ok/') ? 200 : 404).end());
     await new Promise<void>((r) => media.listen(0, '127.0.0.1', r));
     mediaBase = `http://127.0.0.1:${(media.address() as AddressInfo).port}`;
-    const env = { ENGINE_REFRESH_MS: '300', LEARN_INTERVAL_MS: '300', LABEL_WINDOW_SECONDS: '1' };
+    // The media server is on loopback, so this test allows it.
+    const env = { ENGINE_REFRESH_MS: '300', LEARN_INTERVAL_MS: '300', LABEL_WINDOW_SECONDS: '1', OUTBOUND_ALLOWLIST: '127.0.0.1' };
     api = await startApi(env);
     worker = await startWorker(env);
     editor = { token: await login(api.url, await createUser('editor')) };

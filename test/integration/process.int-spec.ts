@@ -53,7 +53,7 @@ describe('process lifecycle', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow.jpg`;
     try {
-      const worker = await startWorker();
+      const worker = await startWorker({ OUTBOUND_ALLOWLIST: '127.0.0.1' }); // the slow media server is on loopback
       const item = await withDb(async (c) => {
         const { rows } = await c.query(
           `WITH i AS (INSERT INTO items (slug, kind, default_locale, title, search_text, latest_version_id, latest_version_number)

@@ -64,6 +64,7 @@ export class ApiModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(CredentialsMiddleware).forRoutes('*path');
+    // /metrics takes METRICS_TOKEN as its bearer token, which is no session token: it checks that itself.
+    consumer.apply(CredentialsMiddleware).exclude('metrics').forRoutes('*path');
   }
 }

@@ -7,6 +7,7 @@ import { AppConfig } from '@marquee/platform-config';
 import { collectProcessMetrics, createLogger, httpMetricsMiddleware, requestIdMiddleware } from '@marquee/platform-observability';
 import { ApiModule } from './api.module';
 import { bodyErrorHandler, importParser, jsonParsers } from './body-limits';
+import { securityHeaders } from './security-headers';
 import { mountStudio } from './studio';
 
 /** Builds the API application; main.ts listens, tests call this directly. */
@@ -16,12 +17,13 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.disable('x-powered-by');
   collectProcessMetrics('api');
+  app.use(securityHeaders(config.publicUrl));
   app.use(requestIdMiddleware);
   app.use(httpMetricsMiddleware);
   app.use(cookieParser());
   app.use('/api/imports', importParser(config.importMaxBytes));
   app.use(...jsonParsers());
   app.use(bodyErrorHandler);
-  mountStudio(app.getHttpAdapter().getInstance() as Express);
+  mountStudio(app.getHttpAdapter().getInstance() as Express, config.publicUrl);
   return app;
 }

@@ -1,11 +1,13 @@
-import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import IORedis from 'ioredis';
 import { Allow, Who } from '@marquee/platform-auth';
+import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { REDIS } from '@marquee/platform-queue';
 import { metricsRegistry } from '@marquee/platform-observability';
+import { metricsAccess } from './metrics-access';
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
@@ -16,6 +18,7 @@ export class HealthController {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(REDIS) private readonly redis: IORedis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('health/live')
@@ -46,10 +49,15 @@ export class HealthController {
   }
 
   @Get('metrics')
-  @HttpCode(200)
-  @Header('content-type', 'text/plain; version=0.0.4')
   @Allow(...Who.anyone)
-  metrics(): Promise<string> {
-    return metricsRegistry.metrics();
+  async metrics(@Headers('authorization') authorization: string | undefined, @Res() res: Response) {
+    const access = metricsAccess(this.config, authorization);
+    if (access === 'off') {
+      return res.status(404).type('text/plain').send('Metrics are off in production until METRICS_TOKEN is set; then send it as "Authorization: Bearer <token>".\n');
+    }
+    if (access === 'unauthorized') {
+      return res.status(401).set('www-authenticate', 'Bearer realm="metrics"').type('text/plain').send('Send METRICS_TOKEN as "Authorization: Bearer <token>" to read metrics.\n');
+    }
+    res.status(200).type('text/plain; version=0.0.4').send(await metricsRegistry.metrics());
   }
 }

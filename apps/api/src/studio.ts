@@ -1,10 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import express, { Express, Request, Response } from 'express';
+import { studioContentSecurityPolicy } from './security-headers';
 
-/** Serves the built Studio (a single-page app) at /studio, with index.html for every client-side route. */
-export function mountStudio(app: Express, dir = resolve(process.cwd(), 'dist/studio')): void {
+/** Serves the built Studio (a single-page app) at /studio, with index.html for every client-side route, under its CSP. */
+export function mountStudio(app: Express, publicUrl: string, dir = resolve(process.cwd(), 'dist/studio')): void {
   const index = join(dir, 'index.html');
+  app.use('/studio', studioContentSecurityPolicy(publicUrl));
   app.get('/', (_req: Request, res: Response) => res.redirect(302, '/studio/'));
   if (!existsSync(index)) {
     app.use('/studio', (_req: Request, res: Response) => {

@@ -1,8 +1,9 @@
-import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, Type } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnModuleDestroy, Type } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
+import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AuditModule } from '@marquee/audit';
 import { CatalogWorkerModule } from '@marquee/catalog';
@@ -12,7 +13,7 @@ import { PlacementWorkerModule } from '@marquee/placement';
 import { AnalysisWorkerModule } from '@marquee/analysis';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@marquee/platform-config';
 import { DatabaseModule } from '@marquee/platform-database';
-import { JobName, QueueModule, QueueName, RedisModule, jobIds } from '@marquee/platform-queue';
+import { JobName, QueueModule, QueueName, REDIS, RedisModule, ScheduleSpec, SchedulerKeeper, jobIds } from '@marquee/platform-queue';
 import { ALL_ENTITIES } from '../../../migrations/entities';
 
 /**
@@ -30,9 +31,23 @@ export const QUEUE_OWNERS: Record<QueueName, Type> = {
 
 const PROCESSOR_METADATA = 'bullmq:processor_metadata';
 
+/** The repeatable jobs. Postgres is the truth; the sweeps and the reconciler find work whose job Redis lost. */
+export function scheduleSpecs(config: AppConfig): ScheduleSpec[] {
+  return [
+    { queue: QueueName.Assets, id: 'sweep-assets', repeat: { every: 10 * 60 * 1000 }, job: JobName.SweepAssets },
+    { queue: QueueName.Launches, id: 'reconcile-launches', repeat: { every: config.reconcileIntervalMs }, job: JobName.ReconcileLaunches },
+    { queue: QueueName.Webhooks, id: 'sweep-webhooks', repeat: { every: 60 * 1000 }, job: JobName.SweepWebhooks },
+    { queue: QueueName.Learning, id: 'learn', repeat: { every: config.learnIntervalMs }, job: JobName.Learn },
+    { queue: QueueName.Learning, id: 'maintain', repeat: { every: 60 * 60 * 1000 }, job: JobName.Maintain },
+    { queue: QueueName.Training, id: 'train-all', repeat: { pattern: config.trainCron }, job: JobName.TrainAll },
+    { queue: QueueName.Training, id: 'monitor-canary', repeat: { every: config.canaryCheckMs }, job: JobName.MonitorCanary },
+  ];
+}
+
 @Injectable()
-export class WorkerBoot implements OnApplicationBootstrap {
+export class WorkerBoot implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Worker');
+  private keeper: SchedulerKeeper | null = null;
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -44,6 +59,7 @@ export class WorkerBoot implements OnApplicationBootstrap {
     @InjectQueue(QueueName.Training) private readonly training: Queue,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: IORedis,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -58,15 +74,12 @@ export class WorkerBoot implements OnApplicationBootstrap {
         `No processor for queue(s) ${missing.join(', ')}. Add a @Processor class for each to the providers of ${missing.map((q) => QUEUE_OWNERS[q].name).join(', ')}.`,
       );
     }
-    // Repeatable sweeps: Postgres is the truth, and these find work whose job was lost.
-    await this.assets.upsertJobScheduler('sweep-assets', { every: 10 * 60 * 1000 }, { name: JobName.SweepAssets });
-    await this.launches.upsertJobScheduler('reconcile-launches', { every: this.config.reconcileIntervalMs }, { name: JobName.ReconcileLaunches });
-    await this.webhooks.upsertJobScheduler('sweep-webhooks', { every: 60 * 1000 }, { name: JobName.SweepWebhooks });
-    await this.learning.upsertJobScheduler('learn', { every: this.config.learnIntervalMs }, { name: JobName.Learn });
-    await this.learning.upsertJobScheduler('maintain', { every: 60 * 60 * 1000 }, { name: JobName.Maintain });
+    const queues = { assets: this.assets, imports: this.imports, launches: this.launches, webhooks: this.webhooks, learning: this.learning, training: this.training };
+    this.keeper = new SchedulerKeeper(queues, scheduleSpecs(this.config), this.logger);
+    await this.keeper.upsertAll();
+    // A flush or failover takes the schedulers with it: re-create missing ones on every reconcile interval and reconnect.
+    this.keeper.watch(this.redis, this.config.reconcileIntervalMs);
     await this.learning.add(JobName.Maintain, {}, { jobId: `maintain_boot_${Date.now()}` });
-    await this.training.upsertJobScheduler('train-all', { pattern: this.config.trainCron }, { name: JobName.TrainAll });
-    await this.training.upsertJobScheduler('monitor-canary', { every: this.config.canaryCheckMs }, { name: JobName.MonitorCanary });
     // And once right now, so a restart after an outage catches up without waiting a full interval.
     await this.launches.add(JobName.ReconcileLaunches, {}, { jobId: `reconcile_boot_${Date.now()}` });
     const pending: { id: string }[] = await this.db.query(`SELECT id FROM import_jobs WHERE status IN ('queued', 'running')`);
@@ -75,6 +88,10 @@ export class WorkerBoot implements OnApplicationBootstrap {
     }
     if (pending.length) this.logger.log(`Re-queued ${pending.length} unfinished import(s) found in PostgreSQL.`);
     this.logger.log(`Processing queues: ${[...served].sort().join(', ')}.`);
+  }
+
+  onModuleDestroy(): void {
+    this.keeper?.stop();
   }
 }
 

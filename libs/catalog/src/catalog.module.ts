@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OutboundModule } from '@marquee/platform-outbound';
 import { AssetService } from './assets/asset.service';
 import { CATALOG_ENTITIES } from './entities';
 import { CatalogResolver, ItemVersionResolver } from './graphql/catalog.resolver';
@@ -15,7 +16,7 @@ import { ImportsProcessor } from './worker/imports.processor';
 
 /** Services shared by every process. */
 @Module({
-  imports: [TypeOrmModule.forFeature(CATALOG_ENTITIES)],
+  imports: [TypeOrmModule.forFeature(CATALOG_ENTITIES), OutboundModule],
   providers: [CatalogService, ItemSearchService, AssetService, ImportService, CatalogJobs, { provide: CATALOG_HOOKS, useExisting: CatalogJobs }],
   exports: [CatalogService, ItemSearchService, AssetService, ImportService, CatalogJobs],
 })

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 
 /**
  * All configuration comes from the environment and is validated once, at start-up. Each variable has one
@@ -49,6 +50,9 @@ export interface AppConfig {
   opeDraws: number;
   opeMaxRequests: number;
   canaryCheckMs: number;
+  outboundAllowlist: string[];
+  webhookTimeoutMs: number;
+  metricsToken: string | undefined;
   testPauseFile: string | undefined;
 }
 
@@ -111,6 +115,32 @@ function url(env: Env, p: Problems, name: string, def: string | undefined, proto
   }
 }
 
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** Comma-separated IPs, CIDRs or host names; each entry validated, names lower-cased. */
+function allowlist(env: Env, p: Problems, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const entries = raw.split(',').map((e) => e.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean);
+  const bad = entries.filter((e) => {
+    const [addr, bits, ...rest] = e.split('/');
+    if (rest.length) return true;
+    const kind = isIP(addr.replace(/^\[(.*)\]$/, '$1'));
+    if (bits !== undefined) return !kind || !/^\d{1,3}$/.test(bits) || Number(bits) > (kind === 4 ? 32 : 128);
+    return !kind && !HOST_NAME.test(addr);
+  });
+  if (bad.length) p.add(name, 'comma-separated IP addresses, CIDR ranges or host names, like "10.0.0.5, 192.168.0.0/16, media.internal"', raw);
+  return entries.map((e) => e.replace(/^\[(.*)\]$/, '$1'));
+}
+
+function normaliseUrl(raw: string): string {
+  try {
+    return new URL(raw).href;
+  } catch {
+    return raw;
+  }
+}
+
 function redact(raw: string): string {
   return raw.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
 }
@@ -141,7 +171,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'LOGIN_MAX_ATTEMPTS', default: '5', description: 'Failed sign-ins per email and address before sign-in is paused.' },
   { name: 'LOGIN_WINDOW_SECONDS', default: '900', description: 'Window for LOGIN_MAX_ATTEMPTS.' },
   { name: 'ALLOW_SELF_APPROVAL', default: 'false', description: 'Let a reviewer approve a version they wrote.' },
-  { name: 'RECONCILE_INTERVAL_MS', default: '15000', description: 'How often the worker re-enqueues due launches from PostgreSQL.' },
+  { name: 'RECONCILE_INTERVAL_MS', default: '15000', description: 'How often the worker re-enqueues due launches from PostgreSQL, and re-creates job schedulers Redis lost.' },
   { name: 'WEBHOOK_BACKOFF_MS', default: '5000', description: 'First retry delay of a failed webhook; it doubles on each of up to 8 tries.' },
   { name: 'FEED_BUDGET_MS', default: '50', description: 'Time the feed may spend before it serves the editorial fallback.' },
   { name: 'FEED_STICKY_SECONDS', default: '1800', description: 'Window in which a user gets the same slate on a surface unless the catalogue changed.' },
@@ -158,6 +188,18 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'CANARY_CHECK_MS', default: '30000', description: 'How often the guardrail compares a canary with the live policy.' },
   { name: 'OPE_DRAWS', default: '32', description: 'Monte Carlo draws of the evaluated policy per logged request in offline evaluation.' },
   { name: 'OPE_MAX_REQUESTS', default: '2000', description: 'Most recent logged requests an offline evaluation reads.' },
+  {
+    name: 'OUTBOUND_ALLOWLIST',
+    default: '(empty)',
+    description:
+      'Comma-separated IPs, CIDRs or host names that asset checks and webhooks may reach although they are internal (loopback, private, link-local…). Empty: every internal address is refused.',
+  },
+  { name: 'WEBHOOK_TIMEOUT_MS', default: '10000', description: 'How long one webhook request may take, connecting included, before it counts as failed and is retried.' },
+  {
+    name: 'METRICS_TOKEN',
+    default: '(none)',
+    description: '`/metrics` then needs `Authorization: Bearer <token>`. Unset: `/metrics` is open outside production and off (404) when NODE_ENV=production.',
+  },
 ];
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -166,7 +208,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const port = int(env, p, 'PORT', 3000, 1, 65535);
   const databaseUrl = url(env, p, 'DATABASE_URL', undefined, ['postgres:', 'postgresql:']);
   const redisUrl = url(env, p, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!;
-  const publicUrl = url(env, p, 'PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:'])!.replace(/\/$/, '');
+  // Normalised (scheme and host lower-cased), so `HTTPS://…` is recognised as https wherever it is compared.
+  const publicUrl = normaliseUrl(url(env, p, 'PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:'])!).replace(/\/$/, '');
 
   let jwtSecret = env.JWT_SECRET ?? '';
   let jwtSecretIsEphemeral = false;
@@ -233,9 +276,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     opeDraws: int(env, p, 'OPE_DRAWS', 32, 4, 1024),
     opeMaxRequests: int(env, p, 'OPE_MAX_REQUESTS', 2000, 10, 1_000_000),
     canaryCheckMs: int(env, p, 'CANARY_CHECK_MS', 30000, 200, 3_600_000),
+    outboundAllowlist: allowlist(env, p, 'OUTBOUND_ALLOWLIST'),
+    webhookTimeoutMs: int(env, p, 'WEBHOOK_TIMEOUT_MS', 10000, 100, 120000),
+    metricsToken: env.METRICS_TOKEN || undefined,
     testPauseFile: env.MARQUEE_TEST_PAUSE_FILE || undefined,
   };
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(cfg.redisPrefix)) p.add('REDIS_PREFIX', 'letters, digits, "-" or "_" (at most 40)', cfg.redisPrefix);
+  if (cfg.metricsToken !== undefined && cfg.metricsToken.length < 16) p.add('METRICS_TOKEN', 'at least 16 characters long (try `openssl rand -hex 24`)', '<hidden, ' + cfg.metricsToken.length + ' characters>');
   if (cfg.trainCron.trim().split(/\s+/).length < 5) p.add('TRAIN_CRON', 'a cron expression with five fields, like "0 3 * * *"', cfg.trainCron);
   if (p.lines.length) throw new ConfigError(p.lines);
   return cfg;

@@ -1,5 +1,6 @@
 import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
 import { SnakeNamingStrategy } from './naming';
+import { RedactingQueryLogger } from './query-logger';
 
 export interface DatabaseOptions {
   url: string;
@@ -27,6 +28,8 @@ export function dataSourceOptions(o: DatabaseOptions): DataSourceOptions {
     migrationsRun: false,
     namingStrategy: new SnakeNamingStrategy(),
     logging: ['error', 'migration'],
+    // Never TypeORM's own console logger: it prints parameters, and parameters hold secrets.
+    logger: new RedactingQueryLogger(['error', 'migration']),
     extra: {
       max: o.poolSize ?? 10,
       connectionTimeoutMillis: 5000,

@@ -3,3 +3,4 @@ export * from './data-source';
 export * from './admin';
 export * from './embedded';
 export * from './database.module';
+export * from './query-logger';

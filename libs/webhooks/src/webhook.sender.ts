@@ -1,15 +1,26 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
+import { OutboundHttp, OutboundRefusedError } from '@marquee/platform-outbound';
 import { DeliveryAttempt, WebhookDeliveryEntity, WebhookEndpointEntity } from './entities';
 import { signPayload } from './signing';
 
 export class DeliveryFailed extends Error {}
 
-/** Sends one delivery once. The BullMQ job around it retries with exponential backoff. */
+/**
+ * Sends one delivery once, within WEBHOOK_TIMEOUT_MS. The BullMQ job around it retries with exponential backoff.
+ * Redirects are not followed (a 3xx is a failed try), and an internal address is refused at connect time.
+ */
 @Injectable()
 export class WebhookSender {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  private readonly logger = new Logger('Webhooks');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly http: OutboundHttp,
+  ) {}
 
   async send(deliveryId: string, isLastAttempt: boolean): Promise<{ delivered: boolean; skipped?: string }> {
     const repo = this.db.getRepository(WebhookDeliveryEntity);
@@ -27,10 +38,10 @@ export class WebhookSender {
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
-      const res = await fetch(ep.url, {
+      const res = await this.http.request(ep.url, {
         method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(10000),
+        maxRedirects: 0,
+        timeoutMs: this.config.webhookTimeoutMs,
         headers: {
           'content-type': 'application/json',
           'user-agent': 'Marquee-Webhooks/1',
@@ -47,7 +58,14 @@ export class WebhookSender {
       if (res.status < 200 || res.status >= 300) error = `The receiver answered HTTP ${res.status}.`;
     } catch (e) {
       const err = e as Error & { cause?: { code?: string } };
-      error = err.name === 'TimeoutError' ? 'No answer within 10 s.' : `Could not connect (${err.cause?.code ?? err.message}).`;
+      if (e instanceof OutboundRefusedError) {
+        error = e.message;
+        this.logger.warn(`Webhook delivery ${d.id} to ${ep.url} refused (${e.detail}). Change the endpoint's URL, or add the host to OUTBOUND_ALLOWLIST.`);
+      } else if (err.name === 'TimeoutError' || err.name === 'AbortError') {
+        error = `No answer within ${this.config.webhookTimeoutMs} ms (WEBHOOK_TIMEOUT_MS).`;
+      } else {
+        error = `Could not connect (${err.cause?.code ?? err.message}).`;
+      }
     }
     const attempt: DeliveryAttempt = { at: new Date().toISOString(), statusCode, error, durationMs: Date.now() - started };
     const delivered = error === null;

@@ -7,6 +7,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { Actor, AuditService } from '@marquee/audit';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { InputError, NotFoundError, assertId, isUuid } from '@marquee/platform-core';
+import { OutboundHttp, OutboundRefusedError } from '@marquee/platform-outbound';
 import { JobName, QueueName, jobIds } from '@marquee/platform-queue';
 import { WEBHOOK_EVENTS, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEvent } from './entities';
 
@@ -24,6 +25,7 @@ export class WebhookService {
     @InjectQueue(QueueName.Webhooks) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly http: OutboundHttp,
   ) {}
 
   listEndpoints(): Promise<WebhookEndpointEntity[]> {
@@ -31,7 +33,7 @@ export class WebhookService {
   }
 
   async createEndpoint(actor: Actor, input: { url: string; description?: string | null; events?: string[] | null }): Promise<WebhookEndpointEntity> {
-    const url = this.checkUrl(input.url);
+    const url = await this.checkUrl(input.url);
     const events = this.checkEvents(input.events ?? []);
     const secret = `whsec_${randomBytes(24).toString('hex')}`;
     return this.db.transaction(async (m) => {
@@ -44,7 +46,7 @@ export class WebhookService {
   async updateEndpoint(actor: Actor, id: string, input: { url?: string | null; description?: string | null; events?: string[] | null; enabled?: boolean | null }): Promise<WebhookEndpointEntity> {
     const ep = await this.getEndpoint(id);
     const before = { url: ep.url, events: ep.events, enabled: ep.enabled };
-    if (input.url) ep.url = this.checkUrl(input.url);
+    if (input.url) ep.url = await this.checkUrl(input.url);
     if (input.events) ep.events = this.checkEvents(input.events);
     if (input.description !== undefined && input.description !== null) ep.description = input.description.trim() || null;
     if (input.enabled !== undefined && input.enabled !== null) ep.enabled = input.enabled;
@@ -132,13 +134,21 @@ export class WebhookService {
     return ids.length ? this.db.getRepository(WebhookDeliveryEntity).find({ where: { id: In(ids) } }) : [];
   }
 
-  private checkUrl(raw: string): string {
+  /** An http(s) URL whose host does not resolve to an internal address now; delivery checks again at every connect. */
+  private async checkUrl(raw: string): Promise<string> {
     const url = (raw ?? '').trim();
     try {
       const u = new URL(url);
       if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error();
     } catch {
       throw new InputError(`"${url}" is not an http(s) URL. Give the full address of your receiver, e.g. https://example.com/hooks/marquee.`, [{ field: 'url', message: 'must be an http(s) URL' }]);
+    }
+    try {
+      await this.http.assertNotInternal(url);
+    } catch (e) {
+      if (!(e instanceof OutboundRefusedError)) throw e;
+      this.logger.warn(`Refused webhook URL ${url}: ${e.detail}.`);
+      throw new InputError(e.message, [{ field: 'url', message: 'refused: internal address' }]);
     }
     return url;
   }

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OutboundModule } from '@marquee/platform-outbound';
 import { WEBHOOK_ENTITIES } from './entities';
 import { WebhookSender } from './webhook.sender';
 import { WebhookService } from './webhook.service';
 import { WebhooksProcessor } from './webhooks.processor';
 import { WebhooksResolver } from './webhooks.resolver';
 
-@Module({ imports: [TypeOrmModule.forFeature(WEBHOOK_ENTITIES)], providers: [WebhookService], exports: [WebhookService] })
+@Module({ imports: [TypeOrmModule.forFeature(WEBHOOK_ENTITIES), OutboundModule], providers: [WebhookService], exports: [WebhookService, OutboundModule] })
 export class WebhooksCoreModule {}
 
 @Module({ imports: [WebhooksCoreModule], providers: [WebhooksResolver] })

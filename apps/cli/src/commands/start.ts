@@ -1,4 +1,3 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -8,6 +7,7 @@ import { EmbeddedPostgresHandle, describeDatabaseUrl, startEmbeddedPostgres } fr
 import { LocalRedis, ensureRedis } from '@marquee/platform-queue';
 import { CliModule } from '../cli.module';
 import { DemoWorkspace } from '../demo-workspace';
+import { Supervisor } from '../supervisor';
 import { migrate } from './migrate';
 
 const say = (line: string) => process.stdout.write(`[marquee] ${line}\n`);
@@ -27,32 +27,20 @@ function persistentSecret(dataDir: string): string {
 
 /**
  * `npm start`: PostgreSQL (embedded unless DATABASE_URL is set), Redis (started locally if needed), migrations,
- * the demo workspace on first start, then the API and the worker as two child processes.
+ * the demo workspace on first start, then the API and the worker as two supervised child processes: a child that
+ * crashes is started again with backoff, and the database and the other child keep running. Ctrl+C stops it all.
  */
 export async function startCommand(config: AppConfig): Promise<number> {
   let pg: EmbeddedPostgresHandle | null = null;
   let redis: LocalRedis | null = null;
-  const children: ChildProcess[] = [];
+  const children: Supervisor[] = [];
   let shuttingDown = false;
 
   const shutdown = async (code: number) => {
     if (shuttingDown) return;
     shuttingDown = true;
     say('Stopping the API and the worker…');
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise<void>((r) => {
-            if (c.exitCode !== null || c.signalCode !== null) return r();
-            c.once('exit', () => r());
-            c.kill('SIGTERM');
-            setTimeout(() => {
-              c.kill('SIGKILL');
-              r();
-            }, config.shutdownTimeoutMs + 1000).unref();
-          }),
-      ),
-    );
+    await Promise.all(children.map((c) => c.stop(config.shutdownTimeoutMs + 1000)));
     redis?.stop();
     if (pg) {
       say('Stopping embedded PostgreSQL…');
@@ -93,20 +81,14 @@ export async function startCommand(config: AppConfig): Promise<number> {
 
     const script = (app: string) => resolve(__dirname, `../../../${app}/src/main.js`);
     const launch = (name: 'api' | 'worker') => {
-      const child = spawn(process.execPath, ['--enable-source-maps', script(name)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-      const prefix = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
-        for (const line of String(chunk).split('\n')) if (line.trim()) stream.write(`[${name}] ${line}\n`);
-      };
-      child.stdout?.on('data', prefix(process.stdout));
-      child.stderr?.on('data', prefix(process.stderr));
-      child.on('exit', (code, signal) => {
-        if (shuttingDown) return;
-        say(`The ${name} process stopped (${signal ?? `exit code ${code}`}); stopping everything. Read its last lines above for the reason.`);
-        void shutdown(code || 1);
+      const child = new Supervisor({ name, script: script(name), env: { ...process.env, ...env } }, say, (reason) => {
+        say(`${reason} Stopping everything.`);
+        void shutdown(1);
       });
       children.push(child);
+      child.start();
     };
-    // The API first: the worker's first jobs check media the API itself serves in the demo workspace.
+    // The API first: once it answers, the build, the database and Redis are known to work.
     launch('api');
     await waitForHttp(`http://127.0.0.1:${config.port}/health/live`, 60000);
     launch('worker');
@@ -129,7 +111,7 @@ export async function startCommand(config: AppConfig): Promise<number> {
     }
     lines.push('', '  Press Ctrl+C to stop.', '');
     process.stdout.write(lines.join('\n') + '\n');
-    return await new Promise<number>(() => undefined); // runs until a signal or a child exits
+    return await new Promise<number>(() => undefined); // runs until a signal; crashed children are restarted
   } catch (e) {
     process.stderr.write(`[marquee] Could not start: ${(e as Error).message}\n`);
     await shutdown(1);

@@ -1,3 +1,5 @@
+import { OutboundHttp, OutboundRefusedError, REFUSED_MESSAGE, TooManyRedirectsError } from '@marquee/platform-outbound';
+
 export interface AssetProbe {
   status: 'ok' | 'unreachable';
   httpStatus: number | null;
@@ -6,17 +8,21 @@ export interface AssetProbe {
   latencyMs: number;
 }
 
+/** Redirects a media URL may take (a CDN's signed URL, http to https): each hop is checked at connect time again. */
+export const MAX_ASSET_REDIRECTS = 5;
+
 /**
  * Asks a media URL whether it is there: HEAD first, then a one-byte ranged GET for servers that refuse HEAD.
- * Any 2xx (after redirects) counts as reachable.
+ * Any 2xx (after redirects) counts as reachable. Requests go through OutboundHttp, so an internal address is refused
+ * before it is touched, with one message whatever the port would have done.
  */
-export async function probeUrl(url: string, timeoutMs: number, fetchImpl: typeof fetch = fetch): Promise<AssetProbe> {
+export async function probeUrl(url: string, timeoutMs: number, http: OutboundHttp): Promise<AssetProbe> {
   const started = Date.now();
   const attempt = async (method: 'HEAD' | 'GET') =>
-    fetchImpl(url, {
+    http.request(url, {
       method,
-      redirect: 'follow',
-      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
+      maxRedirects: MAX_ASSET_REDIRECTS,
       headers: method === 'GET' ? { range: 'bytes=0-0', 'user-agent': 'Marquee asset check' } : { 'user-agent': 'Marquee asset check' },
     });
   try {
@@ -35,15 +41,21 @@ export async function probeUrl(url: string, timeoutMs: number, fetchImpl: typeof
       latencyMs: Date.now() - started,
     };
   } catch (e) {
+    if (e instanceof OutboundRefusedError) {
+      // Same answer, no status, no timing, whatever is (or is not) listening there: no port scanner.
+      return { status: 'unreachable', httpStatus: null, contentType: null, error: REFUSED_MESSAGE, latencyMs: 0 };
+    }
     const err = e as Error & { cause?: { code?: string; message?: string } };
     const reason =
-      err.name === 'TimeoutError' || err.name === 'AbortError'
-        ? `No answer within ${timeoutMs} ms. Check that the host is up, or raise ASSET_CHECK_TIMEOUT_MS.`
-        : err.cause?.code === 'ENOTFOUND'
-          ? 'The host name does not resolve. Check the URL for typos.'
-          : err.cause?.code === 'ECONNREFUSED'
-            ? 'The server refused the connection. Check the host and port.'
-            : `The request failed (${err.cause?.code ?? err.cause?.message ?? err.message}). Check the URL.`;
+      e instanceof TooManyRedirectsError
+        ? err.message
+        : err.name === 'TimeoutError' || err.name === 'AbortError'
+          ? `No answer within ${timeoutMs} ms. Check that the host is up, or raise ASSET_CHECK_TIMEOUT_MS.`
+          : err.cause?.code === 'ENOTFOUND'
+            ? 'The host name does not resolve. Check the URL for typos.'
+            : err.cause?.code === 'ECONNREFUSED'
+              ? 'The server refused the connection. Check the host and port.'
+              : `The request failed (${err.cause?.code ?? err.cause?.message ?? err.message}). Check the URL.`;
     return { status: 'unreachable', httpStatus: null, contentType: null, error: reason, latencyMs: Date.now() - started };
   }
 }

@@ -2,9 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
+import { OutboundHttp } from '@marquee/platform-outbound';
 import { ItemFields } from '../domain/item-fields';
 import { AssetCheckEntity, AssetStatus } from '../entities/asset-check.entity';
-import { probeUrl } from './asset-checker';
+import { ownDemoMedia } from '../seed/demo-media';
+import { AssetProbe, probeUrl } from './asset-checker';
 
 export interface ItemAsset {
   role: 'audio' | 'video' | 'artwork';
@@ -28,6 +30,7 @@ export class AssetService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly http: OutboundHttp,
   ) {}
 
   /** Checks every media URL of a version and records the result per URL. */
@@ -35,13 +38,30 @@ export class AssetService {
     const assets = assetsOf(fields);
     const results = await Promise.all(
       assets.map(async (a) => {
-        const probe = await probeUrl(a.url, this.config.assetCheckTimeoutMs);
+        const probe = await this.probe(a.url);
         const row: AssetCheckEntity = { url: a.url, status: probe.status, httpStatus: probe.httpStatus, contentType: probe.contentType, error: probe.error, latencyMs: probe.latencyMs, checkedAt: new Date() };
         await this.db.getRepository(AssetCheckEntity).upsert(row, ['url']);
         return { role: a.role, url: a.url, status: probe.status, httpStatus: probe.httpStatus, error: probe.error, checkedAt: row.checkedAt };
       }),
     );
     return results;
+  }
+
+  /**
+   * The demo workspace's media live on the API itself, at an internal address in a local install. They are verified
+   * here against the demo media set, with no request, so the outbound policy needs no hole for them.
+   */
+  private probe(url: string): Promise<AssetProbe> {
+    const demo = ownDemoMedia(url, this.config.publicUrl);
+    if (!demo) return probeUrl(url, this.config.assetCheckTimeoutMs, this.http);
+    const ok = demo.contentType !== null;
+    return Promise.resolve({
+      status: ok ? 'ok' : 'unreachable',
+      httpStatus: ok ? 200 : 404,
+      contentType: demo.contentType,
+      error: ok ? null : 'This demo media file does not exist. Use a file name from the demo workspace, or a public URL.',
+      latencyMs: 0,
+    });
   }
 
   async markPending(fields: ItemFields): Promise<void> {

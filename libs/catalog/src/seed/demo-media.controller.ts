@@ -2,10 +2,12 @@ import { Controller, Get, Header, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Allow, Who } from '@marquee/platform-auth';
 import { hashString } from '@marquee/platform-core';
+import { demoMediaContentType } from './demo-media';
 
 /**
- * Media for the demo workspace, served by Marquee itself so the demo's asset checks pass on a machine with no
- * internet. Real content points at a CDN.
+ * Media for the demo workspace, served by Marquee itself so the demo plays on a machine with no internet. Real content
+ * points at a CDN. The asset check verifies these URLs in-process (see demo-media.ts): the API is on an internal
+ * address, which outbound requests refuse.
  */
 @Controller('demo-media')
 export class DemoMediaController {
@@ -13,8 +15,8 @@ export class DemoMediaController {
   @Allow(...Who.anyone)
   @Header('cache-control', 'public, max-age=86400')
   artwork(@Param('file') file: string, @Res() res: Response) {
+    if (!demoMediaContentType('artwork', file)) return res.status(404).end();
     const slug = file.replace(/\.svg$/, '');
-    if (!/^[a-z0-9-]{1,80}$/.test(slug)) return res.status(404).end();
     const h = hashString(slug);
     const hue = h % 360;
     const hue2 = (hue + 40 + (h >> 9) % 80) % 360;
@@ -30,7 +32,7 @@ export class DemoMediaController {
   @Allow(...Who.anyone)
   @Header('cache-control', 'public, max-age=86400')
   audio(@Param('file') file: string, @Res() res: Response) {
-    if (!/^[a-z0-9-]{1,80}\.wav$/.test(file)) return res.status(404).end();
+    if (!demoMediaContentType('audio', file)) return res.status(404).end();
     res.type('audio/wav').send(silentWav(1));
   }
 }

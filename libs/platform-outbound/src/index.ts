@@ -1,0 +1,3 @@
+export * from './address-policy';
+export * from './outbound-http';
+export * from './outbound.module';

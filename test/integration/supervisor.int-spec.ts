@@ -1,0 +1,128 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunningProcess, freePort, spawnProcess } from '../support/stack';
+
+/** The child processes of `parent` whose command line contains `needle`, read from /proc. */
+function childPids(parent: number, needle: string): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent && readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(needle)) out.push(Number(d));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((r) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      r(true);
+    });
+    s.once('error', () => r(false));
+  });
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, out: () => string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`Waited ${timeoutMs} ms for ${what}. Output of npm start:\n${out()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * Issue 8, #13: when the API or the worker died, `npm start` stopped the other one and the embedded PostgreSQL, and
+ * restarted nothing. This runs the real start command, on its own embedded PostgreSQL and its own redis-server in
+ * a temporary data directory, SIGKILLs its children, and waits for them to come back.
+ */
+describe('npm start supervises the API and the worker', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-start-'));
+  let start: RunningProcess;
+  let port: number;
+  let pgPort: number;
+  let redisPort: number;
+
+  beforeAll(async () => {
+    [port, pgPort, redisPort] = [await freePort(), await freePort(), await freePort()];
+    start = spawnProcess(
+      'cli',
+      {
+        DATABASE_URL: '', // the embedded PostgreSQL, in DATA_DIR
+        DATA_DIR: dir,
+        EMBEDDED_POSTGRES_PORT: String(pgPort),
+        REDIS_URL: `redis://127.0.0.1:${redisPort}`, // nothing there: npm start runs its own redis-server
+        PORT: String(port),
+        PUBLIC_URL: '',
+        MARQUEE_SEED_DEMO: 'false',
+      },
+      ['start'],
+    );
+    await until('"Marquee is running"', () => start.output().includes('Marquee is running'), 150000, start.output);
+  }, 180000);
+  afterAll(async () => {
+    await start?.stop('SIGINT', 30000);
+    rmSync(dir, { recursive: true, force: true });
+  }, 60000);
+
+  const ready = async () => {
+    try {
+      return (await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(1000) })).ok;
+    } catch {
+      return false;
+    }
+  };
+
+  it('a SIGKILLed API is started again, and comes back ready on the same database', async () => {
+    await until('the API to be ready', ready, 60000, start.output);
+    const [apiPid] = await until('the API child', () => childPids(start.proc.pid!, 'apps/api/src/main.js').length === 1 && childPids(start.proc.pid!, 'apps/api/src/main.js'), 10000, start.output);
+    const [workerPid] = childPids(start.proc.pid!, 'apps/worker/src/main.js');
+    process.kill(apiPid, 'SIGKILL');
+    const [newApi] = await until('a new API child', () => childPids(start.proc.pid!, 'apps/api/src/main.js').filter((p) => p !== apiPid).length === 1 && childPids(start.proc.pid!, 'apps/api/src/main.js'), 30000, start.output);
+    expect(newApi).not.toBe(apiPid);
+    await until('the restarted API to be ready (so PostgreSQL and Redis are still up)', ready, 60000, start.output);
+    expect(start.output()).toMatch(/The api process stopped \(killed by SIGKILL\) after [\d.]+ s; restarting it in 1 s \(1st stop in a row/);
+    expect(alive(workerPid)).toBe(true); // the worker was left alone
+    expect(start.proc.exitCode).toBeNull();
+  }, 120000);
+
+  it('a SIGKILLed worker is started again and processes its queues', async () => {
+    const [workerPid] = await until('the worker child', () => childPids(start.proc.pid!, 'apps/worker/src/main.js').length === 1 && childPids(start.proc.pid!, 'apps/worker/src/main.js'), 10000, start.output);
+    const before = start.output().split('Processing queues').length;
+    process.kill(workerPid, 'SIGKILL');
+    await until('the restarted worker to process its queues', () => start.output().split('Processing queues').length > before, 60000, start.output);
+    expect(start.output()).toMatch(/The worker process stopped \(killed by SIGKILL\) after [\d.]+ s; restarting it in 1 s/);
+    expect(childPids(start.proc.pid!, 'apps/worker/src/main.js')).not.toContain(workerPid);
+    expect(await ready()).toBe(true);
+  }, 90000);
+
+  it('Ctrl+C still stops everything: both children, the embedded PostgreSQL and the local Redis', async () => {
+    const kids = [...childPids(start.proc.pid!, 'apps/api/src/main.js'), ...childPids(start.proc.pid!, 'apps/worker/src/main.js')];
+    expect(kids).toHaveLength(2);
+    expect([await portOpen(pgPort), await portOpen(redisPort)]).toEqual([true, true]);
+    const stopped = await start.stop('SIGINT', 30000);
+    expect({ code: stopped.code, signal: stopped.signal }).toEqual({ code: 0, signal: null });
+    expect(start.output()).toMatch(/Stopped\./);
+    await until('the children to be gone', () => kids.every((p) => !alive(p)), 10000, start.output);
+    expect([await portOpen(pgPort), await portOpen(redisPort), await portOpen(port)]).toEqual([false, false, false]);
+  }, 60000);
+});

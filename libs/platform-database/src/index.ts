@@ -3,3 +3,5 @@ export * from './data-source';
 export * from './admin';
 export * from './embedded';
 export * from './database.module';
+export * from './faults';
+export * from './split-writes';

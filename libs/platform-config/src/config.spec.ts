@@ -52,7 +52,7 @@ describe('limits and proxies', () => {
     const cfg = loadConfig({});
     expect(cfg.trustedProxies).toEqual([]);
     expect([cfg.rateLimitWindowSeconds, cfg.rateLimitFeedPerKey, cfg.rateLimitFeedPerAddress, cfg.rateLimitEventsPerKey, cfg.rateLimitEventsPerAddress, cfg.loginMaxPerAddress]).toEqual([
-      10, 1000, 200, 5000, 2000, 30,
+      10, 2000, 200, 5000, 2000, 30,
     ]);
   });
 

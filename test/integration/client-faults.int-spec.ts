@@ -80,8 +80,8 @@ describe('the client path while PostgreSQL is down or hangs (defect 2)', () => {
   });
 
   it('answers every feed 200 with FALLBACK items, for longer than any key cache, while PostgreSQL refuses connections', async () => {
-    const before = await gql<{ feed: Feed }>(api.url, FEED, { s: surface, u: 'before-outage' }, { apiKey: client.key });
-    expect(before.data?.feed.items[0].reason).not.toBe('FALLBACK');
+    // Personalized before the outage (on a busy machine a single feed can miss its 50 ms budget, so ask until one makes it).
+    await until('a personalized feed', async () => (await gql<{ feed: Feed }>(api.url, FEED, { s: surface, u: `before-${randomUUID()}` }, { apiKey: client.key })).data?.feed.items[0].reason !== 'FALLBACK');
     pg.refuse();
     // Past the 5 s the key used to be cached for: every call after that went to PostgreSQL and answered 500.
     const rows = await feedsFor(api.url, client.key, surface, 7000);

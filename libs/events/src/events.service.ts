@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Caller, ClientLimits } from '@marquee/platform-auth';
@@ -65,7 +65,8 @@ export class EventsService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(TRACKING_TOKENS) private readonly tokens: TrackingTokens,
     @Inject(Clock) private readonly clock: Clock,
-    private readonly limits: ClientLimits,
+    // The API's rate limits (AuthModule); the worker, which takes no client calls, runs without them.
+    @Optional() private readonly limits?: ClientLimits,
   ) {
     this.circuit = new CircuitBreaker(() => this.clock.nowMs(), 3, 2000);
   }
@@ -76,7 +77,7 @@ export class EventsService {
         { field: 'events', message: `has more than ${MAX_BATCH} events` },
       ]);
     }
-    await this.limits.take('events', caller, events.length);
+    await this.limits?.take('events', caller, events.length);
     const apiKeyId = caller.apiKeyId;
     const now = this.clock.nowMs();
     const rejected: RejectedEvent[] = [];

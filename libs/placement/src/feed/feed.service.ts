@@ -68,7 +68,8 @@ class DatabaseSkipped extends Error {}
  *
  * Nothing on this path waits on a dead connection for longer than FEED_BUDGET_MS: the API key is checked in memory,
  * the rate limit and the sticky slate give Redis 10 ms each, the one PostgreSQL read gets what is left of the budget,
- * and after 5 of those reads in a row fail, feeds skip PostgreSQL for a second (then one probe goes through).
+ * and after 5 of those reads in a row fail for want of PostgreSQL, feeds skip it for a second (then one probe goes
+ * through).
  */
 @Injectable()
 export class FeedService {
@@ -168,14 +169,14 @@ export class FeedService {
     const remaining = () => deadline - Number(process.hrtime.bigint() / 1_000_000n);
     // The one database read on the request path: what this user's own events taught the engine.
     if (!this.dbCircuit.allow()) throw new DatabaseSkipped(`PostgreSQL failed the last feeds' reads; skipping it for ${this.dbCircuit.retryInMs()} ms`);
-    let profile: { profile: unknown }[];
-    try {
-      profile = await withBudget(this.db.query('SELECT profile FROM user_profiles WHERE user_id = $1', [userId]), remaining());
-      this.dbCircuit.success();
-    } catch (e) {
-      if (e instanceof BudgetExceeded || isDatabaseUnavailable(e)) this.dbCircuit.failure();
-      throw e;
-    }
+    const read: Promise<{ profile: unknown }[]> = this.db.query('SELECT profile FROM user_profiles WHERE user_id = $1', [userId]);
+    // The circuit follows PostgreSQL's health, not this feed's budget: a read that answers late still closes it, and
+    // only a read that fails for want of PostgreSQL (refused, dropped, the pool's connect timeout) counts against it.
+    read.then(
+      () => this.dbCircuit.success(),
+      (e) => isDatabaseUnavailable(e) && this.dbCircuit.failure(),
+    );
+    const profile = await withBudget(read, remaining());
     const { eligible, visible } = this.eligibility(rt, viewer);
     const localTime = ctx.localTime ? ((ctx.localTime as { source?: string }).source ?? ctx.localTime.toISOString()) : null;
     const user = buildUserFeatures({ locale: viewer.locale, platform: viewer.platform, tier: viewer.tier, appVersion: viewer.appVersion, localTime }, (profile[0]?.profile as UserProfile | undefined) ?? null, now);

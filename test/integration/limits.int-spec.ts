@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import IORedis from 'ioredis';
 import { ApiHandle, createApiKey, createUser, startApi, withDb } from '../support/stack';
 import { seedSurface } from '../support/seed-surface';
+import { runTraffic } from '../../apps/cli/src/commands/traffic';
 
 /**
  * Limits per key and per address (defects 8 and 9) against the real API, Redis and PostgreSQL. The APIs here trust
@@ -131,6 +132,13 @@ describe('rate limits on trackEvents and feed, per key and per address (defect 8
     expect(refused!.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED', scope: 'key', retryAfter: expect.any(Number) });
     expect(Number(refused!.retryAfterHeader)).toBeGreaterThanOrEqual(1);
   });
+
+  it('lets a client that waits out retryAfter get every call through (the traffic CLI does)', async () => {
+    const key = (await createApiKey('patient client')).key;
+    // 40 feeds against 30 per key per window: the last 10 wait for the next window and then succeed.
+    const stats = await runTraffic({ url: api.url, apiKey: key, surface, requests: 40, users: 1000, success: 'PLAY_START', concurrency: 2, seed: 7 });
+    expect({ requests: stats.requests, rejected: stats.rejected }).toEqual({ requests: 40, rejected: 0 });
+  }, 60000);
 
   it('binds a tracking token to the key that received the feed: another key gets TOKEN_KEY_MISMATCH for that event alone', async () => {
     const [a, b] = [await createApiKey('key A'), await createApiKey('key B')];

@@ -218,6 +218,35 @@ describe('one NUL byte in a feed request (defect 3)', () => {
   });
 });
 
+describe('an event PostgreSQL refuses for a reason no check foresaw', () => {
+  const surface = `cf-bad-${Date.now() % 100000}`;
+  let api: ApiHandle;
+  let client: { id: string; key: string };
+  beforeAll(async () => {
+    await seedSurface(surface);
+    client = await createApiKey('bad row client');
+    api = await startApi({ ENGINE_REFRESH_MS: '300' });
+  }, 90000);
+  afterAll(() => api?.stop());
+
+  it('is rejected alone (NOT_STORABLE) with a log line, and the rest of its batch is stored', async () => {
+    const good = (await gql<{ feed: Feed }>(api.url, FEED, { s: surface, u: 'row-by-row' }, { apiKey: client.key })).data!.feed;
+    // Validly signed, every text storable, but an item id that is not a UUID: the batch statement fails on it.
+    const tokens = new TrackingTokens(deriveKey(SECRET, 'tracking'), 7 * 86400_000);
+    const odd = tokens.sign({ requestId: randomUUID(), surface, userId: 'u', itemId: 'not-a-uuid', position: 1, propensity: 1, reason: 'FALLBACK', policyVersion: 'fallback/editorial', servedAt: Date.now() - 1000, apiKeyId: client.id });
+    const events = [
+      { eventId: randomUUID(), type: 'IMPRESSION', trackingToken: good.items[0].trackingToken, occurredAt: new Date().toISOString() },
+      { eventId: randomUUID(), type: 'IMPRESSION', trackingToken: odd, occurredAt: new Date().toISOString() },
+      { eventId: randomUUID(), type: 'PLAY_START', trackingToken: good.items[0].trackingToken, occurredAt: new Date().toISOString() },
+    ];
+    const r = await gql<{ trackEvents: Track }>(api.url, TRACK, { e: events }, { apiKey: client.key });
+    expect(r.data?.trackEvents ?? r.errors).toEqual({ accepted: 2, duplicates: 0, rejected: [{ index: 1, code: 'NOT_STORABLE', message: expect.stringMatching(/SQLSTATE 22P02.*rest of the batch kept/) }] });
+    const stored = await withDb((c) => c.query('SELECT event_id FROM engagement_event_ids WHERE event_id = ANY($1) ORDER BY event_id', [events.map((e) => e.eventId)]));
+    expect(stored.rows.map((x) => x.event_id)).toEqual([events[0].eventId, events[2].eventId].sort());
+    await until('the log line', async () => api.output().includes(`Dropped event "${events[1].eventId}" (index 1 of its batch): PostgreSQL refused it`), 3000);
+  });
+});
+
 describe('the feed log writer against PostgreSQL (defect 3, without any input check in front of it)', () => {
   let ds: DataSource;
   let writer: FeedLogWriter;

@@ -27,6 +27,12 @@ export const MAX_CACHED_KEYS = 100_000;
 const UNKNOWN_MS = 2000;
 const MAX_UNKNOWN = 10_000;
 const USE_FLUSH_MS = 15_000;
+/**
+ * How long the first call with a key this process has never seen may wait for PostgreSQL. Known keys never wait; an
+ * unseen key is rare (made since the last reload), and a tight bound here would refuse new keys on a busy machine.
+ * While PostgreSQL is down the circuit answers at once after three failed lookups.
+ */
+const UNSEEN_KEY_WAIT_MS = 1000;
 
 /** The Redis channel on which a revocation is announced to every API process. */
 export function revocationChannel(redisPrefix: string): string {
@@ -220,7 +226,7 @@ export class ApiKeys implements OnModuleInit, OnApplicationShutdown {
     @InjectDataSource() db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.registry = new ApiKeyRegistry(new PgApiKeySource(db), () => Date.now(), Math.max(config.feedBudgetMs, 50));
+    this.registry = new ApiKeyRegistry(new PgApiKeySource(db), () => Date.now(), UNSEEN_KEY_WAIT_MS);
     this.channel = revocationChannel(config.redisPrefix);
   }
 

@@ -39,7 +39,8 @@ describe('accounts and access', () => {
     const limited = await attempt(user.password); // even the right password waits out the window
     expect(limited.status).toBe(429);
     expect(limited.errors![0].extensions!.code).toBe('RATE_LIMITED');
-    expect(limited.errors![0].extensions!.retryAfterSeconds).toBeGreaterThan(0);
+    expect(limited.errors![0].extensions!.retryAfter).toBeGreaterThan(0);
+    expect(Number(limited.headers.get('retry-after'))).toBe(limited.errors![0].extensions!.retryAfter);
   });
 
   it.each([

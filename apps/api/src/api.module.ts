@@ -11,7 +11,7 @@ import { PlacementApiModule } from '@marquee/placement';
 import { AnalysisApiModule } from '@marquee/analysis';
 import { CatalogApiModule, DemoMediaController } from '@marquee/catalog';
 import { complexityPlugin, depthLimit, formatError, statusPlugin } from '@marquee/platform-api';
-import { AuthModule, CredentialsMiddleware } from '@marquee/platform-auth';
+import { ApiKeysModule, AuthModule, CredentialsMiddleware } from '@marquee/platform-auth';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@marquee/platform-config';
 import { DatabaseModule } from '@marquee/platform-database';
 import { QueueModule, RedisModule } from '@marquee/platform-queue';
@@ -31,6 +31,7 @@ export class ApiModule implements NestModule {
         RedisModule,
         AuditModule,
         AuthModule,
+        ApiKeysModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           inject: [APP_CONFIG],

@@ -8,17 +8,21 @@ import { collectProcessMetrics, createLogger, httpMetricsMiddleware, requestIdMi
 import { ApiModule } from './api.module';
 import { bodyErrorHandler, importParser, jsonParsers } from './body-limits';
 import { securityHeaders } from './security-headers';
+import { untrustedForwardingNotice } from './forwarding';
 import { mountStudio } from './studio';
 
 /** Builds the API application; main.ts listens, tests call this directly. */
 export async function createApi(config: AppConfig): Promise<NestExpressApplication> {
   const logger = createLogger(config, 'Marquee API');
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), { bodyParser: false, logger, abortOnError: false });
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // x-forwarded-for names the client only when it comes from a proxy the operator listed; anyone else could forge it
+  // (and with it the address that sign-in and rate limits count by).
+  app.set('trust proxy', config.trustedProxies.length ? config.trustedProxies : false);
   app.disable('x-powered-by');
   collectProcessMetrics('api');
   app.use(securityHeaders(config.publicUrl));
   app.use(requestIdMiddleware);
+  app.use(untrustedForwardingNotice(logger));
   app.use(httpMetricsMiddleware);
   app.use(cookieParser());
   app.use('/api/imports', importParser(config.importMaxBytes));

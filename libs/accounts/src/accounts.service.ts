@@ -139,7 +139,7 @@ export class AccountsService {
 
   async revokeApiKey(actor: Actor, id: string): Promise<ApiKeyEntity> {
     assertId('API key', id);
-    return this.db.transaction(async (m) => {
+    const key = await this.db.transaction(async (m) => {
       const key = await m.findOne(ApiKeyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!key) throw new NotFoundError('API key', id);
       if (key.revokedAt) return key;
@@ -147,9 +147,11 @@ export class AccountsService {
       key.revokedBy = isUuid(actor.id) ? actor.id : null;
       await m.save(ApiKeyEntity, key);
       await this.audit.record(m, actor, { action: 'api_key.revoked', entityType: 'api_key', entityId: id, summary: `Revoked API key "${key.name}" (${key.prefix}…)` });
-      this.auth.forget();
       return key;
     });
+    // After the commit: every API process refuses the key from now on (announced again if it was already revoked).
+    await this.auth.apiKeyRevoked(key.id);
+    return key;
   }
 
   private async assertAnotherAdmin(m: EntityManager, exceptId: string, verb: string): Promise<void> {

@@ -1,4 +1,5 @@
-import { Args, Field, Float, ID, InputType, Int, Mutation, ObjectType, Resolver, registerEnumType } from '@nestjs/graphql';
+import { Args, Context, Field, Float, ID, InputType, Int, Mutation, ObjectType, Resolver, registerEnumType } from '@nestjs/graphql';
+import type { Request } from 'express';
 import { DateTimeScalar } from '@marquee/platform-api';
 import { Allow, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
 import { EngagementType, EventsService } from './events.service';
@@ -42,10 +43,14 @@ export class EventsResolver {
 
   @Mutation(() => TrackResultGql, { description: 'Reports up to 500 engagement events. Idempotent per eventId; invalid events are rejected one by one.' })
   @Allow(...Who.clients)
-  trackEvents(@CurrentPrincipal() p: Principal, @Args('events', { type: () => [EngagementEventInput] }) events: EngagementEventInput[]): Promise<TrackResultGql> {
+  trackEvents(
+    @CurrentPrincipal() p: Principal,
+    @Args('events', { type: () => [EngagementEventInput] }) events: EngagementEventInput[],
+    @Context() ctx: { req: Request },
+  ): Promise<TrackResultGql> {
     return this.events.track(
       events.map((e) => ({ ...e, type: e.type as EngagementType })),
-      p.kind === 'client' ? p.apiKeyId : null,
+      { apiKeyId: p.kind === 'client' ? p.apiKeyId : null, address: ctx.req.ip ?? 'unknown' },
     );
   }
 }

@@ -1,7 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { Clock, InputError } from '@marquee/platform-core';
+import { DataSource, EntityManager } from 'typeorm';
+import { Caller, ClientLimits } from '@marquee/platform-auth';
+import { CircuitBreaker, Clock, InputError, UnavailableError, unstorableText } from '@marquee/platform-core';
+import { describeDatabaseError, isDatabaseUnavailable } from '@marquee/platform-database';
 import { Placement, TrackingTokens } from './tracking-token';
 
 export const ENGAGEMENT_TYPES = ['IMPRESSION', 'OPEN', 'PLAY_START', 'COMPLETE', 'SKIP', 'DISMISS'] as const;
@@ -17,7 +19,16 @@ export interface EngagementEventInput {
 
 export interface RejectedEvent {
   index: number;
-  code: 'INVALID_EVENT_ID' | 'INVALID_TOKEN' | 'TOKEN_EXPIRED' | 'OCCURRED_IN_FUTURE' | 'OCCURRED_BEFORE_SERVED' | 'INVALID_VALUE' | 'INVALID_TYPE';
+  code:
+    | 'INVALID_EVENT_ID'
+    | 'INVALID_TOKEN'
+    | 'TOKEN_EXPIRED'
+    | 'TOKEN_KEY_MISMATCH'
+    | 'OCCURRED_IN_FUTURE'
+    | 'OCCURRED_BEFORE_SERVED'
+    | 'INVALID_VALUE'
+    | 'INVALID_TYPE'
+    | 'NOT_STORABLE';
   message: string;
 }
 
@@ -35,27 +46,42 @@ const CLOCK_SKEW_MS = 3600_000;
 
 export const TRACKING_TOKENS = Symbol('TRACKING_TOKENS');
 
+type Row = { e: EngagementEventInput; p: Placement; index: number };
+
 /**
  * Stores engagement events durably, exactly once per eventId, attributed through their signed tracking tokens.
  * Each invalid event is rejected on its own with a code; the valid events of the same batch are stored.
+ *
+ * While PostgreSQL is down the whole call answers UNAVAILABLE (503, retryable, retryAfter) and stores nothing: the
+ * batch is one statement, or one transaction when it has to go row by row. Clients send the same batch again with
+ * the same eventIds, and what was stored is never stored twice.
  */
 @Injectable()
 export class EventsService {
+  private readonly logger = new Logger('Events');
+  private readonly circuit: CircuitBreaker;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(TRACKING_TOKENS) private readonly tokens: TrackingTokens,
     @Inject(Clock) private readonly clock: Clock,
-  ) {}
+    // The API's rate limits (AuthModule); the worker, which takes no client calls, runs without them.
+    @Optional() private readonly limits?: ClientLimits,
+  ) {
+    this.circuit = new CircuitBreaker(() => this.clock.nowMs(), 3, 2000);
+  }
 
-  async track(events: EngagementEventInput[], apiKeyId: string | null): Promise<TrackResult> {
+  async track(events: EngagementEventInput[], caller: Caller): Promise<TrackResult> {
     if (events.length > MAX_BATCH) {
       throw new InputError(`A batch holds at most ${MAX_BATCH} events; this one has ${events.length}. Split it and send the parts; nothing was stored.`, [
         { field: 'events', message: `has more than ${MAX_BATCH} events` },
       ]);
     }
+    await this.limits?.take('events', caller, events.length);
+    const apiKeyId = caller.apiKeyId;
     const now = this.clock.nowMs();
     const rejected: RejectedEvent[] = [];
-    const valid: { e: EngagementEventInput; p: Placement }[] = [];
+    const valid: Row[] = [];
     const seen = new Set<string>();
     // An impression and the play that follows share a token: verify each distinct token once per batch.
     const verified = new Map<string, ReturnType<TrackingTokens['verify']>>();
@@ -74,6 +100,17 @@ export class EventsService {
             : { index, code: 'INVALID_TOKEN', message: 'The tracking token is not one Marquee issued (forged, altered or truncated). Send the token exactly as the feed returned it.' },
         );
       }
+      if (v.placement.apiKeyId && v.placement.apiKeyId !== apiKeyId) {
+        return rejected.push({
+          index,
+          code: 'TOKEN_KEY_MISMATCH',
+          message: 'The tracking token was issued to another API key. Send events with the same key that requested the feed.',
+        });
+      }
+      const text = unstorableText(`${v.placement.requestId}${v.placement.surface}${v.placement.userId}${v.placement.reason}${v.placement.policyVersion}`);
+      if (text) {
+        return rejected.push({ index, code: 'INVALID_TOKEN', message: `The tracking token carries text that cannot be stored (${text.replace(/ at character \d+$/, '')} in its user id or surface); the event was not stored.` });
+      }
       const at = e.occurredAt instanceof Date ? e.occurredAt.getTime() : NaN;
       if (!Number.isFinite(at)) return rejected.push({ index, code: 'OCCURRED_IN_FUTURE', message: 'occurredAt is not a valid date-time.' });
       if (at > now + FUTURE_LIMIT_MS) return rejected.push({ index, code: 'OCCURRED_IN_FUTURE', message: 'occurredAt is more than 24 h in the future. Check the device clock.' });
@@ -86,17 +123,75 @@ export class EventsService {
         return;
       }
       seen.add(e.eventId);
-      valid.push({ e, p: v.placement });
+      valid.push({ e, p: v.placement, index });
     });
-    const inserted = valid.length ? await this.insert(valid, apiKeyId) : 0;
-    return { accepted: inserted, duplicates: duplicates + (valid.length - inserted), rejected };
+    if (!valid.length) return { accepted: 0, duplicates, rejected };
+    const { inserted, failed } = await this.store(valid, apiKeyId);
+    for (const f of failed) rejected.push(f);
+    rejected.sort((a, b) => a.index - b.index);
+    return { accepted: inserted, duplicates: duplicates + (valid.length - failed.length - inserted), rejected };
   }
 
-  private async insert(rows: { e: EngagementEventInput; p: Placement }[], apiKeyId: string | null): Promise<number> {
-    const col = <T>(f: (r: { e: EngagementEventInput; p: Placement }) => T) => rows.map(f);
+  /**
+   * One statement for the whole batch. If PostgreSQL refuses a row in it (a value it cannot take), the batch goes again
+   * row by row inside one transaction, each row behind a savepoint: the refused rows are rejected on their own and the
+   * rest commit together.
+   */
+  private async store(rows: Row[], apiKeyId: string | null): Promise<{ inserted: number; failed: RejectedEvent[] }> {
+    if (!this.circuit.allow()) throw this.unavailable();
+    try {
+      const inserted = await this.insert(this.db.manager, rows, apiKeyId);
+      this.circuit.success();
+      return { inserted, failed: [] };
+    } catch (e) {
+      if (isDatabaseUnavailable(e)) {
+        this.circuit.failure();
+        throw this.unavailable(e);
+      }
+      this.circuit.success();
+      this.logger.warn(`A batch of ${rows.length} event(s) was refused whole (${describeDatabaseError(e)}); storing it row by row so only the bad rows are dropped.`);
+    }
+    try {
+      return await this.db.transaction(async (m) => {
+        let inserted = 0;
+        const failed: RejectedEvent[] = [];
+        for (const row of rows) {
+          await m.query('SAVEPOINT marquee_event');
+          try {
+            inserted += await this.insert(m, [row], apiKeyId);
+            await m.query('RELEASE SAVEPOINT marquee_event');
+          } catch (e) {
+            if (isDatabaseUnavailable(e)) throw e;
+            await m.query('ROLLBACK TO SAVEPOINT marquee_event');
+            const code = (e as { code?: string }).code ?? (e as { driverError?: { code?: string } }).driverError?.code ?? 'unknown';
+            this.logger.warn(`Dropped event ${JSON.stringify(row.e.eventId)} (index ${row.index} of its batch): PostgreSQL refused it: ${describeDatabaseError(e)}. The rest of the batch is kept.`);
+            failed.push({ index: row.index, code: 'NOT_STORABLE', message: `PostgreSQL could not store this event (SQLSTATE ${code}); it was dropped and the rest of the batch kept. Check its fields and token.` });
+          }
+        }
+        return { inserted, failed };
+      });
+    } catch (e) {
+      if (isDatabaseUnavailable(e)) {
+        this.circuit.failure();
+        throw this.unavailable(e);
+      }
+      throw e;
+    }
+  }
+
+  private unavailable(cause?: unknown): UnavailableError {
+    if (cause) this.logger.warn(`trackEvents answered UNAVAILABLE: PostgreSQL did not take the batch (${describeDatabaseError(cause)}). Clients retry; nothing was stored.`);
+    return new UnavailableError(
+      'Events cannot be stored right now: the database is not answering. Nothing from this batch was stored; send the same batch again (same eventIds) after retryAfter seconds.',
+      Math.max(5, Math.ceil(this.circuit.retryInMs() / 1000)),
+    );
+  }
+
+  private async insert(m: EntityManager, rows: Row[], apiKeyId: string | null): Promise<number> {
+    const col = <T>(f: (r: Row) => T) => rows.map(f);
     // One statement: register the ids (the unique key makes it exactly once, even across concurrent batches), then
     // insert only the events whose id was new. Arrays keep it a single round trip however large the batch.
-    const result: { n: number }[] = await this.db.query(
+    const result: { n: number }[] = await m.query(
       `WITH input AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::text[], $6::text[], $7::text[], $8::uuid[], $9::int[], $10::float8[], $11::text[], $12::text[], $13::timestamptz[])
            AS t(event_id, type, occurred_at, value, request_id, surface, user_id, item_id, position, propensity, reason, policy_version, served_at)

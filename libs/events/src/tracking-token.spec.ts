@@ -8,7 +8,16 @@ describe('tracking tokens', () => {
 
   it('round-trip every field', () => {
     const t = tokens.sign(placement);
-    expect(tokens.verify(t, placement.servedAt + 1000)).toEqual({ ok: true, placement });
+    expect(tokens.verify(t, placement.servedAt + 1000)).toEqual({ ok: true, placement: { ...placement, apiKeyId: null } });
+  });
+
+  it('carry the API key the feed was served to, signed like every other field', () => {
+    const bound = { ...placement, apiKeyId: '9b2f3c1e-7a4d-4f6b-8c2a-1d3e5f7a9b0c' };
+    const t = tokens.sign(bound);
+    expect(tokens.verify(t, placement.servedAt)).toEqual({ ok: true, placement: bound });
+    const [body, sig] = t.split('.');
+    const rebound = Buffer.from(Buffer.from(body, 'base64url').toString().replace(bound.apiKeyId, '00000000-0000-4000-8000-000000000000')).toString('base64url');
+    expect(tokens.verify(`${rebound}.${sig}`, placement.servedAt)).toEqual({ ok: false, problem: 'INVALID_TOKEN' });
   });
 
   it('refuse a token with a changed field, a wrong key, or garbage', () => {

@@ -11,6 +11,11 @@ export interface Placement {
   reason: string;
   policyVersion: string;
   servedAt: number; // epoch ms
+  /**
+   * The API key whose feed served the slot: events about it are accepted only from that key. Null for tokens signed
+   * before tokens were bound to keys (accepted from any key until they expire).
+   */
+  apiKeyId?: string | null;
 }
 
 export type TokenProblem = 'INVALID_TOKEN' | 'TOKEN_EXPIRED';
@@ -18,7 +23,8 @@ export type TokenProblem = 'INVALID_TOKEN' | 'TOKEN_EXPIRED';
 const SIG_BYTES = 16;
 
 /**
- * `<base64url(JSON)>.<base64url(HMAC-SHA256 truncated to 128 bits)>`. Compact enough for 20 per feed response,
+ * `<base64url(JSON)>.<base64url(HMAC-SHA256 truncated to 128 bits)>`. The JSON carries the slot and, since tokens
+ * were bound to keys, `k`: the id of the API key that received the feed. Compact enough for 20 per feed response,
  * verifiable in a couple of microseconds, and impossible to forge or alter without the key.
  */
 export class TrackingTokens {
@@ -28,9 +34,9 @@ export class TrackingTokens {
   ) {}
 
   sign(p: Placement): string {
-    const body = Buffer.from(
-      JSON.stringify({ r: p.requestId, s: p.surface, u: p.userId, i: p.itemId, p: p.position, q: p.propensity, m: p.reason, v: p.policyVersion, t: p.servedAt }),
-    ).toString('base64url');
+    const claims: Record<string, unknown> = { r: p.requestId, s: p.surface, u: p.userId, i: p.itemId, p: p.position, q: p.propensity, m: p.reason, v: p.policyVersion, t: p.servedAt };
+    if (p.apiKeyId) claims.k = p.apiKeyId;
+    const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
     return `${body}.${this.mac(body).toString('base64url')}`;
   }
 
@@ -58,6 +64,7 @@ export class TrackingTokens {
       reason: String(d.m),
       policyVersion: String(d.v),
       servedAt: Number(d.t),
+      apiKeyId: typeof d.k === 'string' ? d.k : null,
     };
     if (now - placement.servedAt > this.ttlMs) return { ok: false, problem: 'TOKEN_EXPIRED' };
     return { ok: true, placement };

@@ -53,9 +53,12 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   };
 }
 
-const STATUS_FOR: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, PAYLOAD_TOO_LARGE: 413 };
+const STATUS_FOR: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, PAYLOAD_TOO_LARGE: 413, UNAVAILABLE: 503 };
 
-/** When an operation produced no data only because of an auth or rate error, say so in the HTTP status too. */
+/**
+ * When an operation produced no data only because of an auth, rate or availability error, say so in the HTTP status
+ * too; a refused 429 or 503 also carries Retry-After (the largest `extensions.retryAfter`, in seconds).
+ */
 export const statusPlugin: ApolloServerPlugin = {
   async requestDidStart() {
     return {
@@ -68,7 +71,10 @@ export const statusPlugin: ApolloServerPlugin = {
         const codes = new Set(errors.map((e) => e.extensions?.code as string));
         if (codes.size !== 1) return;
         const status = STATUS_FOR[[...codes][0]];
-        if (status) response.http.status = status;
+        if (!status) return;
+        response.http.status = status;
+        const retryAfter = Math.max(0, ...errors.map((e) => Number(e.extensions?.retryAfter) || 0));
+        if (retryAfter > 0) response.http.headers.set('retry-after', String(Math.ceil(retryAfter)));
       },
     };
   },

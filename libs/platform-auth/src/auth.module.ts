@@ -6,14 +6,17 @@ import { AccessRulesService } from './access-rules.service';
 import { AuthService } from './auth.service';
 import { CredentialsMiddleware } from './credentials.middleware';
 import { ApiKeyEntity } from './entities/api-key.entity';
+import { LoginLimitEntity } from './entities/login-limit.entity';
 import { UserEntity } from './entities/user.entity';
+import { LoginLimits } from './login-limits';
+import { ClientLimits } from './client-limits';
 
-export const AUTH_ENTITIES = [UserEntity, ApiKeyEntity];
+export const AUTH_ENTITIES = [UserEntity, ApiKeyEntity, LoginLimitEntity];
 
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature(AUTH_ENTITIES), DiscoveryModule],
-  providers: [AuthService, CredentialsMiddleware, AccessRulesService, { provide: APP_GUARD, useClass: AccessGuard }],
-  exports: [AuthService, CredentialsMiddleware, AccessRulesService, TypeOrmModule],
+  providers: [AuthService, LoginLimits, ClientLimits, CredentialsMiddleware, AccessRulesService, { provide: APP_GUARD, useClass: AccessGuard }],
+  exports: [AuthService, ClientLimits, CredentialsMiddleware, AccessRulesService, TypeOrmModule],
 })
 export class AuthModule {}

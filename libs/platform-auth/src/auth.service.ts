@@ -1,15 +1,17 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import * as argon2 from 'argon2';
 import * as jwt from 'jsonwebtoken';
 import IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
-import { DomainError, UnauthenticatedError } from '@marquee/platform-core';
+import { DomainError, UnauthenticatedError, UnavailableError } from '@marquee/platform-core';
+import { isDatabaseUnavailable } from '@marquee/platform-database';
 import { REDIS } from '@marquee/platform-queue';
-import { ApiKeyEntity } from './entities/api-key.entity';
+import { ApiKeys, revocationChannel } from './api-key-registry';
 import { UserEntity } from './entities/user.entity';
+import { LoginLimits } from './login-limits';
 import { Principal } from './principal';
 import { deriveKey } from './secrets';
 
@@ -24,22 +26,24 @@ const INVALID_CREDENTIALS = 'Email or password is wrong. Check both and try agai
 
 /**
  * Credentials in, principal out. Sessions are JWTs checked against the user row (cached for a few seconds), so a
- * disabled user or a changed password ends old sessions; API keys are looked up by their SHA-256.
+ * disabled user or a changed password ends old sessions; API keys are verified by their SHA-256 against the
+ * in-memory registry (ApiKeys), without PostgreSQL on the request path.
  */
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger('Auth');
   private readonly sessionKey: Buffer;
   private readonly userCache = new Map<string, { at: number; user: UserEntity | null }>();
-  private readonly keyCache = new Map<string, { at: number; key: ApiKeyEntity | null }>();
   // A hash to compare against when the email is unknown, so a wrong email and a wrong password take the same time.
   private dummyHash: Promise<string> | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
-    @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
     @Inject(REDIS) private readonly redis: IORedis,
+    private readonly limits: LoginLimits,
+    // Only the API process verifies keys; the worker and the CLI run without the registry.
+    @Optional() private readonly apiKeys?: ApiKeys,
   ) {
     this.sessionKey = deriveKey(config.jwtSecret, 'session');
   }
@@ -59,28 +63,22 @@ export class AuthService {
 
   async login(emailRaw: string, password: string, address: string): Promise<{ token: string; user: UserEntity; expiresAt: Date }> {
     const email = emailRaw.trim().toLowerCase();
-    const limitKey = `${this.config.redisPrefix}:login-fail:${createHash('sha256').update(`${email}|${address}`).digest('hex').slice(0, 32)}`;
-    const failures = Number((await this.redis.get(limitKey).catch(() => null)) ?? 0);
-    if (failures >= this.config.loginMaxAttempts) {
-      const ttl = await this.redis.ttl(limitKey).catch(() => this.config.loginWindowSeconds);
-      throw new DomainError('RATE_LIMITED', `Too many failed sign-ins for this account from your address. Wait ${Math.max(1, Math.ceil(ttl / 60))} minute(s) and try again, or ask an admin to reset your password.`, {
-        retryAfterSeconds: ttl,
-      });
+    await this.limits.check(email, address);
+    let user: UserEntity | null;
+    try {
+      user = await this.users.findOne({ where: { email } });
+    } catch (e) {
+      if (isDatabaseUnavailable(e)) throw new UnavailableError('Sign-in is unavailable for a moment: the database does not answer. Try again shortly.', 5);
+      throw e;
     }
-    const user = await this.users.findOne({ where: { email } });
     this.dummyHash ??= AuthService.hashPassword(randomBytes(16).toString('hex'));
     const ok = await argon2.verify(user?.passwordHash ?? (await this.dummyHash), password).catch(() => false);
     if (!user || !ok || user.disabledAt) {
-      await this.redis
-        .multi()
-        .incr(limitKey)
-        .expire(limitKey, this.config.loginWindowSeconds)
-        .exec()
-        .catch(() => undefined);
+      await this.limits.failed(email, address);
       if (user?.disabledAt && ok) throw new DomainError('FORBIDDEN', 'This account is disabled. Ask an admin to enable it.');
       throw new DomainError('UNAUTHENTICATED', INVALID_CREDENTIALS);
     }
-    await this.redis.del(limitKey).catch(() => undefined);
+    await this.limits.succeeded(email, address);
     await this.users.update(user.id, { lastLoginAt: new Date() });
     const expiresAt = new Date(Date.now() + this.config.sessionTtlHours * 3600 * 1000);
     const claims: SessionClaims = { sub: user.id, ver: user.tokenVersion, typ: 'session' };
@@ -115,36 +113,46 @@ export class AuthService {
   }
 
   async principalFromApiKey(key: string): Promise<Principal> {
-    const hash = AuthService.hashApiKey(key);
-    const now = Date.now();
-    let hit = this.keyCache.get(hash);
-    if (!hit || now - hit.at > CACHE_MS) {
-      hit = { at: now, key: await this.keys.findOne({ where: { keyHash: hash } }) };
-      this.keyCache.set(hash, hit);
-      if (this.keyCache.size > 10000) this.keyCache.clear();
-      if (hit.key && !hit.key.revokedAt && (!hit.key.lastUsedAt || now - hit.key.lastUsedAt.getTime() > 60000)) {
-        const id = hit.key.id;
-        hit.key.lastUsedAt = new Date(now);
-        this.keys.update({ id, revokedAt: IsNull() }, { lastUsedAt: new Date(now) }).catch((e) => this.logger.warn(`Could not record API key use: ${e.message}`));
-      }
-    }
-    const k = hit.key;
-    if (!k || !timingSafeEqual(Buffer.from(k.keyHash), Buffer.from(hash))) throw new UnauthenticatedError('This API key is not valid. Check the x-api-key header, or ask an admin for a key.');
-    if (k.revokedAt) throw new UnauthenticatedError('This API key was revoked. Ask an admin for a new key.');
+    if (!this.apiKeys) throw new Error('API keys are verified only in the API process (ApiKeysModule is not loaded here).');
+    const k = await this.apiKeys.registry.verify(AuthService.hashApiKey(key));
+    if (!k) throw new UnauthenticatedError('This API key is not valid. Check the x-api-key header, or ask an admin for a key.');
+    if (k.revoked) throw new UnauthenticatedError('This API key was revoked. Ask an admin for a new key.');
     return { kind: 'client', apiKeyId: k.id, name: k.name };
   }
 
-  /** Drops cached lookups after a revoke or disable, so the change applies at once in this process. */
+  /**
+   * An API key was revoked (the transaction has committed): refuse it in this process at once, and announce it on
+   * Redis so every other API process refuses it too. If Redis is down, they refuse it at their next reload
+   * (API_KEY_REFRESH_MS).
+   */
+  async apiKeyRevoked(id: string): Promise<void> {
+    this.apiKeys?.registry.revoked(id);
+    try {
+      await this.redis.publish(revocationChannel(this.config.redisPrefix), JSON.stringify({ id }));
+    } catch (e) {
+      this.logger.warn(
+        `Could not tell the other API processes that API key ${id} was revoked (Redis: ${(e as Error).message}); they refuse it within API_KEY_REFRESH_MS (${this.config.apiKeyRefreshMs} ms).`,
+      );
+    }
+  }
+
+  /** Drops cached users after a role change, disable or password change, so it applies at once in this process. */
   forget(): void {
     this.userCache.clear();
-    this.keyCache.clear();
+    this.apiKeys?.registry.forgetUnknown();
   }
 
   private async cachedUser(id: string): Promise<UserEntity | null> {
     const now = Date.now();
     const hit = this.userCache.get(id);
     if (hit && now - hit.at < CACHE_MS) return hit.user;
-    const user = await this.users.findOne({ where: { id } });
+    let user: UserEntity | null;
+    try {
+      user = await this.users.findOne({ where: { id } });
+    } catch (e) {
+      if (isDatabaseUnavailable(e)) throw new UnavailableError('Your session cannot be checked right now: the database does not answer. Try again shortly.', 5);
+      throw e;
+    }
     this.userCache.set(id, { at: now, user });
     if (this.userCache.size > 10000) this.userCache.clear();
     return user;

@@ -10,8 +10,9 @@ export type AuthedRequest = Request & { principal?: Principal; requestId?: strin
 
 /**
  * Resolves the caller once per HTTP request. An explicit credential that is bad (a forged or expired bearer token,
- * an unknown or revoked API key) ends the request with 401. A stale cookie just makes the caller anonymous,
- * so the sign-in page still works.
+ * an unknown or revoked API key) ends the request with 401. A key that cannot be checked now (never seen by this
+ * process while PostgreSQL is down) ends it with 503 UNAVAILABLE and Retry-After. A stale cookie just makes the
+ * caller anonymous, so the sign-in page still works.
  */
 @Injectable()
 export class CredentialsMiddleware implements NestMiddleware {
@@ -32,12 +33,19 @@ export class CredentialsMiddleware implements NestMiddleware {
         try {
           req.principal = await this.auth.principalFromToken(req.cookies[SESSION_COOKIE]);
         } catch (e) {
-          if (!isDomainError(e)) throw e;
+          if (!isDomainError(e) || e.code !== 'UNAUTHENTICATED') throw e;
           res.clearCookie(SESSION_COOKIE, { path: '/' });
         }
       }
       next();
     } catch (e) {
+      if (isDomainError(e) && e.code !== 'UNAUTHENTICATED') {
+        // The credential could not be checked now (UNAVAILABLE while PostgreSQL is down): say so, with when to retry.
+        const retryAfter = e.details.retryAfter;
+        if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+        res.status(e.httpStatus).json({ errors: [{ message: e.message, extensions: { code: e.code, ...e.details, requestId: req.requestId } }] });
+        return;
+      }
       const known = isDomainError(e) || (e as { code?: string }).code === 'UNAUTHENTICATED';
       if (!known) return next(e);
       res.status(401).json({

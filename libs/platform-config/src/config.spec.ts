@@ -46,3 +46,25 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('limits and proxies', () => {
+  it('trusts no proxy by default and has the documented limits', () => {
+    const cfg = loadConfig({});
+    expect(cfg.trustedProxies).toEqual([]);
+    expect([cfg.rateLimitWindowSeconds, cfg.rateLimitFeedPerKey, cfg.rateLimitFeedPerAddress, cfg.rateLimitEventsPerKey, cfg.rateLimitEventsPerAddress, cfg.loginMaxPerAddress]).toEqual([
+      10, 2000, 1000, 20000, 10000, 30,
+    ]);
+  });
+
+  it('accepts IPs and CIDRs in TRUSTED_PROXIES and names the bad entries', () => {
+    expect(loadConfig({ TRUSTED_PROXIES: ' 10.0.0.1, 10.1.0.0/16 ,fd00::/8,::1' }).trustedProxies).toEqual(['10.0.0.1', '10.1.0.0/16', 'fd00::/8', '::1']);
+    for (const bad of ['loopback', '10.0.0.0/33', '10.0.0.1/8/2', 'example.com', '::1/129']) {
+      expect(() => loadConfig({ TRUSTED_PROXIES: `127.0.0.1,${bad}` })).toThrow(new RegExp(`TRUSTED_PROXIES must be .*\\(bad: ${bad.replace(/[.*/]/g, '\\$&')}\\)`));
+    }
+  });
+
+  it('refuses an event limit whose window cannot hold one full batch', () => {
+    expect(() => loadConfig({ RATE_LIMIT_EVENTS_PER_KEY: '40' })).toThrow(/RATE_LIMIT_EVENTS_PER_KEY must be 0 \(off\) or at least 50 with RATE_LIMIT_WINDOW_SECONDS=10/);
+    expect(loadConfig({ RATE_LIMIT_EVENTS_PER_KEY: '0', RATE_LIMIT_EVENTS_PER_ADDRESS: '50' }).rateLimitEventsPerKey).toBe(0);
+  });
+});

@@ -54,6 +54,16 @@ export interface AppConfig {
   webhookTimeoutMs: number;
   metricsToken: string | undefined;
   testPauseFile: string | undefined;
+  /** Proxies whose x-forwarded-for is believed (IPs and CIDRs); empty: nobody's, req.ip is the TCP peer. */
+  trustedProxies: string[];
+  apiKeyRefreshMs: number;
+  rateLimitWindowSeconds: number;
+  /** Per second, averaged over the window; 0 turns that limit off. */
+  rateLimitFeedPerKey: number;
+  rateLimitFeedPerAddress: number;
+  rateLimitEventsPerKey: number;
+  rateLimitEventsPerAddress: number;
+  loginMaxPerAddress: number;
 }
 
 export interface ConfigVariable {
@@ -141,6 +151,25 @@ function normaliseUrl(raw: string): string {
   }
 }
 
+/** Comma-separated IPv4/IPv6 addresses and CIDR ranges (`10.0.0.0/8`, `fd00::/8`). */
+function addressList(env: Env, p: Problems, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const items = raw.split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = items.filter((item) => {
+    const [addr, bits, extra] = item.split('/');
+    const family = isIP(addr);
+    if (!family || extra !== undefined) return true;
+    if (bits === undefined) return false;
+    return !/^\d{1,3}$/.test(bits) || Number(bits) > (family === 4 ? 32 : 128);
+  });
+  if (bad.length) {
+    p.add(name, 'a comma-separated list of IP addresses or CIDR ranges such as "10.0.0.1, 10.1.0.0/16" (bad: ' + bad.join(', ') + ')', raw);
+    return [];
+  }
+  return items;
+}
+
 function redact(raw: string): string {
   return raw.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
 }
@@ -200,6 +229,14 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
     default: '(none)',
     description: '`/metrics` then needs `Authorization: Bearer <token>`. Unset: `/metrics` is open outside production and off (404) when NODE_ENV=production.',
   },
+  { name: 'TRUSTED_PROXIES', default: '(none)', description: 'Comma-separated IPs or CIDRs of your reverse proxies. Only a request from one of them may name the client address in `x-forwarded-for`; empty trusts nobody, and the client address is the TCP peer.' },
+  { name: 'API_KEY_REFRESH_MS', default: '30000', description: 'How often each API process reloads the API keys from PostgreSQL (a backstop: revocations reach every process at once through Redis).' },
+  { name: 'RATE_LIMIT_WINDOW_SECONDS', default: '10', description: 'Window over which the per-second rate limits below are counted (in Redis, shared by every API process).' },
+  { name: 'RATE_LIMIT_FEED_PER_KEY', default: '2000', description: '`feed` and `editorialFeed` calls per second per API key; 0 turns the limit off.' },
+  { name: 'RATE_LIMIT_FEED_PER_ADDRESS', default: '1000', description: '`feed` and `editorialFeed` calls per second per client address; 0 turns the limit off.' },
+  { name: 'RATE_LIMIT_EVENTS_PER_KEY', default: '20000', description: 'Events sent to `trackEvents` per second per API key (a batch counts each event); 0 turns the limit off.' },
+  { name: 'RATE_LIMIT_EVENTS_PER_ADDRESS', default: '10000', description: 'Events sent to `trackEvents` per second per client address; 0 turns the limit off.' },
+  { name: 'LOGIN_MAX_PER_ADDRESS', default: '30', description: 'Failed sign-ins per client address, whatever the email, within LOGIN_WINDOW_SECONDS before sign-in from it is paused.' },
 ];
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -280,10 +317,24 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookTimeoutMs: int(env, p, 'WEBHOOK_TIMEOUT_MS', 10000, 100, 120000),
     metricsToken: env.METRICS_TOKEN || undefined,
     testPauseFile: env.MARQUEE_TEST_PAUSE_FILE || undefined,
+    trustedProxies: addressList(env, p, 'TRUSTED_PROXIES'),
+    apiKeyRefreshMs: int(env, p, 'API_KEY_REFRESH_MS', 30000, 1000, 600000),
+    rateLimitWindowSeconds: int(env, p, 'RATE_LIMIT_WINDOW_SECONDS', 10, 1, 3600),
+    rateLimitFeedPerKey: int(env, p, 'RATE_LIMIT_FEED_PER_KEY', 2000, 0, 1_000_000),
+    rateLimitFeedPerAddress: int(env, p, 'RATE_LIMIT_FEED_PER_ADDRESS', 1000, 0, 1_000_000),
+    rateLimitEventsPerKey: int(env, p, 'RATE_LIMIT_EVENTS_PER_KEY', 20000, 0, 10_000_000),
+    rateLimitEventsPerAddress: int(env, p, 'RATE_LIMIT_EVENTS_PER_ADDRESS', 10000, 0, 10_000_000),
+    loginMaxPerAddress: int(env, p, 'LOGIN_MAX_PER_ADDRESS', 30, 1, 100_000),
   };
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(cfg.redisPrefix)) p.add('REDIS_PREFIX', 'letters, digits, "-" or "_" (at most 40)', cfg.redisPrefix);
   if (cfg.metricsToken !== undefined && cfg.metricsToken.length < 16) p.add('METRICS_TOKEN', 'at least 16 characters long (try `openssl rand -hex 24`)', '<hidden, ' + cfg.metricsToken.length + ' characters>');
   if (cfg.trainCron.trim().split(/\s+/).length < 5) p.add('TRAIN_CRON', 'a cron expression with five fields, like "0 3 * * *"', cfg.trainCron);
+  // A trackEvents batch holds up to 500 events and is counted whole: a window smaller than that refuses every full batch.
+  for (const [name, perSecond] of [['RATE_LIMIT_EVENTS_PER_KEY', cfg.rateLimitEventsPerKey], ['RATE_LIMIT_EVENTS_PER_ADDRESS', cfg.rateLimitEventsPerAddress]] as const) {
+    if (perSecond > 0 && perSecond * cfg.rateLimitWindowSeconds < 500) {
+      p.add(name, `0 (off) or at least ${Math.ceil(500 / cfg.rateLimitWindowSeconds)} with RATE_LIMIT_WINDOW_SECONDS=${cfg.rateLimitWindowSeconds}, so a full batch of 500 events fits in one window`, String(perSecond));
+    }
+  }
   if (p.lines.length) throw new ConfigError(p.lines);
   return cfg;
 }

@@ -14,7 +14,8 @@ export type ErrorCode =
   | 'ILLEGAL_TRANSITION'
   | 'VALIDATION_FAILED'
   | 'PRECONDITION_FAILED'
-  | 'SERVICE_UNAVAILABLE';
+  | 'SERVICE_UNAVAILABLE'
+  | 'UNAVAILABLE';
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `localized.de.title`. */
@@ -36,6 +37,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
   SERVICE_UNAVAILABLE: 503,
+  UNAVAILABLE: 503,
 };
 
 export class DomainError extends Error {
@@ -93,6 +95,23 @@ export class ForbiddenError extends DomainError {
 export class UnauthenticatedError extends DomainError {
   constructor(message = 'You are not signed in, or your session has expired. Sign in again.') {
     super('UNAUTHENTICATED', message);
+  }
+}
+
+/**
+ * A dependency (PostgreSQL) is down or too slow: nothing was done, and the same call may be retried unchanged after
+ * `retryAfter` seconds (trackEvents is idempotent per eventId, so a retry never stores an event twice).
+ */
+export class UnavailableError extends DomainError {
+  constructor(message: string, retryAfterSeconds = 5) {
+    super('UNAVAILABLE', message, { retryable: true, retryAfter: Math.max(1, Math.ceil(retryAfterSeconds)) });
+  }
+}
+
+/** Too many calls: `retryAfter` is the whole number of seconds (at least 1) before the next one can succeed. */
+export class RateLimitedError extends DomainError {
+  constructor(message: string, retryAfterMs: number, details: Record<string, unknown> = {}) {
+    super('RATE_LIMITED', message, { ...details, retryAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
   }
 }
 

@@ -1,3 +1,5 @@
 export * from './errors';
 export * from './clock';
 export * from './random';
+export * from './text';
+export * from './circuit';

@@ -4,3 +4,5 @@ export * from './admin';
 export * from './embedded';
 export * from './database.module';
 export * from './query-logger';
+export * from './faults';
+export * from './split-writes';

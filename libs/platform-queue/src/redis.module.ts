@@ -21,7 +21,9 @@ class RedisCloser implements OnApplicationShutdown {
       provide: REDIS,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
-        const client = new IORedis({ ...redisOptions(config.redisUrl), maxRetriesPerRequest: 1, enableOfflineQueue: false });
+        // No offline queue (a command while disconnected fails at once) and a 1 s cap on every command (one sent to a
+        // Redis that stopped answering would otherwise wait, and hold its memory, until the socket dies).
+        const client = new IORedis({ ...redisOptions(config.redisUrl), maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 1000 });
         client.on('error', () => undefined); // readiness reports it; ioredis reconnects by itself
         return client;
       },

@@ -70,20 +70,31 @@ export function hiddenSuccessProbability(userIndex: number, item: { slug: string
 
 class TrafficError extends Error {}
 
+const MAX_ATTEMPTS = 5;
+
+/**
+ * One GraphQL call. Like any client should, it waits out RATE_LIMITED (429) and UNAVAILABLE (503) for the
+ * `retryAfter` seconds they name and sends the same call again (event ids make a retried batch safe), a few times.
+ */
 async function gql<T>(o: TrafficOptions, query: string, variables: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(`${o.url.replace(/\/$/, '')}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': o.apiKey }, body: JSON.stringify({ query, variables }) });
-  } catch (e) {
-    throw new TrafficError(`Cannot reach Marquee at ${o.url} (${(e as Error).message}). Start it with npm start, or pass --url.`);
-  }
-  const body = (await res.json().catch(() => null)) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] } | null;
-  if (!body?.data) {
+  for (let attempt = 1; ; attempt++) {
+    let res: Response;
+    try {
+      res = await fetch(`${o.url.replace(/\/$/, '')}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': o.apiKey }, body: JSON.stringify({ query, variables }) });
+    } catch (e) {
+      throw new TrafficError(`Cannot reach Marquee at ${o.url} (${(e as Error).message}). Start it with npm start, or pass --url.`);
+    }
+    const body = (await res.json().catch(() => null)) as { data?: T; errors?: { message: string; extensions?: { code?: string; retryAfter?: number } }[] } | null;
+    if (body?.data) return body.data;
     const e = body?.errors?.[0];
+    const retryAfter = Number(e?.extensions?.retryAfter);
+    if ((res.status === 429 || res.status === 503) && retryAfter > 0 && attempt < MAX_ATTEMPTS) {
+      await new Promise((r) => setTimeout(r, retryAfter * 1000));
+      continue;
+    }
     const hint = e?.extensions?.code === 'UNAUTHENTICATED' ? ' Pass a client API key with --api-key (npm start prints one on first start; admins create more in the Studio).' : '';
     throw new TrafficError(`The API answered ${res.status}: ${e?.message ?? 'no data'}.${hint}`);
   }
-  return body.data;
 }
 
 export async function runTraffic(o: TrafficOptions): Promise<TrafficStats> {

@@ -1,6 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { findUnstorableText } from '@marquee/platform-core';
+import { UnwrittenRows, describeDatabaseError, isDatabaseUnavailable, writeSplitting } from '@marquee/platform-database';
 
 export interface FeedRequestLog {
   requestId: string;
@@ -28,6 +30,11 @@ const MAX_BUFFER = 20_000;
  * Feed logs are written after the response, in batches (one multi-row statement per table every 200 ms), so logging
  * adds nothing to feed latency. A crash can lose the last 200 ms of logs; events still carry their full attribution
  * in their tracking tokens, so learning is unaffected.
+ *
+ * One bad log never stops the others: a log holding text PostgreSQL cannot store (a NUL byte, a lone surrogate) is
+ * dropped before the batch with a line saying which and why, and if PostgreSQL still refuses a batch, it is written
+ * in halves down to the logs it refuses, which are dropped the same way. While PostgreSQL is down, logs wait in memory
+ * (up to 20,000) and are written when it is back.
  */
 @Injectable()
 export class FeedLogWriter implements OnApplicationShutdown {
@@ -58,14 +65,38 @@ export class FeedLogWriter implements OnApplicationShutdown {
     if (!this.buffer.length) return;
     const batch = this.buffer;
     this.buffer = [];
-    this.flushing = this.write(batch)
+    this.flushing = this.writeAll(batch)
       .catch((e) => {
-        this.logger.warn(`Could not write ${batch.length} feed log(s): ${(e as Error).message}. Retrying with the next batch.`);
-        if (this.buffer.length + batch.length <= MAX_BUFFER) this.buffer.unshift(...batch);
+        if (!(e instanceof UnwrittenRows)) {
+          // Not PostgreSQL being away (that is UnwrittenRows): retrying the same batch would fail the same way forever.
+          this.logger.error(`Dropped ${batch.length} feed log(s) after an unexpected error: ${(e as Error)?.stack ?? e}. Feeds keep serving; report this.`);
+          return;
+        }
+        const rows = e.rows as FeedRequestLog[];
+        this.logger.warn(`Could not write ${rows.length} feed log(s): ${describeDatabaseError(e.reason)}. Keeping them to retry in 2 s.`);
+        if (this.buffer.length + rows.length <= MAX_BUFFER) this.buffer.unshift(...rows);
+        else this.dropped += rows.length;
         this.timer ??= setTimeout(() => void this.flush(), 2000);
       })
       .finally(() => (this.flushing = null));
     await this.flushing;
+  }
+
+  /** Leaves out the logs that cannot be stored, each with a log line, and writes the rest. */
+  private async writeAll(batch: FeedRequestLog[]): Promise<void> {
+    const storable: FeedRequestLog[] = [];
+    for (const r of batch) {
+      const bad = findUnstorableText({ requestId: r.requestId, surface: r.surface, userId: r.userId, policyVersion: r.policyVersion, poolFingerprint: r.poolFingerprint, context: r.context, placements: r.placements });
+      if (bad) this.drop(r, `its ${bad.path} holds ${bad.problem}, which PostgreSQL cannot store`, batch.length);
+      else storable.push(r);
+    }
+    await writeSplitting(storable, (rows) => this.write(rows), isDatabaseUnavailable, (r, e) => this.drop(r, `PostgreSQL refused it: ${describeDatabaseError(e)}`, batch.length));
+  }
+
+  private drop(r: FeedRequestLog, why: string, of: number): void {
+    this.logger.warn(
+      `Dropped the log of feed request ${r.requestId} (surface ${JSON.stringify(r.surface)}, user ${JSON.stringify(r.userId)}): ${why}. The other logs of its batch of ${of} are written; the client got its feed.`,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,6 +1,7 @@
-import { Args, Field, Float, ID, InputType, Int, ObjectType, Query, Resolver, registerEnumType } from '@nestjs/graphql';
+import { Args, Context, Field, Float, ID, InputType, Int, ObjectType, Query, Resolver, registerEnumType } from '@nestjs/graphql';
+import type { Request } from 'express';
 import { DateTimeScalar } from '@marquee/platform-api';
-import { Allow, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
+import { Allow, Caller, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
 import { FeedPreviewService } from './feed-preview.service';
 import { ReplayService } from './replay.service';
 import { FeedService } from './feed.service';
@@ -108,6 +109,10 @@ export class FeedReplayGql {
   @Field(() => [ReplayedEntryGql]) replayed: ReplayedEntryGql[];
 }
 
+function callerOf(p: Principal, ctx?: { req: Request }): Caller {
+  return { apiKeyId: p.kind === 'client' ? p.apiKeyId : null, address: ctx?.req.ip ?? 'unknown' };
+}
+
 @Resolver()
 export class FeedResolver {
   constructor(
@@ -130,8 +135,9 @@ export class FeedResolver {
     @Args('userId', { type: () => ID }) userId: string,
     @Args('limit', { type: () => Int, nullable: true }) limit?: number,
     @Args('context', { type: () => FeedContextInput, nullable: true }) context?: FeedContextInput,
+    @Context() ctx?: { req: Request },
   ): Promise<FeedGql> {
-    return this.feeds.feed({ surface, userId, limit, context }, p.kind === 'client' ? p.apiKeyId : null) as Promise<FeedGql>;
+    return this.feeds.feed({ surface, userId, limit, context }, callerOf(p, ctx)) as Promise<FeedGql>;
   }
 
   @Query(() => FeedGql, { description: "The surface's editorial order for this viewer, without personalization (every item has reason FALLBACK and propensity 1)." })
@@ -142,8 +148,9 @@ export class FeedResolver {
     @Args('userId', { type: () => ID }) userId: string,
     @Args('limit', { type: () => Int, nullable: true }) limit?: number,
     @Args('context', { type: () => FeedContextInput, nullable: true }) context?: FeedContextInput,
-  ): FeedGql {
-    return this.feeds.editorial({ surface, userId, limit, context }, p.kind === 'client' ? p.apiKeyId : null) as FeedGql;
+    @Context() ctx?: { req: Request },
+  ): Promise<FeedGql> {
+    return this.feeds.editorial({ surface, userId, limit, context }, callerOf(p, ctx)) as Promise<FeedGql>;
   }
 
   @Query(() => FeedPreviewGql, { description: "A persona's slate now or at a future instant (scheduled releases applied), with reasons and propensities. Logs nothing." })

@@ -6,7 +6,9 @@ import IORedis from 'ioredis';
 import { canonicalLocale, isValidAppVersion, ItemFields } from '@marquee/catalog';
 import { TRACKING_TOKENS, TrackingTokens } from '@marquee/events';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
-import { Clock, InputError, NotFoundError, hashString } from '@marquee/platform-core';
+import { Caller, ClientLimits } from '@marquee/platform-auth';
+import { CircuitBreaker, Clock, InputError, NotFoundError, hashString, unstorableText } from '@marquee/platform-core';
+import { isDatabaseUnavailable } from '@marquee/platform-database';
 import { REDIS } from '@marquee/platform-queue';
 import { Counter, Histogram } from 'prom-client';
 import { metricsRegistry, requestReceivedAt } from '@marquee/platform-observability';
@@ -58,10 +60,16 @@ const feedLatency = new Histogram({
 const feedFallbacks = new Counter({ name: 'marquee_feed_fallbacks_total', help: 'Feeds served from the editorial fallback, by cause', labelNames: ['cause'] as const, registers: [metricsRegistry] });
 
 class BudgetExceeded extends Error {}
+class DatabaseSkipped extends Error {}
 
 /**
  * The client feed. Personalised when it can be, editorial fallback when it cannot (PostgreSQL slow or down, the
  * engine failing): it never fails and is never empty for a surface with live content.
+ *
+ * Nothing on this path waits on a dead connection for longer than FEED_BUDGET_MS: the API key is checked in memory,
+ * the rate limit and the sticky slate give Redis 10 ms each, the one PostgreSQL read gets what is left of the budget,
+ * and after 5 of those reads in a row fail for want of PostgreSQL, feeds skip it for a second (then one probe goes
+ * through).
  */
 @Injectable()
 export class FeedService {
@@ -69,6 +77,7 @@ export class FeedService {
   private lastFallbackLog = 0;
   /** Eligibility per request context, per candidate pool (a rebuilt pool starts a fresh cache). */
   private readonly contexts = new WeakMap<CandidatePool, Map<string, { eligible: Uint8Array; visible: (ItemFields | null)[]; staged: number[] }>>();
+  private readonly dbCircuit: CircuitBreaker;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -78,15 +87,21 @@ export class FeedService {
     @Inject(Clock) private readonly clock: Clock,
     private readonly runtime: EngineRuntime,
     private readonly log: FeedLogWriter,
-  ) {}
+    private readonly limits: ClientLimits,
+  ) {
+    this.dbCircuit = new CircuitBreaker(() => this.clock.nowMs(), 5, 1000);
+  }
 
-  async feed(args: { surface: string; userId: string; limit?: number | null; context?: FeedContext | null }, apiKeyId: string | null): Promise<FeedResponse> {
+  async feed(args: { surface: string; userId: string; limit?: number | null; context?: FeedContext | null }, caller: Caller): Promise<FeedResponse> {
     const started = process.hrtime.bigint();
     // Time already spent before the resolver (queued behind other requests, authenticating): the shedding signal.
     const queuedMs = Number(started - (requestReceivedAt() ?? started)) / 1e6;
     const { viewer, limit, rt } = this.validate(args);
+    await this.limits.take('feed', caller);
+    const apiKeyId = caller.apiKeyId;
     const now = this.clock.nowMs();
-    const ctxKey = hashString(JSON.stringify([viewer.locale, viewer.platform, viewer.appVersion, viewer.tier, limit]));
+    // Keyed by the API key too: a slate's tracking tokens are bound to the key it was served to.
+    const ctxKey = hashString(JSON.stringify([viewer.locale, viewer.platform, viewer.appVersion, viewer.tier, limit, apiKeyId]));
 
     const sticky = await this.stickyGet(rt, args.userId, ctxKey);
     if (sticky) return sticky;
@@ -99,7 +114,7 @@ export class FeedService {
       if (queuedMs > this.config.feedBudgetMs) throw new BudgetExceeded(`queued for ${Math.round(queuedMs)} ms, over the ${this.config.feedBudgetMs} ms budget`);
       response = await this.personalized(rt, args.userId, viewer, limit, args.context ?? {}, now, started, apiKeyId);
     } catch (e) {
-      const cause = e instanceof BudgetExceeded ? 'budget' : /connect|ECONN|timeout|terminat/i.test((e as Error).message) ? 'database' : 'engine';
+      const cause = e instanceof BudgetExceeded ? 'budget' : e instanceof DatabaseSkipped || isDatabaseUnavailable(e) ? 'database' : 'engine';
       outcome = 'fallback';
       feedFallbacks.inc({ cause });
       if (now - this.lastFallbackLog > 10_000) {
@@ -114,10 +129,11 @@ export class FeedService {
   }
 
   /** The editorial order on request (clients that must not personalise, and the benchmark's static baseline). */
-  editorial(args: { surface: string; userId: string; limit?: number | null; context?: FeedContext | null }, apiKeyId: string | null): FeedResponse {
+  async editorial(args: { surface: string; userId: string; limit?: number | null; context?: FeedContext | null }, caller: Caller): Promise<FeedResponse> {
     const started = process.hrtime.bigint();
     const { viewer, limit, rt } = this.validate(args);
-    return this.fallback(rt, args.userId, viewer, limit, args.context ?? {}, this.clock.nowMs(), started, apiKeyId);
+    await this.limits.take('feed', caller);
+    return this.fallback(rt, args.userId, viewer, limit, args.context ?? {}, this.clock.nowMs(), started, caller.apiKeyId);
   }
 
   private validate(args: { surface: string; userId: string; limit?: number | null; context?: FeedContext | null }) {
@@ -125,6 +141,11 @@ export class FeedService {
     const rt = this.runtime.get(args.surface);
     if (!rt) throw new NotFoundError('surface', args.surface, `Known surfaces: ${this.runtime.all().map((s) => s.surface.key).join(', ') || 'none'}.`, 'key');
     if (typeof args.userId !== 'string' || args.userId.length < 1 || args.userId.length > 128) problems.push({ field: 'userId', message: 'must be 1 to 128 characters' });
+    else {
+      // It is logged and signed into tracking tokens: text PostgreSQL cannot store would poison both.
+      const bad = unstorableText(args.userId);
+      if (bad) problems.push({ field: 'userId', message: `must not contain ${bad.replace(/ at character \d+$/, '')}` });
+    }
     const limit = args.limit ?? rt.surface.slots;
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) problems.push({ field: 'limit', message: 'must be from 1 to 100' });
     const c = args.context ?? {};
@@ -147,7 +168,15 @@ export class FeedService {
     const deadline = Number(started / 1_000_000n) + this.config.feedBudgetMs;
     const remaining = () => deadline - Number(process.hrtime.bigint() / 1_000_000n);
     // The one database read on the request path: what this user's own events taught the engine.
-    const profile = await withBudget(this.db.query('SELECT profile FROM user_profiles WHERE user_id = $1', [userId]), remaining());
+    if (!this.dbCircuit.allow()) throw new DatabaseSkipped(`PostgreSQL failed the last feeds' reads; skipping it for ${this.dbCircuit.retryInMs()} ms`);
+    const read: Promise<{ profile: unknown }[]> = this.db.query('SELECT profile FROM user_profiles WHERE user_id = $1', [userId]);
+    // The circuit follows PostgreSQL's health, not this feed's budget: a read that answers late still closes it, and
+    // only a read that fails for want of PostgreSQL (refused, dropped, the pool's connect timeout) counts against it.
+    read.then(
+      () => this.dbCircuit.success(),
+      (e) => isDatabaseUnavailable(e) && this.dbCircuit.failure(),
+    );
+    const profile = await withBudget(read, remaining());
     const { eligible, visible } = this.eligibility(rt, viewer);
     const localTime = ctx.localTime ? ((ctx.localTime as { source?: string }).source ?? ctx.localTime.toISOString()) : null;
     const user = buildUserFeatures({ locale: viewer.locale, platform: viewer.platform, tier: viewer.tier, appVersion: viewer.appVersion, localTime }, (profile[0]?.profile as UserProfile | undefined) ?? null, now);
@@ -165,7 +194,7 @@ export class FeedService {
     for (const e of slate.entries) if (e.propensity > 1) e.propensity = 1;
     const items = slate.entries.map((e) => {
       const idx = rt.pool.index.get(e.itemId)!;
-      return this.entry(rt.poolItems[idx], visible[idx]!, { requestId, surface: rt.surface.key, userId, position: e.position, propensity: e.propensity, reason: e.reason, policyVersion: slate.policyVersion, servedAt: now }, e.propensityError, viewer.locale);
+      return this.entry(rt.poolItems[idx], visible[idx]!, { requestId, surface: rt.surface.key, userId, position: e.position, propensity: e.propensity, reason: e.reason, policyVersion: slate.policyVersion, servedAt: now, apiKeyId }, e.propensityError, viewer.locale);
     });
     this.log.push({
       requestId,
@@ -245,7 +274,7 @@ export class FeedService {
     if (!chosen.length) chosen = pick(this.runtime.liveItems(), false);
     const servedAt = new Date(now);
     const items = chosen.map((c, i) =>
-      this.entry(c.item, c.fields, { requestId, surface: rt.surface.key, userId, position: i + 1, propensity: 1, reason: 'FALLBACK', policyVersion: FALLBACK_POLICY, servedAt: now }, 0, viewer.locale),
+      this.entry(c.item, c.fields, { requestId, surface: rt.surface.key, userId, position: i + 1, propensity: 1, reason: 'FALLBACK', policyVersion: FALLBACK_POLICY, servedAt: now, apiKeyId }, 0, viewer.locale),
     );
     this.log.push({
       requestId,
@@ -268,7 +297,13 @@ export class FeedService {
     return { requestId, policyVersion: FALLBACK_POLICY, surface: rt.surface.key, servedAt, stateRevision: null, fallback: true, items };
   }
 
-  private entry(item: LiveItem, fields: ItemFields, p: { requestId: string; surface: string; userId: string; position: number; propensity: number; reason: string; policyVersion: string; servedAt: number }, propensityError: number, locale: string | null | undefined): FeedEntry {
+  private entry(
+    item: LiveItem,
+    fields: ItemFields,
+    p: { requestId: string; surface: string; userId: string; position: number; propensity: number; reason: string; policyVersion: string; servedAt: number; apiKeyId: string | null },
+    propensityError: number,
+    locale: string | null | undefined,
+  ): FeedEntry {
     const loc = locale && fields.localized[locale] ? locale : locale?.split('-')[0];
     return {
       position: p.position,

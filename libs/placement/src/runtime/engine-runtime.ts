@@ -89,7 +89,8 @@ const HOUR = 3_600_000;
 /**
  * What each API process serves from: per surface, the engine state, the candidate pool, pins, running tests and the
  * editorial fallback. Refreshed from PostgreSQL every ENGINE_REFRESH_MS; each part reloads only when it changed.
- * If PostgreSQL is unreachable the last good copy keeps serving.
+ * If PostgreSQL is unreachable the last good copy keeps serving (its editorial slates are what the feed falls back
+ * to); a refresh replaces it only when it read everything. Start-up fails, loudly, only if it never loaded at all.
  */
 @Injectable()
 export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
@@ -100,6 +101,7 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
   private live: LiveItem[] = [];
   private refreshing: Promise<void> | null = null;
   private lastError: string | null = null;
+  private loaded = false;
   lastRefreshAt = 0;
 
   constructor(
@@ -111,7 +113,11 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.refresh();
+    try {
+      await this.refresh();
+    } catch (e) {
+      throw new Error(`Could not load the engine state and editorial slates from PostgreSQL at start-up (${(e as Error).message}); the API cannot serve feeds without them. Check DATABASE_URL and that PostgreSQL is up, then start again.`);
+    }
     this.warmEngine();
     // Open the whole pool now (connecting, with password authentication, takes tens of milliseconds): otherwise the
     // first burst of feeds opens connections inside their 50 ms budget and is answered from the fallback.
@@ -172,16 +178,14 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
       const revisions = await this.store.revisions();
       const liveVersion = await this.reader.version();
       const liveChanged = force || liveVersion !== this.liveVersion;
-      if (liveChanged) {
-        this.live = await this.reader.load();
-        this.liveVersion = liveVersion;
-      }
+      // Read into locals and swap in at the end, so a refresh that fails half-way leaves the last good copy whole.
+      const live = liveChanged ? await this.reader.load() : this.live;
       const next = new Map<string, SurfaceRuntime>();
       for (const s of surfaces) {
         const prev = this.surfaces.get(s.key);
         const sTests = tests.filter((t) => t.surfaceKey === s.key);
         const testKey = sTests.map((t) => t.itemId).sort().join(',');
-        const surfaceKey = `${s.updatedAt.getTime()}|${testKey}|${this.liveVersion}`;
+        const surfaceKey = `${s.updatedAt.getTime()}|${testKey}|${liveVersion}`;
         let state = prev?.state;
         let canary = prev?.canary ?? null;
         const engineVersion = revisions.get(s.key) ?? '';
@@ -193,7 +197,7 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
         const rebuild = !prev || liveChanged || prev.catalogVersion !== surfaceKey || now - prev.poolBuiltAt > HOUR;
         let rt: SurfaceRuntime;
         if (rebuild) {
-          const items = this.live.filter((i) => matchesRule(s, i.base));
+          const items = live.filter((i) => matchesRule(s, i.base));
           const testByItem = new Map(sTests.map((t) => [t.itemId, t]));
           const candidates: PoolCandidate[] = items.map((i) => {
             const t = testByItem.get(i.id);
@@ -211,14 +215,20 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
         next.set(s.key, rt);
       }
       this.surfaces = next;
+      this.live = live;
+      this.liveVersion = liveVersion;
+      this.loaded = true;
       this.lastRefreshAt = now;
       if (this.lastError) this.logger.log('Engine state reloads again from PostgreSQL.');
       this.lastError = null;
     } catch (e) {
       const msg = (e as Error).message;
-      if (msg !== this.lastError) this.logger.warn(`Could not reload engine state (${msg}); serving from the last good copy. Check PostgreSQL.`);
+      const previous = this.lastError;
       this.lastError = msg;
-      if (!this.surfaces.size) throw e;
+      // Never loaded: start-up must fail rather than serve nothing. Loaded once: a failed refresh is only a warning
+      // (this runs on a timer, where a throw would be an unhandled rejection and end the process).
+      if (!this.loaded) throw e;
+      if (msg !== previous) this.logger.warn(`Could not reload engine state (${msg}); serving from the last good copy. Check PostgreSQL.`);
     }
   }
 }

@@ -1,0 +1,39 @@
+/**
+ * PostgreSQL cannot store a NUL (U+0000) in text or jsonb, and a lone UTF-16 surrogate is not Unicode at all (the
+ * driver silently turns it into U+FFFD in text, and jsonb refuses it). Either one in a batched INSERT fails the whole
+ * statement, so every writer checks its rows with this before a batch and keeps the rest of the batch.
+ */
+// eslint-disable-next-line no-control-regex -- finding U+0000 is the point
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why `s` cannot be stored as text, or null when it can. */
+export function unstorableText(s: string): string | null {
+  const m = UNSTORABLE.exec(s);
+  if (!m) return null;
+  return m[0] === '\u0000' ? `a NUL byte (U+0000) at character ${m.index}` : `a lone surrogate (U+${m[0].charCodeAt(0).toString(16).toUpperCase()}) at character ${m.index}`;
+}
+
+/** The first string anywhere in `value` (walking arrays and plain objects, keys included) that cannot be stored. */
+export function findUnstorableText(value: unknown, path = ''): { path: string; problem: string } | null {
+  if (typeof value === 'string') {
+    const problem = unstorableText(value);
+    return problem ? { path: path || '(value)', problem } : null;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = findUnstorableText(value[i], `${path}[${i}]`);
+      if (hit) return hit;
+    }
+    return null;
+  }
+  if (value && typeof value === 'object' && !(value instanceof Date) && !Buffer.isBuffer(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      const keyProblem = unstorableText(k);
+      const at = path ? `${path}.${k}` : k;
+      if (keyProblem) return { path: at, problem: `${keyProblem} in the key` };
+      const hit = findUnstorableText(v, at);
+      if (hit) return hit;
+    }
+  }
+  return null;
+}

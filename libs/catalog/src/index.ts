@@ -12,3 +12,4 @@ export * from './graphql/item.types';
 export * from './catalog.module';
 export * from './seed/demo-media.controller';
 export * from './seed/demo-items';
+export * from './graphql/relations';

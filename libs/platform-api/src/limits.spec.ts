@@ -86,22 +86,29 @@ describe('checkQuerySource: the refusal, before any server parses the document f
     expect(checkQuerySource(`{ me @skip(if: false) ${'@include(if: true) '.repeat(60)} { id } }`, LIMITS)).toMatchObject({ rule: 'directives', value: 61 });
   });
 
-  it('refuses a 1 MB document by its tokens, and lets a 1 MB string literal through to the server', () => {
+  it('refuses a 1 MB document by its tokens, and one of few tokens but over 100 characters per token unread', () => {
     const tokens = `{ ${'__typename '.repeat(95_000)} }`;
     expect(tokens.length).toBeGreaterThan(1_000_000);
     let start = process.hrtime.bigint();
     expect(checkQuerySource(tokens, LIMITS)).toEqual({ rule: 'tokens', value: 1001, max: 1000 });
     console.log(`1 MB of tokens refused in ${ms(start)} ms`);
+    // Under the length cap the parser still stops at the 1001st token.
+    expect(checkQuerySource(`{ ${'__typename '.repeat(1500)} }`, LIMITS)).toEqual({ rule: 'tokens', value: 1001, max: 1000 });
 
     const bomb = fragmentBomb(40).padEnd(1_000_000, ' ');
     start = process.hrtime.bigint();
-    expect(checkQuerySource(bomb, LIMITS)).toMatchObject({ rule: 'fragments' });
+    expect(checkQuerySource(bomb, LIMITS)).toEqual({ rule: 'tokens', value: 1001, max: 1000 });
     console.log(`1 MB padded fragment bomb refused in ${ms(start)} ms`);
 
     const literal = `{ itemBySlug(slug: "${'x'.repeat(1_000_000)}") { id } }`;
+    expect(checkQuerySource(literal, LIMITS)).toEqual({ rule: 'tokens', value: 1001, max: 1000 });
+    expect(limitError(checkQuerySource(literal, LIMITS)!).message).toBe(
+      'This query is longer than the limit of 1000 tokens (or 100000 characters). Pass long values as variables, or split the query.',
+    );
+    const fits = `{ itemBySlug(slug: "${'x'.repeat(99_000)}") { id } }`;
     start = process.hrtime.bigint();
-    expect(checkQuerySource(literal, LIMITS)).toBeNull();
-    console.log(`1 MB string literal checked in ${ms(start)} ms`);
+    expect(checkQuerySource(fits, LIMITS)).toBeNull();
+    console.log(`99 kB string literal checked (accepted) in ${ms(start)} ms`);
   });
 
   it('leaves other syntax errors to the server, and reads the parser’s own token message', () => {

@@ -38,7 +38,10 @@ export interface QueryLimits {
   maxAliases: number;
   /** Directive uses, counted once per fragment spread. */
   maxDirectives: number;
-  /** Lexical tokens of the document: enforced by the parser itself (`parse(source, { maxTokens })`). */
+  /**
+   * Lexical tokens of the document: enforced by the parser itself (`parse(source, { maxTokens })`), and a document
+   * longer than CHARS_PER_TOKEN characters per token is refused without reading it.
+   */
   maxTokens: number;
   /** Fragment spreads once every fragment is expanded (a spread inside a fragment spread twice counts twice). */
   maxFragments: number;
@@ -156,6 +159,9 @@ export function checkDocumentLimits(document: DocumentNode, limits: QueryLimits)
   return null;
 }
 
+/** Characters allowed per token of GRAPHQL_MAX_TOKENS: 100 kB at the default of 1000. */
+export const CHARS_PER_TOKEN = 100;
+
 const TOO_MANY_TOKENS = /Document contains more th\w* (\d+) tokens/;
 
 /**
@@ -164,6 +170,9 @@ const TOO_MANY_TOKENS = /Document contains more th\w* (\d+) tokens/;
  * other reason is not a limit matter and returns null: the server reports its own syntax error.
  */
 export function checkQuerySource(source: string, limits: QueryLimits): LimitViolation | null {
+  // Reading a megabyte of whitespace or one huge string literal is a few thousand tokens short of the limit but costs
+  // the lexer ~10 ms; a document longer than CHARS_PER_TOKEN per allowed token is over the budget before it is read.
+  if (source.length > limits.maxTokens * CHARS_PER_TOKEN) return { rule: 'tokens', value: limits.maxTokens + 1, max: limits.maxTokens };
   let document: DocumentNode;
   try {
     document = parse(source, { maxTokens: limits.maxTokens, noLocation: true });
@@ -184,7 +193,7 @@ const ADVICE: Record<LimitRule, (value: string, max: number) => string> = {
   depth: (v, max) => `This query nests ${v} levels deep; the limit is ${max}. Split it into smaller queries.`,
   cost: (v, max) => `This query would cost ${v}; the limit is ${max}. Ask for smaller pages or fewer fields.`,
   aliases: (v, max) => `This query uses ${v} aliases; the limit is ${max}. Ask for fewer aliased fields, and spread the rest over several requests.`,
-  tokens: (_v, max) => `This query is longer than the limit of ${max} tokens. Pass long values as variables, or split the query.`,
+  tokens: (_v, max) => `This query is longer than the limit of ${max} tokens (or ${max * CHARS_PER_TOKEN} characters). Pass long values as variables, or split the query.`,
   fragments: (v, max) => `This query expands to ${v} fragment spreads; the limit is ${max}. Spread fragments fewer times, or split the query.`,
   directives: (v, max) => `This query uses ${v} directives; the limit is ${max}. Remove repeated directives.`,
   fields: (v, max) => `This query selects ${v} fields once its fragments are expanded; the limit is ${max}. Ask for fewer fields, or split the query.`,

@@ -145,7 +145,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'GRAPHQL_MAX_COMPLEXITY', default: '5000', description: 'Highest estimated query cost accepted: each field costs 1 plus its children times the items it returns (see "Query limits").' },
   { name: 'GRAPHQL_MAX_ALIASES', default: '15', description: 'Most aliased fields in one GraphQL operation, counted at every fragment spread.' },
   { name: 'GRAPHQL_MAX_DIRECTIVES', default: '50', description: 'Most directive uses in one GraphQL operation, counted at every fragment spread.' },
-  { name: 'GRAPHQL_MAX_TOKENS', default: '1000', description: 'Longest GraphQL document accepted, in lexical tokens; the parser stops there.' },
+  { name: 'GRAPHQL_MAX_TOKENS', default: '1000', description: 'Longest GraphQL document accepted, in lexical tokens (and 100 characters per token); the parser stops there.' },
   { name: 'GRAPHQL_MAX_FRAGMENTS', default: '100', description: 'Most fragment spreads in one operation once every fragment is expanded.' },
   { name: 'GRAPHQL_MAX_FIELDS', default: '300', description: 'Most field selections in one operation once every fragment is expanded.' },
   { name: 'GRAPHQL_LIST_SIZE', default: '10', description: 'Items a list without a page argument (such as `item.releases`) is assumed to hold when a query is priced.' },

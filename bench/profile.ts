@@ -81,7 +81,7 @@ const INCLUSIVE = [
   ['graphql execute', /^(execute|executeOperation|executeFields|completeValue)$/, /node_modules\/graphql\/execution/],
   ['graphql parse/validate', /^(parse|validate)$/, /node_modules\/graphql\/(language|validation)/],
   ['Apollo Server request pipeline', /.*/, /node_modules\/@apollo\/server/],
-  ['graphql-query-complexity', /.*/, /node_modules\/graphql-query-complexity/],
+  ['GraphQL edge (limits, input checks, cost)', /.*/, /platform-api\/src\/(limits|inputs|edge)/],
   ['Nest (guards, interceptors, params)', /.*/, /node_modules\/@nestjs\/(core|graphql)/],
   ['express + body parsing', /.*/, /node_modules\/(express|body-parser|router|raw-body)/],
   ['pg client', /.*/, /node_modules\/(pg|pg-protocol|pg-pool)\//],

@@ -10,12 +10,13 @@ import { EventsApiModule } from '@marquee/events';
 import { PlacementApiModule } from '@marquee/placement';
 import { AnalysisApiModule } from '@marquee/analysis';
 import { CatalogApiModule, DemoMediaController } from '@marquee/catalog';
-import { complexityPlugin, depthLimit, formatError, statusPlugin } from '@marquee/platform-api';
+import { formatError, graphqlEdgePlugin, statusPlugin } from '@marquee/platform-api';
 import { ApiKeysModule, AuthModule, CredentialsMiddleware } from '@marquee/platform-auth';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@marquee/platform-config';
 import { DatabaseModule } from '@marquee/platform-database';
 import { QueueModule, RedisModule } from '@marquee/platform-queue';
 import { ALL_ENTITIES } from '../../../migrations/entities';
+import { edgeOptions } from './graphql-edge';
 import { HealthController } from './health.controller';
 import { HttpErrorsFilter } from './http-errors.filter';
 
@@ -40,12 +41,15 @@ export class ApiModule implements NestModule {
             autoSchemaFile: true,
             sortSchema: true,
             playground: false,
-            introspection: true,
+            introspection: cfg.graphqlIntrospection,
+            // Without introspection, "Did you mean …?" suggestions would still spell the schema out.
+            hideSchemaDetailsFromClientErrors: !cfg.graphqlIntrospection,
+            // The parser stops at this many tokens (graphqlLimitsMiddleware refuses such documents first), so a 1 MB document costs no more to refuse than a short one.
+            parseOptions: { maxTokens: cfg.graphqlMaxTokens },
             context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
             fieldResolverEnhancers: ['guards'],
             formatError,
-            validationRules: [depthLimit(cfg.graphqlMaxDepth)],
-            plugins: [complexityPlugin(cfg.graphqlMaxComplexity), statusPlugin],
+            plugins: [graphqlEdgePlugin(edgeOptions(cfg)), statusPlugin],
             // Our statusPlugin decides the status (401/403/429 when an operation produced nothing else); keep Nest from resetting it.
             preserveHttpStatusForExecutionErrors: false,
           }),

@@ -4,8 +4,10 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import type { Express } from 'express';
 import { AppConfig } from '@marquee/platform-config';
-import { collectProcessMetrics, createLogger, httpMetricsMiddleware, requestIdMiddleware } from '@marquee/platform-observability';
+import { collectProcessMetrics, createLogger, httpMetricsMiddleware, requestIdMiddleware, serverTimingMiddleware } from '@marquee/platform-observability';
+import { graphqlLimitsMiddleware } from '@marquee/platform-api';
 import { ApiModule } from './api.module';
+import { edgeOptions } from './graphql-edge';
 import { bodyErrorHandler, importParser, jsonParsers } from './body-limits';
 import { securityHeaders } from './security-headers';
 import { untrustedForwardingNotice } from './forwarding';
@@ -23,11 +25,13 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
   app.use(securityHeaders(config.publicUrl));
   app.use(requestIdMiddleware);
   app.use(untrustedForwardingNotice(logger));
+  app.use('/graphql', serverTimingMiddleware({ sqlQueries: config.nodeEnv !== 'production' }));
   app.use(httpMetricsMiddleware);
   app.use(cookieParser());
   app.use('/api/imports', importParser(config.importMaxBytes));
   app.use(...jsonParsers());
   app.use(bodyErrorHandler);
+  app.use('/graphql', graphqlLimitsMiddleware(edgeOptions(config).limits));
   mountStudio(app.getHttpAdapter().getInstance() as Express, config.publicUrl);
   return app;
 }

@@ -13,3 +13,4 @@ export * from './catalog.module';
 export * from './seed/demo-media.controller';
 export * from './seed/demo-items';
 export * from './seed/demo-media';
+export * from './graphql/relations';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogCoreModule } from '@marquee/catalog';
 import { Clock, SystemClock } from '@marquee/platform-core';
 import { WebhooksCoreModule } from '@marquee/webhooks';
 import { LAUNCH_ENTITIES } from './entities';
@@ -23,7 +24,7 @@ const SERVICES = [ReviewService, ReleaseValidator, ReleaseService, LaunchJobs, L
 })
 export class LaunchCoreModule {}
 
-@Module({ imports: [LaunchCoreModule], providers: [ReleaseResolver, ReleaseActionResolver, ItemReviewResolver, ReviewQueueEntryResolver, ReviewRecordResolver] })
+@Module({ imports: [LaunchCoreModule, CatalogCoreModule], providers: [ReleaseResolver, ReleaseActionResolver, ItemReviewResolver, ReviewQueueEntryResolver, ReviewRecordResolver] })
 export class LaunchApiModule {}
 
 @Module({ imports: [LaunchCoreModule], providers: [LaunchProcessor] })

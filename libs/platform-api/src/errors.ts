@@ -4,6 +4,9 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { isDomainError } from '@marquee/platform-core';
 import { currentRequestId } from '@marquee/platform-observability';
+import { limitError, tokenLimitFromMessage } from './limits';
+
+const WRONG_VARIABLE = /^Variable "\$([_A-Za-z][_0-9A-Za-z]*)"/;
 
 const PASS_THROUGH = new Set([
   'GRAPHQL_PARSE_FAILED',
@@ -37,12 +40,21 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       return { message: original.message, path: formatted.path, extensions: { code: HTTP_CODES[status] ?? 'BAD_REQUEST', requestId } };
     }
   }
-  let code = formatted.extensions?.code as string | undefined;
-  // Apollo labels every validation-rule error GRAPHQL_VALIDATION_FAILED; keep our depth rule's own code.
-  if (code === 'GRAPHQL_VALIDATION_FAILED' && formatted.extensions?.depth !== undefined) code = 'QUERY_TOO_DEEP';
+  const code = formatted.extensions?.code as string | undefined;
+  // Apollo parses with maxTokens too; where its parser stops first, answer as the limit it is.
+  const tokens = code === 'GRAPHQL_PARSE_FAILED' ? tokenLimitFromMessage(formatted.message) : null;
+  if (tokens) {
+    const e = limitError(tokens);
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { http, ...extensions } = e.extensions as Record<string, unknown>;
+    return { message: e.message, extensions: { ...extensions, requestId } };
+  }
   if (code && PASS_THROUGH.has(code)) {
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
     const { stacktrace, ...ext } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    // A variable of the wrong type: name it in `problems`, like every other BAD_USER_INPUT.
+    const variable = code === 'BAD_USER_INPUT' && !ext.problems ? WRONG_VARIABLE.exec(formatted.message) : null;
+    if (variable) ext.problems = [{ field: variable[1], message: formatted.message.length > 300 ? `${formatted.message.slice(0, 300)}…` : formatted.message }];
     return { ...formatted, extensions: { ...ext, code, requestId } };
   }
   logger.error(`Unhandled error in ${formatted.path?.join('.') ?? 'request'} (request ${requestId}): ${(original as Error)?.stack ?? String(original)}`);

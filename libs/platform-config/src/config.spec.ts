@@ -45,6 +45,35 @@ describe('loadConfig', () => {
       expect((e as ConfigError).lines.map((l) => l.split(' ')[0])).toEqual(['PORT', 'LOG_LEVEL', 'ALLOW_SELF_APPROVAL']);
     }
   });
+
+  it('answers introspection by default in development and test, not in production, unless GRAPHQL_INTROSPECTION says so', () => {
+    const secret = 'x'.repeat(32);
+    expect(loadConfig({}).graphqlIntrospection).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }).graphqlIntrospection).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }).graphqlIntrospection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, GRAPHQL_INTROSPECTION: 'true' }).graphqlIntrospection).toBe(true);
+    expect(loadConfig({ GRAPHQL_INTROSPECTION: 'off' }).graphqlIntrospection).toBe(false);
+    expect(() => loadConfig({ GRAPHQL_INTROSPECTION: 'sometimes' })).toThrow(/GRAPHQL_INTROSPECTION must be "true" or "false"/);
+  });
+
+  it('has the documented query-limit defaults and validates each limit', () => {
+    expect(loadConfig({})).toMatchObject({
+      graphqlMaxDepth: 12,
+      graphqlMaxComplexity: 5000,
+      graphqlMaxAliases: 15,
+      graphqlMaxDirectives: 50,
+      graphqlMaxTokens: 1000,
+      graphqlMaxFragments: 100,
+      graphqlMaxFields: 300,
+      graphqlListSize: 10,
+    });
+    try {
+      loadConfig({ GRAPHQL_MAX_TOKENS: '10', GRAPHQL_LIST_SIZE: '0', GRAPHQL_MAX_ALIASES: 'many' });
+      throw new Error('expected a ConfigError');
+    } catch (e) {
+      expect((e as ConfigError).lines.map((l) => l.split(' ')[0])).toEqual(['GRAPHQL_MAX_ALIASES', 'GRAPHQL_MAX_TOKENS', 'GRAPHQL_LIST_SIZE']);
+    }
+  });
 });
 
 describe('limits and proxies', () => {

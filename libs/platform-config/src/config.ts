@@ -28,6 +28,13 @@ export interface AppConfig {
   assetCheckTimeoutMs: number;
   graphqlMaxDepth: number;
   graphqlMaxComplexity: number;
+  graphqlMaxAliases: number;
+  graphqlMaxDirectives: number;
+  graphqlMaxTokens: number;
+  graphqlMaxFragments: number;
+  graphqlMaxFields: number;
+  graphqlListSize: number;
+  graphqlIntrospection: boolean;
   importMaxBytes: number;
   shutdownTimeoutMs: number;
   loginMaxAttempts: number;
@@ -194,7 +201,14 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'MARQUEE_SEED_DEMO', default: 'true', description: 'Create the demo workspace on the first start against an empty database.' },
   { name: 'ASSET_CHECK_TIMEOUT_MS', default: '5000', description: 'Timeout of each media URL check.' },
   { name: 'GRAPHQL_MAX_DEPTH', default: '12', description: 'Deepest GraphQL selection accepted.' },
-  { name: 'GRAPHQL_MAX_COMPLEXITY', default: '5000', description: 'Highest estimated query cost accepted (lists count by their page size).' },
+  { name: 'GRAPHQL_MAX_COMPLEXITY', default: '5000', description: 'Highest estimated query cost accepted: each field costs 1 plus its children times the items it returns (see "Query limits").' },
+  { name: 'GRAPHQL_MAX_ALIASES', default: '15', description: 'Most aliased fields in one GraphQL operation, counted at every fragment spread.' },
+  { name: 'GRAPHQL_MAX_DIRECTIVES', default: '50', description: 'Most directive uses in one GraphQL operation, counted at every fragment spread.' },
+  { name: 'GRAPHQL_MAX_TOKENS', default: '1000', description: 'Longest GraphQL document accepted, in lexical tokens (and 100 characters per token); the parser stops there.' },
+  { name: 'GRAPHQL_MAX_FRAGMENTS', default: '100', description: 'Most fragment spreads in one operation once every fragment is expanded.' },
+  { name: 'GRAPHQL_MAX_FIELDS', default: '300', description: 'Most field selections in one operation once every fragment is expanded.' },
+  { name: 'GRAPHQL_LIST_SIZE', default: '10', description: 'Items a list without a page argument (such as `item.releases`) is assumed to hold when a query is priced.' },
+  { name: 'GRAPHQL_INTROSPECTION', default: 'true (false in production)', description: 'Answer GraphQL introspection (`__schema`, `__type`); off, field suggestions are hidden from errors too.' },
   { name: 'IMPORT_MAX_BYTES', default: '20971520', description: 'Largest import file accepted by `POST /api/imports` (GraphQL bodies are capped at 1 MB).' },
   { name: 'SHUTDOWN_TIMEOUT_MS', default: '9000', description: 'How long SIGTERM waits for in-flight work before it forces an exit.' },
   { name: 'LOGIN_MAX_ATTEMPTS', default: '5', description: 'Failed sign-ins per email and address before sign-in is paused.' },
@@ -291,6 +305,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     assetCheckTimeoutMs: int(env, p, 'ASSET_CHECK_TIMEOUT_MS', 5000, 100, 120000),
     graphqlMaxDepth: int(env, p, 'GRAPHQL_MAX_DEPTH', 12, 2, 100),
     graphqlMaxComplexity: int(env, p, 'GRAPHQL_MAX_COMPLEXITY', 5000, 10, 1_000_000),
+    graphqlMaxAliases: int(env, p, 'GRAPHQL_MAX_ALIASES', 15, 0, 10_000),
+    graphqlMaxDirectives: int(env, p, 'GRAPHQL_MAX_DIRECTIVES', 50, 0, 10_000),
+    graphqlMaxTokens: int(env, p, 'GRAPHQL_MAX_TOKENS', 1000, 100, 100_000),
+    graphqlMaxFragments: int(env, p, 'GRAPHQL_MAX_FRAGMENTS', 100, 0, 100_000),
+    graphqlMaxFields: int(env, p, 'GRAPHQL_MAX_FIELDS', 300, 10, 100_000),
+    graphqlListSize: int(env, p, 'GRAPHQL_LIST_SIZE', 10, 1, 1000),
+    graphqlIntrospection: bool(env, p, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
     importMaxBytes: int(env, p, 'IMPORT_MAX_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     shutdownTimeoutMs: int(env, p, 'SHUTDOWN_TIMEOUT_MS', 9000, 100, 120000),
     loginMaxAttempts: int(env, p, 'LOGIN_MAX_ATTEMPTS', 5, 1, 1000),

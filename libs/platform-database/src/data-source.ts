@@ -1,4 +1,5 @@
 import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { CountingClient } from './counting-client';
 import { SnakeNamingStrategy } from './naming';
 import { RedactingQueryLogger } from './query-logger';
 
@@ -31,6 +32,7 @@ export function dataSourceOptions(o: DatabaseOptions): DataSourceOptions {
     // Never TypeORM's own console logger: it prints parameters, and parameters hold secrets.
     logger: new RedactingQueryLogger(['error', 'migration']),
     extra: {
+      Client: CountingClient,
       max: o.poolSize ?? 10,
       connectionTimeoutMillis: 5000,
       // Keep connections for 10 minutes: opening one costs tens of milliseconds, more than the feed's whole budget.

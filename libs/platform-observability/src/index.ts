@@ -1,3 +1,4 @@
 export * from './logger';
 export * from './request-context';
 export * from './metrics';
+export * from './server-timing';

@@ -7,6 +7,8 @@ export interface RequestContext {
   requestId: string;
   /** process.hrtime.bigint() when the request arrived, so time budgets include queueing before the handler. */
   receivedAt?: bigint;
+  /** SQL statements sent on this request's behalf (counted by the database driver; see `countSqlQuery`). */
+  sqlQueries?: number;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -17,6 +19,18 @@ export function currentRequestId(): string | undefined {
 
 export function requestReceivedAt(): bigint | undefined {
   return storage.getStore()?.receivedAt;
+}
+
+/** Called by the database client for every statement it sends; counts it against the request it serves, if any. */
+export function countSqlQuery(): void {
+  const ctx = storage.getStore();
+  if (ctx) ctx.sqlQueries = (ctx.sqlQueries ?? 0) + 1;
+}
+
+/** SQL statements sent so far for the current request (undefined outside a request). */
+export function currentSqlQueries(): number | undefined {
+  const ctx = storage.getStore();
+  return ctx ? (ctx.sqlQueries ?? 0) : undefined;
 }
 
 export function runWithRequestContext<T>(ctx: RequestContext, fn: () => T): T {
@@ -30,5 +44,5 @@ export function requestIdMiddleware(req: Request, res: Response, next: NextFunct
   const requestId = incoming && SAFE_ID.test(incoming) ? incoming : randomUUID();
   (req as Request & { requestId: string }).requestId = requestId;
   res.setHeader('x-request-id', requestId);
-  storage.run({ requestId, receivedAt: process.hrtime.bigint() }, () => next());
+  storage.run({ requestId, receivedAt: process.hrtime.bigint(), sqlQueries: 0 }, () => next());
 }

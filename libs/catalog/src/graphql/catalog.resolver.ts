@@ -1,8 +1,8 @@
 import { Inject, Optional } from '@nestjs/common';
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
-import { Allow, CurrentPrincipal, Principal, UserEntity, Who } from '@marquee/platform-auth';
+import { DataSource } from 'typeorm';
+import { Allow, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
 import { KINDS } from '../domain/kinds';
 import { launchReadiness, localeCompleteness } from '../domain/validation';
 import { ItemEntity } from '../entities/item.entity';
@@ -25,6 +25,7 @@ import {
   UserSummary,
 } from './item.types';
 import { actorOf, inputToLike, versionToGql } from './mappers';
+import { loadLatestVersion, loadUserSummary, loadVersion } from './relations';
 
 @Resolver(() => ItemGql)
 @Allow(...Who.staff)
@@ -129,33 +130,30 @@ export class CatalogResolver {
   }
 
   @ResolveField(() => ItemVersionGql)
-  async latestVersion(@Parent() item: ItemEntity): Promise<ItemVersionGql> {
-    return versionToGql(await this.catalog.getVersion(item.id, item.latestVersionNumber));
+  async latestVersion(@Parent() item: ItemEntity, @Context() ctx: object): Promise<ItemVersionGql> {
+    return versionToGql(await loadLatestVersion(ctx, this.catalog, item));
   }
 
   @ResolveField(() => ItemVersionGql, { nullable: true })
-  async liveVersion(@Parent() item: ItemEntity): Promise<ItemVersionGql | null> {
+  async liveVersion(@Parent() item: ItemEntity, @Context() ctx: object): Promise<ItemVersionGql | null> {
     if (!item.liveVersionId) return null;
-    const v = await this.catalog.getVersionById(item.liveVersionId);
+    const v = await loadVersion(ctx, this.catalog, item.liveVersionId);
     return v ? versionToGql(v) : null;
   }
 
   @ResolveField(() => [LocaleCompletenessGql], { description: 'Per target locale of the latest version: what is still missing.' })
-  async completeness(@Parent() item: ItemEntity): Promise<LocaleCompletenessGql[]> {
-    const v = await this.catalog.getVersion(item.id, item.latestVersionNumber);
-    return localeCompleteness(v.fields);
+  async completeness(@Parent() item: ItemEntity, @Context() ctx: object): Promise<LocaleCompletenessGql[]> {
+    return localeCompleteness((await loadLatestVersion(ctx, this.catalog, item)).fields);
   }
 
   @ResolveField(() => [ReadinessProblemGql], { description: 'What must be fixed in the latest version before it can be submitted or launched.' })
-  async readiness(@Parent() item: ItemEntity): Promise<ReadinessProblemGql[]> {
-    const v = await this.catalog.getVersion(item.id, item.latestVersionNumber);
-    return launchReadiness(v.fields).map((r) => ({ ...r, locale: r.locale ?? null }));
+  async readiness(@Parent() item: ItemEntity, @Context() ctx: object): Promise<ReadinessProblemGql[]> {
+    return launchReadiness((await loadLatestVersion(ctx, this.catalog, item)).fields).map((r) => ({ ...r, locale: r.locale ?? null }));
   }
 
   @ResolveField(() => [AssetStatusGql], { description: 'Media of the latest version and the result of its last check.' })
-  async assets(@Parent() item: ItemEntity): Promise<AssetStatusGql[]> {
-    const v = await this.catalog.getVersion(item.id, item.latestVersionNumber);
-    return this.assetService.statusOf(v.fields);
+  async assets(@Parent() item: ItemEntity, @Context() ctx: object): Promise<AssetStatusGql[]> {
+    return this.assetService.statusOf((await loadLatestVersion(ctx, this.catalog, item)).fields);
   }
 }
 
@@ -165,9 +163,7 @@ export class ItemVersionResolver {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   @ResolveField(() => UserSummary, { nullable: true })
-  async author(@Parent() v: ItemVersionGql): Promise<UserSummary | null> {
-    if (!v.authorId) return null;
-    const [u] = await this.db.getRepository(UserEntity).find({ where: { id: In([v.authorId]) }, select: { id: true, displayName: true, email: true } });
-    return u ?? null;
+  author(@Parent() v: ItemVersionGql, @Context() ctx: object): Promise<UserSummary | null> {
+    return loadUserSummary(ctx, this.db, v.authorId);
   }
 }

@@ -1,11 +1,9 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { DateTimeScalar } from '@marquee/platform-api';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { DateTimeScalar, requestLoader } from '@marquee/platform-api';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ItemEntity, ItemGql, ItemVersionEntity, ItemVersionGql, UserSummary, actorOf, fieldsToGql, versionToGql } from '@marquee/catalog';
-import { UserEntity } from '@marquee/platform-auth';
-import { isUuid } from '@marquee/platform-core';
+import { CatalogService, ItemEntity, ItemGql, ItemVersionGql, UserSummary, actorOf, fieldsToGql, loadItem, loadUserSummary, loadVersion, versionToGql } from '@marquee/catalog';
 import { Allow, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { resolveLocalTime } from '../domain/time';
@@ -34,11 +32,6 @@ import {
   ScheduleResolutionGql,
   SchedulerHealthGql,
 } from './launch.types';
-
-async function userSummary(db: DataSource, id: string | null | undefined): Promise<UserSummary | null> {
-  if (!id || !isUuid(id)) return null;
-  return db.getRepository(UserEntity).findOne({ where: { id }, select: { id: true, displayName: true, email: true } });
-}
 
 @Resolver(() => ReleaseGql)
 @Allow(...Who.staff)
@@ -180,8 +173,8 @@ export class ReleaseResolver {
   }
 
   @ResolveField(() => [ReleaseActionGql])
-  actions(@Parent() r: ReleaseEntity): Promise<ReleaseActionGql[]> {
-    return this.releaseService.actions(r.id) as Promise<ReleaseActionGql[]>;
+  actions(@Parent() r: ReleaseEntity, @Context() ctx: object): Promise<ReleaseActionGql[]> {
+    return requestLoader(ctx, 'release.actions', (ids: readonly string[]) => this.releaseService.actionsOfReleases(ids)).load(r.id) as Promise<ReleaseActionGql[]>;
   }
 
   @ResolveField(() => ReleaseValidationGql, { description: 'Computed now; see releaseValidation.' })
@@ -196,18 +189,18 @@ export class ReleaseResolver {
   }
 
   @ResolveField(() => UserSummary, { nullable: true })
-  createdBy(@Parent() r: ReleaseEntity): Promise<UserSummary | null> {
-    return userSummary(this.db, r.createdBy);
+  createdBy(@Parent() r: ReleaseEntity, @Context() ctx: object): Promise<UserSummary | null> {
+    return loadUserSummary(ctx, this.db, r.createdBy);
   }
 
   @ResolveField(() => UserSummary, { nullable: true, description: 'Who scheduled it last (or asked to launch it now).' })
-  scheduledBy(@Parent() r: ReleaseEntity): Promise<UserSummary | null> {
-    return userSummary(this.db, r.scheduledBy);
+  scheduledBy(@Parent() r: ReleaseEntity, @Context() ctx: object): Promise<UserSummary | null> {
+    return loadUserSummary(ctx, this.db, r.scheduledBy);
   }
 
   @ResolveField(() => UserSummary, { nullable: true })
-  rolledBackBy(@Parent() r: ReleaseEntity): Promise<UserSummary | null> {
-    return userSummary(this.db, r.rolledBackBy);
+  rolledBackBy(@Parent() r: ReleaseEntity, @Context() ctx: object): Promise<UserSummary | null> {
+    return loadUserSummary(ctx, this.db, r.rolledBackBy);
   }
 
   @ResolveField(() => [ID], { description: 'Items a later release has changed since this one launched; non-empty means rollback is refused.' })
@@ -219,18 +212,17 @@ export class ReleaseResolver {
 @Resolver(() => ReleaseActionGql)
 @Allow(...Who.staff)
 export class ReleaseActionResolver {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly catalog: CatalogService) {}
 
   @ResolveField(() => ItemGql)
-  async item(@Parent() a: ReleaseActionEntity): Promise<ItemGql> {
-    return (await this.db.getRepository(ItemEntity).findOneOrFail({ where: { id: a.itemId } })) as ItemGql;
+  async item(@Parent() a: ReleaseActionEntity, @Context() ctx: object): Promise<ItemGql> {
+    return (await loadItem(ctx, this.catalog, a.itemId)) as ItemGql;
   }
 
   @ResolveField(() => Int, { nullable: true, description: 'The version that was live before this release launched (what rollback restores).' })
-  async priorLiveVersionNumber(@Parent() a: ReleaseActionEntity): Promise<number | null> {
+  async priorLiveVersionNumber(@Parent() a: ReleaseActionEntity, @Context() ctx: object): Promise<number | null> {
     if (!a.priorLiveVersionId) return null;
-    const v = await this.db.getRepository(ItemVersionEntity).findOne({ where: { id: a.priorLiveVersionId }, select: { id: true, number: true } });
-    return v?.number ?? null;
+    return (await loadVersion(ctx, this.catalog, a.priorLiveVersionId))?.number ?? null;
   }
 }
 
@@ -240,8 +232,8 @@ export class ReviewQueueEntryResolver {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   @ResolveField(() => UserSummary, { nullable: true })
-  submitter(@Parent() e: ReviewQueueEntryGql): Promise<UserSummary | null> {
-    return userSummary(this.db, e.submittedBy);
+  submitter(@Parent() e: ReviewQueueEntryGql, @Context() ctx: object): Promise<UserSummary | null> {
+    return loadUserSummary(ctx, this.db, e.submittedBy);
   }
 }
 
@@ -251,8 +243,8 @@ export class ReviewRecordResolver {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   @ResolveField(() => UserSummary, { nullable: true })
-  actor(@Parent() r: ReviewRecordGql): Promise<UserSummary | null> {
-    return userSummary(this.db, r.actorId);
+  actor(@Parent() r: ReviewRecordGql, @Context() ctx: object): Promise<UserSummary | null> {
+    return loadUserSummary(ctx, this.db, r.actorId);
   }
 }
 
@@ -262,7 +254,7 @@ export class ItemReviewResolver {
   // Named reviewService, not reviews: an instance property would shadow the `reviews` field resolver below.
   constructor(
     private readonly reviewService: ReviewService,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly releaseService: ReleaseService,
   ) {}
 
   @Query(() => [ReviewQueueEntryGql], { description: 'Versions waiting for review, oldest first, with their changes against the live version.' })
@@ -312,12 +304,7 @@ export class ItemReviewResolver {
   }
 
   @ResolveField(() => [ReleaseGql], { description: 'Releases that include this item.' })
-  async releases(@Parent() item: ItemEntity): Promise<ReleaseGql[]> {
-    return (await this.db
-      .getRepository(ReleaseEntity)
-      .createQueryBuilder('r')
-      .where('r.id IN (SELECT release_id FROM release_actions WHERE item_id = :id)', { id: item.id })
-      .orderBy('r.created_at', 'DESC')
-      .getMany()) as ReleaseGql[];
+  releases(@Parent() item: ItemEntity, @Context() ctx: object): Promise<ReleaseGql[]> {
+    return requestLoader(ctx, 'item.releases', (ids: readonly string[]) => this.releaseService.releasesOfItems(ids)).load(item.id) as Promise<ReleaseGql[]>;
   }
 }

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser, closeToasts, expectText, expectAttr, waitForCount } from '../support/browser';
+import { animationsDone, launchBrowser, type TestBrowser, closeToasts, expectText, expectAttr, waitForCount } from '../support/browser';
 import { Workflow, must } from '../support/launch-helpers';
 import { ROOT, createUser, gql, login, startApi, startWorker, type ApiHandle, type Credentials, type RunningProcess, type TestUser } from '../support/stack';
 
@@ -159,7 +159,7 @@ describe('Studio: launch workflow', () => {
     await expectText(times.getByTestId('time-release'), laText);
     await expectText(times.getByTestId('time-utc'), utcText);
     await expectText(times.getByTestId('time-release'), ZONE);
-    await page.waitForTimeout(300); // let the dialog finish animating in
+    await animationsDone(page); // the dialog has finished animating in
     await page.screenshot({ path: resolve(RESULTS, 'release-schedule-dialog.png') });
     await dialog.getByTestId('schedule-submit').click();
     await dialog.waitFor({ state: 'detached' });
@@ -194,7 +194,7 @@ describe('Studio: launch workflow', () => {
     await confirm.waitFor();
     await waitForCount(confirm.getByTestId('rollback-plan-item'), (n) => n === 2);
     for (const item of await confirm.getByTestId('rollback-plan-item').all()) await expectText(item, 'live v1 → not live');
-    await page.waitForTimeout(300);
+    await animationsDone(page);
     await page.screenshot({ path: resolve(RESULTS, 'release-rollback-dialog.png') });
     await confirm.getByTestId('confirm-button').click();
     await confirm.waitFor({ state: 'detached' });

@@ -15,7 +15,10 @@ import {
   GraphQLField,
 } from 'graphql';
 import { randomUUID } from 'node:crypto';
-import { ApiHandle, Credentials, createApiKey, createUser, gql, login, startApi } from '../support/stack';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { readmeRolesBlock, rolesMarkdown } from '../../libs/platform-auth/src/roles-doc';
+import { ApiHandle, Credentials, ROOT, createApiKey, createUser, gql, login, startApi } from '../support/stack';
 
 /**
  * The access table: for every query and mutation in the schema, every role, a client key and an anonymous caller
@@ -136,6 +139,22 @@ describe('access table', () => {
   it('keeps analysts read-only: no mutation admits them', () => {
     const writable = rules.filter((r) => r.type === 'Mutation' && r.audience?.includes('analyst') && !r.audience.includes('anonymous'));
     expect(writable.map((r) => r.field)).toEqual(['changePassword']);
+  });
+
+  it('is what the README says: its roles list is generated from these rules', () => {
+    const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
+    const expected = rolesMarkdown(rules as Parameters<typeof rolesMarkdown>[0]);
+    const actual = readmeRolesBlock(readme);
+    if (actual !== expected) {
+      throw new Error(`README.md's roles list (section "Roles") does not match the access rules. Replace the block with:\n\n${expected}\n\nIt has:\n\n${actual ?? '(no block: the markers are missing)'}`);
+    }
+  });
+
+  it('keeps accounts, API keys, webhooks and the access rules to admins, and lets analysts read everything else', () => {
+    const adminOnlyReads = rules.filter((r) => r.type === 'Query' && r.audience?.length === 1 && r.audience[0] === 'admin').map((r) => r.field);
+    expect(adminOnlyReads.sort()).toEqual(['accessRules', 'apiKeys', 'users', 'webhookDeliveries', 'webhookEndpoints', 'webhookEventTypes']);
+    const staffReadsRefusedToAnalysts = rules.filter((r) => r.type === 'Query' && r.audience?.includes('editor') && !r.audience.includes('analyst')).map((r) => r.field);
+    expect(staffReadsRefusedToAnalysts).toEqual([]);
   });
 
   it('lets client keys call nothing editorial', () => {

@@ -1,6 +1,7 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApiHandle, Credentials, RunningProcess, createUser, gql, login, startApi, startWorker, withDb } from '../support/stack';
+import { pollUntil } from '../support/wait';
 
 const ITEM_FIELDS = `id slug kind state title locales completeLocales latestVersionNumber liveVersionId
   latestVersion { number fields { slug defaultLocale locales localized { locale title subtitle description } durationSeconds topics attributes media { audioUrl artworkUrl } } }`;
@@ -150,14 +151,12 @@ describe('catalogue over HTTP', () => {
     const created = await gql<{ createItem: { id: string } }>(api.url, CREATE, { input }, editor);
     const id = created.data!.createItem.id;
     type Assets = { item: { assets: { role: string; status: string; httpStatus: number | null; error: string | null }[] } };
-    let assets: Assets['item']['assets'] = [];
     // The failing URL is retried with backoff before it is declared unreachable, so allow a while.
-    for (let i = 0; i < 120; i++) {
-      const r = await gql<Assets>(api.url, 'query($id: ID!) { item(id: $id) { assets { role status httpStatus error } } }', { id }, analyst);
-      assets = r.data!.item.assets;
-      if (assets.every((a) => a.status !== 'pending') && assets.find((a) => a.role === 'artwork')?.status === 'unreachable') break;
-      await new Promise((res) => setTimeout(res, 500));
-    }
+    const assets = await pollUntil(
+      async () => (await gql<Assets>(api.url, 'query($id: ID!) { item(id: $id) { assets { role status httpStatus error } } }', { id }, analyst)).data!.item.assets,
+      (list) => list.every((a) => a.status !== 'pending') && list.find((a) => a.role === 'artwork')?.status === 'unreachable',
+      { what: 'both media checks to end, the artwork as unreachable', timeoutMs: 60000, intervalMs: 250 },
+    );
     expect(assets.find((a) => a.role === 'audio')).toMatchObject({ status: 'ok', httpStatus: 200 });
     expect(assets.find((a) => a.role === 'artwork')).toMatchObject({ status: 'unreachable', httpStatus: 404 });
     expect(assets.find((a) => a.role === 'artwork')!.error).toMatch(/HTTP 404/);

@@ -4,6 +4,7 @@ import { createDataSource } from '../../libs/platform-database/src';
 import { EngineStore } from '../../libs/placement/src/runtime/engine-store';
 import { ALL_ENTITIES } from '../../migrations/entities';
 import { dbUrl } from '../support/stack';
+import { waitUntil } from '../support/wait';
 
 /**
  * The engine row is rewritten whole by the learner and by the model lifecycle (canary, promote, roll back). Two writers
@@ -31,10 +32,12 @@ describe('engine store: concurrent writers of one surface', () => {
   it('makes a second writer wait for the first and build on its write, so neither change is lost', async () => {
     let firstHasRead!: () => void;
     const firstRead = new Promise<void>((r) => (firstHasRead = r));
+    let letFirstWrite!: () => void;
+    const secondHasTried = new Promise<void>((r) => (letFirstWrite = r));
     const first = ds.transaction(async (m) => {
       const e = await store.load(surface, m, { forUpdate: true });
       firstHasRead();
-      await new Promise((r) => setTimeout(r, 400)); // the second writer reads meanwhile
+      await secondHasTried; // the second writer reads meanwhile
       e.control = { ...e.control, impressions: e.control.impressions + 100 };
       await store.save(m, surface, e);
     });
@@ -46,6 +49,13 @@ describe('engine store: concurrent writers of one surface', () => {
       e.control = { ...e.control, impressions: e.control.impressions + 1 };
       await store.save(m, surface, e);
     });
+    // The first writer holds on until the second has either read (a lost update in the making) or is waiting for the
+    // row lock, as PostgreSQL shows it; not for a fixed time, which a busy machine can outlast.
+    await waitUntil(
+      async () => seenBySecond !== -1 || (await ds.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0].n > 0,
+      { what: 'the second writer to read or to wait for the lock' },
+    );
+    letFirstWrite();
     await Promise.all([first, second]);
     expect(seenBySecond).toBe(100);
     expect((await store.load(surface)).control.impressions).toBe(101);

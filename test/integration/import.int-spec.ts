@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ApiHandle, RunningProcess, ROOT, createUser, dbUrl, gql, login, startApi, startWorker, withDb } from '../support/stack';
+import { pollUntil } from '../support/wait';
 
 const HEADER = 'slug,kind,default_locale,locales,title.en,description.en,title.de,description.de,duration,attr.narrator,topics';
 
@@ -62,14 +63,12 @@ describe('bulk import', () => {
       const { id, totalRows } = await post();
       expect(totalRows).toBe(4);
       type Job = { importJob: { status: string; processedRows: number; totalRows: number; createdItems: number; updatedItems: number; failedRows: number; errors: { row: number; problems: { field: string; message: string }[] }[] } };
-      const waitDone = async (jobId: string) => {
-        for (let i = 0; i < 100; i++) {
-          const r = await gql<Job>(api.url, 'query($id: ID!) { importJob(id: $id) { status processedRows totalRows createdItems updatedItems failedRows errors { row problems { field message } } } }', { id: jobId }, { token });
-          if (!['queued', 'running'].includes(r.data!.importJob.status)) return r.data!.importJob;
-          await new Promise((res) => setTimeout(res, 200));
-        }
-        throw new Error('import did not finish');
-      };
+      const waitDone = (jobId: string) =>
+        pollUntil(
+          async () => (await gql<Job>(api.url, 'query($id: ID!) { importJob(id: $id) { status processedRows totalRows createdItems updatedItems failedRows errors { row problems { field message } } } }', { id: jobId }, { token })).data!.importJob,
+          (job) => !['queued', 'running'].includes(job.status),
+          { what: `import ${jobId} to finish` },
+        );
       const job = await waitDone(id);
       expect(job).toMatchObject({ status: 'completed_with_errors', processedRows: 4, createdItems: 2, updatedItems: 0, failedRows: 2 });
       expect(job.errors.map((e) => [e.row, e.problems[0].field])).toEqual([

@@ -8,6 +8,7 @@ import IORedis from 'ioredis';
 import { verifySignature } from '../../libs/webhooks/src/signing';
 import { ApiHandle, Credentials, RunningProcess, createUser, freePort, gql, login, startApi, startWorker, withDb } from '../support/stack';
 import { Workflow, must } from '../support/launch-helpers';
+import { pollUntil, waitUntil } from '../support/wait';
 
 const NEXT_YEAR = new Date().getUTCFullYear() + 1;
 
@@ -300,14 +301,19 @@ describe('launch exactly once under failure', () => {
     const port = await freePort();
     redisUrl = `redis://127.0.0.1:${port}`;
     redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    for (let i = 0; i < 50; i++) {
-      const c = new IORedis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      c.on('error', () => undefined);
-      const ok = await c.connect().then(() => c.ping()).catch(() => null);
-      c.disconnect();
-      if (ok === 'PONG') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await pollUntil(
+      async () => {
+        const c = new IORedis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        c.on('error', () => undefined);
+        try {
+          return await c.connect().then(() => c.ping());
+        } finally {
+          c.disconnect();
+        }
+      },
+      (pong) => pong === 'PONG',
+      { what: `our redis-server on ${redisUrl} to answer PING`, timeoutMs: 10000 },
+    );
     api = await startApi({ REDIS_URL: redisUrl, OUTBOUND_ALLOWLIST: '127.0.0.1' }); // the webhook receiver is on loopback
     editor = { token: await login(api.url, await createUser('editor')) };
     const reviewer = { token: await login(api.url, await createUser('reviewer')) };
@@ -346,8 +352,8 @@ describe('launch exactly once under failure', () => {
     const w1 = await startWorker({ REDIS_URL: redisUrl, MARQUEE_TEST_PAUSE_FILE: pause, RECONCILE_INTERVAL_MS: '1000', OUTBOUND_ALLOWLIST: '127.0.0.1' });
     const rel = await approvedRelease('Crash');
     await wf.scheduleIn(rel, 8);
-    for (let i = 0; i < 200 && !existsSync(`${pause}.reached`); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(existsSync(`${pause}.reached`)).toBe(true); // the worker is inside the launch transaction, items applied, not committed
+    // The worker is inside the launch transaction, items applied, not committed.
+    await waitUntil(() => existsSync(`${pause}.reached`), { what: 'the worker to reach the pause point inside the launch', timeoutMs: 20000 });
     await w1.stop('SIGKILL');
     expect(await launchesOf(rel)).toEqual({ launched: 0, published: 0 });
     rmSync(pause);
@@ -371,8 +377,9 @@ describe('launch exactly once under failure', () => {
       // Deliver the same job again, as a duplicate delivery would: it must do nothing.
       const dup = new (await import('bullmq')).Queue('launches', { connection: { host: '127.0.0.1', port: Number(new URL(redisUrl).port) }, prefix: `${process.env.REDIS_PREFIX}:bull` });
       const revision = (await withDb((c) => c.query('SELECT schedule_revision FROM releases WHERE id = $1', [rel]))).rows[0].schedule_revision;
-      await dup.add('launch-release', { releaseId: rel, revision }, { jobId: `dup_${Date.now()}` });
-      await new Promise((r) => setTimeout(r, 1500));
+      const job = await dup.add('launch-release', { releaseId: rel, revision }, { jobId: `dup_${Date.now()}` });
+      // Wait until a worker has processed the duplicate, not for a fixed time.
+      await pollUntil(() => job.getState(), (state) => state === 'completed' || state === 'failed', { what: `the duplicate job ${job.id} to be processed` });
       await dup.close();
       expect(await launchesOf(rel)).toEqual({ launched: 1, published: 3 });
     } finally {
@@ -386,7 +393,8 @@ describe('launch exactly once under failure', () => {
     const c = new IORedis(redisUrl);
     expect(await c.flushall()).toBe('OK');
     c.disconnect();
-    // The worker starts after the instant, as after an outage: nothing is in Redis, only the row in PostgreSQL.
+    // The worker starts after the instant, as after an outage: nothing is in Redis, only the row in PostgreSQL. Waiting
+    // out the instant is the scenario itself, so this wait is on the clock.
     await new Promise((r) => setTimeout(r, Math.max(0, new Date(scheduledAt).getTime() - Date.now() + 1000)));
     const w = await startWorker({ REDIS_URL: redisUrl, RECONCILE_INTERVAL_MS: '1000', OUTBOUND_ALLOWLIST: '127.0.0.1' });
     try {
@@ -423,7 +431,7 @@ describe('launch exactly once under failure', () => {
       const rel = await approvedRelease('Hooked');
       await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor));
       await wf.waitFor(rel, ['launched']);
-      for (let i = 0; i < 100 && !received.some((r) => r.status === 200); i++) await new Promise((r) => setTimeout(r, 100));
+      await waitUntil(() => received.some((r) => r.status === 200), { what: 'the retried delivery to be answered 200', describe: () => JSON.stringify(received.map((r) => r.status)) });
       const launches = received.filter((r) => r.headers['x-marquee-event'] === 'release.launched');
       expect(launches.map((r) => r.status)).toEqual([500, 200]);
       expect(new Set(launches.map((r) => r.headers['x-marquee-event-id'])).size).toBe(1);

@@ -151,42 +151,8 @@ describe('rate limits on trackEvents and feed, per key and per address (defect 8
   });
 });
 
-describe('the default limits against the issue\'s flood (458,500 events in 20 s from one key)', () => {
-  const surface = `lim-def-${Date.now() % 100000}`;
-  let api: ApiHandle;
-  beforeAll(async () => {
-    await seedSurface(surface);
-    api = await startApi({ TRUSTED_PROXIES: '127.0.0.1' }); // every default limit as documented
-  }, 90000);
-  afterAll(() => api?.stop());
-
-  it('cuts one key at 5,000 events per second over 10 s windows', async () => {
-    const key = (await createApiKey('issue flood')).key;
-    const f = await call<{ feed: { items: { trackingToken: string }[] } }>(api.url, FEED, { s: surface, u: 'flood' }, { apiKey: key, from: address() });
-    const tokens = f.data!.feed.items.map((i) => i.trackingToken);
-    // 4 clients, 30 batches of 500 each (60,000 events), each batch from its own address so only the key limit applies.
-    const started = Date.now();
-    const results = await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        let accepted = 0;
-        let refused = 0;
-        for (let i = 0; i < 30; i++) {
-          const r = await call<{ trackEvents: { accepted: number } }>(api.url, TRACK, { e: batch(tokens) }, { apiKey: key, from: address() });
-          if (r.status === 429) refused++;
-          else accepted += r.data!.trackEvents.accepted;
-        }
-        return { accepted, refused };
-      }),
-    );
-    const elapsedS = (Date.now() - started) / 1000;
-    const accepted = results.reduce((s, r) => s + r.accepted, 0);
-    const refused = results.reduce((s, r) => s + r.refused, 0);
-    // Fixed windows starting at the first event: the flood can touch at most ceil(elapsed / 10) of them.
-    const allowed = 50_000 * Math.ceil(elapsedS / 10);
-    const figures = { sent: 60_000, accepted, refusedBatches: refused, elapsedS, allowed };
-    expect(accepted <= allowed && refused > 0 ? 'cut at the limit' : figures).toBe('cut at the limit');
-  }, 120000);
-});
+// The documented defaults are checked in config.spec.ts; the issue's flood against those defaults (hundreds of thousands
+// of events) is measured by the abuse suite (`npm run test:abuse`), which is too heavy for every `npm test`.
 
 describe('sign-in limits (defect 9)', () => {
   let redis: IORedis;

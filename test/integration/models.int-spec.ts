@@ -3,7 +3,9 @@ import { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { ApiHandle, Credentials, RunningProcess, createApiKey, createUser, gql, login, startApi, startWorker, withDb } from '../support/stack';
 import { Workflow, must } from '../support/launch-helpers';
+import { MODEL_TEST_ENV, MODEL_TEST_KINDS, MODEL_TEST_SURFACE, MODEL_TEST_TRAFFIC, modelTestTruth, surfaceServable, simulatedRequestsLogged } from '../support/model-test-data';
 import { simulateTraffic } from '../support/traffic';
+import { pollUntil } from '../support/wait';
 import { ITEM_DIM, ITEM_LAYOUT, ITEM_KINDS, USER_DIM } from '../../libs/placement/src/engine/features';
 
 /**
@@ -40,34 +42,21 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
   let admin: Credentials;
   let analyst: Credentials;
 
-  const truth = (item: { kind: string }) => (item.kind === 'sleep_story' ? 0.6 : 0.04);
+  const truth = modelTestTruth;
 
   beforeAll(async () => {
     media = createHttp((req, res) => res.writeHead(req.url?.startsWith('/ok/') ? 200 : 404).end());
     await new Promise<void>((r) => media.listen(0, '127.0.0.1', r));
     const mediaBase = `http://127.0.0.1:${(media.address() as AddressInfo).port}`;
-    const env = {
-      ENGINE_REFRESH_MS: '300',
-      LEARN_INTERVAL_MS: '500',
-      LABEL_WINDOW_SECONDS: '1',
-      FEED_STICKY_SECONDS: '0',
-      CANARY_CHECK_MS: '500',
-      CANARY_MIN_IMPRESSIONS: '200',
-      MIN_TRAINING_ROWS: '200',
-      AUTO_CANARY: 'false',
-      OPE_DRAWS: '8',
-      OPE_MAX_REQUESTS: '300',
-      OUTBOUND_ALLOWLIST: '127.0.0.1', // the media server is on loopback
-    };
-    api = await startApi(env);
-    worker = await startWorker(env);
+    api = await startApi(MODEL_TEST_ENV);
+    worker = await startWorker(MODEL_TEST_ENV);
     const editor = { token: await login(api.url, await createUser('editor')) };
     const reviewer = { token: await login(api.url, await createUser('reviewer')) };
     admin = { token: await login(api.url, await createUser('admin')) };
     analyst = { token: await login(api.url, await createUser('analyst')) };
     client = { apiKey: (await createApiKey('simulated app')).key };
     const wf = new Workflow(api, editor, reviewer);
-    const kinds = ['sleep_story', 'sleep_story', 'sleep_story', 'meditation', 'meditation', 'music', 'talk', 'meditation', 'music', 'talk'];
+    const kinds = MODEL_TEST_KINDS;
     const ids: string[] = [];
     for (let i = 0; i < kinds.length; i++) {
       const attr = { meditation: { narrator: 'A' }, sleep_story: { narrator: 'N' }, music: { artist: 'M' }, talk: { speaker: 'S' } }[kinds[i]]!;
@@ -83,12 +72,8 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
     const rel = await wf.release('Model test catalogue', ids);
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor));
     await wf.waitFor(rel, ['launched']);
-    await must(gql(api.url, 'mutation { createSurface(key: "ml", name: "Model test", slots: 4, input: {randomFloor: 0.05, explorationBudget: 0.05}) { id } }', {}, admin));
-    for (let i = 0; i < 100; i++) {
-      const r = await gql(api.url, 'query { feed(surface: "ml", userId: "probe") { requestId } }', {}, client);
-      if (r.data) break;
-      await new Promise((res) => setTimeout(res, 100));
-    }
+    await must(gql(api.url, 'mutation($i: SurfaceInputGql) { createSurface(key: "ml", name: "Model test", slots: 4, input: $i) { id } }', { i: MODEL_TEST_SURFACE }, admin));
+    await surfaceServable(api, client, 'ml');
   }, 180000);
 
   afterAll(async () => {
@@ -110,32 +95,54 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
   /** A surface of its own, so the live policy it is compared with has not already learned from earlier tests. */
   async function freshSurface(key: string): Promise<void> {
     await must(gql(api.url, 'mutation($k: String!) { createSurface(key: $k, name: $k, slots: 4, input: {randomFloor: 0.05, explorationBudget: 0.05}) { id } }', { k: key }, admin));
-    for (let i = 0; i < 100; i++) {
-      const r = await gql(api.url, 'query($k: String!) { feed(surface: $k, userId: "probe") { requestId } }', { k: key }, client);
-      if (r.data) return;
-      await new Promise((res) => setTimeout(res, 100));
+    await surfaceServable(api, client, key);
+  }
+
+  /**
+   * Drives canary traffic in rounds until the guardrail decides: after each round, waits until that round is in the
+   * feed log and the guardrail has looked at it (its check time is later), instead of sleeping and hoping it has.
+   */
+  async function canaryUntilDecided(id: string, surface: string, seedBase: number) {
+    let m = await model(id);
+    for (let round = 0; round < 30 && m.status === 'canary'; round++) {
+      await simulateTraffic(api, client, { surface, requests: 80, users: 400, truth, seed: seedBase + round });
+      await withDb((c) => simulatedRequestsLogged(c, surface, 80 * (round + 1)));
+      const logged = Date.now();
+      m = await pollUntil(
+        () => model(id),
+        (x) => x.status !== 'canary' || (!!x.canaryStats?.checkedAt && new Date(x.canaryStats.checkedAt).getTime() > logged),
+        // Its check shares the training queue with training and evaluations, so allow for a busy worker.
+        { what: `the guardrail to check round ${round} of ${surface}`, timeoutMs: 60000 },
+      );
     }
-    throw new Error(`surface ${key} never became servable`);
+    return m;
   }
 
   it('trains a TensorFlow.js model on the surface\'s own logs through the worker, with progress, then runs the offline gate', async () => {
-    const t = await simulateTraffic(api, client, { surface: 'ml', requests: 250, users: 60, truth, seed: 11 });
+    const t = await simulateTraffic(api, client, { ...MODEL_TEST_TRAFFIC, surface: 'ml', truth });
     expect(t.impressions).toBeGreaterThan(300);
-    await new Promise((r) => setTimeout(r, 1500)); // feed logs are written in batches
+    await withDb((c) => simulatedRequestsLogged(c, 'ml', t.requests));
     const queued = await must(gql<{ trainModel: { id: string; status: string } }>(api.url, 'mutation { trainModel(surface: "ml", days: 1) { id status } }', {}, admin));
     expect(queued.trainModel.status).toBe('training');
-    let m = await model(queued.trainModel.id);
     const progress: number[] = [];
-    for (let i = 0; i < 300 && ['training', 'candidate'].includes(m.status); i++) {
-      progress.push(m.progress);
-      await new Promise((r) => setTimeout(r, 300));
-      m = await model(queued.trainModel.id);
-    }
+    const m = await pollUntil(
+      async () => {
+        const x = await model(queued.trainModel.id);
+        progress.push(x.progress);
+        return x;
+      },
+      (x) => !['training', 'candidate'].includes(x.status),
+      { what: 'training and the offline gate to finish', timeoutMs: 120000, intervalMs: 300 },
+    );
     expect(['gate_passed', 'gate_failed']).toContain(m.status);
     expect(m.progress).toBe(1);
     expect(new Set(progress).size).toBeGreaterThan(1); // progress was reported along the way
-    // The model ranks the held-out (later) impressions better than chance. Written so a failure prints the whole fit.
-    expect({ beatsChance: m.metrics!.holdoutAuc > 0.5, metrics: m.metrics }).toMatchObject({ beatsChance: true });
+    // The model ranks the held-out (later) impressions better than chance. A failure prints the whole fit: toMatchObject
+    // printed only the keys it expected, so the figures that would explain it were lost (issue 8, defect 14).
+    // Measured on this very data (test/measure/model-holdout.measure.ts, 72 fits): holdout AUC 0.77 to 0.91.
+    if (!(m.metrics!.holdoutAuc > 0.5)) {
+      throw new Error(`The trained model ranks the held-out impressions no better than chance (holdout AUC ${m.metrics!.holdoutAuc}). Status ${m.status}: ${m.statusReason}. Metrics ${JSON.stringify(m.metrics)}. Gate ${JSON.stringify(m.gate)}. Traffic: ${t.requests} requests, ${t.impressions} impressions, ${t.successes} plays.`);
+    }
     expect(m.gate).toMatchObject({ estimator: 'snips', passed: m.status === 'gate_passed' });
     // The gate also judged the model's own fit, from the same metrics, and passes only when that passes too.
     const fit = (m.gate as { fit: { holdoutAuc: number; passed: boolean; reason: string } }).fit;
@@ -152,12 +159,12 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
       const r = await must(gql<{ evaluatePolicy: { id: string } }>(api.url, 'mutation($t: OpeTarget!) { evaluatePolicy(surface: "ml", target: $t, days: 1) { id } }', { t: target }, admin));
       runs.push(r.evaluatePolicy.id);
     }
-    let list: { id: string; status: string; estimates: { results: { estimator: string; value: number; ci: { lower: number; upper: number }; ess: number }[] } | null }[] = [];
-    for (let i = 0; i < 200; i++) {
-      list = (await must(gql<{ opeRuns: typeof list }>(api.url, '{ opeRuns(surface: "ml") { id status estimates } }', {}, analyst))).opeRuns.filter((r) => runs.includes(r.id));
-      if (list.every((r) => r.status === 'done' || r.status === 'failed')) break;
-      await new Promise((r) => setTimeout(r, 300));
-    }
+    type Run = { id: string; status: string; estimates: { results: { estimator: string; value: number; ci: { lower: number; upper: number }; ess: number }[] } | null };
+    const list = await pollUntil(
+      async () => (await must(gql<{ opeRuns: Run[] }>(api.url, '{ opeRuns(surface: "ml") { id status estimates } }', {}, analyst))).opeRuns.filter((r) => runs.includes(r.id)),
+      (l) => l.length === runs.length && l.every((r) => r.status === 'done' || r.status === 'failed'),
+      { what: 'both evaluation runs to end', timeoutMs: 60000, intervalMs: 300, describe: (l) => JSON.stringify((l as Run[]).map((r) => ({ id: r.id, status: r.status }))) },
+    );
     expect(list.map((r) => r.status)).toEqual(['done', 'done']);
     for (const r of list) {
       expect(r.estimates!.results.map((x) => x.estimator)).toEqual(['ips', 'snips', 'dm', 'dr']);
@@ -183,12 +190,7 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
     // either stayed undecided or was promoted as harmless.
     const id = await insertModel('crafted-worse', -6, 'gate_passed', 'ml-worse');
     await must(gql(api.url, 'mutation($id: ID!) { startCanary(id: $id, share: 0.5) { status } }', { id }, admin));
-    let m = await model(id);
-    for (let round = 0; round < 30 && m.status === 'canary'; round++) {
-      await simulateTraffic(api, client, { surface: 'ml-worse', requests: 80, users: 400, truth, seed: 100 + round });
-      await new Promise((r) => setTimeout(r, 1200));
-      m = await model(id);
-    }
+    const m = await canaryUntilDecided(id, 'ml-worse', 100);
     // With the guardrail's figures, so a failure says how far the evidence got.
     expect({ status: m.status, stats: m.canaryStats }).toMatchObject({ status: 'rolled_back' });
     expect(m.statusReason).toMatch(/^Guardrail: canary \d+\/\d+ vs live \d+\/\d+, P\(canary worse\) = 0\.9[5-9]|1\.000/);
@@ -200,14 +202,20 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
     await freshSurface('ml-better');
     const id = await insertModel('crafted-better', 2.5, 'gate_passed', 'ml-better');
     await must(gql(api.url, 'mutation($id: ID!) { startCanary(id: $id, share: 0.5) { status } }', { id }, admin));
-    let m = await model(id);
-    for (let round = 0; round < 30 && m.status === 'canary'; round++) {
-      await simulateTraffic(api, client, { surface: 'ml-better', requests: 80, users: 400, truth, seed: 200 + round });
-      await new Promise((r) => setTimeout(r, 1200));
-      m = await model(id);
+    const m = await canaryUntilDecided(id, 'ml-better', 200);
+    // The guardrail promotes on proof (P(canary worse) < 5% once it has seen CANARY_MIN_IMPRESSIONS = 200), or on no
+    // sign of harm (< 50%) after five times that. Live learns from the same events as the canary, so the better prior's
+    // lead shrinks as both learn, and which rule fires first is a race: this test used to demand the first and failed
+    // 2 of 4 runs on its own (1 of 4 with the paced rounds above). Either is the promised behaviour; the figures show which.
+    const s = m.canaryStats as { probCanaryWorse: number; canaryImpressions: number } | null;
+    const proven = !!s && s.probCanaryWorse < 0.05 && s.canaryImpressions >= 200;
+    const harmless = !!s && s.probCanaryWorse < 0.5 && s.canaryImpressions >= 1000;
+    if (!(m.status === 'live' && (proven || harmless))) {
+      throw new Error(`The better model was not promoted by the guardrail's rules: status ${m.status}, ${m.statusReason}; stats ${JSON.stringify(m.canaryStats)}.`);
     }
-    expect({ status: m.status, stats: m.canaryStats }).toMatchObject({ status: 'live' });
-    expect(m.canaryStats!.probCanaryWorse).toBeLessThan(0.05);
+    expect(m.statusReason).toMatch(/^Guardrail: canary \d+\/\d+ vs live \d+\/\d+, P\(canary worse\) = 0\.[0-4]/);
+    const audit = await withDb((c) => c.query(`SELECT actor_id FROM audit_log WHERE entity_id = $1 AND action = 'model.promoted'`, [id]));
+    expect(audit.rows).toEqual([{ actor_id: 'system:guardrail' }]);
     const surfaceModel = await withDb((c) => c.query(`SELECT live_model_id, canary_model_id FROM engine_states WHERE surface_key = 'ml-better'`));
     expect(surfaceModel.rows[0]).toEqual({ live_model_id: id, canary_model_id: null });
   }, 240000);

@@ -4,6 +4,7 @@ import { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { ApiHandle, Credentials, RunningProcess, createApiKey, createUser, dbUrl, gql, login, startApi, startWorker, withDb } from '../support/stack';
 import { Workflow, must } from '../support/launch-helpers';
+import { pollUntil } from '../support/wait';
 import { TrackingTokens } from '../../libs/events/src/tracking-token';
 import { deriveKey } from '../../libs/platform-auth/src/secrets';
 import { runTraffic } from '../../apps/cli/src/commands/traffic';
@@ -11,6 +12,7 @@ import { runTraffic } from '../../apps/cli/src/commands/traffic';
 const FEED = `query($s: String!, $u: ID!, $l: Int, $c: FeedContextInput) {
   feed(surface: $s, userId: $u, limit: $l, context: $c) { requestId policyVersion stateRevision items { position trackingToken propensity propensityError reason item { id slug kind title durationSeconds } } }
 }`;
+const EDITORIAL = `query($s: String!, $u: ID!, $c: FeedContextInput) { editorialFeed(surface: $s, userId: $u, context: $c) { requestId policyVersion stateRevision items { position trackingToken propensity propensityError reason item { id slug kind title } } } }`;
 const TRACK = `mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) { accepted duplicates rejected { index code message } } }`;
 
 type Feed = { requestId: string; policyVersion: string; stateRevision: number | null; items: { position: number; trackingToken: string; propensity: number; propensityError: number; reason: string; item: { id: string; slug: string; kind: string; title: string } }[] };
@@ -103,12 +105,7 @@ describe('placement engine and client feed', () => {
   });
 
   async function waitForSurface(a: ApiHandle, key: string) {
-    for (let i = 0; i < 100; i++) {
-      const r = await gql(a.url, FEED, { s: key, u: 'probe' }, client);
-      if (r.data) return;
-      await new Promise((res) => setTimeout(res, 100));
-    }
-    throw new Error(`surface ${key} never became servable`);
+    await pollUntil(() => gql(a.url, FEED, { s: key, u: 'probe' }, client), (r) => !!r.data, { what: `surface ${key} to serve a feed`, describe: (r) => JSON.stringify((r as { errors?: unknown }).errors) });
   }
 
   async function feed(userId: string, context: Record<string, unknown> | null = null, limit?: number, a = api): Promise<Feed> {
@@ -142,8 +139,14 @@ describe('placement engine and client feed', () => {
 
   it('replays any served slate exactly from its log', async () => {
     const f = await feed(`replay-${randomUUID()}`, { locale: 'en', platform: 'android' });
-    await new Promise((r) => setTimeout(r, 800)); // logs are written in batches after the response
-    const r = await must(gql<{ replayFeed: { identical: boolean; logged: unknown[]; replayed: unknown[] } }>(api.url, 'query($id: ID!) { replayFeed(requestId: $id) { identical logged { itemId position propensity } replayed { itemId position propensity } } }', { id: f.requestId }, editor));
+    // Logs are written in batches after the response: replay once this one is in the log.
+    const r = await must(
+      pollUntil(
+        () => gql<{ replayFeed: { identical: boolean; logged: unknown[]; replayed: unknown[] } }>(api.url, 'query($id: ID!) { replayFeed(requestId: $id) { identical logged { itemId position propensity } replayed { itemId position propensity } } }', { id: f.requestId }, editor),
+        (x) => x.errors?.[0]?.extensions?.code !== 'NOT_FOUND',
+        { what: `the feed log of request ${f.requestId}`, describe: (x) => JSON.stringify((x as { errors?: unknown }).errors) },
+      ),
+    );
     expect(r.replayFeed.logged).toHaveLength(f.items.length);
     expect(r.replayFeed.identical).toBe(true);
   });
@@ -278,14 +281,13 @@ describe('placement engine and client feed', () => {
         await must(gql(api.url, TRACK, { e: events }, client));
         await withDb((c) => c.query(`SELECT 1`)); // keep the pool warm
       }
-      await new Promise((r) => setTimeout(r, 300));
     }
-    let profiles: { user_id: string; profile: { success: number } }[] = [];
-    for (let i = 0; i < 50; i++) {
-      profiles = (await withDb((c) => c.query(`SELECT user_id, profile FROM user_profiles WHERE user_id IN ('grace', 'henry') ORDER BY user_id`))).rows;
-      if (profiles.length === 2 && profiles[0].profile.success > 0) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    // The worker's learner folds the events into profiles on its next pass.
+    const profiles = await pollUntil(
+      async () => (await withDb((c) => c.query(`SELECT user_id, profile FROM user_profiles WHERE user_id IN ('grace', 'henry') ORDER BY user_id`))).rows as { user_id: string; profile: { success: number } }[],
+      (p) => p.length === 2 && p[0].profile.success > 0,
+      { what: 'profiles for grace and henry, with grace\'s plays' },
+    );
     expect(profiles.map((p) => p.user_id)).toEqual(['grace', 'henry']);
     expect(profiles[0].profile.success).toBeGreaterThan(0);
     expect(profiles[1].profile.success).toBe(0);
@@ -307,25 +309,28 @@ describe('placement engine and client feed', () => {
     const rel = await wf.release('New item', [id]);
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor));
     await wf.waitFor(rel, ['launched']);
-    let tests: { itemId: string; status: string; quota: number }[] = [];
-    for (let i = 0; i < 100 && !tests.some((t) => t.itemId === id); i++) {
-      tests = (await must(gql<{ contentTests: { itemId: string; status: string; quota: number }[] }>(api.url, '{ contentTests(surface: "plhome") { itemId status quota } }', {}, editor))).contentTests;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const tests = await pollUntil(
+      async () => (await must(gql<{ contentTests: { itemId: string; status: string; quota: number }[] }>(api.url, '{ contentTests(surface: "plhome") { itemId status quota } }', {}, editor))).contentTests,
+      (t) => t.some((x) => x.itemId === id),
+      { what: `a content test of the new item ${id}` },
+    );
     expect(tests.find((t) => t.itemId === id)).toMatchObject({ status: 'RUNNING' });
     const audit = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'content_test.started' AND entity_id = $1 AND after->>'surface' = 'plhome'`, [id]));
     expect(audit.rows[0].n).toBe(1);
-    await new Promise((r) => setTimeout(r, 800)); // the API picks up the running test on its next refresh
+    // The API picks up the running test on its next refresh: feeds until one places the new item in its test.
+    const testSlots: number[] = [];
     let seenInTest = 0;
-    for (let u = 0; u < 150; u++) {
-      const f = await feed(`tester-${u}-${randomUUID()}`, { locale: 'en' });
-      for (const i of f.items) {
-        if (i.reason === 'CONTENT_TEST') {
-          expect(i.position).toBeGreaterThan(1);
-          if (i.item.id === id) seenInTest++;
-        }
+    const serve = async (user: string) => {
+      const f = await feed(user, { locale: 'en' });
+      for (const i of f.items.filter((x) => x.reason === 'CONTENT_TEST')) {
+        testSlots.push(i.position);
+        if (i.item.id === id) seenInTest++;
       }
-    }
+    };
+    await pollUntil(() => serve(`tester-warm-${randomUUID()}`).then(() => seenInTest), (n) => n > 0, { what: 'a feed placing the new item in its content test', intervalMs: 50 });
+    seenInTest = 0;
+    for (let u = 0; u < 150; u++) await serve(`tester-${u}-${randomUUID()}`);
+    expect(testSlots.filter((p) => p <= 1)).toEqual([]);
     expect(seenInTest).toBeGreaterThan(0);
   }, 120000);
 
@@ -336,17 +341,14 @@ describe('placement engine and client feed', () => {
       const now = new Date().toISOString();
       await must(gql(api.url, TRACK, { e: f.items.map((i) => ({ eventId: randomUUID(), type: 'IMPRESSION', trackingToken: i.trackingToken, occurredAt: now })) }, client));
       const before = f.stateRevision!;
-      let a: Feed | null = null;
-      let b: Feed | null = null;
-      for (let i = 0; i < 100; i++) {
-        a = await feed(`c1-${randomUUID()}`, { locale: 'en' });
-        b = await feed(`c2-${randomUUID()}`, { locale: 'en' }, undefined, api2);
-        if (a.stateRevision! > before && a.stateRevision === b.stateRevision) break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      expect(a!.stateRevision).toBeGreaterThan(before);
-      expect(b!.stateRevision).toBe(a!.stateRevision);
-      expect(b!.policyVersion).toBe(a!.policyVersion);
+      const [a, b] = await pollUntil(
+        async () => [await feed(`c1-${randomUUID()}`, { locale: 'en' }), await feed(`c2-${randomUUID()}`, { locale: 'en' }, undefined, api2)] as const,
+        ([x, y]) => x.stateRevision! > before && x.stateRevision === y.stateRevision,
+        { what: `both APIs to serve one revision after ${before}`, describe: (v) => JSON.stringify((v as Feed[]).map((f) => ({ revision: f.stateRevision, policy: f.policyVersion }))) },
+      );
+      expect(a.stateRevision).toBeGreaterThan(before);
+      expect(b.stateRevision).toBe(a.stateRevision);
+      expect(b.policyVersion).toBe(a.policyVersion);
     } finally {
       await api2.stop();
     }
@@ -361,12 +363,20 @@ describe('placement engine and client feed', () => {
     const api3 = await startApi({ DATABASE_URL: viaProxy.toString(), ENGINE_REFRESH_MS: '300', FEED_STICKY_SECONDS: '0' });
     try {
       await must(gql(api3.url, 'mutation($s: String!, $ids: [ID!]!) { setSurfaceFallback(key: $s, itemIds: $ids) { key } }', { s: 'plhome', ids: [items[3], items[1]] }, admin));
-      await new Promise((r) => setTimeout(r, 1000));
-      const live = await feed('ivy', { locale: 'en' }, undefined, api3);
-      expect(live.items[0].reason).not.toBe('FALLBACK');
+      // Before the cut, this API must be serving personalised slates, and have taken in the new editorial order at a
+      // refresh (editorialFeed answers from that memory).
+      let n = 0;
+      await pollUntil(
+        async () => ({
+          editorial: (await must(gql<{ editorialFeed: Feed }>(api3.url, EDITORIAL, { s: 'plhome', u: 'ivy-0', c: { locale: 'en' } }, client))).editorialFeed.items.slice(0, 2).map((i) => i.item.id),
+          live: (await feed(`ivy-${++n}`, { locale: 'en' }, undefined, api3)).items[0].reason,
+        }),
+        (x) => x.editorial.join() === [items[3], items[1]].join() && x.live !== 'FALLBACK',
+        { what: 'the new editorial order and a personalised slate from the third API' },
+      );
       proxy.cut();
       const started = Date.now();
-      const down = await feed('ivy-2', { locale: 'en' }, undefined, api3);
+      const down = await feed('ivy-down', { locale: 'en' }, undefined, api3);
       expect(Date.now() - started).toBeLessThan(2000);
       expect(down.policyVersion).toBe('fallback/editorial');
       expect(down.items.length).toBeGreaterThan(0);
@@ -375,6 +385,7 @@ describe('placement engine and client feed', () => {
       expect(api3.output()).toMatch(/Served the editorial fallback for "plhome"/);
     } finally {
       await api3.stop('SIGKILL');
+      proxy.cut(); // already cut unless the test failed before; an open proxy would keep Jest from exiting
     }
   });
 });

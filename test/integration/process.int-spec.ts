@@ -1,7 +1,8 @@
-import { createServer, Server } from 'node:http';
+import { IncomingMessage, createServer, request as httpRequest, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { spawnProcess, startApi, startWorker, withDb, createUser, login } from '../support/stack';
 import { Queue } from 'bullmq';
+import { waitUntil } from '../support/wait';
 
 describe('process lifecycle', () => {
   it.each([
@@ -20,20 +21,19 @@ describe('process lifecycle', () => {
   it('API: SIGTERM finishes the request in flight, then exits 0 within 10 s', async () => {
     const api = await startApi();
     const token = await login(api.url, await createUser('editor'));
-    // An upload whose body arrives slowly is a request the server must let finish.
-    const body = new ReadableStream({
-      async start(controller) {
-        controller.enqueue(new TextEncoder().encode('slug,kind,default_locale,title.en\n'));
-        await new Promise((r) => setTimeout(r, 1500));
-        controller.enqueue(new TextEncoder().encode('sigterm-row,music,en,Late Row\n'));
-        controller.close();
-      },
-    });
-    const inflight = fetch(`${api.url}/api/imports?filename=slow.csv`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` }, body, duplex: 'half' } as RequestInit);
-    await new Promise((r) => setTimeout(r, 500));
+    // An upload whose body is only half sent when SIGTERM arrives: a request in flight the server must let finish.
+    // `Expect: 100-continue` makes the server say when it has read the request head, so the test knows the request is
+    // in flight instead of guessing with a pause; the rest of the body follows once the API has logged the signal.
+    const req = httpRequest(`${api.url}/api/imports?filename=slow.csv`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}`, expect: '100-continue' } });
+    const response = new Promise<IncomingMessage>((res, rej) => req.on('response', res).on('error', rej));
+    await new Promise<void>((res, rej) => req.once('continue', res).once('error', rej));
+    req.write('slug,kind,default_locale,title.en\n');
     const stopped = api.stop('SIGTERM');
-    const res = await inflight;
-    expect(res.status).toBe(202);
+    await waitUntil(() => /SIGTERM received/.test(api.output()), { what: 'the API to log that SIGTERM arrived', timeoutMs: 10000 });
+    req.end('sigterm-row,music,en,Late Row\n');
+    const res = await response;
+    res.resume();
+    expect(res.statusCode).toBe(202);
     const { code, ms } = await stopped;
     expect(code).toBe(0);
     expect(ms).toBeLessThan(10000);
@@ -48,6 +48,7 @@ describe('process lifecycle', () => {
     const server: Server = createServer((_req, res) => {
       seen();
       release = () => res.writeHead(200, { 'content-type': 'image/jpeg' }).end();
+      // The slow answer is what is under test: the check job is still running when SIGTERM arrives.
       setTimeout(() => release(), 2000);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -44,6 +44,13 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
 // Waiting helpers: Playwright's own expect is not available under Jest, so these poll with a deadline and say what
 // they last saw when they give up.
 
+/** Waits until the page's finite animations (a dialog sliding in) have finished, so a screenshot shows where they end. */
+export async function animationsDone(page: Page): Promise<void> {
+  await page.evaluate(
+    'Promise.all(document.getAnimations().filter((a) => Number.isFinite(a.effect && a.effect.getComputedTiming().endTime)).map((a) => a.finished.catch(() => null))).then(() => true)',
+  );
+}
+
 /** Closes every toast, so screenshots and clicks are not covered by one. */
 export async function closeToasts(page: Page): Promise<void> {
   await page.evaluate("document.querySelectorAll('.toast-close').forEach((b) => b.click())");

@@ -1,4 +1,5 @@
 import { ApiHandle, Credentials, gql } from './stack';
+import { pollUntil } from './wait';
 
 /** Steps of the editorial workflow over the real API, for tests that need approved items to launch. */
 export function meditationInput(slug: string, overrides: Record<string, unknown> = {}) {
@@ -85,12 +86,6 @@ export class Workflow {
   }
 
   async waitFor(id: string, statuses: string[], timeoutMs = 20000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const s = await this.releaseState(id);
-      if (statuses.includes(s.status)) return s;
-      if (Date.now() > deadline) throw new Error(`release ${id} stayed ${s.status}: ${JSON.stringify(s.events)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    return pollUntil(() => this.releaseState(id), (s) => statuses.includes(s.status), { what: `release ${id} to be ${statuses.join(' or ')}`, timeoutMs });
   }
 }

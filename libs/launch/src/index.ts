@@ -1,5 +1,6 @@
 export * from './domain';
 export * from './entities';
+export * from './services/item-states';
 export * from './services/review.service';
 export * from './services/release.service';
 export * from './services/release-validator';

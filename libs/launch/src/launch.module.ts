@@ -5,6 +5,7 @@ import { Clock, SystemClock } from '@marquee/platform-core';
 import { WebhooksCoreModule } from '@marquee/webhooks';
 import { LAUNCH_ENTITIES } from './entities';
 import { ItemReviewResolver, ReleaseActionResolver, ReleaseResolver, ReviewQueueEntryResolver, ReviewRecordResolver } from './graphql/launch.resolver';
+import { ItemStates } from './services/item-states';
 import { LaunchExecutor } from './services/launch-executor';
 import { LaunchJobs } from './services/launch-jobs';
 import { LiveContentService } from './services/live-content.service';
@@ -15,7 +16,7 @@ import { RollbackService } from './services/rollback.service';
 import { SchedulerHealthService } from './services/scheduler-health.service';
 import { LaunchProcessor } from './worker/launch.processor';
 
-const SERVICES = [ReviewService, ReleaseValidator, ReleaseService, LaunchJobs, LaunchExecutor, RollbackService, LiveContentService, SchedulerHealthService];
+const SERVICES = [ItemStates, ReviewService, ReleaseValidator, ReleaseService, LaunchJobs, LaunchExecutor, RollbackService, LiveContentService, SchedulerHealthService];
 
 @Module({
   imports: [TypeOrmModule.forFeature(LAUNCH_ENTITIES), WebhooksCoreModule],

@@ -11,5 +11,6 @@ export * from './auth.service';
 export * from './credentials.middleware';
 export * from './access.guard';
 export * from './access-rules.service';
+export * from './roles-doc';
 export * from './current-principal.decorator';
 export * from './auth.module';

@@ -7,14 +7,16 @@ import { ImportJobGql } from './item.types';
 export class ImportResolver {
   constructor(private readonly imports: ImportService) {}
 
+  // Analysts read imports like the rest of the content's history (the Studio shows the Import page to every role);
+  // only starting one is an editor's.
   @Query(() => ImportJobGql, { description: 'One import with its progress and per-row errors. Upload files with POST /api/imports.' })
-  @Allow(...Who.editors)
+  @Allow(...Who.staff)
   importJob(@Args('id', { type: () => ID }) id: string): Promise<ImportJobGql> {
     return this.imports.get(id);
   }
 
   @Query(() => [ImportJobGql], { description: 'Recent imports, newest first.' })
-  @Allow(...Who.editors)
+  @Allow(...Who.staff)
   importJobs(@Args('limit', { type: () => Int, nullable: true }) limit?: number): Promise<ImportJobGql[]> {
     return this.imports.list(Math.min(Math.max(limit ?? 20, 1), 100));
   }

@@ -198,14 +198,16 @@ export class CatalogService {
       note: meta.note,
     });
     const fromState = item.state;
-    await tx.update(ItemEntity, { id: item.id }, { ...this.projection(fields), latestVersionId: versionId, latestVersionNumber: number, state: 'draft' });
+    await tx.update(ItemEntity, { id: item.id }, { ...this.projection(fields), latestVersionId: versionId, latestVersionNumber: number });
+    // The workflow state is derived from the versions (a new one is a draft), by the function every workflow step uses.
+    const [{ state }]: { state: ItemState }[] = await tx.query(`WITH u AS (UPDATE items SET state = marquee_item_state(id) WHERE id = $1 RETURNING state) SELECT state FROM u`, [item.id]);
     const changes = diffFields(previous.fields, fields);
     await this.audit.record(tx, actor, {
       action: meta.restoredFrom ? 'item.version_restored' : 'item.updated',
       entityType: 'item',
       entityId: item.id,
       before: { version: previous.number, state: fromState },
-      after: { version: number, state: 'draft', changes },
+      after: { version: number, state, changes },
       summary: meta.restoredFrom
         ? `Restored v${meta.restoredFrom} of "${fields.slug}" as draft v${number}`
         : `Saved "${fields.slug}" v${number} (${changes.length} field${changes.length === 1 ? '' : 's'} changed)`,

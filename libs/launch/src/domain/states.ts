@@ -3,7 +3,10 @@ import { DomainError } from '@marquee/platform-core';
 export type ItemState = 'draft' | 'in_review' | 'approved' | 'scheduled' | 'live' | 'retired';
 export type Transition = 'edit' | 'submit' | 'approve' | 'reject' | 'schedule' | 'unschedule' | 'launch' | 'unpublish' | 'rollback';
 
-/** Which workflow steps each state allows. Editing is allowed everywhere: it starts a new draft version. */
+/**
+ * Which workflow steps each state allows. Editing is allowed everywhere: it starts a new draft version.
+ * The state itself is never set by a step: it is derived from the item's versions, reviews and releases (ItemStates).
+ */
 export const ALLOWED: Record<ItemState, Transition[]> = {
   draft: ['edit', 'submit'],
   in_review: ['edit', 'approve', 'reject'],

@@ -48,7 +48,10 @@ export class ReleaseActionEntity {
   @Column('timestamptz', { nullable: true })
   priorLiveSince: Date | null;
 
-  /** The item's latest version when the release launched: if it changed since, rollback leaves the new draft alone. */
+  /**
+   * The item's latest version (and, above, its workflow state) when the release launched: a record of the moment, not
+   * what rollback restores. Rollback restores what was live; the state is derived again from the versions (ItemStates).
+   */
   @Column('uuid', { nullable: true })
   latestVersionAtLaunch: string | null;
 

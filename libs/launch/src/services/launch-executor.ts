@@ -11,6 +11,7 @@ import { dependencyOrder } from '../domain/order';
 import { ReleaseActionEntity } from '../entities/release-action.entity';
 import { ReleaseEntity } from '../entities/release.entity';
 import { ReleaseEventEntity } from '../entities/release-event.entity';
+import { ItemStates } from './item-states';
 import { ReleaseValidator } from './release-validator';
 import { testPausePoint } from './test-pause';
 
@@ -43,6 +44,7 @@ export class LaunchExecutor {
     private readonly validator: ReleaseValidator,
     private readonly audit: AuditService,
     private readonly webhooks: WebhookService,
+    private readonly states: ItemStates,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -65,7 +67,8 @@ export class LaunchExecutor {
         release.failureReasons = report.blocking;
         release.scheduleRevision += 1;
         await m.save(ReleaseEntity, release);
-        await m.query(`UPDATE items SET state = 'approved' WHERE state = 'scheduled' AND id IN (SELECT item_id FROM release_actions WHERE release_id = $1)`, [release.id]);
+        // A failed release pins nothing any more, so its items are no longer `scheduled`.
+        await this.states.refresh(m, (await m.find(ReleaseActionEntity, { where: { releaseId } })).map((a) => a.itemId));
         await this.event(m, release.id, 'failed', `Re-validation at launch found ${report.blocking.length} blocking problem(s); nothing was published.`, { blocking: report.blocking });
         await this.audit.record(m, actor, { action: 'release.failed', entityType: 'release', entityId: release.id, after: { reasons: report.blocking }, summary: `"${release.name}" failed at launch: ${report.blocking[0].message}` });
         deliveries = await this.webhooks.enqueue(m, [{ type: 'release.failed', data: { release: this.releaseSummary(release), reasons: report.blocking } }]);
@@ -94,13 +97,13 @@ export class LaunchExecutor {
         });
         if (a.kind === 'publish') {
           const v = versionById.get(a.versionId!)!;
-          const state = item.latestVersionId === v.id ? 'live' : item.state;
-          await m.update(ItemEntity, { id: item.id }, { liveVersionId: v.id, liveReleaseId: release.id, liveSince: now, state });
+          await m.update(ItemEntity, { id: item.id }, { liveVersionId: v.id, liveReleaseId: release.id, liveSince: now });
+          const state = await this.states.of(m, item.id);
           changes.push({ itemId: item.id, slug: v.fields.slug, title: item.title, action: 'publish', version: v.number, previousVersion: previous?.number ?? null });
           await this.audit.record(m, actor, { action: 'item.published', entityType: 'item', entityId: item.id, before: { liveVersion: previous?.number ?? null, state: item.state }, after: { liveVersion: v.number, state, releaseId: release.id }, summary: `Published "${item.title}" v${v.number} in "${release.name}"` });
         } else {
-          const state = item.latestVersionId === item.liveVersionId || item.state === 'live' ? 'retired' : item.state;
-          await m.update(ItemEntity, { id: item.id }, { liveVersionId: null, liveReleaseId: release.id, liveSince: null, state });
+          await m.update(ItemEntity, { id: item.id }, { liveVersionId: null, liveReleaseId: release.id, liveSince: null });
+          const state = await this.states.of(m, item.id);
           changes.push({ itemId: item.id, slug: item.slug, title: item.title, action: 'unpublish', version: null, previousVersion: previous?.number ?? null });
           await this.audit.record(m, actor, { action: 'item.unpublished', entityType: 'item', entityId: item.id, before: { liveVersion: previous?.number ?? null, state: item.state }, after: { liveVersion: null, state, releaseId: release.id }, summary: `Unpublished "${item.title}" in "${release.name}"` });
         }

@@ -9,6 +9,7 @@ import { formatInZone, resolveLocalTime } from '../domain/time';
 import { Audience, ReleaseEntity, ReleaseStatus } from '../entities/release.entity';
 import { ReleaseActionEntity, ReleaseActionKind } from '../entities/release-action.entity';
 import { ReleaseEventEntity } from '../entities/release-event.entity';
+import { ItemStates } from './item-states';
 import { LaunchJobs } from './launch-jobs';
 import { ReleaseValidator, ValidationReport } from './release-validator';
 import { ReviewService } from './review.service';
@@ -32,6 +33,7 @@ export class ReleaseService {
     private readonly validator: ReleaseValidator,
     private readonly reviews: ReviewService,
     private readonly jobs: LaunchJobs,
+    private readonly states: ItemStates,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -65,6 +67,7 @@ export class ReleaseService {
       this.assertEditable(r, 'add items to');
       const item = await m.findOne(ItemEntity, { where: { id: itemId }, lock: { mode: 'pessimistic_write' } });
       if (!item) throw new NotFoundError('item', itemId);
+      item.state = await this.states.of(m, item.id);
       if (item.state === 'retired') {
         throw new DomainError('ILLEGAL_TRANSITION', `"${item.title}" is retired and cannot be added to a release. Edit it to start a new draft, get that approved, then add it.`, {
           state: item.state,
@@ -93,7 +96,7 @@ export class ReleaseService {
         throw new DomainError('ILLEGAL_TRANSITION', `"${item.title}" is not live, so it cannot be unpublished.`, { state: item.state });
       }
       await m.insert(ReleaseActionEntity, { releaseId, itemId, kind, versionId: version?.id ?? null, versionNumber: version?.number ?? null });
-      if (r.status === 'scheduled') await this.markScheduled(m, [itemId]);
+      await this.states.refresh(m, [itemId]);
       await this.audit.record(m, actor, {
         action: 'release.item_added',
         entityType: 'release',
@@ -113,7 +116,7 @@ export class ReleaseService {
       const action = await m.findOne(ReleaseActionEntity, { where: { releaseId, itemId } });
       if (!action) throw new NotFoundError('item in this release', itemId);
       await m.delete(ReleaseActionEntity, { id: action.id });
-      await this.releaseScheduledItems(m, [action]);
+      await this.states.refresh(m, [action.itemId]);
       await this.audit.record(m, actor, { action: 'release.item_removed', entityType: 'release', entityId: releaseId, before: { itemId, kind: action.kind }, summary: `Removed an item from "${r.name}"` });
       return r;
     });
@@ -159,8 +162,7 @@ export class ReleaseService {
       r.scheduledBy = isUuid(actor.id) ? actor.id : null;
       r.failureReasons = null;
       await m.save(ReleaseEntity, r);
-      const actions = await m.find(ReleaseActionEntity, { where: { releaseId } });
-      await this.markScheduled(m, actions.map((a) => a.itemId));
+      await this.refreshItemsOf(m, releaseId);
       const when = `${formatInZone(instant, input.timeZone)} (${instant.toISOString()})`;
       await this.audit.record(m, actor, { action: before.status === 'scheduled' ? 'release.rescheduled' : 'release.scheduled', entityType: 'release', entityId: r.id, before, after: { scheduledAt: instant, timeZone: input.timeZone, localTime: input.localDateTime }, summary: `Scheduled "${r.name}" for ${when}` });
       await this.event(m, r.id, before.status === 'scheduled' ? 'rescheduled' : 'scheduled', `Scheduled for ${when} by ${actor.label}.`, { revision: r.scheduleRevision });
@@ -179,7 +181,7 @@ export class ReleaseService {
       r.scheduledAt = null;
       r.scheduleRevision += 1; // the queued job is now for an old revision and will do nothing
       await m.save(ReleaseEntity, r);
-      await this.releaseScheduledItems(m, await m.find(ReleaseActionEntity, { where: { releaseId } }));
+      await this.refreshItemsOf(m, releaseId);
       await this.audit.record(m, actor, { action: 'release.unscheduled', entityType: 'release', entityId: r.id, before, after: { status: 'draft' }, summary: `Unscheduled "${r.name}"` });
       await this.event(m, r.id, 'unscheduled', `Unscheduled by ${actor.label}; it is a draft again.`);
       return r;
@@ -201,7 +203,7 @@ export class ReleaseService {
       r.scheduledBy = isUuid(actor.id) ? actor.id : null;
       r.failureReasons = null;
       await m.save(ReleaseEntity, r);
-      await this.markScheduled(m, (await m.find(ReleaseActionEntity, { where: { releaseId } })).map((a) => a.itemId));
+      await this.refreshItemsOf(m, releaseId);
       await this.audit.record(m, actor, { action: 'release.launch_requested', entityType: 'release', entityId: r.id, summary: `Asked to launch "${r.name}" now` });
       await this.event(m, r.id, 'launch_requested', `${actor.label} asked to launch now.`, { revision: r.scheduleRevision });
       return r;
@@ -243,7 +245,7 @@ export class ReleaseService {
       r.status = 'cancelled';
       r.scheduleRevision += 1;
       await m.save(ReleaseEntity, r);
-      await this.releaseScheduledItems(m, await m.find(ReleaseActionEntity, { where: { releaseId } }));
+      await this.refreshItemsOf(m, releaseId);
       await this.audit.record(m, actor, { action: 'release.cancelled', entityType: 'release', entityId: r.id, before: { status: before }, after: { status: 'cancelled' }, summary: `Cancelled "${r.name}"` });
       await this.event(m, r.id, 'cancelled', `Cancelled by ${actor.label}.`);
       return r;
@@ -295,24 +297,10 @@ export class ReleaseService {
     return this.db.getRepository(ReleaseEventEntity).find({ where: { releaseId }, order: { at: 'ASC', id: 'ASC' } });
   }
 
-  private async markScheduled(m: EntityManager, itemIds: string[]): Promise<void> {
-    if (!itemIds.length) return;
-    // Only items whose latest version is the approved one the release pins; a newer draft keeps its own state.
-    await m.query(
-      `UPDATE items i SET state = 'scheduled' FROM release_actions a JOIN releases r ON r.id = a.release_id
-        WHERE a.item_id = i.id AND r.status = 'scheduled' AND a.kind = 'publish' AND a.version_id = i.latest_version_id AND i.state = 'approved' AND i.id = ANY($1)`,
-      [itemIds],
-    );
-  }
-
-  private async releaseScheduledItems(m: EntityManager, actions: ReleaseActionEntity[]): Promise<void> {
-    const ids = actions.map((a) => a.itemId);
-    if (!ids.length) return;
-    await m.query(
-      `UPDATE items i SET state = 'approved' WHERE i.id = ANY($1) AND i.state = 'scheduled'
-         AND NOT EXISTS (SELECT 1 FROM release_actions a JOIN releases r ON r.id = a.release_id WHERE a.item_id = i.id AND r.status = 'scheduled' AND a.version_id = i.latest_version_id)`,
-      [ids],
-    );
+  /** A release's status decides whether its pinned versions count as `scheduled`; see ItemStates. */
+  private async refreshItemsOf(m: EntityManager, releaseId: string): Promise<void> {
+    const actions = await m.find(ReleaseActionEntity, { where: { releaseId } });
+    await this.states.refresh(m, actions.map((a) => a.itemId));
   }
 
   private async lock(m: EntityManager, id: string): Promise<ReleaseEntity> {

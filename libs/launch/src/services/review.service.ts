@@ -5,8 +5,9 @@ import { Actor, AuditService } from '@marquee/audit';
 import { ItemEntity, ItemVersionEntity, diffFields, launchReadiness } from '@marquee/catalog';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { ConflictError, DomainError, InputError, NotFoundError, assertId, isUuid } from '@marquee/platform-core';
-import { assertTransition, ItemState } from '../domain/states';
+import { assertTransition } from '../domain/states';
 import { ReviewDecision, VersionReviewEntity } from '../entities/version-review.entity';
+import { ItemStates } from './item-states';
 
 export interface ReviewQueueEntry {
   item: ItemEntity;
@@ -23,19 +24,20 @@ export class ReviewService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly states: ItemStates,
   ) {}
 
   async submit(actor: Actor, itemId: string, versionNumber?: number | null): Promise<ItemEntity> {
     return this.db.transaction(async (tx) => {
       const { item, version } = await this.lockLatest(tx, itemId, versionNumber, 'submit');
-      assertTransition(item.state as ItemState, 'submit', item.title);
+      assertTransition(item.state, 'submit', item.title);
       const problems = launchReadiness(version.fields);
       if (problems.length) {
         throw new DomainError('VALIDATION_FAILED', `"${item.title}" v${version.number} cannot go to review yet: ${problems.map((p) => p.message).join('; ')}. Fix these and save, then submit again.`, {
           problems: problems.map((p) => ({ field: p.field, message: p.message })),
         });
       }
-      await this.decide(tx, actor, item, version, 'submitted', null, 'in_review', `Submitted "${item.title}" v${version.number} for review`);
+      await this.decide(tx, actor, item, version, 'submitted', null, `Submitted "${item.title}" v${version.number} for review`);
       return tx.findOneOrFail(ItemEntity, { where: { id: itemId } });
     });
   }
@@ -43,11 +45,11 @@ export class ReviewService {
   async approve(actor: Actor, itemId: string, versionNumber: number, comment?: string | null): Promise<ItemEntity> {
     return this.db.transaction(async (tx) => {
       const { item, version } = await this.lockLatest(tx, itemId, versionNumber, 'approve');
-      assertTransition(item.state as ItemState, 'approve', item.title);
+      assertTransition(item.state, 'approve', item.title);
       if (!this.config.allowSelfApproval && version.authorId && version.authorId === actor.id) {
         throw new DomainError('FORBIDDEN', `You wrote v${version.number} of "${item.title}", so someone else must approve it. (An admin can allow self-approval with ALLOW_SELF_APPROVAL=true.)`);
       }
-      await this.decide(tx, actor, item, version, 'approved', comment ?? null, 'approved', `Approved "${item.title}" v${version.number}`);
+      await this.decide(tx, actor, item, version, 'approved', comment ?? null, `Approved "${item.title}" v${version.number}`);
       return tx.findOneOrFail(ItemEntity, { where: { id: itemId } });
     });
   }
@@ -56,8 +58,8 @@ export class ReviewService {
     if (!comment?.trim()) throw new InputError('Say why you reject this version, so the editor knows what to change.', [{ field: 'comment', message: 'is required when rejecting' }]);
     return this.db.transaction(async (tx) => {
       const { item, version } = await this.lockLatest(tx, itemId, versionNumber, 'reject');
-      assertTransition(item.state as ItemState, 'reject', item.title);
-      await this.decide(tx, actor, item, version, 'rejected', comment.trim(), 'draft', `Rejected "${item.title}" v${version.number}: ${comment.trim()}`);
+      assertTransition(item.state, 'reject', item.title);
+      await this.decide(tx, actor, item, version, 'rejected', comment.trim(), `Rejected "${item.title}" v${version.number}: ${comment.trim()}`);
       return tx.findOneOrFail(ItemEntity, { where: { id: itemId } });
     });
   }
@@ -102,6 +104,8 @@ export class ReviewService {
     assertId('item', itemId);
     const item = await tx.findOne(ItemEntity, { where: { id: itemId }, lock: { mode: 'pessimistic_write' } });
     if (!item) throw new NotFoundError('item', itemId);
+    // The transition is checked against the state derived now from the versions, never against a stored value alone.
+    item.state = await this.states.of(tx, item.id);
     const number = versionNumber ?? item.latestVersionNumber;
     const version = await tx.findOne(ItemVersionEntity, { where: { itemId, number } });
     if (!version) throw new NotFoundError('version', `${item.slug} v${number}`, `This item has versions 1 to ${item.latestVersionNumber}.`, 'reference');
@@ -113,9 +117,9 @@ export class ReviewService {
     return { item, version };
   }
 
-  private async decide(tx: EntityManager, actor: Actor, item: ItemEntity, version: ItemVersionEntity, decision: ReviewDecision, comment: string | null, state: ItemState, summary: string) {
+  private async decide(tx: EntityManager, actor: Actor, item: ItemEntity, version: ItemVersionEntity, decision: ReviewDecision, comment: string | null, summary: string) {
     await tx.insert(VersionReviewEntity, { itemId: item.id, versionId: version.id, versionNumber: version.number, decision, comment, actorId: isUuid(actor.id) ? actor.id : null });
-    await tx.update(ItemEntity, { id: item.id }, { state });
+    const state = await this.states.of(tx, item.id);
     await this.audit.record(tx, actor, {
       action: `item.${decision === 'submitted' ? 'submitted' : decision}`,
       entityType: 'item',

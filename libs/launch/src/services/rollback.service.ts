@@ -8,11 +8,16 @@ import { WebhookService } from '@marquee/webhooks';
 import { ReleaseActionEntity } from '../entities/release-action.entity';
 import { ReleaseEntity } from '../entities/release.entity';
 import { ReleaseEventEntity } from '../entities/release-event.entity';
+import { ItemStates } from './item-states';
 
 /**
- * Reverts a launched release: every item goes back to exactly what it was before the launch (its previous live
+ * Reverts a launched release: every item goes back to exactly what was live before the launch (its previous live
  * version, or not live), in one transaction. Refused when a later release has changed any of the same items since,
  * because "before" would then overwrite that later launch.
+ *
+ * What is restored is what was live. The workflow state is not restored from a snapshot taken at launch: it is derived
+ * again from the versions as they are now (ItemStates), so a version edited, submitted or approved after the launch
+ * keeps exactly the review status it has.
  */
 @Injectable()
 export class RollbackService {
@@ -20,6 +25,7 @@ export class RollbackService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly webhooks: WebhookService,
+    private readonly states: ItemStates,
   ) {}
 
   async rollback(actor: Actor, releaseId: string): Promise<ReleaseEntity> {
@@ -48,13 +54,10 @@ export class RollbackService {
       const changes: { itemId: string; title: string; restoredVersion: number | null; removedVersion: number | null }[] = [];
       for (const a of actions) {
         const item = await m.findOneOrFail(ItemEntity, { where: { id: a.itemId } });
-        // If the item was edited after the launch, keep its new draft's state; otherwise restore the old state exactly.
-        // 'scheduled' was this release's own doing; without it the pinned version is simply approved again.
-        const prior = (a.priorState === 'scheduled' ? 'approved' : a.priorState) as ItemEntity['state'];
-        const state = item.latestVersionId === a.latestVersionAtLaunch ? prior : item.state;
         const current = item.liveVersionId ? await m.findOne(ItemVersionEntity, { where: { id: item.liveVersionId } }) : null;
         const restored = a.priorLiveVersionId ? await m.findOne(ItemVersionEntity, { where: { id: a.priorLiveVersionId } }) : null;
-        await m.update(ItemEntity, { id: item.id }, { liveVersionId: a.priorLiveVersionId, liveReleaseId: a.priorLiveReleaseId, liveSince: a.priorLiveSince, state });
+        await m.update(ItemEntity, { id: item.id }, { liveVersionId: a.priorLiveVersionId, liveReleaseId: a.priorLiveReleaseId, liveSince: a.priorLiveSince });
+        const state = await this.states.of(m, item.id);
         changes.push({ itemId: item.id, title: item.title, restoredVersion: restored?.number ?? null, removedVersion: current?.number ?? null });
         await this.audit.record(m, actor, {
           action: 'item.rolled_back',

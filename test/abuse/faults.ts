@@ -24,6 +24,8 @@ export interface FaultOptions {
   tracksPerSecond: number;
   /** Largest lateness after recovery a launch may have. */
   maxLateSeconds: number;
+  /** A stack to share (not for worker-kill, which needs the pause file set at start); by default its own. */
+  stack?: AbuseStack;
   log?: (line: string) => void;
 }
 
@@ -58,7 +60,8 @@ export async function faultPhase(report: Report, o: FaultOptions): Promise<void>
   // The pause point (libs/launch test hook) only acts while this file exists: it holds the worker inside the launch
   // transaction, the instant the SIGKILL lands.
   const pauseFile = join(tmpdir(), `marquee-abuse-pause-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const stack = await AbuseStack.up({ env: { MARQUEE_TEST_PAUSE_FILE: pauseFile } });
+  if (o.stack && o.faults.includes('worker-kill')) throw new Error('worker-kill needs a stack of its own (MARQUEE_TEST_PAUSE_FILE is set when the worker starts)');
+  const stack = o.stack ?? (await AbuseStack.up({ env: { MARQUEE_TEST_PAUSE_FILE: pauseFile } }));
   const load = new LoadClient(() => stack.url, stack.seeded.apiKey, { feedsPerSecond: o.feedsPerSecond, tracksPerSecond: o.tracksPerSecond, surface: 'home', maxInFlight: 64 });
   const outcomes: LaunchOutcome[] = [];
   const readyAfter: Record<string, number | null> = {};
@@ -210,7 +213,7 @@ export async function faultPhase(report: Report, o: FaultOptions): Promise<void>
       writeFileSync('/tmp/abuse-faults-api.log', stack.api.output());
       writeFileSync('/tmp/abuse-faults-worker.log', stack.worker.output());
     }
-    await stack.down();
+    if (!o.stack) await stack.down();
   }
 }
 

@@ -35,6 +35,8 @@ export function fingerprintSql(): string {
 
 export interface FuzzPhaseOptions extends FuzzOptions {
   roles?: Role[];
+  /** A stack to share (its worker is stopped for the fuzz); by default the part brings up its own. */
+  stack?: AbuseStack;
 }
 
 /**
@@ -43,7 +45,9 @@ export interface FuzzPhaseOptions extends FuzzOptions {
  */
 export async function fuzzPhase(report: Report, o: FuzzPhaseOptions): Promise<FuzzStats> {
   const G = 'fuzz';
-  const stack = await AbuseStack.up({ worker: false });
+  const stack = o.stack ?? (await AbuseStack.up({ worker: false }));
+  // Nothing but the fuzz may write while it reads back: no worker.
+  if (o.stack) await stack.worker.stop('SIGTERM');
   try {
     const admin: Credentials = { token: await stack.adminToken() };
     const analyst = await stack.user(admin, 'analyst');
@@ -72,8 +76,16 @@ export async function fuzzPhase(report: Report, o: FuzzPhaseOptions): Promise<Fu
     };
     void rel;
 
-    const creds: Record<Role, Credentials> = { anonymous: undefined, client: { apiKey: stack.seeded.apiKey }, analyst: analyst.creds, admin };
+    // The read-back must be able to fail: a real write has to change the fingerprint.
     const sql = fingerprintSql();
+    const fingerprint = () => stack.db(async (c) => Object.fromEntries((await c.query(sql)).rows.map((r) => [r.t, r.d])) as Record<string, string>);
+    const fp0 = await fingerprint();
+    await gqlSend(stack.url, 'mutation { createRelease(input: {name: "fuzz read-back self-test"}) { id } }', {}, admin);
+    const fp1 = await fingerprint();
+    const seen = Object.keys(fp1).filter((k) => fp1[k] !== fp0[k]);
+    report.add(G, 'read-back self-test: a real write is seen', seen.join(', ') || 'nothing changed', 'a change', seen.length > 0);
+
+    const creds: Record<Role, Credentials> = { anonymous: undefined, client: { apiKey: stack.seeded.apiKey }, analyst: analyst.creds, admin };
     const started = Date.now();
     const stats = await runFuzz(
       schema,
@@ -89,7 +101,7 @@ export async function fuzzPhase(report: Report, o: FuzzPhaseOptions): Promise<Fu
             if (token) creds.analyst = { token };
           }
         },
-        fingerprint: () => stack.db(async (c) => Object.fromEntries((await c.query(sql)).rows.map((r) => [r.t, r.d]))),
+        fingerprint,
         restartApi: async () => {
           await stack.api.stop('SIGKILL');
           await stack.startApi();
@@ -108,6 +120,7 @@ export async function fuzzPhase(report: Report, o: FuzzPhaseOptions): Promise<Fu
       byShape: stats.byShape,
       byStatus: stats.byStatus,
       byCode: stats.byCode,
+      internalByOperation: countBy([...stats.http5xx, ...stats.internal].map((x) => x.label.replace(/ \[.*$/, ''))),
       refusals: stats.refusals,
       refusalServerMs: timed.length ? { p50: percentile(timed, 0.5), p99: percentile(timed, 0.99), max: Math.max(...timed) } : null,
       mutationsReadBack: stats.mutationsChecked,
@@ -125,6 +138,12 @@ export async function fuzzPhase(report: Report, o: FuzzPhaseOptions): Promise<Fu
     report.atMost(G, `half-written mutations (of ${stats.mutationsChecked} read back)`, stats.halfWrites.length, 0, stats.halfWrites.slice(0, 15));
     return stats;
   } finally {
-    await stack.down();
+    if (!o.stack) await stack.down();
   }
+}
+
+function countBy(xs: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const x of xs) out[x] = (out[x] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(out).sort((a, b) => b[1] - a[1]));
 }

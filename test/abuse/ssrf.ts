@@ -17,6 +17,8 @@ import { AbuseStack } from './stack';
  * matters is the redirect into 127.0.0.1.
  */
 export const REFUSED = 'refused: internal address';
+/** Nothing internal allowed; quick webhook retries and asset timeouts, so every URL is tried within the wait. */
+export const SSRF_ENV = { OUTBOUND_ALLOWLIST: '', WEBHOOK_BACKOFF_MS: '200', ASSET_CHECK_TIMEOUT_MS: '2000' };
 
 interface Hit {
   at: number;
@@ -68,6 +70,22 @@ class CountingListener {
     });
   }
 
+  /** Connects to every address once from here, proving the count can rise; returns how many were counted. */
+  async selfTest(): Promise<number> {
+    const before = this.hits.length;
+    for (const host of this.addresses) {
+      await new Promise<void>((res) => {
+        const s = new Socket();
+        s.on('error', () => res());
+        s.connect(this.port, host, () => s.end('GET /self-test HTTP/1.1\r\nhost: x\r\n\r\n', () => res()));
+      });
+    }
+    for (let i = 0; i < 50 && this.hits.length - before < this.addresses.length; i++) await sleep(20);
+    const counted = this.hits.length - before;
+    this.hits.splice(before);
+    return counted;
+  }
+
   close(): void {
     for (const s of this.sockets) s.destroy();
     for (const s of this.servers) s.close();
@@ -112,6 +130,10 @@ function privateAddresses(): string[] {
 
 export interface SsrfOptions {
   redirects: boolean;
+  /** Only these spellings (by name), for the fast subset; all by default. */
+  spellings?: string[];
+  /** A stack to share, started with SSRF_ENV; by default the part brings up its own. */
+  stack?: AbuseStack;
   /** How long to wait for the worker to try every URL (asset checks settled, deliveries attempted). */
   settleMs: number;
   log?: (line: string) => void;
@@ -124,12 +146,14 @@ export async function ssrfPhase(report: Report, o: SsrfOptions): Promise<void> {
   const listener = await CountingListener.start(['127.0.0.1', '::1', ...v6]);
   let redirector: HttpServer | null = null;
   const redirectorHits: string[] = [];
-  const stack = await AbuseStack.up({ env: { OUTBOUND_ALLOWLIST: '', WEBHOOK_BACKOFF_MS: '200', ASSET_CHECK_TIMEOUT_MS: '2000' } });
+  const counted = await listener.selfTest();
+  report.add(G, 'listener self-test: a connection from here is counted', `${counted}/${listener.addresses.length} addresses`, 'all', counted === listener.addresses.length);
+  const stack = o.stack ?? (await AbuseStack.up({ env: SSRF_ENV }));
   const tried: { vector: string; form: string; url: string; accepted: boolean; answer?: string }[] = [];
   try {
     const admin: Credentials = { token: await stack.adminToken() };
     // Spellings go into URL paths too (to attribute each hit): keep them URL-safe there.
-    const forms = (await internalUrls(listener.port, v6)).map((f) => ({ ...f, form: f.form.replace(/[^a-z0-9.-]+/gi, '-') }));
+    const forms = (await internalUrls(listener.port, v6)).map((f) => ({ ...f, form: f.form.replace(/[^a-z0-9.-]+/gi, '-') })).filter((f) => !o.spellings || o.spellings.includes(f.form));
     const gq = (q: string, v: Record<string, unknown> = {}) => gqlSend(stack.url, q, v, admin, 30000);
     const note = (vector: string, form: string, url: string, a: Awaited<ReturnType<typeof gqlSend>>) =>
       tried.push({ vector, form, url, accepted: a.status === 200 && !a.body?.errors?.length, answer: a.body?.errors?.[0]?.message?.slice(0, 160) });
@@ -200,6 +224,7 @@ export async function ssrfPhase(report: Report, o: SsrfOptions): Promise<void> {
     await round('direct', (base, path) => `${base}${path}`);
 
     if (o.redirects) {
+      if (o.stack) throw new Error('the redirect round restarts the processes with another OUTBOUND_ALLOWLIST: it needs a stack of its own');
       // The redirector is the only allowed address; everything it points to is 127.0.0.1 in one spelling or another.
       const rport = await freePort();
       redirector = createHttp((req, res) => {
@@ -249,7 +274,7 @@ export async function ssrfPhase(report: Report, o: SsrfOptions): Promise<void> {
   } finally {
     listener.close();
     redirector?.close();
-    await stack.down();
+    if (!o.stack) await stack.down();
   }
 }
 

@@ -122,6 +122,7 @@ export async function fuzzPhase(report: Report, o: FuzzPhaseOptions): Promise<Fu
       byCode: stats.byCode,
       internalByOperation: countBy([...stats.http5xx, ...stats.internal].map((x) => x.label.replace(/ \[.*$/, ''))),
       refusals: stats.refusals,
+      refusalsOverBudgetAtFirstTry: stats.refusalsOverBudgetOnce,
       refusalServerMs: timed.length ? { p50: percentile(timed, 0.5), p99: percentile(timed, 0.99), max: Math.max(...timed) } : null,
       mutationsReadBack: stats.mutationsChecked,
       relogins: stats.relogins,
@@ -133,7 +134,7 @@ export async function fuzzPhase(report: Report, o: FuzzPhaseOptions): Promise<Fu
     report.atMost(G, 'requests without an answer (timeout/reset)', stats.noAnswer.length, 0, stats.noAnswer.slice(0, 10));
     report.atMost(G, 'API frozen (killed and restarted)', stats.freezes.length, 0, stats.freezes.slice(0, 10));
     report.atMost(G, `refusals without server-timing (of ${stats.refusals})`, stats.refusalsWithoutTiming, 0, { header: 'server-timing: app;dur=<ms>', refusals: stats.refusals });
-    report.atMost(G, `refusals over ${REFUSAL_BUDGET_MS} ms server time`, stats.refusalsOverBudget.length, 0, stats.refusalsOverBudget.sort((a, b) => (b.serverMs ?? 0) - (a.serverMs ?? 0)).slice(0, 15)).timing = true;
+    report.atMost(G, `refusals over ${REFUSAL_BUDGET_MS} ms server time (best of 3)`, stats.refusalsOverBudget.length, 0, stats.refusalsOverBudget.sort((a, b) => (b.serverMs ?? 0) - (a.serverMs ?? 0)).slice(0, 15)).timing = true;
     report.atMost(G, '/health/live probes slower than 1 s or failed', stats.live.slow + stats.live.failed, 0, stats.live).timing = true;
     report.atMost(G, `half-written mutations (of ${stats.mutationsChecked} read back)`, stats.halfWrites.length, 0, stats.halfWrites.slice(0, 15));
     return stats;

@@ -74,6 +74,7 @@ export interface Sample {
   status: number;
   codes: string[];
   serverMs: number | null;
+  firstServerMs?: number | null;
   clientMs: number;
   bytes: number;
   message?: string;
@@ -95,6 +96,8 @@ export interface FuzzStats {
   refusals: number;
   refusalsWithoutTiming: number;
   refusalsOverBudget: Sample[];
+  /** Over budget at the first try (before the two repeats). */
+  refusalsOverBudgetOnce: number;
   refusalServerMs: number[];
   freezes: Sample[];
   mutationsChecked: number;
@@ -521,6 +524,7 @@ export function emptyStats(seed: number, operationsInSchema: number): FuzzStats 
     refusals: 0,
     refusalsWithoutTiming: 0,
     refusalsOverBudget: [],
+    refusalsOverBudgetOnce: 0,
     refusalServerMs: [],
     freezes: [],
     mutationsChecked: 0,
@@ -643,19 +647,27 @@ export async function runFuzz(schema: GraphQLSchema, pools: FuzzPools, target: F
         for (const r of ['admin', 'analyst'] as Role[]) await target.refresh(r);
       }
     }
-    if (isRefusal(a)) {
-      stats.refusals++;
-      if (a.serverMs === null) stats.refusalsWithoutTiming++;
-      else {
-        stats.refusalServerMs.push(a.serverMs);
-        if (a.serverMs > REFUSAL_BUDGET_MS) stats.refusalsOverBudget.push(sample());
-      }
-    }
     if (before && (a.body?.errors?.length || a.status >= 400 || a.status === 0) && (b.mutation!.fields === 1 || isRefusal(a)) && rootFailed(a)) {
       stats.mutationsChecked++;
       const after = await target.fingerprint();
       const changed = Object.keys(after).filter((k) => after[k] !== before[k]);
       if (changed.length) stats.halfWrites.push(sample({ tables: changed }));
+    }
+    if (isRefusal(a)) {
+      stats.refusals++;
+      if (a.serverMs === null) stats.refusalsWithoutTiming++;
+      else {
+        // A shared machine deschedules the API now and then: a refusal over budget is sent twice more and keeps its
+        // fastest time. Slowness that comes from the input stays; a scheduler hiccup does not.
+        let best = a.serverMs;
+        for (let i = 0; i < 2 && best > REFUSAL_BUDGET_MS; i++) {
+          const again = await send(target.url(), { body: b.body, creds: target.creds(role), contentType: b.contentType, method: b.method, path: b.path, timeoutMs: o.timeoutMs });
+          if (isRefusal(again) && again.serverMs !== null) best = Math.min(best, again.serverMs);
+        }
+        stats.refusalServerMs.push(best);
+        if (a.serverMs > REFUSAL_BUDGET_MS) stats.refusalsOverBudgetOnce++;
+        if (best > REFUSAL_BUDGET_MS) stats.refusalsOverBudget.push(sample({ serverMs: best, firstServerMs: a.serverMs }));
+      }
     }
   };
 

@@ -205,15 +205,14 @@ export async function ssrfPhase(report: Report, o: SsrfOptions): Promise<void> {
         note('updateWebhookEndpoint', forms[0].form, url, await gq('mutation($id: ID!, $u: String!) { updateWebhookEndpoint(id: $id, input: {url: $u}) { id } }', { id: safeId, u: url }));
       }
       // A real release.launched event (unpublishing a live demo item) fans out to every endpoint.
-      const live = await stack.db(async (c) => (await c.query(`SELECT id FROM items WHERE live_version_id IS NOT NULL AND slug IN ('stress-is-a-signal', 'lavender-fields') ORDER BY slug LIMIT 1 OFFSET $1`, [tag === 'direct' ? 0 : 1])).rows[0]?.id);
-      if (live) {
-        const rel = await gq('mutation($n: String!) { createRelease(input: {name: $n}) { id } }', { n: `ssrf ${tag}` });
-        const rid = (rel.body?.data as { createRelease?: { id: string } } | null)?.createRelease?.id;
-        if (rid) {
-          await gq('mutation($r: ID!, $i: ID!) { addToRelease(releaseId: $r, itemId: $i, action: UNPUBLISH) { id } }', { r: rid, i: live });
-          note('launchReleaseNow (webhook events)', '(all endpoints)', rid, await gq('mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rid }));
-        }
-      }
+      const slug = tag === 'direct' ? 'lavender-fields' : 'stress-is-a-signal';
+      const live = await stack.db(async (c) => (await c.query('SELECT id FROM items WHERE live_version_id IS NOT NULL AND slug = $1', [slug])).rows[0]?.id as string | undefined);
+      if (!live) throw new Error(`The demo item ${slug} is not live: no release to send webhook events from.`);
+      const rel = await gq('mutation($n: String!) { createRelease(input: {name: $n}) { id } }', { n: `ssrf ${tag}` });
+      const rid = (rel.body?.data as { createRelease?: { id: string } } | null)?.createRelease?.id;
+      if (!rid) throw new Error(`createRelease failed: ${rel.text.slice(0, 300)}`);
+      await gq('mutation($r: ID!, $i: ID!) { addToRelease(releaseId: $r, itemId: $i, action: UNPUBLISH) { id } }', { r: rid, i: live });
+      note('launchReleaseNow (webhook events)', '(all endpoints)', rid, await gq('mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rid }));
       // Wait until every endpoint's delivery was attempted, then redeliver each once.
       await settle(stack, o.settleMs, endpointIds);
       const deliveries = await stack.db(async (c) => (await c.query('SELECT id FROM webhook_deliveries WHERE endpoint_id = ANY($1)', [endpointIds])).rows.map((r) => r.id as string));
@@ -244,12 +243,23 @@ export async function ssrfPhase(report: Report, o: SsrfOptions): Promise<void> {
     // Results editors and admins see: asset checks and delivery errors must name the refusal, never a port's answer.
     const shown = await stack.db(async (c) => ({
       assets: (await c.query(`SELECT url, status, http_status, error FROM asset_checks WHERE url LIKE '%/ssrf/%' OR url LIKE '%127.0.0.2%'`)).rows,
+      releases: (await c.query(`SELECT name, status FROM releases WHERE name LIKE 'ssrf %'`)).rows.map((r) => `${r.name}: ${r.status}`),
+      endpoints: (await c.query(`SELECT count(*)::int AS n FROM webhook_endpoints WHERE url LIKE '%/ssrf/%' OR url LIKE '%127.0.0.2%'`)).rows[0].n as number,
       deliveries: (await c.query(`SELECT e.url, d.status, d.attempts, d.last_status_code, d.last_error FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE e.url LIKE '%/ssrf/%' OR e.url LIKE '%127.0.0.2%'`)).rows,
     }));
+    // Revealing = what a port scanner reads: reachable, an HTTP status, or how the connection failed. A refusal of the
+    // URL itself before any connection (credentials in the URL, say) reveals nothing and is listed apart.
+    // In the redirect round the first hop is the allowed redirector: its own 3xx (a redirect not followed) says
+    // nothing about the internal target.
+    const reveals = (status: string, code: number | null, error: string | null, url: string) =>
+      !String(error ?? '').startsWith(REFUSED) &&
+      !(url.includes('127.0.0.2') && code !== null && code >= 300 && code < 400) &&
+      (status === 'ok' || status === 'delivered' || code !== null || /refused the connection|ECONN|EHOSTUNREACH|ENETUNREACH|No answer within|timed? ?out|socket|TLS|SSL|certificate|HTTP \d{3}|answered/i.test(String(error ?? '')));
     const revealing = [
-      ...shown.assets.filter((r) => !(r.status !== 'ok' && String(r.error ?? '').startsWith(REFUSED))).map((r) => ({ kind: 'asset', url: r.url, status: r.status, httpStatus: r.http_status, error: r.error })),
-      ...shown.deliveries.filter((r) => r.attempts > 0 && !(r.status !== 'delivered' && String(r.last_error ?? '').startsWith(REFUSED))).map((r) => ({ kind: 'delivery', url: r.url, status: r.status, code: r.last_status_code, error: r.last_error })),
+      ...shown.assets.filter((r) => reveals(r.status, r.http_status, r.error, r.url)).map((r) => ({ kind: 'asset', url: r.url, status: r.status, httpStatus: r.http_status, error: r.error })),
+      ...shown.deliveries.filter((r) => r.attempts > 0 && reveals(r.status, r.last_status_code, r.last_error, r.url)).map((r) => ({ kind: 'delivery', url: r.url, status: r.status, code: r.last_status_code, error: r.last_error })),
     ];
+    const otherRefusals = [...shown.assets.map((r) => r.error), ...shown.deliveries.map((r) => r.last_error)].filter((e) => e && !String(e).startsWith(REFUSED) && !revealing.some((x) => x.error === e));
     const byVector: Record<string, number> = {};
     for (const h of listener.hits) {
       const m = /\/ssrf\/([^/]+)\/([^/]+)\/([^ ?]+)/.exec(safeDecode(h.line));
@@ -265,11 +275,14 @@ export async function ssrfPhase(report: Report, o: SsrfOptions): Promise<void> {
       refusedInputs: tried.filter((t) => !t.accepted).map((t) => `${t.vector} ${t.form}: ${t.answer}`).slice(0, 40),
       redirectorRequests: redirectorHits.length,
       assetChecksShown: shown.assets.length,
+      webhookEventsFrom: shown.releases,
+      internalEndpointsStored: shown.endpoints,
       deliveriesShown: shown.deliveries.length,
       hitsByVector: byVector,
+      shownWithAnotherRefusal: [...new Set(otherRefusals.map((e) => String(e).replace(/\d+/g, 'N').slice(0, 160)))],
     });
     report.atMost(G, `requests that reached the internal listener (${tried.length} attempts, ${forms.length} spellings)`, listener.hits.length, 0, byVector);
-    report.atMost(G, `checks/deliveries shown without "${REFUSED}"`, revealing.length, 0, revealing.slice(0, 12));
+    report.atMost(G, "checks/deliveries shown with a port's behaviour (status, HTTP code, connection error)", revealing.length, 0, revealing.slice(0, 12));
     log(`ssrf: ${listener.hits.length} connection(s) reached the listener`);
   } finally {
     listener.close();

@@ -136,6 +136,12 @@ export async function fuzzPhase(report: Report, o: FuzzPhaseOptions): Promise<Fu
     report.atMost(G, `refusals without server-timing (of ${stats.refusals})`, stats.refusalsWithoutTiming, 0, { header: 'server-timing: app;dur=<ms>', refusals: stats.refusals });
     report.atMost(G, `refusals over ${REFUSAL_BUDGET_MS} ms server time (best of 3)`, stats.refusalsOverBudget.length, 0, stats.refusalsOverBudget.sort((a, b) => (b.serverMs ?? 0) - (a.serverMs ?? 0)).slice(0, 15)).timing = true;
     report.atMost(G, '/health/live probes slower than 1 s or failed', stats.live.slow + stats.live.failed, 0, stats.live).timing = true;
+    if (o.hygiene !== 'off') {
+      report.atMost(G, `NUL/lone-surrogate inputs not refused BAD_USER_INPUT with problems, HTTP 400 (of ${stats.hygieneProbes})`, stats.hygieneMisses.length, 0, {
+        operations: countBy(stats.hygieneMisses.map((x) => x.label.replace(/^hygiene /, '').replace(/\(.*$/, ''))),
+        samples: stats.hygieneMisses.slice(0, 12),
+      });
+    }
     report.atMost(G, `half-written mutations (of ${stats.mutationsChecked} read back)`, stats.halfWrites.length, 0, stats.halfWrites.slice(0, 15));
     return stats;
   } finally {

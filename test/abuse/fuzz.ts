@@ -65,6 +65,12 @@ export interface FuzzOptions {
   timeoutMs: number;
   /** Largest body the generators aim for (bytes); a few go just over 1 MB on purpose. */
   maxBodyBytes: number;
+  /**
+   * Text hygiene probes, as admin: every String/ID argument (and every String/ID field of an input argument) of every
+   * operation set to a NUL, in a variable and as a literal, and to a lone surrogate in a variable ('full'), or only the
+   * NUL variable ('variables').
+   */
+  hygiene: 'full' | 'variables' | 'off';
   log?: (line: string) => void;
 }
 
@@ -102,6 +108,8 @@ export interface FuzzStats {
   freezes: Sample[];
   mutationsChecked: number;
   halfWrites: Sample[];
+  hygieneProbes: number;
+  hygieneMisses: Sample[];
   relogins: number;
   live: { probes: number; slow: number; failed: number; maxMs: number };
 }
@@ -119,6 +127,8 @@ interface Built {
   /** For a mutation with one root field: its name (the half-write check applies). */
   mutation?: { fields: number };
   headers?: Record<string, string>;
+  /** A hygiene probe: must be refused with BAD_USER_INPUT and extensions.problems, before anything runs (HTTP 400). */
+  expectBadInput?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------- value generators
@@ -503,6 +513,98 @@ function documentCase(g: Gen, schema: GraphQLSchema, pools: FuzzPools, role: Rol
   throw new Error('unreachable');
 }
 
+/** A well-formed value of the type, from the pools: the background against which one bad string stands out. */
+function cleanValue(type: GraphQLInputType, pools: FuzzPools, hint: string, depth = 0): unknown {
+  if (isNonNullType(type)) return cleanValue(type.ofType, pools, hint, depth);
+  if (isListType(type)) return [cleanValue(type.ofType, pools, hint, depth)];
+  if (isEnumType(type)) return type.getValues()[0]?.name;
+  if (isInputObjectType(type)) {
+    const out: Record<string, unknown> = {};
+    if (depth < 4) for (const f of Object.values(type.getFields())) if (isNonNullType(f.type) && f.defaultValue === undefined) out[f.name] = cleanValue(f.type, pools, f.name, depth + 1);
+    return out;
+  }
+  switch (getNamedType(type).name) {
+    case 'ID': {
+      const n = hint.toLowerCase();
+      return (n.includes('release') ? pools.releaseIds[0] : n.includes('item') ? pools.itemIds[0] : undefined) ?? '00000000-0000-4000-8000-000000000000';
+    }
+    case 'String':
+      return poolFor(hint, pools)[0];
+    case 'Int':
+      return 1;
+    case 'Float':
+      return 0.5;
+    case 'Boolean':
+      return false;
+    case 'DateTime':
+      return new Date(Date.now() + 86400_000).toISOString();
+    case 'JSON':
+      return {};
+    default:
+      return 'x';
+  }
+}
+
+const isText = (t: GraphQLInputType) => ['String', 'ID'].includes(getNamedType(t).name);
+
+/** One probe per String/ID position of every operation, per bad value; run as admin so access never answers first. */
+export function hygieneCases(schema: GraphQLSchema, pools: FuzzPools, mode: 'full' | 'variables'): Built[] {
+  const out: Built[] = [];
+  const variants = [
+    { name: 'NUL in a variable', bad: 'a\u0000b', literal: false },
+    ...(mode === 'full'
+      ? [
+          { name: 'lone surrogate in a variable', bad: 'a\ud800b', literal: false },
+          { name: 'NUL in a literal', bad: 'a\u0000b', literal: true },
+        ]
+      : []),
+  ];
+  for (const [kind, root] of [
+    ['query', schema.getQueryType()],
+    ['mutation', schema.getMutationType()],
+  ] as const) {
+    for (const field of Object.values(root?.getFields() ?? {})) {
+      const targets: { arg: string; sub?: string; list: boolean; inList: boolean }[] = [];
+      for (const a of field.args) {
+        const inner = isNonNullType(a.type) ? a.type.ofType : a.type;
+        if (isText(a.type)) targets.push({ arg: a.name, list: isListType(inner), inList: false });
+        const named = getNamedType(a.type);
+        if (isInputObjectType(named)) {
+          for (const f of Object.values(named.getFields())) {
+            const fi = isNonNullType(f.type) ? f.type.ofType : f.type;
+            if (isText(f.type)) targets.push({ arg: a.name, sub: f.name, list: isListType(fi), inList: isListType(inner) });
+          }
+        }
+      }
+      for (const t of targets) {
+        for (const v of variants) {
+          const values: Record<string, unknown> = {};
+          for (const a of field.args) if (isNonNullType(a.type) || a.name === t.arg) values[a.name] = cleanValue(a.type, pools, a.name);
+          const bad = t.list ? [v.bad] : v.bad;
+          if (t.sub) {
+            const holder = (t.inList ? (values[t.arg] as Record<string, unknown>[])[0] : values[t.arg]) as Record<string, unknown>;
+            holder[t.sub] = bad;
+          } else values[t.arg] = bad;
+          const args = field.args.filter((a) => a.name in values);
+          const sel = isLeafType(getNamedType(field.type)) ? '' : '{ __typename }';
+          const query = v.literal
+            ? `${kind} { ${field.name}(${args.map((a) => `${a.name}: ${lit(values[a.name], a.type)}`).join(', ')}) ${sel} }`
+            : `${kind}(${args.map((a, i) => `$v${i}: ${typeString(a.type)}`).join(', ')}) { ${field.name}(${args.map((a, i) => `${a.name}: $v${i}`).join(', ')}) ${sel} }`;
+          const variables = v.literal ? {} : Object.fromEntries(args.map((a, i) => [`v${i}`, values[a.name]]));
+          out.push({
+            label: `hygiene ${kind}.${field.name}(${t.arg}${t.sub ? `.${t.sub}` : ''}): ${v.name}`,
+            shape: 'hygiene',
+            body: JSON.stringify({ query, variables }),
+            mutation: kind === 'mutation' ? { fields: 1 } : undefined,
+            expectBadInput: true,
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
 // ------------------------------------------------------------------------------------------------------- runner
 
 function excerpt(s: string, n = 240): string {
@@ -529,6 +631,8 @@ export function emptyStats(seed: number, operationsInSchema: number): FuzzStats 
     freezes: [],
     mutationsChecked: 0,
     halfWrites: [],
+    hygieneProbes: 0,
+    hygieneMisses: [],
     relogins: 0,
     live: { probes: 0, slow: 0, failed: 0, maxMs: 0 },
   };
@@ -653,6 +757,11 @@ export async function runFuzz(schema: GraphQLSchema, pools: FuzzPools, target: F
       const changed = Object.keys(after).filter((k) => after[k] !== before[k]);
       if (changed.length) stats.halfWrites.push(sample({ tables: changed }));
     }
+    if (b.expectBadInput) {
+      stats.hygieneProbes++;
+      const typed = (a.body?.errors ?? []).some((e) => e.extensions?.code === 'BAD_USER_INPUT' && Array.isArray(e.extensions.problems) && e.extensions.problems.length > 0);
+      if (a.status !== 400 || !typed) stats.hygieneMisses.push(sample());
+    }
     if (isRefusal(a)) {
       stats.refusals++;
       if (a.serverMs === null) stats.refusalsWithoutTiming++;
@@ -686,7 +795,13 @@ export async function runFuzz(schema: GraphQLSchema, pools: FuzzPools, target: F
       }
       log(`fuzz: ${role}: ${ops.length} operations x ${o.runsPerOperation} done (${stats.requests} requests so far)`);
     }
-    // 2. Whole-document attacks, for every role.
+    // 2. Text hygiene probes, as admin.
+    if (o.hygiene !== 'off') {
+      const cases = hygieneCases(schema, pools, o.hygiene);
+      for (const c of cases) await execute('admin', c);
+      log(`fuzz: ${cases.length} text hygiene probes done (${stats.requests} requests so far)`);
+    }
+    // 3. Whole-document attacks, for every role.
     for (const role of roles) {
       await fc.assert(
         fc.asyncProperty(fc.gen(), async (g) => {

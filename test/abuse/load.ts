@@ -175,7 +175,11 @@ export class LoadClient {
     let wait = 1000;
     if (codes.includes('UNAVAILABLE')) {
       c.trackUnavailable++;
-      if (err.retryable !== true || !(Number(err.retryAfter) >= 1)) bump(c.trackFailures, `UNAVAILABLE without retryable/retryAfter (${JSON.stringify(err)})`);
+      // The contract: HTTP 503, extensions.retryable true and retryAfter in whole seconds.
+      if (a.status !== 503 || err.retryable !== true || !Number.isInteger(Number(err.retryAfter)) || Number(err.retryAfter) < 1) {
+        c.trackOtherErrors++;
+        bump(c.trackFailures, `UNAVAILABLE not as agreed (HTTP ${a.status}, retryable ${String(err.retryable)}, retryAfter ${String(err.retryAfter)})`);
+      }
       wait = Math.min(5, Math.max(1, Number(err.retryAfter) || 1)) * 1000;
     } else if (codes.includes('RATE_LIMITED')) {
       c.trackRateLimited++;

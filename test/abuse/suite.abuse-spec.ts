@@ -15,7 +15,7 @@ const parts = (process.env.ABUSE_PARTS ?? 'fuzz,faults,ssrf,limits').split(',').
 const seed = env('ABUSE_SEED', 20261206);
 const report = new Report();
 const options = {
-  fuzz: { runsPerOperation: env('ABUSE_FUZZ_RUNS', 6), documentRuns: env('ABUSE_FUZZ_DOCUMENTS', 120), seed, maxBombLevel: 29, timeoutMs: 10000, maxBodyBytes: 1_000_000 },
+  fuzz: { runsPerOperation: env('ABUSE_FUZZ_RUNS', 6), documentRuns: env('ABUSE_FUZZ_DOCUMENTS', 120), seed, maxBombLevel: 29, timeoutMs: 10000, maxBodyBytes: 1_000_000, hygiene: 'full' as const },
   faults: { faults: ALL_FAULTS as Fault[], outageSeconds: env('ABUSE_OUTAGE_SECONDS', 20), feedsPerSecond: 40, tracksPerSecond: 25, maxLateSeconds: 10 },
   ssrf: { redirects: true, settleMs: 45000 },
   limits: { floods: true, floodSeconds: 8 },

@@ -43,7 +43,8 @@ interface LaunchOutcome {
 // Live demo items that no course and no fallback order needs: each launch unpublishes one of them.
 const UNPUBLISH: Record<string, string> = { 'worker-kill': 'desk-reset', 'pg-stop': 'anxiety-sos', 'redis-flush': 'gratitude-pause', 'api-kill': 'ocean-drift' };
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 200): Promise<T | null> {
+/** Polls `fn` until it gives a truthy value (returned) or the deadline passes (null); errors count as not yet. */
+async function until<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 200): Promise<T | null> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn().catch(() => null);
@@ -51,7 +52,6 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
     if (Date.now() > deadline) return null;
     await sleep(everyMs);
   }
-  void what;
 }
 
 export async function faultPhase(report: Report, o: FaultOptions): Promise<void> {
@@ -76,7 +76,6 @@ export async function faultPhase(report: Report, o: FaultOptions): Promise<void>
     };
     const launched = async (releaseId: string, timeoutMs: number) =>
       until(
-        'launch',
         () =>
           stack.db(async (c) => {
             const r = (await c.query('SELECT status, launched_at FROM releases WHERE id = $1', [releaseId])).rows[0];
@@ -86,7 +85,7 @@ export async function faultPhase(report: Report, o: FaultOptions): Promise<void>
         250,
       );
     const waitReady = async (from: number, timeoutMs = 60000) =>
-      until('ready', async () => ((await fetch(`${stack.url}/health/ready`, { signal: AbortSignal.timeout(2000) })).ok ? Date.now() - from : null), timeoutMs, 250);
+      until(async () => ((await fetch(`${stack.url}/health/ready`, { signal: AbortSignal.timeout(2000) })).ok ? Date.now() - from : null), timeoutMs, 250);
     const record = async (fault: Fault, rel: string, dueAt: number, recoveredAt: number, waitMs: number, note?: string) => {
       const r = await launched(rel, waitMs);
       const late = r?.launchedAt ? r.launchedAt - Math.max(dueAt, recoveredAt) : null;
@@ -95,7 +94,7 @@ export async function faultPhase(report: Report, o: FaultOptions): Promise<void>
     };
 
     load.start();
-    await until('tokens', async () => load.totals().feedsOk > 20, 30000);
+    await until(async () => load.totals().feedsOk > 20, 30000);
     await sleep(3000);
 
     for (const fault of o.faults) {
@@ -114,7 +113,7 @@ export async function faultPhase(report: Report, o: FaultOptions): Promise<void>
       if (fault === 'worker-kill') {
         writeFileSync(pauseFile, 'hold');
         const { rel, dueAt } = await schedule(fault, 8);
-        const reached = await until('pause point', async () => existsSync(`${pauseFile}.reached`), dueAt - Date.now() + 30000);
+        const reached = await until(async () => existsSync(`${pauseFile}.reached`), dueAt - Date.now() + 30000);
         await stack.worker.stop('SIGKILL');
         rmSync(pauseFile, { force: true });
         rmSync(`${pauseFile}.reached`, { force: true });
@@ -124,8 +123,9 @@ export async function faultPhase(report: Report, o: FaultOptions): Promise<void>
         readyAfter[fault] = await waitReady(recoveredAt);
       }
       if (fault === 'pg-stop') {
-        const { rel, dueAt } = await schedule(fault, Math.max(6, Math.round(o.outageSeconds / 2) + 3));
-        await sleep(2000);
+        // Due mid-outage, with room for a slow scheduleRelease on a busy machine (the server wants >= 5 s ahead).
+        const { rel, dueAt } = await schedule(fault, Math.max(8, Math.round(o.outageSeconds / 2) + 4));
+        await sleep(1000);
         const stoppedAt = Date.now();
         await stack.pg.halt('fast');
         await sleep(o.outageSeconds * 1000); // the outage itself
@@ -155,7 +155,6 @@ export async function faultPhase(report: Report, o: FaultOptions): Promise<void>
     const ids = [...load.stored];
     let missing: string[] = ids;
     await until(
-      'events stored',
       async () => {
         const found = new Set<string>();
         for (let i = 0; i < ids.length; i += 5000) {

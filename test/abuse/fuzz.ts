@@ -385,7 +385,7 @@ function bomb(level: number, fanout: number, on: string, root: string): string {
 }
 
 /** A chain of object fields following the schema (Item.releases → Release.actions → ReleaseAction.item → …). */
-function deepChain(g: Gen, schema: GraphQLSchema, start: GraphQLObjectType, depth: number, ctx: ValueCtx): string {
+function deepChain(g: Gen, start: GraphQLObjectType, depth: number): string {
   let t: GraphQLNamedType = start;
   const open: string[] = [];
   for (let i = 0; i < depth; i++) {
@@ -395,13 +395,10 @@ function deepChain(g: Gen, schema: GraphQLSchema, start: GraphQLObjectType, dept
     open.push(f.name);
     t = getNamedType(f.type);
   }
-  void schema;
-  void ctx;
   return `${open.join(' { ')} { __typename }${' }'.repeat(Math.max(0, open.length - 1))}`;
 }
 
 function documentCase(g: Gen, schema: GraphQLSchema, pools: FuzzPools, role: Role, o: FuzzOptions): Built {
-  const q = schema.getQueryType()!;
   const itemId = pools.itemIds.length ? pick(g, pools.itemIds) : '00000000-0000-0000-0000-000000000000';
   const cheap = role === 'client' ? 'feed(surface: "home", userId: "alias-flood") { requestId }' : pick(g, ['__typename', 'contentKinds { key label }', 'timeZones', 'me { id }', 'accessRules { field }']);
   const shape = pick(g, ['bomb', 'bomb', 'deep', 'wide', 'aliases', 'directives', 'tokens', 'deep-literal', 'deep-json-variable', 'bad-variables', 'bad-body', 'nested-relations', 'huge-body'] as const);
@@ -422,7 +419,7 @@ function documentCase(g: Gen, schema: GraphQLSchema, pools: FuzzPools, role: Rol
       const depth = g(fc.integer, { min: 8, max: 80 });
       const start = pick(g, ['item', 'release'] as const);
       const root = start === 'item' ? `item(id: "${itemId}")` : `release(id: "${pools.releaseIds[0] ?? itemId}")`;
-      const chain = deepChain(g, schema, schema.getType(start === 'item' ? 'Item' : 'Release') as GraphQLObjectType, depth, { pools, hugeBudget: 0, wrongPct: 0 });
+      const chain = deepChain(g, schema.getType(start === 'item' ? 'Item' : 'Release') as GraphQLObjectType, depth);
       return { label: `deep selection ~${depth}`, shape, body: json(`query { ${root} { ${chain} } }`) };
     }
     case 'wide': {
@@ -509,8 +506,6 @@ function documentCase(g: Gen, schema: GraphQLSchema, pools: FuzzPools, role: Rol
       return { label: `${Math.round(size / 1000)} KB document`, shape, body: json(`query { ${'__typename '.repeat(Math.floor(size / 11))}}`) };
     }
   }
-  void q;
-  throw new Error('unreachable');
 }
 
 /** A well-formed value of the type, from the pools: the background against which one bad string stands out. */

@@ -64,6 +64,9 @@ export async function faultPhase(report: Report, o: FaultOptions): Promise<void>
   const stack = o.stack ?? (await AbuseStack.up({ env: { MARQUEE_TEST_PAUSE_FILE: pauseFile } }));
   const load = new LoadClient(() => stack.url, stack.seeded.apiKey, { feedsPerSecond: o.feedsPerSecond, tracksPerSecond: o.tracksPerSecond, surface: 'home', maxInFlight: 64 });
   const outcomes: LaunchOutcome[] = [];
+  /** When each fault started and ended (UTC time of day), to line failures up with them. */
+  const marks: string[] = [];
+  const mark = (what: string) => marks.push(`${new Date().toISOString().slice(11, 23)} ${what}`);
   const readyAfter: Record<string, number | null> = {};
   try {
     const admin: Credentials = { token: await stack.adminToken() };
@@ -104,9 +107,11 @@ export async function faultPhase(report: Report, o: FaultOptions): Promise<void>
         await sleep(3000);
         const at = Date.now();
         load.apiDown(at);
+        mark('API SIGKILL');
         await stack.api.stop('SIGKILL');
         await stack.startApi();
         load.apiUp(Date.now());
+        mark('API ready again');
         readyAfter[fault] = Date.now() - at;
         await sleep(3000);
       }
@@ -114,11 +119,13 @@ export async function faultPhase(report: Report, o: FaultOptions): Promise<void>
         writeFileSync(pauseFile, 'hold');
         const { rel, dueAt } = await schedule(fault, 8);
         const reached = await until(async () => existsSync(`${pauseFile}.reached`), dueAt - Date.now() + 30000);
+        mark('worker SIGKILL');
         await stack.worker.stop('SIGKILL');
         rmSync(pauseFile, { force: true });
         rmSync(`${pauseFile}.reached`, { force: true });
         await stack.startWorker();
         const recoveredAt = Date.now();
+        mark('worker processing again');
         await record(fault, rel, dueAt, recoveredAt, 60000, reached ? 'killed inside the launch transaction' : 'the launch never started before the kill');
         readyAfter[fault] = await waitReady(recoveredAt);
       }
@@ -127,10 +134,12 @@ export async function faultPhase(report: Report, o: FaultOptions): Promise<void>
         const { rel, dueAt } = await schedule(fault, Math.max(8, Math.round(o.outageSeconds / 2) + 4));
         await sleep(1000);
         const stoppedAt = Date.now();
+        mark('PostgreSQL stop');
         await stack.pg.halt('fast');
         await sleep(o.outageSeconds * 1000); // the outage itself
         await stack.pg.resume();
         const recoveredAt = Date.now();
+        mark('PostgreSQL up again');
         load.phase = 'pg-recovery';
         log(`faults: PostgreSQL was down ${((recoveredAt - stoppedAt) / 1000).toFixed(1)} s`);
         readyAfter[fault] = await waitReady(recoveredAt);
@@ -140,6 +149,7 @@ export async function faultPhase(report: Report, o: FaultOptions): Promise<void>
         const { rel, dueAt } = await schedule(fault, 15);
         await sleep(3000);
         const at = Date.now();
+        mark('Redis FLUSHALL');
         await stack.redis.flushAll();
         readyAfter[fault] = await waitReady(at);
         await record(fault, rel, dueAt, at, dueAt - Date.now() + 40000);
@@ -184,8 +194,11 @@ export async function faultPhase(report: Report, o: FaultOptions): Promise<void>
 
     const t = load.totals();
     const perPhase = Object.fromEntries(Object.entries(load.phases).map(([k, v]) => [k, compact(v)]));
-    report.figure(G, { faults: o.faults, outageSeconds: o.outageSeconds, load: { feedsPerSecond: o.feedsPerSecond, tracksPerSecond: o.tracksPerSecond }, perPhase, eventsStored: ids.length, eventsRejected: load.rejected.size, retries: load.retries, skippedForInFlightCap: load.skipped, launches: outcomes, readyAfterMs: readyAfter });
-    report.atMost(G, `failed feeds (of ${t.feeds}; 200 with items, FALLBACK allowed)`, t.feedsFailed, 0, Object.fromEntries(Object.entries(load.phases).filter(([, v]) => v.feedsFailed).map(([k, v]) => [k, { failed: v.feedsFailed, of: v.feeds, why: v.feedFailures }])));
+    report.figure(G, { faults: o.faults, outageSeconds: o.outageSeconds, load: { feedsPerSecond: o.feedsPerSecond, tracksPerSecond: o.tracksPerSecond }, perPhase, faultTimes: marks, eventsStored: ids.length, eventsRejected: load.rejected.size, retries: load.retries, skippedForInFlightCap: load.skipped, launches: outcomes, readyAfterMs: readyAfter });
+    report.atMost(G, `failed feeds (of ${t.feeds}; 200 with items, FALLBACK allowed)`, t.feedsFailed, 0, {
+      ...Object.fromEntries(Object.entries(load.phases).filter(([, v]) => v.feedsFailed).map(([k, v]) => [k, { failed: v.feedsFailed, of: v.feeds, why: v.feedFailures, first: v.feedFailureTimes }])),
+      faultTimes: marks,
+    });
     if (o.faults.includes('pg-stop')) {
       const p = load.phases['pg-stop'];
       report.figure(G, { pgOutageFeeds: p ? { answered: p.feeds - p.feedsUnansweredWhileDown, fallback: p.fallbackFeeds, failed: p.feedsFailed } : null });

@@ -18,6 +18,8 @@ export interface PhaseCounts {
   feedsUnansweredWhileDown: number;
   fallbackFeeds: number;
   feedFailures: Record<string, number>;
+  /** The first failed feeds with the time they were answered (or gave up), to line them up with the fault. */
+  feedFailureTimes: string[];
   trackCalls: number;
   trackUnavailable: number;
   trackRateLimited: number;
@@ -34,6 +36,7 @@ const emptyPhase = (): PhaseCounts => ({
   feedsUnansweredWhileDown: 0,
   fallbackFeeds: 0,
   feedFailures: {},
+  feedFailureTimes: [],
   trackCalls: 0,
   trackUnavailable: 0,
   trackRateLimited: 0,
@@ -138,7 +141,9 @@ export class LoadClient {
       return;
     }
     c.feedsFailed++;
-    bump(c.feedFailures, feed && feed.items.length === 0 ? 'HTTP 200, no items' : describe(a));
+    const why = feed && feed.items.length === 0 ? 'HTTP 200, no items' : describe(a);
+    bump(c.feedFailures, why);
+    if (c.feedFailureTimes.length < 20) c.feedFailureTimes.push(`${new Date().toISOString().slice(11, 23)} ${why}`);
   }
 
   private async track(): Promise<void> {
@@ -222,6 +227,7 @@ export class LoadClient {
     for (const p of Object.values(this.phases)) {
       for (const k of Object.keys(t) as (keyof PhaseCounts)[]) {
         if (typeof t[k] === 'number') (t[k] as number) += p[k] as number;
+        else if (Array.isArray(t[k])) (t[k] as string[]).push(...(p[k] as string[]));
         else for (const [f, n] of Object.entries(p[k] as Record<string, number>)) (t[k] as Record<string, number>)[f] = ((t[k] as Record<string, number>)[f] ?? 0) + n;
       }
     }

@@ -293,6 +293,15 @@ describe('the GraphQL edge', () => {
       console.log(`1 MB of tokens refused in ${serverMs(big.headers)} ms, a 1 MB string literal in ${serverMs(literal.headers)} ms of server time`);
     });
 
+    it('refuses a body whose JSON nests 150,000 levels deep before parsing it (JSON.parse alone took 20-100 ms on it)', async () => {
+      const n = 150_000;
+      const raw = `{"query":"mutation($c: JSON) { evaluatePolicy(surface: \\"home\\", target: LIVE_POLICY, config: $c) { id } }","variables":{"c":${'['.repeat(n)}${']'.repeat(n)}}}`;
+      const res = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw });
+      const json = (await res.json()) as { errors: { extensions: Record<string, unknown> }[] };
+      expect({ status: res.status, ext: json.errors[0].extensions }).toMatchObject({ status: 400, ext: { code: 'BAD_USER_INPUT', problems: [{ field: 'body' }] } });
+      console.log(`a body nested ${n} deep refused in ${serverMs(res.headers)} ms of server time`);
+    });
+
     it('prices nested lists by multiplication: the issue’s analyst query is refused by cost with the product', async () => {
       const chain = '{ item(id: "00000000-0000-4000-8000-000000000000") { releases { actions { item { releases { actions { item { releases { actions { item { id } } } } } } } } } } }';
       const r = await gql(api.url, chain, {}, analyst);

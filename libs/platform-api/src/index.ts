@@ -7,3 +7,4 @@ export * from './loaders';
 export * from './errors';
 export * from './pagination';
 export * from './datetime.scalar';
+export * from './json-depth';

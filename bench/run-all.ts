@@ -11,6 +11,7 @@
  * and the compiled API. The database and this run's Redis keys are removed at the end, also on Ctrl+C.
  */
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Machine, RESULTS_DIR, ROOT, log, machine, round, table, writeResult } from './lib/common';
@@ -23,10 +24,13 @@ import { benchSharedPrior } from './shared-prior';
 
 const TARGETS = {
   rankingP99Us: 1000,
-  feedThroughputRatio: 0.7,
-  feedP99MsAt200: 20,
+  /** Issue 10: personalized feed ÷ a bare node:http server answering the same bytes, one API process. */
+  feedRatioToBare: 0.08,
+  /** p99 of the personalized feed at half of its measured maximum, and the fallbacks allowed there. */
+  feedP99MsAtHalf: 20,
+  feedFallbackShareAtHalf: 0.001,
   ingestEventsPerSecond: 20_000,
-  ingestCopyRatio: 0.3,
+  ingestCopyRatio: 0.5,
 };
 
 interface RankingRow {
@@ -134,13 +138,14 @@ function ingestOptions(): IngestOptions {
 }
 
 function feedTargets(f: FeedBenchResult) {
-  const t = TARGETS.feedP99MsAt200;
-  const ac = f.fixedRate.personalized.p99Ms;
-  const pc = f.fixedRate.personalized.paced.p99Ms;
+  const h = f.atShare.half;
+  const s70 = f.atShare.seventy;
   return [
-    { what: 'personalized ÷ static-list throughput', target: `≥ ${TARGETS.feedThroughputRatio}`, measured: f.throughput.ratio, met: f.throughput.ratio >= TARGETS.feedThroughputRatio, by: round(f.throughput.ratio / TARGETS.feedThroughputRatio, 2) },
-    { what: `personalized p99 at ${f.fixedRate.rate} req/s, autocannon overallRate (bursts at each second; coordinated-omission corrected)`, target: `≤ ${t} ms`, measured: ac, met: ac <= t, by: round(ac / t, 2) },
-    { what: `personalized p99 at ${f.fixedRate.rate} req/s, evenly spaced arrivals (open loop)`, target: `≤ ${t} ms`, measured: pc, met: pc <= t, by: round(pc / t, 2) },
+    { what: 'personalized feed ÷ bare node:http server answering the same bytes (one API process)', target: `≥ ${TARGETS.feedRatioToBare}`, measured: f.throughput.ratioToBare, met: f.throughput.ratioToBare >= TARGETS.feedRatioToBare, by: round(f.throughput.ratioToBare / TARGETS.feedRatioToBare, 2) },
+    { what: 'editorial feed ÷ bare node:http server (reported, no target)', target: 'report', measured: f.throughput.staticRatioToBare, met: true, by: null },
+    { what: `personalized p99 at half of its measured maximum (${h.rate} req/s, evenly spaced arrivals, open loop)`, target: `≤ ${TARGETS.feedP99MsAtHalf} ms`, measured: h.p99Ms, met: h.p99Ms <= TARGETS.feedP99MsAtHalf, by: round(h.p99Ms / TARGETS.feedP99MsAtHalf, 2) },
+    { what: `fallbacks at half of the maximum (${h.rate} req/s)`, target: `≤ ${TARGETS.feedFallbackShareAtHalf * 100}%`, measured: h.fallbackShare, met: (h.fallbackShare ?? 1) <= TARGETS.feedFallbackShareAtHalf, by: null },
+    { what: `fallbacks at 70% of the maximum (${s70.rate} req/s)`, target: '0', measured: s70.fallbacks, met: s70.fallbacks === 0, by: null },
   ];
 }
 
@@ -149,7 +154,7 @@ function ingestTargets(r: IngestResult) {
   const slowest = r.trackEvents.slowestSecond;
   return [
     { what: 'trackEvents events/s, sustained (mean over the run)', target: `≥ ${TARGETS.ingestEventsPerSecond}`, measured: eps, slowestSecond: slowest, met: eps >= TARGETS.ingestEventsPerSecond, by: round(eps / TARGETS.ingestEventsPerSecond, 2) },
-    { what: 'trackEvents ÷ raw COPY', target: `≥ ${TARGETS.ingestCopyRatio}`, measured: r.ratio, met: r.ratio >= TARGETS.ingestCopyRatio, by: round(r.ratio / TARGETS.ingestCopyRatio, 2) },
+    { what: 'trackEvents ÷ raw COPY (stays ≥ 0.5)', target: `≥ ${TARGETS.ingestCopyRatio}`, measured: r.ratio, met: r.ratio >= TARGETS.ingestCopyRatio, by: round(r.ratio / TARGETS.ingestCopyRatio, 2) },
   ];
 }
 
@@ -187,22 +192,24 @@ async function main(): Promise<void> {
           at,
           machine: m,
           stack,
-          baseline: 'editorialFeed on the same API process: same arguments and response shape, the surface editorial order',
+          baseline: 'a bare node:http server answering the same bytes (the floor), and editorialFeed on the same API process (same arguments and response shape, the surface editorial order)',
+          loadAverage1m: { start: m.loadAverage1m, end: round(loadavg()[0], 2) },
           valid: problems.length === 0,
           problems,
           ...f,
           targets,
         });
         log(`feed: written to ${file}`);
-        summary.push(['feed, static editorial list (HTTP+GraphQL)', `${f.latencyUnderLoad.static.p50Ms} ms`, `${f.latencyUnderLoad.static.p99Ms} ms`, `${f.throughput.static} req/s`, 'baseline']);
-        summary.push(['feed, personalized (HTTP+GraphQL)', `${f.latencyUnderLoad.personalized.p50Ms} ms`, `${f.latencyUnderLoad.personalized.p99Ms} ms`, `${f.throughput.personalized} req/s`, `ratio ${f.throughput.ratio} (≥ 0.7): ${mark(targets[0].met)}`]);
-        summary.push([`  of which the budget fallback: ${round(f.fallbackShareUnderLoad * 100, 1)}%`, '', '', `${f.throughput.personalizedExcludingFallbacks} req/s`, `ratio really personalized ${f.throughput.ratioExcludingFallbacks}`]);
-        const fr = f.fixedRate;
-        summary.push([`feed, static at ${fr.rate} req/s (autocannon)`, `${fr.static.p50Ms} ms`, `${fr.static.p99Ms} ms`, `${fr.static.achievedRate} req/s`, '']);
-        summary.push([`feed, personalized at ${fr.rate} req/s (autocannon)`, `${fr.personalized.p50Ms} ms`, `${fr.personalized.p99Ms} ms`, `${fr.personalized.achievedRate} req/s`, `p99 ≤ 20 ms: ${mark(targets[1].met)}; ${fr.personalized.fallbacks ?? 0} fallbacks`]);
-        summary.push([`feed, static at ${fr.rate} req/s (evenly spaced)`, `${fr.static.paced.p50Ms} ms`, `${fr.static.paced.p99Ms} ms`, `${fr.static.paced.achievedRate} req/s`, '']);
-        summary.push([`feed, personalized at ${fr.rate} req/s (evenly spaced)`, `${fr.personalized.paced.p50Ms} ms`, `${fr.personalized.paced.p99Ms} ms`, `${fr.personalized.paced.achievedRate} req/s`, `p99 ≤ 20 ms: ${mark(targets[2].met)}; ${fr.personalized.paced.fallbacks ?? 0} fallbacks`]);
-        summary.push(['feed, API CPU per request (personalized / static)', '', '', `${f.cpuPerRequest.personalizedMs} / ${f.cpuPerRequest.staticMs} ms`, `ratio ${f.cpuPerRequest.ratio}`]);
+        const t = f.throughput;
+        summary.push(['feed, bare node:http answering the same bytes', `${f.latencyUnderLoad.bare.p50Ms} ms`, `${f.latencyUnderLoad.bare.p99Ms} ms`, `${t.bare} req/s`, 'baseline (the floor)']);
+        summary.push(['feed, editorial (editorialFeed)', `${f.latencyUnderLoad.static.p50Ms} ms`, `${f.latencyUnderLoad.static.p99Ms} ms`, `${t.static} req/s`, `× bare ${t.staticRatioToBare}`]);
+        summary.push(['feed, personalized', `${f.latencyUnderLoad.personalized.p50Ms} ms`, `${f.latencyUnderLoad.personalized.p99Ms} ms`, `${t.personalized} req/s`, `× bare ${t.ratioToBare} (≥ 0.08): ${mark(targets[0].met)}; × editorial ${t.ratio}`]);
+        summary.push([`  of which the budget fallback: ${round(f.fallbackShareUnderLoad * 100, 2)}%`, '', '', `${t.personalizedExcludingFallbacks} req/s`, `user state hit rate ${f.userState.hitRate}`]);
+        const { half, seventy, staticHalf } = f.atShare;
+        summary.push([`feed, personalized at 50% of max (${half.rate} req/s, paced)`, `${half.p50Ms} ms`, `${half.p99Ms} ms`, `${half.achievedRate} req/s`, `p99 ≤ 20 ms: ${mark(targets[2].met)}; fallbacks ${half.fallbacks} (≤ 0.1%: ${mark(targets[3].met)}); loop p99 ${half.eventLoopDelay?.p99Ms} ms`]);
+        summary.push([`feed, personalized at 70% of max (${seventy.rate} req/s, paced)`, `${seventy.p50Ms} ms`, `${seventy.p99Ms} ms`, `${seventy.achievedRate} req/s`, `fallbacks ${seventy.fallbacks} (0: ${mark(targets[4].met)}); loop p99 ${seventy.eventLoopDelay?.p99Ms} ms`]);
+        summary.push([`feed, editorial at the same ${staticHalf.rate} req/s (paced)`, `${staticHalf.p50Ms} ms`, `${staticHalf.p99Ms} ms`, `${staticHalf.achievedRate} req/s`, '']);
+        summary.push(['feed, CPU per request: personalized / editorial / bare', '', '', `${f.cpuPerRequest.personalizedMs} / ${f.cpuPerRequest.staticMs} / ${f.cpuPerRequest.bareMs} ms`, '']);
         summary.push(['feed, PostgreSQL CPU per request (personalized / static)', '', '', `${f.cpuPerRequest.dbPersonalizedMs} / ${f.cpuPerRequest.dbStaticMs} ms`, '']);
       }
       if (which.has('ingest')) {
@@ -235,7 +242,7 @@ async function main(): Promise<void> {
           `${r.trackEvents.apiCpuMsPer1000Events} / ${r.trackEvents.dbCpuMsPer1000Events} (${r.copy.dbCpuMsPer1000Rows}) ms`,
           '',
         ]);
-        summary.push([`ingest, trackEvents (${r.options.batch}/batch, ${r.options.clients} clients)`, `${r.trackEvents.batchLatency.p50Ms} ms/batch`, `${r.trackEvents.batchLatency.p99Ms} ms/batch`, `${r.trackEvents.eventsPerSecond} events/s`, `≥ 20,000: ${mark(targets[0].met)}; ratio ${r.ratio} (≥ 0.3): ${mark(targets[1].met)}`]);
+        summary.push([`ingest, trackEvents (${r.options.batch}/batch, ${r.options.clients} clients)`, `${r.trackEvents.batchLatency.p50Ms} ms/batch`, `${r.trackEvents.batchLatency.p99Ms} ms/batch`, `${r.trackEvents.eventsPerSecond} events/s`, `≥ 20,000: ${mark(targets[0].met)}; ratio ${r.ratio} (≥ 0.5): ${mark(targets[1].met)}`]);
       }
     });
   }

@@ -141,6 +141,8 @@ export async function startApi(env: BenchEnv, extraEnv: Record<string, string> =
       RATE_LIMIT_FEED_PER_ADDRESS: '1000000',
       RATE_LIMIT_EVENTS_PER_KEY: '10000000',
       RATE_LIMIT_EVENTS_PER_ADDRESS: '10000000',
+      // /metrics is off in production without a token; the benchmark reads fallbacks, event-loop delay and cache hits there.
+      METRICS_TOKEN: BENCH_METRICS_TOKEN,
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -201,9 +203,19 @@ export async function gql<T>(url: string, apiKey: string, query: string, variabl
   return body.data;
 }
 
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
+
+/** The API's /metrics text (throws when it does not answer 200: a figure read from an error page would be a silent 0). */
+export async function metricsText(url: string): Promise<string> {
+  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`/metrics answered ${res.status}: ${text.slice(0, 200)}`);
+  return text;
+}
+
 /** Reads one Prometheus counter or histogram-count series from /metrics, summed over label sets that match. */
-export async function metric(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+export async function metric(url: string, name: string, labels: Record<string, string> = {}, text?: string): Promise<number> {
+  text ??= await metricsText(url);
   let sum = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(name)) continue;

@@ -3,6 +3,7 @@ export * from './entities';
 export * from './runtime/engine-store';
 export * from './runtime/engine-runtime';
 export * from './runtime/live-items';
+export * from './runtime/user-state';
 export * from './surfaces/surfaces.service';
 export * from './feed/feed.service';
 export * from './learning/learner.service';

@@ -14,6 +14,7 @@ import { LearningProcessor } from './learning/learning.processor';
 import { EngineRuntime } from './runtime/engine-runtime';
 import { EngineStore } from './runtime/engine-store';
 import { LiveItemsReader } from './runtime/live-items';
+import { UserStateCache } from './runtime/user-state';
 import { SurfacesResolver } from './surfaces/surfaces.resolver';
 import { SurfacesService } from './surfaces/surfaces.service';
 import { ContentTestsResolver } from './tests/content-tests.resolver';
@@ -27,8 +28,8 @@ export class PlacementCoreModule {}
 
 @Module({
   imports: [PlacementCoreModule],
-  providers: [EngineRuntime, FeedService, FeedPreviewService, ReplayService, FeedLogWriter, FeedResolver, SurfacesResolver, ContentTestsResolver],
-  exports: [EngineRuntime, FeedService],
+  providers: [EngineRuntime, UserStateCache, FeedService, FeedPreviewService, ReplayService, FeedLogWriter, FeedResolver, SurfacesResolver, ContentTestsResolver],
+  exports: [EngineRuntime, FeedService, UserStateCache],
 })
 export class PlacementApiModule {}
 

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { currentRequestId } from '@marquee/platform-observability';
 import { InputCheckOptions, inputProblemsError, inspectInputs } from './inputs';
 import { QueryLimits, limitError, operationCost } from './limits';
@@ -23,32 +23,39 @@ const logger = new Logger('GraphQL edge');
  * a typed 400 (BAD_REQUEST), never a 500: nothing has run yet, so refusing is safe.
  */
 export function graphqlEdgePlugin(options: GraphqlEdgeOptions): ApolloServerPlugin {
-  const guarded = <T>(what: string, fn: () => T): T => {
-    try {
-      return fn();
-    } catch (e) {
-      if (e instanceof GraphQLError) throw e;
-      const requestId = currentRequestId();
-      logger.error(`The ${what} check failed on request ${requestId ?? 'unknown'}, so the request was refused: ${(e as Error)?.stack ?? String(e)}`);
-      throw new GraphQLError(`This request could not be checked before running, so nothing was run (request id ${requestId ?? 'unknown'}). Simplify it, or quote the id if it keeps happening.`, {
-        extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-      });
-    }
-  };
-
   return {
     async requestDidStart() {
       return {
         async didResolveOperation(ctx) {
           const { operation, document, schema } = ctx;
           if (!operation) return;
-          const variables = ctx.request.variables ?? {};
-          const problems = guarded('inputs', () => inspectInputs(schema, document, operation, variables, options.inputs));
-          if (problems.length) throw inputProblemsError(problems);
-          const cost = guarded('cost', () => operationCost(schema, document, operation, variables, { listSize: options.limits.listSize }));
-          if (cost > options.limits.maxCost) throw limitError({ rule: 'cost', value: cost, max: options.limits.maxCost });
+          checkOperation(schema, document, operation, ctx.request.variables ?? {}, options);
         },
       };
     },
   };
+}
+
+/**
+ * The checks of one resolved operation with its variables as sent (inputs, then cost). Throws the typed refusal;
+ * returns when the operation may run. Apollo runs it from graphqlEdgePlugin, the client fast path directly.
+ */
+export function checkOperation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, options: GraphqlEdgeOptions): void {
+  const problems = guarded('inputs', () => inspectInputs(schema, document, operation, variables, options.inputs));
+  if (problems.length) throw inputProblemsError(problems);
+  const cost = guarded('cost', () => operationCost(schema, document, operation, variables, { listSize: options.limits.listSize }));
+  if (cost > options.limits.maxCost) throw limitError({ rule: 'cost', value: cost, max: options.limits.maxCost });
+}
+
+function guarded<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof GraphQLError) throw e;
+    const requestId = currentRequestId();
+    logger.error(`The ${what} check failed on request ${requestId ?? 'unknown'}, so the request was refused: ${(e as Error)?.stack ?? String(e)}`);
+    throw new GraphQLError(`This request could not be checked before running, so nothing was run (request id ${requestId ?? 'unknown'}). Simplify it, or quote the id if it keeps happening.`, {
+      extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+    });
+  }
 }

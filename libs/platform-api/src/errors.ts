@@ -68,25 +68,33 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 const STATUS_FOR: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, PAYLOAD_TOO_LARGE: 413, UNAVAILABLE: 503 };
 
 /**
- * When an operation produced no data only because of an auth, rate or availability error, say so in the HTTP status
- * too; a refused 429 or 503 also carries Retry-After (the largest `extensions.retryAfter`, in seconds).
+ * The HTTP status of a response whose operation produced no data only because of an auth, rate or availability error
+ * (401, 403, 429, 413, 503), with Retry-After for a refused 429 or 503 (the largest `extensions.retryAfter`, in
+ * seconds); null when the status stays as it is. Used by statusPlugin and by the client fast path.
  */
+export function refusalStatus(errors: readonly GraphQLFormattedError[] | undefined, data: Record<string, unknown> | null | undefined): { status: number; retryAfter: number | null } | null {
+  if (!errors?.length) return null;
+  const noData = !data || Object.values(data).every((v) => v === null);
+  if (!noData) return null;
+  const codes = new Set(errors.map((e) => e.extensions?.code as string));
+  if (codes.size !== 1) return null;
+  const status = STATUS_FOR[[...codes][0]];
+  if (!status) return null;
+  const retryAfter = Math.max(0, ...errors.map((e) => Number(e.extensions?.retryAfter) || 0));
+  return { status, retryAfter: retryAfter > 0 ? Math.ceil(retryAfter) : null };
+}
+
+/** Says refusalStatus in Apollo's response. */
 export const statusPlugin: ApolloServerPlugin = {
   async requestDidStart() {
     return {
       async willSendResponse({ response }) {
         if (response.body.kind !== 'single') return;
         const { errors, data } = response.body.singleResult;
-        if (!errors?.length) return;
-        const noData = !data || Object.values(data).every((v) => v === null);
-        if (!noData) return;
-        const codes = new Set(errors.map((e) => e.extensions?.code as string));
-        if (codes.size !== 1) return;
-        const status = STATUS_FOR[[...codes][0]];
-        if (!status) return;
-        response.http.status = status;
-        const retryAfter = Math.max(0, ...errors.map((e) => Number(e.extensions?.retryAfter) || 0));
-        if (retryAfter > 0) response.http.headers.set('retry-after', String(Math.ceil(retryAfter)));
+        const refusal = refusalStatus(errors, data);
+        if (!refusal) return;
+        response.http.status = refusal.status;
+        if (refusal.retryAfter !== null) response.http.headers.set('retry-after', String(refusal.retryAfter));
       },
     };
   },

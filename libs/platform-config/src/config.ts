@@ -35,6 +35,8 @@ export interface AppConfig {
   graphqlMaxFields: number;
   graphqlListSize: number;
   graphqlIntrospection: boolean;
+  /** Answer the client operations on the lean path (apps/api/src/client-path.ts); false sends everything through Apollo. */
+  graphqlFastPath: boolean;
   importMaxBytes: number;
   shutdownTimeoutMs: number;
   loginMaxAttempts: number;
@@ -44,6 +46,10 @@ export interface AppConfig {
   webhookBackoffMs: number;
   feedBudgetMs: number;
   feedStickySeconds: number;
+  /** Users whose per-user engine state (profile) each API process keeps in memory. */
+  userStateCacheSize: number;
+  /** How often each API process re-reads the user states changed lately (a backstop: the learner announces changes on Redis). */
+  userStateRefreshMs: number;
   engineRefreshMs: number;
   learnIntervalMs: number;
   labelWindowSeconds: number;
@@ -209,6 +215,11 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'GRAPHQL_MAX_FIELDS', default: '300', description: 'Most field selections in one operation once every fragment is expanded.' },
   { name: 'GRAPHQL_LIST_SIZE', default: '10', description: 'Items a list without a page argument (such as `item.releases`) is assumed to hold when a query is priced.' },
   { name: 'GRAPHQL_INTROSPECTION', default: 'true (false in production)', description: 'Answer GraphQL introspection (`__schema`, `__type`); off, field suggestions are hidden from errors too.' },
+  {
+    name: 'GRAPHQL_FAST_PATH',
+    default: 'true',
+    description: 'Answer `feed`, `editorialFeed` and `trackEvents` on the lean path (same checks, errors and answers, without Express and Apollo in between); false sends every request through Apollo.',
+  },
   { name: 'IMPORT_MAX_BYTES', default: '20971520', description: 'Largest import file accepted by `POST /api/imports` (GraphQL bodies are capped at 1 MB).' },
   { name: 'SHUTDOWN_TIMEOUT_MS', default: '9000', description: 'How long SIGTERM waits for in-flight work before it forces an exit.' },
   { name: 'LOGIN_MAX_ATTEMPTS', default: '5', description: 'Failed sign-ins per email and address before sign-in is paused.' },
@@ -218,6 +229,12 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'WEBHOOK_BACKOFF_MS', default: '5000', description: 'First retry delay of a failed webhook; it doubles on each of up to 8 tries.' },
   { name: 'FEED_BUDGET_MS', default: '50', description: 'Time the feed may spend before it serves the editorial fallback.' },
   { name: 'FEED_STICKY_SECONDS', default: '1800', description: 'Window in which a user gets the same slate on a surface unless the catalogue changed.' },
+  {
+    name: 'USER_STATE_CACHE_SIZE',
+    default: '200000',
+    description: 'Users whose engine state (profile) each API process keeps in memory; while every stored one fits, a feed never reads PostgreSQL for it. 0 reads PostgreSQL on every feed.',
+  },
+  { name: 'USER_STATE_REFRESH_MS', default: '60000', description: 'How often each API process re-reads the user states changed lately (a backstop: the learner announces each change on Redis at once).' },
   { name: 'ENGINE_REFRESH_MS', default: '5000', description: 'How often each API process reloads engine state from PostgreSQL.' },
   { name: 'LEARN_INTERVAL_MS', default: '5000', description: 'How often the worker folds new events into the model.' },
   { name: 'LABEL_WINDOW_SECONDS', default: '60', description: 'How long after an impression the learner waits for its success event before it learns from it.' },
@@ -312,6 +329,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     graphqlMaxFields: int(env, p, 'GRAPHQL_MAX_FIELDS', 300, 10, 100_000),
     graphqlListSize: int(env, p, 'GRAPHQL_LIST_SIZE', 10, 1, 1000),
     graphqlIntrospection: bool(env, p, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
+    graphqlFastPath: bool(env, p, 'GRAPHQL_FAST_PATH', true),
     importMaxBytes: int(env, p, 'IMPORT_MAX_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     shutdownTimeoutMs: int(env, p, 'SHUTDOWN_TIMEOUT_MS', 9000, 100, 120000),
     loginMaxAttempts: int(env, p, 'LOGIN_MAX_ATTEMPTS', 5, 1, 1000),
@@ -321,6 +339,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookBackoffMs: int(env, p, 'WEBHOOK_BACKOFF_MS', 5000, 10, 3600000),
     feedBudgetMs: int(env, p, 'FEED_BUDGET_MS', 50, 5, 10000),
     feedStickySeconds: int(env, p, 'FEED_STICKY_SECONDS', 1800, 0, 86400),
+    userStateCacheSize: int(env, p, 'USER_STATE_CACHE_SIZE', 200_000, 0, 10_000_000),
+    userStateRefreshMs: int(env, p, 'USER_STATE_REFRESH_MS', 60000, 1000, 3_600_000),
     engineRefreshMs: int(env, p, 'ENGINE_REFRESH_MS', 5000, 100, 10000),
     learnIntervalMs: int(env, p, 'LEARN_INTERVAL_MS', 5000, 100, 10000),
     labelWindowSeconds: int(env, p, 'LABEL_WINDOW_SECONDS', 60, 0, 3600),

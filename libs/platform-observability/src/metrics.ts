@@ -1,5 +1,5 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** One registry per process; each process exposes its own /metrics (API) or pushes nothing (worker). */
 export const metricsRegistry = new Registry();
@@ -36,11 +36,15 @@ export const jobsProcessed = new Counter({
 
 const KNOWN_ROUTES = ['/graphql', '/metrics', '/health/live', '/health/ready', '/api/imports', '/studio'];
 
-export function httpMetricsMiddleware(req: Request, res: Response, next: NextFunction): void {
+export function httpMetricsMiddleware(req: IncomingMessage, res: ServerResponse, next: () => void): void {
   const end = httpRequestDuration.startTimer();
+  // Read now: Express rewrites req.url for mounted routers later on.
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
   res.on('finish', () => {
     // Label by a known prefix only, so arbitrary paths cannot blow up the series count.
-    const route = KNOWN_ROUTES.find((r) => req.path === r || req.path.startsWith(r + '/')) ?? 'other';
+    const route = KNOWN_ROUTES.find((r) => path === r || path.startsWith(r + '/')) ?? 'other';
     end({ method: req.method, route, status: String(res.statusCode) });
   });
   next();

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Per-request facts that deep code (audit log, error formatting) needs without threading them through calls. */
 export interface RequestContext {
@@ -39,10 +39,20 @@ export function runWithRequestContext<T>(ctx: RequestContext, fn: () => T): T {
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
-export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
-  const incoming = req.header('x-request-id');
-  const requestId = incoming && SAFE_ID.test(incoming) ? incoming : randomUUID();
-  (req as Request & { requestId: string }).requestId = requestId;
+/**
+ * Names the request (the caller's `x-request-id` when it is a safe one, else a new UUID), answers with it, and runs the
+ * rest of the request inside its context. Plain Node request and response, so Express and the client fast path
+ * (apps/api/src/client-path.ts) both call it. `receivedAt` is when the request arrived, if that was earlier.
+ */
+export function openRequestContext(req: IncomingMessage, res: ServerResponse, next: () => void, receivedAt?: bigint): void {
+  const incoming = req.headers['x-request-id'];
+  const requestId = typeof incoming === 'string' && SAFE_ID.test(incoming) ? incoming : randomUUID();
+  (req as IncomingMessage & { requestId: string }).requestId = requestId;
   res.setHeader('x-request-id', requestId);
-  storage.run({ requestId, receivedAt: process.hrtime.bigint(), sqlQueries: 0 }, () => next());
+  storage.run({ requestId, receivedAt: receivedAt ?? process.hrtime.bigint(), sqlQueries: 0 }, () => next());
+}
+
+/** openRequestContext as an Express middleware (three parameters: Express takes four for an error handler). */
+export function requestIdMiddleware(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+  openRequestContext(req, res, next);
 }

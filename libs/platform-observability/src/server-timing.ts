@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import responseTime from 'response-time';
 import { currentSqlQueries } from './request-context';
 
@@ -11,12 +11,12 @@ import { currentSqlQueries } from './request-context';
  * request caused, so an N+1 regression is visible from the outside and a test can count it without touching the
  * process. Mount it after `requestIdMiddleware`, which opens the per-request context that counts them.
  */
-export function serverTimingMiddleware(options: { sqlQueries: boolean }): (req: Request, res: Response, next: NextFunction) => void {
-  return responseTime((_req, res, ms) => {
+export function serverTimingMiddleware(options: { sqlQueries: boolean }): (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void {
+  return responseTime((_req: IncomingMessage, res: ServerResponse, ms: number) => {
     res.setHeader('server-timing', `app;dur=${ms.toFixed(1)}`);
     if (options.sqlQueries) {
       const n = currentSqlQueries();
       if (n !== undefined) res.setHeader('x-sql-queries', String(n));
     }
-  }) as (req: Request, res: Response, next: NextFunction) => void;
+  }) as unknown as (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 }

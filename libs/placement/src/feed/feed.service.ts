@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import IORedis from 'ioredis';
 import { canonicalLocale, isValidAppVersion, ItemFields } from '@marquee/catalog';
-import { TRACKING_TOKENS, TrackingTokens } from '@marquee/events';
+import { SlotClaims, TRACKING_TOKENS, TrackingTokens } from '@marquee/events';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { Caller, ClientLimits } from '@marquee/platform-auth';
 import { CircuitBreaker, Clock, InputError, NotFoundError, hashString, unstorableText } from '@marquee/platform-core';
@@ -12,9 +12,10 @@ import { isDatabaseUnavailable } from '@marquee/platform-database';
 import { REDIS } from '@marquee/platform-queue';
 import { Counter, Histogram } from 'prom-client';
 import { metricsRegistry, requestReceivedAt } from '@marquee/platform-observability';
-import { CandidatePool, UserProfile, buildSlate, buildUserFeatures, recordServed, testShareFor } from '../engine';
+import { CandidatePool, buildSlate, buildUserFeatures, recordServed, testShareFor } from '../engine';
 import { EngineRuntime, SurfaceRuntime, surfacePolicy } from '../runtime/engine-runtime';
 import { FeedViewer, LiveItem, displayTitle, visibleFields } from '../runtime/live-items';
+import { UserState, UserStateCache } from '../runtime/user-state';
 import { FeedLogWriter } from './feed-log.writer';
 
 export type FeedReason = 'PERSONALIZED' | 'CONTENT_TEST' | 'EXPLORATION' | 'PINNED' | 'FALLBACK';
@@ -59,6 +60,24 @@ const feedLatency = new Histogram({
 });
 const feedFallbacks = new Counter({ name: 'marquee_feed_fallbacks_total', help: 'Feeds served from the editorial fallback, by cause', labelNames: ['cause'] as const, registers: [metricsRegistry] });
 
+const REASONS: FeedReason[] = ['PERSONALIZED', 'CONTENT_TEST', 'EXPLORATION', 'PINNED', 'FALLBACK'];
+
+/**
+ * A sticky slate as Redis keeps it: what the slate was (item ids, positions, reasons, propensities, its tokens), not the
+ * response. The response is rebuilt from the surface's current pool, which holds the same items while the catalogue
+ * version is the same.
+ */
+interface StickySlate {
+  c: string; // catalogue version
+  k: number; // request context key
+  r: string; // request id
+  v: string; // policy version
+  t: number; // served at (ms)
+  s: number | null; // state revision
+  h: string; // the tokens' shared head
+  e: [itemId: string, position: number, propensity: number, propensityError: number, reason: number, tokenTail: string][];
+}
+
 class BudgetExceeded extends Error {}
 class DatabaseSkipped extends Error {}
 
@@ -88,6 +107,7 @@ export class FeedService {
     private readonly runtime: EngineRuntime,
     private readonly log: FeedLogWriter,
     private readonly limits: ClientLimits,
+    private readonly userStates: UserStateCache,
   ) {
     this.dbCircuit = new CircuitBreaker(() => this.clock.nowMs(), 5, 1000);
   }
@@ -103,7 +123,7 @@ export class FeedService {
     // Keyed by the API key too: a slate's tracking tokens are bound to the key it was served to.
     const ctxKey = hashString(JSON.stringify([viewer.locale, viewer.platform, viewer.appVersion, viewer.tier, limit, apiKeyId]));
 
-    const sticky = await this.stickyGet(rt, args.userId, ctxKey);
+    const sticky = await this.stickyGet(rt, args.userId, ctxKey, viewer);
     if (sticky) return sticky;
 
     let response: FeedResponse;
@@ -167,19 +187,11 @@ export class FeedService {
   private async personalized(rt: SurfaceRuntime, userId: string, viewer: FeedViewer, limit: number, ctx: FeedContext, now: number, started: bigint, apiKeyId: string | null): Promise<FeedResponse> {
     const deadline = Number(started / 1_000_000n) + this.config.feedBudgetMs;
     const remaining = () => deadline - Number(process.hrtime.bigint() / 1_000_000n);
-    // The one database read on the request path: what this user's own events taught the engine.
-    if (!this.dbCircuit.allow()) throw new DatabaseSkipped(`PostgreSQL failed the last feeds' reads; skipping it for ${this.dbCircuit.retryInMs()} ms`);
-    const read: Promise<{ profile: unknown }[]> = this.db.query('SELECT profile FROM user_profiles WHERE user_id = $1', [userId]);
-    // The circuit follows PostgreSQL's health, not this feed's budget: a read that answers late still closes it, and
-    // only a read that fails for want of PostgreSQL (refused, dropped, the pool's connect timeout) counts against it.
-    read.then(
-      () => this.dbCircuit.success(),
-      (e) => isDatabaseUnavailable(e) && this.dbCircuit.failure(),
-    );
-    const profile = await withBudget(read, remaining());
+    // What this user's own events taught the engine: from memory, or the one database read on the request path.
+    const state = this.userStates.peek(userId) ?? (await this.readUserState(userId, remaining()));
     const { eligible, visible } = this.eligibility(rt, viewer);
     const localTime = ctx.localTime ? ((ctx.localTime as { source?: string }).source ?? ctx.localTime.toISOString()) : null;
-    const user = buildUserFeatures({ locale: viewer.locale, platform: viewer.platform, tier: viewer.tier, appVersion: viewer.appVersion, localTime }, (profile[0]?.profile as UserProfile | undefined) ?? null, now);
+    const user = buildUserFeatures({ locale: viewer.locale, platform: viewer.platform, tier: viewer.tier, appVersion: viewer.appVersion, localTime }, state.profile, now);
     const testShare = testShareFor(rt.pacing, { budget: rt.surface.explorationBudget, floor: rt.surface.randomFloor }, now, rt.runningTests);
     const requestId = randomUUID();
     const seed = hashString(requestId);
@@ -192,9 +204,10 @@ export class FeedService {
     const servedAt = new Date(now);
     // Exact part plus a Monte Carlo part can overshoot 1 by its error; a probability is at most 1.
     for (const e of slate.entries) if (e.propensity > 1) e.propensity = 1;
-    const items = slate.entries.map((e) => {
+    const tokens = this.tokens.signSlate({ requestId, surface: rt.surface.key, userId, policyVersion: slate.policyVersion, servedAt: now, apiKeyId }, slate.entries);
+    const items = slate.entries.map((e, i) => {
       const idx = rt.pool.index.get(e.itemId)!;
-      return this.entry(rt.poolItems[idx], visible[idx]!, { requestId, surface: rt.surface.key, userId, position: e.position, propensity: e.propensity, reason: e.reason, policyVersion: slate.policyVersion, servedAt: now, apiKeyId }, e.propensityError, viewer.locale);
+      return this.entry(rt.poolItems[idx], visible[idx]!, e, tokens[i], viewer.locale);
     });
     this.log.push({
       requestId,
@@ -273,9 +286,9 @@ export class FeedService {
     if (!chosen.length) chosen = pick(rt.fallback, false);
     if (!chosen.length) chosen = pick(this.runtime.liveItems(), false);
     const servedAt = new Date(now);
-    const items = chosen.map((c, i) =>
-      this.entry(c.item, c.fields, { requestId, surface: rt.surface.key, userId, position: i + 1, propensity: 1, reason: 'FALLBACK', policyVersion: FALLBACK_POLICY, servedAt: now, apiKeyId }, 0, viewer.locale),
-    );
+    const slots = chosen.map((c, i) => ({ itemId: c.item.id, position: i + 1, propensity: 1, propensityError: 0, reason: 'FALLBACK' }));
+    const tokens = this.tokens.signSlate({ requestId, surface: rt.surface.key, userId, policyVersion: FALLBACK_POLICY, servedAt: now, apiKeyId }, slots);
+    const items = chosen.map((c, i) => this.entry(c.item, c.fields, slots[i], tokens[i], viewer.locale));
     this.log.push({
       requestId,
       servedAt,
@@ -297,20 +310,27 @@ export class FeedService {
     return { requestId, policyVersion: FALLBACK_POLICY, surface: rt.surface.key, servedAt, stateRevision: null, fallback: true, items };
   }
 
-  private entry(
-    item: LiveItem,
-    fields: ItemFields,
-    p: { requestId: string; surface: string; userId: string; position: number; propensity: number; reason: string; policyVersion: string; servedAt: number; apiKeyId: string | null },
-    propensityError: number,
-    locale: string | null | undefined,
-  ): FeedEntry {
+  /** Reads a user's state from PostgreSQL within the budget, behind the circuit. */
+  private readUserState(userId: string, budgetMs: number): Promise<UserState> {
+    if (!this.dbCircuit.allow()) throw new DatabaseSkipped(`PostgreSQL failed the last feeds' reads; skipping it for ${this.dbCircuit.retryInMs()} ms`);
+    const read = this.userStates.load(userId);
+    // The circuit follows PostgreSQL's health, not this feed's budget: a read that answers late still closes it, and
+    // only a read that fails for want of PostgreSQL (refused, dropped, the pool's connect timeout) counts against it.
+    read.then(
+      () => this.dbCircuit.success(),
+      (e) => isDatabaseUnavailable(e) && this.dbCircuit.failure(),
+    );
+    return withBudget(read, budgetMs);
+  }
+
+  private entry(item: LiveItem, fields: ItemFields, slot: SlotClaims & { propensityError: number }, trackingToken: string, locale: string | null | undefined): FeedEntry {
     const loc = locale && fields.localized[locale] ? locale : locale?.split('-')[0];
     return {
-      position: p.position,
-      trackingToken: this.tokens.sign({ ...p, itemId: item.id }),
-      propensity: p.propensity,
-      propensityError,
-      reason: p.reason as FeedReason,
+      position: slot.position,
+      trackingToken,
+      propensity: slot.propensity,
+      propensityError: slot.propensityError,
+      reason: slot.reason as FeedReason,
       item: {
         id: item.id,
         slug: fields.slug,
@@ -330,22 +350,42 @@ export class FeedService {
   }
 
   /** The same user on the same surface gets the same slate for FEED_STICKY_SECONDS, unless what can be served changed. */
-  private async stickyGet(rt: SurfaceRuntime, userId: string, ctxKey: number): Promise<FeedResponse | null> {
+  private async stickyGet(rt: SurfaceRuntime, userId: string, ctxKey: number, viewer: FeedViewer): Promise<FeedResponse | null> {
     if (!this.config.feedStickySeconds) return null;
     try {
       const raw = await withBudget(this.redis.get(this.stickyKey(rt, userId)), 10);
       if (!raw) return null;
-      const v = JSON.parse(raw) as { c: string; k: number; r: FeedResponse };
-      if (v.c !== rt.catalogVersion || v.k !== ctxKey) return null;
-      return { ...v.r, servedAt: new Date(v.r.servedAt) };
+      const v = JSON.parse(raw) as StickySlate;
+      if (v.c !== rt.catalogVersion || v.k !== ctxKey || !Array.isArray(v.e)) return null;
+      // The same catalogue version means the same pool: every item is still there, with the same fields.
+      const { visible } = this.eligibility(rt, viewer);
+      const items: FeedEntry[] = [];
+      for (const [itemId, position, propensity, propensityError, reason, tail] of v.e) {
+        const idx = rt.pool.index.get(itemId);
+        const fields = idx === undefined ? null : visible[idx];
+        if (idx === undefined || !fields || !REASONS[reason]) return null;
+        items.push(this.entry(rt.poolItems[idx], fields, { itemId, position, propensity, propensityError, reason: REASONS[reason] }, v.h + tail, viewer.locale));
+      }
+      return { requestId: v.r, policyVersion: v.v, surface: rt.surface.key, servedAt: new Date(v.t), stateRevision: v.s, fallback: false, items };
     } catch {
-      return null; // Redis slow or down: just compute a fresh slate
+      return null; // Redis slow or down (or an entry in an older form): just compute a fresh slate
     }
   }
 
   private async stickySet(rt: SurfaceRuntime, userId: string, ctxKey: number, r: FeedResponse): Promise<void> {
-    if (!this.config.feedStickySeconds) return;
-    await this.redis.set(this.stickyKey(rt, userId), JSON.stringify({ c: rt.catalogVersion, k: ctxKey, r }), 'EX', this.config.feedStickySeconds).catch(() => undefined);
+    if (!this.config.feedStickySeconds || !r.items.length) return;
+    const head = r.items[0].trackingToken.slice(0, r.items[0].trackingToken.indexOf('.') + 1);
+    const v: StickySlate = {
+      c: rt.catalogVersion,
+      k: ctxKey,
+      r: r.requestId,
+      v: r.policyVersion,
+      t: r.servedAt.getTime(),
+      s: r.stateRevision,
+      h: head,
+      e: r.items.map((e) => [e.item.id, e.position, e.propensity, e.propensityError, REASONS.indexOf(e.reason), e.trackingToken.slice(head.length)]),
+    };
+    await this.redis.set(this.stickyKey(rt, userId), JSON.stringify(v), 'EX', this.config.feedStickySeconds).catch(() => undefined);
   }
 }
 

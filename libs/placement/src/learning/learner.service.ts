@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import IORedis from 'ioredis';
 import { AuditService, SYSTEM_ACTOR } from '@marquee/audit';
 import { ItemFields } from '@marquee/catalog';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { Clock } from '@marquee/platform-core';
+import { REDIS } from '@marquee/platform-queue';
 import {
   ContentTest,
   ItemFeatures,
@@ -27,6 +29,7 @@ import {
 } from '../engine';
 import { EngineStore, StoredEngine } from '../runtime/engine-store';
 import { matchesRule, toContentTest } from '../runtime/engine-runtime';
+import { announceUserStateChanges } from '../runtime/user-state';
 import { SurfaceEntity } from '../surfaces/surface.entity';
 import { ContentTestEntity } from '../tests/content-test.entity';
 
@@ -70,10 +73,12 @@ export class LearnerService {
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(REDIS) private readonly redis: IORedis,
   ) {}
 
   async step(): Promise<LearnResult | null> {
-    return this.db.transaction(async (m) => {
+    let changedUsers: string[] = [];
+    const result = await this.db.transaction(async (m) => {
       const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [LOCK]);
       if (!locked) return null;
       const now = this.clock.nowMs();
@@ -111,6 +116,7 @@ export class LearnerService {
         );
         await this.setWatermark(m, 'profiles', Number(pEvents[pEvents.length - 1].id));
         result.profileEvents = pEvents.length;
+        changedUsers = [...profiles.keys()];
       }
 
       // Pass 2: the model, once each served item's label window has passed.
@@ -189,6 +195,13 @@ export class LearnerService {
       if (result.decisions.length) this.logger.log(`Decided ${result.decisions.length} content test(s): ${result.decisions.map((d) => `${d.itemId} on ${d.surface} ${d.status}`).join(', ')}.`);
       return result;
     });
+    // Committed: every API process re-reads these users' state (UserStateCache); if Redis misses it, their periodic re-read does.
+    if (changedUsers.length) {
+      await announceUserStateChanges(this.redis, this.config.redisPrefix, changedUsers).catch((e) =>
+        this.logger.warn(`Could not announce ${changedUsers.length} changed user profile(s) on Redis (${(e as Error).message}); API processes pick them up within USER_STATE_REFRESH_MS.`),
+      );
+    }
+    return result;
   }
 
   private async startTests(m: EntityManager, surfaces: SurfaceEntity[], tests: Map<string, ContentTestEntity>, engine: (k: string) => Promise<StoredEngine>, now: number): Promise<number> {

@@ -66,7 +66,9 @@ describe('the client path while PostgreSQL is down or hangs (defect 2)', () => {
     pg = FaultProxy.forUrl(dbUrl());
     await pg.start();
     // The key reload is far away, so nothing but the in-memory registry can answer for the key during the outage.
-    api = await startApi({ ...NO_LIMITS, DATABASE_URL: pg.via(dbUrl()), ENGINE_REFRESH_MS: '300', FEED_STICKY_SECONDS: '0', API_KEY_REFRESH_MS: '600000' });
+    // USER_STATE_CACHE_SIZE=0: every feed reads the viewer's state from PostgreSQL, the path that must fall back. (With
+    // the cache, feeds keep being personalized from memory through an outage; the next describe shows that.)
+    api = await startApi({ ...NO_LIMITS, DATABASE_URL: pg.via(dbUrl()), ENGINE_REFRESH_MS: '300', FEED_STICKY_SECONDS: '0', API_KEY_REFRESH_MS: '600000', USER_STATE_CACHE_SIZE: '0' });
   }, 90000);
 
   afterAll(async () => {
@@ -134,6 +136,44 @@ describe('the client path while PostgreSQL is down or hangs (defect 2)', () => {
     const again = (await gql<{ trackEvents: Track }>(api.url, TRACK, { e: events }, { apiKey: client.key })).data!.trackEvents;
     expect(again).toEqual({ accepted: 0, duplicates: events.length, rejected: [] });
   }, 60000);
+});
+
+
+describe('the feed with per-user state in memory while PostgreSQL is down', () => {
+  const surface = `cf-mem-${Date.now() % 100000}`;
+  let pg: FaultProxy;
+  let api: ApiHandle;
+  let client: { id: string; key: string };
+
+  beforeAll(async () => {
+    await seedSurface(surface);
+    client = await createApiKey('in-memory client');
+    pg = FaultProxy.forUrl(dbUrl());
+    await pg.start();
+    // The default: every stored user state fits in memory, so the feed needs no read to know a viewer's state.
+    api = await startApi({ ...NO_LIMITS, DATABASE_URL: pg.via(dbUrl()), ENGINE_REFRESH_MS: '300', FEED_STICKY_SECONDS: '0', API_KEY_REFRESH_MS: '600000' });
+  }, 90000);
+
+  afterAll(async () => {
+    await api?.stop('SIGKILL');
+    await pg?.stop();
+  });
+
+  it('keeps serving personalized slates from memory (engine state, user states, keys), never an error, while PostgreSQL refuses connections', async () => {
+    await until('a personalized feed', async () => (await gql<{ feed: Feed }>(api.url, FEED, { s: surface, u: `before-${randomUUID()}` }, { apiKey: client.key })).data?.feed.items[0].reason !== 'FALLBACK');
+    pg.refuse();
+    try {
+      const rows = await feedsFor(api.url, client.key, surface, 5000);
+      const s = summary(rows);
+      const personalized = rows.filter((r) => r.reasons.length && !r.reasons.includes('FALLBACK')).length;
+      expect({ statuses: s.statuses, codes: s.codes, empty: rows.filter((r) => !r.reasons.length).length }).toEqual({ statuses: { '200': rows.length }, codes: { none: rows.length }, empty: 0 });
+      // Most calls are ranked by the engine; one that misses its budget on a busy machine falls back, which is allowed.
+      expect({ personalizedMostly: personalized / rows.length > 0.5, personalized, of: rows.length, reasons: s.reasons }).toMatchObject({ personalizedMostly: true });
+      expect(s.slowestMs).toBeLessThan(1000);
+    } finally {
+      await pg.restore();
+    }
+  }, 30000);
 });
 
 describe('the client path while Redis is down or hangs', () => {

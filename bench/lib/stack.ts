@@ -135,6 +135,8 @@ export async function startApi(env: BenchEnv, extraEnv: Record<string, string> =
       REDIS_PREFIX: env.redisPrefix,
       JWT_SECRET: env.jwtSecret,
       MARQUEE_SEED_DEMO: 'false',
+      // One API process (its pid is the API's CPU); feed-scaleout.ts asks for one per core with extraEnv.
+      API_PROCESSES: '1',
       // One load generator on one address and one key is the whole benchmark: the limits are checked on every call
       // (their cost is part of what is measured) but set far above what one process can serve, so none refuses.
       RATE_LIMIT_FEED_PER_KEY: '1000000',

@@ -4,7 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import type { Express } from 'express';
 import { AppConfig } from '@marquee/platform-config';
-import { collectProcessMetrics, createLogger, httpMetricsMiddleware, requestIdMiddleware, serverTimingMiddleware } from '@marquee/platform-observability';
+import { collectProcessMetrics, createLogger, httpMetricsMiddleware, joinMetricsCluster, requestIdMiddleware, serverTimingMiddleware } from '@marquee/platform-observability';
 import { graphqlLimitsMiddleware } from '@marquee/platform-api';
 import { ApiModule } from './api.module';
 import { edgeOptions } from './graphql-edge';
@@ -22,6 +22,7 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
   app.set('trust proxy', config.trustedProxies.length ? config.trustedProxies : false);
   app.disable('x-powered-by');
   collectProcessMetrics('api');
+  joinMetricsCluster(); // with API_PROCESSES > 1: the cluster primary sums every process's metrics for /metrics
   app.use(securityHeaders(config.publicUrl));
   app.use(requestIdMiddleware);
   app.use(untrustedForwardingNotice(logger));

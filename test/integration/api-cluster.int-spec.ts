@@ -94,6 +94,27 @@ describe('the API on every core (API_PROCESSES=2, node:cluster)', () => {
     expect(tracked.data?.trackEvents).toEqual({ accepted: items.length, duplicates: 0, rejected: [] });
   });
 
+  it('a user disabled through one process loses their session on the other at once, not when its cached row expires', async () => {
+    const by = await onEach();
+    const [a, b] = [...by.values()];
+    const target = await createUser('editor');
+    const admin = await createUser('admin');
+    const tokenOf = async (u: { email: string; password: string }) =>
+      (await a.gql<{ login: { token: string } }>('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: u.email, p: u.password })).data!.login.token;
+    const session = { authorization: `Bearer ${await tokenOf(target)}` };
+    // Both processes now hold the user's row in their 5-second cache.
+    for (const c of [a, b]) expect((await c.gql<{ me: { email: string } }>(ME, {}, session)).data?.me?.email).toBe(target.email);
+    const off = await a.gql('mutation($id: ID!) { setUserDisabled(id: $id, disabled: true) { id } }', { id: target.id }, { authorization: `Bearer ${await tokenOf(admin)}` });
+    expect(off.errors).toBeUndefined();
+    // Well inside the cache's 5 s: only the announcement over Redis can end the session on the other process this soon.
+    const refused = await pollUntil(
+      () => b.gql<{ me: { email: string } | null }>(ME, {}, session),
+      (r) => r.errors?.[0]?.extensions?.code === 'UNAUTHENTICATED' || (r.data !== null && r.data.me === null),
+      { what: 'the other API process to end the disabled user\'s session', timeoutMs: 3000, intervalMs: 50 },
+    );
+    expect(refused.data?.me ?? null).toBeNull();
+  });
+
   it('/metrics counts the requests of every process, whichever process answers the scrape', async () => {
     const by = await onEach();
     const count = async (c: Connection) => {

@@ -4,6 +4,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
+import { Client } from 'pg';
 import { createDataSource, dropDatabase, ensureDatabase } from '../../libs/platform-database/src';
 import { bullConnection } from '../../libs/platform-queue/src/redis';
 import { ALL_ENTITIES } from '../../migrations/entities';
@@ -36,6 +37,8 @@ const EVENTS_PER_KEY = 300; // per second: 3,000 per window
 const EVENTS_PER_ADDRESS = 100; // 1,000 per window
 const LOGIN_PER_ADDRESS = 5;
 const LEARN_MS = 1000;
+/** The learner's advisory lock key (LOCK in libs/placement/src/learning/learner.service.ts). */
+const LEARNER_LOCK = 46_170_001;
 
 const FEED = 'query($s: String!, $u: ID!) { feed(surface: $s, userId: $u) { requestId items { position trackingToken item { id } } } }';
 const EDITORIAL = 'query($s: String!, $u: ID!) { editorialFeed(surface: $s, userId: $u) { requestId items { item { id } } } }';
@@ -325,6 +328,28 @@ describe('two APIs and two workers behind nginx, under load, with launches', () 
       return { servedBefore: !!before, refusedWith: refused.errors?.[0]?.message };
     })();
 
+    // The learner's lock, proved rather than assumed: while something else holds it (here, this test), each tick's run
+    // skips and learns nothing; once it is free the runs resume, and every event is still learned once (checked below).
+    const lockedTicks = await (async () => {
+      const holder = new Client({ connectionString: dbUrl });
+      await holder.connect();
+      const q = new Queue('learning', { connection: bullConnection(redisUrl), prefix: `${prefix}:bull` });
+      try {
+        await holder.query('SELECT pg_advisory_lock($1)', [LEARNER_LOCK]);
+        const since = Date.now();
+        const skipped = await pollUntil(
+          async () => (await q.getJobs(['completed'], 0, -1)).filter((j) => j.name === 'learn' && j.returnvalue?.skipped && (j.processedOn ?? 0) >= since),
+          (jobs) => jobs.length >= 2,
+          { what: 'two learner ticks to skip while the test holds the learner lock', timeoutMs: 20_000, describe: (j) => `${(j as unknown[]).length} skipped` },
+        );
+        return { skipped: skipped.length, workers: new Set(skipped.map((j) => j.returnvalue.worker)).size };
+      } finally {
+        await holder.query('SELECT pg_advisory_unlock($1)', [LEARNER_LOCK]).catch(() => undefined);
+        await holder.end();
+        await q.close();
+      }
+    })();
+
     await load;
     const loadFeeds = told.feeds;
 
@@ -409,6 +434,7 @@ describe('two APIs and two workers behind nginx, under load, with launches', () 
       releases: db.releases,
       webhooksReceived: hooks.filter((h) => h.event === 'release.launched').length,
       learner,
+      lockedTicks,
       problems: told.problems,
     };
     console.log(`multi-instance run: ${JSON.stringify(summary)}`);
@@ -439,6 +465,8 @@ describe('two APIs and two workers behind nginx, under load, with launches', () 
       duplicateTicks: 0,
     });
     expect(learner.profileEventsLearned).toBe(db.events);
+    expect(lockedTicks.skipped).toBeGreaterThanOrEqual(2);
+    expect(learner.skipped).toBeGreaterThanOrEqual(lockedTicks.skipped);
 
     // The per-key limit: exactly one window's worth, then RATE_LIMITED for the key, over both APIs and nginx.
     const windowEvents = EVENTS_PER_KEY * WINDOW_S;

@@ -19,6 +19,7 @@ import { ApiProcess, BenchEnv, benchEnv, cleanRedis, createDatabase, dropDatabas
 import { SLOTS, Seeded, seed } from './lib/seed';
 import { benchFeed, DEFAULT_FEED_OPTIONS, FeedBenchOptions, FeedBenchResult, Users } from './feed-http';
 import { benchIngest, DEFAULT_INGEST_OPTIONS, IngestOptions, IngestResult } from './ingest';
+import { benchScaleout, DEFAULT_SCALEOUT_OPTIONS, ScaleoutOptions, ScaleoutResult } from './feed-scaleout';
 import { profileApi } from './profile';
 import { benchSharedPrior } from './shared-prior';
 
@@ -31,6 +32,7 @@ const TARGETS = {
   feedFallbackShareAtHalf: 0.001,
   ingestEventsPerSecond: 20_000,
   ingestCopyRatio: 0.5,
+  scaleoutRatio: 1.7,
 };
 
 interface RankingRow {
@@ -137,6 +139,25 @@ function ingestOptions(): IngestOptions {
   };
 }
 
+function scaleoutOptions(): ScaleoutOptions {
+  const d = DEFAULT_SCALEOUT_OPTIONS;
+  return {
+    connectionsPerProcess: envInt('BENCH_SCALEOUT_CONNECTIONS', d.connectionsPerProcess),
+    warmupSeconds: envInt('BENCH_FEED_WARMUP_SECONDS', d.warmupSeconds),
+    seconds: envInt('BENCH_SCALEOUT_SECONDS', d.seconds),
+    rounds: envInt('BENCH_SCALEOUT_ROUNDS', d.rounds),
+    processes: envInt('BENCH_SCALEOUT_PROCESSES', d.processes),
+  };
+}
+
+function scaleoutTargets(r: ScaleoutResult) {
+  const t = TARGETS.scaleoutRatio;
+  return [
+    { what: `feed, ${r.multi.processes} API processes (one per core) ÷ one process, requests per second`, target: `≥ ${t}`, measured: r.ratio, met: r.ratio >= t, by: round(r.ratio / t, 2) },
+    { what: 'the same, counting only really personalized answers (not budget fallbacks)', target: `≥ ${t}`, measured: r.ratioPersonalized, met: r.ratioPersonalized >= t, by: round(r.ratioPersonalized / t, 2) },
+  ];
+}
+
 function feedTargets(f: FeedBenchResult) {
   const h = f.atShare.half;
   const s70 = f.atShare.seventy;
@@ -160,10 +181,10 @@ function ingestTargets(r: IngestResult) {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const known = ['ranking', 'feed', 'ingest', 'shared-prior', 'profile'];
+  const known = ['ranking', 'feed', 'ingest', 'scaleout', 'shared-prior', 'profile'];
   const unknown = args.filter((a) => !known.includes(a));
   if (unknown.length) throw new Error(`Unknown benchmark(s) ${unknown.join(', ')}; choose from ${known.join(', ')}.`);
-  const which = new Set(args.length ? args : ['ranking', 'feed', 'ingest', 'shared-prior']);
+  const which = new Set(args.length ? args : ['ranking', 'feed', 'ingest', 'scaleout', 'shared-prior']);
   if (!existsSync(join(ROOT, 'dist/apps/api/src/main.js'))) throw new Error('Build first: npm run build:server (npm run bench does it).');
   const m = machine();
   const at = new Date().toISOString();
@@ -178,7 +199,7 @@ async function main(): Promise<void> {
     for (const r of rows) summary.push([`ranking core, ${r.candidates.toLocaleString('en')} candidates${r.diversity ? ', diversity' : ''}${r.state.startsWith('cold') ? ', cold state' : ''}`, `${r.p50Us} µs`, `${r.p99Us} µs`, '', r.candidates === 1000 && !r.diversity && r.state === 'trained' ? `p99 ≤ 1000 µs: ${mark(t.met)}` : '']);
   }
 
-  if (which.has('feed') || which.has('ingest')) {
+  if (which.has('feed') || which.has('ingest') || which.has('scaleout')) {
     await withStack(async (s) => {
       const users = new Users(s.seeded);
       const stack = { items: 1000, slots: SLOTS, engineRevision: s.seeded.engineRevision, trainImpressions: s.seeded.trainImpressions, contentTests: s.seeded.contentTests, pins: s.seeded.pins, storedProfiles: s.seeded.profiles, api: 'dist/apps/api/src/main.js, NODE_ENV=production, FEED_STICKY_SECONDS default (1800; every request is a new user)' };
@@ -211,6 +232,32 @@ async function main(): Promise<void> {
         summary.push([`feed, editorial at the same ${staticHalf.rate} req/s (paced)`, `${staticHalf.p50Ms} ms`, `${staticHalf.p99Ms} ms`, `${staticHalf.achievedRate} req/s`, '']);
         summary.push(['feed, CPU per request: personalized / editorial / bare', '', '', `${f.cpuPerRequest.personalizedMs} / ${f.cpuPerRequest.staticMs} / ${f.cpuPerRequest.bareMs} ms`, '']);
         summary.push(['feed, PostgreSQL CPU per request (personalized / static)', '', '', `${f.cpuPerRequest.dbPersonalizedMs} / ${f.cpuPerRequest.dbStaticMs} ms`, '']);
+      }
+      if (which.has('scaleout')) {
+        const r = await benchScaleout(s.env, s.seeded, users, scaleoutOptions());
+        const targets = scaleoutTargets(r);
+        const problems = r.phases.filter((p) => p.errors || p.non2xx || p.graphqlErrors).map((p) => `${p.kind} ${p.api}: ${p.errors} connection errors, ${p.non2xx} non-2xx, ${p.graphqlErrors} GraphQL errors`);
+        if (problems.length) log(`scaleout: WARNING, errors during the run (figures are not valid): ${problems.join('; ')}`);
+        const file = writeResult('feed-scaleout', {
+          benchmark: 'feed-scaleout',
+          at,
+          machine: m,
+          stack,
+          baseline: 'the same API with API_PROCESSES=1 (one plain process) on the same stack, rounds alternating',
+          valid: problems.length === 0,
+          problems,
+          ...r,
+          targets,
+        });
+        log(`scaleout: written to ${file}`);
+        summary.push(['feed, personalized, 1 API process', `${r.phases.filter((p) => p.api === 'single' && p.kind === 'throughput').map((p) => p.p50Ms).join('/')} ms`, `${r.phases.filter((p) => p.api === 'single' && p.kind === 'throughput').map((p) => p.p99Ms).join('/')} ms`, `${r.single.requestsPerSecond} req/s`, 'baseline']);
+        summary.push([
+          `feed, personalized, ${r.multi.processes} API processes (API_PROCESSES)`,
+          `${r.phases.filter((p) => p.api === 'multi' && p.kind === 'throughput').map((p) => p.p50Ms).join('/')} ms`,
+          `${r.phases.filter((p) => p.api === 'multi' && p.kind === 'throughput').map((p) => p.p99Ms).join('/')} ms`,
+          `${r.multi.requestsPerSecond} req/s`,
+          `ratio ${r.ratio} (≥ 1.7): ${mark(targets[0].met)}; API got ${r.single.apiCores} / ${r.multi.apiCores} cores (ceiling now ×${r.cpuCeiling.ratio}); per API core ×${r.perApiCore.efficiency}`,
+        ]);
       }
       if (which.has('ingest')) {
         const r = await benchIngest(s.api!, s.seeded, s.env.databaseUrl, users, ingestOptions());

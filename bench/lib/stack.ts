@@ -113,11 +113,19 @@ export interface ApiProcess {
   stop(): Promise<void>;
 }
 
+export interface StartApiOptions {
+  /**
+   * Run the API in a session of its own (setsid), so Linux's autogroup scheduler treats it as a service apart from the
+   * load generator, as on a production machine. feed-scaleout.ts uses it for both sides of its comparison.
+   */
+  ownSession?: boolean;
+}
+
 /**
  * Starts the compiled API the way production runs it (NODE_ENV=production, JSON logs) against the bench database.
  * `nodeArgs` lets a run add e.g. --cpu-prof.
  */
-export async function startApi(env: BenchEnv, extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ApiProcess> {
+export async function startApi(env: BenchEnv, extraEnv: Record<string, string> = {}, nodeArgs: string[] = [], options: StartApiOptions = {}): Promise<ApiProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const proc = spawn(process.execPath, [...nodeArgs, ...(process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean), join(ROOT, 'dist/apps/api/src/main.js')], {
@@ -135,6 +143,8 @@ export async function startApi(env: BenchEnv, extraEnv: Record<string, string> =
       REDIS_PREFIX: env.redisPrefix,
       JWT_SECRET: env.jwtSecret,
       MARQUEE_SEED_DEMO: 'false',
+      // One API process (its pid is the API's CPU); feed-scaleout.ts asks for one per core with extraEnv.
+      API_PROCESSES: '1',
       // One load generator on one address and one key is the whole benchmark: the limits are checked on every call
       // (their cost is part of what is measured) but set far above what one process can serve, so none refuses.
       RATE_LIMIT_FEED_PER_KEY: '1000000',
@@ -146,6 +156,7 @@ export async function startApi(env: BenchEnv, extraEnv: Record<string, string> =
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownSession === true,
   });
   let out = '';
   const keep = (d: Buffer) => {

@@ -129,6 +129,9 @@ export class AbuseStack {
       JWT_SECRET: process.env.JWT_SECRET ?? 'abuse-secret-abuse-secret-abuse-secret-0123',
       PUBLIC_URL: `http://127.0.0.1:${this.apiPort}`,
       MARQUEE_SEED_DEMO: 'false',
+      // One API process, so a SIGKILL of the API is a whole outage of it (with more, the cluster primary restarts the one
+      // killed while the others keep serving) and its output is one process's.
+      API_PROCESSES: '1',
       ...this.extraEnv,
       ...extra,
     };

@@ -74,6 +74,7 @@ describe('npm start supervises the API and the worker', () => {
         PORT: String(port),
         PUBLIC_URL: '',
         MARQUEE_SEED_DEMO: 'false',
+        API_PROCESSES: '2', // the API child is a cluster primary with two API processes, as on a two-core machine
       },
       ['start'],
     );
@@ -105,6 +106,28 @@ describe('npm start supervises the API and the worker', () => {
     expect(start.proc.exitCode).toBeNull();
   }, 120000);
 
+  it('one SIGKILLed API process of two is started again by the API itself; the other keeps serving', async () => {
+    await until('the API to be ready', ready, 60000, start.output);
+    const [primary] = childPids(start.proc.pid!, 'apps/api/src/main.js');
+    const procs = await until('two API processes', () => childPids(primary, 'apps/api/src/main.js').length === 2 && childPids(primary, 'apps/api/src/main.js'), 60000, start.output);
+    expect(start.output()).toMatch(/API {6}2 process\(es\) sharing port/);
+    const apiStopsBefore = start.output().split('The api process stopped').length;
+    process.kill(procs[0], 'SIGKILL');
+    await until('the API to report the stop', () => start.output().includes(`(pid ${procs[0]}) stopped (killed by SIGKILL)`), 20000, start.output);
+    expect(await ready()).toBe(true); // the other process serves meanwhile
+    const replaced = await until(
+      'a new API process',
+      () => childPids(primary, 'apps/api/src/main.js').filter((p) => !procs.includes(p)).length === 1 && childPids(primary, 'apps/api/src/main.js'),
+      30000,
+      start.output,
+    );
+    expect(replaced).toContain(procs[1]);
+    expect(start.output()).toMatch(/\[api\] .*API process [12] of 2 \(pid \d+\) stopped \(killed by SIGKILL\) after [\d.]+ s; restarting it in 1 s/);
+    // The primary held on: npm start did not restart the API as a whole.
+    expect(start.output().split('The api process stopped').length).toBe(apiStopsBefore);
+    expect(alive(primary)).toBe(true);
+  }, 90000);
+
   it('a SIGKILLed worker is started again and processes its queues', async () => {
     const [workerPid] = await until('the worker child', () => childPids(start.proc.pid!, 'apps/worker/src/main.js').length === 1 && childPids(start.proc.pid!, 'apps/worker/src/main.js'), 10000, start.output);
     const before = start.output().split('Processing queues').length;
@@ -118,6 +141,9 @@ describe('npm start supervises the API and the worker', () => {
   it('Ctrl+C still stops everything: both children, the embedded PostgreSQL and the local Redis', async () => {
     const kids = [...childPids(start.proc.pid!, 'apps/api/src/main.js'), ...childPids(start.proc.pid!, 'apps/worker/src/main.js')];
     expect(kids).toHaveLength(2);
+    const apiProcesses = childPids(kids[0], 'apps/api/src/main.js');
+    expect(apiProcesses).toHaveLength(2);
+    kids.push(...apiProcesses);
     expect([await portOpen(pgPort), await portOpen(redisPort)]).toEqual([true, true]);
     const stopped = await start.stop('SIGINT', 30000);
     expect({ code: stopped.code, signal: stopped.signal }).toEqual({ code: 0, signal: null });

@@ -39,7 +39,8 @@ export function spawnProcess(app: 'api' | 'worker' | 'cli', env: Record<string, 
   const file = resolve(ROOT, `dist/apps/${app}/src/main.js`);
   const proc = spawn(process.execPath, ['--enable-source-maps', file, ...args], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', LOG_FORMAT: 'pretty', LOG_LEVEL: 'info', DATABASE_URL: dbUrl(), REDIS_PREFIX: process.env.MARQUEE_TEST_REDIS_PREFIX ?? 'mqtest', ...env },
+    // One API process unless a test asks for more (API_PROCESSES defaults to one per core): its output and pid are the API's.
+    env: { ...process.env, NODE_ENV: 'test', LOG_FORMAT: 'pretty', LOG_LEVEL: 'info', DATABASE_URL: dbUrl(), REDIS_PREFIX: process.env.MARQUEE_TEST_REDIS_PREFIX ?? 'mqtest', API_PROCESSES: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -6,7 +6,7 @@ import cookieParser from 'cookie-parser';
 import type { Express } from 'express';
 import type { Server } from 'node:http';
 import { AppConfig } from '@marquee/platform-config';
-import { collectProcessMetrics, createLogger, httpMetricsMiddleware, openRequestContext, requestIdMiddleware, serverTimingMiddleware } from '@marquee/platform-observability';
+import { collectProcessMetrics, createLogger, httpMetricsMiddleware, joinMetricsCluster, openRequestContext, requestIdMiddleware, serverTimingMiddleware } from '@marquee/platform-observability';
 import { QueryVerdicts, graphqlLimitsMiddleware } from '@marquee/platform-api';
 import { CredentialsMiddleware } from '@marquee/platform-auth';
 import { ApiModule } from './api.module';
@@ -31,6 +31,7 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
   const headers = securityHeaders(config.publicUrl);
   const notice = untrustedForwardingNotice(logger);
   const timing = serverTimingMiddleware({ sqlQueries: config.nodeEnv !== 'production' });
+  joinMetricsCluster(); // with API_PROCESSES > 1: the cluster primary sums every process's metrics for /metrics
   app.use(headers);
   app.use(requestIdMiddleware);
   app.use(notice);

@@ -6,7 +6,7 @@ import IORedis from 'ioredis';
 import { Allow, Who } from '@marquee/platform-auth';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { REDIS } from '@marquee/platform-queue';
-import { metricsRegistry } from '@marquee/platform-observability';
+import { MetricsUnavailableError, exposedMetrics } from '@marquee/platform-observability';
 import { metricsAccess } from './metrics-access';
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -58,6 +58,13 @@ export class HealthController {
     if (access === 'unauthorized') {
       return res.status(401).set('www-authenticate', 'Bearer realm="metrics"').type('text/plain').send('Send METRICS_TOKEN as "Authorization: Bearer <token>" to read metrics.\n');
     }
-    res.status(200).type('text/plain; version=0.0.4').send(await metricsRegistry.metrics());
+    let text: string;
+    try {
+      text = await exposedMetrics();
+    } catch (e) {
+      if (e instanceof MetricsUnavailableError) return res.status(503).type('text/plain').send(`${e.message}\n`);
+      throw e;
+    }
+    res.status(200).type('text/plain; version=0.0.4').send(text);
   }
 }

@@ -1,37 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { DEFAULT_BACKOFF, EX_CONFIG, RestartCounter, describeExit, formatSeconds, ordinal } from '@marquee/platform-core';
+import type { BackoffPolicy } from '@marquee/platform-core';
 
-/** How a crashed child is restarted: exponential backoff, capped, forgotten once the child has run for a while. */
-export interface BackoffPolicy {
-  initialMs: number;
-  factor: number;
-  maxMs: number;
-  /** A child that ran this long before stopping counts as having been healthy: its next restart waits initialMs again. */
-  stableMs: number;
-}
-
-export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 1000, factor: 2, maxMs: 30000, stableMs: 60000 };
-
-/** The wait before restarting after the `crashesInRow`-th stop in a row (1-based). */
-export function restartDelay(policy: BackoffPolicy, crashesInRow: number): number {
-  const n = Math.max(1, crashesInRow);
-  return Math.min(policy.maxMs, Math.round(policy.initialMs * policy.factor ** (n - 1)));
-}
-
-/** Counts stops in a row; a run of at least stableMs resets the count. Pure, so the policy is unit-tested. */
-export class RestartCounter {
-  private inRow = 0;
-  constructor(private readonly policy: BackoffPolicy) {}
-
-  /** Records a stop after `uptimeMs` of running; returns the crash number in the current row and the wait before the next start. */
-  stopped(uptimeMs: number): { crashesInRow: number; delayMs: number } {
-    this.inRow = uptimeMs >= this.policy.stableMs ? 1 : this.inRow + 1;
-    return { crashesInRow: this.inRow, delayMs: restartDelay(this.policy, this.inRow) };
-  }
-}
-
-/** Exit code 78 (EX_CONFIG): the child refused its configuration, and starting it again cannot help. */
-const EX_CONFIG = 78;
+// The policy lives in platform-core, shared with the API's cluster primary; re-exported for the CLI's callers.
+export { DEFAULT_BACKOFF, RestartCounter, restartDelay } from '@marquee/platform-core';
+export type { BackoffPolicy } from '@marquee/platform-core';
 
 export interface SupervisedChild {
   name: 'api' | 'worker';
@@ -102,7 +76,7 @@ export class Supervisor {
   private exited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.stopping || child !== this.child) return;
     const { name } = this.spec;
-    const how = signal ? `killed by ${signal}` : `exit code ${code}`;
+    const how = describeExit(code, signal);
     const ranMs = Date.now() - this.startedAt;
     if (code === EX_CONFIG) {
       this.onGiveUp(`The ${name} process refused its configuration (${how}); starting it again cannot help. Fix the setting it names above and run npm start again.`);
@@ -119,14 +93,4 @@ export class Supervisor {
       this.start();
     }, delayMs);
   }
-}
-
-function formatSeconds(ms: number): string {
-  const s = ms / 1000;
-  return `${s < 10 ? Math.round(s * 10) / 10 : Math.round(s)} s`;
-}
-
-function ordinal(n: number): string {
-  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
-  return `${n}${suffix}`;
 }

@@ -63,7 +63,7 @@ export class AccountsService {
 
   async updateUser(actor: Actor, id: string, input: { displayName?: string | null; role?: Role | null }): Promise<UserEntity> {
     const user = await this.getUser(id);
-    return this.db.transaction(async (m) => {
+    const saved = await this.db.transaction(async (m) => {
       const before = publicUser(user);
       if (input.displayName !== undefined && input.displayName !== null) {
         const d = input.displayName.trim();
@@ -76,24 +76,27 @@ export class AccountsService {
       }
       await m.save(UserEntity, user);
       await this.audit.record(m, actor, { action: 'user.updated', entityType: 'user', entityId: id, before, after: publicUser(user), summary: `Updated ${user.email}` });
-      this.auth.forget();
       return user;
     });
+    // After the commit: every API process drops its cached copy, and must not read the old row again.
+    this.auth.forget();
+    return saved;
   }
 
   async setDisabled(actor: Actor, id: string, disabled: boolean): Promise<UserEntity> {
     const user = await this.getUser(id);
     if (actor.id === id && disabled) throw new DomainError('FORBIDDEN', 'You cannot disable your own account. Ask another admin.');
-    return this.db.transaction(async (m) => {
+    const saved = await this.db.transaction(async (m) => {
       if (disabled && user.role === 'admin') await this.assertAnotherAdmin(m, id, 'disable');
       const before = publicUser(user);
       user.disabledAt = disabled ? new Date() : null;
       user.tokenVersion += 1; // ends every open session of this user
       await m.save(UserEntity, user);
       await this.audit.record(m, actor, { action: disabled ? 'user.disabled' : 'user.enabled', entityType: 'user', entityId: id, before, after: publicUser(user), summary: `${disabled ? 'Disabled' : 'Enabled'} ${user.email}` });
-      this.auth.forget();
       return user;
     });
+    this.auth.forget(); // after the commit, as above
+    return saved;
   }
 
   async resetPassword(actor: Actor, id: string): Promise<string> {

@@ -39,6 +39,11 @@ export function revocationChannel(redisPrefix: string): string {
   return `${redisPrefix}:api-keys:revoked`;
 }
 
+/** The Redis channel on which a change to a Studio user (role, disabled, password) is announced to every API process. */
+export function usersChangedChannel(redisPrefix: string): string {
+  return `${redisPrefix}:users:changed`;
+}
+
 /**
  * Verifies client API keys without PostgreSQL on the request path. Each process holds the SHA-256 of every key
  * (loaded at start and reloaded every API_KEY_REFRESH_MS in the background) and answers from memory. A revocation is
@@ -218,6 +223,8 @@ export class ApiKeys implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ApiKeys');
   readonly registry: ApiKeyRegistry;
   private readonly channel: string;
+  private readonly usersChannel: string;
+  private readonly usersChangedListeners: (() => void)[] = [];
   private subscriber: IORedis | null = null;
   private timers: NodeJS.Timeout[] = [];
   private lastError: string | null = null;
@@ -228,6 +235,12 @@ export class ApiKeys implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.registry = new ApiKeyRegistry(new PgApiKeySource(db), () => Date.now(), UNSEEN_KEY_WAIT_MS);
     this.channel = revocationChannel(config.redisPrefix);
+    this.usersChannel = usersChangedChannel(config.redisPrefix);
+  }
+
+  /** Called whenever any API process announces a change to a Studio user (AuthService drops its cached users). */
+  onUsersChanged(listener: () => void): void {
+    this.usersChangedListeners.push(listener);
   }
 
   async onModuleInit(): Promise<void> {
@@ -235,6 +248,10 @@ export class ApiKeys implements OnModuleInit, OnApplicationShutdown {
     this.subscriber = new IORedis({ ...redisOptions(this.config.redisUrl), maxRetriesPerRequest: null, lazyConnect: true });
     this.subscriber.on('error', () => undefined); // ioredis reconnects and re-subscribes by itself
     this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.usersChannel) {
+        for (const l of this.usersChangedListeners) l();
+        return;
+      }
       if (channel !== this.channel) return;
       try {
         const { id } = JSON.parse(message) as { id?: unknown };
@@ -245,11 +262,14 @@ export class ApiKeys implements OnModuleInit, OnApplicationShutdown {
     });
     let subscribedOnce = false;
     this.subscriber.on('ready', () => {
-      if (subscribedOnce) void this.reload(); // reconnected: revocations sent meanwhile were missed
+      if (subscribedOnce) {
+        void this.reload(); // reconnected: revocations sent meanwhile were missed
+        for (const l of this.usersChangedListeners) l(); // and so may user changes be
+      }
       subscribedOnce = true;
     });
     this.subscriber.connect().catch(() => undefined);
-    this.subscriber.subscribe(this.channel).catch((e) => this.logger.warn(`Could not subscribe to API key revocations yet (${(e as Error).message}); keys reload every ${this.config.apiKeyRefreshMs} ms meanwhile.`));
+    this.subscriber.subscribe(this.channel, this.usersChannel).catch((e) => this.logger.warn(`Could not subscribe to API key revocations yet (${(e as Error).message}); keys reload every ${this.config.apiKeyRefreshMs} ms meanwhile.`));
     const reload = setInterval(() => void this.reload(), this.config.apiKeyRefreshMs);
     const flush = setInterval(() => void this.registry.flushUses().catch(() => undefined), USE_FLUSH_MS);
     reload.unref();

@@ -9,7 +9,7 @@ import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { DomainError, UnauthenticatedError, UnavailableError } from '@marquee/platform-core';
 import { isDatabaseUnavailable } from '@marquee/platform-database';
 import { REDIS } from '@marquee/platform-queue';
-import { ApiKeys, revocationChannel } from './api-key-registry';
+import { ApiKeys, revocationChannel, usersChangedChannel } from './api-key-registry';
 import { UserEntity } from './entities/user.entity';
 import { LoginLimits } from './login-limits';
 import { Principal } from './principal';
@@ -46,6 +46,8 @@ export class AuthService {
     @Optional() private readonly apiKeys?: ApiKeys,
   ) {
     this.sessionKey = deriveKey(config.jwtSecret, 'session');
+    // Another API process changed a user: drop the cached rows here too, so its sessions end everywhere at once.
+    this.apiKeys?.onUsersChanged(() => this.userCache.clear());
   }
 
   static hashPassword(password: string): Promise<string> {
@@ -136,10 +138,17 @@ export class AuthService {
     }
   }
 
-  /** Drops cached users after a role change, disable or password change, so it applies at once in this process. */
+  /**
+   * Drops cached users after a role change, disable or password change (call it once the change has committed), so
+   * it applies at once in this process, and announces it on Redis so every other API process drops them too. If
+   * Redis is down, the others apply it when their cached row expires (5 s).
+   */
   forget(): void {
     this.userCache.clear();
     this.apiKeys?.registry.forgetUnknown();
+    this.redis.publish(usersChangedChannel(this.config.redisPrefix), '{}').catch((e: Error) =>
+      this.logger.warn(`Could not tell the other API processes that a user changed (Redis: ${e.message}); they apply it within ${CACHE_MS / 1000} s.`),
+    );
   }
 
   private async cachedUser(id: string): Promise<UserEntity | null> {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
@@ -95,5 +96,14 @@ describe('limits and proxies', () => {
   it('refuses an event limit whose window cannot hold one full batch', () => {
     expect(() => loadConfig({ RATE_LIMIT_EVENTS_PER_KEY: '40' })).toThrow(/RATE_LIMIT_EVENTS_PER_KEY must be 0 \(off\) or at least 50 with RATE_LIMIT_WINDOW_SECONDS=10/);
     expect(loadConfig({ RATE_LIMIT_EVENTS_PER_KEY: '0', RATE_LIMIT_EVENTS_PER_ADDRESS: '50' }).rateLimitEventsPerKey).toBe(0);
+  });
+
+  it('runs one API process per core by default, and takes API_PROCESSES as a whole number from 1', () => {
+    expect(loadConfig({}).apiProcesses).toBe(availableParallelism());
+    expect(loadConfig({ API_PROCESSES: '1' }).apiProcesses).toBe(1);
+    expect(loadConfig({ API_PROCESSES: ' 6 ' }).apiProcesses).toBe(6);
+    for (const bad of ['0', '-2', 'auto', '1.5', '257']) {
+      expect(() => loadConfig({ API_PROCESSES: bad })).toThrow(new RegExp(`API_PROCESSES must be a whole number from 1 to 256, but it is "${bad.replace('.', '\\.')}"`));
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 
 /**
  * All configuration comes from the environment and is validated once, at start-up. Each variable has one
@@ -10,6 +11,8 @@ export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
   host: string;
+  /** API processes `npm start` and `npm run start:api` run on this machine, sharing PORT (node:cluster); 1 runs one plain process. */
+  apiProcesses: number;
   publicUrl: string;
   databaseUrl: string | undefined;
   databasePoolSize: number;
@@ -190,6 +193,12 @@ function redact(raw: string): string {
 export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'PORT', default: '3000', description: 'HTTP port of the API (GraphQL, Studio, health, metrics).' },
   { name: 'HOST', default: '0.0.0.0', description: 'Interface the API listens on.' },
+  {
+    name: 'API_PROCESSES',
+    default: '(one per core)',
+    description:
+      'API processes on this machine, sharing `PORT`; each is restarted with backoff if it stops. 1 runs a single process. Each opens its own `DATABASE_POOL_SIZE` connections (see "Running the processes").',
+  },
   { name: 'PUBLIC_URL', default: 'http://localhost:$PORT', description: 'Base URL users reach Marquee at; used in links and demo media URLs.' },
   { name: 'DATABASE_URL', default: '(embedded)', description: 'PostgreSQL URL. Unset: `npm start` runs an embedded PostgreSQL with data in `$DATA_DIR/postgres`.' },
   { name: 'DATABASE_POOL_SIZE', default: '10', description: 'Connections per process.' },
@@ -304,6 +313,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nodeEnv,
     port,
     host: env.HOST || '0.0.0.0',
+    apiProcesses: int(env, p, 'API_PROCESSES', availableParallelism(), 1, 256),
     publicUrl,
     databaseUrl,
     databasePoolSize: int(env, p, 'DATABASE_POOL_SIZE', 10, 1, 500),

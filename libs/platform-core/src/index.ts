@@ -3,3 +3,4 @@ export * from './clock';
 export * from './random';
 export * from './text';
 export * from './circuit';
+export * from './restart';

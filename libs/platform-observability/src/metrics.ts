@@ -1,7 +1,10 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** One registry per process; each process exposes its own /metrics (API) or pushes nothing (worker). */
+/**
+ * One registry per process. The API exposes it at /metrics (summed over its processes when API_PROCESSES > 1, see
+ * cluster-metrics.ts); the worker pushes nothing.
+ */
 export const metricsRegistry = new Registry();
 let defaultsCollected = false;
 

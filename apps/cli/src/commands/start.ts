@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
+import { Client } from 'pg';
 import { AppConfig, loadConfig } from '@marquee/platform-config';
 import { EmbeddedPostgresHandle, describeDatabaseUrl, startEmbeddedPostgres } from '@marquee/platform-database';
 import { LocalRedis, ensureRedis } from '@marquee/platform-queue';
@@ -29,6 +30,7 @@ function persistentSecret(dataDir: string): string {
  * `npm start`: PostgreSQL (embedded unless DATABASE_URL is set), Redis (started locally if needed), migrations,
  * the demo workspace on first start, then the API and the worker as two supervised child processes: a child that
  * crashes is started again with backoff, and the database and the other child keep running. Ctrl+C stops it all.
+ * The API child runs API_PROCESSES processes (one per core by default) and restarts each of them the same way.
  */
 export async function startCommand(config: AppConfig): Promise<number> {
   let pg: EmbeddedPostgresHandle | null = null;
@@ -67,6 +69,7 @@ export async function startCommand(config: AppConfig): Promise<number> {
     };
     const applied = await migrate(databaseUrl);
     say(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}.` : 'Database schema is up to date.');
+    await checkConnectionBudget(databaseUrl, loadConfig({ ...process.env, ...env }));
 
     const runtime = loadConfig({ ...process.env, ...env });
     let demo = null;
@@ -98,6 +101,7 @@ export async function startCommand(config: AppConfig): Promise<number> {
       `  Studio   ${config.publicUrl}/studio`,
       `  GraphQL  ${config.publicUrl}/graphql`,
       `  Health   ${config.publicUrl}/health/ready   Metrics ${config.publicUrl}/metrics`,
+      `  API      ${config.apiProcesses} process(es) sharing port ${config.port} (API_PROCESSES; one per core by default)`,
       `  Data     ${databaseUrl === pg?.url ? `embedded PostgreSQL in ${resolve(config.dataDir, 'postgres')}` : describeDatabaseUrl(databaseUrl)}`,
     ];
     if (demo) {
@@ -116,6 +120,30 @@ export async function startCommand(config: AppConfig): Promise<number> {
     process.stderr.write(`[marquee] Could not start: ${(e as Error).message}\n`);
     await shutdown(1);
     return 1;
+  }
+}
+
+/**
+ * Every API process and the worker open DATABASE_POOL_SIZE connections each. Says so before starting when that is more
+ * than the server accepts, instead of letting the last processes fail to connect under load.
+ */
+async function checkConnectionBudget(databaseUrl: string, c: AppConfig): Promise<void> {
+  const pg = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+  try {
+    await pg.connect();
+    const { rows } = await pg.query<{ max: string; reserved: string }>(`SELECT current_setting('max_connections') AS max, current_setting('superuser_reserved_connections') AS reserved`);
+    const available = Number(rows[0].max) - Number(rows[0].reserved);
+    const needed = (c.apiProcesses + 1) * c.databasePoolSize;
+    if (needed > available) {
+      say(
+        `Warning: ${c.apiProcesses} API process(es) and the worker may open ${needed} PostgreSQL connections (${c.databasePoolSize} each, DATABASE_POOL_SIZE), ` +
+          `but the server accepts ${available}. Lower API_PROCESSES or DATABASE_POOL_SIZE, or raise max_connections.`,
+      );
+    }
+  } catch {
+    // only a warning: the migrations above already proved the database answers
+  } finally {
+    await pg.end().catch(() => undefined);
   }
 }
 

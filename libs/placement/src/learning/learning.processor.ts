@@ -26,8 +26,10 @@ export class LearningProcessor extends WorkerHost {
   async process(job: Job): Promise<unknown> {
     switch (job.name) {
       case JobName.Learn: {
+        // One job per tick of the "learn" scheduler (id repeat:learn:<instant>), taken by one worker; a run that finds
+        // another still holding the advisory lock skips. The stored result names the worker, so runs can be counted.
         const r = await this.learner.step();
-        return r ?? { skipped: 'another worker holds the learner lock' };
+        return r ? { ...r, worker: process.pid } : { skipped: 'another worker holds the learner lock', worker: process.pid };
       }
       case JobName.Maintain: {
         const partitions = await this.partitions.ensure(1, 7);

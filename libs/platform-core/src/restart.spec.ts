@@ -1,4 +1,4 @@
-import { BackoffPolicy, DEFAULT_BACKOFF, RestartCounter, restartDelay } from './supervisor';
+import { BackoffPolicy, DEFAULT_BACKOFF, RestartCounter, describeExit, formatSeconds, ordinal, restartDelay } from './restart';
 
 describe('restart backoff', () => {
   it('doubles from 1 s and is capped at 30 s', () => {
@@ -24,5 +24,11 @@ describe('restart backoff', () => {
     const delays = Array.from({ length: 50 }, () => c.stopped(1).delayMs);
     expect(delays.slice(0, 5)).toEqual([250, 750, 2250, 5000, 5000]);
     expect(Math.max(...delays)).toBe(5000);
+  });
+
+  it('words the stop and the wait the same way for every supervisor', () => {
+    expect([describeExit(1, null), describeExit(null, 'SIGKILL')]).toEqual(['exit code 1', 'killed by SIGKILL']);
+    expect([formatSeconds(1000), formatSeconds(2500), formatSeconds(61_400)]).toEqual(['1 s', '2.5 s', '61 s']);
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111].map(ordinal)).toEqual(['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st', '111th']);
   });
 });

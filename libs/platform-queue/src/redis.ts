@@ -49,7 +49,21 @@ function onPath(bin: string): boolean {
 
 export interface LocalRedis {
   process: ChildProcess | null;
-  stop(): void;
+  /** Asks redis-server to shut down (it flushes its append-only file first) and resolves once it has exited. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/** SIGTERM, then wait for the exit; SIGKILL if it is still there after `timeoutMs`, so a stop never hangs. */
+function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
 }
 
 /**
@@ -57,7 +71,7 @@ export interface LocalRedis {
  * With neither, it throws an error that says what to install.
  */
 export async function ensureRedis(url: string, dataDir: string, log: (line: string) => void): Promise<LocalRedis> {
-  if (await pingRedis(url)) return { process: null, stop: () => undefined };
+  if (await pingRedis(url)) return { process: null, stop: async () => undefined };
   const u = new URL(url);
   const local = ['127.0.0.1', 'localhost', '::1'].includes(u.hostname);
   if (!local) {
@@ -79,7 +93,7 @@ export async function ensureRedis(url: string, dataDir: string, log: (line: stri
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += String(d)));
   for (let i = 0; i < 50; i++) {
-    if (await pingRedis(url, 500)) return { process: child, stop: () => child.kill('SIGTERM') };
+    if (await pingRedis(url, 500)) return { process: child, stop: (timeoutMs = 10000) => stopChild(child, timeoutMs) };
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 200));
   }

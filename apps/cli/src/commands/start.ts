@@ -43,7 +43,8 @@ export async function startCommand(config: AppConfig): Promise<number> {
     shuttingDown = true;
     say('Stopping the API and the worker…');
     await Promise.all(children.map((c) => c.stop(config.shutdownTimeoutMs + 1000)));
-    redis?.stop();
+    if (redis?.process) say('Stopping the local Redis…');
+    await redis?.stop().catch(() => undefined);
     if (pg) {
       say('Stopping embedded PostgreSQL…');
       await pg.stop().catch(() => undefined);

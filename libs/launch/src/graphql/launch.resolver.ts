@@ -1,9 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { DateTimeScalar, requestLoader } from '@marquee/platform-api';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { CatalogService, ItemEntity, ItemGql, ItemVersionGql, UserSummary, actorOf, fieldsToGql, loadItem, loadUserSummary, loadVersion, versionToGql } from '@marquee/catalog';
+import { CatalogService, ItemEntity, ItemGql, ItemVersionGql, UserSummary, UserSummaryService, actorOf, fieldsToGql, loadItem, loadUserSummary, loadVersion, versionToGql } from '@marquee/catalog';
 import { Allow, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { resolveLocalTime } from '../domain/time';
@@ -43,7 +41,7 @@ export class ReleaseResolver {
     private readonly health: SchedulerHealthService,
     private readonly live: LiveContentService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly users: UserSummaryService,
   ) {}
 
   @Query(() => [ReleaseGql], { description: 'Releases, newest first; filter by status and by a window (for the calendar).' })
@@ -190,17 +188,17 @@ export class ReleaseResolver {
 
   @ResolveField(() => UserSummary, { nullable: true })
   createdBy(@Parent() r: ReleaseEntity, @Context() ctx: object): Promise<UserSummary | null> {
-    return loadUserSummary(ctx, this.db, r.createdBy);
+    return loadUserSummary(ctx, this.users, r.createdBy);
   }
 
   @ResolveField(() => UserSummary, { nullable: true, description: 'Who scheduled it last (or asked to launch it now).' })
   scheduledBy(@Parent() r: ReleaseEntity, @Context() ctx: object): Promise<UserSummary | null> {
-    return loadUserSummary(ctx, this.db, r.scheduledBy);
+    return loadUserSummary(ctx, this.users, r.scheduledBy);
   }
 
   @ResolveField(() => UserSummary, { nullable: true })
   rolledBackBy(@Parent() r: ReleaseEntity, @Context() ctx: object): Promise<UserSummary | null> {
-    return loadUserSummary(ctx, this.db, r.rolledBackBy);
+    return loadUserSummary(ctx, this.users, r.rolledBackBy);
   }
 
   @ResolveField(() => [ID], { description: 'Items a later release has changed since this one launched; non-empty means rollback is refused.' })
@@ -229,22 +227,22 @@ export class ReleaseActionResolver {
 @Resolver(() => ReviewQueueEntryGql)
 @Allow(...Who.staff)
 export class ReviewQueueEntryResolver {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly users: UserSummaryService) {}
 
   @ResolveField(() => UserSummary, { nullable: true })
   submitter(@Parent() e: ReviewQueueEntryGql, @Context() ctx: object): Promise<UserSummary | null> {
-    return loadUserSummary(ctx, this.db, e.submittedBy);
+    return loadUserSummary(ctx, this.users, e.submittedBy);
   }
 }
 
 @Resolver(() => ReviewRecordGql)
 @Allow(...Who.staff)
 export class ReviewRecordResolver {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly users: UserSummaryService) {}
 
   @ResolveField(() => UserSummary, { nullable: true })
   actor(@Parent() r: ReviewRecordGql, @Context() ctx: object): Promise<UserSummary | null> {
-    return loadUserSummary(ctx, this.db, r.actorId);
+    return loadUserSummary(ctx, this.users, r.actorId);
   }
 }
 

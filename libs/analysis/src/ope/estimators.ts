@@ -1,6 +1,6 @@
 import type { FieldProblem } from '@marquee/platform-core';
 import { OpeInputError } from './errors';
-import { FastRng, RandomSource } from './prng';
+import { RandomSource, Rng } from '@marquee/platform-core';
 import { quantileSorted } from './stats';
 import { ESTIMATORS, BootstrapOptions, EstimateCell, EstimatorName, EstimatorResult, Interval } from './types';
 
@@ -243,7 +243,7 @@ export function estimate(samples: readonly OpeSample[], options: EstimateOptions
   const point = Float64Array.from(acc);
 
   const boot = TARGETS.map(() => Array.from({ length: slices }, () => new Float64Array(B)));
-  const rng = new FastRng(seed);
+  const rng = new Rng(seed);
   for (let b = 0; b < B; b++) {
     acc.fill(0);
     const hat = needHat && options.refitRewardHat ? options.refitRewardHat(rng) : null;

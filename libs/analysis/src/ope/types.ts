@@ -1,4 +1,4 @@
-import type { RandomSource } from './prng';
+import type { RandomSource } from '@marquee/platform-core';
 
 /**
  * One logged placement, position-wise: which item stood at which slot, what the logging policy's probability of that

@@ -13,7 +13,7 @@ function publicUser(u: UserEntity) {
   return { id: u.id, email: u.email, displayName: u.displayName, role: u.role, disabledAt: u.disabledAt };
 }
 
-export function generatePassword(): string {
+function generatePassword(): string {
   // 16 characters from an unambiguous alphabet: easy to read aloud, ~93 bits.
   const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789';
   return Array.from(randomBytes(16), (b) => alphabet[b % alphabet.length]).join('');

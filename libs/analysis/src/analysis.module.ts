@@ -13,7 +13,7 @@ import { TrainingProcessor } from './models/training.processor';
 const MODEL_SERVICES = [ModelLifecycleService, EvaluationRunService, ModelTrainingService, AnalyticsService];
 
 @Module({ imports: [TypeOrmModule.forFeature(ANALYSIS_ENTITIES), PlacementCoreModule], providers: MODEL_SERVICES, exports: MODEL_SERVICES })
-export class AnalysisCoreModule {}
+class AnalysisCoreModule {}
 
 @Module({ imports: [AnalysisCoreModule], providers: [AnalysisResolver] })
 export class AnalysisApiModule {}

@@ -4,7 +4,7 @@ import { Allow, Who } from '@marquee/platform-auth';
 import { AuditLogQuery } from './audit-log.query';
 
 @ObjectType('AuditEntry')
-export class AuditEntryGql {
+class AuditEntryGql {
   @Field(() => ID) id: string;
   @Field(() => DateTimeScalar) at: Date;
   @Field(() => String, { nullable: true }) actorId: string | null;

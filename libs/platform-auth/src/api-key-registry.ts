@@ -22,7 +22,7 @@ export interface ApiKeySource {
 }
 
 /** Keys held in memory per process. Beyond it, the least recently loaded keys are looked up on demand. */
-export const MAX_CACHED_KEYS = 100_000;
+const MAX_CACHED_KEYS = 100_000;
 /** How long "no such key" is remembered, so a client with a wrong key cannot make every request query PostgreSQL. */
 const UNKNOWN_MS = 2000;
 const MAX_UNKNOWN = 10_000;

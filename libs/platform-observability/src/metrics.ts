@@ -15,7 +15,7 @@ export function collectProcessMetrics(app: string): void {
   collectDefaultMetrics({ register: metricsRegistry, prefix: 'marquee_' });
 }
 
-export const httpRequestDuration = new Histogram({
+const httpRequestDuration = new Histogram({
   name: 'marquee_http_request_duration_seconds',
   help: 'HTTP request latency by route and status',
   labelNames: ['method', 'route', 'status'] as const,

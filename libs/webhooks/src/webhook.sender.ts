@@ -7,7 +7,7 @@ import { DeliveryAttempt, WebhookDeliveryEntity, WebhookEndpointEntity } from '.
 import { signPayload } from './signing';
 import { Clock, stopwatch } from '@marquee/platform-core';
 
-export class DeliveryFailed extends Error {}
+class DeliveryFailed extends Error {}
 
 /**
  * Sends one delivery once, within WEBHOOK_TIMEOUT_MS. The BullMQ job around it retries with exponential backoff.

@@ -29,9 +29,9 @@ export interface SharedPriorExperimentOptions {
   train?: TrainOptions;
 }
 
-export const DEFAULT_SHARED_PRIOR_EXPERIMENT: SharedPriorExperimentOptions = { seed: 7, users: 3000, days: 5, propensityEvery: 4, launchSeeds: [1, 2, 3, 4] };
+const DEFAULT_SHARED_PRIOR_EXPERIMENT: SharedPriorExperimentOptions = { seed: 7, users: 3000, days: 5, propensityEvery: 4, launchSeeds: [1, 2, 3, 4] };
 
-export interface DecisionTiming {
+interface DecisionTiming {
   newItems: number;
   /** Items whose engine posterior took a side within the horizon. */
   decided: number;

@@ -55,7 +55,7 @@ function reject(reason: 'BAD_PROPENSITY' | 'BAD_VALUE' | 'BAD_POLICY_OUTPUT', wh
 }
 
 // Runs before any arithmetic, so a bad log fails loudly instead of producing a plausible number.
-export function validateSamples(samples: readonly OpeSample[], needRewardHat: boolean): void {
+function validateSamples(samples: readonly OpeSample[], needRewardHat: boolean): void {
   if (samples.length === 0) {
     throw new OpeInputError('EMPTY_WINDOW', 'There are no logged rows to evaluate: the evaluation window is empty. Widen the window, or lower the training fraction.');
   }

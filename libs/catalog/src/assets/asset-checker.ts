@@ -10,7 +10,7 @@ export interface AssetProbe {
 }
 
 /** Redirects a media URL may take (a CDN's signed URL, http to https): each hop is checked at connect time again. */
-export const MAX_ASSET_REDIRECTS = 5;
+const MAX_ASSET_REDIRECTS = 5;
 
 /**
  * Asks a media URL whether it is there: HEAD first, then a one-byte ranged GET for servers that refuse HEAD.

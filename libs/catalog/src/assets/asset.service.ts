@@ -18,7 +18,7 @@ export interface ItemAsset {
   checkedAt: Date | null;
 }
 
-export function assetsOf(fields: ItemFields): { role: ItemAsset['role']; url: string }[] {
+function assetsOf(fields: ItemFields): { role: ItemAsset['role']; url: string }[] {
   const out: { role: ItemAsset['role']; url: string }[] = [];
   if (fields.media.audioUrl) out.push({ role: 'audio', url: fields.media.audioUrl });
   if (fields.media.videoUrl) out.push({ role: 'video', url: fields.media.videoUrl });

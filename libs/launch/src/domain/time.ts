@@ -13,7 +13,7 @@ export type LocalTimeResolution =
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
 
-export function isValidTimeZone(zone: string): boolean {
+function isValidTimeZone(zone: string): boolean {
   return typeof zone === 'string' && zone.length <= 64 && IANAZone.isValidZone(zone);
 }
 

@@ -351,7 +351,7 @@ export class ReleaseService {
   }
 }
 
-export function describeAudience(a: Audience): string {
+function describeAudience(a: Audience): string {
   const parts = [a.locales.length ? `locales ${a.locales.join(', ')}` : '', a.platforms.length ? `platforms ${a.platforms.join(', ')}` : '', a.tiers.length ? `tiers ${a.tiers.join(', ')}` : ''].filter(Boolean);
   return parts.length ? parts.join('; ') : 'everyone';
 }

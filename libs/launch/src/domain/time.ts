@@ -76,3 +76,11 @@ export function resolveLocalTime(local: string, zone: string): LocalTimeResoluti
 export function formatInZone(instant: Date, zone: string): string {
   return DateTime.fromJSDate(instant, { zone }).toFormat("yyyy-MM-dd HH:mm ZZZZ");
 }
+
+/** What a local time in a zone means, in one flat shape (the `resolveScheduleTime` answer): the instant, or why not. */
+export function describeLocalTime(local: string, zone: string): { kind: LocalTimeResolution['kind']; instant: Date | null; message: string | null; options: { offsetMinutes: number; instant: Date; label: string }[] } {
+  const r = resolveLocalTime(local, zone);
+  if (r.kind === 'ok') return { kind: 'ok', instant: r.instant, message: null, options: [] };
+  if (r.kind === 'ambiguous') return { kind: 'ambiguous', instant: null, message: r.message, options: r.options };
+  return { kind: r.kind, instant: null, message: r.message, options: [] };
+}

@@ -4,7 +4,7 @@ import { DateTimeScalar, requestLoader } from '@marquee/platform-api';
 import { CatalogService, ItemEntity, ItemGql, ItemVersionGql, UserSummary, UserSummaryService, actorOf, fieldsToGql, loadItem, loadUserSummary, loadVersion, versionToGql } from '@marquee/catalog';
 import { Allow, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
-import { resolveLocalTime } from '../domain/time';
+import { describeLocalTime } from '../domain/time';
 import { ReleaseActionEntity } from '../entities/release-action.entity';
 import { ReleaseEntity, ReleaseStatus } from '../entities/release.entity';
 import { LiveContentService } from '../services/live-content.service';
@@ -62,19 +62,14 @@ export class ReleaseResolver {
 
   @Query(() => ReleaseValidationGql, { description: 'Blocking problems and warnings, computed now from current content. Never cached.' })
   @Allow(...Who.staff)
-  async releaseValidation(@Args('id', { type: () => ID }) id: string): Promise<ReleaseValidationGql> {
-    const r = await this.releaseService.validate(id);
-    return { ...r, ok: r.blocking.length === 0 };
+  releaseValidation(@Args('id', { type: () => ID }) id: string): Promise<ReleaseValidationGql> {
+    return this.releaseService.validate(id);
   }
 
   @Query(() => ScheduleResolutionGql, { description: 'What a local time in a zone means: one instant, a DST gap, or two instants to choose from.' })
   @Allow(...Who.staff)
   resolveScheduleTime(@Args('localDateTime') localDateTime: string, @Args('timeZone') timeZone: string): ScheduleResolutionGql {
-    const r = resolveLocalTime(localDateTime, timeZone);
-    if (r.kind === 'ok') return { kind: 'ok', instant: r.instant, message: null, options: [] };
-    if (r.kind === 'ambiguous') return { kind: 'ambiguous', instant: null, message: r.message, options: r.options };
-    if (r.kind === 'gap') return { kind: 'gap', instant: null, message: r.message, options: [] };
-    return { kind: 'invalid', instant: null, message: r.message, options: [] };
+    return describeLocalTime(localDateTime, timeZone);
   }
 
   @Query(() => [String], { description: 'Every IANA time zone this server knows.' })
@@ -176,9 +171,8 @@ export class ReleaseResolver {
   }
 
   @ResolveField(() => ReleaseValidationGql, { description: 'Computed now; see releaseValidation.' })
-  async validation(@Parent() r: ReleaseEntity): Promise<ReleaseValidationGql> {
-    const v = await this.releaseService.validate(r.id);
-    return { ...v, ok: v.blocking.length === 0 };
+  validation(@Parent() r: ReleaseEntity): Promise<ReleaseValidationGql> {
+    return this.releaseService.validate(r.id);
   }
 
   @ResolveField(() => [ReleaseEventGql], { description: 'The execution log.' })

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import IORedis from 'ioredis';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts } from 'rate-limiter-flexible';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
-import { RateLimitedError } from '@marquee/platform-core';
+import { RateLimitedError, Clock } from '@marquee/platform-core';
 import { REDIS } from '@marquee/platform-queue';
 
 export type ClientOperation = 'feed' | 'events';
@@ -38,7 +38,7 @@ export class ClientLimits {
   private readonly limits: Record<ClientOperation, Limit[]>;
   private lastInsuranceLog = 0;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, @Inject(REDIS) redis: IORedis) {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, @Inject(REDIS) redis: IORedis, @Inject(Clock) private readonly clock: Clock) {
     const window = config.rateLimitWindowSeconds;
     const make = (op: ClientOperation, scope: 'key' | 'address', perSecond: number): Limit[] => {
       if (perSecond <= 0) return [];
@@ -91,7 +91,7 @@ export class ClientLimits {
   }
 
   private noteInsurance(): void {
-    const now = Date.now();
+    const now = this.clock.nowMs();
     if (now - this.lastInsuranceLog < 60_000) return;
     this.lastInsuranceLog = now;
     this.logger.warn('Redis is unreachable: each API process now counts the client rate limits in memory on its own until Redis is back. Check REDIS_URL.');

@@ -18,7 +18,7 @@ import { FeedViewer, LiveItem, displayTitle, visibleFields } from '../runtime/li
 import { UserState, UserStateCache } from '../runtime/user-state';
 import { FeedLogWriter } from './feed-log.writer';
 
-export type FeedReason = 'PERSONALIZED' | 'CONTENT_TEST' | 'EXPLORATION' | 'PINNED' | 'FALLBACK';
+type FeedReason = 'PERSONALIZED' | 'CONTENT_TEST' | 'EXPLORATION' | 'PINNED' | 'FALLBACK';
 
 export interface FeedContext {
   locale?: string | null;
@@ -49,7 +49,7 @@ export interface FeedResponse {
 
 const PLATFORMS = ['ios', 'android', 'web'];
 const TIER = /^[a-z][a-z0-9_-]{0,19}$/;
-export const FALLBACK_POLICY = 'fallback/editorial';
+const FALLBACK_POLICY = 'fallback/editorial';
 
 const feedLatency = new Histogram({
   name: 'marquee_feed_duration_seconds',

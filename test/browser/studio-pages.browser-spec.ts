@@ -57,7 +57,8 @@ describe('Studio: every page, accessible and unchanged', () => {
     releaseId = await wf.release(`Morning ${run}`, [itemId]);
     browser = await launchBrowser();
     page = await browser.newPage();
-    page.setDefaultTimeout(20000);
+    // Generous: axe over a large page takes seconds on a busy two-core machine.
+    page.setDefaultTimeout(60000);
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`);
     });
@@ -66,7 +67,7 @@ describe('Studio: every page, accessible and unchanged', () => {
       document.addEventListener('securitypolicyviolation', (e) =>
         window.__csp.push(e.violatedDirective + ' blocked ' + (e.blockedURI || '(inline)') + ' at ' + e.sourceFile + ':' + e.lineNumber));
     `);
-  });
+  }, 180000);
   afterAll(async () => {
     await browser?.close();
     await api?.stop();
@@ -96,7 +97,7 @@ describe('Studio: every page, accessible and unchanged', () => {
   }
 
   async function shoot(name: string): Promise<void> {
-    await page.screenshot({ path: resolve(SHOTS, `${name}.png`) });
+    await page.screenshot({ path: resolve(SHOTS, `${name}.png`), timeout: 60000 });
   }
 
   it('passes axe on the sign-in page', async () => {
@@ -143,7 +144,7 @@ describe('Studio: every page, accessible and unchanged', () => {
       await check(name);
       await cspSeen();
     }
-  }, 240000);
+  }, 900000);
 
   it('passes axe with a dialog, a combobox, a toast and tabs open', async () => {
     // A dialog: a new surface.
@@ -195,7 +196,7 @@ describe('Studio: every page, accessible and unchanged', () => {
     await shoot('toast-saved');
     await check('toast-saved');
     await cspSeen();
-  }, 120000);
+  }, 300000);
 
   it('found no serious or critical axe violation, no CSP violation and no console error', async () => {
     // Printed in full when they fail, so the report names the rule, the page and the elements.

@@ -47,6 +47,7 @@ const below = {
 const libTypes = [...PLATFORM, ...LIBS];
 const element = (type) => ({ element: { type } });
 const mayImport = (from, allowed) => ({ from: element(from), allow: allowed.map((t) => ({ to: element(t) })) });
+const reactHooks = require('eslint-plugin-react-hooks');
 
 module.exports = tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', 'test-results/**', 'bench/results/**'] },
@@ -97,8 +98,12 @@ module.exports = tseslint.config(
     },
   },
   {
+    // The two classic hooks rules (not the React Compiler rules of the plugin's newer presets): hooks called in a
+    // stable order, and effects that name everything they read.
     files: ['apps/studio/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     files: ['**/*.js'],

@@ -19,7 +19,9 @@ describe('ownDemoMedia', () => {
 
   it('leaves every other URL to the network check: other origins, ports, schemes, paths and look-alikes', () => {
     for (const u of [
-      'http://127.0.0.1:3000/demo-media/audio/x.wav',
+      'http://10.0.0.1:3000/demo-media/audio/x.wav',
+      'http://127.0.0.2:3000/demo-media/audio/x.wav',
+      'http://127.0.0.1:3001/demo-media/audio/x.wav',
       'http://localhost:3001/demo-media/audio/x.wav',
       'https://localhost:3000/demo-media/audio/x.wav',
       'http://localhost:3000/metrics',
@@ -30,6 +32,12 @@ describe('ownDemoMedia', () => {
     ]) {
       expect([u, ownDemoMedia(u, base)]).toEqual([u, undefined]);
     }
+  });
+
+  it('treats the loopback names of a local PUBLIC_URL as one origin (a client writing 127.0.0.1 for localhost)', () => {
+    for (const u of ['http://127.0.0.1:3000/demo-media/audio/x.wav', 'http://[::1]:3000/demo-media/artwork/x.svg']) expect([u, ownDemoMedia(u, base)]).not.toEqual([u, undefined]);
+    expect(ownDemoMedia('http://localhost:3000/demo-media/audio/x.wav', 'http://127.0.0.1:3000')).toEqual({ contentType: 'audio/wav' });
+    expect(ownDemoMedia('http://127.0.0.1:3000/demo-media/audio/x.wav', 'https://cms.example.com')).toBeUndefined();
   });
 
   it('honours a PUBLIC_URL with a path', () => {

@@ -13,7 +13,9 @@ export function demoMediaContentType(kind: DemoMediaKind, file: string): string 
 
 /**
  * For a URL under this install's own `/demo-media/`: what the controller would serve (null for a 404). Undefined for
- * any other URL, which the asset check fetches as usual. Only the exact origin of PUBLIC_URL counts.
+ * any other URL, which the asset check fetches as usual. Only the origin of PUBLIC_URL counts, where the loopback
+ * names are one: with the default PUBLIC_URL (http://localhost:PORT), a client that writes http://127.0.0.1:PORT/demo-media/…
+ * names the same install's media (the audience harness does), and refusing it as an internal address would block the launch.
  */
 export function ownDemoMedia(url: string, publicUrl: string): { contentType: string | null } | undefined {
   let u: URL;
@@ -24,7 +26,7 @@ export function ownDemoMedia(url: string, publicUrl: string): { contentType: str
   } catch {
     return undefined;
   }
-  if (u.origin !== base.origin || u.username || u.password) return undefined;
+  if (u.username || u.password || !sameOrigin(u, base)) return undefined;
   const root = `${base.pathname.replace(/\/$/, '')}/demo-media/`;
   if (!u.pathname.startsWith(root)) return undefined;
   const [kind, file, ...rest] = u.pathname.slice(root.length).split('/');
@@ -36,4 +38,11 @@ export function ownDemoMedia(url: string, publicUrl: string): { contentType: str
     return { contentType: null };
   }
   return { contentType: demoMediaContentType(kind, name) };
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function sameOrigin(u: URL, base: URL): boolean {
+  if (u.origin === base.origin) return true;
+  return u.protocol === base.protocol && u.port === base.port && LOOPBACK_NAMES.has(u.hostname) && LOOPBACK_NAMES.has(base.hostname);
 }

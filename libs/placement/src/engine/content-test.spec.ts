@@ -2,6 +2,7 @@ import { SeededRandom } from './random';
 import {
   compareToControl,
   ContentTest,
+  DEFAULT_DECISION_RULES,
   defaultQuota,
   evaluateContentTest,
   impressionRole,
@@ -41,14 +42,14 @@ describe('sequential decision rule (mSPRT)', () => {
     const rc = (2000 + 0.5) / 20_001;
     const rt = (40 + rc) / 201;
     const v = (rt * (1 - rt * 0.5)) / 200 + (rc * (1 - rc * 0.5)) / 20_000;
-    const tau2 = (0.5 * rc) ** 2;
+    const tau2 = (DEFAULT_DECISION_RULES.tauRelative * rc) ** 2;
     const lambda = Math.sqrt(v / (v + tau2)) * Math.exp(((rt - rc) ** 2 * tau2) / (2 * v * (v + tau2)));
     expect(ev.estimate).toBeCloseTo(rt - rc, 12);
     expect(ev.pValue).toBeCloseTo(Math.min(1, 1 / lambda), 10);
-    const half = Math.sqrt(((v * (v + tau2)) / tau2) * (2 * Math.log(20) + Math.log((v + tau2) / v)));
+    const half = Math.sqrt(((v * (v + tau2)) / tau2) * (2 * Math.log(1 / DEFAULT_DECISION_RULES.alpha) + Math.log((v + tau2) / v)));
     expect(ev.upper - ev.estimate).toBeCloseTo(half, 10);
     // The interval excludes 0 exactly when the p-value is at or below α.
-    expect(ev.lower > 0).toBe(ev.pValue <= 0.05);
+    expect(ev.lower > 0).toBe(ev.pValue <= DEFAULT_DECISION_RULES.alpha);
   });
 
   it('keeps its type I error at α however often it looks (null: equal rates, a look every 10 impressions)', () => {
@@ -70,10 +71,11 @@ describe('sequential decision rule (mSPRT)', () => {
       }
       if (t.status === 'GRADUATED' || t.status === 'UNDERPERFORMING') crossed++;
     }
-    // Always-valid: ≤ α = 5% (plus 3 binomial standard errors of Monte Carlo slack).
+    // Always-valid: ≤ α (plus 3 binomial standard errors of Monte Carlo slack). On failure the figures say how far off.
+    const a = DEFAULT_DECISION_RULES.alpha;
     const rate = crossed / runs;
-    // On failure the figures say how far off it is.
-    expect({ crossed, runs, rate, limit: 0.05 + 3 * Math.sqrt((0.05 * 0.95) / runs), ok: rate <= 0.05 + 3 * Math.sqrt((0.05 * 0.95) / runs) }).toMatchObject({ ok: true });
+    const limit = a + 3 * Math.sqrt((a * (1 - a)) / runs);
+    expect({ crossed, runs, rate, limit, ok: rate <= limit }).toMatchObject({ ok: true });
   });
 
   it('decides a clearly better or clearly worse item early, and lets a close call run to its quota', () => {
@@ -104,7 +106,7 @@ describe('sequential decision rule (mSPRT)', () => {
     expect(close.status).toBe('INCONCLUSIVE');
     expect(close.decision?.reason).toBe('QUOTA_REACHED');
     expect(close.decision!.impressions).toBe(1500);
-    expect(close.decision!.sequential!.alwaysValidP).toBeGreaterThan(0.05);
+    expect(close.decision!.sequential!.alwaysValidP).toBeGreaterThan(DEFAULT_DECISION_RULES.alpha);
   });
 
   it('makes no decision below the minimum sample, and decides at max days', () => {
@@ -113,7 +115,7 @@ describe('sequential decision rule (mSPRT)', () => {
     const ended = evaluateContentTest(withData(5000, 800, 400, 44), control, T0 + 7 * DAY);
     expect(ended.status).toBe('INCONCLUSIVE');
     expect(ended.decision?.reason).toBe('MAX_DAYS');
-    expect(ended.decision?.rule).toContain('alpha 0.05');
+    expect(ended.decision?.rule).toContain(`alpha ${DEFAULT_DECISION_RULES.alpha}`);
   });
 
   it('records the running minimum of the always-valid p-value', () => {
@@ -140,6 +142,16 @@ describe('test slots, quota and counting', () => {
     const w2 = testSlotWeights([...tests.slice(0, 1), t('a', 1, 100), ...tests.slice(2)], 3);
     expect([...w2.entries()].filter(([, x]) => x > 0).map(([k]) => k)).toEqual(['b', 'c', 'd']);
     expect(testQueue(tests).get('d')).toBe(3);
+    // Spare slots (only 2 tests below quota, concurrency 3) go to the oldest test past its quota, up to 4× the quota.
+    const w3 = testSlotWeights([t('a', 1, 150), t('b', 2, 10), t('c', 3, 400), t('d', 4, 20)], 3);
+    expect([...w3.entries()].filter(([, x]) => x > 0).map(([k]) => k).sort()).toEqual(['a', 'b', 'd']);
+  });
+
+  it('runs a close call past its quota only while no other test waits for its slots', () => {
+    const close = withData(500, 500, 250, 26);
+    expect(evaluateContentTest(close, control, T0 + DAY, undefined, { belowQuota: 5 }).status).toBe('INCONCLUSIVE');
+    expect(evaluateContentTest(close, control, T0 + DAY, undefined, { belowQuota: 1 }).status).toBe('RUNNING');
+    expect(evaluateContentTest(withData(500, 2000, 1000, 104), control, T0 + DAY, undefined, { belowQuota: 1 }).status).toBe('INCONCLUSIVE');
   });
 
   it('sizes the quota from the impressions the surface supplies per launch, within the precision bounds', () => {

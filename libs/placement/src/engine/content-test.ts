@@ -28,7 +28,7 @@ export interface DecisionRules {
   minImpressions: number;
 }
 
-export const DEFAULT_DECISION_RULES: DecisionRules = { alpha: 0.05, tauRelative: 0.5, minImpressions: 50 };
+export const DEFAULT_DECISION_RULES: DecisionRules = { alpha: 0.1, tauRelative: 1, minImpressions: 50 };
 
 /** The rule's name and parameters as reported with each decision. */
 export function describeRule(r: DecisionRules = DEFAULT_DECISION_RULES): string {
@@ -150,7 +150,30 @@ export function testSlotWeights(tests: readonly Pick<ContentTest, 'itemId' | 'st
     if (serve) active++;
     weights.set(t.itemId, serve ? 1 : 0);
   }
+  // Spare slots (fewer tests below quota than the concurrency) go on to tests past their quota that have not
+  // decided, oldest first, up to the extension cap (see overQuotaCap): idle test capacity is spent on close calls.
+  for (const t of open) {
+    if (active >= concurrency) break;
+    if (t.impressions >= t.quota && t.impressions < overQuotaCap(t.quota)) {
+      weights.set(t.itemId, 1);
+      active++;
+    }
+  }
   return weights;
+}
+
+/** How far past its quota a close call may run while no other test waits for its slots. */
+export const OVER_QUOTA_FACTOR = 4;
+
+export function overQuotaCap(quota: number): number {
+  return quota * OVER_QUOTA_FACTOR;
+}
+
+/** Running tests still below their quota (those the queue serves first). */
+export function testsBelowQuota(tests: readonly Pick<ContentTest, 'status' | 'impressions' | 'quota'>[]): number {
+  let n = 0;
+  for (const t of tests) if (t.status === 'RUNNING' && t.impressions < t.quota) n++;
+  return n;
 }
 
 /** Position in the slot queue (0 = being served now) of each running test, in the order testSlotWeights uses. */
@@ -243,13 +266,16 @@ export function sequentialEvidence(test: Pick<ContentTest, 'successes' | 'exposu
 
 /**
  * The decision rule (see DecisionRules). Every look, once the item has `minImpressions`: GRADUATED or
- * UNDERPERFORMING as soon as the always-valid p-value reaches α (the sign of δ̂ says which). At the quota or max days
- * without that: INCONCLUSIVE. `control` is the test's own control (windowControl). Returns the test with its
+ * UNDERPERFORMING as soon as the always-valid p-value reaches α (the sign of δ̂ says which). At the quota (or, while
+ * no other test waits for slots, OVER_QUOTA_FACTOR × the quota) or at max days without that: INCONCLUSIVE. `control` is the test's own control (windowControl). Returns the test with its
  * running always-valid p updated, unchanged in status while it runs.
  */
-export function evaluateContentTest(test: ContentTest, control: ControlStats, now: number, rules: DecisionRules = DEFAULT_DECISION_RULES): ContentTest {
+export function evaluateContentTest(test: ContentTest, control: ControlStats, now: number, rules: DecisionRules = DEFAULT_DECISION_RULES, queue: { belowQuota: number; concurrency?: number } | null = null): ContentTest {
   if (test.status !== 'RUNNING') return test;
-  const atQuota = test.impressions >= test.quota;
+  // Past its quota a close call ends, unless the surface's test slots would otherwise idle (fewer tests below quota
+  // than the concurrency): then it runs on to overQuotaCap. Without `queue` the quota is hard.
+  const spare = queue !== null && queue.belowQuota < (queue.concurrency ?? TEST_CONCURRENCY);
+  const atQuota = test.impressions >= (spare ? overQuotaCap(test.quota) : test.quota);
   const atMaxDays = now >= test.startedAt + test.maxDays * DAY_MS;
   const enough = test.impressions >= rules.minImpressions && control.exposure > 0;
   const seq = enough ? sequentialEvidence(test, control, rules) : null;

@@ -177,9 +177,11 @@ export class LearnerService {
       }
 
       // Decisions: the sequential rule at every fold, against each test's own control (what accrued since it started).
+      const belowQuota = new Map<string, number>();
+      for (const t of tests.values()) if (t.impressions < t.quota) belowQuota.set(t.surfaceKey, (belowQuota.get(t.surfaceKey) ?? 0) + 1);
       for (const test of tests.values()) {
         const eng = await engine(test.surfaceKey);
-        const next = evaluateContentTest(toContentTest(test), windowControl(eng.control, test.controlAtStart ?? undefined), now);
+        const next = evaluateContentTest(toContentTest(test), windowControl(eng.control, test.controlAtStart ?? undefined), now, undefined, { belowQuota: belowQuota.get(test.surfaceKey) ?? 0 });
         test.alwaysValidP = next.alwaysValidP ?? 1;
         if (next.status !== 'RUNNING' && next.decision) {
           test.status = next.status;

@@ -89,6 +89,7 @@ export class SchedulerLearningResolver {
   constructor(private readonly lag: LearningLagService) {}
 
   @ResolveField(() => LearningLagGql, { description: "The learning loop's lag (see learningLag)." })
+  @Allow(...Who.staff)
   learning(): Promise<LearningLagGql> {
     return this.lag.lag();
   }

@@ -10,6 +10,7 @@ import {
   evaluateContentTest,
   impressionRole,
   testSlotWeights,
+  testsBelowQuota,
   trafficQuota,
   windowControl,
   recordControlImpression,
@@ -348,9 +349,10 @@ export class MarqueePolicy implements SimPolicy {
     applyForgetting(this.state, at);
     const est = estimateExamination(this.positions);
     setExamination(this.state, est.theta);
+    const belowQuota = testsBelowQuota([...this.tests.values()].map((r) => r.test));
     for (const rec of this.tests.values()) {
       const before = rec.test.status;
-      rec.test = evaluateContentTest(rec.test, windowControl(this.control, rec.test.controlAtStart), at);
+      rec.test = evaluateContentTest(rec.test, windowControl(this.control, rec.test.controlAtStart), at, undefined, { belowQuota });
       if (rec.test.status !== before) this.poolKey = '';
     }
     if (this.o.trackBeliefs) this.checkBeliefs(at);
@@ -363,7 +365,8 @@ export class MarqueePolicy implements SimPolicy {
 
   private activeTests(): number {
     let n = 0;
-    for (const rec of this.tests.values()) if (rec.test.status === 'RUNNING' && rec.test.impressions < rec.test.quota) n++;
+    // As the API: every running test counts (a test past its quota may still take spare slots; see testSlotWeights).
+    for (const rec of this.tests.values()) if (rec.test.status === 'RUNNING' && rec.item.launchedAt <= this.lastHour * HOUR_MS + HOUR_MS) n++;
     return n;
   }
 

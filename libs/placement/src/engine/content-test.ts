@@ -32,7 +32,7 @@ export const DEFAULT_DECISION_RULES: DecisionRules = { alpha: 0.1, tauRelative: 
 
 /** The rule's name and parameters as reported with each decision. */
 export function describeRule(r: DecisionRules = DEFAULT_DECISION_RULES): string {
-  return `mSPRT on debiased rate difference, alpha ${r.alpha}, tau ${r.tauRelative} x control rate, min ${r.minImpressions} impressions`;
+  return `mSPRT on the debiased rate difference; alpha ${r.alpha}; tau ${r.tauRelative} x control rate; min ${r.minImpressions} impressions`;
 }
 
 /** Result of a test that has ended. */

@@ -243,7 +243,7 @@ export function ContentTestsFootnote() {
         control
       </span>
       <span className="muted">
-        Success rates are per examined impression (corrected for position), with 90% intervals. The control is established items in random-floor slots at the positions tests use. A test graduates at P(beats control) ≥ 90% and underperforms at P(worse) ≥ 95%; clear losers stop early.
+        Success rates are per examined impression (corrected for position), with 90% intervals. Each test's control is established items in random-floor slots at the positions tests use, since the test started. A sequential test (mSPRT) decides as soon as the always-valid p of the rate difference δ reaches alpha (graduated if δ is above 0, underperforming if below); a close call runs to its quota and ends inconclusive. The oldest running tests get the test slots first.
       </span>
     </div>
   );

@@ -14,7 +14,6 @@ export interface Caller {
 }
 
 /** How long a limit check may wait for Redis before the in-memory copy decides (the feed's budget is 50 ms). */
-const REDIS_WAIT_MS: Record<ClientOperation, number> = { feed: 10, events: 100 };
 
 const WHAT: Record<ClientOperation, { unit: string; hint: string; variable: string }> = {
   feed: { unit: 'feed calls', hint: 'Reuse a slate for a screen instead of asking again', variable: 'RATE_LIMIT_FEED_PER_' },
@@ -47,7 +46,7 @@ export class ClientLimits {
       const keyPrefix = `${config.redisPrefix}:rl:${op}:${scope}`;
       const memory = new RateLimiterMemory({ keyPrefix, points, duration: window });
       const insured = new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration: window, rejectIfRedisNotReady: true, insuranceLimiter: memory });
-      return [{ scope, perSecond, limiter: new RLWrapperTimeouts({ limiter: insured, timeoutMs: REDIS_WAIT_MS[op], insuranceLimiter: memory }) }];
+      return [{ scope, perSecond, limiter: new RLWrapperTimeouts({ limiter: insured, timeoutMs: op === 'feed' ? config.feedRedisWaitMs : 100, insuranceLimiter: memory }) }];
     };
     this.limits = {
       feed: [...make('feed', 'key', config.rateLimitFeedPerKey), ...make('feed', 'address', config.rateLimitFeedPerAddress)],

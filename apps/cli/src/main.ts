@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfigOrExit } from '@marquee/platform-config';
+import { adminCommand } from './commands/admin';
 import { importCommand } from './commands/import';
 import { opeCommand } from './commands/ope';
 import { trainCommand } from './commands/train';
@@ -19,6 +20,8 @@ const HELP = `Marquee command line
                                              train the TensorFlow.js reward model, with a progress bar
   npm run marquee -- traffic --api-key <key>  synthetic app users through the client API (feeds and events), so a demo
                                              install's engine, content tests and dashboards have data; --help for options
+  npm run marquee -- admin create --email <e> [--password <p>] [--name <n>]
+                                             create an admin account (one transaction; a temporary password without --password)
   npm run marquee -- migrate                 apply pending migrations to DATABASE_URL
   npm run marquee -- migrate:revert          revert the last migration on DATABASE_URL
 `;
@@ -49,6 +52,9 @@ async function main(argv: string[]): Promise<number> {
       return trainCommand(args);
     case 'traffic':
       return trafficCommand(args);
+    case 'admin':
+      needDb();
+      return adminCommand(config, args);
     case 'migrate': {
       const applied = await migrate(needDb());
       process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Nothing to apply; the schema is up to date.\n');

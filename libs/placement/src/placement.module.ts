@@ -9,6 +9,7 @@ import { FeedResolver } from './feed/feed.resolver';
 import { FeedService } from './feed/feed.service';
 import { ReplayService } from './feed/replay.service';
 import { LearnerService } from './learning/learner.service';
+import { LearningLagResolver, LearningLagService, SchedulerLearningResolver } from './learning/learning-lag';
 import { LearningProcessor } from './learning/learning.processor';
 import { EngineRuntime } from './runtime/engine-runtime';
 import { EngineStore } from './runtime/engine-store';
@@ -28,7 +29,7 @@ export class PlacementCoreModule {}
 
 @Module({
   imports: [PlacementCoreModule],
-  providers: [EngineRuntime, UserStateCache, FeedService, FeedPreviewService, ReplayService, FeedLogWriter, FeedResolver, SurfaceStatsService, SurfacesResolver, ContentTestsResolver],
+  providers: [EngineRuntime, UserStateCache, FeedService, FeedPreviewService, ReplayService, FeedLogWriter, FeedResolver, SurfaceStatsService, SurfacesResolver, ContentTestsResolver, LearningLagService, LearningLagResolver, SchedulerLearningResolver],
   exports: [EngineRuntime, FeedService, UserStateCache],
 })
 export class PlacementApiModule {}

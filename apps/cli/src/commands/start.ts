@@ -10,6 +10,7 @@ import { CliModule } from '../cli.module';
 import { DemoWorkspace } from '../demo-workspace';
 import { Supervisor } from '../supervisor';
 import { migrate } from './migrate';
+import { ensureConfiguredAdmin } from './admin';
 
 const say = (line: string) => process.stdout.write(`[marquee] ${line}\n`);
 
@@ -74,7 +75,12 @@ export async function startCommand(config: AppConfig): Promise<number> {
 
     const runtime = loadConfig({ ...process.env, ...env });
     let demo = null;
-    if (runtime.seedDemo) {
+    let configuredAdmin: string | null = null;
+    if (!runtime.seedDemo) {
+      // Without the demo, MARQUEE_ADMIN_EMAIL/PASSWORD (both set) create the first admin on an empty database.
+      configuredAdmin = await ensureConfiguredAdmin(runtime);
+      if (configuredAdmin) say(`Created admin ${configuredAdmin} from MARQUEE_ADMIN_EMAIL/MARQUEE_ADMIN_PASSWORD (MARQUEE_SEED_DEMO=false: no demo content).`);
+    } else {
       const ctx = await NestFactory.createApplicationContext(CliModule.forRoot(runtime), { logger: ['error', 'warn'] });
       try {
         demo = await ctx.get(DemoWorkspace).create();
@@ -107,6 +113,7 @@ export async function startCommand(config: AppConfig): Promise<number> {
       `  API      ${config.apiProcesses} process(es) sharing port ${config.port} (API_PROCESSES; one per core by default)`,
       `  Data     ${databaseUrl === pg?.url ? `embedded PostgreSQL in ${resolve(config.dataDir, 'postgres')}` : describeDatabaseUrl(databaseUrl)}`,
     ];
+    if (configuredAdmin) lines.push('', `  Admin    ${configuredAdmin}  /  (the MARQUEE_ADMIN_PASSWORD you set)`);
     if (demo) {
       lines.push(
         '',

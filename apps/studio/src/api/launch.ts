@@ -202,6 +202,7 @@ export async function fetchSchedulerHealth(): Promise<SchedulerHealth> {
     `query SchedulerHealth { schedulerHealth {
       upcoming { ${RELEASE_SUMMARY} } late { ${RELEASE_SUMMARY} } failed { ${RELEASE_SUMMARY} failureReasons { code itemId message } } recentLaunches { ${RELEASE_SUMMARY} }
       latenessP50Ms latenessP95Ms latenessMaxMs lastReconcileAt reconcilerHealthy
+      learning { healthy learnIntervalMs labelWindowSeconds passes { pass eventsWaiting eventsWaitingCapped lastFoldAt oldestWaitingSeconds } models { surface updatedAt ageSeconds } }
     } }`,
   );
   return d.schedulerHealth;

@@ -92,7 +92,8 @@ export async function fetchFeedPreview(surface: string, persona: Persona, instan
 /* ---------- Content tests ---------- */
 
 const TEST = `id surfaceKey itemId item { title slug kind } status quota maxDays startedAt endsBy impressions exposure successes probBeatsControl
-  rate { mean lower upper } controlRate { mean lower upper } decisionReason decidedAt`;
+  rate { mean lower upper } controlRate { mean lower upper } decisionReason decidedAt rule queuePosition
+  evidence { estimate lower upper alwaysValidP controlImpressions controlExposure controlSuccesses }`;
 
 export async function fetchContentTests(filter: { surface?: string | null; status?: ContentTestStatus | null } = {}): Promise<ContentTest[]> {
   const d = await gql<{ contentTests: ContentTest[] }>(`query ContentTests($surface: String, $status: String) { contentTests(surface: $surface, status: $status) { ${TEST} } }`, {

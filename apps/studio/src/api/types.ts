@@ -310,6 +310,7 @@ export interface SchedulerHealth {
   latenessMaxMs: number | null;
   lastReconcileAt: string | null;
   reconcilerHealthy: boolean;
+  learning: LearningLag;
 }
 
 export interface ReviewRecord {
@@ -514,6 +515,31 @@ export interface ContentTest {
   /** QUOTA_REACHED, MAX_DAYS or EARLY_STOP. */
   decisionReason: string | null;
   decidedAt: string | null;
+  /** The sequential rule and its parameters. */
+  rule: string;
+  /** Place in the oldest-first test-slot queue (0.. are served now); null once decided. */
+  queuePosition: number | null;
+  evidence: ContentTestEvidence;
+}
+
+/** The mSPRT's evidence: δ̂ (debiased rate difference), its always-valid interval and p, the test's own control. */
+export interface ContentTestEvidence {
+  estimate: number;
+  lower: number;
+  upper: number;
+  alwaysValidP: number;
+  controlImpressions: number;
+  controlExposure: number;
+  controlSuccesses: number;
+}
+
+/** The learning loop's lag (scheduler health). */
+export interface LearningLag {
+  healthy: boolean;
+  learnIntervalMs: number;
+  labelWindowSeconds: number;
+  passes: { pass: string; eventsWaiting: number; eventsWaitingCapped: boolean; lastFoldAt: string | null; oldestWaitingSeconds: number | null }[];
+  models: { surface: string; updatedAt: string; ageSeconds: number }[];
 }
 
 /* ---------- Learning and analysis (issue 5) ---------- */

@@ -119,7 +119,7 @@ function checkTags(p: FieldProblem[], field: string, v: unknown, maxCount: numbe
   arr.forEach((raw, i) => {
     const t = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
     if (!TAG.test(t) || t.length > LIMITS.topic) {
-      p.push({ field: `${field}[${i}]`, message: `"${String(raw)}" must be lowercase letters, digits and dashes, at most ${LIMITS.topic} characters` });
+      p.push({ field: `${field}[${i}]`, message: `"${String(raw)}" must be lowercase letters and digits joined by single dashes or underscores, with no leading, trailing or doubled dash (like "slow-jazz"), at most ${LIMITS.topic} characters` });
     } else if (!out.includes(t)) out.push(t);
   });
   if (out.length > maxCount) p.push({ field, message: `has ${out.length} entries; the limit is ${maxCount}` });

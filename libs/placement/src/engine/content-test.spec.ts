@@ -1,5 +1,20 @@
 import { SeededRandom } from './random';
-import { compareToControl, ContentTest, defaultQuota, evaluateContentTest, pacingWeight, startContentTest } from './content-test';
+import {
+  compareToControl,
+  ContentTest,
+  DEFAULT_DECISION_RULES,
+  defaultQuota,
+  evaluateContentTest,
+  impressionRole,
+  recordControlImpression,
+  recordTestImpression,
+  sequentialEvidence,
+  startContentTest,
+  testQueue,
+  testSlotWeights,
+  trafficQuota,
+  windowControl,
+} from './content-test';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 2, 1);
@@ -20,49 +35,150 @@ describe('default quota', () => {
   });
 });
 
-describe('decision rule', () => {
-  it('graduates a clearly better item at quota', () => {
-    // 500 impressions seen 250 times with 40 successes: 16% vs 10%.
-    const t = evaluateContentTest(withData(500, 500, 250, 40), control, T0 + DAY);
-    expect(t.status).toBe('GRADUATED');
-    expect(t.decision?.reason).toBe('QUOTA_REACHED');
-    expect(t.decision?.probBeatsControl).toBeGreaterThanOrEqual(0.9);
+describe('sequential decision rule (mSPRT)', () => {
+  it('computes Λ and the confidence sequence from the closed form', () => {
+    const t = { impressions: 400, exposure: 200, successes: 40 };
+    const ev = sequentialEvidence(t, control);
+    const rc = (2000 + 0.5) / 20_001;
+    const rt = (40 + rc) / 201;
+    const v = (rt * (1 - rt * 0.5)) / 200 + (rc * (1 - rc * 0.5)) / 20_000;
+    const tau2 = (DEFAULT_DECISION_RULES.tauRelative * rc) ** 2;
+    const lambda = Math.sqrt(v / (v + tau2)) * Math.exp(((rt - rc) ** 2 * tau2) / (2 * v * (v + tau2)));
+    expect(ev.estimate).toBeCloseTo(rt - rc, 12);
+    expect(ev.pValue).toBeCloseTo(Math.min(1, 1 / lambda), 10);
+    const half = Math.sqrt(((v * (v + tau2)) / tau2) * (2 * Math.log(1 / DEFAULT_DECISION_RULES.alpha) + Math.log((v + tau2) / v)));
+    expect(ev.upper - ev.estimate).toBeCloseTo(half, 10);
+    // The interval excludes 0 exactly when the p-value is at or below α.
+    expect(ev.lower > 0).toBe(ev.pValue <= DEFAULT_DECISION_RULES.alpha);
   });
 
-  it('marks a clearly worse item UNDERPERFORMING at quota', () => {
-    const t = evaluateContentTest(withData(500, 500, 250, 12), control, T0 + DAY);
-    expect(t.status).toBe('UNDERPERFORMING');
-    expect(t.decision?.probWorse).toBeGreaterThanOrEqual(0.95);
+  it('keeps its type I error at α however often it looks (null: equal rates, a look every 10 impressions)', () => {
+    const rng = new SeededRandom(11);
+    const runs = 600;
+    let crossed = 0;
+    for (let r = 0; r < runs; r++) {
+      let t: ContentTest = startContentTest('x', 'home', T0, 1000, 7);
+      let c = { impressions: 0, exposure: 0, successes: 0 };
+      for (let i = 0; i < 1000 && t.status === 'RUNNING'; i++) {
+        // Test and control at random positions 2..10, both with a 15% rate when looked at.
+        const theta = 1 / (2 + rng.int(9)) ** 0.8;
+        t = recordTestImpression(t, theta, rng.next() < theta * 0.15);
+        for (let k = 0; k < 2; k++) {
+          const tc = 1 / (2 + rng.int(9)) ** 0.8;
+          c = recordControlImpression(c, tc, rng.next() < tc * 0.15);
+        }
+        if (i % 10 === 9) t = evaluateContentTest(t, c, T0 + DAY);
+      }
+      if (t.status === 'GRADUATED' || t.status === 'UNDERPERFORMING') crossed++;
+    }
+    // Always-valid: ≤ α (plus 3 binomial standard errors of Monte Carlo slack). On failure the figures say how far off.
+    const a = DEFAULT_DECISION_RULES.alpha;
+    const rate = crossed / runs;
+    const limit = a + 3 * Math.sqrt((a * (1 - a)) / runs);
+    expect({ crossed, runs, rate, limit, ok: rate <= limit }).toMatchObject({ ok: true });
   });
 
-  it('is INCONCLUSIVE when neither threshold is reached', () => {
-    const t = evaluateContentTest(withData(500, 500, 250, 26), control, T0 + DAY);
-    expect(t.status).toBe('INCONCLUSIVE');
-    expect(t.decision?.probBeatsControl).toBeLessThan(0.9);
-    expect(t.decision?.probWorse).toBeLessThan(0.95);
+  it('decides a clearly better or clearly worse item early, and lets a close call run to its quota', () => {
+    const run = (rate: number, seed: number) => {
+      const rng = new SeededRandom(seed);
+      let t: ContentTest = startContentTest('x', 'home', T0, 1500, 7);
+      let c = { impressions: 0, exposure: 0, successes: 0 };
+      for (let i = 0; i < 3000 && t.status === 'RUNNING'; i++) {
+        const theta = 1 / (2 + rng.int(9)) ** 0.8;
+        t = recordTestImpression(t, theta, rng.next() < theta * rate);
+        for (let k = 0; k < 2; k++) {
+          const tc = 1 / (2 + rng.int(9)) ** 0.8;
+          c = recordControlImpression(c, tc, rng.next() < tc * 0.15);
+        }
+        if (i % 10 === 9) t = evaluateContentTest(t, c, T0 + DAY);
+      }
+      return t;
+    };
+    const good = run(0.4, 1);
+    expect(good.status).toBe('GRADUATED');
+    expect(good.decision?.reason).toBe('EARLY_STOP');
+    expect(good.decision!.impressions).toBeLessThan(500);
+    const bad = run(0.02, 2);
+    expect(bad.status).toBe('UNDERPERFORMING');
+    expect(bad.decision?.reason).toBe('EARLY_STOP');
+    expect(bad.decision!.impressions).toBeLessThan(750);
+    const close = run(0.16, 3);
+    expect(close.status).toBe('INCONCLUSIVE');
+    expect(close.decision?.reason).toBe('QUOTA_REACHED');
+    expect(close.decision!.impressions).toBe(1500);
+    expect(close.decision!.sequential!.alwaysValidP).toBeGreaterThan(DEFAULT_DECISION_RULES.alpha);
   });
 
-  it('decides at max days even below quota', () => {
-    const running = evaluateContentTest(withData(5000, 800, 400, 64), control, T0 + 6 * DAY);
-    expect(running.status).toBe('RUNNING');
-    const ended = evaluateContentTest(withData(5000, 800, 400, 64), control, T0 + 7 * DAY);
-    expect(ended.status).toBe('GRADUATED');
+  it('makes no decision below the minimum sample, and decides at max days', () => {
+    // 0 successes in 40 impressions: not yet looked at.
+    expect(evaluateContentTest(withData(1000, 40, 20, 0), control, T0 + DAY).status).toBe('RUNNING');
+    const ended = evaluateContentTest(withData(5000, 800, 400, 44), control, T0 + 7 * DAY);
+    expect(ended.status).toBe('INCONCLUSIVE');
     expect(ended.decision?.reason).toBe('MAX_DAYS');
+    expect(ended.decision?.rule).toContain(`alpha ${DEFAULT_DECISION_RULES.alpha}`);
   });
 
-  it('stops a clear loser early, but only after the minimum sample', () => {
-    // 0 successes in 140 looks (280 impressions) against a 10% control: P(worse) is overwhelming...
-    const tooEarly = evaluateContentTest(withData(1000, 280, 140, 0), control, T0 + DAY);
-    expect(tooEarly.status).toBe('RUNNING');
-    // ... and it stops once 300 impressions (and 30% of the quota) are in.
-    const early = evaluateContentTest(withData(1000, 300, 150, 0), control, T0 + DAY);
-    expect(early.status).toBe('UNDERPERFORMING');
-    expect(early.decision?.reason).toBe('EARLY_STOP');
-    // A merely-unlucky item is not stopped early.
-    const unlucky = evaluateContentTest(withData(1000, 300, 150, 11), control, T0 + DAY);
-    expect(unlucky.status).toBe('RUNNING');
+  it('records the running minimum of the always-valid p-value', () => {
+    const a = evaluateContentTest(withData(5000, 200, 100, 17), control, T0 + DAY);
+    expect(a.status).toBe('RUNNING');
+    const p1 = a.alwaysValidP!;
+    expect(p1).toBeLessThan(1);
+    const b = evaluateContentTest({ ...a, impressions: 260, exposure: 130, successes: 17 }, control, T0 + DAY);
+    expect(b.status).toBe('RUNNING');
+    expect(b.alwaysValidP).toBeLessThanOrEqual(p1);
+  });
+});
+
+describe('test slots, quota and counting', () => {
+  const t = (itemId: string, startedAt: number, impressions = 0, status: ContentTest['status'] = 'RUNNING') => ({ itemId, startedAt, impressions, quota: 100, status });
+
+  it('serves the oldest running tests first, up to the concurrency, and moves the queue up as tests finish', () => {
+    const tests = [t('e', 5), t('a', 1), t('c', 3), t('b', 1), t('d', 4), t('z', 0, 0, 'GRADUATED')];
+    const w = testSlotWeights(tests, 3);
+    expect([...w.entries()].filter(([, x]) => x > 0).map(([k]) => k)).toEqual(['a', 'b', 'c']);
+    expect(w.get('d')).toBe(0);
+    expect(w.has('z')).toBe(false);
+    // "a" has its quota: "d" moves up.
+    const w2 = testSlotWeights([...tests.slice(0, 1), t('a', 1, 100), ...tests.slice(2)], 3);
+    expect([...w2.entries()].filter(([, x]) => x > 0).map(([k]) => k)).toEqual(['b', 'c', 'd']);
+    expect(testQueue(tests).get('d')).toBe(3);
+    // Spare slots (only 2 tests below quota, concurrency 3) go to the oldest test past its quota, up to 4× the quota.
+    const w3 = testSlotWeights([t('a', 1, 150), t('b', 2, 10), t('c', 3, 400), t('d', 4, 20)], 3);
+    expect([...w3.entries()].filter(([, x]) => x > 0).map(([k]) => k).sort()).toEqual(['a', 'b', 'd']);
   });
 
+  it('runs a close call past its quota only while no other test waits for its slots', () => {
+    const close = withData(500, 500, 250, 26);
+    expect(evaluateContentTest(close, control, T0 + DAY, undefined, { belowQuota: 5 }).status).toBe('INCONCLUSIVE');
+    expect(evaluateContentTest(close, control, T0 + DAY, undefined, { belowQuota: 1 }).status).toBe('RUNNING');
+    expect(evaluateContentTest(withData(500, 2000, 1000, 104), control, T0 + DAY, undefined, { belowQuota: 1 }).status).toBe('INCONCLUSIVE');
+  });
+
+  it('sizes the quota from the impressions the surface supplies per launch, within the precision bounds', () => {
+    // 15,000 served impressions × 8% test share over 10 launches = 120 impressions per launch.
+    expect(trafficQuota({ successRate: 0.15, servedImpressions: 15_000, launches: 10, testShare: 0.08 })).toEqual({ quota: 120, perLaunch: 120 });
+    // Scarce traffic: never below the minimum.
+    expect(trafficQuota({ successRate: 0.15, servedImpressions: 5_000, launches: 10, testShare: 0.08 }).quota).toBe(100);
+    // Plenty of traffic: never above the ±10% precision quota.
+    expect(trafficQuota({ successRate: 0.15, servedImpressions: 10_000_000, launches: 10, testShare: 0.08 }).quota).toBe(defaultQuota(0.15, { precision: 0.1 }));
+    // Nothing measured yet: the ±30% precision quota.
+    expect(trafficQuota({ successRate: 0.15, servedImpressions: 0, launches: 0, testShare: 0.08 })).toEqual({ quota: defaultQuota(0.15), perLaunch: null });
+  });
+
+  it('counts a test item only on its test slots and the control only on floor slots at test positions', () => {
+    expect(impressionRole({ reason: 'CONTENT_TEST', position: 3, inTest: true })).toBe('TEST');
+    expect(impressionRole({ reason: 'PERSONALIZED', position: 3, inTest: true })).toBeNull();
+    expect(impressionRole({ reason: 'EXPLORATION', position: 2, inTest: false })).toBe('CONTROL');
+    expect(impressionRole({ reason: 'EXPLORATION', position: 1, inTest: false })).toBeNull();
+    expect(impressionRole({ reason: 'PERSONALIZED', position: 2, inTest: false })).toBeNull();
+  });
+
+  it("takes the test's control from its own window", () => {
+    expect(windowControl({ impressions: 500, exposure: 250, successes: 30 }, { impressions: 200, exposure: 90, successes: 10 })).toEqual({ impressions: 300, exposure: 160, successes: 20 });
+  });
+});
+
+describe('debiased comparison', () => {
   it('compares position-debiased rates: the same successes over fewer looks is better', () => {
     const top = compareToControl({ successes: 30, exposure: 300 }, control);
     const deep = compareToControl({ successes: 30, exposure: 150 }, control);
@@ -102,13 +218,3 @@ describe('decision rule', () => {
   });
 });
 
-describe('pacing weight', () => {
-  it('is the hourly pace that reaches the quota by the last day, and 0 once the quota is in', () => {
-    const t = startContentTest('new-1', 'home', T0, 720, 5);
-    expect(pacingWeight(t, T0)).toBeCloseTo(720 / 120, 6);
-    const half = { ...t, impressions: 360 };
-    expect(pacingWeight(half, T0 + 60 * 3_600_000)).toBeCloseTo(360 / 60, 6);
-    expect(pacingWeight({ ...t, impressions: 720 }, T0)).toBe(0);
-    expect(pacingWeight({ ...t, status: 'GRADUATED' }, T0)).toBe(0);
-  });
-});

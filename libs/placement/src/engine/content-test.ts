@@ -5,31 +5,40 @@ const { ceil, max, min } = Math;
 
 export type ContentTestStatus = 'RUNNING' | 'GRADUATED' | 'UNDERPERFORMING' | 'INCONCLUSIVE';
 
-/** Thresholds of the decision rule. */
+/**
+ * The sequential decision rule (see docs/placement-engine.md, "Content tests: the sequential rule").
+ *
+ * A mixture sequential probability ratio test (mSPRT; Robbins 1970, Johari et al. 2017, as Optimizely and Eppo use)
+ * on the difference δ = r_test − r_control of position-debiased success rates (successes per examined impression).
+ * With δ̂ the observed difference and V its variance, the normal-mixture likelihood ratio against δ = 0, mixing
+ * δ ~ N(0, τ²), is
+ *
+ *   Λ = √(V / (V + τ²)) · exp(δ̂² τ² / (2 V (V + τ²)))
+ *
+ * and 1/Λ is an always-valid p-value: P(Λ ever reaches 1/α | δ = 0) ≤ α, however often it is looked at. The test
+ * decides the moment Λ ≥ 1/α (GRADUATED if δ̂ > 0, UNDERPERFORMING if δ̂ < 0); the matching confidence sequence is
+ * δ̂ ± √(V (V + τ²)/τ² · (2 ln(1/α) + ln((V + τ²)/V))). A close call runs to its quota and ends INCONCLUSIVE.
+ */
 export interface DecisionRules {
-  /** GRADUATED when P(beats control) reaches this at the end of the test. */
-  graduate: number;
-  /** UNDERPERFORMING when P(worse than control) reaches this at the end of the test. */
-  underperform: number;
-  /** Early stop for a clear loser: P(worse) at or above this ... */
-  earlyStop: number;
-  /** ... once at least this many impressions ... */
-  earlyMinImpressions: number;
-  /** ... and this share of the quota are in. */
-  earlyMinQuotaShare: number;
+  /** Type I error of the whole sequence of looks (two-sided). */
+  alpha: number;
+  /** Mixing standard deviation τ as a share of the control's rate: the effect sizes the test is most sensitive to. */
+  tauRelative: number;
+  /** No decision before the test item has this many impressions (the normal approximation needs a few successes). */
+  minImpressions: number;
 }
 
-export const DEFAULT_DECISION_RULES: DecisionRules = {
-  graduate: 0.9,
-  underperform: 0.95,
-  earlyStop: 0.995,
-  earlyMinImpressions: 300,
-  earlyMinQuotaShare: 0.3,
-};
+export const DEFAULT_DECISION_RULES: DecisionRules = { alpha: 0.1, tauRelative: 1, minImpressions: 50 };
+
+/** The rule's name and parameters as reported with each decision. */
+export function describeRule(r: DecisionRules = DEFAULT_DECISION_RULES): string {
+  return `mSPRT on the debiased rate difference; alpha ${r.alpha}; tau ${r.tauRelative} x control rate; min ${r.minImpressions} impressions`;
+}
 
 /** Result of a test that has ended. */
 export interface TestDecision {
   status: Exclude<ContentTestStatus, 'RUNNING'>;
+  /** EARLY_STOP: the always-valid boundary was crossed before the quota. */
   reason: 'QUOTA_REACHED' | 'MAX_DAYS' | 'EARLY_STOP';
   decidedAt: number;
   impressions: number;
@@ -38,12 +47,30 @@ export interface TestDecision {
   /** Position-debiased success rates (when examined) with 90% intervals. */
   testRate: RateEstimate;
   controlRate: RateEstimate;
+  /** The sequential evidence at the decision (absent on decisions made before the sequential rule). */
+  sequential?: SequentialEvidence;
+  rule?: string;
+  /** The control the decision compared with: floor impressions during the test's own window. */
+  control?: ControlStats;
 }
 
 export interface RateEstimate {
   mean: number;
   lower: number;
   upper: number;
+}
+
+/** The mSPRT's state at one look. */
+export interface SequentialEvidence {
+  /** δ̂: debiased test rate − debiased control rate. */
+  estimate: number;
+  /** The always-valid (1 − α) confidence sequence on δ at this look. */
+  lower: number;
+  upper: number;
+  /** 1/Λ at this look, capped at 1. */
+  pValue: number;
+  /** The running minimum of pValue over all looks: the always-valid p-value. */
+  alwaysValidP: number;
 }
 
 /** A new item's content test on one surface. Plain data, so it can live in a table row. */
@@ -59,6 +86,10 @@ export interface ContentTest {
   successes: number;
   status: ContentTestStatus;
   decision: TestDecision | null;
+  /** The surface's cumulative control when the test started: the test's control is what accrued since. */
+  controlAtStart?: ControlStats;
+  /** The running minimum of the always-valid p-value (1 before any look). */
+  alwaysValidP?: number;
 }
 
 /** Established items on randomised (uniform floor) slots at the positions tests use: the debiased control. */
@@ -66,6 +97,11 @@ export interface ControlStats {
   impressions: number;
   exposure: number;
   successes: number;
+  /**
+   * Every impression learned on the surface, whatever its reason (kept beside the control, in the same row): the
+   * traffic the quota is sized from (trafficQuota).
+   */
+  served?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -82,10 +118,10 @@ export function defaultQuota(successRate: number, opts: { precision?: number; z?
   return min(opts.max ?? 50_000, max(opts.min ?? 100, n));
 }
 
-export function startContentTest(itemId: string, surfaceKey: string, startedAt: number, quota: number, maxDays: number): ContentTest {
+export function startContentTest(itemId: string, surfaceKey: string, startedAt: number, quota: number, maxDays: number, controlAtStart?: ControlStats): ContentTest {
   if (!(quota >= 1)) throw new Error(`Content-test quota for "${itemId}" is ${quota}; it must be at least 1 impression.`);
   if (!(maxDays > 0)) throw new Error(`Content-test max days for "${itemId}" is ${maxDays}; it must be positive.`);
-  return { itemId, surfaceKey, startedAt, quota: ceil(quota), maxDays, impressions: 0, exposure: 0, successes: 0, status: 'RUNNING', decision: null };
+  return { itemId, surfaceKey, startedAt, quota: ceil(quota), maxDays, impressions: 0, exposure: 0, successes: 0, status: 'RUNNING', decision: null, controlAtStart: controlAtStart ? { ...controlAtStart } : { impressions: 0, exposure: 0, successes: 0 }, alwaysValidP: 1 };
 }
 
 /** Adds one impression of the test item at a position with examination probability theta. */
@@ -94,19 +130,89 @@ export function recordTestImpression(test: ContentTest, theta: number, success: 
 }
 
 export function recordControlImpression(control: ControlStats, theta: number, success: boolean): ControlStats {
-  return { impressions: control.impressions + 1, exposure: control.exposure + theta, successes: control.successes + (success ? 1 : 0) };
+  return { ...control, impressions: control.impressions + 1, exposure: control.exposure + theta, successes: control.successes + (success ? 1 : 0) };
+}
+
+/** How many running tests share the test slots at a time (the oldest ones). */
+export const TEST_CONCURRENCY = 4;
+
+/**
+ * Test slots, oldest first: the `concurrency` oldest running tests that still need impressions share the test slots
+ * equally (weight 1); the rest wait (weight 0) and move up as tests ahead of them decide. Ties on start time go by
+ * item id, so the order is one the team can read off the Analytics page. Returns a weight per running test's item id.
+ */
+export function testSlotWeights(tests: readonly Pick<ContentTest, 'itemId' | 'startedAt' | 'status' | 'impressions' | 'quota'>[], concurrency = TEST_CONCURRENCY): Map<string, number> {
+  const open = tests.filter((t) => t.status === 'RUNNING').sort((a, b) => a.startedAt - b.startedAt || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
+  const weights = new Map<string, number>();
+  let active = 0;
+  for (const t of open) {
+    const serve = active < concurrency && t.impressions < t.quota;
+    if (serve) active++;
+    weights.set(t.itemId, serve ? 1 : 0);
+  }
+  // Spare slots (fewer tests below quota than the concurrency) go on to tests past their quota that have not
+  // decided, oldest first, up to the extension cap (see overQuotaCap): idle test capacity is spent on close calls.
+  for (const t of open) {
+    if (active >= concurrency) break;
+    if (t.impressions >= t.quota && t.impressions < overQuotaCap(t.quota)) {
+      weights.set(t.itemId, 1);
+      active++;
+    }
+  }
+  return weights;
+}
+
+/** How far past its quota a close call may run while no other test waits for its slots. */
+export const OVER_QUOTA_FACTOR = 4;
+
+export function overQuotaCap(quota: number): number {
+  return quota * OVER_QUOTA_FACTOR;
+}
+
+/** Running tests still below their quota (those the queue serves first). */
+export function testsBelowQuota(tests: readonly Pick<ContentTest, 'status' | 'impressions' | 'quota'>[]): number {
+  let n = 0;
+  for (const t of tests) if (t.status === 'RUNNING' && t.impressions < t.quota) n++;
+  return n;
+}
+
+/** Position in the slot queue (0 = being served now) of each running test, in the order testSlotWeights uses. */
+export function testQueue(tests: readonly Pick<ContentTest, 'itemId' | 'startedAt' | 'status'>[]): Map<string, number> {
+  const open = tests.filter((t) => t.status === 'RUNNING').sort((a, b) => a.startedAt - b.startedAt || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
+  return new Map(open.map((t, i) => [t.itemId, i]));
 }
 
 /**
- * Pacing weight: the impressions per hour the test still needs to reach its quota by its last day. Test slots
- * pick items in proportion to it, so every test moves at the same fraction of its required pace.
+ * The quota from the surface's real traffic: the test impressions the surface supplies per launch, measured as
+ * served impressions × test share (budget − floor) over a recent window, divided by the tests started in it. Bounded
+ * below by `min` and above by the ±10% precision quota (no test needs more). While nothing is measured yet (fewer
+ * than `minImpressions` served in the window or no launch), the ±30% precision quota `defaultQuota(successRate)`.
  */
-export function pacingWeight(test: ContentTest, now: number): number {
-  if (test.status !== 'RUNNING') return 0;
-  const remaining = test.quota - test.impressions;
-  if (remaining <= 0) return 0;
-  const hoursLeft = max(1, (test.startedAt + test.maxDays * DAY_MS - now) / 3_600_000);
-  return remaining / hoursLeft;
+export function trafficQuota(opts: { successRate: number; servedImpressions: number; launches: number; testShare: number; min?: number; minImpressions?: number }): { quota: number; perLaunch: number | null } {
+  const lo = opts.min ?? 100;
+  const hi = defaultQuota(opts.successRate, { precision: 0.1 });
+  if (opts.launches <= 0 || opts.servedImpressions < (opts.minImpressions ?? 1000)) return { quota: defaultQuota(opts.successRate, { min: lo }), perLaunch: null };
+  const perLaunch = (opts.servedImpressions * max(0, opts.testShare)) / opts.launches;
+  return { quota: ceil(min(hi, max(lo, perLaunch))), perLaunch };
+}
+
+/** Which counter an impression feeds. The one rule the learner and the simulator both use. */
+export type ImpressionRole = 'TEST' | 'CONTROL' | null;
+
+/**
+ * TEST: a running test's item on a content-test slot (its impressions elsewhere, e.g. a pin, are not randomised and
+ * would bias it). CONTROL: an established item (not in a test) on a uniform floor slot at position ≥ 2, the
+ * positions test slots use. Everything else feeds neither.
+ */
+export function impressionRole(e: { reason: string; position: number; inTest: boolean }): ImpressionRole {
+  if (e.inTest) return e.reason === 'CONTENT_TEST' ? 'TEST' : null;
+  return e.reason === 'EXPLORATION' && e.position >= 2 ? 'CONTROL' : null;
+}
+
+/** The test's own control: what the surface's control accrued since the test started (the same window and people). */
+export function windowControl(current: ControlStats, atStart: ControlStats | undefined): ControlStats {
+  if (!atStart) return current;
+  return { impressions: max(0, current.impressions - atStart.impressions), exposure: max(0, current.exposure - atStart.exposure), successes: max(0, current.successes - atStart.successes) };
 }
 
 function posterior(successes: number, exposure: number, a0: number, b0: number): { a: number; b: number } {
@@ -132,25 +238,53 @@ export function compareToControl(test: Pick<ContentTest, 'successes' | 'exposure
   return { probBeatsControl, probWorse: 1 - probBeatsControl, testRate: est(t.a, t.b), controlRate: est(c.a, c.b) };
 }
 
+/** Variance of a debiased rate s/e from n impressions: r(1 − r·θ̄)/e with θ̄ = e/n the mean examination. */
+function rateVariance(rate: number, exposure: number, impressions: number): number {
+  const meanTheta = impressions > 0 ? min(1, exposure / impressions) : 1;
+  return (max(1e-6, rate) * max(1e-6, 1 - rate * meanTheta)) / max(1e-9, exposure);
+}
+
+/** The counts a look reads, with the running always-valid p so far. */
+export function toSequentialInput(t: ContentTest): Pick<ContentTest, 'successes' | 'exposure' | 'impressions'> & { alwaysValidP?: number } {
+  return { successes: t.successes, exposure: t.exposure, impressions: t.impressions, alwaysValidP: t.alwaysValidP };
+}
+
+/** One look of the mSPRT (see DecisionRules) at the test's current counts against its control. */
+export function sequentialEvidence(test: Pick<ContentTest, 'successes' | 'exposure' | 'impressions'> & { alwaysValidP?: number }, control: ControlStats, rules: DecisionRules = DEFAULT_DECISION_RULES): SequentialEvidence {
+  const ce = max(1e-9, control.exposure);
+  const rc = (control.successes + 0.5) / (ce + 1);
+  // The test's rate, with half a success of the control's rate as a prior so that 0 successes keep a variance.
+  const rt = (test.successes + rc) / (max(0, test.exposure) + 1);
+  const estimate = rt - rc;
+  const v = rateVariance(rt, max(1, test.exposure), test.impressions) + rateVariance(rc, ce, control.impressions);
+  const tau2 = (rules.tauRelative * rc) ** 2;
+  const logLambda = 0.5 * Math.log(v / (v + tau2)) + (estimate * estimate * tau2) / (2 * v * (v + tau2));
+  const pValue = min(1, Math.exp(-logLambda));
+  const half = Math.sqrt(((v * (v + tau2)) / tau2) * (2 * Math.log(1 / rules.alpha) + Math.log((v + tau2) / v)));
+  return { estimate, lower: estimate - half, upper: estimate + half, pValue, alwaysValidP: min(test.alwaysValidP ?? 1, pValue) };
+}
+
 /**
- * The decision rule. At quota or max days: GRADUATED if P(beats control) ≥ 0.9, UNDERPERFORMING if P(worse) ≥ 0.95,
- * else INCONCLUSIVE. Before that, only a clear loser stops early. Returns the test unchanged while it runs.
+ * The decision rule (see DecisionRules). Every look, once the item has `minImpressions`: GRADUATED or
+ * UNDERPERFORMING as soon as the always-valid p-value reaches α (the sign of δ̂ says which). At the quota (or, while
+ * no other test waits for slots, OVER_QUOTA_FACTOR × the quota) or at max days without that: INCONCLUSIVE. `control` is the test's own control (windowControl). Returns the test with its
+ * running always-valid p updated, unchanged in status while it runs.
  */
-export function evaluateContentTest(test: ContentTest, control: ControlStats, now: number, rules: DecisionRules = DEFAULT_DECISION_RULES): ContentTest {
+export function evaluateContentTest(test: ContentTest, control: ControlStats, now: number, rules: DecisionRules = DEFAULT_DECISION_RULES, queue: { belowQuota: number; concurrency?: number } | null = null): ContentTest {
   if (test.status !== 'RUNNING') return test;
-  const atQuota = test.impressions >= test.quota;
+  // Past its quota a close call ends, unless the surface's test slots would otherwise idle (fewer tests below quota
+  // than the concurrency): then it runs on to overQuotaCap. Without `queue` the quota is hard.
+  const spare = queue !== null && queue.belowQuota < (queue.concurrency ?? TEST_CONCURRENCY);
+  const atQuota = test.impressions >= (spare ? overQuotaCap(test.quota) : test.quota);
   const atMaxDays = now >= test.startedAt + test.maxDays * DAY_MS;
-  const minEarly = max(rules.earlyMinImpressions, rules.earlyMinQuotaShare * test.quota);
-  if (!atQuota && !atMaxDays && test.impressions < minEarly) return test;
+  const enough = test.impressions >= rules.minImpressions && control.exposure > 0;
+  const seq = enough ? sequentialEvidence(test, control, rules) : null;
+  const next = seq ? { ...test, alwaysValidP: seq.alwaysValidP } : test;
+  const crossed = seq !== null && seq.pValue <= rules.alpha;
+  if (!crossed && !atQuota && !atMaxDays) return next;
   const cmp = compareToControl(test, control);
-  let status: TestDecision['status'] | null = null;
-  let reason: TestDecision['reason'] = atQuota ? 'QUOTA_REACHED' : 'MAX_DAYS';
-  if (atQuota || atMaxDays) {
-    status = cmp.probBeatsControl >= rules.graduate ? 'GRADUATED' : cmp.probWorse >= rules.underperform ? 'UNDERPERFORMING' : 'INCONCLUSIVE';
-  } else if (cmp.probWorse >= rules.earlyStop) {
-    status = 'UNDERPERFORMING';
-    reason = 'EARLY_STOP';
-  }
-  if (!status) return test;
-  return { ...test, status, decision: { status, reason, decidedAt: now, impressions: test.impressions, ...cmp } };
+  const status: TestDecision['status'] = crossed ? (seq!.estimate > 0 ? 'GRADUATED' : 'UNDERPERFORMING') : 'INCONCLUSIVE';
+  const reason: TestDecision['reason'] = atQuota ? 'QUOTA_REACHED' : atMaxDays ? 'MAX_DAYS' : 'EARLY_STOP';
+  const sequential = seq ?? sequentialEvidence(test, control, rules);
+  return { ...next, status, decision: { status, reason, decidedAt: now, impressions: test.impressions, ...cmp, sequential, rule: describeRule(rules), control } };
 }

@@ -17,15 +17,17 @@ import {
   applyForgetting,
   applyObservations,
   buildItemFeatures,
-  defaultQuota,
   emptyProfile,
   estimateExamination,
   evaluateContentTest,
+  impressionRole,
   recordControlImpression,
   recordPosition,
   recordTestImpression,
   setExamination,
   startContentTest,
+  trafficQuota,
+  windowControl,
 } from '../engine';
 import { EngineStore, StoredEngine } from '../runtime/engine-store';
 import { matchesRule, toContentTest } from '../runtime/engine-runtime';
@@ -148,11 +150,14 @@ export class LearnerService {
           const theta = eng.state.examination[e.position - 1] ?? 0.05;
           (bySurface.get(e.surface) ?? bySurface.set(e.surface, []).get(e.surface)!).push({ user, item, position: e.position, success: ok });
           if (e.reason === 'EXPLORATION') recordPosition(eng.positionCounts, e.position, ok);
+          eng.control.served = (eng.control.served ?? 0) + 1;
           const test = tests.get(`${e.surface}:${e.item_id}`);
-          if (test && e.reason === 'CONTENT_TEST') {
-            const t = recordTestImpression(toContentTest(test), theta, ok);
-            Object.assign(test, { impressions: t.impressions, exposure: t.exposure, successes: t.successes });
-          } else if (!test && e.reason === 'EXPLORATION' && e.position >= 2) {
+          // The same counting rule as the simulator's (impressionRole).
+          const role = impressionRole({ reason: e.reason, position: e.position, inTest: test !== undefined });
+          if (role === 'TEST') {
+            const t = recordTestImpression(toContentTest(test!), theta, ok);
+            Object.assign(test!, { impressions: t.impressions, exposure: t.exposure, successes: t.successes });
+          } else if (role === 'CONTROL') {
             eng.control = recordControlImpression(eng.control, theta, ok);
           }
         }
@@ -171,10 +176,13 @@ export class LearnerService {
         await this.setWatermark(m, 'model', Number(mEvents[mEvents.length - 1].id));
       }
 
-      // Decisions: at quota, at max days, or an early stop for a clear loser.
+      // Decisions: the sequential rule at every fold, against each test's own control (what accrued since it started).
+      const belowQuota = new Map<string, number>();
+      for (const t of tests.values()) if (t.impressions < t.quota) belowQuota.set(t.surfaceKey, (belowQuota.get(t.surfaceKey) ?? 0) + 1);
       for (const test of tests.values()) {
         const eng = await engine(test.surfaceKey);
-        const next = evaluateContentTest(toContentTest(test), eng.control, now);
+        const next = evaluateContentTest(toContentTest(test), windowControl(eng.control, test.controlAtStart ?? undefined), now, undefined, { belowQuota: belowQuota.get(test.surfaceKey) ?? 0 });
+        test.alwaysValidP = next.alwaysValidP ?? 1;
         if (next.status !== 'RUNNING' && next.decision) {
           test.status = next.status;
           test.decision = next.decision;
@@ -186,7 +194,7 @@ export class LearnerService {
             entityType: 'item',
             entityId: test.itemId,
             after: { surface: test.surfaceKey, ...d },
-            summary: `Content test on "${test.surfaceKey}": ${d.status} (${d.reason.toLowerCase().replace('_', ' ')}, ${d.impressions} impressions, P(beats control) ${d.probBeatsControl.toFixed(2)})`,
+            summary: `Content test on "${test.surfaceKey}": ${d.status} (${d.reason.toLowerCase().replace('_', ' ')}, ${d.impressions} impressions, P(beats control) ${d.probBeatsControl.toFixed(2)}, always-valid p ${d.sequential!.alwaysValidP.toFixed(3)})`,
           });
         }
       }
@@ -213,14 +221,15 @@ export class LearnerService {
     );
     let started = 0;
     for (const s of surfaces.filter((x) => x.enabled)) {
-      for (const it of launched) {
-        // Items that launch onto a surface after it exists; the catalogue it started with is the established baseline.
-        if (it.live_since <= s.createdAt || !matchesRule(s, it.fields)) continue;
+      // The surface's baseline: what was live at testsLaunchedAfter (its creation unless chosen otherwise); later launches are tested.
+      const since = (s.testsLaunchedAfter ?? s.createdAt).getTime();
+      const fresh = launched.filter((it) => it.live_since.getTime() > since && matchesRule(s, it.fields));
+      if (!fresh.length) continue;
+      const eng = await engine(s.key);
+      const { quota, perLaunch } = await this.quotaFor(m, s, eng, now);
+      for (const it of fresh) {
         if (await m.findOne(ContentTestEntity, { where: { surfaceKey: s.key, itemId: it.id } })) continue;
-        const eng = await engine(s.key);
-        // The same rule the Surface's effectiveTestQuota field reports.
-        const rate = eng.control.exposure >= 100 ? eng.control.successes / eng.control.exposure : 0.1;
-        const t = startContentTest(it.id, s.key, now, s.testQuota ?? defaultQuota(rate), s.testMaxDays);
+        const t = startContentTest(it.id, s.key, now, quota, s.testMaxDays, { ...eng.control, served: eng.control.served ?? 0 });
         const row = await m.save(ContentTestEntity, m.create(ContentTestEntity, { ...fromContentTest(t) }));
         tests.set(`${s.key}:${it.id}`, row);
         started++;
@@ -228,12 +237,35 @@ export class LearnerService {
           action: 'content_test.started',
           entityType: 'item',
           entityId: it.id,
-          after: { surface: s.key, quota: t.quota, maxDays: t.maxDays },
+          after: { surface: s.key, quota: t.quota, maxDays: t.maxDays, impressionsPerLaunch: perLaunch },
           summary: `"${it.title}" entered a content test on "${s.key}" (${t.quota} impressions within ${t.maxDays} days)`,
         });
       }
+      // A launch re-sizes the running tests' quotas to the traffic measured now (the sequential rule stays valid:
+      // the quota depends on traffic, never on the test's own results). A set testQuota is never changed.
+      if (s.testQuota === null || s.testQuota === undefined) {
+        for (const t of tests.values()) if (t.surfaceKey === s.key && t.status === 'RUNNING' && t.quota !== quota) t.quota = quota;
+      }
     }
     return started;
+  }
+
+  /**
+   * The quota for tests starting now on a surface (trafficQuota): the impressions learned on the surface since the
+   * oldest test started in the last testMaxDays (its controlAtStart.served), × (budget − floor), over the tests started
+   * since then. Tests starting now are not yet in the window.
+   */
+  private async quotaFor(m: EntityManager, s: SurfaceEntity, eng: StoredEngine, now: number): Promise<{ quota: number; perLaunch: number | null }> {
+    const rate = eng.control.exposure >= 100 ? eng.control.successes / eng.control.exposure : 0.1;
+    if (s.testQuota) return { quota: s.testQuota, perLaunch: null };
+    const rows: { n: string; served: string | null }[] = await m.query(
+      `SELECT count(*) AS n, min((control_at_start->>'served')::bigint) AS served FROM content_tests
+        WHERE surface_key = $1 AND started_at > $2 AND control_at_start ? 'served'`,
+      [s.key, new Date(now - s.testMaxDays * 86_400_000)],
+    );
+    const launches = Number(rows[0]?.n ?? 0);
+    const servedSince = rows[0]?.served === null || rows[0]?.served === undefined ? 0 : (eng.control.served ?? 0) - Number(rows[0].served);
+    return trafficQuota({ successRate: rate, servedImpressions: servedSince, launches, testShare: s.explorationBudget - s.randomFloor });
   }
 
   private async readEvents(m: EntityManager, name: string, windowSeconds: number): Promise<EventRow[]> {
@@ -274,5 +306,19 @@ export class LearnerService {
 }
 
 function fromContentTest(t: ContentTest) {
-  return { surfaceKey: t.surfaceKey, itemId: t.itemId, status: t.status, quota: t.quota, maxDays: t.maxDays, startedAt: new Date(t.startedAt), impressions: t.impressions, exposure: t.exposure, successes: t.successes, decision: t.decision, decidedAt: null };
+  return {
+    surfaceKey: t.surfaceKey,
+    itemId: t.itemId,
+    status: t.status,
+    quota: t.quota,
+    maxDays: t.maxDays,
+    startedAt: new Date(t.startedAt),
+    impressions: t.impressions,
+    exposure: t.exposure,
+    successes: t.successes,
+    decision: t.decision,
+    decidedAt: null,
+    controlAtStart: t.controlAtStart ?? null,
+    alwaysValidP: t.alwaysValidP ?? 1,
+  };
 }

@@ -17,7 +17,7 @@ import {
   buildSlate,
   buildUserFeatures,
   newPacingState,
-  pacingWeight,
+  testSlotWeights,
 } from '../engine';
 import { SurfaceEntity, SurfacePinEntity } from '../surfaces/surface.entity';
 import { ContentTestEntity } from '../tests/content-test.entity';
@@ -198,10 +198,11 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
         let rt: SurfaceRuntime;
         if (rebuild) {
           const items = live.filter((i) => matchesRule(s, i.base));
-          const testByItem = new Map(sTests.map((t) => [t.itemId, t]));
+          // Test slots go to the oldest running tests first (testSlotWeights); the rest wait their turn.
+          const weights = testSlotWeights(sTests.map(toContentTest));
           const candidates: PoolCandidate[] = items.map((i) => {
-            const t = testByItem.get(i.id);
-            return { descriptor: descriptorOf(i), testWeight: t ? pacingWeight(toContentTest(t), now) : null };
+            const w = weights.get(i.id);
+            return { descriptor: descriptorOf(i), testWeight: w !== undefined ? w : null };
           });
           const { pool, fingerprint } = buildPool(candidates, now);
           if (fingerprint !== prev?.poolFingerprint) await this.store.savePool(s.key, fingerprint, { builtAt: now, candidates });
@@ -245,5 +246,7 @@ export function toContentTest(t: ContentTestEntity): ContentTest {
     successes: t.successes,
     status: t.status as ContentTest['status'],
     decision: t.decision,
+    controlAtStart: t.controlAtStart ?? undefined,
+    alwaysValidP: t.alwaysValidP ?? 1,
   };
 }

@@ -7,9 +7,12 @@ import { newPacingState, PacingState, recordServed, testShareFor } from '../engi
 import {
   ContentTest,
   ControlStats,
-  defaultQuota,
   evaluateContentTest,
-  pacingWeight,
+  impressionRole,
+  testSlotWeights,
+  testsBelowQuota,
+  trafficQuota,
+  windowControl,
   recordControlImpression,
   recordTestImpression,
   startContentTest,
@@ -275,13 +278,20 @@ export class MarqueePolicy implements SimPolicy {
   }
 
   launch(item: SimItem, at: number): void {
-    // Quota sized for ±30% at the success rate tests will see: the raw rate of randomised slots at test positions.
-    const p = this.control.impressions >= 300 ? this.control.successes / this.control.impressions : 0.05;
+    // The learner's quota rule (trafficQuota): the test impressions the traffic supplies per launch over the last
+    // maxTestDays, within the precision bounds; the ±30% precision quota until traffic is measured.
+    const c = this.control;
+    const rate = c.exposure >= 100 ? c.successes / c.exposure : 0.1;
+    const recent = [...this.tests.values()].filter((r) => r.test.startedAt > at - this.o.maxTestDays * DAY_MS);
+    const servedAt = recent.length ? Math.min(...recent.map((r) => r.test.controlAtStart?.served ?? 0)) : 0;
+    const { quota } = trafficQuota({ successRate: rate, servedImpressions: (c.served ?? 0) - servedAt, launches: recent.length, testShare: this.o.budget - this.o.floor });
     const established = this.world.items.filter((x) => x.launchedAt < at && !(this.tests.get(x.index)?.test.status === 'RUNNING'));
     const controlTrueRate = established.reduce((a, x) => a + x.trueRate, 0) / max(1, established.length);
+    // As in the learner, a launch re-sizes the running tests' quotas to the traffic measured now.
+    for (const r of this.tests.values()) if (r.test.status === 'RUNNING') r.test = { ...r.test, quota };
     this.tests.set(item.index, {
       item,
-      test: startContentTest(item.id, 'home', at, defaultQuota(p), this.o.maxTestDays),
+      test: startContentTest(item.id, 'home', at, quota, this.o.maxTestDays, { ...c, served: c.served ?? 0 }),
       controlTrueRate,
       ...(this.o.trackBeliefs && { belief: { decision: null, impressions: null, hours: null, probBetter: 0.5 } }),
     });
@@ -320,10 +330,11 @@ export class MarqueePolicy implements SimPolicy {
   private ensurePool(live: readonly number[], at: number): CandidatePool {
     const key = `${live.length}:${floor(at / HOUR_MS)}`;
     if (this.pool && key === this.poolKey) return this.pool;
+    // The serving rule: test slots to the oldest running tests first (testSlotWeights).
+    const weights = testSlotWeights([...this.tests.values()].filter((r) => r.item.launchedAt <= at).map((r) => r.test));
     const candidates: Candidate[] = live.map((i) => {
-      const rec = this.tests.get(i);
-      const running = rec && rec.test.status === 'RUNNING';
-      return { features: this.world.items[i].features, contentTest: running ? { weight: pacingWeight(rec.test, at) } : null };
+      const w = weights.get(this.world.items[i].id);
+      return { features: this.world.items[i].features, contentTest: w !== undefined ? { weight: w } : null };
     });
     this.pool = buildCandidatePool(candidates);
     this.poolKey = key;
@@ -338,7 +349,12 @@ export class MarqueePolicy implements SimPolicy {
     applyForgetting(this.state, at);
     const est = estimateExamination(this.positions);
     setExamination(this.state, est.theta);
-    for (const rec of this.tests.values()) rec.test = evaluateContentTest(rec.test, this.control, at);
+    const belowQuota = testsBelowQuota([...this.tests.values()].map((r) => r.test));
+    for (const rec of this.tests.values()) {
+      const before = rec.test.status;
+      rec.test = evaluateContentTest(rec.test, windowControl(this.control, rec.test.controlAtStart), at, undefined, { belowQuota });
+      if (rec.test.status !== before) this.poolKey = '';
+    }
     if (this.o.trackBeliefs) this.checkBeliefs(at);
     this.poolKey = '';
   }
@@ -349,7 +365,8 @@ export class MarqueePolicy implements SimPolicy {
 
   private activeTests(): number {
     let n = 0;
-    for (const rec of this.tests.values()) if (rec.test.status === 'RUNNING' && rec.test.impressions < rec.test.quota) n++;
+    // As the API: every running test counts (a test past its quota may still take spare slots; see testSlotWeights).
+    for (const rec of this.tests.values()) if (rec.test.status === 'RUNNING' && rec.item.launchedAt <= this.lastHour * HOUR_MS + HOUR_MS) n++;
     return n;
   }
 
@@ -406,12 +423,14 @@ export class MarqueePolicy implements SimPolicy {
       }
       const rec = this.tests.get(i);
       const inTest = rec !== undefined && rec.test.status === 'RUNNING';
-      if (inTest) rec.test = recordTestImpression(rec.test, theta, success);
-      else if (slate.reasons[k] === 'EXPLORATION') {
-        // Uniform-floor slots on established items: unbiased for the examination curve and for the control.
-        recordPosition(this.positions, position, success);
-        if (position >= 2) this.control = recordControlImpression(this.control, theta, success);
-      }
+      this.control.served = (this.control.served ?? 0) + 1;
+      // Uniform-floor slots: unbiased for the examination curve (the learner records every one too).
+      if (slate.reasons[k] === 'EXPLORATION') recordPosition(this.positions, position, success);
+      // The learner's counting rule (impressionRole): a test item only on its test slots, the control only on
+      // floor slots at the positions tests use.
+      const role = impressionRole({ reason: slate.reasons[k] ?? '', position, inTest });
+      if (role === 'TEST') rec!.test = recordTestImpression(rec!.test, theta, success);
+      else if (role === 'CONTROL') this.control = recordControlImpression(this.control, theta, success);
     });
     this.profiles[v.user] = profile;
     // Small batches, like a learner polling the events table every few seconds.

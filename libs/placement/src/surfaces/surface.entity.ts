@@ -65,6 +65,13 @@ export class SurfaceEntity {
   @Column('boolean', { default: true })
   enabled: boolean;
 
+  /**
+   * The surface's baseline, chosen when it is created: items live at or before this moment are its established
+   * catalogue; items that go live after it enter content tests here. Null = the surface's creation time.
+   */
+  @Column('timestamptz', { nullable: true })
+  testsLaunchedAfter: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

@@ -74,6 +74,12 @@ export class SurfaceInputGql {
   @Field(() => Int, { nullable: true }) testQuota?: number | null;
   @Field(() => Boolean, { nullable: true, description: 'Go back to the automatic quota.' }) clearTestQuota?: boolean | null;
   @Field(() => Int, { nullable: true }) testMaxDays?: number | null;
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      'The baseline choice: items live at or before this moment are the surface\'s established catalogue, items that go live after it enter content tests. Default on create: the creation time. A past date puts recently launched items into tests too (launches of the last 90 days).',
+  })
+  testsLaunchedAfter?: Date | null;
   @Field(() => DiversityRuleInput, { nullable: true }) diversity?: DiversityRuleInput | null;
   @Field(() => Boolean, { nullable: true, description: 'A disabled surface serves nothing: feeds for it answer NOT_FOUND.' }) enabled?: boolean | null;
 }
@@ -145,6 +151,11 @@ export class SurfacesResolver {
   @ResolveField(() => [SurfacePinGql])
   pins(@Parent() s: SurfaceEntity): Promise<SurfacePinGql[]> {
     return this.surfaceService.pins(s.id);
+  }
+
+  @ResolveField(() => DateTimeScalar, { description: 'The baseline: items live at or before this moment are established here; items launched after it enter content tests (default: when the surface was created).' })
+  testsLaunchedAfter(@Parent() s: SurfaceEntity): Date {
+    return s.testsLaunchedAfter ?? s.createdAt;
   }
 
   @ResolveField(() => Float, { nullable: true, description: "The control's success rate per examined impression (randomised slots), once it has 100 exposures." })

@@ -18,6 +18,8 @@ export interface SurfaceInput {
   testQuota?: number | null;
   clearTestQuota?: boolean | null;
   testMaxDays?: number | null;
+  /** The baseline choice (see SurfaceEntity.testsLaunchedAfter). */
+  testsLaunchedAfter?: Date | null;
   diversity?: Partial<SurfaceDiversityRule> | null;
   enabled?: boolean | null;
 }
@@ -56,6 +58,7 @@ export class SurfacesService {
       randomFloor: 0.02,
       testQuota: null,
       testMaxDays: 14,
+      testsLaunchedAfter: null,
       diversity: { firstN: 5, maxPerKind: null, maxPerTopic: null },
       fallbackOrder: [],
       enabled: true,
@@ -171,6 +174,11 @@ export class SurfacesService {
     else if (input.testQuota !== undefined && input.testQuota !== null) {
       if (!Number.isInteger(input.testQuota) || input.testQuota < 10 || input.testQuota > 1_000_000) p.push({ field: 'testQuota', message: 'must be from 10 to 1,000,000 impressions' });
       else s.testQuota = input.testQuota;
+    }
+    if (input.testsLaunchedAfter !== undefined && input.testsLaunchedAfter !== null) {
+      const t = input.testsLaunchedAfter instanceof Date ? input.testsLaunchedAfter.getTime() : NaN;
+      if (!Number.isFinite(t) || t > Date.now() + 366 * 86_400_000) p.push({ field: 'testsLaunchedAfter', message: 'must be a date and time no more than a year ahead (items live at or before it are the baseline)' });
+      else s.testsLaunchedAfter = new Date(t);
     }
     if (input.testMaxDays !== undefined && input.testMaxDays !== null) {
       if (!Number.isInteger(input.testMaxDays) || input.testMaxDays < 1 || input.testMaxDays > 90) p.push({ field: 'testMaxDays', message: 'must be from 1 to 90 days' });

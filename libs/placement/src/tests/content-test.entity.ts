@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { TestDecision } from '../engine';
+import type { ControlStats, TestDecision } from '../engine';
 
 /** A new item's guaranteed exploration on one surface, and its result. */
 @Entity('content_tests')
@@ -40,6 +40,14 @@ export class ContentTestEntity {
 
   @Column('jsonb', { nullable: true })
   decision: TestDecision | null;
+
+  /** The surface's cumulative control (and served impressions) when the test started; its control is what accrued since. */
+  @Column('jsonb', { nullable: true })
+  controlAtStart: ControlStats | null;
+
+  /** The running minimum of the sequential test's always-valid p-value (1 before the first look). */
+  @Column('double precision', { default: 1 })
+  alwaysValidP: number;
 
   @Column('timestamptz', { nullable: true })
   decidedAt: Date | null;

@@ -43,6 +43,12 @@ export function IntervalPlot({ rate, control }: { rate: RateEstimate; control: R
   );
 }
 
+/** A rate difference in percentage points, signed: "+1.2 pp". */
+function signedPp(x: number): string {
+  const v = x * 100;
+  return `${v >= 0 ? '+' : '−'}${Math.abs(v).toLocaleString('en', { maximumFractionDigits: 1 })} pp`;
+}
+
 function probTone(p: number): string {
   if (p >= 0.9) return 'text-success';
   if (p <= 0.05) return 'text-danger';
@@ -86,6 +92,13 @@ export function contentTestCsvColumns(surfaceNames: Record<string, string> = {})
     { header: 'max_days', value: (t) => t.maxDays },
     { header: 'decision_reason', value: (t) => t.decisionReason },
     { header: 'decided_at', value: (t) => t.decidedAt },
+    { header: 'estimate_rate_difference', value: (t) => t.evidence.estimate },
+    { header: 'always_valid_lower', value: (t) => t.evidence.lower },
+    { header: 'always_valid_upper', value: (t) => t.evidence.upper },
+    { header: 'always_valid_p', value: (t) => t.evidence.alwaysValidP },
+    { header: 'control_impressions', value: (t) => t.evidence.controlImpressions },
+    { header: 'queue_position', value: (t) => t.queuePosition },
+    { header: 'rule', value: (t) => t.rule },
   ];
 }
 
@@ -179,6 +192,9 @@ export function ContentTestsTable({ tests, loading, showSurface, surfaceNames = 
               </td>
               <td className={`num prob-cell ${probTone(t.probBeatsControl)}`} data-testid="prob-beats">
                 {formatShare(t.probBeatsControl, 0)}
+                <span className="row-sub muted" data-testid="evidence" title={`${t.rule}. Difference of debiased success rates, with its always-valid interval; the test decides when the always-valid p reaches alpha. Control: ${t.evidence.controlImpressions.toLocaleString('en')} floor impressions since the test started.`}>
+                  δ {signedPp(t.evidence.estimate)} ({signedPp(t.evidence.lower)} to {signedPp(t.evidence.upper)}) · p {t.evidence.alwaysValidP < 0.001 ? '<0.001' : t.evidence.alwaysValidP.toFixed(3)}
+                </span>
               </td>
               <td className="nowrap small" title={`Started ${formatInZone(t.startedAt, zone)}; ends by ${formatInZone(t.endsBy, zone)} at the latest`}>
                 <div>{formatDay(t.startedAt, zone)}</div>
@@ -191,7 +207,9 @@ export function ContentTestsTable({ tests, loading, showSurface, surfaceNames = 
                   {st.label}
                 </Badge>
                 <span className="row-sub">
-                  {running ? `Decides at its quota or after ${t.maxDays} days` : `${decisionReasonLabel(t.decisionReason)}${t.decidedAt ? `, ${formatDay(t.decidedAt, zone)}` : ''}`}
+                  {running
+                    ? `${t.queuePosition === null ? '' : t.queuePosition < 4 ? 'Served now · ' : `Waiting, #${t.queuePosition - 3} in line · `}Decides when the evidence is clear, at its quota or after ${t.maxDays} days`
+                    : `${decisionReasonLabel(t.decisionReason)}${t.decidedAt ? `, ${formatDay(t.decidedAt, zone)}` : ''}`}
                 </span>
               </td>
             </tr>
@@ -225,7 +243,7 @@ export function ContentTestsFootnote() {
         control
       </span>
       <span className="muted">
-        Success rates are per examined impression (corrected for position), with 90% intervals. The control is established items in random-floor slots at the positions tests use. A test graduates at P(beats control) ≥ 90% and underperforms at P(worse) ≥ 95%; clear losers stop early.
+        Success rates are per examined impression (corrected for position), with 90% intervals. Each test's control is established items in random-floor slots at the positions tests use, since the test started. A sequential test (mSPRT) decides as soon as the always-valid p of the rate difference δ reaches alpha (graduated if δ is above 0, underperforming if below); a close call runs to its quota and ends inconclusive. The oldest running tests get the test slots first.
       </span>
     </div>
   );

@@ -96,6 +96,50 @@ export function SchedulerHealthPage() {
             </div>
           </div>
 
+          {h.learning && (
+            <section className="card table-card" data-testid="learning-lag" data-healthy={String(h.learning.healthy)}>
+              <div className="card-header">
+                <h2>Learning loop {h.learning.healthy ? '' : <span className="text-danger small">behind: is a worker up?</span>}</h2>
+                <span className="muted small">
+                  Events waiting for the learner, when each pass last folded, and each surface model&apos;s age. It runs every {formatMs(h.learning.learnIntervalMs)}; the model pass waits {h.learning.labelWindowSeconds} s for a success after each impression.
+                </span>
+              </div>
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th>Pass</th>
+                    <th className="num">Events waiting</th>
+                    <th>Oldest waiting</th>
+                    <th>Last fold</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {h.learning.passes.map((p) => (
+                    <tr key={p.pass} data-testid="learning-pass" data-pass={p.pass}>
+                      <td>{p.pass === 'profiles' ? 'Profiles (each person)' : 'Model (after the label window)'}</td>
+                      <td className="num">
+                        {p.eventsWaiting.toLocaleString('en')}
+                        {p.eventsWaitingCapped ? '+' : ''}
+                      </td>
+                      <td>{p.oldestWaitingSeconds === null ? '—' : formatMs(p.oldestWaitingSeconds * 1000)}</td>
+                      <td title={p.lastFoldAt ?? undefined}>{p.lastFoldAt ? formatCountdown(p.lastFoldAt, now) : 'never'}</td>
+                    </tr>
+                  ))}
+                  {h.learning.models.map((m) => (
+                    <tr key={`model-${m.surface}`} data-testid="model-age">
+                      <td>
+                        Model of <code className="slug-inline">{m.surface}</code>
+                      </td>
+                      <td className="num muted">—</td>
+                      <td className="muted">age {formatMs(m.ageSeconds * 1000)}</td>
+                      <td title={m.updatedAt}>{formatCountdown(m.updatedAt, now)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          )}
+
           {h.late.length > 0 && (
             <section className="card table-card card-danger" data-testid="late-releases">
               <div className="card-header">

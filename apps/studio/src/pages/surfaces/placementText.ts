@@ -60,7 +60,7 @@ export function testStatusText(s: string) {
 const DECISION_REASON: Record<string, string> = {
   QUOTA_REACHED: 'Reached its quota',
   MAX_DAYS: 'Ran out of days',
-  EARLY_STOP: 'Stopped early: a clear loser',
+  EARLY_STOP: 'Decided early: the evidence crossed the sequential boundary',
 };
 
 export function decisionReasonLabel(r: string | null): string {

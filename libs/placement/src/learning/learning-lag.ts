@@ -1,0 +1,96 @@
+import { Field, Float, Int, ObjectType, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { DateTimeScalar } from '@marquee/platform-api';
+import { Allow, Who } from '@marquee/platform-auth';
+import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
+import { Clock } from '@marquee/platform-core';
+import { SchedulerHealthGql } from '@marquee/launch';
+
+/** Events counted one by one up to this many; beyond it the count says "at least" (eventsWaitingCapped). */
+const COUNT_CAP = 100_000;
+
+@ObjectType('LearningPassLag')
+export class LearningPassLagGql {
+  @Field({ description: 'profiles (each person, from every event within seconds) or model (each served item, after the label window)' }) pass: string;
+  @Field(() => Int, { description: 'Stored events this pass has not folded yet (counted up to 100,000).' }) eventsWaiting: number;
+  @Field({ description: 'True when eventsWaiting stopped counting at 100,000.' }) eventsWaitingCapped: boolean;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When this pass last folded events (null: never).' }) lastFoldAt: Date | null;
+  @Field(() => Float, { nullable: true, description: 'Age in seconds of the oldest event waiting for this pass (null: none waiting).' }) oldestWaitingSeconds: number | null;
+}
+
+@ObjectType('SurfaceModelAge')
+export class SurfaceModelAgeGql {
+  @Field() surface: string;
+  @Field(() => DateTimeScalar) updatedAt: Date;
+  @Field(() => Float, { description: "Seconds since the learner last saved this surface's model." }) ageSeconds: number;
+}
+
+@ObjectType('LearningLag')
+export class LearningLagGql {
+  @Field(() => [LearningPassLagGql]) passes: LearningPassLagGql[];
+  @Field(() => [SurfaceModelAgeGql]) models: SurfaceModelAgeGql[];
+  @Field(() => Int, { description: 'LEARN_INTERVAL_MS: how often the learner runs.' }) learnIntervalMs: number;
+  @Field(() => Int, { description: 'LABEL_WINDOW_SECONDS: how long the model pass waits for a success after an impression.' }) labelWindowSeconds: number;
+  @Field({ description: 'False when a pass has events waiting and has not folded for 3 learn intervals + the label window + 30 s: check the worker.' }) healthy: boolean;
+}
+
+/** How far behind the learning loop is: events waiting per pass, when each last folded, and each surface model's age. */
+@Injectable()
+export class LearningLagService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async lag(): Promise<LearningLagGql> {
+    const now = this.clock.nowMs();
+    const marks: { name: string; last_event_id: string; updated_at: Date }[] = await this.db.query(`SELECT name, last_event_id, updated_at FROM learner_watermarks`);
+    const byName = new Map(marks.map((m) => [m.name, m]));
+    const passes: LearningPassLagGql[] = [];
+    const staleAfter = 3 * this.config.learnIntervalMs + this.config.labelWindowSeconds * 1000 + 30_000;
+    let healthy = true;
+    for (const pass of ['profiles', 'model']) {
+      const m = byName.get(pass);
+      const wm = m ? m.last_event_id : '0';
+      const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM engagement_events WHERE id > $1 LIMIT ${COUNT_CAP}) w`, [wm]);
+      const [oldest] = await this.db.query(`SELECT received_at FROM engagement_events WHERE id > $1 ORDER BY id LIMIT 1`, [wm]);
+      const oldestWaitingSeconds = oldest ? Math.max(0, (now - new Date(oldest.received_at).getTime()) / 1000) : null;
+      passes.push({ pass, eventsWaiting: n, eventsWaitingCapped: n >= COUNT_CAP, lastFoldAt: m ? m.updated_at : null, oldestWaitingSeconds });
+      if (oldestWaitingSeconds !== null && oldestWaitingSeconds * 1000 > staleAfter) healthy = false;
+    }
+    const rows: { surface_key: string; updated_at: Date }[] = await this.db.query(`SELECT surface_key, updated_at FROM engine_states ORDER BY surface_key`);
+    return {
+      passes,
+      models: rows.map((r) => ({ surface: r.surface_key, updatedAt: r.updated_at, ageSeconds: Math.max(0, (now - r.updated_at.getTime()) / 1000) })),
+      learnIntervalMs: this.config.learnIntervalMs,
+      labelWindowSeconds: this.config.labelWindowSeconds,
+      healthy,
+    };
+  }
+}
+
+@Resolver(() => LearningLagGql)
+export class LearningLagResolver {
+  constructor(private readonly lag: LearningLagService) {}
+
+  @Query(() => LearningLagGql, { description: "The learning loop's lag: events waiting per pass, the last fold, and each surface model's age." })
+  @Allow(...Who.staff)
+  learningLag(): Promise<LearningLagGql> {
+    return this.lag.lag();
+  }
+}
+
+/** Scheduler health carries the learning loop's lag too, so one page shows whether launches and learning keep up. */
+@Resolver(() => SchedulerHealthGql)
+export class SchedulerLearningResolver {
+  constructor(private readonly lag: LearningLagService) {}
+
+  @ResolveField(() => LearningLagGql, { description: "The learning loop's lag (see learningLag)." })
+  @Allow(...Who.staff)
+  learning(): Promise<LearningLagGql> {
+    return this.lag.lag();
+  }
+}

@@ -33,16 +33,26 @@ export interface CollabConfig {
   thompsonScale: number;
   /** ALS sweeps per refit. */
   iterations: number;
+  /**
+   * Re-estimate personPriorVar at every refit by empirical Bayes (an EM step per sweep: the mean over people of
+   * E[p_a²] under their posteriors), within [minPriorVar, maxPriorVar]. Off keeps personPriorVar as configured.
+   */
+  learnPriorVar: boolean;
+  minPriorVar: number;
+  maxPriorVar: number;
 }
 
 export const DEFAULT_COLLAB_CONFIG: CollabConfig = {
   k: 8,
-  personPriorVar: 0.01,
+  personPriorVar: 0.002,
   noiseVar: 0.15,
-  itemRidge: 2,
+  itemRidge: 20,
   contentRidge: 5,
-  thompsonScale: 1,
+  thompsonScale: 0.5,
   iterations: 12,
+  learnPriorVar: true,
+  minPriorVar: 0.0005,
+  maxPriorVar: 0.05,
 };
 
 /** The learned item side of the collaborative model: plain arrays, as the refit exports them. */
@@ -302,16 +312,20 @@ export function refitCollab(input: RefitInput): { model: CollabModel; persons: P
   if (input.previous && input.previous.config.k === k) A.set(input.previous.contentMap);
   const M = new Float64Array(k * k);
   const v = new Float64Array(k);
-  const solveInto = (out: Float64Array, off: number) => {
-    if (!cholesky(M, k)) return;
+  const solveInto = (out: Float64Array, off: number): boolean => {
+    if (!cholesky(M, k)) return false;
     cholSolve(M, k, v);
     for (let a = 0; a < k; a++) out[off + a] = v[a];
+    return true;
   };
   const prior = new Float64Array(k);
   const X = input.items.map((f) => f);
-  const precPerson = 1 / cfg.personPriorVar;
+  let precPerson = 1 / cfg.personPriorVar;
+  const unit = new Float64Array(k);
   for (let it = 0; it < cfg.iterations; it++) {
-    // Persons given items.
+    // Persons given items; with learnPriorVar, also Σ_u E[p_u²] for the prior's EM step.
+    let second = 0;
+    let counted = 0;
     for (let u = 0; u < nu; u++) {
       M.fill(0);
       v.fill(0);
@@ -325,7 +339,22 @@ export function refitCollab(input: RefitInput): { model: CollabModel; persons: P
         }
       }
       for (let a = 0; a < k; a++) for (let c = a + 1; c < k; c++) M[a * k + c] = M[c * k + a];
-      solveInto(Pm, u * k);
+      const solved = solveInto(Pm, u * k);
+      if (solved && cfg.learnPriorVar && byPerson[u].length > 0) {
+        // M now holds its Cholesky factor: diag(M⁻¹) by k solves.
+        for (let a = 0; a < k; a++) {
+          unit.fill(0);
+          unit[a] = 1;
+          cholSolve(M, k, unit);
+          second += unit[a] + Pm[u * k + a] ** 2;
+        }
+        counted += k;
+      }
+    }
+    if (cfg.learnPriorVar && counted > 0) {
+      const tau2 = min(cfg.maxPriorVar, max(cfg.minPriorVar, second / counted));
+      cfg.personPriorVar = tau2;
+      precPerson = 1 / tau2;
     }
     // Content map given items (ridge regression of Q on item features).
     fitContentMap(A, X, Q, k, cfg.contentRidge);
@@ -572,5 +601,80 @@ export class FactorIndex {
     const sub = new Float64Array(cand.length * k);
     cand.forEach((r, i) => sub.set(this.factors.subarray(r * k, r * k + k), i * k));
     return topKDot(sub, cand.length, k, query, K).rows.map((i) => cand[i]);
+  }
+}
+
+/** The refit schedule: first refit after this many impressions, then after a quarter of the last fit's, at least this. */
+export const COLLAB_FIRST_REFIT = 2_000;
+export const COLLAB_MIN_NEW = 2_000;
+
+/** Whether a refit is due, given the impressions since the last one (the same rule the learner service applies). */
+export function refitDue(model: CollabModel | null | undefined, newImpressions: number, now: number, maxAgeMs = 6 * 3_600_000): boolean {
+  if (!model || model.version === 0) return newImpressions >= COLLAB_FIRST_REFIT;
+  return newImpressions >= max(COLLAB_MIN_NEW, model.events / 4) || (newImpressions > 0 && now - model.fittedAt >= maxAgeMs);
+}
+
+/**
+ * The collaborative learning loop in memory, for the simulator and the in-process audience replay: the same steps
+ * as the learner service (fold labelled impressions into each person's posterior, refit the item factors on the
+ * schedule) without PostgreSQL. Pair statistics are kept aggregated per (person, item).
+ */
+export class CollabTrainer {
+  readonly persons = new Map<string, PersonFactors>();
+  private readonly personIdx = new Map<string, number>();
+  private readonly itemIdx = new Map<string, number>();
+  private readonly items: ItemFeatures[] = [];
+  private readonly pairs = new Map<number, PairStats>();
+  private pending: { userId: string; item: ItemFeatures; theta: number; success: boolean }[] = [];
+  private sinceRefit = 0;
+  refits = 0;
+
+  constructor(private readonly config: Partial<CollabConfig> = {}) {}
+
+  record(userId: string, item: ItemFeatures, theta: number, success: boolean): void {
+    this.pending.push({ userId, item, theta, success });
+    let u = this.personIdx.get(userId);
+    if (u === undefined) this.personIdx.set(userId, (u = this.personIdx.size));
+    let i = this.itemIdx.get(item.itemId);
+    if (i === undefined) {
+      this.itemIdx.set(item.itemId, (i = this.items.length));
+      this.items.push(item);
+    }
+    const key = u * 1_000_003 + i;
+    let p = this.pairs.get(key);
+    if (!p) this.pairs.set(key, (p = { person: u, item: i, s2: 0, s1y: 0, s1: 0, y: 0, n: 0 }));
+    const y = success ? 1 : 0;
+    p.s2 += theta * theta;
+    p.s1y += theta * y;
+    p.s1 += theta;
+    p.y += y;
+    p.n++;
+    this.sinceRefit++;
+  }
+
+  /** Applies the pending impressions to the posteriors, then refits when due. Mutates state.collab and revision. */
+  flush(state: { collab?: CollabModel | null; revision: number }, now: number): void {
+    const model = state.collab;
+    if (model && model.version > 0) {
+      const q = new Float64Array(model.config.k);
+      for (const o of this.pending) {
+        let p = this.persons.get(o.userId);
+        if (!p || p.model !== model.version) this.persons.set(o.userId, (p = emptyPerson(model)));
+        updatePerson(p, model, o.item, o.theta, o.success, q);
+      }
+    }
+    this.pending = [];
+    if (!refitDue(model, this.sinceRefit, now)) return;
+    const ids = [...this.personIdx.keys()];
+    const fit = refitCollab({ persons: ids, items: this.items, pairs: [...this.pairs.values()], now, previous: model ?? null, seed: 7, config: this.config });
+    state.collab = fit.model;
+    state.revision++;
+    ids.forEach((id, u) => this.persons.set(id, fit.persons[u]));
+    this.sinceRefit = 0;
+    this.refits++;
+  }
+
+  posterior(userId: string, model: CollabModel | null | undefined): PersonPosterior | null {
+    return personPosterior(this.persons.get(userId), model);
   }
 }

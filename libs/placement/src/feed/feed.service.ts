@@ -226,7 +226,7 @@ export class FeedService {
       testShare,
       // The surface policy as it was (slots, budget, pins, diversity): with the seed, the state revision, the pool and the
       // user features, it is everything a replay needs.
-      context: { locale: viewer.locale, platform: viewer.platform, appVersion: viewer.appVersion, tier: viewer.tier, localTime, limit, policy: slate.log.surface, arm: canary ? 'canary' : 'live', modelId: canary?.modelId ?? null },
+      context: { locale: viewer.locale, platform: viewer.platform, appVersion: viewer.appVersion, tier: viewer.tier, localTime, limit, policy: slate.log.surface, arm: canary ? 'canary' : 'live', modelId: canary?.modelId ?? null, ...(slate.log.person ? { person: slate.log.person } : {}) },
       fallback: false,
       latencyUs: Number((process.hrtime.bigint() - started) / 1000n),
       apiKeyId,

@@ -15,6 +15,7 @@ import {
   PersonFactors,
   emptyPerson,
   refitCollab,
+  refitDue,
   updatePerson,
   Observation,
   ProfileEventType,
@@ -63,8 +64,6 @@ export interface LearnResult {
 
 const LOCK = 46_170_001;
 /** Collaborative refit schedule (see maybeRefit). */
-const COLLAB_FIRST_REFIT = 2_000;
-const COLLAB_MIN_NEW = 2_000;
 const COLLAB_MAX_AGE_MS = 6 * 3_600_000;
 const COLLAB_REFIT_MAX_EVENTS = 300_000;
 
@@ -286,10 +285,9 @@ export class LearnerService {
     const name = `collab:${key}`;
     const since = await this.watermark(m, name);
     const upTo = await this.watermark(m, 'model');
-    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM engagement_events WHERE surface = $1 AND type = 'IMPRESSION' AND id > $2 AND id <= $3`, [key, since, upTo]);
+    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM engagement_events WHERE surface = $1 AND type = 'IMPRESSION' AND reason <> 'FALLBACK' AND id > $2 AND id <= $3`, [key, since, upTo]);
     const model = eng.state.collab;
-    const due = model && model.version > 0 ? n >= Math.max(COLLAB_MIN_NEW, model.events / 4) || (n > 0 && now - model.fittedAt >= COLLAB_MAX_AGE_MS) : n >= COLLAB_FIRST_REFIT;
-    if (!due) return null;
+    if (!refitDue(model, n, now, COLLAB_MAX_AGE_MS)) return null;
     const started = Date.now();
     const rows: { user_id: string; item_id: string; position: number; success: boolean }[] = await m.query(
       `WITH imp AS (SELECT user_id, item_id, position, request_id FROM engagement_events

@@ -26,7 +26,9 @@ describe('per-person collaborative model through the API', () => {
   beforeAll(async () => {
     ({ itemIds } = await seedSurface(SURFACE, 24));
     itemIds.forEach((id, i) => groupOf.set(id, (i * 5) % 7 < 3 ? 0 : 1));
-    const env = { ENGINE_REFRESH_MS: '300', LEARN_INTERVAL_MS: '300', LABEL_WINDOW_SECONDS: '1', FEED_STICKY_SECONDS: '0' };
+    // A generous feed budget: on a loaded machine a 50 ms budget serves some feeds from the editorial fallback, whose
+    // impressions the model does not learn from, and this test needs its 2,000 labelled impressions.
+    const env = { ENGINE_REFRESH_MS: '300', LEARN_INTERVAL_MS: '300', LABEL_WINDOW_SECONDS: '1', FEED_STICKY_SECONDS: '0', FEED_BUDGET_MS: '2000' };
     api = await startApi(env);
     worker = await startWorker(env);
     admin = { token: await login(api.url, await createUser('admin')) };
@@ -70,9 +72,11 @@ describe('per-person collaborative model through the API', () => {
   }
 
   it('refits item factors from everyone’s events, learns each person’s taste, and shows it in the preview', async () => {
-    // About 2,400 impressions: past the first refit's 2,000.
+    // About 2,400 impressions: past the first refit's 2,000 labelled, non-fallback ones.
     let request = 0;
-    for (let round = 0; round < 15; round++) for (let p = 0; p < PEOPLE; p++) await visit(p, request++);
+    let fallbacks = 0;
+    for (let round = 0; round < 15; round++) for (let p = 0; p < PEOPLE; p++) if ((await visit(p, request++)).items.some((i) => i.reason === 'FALLBACK')) fallbacks++;
+    if (fallbacks > 60) throw new Error(`${fallbacks} of ${request} feeds fell back to the editorial order; the machine is too loaded for this test's traffic`);
     const fitted = await pollUntil(
       async () => {
         const rows = await withDb((c) => c.query(`SELECT state->'collab'->>'version' AS v, state->'collab'->>'events' AS events FROM engine_states WHERE surface_key = $1`, [SURFACE]));
@@ -82,8 +86,7 @@ describe('per-person collaborative model through the API', () => {
       { timeoutMs: 60_000, what: 'the first collaborative refit' },
     );
     expect(Number(fitted.v)).toBeGreaterThanOrEqual(1);
-    // The refit counts labelled, non-fallback impressions; under load a few feeds may fall back.
-    expect(Number(fitted.events)).toBeGreaterThanOrEqual(1000);
+    expect(Number(fitted.events)).toBeGreaterThanOrEqual(2000);
     const people = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM person_factors WHERE surface_key = $1`, [SURFACE]));
     expect(people.rows[0].n).toBe(PEOPLE);
 

@@ -4,8 +4,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Per-person collaborative posteriors (engine/collab.ts): one row per person and surface, O(k²) numbers each, written
  * by the learner and read by the feed through the per-user state cache.
  */
-export class PersonFactors1796600000000 implements MigrationInterface {
-  name = 'PersonFactors1796600000000';
+export class PersonFactors1796700000000 implements MigrationInterface {
+  name = 'PersonFactors1796700000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

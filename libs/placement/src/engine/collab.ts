@@ -44,9 +44,9 @@ export interface CollabConfig {
 
 export const DEFAULT_COLLAB_CONFIG: CollabConfig = {
   k: 8,
-  personPriorVar: 0.002,
+  personPriorVar: 0.01,
   noiseVar: 0.15,
-  itemRidge: 20,
+  itemRidge: 2,
   contentRidge: 5,
   thompsonScale: 0.5,
   iterations: 12,
@@ -274,6 +274,9 @@ function lcg(seed: number): () => number {
  */
 export function refitCollab(input: RefitInput): { model: CollabModel; persons: PersonFactors[] } {
   const cfg = { ...DEFAULT_COLLAB_CONFIG, ...input.previous?.config, ...input.config };
+  // EM for the prior variance moves well downwards but barely upwards from a prior that already dominates the
+  // data, so every refit starts it from the configured value rather than from the last estimate.
+  if (cfg.learnPriorVar) cfg.personPriorVar = input.config?.personPriorVar ?? DEFAULT_COLLAB_CONFIG.personPriorVar;
   const k = cfg.k;
   const nu = input.persons.length;
   const ni = input.items.length;
@@ -559,11 +562,13 @@ export class FactorIndex {
       const r = Math.floor((rnd() + 0.5) * n) % n;
       for (let a = 0; a < k; a++) this.centroids[j * k + a] = factors[r * k + a];
     }
-    const assign = new Int32Array(n);
-    for (let round = 0; round < 4; round++) {
-      for (let r = 0; r < n; r++) assign[r] = this.nearest(r);
+    // Centroids are trained on a sample of 16 items per centroid (a few rounds), then every item is assigned once.
+    const sample = Int32Array.from({ length: min(n, 16 * c) }, () => Math.floor((rnd() + 0.5) * n) % n);
+    const assign = new Int32Array(sample.length);
+    for (let round = 0; round < 3; round++) {
+      for (let s = 0; s < sample.length; s++) assign[s] = this.nearest(sample[s]);
       const sum = new Float64Array(c * k);
-      for (let r = 0; r < n; r++) for (let a = 0; a < k; a++) sum[assign[r] * k + a] += factors[r * k + a];
+      for (let s = 0; s < sample.length; s++) for (let a = 0; a < k; a++) sum[assign[s] * k + a] += factors[sample[s] * k + a];
       for (let j = 0; j < c; j++) {
         let norm = 0;
         for (let a = 0; a < k; a++) norm += sum[j * k + a] ** 2;
@@ -596,11 +601,28 @@ export class FactorIndex {
     if (this.exact) return topKDot(this.factors, this.n, this.k, query, K).rows;
     const { k, centroids, buckets } = this;
     const cs = topKDot(centroids, centroids.length / k, k, query, probe).rows;
-    const cand: number[] = [];
-    for (const j of cs) for (const r of buckets[j]) cand.push(r);
-    const sub = new Float64Array(cand.length * k);
-    cand.forEach((r, i) => sub.set(this.factors.subarray(r * k, r * k + k), i * k));
-    return topKDot(sub, cand.length, k, query, K).rows.map((i) => cand[i]);
+    // Score the probed buckets' rows in place, keeping the best K (a sorted insertion list: K is small).
+    const f = this.factors;
+    const bestS: number[] = [];
+    const bestR: number[] = [];
+    for (const j of cs) {
+      const rows = buckets[j];
+      for (let t = 0; t < rows.length; t++) {
+        const r = rows[t];
+        let sc = 0;
+        for (let a = 0, o = r * k; a < k; a++) sc += f[o + a] * query[a];
+        if (bestS.length === K && sc <= bestS[K - 1]) continue;
+        let at = bestS.length;
+        while (at > 0 && bestS[at - 1] < sc) at--;
+        bestS.splice(at, 0, sc);
+        bestR.splice(at, 0, r);
+        if (bestS.length > K) {
+          bestS.pop();
+          bestR.pop();
+        }
+      }
+    }
+    return bestR;
   }
 }
 

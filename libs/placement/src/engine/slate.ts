@@ -152,6 +152,8 @@ class Workspace {
   mu = new F64(0);
   varM = new F64(0);
   own = new F64(0);
+  /** Variance of the person's collaborative term per candidate (0 without a person). */
+  cvar = new F64(0);
   plaus = new I32(0);
   plMu = new F64(0);
   plSd = new F64(0);
@@ -207,6 +209,7 @@ class Workspace {
       this.mu = new F64(c);
       this.varM = new F64(c);
       this.own = new F64(c);
+      this.cvar = new F64(c);
       this.plaus = new I32(c);
       this.plMu = new F64(c);
       this.plSd = new F64(c);
@@ -589,6 +592,7 @@ function plan(state: EngineState, pool: CandidatePool, req: SlateRequest, surfac
       const sv = x * zSd[k];
       v += sv * sv;
     }
+    let vc = 0;
     if (factors) {
       const o = i * pkDim;
       for (let a = 0; a < pkDim; a++) m += factors[o + a] * pMean[a];
@@ -596,16 +600,17 @@ function plan(state: EngineState, pool: CandidatePool, req: SlateRequest, surfac
       for (let c = 0; c < pkDim; c++) {
         let t = 0;
         for (let a = c; a < pkDim; a++) t += pChol[a * pkDim + c] * factors[o + a];
-        v += t * t;
+        vc += t * t;
       }
     }
+    ws.cvar[i] = vc;
     const sl = slot[i];
     m += sl >= 0 ? state.itemMean[sl] : 0;
     const o = sl >= 0 ? state.itemVar[sl] * itemScale : itemPriorVar;
     mu[i] = m;
     own[i] = o;
     varM[i] = v + o;
-    const key = m - PRUNE_SD * sqrt(2 * (v + o));
+    const key = m - PRUNE_SD * (sqrt(2 * (v + o)) + sqrt(vc));
     if (na === R && key <= aKey[na - 1]) continue;
     let j = na < R ? na++ : na - 1;
     while (j > 0 && aKey[j - 1] < key) {
@@ -632,14 +637,16 @@ function plan(state: EngineState, pool: CandidatePool, req: SlateRequest, surfac
     let meanV = 0;
     for (let t = 0; t < na; t++) meanV += varM[aIdx[t]] / na;
     const tM = sqrt(2 * meanV);
-    // The collaborative term's factors have either sign, so two items' scores may covary negatively: then only the
-    // sum-of-sds bound holds.
-    const sep = pk.nonNegative && tM > 0 && !factors;
+    // The collaborative term's factors have either sign, so its part of two scores may covary negatively. By
+    // Minkowski sd(Δshared + Δcollab) ≤ sd(Δshared) + σc_i + σc_j, so each item adds c·σc (its own collaborative sd)
+    // to its half-width, and the rest of the bound is unchanged.
+    const sep = pk.nonNegative && tM > 0;
+    const cvar = ws.cvar;
     let hs = 0;
     if (keyOf) heapSize.fill(0, 0, keys);
     for (let i = 0; i < n; i++) {
       if (!eligible[i] || pinned[i] || inTest[i]) continue;
-      const h = sep ? PRUNE_SD * (varM[i] / (2 * tM) + tM / 4) : PRUNE_SD * sqrt(varM[i]);
+      const h = (sep ? PRUNE_SD * (varM[i] / (2 * tM) + tM / 4) : PRUNE_SD * sqrt(varM[i])) + (factors ? PRUNE_SD * sqrt(cvar[i]) : 0);
       lb[i] = mu[i] - h;
       ws.ub[i] = mu[i] + h;
       if (keyOf) {

@@ -105,7 +105,10 @@ describe('collaborative model math', () => {
         pairs.push({ person: u, item: i, s2: 1, s1y: y, s1: 1, y, n: 1 });
       }
     }
-    const fit = refitCollab({ persons: Array.from({ length: nu }, (_, u) => `u${u}`), items, pairs, now: NOW, config: { k: 4 } });
+    // The recovering configuration (EM prior from 0.01, item ridge 2); the defaults trade recovery for less Thompson
+    // noise on thin histories (docs/placement-engine.md §11).
+    const fit = refitCollab({ persons: Array.from({ length: nu }, (_, u) => `u${u}`), items, pairs, now: NOW, config: { k: 4, personPriorVar: 0.01, itemRidge: 2, learnPriorVar: true } });
+    expect(fit.model.config.personPriorVar).toBeGreaterThan(0.01);
     expect(fit.model.version).toBe(1);
     // Held-out check: for each person, does the posterior mean rank same-group items above the others?
     let right = 0;

@@ -32,6 +32,13 @@ import {
   Slate,
   SurfacePolicy,
   UserProfile,
+  emptyCollabModel,
+  emptyPerson,
+  FactorIndex,
+  PersonPosterior,
+  personPosterior,
+  topKDot,
+  updatePerson,
 } from '../libs/placement/src/engine';
 
 const TOPICS = ['sleep', 'anxiety', 'focus', 'stress', 'relationships', 'kids', 'nature', 'breathing', 'movement', 'work', 'self-esteem', 'gratitude', 'grief', 'morning', 'evening', 'walking'];
@@ -169,6 +176,8 @@ interface Case {
   state: string;
   config?: Partial<ModelConfig>;
   propensities?: boolean;
+  /** With the per-person collaborative part: k = 8 item factors and each user's posterior from 30 events. */
+  collab?: boolean;
 }
 
 const states = new Map<string, { items: ItemFeatures[]; json: string; rng: Rng }>();
@@ -214,6 +223,21 @@ function run(c: Case) {
     }
     return buildUserFeatures(userContext(rng), p, NOW);
   });
+  let persons: (PersonPosterior | null)[] = users.map(() => null);
+  if (c.collab) {
+    const k = 8;
+    const model = { ...emptyCollabModel({ k }), version: 1 };
+    model.itemIds = items.map((f) => f.itemId);
+    model.itemIndex = new Map(model.itemIds.map((id, i) => [id, i]));
+    model.factors = Float64Array.from({ length: items.length * k }, () => rng.normal() * 0.3);
+    model.rate = new Float64Array(items.length).fill(0.1);
+    state.collab = model;
+    persons = users.map(() => {
+      const p = emptyPerson(model);
+      for (let e = 0; e < 30; e++) updatePerson(p, model, items[rng.int(items.length)], 1 / Math.sqrt(1 + rng.int(SLOTS)), rng.next() < 0.2);
+      return personPosterior(p, model);
+    });
+  }
   const baseline = new MeanRanker(state, pool);
   const warm = Math.min(300, c.requests);
   const wall: number[] = [];
@@ -233,7 +257,7 @@ function run(c: Case) {
       const engine = (turn + r) % 2 === 0;
       const c0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
-      if (engine) slate = buildSlate(state, pool, { surface, user, seed: r * 2654435761, propensities: c.propensities });
+      if (engine) slate = buildSlate(state, pool, { surface, user, seed: r * 2654435761, propensities: c.propensities, person: persons[r % users.length] });
       else sink += baseline.rank(user);
       const t1 = process.hrtime.bigint();
       const c1 = process.cpuUsage(c0);
@@ -261,6 +285,7 @@ function run(c: Case) {
     slots: SLOTS,
     diversity: c.diversity,
     state: c.state,
+    collab: c.collab === true,
     thompsonScale: state.config.thompsonScale ?? 1,
     propensities: c.propensities !== false,
     trainedImpressions: c.trainImpressions,
@@ -292,8 +317,13 @@ function main(): void {
     { candidates: 1000, trainImpressions: 1_000_000, requests: 3000, diversity: true, state: 'trained, scale 1', config: { thompsonScale: 1 } },
     // The served slate alone, without the propensities.
     { candidates: 1000, trainImpressions: 1_000_000, requests: 3000, diversity: false, state: 'trained, no propensities', propensities: false },
+    // With the per-person collaborative part (issue 9).
+    { candidates: 1000, trainImpressions: 1_000_000, requests: 5000, diversity: false, state: 'trained + collab', collab: true },
+    { candidates: 1000, trainImpressions: 1_000_000, requests: 3000, diversity: true, state: 'trained + collab', collab: true },
+    { candidates: 10_000, trainImpressions: 2_000_000, requests: 1000, diversity: false, state: 'trained + collab', collab: true },
   ];
   const results = cases.map(run);
+  const retrieval = [10_000, 100_000].map(measureRetrieval);
   const out = {
     benchmark: 'ranking-core',
     node: process.version,
@@ -304,6 +334,7 @@ function main(): void {
       'Wall-clock and CPU time (process.cpuUsage) per call; the baseline (posterior-mean top-20 of the same candidates, no sampling or propensities) runs interleaved with every request and ratio = engine ÷ baseline.',
     target: 'p99 ≤ 1000 µs at 1,000 candidates',
     results,
+    retrieval,
   };
   const dir = join(process.cwd(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
@@ -315,7 +346,35 @@ function main(): void {
       `${String(r.candidates).padStart(10)}  ${(r.diversity ? 'yes' : 'no').padEnd(9)}  ${r.state.padEnd(24)} ${r.meanUs.toFixed(1).padStart(8)} ${r.p50Us.toFixed(1).padStart(8)} ${r.p99Us.toFixed(1).padStart(8)} ${r.cpuP99Us.toFixed(0).padStart(8)} ${r.baseline.p50Us.toFixed(1).padStart(9)} ${r.baseline.p99Us.toFixed(1).padStart(9)} ${r.ratio.p50.toFixed(2).padStart(10)} ${r.ratio.p99.toFixed(2).padStart(10)} ${r.meanPlausible.toFixed(1).padStart(10)} ${r.meanReplays.toFixed(0).padStart(8)}  ${r.meanPropensityError.toFixed(4).padStart(10)}`,
     );
   }
+  console.log('top-k retrieval by dot product (k = 8 factors, top 50): items  exact µs  approx µs  recall@50  index build ms');
+  for (const r of retrieval) console.log(`${String(r.items).padStart(8)} ${r.exactUs.toFixed(0).padStart(9)} ${r.approxUs.toFixed(0).padStart(10)} ${r.recallAt50.toFixed(3).padStart(10)} ${r.buildMs.toFixed(0).padStart(15)}`);
   console.log(`written to ${join(dir, 'ranking-core.json')}`);
+}
+
+/** Exact top-50 by dot product vs the approximate index (FactorIndex, exact up to 10k items), recall and time. */
+function measureRetrieval(n: number) {
+  const rng = new Rng(`retrieval-${n}`);
+  const k = 8;
+  const f = Float64Array.from({ length: n * k }, () => rng.normal());
+  const t0 = process.hrtime.bigint();
+  const index = new FactorIndex(f, n, k);
+  const buildMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  let exactNs = 0;
+  let approxNs = 0;
+  let hits = 0;
+  const queries = 200;
+  for (let q = 0; q < queries; q++) {
+    const query = Float64Array.from({ length: k }, () => rng.normal());
+    const a = process.hrtime.bigint();
+    const exact = topKDot(f, n, k, query, 50).rows;
+    const b = process.hrtime.bigint();
+    const approx = new Set(index.exact ? exact : index.search(query, 50, 16));
+    const c = process.hrtime.bigint();
+    exactNs += Number(b - a);
+    approxNs += Number(c - b);
+    for (const r of exact) if (approx.has(r)) hits++;
+  }
+  return { items: n, exactIndex: index.exact, exactUs: round1(exactNs / queries / 1000), approxUs: round1(approxNs / queries / 1000), recallAt50: Math.round((hits / (50 * queries)) * 1000) / 1000, buildMs: round1(buildMs) };
 }
 
 main();

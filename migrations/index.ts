@@ -6,6 +6,17 @@ import { LeanerEventIndexes1795780000000 } from './1795780000000-LeanerEventInde
 import { DerivedItemState1795790000000 } from './1795790000000-DerivedItemState';
 import { LoginLimits1796521277721 } from './1796521277721-LoginLimits';
 import { SequentialContentTests1796600000000 } from './1796600000000-SequentialContentTests';
+import { PersonFactors1796700000000 } from './1796700000000-PersonFactors';
 
 /** Migrations run in this order. A new migration file must be added here (the schema drift test checks it). */
-export const ALL_MIGRATIONS = [Foundation1764230400000, LaunchWorkflow1795768819191, PlacementEngine1795772539634, ModelLifecycle1795773625319, LeanerEventIndexes1795780000000, DerivedItemState1795790000000, LoginLimits1796521277721, SequentialContentTests1796600000000];
+export const ALL_MIGRATIONS = [
+  Foundation1764230400000,
+  LaunchWorkflow1795768819191,
+  PlacementEngine1795772539634,
+  ModelLifecycle1795773625319,
+  LeanerEventIndexes1795780000000,
+  DerivedItemState1795790000000,
+  LoginLimits1796521277721,
+  SequentialContentTests1796600000000,
+  PersonFactors1796700000000,
+];

@@ -81,6 +81,7 @@ export async function fetchFeedPreview(surface: string, persona: Persona, instan
       feedPreview(surface: $surface, persona: $persona, instant: $instant, seed: $seed) {
         surface instant policyVersion stateRevision candidates eligible seed
         entries { position reason propensity propensityError itemId slug kind title source inContentTest }
+        personEvents nearestTitles { itemId slug title affinity inSlate }
       }
     }`,
     { surface, persona, instant, seed },

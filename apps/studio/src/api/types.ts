@@ -484,6 +484,9 @@ export interface FeedPreview {
   eligible: number;
   seed: number;
   entries: PreviewEntry[];
+  /** Events the person's collaborative taste was learned from (0: shared model plus context). */
+  personEvents: number;
+  nearestTitles: { itemId: string; slug: string; title: string; affinity: number; inSlate: boolean }[];
 }
 
 export type ContentTestStatus = 'RUNNING' | 'GRADUATED' | 'UNDERPERFORMING' | 'INCONCLUSIVE';

@@ -5,5 +5,6 @@ export * from './slate';
 export * from './budget';
 export * from './content-test';
 export * from './position-bias';
+export * from './collab';
 export { normCdf, normInv, probBetaGreater, betaCdf } from './math';
 export { SeededRandom } from './random';

@@ -1,6 +1,7 @@
 import { hashString } from '@marquee/platform-core';
 import { ITEM_DIM, ITEM_KINDS, ITEM_LAYOUT, ItemFeatures, TOPIC_BUCKETS, USER_DIM, USER_LAYOUT } from './features';
 import { millsV, normCdf, normInv, normPdf } from './math';
+import { CollabModel, SerializedCollabModel, deserializeCollab, serializeCollab } from './collab';
 
 // Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see random.ts).
 const { max, min, pow, sqrt } = Math;
@@ -97,6 +98,8 @@ export interface EngineState {
   examination: Float64Array;
   /** Instant (ms) forgetting was last applied. */
   decayedAt: number;
+  /** The collaborative model's item side (collab.ts), absent until its first refit. */
+  collab?: CollabModel | null;
 }
 
 /** Default examination curve before any randomised traffic: θ_k = k^-0.5. */
@@ -206,6 +209,7 @@ export function cloneState(s: EngineState): EngineState {
     itemVar: s.itemVar.slice(),
     itemIndex: new Map(s.itemIndex),
     examination: s.examination.slice(),
+    collab: s.collab ?? null,
   };
 }
 
@@ -390,6 +394,7 @@ export interface SerializedEngineState {
   itemVar: number[];
   examination: number[];
   decayedAt: number;
+  collab?: SerializedCollabModel | null;
 }
 
 export function serializeState(s: EngineState): SerializedEngineState {
@@ -410,6 +415,7 @@ export function serializeState(s: EngineState): SerializedEngineState {
     itemVar: Array.from(s.itemVar.subarray(0, n)),
     examination: Array.from(s.examination),
     decayedAt: s.decayedAt,
+    ...(s.collab ? { collab: serializeCollab(s.collab) } : {}),
   };
 }
 
@@ -440,5 +446,6 @@ export function deserializeState(j: SerializedEngineState): EngineState {
     itemIndex: new Map(j.itemIds.map((id, i) => [id, i])),
     examination: Float64Array.from(j.examination),
     decayedAt: j.decayedAt,
+    collab: j.collab ? deserializeCollab(j.collab) : null,
   };
 }

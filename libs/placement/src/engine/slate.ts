@@ -3,6 +3,8 @@ import { CandidatePool, resolveSlots } from './candidates';
 import { ITEM_LAYOUT, ITEM_MAX_NNZ } from './features';
 import { EngineState, policyVersion, thompsonScaleOf } from './model';
 import { gaussian, mix32, normCdf } from './math';
+import { CollabModel, PersonPosterior, itemFactor } from './collab';
+import { ItemFeatures } from './features';
 
 // Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see random.ts).
 const { floor, max, min, round, sqrt } = Math;
@@ -63,6 +65,11 @@ export interface SlateRequest {
    * that pruning stays within its stated bound; the log records it so the slate still replays. Default true.
    */
   pruning?: boolean;
+  /**
+   * The person's collaborative posterior (personPosterior), in probit units; null or absent for a person the model
+   * has not learned yet, who gets the shared model plus context.
+   */
+  person?: PersonPosterior | null;
 }
 
 export interface SlateEntry {
@@ -88,6 +95,8 @@ export interface SlateLog {
   candidates: { count: number; eligible: number; fingerprint: string };
   /** Present (false) only for slates built with pruning switched off. */
   pruning?: false;
+  /** The person's collaborative posterior the slate was drawn with (probit units), when there was one. */
+  person?: { mean: number[]; chol: number[] };
   entries: SlateEntry[];
 }
 
@@ -143,6 +152,8 @@ class Workspace {
   mu = new F64(0);
   varM = new F64(0);
   own = new F64(0);
+  /** Variance of the person's collaborative term per candidate (0 without a person). */
+  cvar = new F64(0);
   plaus = new I32(0);
   plMu = new F64(0);
   plSd = new F64(0);
@@ -181,6 +192,9 @@ class Workspace {
   zMean = new F64(0);
   zSd = new F64(0);
   zNoise = new F64(0);
+  pMean = new F64(0);
+  pChol = new F64(0);
+  pDelta = new F64(0);
 
   ensure(n: number, dv: number, groups: number, keys: number, slots: number): void {
     if (n > this.cap) {
@@ -195,6 +209,7 @@ class Workspace {
       this.mu = new F64(c);
       this.varM = new F64(c);
       this.own = new F64(c);
+      this.cvar = new F64(c);
       this.plaus = new I32(c);
       this.plMu = new F64(c);
       this.plSd = new F64(c);
@@ -274,6 +289,9 @@ interface Plan {
   keyCount: number;
   /** Per-draw pruning on (pruning may still not bite when there are too few candidates). */
   prune: boolean;
+  /** Factor dimension of the person's collaborative term (0: none), and the candidates' factors (pool order). */
+  personK: number;
+  factors: Float64Array | null;
 }
 
 function floorVariant(k: number, blockN: number): number {
@@ -538,6 +556,24 @@ function plan(state: EngineState, pool: CandidatePool, req: SlateRequest, surfac
   const itemPriorVar = state.config.itemPriorVar * ts * ts;
   const itemScale = ts * ts;
   const zBias = zMean[BIAS];
+  // The person's collaborative term c·qᵢᵀp with p ~ N(mean, L Lᵀ): adds qᵢᵀmean to the mean and |(ts·L)ᵀqᵢ|² to
+  // the variance of the shared part (it is drawn once per construction, like z, so given the draw the items' scores
+  // stay independent and the propensity conditioning below is unchanged).
+  const person = req.person && state.collab && req.person.mean.length === state.collab.config.k ? req.person : null;
+  const pkDim = person ? state.collab!.config.k : 0;
+  const factors = person ? poolFactors(pool, state.collab!) : null;
+  if (person) {
+    if (ws.pMean.length < pkDim) {
+      ws.pMean = new F64(pkDim);
+      ws.pChol = new F64(pkDim * pkDim);
+      ws.pDelta = new F64(pkDim);
+    }
+    const pts = state.collab!.config.thompsonScale;
+    for (let a = 0; a < pkDim; a++) ws.pMean[a] = person.mean[a];
+    for (let a = 0; a < pkDim * pkDim; a++) ws.pChol[a] = pts * person.chol[a];
+  }
+  const pMean = ws.pMean;
+  const pChol = ws.pChol;
   // The R candidates with the best μ − c·√(2V) (a proxy for "beats many others"): their mean variance sets the
   // scale of the pruning bound below.
   const aIdx = ws.anchors;
@@ -556,13 +592,25 @@ function plan(state: EngineState, pool: CandidatePool, req: SlateRequest, surfac
       const sv = x * zSd[k];
       v += sv * sv;
     }
+    let vc = 0;
+    if (factors) {
+      const o = i * pkDim;
+      for (let a = 0; a < pkDim; a++) m += factors[o + a] * pMean[a];
+      // Var = |Lᵀq|² for the Cholesky factor L (lower triangular).
+      for (let c = 0; c < pkDim; c++) {
+        let t = 0;
+        for (let a = c; a < pkDim; a++) t += pChol[a * pkDim + c] * factors[o + a];
+        vc += t * t;
+      }
+    }
+    ws.cvar[i] = vc;
     const sl = slot[i];
     m += sl >= 0 ? state.itemMean[sl] : 0;
     const o = sl >= 0 ? state.itemVar[sl] * itemScale : itemPriorVar;
     mu[i] = m;
     own[i] = o;
     varM[i] = v + o;
-    const key = m - PRUNE_SD * sqrt(2 * (v + o));
+    const key = m - PRUNE_SD * (sqrt(2 * (v + o)) + sqrt(vc));
     if (na === R && key <= aKey[na - 1]) continue;
     let j = na < R ? na++ : na - 1;
     while (j > 0 && aKey[j - 1] < key) {
@@ -589,12 +637,16 @@ function plan(state: EngineState, pool: CandidatePool, req: SlateRequest, surfac
     let meanV = 0;
     for (let t = 0; t < na; t++) meanV += varM[aIdx[t]] / na;
     const tM = sqrt(2 * meanV);
+    // The collaborative term's factors have either sign, so its part of two scores may covary negatively. By
+    // Minkowski sd(Δshared + Δcollab) ≤ sd(Δshared) + σc_i + σc_j, so each item adds c·σc (its own collaborative sd)
+    // to its half-width, and the rest of the bound is unchanged.
     const sep = pk.nonNegative && tM > 0;
+    const cvar = ws.cvar;
     let hs = 0;
     if (keyOf) heapSize.fill(0, 0, keys);
     for (let i = 0; i < n; i++) {
       if (!eligible[i] || pinned[i] || inTest[i]) continue;
-      const h = sep ? PRUNE_SD * (varM[i] / (2 * tM) + tM / 4) : PRUNE_SD * sqrt(varM[i]);
+      const h = (sep ? PRUNE_SD * (varM[i] / (2 * tM) + tM / 4) : PRUNE_SD * sqrt(varM[i])) + (factors ? PRUNE_SD * sqrt(cvar[i]) : 0);
       lb[i] = mu[i] - h;
       ws.ub[i] = mu[i] + h;
       if (keyOf) {
@@ -675,7 +727,35 @@ function plan(state: EngineState, pool: CandidatePool, req: SlateRequest, surfac
     keyOf,
     keyCount: keys,
     prune: req.pruning !== false,
+    personK: pkDim,
+    factors,
   };
+}
+
+/** Each candidate's collaborative factors (fitted, or its content projection), in pool order; cached per model. */
+const poolFactorCache = new WeakMap<CandidatePool, { model: CollabModel; factors: Float64Array }>();
+export function poolFactors(pool: CandidatePool, model: CollabModel): Float64Array {
+  const hit = poolFactorCache.get(pool);
+  if (hit && hit.model === model) return hit.factors;
+  const k = model.config.k;
+  const out = new F64(max(1, pool.size) * k);
+  const q = new F64(k);
+  for (let i = 0; i < pool.size; i++) {
+    const nnz = pool.nnz[i];
+    const f: ItemFeatures = {
+      itemId: pool.itemIds[i],
+      kind: pool.kind[i],
+      topics: [],
+      topicBuckets: new U8(0),
+      topicWeights: new Float32Array(0),
+      idx: pool.fIdx.subarray(i * NNZ, i * NNZ + nnz),
+      val: pool.fVal.subarray(i * NNZ, i * NNZ + nnz),
+    };
+    itemFactor(model, f, q);
+    out.set(q, i * k);
+  }
+  poolFactorCache.set(pool, { model, factors: out });
+  return out;
 }
 
 /** A pool's item features without the bias, packed at a fixed stride for the hot loops (built once per pool). */
@@ -787,6 +867,17 @@ function construct(p: Plan, rng: SeededRandom, outItem: Int32Array, outReason: U
   const zNoise = ws.zNoise;
   const zSd = ws.zSd;
   for (let k = 0; k < dv; k++) zNoise[k] = zSd[k] * normal(rng);
+  const K = p.personK;
+  const factors = p.factors;
+  const pDelta = ws.pDelta;
+  if (K > 0) {
+    // δ = L·ε, the draw of the person's vector around its mean (its mean is already in plMu).
+    for (let a = 0; a < K; a++) pDelta[a] = 0;
+    for (let c = 0; c < K; c++) {
+      const e = normal(rng);
+      for (let a = c; a < K; a++) pDelta[a] += ws.pChol[a * K + c] * e;
+    }
+  }
   const { plaus, plMu, plSd, plWidth, score, topQ, topS, cmu } = ws;
   const pk = packedFeatures(p.pool);
   const plIdx = pk.idx;
@@ -807,6 +898,7 @@ function construct(p: Plan, rng: SeededRandom, outItem: Int32Array, outReason: U
     for (let a = i * stride, end = a + stride; a < end; a += 4) {
       m += plVal[a] * zNoise[plIdx[a]] + plVal[a + 1] * zNoise[plIdx[a + 1]] + plVal[a + 2] * zNoise[plIdx[a + 2]] + plVal[a + 3] * zNoise[plIdx[a + 3]];
     }
+    if (factors) for (let a = 0, o = i * K; a < K; a++) m += factors[o + a] * pDelta[a];
     cmu[q] = m;
   }
   // Per-draw pruning (see plan()): with lb = cmu − h and ub = cmu + h, an item is dropped when R unplaced
@@ -1110,6 +1202,7 @@ export function buildSlate(state: EngineState, pool: CandidatePool, req: SlateRe
     user: Array.from(req.user),
     candidates: { count: pool.size, eligible: fp.eligible, fingerprint: fp.fingerprint },
     ...(req.pruning === false ? { pruning: false as const } : {}),
+    ...(p.personK > 0 && req.person ? { person: { mean: Array.from(req.person.mean), chol: Array.from(req.person.chol) } } : {}),
     entries: entries.map((e) => ({ ...e })),
   };
   return {
@@ -1338,6 +1431,7 @@ export function replaySlate(log: SlateLog, state: EngineState, pool: CandidatePo
     testShare: log.testShare,
     pruning: log.pruning !== false,
     eligible: eligible ?? null,
+    person: log.person ? { mean: Float64Array.from(log.person.mean), chol: Float64Array.from(log.person.chol) } : null,
   });
   if (slate.log.candidates.fingerprint !== log.candidates.fingerprint) {
     throw new Error(

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { LiveContentService } from '@marquee/launch';
 import { Clock, InputError, hashString } from '@marquee/platform-core';
-import { UserProfile, buildSlate, buildUserFeatures, testShareFor } from '../engine';
+import { PersonFactors, UserProfile, buildSlate, buildUserFeatures, personPosterior, poolFactors, testShareFor, topKDot } from '../engine';
 import { EngineRuntime, buildPool, descriptorOf, matchesRule, surfacePolicy } from '../runtime/engine-runtime';
 import { LiveItem, displayTitle, visibleFields } from '../runtime/live-items';
 import { FeedContext } from './feed.service';
@@ -22,6 +22,16 @@ interface PreviewEntry {
   inContentTest: boolean;
 }
 
+/** A title the person's learned taste points at most (collaborative model), whether or not the slate shows it. */
+export interface NearestTitle {
+  itemId: string;
+  slug: string;
+  title: string;
+  /** c·qᵀp̄ in probit units: how much the person's taste lifts this title above the shared model's score. */
+  affinity: number;
+  inSlate: boolean;
+}
+
 export interface Preview {
   surface: string;
   instant: Date;
@@ -31,7 +41,13 @@ export interface Preview {
   eligible: number;
   seed: number;
   entries: PreviewEntry[];
+  /** Events the person's collaborative posterior learned from on this surface (0: served the shared model plus context). */
+  personEvents: number;
+  nearestTitles: NearestTitle[];
 }
+
+/** Nearest titles shown in the preview. */
+const NEAREST = 5;
 
 /**
  * What a persona's feed looks like now or at a future instant, once scheduled releases apply (via catalogAt).
@@ -70,7 +86,19 @@ export class FeedPreviewService {
     // 31 bits, so the seed fits GraphQL's Int and can be sent back to repeat the draw.
     const seed = input.seed ?? hashString(`${input.userId}:${at}`) & 0x7fffffff;
     const testShare = testShareFor(rt.pacing, { budget: rt.surface.explorationBudget, floor: rt.surface.randomFloor }, now, rt.runningTests);
-    const slate = buildSlate(rt.state, pool, { surface: surfacePolicy(rt.surface, rt.pins, at), user, seed, testShare, eligible });
+    const stored: { factors: PersonFactors }[] = await this.db.query('SELECT factors FROM person_factors WHERE user_id = $1 AND surface_key = $2', [input.userId, rt.surface.key]);
+    const person = personPosterior(stored[0]?.factors, rt.state.collab);
+    const slate = buildSlate(rt.state, pool, { surface: surfacePolicy(rt.surface, rt.pins, at), user, seed, testShare, eligible, person });
+    const inSlate = new Set(slate.entries.map((e) => e.itemId));
+    const nearestTitles: NearestTitle[] = [];
+    if (person && rt.state.collab) {
+      const k = rt.state.collab.config.k;
+      const top = topKDot(poolFactors(pool, rt.state.collab), pool.size, k, person.mean, NEAREST, (r) => !eligible[r]);
+      top.rows.forEach((r, j) => {
+        const it = items[r];
+        nearestTitles.push({ itemId: it.id, slug: it.base.slug, title: displayTitle(it.base, viewer.locale), affinity: top.scores[j], inSlate: inSlate.has(it.id) });
+      });
+    }
     return {
       surface: rt.surface.key,
       instant: new Date(at),
@@ -83,6 +111,8 @@ export class FeedPreviewService {
         const it = items[pool.index.get(e.itemId)!];
         return { position: e.position, reason: e.reason, propensity: e.propensity, propensityError: e.propensityError, itemId: e.itemId, slug: it.base.slug, kind: it.base.kind, title: displayTitle(it.base, viewer.locale), source: it.source, inContentTest: testIds.has(e.itemId) };
       }),
+      personEvents: person ? (stored[0]?.factors.n ?? 0) : 0,
+      nearestTitles,
     };
   }
 }

@@ -81,6 +81,15 @@ export class PreviewEntryGql {
   @Field() inContentTest: boolean;
 }
 
+@ObjectType('NearestTitle')
+export class NearestTitleGql {
+  @Field(() => ID) itemId: string;
+  @Field() slug: string;
+  @Field() title: string;
+  @Field(() => Float, { description: "How much the person's learned taste lifts this title (probit units, collaborative model)." }) affinity: number;
+  @Field({ description: 'Whether this previewed slate shows it.' }) inSlate: boolean;
+}
+
 @ObjectType('FeedPreview')
 export class FeedPreviewGql {
   @Field() surface: string;
@@ -91,6 +100,8 @@ export class FeedPreviewGql {
   @Field(() => Int) eligible: number;
   @Field(() => Float) seed: number;
   @Field(() => [PreviewEntryGql]) entries: PreviewEntryGql[];
+  @Field(() => Int, { description: "Events the person's collaborative taste was learned from on this surface (0: the shared model plus context)." }) personEvents: number;
+  @Field(() => [NearestTitleGql], { description: "The titles the person's learned taste points at most, best first (empty without history)." }) nearestTitles: NearestTitleGql[];
 }
 
 @ObjectType('ReplayedEntry')

@@ -12,7 +12,7 @@ import { isDatabaseUnavailable } from '@marquee/platform-database';
 import { REDIS } from '@marquee/platform-queue';
 import { Counter, Histogram } from 'prom-client';
 import { metricsRegistry, requestReceivedAt } from '@marquee/platform-observability';
-import { CandidatePool, buildSlate, buildUserFeatures, recordServed, testShareFor } from '../engine';
+import { CandidatePool, buildSlate, buildUserFeatures, personPosterior, recordServed, testShareFor } from '../engine';
 import { EngineRuntime, SurfaceRuntime, surfacePolicy } from '../runtime/engine-runtime';
 import { FeedViewer, LiveItem, displayTitle, visibleFields } from '../runtime/live-items';
 import { UserState, UserStateCache } from '../runtime/user-state';
@@ -199,7 +199,10 @@ export class FeedService {
     const seed = hashString(requestId);
     // A canary model serves a stable share of users (by a hash of user and model), so each user sees one policy.
     const canary = rt.canary && hashString(`${userId}:${rt.canary.modelId}`) % 10000 < rt.canary.share * 10000 ? rt.canary : null;
-    const slate = buildSlate(canary?.state ?? rt.state, rt.pool, { surface: surfacePolicy(rt.surface, rt.pins, now, limit), user, seed, testShare, eligible });
+    const served = canary?.state ?? rt.state;
+    // The person's collaborative posterior on this surface, from the same in-memory user state (no extra read).
+    const person = personPosterior(state.factors?.[rt.surface.key], served.collab);
+    const slate = buildSlate(served, rt.pool, { surface: surfacePolicy(rt.surface, rt.pins, now, limit), user, seed, testShare, eligible, person });
     if (remaining() < 0) throw new BudgetExceeded(`over the ${this.config.feedBudgetMs} ms budget`);
     if (!slate.entries.length) throw new Error('no eligible candidates for this viewer');
     rt.pacing = recordServed(rt.pacing, { served: slate.entries.length, test: slate.stats.testSlots, floor: slate.stats.floorSlots }, now);
@@ -225,7 +228,7 @@ export class FeedService {
       testShare,
       // The surface policy as it was (slots, budget, pins, diversity): with the seed, the state revision, the pool and the
       // user features, it is everything a replay needs.
-      context: { locale: viewer.locale, platform: viewer.platform, appVersion: viewer.appVersion, tier: viewer.tier, localTime, limit, policy: slate.log.surface, arm: canary ? 'canary' : 'live', modelId: canary?.modelId ?? null },
+      context: { locale: viewer.locale, platform: viewer.platform, appVersion: viewer.appVersion, tier: viewer.tier, localTime, limit, policy: slate.log.surface, arm: canary ? 'canary' : 'live', modelId: canary?.modelId ?? null, ...(slate.log.person ? { person: slate.log.person } : {}) },
       fallback: false,
       latencyUs: Number((process.hrtime.bigint() - started) / 1000n),
       apiKeyId,

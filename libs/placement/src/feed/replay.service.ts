@@ -50,6 +50,8 @@ export class ReplayService {
       seed: Number(req.seed),
       testShare: req.test_share,
       eligible: unpackBits(req.eligible_mask, pool.size),
+      // The person's collaborative posterior as it was served (logged with the slate's context).
+      person: req.context.person ? { mean: Float64Array.from(req.context.person.mean as number[]), chol: Float64Array.from(req.context.person.chol as number[]) } : null,
     });
     const replayed = slate.entries.map((e) => ({ position: e.position, itemId: e.itemId, reason: e.reason, propensity: e.propensity }));
     // Everything is stored at full precision; the tolerance only absorbs float8 text round-trips.

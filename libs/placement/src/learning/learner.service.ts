@@ -8,8 +8,15 @@ import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { Clock } from '@marquee/platform-core';
 import { REDIS } from '@marquee/platform-queue';
 import {
+  CollabModel,
   ContentTest,
   ItemFeatures,
+  PairStats,
+  PersonFactors,
+  emptyPerson,
+  refitCollab,
+  refitDue,
+  updatePerson,
   Observation,
   ProfileEventType,
   UserProfile,
@@ -50,11 +57,30 @@ interface EventRow {
 export interface LearnResult {
   profileEvents: number;
   observations: number;
+  /** Person posteriors updated from this run's labelled impressions, and collaborative refits done. */
+  personUpdates: number;
+  refits: { surface: string; version: number; persons: number; items: number; events: number; ms: number }[];
   testsStarted: number;
   decisions: { surface: string; itemId: string; status: string }[];
 }
 
 const LOCK = 46_170_001;
+/** Collaborative refit schedule (see maybeRefit). */
+const COLLAB_MAX_AGE_MS = 6 * 3_600_000;
+const COLLAB_REFIT_MAX_EVENTS = 300_000;
+
+interface PersonObservation {
+  userId: string;
+  item: ItemFeatures;
+  theta: number;
+  success: boolean;
+}
+
+/** Stored posteriors keep 6 significant digits: plenty for a k×k precision, and a third of the JSON. */
+function roundPerson(p: PersonFactors): PersonFactors {
+  const r = (x: number) => Number(x.toPrecision(6));
+  return { v: 1, model: p.model, prec: p.prec.map(r), b: p.b.map(r), n: p.n };
+}
 const BATCH = 20_000;
 /** Randomised impressions needed before the estimated examination curve replaces the default one. */
 const MIN_EXAMINATION_IMPRESSIONS = 500;
@@ -92,7 +118,7 @@ export class LearnerService {
         return e;
       };
       const tests = new Map((await m.find(ContentTestEntity, { where: { status: 'RUNNING' } })).map((t) => [`${t.surfaceKey}:${t.itemId}`, t]));
-      const result: LearnResult = { profileEvents: 0, observations: 0, testsStarted: 0, decisions: [] };
+      const result: LearnResult = { profileEvents: 0, observations: 0, personUpdates: 0, refits: [], testsStarted: 0, decisions: [] };
 
       result.testsStarted = await this.startTests(m, surfaces, tests, engine, now);
 
@@ -137,6 +163,7 @@ export class LearnerService {
         const userFeatures = new Map(feats.filter((f) => f.user_features).map((f) => [f.request_id, Float32Array.from(f.user_features!)]));
         const features = await this.itemFeatures(m, mEvents.map((e) => e.item_id), now);
         const bySurface = new Map<string, Observation[]>();
+        const byPerson = new Map<string, PersonObservation[]>();
         const seen = new Set<string>();
         for (const e of mEvents) {
           const key = `${e.request_id}:${e.item_id}`;
@@ -149,6 +176,7 @@ export class LearnerService {
           const eng = await engine(e.surface);
           const theta = eng.state.examination[e.position - 1] ?? 0.05;
           (bySurface.get(e.surface) ?? bySurface.set(e.surface, []).get(e.surface)!).push({ user, item, position: e.position, success: ok });
+          (byPerson.get(e.surface) ?? byPerson.set(e.surface, []).get(e.surface)!).push({ userId: e.user_id, item, theta, success: ok });
           if (e.reason === 'EXPLORATION') recordPosition(eng.positionCounts, e.position, ok);
           eng.control.served = (eng.control.served ?? 0) + 1;
           const test = tests.get(`${e.surface}:${e.item_id}`);
@@ -174,6 +202,21 @@ export class LearnerService {
           }
         }
         await this.setWatermark(m, 'model', Number(mEvents[mEvents.length - 1].id));
+        // The collaborative model: each person's posterior from these impressions, then the item factors when due.
+        for (const [key, obs] of byPerson) {
+          const eng = await engine(key);
+          const model = eng.state.collab;
+          if (model && model.version > 0) {
+            const users = await this.updatePersons(m, key, model, obs);
+            result.personUpdates += obs.length;
+            for (const u of users) changedUsers.push(u);
+          }
+          const refit = await this.maybeRefit(m, key, eng, surfaces.find((s) => s.key === key)?.successEvent ?? 'PLAY_START', now);
+          if (refit) {
+            result.refits.push(refit.summary);
+            for (const u of refit.users) changedUsers.push(u);
+          }
+        }
       }
 
       // Decisions: the sequential rule at every fold, against each test's own control (what accrued since it started).
@@ -210,6 +253,98 @@ export class LearnerService {
       );
     }
     return result;
+  }
+
+  /** Folds labelled impressions into the people's stored posteriors (one read and one write for all of them). */
+  private async updatePersons(m: EntityManager, surfaceKey: string, model: CollabModel, obs: PersonObservation[]): Promise<string[]> {
+    const users = [...new Set(obs.map((o) => o.userId))];
+    const rows: { user_id: string; factors: PersonFactors }[] = await m.query('SELECT user_id, factors FROM person_factors WHERE surface_key = $1 AND user_id = ANY($2::text[])', [surfaceKey, users]);
+    const persons = new Map(rows.map((r) => [r.user_id, r.factors]));
+    const q = new Float64Array(model.config.k);
+    for (const o of obs) {
+      let p = persons.get(o.userId);
+      // A posterior from an older item-factor fit lives in another basis: start the person again from the prior.
+      if (!p || p.model !== model.version || p.prec.length !== model.config.k ** 2) persons.set(o.userId, (p = emptyPerson(model)));
+      updatePerson(p, model, o.item, o.theta, o.success, q);
+    }
+    await this.savePersons(m, surfaceKey, persons);
+    return users;
+  }
+
+  private async savePersons(m: EntityManager, surfaceKey: string, persons: Map<string, PersonFactors>): Promise<void> {
+    const ids = [...persons.keys()];
+    for (let i = 0; i < ids.length; i += 5000) {
+      const chunk = ids.slice(i, i + 5000);
+      await m.query(
+        `INSERT INTO person_factors (user_id, surface_key, factors, updated_at) SELECT u, $1, f::jsonb, now() FROM unnest($2::text[], $3::text[]) AS t(u, f)
+         ON CONFLICT (user_id, surface_key) DO UPDATE SET factors = EXCLUDED.factors, updated_at = now()`,
+        [surfaceKey, chunk, chunk.map((id) => JSON.stringify(roundPerson(persons.get(id)!)))],
+      );
+    }
+  }
+
+  /**
+   * Refits the surface's item factors (weighted ALS over the most recent COLLAB_REFIT_MAX_EVENTS impressions) when
+   * due: first once COLLAB_FIRST_REFIT impressions exist, then whenever the impressions since the last refit reach
+   * a quarter of those it used (at least COLLAB_MIN_NEW), or COLLAB_MAX_AGE_MS passed with any new ones. Every
+   * person in that window gets their posterior under the new factors.
+   */
+  private async maybeRefit(m: EntityManager, key: string, eng: StoredEngine, successEvent: string, now: number) {
+    const name = `collab:${key}`;
+    const since = await this.watermark(m, name);
+    const upTo = await this.watermark(m, 'model');
+    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM engagement_events WHERE surface = $1 AND type = 'IMPRESSION' AND reason <> 'FALLBACK' AND id > $2 AND id <= $3`, [key, since, upTo]);
+    const model = eng.state.collab;
+    if (!refitDue(model, n, now, COLLAB_MAX_AGE_MS)) return null;
+    const started = Date.now();
+    const rows: { user_id: string; item_id: string; position: number; success: boolean }[] = await m.query(
+      `WITH imp AS (SELECT user_id, item_id, position, request_id FROM engagement_events
+                     WHERE surface = $1 AND type = 'IMPRESSION' AND reason <> 'FALLBACK' AND id <= $2 ORDER BY id DESC LIMIT $3)
+       SELECT imp.user_id, imp.item_id, imp.position, (s.request_id IS NOT NULL) AS success FROM imp
+         LEFT JOIN (SELECT DISTINCT request_id, item_id FROM engagement_events WHERE surface = $1 AND type = $4 AND request_id IN (SELECT request_id FROM imp)) s
+           ON s.request_id = imp.request_id AND s.item_id = imp.item_id`,
+      [key, upTo, COLLAB_REFIT_MAX_EVENTS, successEvent],
+    );
+    const features = await this.itemFeatures(m, rows.map((r) => r.item_id), now);
+    const personIndex = new Map<string, number>();
+    const itemIndex = new Map<string, number>();
+    const items: ItemFeatures[] = [];
+    const pairs = new Map<number, PairStats>();
+    const exam = eng.state.examination;
+    for (const r of rows) {
+      const f = features.get(r.item_id);
+      if (!f) continue;
+      let u = personIndex.get(r.user_id);
+      if (u === undefined) personIndex.set(r.user_id, (u = personIndex.size));
+      let i = itemIndex.get(r.item_id);
+      if (i === undefined) {
+        itemIndex.set(r.item_id, (i = items.length));
+        items.push(f);
+      }
+      const pk = u * 1_000_003 + i;
+      let p = pairs.get(pk);
+      if (!p) pairs.set(pk, (p = { person: u, item: i, s2: 0, s1y: 0, s1: 0, y: 0, n: 0 }));
+      const theta = exam[Math.min(exam.length, Math.max(1, r.position)) - 1] ?? 0.05;
+      const y = r.success ? 1 : 0;
+      p.s2 += theta * theta;
+      p.s1y += theta * y;
+      p.s1 += theta;
+      p.y += y;
+      p.n++;
+    }
+    const fit = refitCollab({ persons: [...personIndex.keys()], items, pairs: [...pairs.values()], now, previous: model ?? null, seed: 7 });
+    eng.state.collab = fit.model;
+    eng.state.revision++;
+    if (eng.canary) {
+      eng.canary.state.collab = fit.model;
+      eng.canary.state.revision++;
+    }
+    const persons = new Map([...personIndex.keys()].map((id, u) => [id, fit.persons[u]]));
+    await this.savePersons(m, key, persons);
+    await this.setWatermark(m, name, upTo);
+    const summary = { surface: key, version: fit.model.version, persons: persons.size, items: items.length, events: fit.model.events, ms: Date.now() - started };
+    this.logger.log(`Refitted the collaborative model of "${key}" (v${summary.version}: ${summary.items} items, ${summary.persons} people, ${summary.events} impressions) in ${summary.ms} ms.`);
+    return { summary, users: [...personIndex.keys()] };
   }
 
   private async startTests(m: EntityManager, surfaces: SurfaceEntity[], tests: Map<string, ContentTestEntity>, engine: (k: string) => Promise<StoredEngine>, now: number): Promise<number> {

@@ -108,3 +108,22 @@ export class LearnerWatermarkEntity {
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 }
+
+/**
+ * One person's collaborative posterior on one surface (engine/collab.ts PersonFactors: O(k²) numbers). The learner
+ * writes it; the feed reads it through the per-user state cache.
+ */
+@Entity('person_factors')
+export class PersonFactorsEntity {
+  @PrimaryColumn('text')
+  userId: string;
+
+  @PrimaryColumn('text')
+  surfaceKey: string;
+
+  @Column('jsonb')
+  factors: Record<string, unknown>;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -6,7 +6,7 @@ import { Counter, Gauge } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { redisOptions } from '@marquee/platform-queue';
 import { metricsRegistry } from '@marquee/platform-observability';
-import { UserProfile } from '../engine';
+import { PersonFactors, UserProfile } from '../engine';
 
 /**
  * One person's engine state, as a feed needs it, read in one place. Today: the learned profile. Each part is loaded
@@ -14,10 +14,12 @@ import { UserProfile } from '../engine';
  */
 export interface UserState {
   profile: UserProfile | null;
+  /** The person's collaborative posterior per surface key (engine/collab.ts), from table person_factors. */
+  factors: Record<string, PersonFactors> | null;
 }
 
 /** The state of a user with nothing stored. */
-export const EMPTY_USER_STATE: Readonly<UserState> = Object.freeze({ profile: null });
+export const EMPTY_USER_STATE: Readonly<UserState> = Object.freeze({ profile: null, factors: null });
 
 /** How one part of UserState is read from PostgreSQL. Every query is one round trip, whatever the number of users. */
 export interface UserStatePart<K extends keyof UserState = keyof UserState> {
@@ -42,6 +44,35 @@ export const PROFILE_PART: UserStatePart<'profile'> = {
   },
   async changedSince(db, since) {
     const rows: { user_id: string }[] = await db.query('SELECT user_id FROM user_profiles WHERE updated_at >= $1', [since.toISOString()]);
+    return rows.map((r) => r.user_id);
+  },
+};
+
+function groupFactors(rows: { user_id: string; surface_key: string; factors: PersonFactors }[]): Map<string, Record<string, PersonFactors>> {
+  const out = new Map<string, Record<string, PersonFactors>>();
+  for (const r of rows) {
+    let m = out.get(r.user_id);
+    if (!m) out.set(r.user_id, (m = {}));
+    m[r.surface_key] = r.factors;
+  }
+  return out;
+}
+
+export const FACTORS_PART: UserStatePart<'factors'> = {
+  field: 'factors',
+  async load(db, userIds) {
+    return groupFactors(await db.query('SELECT user_id, surface_key, factors FROM person_factors WHERE user_id = ANY($1::text[])', [userIds]));
+  },
+  async loadRecent(db, limit) {
+    return groupFactors(
+      await db.query(
+        'SELECT user_id, surface_key, factors FROM person_factors WHERE user_id IN (SELECT user_id FROM person_factors GROUP BY user_id ORDER BY max(updated_at) DESC LIMIT $1)',
+        [limit],
+      ),
+    );
+  },
+  async changedSince(db, since) {
+    const rows: { user_id: string }[] = await db.query('SELECT DISTINCT user_id FROM person_factors WHERE updated_at >= $1', [since.toISOString()]);
     return rows.map((r) => r.user_id);
   },
 };
@@ -97,7 +128,7 @@ const CHANGED_MARGIN_MS = 120_000;
 @Injectable()
 export class UserStateCache implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('UserState');
-  private readonly parts: UserStatePart[] = [PROFILE_PART];
+  private readonly parts: UserStatePart[] = [PROFILE_PART, FACTORS_PART as UserStatePart];
   private readonly entries = new Map<string, UserState>();
   private complete = false;
   private readonly capacity: number;

@@ -1,11 +1,12 @@
 /**
  * `npm run simulate`: runs the placement simulator and prints a table; writes bench/results/simulator.json.
- * Flags: --days N, --seed N, --users N, --no-references, --quiet.
+ * Flags: --days N, --seed N, --users N, --world segments|latent, --no-collab, --no-references, --quiet.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatReport } from './report';
 import { runSimulation, SimulationOptions } from './simulate';
+import { LATENT_WORLD } from './world';
 
 function parseArgs(argv: string[]): Partial<SimulationOptions> & { quiet: boolean } {
   const out: Partial<SimulationOptions> & { quiet: boolean } = { quiet: false };
@@ -23,7 +24,13 @@ function parseArgs(argv: string[]): Partial<SimulationOptions> & { quiet: boolea
     else if (flag === '--users') out.users = value();
     else if (flag === '--quiet') out.quiet = true;
     else if (flag === '--no-references') out.references = false;
-    else throw new Error(`Unknown flag "${a}". Use --days N, --seed N, --users N, --no-references or --quiet.`);
+    else if (flag === '--no-collab') out.collab = false;
+    else if (flag === '--world') {
+      const w = inline ?? argv[++i];
+      if (w === 'latent') out.latent = LATENT_WORLD;
+      else if (w !== 'segments') throw new Error(`--world needs "segments" or "latent", got "${w}".`);
+    }
+    else throw new Error(`Unknown flag "${a}". Use --days N, --seed N, --users N, --world segments|latent, --no-collab, --no-references or --quiet.`);
   }
   return out;
 }

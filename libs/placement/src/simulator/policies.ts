@@ -19,6 +19,7 @@ import {
 } from '../engine/content-test';
 import { emptyPositionCounts, estimateExamination, PositionCounts, recordPosition } from '../engine/position-bias';
 import { normCdf } from '../engine/math';
+import { CollabTrainer } from '../engine/collab';
 import { ITEM_KINDS } from '../engine/features';
 import { contextOf, crn, DAY_MS, HOUR_MS, KIND_TASTE_SD, SEGMENTS, SimItem, successProbability, TOPIC_TASTE_SD, TOPICS, USER_HOUR_SD, VISIT_HOUR_SD, Visit, World } from './world';
 
@@ -231,6 +232,8 @@ export interface MarqueeOptions {
   exportRows?: boolean;
   /** Track the engine's own posterior about each new item (see EngineBelief). */
   trackBeliefs?: boolean;
+  /** The per-person collaborative model (default on; false serves the shared model plus context only). */
+  collab?: boolean;
 }
 
 /** The real engine: model, profiles, slates, budget pacing, content tests, position-bias estimation. */
@@ -258,6 +261,8 @@ export class MarqueePolicy implements SimPolicy {
   private impressionsOf: Int32Array;
   private userSum = new Float64Array(USER_DIM);
   private userCount = 0;
+  /** The per-person collaborative model's learning loop (the learner service's steps, in memory). */
+  readonly collab: CollabTrainer | null;
 
   constructor(
     private world: World,
@@ -271,6 +276,7 @@ export class MarqueePolicy implements SimPolicy {
     this.pacing = newPacingState(start);
     this.positions = emptyPositionCounts(o.slots);
     this.surface = { slots: o.slots, explorationBudget: o.budget, randomFloor: o.floor, testMaxPosition: o.slots };
+    this.collab = o.collab === false ? null : new CollabTrainer();
   }
 
   get testRecords(): TestRecord[] {
@@ -345,7 +351,7 @@ export class MarqueePolicy implements SimPolicy {
     const hour = floor(at / HOUR_MS);
     if (hour === this.lastHour) return;
     this.lastHour = hour;
-    this.flush();
+    this.flush(at);
     applyForgetting(this.state, at);
     const est = estimateExamination(this.positions);
     setExamination(this.state, est.theta);
@@ -359,8 +365,9 @@ export class MarqueePolicy implements SimPolicy {
     this.poolKey = '';
   }
 
-  private flush(): void {
+  private flush(at?: number): void {
     if (this.pending.length > 0) applyObservations(this.state, this.pending.splice(0));
+    if (this.collab && at !== undefined) this.collab.flush(this.state, at);
   }
 
   private activeTests(): number {
@@ -376,7 +383,8 @@ export class MarqueePolicy implements SimPolicy {
     const user = writeUserFeatures(this.userBuf, contextOf(u, v.hour), this.profiles[v.user], v.at);
     const testShare = testShareFor(this.pacing, { budget: this.o.budget, floor: this.o.floor }, v.at, this.activeTests());
     const withPropensities = this.o.propensityEvery > 0 && requestIndex % this.o.propensityEvery === 0;
-    const slate = buildSlate(this.state, pool, { surface: this.surface, user, seed: (this.o.seed * 1_000_003 + requestIndex) >>> 0, testShare, propensities: withPropensities });
+    const person = this.collab ? this.collab.posterior(`user-${v.user}`, this.state.collab) : null;
+    const slate = buildSlate(this.state, pool, { surface: this.surface, user, seed: (this.o.seed * 1_000_003 + requestIndex) >>> 0, testShare, propensities: withPropensities, person });
     if (withPropensities) {
       this.propensityStats.slates++;
       for (const e of slate.entries) {
@@ -413,6 +421,7 @@ export class MarqueePolicy implements SimPolicy {
       const success = successes[k];
       this.pending.push({ user, item: item.features, position, success });
       const theta = this.state.examination[k];
+      this.collab?.record(`user-${v.user}`, item.features, theta, success);
       applyEventInPlace(profile, item.features, 'IMPRESSION', v.at, theta);
       if (success) applyEventInPlace(profile, item.features, 'PLAY_START', v.at);
       this.impressionsOf[i]++;
@@ -434,7 +443,7 @@ export class MarqueePolicy implements SimPolicy {
     });
     this.profiles[v.user] = profile;
     // Small batches, like a learner polling the events table every few seconds.
-    if (this.pending.length >= 200) this.flush();
+    if (this.pending.length >= 200) this.flush(v.at);
   }
 }
 
@@ -518,6 +527,10 @@ export class WorldModelPolicy implements SimPolicy {
   private hourVar: (Float64Array | null)[];
   private w: Float64Array;
   private scores = new Float64Array(0);
+  /** Latent-taste world: each user's Gaussian posterior over their hidden vector (the items' vectors are known). */
+  private lMean: (Float64Array | null)[];
+  private lCov: (Float64Array | null)[];
+  private readonly ld: number;
 
   constructor(
     private world: World,
@@ -531,6 +544,37 @@ export class WorldModelPolicy implements SimPolicy {
     this.hourMean = new Array<Float64Array | null>(n).fill(null);
     this.hourVar = new Array<Float64Array | null>(n).fill(null);
     this.w = new Float64Array(this.segs);
+    this.lMean = new Array<Float64Array | null>(n).fill(null);
+    this.lCov = new Array<Float64Array | null>(n).fill(null);
+    this.ld = world.users[0]?.latent?.length ?? 0;
+  }
+
+  private latent(user: number): { m: Float64Array; c: Float64Array } | null {
+    if (!this.ld) return null;
+    if (!this.lMean[user]) {
+      const d = this.ld;
+      const sd = this.world.latentSd;
+      this.lMean[user] = new Float64Array(d);
+      const c = new Float64Array(d * d);
+      for (let a = 0; a < d; a++) c[a * d + a] = sd * sd;
+      this.lCov[user] = c;
+    }
+    return { m: this.lMean[user] as Float64Array, c: this.lCov[user] as Float64Array };
+  }
+
+  // The latent term's mean and variance for an item, under the user's posterior.
+  private latentMoments(l: { m: Float64Array; c: Float64Array } | null, it: SimItem): [number, number] {
+    if (!l || !it.latent) return [0, 0];
+    const d = this.ld;
+    let mean = 0;
+    let v = 0;
+    for (let a = 0; a < d; a++) {
+      mean += it.latent[a] * l.m[a];
+      let row = 0;
+      for (let b = 0; b < d; b++) row += l.c[a * d + b] * it.latent[b];
+      v += it.latent[a] * row;
+    }
+    return [mean, v];
   }
 
   private init(user: number): void {
@@ -543,14 +587,16 @@ export class WorldModelPolicy implements SimPolicy {
     const logw = new Float64Array(segs);
     const hourMean = new Float64Array(segs);
     const hourVar = new Float64Array(segs);
+    // In the latent-taste world the kind and topic tastes are scaled by observableTaste.
+    const ob = this.world.observableTaste;
     SEGMENTS.forEach((seg, s) => {
       for (let k = 0; k < K; k++) {
-        mean[s * dims + k] = seg.kindPref[k];
-        vars[s * dims + k] = KIND_TASTE_SD * KIND_TASTE_SD;
+        mean[s * dims + k] = ob * seg.kindPref[k];
+        vars[s * dims + k] = (ob * KIND_TASTE_SD) ** 2;
       }
       TOPICS.forEach((t, j) => {
-        mean[s * dims + K + j] = seg.topicBoost[t] ?? 0;
-        vars[s * dims + K + j] = TOPIC_TASTE_SD * TOPIC_TASTE_SD;
+        mean[s * dims + K + j] = ob * (seg.topicBoost[t] ?? 0);
+        vars[s * dims + K + j] = (ob * TOPIC_TASTE_SD) ** 2;
       });
       const platform = seg.platform[['ios', 'android', 'web'].indexOf(u.platform)] ?? 1e-3;
       logw[s] = log(seg.weight) + log(platform) + log(u.tier === 'premium' ? seg.premium : 1 - seg.premium);
@@ -598,16 +644,18 @@ export class WorldModelPolicy implements SimPolicy {
     for (let s = 0; s < segs; s++) w[s] /= total;
     if (this.scores.length < this.world.items.length) this.scores = new Float64Array(this.world.items.length);
     const K = ITEM_KINDS.length;
+    const lat = this.latent(v.user);
     for (const i of live) {
       const it = this.world.items[i];
       const b = this.base(v.user, it, v.hour);
       const wt = 1 / it.topics.length;
+      const [lm, lv] = this.latentMoments(lat, it);
       let p = 0;
       for (let s = 0; s < segs; s++) {
         if (w[s] < 1e-9) continue;
         const o = s * dims;
-        let m = mean[o + it.kind];
-        let vv = vars[o + it.kind];
+        let m = mean[o + it.kind] + lm;
+        let vv = vars[o + it.kind] + lv;
         for (const t of it.topics) {
           m += wt * mean[o + K + t];
           vv += wt * wt * vars[o + K + t];
@@ -627,15 +675,25 @@ export class WorldModelPolicy implements SimPolicy {
     const logw = this.logw[v.user] as Float64Array;
     const { dims, segs } = this;
     const K = ITEM_KINDS.length;
+    const lat = this.latent(v.user);
+    // Segment weights before this slate, for averaging the latent update over segments.
+    let top = -Infinity;
+    for (let s = 0; s < segs; s++) top = max(top, logw[s]);
+    const ws = new Float64Array(segs);
+    let tot = 0;
+    for (let s = 0; s < segs; s++) tot += ws[s] = exp(logw[s] - top);
     slate.items.forEach((i, k) => {
       const it = this.world.items[i];
       const theta = this.world.examination[k + 1];
       const b = this.base(v.user, it, v.hour);
       const wt = 1 / it.topics.length;
+      const [lm, lv] = this.latentMoments(lat, it);
+      let aBar = 0;
+      let gBar = 0;
       for (let s = 0; s < segs; s++) {
         const o = s * dims;
-        let m = mean[o + it.kind];
-        let vv = vars[o + it.kind];
+        let m = mean[o + it.kind] + lm;
+        let vv = vars[o + it.kind] + lv;
         for (const t of it.topics) {
           m += wt * mean[o + K + t];
           vv += wt * wt * vars[o + K + t];
@@ -662,6 +720,22 @@ export class WorldModelPolicy implements SimPolicy {
           const xs = ((a < 0 ? 1 : wt) / PROBIT) * vars[j];
           mean[j] += alpha * xs;
           vars[j] = max(1e-6, vars[j] - gamma * xs * xs);
+        }
+        aBar += (ws[s] / tot) * alpha;
+        gBar += (ws[s] / tot) * gamma;
+      }
+      if (lat && it.latent) {
+        // Full-covariance ADF on the user's latent vector, with the segment-averaged update coefficients.
+        const d = this.ld;
+        const cx = new Float64Array(d);
+        for (let a = 0; a < d; a++) {
+          let r = 0;
+          for (let c = 0; c < d; c++) r += lat.c[a * d + c] * (it.latent[c] / PROBIT);
+          cx[a] = r;
+        }
+        for (let a = 0; a < d; a++) {
+          lat.m[a] += aBar * cx[a];
+          for (let c = 0; c < d; c++) lat.c[a * d + c] -= gBar * cx[a] * cx[c];
         }
       }
     });

@@ -14,7 +14,7 @@ import {
   TestRecord,
   WorldModelPolicy,
 } from './policies';
-import { buildWorld, crn, DAY_MS, HOUR_MS, SIM_START, successProbability, World } from './world';
+import { buildWorld, crn, DAY_MS, HOUR_MS, LatentTaste, SIM_START, successProbability, World } from './world';
 
 const { abs, floor, max, min, round } = Math;
 
@@ -53,6 +53,10 @@ export interface SimulationOptions {
   exportTrainingRows?: boolean;
   /** Track the engine's own posterior about each new item (`NewItemResult.engine`). */
   trackBeliefs?: boolean;
+  /** The latent-taste world (world.ts LATENT_WORLD) instead of the segment world. */
+  latent?: LatentTaste | null;
+  /** Marquee's per-person collaborative model (default on). */
+  collab?: boolean;
   onProgress?: (message: string) => void;
 }
 
@@ -169,6 +173,7 @@ export function runSimulation(options: Partial<SimulationOptions> = {}): Simulat
       sharedPrior: o.sharedPrior,
       exportRows: o.exportTrainingRows,
       trackBeliefs: o.trackBeliefs,
+      collab: o.collab,
     },
     SIM_START,
   );

@@ -46,6 +46,8 @@ export interface SimUser {
   tier: 'free' | 'premium';
   locale: string;
   appVersion: string;
+  /** Latent-taste world only: the person's hidden factor vector. */
+  latent?: Float64Array;
 }
 
 export interface SimItem {
@@ -63,6 +65,8 @@ export interface SimItem {
   /** Mean success probability when examined, over the user population: the item's "true rate". */
   trueRate: number;
   features: ItemFeatures;
+  /** Latent-taste world only: the item's hidden factor vector (independent of its kind and topics). */
+  latent?: Float64Array;
 }
 
 export interface Visit {
@@ -80,7 +84,27 @@ export interface World {
   visits: Visit[][];
   examination: Float64Array;
   base: number;
+  /** How much of the kind and topic tastes each person shows (1 in the segment world). */
+  observableTaste: number;
+  /** Latent-taste world: sd of each hidden coordinate (0 in the segment world). */
+  latentSd: number;
 }
+
+/**
+ * The latent-taste world: people and items get hidden k-dimensional factor vectors, and a person's taste for an item
+ * gains their dot product; no topic or kind reveals it (drawn from its own random stream, so the other worlds'
+ * figures are unchanged). Calibrated so that the per-person oracle earns about 1.4× true popularity, like the
+ * movie-ratings audience of issue 9 (see docs/placement-engine.md, "Latent-taste world").
+ */
+export interface LatentTaste {
+  dim: number;
+  /** Standard deviation of each coordinate, people and items alike (logit scale; the dot product has sd √dim·sd²). */
+  sd: number;
+  /** Scale of the segment world's kind and topic tastes kept beside the latent ones. */
+  observable: number;
+}
+
+export const LATENT_WORLD: LatentTaste = { dim: 6, sd: 0.47, observable: 0.3 };
 
 function sigmoid(x: number): number {
   return 1 / (1 + exp(-x));
@@ -121,7 +145,8 @@ export function successProbability(w: World, u: SimUser, it: SimItem, hour: numb
   let topic = 0;
   for (const t of it.topics) topic += u.topicPref[t];
   topic /= it.topics.length;
-  let x = w.base + u.bias + it.quality + u.kindPref[it.kind] + topic;
+  let x = w.base + u.bias + it.quality + w.observableTaste * (u.kindPref[it.kind] + topic);
+  if (u.latent && it.latent) for (let a = 0; a < u.latent.length; a++) x += u.latent[a] * it.latent[a];
   // Sleep stories work at night and little by day; free users mostly bounce off premium items.
   if (it.kind === 1) x += hour >= 20 || hour < 3 ? 0.5 : -0.4;
   if (it.premium && u.tier === 'free') x -= 0.7;
@@ -172,6 +197,8 @@ export interface WorldOptions {
    * default) everything comes from `seed`, as it always has.
    */
   launchSeed?: number;
+  /** The latent-taste world (see LatentTaste); absent for the segment world. */
+  latent?: LatentTaste | null;
 }
 
 /** Builds users, the catalogue, the launch schedule and every visit, all from the seed. */
@@ -203,7 +230,15 @@ export function buildWorld(o: WorldOptions): World {
       appVersion: `${4 + rng.int(3)}.2.0`,
     });
   }
-  const world: World = { seed: o.seed, users, items: [], launches: [], visits: [], examination: new Float64Array(101), base: -2.4 };
+  const world: World = { seed: o.seed, users, items: [], launches: [], visits: [], examination: new Float64Array(101), base: -2.4, observableTaste: o.latent ? o.latent.observable : 1, latentSd: o.latent ? o.latent.sd : 0 };
+  const latentRng = o.latent ? new SeededRandom(`world:${o.seed}:latent`) : null;
+  const latentVector = (): Float64Array | undefined => {
+    if (!o.latent || !latentRng) return undefined;
+    const v = new Float64Array(o.latent.dim);
+    for (let a = 0; a < v.length; a++) v[a] = normal(latentRng) * o.latent.sd;
+    return v;
+  };
+  for (const u of users) u.latent = latentVector();
   for (let k = 1; k <= 100; k++) world.examination[k] = trueExamination(k);
   const raw: Omit<SimItem, 'trueRate'>[] = [];
   for (let i = 0; i < o.initialItems; i++) raw.push(makeItem(rng, raw.length, SIM_START - (30 + rng.int(300)) * DAY_MS, false));
@@ -223,6 +258,7 @@ export function buildWorld(o: WorldOptions): World {
   }
   // True rate: the population average when examined, over visits at users' usual hours.
   const sample = users.slice(0, min(users.length, 3000));
+  for (const it of raw) (it as { latent?: Float64Array }).latent = latentVector();
   world.items = raw.map((it) => {
     let sum = 0;
     let wsum = 0;

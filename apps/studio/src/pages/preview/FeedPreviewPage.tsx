@@ -493,6 +493,25 @@ export function FeedPreviewPage() {
               No live item matches this surface's candidates and suits this persona ({describePersona(result!.request.persona)}). Try another locale, platform or tier, or a later instant.
             </EmptyState>
           )}
+          {preview && (
+            <div className="slate-note small" data-testid="nearest-titles">
+              <Icon name="users" size={14} />
+              {preview.nearestTitles.length === 0 ? (
+                <span>No learned taste for this person on this surface yet: the slate comes from the shared model and the request context.</span>
+              ) : (
+                <span>
+                  Nearest titles to this person's taste (from {preview.personEvents} of their events):{' '}
+                  {preview.nearestTitles.map((t, i) => (
+                    <span key={t.itemId} data-testid="nearest-title" title={`Taste lift ${t.affinity.toFixed(2)} (probit units)${t.inSlate ? ', in this slate' : ', not in this slate'}`}>
+                      {i > 0 ? ', ' : ''}
+                      {t.inSlate ? <strong>{t.title}</strong> : t.title}
+                    </span>
+                  ))}
+                  . Bold ones are in the slate.
+                </span>
+              )}
+            </div>
+          )}
           {previous && preview && (
             <p className="muted small slate-compare" data-testid="slate-compare">
               “Change” compares with the previous slate: {describePersona(previous.request.persona)} · {previous.request.instant ? formatInZone(previous.request.instant, zone, { weekday: false }) : 'now'} · seed {previous.request.seed}

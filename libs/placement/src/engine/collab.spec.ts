@@ -1,0 +1,165 @@
+import { buildItemFeatures, ITEM_DIM } from './features';
+import {
+  cholesky,
+  emptyCollabModel,
+  emptyPerson,
+  FactorIndex,
+  itemFactor,
+  PairStats,
+  personPosterior,
+  refitCollab,
+  spdInverse,
+  topKDot,
+  updatePerson,
+  deserializeCollab,
+  serializeCollab,
+} from './collab';
+import { SeededRandom } from './random';
+
+const NOW = Date.UTC(2026, 2, 1);
+
+function item(id: string, kind = 'music', topics = ['focus']) {
+  return buildItemFeatures({ id, kind, topics, launchedAt: NOW }, NOW);
+}
+
+describe('collaborative model math', () => {
+  it('inverts a symmetric positive definite matrix through its Cholesky factor', () => {
+    const m = [4, 2, 0.6, 2, 5, 1, 0.6, 1, 3];
+    const inv = spdInverse(m, 3)!;
+    for (let r = 0; r < 3; r++) {
+      for (let c = 0; c < 3; c++) {
+        let s = 0;
+        for (let a = 0; a < 3; a++) s += m[r * 3 + a] * inv[a * 3 + c];
+        expect(s).toBeCloseTo(r === c ? 1 : 0, 10);
+      }
+    }
+    expect(cholesky(Float64Array.from([1, 2, 2, 1]), 2)).toBe(false);
+  });
+
+  it('updatePerson is exact Bayesian linear regression: the posterior mean equals the ridge solution', () => {
+    const model = { ...emptyCollabModel({ k: 2, personPriorVar: 0.5, noiseVar: 0.2 }), version: 1 };
+    const a = item('a');
+    const b = item('b', 'talk', ['sleep']);
+    model.itemIds = ['a', 'b'];
+    model.itemIndex = new Map([
+      ['a', 0],
+      ['b', 1],
+    ]);
+    model.factors = Float64Array.from([1, 0.5, -0.3, 1]);
+    model.rate = Float64Array.from([0.2, 0.1]);
+    const person = emptyPerson(model);
+    const obs: [typeof a, number, boolean][] = [
+      [a, 1, true],
+      [b, 0.5, false],
+      [a, 0.7, false],
+      [b, 1, true],
+    ];
+    for (const [it, theta, ok] of obs) updatePerson(person, model, it, theta, ok);
+    // Direct ridge: (X'X/σ² + I/τ²) p = X'y/σ², with rows θq and targets y − θr.
+    const rows = obs.map(([it, theta, ok]) => {
+      const q = itemFactor(model, it, new Float64Array(2));
+      const r = it.itemId === 'a' ? 0.2 : 0.1;
+      return { x: [theta * q[0], theta * q[1]], y: (ok ? 1 : 0) - theta * r };
+    });
+    const A = [1 / 0.5, 0, 0, 1 / 0.5];
+    const v = [0, 0];
+    for (const { x, y } of rows) {
+      for (let i = 0; i < 2; i++) {
+        v[i] += (x[i] * y) / 0.2;
+        for (let j = 0; j < 2; j++) A[i * 2 + j] += (x[i] * x[j]) / 0.2;
+      }
+    }
+    const inv = spdInverse(A, 2)!;
+    const expected = [inv[0] * v[0] + inv[1] * v[1], inv[2] * v[0] + inv[3] * v[1]];
+    const post = personPosterior(person, model)!;
+    expect(post.mean[0] / model.scale).toBeCloseTo(expected[0], 10);
+    expect(post.mean[1] / model.scale).toBeCloseTo(expected[1], 10);
+    // chol·cholᵀ = c²·A⁻¹
+    const L = post.chol;
+    expect(L[0] * L[0]).toBeCloseTo(model.scale ** 2 * inv[0], 10);
+    expect(L[2] * L[0]).toBeCloseTo(model.scale ** 2 * inv[2], 10);
+    expect(L[1]).toBe(0);
+  });
+
+  it('a posterior from another model version is not used (the person is served as new)', () => {
+    const model = { ...emptyCollabModel({ k: 2 }), version: 3 };
+    expect(personPosterior({ ...emptyPerson(model), model: 2 }, model)).toBeNull();
+    expect(personPosterior(emptyPerson(model), null)).toBeNull();
+    expect(personPosterior(emptyPerson(model), model)).not.toBeNull();
+  });
+
+  it('refitCollab recovers latent tastes that no content feature reveals, and maps content into factor space', () => {
+    const rng = new SeededRandom(5);
+    const nu = 300;
+    const ni = 40;
+    const items = Array.from({ length: ni }, (_, i) => item(`i${i}`, i % 2 ? 'music' : 'talk', ['focus']));
+    // Two hidden taste groups, two hidden item groups: group g likes items of group g.
+    const userGroup = Array.from({ length: nu }, (_, u) => u % 2);
+    const itemGroup = Array.from({ length: ni }, (_, i) => (i * 7) % 3 === 0 ? 0 : 1);
+    const pairs: PairStats[] = [];
+    for (let u = 0; u < nu; u++) {
+      for (let t = 0; t < 12; t++) {
+        const i = Math.floor(rng.next() * ni);
+        const p = userGroup[u] === itemGroup[i] ? 0.45 : 0.05;
+        const y = rng.next() < p ? 1 : 0;
+        pairs.push({ person: u, item: i, s2: 1, s1y: y, s1: 1, y, n: 1 });
+      }
+    }
+    // The recovering configuration (EM prior from 0.01, item ridge 2); the defaults trade recovery for less Thompson
+    // noise on thin histories (docs/placement-engine.md §11).
+    const fit = refitCollab({ persons: Array.from({ length: nu }, (_, u) => `u${u}`), items, pairs, now: NOW, config: { k: 4, personPriorVar: 0.01, itemRidge: 2, learnPriorVar: true } });
+    expect(fit.model.config.personPriorVar).toBeGreaterThan(0.01);
+    expect(fit.model.version).toBe(1);
+    // Held-out check: for each person, does the posterior mean rank same-group items above the others?
+    let right = 0;
+    let total = 0;
+    for (let u = 0; u < nu; u++) {
+      const post = personPosterior(fit.persons[u], fit.model)!;
+      const score = (i: number) => {
+        let s = 0;
+        for (let a = 0; a < 4; a++) s += fit.model.factors[i * 4 + a] * post.mean[a];
+        return s;
+      };
+      for (let i = 0; i < ni; i++) {
+        for (let j = 0; j < ni; j++) {
+          if (itemGroup[i] === itemGroup[j]) continue;
+          const good = itemGroup[i] === userGroup[u] ? i : j;
+          const bad = good === i ? j : i;
+          total++;
+          if (score(good) > score(bad)) right++;
+        }
+      }
+    }
+    const auc = right / total;
+    if (auc < 0.8) throw new Error(`pairwise ranking accuracy of the fitted tastes is ${auc.toFixed(3)}, expected ≥ 0.8`);
+    // A new item with the same content as fitted ones starts at their content projection, not at zero.
+    const fresh = itemFactor(fit.model, item('new', 'music', ['focus']), new Float64Array(4));
+    expect(fresh.length).toBe(4);
+    expect(fit.model.contentMap.length).toBe(ITEM_DIM * 4);
+    // Round trip through JSON.
+    const back = deserializeCollab(JSON.parse(JSON.stringify(serializeCollab(fit.model))));
+    expect(Array.from(back.factors)).toEqual(Array.from(fit.model.factors));
+  });
+
+  it('topKDot is exact and FactorIndex recalls most of the exact top-k above the exact limit', () => {
+    const rng = new SeededRandom(9);
+    const n = 12_000;
+    const k = 8;
+    const f = new Float64Array(n * k);
+    for (let i = 0; i < f.length; i++) f[i] = rng.next() - 0.5;
+    const q = Float64Array.from({ length: k }, () => rng.next() - 0.5);
+    const { rows, scores } = topKDot(f, n, k, q, 10);
+    const all = Array.from({ length: n }, (_, r) => {
+      let s = 0;
+      for (let a = 0; a < k; a++) s += f[r * k + a] * q[a];
+      return s;
+    }).sort((a, b) => b - a);
+    expect(scores).toEqual(all.slice(0, 10));
+    expect(rows.length).toBe(10);
+    const index = new FactorIndex(f, n, k);
+    expect(index.exact).toBe(false);
+    const approx = new Set(index.search(q, 10, 16));
+    const recall = rows.filter((r) => approx.has(r)).length / 10;
+    if (recall < 0.7) throw new Error(`approximate recall@10 is ${recall}, expected ≥ 0.7`);
+  });
+});

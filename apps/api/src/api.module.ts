@@ -20,6 +20,9 @@ import { edgeOptions } from './graphql-edge';
 import { HealthController } from './health.controller';
 import { HttpErrorsFilter } from './http-errors.filter';
 
+/** Every module that contributes GraphQL resolvers; the schema printer (schema.ts) builds the committed schema from these. */
+export const GRAPHQL_API_MODULES = [AccountsApiModule, AuditApiModule, CatalogApiModule, LaunchApiModule, WebhooksApiModule, EventsApiModule, PlacementApiModule, AnalysisApiModule];
+
 @Module({})
 export class ApiModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -54,14 +57,7 @@ export class ApiModule implements NestModule {
             preserveHttpStatusForExecutionErrors: false,
           }),
         }),
-        AccountsApiModule,
-        AuditApiModule,
-        CatalogApiModule,
-        LaunchApiModule,
-        WebhooksApiModule,
-        EventsApiModule,
-        PlacementApiModule,
-        AnalysisApiModule,
+        ...GRAPHQL_API_MODULES,
       ],
       controllers: [HealthController, DemoMediaController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorsFilter }],

@@ -168,7 +168,7 @@ function poolFor(name: string, pools: FuzzPools): string[] {
   if (n.includes('url')) return ['https://cdn.example.com/a.jpg', 'ftp://x', 'javascript:alert(1)', 'file:///etc/passwd', 'http://'];
   if (n.includes('datetime') || n.includes('local')) return ['2031-03-30T02:30', '2031-01-01T09:00', 'tomorrow', '2031-13-45T99:99'];
   if (n.includes('event')) return ['release.launched', 'item.published', 'nope'];
-  if (n.includes('granularity')) return ['day', 'hour', 'week'];
+  if (n.includes('granularity')) return ['DAY', 'HOUR', 'WEEK'];
   if (n.includes('status')) return ['running', 'GRADUATED', 'x'];
   return ['home', 'sleep', 'x', 'Fuzz name', 'admin@abuse.local'];
 }

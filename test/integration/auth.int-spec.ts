@@ -20,7 +20,7 @@ describe('accounts and access', () => {
       e: user.email.toUpperCase(),
       p: user.password,
     });
-    expect(r.data!.login.user.role).toBe('editor');
+    expect(r.data!.login.user.role).toBe('EDITOR');
     const cookie = r.headers.get('set-cookie')!;
     expect(cookie).toMatch(/marquee_session=.+; Path=\/; Expires=.+; HttpOnly; SameSite=Lax/);
     const viaCookie = await gql<{ me: { email: string } }>(api.url, '{ me { email } }', {}, { cookie: cookie.split(';')[0] });
@@ -100,13 +100,13 @@ describe('accounts and access', () => {
     const admin = { token: await login(api.url, adminUser) };
     const created = await gql<{ createUser: { user: { id: string; role: string }; temporaryPassword: string } }>(
       api.url,
-      'mutation { createUser(input: {email: "New.Person@Example.com", displayName: "New Person", role: editor}) { user { id role email } temporaryPassword } }',
+      'mutation { createUser(input: {email: "New.Person@Example.com", displayName: "New Person", role: EDITOR}) { user { id role email } temporaryPassword } }',
       {},
       admin,
     );
     expect(created.data!.createUser.temporaryPassword).toHaveLength(16);
     await login(api.url, { email: 'new.person@example.com', password: created.data!.createUser.temporaryPassword });
-    const dup = await gql(api.url, 'mutation { createUser(input: {email: "new.person@example.com", displayName: "Dup", role: editor}) { user { id } } }', {}, admin);
+    const dup = await gql(api.url, 'mutation { createUser(input: {email: "new.person@example.com", displayName: "Dup", role: EDITOR}) { user { id } } }', {}, admin);
     expect(dup.errors![0].extensions!.code).toBe('CONFLICT');
     const self = await gql(api.url, 'mutation($id: ID!) { setUserDisabled(id: $id, disabled: true) { id } }', { id: adminUser.id }, admin);
     expect(self.errors![0].extensions!.code).toBe('FORBIDDEN');

@@ -148,16 +148,16 @@ export async function checkAgreement(m: Model, r: Real): Promise<void> {
     if (lost.length) problems.push(`item ${i}: approval of v${lost.join(', v')} was lost (now ${lost.map((v) => status.get(v) ?? 'none').join(', ')})`);
     const newest = it.approved.size ? Math.max(...it.approved) : null;
     if ((real.approvedVersion?.number ?? null) !== newest) problems.push(`item ${i}: approvedVersion is ${real.approvedVersion?.number ?? 'none'}, but v${newest} is the newest ever approved`);
-    const want = { state: expectedState(m, i), latest: latest(it), live: it.live };
+    const want = { state: expectedState(m, i).toUpperCase(), latest: latest(it), live: it.live };
     const got = { state: real.state, latest: real.latestVersionNumber, live: real.liveVersion?.number ?? null };
     if (JSON.stringify(want) !== JSON.stringify(got)) problems.push(`item ${i}: expected ${JSON.stringify(want)}, API has ${JSON.stringify(got)}`);
     // The state agrees with the versions it describes, whatever the model says.
     const latestStatus = status.get(real.latestVersionNumber) ?? null;
     const isLive = real.liveVersion?.number === real.latestVersionNumber;
-    if ((real.state === 'live') !== isLive) problems.push(`item ${i}: state ${real.state} but latest v${real.latestVersionNumber} ${isLive ? 'is' : 'is not'} live`);
-    if (['approved', 'scheduled'].includes(real.state) && latestStatus !== 'approved') problems.push(`item ${i}: state ${real.state} but latest version is ${latestStatus ?? 'never submitted'}`);
-    if (real.state === 'in_review' && latestStatus !== 'submitted') problems.push(`item ${i}: in review but latest version is ${latestStatus ?? 'never submitted'}`);
-    if (real.state === 'draft' && (latestStatus === 'approved' || latestStatus === 'submitted')) problems.push(`item ${i}: draft but latest version is ${latestStatus}`);
+    if ((real.state === 'LIVE') !== isLive) problems.push(`item ${i}: state ${real.state} but latest v${real.latestVersionNumber} ${isLive ? 'is' : 'is not'} live`);
+    if (['APPROVED', 'SCHEDULED'].includes(real.state) && latestStatus !== 'approved') problems.push(`item ${i}: state ${real.state} but latest version is ${latestStatus ?? 'never submitted'}`);
+    if (real.state === 'IN_REVIEW' && latestStatus !== 'submitted') problems.push(`item ${i}: in review but latest version is ${latestStatus ?? 'never submitted'}`);
+    if (real.state === 'DRAFT' && (latestStatus === 'approved' || latestStatus === 'submitted')) problems.push(`item ${i}: draft but latest version is ${latestStatus}`);
   }
   for (let k = 0; k < m.releases.length; k++) {
     const got = world[`r${k}`].status;
@@ -340,10 +340,10 @@ class Launch extends OnRelease {
       // The worker launches it; wait for that, not for a fixed time.
       const status = await pollUntil(
         async () => (await gql<{ release: { status: string; events: { kind: string; message: string }[] } }>(r.api.url, 'query($id: ID!) { release(id: $id) { status events { kind message } } }', { id }, r.editor)).data?.release,
-        (s) => s?.status === 'launched' || s?.status === 'failed',
+        (s) => s?.status === 'LAUNCHED' || s?.status === 'FAILED',
         { what: `release ${k} to launch`, intervalMs: 20, timeoutMs: 30000 },
       );
-      if (status?.status !== 'launched') throw new Error(`release ${k} ${status?.status} at launch: ${JSON.stringify(status?.events)}\n${m.log.join('\n')}`);
+      if (status?.status !== 'LAUNCHED') throw new Error(`release ${k} ${status?.status} at launch: ${JSON.stringify(status?.events)}\n${m.log.join('\n')}`);
       for (const a of rel.actions) {
         const it = m.items[a.item];
         a.prior = { live: it.live, liveRelease: it.liveRelease };

@@ -10,7 +10,7 @@ import { EventsApiModule } from '@marquee/events';
 import { PlacementApiModule } from '@marquee/placement';
 import { AnalysisApiModule } from '@marquee/analysis';
 import { CatalogApiModule, DemoMediaController } from '@marquee/catalog';
-import { formatError, graphqlEdgePlugin, statusPlugin } from '@marquee/platform-api';
+import { ORPHANED_GRAPHQL_TYPES, formatError, graphqlEdgePlugin, statusPlugin } from '@marquee/platform-api';
 import { ApiKeysModule, AuthModule, CredentialsMiddleware } from '@marquee/platform-auth';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@marquee/platform-config';
 import { DatabaseModule } from '@marquee/platform-database';
@@ -43,6 +43,7 @@ export class ApiModule implements NestModule {
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,
+            buildSchemaOptions: { orphanedTypes: ORPHANED_GRAPHQL_TYPES },
             playground: false,
             introspection: cfg.graphqlIntrospection,
             // Without introspection, "Did you mean …?" suggestions would still spell the schema out.

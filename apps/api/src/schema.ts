@@ -5,6 +5,7 @@ import { ENTRY_PROVIDER_WATERMARK } from '@nestjs/common/constants';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { lexicographicSortSchema, printSchema } from 'graphql';
+import { ORPHANED_GRAPHQL_TYPES } from '@marquee/platform-api';
 import { GRAPHQL_API_MODULES } from './api.module';
 
 /**
@@ -15,7 +16,7 @@ import { GRAPHQL_API_MODULES } from './api.module';
 export async function buildSchemaSdl(): Promise<string> {
   const app = await NestFactory.create(GraphQLSchemaBuilderModule, { logger: false });
   try {
-    const schema = await app.get(GraphQLSchemaFactory).create(resolverClasses());
+    const schema = await app.get(GraphQLSchemaFactory).create(resolverClasses(), { orphanedTypes: ORPHANED_GRAPHQL_TYPES });
     return `${printSchema(lexicographicSortSchema(schema)).trimEnd()}\n`;
   } finally {
     await app.close();

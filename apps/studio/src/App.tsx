@@ -86,7 +86,7 @@ export function App() {
               <Route
                 path="/admin/accounts"
                 element={
-                  <RequireRole roles={['admin']}>
+                  <RequireRole roles={['ADMIN']}>
                     <AccountsPage />
                   </RequireRole>
                 }
@@ -94,7 +94,7 @@ export function App() {
               <Route
                 path="/admin/api-keys"
                 element={
-                  <RequireRole roles={['admin']}>
+                  <RequireRole roles={['ADMIN']}>
                     <ApiKeysPage />
                   </RequireRole>
                 }
@@ -102,7 +102,7 @@ export function App() {
               <Route
                 path="/admin/webhooks"
                 element={
-                  <RequireRole roles={['admin']}>
+                  <RequireRole roles={['ADMIN']}>
                     <WebhooksPage />
                   </RequireRole>
                 }

@@ -1,15 +1,16 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { DateTimeScalar } from '@marquee/platform-api';
 
+/** GraphQL names are UPPER_CASE; the values are what the database stores. */
 export enum RoleGql {
-  admin = 'admin',
-  editor = 'editor',
-  reviewer = 'reviewer',
-  analyst = 'analyst',
+  ADMIN = 'admin',
+  EDITOR = 'editor',
+  REVIEWER = 'reviewer',
+  ANALYST = 'analyst',
 }
 registerEnumType(RoleGql, {
   name: 'Role',
-  description: 'admin: everything; editor: writes content; reviewer: writes and approves; analyst: reads everything, changes nothing.',
+  description: 'ADMIN: everything; EDITOR: writes content; REVIEWER: writes and approves; ANALYST: reads everything, changes nothing.',
 });
 
 @ObjectType('User')

@@ -1,13 +1,21 @@
-import { Args, Field, Float, ID, Int, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Field, Float, ID, Int, ObjectType, Parent, Query, ResolveField, Resolver, registerEnumType } from '@nestjs/graphql';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DateTimeScalar } from '@marquee/platform-api';
 import { Allow, Who } from '@marquee/platform-auth';
 import { ItemEntity, ItemGql } from '@marquee/catalog';
-import { InputError } from '@marquee/platform-core';
 import { compareToControl } from '../engine';
 import { EngineStore } from '../runtime/engine-store';
 import { ContentTestEntity } from './content-test.entity';
+
+/** The names are the values the database stores. */
+export enum ContentTestStatusGql {
+  RUNNING = 'RUNNING',
+  GRADUATED = 'GRADUATED',
+  UNDERPERFORMING = 'UNDERPERFORMING',
+  INCONCLUSIVE = 'INCONCLUSIVE',
+}
+registerEnumType(ContentTestStatusGql, { name: 'ContentTestStatus', description: 'RUNNING until decided; then GRADUATED, UNDERPERFORMING or INCONCLUSIVE.' });
 
 @ObjectType('RateEstimate')
 export class RateEstimateGql {
@@ -21,7 +29,7 @@ export class ContentTestGql {
   @Field(() => ID) id: string;
   @Field() surfaceKey: string;
   @Field(() => ID) itemId: string;
-  @Field({ description: 'RUNNING, GRADUATED, UNDERPERFORMING or INCONCLUSIVE' }) status: string;
+  @Field(() => ContentTestStatusGql) status: ContentTestStatusGql;
   @Field(() => Int) quota: number;
   @Field(() => Int) maxDays: number;
   @Field(() => DateTimeScalar) startedAt: Date;
@@ -46,10 +54,8 @@ export class ContentTestsResolver {
 
   @Query(() => [ContentTestGql], { description: 'Content tests, running first, with live statistics against the control.' })
   @Allow(...Who.staff)
-  async contentTests(@Args('surface', { nullable: true }) surface?: string, @Args('status', { nullable: true }) status?: string): Promise<ContentTestGql[]> {
-    if (status && !['RUNNING', 'GRADUATED', 'UNDERPERFORMING', 'INCONCLUSIVE'].includes(status)) {
-      throw new InputError('status must be RUNNING, GRADUATED, UNDERPERFORMING or INCONCLUSIVE.', [{ field: 'status', message: 'is not a test status' }]);
-    }
+  async contentTests(@Args('surface', { nullable: true }) surface?: string, @Args('status', { type: () => ContentTestStatusGql, nullable: true }) status?: ContentTestStatusGql | null,
+  ): Promise<ContentTestGql[]> {
     const qb = this.db.getRepository(ContentTestEntity).createQueryBuilder('t');
     if (surface) qb.andWhere('t.surface_key = :surface', { surface });
     if (status) qb.andWhere('t.status = :status', { status });
@@ -61,6 +67,7 @@ export class ContentTestsResolver {
       const d = t.decision;
       return {
         ...t,
+        status: t.status as ContentTestStatusGql,
         endsBy: new Date(t.startedAt.getTime() + t.maxDays * 86_400_000),
         probBeatsControl: d?.probBeatsControl ?? live.probBeatsControl,
         rate: d?.testRate ?? live.testRate,

@@ -73,7 +73,7 @@ export function FeedPreviewPage() {
   const [params, setParams] = useSearchParams();
   const surfaceKey = params.get('surface') ?? '';
   const surfaces = useAsync(fetchSurfaces, []);
-  const releases = useAsync(() => fetchReleases({ statuses: ['scheduled'] }), []);
+  const releases = useAsync(() => fetchReleases({ statuses: ['SCHEDULED'] }), []);
   const [kinds, setKinds] = useState<ContentKind[]>([]);
   const [persona, setPersona] = useState<PersonaForm>({ userId: 'preview-user', locale: 'en', platform: '', tier: '', appVersion: '', localTime: '' });
   const [mode, setMode] = useState<'now' | 'at'>('now');

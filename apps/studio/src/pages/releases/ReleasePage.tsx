@@ -106,24 +106,24 @@ export function ReleasePage() {
   const editable = !!release && isEditable(release.status);
   const composable = writable && editable;
   const scheduledMs = release?.scheduledAt ? new Date(release.scheduledAt).getTime() : null;
-  const imminent = status === 'scheduled' && scheduledMs !== null && scheduledMs - now < 90_000;
+  const imminent = status === 'SCHEDULED' && scheduledMs !== null && scheduledMs - now < 90_000;
 
   // Validation is never cached: recheck while the release can still change.
   useInterval(() => void validate(), VALIDATE_EVERY_MS, editable);
   // Watch a scheduled release closely as its moment nears, so the launch shows within a second or so.
-  useInterval(() => void load(), imminent ? 1000 : 15_000, status === 'scheduled');
-  useInterval(() => setNow(Date.now()), 1000, status === 'scheduled' || status === 'draft');
+  useInterval(() => void load(), imminent ? 1000 : 15_000, status === 'SCHEDULED');
+  useInterval(() => setNow(Date.now()), 1000, status === 'SCHEDULED' || status === 'DRAFT');
 
   useEffect(() => {
     const prev = statusRef.current;
     statusRef.current = status ?? null;
-    if (prev === 'scheduled' && status === 'launched') toast.success(`"${release?.name}" is live.`);
-    if (prev === 'scheduled' && status === 'failed') toast.error(`"${release?.name}" failed at launch. Nothing was published.`);
+    if (prev === 'SCHEDULED' && status === 'LAUNCHED') toast.success(`"${release?.name}" is live.`);
+    if (prev === 'SCHEDULED' && status === 'FAILED') toast.error(`"${release?.name}" failed at launch. Nothing was published.`);
   }, [status, release?.name, toast]);
 
   const actionKey = release ? `${release.status}:${release.actions.map((a) => a.itemId).join(',')}` : '';
   useEffect(() => {
-    if (!release || !['launched', 'rolled_back'].includes(release.status)) return;
+    if (!release || !['LAUNCHED', 'ROLLED_BACK'].includes(release.status)) return;
     fetchVersionNumbers(release.actions.map((a) => a.itemId)).then(setVersionNumbers, () => undefined);
   }, [actionKey]);
 
@@ -157,7 +157,7 @@ export function ReleasePage() {
     );
   }
 
-  const launchedish = release.status === 'launched' || release.status === 'rolled_back';
+  const launchedish = release.status === 'LAUNCHED' || release.status === 'ROLLED_BACK';
   const canLaunch = composable && release.actions.length > 0 && validation?.ok === true;
   const blockedReason = !release.actions.length ? 'Add at least one item first.' : validation && !validation.ok ? 'Fix the blocking problems first.' : undefined;
   const zone = browserZone();
@@ -196,7 +196,7 @@ export function ReleasePage() {
         actions={
           writable && (
             <>
-              {release.status === 'scheduled' && (
+              {release.status === 'SCHEDULED' && (
                 <Button variant="ghost" onClick={() => setPending('unschedule')} data-testid="unschedule-release">
                   Unschedule
                 </Button>
@@ -207,11 +207,11 @@ export function ReleasePage() {
                     Launch now
                   </Button>
                   <Button variant="primary" icon="calendar" onClick={() => setPending('schedule')} disabled={!canLaunch} title={blockedReason} data-testid="schedule-release">
-                    {release.status === 'scheduled' ? 'Reschedule…' : 'Schedule…'}
+                    {release.status === 'SCHEDULED' ? 'Reschedule…' : 'Schedule…'}
                   </Button>
                 </>
               )}
-              {release.status === 'launched' && (
+              {release.status === 'LAUNCHED' && (
                 <Button variant="danger" icon="undo" onClick={() => setPending('rollback')} data-testid="rollback-release">
                   Roll back…
                 </Button>
@@ -221,7 +221,7 @@ export function ReleasePage() {
         }
       />
 
-      {release.status === 'failed' && (
+      {release.status === 'FAILED' && (
         <Banner tone="error" title={`Failed at launch${release.failedAt ? ` on ${formatInZone(release.failedAt, zone, { seconds: true })}` : ''}: nothing was published`} testId="release-failed">
           <ul className="problem-list" data-testid="failure-reasons">
             {(release.failureReasons ?? []).map((f, i) => (
@@ -233,7 +233,7 @@ export function ReleasePage() {
           {writable && <p className="small">Fix these (the validation panel shows what still blocks), then reschedule or launch now.</p>}
         </Banner>
       )}
-      {release.status === 'launched' && release.launchedAt && (
+      {release.status === 'LAUNCHED' && release.launchedAt && (
         <Banner tone="success" title={`Live since ${formatInZone(release.launchedAt, zone, { seconds: true })}`} testId="release-launched">
           Launched {formatMs(release.latenessMs)} after its scheduled instant, to {describeRollout(release.rolloutPercent, release.audience).toLowerCase()}.
           {release.rollbackBlockers.length > 0 && (
@@ -244,12 +244,12 @@ export function ReleasePage() {
           )}
         </Banner>
       )}
-      {release.status === 'rolled_back' && (
+      {release.status === 'ROLLED_BACK' && (
         <Banner tone="info" title={`Rolled back ${release.rolledBackAt ? formatInZone(release.rolledBackAt, zone, { seconds: true }) : ''}`} testId="release-rolled-back">
           Every item returned to its state before the launch. To launch these items again, create a new release.
         </Banner>
       )}
-      {release.status === 'cancelled' && (
+      {release.status === 'CANCELLED' && (
         <Banner tone="info" title="Cancelled" testId="release-cancelled">
           Nothing from this release will launch. Its history stays here.
         </Banner>
@@ -343,12 +343,12 @@ export function ReleasePage() {
             )}
           </section>
 
-          <RolloutCard release={release} canEdit={writable && (editable || release.status === 'launched')} onSaved={adopt} />
+          <RolloutCard release={release} canEdit={writable && (editable || release.status === 'LAUNCHED')} onSaved={adopt} />
           <EventLog events={release.events} />
         </div>
 
         <aside className="release-side">
-          {(editable || !validation?.ok) && release.status !== 'cancelled' && !launchedish && (
+          {(editable || !validation?.ok) && release.status !== 'CANCELLED' && !launchedish && (
             <ValidationPanel validation={validation} checkedAt={validatedAt} checking={validating} error={validationError} live={editable} titles={titles} onRefresh={() => void validate()} />
           )}
           <section className="card side-card" data-testid="release-when">
@@ -357,7 +357,7 @@ export function ReleasePage() {
               {release.timeZone && <span className="muted small">{release.timeZone}</span>}
             </div>
             <div className="card-body when-body">
-              {release.status === 'scheduled' && scheduledMs !== null && (
+              {release.status === 'SCHEDULED' && scheduledMs !== null && (
                 <div className="when-countdown" data-testid="release-countdown">
                   {scheduledMs > now ? (
                     <>
@@ -372,12 +372,12 @@ export function ReleasePage() {
               )}
               {release.scheduledAt && release.timeZone ? (
                 <>
-                  <div className="when-label">{launchedNow ? '“Launch now” requested at' : release.status === 'scheduled' ? 'Scheduled for' : 'Was scheduled for'}</div>
+                  <div className="when-label">{launchedNow ? '“Launch now” requested at' : release.status === 'SCHEDULED' ? 'Scheduled for' : 'Was scheduled for'}</div>
                   <ZonedTimes instant={release.scheduledAt} releaseZone={release.timeZone} compact testId="release-times" />
                 </>
               ) : (
                 <p className="muted small" data-testid="not-scheduled">
-                  {release.status === 'cancelled' ? 'Cancelled before launch.' : 'Not scheduled yet. Schedule it at a wall-clock time in any zone, or launch it now.'}
+                  {release.status === 'CANCELLED' ? 'Cancelled before launch.' : 'Not scheduled yet. Schedule it at a wall-clock time in any zone, or launch it now.'}
                 </p>
               )}
               {release.launchedAt && (
@@ -466,7 +466,7 @@ export function ReleasePage() {
         >
           <p>
             {release.actions.length} {release.actions.length === 1 ? 'change goes' : 'changes go'} live within seconds, all or nothing, to {describeRollout(release.rolloutPercent, release.audience).toLowerCase()}.
-            {release.status === 'scheduled' ? ' This replaces the scheduled time.' : ''}
+            {release.status === 'SCHEDULED' ? ' This replaces the scheduled time.' : ''}
           </p>
           <p>The release is validated once more right before it applies. You can roll it back afterwards.</p>
         </ConfirmDialog>

@@ -34,7 +34,7 @@ export function RollbackDialog({ release, versionNumbers, onClose, onRolledBack 
           Object.fromEntries(
             Object.entries(byItem).map(([itemId, it]) => [
               itemId,
-              it.releases.filter((r) => r.id !== release.id && r.status === 'launched' && r.launchedAt && release.launchedAt && r.launchedAt > release.launchedAt),
+              it.releases.filter((r) => r.id !== release.id && r.status === 'LAUNCHED' && r.launchedAt && release.launchedAt && r.launchedAt > release.launchedAt),
             ]),
           ),
         ),

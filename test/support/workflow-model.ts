@@ -161,7 +161,8 @@ export async function checkAgreement(m: Model, r: Real): Promise<void> {
   }
   for (let k = 0; k < m.releases.length; k++) {
     const got = world[`r${k}`].status;
-    if (got !== m.releases[k].status) problems.push(`release ${k}: expected ${m.releases[k].status}, API has ${got}`);
+    // The model keeps the database's lowercase words; the API answers the ReleaseStatus enum's UPPER_CASE names.
+    if (got !== m.releases[k].status.toUpperCase()) problems.push(`release ${k}: expected ${m.releases[k].status.toUpperCase()}, API has ${got}`);
   }
   if (problems.length) throw new Error(`After the steps below, the system disagrees with the rules:\n- ${problems.join('\n- ')}\nSteps:\n${m.log.join('\n')}`);
 }

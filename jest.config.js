@@ -9,7 +9,7 @@ module.exports = {
   // Integration tests start real processes; the browser tier overrides this per test where it needs more.
   testTimeout: 60000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,ml}/**/*.spec.ts'], setupFiles: ['<rootDir>/test/setup-unit.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,ml}/**/*.spec.ts', '<rootDir>/test/lint/**/*.spec.ts'], setupFiles: ['<rootDir>/test/setup-unit.ts'] },
     {
       ...common,
       displayName: 'integration',

@@ -172,6 +172,9 @@ async function copyRun(databaseUrl: string, seeded: Seeded, tokens: Token[], o: 
   const conns: Client[] = [];
   for (let c = 0; c < o.clients; c++) {
     const cl = new Client({ connectionString: databaseUrl });
+    // Without a listener, a connection PostgreSQL terminates (57P01 from another session) crashes the whole bench;
+    // with one, the COPY in flight rejects and this phase reports the error.
+    cl.on('error', (e) => log(`ingest: a COPY connection failed (${e.message}); this run's COPY baseline is void, run the bench again.`));
     await cl.connect();
     conns.push(cl);
   }

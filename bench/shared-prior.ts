@@ -1,9 +1,9 @@
 /**
  * Not a speed benchmark: the reward model trained on simulator logs, used as the engine's shared prior, against the
- * structural prior, over several worlds. See ml/src/simulator-experiment.ts for the construction; the unit test
- * ml/src/simulator-experiment.spec.ts checks seed 7.
+ * structural prior, over several worlds. See libs/analysis/src/experiments/shared-prior.ts for the construction; the
+ * unit test beside it checks seed 7.
  */
-import { runSharedPriorExperiment, SharedPriorExperimentResult } from '../ml/src/simulator-experiment';
+import { runSharedPriorExperiment, SharedPriorExperimentResult } from '../libs/analysis/src/experiments/shared-prior';
 import { log, Machine, round, writeResult } from './lib/common';
 
 export const SHARED_PRIOR_SEEDS = [7, 11, 13];

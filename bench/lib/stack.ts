@@ -41,6 +41,7 @@ function dbName(url: string): string {
 
 export async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
   const c = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  c.on('error', () => undefined); // the query in flight rejects with the same error, which the caller sees
   await c.connect();
   try {
     return await fn(c);
@@ -78,7 +79,7 @@ export async function cleanRedis(env: BenchEnv): Promise<number> {
   return removed;
 }
 
-export function runNode(file: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; output: string }> {
+function runNode(file: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [file, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -214,7 +215,7 @@ export async function gql<T>(url: string, apiKey: string, query: string, variabl
   return body.data;
 }
 
-export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
+const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
 
 /** The API's /metrics text (throws when it does not answer 200: a figure read from an error page would be a silent 0). */
 export async function metricsText(url: string): Promise<string> {

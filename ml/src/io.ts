@@ -1,8 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { FieldProblem } from '@marquee/platform-core';
-import type { BanditDataset } from '../../libs/analysis/src/ope/types';
 import { TrainingInputError } from './errors';
-import type { FeatureInput, TrainingRow } from './types';
+import type { BanditDataset, FeatureInput, TrainingRow } from './types';
 
 const CSV_REQUIRED = ['userId', 'itemId', 'position', 'propensity', 'reward', 'at'] as const;
 

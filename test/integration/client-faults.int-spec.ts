@@ -68,7 +68,7 @@ describe('the client path while PostgreSQL is down or hangs (defect 2)', () => {
     // The key reload is far away, so nothing but the in-memory registry can answer for the key during the outage.
     // USER_STATE_CACHE_SIZE=0: every feed reads the viewer's state from PostgreSQL, the path that must fall back. (With
     // the cache, feeds keep being personalized from memory through an outage; the next describe shows that.)
-    api = await startApi({ ...NO_LIMITS, DATABASE_URL: pg.via(dbUrl()), ENGINE_REFRESH_MS: '300', FEED_STICKY_SECONDS: '0', API_KEY_REFRESH_MS: '600000', USER_STATE_CACHE_SIZE: '0' });
+    api = await startApi({ ...NO_LIMITS, FEED_BUDGET_MS: '50', DATABASE_URL: pg.via(dbUrl()), ENGINE_REFRESH_MS: '300', FEED_STICKY_SECONDS: '0', API_KEY_REFRESH_MS: '600000', USER_STATE_CACHE_SIZE: '0' });
   }, 90000);
 
   afterAll(async () => {
@@ -151,7 +151,7 @@ describe('the feed with per-user state in memory while PostgreSQL is down', () =
     pg = FaultProxy.forUrl(dbUrl());
     await pg.start();
     // The default: every stored user state fits in memory, so the feed needs no read to know a viewer's state.
-    api = await startApi({ ...NO_LIMITS, DATABASE_URL: pg.via(dbUrl()), ENGINE_REFRESH_MS: '300', FEED_STICKY_SECONDS: '0', API_KEY_REFRESH_MS: '600000' });
+    api = await startApi({ ...NO_LIMITS, FEED_BUDGET_MS: '50', DATABASE_URL: pg.via(dbUrl()), ENGINE_REFRESH_MS: '300', FEED_STICKY_SECONDS: '0', API_KEY_REFRESH_MS: '600000' });
   }, 90000);
 
   afterAll(async () => {
@@ -187,7 +187,7 @@ describe('the client path while Redis is down or hangs', () => {
     client = await createApiKey('redis outage client');
     redis = FaultProxy.forUrl(REDIS_URL);
     await redis.start();
-    api = await startApi({ ...NO_LIMITS, REDIS_URL: redis.via(REDIS_URL), ENGINE_REFRESH_MS: '300', LOGIN_MAX_ATTEMPTS: '3' });
+    api = await startApi({ ...NO_LIMITS, FEED_BUDGET_MS: '50', REDIS_URL: redis.via(REDIS_URL), ENGINE_REFRESH_MS: '300', LOGIN_MAX_ATTEMPTS: '3' });
   }, 90000);
 
   afterAll(async () => {

@@ -135,7 +135,10 @@ describe('the lean client path answers exactly as the general path', () => {
     const call = (url: string) => post(url, { query: EDITORIAL, variables: { u: 'rl', c: ctx } }, { 'x-api-key': limited });
     let f = await call(fast.url);
     for (let i = 0; i < 400 && f.status === 200; i++) f = await call(fast.url);
-    const g = await call(general.url);
+    // Usually the general path is over at once (the count is shared in Redis), but a feed's Redis wait is 10 ms: on a
+    // loaded machine some calls are counted by the process's in-memory insurance instead, so ask until it refuses too.
+    let g = await call(general.url);
+    for (let i = 0; i < 400 && g.status === 200; i++) g = await call(general.url);
     expect(f.headers.get('x-marquee-path')).toBe('fast');
     expect(f.status).toBe(429);
     expect(f.json.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', scope: 'key' });

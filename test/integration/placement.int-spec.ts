@@ -361,7 +361,7 @@ describe('placement engine and client feed', () => {
     const viaProxy = new URL(dbUrl());
     viaProxy.port = String(proxy.port);
     // USER_STATE_CACHE_SIZE=0: each feed reads its viewer's state from PostgreSQL, so the outage reaches the feed path.
-    const api3 = await startApi({ DATABASE_URL: viaProxy.toString(), ENGINE_REFRESH_MS: '300', FEED_STICKY_SECONDS: '0', USER_STATE_CACHE_SIZE: '0' });
+    const api3 = await startApi({ FEED_BUDGET_MS: '50', DATABASE_URL: viaProxy.toString(), ENGINE_REFRESH_MS: '300', FEED_STICKY_SECONDS: '0', USER_STATE_CACHE_SIZE: '0' });
     try {
       await must(gql(api3.url, 'mutation($s: String!, $ids: [ID!]!) { setSurfaceFallback(key: $s, itemIds: $ids) { key } }', { s: 'plhome', ids: [items[3], items[1]] }, admin));
       // Before the cut, this API must be serving personalised slates, and have taken in the new editorial order at a

@@ -1,7 +1,7 @@
 import express, { NextFunction, Request, Response } from 'express';
 import { BodyTooDeepError, verifyJsonDepth } from '@marquee/platform-api';
 
-export const GRAPHQL_BODY_LIMIT = '1mb';
+const GRAPHQL_BODY_LIMIT = '1mb';
 
 /** Import uploads are plain text up to IMPORT_MAX_BYTES; everything else is JSON capped at 1 MB. */
 export function importParser(importMaxBytes: number) {

@@ -23,7 +23,7 @@ import { bodyErrorAnswer } from './body-limits';
 import { JitExecutor } from './client-jit';
 
 /** The operations client apps call. A document whose root fields are all among these is answered here. */
-export const CLIENT_ROOT_FIELDS: Readonly<Record<'query' | 'mutation', ReadonlySet<string>>> = {
+const CLIENT_ROOT_FIELDS: Readonly<Record<'query' | 'mutation', ReadonlySet<string>>> = {
   query: new Set(['feed', 'editorialFeed']),
   mutation: new Set(['trackEvents']),
 };

@@ -4,7 +4,7 @@ import { DEFAULT_BACKOFF, EX_CONFIG, RestartCounter, describeExit, formatSeconds
 import type { BackoffPolicy } from '@marquee/platform-core';
 
 // The policy lives in platform-core, shared with the API's cluster primary; re-exported for the CLI's callers.
-export { DEFAULT_BACKOFF, RestartCounter, restartDelay } from '@marquee/platform-core';
+export { RestartCounter } from '@marquee/platform-core';
 export type { BackoffPolicy } from '@marquee/platform-core';
 
 export interface SupervisedChild {

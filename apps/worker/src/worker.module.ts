@@ -20,7 +20,7 @@ import { ALL_ENTITIES } from '../../../migrations/entities';
  * Which module processes each queue. Typed as a Record over QueueName, so a new queue without an owner does not
  * compile; the boot check below fails with the owner's name if that module forgot to register a processor.
  */
-export const QUEUE_OWNERS: Record<QueueName, Type> = {
+const QUEUE_OWNERS: Record<QueueName, Type> = {
   [QueueName.Assets]: CatalogWorkerModule,
   [QueueName.Imports]: CatalogWorkerModule,
   [QueueName.Launches]: LaunchWorkerModule,
@@ -32,7 +32,7 @@ export const QUEUE_OWNERS: Record<QueueName, Type> = {
 const PROCESSOR_METADATA = 'bullmq:processor_metadata';
 
 /** The repeatable jobs. Postgres is the truth; the sweeps and the reconciler find work whose job Redis lost. */
-export function scheduleSpecs(config: AppConfig): ScheduleSpec[] {
+function scheduleSpecs(config: AppConfig): ScheduleSpec[] {
   return [
     { queue: QueueName.Assets, id: 'sweep-assets', repeat: { every: 10 * 60 * 1000 }, job: JobName.SweepAssets },
     { queue: QueueName.Launches, id: 'reconcile-launches', repeat: { every: config.reconcileIntervalMs }, job: JobName.ReconcileLaunches },
@@ -45,7 +45,7 @@ export function scheduleSpecs(config: AppConfig): ScheduleSpec[] {
 }
 
 @Injectable()
-export class WorkerBoot implements OnApplicationBootstrap, OnModuleDestroy {
+class WorkerBoot implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Worker');
   private keeper: SchedulerKeeper | null = null;
 

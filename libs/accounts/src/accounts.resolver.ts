@@ -49,8 +49,7 @@ export class AccountsResolver {
     @Context() ctx: { res: Response },
   ): Promise<boolean> {
     if (p.kind !== 'user') throw new UnauthenticatedError();
-    await this.accounts.changeOwnPassword(actorOf(p), p.userId, current, next);
-    const { token, expiresAt } = await this.auth.issueSession(p.userId);
+    const { token, expiresAt } = await this.accounts.changeOwnPassword(actorOf(p), p.userId, current, next);
     this.setCookie(ctx.res, token, expiresAt);
     return true;
   }

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import * as argon2 from 'argon2';
 import { Actor, AuditService } from '@marquee/audit';
 import { ApiKeyEntity, AuthService, Role, ROLES, UserEntity } from '@marquee/platform-auth';
-import { ConflictError, DomainError, InputError, NotFoundError, assertId, isUuid } from '@marquee/platform-core';
+import { ConflictError, DomainError, InputError, NotFoundError, assertId, isUuid, Clock } from '@marquee/platform-core';
 
 const EMAIL = /^[^@\s]{1,64}@[^@\s]{1,255}$/;
 
@@ -13,7 +13,7 @@ function publicUser(u: UserEntity) {
   return { id: u.id, email: u.email, displayName: u.displayName, role: u.role, disabledAt: u.disabledAt };
 }
 
-export function generatePassword(): string {
+function generatePassword(): string {
   // 16 characters from an unambiguous alphabet: easy to read aloud, ~93 bits.
   const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789';
   return Array.from(randomBytes(16), (b) => alphabet[b % alphabet.length]).join('');
@@ -25,6 +25,7 @@ export class AccountsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly auth: AuthService,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   listUsers(): Promise<UserEntity[]> {
@@ -89,7 +90,7 @@ export class AccountsService {
     const saved = await this.db.transaction(async (m) => {
       if (disabled && user.role === 'admin') await this.assertAnotherAdmin(m, id, 'disable');
       const before = publicUser(user);
-      user.disabledAt = disabled ? new Date() : null;
+      user.disabledAt = disabled ? this.clock.now() : null;
       user.tokenVersion += 1; // ends every open session of this user
       await m.save(UserEntity, user);
       await this.audit.record(m, actor, { action: disabled ? 'user.disabled' : 'user.enabled', entityType: 'user', entityId: id, before, after: publicUser(user), summary: `${disabled ? 'Disabled' : 'Enabled'} ${user.email}` });
@@ -110,7 +111,8 @@ export class AccountsService {
     return password;
   }
 
-  async changeOwnPassword(actor: Actor, userId: string, current: string, next: string): Promise<void> {
+  /** Changes the user's own password, ending every session of theirs, and returns a fresh session for this browser. */
+  async changeOwnPassword(actor: Actor, userId: string, current: string, next: string): Promise<{ token: string; expiresAt: Date }> {
     const user = await this.getUser(userId);
     if (!(await argon2.verify(user.passwordHash, current).catch(() => false))) {
       throw new InputError('Your current password is wrong.', [{ field: 'currentPassword', message: 'is wrong' }]);
@@ -121,6 +123,7 @@ export class AccountsService {
       await this.audit.record(m, actor, { action: 'user.password_changed', entityType: 'user', entityId: userId, summary: `${user.email} changed their password` });
     });
     this.auth.forget();
+    return this.auth.issueSession(userId);
   }
 
   listApiKeys(): Promise<ApiKeyEntity[]> {
@@ -146,7 +149,7 @@ export class AccountsService {
       const key = await m.findOne(ApiKeyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!key) throw new NotFoundError('API key', id);
       if (key.revokedAt) return key;
-      key.revokedAt = new Date();
+      key.revokedAt = this.clock.now();
       key.revokedBy = isUuid(actor.id) ? actor.id : null;
       await m.save(ApiKeyEntity, key);
       await this.audit.record(m, actor, { action: 'api_key.revoked', entityType: 'api_key', entityId: id, summary: `Revoked API key "${key.name}" (${key.prefix}…)` });

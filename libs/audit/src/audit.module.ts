@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditEntryEntity } from './audit-entry.entity';
 import { AuditService } from './audit.service';
 import { AuditResolver } from './audit.resolver';
+import { AuditLogQuery } from './audit-log.query';
 
 export const AUDIT_ENTITIES = [AuditEntryEntity];
 
@@ -10,5 +11,5 @@ export const AUDIT_ENTITIES = [AuditEntryEntity];
 @Module({ imports: [TypeOrmModule.forFeature(AUDIT_ENTITIES)], providers: [AuditService], exports: [AuditService] })
 export class AuditModule {}
 
-@Module({ providers: [AuditResolver] })
+@Module({ providers: [AuditLogQuery, AuditResolver] })
 export class AuditApiModule {}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OutboundModule } from '@marquee/platform-outbound';
+import { AssetRecheckService } from './assets/asset-recheck.service';
 import { AssetService } from './assets/asset.service';
 import { CATALOG_ENTITIES } from './entities';
 import { CatalogResolver, ItemVersionResolver } from './graphql/catalog.resolver';
@@ -11,21 +12,22 @@ import { CatalogJobs } from './services/catalog-jobs';
 import { CatalogService } from './services/catalog.service';
 import { CATALOG_HOOKS } from './services/item-events';
 import { ItemSearchService } from './services/search.service';
+import { UserSummaryService } from './services/user-summaries.service';
 import { AssetsProcessor } from './worker/assets.processor';
 import { ImportsProcessor } from './worker/imports.processor';
 
 /** Services shared by every process. */
 @Module({
   imports: [TypeOrmModule.forFeature(CATALOG_ENTITIES), OutboundModule],
-  providers: [CatalogService, ItemSearchService, AssetService, ImportService, CatalogJobs, { provide: CATALOG_HOOKS, useExisting: CatalogJobs }],
-  exports: [CatalogService, ItemSearchService, AssetService, ImportService, CatalogJobs],
+  providers: [CatalogService, ItemSearchService, AssetService, ImportService, CatalogJobs, UserSummaryService, { provide: CATALOG_HOOKS, useExisting: CatalogJobs }],
+  exports: [CatalogService, ItemSearchService, AssetService, ImportService, CatalogJobs, UserSummaryService],
 })
 export class CatalogCoreModule {}
 
 /** GraphQL and HTTP surface, for the API process. */
 @Module({
   imports: [CatalogCoreModule],
-  providers: [CatalogResolver, ItemVersionResolver, ImportResolver],
+  providers: [AssetRecheckService, CatalogResolver, ItemVersionResolver, ImportResolver],
   controllers: [ImportController],
 })
 export class CatalogApiModule {}

@@ -2,6 +2,7 @@ export * from './domain';
 export * from './entities';
 export * from './services/catalog.service';
 export * from './services/search.service';
+export * from './services/user-summaries.service';
 export * from './services/item-events';
 export * from './services/catalog-jobs';
 export * from './assets/asset.service';

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
-import { Clock, SystemClock } from '@marquee/platform-core';
 import { deriveKey } from '@marquee/platform-auth';
 import { EventsResolver } from './events.resolver';
 import { EventsService, TRACKING_TOKENS } from './events.service';
@@ -13,7 +12,6 @@ const TOKEN_TTL_MS = 7 * 24 * 3600_000;
   providers: [
     EventsService,
     PartitionService,
-    { provide: Clock, useClass: SystemClock },
     { provide: TRACKING_TOKENS, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new TrackingTokens(deriveKey(c.jwtSecret, 'tracking'), TOKEN_TTL_MS) },
   ],
   exports: [EventsService, PartitionService, TRACKING_TOKENS],

@@ -38,7 +38,7 @@ export interface TrackResult {
   rejected: RejectedEvent[];
 }
 
-export const MAX_BATCH = 500;
+const MAX_BATCH = 500;
 const EVENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const FUTURE_LIMIT_MS = 24 * 3600_000;
 /** Device clocks drift; an event may claim to precede its slot by this much before it is refused. */

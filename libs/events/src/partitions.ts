@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
 /** Day-partitioned tables. Their partitions are created ahead by the worker; a default partition catches strays. */
-export const DAILY_PARTITIONED = ['engagement_events', 'placements'];
+const DAILY_PARTITIONED = ['engagement_events', 'placements'];
 
 @Injectable()
 export class PartitionService {

@@ -76,7 +76,8 @@ export class TrackingTokens {
     return `${body}.${this.mac(body).toString('base64url')}`;
   }
 
-  verify(token: string, now = Date.now()): { ok: true; placement: Placement } | { ok: false; problem: TokenProblem } {
+  /** `now` is the caller's Clock reading in ms; a token older than the TTL at that instant is TOKEN_EXPIRED. */
+  verify(token: string, now: number): { ok: true; placement: Placement } | { ok: false; problem: TokenProblem } {
     if (typeof token !== 'string' || token.length > 2048) return { ok: false, problem: 'INVALID_TOKEN' };
     const dot = token.indexOf('.');
     if (dot <= 0) return { ok: false, problem: 'INVALID_TOKEN' };

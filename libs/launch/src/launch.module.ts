@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogCoreModule } from '@marquee/catalog';
-import { Clock, SystemClock } from '@marquee/platform-core';
 import { WebhooksCoreModule } from '@marquee/webhooks';
 import { LAUNCH_ENTITIES } from './entities';
 import { ItemReviewResolver, ReleaseActionResolver, ReleaseResolver, ReviewQueueEntryResolver, ReviewRecordResolver } from './graphql/launch.resolver';
@@ -20,8 +19,8 @@ const SERVICES = [ItemStates, ReviewService, ReleaseValidator, ReleaseService, L
 
 @Module({
   imports: [TypeOrmModule.forFeature(LAUNCH_ENTITIES), WebhooksCoreModule],
-  providers: [...SERVICES, { provide: Clock, useClass: SystemClock }],
-  exports: [...SERVICES, Clock],
+  providers: SERVICES,
+  exports: SERVICES,
 })
 export class LaunchCoreModule {}
 

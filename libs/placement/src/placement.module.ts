@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsCoreModule } from '@marquee/events';
 import { LaunchCoreModule } from '@marquee/launch';
-import { Clock, SystemClock } from '@marquee/platform-core';
 import { PLACEMENT_ENTITIES } from './entities';
 import { FeedLogWriter } from './feed/feed-log.writer';
 import { FeedPreviewService } from './feed/feed-preview.service';
@@ -17,18 +16,19 @@ import { LiveItemsReader } from './runtime/live-items';
 import { UserStateCache } from './runtime/user-state';
 import { SurfacesResolver } from './surfaces/surfaces.resolver';
 import { SurfacesService } from './surfaces/surfaces.service';
+import { SurfaceStatsService } from './surfaces/surface-stats.service';
 import { ContentTestsResolver } from './tests/content-tests.resolver';
 
 @Module({
   imports: [TypeOrmModule.forFeature(PLACEMENT_ENTITIES), EventsCoreModule, LaunchCoreModule],
-  providers: [EngineStore, LiveItemsReader, SurfacesService, { provide: Clock, useClass: SystemClock }],
-  exports: [EngineStore, LiveItemsReader, SurfacesService, EventsCoreModule, LaunchCoreModule, Clock],
+  providers: [EngineStore, LiveItemsReader, SurfacesService],
+  exports: [EngineStore, LiveItemsReader, SurfacesService, EventsCoreModule, LaunchCoreModule],
 })
 export class PlacementCoreModule {}
 
 @Module({
   imports: [PlacementCoreModule],
-  providers: [EngineRuntime, UserStateCache, FeedService, FeedPreviewService, ReplayService, FeedLogWriter, FeedResolver, SurfacesResolver, ContentTestsResolver],
+  providers: [EngineRuntime, UserStateCache, FeedService, FeedPreviewService, ReplayService, FeedLogWriter, FeedResolver, SurfaceStatsService, SurfacesResolver, ContentTestsResolver],
   exports: [EngineRuntime, FeedService, UserStateCache],
 })
 export class PlacementApiModule {}

@@ -27,7 +27,7 @@ import {
  * call them before it validates or executes. Apollo calls them from `graphqlEdgePlugin`.
  */
 
-export type LimitRule = 'depth' | 'cost' | 'aliases' | 'tokens' | 'fragments' | 'directives' | 'fields';
+type LimitRule = 'depth' | 'cost' | 'aliases' | 'tokens' | 'fragments' | 'directives' | 'fields';
 
 export interface QueryLimits {
   /** Deepest nesting of fields (introspection fields excepted, as `MaxIntrospectionDepthRule` bounds those). */
@@ -160,7 +160,7 @@ export function checkDocumentLimits(document: DocumentNode, limits: QueryLimits)
 }
 
 /** Characters allowed per token of GRAPHQL_MAX_TOKENS: 100 kB at the default of 1000. */
-export const CHARS_PER_TOKEN = 100;
+const CHARS_PER_TOKEN = 100;
 
 const TOO_MANY_TOKENS = /Document contains more th\w* (\d+) tokens/;
 
@@ -199,9 +199,7 @@ const ADVICE: Record<LimitRule, (value: string, max: number) => string> = {
   fields: (v, max) => `This query selects ${v} fields once its fragments are expanded; the limit is ${max}. Ask for fewer fields, or split the query.`,
 };
 
-export const LIMIT_RULES: readonly LimitRule[] = Object.keys(ADVICE) as LimitRule[];
-
-export function limitCode(rule: LimitRule): 'QUERY_TOO_DEEP' | 'QUERY_TOO_COMPLEX' {
+function limitCode(rule: LimitRule): 'QUERY_TOO_DEEP' | 'QUERY_TOO_COMPLEX' {
   return rule === 'depth' ? 'QUERY_TOO_DEEP' : 'QUERY_TOO_COMPLEX';
 }
 
@@ -216,9 +214,9 @@ export function limitError(v: LimitViolation): GraphQLError {
 }
 
 /** Arguments that set how many items a list (or a connection's list) returns. */
-export const PAGE_ARGUMENTS: readonly string[] = ['first', 'last', 'limit'];
+const PAGE_ARGUMENTS: readonly string[] = ['first', 'last', 'limit'];
 /** The page a paged field returns when its page argument is left out and the schema declares no default. */
-export const ASSUMED_DEFAULT_PAGE = 50;
+const ASSUMED_DEFAULT_PAGE = 50;
 
 export interface CostOptions {
   listSize: number;

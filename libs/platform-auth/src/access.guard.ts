@@ -14,7 +14,7 @@ export function requestFromContext(ctx: ExecutionContext): AuthedRequest {
   return ctx.switchToHttp().getRequest<AuthedRequest>();
 }
 
-export function admits(audience: readonly Audience[], p: Principal): boolean {
+function admits(audience: readonly Audience[], p: Principal): boolean {
   if (audience.includes('anonymous')) return true;
   if (p.kind === 'user') return audience.includes(p.role);
   if (p.kind === 'client') return audience.includes('client');

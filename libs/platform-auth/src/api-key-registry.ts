@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
-import { CircuitBreaker, UnavailableError } from '@marquee/platform-core';
+import { CircuitBreaker, UnavailableError, Clock } from '@marquee/platform-core';
 import { isDatabaseUnavailable } from '@marquee/platform-database';
 import { redisOptions } from '@marquee/platform-queue';
 
@@ -22,7 +22,7 @@ export interface ApiKeySource {
 }
 
 /** Keys held in memory per process. Beyond it, the least recently loaded keys are looked up on demand. */
-export const MAX_CACHED_KEYS = 100_000;
+const MAX_CACHED_KEYS = 100_000;
 /** How long "no such key" is remembered, so a client with a wrong key cannot make every request query PostgreSQL. */
 const UNKNOWN_MS = 2000;
 const MAX_UNKNOWN = 10_000;
@@ -232,8 +232,9 @@ export class ApiKeys implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @InjectDataSource() db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(Clock) clock: Clock,
   ) {
-    this.registry = new ApiKeyRegistry(new PgApiKeySource(db), () => Date.now(), UNSEEN_KEY_WAIT_MS);
+    this.registry = new ApiKeyRegistry(new PgApiKeySource(db), () => clock.nowMs(), UNSEEN_KEY_WAIT_MS);
     this.channel = revocationChannel(config.redisPrefix);
     this.usersChannel = usersChangedChannel(config.redisPrefix);
   }

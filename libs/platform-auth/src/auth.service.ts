@@ -6,7 +6,7 @@ import * as argon2 from 'argon2';
 import * as jwt from 'jsonwebtoken';
 import IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
-import { DomainError, UnauthenticatedError, UnavailableError } from '@marquee/platform-core';
+import { DomainError, UnauthenticatedError, UnavailableError, Clock } from '@marquee/platform-core';
 import { isDatabaseUnavailable } from '@marquee/platform-database';
 import { REDIS } from '@marquee/platform-queue';
 import { ApiKeys, revocationChannel, usersChangedChannel } from './api-key-registry';
@@ -42,6 +42,7 @@ export class AuthService {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @Inject(REDIS) private readonly redis: IORedis,
     private readonly limits: LoginLimits,
+    @Inject(Clock) private readonly clock: Clock,
     // Only the API process verifies keys; the worker and the CLI run without the registry.
     @Optional() private readonly apiKeys?: ApiKeys,
   ) {
@@ -81,8 +82,8 @@ export class AuthService {
       throw new DomainError('UNAUTHENTICATED', INVALID_CREDENTIALS);
     }
     await this.limits.succeeded(email, address);
-    await this.users.update(user.id, { lastLoginAt: new Date() });
-    const expiresAt = new Date(Date.now() + this.config.sessionTtlHours * 3600 * 1000);
+    await this.users.update(user.id, { lastLoginAt: this.clock.now() });
+    const expiresAt = new Date(this.clock.nowMs() + this.config.sessionTtlHours * 3600 * 1000);
     const claims: SessionClaims = { sub: user.id, ver: user.tokenVersion, typ: 'session' };
     const token = jwt.sign(claims, this.sessionKey, { algorithm: 'HS256', expiresIn: this.config.sessionTtlHours * 3600, issuer: 'marquee' });
     return { token, user, expiresAt };
@@ -92,7 +93,7 @@ export class AuthService {
   async issueSession(userId: string): Promise<{ token: string; expiresAt: Date }> {
     const user = await this.users.findOneOrFail({ where: { id: userId } });
     this.userCache.delete(userId);
-    const expiresAt = new Date(Date.now() + this.config.sessionTtlHours * 3600 * 1000);
+    const expiresAt = new Date(this.clock.nowMs() + this.config.sessionTtlHours * 3600 * 1000);
     const claims: SessionClaims = { sub: user.id, ver: user.tokenVersion, typ: 'session' };
     return { token: jwt.sign(claims, this.sessionKey, { algorithm: 'HS256', expiresIn: this.config.sessionTtlHours * 3600, issuer: 'marquee' }), expiresAt };
   }
@@ -152,7 +153,7 @@ export class AuthService {
   }
 
   private async cachedUser(id: string): Promise<UserEntity | null> {
-    const now = Date.now();
+    const now = this.clock.nowMs();
     const hit = this.userCache.get(id);
     if (hit && now - hit.at < CACHE_MS) return hit.user;
     let user: UserEntity | null;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import IORedis from 'ioredis';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts } from 'rate-limiter-flexible';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
-import { RateLimitedError } from '@marquee/platform-core';
+import { RateLimitedError, Clock } from '@marquee/platform-core';
 import { REDIS } from '@marquee/platform-queue';
 
 export type ClientOperation = 'feed' | 'events';
@@ -14,7 +14,6 @@ export interface Caller {
 }
 
 /** How long a limit check may wait for Redis before the in-memory copy decides (the feed's budget is 50 ms). */
-const REDIS_WAIT_MS: Record<ClientOperation, number> = { feed: 10, events: 100 };
 
 const WHAT: Record<ClientOperation, { unit: string; hint: string; variable: string }> = {
   feed: { unit: 'feed calls', hint: 'Reuse a slate for a screen instead of asking again', variable: 'RATE_LIMIT_FEED_PER_' },
@@ -39,7 +38,7 @@ export class ClientLimits {
   private readonly limits: Record<ClientOperation, Limit[]>;
   private lastInsuranceLog = 0;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, @Inject(REDIS) redis: IORedis) {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, @Inject(REDIS) redis: IORedis, @Inject(Clock) private readonly clock: Clock) {
     const window = config.rateLimitWindowSeconds;
     const make = (op: ClientOperation, scope: 'key' | 'address', perSecond: number): Limit[] => {
       if (perSecond <= 0) return [];
@@ -47,7 +46,7 @@ export class ClientLimits {
       const keyPrefix = `${config.redisPrefix}:rl:${op}:${scope}`;
       const memory = new RateLimiterMemory({ keyPrefix, points, duration: window });
       const insured = new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration: window, rejectIfRedisNotReady: true, insuranceLimiter: memory });
-      return [{ scope, perSecond, limiter: new RLWrapperTimeouts({ limiter: insured, timeoutMs: REDIS_WAIT_MS[op], insuranceLimiter: memory }) }];
+      return [{ scope, perSecond, limiter: new RLWrapperTimeouts({ limiter: insured, timeoutMs: op === 'feed' ? config.feedRedisWaitMs : 100, insuranceLimiter: memory }) }];
     };
     this.limits = {
       feed: [...make('feed', 'key', config.rateLimitFeedPerKey), ...make('feed', 'address', config.rateLimitFeedPerAddress)],
@@ -92,7 +91,7 @@ export class ClientLimits {
   }
 
   private noteInsurance(): void {
-    const now = Date.now();
+    const now = this.clock.nowMs();
     if (now - this.lastInsuranceLog < 60_000) return;
     this.lastInsuranceLog = now;
     this.logger.warn('Redis is unreachable: each API process now counts the client rate limits in memory on its own until Redis is back. Check REDIS_URL.');

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import IORedis from 'ioredis';
 import { RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts } from 'rate-limiter-flexible';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
-import { RateLimitedError, UnavailableError } from '@marquee/platform-core';
+import { RateLimitedError, UnavailableError, Clock } from '@marquee/platform-core';
 import { REDIS } from '@marquee/platform-queue';
 
 /** A read or write of one counter store, any of which may fail (a store that is down answers nothing). */
@@ -86,10 +86,10 @@ export class LoginLimits {
   private readonly perAddress: DualCounter;
   private lastWarn = 0;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, @Inject(REDIS) redis: IORedis, @InjectDataSource() db: DataSource) {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, @Inject(REDIS) redis: IORedis, @InjectDataSource() db: DataSource, @Inject(Clock) clock: Clock) {
     const duration = config.loginWindowSeconds;
     const warn = (line: string) => {
-      const now = Date.now();
+      const now = clock.nowMs();
       if (now - this.lastWarn < 10_000) return;
       this.lastWarn = now;
       this.logger.warn(`Sign-in limits: ${line}; the other store keeps counting. Check Redis and PostgreSQL.`);

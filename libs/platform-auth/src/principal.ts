@@ -9,13 +9,3 @@ export type Principal =
 export type Audience = Role | 'client' | 'anonymous';
 
 export const ANONYMOUS: Principal = { kind: 'anonymous' };
-
-export function actorId(p: Principal): string | null {
-  return p.kind === 'user' ? p.userId : p.kind === 'client' ? `apikey:${p.apiKeyId}` : null;
-}
-
-export function describePrincipal(p: Principal): string {
-  if (p.kind === 'user') return `${p.email} (${p.role})`;
-  if (p.kind === 'client') return `API key "${p.name}"`;
-  return 'an anonymous caller';
-}

@@ -48,6 +48,7 @@ export interface AppConfig {
   reconcileIntervalMs: number;
   webhookBackoffMs: number;
   feedBudgetMs: number;
+  feedRedisWaitMs: number;
   feedStickySeconds: number;
   /** Users whose per-user engine state (profile) each API process keeps in memory. */
   userStateCacheSize: number;
@@ -237,6 +238,11 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'RECONCILE_INTERVAL_MS', default: '15000', description: 'How often the worker re-enqueues due launches from PostgreSQL, and re-creates job schedulers Redis lost.' },
   { name: 'WEBHOOK_BACKOFF_MS', default: '5000', description: 'First retry delay of a failed webhook; it doubles on each of up to 8 tries.' },
   { name: 'FEED_BUDGET_MS', default: '50', description: 'Time the feed may spend before it serves the editorial fallback.' },
+  {
+    name: 'FEED_REDIS_WAIT_MS',
+    default: '10',
+    description: "How long a feed waits on Redis for its sticky slate and its rate-limit count; past it, the feed ranks a fresh slate and counts the call in the process's memory. Raise it for a Redis a few ms away.",
+  },
   { name: 'FEED_STICKY_SECONDS', default: '1800', description: 'Window in which a user gets the same slate on a surface unless the catalogue changed.' },
   {
     name: 'USER_STATE_CACHE_SIZE',
@@ -348,6 +354,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     reconcileIntervalMs: int(env, p, 'RECONCILE_INTERVAL_MS', 15000, 200, 60000),
     webhookBackoffMs: int(env, p, 'WEBHOOK_BACKOFF_MS', 5000, 10, 3600000),
     feedBudgetMs: int(env, p, 'FEED_BUDGET_MS', 50, 5, 10000),
+    feedRedisWaitMs: int(env, p, 'FEED_REDIS_WAIT_MS', 10, 1, 1000),
     feedStickySeconds: int(env, p, 'FEED_STICKY_SECONDS', 1800, 0, 86400),
     userStateCacheSize: int(env, p, 'USER_STATE_CACHE_SIZE', 200_000, 0, 10_000_000),
     userStateRefreshMs: int(env, p, 'USER_STATE_REFRESH_MS', 60000, 1000, 3_600_000),

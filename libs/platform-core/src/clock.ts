@@ -26,3 +26,12 @@ export class FakeClock extends Clock {
     this.current += ms;
   }
 }
+
+/**
+ * A monotonic stopwatch for durations (latencies, flush intervals). Durations are not time-of-day reads, so they do
+ * not go through Clock: a FakeClock would freeze them, and a wall clock can step backwards.
+ */
+export function stopwatch(): () => number {
+  const started = performance.now();
+  return () => performance.now() - started;
+}

@@ -88,12 +88,6 @@ export class ConflictError extends DomainError {
   }
 }
 
-export class ForbiddenError extends DomainError {
-  constructor(message = 'You do not have permission to do this. Ask an admin for a role that allows it.') {
-    super('FORBIDDEN', message);
-  }
-}
-
 export class UnauthenticatedError extends DomainError {
   constructor(message = 'You are not signed in, or your session has expired. Sign in again.') {
     super('UNAUTHENTICATED', message);

@@ -1,6 +1,7 @@
 /**
- * A small, fast, seedable PRNG (xoshiro128**), so a slate or a simulation can be replayed from its seed.
- * Math.random cannot be seeded, and crypto is far too slow for per-slot sampling.
+ * Marquee's one seedable PRNG (xoshiro128**), so a slate, an evaluation or a simulation can be replayed from its
+ * seed. Math.random cannot be seeded, and crypto is far too slow for per-slot sampling. The placement engine keeps a
+ * copy with the same seeding and stream (`engine/random.ts`, checked by its spec) until it imports this one.
  */
 // Module-level bindings: global lookups are slow inside Jest's vm context, and these run millions of times.
 const imul = Math.imul;
@@ -9,7 +10,17 @@ const sqrt = Math.sqrt;
 const log = Math.log;
 const pow = Math.pow;
 
-export class Rng {
+/** The part of a PRNG that estimators, policies and simulations need; `Rng` is the implementation. */
+export interface RandomSource {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Uniform integer in [0, n). */
+  int(n: number): number;
+  /** Standard normal. */
+  normal(): number;
+}
+
+export class Rng implements RandomSource {
   private s0: number;
   private s1: number;
   private s2: number;
@@ -35,14 +46,16 @@ export class Rng {
 
   /** Uniform 32-bit unsigned integer. */
   nextUint32(): number {
-    const result = imul(rotl(imul(this.s1, 5), 7), 9) >>> 0;
+    // rotl(s1 * 5, 7) * 9, with the rotation written out: the bootstrap and the simulator draw millions of numbers.
+    const x = imul(this.s1, 5);
+    const result = imul((x << 7) | (x >>> 25), 9) >>> 0;
     const t = this.s1 << 9;
     this.s2 ^= this.s0;
     this.s3 ^= this.s1;
     this.s1 ^= this.s2;
     this.s0 ^= this.s3;
     this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
+    this.s3 = (this.s3 << 11) | (this.s3 >>> 21);
     return result;
   }
 
@@ -103,10 +116,6 @@ export class Rng {
     const y = this.gamma(b);
     return x / (x + y);
   }
-}
-
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
 }
 
 /** FNV-1a, 32 bit: stable across processes and releases, used for seeds and rollout buckets. */

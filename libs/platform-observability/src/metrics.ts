@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
@@ -15,25 +15,11 @@ export function collectProcessMetrics(app: string): void {
   collectDefaultMetrics({ register: metricsRegistry, prefix: 'marquee_' });
 }
 
-export const httpRequestDuration = new Histogram({
+const httpRequestDuration = new Histogram({
   name: 'marquee_http_request_duration_seconds',
   help: 'HTTP request latency by route and status',
   labelNames: ['method', 'route', 'status'] as const,
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-  registers: [metricsRegistry],
-});
-
-export const graphqlOperations = new Counter({
-  name: 'marquee_graphql_operations_total',
-  help: 'GraphQL operations by operation name and outcome',
-  labelNames: ['operation', 'outcome'] as const,
-  registers: [metricsRegistry],
-});
-
-export const jobsProcessed = new Counter({
-  name: 'marquee_jobs_processed_total',
-  help: 'Background jobs by queue and outcome',
-  labelNames: ['queue', 'outcome'] as const,
   registers: [metricsRegistry],
 });
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Per-request facts that deep code (audit log, error formatting) needs without threading them through calls. */
-export interface RequestContext {
+interface RequestContext {
   requestId: string;
   /** process.hrtime.bigint() when the request arrived, so time budgets include queueing before the handler. */
   receivedAt?: bigint;
@@ -31,10 +31,6 @@ export function countSqlQuery(): void {
 export function currentSqlQueries(): number | undefined {
   const ctx = storage.getStore();
   return ctx ? (ctx.sqlQueries ?? 0) : undefined;
-}
-
-export function runWithRequestContext<T>(ctx: RequestContext, fn: () => T): T {
-  return storage.run(ctx, fn);
 }
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,100}$/;

@@ -25,7 +25,7 @@ export function redisOptions(url: string, forWorker = false): RedisOptions {
   };
 }
 
-export async function pingRedis(url: string, timeoutMs = 1500): Promise<boolean> {
+async function pingRedis(url: string, timeoutMs = 1500): Promise<boolean> {
   const client = new IORedis({ ...redisOptions(url), lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
   client.on('error', () => undefined);
   try {

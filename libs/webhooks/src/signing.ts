@@ -9,7 +9,8 @@ export function signPayload(secret: string, timestamp: number, body: string): st
   return 'v1=' + createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 }
 
-export function verifySignature(secret: string, timestamp: number, body: string, signature: string, nowSeconds = Math.floor(Date.now() / 1000), toleranceSeconds = 300): boolean {
+/** `nowSeconds` is the receiver's clock in Unix seconds; a timestamp further than `toleranceSeconds` from it is refused. */
+export function verifySignature(secret: string, timestamp: number, body: string, signature: string, nowSeconds: number, toleranceSeconds = 300): boolean {
   if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) return false;
   const expected = Buffer.from(signPayload(secret, timestamp, body));
   const given = Buffer.from(signature);

@@ -5,8 +5,9 @@ import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { OutboundHttp, OutboundRefusedError } from '@marquee/platform-outbound';
 import { DeliveryAttempt, WebhookDeliveryEntity, WebhookEndpointEntity } from './entities';
 import { signPayload } from './signing';
+import { Clock, stopwatch } from '@marquee/platform-core';
 
-export class DeliveryFailed extends Error {}
+class DeliveryFailed extends Error {}
 
 /**
  * Sends one delivery once, within WEBHOOK_TIMEOUT_MS. The BullMQ job around it retries with exponential backoff.
@@ -20,6 +21,7 @@ export class WebhookSender {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly http: OutboundHttp,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async send(deliveryId: string, isLastAttempt: boolean): Promise<{ delivered: boolean; skipped?: string }> {
@@ -33,8 +35,8 @@ export class WebhookSender {
       return { delivered: false, skipped: 'endpoint disabled' };
     }
     const body = JSON.stringify(d.payload);
-    const timestamp = Math.floor(Date.now() / 1000);
-    const started = Date.now();
+    const timestamp = Math.floor(this.clock.nowMs() / 1000);
+    const elapsed = stopwatch();
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
@@ -67,7 +69,7 @@ export class WebhookSender {
         error = `Could not connect (${err.cause?.code ?? err.message}).`;
       }
     }
-    const attempt: DeliveryAttempt = { at: new Date().toISOString(), statusCode, error, durationMs: Date.now() - started };
+    const attempt: DeliveryAttempt = { at: this.clock.now().toISOString(), statusCode, error, durationMs: Math.round(elapsed()) };
     const delivered = error === null;
     await this.db.query(
       `UPDATE webhook_deliveries SET attempts = attempts + 1, attempt_log = attempt_log || $2::jsonb, last_status_code = $3, last_error = $4,

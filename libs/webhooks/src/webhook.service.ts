@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Actor, AuditService } from '@marquee/audit';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
-import { InputError, NotFoundError, assertId, isUuid } from '@marquee/platform-core';
+import { InputError, NotFoundError, assertId, isUuid, Clock } from '@marquee/platform-core';
 import { OutboundHttp, OutboundRefusedError } from '@marquee/platform-outbound';
 import { JobName, QueueName, jobIds } from '@marquee/platform-queue';
 import { WEBHOOK_EVENTS, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEvent } from './entities';
@@ -26,6 +26,7 @@ export class WebhookService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
     private readonly http: OutboundHttp,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   listEndpoints(): Promise<WebhookEndpointEntity[]> {
@@ -92,7 +93,7 @@ export class WebhookService {
       for (const ep of endpoints) {
         if (ep.events.length && !ep.events.includes(ev.type)) continue;
         const id = randomUUID();
-        const payload = { id: eventId, type: ev.type, createdAt: new Date().toISOString(), data: ev.data };
+        const payload = { id: eventId, type: ev.type, createdAt: this.clock.now().toISOString(), data: ev.data };
         await m.insert(WebhookDeliveryEntity, { id, endpointId: ep.id, eventId, eventType: ev.type, payload, status: 'pending' });
         ids.push(id);
       }
@@ -117,7 +118,7 @@ export class WebhookService {
     if (!d) throw new NotFoundError('webhook delivery', deliveryId);
     await this.db.getRepository(WebhookDeliveryEntity).update(deliveryId, { status: 'pending' });
     await this.audit.record(null, actor, { action: 'webhook.redelivered', entityType: 'webhook_delivery', entityId: deliveryId, summary: `Sent ${d.eventType} again` });
-    await this.queue.add(JobName.DeliverWebhook, { deliveryId }, { jobId: `${jobIds.deliverWebhook(deliveryId)}_${Date.now()}`, attempts: 8, backoff: { type: 'exponential', delay: this.config.webhookBackoffMs } });
+    await this.queue.add(JobName.DeliverWebhook, { deliveryId }, { jobId: `${jobIds.deliverWebhook(deliveryId)}_${this.clock.nowMs()}`, attempts: 8, backoff: { type: 'exponential', delay: this.config.webhookBackoffMs } });
     return { ...d, status: 'pending' };
   }
 

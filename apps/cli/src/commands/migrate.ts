@@ -24,13 +24,3 @@ export async function revertLast(url: string): Promise<void> {
     await ds.destroy();
   }
 }
-
-export async function pendingMigrations(url: string): Promise<boolean> {
-  const ds = createDataSource({ url, entities: ALL_ENTITIES, migrations: ALL_MIGRATIONS, applicationName: 'marquee-migrate' });
-  await ds.initialize();
-  try {
-    return await ds.showMigrations();
-  } finally {
-    await ds.destroy();
-  }
-}

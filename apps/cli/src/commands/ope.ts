@@ -12,7 +12,7 @@ import {
   runOpe,
 } from '@marquee/analysis';
 
-export const OPE_USAGE = `Usage: npm run marquee -- ope --obd <log.csv> --items <item_context.csv> --policy <name> --out <dir> [options]
+const OPE_USAGE = `Usage: npm run marquee -- ope --obd <log.csv> --items <item_context.csv> --policy <name> --out <dir> [options]
 
   Trains the policy on the first part of the log in time and evaluates it on the rest (IPS, SNIPS, DM, DR).
   Writes <dir>/estimates.json and <dir>/action_probs.csv (one line per evaluated row).

@@ -94,7 +94,9 @@ export async function startCommand(config: AppConfig): Promise<number> {
     };
     // The API first: once it answers, the build, the database and Redis are known to work.
     launch('api');
-    await waitForHttp(`http://127.0.0.1:${config.port}/health/live`, 60000);
+    // A loaded or slow machine can take a while to boot Nest in every API process; a crash loop is logged by the
+    // supervisor meanwhile, so waiting long costs nothing but makes a slow first start succeed.
+    await waitForHttp(`http://127.0.0.1:${config.port}/health/live`, 180000);
     launch('worker');
     const lines = [
       '',
@@ -150,7 +152,12 @@ async function checkConnectionBudget(databaseUrl: string, c: AppConfig): Promise
 
 async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let nextNote = Date.now() + 30000;
   while (Date.now() < deadline) {
+    if (Date.now() > nextNote) {
+      say(`The API is still starting (no answer at ${url} yet); waiting up to ${Math.round((deadline - Date.now()) / 1000)} s more.`);
+      nextNote += 30000;
+    }
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
       if (res.ok) return;

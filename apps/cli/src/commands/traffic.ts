@@ -3,7 +3,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { hashString, Rng } from '@marquee/platform-core';
 import { numberFlag, parseFlags } from './ope';
 
-export const TRAFFIC_USAGE = `Usage: npm run marquee -- traffic --api-key <client key> [options]
+const TRAFFIC_USAGE = `Usage: npm run marquee -- traffic --api-key <client key> [options]
 
   Synthetic app users through the public client API, so the engine, the content tests and the analyst dashboards have
   something to show on a demo or staging install. Each request is a real feed call; each slot the user looks at is a

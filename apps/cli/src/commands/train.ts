@@ -13,7 +13,7 @@ import {
 } from '../../../../ml/src';
 import { numberFlag, parseFlags, UsageError, writeAtomic } from './ope';
 
-export const TRAIN_USAGE = `Usage: npm run marquee -- train (--input <log.jsonl|log.csv> | --synthetic <slates> | --obd <log.csv> --items <item_context.csv>) --out <model.json> [options]
+const TRAIN_USAGE = `Usage: npm run marquee -- train (--input <log.jsonl|log.csv> | --synthetic <slates> | --obd <log.csv> --items <item_context.csv>) --out <model.json> [options]
 
   Trains the TensorFlow.js reward model on logged impressions, holds out the latest rows for log loss and AUC,
   and writes the exported model (plain JSON arrays; see ml/README.md).

@@ -3,7 +3,9 @@ import { DateTimeScalar, GraphQLJSON } from '@marquee/platform-api';
 import { Allow, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
 import { actorOf } from '@marquee/catalog';
 import { AnalyticsService } from '../dashboards/analytics.service';
-import { ModelsService } from '../models/models.service';
+import { EvaluationRunService } from '../models/evaluation-run.service';
+import { ModelLifecycleService } from '../models/model-lifecycle.service';
+import { ModelTrainingService } from '../models/model-training.service';
 
 export enum OpeTargetGql {
   CURRENT = 'CURRENT',
@@ -93,7 +95,9 @@ export class ContentTestDayGql {
 @Resolver()
 export class AnalysisResolver {
   constructor(
-    private readonly models: ModelsService,
+    private readonly models: ModelLifecycleService,
+    private readonly training: ModelTrainingService,
+    private readonly evaluations: EvaluationRunService,
     private readonly analytics: AnalyticsService,
   ) {}
 
@@ -112,7 +116,7 @@ export class AnalysisResolver {
   @Query(() => [OpeRunGql], { description: 'Offline policy evaluations on Marquee\'s own logs, newest first.' })
   @Allow(...Who.staff)
   opeRuns(@Args('surface', { nullable: true }) surface?: string): Promise<OpeRunGql[]> {
-    return this.models.listOpeRuns(surface) as Promise<OpeRunGql[]>;
+    return this.evaluations.listOpeRuns(surface) as Promise<OpeRunGql[]>;
   }
 
   @Query(() => [ExplorationSpendGql], { description: 'Exploration spend against the budget, per day or hour.' })
@@ -145,7 +149,7 @@ export class AnalysisResolver {
     @Args('days', { type: () => Int, nullable: true }) days?: number,
     @Args('epochs', { type: () => Int, nullable: true }) epochs?: number,
   ): Promise<ModelVersionGql> {
-    return this.models.requestTraining(actorOf(p), { surfaceKey: surface, days, epochs });
+    return this.training.requestTraining(actorOf(p), { surfaceKey: surface, days, epochs });
   }
 
   @Mutation(() => OpeRunGql, { description: 'Queues an offline evaluation of a policy on the surface\'s recent logs.' })
@@ -158,7 +162,7 @@ export class AnalysisResolver {
     @Args('config', { type: () => GraphQLJSON, nullable: true }) config?: Record<string, unknown>,
     @Args('days', { type: () => Int, nullable: true }) days?: number,
   ): Promise<OpeRunGql> {
-    return this.models.requestOpe(actorOf(p), { surfaceKey: surface, target, modelId, config, days }) as Promise<OpeRunGql>;
+    return this.evaluations.requestOpe(actorOf(p), { surfaceKey: surface, target, modelId, config, days }) as Promise<OpeRunGql>;
   }
 
   @Mutation(() => ModelVersionGql, { description: 'Puts a model that passed the offline gate on a canary share (default CANARY_PERCENT).' })

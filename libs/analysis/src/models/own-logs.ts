@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { ItemFields } from '@marquee/catalog';
 import { ItemDescriptor, SurfacePolicy, buildItemFeatures, denseItemFeatures } from '@marquee/placement';
 
-export interface LoggedPlacement {
+interface LoggedPlacement {
   position: number;
   itemId: string;
   reason: string;

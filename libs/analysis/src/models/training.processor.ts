@@ -6,14 +6,18 @@ import { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '@marquee/audit';
 import { JobName, QueueName } from '@marquee/platform-queue';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
-import { ModelsService } from './models.service';
+import { EvaluationRunService } from './evaluation-run.service';
+import { ModelLifecycleService } from './model-lifecycle.service';
+import { ModelTrainingService } from './model-training.service';
 
 @Processor(QueueName.Training, { concurrency: 1, lockDuration: 120_000 })
 export class TrainingProcessor extends WorkerHost {
   private readonly logger = new Logger('Training');
 
   constructor(
-    private readonly models: ModelsService,
+    private readonly training: ModelTrainingService,
+    private readonly evaluations: EvaluationRunService,
+    private readonly lifecycle: ModelLifecycleService,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -24,22 +28,22 @@ export class TrainingProcessor extends WorkerHost {
     switch (job.name) {
       case JobName.TrainModel: {
         const { modelId, days, epochs } = job.data as { modelId: string; days: number; epochs: number | null };
-        const m = await this.models.train(modelId, days, epochs, (p) => job.updateProgress(Math.round(p * 100)));
+        const m = await this.training.train(modelId, days, epochs, (p) => job.updateProgress(Math.round(p * 100)));
         this.logger.log(`${m.version}: ${m.status}${m.statusReason ? ` (${m.statusReason})` : ''}.`);
         return { status: m.status };
       }
       case JobName.TrainAll: {
         // The scheduled retraining: one model per enabled surface that has none training already.
         const surfaces: { key: string }[] = await this.db.query(`SELECT key FROM surfaces s WHERE enabled AND NOT EXISTS (SELECT 1 FROM model_versions m WHERE m.surface_key = s.key AND m.status = 'training')`);
-        for (const s of surfaces) await this.models.requestTraining(SYSTEM_ACTOR('scheduler'), { surfaceKey: s.key });
+        for (const s of surfaces) await this.training.requestTraining(SYSTEM_ACTOR('scheduler'), { surfaceKey: s.key });
         return { queued: surfaces.length };
       }
       case JobName.EvaluatePolicy: {
-        const run = await this.models.executeOpe((job.data as { runId: string }).runId, (p) => job.updateProgress(Math.round(p * 100)));
+        const run = await this.evaluations.executeOpe((job.data as { runId: string }).runId, (p) => job.updateProgress(Math.round(p * 100)));
         return { status: run.status };
       }
       case JobName.MonitorCanary:
-        return this.models.monitor();
+        return this.lifecycle.monitor();
       default:
         throw new Error(`No handler for job "${job.name}" on queue ${QueueName.Training}. Add a case to TrainingProcessor.process.`);
     }

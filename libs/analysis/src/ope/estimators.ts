@@ -1,6 +1,6 @@
 import type { FieldProblem } from '@marquee/platform-core';
 import { OpeInputError } from './errors';
-import { FastRng, RandomSource } from './prng';
+import { RandomSource, Rng } from '@marquee/platform-core';
 import { quantileSorted } from './stats';
 import { ESTIMATORS, BootstrapOptions, EstimateCell, EstimatorName, EstimatorResult, Interval } from './types';
 
@@ -55,7 +55,7 @@ function reject(reason: 'BAD_PROPENSITY' | 'BAD_VALUE' | 'BAD_POLICY_OUTPUT', wh
 }
 
 // Runs before any arithmetic, so a bad log fails loudly instead of producing a plausible number.
-export function validateSamples(samples: readonly OpeSample[], needRewardHat: boolean): void {
+function validateSamples(samples: readonly OpeSample[], needRewardHat: boolean): void {
   if (samples.length === 0) {
     throw new OpeInputError('EMPTY_WINDOW', 'There are no logged rows to evaluate: the evaluation window is empty. Widen the window, or lower the training fraction.');
   }
@@ -243,7 +243,7 @@ export function estimate(samples: readonly OpeSample[], options: EstimateOptions
   const point = Float64Array.from(acc);
 
   const boot = TARGETS.map(() => Array.from({ length: slices }, () => new Float64Array(B)));
-  const rng = new FastRng(seed);
+  const rng = new Rng(seed);
   for (let b = 0; b < B; b++) {
     acc.fill(0);
     const hat = needHat && options.refitRewardHat ? options.refitRewardHat(rng) : null;

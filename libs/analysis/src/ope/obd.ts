@@ -6,8 +6,8 @@ import { OpeInputError } from './errors';
 import type { BanditDataset, LoggedRow } from './types';
 
 // The unnamed first column of an OBD log is the row index.
-export const OBD_LOG_COLUMNS = ['timestamp', 'item_id', 'position', 'click', 'propensity_score', 'user_feature_0', 'user_feature_1', 'user_feature_2', 'user_feature_3'] as const;
-export const OBD_ITEM_COLUMNS = ['item_id', 'item_feature_0', 'item_feature_1', 'item_feature_2', 'item_feature_3'] as const;
+const OBD_LOG_COLUMNS = ['timestamp', 'item_id', 'position', 'click', 'propensity_score', 'user_feature_0', 'user_feature_1', 'user_feature_2', 'user_feature_3'] as const;
+const OBD_ITEM_COLUMNS = ['item_id', 'item_feature_0', 'item_feature_1', 'item_feature_2', 'item_feature_3'] as const;
 const USER_CATEGORICALS = ['user_feature_0', 'user_feature_1', 'user_feature_2', 'user_feature_3'];
 const ITEM_CATEGORICALS = ['item_feature_1', 'item_feature_2', 'item_feature_3'];
 const AFFINITY = 'user-item_affinity_';
@@ -47,7 +47,7 @@ function labelEncode(values: string[]): { codes: Map<string, number>; size: numb
 }
 
 // OBD writes "2019-11-24 00:03:13.442536+00:00"; other exports use epoch seconds or milliseconds.
-export function parseTimestamp(raw: string): number {
+function parseTimestamp(raw: string): number {
   const t = raw.trim();
   if (/^\d+(\.\d+)?$/.test(t)) {
     const x = Number(t);

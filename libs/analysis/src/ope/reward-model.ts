@@ -1,4 +1,4 @@
-import type { RandomSource } from './prng';
+import type { RandomSource } from '@marquee/platform-core';
 import type { DatasetMeta, LoggedRow, RewardModel } from './types';
 
 export interface SmoothedMeanOptions {

@@ -1,5 +1,5 @@
 import { OpeInputError } from './errors';
-import type { RandomSource } from './prng';
+import type { RandomSource } from '@marquee/platform-core';
 import { estimate, OpeSample } from './estimators';
 import { SmoothedMeanRewardModel } from './reward-model';
 import { selectWindow, splitByTime, TimeWindow } from './split';

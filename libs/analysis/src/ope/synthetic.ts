@@ -1,4 +1,4 @@
-import { FastRng } from './prng';
+import { Rng } from '@marquee/platform-core';
 import type { BanditDataset, DatasetMeta, LoggedRow, Policy } from './types';
 
 export interface SyntheticWorldOptions {
@@ -26,7 +26,7 @@ export class SyntheticBanditWorld {
     this.nActions = options.nActions ?? 4;
     this.nPositions = options.nPositions ?? 2;
     const floor = options.loggingFloor ?? 0.2;
-    const rng = new FastRng(options.seed ?? 'synthetic-world');
+    const rng = new Rng(options.seed ?? 'synthetic-world');
     const { nContexts: C, nActions: A, nPositions: K } = this;
     const itemRate = Array.from({ length: A }, () => 0.1 + 0.4 * rng.next());
     const posFactor = Array.from({ length: K }, (_, k) => 1 / (1 + 0.5 * k));
@@ -62,7 +62,7 @@ export class SyntheticBanditWorld {
   }
 
   sample(n: number, seed: number | string): BanditDataset {
-    const rng = new FastRng(seed);
+    const rng = new Rng(seed);
     const { nContexts: C, nActions: A, nPositions: K } = this;
     const rows: LoggedRow[] = [];
     for (let i = 0; i < n; i++) {

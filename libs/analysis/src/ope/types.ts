@@ -1,47 +1,8 @@
-import type { RandomSource } from './prng';
+import type { RandomSource } from '@marquee/platform-core';
 
-/**
- * One logged placement, position-wise: which item stood at which slot, what the logging policy's probability of that
- * was, and whether the success event followed. Marquee's own placement logs and imported Open Bandit Dataset rows are
- * both turned into this shape.
- */
-export interface LoggedRow {
-  /** The row's id in its source (OBD: the file's unnamed first column). Echoed in action_probs.csv and in errors. */
-  index: number;
-  /** When the placement was served, in milliseconds since the epoch. */
-  at: number;
-  /** 0-based slot index into `DatasetMeta.positionLabels`. */
-  position: number;
-  /** 0-based item index into `DatasetMeta.actionIds`. */
-  action: number;
-  /** The success event (1/0 for clicks, plays, completions). */
-  reward: number;
-  /** The logging policy's probability of `action` at `position` for this request; must be in (0, 1]. */
-  pscore: number;
-  /** Dense user/context features; layout in `DatasetMeta.contextFeatureNames`. */
-  context: readonly number[];
-  /** Optional per-item context, one value per item (OBD: the user's past clicks on each item). */
-  actionContext?: readonly number[];
-}
-
-/** Everything about a log except its rows: the item catalogue, its features and the slots. */
-export interface DatasetMeta {
-  /** External item ids, in item-index order. */
-  actionIds: readonly string[];
-  /** Item features, one dense vector per item; layout in `actionFeatureNames`. */
-  actionFeatures: readonly (readonly number[])[];
-  actionFeatureNames: readonly string[];
-  contextFeatureNames: readonly string[];
-  /** External slot labels in slot-index order (OBD: 1, 2, 3). */
-  positionLabels: readonly number[];
-  /** Where the rows came from, for reports. */
-  source?: string;
-}
-
-/** A logged-bandit dataset: the catalogue plus rows sorted by time. */
-export interface BanditDataset extends DatasetMeta {
-  rows: readonly LoggedRow[];
-}
+// The logged-bandit data shapes live in ml/ (a leaf that imports no lib but platform-core), which reads them too.
+import type { BanditDataset, DatasetMeta, LoggedRow } from '../../../../ml/src/types';
+export type { BanditDataset, DatasetMeta, LoggedRow };
 
 /**
  * A policy under evaluation. The runner calls `fit` once with the training part of the log (earlier in time), then

@@ -1,4 +1,5 @@
 import { OutboundHttp, OutboundRefusedError, REFUSED_MESSAGE, TooManyRedirectsError } from '@marquee/platform-outbound';
+import { stopwatch } from '@marquee/platform-core';
 
 export interface AssetProbe {
   status: 'ok' | 'unreachable';
@@ -9,7 +10,7 @@ export interface AssetProbe {
 }
 
 /** Redirects a media URL may take (a CDN's signed URL, http to https): each hop is checked at connect time again. */
-export const MAX_ASSET_REDIRECTS = 5;
+const MAX_ASSET_REDIRECTS = 5;
 
 /**
  * Asks a media URL whether it is there: HEAD first, then a one-byte ranged GET for servers that refuse HEAD.
@@ -17,7 +18,7 @@ export const MAX_ASSET_REDIRECTS = 5;
  * before it is touched, with one message whatever the port would have done.
  */
 export async function probeUrl(url: string, timeoutMs: number, http: OutboundHttp): Promise<AssetProbe> {
-  const started = Date.now();
+  const elapsed = stopwatch();
   const attempt = async (method: 'HEAD' | 'GET') =>
     http.request(url, {
       method,
@@ -38,7 +39,7 @@ export async function probeUrl(url: string, timeoutMs: number, http: OutboundHtt
       httpStatus: res.status,
       contentType: res.headers.get('content-type'),
       error: ok ? null : `The server answered HTTP ${res.status}. Check the URL, or upload the file again.`,
-      latencyMs: Date.now() - started,
+      latencyMs: Math.round(elapsed()),
     };
   } catch (e) {
     if (e instanceof OutboundRefusedError) {
@@ -56,6 +57,6 @@ export async function probeUrl(url: string, timeoutMs: number, http: OutboundHtt
             : err.cause?.code === 'ECONNREFUSED'
               ? 'The server refused the connection. Check the host and port.'
               : `The request failed (${err.cause?.code ?? err.cause?.message ?? err.message}). Check the URL.`;
-    return { status: 'unreachable', httpStatus: null, contentType: null, error: reason, latencyMs: Date.now() - started };
+    return { status: 'unreachable', httpStatus: null, contentType: null, error: reason, latencyMs: Math.round(elapsed()) };
   }
 }

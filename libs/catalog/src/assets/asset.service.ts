@@ -7,6 +7,7 @@ import { ItemFields } from '../domain/item-fields';
 import { AssetCheckEntity, AssetStatus } from '../entities/asset-check.entity';
 import { ownDemoMedia } from '../seed/demo-media';
 import { AssetProbe, probeUrl } from './asset-checker';
+import { Clock } from '@marquee/platform-core';
 
 export interface ItemAsset {
   role: 'audio' | 'video' | 'artwork';
@@ -17,7 +18,7 @@ export interface ItemAsset {
   checkedAt: Date | null;
 }
 
-export function assetsOf(fields: ItemFields): { role: ItemAsset['role']; url: string }[] {
+function assetsOf(fields: ItemFields): { role: ItemAsset['role']; url: string }[] {
   const out: { role: ItemAsset['role']; url: string }[] = [];
   if (fields.media.audioUrl) out.push({ role: 'audio', url: fields.media.audioUrl });
   if (fields.media.videoUrl) out.push({ role: 'video', url: fields.media.videoUrl });
@@ -31,6 +32,7 @@ export class AssetService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly http: OutboundHttp,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   /** Checks every media URL of a version and records the result per URL. */
@@ -39,7 +41,7 @@ export class AssetService {
     const results = await Promise.all(
       assets.map(async (a) => {
         const probe = await this.probe(a.url);
-        const row: AssetCheckEntity = { url: a.url, status: probe.status, httpStatus: probe.httpStatus, contentType: probe.contentType, error: probe.error, latencyMs: probe.latencyMs, checkedAt: new Date() };
+        const row: AssetCheckEntity = { url: a.url, status: probe.status, httpStatus: probe.httpStatus, contentType: probe.contentType, error: probe.error, latencyMs: probe.latencyMs, checkedAt: this.clock.now() };
         await this.db.getRepository(AssetCheckEntity).upsert(row, ['url']);
         return { role: a.role, url: a.url, status: probe.status, httpStatus: probe.httpStatus, error: probe.error, checkedAt: row.checkedAt };
       }),

@@ -5,7 +5,7 @@ export interface LocalizedText {
   description?: string | null;
 }
 
-export type Availability = 'free' | 'premium';
+type Availability = 'free' | 'premium';
 export type Platform = 'ios' | 'android' | 'web';
 export const PLATFORMS: readonly Platform[] = ['ios', 'android', 'web'];
 

@@ -2,11 +2,11 @@
  * Content kinds are defined in code: each one says which fields an item of that kind needs before it can launch.
  * Adding a kind is adding an entry here; the API, the Studio editor and the import all read this table.
  */
-export type KindKey = 'meditation' | 'sleep_story' | 'music' | 'course' | 'talk';
+type KindKey = 'meditation' | 'sleep_story' | 'music' | 'course' | 'talk';
 
-export type Requirement = 'required' | 'optional' | 'none';
+type Requirement = 'required' | 'optional' | 'none';
 
-export interface AttributeDefinition {
+interface AttributeDefinition {
   key: string;
   label: string;
   type: 'string' | 'number';

@@ -2,7 +2,7 @@ import type { FieldProblem } from '@marquee/platform-core';
 import { ItemFields, LocalizedText, PLATFORMS, Platform } from './item-fields';
 import { KIND_KEYS, KindDefinition, kindDefinition } from './kinds';
 
-export const LIMITS = {
+const LIMITS = {
   slug: 80,
   title: 120,
   subtitle: 160,

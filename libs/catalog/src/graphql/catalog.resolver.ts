@@ -1,15 +1,13 @@
-import { Inject, Optional } from '@nestjs/common';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Allow, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
 import { KINDS } from '../domain/kinds';
 import { launchReadiness, localeCompleteness } from '../domain/validation';
 import { ItemEntity } from '../entities/item.entity';
+import { AssetRecheckService } from '../assets/asset-recheck.service';
 import { AssetService } from '../assets/asset.service';
 import { CatalogService } from '../services/catalog.service';
 import { ItemSearchService } from '../services/search.service';
-import { CATALOG_HOOKS, CatalogHooks } from '../services/item-events';
+import { UserSummaryService } from '../services/user-summaries.service';
 import {
   AssetStatusGql,
   ContentKindGql,
@@ -34,7 +32,7 @@ export class CatalogResolver {
     private readonly catalog: CatalogService,
     private readonly search: ItemSearchService,
     private readonly assetService: AssetService,
-    @Optional() @Inject(CATALOG_HOOKS) private readonly hooks?: CatalogHooks,
+    private readonly assetRecheck: AssetRecheckService,
   ) {}
 
   @Query(() => ItemConnection, { description: 'Search and filter the catalogue, newest change first by default.' })
@@ -122,11 +120,8 @@ export class CatalogResolver {
 
   @Mutation(() => [AssetStatusGql], { description: 'Queues a fresh check of the latest version\'s media; returns the current statuses.' })
   @Allow(...Who.editors)
-  async recheckAssets(@Args('itemId', { type: () => ID }) itemId: string): Promise<AssetStatusGql[]> {
-    const item = await this.catalog.getItem(itemId);
-    const version = await this.catalog.getVersion(itemId, item.latestVersionNumber);
-    await this.hooks?.afterVersionSaved(item.id, version.id, version.fields);
-    return this.assetService.statusOf(version.fields);
+  recheckAssets(@Args('itemId', { type: () => ID }) itemId: string): Promise<AssetStatusGql[]> {
+    return this.assetRecheck.recheck(itemId);
   }
 
   @ResolveField(() => ItemVersionGql)
@@ -160,10 +155,10 @@ export class CatalogResolver {
 @Resolver(() => ItemVersionGql)
 @Allow(...Who.staff)
 export class ItemVersionResolver {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly users: UserSummaryService) {}
 
   @ResolveField(() => UserSummary, { nullable: true })
   author(@Parent() v: ItemVersionGql, @Context() ctx: object): Promise<UserSummary | null> {
-    return loadUserSummary(ctx, this.db, v.authorId);
+    return loadUserSummary(ctx, this.users, v.authorId);
   }
 }

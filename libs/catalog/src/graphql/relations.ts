@@ -1,10 +1,9 @@
-import { DataSource, In } from 'typeorm';
-import { requestLoader, rowByKey } from '@marquee/platform-api';
-import { UserEntity } from '@marquee/platform-auth';
+import { requestLoader } from '@marquee/platform-api';
 import { NotFoundError, isUuid } from '@marquee/platform-core';
 import { ItemEntity } from '../entities/item.entity';
 import { ItemVersionEntity } from '../entities/item-version.entity';
 import { CatalogService } from '../services/catalog.service';
+import { UserSummaryService } from '../services/user-summaries.service';
 import type { UserSummary } from './item.types';
 
 /**
@@ -12,14 +11,9 @@ import type { UserSummary } from './item.types';
  * a list of 25 items with their live versions and authors costs three queries, not fifty-one.
  */
 
-export async function loadUserSummary(ctx: object, db: DataSource, id: string | null | undefined): Promise<UserSummary | null> {
+export async function loadUserSummary(ctx: object, users: UserSummaryService, id: string | null | undefined): Promise<UserSummary | null> {
   if (!id || !isUuid(id)) return null;
-  const loader = requestLoader<string, UserSummary | null>(ctx, 'users.summary', async (ids) => {
-    const wanted = [...new Set(ids)];
-    const rows = await db.getRepository(UserEntity).find({ where: { id: In(wanted) }, select: { id: true, displayName: true, email: true } });
-    return rowByKey(ids, rows, (u) => u.id);
-  });
-  return loader.load(id);
+  return requestLoader<string, UserSummary | null>(ctx, 'users.summary', (ids) => users.summariesInOrder(ids)).load(id);
 }
 
 export function loadVersion(ctx: object, catalog: CatalogService, id: string): Promise<ItemVersionEntity | null> {

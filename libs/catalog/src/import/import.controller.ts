@@ -38,7 +38,7 @@ export class ImportController {
   }
 }
 
-export const IMPORT_TEMPLATE = [
+const IMPORT_TEMPLATE = [
   'slug,kind,default_locale,locales,title.en,subtitle.en,description.en,title.de,description.de,duration,audio_url,artwork_url,topics,collections,availability,platforms,min_app_version,attr.narrator',
   'evening-calm,meditation,en,en|de,Evening Calm,Ten minutes to unwind,A slow body scan for the end of the day.,Abendruhe,Ein langsamer Body-Scan für den Abend.,10:00,https://cdn.example.com/evening-calm.mp3,https://cdn.example.com/evening-calm.jpg,sleep|stress,evening,free,ios|android|web,4.2,Ana Ruiz',
   '',

@@ -1,8 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Actor } from '@marquee/audit';
-import { InputError, NotFoundError, assertId, isDomainError, isUuid } from '@marquee/platform-core';
+import { InputError, NotFoundError, assertId, isDomainError, isUuid, Clock, stopwatch } from '@marquee/platform-core';
 import { ImportJobEntity, ImportRowError } from '../entities/import-job.entity';
 import { CatalogService } from '../services/catalog.service';
 import { detectFormat, ImportFormat, parseImport } from './parse';
@@ -28,6 +28,7 @@ export class ImportService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly catalog: CatalogService,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async create(actor: Actor, filename: string, content: string, source: ImportJobEntity['source'], format?: ImportFormat): Promise<ImportJobEntity> {
@@ -70,23 +71,23 @@ export class ImportService {
     const job = await this.get(id);
     if (job.status === 'succeeded' || job.status === 'completed_with_errors' || job.status === 'failed') return job;
     if (job.content === null) {
-      await repo.update(id, { status: 'failed', failure: 'The uploaded file is no longer stored. Upload it again.', finishedAt: new Date() });
+      await repo.update(id, { status: 'failed', failure: 'The uploaded file is no longer stored. Upload it again.', finishedAt: this.clock.now() });
       return this.get(id);
     }
     let rows;
     try {
       rows = parseImport(job.content, job.format);
     } catch (e) {
-      await repo.update(id, { status: 'failed', failure: `The file could not be read: ${(e as Error).message}. Fix the file and upload it again.`, finishedAt: new Date() });
+      await repo.update(id, { status: 'failed', failure: `The file could not be read: ${(e as Error).message}. Fix the file and upload it again.`, finishedAt: this.clock.now() });
       return this.get(id);
     }
     await repo.update(id, { status: 'running', totalRows: rows.length });
     const errors: ImportRowError[] = [...job.errors];
     let { processedRows, createdItems, updatedItems, failedRows } = job;
-    let lastFlush = Date.now();
+    let sinceFlush = stopwatch();
     const flush = async () => {
       await repo.update(id, { processedRows, createdItems, updatedItems, failedRows, errors: errors.slice(0, MAX_STORED_ERRORS) });
-      lastFlush = Date.now();
+      sinceFlush = stopwatch();
     };
     // A retried job resumes after the last row it recorded.
     for (let i = processedRows; i < rows.length; i++) {
@@ -109,14 +110,14 @@ export class ImportService {
       }
       processedRows = i + 1;
       onProgress?.({ total: rows.length, processed: processedRows, failed: failedRows });
-      if (Date.now() - lastFlush > 250 || processedRows === rows.length) await flush();
+      if (sinceFlush() > 250 || processedRows === rows.length) await flush();
     }
     await flush();
     const status = failedRows === 0 ? 'succeeded' : createdItems + updatedItems === 0 ? 'failed' : 'completed_with_errors';
     await repo.update(id, {
       status,
       content: null,
-      finishedAt: new Date(),
+      finishedAt: this.clock.now(),
       failure: status === 'failed' ? `No row could be imported (${failedRows} with errors). Fix the rows listed and upload again.` : null,
     });
     this.logger.log(`Import ${id} (${job.filename}): ${createdItems} created, ${updatedItems} updated, ${failedRows} rows with errors.`);
@@ -124,6 +125,6 @@ export class ImportService {
   }
 
   async markFailed(id: string, reason: string): Promise<void> {
-    await this.db.getRepository(ImportJobEntity).update(id, { status: 'failed', failure: reason, finishedAt: new Date() });
+    await this.db.getRepository(ImportJobEntity).update(id, { status: 'failed', failure: reason, finishedAt: this.clock.now() });
   }
 }

@@ -36,7 +36,7 @@ function normKey(k: string): string {
   return k.trim().replace(/\[(.+?)\]/g, '.$1').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
-export function csvRecordToInput(record: Record<string, string>): ItemInputLike {
+function csvRecordToInput(record: Record<string, string>): ItemInputLike {
   const input: ItemInputLike & { localized: Record<string, Record<string, string>>; attributes: Record<string, string>; media: Record<string, string> } = {
     localized: {},
     attributes: {},
@@ -97,7 +97,7 @@ export function csvRecordToInput(record: Record<string, string>): ItemInputLike 
 }
 
 /** JSON Lines rows use the GraphQL input shape; `localized` may be a map or a list of {locale, ...}. */
-export function jsonToInput(obj: Record<string, unknown>): ItemInputLike {
+function jsonToInput(obj: Record<string, unknown>): ItemInputLike {
   const out: ItemInputLike = { ...obj };
   if (Array.isArray(obj.localized)) {
     out.localized = Object.fromEntries((obj.localized as Record<string, unknown>[]).map(({ locale, ...rest }) => [String(locale), rest]));

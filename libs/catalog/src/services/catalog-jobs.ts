@@ -1,10 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { CheckItemAssetsPayload, JobName, QueueName, RunImportPayload, jobIds } from '@marquee/platform-queue';
 import { ItemFields } from '../domain/item-fields';
 import { AssetService } from '../assets/asset.service';
 import { CatalogHooks } from './item-events';
+import { Clock } from '@marquee/platform-core';
 
 /** Queues the catalogue's background work. Postgres stays the truth: a lost job is redone by the worker's sweep. */
 @Injectable()
@@ -15,11 +16,12 @@ export class CatalogJobs implements CatalogHooks {
     @InjectQueue(QueueName.Assets) private readonly assetsQueue: Queue<CheckItemAssetsPayload>,
     @InjectQueue(QueueName.Imports) private readonly importsQueue: Queue<RunImportPayload>,
     private readonly assets: AssetService,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async afterVersionSaved(itemId: string, versionId: string, fields: ItemFields): Promise<void> {
     await this.assets.markPending(fields);
-    await this.assetsQueue.add(JobName.CheckItemAssets, { itemId, versionId }, { jobId: `${jobIds.checkItemAssets(versionId)}_${Date.now()}`, attempts: 3, backoff: { type: 'exponential', delay: 5000 } });
+    await this.assetsQueue.add(JobName.CheckItemAssets, { itemId, versionId }, { jobId: `${jobIds.checkItemAssets(versionId)}_${this.clock.nowMs()}`, attempts: 3, backoff: { type: 'exponential', delay: 5000 } });
   }
 
   async runImport(importId: string): Promise<void> {

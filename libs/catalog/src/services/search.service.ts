@@ -8,7 +8,7 @@ import { ItemEntity, ItemState, ITEM_STATES } from '../entities/item.entity';
 import { KIND_KEYS } from '../domain/kinds';
 
 export type ItemSort = 'UPDATED_DESC' | 'UPDATED_ASC' | 'CREATED_DESC' | 'TITLE_ASC' | 'TITLE_DESC' | 'SLUG_ASC';
-export type LocaleStatus = 'COMPLETE' | 'INCOMPLETE' | 'MISSING';
+type LocaleStatus = 'COMPLETE' | 'INCOMPLETE' | 'MISSING';
 
 export interface ItemFilter {
   ids?: string[] | null;
@@ -39,7 +39,7 @@ export interface ItemPage {
 }
 
 /** Prefix search on every word: "even cal" finds "Evening Calm". Only letters and digits reach the tsquery. */
-export function toPrefixQuery(text: string): string | null {
+function toPrefixQuery(text: string): string | null {
   const words = text
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)

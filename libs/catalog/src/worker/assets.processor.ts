@@ -1,9 +1,10 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { CheckItemAssetsPayload, JobName, QueueName } from '@marquee/platform-queue';
 import { AssetService } from '../assets/asset.service';
 import { CatalogService } from '../services/catalog.service';
+import { Clock } from '@marquee/platform-core';
 
 @Processor(QueueName.Assets, { concurrency: 8 })
 export class AssetsProcessor extends WorkerHost {
@@ -12,6 +13,7 @@ export class AssetsProcessor extends WorkerHost {
   constructor(
     private readonly assets: AssetService,
     private readonly catalog: CatalogService,
+    @Inject(Clock) private readonly clock: Clock,
   ) {
     super();
   }
@@ -33,7 +35,7 @@ export class AssetsProcessor extends WorkerHost {
         return { checked: results.length, unreachable: bad.length };
       }
       case JobName.SweepAssets: {
-        const stale = await this.assets.staleItemVersions(new Date(Date.now() - 24 * 3600 * 1000));
+        const stale = await this.assets.staleItemVersions(new Date(this.clock.nowMs() - 24 * 3600 * 1000));
         for (const s of stale) {
           const v = await this.catalog.getVersionById(s.versionId);
           if (v) await this.assets.checkFields(v.fields);

@@ -7,7 +7,7 @@ export type Transition = 'edit' | 'submit' | 'approve' | 'reject' | 'schedule' |
  * Which workflow steps each state allows. Editing is allowed everywhere: it starts a new draft version.
  * The state itself is never set by a step: it is derived from the item's versions, reviews and releases (ItemStates).
  */
-export const ALLOWED: Record<ItemState, Transition[]> = {
+const ALLOWED: Record<ItemState, Transition[]> = {
   draft: ['edit', 'submit'],
   in_review: ['edit', 'approve', 'reject'],
   approved: ['edit', 'schedule', 'launch'],

@@ -13,7 +13,7 @@ export type LocalTimeResolution =
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
 
-export function isValidTimeZone(zone: string): boolean {
+function isValidTimeZone(zone: string): boolean {
   return typeof zone === 'string' && zone.length <= 64 && IANAZone.isValidZone(zone);
 }
 
@@ -75,4 +75,12 @@ export function resolveLocalTime(local: string, zone: string): LocalTimeResoluti
 /** The same instant as wall-clock text in a zone, e.g. for "11:00 Europe/Amsterdam · 10:00 UTC". */
 export function formatInZone(instant: Date, zone: string): string {
   return DateTime.fromJSDate(instant, { zone }).toFormat("yyyy-MM-dd HH:mm ZZZZ");
+}
+
+/** What a local time in a zone means, in one flat shape (the `resolveScheduleTime` answer): the instant, or why not. */
+export function describeLocalTime(local: string, zone: string): { kind: LocalTimeResolution['kind']; instant: Date | null; message: string | null; options: { offsetMinutes: number; instant: Date; label: string }[] } {
+  const r = resolveLocalTime(local, zone);
+  if (r.kind === 'ok') return { kind: 'ok', instant: r.instant, message: null, options: [] };
+  if (r.kind === 'ambiguous') return { kind: 'ambiguous', instant: null, message: r.message, options: r.options };
+  return { kind: r.kind, instant: null, message: r.message, options: [] };
 }

@@ -1,12 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { DateTimeScalar, requestLoader } from '@marquee/platform-api';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { CatalogService, ItemEntity, ItemGql, ItemVersionGql, UserSummary, actorOf, fieldsToGql, loadItem, loadUserSummary, loadVersion, versionToGql } from '@marquee/catalog';
+import { CatalogService, ItemEntity, ItemGql, ItemVersionGql, UserSummary, UserSummaryService, actorOf, fieldsToGql, loadItem, loadUserSummary, loadVersion, versionToGql } from '@marquee/catalog';
 import { Allow, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
-import { resolveLocalTime } from '../domain/time';
+import { describeLocalTime } from '../domain/time';
 import { ReleaseActionEntity } from '../entities/release-action.entity';
 import { ReleaseEntity, ReleaseStatus } from '../entities/release.entity';
 import { LiveContentService } from '../services/live-content.service';
@@ -43,7 +41,7 @@ export class ReleaseResolver {
     private readonly health: SchedulerHealthService,
     private readonly live: LiveContentService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly users: UserSummaryService,
   ) {}
 
   @Query(() => [ReleaseGql], { description: 'Releases, newest first; filter by status and by a window (for the calendar).' })
@@ -64,19 +62,14 @@ export class ReleaseResolver {
 
   @Query(() => ReleaseValidationGql, { description: 'Blocking problems and warnings, computed now from current content. Never cached.' })
   @Allow(...Who.staff)
-  async releaseValidation(@Args('id', { type: () => ID }) id: string): Promise<ReleaseValidationGql> {
-    const r = await this.releaseService.validate(id);
-    return { ...r, ok: r.blocking.length === 0 };
+  releaseValidation(@Args('id', { type: () => ID }) id: string): Promise<ReleaseValidationGql> {
+    return this.releaseService.validate(id);
   }
 
   @Query(() => ScheduleResolutionGql, { description: 'What a local time in a zone means: one instant, a DST gap, or two instants to choose from.' })
   @Allow(...Who.staff)
   resolveScheduleTime(@Args('localDateTime') localDateTime: string, @Args('timeZone') timeZone: string): ScheduleResolutionGql {
-    const r = resolveLocalTime(localDateTime, timeZone);
-    if (r.kind === 'ok') return { kind: 'ok', instant: r.instant, message: null, options: [] };
-    if (r.kind === 'ambiguous') return { kind: 'ambiguous', instant: null, message: r.message, options: r.options };
-    if (r.kind === 'gap') return { kind: 'gap', instant: null, message: r.message, options: [] };
-    return { kind: 'invalid', instant: null, message: r.message, options: [] };
+    return describeLocalTime(localDateTime, timeZone);
   }
 
   @Query(() => [String], { description: 'Every IANA time zone this server knows.' })
@@ -178,9 +171,8 @@ export class ReleaseResolver {
   }
 
   @ResolveField(() => ReleaseValidationGql, { description: 'Computed now; see releaseValidation.' })
-  async validation(@Parent() r: ReleaseEntity): Promise<ReleaseValidationGql> {
-    const v = await this.releaseService.validate(r.id);
-    return { ...v, ok: v.blocking.length === 0 };
+  validation(@Parent() r: ReleaseEntity): Promise<ReleaseValidationGql> {
+    return this.releaseService.validate(r.id);
   }
 
   @ResolveField(() => [ReleaseEventGql], { description: 'The execution log.' })
@@ -190,17 +182,17 @@ export class ReleaseResolver {
 
   @ResolveField(() => UserSummary, { nullable: true })
   createdBy(@Parent() r: ReleaseEntity, @Context() ctx: object): Promise<UserSummary | null> {
-    return loadUserSummary(ctx, this.db, r.createdBy);
+    return loadUserSummary(ctx, this.users, r.createdBy);
   }
 
   @ResolveField(() => UserSummary, { nullable: true, description: 'Who scheduled it last (or asked to launch it now).' })
   scheduledBy(@Parent() r: ReleaseEntity, @Context() ctx: object): Promise<UserSummary | null> {
-    return loadUserSummary(ctx, this.db, r.scheduledBy);
+    return loadUserSummary(ctx, this.users, r.scheduledBy);
   }
 
   @ResolveField(() => UserSummary, { nullable: true })
   rolledBackBy(@Parent() r: ReleaseEntity, @Context() ctx: object): Promise<UserSummary | null> {
-    return loadUserSummary(ctx, this.db, r.rolledBackBy);
+    return loadUserSummary(ctx, this.users, r.rolledBackBy);
   }
 
   @ResolveField(() => [ID], { description: 'Items a later release has changed since this one launched; non-empty means rollback is refused.' })
@@ -229,22 +221,22 @@ export class ReleaseActionResolver {
 @Resolver(() => ReviewQueueEntryGql)
 @Allow(...Who.staff)
 export class ReviewQueueEntryResolver {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly users: UserSummaryService) {}
 
   @ResolveField(() => UserSummary, { nullable: true })
   submitter(@Parent() e: ReviewQueueEntryGql, @Context() ctx: object): Promise<UserSummary | null> {
-    return loadUserSummary(ctx, this.db, e.submittedBy);
+    return loadUserSummary(ctx, this.users, e.submittedBy);
   }
 }
 
 @Resolver(() => ReviewRecordGql)
 @Allow(...Who.staff)
 export class ReviewRecordResolver {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly users: UserSummaryService) {}
 
   @ResolveField(() => UserSummary, { nullable: true })
   actor(@Parent() r: ReviewRecordGql, @Context() ctx: object): Promise<UserSummary | null> {
-    return loadUserSummary(ctx, this.db, r.actorId);
+    return loadUserSummary(ctx, this.users, r.actorId);
   }
 }
 

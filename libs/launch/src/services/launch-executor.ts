@@ -21,7 +21,7 @@ export type LaunchOutcome =
   | { outcome: 'skipped'; reason: string }
   | { outcome: 'wait'; delayMs: number };
 
-export interface ItemChange {
+interface ItemChange {
   itemId: string;
   slug: string;
   title: string;

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { JobName, QueueName, jobIds } from '@marquee/platform-queue';
 import { ReleaseEntity } from '../entities/release.entity';
 import { ReleaseEventEntity } from '../entities/release-event.entity';
+import { Clock } from '@marquee/platform-core';
 
 export interface LaunchJobPayload {
   releaseId: string;
@@ -25,10 +26,12 @@ export class LaunchJobs {
   constructor(
     @InjectQueue(QueueName.Launches) private readonly queue: Queue<LaunchJobPayload>,
     @InjectDataSource() private readonly db: DataSource,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async enqueue(release: Pick<ReleaseEntity, 'id' | 'scheduleRevision' | 'scheduledAt'>): Promise<boolean> {
-    const delay = Math.max(0, (release.scheduledAt?.getTime() ?? Date.now()) - Date.now());
+    const now = this.clock.nowMs();
+    const delay = Math.max(0, (release.scheduledAt?.getTime() ?? now) - now);
     try {
       await this.queue.add(JobName.LaunchRelease, { releaseId: release.id, revision: release.scheduleRevision }, { ...JOB_OPTIONS, jobId: jobIds.launchRelease(release.id, release.scheduleRevision), delay });
       return true;

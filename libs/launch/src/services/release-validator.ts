@@ -5,7 +5,7 @@ import { ReleaseActionEntity } from '../entities/release-action.entity';
 import { ReleaseEntity } from '../entities/release.entity';
 import { ReviewService } from './review.service';
 
-export interface ValidationIssue {
+interface ValidationIssue {
   code: string;
   itemId: string | null;
   message: string;

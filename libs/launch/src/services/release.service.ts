@@ -122,9 +122,11 @@ export class ReleaseService {
     });
   }
 
-  async validate(releaseId: string): Promise<ValidationReport> {
+  /** Blocking problems and warnings, computed now from current content; `ok` when nothing blocks. */
+  async validate(releaseId: string): Promise<ValidationReport & { ok: boolean }> {
     const r = await this.get(releaseId);
-    return this.validator.validate(this.db.manager, r);
+    const report = await this.validator.validate(this.db.manager, r);
+    return { ...report, ok: report.blocking.length === 0 };
   }
 
   async schedule(actor: Actor, releaseId: string, input: ScheduleInput): Promise<ReleaseEntity> {
@@ -351,7 +353,7 @@ export class ReleaseService {
   }
 }
 
-export function describeAudience(a: Audience): string {
+function describeAudience(a: Audience): string {
   const parts = [a.locales.length ? `locales ${a.locales.join(', ')}` : '', a.platforms.length ? `platforms ${a.platforms.join(', ')}` : '', a.tiers.length ? `tiers ${a.tiers.join(', ')}` : ''].filter(Boolean);
   return parts.length ? parts.join('; ') : 'everyone';
 }

@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { Actor, AuditService } from '@marquee/audit';
 import { ItemEntity, ItemVersionEntity } from '@marquee/catalog';
-import { DomainError, NotFoundError, assertId, isUuid } from '@marquee/platform-core';
+import { DomainError, NotFoundError, assertId, isUuid, Clock } from '@marquee/platform-core';
 import { WebhookService } from '@marquee/webhooks';
 import { ReleaseActionEntity } from '../entities/release-action.entity';
 import { ReleaseEntity } from '../entities/release.entity';
@@ -26,6 +26,7 @@ export class RollbackService {
     private readonly audit: AuditService,
     private readonly webhooks: WebhookService,
     private readonly states: ItemStates,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async rollback(actor: Actor, releaseId: string): Promise<ReleaseEntity> {
@@ -69,7 +70,7 @@ export class RollbackService {
         });
       }
       release.status = 'rolled_back';
-      release.rolledBackAt = new Date();
+      release.rolledBackAt = this.clock.now();
       release.rolledBackBy = isUuid(actor.id) ? actor.id : null;
       await m.save(ReleaseEntity, release);
       await m.insert(ReleaseEventEntity, { releaseId, kind: 'rolled_back', message: `Rolled back by ${actor.label}: ${changes.length} item(s) restored.`, details: { changes } });

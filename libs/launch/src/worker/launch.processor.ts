@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DelayedError, Job } from 'bullmq';
@@ -7,6 +7,7 @@ import { JobName, QueueName } from '@marquee/platform-queue';
 import { HeartbeatEntity } from '../entities/heartbeat.entity';
 import { LaunchExecutor } from '../services/launch-executor';
 import { LaunchJobPayload, LaunchJobs } from '../services/launch-jobs';
+import { Clock } from '@marquee/platform-core';
 
 /**
  * A short lock: if a worker dies mid-launch, another worker takes the job over within seconds instead of the
@@ -20,6 +21,7 @@ export class LaunchProcessor extends WorkerHost {
     private readonly executor: LaunchExecutor,
     private readonly jobs: LaunchJobs,
     @InjectDataSource() private readonly db: DataSource,
+    @Inject(Clock) private readonly clock: Clock,
   ) {
     super();
   }
@@ -31,7 +33,7 @@ export class LaunchProcessor extends WorkerHost {
         const result = await this.executor.execute(releaseId, revision);
         if (result.outcome === 'wait') {
           // Delivered early (clock skew, a manual retry): put it back until the instant. Never launch early.
-          await job.moveToDelayed(Date.now() + result.delayMs, token);
+          await job.moveToDelayed(this.clock.nowMs() + result.delayMs, token);
           throw new DelayedError();
         }
         if (result.outcome === 'skipped') this.logger.log(`Launch job for release ${releaseId} (revision ${revision}) did nothing: ${result.reason}.`);
@@ -39,7 +41,7 @@ export class LaunchProcessor extends WorkerHost {
       }
       case JobName.ReconcileLaunches: {
         const fixed = await this.jobs.reconcile();
-        await this.db.getRepository(HeartbeatEntity).upsert({ name: 'reconcile-launches', at: new Date(), details: { requeued: fixed.length } }, ['name']);
+        await this.db.getRepository(HeartbeatEntity).upsert({ name: 'reconcile-launches', at: this.clock.now(), details: { requeued: fixed.length } }, ['name']);
         return { requeued: fixed };
       }
       default:

@@ -8,7 +8,7 @@ import { EngineRuntime, buildPool, descriptorOf, matchesRule, surfacePolicy } fr
 import { LiveItem, displayTitle, visibleFields } from '../runtime/live-items';
 import { FeedContext } from './feed.service';
 
-export interface PreviewEntry {
+interface PreviewEntry {
   position: number;
   reason: string;
   propensity: number;

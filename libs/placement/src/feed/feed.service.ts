@@ -18,7 +18,7 @@ import { FeedViewer, LiveItem, displayTitle, visibleFields } from '../runtime/li
 import { UserState, UserStateCache } from '../runtime/user-state';
 import { FeedLogWriter } from './feed-log.writer';
 
-export type FeedReason = 'PERSONALIZED' | 'CONTENT_TEST' | 'EXPLORATION' | 'PINNED' | 'FALLBACK';
+type FeedReason = 'PERSONALIZED' | 'CONTENT_TEST' | 'EXPLORATION' | 'PINNED' | 'FALLBACK';
 
 export interface FeedContext {
   locale?: string | null;
@@ -49,7 +49,7 @@ export interface FeedResponse {
 
 const PLATFORMS = ['ios', 'android', 'web'];
 const TIER = /^[a-z][a-z0-9_-]{0,19}$/;
-export const FALLBACK_POLICY = 'fallback/editorial';
+const FALLBACK_POLICY = 'fallback/editorial';
 
 const feedLatency = new Histogram({
   name: 'marquee_feed_duration_seconds',
@@ -86,7 +86,7 @@ class DatabaseSkipped extends Error {}
  * engine failing): it never fails and is never empty for a surface with live content.
  *
  * Nothing on this path waits on a dead connection for longer than FEED_BUDGET_MS: the API key is checked in memory,
- * the rate limit and the sticky slate give Redis 10 ms each, the one PostgreSQL read gets what is left of the budget,
+ * the rate limit and the sticky slate give Redis FEED_REDIS_WAIT_MS (10 ms), the one PostgreSQL read gets what is left of the budget,
  * and after 5 of those reads in a row fail for want of PostgreSQL, feeds skip it for a second (then one probe goes
  * through).
  */
@@ -117,13 +117,15 @@ export class FeedService {
     // Time already spent before the resolver (queued behind other requests, authenticating): the shedding signal.
     const queuedMs = Number(started - (requestReceivedAt() ?? started)) / 1e6;
     const { viewer, limit, rt } = this.validate(args);
-    await this.limits.take('feed', caller);
     const apiKeyId = caller.apiKeyId;
     const now = this.clock.nowMs();
     // Keyed by the API key too: a slate's tracking tokens are bound to the key it was served to.
     const ctxKey = hashString(JSON.stringify([viewer.locale, viewer.platform, viewer.appVersion, viewer.tier, limit, apiKeyId]));
-
-    const sticky = await this.stickyGet(rt, args.userId, ctxKey, viewer);
+    // The sticky-slate read goes out with the rate-limit counters (one pipelined write to Redis, one wait). It never
+    // rejects, and a call over its limit still answers RATE_LIMITED and serves nothing.
+    const stickyRead = this.stickyGet(rt, args.userId, ctxKey, viewer);
+    await this.limits.take('feed', caller);
+    const sticky = await stickyRead;
     if (sticky) return sticky;
 
     let response: FeedResponse;
@@ -353,7 +355,7 @@ export class FeedService {
   private async stickyGet(rt: SurfaceRuntime, userId: string, ctxKey: number, viewer: FeedViewer): Promise<FeedResponse | null> {
     if (!this.config.feedStickySeconds) return null;
     try {
-      const raw = await withBudget(this.redis.get(this.stickyKey(rt, userId)), 10);
+      const raw = await withBudget(this.redis.get(this.stickyKey(rt, userId)), this.config.feedRedisWaitMs);
       if (!raw) return null;
       const v = JSON.parse(raw) as StickySlate;
       if (v.c !== rt.catalogVersion || v.k !== ctxKey || !Array.isArray(v.e)) return null;

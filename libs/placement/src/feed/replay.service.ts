@@ -7,7 +7,7 @@ import { EngineStore } from '../runtime/engine-store';
 import { PoolCandidate, buildPool } from '../runtime/engine-runtime';
 import { unpackBits } from './feed.service';
 
-export interface ReplayedEntry {
+interface ReplayedEntry {
   position: number;
   itemId: string;
   reason: string;

@@ -4,8 +4,7 @@ import { actorOf } from '@marquee/catalog';
 import { Allow, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
 import { SurfaceEntity } from './surface.entity';
 import { SurfacesService } from './surfaces.service';
-import { EngineStore } from '../runtime/engine-store';
-import { defaultQuota } from '../engine';
+import { SurfaceStatsService } from './surface-stats.service';
 
 @ObjectType('CandidateRule')
 export class CandidateRuleGql {
@@ -92,7 +91,7 @@ export class PinInput {
 export class SurfacesResolver {
   constructor(
     private readonly surfaceService: SurfacesService,
-    private readonly store: EngineStore,
+    private readonly stats: SurfaceStatsService,
   ) {}
 
   @Query(() => [SurfaceGql])
@@ -149,15 +148,12 @@ export class SurfacesResolver {
   }
 
   @ResolveField(() => Float, { nullable: true, description: "The control's success rate per examined impression (randomised slots), once it has 100 exposures." })
-  async successRate(@Parent() s: SurfaceEntity): Promise<number | null> {
-    const c = (await this.store.load(s.key)).control;
-    return c.exposure >= 100 ? c.successes / c.exposure : null;
+  successRate(@Parent() s: SurfaceEntity): Promise<number | null> {
+    return this.stats.successRate(s);
   }
 
   @ResolveField(() => Int, { description: 'The quota new content tests get: testQuota, or sized for ±30% precision at successRate (10% while unknown).' })
-  async effectiveTestQuota(@Parent() s: SurfaceEntity): Promise<number> {
-    if (s.testQuota) return s.testQuota;
-    const c = (await this.store.load(s.key)).control;
-    return defaultQuota(c.exposure >= 100 ? c.successes / c.exposure : 0.1);
+  effectiveTestQuota(@Parent() s: SurfaceEntity): Promise<number> {
+    return this.stats.effectiveTestQuota(s);
   }
 }

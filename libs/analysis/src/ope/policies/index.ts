@@ -7,9 +7,7 @@ import { UniformPolicy } from './uniform';
 
 export { LoggedPolicy } from './logged';
 export { MarqueeEnginePolicy } from './marquee-engine';
-export type { MarqueeEngineOptions } from './marquee-engine';
 export { MarqueeTsPolicy } from './marquee-ts';
-export type { MarqueeTsOptions } from './marquee-ts';
 export { UniformPolicy } from './uniform';
 
 /** Options every factory receives; each policy reads what it understands. */

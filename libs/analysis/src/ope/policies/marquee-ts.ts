@@ -1,4 +1,4 @@
-import { FastRng } from '../prng';
+import { Rng } from '@marquee/platform-core';
 import type { DatasetMeta, LoggedRow, Policy } from '../types';
 
 // Module-scope aliases keep global lookups out of the hot loops (they are slow inside Jest's vm sandbox).
@@ -168,7 +168,7 @@ export class MarqueeTsPolicy implements Policy {
   // One set of draws for all rows (common random numbers), so differences between rows are not Monte Carlo noise.
   private drawPosterior(items: { idx: Int32Array; val: Float64Array }[]): void {
     const S = this.opts.mcSamples;
-    const rng = new FastRng(this.opts.seed);
+    const rng = new Rng(this.opts.seed);
     const dU = this.du + 1;
     const nA = this.nA;
     this.itemSide = new Float64Array(S * dU * nA);

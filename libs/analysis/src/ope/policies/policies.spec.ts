@@ -1,11 +1,11 @@
-import { FastRng } from '../prng';
+import { Rng } from '@marquee/platform-core';
 import { isOpeInputError } from '../errors';
 import type { BanditDataset, DatasetMeta, LoggedRow } from '../types';
 import { createPolicy, LoggedPolicy, MarqueeEnginePolicy, MarqueeTsPolicy, policyNames, registerPolicy, UniformPolicy } from './index';
 
 /** Three items, two slots, two user segments; item 2 converts at 50% for everyone, the others at 5%. Logged uniformly. */
 function oneGoodItem(n: number, seed: string): BanditDataset {
-  const rng = new FastRng(seed);
+  const rng = new Rng(seed);
   const meta: DatasetMeta = {
     actionIds: ['a', 'b', 'c'],
     actionFeatures: [[1, 0], [0, 1], [1, 0]],

@@ -11,12 +11,11 @@
  *    established items (P(better) ≥ 0.9 or P(worse) ≥ 0.95; see EngineBelief). Items that never get there count at the
  *    horizon (censored). The content tests themselves stay prior-neutral on purpose, so their decisions do not move.
  */
-import { runSimulation, SimulationResult } from '../../libs/placement/src/simulator/simulate';
-import { trainRewardModel } from './train';
-import { foldedBilinear } from './score';
-import type { ModelMetrics, TrainOptions } from './types';
+import { runSimulation, SimulationResult } from '../../../placement/src/simulator/simulate';
+import { foldedBilinear, trainRewardModel } from '../../../../ml/src';
+import type { ModelMetrics, TrainOptions } from '../../../../ml/src';
 
-/** The model's logit scale against the engine's probit scale (logit ≈ 1.702 × probit), as models.service uses. */
+/** The model's logit scale against the engine's probit scale (logit ≈ 1.702 × probit), as the model lifecycle uses. */
 const LOGIT_TO_PROBIT = 1 / 1.702;
 
 export interface SharedPriorExperimentOptions {
@@ -30,9 +29,9 @@ export interface SharedPriorExperimentOptions {
   train?: TrainOptions;
 }
 
-export const DEFAULT_SHARED_PRIOR_EXPERIMENT: SharedPriorExperimentOptions = { seed: 7, users: 3000, days: 5, propensityEvery: 4, launchSeeds: [1, 2, 3, 4] };
+const DEFAULT_SHARED_PRIOR_EXPERIMENT: SharedPriorExperimentOptions = { seed: 7, users: 3000, days: 5, propensityEvery: 4, launchSeeds: [1, 2, 3, 4] };
 
-export interface DecisionTiming {
+interface DecisionTiming {
   newItems: number;
   /** Items whose engine posterior took a side within the horizon. */
   decided: number;

@@ -1,4 +1,4 @@
-import { runSharedPriorExperiment, SharedPriorExperimentResult } from './simulator-experiment';
+import { runSharedPriorExperiment, SharedPriorExperimentResult } from './shared-prior';
 
 // Deterministic: the simulator, the training and every period-2 run are seeded. bench/results/shared-prior.json holds
 // the same experiment over more seeds (npm run bench -- shared-prior).

@@ -1,17 +1,17 @@
-import { FastRng } from './prng';
+import { Rng, hashString } from './random';
 
-describe('FastRng', () => {
+describe('Rng', () => {
   it('is reproducible from its seed and differs between seeds', () => {
-    const a = new FastRng('s');
-    const b = new FastRng('s');
-    const c = new FastRng('t');
+    const a = new Rng('s');
+    const b = new Rng('s');
+    const c = new Rng('t');
     const xs = Array.from({ length: 5 }, () => a.next());
     expect(Array.from({ length: 5 }, () => b.next())).toEqual(xs);
     expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(xs);
   });
 
   it('draws uniform integers and standard normals with the right moments', () => {
-    const rng = new FastRng(7);
+    const rng = new Rng(7);
     const counts = new Array<number>(10).fill(0);
     let s = 0;
     let s2 = 0;
@@ -26,5 +26,12 @@ describe('FastRng', () => {
     for (const c of counts) expect(Math.abs(c - N / 10)).toBeLessThan(700);
     expect(Math.abs(s / N)).toBeLessThan(0.012);
     expect(Math.abs(s2 / N - 1)).toBeLessThan(0.02);
+  });
+});
+
+describe('hashString', () => {
+  it('is FNV-1a 32: stable seeds and rollout buckets across processes and releases', () => {
+    expect(hashString('')).toBe(0x811c9dc5);
+    expect(hashString('a')).toBe(0xe40c292c);
   });
 });

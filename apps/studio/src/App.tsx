@@ -1,9 +1,11 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { lazy } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useParams } from 'react-router-dom';
 import { AuthProvider } from './auth/AuthContext';
 import { RequireAuth, RequireRole } from './auth/RequireAuth';
 import { Layout } from './components/Layout';
 import { ToastProvider } from './components/Toast';
+import { queryClient } from './lib/hooks';
 import { ContentListPage } from './pages/content/ContentListPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -50,6 +52,7 @@ function ReleaseRoute() {
 
 export function App() {
   return (
+    <QueryClientProvider client={queryClient}>
     <BrowserRouter basename="/studio">
       <ToastProvider>
         <AuthProvider>
@@ -114,5 +117,6 @@ export function App() {
         </AuthProvider>
       </ToastProvider>
     </BrowserRouter>
+    </QueryClientProvider>
   );
 }

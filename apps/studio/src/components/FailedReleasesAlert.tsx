@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import { fetchFailedReleases } from '../api/launch';
-import { useInterval } from '../lib/hooks';
+import { keys, useApiQuery } from '../lib/hooks';
 import { Banner } from './Banner';
 
 const POLL_MS = 30_000;
@@ -21,16 +21,16 @@ function readDismissed(): string[] {
  */
 export function FailedReleasesAlert() {
   const location = useLocation();
-  const [failed, setFailed] = useState<{ id: string; name: string }[]>([]);
+  // A failed poll keeps the last answer: the banner is a hint, not the place to report a blip.
+  const query = useApiQuery([...keys.releases, 'failed'], fetchFailedReleases, { refetchInterval: POLL_MS });
+  const failed = query.data ?? [];
   const [dismissed, setDismissed] = useState<string[]>(readDismissed);
 
-  const load = useCallback(() => {
-    fetchFailedReleases().then(setFailed, () => undefined);
-  }, []);
-
   // Again on every navigation, so the banner goes away as soon as a failed release is fixed or cancelled.
-  useEffect(load, [load, location.pathname]);
-  useInterval(load, POLL_MS, true);
+  const { reload } = query;
+  useEffect(() => {
+    void reload();
+  }, [reload, location.pathname]);
 
   const visible = failed.filter((r) => !dismissed.includes(r.id));
   if (!visible.length) return null;

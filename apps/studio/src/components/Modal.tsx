@@ -1,5 +1,5 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
-import { createPortal } from 'react-dom';
+import * as Dialog from '@radix-ui/react-dialog';
+import { useEffect, type ReactNode } from 'react';
 import { Icon } from './Icon';
 
 interface ModalProps {
@@ -13,62 +13,61 @@ interface ModalProps {
   busy?: boolean;
 }
 
-/** An accessible modal dialog: focus moves in on open and back on close, Escape and the backdrop close it. */
-export function Modal({ title, onClose, children, footer, size = 'md', testId, busy }: ModalProps) {
-  const titleId = useId();
-  const ref = useRef<HTMLDivElement>(null);
-  const closeRef = useRef(onClose);
-  closeRef.current = onClose;
-  const busyRef = useRef(busy);
-  busyRef.current = busy;
+const FIRST_FIELD = '[data-autofocus], input:not([disabled]), select, textarea, button.btn-primary';
 
+/**
+ * A modal dialog on Radix: focus moves in on open, is trapped inside, and goes back on close; Escape and the backdrop
+ * close it; the rest of the page is hidden from screen readers meanwhile. The backdrop is our own element rather than
+ * Radix's Overlay, whose scroll lock injects a <style> element that the Studio's CSP (style-src 'self') refuses; the
+ * page is kept from scrolling by the `modal-open` class instead.
+ */
+export function Modal({ title, onClose, children, footer, size = 'md', testId, busy }: ModalProps) {
   useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    const el = ref.current;
-    const first = el?.querySelector<HTMLElement>('[data-autofocus], input:not([disabled]), select, textarea, button.btn-primary');
-    (first ?? el)?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !busyRef.current) closeRef.current();
-      if (e.key === 'Tab' && el) {
-        const focusables = [...el.querySelectorAll<HTMLElement>('a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])')];
-        if (!focusables.length) return;
-        const [f, l] = [focusables[0], focusables[focusables.length - 1]];
-        if (e.shiftKey && document.activeElement === f) {
-          e.preventDefault();
-          l.focus();
-        } else if (!e.shiftKey && document.activeElement === l) {
-          e.preventDefault();
-          f.focus();
-        }
-      }
-    };
-    document.addEventListener('keydown', onKey);
     document.body.classList.add('modal-open');
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      document.body.classList.remove('modal-open');
-      previous?.focus?.();
-    };
+    return () => document.body.classList.remove('modal-open');
   }, []);
 
-  return createPortal(
-    <div
-      className="modal-backdrop"
-      onMouseDown={(e) => {
-        if (e.target === e.currentTarget && !busyRef.current) onClose();
+  return (
+    <Dialog.Root
+      open
+      onOpenChange={(open) => {
+        if (!open && !busy) onClose();
       }}
     >
-      <div ref={ref} className={`modal modal-${size}`} role="dialog" aria-modal="true" aria-labelledby={titleId} tabIndex={-1} data-testid={testId}>
-        <header className="modal-header">
-          <h2 id={titleId}>{title}</h2>
-          <button type="button" className="icon-btn" aria-label="Close" onClick={onClose} disabled={busy}>
-            <Icon name="x" />
-          </button>
-        </header>
-        <div className="modal-body">{children}</div>
-        {footer && <footer className="modal-footer">{footer}</footer>}
-      </div>
-    </div>,
-    document.body,
+      <Dialog.Portal>
+        <div className="modal-backdrop">
+          <Dialog.Content
+            className={`modal modal-${size}`}
+            data-testid={testId}
+            aria-describedby={undefined}
+            onOpenAutoFocus={(e) => {
+              // The first field (or the marked button) rather than the close button in the header.
+              const first = (e.currentTarget as HTMLElement | null)?.querySelector<HTMLElement>(FIRST_FIELD);
+              if (first) {
+                e.preventDefault();
+                first.focus();
+              }
+            }}
+            onEscapeKeyDown={(e) => {
+              // An Escape in an open combobox closes its list, not the dialog.
+              const target = e.target as HTMLElement | null;
+              if (busy || target?.getAttribute('aria-expanded') === 'true') e.preventDefault();
+            }}
+            onPointerDownOutside={(e) => {
+              if (busy) e.preventDefault();
+            }}
+          >
+            <header className="modal-header">
+              <Dialog.Title>{title}</Dialog.Title>
+              <button type="button" className="icon-btn" aria-label="Close" onClick={onClose} disabled={busy}>
+                <Icon name="x" />
+              </button>
+            </header>
+            <div className="modal-body">{children}</div>
+            {footer && <footer className="modal-footer">{footer}</footer>}
+          </Dialog.Content>
+        </div>
+      </Dialog.Portal>
+    </Dialog.Root>
   );
 }

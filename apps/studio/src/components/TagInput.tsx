@@ -1,3 +1,4 @@
+import { useMultipleSelection } from 'downshift';
 import { useState, type KeyboardEvent } from 'react';
 import { Icon } from './Icon';
 
@@ -12,9 +13,17 @@ interface TagInputProps {
   invalid?: boolean;
 }
 
-/** Lowercase tags (topics, collections): Enter or comma adds, Backspace on an empty input removes the last. */
+/**
+ * Lowercase tags (topics, collections): Enter or comma adds, Backspace on an empty input removes the last. The chips'
+ * keyboard behaviour is downshift's: ArrowLeft from the input walks into the tags, Backspace or Delete removes the
+ * focused one.
+ */
 export function TagInput({ id, value, onChange, placeholder, disabled, errors = {}, invalid }: TagInputProps) {
   const [draft, setDraft] = useState('');
+  const { getSelectedItemProps, getDropdownProps, removeSelectedItem } = useMultipleSelection<string>({
+    selectedItems: value,
+    onSelectedItemsChange: ({ selectedItems }) => onChange(selectedItems ?? []),
+  });
   const add = (raw: string) => {
     const parts = raw
       .split(/[,\n]/)
@@ -29,17 +38,23 @@ export function TagInput({ id, value, onChange, placeholder, disabled, errors = 
     if (e.key === 'Enter' || e.key === ',') {
       e.preventDefault();
       if (draft.trim()) add(draft);
-    } else if (e.key === 'Backspace' && draft === '' && value.length) {
-      onChange(value.slice(0, -1));
     }
   };
   return (
     <div className={`tag-input input ${invalid ? 'is-invalid' : ''} ${disabled ? 'is-disabled' : ''}`} onClick={() => document.getElementById(id)?.focus()}>
       {value.map((t, i) => (
-        <span key={t} className={`tag ${errors[i] ? 'tag-error' : ''}`} title={errors[i]}>
+        <span key={t} className={`tag ${errors[i] ? 'tag-error' : ''}`} title={errors[i]} {...(disabled ? {} : getSelectedItemProps({ selectedItem: t, index: i }))}>
           {t}
           {!disabled && (
-            <button type="button" aria-label={`Remove ${t}`} onClick={() => onChange(value.filter((x) => x !== t))}>
+            <button
+              type="button"
+              tabIndex={-1}
+              aria-label={`Remove ${t}`}
+              onClick={(e) => {
+                e.stopPropagation();
+                removeSelectedItem(t);
+              }}
+            >
               <Icon name="x" size={12} />
             </button>
           )}
@@ -47,11 +62,11 @@ export function TagInput({ id, value, onChange, placeholder, disabled, errors = 
       ))}
       {!disabled && (
         <input
+          {...getDropdownProps({ preventKeyAction: false, onKeyDown: onKey })}
           id={id}
           value={draft}
           placeholder={value.length ? '' : placeholder}
           onChange={(e) => setDraft(e.target.value)}
-          onKeyDown={onKey}
           onBlur={() => draft.trim() && add(draft)}
         />
       )}

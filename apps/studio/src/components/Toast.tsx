@@ -1,3 +1,4 @@
+import * as RadixToast from '@radix-ui/react-toast';
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Icon } from './Icon';
 
@@ -16,37 +17,47 @@ interface ToastApi {
 
 const ToastContext = createContext<ToastApi | null>(null);
 
+/**
+ * Short notices in the corner, on Radix Toast: each is announced to screen readers, closes itself (later for errors),
+ * pauses while hovered or focused, and F8 moves focus to them. At most four are shown.
+ */
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<ToastItem[]>([]);
   const next = useRef(1);
 
   const dismiss = useCallback((id: number) => setToasts((ts) => ts.filter((t) => t.id !== id)), []);
 
-  const show = useCallback(
-    (message: string, kind: ToastKind = 'info') => {
-      const id = next.current++;
-      setToasts((ts) => [...ts.slice(-3), { id, kind, message }]);
-      setTimeout(() => dismiss(id), kind === 'error' ? 8000 : 4500);
-    },
-    [dismiss],
-  );
+  const show = useCallback((message: string, kind: ToastKind = 'info') => {
+    const id = next.current++;
+    setToasts((ts) => [...ts.slice(-3), { id, kind, message }]);
+  }, []);
 
   const api = useMemo<ToastApi>(() => ({ show, success: (m) => show(m, 'success'), error: (m) => show(m, 'error') }), [show]);
 
   return (
     <ToastContext.Provider value={api}>
-      {children}
-      <div className="toasts" role="status" aria-live="polite">
+      <RadixToast.Provider swipeDirection="right" label="Notifications">
+        {children}
         {toasts.map((t) => (
-          <div key={t.id} className={`toast toast-${t.kind}`} data-testid="toast">
+          <RadixToast.Root
+            key={t.id}
+            className={`toast toast-${t.kind}`}
+            data-testid="toast"
+            type={t.kind === 'error' ? 'foreground' : 'background'}
+            duration={t.kind === 'error' ? 8000 : 4500}
+            onOpenChange={(open) => {
+              if (!open) dismiss(t.id);
+            }}
+          >
             <Icon name={t.kind === 'success' ? 'check' : t.kind === 'error' ? 'alert' : 'info'} />
-            <span className="toast-message">{t.message}</span>
-            <button type="button" className="toast-close" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
+            <RadixToast.Description className="toast-message">{t.message}</RadixToast.Description>
+            <RadixToast.Close className="toast-close" aria-label="Dismiss">
               <Icon name="x" size={14} />
-            </button>
-          </div>
+            </RadixToast.Close>
+          </RadixToast.Root>
         ))}
-      </div>
+        <RadixToast.Viewport className="toasts" />
+      </RadixToast.Provider>
     </ToastContext.Provider>
   );
 }

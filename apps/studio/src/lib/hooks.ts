@@ -1,48 +1,96 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { QueryClient, keepPreviousData, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { useCallback, useEffect, useState } from 'react';
 import { toApiError, type ApiError } from '../api/client';
 
-export interface AsyncState<T> {
+/**
+ * Fetching goes through TanStack Query: one cache for the Studio, so two views of the same data share one request
+ * (deduplication), answers to an old key never land on a new one (no races when a filter changes), polling is
+ * `refetchInterval`, and a query whose page unmounts is cancelled. Mutations invalidate the families of keys below.
+ */
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // The API's errors are answers (not found, forbidden); a page offers its own retry.
+      retry: false,
+      refetchOnWindowFocus: false,
+      staleTime: 1000,
+    },
+  },
+});
+
+/**
+ * Query key families. A key starts with its family, so `invalidate(keys.releases)` refreshes the list, the calendar,
+ * the failed-release banner and the preview's schedule at once.
+ */
+export const keys = {
+  releases: ['releases'] as const,
+  release: ['release'] as const,
+  surfaces: ['surfaces'] as const,
+  contentTests: ['content-tests'] as const,
+  items: ['items'] as const,
+  reviewQueue: ['review-queue'] as const,
+  users: ['users'] as const,
+  apiKeys: ['api-keys'] as const,
+  webhooks: ['webhooks'] as const,
+  models: ['models'] as const,
+  analytics: ['analytics'] as const,
+  scheduler: ['scheduler'] as const,
+  imports: ['imports'] as const,
+};
+
+export interface QueryState<T> {
   data: T | undefined;
   error: ApiError | null;
+  /** A request for this key is in flight (the first load or a refresh). */
   loading: boolean;
+  /** When the data on screen was fetched (ms), or 0. */
+  updatedAt: number;
   reload(): Promise<void>;
+  /** Writes into the cache (after a mutation that returned the new row), so every view of the key sees it. */
   setData(next: T | ((prev: T | undefined) => T)): void;
 }
 
-/** Runs `load` when `deps` change; the latest call wins, earlier answers are dropped. */
-export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState<T> {
-  const [data, setDataState] = useState<T | undefined>(undefined);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [loading, setLoading] = useState(true);
-  const seq = useRef(0);
-  const loadRef = useRef(load);
-  loadRef.current = load;
+interface QueryOptions<T> {
+  /** Off while a parameter is missing (no surface chosen yet). */
+  enabled?: boolean;
+  /** Poll every so many ms, or not at all (false). A function sees the latest data. */
+  refetchInterval?: number | false | ((data: T | undefined) => number | false);
+}
 
+/** A query with the Studio's error type; while a new key loads, the previous key's data stays on screen. */
+export function useApiQuery<T>(key: QueryKey, load: () => Promise<T>, options: QueryOptions<T> = {}): QueryState<T> {
+  const client = useQueryClient();
+  const { refetchInterval } = options;
+  const q = useQuery<T, unknown>({
+    queryKey: key,
+    queryFn: load,
+    enabled: options.enabled ?? true,
+    placeholderData: keepPreviousData,
+    refetchInterval: typeof refetchInterval === 'function' ? (query) => refetchInterval(query.state.data) : refetchInterval,
+  });
+  const { refetch } = q;
   const reload = useCallback(async () => {
-    const mine = ++seq.current;
-    setLoading(true);
-    try {
-      const d = await loadRef.current();
-      if (mine === seq.current) {
-        setDataState(d);
-        setError(null);
-      }
-    } catch (e) {
-      if (mine === seq.current) setError(toApiError(e));
-    } finally {
-      if (mine === seq.current) setLoading(false);
-    }
-  }, []);
+    await refetch();
+  }, [refetch]);
+  const hash = JSON.stringify(key);
+  const setData = useCallback(
+    (next: T | ((prev: T | undefined) => T)) => {
+      client.setQueryData<T>(JSON.parse(hash) as QueryKey, (prev) => (typeof next === 'function' ? (next as (p: T | undefined) => T)(prev) : next));
+    },
+    [client, hash],
+  );
+  return { data: q.data, error: q.error ? toApiError(q.error) : null, loading: q.isFetching, updatedAt: q.dataUpdatedAt, reload, setData };
+}
 
-  useEffect(() => {
-    void reload();
-  }, deps);
-
-  const setData = useCallback((next: T | ((prev: T | undefined) => T)) => {
-    setDataState((prev) => (typeof next === 'function' ? (next as (p: T | undefined) => T)(prev) : next));
-  }, []);
-
-  return { data, error, loading, reload, setData };
+/** Marks families of queries stale and refetches the ones on screen. */
+export function useInvalidate(): (...families: QueryKey[]) => Promise<void> {
+  const client = useQueryClient();
+  return useCallback(
+    async (...families: QueryKey[]) => {
+      await Promise.all(families.map((queryKey) => client.invalidateQueries({ queryKey })));
+    },
+    [client],
+  );
 }
 
 export function useDebounced<T>(value: T, ms: number): T {
@@ -54,15 +102,15 @@ export function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-/** Calls `fn` every `ms` while `active`; stops on unmount. */
-export function useInterval(fn: () => void, ms: number, active: boolean): void {
-  const fnRef = useRef(fn);
-  fnRef.current = fn;
+/** The current time, ticking every `ms` while `active` (for countdowns; data polling is refetchInterval). */
+export function useNow(ms: number, active = true): number {
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!active) return;
-    const t = setInterval(() => fnRef.current(), ms);
+    const t = setInterval(() => setNow(Date.now()), ms);
     return () => clearInterval(t);
   }, [ms, active]);
+  return now;
 }
 
 export function useDocumentTitle(title: string): void {

@@ -1,92 +1,59 @@
 /**
  * Time zones for scheduling and the calendar. The editor's zone is the browser's; releases carry their own IANA
- * zone; everything is stored as a UTC instant. All formatting goes through Intl with an explicit zone, never through
- * the Date getters, so a page shows the same moment the same way whatever the machine's zone.
+ * zone; everything is stored as a UTC instant. The zone math (offsets, wall-clock times, the start of a day across a
+ * daylight-saving change) is luxon's, the same library the API schedules with; nothing here reads the Date getters,
+ * so a page shows the same moment the same way whatever the machine's zone.
  */
+import { DateTime, IANAZone, type DateTimeFormatOptions } from 'luxon';
+
+const LOCALE = 'en-US';
 
 export function browserZone(): string {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  } catch {
-    return 'UTC';
-  }
+  return DateTime.local().zoneName || 'UTC';
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(zone: string, key: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const k = `${zone}|${key}`;
-  let f = formatters.get(k);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, ...opts });
-    formatters.set(k, f);
-  }
-  return f;
-}
-
-function toDate(at: string | number | Date): Date {
-  return at instanceof Date ? at : new Date(at);
+function inZone(at: string | number | Date, zone: string): DateTime {
+  const d = at instanceof Date ? DateTime.fromJSDate(at) : typeof at === 'number' ? DateTime.fromMillis(at) : DateTime.fromISO(at);
+  return d.setZone(zone).setLocale(LOCALE);
 }
 
 /** "Fri, Nov 27, 2026, 10:15:30 AM" in the zone (seconds only when they are not :00 or `seconds` is set). */
 export function formatInZone(at: string | number | Date, zone: string, options: { seconds?: boolean; weekday?: boolean } = {}): string {
-  const d = toDate(at);
-  if (Number.isNaN(d.getTime())) return '—';
-  const seconds = options.seconds ?? d.getUTCSeconds() !== 0;
-  const weekday = options.weekday ?? true;
-  return formatter(zone, `full-${seconds}-${weekday}`, {
-    weekday: weekday ? 'short' : undefined,
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    second: seconds ? '2-digit' : undefined,
-  }).format(d);
+  const d = inZone(at, zone);
+  if (!d.isValid) return '—';
+  const seconds = options.seconds ?? d.second !== 0;
+  const format: DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' };
+  if (options.weekday ?? true) format.weekday = 'short';
+  if (seconds) format.second = '2-digit';
+  return d.toLocaleString(format);
 }
 
 /** "10:15 AM" in the zone. */
 export function formatTimeInZone(at: string | number | Date, zone: string): string {
-  return formatter(zone, 'time', { hour: 'numeric', minute: '2-digit' }).format(toDate(at));
+  return inZone(at, zone).toLocaleString({ hour: 'numeric', minute: '2-digit' });
 }
 
 /** "PST", "CET", or "GMT+1" where the zone has no abbreviation in English. */
 export function zoneAbbreviation(at: string | number | Date, zone: string): string {
-  const part = formatter(zone, 'abbr', { timeZoneName: 'short' })
-    .formatToParts(toDate(at))
-    .find((p) => p.type === 'timeZoneName');
-  return part?.value ?? zone;
+  const d = inZone(at, zone);
+  return (d.isValid && d.offsetNameShort) || zone;
 }
 
-/** "UTC−08:00" at that instant (offsets change with daylight saving time). */
+/** "UTC−08:00" at that instant (offsets change with daylight saving time); an unknown zone reads as UTC. */
 export function offsetLabel(at: string | number | Date, zone: string): string {
-  let value = 'GMT';
-  try {
-    value =
-      formatter(zone, 'offset', { timeZoneName: 'longOffset' })
-        .formatToParts(toDate(at))
-        .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  } catch {
-    value = 'GMT';
-  }
-  const m = /GMT([+-]\d{2}:\d{2})?/.exec(value);
-  return `UTC${m?.[1]?.replace('-', '−') ?? '+00:00'}`;
+  const d = inZone(at, zone);
+  return `UTC${d.isValid ? d.toFormat('ZZ').replace('-', '−') : '+00:00'}`;
 }
 
 /** Minutes east of UTC at that instant. */
 export function offsetMinutes(at: string | number | Date, zone: string): number {
-  const m = /UTC([+−])(\d{2}):(\d{2})/.exec(offsetLabel(at, zone));
-  if (!m) return 0;
-  const v = Number(m[2]) * 60 + Number(m[3]);
-  return m[1] === '−' ? -v : v;
+  const d = inZone(at, zone);
+  return d.isValid ? d.offset : 0;
 }
 
 /** The wall-clock time of an instant in a zone, as `YYYY-MM-DDTHH:mm:ss` (what a datetime-local input holds). */
 export function localDateTimeIn(at: string | number | Date, zone: string, withSeconds = true): string {
-  const parts = formatter(zone, 'parts', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(toDate(at));
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
-  const base = `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
-  return withSeconds ? `${base}:${get('second')}` : base;
+  return inZone(at, zone).toFormat(withSeconds ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm");
 }
 
 /** "America/Los_Angeles" → "Los Angeles"; "UTC" stays. */
@@ -96,17 +63,12 @@ export function zoneCity(zone: string): string {
 }
 
 export function isValidZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
+  return IANAZone.isValidZone(zone);
 }
 
 /** "in 3 days", "in 2 h 5 min", "in 14 s", "5 min ago". */
 export function formatCountdown(at: string | number | Date, now = Date.now()): string {
-  const diff = toDate(at).getTime() - now;
+  const diff = inZone(at, 'UTC').toMillis() - now;
   const abs = Math.abs(diff);
   let text: string;
   if (abs < 60_000) text = `${Math.max(0, Math.round(abs / 1000))} s`;
@@ -148,14 +110,18 @@ export function dayOf(at: string | number | Date, zone: string): Day {
   return { y, m, d };
 }
 
+function utcDay(day: Day): DateTime {
+  return DateTime.utc(day.y, day.m, day.d);
+}
+
 export function addDays(day: Day, n: number): Day {
-  const t = new Date(Date.UTC(day.y, day.m - 1, day.d + n));
-  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
+  const t = utcDay(day).plus({ days: n });
+  return { y: t.year, m: t.month, d: t.day };
 }
 
 /** 0 = Monday … 6 = Sunday. */
 export function weekdayIndex(day: Day): number {
-  return (new Date(Date.UTC(day.y, day.m - 1, day.d)).getUTCDay() + 6) % 7;
+  return utcDay(day).weekday - 1;
 }
 
 export function startOfWeek(day: Day): Day {
@@ -164,11 +130,7 @@ export function startOfWeek(day: Day): Day {
 
 /** The instant a calendar day starts in a zone (midnight, or the first minute after a DST jump). */
 export function startOfDayInstant(day: Day, zone: string): Date {
-  // Guess with the offset at noon that day, then correct once for a DST change in between.
-  const noon = Date.UTC(day.y, day.m - 1, day.d, 12);
-  let t = Date.UTC(day.y, day.m - 1, day.d) - offsetMinutes(noon, zone) * 60_000;
-  t = Date.UTC(day.y, day.m - 1, day.d) - offsetMinutes(t, zone) * 60_000;
-  return new Date(t);
+  return DateTime.fromObject({ year: day.y, month: day.m, day: day.d }, { zone }).startOf('day').toJSDate();
 }
 
 export function sameDay(a: Day, b: Day): boolean {
@@ -183,5 +145,5 @@ export function parseDayKey(key: string | null | undefined): Day | null {
 }
 
 export function formatDay(day: Day, options: Intl.DateTimeFormatOptions): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', ...options }).format(new Date(Date.UTC(day.y, day.m - 1, day.d, 12)));
+  return utcDay(day).set({ hour: 12 }).setLocale(LOCALE).toLocaleString(options);
 }

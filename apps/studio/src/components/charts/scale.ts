@@ -1,20 +1,15 @@
-/** The few scales the hand-drawn SVG charts need: linear with nice ticks, and bands for days or categories. */
+import { scaleBand, scaleLinear } from '@visx/scale';
+
+/**
+ * The scales of the Studio's SVG charts, from visx (d3-scale underneath): linear with nice ticks, and bands for
+ * days or categories. Each is wrapped as a function with its ticks and extent attached, the shape the charts use.
+ */
 
 export interface LinearScale {
   (v: number): number;
   domain: [number, number];
   range: [number, number];
   ticks: number[];
-}
-
-/** A "nice" tick step (1, 2, 2.5 or 5 × 10^k) for about `count` ticks over `span`. */
-export function niceStep(span: number, count: number): number {
-  if (!(span > 0)) return 1;
-  const raw = span / Math.max(1, count);
-  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
-  const f = raw / mag;
-  const nice = f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10;
-  return nice * mag;
 }
 
 /**
@@ -30,16 +25,12 @@ export function linearScale(min: number, max: number, range: [number, number], c
     hi += pad;
     lo = lo === 0 ? 0 : lo - pad;
   }
-  const step = niceStep(hi - lo, count);
-  const d0 = Math.floor(lo / step + 1e-9) * step;
-  const d1 = Math.ceil(hi / step - 1e-9) * step;
-  const ticks: number[] = [];
-  for (let v = d0; v <= d1 + step / 2; v += step) ticks.push(Math.round(v / step) * step);
-  const [r0, r1] = range;
-  const f = ((v: number) => r0 + ((v - d0) / (d1 - d0 || 1)) * (r1 - r0)) as LinearScale;
+  const scale = scaleLinear<number>({ domain: [lo, hi], range, nice: count });
+  const f = ((v: number) => scale(v)) as LinearScale;
+  const [d0, d1] = scale.domain();
   f.domain = [d0, d1];
   f.range = range;
-  f.ticks = ticks;
+  f.ticks = scale.ticks(count);
   return f;
 }
 
@@ -57,18 +48,17 @@ export interface BandScale {
 }
 
 export function bandScale(keys: string[], range: [number, number], paddingInner = 0.2, paddingOuter = 0.1): BandScale {
-  const [r0, r1] = range;
-  const n = Math.max(1, keys.length);
-  const step = (r1 - r0) / Math.max(1, n - paddingInner + paddingOuter * 2);
-  const bandwidth = step * (1 - paddingInner);
-  const start = r0 + step * paddingOuter;
-  const index = new Map(keys.map((k, i) => [k, i]));
-  const f = ((k: string) => start + (index.get(k) ?? 0) * step) as BandScale;
+  const scale = scaleBand<string>({ domain: keys, range, paddingInner, paddingOuter });
+  const step = scale.step();
+  const bandwidth = scale.bandwidth();
+  const start = keys.length ? (scale(keys[0]) ?? range[0]) : range[0];
+  const f = ((k: string) => scale(k) ?? start) as BandScale;
   f.mid = (k: string) => f(k) + bandwidth / 2;
   f.bandwidth = bandwidth;
   f.step = step;
   f.keys = keys;
   f.range = range;
+  // d3's band scale has no inverse: the band whose step (the band and half the gap either side) holds x.
   f.at = (x: number) => {
     const i = Math.floor((x - start + (step - bandwidth) / 2) / step);
     return i >= 0 && i < keys.length ? keys[i] : undefined;

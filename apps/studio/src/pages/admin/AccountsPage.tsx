@@ -14,7 +14,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { SkeletonRows } from '../../components/Spinner';
 import { useToast } from '../../components/Toast';
 import { Time } from '../../components/Time';
-import { useAsync, useDocumentTitle } from '../../lib/hooks';
+import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { CreateUserDialog } from './CreateUserDialog';
 import { ROLE_HELP, roleLabel } from './roles';
 
@@ -24,7 +24,7 @@ export function AccountsPage() {
   useDocumentTitle('Accounts');
   const me = useCurrentUser();
   const toast = useToast();
-  const users = useAsync(fetchUsers, []);
+  const users = useApiQuery(keys.users, fetchUsers);
   const [creating, setCreating] = useState(false);
   const [pending, setPending] = useState<Pending>(null);
   const [newPassword, setNewPassword] = useState<{ user: User; password: string } | null>(null);

@@ -14,7 +14,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { SkeletonRows } from '../../components/Spinner';
 import { useToast } from '../../components/Toast';
 import { Time } from '../../components/Time';
-import { useAsync, useDocumentTitle } from '../../lib/hooks';
+import { keys as queryKeys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 
 function CreateKeyDialog({ onClose, onCreated }: { onClose(): void; onCreated(k: ApiKey): void }) {
   const [name, setName] = useState('');
@@ -81,7 +81,7 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose(): void; onCreated(k:
 export function ApiKeysPage() {
   useDocumentTitle('API keys');
   const toast = useToast();
-  const keys = useAsync(fetchApiKeys, []);
+  const keys = useApiQuery(queryKeys.apiKeys, fetchApiKeys);
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const activeCount = keys.data?.filter((k) => !k.revokedAt).length ?? 0;

@@ -17,7 +17,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { SkeletonRows, Spinner } from '../../components/Spinner';
 import { useToast } from '../../components/Toast';
 import { Time } from '../../components/Time';
-import { useAsync, useDocumentTitle, useInterval } from '../../lib/hooks';
+import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { browserZone, formatInZone } from '../../lib/time';
 
 const DELIVERY_TONE: Record<string, Tone> = { delivered: 'success', failed: 'danger', retrying: 'warning', pending: 'info' };
@@ -258,14 +258,15 @@ export function WebhooksPage() {
   const toast = useToast();
   const [params, setParams] = useSearchParams();
   const endpointId = params.get('endpoint');
-  const endpoints = useAsync(fetchWebhookEndpoints, []);
-  const eventTypes = useAsync(fetchWebhookEventTypes, []);
-  const deliveries = useAsync(() => fetchWebhookDeliveries(endpointId, 50), [endpointId]);
+  const endpoints = useApiQuery([...keys.webhooks, 'endpoints'], fetchWebhookEndpoints);
+  const eventTypes = useApiQuery([...keys.webhooks, 'event-types'], fetchWebhookEventTypes);
+  // Closely while a delivery is still pending or retrying, so its outcome shows within seconds.
+  const deliveries = useApiQuery([...keys.webhooks, 'deliveries', endpointId], () => fetchWebhookDeliveries(endpointId, 50), {
+    refetchInterval: (list) => ((list ?? []).some((d) => d.status === 'pending' || d.status === 'retrying') ? 3000 : 15_000),
+  });
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<WebhookEndpoint | null>(null);
   const [toggling, setToggling] = useState<string | null>(null);
-  const busyDeliveries = (deliveries.data ?? []).some((d) => d.status === 'pending' || d.status === 'retrying');
-  useInterval(() => void deliveries.reload(), busyDeliveries ? 3000 : 15_000, true);
 
   const selected = endpoints.data?.find((e) => e.id === endpointId);
   useEffect(() => {

@@ -14,7 +14,7 @@ import { LoadingState, Spinner } from '../../components/Spinner';
 import { Tabs } from '../../components/Tabs';
 import type { CsvColumn } from '../../lib/csv';
 import { plural } from '../../lib/format';
-import { useAsync, useDocumentTitle, useInterval } from '../../lib/hooks';
+import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { decisionReasonLabel, formatShare, testStatusText } from '../surfaces/placementText';
 import { AnalyticsNav, ChartEmpty } from './analyticsParts';
 import { ContentTestsFootnote, ContentTestsTable, contentTestCsvColumns } from './ContentTestsTable';
@@ -80,8 +80,8 @@ export function ContentTestsPage() {
   const raw = params.get('status') as Filter | null;
   const status: Filter = raw && (CONTENT_TEST_STATUSES as string[]).includes(raw) ? raw : 'all';
   const surface = params.get('surface') ?? '';
-  const tests = useAsync(() => fetchContentTests({ surface: surface || null }), [surface]);
-  const surfaces = useAsync(fetchSurfaces, []);
+  const tests = useApiQuery([...keys.contentTests, { surface: surface || null }], () => fetchContentTests({ surface: surface || null }), { refetchInterval: 30_000 });
+  const surfaces = useApiQuery(keys.surfaces, fetchSurfaces);
 
   const counts = useMemo(() => {
     const c: Record<string, number> = { all: tests.data?.length ?? 0 };
@@ -93,16 +93,7 @@ export function ContentTestsPage() {
   // The chosen test, or the first one listed.
   const wanted = params.get('test');
   const selected: ContentTest | undefined = rows.find((t) => t.id === wanted) ?? rows[0];
-  const timeline = useAsync(() => (selected ? fetchContentTestTimeline(selected.id) : Promise.resolve([])), [selected?.id]);
-
-  useInterval(
-    () => {
-      void tests.reload();
-      if (selected) void timeline.reload();
-    },
-    30_000,
-    true,
-  );
+  const timeline = useApiQuery([...keys.contentTests, 'timeline', selected?.id], () => fetchContentTestTimeline(selected!.id), { enabled: !!selected, refetchInterval: 30_000 });
 
   const update = (patch: { status?: Filter; surface?: string; test?: string }) => {
     const next = new URLSearchParams(params);

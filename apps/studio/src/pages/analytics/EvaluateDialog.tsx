@@ -6,7 +6,7 @@ import { ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { Field } from '../../components/Field';
 import { Modal } from '../../components/Modal';
-import { useAsync } from '../../lib/hooks';
+import { keys, useApiQuery } from '../../lib/hooks';
 import { OPE_TARGET_TEXT, modelStatusText } from './analyticsText';
 
 const PLACED = ['target', 'modelId', 'days', 'config'];
@@ -23,7 +23,7 @@ export function EvaluateDialog({ surface, initialModelId, onClose, onQueued }: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   // Models with trained weights can be evaluated.
-  const models = useAsync(async () => (await fetchModelVersions(surface.key)).filter((m) => m.metrics && !['training', 'failed'].includes(m.status)), [surface.key]);
+  const models = useApiQuery([...keys.models, surface.key, 'evaluable'], async () => (await fetchModelVersions(surface.key)).filter((m) => m.metrics && !['training', 'failed'].includes(m.status)));
   const problems = { ...(error?.problemMap() ?? {}), ...local };
 
   const submit = async (e: FormEvent) => {

@@ -14,7 +14,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { LoadingState, Spinner } from '../../components/Spinner';
 import type { CsvColumn } from '../../lib/csv';
 import { plural } from '../../lib/format';
-import { useAsync, useDocumentTitle, useInterval } from '../../lib/hooks';
+import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { formatShare } from '../surfaces/placementText';
 import { AnalyticsNav, ChartEmpty, Segmented, SurfaceSelect, intParam, useSurfaceChoice } from './analyticsParts';
 
@@ -42,9 +42,8 @@ export function ExplorationSpendPage() {
   const choice = useSurfaceChoice();
   const unit: Granularity = choice.params.get('by') === 'hour' ? 'hour' : 'day';
   const days = unit === 'hour' ? intParam(choice.params, 'days', HOUR_WINDOWS, 1) : intParam(choice.params, 'days', DAY_WINDOWS, 14);
-  const spend = useAsync(() => (choice.key ? fetchExplorationSpend(choice.key, days, unit) : Promise.resolve(undefined)), [choice.key, days, unit]);
-  const [loadedAt, setLoadedAt] = useState(Date.now());
-  useInterval(() => void spend.reload().then(() => setLoadedAt(Date.now())), 30_000, !!choice.key);
+  const spend = useApiQuery([...keys.analytics, 'spend', choice.key, days, unit], () => fetchExplorationSpend(choice.key!, days, unit), { enabled: !!choice.key, refetchInterval: 30_000 });
+  const loadedAt = spend.updatedAt || Date.now();
 
   const rows = spend.data ?? [];
   const surface = choice.surface;
@@ -91,7 +90,7 @@ export function ExplorationSpendPage() {
         />
         {spend.loading && spend.data && <Spinner size={14} />}
         <div className="filter-spacer" />
-        <Button size="sm" variant="ghost" icon="refresh" onClick={() => void spend.reload().then(() => setLoadedAt(Date.now()))}>
+        <Button size="sm" variant="ghost" icon="refresh" onClick={() => void spend.reload()}>
           Refresh
         </Button>
       </div>

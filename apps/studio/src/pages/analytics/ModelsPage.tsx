@@ -16,7 +16,7 @@ import { Time } from '../../components/Time';
 import { useToast } from '../../components/Toast';
 import type { CsvColumn } from '../../lib/csv';
 import { formatDateTime, plural } from '../../lib/format';
-import { useAsync, useDocumentTitle, useInterval } from '../../lib/hooks';
+import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { formatMs } from '../../lib/time';
 import { formatProbability, formatShare } from '../surfaces/placementText';
 import { AnalyticsNav, SurfaceSelect, useSurfaceChoice } from './analyticsParts';
@@ -123,16 +123,17 @@ export function ModelsPage() {
   const admin = isAdmin(user);
   const toast = useToast();
   const choice = useSurfaceChoice();
-  const models = useAsync(() => (choice.key ? fetchModelVersions(choice.key) : Promise.resolve(undefined)), [choice.key]);
+  // Poll quickly while something trains or the gate runs, less often while a canary runs.
+  const models = useApiQuery([...keys.models, choice.key], () => fetchModelVersions(choice.key!), {
+    enabled: !!choice.key,
+    refetchInterval: (list) => ((list ?? []).some((m) => m.status === 'training' || m.status === 'candidate') ? 1500 : (list ?? []).some((m) => m.status === 'canary') ? 5000 : 30_000),
+  });
   const [training, setTraining] = useState(false);
   const [pending, setPending] = useState<Pending | null>(null);
   const [share, setShare] = useState('5');
   const list = models.data ?? [];
-  const busy = list.some((m) => m.status === 'training' || m.status === 'candidate');
   const canary = list.find((m) => m.status === 'canary');
   const live = list.find((m) => m.status === 'live');
-  // Poll quickly while something trains or the gate runs, less often while a canary runs.
-  useInterval(() => void models.reload(), busy ? 1500 : canary ? 5000 : 30_000, !!choice.key);
   const surface = choice.surface;
 
   const replace = (m: ModelVersion) => models.setData((prev) => (prev ?? []).map((x) => (x.id === m.id ? m : x)));

@@ -18,7 +18,7 @@ import { Time } from '../../components/Time';
 import { useToast } from '../../components/Toast';
 import type { CsvColumn } from '../../lib/csv';
 import { formatDateTime, plural } from '../../lib/format';
-import { useAsync, useDocumentTitle, useInterval } from '../../lib/hooks';
+import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { AnalyticsNav, ChartEmpty, Segmented, SurfaceSelect, useSurfaceChoice } from './analyticsParts';
 import { estimatorText, ESTIMATOR_TEXT, fixed, opeRunLabel, opeStatusText, opeTargetLabel } from './analyticsText';
 import { EvaluateDialog } from './EvaluateDialog';
@@ -123,10 +123,13 @@ export function OpePage() {
   const admin = isAdmin(user);
   const toast = useToast();
   const choice = useSurfaceChoice();
-  const runs = useAsync(() => (choice.key ? fetchOpeRuns(choice.key) : Promise.resolve(undefined)), [choice.key]);
+  // Every 1.5 s while a run is queued or running, so its result shows as soon as it lands.
+  const runs = useApiQuery([...keys.analytics, 'ope', choice.key], () => fetchOpeRuns(choice.key!), {
+    enabled: !!choice.key,
+    refetchInterval: (list) => ((list ?? []).some((r) => r.status === 'queued' || r.status === 'running') ? 1500 : 30_000),
+  });
   const [evaluating, setEvaluating] = useState(false);
   const active = (runs.data ?? []).filter((r) => r.status === 'queued' || r.status === 'running');
-  useInterval(() => void runs.reload(), active.length ? 1500 : 30_000, !!choice.key);
   const highlight = choice.params.get('run');
 
   const latest = useMemo(() => latestPerPolicy(runs.data ?? []), [runs.data]);

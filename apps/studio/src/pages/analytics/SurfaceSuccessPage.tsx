@@ -12,7 +12,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { LoadingState, Spinner } from '../../components/Spinner';
 import type { CsvColumn } from '../../lib/csv';
 import { plural } from '../../lib/format';
-import { useAsync, useDocumentTitle, useInterval } from '../../lib/hooks';
+import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { successEventLabel } from '../surfaces/placementText';
 import { AnalyticsNav, ChartEmpty, Segmented, SurfaceSelect, intParam, useSurfaceChoice } from './analyticsParts';
 import { describePolicyVersion, policyColors } from './analyticsText';
@@ -43,11 +43,10 @@ export function SurfaceSuccessPage() {
   useDocumentTitle('Surface success');
   const choice = useSurfaceChoice();
   const days = intParam(choice.params, 'days', WINDOWS, 14);
-  const data = useAsync(() => (choice.key ? fetchSurfaceSuccess(choice.key, days) : Promise.resolve(undefined)), [choice.key, days]);
+  const data = useApiQuery([...keys.analytics, 'success', choice.key, days], () => fetchSurfaceSuccess(choice.key!, days), { enabled: !!choice.key, refetchInterval: 60_000 });
   const [hidden, setHidden] = useState<Set<string>>(new Set());
-  useInterval(() => void data.reload(), 60_000, !!choice.key);
   const surface = choice.surface;
-  const rows = data.data ?? [];
+  const rows = useMemo(() => data.data ?? [], [data.data]);
 
   const series = useMemo<Series[]>(() => {
     const by = new Map<string, SurfaceSuccess[]>();

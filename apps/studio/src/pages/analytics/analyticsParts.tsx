@@ -4,12 +4,12 @@ import { fetchSurfaces } from '../../api/placement';
 import type { Surface } from '../../api/types';
 import { Icon, type IconName } from '../../components/Icon';
 import { ANALYTICS_NAV } from '../../components/nav';
-import { useAsync, type AsyncState } from '../../lib/hooks';
+import { keys, useApiQuery, type QueryState } from '../../lib/hooks';
 
 /** Pieces the analytics pages share: the surface and window pickers (kept in the URL) and a chart's empty state. */
 
 export interface SurfaceChoice {
-  surfaces: AsyncState<Surface[]>;
+  surfaces: QueryState<Surface[]>;
   /** The chosen surface's key: the URL's, or the first surface. Null until surfaces load (or when there are none). */
   key: string | null;
   surface: Surface | undefined;
@@ -31,7 +31,7 @@ function remembered(): string | null {
 /** The surface an analytics page shows: the URL's, else the one last chosen on any analytics page, else the first. */
 export function useSurfaceChoice(): SurfaceChoice {
   const [params, setParams] = useSearchParams();
-  const surfaces = useAsync(fetchSurfaces, []);
+  const surfaces = useApiQuery(keys.surfaces, fetchSurfaces);
   const wanted = params.get('surface') ?? remembered();
   const surface = surfaces.data?.find((s) => s.key === wanted) ?? surfaces.data?.[0];
   const update = (patch: Record<string, string | number | null | undefined>) => {

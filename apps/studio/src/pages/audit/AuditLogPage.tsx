@@ -1,4 +1,5 @@
-import { Fragment, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { fetchAuditLog, type AuditFilter } from '../../api/audit';
 import { toApiError, type ApiError } from '../../api/client';
@@ -128,15 +129,7 @@ export function AuditLogPage() {
   const [action, setAction] = useState(filters.action);
   const debouncedText = useDebounced(text, 300);
   const debouncedAction = useDebounced(action, 400);
-  const [rows, setRows] = useState<AuditEntry[] | null>(null);
-  const [total, setTotal] = useState(0);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [hasNext, setHasNext] = useState(false);
-  const [loading, setLoading] = useState(true);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const [open, setOpen] = useState<Set<string>>(new Set());
-  const abortRef = useRef<AbortController | null>(null);
 
   const update = useCallback(
     (patch: Partial<Filters>) => {
@@ -148,11 +141,14 @@ export function AuditLogPage() {
     [params, setParams],
   );
 
+  // Only when the debounced text changes (not when the address changes under it, e.g. "Clear").
   useEffect(() => {
     if (debouncedText !== filters.q) update({ q: debouncedText });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [debouncedText]);
   useEffect(() => {
     if (debouncedAction !== filters.action) update({ action: debouncedAction });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [debouncedAction]);
   useEffect(() => {
     setText(filters.q);
@@ -160,47 +156,23 @@ export function AuditLogPage() {
   }, [filters.q, filters.action]);
 
   const apiFilter = useMemo(() => toApi(filters, zone), [filters, zone]);
-  const key = JSON.stringify(apiFilter);
 
-  const loadFirst = useCallback(async () => {
-    abortRef.current?.abort();
-    const ctrl = new AbortController();
-    abortRef.current = ctrl;
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await fetchAuditLog(apiFilter, PAGE_SIZE, null, ctrl.signal);
-      setRows(page.edges.map((e) => e.node));
-      setTotal(page.totalCount);
-      setCursor(page.pageInfo.endCursor);
-      setHasNext(page.pageInfo.hasNextPage);
-    } catch (e) {
-      if (!ctrl.signal.aborted) setError(toApiError(e));
-    } finally {
-      if (!ctrl.signal.aborted) setLoading(false);
-    }
-  }, [key]);
-
-  useEffect(() => {
-    void loadFirst();
-    return () => abortRef.current?.abort();
-  }, [loadFirst]);
-
-  const loadMore = async () => {
-    if (!cursor) return;
-    setLoadingMore(true);
-    try {
-      const page = await fetchAuditLog(apiFilter, PAGE_SIZE, cursor);
-      setRows((r) => [...(r ?? []), ...page.edges.map((e) => e.node)]);
-      setTotal(page.totalCount);
-      setCursor(page.pageInfo.endCursor);
-      setHasNext(page.pageInfo.hasNextPage);
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setLoadingMore(false);
-    }
-  };
+  // Pages by cursor; a new filter is a new key, and the request for the old one is aborted (its signal).
+  const log = useInfiniteQuery({
+    queryKey: ['audit-log', apiFilter],
+    queryFn: ({ pageParam, signal }) => fetchAuditLog(apiFilter, PAGE_SIZE, pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => (last.pageInfo.hasNextPage ? last.pageInfo.endCursor : undefined),
+    placeholderData: keepPreviousData,
+  });
+  const rows: AuditEntry[] | null = log.data ? log.data.pages.flatMap((p) => p.edges.map((e) => e.node)) : null;
+  const total = log.data?.pages[log.data.pages.length - 1].totalCount ?? 0;
+  const hasNext = log.hasNextPage;
+  const loading = log.isFetching && !log.isFetchingNextPage;
+  const loadingMore = log.isFetchingNextPage;
+  const error: ApiError | null = log.error ? toApiError(log.error) : null;
+  const loadFirst = () => log.refetch();
+  const loadMore = () => log.fetchNextPage();
 
   const toggle = (id: string) =>
     setOpen((s) => {

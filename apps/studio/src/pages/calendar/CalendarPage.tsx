@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { useEffect, useMemo, useRef, type CSSProperties } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { fetchReleases } from '../../api/launch';
 import type { ReleaseStatus, ReleaseSummary } from '../../api/types';
@@ -9,7 +9,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { Icon } from '../../components/Icon';
 import { PageHeader } from '../../components/PageHeader';
 import { Spinner } from '../../components/Spinner';
-import { useAsync, useDocumentTitle, useInterval } from '../../lib/hooks';
+import { keys, useApiQuery, useDocumentTitle, useNow } from '../../lib/hooks';
 import {
   addDays,
   browserZone,
@@ -197,12 +197,13 @@ export function CalendarPage() {
   const zone = browserZone();
   const [params, setParams] = useSearchParams();
   const view: View = params.get('view') === 'week' ? 'week' : 'month';
-  const [now, setNow] = useState(Date.now());
-  useInterval(() => setNow(Date.now()), 60_000, true);
+  const now = useNow(60_000);
   const today = dayOf(now, zone);
   const anchor = parseDayKey(params.get('date')) ?? today;
 
+  const anchorKey = dayKey(anchor);
   const days = useMemo(() => {
+    const anchor = parseDayKey(anchorKey)!;
     if (view === 'week') {
       const start = startOfWeek(anchor);
       return Array.from({ length: 7 }, (_, i) => addDays(start, i));
@@ -215,13 +216,12 @@ export function CalendarPage() {
       out.push(d);
     }
     return out;
-  }, [view, dayKey(anchor)]);
+  }, [view, anchorKey]);
 
   const from = startOfDayInstant(days[0], zone).toISOString();
   const to = startOfDayInstant(addDays(days[days.length - 1], 1), zone).toISOString();
-  const releases = useAsync(() => fetchReleases({ from, to }), [from, to]);
-  const drafts = useAsync(() => fetchReleases({ statuses: ['DRAFT'] }), []);
-  useInterval(() => void releases.reload(), 30_000, true);
+  const releases = useApiQuery([...keys.releases, { from, to }], () => fetchReleases({ from, to }), { refetchInterval: 30_000 });
+  const drafts = useApiQuery([...keys.releases, 'draft'], () => fetchReleases({ statuses: ['draft'] }));
 
   const placed = useMemo(() => (releases.data ?? []).filter((r) => instantOf(r) && instantOf(r)! >= from && instantOf(r)! < to), [releases.data, from, to]);
   const byDay = useMemo(() => {

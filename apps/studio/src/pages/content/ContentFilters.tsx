@@ -33,6 +33,7 @@ function DebouncedInput({ value, onChange, ...rest }: { value: string; onChange(
   useEffect(() => {
     // Only a new debounced value triggers a change, not a new `value` from the parent.
     if (debounced !== value) onChange(debounced);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [debounced]);
   return <input {...rest} value={draft} onChange={(e) => setDraft(e.target.value)} />;
 }

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { fetchContentKinds, searchItems, type ItemFilter } from '../../api/catalog';
 import { toApiError, type ApiError } from '../../api/client';
@@ -12,7 +13,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { SkeletonRows, Spinner } from '../../components/Spinner';
 import { Time } from '../../components/Time';
 import { plural } from '../../lib/format';
-import { useDocumentTitle } from '../../lib/hooks';
+import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { ContentFilters, SORT_LABELS, SortSelect, type ListFilters } from './ContentFilters';
 import { LocaleChips } from './LocaleChips';
 
@@ -58,54 +59,24 @@ export function ContentListPage() {
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const filters = useMemo(() => readFilters(params), [params]);
-  const [kinds, setKinds] = useState<ContentKind[]>([]);
-  const [list, setList] = useState<ListState | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const abortRef = useRef<AbortController | null>(null);
-
-  useEffect(() => {
-    fetchContentKinds().then(setKinds, () => undefined);
-  }, []);
-
+  const kinds: ContentKind[] = useApiQuery(['content-kinds'], fetchContentKinds).data ?? [];
   const apiFilter = useMemo(() => toApiFilter(filters), [filters]);
-  const key = JSON.stringify([apiFilter, filters.sort]);
 
-  const loadFirst = useCallback(async () => {
-    abortRef.current?.abort();
-    const ctrl = new AbortController();
-    abortRef.current = ctrl;
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await searchItems(apiFilter, filters.sort, PAGE_SIZE, null, ctrl.signal);
-      setList({ items: page.edges.map((e) => e.node), total: page.totalCount, endCursor: page.pageInfo.endCursor, hasNext: page.pageInfo.hasNextPage });
-    } catch (e) {
-      if (!ctrl.signal.aborted) setError(toApiError(e));
-    } finally {
-      if (!ctrl.signal.aborted) setLoading(false);
-    }
-    // `key` stands for the filter and sort.
-  }, [key]);
-
-  useEffect(() => {
-    void loadFirst();
-    return () => abortRef.current?.abort();
-  }, [loadFirst]);
-
-  const loadMore = async () => {
-    if (!list?.endCursor) return;
-    setLoadingMore(true);
-    try {
-      const page = await searchItems(apiFilter, filters.sort, PAGE_SIZE, list.endCursor);
-      setList((l) => l && { items: [...l.items, ...page.edges.map((e) => e.node)], total: page.totalCount, endCursor: page.pageInfo.endCursor, hasNext: page.pageInfo.hasNextPage });
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setLoadingMore(false);
-    }
-  };
+  // Pages by cursor; a new filter or sort is a new key, and the request for the old one is aborted (its signal).
+  const search = useInfiniteQuery({
+    queryKey: [...keys.items, 'search', apiFilter, filters.sort],
+    queryFn: ({ pageParam, signal }) => searchItems(apiFilter, filters.sort, PAGE_SIZE, pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => (last.pageInfo.hasNextPage ? last.pageInfo.endCursor : undefined),
+    placeholderData: keepPreviousData,
+  });
+  const pages = search.data?.pages;
+  const list: ListState | null = pages ? { items: pages.flatMap((p) => p.edges.map((e) => e.node)), total: pages[pages.length - 1].totalCount, endCursor: pages[pages.length - 1].pageInfo.endCursor, hasNext: search.hasNextPage } : null;
+  const loading = search.isFetching && !search.isFetchingNextPage;
+  const loadingMore = search.isFetchingNextPage;
+  const error: ApiError | null = search.error ? toApiError(search.error) : null;
+  const loadFirst = () => search.refetch();
+  const loadMore = () => void search.fetchNextPage();
 
   const update = (patch: Partial<ListFilters>) => {
     const next = { ...filters, ...patch };

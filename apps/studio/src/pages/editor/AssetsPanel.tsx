@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { fetchAssets, recheckAssets } from '../../api/catalog';
 import { toApiError } from '../../api/client';
 import type { AssetStatus } from '../../api/types';
@@ -6,7 +6,8 @@ import { Badge, type Tone } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { useToast } from '../../components/Toast';
 import { Time } from '../../components/Time';
-import { useInterval } from '../../lib/hooks';
+import { useQuery } from '@tanstack/react-query';
+import { keys } from '../../lib/hooks';
 
 const TONE: Record<string, Tone> = { ok: 'success', unreachable: 'danger', pending: 'warning' };
 const ROLE: Record<string, string> = { audio: 'Audio', video: 'Video', artwork: 'Artwork' };
@@ -22,14 +23,17 @@ export function AssetsPanel({ itemId, assets, onAssets, canRecheck }: { itemId: 
   const shown = assets.map((a) => (before && a.url in before && before[a.url] === a.checkedAt ? { ...a, status: 'pending', error: null, httpStatus: null } : a));
   const pending = shown.some((a) => a.status === 'pending');
 
-  useInterval(
-    () => {
-      setPolls((n) => n + 1);
-      fetchAssets(itemId).then(onAssets, () => undefined);
-    },
-    1500,
-    pending && polls < 40,
-  );
+  // Every 1.5 s while a check is pending, for at most 40 polls (a minute); a failed poll just polls again.
+  const poll = useQuery({ queryKey: [...keys.items, itemId, 'assets'], queryFn: () => fetchAssets(itemId), enabled: pending && polls < 40, refetchInterval: 1500, retry: true });
+  const polled = poll.data;
+  const polledAt = poll.dataUpdatedAt;
+  useEffect(() => {
+    if (!polled) return;
+    setPolls((n) => n + 1);
+    onAssets(polled);
+    // Once per answer (a new fetch time), not whenever the parent passes a new callback.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [polled, polledAt]);
 
   const recheck = async () => {
     setBusy(true);

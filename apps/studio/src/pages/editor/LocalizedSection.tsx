@@ -56,7 +56,9 @@ export function LocalizedSection({ form, kind, active, onActive, onChange, error
         <h2>Text</h2>
         <span className="muted small">Per locale. Every target locale must be complete to launch.</span>
       </div>
-      <div className="locale-tabs" role="tablist" aria-label="Locales">
+      <div className="locale-tabs">
+        {/* Only the tabs are in the tab list (the "add a locale" control beside them is not a tab). */}
+        <div className="locale-tablist" role="tablist" aria-label="Locales">
         {form.locales.map((l) => {
           const missing = missingIn(form, kind, l);
           const hasError = Object.keys(errors).some((k) => k.startsWith(`localized.${l}.`));
@@ -79,6 +81,7 @@ export function LocalizedSection({ form, kind, active, onActive, onChange, error
             </button>
           );
         })}
+        </div>
         {!readOnly &&
           (adding ? (
             <div className="add-locale">

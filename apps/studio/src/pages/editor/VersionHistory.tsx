@@ -10,7 +10,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { LoadingState } from '../../components/Spinner';
 import { useToast } from '../../components/Toast';
 import { Time } from '../../components/Time';
-import { useAsync } from '../../lib/hooks';
+import { keys, useApiQuery } from '../../lib/hooks';
 import { DiffTable } from './DiffTable';
 
 interface Props {
@@ -24,7 +24,7 @@ export function VersionHistory({ item, canRestore, onRestored }: Props) {
   const toast = useToast();
   const latest = item.latestVersionNumber;
   const live = item.liveVersion?.number ?? null;
-  const versions = useAsync(() => fetchVersions(item.id), [item.id, latest]);
+  const versions = useApiQuery([...keys.items, item.id, 'versions', latest], () => fetchVersions(item.id));
   const [from, setFrom] = useState(Math.max(1, latest - 1));
   const [to, setTo] = useState(latest);
   const [diff, setDiff] = useState<FieldChange[] | null>(null);

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { fetchImportJob, fetchImportJobs, IMPORT_TEMPLATE_URL, isImportRunning, uploadImport } from '../../api/imports';
 import { toApiError, type ApiError } from '../../api/client';
 import type { ImportJobDetail } from '../../api/types';
@@ -11,7 +12,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { SkeletonRows } from '../../components/Spinner';
 import { useToast } from '../../components/Toast';
 import { Time } from '../../components/Time';
-import { useAsync, useDocumentTitle, useInterval } from '../../lib/hooks';
+import { keys, useApiQuery, useDocumentTitle, useInvalidate } from '../../lib/hooks';
 import { DropZone } from './DropZone';
 import { ImportResult } from './ImportResult';
 import { ImportStatusBadge } from './importStatus';
@@ -24,26 +25,23 @@ export function ImportPage() {
   const [uploading, setUploading] = useState(false);
   const [uploadError, setUploadError] = useState<ApiError | null>(null);
   const [job, setJob] = useState<ImportJobDetail | null>(null);
-  const recent = useAsync(() => fetchImportJobs(15), []);
+  const invalidate = useInvalidate();
+  const recent = useApiQuery([...keys.imports, 'recent'], () => fetchImportJobs(15));
   const running = !!job && isImportRunning(job.status);
+  // Progress every 500 ms while the job runs; a failed poll (a blip) keeps the last progress and polls on.
+  const progress = useQuery({ queryKey: [...keys.imports, 'job', job?.id], queryFn: () => fetchImportJob(job!.id), enabled: running, refetchInterval: 500, retry: true });
+  const polled = progress.data;
 
-  const poll = useCallback(async () => {
-    if (!job) return;
-    try {
-      const next = await fetchImportJob(job.id);
-      setJob(next);
-      if (!isImportRunning(next.status)) {
-        void recent.reload();
-        if (next.status === 'succeeded') toast.success(`Import finished: ${next.createdItems} created, ${next.updatedItems} updated.`);
-        else if (next.status === 'completed_with_errors') toast.show(`Import finished with ${next.failedRows} row${next.failedRows === 1 ? '' : 's'} to fix.`);
-        else if (next.status === 'failed') toast.error('The import failed.');
-      }
-    } catch {
-      // keep polling; a blip should not end the progress view
+  useEffect(() => {
+    if (!polled || !job || polled.id !== job.id || !isImportRunning(job.status)) return;
+    setJob(polled);
+    if (!isImportRunning(polled.status)) {
+      void invalidate(keys.imports, keys.items);
+      if (polled.status === 'succeeded') toast.success(`Import finished: ${polled.createdItems} created, ${polled.updatedItems} updated.`);
+      else if (polled.status === 'completed_with_errors') toast.show(`Import finished with ${polled.failedRows} row${polled.failedRows === 1 ? '' : 's'} to fix.`);
+      else if (polled.status === 'failed') toast.error('The import failed.');
     }
-  }, [job, recent, toast]);
-
-  useInterval(() => void poll(), 500, running);
+  }, [polled, job, invalidate, toast]);
 
   useEffect(() => setUploadError(null), [file]);
 
@@ -81,7 +79,7 @@ export function ImportPage() {
         errors: [],
       });
       setFile(null);
-      void recent.reload();
+      void invalidate(keys.imports);
     } catch (e) {
       setUploadError(toApiError(e));
     } finally {

@@ -13,7 +13,7 @@ import { Field } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { PageHeader } from '../../components/PageHeader';
 import { LoadingState, SkeletonRows, Spinner } from '../../components/Spinner';
-import { useAsync, useDocumentTitle } from '../../lib/hooks';
+import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { canonicalLocale, COMMON_LOCALES } from '../../lib/locales';
 import { browserZone, formatInZone, localDateTimeIn, offsetMinutes } from '../../lib/time';
 import { PLATFORMS } from '../releases/releaseText';
@@ -72,8 +72,8 @@ export function FeedPreviewPage() {
   const zone = browserZone();
   const [params, setParams] = useSearchParams();
   const surfaceKey = params.get('surface') ?? '';
-  const surfaces = useAsync(fetchSurfaces, []);
-  const releases = useAsync(() => fetchReleases({ statuses: ['SCHEDULED'] }), []);
+  const surfaces = useApiQuery(keys.surfaces, fetchSurfaces);
+  const releases = useApiQuery([...keys.releases, 'scheduled'], () => fetchReleases({ statuses: ['scheduled'] }));
   const [kinds, setKinds] = useState<ContentKind[]>([]);
   const [persona, setPersona] = useState<PersonaForm>({ userId: 'preview-user', locale: 'en', platform: '', tier: '', appVersion: '', localTime: '' });
   const [mode, setMode] = useState<'now' | 'at'>('now');
@@ -117,6 +117,8 @@ export function FeedPreviewPage() {
     if (surfaceKey || !surfaces.data?.length) return;
     if (new URLSearchParams(window.location.search).get('surface')) return;
     setSurface(surfaces.data[0].key);
+    // setSurface is rebuilt each render from the address; this runs only when the surfaces or the choice change.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [surfaceKey, surfaces.data]);
 
   /** The form as a request, or the problems that stop it. */
@@ -194,6 +196,8 @@ export function FeedPreviewPage() {
     setResult(null);
     resultRef.current = null;
     void run();
+    // `run` reads the persona form as it is now; the slate is rebuilt on a new surface, not on each keystroke.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [surfaceKey, surfaces.data]);
 
   const submit = (e: FormEvent) => {

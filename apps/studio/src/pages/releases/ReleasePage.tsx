@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { toApiError, type ApiError } from '../../api/client';
 import { cancelRelease, fetchRelease, fetchReleaseValidation, fetchVersionNumbers, launchReleaseNow, removeFromRelease, unscheduleRelease } from '../../api/launch';
-import type { ReleaseAction, ReleaseDetail, ReleaseValidation } from '../../api/types';
+import type { ReleaseAction, ReleaseDetail } from '../../api/types';
 import { canWrite, useCurrentUser } from '../../auth/AuthContext';
 import { Badge, ReleaseStatusBadge, StateBadge } from '../../components/Badge';
 import { Banner, ErrorBanner } from '../../components/Banner';
@@ -15,7 +15,7 @@ import { LoadingState, Spinner } from '../../components/Spinner';
 import { useToast } from '../../components/Toast';
 import { Time } from '../../components/Time';
 import { ZonedTimes } from '../../components/ZonedTimes';
-import { useDocumentTitle, useInterval } from '../../lib/hooks';
+import { keys, useApiQuery, useDocumentTitle, useInvalidate, useNow } from '../../lib/hooks';
 import { browserZone, formatCountdown, formatInZone, formatMs } from '../../lib/time';
 import { AddItemPicker } from './AddItemPicker';
 import { EventLog } from './EventLog';
@@ -43,76 +43,41 @@ export function ReleasePage() {
   const user = useCurrentUser();
   const writable = canWrite(user);
   const toast = useToast();
-  const [release, setRelease] = useState<ReleaseDetail | null>(null);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
-  const [validation, setValidation] = useState<ReleaseValidation | null>(null);
-  const [validatedAt, setValidatedAt] = useState<string | null>(null);
-  const [validating, setValidating] = useState(false);
-  const [validationError, setValidationError] = useState<ApiError | null>(null);
-  const [versionNumbers, setVersionNumbers] = useState<Record<string, number>>({});
+  const invalidate = useInvalidate();
   const [pending, setPending] = useState<Pending>(null);
   const [removing, setRemoving] = useState<string | null>(null);
   const [actionError, setActionError] = useState<ApiError | null>(null);
-  const [now, setNow] = useState(Date.now());
   const statusRef = useRef<string | null>(null);
-  const validationSeq = useRef(0);
+
+  // A scheduled release is watched closely as its moment nears, so the launch shows within a second or so.
+  const releaseQuery = useApiQuery([...keys.release, id], () => fetchRelease(id!), {
+    enabled: !!id,
+    refetchInterval: (r) => (r?.status !== 'scheduled' ? false : r.scheduledAt && new Date(r.scheduledAt).getTime() - Date.now() < 90_000 ? 1000 : 15_000),
+  });
+  const release = releaseQuery.data ?? null;
+  const loadError = releaseQuery.error;
+  const status = release?.status;
+  const editable = !!release && isEditable(release.status);
+  // Validation is never cached: recheck while the release can still change.
+  const validationQuery = useApiQuery([...keys.release, id, 'validation'], () => fetchReleaseValidation(id!), { enabled: !!id, refetchInterval: editable ? VALIDATE_EVERY_MS : false });
+  const validation = validationQuery.data ?? null;
+  const validatedAt = validationQuery.updatedAt ? new Date(validationQuery.updatedAt).toISOString() : null;
+  const now = useNow(1000, status === 'scheduled' || status === 'draft');
 
   useDocumentTitle(release?.name ?? 'Release');
 
-  const load = useCallback(async () => {
-    if (!id) return;
-    try {
-      const r = await fetchRelease(id);
-      setRelease(r);
-      setLoadError(null);
-    } catch (e) {
-      setLoadError(toApiError(e));
-    }
-  }, [id]);
-
-  const validate = useCallback(async () => {
-    if (!id) return;
-    const mine = ++validationSeq.current;
-    setValidating(true);
-    try {
-      const v = await fetchReleaseValidation(id);
-      if (mine !== validationSeq.current) return;
-      setValidation(v);
-      setValidatedAt(new Date().toISOString());
-      setValidationError(null);
-    } catch (e) {
-      if (mine === validationSeq.current) setValidationError(toApiError(e));
-    } finally {
-      if (mine === validationSeq.current) setValidating(false);
-    }
-  }, [id]);
-
-  useEffect(() => {
-    void load();
-    void validate();
-  }, [load, validate]);
-
-  /** After any change: the new release, and a fresh validation. */
+  /** After any change: the new release on this page, a fresh validation, and every list of releases refetched. */
+  const { setData: setRelease } = releaseQuery;
   const adopt = useCallback(
     (r: ReleaseDetail) => {
       setRelease(r);
-      setNow(Date.now());
-      void validate();
+      void invalidate([...keys.release, r.id, 'validation'], keys.releases);
     },
-    [validate],
+    [setRelease, invalidate],
   );
 
-  const status = release?.status;
-  const editable = !!release && isEditable(release.status);
   const composable = writable && editable;
   const scheduledMs = release?.scheduledAt ? new Date(release.scheduledAt).getTime() : null;
-  const imminent = status === 'SCHEDULED' && scheduledMs !== null && scheduledMs - now < 90_000;
-
-  // Validation is never cached: recheck while the release can still change.
-  useInterval(() => void validate(), VALIDATE_EVERY_MS, editable);
-  // Watch a scheduled release closely as its moment nears, so the launch shows within a second or so.
-  useInterval(() => void load(), imminent ? 1000 : 15_000, status === 'SCHEDULED');
-  useInterval(() => setNow(Date.now()), 1000, status === 'SCHEDULED' || status === 'DRAFT');
 
   useEffect(() => {
     const prev = statusRef.current;
@@ -121,11 +86,8 @@ export function ReleasePage() {
     if (prev === 'SCHEDULED' && status === 'FAILED') toast.error(`"${release?.name}" failed at launch. Nothing was published.`);
   }, [status, release?.name, toast]);
 
-  const actionKey = release ? `${release.status}:${release.actions.map((a) => a.itemId).join(',')}` : '';
-  useEffect(() => {
-    if (!release || !['LAUNCHED', 'ROLLED_BACK'].includes(release.status)) return;
-    fetchVersionNumbers(release.actions.map((a) => a.itemId)).then(setVersionNumbers, () => undefined);
-  }, [actionKey]);
+  const shownVersions = release && ['launched', 'rolled_back'].includes(release.status) ? release.actions.map((a) => a.itemId) : null;
+  const versionNumbers = useApiQuery([...keys.release, id, 'version-numbers', release?.status, shownVersions], () => fetchVersionNumbers(shownVersions!), { enabled: !!shownVersions }).data ?? {};
 
   const titles = useMemo(() => Object.fromEntries((release?.actions ?? []).map((a) => [a.itemId, a.item.title])), [release?.actions]);
   const issuesByItem = useMemo(() => {
@@ -144,7 +106,7 @@ export function ReleasePage() {
             It may have been removed, or the link is wrong.
           </EmptyState>
         ) : (
-          <ErrorBanner error={loadError} onRetry={() => void load()} />
+          <ErrorBanner error={loadError} onRetry={() => void releaseQuery.reload()} />
         )}
       </div>
     );
@@ -348,8 +310,8 @@ export function ReleasePage() {
         </div>
 
         <aside className="release-side">
-          {(editable || !validation?.ok) && release.status !== 'CANCELLED' && !launchedish && (
-            <ValidationPanel validation={validation} checkedAt={validatedAt} checking={validating} error={validationError} live={editable} titles={titles} onRefresh={() => void validate()} />
+          {(editable || !validation?.ok) && release.status !== 'cancelled' && !launchedish && (
+            <ValidationPanel validation={validation} checkedAt={validatedAt} checking={validationQuery.loading} error={validationQuery.error} live={editable} titles={titles} onRefresh={() => void validationQuery.reload()} />
           )}
           <section className="card side-card" data-testid="release-when">
             <div className="card-header">

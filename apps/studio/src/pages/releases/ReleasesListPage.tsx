@@ -13,7 +13,7 @@ import { SkeletonRows, Spinner } from '../../components/Spinner';
 import { Tabs } from '../../components/Tabs';
 import { Time } from '../../components/Time';
 import { plural } from '../../lib/format';
-import { useAsync, useDocumentTitle, useInterval } from '../../lib/hooks';
+import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { browserZone, formatCountdown, formatInZone, formatMs, zoneCity } from '../../lib/time';
 import { ReleaseFormDialog } from './ReleaseFormDialog';
 
@@ -58,8 +58,7 @@ export function ReleasesListPage() {
   const filter: Filter = RELEASE_STATUSES.includes(status as ReleaseStatus) ? status : 'all';
   const [query, setQuery] = useState('');
   const [creating, setCreating] = useState(false);
-  const releases = useAsync(() => fetchReleases(), []);
-  useInterval(() => void releases.reload(), 15_000, true);
+  const releases = useApiQuery([...keys.releases, 'all'], () => fetchReleases(), { refetchInterval: 15_000 });
 
   const counts = useMemo(() => {
     const c: Record<string, number> = { all: releases.data?.length ?? 0 };

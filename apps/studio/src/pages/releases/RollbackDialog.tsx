@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { keys, useApiQuery } from '../../lib/hooks';
 import { Link } from 'react-router-dom';
 import { fetchItemReleases, rollbackRelease } from '../../api/launch';
 import type { ReleaseDetail } from '../../api/types';
@@ -23,24 +23,16 @@ type Later = Record<string, { id: string; name: string; launchedAt: string | nul
 export function RollbackDialog({ release, versionNumbers, onClose, onRolledBack }: Props) {
   const actions = [...release.actions].sort((a, b) => (b.appliedOrder ?? 0) - (a.appliedOrder ?? 0));
   const blocked = release.actions.filter((a) => release.rollbackBlockers.includes(a.itemId));
-  const [later, setLater] = useState<Later>({});
   const zone = browserZone();
-
-  useEffect(() => {
-    if (!blocked.length) return;
-    fetchItemReleases(blocked.map((a) => a.itemId)).then(
-      (byItem) =>
-        setLater(
-          Object.fromEntries(
-            Object.entries(byItem).map(([itemId, it]) => [
-              itemId,
-              it.releases.filter((r) => r.id !== release.id && r.status === 'LAUNCHED' && r.launchedAt && release.launchedAt && r.launchedAt > release.launchedAt),
-            ]),
-          ),
-        ),
-      () => undefined,
-    );
-  }, [release.id, release.rollbackBlockers.join(',')]);
+  // The later launched releases that changed a blocked item, named so the editor knows what to roll back first.
+  const blockedIds = blocked.map((a) => a.itemId);
+  const releases = useApiQuery([...keys.releases, 'later-than', release.id, blockedIds], () => fetchItemReleases(blockedIds), { enabled: blockedIds.length > 0 }).data;
+  const later: Later = Object.fromEntries(
+    Object.entries(releases ?? {}).map(([itemId, it]) => [
+      itemId,
+      it.releases.filter((r) => r.id !== release.id && r.status === 'launched' && r.launchedAt && release.launchedAt && r.launchedAt > release.launchedAt),
+    ]),
+  );
 
   return (
     <ConfirmDialog

@@ -15,7 +15,7 @@ import { LoadingState } from '../../components/Spinner';
 import { useToast } from '../../components/Toast';
 import { Time } from '../../components/Time';
 import { formatDateTime, plural } from '../../lib/format';
-import { useAsync, useDocumentTitle, useInterval } from '../../lib/hooks';
+import { keys, useApiQuery, useDocumentTitle, useInvalidate } from '../../lib/hooks';
 import { DiffTable } from '../editor/DiffTable';
 
 function canReview(role: string): boolean {
@@ -104,16 +104,12 @@ export function ReviewQueuePage() {
   const reviewer = canReview(user.role);
   const toast = useToast();
   const [params, setParams] = useSearchParams();
-  const queue = useAsync(fetchReviewQueue, []);
-  const actors = useAsync(() => fetchReviewActors({ action: 'item.submitted' }).catch(() => ({}) as Record<string, string>), [queue.data?.length]);
-  const [kinds, setKinds] = useState<ContentKind[]>([]);
-  useInterval(() => void queue.reload(), 30_000, true);
+  const invalidate = useInvalidate();
+  const queue = useApiQuery(keys.reviewQueue, fetchReviewQueue, { refetchInterval: 30_000 });
+  const actors = useApiQuery([...keys.reviewQueue, 'actors', queue.data?.length], () => fetchReviewActors({ action: 'item.submitted' }).catch(() => ({}) as Record<string, string>));
+  const kinds: ContentKind[] = useApiQuery(['content-kinds'], fetchContentKinds).data ?? [];
 
-  useEffect(() => {
-    fetchContentKinds().then(setKinds, () => undefined);
-  }, []);
-
-  const entries = queue.data ?? [];
+  const entries = useMemo(() => queue.data ?? [], [queue.data]);
   const selectedId = params.get('item');
   const selected = useMemo(() => entries.find((e) => e.item.id === selectedId) ?? entries[0], [entries, selectedId]);
   const select = (id: string) => setParams({ item: id }, { replace: true });
@@ -126,7 +122,8 @@ export function ReviewQueuePage() {
     const next = entries[i + 1] ?? entries[i - 1];
     queue.setData(entries.filter((e) => e !== selected));
     if (next) select(next.item.id);
-    void queue.reload();
+    // The decision changed the item too: its editor and the content list refetch.
+    void invalidate(keys.reviewQueue, keys.items);
   };
 
   return (

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { fetchSchedulerHealth } from '../../api/launch';
 import type { ReleaseSummary } from '../../api/types';
@@ -9,7 +9,7 @@ import { Icon } from '../../components/Icon';
 import { PageHeader } from '../../components/PageHeader';
 import { LoadingState, Spinner } from '../../components/Spinner';
 import { Time } from '../../components/Time';
-import { useAsync, useDocumentTitle, useInterval } from '../../lib/hooks';
+import { keys, useApiQuery, useDocumentTitle, useNow } from '../../lib/hooks';
 import { browserZone, formatCountdown, formatInZone, formatMs, zoneCity } from '../../lib/time';
 
 const REFRESH_MS = 5000;
@@ -58,12 +58,8 @@ function When({ iso, releaseZone }: { iso: string | null; releaseZone: string | 
 /** Upcoming, late and failed launches, how late recent launches were, and the reconciler's heartbeat. */
 export function SchedulerHealthPage() {
   useDocumentTitle('Scheduler health');
-  const health = useAsync(fetchSchedulerHealth, []);
-  const [now, setNow] = useState(Date.now());
-  useInterval(() => {
-    void health.reload();
-    setNow(Date.now());
-  }, REFRESH_MS, true);
+  const health = useApiQuery(keys.scheduler, fetchSchedulerHealth, { refetchInterval: REFRESH_MS });
+  const now = useNow(REFRESH_MS);
   const h = health.data;
 
   return (

@@ -15,7 +15,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { LoadingState, Spinner } from '../../components/Spinner';
 import { Tabs } from '../../components/Tabs';
 import { useToast } from '../../components/Toast';
-import { useAsync, useDocumentTitle } from '../../lib/hooks';
+import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { ContentTestsFootnote, ContentTestsTable, contentTestCsvColumns } from '../analytics/ContentTestsTable';
 import { FallbackCard } from './FallbackCard';
 import { pinStatus, PinsCard } from './PinsCard';
@@ -42,9 +42,10 @@ export function SurfacePage() {
   const [saveError, setSaveError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
   const [kinds, setKinds] = useState<ContentKind[]>([]);
-  const [items, setItems] = useState<Record<string, ItemSummary>>({});
+  /** Items picked in this session (a new pin), known before the surface is saved. */
+  const [picked, setPicked] = useState<Record<string, ItemSummary>>({});
   const [testFilter, setTestFilter] = useState<TestFilter>('all');
-  const tests = useAsync(() => fetchContentTests({ surface: key }), [key]);
+  const tests = useApiQuery([...keys.contentTests, { surface: key }], () => fetchContentTests({ surface: key }));
 
   useDocumentTitle(surface?.name ?? 'Surface');
 
@@ -75,16 +76,13 @@ export function SurfacePage() {
 
   // Titles for the pins and the fallback order.
   const itemIds = useMemo(() => (surface ? [...new Set([...surface.pins.map((p) => p.itemId), ...surface.fallbackOrder])] : []), [surface]);
-  useEffect(() => {
-    const missing = itemIds.filter((id) => !items[id]);
-    if (!missing.length) return;
-    fetchItemsById(missing).then((found) => setItems((m) => ({ ...m, ...found })), () => undefined);
-  }, [itemIds.join(',')]);
+  const fetched = useApiQuery([...keys.items, 'by-id', itemIds], () => fetchItemsById(itemIds), { enabled: itemIds.length > 0 }).data;
+  const items = useMemo(() => ({ ...fetched, ...picked }), [fetched, picked]);
 
   const baseline = useMemo(() => (surface ? formFromSurface(surface) : null), [surface]);
   const dirty = !!form && !!baseline && !sameForm(form, baseline);
   const kindLabel = (k: string) => kinds.find((x) => x.key === k)?.label ?? k;
-  const rememberItem = (it: ItemSummary) => setItems((m) => ({ ...m, [it.id]: it }));
+  const rememberItem = (it: ItemSummary) => setPicked((m) => ({ ...m, [it.id]: it }));
 
   const setTab = (t: Tab) => {
     const next = new URLSearchParams(params);

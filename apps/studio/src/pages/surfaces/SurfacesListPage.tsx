@@ -13,7 +13,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { SkeletonRows, Spinner } from '../../components/Spinner';
 import { Time } from '../../components/Time';
 import { plural } from '../../lib/format';
-import { useAsync, useDocumentTitle } from '../../lib/hooks';
+import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { NewSurfaceDialog } from './NewSurfaceDialog';
 import { pinStatus } from './PinsCard';
 import { describeRule, formatShare, successEventLabel } from './placementText';
@@ -24,8 +24,8 @@ export function SurfacesListPage() {
   const user = useCurrentUser();
   const admin = isAdmin(user);
   const navigate = useNavigate();
-  const surfaces = useAsync(fetchSurfaces, []);
-  const tests = useAsync(() => fetchContentTests({ status: 'RUNNING' }), []);
+  const surfaces = useApiQuery(keys.surfaces, fetchSurfaces);
+  const tests = useApiQuery([...keys.contentTests, { status: 'RUNNING' }], () => fetchContentTests({ status: 'RUNNING' }));
   const [kinds, setKinds] = useState<ContentKind[]>([]);
   const [creating, setCreating] = useState(false);
 

@@ -441,7 +441,7 @@ function documentCase(g: Gen, schema: GraphQLSchema, pools: FuzzPools, role: Rol
       const n = g(fc.integer, { min: 5000, max: 80_000 });
       const v = pick(g, ['variables', 'arguments', 'commas'] as const);
       if (v === 'variables') return { label: `${n} variable definitions`, shape, body: json(`query Q(${Array.from({ length: Math.min(n, 40000) }, (_, i) => `$v${i}: Int`).join(' ')}) { __typename }`) };
-      if (v === 'arguments') return { label: `${n} list items in an argument`, shape, body: json(`query { releases(statuses: [${'DRAFT '.repeat(n)}]) { id } }`) };
+      if (v === 'arguments') return { label: `${n} list items in an argument`, shape, body: json(`query { releases(statuses: [${'draft '.repeat(n)}]) { id } }`) };
       return { label: `${n} commas`, shape, body: json(`query { ${','.repeat(n * 10)} __typename }`) };
     }
     case 'deep-literal': {

@@ -74,7 +74,7 @@ describe('Studio: analytics dashboards', () => {
     }
     const first = await wf.release(`Analytics catalogue ${run}`, baseline);
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: first }, editorCreds));
-    await wf.waitFor(first, ['LAUNCHED']);
+    await wf.waitFor(first, ['launched']);
 
     // The surface over that collection, with a generous exploration budget so the test gets impressions quickly.
     await must(
@@ -92,7 +92,7 @@ describe('Studio: analytics dashboards', () => {
     await wf.approveLatest(newItemId);
     const second = await wf.release(`First light ${run}`, [newItemId]);
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: second }, editorCreds));
-    await wf.waitFor(second, ['LAUNCHED']);
+    await wf.waitFor(second, ['launched']);
     await waitUntil(async () => (await contentTests()).some((t) => t.itemId === newItemId), 'the content test to start', 30_000);
     testId = (await contentTests()).find((t) => t.itemId === newItemId)!.id;
 

@@ -112,7 +112,7 @@ describe('Studio: launch workflow', () => {
     await page.waitForURL(/\/studio\/releases\/[0-9a-f-]{36}$/);
     await page.getByTestId('release-page').waitFor();
     const releaseId = page.url().split('/').pop()!;
-    await expectAttr(page.getByTestId('release-page'), 'data-status', 'DRAFT');
+    await expectAttr(page.getByTestId('release-page'), 'data-status', 'draft');
     // An empty release is blocked, and the panel says so.
     await page.locator('[data-testid=validation-panel][data-ok=false]').waitFor();
 
@@ -165,22 +165,22 @@ describe('Studio: launch workflow', () => {
     await dialog.waitFor({ state: 'detached' });
 
     // Scheduled: the page shows the three times and counts down.
-    await expectAttr(page.getByTestId('release-page'), 'data-status', 'SCHEDULED');
+    await expectAttr(page.getByTestId('release-page'), 'data-status', 'scheduled');
     await expectAttr(page.getByTestId('release-times'), 'data-instant', target.toISOString());
     await expectText(page.getByTestId('release-countdown'), 'Launches');
     const scheduled = await releaseState(releaseId);
-    expect(scheduled).toMatchObject({ status: 'SCHEDULED', timeZone: ZONE, localTime: local });
+    expect(scheduled).toMatchObject({ status: 'scheduled', timeZone: ZONE, localTime: local });
     expect(new Date(scheduled.scheduledAt!).toISOString()).toBe(target.toISOString());
     await closeToasts(page);
     await page.screenshot({ path: resolve(RESULTS, 'release-scheduled.png') });
 
     // It goes live on its own, and the page follows without a reload.
-    await page.locator('[data-testid=release-page][data-status=LAUNCHED]').waitFor({ timeout: 45_000 });
+    await page.locator('[data-testid=release-page][data-status=launched]').waitFor({ timeout: 45_000 });
     await page.getByTestId('release-launched').waitFor();
     await waitForCount(page.locator('[data-testid=action-row][data-live="1"]'), (n) => n === 2);
     await expectText(page.getByTestId('lateness'), 'after the instant');
     const launched = await releaseState(releaseId);
-    expect(launched.status).toBe('LAUNCHED');
+    expect(launched.status).toBe('launched');
     expect(new Date(launched.launchedAt!).getTime()).toBeGreaterThanOrEqual(target.getTime());
     expect(launched.latenessMs).toBeLessThan(5000);
     for (const it of await itemsState()) expect(it).toMatchObject({ state: 'LIVE', liveVersion: { number: 1 } });
@@ -199,12 +199,12 @@ describe('Studio: launch workflow', () => {
     await confirm.getByTestId('confirm-button').click();
     await confirm.waitFor({ state: 'detached' });
 
-    await expectAttr(page.getByTestId('release-page'), 'data-status', 'ROLLED_BACK');
+    await expectAttr(page.getByTestId('release-page'), 'data-status', 'rolled_back');
     await page.getByTestId('release-rolled-back').waitFor();
     await waitForCount(page.locator('[data-testid=action-row][data-live=""]'), (n) => n === 2);
     for (const row of await page.getByTestId('action-row').all()) await expectText(row.getByTestId('action-live'), 'not live');
     await page.locator('[data-testid=event][data-kind=rolled_back]').waitFor();
-    expect((await releaseState(releaseId)).status).toBe('ROLLED_BACK');
+    expect((await releaseState(releaseId)).status).toBe('rolled_back');
     for (const it of await itemsState()) expect(it).toMatchObject({ state: 'APPROVED', liveVersion: null });
     await closeToasts(page);
     await page.evaluate('window.scrollTo(0, 0)');

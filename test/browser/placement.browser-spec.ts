@@ -60,14 +60,14 @@ describe('Studio: feed preview', () => {
     }
     const launchNow = await wf.release(`Preview catalogue ${run}`, liveIds);
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: launchNow }, editorCreds));
-    await wf.waitFor(launchNow, ['LAUNCHED']);
+    await wf.waitFor(launchNow, ['launched']);
 
     // A fourth item in the collection launches with a release scheduled an hour ahead.
     const laterId = await wf.createItem(later, mediaBase, { collections: [collection] });
     await wf.approveLatest(laterId);
     const scheduled = await wf.release(`Night ferry ${run}`, [laterId]);
     scheduledAt = new Date((await wf.scheduleIn(scheduled, 3600)).scheduledAt).toISOString();
-    expect((await wf.releaseState(scheduled)).status).toBe('SCHEDULED');
+    expect((await wf.releaseState(scheduled)).status).toBe('scheduled');
 
     // An admin creates the surface over that collection through GraphQL.
     await must(

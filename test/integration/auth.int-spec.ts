@@ -113,4 +113,37 @@ describe('accounts and access', () => {
     const audit = await withDb((c) => c.query(`SELECT action FROM audit_log WHERE entity_id = $1`, [created.data!.createUser.user.id]));
     expect(audit.rows.map((r) => r.action)).toEqual(['user.created']);
   });
+
+  it("still takes a 0.1 client's lowercase role on input (a deprecated alias) and answers with the UPPER_CASE name", async () => {
+    const admin = { token: await login(api.url, await createUser('admin')) };
+    const email = `old-client-${Date.now()}@example.com`;
+    const password = 'Rv-old-client-password-1';
+    // The document and variables exactly as the deployed audience client sends them.
+    const r = await gql<{ createUser: { user: { id: string; email: string; role: string }; temporaryPassword: string | null } }>(
+      api.url,
+      'mutation($i:CreateUserInput!){ createUser(input:$i){ user { id email role } temporaryPassword } }',
+      { i: { email, displayName: 'Audience reviewer', role: 'reviewer', password } },
+      admin,
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.createUser.user).toMatchObject({ email, role: 'REVIEWER' });
+    const stored = await withDb((c) => c.query(`SELECT role FROM users WHERE id = $1`, [r.data!.createUser.user.id]));
+    expect(stored.rows).toEqual([{ role: 'reviewer' }]);
+    const me = await gql<{ me: { role: string } }>(api.url, '{ me { role } }', {}, { token: await login(api.url, { email, password }) });
+    expect(me.data!.me.role).toBe('REVIEWER');
+
+    // The alias is in the schema as deprecated, so tools warn about it; a name that is neither is refused.
+    const intro = await gql<{ __type: { enumValues: { name: string; isDeprecated: boolean }[] } }>(
+      api.url,
+      '{ __type(name: "Role") { enumValues(includeDeprecated: true) { name isDeprecated } } }',
+      {},
+      admin,
+    );
+    const values = Object.fromEntries(intro.data!.__type.enumValues.map((v) => [v.name, v.isDeprecated]));
+    expect(values).toEqual({ ADMIN: false, EDITOR: false, REVIEWER: false, ANALYST: false, admin: true, editor: true, reviewer: true, analyst: true });
+    const wrong = await gql(api.url, 'mutation($i:CreateUserInput!){ createUser(input:$i){ user { id } } }', { i: { email: `x-${email}`, displayName: 'X', role: 'Reviewer' } }, admin);
+    expect(wrong.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    const none = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM users WHERE email = $1`, [`x-${email}`]));
+    expect(none.rows).toEqual([{ n: 0 }]);
+  });
 });

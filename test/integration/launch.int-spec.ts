@@ -101,8 +101,8 @@ describe('launch workflow end to end', () => {
     for (const id of [course.createItem.id, sa, sb]) await wf.approveLatest(id);
     const rel = await wf.release('On time', [course.createItem.id, sa, sb]);
     const { scheduledAt } = await wf.scheduleIn(rel, 6, 'America/Los_Angeles');
-    const r = await wf.waitFor(rel, ['LAUNCHED', 'FAILED']);
-    expect(r.status).toBe('LAUNCHED');
+    const r = await wf.waitFor(rel, ['launched', 'failed']);
+    expect(r.status).toBe('launched');
     expect(new Date(r.launchedAt!).getTime()).toBeGreaterThanOrEqual(new Date(scheduledAt).getTime());
     expect(r.latenessMs).toBeLessThanOrEqual(2000);
     const order = await withDb((c) => c.query(`SELECT item_id FROM release_actions WHERE release_id = $1 ORDER BY applied_order`, [rel]));
@@ -122,8 +122,8 @@ describe('launch workflow end to end', () => {
     // The audio of one item disappears after scheduling: the check at launch must catch it.
     await withDb((c) => c.query(`UPDATE asset_checks SET status = 'unreachable', http_status = 404, error = 'gone' WHERE url = $1`, [`${mediaBase}/ok/${s2}.mp3`]));
     await withDb((c) => c.query(`INSERT INTO asset_checks (url, status, http_status, error, checked_at) VALUES ($1, 'unreachable', 404, 'gone', now()) ON CONFLICT (url) DO UPDATE SET status = 'unreachable'`, [`${mediaBase}/ok/${s2}.mp3`]));
-    const r = await wf.waitFor(rel, ['LAUNCHED', 'FAILED']);
-    expect(r.status).toBe('FAILED');
+    const r = await wf.waitFor(rel, ['launched', 'failed']);
+    expect(r.status).toBe('failed');
     expect(r.failureReasons!.map((f) => f.code)).toContain('ASSET_UNREACHABLE');
     expect((await liveVersionOf(i1)).liveVersionId).toBeNull();
     expect((await liveVersionOf(i2)).liveVersionId).toBeNull();
@@ -139,7 +139,7 @@ describe('launch workflow end to end', () => {
     await wf.approveLatest(i1);
     const first = await wf.release('First', [i1]);
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: first }, editor));
-    await wf.waitFor(first, ['LAUNCHED']);
+    await wf.waitFor(first, ['launched']);
     const before1 = await liveVersionOf(i1);
     const before2 = await liveVersionOf(i2);
     await wf.save(i1, s1, mediaBase, { durationSeconds: 900 });
@@ -147,7 +147,7 @@ describe('launch workflow end to end', () => {
     await wf.approveLatest(i2);
     const second = await wf.release('Second', [i1, i2]);
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: second }, editor));
-    await wf.waitFor(second, ['LAUNCHED']);
+    await wf.waitFor(second, ['launched']);
     expect((await liveVersionOf(i1)).liveVersionId).not.toBe(before1.liveVersionId);
 
     // The first release was superseded for i1, so rolling it back is refused and names the later release.
@@ -179,7 +179,7 @@ describe('launch workflow end to end', () => {
     const r = await gql(api.url, 'mutation($id: ID!, $l: String!, $z: String!) { scheduleRelease(id: $id, input: {localDateTime: $l, timeZone: $z}) { status } }', { id: rel, l: w.l, z: w.z }, editor);
     expect(r.errors![0].extensions!.code).toBe(code);
     expect(r.errors![0].message).toMatch(message);
-    expect((await wf.releaseState(rel)).status).toBe('DRAFT');
+    expect((await wf.releaseState(rel)).status).toBe('draft');
   });
 
   it('an ambiguous time is scheduled at the offset the editor chose', async () => {
@@ -207,10 +207,10 @@ describe('launch workflow end to end', () => {
     await wf.approveLatest(id);
     const pub = await wf.release('Publish', [id]);
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: pub }, editor));
-    await wf.waitFor(pub, ['LAUNCHED']);
+    await wf.waitFor(pub, ['launched']);
     const unpub = await wf.release('Unpublish', [id], 'UNPUBLISH');
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: unpub }, editor));
-    await wf.waitFor(unpub, ['LAUNCHED']);
+    await wf.waitFor(unpub, ['launched']);
     expect((await liveVersionOf(id)).state).toBe('retired');
 
     const rel = await must(gql<{ createRelease: { id: string } }>(api.url, 'mutation { createRelease(input: {name: "Later"}) { id } }', {}, editor));
@@ -359,8 +359,8 @@ describe('launch exactly once under failure', () => {
     rmSync(pause);
     const w2 = await startWorker({ REDIS_URL: redisUrl, RECONCILE_INTERVAL_MS: '1000', OUTBOUND_ALLOWLIST: '127.0.0.1' });
     try {
-      const r = await wf.waitFor(rel, ['LAUNCHED', 'FAILED'], 45000);
-      expect(r.status).toBe('LAUNCHED');
+      const r = await wf.waitFor(rel, ['launched', 'failed'], 45000);
+      expect(r.status).toBe('launched');
       expect(await launchesOf(rel)).toEqual({ launched: 1, published: 2 });
     } finally {
       await w2.stop();
@@ -373,7 +373,7 @@ describe('launch exactly once under failure', () => {
       const rel = await approvedRelease('Race', 3);
       // The server refuses instants under 5 s away; two workers starting keep this machine busy, so leave a margin.
       await wf.scheduleIn(rel, 9);
-      await wf.waitFor(rel, ['LAUNCHED', 'FAILED']);
+      await wf.waitFor(rel, ['launched', 'failed']);
       // Deliver the same job again, as a duplicate delivery would: it must do nothing.
       const dup = new (await import('bullmq')).Queue('launches', { connection: { host: '127.0.0.1', port: Number(new URL(redisUrl).port) }, prefix: `${process.env.REDIS_PREFIX}:bull` });
       const revision = (await withDb((c) => c.query('SELECT schedule_revision FROM releases WHERE id = $1', [rel]))).rows[0].schedule_revision;
@@ -398,8 +398,8 @@ describe('launch exactly once under failure', () => {
     await new Promise((r) => setTimeout(r, Math.max(0, new Date(scheduledAt).getTime() - Date.now() + 1000)));
     const w = await startWorker({ REDIS_URL: redisUrl, RECONCILE_INTERVAL_MS: '1000', OUTBOUND_ALLOWLIST: '127.0.0.1' });
     try {
-      const r = await wf.waitFor(rel, ['LAUNCHED', 'FAILED'], 30000);
-      expect(r.status).toBe('LAUNCHED');
+      const r = await wf.waitFor(rel, ['launched', 'failed'], 30000);
+      expect(r.status).toBe('launched');
       expect(r.latenessMs).toBeGreaterThan(1000);
       expect(r.events.map((e) => e.kind)).toContain('reconciled');
       expect(await launchesOf(rel)).toEqual({ launched: 1, published: 2 });
@@ -430,7 +430,7 @@ describe('launch exactly once under failure', () => {
     try {
       const rel = await approvedRelease('Hooked');
       await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor));
-      await wf.waitFor(rel, ['LAUNCHED']);
+      await wf.waitFor(rel, ['launched']);
       await waitUntil(() => received.some((r) => r.status === 200), { what: 'the retried delivery to be answered 200', describe: () => JSON.stringify(received.map((r) => r.status)) });
       const launches = received.filter((r) => r.headers['x-marquee-event'] === 'release.launched');
       expect(launches.map((r) => r.status)).toEqual([500, 200]);

@@ -71,7 +71,7 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
     }
     const rel = await wf.release('Model test catalogue', ids);
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor));
-    await wf.waitFor(rel, ['LAUNCHED']);
+    await wf.waitFor(rel, ['launched']);
     await must(gql(api.url, 'mutation($i: SurfaceInputGql) { createSurface(key: "ml", name: "Model test", slots: 4, input: $i) { id } }', { i: MODEL_TEST_SURFACE }, admin));
     await surfaceServable(api, client, 'ml');
   }, 180000);

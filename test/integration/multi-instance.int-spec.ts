@@ -354,7 +354,7 @@ describe('two APIs and two workers behind nginx, under load, with launches', () 
     const loadFeeds = told.feeds;
 
     // Settle: every release done, every webhook received, every feed logged, every event learned.
-    for (const r of releases) await wf.waitFor(r.id, ['LAUNCHED', 'FAILED'], 30_000);
+    for (const r of releases) await wf.waitFor(r.id, ['launched', 'failed'], 30_000);
     await waitUntil(() => hooks.filter((h) => h.event === 'release.launched').length >= releases.length, {
       what: 'one release.launched webhook per release',
       describe: () => JSON.stringify(hooks),

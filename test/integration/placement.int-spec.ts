@@ -91,7 +91,7 @@ describe('placement engine and client feed', () => {
     }
     const rel = await wf.release('Catalogue', items);
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor));
-    await wf.waitFor(rel, ['LAUNCHED']);
+    await wf.waitFor(rel, ['launched']);
     await must(gql(api.url, 'mutation { createSurface(key: "plhome", name: "Home", slots: 6) { id } }', {}, admin));
     // Other test files launch items into the same database: this surface takes only this file's.
     await must(gql(api.url, 'mutation($c: String!) { updateSurface(key: "plhome", input: {candidateRule: {collections: [$c]}}) { key } }', { c: COLLECTION }, admin));
@@ -308,7 +308,7 @@ describe('placement engine and client feed', () => {
     await wf.approveLatest(id);
     const rel = await wf.release('New item', [id]);
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor));
-    await wf.waitFor(rel, ['LAUNCHED']);
+    await wf.waitFor(rel, ['launched']);
     const tests = await pollUntil(
       async () => (await must(gql<{ contentTests: { itemId: string; status: string; quota: number }[] }>(api.url, '{ contentTests(surface: "plhome") { itemId status quota } }', {}, editor))).contentTests,
       (t) => t.some((x) => x.itemId === id),

@@ -78,9 +78,9 @@ describe('job schedulers heal after Redis loses its data', () => {
     try {
       const rel = await scheduledRelease('Flushed live');
       expect(await redis.command((c) => c.flushall())).toBe('OK');
-      const r = await wf.waitFor(rel.id, ['LAUNCHED', 'FAILED'], 40000);
+      const r = await wf.waitFor(rel.id, ['launched', 'failed'], 40000);
       await waitForOutput(worker, /reconcile-launches.* were missing from Redis \(periodic check\); re-created them/, 1000);
-      expect({ status: r.status, events: r.events.map((e) => e.kind) }).toEqual({ status: 'LAUNCHED', events: expect.arrayContaining(['reconciled']) });
+      expect({ status: r.status, events: r.events.map((e) => e.kind) }).toEqual({ status: 'launched', events: expect.arrayContaining(['reconciled']) });
       expect(await launchCount(rel.id)).toBe(1);
       // Every scheduler is back, not only the reconciler's.
       expect(await schedulerIds()).toEqual(['learn', 'maintain', 'monitor-canary', 'reconcile-launches', 'sweep-assets', 'sweep-webhooks', 'train-all']);
@@ -96,8 +96,8 @@ describe('job schedulers heal after Redis loses its data', () => {
       const rel = await scheduledRelease('Failover');
       await redis.kill();
       await redis.boot();
-      const r = await wf.waitFor(rel.id, ['LAUNCHED', 'FAILED'], 30000);
-      expect(r.status).toBe('LAUNCHED');
+      const r = await wf.waitFor(rel.id, ['launched', 'failed'], 30000);
+      expect(r.status).toBe('launched');
       await waitForOutput(worker, /were missing from Redis \(Redis reconnected\); re-created them/, 1000);
       expect(await launchCount(rel.id)).toBe(1);
     } finally {

@@ -202,7 +202,7 @@ describe('outbound requests never reach an internal address', () => {
     await wf.approveLatest(item);
     const rel = await wf.release(`SSRF ${run}`, [item]);
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor));
-    await wf.waitFor(rel, ['LAUNCHED']);
+    await wf.waitFor(rel, ['launched']);
 
     type Delivery = { id: string; endpointId: string; status: string; attempts: number; lastError: string | null; lastStatusCode: number | null };
     const mine = async () =>

@@ -48,7 +48,7 @@ describe('workflow state through launches and rollbacks', () => {
   const approve = (id: string, v: number) => must(gql(api.url, 'mutation($id: ID!, $v: Int!) { approveVersion(itemId: $id, versionNumber: $v) { state } }', { id, v }, reviewer));
   const launchNow = async (rel: string) => {
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor));
-    return wf.waitFor(rel, ['LAUNCHED', 'FAILED']);
+    return wf.waitFor(rel, ['launched', 'failed']);
   };
   const rollback = (rel: string) => must(gql(api.url, 'mutation($id: ID!) { rollbackRelease(id: $id) { status } }', { id: rel }, editor));
 
@@ -59,7 +59,7 @@ describe('workflow state through launches and rollbacks', () => {
     expect(await wf.approveLatest(id)).toBe(1);
     const a = await wf.release('A', [id]);
     expect(await wf.save(id, s, mediaBase, { durationSeconds: 900 })).toBe(2);
-    expect((await launchNow(a)).status).toBe('LAUNCHED');
+    expect((await launchNow(a)).status).toBe('launched');
     expect(await itemView(id)).toEqual({ state: 'DRAFT', latestVersionNumber: 2, liveVersion: { number: 1 }, approvedVersion: { number: 1 } });
     expect((await must(submit(id))).submitForReview.state).toBe('IN_REVIEW');
     await approve(id, 2);
@@ -85,10 +85,10 @@ describe('workflow state through launches and rollbacks', () => {
     const s = slug('unpublish-then-approve');
     const id = await wf.createItem(s, mediaBase);
     await wf.approveLatest(id);
-    expect((await launchNow(await wf.release('Publish', [id]))).status).toBe('LAUNCHED');
+    expect((await launchNow(await wf.release('Publish', [id]))).status).toBe('launched');
     await wf.save(id, s, mediaBase, { durationSeconds: 700 });
     const u = await wf.release('Unpublish', [id], 'UNPUBLISH');
-    expect((await launchNow(u)).status).toBe('LAUNCHED');
+    expect((await launchNow(u)).status).toBe('launched');
     expect(await itemView(id)).toEqual({ state: 'DRAFT', latestVersionNumber: 2, liveVersion: null, approvedVersion: { number: 1 } });
     await must(submit(id));
     await approve(id, 2);

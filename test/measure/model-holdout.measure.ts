@@ -94,7 +94,7 @@ describe('measure: holdout AUC of the model test', () => {
     }
     const rel = await wf.release('Model measure catalogue', ids);
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor));
-    await wf.waitFor(rel, ['LAUNCHED']);
+    await wf.waitFor(rel, ['launched']);
     db = new Client({ connectionString: dbUrl() });
     await db.connect();
   }, 300_000);

@@ -161,8 +161,8 @@ export async function checkAgreement(m: Model, r: Real): Promise<void> {
   }
   for (let k = 0; k < m.releases.length; k++) {
     const got = world[`r${k}`].status;
-    // The model keeps the database's lowercase words; the API answers the ReleaseStatus enum's UPPER_CASE names.
-    if (got !== m.releases[k].status.toUpperCase()) problems.push(`release ${k}: expected ${m.releases[k].status.toUpperCase()}, API has ${got}`);
+    // ReleaseStatus keeps its 0.1 lowercase names in the API (deployed clients compare them), the model's words.
+    if (got !== m.releases[k].status) problems.push(`release ${k}: expected ${m.releases[k].status}, API has ${got}`);
   }
   if (problems.length) throw new Error(`After the steps below, the system disagrees with the rules:\n- ${problems.join('\n- ')}\nSteps:\n${m.log.join('\n')}`);
 }
@@ -341,10 +341,10 @@ class Launch extends OnRelease {
       // The worker launches it; wait for that, not for a fixed time.
       const status = await pollUntil(
         async () => (await gql<{ release: { status: string; events: { kind: string; message: string }[] } }>(r.api.url, 'query($id: ID!) { release(id: $id) { status events { kind message } } }', { id }, r.editor)).data?.release,
-        (s) => s?.status === 'LAUNCHED' || s?.status === 'FAILED',
+        (s) => s?.status === 'launched' || s?.status === 'failed',
         { what: `release ${k} to launch`, intervalMs: 20, timeoutMs: 30000 },
       );
-      if (status?.status !== 'LAUNCHED') throw new Error(`release ${k} ${status?.status} at launch: ${JSON.stringify(status?.events)}\n${m.log.join('\n')}`);
+      if (status?.status !== 'launched') throw new Error(`release ${k} ${status?.status} at launch: ${JSON.stringify(status?.events)}\n${m.log.join('\n')}`);
       for (const a of rel.actions) {
         const it = m.items[a.item];
         a.prior = { live: it.live, liveRelease: it.liveRelease };

@@ -42,7 +42,10 @@ export class ApiModule implements NestModule {
           useFactory: (cfg: AppConfig) => ({
             path: '/graphql',
             autoSchemaFile: true,
-            sortSchema: true,
+            // Not sorted at run time: Role's deprecated lowercase aliases share values with the UPPER_CASE names, and
+            // graphql-js answers with the last name declared for a value, so the declaration order (aliases first) must
+            // survive; sorting would put `reviewer` after `REVIEWER`. schema.graphql is still printed sorted (schema.ts).
+            sortSchema: false,
             buildSchemaOptions: { orphanedTypes: ORPHANED_GRAPHQL_TYPES },
             playground: false,
             introspection: cfg.graphqlIntrospection,

@@ -224,7 +224,7 @@ const ReleasesQuery = graphql(`
 
 const FailedReleasesQuery = graphql(`
   query FailedReleases {
-    releases(statuses: [FAILED]) {
+    releases(statuses: [failed]) {
       id
       name
       failedAt

@@ -45,7 +45,7 @@ export type { ContentTestStatus, FeedReason, ItemSort, ItemState, LocaleStatus, 
 
 export const ROLES: Role[] = ['ADMIN', 'EDITOR', 'REVIEWER', 'ANALYST'];
 export const ITEM_STATES: ItemState[] = ['DRAFT', 'IN_REVIEW', 'APPROVED', 'SCHEDULED', 'LIVE', 'RETIRED'];
-export const RELEASE_STATUSES: ReleaseStatus[] = ['DRAFT', 'SCHEDULED', 'LAUNCHED', 'FAILED', 'ROLLED_BACK', 'CANCELLED'];
+export const RELEASE_STATUSES: ReleaseStatus[] = ['draft', 'scheduled', 'launched', 'failed', 'rolled_back', 'cancelled'];
 export const FEED_REASONS: FeedReason[] = ['PERSONALIZED', 'CONTENT_TEST', 'EXPLORATION', 'PINNED', 'FALLBACK'];
 export const CONTENT_TEST_STATUSES: ContentTestStatus[] = ['RUNNING', 'GRADUATED', 'UNDERPERFORMING', 'INCONCLUSIVE'];
 export const OPE_TARGETS: OpeTarget[] = ['CURRENT', 'MODEL', 'UNIFORM', 'CONFIG'];

@@ -39,12 +39,12 @@ export function RoleBadge({ role }: { role: string }) {
 }
 
 const RELEASE_STATUS_LABEL: Record<ReleaseStatus, string> = {
-  DRAFT: 'Draft',
-  SCHEDULED: 'Scheduled',
-  LAUNCHED: 'Launched',
-  FAILED: 'Failed',
-  ROLLED_BACK: 'Rolled back',
-  CANCELLED: 'Cancelled',
+  draft: 'Draft',
+  scheduled: 'Scheduled',
+  launched: 'Launched',
+  failed: 'Failed',
+  rolled_back: 'Rolled back',
+  cancelled: 'Cancelled',
 };
 
 export function releaseStatusLabel(status: ReleaseStatus | string): string {

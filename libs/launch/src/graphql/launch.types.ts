@@ -2,14 +2,13 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs
 import { GraphQLJSON, DateTimeScalar } from '@marquee/platform-api';
 import { FieldChangeGql, ItemFieldsGql, ItemGql, ItemVersionGql } from '@marquee/catalog';
 
-/** GraphQL names are UPPER_CASE; the values are what the database stores. */
 export enum ReleaseStatusGql {
-  DRAFT = 'draft',
-  SCHEDULED = 'scheduled',
-  LAUNCHED = 'launched',
-  FAILED = 'failed',
-  ROLLED_BACK = 'rolled_back',
-  CANCELLED = 'cancelled',
+  draft = 'draft',
+  scheduled = 'scheduled',
+  launched = 'launched',
+  failed = 'failed',
+  rolled_back = 'rolled_back',
+  cancelled = 'cancelled',
 }
 registerEnumType(ReleaseStatusGql, { name: 'ReleaseStatus' });
 

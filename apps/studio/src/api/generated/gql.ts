@@ -73,7 +73,7 @@ type Documents = {
     "\n  fragment ReleaseDetailFields on Release {\n    ...ReleaseBaseFields\n    scheduleRevision\n    audience {\n      locales\n      platforms\n      tiers\n    }\n    failureReasons {\n      code\n      itemId\n      message\n    }\n    rollbackBlockers\n    actions {\n      id\n      kind\n      itemId\n      versionNumber\n      appliedOrder\n      priorLiveVersionId\n      item {\n        id\n        title\n        slug\n        kind\n        state\n        latestVersionNumber\n        liveVersion {\n          id\n          number\n        }\n      }\n    }\n    events {\n      at\n      kind\n      message\n      details\n    }\n  }\n": typeof types.ReleaseDetailFieldsFragmentDoc,
     "\n  fragment ValidationFields on ReleaseValidation {\n    ok\n    blocking {\n      code\n      itemId\n      message\n    }\n    warnings {\n      code\n      itemId\n      message\n    }\n  }\n": typeof types.ValidationFieldsFragmentDoc,
     "\n  query Releases($statuses: [ReleaseStatus!], $from: DateTime, $to: DateTime) {\n    releases(statuses: $statuses, from: $from, to: $to) {\n      ...ReleaseSummaryFields\n    }\n  }\n": typeof types.ReleasesDocument,
-    "\n  query FailedReleases {\n    releases(statuses: [FAILED]) {\n      id\n      name\n      failedAt\n    }\n  }\n": typeof types.FailedReleasesDocument,
+    "\n  query FailedReleases {\n    releases(statuses: [failed]) {\n      id\n      name\n      failedAt\n    }\n  }\n": typeof types.FailedReleasesDocument,
     "\n  query Release($id: ID!) {\n    release(id: $id) {\n      ...ReleaseDetailFields\n    }\n  }\n": typeof types.ReleaseDocument,
     "\n  query ReleaseValidation($id: ID!) {\n    releaseValidation(id: $id) {\n      ...ValidationFields\n    }\n  }\n": typeof types.ReleaseValidationDocument,
     "\n  mutation CreateRelease($input: ReleaseInput!) {\n    createRelease(input: $input) {\n      ...ReleaseDetailFields\n    }\n  }\n": typeof types.CreateReleaseDocument,
@@ -176,7 +176,7 @@ const documents: Documents = {
     "\n  fragment ReleaseDetailFields on Release {\n    ...ReleaseBaseFields\n    scheduleRevision\n    audience {\n      locales\n      platforms\n      tiers\n    }\n    failureReasons {\n      code\n      itemId\n      message\n    }\n    rollbackBlockers\n    actions {\n      id\n      kind\n      itemId\n      versionNumber\n      appliedOrder\n      priorLiveVersionId\n      item {\n        id\n        title\n        slug\n        kind\n        state\n        latestVersionNumber\n        liveVersion {\n          id\n          number\n        }\n      }\n    }\n    events {\n      at\n      kind\n      message\n      details\n    }\n  }\n": types.ReleaseDetailFieldsFragmentDoc,
     "\n  fragment ValidationFields on ReleaseValidation {\n    ok\n    blocking {\n      code\n      itemId\n      message\n    }\n    warnings {\n      code\n      itemId\n      message\n    }\n  }\n": types.ValidationFieldsFragmentDoc,
     "\n  query Releases($statuses: [ReleaseStatus!], $from: DateTime, $to: DateTime) {\n    releases(statuses: $statuses, from: $from, to: $to) {\n      ...ReleaseSummaryFields\n    }\n  }\n": types.ReleasesDocument,
-    "\n  query FailedReleases {\n    releases(statuses: [FAILED]) {\n      id\n      name\n      failedAt\n    }\n  }\n": types.FailedReleasesDocument,
+    "\n  query FailedReleases {\n    releases(statuses: [failed]) {\n      id\n      name\n      failedAt\n    }\n  }\n": types.FailedReleasesDocument,
     "\n  query Release($id: ID!) {\n    release(id: $id) {\n      ...ReleaseDetailFields\n    }\n  }\n": types.ReleaseDocument,
     "\n  query ReleaseValidation($id: ID!) {\n    releaseValidation(id: $id) {\n      ...ValidationFields\n    }\n  }\n": types.ReleaseValidationDocument,
     "\n  mutation CreateRelease($input: ReleaseInput!) {\n    createRelease(input: $input) {\n      ...ReleaseDetailFields\n    }\n  }\n": types.CreateReleaseDocument,
@@ -456,7 +456,7 @@ export function graphql(source: "\n  query Releases($statuses: [ReleaseStatus!],
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query FailedReleases {\n    releases(statuses: [FAILED]) {\n      id\n      name\n      failedAt\n    }\n  }\n"): typeof import('./graphql').FailedReleasesDocument;
+export function graphql(source: "\n  query FailedReleases {\n    releases(statuses: [failed]) {\n      id\n      name\n      failedAt\n    }\n  }\n"): typeof import('./graphql').FailedReleasesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

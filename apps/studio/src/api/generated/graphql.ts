@@ -164,19 +164,19 @@ export type ReleaseInput = {
 };
 
 export type ReleaseStatus =
-  | 'CANCELLED'
-  | 'DRAFT'
-  | 'FAILED'
-  | 'LAUNCHED'
-  | 'ROLLED_BACK'
-  | 'SCHEDULED';
+  | 'cancelled'
+  | 'draft'
+  | 'failed'
+  | 'launched'
+  | 'rolled_back'
+  | 'scheduled';
 
 export type ReleaseUpdate = {
   description?: string | null | undefined;
   name?: string | null | undefined;
 };
 
-/** ADMIN: everything; EDITOR: writes content; REVIEWER: writes and approves; ANALYST: reads everything, changes nothing. */
+/** ADMIN: everything; EDITOR: writes content; REVIEWER: writes and approves; ANALYST: reads everything, changes nothing. The lowercase names are deprecated input aliases kept for 0.1 clients; answers use the UPPER_CASE names. */
 export type Role =
   | 'ADMIN'
   | 'ANALYST'
@@ -2564,7 +2564,7 @@ fragment ReleaseSummaryFields on Release {
 }`) as unknown as TypedDocumentString<ReleasesQuery, ReleasesQueryVariables>;
 export const FailedReleasesDocument = new TypedDocumentString(`
     query FailedReleases {
-  releases(statuses: [FAILED]) {
+  releases(statuses: [failed]) {
     id
     name
     failedAt

@@ -85,14 +85,14 @@ export type ReleaseActionKind =
   | 'UNPUBLISH';
 
 export type ReleaseStatus =
-  | 'CANCELLED'
-  | 'DRAFT'
-  | 'FAILED'
-  | 'LAUNCHED'
-  | 'ROLLED_BACK'
-  | 'SCHEDULED';
+  | 'cancelled'
+  | 'draft'
+  | 'failed'
+  | 'launched'
+  | 'rolled_back'
+  | 'scheduled';
 
-/** ADMIN: everything; EDITOR: writes content; REVIEWER: writes and approves; ANALYST: reads everything, changes nothing. */
+/** ADMIN: everything; EDITOR: writes content; REVIEWER: writes and approves; ANALYST: reads everything, changes nothing. The lowercase names are deprecated input aliases kept for 0.1 clients; answers use the UPPER_CASE names. */
 export type Role =
   | 'ADMIN'
   | 'ANALYST'

@@ -33,7 +33,7 @@ type View = 'month' | 'week';
 const HOUR_PX = 40;
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 /** Releases that no longer apply do not conflict with anything. */
-const INACTIVE: ReleaseStatus[] = ['CANCELLED', 'ROLLED_BACK'];
+const INACTIVE: ReleaseStatus[] = ['cancelled', 'rolled_back'];
 
 /** "1 AM" … "11 PM", like the times on the chips. */
 function hourLabel(h: number): string {
@@ -313,7 +313,7 @@ export function CalendarPage() {
         )}
         <div className="cal-footer">
           <div className="cal-legend" aria-label="Legend">
-            {(['SCHEDULED', 'LAUNCHED', 'FAILED', 'ROLLED_BACK', 'CANCELLED'] as ReleaseStatus[]).map((st) => (
+            {(['scheduled', 'launched', 'failed', 'rolled_back', 'cancelled'] as ReleaseStatus[]).map((st) => (
               <span key={st} className={`cal-legend-item status-${st.toLowerCase()}`}>
                 <span className="cal-legend-swatch" /> {releaseStatusLabel(st)}
               </span>

@@ -84,7 +84,7 @@ export function WorkflowBar({ item, dirty, readOnly, onState }: Props) {
 
   const latestReview = wf.reviews.find((r) => r.decision !== 'submitted');
   const reviewOfLatest = latestReview && latestReview.versionNumber === wf.latestVersionNumber ? latestReview : null;
-  const pendingRelease = wf.releases.find((r) => r.status === 'SCHEDULED');
+  const pendingRelease = wf.releases.find((r) => r.status === 'scheduled');
   const zone = browserZone();
 
   return (

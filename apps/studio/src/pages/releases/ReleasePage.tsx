@@ -82,8 +82,8 @@ export function ReleasePage() {
   useEffect(() => {
     const prev = statusRef.current;
     statusRef.current = status ?? null;
-    if (prev === 'SCHEDULED' && status === 'LAUNCHED') toast.success(`"${release?.name}" is live.`);
-    if (prev === 'SCHEDULED' && status === 'FAILED') toast.error(`"${release?.name}" failed at launch. Nothing was published.`);
+    if (prev === 'scheduled' && status === 'launched') toast.success(`"${release?.name}" is live.`);
+    if (prev === 'scheduled' && status === 'failed') toast.error(`"${release?.name}" failed at launch. Nothing was published.`);
   }, [status, release?.name, toast]);
 
   const shownVersions = release && ['launched', 'rolled_back'].includes(release.status) ? release.actions.map((a) => a.itemId) : null;
@@ -119,7 +119,7 @@ export function ReleasePage() {
     );
   }
 
-  const launchedish = release.status === 'LAUNCHED' || release.status === 'ROLLED_BACK';
+  const launchedish = release.status === 'launched' || release.status === 'rolled_back';
   const canLaunch = composable && release.actions.length > 0 && validation?.ok === true;
   const blockedReason = !release.actions.length ? 'Add at least one item first.' : validation && !validation.ok ? 'Fix the blocking problems first.' : undefined;
   const zone = browserZone();
@@ -158,7 +158,7 @@ export function ReleasePage() {
         actions={
           writable && (
             <>
-              {release.status === 'SCHEDULED' && (
+              {release.status === 'scheduled' && (
                 <Button variant="ghost" onClick={() => setPending('unschedule')} data-testid="unschedule-release">
                   Unschedule
                 </Button>
@@ -169,11 +169,11 @@ export function ReleasePage() {
                     Launch now
                   </Button>
                   <Button variant="primary" icon="calendar" onClick={() => setPending('schedule')} disabled={!canLaunch} title={blockedReason} data-testid="schedule-release">
-                    {release.status === 'SCHEDULED' ? 'Reschedule…' : 'Schedule…'}
+                    {release.status === 'scheduled' ? 'Reschedule…' : 'Schedule…'}
                   </Button>
                 </>
               )}
-              {release.status === 'LAUNCHED' && (
+              {release.status === 'launched' && (
                 <Button variant="danger" icon="undo" onClick={() => setPending('rollback')} data-testid="rollback-release">
                   Roll back…
                 </Button>
@@ -183,7 +183,7 @@ export function ReleasePage() {
         }
       />
 
-      {release.status === 'FAILED' && (
+      {release.status === 'failed' && (
         <Banner tone="error" title={`Failed at launch${release.failedAt ? ` on ${formatInZone(release.failedAt, zone, { seconds: true })}` : ''}: nothing was published`} testId="release-failed">
           <ul className="problem-list" data-testid="failure-reasons">
             {(release.failureReasons ?? []).map((f, i) => (
@@ -195,7 +195,7 @@ export function ReleasePage() {
           {writable && <p className="small">Fix these (the validation panel shows what still blocks), then reschedule or launch now.</p>}
         </Banner>
       )}
-      {release.status === 'LAUNCHED' && release.launchedAt && (
+      {release.status === 'launched' && release.launchedAt && (
         <Banner tone="success" title={`Live since ${formatInZone(release.launchedAt, zone, { seconds: true })}`} testId="release-launched">
           Launched {formatMs(release.latenessMs)} after its scheduled instant, to {describeRollout(release.rolloutPercent, release.audience).toLowerCase()}.
           {release.rollbackBlockers.length > 0 && (
@@ -206,12 +206,12 @@ export function ReleasePage() {
           )}
         </Banner>
       )}
-      {release.status === 'ROLLED_BACK' && (
+      {release.status === 'rolled_back' && (
         <Banner tone="info" title={`Rolled back ${release.rolledBackAt ? formatInZone(release.rolledBackAt, zone, { seconds: true }) : ''}`} testId="release-rolled-back">
           Every item returned to its state before the launch. To launch these items again, create a new release.
         </Banner>
       )}
-      {release.status === 'CANCELLED' && (
+      {release.status === 'cancelled' && (
         <Banner tone="info" title="Cancelled" testId="release-cancelled">
           Nothing from this release will launch. Its history stays here.
         </Banner>
@@ -305,7 +305,7 @@ export function ReleasePage() {
             )}
           </section>
 
-          <RolloutCard release={release} canEdit={writable && (editable || release.status === 'LAUNCHED')} onSaved={adopt} />
+          <RolloutCard release={release} canEdit={writable && (editable || release.status === 'launched')} onSaved={adopt} />
           <EventLog events={release.events} />
         </div>
 
@@ -319,7 +319,7 @@ export function ReleasePage() {
               {release.timeZone && <span className="muted small">{release.timeZone}</span>}
             </div>
             <div className="card-body when-body">
-              {release.status === 'SCHEDULED' && scheduledMs !== null && (
+              {release.status === 'scheduled' && scheduledMs !== null && (
                 <div className="when-countdown" data-testid="release-countdown">
                   {scheduledMs > now ? (
                     <>
@@ -334,12 +334,12 @@ export function ReleasePage() {
               )}
               {release.scheduledAt && release.timeZone ? (
                 <>
-                  <div className="when-label">{launchedNow ? '“Launch now” requested at' : release.status === 'SCHEDULED' ? 'Scheduled for' : 'Was scheduled for'}</div>
+                  <div className="when-label">{launchedNow ? '“Launch now” requested at' : release.status === 'scheduled' ? 'Scheduled for' : 'Was scheduled for'}</div>
                   <ZonedTimes instant={release.scheduledAt} releaseZone={release.timeZone} compact testId="release-times" />
                 </>
               ) : (
                 <p className="muted small" data-testid="not-scheduled">
-                  {release.status === 'CANCELLED' ? 'Cancelled before launch.' : 'Not scheduled yet. Schedule it at a wall-clock time in any zone, or launch it now.'}
+                  {release.status === 'cancelled' ? 'Cancelled before launch.' : 'Not scheduled yet. Schedule it at a wall-clock time in any zone, or launch it now.'}
                 </p>
               )}
               {release.launchedAt && (
@@ -428,7 +428,7 @@ export function ReleasePage() {
         >
           <p>
             {release.actions.length} {release.actions.length === 1 ? 'change goes' : 'changes go'} live within seconds, all or nothing, to {describeRollout(release.rolloutPercent, release.audience).toLowerCase()}.
-            {release.status === 'SCHEDULED' ? ' This replaces the scheduled time.' : ''}
+            {release.status === 'scheduled' ? ' This replaces the scheduled time.' : ''}
           </p>
           <p>The release is validated once more right before it applies. You can roll it back afterwards.</p>
         </ConfirmDialog>

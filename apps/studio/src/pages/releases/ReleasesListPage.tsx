@@ -27,18 +27,18 @@ function WhenCell({ r }: { r: ReleaseSummary }) {
       <>
         <div>{formatInZone(r.launchedAt, zone, { weekday: false, seconds: false })}</div>
         <div className="muted small">
-          {r.status === 'ROLLED_BACK' ? 'launched, then rolled back' : 'launched'} · {formatMs(r.latenessMs)} late
+          {r.status === 'rolled_back' ? 'launched, then rolled back' : 'launched'} · {formatMs(r.latenessMs)} late
         </div>
       </>
     );
   }
-  if (r.scheduledAt && r.status !== 'CANCELLED') {
-    const upcoming = r.status === 'SCHEDULED';
+  if (r.scheduledAt && r.status !== 'cancelled') {
+    const upcoming = r.status === 'scheduled';
     return (
       <>
         <div>{formatInZone(r.scheduledAt, zone, { weekday: false, seconds: false })}</div>
         <div className="muted small">
-          {upcoming ? formatCountdown(r.scheduledAt) : r.status === 'FAILED' ? 'failed at launch' : 'was scheduled'}
+          {upcoming ? formatCountdown(r.scheduledAt) : r.status === 'failed' ? 'failed at launch' : 'was scheduled'}
           {r.timeZone && r.timeZone !== zone ? ` · set in ${zoneCity(r.timeZone)}` : ''}
         </div>
       </>
@@ -53,8 +53,7 @@ export function ReleasesListPage() {
   const writable = canWrite(user);
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
-  // The URL keeps the lowercase word (?status=failed); the API's status is its UPPER_CASE name.
-  const status = (params.get('status')?.toUpperCase() ?? 'all') as Filter;
+  const status = (params.get('status') ?? 'all') as Filter;
   const filter: Filter = RELEASE_STATUSES.includes(status as ReleaseStatus) ? status : 'all';
   const [query, setQuery] = useState('');
   const [creating, setCreating] = useState(false);
@@ -74,17 +73,17 @@ export function ReleasesListPage() {
   const setFilter = (f: Filter) => {
     const next = new URLSearchParams(params);
     if (f === 'all') next.delete('status');
-    else next.set('status', f.toLowerCase());
+    else next.set('status', f);
     setParams(next, { replace: true });
   };
 
   const tabs = (['all', ...RELEASE_STATUSES] as Filter[]).map((k) => ({
     key: k,
-    testId: `release-filter-${k.toLowerCase()}`,
+    testId: `release-filter-${k}`,
     label: (
       <>
         {k === 'all' ? 'All' : releaseStatusLabel(k)}
-        {releases.data && <span className={`tab-count ${k === 'FAILED' && counts.FAILED ? 'is-danger' : ''}`}>{counts[k] ?? 0}</span>}
+        {releases.data && <span className={`tab-count ${k === 'failed' && counts.failed ? 'is-danger' : ''}`}>{counts[k] ?? 0}</span>}
       </>
     ),
   }));

@@ -31,7 +31,7 @@ function suggestedLocal(zone: string): string {
  */
 export function ScheduleDialog({ release, onClose, onScheduled }: Props) {
   const editorZone = browserZone();
-  const rescheduling = release.status === 'SCHEDULED';
+  const rescheduling = release.status === 'scheduled';
   const [zones, setZones] = useState<string[]>([]);
   const [zonesError, setZonesError] = useState<ApiError | null>(null);
   const [zone, setZone] = useState(rescheduling && release.timeZone ? release.timeZone : editorZone);

@@ -1,7 +1,7 @@
 import type { Audience, ReleaseStatus } from '../../api/types';
 
 /** Statuses in which the release can still be composed, scheduled or launched. */
-export const EDITABLE_STATUSES: ReleaseStatus[] = ['DRAFT', 'SCHEDULED', 'FAILED'];
+export const EDITABLE_STATUSES: ReleaseStatus[] = ['draft', 'scheduled', 'failed'];
 
 export function isEditable(status: ReleaseStatus): boolean {
   return EDITABLE_STATUSES.includes(status);

@@ -168,7 +168,7 @@ function poolFor(name: string, pools: FuzzPools): string[] {
   if (n.includes('url')) return ['https://cdn.example.com/a.jpg', 'ftp://x', 'javascript:alert(1)', 'file:///etc/passwd', 'http://'];
   if (n.includes('datetime') || n.includes('local')) return ['2031-03-30T02:30', '2031-01-01T09:00', 'tomorrow', '2031-13-45T99:99'];
   if (n.includes('event')) return ['release.launched', 'item.published', 'nope'];
-  if (n.includes('granularity')) return ['day', 'hour', 'week'];
+  if (n.includes('granularity')) return ['DAY', 'HOUR', 'WEEK'];
   if (n.includes('status')) return ['running', 'GRADUATED', 'x'];
   return ['home', 'sleep', 'x', 'Fuzz name', 'admin@abuse.local'];
 }
@@ -441,7 +441,7 @@ function documentCase(g: Gen, schema: GraphQLSchema, pools: FuzzPools, role: Rol
       const n = g(fc.integer, { min: 5000, max: 80_000 });
       const v = pick(g, ['variables', 'arguments', 'commas'] as const);
       if (v === 'variables') return { label: `${n} variable definitions`, shape, body: json(`query Q(${Array.from({ length: Math.min(n, 40000) }, (_, i) => `$v${i}: Int`).join(' ')}) { __typename }`) };
-      if (v === 'arguments') return { label: `${n} list items in an argument`, shape, body: json(`query { releases(statuses: [${'DRAFT '.repeat(n)}]) { id } }`) };
+      if (v === 'arguments') return { label: `${n} list items in an argument`, shape, body: json(`query { releases(statuses: [${'draft '.repeat(n)}]) { id } }`) };
       return { label: `${n} commas`, shape, body: json(`query { ${','.repeat(n * 10)} __typename }`) };
     }
     case 'deep-literal': {

@@ -198,7 +198,7 @@ export class AbuseStack {
     const r = await gql<{ createUser: { user: { id: string } } }>(
       this.url,
       'mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }',
-      { i: { email, displayName: `Abuse ${role}`, role, password } },
+      { i: { email, displayName: `Abuse ${role}`, role: role.toUpperCase(), password } },
       adminCreds,
     );
     if (!r.data) throw new Error(`createUser(${role}) failed: ${JSON.stringify(r.errors)}`);

@@ -125,7 +125,7 @@ describe('Studio: catalogue', () => {
       { token },
     );
     expect(r.errors).toBeUndefined();
-    expect(r.data!.item).toMatchObject({ latestVersionNumber: 3, state: 'draft', liveVersion: null, latestVersion: { restoredFrom: 1 } });
+    expect(r.data!.item).toMatchObject({ latestVersionNumber: 3, state: 'DRAFT', liveVersion: null, latestVersion: { restoredFrom: 1 } });
     expect(r.data!.item.latestVersion.fields.localized.find((l) => l.locale === 'en')?.title).toBe('Quiet Harbour');
 
     // Back on the details tab, the form holds the restored text.

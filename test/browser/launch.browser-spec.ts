@@ -183,7 +183,7 @@ describe('Studio: launch workflow', () => {
     expect(launched.status).toBe('launched');
     expect(new Date(launched.launchedAt!).getTime()).toBeGreaterThanOrEqual(target.getTime());
     expect(launched.latenessMs).toBeLessThan(5000);
-    for (const it of await itemsState()) expect(it).toMatchObject({ state: 'live', liveVersion: { number: 1 } });
+    for (const it of await itemsState()) expect(it).toMatchObject({ state: 'LIVE', liveVersion: { number: 1 } });
     await page.locator('[data-testid=event][data-kind=launched]').waitFor();
     await closeToasts(page);
     await page.screenshot({ path: resolve(RESULTS, 'release-launched.png') });
@@ -205,7 +205,7 @@ describe('Studio: launch workflow', () => {
     for (const row of await page.getByTestId('action-row').all()) await expectText(row.getByTestId('action-live'), 'not live');
     await page.locator('[data-testid=event][data-kind=rolled_back]').waitFor();
     expect((await releaseState(releaseId)).status).toBe('rolled_back');
-    for (const it of await itemsState()) expect(it).toMatchObject({ state: 'approved', liveVersion: null });
+    for (const it of await itemsState()) expect(it).toMatchObject({ state: 'APPROVED', liveVersion: null });
     await closeToasts(page);
     await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: resolve(RESULTS, 'release-rolled-back.png') });
@@ -215,7 +215,7 @@ describe('Studio: launch workflow', () => {
     await page.getByTestId('workflow-bar').waitFor();
     await expectText(page.getByTestId('wf-live'), 'none');
     await expectText(page.getByTestId('wf-approved'), 'v1');
-    await expectAttr(page.getByTestId('workflow-bar'), 'data-state', 'approved');
+    await expectAttr(page.getByTestId('workflow-bar'), 'data-state', 'APPROVED');
   }, 120_000);
 });
 

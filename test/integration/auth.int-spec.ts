@@ -20,7 +20,7 @@ describe('accounts and access', () => {
       e: user.email.toUpperCase(),
       p: user.password,
     });
-    expect(r.data!.login.user.role).toBe('editor');
+    expect(r.data!.login.user.role).toBe('EDITOR');
     const cookie = r.headers.get('set-cookie')!;
     expect(cookie).toMatch(/marquee_session=.+; Path=\/; Expires=.+; HttpOnly; SameSite=Lax/);
     const viaCookie = await gql<{ me: { email: string } }>(api.url, '{ me { email } }', {}, { cookie: cookie.split(';')[0] });
@@ -100,17 +100,50 @@ describe('accounts and access', () => {
     const admin = { token: await login(api.url, adminUser) };
     const created = await gql<{ createUser: { user: { id: string; role: string }; temporaryPassword: string } }>(
       api.url,
-      'mutation { createUser(input: {email: "New.Person@Example.com", displayName: "New Person", role: editor}) { user { id role email } temporaryPassword } }',
+      'mutation { createUser(input: {email: "New.Person@Example.com", displayName: "New Person", role: EDITOR}) { user { id role email } temporaryPassword } }',
       {},
       admin,
     );
     expect(created.data!.createUser.temporaryPassword).toHaveLength(16);
     await login(api.url, { email: 'new.person@example.com', password: created.data!.createUser.temporaryPassword });
-    const dup = await gql(api.url, 'mutation { createUser(input: {email: "new.person@example.com", displayName: "Dup", role: editor}) { user { id } } }', {}, admin);
+    const dup = await gql(api.url, 'mutation { createUser(input: {email: "new.person@example.com", displayName: "Dup", role: EDITOR}) { user { id } } }', {}, admin);
     expect(dup.errors![0].extensions!.code).toBe('CONFLICT');
     const self = await gql(api.url, 'mutation($id: ID!) { setUserDisabled(id: $id, disabled: true) { id } }', { id: adminUser.id }, admin);
     expect(self.errors![0].extensions!.code).toBe('FORBIDDEN');
     const audit = await withDb((c) => c.query(`SELECT action FROM audit_log WHERE entity_id = $1`, [created.data!.createUser.user.id]));
     expect(audit.rows.map((r) => r.action)).toEqual(['user.created']);
+  });
+
+  it("still takes a 0.1 client's lowercase role on input (a deprecated alias) and answers with the UPPER_CASE name", async () => {
+    const admin = { token: await login(api.url, await createUser('admin')) };
+    const email = `old-client-${Date.now()}@example.com`;
+    const password = 'Rv-old-client-password-1';
+    // The document and variables exactly as the deployed audience client sends them.
+    const r = await gql<{ createUser: { user: { id: string; email: string; role: string }; temporaryPassword: string | null } }>(
+      api.url,
+      'mutation($i:CreateUserInput!){ createUser(input:$i){ user { id email role } temporaryPassword } }',
+      { i: { email, displayName: 'Audience reviewer', role: 'reviewer', password } },
+      admin,
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.createUser.user).toMatchObject({ email, role: 'REVIEWER' });
+    const stored = await withDb((c) => c.query(`SELECT role FROM users WHERE id = $1`, [r.data!.createUser.user.id]));
+    expect(stored.rows).toEqual([{ role: 'reviewer' }]);
+    const me = await gql<{ me: { role: string } }>(api.url, '{ me { role } }', {}, { token: await login(api.url, { email, password }) });
+    expect(me.data!.me.role).toBe('REVIEWER');
+
+    // The alias is in the schema as deprecated, so tools warn about it; a name that is neither is refused.
+    const intro = await gql<{ __type: { enumValues: { name: string; isDeprecated: boolean }[] } }>(
+      api.url,
+      '{ __type(name: "Role") { enumValues(includeDeprecated: true) { name isDeprecated } } }',
+      {},
+      admin,
+    );
+    const values = Object.fromEntries(intro.data!.__type.enumValues.map((v) => [v.name, v.isDeprecated]));
+    expect(values).toEqual({ ADMIN: false, EDITOR: false, REVIEWER: false, ANALYST: false, admin: true, editor: true, reviewer: true, analyst: true });
+    const wrong = await gql(api.url, 'mutation($i:CreateUserInput!){ createUser(input:$i){ user { id } } }', { i: { email: `x-${email}`, displayName: 'X', role: 'Reviewer' } }, admin);
+    expect(wrong.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    const none = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM users WHERE email = $1`, [`x-${email}`]));
+    expect(none.rows).toEqual([{ n: 0 }]);
   });
 });

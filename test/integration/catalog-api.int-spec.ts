@@ -57,7 +57,7 @@ describe('catalogue over HTTP', () => {
   it('creates an item as draft v1 and lists it', async () => {
     const r = await gql<{ createItem: { id: string; state: string; latestVersionNumber: number; completeLocales: string[] } }>(api.url, CREATE, { input: meditation('api-create') }, editor);
     expect(r.errors).toBeUndefined();
-    expect(r.data!.createItem).toMatchObject({ state: 'draft', latestVersionNumber: 1, completeLocales: ['en', 'de'] });
+    expect(r.data!.createItem).toMatchObject({ state: 'DRAFT', latestVersionNumber: 1, completeLocales: ['en', 'de'] });
     const list = await gql<{ items: { totalCount: number; edges: { node: { slug: string } }[] } }>(api.url, '{ items(filter: {text: "api-create"}) { totalCount edges { node { slug } } } }', {}, analyst);
     expect(list.data!.items.edges.map((e) => e.node.slug)).toEqual(['api-create']);
   });
@@ -82,7 +82,7 @@ describe('catalogue over HTTP', () => {
       { id },
       editor,
     );
-    expect(restored.data!.restoreItemVersion).toMatchObject({ latestVersionNumber: 3, state: 'draft', liveVersionId: null, latestVersion: { fields: { durationSeconds: 600 } } });
+    expect(restored.data!.restoreItemVersion).toMatchObject({ latestVersionNumber: 3, state: 'DRAFT', liveVersionId: null, latestVersion: { fields: { durationSeconds: 600 } } });
 
     // The database itself refuses to change a stored version.
     await expect(withDb((c) => c.query(`UPDATE item_versions SET fields = '{}' WHERE item_id = $1`, [id]))).rejects.toThrow(/immutable/);
@@ -138,7 +138,7 @@ describe('catalogue over HTTP', () => {
     expect(incompleteFr.data!.items.edges.map((e) => e.node.slug).sort()).toEqual(['page-1', 'page-3']);
     const missingFr = await gql<Page>(api.url, q, { f: { topic: 'paging', locale: 'fr', localeStatus: 'MISSING' } }, analyst);
     expect(missingFr.data!.items.totalCount).toBe(3);
-    const prefix = await gql<Page>(api.url, q, { f: { text: 'pagi', kinds: ['meditation'], states: ['draft'] } }, analyst);
+    const prefix = await gql<Page>(api.url, q, { f: { text: 'pagi', kinds: ['meditation'], states: ['DRAFT'] } }, analyst);
     expect(prefix.data!.items.totalCount).toBe(5);
     const none = await gql<Page>(api.url, q, { f: { topic: 'paging', kinds: ['music'] } }, analyst);
     expect(none.data!.items.totalCount).toBe(0);

@@ -165,7 +165,7 @@ describe('the GraphQL edge', () => {
       ['a feed userId', 'query($u: ID!) { feed(surface: "home", userId: $u) { requestId } }', { u: 'nul\u0000user' }, 'u', 'client'],
       ['a feed context locale', 'query($c: FeedContextInput) { feed(surface: "home", userId: "u1", context: $c) { requestId } }', { c: { locale: HIGH } }, 'c.locale', 'client'],
       ['an API key name', 'mutation($n: String!) { createApiKey(name: $n) { secret } }', { n: NUL }, 'n', 'admin'],
-      ['a user display name', 'mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }', { i: { email: 'x@x.test', displayName: HIGH, role: 'editor' } }, 'i.displayName', 'admin'],
+      ['a user display name', 'mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }', { i: { email: 'x@x.test', displayName: HIGH, role: 'EDITOR' } }, 'i.displayName', 'admin'],
       ['a webhook description', 'mutation($i: WebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret } }', { i: { url: 'https://example.com/h', description: NUL } }, 'i.description', 'admin'],
       ['a tracking token', 'mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) { accepted } }', { e: [{ eventId: UUID, type: 'OPEN', occurredAt: new Date().toISOString(), trackingToken: NUL }] }, 'e[0].trackingToken', 'client'],
     ])('%s', async (_name, query, variables, field, who) => {

@@ -62,7 +62,7 @@ describe('launch workflow end to end', () => {
     expect(await wf.approveLatest(id)).toBe(1);
     await wf.save(id, s, mediaBase, { durationSeconds: 700 });
     const item = await must(gql<{ item: { state: string; approvedVersion: { number: number; fields: { durationSeconds: number } } } }>(api.url, 'query($id: ID!) { item(id: $id) { state approvedVersion { number fields { durationSeconds } } } }', { id }, editor));
-    expect(item.item).toEqual({ state: 'draft', approvedVersion: { number: 1, fields: { durationSeconds: 600 } } });
+    expect(item.item).toEqual({ state: 'DRAFT', approvedVersion: { number: 1, fields: { durationSeconds: 600 } } });
   });
 
   it('bad review input: approving your own version or an outdated one is refused and changes nothing', async () => {

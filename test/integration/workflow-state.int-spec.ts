@@ -60,18 +60,18 @@ describe('workflow state through launches and rollbacks', () => {
     const a = await wf.release('A', [id]);
     expect(await wf.save(id, s, mediaBase, { durationSeconds: 900 })).toBe(2);
     expect((await launchNow(a)).status).toBe('launched');
-    expect(await itemView(id)).toEqual({ state: 'draft', latestVersionNumber: 2, liveVersion: { number: 1 }, approvedVersion: { number: 1 } });
-    expect((await must(submit(id))).submitForReview.state).toBe('in_review');
+    expect(await itemView(id)).toEqual({ state: 'DRAFT', latestVersionNumber: 2, liveVersion: { number: 1 }, approvedVersion: { number: 1 } });
+    expect((await must(submit(id))).submitForReview.state).toBe('IN_REVIEW');
     await approve(id, 2);
-    expect(await itemView(id)).toEqual({ state: 'approved', latestVersionNumber: 2, liveVersion: { number: 1 }, approvedVersion: { number: 2 } });
+    expect(await itemView(id)).toEqual({ state: 'APPROVED', latestVersionNumber: 2, liveVersion: { number: 1 }, approvedVersion: { number: 2 } });
 
     await rollback(a);
     // Not live any more, and v2 is still what it was just before: approved, ready for a release.
-    expect(await itemView(id)).toEqual({ state: 'approved', latestVersionNumber: 2, liveVersion: null, approvedVersion: { number: 2 } });
+    expect(await itemView(id)).toEqual({ state: 'APPROVED', latestVersionNumber: 2, liveVersion: null, approvedVersion: { number: 2 } });
     const again = await submit(id);
     expect(again.errors?.[0]?.extensions?.code).toBe('ILLEGAL_TRANSITION');
     expect(again.errors?.[0]?.message).toMatch(/it is approved/);
-    expect(await itemView(id)).toEqual({ state: 'approved', latestVersionNumber: 2, liveVersion: null, approvedVersion: { number: 2 } });
+    expect(await itemView(id)).toEqual({ state: 'APPROVED', latestVersionNumber: 2, liveVersion: null, approvedVersion: { number: 2 } });
     const reviews = await withDb((c) => c.query(`SELECT version_number AS v, decision FROM version_reviews WHERE item_id = $1 ORDER BY at, id`, [id]));
     expect(reviews.rows).toEqual([
       { v: 1, decision: 'submitted' },
@@ -89,11 +89,11 @@ describe('workflow state through launches and rollbacks', () => {
     await wf.save(id, s, mediaBase, { durationSeconds: 700 });
     const u = await wf.release('Unpublish', [id], 'UNPUBLISH');
     expect((await launchNow(u)).status).toBe('launched');
-    expect(await itemView(id)).toEqual({ state: 'draft', latestVersionNumber: 2, liveVersion: null, approvedVersion: { number: 1 } });
+    expect(await itemView(id)).toEqual({ state: 'DRAFT', latestVersionNumber: 2, liveVersion: null, approvedVersion: { number: 1 } });
     await must(submit(id));
     await approve(id, 2);
     await rollback(u);
-    expect(await itemView(id)).toEqual({ state: 'approved', latestVersionNumber: 2, liveVersion: { number: 1 }, approvedVersion: { number: 2 } });
+    expect(await itemView(id)).toEqual({ state: 'APPROVED', latestVersionNumber: 2, liveVersion: { number: 1 }, approvedVersion: { number: 2 } });
   });
 
   it('a state column left wrong by the old rollback cannot drop the approval: the step checks the state derived from the versions', async () => {

@@ -148,19 +148,20 @@ export async function checkAgreement(m: Model, r: Real): Promise<void> {
     if (lost.length) problems.push(`item ${i}: approval of v${lost.join(', v')} was lost (now ${lost.map((v) => status.get(v) ?? 'none').join(', ')})`);
     const newest = it.approved.size ? Math.max(...it.approved) : null;
     if ((real.approvedVersion?.number ?? null) !== newest) problems.push(`item ${i}: approvedVersion is ${real.approvedVersion?.number ?? 'none'}, but v${newest} is the newest ever approved`);
-    const want = { state: expectedState(m, i), latest: latest(it), live: it.live };
+    const want = { state: expectedState(m, i).toUpperCase(), latest: latest(it), live: it.live };
     const got = { state: real.state, latest: real.latestVersionNumber, live: real.liveVersion?.number ?? null };
     if (JSON.stringify(want) !== JSON.stringify(got)) problems.push(`item ${i}: expected ${JSON.stringify(want)}, API has ${JSON.stringify(got)}`);
     // The state agrees with the versions it describes, whatever the model says.
     const latestStatus = status.get(real.latestVersionNumber) ?? null;
     const isLive = real.liveVersion?.number === real.latestVersionNumber;
-    if ((real.state === 'live') !== isLive) problems.push(`item ${i}: state ${real.state} but latest v${real.latestVersionNumber} ${isLive ? 'is' : 'is not'} live`);
-    if (['approved', 'scheduled'].includes(real.state) && latestStatus !== 'approved') problems.push(`item ${i}: state ${real.state} but latest version is ${latestStatus ?? 'never submitted'}`);
-    if (real.state === 'in_review' && latestStatus !== 'submitted') problems.push(`item ${i}: in review but latest version is ${latestStatus ?? 'never submitted'}`);
-    if (real.state === 'draft' && (latestStatus === 'approved' || latestStatus === 'submitted')) problems.push(`item ${i}: draft but latest version is ${latestStatus}`);
+    if ((real.state === 'LIVE') !== isLive) problems.push(`item ${i}: state ${real.state} but latest v${real.latestVersionNumber} ${isLive ? 'is' : 'is not'} live`);
+    if (['APPROVED', 'SCHEDULED'].includes(real.state) && latestStatus !== 'approved') problems.push(`item ${i}: state ${real.state} but latest version is ${latestStatus ?? 'never submitted'}`);
+    if (real.state === 'IN_REVIEW' && latestStatus !== 'submitted') problems.push(`item ${i}: in review but latest version is ${latestStatus ?? 'never submitted'}`);
+    if (real.state === 'DRAFT' && (latestStatus === 'approved' || latestStatus === 'submitted')) problems.push(`item ${i}: draft but latest version is ${latestStatus}`);
   }
   for (let k = 0; k < m.releases.length; k++) {
     const got = world[`r${k}`].status;
+    // ReleaseStatus keeps its 0.1 lowercase names in the API (deployed clients compare them), the model's words.
     if (got !== m.releases[k].status) problems.push(`release ${k}: expected ${m.releases[k].status}, API has ${got}`);
   }
   if (problems.length) throw new Error(`After the steps below, the system disagrees with the rules:\n- ${problems.join('\n- ')}\nSteps:\n${m.log.join('\n')}`);

@@ -10,7 +10,7 @@ import { EventsApiModule } from '@marquee/events';
 import { PlacementApiModule } from '@marquee/placement';
 import { AnalysisApiModule } from '@marquee/analysis';
 import { CatalogApiModule, DemoMediaController } from '@marquee/catalog';
-import { formatError, graphqlEdgePlugin, statusPlugin } from '@marquee/platform-api';
+import { ORPHANED_GRAPHQL_TYPES, formatError, graphqlEdgePlugin, statusPlugin } from '@marquee/platform-api';
 import { ApiKeysModule, AuthModule, CredentialsMiddleware } from '@marquee/platform-auth';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@marquee/platform-config';
 import { DatabaseModule } from '@marquee/platform-database';
@@ -19,6 +19,9 @@ import { ALL_ENTITIES } from '../../../migrations/entities';
 import { edgeOptions } from './graphql-edge';
 import { HealthController } from './health.controller';
 import { HttpErrorsFilter } from './http-errors.filter';
+
+/** Every module that contributes GraphQL resolvers; the schema printer (schema.ts) builds the committed schema from these. */
+export const GRAPHQL_API_MODULES = [AccountsApiModule, AuditApiModule, CatalogApiModule, LaunchApiModule, WebhooksApiModule, EventsApiModule, PlacementApiModule, AnalysisApiModule];
 
 @Module({})
 export class ApiModule implements NestModule {
@@ -39,7 +42,11 @@ export class ApiModule implements NestModule {
           useFactory: (cfg: AppConfig) => ({
             path: '/graphql',
             autoSchemaFile: true,
-            sortSchema: true,
+            // Not sorted at run time: Role's deprecated lowercase aliases share values with the UPPER_CASE names, and
+            // graphql-js answers with the last name declared for a value, so the declaration order (aliases first) must
+            // survive; sorting would put `reviewer` after `REVIEWER`. schema.graphql is still printed sorted (schema.ts).
+            sortSchema: false,
+            buildSchemaOptions: { orphanedTypes: ORPHANED_GRAPHQL_TYPES },
             playground: false,
             introspection: cfg.graphqlIntrospection,
             // Without introspection, "Did you mean …?" suggestions would still spell the schema out.
@@ -54,14 +61,7 @@ export class ApiModule implements NestModule {
             preserveHttpStatusForExecutionErrors: false,
           }),
         }),
-        AccountsApiModule,
-        AuditApiModule,
-        CatalogApiModule,
-        LaunchApiModule,
-        WebhooksApiModule,
-        EventsApiModule,
-        PlacementApiModule,
-        AnalysisApiModule,
+        ...GRAPHQL_API_MODULES,
       ],
       controllers: [HealthController, DemoMediaController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorsFilter }],

@@ -89,7 +89,7 @@ export function App() {
               <Route
                 path="/admin/accounts"
                 element={
-                  <RequireRole roles={['admin']}>
+                  <RequireRole roles={['ADMIN']}>
                     <AccountsPage />
                   </RequireRole>
                 }
@@ -97,7 +97,7 @@ export function App() {
               <Route
                 path="/admin/api-keys"
                 element={
-                  <RequireRole roles={['admin']}>
+                  <RequireRole roles={['ADMIN']}>
                     <ApiKeysPage />
                   </RequireRole>
                 }
@@ -105,7 +105,7 @@ export function App() {
               <Route
                 path="/admin/webhooks"
                 element={
-                  <RequireRole roles={['admin']}>
+                  <RequireRole roles={['ADMIN']}>
                     <WebhooksPage />
                   </RequireRole>
                 }

@@ -1,15 +1,40 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { DateTimeScalar } from '@marquee/platform-api';
 
+/**
+ * GraphQL names are UPPER_CASE; the values are what the database stores.
+ *
+ * The 0.1 lowercase names stay as deprecated aliases so deployed clients that send `role: "reviewer"` keep working
+ * until 1.0 (see CHANGELOG.md). Two names share each value, and graphql-js answers with the LAST name declared for a
+ * value (GraphQLEnumType.serialize looks the value up in a Map built in declaration order), so the aliases come
+ * first and answers say `REVIEWER`, never `reviewer`.
+ */
+/* eslint-disable @typescript-eslint/no-duplicate-enum-values -- each UPPER_CASE name shares its value with its alias, on purpose */
 export enum RoleGql {
   admin = 'admin',
   editor = 'editor',
   reviewer = 'reviewer',
   analyst = 'analyst',
+  ADMIN = 'admin',
+  EDITOR = 'editor',
+  REVIEWER = 'reviewer',
+  ANALYST = 'analyst',
 }
+/* eslint-enable @typescript-eslint/no-duplicate-enum-values */
+const lowercaseAlias = (name: string) => ({
+  deprecationReason: `The 0.1 name, accepted on input until 1.0; send ${name} (answers always say ${name}).`,
+});
 registerEnumType(RoleGql, {
   name: 'Role',
-  description: 'admin: everything; editor: writes content; reviewer: writes and approves; analyst: reads everything, changes nothing.',
+  description:
+    'ADMIN: everything; EDITOR: writes content; REVIEWER: writes and approves; ANALYST: reads everything, changes nothing. ' +
+    'The lowercase names are deprecated input aliases kept for 0.1 clients; answers use the UPPER_CASE names.',
+  valuesMap: {
+    admin: lowercaseAlias('ADMIN'),
+    editor: lowercaseAlias('EDITOR'),
+    reviewer: lowercaseAlias('REVIEWER'),
+    analyst: lowercaseAlias('ANALYST'),
+  },
 });
 
 @ObjectType('User')

@@ -5,10 +5,11 @@ import type { GraphQLFormattedError } from 'graphql';
 import { isDomainError } from '@marquee/platform-core';
 import { currentRequestId } from '@marquee/platform-observability';
 import { limitError, tokenLimitFromMessage } from './limits';
+import { ApiErrorCode } from './error-codes';
 
 const WRONG_VARIABLE = /^Variable "\$([_A-Za-z][_0-9A-Za-z]*)"/;
 
-const PASS_THROUGH = new Set([
+const PASS_THROUGH = new Set<ApiErrorCode>([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',
@@ -22,7 +23,7 @@ const PASS_THROUGH = new Set([
 
 const logger = new Logger('GraphQL');
 
-const HTTP_CODES: Record<number, string> = { 400: 'BAD_USER_INPUT', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 429: 'RATE_LIMITED' };
+const HTTP_CODES: Record<number, ApiErrorCode> = { 400: 'BAD_USER_INPUT', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 429: 'RATE_LIMITED' };
 
 /**
  * Domain errors keep their code, message and details. GraphQL's own errors (parse, validation, variables) pass
@@ -49,7 +50,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const { http, ...extensions } = e.extensions as Record<string, unknown>;
     return { message: e.message, extensions: { ...extensions, requestId } };
   }
-  if (code && PASS_THROUGH.has(code)) {
+  if (code && PASS_THROUGH.has(code as ApiErrorCode)) {
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
     const { stacktrace, ...ext } = (formatted.extensions ?? {}) as Record<string, unknown>;
     // A variable of the wrong type: name it in `problems`, like every other BAD_USER_INPUT.

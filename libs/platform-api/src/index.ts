@@ -8,3 +8,4 @@ export * from './errors';
 export * from './pagination';
 export * from './datetime.scalar';
 export * from './json-depth';
+export * from './error-codes';

@@ -3,19 +3,21 @@
  * GraphQL error with `extensions.code` (and an HTTP status for REST routes); anything else is treated
  * as an internal fault and never shown to the caller in detail.
  */
-export type ErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'RATE_LIMITED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'ILLEGAL_TRANSITION'
-  | 'VALIDATION_FAILED'
-  | 'PRECONDITION_FAILED'
-  | 'SERVICE_UNAVAILABLE'
-  | 'UNAVAILABLE';
+export const DOMAIN_ERROR_CODES = [
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'PAYLOAD_TOO_LARGE',
+  'ILLEGAL_TRANSITION',
+  'VALIDATION_FAILED',
+  'PRECONDITION_FAILED',
+  'SERVICE_UNAVAILABLE',
+  'UNAVAILABLE',
+] as const;
+export type ErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `localized.de.title`. */

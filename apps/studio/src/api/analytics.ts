@@ -1,37 +1,100 @@
 import { gql } from './client';
+import { graphql } from './generated';
 import type { ContentTestDay, ExplorationSpend, ModelVersion, OpeRun, OpeTarget, SurfaceSuccess } from './types';
 
 /** The analyst's dashboards: every query here is readable by analysts; the mutations are for admins. */
 
+/** The chart's bucket unit; the API's `Granularity` enum is its UPPER_CASE name. */
 export type Granularity = 'day' | 'hour';
 
+const TestTimelineQuery = graphql(`
+  query TestTimeline($testId: ID!) {
+    contentTestTimeline(testId: $testId) {
+      day
+      impressions
+      successes
+    }
+  }
+`);
+
+const SpendQuery = graphql(`
+  query Spend($surface: String!, $days: Int, $granularity: Granularity) {
+    explorationSpend(surface: $surface, days: $days, granularity: $granularity) {
+      bucket
+      servedSlots
+      testSlots
+      randomSlots
+      share
+      budget
+    }
+  }
+`);
+
+const SurfaceSuccessQuery = graphql(`
+  query SurfaceSuccess($surface: String!, $days: Int) {
+    surfaceSuccess(surface: $surface, days: $days) {
+      day
+      policyVersion
+      impressions
+      successes
+      rate
+      lower
+      upper
+    }
+  }
+`);
+
 export async function fetchContentTestTimeline(testId: string, signal?: AbortSignal): Promise<ContentTestDay[]> {
-  const d = await gql<{ contentTestTimeline: ContentTestDay[] }>('query TestTimeline($testId: ID!) { contentTestTimeline(testId: $testId) { day impressions successes } }', { testId }, { signal });
-  return d.contentTestTimeline;
+  return (await gql(TestTimelineQuery, { testId }, { signal })).contentTestTimeline;
 }
 
 export async function fetchExplorationSpend(surface: string, days: number, granularity: Granularity): Promise<ExplorationSpend[]> {
-  const d = await gql<{ explorationSpend: ExplorationSpend[] }>(
-    'query Spend($surface: String!, $days: Int, $granularity: String) { explorationSpend(surface: $surface, days: $days, granularity: $granularity) { bucket servedSlots testSlots randomSlots share budget } }',
-    { surface, days, granularity },
-  );
-  return d.explorationSpend;
+  return (await gql(SpendQuery, { surface, days, granularity: granularity === 'hour' ? 'HOUR' : 'DAY' })).explorationSpend;
 }
 
 export async function fetchSurfaceSuccess(surface: string, days: number): Promise<SurfaceSuccess[]> {
-  const d = await gql<{ surfaceSuccess: SurfaceSuccess[] }>(
-    'query SurfaceSuccess($surface: String!, $days: Int) { surfaceSuccess(surface: $surface, days: $days) { day policyVersion impressions successes rate lower upper } }',
-    { surface, days },
-  );
-  return d.surfaceSuccess;
+  return (await gql(SurfaceSuccessQuery, { surface, days })).surfaceSuccess;
 }
 
 /* ---------- Offline evaluation ---------- */
 
-const OPE_RUN = 'id surfaceKey target modelId config label status progress windowFrom windowTo estimates error createdAt finishedAt';
+export const OpeRunFields = graphql(`
+  fragment OpeRunFields on OpeRun {
+    id
+    surfaceKey
+    target
+    modelId
+    config
+    label
+    status
+    progress
+    windowFrom
+    windowTo
+    estimates
+    error
+    createdAt
+    finishedAt
+  }
+`);
+
+const OpeRunsQuery = graphql(`
+  query OpeRuns($surface: String) {
+    opeRuns(surface: $surface) {
+      ...OpeRunFields
+    }
+  }
+`);
+
+const EvaluatePolicyMutation = graphql(`
+  mutation EvaluatePolicy($surface: String!, $target: OpeTarget!, $modelId: ID, $config: JSON, $days: Int) {
+    evaluatePolicy(surface: $surface, target: $target, modelId: $modelId, config: $config, days: $days) {
+      ...OpeRunFields
+    }
+  }
+`);
 
 export async function fetchOpeRuns(surface: string | null): Promise<OpeRun[]> {
-  return (await gql<{ opeRuns: OpeRun[] }>(`query OpeRuns($surface: String) { opeRuns(surface: $surface) { ${OPE_RUN} } }`, { surface })).opeRuns;
+  return (await gql(OpeRunsQuery, { surface })).opeRuns as OpeRun[];
 }
 
 export interface EvaluateInput {
@@ -43,41 +106,91 @@ export interface EvaluateInput {
 }
 
 export async function evaluatePolicy(input: EvaluateInput): Promise<OpeRun> {
-  const d = await gql<{ evaluatePolicy: OpeRun }>(
-    `mutation EvaluatePolicy($surface: String!, $target: OpeTarget!, $modelId: ID, $config: JSON, $days: Int) {
-      evaluatePolicy(surface: $surface, target: $target, modelId: $modelId, config: $config, days: $days) { ${OPE_RUN} }
-    }`,
-    { surface: input.surface, target: input.target, modelId: input.modelId ?? null, config: input.config ?? null, days: input.days ?? null },
-  );
-  return d.evaluatePolicy;
+  const d = await gql(EvaluatePolicyMutation, { surface: input.surface, target: input.target, modelId: input.modelId ?? null, config: input.config ?? null, days: input.days ?? null });
+  return d.evaluatePolicy as OpeRun;
 }
 
 /* ---------- Model versions ---------- */
 
-const MODEL = `id surfaceKey version status progress progressMessage dataFrom dataTo rows metrics trainingMs gate canaryShare canaryStats canaryStartedAt
-  statusReason decidedAt createdAt`;
+export const ModelVersionFields = graphql(`
+  fragment ModelVersionFields on ModelVersion {
+    id
+    surfaceKey
+    version
+    status
+    progress
+    progressMessage
+    dataFrom
+    dataTo
+    rows
+    metrics
+    trainingMs
+    gate
+    canaryShare
+    canaryStats
+    canaryStartedAt
+    statusReason
+    decidedAt
+    createdAt
+  }
+`);
+
+const ModelVersionsQuery = graphql(`
+  query ModelVersions($surface: String) {
+    modelVersions(surface: $surface) {
+      ...ModelVersionFields
+    }
+  }
+`);
+
+const TrainModelMutation = graphql(`
+  mutation TrainModel($surface: String!, $days: Int, $epochs: Int) {
+    trainModel(surface: $surface, days: $days, epochs: $epochs) {
+      ...ModelVersionFields
+    }
+  }
+`);
+
+const StartCanaryMutation = graphql(`
+  mutation StartCanary($id: ID!, $share: Float) {
+    startCanary(id: $id, share: $share) {
+      ...ModelVersionFields
+    }
+  }
+`);
+
+const PromoteModelMutation = graphql(`
+  mutation PromoteModel($id: ID!) {
+    promoteModel(id: $id) {
+      ...ModelVersionFields
+    }
+  }
+`);
+
+const RollbackModelMutation = graphql(`
+  mutation RollbackModel($id: ID!) {
+    rollbackModel(id: $id) {
+      ...ModelVersionFields
+    }
+  }
+`);
 
 export async function fetchModelVersions(surface: string | null): Promise<ModelVersion[]> {
-  return (await gql<{ modelVersions: ModelVersion[] }>(`query ModelVersions($surface: String) { modelVersions(surface: $surface) { ${MODEL} } }`, { surface })).modelVersions;
+  return (await gql(ModelVersionsQuery, { surface })).modelVersions as ModelVersion[];
 }
 
 export async function trainModel(surface: string, days: number | null, epochs: number | null): Promise<ModelVersion> {
-  const d = await gql<{ trainModel: ModelVersion }>(`mutation TrainModel($surface: String!, $days: Int, $epochs: Int) { trainModel(surface: $surface, days: $days, epochs: $epochs) { ${MODEL} } }`, {
-    surface,
-    days,
-    epochs,
-  });
-  return d.trainModel;
+  return (await gql(TrainModelMutation, { surface, days, epochs })).trainModel as ModelVersion;
 }
 
 export async function startCanary(id: string, share: number | null): Promise<ModelVersion> {
-  return (await gql<{ startCanary: ModelVersion }>(`mutation StartCanary($id: ID!, $share: Float) { startCanary(id: $id, share: $share) { ${MODEL} } }`, { id, share })).startCanary;
+  return (await gql(StartCanaryMutation, { id, share })).startCanary as ModelVersion;
 }
 
 export async function promoteModel(id: string): Promise<ModelVersion> {
-  return (await gql<{ promoteModel: ModelVersion }>(`mutation PromoteModel($id: ID!) { promoteModel(id: $id) { ${MODEL} } }`, { id })).promoteModel;
+  return (await gql(PromoteModelMutation, { id })).promoteModel as ModelVersion;
 }
 
 export async function rollbackModel(id: string): Promise<ModelVersion> {
-  return (await gql<{ rollbackModel: ModelVersion }>(`mutation RollbackModel($id: ID!) { rollbackModel(id: $id) { ${MODEL} } }`, { id })).rollbackModel;
+  return (await gql(RollbackModelMutation, { id })).rollbackModel as ModelVersion;
 }

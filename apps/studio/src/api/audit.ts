@@ -1,4 +1,5 @@
 import { gql } from './client';
+import { graphql } from './generated';
 import type { AuditEntry, Connection } from './types';
 
 export interface AuditFilter {
@@ -12,17 +13,42 @@ export interface AuditFilter {
   text?: string;
 }
 
-const ENTRY = 'id at actorId actorLabel action entityType entityId before after requestId summary';
+export const AuditEntryFields = graphql(`
+  fragment AuditEntryFields on AuditEntry {
+    id
+    at
+    actorId
+    actorLabel
+    action
+    entityType
+    entityId
+    before
+    after
+    requestId
+    summary
+  }
+`);
+
+const AuditLogQuery = graphql(`
+  query AuditLog($filter: AuditFilter, $first: Int, $after: String) {
+    auditLog(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        endCursor
+        hasNextPage
+      }
+      edges {
+        cursor
+        node {
+          ...AuditEntryFields
+        }
+      }
+    }
+  }
+`);
 
 export async function fetchAuditLog(filter: AuditFilter, first: number, after: string | null, signal?: AbortSignal): Promise<Connection<AuditEntry>> {
-  const d = await gql<{ auditLog: Connection<AuditEntry> }>(
-    `query AuditLog($filter: AuditFilter, $first: Int, $after: String) {
-      auditLog(filter: $filter, first: $first, after: $after) { totalCount pageInfo { endCursor hasNextPage } edges { cursor node { ${ENTRY} } } }
-    }`,
-    { filter, first, after },
-    { signal },
-  );
-  return d.auditLog;
+  return (await gql(AuditLogQuery, { filter, first, after }, { signal })).auditLog;
 }
 
 /**

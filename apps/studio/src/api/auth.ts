@@ -1,29 +1,49 @@
 import { gql } from './client';
+import { graphql } from './generated';
 import type { User } from './types';
 
-const USER = 'id email displayName role createdAt lastLoginAt disabledAt';
+const MeQuery = graphql(`
+  query Me {
+    me {
+      ...UserFields
+    }
+  }
+`);
+
+const LoginMutation = graphql(`
+  mutation Login($email: String!, $password: String!) {
+    login(email: $email, password: $password) {
+      user {
+        ...UserFields
+      }
+    }
+  }
+`);
+
+const LogoutMutation = graphql(`
+  mutation Logout {
+    logout
+  }
+`);
+
+const ChangePasswordMutation = graphql(`
+  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {
+    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)
+  }
+`);
 
 export async function fetchMe(): Promise<User | null> {
-  const d = await gql<{ me: User | null }>(`query Me { me { ${USER} } }`, {}, { quietAuth: true });
-  return d.me;
+  return (await gql(MeQuery, {}, { quietAuth: true })).me;
 }
 
 export async function login(email: string, password: string): Promise<User> {
-  const d = await gql<{ login: { user: User } }>(
-    `mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { user { ${USER} } } }`,
-    { email, password },
-    { quietAuth: true },
-  );
-  return d.login.user;
+  return (await gql(LoginMutation, { email, password }, { quietAuth: true })).login.user;
 }
 
 export async function logout(): Promise<void> {
-  await gql<{ logout: boolean }>('mutation Logout { logout }', {}, { quietAuth: true });
+  await gql(LogoutMutation, {}, { quietAuth: true });
 }
 
 export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
-  await gql<{ changePassword: boolean }>(
-    'mutation ChangePassword($currentPassword: String!, $newPassword: String!) { changePassword(currentPassword: $currentPassword, newPassword: $newPassword) }',
-    { currentPassword, newPassword },
-  );
+  await gql(ChangePasswordMutation, { currentPassword, newPassword });
 }

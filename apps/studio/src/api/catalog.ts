@@ -1,25 +1,223 @@
 import { gql } from './client';
-import type {
-  AssetStatus,
-  Connection,
-  ContentKind,
-  FieldChange,
-  ItemDetail,
-  ItemInput,
-  ItemSort,
-  ItemState,
-  ItemSummary,
-  ItemVersion,
-  LocaleStatus,
-} from './types';
+import { graphql } from './generated';
+import type { AssetStatus, Connection, ContentKind, FieldChange, ItemDetail, ItemInput, ItemSort, ItemState, ItemSummary, ItemVersion, LocaleStatus } from './types';
 
-const SUMMARY = 'id slug kind state title defaultLocale locales completeLocales topics updatedAt latestVersionNumber liveVersion { number }';
-const ASSETS = 'role url status httpStatus error checkedAt';
-const VERSION = 'id number createdAt note restoredFrom author { id displayName email }';
-const FIELDS = `slug kind defaultLocale locales localized { locale title subtitle description } durationSeconds
-  media { audioUrl videoUrl artworkUrl } topics collections availability platforms minAppVersion attributes sessions`;
-const DETAIL = `${SUMMARY} createdAt latestVersion { ${VERSION} fields { ${FIELDS} } }
-  completeness { locale complete missing } readiness { field locale message } assets { ${ASSETS} }`;
+export const ItemSummaryFields = graphql(`
+  fragment ItemSummaryFields on Item {
+    id
+    slug
+    kind
+    state
+    title
+    defaultLocale
+    locales
+    completeLocales
+    topics
+    updatedAt
+    latestVersionNumber
+    liveVersion {
+      number
+    }
+  }
+`);
+
+export const AssetFields = graphql(`
+  fragment AssetFields on AssetStatusGql {
+    role
+    url
+    status
+    httpStatus
+    error
+    checkedAt
+  }
+`);
+
+export const ItemVersionFields = graphql(`
+  fragment ItemVersionFields on ItemVersion {
+    id
+    number
+    createdAt
+    note
+    restoredFrom
+    author {
+      id
+      displayName
+      email
+    }
+  }
+`);
+
+export const ItemFieldsFields = graphql(`
+  fragment ItemFieldsFields on ItemFieldsGql {
+    slug
+    kind
+    defaultLocale
+    locales
+    localized {
+      locale
+      title
+      subtitle
+      description
+    }
+    durationSeconds
+    media {
+      audioUrl
+      videoUrl
+      artworkUrl
+    }
+    topics
+    collections
+    availability
+    platforms
+    minAppVersion
+    attributes
+    sessions
+  }
+`);
+
+export const ItemDetailFields = graphql(`
+  fragment ItemDetailFields on Item {
+    ...ItemSummaryFields
+    createdAt
+    latestVersion {
+      ...ItemVersionFields
+      fields {
+        ...ItemFieldsFields
+      }
+    }
+    completeness {
+      locale
+      complete
+      missing
+    }
+    readiness {
+      field
+      locale
+      message
+    }
+    assets {
+      ...AssetFields
+    }
+  }
+`);
+
+const KindsQuery = graphql(`
+  query Kinds {
+    contentKinds {
+      key
+      label
+      description
+      duration
+      hasSessions
+      localized
+      media
+      attributes {
+        key
+        label
+        required
+        type
+      }
+    }
+  }
+`);
+
+const ItemsQuery = graphql(`
+  query Items($filter: ItemFilterInput, $sort: ItemSort, $first: Int, $after: String) {
+    items(filter: $filter, sort: $sort, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        endCursor
+        hasNextPage
+      }
+      edges {
+        cursor
+        node {
+          ...ItemSummaryFields
+        }
+      }
+    }
+  }
+`);
+
+const ItemQuery = graphql(`
+  query Item($id: ID!) {
+    item(id: $id) {
+      ...ItemDetailFields
+    }
+  }
+`);
+
+const SessionsQuery = graphql(`
+  query Sessions($filter: ItemFilterInput, $first: Int) {
+    items(filter: $filter, first: $first) {
+      edges {
+        node {
+          ...ItemSummaryFields
+        }
+      }
+    }
+  }
+`);
+
+const CreateItemMutation = graphql(`
+  mutation CreateItem($input: ItemInput!) {
+    createItem(input: $input) {
+      ...ItemDetailFields
+    }
+  }
+`);
+
+const UpdateItemMutation = graphql(`
+  mutation UpdateItem($id: ID!, $input: ItemInput!, $baseVersion: Int) {
+    updateItem(id: $id, input: $input, baseVersion: $baseVersion) {
+      ...ItemDetailFields
+    }
+  }
+`);
+
+const VersionsQuery = graphql(`
+  query Versions($itemId: ID!) {
+    itemVersions(itemId: $itemId) {
+      ...ItemVersionFields
+    }
+  }
+`);
+
+const DiffQuery = graphql(`
+  query Diff($itemId: ID!, $from: Int!, $to: Int!) {
+    versionDiff(itemId: $itemId, from: $from, to: $to) {
+      path
+      before
+      after
+    }
+  }
+`);
+
+const RestoreMutation = graphql(`
+  mutation Restore($itemId: ID!, $number: Int!) {
+    restoreItemVersion(itemId: $itemId, number: $number) {
+      ...ItemDetailFields
+    }
+  }
+`);
+
+const RecheckMutation = graphql(`
+  mutation Recheck($itemId: ID!) {
+    recheckAssets(itemId: $itemId) {
+      ...AssetFields
+    }
+  }
+`);
+
+const AssetsQuery = graphql(`
+  query Assets($id: ID!) {
+    item(id: $id) {
+      assets {
+        ...AssetFields
+      }
+    }
+  }
+`);
 
 export interface ItemFilter {
   text?: string;
@@ -35,10 +233,9 @@ let kindsCache: Promise<ContentKind[]> | null = null;
 
 /** Content kinds are defined in code on the server and never change while the Studio is open. */
 export function fetchContentKinds(): Promise<ContentKind[]> {
-  kindsCache ??= gql<{ contentKinds: ContentKind[] }>(
-    'query Kinds { contentKinds { key label description duration hasSessions localized media attributes { key label required type } } }',
-  )
-    .then((d) => d.contentKinds)
+  kindsCache ??= gql(KindsQuery)
+    // localized and media are JSON in the schema; their shape is the server's ContentKind definition.
+    .then((d) => d.contentKinds as ContentKind[])
     .catch((e) => {
       kindsCache = null;
       throw e;
@@ -47,21 +244,11 @@ export function fetchContentKinds(): Promise<ContentKind[]> {
 }
 
 export async function searchItems(filter: ItemFilter, sort: ItemSort, first: number, after: string | null, signal?: AbortSignal): Promise<Connection<ItemSummary>> {
-  const d = await gql<{ items: Connection<ItemSummary> }>(
-    `query Items($filter: ItemFilterInput, $sort: ItemSort, $first: Int, $after: String) {
-      items(filter: $filter, sort: $sort, first: $first, after: $after) {
-        totalCount pageInfo { endCursor hasNextPage } edges { cursor node { ${SUMMARY} } }
-      }
-    }`,
-    { filter, sort, first, after },
-    { signal },
-  );
-  return d.items;
+  return (await gql(ItemsQuery, { filter, sort, first, after }, { signal })).items;
 }
 
 export async function fetchItem(id: string): Promise<ItemDetail> {
-  const d = await gql<{ item: ItemDetail }>(`query Item($id: ID!) { item(id: $id) { ${DETAIL} } }`, { id });
-  return d.item;
+  return (await gql(ItemQuery, { id })).item as ItemDetail;
 }
 
 /**
@@ -72,54 +259,35 @@ export async function fetchItem(id: string): Promise<ItemDetail> {
 export async function fetchItemsByIds(ids: string[]): Promise<Record<string, ItemSummary | null>> {
   if (!ids.length) return {};
   const unique = [...new Set(ids)];
-  const d = await gql<{ items: { edges: { node: ItemSummary }[] } }>(
-    `query Sessions($filter: ItemFilterInput, $first: Int) { items(filter: $filter, first: $first) { edges { node { ${SUMMARY} } } } }`,
-    { filter: { ids: unique }, first: unique.length },
-  );
+  const d = await gql(SessionsQuery, { filter: { ids: unique }, first: unique.length });
   const found = new Map(d.items.edges.map((e) => [e.node.id, e.node]));
   return Object.fromEntries(ids.map((id) => [id, found.get(id) ?? null]));
 }
 
 export async function createItem(input: ItemInput): Promise<ItemDetail> {
-  const d = await gql<{ createItem: ItemDetail }>(`mutation CreateItem($input: ItemInput!) { createItem(input: $input) { ${DETAIL} } }`, { input });
-  return d.createItem;
+  return (await gql(CreateItemMutation, { input })).createItem as ItemDetail;
 }
 
 export async function updateItem(id: string, input: ItemInput, baseVersion: number): Promise<ItemDetail> {
-  const d = await gql<{ updateItem: ItemDetail }>(
-    `mutation UpdateItem($id: ID!, $input: ItemInput!, $baseVersion: Int) { updateItem(id: $id, input: $input, baseVersion: $baseVersion) { ${DETAIL} } }`,
-    { id, input, baseVersion },
-  );
-  return d.updateItem;
+  return (await gql(UpdateItemMutation, { id, input, baseVersion })).updateItem as ItemDetail;
 }
 
 export async function fetchVersions(itemId: string): Promise<ItemVersion[]> {
-  const d = await gql<{ itemVersions: ItemVersion[] }>(`query Versions($itemId: ID!) { itemVersions(itemId: $itemId) { ${VERSION} } }`, { itemId });
-  return d.itemVersions;
+  return (await gql(VersionsQuery, { itemId })).itemVersions;
 }
 
 export async function fetchDiff(itemId: string, from: number, to: number): Promise<FieldChange[]> {
-  const d = await gql<{ versionDiff: FieldChange[] }>(
-    'query Diff($itemId: ID!, $from: Int!, $to: Int!) { versionDiff(itemId: $itemId, from: $from, to: $to) { path before after } }',
-    { itemId, from, to },
-  );
-  return d.versionDiff;
+  return (await gql(DiffQuery, { itemId, from, to })).versionDiff;
 }
 
 export async function restoreVersion(itemId: string, number: number): Promise<ItemDetail> {
-  const d = await gql<{ restoreItemVersion: ItemDetail }>(
-    `mutation Restore($itemId: ID!, $number: Int!) { restoreItemVersion(itemId: $itemId, number: $number) { ${DETAIL} } }`,
-    { itemId, number },
-  );
-  return d.restoreItemVersion;
+  return (await gql(RestoreMutation, { itemId, number })).restoreItemVersion as ItemDetail;
 }
 
 export async function recheckAssets(itemId: string): Promise<AssetStatus[]> {
-  const d = await gql<{ recheckAssets: AssetStatus[] }>(`mutation Recheck($itemId: ID!) { recheckAssets(itemId: $itemId) { ${ASSETS} } }`, { itemId });
-  return d.recheckAssets;
+  return (await gql(RecheckMutation, { itemId })).recheckAssets;
 }
 
 export async function fetchAssets(id: string): Promise<AssetStatus[]> {
-  const d = await gql<{ item: { assets: AssetStatus[] } }>(`query Assets($id: ID!) { item(id: $id) { assets { ${ASSETS} } } }`, { id });
-  return d.item.assets;
+  return (await gql(AssetsQuery, { id })).item.assets;
 }

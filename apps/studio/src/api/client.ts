@@ -1,5 +1,9 @@
+import type { ErrorCode as ServerErrorCode } from './generated/schema-enums';
+import type { TypedDocumentString } from './generated/graphql';
+
 /**
- * The one way the Studio talks to the API: plain fetch to /graphql with the session cookie.
+ * The one way the Studio talks to the API: plain fetch to /graphql with the session cookie, sending documents
+ * generated from schema.graphql (`graphql()` in ./generated), so every result and variable is typed by the schema.
  * Every failure becomes an ApiError with a stable code, so pages can branch on it.
  */
 export interface FieldProblem {
@@ -7,21 +11,8 @@ export interface FieldProblem {
   message: string;
 }
 
-export type ErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'RATE_LIMITED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'ILLEGAL_TRANSITION'
-  | 'VALIDATION_FAILED'
-  | 'PRECONDITION_FAILED'
-  | 'SERVICE_UNAVAILABLE'
-  | 'NETWORK_ERROR'
-  | 'INTERNAL_SERVER_ERROR'
-  | (string & {});
+/** The server's codes (the schema's ErrorCode enum), and the two the Studio itself raises. */
+export type ErrorCode = ServerErrorCode | 'NETWORK_ERROR' | 'ABORTED' | (string & {});
 
 export class ApiError extends Error {
   readonly code: ErrorCode;
@@ -80,14 +71,14 @@ export interface GqlOptions {
   quietAuth?: boolean;
 }
 
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}, options: GqlOptions = {}): Promise<T> {
+export async function gql<T, V>(document: TypedDocumentString<T, V>, variables: V = {} as V, options: GqlOptions = {}): Promise<T> {
   let res: Response;
   try {
     res = await fetch('/graphql', {
       method: 'POST',
       credentials: 'include',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: document.toString(), variables }),
       signal: options.signal,
     });
   } catch (e) {

@@ -1,7 +1,48 @@
 import { gql, rest } from './client';
+import { graphql } from './generated';
 import type { ImportJob, ImportJobDetail } from './types';
 
-const JOB = 'id filename format source status totalRows processedRows createdItems updatedItems failedRows failure createdAt finishedAt';
+export const ImportJobFields = graphql(`
+  fragment ImportJobFields on ImportJob {
+    id
+    filename
+    format
+    source
+    status
+    totalRows
+    processedRows
+    createdItems
+    updatedItems
+    failedRows
+    failure
+    createdAt
+    finishedAt
+  }
+`);
+
+const ImportJobQuery = graphql(`
+  query ImportJob($id: ID!) {
+    importJob(id: $id) {
+      ...ImportJobFields
+      errors {
+        row
+        slug
+        problems {
+          field
+          message
+        }
+      }
+    }
+  }
+`);
+
+const ImportJobsQuery = graphql(`
+  query ImportJobs($limit: Int) {
+    importJobs(limit: $limit) {
+      ...ImportJobFields
+    }
+  }
+`);
 
 export const IMPORT_TEMPLATE_URL = '/api/imports/template.csv';
 
@@ -18,13 +59,11 @@ export async function uploadImport(file: File): Promise<{ id: string; status: st
 }
 
 export async function fetchImportJob(id: string): Promise<ImportJobDetail> {
-  const d = await gql<{ importJob: ImportJobDetail }>(`query ImportJob($id: ID!) { importJob(id: $id) { ${JOB} errors { row slug problems { field message } } } }`, { id });
-  return d.importJob;
+  return (await gql(ImportJobQuery, { id })).importJob;
 }
 
 export async function fetchImportJobs(limit = 20): Promise<ImportJob[]> {
-  const d = await gql<{ importJobs: ImportJob[] }>(`query ImportJobs($limit: Int) { importJobs(limit: $limit) { ${JOB} } }`, { limit });
-  return d.importJobs;
+  return (await gql(ImportJobsQuery, { limit })).importJobs;
 }
 
 export function isImportRunning(status: string): boolean {

@@ -76,9 +76,9 @@ export function useCurrentUser(): User {
 }
 
 export function canWrite(user: User | null | undefined): boolean {
-  return !!user && user.role !== 'analyst';
+  return !!user && user.role !== 'ANALYST';
 }
 
 export function isAdmin(user: User | null | undefined): boolean {
-  return user?.role === 'admin';
+  return user?.role === 'ADMIN';
 }

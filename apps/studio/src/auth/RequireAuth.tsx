@@ -30,7 +30,7 @@ export function RequireRole({ roles, children }: { roles: Role[]; children: Reac
     return (
       <div className="page">
         <EmptyState icon="lock" title="You don't have access to this page" testId="forbidden">
-          This page is for {roles.join(' and ')} accounts. Ask an admin if you need it.
+          This page is for {roles.map((r) => r.toLowerCase()).join(' and ')} accounts. Ask an admin if you need it.
         </EmptyState>
       </div>
     );

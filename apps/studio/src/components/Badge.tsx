@@ -12,28 +12,28 @@ export function Badge({ tone = 'neutral', children, testId, title }: { tone?: To
 }
 
 const STATE_LABEL: Record<ItemState, string> = {
-  draft: 'Draft',
-  in_review: 'In review',
-  approved: 'Approved',
-  scheduled: 'Scheduled',
-  live: 'Live',
-  retired: 'Retired',
+  DRAFT: 'Draft',
+  IN_REVIEW: 'In review',
+  APPROVED: 'Approved',
+  SCHEDULED: 'Scheduled',
+  LIVE: 'Live',
+  RETIRED: 'Retired',
 };
 
 export function StateBadge({ state }: { state: ItemState | string }) {
   const label = STATE_LABEL[state as ItemState] ?? state;
   return (
-    <span className={`badge badge-dot state-${state}`} data-testid="state-badge" data-state={state}>
+    <span className={`badge badge-dot state-${state.toLowerCase()}`} data-testid="state-badge" data-state={state}>
       {label}
     </span>
   );
 }
 
 export function RoleBadge({ role }: { role: string }) {
-  const tone: Record<string, Tone> = { admin: 'purple', editor: 'accent', reviewer: 'info', analyst: 'neutral' };
+  const tone: Record<string, Tone> = { ADMIN: 'purple', EDITOR: 'accent', REVIEWER: 'info', ANALYST: 'neutral' };
   return (
     <Badge tone={tone[role] ?? 'neutral'} testId="role-badge">
-      {role}
+      {role.toLowerCase()}
     </Badge>
   );
 }
@@ -54,7 +54,7 @@ export function releaseStatusLabel(status: ReleaseStatus | string): string {
 /** Release statuses share the palette of item states: scheduled is purple, launched green, failed red. */
 export function ReleaseStatusBadge({ status, testId = 'release-status' }: { status: ReleaseStatus | string; testId?: string }) {
   return (
-    <span className={`badge badge-dot release-${status}`} data-testid={testId} data-status={status}>
+    <span className={`badge badge-dot release-${status.toLowerCase()}`} data-testid={testId} data-status={status}>
       {releaseStatusLabel(status)}
     </span>
   );

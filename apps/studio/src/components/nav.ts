@@ -27,7 +27,7 @@ export const NAV: NavGroup[] = [
       { to: '/review', label: 'Review', icon: 'review', testId: 'nav-review' },
       { to: '/releases', label: 'Releases', icon: 'package', testId: 'nav-releases' },
       { to: '/calendar', label: 'Calendar', icon: 'calendar', testId: 'nav-calendar' },
-      { to: '/import', label: 'Import', icon: 'import', testId: 'nav-import', roles: ['admin', 'editor', 'reviewer'] },
+      { to: '/import', label: 'Import', icon: 'import', testId: 'nav-import', roles: ['ADMIN', 'EDITOR', 'REVIEWER'] },
     ],
   },
   {
@@ -48,9 +48,9 @@ export const NAV: NavGroup[] = [
   {
     label: 'Admin',
     entries: [
-      { to: '/admin/accounts', label: 'Accounts', icon: 'users', testId: 'nav-accounts', roles: ['admin'] },
-      { to: '/admin/api-keys', label: 'API keys', icon: 'key', testId: 'nav-api-keys', roles: ['admin'] },
-      { to: '/admin/webhooks', label: 'Webhooks', icon: 'zap', testId: 'nav-webhooks', roles: ['admin'] },
+      { to: '/admin/accounts', label: 'Accounts', icon: 'users', testId: 'nav-accounts', roles: ['ADMIN'] },
+      { to: '/admin/api-keys', label: 'API keys', icon: 'key', testId: 'nav-api-keys', roles: ['ADMIN'] },
+      { to: '/admin/webhooks', label: 'Webhooks', icon: 'zap', testId: 'nav-webhooks', roles: ['ADMIN'] },
     ],
   },
 ];

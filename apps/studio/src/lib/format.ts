@@ -60,7 +60,7 @@ export function formatDuration(seconds: number | null | undefined): string {
 }
 
 export function humanize(key: string): string {
-  const s = key.replace(/_/g, ' ');
+  const s = key.replace(/_/g, ' ').toLowerCase();
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 

@@ -2,7 +2,6 @@ import { Args, Field, Float, ID, Int, Mutation, ObjectType, Query, Resolver, reg
 import { DateTimeScalar, GraphQLJSON } from '@marquee/platform-api';
 import { Allow, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
 import { actorOf } from '@marquee/catalog';
-import { InputError } from '@marquee/platform-core';
 import { AnalyticsService } from '../dashboards/analytics.service';
 import { EvaluationRunService } from '../models/evaluation-run.service';
 import { ModelLifecycleService } from '../models/model-lifecycle.service';
@@ -14,6 +13,13 @@ export enum OpeTargetGql {
   UNIFORM = 'UNIFORM',
   CONFIG = 'CONFIG',
 }
+/** GraphQL names are UPPER_CASE; the values are what the analytics service takes. */
+export enum GranularityGql {
+  DAY = 'day',
+  HOUR = 'hour',
+}
+registerEnumType(GranularityGql, { name: 'Granularity', description: 'The width of one bucket of a time series (UTC).' });
+
 registerEnumType(OpeTargetGql, { name: 'OpeTarget', description: 'CURRENT: the live policy; MODEL: a model version; UNIFORM: random order; CONFIG: the live policy with other settings.' });
 
 @ObjectType('ModelVersion')
@@ -118,10 +124,9 @@ export class AnalysisResolver {
   explorationSpend(
     @Args('surface') surface: string,
     @Args('days', { type: () => Int, nullable: true }) days?: number,
-    @Args('granularity', { nullable: true, description: 'day (default) or hour' }) granularity?: string,
+    @Args('granularity', { type: () => GranularityGql, nullable: true, description: 'DAY (the default) or HOUR' }) granularity?: GranularityGql | null,
   ): Promise<ExplorationSpendGql[]> {
-    if (granularity && granularity !== 'day' && granularity !== 'hour') throw new InputError('granularity must be day or hour.', [{ field: 'granularity', message: 'must be day or hour' }]);
-    return this.analytics.explorationSpend(surface, days ?? 14, (granularity as 'day' | 'hour') ?? 'day');
+    return this.analytics.explorationSpend(surface, days ?? 14, granularity ?? GranularityGql.DAY);
   }
 
   @Query(() => [SurfaceSuccessGql], { description: 'Success per impression by day and policy version, with 95% intervals.' })

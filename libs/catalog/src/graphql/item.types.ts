@@ -1,13 +1,14 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection, GraphQLJSON, DateTimeScalar } from '@marquee/platform-api';
 
+/** GraphQL names are UPPER_CASE; the values are what the database stores. */
 export enum ItemStateGql {
-  draft = 'draft',
-  in_review = 'in_review',
-  approved = 'approved',
-  scheduled = 'scheduled',
-  live = 'live',
-  retired = 'retired',
+  DRAFT = 'draft',
+  IN_REVIEW = 'in_review',
+  APPROVED = 'approved',
+  SCHEDULED = 'scheduled',
+  LIVE = 'live',
+  RETIRED = 'retired',
 }
 registerEnumType(ItemStateGql, { name: 'ItemState', description: 'Workflow state of an item.' });
 

@@ -1,14 +1,22 @@
-import { Args, Field, Float, ID, Int, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Field, Float, ID, Int, ObjectType, Parent, Query, ResolveField, Resolver, registerEnumType } from '@nestjs/graphql';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DateTimeScalar } from '@marquee/platform-api';
 import { Allow, Who } from '@marquee/platform-auth';
 import { ItemEntity, ItemGql } from '@marquee/catalog';
-import { InputError } from '@marquee/platform-core';
 import { compareToControl, describeRule, sequentialEvidence, testQueue, toSequentialInput, windowControl } from '../engine';
 import { toContentTest } from '../runtime/engine-runtime';
 import { EngineStore } from '../runtime/engine-store';
 import { ContentTestEntity } from './content-test.entity';
+
+/** The names are the values the database stores. */
+export enum ContentTestStatusGql {
+  RUNNING = 'RUNNING',
+  GRADUATED = 'GRADUATED',
+  UNDERPERFORMING = 'UNDERPERFORMING',
+  INCONCLUSIVE = 'INCONCLUSIVE',
+}
+registerEnumType(ContentTestStatusGql, { name: 'ContentTestStatus', description: 'RUNNING until decided; then GRADUATED, UNDERPERFORMING or INCONCLUSIVE.' });
 
 @ObjectType('RateEstimate')
 export class RateEstimateGql {
@@ -33,7 +41,7 @@ export class ContentTestGql {
   @Field(() => ID) id: string;
   @Field() surfaceKey: string;
   @Field(() => ID) itemId: string;
-  @Field({ description: 'RUNNING, GRADUATED, UNDERPERFORMING or INCONCLUSIVE' }) status: string;
+  @Field(() => ContentTestStatusGql) status: ContentTestStatusGql;
   @Field(() => Int) quota: number;
   @Field(() => Int) maxDays: number;
   @Field(() => DateTimeScalar) startedAt: Date;
@@ -61,10 +69,8 @@ export class ContentTestsResolver {
 
   @Query(() => [ContentTestGql], { description: 'Content tests, running first, with live statistics against the control.' })
   @Allow(...Who.staff)
-  async contentTests(@Args('surface', { nullable: true }) surface?: string, @Args('status', { nullable: true }) status?: string): Promise<ContentTestGql[]> {
-    if (status && !['RUNNING', 'GRADUATED', 'UNDERPERFORMING', 'INCONCLUSIVE'].includes(status)) {
-      throw new InputError('status must be RUNNING, GRADUATED, UNDERPERFORMING or INCONCLUSIVE.', [{ field: 'status', message: 'is not a test status' }]);
-    }
+  async contentTests(@Args('surface', { nullable: true }) surface?: string, @Args('status', { type: () => ContentTestStatusGql, nullable: true }) status?: ContentTestStatusGql | null,
+  ): Promise<ContentTestGql[]> {
     const qb = this.db.getRepository(ContentTestEntity).createQueryBuilder('t');
     if (surface) qb.andWhere('t.surface_key = :surface', { surface });
     if (status) qb.andWhere('t.status = :status', { status });
@@ -83,6 +89,7 @@ export class ContentTestsResolver {
       const c = d?.control ?? control;
       return {
         ...t,
+        status: t.status as ContentTestStatusGql,
         evidence: { estimate: seq.estimate, lower: seq.lower, upper: seq.upper, alwaysValidP: seq.alwaysValidP, controlImpressions: c.impressions, controlExposure: c.exposure, controlSuccesses: c.successes },
         rule: d?.rule ?? describeRule(),
         queuePosition: t.status === 'RUNNING' ? (queues.get(t.surfaceKey)?.get(t.itemId) ?? null) : null,

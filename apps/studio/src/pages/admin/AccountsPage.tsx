@@ -16,7 +16,7 @@ import { useToast } from '../../components/Toast';
 import { Time } from '../../components/Time';
 import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { CreateUserDialog } from './CreateUserDialog';
-import { ROLE_HELP } from './roles';
+import { ROLE_HELP, roleLabel } from './roles';
 
 type Pending = { kind: 'disable' | 'enable' | 'reset'; user: User } | null;
 
@@ -36,7 +36,7 @@ export function AccountsPage() {
     setRoleBusy(u.id);
     try {
       replace(await updateUser(u.id, { role }));
-      toast.success(`${u.displayName} is now ${role === 'admin' || role === 'analyst' ? 'an' : 'a'} ${role}.`);
+      toast.success(`${u.displayName} is now ${role === 'ADMIN' || role === 'ANALYST' ? 'an' : 'a'} ${roleLabel(role)}.`);
     } catch (e) {
       toast.error(toApiError(e).message);
     } finally {
@@ -94,7 +94,7 @@ export function AccountsPage() {
                     >
                       {ROLES.map((r) => (
                         <option key={r} value={r}>
-                          {r}
+                          {roleLabel(r)}
                         </option>
                       ))}
                     </select>
@@ -155,7 +155,7 @@ export function AccountsPage() {
             toast.success(`${pending.user.displayName} can sign in again.`);
           }}
         >
-          They can sign in again with their existing password, as {pending.user.role}.
+          They can sign in again with their existing password, as {roleLabel(pending.user.role)}.
         </ConfirmDialog>
       )}
       {pending?.kind === 'reset' && (

@@ -7,12 +7,12 @@ import { Button } from '../../components/Button';
 import { SecretReveal } from '../../components/CopyButton';
 import { Field } from '../../components/Field';
 import { Modal } from '../../components/Modal';
-import { ROLE_HELP } from './roles';
+import { ROLE_HELP, roleLabel } from './roles';
 
 export function CreateUserDialog({ onClose, onCreated }: { onClose(): void; onCreated(u: User): void }) {
   const [email, setEmail] = useState('');
   const [displayName, setDisplayName] = useState('');
-  const [role, setRole] = useState<Role>('editor');
+  const [role, setRole] = useState<Role>('EDITOR');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -39,7 +39,7 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose(): void; onCr
       <Modal title="Account created" onClose={onClose} size="sm" testId="user-created-dialog" footer={<Button variant="primary" onClick={onClose} data-testid="done">Done</Button>}>
         <div className="form-stack">
           <p>
-            <strong>{created.user.displayName}</strong> ({created.user.email}) can now sign in as {created.user.role}.
+            <strong>{created.user.displayName}</strong> ({created.user.email}) can now sign in as {roleLabel(created.user.role)}.
           </p>
           {created.temporaryPassword ? (
             <SecretReveal
@@ -86,7 +86,7 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose(): void; onCr
           <select id="cu-role" className="input select" value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="user-role">
             {ROLES.map((r) => (
               <option key={r} value={r}>
-                {r}
+                {roleLabel(r)}
               </option>
             ))}
           </select>

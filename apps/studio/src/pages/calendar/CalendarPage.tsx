@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, type CSSProperties } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { fetchReleases } from '../../api/launch';
-import type { ReleaseSummary } from '../../api/types';
+import type { ReleaseStatus, ReleaseSummary } from '../../api/types';
 import { releaseStatusLabel } from '../../components/Badge';
 import { ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
@@ -33,7 +33,7 @@ type View = 'month' | 'week';
 const HOUR_PX = 40;
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 /** Releases that no longer apply do not conflict with anything. */
-const INACTIVE = ['cancelled', 'rolled_back'];
+const INACTIVE: ReleaseStatus[] = ['cancelled', 'rolled_back'];
 
 /** "1 AM" … "11 PM", like the times on the chips. */
 function hourLabel(h: number): string {
@@ -70,7 +70,7 @@ function Chip({ r, zone, conflict, style, tall }: { r: ReleaseSummary; zone: str
   return (
     <Link
       to={`/releases/${r.id}`}
-      className={`cal-chip status-${r.status} ${conflict ? 'has-conflict' : ''} ${tall ? 'is-tall' : ''}`}
+      className={`cal-chip status-${r.status.toLowerCase()} ${conflict ? 'has-conflict' : ''} ${tall ? 'is-tall' : ''}`}
       style={style}
       title={`${r.name} · ${releaseStatusLabel(r.status)} · ${formatInZone(at, zone)}${r.timeZone && r.timeZone !== zone ? ` (${formatInZone(at, r.timeZone)} ${r.timeZone})` : ''} · ${r.actions.length} item(s)${conflict ? ' · shares an item with another release' : ''}`}
       data-testid="calendar-release"
@@ -313,8 +313,8 @@ export function CalendarPage() {
         )}
         <div className="cal-footer">
           <div className="cal-legend" aria-label="Legend">
-            {['scheduled', 'launched', 'failed', 'rolled_back', 'cancelled'].map((st) => (
-              <span key={st} className={`cal-legend-item status-${st}`}>
+            {(['scheduled', 'launched', 'failed', 'rolled_back', 'cancelled'] as ReleaseStatus[]).map((st) => (
+              <span key={st} className={`cal-legend-item status-${st.toLowerCase()}`}>
                 <span className="cal-legend-swatch" /> {releaseStatusLabel(st)}
               </span>
             ))}
@@ -346,7 +346,7 @@ export function CalendarPage() {
                   <ol className="conflict-releases">
                     {c.releases.map((r, i) => (
                       <li key={r.id}>
-                        <span className={`cal-dot status-${r.status}`} />
+                        <span className={`cal-dot status-${r.status.toLowerCase()}`} />
                         <Link to={`/releases/${r.id}`}>{r.name}</Link>
                         <span className="muted small">
                           {releaseStatusLabel(r.status).toLowerCase()} · {formatInZone(instantOf(r)!, zone, { weekday: true })}

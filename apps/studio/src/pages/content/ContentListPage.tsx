@@ -37,7 +37,7 @@ function toApiFilter(f: ListFilters): ItemFilter {
   const out: ItemFilter = {};
   if (f.q.trim()) out.text = f.q.trim();
   if (f.kind) out.kinds = [f.kind];
-  if (f.state) out.states = [f.state as ItemState];
+  if (f.state) out.states = [f.state.toUpperCase() as ItemState];
   if (f.topic) out.topic = f.topic;
   if (f.locale) {
     out.locale = f.locale;

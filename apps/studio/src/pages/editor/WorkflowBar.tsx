@@ -23,17 +23,17 @@ interface Props {
 function stepText(w: ItemWorkflow): string {
   const v = `v${w.latestVersionNumber}`;
   switch (w.state) {
-    case 'draft':
+    case 'DRAFT':
       return `${v} is a draft. Submit it for review when it is ready.`;
-    case 'in_review':
+    case 'IN_REVIEW':
       return `${v} is waiting for a reviewer.`;
-    case 'approved':
+    case 'APPROVED':
       return `${v} is approved and can go into a release.`;
-    case 'scheduled':
+    case 'SCHEDULED':
       return `${v} is in a scheduled release.`;
-    case 'live':
+    case 'LIVE':
       return `${v} is live.`;
-    case 'retired':
+    case 'RETIRED':
       return 'Unpublished. Edit it to start a new draft.';
     default:
       return '';
@@ -48,7 +48,7 @@ export function WorkflowBar({ item, dirty, readOnly, onState }: Props) {
   const [actors, setActors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  const reviewer = user.role === 'admin' || user.role === 'reviewer';
+  const reviewer = user.role === 'ADMIN' || user.role === 'REVIEWER';
 
   useEffect(() => {
     let stale = false;
@@ -138,7 +138,7 @@ export function WorkflowBar({ item, dirty, readOnly, onState }: Props) {
           )}
         </div>
         <div className="workflow-actions">
-          {!readOnly && wf.state === 'draft' && (
+          {!readOnly && wf.state === 'DRAFT' && (
             <Button
               variant="primary"
               icon="send"
@@ -151,7 +151,7 @@ export function WorkflowBar({ item, dirty, readOnly, onState }: Props) {
               Submit v{item.latestVersionNumber} for review
             </Button>
           )}
-          {wf.state === 'in_review' &&
+          {wf.state === 'IN_REVIEW' &&
             (reviewer ? (
               <Link to={`/review?item=${item.id}`} className="btn btn-primary" data-testid="open-review">
                 <Icon name="review" /> Review v{wf.latestVersionNumber}
@@ -159,7 +159,7 @@ export function WorkflowBar({ item, dirty, readOnly, onState }: Props) {
             ) : (
               <span className="muted small">A reviewer approves or rejects it.</span>
             ))}
-          {!readOnly && wf.state === 'approved' && !pendingRelease && (
+          {!readOnly && wf.state === 'APPROVED' && !pendingRelease && (
             <Link to="/releases" className="btn btn-secondary" data-testid="go-releases">
               <Icon name="package" /> Add to a release
             </Link>

@@ -40,8 +40,8 @@ function choicesFor(it: PickableItem): Choice[] {
 
 function unavailable(it: PickableItem, inRelease: boolean, choices: Choice[]): string | null {
   if (inRelease) return 'In this release';
-  if (it.state === 'retired' && !it.liveVersion) return 'Retired';
-  if (!choices.length) return it.state === 'in_review' ? 'Waiting for review' : 'No approved version';
+  if (it.state === 'RETIRED' && !it.liveVersion) return 'Retired';
+  if (!choices.length) return it.state === 'IN_REVIEW' ? 'Waiting for review' : 'No approved version';
   return null;
 }
 

@@ -54,7 +54,7 @@ export function ReleasesListPage() {
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const status = (params.get('status') ?? 'all') as Filter;
-  const filter: Filter = status === 'all' || RELEASE_STATUSES.includes(status) ? status : 'all';
+  const filter: Filter = RELEASE_STATUSES.includes(status as ReleaseStatus) ? status : 'all';
   const [query, setQuery] = useState('');
   const [creating, setCreating] = useState(false);
   const releases = useApiQuery([...keys.releases, 'all'], () => fetchReleases(), { refetchInterval: 15_000 });
@@ -77,7 +77,7 @@ export function ReleasesListPage() {
     setParams(next, { replace: true });
   };
 
-  const tabs = (['all', 'draft', 'scheduled', 'launched', 'failed', 'rolled_back', 'cancelled'] as Filter[]).map((k) => ({
+  const tabs = (['all', ...RELEASE_STATUSES] as Filter[]).map((k) => ({
     key: k,
     testId: `release-filter-${k}`,
     label: (

@@ -19,7 +19,7 @@ import { keys, useApiQuery, useDocumentTitle, useInvalidate } from '../../lib/ho
 import { DiffTable } from '../editor/DiffTable';
 
 function canReview(role: string): boolean {
-  return role === 'admin' || role === 'reviewer';
+  return role === 'ADMIN' || role === 'REVIEWER';
 }
 
 function DecisionPanel({ entry, onDecided }: { entry: ReviewQueueEntry; onDecided(message: string): void }) {

@@ -94,10 +94,19 @@ describe('per-person collaborative model through the API', () => {
     let right = 0;
     let total = 0;
     const misses: string[] = [];
+    type Preview = { personEvents: number; nearestTitles: { itemId: string; affinity: number }[] };
     for (let p = 0; p < PEOPLE; p++) {
-      const r = await gql<{ feedPreview: { personEvents: number; nearestTitles: { itemId: string; affinity: number }[] } }>(api.url, PREVIEW, { s: SURFACE, p: { userId: `collab-person-${p}` } }, admin);
-      const prev = r.data?.feedPreview;
-      if (!prev) throw new Error(`feedPreview failed: ${JSON.stringify(r.errors)}`);
+      // The API picks up the refitted model at its next engine refresh (ENGINE_REFRESH_MS); until then a person's
+      // posterior, fitted under the new model version, is not used, and the preview says personEvents 0.
+      const prev = await pollUntil(
+        async () => {
+          const r = await gql<{ feedPreview: Preview }>(api.url, PREVIEW, { s: SURFACE, p: { userId: `collab-person-${p}` } }, admin);
+          if (!r.data?.feedPreview) throw new Error(`feedPreview failed: ${JSON.stringify(r.errors)}`);
+          return r.data.feedPreview;
+        },
+        (v: Preview) => v.personEvents > 0,
+        { timeoutMs: 15_000, what: `the API to use person ${p}'s posterior under the refitted model`, describe: (v) => JSON.stringify(v) },
+      );
       expect(prev.personEvents).toBeGreaterThan(0);
       expect(prev.nearestTitles.length).toBe(5);
       for (const t of prev.nearestTitles) {

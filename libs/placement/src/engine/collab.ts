@@ -44,13 +44,13 @@ export interface CollabConfig {
 
 export const DEFAULT_COLLAB_CONFIG: CollabConfig = {
   k: 8,
-  personPriorVar: 0.002,
+  personPriorVar: 0.01,
   noiseVar: 0.15,
-  itemRidge: 20,
+  itemRidge: 2,
   contentRidge: 5,
   thompsonScale: 0.5,
   iterations: 12,
-  learnPriorVar: false,
+  learnPriorVar: true,
   minPriorVar: 0.0005,
   maxPriorVar: 0.05,
 };

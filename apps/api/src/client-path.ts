@@ -298,5 +298,9 @@ function asApolloError(e: GraphQLError): GraphQLError {
   if (node?.kind === Kind.VARIABLE_DEFINITION && (e.extensions?.code === null || e.extensions?.code === undefined) && VARIABLE_REFUSAL(node.variable.name.value).some((p) => e.message.startsWith(p))) {
     return new GraphQLError(e.message, { nodes: e.nodes, originalError: e.originalError ?? e, extensions: { ...e.extensions, code: 'BAD_USER_INPUT' } });
   }
+  // graphql-js gives up after 50 variable errors with one error of its own, without nodes or a code: still the input.
+  if ((e.extensions?.code === null || e.extensions?.code === undefined) && e.message.startsWith('Too many errors processing variables')) {
+    return new GraphQLError(e.message, { originalError: e.originalError ?? e, extensions: { ...e.extensions, code: 'BAD_USER_INPUT', http: { status: 400 } } });
+  }
   return e;
 }

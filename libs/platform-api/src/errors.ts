@@ -9,6 +9,8 @@ import { ApiErrorCode } from './error-codes';
 
 const WRONG_VARIABLE = /^Variable "\$([_A-Za-z][_0-9A-Za-z]*)"/;
 
+const TOO_MANY_VARIABLE_ERRORS = /^Too many errors processing variables, error limit reached\./;
+
 const PASS_THROUGH = new Set<ApiErrorCode>([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
@@ -41,7 +43,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       return { message: original.message, path: formatted.path, extensions: { code: HTTP_CODES[status] ?? 'BAD_REQUEST', requestId } };
     }
   }
-  const code = formatted.extensions?.code as string | undefined;
+  // graphql-js stops coercing variables after 50 errors with an error of its own, which Apollo leaves uncoded: it is
+  // the client's input, like the 50 before it.
+  // (Apollo has labelled it INTERNAL_SERVER_ERROR by then.)
+  const code = TOO_MANY_VARIABLE_ERRORS.test(formatted.message) && !formatted.path ? 'BAD_USER_INPUT' : (formatted.extensions?.code as string | undefined);
   // Apollo parses with maxTokens too; where its parser stops first, answer as the limit it is.
   const tokens = code === 'GRAPHQL_PARSE_FAILED' ? tokenLimitFromMessage(formatted.message) : null;
   if (tokens) {

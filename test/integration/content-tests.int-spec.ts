@@ -102,6 +102,21 @@ describe('content tests through the API: the baseline choice, the sequential rul
     expect((await must(gql<{ contentTests: Test[] }>(api.url, TESTS, { s: 'seqplain' }, editor))).contentTests).toEqual([]);
   }, 120000);
 
+  it('tests an item on each surface it matches: a test already running on one surface does not keep it out of another', async () => {
+    const before = (await must(gql<{ contentTests: Test[] }>(api.url, TESTS, { s: 'seqtest' }, editor))).contentTests;
+    expect(before).toHaveLength(items.length);
+    await must(create('seqtwo', { testsLaunchedAfter: launchedAt, testQuota: 10 }));
+    const tests = await pollUntil(
+      async () => (await must(gql<{ contentTests: Test[] }>(api.url, TESTS, { s: 'seqtwo' }, editor))).contentTests,
+      (t) => t.length === items.length,
+      { what: `content tests of all ${items.length} items on a second surface "seqtwo"`, timeoutMs: 60_000, describe: (t) => `${(t as Test[]).length} tests` },
+    );
+    expect(tests.map((t) => t.itemId).sort()).toEqual([...items].sort());
+    // The first surface's tests are untouched.
+    const after = (await must(gql<{ contentTests: Test[] }>(api.url, TESTS, { s: 'seqtest' }, editor))).contentTests;
+    expect(after.map((t) => t.itemId).sort()).toEqual(before.map((t) => t.itemId).sort());
+  }, 120000);
+
   it('decides tests from real traffic, with the evidence (estimate, always-valid interval and p, impressions, decided-at) in the API and the audit log', async () => {
     await pollUntil(() => gql(api.url, 'query($s: String!) { feed(surface: $s, userId: "probe") { requestId } }', { s: 'seqtest' }, { apiKey: clientKey }), (r) => !!r.data, { what: 'surface seqtest to serve' });
     // Feeds and events through the client API until the first two tests decide at their quota of 10: with 6 tests and

@@ -348,22 +348,29 @@ export class LearnerService {
   }
 
   private async startTests(m: EntityManager, surfaces: SurfaceEntity[], tests: Map<string, ContentTestEntity>, engine: (k: string) => Promise<StoredEngine>, now: number): Promise<number> {
-    const launched: { id: string; title: string; live_since: Date; fields: ItemFields }[] = await m.query(
-      `SELECT i.id, i.title, i.live_since, v.fields FROM items i JOIN item_versions v ON v.id = i.live_version_id
-        WHERE i.live_since IS NOT NULL AND NOT EXISTS (SELECT 1 FROM content_tests t WHERE t.item_id = i.id AND t.surface_key = ANY($1))
-          AND i.live_since > now() - interval '90 days'`,
-      [surfaces.map((s) => s.key)],
+    const enabled = surfaces.filter((x) => x.enabled);
+    if (!enabled.length) return 0;
+    // Candidates: launched after the earliest enabled surface's baseline, and not yet tested on every enabled surface.
+    // A test is per surface: an item tested on one surface still enters a test on each other surface it matches.
+    const keys = enabled.map((s) => s.key);
+    const earliest = new Date(Math.min(...enabled.map((s) => (s.testsLaunchedAfter ?? s.createdAt).getTime())));
+    const launched: { id: string; title: string; live_since: Date; fields: ItemFields; tested_on: string[] }[] = await m.query(
+      `SELECT i.id, i.title, i.live_since, v.fields,
+              coalesce((SELECT array_agg(t.surface_key) FROM content_tests t WHERE t.item_id = i.id AND t.surface_key = ANY($1)), '{}') AS tested_on
+         FROM items i JOIN item_versions v ON v.id = i.live_version_id
+        WHERE i.live_since IS NOT NULL AND i.live_since > greatest($2::timestamptz, now() - interval '90 days')
+          AND (SELECT count(*) FROM content_tests t WHERE t.item_id = i.id AND t.surface_key = ANY($1)) < $3`,
+      [keys, earliest, keys.length],
     );
     let started = 0;
-    for (const s of surfaces.filter((x) => x.enabled)) {
+    for (const s of enabled) {
       // The surface's baseline: what was live at testsLaunchedAfter (its creation unless chosen otherwise); later launches are tested.
       const since = (s.testsLaunchedAfter ?? s.createdAt).getTime();
-      const fresh = launched.filter((it) => it.live_since.getTime() > since && matchesRule(s, it.fields));
+      const fresh = launched.filter((it) => it.live_since.getTime() > since && !it.tested_on.includes(s.key) && matchesRule(s, it.fields));
       if (!fresh.length) continue;
       const eng = await engine(s.key);
       const { quota, perLaunch } = await this.quotaFor(m, s, eng, now);
       for (const it of fresh) {
-        if (await m.findOne(ContentTestEntity, { where: { surfaceKey: s.key, itemId: it.id } })) continue;
         const t = startContentTest(it.id, s.key, now, quota, s.testMaxDays, { ...eng.control, served: eng.control.served ?? 0 });
         const row = await m.save(ContentTestEntity, m.create(ContentTestEntity, { ...fromContentTest(t) }));
         tests.set(`${s.key}:${it.id}`, row);

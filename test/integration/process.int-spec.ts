@@ -42,14 +42,13 @@ describe('process lifecycle', () => {
   });
 
   it('worker: SIGTERM lets the running job finish, then exits 0 within 10 s', async () => {
-    let release!: () => void;
     let seen!: () => void;
     const requestSeen = new Promise<void>((r) => (seen = r));
     const server: Server = createServer((_req, res) => {
       seen();
-      release = () => res.writeHead(200, { 'content-type': 'image/jpeg' }).end();
-      // The slow answer is what is under test: the check job is still running when SIGTERM arrives.
-      setTimeout(() => release(), 2000);
+      // The slow answer is what is under test: the check job is still running when SIGTERM arrives. Each request gets
+      // its own answer: the worker's start-up sweep may check the same never-checked URL alongside the job.
+      setTimeout(() => res.writeHead(200, { 'content-type': 'image/jpeg' }).end(), 2000);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow.jpg`;

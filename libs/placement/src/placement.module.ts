@@ -19,6 +19,7 @@ import { SurfacesResolver } from './surfaces/surfaces.resolver';
 import { SurfacesService } from './surfaces/surfaces.service';
 import { SurfaceStatsService } from './surfaces/surface-stats.service';
 import { ContentTestsResolver } from './tests/content-tests.resolver';
+import { ContentTestsService } from './tests/content-tests.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature(PLACEMENT_ENTITIES), EventsCoreModule, LaunchCoreModule],
@@ -29,7 +30,7 @@ export class PlacementCoreModule {}
 
 @Module({
   imports: [PlacementCoreModule],
-  providers: [EngineRuntime, UserStateCache, FeedService, FeedPreviewService, ReplayService, FeedLogWriter, FeedResolver, SurfaceStatsService, SurfacesResolver, ContentTestsResolver, LearningLagService, LearningLagResolver, SchedulerLearningResolver],
+  providers: [EngineRuntime, UserStateCache, FeedService, FeedPreviewService, ReplayService, FeedLogWriter, FeedResolver, SurfaceStatsService, SurfacesResolver, ContentTestsService, ContentTestsResolver, LearningLagService, LearningLagResolver, SchedulerLearningResolver],
   exports: [EngineRuntime, FeedService, UserStateCache],
 })
 export class PlacementApiModule {}

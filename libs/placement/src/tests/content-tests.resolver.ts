@@ -1,13 +1,10 @@
-import { Args, Field, Float, ID, Int, ObjectType, Parent, Query, ResolveField, Resolver, registerEnumType } from '@nestjs/graphql';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { DateTimeScalar } from '@marquee/platform-api';
+import { Args, Context, Field, Float, ID, Int, ObjectType, Parent, Query, ResolveField, Resolver, registerEnumType } from '@nestjs/graphql';
+import { DateTimeScalar, requestLoader } from '@marquee/platform-api';
 import { Allow, Who } from '@marquee/platform-auth';
+import { NotFoundError } from '@marquee/platform-core';
 import { ItemEntity, ItemGql } from '@marquee/catalog';
-import { compareToControl, describeRule, sequentialEvidence, testQueue, toSequentialInput, windowControl } from '../engine';
-import { toContentTest } from '../runtime/engine-runtime';
-import { EngineStore } from '../runtime/engine-store';
 import { ContentTestEntity } from './content-test.entity';
+import { ContentTestsService } from './content-tests.service';
 
 /** The names are the values the database stores. */
 export enum ContentTestStatusGql {
@@ -62,48 +59,21 @@ export class ContentTestGql {
 @Resolver(() => ContentTestGql)
 @Allow(...Who.staff)
 export class ContentTestsResolver {
-  constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly store: EngineStore,
-  ) {}
+  constructor(private readonly tests: ContentTestsService) {}
 
   @Query(() => [ContentTestGql], { description: 'Content tests, running first, with live statistics against the control.' })
   @Allow(...Who.staff)
-  async contentTests(@Args('surface', { nullable: true }) surface?: string, @Args('status', { type: () => ContentTestStatusGql, nullable: true }) status?: ContentTestStatusGql | null,
+  contentTests(
+    @Args('surface', { nullable: true }) surface?: string,
+    @Args('status', { type: () => ContentTestStatusGql, nullable: true }) status?: ContentTestStatusGql | null,
   ): Promise<ContentTestGql[]> {
-    const qb = this.db.getRepository(ContentTestEntity).createQueryBuilder('t');
-    if (surface) qb.andWhere('t.surface_key = :surface', { surface });
-    if (status) qb.andWhere('t.status = :status', { status });
-    const tests = await qb.orderBy(`CASE WHEN t.status = 'RUNNING' THEN 0 ELSE 1 END`).addOrderBy('t.started_at', 'DESC').limit(500).getMany();
-    const controls = new Map<string, { impressions: number; exposure: number; successes: number }>();
-    for (const key of new Set(tests.map((t) => t.surfaceKey))) controls.set(key, (await this.store.load(key)).control);
-    // The queue is over all running tests of a surface, not only the ones this query returns.
-    const running = await this.db.getRepository(ContentTestEntity).find({ where: { status: 'RUNNING' }, select: { itemId: true, surfaceKey: true, startedAt: true, status: true } });
-    const queues = new Map<string, Map<string, number>>();
-    for (const key of new Set(running.map((t) => t.surfaceKey))) queues.set(key, testQueue(running.filter((t) => t.surfaceKey === key).map((t) => ({ itemId: t.itemId, startedAt: t.startedAt.getTime(), status: 'RUNNING' as const }))));
-    return tests.map((t) => {
-      const control = windowControl(controls.get(t.surfaceKey)!, t.controlAtStart ?? undefined);
-      const live = compareToControl(t, control);
-      const d = t.decision;
-      const seq = d?.sequential ?? sequentialEvidence(toSequentialInput(toContentTest(t)), control);
-      const c = d?.control ?? control;
-      return {
-        ...t,
-        status: t.status as ContentTestStatusGql,
-        evidence: { estimate: seq.estimate, lower: seq.lower, upper: seq.upper, alwaysValidP: seq.alwaysValidP, controlImpressions: c.impressions, controlExposure: c.exposure, controlSuccesses: c.successes },
-        rule: d?.rule ?? describeRule(),
-        queuePosition: t.status === 'RUNNING' ? (queues.get(t.surfaceKey)?.get(t.itemId) ?? null) : null,
-        endsBy: new Date(t.startedAt.getTime() + t.maxDays * 86_400_000),
-        probBeatsControl: d?.probBeatsControl ?? live.probBeatsControl,
-        rate: d?.testRate ?? live.testRate,
-        controlRate: d?.controlRate ?? live.controlRate,
-        decisionReason: d?.reason ?? null,
-      };
-    });
+    return this.tests.list({ surface, status }) as Promise<ContentTestGql[]>;
   }
 
   @ResolveField(() => ItemGql)
-  async item(@Parent() t: ContentTestEntity): Promise<ItemGql> {
-    return (await this.db.getRepository(ItemEntity).findOneOrFail({ where: { id: t.itemId } })) as ItemGql;
+  async item(@Parent() t: ContentTestEntity, @Context() ctx: object): Promise<ItemGql> {
+    const item = await requestLoader<string, ItemEntity | null>(ctx, 'contentTests.item', (ids) => this.tests.itemsInOrder(ids)).load(t.itemId);
+    if (!item) throw new NotFoundError('item', t.itemId);
+    return item as ItemGql;
   }
 }

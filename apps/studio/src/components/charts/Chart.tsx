@@ -67,7 +67,9 @@ export function ChartBox({ height, label, testId, render, onLeave, className, da
   const dataAttrs = Object.fromEntries(Object.entries(data ?? {}).map(([k, v]) => [`data-${k}`, String(v)]));
   return (
     <div ref={ref} className={`chart ${className ?? ''}`} data-testid={testId} {...dataAttrs} onMouseLeave={onLeave}>
-      <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label} className="chart-svg">
+      {/* A group, not an img: an img's children are presentational, and these charts hold focusable points a keyboard
+          user tabs through (each with its own label), which axe rightly calls nested-interactive under role="img". */}
+      <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="group" aria-roledescription="chart" aria-label={label} className="chart-svg">
         {svg}
       </svg>
       {tooltip && <ChartTooltip data={tooltip} width={width} height={height} />}

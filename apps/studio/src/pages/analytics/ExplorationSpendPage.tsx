@@ -273,6 +273,7 @@ function SpendChart({ rows, unit, days, now, budget, floor }: { rows: Exploratio
                     height={bottom - margins.top}
                     className="chart-hit"
                     tabIndex={byKey.has(k) ? 0 : -1}
+                    role={byKey.has(k) ? 'img' : undefined}
                     aria-label={byKey.has(k) ? `${bucketTitle(k, unit)}: ${formatPct(byKey.get(k)!.share, 1)} explored` : undefined}
                     onMouseEnter={() => setHover(k)}
                     onFocus={() => setHover(k)}

@@ -471,6 +471,7 @@ function OpeChart({ runs }: { runs: OpeRun[] }) {
                         height={bottom - margins.top}
                         className="chart-hit"
                         tabIndex={0}
+                        role="img"
                         aria-label={`${r.label}: ${OPE_ESTIMATORS.map((e2) => `${ESTIMATOR_TEXT[e2].label} ${fixed(r.estimates!.results.find((c) => c.estimator === e2)?.value, 4)}`).join(', ')}`}
                         onMouseEnter={() => setHover(r.id)}
                         onFocus={() => setHover(r.id)}
@@ -571,6 +572,7 @@ function PositionChart({ runs, estimator }: { runs: OpeRun[]; estimator: OpeEsti
                     height={bottom - margins.top}
                     className="chart-hit"
                     tabIndex={0}
+                    role="img"
                     aria-label={`Position ${k}`}
                     onMouseEnter={() => setHover(k)}
                     onFocus={() => setHover(k)}

@@ -251,6 +251,7 @@ export function TestTimelineChart({ test, days, now = Date.now() }: { test: Cont
                     height={bottom - margins.top}
                     className="chart-hit"
                     tabIndex={0}
+                    role="img"
                     aria-label={`${bucketTitle(s.key, 'day')}: ${s.impressions} impressions, ${s.successes} successes, ${s.cumulative} so far`}
                     onMouseEnter={() => setHover(s.key)}
                     onFocus={() => setHover(s.key)}

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { animationsDone, closeToasts, launchBrowser, type TestBrowser } from '../support/browser';
 import { Workflow } from '../support/launch-helpers';
 import { seedSurface } from '../support/seed-surface';
-import { ROOT, createUser, login, startApi, type ApiHandle, type TestUser } from '../support/stack';
+import { ROOT, createUser, login, startApi, withDb, type ApiHandle, type TestUser } from '../support/stack';
 
 /**
  * Every Studio page, and the dialogs, popovers and tabs built on Radix and downshift, checked by axe-core in a real
@@ -47,7 +47,16 @@ describe('Studio: every page, accessible and unchanged', () => {
     media = createServer((req, res) => res.writeHead(req.url?.startsWith('/ok/') ? 200 : 404).end());
     await new Promise<void>((r) => media.listen(0, '127.0.0.1', r));
     const mediaBase = `http://127.0.0.1:${(media.address() as AddressInfo).port}`;
-    await seedSurface(surfaceKey, 6);
+    const seeded = await seedSurface(surfaceKey, 6);
+    // Content tests of every tone (clearly ahead, clearly behind, undecided), so Content tests is checked with its
+    // charts, a selected row and coloured P(beats) figures, whichever spec ran before this one.
+    await withDb((c) =>
+      c.query(
+        `INSERT INTO content_tests (surface_key, item_id, status, quota, max_days, started_at, impressions, exposure, successes)
+         SELECT $1, unnest($2::uuid[]), 'RUNNING', 300, 14, now() - interval '1 day', 200, 100, unnest($3::int[])`,
+        [surfaceKey, seeded.itemIds.slice(2, 5), [60, 0, 12]],
+      ),
+    );
     api = await startApi({ OUTBOUND_ALLOWLIST: '127.0.0.1' });
     admin = await createUser('admin');
     const [editor, reviewer] = await Promise.all([createUser('editor'), createUser('reviewer')]);

@@ -5,8 +5,9 @@
 import { CandidatePool, resolveSlots } from '../candidates';
 import { ITEM_LAYOUT } from '../features';
 import { EngineState, thompsonScaleOf } from '../model';
-import type { Slate, SlateLog, SlateRequest } from './types';
+import type { DiversityRule, Slate, SlateLog, SlateRequest } from './types';
 import * as workspaceModule from './workspace';
+import type { PackedFeatures } from './workspace';
 
 // Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see random.ts).
 const { max, min, sqrt } = Math;
@@ -103,6 +104,54 @@ export function plan(state: EngineState, pool: CandidatePool, req: SlateRequest,
   const keys = div ? (div.by === 'kind' ? pool.kindGroupCount : pool.topicSetCount) : 0;
   ws.ensure(n, dv, max(1, groups), max(1, keys), surface.slots);
   resolveSlots(pool, state);
+  const { positions, pinnedAt } = eligibleAndPinned(pool, req, surface, ignoredPins);
+  const { gStart, gIds, blockN, pinGroupCount, capL, maxPerGroup } = diversityCaps(pool, div, groups, positions, pinnedAt);
+  fillRandomPools(pool);
+  const { pF, pT } = slotProbabilities(surface, testShare, positions, pinnedAt, div, blockN, capL);
+  const ts = projectUser(state, req);
+  // R: the open positions, which set the pruning rule's count.
+  let free2 = 0;
+  for (let k = 1; k <= positions; k++) if (pinnedAt[k] < 0) free2++;
+  const R = max(1, free2);
+  const keyOf = div ? (div.by === 'kind' ? pool.kindGroup : pool.topicSet) : null;
+  const moments = scoreMoments(state, pool, req, R, ts);
+  const { personalizedCount, pk, factors, pkDim } = moments;
+  const plausible = prunePerRequest(pool, req, R, keyOf, keys, moments);
+  const anchorCount = drawWidths(plausible, R);
+
+  return {
+    pool,
+    state,
+    n,
+    positions,
+    pinnedAt,
+    pF,
+    pT,
+    blockN,
+    capL,
+    maxPerGroup,
+    gStart,
+    gIds,
+    groups,
+    pinGroupCount,
+    plausible,
+    personalizedCount,
+    topCap: min(plausible, R + TOP_SLACK),
+    openPositions: R,
+    stride: pk.stride,
+    anchorCount,
+    keyOf,
+    keyCount: keys,
+    prune: req.pruning !== false,
+    personK: pkDim,
+    factors,
+  };
+}
+
+// Resets the request's marks, applies its eligibility mask and places the pins that can be honoured; the others are
+// reported rather than failing the request.
+function eligibleAndPinned(pool: CandidatePool, req: SlateRequest, surface: SlateLog['surface'], ignoredPins: Slate['stats']['ignoredPins']): { positions: number; pinnedAt: Int32Array } {
+  const n = pool.size;
   const { eligible, pinned, placed, blockExcl } = ws;
   let eligibleCount = n;
   pinned.fill(0, 0, n);
@@ -131,6 +180,21 @@ export function plan(state: EngineState, pool: CandidatePool, req: SlateRequest,
       pinned[i] = 1;
     }
   }
+  return { positions, pinnedAt };
+}
+
+interface DiversityCaps {
+  gStart: Int32Array | null;
+  gIds: Int32Array | null;
+  blockN: number;
+  pinGroupCount: Int32Array;
+  capL: number;
+  maxPerGroup: number;
+}
+
+function diversityCaps(pool: CandidatePool, div: DiversityRule | null, groups: number, positions: number, pinnedAt: Int32Array): DiversityCaps {
+  const n = pool.size;
+  const blockExcl = ws.blockExcl;
   const gStart = div ? (div.by === 'kind' ? pool.kindStart : pool.topicStart) : null;
   const gIds = div ? (div.by === 'kind' ? pool.kindGroup : pool.topicGroup) : null;
   const blockN = div ? min(div.withinFirst, positions) : 0;
@@ -157,9 +221,14 @@ export function plan(state: EngineState, pool: CandidatePool, req: SlateRequest,
       }
     }
   }
+  return { gStart, gIds, blockN, pinGroupCount, capL, maxPerGroup };
+}
 
-  // Pools for the random draws, one per position variant (position 1 excludes tests; the first n exclude groups
-  // the pins fill).
+// Pools for the random draws, one per position variant (position 1 excludes tests; the first n exclude groups
+// the pins fill).
+function fillRandomPools(pool: CandidatePool): void {
+  const n = pool.size;
+  const { eligible, pinned, blockExcl } = ws;
   const fs = ws.floorSize;
   fs.fill(0);
   ws.testSize.fill(0);
@@ -194,9 +263,20 @@ export function plan(state: EngineState, pool: CandidatePool, req: SlateRequest,
   fs[1] = f1;
   fs[2] = f2;
   fs[3] = f3;
+}
 
-  // Slot-type probabilities: the floor spread over every unpinned position, tests over 2..testMaxPosition, so
-  // that the expected number of random slots is (floor + testShare) × positions.
+// Slot-type probabilities: the floor spread over every unpinned position, tests over 2..testMaxPosition, so
+// that the expected number of random slots is (floor + testShare) × positions.
+function slotProbabilities(
+  surface: SlateLog['surface'],
+  testShare: number,
+  positions: number,
+  pinnedAt: Int32Array,
+  div: DiversityRule | null,
+  blockN: number,
+  capL: number,
+): { pF: Float64Array; pT: Float64Array } {
+  const fs = ws.floorSize;
   const pF = new F64(positions + 1);
   const pT = new F64(positions + 1);
   let free = 0;
@@ -257,10 +337,15 @@ export function plan(state: EngineState, pool: CandidatePool, req: SlateRequest,
       if (pT[k] > 0 && nbT > 0) pT[k] = min(MAX_RANDOM_PER_SLOT - pF[k], pT[k] + (wantT - gotT) / nbT);
     }
   }
+  return { pF, pT };
+}
 
-  // Posterior of the shared part projected on this user: z = uᵀW has independent coordinates under the
-  // diagonal posterior, so it is sampled directly (dv normals instead of du·dv). Thompson sampling draws from the
-  // posterior with its spread scaled by `thompsonScale` (see ModelConfig).
+// Posterior of the shared part projected on this user: z = uᵀW has independent coordinates under the
+// diagonal posterior, so it is sampled directly (dv normals instead of du·dv). Thompson sampling draws from the
+// posterior with its spread scaled by `thompsonScale` (see ModelConfig).
+// Returns the Thompson scale it applied.
+function projectUser(state: EngineState, req: SlateRequest): number {
+  const dv = state.itemDim;
   const du = state.userDim;
   const zMean = ws.zMean;
   const zSd = ws.zSd;
@@ -283,13 +368,26 @@ export function plan(state: EngineState, pool: CandidatePool, req: SlateRequest,
   // Every item has the bias feature at 1, so its noise shifts all scores alike and cannot change a ranking:
   // leaving it out keeps the same slates and tightens the pruning bound.
   zSd[BIAS] = 0;
+  return ts;
+}
 
-  // Score moments per personalised candidate: mean, marginal variance (shared part + own term) and own variance.
-  let free2 = 0;
-  for (let k = 1; k <= positions; k++) if (pinnedAt[k] < 0) free2++;
-  const R = max(1, free2);
+interface Moments {
+  /** Anchors found (at most R), in ws.anchors. */
+  na: number;
+  personalizedCount: number;
+  pk: PackedFeatures;
+  factors: Float64Array | null;
+  pkDim: number;
+}
+
+// Score moments per personalised candidate: mean, marginal variance (shared part + own term) and own variance.
+function scoreMoments(state: EngineState, pool: CandidatePool, req: SlateRequest, R: number, ts: number): Moments {
+  const n = pool.size;
+  const { eligible, pinned } = ws;
+  const { inTest } = pool;
+  const zMean = ws.zMean;
+  const zSd = ws.zSd;
   const { mu, varM, own } = ws;
-  const keyOf = div ? (div.by === 'kind' ? pool.kindGroup : pool.topicSet) : null;
   const { slot } = pool;
   const pk = packedFeatures(pool);
   const { idx: pIdx, val: pVal, bias: pBias } = pk;
@@ -362,15 +460,24 @@ export function plan(state: EngineState, pool: CandidatePool, req: SlateRequest,
     aKey[j] = key;
     aIdx[j] = i;
   }
+  return { na, personalizedCount, pk, factors, pkDim };
+}
 
-  // Per-request pruning. Item i is dropped when R other items j each beat it by c standard deviations of the
-  // score difference s_j − s_i: it then reaches a personalised slot only if one of them scores below it, which
-  // has probability at most R·Φ(−c). Item features are non-negative, so the shared parts of two scores never
-  // covary negatively and sd(s_j − s_i) ≤ √(V_j + V_i); and √(a + b) ≤ (a + b)/(2t) + t/2 for any t > 0, so
-  // "j beats i" holds when lb_j ≥ ub_i with the separable half-widths h = c·(V/(2t) + t/4), i.e. lb = μ − h and
-  // ub = μ + h (equal to the √ bound when both variances are t²/2: t is set from the anchors' variances).
-  // Without the sign guarantee h = c·√V, the sum-of-sds bound. With a diversity rule the R items must also
-  // share i's diversity key (kind, or exact topic set), so that they are capped whenever i is.
+// Per-request pruning. Item i is dropped when R other items j each beat it by c standard deviations of the
+// score difference s_j − s_i: it then reaches a personalised slot only if one of them scores below it, which
+// has probability at most R·Φ(−c). Item features are non-negative, so the shared parts of two scores never
+// covary negatively and sd(s_j − s_i) ≤ √(V_j + V_i); and √(a + b) ≤ (a + b)/(2t) + t/2 for any t > 0, so
+// "j beats i" holds when lb_j ≥ ub_i with the separable half-widths h = c·(V/(2t) + t/4), i.e. lb = μ − h and
+// ub = μ + h (equal to the √ bound when both variances are t²/2: t is set from the anchors' variances).
+// Without the sign guarantee h = c·√V, the sum-of-sds bound. With a diversity rule the R items must also
+// share i's diversity key (kind, or exact topic set), so that they are capped whenever i is.
+// Returns the number of plausible candidates, listed in ws.plaus.
+function prunePerRequest(pool: CandidatePool, req: SlateRequest, R: number, keyOf: Int32Array | null, keys: number, moments: Moments): number {
+  const n = pool.size;
+  const { eligible, pinned, mu, varM, own } = ws;
+  const { inTest } = pool;
+  const aIdx = ws.anchors;
+  const { na, personalizedCount, pk, factors } = moments;
   const prune = req.pruning !== false && na >= R && personalizedCount > R;
   const { lb, groupHeap, heapSize } = ws;
   let tau = NEG_INF;
@@ -418,12 +525,18 @@ export function plan(state: EngineState, pool: CandidatePool, req: SlateRequest,
     ws.plSd[plausible] = sqrt(own[i]);
     plausible++;
   }
+  return plausible;
+}
 
-  // Per-draw pruning: once z is drawn the scores are independent with only the items' own sds σ, so the same
-  // rule applies to conditional means with h = c·(σ²/(2t) + t/4) (stored in plWidth), t from the anchors: the
-  // R + slack plausible items with the best μ − c·√2·σ. See construct() for the thresholds.
+// Per-draw pruning: once z is drawn the scores are independent with only the items' own sds σ, so the same
+// rule applies to conditional means with h = c·(σ²/(2t) + t/4) (stored in plWidth), t from the anchors: the
+// R + slack plausible items with the best μ − c·√2·σ. See construct() for the thresholds.
+// Returns the number of anchors (ws.anchors).
+function drawWidths(plausible: number, R: number): number {
+  const aIdx = ws.anchors;
+  const aKey = ws.anchorKey;
+  let na = 0;
   const anchorCount = min(plausible, R + ANCHOR_SLACK);
-  na = 0;
   for (let q = 0; q < plausible; q++) {
     const key = ws.plMu[q] - PRUNE_SD * SQRT2 * ws.plSd[q];
     if (na === anchorCount && key <= aKey[na - 1]) continue;
@@ -443,32 +556,5 @@ export function plan(state: EngineState, pool: CandidatePool, req: SlateRequest,
     const sd = ws.plSd[q];
     ws.plWidth[q] = tD > 0 ? PRUNE_SD * ((sd * sd) / (2 * tD) + tD / 4) : PRUNE_SD * sd;
   }
-
-  return {
-    pool,
-    state,
-    n,
-    positions,
-    pinnedAt,
-    pF,
-    pT,
-    blockN,
-    capL,
-    maxPerGroup,
-    gStart,
-    gIds,
-    groups,
-    pinGroupCount,
-    plausible,
-    personalizedCount,
-    topCap: min(plausible, R + TOP_SLACK),
-    openPositions: R,
-    stride: pStride,
-    anchorCount: na,
-    keyOf,
-    keyCount: keys,
-    prune: req.pruning !== false,
-    personK: pkDim,
-    factors,
-  };
+  return na;
 }

@@ -1,0 +1,560 @@
+/**
+ * The per-request plan: eligibility and pins, the diversity caps, the random slots' pools and probabilities, the
+ * user's projection and the pruning of candidates; everything deterministic that construct() then draws from.
+ */
+import { CandidatePool, resolveSlots } from '../candidates';
+import { ITEM_LAYOUT } from '../features';
+import { EngineState, thompsonScaleOf } from '../model';
+import type { DiversityRule, Slate, SlateLog, SlateRequest } from './types';
+import * as workspaceModule from './workspace';
+import type { PackedFeatures } from './workspace';
+
+// Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see random.ts).
+const { max, min, sqrt } = Math;
+// Imports copied to module constants: compiled to CommonJS, every use of an import is a property getter on the
+// exporting module, too slow for hot loops.
+const BIAS = ITEM_LAYOUT.bias;
+const NEG_INF = Number.NEGATIVE_INFINITY;
+const SQRT2 = Math.SQRT2;
+const MAX_INT = Number.MAX_SAFE_INTEGER;
+const F64 = Float64Array;
+const I32 = Int32Array;
+const { ws, packedFeatures, poolFactors, ANCHOR_SLACK, TOP_SLACK } = workspaceModule;
+
+/**
+ * Pruning width: a candidate is dropped when at least R other candidates beat it by PRUNE_SD standard deviations
+ * of the score difference (see docs/placement-engine.md, "Pruning").
+ */
+const PRUNE_SD = 4.5;
+const MAX_RANDOM_PER_SLOT = 0.9;
+
+/** Per-request plan: everything deterministic that construct() needs. */
+export interface Plan {
+  pool: CandidatePool;
+  state: EngineState;
+  n: number;
+  positions: number;
+  pinnedAt: Int32Array;
+  pF: Float64Array;
+  pT: Float64Array;
+  blockN: number;
+  capL: number;
+  maxPerGroup: number;
+  gStart: Int32Array | null;
+  gIds: Int32Array | null;
+  groups: number;
+  pinGroupCount: Int32Array;
+  plausible: number;
+  personalizedCount: number;
+  topCap: number;
+  openPositions: number;
+  stride: number;
+  anchorCount: number;
+  keyOf: Int32Array | null;
+  keyCount: number;
+  /** Per-draw pruning on (pruning may still not bite when there are too few candidates). */
+  prune: boolean;
+  /** Factor dimension of the person's collaborative term (0: none), and the candidates' factors (pool order). */
+  personK: number;
+  factors: Float64Array | null;
+}
+
+export function floorVariant(k: number, blockN: number): number {
+  return (k === 1 ? 1 : 0) | (k <= blockN ? 2 : 0);
+}
+
+export function heapPush(h: Float64Array, base: number, size: number, cap: number, v: number): number {
+  // Min-heap of the `cap` largest values seen so far, stored at h[base .. base+cap).
+  if (size < cap) {
+    let i = size;
+    h[base + i] = v;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (h[base + p] <= h[base + i]) break;
+      const t = h[base + p];
+      h[base + p] = h[base + i];
+      h[base + i] = t;
+      i = p;
+    }
+    return size + 1;
+  }
+  if (v <= h[base]) return size;
+  h[base] = v;
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < cap && h[base + l] < h[base + m]) m = l;
+    if (r < cap && h[base + r] < h[base + m]) m = r;
+    if (m === i) break;
+    const t = h[base + m];
+    h[base + m] = h[base + i];
+    h[base + i] = t;
+    i = m;
+  }
+  return size;
+}
+
+export function plan(state: EngineState, pool: CandidatePool, req: SlateRequest, surface: SlateLog['surface'], testShare: number, ignoredPins: Slate['stats']['ignoredPins']): Plan {
+  const n = pool.size;
+  const dv = state.itemDim;
+  const div = surface.diversity;
+  const groups = div ? (div.by === 'kind' ? pool.kindGroupCount : pool.topicGroupCount) : 0;
+  const keys = div ? (div.by === 'kind' ? pool.kindGroupCount : pool.topicSetCount) : 0;
+  ws.ensure(n, dv, max(1, groups), max(1, keys), surface.slots);
+  resolveSlots(pool, state);
+  const { positions, pinnedAt } = eligibleAndPinned(pool, req, surface, ignoredPins);
+  const { gStart, gIds, blockN, pinGroupCount, capL, maxPerGroup } = diversityCaps(pool, div, groups, positions, pinnedAt);
+  fillRandomPools(pool);
+  const { pF, pT } = slotProbabilities(surface, testShare, positions, pinnedAt, div, blockN, capL);
+  const ts = projectUser(state, req);
+  // R: the open positions, which set the pruning rule's count.
+  let free2 = 0;
+  for (let k = 1; k <= positions; k++) if (pinnedAt[k] < 0) free2++;
+  const R = max(1, free2);
+  const keyOf = div ? (div.by === 'kind' ? pool.kindGroup : pool.topicSet) : null;
+  const moments = scoreMoments(state, pool, req, R, ts);
+  const { personalizedCount, pk, factors, pkDim } = moments;
+  const plausible = prunePerRequest(pool, req, R, keyOf, keys, moments);
+  const anchorCount = drawWidths(plausible, R);
+
+  return {
+    pool,
+    state,
+    n,
+    positions,
+    pinnedAt,
+    pF,
+    pT,
+    blockN,
+    capL,
+    maxPerGroup,
+    gStart,
+    gIds,
+    groups,
+    pinGroupCount,
+    plausible,
+    personalizedCount,
+    topCap: min(plausible, R + TOP_SLACK),
+    openPositions: R,
+    stride: pk.stride,
+    anchorCount,
+    keyOf,
+    keyCount: keys,
+    prune: req.pruning !== false,
+    personK: pkDim,
+    factors,
+  };
+}
+
+// Resets the request's marks, applies its eligibility mask and places the pins that can be honoured; the others are
+// reported rather than failing the request.
+function eligibleAndPinned(pool: CandidatePool, req: SlateRequest, surface: SlateLog['surface'], ignoredPins: Slate['stats']['ignoredPins']): { positions: number; pinnedAt: Int32Array } {
+  const n = pool.size;
+  const { eligible, pinned, placed, blockExcl } = ws;
+  let eligibleCount = n;
+  pinned.fill(0, 0, n);
+  placed.fill(0, 0, n);
+  blockExcl.fill(0, 0, n);
+  ws.qOf.fill(-1, 0, n);
+  if (req.eligible) {
+    const mask = req.eligible;
+    eligibleCount = 0;
+    for (let i = 0; i < n; i++) {
+      const e = mask[i] ? 1 : 0;
+      eligible[i] = e;
+      eligibleCount += e;
+    }
+  } else eligible.fill(1, 0, n);
+  const positions = min(surface.slots, eligibleCount);
+  const pinnedAt = new I32(positions + 1).fill(-1);
+  for (const pin of surface.pins) {
+    const i = pool.index.get(pin.itemId);
+    if (!(pin.position >= 1 && pin.position <= positions)) ignoredPins.push({ ...pin, why: `position is outside 1..${positions}` });
+    else if (i === undefined || !eligible[i]) ignoredPins.push({ ...pin, why: 'item is not an eligible candidate for this request' });
+    else if (pinned[i]) ignoredPins.push({ ...pin, why: 'item is already pinned at another position' });
+    else if (pinnedAt[pin.position] >= 0) ignoredPins.push({ ...pin, why: 'another pin holds this position' });
+    else {
+      pinnedAt[pin.position] = i;
+      pinned[i] = 1;
+    }
+  }
+  return { positions, pinnedAt };
+}
+
+interface DiversityCaps {
+  gStart: Int32Array | null;
+  gIds: Int32Array | null;
+  blockN: number;
+  pinGroupCount: Int32Array;
+  capL: number;
+  maxPerGroup: number;
+}
+
+function diversityCaps(pool: CandidatePool, div: DiversityRule | null, groups: number, positions: number, pinnedAt: Int32Array): DiversityCaps {
+  const n = pool.size;
+  const blockExcl = ws.blockExcl;
+  const gStart = div ? (div.by === 'kind' ? pool.kindStart : pool.topicStart) : null;
+  const gIds = div ? (div.by === 'kind' ? pool.kindGroup : pool.topicGroup) : null;
+  const blockN = div ? min(div.withinFirst, positions) : 0;
+  const pinGroupCount = new I32(max(1, groups));
+  let capL = MAX_INT;
+  const maxPerGroup = div ? div.maxPerGroup : MAX_INT;
+  if (div && gStart && gIds) {
+    for (let k = 1; k <= blockN; k++) {
+      const i = pinnedAt[k];
+      if (i < 0) continue;
+      for (let g = gStart[i]; g < gStart[i + 1]; g++) pinGroupCount[gIds[g]]++;
+    }
+    // Random slots in the first n may not push a group over its cap: groups the pins already fill are excluded
+    // from those draws, and at most capL random slots fall in the first n, so no mix of draws can overflow.
+    let maxPins = 0;
+    for (let g = 0; g < groups; g++) if (pinGroupCount[g] < maxPerGroup && pinGroupCount[g] > maxPins) maxPins = pinGroupCount[g];
+    capL = maxPerGroup - maxPins;
+    for (let i = 0; i < n; i++) {
+      for (let g = gStart[i]; g < gStart[i + 1]; g++) {
+        if (pinGroupCount[gIds[g]] >= maxPerGroup) {
+          blockExcl[i] = 1;
+          break;
+        }
+      }
+    }
+  }
+  return { gStart, gIds, blockN, pinGroupCount, capL, maxPerGroup };
+}
+
+// Pools for the random draws, one per position variant (position 1 excludes tests; the first n exclude groups
+// the pins fill).
+function fillRandomPools(pool: CandidatePool): void {
+  const n = pool.size;
+  const { eligible, pinned, blockExcl } = ws;
+  const fs = ws.floorSize;
+  fs.fill(0);
+  ws.testSize.fill(0);
+  ws.testTotal.fill(0);
+  const [fp0, fp1, fp2, fp3] = ws.floorPool;
+  let f0 = 0;
+  let f1 = 0;
+  let f2 = 0;
+  let f3 = 0;
+  const { inTest, testWeight } = pool;
+  for (let i = 0; i < n; i++) {
+    if (!eligible[i] || pinned[i]) continue;
+    const t = inTest[i];
+    const x = blockExcl[i];
+    fp0[f0++] = i;
+    if (!t) fp1[f1++] = i;
+    if (!x) fp2[f2++] = i;
+    if (!t && !x) fp3[f3++] = i;
+    if (t && testWeight[i] > 0) {
+      const w = testWeight[i];
+      ws.testTotal[0] += w;
+      ws.testPool[0][ws.testSize[0]] = i;
+      ws.testCum[0][ws.testSize[0]++] = ws.testTotal[0];
+      if (!x) {
+        ws.testTotal[1] += w;
+        ws.testPool[1][ws.testSize[1]] = i;
+        ws.testCum[1][ws.testSize[1]++] = ws.testTotal[1];
+      }
+    }
+  }
+  fs[0] = f0;
+  fs[1] = f1;
+  fs[2] = f2;
+  fs[3] = f3;
+}
+
+// Slot-type probabilities: the floor spread over every unpinned position, tests over 2..testMaxPosition, so
+// that the expected number of random slots is (floor + testShare) × positions.
+function slotProbabilities(
+  surface: SlateLog['surface'],
+  testShare: number,
+  positions: number,
+  pinnedAt: Int32Array,
+  div: DiversityRule | null,
+  blockN: number,
+  capL: number,
+): { pF: Float64Array; pT: Float64Array } {
+  const fs = ws.floorSize;
+  const pF = new F64(positions + 1);
+  const pT = new F64(positions + 1);
+  let free = 0;
+  let testFree = 0;
+  const testLast = min(positions, surface.testMaxPosition);
+  for (let k = 1; k <= positions; k++) {
+    if (pinnedAt[k] >= 0) continue;
+    free++;
+    if (k >= 2 && k <= testLast) testFree++;
+  }
+  const hasTests = ws.testSize[0] > 0;
+  const floorPer = free > 0 ? min(MAX_RANDOM_PER_SLOT, (surface.randomFloor * positions) / free) : 0;
+  const testPer = hasTests && testFree > 0 ? (testShare * positions) / testFree : 0;
+  for (let k = 1; k <= positions; k++) {
+    if (pinnedAt[k] >= 0) continue;
+    const fv = floorVariant(k, blockN);
+    pF[k] = fs[fv] > 0 ? floorPer : 0;
+    const tv = k <= blockN ? 1 : 0;
+    pT[k] = k >= 2 && k <= testLast && ws.testSize[tv] > 0 ? min(testPer, MAX_RANDOM_PER_SLOT - pF[k]) : 0;
+  }
+  if (div && capL < blockN) {
+    // The cap on random slots in the first n lowers their expected number; move the shortfall further down so
+    // the expected spend still matches the budget.
+    let dist = new F64(capL + 1);
+    dist[0] = 1;
+    let wantF = 0;
+    let wantT = 0;
+    let gotF = 0;
+    let gotT = 0;
+    for (let k = 1; k <= blockN; k++) {
+      if (pinnedAt[k] >= 0) continue;
+      wantF += pF[k];
+      wantT += pT[k];
+      const next = new F64(capL + 1);
+      for (let c = 0; c <= capL; c++) {
+        if (dist[c] === 0) continue;
+        if (c === capL) {
+          next[c] += dist[c];
+          continue;
+        }
+        gotF += dist[c] * pF[k];
+        gotT += dist[c] * pT[k];
+        next[c + 1] += dist[c] * (pF[k] + pT[k]);
+        next[c] += dist[c] * (1 - pF[k] - pT[k]);
+      }
+      dist = next;
+    }
+    let nbF = 0;
+    let nbT = 0;
+    for (let k = blockN + 1; k <= positions; k++) {
+      if (pinnedAt[k] >= 0) continue;
+      if (pF[k] > 0) nbF++;
+      if (pT[k] > 0) nbT++;
+    }
+    for (let k = blockN + 1; k <= positions; k++) {
+      if (pinnedAt[k] >= 0) continue;
+      if (pF[k] > 0 && nbF > 0) pF[k] = min(MAX_RANDOM_PER_SLOT, pF[k] + (wantF - gotF) / nbF);
+      if (pT[k] > 0 && nbT > 0) pT[k] = min(MAX_RANDOM_PER_SLOT - pF[k], pT[k] + (wantT - gotT) / nbT);
+    }
+  }
+  return { pF, pT };
+}
+
+// Posterior of the shared part projected on this user: z = uᵀW has independent coordinates under the
+// diagonal posterior, so it is sampled directly (dv normals instead of du·dv). Thompson sampling draws from the
+// posterior with its spread scaled by `thompsonScale` (see ModelConfig).
+// Returns the Thompson scale it applied.
+function projectUser(state: EngineState, req: SlateRequest): number {
+  const dv = state.itemDim;
+  const du = state.userDim;
+  const zMean = ws.zMean;
+  const zSd = ws.zSd;
+  for (let k = 0; k < dv; k++) {
+    zMean[k] = 0;
+    zSd[k] = 0;
+  }
+  for (let j = 0; j < du; j++) {
+    const u = req.user[j];
+    if (u === 0) continue;
+    const row = j * dv;
+    const u2 = u * u;
+    for (let k = 0; k < dv; k++) {
+      zMean[k] += u * state.wMean[row + k];
+      zSd[k] += u2 * state.wVar[row + k];
+    }
+  }
+  const ts = thompsonScaleOf(state);
+  for (let k = 0; k < dv; k++) zSd[k] = ts * sqrt(zSd[k]);
+  // Every item has the bias feature at 1, so its noise shifts all scores alike and cannot change a ranking:
+  // leaving it out keeps the same slates and tightens the pruning bound.
+  zSd[BIAS] = 0;
+  return ts;
+}
+
+interface Moments {
+  /** Anchors found (at most R), in ws.anchors. */
+  na: number;
+  personalizedCount: number;
+  pk: PackedFeatures;
+  factors: Float64Array | null;
+  pkDim: number;
+}
+
+// Score moments per personalised candidate: mean, marginal variance (shared part + own term) and own variance.
+function scoreMoments(state: EngineState, pool: CandidatePool, req: SlateRequest, R: number, ts: number): Moments {
+  const n = pool.size;
+  const { eligible, pinned } = ws;
+  const { inTest } = pool;
+  const zMean = ws.zMean;
+  const zSd = ws.zSd;
+  const { mu, varM, own } = ws;
+  const { slot } = pool;
+  const pk = packedFeatures(pool);
+  const { idx: pIdx, val: pVal, bias: pBias } = pk;
+  const pStride = pk.stride;
+  const itemPriorVar = state.config.itemPriorVar * ts * ts;
+  const itemScale = ts * ts;
+  const zBias = zMean[BIAS];
+  // The person's collaborative term c·qᵢᵀp with p ~ N(mean, L Lᵀ): adds qᵢᵀmean to the mean and |(ts·L)ᵀqᵢ|² to
+  // the variance of the shared part (it is drawn once per construction, like z, so given the draw the items' scores
+  // stay independent and the propensity conditioning below is unchanged).
+  const person = req.person && state.collab && req.person.mean.length === state.collab.config.k ? req.person : null;
+  const pkDim = person ? state.collab!.config.k : 0;
+  const factors = person ? poolFactors(pool, state.collab!) : null;
+  if (person) {
+    if (ws.pMean.length < pkDim) {
+      ws.pMean = new F64(pkDim);
+      ws.pChol = new F64(pkDim * pkDim);
+      ws.pDelta = new F64(pkDim);
+    }
+    const pts = state.collab!.config.thompsonScale;
+    for (let a = 0; a < pkDim; a++) ws.pMean[a] = person.mean[a];
+    for (let a = 0; a < pkDim * pkDim; a++) ws.pChol[a] = pts * person.chol[a];
+  }
+  const pMean = ws.pMean;
+  const pChol = ws.pChol;
+  // The R candidates with the best μ − c·√(2V) (a proxy for "beats many others"): their mean variance sets the
+  // scale of the pruning bound below.
+  const aIdx = ws.anchors;
+  const aKey = ws.anchorKey;
+  let na = 0;
+  let personalizedCount = 0;
+  for (let i = 0; i < n; i++) {
+    if (!eligible[i] || pinned[i] || inTest[i]) continue;
+    personalizedCount++;
+    let m = pBias[i] * zBias;
+    let v = 0;
+    for (let a = i * pStride, end = a + pStride; a < end; a++) {
+      const k = pIdx[a];
+      const x = pVal[a];
+      m += x * zMean[k];
+      const sv = x * zSd[k];
+      v += sv * sv;
+    }
+    let vc = 0;
+    if (factors) {
+      const o = i * pkDim;
+      for (let a = 0; a < pkDim; a++) m += factors[o + a] * pMean[a];
+      // Var = |Lᵀq|² for the Cholesky factor L (lower triangular).
+      for (let c = 0; c < pkDim; c++) {
+        let t = 0;
+        for (let a = c; a < pkDim; a++) t += pChol[a * pkDim + c] * factors[o + a];
+        vc += t * t;
+      }
+    }
+    ws.cvar[i] = vc;
+    const sl = slot[i];
+    m += sl >= 0 ? state.itemMean[sl] : 0;
+    const o = sl >= 0 ? state.itemVar[sl] * itemScale : itemPriorVar;
+    mu[i] = m;
+    own[i] = o;
+    varM[i] = v + o;
+    const key = m - PRUNE_SD * (sqrt(2 * (v + o)) + sqrt(vc));
+    if (na === R && key <= aKey[na - 1]) continue;
+    let j = na < R ? na++ : na - 1;
+    while (j > 0 && aKey[j - 1] < key) {
+      aKey[j] = aKey[j - 1];
+      aIdx[j] = aIdx[j - 1];
+      j--;
+    }
+    aKey[j] = key;
+    aIdx[j] = i;
+  }
+  return { na, personalizedCount, pk, factors, pkDim };
+}
+
+// Per-request pruning. Item i is dropped when R other items j each beat it by c standard deviations of the
+// score difference s_j − s_i: it then reaches a personalised slot only if one of them scores below it, which
+// has probability at most R·Φ(−c). Item features are non-negative, so the shared parts of two scores never
+// covary negatively and sd(s_j − s_i) ≤ √(V_j + V_i); and √(a + b) ≤ (a + b)/(2t) + t/2 for any t > 0, so
+// "j beats i" holds when lb_j ≥ ub_i with the separable half-widths h = c·(V/(2t) + t/4), i.e. lb = μ − h and
+// ub = μ + h (equal to the √ bound when both variances are t²/2: t is set from the anchors' variances).
+// Without the sign guarantee h = c·√V, the sum-of-sds bound. With a diversity rule the R items must also
+// share i's diversity key (kind, or exact topic set), so that they are capped whenever i is.
+// Returns the number of plausible candidates, listed in ws.plaus.
+function prunePerRequest(pool: CandidatePool, req: SlateRequest, R: number, keyOf: Int32Array | null, keys: number, moments: Moments): number {
+  const n = pool.size;
+  const { eligible, pinned, mu, varM, own } = ws;
+  const { inTest } = pool;
+  const aIdx = ws.anchors;
+  const { na, personalizedCount, pk, factors } = moments;
+  const prune = req.pruning !== false && na >= R && personalizedCount > R;
+  const { lb, groupHeap, heapSize } = ws;
+  let tau = NEG_INF;
+  if (prune) {
+    let meanV = 0;
+    for (let t = 0; t < na; t++) meanV += varM[aIdx[t]] / na;
+    const tM = sqrt(2 * meanV);
+    // The collaborative term's factors have either sign, so its part of two scores may covary negatively. By
+    // Minkowski sd(Δshared + Δcollab) ≤ sd(Δshared) + σc_i + σc_j, so each item adds c·σc (its own collaborative sd)
+    // to its half-width, and the rest of the bound is unchanged.
+    const sep = pk.nonNegative && tM > 0;
+    const cvar = ws.cvar;
+    let hs = 0;
+    if (keyOf) heapSize.fill(0, 0, keys);
+    for (let i = 0; i < n; i++) {
+      if (!eligible[i] || pinned[i] || inTest[i]) continue;
+      const h = (sep ? PRUNE_SD * (varM[i] / (2 * tM) + tM / 4) : PRUNE_SD * sqrt(varM[i])) + (factors ? PRUNE_SD * sqrt(cvar[i]) : 0);
+      lb[i] = mu[i] - h;
+      ws.ub[i] = mu[i] + h;
+      if (keyOf) {
+        const key = keyOf[i];
+        heapSize[key] = heapPush(groupHeap, key * R, heapSize[key], R, lb[i]);
+      } else hs = heapPush(ws.heap, 0, hs, R, lb[i]);
+    }
+    if (!keyOf && hs >= R) tau = ws.heap[0];
+  }
+  let plausible = 0;
+  const qOf = ws.qOf;
+  for (let i = 0; i < n; i++) {
+    if (!eligible[i] || pinned[i] || inTest[i]) continue;
+    // An item among the R best lower bounds (of its key) has ub > lb ≥ the threshold, so it is never dropped:
+    // the R items that drop another are always others.
+    if (prune) {
+      const ub = ws.ub[i];
+      if (!keyOf) {
+        if (ub <= tau) continue;
+      } else {
+        const key = keyOf[i];
+        if (heapSize[key] >= R && ub <= groupHeap[key * R]) continue;
+      }
+    }
+    qOf[i] = plausible;
+    ws.plaus[plausible] = i;
+    ws.plMu[plausible] = mu[i];
+    ws.plSd[plausible] = sqrt(own[i]);
+    plausible++;
+  }
+  return plausible;
+}
+
+// Per-draw pruning: once z is drawn the scores are independent with only the items' own sds σ, so the same
+// rule applies to conditional means with h = c·(σ²/(2t) + t/4) (stored in plWidth), t from the anchors: the
+// R + slack plausible items with the best μ − c·√2·σ. See construct() for the thresholds.
+// Returns the number of anchors (ws.anchors).
+function drawWidths(plausible: number, R: number): number {
+  const aIdx = ws.anchors;
+  const aKey = ws.anchorKey;
+  let na = 0;
+  const anchorCount = min(plausible, R + ANCHOR_SLACK);
+  for (let q = 0; q < plausible; q++) {
+    const key = ws.plMu[q] - PRUNE_SD * SQRT2 * ws.plSd[q];
+    if (na === anchorCount && key <= aKey[na - 1]) continue;
+    let j = na < anchorCount ? na++ : na - 1;
+    while (j > 0 && aKey[j - 1] < key) {
+      aKey[j] = aKey[j - 1];
+      aIdx[j] = aIdx[j - 1];
+      j--;
+    }
+    aKey[j] = key;
+    aIdx[j] = q;
+  }
+  let meanOwn = 0;
+  for (let t = 0; t < na; t++) meanOwn += (ws.plSd[aIdx[t]] * ws.plSd[aIdx[t]]) / max(1, na);
+  const tD = sqrt(2 * meanOwn);
+  for (let q = 0; q < plausible; q++) {
+    const sd = ws.plSd[q];
+    ws.plWidth[q] = tD > 0 ? PRUNE_SD * ((sd * sd) / (2 * tD) + tD / 4) : PRUNE_SD * sd;
+  }
+  return na;
+}

@@ -1,7 +1,7 @@
 /**
  * Marquee's one seedable PRNG (xoshiro128**), so a slate, an evaluation or a simulation can be replayed from its
- * seed. Math.random cannot be seeded, and crypto is far too slow for per-slot sampling. The placement engine keeps a
- * copy with the same seeding and stream (`engine/random.ts`, checked by its spec) until it imports this one.
+ * seed. Math.random cannot be seeded, and crypto is far too slow for per-slot sampling. The placement engine uses it
+ * under the name SeededRandom.
  */
 // Module-level bindings: global lookups are slow inside Jest's vm context, and these run millions of times.
 const imul = Math.imul;

@@ -3,6 +3,7 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 const globals = require('globals');
 const boundaries = require('eslint-plugin-boundaries');
+const prettier = require('eslint-config-prettier');
 
 /**
  * The seams, as the README states them ("Where things are"), checked on every import (eslint-plugin-boundaries; the
@@ -111,4 +112,6 @@ module.exports = tseslint.config(
     languageOptions: { globals: { ...globals.node }, sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  // Last: Prettier owns layout, so no lint rule may disagree with it (`npm run format:check` checks the layout).
+  prettier,
 );

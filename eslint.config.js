@@ -11,7 +11,16 @@ const prettier = require('eslint-config-prettier');
  * lower ones; the placement engine and ml/ are leaves; apps never import each other. A violation fails `npm run lint`,
  * and so `npm test`; test/lint/boundaries.spec.ts proves it on fixtures.
  */
-const PLATFORM = ['platform-core', 'platform-config', 'platform-observability', 'platform-outbound', 'platform-queue', 'platform-database', 'platform-api', 'platform-auth'];
+const PLATFORM = [
+  'platform-core',
+  'platform-config',
+  'platform-observability',
+  'platform-outbound',
+  'platform-queue',
+  'platform-database',
+  'platform-api',
+  'platform-auth',
+];
 const LIBS = ['audit', 'accounts', 'catalog', 'webhooks', 'events', 'launch', 'placement-engine', 'placement', 'analysis', 'ml'];
 const APPS = ['api', 'worker', 'cli', 'studio'];
 const elements = [
@@ -95,7 +104,14 @@ module.exports = tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@nestjs/*', 'typeorm', 'typeorm/*'], message: 'The placement engine imports nothing from Nest or TypeORM: keep it pure TypeScript and do the I/O in libs/placement/src/runtime.' }] },
+        {
+          patterns: [
+            {
+              group: ['@nestjs/*', 'typeorm', 'typeorm/*'],
+              message: 'The placement engine imports nothing from Nest or TypeORM: keep it pure TypeScript and do the I/O in libs/placement/src/runtime.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -62,7 +62,11 @@ async function main(): Promise<void> {
   const worldMod = await importer(join(audienceDir, 'world.mjs'));
   const audMod = await importer(join(audienceDir, 'audience.mjs'));
   const world = (worldMod.buildWorld as (d: string) => AudienceWorld)(dataDir);
-  const runAudience = audMod.runAudience as (w: AudienceWorld, e: unknown, o: unknown) => Promise<{ lastThreeDays: Record<string, number>; ratio: Record<string, number> }>;
+  const runAudience = audMod.runAudience as (
+    w: AudienceWorld,
+    e: unknown,
+    o: unknown,
+  ) => Promise<{ lastThreeDays: Record<string, number>; ratio: Record<string, number> }>;
 
   const DAY = 86_400_000;
   const start = Date.UTC(2026, 0, 1);
@@ -74,7 +78,16 @@ async function main(): Promise<void> {
     let f = features.get(m);
     if (!f) {
       const c = world.catalogue[m];
-      f = buildItemFeatures({ id: c.slug, kind: c.kind, topics: c.topics, durationSeconds: c.durationSeconds, launchedAt: c.launchDay < 0 ? start - 30 * DAY : start + c.launchDay * DAY }, now);
+      f = buildItemFeatures(
+        {
+          id: c.slug,
+          kind: c.kind,
+          topics: c.topics,
+          durationSeconds: c.durationSeconds,
+          launchedAt: c.launchDay < 0 ? start - 30 * DAY : start + c.launchDay * DAY,
+        },
+        now,
+      );
       features.set(m, f);
     }
     return f;
@@ -133,7 +146,15 @@ async function main(): Promise<void> {
         p.y += y;
         p.n++;
       }
-      const fit = refitCollab({ persons: [...pIdx.keys()], items, pairs: [...pairs.values()], now, previous: state.collab ?? null, seed: 7, config: collabConfig() });
+      const fit = refitCollab({
+        persons: [...pIdx.keys()],
+        items,
+        pairs: [...pairs.values()],
+        now,
+        previous: state.collab ?? null,
+        seed: 7,
+        config: collabConfig(),
+      });
       state.collab = fit.model;
       state.revision++;
       [...pIdx.keys()].forEach((id, u) => persons.set(id, fit.persons[u]));
@@ -186,7 +207,9 @@ async function main(): Promise<void> {
     days,
     requestsPerDay: requests,
     onDay: (d: { day: number; engine: number; popularity: number; oracle: number; editorial: number }) =>
-      console.log(`day ${d.day}: vsPop ${(d.engine / d.popularity).toFixed(3)} vsOracle ${(d.engine / d.oracle).toFixed(3)} vsEditorial ${(d.engine / d.editorial).toFixed(3)}`),
+      console.log(
+        `day ${d.day}: vsPop ${(d.engine / d.popularity).toFixed(3)} vsOracle ${(d.engine / d.oracle).toFixed(3)} vsEditorial ${(d.engine / d.editorial).toFixed(3)}`,
+      ),
   });
   console.log(
     `replay ${dataDir.split('/').pop()} ${days}x${requests} collab=${collabOn ? 1 : 0}: last3 vsPopularity ${r.lastThreeDays.vsPopularity.toFixed(3)} vsOracle ${r.lastThreeDays.vsOracle.toFixed(3)} vsEditorial ${r.lastThreeDays.vsEditorial.toFixed(3)}; refits ${refits}; ${((Date.now() - t0) / 1000).toFixed(0)} s`,

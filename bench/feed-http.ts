@@ -25,7 +25,15 @@ export interface FeedBenchOptions {
   fixedSeconds: number;
 }
 
-export const DEFAULT_FEED_OPTIONS: FeedBenchOptions = { connections: 10, fixedConnections: 10, warmupSeconds: 4, seconds: 8, rounds: 2, fixedRate: 200, fixedSeconds: 12 };
+export const DEFAULT_FEED_OPTIONS: FeedBenchOptions = {
+  connections: 10,
+  fixedConnections: 10,
+  warmupSeconds: 4,
+  seconds: 8,
+  rounds: 2,
+  fixedRate: 200,
+  fixedSeconds: 12,
+};
 
 const SELECTION = '{ requestId items { position trackingToken propensity reason item { id slug kind title durationSeconds } } }';
 export const FEED_QUERY = `query($u: ID!, $c: FeedContextInput) { feed(surface: "${SURFACE_KEY}", userId: $u, limit: ${SLOTS}, context: $c) ${SELECTION} }`;
@@ -65,19 +73,35 @@ export interface PhaseResult {
 }
 
 /** What the API's /metrics says now: counters to difference over a phase. Reading it also resets the event-loop histogram. */
-async function apiCounters(url: string): Promise<{ fallbacks: number; gc: Record<string, { count: number; sum: number }>; lookups: Record<string, number>; loop: { meanMs: number; p50Ms: number; p99Ms: number; maxMs: number } }> {
+async function apiCounters(url: string): Promise<{
+  fallbacks: number;
+  gc: Record<string, { count: number; sum: number }>;
+  lookups: Record<string, number>;
+  loop: { meanMs: number; p50Ms: number; p99Ms: number; maxMs: number };
+}> {
   const text = await metricsText(url);
   const gc: Record<string, { count: number; sum: number }> = {};
   for (const kind of ['minor', 'major', 'incremental', 'weakcb']) {
-    gc[kind] = { count: await metric(url, 'marquee_nodejs_gc_duration_seconds_count', { kind }, text), sum: await metric(url, 'marquee_nodejs_gc_duration_seconds_sum', { kind }, text) };
+    gc[kind] = {
+      count: await metric(url, 'marquee_nodejs_gc_duration_seconds_count', { kind }, text),
+      sum: await metric(url, 'marquee_nodejs_gc_duration_seconds_sum', { kind }, text),
+    };
   }
   const lookups: Record<string, number> = {};
   for (const result of ['hit', 'absent', 'miss']) lookups[result] = await metric(url, 'marquee_user_state_lookups_total', { result }, text);
   const ms = async (n: string) => round((await metric(url, `marquee_nodejs_eventloop_lag_${n}_seconds`, {}, text)) * 1000, 2);
-  return { fallbacks: await metric(url, 'marquee_feed_fallbacks_total', {}, text), gc, lookups, loop: { meanMs: await ms('mean'), p50Ms: await ms('p50'), p99Ms: await ms('p99'), maxMs: await ms('max') } };
+  return {
+    fallbacks: await metric(url, 'marquee_feed_fallbacks_total', {}, text),
+    gc,
+    lookups,
+    loop: { meanMs: await ms('mean'), p50Ms: await ms('p50'), p99Ms: await ms('p99'), maxMs: await ms('max') },
+  };
 }
 
-function phaseApiFigures(before: Awaited<ReturnType<typeof apiCounters>>, after: Awaited<ReturnType<typeof apiCounters>>): Pick<PhaseResult, 'eventLoopDelay' | 'gc' | 'userState'> & { fallbacks: number } {
+function phaseApiFigures(
+  before: Awaited<ReturnType<typeof apiCounters>>,
+  after: Awaited<ReturnType<typeof apiCounters>>,
+): Pick<PhaseResult, 'eventLoopDelay' | 'gc' | 'userState'> & { fallbacks: number } {
   const byKind: Record<string, { count: number; totalMs: number }> = {};
   let count = 0;
   let totalMs = 0;
@@ -92,7 +116,11 @@ function phaseApiFigures(before: Awaited<ReturnType<typeof apiCounters>>, after:
     fallbacks: after.fallbacks - before.fallbacks,
     eventLoopDelay: after.loop,
     gc: { count, totalMs: round(totalMs, 1), byKind },
-    userState: { hits: after.lookups.hit - before.lookups.hit, absent: after.lookups.absent - before.lookups.absent, misses: after.lookups.miss - before.lookups.miss },
+    userState: {
+      hits: after.lookups.hit - before.lookups.hit,
+      absent: after.lookups.absent - before.lookups.absent,
+      misses: after.lookups.miss - before.lookups.miss,
+    },
   };
 }
 
@@ -119,10 +147,22 @@ export class Users {
 }
 
 function body(mode: FeedMode, userId: string, i: number): string {
-  return JSON.stringify({ query: mode === 'personalized' ? FEED_QUERY : STATIC_QUERY, variables: { u: userId, c: { locale: 'en', platform: PLATFORMS[i % 3], appVersion: '5.2.0', tier: 'free' } } });
+  return JSON.stringify({
+    query: mode === 'personalized' ? FEED_QUERY : STATIC_QUERY,
+    variables: { u: userId, c: { locale: 'en', platform: PLATFORMS[i % 3], appVersion: '5.2.0', tier: 'free' } },
+  });
 }
 
-async function phase(target: Target, seeded: Seeded, users: Users, mode: FeedMode, kind: PhaseResult['kind'], seconds: number, connections: number, rate: number | null): Promise<PhaseResult> {
+async function phase(
+  target: Target,
+  seeded: Seeded,
+  users: Users,
+  mode: FeedMode,
+  kind: PhaseResult['kind'],
+  seconds: number,
+  connections: number,
+  rate: number | null,
+): Promise<PhaseResult> {
   const latencies: number[] = [];
   let graphqlErrors = 0;
   let i = 0;
@@ -171,7 +211,12 @@ async function phase(target: Target, seeded: Seeded, users: Users, mode: FeedMod
     requests,
     requestsPerSecond: round(requests / r.duration, 1),
     autocannon: { p50Ms: r.latency.p50, p90Ms: r.latency.p90, p99Ms: r.latency.p99, maxMs: r.latency.max, meanMs: round(r.latency.mean, 2) },
-    exact: { p50Ms: round(percentile(latencies, 0.5), 2), p90Ms: round(percentile(latencies, 0.9), 2), p99Ms: round(percentile(latencies, 0.99), 2), maxMs: round(percentile(latencies, 1), 2) },
+    exact: {
+      p50Ms: round(percentile(latencies, 0.5), 2),
+      p90Ms: round(percentile(latencies, 0.9), 2),
+      p99Ms: round(percentile(latencies, 0.99), 2),
+      maxMs: round(percentile(latencies, 1), 2),
+    },
     errors: r.errors,
     non2xx: r.non2xx,
     graphqlErrors,
@@ -214,7 +259,14 @@ async function paced(api: ApiProcess, seeded: Seeded, users: Users, mode: FeedMo
     inflight.push(
       new Promise<void>((resolve) => {
         const req = request(
-          { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-api-key': seeded.apiKey } },
+          {
+            host: url.hostname,
+            port: url.port,
+            path: url.pathname,
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-api-key': seeded.apiKey },
+          },
           (res) => {
             let text = '';
             res.setEncoding('utf8');
@@ -256,7 +308,12 @@ async function paced(api: ApiProcess, seeded: Seeded, users: Users, mode: FeedMo
   await sleep(250);
   const db = cpuDelta(db0, await dbBackendsCpu(api.databaseUrl));
   const fallbacks = mode === 'personalized' ? figures.fallbacks : null;
-  const ex = { p50Ms: round(percentile(latencies, 0.5), 2), p90Ms: round(percentile(latencies, 0.9), 2), p99Ms: round(percentile(latencies, 0.99), 2), maxMs: round(percentile(latencies, 1), 2) };
+  const ex = {
+    p50Ms: round(percentile(latencies, 0.5), 2),
+    p90Ms: round(percentile(latencies, 0.9), 2),
+    p99Ms: round(percentile(latencies, 0.99), 2),
+    maxMs: round(percentile(latencies, 1), 2),
+  };
   return {
     mode,
     kind: 'paced',
@@ -292,10 +349,12 @@ async function check(api: ApiProcess, seeded: Seeded, users: Users): Promise<{ p
     p = await gql<{ feed: F & { policyVersion: string } }>(api.url, seeded.apiKey, FEED_QUERY.replace('{ requestId', '{ requestId policyVersion'), vars());
   }
   const s = await gql<{ editorialFeed: F }>(api.url, seeded.apiKey, STATIC_QUERY, vars());
-  if (p.feed.items.length !== SLOTS || s.editorialFeed.items.length !== SLOTS) throw new Error(`Expected ${SLOTS} items, got ${p.feed.items.length} personalized and ${s.editorialFeed.items.length} static.`);
+  if (p.feed.items.length !== SLOTS || s.editorialFeed.items.length !== SLOTS)
+    throw new Error(`Expected ${SLOTS} items, got ${p.feed.items.length} personalized and ${s.editorialFeed.items.length} static.`);
   const reasons: Record<string, number> = {};
   for (const it of p.feed.items) reasons[it.reason] = (reasons[it.reason] ?? 0) + 1;
-  if (reasons.FALLBACK) throw new Error(`The personalized feed still answered from the fallback after 20 tries: ${JSON.stringify(reasons)}\n${api.output().slice(-3000)}`);
+  if (reasons.FALLBACK)
+    throw new Error(`The personalized feed still answered from the fallback after 20 tries: ${JSON.stringify(reasons)}\n${api.output().slice(-3000)}`);
   return { personalizedReasons: reasons, policyVersion: p.feed.policyVersion };
 }
 
@@ -332,10 +391,21 @@ export interface FeedBenchResult {
     personalizedExcludingFallbacks: number;
     ratioExcludingFallbacks: number;
   };
-  latencyUnderLoad: { personalized: NonNullable<PhaseResult['autocannon']>; static: NonNullable<PhaseResult['autocannon']>; bare: NonNullable<PhaseResult['autocannon']> };
+  latencyUnderLoad: {
+    personalized: NonNullable<PhaseResult['autocannon']>;
+    static: NonNullable<PhaseResult['autocannon']>;
+    bare: NonNullable<PhaseResult['autocannon']>;
+  };
   /** Paced runs at 50% and 70% of the personalized maximum, and the editorial feed at the same 50% rate. */
   atShare: { half: RateSummary; seventy: RateSummary; staticHalf: RateSummary };
-  cpuPerRequest: { personalizedMs: number | null; staticMs: number | null; bareMs: number | null; ratio: number | null; dbPersonalizedMs: number | null; dbStaticMs: number | null };
+  cpuPerRequest: {
+    personalizedMs: number | null;
+    staticMs: number | null;
+    bareMs: number | null;
+    ratio: number | null;
+    dbPersonalizedMs: number | null;
+    dbStaticMs: number | null;
+  };
   fallbackShareUnderLoad: number;
   userState: { hits: number; absent: number; misses: number; hitRate: number | null };
   users: { issued: number; withStoredProfile: number };
@@ -343,18 +413,32 @@ export interface FeedBenchResult {
 
 /** The bytes one real personalized feed answers with, for the bare baseline to send. */
 async function feedBody(api: ApiProcess, seeded: Seeded, users: Users): Promise<Buffer> {
-  const res = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': seeded.apiKey }, body: body('personalized', users.next(), 0) });
+  const res = await fetch(`${api.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': seeded.apiKey },
+    body: body('personalized', users.next(), 0),
+  });
   const buf = Buffer.from(await res.arrayBuffer());
-  if (res.status !== 200 || buf.subarray(0, 10).toString() === '{"errors":') throw new Error(`The feed did not answer for the bare baseline's body: ${res.status} ${buf.subarray(0, 300).toString()}`);
+  if (res.status !== 200 || buf.subarray(0, 10).toString() === '{"errors":')
+    throw new Error(`The feed did not answer for the bare baseline's body: ${res.status} ${buf.subarray(0, 300).toString()}`);
   return buf;
 }
 
-export async function benchFeed(api: ApiProcess, seeded: Seeded, o: FeedBenchOptions = DEFAULT_FEED_OPTIONS, users = new Users(seeded)): Promise<FeedBenchResult> {
+export async function benchFeed(
+  api: ApiProcess,
+  seeded: Seeded,
+  o: FeedBenchOptions = DEFAULT_FEED_OPTIONS,
+  users = new Users(seeded),
+): Promise<FeedBenchResult> {
   const checked = await check(api, seeded, users);
   log(`feed: checked both queries (personalized reasons ${JSON.stringify(checked.personalizedReasons)})`);
   const bare: BareServer = await startBare(await feedBody(api, seeded, users));
   log(`feed: bare node:http baseline at ${bare.url} answers the same ${bare.bytes} bytes`);
-  const targets: Record<FeedMode, Target> = { personalized: { url: api.url, pid: api.pid, api }, static: { url: api.url, pid: api.pid, api }, bare: { url: bare.url, pid: bare.pid, api: null } };
+  const targets: Record<FeedMode, Target> = {
+    personalized: { url: api.url, pid: api.pid, api },
+    static: { url: api.url, pid: api.pid, api },
+    bare: { url: bare.url, pid: bare.pid, api: null },
+  };
   const phases: PhaseResult[] = [];
   const show = (r: PhaseResult) => {
     const loop = r.eventLoopDelay ? `  loop p99 ${r.eventLoopDelay.p99Ms} max ${r.eventLoopDelay.maxMs} ms` : '';
@@ -389,7 +473,8 @@ export async function benchFeed(api: ApiProcess, seeded: Seeded, o: FeedBenchOpt
       const [b, st, p] = [got.bare!.requestsPerSecond, got.static!.requestsPerSecond, got.personalized!.requestsPerSecond];
       perRound.push({ bare: b, static: st, personalized: p, ratioToBare: round(p / b, 4), ratio: round(p / st, 3) });
     }
-    const sum = (mode: FeedMode, f: (p: PhaseResult) => number) => phases.filter((p) => p.kind === 'throughput' && p.mode === mode).reduce((a, p) => a + f(p), 0);
+    const sum = (mode: FeedMode, f: (p: PhaseResult) => number) =>
+      phases.filter((p) => p.kind === 'throughput' && p.mode === mode).reduce((a, p) => a + f(p), 0);
     const rps = (mode: FeedMode) => round(sum(mode, (p) => p.requests) / sum(mode, (p) => p.seconds), 1);
     const max = rps('personalized');
 
@@ -429,12 +514,21 @@ export async function benchFeed(api: ApiProcess, seeded: Seeded, o: FeedBenchOpt
     const fb = phases.filter((p) => p.kind === 'throughput' && p.mode === 'personalized').reduce((a, p) => a + (p.fallbacks ?? 0), 0);
     const cp = cpu('personalized');
     const cs = cpu('static');
-    const us = phases.filter((p) => p.mode === 'personalized' && p.userState).reduce((a, p) => ({ hits: a.hits + p.userState!.hits, absent: a.absent + p.userState!.absent, misses: a.misses + p.userState!.misses }), { hits: 0, absent: 0, misses: 0 });
+    const us = phases
+      .filter((p) => p.mode === 'personalized' && p.userState)
+      .reduce((a, p) => ({ hits: a.hits + p.userState!.hits, absent: a.absent + p.userState!.absent, misses: a.misses + p.userState!.misses }), {
+        hits: 0,
+        absent: 0,
+        misses: 0,
+      });
     const lookups = us.hits + us.absent + us.misses;
     return {
       options: o,
       check: checked,
-      bare: { bytes: bare.bytes, note: 'a bare node:http server in its own process, answering every request with the bytes of one real personalized feed response' },
+      bare: {
+        bytes: bare.bytes,
+        note: 'a bare node:http server in its own process, answering every request with the bytes of one real personalized feed response',
+      },
       phases,
       throughput: {
         bare: rps('bare'),
@@ -457,7 +551,14 @@ export async function benchFeed(api: ApiProcess, seeded: Seeded, o: FeedBenchOpt
         dbPersonalizedMs: cpu('personalized', (p) => p.dbCpuMsPerRequest),
         dbStaticMs: cpu('static', (p) => p.dbCpuMsPerRequest),
       },
-      fallbackShareUnderLoad: round(fb / Math.max(1, sum('personalized', (p) => p.requests)), 4),
+      fallbackShareUnderLoad: round(
+        fb /
+          Math.max(
+            1,
+            sum('personalized', (p) => p.requests),
+          ),
+        4,
+      ),
       userState: { ...us, hitRate: lookups ? round((us.hits + us.absent) / lookups, 4) : null },
       users: { issued: users.issued, withStoredProfile: users.withProfile },
     };

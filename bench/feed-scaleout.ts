@@ -31,7 +31,13 @@ export interface ScaleoutOptions {
 
 // A long warm-up, and N times as long for N processes: each sees 1/N of the requests, and the API's CPU per request
 // keeps falling for thousands of requests as V8 optimises it, so a colder process costs more per request.
-export const DEFAULT_SCALEOUT_OPTIONS: ScaleoutOptions = { connectionsPerProcess: 4, warmupSeconds: 10, seconds: 8, rounds: 2, processes: availableParallelism() };
+export const DEFAULT_SCALEOUT_OPTIONS: ScaleoutOptions = {
+  connectionsPerProcess: 4,
+  warmupSeconds: 10,
+  seconds: 8,
+  rounds: 2,
+  processes: availableParallelism(),
+};
 
 /**
  * How many cores' worth of CPU a service of `processes` busy processes in a session of its own gets right now: the
@@ -101,7 +107,14 @@ export interface ScaleoutResult {
   options: ScaleoutOptions;
   phases: ScaleoutPhase[];
   single: { requestsPerSecond: number; personalizedPerSecond: number; fallbackShare: number; apiCores: number; apiCpuMsPerRequest: number | null };
-  multi: { requestsPerSecond: number; personalizedPerSecond: number; fallbackShare: number; apiCores: number; apiCpuMsPerRequest: number | null; processes: number };
+  multi: {
+    requestsPerSecond: number;
+    personalizedPerSecond: number;
+    fallbackShare: number;
+    apiCores: number;
+    apiCpuMsPerRequest: number | null;
+    processes: number;
+  };
   ratio: number;
   ratioPersonalized: number;
   perRoundRatios: number[];
@@ -151,7 +164,16 @@ function runqueueWaitMs(pids: number[]): number {
   return ns / 1e6;
 }
 
-async function phase(api: ApiProcess, which: 'single' | 'multi', processes: number, seeded: Seeded, users: Users, kind: ScaleoutPhase['kind'], seconds: number, connections: number): Promise<ScaleoutPhase> {
+async function phase(
+  api: ApiProcess,
+  which: 'single' | 'multi',
+  processes: number,
+  seeded: Seeded,
+  users: Users,
+  kind: ScaleoutPhase['kind'],
+  seconds: number,
+  connections: number,
+): Promise<ScaleoutPhase> {
   let graphqlErrors = 0;
   // Counted from the answers themselves (an item with reason FALLBACK), not from /metrics, which needs a token in production.
   let fallbacks = 0;
@@ -173,7 +195,10 @@ async function phase(api: ApiProcess, which: 'single' | 'multi', processes: numb
       {
         setupRequest: (req) => ({
           ...req,
-          body: JSON.stringify({ query: FEED_QUERY, variables: { u: users.next(), c: { locale: 'en', platform: PLATFORMS[i++ % 3], appVersion: '5.2.0', tier: 'free' } } }),
+          body: JSON.stringify({
+            query: FEED_QUERY,
+            variables: { u: users.next(), c: { locale: 'en', platform: PLATFORMS[i++ % 3], appVersion: '5.2.0', tier: 'free' } },
+          }),
         }),
         onResponse: (status, text) => {
           if (status !== 200) return;
@@ -235,7 +260,10 @@ export async function benchScaleout(env: BenchEnv, seeded: Seeded, users: Users,
     // Ready answers once one process listens; measure only once every one does.
     const deadline = Date.now() + 90_000;
     while (multi.output().split('Listening on').length - 1 < o.processes) {
-      if (Date.now() > deadline) throw new Error(`Only ${multi.output().split('Listening on').length - 1} of ${o.processes} API processes listened within 90 s:\n${multi.output().slice(-4000)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `Only ${multi.output().split('Listening on').length - 1} of ${o.processes} API processes listened within 90 s:\n${multi.output().slice(-4000)}`,
+        );
       await sleep(200);
     }
     const phases: ScaleoutPhase[] = [];
@@ -256,7 +284,9 @@ export async function benchScaleout(env: BenchEnv, seeded: Seeded, users: Users,
     const probe = async () => {
       ceiling.one.push(await probeCores(1, 2000));
       ceiling.n.push(await probeCores(o.processes, 2000));
-      log(`scaleout: CPU a busy service can get now: ${ceiling.one[ceiling.one.length - 1]} cores with 1 process, ${ceiling.n[ceiling.n.length - 1]} with ${o.processes}`);
+      log(
+        `scaleout: CPU a busy service can get now: ${ceiling.one[ceiling.one.length - 1]} cores with 1 process, ${ceiling.n[ceiling.n.length - 1]} with ${o.processes}`,
+      );
     };
     await probe();
     await run('single', 'warmup', o.warmupSeconds);
@@ -297,8 +327,21 @@ export async function benchScaleout(env: BenchEnv, seeded: Seeded, users: Users,
     return {
       options: o,
       phases,
-      single: { requestsPerSecond: s.requestsPerSecond, personalizedPerSecond: s.personalizedPerSecond, fallbackShare: s.fallbackShare, apiCores: s.apiCores, apiCpuMsPerRequest: s.api },
-      multi: { requestsPerSecond: m.requestsPerSecond, personalizedPerSecond: m.personalizedPerSecond, fallbackShare: m.fallbackShare, apiCores: m.apiCores, apiCpuMsPerRequest: m.api, processes: o.processes },
+      single: {
+        requestsPerSecond: s.requestsPerSecond,
+        personalizedPerSecond: s.personalizedPerSecond,
+        fallbackShare: s.fallbackShare,
+        apiCores: s.apiCores,
+        apiCpuMsPerRequest: s.api,
+      },
+      multi: {
+        requestsPerSecond: m.requestsPerSecond,
+        personalizedPerSecond: m.personalizedPerSecond,
+        fallbackShare: m.fallbackShare,
+        apiCores: m.apiCores,
+        apiCpuMsPerRequest: m.api,
+        processes: o.processes,
+      },
       ratio: round(m.requestsPerSecond / s.requestsPerSecond, 3),
       ratioPersonalized: round(m.personalizedPerSecond / Math.max(0.1, s.personalizedPerSecond), 3),
       perRoundRatios: perRound,

@@ -8,7 +8,16 @@ import { Kind, OperationDefinitionNode, buildSchema, parse } from 'graphql';
 import { checkQuerySource, inspectInputs, QueryLimits } from '@marquee/platform-api';
 import { log, machine, median, percentile, round, table, writeResult } from './lib/common';
 
-const LIMITS: QueryLimits = { maxDepth: 12, maxCost: 5000, maxAliases: 15, maxDirectives: 50, maxTokens: 1000, maxFragments: 100, maxFields: 300, listSize: 10 };
+const LIMITS: QueryLimits = {
+  maxDepth: 12,
+  maxCost: 5000,
+  maxAliases: 15,
+  maxDirectives: 50,
+  maxTokens: 1000,
+  maxFragments: 100,
+  maxFields: 300,
+  listSize: 10,
+};
 const REPS = Number(process.env.BENCH_EDGE_REPS ?? 200);
 const TARGET_MS = 10;
 
@@ -76,17 +85,37 @@ function main(): void {
     ['100 aliases', aliases100.length, () => checkQuerySource(aliases100, LIMITS)?.rule],
     ['1 MB string literal', literal.length, () => checkQuerySource(literal, LIMITS)?.rule ?? 'accepted'],
     ['99 kB string literal (accepted)', literal99k.length, () => checkQuerySource(literal99k, LIMITS)?.rule ?? 'accepted'],
-    ['1 MB of ids, the last malformed', JSON.stringify(ids).length, () => checkVariables('mutation($ids: [ID!]!) { setSurfaceFallback(key: "k", itemIds: $ids) { id } }', { ids })],
+    [
+      '1 MB of ids, the last malformed',
+      JSON.stringify(ids).length,
+      () => checkVariables('mutation($ids: [ID!]!) { setSurfaceFallback(key: "k", itemIds: $ids) { id } }', { ids }),
+    ],
     ['1 MB string with a NUL at the end', nulString.length, () => checkVariables('query($s: String!) { itemBySlug(slug: $s) { id } }', { s: nulString })],
-    ['JSON nested 100,000 deep', 200_000, () => checkVariables('mutation($i: ItemInput!) { createItem(input: $i) { id } }', { i: { slug: 's', attributes: deep } })],
+    [
+      'JSON nested 100,000 deep',
+      200_000,
+      () => checkVariables('mutation($i: ItemInput!) { createItem(input: $i) { id } }', { i: { slug: 's', attributes: deep } }),
+    ],
   ];
 
   const rows: { case: string; bytes: number; outcome: string; medianMs: number; p99Ms: number; maxMs: number }[] = [];
   for (const [name, bytes, fn] of cases) {
     const { result, samples } = time(fn);
-    rows.push({ case: name, bytes, outcome: String(result === undefined ? 'accepted' : typeof result === 'object' ? 'parsed' : result), medianMs: round(median(samples), 3), p99Ms: round(percentile(samples, 0.99), 3), maxMs: round(Math.max(...samples), 3) });
+    rows.push({
+      case: name,
+      bytes,
+      outcome: String(result === undefined ? 'accepted' : typeof result === 'object' ? 'parsed' : result),
+      medianMs: round(median(samples), 3),
+      p99Ms: round(percentile(samples, 0.99), 3),
+      maxMs: round(Math.max(...samples), 3),
+    });
   }
-  console.log(table(['case', 'bytes', 'outcome', 'median ms', 'p99 ms', 'max ms'], rows.map((r) => [r.case, r.bytes, r.outcome, r.medianMs, r.p99Ms, r.maxMs])));
+  console.log(
+    table(
+      ['case', 'bytes', 'outcome', 'median ms', 'p99 ms', 'max ms'],
+      rows.map((r) => [r.case, r.bytes, r.outcome, r.medianMs, r.p99Ms, r.maxMs]),
+    ),
+  );
   const refusals = rows.filter((r) => !r.case.startsWith('baseline') && r.outcome !== 'accepted');
   const worstP99 = Math.max(...refusals.map((r) => r.p99Ms));
   const file = writeResult('graphql-edge', {

@@ -37,7 +37,10 @@ export interface Token {
 export async function collectTokens(api: ApiProcess, seeded: Seeded, users: Users, feeds: number): Promise<Token[]> {
   const out: Token[] = [];
   for (let k = 0; k < feeds; k++) {
-    const d = await gql<{ feed: { items: { trackingToken: string }[] } }>(api.url, seeded.apiKey, FEED_QUERY, { u: users.next(), c: { locale: 'en', platform: 'web', appVersion: '5.2.0', tier: 'free' } });
+    const d = await gql<{ feed: { items: { trackingToken: string }[] } }>(api.url, seeded.apiKey, FEED_QUERY, {
+      u: users.next(),
+      c: { locale: 'en', platform: 'web', appVersion: '5.2.0', tier: 'free' },
+    });
     for (const it of d.feed.items) {
       const body = it.trackingToken.slice(0, it.trackingToken.indexOf('.'));
       out.push({ token: it.trackingToken, placement: JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) });
@@ -65,7 +68,15 @@ export interface HttpRun {
   machineBusy: number | null;
 }
 
-export async function httpRun(api: ApiProcess, seeded: Seeded, tokens: Token[], o: IngestOptions, seconds: number, tag: string, latencySink: number[] = []): Promise<HttpRun> {
+export async function httpRun(
+  api: ApiProcess,
+  seeded: Seeded,
+  tokens: Token[],
+  o: IngestOptions,
+  seconds: number,
+  tag: string,
+  latencySink: number[] = [],
+): Promise<HttpRun> {
   const started = performance.now();
   const deadline = started + seconds * 1000;
   const perSecond: number[] = [];
@@ -92,8 +103,15 @@ export async function httpRun(api: ApiProcess, seeded: Seeded, tokens: Token[], 
       seq++;
       const t0 = performance.now();
       try {
-        const res = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': seeded.apiKey }, body: JSON.stringify({ query: TRACK, variables: { e: events } }) });
-        const b = (await res.json()) as { data?: { trackEvents: { accepted: number; duplicates: number; rejected: { index: number; code: string }[] } }; errors?: unknown };
+        const res = await fetch(`${api.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': seeded.apiKey },
+          body: JSON.stringify({ query: TRACK, variables: { e: events } }),
+        });
+        const b = (await res.json()) as {
+          data?: { trackEvents: { accepted: number; duplicates: number; rejected: { index: number; code: string }[] } };
+          errors?: unknown;
+        };
         const t1 = performance.now();
         if (!b.data) {
           failed++;
@@ -207,7 +225,11 @@ async function copyRun(databaseUrl: string, seeded: Seeded, tokens: Token[], o: 
           await cl.query('BEGIN');
           await writeAll(cl.query(copyFrom('COPY engagement_event_ids (event_id) FROM STDIN')), ids);
           await writeAll(
-            cl.query(copyFrom('COPY engagement_events (event_id, type, occurred_at, value, request_id, surface, user_id, item_id, position, propensity, reason, policy_version, served_at, api_key_id) FROM STDIN')),
+            cl.query(
+              copyFrom(
+                'COPY engagement_events (event_id, type, occurred_at, value, request_id, surface, user_id, item_id, position, propensity, reason, policy_version, served_at, api_key_id) FROM STDIN',
+              ),
+            ),
             evs,
           );
           await cl.query('COMMIT');
@@ -220,7 +242,14 @@ async function copyRun(databaseUrl: string, seeded: Seeded, tokens: Token[], o: 
     await Promise.all(conns.map((cl) => cl.end()));
   }
   const seconds = (performance.now() - started) / 1000;
-  return { rows: total, chunk, connections: o.clients, seconds: round(seconds, 2), rowsPerSecond: Math.round(total / seconds), dbCpuMsPer1000Rows: db !== null ? round((db / total) * 1000, 2) : null };
+  return {
+    rows: total,
+    chunk,
+    connections: o.clients,
+    seconds: round(seconds, 2),
+    rowsPerSecond: Math.round(total / seconds),
+    dbCpuMsPer1000Rows: db !== null ? round((db / total) * 1000, 2) : null,
+  };
 }
 
 export interface IngestRound {
@@ -256,7 +285,13 @@ export interface IngestResult {
   stored: { events: number; eventIds: number; expected: number };
 }
 
-export async function benchIngest(api: ApiProcess, seeded: Seeded, databaseUrl: string, users: Users, o: IngestOptions = DEFAULT_INGEST_OPTIONS): Promise<IngestResult> {
+export async function benchIngest(
+  api: ApiProcess,
+  seeded: Seeded,
+  databaseUrl: string,
+  users: Users,
+  o: IngestOptions = DEFAULT_INGEST_OPTIONS,
+): Promise<IngestResult> {
   const tokens = await collectTokens(api, seeded, users, 25);
   log(`ingest: ${tokens.length} tracking tokens from ${tokens.length / 20} feed responses`);
   const tag = `b${Date.now().toString(36)}`;
@@ -269,7 +304,9 @@ export async function benchIngest(api: ApiProcess, seeded: Seeded, databaseUrl: 
     let copy: CopyRun | null = null;
     const doTrack = async () => {
       track = await httpRun(api, seeded, tokens, o, o.seconds, `${tag}t${k}`, latencies);
-      log(`ingest: round ${k + 1} trackEvents ${track.eventsPerSecond} events/s (slowest second ${Math.min(...track.perSecond)}), batch p50 ${track.batchLatency.p50Ms} ms p99 ${track.batchLatency.p99Ms} ms`);
+      log(
+        `ingest: round ${k + 1} trackEvents ${track.eventsPerSecond} events/s (slowest second ${Math.min(...track.perSecond)}), batch p50 ${track.batchLatency.p50Ms} ms p99 ${track.batchLatency.p99Ms} ms`,
+      );
     };
     const doCopy = async () => {
       copy = await copyRun(databaseUrl, seeded, tokens, o, o.copyRows, o.copyChunk, `${tag}c${k}`);
@@ -284,7 +321,12 @@ export async function benchIngest(api: ApiProcess, seeded: Seeded, databaseUrl: 
     }
     const t = track as unknown as HttpRun;
     const c = copy as unknown as CopyRun;
-    rounds.push({ order: k % 2 === 0 ? 'COPY, then trackEvents' : 'trackEvents, then COPY', trackEvents: t, copy: c, ratio: round(t.eventsPerSecond / c.rowsPerSecond, 3) });
+    rounds.push({
+      order: k % 2 === 0 ? 'COPY, then trackEvents' : 'trackEvents, then COPY',
+      trackEvents: t,
+      copy: c,
+      ratio: round(t.eventsPerSecond / c.rowsPerSecond, 3),
+    });
   }
   const copy500 = await copyRun(databaseUrl, seeded, tokens, o, Math.min(o.copyRows, 100_000), o.batch, `${tag}s`);
   log(`ingest: COPY in ${o.batch}-row transactions ${copy500.rowsPerSecond} rows/s`);
@@ -316,7 +358,8 @@ export async function benchIngest(api: ApiProcess, seeded: Seeded, databaseUrl: 
     rowsPerSecond: Math.round(copyRows / copySeconds),
     chunk: o.copyChunk,
     connections: o.clients,
-    dbCpuMsPer1000Rows: copyDbs.length === rounds.length ? round(copyDbs.reduce((a, r) => a + r.copy.dbCpuMsPer1000Rows! * r.copy.rows, 0) / copyRows, 2) : null,
+    dbCpuMsPer1000Rows:
+      copyDbs.length === rounds.length ? round(copyDbs.reduce((a, r) => a + r.copy.dbCpuMsPer1000Rows! * r.copy.rows, 0) / copyRows, 2) : null,
   };
   const stored = await withClient(databaseUrl, async (c) => {
     const e = await c.query<{ n: string }>('SELECT count(*) AS n FROM engagement_events');

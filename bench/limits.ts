@@ -15,7 +15,8 @@ import { cpuMs } from './lib/proc';
 
 const SECONDS = Number(process.env.BENCH_LIMITS_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_LIMITS_CONNECTIONS ?? 4);
-const FEED = 'query($u: ID!) { feed(surface: "bench", userId: $u, limit: 20, context: {locale: "en", platform: "ios", tier: "free"}) { requestId items { position trackingToken reason } } }';
+const FEED =
+  'query($u: ID!) { feed(surface: "bench", userId: $u, limit: 20, context: {locale: "en", platform: "ios", tier: "free"}) { requestId items { position trackingToken reason } } }';
 const TRACK = 'mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) { accepted duplicates } }';
 
 type Op = 'feed' | 'trackEvents';
@@ -43,7 +44,14 @@ async function phase(api: ApiProcess, limits: Limits, op: Op, seeded: Seeded, to
       ? JSON.stringify({ query: FEED, variables: { u: `${seeded.userPrefix}${limits}-${n++}` } })
       : JSON.stringify({
           query: TRACK,
-          variables: { e: Array.from({ length: 500 }, (_, i) => ({ eventId: randomUUID(), type: 'IMPRESSION', trackingToken: tokens[i % tokens.length], occurredAt: new Date().toISOString() })) },
+          variables: {
+            e: Array.from({ length: 500 }, (_, i) => ({
+              eventId: randomUUID(),
+              type: 'IMPRESSION',
+              trackingToken: tokens[i % tokens.length],
+              occurredAt: new Date().toISOString(),
+            })),
+          },
         });
   const cpu0 = cpuMs(api.pid);
   const r = await autocannon({
@@ -53,7 +61,12 @@ async function phase(api: ApiProcess, limits: Limits, op: Op, seeded: Seeded, to
     duration: SECONDS,
     timeout: 10,
     headers: { 'content-type': 'application/json', 'x-api-key': seeded.apiKey },
-    requests: [{ setupRequest: (req) => ({ ...req, body: body() }), onResponse: (status, text) => void (status === 200 && text.startsWith('{"errors"') && graphqlErrors++) }],
+    requests: [
+      {
+        setupRequest: (req) => ({ ...req, body: body() }),
+        onResponse: (status, text) => void (status === 200 && text.startsWith('{"errors"') && graphqlErrors++),
+      },
+    ],
   });
   const cpu1 = cpuMs(api.pid);
   const requests = r['2xx'];
@@ -93,19 +106,45 @@ async function main(): Promise<void> {
       for (const op of ['feed', 'trackEvents'] as Op[]) {
         for (const [i, limits] of pass) {
           const p = await phase(apis[i], limits, op, seeded, tokens);
-          log(`limits: ${op} with limits ${limits}: ${p.perSecond}/s${p.eventsPerSecond ? ` (${p.eventsPerSecond} events/s)` : ''}, p99 ${p.p99Ms} ms, non-2xx ${p.non2xx}, errors ${p.graphqlErrors}`);
+          log(
+            `limits: ${op} with limits ${limits}: ${p.perSecond}/s${p.eventsPerSecond ? ` (${p.eventsPerSecond} events/s)` : ''}, p99 ${p.p99Ms} ms, non-2xx ${p.non2xx}, errors ${p.graphqlErrors}`,
+          );
           phases.push(p);
         }
       }
     }
     const sum = (op: Op, limits: Limits, f: (p: Phase) => number) => phases.filter((p) => p.op === op && p.limits === limits).reduce((s, p) => s + f(p), 0) / 2;
     const summary = {
-      feedPerSecond: { off: round(sum('feed', 'off', (p) => p.perSecond), 1), on: round(sum('feed', 'on', (p) => p.perSecond), 1) },
-      eventsPerSecond: { off: Math.round(sum('trackEvents', 'off', (p) => p.eventsPerSecond ?? 0)), on: Math.round(sum('trackEvents', 'on', (p) => p.eventsPerSecond ?? 0)) },
+      feedPerSecond: {
+        off: round(
+          sum('feed', 'off', (p) => p.perSecond),
+          1,
+        ),
+        on: round(
+          sum('feed', 'on', (p) => p.perSecond),
+          1,
+        ),
+      },
+      eventsPerSecond: {
+        off: Math.round(sum('trackEvents', 'off', (p) => p.eventsPerSecond ?? 0)),
+        on: Math.round(sum('trackEvents', 'on', (p) => p.eventsPerSecond ?? 0)),
+      },
     };
-    const ratios = { feed: round(summary.feedPerSecond.on / summary.feedPerSecond.off, 3), events: round(summary.eventsPerSecond.on / summary.eventsPerSecond.off, 3) };
+    const ratios = {
+      feed: round(summary.feedPerSecond.on / summary.feedPerSecond.off, 3),
+      events: round(summary.eventsPerSecond.on / summary.eventsPerSecond.off, 3),
+    };
     const valid = phases.every((p) => p.non2xx === 0 && p.graphqlErrors === 0);
-    const file = writeResult('limits', { benchmark: 'limits', at: new Date().toISOString(), machine: m, options: { seconds: SECONDS, connections: CONNECTIONS }, valid, summary, ratios, phases });
+    const file = writeResult('limits', {
+      benchmark: 'limits',
+      at: new Date().toISOString(),
+      machine: m,
+      options: { seconds: SECONDS, connections: CONNECTIONS },
+      valid,
+      summary,
+      ratios,
+      phases,
+    });
     process.stdout.write(
       table(
         ['operation', 'limits off', 'limits on', 'on / off'],

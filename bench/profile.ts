@@ -138,13 +138,27 @@ function summarize(p: CpuProfile, w: { fromUs: number; toUs: number; cpuMs: numb
     units,
     unit,
     cpuMsPerUnit: units && w.cpuMs !== null ? round(w.cpuMs / units, 4) : null,
-    byArea: [...areas].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([a, n]) => ({ area: a, selfShare: share(n) })),
-    topSelf: [...fns].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([fn, n]) => ({ fn, selfShare: share(n) })),
-    inclusive: INCLUSIVE.map(([label]) => ({ fn: label, share: share(incl.get(label) ?? 0) })).filter((x) => x.share > 0).sort((a, b) => b.share - a.share),
+    byArea: [...areas]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 20)
+      .map(([a, n]) => ({ area: a, selfShare: share(n) })),
+    topSelf: [...fns]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 25)
+      .map(([fn, n]) => ({ fn, selfShare: share(n) })),
+    inclusive: INCLUSIVE.map(([label]) => ({ fn: label, share: share(incl.get(label) ?? 0) }))
+      .filter((x) => x.share > 0)
+      .sort((a, b) => b.share - a.share),
   };
 }
 
-async function load(api: ApiProcess, seeded: Seeded, users: Users, mode: FeedMode, seconds: number): Promise<{ fromUs: number; toUs: number; cpuMs: number | null; requests: number }> {
+async function load(
+  api: ApiProcess,
+  seeded: Seeded,
+  users: Users,
+  mode: FeedMode,
+  seconds: number,
+): Promise<{ fromUs: number; toUs: number; cpuMs: number | null; requests: number }> {
   const query = mode === 'personalized' ? FEED_QUERY : FEED_QUERY.replace('feed(', 'editorialFeed(');
   const fromUs = Number(process.hrtime.bigint() / 1000n);
   const cpu0 = cpuMs(api.pid);
@@ -155,7 +169,17 @@ async function load(api: ApiProcess, seeded: Seeded, users: Users, mode: FeedMod
     connections: 8,
     duration: seconds,
     headers: { 'content-type': 'application/json', 'x-api-key': seeded.apiKey },
-    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ query, variables: { u: users.next(), c: { locale: 'en', platform: ['ios', 'android', 'web'][i++ % 3], appVersion: '5.2.0', tier: 'free' } } }) }) }],
+    requests: [
+      {
+        setupRequest: (req) => ({
+          ...req,
+          body: JSON.stringify({
+            query,
+            variables: { u: users.next(), c: { locale: 'en', platform: ['ios', 'android', 'web'][i++ % 3], appVersion: '5.2.0', tier: 'free' } },
+          }),
+        }),
+      },
+    ],
   });
   const cpu1 = cpuMs(api.pid);
   return { fromUs, toUs: Number(process.hrtime.bigint() / 1000n), cpuMs: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null, requests: r['2xx'] };
@@ -198,8 +222,18 @@ export async function profileApi(s: { seeded: Seeded; api: ApiProcess | null; en
   if (!keep) rmSync(file);
   for (const w of windows) {
     console.log(`\n${w.window}: ${w.units} ${w.unit}s, ${w.samples} non-idle samples, API CPU ${w.cpuMsPerUnit} ms per ${w.unit} (under the profiler)`);
-    console.log(table(['inclusive (stack contains)', 'share of busy samples'], w.inclusive.map((x) => [x.fn, `${round(x.share * 100, 1)}%`])));
-    console.log(table(['area (self time)', 'share'], w.byArea.slice(0, 12).map((x) => [x.area, `${round(x.selfShare * 100, 1)}%`])));
+    console.log(
+      table(
+        ['inclusive (stack contains)', 'share of busy samples'],
+        w.inclusive.map((x) => [x.fn, `${round(x.share * 100, 1)}%`]),
+      ),
+    );
+    console.log(
+      table(
+        ['area (self time)', 'share'],
+        w.byArea.slice(0, 12).map((x) => [x.area, `${round(x.selfShare * 100, 1)}%`]),
+      ),
+    );
   }
   return writeResult('profile', {
     benchmark: 'profile',

@@ -41,7 +41,24 @@ import {
   updatePerson,
 } from '../libs/placement/src/engine';
 
-const TOPICS = ['sleep', 'anxiety', 'focus', 'stress', 'relationships', 'kids', 'nature', 'breathing', 'movement', 'work', 'self-esteem', 'gratitude', 'grief', 'morning', 'evening', 'walking'];
+const TOPICS = [
+  'sleep',
+  'anxiety',
+  'focus',
+  'stress',
+  'relationships',
+  'kids',
+  'nature',
+  'breathing',
+  'movement',
+  'work',
+  'self-esteem',
+  'gratitude',
+  'grief',
+  'morning',
+  'evening',
+  'walking',
+];
 const NOW = Date.UTC(2026, 2, 1);
 const SLOTS = 20;
 
@@ -340,14 +357,19 @@ function main(): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'ranking-core.json'), JSON.stringify(out, null, 2) + '\n');
   console.log(`load average at start ${started.map((x) => x.toFixed(2)).join(' ')}`);
-  console.log('candidates  diversity  state                      mean µs   p50 µs   p99 µs  cpu p99  base p50  base p99  ×base p50  ×base p99  plausible  replays  mean error');
+  console.log(
+    'candidates  diversity  state                      mean µs   p50 µs   p99 µs  cpu p99  base p50  base p99  ×base p50  ×base p99  plausible  replays  mean error',
+  );
   for (const r of results) {
     console.log(
       `${String(r.candidates).padStart(10)}  ${(r.diversity ? 'yes' : 'no').padEnd(9)}  ${r.state.padEnd(24)} ${r.meanUs.toFixed(1).padStart(8)} ${r.p50Us.toFixed(1).padStart(8)} ${r.p99Us.toFixed(1).padStart(8)} ${r.cpuP99Us.toFixed(0).padStart(8)} ${r.baseline.p50Us.toFixed(1).padStart(9)} ${r.baseline.p99Us.toFixed(1).padStart(9)} ${r.ratio.p50.toFixed(2).padStart(10)} ${r.ratio.p99.toFixed(2).padStart(10)} ${r.meanPlausible.toFixed(1).padStart(10)} ${r.meanReplays.toFixed(0).padStart(8)}  ${r.meanPropensityError.toFixed(4).padStart(10)}`,
     );
   }
   console.log('top-k retrieval by dot product (k = 8 factors, top 50): items  exact µs  approx µs  recall@50  index build ms');
-  for (const r of retrieval) console.log(`${String(r.items).padStart(8)} ${r.exactUs.toFixed(0).padStart(9)} ${r.approxUs.toFixed(0).padStart(10)} ${r.recallAt50.toFixed(3).padStart(10)} ${r.buildMs.toFixed(0).padStart(15)}`);
+  for (const r of retrieval)
+    console.log(
+      `${String(r.items).padStart(8)} ${r.exactUs.toFixed(0).padStart(9)} ${r.approxUs.toFixed(0).padStart(10)} ${r.recallAt50.toFixed(3).padStart(10)} ${r.buildMs.toFixed(0).padStart(15)}`,
+    );
   console.log(`written to ${join(dir, 'ranking-core.json')}`);
 }
 
@@ -374,7 +396,14 @@ function measureRetrieval(n: number) {
     approxNs += Number(c - b);
     for (const r of exact) if (approx.has(r)) hits++;
   }
-  return { items: n, exactIndex: index.exact, exactUs: round1(exactNs / queries / 1000), approxUs: round1(approxNs / queries / 1000), recallAt50: Math.round((hits / (50 * queries)) * 1000) / 1000, buildMs: round1(buildMs) };
+  return {
+    items: n,
+    exactIndex: index.exact,
+    exactUs: round1(exactNs / queries / 1000),
+    approxUs: round1(approxNs / queries / 1000),
+    recallAt50: Math.round((hits / (50 * queries)) * 1000) / 1000,
+    buildMs: round1(buildMs),
+  };
 }
 
 main();

@@ -66,7 +66,15 @@ function annotateRanking(m: Machine): { p99Us: number; met: boolean } {
   writeResult('ranking-core', {
     ...data,
     machine: m,
-    targets: [{ what: 'ranking core, 1,000 candidates (trained state, no diversity rule), p99', target: `≤ ${TARGETS.rankingP99Us} µs`, measured: row.p99Us, met, by: round(row.p99Us / TARGETS.rankingP99Us, 2) }],
+    targets: [
+      {
+        what: 'ranking core, 1,000 candidates (trained state, no diversity rule), p99',
+        target: `≤ ${TARGETS.rankingP99Us} µs`,
+        measured: row.p99Us,
+        met,
+        by: round(row.p99Us / TARGETS.rankingP99Us, 2),
+      },
+    ],
   });
   return { p99Us: row.p99Us, met };
 }
@@ -97,7 +105,9 @@ async function withStack<T>(fn: (s: Stack) => Promise<T>, apiNodeArgs: string[] 
     await createDatabase(env);
     const seeded = await seed(env.databaseUrl, { items: 1000, profiles: 50_000, trainImpressions: 300_000, contentTests: 8 });
     active.seeded = seeded;
-    log(`stack: seeded 1,000 live items, a ${SLOTS}-slot surface, ${seeded.contentTests} content tests, 1 pin, an engine state trained on ${seeded.trainImpressions.toLocaleString('en')} impressions and ${seeded.profiles.toLocaleString('en')} user profiles in ${seeded.seedMs} ms`);
+    log(
+      `stack: seeded 1,000 live items, a ${SLOTS}-slot surface, ${seeded.contentTests} content tests, 1 pin, an engine state trained on ${seeded.trainImpressions.toLocaleString('en')} impressions and ${seeded.profiles.toLocaleString('en')} user profiles in ${seeded.seedMs} ms`,
+    );
     active.api = await startApi(env, {}, apiNodeArgs);
     log(`stack: API ready at ${active.api.url} (pid ${active.api.pid})`);
     return await fn(active);
@@ -153,8 +163,20 @@ function scaleoutOptions(): ScaleoutOptions {
 function scaleoutTargets(r: ScaleoutResult) {
   const t = TARGETS.scaleoutRatio;
   return [
-    { what: `feed, ${r.multi.processes} API processes (one per core) ÷ one process, requests per second`, target: `≥ ${t}`, measured: r.ratio, met: r.ratio >= t, by: round(r.ratio / t, 2) },
-    { what: 'the same, counting only really personalized answers (not budget fallbacks)', target: `≥ ${t}`, measured: r.ratioPersonalized, met: r.ratioPersonalized >= t, by: round(r.ratioPersonalized / t, 2) },
+    {
+      what: `feed, ${r.multi.processes} API processes (one per core) ÷ one process, requests per second`,
+      target: `≥ ${t}`,
+      measured: r.ratio,
+      met: r.ratio >= t,
+      by: round(r.ratio / t, 2),
+    },
+    {
+      what: 'the same, counting only really personalized answers (not budget fallbacks)',
+      target: `≥ ${t}`,
+      measured: r.ratioPersonalized,
+      met: r.ratioPersonalized >= t,
+      by: round(r.ratioPersonalized / t, 2),
+    },
   ];
 }
 
@@ -162,10 +184,28 @@ function feedTargets(f: FeedBenchResult) {
   const h = f.atShare.half;
   const s70 = f.atShare.seventy;
   return [
-    { what: 'personalized feed ÷ bare node:http server answering the same bytes (one API process)', target: `≥ ${TARGETS.feedRatioToBare}`, measured: f.throughput.ratioToBare, met: f.throughput.ratioToBare >= TARGETS.feedRatioToBare, by: round(f.throughput.ratioToBare / TARGETS.feedRatioToBare, 2) },
+    {
+      what: 'personalized feed ÷ bare node:http server answering the same bytes (one API process)',
+      target: `≥ ${TARGETS.feedRatioToBare}`,
+      measured: f.throughput.ratioToBare,
+      met: f.throughput.ratioToBare >= TARGETS.feedRatioToBare,
+      by: round(f.throughput.ratioToBare / TARGETS.feedRatioToBare, 2),
+    },
     { what: 'editorial feed ÷ bare node:http server (reported, no target)', target: 'report', measured: f.throughput.staticRatioToBare, met: true, by: null },
-    { what: `personalized p99 at half of its measured maximum (${h.rate} req/s, evenly spaced arrivals, open loop)`, target: `≤ ${TARGETS.feedP99MsAtHalf} ms`, measured: h.p99Ms, met: h.p99Ms <= TARGETS.feedP99MsAtHalf, by: round(h.p99Ms / TARGETS.feedP99MsAtHalf, 2) },
-    { what: `fallbacks at half of the maximum (${h.rate} req/s)`, target: `≤ ${TARGETS.feedFallbackShareAtHalf * 100}%`, measured: h.fallbackShare, met: (h.fallbackShare ?? 1) <= TARGETS.feedFallbackShareAtHalf, by: null },
+    {
+      what: `personalized p99 at half of its measured maximum (${h.rate} req/s, evenly spaced arrivals, open loop)`,
+      target: `≤ ${TARGETS.feedP99MsAtHalf} ms`,
+      measured: h.p99Ms,
+      met: h.p99Ms <= TARGETS.feedP99MsAtHalf,
+      by: round(h.p99Ms / TARGETS.feedP99MsAtHalf, 2),
+    },
+    {
+      what: `fallbacks at half of the maximum (${h.rate} req/s)`,
+      target: `≤ ${TARGETS.feedFallbackShareAtHalf * 100}%`,
+      measured: h.fallbackShare,
+      met: (h.fallbackShare ?? 1) <= TARGETS.feedFallbackShareAtHalf,
+      by: null,
+    },
     { what: `fallbacks at 70% of the maximum (${s70.rate} req/s)`, target: '0', measured: s70.fallbacks, met: s70.fallbacks === 0, by: null },
   ];
 }
@@ -174,8 +214,21 @@ function ingestTargets(r: IngestResult) {
   const eps = r.trackEvents.eventsPerSecond;
   const slowest = r.trackEvents.slowestSecond;
   return [
-    { what: 'trackEvents events/s, sustained (mean over the run)', target: `≥ ${TARGETS.ingestEventsPerSecond}`, measured: eps, slowestSecond: slowest, met: eps >= TARGETS.ingestEventsPerSecond, by: round(eps / TARGETS.ingestEventsPerSecond, 2) },
-    { what: 'trackEvents ÷ raw COPY (stays ≥ 0.5)', target: `≥ ${TARGETS.ingestCopyRatio}`, measured: r.ratio, met: r.ratio >= TARGETS.ingestCopyRatio, by: round(r.ratio / TARGETS.ingestCopyRatio, 2) },
+    {
+      what: 'trackEvents events/s, sustained (mean over the run)',
+      target: `≥ ${TARGETS.ingestEventsPerSecond}`,
+      measured: eps,
+      slowestSecond: slowest,
+      met: eps >= TARGETS.ingestEventsPerSecond,
+      by: round(eps / TARGETS.ingestEventsPerSecond, 2),
+    },
+    {
+      what: 'trackEvents ÷ raw COPY (stays ≥ 0.5)',
+      target: `≥ ${TARGETS.ingestCopyRatio}`,
+      measured: r.ratio,
+      met: r.ratio >= TARGETS.ingestCopyRatio,
+      by: round(r.ratio / TARGETS.ingestCopyRatio, 2),
+    },
   ];
 }
 
@@ -196,24 +249,43 @@ async function main(): Promise<void> {
   if (which.has('ranking')) {
     const { rows } = await runRanking();
     const t = annotateRanking(m);
-    for (const r of rows) summary.push([`ranking core, ${r.candidates.toLocaleString('en')} candidates${r.diversity ? ', diversity' : ''}${r.state.startsWith('cold') ? ', cold state' : ''}`, `${r.p50Us} µs`, `${r.p99Us} µs`, '', r.candidates === 1000 && !r.diversity && r.state === 'trained' ? `p99 ≤ 1000 µs: ${mark(t.met)}` : '']);
+    for (const r of rows)
+      summary.push([
+        `ranking core, ${r.candidates.toLocaleString('en')} candidates${r.diversity ? ', diversity' : ''}${r.state.startsWith('cold') ? ', cold state' : ''}`,
+        `${r.p50Us} µs`,
+        `${r.p99Us} µs`,
+        '',
+        r.candidates === 1000 && !r.diversity && r.state === 'trained' ? `p99 ≤ 1000 µs: ${mark(t.met)}` : '',
+      ]);
   }
 
   if (which.has('feed') || which.has('ingest') || which.has('scaleout')) {
     await withStack(async (s) => {
       const users = new Users(s.seeded);
-      const stack = { items: 1000, slots: SLOTS, engineRevision: s.seeded.engineRevision, trainImpressions: s.seeded.trainImpressions, contentTests: s.seeded.contentTests, pins: s.seeded.pins, storedProfiles: s.seeded.profiles, api: 'dist/apps/api/src/main.js, NODE_ENV=production, FEED_STICKY_SECONDS default (1800; every request is a new user)' };
+      const stack = {
+        items: 1000,
+        slots: SLOTS,
+        engineRevision: s.seeded.engineRevision,
+        trainImpressions: s.seeded.trainImpressions,
+        contentTests: s.seeded.contentTests,
+        pins: s.seeded.pins,
+        storedProfiles: s.seeded.profiles,
+        api: 'dist/apps/api/src/main.js, NODE_ENV=production, FEED_STICKY_SECONDS default (1800; every request is a new user)',
+      };
       if (which.has('feed')) {
         const f = await benchFeed(s.api!, s.seeded, feedOptions(), users);
         const targets = feedTargets(f);
-        const problems = f.phases.filter((p) => p.errors || p.non2xx || p.graphqlErrors).map((p) => `${p.kind} ${p.mode}: ${p.errors} connection errors, ${p.non2xx} non-2xx, ${p.graphqlErrors} GraphQL errors`);
+        const problems = f.phases
+          .filter((p) => p.errors || p.non2xx || p.graphqlErrors)
+          .map((p) => `${p.kind} ${p.mode}: ${p.errors} connection errors, ${p.non2xx} non-2xx, ${p.graphqlErrors} GraphQL errors`);
         if (problems.length) log(`feed: WARNING, errors during the run (figures are not valid): ${problems.join('; ')}`);
         const file = writeResult('feed-http', {
           benchmark: 'feed-http',
           at,
           machine: m,
           stack,
-          baseline: 'a bare node:http server answering the same bytes (the floor), and editorialFeed on the same API process (same arguments and response shape, the surface editorial order)',
+          baseline:
+            'a bare node:http server answering the same bytes (the floor), and editorialFeed on the same API process (same arguments and response shape, the surface editorial order)',
           loadAverage1m: { start: m.loadAverage1m, end: round(loadavg()[0], 2) },
           valid: problems.length === 0,
           problems,
@@ -222,21 +294,77 @@ async function main(): Promise<void> {
         });
         log(`feed: written to ${file}`);
         const t = f.throughput;
-        summary.push(['feed, bare node:http answering the same bytes', `${f.latencyUnderLoad.bare.p50Ms} ms`, `${f.latencyUnderLoad.bare.p99Ms} ms`, `${t.bare} req/s`, 'baseline (the floor)']);
-        summary.push(['feed, editorial (editorialFeed)', `${f.latencyUnderLoad.static.p50Ms} ms`, `${f.latencyUnderLoad.static.p99Ms} ms`, `${t.static} req/s`, `× bare ${t.staticRatioToBare}`]);
-        summary.push(['feed, personalized', `${f.latencyUnderLoad.personalized.p50Ms} ms`, `${f.latencyUnderLoad.personalized.p99Ms} ms`, `${t.personalized} req/s`, `× bare ${t.ratioToBare} (≥ 0.08): ${mark(targets[0].met)}; × editorial ${t.ratio}`]);
-        summary.push([`  of which the budget fallback: ${round(f.fallbackShareUnderLoad * 100, 2)}%`, '', '', `${t.personalizedExcludingFallbacks} req/s`, `user state hit rate ${f.userState.hitRate}`]);
+        summary.push([
+          'feed, bare node:http answering the same bytes',
+          `${f.latencyUnderLoad.bare.p50Ms} ms`,
+          `${f.latencyUnderLoad.bare.p99Ms} ms`,
+          `${t.bare} req/s`,
+          'baseline (the floor)',
+        ]);
+        summary.push([
+          'feed, editorial (editorialFeed)',
+          `${f.latencyUnderLoad.static.p50Ms} ms`,
+          `${f.latencyUnderLoad.static.p99Ms} ms`,
+          `${t.static} req/s`,
+          `× bare ${t.staticRatioToBare}`,
+        ]);
+        summary.push([
+          'feed, personalized',
+          `${f.latencyUnderLoad.personalized.p50Ms} ms`,
+          `${f.latencyUnderLoad.personalized.p99Ms} ms`,
+          `${t.personalized} req/s`,
+          `× bare ${t.ratioToBare} (≥ 0.08): ${mark(targets[0].met)}; × editorial ${t.ratio}`,
+        ]);
+        summary.push([
+          `  of which the budget fallback: ${round(f.fallbackShareUnderLoad * 100, 2)}%`,
+          '',
+          '',
+          `${t.personalizedExcludingFallbacks} req/s`,
+          `user state hit rate ${f.userState.hitRate}`,
+        ]);
         const { half, seventy, staticHalf } = f.atShare;
-        summary.push([`feed, personalized at 50% of max (${half.rate} req/s, paced)`, `${half.p50Ms} ms`, `${half.p99Ms} ms`, `${half.achievedRate} req/s`, `p99 ≤ 20 ms: ${mark(targets[2].met)}; fallbacks ${half.fallbacks} (≤ 0.1%: ${mark(targets[3].met)}); loop p99 ${half.eventLoopDelay?.p99Ms} ms`]);
-        summary.push([`feed, personalized at 70% of max (${seventy.rate} req/s, paced)`, `${seventy.p50Ms} ms`, `${seventy.p99Ms} ms`, `${seventy.achievedRate} req/s`, `fallbacks ${seventy.fallbacks} (0: ${mark(targets[4].met)}); loop p99 ${seventy.eventLoopDelay?.p99Ms} ms`]);
-        summary.push([`feed, editorial at the same ${staticHalf.rate} req/s (paced)`, `${staticHalf.p50Ms} ms`, `${staticHalf.p99Ms} ms`, `${staticHalf.achievedRate} req/s`, '']);
-        summary.push(['feed, CPU per request: personalized / editorial / bare', '', '', `${f.cpuPerRequest.personalizedMs} / ${f.cpuPerRequest.staticMs} / ${f.cpuPerRequest.bareMs} ms`, '']);
-        summary.push(['feed, PostgreSQL CPU per request (personalized / static)', '', '', `${f.cpuPerRequest.dbPersonalizedMs} / ${f.cpuPerRequest.dbStaticMs} ms`, '']);
+        summary.push([
+          `feed, personalized at 50% of max (${half.rate} req/s, paced)`,
+          `${half.p50Ms} ms`,
+          `${half.p99Ms} ms`,
+          `${half.achievedRate} req/s`,
+          `p99 ≤ 20 ms: ${mark(targets[2].met)}; fallbacks ${half.fallbacks} (≤ 0.1%: ${mark(targets[3].met)}); loop p99 ${half.eventLoopDelay?.p99Ms} ms`,
+        ]);
+        summary.push([
+          `feed, personalized at 70% of max (${seventy.rate} req/s, paced)`,
+          `${seventy.p50Ms} ms`,
+          `${seventy.p99Ms} ms`,
+          `${seventy.achievedRate} req/s`,
+          `fallbacks ${seventy.fallbacks} (0: ${mark(targets[4].met)}); loop p99 ${seventy.eventLoopDelay?.p99Ms} ms`,
+        ]);
+        summary.push([
+          `feed, editorial at the same ${staticHalf.rate} req/s (paced)`,
+          `${staticHalf.p50Ms} ms`,
+          `${staticHalf.p99Ms} ms`,
+          `${staticHalf.achievedRate} req/s`,
+          '',
+        ]);
+        summary.push([
+          'feed, CPU per request: personalized / editorial / bare',
+          '',
+          '',
+          `${f.cpuPerRequest.personalizedMs} / ${f.cpuPerRequest.staticMs} / ${f.cpuPerRequest.bareMs} ms`,
+          '',
+        ]);
+        summary.push([
+          'feed, PostgreSQL CPU per request (personalized / static)',
+          '',
+          '',
+          `${f.cpuPerRequest.dbPersonalizedMs} / ${f.cpuPerRequest.dbStaticMs} ms`,
+          '',
+        ]);
       }
       if (which.has('scaleout')) {
         const r = await benchScaleout(s.env, s.seeded, users, scaleoutOptions());
         const targets = scaleoutTargets(r);
-        const problems = r.phases.filter((p) => p.errors || p.non2xx || p.graphqlErrors).map((p) => `${p.kind} ${p.api}: ${p.errors} connection errors, ${p.non2xx} non-2xx, ${p.graphqlErrors} GraphQL errors`);
+        const problems = r.phases
+          .filter((p) => p.errors || p.non2xx || p.graphqlErrors)
+          .map((p) => `${p.kind} ${p.api}: ${p.errors} connection errors, ${p.non2xx} non-2xx, ${p.graphqlErrors} GraphQL errors`);
         if (problems.length) log(`scaleout: WARNING, errors during the run (figures are not valid): ${problems.join('; ')}`);
         const file = writeResult('feed-scaleout', {
           benchmark: 'feed-scaleout',
@@ -250,11 +378,29 @@ async function main(): Promise<void> {
           targets,
         });
         log(`scaleout: written to ${file}`);
-        summary.push(['feed, personalized, 1 API process', `${r.phases.filter((p) => p.api === 'single' && p.kind === 'throughput').map((p) => p.p50Ms).join('/')} ms`, `${r.phases.filter((p) => p.api === 'single' && p.kind === 'throughput').map((p) => p.p99Ms).join('/')} ms`, `${r.single.requestsPerSecond} req/s`, 'baseline']);
+        summary.push([
+          'feed, personalized, 1 API process',
+          `${r.phases
+            .filter((p) => p.api === 'single' && p.kind === 'throughput')
+            .map((p) => p.p50Ms)
+            .join('/')} ms`,
+          `${r.phases
+            .filter((p) => p.api === 'single' && p.kind === 'throughput')
+            .map((p) => p.p99Ms)
+            .join('/')} ms`,
+          `${r.single.requestsPerSecond} req/s`,
+          'baseline',
+        ]);
         summary.push([
           `feed, personalized, ${r.multi.processes} API processes (API_PROCESSES)`,
-          `${r.phases.filter((p) => p.api === 'multi' && p.kind === 'throughput').map((p) => p.p50Ms).join('/')} ms`,
-          `${r.phases.filter((p) => p.api === 'multi' && p.kind === 'throughput').map((p) => p.p99Ms).join('/')} ms`,
+          `${r.phases
+            .filter((p) => p.api === 'multi' && p.kind === 'throughput')
+            .map((p) => p.p50Ms)
+            .join('/')} ms`,
+          `${r.phases
+            .filter((p) => p.api === 'multi' && p.kind === 'throughput')
+            .map((p) => p.p99Ms)
+            .join('/')} ms`,
           `${r.multi.requestsPerSecond} req/s`,
           `ratio ${r.ratio} (≥ 1.7): ${mark(targets[0].met)}; API got ${r.single.apiCores} / ${r.multi.apiCores} cores (ceiling now ×${r.cpuCeiling.ratio}); per API core ×${r.perApiCore.efficiency}`,
         ]);
@@ -281,7 +427,13 @@ async function main(): Promise<void> {
         });
         log(`ingest: written to ${file}`);
         summary.push([`ingest, raw COPY (${r.copy.chunk.toLocaleString('en')}-row transactions)`, '', '', `${r.copy.rowsPerSecond} rows/s`, 'baseline']);
-        summary.push([`ingest, COPY in ${r.options.batch}-row transactions`, '', '', `${r.copyBatch500.rowsPerSecond} rows/s`, `ratio to it ${r.ratioToCopyBatch500}`]);
+        summary.push([
+          `ingest, COPY in ${r.options.batch}-row transactions`,
+          '',
+          '',
+          `${r.copyBatch500.rowsPerSecond} rows/s`,
+          `ratio to it ${r.ratioToCopyBatch500}`,
+        ]);
         summary.push([
           'ingest, CPU per 1,000 events: API / PostgreSQL (COPY)',
           '',
@@ -289,7 +441,13 @@ async function main(): Promise<void> {
           `${r.trackEvents.apiCpuMsPer1000Events} / ${r.trackEvents.dbCpuMsPer1000Events} (${r.copy.dbCpuMsPer1000Rows}) ms`,
           '',
         ]);
-        summary.push([`ingest, trackEvents (${r.options.batch}/batch, ${r.options.clients} clients)`, `${r.trackEvents.batchLatency.p50Ms} ms/batch`, `${r.trackEvents.batchLatency.p99Ms} ms/batch`, `${r.trackEvents.eventsPerSecond} events/s`, `≥ 20,000: ${mark(targets[0].met)}; ratio ${r.ratio} (≥ 0.5): ${mark(targets[1].met)}`]);
+        summary.push([
+          `ingest, trackEvents (${r.options.batch}/batch, ${r.options.clients} clients)`,
+          `${r.trackEvents.batchLatency.p50Ms} ms/batch`,
+          `${r.trackEvents.batchLatency.p99Ms} ms/batch`,
+          `${r.trackEvents.eventsPerSecond} events/s`,
+          `≥ 20,000: ${mark(targets[0].met)}; ratio ${r.ratio} (≥ 0.5): ${mark(targets[1].met)}`,
+        ]);
       }
     });
   }
@@ -298,14 +456,23 @@ async function main(): Promise<void> {
     const r = await benchSharedPrior(m, at);
     log(`shared prior: written to ${r.file}`);
     const auc = r.runs.map((x) => round(x.metrics.holdout.auc, 3)).join(', ');
-    summary.push([`simulator: model as shared prior, hours to the engine's decision on a new item (AUC ${auc})`, '', '', `× ${round(r.ratio, 3)}`, `< 1: ${mark(r.ratio < 1)}`]);
+    summary.push([
+      `simulator: model as shared prior, hours to the engine's decision on a new item (AUC ${auc})`,
+      '',
+      '',
+      `× ${round(r.ratio, 3)}`,
+      `< 1: ${mark(r.ratio < 1)}`,
+    ]);
   }
 
   if (which.has('profile')) {
-    await withStack(async (s) => {
-      const out = await profileApi(s, m, at);
-      log(`profile: written to ${out}`);
-    }, ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS_DIR, 'profiles')}`]);
+    await withStack(
+      async (s) => {
+        const out = await profileApi(s, m, at);
+        log(`profile: written to ${out}`);
+      },
+      ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS_DIR, 'profiles')}`],
+    );
   }
 
   if (summary.length) {

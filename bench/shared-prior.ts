@@ -12,7 +12,9 @@ export async function benchSharedPrior(m: Machine, at: string): Promise<{ file: 
   const runs: SharedPriorExperimentResult[] = [];
   for (const seed of SHARED_PRIOR_SEEDS) {
     const r = await runSharedPriorExperiment({ seed }, (msg) => log(`shared prior, world ${seed}: ${msg}`));
-    log(`shared prior, world ${seed}: holdout AUC ${round(r.metrics.holdout.auc, 3)}, hours to the engine's decision ${round(r.structural.meanHoursCensored, 1)} → ${round(r.withModelPrior.meanHoursCensored, 1)} (× ${round(r.timeToDecisionRatio, 3)})`);
+    log(
+      `shared prior, world ${seed}: holdout AUC ${round(r.metrics.holdout.auc, 3)}, hours to the engine's decision ${round(r.structural.meanHoursCensored, 1)} → ${round(r.withModelPrior.meanHoursCensored, 1)} (× ${round(r.timeToDecisionRatio, 3)})`,
+    );
     runs.push(r);
   }
   const sum = (f: (r: SharedPriorExperimentResult) => number) => runs.reduce((a, r) => a + f(r), 0);
@@ -21,8 +23,7 @@ export async function benchSharedPrior(m: Machine, at: string): Promise<{ file: 
     benchmark: 'shared-prior',
     at,
     machine: m,
-    what:
-      'Hours from a new item launching until the engine posterior first puts it above (P ≥ 0.9) or below (P ≥ 0.95) the established items, undecided items counted at the 120 h horizon; with the TF.js model trained on period-1 simulator logs as shared prior, against the structural prior. Content tests are prior-neutral and are not what is timed.',
+    what: 'Hours from a new item launching until the engine posterior first puts it above (P ≥ 0.9) or below (P ≥ 0.95) the established items, undecided items counted at the 120 h horizon; with the TF.js model trained on period-1 simulator logs as shared prior, against the structural prior. Content tests are prior-neutral and are not what is timed.',
     seeds: SHARED_PRIOR_SEEDS,
     pooled: {
       timeToDecisionRatio: round(ratio, 3),

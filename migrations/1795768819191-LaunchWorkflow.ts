@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Review decisions per exact version, releases with their pinned actions and execution log, scheduler heartbeats,
@@ -7,10 +7,10 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  */
 
 export class LaunchWorkflow1795768819191 implements MigrationInterface {
-    name = 'LaunchWorkflow1795768819191'
+  name = 'LaunchWorkflow1795768819191';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
             CREATE TABLE "releases" (
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "name" text NOT NULL,
@@ -48,10 +48,10 @@ export class LaunchWorkflow1795768819191 implements MigrationInterface {
                 CONSTRAINT "PK_6b6fc2599a5a281dd44a7d64016" PRIMARY KEY ("id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "idx_releases_status_scheduled" ON "releases" ("status", "scheduled_at")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "release_actions" (
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "release_id" uuid NOT NULL,
@@ -70,13 +70,13 @@ export class LaunchWorkflow1795768819191 implements MigrationInterface {
                 CONSTRAINT "PK_88a5ca71261c92713b31b907190" PRIMARY KEY ("id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "idx_release_actions_item" ON "release_actions" ("item_id")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE UNIQUE INDEX "uq_release_actions_release_item" ON "release_actions" ("release_id", "item_id")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "release_events" (
                 "id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
                 "release_id" uuid NOT NULL,
@@ -87,10 +87,10 @@ export class LaunchWorkflow1795768819191 implements MigrationInterface {
                 CONSTRAINT "PK_eca8575509042426a9bb5801feb" PRIMARY KEY ("id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "idx_release_events_release" ON "release_events" ("release_id", "at")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "version_reviews" (
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "item_id" uuid NOT NULL,
@@ -103,13 +103,13 @@ export class LaunchWorkflow1795768819191 implements MigrationInterface {
                 CONSTRAINT "PK_867205e5fadce1ce834fd4f716d" PRIMARY KEY ("id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "idx_version_reviews_item" ON "version_reviews" ("item_id", "at")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "idx_version_reviews_version" ON "version_reviews" ("version_id", "at")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "scheduler_heartbeats" (
                 "name" text NOT NULL,
                 "at" TIMESTAMP WITH TIME ZONE NOT NULL,
@@ -117,7 +117,7 @@ export class LaunchWorkflow1795768819191 implements MigrationInterface {
                 CONSTRAINT "PK_0bd4b4561f1d8570f23656b8f03" PRIMARY KEY ("name")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "webhook_endpoints" (
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "url" text NOT NULL,
@@ -130,7 +130,7 @@ export class LaunchWorkflow1795768819191 implements MigrationInterface {
                 CONSTRAINT "PK_054c4cfb95223732f5939d2d546" PRIMARY KEY ("id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "webhook_deliveries" (
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "endpoint_id" uuid NOT NULL,
@@ -147,81 +147,80 @@ export class LaunchWorkflow1795768819191 implements MigrationInterface {
                 CONSTRAINT "PK_535dd409947fb6d8fc6dfc0112a" PRIMARY KEY ("id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "idx_webhook_deliveries_status" ON "webhook_deliveries" ("status", "created_at")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "idx_webhook_deliveries_endpoint" ON "webhook_deliveries" ("endpoint_id", "created_at")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "items"
             ADD "live_release_id" uuid
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "items"
             ADD "live_since" TIMESTAMP WITH TIME ZONE
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "release_actions"
             ADD CONSTRAINT "fk_release_actions_release" FOREIGN KEY ("release_id") REFERENCES "releases"("id") ON DELETE CASCADE ON UPDATE NO ACTION
         `);
-    }
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
             ALTER TABLE "release_actions" DROP CONSTRAINT "fk_release_actions_release"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "items" DROP COLUMN "live_since"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "items" DROP COLUMN "live_release_id"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."idx_webhook_deliveries_endpoint"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."idx_webhook_deliveries_status"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "webhook_deliveries"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "webhook_endpoints"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "scheduler_heartbeats"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."idx_version_reviews_version"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."idx_version_reviews_item"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "version_reviews"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."idx_release_events_release"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "release_events"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."uq_release_actions_release_item"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."idx_release_actions_item"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "release_actions"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."idx_releases_status_scheduled"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "releases"
         `);
-    }
-
+  }
 }

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Surfaces and pins, engine state with snapshots for replay, user profiles, content tests, and the day-partitioned
@@ -7,10 +7,10 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  */
 
 export class PlacementEngine1795772539634 implements MigrationInterface {
-    name = 'PlacementEngine1795772539634'
+  name = 'PlacementEngine1795772539634';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
             CREATE TABLE "engine_states" (
                 "surface_key" text NOT NULL,
                 "policy_version" text NOT NULL,
@@ -22,7 +22,7 @@ export class PlacementEngine1795772539634 implements MigrationInterface {
                 CONSTRAINT "PK_55d7b8c9996b8d9348aadda4ed2" PRIMARY KEY ("surface_key")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "engine_snapshots" (
                 "id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
                 "surface_key" text NOT NULL,
@@ -32,13 +32,13 @@ export class PlacementEngine1795772539634 implements MigrationInterface {
                 CONSTRAINT "PK_9e52665a20cdfa3e3ed269f7a65" PRIMARY KEY ("id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "idx_engine_snapshots_created" ON "engine_snapshots" ("created_at")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE UNIQUE INDEX "uq_engine_snapshots_revision" ON "engine_snapshots" ("surface_key", "revision")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "pool_snapshots" (
                 "fingerprint" text NOT NULL,
                 "surface_key" text NOT NULL,
@@ -47,10 +47,10 @@ export class PlacementEngine1795772539634 implements MigrationInterface {
                 CONSTRAINT "PK_2f058080e88b7dcbced15eb242e" PRIMARY KEY ("fingerprint")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "idx_pool_snapshots_created" ON "pool_snapshots" ("created_at")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "user_profiles" (
                 "user_id" text NOT NULL,
                 "profile" jsonb NOT NULL,
@@ -58,7 +58,7 @@ export class PlacementEngine1795772539634 implements MigrationInterface {
                 CONSTRAINT "PK_6ca9503d77ae39b4b5a6cc3ba88" PRIMARY KEY ("user_id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "learner_watermarks" (
                 "name" text NOT NULL,
                 "last_event_id" bigint NOT NULL,
@@ -66,7 +66,7 @@ export class PlacementEngine1795772539634 implements MigrationInterface {
                 CONSTRAINT "PK_b9a59546bdbe3a525953a33d2a8" PRIMARY KEY ("name")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "surfaces" (
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "key" text NOT NULL,
@@ -93,10 +93,10 @@ export class PlacementEngine1795772539634 implements MigrationInterface {
                 CONSTRAINT "PK_a514f58678f05a70b2e5d6020e9" PRIMARY KEY ("id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE UNIQUE INDEX "uq_surfaces_key" ON "surfaces" ("key")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "surface_pins" (
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "surface_id" uuid NOT NULL,
@@ -109,10 +109,10 @@ export class PlacementEngine1795772539634 implements MigrationInterface {
                 CONSTRAINT "PK_42873c437e11996f21f4c7f7cb4" PRIMARY KEY ("id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "idx_surface_pins_surface" ON "surface_pins" ("surface_id", "starts_at")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "content_tests" (
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "surface_key" text NOT NULL,
@@ -131,14 +131,14 @@ export class PlacementEngine1795772539634 implements MigrationInterface {
                 CONSTRAINT "PK_c691345654e5eb5bd4891c056ce" PRIMARY KEY ("id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "idx_content_tests_status" ON "content_tests" ("status", "surface_key")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE UNIQUE INDEX "uq_content_tests_surface_item" ON "content_tests" ("surface_key", "item_id")
         `);
 
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE FUNCTION marquee_ensure_daily_partitions(tbl text, days_back int, days_ahead int) RETURNS int LANGUAGE plpgsql AS $$
             DECLARE d date; made int := 0; part text;
             BEGIN
@@ -158,14 +158,14 @@ export class PlacementEngine1795772539634 implements MigrationInterface {
               RETURN made;
             END $$
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "engagement_event_ids" (
                 "event_id" text PRIMARY KEY,
                 "received_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now()
             )
         `);
-        await queryRunner.query(`CREATE INDEX "idx_engagement_event_ids_received" ON "engagement_event_ids" ("received_at")`);
-        await queryRunner.query(`
+    await queryRunner.query(`CREATE INDEX "idx_engagement_event_ids_received" ON "engagement_event_ids" ("received_at")`);
+    await queryRunner.query(`
             CREATE TABLE "engagement_events" (
                 "id" bigint GENERATED ALWAYS AS IDENTITY,
                 "event_id" text NOT NULL,
@@ -186,11 +186,11 @@ export class PlacementEngine1795772539634 implements MigrationInterface {
                 PRIMARY KEY ("id", "received_at")
             ) PARTITION BY RANGE ("received_at")
         `);
-        await queryRunner.query(`CREATE TABLE "engagement_events_default" PARTITION OF "engagement_events" DEFAULT`);
-        await queryRunner.query(`CREATE INDEX "idx_engagement_events_id" ON "engagement_events" ("id")`);
-        await queryRunner.query(`CREATE INDEX "idx_engagement_events_request" ON "engagement_events" ("request_id", "item_id")`);
-        await queryRunner.query(`CREATE INDEX "idx_engagement_events_item" ON "engagement_events" ("surface", "item_id", "received_at")`);
-        await queryRunner.query(`
+    await queryRunner.query(`CREATE TABLE "engagement_events_default" PARTITION OF "engagement_events" DEFAULT`);
+    await queryRunner.query(`CREATE INDEX "idx_engagement_events_id" ON "engagement_events" ("id")`);
+    await queryRunner.query(`CREATE INDEX "idx_engagement_events_request" ON "engagement_events" ("request_id", "item_id")`);
+    await queryRunner.query(`CREATE INDEX "idx_engagement_events_item" ON "engagement_events" ("surface", "item_id", "received_at")`);
+    await queryRunner.query(`
             CREATE TABLE "feed_requests" (
                 "request_id" text NOT NULL,
                 "served_at" TIMESTAMP WITH TIME ZONE NOT NULL,
@@ -210,10 +210,10 @@ export class PlacementEngine1795772539634 implements MigrationInterface {
                 PRIMARY KEY ("request_id", "served_at")
             ) PARTITION BY RANGE ("served_at")
         `);
-        await queryRunner.query(`CREATE TABLE "feed_requests_default" PARTITION OF "feed_requests" DEFAULT`);
-        await queryRunner.query(`CREATE INDEX "idx_feed_requests_request" ON "feed_requests" ("request_id")`);
-        await queryRunner.query(`CREATE INDEX "idx_feed_requests_surface" ON "feed_requests" ("surface", "served_at")`);
-        await queryRunner.query(`
+    await queryRunner.query(`CREATE TABLE "feed_requests_default" PARTITION OF "feed_requests" DEFAULT`);
+    await queryRunner.query(`CREATE INDEX "idx_feed_requests_request" ON "feed_requests" ("request_id")`);
+    await queryRunner.query(`CREATE INDEX "idx_feed_requests_surface" ON "feed_requests" ("surface", "served_at")`);
+    await queryRunner.query(`
             CREATE TABLE "placements" (
                 "request_id" text NOT NULL,
                 "served_at" TIMESTAMP WITH TIME ZONE NOT NULL,
@@ -228,65 +228,64 @@ export class PlacementEngine1795772539634 implements MigrationInterface {
                 PRIMARY KEY ("request_id", "position", "served_at")
             ) PARTITION BY RANGE ("served_at")
         `);
-        await queryRunner.query(`CREATE TABLE "placements_default" PARTITION OF "placements" DEFAULT`);
-        await queryRunner.query(`CREATE INDEX "idx_placements_surface" ON "placements" ("surface", "served_at")`);
-        await queryRunner.query(`CREATE INDEX "idx_placements_item" ON "placements" ("item_id", "served_at")`);
-        for (const t of ['engagement_events', 'feed_requests', 'placements']) {
-            await queryRunner.query(`SELECT marquee_ensure_daily_partitions($1, 1, 7)`, [t]);
-        }
+    await queryRunner.query(`CREATE TABLE "placements_default" PARTITION OF "placements" DEFAULT`);
+    await queryRunner.query(`CREATE INDEX "idx_placements_surface" ON "placements" ("surface", "served_at")`);
+    await queryRunner.query(`CREATE INDEX "idx_placements_item" ON "placements" ("item_id", "served_at")`);
+    for (const t of ['engagement_events', 'feed_requests', 'placements']) {
+      await queryRunner.query(`SELECT marquee_ensure_daily_partitions($1, 1, 7)`, [t]);
     }
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`DROP TABLE "placements"`);
-        await queryRunner.query(`DROP TABLE "feed_requests"`);
-        await queryRunner.query(`DROP TABLE "engagement_events"`);
-        await queryRunner.query(`DROP TABLE "engagement_event_ids"`);
-        await queryRunner.query(`DROP FUNCTION marquee_ensure_daily_partitions(text, int, int)`);
-        await queryRunner.query(`
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE "placements"`);
+    await queryRunner.query(`DROP TABLE "feed_requests"`);
+    await queryRunner.query(`DROP TABLE "engagement_events"`);
+    await queryRunner.query(`DROP TABLE "engagement_event_ids"`);
+    await queryRunner.query(`DROP FUNCTION marquee_ensure_daily_partitions(text, int, int)`);
+    await queryRunner.query(`
             DROP INDEX "public"."uq_content_tests_surface_item"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."idx_content_tests_status"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "content_tests"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."idx_surface_pins_surface"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "surface_pins"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."uq_surfaces_key"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "surfaces"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "learner_watermarks"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "user_profiles"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."idx_pool_snapshots_created"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "pool_snapshots"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."uq_engine_snapshots_revision"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."idx_engine_snapshots_created"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "engine_snapshots"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "engine_states"
         `);
-    }
-
+  }
 }

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Model versions with their training metrics, gate and canary results; offline evaluation runs; and a canary slot on
@@ -6,10 +6,10 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  */
 
 export class ModelLifecycle1795773625319 implements MigrationInterface {
-    name = 'ModelLifecycle1795773625319'
+  name = 'ModelLifecycle1795773625319';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
             CREATE TABLE "model_versions" (
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "surface_key" text NOT NULL,
@@ -34,10 +34,10 @@ export class ModelLifecycle1795773625319 implements MigrationInterface {
                 CONSTRAINT "PK_77c0256872dcc26394dba4b87ec" PRIMARY KEY ("id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "idx_model_versions_surface" ON "model_versions" ("surface_key", "created_at")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "ope_runs" (
                 "id" uuid NOT NULL DEFAULT gen_random_uuid(),
                 "surface_key" text NOT NULL,
@@ -56,59 +56,58 @@ export class ModelLifecycle1795773625319 implements MigrationInterface {
                 CONSTRAINT "PK_2331fc90c0f9be69fb7cfd82f55" PRIMARY KEY ("id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE INDEX "idx_ope_runs_surface" ON "ope_runs" ("surface_key", "created_at")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "engine_states"
             ADD "live_model_id" uuid
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "engine_states"
             ADD "canary_model_id" uuid
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "engine_states"
             ADD "canary_share" real NOT NULL DEFAULT '0'
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "engine_states"
             ADD "canary_state" jsonb
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "engine_states"
             ADD "canary_started_at" TIMESTAMP WITH TIME ZONE
         `);
-    }
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
             ALTER TABLE "engine_states" DROP COLUMN "canary_started_at"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "engine_states" DROP COLUMN "canary_state"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "engine_states" DROP COLUMN "canary_share"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "engine_states" DROP COLUMN "canary_model_id"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             ALTER TABLE "engine_states" DROP COLUMN "live_model_id"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."idx_ope_runs_surface"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "ope_runs"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."idx_model_versions_surface"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "model_versions"
         `);
-    }
-
+  }
 }

@@ -7,4 +7,12 @@ import { ANALYSIS_ENTITIES } from '@marquee/analysis';
 import { WEBHOOK_ENTITIES } from '@marquee/webhooks';
 
 /** Every entity of every domain: what the migrations must match (checked in test/integration/schema-drift). */
-export const ALL_ENTITIES = [...AUTH_ENTITIES, ...AUDIT_ENTITIES, ...CATALOG_ENTITIES, ...LAUNCH_ENTITIES, ...WEBHOOK_ENTITIES, ...PLACEMENT_ENTITIES, ...ANALYSIS_ENTITIES];
+export const ALL_ENTITIES = [
+  ...AUTH_ENTITIES,
+  ...AUDIT_ENTITIES,
+  ...CATALOG_ENTITIES,
+  ...LAUNCH_ENTITIES,
+  ...WEBHOOK_ENTITIES,
+  ...PLACEMENT_ENTITIES,
+  ...ANALYSIS_ENTITIES,
+];

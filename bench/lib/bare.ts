@@ -28,7 +28,10 @@ export interface BareServer {
 
 export async function startBare(body: Buffer): Promise<BareServer> {
   const port = await freePort();
-  const proc: ChildProcess = spawn(process.execPath, ['-e', SERVER], { env: { ...process.env, BARE_BODY: body.toString('base64'), BARE_PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc: ChildProcess = spawn(process.execPath, ['-e', SERVER], {
+    env: { ...process.env, BARE_BODY: body.toString('base64'), BARE_PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let ready = false;
   proc.stdout!.on('data', (d) => (ready ||= String(d).includes('ready')));
   for (let i = 0; i < 100 && !ready; i++) await sleep(50);

@@ -21,7 +21,24 @@ import { withClient } from './stack';
 export const SURFACE_KEY = 'bench';
 export const SLOTS = 20;
 const KINDS = ['meditation', 'sleep_story', 'music', 'talk'];
-const TOPICS = ['sleep', 'anxiety', 'focus', 'stress', 'relationships', 'kids', 'nature', 'breathing', 'movement', 'work', 'self-esteem', 'gratitude', 'grief', 'morning', 'evening', 'walking'];
+const TOPICS = [
+  'sleep',
+  'anxiety',
+  'focus',
+  'stress',
+  'relationships',
+  'kids',
+  'nature',
+  'breathing',
+  'movement',
+  'work',
+  'self-esteem',
+  'gratitude',
+  'grief',
+  'morning',
+  'evening',
+  'walking',
+];
 const DAY = 86_400_000;
 
 export interface SeedOptions {
@@ -93,7 +110,15 @@ function userContext(rng: Rng) {
 
 function roundProfile(p: UserProfile): UserProfile {
   const r = (x: number) => Math.round(x * 1000) / 1000;
-  return { ...p, topicSuccess: p.topicSuccess.map(r), topicExposure: p.topicExposure.map(r), kindSuccess: p.kindSuccess.map(r), kindExposure: p.kindExposure.map(r), success: r(p.success), exposure: r(p.exposure) };
+  return {
+    ...p,
+    topicSuccess: p.topicSuccess.map(r),
+    topicExposure: p.topicExposure.map(r),
+    kindSuccess: p.kindSuccess.map(r),
+    kindExposure: p.kindExposure.map(r),
+    success: r(p.success),
+    exposure: r(p.exposure),
+  };
 }
 
 /**
@@ -107,7 +132,18 @@ export async function seed(databaseUrl: string, o: SeedOptions): Promise<Seeded>
   const rng = new Rng('marquee-bench');
   const items = makeItems(o.items, rng, now);
   const features = items.map((it) =>
-    buildItemFeatures({ id: it.id, kind: it.fields.kind, topics: it.fields.topics, collections: it.fields.collections, durationSeconds: it.fields.durationSeconds, availability: it.fields.availability, launchedAt: it.liveSince }, now),
+    buildItemFeatures(
+      {
+        id: it.id,
+        kind: it.fields.kind,
+        topics: it.fields.topics,
+        collections: it.fields.collections,
+        durationSeconds: it.fields.durationSeconds,
+        availability: it.fields.availability,
+        launchedAt: it.liveSince,
+      },
+      now,
+    ),
   );
 
   // An engine state with the posterior widths of steady traffic, trained on these items.
@@ -141,7 +177,10 @@ export async function seed(databaseUrl: string, o: SeedOptions): Promise<Seeded>
   const apiKey = `mq_${randomBytes(20).toString('hex')}`;
   const userPrefix = 'bench-user-';
   let apiKeyId = '';
-  const tests = items.slice().sort((a, b) => b.liveSince - a.liveSince).slice(0, o.contentTests);
+  const tests = items
+    .slice()
+    .sort((a, b) => b.liveSince - a.liveSince)
+    .slice(0, o.contentTests);
 
   await withClient(databaseUrl, async (c) => {
     await c.query('BEGIN');
@@ -185,7 +224,10 @@ export async function seed(databaseUrl: string, o: SeedOptions): Promise<Seeded>
        RETURNING id`,
       [SURFACE_KEY, SLOTS, items.slice(0, 50).map((i) => i.id)],
     );
-    await c.query(`INSERT INTO surface_pins (surface_id, item_id, position, starts_at, ends_at) VALUES ($1, $2, 3, now() - interval '1 hour', NULL)`, [surface.id, items[1].id]);
+    await c.query(`INSERT INTO surface_pins (surface_id, item_id, position, starts_at, ends_at) VALUES ($1, $2, 3, now() - interval '1 hour', NULL)`, [
+      surface.id,
+      items[1].id,
+    ]);
     for (const t of tests) {
       await c.query(
         `INSERT INTO content_tests (surface_key, item_id, status, quota, max_days, started_at, impressions, exposure, successes)
@@ -195,9 +237,20 @@ export async function seed(databaseUrl: string, o: SeedOptions): Promise<Seeded>
     }
     await c.query(
       `INSERT INTO engine_states (surface_key, policy_version, revision, state, position_counts, control, updated_at) VALUES ($1, $2, $3, $4, $5, $6, now())`,
-      [SURFACE_KEY, policyVersion(state), state.revision, JSON.stringify(serializeState(state)), JSON.stringify(emptyPositionCounts(MAX_POSITIONS)), JSON.stringify({ impressions: 0, exposure: 0, successes: 0 })],
+      [
+        SURFACE_KEY,
+        policyVersion(state),
+        state.revision,
+        JSON.stringify(serializeState(state)),
+        JSON.stringify(emptyPositionCounts(MAX_POSITIONS)),
+        JSON.stringify({ impressions: 0, exposure: 0, successes: 0 }),
+      ],
     );
-    await c.query(`INSERT INTO engine_snapshots (surface_key, revision, state) VALUES ($1, $2, $3)`, [SURFACE_KEY, state.revision, gzipSync(JSON.stringify(serializeState(state)))]);
+    await c.query(`INSERT INTO engine_snapshots (surface_key, revision, state) VALUES ($1, $2, $3)`, [
+      SURFACE_KEY,
+      state.revision,
+      gzipSync(JSON.stringify(serializeState(state))),
+    ]);
     await c.query(`INSERT INTO user_profiles (user_id, profile, updated_at) SELECT $1 || g, ($2::jsonb) -> (g % $3), now() FROM generate_series(0, $4 - 1) g`, [
       userPrefix,
       JSON.stringify(profiles),
@@ -206,7 +259,10 @@ export async function seed(databaseUrl: string, o: SeedOptions): Promise<Seeded>
     ]);
     const {
       rows: [key],
-    } = await c.query(`INSERT INTO api_keys (name, prefix, key_hash) VALUES ('benchmark client', $1, $2) RETURNING id`, [apiKey.slice(0, 10), createHash('sha256').update(apiKey).digest('hex')]);
+    } = await c.query(`INSERT INTO api_keys (name, prefix, key_hash) VALUES ('benchmark client', $1, $2) RETURNING id`, [
+      apiKey.slice(0, 10),
+      createHash('sha256').update(apiKey).digest('hex'),
+    ]);
     apiKeyId = key.id;
     await c.query('COMMIT');
     await c.query('ANALYZE');

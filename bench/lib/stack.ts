@@ -126,39 +126,48 @@ export interface StartApiOptions {
  * Starts the compiled API the way production runs it (NODE_ENV=production, JSON logs) against the bench database.
  * `nodeArgs` lets a run add e.g. --cpu-prof.
  */
-export async function startApi(env: BenchEnv, extraEnv: Record<string, string> = {}, nodeArgs: string[] = [], options: StartApiOptions = {}): Promise<ApiProcess> {
+export async function startApi(
+  env: BenchEnv,
+  extraEnv: Record<string, string> = {},
+  nodeArgs: string[] = [],
+  options: StartApiOptions = {},
+): Promise<ApiProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc = spawn(process.execPath, [...nodeArgs, ...(process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean), join(ROOT, 'dist/apps/api/src/main.js')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'info',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: url,
-      DATABASE_URL: env.databaseUrl,
-      REDIS_URL: env.redisUrl,
-      REDIS_PREFIX: env.redisPrefix,
-      JWT_SECRET: env.jwtSecret,
-      MARQUEE_SEED_DEMO: 'false',
-      // One API process (its pid is the API's CPU); feed-scaleout.ts asks for one per core with extraEnv.
-      API_PROCESSES: '1',
-      // One load generator on one address and one key is the whole benchmark: the limits are checked on every call
-      // (their cost is part of what is measured) but set far above what one process can serve, so none refuses.
-      RATE_LIMIT_FEED_PER_KEY: '1000000',
-      RATE_LIMIT_FEED_PER_ADDRESS: '1000000',
-      RATE_LIMIT_EVENTS_PER_KEY: '10000000',
-      RATE_LIMIT_EVENTS_PER_ADDRESS: '10000000',
-      // /metrics is off in production without a token; the benchmark reads fallbacks, event-loop delay and cache hits there.
-      METRICS_TOKEN: BENCH_METRICS_TOKEN,
-      ...extraEnv,
+  const proc = spawn(
+    process.execPath,
+    [...nodeArgs, ...(process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean), join(ROOT, 'dist/apps/api/src/main.js')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        LOG_FORMAT: 'json',
+        LOG_LEVEL: 'info',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PUBLIC_URL: url,
+        DATABASE_URL: env.databaseUrl,
+        REDIS_URL: env.redisUrl,
+        REDIS_PREFIX: env.redisPrefix,
+        JWT_SECRET: env.jwtSecret,
+        MARQUEE_SEED_DEMO: 'false',
+        // One API process (its pid is the API's CPU); feed-scaleout.ts asks for one per core with extraEnv.
+        API_PROCESSES: '1',
+        // One load generator on one address and one key is the whole benchmark: the limits are checked on every call
+        // (their cost is part of what is measured) but set far above what one process can serve, so none refuses.
+        RATE_LIMIT_FEED_PER_KEY: '1000000',
+        RATE_LIMIT_FEED_PER_ADDRESS: '1000000',
+        RATE_LIMIT_EVENTS_PER_KEY: '10000000',
+        RATE_LIMIT_EVENTS_PER_ADDRESS: '10000000',
+        // /metrics is off in production without a token; the benchmark reads fallbacks, event-loop delay and cache hits there.
+        METRICS_TOKEN: BENCH_METRICS_TOKEN,
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.ownSession === true,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: options.ownSession === true,
-  });
+  );
   let out = '';
   const keep = (d: Buffer) => {
     out += String(d);
@@ -246,7 +255,9 @@ export async function metric(url: string, name: string, labels: Record<string, s
  */
 export async function dbBackendsCpu(databaseUrl: string): Promise<Map<number, number> | null> {
   const name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
-  const { rows } = await withClient(databaseUrl, (c) => c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]));
+  const { rows } = await withClient(databaseUrl, (c) =>
+    c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]),
+  );
   const out = new Map<number, number>();
   for (const r of rows) {
     const ms = cpuMs(r.pid);

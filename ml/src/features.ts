@@ -40,7 +40,8 @@ export function timeOf(at: TrainingRow['at']): number {
 
 // Row numbers are 1-based, as people count.
 export function validateRows(rows: readonly TrainingRow[]): void {
-  if (rows.length === 0) throw new TrainingInputError('There are no logged impressions to train on: the data window is empty. Widen the window or log more traffic.');
+  if (rows.length === 0)
+    throw new TrainingInputError('There are no logged impressions to train on: the data window is empty. Widen the window or log more traffic.');
   const problems: FieldProblem[] = [];
   rows.forEach((r, i) => {
     const bad: string[] = [];
@@ -49,13 +50,20 @@ export function validateRows(rows: readonly TrainingRow[]): void {
     if (!Number.isFinite(timeOf(r.at))) bad.push(`time "${String(r.at)}"`);
     if (typeof r.position !== 'number' || !Number.isFinite(r.position)) bad.push(`position ${String(r.position)}`);
     if (typeof r.userId !== 'string' || typeof r.itemId !== 'string') bad.push('userId and itemId must be strings');
-    const finite = (f: FeatureInput) => (Array.isArray(f) ? (f as readonly number[]) : Object.values(f ?? {})).every((x) => typeof x === 'number' && Number.isFinite(x));
+    const finite = (f: FeatureInput) =>
+      (Array.isArray(f) ? (f as readonly number[]) : Object.values(f ?? {})).every((x) => typeof x === 'number' && Number.isFinite(x));
     if (!r.userFeatures || !finite(r.userFeatures)) bad.push('non-numeric userFeatures');
     if (!r.itemFeatures || !finite(r.itemFeatures)) bad.push('non-numeric itemFeatures');
     if (bad.length) problems.push({ field: 'row', row: i + 1, message: `row ${i + 1} has ${bad.join(', ')}` });
   });
   if (problems.length) {
-    const named = problems.slice(0, 5).map((p) => p.message).join('; ');
-    throw new TrainingInputError(`Some training rows are invalid: ${named}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}. Fix or drop them.`, problems);
+    const named = problems
+      .slice(0, 5)
+      .map((p) => p.message)
+      .join('; ');
+    throw new TrainingInputError(
+      `Some training rows are invalid: ${named}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}. Fix or drop them.`,
+      problems,
+    );
   }
 }

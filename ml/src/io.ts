@@ -6,7 +6,10 @@ import type { BanditDataset, FeatureInput, TrainingRow } from './types';
 const CSV_REQUIRED = ['userId', 'itemId', 'position', 'propensity', 'reward', 'at'] as const;
 
 function fail(what: string, problems: FieldProblem[], fix: string): never {
-  const named = problems.slice(0, 5).map((p) => p.message).join('; ');
+  const named = problems
+    .slice(0, 5)
+    .map((p) => p.message)
+    .join('; ');
   throw new TrainingInputError(`${what}: ${named}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}. ${fix}`, problems);
 }
 
@@ -23,7 +26,12 @@ export function parseJsonlRows(text: string, name = 'the file'): TrainingRow[] {
       problems.push({ field: 'line', row: i + 1, message: `line ${i + 1} is not a JSON object` });
     }
   });
-  if (problems.length) fail(`${name} has lines that are not JSON objects`, problems, 'Each line must be one JSON object with userId, userFeatures, itemId, itemFeatures, position, propensity, reward and at.');
+  if (problems.length)
+    fail(
+      `${name} has lines that are not JSON objects`,
+      problems,
+      'Each line must be one JSON object with userId, userFeatures, itemId, itemFeatures, position, propensity, reward and at.',
+    );
   return rows;
 }
 
@@ -37,7 +45,11 @@ export function parseCsvRows(text: string, name = 'the file'): TrainingRow[] {
   }
   const header = (table[0] ?? []).map((h) => h.trim());
   const missing = CSV_REQUIRED.filter((c) => !header.includes(c));
-  if (missing.length) throw new TrainingInputError(`${name} is missing the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}. A training CSV needs ${CSV_REQUIRED.join(', ')} and user.<feature> / item.<feature> columns.`, missing.map((c) => ({ field: c, message: 'missing column' })));
+  if (missing.length)
+    throw new TrainingInputError(
+      `${name} is missing the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}. A training CSV needs ${CSV_REQUIRED.join(', ')} and user.<feature> / item.<feature> columns.`,
+      missing.map((c) => ({ field: c, message: 'missing column' })),
+    );
   const col = (c: string) => header.indexOf(c);
   const userCols = header.flatMap((h, j) => (h.startsWith('user.') ? [[h.slice(5), j] as const] : []));
   const itemCols = header.flatMap((h, j) => (h.startsWith('item.') ? [[h.slice(5), j] as const] : []));

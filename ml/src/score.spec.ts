@@ -21,7 +21,14 @@ const model: ExportedRewardModel = {
   userEmbedding: [[0.1]],
   positions: [1, 2],
   positionBias: [0, -0.3],
-  training: { backend: 'cpu', startedAt: '', trainingMs: 0, epochs: 0, options: {}, window: { train: { from: '', to: '', rows: 0 }, holdout: { from: '', to: '', rows: 0 } } },
+  training: {
+    backend: 'cpu',
+    startedAt: '',
+    trainingMs: 0,
+    epochs: 0,
+    options: {},
+    window: { train: { from: '', to: '', rows: 0 }, holdout: { from: '', to: '', rows: 0 } },
+  },
   metrics: { holdout: { logLoss: 0, auc: 0, baselineLogLoss: 0, n: 0, positives: 0 }, train: { logLoss: 0, n: 0, positives: 0 } },
 };
 

@@ -94,7 +94,16 @@ export function syntheticImpressions(options: SyntheticOptions = {}): { rows: Tr
       taken.add(pick);
       const it = items[pick];
       const prob = 1 / (1 + Math.exp(-trueLogit(u, it, k)));
-      rows.push({ userId: u.id, userFeatures: u.features, itemId: it.id, itemFeatures: it.features, position: k + 1, propensity: propensity[pick][k], reward: rng.next() < prob ? 1 : 0, at: new Date(start + t * step).toISOString() });
+      rows.push({
+        userId: u.id,
+        userFeatures: u.features,
+        itemId: it.id,
+        itemFeatures: it.features,
+        position: k + 1,
+        propensity: propensity[pick][k],
+        reward: rng.next() < prob ? 1 : 0,
+        at: new Date(start + t * step).toISOString(),
+      });
     }
   }
   return {

@@ -68,7 +68,8 @@ describe('reward model training on synthetic logs', () => {
     const index = modelIndex(m);
     const users = [...new Map(data.rows.map((r) => [r.userId, r])).values()].slice(0, 150);
     const items = [...new Map(data.rows.map((r) => [r.itemId, r])).values()];
-    const mean = (f: (u: (typeof users)[number], it: (typeof items)[number]) => number) => items.map((it) => users.reduce((s, u) => s + f(u, it), 0) / users.length);
+    const mean = (f: (u: (typeof users)[number], it: (typeof items)[number]) => number) =>
+      items.map((it) => users.reduce((s, u) => s + f(u, it), 0) / users.length);
     const model = mean((u, it) => scoreLogit(m, { userId: u.userId, userFeatures: u.userFeatures, itemId: it.itemId, itemFeatures: it.itemFeatures }, index));
     const truth = mean((u, it) => data.truth.logit(u.userId, it.itemId));
     const loggingBias = items.map((it) => data.truth.loggingBias.get(it.itemId)!);

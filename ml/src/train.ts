@@ -65,11 +65,21 @@ export async function trainRewardModel(rows: readonly TrainingRow[], options: Tr
   const nHold = Math.max(1, Math.round(sorted.length * o.holdoutFraction));
   const trainRows = sorted.slice(0, sorted.length - nHold);
   const holdRows = sorted.slice(sorted.length - nHold);
-  if (trainRows.length === 0) throw new TrainingInputError(`${rows.length} rows are too few to hold out ${o.holdoutFraction} of them and still train. Log more traffic or widen the window.`);
-  if (!trainRows.some((x) => x.r.reward > 0)) throw new TrainingInputError('The training part of the window has no success events, so there is nothing to learn. Widen the window.');
+  if (trainRows.length === 0)
+    throw new TrainingInputError(
+      `${rows.length} rows are too few to hold out ${o.holdoutFraction} of them and still train. Log more traffic or widen the window.`,
+    );
+  if (!trainRows.some((x) => x.r.reward > 0))
+    throw new TrainingInputError('The training part of the window has no success events, so there is nothing to learn. Widen the window.');
 
-  const userNames = featureLayout(rows.map((r) => r.userFeatures), 'userFeatures');
-  const itemNames = featureLayout(rows.map((r) => r.itemFeatures), 'itemFeatures');
+  const userNames = featureLayout(
+    rows.map((r) => r.userFeatures),
+    'userFeatures',
+  );
+  const itemNames = featureLayout(
+    rows.map((r) => r.itemFeatures),
+    'itemFeatures',
+  );
   const userIndex = new Map(userNames.map((n, j) => [n, j]));
   const itemIndex = new Map(itemNames.map((n, j) => [n, j]));
   // Items and slots are learned only from the training part: anything first seen later is "new" to the model.
@@ -84,7 +94,16 @@ export async function trainRewardModel(rows: readonly TrainingRow[], options: Tr
 
   const encode = (part: typeof sorted): Encoded => {
     const n = part.length;
-    const e: Encoded = { n, u: new Float32Array(n * du), v: new Float32Array(n * di), item: new Int32Array(n), bucket: new Int32Array(n), pos: new Int32Array(n), y: new Float32Array(n), w: new Float32Array(n) };
+    const e: Encoded = {
+      n,
+      u: new Float32Array(n * du),
+      v: new Float32Array(n * di),
+      item: new Int32Array(n),
+      bucket: new Int32Array(n),
+      pos: new Int32Array(n),
+      y: new Float32Array(n),
+      w: new Float32Array(n),
+    };
     part.forEach(({ r }, i) => {
       writeAugmented(r.userFeatures, userNames, userIndex, e.u, i * du);
       writeAugmented(r.itemFeatures, itemNames, itemIndex, e.v, i * di);
@@ -140,7 +159,11 @@ export async function trainRewardModel(rows: readonly TrainingRow[], options: Tr
       for (let j = 0; j < b; j++) out.set(src.subarray(idx[j] * width, idx[j] * width + width), j * width);
       return tf.tensor2d(out, [b, width]);
     };
-    const ints = (src: Int32Array) => tf.tensor1d(Int32Array.from(idx, (i) => src[i]), 'int32');
+    const ints = (src: Int32Array) =>
+      tf.tensor1d(
+        Int32Array.from(idx, (i) => src[i]),
+        'int32',
+      );
     const U = pick(e.u, du);
     const V = pick(e.v, di);
     const item = tf.oneHot(ints(e.item), nItems).toFloat();
@@ -180,16 +203,20 @@ export async function trainRewardModel(rows: readonly TrainingRow[], options: Tr
       let epochLoss = 0;
       for (let b = 0; b < batches; b++) {
         const idx = order.subarray(b * o.batchSize, Math.min(train.n, (b + 1) * o.batchSize));
-        const cost = optimizer.minimize(() =>
-          tf.tidy(() => {
-            const z = logits(train, idx);
-            const y = tf.tensor1d(Float32Array.from(idx, (i) => train.y[i]));
-            const w = tf.tensor1d(Float32Array.from(idx, (i) => train.w[i]));
-            // Stable sigmoid cross-entropy: softplus(z) − y·z.
-            const bce = tf.mean(tf.mul(w, tf.sub(tf.softplus(z), tf.mul(y, z))));
-            const penalty = regularised.reduce<tf.Scalar>((acc, v) => tf.add(acc, tf.sum(tf.square(v))), tf.sum(tf.square(p.bilinear)).sub(tf.square(p.bilinear.slice([0, 0], [1, 1]).reshape([]))));
-            return tf.add(bce, tf.mul(o.l2, penalty)) as tf.Scalar;
-          }),
+        const cost = optimizer.minimize(
+          () =>
+            tf.tidy(() => {
+              const z = logits(train, idx);
+              const y = tf.tensor1d(Float32Array.from(idx, (i) => train.y[i]));
+              const w = tf.tensor1d(Float32Array.from(idx, (i) => train.w[i]));
+              // Stable sigmoid cross-entropy: softplus(z) − y·z.
+              const bce = tf.mean(tf.mul(w, tf.sub(tf.softplus(z), tf.mul(y, z))));
+              const penalty = regularised.reduce<tf.Scalar>(
+                (acc, v) => tf.add(acc, tf.sum(tf.square(v))),
+                tf.sum(tf.square(p.bilinear)).sub(tf.square(p.bilinear.slice([0, 0], [1, 1]).reshape([]))),
+              );
+              return tf.add(bce, tf.mul(o.l2, penalty)) as tf.Scalar;
+            }),
           true,
           // Only this run's variables: by default minimize would reach every trainable variable in the process.
           Object.values(p),
@@ -209,7 +236,13 @@ export async function trainRewardModel(rows: readonly TrainingRow[], options: Tr
     const trainPred = await predict(train);
     const holdPositives = hold.y.reduce((s, v) => s + v, 0);
     const metrics: ModelMetrics = {
-      holdout: { logLoss: logLoss(holdPred, hold.y), auc: auc(holdPred, hold.y), baselineLogLoss: logLoss(new Float32Array(hold.n).fill(baseRate), hold.y), n: hold.n, positives: holdPositives },
+      holdout: {
+        logLoss: logLoss(holdPred, hold.y),
+        auc: auc(holdPred, hold.y),
+        baselineLogLoss: logLoss(new Float32Array(hold.n).fill(baseRate), hold.y),
+        n: hold.n,
+        positives: holdPositives,
+      },
       train: { logLoss: logLoss(trainPred, train.y), n: train.n, positives },
     };
     const trainingMs = Date.now() - started;
@@ -234,7 +267,18 @@ export async function trainRewardModel(rows: readonly TrainingRow[], options: Tr
         startedAt: new Date(started).toISOString(),
         trainingMs,
         epochs: o.epochs,
-        options: { embeddingDim: K, epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, l2: o.l2, holdoutFraction: o.holdoutFraction, propensityWeighting: o.propensityWeighting, maxWeight: o.maxWeight, userBuckets: H, seed: o.seed },
+        options: {
+          embeddingDim: K,
+          epochs: o.epochs,
+          batchSize: o.batchSize,
+          learningRate: o.learningRate,
+          l2: o.l2,
+          holdoutFraction: o.holdoutFraction,
+          propensityWeighting: o.propensityWeighting,
+          maxWeight: o.maxWeight,
+          userBuckets: H,
+          seed: o.seed,
+        },
         window: { train: windowOf(trainRows), holdout: windowOf(holdRows) },
       },
       metrics,

@@ -41,7 +41,12 @@ interface LaunchOutcome {
 }
 
 // Live demo items that no course and no fallback order needs: each launch unpublishes one of them.
-const UNPUBLISH: Record<string, string> = { 'worker-kill': 'desk-reset', 'pg-stop': 'anxiety-sos', 'redis-flush': 'gratitude-pause', 'api-kill': 'ocean-drift' };
+const UNPUBLISH: Record<string, string> = {
+  'worker-kill': 'desk-reset',
+  'pg-stop': 'anxiety-sos',
+  'redis-flush': 'gratitude-pause',
+  'api-kill': 'ocean-drift',
+};
 
 /** Polls `fn` until it gives a truthy value (returned) or the deadline passes (null); errors count as not yet. */
 async function until<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 200): Promise<T | null> {
@@ -60,9 +65,15 @@ export async function faultPhase(report: Report, o: FaultOptions): Promise<void>
   // The pause point (libs/launch test hook) only acts while this file exists: it holds the worker inside the launch
   // transaction, the instant the SIGKILL lands.
   const pauseFile = join(tmpdir(), `marquee-abuse-pause-${process.pid}-${randomBytes(4).toString('hex')}`);
-  if (o.stack && o.faults.includes('worker-kill')) throw new Error('worker-kill needs a stack of its own (MARQUEE_TEST_PAUSE_FILE is set when the worker starts)');
+  if (o.stack && o.faults.includes('worker-kill'))
+    throw new Error('worker-kill needs a stack of its own (MARQUEE_TEST_PAUSE_FILE is set when the worker starts)');
   const stack = o.stack ?? (await AbuseStack.up({ env: { MARQUEE_TEST_PAUSE_FILE: pauseFile } }));
-  const load = new LoadClient(() => stack.url, stack.seeded.apiKey, { feedsPerSecond: o.feedsPerSecond, tracksPerSecond: o.tracksPerSecond, surface: 'home', maxInFlight: 64 });
+  const load = new LoadClient(() => stack.url, stack.seeded.apiKey, {
+    feedsPerSecond: o.feedsPerSecond,
+    tracksPerSecond: o.tracksPerSecond,
+    surface: 'home',
+    maxInFlight: 64,
+  });
   const outcomes: LaunchOutcome[] = [];
   /** When each fault started and ended (UTC time of day), to line failures up with them. */
   const marks: string[] = [];
@@ -92,7 +103,16 @@ export async function faultPhase(report: Report, o: FaultOptions): Promise<void>
     const record = async (fault: Fault, rel: string, dueAt: number, recoveredAt: number, waitMs: number, note?: string) => {
       const r = await launched(rel, waitMs);
       const late = r?.launchedAt ? r.launchedAt - Math.max(dueAt, recoveredAt) : null;
-      outcomes.push({ fault, releaseId: rel, dueAt, recoveredAt, status: r?.status ?? 'scheduled', launchedAt: r?.launchedAt ?? null, lateAfterRecoveryMs: late, note });
+      outcomes.push({
+        fault,
+        releaseId: rel,
+        dueAt,
+        recoveredAt,
+        status: r?.status ?? 'scheduled',
+        launchedAt: r?.launchedAt ?? null,
+        lateAfterRecoveryMs: late,
+        note,
+      });
       log(`faults: ${fault}: launch ${r?.status ?? 'still scheduled'}${late !== null ? `, ${(late / 1000).toFixed(1)} s after recovery` : ''}`);
     };
 
@@ -194,16 +214,42 @@ export async function faultPhase(report: Report, o: FaultOptions): Promise<void>
 
     const t = load.totals();
     const perPhase = Object.fromEntries(Object.entries(load.phases).map(([k, v]) => [k, compact(v)]));
-    report.figure(G, { faults: o.faults, outageSeconds: o.outageSeconds, load: { feedsPerSecond: o.feedsPerSecond, tracksPerSecond: o.tracksPerSecond }, perPhase, faultTimes: marks, eventsStored: ids.length, eventsRejected: load.rejected.size, retries: load.retries, skippedForInFlightCap: load.skipped, launches: outcomes, readyAfterMs: readyAfter });
+    report.figure(G, {
+      faults: o.faults,
+      outageSeconds: o.outageSeconds,
+      load: { feedsPerSecond: o.feedsPerSecond, tracksPerSecond: o.tracksPerSecond },
+      perPhase,
+      faultTimes: marks,
+      eventsStored: ids.length,
+      eventsRejected: load.rejected.size,
+      retries: load.retries,
+      skippedForInFlightCap: load.skipped,
+      launches: outcomes,
+      readyAfterMs: readyAfter,
+    });
     report.atMost(G, `failed feeds (of ${t.feeds}; 200 with items, FALLBACK allowed)`, t.feedsFailed, 0, {
-      ...Object.fromEntries(Object.entries(load.phases).filter(([, v]) => v.feedsFailed).map(([k, v]) => [k, { failed: v.feedsFailed, of: v.feeds, why: v.feedFailures, first: v.feedFailureTimes }])),
+      ...Object.fromEntries(
+        Object.entries(load.phases)
+          .filter(([, v]) => v.feedsFailed)
+          .map(([k, v]) => [k, { failed: v.feedsFailed, of: v.feeds, why: v.feedFailures, first: v.feedFailureTimes }]),
+      ),
       faultTimes: marks,
     });
     if (o.faults.includes('pg-stop')) {
       const p = load.phases['pg-stop'];
       report.figure(G, { pgOutageFeeds: p ? { answered: p.feeds - p.feedsUnansweredWhileDown, fallback: p.fallbackFeeds, failed: p.feedsFailed } : null });
     }
-    report.atMost(G, `event calls answered neither stored nor UNAVAILABLE (of ${t.trackCalls})`, t.trackOtherErrors, 0, Object.fromEntries(Object.entries(load.phases).filter(([, v]) => v.trackOtherErrors).map(([k, v]) => [k, v.trackFailures])));
+    report.atMost(
+      G,
+      `event calls answered neither stored nor UNAVAILABLE (of ${t.trackCalls})`,
+      t.trackOtherErrors,
+      0,
+      Object.fromEntries(
+        Object.entries(load.phases)
+          .filter(([, v]) => v.trackOtherErrors)
+          .map(([k, v]) => [k, v.trackFailures]),
+      ),
+    );
     report.atMost(G, `accepted events lost (of ${ids.length} answered stored)`, missing.length, 0, missing.slice(0, 10));
     report.atMost(G, 'events never answered after recovery (+60 s of retries)', unanswered, 0);
     for (const x of outcomes) {
@@ -212,10 +258,23 @@ export async function faultPhase(report: Report, o: FaultOptions): Promise<void>
       report.add(G, `${x.fault}: launch done exactly once`, `${c.status}, ${c.events} launch event(s)`, 'launched, 1', once, { ...x, ...c });
       const late = x.lateAfterRecoveryMs === null ? null : Math.round(x.lateAfterRecoveryMs / 100) / 10;
       // Never launched is not a speed figure: it fails the exactly-once check above too.
-      report.add(G, `${x.fault}: launch seconds late after recovery`, late === null ? 'never' : late, `<= ${o.maxLateSeconds} s`, late !== null && late <= o.maxLateSeconds, x).timing = late !== null;
+      report.add(
+        G,
+        `${x.fault}: launch seconds late after recovery`,
+        late === null ? 'never' : late,
+        `<= ${o.maxLateSeconds} s`,
+        late !== null && late <= o.maxLateSeconds,
+        x,
+      ).timing = late !== null;
     }
     for (const [fault, ms] of Object.entries(readyAfter)) {
-      report.add(G, `${fault}: /health/ready 200 again (s after recovery)`, ms === null ? 'never (60 s)' : Math.round(ms / 100) / 10, 'back on its own', ms !== null);
+      report.add(
+        G,
+        `${fault}: /health/ready 200 again (s after recovery)`,
+        ms === null ? 'never (60 s)' : Math.round(ms / 100) / 10,
+        'back on its own',
+        ms !== null,
+      );
     }
   } finally {
     load.stop();

@@ -27,7 +27,8 @@ const COUNTED = ['audit_log', 'release_events', 'webhook_deliveries', 'engagemen
 
 export function fingerprintSql(): string {
   const parts = Object.entries(DIGESTED).map(
-    ([t, drop]) => `SELECT '${t}' AS t, md5(coalesce(string_agg(j::text, '|' ORDER BY j::text), '')) AS d FROM (SELECT to_jsonb(x)${drop.map((c) => ` - '${c}'`).join('')} AS j FROM ${t} x) s`,
+    ([t, drop]) =>
+      `SELECT '${t}' AS t, md5(coalesce(string_agg(j::text, '|' ORDER BY j::text), '')) AS d FROM (SELECT to_jsonb(x)${drop.map((c) => ` - '${c}'`).join('')} AS j FROM ${t} x) s`,
   );
   for (const t of COUNTED) parts.push(`SELECT '${t}', count(*)::text FROM ${t}`);
   return parts.join(' UNION ALL ');
@@ -58,7 +59,12 @@ export async function fuzzPhase(report: Report, o: FuzzPhaseOptions): Promise<Fu
 
     // Throwaway objects for the mutations that destroy: revoke, disable, reset, delete.
     const key = await gqlSend(stack.url, 'mutation { createApiKey(name: "fuzz throwaway") { apiKey { id } } }', {}, admin);
-    const hook = await gqlSend(stack.url, 'mutation { createWebhookEndpoint(input: {url: "https://hooks.example.com/fuzz", events: ["release.launched"]}) { endpoint { id } } }', {}, admin);
+    const hook = await gqlSend(
+      stack.url,
+      'mutation { createWebhookEndpoint(input: {url: "https://hooks.example.com/fuzz", events: ["release.launched"]}) { endpoint { id } } }',
+      {},
+      admin,
+    );
     const rel = await gqlSend(stack.url, 'mutation { createRelease(input: {name: "fuzz throwaway"}) { id } }', {}, admin);
     const rows = await stack.db(async (c) => ({
       items: (await c.query('SELECT id, slug FROM items ORDER BY slug')).rows as { id: string; slug: string }[],
@@ -70,7 +76,9 @@ export async function fuzzPhase(report: Report, o: FuzzPhaseOptions): Promise<Fu
       releaseIds: rows.releases,
       userIds: [throwaway.id],
       apiKeyIds: [(key.body?.data as { createApiKey?: { apiKey: { id: string } } } | null)?.createApiKey?.apiKey.id].filter((x): x is string => !!x),
-      endpointIds: [(hook.body?.data as { createWebhookEndpoint?: { endpoint: { id: string } } } | null)?.createWebhookEndpoint?.endpoint.id].filter((x): x is string => !!x),
+      endpointIds: [(hook.body?.data as { createWebhookEndpoint?: { endpoint: { id: string } } } | null)?.createWebhookEndpoint?.endpoint.id].filter(
+        (x): x is string => !!x,
+      ),
       emails: [throwaway.email, 'nobody@abuse.local'],
       surfaces: ['home', 'sleep', 'nope'],
     };
@@ -96,7 +104,10 @@ export async function fuzzPhase(report: Report, o: FuzzPhaseOptions): Promise<Fu
         refresh: async (r) => {
           if (r === 'admin') creds.admin = { token: await stack.adminToken() };
           if (r === 'analyst') {
-            const t = await gqlSend(stack.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: analyst.email, p: analyst.password });
+            const t = await gqlSend(stack.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', {
+              e: analyst.email,
+              p: analyst.password,
+            });
             const token = (t.body?.data as { login?: { token: string } } | null)?.login?.token;
             if (token) creds.analyst = { token };
           }
@@ -128,19 +139,40 @@ export async function fuzzPhase(report: Report, o: FuzzPhaseOptions): Promise<Fu
       relogins: stats.relogins,
       live: stats.live,
     });
-    report.add(G, 'operations fuzzed (of the schema)', `${stats.operationsCovered}/${stats.operationsInSchema}`, 'all', stats.operationsCovered === stats.operationsInSchema);
+    report.add(
+      G,
+      'operations fuzzed (of the schema)',
+      `${stats.operationsCovered}/${stats.operationsInSchema}`,
+      'all',
+      stats.operationsCovered === stats.operationsInSchema,
+    );
     report.atMost(G, `answers with HTTP 5xx (of ${stats.requests})`, stats.http5xx.length, 0, stats.http5xx.slice(0, 15));
     report.atMost(G, 'INTERNAL_SERVER_ERROR or uncoded errors', stats.internal.length, 0, stats.internal.slice(0, 15));
     report.atMost(G, 'requests without an answer (timeout/reset)', stats.noAnswer.length, 0, stats.noAnswer.slice(0, 10));
     report.atMost(G, 'API frozen (killed and restarted)', stats.freezes.length, 0, stats.freezes.slice(0, 10));
-    report.atMost(G, `refusals without server-timing (of ${stats.refusals})`, stats.refusalsWithoutTiming, 0, { header: 'server-timing: app;dur=<ms>', refusals: stats.refusals });
-    report.atMost(G, `refusals over ${REFUSAL_BUDGET_MS} ms server time (best of 3)`, stats.refusalsOverBudget.length, 0, stats.refusalsOverBudget.sort((a, b) => (b.serverMs ?? 0) - (a.serverMs ?? 0)).slice(0, 15)).timing = true;
+    report.atMost(G, `refusals without server-timing (of ${stats.refusals})`, stats.refusalsWithoutTiming, 0, {
+      header: 'server-timing: app;dur=<ms>',
+      refusals: stats.refusals,
+    });
+    report.atMost(
+      G,
+      `refusals over ${REFUSAL_BUDGET_MS} ms server time (best of 3)`,
+      stats.refusalsOverBudget.length,
+      0,
+      stats.refusalsOverBudget.sort((a, b) => (b.serverMs ?? 0) - (a.serverMs ?? 0)).slice(0, 15),
+    ).timing = true;
     report.atMost(G, '/health/live probes slower than 1 s or failed', stats.live.slow + stats.live.failed, 0, stats.live).timing = true;
     if (o.hygiene !== 'off') {
-      report.atMost(G, `NUL/lone-surrogate inputs not refused BAD_USER_INPUT with problems, HTTP 400 (of ${stats.hygieneProbes})`, stats.hygieneMisses.length, 0, {
-        operations: countBy(stats.hygieneMisses.map((x) => x.label.replace(/^hygiene /, '').replace(/\(.*$/, ''))),
-        samples: stats.hygieneMisses.slice(0, 12),
-      });
+      report.atMost(
+        G,
+        `NUL/lone-surrogate inputs not refused BAD_USER_INPUT with problems, HTTP 400 (of ${stats.hygieneProbes})`,
+        stats.hygieneMisses.length,
+        0,
+        {
+          operations: countBy(stats.hygieneMisses.map((x) => x.label.replace(/^hygiene /, '').replace(/\(.*$/, ''))),
+          samples: stats.hygieneMisses.slice(0, 12),
+        },
+      );
     }
     report.atMost(G, `half-written mutations (of ${stats.mutationsChecked} read back)`, stats.halfWrites.length, 0, stats.halfWrites.slice(0, 15));
     return stats;

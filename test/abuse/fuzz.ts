@@ -181,7 +181,8 @@ function genString(g: Gen, ctx: ValueCtx, hint: string): string {
   if (r < 68) return inject(g, pick(g, poolFor(hint, ctx.pools)), pick(g, ['\u0000', '\u0000\u0000', 'a\u0000']));
   if (r < 80) return inject(g, pick(g, poolFor(hint, ctx.pools)), pick(g, ['\ud800', '\udbff', '\udc00', '\udfff', '\ud83d']));
   if (r < 85 && ctx.hugeBudget > 10_000) return hugeString(g, ctx);
-  if (r < 93) return pick(g, ["' OR 1=1 --", '<script>alert(1)</script>', '${jndi:ldap://x/a}', '../../etc/passwd', '%00', '\\', '"', '\n\r\t', '\u202e', '\ufeff', ' ']);
+  if (r < 93)
+    return pick(g, ["' OR 1=1 --", '<script>alert(1)</script>', '${jndi:ldap://x/a}', '../../etc/passwd', '%00', '\\', '"', '\n\r\t', '\u202e', '\ufeff', ' ']);
   return '';
 }
 
@@ -189,7 +190,17 @@ function genId(g: Gen, ctx: ValueCtx, hint: string): string {
   const r = pct(g);
   const p = ctx.pools;
   const n = hint.toLowerCase();
-  const typed = n.includes('release') ? p.releaseIds : n.includes('item') ? p.itemIds : n.includes('user') ? p.userIds : n.includes('key') ? p.apiKeyIds : n.includes('endpoint') ? p.endpointIds : [];
+  const typed = n.includes('release')
+    ? p.releaseIds
+    : n.includes('item')
+      ? p.itemIds
+      : n.includes('user')
+        ? p.userIds
+        : n.includes('key')
+          ? p.apiKeyIds
+          : n.includes('endpoint')
+            ? p.endpointIds
+            : [];
   if (r < 40 && typed.length) return pick(g, typed);
   if (r < 55) return pick(g, [...p.itemIds, ...p.releaseIds, ...p.userIds, ...p.apiKeyIds, ...p.endpointIds]);
   if (r < 70) return g(fc.uuid);
@@ -215,7 +226,8 @@ function deepNest(depth: number, leaf: unknown, kind: 'array' | 'object'): unkno
 function genJson(g: Gen, ctx: ValueCtx): unknown {
   const r = pct(g);
   if (r < 50) return g(fc.jsonValue, { maxDepth: 3 });
-  if (r < 65) return { policy: pick(g, ['uniform', 'live', 'x']), epsilon: pick(g, [0.1, -1, 2, 'a']), __proto__x: 1, constructor: { prototype: { polluted: true } } };
+  if (r < 65)
+    return { policy: pick(g, ['uniform', 'live', 'x']), epsilon: pick(g, [0.1, -1, 2, 'a']), __proto__x: 1, constructor: { prototype: { polluted: true } } };
   if (r < 85) return deepNest(g(fc.integer, { min: 100, max: 2_000 }), 1, pick(g, ['array', 'object'] as const));
   if (ctx.hugeBudget > 10_000) return { blob: hugeString(g, ctx) };
   return null;
@@ -320,10 +332,18 @@ function fieldsOf(t: GraphQLNamedType): GraphQLField<unknown, unknown>[] {
 function selection(g: Gen, type: GraphQLOutputType, depth: number, maxDepth: number, ctx: ValueCtx): string {
   const named = getNamedType(type);
   if (isLeafType(named)) return '';
-  if (isUnionType(named)) return `{ __typename ${named.getTypes().map((t) => `... on ${t.name} { __typename }`).join(' ')} }`;
+  if (isUnionType(named))
+    return `{ __typename ${named
+      .getTypes()
+      .map((t) => `... on ${t.name} { __typename }`)
+      .join(' ')} }`;
   if (depth >= maxDepth) return '{ __typename }';
   const fields = fieldsOf(named);
-  const idx = g(fc.shuffledSubarray, fields.map((_, i) => i), { minLength: 1, maxLength: Math.min(5, fields.length) }) as number[];
+  const idx = g(
+    fc.shuffledSubarray,
+    fields.map((_, i) => i),
+    { minLength: 1, maxLength: Math.min(5, fields.length) },
+  ) as number[];
   const chosen = idx.map((i) => fields[i]);
   const parts = chosen.map((f) => {
     const args = f.args
@@ -340,7 +360,14 @@ function typeString(t: GraphQLInputType): string {
 
 // ------------------------------------------------------------------------------------------------ case builders
 
-function operationCase(g: Gen, schema: GraphQLSchema, pools: FuzzPools, kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>, maxBody: number): Built {
+function operationCase(
+  g: Gen,
+  schema: GraphQLSchema,
+  pools: FuzzPools,
+  kind: 'query' | 'mutation',
+  field: GraphQLField<unknown, unknown>,
+  maxBody: number,
+): Built {
   const ctx: ValueCtx = { pools, hugeBudget: pct(g) < 8 ? maxBody - 20_000 : 0, wrongPct: pick(g, [0, 5, 15, 30]) };
   const mode = pick(g, ['vars', 'vars', 'literals', 'mixed'] as const);
   const defs: string[] = [];
@@ -375,7 +402,12 @@ function operationCase(g: Gen, schema: GraphQLSchema, pools: FuzzPools, kind: 'q
     vars = pick(g, ['x', [1], 42, { zz: '\u0000' }]);
     flavour += '+bad-variables-object';
   }
-  return { label: `${kind}.${field.name} [${flavour}]`, shape: 'operation', body: JSON.stringify({ query, variables: vars }), mutation: kind === 'mutation' ? { fields: 1 } : undefined };
+  return {
+    label: `${kind}.${field.name} [${flavour}]`,
+    shape: 'operation',
+    body: JSON.stringify({ query, variables: vars }),
+    mutation: kind === 'mutation' ? { fields: 1 } : undefined,
+  };
 }
 
 function bomb(level: number, fanout: number, on: string, root: string): string {
@@ -389,7 +421,9 @@ function deepChain(g: Gen, start: GraphQLObjectType, depth: number): string {
   let t: GraphQLNamedType = start;
   const open: string[] = [];
   for (let i = 0; i < depth; i++) {
-    const next: GraphQLField<unknown, unknown>[] = fieldsOf(t).filter((f) => !isLeafType(getNamedType(f.type)) && f.args.every((a) => !isNonNullType(a.type)) && fieldsOf(getNamedType(f.type)).length);
+    const next: GraphQLField<unknown, unknown>[] = fieldsOf(t).filter(
+      (f) => !isLeafType(getNamedType(f.type)) && f.args.every((a) => !isNonNullType(a.type)) && fieldsOf(getNamedType(f.type)).length,
+    );
     if (!next.length) break;
     const f: GraphQLField<unknown, unknown> = pick(g, next);
     open.push(f.name);
@@ -400,8 +434,25 @@ function deepChain(g: Gen, start: GraphQLObjectType, depth: number): string {
 
 function documentCase(g: Gen, schema: GraphQLSchema, pools: FuzzPools, role: Role, o: FuzzOptions): Built {
   const itemId = pools.itemIds.length ? pick(g, pools.itemIds) : '00000000-0000-0000-0000-000000000000';
-  const cheap = role === 'client' ? 'feed(surface: "home", userId: "alias-flood") { requestId }' : pick(g, ['__typename', 'contentKinds { key label }', 'timeZones', 'me { id }', 'accessRules { field }']);
-  const shape = pick(g, ['bomb', 'bomb', 'deep', 'wide', 'aliases', 'directives', 'tokens', 'deep-literal', 'deep-json-variable', 'bad-variables', 'bad-body', 'nested-relations', 'huge-body'] as const);
+  const cheap =
+    role === 'client'
+      ? 'feed(surface: "home", userId: "alias-flood") { requestId }'
+      : pick(g, ['__typename', 'contentKinds { key label }', 'timeZones', 'me { id }', 'accessRules { field }']);
+  const shape = pick(g, [
+    'bomb',
+    'bomb',
+    'deep',
+    'wide',
+    'aliases',
+    'directives',
+    'tokens',
+    'deep-literal',
+    'deep-json-variable',
+    'bad-variables',
+    'bad-body',
+    'nested-relations',
+    'huge-body',
+  ] as const);
   const json = (query: string, variables: unknown = {}) => JSON.stringify({ query, variables });
   switch (shape) {
     case 'bomb': {
@@ -411,8 +462,10 @@ function documentCase(g: Gen, schema: GraphQLSchema, pools: FuzzPools, role: Rol
         const l = Math.min(level, 19);
         return { label: `fragment bomb F${l} x3`, shape, body: json(bomb(l, 3, 'Query', 'query { SPREAD }')) };
       }
-      if (variant === 'nested') return { label: `fragment bomb F${level} on Item`, shape, body: json(bomb(level, 2, 'Item', `query { item(id: "${itemId}") { SPREAD } }`)) };
-      if (variant === 'mutation') return { label: `fragment bomb F${level} on Mutation`, shape, body: json(bomb(level, 2, 'Mutation', 'mutation { SPREAD }')), mutation: { fields: 2 } };
+      if (variant === 'nested')
+        return { label: `fragment bomb F${level} on Item`, shape, body: json(bomb(level, 2, 'Item', `query { item(id: "${itemId}") { SPREAD } }`)) };
+      if (variant === 'mutation')
+        return { label: `fragment bomb F${level} on Mutation`, shape, body: json(bomb(level, 2, 'Mutation', 'mutation { SPREAD }')), mutation: { fields: 2 } };
       return { label: `fragment bomb F${level}`, shape, body: json(bomb(level, 2, 'Query', 'query { SPREAD }')) };
     }
     case 'deep': {
@@ -440,15 +493,26 @@ function documentCase(g: Gen, schema: GraphQLSchema, pools: FuzzPools, role: Rol
     case 'tokens': {
       const n = g(fc.integer, { min: 5000, max: 80_000 });
       const v = pick(g, ['variables', 'arguments', 'commas'] as const);
-      if (v === 'variables') return { label: `${n} variable definitions`, shape, body: json(`query Q(${Array.from({ length: Math.min(n, 40000) }, (_, i) => `$v${i}: Int`).join(' ')}) { __typename }`) };
-      if (v === 'arguments') return { label: `${n} list items in an argument`, shape, body: json(`query { releases(statuses: [${'draft '.repeat(n)}]) { id } }`) };
+      if (v === 'variables')
+        return {
+          label: `${n} variable definitions`,
+          shape,
+          body: json(`query Q(${Array.from({ length: Math.min(n, 40000) }, (_, i) => `$v${i}: Int`).join(' ')}) { __typename }`),
+        };
+      if (v === 'arguments')
+        return { label: `${n} list items in an argument`, shape, body: json(`query { releases(statuses: [${'draft '.repeat(n)}]) { id } }`) };
       return { label: `${n} commas`, shape, body: json(`query { ${','.repeat(n * 10)} __typename }`) };
     }
     case 'deep-literal': {
       const n = g(fc.integer, { min: 500, max: 200_000 });
       const kind = pick(g, ['list', 'object'] as const);
       const value = kind === 'list' ? `${'['.repeat(n)}1${']'.repeat(n)}` : `${'{a: '.repeat(n)}1${'}'.repeat(n)}`;
-      return { label: `literal nested ${n} deep (${kind})`, shape, body: json(`mutation { evaluatePolicy(surface: "home", target: LIVE, config: ${value}) { id } }`), mutation: { fields: 1 } };
+      return {
+        label: `literal nested ${n} deep (${kind})`,
+        shape,
+        body: json(`mutation { evaluatePolicy(surface: "home", target: LIVE, config: ${value}) { id } }`),
+        mutation: { fields: 1 },
+      };
     }
     case 'deep-json-variable': {
       const n = g(fc.integer, { min: 500, max: 150_000 });
@@ -466,10 +530,19 @@ function documentCase(g: Gen, schema: GraphQLSchema, pools: FuzzPools, role: Rol
         { q: 'query($n: Int) { items(first: $n) { totalCount } }', vars: { n: 1e12 }, m: false },
         { q: 'query { items(first: $undeclared) { totalCount } }', vars: { undeclared: 1 }, m: false },
         { q: 'mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) { accepted } }', vars: { e: 'not a list' }, m: true },
-        { q: 'mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) { accepted } }', vars: { e: [{ eventId: { x: 1 }, type: 'OPEN', trackingToken: 1, occurredAt: 'x' }] }, m: true },
+        {
+          q: 'mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) { accepted } }',
+          vars: { e: [{ eventId: { x: 1 }, type: 'OPEN', trackingToken: 1, occurredAt: 'x' }] },
+          m: true,
+        },
         { q: 'query($i: ID!) { item(id: $i) { id } }', vars: { i: 2 ** 64 }, m: false },
       ]);
-      return { label: `bad variables: ${v.q.slice(0, 40)}`, shape, body: JSON.stringify({ query: v.q, variables: v.vars }), mutation: v.m ? { fields: 1 } : undefined };
+      return {
+        label: `bad variables: ${v.q.slice(0, 40)}`,
+        shape,
+        body: JSON.stringify({ query: v.q, variables: v.vars }),
+        mutation: v.m ? { fields: 1 } : undefined,
+      };
     }
     case 'bad-body': {
       const v = pick(g, [
@@ -490,7 +563,15 @@ function documentCase(g: Gen, schema: GraphQLSchema, pools: FuzzPools, role: Rol
         { label: '__proto__ variables', body: '{"query":"{ __typename }","variables":{"__proto__":{"polluted":1}}}' },
         { label: 'urlencoded body', body: 'query=%7B__typename%7D', contentType: 'application/x-www-form-urlencoded' },
       ]);
-      return { label: `bad body: ${v.label}`, shape, body: v.body, contentType: v.contentType, method: v.method, path: v.path, mutation: v.body.includes('mutation') ? { fields: 1 } : undefined };
+      return {
+        label: `bad body: ${v.label}`,
+        shape,
+        body: v.body,
+        contentType: v.contentType,
+        method: v.method,
+        path: v.path,
+        mutation: v.body.includes('mutation') ? { fields: 1 } : undefined,
+      };
     }
     case 'nested-relations': {
       const levels = g(fc.integer, { min: 2, max: 3 });
@@ -502,7 +583,12 @@ function documentCase(g: Gen, schema: GraphQLSchema, pools: FuzzPools, role: Rol
     case 'huge-body': {
       const size = g(fc.integer, { min: 900_000, max: 1_100_000 });
       const v = pick(g, ['string-variable', 'document'] as const);
-      if (v === 'string-variable') return { label: `${Math.round(size / 1000)} KB string variable`, shape, body: JSON.stringify({ query: 'query($s: String!) { itemBySlug(slug: $s) { id } }', variables: { s: 'z'.repeat(size) } }) };
+      if (v === 'string-variable')
+        return {
+          label: `${Math.round(size / 1000)} KB string variable`,
+          shape,
+          body: JSON.stringify({ query: 'query($s: String!) { itemBySlug(slug: $s) { id } }', variables: { s: 'z'.repeat(size) } }),
+        };
       return { label: `${Math.round(size / 1000)} KB document`, shape, body: json(`query { ${'__typename '.repeat(Math.floor(size / 11))}}`) };
     }
   }
@@ -515,7 +601,9 @@ function cleanValue(type: GraphQLInputType, pools: FuzzPools, hint: string, dept
   if (isEnumType(type)) return type.getValues()[0]?.name;
   if (isInputObjectType(type)) {
     const out: Record<string, unknown> = {};
-    if (depth < 4) for (const f of Object.values(type.getFields())) if (isNonNullType(f.type) && f.defaultValue === undefined) out[f.name] = cleanValue(f.type, pools, f.name, depth + 1);
+    if (depth < 4)
+      for (const f of Object.values(type.getFields()))
+        if (isNonNullType(f.type) && f.defaultValue === undefined) out[f.name] = cleanValue(f.type, pools, f.name, depth + 1);
     return out;
   }
   switch (getNamedType(type).name) {
@@ -703,19 +791,34 @@ export async function runFuzz(schema: GraphQLSchema, pools: FuzzPools, target: F
 
   const execute = async (role: Role, b: Built): Promise<void> => {
     const before = b.mutation ? await target.fingerprint() : null;
-    let a = await send(target.url(), { body: b.body, creds: target.creds(role), contentType: b.contentType, method: b.method, path: b.path, timeoutMs: o.timeoutMs });
+    let a = await send(target.url(), {
+      body: b.body,
+      creds: target.creds(role),
+      contentType: b.contentType,
+      method: b.method,
+      path: b.path,
+      timeoutMs: o.timeoutMs,
+    });
     // A fuzzed logout or password reset may end our own session: sign in again and repeat, so roles stay honest.
     if ((role === 'admin' || role === 'analyst') && a.status === 401 && codesOf(a).includes('UNAUTHENTICATED') && /session/i.test(a.text)) {
       stats.relogins++;
       await target.refresh(role);
-      a = await send(target.url(), { body: b.body, creds: target.creds(role), contentType: b.contentType, method: b.method, path: b.path, timeoutMs: o.timeoutMs });
+      a = await send(target.url(), {
+        body: b.body,
+        creds: target.creds(role),
+        contentType: b.contentType,
+        method: b.method,
+        path: b.path,
+        timeoutMs: o.timeoutMs,
+      });
     }
     stats.requests++;
     stats.byShape[b.shape] = (stats.byShape[b.shape] ?? 0) + 1;
     stats.byStatus[a.status] = (stats.byStatus[a.status] ?? 0) + 1;
     const codes = codesOf(a);
     for (const c of new Set(codes)) stats.byCode[c] = (stats.byCode[c] ?? 0) + 1;
-    if (process.env.ABUSE_TRACE) process.stdout.write(`TRACE ${role} ${b.label} ${a.status} ${codes.join(',')} ${a.body?.errors?.[0]?.message?.slice(0, 160) ?? ''}\n`);
+    if (process.env.ABUSE_TRACE)
+      process.stdout.write(`TRACE ${role} ${b.label} ${a.status} ${codes.join(',')} ${a.body?.errors?.[0]?.message?.slice(0, 160) ?? ''}\n`);
     const sample = (extra: Partial<Sample> = {}): Sample => ({
       label: b.label,
       role,
@@ -754,7 +857,9 @@ export async function runFuzz(schema: GraphQLSchema, pools: FuzzPools, target: F
     }
     if (b.expectBadInput) {
       stats.hygieneProbes++;
-      const typed = (a.body?.errors ?? []).some((e) => e.extensions?.code === 'BAD_USER_INPUT' && Array.isArray(e.extensions.problems) && e.extensions.problems.length > 0);
+      const typed = (a.body?.errors ?? []).some(
+        (e) => e.extensions?.code === 'BAD_USER_INPUT' && Array.isArray(e.extensions.problems) && e.extensions.problems.length > 0,
+      );
       if (a.status !== 400 || !typed) stats.hygieneMisses.push(sample());
     }
     if (isRefusal(a)) {
@@ -766,7 +871,14 @@ export async function runFuzz(schema: GraphQLSchema, pools: FuzzPools, target: F
         let best = a.serverMs;
         for (let i = 0; i < 2 && best > REFUSAL_BUDGET_MS; i++) {
           await sleep(150); // out of the busy spell, if that is what it was
-          const again = await send(target.url(), { body: b.body, creds: target.creds(role), contentType: b.contentType, method: b.method, path: b.path, timeoutMs: o.timeoutMs });
+          const again = await send(target.url(), {
+            body: b.body,
+            creds: target.creds(role),
+            contentType: b.contentType,
+            method: b.method,
+            path: b.path,
+            timeoutMs: o.timeoutMs,
+          });
           if (isRefusal(again) && again.serverMs !== null) best = Math.min(best, again.serverMs);
         }
         stats.refusalServerMs.push(best);

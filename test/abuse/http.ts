@@ -62,11 +62,29 @@ export async function send(
     } catch {
       body = null;
     }
-    return { status: res.status, body, text, serverMs: serverTimingMs(res.headers.get('server-timing')), clientMs: performance.now() - started, headers: res.headers, bytesSent };
+    return {
+      status: res.status,
+      body,
+      text,
+      serverMs: serverTimingMs(res.headers.get('server-timing')),
+      clientMs: performance.now() - started,
+      headers: res.headers,
+      bytesSent,
+    };
   } catch (e) {
     const err = e as Error & { cause?: { code?: string } };
     const timedOut = err.name === 'TimeoutError' || err.name === 'AbortError';
-    return { status: 0, networkError: timedOut ? 'timeout' : (err.cause?.code ?? err.message), timedOut, body: null, text: '', serverMs: null, clientMs: performance.now() - started, headers: null, bytesSent };
+    return {
+      status: 0,
+      networkError: timedOut ? 'timeout' : (err.cause?.code ?? err.message),
+      timedOut,
+      body: null,
+      text: '',
+      serverMs: null,
+      clientMs: performance.now() - started,
+      headers: null,
+      bytesSent,
+    };
   }
 }
 

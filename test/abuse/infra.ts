@@ -90,7 +90,8 @@ export async function sweepLeftovers(): Promise<string[]> {
       // A dir being created right now has no owner file for a moment; leave young ones alone.
       if (Date.now() - statSync(dir).mtimeMs < 600_000) continue;
     } else if (alive(Number(readFileSync(ownerFile, 'utf8')))) continue;
-    if (existsSync(join(dir, 'data', 'postmaster.pid'))) await asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-m', 'immediate', 'stop']).catch(() => undefined);
+    if (existsSync(join(dir, 'data', 'postmaster.pid')))
+      await asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-m', 'immediate', 'stop']).catch(() => undefined);
     const redisPid = join(dir, 'redis.pid');
     if (existsSync(redisPid)) {
       const pid = Number(readFileSync(redisPid, 'utf8'));
@@ -208,9 +209,13 @@ export class DedicatedRedis {
     const r = new DedicatedRedis();
     try {
       r.port = await freePort();
-      r.proc = spawn('redis-server', ['--port', String(r.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', r.dir, '--protected-mode', 'yes'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      r.proc = spawn(
+        'redis-server',
+        ['--port', String(r.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', r.dir, '--protected-mode', 'yes'],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       r.proc.stdout?.on('data', (d) => (r.out = (r.out + String(d)).slice(-20000)));
       r.proc.stderr?.on('data', (d) => (r.out = (r.out + String(d)).slice(-20000)));
       writeFileSync(join(r.dir, 'redis.pid'), String(r.proc.pid));

@@ -66,7 +66,10 @@ export function documentedLimits(kind: 'events' | 'feed'): { found: DocumentedLi
     found.push({ name: v.name, count, per: u.per, windowSeconds: u.window, counts, source: 'default' });
   }
   found.sort((a, b) => a.count / a.per - b.count / b.per);
-  return { found, variables: all.filter((v) => /RATE_LIMIT|RATELIMIT|TRUSTED_PROXIES|OUTBOUND_ALLOWLIST|LOGIN_/.test(v.name)).map((v) => `${v.name}=${v.default}`) };
+  return {
+    found,
+    variables: all.filter((v) => /RATE_LIMIT|RATELIMIT|TRUSTED_PROXIES|OUTBOUND_ALLOWLIST|LOGIN_/.test(v.name)).map((v) => `${v.name}=${v.default}`),
+  };
 }
 
 function properRateLimit(a: Answer): boolean {
@@ -88,7 +91,10 @@ interface FloodResult {
 }
 
 /** Sends `one()` with `concurrency` workers until `maxSeconds` or `stopAfterLimited` answers in a row were 429. */
-async function flood(one: () => Promise<{ a: Answer; admitted: number }>, o: { concurrency: number; maxSeconds: number; maxRequests: number; stopAfterLimited: number }): Promise<FloodResult> {
+async function flood(
+  one: () => Promise<{ a: Answer; admitted: number }>,
+  o: { concurrency: number; maxSeconds: number; maxRequests: number; stopAfterLimited: number },
+): Promise<FloodResult> {
   const started = Date.now();
   const r: FloodResult = { seconds: 0, requests: 0, ok: 0, limited: 0, limitedProperly: 0, other: {}, admitted: 0, firstLimitedAfter: null };
   let streak = 0;
@@ -194,19 +200,45 @@ export async function limitsPhase(report: Report, o: LimitsOptions): Promise<voi
       ['token of B sent with A', tokB, keyA],
     ] as const) {
       const eventId = randomUUID();
-      const a = await gqlSend(stack.url, TRACK, { e: [{ eventId, type: 'IMPRESSION', trackingToken: token, occurredAt: new Date().toISOString() }] }, { apiKey: key });
+      const a = await gqlSend(
+        stack.url,
+        TRACK,
+        { e: [{ eventId, type: 'IMPRESSION', trackingToken: token, occurredAt: new Date().toISOString() }] },
+        { apiKey: key },
+      );
       const res = (a.body?.data as { trackEvents?: { accepted: number; duplicates: number; rejected: { code: string }[] } } | null)?.trackEvents;
-      const stored = await stack.db(async (c) => (await c.query('SELECT count(*)::int AS n FROM engagement_events WHERE event_id = $1', [eventId])).rows[0].n as number);
-      crossed.push({ direction, eventId, answer: res ? `accepted ${res.accepted}, duplicates ${res.duplicates}, rejected ${res.rejected.map((x) => x.code).join(',') || '-'}` : `${a.status} ${codesOf(a).join(',')}`, accepted: stored });
+      const stored = await stack.db(
+        async (c) => (await c.query('SELECT count(*)::int AS n FROM engagement_events WHERE event_id = $1', [eventId])).rows[0].n as number,
+      );
+      crossed.push({
+        direction,
+        eventId,
+        answer: res
+          ? `accepted ${res.accepted}, duplicates ${res.duplicates}, rejected ${res.rejected.map((x) => x.code).join(',') || '-'}`
+          : `${a.status} ${codesOf(a).join(',')}`,
+        accepted: stored,
+      });
     }
-    report.atMost(G, 'events stored with a token minted for another key', crossed.reduce((n, c) => n + c.accepted, 0), 0, crossed);
+    report.atMost(
+      G,
+      'events stored with a token minted for another key',
+      crossed.reduce((n, c) => n + c.accepted, 0),
+      0,
+      crossed,
+    );
 
     if (o.floods) await floods(report, G, stack, newKey, tokensFor, events.found, feeds.found, o.floodSeconds, log);
 
     // 4. Sign-in guessing: cut after LOGIN_MAX_ATTEMPTS, still cut for a spoofed x-forwarded-for and after a flush.
     const victim = await stack.user(admin, 'editor');
     const guess = (password: string, headers: Record<string, string> = {}) =>
-      send(stack.url, { body: JSON.stringify({ query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', variables: { e: victim.email, p: password } }), headers });
+      send(stack.url, {
+        body: JSON.stringify({
+          query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }',
+          variables: { e: victim.email, p: password },
+        }),
+        headers,
+      });
     const isLimited = (a: Answer) => codesOf(a).includes('RATE_LIMITED');
     const admitted = (a: Answer) => !isLimited(a); // the password was checked: a guess
     let before = 0;
@@ -219,10 +251,23 @@ export async function limitsPhase(report: Report, o: LimitsOptions): Promise<voi
       }
       before++;
     }
-    report.atMost(G, 'sign-in guesses before the cut', before, loginMax, { loginMaxAttempts: loginMax, cutAnswer: cut ? { status: cut.status, error: cut.body?.errors?.[0] } : 'never cut' });
-    report.add(G, 'sign-in cut answers 429 RATE_LIMITED with retryAfter', cut ? `${cut.status}, retryAfter ${cut.body?.errors?.[0]?.extensions?.retryAfter ?? 'missing'}` : 'never cut', '429, >= 1 s', !!cut && properRateLimit(cut), cut?.body?.errors?.[0]);
+    report.atMost(G, 'sign-in guesses before the cut', before, loginMax, {
+      loginMaxAttempts: loginMax,
+      cutAnswer: cut ? { status: cut.status, error: cut.body?.errors?.[0] } : 'never cut',
+    });
+    report.add(
+      G,
+      'sign-in cut answers 429 RATE_LIMITED with retryAfter',
+      cut ? `${cut.status}, retryAfter ${cut.body?.errors?.[0]?.extensions?.retryAfter ?? 'missing'}` : 'never cut',
+      '429, >= 1 s',
+      !!cut && properRateLimit(cut),
+      cut?.body?.errors?.[0],
+    );
     const right = await guess(victim.password);
-    report.add(G, 'right password accepted while sign-in is cut', admitted(right) ? 1 : 0, '<= 0', !admitted(right), { status: right.status, codes: codesOf(right) });
+    report.add(G, 'right password accepted while sign-in is cut', admitted(right) ? 1 : 0, '<= 0', !admitted(right), {
+      status: right.status,
+      codes: codesOf(right),
+    });
     let spoofed = 0;
     for (let i = 0; i < 10; i++) if (admitted(await guess(`wrong-xff-${i}`, { 'x-forwarded-for': `203.0.113.${10 + i}` }))) spoofed++;
     report.atMost(G, 'guesses let through by a spoofed x-forwarded-for (10 addresses)', spoofed, 0, { trustedProxies: 'default (empty)' });
@@ -254,7 +299,12 @@ async function floods(
   const ev = await flood(
     async () => {
       const now = new Date().toISOString();
-      const batch = Array.from({ length: 500 }, (_, i) => ({ eventId: randomUUID(), type: 'IMPRESSION', trackingToken: tokE[i % tokE.length], occurredAt: now }));
+      const batch = Array.from({ length: 500 }, (_, i) => ({
+        eventId: randomUUID(),
+        type: 'IMPRESSION',
+        trackingToken: tokE[i % tokE.length],
+        occurredAt: now,
+      }));
       const a = await send(stack.url, { body: JSON.stringify({ query: TRACK, variables: { e: batch } }), creds: { apiKey: keyE }, timeoutMs: 20000 });
       const accepted = (a.body?.data as { trackEvents?: { accepted: number } } | null)?.trackEvents?.accepted ?? 0;
       return { a, admitted: accepted };
@@ -280,10 +330,24 @@ async function floods(
 
 function rateChecks(report: Report, G: string, what: string, r: FloodResult, documented: DocumentedLimit[], unit: 'events' | 'requests'): void {
   report.figure(G, { [what]: r });
-  report.add(G, `${what}: answered 429 RATE_LIMITED with retryAfter`, `${r.limitedProperly} of ${r.requests}`, '>= 1, every refusal well-formed', r.limitedProperly > 0 && r.limitedProperly === r.limited, { limited: r.limited, wellFormed: r.limitedProperly, other: r.other, sample: r.sampleLimited ?? null });
+  report.add(
+    G,
+    `${what}: answered 429 RATE_LIMITED with retryAfter`,
+    `${r.limitedProperly} of ${r.requests}`,
+    '>= 1, every refusal well-formed',
+    r.limitedProperly > 0 && r.limitedProperly === r.limited,
+    { limited: r.limited, wellFormed: r.limitedProperly, other: r.other, sample: r.sampleLimited ?? null },
+  );
   const lim = documented.find((d) => d.counts === unit) ?? documented[0];
   if (!lim) {
-    report.add(G, `${what}: admitted within the configured limit`, `${r.admitted} ${unit} in ${r.seconds.toFixed(1)} s`, 'a documented RATE_LIMIT_* setting', false, 'No RATE_LIMIT_* variable for this traffic in CONFIG_VARIABLES (libs/platform-config/src/config.ts).');
+    report.add(
+      G,
+      `${what}: admitted within the configured limit`,
+      `${r.admitted} ${unit} in ${r.seconds.toFixed(1)} s`,
+      'a documented RATE_LIMIT_* setting',
+      false,
+      'No RATE_LIMIT_* variable for this traffic in CONFIG_VARIABLES (libs/platform-config/src/config.ts).',
+    );
     return;
   }
   // A window's worth may pass at once (burst), and a fixed window may straddle two: allow the rate over the flood
@@ -291,5 +355,12 @@ function rateChecks(report: Report, G: string, what: string, r: FloodResult, doc
   const rate = lim.count / lim.per;
   const allowed = Math.ceil(rate * (r.seconds + 2 * lim.windowSeconds));
   const admittedInUnit = lim.counts === unit ? r.admitted : r.ok;
-  report.add(G, `${what}: admitted within the configured limit`, `${admittedInUnit} in ${r.seconds.toFixed(1)} s`, `<= ${allowed} (${lim.name}=${lim.count}/${lim.per} s, window ${lim.windowSeconds} s)`, admittedInUnit <= allowed, { limit: lim, flood: { seconds: r.seconds, requests: r.requests, ok: r.ok, admitted: r.admitted } });
+  report.add(
+    G,
+    `${what}: admitted within the configured limit`,
+    `${admittedInUnit} in ${r.seconds.toFixed(1)} s`,
+    `<= ${allowed} (${lim.name}=${lim.count}/${lim.per} s, window ${lim.windowSeconds} s)`,
+    admittedInUnit <= allowed,
+    { limit: lim, flood: { seconds: r.seconds, requests: r.requests, ok: r.ok, admitted: r.admitted } },
+  );
 }

@@ -228,7 +228,9 @@ export class LoadClient {
       for (const k of Object.keys(t) as (keyof PhaseCounts)[]) {
         if (typeof t[k] === 'number') (t[k] as number) += p[k] as number;
         else if (Array.isArray(t[k])) (t[k] as string[]).push(...(p[k] as string[]));
-        else for (const [f, n] of Object.entries(p[k] as Record<string, number>)) (t[k] as Record<string, number>)[f] = ((t[k] as Record<string, number>)[f] ?? 0) + n;
+        else
+          for (const [f, n] of Object.entries(p[k] as Record<string, number>))
+            (t[k] as Record<string, number>)[f] = ((t[k] as Record<string, number>)[f] ?? 0) + n;
       }
     }
     return t;

@@ -57,7 +57,9 @@ export class Report {
 
   /** The failures with their explaining figures, for the log and for jest messages. */
   failures(checks: Check[] = this.failed): string {
-    return checks.map((c) => `FAIL ${c.group} / ${c.check}: ${c.value} (threshold ${c.threshold})\n  ${JSON.stringify(c.detail ?? null).slice(0, 3000)}`).join('\n');
+    return checks
+      .map((c) => `FAIL ${c.group} / ${c.check}: ${c.value} (threshold ${c.threshold})\n  ${JSON.stringify(c.detail ?? null).slice(0, 3000)}`)
+      .join('\n');
   }
 
   toJson(extra: Figures = {}): Figures {
@@ -89,7 +91,11 @@ export function gitCommit(): { sha: string; branch: string; dirty: boolean } {
       return '';
     }
   };
-  return { sha: git('rev-parse', 'HEAD') || 'unknown', branch: git('rev-parse', '--abbrev-ref', 'HEAD') || 'unknown', dirty: git('status', '--porcelain', '--untracked-files=no') !== '' };
+  return {
+    sha: git('rev-parse', 'HEAD') || 'unknown',
+    branch: git('rev-parse', '--abbrev-ref', 'HEAD') || 'unknown',
+    dirty: git('status', '--porcelain', '--untracked-files=no') !== '',
+  };
 }
 
 export function say(line: string): void {

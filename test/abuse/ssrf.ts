@@ -147,13 +147,21 @@ export async function ssrfPhase(report: Report, o: SsrfOptions): Promise<void> {
   let redirector: HttpServer | null = null;
   const redirectorHits: string[] = [];
   const counted = await listener.selfTest();
-  report.add(G, 'listener self-test: a connection from here is counted', `${counted}/${listener.addresses.length} addresses`, 'all', counted === listener.addresses.length);
+  report.add(
+    G,
+    'listener self-test: a connection from here is counted',
+    `${counted}/${listener.addresses.length} addresses`,
+    'all',
+    counted === listener.addresses.length,
+  );
   const stack = o.stack ?? (await AbuseStack.up({ env: SSRF_ENV }));
   const tried: { vector: string; form: string; url: string; accepted: boolean; answer?: string }[] = [];
   try {
     const admin: Credentials = { token: await stack.adminToken() };
     // Spellings go into URL paths too (to attribute each hit): keep them URL-safe there.
-    const forms = (await internalUrls(listener.port, v6)).map((f) => ({ ...f, form: f.form.replace(/[^a-z0-9.-]+/gi, '-') })).filter((f) => !o.spellings || o.spellings.includes(f.form));
+    const forms = (await internalUrls(listener.port, v6))
+      .map((f) => ({ ...f, form: f.form.replace(/[^a-z0-9.-]+/gi, '-') }))
+      .filter((f) => !o.spellings || o.spellings.includes(f.form));
     const gq = (q: string, v: Record<string, unknown> = {}) => gqlSend(stack.url, q, v, admin, 30000);
     const note = (vector: string, form: string, url: string, a: Awaited<ReturnType<typeof gqlSend>>) =>
       tried.push({ vector, form, url, accepted: a.status === 200 && !a.body?.errors?.length, answer: a.body?.errors?.[0]?.message?.slice(0, 160) });
@@ -163,9 +171,21 @@ export async function ssrfPhase(report: Report, o: SsrfOptions): Promise<void> {
       const itemIds: string[] = [];
       for (const f of forms) {
         const slug = `ssrf-${tag}-${f.form.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${Date.now() % 100000}`;
-        const media = { artworkUrl: urlFor(f.base, `/ssrf/${tag}/create-artwork/${f.form}`), audioUrl: urlFor(f.base, `/ssrf/${tag}/create-audio/${f.form}`), videoUrl: null };
+        const media = {
+          artworkUrl: urlFor(f.base, `/ssrf/${tag}/create-artwork/${f.form}`),
+          audioUrl: urlFor(f.base, `/ssrf/${tag}/create-audio/${f.form}`),
+          videoUrl: null,
+        };
         const a = await gq('mutation($i: ItemInput!) { createItem(input: $i) { id } }', {
-          i: { slug, kind: 'meditation', defaultLocale: 'en', localized: [{ locale: 'en', title: `SSRF ${f.form}`, description: 'x' }], durationSeconds: 60, media, attributes: { narrator: 'N' } },
+          i: {
+            slug,
+            kind: 'meditation',
+            defaultLocale: 'en',
+            localized: [{ locale: 'en', title: `SSRF ${f.form}`, description: 'x' }],
+            durationSeconds: 60,
+            media,
+            attributes: { narrator: 'N' },
+          },
         });
         note('createItem', f.form, media.artworkUrl, a);
         const id = (a.body?.data as { createItem?: { id: string } } | null)?.createItem?.id;
@@ -176,15 +196,29 @@ export async function ssrfPhase(report: Report, o: SsrfOptions): Promise<void> {
         const url = urlFor(f.base, `/ssrf/${tag}/update-artwork/${f.form}`);
         const a = await gq('mutation($id: ID!, $i: ItemInput!) { updateItem(id: $id, input: $i) { id } }', {
           id: host,
-          i: { slug: `ssrf-upd-${tag}-${Date.now() % 100000}`, kind: 'meditation', defaultLocale: 'en', localized: [{ locale: 'en', title: 'SSRF update', description: 'x' }], durationSeconds: 60, media: { artworkUrl: url, audioUrl: url }, attributes: { narrator: 'N' } },
+          i: {
+            slug: `ssrf-upd-${tag}-${Date.now() % 100000}`,
+            kind: 'meditation',
+            defaultLocale: 'en',
+            localized: [{ locale: 'en', title: 'SSRF update', description: 'x' }],
+            durationSeconds: 60,
+            media: { artworkUrl: url, audioUrl: url },
+            attributes: { narrator: 'N' },
+          },
         });
         note('updateItem', f.form, url, a);
       }
-      for (const id of itemIds) note('recheckAssets', '(created items)', id, await gq('mutation($id: ID!) { recheckAssets(itemId: $id) { url status } }', { id }));
+      for (const id of itemIds)
+        note('recheckAssets', '(created items)', id, await gq('mutation($id: ID!) { recheckAssets(itemId: $id) { url status } }', { id }));
 
       // 2. Bulk import: one CSV row per spelling.
       const csv = ['slug,kind,default_locale,title.en,description.en,duration,artwork_url,audio_url,attr.narrator']
-        .concat(forms.map((f, i) => `ssrf-imp-${tag}-${i}-${Date.now() % 100000},meditation,en,Imported ${i},x,60,${urlFor(f.base, `/ssrf/${tag}/import-artwork/${f.form}`)},${urlFor(f.base, `/ssrf/${tag}/import-audio/${f.form}`)},N`))
+        .concat(
+          forms.map(
+            (f, i) =>
+              `ssrf-imp-${tag}-${i}-${Date.now() % 100000},meditation,en,Imported ${i},x,60,${urlFor(f.base, `/ssrf/${tag}/import-artwork/${f.form}`)},${urlFor(f.base, `/ssrf/${tag}/import-audio/${f.form}`)},N`,
+          ),
+        )
         .join('\n');
       const imp = await send(stack.url, { path: `/api/imports?filename=ssrf-${tag}.csv`, body: csv, contentType: 'text/csv', creds: admin });
       tried.push({ vector: 'import', form: '(all)', url: `${forms.length} rows`, accepted: imp.status === 202, answer: imp.text.slice(0, 160) });
@@ -202,11 +236,18 @@ export async function ssrfPhase(report: Report, o: SsrfOptions): Promise<void> {
       const safeId = (safe.body?.data as { createWebhookEndpoint?: { endpoint: { id: string } } } | null)?.createWebhookEndpoint?.endpoint.id;
       if (safeId) {
         const url = urlFor(forms[0].base, `/ssrf/${tag}/webhook-update/${forms[0].form}`);
-        note('updateWebhookEndpoint', forms[0].form, url, await gq('mutation($id: ID!, $u: String!) { updateWebhookEndpoint(id: $id, input: {url: $u}) { id } }', { id: safeId, u: url }));
+        note(
+          'updateWebhookEndpoint',
+          forms[0].form,
+          url,
+          await gq('mutation($id: ID!, $u: String!) { updateWebhookEndpoint(id: $id, input: {url: $u}) { id } }', { id: safeId, u: url }),
+        );
       }
       // A real release.launched event (unpublishing a live demo item) fans out to every endpoint.
       const slug = tag === 'direct' ? 'lavender-fields' : 'stress-is-a-signal';
-      const live = await stack.db(async (c) => (await c.query('SELECT id FROM items WHERE live_version_id IS NOT NULL AND slug = $1', [slug])).rows[0]?.id as string | undefined);
+      const live = await stack.db(
+        async (c) => (await c.query('SELECT id FROM items WHERE live_version_id IS NOT NULL AND slug = $1', [slug])).rows[0]?.id as string | undefined,
+      );
       if (!live) throw new Error(`The demo item ${slug} is not live: no release to send webhook events from.`);
       const rel = await gq('mutation($n: String!) { createRelease(input: {name: $n}) { id } }', { n: `ssrf ${tag}` });
       const rid = (rel.body?.data as { createRelease?: { id: string } } | null)?.createRelease?.id;
@@ -215,7 +256,9 @@ export async function ssrfPhase(report: Report, o: SsrfOptions): Promise<void> {
       note('launchReleaseNow (webhook events)', '(all endpoints)', rid, await gq('mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rid }));
       // Wait until every endpoint's delivery was attempted, then redeliver each once.
       await settle(stack, o.settleMs, endpointIds);
-      const deliveries = await stack.db(async (c) => (await c.query('SELECT id FROM webhook_deliveries WHERE endpoint_id = ANY($1)', [endpointIds])).rows.map((r) => r.id as string));
+      const deliveries = await stack.db(async (c) =>
+        (await c.query('SELECT id FROM webhook_deliveries WHERE endpoint_id = ANY($1)', [endpointIds])).rows.map((r) => r.id as string),
+      );
       for (const id of deliveries) note('redeliverWebhook', '(deliveries)', id, await gq('mutation($id: ID!) { redeliverWebhook(id: $id) { id } }', { id }));
       await settle(stack, o.settleMs, endpointIds);
     };
@@ -245,7 +288,11 @@ export async function ssrfPhase(report: Report, o: SsrfOptions): Promise<void> {
       assets: (await c.query(`SELECT url, status, http_status, error FROM asset_checks WHERE url LIKE '%/ssrf/%' OR url LIKE '%127.0.0.2%'`)).rows,
       releases: (await c.query(`SELECT name, status FROM releases WHERE name LIKE 'ssrf %'`)).rows.map((r) => `${r.name}: ${r.status}`),
       endpoints: (await c.query(`SELECT count(*)::int AS n FROM webhook_endpoints WHERE url LIKE '%/ssrf/%' OR url LIKE '%127.0.0.2%'`)).rows[0].n as number,
-      deliveries: (await c.query(`SELECT e.url, d.status, d.attempts, d.last_status_code, d.last_error FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE e.url LIKE '%/ssrf/%' OR e.url LIKE '%127.0.0.2%'`)).rows,
+      deliveries: (
+        await c.query(
+          `SELECT e.url, d.status, d.attempts, d.last_status_code, d.last_error FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE e.url LIKE '%/ssrf/%' OR e.url LIKE '%127.0.0.2%'`,
+        )
+      ).rows,
     }));
     // Revealing = what a port scanner reads: reachable, an HTTP status, or how the connection failed. A refusal of the
     // URL itself before any connection (credentials in the URL, say) reveals nothing and is listed apart.
@@ -254,12 +301,23 @@ export async function ssrfPhase(report: Report, o: SsrfOptions): Promise<void> {
     const reveals = (status: string, code: number | null, error: string | null, url: string) =>
       !String(error ?? '').startsWith(REFUSED) &&
       !(url.includes('127.0.0.2') && code !== null && code >= 300 && code < 400) &&
-      (status === 'ok' || status === 'delivered' || code !== null || /refused the connection|ECONN|EHOSTUNREACH|ENETUNREACH|No answer within|timed? ?out|socket|TLS|SSL|certificate|HTTP \d{3}|answered/i.test(String(error ?? '')));
+      (status === 'ok' ||
+        status === 'delivered' ||
+        code !== null ||
+        /refused the connection|ECONN|EHOSTUNREACH|ENETUNREACH|No answer within|timed? ?out|socket|TLS|SSL|certificate|HTTP \d{3}|answered/i.test(
+          String(error ?? ''),
+        ));
     const revealing = [
-      ...shown.assets.filter((r) => reveals(r.status, r.http_status, r.error, r.url)).map((r) => ({ kind: 'asset', url: r.url, status: r.status, httpStatus: r.http_status, error: r.error })),
-      ...shown.deliveries.filter((r) => r.attempts > 0 && reveals(r.status, r.last_status_code, r.last_error, r.url)).map((r) => ({ kind: 'delivery', url: r.url, status: r.status, code: r.last_status_code, error: r.last_error })),
+      ...shown.assets
+        .filter((r) => reveals(r.status, r.http_status, r.error, r.url))
+        .map((r) => ({ kind: 'asset', url: r.url, status: r.status, httpStatus: r.http_status, error: r.error })),
+      ...shown.deliveries
+        .filter((r) => r.attempts > 0 && reveals(r.status, r.last_status_code, r.last_error, r.url))
+        .map((r) => ({ kind: 'delivery', url: r.url, status: r.status, code: r.last_status_code, error: r.last_error })),
     ];
-    const otherRefusals = [...shown.assets.map((r) => r.error), ...shown.deliveries.map((r) => r.last_error)].filter((e) => e && !String(e).startsWith(REFUSED) && !revealing.some((x) => x.error === e));
+    const otherRefusals = [...shown.assets.map((r) => r.error), ...shown.deliveries.map((r) => r.last_error)].filter(
+      (e) => e && !String(e).startsWith(REFUSED) && !revealing.some((x) => x.error === e),
+    );
     const byVector: Record<string, number> = {};
     for (const h of listener.hits) {
       const m = /\/ssrf\/([^/]+)\/([^/]+)\/([^ ?]+)/.exec(safeDecode(h.line));
@@ -272,7 +330,10 @@ export async function ssrfPhase(report: Report, o: SsrfOptions): Promise<void> {
       spellings: forms.map((f) => f.form),
       attempts: tried.length,
       acceptedInputs: tried.filter((t) => t.accepted).length,
-      refusedInputs: tried.filter((t) => !t.accepted).map((t) => `${t.vector} ${t.form}: ${t.answer}`).slice(0, 40),
+      refusedInputs: tried
+        .filter((t) => !t.accepted)
+        .map((t) => `${t.vector} ${t.form}: ${t.answer}`)
+        .slice(0, 40),
       redirectorRequests: redirectorHits.length,
       assetChecksShown: shown.assets.length,
       webhookEventsFrom: shown.releases,
@@ -303,7 +364,9 @@ function safeDecode(s: string): string {
 async function settle(stack: AbuseStack, timeoutMs: number, endpointIds: string[]): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const u = new URL(stack.redis.url);
-  const queues = ['assets', 'imports', 'webhooks', 'launches'].map((n) => new Queue(n, { connection: { host: u.hostname, port: Number(u.port) }, prefix: `${stack.prefix}:bull` }));
+  const queues = ['assets', 'imports', 'webhooks', 'launches'].map(
+    (n) => new Queue(n, { connection: { host: u.hostname, port: Number(u.port) }, prefix: `${stack.prefix}:bull` }),
+  );
   try {
     while (Date.now() < deadline) {
       const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'prioritized')));

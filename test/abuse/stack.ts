@@ -139,8 +139,16 @@ export class AbuseStack {
 
   private async seed(): Promise<Seeded> {
     const password = `abuse-${randomBytes(9).toString('hex')}`;
-    const env = { ...process.env, ...this.processEnv({ PORT: String(this.apiPort), MARQUEE_ADMIN_EMAIL: 'admin@abuse.local', MARQUEE_ADMIN_PASSWORD: password, LOG_LEVEL: 'warn' }) };
-    const { stdout } = await run(process.execPath, [resolve(__dirname, 'seed-demo.js')], { env, cwd: ROOT, timeout: 180000, maxBuffer: 16 * 1024 * 1024 }).catch((e) => {
+    const env = {
+      ...process.env,
+      ...this.processEnv({ PORT: String(this.apiPort), MARQUEE_ADMIN_EMAIL: 'admin@abuse.local', MARQUEE_ADMIN_PASSWORD: password, LOG_LEVEL: 'warn' }),
+    };
+    const { stdout } = await run(process.execPath, [resolve(__dirname, 'seed-demo.js')], {
+      env,
+      cwd: ROOT,
+      timeout: 180000,
+      maxBuffer: 16 * 1024 * 1024,
+    }).catch((e) => {
       throw new Error(`Seeding the demo workspace failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
     });
     const line = stdout.split('\n').find((l) => l.startsWith('DEMO '));
@@ -186,13 +194,19 @@ export class AbuseStack {
   }
 
   async adminToken(): Promise<string> {
-    const r = await gql<{ login: { token: string } }>(this.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: this.seeded.adminEmail, p: this.seeded.adminPassword });
+    const r = await gql<{ login: { token: string } }>(this.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', {
+      e: this.seeded.adminEmail,
+      p: this.seeded.adminPassword,
+    });
     if (!r.data) throw new Error(`The admin could not sign in: ${JSON.stringify(r.errors)}`);
     return r.data.login.token;
   }
 
   /** A user of the given role, created through the API as the admin would (returns credentials for requests). */
-  async user(adminCreds: Credentials, role: 'admin' | 'editor' | 'reviewer' | 'analyst'): Promise<{ id: string; email: string; password: string; creds: Credentials }> {
+  async user(
+    adminCreds: Credentials,
+    role: 'admin' | 'editor' | 'reviewer' | 'analyst',
+  ): Promise<{ id: string; email: string; password: string; creds: Credentials }> {
     const email = `${role}-${randomBytes(4).toString('hex')}@abuse.local`;
     const password = `pw-${randomBytes(10).toString('hex')}`;
     const r = await gql<{ createUser: { user: { id: string } } }>(
@@ -202,7 +216,10 @@ export class AbuseStack {
       adminCreds,
     );
     if (!r.data) throw new Error(`createUser(${role}) failed: ${JSON.stringify(r.errors)}`);
-    const t = await gql<{ login: { token: string } }>(this.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: email, p: password });
+    const t = await gql<{ login: { token: string } }>(this.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', {
+      e: email,
+      p: password,
+    });
     if (!t.data) throw new Error(`login(${role}) failed: ${JSON.stringify(t.errors)}`);
     return { id: r.data.createUser.user.id, email, password, creds: { token: t.data.login.token } };
   }

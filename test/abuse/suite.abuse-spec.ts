@@ -15,7 +15,15 @@ const parts = (process.env.ABUSE_PARTS ?? 'fuzz,faults,ssrf,limits').split(',').
 const seed = env('ABUSE_SEED', 20261206);
 const report = new Report();
 const options = {
-  fuzz: { runsPerOperation: env('ABUSE_FUZZ_RUNS', 6), documentRuns: env('ABUSE_FUZZ_DOCUMENTS', 120), seed, maxBombLevel: 29, timeoutMs: 10000, maxBodyBytes: 1_000_000, hygiene: 'full' as const },
+  fuzz: {
+    runsPerOperation: env('ABUSE_FUZZ_RUNS', 6),
+    documentRuns: env('ABUSE_FUZZ_DOCUMENTS', 120),
+    seed,
+    maxBombLevel: 29,
+    timeoutMs: 10000,
+    maxBodyBytes: 1_000_000,
+    hygiene: 'full' as const,
+  },
   faults: { faults: ALL_FAULTS as Fault[], outageSeconds: env('ABUSE_OUTAGE_SECONDS', 20), feedsPerSecond: 40, tracksPerSecond: 25, maxLateSeconds: 10 },
   ssrf: { redirects: true, settleMs: 45000 },
   limits: { floods: true, floodSeconds: 8 },
@@ -50,7 +58,11 @@ describe('abuse and fault suite', () => {
   });
 
   (parts.includes('fuzz') ? it : it.skip)('GraphQL fuzz of every operation, for every role', () => part('fuzz', () => fuzzPhase(report, options.fuzz)));
-  (parts.includes('faults') ? it : it.skip)('faults during load: API and worker killed, PostgreSQL stopped, Redis flushed', () => part('faults', () => faultPhase(report, options.faults)));
+  (parts.includes('faults') ? it : it.skip)('faults during load: API and worker killed, PostgreSQL stopped, Redis flushed', () =>
+    part('faults', () => faultPhase(report, options.faults)),
+  );
   (parts.includes('ssrf') ? it : it.skip)('server-side request forgery through every URL input', () => part('ssrf', () => ssrfPhase(report, options.ssrf)));
-  (parts.includes('limits') ? it : it.skip)('limits: floods cut, sign-in guessing cut, tokens bound to their key', () => part('limits', () => limitsPhase(report, options.limits)));
+  (parts.includes('limits') ? it : it.skip)('limits: floods cut, sign-in guessing cut, tokens bound to their key', () =>
+    part('limits', () => limitsPhase(report, options.limits)),
+  );
 });

@@ -6,7 +6,19 @@ import { resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser, closeToasts, expectText, waitUntil } from '../support/browser';
 import { Workflow, must } from '../support/launch-helpers';
-import { ROOT, createApiKey, createUser, gql, login, startApi, startWorker, type ApiHandle, type Credentials, type RunningProcess, type TestUser } from '../support/stack';
+import {
+  ROOT,
+  createApiKey,
+  createUser,
+  gql,
+  login,
+  startApi,
+  startWorker,
+  type ApiHandle,
+  type Credentials,
+  type RunningProcess,
+  type TestUser,
+} from '../support/stack';
 import { simulateTraffic } from '../support/traffic';
 
 /**
@@ -17,7 +29,14 @@ import { simulateTraffic } from '../support/traffic';
  */
 const RESULTS = resolve(ROOT, 'test-results');
 // Fast engine refresh and learning, so the content test starts and counts impressions within seconds.
-const ENV = { ENGINE_REFRESH_MS: '300', LEARN_INTERVAL_MS: '300', LABEL_WINDOW_SECONDS: '1', FEED_STICKY_SECONDS: '0', MIN_TRAINING_ROWS: '200', OUTBOUND_ALLOWLIST: '127.0.0.1' }; // media server on loopback
+const ENV = {
+  ENGINE_REFRESH_MS: '300',
+  LEARN_INTERVAL_MS: '300',
+  LABEL_WINDOW_SECONDS: '1',
+  FEED_STICKY_SECONDS: '0',
+  MIN_TRAINING_ROWS: '200',
+  OUTBOUND_ALLOWLIST: '127.0.0.1',
+}; // media server on loopback
 
 interface TestRow {
   id: string;
@@ -46,7 +65,14 @@ describe('Studio: analytics dashboards', () => {
   const studio = (path = '') => `${api.url}/studio${path}`;
 
   async function contentTests(): Promise<TestRow[]> {
-    const d = await must(gql<{ contentTests: TestRow[] }>(api.url, 'query($s: String) { contentTests(surface: $s) { id itemId status impressions } }', { s: surfaceKey }, analystCreds));
+    const d = await must(
+      gql<{ contentTests: TestRow[] }>(
+        api.url,
+        'query($s: String) { contentTests(surface: $s) { id itemId status impressions } }',
+        { s: surfaceKey },
+        analystCreds,
+      ),
+    );
     return d.contentTests;
   }
 
@@ -85,7 +111,10 @@ describe('Studio: analytics dashboards', () => {
         admin,
       ),
     );
-    await waitUntil(async () => !!(await gql(api.url, 'query($s: String!) { feed(surface: $s, userId: "probe") { requestId } }', { s: surfaceKey }, client)).data, 'the surface to serve feeds');
+    await waitUntil(
+      async () => !!(await gql(api.url, 'query($s: String!) { feed(surface: $s, userId: "probe") { requestId } }', { s: surfaceKey }, client)).data,
+      'the surface to serve feeds',
+    );
 
     // One more item launches after the surface exists, so it enters a content test there.
     newItemId = await wf.createItem(newSlug, mediaBase, { collections: [collection] });
@@ -171,7 +200,9 @@ describe('Studio: analytics dashboards', () => {
     const lines = csv.trim().split(/\r\n/);
     expect(lines.length).toBeGreaterThanOrEqual(2);
     const header = lines[0].split(',');
-    expect(header).toEqual(expect.arrayContaining(['surface', 'item_title', 'status', 'impressions', 'quota', 'rate_mean', 'rate_lower_90', 'rate_upper_90', 'prob_beats_control']));
+    expect(header).toEqual(
+      expect.arrayContaining(['surface', 'item_title', 'status', 'impressions', 'quota', 'rate_mean', 'rate_lower_90', 'rate_upper_90', 'prob_beats_control']),
+    );
     const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i], v])));
     const exported = rows.find((r) => r.item_slug === newSlug)!;
     expect(exported).toBeDefined();
@@ -204,14 +235,20 @@ describe('Studio: analytics dashboards', () => {
     await page.screenshot({ path: resolve(RESULTS, 'analytics-success.png') });
 
     // An admin trains a model on the surface's logs; the analyst watches it on the Models page, read-only.
-    const queued = await must(gql<{ trainModel: { id: string } }>(api.url, 'mutation($s: String!) { trainModel(surface: $s, days: 1, epochs: 2) { id } }', { s: surfaceKey }, admin));
+    const queued = await must(
+      gql<{ trainModel: { id: string } }>(api.url, 'mutation($s: String!) { trainModel(surface: $s, days: 1, epochs: 2) { id } }', { s: surfaceKey }, admin),
+    );
     await page.getByTestId('nav-models').click();
     await page.getByTestId('analytics-surface').selectOption(surfaceKey);
     const modelRow = page.locator(`[data-testid=model-row][data-model-id="${queued.trainModel.id}"]`);
     await modelRow.waitFor();
     expect(await page.getByTestId('train-open').count()).toBe(0);
     // The page polls while it trains; wait for it to leave training and the gate, whatever the outcome.
-    await waitUntil(async () => !['training', 'candidate'].includes((await modelRow.getAttribute('data-status')) ?? 'training'), 'the model to finish training and the gate', 90_000);
+    await waitUntil(
+      async () => !['training', 'candidate'].includes((await modelRow.getAttribute('data-status')) ?? 'training'),
+      'the model to finish training and the gate',
+      90_000,
+    );
     await modelRow.getByTestId('model-status').waitFor();
     // A model that reached the gate shows both of its parts: the estimate and its own holdout fit.
     if ((await modelRow.getAttribute('data-status'))?.startsWith('gate_')) {
@@ -242,11 +279,16 @@ async function points(chart: Locator): Promise<Point[]> {
       const v = await el.getAttribute(name);
       return v === null ? NaN : Number(v);
     };
-    const p = { x: await num('data-x'), y: await num('data-y'), lower: await num('data-lower'), upper: await num('data-upper'), testId: await el.getAttribute('data-test-id') };
+    const p = {
+      x: await num('data-x'),
+      y: await num('data-y'),
+      lower: await num('data-lower'),
+      upper: await num('data-upper'),
+      testId: await el.getAttribute('data-test-id'),
+    };
     expect(Number.isFinite(p.x)).toBe(true);
     expect(Number.isFinite(p.y)).toBe(true);
     out.push(p);
   }
   return out;
 }
-

@@ -118,7 +118,14 @@ describe('Studio: catalogue', () => {
 
     // The API agrees: v3 is a copy of v1, and nothing went live.
     const token = await login(api.url, editor);
-    const r = await gql<{ item: { latestVersionNumber: number; state: string; liveVersion: null | { number: number }; latestVersion: { restoredFrom: number | null; fields: { localized: { locale: string; title: string }[] } } } }>(
+    const r = await gql<{
+      item: {
+        latestVersionNumber: number;
+        state: string;
+        liveVersion: null | { number: number };
+        latestVersion: { restoredFrom: number | null; fields: { localized: { locale: string; title: string }[] } };
+      };
+    }>(
       api.url,
       'query($id: ID!) { item(id: $id) { latestVersionNumber state liveVersion { number } latestVersion { restoredFrom fields { localized { locale title } } } } }',
       { id: itemId },
@@ -207,4 +214,3 @@ describe('Studio: catalogue', () => {
     expect(new URL(page.url()).pathname).toBe('/studio/content/new');
   });
 });
-

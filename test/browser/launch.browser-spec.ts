@@ -17,7 +17,16 @@ const ZONE = 'America/Los_Angeles';
 
 /** Wall-clock time of an instant in a zone, as YYYY-MM-DDTHH:mm:ss (what the schedule dialog's input takes). */
 function wallClock(at: Date, zone: string): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+  return new Intl.DateTimeFormat('sv-SE', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  })
     .format(at)
     .replace(' ', 'T');
 }
@@ -82,7 +91,17 @@ describe('Studio: launch workflow', () => {
 
   async function releaseState(id: string) {
     const d = await must(
-      gql<{ release: { status: string; scheduledAt: string | null; timeZone: string | null; localTime: string | null; launchedAt: string | null; latenessMs: number | null; actions: { itemId: string; versionNumber: number }[] } }>(
+      gql<{
+        release: {
+          status: string;
+          scheduledAt: string | null;
+          timeZone: string | null;
+          localTime: string | null;
+          launchedAt: string | null;
+          latenessMs: number | null;
+          actions: { itemId: string; versionNumber: number }[];
+        };
+      }>(
         api.url,
         'query($id: ID!) { release(id: $id) { status scheduledAt timeZone localTime launchedAt latenessMs actions { itemId versionNumber } } }',
         { id },
@@ -218,4 +237,3 @@ describe('Studio: launch workflow', () => {
     await expectAttr(page.getByTestId('workflow-bar'), 'data-state', 'APPROVED');
   }, 120_000);
 });
-

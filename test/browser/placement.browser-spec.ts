@@ -81,7 +81,12 @@ describe('Studio: feed preview', () => {
     // The API picks the surface up at its next engine refresh.
     const deadline = Date.now() + 20_000;
     for (;;) {
-      const r = await gql(api.url, 'query($s: String!) { feedPreview(surface: $s, persona: { userId: "warm-up" }) { eligible } }', { s: surfaceKey }, analystCreds);
+      const r = await gql(
+        api.url,
+        'query($s: String!) { feedPreview(surface: $s, persona: { userId: "warm-up" }) { eligible } }',
+        { s: surfaceKey },
+        analystCreds,
+      );
       if (r.data) break;
       if (Date.now() > deadline) throw new Error(`The surface never reached the preview: ${JSON.stringify(r.errors)}`);
       await new Promise((res) => setTimeout(res, 250));
@@ -220,4 +225,3 @@ async function slate(page: Page): Promise<SlateRow[]> {
   }
   return out;
 }
-

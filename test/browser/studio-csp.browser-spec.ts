@@ -43,7 +43,22 @@ describe('Studio: Content-Security-Policy', () => {
     await page.getByTestId('content-table').waitFor();
     const seen: Record<string, string[]> = {};
     seen['/content'] = await violations();
-    for (const path of ['/content/new', '/import', '/review', '/releases', '/calendar', '/scheduler', '/surfaces', '/preview', '/analytics/content-tests', '/analytics/models', '/audit-log', '/admin/accounts', '/admin/api-keys', '/admin/webhooks']) {
+    for (const path of [
+      '/content/new',
+      '/import',
+      '/review',
+      '/releases',
+      '/calendar',
+      '/scheduler',
+      '/surfaces',
+      '/preview',
+      '/analytics/content-tests',
+      '/analytics/models',
+      '/audit-log',
+      '/admin/accounts',
+      '/admin/api-keys',
+      '/admin/webhooks',
+    ]) {
       await page.goto(`${api.url}/studio${path}`);
       await page.waitForLoadState('networkidle');
       // The app rendered (not a blank page refused its script): the signed-in shell shows the user's name.

@@ -102,7 +102,8 @@ describe('Studio: every page, accessible and unchanged', () => {
   async function check(name: string): Promise<void> {
     const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
     const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    if (bad.length) findings[name] = bad.map((v) => ({ rule: v.id, impact: String(v.impact), help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+    if (bad.length)
+      findings[name] = bad.map((v) => ({ rule: v.id, impact: String(v.impact), help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
   }
 
   async function shoot(name: string): Promise<void> {

@@ -46,7 +46,16 @@ describe('abuse and fault suite (fast subset)', () => {
   }, 180_000);
 
   it('fuzz: no 5xx, no INTERNAL_SERVER_ERROR, no freeze, no half-written mutation, every refusal timed', async () => {
-    await fuzzPhase(report, { stack, runsPerOperation: 1, documentRuns: 6, seed: 8, maxBombLevel: 29, timeoutMs: 10000, maxBodyBytes: 1_000_000, hygiene: 'variables' });
+    await fuzzPhase(report, {
+      stack,
+      runsPerOperation: 1,
+      documentRuns: 6,
+      seed: 8,
+      maxBombLevel: 29,
+      timeoutMs: 10000,
+      maxBodyBytes: 1_000_000,
+      hygiene: 'variables',
+    });
     expectNoFailures('fuzz');
   }, 240_000);
 });

@@ -146,14 +146,18 @@ describe('access table', () => {
     const expected = rolesMarkdown(rules as Parameters<typeof rolesMarkdown>[0]);
     const actual = readmeRolesBlock(readme);
     if (actual !== expected) {
-      throw new Error(`README.md's roles list (section "Roles") does not match the access rules. Replace the block with:\n\n${expected}\n\nIt has:\n\n${actual ?? '(no block: the markers are missing)'}`);
+      throw new Error(
+        `README.md's roles list (section "Roles") does not match the access rules. Replace the block with:\n\n${expected}\n\nIt has:\n\n${actual ?? '(no block: the markers are missing)'}`,
+      );
     }
   });
 
   it('keeps accounts, API keys, webhooks and the access rules to admins, and lets analysts read everything else', () => {
     const adminOnlyReads = rules.filter((r) => r.type === 'Query' && r.audience?.length === 1 && r.audience[0] === 'admin').map((r) => r.field);
     expect(adminOnlyReads.sort()).toEqual(['accessRules', 'apiKeys', 'users', 'webhookDeliveries', 'webhookEndpoints', 'webhookEventTypes']);
-    const staffReadsRefusedToAnalysts = rules.filter((r) => r.type === 'Query' && r.audience?.includes('editor') && !r.audience.includes('analyst')).map((r) => r.field);
+    const staffReadsRefusedToAnalysts = rules
+      .filter((r) => r.type === 'Query' && r.audience?.includes('editor') && !r.audience.includes('analyst'))
+      .map((r) => r.field);
     expect(staffReadsRefusedToAnalysts).toEqual([]);
   });
 

@@ -27,7 +27,8 @@ describe('admin create on the command line', () => {
     expect({ code: ok.code, output: ok.output }).toMatchObject({ code: 0 });
     expect(ok.output).toContain(`Created admin ${email}`);
     expect(await login(api.url, { email, password })).toBeTruthy();
-    const audits = (await withDb((c) => c.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'user.created' AND summary LIKE $1`, [`%${email}%`]))).rows[0].n;
+    const audits = (await withDb((c) => c.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'user.created' AND summary LIKE $1`, [`%${email}%`])))
+      .rows[0].n;
     expect(audits).toBe(1);
 
     const again = await runCli(['create', '--email', email, '--password', 'another-long-password']);

@@ -77,7 +77,10 @@ describe('the API on every core (API_PROCESSES=2, node:cluster)', () => {
     const [[pidA, a], [pidB, b]] = [...by];
     expect(pidA).not.toBe(pidB);
 
-    const login = await a.gql<{ login: { token: string } }>('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: user.email, p: user.password });
+    const login = await a.gql<{ login: { token: string } }>('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', {
+      e: user.email,
+      p: user.password,
+    });
     expect(login.errors).toBeUndefined();
     const auth = { authorization: `Bearer ${login.data!.login.token}` };
     for (const c of [a, b]) {
@@ -85,12 +88,20 @@ describe('the API on every core (API_PROCESSES=2, node:cluster)', () => {
       expect({ errors: me.errors, email: me.data?.me?.email }).toEqual({ errors: undefined, email: user.email });
     }
 
-    const feed = await a.gql<{ feed: { requestId: string; items: { trackingToken: string }[] } }>(FEED, { s: SURFACE, u: `cluster-user-${randomUUID()}` }, { 'x-api-key': key });
+    const feed = await a.gql<{ feed: { requestId: string; items: { trackingToken: string }[] } }>(
+      FEED,
+      { s: SURFACE, u: `cluster-user-${randomUUID()}` },
+      { 'x-api-key': key },
+    );
     expect(feed.errors).toBeUndefined();
     const items = feed.data!.feed.items;
     expect(items.length).toBeGreaterThan(0);
     const events = items.map((i) => ({ eventId: randomUUID(), type: 'IMPRESSION', trackingToken: i.trackingToken, occurredAt: new Date().toISOString() }));
-    const tracked = await b.gql<{ trackEvents: { accepted: number; duplicates: number; rejected: { code: string }[] } }>(TRACK, { e: events }, { 'x-api-key': key });
+    const tracked = await b.gql<{ trackEvents: { accepted: number; duplicates: number; rejected: { code: string }[] } }>(
+      TRACK,
+      { e: events },
+      { 'x-api-key': key },
+    );
     expect(tracked.data?.trackEvents).toEqual({ accepted: items.length, duplicates: 0, rejected: [] });
   });
 
@@ -100,17 +111,26 @@ describe('the API on every core (API_PROCESSES=2, node:cluster)', () => {
     const target = await createUser('editor');
     const admin = await createUser('admin');
     const tokenOf = async (u: { email: string; password: string }) =>
-      (await a.gql<{ login: { token: string } }>('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: u.email, p: u.password })).data!.login.token;
+      (
+        await a.gql<{ login: { token: string } }>('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', {
+          e: u.email,
+          p: u.password,
+        })
+      ).data!.login.token;
     const session = { authorization: `Bearer ${await tokenOf(target)}` };
     // Both processes now hold the user's row in their 5-second cache.
     for (const c of [a, b]) expect((await c.gql<{ me: { email: string } }>(ME, {}, session)).data?.me?.email).toBe(target.email);
-    const off = await a.gql('mutation($id: ID!) { setUserDisabled(id: $id, disabled: true) { id } }', { id: target.id }, { authorization: `Bearer ${await tokenOf(admin)}` });
+    const off = await a.gql(
+      'mutation($id: ID!) { setUserDisabled(id: $id, disabled: true) { id } }',
+      { id: target.id },
+      { authorization: `Bearer ${await tokenOf(admin)}` },
+    );
     expect(off.errors).toBeUndefined();
     // Well inside the cache's 5 s: only the announcement over Redis can end the session on the other process this soon.
     const refused = await pollUntil(
       () => b.gql<{ me: { email: string } | null }>(ME, {}, session),
       (r) => r.errors?.[0]?.extensions?.code === 'UNAUTHENTICATED' || (r.data !== null && r.data.me === null),
-      { what: 'the other API process to end the disabled user\'s session', timeoutMs: 3000, intervalMs: 50 },
+      { what: "the other API process to end the disabled user's session", timeoutMs: 3000, intervalMs: 50 },
     );
     expect(refused.data?.me ?? null).toBeNull();
   });
@@ -119,7 +139,9 @@ describe('the API on every core (API_PROCESSES=2, node:cluster)', () => {
     const by = await onEach();
     const count = async (c: Connection) => {
       const text = (await c.send('GET', '/metrics')).body;
-      const line = text.split('\n').find((l) => l.startsWith('marquee_http_request_duration_seconds_count{') && l.includes('route="/health/live"') && l.includes('status="200"'));
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith('marquee_http_request_duration_seconds_count{') && l.includes('route="/health/live"') && l.includes('status="200"'));
       return line ? Number(line.split(' ').pop()) : 0;
     };
     const conns = [...by.values()];
@@ -144,7 +166,11 @@ describe('the API on every core (API_PROCESSES=2, node:cluster)', () => {
       const { pid } = await connect();
       expect([survivor, ...workers().filter((p) => p !== victim && p !== survivor)]).toContain(pid);
     }
-    const fresh = await pollUntil(() => workers().filter((p) => p !== victim && p !== survivor), (p) => p.length === 1, { what: 'a new API process', timeoutMs: 30000 });
+    const fresh = await pollUntil(
+      () => workers().filter((p) => p !== victim && p !== survivor),
+      (p) => p.length === 1,
+      { what: 'a new API process', timeoutMs: 30000 },
+    );
     await waitUntil(() => listening() === 3, { what: 'the new API process to listen', timeoutMs: 90000, describe: () => api.output().slice(-2000) });
     const reached = await pollUntil(
       async () => (await connect()).pid,

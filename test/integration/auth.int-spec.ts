@@ -16,10 +16,14 @@ describe('accounts and access', () => {
 
   it('signs in with a cookie for the Studio and a bearer token for the API', async () => {
     const user = await createUser('editor');
-    const r = await gql<{ login: { token: string; user: { role: string } } }>(api.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token user { role } } }', {
-      e: user.email.toUpperCase(),
-      p: user.password,
-    });
+    const r = await gql<{ login: { token: string; user: { role: string } } }>(
+      api.url,
+      'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token user { role } } }',
+      {
+        e: user.email.toUpperCase(),
+        p: user.password,
+      },
+    );
     expect(r.data!.login.user.role).toBe('EDITOR');
     const cookie = r.headers.get('set-cookie')!;
     expect(cookie).toMatch(/marquee_session=.+; Path=\/; Expires=.+; HttpOnly; SameSite=Lax/);
@@ -45,8 +49,19 @@ describe('accounts and access', () => {
   });
 
   it.each([
-    ['a forged token', () => jwt.sign({ sub: '00000000-0000-4000-8000-000000000000', ver: 0, typ: 'session' }, 'not-the-secret', { issuer: 'marquee' }), /not valid/],
-    ['an expired token', () => jwt.sign({ sub: '00000000-0000-4000-8000-000000000000', ver: 0, typ: 'session', exp: Math.floor(Date.now() / 1000) - 60 }, sessionKey, { issuer: 'marquee' }), /expired/],
+    [
+      'a forged token',
+      () => jwt.sign({ sub: '00000000-0000-4000-8000-000000000000', ver: 0, typ: 'session' }, 'not-the-secret', { issuer: 'marquee' }),
+      /not valid/,
+    ],
+    [
+      'an expired token',
+      () =>
+        jwt.sign({ sub: '00000000-0000-4000-8000-000000000000', ver: 0, typ: 'session', exp: Math.floor(Date.now() / 1000) - 60 }, sessionKey, {
+          issuer: 'marquee',
+        }),
+      /expired/,
+    ],
     ['garbage', () => 'abc.def.ghi', /not valid/],
   ])('answers 401 for %s without leaking internals', async (_n, token, message) => {
     const r = await gql(api.url, ITEMS, {}, { token: token() });
@@ -62,12 +77,21 @@ describe('accounts and access', () => {
     await withDb((c) => c.query('UPDATE users SET disabled_at = now(), token_version = token_version + 1 WHERE id = $1', [user.id]));
     // Written behind the API's back, so only the principal cache's lifetime (5 s) stands between: refused within it
     // (the poll fails the test, with the last answer, if it is still served after 8 s).
-    await pollUntil(() => gql(api.url, ITEMS, {}, { token }), (x) => x.status === 401, { what: 'the disabled user to be refused', timeoutMs: 8000, intervalMs: 250, describe: (x) => `HTTP ${(x as { status: number }).status}` });
+    await pollUntil(
+      () => gql(api.url, ITEMS, {}, { token }),
+      (x) => x.status === 401,
+      { what: 'the disabled user to be refused', timeoutMs: 8000, intervalMs: 250, describe: (x) => `HTTP ${(x as { status: number }).status}` },
+    );
   });
 
   it('answers 401 for a revoked API key and 403 when a key calls editorial operations', async () => {
     const admin = { token: await login(api.url, await createUser('admin')) };
-    const created = await gql<{ createApiKey: { secret: string; apiKey: { id: string; prefix: string } } }>(api.url, 'mutation { createApiKey(name: "iOS app") { secret apiKey { id prefix } } }', {}, admin);
+    const created = await gql<{ createApiKey: { secret: string; apiKey: { id: string; prefix: string } } }>(
+      api.url,
+      'mutation { createApiKey(name: "iOS app") { secret apiKey { id prefix } } }',
+      {},
+      admin,
+    );
     const { secret, apiKey } = created.data!.createApiKey;
     expect(secret.startsWith(apiKey.prefix)).toBe(true);
     const stored = await withDb((c) => c.query('SELECT key_hash FROM api_keys WHERE id = $1', [apiKey.id]));
@@ -90,7 +114,12 @@ describe('accounts and access', () => {
     const analyst = { token: await login(api.url, await createUser('analyst')) };
     const read = await gql(api.url, ITEMS, {}, analyst);
     expect(read.errors).toBeUndefined();
-    const write = await gql(api.url, 'mutation { createItem(input: {slug: "x", kind: "music", defaultLocale: "en", localized: [{locale: "en", title: "X"}]}) { id } }', {}, analyst);
+    const write = await gql(
+      api.url,
+      'mutation { createItem(input: {slug: "x", kind: "music", defaultLocale: "en", localized: [{locale: "en", title: "X"}]}) { id } }',
+      {},
+      analyst,
+    );
     expect(write.status).toBe(403);
     expect(write.errors![0].message).toMatch(/needs the admin or editor or reviewer role, and you are signed in as analyst/);
   });
@@ -106,7 +135,12 @@ describe('accounts and access', () => {
     );
     expect(created.data!.createUser.temporaryPassword).toHaveLength(16);
     await login(api.url, { email: 'new.person@example.com', password: created.data!.createUser.temporaryPassword });
-    const dup = await gql(api.url, 'mutation { createUser(input: {email: "new.person@example.com", displayName: "Dup", role: EDITOR}) { user { id } } }', {}, admin);
+    const dup = await gql(
+      api.url,
+      'mutation { createUser(input: {email: "new.person@example.com", displayName: "Dup", role: EDITOR}) { user { id } } }',
+      {},
+      admin,
+    );
     expect(dup.errors![0].extensions!.code).toBe('CONFLICT');
     const self = await gql(api.url, 'mutation($id: ID!) { setUserDisabled(id: $id, disabled: true) { id } }', { id: adminUser.id }, admin);
     expect(self.errors![0].extensions!.code).toBe('FORBIDDEN');
@@ -141,7 +175,12 @@ describe('accounts and access', () => {
     );
     const values = Object.fromEntries(intro.data!.__type.enumValues.map((v) => [v.name, v.isDeprecated]));
     expect(values).toEqual({ ADMIN: false, EDITOR: false, REVIEWER: false, ANALYST: false, admin: true, editor: true, reviewer: true, analyst: true });
-    const wrong = await gql(api.url, 'mutation($i:CreateUserInput!){ createUser(input:$i){ user { id } } }', { i: { email: `x-${email}`, displayName: 'X', role: 'Reviewer' } }, admin);
+    const wrong = await gql(
+      api.url,
+      'mutation($i:CreateUserInput!){ createUser(input:$i){ user { id } } }',
+      { i: { email: `x-${email}`, displayName: 'X', role: 'Reviewer' } },
+      admin,
+    );
     expect(wrong.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
     const none = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM users WHERE email = $1`, [`x-${email}`]));
     expect(none.rows).toEqual([{ n: 0 }]);

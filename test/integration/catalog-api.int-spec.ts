@@ -27,7 +27,9 @@ function meditation(slug: string, overrides: Record<string, unknown> = {}) {
 
 async function counts() {
   return withDb(async (c) => {
-    const { rows } = await c.query(`SELECT (SELECT count(*) FROM items)::int AS items, (SELECT count(*) FROM item_versions)::int AS versions, (SELECT count(*) FROM audit_log)::int AS audit`);
+    const { rows } = await c.query(
+      `SELECT (SELECT count(*) FROM items)::int AS items, (SELECT count(*) FROM item_versions)::int AS versions, (SELECT count(*) FROM audit_log)::int AS audit`,
+    );
     return rows[0];
   });
 }
@@ -55,10 +57,20 @@ describe('catalogue over HTTP', () => {
   });
 
   it('creates an item as draft v1 and lists it', async () => {
-    const r = await gql<{ createItem: { id: string; state: string; latestVersionNumber: number; completeLocales: string[] } }>(api.url, CREATE, { input: meditation('api-create') }, editor);
+    const r = await gql<{ createItem: { id: string; state: string; latestVersionNumber: number; completeLocales: string[] } }>(
+      api.url,
+      CREATE,
+      { input: meditation('api-create') },
+      editor,
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data!.createItem).toMatchObject({ state: 'DRAFT', latestVersionNumber: 1, completeLocales: ['en', 'de'] });
-    const list = await gql<{ items: { totalCount: number; edges: { node: { slug: string } }[] } }>(api.url, '{ items(filter: {text: "api-create"}) { totalCount edges { node { slug } } } }', {}, analyst);
+    const list = await gql<{ items: { totalCount: number; edges: { node: { slug: string } }[] } }>(
+      api.url,
+      '{ items(filter: {text: "api-create"}) { totalCount edges { node { slug } } } }',
+      {},
+      analyst,
+    );
     expect(list.data!.items.edges.map((e) => e.node.slug)).toEqual(['api-create']);
   });
 
@@ -69,20 +81,32 @@ describe('catalogue over HTTP', () => {
     const v2 = await gql<{ updateItem: { latestVersionNumber: number } }>(api.url, UPDATE, { id, input: changed, base: 1 }, editor);
     expect(v2.data!.updateItem.latestVersionNumber).toBe(2);
 
-    const versions = await gql<{ itemVersions: { number: number; author: { email: string } }[] }>(api.url, 'query($id: ID!) { itemVersions(itemId: $id) { number author { email } } }', { id }, analyst);
+    const versions = await gql<{ itemVersions: { number: number; author: { email: string } }[] }>(
+      api.url,
+      'query($id: ID!) { itemVersions(itemId: $id) { number author { email } } }',
+      { id },
+      analyst,
+    );
     expect(versions.data!.itemVersions.map((v) => v.number)).toEqual([2, 1]);
     expect(versions.data!.itemVersions[0].author.email).toMatch(/^editor-/);
 
-    const diff = await gql<{ versionDiff: { path: string; before: unknown; after: unknown }[] }>(api.url, 'query($id: ID!) { versionDiff(itemId: $id, from: 1, to: 2) { path before after } }', { id }, analyst);
+    const diff = await gql<{ versionDiff: { path: string; before: unknown; after: unknown }[] }>(
+      api.url,
+      'query($id: ID!) { versionDiff(itemId: $id, from: 1, to: 2) { path before after } }',
+      { id },
+      analyst,
+    );
     expect(diff.data!.versionDiff).toEqual([{ path: 'durationSeconds', before: 600, after: 900 }]);
 
-    const restored = await gql<{ restoreItemVersion: { latestVersionNumber: number; state: string; liveVersionId: string | null; latestVersion: { fields: { durationSeconds: number } } } }>(
-      api.url,
-      `mutation($id: ID!) { restoreItemVersion(itemId: $id, number: 1) { ${ITEM_FIELDS} } }`,
-      { id },
-      editor,
-    );
-    expect(restored.data!.restoreItemVersion).toMatchObject({ latestVersionNumber: 3, state: 'DRAFT', liveVersionId: null, latestVersion: { fields: { durationSeconds: 600 } } });
+    const restored = await gql<{
+      restoreItemVersion: { latestVersionNumber: number; state: string; liveVersionId: string | null; latestVersion: { fields: { durationSeconds: number } } };
+    }>(api.url, `mutation($id: ID!) { restoreItemVersion(itemId: $id, number: 1) { ${ITEM_FIELDS} } }`, { id }, editor);
+    expect(restored.data!.restoreItemVersion).toMatchObject({
+      latestVersionNumber: 3,
+      state: 'DRAFT',
+      liveVersionId: null,
+      latestVersion: { fields: { durationSeconds: 600 } },
+    });
 
     // The database itself refuses to change a stored version.
     await expect(withDb((c) => c.query(`UPDATE item_versions SET fields = '{}' WHERE item_id = $1`, [id]))).rejects.toThrow(/immutable/);
@@ -104,10 +128,28 @@ describe('catalogue over HTTP', () => {
     ['a malformed id', UPDATE, () => ({ id: 'not-a-uuid', input: meditation('nobody') }), 'BAD_USER_INPUT', 'id'],
     ['a slug conflict', CREATE, () => ({ input: meditation('api-create') }), 'CONFLICT', 'slug'],
     ['an invalid locale code', CREATE, () => ({ input: meditation('bad-locale', { locales: ['en', 'klingon!'] }) }), 'BAD_USER_INPUT', 'locales[1]'],
-    ['a field that is too long', CREATE, () => ({ input: meditation('too-long', { localized: [{ locale: 'en', title: 'x'.repeat(121) }] }) }), 'BAD_USER_INPUT', 'localized.en.title'],
-    ['a missing required field', CREATE, () => ({ input: meditation('no-title', { localized: [{ locale: 'en', description: 'no title' }] }) }), 'BAD_USER_INPUT', 'localized.en.title'],
+    [
+      'a field that is too long',
+      CREATE,
+      () => ({ input: meditation('too-long', { localized: [{ locale: 'en', title: 'x'.repeat(121) }] }) }),
+      'BAD_USER_INPUT',
+      'localized.en.title',
+    ],
+    [
+      'a missing required field',
+      CREATE,
+      () => ({ input: meditation('no-title', { localized: [{ locale: 'en', description: 'no title' }] }) }),
+      'BAD_USER_INPUT',
+      'localized.en.title',
+    ],
     ['an unknown kind', CREATE, () => ({ input: meditation('podcast', { kind: 'podcast' }) }), 'BAD_USER_INPUT', 'kind'],
-    ['a session that does not exist', CREATE, () => ({ input: { ...meditation('course-x', { kind: 'course', attributes: { instructor: 'I' } }), sessions: ['no-such-item'] } }), 'BAD_USER_INPUT', 'sessions[0]'],
+    [
+      'a session that does not exist',
+      CREATE,
+      () => ({ input: { ...meditation('course-x', { kind: 'course', attributes: { instructor: 'I' } }), sessions: ['no-such-item'] } }),
+      'BAD_USER_INPUT',
+      'sessions[0]',
+    ],
   ])('rejects %s with a typed error and writes nothing', async (_name, mutation, vars, code, field) => {
     const before = await counts();
     const r = await gql(api.url, mutation, vars(), editor);
@@ -119,7 +161,11 @@ describe('catalogue over HTTP', () => {
 
   it('searches, filters by kind/state/topic/locale status, sorts and pages with cursors', async () => {
     for (let i = 0; i < 5; i++) {
-      const input = meditation(`page-${i}`, { topics: ['paging'], locales: i % 2 ? ['en', 'fr'] : ['en'], localized: [{ locale: 'en', title: `Paging ${String.fromCharCode(69 - i)}`, description: 'd' }] });
+      const input = meditation(`page-${i}`, {
+        topics: ['paging'],
+        locales: i % 2 ? ['en', 'fr'] : ['en'],
+        localized: [{ locale: 'en', title: `Paging ${String.fromCharCode(69 - i)}`, description: 'd' }],
+      });
       expect((await gql(api.url, CREATE, { input }, editor)).errors).toBeUndefined();
     }
     const q = `query($f: ItemFilterInput, $s: ItemSort, $first: Int, $after: String) { items(filter: $f, sort: $s, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { slug title } } } }`;
@@ -153,7 +199,8 @@ describe('catalogue over HTTP', () => {
     type Assets = { item: { assets: { role: string; status: string; httpStatus: number | null; error: string | null }[] } };
     // The failing URL is retried with backoff before it is declared unreachable, so allow a while.
     const assets = await pollUntil(
-      async () => (await gql<Assets>(api.url, 'query($id: ID!) { item(id: $id) { assets { role status httpStatus error } } }', { id }, analyst)).data!.item.assets,
+      async () =>
+        (await gql<Assets>(api.url, 'query($id: ID!) { item(id: $id) { assets { role status httpStatus error } } }', { id }, analyst)).data!.item.assets,
       (list) => list.every((a) => a.status !== 'pending') && list.find((a) => a.role === 'artwork')?.status === 'unreachable',
       { what: 'both media checks to end, the artwork as unreachable', timeoutMs: 60000, intervalMs: 250 },
     );
@@ -171,7 +218,12 @@ describe('catalogue over HTTP', () => {
     expect(fine.errors).toBeUndefined();
     // 100 items × many fields each, priced before anything executes.
     const fields = 'id slug kind state title defaultLocale locales completeLocales topics updatedAt latestVersionNumber createdAt';
-    const complex = await gql(api.url, `{ items(first: 100) { edges { node { ${fields} latestVersion { number note createdAt } releases { id name status } completeness { locale missing } } } } }`, {}, analyst);
+    const complex = await gql(
+      api.url,
+      `{ items(first: 100) { edges { node { ${fields} latestVersion { number note createdAt } releases { id name status } completeness { locale missing } } } } }`,
+      {},
+      analyst,
+    );
     expect(complex.status).toBe(400);
     expect(complex.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', rule: 'cost', max: 5000 });
     expect(complex.errors![0].message).toMatch(/the limit is 5000/);

@@ -44,14 +44,25 @@ async function feedsFor(url: string, apiKey: string, surface: string, ms: number
   while (Date.now() < end) {
     const started = Date.now();
     const r = await gql<{ feed: Feed }>(url, FEED, { s: surface, u: `outage-${randomUUID()}` }, { apiKey });
-    out.push({ status: r.status, ms: Date.now() - started, reasons: r.data?.feed.items.map((i) => i.reason) ?? [], code: (r.errors?.[0]?.extensions?.code as string) ?? null });
+    out.push({
+      status: r.status,
+      ms: Date.now() - started,
+      reasons: r.data?.feed.items.map((i) => i.reason) ?? [],
+      code: (r.errors?.[0]?.extensions?.code as string) ?? null,
+    });
   }
   return out;
 }
 
 function summary(rows: { status: number; ms: number; reasons: string[]; code: string | null }[]) {
   const by = (f: (r: (typeof rows)[number]) => string) => rows.reduce<Record<string, number>>((m, r) => ((m[f(r)] = (m[f(r)] ?? 0) + 1), m), {});
-  return { calls: rows.length, statuses: by((r) => String(r.status)), codes: by((r) => r.code ?? 'none'), reasons: by((r) => [...new Set(r.reasons)].join('+') || 'none'), slowestMs: Math.max(...rows.map((r) => r.ms)) };
+  return {
+    calls: rows.length,
+    statuses: by((r) => String(r.status)),
+    codes: by((r) => r.code ?? 'none'),
+    reasons: by((r) => [...new Set(r.reasons)].join('+') || 'none'),
+    slowestMs: Math.max(...rows.map((r) => r.ms)),
+  };
 }
 
 describe('the client path while PostgreSQL is down or hangs (defect 2)', () => {
@@ -68,7 +79,15 @@ describe('the client path while PostgreSQL is down or hangs (defect 2)', () => {
     // The key reload is far away, so nothing but the in-memory registry can answer for the key during the outage.
     // USER_STATE_CACHE_SIZE=0: every feed reads the viewer's state from PostgreSQL, the path that must fall back. (With
     // the cache, feeds keep being personalized from memory through an outage; the next describe shows that.)
-    api = await startApi({ ...NO_LIMITS, FEED_BUDGET_MS: '50', DATABASE_URL: pg.via(dbUrl()), ENGINE_REFRESH_MS: '300', FEED_STICKY_SECONDS: '0', API_KEY_REFRESH_MS: '600000', USER_STATE_CACHE_SIZE: '0' });
+    api = await startApi({
+      ...NO_LIMITS,
+      FEED_BUDGET_MS: '50',
+      DATABASE_URL: pg.via(dbUrl()),
+      ENGINE_REFRESH_MS: '300',
+      FEED_STICKY_SECONDS: '0',
+      API_KEY_REFRESH_MS: '600000',
+      USER_STATE_CACHE_SIZE: '0',
+    });
   }, 90000);
 
   afterAll(async () => {
@@ -83,12 +102,21 @@ describe('the client path while PostgreSQL is down or hangs (defect 2)', () => {
 
   it('answers every feed 200 with FALLBACK items, for longer than any key cache, while PostgreSQL refuses connections', async () => {
     // Personalized before the outage (on a busy machine a single feed can miss its 50 ms budget, so ask until one makes it).
-    await until('a personalized feed', async () => (await gql<{ feed: Feed }>(api.url, FEED, { s: surface, u: `before-${randomUUID()}` }, { apiKey: client.key })).data?.feed.items[0].reason !== 'FALLBACK');
+    await until(
+      'a personalized feed',
+      async () =>
+        (await gql<{ feed: Feed }>(api.url, FEED, { s: surface, u: `before-${randomUUID()}` }, { apiKey: client.key })).data?.feed.items[0].reason !==
+        'FALLBACK',
+    );
     pg.refuse();
     // Past the 5 s the key used to be cached for: every call after that went to PostgreSQL and answered 500.
     const rows = await feedsFor(api.url, client.key, surface, 7000);
     const s = summary(rows);
-    expect({ statuses: s.statuses, codes: s.codes, reasons: s.reasons }).toEqual({ statuses: { '200': rows.length }, codes: { none: rows.length }, reasons: { FALLBACK: rows.length } });
+    expect({ statuses: s.statuses, codes: s.codes, reasons: s.reasons }).toEqual({
+      statuses: { '200': rows.length },
+      codes: { none: rows.length },
+      reasons: { FALLBACK: rows.length },
+    });
     // Not a speed figure: a hang detector. A call that waited on the dead connection took the pool's 5 s timeout.
     expect(s.slowestMs).toBeLessThan(1000);
   }, 30000);
@@ -97,7 +125,11 @@ describe('the client path while PostgreSQL is down or hangs (defect 2)', () => {
     pg.blackhole();
     const rows = await feedsFor(api.url, client.key, surface, 7000);
     const s = summary(rows);
-    expect({ statuses: s.statuses, codes: s.codes, reasons: s.reasons }).toEqual({ statuses: { '200': rows.length }, codes: { none: rows.length }, reasons: { FALLBACK: rows.length } });
+    expect({ statuses: s.statuses, codes: s.codes, reasons: s.reasons }).toEqual({
+      statuses: { '200': rows.length },
+      codes: { none: rows.length },
+      reasons: { FALLBACK: rows.length },
+    });
     expect(s.slowestMs).toBeLessThan(1000);
   }, 30000);
 
@@ -105,12 +137,19 @@ describe('the client path while PostgreSQL is down or hangs (defect 2)', () => {
     const fresh = await createApiKey('made during the outage');
     pg.refuse();
     const r = await gql(api.url, FEED, { s: surface, u: 'new-key-user' }, { apiKey: fresh.key });
-    expect({ status: r.status, code: r.errors?.[0]?.extensions?.code, retryable: r.errors?.[0]?.extensions?.retryable }).toEqual({ status: 503, code: 'UNAVAILABLE', retryable: true });
+    expect({ status: r.status, code: r.errors?.[0]?.extensions?.code, retryable: r.errors?.[0]?.extensions?.retryable }).toEqual({
+      status: 503,
+      code: 'UNAVAILABLE',
+      retryable: true,
+    });
     expect(r.errors![0].extensions!.retryAfter).toBeGreaterThanOrEqual(1);
     expect(Number(r.headers.get('retry-after'))).toBe(r.errors![0].extensions!.retryAfter);
     expect(r.errors![0].message).toMatch(/cannot be checked right now.*Retry in a few seconds/);
     await pg.restore();
-    await until('the new key being accepted', async () => (await gql<{ feed: Feed }>(api.url, FEED, { s: surface, u: 'new-key-user' }, { apiKey: fresh.key })).data?.feed);
+    await until(
+      'the new key being accepted',
+      async () => (await gql<{ feed: Feed }>(api.url, FEED, { s: surface, u: 'new-key-user' }, { apiKey: fresh.key })).data?.feed,
+    );
   }, 30000);
 
   it('answers trackEvents UNAVAILABLE (503, retryable, retryAfter) and stores nothing; the same batch is stored once afterwards', async () => {
@@ -131,13 +170,15 @@ describe('the client path while PostgreSQL is down or hangs (defect 2)', () => {
     const stored = await withDb((c) => c.query('SELECT count(*)::int AS n FROM engagement_event_ids WHERE event_id = ANY($1)', [ids]));
     expect(stored.rows[0].n).toBe(0);
     await pg.restore();
-    const after = await until('trackEvents storing the batch', async () => (await gql<{ trackEvents: Track }>(api.url, TRACK, { e: events }, { apiKey: client.key })).data?.trackEvents);
+    const after = await until(
+      'trackEvents storing the batch',
+      async () => (await gql<{ trackEvents: Track }>(api.url, TRACK, { e: events }, { apiKey: client.key })).data?.trackEvents,
+    );
     expect(after).toEqual({ accepted: events.length, duplicates: 0, rejected: [] });
     const again = (await gql<{ trackEvents: Track }>(api.url, TRACK, { e: events }, { apiKey: client.key })).data!.trackEvents;
     expect(again).toEqual({ accepted: 0, duplicates: events.length, rejected: [] });
   }, 60000);
 });
-
 
 describe('the feed with per-user state in memory while PostgreSQL is down', () => {
   const surface = `cf-mem-${Date.now() % 100000}`;
@@ -151,7 +192,14 @@ describe('the feed with per-user state in memory while PostgreSQL is down', () =
     pg = FaultProxy.forUrl(dbUrl());
     await pg.start();
     // The default: every stored user state fits in memory, so the feed needs no read to know a viewer's state.
-    api = await startApi({ ...NO_LIMITS, FEED_BUDGET_MS: '50', DATABASE_URL: pg.via(dbUrl()), ENGINE_REFRESH_MS: '300', FEED_STICKY_SECONDS: '0', API_KEY_REFRESH_MS: '600000' });
+    api = await startApi({
+      ...NO_LIMITS,
+      FEED_BUDGET_MS: '50',
+      DATABASE_URL: pg.via(dbUrl()),
+      ENGINE_REFRESH_MS: '300',
+      FEED_STICKY_SECONDS: '0',
+      API_KEY_REFRESH_MS: '600000',
+    });
   }, 90000);
 
   afterAll(async () => {
@@ -160,15 +208,26 @@ describe('the feed with per-user state in memory while PostgreSQL is down', () =
   });
 
   it('keeps serving personalized slates from memory (engine state, user states, keys), never an error, while PostgreSQL refuses connections', async () => {
-    await until('a personalized feed', async () => (await gql<{ feed: Feed }>(api.url, FEED, { s: surface, u: `before-${randomUUID()}` }, { apiKey: client.key })).data?.feed.items[0].reason !== 'FALLBACK');
+    await until(
+      'a personalized feed',
+      async () =>
+        (await gql<{ feed: Feed }>(api.url, FEED, { s: surface, u: `before-${randomUUID()}` }, { apiKey: client.key })).data?.feed.items[0].reason !==
+        'FALLBACK',
+    );
     pg.refuse();
     try {
       const rows = await feedsFor(api.url, client.key, surface, 5000);
       const s = summary(rows);
       const personalized = rows.filter((r) => r.reasons.length && !r.reasons.includes('FALLBACK')).length;
-      expect({ statuses: s.statuses, codes: s.codes, empty: rows.filter((r) => !r.reasons.length).length }).toEqual({ statuses: { '200': rows.length }, codes: { none: rows.length }, empty: 0 });
+      expect({ statuses: s.statuses, codes: s.codes, empty: rows.filter((r) => !r.reasons.length).length }).toEqual({
+        statuses: { '200': rows.length },
+        codes: { none: rows.length },
+        empty: 0,
+      });
       // Most calls are ranked by the engine; one that misses its budget on a busy machine falls back, which is allowed.
-      expect({ personalizedMostly: personalized / rows.length > 0.5, personalized, of: rows.length, reasons: s.reasons }).toMatchObject({ personalizedMostly: true });
+      expect({ personalizedMostly: personalized / rows.length > 0.5, personalized, of: rows.length, reasons: s.reasons }).toMatchObject({
+        personalizedMostly: true,
+      });
       expect(s.slowestMs).toBeLessThan(1000);
     } finally {
       await pg.restore();
@@ -197,24 +256,32 @@ describe('the client path while Redis is down or hangs', () => {
 
   afterEach(() => redis.restore());
 
-  it.each(['refuse', 'blackhole'] as const)('serves feeds, stores events and counts sign-ins when Redis is %sd', async (mode) => {
-    redis[mode]();
-    const rows = await feedsFor(api.url, client.key, surface, 2000);
-    const s = summary(rows);
-    expect({ statuses: s.statuses, codes: s.codes }).toEqual({ statuses: { '200': rows.length }, codes: { none: rows.length } });
-    expect(s.slowestMs).toBeLessThan(1000);
-    const f = (await gql<{ feed: Feed }>(api.url, FEED, { s: surface, u: `redis-${mode}` }, { apiKey: client.key })).data!.feed;
-    const events = f.items.map((i) => ({ eventId: randomUUID(), type: 'IMPRESSION', trackingToken: i.trackingToken, occurredAt: new Date().toISOString() }));
-    const t = await gql<{ trackEvents: Track }>(api.url, TRACK, { e: events }, { apiKey: client.key });
-    expect(t.data?.trackEvents ?? t.errors).toEqual({ accepted: events.length, duplicates: 0, rejected: [] });
-    // Sign-in limits still count, in PostgreSQL: the fourth try is refused even with the right password.
-    const user = await createUser('editor');
-    const attempt = (p: string) => gql(api.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: user.email, p });
-    const codes: unknown[] = [];
-    for (let i = 0; i < 3; i++) codes.push((await attempt('wrong-password')).errors?.[0]?.extensions?.code);
-    const fourth = await attempt(user.password);
-    expect({ codes, fourth: fourth.errors?.[0]?.extensions?.code, status: fourth.status }).toEqual({ codes: ['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED'], fourth: 'RATE_LIMITED', status: 429 });
-  }, 30000);
+  it.each(['refuse', 'blackhole'] as const)(
+    'serves feeds, stores events and counts sign-ins when Redis is %sd',
+    async (mode) => {
+      redis[mode]();
+      const rows = await feedsFor(api.url, client.key, surface, 2000);
+      const s = summary(rows);
+      expect({ statuses: s.statuses, codes: s.codes }).toEqual({ statuses: { '200': rows.length }, codes: { none: rows.length } });
+      expect(s.slowestMs).toBeLessThan(1000);
+      const f = (await gql<{ feed: Feed }>(api.url, FEED, { s: surface, u: `redis-${mode}` }, { apiKey: client.key })).data!.feed;
+      const events = f.items.map((i) => ({ eventId: randomUUID(), type: 'IMPRESSION', trackingToken: i.trackingToken, occurredAt: new Date().toISOString() }));
+      const t = await gql<{ trackEvents: Track }>(api.url, TRACK, { e: events }, { apiKey: client.key });
+      expect(t.data?.trackEvents ?? t.errors).toEqual({ accepted: events.length, duplicates: 0, rejected: [] });
+      // Sign-in limits still count, in PostgreSQL: the fourth try is refused even with the right password.
+      const user = await createUser('editor');
+      const attempt = (p: string) => gql(api.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: user.email, p });
+      const codes: unknown[] = [];
+      for (let i = 0; i < 3; i++) codes.push((await attempt('wrong-password')).errors?.[0]?.extensions?.code);
+      const fourth = await attempt(user.password);
+      expect({ codes, fourth: fourth.errors?.[0]?.extensions?.code, status: fourth.status }).toEqual({
+        codes: ['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED'],
+        fourth: 'RATE_LIMITED',
+        status: 429,
+      });
+    },
+    30000,
+  );
 });
 
 describe('one NUL byte in a feed request (defect 3)', () => {
@@ -237,8 +304,18 @@ describe('one NUL byte in a feed request (defect 3)', () => {
     const good = (await gql<{ feed: Feed }>(api.url, FEED, { s: surface, u: 'after-nul' }, { apiKey: client.key })).data!.feed;
     // Logs are written in batches every 200 ms; before the fix the NUL poisoned every batch after it.
     const read = async () =>
-      (await withDb((c) => c.query('SELECT (SELECT count(*)::int FROM feed_requests WHERE request_id = $1) AS r, (SELECT count(*)::int FROM placements WHERE request_id = $1) AS p', [good.requestId]))).rows[0] as { r: number; p: number };
-    const logged = await until('the later feed being logged', async () => ((await read()).r ? read() : null), 5000).catch(async (e) => ({ error: (e as Error).message, now: await read() }));
+      (
+        await withDb((c) =>
+          c.query(
+            'SELECT (SELECT count(*)::int FROM feed_requests WHERE request_id = $1) AS r, (SELECT count(*)::int FROM placements WHERE request_id = $1) AS p',
+            [good.requestId],
+          ),
+        )
+      ).rows[0] as { r: number; p: number };
+    const logged = await until('the later feed being logged', async () => ((await read()).r ? read() : null), 5000).catch(async (e) => ({
+      error: (e as Error).message,
+      now: await read(),
+    }));
     expect(logged).toEqual({ r: 1, p: good.items.length });
     expect(api.output()).not.toMatch(/invalid byte sequence/);
   });
@@ -247,13 +324,28 @@ describe('one NUL byte in a feed request (defect 3)', () => {
     const good = (await gql<{ feed: Feed }>(api.url, FEED, { s: surface, u: 'valid-user' }, { apiKey: client.key })).data!.feed;
     // A token as a feed without the input check would have signed it (the feed now refuses such a user id).
     const tokens = new TrackingTokens(deriveKey(SECRET, 'tracking'), 7 * 86400_000);
-    const poisoned = tokens.sign({ requestId: randomUUID(), surface, userId: 'nul\u0000user', itemId: good.items[0].item.id, position: 1, propensity: 1, reason: 'FALLBACK', policyVersion: 'fallback/editorial', servedAt: Date.now() - 1000, apiKeyId: client.id });
+    const poisoned = tokens.sign({
+      requestId: randomUUID(),
+      surface,
+      userId: 'nul\u0000user',
+      itemId: good.items[0].item.id,
+      position: 1,
+      propensity: 1,
+      reason: 'FALLBACK',
+      policyVersion: 'fallback/editorial',
+      servedAt: Date.now() - 1000,
+      apiKeyId: client.id,
+    });
     const events = [
       { eventId: randomUUID(), type: 'IMPRESSION', trackingToken: poisoned, occurredAt: new Date().toISOString() },
       { eventId: randomUUID(), type: 'IMPRESSION', trackingToken: good.items[0].trackingToken, occurredAt: new Date().toISOString() },
     ];
     const r = await gql<{ trackEvents: Track }>(api.url, TRACK, { e: events }, { apiKey: client.key });
-    expect(r.data?.trackEvents ?? r.errors).toEqual({ accepted: 1, duplicates: 0, rejected: [{ index: 0, code: 'INVALID_TOKEN', message: expect.stringMatching(/cannot be stored/) }] });
+    expect(r.data?.trackEvents ?? r.errors).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      rejected: [{ index: 0, code: 'INVALID_TOKEN', message: expect.stringMatching(/cannot be stored/) }],
+    });
     const stored = await withDb((c) => c.query('SELECT event_id FROM engagement_events WHERE event_id = ANY($1)', [events.map((e) => e.eventId)]));
     expect(stored.rows.map((x) => x.event_id)).toEqual([events[1].eventId]);
   });
@@ -274,15 +366,32 @@ describe('an event PostgreSQL refuses for a reason no check foresaw', () => {
     const good = (await gql<{ feed: Feed }>(api.url, FEED, { s: surface, u: 'row-by-row' }, { apiKey: client.key })).data!.feed;
     // Validly signed, every text storable, but an item id that is not a UUID: the batch statement fails on it.
     const tokens = new TrackingTokens(deriveKey(SECRET, 'tracking'), 7 * 86400_000);
-    const odd = tokens.sign({ requestId: randomUUID(), surface, userId: 'u', itemId: 'not-a-uuid', position: 1, propensity: 1, reason: 'FALLBACK', policyVersion: 'fallback/editorial', servedAt: Date.now() - 1000, apiKeyId: client.id });
+    const odd = tokens.sign({
+      requestId: randomUUID(),
+      surface,
+      userId: 'u',
+      itemId: 'not-a-uuid',
+      position: 1,
+      propensity: 1,
+      reason: 'FALLBACK',
+      policyVersion: 'fallback/editorial',
+      servedAt: Date.now() - 1000,
+      apiKeyId: client.id,
+    });
     const events = [
       { eventId: randomUUID(), type: 'IMPRESSION', trackingToken: good.items[0].trackingToken, occurredAt: new Date().toISOString() },
       { eventId: randomUUID(), type: 'IMPRESSION', trackingToken: odd, occurredAt: new Date().toISOString() },
       { eventId: randomUUID(), type: 'PLAY_START', trackingToken: good.items[0].trackingToken, occurredAt: new Date().toISOString() },
     ];
     const r = await gql<{ trackEvents: Track }>(api.url, TRACK, { e: events }, { apiKey: client.key });
-    expect(r.data?.trackEvents ?? r.errors).toEqual({ accepted: 2, duplicates: 0, rejected: [{ index: 1, code: 'NOT_STORABLE', message: expect.stringMatching(/SQLSTATE 22P02.*rest of the batch kept/) }] });
-    const stored = await withDb((c) => c.query('SELECT event_id FROM engagement_event_ids WHERE event_id = ANY($1) ORDER BY event_id', [events.map((e) => e.eventId)]));
+    expect(r.data?.trackEvents ?? r.errors).toEqual({
+      accepted: 2,
+      duplicates: 0,
+      rejected: [{ index: 1, code: 'NOT_STORABLE', message: expect.stringMatching(/SQLSTATE 22P02.*rest of the batch kept/) }],
+    });
+    const stored = await withDb((c) =>
+      c.query('SELECT event_id FROM engagement_event_ids WHERE event_id = ANY($1) ORDER BY event_id', [events.map((e) => e.eventId)]),
+    );
     expect(stored.rows.map((x) => x.event_id)).toEqual([events[0].eventId, events[2].eventId].sort());
     await until('the log line', async () => api.output().includes(`Dropped event "${events[1].eventId}" (index 1 of its batch): PostgreSQL refused it`), 3000);
   });
@@ -334,7 +443,9 @@ describe('the feed log writer against PostgreSQL (defect 3, without any input ch
       expect(rows.map((r) => r.request_id).sort()).toEqual([ok1.requestId, ok2.requestId].sort());
       const lines = warn.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('Dropped the log of feed request'));
       expect(lines).toEqual([
-        expect.stringContaining(`${nul.requestId} (surface "log-writer-test", user "nul\\u0000user"): its userId holds a NUL byte (U+0000) at character 3, which PostgreSQL cannot store`),
+        expect.stringContaining(
+          `${nul.requestId} (surface "log-writer-test", user "nul\\u0000user"): its userId holds a NUL byte (U+0000) at character 3, which PostgreSQL cannot store`,
+        ),
         expect.stringContaining(`${surrogate.requestId} (surface "log-writer-test", user "half-\\ud83d-emoji"): its userId holds a lone surrogate (U+D83D)`),
         expect.stringMatching(new RegExp(`${badItem.requestId} .*PostgreSQL refused it: invalid input syntax for type uuid.*SQLSTATE 22P02`)),
       ]);
@@ -357,17 +468,26 @@ describe('revoking an API key (defect 2: the cache that replaced the database lo
 
   it('is refused at once by every API process, long before the key list reloads', async () => {
     const admin = { token: await login(a.url, await createUser('admin')) };
-    const created = await gql<{ createApiKey: { secret: string; apiKey: { id: string } } }>(a.url, 'mutation { createApiKey(name: "to revoke") { secret apiKey { id } } }', {}, admin);
+    const created = await gql<{ createApiKey: { secret: string; apiKey: { id: string } } }>(
+      a.url,
+      'mutation { createApiKey(name: "to revoke") { secret apiKey { id } } }',
+      {},
+      admin,
+    );
     const { secret, apiKey } = created.data!.createApiKey;
     for (const api of [a, b]) expect((await gql(api.url, FEED, { s: surface, u: 'r' }, { apiKey: secret })).status).toBe(200);
     await gql(a.url, 'mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', { id: apiKey.id }, admin);
     const here = await gql(a.url, FEED, { s: surface, u: 'r' }, { apiKey: secret });
     expect({ status: here.status, message: here.errors?.[0]?.message }).toEqual({ status: 401, message: expect.stringMatching(/revoked/) });
     // The other process hears it through Redis: within 2 s, where its reload is 10 minutes away (and the old cache held 5 s).
-    const there = await until('the other process refusing the key', async () => {
-      const r = await gql(b.url, FEED, { s: surface, u: 'r' }, { apiKey: secret });
-      return r.status === 401 ? r : null;
-    }, 2000);
+    const there = await until(
+      'the other process refusing the key',
+      async () => {
+        const r = await gql(b.url, FEED, { s: surface, u: 'r' }, { apiKey: secret });
+        return r.status === 401 ? r : null;
+      },
+      2000,
+    );
     expect(there.errors![0].message).toMatch(/revoked/);
   });
 });

@@ -10,10 +10,18 @@ import { seedSurface } from '../support/seed-surface';
  * Redis, and the feed then reads no SQL for it.
  */
 
-type Answer = { status: number; headers: Headers; json: { data?: Record<string, unknown> | null; errors?: { message: string; path?: unknown; locations?: unknown; extensions?: Record<string, unknown> }[] } };
+type Answer = {
+  status: number;
+  headers: Headers;
+  json: { data?: Record<string, unknown> | null; errors?: { message: string; path?: unknown; locations?: unknown; extensions?: Record<string, unknown> }[] };
+};
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   try {
     return { status: res.status, headers: res.headers, json: JSON.parse(text) };
@@ -32,7 +40,15 @@ function normalised(a: Answer): unknown {
   );
 }
 
-const SHARED_HEADERS = ['content-type', 'cache-control', 'retry-after', 'x-content-type-options', 'x-frame-options', 'referrer-policy', 'cross-origin-opener-policy'];
+const SHARED_HEADERS = [
+  'content-type',
+  'cache-control',
+  'retry-after',
+  'x-content-type-options',
+  'x-frame-options',
+  'referrer-policy',
+  'cross-origin-opener-policy',
+];
 const headersOf = (a: Answer) => Object.fromEntries(SHARED_HEADERS.map((h) => [h, a.headers.get(h)]));
 
 const surface = 'cpath';
@@ -52,7 +68,10 @@ describe('the lean client path answers exactly as the general path', () => {
     await seedSurface(surface, 8);
     key = (await createApiKey('client path')).key;
     // Every test key needs its own limit budget: RATE_LIMIT_FEED_PER_KEY=3 over 60 s is 180 calls per key.
-    [fast, general] = await Promise.all([startApi({ ...LIMITS, ENGINE_REFRESH_MS: '300' }), startApi({ ...LIMITS, ENGINE_REFRESH_MS: '300', GRAPHQL_FAST_PATH: 'false' })]);
+    [fast, general] = await Promise.all([
+      startApi({ ...LIMITS, ENGINE_REFRESH_MS: '300' }),
+      startApi({ ...LIMITS, ENGINE_REFRESH_MS: '300', GRAPHQL_FAST_PATH: 'false' }),
+    ]);
   }, 120_000);
 
   afterAll(async () => {
@@ -107,17 +126,65 @@ describe('the lean client path answers exactly as the general path', () => {
   });
 
   const refusals: [string, () => Promise<{ body: unknown; headers: Record<string, string> }>, number, string][] = [
-    ['a NUL in a variable', async () => ({ body: { query: FEED, variables: { u: 'nul\u0000user', c: ctx } }, headers: { 'x-api-key': key } }), 400, 'BAD_USER_INPUT'],
-    ['a lone surrogate in a nested variable', async () => ({ body: { query: FEED, variables: { u: 'u', c: { ...ctx, locale: 'e\ud800n' } } }, headers: { 'x-api-key': key } }), 400, 'BAD_USER_INPUT'],
-    ['a variable of the wrong type', async () => ({ body: { query: FEED, variables: { u: 'u', c: ctx, l: 'many' } }, headers: { 'x-api-key': key } }), 400, 'BAD_USER_INPUT'],
-    ['an invalid argument value (validated by the service)', async () => ({ body: { query: FEED, variables: { u: 'u', c: ctx, l: 0 } }, headers: { 'x-api-key': key } }), 200, 'BAD_USER_INPUT'],
-    ['an unknown surface', async () => ({ body: { query: FEED.replace(`"${surface}"`, '"nowhere"'), variables: { u: 'u' } }, headers: { 'x-api-key': key } }), 200, 'NOT_FOUND'],
-    ['too many aliases', async () => ({ body: { query: `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: editorialFeed(surface: "${surface}", userId: "u") { requestId }`).join(' ')} }` }, headers: { 'x-api-key': key } }), 400, 'QUERY_TOO_COMPLEX'],
-    ['a page that would cost too much', async () => ({ body: { query: FEED, variables: { u: 'u', l: 100000 } }, headers: { 'x-api-key': key } }), 400, 'QUERY_TOO_COMPLEX'],
+    [
+      'a NUL in a variable',
+      async () => ({ body: { query: FEED, variables: { u: 'nul\u0000user', c: ctx } }, headers: { 'x-api-key': key } }),
+      400,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a lone surrogate in a nested variable',
+      async () => ({ body: { query: FEED, variables: { u: 'u', c: { ...ctx, locale: 'e\ud800n' } } }, headers: { 'x-api-key': key } }),
+      400,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a variable of the wrong type',
+      async () => ({ body: { query: FEED, variables: { u: 'u', c: ctx, l: 'many' } }, headers: { 'x-api-key': key } }),
+      400,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'an invalid argument value (validated by the service)',
+      async () => ({ body: { query: FEED, variables: { u: 'u', c: ctx, l: 0 } }, headers: { 'x-api-key': key } }),
+      200,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'an unknown surface',
+      async () => ({ body: { query: FEED.replace(`"${surface}"`, '"nowhere"'), variables: { u: 'u' } }, headers: { 'x-api-key': key } }),
+      200,
+      'NOT_FOUND',
+    ],
+    [
+      'too many aliases',
+      async () => ({
+        body: { query: `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: editorialFeed(surface: "${surface}", userId: "u") { requestId }`).join(' ')} }` },
+        headers: { 'x-api-key': key },
+      }),
+      400,
+      'QUERY_TOO_COMPLEX',
+    ],
+    [
+      'a page that would cost too much',
+      async () => ({ body: { query: FEED, variables: { u: 'u', l: 100000 } }, headers: { 'x-api-key': key } }),
+      400,
+      'QUERY_TOO_COMPLEX',
+    ],
     ['an unknown API key', async () => ({ body: { query: FEED, variables: { u: 'u' } }, headers: { 'x-api-key': 'mq_not_a_key' } }), 401, 'UNAUTHENTICATED'],
     ['no credentials', async () => ({ body: { query: FEED, variables: { u: 'u' } }, headers: {} }), 401, 'UNAUTHENTICATED'],
-    ['a Studio session on a client operation', async () => ({ body: { query: FEED, variables: { u: 'u' } }, headers: { authorization: `Bearer ${await login(fast.url, await createUser('editor'))}` } }), 403, 'FORBIDDEN'],
-    ['a body over 1 MB', async () => ({ body: JSON.stringify({ query: FEED, variables: { u: 'x'.repeat(1_100_000) } }), headers: { 'x-api-key': key } }), 413, 'PAYLOAD_TOO_LARGE'],
+    [
+      'a Studio session on a client operation',
+      async () => ({ body: { query: FEED, variables: { u: 'u' } }, headers: { authorization: `Bearer ${await login(fast.url, await createUser('editor'))}` } }),
+      403,
+      'FORBIDDEN',
+    ],
+    [
+      'a body over 1 MB',
+      async () => ({ body: JSON.stringify({ query: FEED, variables: { u: 'x'.repeat(1_100_000) } }), headers: { 'x-api-key': key } }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
     ['a body that is not JSON', async () => ({ body: '{"query": "{ feed', headers: { 'x-api-key': key } }), 400, 'BAD_REQUEST'],
   ];
 
@@ -144,7 +211,11 @@ describe('the lean client path answers exactly as the general path', () => {
     expect(f.json.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', scope: 'key' });
     expect(Number(f.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(f.json.errors?.[0]?.extensions?.retryAfter).toBe(Number(f.headers.get('retry-after')));
-    expect({ status: g.status, code: g.json.errors?.[0]?.extensions?.code, data: g.json.data }).toEqual({ status: 429, code: 'RATE_LIMITED', data: f.json.data });
+    expect({ status: g.status, code: g.json.errors?.[0]?.extensions?.code, data: g.json.data }).toEqual({
+      status: 429,
+      code: 'RATE_LIMITED',
+      data: f.json.data,
+    });
   });
 
   it('leaves staff operations, cookies and batches to the general path', async () => {
@@ -174,9 +245,16 @@ describe('per-user engine state in memory, kept fresh by the learner through Red
   });
 
   const feedOf = async (userId: string) => {
-    const r = await post(api.url, { query: `query($u: ID!) { feed(surface: "${s2}", userId: $u) { requestId items { trackingToken reason } } }`, variables: { u: userId } }, { 'x-api-key': key });
+    const r = await post(
+      api.url,
+      { query: `query($u: ID!) { feed(surface: "${s2}", userId: $u) { requestId items { trackingToken reason } } }`, variables: { u: userId } },
+      { 'x-api-key': key },
+    );
     expect(r.json.errors).toBeUndefined();
-    return { sql: Number(r.headers.get('x-sql-queries')), feed: (r.json.data as { feed: { requestId: string; items: { trackingToken: string; reason: string }[] } }).feed };
+    return {
+      sql: Number(r.headers.get('x-sql-queries')),
+      feed: (r.json.data as { feed: { requestId: string; items: { trackingToken: string; reason: string }[] } }).feed,
+    };
   };
   const loggedEngagement = async (requestId: string): Promise<number | null> => {
     const rows = await withDb((c) => c.query('SELECT user_features FROM feed_requests WHERE request_id = $1', [requestId]));
@@ -205,7 +283,11 @@ describe('per-user engine state in memory, kept fresh by the learner through Red
       await new Promise((r) => setTimeout(r, 200));
     }
     const stored = await withDb((c) => c.query('SELECT profile FROM user_profiles WHERE user_id = $1', [userId]));
-    expect({ engagement: engagement && engagement > 0, profileStored: stored.rows.length === 1, sqlOfThatFeed: last.sql }).toEqual({ engagement: true, profileStored: true, sqlOfThatFeed: 0 });
+    expect({ engagement: engagement && engagement > 0, profileStored: stored.rows.length === 1, sqlOfThatFeed: last.sql }).toEqual({
+      engagement: true,
+      profileStored: true,
+      sqlOfThatFeed: 0,
+    });
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
     expect(metrics).toMatch(/marquee_user_state_refreshed_total\{trigger="announced"[^}]*\} [1-9]/);
   }, 120_000);

@@ -75,11 +75,14 @@ describe('per-person collaborative model through the API', () => {
     // About 2,400 impressions: past the first refit's 2,000 labelled, non-fallback ones.
     let request = 0;
     let fallbacks = 0;
-    for (let round = 0; round < 15; round++) for (let p = 0; p < PEOPLE; p++) if ((await visit(p, request++)).items.some((i) => i.reason === 'FALLBACK')) fallbacks++;
+    for (let round = 0; round < 15; round++)
+      for (let p = 0; p < PEOPLE; p++) if ((await visit(p, request++)).items.some((i) => i.reason === 'FALLBACK')) fallbacks++;
     if (fallbacks > 60) throw new Error(`${fallbacks} of ${request} feeds fell back to the editorial order; the machine is too loaded for this test's traffic`);
     const fitted = await pollUntil(
       async () => {
-        const rows = await withDb((c) => c.query(`SELECT state->'collab'->>'version' AS v, state->'collab'->>'events' AS events FROM engine_states WHERE surface_key = $1`, [SURFACE]));
+        const rows = await withDb((c) =>
+          c.query(`SELECT state->'collab'->>'version' AS v, state->'collab'->>'events' AS events FROM engine_states WHERE surface_key = $1`, [SURFACE]),
+        );
         return rows.rows[0]?.v ? rows.rows[0] : null;
       },
       (v) => v !== null,
@@ -118,21 +121,33 @@ describe('per-person collaborative model through the API', () => {
     // The default configuration shrinks hard (person prior 0.002, item factors held near their content projection),
     // so the bar is a clear majority, not perfection; the figure is printed either way.
     console.log(`nearest titles from the person's own hidden taste group: ${right}/${total}`);
-    if (right / total < 0.6) throw new Error(`only ${right}/${total} nearest titles are from the person's own taste group; misses: ${misses.slice(0, 10).join('; ')}`);
+    if (right / total < 0.6)
+      throw new Error(`only ${right}/${total} nearest titles are from the person's own taste group; misses: ${misses.slice(0, 10).join('; ')}`);
 
     // Someone with no history gets the shared model plus context: no nearest titles.
-    const fresh = await gql<{ feedPreview: { personEvents: number; nearestTitles: unknown[] } }>(api.url, PREVIEW, { s: SURFACE, p: { userId: 'collab-newcomer' } }, admin);
+    const fresh = await gql<{ feedPreview: { personEvents: number; nearestTitles: unknown[] } }>(
+      api.url,
+      PREVIEW,
+      { s: SURFACE, p: { userId: 'collab-newcomer' } },
+      admin,
+    );
     expect(fresh.data?.feedPreview.personEvents).toBe(0);
     expect(fresh.data?.feedPreview.nearestTitles).toEqual([]);
   }, 240_000);
 
   it('folds a person’s new events into their posterior within the learning interval, and their slates replay exactly', async () => {
-    const before = await withDb((c) => c.query(`SELECT (factors->>'n')::int AS n, factors->>'model' AS model FROM person_factors WHERE surface_key = $1 AND user_id = 'collab-person-3'`, [SURFACE]));
+    const before = await withDb((c) =>
+      c.query(`SELECT (factors->>'n')::int AS n, factors->>'model' AS model FROM person_factors WHERE surface_key = $1 AND user_id = 'collab-person-3'`, [
+        SURFACE,
+      ]),
+    );
     const n0 = before.rows[0].n as number;
     const feed = await visit(3, 10_000);
     const after = await pollUntil(
       async () => {
-        const r = await withDb((c) => c.query(`SELECT (factors->>'n')::int AS n FROM person_factors WHERE surface_key = $1 AND user_id = 'collab-person-3'`, [SURFACE]));
+        const r = await withDb((c) =>
+          c.query(`SELECT (factors->>'n')::int AS n FROM person_factors WHERE surface_key = $1 AND user_id = 'collab-person-3'`, [SURFACE]),
+        );
         return r.rows[0].n > n0 ? r.rows[0].n : null;
       },
       (v) => v !== null,

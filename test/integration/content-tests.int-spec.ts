@@ -47,7 +47,11 @@ describe('content tests through the API: the baseline choice, the sequential rul
     clientKey = (await createApiKey('seqtest client')).key;
     wf = new Workflow(api, editor, reviewer);
     for (let i = 0; i < 6; i++) {
-      const id = await wf.createItem(`sq-${i}-${Date.now() % 100000}`, mediaBase, { localized: [{ locale: 'en', title: `Seq ${i}`, description: 'd' }], locales: ['en'], collections: [COLLECTION] });
+      const id = await wf.createItem(`sq-${i}-${Date.now() % 100000}`, mediaBase, {
+        localized: [{ locale: 'en', title: `Seq ${i}`, description: 'd' }],
+        locales: ['en'],
+        collections: [COLLECTION],
+      });
       await wf.approveLatest(id);
       items.push(id);
     }
@@ -118,13 +122,26 @@ describe('content tests through the API: the baseline choice, the sequential rul
   }, 120000);
 
   it('decides tests from real traffic, with the evidence (estimate, always-valid interval and p, impressions, decided-at) in the API and the audit log', async () => {
-    await pollUntil(() => gql(api.url, 'query($s: String!) { feed(surface: $s, userId: "probe") { requestId } }', { s: 'seqtest' }, { apiKey: clientKey }), (r) => !!r.data, { what: 'surface seqtest to serve' });
+    await pollUntil(
+      () => gql(api.url, 'query($s: String!) { feed(surface: $s, userId: "probe") { requestId } }', { s: 'seqtest' }, { apiKey: clientKey }),
+      (r) => !!r.data,
+      { what: 'surface seqtest to serve' },
+    );
     // Feeds and events through the client API until the first two tests decide at their quota of 10: with 6 tests and
     // 4 served at a time, the first two to reach 10 impressions end there, because others wait for their slots.
     let decided: Test[] = [];
     await pollUntil(
       async () => {
-        await runTraffic({ url: api.url, apiKey: clientKey, surface: 'seqtest', requests: 40, users: 400, success: 'PLAY_START', concurrency: 2, seed: Date.now() % 1000 });
+        await runTraffic({
+          url: api.url,
+          apiKey: clientKey,
+          surface: 'seqtest',
+          requests: 40,
+          users: 400,
+          success: 'PLAY_START',
+          concurrency: 2,
+          seed: Date.now() % 1000,
+        });
         decided = (await must(gql<{ contentTests: Test[] }>(api.url, TESTS, { s: 'seqtest' }, editor))).contentTests.filter((t) => t.status !== 'RUNNING');
         return decided.length;
       },
@@ -155,9 +172,22 @@ describe('content tests through the API: the baseline choice, the sequential rul
   }, 120000);
 
   it("shows the learning loop's lag in the API and in scheduler health", async () => {
-    const LAG = '{ learningLag { healthy learnIntervalMs passes { pass eventsWaiting eventsWaitingCapped lastFoldAt oldestWaitingSeconds } models { surface ageSeconds } } }';
+    const LAG =
+      '{ learningLag { healthy learnIntervalMs passes { pass eventsWaiting eventsWaitingCapped lastFoldAt oldestWaitingSeconds } models { surface ageSeconds } } }';
     const lag = await pollUntil(
-      async () => (await must(gql<{ learningLag: { healthy: boolean; learnIntervalMs: number; passes: { pass: string; eventsWaiting: number; lastFoldAt: string | null }[]; models: { surface: string; ageSeconds: number }[] } }>(api.url, LAG, {}, editor))).learningLag,
+      async () =>
+        (
+          await must(
+            gql<{
+              learningLag: {
+                healthy: boolean;
+                learnIntervalMs: number;
+                passes: { pass: string; eventsWaiting: number; lastFoldAt: string | null }[];
+                models: { surface: string; ageSeconds: number }[];
+              };
+            }>(api.url, LAG, {}, editor),
+          )
+        ).learningLag,
       (l) => l.passes.every((p) => p.eventsWaiting === 0 && p.lastFoldAt !== null),
       { what: 'the learner to fold every stored event', describe: (l) => JSON.stringify(l) },
     );
@@ -165,13 +195,22 @@ describe('content tests through the API: the baseline choice, the sequential rul
     expect(lag.learnIntervalMs).toBe(300);
     expect(lag.passes.map((p) => p.pass)).toEqual(['profiles', 'model']);
     expect(lag.models.find((m) => m.surface === 'seqtest')?.ageSeconds).toBeGreaterThanOrEqual(0);
-    const health = await must(gql<{ schedulerHealth: { reconcilerHealthy: boolean; learning: { passes: { pass: string }[] } } }>(api.url, '{ schedulerHealth { reconcilerHealthy learning { passes { pass } } } }', {}, editor));
+    const health = await must(
+      gql<{ schedulerHealth: { reconcilerHealthy: boolean; learning: { passes: { pass: string }[] } } }>(
+        api.url,
+        '{ schedulerHealth { reconcilerHealthy learning { passes { pass } } } }',
+        {},
+        editor,
+      ),
+    );
     expect(health.schedulerHealth.learning.passes.map((p) => p.pass)).toEqual(['profiles', 'model']);
     // Events the worker has not folded yet show as waiting: stop the worker, add events, and look.
     await worker.stop();
     try {
       await runTraffic({ url: api.url, apiKey: clientKey, surface: 'seqtest', requests: 5, users: 50, success: 'PLAY_START', concurrency: 1, seed: 7 });
-      const waiting = (await must(gql<{ learningLag: { passes: { pass: string; eventsWaiting: number; oldestWaitingSeconds: number | null }[] } }>(api.url, LAG, {}, editor))).learningLag.passes;
+      const waiting = (
+        await must(gql<{ learningLag: { passes: { pass: string; eventsWaiting: number; oldestWaitingSeconds: number | null }[] } }>(api.url, LAG, {}, editor))
+      ).learningLag.passes;
       expect(waiting.every((p) => p.eventsWaiting > 0 && p.oldestWaitingSeconds !== null)).toBe(true);
     } finally {
       worker = await startWorker({ ENGINE_REFRESH_MS: '300', LEARN_INTERVAL_MS: '300', LABEL_WINDOW_SECONDS: '1', OUTBOUND_ALLOWLIST: '127.0.0.1' });
@@ -182,6 +221,8 @@ describe('content tests through the API: the baseline choice, the sequential rul
     const slug = `sq-bad-${Date.now() % 100000}`;
     const r = await gql(api.url, 'mutation($i: ItemInput!) { createItem(input: $i) { id } }', { i: meditationInput(slug, { topics: ['musical-'] }) }, editor);
     expect(r.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(r.errors?.[0].message).toMatch(/"musical-" must be lowercase letters and digits joined by single dashes or underscores, with no leading, trailing or doubled dash/);
+    expect(r.errors?.[0].message).toMatch(
+      /"musical-" must be lowercase letters and digits joined by single dashes or underscores, with no leading, trailing or doubled dash/,
+    );
   });
 });

@@ -52,7 +52,9 @@ describe('engine store: concurrent writers of one surface', () => {
     // The first writer holds on until the second has either read (a lost update in the making) or is waiting for the
     // row lock, as PostgreSQL shows it; not for a fixed time, which a busy machine can outlast.
     await waitUntil(
-      async () => seenBySecond !== -1 || (await ds.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0].n > 0,
+      async () =>
+        seenBySecond !== -1 ||
+        (await ds.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0].n > 0,
       { what: 'the second writer to read or to wait for the lock' },
     );
     letFirstWrite();

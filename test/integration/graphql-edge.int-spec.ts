@@ -29,7 +29,11 @@ import { ApiHandle, Credentials, createApiKey, createUser, gql, login, startApi,
 
 const UUID = '00000000-0000-4000-8000-000000000000';
 
-async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] }; headers: Headers }> {
+async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] }; headers: Headers }> {
   const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const text = await res.text();
   try {
@@ -94,7 +98,9 @@ describe('the GraphQL edge', () => {
     it('refuses the 916-byte F22 fragment bomb at once with QUERY_TOO_COMPLEX, and the F29 one too', async () => {
       const f22 = fragmentBomb(22);
       const r = await post(api.url, { query: f22 });
-      console.log(`F22 bomb (${f22.length} bytes): HTTP ${r.status} in ${serverMs(r.headers)} ms of server time: ${JSON.stringify(r.json.errors?.[0]?.extensions)}`);
+      console.log(
+        `F22 bomb (${f22.length} bytes): HTTP ${r.status} in ${serverMs(r.headers)} ms of server time: ${JSON.stringify(r.json.errors?.[0]?.extensions)}`,
+      );
       expect(r.status).toBe(400);
       expect(r.json.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', rule: 'fragments', value: 2 ** 23 - 1, max: 100 });
       expect(r.json.errors![0].message).toMatch(/expands to 8388607 fragment spreads; the limit is 100/);
@@ -129,8 +135,20 @@ describe('the GraphQL edge', () => {
       ['items (page size)', 'query($f: Int) { items(first: $f) { totalCount } }', { f: 'ten' }, 'f', 'analyst'],
       ['release (id as an object)', 'query($id: ID!) { release(id: $id) { id } }', { id: { a: 1 } }, 'id', 'analyst'],
       ['a missing required variable', 'mutation($n: String!) { createRelease(input: { name: $n }) { id } }', {}, 'n', 'editor'],
-      ['an input object with an unknown field', 'mutation($i: ReleaseInput!) { createRelease(input: $i) { id } }', { i: { name: 'x', nope: 1 } }, 'i', 'editor'],
-      ['trackEvents', 'mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) { accepted } }', { e: [{ eventId: UUID, type: 'NOPE' }] }, 'e', 'client'],
+      [
+        'an input object with an unknown field',
+        'mutation($i: ReleaseInput!) { createRelease(input: $i) { id } }',
+        { i: { name: 'x', nope: 1 } },
+        'i',
+        'editor',
+      ],
+      [
+        'trackEvents',
+        'mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) { accepted } }',
+        { e: [{ eventId: UUID, type: 'NOPE' }] },
+        'e',
+        'client',
+      ],
     ])('%s', async (_name, query, variables, variable, who) => {
       const creds = { admin, editor, analyst, client, anonymous: undefined }[who as 'admin'];
       const before = await counts();
@@ -150,36 +168,93 @@ describe('the GraphQL edge', () => {
       ['a release name', 'mutation($n: String!) { createRelease(input: { name: $n }) { id } }', { n: NUL }, 'n', 'editor'],
       ['a release name (lone surrogate)', 'mutation($i: ReleaseInput!) { createRelease(input: $i) { id } }', { i: { name: HIGH } }, 'i.name', 'editor'],
       ['a release name, inline', 'mutation { createRelease(input: { name: "abc\\u0000def" }) { id } }', {}, 'input.name', 'editor'],
-      ['a release description on update', 'mutation($i: ReleaseUpdate!) { updateRelease(id: "00000000-0000-4000-8000-000000000000", input: $i) { id } }', { i: { description: LOW } }, 'i.description', 'editor'],
+      [
+        'a release description on update',
+        'mutation($i: ReleaseUpdate!) { updateRelease(id: "00000000-0000-4000-8000-000000000000", input: $i) { id } }',
+        { i: { description: LOW } },
+        'i.description',
+        'editor',
+      ],
       ['itemBySlug', 'query($s: String!) { itemBySlug(slug: $s) { id } }', { s: NUL }, 's', 'analyst'],
       ['itemBySlug, inline', '{ itemBySlug(slug: "abc\\u0000") { id } }', {}, 'slug', 'analyst'],
       ['the audit-log text filter', 'query($f: AuditFilter) { auditLog(filter: $f) { totalCount } }', { f: { text: NUL } }, 'f.text', 'admin'],
       ['the audit-log action filter', 'query($f: AuditFilter) { auditLog(filter: $f) { totalCount } }', { f: { action: HIGH } }, 'f.action', 'admin'],
       ['the audit-log entity filter', 'query($f: AuditFilter) { auditLog(filter: $f) { totalCount } }', { f: { entityId: NUL } }, 'f.entityId', 'admin'],
       ['surface(key)', 'query($k: String!) { surface(key: $k) { key } }', { k: NUL }, 'k', 'analyst'],
-      ['the login email', 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: `admin${NUL}@x.test`, p: 'whatever-password' }, 'e', 'anonymous'],
+      [
+        'the login email',
+        'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }',
+        { e: `admin${NUL}@x.test`, p: 'whatever-password' },
+        'e',
+        'anonymous',
+      ],
       ['the login password', 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: 'a@x.test', p: HIGH }, 'p', 'anonymous'],
-      ['an item title', 'mutation($i: ItemInput!) { createItem(input: $i) { id } }', { i: meditationInput('nul-title', { localized: [{ locale: 'en', title: NUL }] }) }, 'i.localized[0].title', 'editor'],
-      ['a JSON attribute key', 'mutation($i: ItemInput!) { createItem(input: $i) { id } }', { i: meditationInput('nul-key', { attributes: { ['narr\u0000ator']: 'x' } }) }, 'i.attributes.narr\u0000ator', 'editor'],
+      [
+        'an item title',
+        'mutation($i: ItemInput!) { createItem(input: $i) { id } }',
+        { i: meditationInput('nul-title', { localized: [{ locale: 'en', title: NUL }] }) },
+        'i.localized[0].title',
+        'editor',
+      ],
+      [
+        'a JSON attribute key',
+        'mutation($i: ItemInput!) { createItem(input: $i) { id } }',
+        { i: meditationInput('nul-key', { attributes: { ['narr\u0000ator']: 'x' } }) },
+        'i.attributes.narr\u0000ator',
+        'editor',
+      ],
       ['the item search text', 'query($f: ItemFilterInput) { items(filter: $f) { totalCount } }', { f: { text: LOW } }, 'f.text', 'analyst'],
       ['a feed userId', 'query($u: ID!) { feed(surface: "home", userId: $u) { requestId } }', { u: 'nul\u0000user' }, 'u', 'client'],
-      ['a feed context locale', 'query($c: FeedContextInput) { feed(surface: "home", userId: "u1", context: $c) { requestId } }', { c: { locale: HIGH } }, 'c.locale', 'client'],
+      [
+        'a feed context locale',
+        'query($c: FeedContextInput) { feed(surface: "home", userId: "u1", context: $c) { requestId } }',
+        { c: { locale: HIGH } },
+        'c.locale',
+        'client',
+      ],
       ['an API key name', 'mutation($n: String!) { createApiKey(name: $n) { secret } }', { n: NUL }, 'n', 'admin'],
-      ['a user display name', 'mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }', { i: { email: 'x@x.test', displayName: HIGH, role: 'EDITOR' } }, 'i.displayName', 'admin'],
-      ['a webhook description', 'mutation($i: WebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret } }', { i: { url: 'https://example.com/h', description: NUL } }, 'i.description', 'admin'],
-      ['a tracking token', 'mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) { accepted } }', { e: [{ eventId: UUID, type: 'OPEN', occurredAt: new Date().toISOString(), trackingToken: NUL }] }, 'e[0].trackingToken', 'client'],
+      [
+        'a user display name',
+        'mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }',
+        { i: { email: 'x@x.test', displayName: HIGH, role: 'EDITOR' } },
+        'i.displayName',
+        'admin',
+      ],
+      [
+        'a webhook description',
+        'mutation($i: WebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret } }',
+        { i: { url: 'https://example.com/h', description: NUL } },
+        'i.description',
+        'admin',
+      ],
+      [
+        'a tracking token',
+        'mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) { accepted } }',
+        { e: [{ eventId: UUID, type: 'OPEN', occurredAt: new Date().toISOString(), trackingToken: NUL }] },
+        'e[0].trackingToken',
+        'client',
+      ],
     ])('%s', async (_name, query, variables, field, who) => {
       const creds = { admin, editor, analyst, client, anonymous: undefined }[who as 'admin'];
       const before = await counts();
       const r = await gql(api.url, query, variables, creds);
-      expect({ status: r.status, code: r.errors?.[0]?.extensions?.code, message: r.errors?.[0]?.message }).toEqual({ status: 400, code: 'BAD_USER_INPUT', message: expect.stringMatching(/NUL|lone surrogate/) });
+      expect({ status: r.status, code: r.errors?.[0]?.extensions?.code, message: r.errors?.[0]?.message }).toEqual({
+        status: 400,
+        code: 'BAD_USER_INPUT',
+        message: expect.stringMatching(/NUL|lone surrogate/),
+      });
       expect((r.errors![0].extensions!.problems as { field: string }[]).map((p) => p.field)).toEqual([field]);
       expect(r.data).toBeNull();
       expect(await counts()).toEqual(before);
     });
 
     it('still accepts well-formed text with emoji (surrogate pairs) and control characters other than NUL', async () => {
-      const r = await gql<{ createRelease: { name: string } }>(api.url, 'mutation($n: String!) { createRelease(input: { name: $n }) { name } }', { n: 'Winter 😴\ttab' }, editor);
+      const r = await gql<{ createRelease: { name: string } }>(
+        api.url,
+        'mutation($n: String!) { createRelease(input: { name: $n }) { name } }',
+        { n: 'Winter 😴\ttab' },
+        editor,
+      );
       expect(r.errors).toBeUndefined();
       expect(r.data!.createRelease.name).toBe('Winter 😴\ttab');
     });
@@ -189,7 +264,10 @@ describe('the GraphQL edge', () => {
     it('answers release(id: "not-a-uuid") with BAD_USER_INPUT naming the id, not NOT_FOUND', async () => {
       const r = await gql(api.url, '{ release(id: "not-a-uuid") { id } }', {}, analyst);
       expect(r.status).toBe(400);
-      expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [{ field: 'id', message: expect.stringMatching(/"not-a-uuid" is not a UUID/) }] });
+      expect(r.errors![0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        problems: [{ field: 'id', message: expect.stringMatching(/"not-a-uuid" is not a UUID/) }],
+      });
       // A well-formed id that does not exist is still NOT_FOUND.
       const missing = await gql(api.url, `{ release(id: "${UUID}") { id } }`, {}, analyst);
       expect(missing.errors![0].extensions!.code).toBe('NOT_FOUND');
@@ -234,7 +312,10 @@ describe('the GraphQL edge', () => {
             const r = await gql(api.url, op, {}, admin);
             const problems = (r.errors?.[0]?.extensions?.problems as { field: string; message: string }[] | undefined) ?? [];
             checked.push(target.coordinate);
-            const ok = r.status === 400 && r.errors?.[0]?.extensions?.code === 'BAD_USER_INPUT' && problems.some((p) => p.field.replace(/\[0\]/g, '') === target.path && /not a UUID/.test(p.message));
+            const ok =
+              r.status === 400 &&
+              r.errors?.[0]?.extensions?.code === 'BAD_USER_INPUT' &&
+              problems.some((p) => p.field.replace(/\[0\]/g, '') === target.path && /not a UUID/.test(p.message));
             if (!ok) failures.push(`${target.coordinate}: ${op} answered ${r.status} ${JSON.stringify(r.errors?.[0] ?? r.data).slice(0, 200)}`);
           }
         }
@@ -298,12 +379,16 @@ describe('the GraphQL edge', () => {
       const raw = `{"query":"mutation($c: JSON) { evaluatePolicy(surface: \\"home\\", target: LIVE_POLICY, config: $c) { id } }","variables":{"c":${'['.repeat(n)}${']'.repeat(n)}}}`;
       const res = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw });
       const json = (await res.json()) as { errors: { extensions: Record<string, unknown> }[] };
-      expect({ status: res.status, ext: json.errors[0].extensions }).toMatchObject({ status: 400, ext: { code: 'BAD_USER_INPUT', problems: [{ field: 'body' }] } });
+      expect({ status: res.status, ext: json.errors[0].extensions }).toMatchObject({
+        status: 400,
+        ext: { code: 'BAD_USER_INPUT', problems: [{ field: 'body' }] },
+      });
       console.log(`a body nested ${n} deep refused in ${serverMs(res.headers)} ms of server time`);
     });
 
     it('prices nested lists by multiplication: the issue’s analyst query is refused by cost with the product', async () => {
-      const chain = '{ item(id: "00000000-0000-4000-8000-000000000000") { releases { actions { item { releases { actions { item { releases { actions { item { id } } } } } } } } } } }';
+      const chain =
+        '{ item(id: "00000000-0000-4000-8000-000000000000") { releases { actions { item { releases { actions { item { releases { actions { item { id } } } } } } } } } } }';
       const r = await gql(api.url, chain, {}, analyst);
       expect(r.status).toBe(400);
       // 1 + (1 + 10 × (1 + 10 × (1 + (1 + 10 × … )))) with GRAPHQL_LIST_SIZE=10: 2,121,212, not the 20-odd of a sum.
@@ -336,7 +421,8 @@ describe('the GraphQL edge', () => {
       for (const d of documents.filter((x) => /^\s*query\b/.test(x.query))) {
         const r = await gql(api.url, d.query, d.variables, admin);
         const code = r.errors?.[0]?.extensions?.code as string | undefined;
-        if (code && ['QUERY_TOO_DEEP', 'QUERY_TOO_COMPLEX', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'INTERNAL_SERVER_ERROR'].includes(code)) refusals.push(`${d.fn}: ${code} ${r.errors![0].message}`);
+        if (code && ['QUERY_TOO_DEEP', 'QUERY_TOO_COMPLEX', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'INTERNAL_SERVER_ERROR'].includes(code))
+          refusals.push(`${d.fn}: ${code} ${r.errors![0].message}`);
       }
       expect(refusals).toEqual([]);
     }, 60000);
@@ -398,14 +484,29 @@ describe('the GraphQL edge', () => {
       const onlyA = await flow.release('only a', [a]);
       const both = await flow.release('a and b', [a, b]);
       const d = await must(
-        gql<{ releases: { id: string; actions: { item: { id: string; releases: { id: string }[] } }[] }[] }>(small.url, '{ releases { id actions { item { id releases { id } } } } }', {}, analyst),
+        gql<{ releases: { id: string; actions: { item: { id: string; releases: { id: string }[] } }[] }[] }>(
+          small.url,
+          '{ releases { id actions { item { id releases { id } } } } }',
+          {},
+          analyst,
+        ),
       );
       const byId = new Map(d.releases.map((r) => [r.id, r]));
       expect(byId.get(onlyA)!.actions.map((x) => x.item.id)).toEqual([a]);
-      expect(byId.get(both)!.actions.map((x) => x.item.id).sort()).toEqual([a, b].sort());
+      expect(
+        byId
+          .get(both)!
+          .actions.map((x) => x.item.id)
+          .sort(),
+      ).toEqual([a, b].sort());
       const itemA = byId.get(both)!.actions.find((x) => x.item.id === a)!.item;
       expect(itemA.releases.map((r) => r.id)).toEqual([both, onlyA]); // newest first
-      expect(byId.get(both)!.actions.find((x) => x.item.id === b)!.item.releases.map((r) => r.id)).toEqual([both]);
+      expect(
+        byId
+          .get(both)!
+          .actions.find((x) => x.item.id === b)!
+          .item.releases.map((r) => r.id),
+      ).toEqual([both]);
     });
   });
 });

@@ -7,7 +7,10 @@ describe('hardening of the API process', () => {
     const res = await fetch(`${api.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', variables: { e: user.email, p: user.password } }),
+      body: JSON.stringify({
+        query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }',
+        variables: { e: user.email, p: user.password },
+      }),
     });
     expect(res.status).toBe(200);
     return res.headers.get('set-cookie') ?? '';
@@ -95,7 +98,10 @@ describe('hardening of the API process', () => {
       expect(ok.status).toBe(200);
       expect(await ok.text()).toContain('marquee_http_request_duration_seconds');
       const off = await fetch(`${bare.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
-      expect({ status: off.status, body: await off.text() }).toEqual({ status: 404, body: expect.stringContaining('Metrics are off in production until METRICS_TOKEN is set') });
+      expect({ status: off.status, body: await off.text() }).toEqual({
+        status: 404,
+        body: expect.stringContaining('Metrics are off in production until METRICS_TOKEN is set'),
+      });
     });
   });
 });

@@ -50,22 +50,50 @@ describe('bulk import', () => {
 
     it('shows progress and per-row errors, and re-importing makes new versions', async () => {
       const lines = [
-        JSON.stringify({ slug: 'jl-one', kind: 'talk', defaultLocale: 'en', localized: { en: { title: 'One', description: 'd' } }, attributes: { speaker: 'S' } }),
+        JSON.stringify({
+          slug: 'jl-one',
+          kind: 'talk',
+          defaultLocale: 'en',
+          localized: { en: { title: 'One', description: 'd' } },
+          attributes: { speaker: 'S' },
+        }),
         '{not json',
         JSON.stringify({ slug: 'jl-two', kind: 'talk', defaultLocale: 'en', localized: [{ locale: 'en', title: 'Two' }], durationSeconds: '2:00' }),
         JSON.stringify({ slug: 'jl-three', kind: 'talk', defaultLocale: 'xx-invalid', localized: { en: { title: 'Three' } } }),
       ].join('\n');
       const post = async () => {
-        const res = await fetch(`${api.url}/api/imports?filename=items.jsonl`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` }, body: lines });
+        const res = await fetch(`${api.url}/api/imports?filename=items.jsonl`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` },
+          body: lines,
+        });
         expect(res.status).toBe(202);
         return (await res.json()) as { id: string; totalRows: number };
       };
       const { id, totalRows } = await post();
       expect(totalRows).toBe(4);
-      type Job = { importJob: { status: string; processedRows: number; totalRows: number; createdItems: number; updatedItems: number; failedRows: number; errors: { row: number; problems: { field: string; message: string }[] }[] } };
+      type Job = {
+        importJob: {
+          status: string;
+          processedRows: number;
+          totalRows: number;
+          createdItems: number;
+          updatedItems: number;
+          failedRows: number;
+          errors: { row: number; problems: { field: string; message: string }[] }[];
+        };
+      };
       const waitDone = (jobId: string) =>
         pollUntil(
-          async () => (await gql<Job>(api.url, 'query($id: ID!) { importJob(id: $id) { status processedRows totalRows createdItems updatedItems failedRows errors { row problems { field message } } } }', { id: jobId }, { token })).data!.importJob,
+          async () =>
+            (
+              await gql<Job>(
+                api.url,
+                'query($id: ID!) { importJob(id: $id) { status processedRows totalRows createdItems updatedItems failedRows errors { row problems { field message } } } }',
+                { id: jobId },
+                { token },
+              )
+            ).data!.importJob,
           (job) => !['queued', 'running'].includes(job.status),
           { what: `import ${jobId} to finish` },
         );
@@ -87,7 +115,11 @@ describe('bulk import', () => {
 
     it('refuses a file over IMPORT_MAX_BYTES with 413 and stores nothing', async () => {
       const before = await withDb((c) => c.query('SELECT count(*)::int AS n FROM import_jobs'));
-      const res = await fetch(`${api.url}/api/imports?filename=big.csv`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` }, body: HEADER + '\n' + 'x'.repeat(5000) });
+      const res = await fetch(`${api.url}/api/imports?filename=big.csv`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` },
+        body: HEADER + '\n' + 'x'.repeat(5000),
+      });
       expect(res.status).toBe(413);
       expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
       const after = await withDb((c) => c.query('SELECT count(*)::int AS n FROM import_jobs'));
@@ -95,7 +127,11 @@ describe('bulk import', () => {
     });
 
     it('refuses an unreadable CSV before storing anything', async () => {
-      const res = await fetch(`${api.url}/api/imports?filename=broken.csv`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` }, body: 'slug,kind\n"unclosed,meditation\n' });
+      const res = await fetch(`${api.url}/api/imports?filename=broken.csv`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` },
+        body: 'slug,kind\n"unclosed,meditation\n',
+      });
       expect(res.status).toBe(400);
       const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
       expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');

@@ -50,7 +50,10 @@ describe('launch workflow end to end', () => {
   });
 
   async function liveVersionOf(id: string): Promise<{ liveVersionId: string | null; state: string; liveReleaseId: string | null }> {
-    return withDb(async (c) => (await c.query('SELECT live_version_id AS "liveVersionId", state, live_release_id AS "liveReleaseId" FROM items WHERE id = $1', [id])).rows[0]);
+    return withDb(
+      async (c) =>
+        (await c.query('SELECT live_version_id AS "liveVersionId", state, live_release_id AS "liveReleaseId" FROM items WHERE id = $1', [id])).rows[0],
+    );
   }
 
   it('review: approves one exact version; a later edit is a new draft and leaves the approved version as it was', async () => {
@@ -61,7 +64,14 @@ describe('launch workflow end to end', () => {
     expect(illegal.errors![0].message).toMatch(/From draft you can: edit, submit for review/);
     expect(await wf.approveLatest(id)).toBe(1);
     await wf.save(id, s, mediaBase, { durationSeconds: 700 });
-    const item = await must(gql<{ item: { state: string; approvedVersion: { number: number; fields: { durationSeconds: number } } } }>(api.url, 'query($id: ID!) { item(id: $id) { state approvedVersion { number fields { durationSeconds } } } }', { id }, editor));
+    const item = await must(
+      gql<{ item: { state: string; approvedVersion: { number: number; fields: { durationSeconds: number } } } }>(
+        api.url,
+        'query($id: ID!) { item(id: $id) { state approvedVersion { number fields { durationSeconds } } } }',
+        { id },
+        editor,
+      ),
+    );
     expect(item.item).toEqual({ state: 'DRAFT', approvedVersion: { number: 1, fields: { durationSeconds: 600 } } });
   });
 
@@ -94,7 +104,17 @@ describe('launch workflow end to end', () => {
       gql<{ createItem: { id: string } }>(
         api.url,
         'mutation($i: ItemInput!) { createItem(input: $i) { id } }',
-        { i: { slug: cs, kind: 'course', defaultLocale: 'en', localized: [{ locale: 'en', title: 'Course', description: 'Two sessions' }], media: { artworkUrl: `${mediaBase}/ok/c.jpg` }, attributes: { instructor: 'I' }, sessions: [sb, sa] } },
+        {
+          i: {
+            slug: cs,
+            kind: 'course',
+            defaultLocale: 'en',
+            localized: [{ locale: 'en', title: 'Course', description: 'Two sessions' }],
+            media: { artworkUrl: `${mediaBase}/ok/c.jpg` },
+            attributes: { instructor: 'I' },
+            sessions: [sb, sa],
+          },
+        },
         editor,
       ),
     );
@@ -120,8 +140,15 @@ describe('launch workflow end to end', () => {
     const rel = await wf.release('Blocked at launch', [i1, i2]);
     await wf.scheduleIn(rel, 6);
     // The audio of one item disappears after scheduling: the check at launch must catch it.
-    await withDb((c) => c.query(`UPDATE asset_checks SET status = 'unreachable', http_status = 404, error = 'gone' WHERE url = $1`, [`${mediaBase}/ok/${s2}.mp3`]));
-    await withDb((c) => c.query(`INSERT INTO asset_checks (url, status, http_status, error, checked_at) VALUES ($1, 'unreachable', 404, 'gone', now()) ON CONFLICT (url) DO UPDATE SET status = 'unreachable'`, [`${mediaBase}/ok/${s2}.mp3`]));
+    await withDb((c) =>
+      c.query(`UPDATE asset_checks SET status = 'unreachable', http_status = 404, error = 'gone' WHERE url = $1`, [`${mediaBase}/ok/${s2}.mp3`]),
+    );
+    await withDb((c) =>
+      c.query(
+        `INSERT INTO asset_checks (url, status, http_status, error, checked_at) VALUES ($1, 'unreachable', 404, 'gone', now()) ON CONFLICT (url) DO UPDATE SET status = 'unreachable'`,
+        [`${mediaBase}/ok/${s2}.mp3`],
+      ),
+    );
     const r = await wf.waitFor(rel, ['launched', 'failed']);
     expect(r.status).toBe('failed');
     expect(r.failureReasons!.map((f) => f.code)).toContain('ASSET_UNREACHABLE');
@@ -169,14 +196,24 @@ describe('launch workflow end to end', () => {
     ['in the past', () => ({ l: '2020-01-01T10:00', z: 'Europe/Amsterdam' }), 'BAD_USER_INPUT', /in the past/],
     ['in a DST gap', () => ({ l: `${sunday(NEXT_YEAR, 3, 'last')}T02:30`, z: 'Europe/Amsterdam' }), 'BAD_USER_INPUT', /does not exist in Europe\/Amsterdam/],
     ['in an unknown zone', () => ({ l: `${new Date().getUTCFullYear() + 1}-06-01T10:00`, z: 'Mars/Olympus_Mons' }), 'BAD_USER_INPUT', /not an IANA time zone/],
-    ['in a DST overlap without choosing an offset', () => ({ l: `${sunday(NEXT_YEAR, 10, 'last')}T02:30`, z: 'Europe/Amsterdam' }), 'BAD_USER_INPUT', /happens twice/],
+    [
+      'in a DST overlap without choosing an offset',
+      () => ({ l: `${sunday(NEXT_YEAR, 10, 'last')}T02:30`, z: 'Europe/Amsterdam' }),
+      'BAD_USER_INPUT',
+      /happens twice/,
+    ],
   ])('scheduling %s is refused and changes nothing', async (_n, when, code, message) => {
     // (EU clocks change on the last Sunday of March and October.)
     const id = await wf.createItem(slug('sched-bad'), mediaBase);
     await wf.approveLatest(id);
     const rel = await wf.release('Bad schedule', [id]);
     const w = when();
-    const r = await gql(api.url, 'mutation($id: ID!, $l: String!, $z: String!) { scheduleRelease(id: $id, input: {localDateTime: $l, timeZone: $z}) { status } }', { id: rel, l: w.l, z: w.z }, editor);
+    const r = await gql(
+      api.url,
+      'mutation($id: ID!, $l: String!, $z: String!) { scheduleRelease(id: $id, input: {localDateTime: $l, timeZone: $z}) { status } }',
+      { id: rel, l: w.l, z: w.z },
+      editor,
+    );
     expect(r.errors![0].extensions!.code).toBe(code);
     expect(r.errors![0].message).toMatch(message);
     expect((await wf.releaseState(rel)).status).toBe('draft');
@@ -187,7 +224,14 @@ describe('launch workflow end to end', () => {
     await wf.approveLatest(id);
     const rel = await wf.release('Overlap', [id]);
     const day = sunday(NEXT_YEAR, 11, 'first'); // US clocks go back on the first Sunday of November
-    const r = await must(gql<{ resolveScheduleTime: { kind: string; options: { offsetMinutes: number; instant: string }[] } }>(api.url, 'query($l: String!) { resolveScheduleTime(localDateTime: $l, timeZone: "America/Los_Angeles") { kind options { offsetMinutes instant } } }', { l: `${day}T01:30` }, editor));
+    const r = await must(
+      gql<{ resolveScheduleTime: { kind: string; options: { offsetMinutes: number; instant: string }[] } }>(
+        api.url,
+        'query($l: String!) { resolveScheduleTime(localDateTime: $l, timeZone: "America/Los_Angeles") { kind options { offsetMinutes instant } } }',
+        { l: `${day}T01:30` },
+        editor,
+      ),
+    );
     expect(r.resolveScheduleTime.kind).toBe('ambiguous');
     expect(r.resolveScheduleTime.options.map((o) => o.offsetMinutes)).toEqual([-420, -480]);
     const d = await must(
@@ -214,12 +258,22 @@ describe('launch workflow end to end', () => {
     expect((await liveVersionOf(id)).state).toBe('retired');
 
     const rel = await must(gql<{ createRelease: { id: string } }>(api.url, 'mutation { createRelease(input: {name: "Later"}) { id } }', {}, editor));
-    const retired = await gql(api.url, 'mutation($r: ID!, $i: ID!) { addToRelease(releaseId: $r, itemId: $i, action: PUBLISH) { id } }', { r: rel.createRelease.id, i: id }, editor);
+    const retired = await gql(
+      api.url,
+      'mutation($r: ID!, $i: ID!) { addToRelease(releaseId: $r, itemId: $i, action: PUBLISH) { id } }',
+      { r: rel.createRelease.id, i: id },
+      editor,
+    );
     expect(retired.errors![0].extensions!.code).toBe('ILLEGAL_TRANSITION');
     expect(retired.errors![0].message).toMatch(/is retired/);
 
     const draft = await wf.createItem(slug('unapproved'), mediaBase);
-    const unapproved = await gql(api.url, 'mutation($r: ID!, $i: ID!) { addToRelease(releaseId: $r, itemId: $i, action: PUBLISH, versionNumber: 1) { id } }', { r: rel.createRelease.id, i: draft }, editor);
+    const unapproved = await gql(
+      api.url,
+      'mutation($r: ID!, $i: ID!) { addToRelease(releaseId: $r, itemId: $i, action: PUBLISH, versionNumber: 1) { id } }',
+      { r: rel.createRelease.id, i: draft },
+      editor,
+    );
     expect(unapproved.errors![0].extensions!.code).toBe('ILLEGAL_TRANSITION');
     expect(unapproved.errors![0].message).toMatch(/is not approved \(never submitted\)/);
     const count = await withDb((c) => c.query('SELECT count(*)::int AS n FROM release_actions WHERE release_id = $1', [rel.createRelease.id]));
@@ -232,14 +286,31 @@ describe('launch workflow end to end', () => {
       gql<{ createItem: { id: string } }>(
         api.url,
         'mutation($i: ItemInput!) { createItem(input: $i) { id } }',
-        { i: { slug: slug('lonely-course'), kind: 'course', defaultLocale: 'en', localized: [{ locale: 'en', title: 'Lonely', description: 'd' }], media: { artworkUrl: `${mediaBase}/ok/l.jpg` }, attributes: { instructor: 'I' }, sessions: [sid] } },
+        {
+          i: {
+            slug: slug('lonely-course'),
+            kind: 'course',
+            defaultLocale: 'en',
+            localized: [{ locale: 'en', title: 'Lonely', description: 'd' }],
+            media: { artworkUrl: `${mediaBase}/ok/l.jpg` },
+            attributes: { instructor: 'I' },
+            sessions: [sid],
+          },
+        },
         editor,
       ),
     );
     await wf.approveLatest(cid.createItem.id);
     await wf.approveLatest(sid);
     const rel = await wf.release('Course only', [cid.createItem.id]);
-    const v = await must(gql<{ releaseValidation: { ok: boolean; blocking: { code: string; message: string }[] } }>(api.url, 'query($id: ID!) { releaseValidation(id: $id) { ok blocking { code message } } }', { id: rel }, editor));
+    const v = await must(
+      gql<{ releaseValidation: { ok: boolean; blocking: { code: string; message: string }[] } }>(
+        api.url,
+        'query($id: ID!) { releaseValidation(id: $id) { ok blocking { code message } } }',
+        { id: rel },
+        editor,
+      ),
+    );
     expect(v.releaseValidation.ok).toBe(false);
     expect(v.releaseValidation.blocking.map((b) => b.code)).toContain('RELATION');
     const sched = await gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor);
@@ -276,7 +347,14 @@ describe('launch workflow end to end', () => {
     await expect(withDb((c) => c.query(`UPDATE audit_log SET summary = 'x'`))).rejects.toThrow(/immutable/);
     await expect(withDb((c) => c.query(`DELETE FROM audit_log`))).rejects.toThrow(/immutable/);
     await expect(withDb((c) => c.query(`TRUNCATE audit_log`))).rejects.toThrow(/immutable/);
-    const log = await must(gql<{ auditLog: { totalCount: number; edges: { node: { action: string; actorLabel: string; requestId: string | null } }[] } }>(api.url, '{ auditLog(filter: {action: "release."}, first: 5) { totalCount edges { node { action actorLabel requestId } } } }', {}, admin));
+    const log = await must(
+      gql<{ auditLog: { totalCount: number; edges: { node: { action: string; actorLabel: string; requestId: string | null } }[] } }>(
+        api.url,
+        '{ auditLog(filter: {action: "release."}, first: 5) { totalCount edges { node { action actorLabel requestId } } } }',
+        {},
+        admin,
+      ),
+    );
     expect(log.auditLog.totalCount).toBeGreaterThan(5);
     expect(log.auditLog.edges.every((e) => e.node.action.startsWith('release.'))).toBe(true);
     expect(log.auditLog.edges.some((e) => e.node.requestId)).toBe(true);
@@ -368,18 +446,28 @@ describe('launch exactly once under failure', () => {
   }, 90000);
 
   it('two workers racing for the same launch: it happens exactly once', async () => {
-    const [w1, w2] = await Promise.all([startWorker({ REDIS_URL: redisUrl, OUTBOUND_ALLOWLIST: '127.0.0.1' }), startWorker({ REDIS_URL: redisUrl, OUTBOUND_ALLOWLIST: '127.0.0.1' })]);
+    const [w1, w2] = await Promise.all([
+      startWorker({ REDIS_URL: redisUrl, OUTBOUND_ALLOWLIST: '127.0.0.1' }),
+      startWorker({ REDIS_URL: redisUrl, OUTBOUND_ALLOWLIST: '127.0.0.1' }),
+    ]);
     try {
       const rel = await approvedRelease('Race', 3);
       // The server refuses instants under 5 s away; two workers starting keep this machine busy, so leave a margin.
       await wf.scheduleIn(rel, 9);
       await wf.waitFor(rel, ['launched', 'failed']);
       // Deliver the same job again, as a duplicate delivery would: it must do nothing.
-      const dup = new (await import('bullmq')).Queue('launches', { connection: { host: '127.0.0.1', port: Number(new URL(redisUrl).port) }, prefix: `${process.env.REDIS_PREFIX}:bull` });
+      const dup = new (await import('bullmq')).Queue('launches', {
+        connection: { host: '127.0.0.1', port: Number(new URL(redisUrl).port) },
+        prefix: `${process.env.REDIS_PREFIX}:bull`,
+      });
       const revision = (await withDb((c) => c.query('SELECT schedule_revision FROM releases WHERE id = $1', [rel]))).rows[0].schedule_revision;
       const job = await dup.add('launch-release', { releaseId: rel, revision }, { jobId: `dup_${Date.now()}` });
       // Wait until a worker has processed the duplicate, not for a fixed time.
-      await pollUntil(() => job.getState(), (state) => state === 'completed' || state === 'failed', { what: `the duplicate job ${job.id} to be processed` });
+      await pollUntil(
+        () => job.getState(),
+        (state) => state === 'completed' || state === 'failed',
+        { what: `the duplicate job ${job.id} to be processed` },
+      );
       await dup.close();
       expect(await launchesOf(rel)).toEqual({ launched: 1, published: 3 });
     } finally {
@@ -425,23 +513,48 @@ describe('launch exactly once under failure', () => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     const adminTok = { token: await login(api.url, await createUser('admin')) };
-    const ep = await must(gql<{ createWebhookEndpoint: { secret: string } }>(api.url, 'mutation($u: String!) { createWebhookEndpoint(input: {url: $u, events: ["release.launched"]}) { secret } }', { u: url }, adminTok));
+    const ep = await must(
+      gql<{ createWebhookEndpoint: { secret: string } }>(
+        api.url,
+        'mutation($u: String!) { createWebhookEndpoint(input: {url: $u, events: ["release.launched"]}) { secret } }',
+        { u: url },
+        adminTok,
+      ),
+    );
     const w = await startWorker({ REDIS_URL: redisUrl, WEBHOOK_BACKOFF_MS: '300', OUTBOUND_ALLOWLIST: '127.0.0.1' });
     try {
       const rel = await approvedRelease('Hooked');
       await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor));
       await wf.waitFor(rel, ['launched']);
-      await waitUntil(() => received.some((r) => r.status === 200), { what: 'the retried delivery to be answered 200', describe: () => JSON.stringify(received.map((r) => r.status)) });
+      await waitUntil(() => received.some((r) => r.status === 200), {
+        what: 'the retried delivery to be answered 200',
+        describe: () => JSON.stringify(received.map((r) => r.status)),
+      });
       const launches = received.filter((r) => r.headers['x-marquee-event'] === 'release.launched');
       expect(launches.map((r) => r.status)).toEqual([500, 200]);
       expect(new Set(launches.map((r) => r.headers['x-marquee-event-id'])).size).toBe(1);
       for (const r of launches) {
-        expect(verifySignature(ep.createWebhookEndpoint.secret, Number(r.headers['x-marquee-timestamp']), r.body, String(r.headers['x-marquee-signature']), Math.floor(Date.now() / 1000))).toBe(true);
+        expect(
+          verifySignature(
+            ep.createWebhookEndpoint.secret,
+            Number(r.headers['x-marquee-timestamp']),
+            r.body,
+            String(r.headers['x-marquee-signature']),
+            Math.floor(Date.now() / 1000),
+          ),
+        ).toBe(true);
       }
       const payload = JSON.parse(launches[1].body);
       expect(payload.type).toBe('release.launched');
       expect(payload.data.changes).toHaveLength(2);
-      const log = await must(gql<{ webhookDeliveries: { status: string; attempts: number; attemptLog: { statusCode: number }[] }[] }>(api.url, '{ webhookDeliveries { status attempts attemptLog { statusCode } } }', {}, adminTok));
+      const log = await must(
+        gql<{ webhookDeliveries: { status: string; attempts: number; attemptLog: { statusCode: number }[] }[] }>(
+          api.url,
+          '{ webhookDeliveries { status attempts attemptLog { statusCode } } }',
+          {},
+          adminTok,
+        ),
+      );
       expect(log.webhookDeliveries[0]).toMatchObject({ status: 'delivered', attempts: 2, attemptLog: [{ statusCode: 500 }, { statusCode: 200 }] });
     } finally {
       await w.stop();

@@ -37,7 +37,12 @@ async function call<T>(url: string, query: string, variables: Record<string, unk
 }
 
 function batch(tokens: string[], n = 500) {
-  return Array.from({ length: n }, (_, i) => ({ eventId: randomUUID(), type: 'IMPRESSION', trackingToken: tokens[i % tokens.length], occurredAt: new Date().toISOString() }));
+  return Array.from({ length: n }, (_, i) => ({
+    eventId: randomUUID(),
+    type: 'IMPRESSION',
+    trackingToken: tokens[i % tokens.length],
+    occurredAt: new Date().toISOString(),
+  }));
 }
 
 async function storedCount(eventIds: string[]): Promise<number> {
@@ -65,7 +70,12 @@ describe('rate limits on trackEvents and feed, per key and per address (defect 8
   afterAll(() => Promise.all([api?.stop(), api2?.stop()]));
 
   async function tokensFor(key: string): Promise<string[]> {
-    const f = await call<{ feed: { items: { trackingToken: string }[] } }>(api.url, FEED, { s: surface, u: `u-${randomUUID()}` }, { apiKey: key, from: address() });
+    const f = await call<{ feed: { items: { trackingToken: string }[] } }>(
+      api.url,
+      FEED,
+      { s: surface, u: `u-${randomUUID()}` },
+      { apiKey: key, from: address() },
+    );
     if (!f.data) throw new Error(`feed failed: ${JSON.stringify(f.errors)}`);
     return f.data.feed.items.map((i) => i.trackingToken);
   }
@@ -144,7 +154,12 @@ describe('rate limits on trackEvents and feed, per key and per address (defect 8
     const [a, b] = [await createApiKey('key A'), await createApiKey('key B')];
     const [ta, tb] = [await tokensFor(a.key), await tokensFor(b.key)];
     const events = [batch(ta, 1)[0], batch(tb, 1)[0]];
-    const r = await call<{ trackEvents: { accepted: number; duplicates: number; rejected: { index: number; code: string }[] } }>(api.url, TRACK, { e: events }, { apiKey: b.key, from: address() });
+    const r = await call<{ trackEvents: { accepted: number; duplicates: number; rejected: { index: number; code: string }[] } }>(
+      api.url,
+      TRACK,
+      { e: events },
+      { apiKey: b.key, from: address() },
+    );
     expect(r.data?.trackEvents ?? r.errors).toEqual({ accepted: 1, duplicates: 0, rejected: [{ index: 0, code: 'TOKEN_KEY_MISMATCH' }] });
     const stored = await withDb((c) => c.query('SELECT event_id, api_key_id FROM engagement_events WHERE event_id = ANY($1)', [events.map((e) => e.eventId)]));
     expect(stored.rows).toEqual([{ event_id: events[1].eventId, api_key_id: b.id }]);

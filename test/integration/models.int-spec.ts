@@ -3,7 +3,15 @@ import { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { ApiHandle, Credentials, RunningProcess, createApiKey, createUser, gql, login, startApi, startWorker, withDb } from '../support/stack';
 import { Workflow, must } from '../support/launch-helpers';
-import { MODEL_TEST_ENV, MODEL_TEST_KINDS, MODEL_TEST_SURFACE, MODEL_TEST_TRAFFIC, modelTestTruth, surfaceServable, simulatedRequestsLogged } from '../support/model-test-data';
+import {
+  MODEL_TEST_ENV,
+  MODEL_TEST_KINDS,
+  MODEL_TEST_SURFACE,
+  MODEL_TEST_TRAFFIC,
+  modelTestTruth,
+  surfaceServable,
+  simulatedRequestsLogged,
+} from '../support/model-test-data';
 import { simulateTraffic } from '../support/traffic';
 import { pollUntil } from '../support/wait';
 import { ITEM_DIM, ITEM_LAYOUT, ITEM_KINDS, USER_DIM } from '../../libs/placement/src/engine/features';
@@ -72,7 +80,14 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
     const rel = await wf.release('Model test catalogue', ids);
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor));
     await wf.waitFor(rel, ['launched']);
-    await must(gql(api.url, 'mutation($i: SurfaceInputGql) { createSurface(key: "ml", name: "Model test", slots: 4, input: $i) { id } }', { i: MODEL_TEST_SURFACE }, admin));
+    await must(
+      gql(
+        api.url,
+        'mutation($i: SurfaceInputGql) { createSurface(key: "ml", name: "Model test", slots: 4, input: $i) { id } }',
+        { i: MODEL_TEST_SURFACE },
+        admin,
+      ),
+    );
     await surfaceServable(api, client, 'ml');
   }, 180000);
 
@@ -83,18 +98,46 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
   });
 
   async function model(id: string) {
-    return (await must(gql<{ modelVersion: { status: string; progress: number; metrics: Record<string, number> | null; gate: Record<string, unknown> | null; canaryStats: Record<string, number> | null; statusReason: string | null } }>(api.url, 'query($id: ID!) { modelVersion(id: $id) { status progress metrics gate canaryStats statusReason } }', { id }, analyst))).modelVersion;
+    return (
+      await must(
+        gql<{
+          modelVersion: {
+            status: string;
+            progress: number;
+            metrics: Record<string, number> | null;
+            gate: Record<string, unknown> | null;
+            canaryStats: Record<string, number> | null;
+            statusReason: string | null;
+          };
+        }>(api.url, 'query($id: ID!) { modelVersion(id: $id) { status progress metrics gate canaryStats statusReason } }', { id }, analyst),
+      )
+    ).modelVersion;
   }
 
   async function insertModel(version: string, weight: number, status = 'gate_passed', surface = 'ml'): Promise<string> {
     const id = randomUUID();
-    await withDb((c) => c.query(`INSERT INTO model_versions (id, surface_key, version, status, export, progress) VALUES ($1, $2, $3, $4, $5::jsonb, 1)`, [id, surface, version, status, JSON.stringify(crafted(version, weight))]));
+    await withDb((c) =>
+      c.query(`INSERT INTO model_versions (id, surface_key, version, status, export, progress) VALUES ($1, $2, $3, $4, $5::jsonb, 1)`, [
+        id,
+        surface,
+        version,
+        status,
+        JSON.stringify(crafted(version, weight)),
+      ]),
+    );
     return id;
   }
 
   /** A surface of its own, so the live policy it is compared with has not already learned from earlier tests. */
   async function freshSurface(key: string): Promise<void> {
-    await must(gql(api.url, 'mutation($k: String!) { createSurface(key: $k, name: $k, slots: 4, input: {randomFloor: 0.05, explorationBudget: 0.05}) { id } }', { k: key }, admin));
+    await must(
+      gql(
+        api.url,
+        'mutation($k: String!) { createSurface(key: $k, name: $k, slots: 4, input: {randomFloor: 0.05, explorationBudget: 0.05}) { id } }',
+        { k: key },
+        admin,
+      ),
+    );
     await surfaceServable(api, client, key);
   }
 
@@ -118,11 +161,13 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
     return m;
   }
 
-  it('trains a TensorFlow.js model on the surface\'s own logs through the worker, with progress, then runs the offline gate', async () => {
+  it("trains a TensorFlow.js model on the surface's own logs through the worker, with progress, then runs the offline gate", async () => {
     const t = await simulateTraffic(api, client, { ...MODEL_TEST_TRAFFIC, surface: 'ml', truth });
     expect(t.impressions).toBeGreaterThan(300);
     await withDb((c) => simulatedRequestsLogged(c, 'ml', t.requests));
-    const queued = await must(gql<{ trainModel: { id: string; status: string } }>(api.url, 'mutation { trainModel(surface: "ml", days: 1) { id status } }', {}, admin));
+    const queued = await must(
+      gql<{ trainModel: { id: string; status: string } }>(api.url, 'mutation { trainModel(surface: "ml", days: 1) { id status } }', {}, admin),
+    );
     expect(queued.trainModel.status).toBe('training');
     const progress: number[] = [];
     const m = await pollUntil(
@@ -141,7 +186,9 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
     // printed only the keys it expected, so the figures that would explain it were lost (issue 8, defect 14).
     // Measured on this very data (test/measure/model-holdout.measure.ts, 72 fits): holdout AUC 0.77 to 0.91.
     if (!(m.metrics!.holdoutAuc > 0.5)) {
-      throw new Error(`The trained model ranks the held-out impressions no better than chance (holdout AUC ${m.metrics!.holdoutAuc}). Status ${m.status}: ${m.statusReason}. Metrics ${JSON.stringify(m.metrics)}. Gate ${JSON.stringify(m.gate)}. Traffic: ${t.requests} requests, ${t.impressions} impressions, ${t.successes} plays.`);
+      throw new Error(
+        `The trained model ranks the held-out impressions no better than chance (holdout AUC ${m.metrics!.holdoutAuc}). Status ${m.status}: ${m.statusReason}. Metrics ${JSON.stringify(m.metrics)}. Gate ${JSON.stringify(m.gate)}. Traffic: ${t.requests} requests, ${t.impressions} impressions, ${t.successes} plays.`,
+      );
     }
     expect(m.gate).toMatchObject({ estimator: 'snips', passed: m.status === 'gate_passed' });
     // The gate also judged the model's own fit, from the same metrics, and passes only when that passes too.
@@ -150,20 +197,43 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
     if (m.status === 'gate_passed') expect(fit.passed).toBe(true);
     expect(m.statusReason).toContain(fit.reason);
     const audit = await withDb((c) => c.query(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id`, [queued.trainModel.id]));
-    expect(audit.rows.map((r) => r.action)).toEqual(['model.training_requested', 'model.trained', m.status === 'gate_passed' ? 'model.gate_passed' : 'model.gate_failed']);
+    expect(audit.rows.map((r) => r.action)).toEqual([
+      'model.training_requested',
+      'model.trained',
+      m.status === 'gate_passed' ? 'model.gate_passed' : 'model.gate_failed',
+    ]);
   }, 240000);
 
   it('evaluates policies offline on its own logs: IPS, SNIPS, DM and DR with intervals', async () => {
     const runs = [] as string[];
     for (const target of ['CURRENT', 'UNIFORM']) {
-      const r = await must(gql<{ evaluatePolicy: { id: string } }>(api.url, 'mutation($t: OpeTarget!) { evaluatePolicy(surface: "ml", target: $t, days: 1) { id } }', { t: target }, admin));
+      const r = await must(
+        gql<{ evaluatePolicy: { id: string } }>(
+          api.url,
+          'mutation($t: OpeTarget!) { evaluatePolicy(surface: "ml", target: $t, days: 1) { id } }',
+          { t: target },
+          admin,
+        ),
+      );
       runs.push(r.evaluatePolicy.id);
     }
-    type Run = { id: string; status: string; estimates: { results: { estimator: string; value: number; ci: { lower: number; upper: number }; ess: number }[] } | null };
+    type Run = {
+      id: string;
+      status: string;
+      estimates: { results: { estimator: string; value: number; ci: { lower: number; upper: number }; ess: number }[] } | null;
+    };
     const list = await pollUntil(
-      async () => (await must(gql<{ opeRuns: Run[] }>(api.url, '{ opeRuns(surface: "ml") { id status estimates } }', {}, analyst))).opeRuns.filter((r) => runs.includes(r.id)),
+      async () =>
+        (await must(gql<{ opeRuns: Run[] }>(api.url, '{ opeRuns(surface: "ml") { id status estimates } }', {}, analyst))).opeRuns.filter((r) =>
+          runs.includes(r.id),
+        ),
       (l) => l.length === runs.length && l.every((r) => r.status === 'done' || r.status === 'failed'),
-      { what: 'both evaluation runs to end', timeoutMs: 60000, intervalMs: 300, describe: (l) => JSON.stringify((l as Run[]).map((r) => ({ id: r.id, status: r.status }))) },
+      {
+        what: 'both evaluation runs to end',
+        timeoutMs: 60000,
+        intervalMs: 300,
+        describe: (l) => JSON.stringify((l as Run[]).map((r) => ({ id: r.id, status: r.status }))),
+      },
     );
     expect(list.map((r) => r.status)).toEqual(['done', 'done']);
     for (const r of list) {
@@ -211,7 +281,9 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
     const proven = !!s && s.probCanaryWorse < 0.05 && s.canaryImpressions >= 200;
     const harmless = !!s && s.probCanaryWorse < 0.5 && s.canaryImpressions >= 1000;
     if (!(m.status === 'live' && (proven || harmless))) {
-      throw new Error(`The better model was not promoted by the guardrail's rules: status ${m.status}, ${m.statusReason}; stats ${JSON.stringify(m.canaryStats)}.`);
+      throw new Error(
+        `The better model was not promoted by the guardrail's rules: status ${m.status}, ${m.statusReason}; stats ${JSON.stringify(m.canaryStats)}.`,
+      );
     }
     expect(m.statusReason).toMatch(/^Guardrail: canary \d+\/\d+ vs live \d+\/\d+, P\(canary worse\) = 0\.[0-4]/);
     const audit = await withDb((c) => c.query(`SELECT actor_id FROM audit_log WHERE entity_id = $1 AND action = 'model.promoted'`, [id]));

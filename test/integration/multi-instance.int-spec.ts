@@ -177,7 +177,10 @@ describe('two APIs and two workers behind nginx, under load, with launches', () 
       ...[0, 1].map(() => startApi(apiEnv).then((a) => apis.push(a))),
       ...[0, 1].map(() => startWorker(workerEnv).then((w) => workers.push(w))),
     ]);
-    nginx = await startNginx(await freePort(), apis.map((a) => `127.0.0.1:${a.port}`));
+    nginx = await startNginx(
+      await freePort(),
+      apis.map((a) => `127.0.0.1:${a.port}`),
+    );
 
     const via = { url: nginx.url } as ApiHandle;
     wf = new Workflow(via, { token: await login(nginx.url, editor) }, { token: await login(nginx.url, reviewer) });
@@ -264,10 +267,20 @@ describe('two APIs and two workers behind nginx, under load, with launches', () 
       expect(tokens).not.toBeNull();
       const sent: { accepted: number; code: string | null; scope: unknown; retryAfter: unknown }[] = [];
       for (let b = 0; b < (EVENTS_PER_KEY * WINDOW_S) / 100 + 1; b++) {
-        const batch = Array.from({ length: 100 }, () => ({ eventId: randomUUID(), type: 'IMPRESSION', trackingToken: tokens!.items[0].trackingToken, occurredAt: new Date().toISOString() }));
+        const batch = Array.from({ length: 100 }, () => ({
+          eventId: randomUUID(),
+          type: 'IMPRESSION',
+          trackingToken: tokens!.items[0].trackingToken,
+          occurredAt: new Date().toISOString(),
+        }));
         // Six addresses, none near its own limit (at most 600 of 1,000 events each); three routes: nginx, API 1, API 2.
         const t = await track(conn(routes[b % 3], `127.0.0.${21 + (b % 6)}`), keys.perKey.key, batch);
-        sent.push({ accepted: t.result?.accepted ?? 0, code: (t.errors?.[0]?.extensions?.code as string) ?? null, scope: t.errors?.[0]?.extensions?.scope, retryAfter: t.retryAfter });
+        sent.push({
+          accepted: t.result?.accepted ?? 0,
+          code: (t.errors?.[0]?.extensions?.code as string) ?? null,
+          scope: t.errors?.[0]?.extensions?.scope,
+          retryAfter: t.retryAfter,
+        });
       }
       return sent;
     })();
@@ -276,7 +289,13 @@ describe('two APIs and two workers behind nginx, under load, with launches', () 
     // forged X-Forwarded-For changes nothing, through nginx or straight to an API.
     const perAddress = await (async () => {
       const tokens = (await feed(conn(ng.port, '127.0.0.30'), keys.perAddress.key, 'probe-address-user'))!;
-      const batch = () => Array.from({ length: 100 }, () => ({ eventId: randomUUID(), type: 'IMPRESSION', trackingToken: tokens.items[0].trackingToken, occurredAt: new Date().toISOString() }));
+      const batch = () =>
+        Array.from({ length: 100 }, () => ({
+          eventId: randomUUID(),
+          type: 'IMPRESSION',
+          trackingToken: tokens.items[0].trackingToken,
+          occurredAt: new Date().toISOString(),
+        }));
       const cut = conn(ng.port, '127.0.0.30');
       const results: { accepted: number; code: string | null; scope: unknown }[] = [];
       for (let b = 0; b < (EVENTS_PER_ADDRESS * WINDOW_S) / 100 + 1; b++) {
@@ -288,7 +307,11 @@ describe('two APIs and two workers behind nginx, under load, with launches', () 
       // and through nginx (which appends the real address, the one the API takes).
       const forged = async (port: number, from: string) => {
         told.eventsSent += 1;
-        const r = await conn(port, from).gql<{ trackEvents: Tracked }>(TRACK, { e: batch().slice(0, 1) }, { 'x-api-key': keys.perAddress.key, 'x-forwarded-for': '127.0.0.30' });
+        const r = await conn(port, from).gql<{ trackEvents: Tracked }>(
+          TRACK,
+          { e: batch().slice(0, 1) },
+          { 'x-api-key': keys.perAddress.key, 'x-forwarded-for': '127.0.0.30' },
+        );
         told.accepted += r.data?.trackEvents.accepted ?? 0;
         return r.data?.trackEvents ?? r.errors;
       };
@@ -301,7 +324,8 @@ describe('two APIs and two workers behind nginx, under load, with launches', () 
     const signIn = await (async () => {
       const from = conn(ng.port, '127.0.0.40');
       const codes: unknown[] = [];
-      for (let i = 0; i < LOGIN_PER_ADDRESS; i++) codes.push((await from.gql(LOGIN, { e: `nobody-${i}-${stamp}@test.local`, p: 'wrong password!' })).errors?.[0]?.extensions?.code);
+      for (let i = 0; i < LOGIN_PER_ADDRESS; i++)
+        codes.push((await from.gql(LOGIN, { e: `nobody-${i}-${stamp}@test.local`, p: 'wrong password!' })).errors?.[0]?.extensions?.code);
       const blocked = await from.gql(LOGIN, { e: editor.email, p: editor.password });
       const other = await conn(ng.port, '127.0.0.41').gql<{ login: { token: string } }>(LOGIN, { e: editor.email, p: editor.password });
       return { codes, blocked: blocked.errors?.[0]?.extensions?.code, otherGotToken: !!other.data?.login.token, otherErrors: other.errors };
@@ -311,7 +335,11 @@ describe('two APIs and two workers behind nginx, under load, with launches', () 
     const revocation = await (async () => {
       const onTwo = conn(apis[1].port, '127.0.0.50');
       const before = await feed(onTwo, keys.revoked.key, 'revoked-user');
-      const r = await conn(apis[0].port, '127.0.0.50').gql('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: keys.revoked.id }, { authorization: `Bearer ${admin.token}` });
+      const r = await conn(apis[0].port, '127.0.0.50').gql(
+        'mutation($id: ID!) { revokeApiKey(id: $id) { id } }',
+        { id: keys.revoked.id },
+        { authorization: `Bearer ${admin.token}` },
+      );
       expect(r.errors).toBeUndefined();
       const refused = await pollUntil(
         async () => {
@@ -458,7 +486,12 @@ describe('two APIs and two workers behind nginx, under load, with launches', () 
     expect(logged.length).toBe(told.requestIds.size);
 
     // The learner: each tick once, no two runs at once, every stored event learned exactly once.
-    expect({ failed: learner.failed, retried: learner.retried, overlappingRuns: learner.overlappingRuns, duplicateTicks: [...ticks.values()].filter((n) => n > 1).length }).toEqual({
+    expect({
+      failed: learner.failed,
+      retried: learner.retried,
+      overlappingRuns: learner.overlappingRuns,
+      duplicateTicks: [...ticks.values()].filter((n) => n > 1).length,
+    }).toEqual({
       failed: 0,
       retried: 0,
       overlappingRuns: 0,

@@ -15,7 +15,19 @@ const FEED = `query($s: String!, $u: ID!, $l: Int, $c: FeedContextInput) {
 const EDITORIAL = `query($s: String!, $u: ID!, $c: FeedContextInput) { editorialFeed(surface: $s, userId: $u, context: $c) { requestId policyVersion stateRevision items { position trackingToken propensity propensityError reason item { id slug kind title } } } }`;
 const TRACK = `mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) { accepted duplicates rejected { index code message } } }`;
 
-type Feed = { requestId: string; policyVersion: string; stateRevision: number | null; items: { position: number; trackingToken: string; propensity: number; propensityError: number; reason: string; item: { id: string; slug: string; kind: string; title: string } }[] };
+type Feed = {
+  requestId: string;
+  policyVersion: string;
+  stateRevision: number | null;
+  items: {
+    position: number;
+    trackingToken: string;
+    propensity: number;
+    propensityError: number;
+    reason: string;
+    item: { id: string; slug: string; kind: string; title: string };
+  }[];
+};
 
 /** A TCP proxy in front of PostgreSQL that a test can cut, to see what the feed does when the database is gone. */
 class PgProxy {
@@ -94,7 +106,9 @@ describe('placement engine and client feed', () => {
     await wf.waitFor(rel, ['launched']);
     await must(gql(api.url, 'mutation { createSurface(key: "plhome", name: "Home", slots: 6) { id } }', {}, admin));
     // Other test files launch items into the same database: this surface takes only this file's.
-    await must(gql(api.url, 'mutation($c: String!) { updateSurface(key: "plhome", input: {candidateRule: {collections: [$c]}}) { key } }', { c: COLLECTION }, admin));
+    await must(
+      gql(api.url, 'mutation($c: String!) { updateSurface(key: "plhome", input: {candidateRule: {collections: [$c]}}) { key } }', { c: COLLECTION }, admin),
+    );
     await waitForSurface(api, 'plhome');
   }, 180000);
 
@@ -105,7 +119,11 @@ describe('placement engine and client feed', () => {
   });
 
   async function waitForSurface(a: ApiHandle, key: string) {
-    await pollUntil(() => gql(a.url, FEED, { s: key, u: 'probe' }, client), (r) => !!r.data, { what: `surface ${key} to serve a feed`, describe: (r) => JSON.stringify((r as { errors?: unknown }).errors) });
+    await pollUntil(
+      () => gql(a.url, FEED, { s: key, u: 'probe' }, client),
+      (r) => !!r.data,
+      { what: `surface ${key} to serve a feed`, describe: (r) => JSON.stringify((r as { errors?: unknown }).errors) },
+    );
   }
 
   async function feed(userId: string, context: Record<string, unknown> | null = null, limit?: number, a = api): Promise<Feed> {
@@ -142,7 +160,13 @@ describe('placement engine and client feed', () => {
     // Logs are written in batches after the response: replay once this one is in the log.
     const r = await must(
       pollUntil(
-        () => gql<{ replayFeed: { identical: boolean; logged: unknown[]; replayed: unknown[] } }>(api.url, 'query($id: ID!) { replayFeed(requestId: $id) { identical logged { itemId position propensity } replayed { itemId position propensity } } }', { id: f.requestId }, editor),
+        () =>
+          gql<{ replayFeed: { identical: boolean; logged: unknown[]; replayed: unknown[] } }>(
+            api.url,
+            'query($id: ID!) { replayFeed(requestId: $id) { identical logged { itemId position propensity } replayed { itemId position propensity } } }',
+            { id: f.requestId },
+            editor,
+          ),
         (x) => x.errors?.[0]?.extensions?.code !== 'NOT_FOUND',
         { what: `the feed log of request ${f.requestId}`, describe: (x) => JSON.stringify((x as { errors?: unknown }).errors) },
       ),
@@ -157,8 +181,14 @@ describe('placement engine and client feed', () => {
     const events = f.items.map((i) => ({ eventId: randomUUID(), type: 'IMPRESSION', trackingToken: i.trackingToken, occurredAt: now }));
     const r = await must(gql<{ trackEvents: { accepted: number; duplicates: number; rejected: unknown[] } }>(api.url, TRACK, { e: events }, client));
     expect(r.trackEvents).toEqual({ accepted: f.items.length, duplicates: 0, rejected: [] });
-    const rows = await withDb((c) => c.query(`SELECT item_id, position, propensity, reason, request_id, user_id, surface FROM engagement_events WHERE request_id = $1 ORDER BY position`, [f.requestId]));
-    expect(rows.rows.map((x) => [x.item_id, x.position, x.reason, x.user_id, x.surface])).toEqual(f.items.map((i) => [i.item.id, i.position, i.reason, 'dave', 'plhome']));
+    const rows = await withDb((c) =>
+      c.query(`SELECT item_id, position, propensity, reason, request_id, user_id, surface FROM engagement_events WHERE request_id = $1 ORDER BY position`, [
+        f.requestId,
+      ]),
+    );
+    expect(rows.rows.map((x) => [x.item_id, x.position, x.reason, x.user_id, x.surface])).toEqual(
+      f.items.map((i) => [i.item.id, i.position, i.reason, 'dave', 'plhome']),
+    );
     expect(rows.rows.map((x) => x.propensity)).toEqual(f.items.map((i) => i.propensity));
   });
 
@@ -166,7 +196,14 @@ describe('placement engine and client feed', () => {
     const f = await feed('erin', { locale: 'en' });
     const t = f.items[0].trackingToken;
     const [body, sig] = t.split('.');
-    const tampered = Buffer.from(Buffer.from(body, 'base64url').toString().replace(/"p":\d+/, '"p":99')).toString('base64url') + '.' + sig;
+    const tampered =
+      Buffer.from(
+        Buffer.from(body, 'base64url')
+          .toString()
+          .replace(/"p":\d+/, '"p":99'),
+      ).toString('base64url') +
+      '.' +
+      sig;
     const id1 = randomUUID();
     const events = [
       { eventId: id1, type: 'IMPRESSION', trackingToken: t, occurredAt: new Date().toISOString() },
@@ -177,7 +214,9 @@ describe('placement engine and client feed', () => {
       { eventId: 'bad id with spaces', type: 'OPEN', trackingToken: t, occurredAt: new Date().toISOString() },
       { eventId: randomUUID(), type: 'PLAY_START', trackingToken: t, occurredAt: new Date().toISOString(), value: 12.5 },
     ];
-    const r = await must(gql<{ trackEvents: { accepted: number; duplicates: number; rejected: { index: number; code: string }[] } }>(api.url, TRACK, { e: events }, client));
+    const r = await must(
+      gql<{ trackEvents: { accepted: number; duplicates: number; rejected: { index: number; code: string }[] } }>(api.url, TRACK, { e: events }, client),
+    );
     expect(r.trackEvents.accepted).toBe(2);
     expect(r.trackEvents.duplicates).toBe(1);
     expect(r.trackEvents.rejected.map((x) => [x.index, x.code])).toEqual([
@@ -195,8 +234,25 @@ describe('placement engine and client feed', () => {
   it('rejects an event whose token has expired', async () => {
     // A token minted with the server's own key, for a slot served eight days ago.
     const tokens = new TrackingTokens(deriveKey(process.env.JWT_SECRET!, 'tracking'), 7 * 86400_000);
-    const old = tokens.sign({ requestId: randomUUID(), surface: 'plhome', userId: 'old', itemId: items[0], position: 2, propensity: 0.1, reason: 'PERSONALIZED', policyVersion: 'x', servedAt: Date.now() - 8 * 86400_000 });
-    const r = await must(gql<{ trackEvents: { accepted: number; rejected: { code: string }[] } }>(api.url, TRACK, { e: [{ eventId: randomUUID(), type: 'OPEN', trackingToken: old, occurredAt: new Date().toISOString() }] }, client));
+    const old = tokens.sign({
+      requestId: randomUUID(),
+      surface: 'plhome',
+      userId: 'old',
+      itemId: items[0],
+      position: 2,
+      propensity: 0.1,
+      reason: 'PERSONALIZED',
+      policyVersion: 'x',
+      servedAt: Date.now() - 8 * 86400_000,
+    });
+    const r = await must(
+      gql<{ trackEvents: { accepted: number; rejected: { code: string }[] } }>(
+        api.url,
+        TRACK,
+        { e: [{ eventId: randomUUID(), type: 'OPEN', trackingToken: old, occurredAt: new Date().toISOString() }] },
+        client,
+      ),
+    );
     expect(r.trackEvents).toEqual({ accepted: 0, duplicates: 0, rejected: [{ index: 0, code: 'TOKEN_EXPIRED', message: expect.stringMatching(/expired/) }] });
   });
 
@@ -221,7 +277,12 @@ describe('placement engine and client feed', () => {
   it('refuses a batch over 500 events and stores none of it', async () => {
     const f = await feed('frank', { locale: 'en' });
     const before = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM engagement_events`));
-    const events = Array.from({ length: 501 }, () => ({ eventId: randomUUID(), type: 'IMPRESSION', trackingToken: f.items[0].trackingToken, occurredAt: new Date().toISOString() }));
+    const events = Array.from({ length: 501 }, () => ({
+      eventId: randomUUID(),
+      type: 'IMPRESSION',
+      trackingToken: f.items[0].trackingToken,
+      occurredAt: new Date().toISOString(),
+    }));
     const r = await gql(api.url, TRACK, { e: events }, client);
     expect(r.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
     expect(r.errors![0].message).toMatch(/at most 500 events; this one has 501/);
@@ -236,7 +297,16 @@ describe('placement engine and client feed', () => {
   });
 
   it('drives demo traffic through the client API only: every event it reports is stored, none rejected', async () => {
-    const stats = await runTraffic({ url: api.url, apiKey: client!.apiKey!, surface: 'plhome', requests: 30, users: 1000, success: 'PLAY_START', concurrency: 3, seed: 99 });
+    const stats = await runTraffic({
+      url: api.url,
+      apiKey: client!.apiKey!,
+      surface: 'plhome',
+      requests: 30,
+      users: 1000,
+      success: 'PLAY_START',
+      concurrency: 3,
+      seed: 99,
+    });
     expect(stats.requests).toBe(30);
     expect(stats.rejected).toBe(0);
     expect(stats.impressions).toBeGreaterThan(30);
@@ -246,7 +316,9 @@ describe('placement engine and client feed', () => {
     expect(byType.IMPRESSION).toBe(stats.impressions);
     expect(byType.PLAY_START ?? 0).toBe(stats.successes);
     // A wrong key is a clear error naming what to pass, not a crash.
-    await expect(runTraffic({ url: api.url, apiKey: 'mq_wrong', surface: 'plhome', requests: 1, users: 1, success: 'PLAY_START', concurrency: 1, seed: 1 })).rejects.toThrow(/--api-key|API key|answered 401/);
+    await expect(
+      runTraffic({ url: api.url, apiKey: 'mq_wrong', surface: 'plhome', requests: 1, users: 1, success: 'PLAY_START', concurrency: 1, seed: 1 }),
+    ).rejects.toThrow(/--api-key|API key|answered 401/);
   });
 
   it('counts a served slot once in the surface success rate, however many impression events it gets', async () => {
@@ -260,13 +332,15 @@ describe('placement engine and client feed', () => {
     const token = f.items[1].trackingToken;
     const now = new Date().toISOString();
     // The app shows the same sticky slot three times, and the user plays it once.
-    const events = [...['IMPRESSION', 'IMPRESSION', 'IMPRESSION', 'PLAY_START'].map((type) => ({ eventId: randomUUID(), type, trackingToken: token, occurredAt: now }))];
+    const events = [
+      ...['IMPRESSION', 'IMPRESSION', 'IMPRESSION', 'PLAY_START'].map((type) => ({ eventId: randomUUID(), type, trackingToken: token, occurredAt: now })),
+    ];
     const t = await must(gql<{ trackEvents: { accepted: number } }>(api.url, TRACK, { e: events }, client));
     expect(t.trackEvents.accepted).toBe(4);
     expect(await totals()).toEqual({ n: before.n + 1, k: before.k + 1 });
   });
 
-  it('learns online: a returning user\'s plays change their profile, and two users with the same context get different orders', async () => {
+  it("learns online: a returning user's plays change their profile, and two users with the same context get different orders", async () => {
     // grace plays sleep stories; henry skips everything. Same context, different histories.
     for (let round = 0; round < 3; round++) {
       for (const user of ['grace', 'henry']) {
@@ -274,7 +348,8 @@ describe('placement engine and client feed', () => {
         const now = new Date().toISOString();
         const events = f.items.flatMap((i) => {
           const e = [{ eventId: randomUUID(), type: 'IMPRESSION', trackingToken: i.trackingToken, occurredAt: now }];
-          if (user === 'grace' && i.item.kind === 'sleep_story') e.push({ eventId: randomUUID(), type: 'PLAY_START', trackingToken: i.trackingToken, occurredAt: now });
+          if (user === 'grace' && i.item.kind === 'sleep_story')
+            e.push({ eventId: randomUUID(), type: 'PLAY_START', trackingToken: i.trackingToken, occurredAt: now });
           if (user === 'henry') e.push({ eventId: randomUUID(), type: 'SKIP', trackingToken: i.trackingToken, occurredAt: now });
           return e;
         });
@@ -284,17 +359,23 @@ describe('placement engine and client feed', () => {
     }
     // The worker's learner folds the events into profiles on its next pass.
     const profiles = await pollUntil(
-      async () => (await withDb((c) => c.query(`SELECT user_id, profile FROM user_profiles WHERE user_id IN ('grace', 'henry') ORDER BY user_id`))).rows as { user_id: string; profile: { success: number } }[],
+      async () =>
+        (await withDb((c) => c.query(`SELECT user_id, profile FROM user_profiles WHERE user_id IN ('grace', 'henry') ORDER BY user_id`))).rows as {
+          user_id: string;
+          profile: { success: number };
+        }[],
       (p) => p.length === 2 && p[0].profile.success > 0,
-      { what: 'profiles for grace and henry, with grace\'s plays' },
+      { what: "profiles for grace and henry, with grace's plays" },
     );
     expect(profiles.map((p) => p.user_id)).toEqual(['grace', 'henry']);
     expect(profiles[0].profile.success).toBeGreaterThan(0);
     expect(profiles[1].profile.success).toBe(0);
     // Same context, same random draw (fixed seed): only the histories differ. One draw's exploration can put the same
     // items first for both (CI once saw that), so compare a dozen draws: the histories must change some of them.
-    const q = 'query($u: ID!, $seed: Int!) { feedPreview(surface: "plhome", persona: {userId: $u, locale: "en", platform: "web"}, seed: $seed) { entries { itemId } } }';
-    const order = async (u: string, seed: number) => (await must(gql<{ feedPreview: { entries: { itemId: string }[] } }>(api.url, q, { u, seed }, editor))).feedPreview.entries.map((e) => e.itemId).join();
+    const q =
+      'query($u: ID!, $seed: Int!) { feedPreview(surface: "plhome", persona: {userId: $u, locale: "en", platform: "web"}, seed: $seed) { entries { itemId } } }';
+    const order = async (u: string, seed: number) =>
+      (await must(gql<{ feedPreview: { entries: { itemId: string }[] } }>(api.url, q, { u, seed }, editor))).feedPreview.entries.map((e) => e.itemId).join();
     let differing = 0;
     for (let seed = 1; seed <= 12; seed++) if ((await order('grace', seed)) !== (await order('henry', seed))) differing++;
     expect(differing).toBeGreaterThan(0);
@@ -304,18 +385,34 @@ describe('placement engine and client feed', () => {
 
   it('puts a newly launched item into a content test, never at position 1', async () => {
     const slug = `pl-new-${Date.now() % 100000}`;
-    const id = await wf.createItem(slug, mediaBase, { localized: [{ locale: 'en', title: 'Brand new', description: 'd' }], locales: ['en'], collections: [COLLECTION] });
+    const id = await wf.createItem(slug, mediaBase, {
+      localized: [{ locale: 'en', title: 'Brand new', description: 'd' }],
+      locales: ['en'],
+      collections: [COLLECTION],
+    });
     await wf.approveLatest(id);
     const rel = await wf.release('New item', [id]);
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor));
     await wf.waitFor(rel, ['launched']);
     const tests = await pollUntil(
-      async () => (await must(gql<{ contentTests: { itemId: string; status: string; quota: number }[] }>(api.url, '{ contentTests(surface: "plhome") { itemId status quota } }', {}, editor))).contentTests,
+      async () =>
+        (
+          await must(
+            gql<{ contentTests: { itemId: string; status: string; quota: number }[] }>(
+              api.url,
+              '{ contentTests(surface: "plhome") { itemId status quota } }',
+              {},
+              editor,
+            ),
+          )
+        ).contentTests,
       (t) => t.some((x) => x.itemId === id),
       { what: `a content test of the new item ${id}` },
     );
     expect(tests.find((t) => t.itemId === id)).toMatchObject({ status: 'RUNNING' });
-    const audit = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'content_test.started' AND entity_id = $1 AND after->>'surface' = 'plhome'`, [id]));
+    const audit = await withDb((c) =>
+      c.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'content_test.started' AND entity_id = $1 AND after->>'surface' = 'plhome'`, [id]),
+    );
     expect(audit.rows[0].n).toBe(1);
     // The API picks up the running test on its next refresh: feeds until one places the new item in its test.
     const testSlots: number[] = [];
@@ -327,7 +424,11 @@ describe('placement engine and client feed', () => {
         if (i.item.id === id) seenInTest++;
       }
     };
-    await pollUntil(() => serve(`tester-warm-${randomUUID()}`).then(() => seenInTest), (n) => n > 0, { what: 'a feed placing the new item in its content test', intervalMs: 50 });
+    await pollUntil(
+      () => serve(`tester-warm-${randomUUID()}`).then(() => seenInTest),
+      (n) => n > 0,
+      { what: 'a feed placing the new item in its content test', intervalMs: 50 },
+    );
     seenInTest = 0;
     for (let u = 0; u < 150; u++) await serve(`tester-${u}-${randomUUID()}`);
     expect(testSlots.filter((p) => p <= 1)).toEqual([]);
@@ -339,12 +440,22 @@ describe('placement engine and client feed', () => {
     try {
       const f = await feed(`consistency-${randomUUID()}`, { locale: 'en' });
       const now = new Date().toISOString();
-      await must(gql(api.url, TRACK, { e: f.items.map((i) => ({ eventId: randomUUID(), type: 'IMPRESSION', trackingToken: i.trackingToken, occurredAt: now })) }, client));
+      await must(
+        gql(
+          api.url,
+          TRACK,
+          { e: f.items.map((i) => ({ eventId: randomUUID(), type: 'IMPRESSION', trackingToken: i.trackingToken, occurredAt: now })) },
+          client,
+        ),
+      );
       const before = f.stateRevision!;
       const [a, b] = await pollUntil(
         async () => [await feed(`c1-${randomUUID()}`, { locale: 'en' }), await feed(`c2-${randomUUID()}`, { locale: 'en' }, undefined, api2)] as const,
         ([x, y]) => x.stateRevision! > before && x.stateRevision === y.stateRevision,
-        { what: `both APIs to serve one revision after ${before}`, describe: (v) => JSON.stringify((v as Feed[]).map((f) => ({ revision: f.stateRevision, policy: f.policyVersion }))) },
+        {
+          what: `both APIs to serve one revision after ${before}`,
+          describe: (v) => JSON.stringify((v as Feed[]).map((f) => ({ revision: f.stateRevision, policy: f.policyVersion }))),
+        },
       );
       expect(a.stateRevision).toBeGreaterThan(before);
       expect(b.stateRevision).toBe(a.stateRevision);
@@ -361,15 +472,32 @@ describe('placement engine and client feed', () => {
     const viaProxy = new URL(dbUrl());
     viaProxy.port = String(proxy.port);
     // USER_STATE_CACHE_SIZE=0: each feed reads its viewer's state from PostgreSQL, so the outage reaches the feed path.
-    const api3 = await startApi({ FEED_BUDGET_MS: '50', DATABASE_URL: viaProxy.toString(), ENGINE_REFRESH_MS: '300', FEED_STICKY_SECONDS: '0', USER_STATE_CACHE_SIZE: '0' });
+    const api3 = await startApi({
+      FEED_BUDGET_MS: '50',
+      DATABASE_URL: viaProxy.toString(),
+      ENGINE_REFRESH_MS: '300',
+      FEED_STICKY_SECONDS: '0',
+      USER_STATE_CACHE_SIZE: '0',
+    });
     try {
-      await must(gql(api3.url, 'mutation($s: String!, $ids: [ID!]!) { setSurfaceFallback(key: $s, itemIds: $ids) { key } }', { s: 'plhome', ids: [items[3], items[1]] }, admin));
+      await must(
+        gql(
+          api3.url,
+          'mutation($s: String!, $ids: [ID!]!) { setSurfaceFallback(key: $s, itemIds: $ids) { key } }',
+          { s: 'plhome', ids: [items[3], items[1]] },
+          admin,
+        ),
+      );
       // Before the cut, this API must be serving personalised slates, and have taken in the new editorial order at a
       // refresh (editorialFeed answers from that memory).
       let n = 0;
       await pollUntil(
         async () => ({
-          editorial: (await must(gql<{ editorialFeed: Feed }>(api3.url, EDITORIAL, { s: 'plhome', u: 'ivy-0', c: { locale: 'en' } }, client))).editorialFeed.items.slice(0, 2).map((i) => i.item.id),
+          editorial: (
+            await must(gql<{ editorialFeed: Feed }>(api3.url, EDITORIAL, { s: 'plhome', u: 'ivy-0', c: { locale: 'en' } }, client))
+          ).editorialFeed.items
+            .slice(0, 2)
+            .map((i) => i.item.id),
           live: (await feed(`ivy-${++n}`, { locale: 'en' }, undefined, api3)).items[0].reason,
         }),
         (x) => x.editorial.join() === [items[3], items[1]].join() && x.live !== 'FALLBACK',

@@ -24,7 +24,10 @@ describe('process lifecycle', () => {
     // An upload whose body is only half sent when SIGTERM arrives: a request in flight the server must let finish.
     // `Expect: 100-continue` makes the server say when it has read the request head, so the test knows the request is
     // in flight instead of guessing with a pause; the rest of the body follows once the API has logged the signal.
-    const req = httpRequest(`${api.url}/api/imports?filename=slow.csv`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}`, expect: '100-continue' } });
+    const req = httpRequest(`${api.url}/api/imports?filename=slow.csv`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}`, expect: '100-continue' },
+    });
     const response = new Promise<IncomingMessage>((res, rej) => req.on('response', res).on('error', rej));
     await new Promise<void>((res, rej) => req.once('continue', res).once('error', rej));
     req.write('slug,kind,default_locale,title.en\n');

@@ -30,13 +30,18 @@ describe('the committed schema', () => {
     expect(r.errors).toBeUndefined();
     const served = `${printSchema(lexicographicSortSchema(buildClientSchema(r.data!))).trimEnd()}\n`;
     const committed = readFileSync(resolve(ROOT, 'schema.graphql'), 'utf8');
-    if (served !== committed) throw new Error(`The API serves a schema other than schema.graphql; run \`npm run schema\`:\n${diff(committed, served, { aAnnotation: 'schema.graphql', bAnnotation: 'served', expand: false })}`);
+    if (served !== committed)
+      throw new Error(
+        `The API serves a schema other than schema.graphql; run \`npm run schema\`:\n${diff(committed, served, { aAnnotation: 'schema.graphql', bAnnotation: 'served', expand: false })}`,
+      );
   });
 
   it('serves the example client: its generated feed and trackEvents documents work against the real API', async () => {
     const main = resolve(ROOT, 'examples/client/dist/main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build:examples\` (npm run build does it).`);
-    const { stdout } = await promisify(execFile)(process.execPath, [main, '--url', api.url, '--key', key, '--surface', surface, '--user', 'example-user'], { timeout: 30_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, [main, '--url', api.url, '--key', key, '--surface', surface, '--user', 'example-user'], {
+      timeout: 30_000,
+    });
     console.log(stdout);
     const slots = [...stdout.matchAll(/^ {2}(\d+)\. .+ \[(\w+)\] (PERSONALIZED|CONTENT_TEST|EXPLORATION|PINNED|FALLBACK) p=/gm)];
     // The seeded surface has 4 slots: the feed fills them, positions 1..4, from the 6 live items.

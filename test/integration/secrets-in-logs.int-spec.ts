@@ -37,7 +37,12 @@ describe('secrets never reach the logs', () => {
   }
 
   it('a failing INSERT of a webhook endpoint logs the statement and the error, not the signing secret', async () => {
-    const r = await gql(api.url, 'mutation($d: String!) { createWebhookEndpoint(input: {url: "https://93.184.216.34/m", description: $d}) { secret } }', { d: marker }, admin);
+    const r = await gql(
+      api.url,
+      'mutation($d: String!) { createWebhookEndpoint(input: {url: "https://93.184.216.34/m", description: $d}) { secret } }',
+      { d: marker },
+      admin,
+    );
     expect(r.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     const out = await waitForOutput(new RegExp(`ck_test_${marker}`));
     // The secret is generated server-side and never returned here, so look for its form anywhere in the output.

@@ -41,10 +41,11 @@ describe('outbound requests never reach an internal address', () => {
   ];
 
   beforeAll(async () => {
-    const count = (log: string[]) => (req: { method?: string; url?: string }, res: { writeHead: (s: number, h?: Record<string, string>) => { end: () => void } }) => {
-      log.push(`${req.method} ${req.url}`);
-      res.writeHead(200, { 'content-type': 'audio/mpeg' }).end();
-    };
+    const count =
+      (log: string[]) => (req: { method?: string; url?: string }, res: { writeHead: (s: number, h?: Record<string, string>) => { end: () => void } }) => {
+        log.push(`${req.method} ${req.url}`);
+        res.writeHead(200, { 'content-type': 'audio/mpeg' }).end();
+      };
     target = createServer(count(seen));
     await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
     targetPort = (target.address() as AddressInfo).port;
@@ -90,7 +91,9 @@ describe('outbound requests never reach an internal address', () => {
   async function assetsOnceChecked(itemId: string): Promise<Asset[]> {
     const deadline = Date.now() + 30000;
     for (;;) {
-      const r = await must(gql<{ item: { assets: Asset[] } }>(api.url, 'query($id: ID!) { item(id: $id) { assets { url status httpStatus error } } }', { id: itemId }, editor));
+      const r = await must(
+        gql<{ item: { assets: Asset[] } }>(api.url, 'query($id: ID!) { item(id: $id) { assets { url status httpStatus error } } }', { id: itemId }, editor),
+      );
       if (r.item.assets.every((a) => a.status !== 'pending')) return r.item.assets;
       if (Date.now() > deadline) throw new Error(`Asset checks still pending after 30 s: ${JSON.stringify(r.item.assets)}\nWorker:\n${worker.output()}`);
       await new Promise((res) => setTimeout(res, 200));
@@ -107,7 +110,12 @@ describe('outbound requests never reach an internal address', () => {
     for (let i = 0; i < urls.length; i++) ids.push(await itemWithMedia(`ssrf-media-${run}-${i}`, urls[i], `${urls[i]}&art`));
     for (const id of ids) {
       for (const a of await assetsOnceChecked(id)) {
-        expect({ url: a.url, status: a.status, httpStatus: a.httpStatus, error: a.error }).toEqual({ url: a.url, status: 'unreachable', httpStatus: null, error: expect.stringMatching(REFUSED) });
+        expect({ url: a.url, status: a.status, httpStatus: a.httpStatus, error: a.error }).toEqual({
+          url: a.url,
+          status: 'unreachable',
+          httpStatus: null,
+          error: expect.stringMatching(REFUSED),
+        });
       }
     }
     expect(seen).toEqual([]);
@@ -115,7 +123,12 @@ describe('outbound requests never reach an internal address', () => {
 
   it('no port scanner: an open port, a closed port, Redis and PostgreSQL all read the same', async () => {
     const closed = await freePort();
-    const probes = [`http://127.0.0.1:${targetPort}/x-${run}`, `http://127.0.0.1:${closed}/x-${run}`, `http://127.0.0.1:6379/x-${run}`, `http://127.0.0.1:5432/x-${run}`];
+    const probes = [
+      `http://127.0.0.1:${targetPort}/x-${run}`,
+      `http://127.0.0.1:${closed}/x-${run}`,
+      `http://127.0.0.1:6379/x-${run}`,
+      `http://127.0.0.1:5432/x-${run}`,
+    ];
     const id = await itemWithMedia(`ssrf-scan-${run}`, probes[0], probes[1]);
     const id2 = await itemWithMedia(`ssrf-scan2-${run}`, probes[2], probes[3]);
     const all = [...(await assetsOnceChecked(id)), ...(await assetsOnceChecked(id2))];
@@ -131,16 +144,23 @@ describe('outbound requests never reach an internal address', () => {
     const urls = internalUrls(`/via-${run}`).map(via);
     const ids: string[] = [];
     for (let i = 0; i < urls.length; i += 2) ids.push(await itemWithMedia(`ssrf-redirect-${run}-${i}`, urls[i], urls[i + 1] ?? urls[0]));
-    for (const id of ids) for (const a of await assetsOnceChecked(id)) expect({ url: a.url, error: a.error }).toEqual({ url: a.url, error: expect.stringMatching(REFUSED) });
+    for (const id of ids)
+      for (const a of await assetsOnceChecked(id)) expect({ url: a.url, error: a.error }).toEqual({ url: a.url, error: expect.stringMatching(REFUSED) });
     expect(redirectorSeen.length).toBeGreaterThanOrEqual(urls.length); // the redirects were really followed, up to the refused hop
     expect(seen).toEqual([]);
   }, 90000);
 
   it('updateItem, recheckAssets and a bulk import go through the same check', async () => {
     const slug = `ssrf-update-${run}`;
-    const id = await itemWithMedia(slug, `http://127.0.0.2:${redirectorPort}/ok-${run}?to=${encodeURIComponent(`http://127.0.0.1:${targetPort}/first`)}`, `http://0x7f000001:${targetPort}/a`);
+    const id = await itemWithMedia(
+      slug,
+      `http://127.0.0.2:${redirectorPort}/ok-${run}?to=${encodeURIComponent(`http://127.0.0.1:${targetPort}/first`)}`,
+      `http://0x7f000001:${targetPort}/a`,
+    );
     await assetsOnceChecked(id);
-    await wf.save(id, slug, '', { media: { audioUrl: `http://localhost:${targetPort}/updated-${run}`, artworkUrl: `http://2130706433:${targetPort}/updated-${run}`, videoUrl: null } });
+    await wf.save(id, slug, '', {
+      media: { audioUrl: `http://localhost:${targetPort}/updated-${run}`, artworkUrl: `http://2130706433:${targetPort}/updated-${run}`, videoUrl: null },
+    });
     for (const a of await assetsOnceChecked(id)) expect(a.error).toMatch(REFUSED);
     await must(gql(api.url, 'mutation($id: ID!) { recheckAssets(itemId: $id) { status } }', { id }, editor));
     const row = JSON.stringify({
@@ -152,7 +172,11 @@ describe('outbound requests never reach an internal address', () => {
       media: { audioUrl: `http://[::ffff:127.0.0.1]:${targetPort}/imported-${run}`, artworkUrl: `http://0177.0.0.1:${targetPort}/imported-${run}` },
       attributes: { narrator: 'N' },
     });
-    const res = await fetch(`${api.url}/api/imports?filename=ssrf.jsonl`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${editor!.token}` }, body: row });
+    const res = await fetch(`${api.url}/api/imports?filename=ssrf.jsonl`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${editor!.token}` },
+      body: row,
+    });
     expect(res.status).toBe(202);
     const deadline = Date.now() + 30000;
     let imported: string | undefined;
@@ -170,17 +194,31 @@ describe('outbound requests never reach an internal address', () => {
     const before = (await withDb((c) => c.query('SELECT count(*)::int AS n FROM webhook_endpoints'))).rows[0].n;
     for (const u of internalUrls('/hook')) {
       const r = await gql(api.url, 'mutation($u: String!) { createWebhookEndpoint(input: {url: $u}) { secret } }', { u }, admin);
-      expect({ u, code: r.errors?.[0]?.extensions?.code, message: r.errors?.[0]?.message }).toEqual({ u, code: 'BAD_USER_INPUT', message: expect.stringMatching(REFUSED) });
+      expect({ u, code: r.errors?.[0]?.extensions?.code, message: r.errors?.[0]?.message }).toEqual({
+        u,
+        code: 'BAD_USER_INPUT',
+        message: expect.stringMatching(REFUSED),
+      });
       expect(r.errors![0].extensions!.problems).toEqual([{ field: 'url', message: 'refused: internal address' }]);
     }
     expect((await withDb((c) => c.query('SELECT count(*)::int AS n FROM webhook_endpoints'))).rows[0].n).toBe(before);
     // An allowed, external-looking receiver can be saved; moving it inside cannot.
     const ok = await must(
-      gql<{ createWebhookEndpoint: { endpoint: { id: string } } }>(api.url, 'mutation($u: String!) { createWebhookEndpoint(input: {url: $u, events: ["release.launched"]}) { endpoint { id } } }', { u: `http://127.0.0.2:${redirectorPort}/hook-${run}?to=${encodeURIComponent(`http://127.0.0.1:${targetPort}/hook`)}` }, admin),
+      gql<{ createWebhookEndpoint: { endpoint: { id: string } } }>(
+        api.url,
+        'mutation($u: String!) { createWebhookEndpoint(input: {url: $u, events: ["release.launched"]}) { endpoint { id } } }',
+        { u: `http://127.0.0.2:${redirectorPort}/hook-${run}?to=${encodeURIComponent(`http://127.0.0.1:${targetPort}/hook`)}` },
+        admin,
+      ),
     );
     redirectEndpoint = ok.createWebhookEndpoint.endpoint.id;
     myEndpoints.push(redirectEndpoint);
-    const moved = await gql(api.url, 'mutation($id: ID!, $u: String!) { updateWebhookEndpoint(id: $id, input: {url: $u}) { url } }', { id: ok.createWebhookEndpoint.endpoint.id, u: `http://[::1]:${targetPort}/hook` }, admin);
+    const moved = await gql(
+      api.url,
+      'mutation($id: ID!, $u: String!) { updateWebhookEndpoint(id: $id, input: {url: $u}) { url } }',
+      { id: ok.createWebhookEndpoint.endpoint.id, u: `http://[::1]:${targetPort}/hook` },
+      admin,
+    );
     expect(moved.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const stored = await withDb((c) => c.query('SELECT url FROM webhook_endpoints WHERE id = $1', [ok.createWebhookEndpoint.endpoint.id]));
     expect(stored.rows[0].url).toContain('127.0.0.2');
@@ -189,12 +227,16 @@ describe('outbound requests never reach an internal address', () => {
   it('webhook deliveries: an internal URL already stored (DNS changed, or saved before) is refused at connect time, retries and redelivery too', async () => {
     // Stored directly, as if its host had resolved public when saved.
     for (const u of internalUrls(`/delivery-${run}`)) {
-      const { rows } = await withDb((c) => c.query(`INSERT INTO webhook_endpoints (url, events, secret) VALUES ($1, '{release.launched}', 'whsec_test') RETURNING id`, [u]));
+      const { rows } = await withDb((c) =>
+        c.query(`INSERT INTO webhook_endpoints (url, events, secret) VALUES ($1, '{release.launched}', 'whsec_test') RETURNING id`, [u]),
+      );
       myEndpoints.push(rows[0].id);
     }
     // A release whose media are the API's own demo media: verified in-process, though the API is on loopback.
     const slug = `ssrf-launch-${run}`;
-    const item = await wf.createItem(slug, '', { media: { audioUrl: `${api.url}/demo-media/audio/${slug}.wav`, artworkUrl: `${api.url}/demo-media/artwork/${slug}.svg`, videoUrl: null } });
+    const item = await wf.createItem(slug, '', {
+      media: { audioUrl: `${api.url}/demo-media/audio/${slug}.wav`, artworkUrl: `${api.url}/demo-media/artwork/${slug}.svg`, videoUrl: null },
+    });
     expect((await assetsOnceChecked(item)).map((a) => [a.status, a.httpStatus])).toEqual([
       ['ok', 200],
       ['ok', 200],
@@ -206,9 +248,16 @@ describe('outbound requests never reach an internal address', () => {
 
     type Delivery = { id: string; endpointId: string; status: string; attempts: number; lastError: string | null; lastStatusCode: number | null };
     const mine = async () =>
-      (await must(gql<{ webhookDeliveries: Delivery[] }>(api.url, '{ webhookDeliveries(limit: 200) { id endpointId status attempts lastError lastStatusCode } }', {}, admin))).webhookDeliveries.filter((d) =>
-        myEndpoints.includes(d.endpointId),
-      );
+      (
+        await must(
+          gql<{ webhookDeliveries: Delivery[] }>(
+            api.url,
+            '{ webhookDeliveries(limit: 200) { id endpointId status attempts lastError lastStatusCode } }',
+            {},
+            admin,
+          ),
+        )
+      ).webhookDeliveries.filter((d) => myEndpoints.includes(d.endpointId));
     const deadline = Date.now() + 60000;
     let ds = await mine();
     // Internal ones: tried at least twice (a retry too); the redirector's: its 302 is a failure, never followed.
@@ -218,7 +267,11 @@ describe('outbound requests never reach an internal address', () => {
     }
     expect(ds.length).toBe(myEndpoints.length);
     for (const d of ds.filter((x) => x.endpointId !== redirectEndpoint)) {
-      expect({ attempts: d.attempts >= 2, lastStatusCode: d.lastStatusCode, lastError: d.lastError }).toEqual({ attempts: true, lastStatusCode: null, lastError: expect.stringMatching(REFUSED) });
+      expect({ attempts: d.attempts >= 2, lastStatusCode: d.lastStatusCode, lastError: d.lastError }).toEqual({
+        attempts: true,
+        lastStatusCode: null,
+        lastError: expect.stringMatching(REFUSED),
+      });
     }
     expect(ds.find((x) => x.endpointId === redirectEndpoint)).toMatchObject({ lastStatusCode: 302, lastError: 'The receiver answered HTTP 302.' });
     const again = ds.find((x) => x.endpointId !== redirectEndpoint)!;

@@ -95,10 +95,20 @@ describe('npm start supervises the API and the worker', () => {
 
   it('a SIGKILLed API is started again, and comes back ready on the same database', async () => {
     await until('the API to be ready', ready, 60000, start.output);
-    const [apiPid] = await until('the API child', () => childPids(start.proc.pid!, 'apps/api/src/main.js').length === 1 && childPids(start.proc.pid!, 'apps/api/src/main.js'), 10000, start.output);
+    const [apiPid] = await until(
+      'the API child',
+      () => childPids(start.proc.pid!, 'apps/api/src/main.js').length === 1 && childPids(start.proc.pid!, 'apps/api/src/main.js'),
+      10000,
+      start.output,
+    );
     const [workerPid] = childPids(start.proc.pid!, 'apps/worker/src/main.js');
     process.kill(apiPid, 'SIGKILL');
-    const [newApi] = await until('a new API child', () => childPids(start.proc.pid!, 'apps/api/src/main.js').filter((p) => p !== apiPid).length === 1 && childPids(start.proc.pid!, 'apps/api/src/main.js'), 30000, start.output);
+    const [newApi] = await until(
+      'a new API child',
+      () => childPids(start.proc.pid!, 'apps/api/src/main.js').filter((p) => p !== apiPid).length === 1 && childPids(start.proc.pid!, 'apps/api/src/main.js'),
+      30000,
+      start.output,
+    );
     expect(newApi).not.toBe(apiPid);
     await until('the restarted API to be ready (so PostgreSQL and Redis are still up)', ready, 60000, start.output);
     expect(start.output()).toMatch(/The api process stopped \(killed by SIGKILL\) after [\d.]+ s; restarting it in 1 s \(1st stop in a row/);
@@ -109,7 +119,12 @@ describe('npm start supervises the API and the worker', () => {
   it('one SIGKILLed API process of two is started again by the API itself; the other keeps serving', async () => {
     await until('the API to be ready', ready, 60000, start.output);
     const [primary] = childPids(start.proc.pid!, 'apps/api/src/main.js');
-    const procs = await until('two API processes', () => childPids(primary, 'apps/api/src/main.js').length === 2 && childPids(primary, 'apps/api/src/main.js'), 60000, start.output);
+    const procs = await until(
+      'two API processes',
+      () => childPids(primary, 'apps/api/src/main.js').length === 2 && childPids(primary, 'apps/api/src/main.js'),
+      60000,
+      start.output,
+    );
     expect(start.output()).toMatch(/API {6}2 process\(es\) sharing port/);
     const apiStopsBefore = start.output().split('The api process stopped').length;
     process.kill(procs[0], 'SIGKILL');
@@ -131,7 +146,12 @@ describe('npm start supervises the API and the worker', () => {
   }, 90000);
 
   it('a SIGKILLed worker is started again and processes its queues', async () => {
-    const [workerPid] = await until('the worker child', () => childPids(start.proc.pid!, 'apps/worker/src/main.js').length === 1 && childPids(start.proc.pid!, 'apps/worker/src/main.js'), 10000, start.output);
+    const [workerPid] = await until(
+      'the worker child',
+      () => childPids(start.proc.pid!, 'apps/worker/src/main.js').length === 1 && childPids(start.proc.pid!, 'apps/worker/src/main.js'),
+      10000,
+      start.output,
+    );
     const before = start.output().split('Processing queues').length;
     process.kill(workerPid, 'SIGKILL');
     await until('the restarted worker to process its queues', () => start.output().split('Processing queues').length > before, 60000, start.output);

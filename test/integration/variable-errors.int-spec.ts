@@ -16,13 +16,19 @@ describe('more than 50 wrong variable values', () => {
 
   const wrong = Array.from({ length: 80 }, () => 9007199254740992);
   const ask = async (query: string, variables: Record<string, unknown>) => {
-    const r = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ query, variables }) });
+    const r = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({ query, variables }),
+    });
     const body = (await r.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
     return { status: r.status, codes: [...new Set((body.errors ?? []).map((e) => e.extensions?.code))], last: body.errors?.at(-1)?.message };
   };
 
   it('answers BAD_USER_INPUT for every error, the last one included (general path)', async () => {
-    const r = await ask('mutation($v0: ID!, $v2: AudienceInput) { setReleaseRollout(id: $v0, percent: 5, audience: $v2) { status } }', { v2: { platforms: wrong } });
+    const r = await ask('mutation($v0: ID!, $v2: AudienceInput) { setReleaseRollout(id: $v0, percent: 5, audience: $v2) { status } }', {
+      v2: { platforms: wrong },
+    });
     expect(r).toEqual({ status: 400, codes: ['BAD_USER_INPUT'], last: expect.stringMatching(/^Too many errors processing variables/) });
   });
 

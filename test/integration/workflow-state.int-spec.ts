@@ -44,8 +44,10 @@ describe('workflow state through launches and rollbacks', () => {
   type ItemView = { state: string; latestVersionNumber: number; liveVersion: { number: number } | null; approvedVersion: { number: number } | null };
   const ITEM = 'query($id: ID!) { item(id: $id) { state latestVersionNumber liveVersion { number } approvedVersion { number } } }';
   const itemView = async (id: string) => (await must(gql<{ item: ItemView }>(api.url, ITEM, { id }, editor))).item;
-  const submit = (id: string) => gql<{ submitForReview: { state: string } }>(api.url, 'mutation($id: ID!) { submitForReview(itemId: $id) { state } }', { id }, editor);
-  const approve = (id: string, v: number) => must(gql(api.url, 'mutation($id: ID!, $v: Int!) { approveVersion(itemId: $id, versionNumber: $v) { state } }', { id, v }, reviewer));
+  const submit = (id: string) =>
+    gql<{ submitForReview: { state: string } }>(api.url, 'mutation($id: ID!) { submitForReview(itemId: $id) { state } }', { id }, editor);
+  const approve = (id: string, v: number) =>
+    must(gql(api.url, 'mutation($id: ID!, $v: Int!) { approveVersion(itemId: $id, versionNumber: $v) { state } }', { id, v }, reviewer));
   const launchNow = async (rel: string) => {
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor));
     return wf.waitFor(rel, ['launched', 'failed']);

@@ -18,14 +18,54 @@ async function problems(path: string, code: string): Promise<string[]> {
 
 describe('the dependency rules fail the lint', () => {
   const violations: [string, string, string, RegExp][] = [
-    ['the catalogue imports launch', 'libs/catalog/src/fixture.ts', "import { ReleaseService } from '@marquee/launch';\nexport const x = ReleaseService;\n", /catalog must not import launch/],
-    ['the catalogue imports placement', 'libs/catalog/src/fixture.ts', "import { EngineStore } from '@marquee/placement';\nexport const x = EngineStore;\n", /catalog must not import placement/],
-    ['platform code imports a domain', 'libs/platform-api/src/fixture.ts', "import { ItemEntity } from '@marquee/catalog';\nexport const x = ItemEntity;\n", /platform-api must not import catalog/],
-    ['an app imports another app', 'apps/api/src/fixture.ts', "import { WorkerModule } from '../../worker/src/worker.module';\nexport const x = WorkerModule;\n", /app-api must not import app-worker/],
-    ['ml/ imports a library', 'ml/src/fixture.ts', "import type { Policy } from '../../libs/analysis/src/ope/types';\nexport type X = Policy;\n", /ml must not import analysis/],
-    ['the engine imports Nest', 'libs/placement/src/engine/fixture.ts', "import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n", /imports nothing from Nest or TypeORM/],
-    ['the engine imports TypeORM', 'libs/placement/src/engine/fixture.ts', "import { DataSource } from 'typeorm';\nexport const x = DataSource;\n", /imports nothing from Nest or TypeORM/],
-    ['the engine imports the runtime around it', 'libs/placement/src/engine/fixture.ts', "import { EngineStore } from '../runtime/engine-store';\nexport const x = EngineStore;\n", /placement-engine must not import placement/],
+    [
+      'the catalogue imports launch',
+      'libs/catalog/src/fixture.ts',
+      "import { ReleaseService } from '@marquee/launch';\nexport const x = ReleaseService;\n",
+      /catalog must not import launch/,
+    ],
+    [
+      'the catalogue imports placement',
+      'libs/catalog/src/fixture.ts',
+      "import { EngineStore } from '@marquee/placement';\nexport const x = EngineStore;\n",
+      /catalog must not import placement/,
+    ],
+    [
+      'platform code imports a domain',
+      'libs/platform-api/src/fixture.ts',
+      "import { ItemEntity } from '@marquee/catalog';\nexport const x = ItemEntity;\n",
+      /platform-api must not import catalog/,
+    ],
+    [
+      'an app imports another app',
+      'apps/api/src/fixture.ts',
+      "import { WorkerModule } from '../../worker/src/worker.module';\nexport const x = WorkerModule;\n",
+      /app-api must not import app-worker/,
+    ],
+    [
+      'ml/ imports a library',
+      'ml/src/fixture.ts',
+      "import type { Policy } from '../../libs/analysis/src/ope/types';\nexport type X = Policy;\n",
+      /ml must not import analysis/,
+    ],
+    [
+      'the engine imports Nest',
+      'libs/placement/src/engine/fixture.ts',
+      "import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n",
+      /imports nothing from Nest or TypeORM/,
+    ],
+    [
+      'the engine imports TypeORM',
+      'libs/placement/src/engine/fixture.ts',
+      "import { DataSource } from 'typeorm';\nexport const x = DataSource;\n",
+      /imports nothing from Nest or TypeORM/,
+    ],
+    [
+      'the engine imports the runtime around it',
+      'libs/placement/src/engine/fixture.ts',
+      "import { EngineStore } from '../runtime/engine-store';\nexport const x = EngineStore;\n",
+      /placement-engine must not import placement/,
+    ],
   ];
   it.each(violations)('%s', async (_name, path, code, expected) => {
     const found = await problems(path, code);
@@ -36,7 +76,11 @@ describe('the dependency rules fail the lint', () => {
     ['launch imports the catalogue', 'libs/launch/src/fixture.ts', "import { ItemEntity } from '@marquee/catalog';\nexport const x = ItemEntity;\n"],
     ['ml/ imports platform-core', 'ml/src/fixture.ts', "import { Rng } from '@marquee/platform-core';\nexport const x = Rng;\n"],
     ['analysis imports ml/', 'libs/analysis/src/fixture.ts', "import { trainRewardModel } from '../../../ml/src';\nexport const x = trainRewardModel;\n"],
-    ['the engine imports platform-core', 'libs/placement/src/engine/fixture.ts', "import { hashString } from '@marquee/platform-core';\nexport const x = hashString;\n"],
+    [
+      'the engine imports platform-core',
+      'libs/placement/src/engine/fixture.ts',
+      "import { hashString } from '@marquee/platform-core';\nexport const x = hashString;\n",
+    ],
   ];
   it.each(allowed)('but not when %s', async (_name, path, code) => {
     expect(await problems(path, code)).toEqual([]);

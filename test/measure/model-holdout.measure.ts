@@ -12,7 +12,15 @@ import { auc } from '../../ml/src/metrics';
 import type { TrainingRow, TrainResult } from '../../ml/src/types';
 import { ApiHandle, Credentials, ROOT, RunningProcess, createApiKey, createUser, dbUrl, gql, login, startApi, startWorker } from '../support/stack';
 import { Workflow, must } from '../support/launch-helpers';
-import { MODEL_TEST_ENV, MODEL_TEST_KINDS, MODEL_TEST_SURFACE, MODEL_TEST_TRAFFIC, modelTestTruth, surfaceServable, simulatedRequestsLogged } from '../support/model-test-data';
+import {
+  MODEL_TEST_ENV,
+  MODEL_TEST_KINDS,
+  MODEL_TEST_SURFACE,
+  MODEL_TEST_TRAFFIC,
+  modelTestTruth,
+  surfaceServable,
+  simulatedRequestsLogged,
+} from '../support/model-test-data';
 import { simulateTraffic } from '../support/traffic';
 
 /**
@@ -88,7 +96,12 @@ describe('measure: holdout AUC of the model test', () => {
     for (let i = 0; i < MODEL_TEST_KINDS.length; i++) {
       const kind = MODEL_TEST_KINDS[i];
       const attr = { meditation: { narrator: 'A' }, sleep_story: { narrator: 'N' }, music: { artist: 'M' }, talk: { speaker: 'S' } }[kind]!;
-      const id = await wf.createItem(`ml-${i}-${Date.now() % 100000}`, mediaBase, { kind, locales: ['en'], localized: [{ locale: 'en', title: `Item ${i}`, subtitle: 's', description: 'd' }], attributes: attr });
+      const id = await wf.createItem(`ml-${i}-${Date.now() % 100000}`, mediaBase, {
+        kind,
+        locales: ['en'],
+        localized: [{ locale: 'en', title: `Item ${i}`, subtitle: 's', description: 'd' }],
+        attributes: attr,
+      });
       await wf.approveLatest(id);
       ids.push(id);
     }
@@ -106,25 +119,46 @@ describe('measure: holdout AUC of the model test', () => {
     media.close();
   });
 
-  it('trains the test\'s data many times', async () => {
+  it("trains the test's data many times", async () => {
     const fits: Fit[] = [];
     const dir = mkdtempSync(join(tmpdir(), 'marquee-measure-'));
     const asDataSource = { query: (sql: string, params?: unknown[]) => db.query(sql, params).then((r) => r.rows) } as unknown as DataSource;
     for (let d = 0; d < DATASETS; d++) {
       // A fresh surface per data set: the test's surface is new too, so its live policy starts from the prior.
       const surface = `ml-measure-${d}`;
-      await must(gql(api.url, 'mutation($k: String!, $i: SurfaceInputGql) { createSurface(key: $k, name: $k, slots: 4, input: $i) { id } }', { k: surface, i: SURFACE }, admin));
+      await must(
+        gql(
+          api.url,
+          'mutation($k: String!, $i: SurfaceInputGql) { createSurface(key: $k, name: $k, slots: 4, input: $i) { id } }',
+          { k: surface, i: SURFACE },
+          admin,
+        ),
+      );
       await surfaceServable(api, client, surface);
       const t = await simulateTraffic(api, client, { ...TRAFFIC, surface, truth: modelTestTruth });
       await simulatedRequestsLogged(db, surface, t.requests);
       const to = new Date();
       const logs = await loadOwnLogs(asDataSource, surface, 'PLAY_START', new Date(to.getTime() - 86_400_000), to, 50_000);
-      const features = await itemFeatureVectors(asDataSource, logs.flatMap((r) => r.placements.map((p) => p.itemId)), to.getTime());
+      const features = await itemFeatureVectors(
+        asDataSource,
+        logs.flatMap((r) => r.placements.map((p) => p.itemId)),
+        to.getTime(),
+      );
       const kindOf = new Map<string, string>((await db.query(`SELECT i.id, i.kind FROM items i`)).rows.map((r) => [r.id, r.kind]));
       const rows: (TrainingRow & { kind: string })[] = logs.flatMap((r) =>
         r.placements
           .filter((p) => p.impression && features.has(p.itemId))
-          .map((p) => ({ userId: r.userId, userFeatures: Array.from(r.userFeatures), itemId: p.itemId, itemFeatures: features.get(p.itemId)!, position: p.position, propensity: p.propensity, reward: p.success ? 1 : 0, at: r.servedAt, kind: kindOf.get(p.itemId)! })),
+          .map((p) => ({
+            userId: r.userId,
+            userFeatures: Array.from(r.userFeatures),
+            itemId: p.itemId,
+            itemFeatures: features.get(p.itemId)!,
+            position: p.position,
+            propensity: p.propensity,
+            reward: p.success ? 1 : 0,
+            at: r.servedAt,
+            kind: kindOf.get(p.itemId)!,
+          })),
       );
       const rowsFile = join(dir, `rows-${d}.json`);
       writeFileSync(rowsFile, JSON.stringify(rows));
@@ -147,7 +181,10 @@ describe('measure: holdout AUC of the model test', () => {
           holdout: h.n,
           holdoutPositives: h.positives,
           holdoutSleepShare: sleep / Math.max(1, holdRows.length),
-          oracleAuc: auc(holdRows.map((r) => (r.kind === 'sleep_story' ? 1 : 0)), holdRows.map((r) => r.reward)),
+          oracleAuc: auc(
+            holdRows.map((r) => (r.kind === 'sleep_story' ? 1 : 0)),
+            holdRows.map((r) => r.reward),
+          ),
         });
       }
       const mine = fits.filter((f) => f.dataset === d);
@@ -157,7 +194,10 @@ describe('measure: holdout AUC of the model test', () => {
       );
     }
     rmSync(dir, { recursive: true, force: true });
-    const aucs = fits.map((f) => f.auc).filter(Number.isFinite).sort((a, b) => a - b);
+    const aucs = fits
+      .map((f) => f.auc)
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
     const q = (p: number) => aucs[Math.min(aucs.length - 1, Math.floor(p * aucs.length))];
     const summary = {
       label: LABEL,
@@ -172,7 +212,16 @@ describe('measure: holdout AUC of the model test', () => {
       perDataset: [...new Set(fits.map((f) => f.dataset))].map((d) => {
         const mine = fits.filter((f) => f.dataset === d);
         const a = mine.map((f) => f.auc);
-        return { dataset: d, rows: mine[0].rows, holdout: mine[0].holdout, holdoutPositives: mine[0].holdoutPositives, holdoutSleepShare: mine[0].holdoutSleepShare, oracleAuc: mine[0].oracleAuc, minAuc: Math.min(...a), maxAuc: Math.max(...a) };
+        return {
+          dataset: d,
+          rows: mine[0].rows,
+          holdout: mine[0].holdout,
+          holdoutPositives: mine[0].holdoutPositives,
+          holdoutSleepShare: mine[0].holdoutSleepShare,
+          oracleAuc: mine[0].oracleAuc,
+          minAuc: Math.min(...a),
+          maxAuc: Math.max(...a),
+        };
       }),
       fitsRaw: fits,
     };

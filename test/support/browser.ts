@@ -22,7 +22,16 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     viewport: options.viewport ?? VIEWPORT,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   // A persistent context opens with one blank page: hand that out first.
   let initial: Page | undefined = context.pages()[0];
@@ -54,7 +63,11 @@ export async function animationsDone(page: Page): Promise<void> {
 /** Closes every toast, so screenshots and clicks are not covered by one. */
 export async function closeToasts(page: Page): Promise<void> {
   await page.evaluate("document.querySelectorAll('.toast-close').forEach((b) => b.click())");
-  await page.locator('.toast').first().waitFor({ state: 'detached', timeout: 2000 }).catch(() => undefined);
+  await page
+    .locator('.toast')
+    .first()
+    .waitFor({ state: 'detached', timeout: 2000 })
+    .catch(() => undefined);
 }
 
 export async function waitUntil(check: () => Promise<boolean>, what: string, timeout = 15000): Promise<void> {

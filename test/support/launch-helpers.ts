@@ -35,27 +35,54 @@ export class Workflow {
 
   async createItem(slug: string, mediaBase: string, overrides: Record<string, unknown> = {}): Promise<string> {
     const input = meditationInput(slug, { media: { audioUrl: `${mediaBase}/ok/${slug}.mp3`, artworkUrl: `${mediaBase}/ok/${slug}.jpg` }, ...overrides });
-    const d = await must(gql<{ createItem: { id: string } }>(this.api.url, 'mutation($i: ItemInput!) { createItem(input: $i) { id } }', { i: input }, this.editor));
+    const d = await must(
+      gql<{ createItem: { id: string } }>(this.api.url, 'mutation($i: ItemInput!) { createItem(input: $i) { id } }', { i: input }, this.editor),
+    );
     return d.createItem.id;
   }
 
   async save(id: string, slug: string, mediaBase: string, overrides: Record<string, unknown> = {}): Promise<number> {
     const input = meditationInput(slug, { media: { audioUrl: `${mediaBase}/ok/${slug}.mp3`, artworkUrl: `${mediaBase}/ok/${slug}.jpg` }, ...overrides });
-    const d = await must(gql<{ updateItem: { latestVersionNumber: number } }>(this.api.url, 'mutation($id: ID!, $i: ItemInput!) { updateItem(id: $id, input: $i) { latestVersionNumber } }', { id, i: input }, this.editor));
+    const d = await must(
+      gql<{ updateItem: { latestVersionNumber: number } }>(
+        this.api.url,
+        'mutation($id: ID!, $i: ItemInput!) { updateItem(id: $id, input: $i) { latestVersionNumber } }',
+        { id, i: input },
+        this.editor,
+      ),
+    );
     return d.updateItem.latestVersionNumber;
   }
 
   async approveLatest(id: string): Promise<number> {
-    const s = await must(gql<{ submitForReview: { latestVersionNumber: number } }>(this.api.url, 'mutation($id: ID!) { submitForReview(itemId: $id) { latestVersionNumber } }', { id }, this.editor));
+    const s = await must(
+      gql<{ submitForReview: { latestVersionNumber: number } }>(
+        this.api.url,
+        'mutation($id: ID!) { submitForReview(itemId: $id) { latestVersionNumber } }',
+        { id },
+        this.editor,
+      ),
+    );
     const n = s.submitForReview.latestVersionNumber;
-    await must(gql(this.api.url, 'mutation($id: ID!, $n: Int!) { approveVersion(itemId: $id, versionNumber: $n, comment: "ok") { state } }', { id, n }, this.reviewer));
+    await must(
+      gql(this.api.url, 'mutation($id: ID!, $n: Int!) { approveVersion(itemId: $id, versionNumber: $n, comment: "ok") { state } }', { id, n }, this.reviewer),
+    );
     return n;
   }
 
   async release(name: string, itemIds: string[], action = 'PUBLISH'): Promise<string> {
-    const r = await must(gql<{ createRelease: { id: string } }>(this.api.url, 'mutation($n: String!) { createRelease(input: {name: $n}) { id } }', { n: name }, this.editor));
+    const r = await must(
+      gql<{ createRelease: { id: string } }>(this.api.url, 'mutation($n: String!) { createRelease(input: {name: $n}) { id } }', { n: name }, this.editor),
+    );
     for (const itemId of itemIds) {
-      await must(gql(this.api.url, 'mutation($r: ID!, $i: ID!, $a: ReleaseActionKind!) { addToRelease(releaseId: $r, itemId: $i, action: $a) { id } }', { r: r.createRelease.id, i: itemId, a: action }, this.editor));
+      await must(
+        gql(
+          this.api.url,
+          'mutation($r: ID!, $i: ID!, $a: ReleaseActionKind!) { addToRelease(releaseId: $r, itemId: $i, action: $a) { id } }',
+          { r: r.createRelease.id, i: itemId, a: action },
+          this.editor,
+        ),
+      );
     }
     return r.createRelease.id;
   }
@@ -64,18 +91,41 @@ export class Workflow {
   async scheduleIn(releaseId: string, secondsAhead: number, zone = 'UTC'): Promise<{ scheduledAt: string }> {
     // Rounded up to the whole second the local time can express, so the instant is never closer than asked.
     const at = new Date(Math.ceil((Date.now() + secondsAhead * 1000) / 1000) * 1000);
-    const local = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+    const local = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
       .format(at)
       .replace(' ', 'T');
     const d = await must(
-      gql<{ scheduleRelease: { scheduledAt: string } }>(this.api.url, 'mutation($id: ID!, $l: String!, $z: String!) { scheduleRelease(id: $id, input: {localDateTime: $l, timeZone: $z}) { scheduledAt } }', { id: releaseId, l: local, z: zone }, this.editor),
+      gql<{ scheduleRelease: { scheduledAt: string } }>(
+        this.api.url,
+        'mutation($id: ID!, $l: String!, $z: String!) { scheduleRelease(id: $id, input: {localDateTime: $l, timeZone: $z}) { scheduledAt } }',
+        { id: releaseId, l: local, z: zone },
+        this.editor,
+      ),
     );
     return d.scheduleRelease;
   }
 
   async releaseState(id: string) {
     const d = await must(
-      gql<{ release: { status: string; scheduledAt: string; launchedAt: string | null; latenessMs: number | null; failureReasons: { code: string; message: string }[] | null; events: { kind: string; message: string }[] } }>(
+      gql<{
+        release: {
+          status: string;
+          scheduledAt: string;
+          launchedAt: string | null;
+          latenessMs: number | null;
+          failureReasons: { code: string; message: string }[] | null;
+          events: { kind: string; message: string }[];
+        };
+      }>(
         this.api.url,
         'query($id: ID!) { release(id: $id) { status scheduledAt launchedAt latenessMs failureReasons { code message } events { kind message } } }',
         { id },
@@ -86,6 +136,10 @@ export class Workflow {
   }
 
   async waitFor(id: string, statuses: string[], timeoutMs = 20000) {
-    return pollUntil(() => this.releaseState(id), (s) => statuses.includes(s.status), { what: `release ${id} to be ${statuses.join(' or ')}`, timeoutMs });
+    return pollUntil(
+      () => this.releaseState(id),
+      (s) => statuses.includes(s.status),
+      { what: `release ${id} to be ${statuses.join(' or ')}`, timeoutMs },
+    );
   }
 }

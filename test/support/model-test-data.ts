@@ -56,6 +56,7 @@ export async function surfaceServable(api: ApiHandle, client: Credentials, key: 
 
 /** Feed logs are written in batches after the response: waits until every simulated request of a surface is logged. */
 export async function simulatedRequestsLogged(db: Pick<Client, 'query'>, surface: string, requests: number): Promise<number> {
-  const count = async () => Number((await db.query(`SELECT count(*) AS n FROM feed_requests WHERE surface = $1 AND user_id LIKE 'sim-%'`, [surface])).rows[0].n);
+  const count = async () =>
+    Number((await db.query(`SELECT count(*) AS n FROM feed_requests WHERE surface = $1 AND user_id LIKE 'sim-%'`, [surface])).rows[0].n);
   return pollUntil(count, (n) => n >= requests, { what: `the feed log of ${requests} simulated requests on "${surface}"`, timeoutMs: 20_000 });
 }

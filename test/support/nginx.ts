@@ -27,7 +27,8 @@ export function nginxPlaceholders(template: string): string[] {
 export function nginxBinary(): string {
   const candidates = [process.env.NGINX_PATH, '/usr/sbin/nginx', '/usr/bin/nginx'].filter((p): p is string => !!p);
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`nginx is not installed (looked at ${candidates.join(', ')}). Install it: apt-get install nginx (.ci/run does), or set NGINX_PATH.`);
+  if (!found)
+    throw new Error(`nginx is not installed (looked at ${candidates.join(', ')}). Install it: apt-get install nginx (.ci/run does), or set NGINX_PATH.`);
   return found;
 }
 

@@ -27,7 +27,10 @@ export class PrivateRedis {
     for (;;) {
       const c = new IORedis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       c.on('error', () => undefined);
-      const ok = await c.connect().then(() => c.ping()).catch(() => null);
+      const ok = await c
+        .connect()
+        .then(() => c.ping())
+        .catch(() => null);
       c.disconnect();
       if (ok === 'PONG') return;
       if (Date.now() > deadline) throw new Error(`redis-server did not answer on port ${this.port} within 10 s`);

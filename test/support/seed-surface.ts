@@ -36,7 +36,11 @@ export async function seedSurface(key: string, n = 6): Promise<{ itemIds: string
          VALUES ($1, $2, $3, 'live', 'en', '{en}', '{en}', '{sleep}', $4, $5, $5, $6, 1, $6, now() - interval '1 day')`,
         [it.id, it.fields.slug, it.fields.kind, [collection], it.fields.localized.en.title, it.versionId],
       );
-      await c.query(`INSERT INTO item_versions (id, item_id, number, fields, note) VALUES ($1, $2, 1, $3, 'test seed')`, [it.versionId, it.id, JSON.stringify(it.fields)]);
+      await c.query(`INSERT INTO item_versions (id, item_id, number, fields, note) VALUES ($1, $2, 1, $3, 'test seed')`, [
+        it.versionId,
+        it.id,
+        JSON.stringify(it.fields),
+      ]);
     }
     await c.query(
       `INSERT INTO surfaces (key, name, description, slots, candidate_rule, success_event, exploration_budget, random_floor, test_quota, test_max_days, diversity, fallback_order, enabled)

@@ -108,7 +108,11 @@ export class Connection {
     });
   }
 
-  async gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<{ status: number; data: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[]; headers: IncomingHttpHeaders }> {
+  async gql<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; data: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[]; headers: IncomingHttpHeaders }> {
     const a = await this.send('POST', '/graphql', JSON.stringify({ query, variables }), headers);
     let parsed: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
     try {

@@ -48,7 +48,18 @@ export function spawnProcess(app: 'api' | 'worker' | 'cli', env: Record<string, 
   const proc = spawn(process.execPath, ['--enable-source-maps', file, ...args], {
     cwd: ROOT,
     // One API process unless a test asks for more (API_PROCESSES defaults to one per core): its output and pid are the API's.
-    env: { ...process.env, NODE_ENV: 'test', LOG_FORMAT: 'pretty', LOG_LEVEL: 'info', DATABASE_URL: dbUrl(), REDIS_PREFIX: process.env.MARQUEE_TEST_REDIS_PREFIX ?? 'mqtest', API_PROCESSES: '1', FEED_BUDGET_MS: TEST_FEED_BUDGET_MS, FEED_REDIS_WAIT_MS: '500', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_FORMAT: 'pretty',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: dbUrl(),
+      REDIS_PREFIX: process.env.MARQUEE_TEST_REDIS_PREFIX ?? 'mqtest',
+      API_PROCESSES: '1',
+      FEED_BUDGET_MS: TEST_FEED_BUDGET_MS,
+      FEED_REDIS_WAIT_MS: '500',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -129,14 +140,18 @@ export async function createUser(role: 'admin' | 'editor' | 'reviewer' | 'analys
   const password = `pw-${randomBytes(8).toString('hex')}`;
   const mail = email ?? `${role}-${randomBytes(4).toString('hex')}@test.local`;
   const hash = await argon2.hash(password, { type: argon2.argon2id });
-  const { rows } = await withDb((c) => c.query(`INSERT INTO users (email, display_name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`, [mail, `Test ${role}`, role, hash]));
+  const { rows } = await withDb((c) =>
+    c.query(`INSERT INTO users (email, display_name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`, [mail, `Test ${role}`, role, hash]),
+  );
   return { id: rows[0].id, email: mail, password, role };
 }
 
 export async function createApiKey(name = 'test client'): Promise<{ id: string; key: string }> {
   const key = `mq_${randomBytes(20).toString('hex')}`;
   const hash = createHash('sha256').update(key).digest('hex');
-  const { rows } = await withDb((c) => c.query(`INSERT INTO api_keys (name, prefix, key_hash) VALUES ($1, $2, $3) RETURNING id`, [name, key.slice(0, 10), hash]));
+  const { rows } = await withDb((c) =>
+    c.query(`INSERT INTO api_keys (name, prefix, key_hash) VALUES ($1, $2, $3) RETURNING id`, [name, key.slice(0, 10), hash]),
+  );
   return { id: rows[0].id, key };
 }
 
@@ -149,7 +164,12 @@ export interface GqlResult<T = Record<string, unknown>> {
 
 export type Credentials = { token?: string; apiKey?: string; cookie?: string } | undefined;
 
-export async function gql<T = Record<string, unknown>>(url: string, query: string, variables: Record<string, unknown> = {}, creds?: Credentials): Promise<GqlResult<T>> {
+export async function gql<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  creds?: Credentials,
+): Promise<GqlResult<T>> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (creds?.token) headers.authorization = `Bearer ${creds.token}`;
   if (creds?.apiKey) headers['x-api-key'] = creds.apiKey;
@@ -166,7 +186,10 @@ export async function gql<T = Record<string, unknown>>(url: string, query: strin
 }
 
 export async function login(url: string, user: { email: string; password: string }): Promise<string> {
-  const r = await gql<{ login: { token: string } }>(url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: user.email, p: user.password });
+  const r = await gql<{ login: { token: string } }>(url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', {
+    e: user.email,
+    p: user.password,
+  });
   if (!r.data) throw new Error(`login failed: ${JSON.stringify(r.errors)}`);
   return r.data.login.token;
 }

@@ -40,7 +40,9 @@ export async function collectStudioDocuments(): Promise<{ documents: StudioDocum
       const body = JSON.parse(init.body) as { query?: string; variables?: Record<string, unknown> };
       if (body.query) captured.push({ query: body.query, variables: body.variables ?? {} });
     }
-    return new Response(JSON.stringify({ data: null, errors: [{ message: 'captured', extensions: { code: 'CAPTURED' } }] }), { headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify({ data: null, errors: [{ message: 'captured', extensions: { code: 'CAPTURED' } }] }), {
+      headers: { 'content-type': 'application/json' },
+    });
   }) as typeof fetch;
   const documents: StudioDocument[] = [];
   const unreached: string[] = [];

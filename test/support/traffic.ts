@@ -19,7 +19,11 @@ const FEED = `query($s: String!, $u: ID!) { feed(surface: $s, userId: $u) { requ
 const TRACK = `mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) { accepted rejected { code } } }`;
 
 /** Simulated client traffic through the real API: feeds, impressions for what is looked at, successes by the truth. */
-export async function simulateTraffic(api: ApiHandle, client: Credentials, o: TrafficOptions): Promise<{ requests: number; impressions: number; successes: number; byPolicy: Map<string, { n: number; s: number }> }> {
+export async function simulateTraffic(
+  api: ApiHandle,
+  client: Credentials,
+  o: TrafficOptions,
+): Promise<{ requests: number; impressions: number; successes: number; byPolicy: Map<string, { n: number; s: number }> }> {
   const rng = new Rng(o.seed ?? 1);
   const examine = o.examine ?? ((k: number) => Math.pow(k, -0.7));
   const byPolicy = new Map<string, { n: number; s: number }>();
@@ -28,7 +32,12 @@ export async function simulateTraffic(api: ApiHandle, client: Credentials, o: Tr
   let done = 0;
   const one = async () => {
     const user = `sim-${rng.int(o.users)}`;
-    const r = await gql<{ feed: { policyVersion: string; items: { position: number; trackingToken: string; item: { id: string; kind: string } }[] } }>(api.url, FEED, { s: o.surface, u: user }, client);
+    const r = await gql<{ feed: { policyVersion: string; items: { position: number; trackingToken: string; item: { id: string; kind: string } }[] } }>(
+      api.url,
+      FEED,
+      { s: o.surface, u: user },
+      client,
+    );
     if (!r.data) throw new Error(`feed failed: ${JSON.stringify(r.errors)}`);
     const now = new Date().toISOString();
     const events: { eventId: string; type: string; trackingToken: string; occurredAt: string }[] = [];

@@ -60,7 +60,10 @@ export async function pollUntil<T>(probe: () => Promise<T> | T, done: (value: T)
     const elapsed = Date.now() - started;
     if (elapsed >= timeoutMs) {
       const seen = 'value' in last ? describe(last.value) : `an error: ${show(last.error)}`;
-      throw new PollTimeout(`Timed out after ${elapsed} ms (${probes} probes) waiting for ${o.what}. Last saw ${seen}`, 'value' in last ? last.value : last.error);
+      throw new PollTimeout(
+        `Timed out after ${elapsed} ms (${probes} probes) waiting for ${o.what}. Last saw ${seen}`,
+        'value' in last ? last.value : last.error,
+      );
     }
     await pause(Math.min(interval, Math.max(1, timeoutMs - elapsed)));
   }

@@ -124,7 +124,8 @@ function agree(m: Model, step: string, allowed: string | null, out: Outcome, ref
   if (out.ok) coverage.accepted.set(verb, (coverage.accepted.get(verb) ?? 0) + 1);
   if (allowed === null && !out.ok) throw new Error(`${step} was refused, but the rules allow it.\n${m.log.join('\n')}`);
   if (allowed !== null && out.ok) throw new Error(`${step} was accepted, but the rules refuse it (${allowed}).\n${m.log.join('\n')}`);
-  if (!out.ok && !refusals.includes(out.code)) throw new Error(`${step} was refused with ${out.code}, expected one of ${refusals.join(', ')}.\n${m.log.join('\n')}`);
+  if (!out.ok && !refusals.includes(out.code))
+    throw new Error(`${step} was refused with ${out.code}, expected one of ${refusals.join(', ')}.\n${m.log.join('\n')}`);
 }
 
 /** After every step: the real items and releases match the model, and no approval was ever lost. */
@@ -147,17 +148,22 @@ export async function checkAgreement(m: Model, r: Real): Promise<void> {
     const lost = [...it.approved].filter((v) => status.get(v) !== 'approved');
     if (lost.length) problems.push(`item ${i}: approval of v${lost.join(', v')} was lost (now ${lost.map((v) => status.get(v) ?? 'none').join(', ')})`);
     const newest = it.approved.size ? Math.max(...it.approved) : null;
-    if ((real.approvedVersion?.number ?? null) !== newest) problems.push(`item ${i}: approvedVersion is ${real.approvedVersion?.number ?? 'none'}, but v${newest} is the newest ever approved`);
+    if ((real.approvedVersion?.number ?? null) !== newest)
+      problems.push(`item ${i}: approvedVersion is ${real.approvedVersion?.number ?? 'none'}, but v${newest} is the newest ever approved`);
     const want = { state: expectedState(m, i).toUpperCase(), latest: latest(it), live: it.live };
     const got = { state: real.state, latest: real.latestVersionNumber, live: real.liveVersion?.number ?? null };
     if (JSON.stringify(want) !== JSON.stringify(got)) problems.push(`item ${i}: expected ${JSON.stringify(want)}, API has ${JSON.stringify(got)}`);
     // The state agrees with the versions it describes, whatever the model says.
     const latestStatus = status.get(real.latestVersionNumber) ?? null;
     const isLive = real.liveVersion?.number === real.latestVersionNumber;
-    if ((real.state === 'LIVE') !== isLive) problems.push(`item ${i}: state ${real.state} but latest v${real.latestVersionNumber} ${isLive ? 'is' : 'is not'} live`);
-    if (['APPROVED', 'SCHEDULED'].includes(real.state) && latestStatus !== 'approved') problems.push(`item ${i}: state ${real.state} but latest version is ${latestStatus ?? 'never submitted'}`);
-    if (real.state === 'IN_REVIEW' && latestStatus !== 'submitted') problems.push(`item ${i}: in review but latest version is ${latestStatus ?? 'never submitted'}`);
-    if (real.state === 'DRAFT' && (latestStatus === 'approved' || latestStatus === 'submitted')) problems.push(`item ${i}: draft but latest version is ${latestStatus}`);
+    if ((real.state === 'LIVE') !== isLive)
+      problems.push(`item ${i}: state ${real.state} but latest v${real.latestVersionNumber} ${isLive ? 'is' : 'is not'} live`);
+    if (['APPROVED', 'SCHEDULED'].includes(real.state) && latestStatus !== 'approved')
+      problems.push(`item ${i}: state ${real.state} but latest version is ${latestStatus ?? 'never submitted'}`);
+    if (real.state === 'IN_REVIEW' && latestStatus !== 'submitted')
+      problems.push(`item ${i}: in review but latest version is ${latestStatus ?? 'never submitted'}`);
+    if (real.state === 'DRAFT' && (latestStatus === 'approved' || latestStatus === 'submitted'))
+      problems.push(`item ${i}: draft but latest version is ${latestStatus}`);
   }
   for (let k = 0; k < m.releases.length; k++) {
     const got = world[`r${k}`].status;
@@ -176,8 +182,16 @@ class Edit implements Cmd {
   check = () => true;
   async run(m: Model, r: Real) {
     const it = m.items[this.item];
-    const input = meditationInput(it.slug, { durationSeconds: 600 + latest(it), media: { audioUrl: `${r.mediaBase}/ok/${it.slug}.mp3`, artworkUrl: `${r.mediaBase}/ok/${it.slug}.jpg` } });
-    agree(m, this.toString(), null, await call(r, 'editor', 'mutation($id: ID!, $i: ItemInput!) { updateItem(id: $id, input: $i) { id } }', { id: r.itemIds[this.item], i: input }));
+    const input = meditationInput(it.slug, {
+      durationSeconds: 600 + latest(it),
+      media: { audioUrl: `${r.mediaBase}/ok/${it.slug}.mp3`, artworkUrl: `${r.mediaBase}/ok/${it.slug}.jpg` },
+    });
+    agree(
+      m,
+      this.toString(),
+      null,
+      await call(r, 'editor', 'mutation($id: ID!, $i: ItemInput!) { updateItem(id: $id, input: $i) { id } }', { id: r.itemIds[this.item], i: input }),
+    );
     it.decisions.push([]);
     await checkAgreement(m, r);
   }
@@ -216,7 +230,12 @@ class Review implements Cmd {
 class CreateRelease implements Cmd {
   check = (m: Readonly<Model>) => m.releases.length < 8;
   async run(m: Model, r: Real) {
-    const res = await gql<{ createRelease: { id: string } }>(r.api.url, 'mutation($n: String!) { createRelease(input: {name: $n}) { id } }', { n: `R${m.releases.length}` }, r.editor);
+    const res = await gql<{ createRelease: { id: string } }>(
+      r.api.url,
+      'mutation($n: String!) { createRelease(input: {name: $n}) { id } }',
+      { n: `R${m.releases.length}` },
+      r.editor,
+    );
     if (!res.data) throw new Error(`createRelease failed: ${JSON.stringify(res.errors)}`);
     r.releaseIds.push(res.data.createRelease.id);
     m.releases.push({ status: 'draft', actions: [] });
@@ -282,7 +301,10 @@ class Remove extends OnRelease {
     const k = this.k(m);
     const rel = m.releases[k];
     const allowed = !EDITABLE.includes(rel.status) ? `release is ${rel.status}` : !rel.actions.some((a) => a.item === this.item) ? 'not in the release' : null;
-    const out = await call(r, 'editor', 'mutation($r: ID!, $i: ID!) { removeFromRelease(releaseId: $r, itemId: $i) { id } }', { r: r.releaseIds[k], i: r.itemIds[this.item] });
+    const out = await call(r, 'editor', 'mutation($r: ID!, $i: ID!) { removeFromRelease(releaseId: $r, itemId: $i) { id } }', {
+      r: r.releaseIds[k],
+      i: r.itemIds[this.item],
+    });
     // Removing an item that is not there answers NOT_FOUND.
     agree(m, `${this.toString()} → release ${k}`, allowed, out, [...REFUSALS, 'NOT_FOUND']);
     if (out.ok) rel.actions = rel.actions.filter((a) => a.item !== this.item);
@@ -297,7 +319,10 @@ class Schedule extends OnRelease {
     const rel = m.releases[k];
     const allowed = !EDITABLE.includes(rel.status) ? `release is ${rel.status}` : blocked(m, rel);
     const at = new Date(Date.now() + 86_400_000).toISOString().slice(0, 16);
-    const out = await call(r, 'editor', 'mutation($id: ID!, $l: String!) { scheduleRelease(id: $id, input: {localDateTime: $l, timeZone: "UTC"}) { id } }', { id: r.releaseIds[k], l: at });
+    const out = await call(r, 'editor', 'mutation($id: ID!, $l: String!) { scheduleRelease(id: $id, input: {localDateTime: $l, timeZone: "UTC"}) { id } }', {
+      id: r.releaseIds[k],
+      l: at,
+    });
     agree(m, `${this.toString()} → release ${k}`, allowed, out);
     if (out.ok) rel.status = 'scheduled';
     await checkAgreement(m, r);
@@ -340,7 +365,15 @@ class Launch extends OnRelease {
     if (out.ok) {
       // The worker launches it; wait for that, not for a fixed time.
       const status = await pollUntil(
-        async () => (await gql<{ release: { status: string; events: { kind: string; message: string }[] } }>(r.api.url, 'query($id: ID!) { release(id: $id) { status events { kind message } } }', { id }, r.editor)).data?.release,
+        async () =>
+          (
+            await gql<{ release: { status: string; events: { kind: string; message: string }[] } }>(
+              r.api.url,
+              'query($id: ID!) { release(id: $id) { status events { kind message } } }',
+              { id },
+              r.editor,
+            )
+          ).data?.release,
         (s) => s?.status === 'launched' || s?.status === 'failed',
         { what: `release ${k} to launch`, intervalMs: 20, timeoutMs: 30000 },
       );
@@ -362,7 +395,12 @@ class Rollback extends OnRelease {
   async run(m: Model, r: Real) {
     const k = this.k(m);
     const rel = m.releases[k];
-    const allowed = rel.status !== 'launched' ? `release is ${rel.status}` : rel.actions.some((a) => m.items[a.item].liveRelease !== k) ? 'a later release changed its items' : null;
+    const allowed =
+      rel.status !== 'launched'
+        ? `release is ${rel.status}`
+        : rel.actions.some((a) => m.items[a.item].liveRelease !== k)
+          ? 'a later release changed its items'
+          : null;
     const out = await call(r, 'editor', 'mutation($id: ID!) { rollbackRelease(id: $id) { id } }', { id: r.releaseIds[k] });
     agree(m, `${this.toString()} → release ${k}`, allowed, out);
     if (out.ok) {
@@ -408,7 +446,12 @@ export function workflowCommands(items: number, minCommands: number, maxCommands
     { weight: 3, arbitrary: fc.tuple(pick, item, kind).map(([p, i, k]): Cmd => new Add(p, i, k)) },
     // A new release with one item: it is the newest, so its pick is the release count at run time (see OnRelease).
     { weight: 3, arbitrary: fc.tuple(item, kind).map(([i, k]): Cmd => new Steps([new CreateRelease(), new Add(-1, i, k)])) },
-    { weight: 2, arbitrary: item.map((i): Cmd => new Steps([new Review(i, 'submitted'), new Review(i, 'approved'), new CreateRelease(), new Add(-1, i, 'publish'), new Launch(-1)])) },
+    {
+      weight: 2,
+      arbitrary: item.map(
+        (i): Cmd => new Steps([new Review(i, 'submitted'), new Review(i, 'approved'), new CreateRelease(), new Add(-1, i, 'publish'), new Launch(-1)]),
+      ),
+    },
     { weight: 1, arbitrary: fc.tuple(pick, item).map(([p, i]): Cmd => new Remove(p, i)) },
     { weight: 1, arbitrary: pick.map((p): Cmd => new Schedule(p)) },
     { weight: 2, arbitrary: item.map((i): Cmd => new Steps([new CreateRelease(), new Add(-1, i, 'publish'), new Schedule(-1)])) },

@@ -21,7 +21,16 @@ import { HealthController } from './health.controller';
 import { HttpErrorsFilter } from './http-errors.filter';
 
 /** Every module that contributes GraphQL resolvers; the schema printer (schema.ts) builds the committed schema from these. */
-export const GRAPHQL_API_MODULES = [AccountsApiModule, AuditApiModule, CatalogApiModule, LaunchApiModule, WebhooksApiModule, EventsApiModule, PlacementApiModule, AnalysisApiModule];
+export const GRAPHQL_API_MODULES = [
+  AccountsApiModule,
+  AuditApiModule,
+  CatalogApiModule,
+  LaunchApiModule,
+  WebhooksApiModule,
+  EventsApiModule,
+  PlacementApiModule,
+  AnalysisApiModule,
+];
 
 @Module({})
 export class ApiModule implements NestModule {

@@ -25,16 +25,41 @@ export function bodyErrorAnswer(err: BodyError, path: string, requestId: string 
     return {
       status: 413,
       body: {
-        errors: [{ message: `The request body is larger than the ${path.startsWith('/api/imports') ? `${Math.round((err.limit ?? 0) / 1048576)} MB import` : '1 MB'} limit. Send less data per request (split imports into smaller files).`, extensions: { code: 'PAYLOAD_TOO_LARGE', requestId } }],
+        errors: [
+          {
+            message: `The request body is larger than the ${path.startsWith('/api/imports') ? `${Math.round((err.limit ?? 0) / 1048576)} MB import` : '1 MB'} limit. Send less data per request (split imports into smaller files).`,
+            extensions: { code: 'PAYLOAD_TOO_LARGE', requestId },
+          },
+        ],
       },
     };
   }
   // verifyJsonDepth refused the raw body before JSON.parse spent tens of milliseconds on it.
   if (err instanceof BodyTooDeepError) {
-    return { status: 400, body: { errors: [{ message: err.message, extensions: { code: 'BAD_USER_INPUT', problems: [{ field: 'body', message: `nests JSON more than ${err.max} levels deep` }], requestId } }] } };
+    return {
+      status: 400,
+      body: {
+        errors: [
+          {
+            message: err.message,
+            extensions: { code: 'BAD_USER_INPUT', problems: [{ field: 'body', message: `nests JSON more than ${err.max} levels deep` }], requestId },
+          },
+        ],
+      },
+    };
   }
   if (err.type === 'entity.parse.failed') {
-    return { status: 400, body: { errors: [{ message: `The request body is not valid JSON (${err.message}). Send a JSON object like {"query": "..."}.`, extensions: { code: 'BAD_REQUEST', requestId } }] } };
+    return {
+      status: 400,
+      body: {
+        errors: [
+          {
+            message: `The request body is not valid JSON (${err.message}). Send a JSON object like {"query": "..."}.`,
+            extensions: { code: 'BAD_REQUEST', requestId },
+          },
+        ],
+      },
+    };
   }
   return null;
 }

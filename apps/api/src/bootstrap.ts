@@ -6,7 +6,15 @@ import cookieParser from 'cookie-parser';
 import type { Express } from 'express';
 import type { Server } from 'node:http';
 import { AppConfig } from '@marquee/platform-config';
-import { collectProcessMetrics, createLogger, httpMetricsMiddleware, joinMetricsCluster, openRequestContext, requestIdMiddleware, serverTimingMiddleware } from '@marquee/platform-observability';
+import {
+  collectProcessMetrics,
+  createLogger,
+  httpMetricsMiddleware,
+  joinMetricsCluster,
+  openRequestContext,
+  requestIdMiddleware,
+  serverTimingMiddleware,
+} from '@marquee/platform-observability';
 import { QueryVerdicts, graphqlLimitsMiddleware } from '@marquee/platform-api';
 import { CredentialsMiddleware } from '@marquee/platform-auth';
 import { ApiModule } from './api.module';

@@ -38,7 +38,13 @@ export interface ClientPathOptions {
   /** The JSON body parser every other route uses (body-limits.ts). */
   jsonParser: Handler;
   /** The middlewares every /graphql request passes before its body is read, in the general path's order. */
-  before: { securityHeaders: Handler; requestId: (req: IncomingMessage, res: ServerResponse, next: () => void, receivedAt: bigint) => void; forwardingNotice: Handler; serverTiming: Handler; metrics: Handler };
+  before: {
+    securityHeaders: Handler;
+    requestId: (req: IncomingMessage, res: ServerResponse, next: () => void, receivedAt: bigint) => void;
+    forwardingNotice: Handler;
+    serverTiming: Handler;
+    metrics: Handler;
+  };
   /** Express's compiled TRUSTED_PROXIES rule (`app.get('trust proxy fn')`), so the client address is req.ip's. */
   trustProxy: (addr: string, i: number) => boolean;
   maxTokens: number;
@@ -140,15 +146,19 @@ export class ClientFastPath {
     m.securityHeaders(req, res, (e) => {
       if (e) return fail(e);
       // Opens the request's context (request id, arrival time for the feed budget, SQL count) around the rest.
-      m.requestId(req, res, () =>
-        m.forwardingNotice(req, res, (e2) => {
-          if (e2) return fail(e2);
-          m.serverTiming(req, res, (e3) => {
-            if (e3) return fail(e3);
-            m.metrics(req, res, (e4) => (e4 ? fail(e4) : fn()));
-          });
-        }),
-      receivedAt);
+      m.requestId(
+        req,
+        res,
+        () =>
+          m.forwardingNotice(req, res, (e2) => {
+            if (e2) return fail(e2);
+            m.serverTiming(req, res, (e3) => {
+              if (e3) return fail(e3);
+              m.metrics(req, res, (e4) => (e4 ? fail(e4) : fn()));
+            });
+          }),
+        receivedAt,
+      );
     });
   }
 
@@ -233,7 +243,13 @@ export class ClientFastPath {
     // No compiled executor yet, or it refused the variables before running anything: graphql-js decides (and words
     // the refusal exactly as the general path does).
     if (!result || (result.errors?.length && !('data' in result))) {
-      result = await execute({ schema: this.schema, document: doc.document, operationName: doc.operation.name?.value, variableValues: variables, contextValue });
+      result = await execute({
+        schema: this.schema,
+        document: doc.document,
+        operationName: doc.operation.name?.value,
+        variableValues: variables,
+        contextValue,
+      });
     }
     this.respond(res, result);
   }
@@ -279,23 +295,56 @@ export class ClientFastPath {
     if (answer) return this.send(res, answer.status, answer.body, false);
     // The body stopped short of its length or the client went away: nothing to run.
     const status = (err as { status?: number }).status ?? 400;
-    this.send(res, status, { errors: [{ message: `The request body could not be read (${(err as Error).message}). Send the request again.`, extensions: { code: 'BAD_REQUEST', requestId: req.requestId } }] }, false);
+    this.send(
+      res,
+      status,
+      {
+        errors: [
+          {
+            message: `The request body could not be read (${(err as Error).message}). Send the request again.`,
+            extensions: { code: 'BAD_REQUEST', requestId: req.requestId },
+          },
+        ],
+      },
+      false,
+    );
   }
 
   private internal(req: FastRequest, res: ServerResponse, e: unknown): void {
     const requestId = req.requestId ?? currentRequestId();
     this.logger.error(`Unhandled error on POST /graphql (request ${requestId}): ${(e as Error)?.stack ?? String(e)}`);
     if (res.headersSent) return void res.end();
-    this.send(res, 500, { errors: [{ message: `Something went wrong on our side. It was logged with request id ${requestId}; try again, and quote that id if it keeps happening.`, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] }, false);
+    this.send(
+      res,
+      500,
+      {
+        errors: [
+          {
+            message: `Something went wrong on our side. It was logged with request id ${requestId}; try again, and quote that id if it keeps happening.`,
+            extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+          },
+        ],
+      },
+      false,
+    );
   }
 }
 
-const VARIABLE_REFUSAL = (name: string) => [`Variable "$${name}" has invalid value`, `Variable "$${name}" got invalid value `, `Variable "$${name}" of required type `, `Variable "$${name}" of non-null type `];
+const VARIABLE_REFUSAL = (name: string) => [
+  `Variable "$${name}" has invalid value`,
+  `Variable "$${name}" got invalid value `,
+  `Variable "$${name}" of required type `,
+  `Variable "$${name}" of non-null type `,
+];
 
 /** Apollo's view of an execution error: a variable that could not be coerced is a BAD_USER_INPUT (UserInputError). */
 function asApolloError(e: GraphQLError): GraphQLError {
   const node = e.nodes?.length === 1 ? e.nodes[0] : null;
-  if (node?.kind === Kind.VARIABLE_DEFINITION && (e.extensions?.code === null || e.extensions?.code === undefined) && VARIABLE_REFUSAL(node.variable.name.value).some((p) => e.message.startsWith(p))) {
+  if (
+    node?.kind === Kind.VARIABLE_DEFINITION &&
+    (e.extensions?.code === null || e.extensions?.code === undefined) &&
+    VARIABLE_REFUSAL(node.variable.name.value).some((p) => e.message.startsWith(p))
+  ) {
     return new GraphQLError(e.message, { nodes: e.nodes, originalError: e.originalError ?? e, extensions: { ...e.extensions, code: 'BAD_USER_INPUT' } });
   }
   // graphql-js gives up after 50 variable errors with one error of its own, without nodes or a code: still the input.

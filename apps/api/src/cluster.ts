@@ -52,7 +52,10 @@ export function runApiCluster(config: AppConfig, policy: BackoffPolicy = DEFAULT
     const how = describeExit(code, signal);
     const ranMs = Date.now() - slot.startedAt;
     if (code === EX_CONFIG) {
-      logger.error(`API process ${slot.index} of ${n} refused its configuration (${how}); starting it again cannot help. Fix the setting it names above and start again.`, context);
+      logger.error(
+        `API process ${slot.index} of ${n} refused its configuration (${how}); starting it again cannot help. Fix the setting it names above and start again.`,
+        context,
+      );
       void stopAll(EX_CONFIG, 'A process refused its configuration');
       return;
     }

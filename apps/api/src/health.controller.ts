@@ -53,10 +53,17 @@ export class HealthController {
   async metrics(@Headers('authorization') authorization: string | undefined, @Res() res: Response) {
     const access = metricsAccess(this.config, authorization);
     if (access === 'off') {
-      return res.status(404).type('text/plain').send('Metrics are off in production until METRICS_TOKEN is set; then send it as "Authorization: Bearer <token>".\n');
+      return res
+        .status(404)
+        .type('text/plain')
+        .send('Metrics are off in production until METRICS_TOKEN is set; then send it as "Authorization: Bearer <token>".\n');
     }
     if (access === 'unauthorized') {
-      return res.status(401).set('www-authenticate', 'Bearer realm="metrics"').type('text/plain').send('Send METRICS_TOKEN as "Authorization: Bearer <token>" to read metrics.\n');
+      return res
+        .status(401)
+        .set('www-authenticate', 'Bearer realm="metrics"')
+        .type('text/plain')
+        .send('Send METRICS_TOKEN as "Authorization: Bearer <token>" to read metrics.\n');
     }
     let text: string;
     try {

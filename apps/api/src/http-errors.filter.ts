@@ -17,7 +17,9 @@ export class HttpErrorsFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request & { requestId?: string }>();
     const requestId = req.requestId;
     if (isDomainError(exception)) {
-      return res.status(exception.httpStatus).json({ errors: [{ message: exception.message, extensions: { code: exception.code, ...exception.details, requestId } }] });
+      return res
+        .status(exception.httpStatus)
+        .json({ errors: [{ message: exception.message, extensions: { code: exception.code, ...exception.details, requestId } }] });
     }
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       const status = exception.getStatus();
@@ -26,7 +28,12 @@ export class HttpErrorsFilter implements ExceptionFilter {
     }
     this.logger.error(`Unhandled error on ${req.method} ${req.path} (request ${requestId}): ${(exception as Error)?.stack ?? String(exception)}`);
     return res.status(500).json({
-      errors: [{ message: `Something went wrong on our side. It was logged with request id ${requestId}; try again, and quote that id if it keeps happening.`, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }],
+      errors: [
+        {
+          message: `Something went wrong on our side. It was logged with request id ${requestId}; try again, and quote that id if it keeps happening.`,
+          extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+        },
+      ],
     });
   }
 }

@@ -40,7 +40,9 @@ describe('the changelog check', () => {
   const changelog = (body: string): string => `# Changelog\n\n## [Unreleased]\n\n${body}\n\n## [0.1.0] - 2026-12-01\n\n- \`Old\` was here\n`;
 
   it('accepts a change named by its coordinate or its enclosing type', () => {
-    expect(undocumented([change('ItemState.draft'), change('Role.admin')], changelog('- `ItemState.draft` is `DRAFT`; `Role` values are UPPER_CASE'))).toEqual([]);
+    expect(undocumented([change('ItemState.draft'), change('Role.admin')], changelog('- `ItemState.draft` is `DRAFT`; `Role` values are UPPER_CASE'))).toEqual(
+      [],
+    );
   });
 
   it('never lets the root type alone cover a field, and reads only the Unreleased section', () => {

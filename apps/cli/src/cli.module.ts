@@ -17,7 +17,18 @@ export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(ALL_ENTITIES, 'marquee-cli'), QueueModule.forRoot(), RedisModule, AuditModule, AuthModule, AccountsCoreModule, CatalogCoreModule, LaunchCoreModule, PlacementCoreModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(ALL_ENTITIES, 'marquee-cli'),
+        QueueModule.forRoot(),
+        RedisModule,
+        AuditModule,
+        AuthModule,
+        AccountsCoreModule,
+        CatalogCoreModule,
+        LaunchCoreModule,
+        PlacementCoreModule,
+      ],
       providers: [DemoWorkspace],
     };
   }

@@ -86,7 +86,11 @@ export class DemoWorkspace {
       successEvent: 'PLAY_START',
       diversity: { maxPerKind: 3, maxPerTopic: null, firstN: 6 },
     });
-    await this.surfaces.setFallbackOrder(actor, 'home', pick('evening-calm', 'the-night-train', 'box-breathing', 'deep-focus-piano', 'science-of-sleep', 'morning-light', 'rain-on-canvas', 'breath-basics'));
+    await this.surfaces.setFallbackOrder(
+      actor,
+      'home',
+      pick('evening-calm', 'the-night-train', 'box-breathing', 'deep-focus-piano', 'science-of-sleep', 'morning-light', 'rain-on-canvas', 'breath-basics'),
+    );
     await this.surfaces.create(actor, {
       key: 'sleep',
       name: 'Sleep tab',

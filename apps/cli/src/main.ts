@@ -35,7 +35,9 @@ async function main(argv: string[]): Promise<number> {
       config.databaseUrl = `postgres://postgres:postgres@127.0.0.1:${config.embeddedPostgresPort}/marquee`;
     }
     if (!config.databaseUrl) {
-      process.stderr.write('Set DATABASE_URL for this command (with `npm start` running on the embedded database, it is postgres://postgres:postgres@127.0.0.1:54329/marquee).\n');
+      process.stderr.write(
+        'Set DATABASE_URL for this command (with `npm start` running on the embedded database, it is postgres://postgres:postgres@127.0.0.1:54329/marquee).\n',
+      );
       process.exit(78);
     }
     return config.databaseUrl;

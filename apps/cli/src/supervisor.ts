@@ -79,7 +79,9 @@ export class Supervisor {
     const how = describeExit(code, signal);
     const ranMs = Date.now() - this.startedAt;
     if (code === EX_CONFIG) {
-      this.onGiveUp(`The ${name} process refused its configuration (${how}); starting it again cannot help. Fix the setting it names above and run npm start again.`);
+      this.onGiveUp(
+        `The ${name} process refused its configuration (${how}); starting it again cannot help. Fix the setting it names above and run npm start again.`,
+      );
       return;
     }
     const { crashesInRow, delayMs } = this.counter.stopped(ranMs);

@@ -53,70 +53,70 @@ function ReleaseRoute() {
 export function App() {
   return (
     <QueryClientProvider client={queryClient}>
-    <BrowserRouter basename="/studio">
-      <ToastProvider>
-        <AuthProvider>
-          <Routes>
-            <Route path="/login" element={<LoginPage />} />
-            <Route
-              element={
-                <RequireAuth>
-                  <Layout />
-                </RequireAuth>
-              }
-            >
-              <Route index element={<Navigate to="/content" replace />} />
-              <Route path="/content" element={<ContentListPage />} />
-              <Route path="/content/new" element={<EditorRoute />} />
-              <Route path="/content/:id" element={<EditorRoute />} />
-              <Route path="/import" element={<ImportPage />} />
-              <Route path="/review" element={<ReviewQueuePage />} />
-              <Route path="/releases" element={<ReleasesListPage />} />
-              <Route path="/releases/:id" element={<ReleaseRoute />} />
-              <Route path="/calendar" element={<CalendarPage />} />
-              <Route path="/scheduler" element={<SchedulerHealthPage />} />
-              <Route path="/surfaces" element={<SurfacesListPage />} />
-              <Route path="/surfaces/:key" element={<SurfaceRoute />} />
-              <Route path="/preview" element={<FeedPreviewPage />} />
-              <Route path="/analytics" element={<Navigate to="/analytics/content-tests" replace />} />
-              <Route path="/analytics/content-tests" element={<ContentTestsPage />} />
-              <Route path="/analytics/exploration" element={<ExplorationSpendPage />} />
-              <Route path="/analytics/success" element={<SurfaceSuccessPage />} />
-              <Route path="/analytics/evaluation" element={<OpePage />} />
-              <Route path="/analytics/models" element={<ModelsPage />} />
-              <Route path="/audit-log" element={<AuditLogPage />} />
-              <Route path="/admin/audit-log" element={<Navigate to="/audit-log" replace />} />
+      <BrowserRouter basename="/studio">
+        <ToastProvider>
+          <AuthProvider>
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
               <Route
-                path="/admin/accounts"
                 element={
-                  <RequireRole roles={['ADMIN']}>
-                    <AccountsPage />
-                  </RequireRole>
+                  <RequireAuth>
+                    <Layout />
+                  </RequireAuth>
                 }
-              />
-              <Route
-                path="/admin/api-keys"
-                element={
-                  <RequireRole roles={['ADMIN']}>
-                    <ApiKeysPage />
-                  </RequireRole>
-                }
-              />
-              <Route
-                path="/admin/webhooks"
-                element={
-                  <RequireRole roles={['ADMIN']}>
-                    <WebhooksPage />
-                  </RequireRole>
-                }
-              />
-              <Route path="/admin" element={<Navigate to="/admin/accounts" replace />} />
-              <Route path="*" element={<NotFoundPage />} />
-            </Route>
-          </Routes>
-        </AuthProvider>
-      </ToastProvider>
-    </BrowserRouter>
+              >
+                <Route index element={<Navigate to="/content" replace />} />
+                <Route path="/content" element={<ContentListPage />} />
+                <Route path="/content/new" element={<EditorRoute />} />
+                <Route path="/content/:id" element={<EditorRoute />} />
+                <Route path="/import" element={<ImportPage />} />
+                <Route path="/review" element={<ReviewQueuePage />} />
+                <Route path="/releases" element={<ReleasesListPage />} />
+                <Route path="/releases/:id" element={<ReleaseRoute />} />
+                <Route path="/calendar" element={<CalendarPage />} />
+                <Route path="/scheduler" element={<SchedulerHealthPage />} />
+                <Route path="/surfaces" element={<SurfacesListPage />} />
+                <Route path="/surfaces/:key" element={<SurfaceRoute />} />
+                <Route path="/preview" element={<FeedPreviewPage />} />
+                <Route path="/analytics" element={<Navigate to="/analytics/content-tests" replace />} />
+                <Route path="/analytics/content-tests" element={<ContentTestsPage />} />
+                <Route path="/analytics/exploration" element={<ExplorationSpendPage />} />
+                <Route path="/analytics/success" element={<SurfaceSuccessPage />} />
+                <Route path="/analytics/evaluation" element={<OpePage />} />
+                <Route path="/analytics/models" element={<ModelsPage />} />
+                <Route path="/audit-log" element={<AuditLogPage />} />
+                <Route path="/admin/audit-log" element={<Navigate to="/audit-log" replace />} />
+                <Route
+                  path="/admin/accounts"
+                  element={
+                    <RequireRole roles={['ADMIN']}>
+                      <AccountsPage />
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="/admin/api-keys"
+                  element={
+                    <RequireRole roles={['ADMIN']}>
+                      <ApiKeysPage />
+                    </RequireRole>
+                  }
+                />
+                <Route
+                  path="/admin/webhooks"
+                  element={
+                    <RequireRole roles={['ADMIN']}>
+                      <WebhooksPage />
+                    </RequireRole>
+                  }
+                />
+                <Route path="/admin" element={<Navigate to="/admin/accounts" replace />} />
+                <Route path="*" element={<NotFoundPage />} />
+              </Route>
+            </Routes>
+          </AuthProvider>
+        </ToastProvider>
+      </BrowserRouter>
     </QueryClientProvider>
   );
 }

@@ -74,7 +74,14 @@ class WorkerBoot implements OnApplicationBootstrap, OnModuleDestroy {
         `No processor for queue(s) ${missing.join(', ')}. Add a @Processor class for each to the providers of ${missing.map((q) => QUEUE_OWNERS[q].name).join(', ')}.`,
       );
     }
-    const queues = { assets: this.assets, imports: this.imports, launches: this.launches, webhooks: this.webhooks, learning: this.learning, training: this.training };
+    const queues = {
+      assets: this.assets,
+      imports: this.imports,
+      launches: this.launches,
+      webhooks: this.webhooks,
+      learning: this.learning,
+      training: this.training,
+    };
     this.keeper = new SchedulerKeeper(queues, scheduleSpecs(this.config), this.logger);
     await this.keeper.upsertAll();
     // A flush or failover takes the schedulers with it: re-create missing ones on every reconcile interval and reconnect.
@@ -101,7 +108,15 @@ export class WorkerModule {
     const owners = [...new Set(Object.values(QUEUE_OWNERS))];
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(ALL_ENTITIES, 'marquee-worker'), QueueModule.forRoot(), RedisModule, AuditModule, DiscoveryModule, ...owners],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(ALL_ENTITIES, 'marquee-worker'),
+        QueueModule.forRoot(),
+        RedisModule,
+        AuditModule,
+        DiscoveryModule,
+        ...owners,
+      ],
       providers: [WorkerBoot],
     };
   }

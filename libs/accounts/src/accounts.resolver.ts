@@ -8,7 +8,6 @@ import { actorOf } from '@marquee/audit';
 import { AccountsService } from './accounts.service';
 import { AccessRuleGql, ApiKeyGql, CreatedApiKey, CreatedUser, CreateUserInput, Session, UpdateUserInput, UserGql } from './accounts.types';
 
-
 @Resolver()
 export class AccountsResolver {
   constructor(
@@ -83,7 +82,7 @@ export class AccountsResolver {
     return (await this.accounts.setDisabled(actorOf(p), id, disabled)) as UserGql;
   }
 
-  @Mutation(() => String, { description: 'Sets a new generated password (returned once) and ends the user\'s sessions.' })
+  @Mutation(() => String, { description: "Sets a new generated password (returned once) and ends the user's sessions." })
   @Allow(...Who.admins)
   resetUserPassword(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string): Promise<string> {
     return this.accounts.resetPassword(actorOf(p), id);

@@ -39,7 +39,11 @@ export class AccountsService {
     return u;
   }
 
-  async createUser(actor: Actor, input: { email: string; displayName: string; role: Role; password?: string | null }, tx?: EntityManager): Promise<{ user: UserEntity; temporaryPassword: string | null }> {
+  async createUser(
+    actor: Actor,
+    input: { email: string; displayName: string; role: Role; password?: string | null },
+    tx?: EntityManager,
+  ): Promise<{ user: UserEntity; temporaryPassword: string | null }> {
     const email = input.email.trim().toLowerCase();
     const problems = [];
     if (!EMAIL.test(email)) problems.push({ field: 'email', message: `"${input.email}" is not an email address` });
@@ -52,10 +56,21 @@ export class AccountsService {
     const passwordHash = await AuthService.hashPassword(input.password || temporaryPassword!);
     const run = async (m: EntityManager) => {
       if (await m.findOne(UserEntity, { where: { email } })) {
-        throw new ConflictError(`An account for ${email} already exists. Use it, or choose another email.`, { problems: [{ field: 'email', message: 'is taken' }] });
+        throw new ConflictError(`An account for ${email} already exists. Use it, or choose another email.`, {
+          problems: [{ field: 'email', message: 'is taken' }],
+        });
       }
-      const user = await m.save(UserEntity, m.create(UserEntity, { email, displayName, role: input.role, passwordHash, createdBy: isUuid(actor.id) ? actor.id : null }));
-      await this.audit.record(m, actor, { action: 'user.created', entityType: 'user', entityId: user.id, after: publicUser(user), summary: `Created ${input.role} ${email}` });
+      const user = await m.save(
+        UserEntity,
+        m.create(UserEntity, { email, displayName, role: input.role, passwordHash, createdBy: isUuid(actor.id) ? actor.id : null }),
+      );
+      await this.audit.record(m, actor, {
+        action: 'user.created',
+        entityType: 'user',
+        entityId: user.id,
+        after: publicUser(user),
+        summary: `Created ${input.role} ${email}`,
+      });
       return user;
     };
     const user = tx ? await run(tx) : await this.db.transaction(run);
@@ -68,7 +83,8 @@ export class AccountsService {
       const before = publicUser(user);
       if (input.displayName !== undefined && input.displayName !== null) {
         const d = input.displayName.trim();
-        if (!d || d.length > 80) throw new InputError('displayName must be 1 to 80 characters.', [{ field: 'displayName', message: 'must be 1 to 80 characters' }]);
+        if (!d || d.length > 80)
+          throw new InputError('displayName must be 1 to 80 characters.', [{ field: 'displayName', message: 'must be 1 to 80 characters' }]);
         user.displayName = d;
       }
       if (input.role && input.role !== user.role) {
@@ -76,7 +92,14 @@ export class AccountsService {
         user.role = input.role;
       }
       await m.save(UserEntity, user);
-      await this.audit.record(m, actor, { action: 'user.updated', entityType: 'user', entityId: id, before, after: publicUser(user), summary: `Updated ${user.email}` });
+      await this.audit.record(m, actor, {
+        action: 'user.updated',
+        entityType: 'user',
+        entityId: id,
+        before,
+        after: publicUser(user),
+        summary: `Updated ${user.email}`,
+      });
       return user;
     });
     // After the commit: every API process drops its cached copy, and must not read the old row again.
@@ -93,7 +116,14 @@ export class AccountsService {
       user.disabledAt = disabled ? this.clock.now() : null;
       user.tokenVersion += 1; // ends every open session of this user
       await m.save(UserEntity, user);
-      await this.audit.record(m, actor, { action: disabled ? 'user.disabled' : 'user.enabled', entityType: 'user', entityId: id, before, after: publicUser(user), summary: `${disabled ? 'Disabled' : 'Enabled'} ${user.email}` });
+      await this.audit.record(m, actor, {
+        action: disabled ? 'user.disabled' : 'user.enabled',
+        entityType: 'user',
+        entityId: id,
+        before,
+        after: publicUser(user),
+        summary: `${disabled ? 'Disabled' : 'Enabled'} ${user.email}`,
+      });
       return user;
     });
     this.auth.forget(); // after the commit, as above
@@ -117,10 +147,16 @@ export class AccountsService {
     if (!(await argon2.verify(user.passwordHash, current).catch(() => false))) {
       throw new InputError('Your current password is wrong.', [{ field: 'currentPassword', message: 'is wrong' }]);
     }
-    if (next.length < 12) throw new InputError('The new password must be at least 12 characters.', [{ field: 'newPassword', message: 'must be at least 12 characters' }]);
+    if (next.length < 12)
+      throw new InputError('The new password must be at least 12 characters.', [{ field: 'newPassword', message: 'must be at least 12 characters' }]);
     await this.db.transaction(async (m) => {
       await m.update(UserEntity, { id: userId }, { passwordHash: await AuthService.hashPassword(next), tokenVersion: user.tokenVersion + 1 });
-      await this.audit.record(m, actor, { action: 'user.password_changed', entityType: 'user', entityId: userId, summary: `${user.email} changed their password` });
+      await this.audit.record(m, actor, {
+        action: 'user.password_changed',
+        entityType: 'user',
+        entityId: userId,
+        summary: `${user.email} changed their password`,
+      });
     });
     this.auth.forget();
     return this.auth.issueSession(userId);
@@ -132,11 +168,18 @@ export class AccountsService {
 
   async createApiKey(actor: Actor, nameRaw: string, tx?: EntityManager): Promise<{ apiKey: ApiKeyEntity; secret: string }> {
     const name = nameRaw.trim();
-    if (!name || name.length > 80) throw new InputError('Give the key a name of 1 to 80 characters, e.g. "iOS app".', [{ field: 'name', message: 'must be 1 to 80 characters' }]);
+    if (!name || name.length > 80)
+      throw new InputError('Give the key a name of 1 to 80 characters, e.g. "iOS app".', [{ field: 'name', message: 'must be 1 to 80 characters' }]);
     const { key, prefix, hash } = AuthService.generateApiKey();
     const run = async (m: EntityManager) => {
       const apiKey = await m.save(ApiKeyEntity, m.create(ApiKeyEntity, { name, prefix, keyHash: hash, createdBy: isUuid(actor.id) ? actor.id : null }));
-      await this.audit.record(m, actor, { action: 'api_key.created', entityType: 'api_key', entityId: apiKey.id, after: { name, prefix }, summary: `Created API key "${name}" (${prefix}…)` });
+      await this.audit.record(m, actor, {
+        action: 'api_key.created',
+        entityType: 'api_key',
+        entityId: apiKey.id,
+        after: { name, prefix },
+        summary: `Created API key "${name}" (${prefix}…)`,
+      });
       return apiKey;
     };
     const apiKey = tx ? await run(tx) : await this.db.transaction(run);
@@ -152,7 +195,12 @@ export class AccountsService {
       key.revokedAt = this.clock.now();
       key.revokedBy = isUuid(actor.id) ? actor.id : null;
       await m.save(ApiKeyEntity, key);
-      await this.audit.record(m, actor, { action: 'api_key.revoked', entityType: 'api_key', entityId: id, summary: `Revoked API key "${key.name}" (${key.prefix}…)` });
+      await this.audit.record(m, actor, {
+        action: 'api_key.revoked',
+        entityType: 'api_key',
+        entityId: id,
+        summary: `Revoked API key "${key.name}" (${key.prefix}…)`,
+      });
       return key;
     });
     // After the commit: every API process refuses the key from now on (announced again if it was already revoked).

@@ -47,7 +47,10 @@ export class AuditLogQuery {
       const [id] = decodeCursor(after, 1) as [string];
       qb.andWhere('a.id < :cursor', { cursor: id });
     }
-    const rows = await qb.orderBy('a.id', 'DESC').limit(limit + 1).getMany();
+    const rows = await qb
+      .orderBy('a.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
     const page = rows.slice(0, limit);
     return {
       edges: page.map((node) => ({ node, cursor: encodeCursor([node.id]) })),

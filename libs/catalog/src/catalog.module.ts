@@ -19,7 +19,15 @@ import { ImportsProcessor } from './worker/imports.processor';
 /** Services shared by every process. */
 @Module({
   imports: [TypeOrmModule.forFeature(CATALOG_ENTITIES), OutboundModule],
-  providers: [CatalogService, ItemSearchService, AssetService, ImportService, CatalogJobs, UserSummaryService, { provide: CATALOG_HOOKS, useExisting: CatalogJobs }],
+  providers: [
+    CatalogService,
+    ItemSearchService,
+    AssetService,
+    ImportService,
+    CatalogJobs,
+    UserSummaryService,
+    { provide: CATALOG_HOOKS, useExisting: CatalogJobs },
+  ],
   exports: [CatalogService, ItemSearchService, AssetService, ImportService, CatalogJobs, UserSummaryService],
 })
 export class CatalogCoreModule {}

@@ -88,16 +88,25 @@ export class EventsService {
     let duplicates = 0;
     events.forEach((e, index) => {
       if (typeof e.eventId !== 'string' || !EVENT_ID.test(e.eventId)) {
-        return rejected.push({ index, code: 'INVALID_EVENT_ID', message: 'eventId must be 1 to 128 letters, digits, ".", "_", ":" or "-"; a UUID works well.' });
+        return rejected.push({
+          index,
+          code: 'INVALID_EVENT_ID',
+          message: 'eventId must be 1 to 128 letters, digits, ".", "_", ":" or "-"; a UUID works well.',
+        });
       }
-      if (!ENGAGEMENT_TYPES.includes(e.type)) return rejected.push({ index, code: 'INVALID_TYPE', message: `type must be one of ${ENGAGEMENT_TYPES.join(', ')}.` });
+      if (!ENGAGEMENT_TYPES.includes(e.type))
+        return rejected.push({ index, code: 'INVALID_TYPE', message: `type must be one of ${ENGAGEMENT_TYPES.join(', ')}.` });
       let v = verified.get(e.trackingToken);
       if (!v) verified.set(e.trackingToken, (v = this.tokens.verify(e.trackingToken, now)));
       if (!v.ok) {
         return rejected.push(
           v.problem === 'TOKEN_EXPIRED'
             ? { index, code: 'TOKEN_EXPIRED', message: 'The tracking token has expired; events must be sent within 7 days of the feed that served the item.' }
-            : { index, code: 'INVALID_TOKEN', message: 'The tracking token is not one Marquee issued (forged, altered or truncated). Send the token exactly as the feed returned it.' },
+            : {
+                index,
+                code: 'INVALID_TOKEN',
+                message: 'The tracking token is not one Marquee issued (forged, altered or truncated). Send the token exactly as the feed returned it.',
+              },
         );
       }
       if (v.placement.apiKeyId && v.placement.apiKeyId !== apiKeyId) {
@@ -109,12 +118,18 @@ export class EventsService {
       }
       const text = unstorableText(`${v.placement.requestId}${v.placement.surface}${v.placement.userId}${v.placement.reason}${v.placement.policyVersion}`);
       if (text) {
-        return rejected.push({ index, code: 'INVALID_TOKEN', message: `The tracking token carries text that cannot be stored (${text.replace(/ at character \d+$/, '')} in its user id or surface); the event was not stored.` });
+        return rejected.push({
+          index,
+          code: 'INVALID_TOKEN',
+          message: `The tracking token carries text that cannot be stored (${text.replace(/ at character \d+$/, '')} in its user id or surface); the event was not stored.`,
+        });
       }
       const at = e.occurredAt instanceof Date ? e.occurredAt.getTime() : NaN;
       if (!Number.isFinite(at)) return rejected.push({ index, code: 'OCCURRED_IN_FUTURE', message: 'occurredAt is not a valid date-time.' });
-      if (at > now + FUTURE_LIMIT_MS) return rejected.push({ index, code: 'OCCURRED_IN_FUTURE', message: 'occurredAt is more than 24 h in the future. Check the device clock.' });
-      if (at < v.placement.servedAt - CLOCK_SKEW_MS) return rejected.push({ index, code: 'OCCURRED_BEFORE_SERVED', message: 'occurredAt is before the feed served this item. Check the device clock.' });
+      if (at > now + FUTURE_LIMIT_MS)
+        return rejected.push({ index, code: 'OCCURRED_IN_FUTURE', message: 'occurredAt is more than 24 h in the future. Check the device clock.' });
+      if (at < v.placement.servedAt - CLOCK_SKEW_MS)
+        return rejected.push({ index, code: 'OCCURRED_BEFORE_SERVED', message: 'occurredAt is before the feed served this item. Check the device clock.' });
       if (e.value !== undefined && e.value !== null && (!Number.isFinite(e.value) || e.value < 0 || e.value > 1e9)) {
         return rejected.push({ index, code: 'INVALID_VALUE', message: 'value must be a number from 0 to 1e9 (for example seconds played).' });
       }
@@ -149,7 +164,9 @@ export class EventsService {
         throw this.unavailable(e);
       }
       this.circuit.success();
-      this.logger.warn(`A batch of ${rows.length} event(s) was refused whole (${describeDatabaseError(e)}); storing it row by row so only the bad rows are dropped.`);
+      this.logger.warn(
+        `A batch of ${rows.length} event(s) was refused whole (${describeDatabaseError(e)}); storing it row by row so only the bad rows are dropped.`,
+      );
     }
     try {
       return await this.db.transaction(async (m) => {
@@ -164,8 +181,14 @@ export class EventsService {
             if (isDatabaseUnavailable(e)) throw e;
             await m.query('ROLLBACK TO SAVEPOINT marquee_event');
             const code = (e as { code?: string }).code ?? (e as { driverError?: { code?: string } }).driverError?.code ?? 'unknown';
-            this.logger.warn(`Dropped event ${JSON.stringify(row.e.eventId)} (index ${row.index} of its batch): PostgreSQL refused it: ${describeDatabaseError(e)}. The rest of the batch is kept.`);
-            failed.push({ index: row.index, code: 'NOT_STORABLE', message: `PostgreSQL could not store this event (SQLSTATE ${code}); it was dropped and the rest of the batch kept. Check its fields and token.` });
+            this.logger.warn(
+              `Dropped event ${JSON.stringify(row.e.eventId)} (index ${row.index} of its batch): PostgreSQL refused it: ${describeDatabaseError(e)}. The rest of the batch is kept.`,
+            );
+            failed.push({
+              index: row.index,
+              code: 'NOT_STORABLE',
+              message: `PostgreSQL could not store this event (SQLSTATE ${code}); it was dropped and the rest of the batch kept. Check its fields and token.`,
+            });
           }
         }
         return { inserted, failed };
@@ -180,7 +203,10 @@ export class EventsService {
   }
 
   private unavailable(cause?: unknown): UnavailableError {
-    if (cause) this.logger.warn(`trackEvents answered UNAVAILABLE: PostgreSQL did not take the batch (${describeDatabaseError(cause)}). Clients retry; nothing was stored.`);
+    if (cause)
+      this.logger.warn(
+        `trackEvents answered UNAVAILABLE: PostgreSQL did not take the batch (${describeDatabaseError(cause)}). Clients retry; nothing was stored.`,
+      );
     return new UnavailableError(
       'Events cannot be stored right now: the database is not answering. Nothing from this batch was stored; send the same batch again (same eventIds) after retryAfter seconds.',
       Math.max(5, Math.ceil(this.circuit.retryInMs() / 1000)),

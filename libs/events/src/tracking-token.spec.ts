@@ -1,7 +1,17 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { TrackingTokens, Placement } from './tracking-token';
 
-const placement: Placement = { requestId: 'req-1', surface: 'home', userId: 'u-1', itemId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', position: 3, propensity: 0.125, reason: 'PERSONALIZED', policyVersion: 'pv-1', servedAt: 1_700_000_000_000 };
+const placement: Placement = {
+  requestId: 'req-1',
+  surface: 'home',
+  userId: 'u-1',
+  itemId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+  position: 3,
+  propensity: 0.125,
+  reason: 'PERSONALIZED',
+  policyVersion: 'pv-1',
+  servedAt: 1_700_000_000_000,
+};
 
 describe('tracking tokens', () => {
   const tokens = new TrackingTokens(randomBytes(32), 7 * 86400_000);
@@ -16,7 +26,9 @@ describe('tracking tokens', () => {
     const t = tokens.sign(bound);
     expect(tokens.verify(t, placement.servedAt)).toEqual({ ok: true, placement: bound });
     const [body, sig] = t.split('.');
-    const rebound = Buffer.from(Buffer.from(body, 'base64url').toString().replace(bound.apiKeyId, '00000000-0000-4000-8000-000000000000')).toString('base64url');
+    const rebound = Buffer.from(Buffer.from(body, 'base64url').toString().replace(bound.apiKeyId, '00000000-0000-4000-8000-000000000000')).toString(
+      'base64url',
+    );
     expect(tokens.verify(`${rebound}.${sig}`, placement.servedAt)).toEqual({ ok: false, problem: 'INVALID_TOKEN' });
   });
 
@@ -39,7 +51,14 @@ describe('tracking tokens', () => {
 describe('tracking tokens, version 2 (one slate, one keyed state, a token per slot)', () => {
   const key = randomBytes(32);
   const tokens = new TrackingTokens(key, 7 * 86400_000);
-  const slate = { requestId: 'req-2', surface: 'home', userId: 'u-2', policyVersion: 'pv-2', servedAt: 1_700_000_000_000, apiKeyId: '9b2f3c1e-7a4d-4f6b-8c2a-1d3e5f7a9b0c' };
+  const slate = {
+    requestId: 'req-2',
+    surface: 'home',
+    userId: 'u-2',
+    policyVersion: 'pv-2',
+    servedAt: 1_700_000_000_000,
+    apiKeyId: '9b2f3c1e-7a4d-4f6b-8c2a-1d3e5f7a9b0c',
+  };
   const slots = [
     { itemId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', position: 1, propensity: 0.123456789012345, reason: 'PERSONALIZED' },
     { itemId: '0d3e5f7a-9b0c-4f6b-8c2a-1d3e5f7a9b0c', position: 2, propensity: 1, reason: 'PINNED' },
@@ -63,10 +82,19 @@ describe('tracking tokens, version 2 (one slate, one keyed state, a token per sl
     const [a, b] = tokens.signSlate(slate, slots);
     const other = tokens.signSlate({ ...slate, requestId: 'req-3' }, slots)[0];
     const [head, slot, sig] = a.split('.');
-    const rebound = Buffer.from(Buffer.from(head, 'base64url').toString().replace(slate.apiKeyId, '00000000-0000-4000-8000-000000000000')).toString('base64url');
+    const rebound = Buffer.from(Buffer.from(head, 'base64url').toString().replace(slate.apiKeyId, '00000000-0000-4000-8000-000000000000')).toString(
+      'base64url',
+    );
     const slotBytes = Buffer.from(slot, 'base64url');
     slotBytes[1] = 9; // position 1 → 9
-    for (const forged of [`${rebound}.${slot}.${sig}`, `${head}.${slotBytes.toString('base64url')}.${sig}`, `${head}.${b.split('.')[1]}.${sig}`, `${other.split('.')[0]}.${slot}.${sig}`, `${head}.${slot}.`, `${head}.${slot}.${sig.slice(1)}`]) {
+    for (const forged of [
+      `${rebound}.${slot}.${sig}`,
+      `${head}.${slotBytes.toString('base64url')}.${sig}`,
+      `${head}.${b.split('.')[1]}.${sig}`,
+      `${other.split('.')[0]}.${slot}.${sig}`,
+      `${head}.${slot}.`,
+      `${head}.${slot}.${sig.slice(1)}`,
+    ]) {
       expect(tokens.verify(forged, slate.servedAt)).toEqual({ ok: false, problem: 'INVALID_TOKEN' });
     }
     expect(new TrackingTokens(randomBytes(32), 1e12).verify(a, slate.servedAt)).toEqual({ ok: false, problem: 'INVALID_TOKEN' });

@@ -70,7 +70,17 @@ export class TrackingTokens {
   }
 
   sign(p: Placement): string {
-    const claims: Record<string, unknown> = { r: p.requestId, s: p.surface, u: p.userId, i: p.itemId, p: p.position, q: p.propensity, m: p.reason, v: p.policyVersion, t: p.servedAt };
+    const claims: Record<string, unknown> = {
+      r: p.requestId,
+      s: p.surface,
+      u: p.userId,
+      i: p.itemId,
+      p: p.position,
+      q: p.propensity,
+      m: p.reason,
+      v: p.policyVersion,
+      t: p.servedAt,
+    };
     if (p.apiKeyId) claims.k = p.apiKeyId;
     const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
     return `${body}.${this.mac(body).toString('base64url')}`;

@@ -15,7 +15,17 @@ import { RollbackService } from './services/rollback.service';
 import { SchedulerHealthService } from './services/scheduler-health.service';
 import { LaunchProcessor } from './worker/launch.processor';
 
-const SERVICES = [ItemStates, ReviewService, ReleaseValidator, ReleaseService, LaunchJobs, LaunchExecutor, RollbackService, LiveContentService, SchedulerHealthService];
+const SERVICES = [
+  ItemStates,
+  ReviewService,
+  ReleaseValidator,
+  ReleaseService,
+  LaunchJobs,
+  LaunchExecutor,
+  RollbackService,
+  LiveContentService,
+  SchedulerHealthService,
+];
 
 @Module({
   imports: [TypeOrmModule.forFeature(LAUNCH_ENTITIES), WebhooksCoreModule],
@@ -24,7 +34,10 @@ const SERVICES = [ItemStates, ReviewService, ReleaseValidator, ReleaseService, L
 })
 export class LaunchCoreModule {}
 
-@Module({ imports: [LaunchCoreModule, CatalogCoreModule], providers: [ReleaseResolver, ReleaseActionResolver, ItemReviewResolver, ReviewQueueEntryResolver, ReviewRecordResolver] })
+@Module({
+  imports: [LaunchCoreModule, CatalogCoreModule],
+  providers: [ReleaseResolver, ReleaseActionResolver, ItemReviewResolver, ReviewQueueEntryResolver, ReviewRecordResolver],
+})
 export class LaunchApiModule {}
 
 @Module({ imports: [LaunchCoreModule], providers: [LaunchProcessor] })

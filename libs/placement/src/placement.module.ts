@@ -30,7 +30,22 @@ export class PlacementCoreModule {}
 
 @Module({
   imports: [PlacementCoreModule],
-  providers: [EngineRuntime, UserStateCache, FeedService, FeedPreviewService, ReplayService, FeedLogWriter, FeedResolver, SurfaceStatsService, SurfacesResolver, ContentTestsService, ContentTestsResolver, LearningLagService, LearningLagResolver, SchedulerLearningResolver],
+  providers: [
+    EngineRuntime,
+    UserStateCache,
+    FeedService,
+    FeedPreviewService,
+    ReplayService,
+    FeedLogWriter,
+    FeedResolver,
+    SurfaceStatsService,
+    SurfacesResolver,
+    ContentTestsService,
+    ContentTestsResolver,
+    LearningLagService,
+    LearningLagResolver,
+    SchedulerLearningResolver,
+  ],
   exports: [EngineRuntime, FeedService, UserStateCache],
 })
 export class PlacementApiModule {}

@@ -17,9 +17,12 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d
 
 function parse(value: unknown): ZonedDate {
   if (typeof value !== 'string' || !ISO.test(value)) {
-    throw new GraphQLError(`"${String(value).slice(0, 40)}" is not an ISO 8601 date-time with an offset, like 2026-11-27T22:15:00Z or 2026-11-27T23:15:00+01:00.`, {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    throw new GraphQLError(
+      `"${String(value).slice(0, 40)}" is not an ISO 8601 date-time with an offset, like 2026-11-27T22:15:00Z or 2026-11-27T23:15:00+01:00.`,
+      {
+        extensions: { code: 'BAD_USER_INPUT' },
+      },
+    );
   }
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw new GraphQLError(`"${value}" is not a real date-time.`, { extensions: { code: 'BAD_USER_INPUT' } });

@@ -27,7 +27,10 @@ export class QueryVerdicts {
 }
 
 /** The JSON body of a limit refusal (HTTP 400), as graphqlLimitsMiddleware and the client fast path send it. */
-export function limitRefusalBody(violation: LimitViolation, requestId: string | undefined): { errors: { message: string; extensions: Record<string, unknown> }[] } {
+export function limitRefusalBody(
+  violation: LimitViolation,
+  requestId: string | undefined,
+): { errors: { message: string; extensions: Record<string, unknown> }[] } {
   const error = limitError(violation);
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const { http, ...extensions } = error.extensions as Record<string, unknown>;

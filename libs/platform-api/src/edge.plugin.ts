@@ -40,7 +40,13 @@ export function graphqlEdgePlugin(options: GraphqlEdgeOptions): ApolloServerPlug
  * The checks of one resolved operation with its variables as sent (inputs, then cost). Throws the typed refusal;
  * returns when the operation may run. Apollo runs it from graphqlEdgePlugin, the client fast path directly.
  */
-export function checkOperation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>, options: GraphqlEdgeOptions): void {
+export function checkOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  options: GraphqlEdgeOptions,
+): void {
   const problems = guarded('inputs', () => inspectInputs(schema, document, operation, variables, options.inputs));
   if (problems.length) throw inputProblemsError(problems);
   const cost = guarded('cost', () => operationCost(schema, document, operation, variables, { listSize: options.limits.listSize }));
@@ -54,8 +60,11 @@ function guarded<T>(what: string, fn: () => T): T {
     if (e instanceof GraphQLError) throw e;
     const requestId = currentRequestId();
     logger.error(`The ${what} check failed on request ${requestId ?? 'unknown'}, so the request was refused: ${(e as Error)?.stack ?? String(e)}`);
-    throw new GraphQLError(`This request could not be checked before running, so nothing was run (request id ${requestId ?? 'unknown'}). Simplify it, or quote the id if it keeps happening.`, {
-      extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-    });
+    throw new GraphQLError(
+      `This request could not be checked before running, so nothing was run (request id ${requestId ?? 'unknown'}). Simplify it, or quote the id if it keeps happening.`,
+      {
+        extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+      },
+    );
   }
 }

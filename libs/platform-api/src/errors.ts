@@ -25,7 +25,15 @@ const PASS_THROUGH = new Set<ApiErrorCode>([
 
 const logger = new Logger('GraphQL');
 
-const HTTP_CODES: Record<number, ApiErrorCode> = { 400: 'BAD_USER_INPUT', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 429: 'RATE_LIMITED' };
+const HTTP_CODES: Record<number, ApiErrorCode> = {
+  400: 'BAD_USER_INPUT',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'RATE_LIMITED',
+};
 
 /**
  * Domain errors keep their code, message and details. GraphQL's own errors (parse, validation, variables) pass
@@ -35,7 +43,12 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const original = unwrapResolverError(error);
   const requestId = currentRequestId();
   if (isDomainError(original)) {
-    return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: { code: original.code, ...original.details, requestId } };
+    return {
+      message: original.message,
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: original.code, ...original.details, requestId },
+    };
   }
   if (original instanceof HttpException) {
     const status = original.getStatus();
@@ -78,7 +91,10 @@ const STATUS_FOR: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 40
  * (401, 403, 429, 413, 503), with Retry-After for a refused 429 or 503 (the largest `extensions.retryAfter`, in
  * seconds); null when the status stays as it is. Used by statusPlugin and by the client fast path.
  */
-export function refusalStatus(errors: readonly GraphQLFormattedError[] | undefined, data: Record<string, unknown> | null | undefined): { status: number; retryAfter: number | null } | null {
+export function refusalStatus(
+  errors: readonly GraphQLFormattedError[] | undefined,
+  data: Record<string, unknown> | null | undefined,
+): { status: number; retryAfter: number | null } | null {
   if (!errors?.length) return null;
   const noData = !data || Object.values(data).every((v) => v === null);
   if (!noData) return null;

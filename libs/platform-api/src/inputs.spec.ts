@@ -44,18 +44,22 @@ describe('textProblem', () => {
     expect(textProblem(s)).toMatch(message);
   });
 
-  it.each([['plain text', 'hello'], ['an emoji (a proper surrogate pair)', 'sleep 😴 well'], ['other control characters', 'tab\there\nline'], ['the empty string', '']])(
-    'accepts %s',
-    (_name, s) => {
-      expect(textProblem(s)).toBeNull();
-    },
-  );
+  it.each([
+    ['plain text', 'hello'],
+    ['an emoji (a proper surrogate pair)', 'sleep 😴 well'],
+    ['other control characters', 'tab\there\nline'],
+    ['the empty string', ''],
+  ])('accepts %s', (_name, s) => {
+    expect(textProblem(s)).toBeNull();
+  });
 });
 
 describe('inspectInputs: text hygiene, in every String, ID and JSON input', () => {
   it('finds a NUL in an inline literal, naming its argument path', () => {
     expect(check('{ itemBySlug(slug: "a\\u0000b") { id } }')).toEqual([{ field: 'slug', message: expect.stringMatching(/NUL/) }]);
-    expect(fields(check('mutation { createItem(input: { slug: "s", localized: [{ locale: "en", title: "x\\u0000" }] }) { id } }'))).toEqual(['input.localized[0].title']);
+    expect(fields(check('mutation { createItem(input: { slug: "s", localized: [{ locale: "en", title: "x\\u0000" }] }) { id } }'))).toEqual([
+      'input.localized[0].title',
+    ]);
   });
 
   it('finds NULs and lone surrogates in variables, in nested input objects and lists, and in JSON values and keys', () => {
@@ -73,7 +77,9 @@ describe('inspectInputs: text hygiene, in every String, ID and JSON input', () =
   });
 
   it('finds them in a JSON literal too', () => {
-    expect(fields(check('mutation { createItem(input: { slug: "s", localized: [], attributes: { a: ["\\u0000"] } }) { id } }'))).toEqual(['input.attributes.a[0]']);
+    expect(fields(check('mutation { createItem(input: { slug: "s", localized: [], attributes: { a: ["\\u0000"] } }) { id } }'))).toEqual([
+      'input.attributes.a[0]',
+    ]);
   });
 
   it('checks the login-style String variable and every other operation alike', () => {
@@ -85,7 +91,9 @@ describe('inspectInputs: text hygiene, in every String, ID and JSON input', () =
     for (let i = 0; i < 200_000; i++) deep = [deep];
     const problems = check('mutation($input: ItemInput!) { createItem(input: $input) { id } }', { input: { slug: 's', localized: [], attributes: deep } });
     // input (1), attributes (2), then 31 more lists: the 33rd container is where it stops.
-    expect(problems).toEqual([{ field: `input.attributes${'[0]'.repeat(MAX_INPUT_DEPTH - 1)}`, message: `is nested more than ${MAX_INPUT_DEPTH} levels deep; send a flatter value` }]);
+    expect(problems).toEqual([
+      { field: `input.attributes${'[0]'.repeat(MAX_INPUT_DEPTH - 1)}`, message: `is nested more than ${MAX_INPUT_DEPTH} levels deep; send a flatter value` },
+    ]);
     let fine: unknown = 'end';
     for (let i = 0; i < MAX_INPUT_DEPTH - 2; i++) fine = [fine];
     expect(check('mutation($input: ItemInput!) { createItem(input: $input) { id } }', { input: { slug: 's', localized: [], attributes: fine } })).toEqual([]);
@@ -99,7 +107,9 @@ describe('inspectInputs: text hygiene, in every String, ID and JSON input', () =
 
 describe('inspectInputs: ids that must be UUIDs', () => {
   it('refuses a malformed id argument, literal or variable, naming it', () => {
-    expect(check('{ item(id: "not-a-uuid") { id } }')).toEqual([{ field: 'id', message: expect.stringMatching(/^is not a valid id: "not-a-uuid" is not a UUID/) }]);
+    expect(check('{ item(id: "not-a-uuid") { id } }')).toEqual([
+      { field: 'id', message: expect.stringMatching(/^is not a valid id: "not-a-uuid" is not a UUID/) },
+    ]);
     expect(fields(check('query($id: ID!) { item(id: $id) { id } }', { id: 'not-a-uuid' }))).toEqual(['id']);
     expect(fields(check('{ item(id: 42) { id } }'))).toEqual(['id']);
     expect(check('query($id: ID!) { item(id: $id) { id } }', { id: UUID })).toEqual([]);

@@ -1,7 +1,16 @@
 import { Kind, OperationDefinitionNode, buildSchema, parse } from 'graphql';
 import { QueryLimits, checkDocumentLimits, checkQuerySource, limitError, measureDocument, operationCost, tokenLimitFromMessage } from './limits';
 
-const LIMITS: QueryLimits = { maxDepth: 12, maxCost: 5000, maxAliases: 15, maxDirectives: 50, maxTokens: 1000, maxFragments: 100, maxFields: 300, listSize: 10 };
+const LIMITS: QueryLimits = {
+  maxDepth: 12,
+  maxCost: 5000,
+  maxAliases: 15,
+  maxDirectives: 50,
+  maxTokens: 1000,
+  maxFragments: 100,
+  maxFields: 300,
+  listSize: 10,
+};
 
 /** `fragment F0 on Query { __typename } fragment Fi on Query { ...F(i-1) ...F(i-1) }`: expands to 2^levels spreads. */
 function fragmentBomb(levels: number): string {
@@ -113,7 +122,11 @@ describe('checkQuerySource: the refusal, before any server parses the document f
 
   it('leaves other syntax errors to the server, and reads the parser’s own token message', () => {
     expect(checkQuerySource('{ items( ', LIMITS)).toBeNull();
-    expect(tokenLimitFromMessage('Syntax Error: Document contains more that 1000 tokens. Parsing aborted.')).toEqual({ rule: 'tokens', value: 1001, max: 1000 });
+    expect(tokenLimitFromMessage('Syntax Error: Document contains more that 1000 tokens. Parsing aborted.')).toEqual({
+      rule: 'tokens',
+      value: 1001,
+      max: 1000,
+    });
     expect(tokenLimitFromMessage('Syntax Error: Unexpected "}".')).toBeNull();
   });
 
@@ -164,7 +177,9 @@ describe('operationCost: nested lists multiply', () => {
   });
 
   it('prices each fragment once per page context, and ignores introspection', () => {
-    const viaFragments = cost('{ items(first: 5) { ...C } releases { ...R } __typename } fragment C on ItemConnection { edges { node { id } } } fragment R on Release { id }');
+    const viaFragments = cost(
+      '{ items(first: 5) { ...C } releases { ...R } __typename } fragment C on ItemConnection { edges { node { id } } } fragment R on Release { id }',
+    );
     expect(viaFragments).toBe(1 + (1 + 5 * 2) + (1 + 10 * 1));
     expect(cost('{ __schema { types { fields { name } } } }')).toBe(0);
   });

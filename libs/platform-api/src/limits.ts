@@ -193,7 +193,8 @@ const ADVICE: Record<LimitRule, (value: string, max: number) => string> = {
   depth: (v, max) => `This query nests ${v} levels deep; the limit is ${max}. Split it into smaller queries.`,
   cost: (v, max) => `This query would cost ${v}; the limit is ${max}. Ask for smaller pages or fewer fields.`,
   aliases: (v, max) => `This query uses ${v} aliases; the limit is ${max}. Ask for fewer aliased fields, and spread the rest over several requests.`,
-  tokens: (_v, max) => `This query is longer than the limit of ${max} tokens (or ${max * CHARS_PER_TOKEN} characters). Pass long values as variables, or split the query.`,
+  tokens: (_v, max) =>
+    `This query is longer than the limit of ${max} tokens (or ${max * CHARS_PER_TOKEN} characters). Pass long values as variables, or split the query.`,
   fragments: (v, max) => `This query expands to ${v} fragment spreads; the limit is ${max}. Spread fragments fewer times, or split the query.`,
   directives: (v, max) => `This query uses ${v} directives; the limit is ${max}. Remove repeated directives.`,
   fields: (v, max) => `This query selects ${v} fields once its fragments are expanded; the limit is ${max}. Ask for fewer fields, or split the query.`,

@@ -31,12 +31,20 @@ export class AccessGuard implements CanActivate {
     const req = requestFromContext(ctx);
     const principal = req?.principal ?? ANONYMOUS;
     if (!audience) {
-      throw new DomainError('FORBIDDEN', `${ctx.getClass().name}.${ctx.getHandler().name} declares no access rule, so it is closed to everyone. Add @Allow(...) to it.`, DENIED);
+      throw new DomainError(
+        'FORBIDDEN',
+        `${ctx.getClass().name}.${ctx.getHandler().name} declares no access rule, so it is closed to everyone. Add @Allow(...) to it.`,
+        DENIED,
+      );
     }
     if (admits(audience, principal)) return true;
     if (principal.kind === 'anonymous') throw new DomainError('UNAUTHENTICATED', 'Sign in first: this needs a Studio session or an API key.', DENIED);
     if (principal.kind === 'client') {
-      throw new DomainError('FORBIDDEN', 'API keys can only call the client operations (feed, editorialFeed, trackEvents). Use a Studio account for anything else.', DENIED);
+      throw new DomainError(
+        'FORBIDDEN',
+        'API keys can only call the client operations (feed, editorialFeed, trackEvents). Use a Studio account for anything else.',
+        DENIED,
+      );
     }
     const roles = audience.filter((a) => a !== 'client' && a !== 'anonymous');
     throw new DomainError(

@@ -183,7 +183,9 @@ class LookupTimeout extends Error {}
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let t: NodeJS.Timeout;
   p.catch(() => undefined);
-  return Promise.race([p, new Promise<T>((_, reject) => (t = setTimeout(() => reject(new LookupTimeout(`no answer within ${ms} ms`)), ms)))]).finally(() => clearTimeout(t));
+  return Promise.race([p, new Promise<T>((_, reject) => (t = setTimeout(() => reject(new LookupTimeout(`no answer within ${ms} ms`)), ms)))]).finally(() =>
+    clearTimeout(t),
+  );
 }
 
 /** PostgreSQL behind the registry. */
@@ -199,7 +201,10 @@ class PgApiKeySource implements ApiKeySource {
   }
 
   async loadOne(hash: string) {
-    const rows: { id: string; name: string; revoked: boolean }[] = await this.db.query(`SELECT id, name, revoked_at IS NOT NULL AS revoked FROM api_keys WHERE key_hash = $1`, [hash]);
+    const rows: { id: string; name: string; revoked: boolean }[] = await this.db.query(
+      `SELECT id, name, revoked_at IS NOT NULL AS revoked FROM api_keys WHERE key_hash = $1`,
+      [hash],
+    );
     return rows[0] ?? null;
   }
 
@@ -270,7 +275,13 @@ export class ApiKeys implements OnModuleInit, OnApplicationShutdown {
       subscribedOnce = true;
     });
     this.subscriber.connect().catch(() => undefined);
-    this.subscriber.subscribe(this.channel, this.usersChannel).catch((e) => this.logger.warn(`Could not subscribe to API key revocations yet (${(e as Error).message}); keys reload every ${this.config.apiKeyRefreshMs} ms meanwhile.`));
+    this.subscriber
+      .subscribe(this.channel, this.usersChannel)
+      .catch((e) =>
+        this.logger.warn(
+          `Could not subscribe to API key revocations yet (${(e as Error).message}); keys reload every ${this.config.apiKeyRefreshMs} ms meanwhile.`,
+        ),
+      );
     const reload = setInterval(() => void this.reload(), this.config.apiKeyRefreshMs);
     const flush = setInterval(() => void this.registry.flushUses().catch(() => undefined), USE_FLUSH_MS);
     reload.unref();
@@ -291,8 +302,10 @@ export class ApiKeys implements OnModuleInit, OnApplicationShutdown {
       this.lastError = null;
     } catch (e) {
       const msg = (e as Error).message;
-      if (!this.registry.loadedAt) throw new Error(`Could not load the API keys from PostgreSQL at start-up: ${msg}. Check DATABASE_URL and that PostgreSQL is up.`);
-      if (msg !== this.lastError) this.logger.warn(`Could not reload API keys (${msg}); the ${this.registry.size} keys already known keep working. Check PostgreSQL.`);
+      if (!this.registry.loadedAt)
+        throw new Error(`Could not load the API keys from PostgreSQL at start-up: ${msg}. Check DATABASE_URL and that PostgreSQL is up.`);
+      if (msg !== this.lastError)
+        this.logger.warn(`Could not reload API keys (${msg}); the ${this.registry.size} keys already known keep working. Check PostgreSQL.`);
       this.lastError = msg;
     }
   }

@@ -147,9 +147,11 @@ export class AuthService {
   forget(): void {
     this.userCache.clear();
     this.apiKeys?.registry.forgetUnknown();
-    this.redis.publish(usersChangedChannel(this.config.redisPrefix), '{}').catch((e: Error) =>
-      this.logger.warn(`Could not tell the other API processes that a user changed (Redis: ${e.message}); they apply it within ${CACHE_MS / 1000} s.`),
-    );
+    this.redis
+      .publish(usersChangedChannel(this.config.redisPrefix), '{}')
+      .catch((e: Error) =>
+        this.logger.warn(`Could not tell the other API processes that a user changed (Redis: ${e.message}); they apply it within ${CACHE_MS / 1000} s.`),
+      );
   }
 
   private async cachedUser(id: string): Promise<UserEntity | null> {

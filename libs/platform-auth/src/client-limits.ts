@@ -38,7 +38,11 @@ export class ClientLimits {
   private readonly limits: Record<ClientOperation, Limit[]>;
   private lastInsuranceLog = 0;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, @Inject(REDIS) redis: IORedis, @Inject(Clock) private readonly clock: Clock) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REDIS) redis: IORedis,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {
     const window = config.rateLimitWindowSeconds;
     const make = (op: ClientOperation, scope: 'key' | 'address', perSecond: number): Limit[] => {
       if (perSecond <= 0) return [];
@@ -46,7 +50,13 @@ export class ClientLimits {
       const keyPrefix = `${config.redisPrefix}:rl:${op}:${scope}`;
       const memory = new RateLimiterMemory({ keyPrefix, points, duration: window });
       const insured = new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration: window, rejectIfRedisNotReady: true, insuranceLimiter: memory });
-      return [{ scope, perSecond, limiter: new RLWrapperTimeouts({ limiter: insured, timeoutMs: op === 'feed' ? config.feedRedisWaitMs : 100, insuranceLimiter: memory }) }];
+      return [
+        {
+          scope,
+          perSecond,
+          limiter: new RLWrapperTimeouts({ limiter: insured, timeoutMs: op === 'feed' ? config.feedRedisWaitMs : 100, insuranceLimiter: memory }),
+        },
+      ];
     };
     this.limits = {
       feed: [...make('feed', 'key', config.rateLimitFeedPerKey), ...make('feed', 'address', config.rateLimitFeedPerAddress)],

@@ -25,7 +25,14 @@ function store(initial: Record<string, number> = {}) {
 describe('DualCounter', () => {
   const warnings: string[] = [];
   const make = (redis: ReturnType<typeof store>, pg: ReturnType<typeof store>) =>
-    new DualCounter(3, [{ name: 'Redis', store: redis }, { name: 'PostgreSQL', store: pg }], (l) => warnings.push(l));
+    new DualCounter(
+      3,
+      [
+        { name: 'Redis', store: redis },
+        { name: 'PostgreSQL', store: pg },
+      ],
+      (l) => warnings.push(l),
+    );
   beforeEach(() => (warnings.length = 0));
 
   it('counts in both stores and reads the higher count, so a flushed Redis gives no extra guess', async () => {

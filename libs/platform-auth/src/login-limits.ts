@@ -40,7 +40,11 @@ export class DualCounter {
       if (a.value.consumed > consumed) consumed = a.value.consumed;
       if (a.value.consumed >= this.max) msBeforeNext = Math.max(msBeforeNext, a.value.msBeforeNext);
     });
-    if (!answered) throw new UnavailableError('Sign-in is unavailable for a moment: neither Redis nor PostgreSQL answers, so failed attempts cannot be counted. Try again shortly.', 5);
+    if (!answered)
+      throw new UnavailableError(
+        'Sign-in is unavailable for a moment: neither Redis nor PostgreSQL answers, so failed attempts cannot be counted. Try again shortly.',
+        5,
+      );
     return { consumed, msBeforeNext };
   }
 
@@ -86,7 +90,12 @@ export class LoginLimits {
   private readonly perAddress: DualCounter;
   private lastWarn = 0;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, @Inject(REDIS) redis: IORedis, @InjectDataSource() db: DataSource, @Inject(Clock) clock: Clock) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REDIS) redis: IORedis,
+    @InjectDataSource() db: DataSource,
+    @Inject(Clock) clock: Clock,
+  ) {
     const duration = config.loginWindowSeconds;
     const warn = (line: string) => {
       const now = clock.nowMs();
@@ -102,14 +111,30 @@ export class LoginLimits {
             name: 'Redis',
             store: storeOf(
               new RLWrapperTimeouts({
-                limiter: new RateLimiterRedis({ storeClient: redis, keyPrefix: `${config.redisPrefix}:login:${kind}`, points, duration, rejectIfRedisNotReady: true }),
+                limiter: new RateLimiterRedis({
+                  storeClient: redis,
+                  keyPrefix: `${config.redisPrefix}:login:${kind}`,
+                  points,
+                  duration,
+                  rejectIfRedisNotReady: true,
+                }),
                 timeoutMs: 500,
               }),
             ),
           },
           {
             name: 'PostgreSQL',
-            store: storeOf(new RateLimiterPostgres({ storeClient: db, storeType: 'typeorm', tableName: 'login_limits', tableCreated: true, keyPrefix: `login:${kind}`, points, duration })),
+            store: storeOf(
+              new RateLimiterPostgres({
+                storeClient: db,
+                storeType: 'typeorm',
+                tableName: 'login_limits',
+                tableCreated: true,
+                keyPrefix: `login:${kind}`,
+                points,
+                duration,
+              }),
+            ),
           },
         ],
         warn,

@@ -10,7 +10,14 @@ export const ROLES_BEGIN = '<!-- roles:begin (generated from the @Allow rules by
 export const ROLES_END = '<!-- roles:end -->';
 
 const ORDER: Audience[] = ['admin', 'editor', 'reviewer', 'analyst', 'client', 'anonymous'];
-const NAMES: Record<Audience, string> = { admin: 'admins', editor: 'editors', reviewer: 'reviewers', analyst: 'analysts', client: 'client API keys', anonymous: 'anyone' };
+const NAMES: Record<Audience, string> = {
+  admin: 'admins',
+  editor: 'editors',
+  reviewer: 'reviewers',
+  analyst: 'analysts',
+  client: 'client API keys',
+  anonymous: 'anyone',
+};
 const WIDTH = 120;
 
 function label(audience: Audience[]): string {

@@ -18,10 +18,13 @@ describe('loadConfig: outbound, webhook and metrics settings', () => {
     ]);
   });
 
-  it.each(['10.0.0.0/33', 'fd00::/129', 'http://media.internal', 'a/b/c', 'bad host', '10.0.0.0/x'])('refuses the allow-list entry %s with the expected form', (entry) => {
-    expect(() => loadConfig({ OUTBOUND_ALLOWLIST: `10.0.0.1,${entry}` })).toThrow(ConfigError);
-    expect(() => loadConfig({ OUTBOUND_ALLOWLIST: entry })).toThrow(/OUTBOUND_ALLOWLIST must be comma-separated IP addresses, CIDR ranges or host names/);
-  });
+  it.each(['10.0.0.0/33', 'fd00::/129', 'http://media.internal', 'a/b/c', 'bad host', '10.0.0.0/x'])(
+    'refuses the allow-list entry %s with the expected form',
+    (entry) => {
+      expect(() => loadConfig({ OUTBOUND_ALLOWLIST: `10.0.0.1,${entry}` })).toThrow(ConfigError);
+      expect(() => loadConfig({ OUTBOUND_ALLOWLIST: entry })).toThrow(/OUTBOUND_ALLOWLIST must be comma-separated IP addresses, CIDR ranges or host names/);
+    },
+  );
 
   it('bounds WEBHOOK_TIMEOUT_MS and asks for a long METRICS_TOKEN without printing it', () => {
     expect(loadConfig({ WEBHOOK_TIMEOUT_MS: '2500' }).webhookTimeoutMs).toBe(2500);

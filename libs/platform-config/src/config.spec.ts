@@ -81,20 +81,29 @@ describe('limits and proxies', () => {
   it('trusts no proxy by default and has the documented limits', () => {
     const cfg = loadConfig({});
     expect(cfg.trustedProxies).toEqual([]);
-    expect([cfg.rateLimitWindowSeconds, cfg.rateLimitFeedPerKey, cfg.rateLimitFeedPerAddress, cfg.rateLimitEventsPerKey, cfg.rateLimitEventsPerAddress, cfg.loginMaxPerAddress]).toEqual([
-      10, 2000, 1000, 20000, 10000, 30,
-    ]);
+    expect([
+      cfg.rateLimitWindowSeconds,
+      cfg.rateLimitFeedPerKey,
+      cfg.rateLimitFeedPerAddress,
+      cfg.rateLimitEventsPerKey,
+      cfg.rateLimitEventsPerAddress,
+      cfg.loginMaxPerAddress,
+    ]).toEqual([10, 2000, 1000, 20000, 10000, 30]);
   });
 
   it('accepts IPs and CIDRs in TRUSTED_PROXIES and names the bad entries', () => {
     expect(loadConfig({ TRUSTED_PROXIES: ' 10.0.0.1, 10.1.0.0/16 ,fd00::/8,::1' }).trustedProxies).toEqual(['10.0.0.1', '10.1.0.0/16', 'fd00::/8', '::1']);
     for (const bad of ['loopback', '10.0.0.0/33', '10.0.0.1/8/2', 'example.com', '::1/129']) {
-      expect(() => loadConfig({ TRUSTED_PROXIES: `127.0.0.1,${bad}` })).toThrow(new RegExp(`TRUSTED_PROXIES must be .*\\(bad: ${bad.replace(/[.*/]/g, '\\$&')}\\)`));
+      expect(() => loadConfig({ TRUSTED_PROXIES: `127.0.0.1,${bad}` })).toThrow(
+        new RegExp(`TRUSTED_PROXIES must be .*\\(bad: ${bad.replace(/[.*/]/g, '\\$&')}\\)`),
+      );
     }
   });
 
   it('refuses an event limit whose window cannot hold one full batch', () => {
-    expect(() => loadConfig({ RATE_LIMIT_EVENTS_PER_KEY: '40' })).toThrow(/RATE_LIMIT_EVENTS_PER_KEY must be 0 \(off\) or at least 50 with RATE_LIMIT_WINDOW_SECONDS=10/);
+    expect(() => loadConfig({ RATE_LIMIT_EVENTS_PER_KEY: '40' })).toThrow(
+      /RATE_LIMIT_EVENTS_PER_KEY must be 0 \(off\) or at least 50 with RATE_LIMIT_WINDOW_SECONDS=10/,
+    );
     expect(loadConfig({ RATE_LIMIT_EVENTS_PER_KEY: '0', RATE_LIMIT_EVENTS_PER_ADDRESS: '50' }).rateLimitEventsPerKey).toBe(0);
   });
 
@@ -103,7 +112,9 @@ describe('limits and proxies', () => {
     expect(loadConfig({ API_PROCESSES: '1' }).apiProcesses).toBe(1);
     expect(loadConfig({ API_PROCESSES: ' 6 ' }).apiProcesses).toBe(6);
     for (const bad of ['0', '-2', 'auto', '1.5', '257']) {
-      expect(() => loadConfig({ API_PROCESSES: bad })).toThrow(new RegExp(`API_PROCESSES must be a whole number from 1 to 256, but it is "${bad.replace('.', '\\.')}"`));
+      expect(() => loadConfig({ API_PROCESSES: bad })).toThrow(
+        new RegExp(`API_PROCESSES must be a whole number from 1 to 256, but it is "${bad.replace('.', '\\.')}"`),
+      );
     }
   });
 });

@@ -148,7 +148,10 @@ const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([
 function allowlist(env: Env, p: Problems, name: string): string[] {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return [];
-  const entries = raw.split(',').map((e) => e.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean);
+  const entries = raw
+    .split(',')
+    .map((e) => e.trim().toLowerCase().replace(/\.$/, ''))
+    .filter(Boolean);
   const bad = entries.filter((e) => {
     const [addr, bits, ...rest] = e.split('/');
     if (rest.length) return true;
@@ -172,7 +175,10 @@ function normaliseUrl(raw: string): string {
 function addressList(env: Env, p: Problems, name: string): string[] {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return [];
-  const items = raw.split(',').map((x) => x.trim()).filter(Boolean);
+  const items = raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   const bad = items.filter((item) => {
     const [addr, bits, extra] = item.split('/');
     const family = isIP(addr);
@@ -201,13 +207,30 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
       'API processes on this machine, sharing `PORT`; each is restarted with backoff if it stops. 1 runs a single process. Each opens its own `DATABASE_POOL_SIZE` connections (see "Running the processes").',
   },
   { name: 'PUBLIC_URL', default: 'http://localhost:$PORT', description: 'Base URL users reach Marquee at; used in links and demo media URLs.' },
-  { name: 'DATABASE_URL', default: '(embedded)', description: 'PostgreSQL URL. Unset: `npm start` runs an embedded PostgreSQL with data in `$DATA_DIR/postgres`.' },
+  {
+    name: 'DATABASE_URL',
+    default: '(embedded)',
+    description: 'PostgreSQL URL. Unset: `npm start` runs an embedded PostgreSQL with data in `$DATA_DIR/postgres`.',
+  },
   { name: 'DATABASE_POOL_SIZE', default: '10', description: 'Connections per process.' },
-  { name: 'REDIS_URL', default: 'redis://127.0.0.1:6379', description: 'Redis for BullMQ. If nothing answers and `redis-server` is installed, `npm start` runs one with data in `$DATA_DIR/redis`.' },
-  { name: 'REDIS_PREFIX', default: 'marquee', description: 'Prefix of every Redis key (queues, rate limits), so several Marquee installs can share one Redis.' },
+  {
+    name: 'REDIS_URL',
+    default: 'redis://127.0.0.1:6379',
+    description: 'Redis for BullMQ. If nothing answers and `redis-server` is installed, `npm start` runs one with data in `$DATA_DIR/redis`.',
+  },
+  {
+    name: 'REDIS_PREFIX',
+    default: 'marquee',
+    description: 'Prefix of every Redis key (queues, rate limits), so several Marquee installs can share one Redis.',
+  },
   { name: 'DATA_DIR', default: '.data', description: 'Where embedded PostgreSQL, Redis and generated secrets live.' },
   { name: 'EMBEDDED_POSTGRES_PORT', default: '54329', description: 'Port of the embedded PostgreSQL.' },
-  { name: 'JWT_SECRET', default: '(generated)', description: 'At least 32 characters; signs sessions and tracking tokens. Required when NODE_ENV=production. `npm start` generates one into `$DATA_DIR/secrets.json`.' },
+  {
+    name: 'JWT_SECRET',
+    default: '(generated)',
+    description:
+      'At least 32 characters; signs sessions and tracking tokens. Required when NODE_ENV=production. `npm start` generates one into `$DATA_DIR/secrets.json`.',
+  },
   { name: 'SESSION_TTL_HOURS', default: '12', description: 'Lifetime of a Studio session.' },
   { name: 'NODE_ENV', default: 'development', description: '`development`, `production` or `test`.' },
   { name: 'LOG_LEVEL', default: 'info', description: '`debug`, `info`, `warn` or `error`.' },
@@ -217,49 +240,88 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'MARQUEE_SEED_DEMO', default: 'true', description: 'Create the demo workspace on the first start against an empty database.' },
   { name: 'ASSET_CHECK_TIMEOUT_MS', default: '5000', description: 'Timeout of each media URL check.' },
   { name: 'GRAPHQL_MAX_DEPTH', default: '12', description: 'Deepest GraphQL selection accepted.' },
-  { name: 'GRAPHQL_MAX_COMPLEXITY', default: '5000', description: 'Highest estimated query cost accepted: each field costs 1 plus its children times the items it returns (see "Query limits").' },
+  {
+    name: 'GRAPHQL_MAX_COMPLEXITY',
+    default: '5000',
+    description: 'Highest estimated query cost accepted: each field costs 1 plus its children times the items it returns (see "Query limits").',
+  },
   { name: 'GRAPHQL_MAX_ALIASES', default: '15', description: 'Most aliased fields in one GraphQL operation, counted at every fragment spread.' },
   { name: 'GRAPHQL_MAX_DIRECTIVES', default: '50', description: 'Most directive uses in one GraphQL operation, counted at every fragment spread.' },
-  { name: 'GRAPHQL_MAX_TOKENS', default: '1000', description: 'Longest GraphQL document accepted, in lexical tokens (and 100 characters per token); the parser stops there.' },
+  {
+    name: 'GRAPHQL_MAX_TOKENS',
+    default: '1000',
+    description: 'Longest GraphQL document accepted, in lexical tokens (and 100 characters per token); the parser stops there.',
+  },
   { name: 'GRAPHQL_MAX_FRAGMENTS', default: '100', description: 'Most fragment spreads in one operation once every fragment is expanded.' },
   { name: 'GRAPHQL_MAX_FIELDS', default: '300', description: 'Most field selections in one operation once every fragment is expanded.' },
-  { name: 'GRAPHQL_LIST_SIZE', default: '10', description: 'Items a list without a page argument (such as `item.releases`) is assumed to hold when a query is priced.' },
-  { name: 'GRAPHQL_INTROSPECTION', default: 'true (false in production)', description: 'Answer GraphQL introspection (`__schema`, `__type`); off, field suggestions are hidden from errors too.' },
+  {
+    name: 'GRAPHQL_LIST_SIZE',
+    default: '10',
+    description: 'Items a list without a page argument (such as `item.releases`) is assumed to hold when a query is priced.',
+  },
+  {
+    name: 'GRAPHQL_INTROSPECTION',
+    default: 'true (false in production)',
+    description: 'Answer GraphQL introspection (`__schema`, `__type`); off, field suggestions are hidden from errors too.',
+  },
   {
     name: 'GRAPHQL_FAST_PATH',
     default: 'true',
-    description: 'Answer `feed`, `editorialFeed` and `trackEvents` on the lean path (same checks, errors and answers, without Express and Apollo in between); false sends every request through Apollo.',
+    description:
+      'Answer `feed`, `editorialFeed` and `trackEvents` on the lean path (same checks, errors and answers, without Express and Apollo in between); false sends every request through Apollo.',
   },
   { name: 'IMPORT_MAX_BYTES', default: '20971520', description: 'Largest import file accepted by `POST /api/imports` (GraphQL bodies are capped at 1 MB).' },
   { name: 'SHUTDOWN_TIMEOUT_MS', default: '9000', description: 'How long SIGTERM waits for in-flight work before it forces an exit.' },
   { name: 'LOGIN_MAX_ATTEMPTS', default: '5', description: 'Failed sign-ins per email and address before sign-in is paused.' },
   { name: 'LOGIN_WINDOW_SECONDS', default: '900', description: 'Window for LOGIN_MAX_ATTEMPTS.' },
   { name: 'ALLOW_SELF_APPROVAL', default: 'false', description: 'Let a reviewer approve a version they wrote.' },
-  { name: 'RECONCILE_INTERVAL_MS', default: '15000', description: 'How often the worker re-enqueues due launches from PostgreSQL, and re-creates job schedulers Redis lost.' },
+  {
+    name: 'RECONCILE_INTERVAL_MS',
+    default: '15000',
+    description: 'How often the worker re-enqueues due launches from PostgreSQL, and re-creates job schedulers Redis lost.',
+  },
   { name: 'WEBHOOK_BACKOFF_MS', default: '5000', description: 'First retry delay of a failed webhook; it doubles on each of up to 8 tries.' },
   { name: 'FEED_BUDGET_MS', default: '50', description: 'Time the feed may spend before it serves the editorial fallback.' },
   {
     name: 'FEED_REDIS_WAIT_MS',
     default: '10',
-    description: "How long a feed waits on Redis for its sticky slate and its rate-limit count; past it, the feed ranks a fresh slate and counts the call in the process's memory. Raise it for a Redis a few ms away.",
+    description:
+      "How long a feed waits on Redis for its sticky slate and its rate-limit count; past it, the feed ranks a fresh slate and counts the call in the process's memory. Raise it for a Redis a few ms away.",
   },
   { name: 'FEED_STICKY_SECONDS', default: '1800', description: 'Window in which a user gets the same slate on a surface unless the catalogue changed.' },
   {
     name: 'USER_STATE_CACHE_SIZE',
     default: '200000',
-    description: 'Users whose engine state (profile) each API process keeps in memory; while every stored one fits, a feed never reads PostgreSQL for it. 0 reads PostgreSQL on every feed.',
+    description:
+      'Users whose engine state (profile) each API process keeps in memory; while every stored one fits, a feed never reads PostgreSQL for it. 0 reads PostgreSQL on every feed.',
   },
-  { name: 'USER_STATE_REFRESH_MS', default: '60000', description: 'How often each API process re-reads the user states changed lately (a backstop: the learner announces each change on Redis at once).' },
+  {
+    name: 'USER_STATE_REFRESH_MS',
+    default: '60000',
+    description: 'How often each API process re-reads the user states changed lately (a backstop: the learner announces each change on Redis at once).',
+  },
   { name: 'ENGINE_REFRESH_MS', default: '5000', description: 'How often each API process reloads engine state from PostgreSQL.' },
   { name: 'LEARN_INTERVAL_MS', default: '5000', description: 'How often the worker folds new events into the model.' },
-  { name: 'LABEL_WINDOW_SECONDS', default: '60', description: 'How long after an impression the learner waits for its success event before it learns from it.' },
+  {
+    name: 'LABEL_WINDOW_SECONDS',
+    default: '60',
+    description: 'How long after an impression the learner waits for its success event before it learns from it.',
+  },
   { name: 'SNAPSHOT_RETENTION_HOURS', default: '72', description: 'How long engine snapshots are kept for replaying logged slates.' },
   { name: 'TRAIN_CRON', default: '0 3 * * *', description: 'When the worker retrains the TensorFlow.js model of every surface (cron, server time).' },
   { name: 'MIN_TRAINING_ROWS', default: '500', description: 'Impressions a surface needs before a model is trained on it.' },
   { name: 'AUTO_CANARY', default: 'true', description: 'Put a model that passes the offline gate on canary automatically.' },
   { name: 'CANARY_PERCENT', default: '5', description: 'Share of users a canary model serves.' },
-  { name: 'GATE_MARGIN_PERCENT', default: '10', description: "How far below the live policy's value the candidate's lower 95% bound may fall and still pass the gate." },
-  { name: 'CANARY_MIN_IMPRESSIONS', default: '2000', description: 'Canary impressions before the guardrail may promote (a fifth of it before it may roll back).' },
+  {
+    name: 'GATE_MARGIN_PERCENT',
+    default: '10',
+    description: "How far below the live policy's value the candidate's lower 95% bound may fall and still pass the gate.",
+  },
+  {
+    name: 'CANARY_MIN_IMPRESSIONS',
+    default: '2000',
+    description: 'Canary impressions before the guardrail may promote (a fifth of it before it may roll back).',
+  },
   { name: 'CANARY_CHECK_MS', default: '30000', description: 'How often the guardrail compares a canary with the live policy.' },
   { name: 'OPE_DRAWS', default: '32', description: 'Monte Carlo draws of the evaluated policy per logged request in offline evaluation.' },
   { name: 'OPE_MAX_REQUESTS', default: '2000', description: 'Most recent logged requests an offline evaluation reads.' },
@@ -269,20 +331,53 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
     description:
       'Comma-separated IPs, CIDRs or host names that asset checks and webhooks may reach although they are internal (loopback, private, link-local…). Empty: every internal address is refused.',
   },
-  { name: 'WEBHOOK_TIMEOUT_MS', default: '10000', description: 'How long one webhook request may take, connecting included, before it counts as failed and is retried.' },
+  {
+    name: 'WEBHOOK_TIMEOUT_MS',
+    default: '10000',
+    description: 'How long one webhook request may take, connecting included, before it counts as failed and is retried.',
+  },
   {
     name: 'METRICS_TOKEN',
     default: '(none)',
     description: '`/metrics` then needs `Authorization: Bearer <token>`. Unset: `/metrics` is open outside production and off (404) when NODE_ENV=production.',
   },
-  { name: 'TRUSTED_PROXIES', default: '(none)', description: 'Comma-separated IPs or CIDRs of your reverse proxies. Only a request from one of them may name the client address in `x-forwarded-for`; empty trusts nobody, and the client address is the TCP peer.' },
-  { name: 'API_KEY_REFRESH_MS', default: '30000', description: 'How often each API process reloads the API keys from PostgreSQL (a backstop: revocations reach every process at once through Redis).' },
-  { name: 'RATE_LIMIT_WINDOW_SECONDS', default: '10', description: 'Window over which the per-second rate limits below are counted (in Redis, shared by every API process).' },
+  {
+    name: 'TRUSTED_PROXIES',
+    default: '(none)',
+    description:
+      'Comma-separated IPs or CIDRs of your reverse proxies. Only a request from one of them may name the client address in `x-forwarded-for`; empty trusts nobody, and the client address is the TCP peer.',
+  },
+  {
+    name: 'API_KEY_REFRESH_MS',
+    default: '30000',
+    description: 'How often each API process reloads the API keys from PostgreSQL (a backstop: revocations reach every process at once through Redis).',
+  },
+  {
+    name: 'RATE_LIMIT_WINDOW_SECONDS',
+    default: '10',
+    description: 'Window over which the per-second rate limits below are counted (in Redis, shared by every API process).',
+  },
   { name: 'RATE_LIMIT_FEED_PER_KEY', default: '2000', description: '`feed` and `editorialFeed` calls per second per API key; 0 turns the limit off.' },
-  { name: 'RATE_LIMIT_FEED_PER_ADDRESS', default: '1000', description: '`feed` and `editorialFeed` calls per second per client address; 0 turns the limit off.' },
-  { name: 'RATE_LIMIT_EVENTS_PER_KEY', default: '20000', description: 'Events sent to `trackEvents` per second per API key (a batch counts each event); 0 turns the limit off.' },
-  { name: 'RATE_LIMIT_EVENTS_PER_ADDRESS', default: '10000', description: 'Events sent to `trackEvents` per second per client address; 0 turns the limit off.' },
-  { name: 'LOGIN_MAX_PER_ADDRESS', default: '30', description: 'Failed sign-ins per client address, whatever the email, within LOGIN_WINDOW_SECONDS before sign-in from it is paused.' },
+  {
+    name: 'RATE_LIMIT_FEED_PER_ADDRESS',
+    default: '1000',
+    description: '`feed` and `editorialFeed` calls per second per client address; 0 turns the limit off.',
+  },
+  {
+    name: 'RATE_LIMIT_EVENTS_PER_KEY',
+    default: '20000',
+    description: 'Events sent to `trackEvents` per second per API key (a batch counts each event); 0 turns the limit off.',
+  },
+  {
+    name: 'RATE_LIMIT_EVENTS_PER_ADDRESS',
+    default: '10000',
+    description: 'Events sent to `trackEvents` per second per client address; 0 turns the limit off.',
+  },
+  {
+    name: 'LOGIN_MAX_PER_ADDRESS',
+    default: '30',
+    description: 'Failed sign-ins per client address, whatever the email, within LOGIN_WINDOW_SECONDS before sign-in from it is paused.',
+  },
 ];
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -385,12 +480,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginMaxPerAddress: int(env, p, 'LOGIN_MAX_PER_ADDRESS', 30, 1, 100_000),
   };
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(cfg.redisPrefix)) p.add('REDIS_PREFIX', 'letters, digits, "-" or "_" (at most 40)', cfg.redisPrefix);
-  if (cfg.metricsToken !== undefined && cfg.metricsToken.length < 16) p.add('METRICS_TOKEN', 'at least 16 characters long (try `openssl rand -hex 24`)', '<hidden, ' + cfg.metricsToken.length + ' characters>');
+  if (cfg.metricsToken !== undefined && cfg.metricsToken.length < 16)
+    p.add('METRICS_TOKEN', 'at least 16 characters long (try `openssl rand -hex 24`)', '<hidden, ' + cfg.metricsToken.length + ' characters>');
   if (cfg.trainCron.trim().split(/\s+/).length < 5) p.add('TRAIN_CRON', 'a cron expression with five fields, like "0 3 * * *"', cfg.trainCron);
   // A trackEvents batch holds up to 500 events and is counted whole: a window smaller than that refuses every full batch.
-  for (const [name, perSecond] of [['RATE_LIMIT_EVENTS_PER_KEY', cfg.rateLimitEventsPerKey], ['RATE_LIMIT_EVENTS_PER_ADDRESS', cfg.rateLimitEventsPerAddress]] as const) {
+  for (const [name, perSecond] of [
+    ['RATE_LIMIT_EVENTS_PER_KEY', cfg.rateLimitEventsPerKey],
+    ['RATE_LIMIT_EVENTS_PER_ADDRESS', cfg.rateLimitEventsPerAddress],
+  ] as const) {
     if (perSecond > 0 && perSecond * cfg.rateLimitWindowSeconds < 500) {
-      p.add(name, `0 (off) or at least ${Math.ceil(500 / cfg.rateLimitWindowSeconds)} with RATE_LIMIT_WINDOW_SECONDS=${cfg.rateLimitWindowSeconds}, so a full batch of 500 events fits in one window`, String(perSecond));
+      p.add(
+        name,
+        `0 (off) or at least ${Math.ceil(500 / cfg.rateLimitWindowSeconds)} with RATE_LIMIT_WINDOW_SECONDS=${cfg.rateLimitWindowSeconds}, so a full batch of 500 events fits in one window`,
+        String(perSecond),
+      );
     }
   }
   if (p.lines.length) throw new ConfigError(p.lines);

@@ -123,7 +123,11 @@ describe('docker-compose.yml', () => {
     expect(services.migrate.restart).toBe('no');
     const shutdown = loadConfig({}).shutdownTimeoutMs;
     for (const s of [...apis, ...workers]) {
-      expect({ s, migrate: deps(s).migrate?.condition, redis: deps(s).redis?.condition }).toEqual({ s, migrate: 'service_completed_successfully', redis: 'service_healthy' });
+      expect({ s, migrate: deps(s).migrate?.condition, redis: deps(s).redis?.condition }).toEqual({
+        s,
+        migrate: 'service_completed_successfully',
+        redis: 'service_healthy',
+      });
       // SIGTERM, SHUTDOWN_TIMEOUT_MS for in-flight work, then the kill: the grace period must outlast it.
       expect({ s, grace: ms(services[s].stop_grace_period!) > shutdown }).toEqual({ s, grace: true });
     }
@@ -133,7 +137,13 @@ describe('docker-compose.yml', () => {
 
   it('keeps every process within PostgreSQL max_connections', () => {
     const max = Number(services.postgres.command![services.postgres.command!.indexOf('-c') + 1].split('=')[1]);
-    const processes = apis.reduce((n, s) => n + loadConfig(Object.fromEntries(Object.entries(services[s].environment!).map(([k, v]) => [k, interpolate(v, OPERATOR)]))).apiProcesses, 0) + workers.length + 1;
+    const processes =
+      apis.reduce(
+        (n, s) => n + loadConfig(Object.fromEntries(Object.entries(services[s].environment!).map(([k, v]) => [k, interpolate(v, OPERATOR)]))).apiProcesses,
+        0,
+      ) +
+      workers.length +
+      1;
     const pool = Number(services[apis[0]].environment!.DATABASE_POOL_SIZE);
     expect({ connections: processes * pool, below: processes * pool <= max - 3 }).toEqual({ connections: processes * pool, below: true });
   });
@@ -146,7 +156,11 @@ describe('docker-compose.yml', () => {
     expect(target).toMatch(/^\/etc\/nginx\/templates\/[\w.-]+\.conf\.template$/);
     const template = readFileSync(NGINX_TEMPLATE, 'utf8');
     const env = nginx.environment!;
-    expect(nginxPlaceholders(template)).toEqual(Object.keys(env).filter((k) => k.startsWith('MARQUEE_')).sort());
+    expect(nginxPlaceholders(template)).toEqual(
+      Object.keys(env)
+        .filter((k) => k.startsWith('MARQUEE_'))
+        .sort(),
+    );
     const site = renderNginxSite(template, env);
     const block = /upstream marquee_api \{([^}]*)\}/.exec(site.replace(/#.*$/gm, ''))![1];
     const upstreams = [...block.matchAll(/\bserver\s+([\w.-]+):(\d+)\b/g)].map((m) => `${m[1]}:${m[2]}`);
@@ -158,6 +172,7 @@ describe('docker-compose.yml', () => {
     const address = (nginx.networks as Record<string, { ipv4_address: string }>).marquee.ipv4_address;
     expect(isIP(address)).toBe(4);
     expect(inSubnet(address, compose.networks.marquee.ipam.config[0].subnet)).toBe(true);
-    for (const s of apis) expect({ s, trusted: loadConfig({ TRUSTED_PROXIES: services[s].environment!.TRUSTED_PROXIES }).trustedProxies }).toEqual({ s, trusted: [address] });
+    for (const s of apis)
+      expect({ s, trusted: loadConfig({ TRUSTED_PROXIES: services[s].environment!.TRUSTED_PROXIES }).trustedProxies }).toEqual({ s, trusted: [address] });
   });
 });

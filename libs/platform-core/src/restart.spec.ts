@@ -29,6 +29,18 @@ describe('restart backoff', () => {
   it('words the stop and the wait the same way for every supervisor', () => {
     expect([describeExit(1, null), describeExit(null, 'SIGKILL')]).toEqual(['exit code 1', 'killed by SIGKILL']);
     expect([formatSeconds(1000), formatSeconds(2500), formatSeconds(61_400)]).toEqual(['1 s', '2.5 s', '61 s']);
-    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111].map(ordinal)).toEqual(['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st', '111th']);
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111].map(ordinal)).toEqual([
+      '1st',
+      '2nd',
+      '3rd',
+      '4th',
+      '11th',
+      '12th',
+      '13th',
+      '21st',
+      '22nd',
+      '101st',
+      '111th',
+    ]);
   });
 });

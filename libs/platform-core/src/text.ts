@@ -10,7 +10,9 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 export function unstorableText(s: string): string | null {
   const m = UNSTORABLE.exec(s);
   if (!m) return null;
-  return m[0] === '\u0000' ? `a NUL byte (U+0000) at character ${m.index}` : `a lone surrogate (U+${m[0].charCodeAt(0).toString(16).toUpperCase()}) at character ${m.index}`;
+  return m[0] === '\u0000'
+    ? `a NUL byte (U+0000) at character ${m.index}`
+    : `a lone surrogate (U+${m[0].charCodeAt(0).toString(16).toUpperCase()}) at character ${m.index}`;
 }
 
 /** The first string anywhere in `value` (walking arrays and plain objects, keys included) that cannot be stored. */

@@ -15,9 +15,15 @@ export class DatabaseModule {
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => {
             if (!config.databaseUrl) {
-              throw new Error('DATABASE_URL is not set. `npm start` sets it for you; when you run a process on its own, point DATABASE_URL at your PostgreSQL.');
+              throw new Error(
+                'DATABASE_URL is not set. `npm start` sets it for you; when you run a process on its own, point DATABASE_URL at your PostgreSQL.',
+              );
             }
-            return { ...dataSourceOptions({ url: config.databaseUrl, entities, poolSize: config.databasePoolSize, applicationName }), retryAttempts: 3, retryDelay: 1000 };
+            return {
+              ...dataSourceOptions({ url: config.databaseUrl, entities, poolSize: config.databasePoolSize, applicationName }),
+              retryAttempts: 3,
+              retryDelay: 1000,
+            };
           },
         }),
       ],

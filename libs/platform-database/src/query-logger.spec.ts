@@ -28,7 +28,9 @@ describe('RedactingQueryLogger', () => {
     new RedactingQueryLogger(['error'], sink).logQueryError(err, INSERT, ['https://hooks.example.com', 'note', ['release.launched'], SECRET, KEY_HASH]);
     expect(sink.lines).toHaveLength(1);
     const line = sink.lines[0];
-    expect(line).toContain('Query failed: duplicate key value violates unique constraint "uq_api_keys_key_hash" (code 23505, table api_keys, constraint uq_api_keys_key_hash)');
+    expect(line).toContain(
+      'Query failed: duplicate key value violates unique constraint "uq_api_keys_key_hash" (code 23505, table api_keys, constraint uq_api_keys_key_hash)',
+    );
     expect(line).toContain('INSERT INTO "webhook_endpoints"("id", "url"');
     expect(line).toContain('(5 parameters withheld from the log)');
     expect(line).not.toContain(SECRET);
@@ -38,7 +40,11 @@ describe('RedactingQueryLogger', () => {
 
   it('withholds a value PostgreSQL quotes at the end of its message', () => {
     const sink = capture();
-    new RedactingQueryLogger(['error'], sink).logQueryError(pgError(`invalid input syntax for type uuid: "${SECRET}"`, { code: '22P02' }), 'SELECT 1 WHERE $1::uuid IS NULL', [SECRET]);
+    new RedactingQueryLogger(['error'], sink).logQueryError(
+      pgError(`invalid input syntax for type uuid: "${SECRET}"`, { code: '22P02' }),
+      'SELECT 1 WHERE $1::uuid IS NULL',
+      [SECRET],
+    );
     expect(sink.lines[0]).toContain('invalid input syntax for type uuid: "<value withheld>" (code 22P02)');
     expect(sink.lines[0]).not.toContain(SECRET);
   });

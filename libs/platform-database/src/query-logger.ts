@@ -75,7 +75,12 @@ function withheld(parameters?: unknown[] | object): string {
 function describeError(error: string | Error): string {
   if (typeof error === 'string') return withholdQuotedValue(error);
   const e = error as Error & DriverError;
-  const facts = [e.code && `code ${e.code}`, e.table && `table ${e.table}`, e.column && `column ${e.column}`, e.constraint && `constraint ${e.constraint}`].filter(Boolean);
+  const facts = [
+    e.code && `code ${e.code}`,
+    e.table && `table ${e.table}`,
+    e.column && `column ${e.column}`,
+    e.constraint && `constraint ${e.constraint}`,
+  ].filter(Boolean);
   return `${withholdQuotedValue(e.message ?? String(error))}${facts.length ? ` (${facts.join(', ')})` : ''}`;
 }
 

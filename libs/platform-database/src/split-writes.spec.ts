@@ -27,7 +27,12 @@ describe('writeSplitting', () => {
   it('drops only the bad row, says which, and keeps the order of the rest', async () => {
     const t = table((n) => n === 7);
     const dropped: [number, unknown][] = [];
-    const r = await writeSplitting(Array.from({ length: 100 }, (_, i) => i), t.write, isDown, (row, e) => dropped.push([row, e]));
+    const r = await writeSplitting(
+      Array.from({ length: 100 }, (_, i) => i),
+      t.write,
+      isDown,
+      (row, e) => dropped.push([row, e]),
+    );
     expect(dropped).toEqual([[7, BAD]]);
     expect(t.stored).toEqual(Array.from({ length: 100 }, (_, i) => i).filter((n) => n !== 7));
     expect(r.statements).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(100)) + 1);

@@ -123,7 +123,14 @@ describe('classifyAddress', () => {
         for (const f of forms(v4)) expect([f, classifyAddress(f).internal]).toEqual([f, true]);
         // Decimal, hex and octal spellings, as a URL reads them.
         const n = toInt(v4);
-        for (const literal of [String(n), `0x${n.toString(16)}`, v4.split('.').map((o) => `0${Number(o).toString(8)}`).join('.')]) {
+        for (const literal of [
+          String(n),
+          `0x${n.toString(16)}`,
+          v4
+            .split('.')
+            .map((o) => `0${Number(o).toString(8)}`)
+            .join('.'),
+        ]) {
           expect([literal, classifyAddress(urlHost(literal)).internal]).toEqual([literal, true]);
         }
       }),

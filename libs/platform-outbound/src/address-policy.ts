@@ -80,7 +80,10 @@ export class AddressPolicy {
 
   constructor(allowlist: readonly string[] = []) {
     for (const raw of allowlist) {
-      const entry = raw.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+      const entry = raw
+        .trim()
+        .toLowerCase()
+        .replace(/^\[(.*)\]$/, '$1');
       if (!entry) continue;
       if (entry.includes('/')) this.ranges.push(normalise(ipaddr.parseCIDR(entry)));
       else if (ipaddr.isValid(entry)) {

@@ -24,7 +24,11 @@ describe('OutboundHttp', () => {
     const answer = (address: string) => cb(null, [{ address, family: address.includes(':') ? 6 : 4 }]);
     if (host === 'rebind.test') return answer(rebindCalls++ === 0 ? '93.184.216.34' : '127.0.0.1');
     if (host === 'media.allowed.test') return answer('127.0.0.1');
-    if (host === 'mixed.test') return cb(null, [{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.7', family: 4 }]);
+    if (host === 'mixed.test')
+      return cb(null, [
+        { address: '93.184.216.34', family: 4 },
+        { address: '10.0.0.7', family: 4 },
+      ]);
     return (dnsLookup as unknown as (h: string, o: unknown, c: unknown) => void)(host, opts, cb);
   }) as unknown as typeof dnsLookup;
 
@@ -103,7 +107,12 @@ describe('OutboundHttp', () => {
     // The hop stands in for an external host: only it is allowed, by address.
     const c = client(['127.0.0.2']);
     rebindCalls = 1; // past its public answer: this test never connects anywhere but loopback
-    for (const to of [`http://127.0.0.1:${targetPort}/secret`, `http://localhost:${targetPort}/`, `http://rebind.test:${targetPort}/`, `http://[::ffff:7f00:1]:${targetPort}/`]) {
+    for (const to of [
+      `http://127.0.0.1:${targetPort}/secret`,
+      `http://localhost:${targetPort}/`,
+      `http://rebind.test:${targetPort}/`,
+      `http://[::ffff:7f00:1]:${targetPort}/`,
+    ]) {
       redirectTo = to;
       await expect(head(c, `http://127.0.0.2:${hopPort}/go`)).rejects.toBeInstanceOf(OutboundRefusedError);
     }

@@ -14,7 +14,10 @@ class OutboundCloser implements OnApplicationShutdown {
 
 /** Provides the one OutboundHttp of a process, with the policy from OUTBOUND_ALLOWLIST. Import it where URLs users typed are fetched. */
 @Module({
-  providers: [{ provide: OutboundHttp, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new OutboundHttp(new AddressPolicy(config.outboundAllowlist)) }, OutboundCloser],
+  providers: [
+    { provide: OutboundHttp, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new OutboundHttp(new AddressPolicy(config.outboundAllowlist)) },
+    OutboundCloser,
+  ],
   exports: [OutboundHttp],
 })
 export class OutboundModule {}

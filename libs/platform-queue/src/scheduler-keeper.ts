@@ -83,7 +83,9 @@ export class SchedulerKeeper {
       }
       for (const s of missing) await this.upsert(s);
     } catch (e) {
-      this.logger.warn(`Could not check the job schedulers (${why}): ${(e as Error).message.replace(/\.$/, '')}. Trying again at the next check; Redis may be down.`);
+      this.logger.warn(
+        `Could not check the job schedulers (${why}): ${(e as Error).message.replace(/\.$/, '')}. Trying again at the next check; Redis may be down.`,
+      );
       return [];
     }
     if (missing.length) {

@@ -38,13 +38,33 @@ export class WebhookService {
     const events = this.checkEvents(input.events ?? []);
     const secret = `whsec_${randomBytes(24).toString('hex')}`;
     return this.db.transaction(async (m) => {
-      const ep = await m.save(WebhookEndpointEntity, m.create(WebhookEndpointEntity, { url, description: input.description?.trim() || null, events, secret, enabled: true, createdBy: isUuid(actor.id) ? actor.id : null }));
-      await this.audit.record(m, actor, { action: 'webhook.created', entityType: 'webhook_endpoint', entityId: ep.id, after: { url, events }, summary: `Added webhook ${url}` });
+      const ep = await m.save(
+        WebhookEndpointEntity,
+        m.create(WebhookEndpointEntity, {
+          url,
+          description: input.description?.trim() || null,
+          events,
+          secret,
+          enabled: true,
+          createdBy: isUuid(actor.id) ? actor.id : null,
+        }),
+      );
+      await this.audit.record(m, actor, {
+        action: 'webhook.created',
+        entityType: 'webhook_endpoint',
+        entityId: ep.id,
+        after: { url, events },
+        summary: `Added webhook ${url}`,
+      });
       return ep;
     });
   }
 
-  async updateEndpoint(actor: Actor, id: string, input: { url?: string | null; description?: string | null; events?: string[] | null; enabled?: boolean | null }): Promise<WebhookEndpointEntity> {
+  async updateEndpoint(
+    actor: Actor,
+    id: string,
+    input: { url?: string | null; description?: string | null; events?: string[] | null; enabled?: boolean | null },
+  ): Promise<WebhookEndpointEntity> {
     const ep = await this.getEndpoint(id);
     const before = { url: ep.url, events: ep.events, enabled: ep.enabled };
     if (input.url) ep.url = await this.checkUrl(input.url);
@@ -53,7 +73,14 @@ export class WebhookService {
     if (input.enabled !== undefined && input.enabled !== null) ep.enabled = input.enabled;
     return this.db.transaction(async (m) => {
       await m.save(WebhookEndpointEntity, ep);
-      await this.audit.record(m, actor, { action: 'webhook.updated', entityType: 'webhook_endpoint', entityId: id, before, after: { url: ep.url, events: ep.events, enabled: ep.enabled }, summary: `Updated webhook ${ep.url}` });
+      await this.audit.record(m, actor, {
+        action: 'webhook.updated',
+        entityType: 'webhook_endpoint',
+        entityId: id,
+        before,
+        after: { url: ep.url, events: ep.events, enabled: ep.enabled },
+        summary: `Updated webhook ${ep.url}`,
+      });
       return ep;
     });
   }
@@ -63,7 +90,13 @@ export class WebhookService {
     await this.db.transaction(async (m) => {
       await m.delete(WebhookDeliveryEntity, { endpointId: id });
       await m.delete(WebhookEndpointEntity, { id });
-      await this.audit.record(m, actor, { action: 'webhook.deleted', entityType: 'webhook_endpoint', entityId: id, before: { url: ep.url }, summary: `Removed webhook ${ep.url}` });
+      await this.audit.record(m, actor, {
+        action: 'webhook.deleted',
+        entityType: 'webhook_endpoint',
+        entityId: id,
+        before: { url: ep.url },
+        summary: `Removed webhook ${ep.url}`,
+      });
     });
     return true;
   }
@@ -77,7 +110,9 @@ export class WebhookService {
 
   async deliveries(endpointId?: string | null, limit = 50): Promise<WebhookDeliveryEntity[]> {
     if (endpointId) assertId('webhook endpoint', endpointId);
-    return this.db.getRepository(WebhookDeliveryEntity).find({ where: endpointId ? { endpointId } : {}, order: { createdAt: 'DESC' }, take: Math.min(Math.max(limit, 1), 200) });
+    return this.db
+      .getRepository(WebhookDeliveryEntity)
+      .find({ where: endpointId ? { endpointId } : {}, order: { createdAt: 'DESC' }, take: Math.min(Math.max(limit, 1), 200) });
   }
 
   /**
@@ -105,7 +140,11 @@ export class WebhookService {
   async dispatch(deliveryIds: string[]): Promise<void> {
     for (const id of deliveryIds) {
       try {
-        await this.queue.add(JobName.DeliverWebhook, { deliveryId: id }, { jobId: jobIds.deliverWebhook(id), attempts: 8, backoff: { type: 'exponential', delay: this.config.webhookBackoffMs } });
+        await this.queue.add(
+          JobName.DeliverWebhook,
+          { deliveryId: id },
+          { jobId: jobIds.deliverWebhook(id), attempts: 8, backoff: { type: 'exponential', delay: this.config.webhookBackoffMs } },
+        );
       } catch (e) {
         this.logger.warn(`Webhook delivery ${id} is stored but could not be queued (${(e as Error).message}); the worker's sweep will send it.`);
       }
@@ -117,8 +156,21 @@ export class WebhookService {
     const d = await this.db.getRepository(WebhookDeliveryEntity).findOne({ where: { id: deliveryId } });
     if (!d) throw new NotFoundError('webhook delivery', deliveryId);
     await this.db.getRepository(WebhookDeliveryEntity).update(deliveryId, { status: 'pending' });
-    await this.audit.record(null, actor, { action: 'webhook.redelivered', entityType: 'webhook_delivery', entityId: deliveryId, summary: `Sent ${d.eventType} again` });
-    await this.queue.add(JobName.DeliverWebhook, { deliveryId }, { jobId: `${jobIds.deliverWebhook(deliveryId)}_${this.clock.nowMs()}`, attempts: 8, backoff: { type: 'exponential', delay: this.config.webhookBackoffMs } });
+    await this.audit.record(null, actor, {
+      action: 'webhook.redelivered',
+      entityType: 'webhook_delivery',
+      entityId: deliveryId,
+      summary: `Sent ${d.eventType} again`,
+    });
+    await this.queue.add(
+      JobName.DeliverWebhook,
+      { deliveryId },
+      {
+        jobId: `${jobIds.deliverWebhook(deliveryId)}_${this.clock.nowMs()}`,
+        attempts: 8,
+        backoff: { type: 'exponential', delay: this.config.webhookBackoffMs },
+      },
+    );
     return { ...d, status: 'pending' };
   }
 
@@ -142,7 +194,9 @@ export class WebhookService {
       const u = new URL(url);
       if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error();
     } catch {
-      throw new InputError(`"${url}" is not an http(s) URL. Give the full address of your receiver, e.g. https://example.com/hooks/marquee.`, [{ field: 'url', message: 'must be an http(s) URL' }]);
+      throw new InputError(`"${url}" is not an http(s) URL. Give the full address of your receiver, e.g. https://example.com/hooks/marquee.`, [
+        { field: 'url', message: 'must be an http(s) URL' },
+      ]);
     }
     try {
       await this.http.assertNotInternal(url);
@@ -156,7 +210,10 @@ export class WebhookService {
 
   private checkEvents(events: string[]): string[] {
     const bad = events.filter((e) => !WEBHOOK_EVENTS.includes(e as WebhookEvent));
-    if (bad.length) throw new InputError(`Unknown event type ${bad.join(', ')}. Use ${WEBHOOK_EVENTS.join(', ')}, or none for all.`, [{ field: 'events', message: 'has an unknown event type' }]);
+    if (bad.length)
+      throw new InputError(`Unknown event type ${bad.join(', ')}. Use ${WEBHOOK_EVENTS.join(', ')}, or none for all.`, [
+        { field: 'events', message: 'has an unknown event type' },
+      ]);
     return [...new Set(events)];
   }
 }

@@ -23,7 +23,8 @@ export class WebhooksProcessor extends WorkerHost {
         try {
           return await this.sender.send((job.data as { deliveryId: string }).deliveryId, last);
         } catch (e) {
-          if (last) this.logger.warn(`${(e as Error).message} Giving up after ${job.attemptsMade + 1} tries; an admin can resend it from the Studio's webhook log.`);
+          if (last)
+            this.logger.warn(`${(e as Error).message} Giving up after ${job.attemptsMade + 1} tries; an admin can resend it from the Studio's webhook log.`);
           throw e;
         }
       }

@@ -5,7 +5,6 @@ import { actorOf } from '@marquee/audit';
 import { WEBHOOK_EVENTS } from './entities';
 import { WebhookService } from './webhook.service';
 
-
 @ObjectType('WebhookEndpoint')
 export class WebhookEndpointGql {
   @Field(() => ID) id: string;
@@ -86,7 +85,11 @@ export class WebhooksResolver {
 
   @Mutation(() => WebhookEndpointGql)
   @Allow(...Who.admins)
-  updateWebhookEndpoint(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string, @Args('input') input: WebhookEndpointUpdate): Promise<WebhookEndpointGql> {
+  updateWebhookEndpoint(
+    @CurrentPrincipal() p: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input') input: WebhookEndpointUpdate,
+  ): Promise<WebhookEndpointGql> {
     return this.webhooks.updateEndpoint(actorOf(p), id, input);
   }
 
@@ -98,7 +101,10 @@ export class WebhooksResolver {
 
   @Query(() => [WebhookDeliveryGql], { description: 'The delivery log, newest first.' })
   @Allow(...Who.admins)
-  webhookDeliveries(@Args('endpointId', { type: () => ID, nullable: true }) endpointId?: string, @Args('limit', { type: () => Int, nullable: true }) limit?: number): Promise<WebhookDeliveryGql[]> {
+  webhookDeliveries(
+    @Args('endpointId', { type: () => ID, nullable: true }) endpointId?: string,
+    @Args('limit', { type: () => Int, nullable: true }) limit?: number,
+  ): Promise<WebhookDeliveryGql[]> {
     return this.webhooks.deliveries(endpointId, limit ?? 50);
   }
 

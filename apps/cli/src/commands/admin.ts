@@ -14,7 +14,10 @@ Without --password a temporary password is generated and printed once. MARQUEE_A
 `;
 
 /** Parses `admin create` arguments; returns the problems instead of throwing, so the caller prints them all. */
-export function parseAdminArgs(args: string[], env: NodeJS.ProcessEnv = process.env): { email: string; password: string | null; name: string } | { problems: string[] } {
+export function parseAdminArgs(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { email: string; password: string | null; name: string } | { problems: string[] } {
   const [sub, ...rest] = args;
   const problems: string[] = [];
   if (sub !== 'create') return { problems: [`unknown admin command "${sub ?? ''}"; the one there is is "admin create"`] };
@@ -47,8 +50,12 @@ export async function adminCommand(config: AppConfig, args: string[]): Promise<n
   }
   const ctx = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error', 'warn'] });
   try {
-    const r = await ctx.get(AccountsService).createUser(SYSTEM_ACTOR('cli'), { email: parsed.email, displayName: parsed.name, role: 'admin', password: parsed.password });
-    process.stdout.write(`Created admin ${r.user.email}.${r.temporaryPassword ? ` Temporary password (shown once; keep it): ${r.temporaryPassword}` : ' Sign in with the password you gave.'}\n`);
+    const r = await ctx
+      .get(AccountsService)
+      .createUser(SYSTEM_ACTOR('cli'), { email: parsed.email, displayName: parsed.name, role: 'admin', password: parsed.password });
+    process.stdout.write(
+      `Created admin ${r.user.email}.${r.temporaryPassword ? ` Temporary password (shown once; keep it): ${r.temporaryPassword}` : ' Sign in with the password you gave.'}\n`,
+    );
     return 0;
   } catch (e) {
     if (e instanceof DomainError) {
@@ -75,7 +82,11 @@ export async function ensureConfiguredAdmin(config: AppConfig): Promise<string |
       await tx.query('SELECT pg_advisory_xact_lock(727272)');
       const [{ n }] = await tx.query('SELECT count(*)::int AS n FROM users');
       if (n > 0) return null;
-      const r = await accounts.createUser(SYSTEM_ACTOR('setup'), { email: config.adminEmail!, displayName: 'Admin', role: 'admin', password: config.adminPassword }, tx);
+      const r = await accounts.createUser(
+        SYSTEM_ACTOR('setup'),
+        { email: config.adminEmail!, displayName: 'Admin', role: 'admin', password: config.adminPassword },
+        tx,
+      );
       return r.user.email;
     });
   } finally {

@@ -39,7 +39,10 @@ export async function importCommand(config: AppConfig, file: string | undefined)
       }
       throw e;
     }
-    const bar = new SingleBar({ format: 'Importing {bar} {percentage}% | {value}/{total} rows | {failed} with errors', hideCursor: true, noTTYOutput: true, notTTYSchedule: 1000 }, Presets.shades_classic);
+    const bar = new SingleBar(
+      { format: 'Importing {bar} {percentage}% | {value}/{total} rows | {failed} with errors', hideCursor: true, noTTYOutput: true, notTTYSchedule: 1000 },
+      Presets.shades_classic,
+    );
     bar.start(job.totalRows, 0, { failed: 0 });
     const result = await imports.run(job.id, actor, (p) => bar.update(p.processed, { failed: p.failed }));
     bar.stop();
@@ -47,7 +50,8 @@ export async function importCommand(config: AppConfig, file: string | undefined)
     for (const err of result.errors) {
       process.stdout.write(`  line ${err.row}${err.slug ? ` (${err.slug})` : ''}: ${err.problems.map((p) => `${p.field} ${p.message}`).join('; ')}\n`);
     }
-    if (result.failedRows) process.stdout.write('Rows with errors wrote nothing. Fix them and import the file again: rows that succeeded will get a new version.\n');
+    if (result.failedRows)
+      process.stdout.write('Rows with errors wrote nothing. Fix them and import the file again: rows that succeeded will get a new version.\n');
     return result.failedRows ? 1 : 0;
   } finally {
     await app.close();

@@ -31,7 +31,18 @@ describe('marquee ope', () => {
 
   it('evaluates `logged` on the random sample: prints the table and writes both files', async () => {
     const out = join(dir, 'out');
-    const r = await run(['--obd', `${OBD}/random/men/men.csv`, '--items', `${OBD}/random/men/item_context.csv`, '--policy', 'logged', '--out', out, '--bootstrap', '200']);
+    const r = await run([
+      '--obd',
+      `${OBD}/random/men/men.csv`,
+      '--items',
+      `${OBD}/random/men/item_context.csv`,
+      '--policy',
+      'logged',
+      '--out',
+      out,
+      '--bootstrap',
+      '200',
+    ]);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toMatch(/^IPS\s+0\.006000\s+\[/m);
     expect(r.stdout).toMatch(/^on-policy CTR\s+0\.006000\s+\[/m);
@@ -47,7 +58,19 @@ describe('marquee ope', () => {
 
   it('runs `marquee` end to end on the bts sample', async () => {
     const out = join(dir, 'bts');
-    const r = await run(['--obd', `${OBD}/bts/men/men.csv`, '--items', `${OBD}/bts/men/item_context.csv`, '--policy=marquee', '--out', out, '--bootstrap', '200', '--mc-samples', '300']);
+    const r = await run([
+      '--obd',
+      `${OBD}/bts/men/men.csv`,
+      '--items',
+      `${OBD}/bts/men/item_context.csv`,
+      '--policy=marquee',
+      '--out',
+      out,
+      '--bootstrap',
+      '200',
+      '--mc-samples',
+      '300',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Policy "marquee" on men.csv/);
     for (const name of ['IPS', 'SNIPS', 'DM', 'DR']) expect(r.stdout).toMatch(new RegExp(`^${name}\\s+-?\\d\\.\\d{6}\\s+\\[`, 'm'));
@@ -60,7 +83,17 @@ describe('marquee ope', () => {
     const lines = readFileSync(`${OBD}/random/men/men.csv`, 'utf8').split('\n').slice(0, 30);
     const header = lines[0].split(',');
     const drop = header.indexOf('propensity_score');
-    writeFileSync(join(dir, 'cut.csv'), lines.map((l) => l.split(',').filter((_, j) => j !== drop).join(',')).join('\n'));
+    writeFileSync(
+      join(dir, 'cut.csv'),
+      lines
+        .map((l) =>
+          l
+            .split(',')
+            .filter((_, j) => j !== drop)
+            .join(','),
+        )
+        .join('\n'),
+    );
     const out = join(dir, 'never');
     const r = await run(['--obd', join(dir, 'cut.csv'), '--items', `${OBD}/random/men/item_context.csv`, '--policy', 'uniform', '--out', out]);
     expect(r.code).toBe(1);
@@ -71,9 +104,18 @@ describe('marquee ope', () => {
 
   it.each([
     [['--obd', 'x.csv'], /Missing --items, --policy, --out/],
-    [['--obd', `${OBD}/random/men/men.csv`, '--items', `${OBD}/random/men/item_context.csv`, '--policy', 'greedy', '--out', 'o'], /no policy named "greedy"\. Use one of: uniform, logged, marquee/],
-    [['--obd', `${OBD}/random/men/men.csv`, '--items', `${OBD}/random/men/item_context.csv`, '--policy', 'logged', '--out', 'o', '--from', '2030-01-01'], /No logged rows fall in the window/],
-    [['--obd', `${OBD}/random/men/men.csv`, '--items', `${OBD}/random/men/item_context.csv`, '--policy', 'logged', '--out', 'o', '--train-fraction', '1'], /--train-fraction must be a number between 0 and 1/],
+    [
+      ['--obd', `${OBD}/random/men/men.csv`, '--items', `${OBD}/random/men/item_context.csv`, '--policy', 'greedy', '--out', 'o'],
+      /no policy named "greedy"\. Use one of: uniform, logged, marquee/,
+    ],
+    [
+      ['--obd', `${OBD}/random/men/men.csv`, '--items', `${OBD}/random/men/item_context.csv`, '--policy', 'logged', '--out', 'o', '--from', '2030-01-01'],
+      /No logged rows fall in the window/,
+    ],
+    [
+      ['--obd', `${OBD}/random/men/men.csv`, '--items', `${OBD}/random/men/item_context.csv`, '--policy', 'logged', '--out', 'o', '--train-fraction', '1'],
+      /--train-fraction must be a number between 0 and 1/,
+    ],
     [['--obd', '/nonexistent.csv', '--items', 'i.csv', '--policy', 'logged', '--out', 'o'], /Cannot read --obd file \/nonexistent.csv/],
     [['--bogus'], /Unknown option --bogus/],
   ])('exits 1 with one line for %j', async (args, message) => {

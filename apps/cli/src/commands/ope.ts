@@ -82,7 +82,10 @@ export async function opeCommand(args: string[]): Promise<number> {
   try {
     const flags = parseFlags(args, VALUE_FLAGS);
     const missing = ['obd', 'items', 'policy', 'out'].filter((f) => !flags.has(f));
-    if (missing.length) throw new UsageError(`Missing ${missing.map((f) => `--${f}`).join(', ')}. Usage: ope --obd <log.csv> --items <item_context.csv> --policy <${policyNames().join('|')}> --out <dir>`);
+    if (missing.length)
+      throw new UsageError(
+        `Missing ${missing.map((f) => `--${f}`).join(', ')}. Usage: ope --obd <log.csv> --items <item_context.csv> --policy <${policyNames().join('|')}> --out <dir>`,
+      );
     const out = flags.get('out') as string;
     if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`--out ${out} is a file; give a directory (it is created if missing).`);
     const trainFraction = numberFlag(flags, 'train-fraction', (x) => x > 0 && x < 1, 'a number between 0 and 1');
@@ -93,7 +96,11 @@ export async function opeCommand(args: string[]): Promise<number> {
     const to = timeFlag(flags, 'to');
     const seed = flags.get('seed') ?? 'ope';
 
-    const policy = createPolicy(flags.get('policy') as string, { seed, ...(mcSamples !== undefined && { mcSamples }), ...(explore !== undefined && { explore }) });
+    const policy = createPolicy(flags.get('policy') as string, {
+      seed,
+      ...(mcSamples !== undefined && { mcSamples }),
+      ...(explore !== undefined && { explore }),
+    });
     const dataset = readObd(flags.get('obd') as string, flags.get('items') as string);
     const { report, actionProbs } = await runOpe(dataset, policy, {
       trainFraction,

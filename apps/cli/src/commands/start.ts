@@ -141,7 +141,9 @@ async function checkConnectionBudget(databaseUrl: string, c: AppConfig): Promise
   const pg = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
   try {
     await pg.connect();
-    const { rows } = await pg.query<{ max: string; reserved: string }>(`SELECT current_setting('max_connections') AS max, current_setting('superuser_reserved_connections') AS reserved`);
+    const { rows } = await pg.query<{ max: string; reserved: string }>(
+      `SELECT current_setting('max_connections') AS max, current_setting('superuser_reserved_connections') AS reserved`,
+    );
     const available = Number(rows[0].max) - Number(rows[0].reserved);
     const needed = (c.apiProcesses + 1) * c.databasePoolSize;
     if (needed > available) {

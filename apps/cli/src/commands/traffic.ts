@@ -80,11 +80,18 @@ async function gql<T>(o: TrafficOptions, query: string, variables: unknown): Pro
   for (let attempt = 1; ; attempt++) {
     let res: Response;
     try {
-      res = await fetch(`${o.url.replace(/\/$/, '')}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': o.apiKey }, body: JSON.stringify({ query, variables }) });
+      res = await fetch(`${o.url.replace(/\/$/, '')}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': o.apiKey },
+        body: JSON.stringify({ query, variables }),
+      });
     } catch (e) {
       throw new TrafficError(`Cannot reach Marquee at ${o.url} (${(e as Error).message}). Start it with npm start, or pass --url.`);
     }
-    const body = (await res.json().catch(() => null)) as { data?: T; errors?: { message: string; extensions?: { code?: string; retryAfter?: number } }[] } | null;
+    const body = (await res.json().catch(() => null)) as {
+      data?: T;
+      errors?: { message: string; extensions?: { code?: string; retryAfter?: number } }[];
+    } | null;
     if (body?.data) return body.data;
     const e = body?.errors?.[0];
     const retryAfter = Number(e?.extensions?.retryAfter);
@@ -92,7 +99,10 @@ async function gql<T>(o: TrafficOptions, query: string, variables: unknown): Pro
       await new Promise((r) => setTimeout(r, retryAfter * 1000));
       continue;
     }
-    const hint = e?.extensions?.code === 'UNAUTHENTICATED' ? ' Pass a client API key with --api-key (npm start prints one on first start; admins create more in the Studio).' : '';
+    const hint =
+      e?.extensions?.code === 'UNAUTHENTICATED'
+        ? ' Pass a client API key with --api-key (npm start prints one on first start; admins create more in the Studio).'
+        : '';
     throw new TrafficError(`The API answered ${res.status}: ${e?.message ?? 'no data'}.${hint}`);
   }
 }
@@ -107,7 +117,9 @@ export async function runTraffic(o: TrafficOptions): Promise<TrafficStats> {
     const segment = SEGMENTS[u % SEGMENTS.length];
     const hour = String((segment.hour + rng.int(3)) % 24).padStart(2, '0');
     const localTime = `${new Date().toISOString().slice(0, 10)}T${hour}:15:00Z`;
-    const { feed } = await gql<{ feed: { requestId: string; items: { position: number; trackingToken: string; reason: string; item: { slug: string; kind: string } }[] } }>(o, FEED, {
+    const { feed } = await gql<{
+      feed: { requestId: string; items: { position: number; trackingToken: string; reason: string; item: { slug: string; kind: string } }[] };
+    }>(o, FEED, {
       s: o.surface,
       u: `demo-${o.seed}-${u}`,
       c: { locale: 'en', platform: segment.platform, tier: 'free', appVersion: '5.0.0', localTime },
@@ -178,7 +190,15 @@ export async function trafficCommand(args: readonly string[]): Promise<number> {
     process.stderr.write(`${(e as Error).message}\n\n${TRAFFIC_USAGE}`);
     return 2;
   }
-  const bar = new SingleBar({ format: 'Traffic {bar} {percentage}% | {value}/{total} feeds | {impressions} impressions, {successes} successes', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
+  const bar = new SingleBar(
+    {
+      format: 'Traffic {bar} {percentage}% | {value}/{total} feeds | {impressions} impressions, {successes} successes',
+      hideCursor: true,
+      noTTYOutput: true,
+      notTTYSchedule: 2000,
+    },
+    Presets.shades_classic,
+  );
   bar.start(o.requests, 0, { impressions: 0, successes: 0 });
   try {
     const s = await runTraffic({ ...o, onProgress: (done, st) => bar.update(done, { impressions: st.impressions, successes: st.successes }) });
@@ -186,7 +206,9 @@ export async function trafficCommand(args: readonly string[]): Promise<number> {
     const reasons = Object.entries(s.reasons)
       .map(([r, n]) => `${r.toLowerCase()} ${n}`)
       .join(', ');
-    process.stdout.write(`\n${s.requests} feeds on "${o.surface}" (${s.repeats} of them a user's sticky slate again), ${s.impressions} impressions, ${s.successes} successes (${s.impressions ? ((100 * s.successes) / s.impressions).toFixed(1) : '0'}%). Slots by reason: ${reasons}.\n`);
+    process.stdout.write(
+      `\n${s.requests} feeds on "${o.surface}" (${s.repeats} of them a user's sticky slate again), ${s.impressions} impressions, ${s.successes} successes (${s.impressions ? ((100 * s.successes) / s.impressions).toFixed(1) : '0'}%). Slots by reason: ${reasons}.\n`,
+    );
     if (s.rejected) process.stdout.write(`${s.rejected} events were rejected by the API; see its log.\n`);
     process.stdout.write('The worker learns from these events within seconds; see Analytics in the Studio.\n');
     return 0;

@@ -36,7 +36,12 @@ describe('marquee train', () => {
 
   it('trains from a JSON Lines file, with --no-ipw', async () => {
     const file = join(dir, 'log.jsonl');
-    writeFileSync(file, syntheticImpressions({ impressions: 300, seed: 'jsonl' }).rows.map((r) => JSON.stringify(r)).join('\n'));
+    writeFileSync(
+      file,
+      syntheticImpressions({ impressions: 300, seed: 'jsonl' })
+        .rows.map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
     const out = join(dir, 'm.json');
     const r = await run(['--input', file, '--epochs', '1', '--no-ipw', '--out', out]);
     expect(r.code).toBe(0);

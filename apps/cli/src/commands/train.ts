@@ -30,7 +30,22 @@ const TRAIN_USAGE = `Usage: npm run marquee -- train (--input <log.jsonl|log.csv
   --backend <name>         tensorflow | wasm | cpu (default: the fastest installed)
 `;
 
-const VALUE_FLAGS = ['input', 'synthetic', 'obd', 'items', 'out', 'epochs', 'embedding-dim', 'batch-size', 'learning-rate', 'l2', 'holdout', 'max-weight', 'seed', 'backend'];
+const VALUE_FLAGS = [
+  'input',
+  'synthetic',
+  'obd',
+  'items',
+  'out',
+  'epochs',
+  'embedding-dim',
+  'batch-size',
+  'learning-rate',
+  'l2',
+  'holdout',
+  'max-weight',
+  'seed',
+  'backend',
+];
 
 function loadRows(flags: Map<string, string>): { rows: TrainingRow[]; source: string } {
   const sources = ['input', 'synthetic', 'obd'].filter((f) => flags.has(f));
@@ -41,7 +56,10 @@ function loadRows(flags: Map<string, string>): { rows: TrainingRow[]; source: st
   }
   if (flags.has('obd')) {
     if (!flags.has('items')) throw new UsageError('--obd needs --items <item_context.csv> as well.');
-    return { rows: banditDatasetToTrainingRows(readObd(flags.get('obd') as string, flags.get('items') as string)), source: basename(flags.get('obd') as string) };
+    return {
+      rows: banditDatasetToTrainingRows(readObd(flags.get('obd') as string, flags.get('items') as string)),
+      source: basename(flags.get('obd') as string),
+    };
   }
   const file = flags.get('input') as string;
   let text: string;
@@ -65,7 +83,8 @@ export async function trainCommand(args: string[]): Promise<number> {
     const out = flags.get('out');
     if (!out) throw new UsageError('Missing --out <model.json>: where to write the exported model.');
     const backend = flags.get('backend');
-    if (backend !== undefined && !['tensorflow', 'wasm', 'cpu'].includes(backend)) throw new UsageError(`--backend must be tensorflow, wasm or cpu; got "${backend}".`);
+    if (backend !== undefined && !['tensorflow', 'wasm', 'cpu'].includes(backend))
+      throw new UsageError(`--backend must be tensorflow, wasm or cpu; got "${backend}".`);
     const int = (name: string) => numberFlag(flags, name, (x) => Number.isInteger(x) && x >= 1, 'a positive whole number');
     const positive = (name: string) => numberFlag(flags, name, (x) => x > 0, 'a positive number');
     const options = {
@@ -84,7 +103,10 @@ export async function trainCommand(args: string[]): Promise<number> {
     const { rows, source } = loadRows(flags);
     process.stdout.write(`Training on ${rows.length} rows from ${source}.\n`);
 
-    bar = new SingleBar({ format: 'Training {bar} {percentage}% | epoch {epoch}/{epochs} | batch loss {loss}', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
+    bar = new SingleBar(
+      { format: 'Training {bar} {percentage}% | epoch {epoch}/{epochs} | batch loss {loss}', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 },
+      Presets.shades_classic,
+    );
     let started = false;
     const result = await trainRewardModel(rows, {
       ...defined,

@@ -97,7 +97,12 @@ export async function fetchUsers(): Promise<User[]> {
   return (await gql(UsersQuery)).users;
 }
 
-export async function createUser(input: { email: string; displayName: string; role: Role; password?: string | null }): Promise<{ user: User; temporaryPassword: string | null }> {
+export async function createUser(input: {
+  email: string;
+  displayName: string;
+  role: Role;
+  password?: string | null;
+}): Promise<{ user: User; temporaryPassword: string | null }> {
   return (await gql(CreateUserMutation, { input })).createUser;
 }
 

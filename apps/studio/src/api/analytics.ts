@@ -106,7 +106,13 @@ export interface EvaluateInput {
 }
 
 export async function evaluatePolicy(input: EvaluateInput): Promise<OpeRun> {
-  const d = await gql(EvaluatePolicyMutation, { surface: input.surface, target: input.target, modelId: input.modelId ?? null, config: input.config ?? null, days: input.days ?? null });
+  const d = await gql(EvaluatePolicyMutation, {
+    surface: input.surface,
+    target: input.target,
+    modelId: input.modelId ?? null,
+    config: input.config ?? null,
+    days: input.days ?? null,
+  });
   return d.evaluatePolicy as OpeRun;
 }
 

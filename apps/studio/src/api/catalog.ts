@@ -1,6 +1,18 @@
 import { gql } from './client';
 import { graphql } from './generated';
-import type { AssetStatus, Connection, ContentKind, FieldChange, ItemDetail, ItemInput, ItemSort, ItemState, ItemSummary, ItemVersion, LocaleStatus } from './types';
+import type {
+  AssetStatus,
+  Connection,
+  ContentKind,
+  FieldChange,
+  ItemDetail,
+  ItemInput,
+  ItemSort,
+  ItemState,
+  ItemSummary,
+  ItemVersion,
+  LocaleStatus,
+} from './types';
 
 export const ItemSummaryFields = graphql(`
   fragment ItemSummaryFields on Item {
@@ -243,7 +255,13 @@ export function fetchContentKinds(): Promise<ContentKind[]> {
   return kindsCache;
 }
 
-export async function searchItems(filter: ItemFilter, sort: ItemSort, first: number, after: string | null, signal?: AbortSignal): Promise<Connection<ItemSummary>> {
+export async function searchItems(
+  filter: ItemFilter,
+  sort: ItemSort,
+  first: number,
+  after: string | null,
+  signal?: AbortSignal,
+): Promise<Connection<ItemSummary>> {
   return (await gql(ItemsQuery, { filter, sort, first, after }, { signal })).items;
 }
 

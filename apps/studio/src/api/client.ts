@@ -88,7 +88,10 @@ export async function gql<T, V>(document: TypedDocumentString<T, V>, variables: 
   try {
     body = await res.json();
   } catch {
-    throw new ApiError(res.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL_SERVER_ERROR', `The API answered ${res.status} ${res.statusText || ''} without a readable body.`.trim());
+    throw new ApiError(
+      res.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL_SERVER_ERROR',
+      `The API answered ${res.status} ${res.statusText || ''} without a readable body.`.trim(),
+    );
   }
   if (body.errors?.length) {
     const error = errorFrom(body.errors[0]);
@@ -116,7 +119,15 @@ export async function rest<T>(url: string, init: RequestInit = {}): Promise<T> {
   }
   if (!res.ok) {
     const errors = (body as { errors?: GraphQLErrorBody[] } | null)?.errors;
-    const fallback: Record<number, ErrorCode> = { 400: 'BAD_USER_INPUT', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 429: 'RATE_LIMITED' };
+    const fallback: Record<number, ErrorCode> = {
+      400: 'BAD_USER_INPUT',
+      401: 'UNAUTHENTICATED',
+      403: 'FORBIDDEN',
+      404: 'NOT_FOUND',
+      409: 'CONFLICT',
+      413: 'PAYLOAD_TOO_LARGE',
+      429: 'RATE_LIMITED',
+    };
     const error = errors?.length ? errorFrom(errors[0]) : new ApiError(fallback[res.status] ?? 'INTERNAL_SERVER_ERROR', `The request failed (${res.status}).`);
     if (error.code === 'UNAUTHENTICATED') notifyUnauthenticated(error);
     throw error;

@@ -554,7 +554,9 @@ const ItemReleasesQuery = graphql(`
 `);
 
 /** For items a later release changed: the releases that include each, to name what blocks a rollback. */
-export async function fetchItemReleases(itemIds: string[]): Promise<Record<string, { title: string; releases: { id: string; name: string; status: ReleaseStatus; launchedAt: string | null }[] }>> {
+export async function fetchItemReleases(
+  itemIds: string[],
+): Promise<Record<string, { title: string; releases: { id: string; name: string; status: ReleaseStatus; launchedAt: string | null }[] }>> {
   if (!itemIds.length) return {};
   const unique = [...new Set(itemIds)];
   const d = await gql(ItemReleasesQuery, { filter: { ids: unique }, first: unique.length });

@@ -210,7 +210,13 @@ const FeedPreviewQuery = graphql(`
   }
 `);
 
-export async function fetchFeedPreview(surface: string, persona: Persona, instant: string | null, seed: number | null, signal?: AbortSignal): Promise<FeedPreview> {
+export async function fetchFeedPreview(
+  surface: string,
+  persona: Persona,
+  instant: string | null,
+  seed: number | null,
+  signal?: AbortSignal,
+): Promise<FeedPreview> {
   return (await gql(FeedPreviewQuery, { surface, persona, instant, seed }, { signal })).feedPreview;
 }
 

@@ -39,7 +39,17 @@ import type {
 } from './generated/graphql';
 import type { ContentTestStatus, FeedReason, ItemState, OpeTarget, ReleaseStatus, Role } from './generated/schema-enums';
 
-export type { ContentTestStatus, FeedReason, ItemSort, ItemState, LocaleStatus, OpeTarget, ReleaseActionKind, ReleaseStatus, Role } from './generated/schema-enums';
+export type {
+  ContentTestStatus,
+  FeedReason,
+  ItemSort,
+  ItemState,
+  LocaleStatus,
+  OpeTarget,
+  ReleaseActionKind,
+  ReleaseStatus,
+  Role,
+} from './generated/schema-enums';
 
 /* ---------- Enums: the values, in the order the Studio lists them ---------- */
 

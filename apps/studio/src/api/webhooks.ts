@@ -98,11 +98,18 @@ export async function fetchWebhookEventTypes(): Promise<string[]> {
   return (await gql(WebhookEventTypesQuery)).webhookEventTypes;
 }
 
-export async function createWebhookEndpoint(input: { url: string; description: string | null; events: string[] }): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+export async function createWebhookEndpoint(input: {
+  url: string;
+  description: string | null;
+  events: string[];
+}): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   return (await gql(CreateWebhookEndpointMutation, { input })).createWebhookEndpoint;
 }
 
-export async function updateWebhookEndpoint(id: string, input: { url?: string; description?: string | null; events?: string[]; enabled?: boolean }): Promise<WebhookEndpoint> {
+export async function updateWebhookEndpoint(
+  id: string,
+  input: { url?: string; description?: string | null; events?: string[]; enabled?: boolean },
+): Promise<WebhookEndpoint> {
   return (await gql(UpdateWebhookEndpointMutation, { id, input })).updateWebhookEndpoint;
 }
 

@@ -30,8 +30,25 @@ export function Banner({ tone = 'info', title, children, actions, testId, onDism
 }
 
 /** The message of an API error, with the field problems that have no input of their own listed under it. */
-export function ErrorBanner({ error, unplaced = [], onRetry, onDismiss }: { error: ApiError; unplaced?: { field: string; message: string }[]; onRetry?(): void; onDismiss?(): void }) {
-  const title = error.code === 'FORBIDDEN' ? 'Not allowed' : error.code === 'NETWORK_ERROR' ? 'Connection problem' : error.code === 'RATE_LIMITED' ? 'Slow down' : undefined;
+export function ErrorBanner({
+  error,
+  unplaced = [],
+  onRetry,
+  onDismiss,
+}: {
+  error: ApiError;
+  unplaced?: { field: string; message: string }[];
+  onRetry?(): void;
+  onDismiss?(): void;
+}) {
+  const title =
+    error.code === 'FORBIDDEN'
+      ? 'Not allowed'
+      : error.code === 'NETWORK_ERROR'
+        ? 'Connection problem'
+        : error.code === 'RATE_LIMITED'
+          ? 'Slow down'
+          : undefined;
   return (
     <Banner
       tone="error"

@@ -67,13 +67,37 @@ export function ChangePasswordDialog({ onClose }: { onClose(): void }) {
       <form id="change-password-form" className="form-stack" onSubmit={submit} noValidate>
         {error && !error.problems.length && <ErrorBanner error={error} />}
         <Field label="Current password" htmlFor="currentPassword" error={local.currentPassword}>
-          <input id="currentPassword" className="input" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} aria-invalid={!!local.currentPassword} />
+          <input
+            id="currentPassword"
+            className="input"
+            type="password"
+            autoComplete="current-password"
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+            aria-invalid={!!local.currentPassword}
+          />
         </Field>
         <Field label="New password" htmlFor="newPassword" error={local.newPassword} hint={`At least ${MIN} characters. Other sessions are signed out.`}>
-          <input id="newPassword" className="input" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} aria-invalid={!!local.newPassword} />
+          <input
+            id="newPassword"
+            className="input"
+            type="password"
+            autoComplete="new-password"
+            value={next}
+            onChange={(e) => setNext(e.target.value)}
+            aria-invalid={!!local.newPassword}
+          />
         </Field>
         <Field label="Repeat new password" htmlFor="confirm" error={local.confirm}>
-          <input id="confirm" className="input" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} aria-invalid={!!local.confirm} />
+          <input
+            id="confirm"
+            className="input"
+            type="password"
+            autoComplete="new-password"
+            value={confirm}
+            onChange={(e) => setConfirm(e.target.value)}
+            aria-invalid={!!local.confirm}
+          />
         </Field>
       </form>
     </Modal>

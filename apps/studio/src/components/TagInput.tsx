@@ -43,7 +43,12 @@ export function TagInput({ id, value, onChange, placeholder, disabled, errors = 
   return (
     <div className={`tag-input input ${invalid ? 'is-invalid' : ''} ${disabled ? 'is-disabled' : ''}`} onClick={() => document.getElementById(id)?.focus()}>
       {value.map((t, i) => (
-        <span key={t} className={`tag ${errors[i] ? 'tag-error' : ''}`} title={errors[i]} {...(disabled ? {} : getSelectedItemProps({ selectedItem: t, index: i }))}>
+        <span
+          key={t}
+          className={`tag ${errors[i] ? 'tag-error' : ''}`}
+          title={errors[i]}
+          {...(disabled ? {} : getSelectedItemProps({ selectedItem: t, index: i }))}
+        >
           {t}
           {!disabled && (
             <button

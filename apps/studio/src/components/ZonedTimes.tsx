@@ -39,9 +39,7 @@ export function ZonedTimes({ instant, releaseZone, editorZone = browserZone(), c
           </dt>
           <dd>
             <span className="zoned-value">{formatInZone(instant, r.zone)}</span>
-            <span className="zoned-offset">
-              {r.key === 'utc' ? 'UTC' : zoneSuffix(instant, r.zone)}
-            </span>
+            <span className="zoned-offset">{r.key === 'utc' ? 'UTC' : zoneSuffix(instant, r.zone)}</span>
           </dd>
         </div>
       ))}

@@ -1,4 +1,17 @@
-import { addDays, dayOf, formatDay, formatInZone, isValidZone, localDateTimeIn, offsetLabel, offsetMinutes, parseDayKey, startOfDayInstant, weekdayIndex, zoneAbbreviation } from './time';
+import {
+  addDays,
+  dayOf,
+  formatDay,
+  formatInZone,
+  isValidZone,
+  localDateTimeIn,
+  offsetLabel,
+  offsetMinutes,
+  parseDayKey,
+  startOfDayInstant,
+  weekdayIndex,
+  zoneAbbreviation,
+} from './time';
 
 /** The Studio's zone helpers on luxon: the same strings the pages showed with hand-written Intl math, and DST edges. */
 describe('Studio time zones', () => {

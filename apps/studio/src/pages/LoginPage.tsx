@@ -50,10 +50,29 @@ export function LoginPage() {
         {error && <ErrorBanner error={error} />}
         <form className="form-stack" onSubmit={submit}>
           <Field label="Email" htmlFor="login-email">
-            <input id="login-email" className="input" type="email" autoComplete="username" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} data-testid="login-email" />
+            <input
+              id="login-email"
+              className="input"
+              type="email"
+              autoComplete="username"
+              required
+              autoFocus
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              data-testid="login-email"
+            />
           </Field>
           <Field label="Password" htmlFor="login-password">
-            <input id="login-password" className="input" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} data-testid="login-password" />
+            <input
+              id="login-password"
+              className="input"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              data-testid="login-password"
+            />
           </Field>
           <Button type="submit" variant="primary" loading={busy} className="btn-block" data-testid="login-submit">
             Sign in

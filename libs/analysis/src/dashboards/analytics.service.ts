@@ -50,7 +50,14 @@ export class AnalyticsService {
         GROUP BY 1 ORDER BY 1`,
       [s.key, String(days), granularity],
     );
-    return rows.map((r) => ({ bucket: r.bucket, servedSlots: r.served, testSlots: r.test, randomSlots: r.random, share: r.served ? (r.test + r.random) / r.served : 0, budget: s.explorationBudget }));
+    return rows.map((r) => ({
+      bucket: r.bucket,
+      servedSlots: r.served,
+      testSlots: r.test,
+      randomSlots: r.random,
+      share: r.served ? (r.test + r.random) / r.served : 0,
+      budget: s.explorationBudget,
+    }));
   }
 
   /** Success per impression by day and policy version, with 95% intervals. */
@@ -93,7 +100,13 @@ export class AnalyticsService {
            FROM imp GROUP BY 1 ORDER BY 1`,
         [t.surface_key, t.item_id, t.started_at, s?.success_event ?? 'PLAY_START'],
       )
-    ).map((r: { day: Date; n: number; k: number; tn: number; tk: number }) => ({ day: r.day, impressions: r.n, successes: r.k, testImpressions: r.tn, testSuccesses: r.tk }));
+    ).map((r: { day: Date; n: number; k: number; tn: number; tk: number }) => ({
+      day: r.day,
+      impressions: r.n,
+      successes: r.k,
+      testImpressions: r.tn,
+      testSuccesses: r.tk,
+    }));
   }
 
   private async surface(key: string): Promise<SurfaceEntity> {
@@ -103,6 +116,7 @@ export class AnalyticsService {
   }
 
   private checkDays(days: number): void {
-    if (!Number.isInteger(days) || days < 1 || days > 90) throw new InputError('days must be from 1 to 90.', [{ field: 'days', message: 'must be from 1 to 90' }]);
+    if (!Number.isInteger(days) || days < 1 || days > 90)
+      throw new InputError('days must be from 1 to 90.', [{ field: 'days', message: 'must be from 1 to 90' }]);
   }
 }

@@ -81,12 +81,20 @@ function timing(runs: SimulationResult[], horizonHours: number): DecisionTiming 
     meanHoursCensored: beliefs.reduce((a, b) => a + (b.decision !== null && b.hours !== null ? b.hours : horizonHours), 0) / Math.max(1, beliefs.length),
     medianHours: median(decided.map((b) => b.hours as number)),
     medianImpressions: median(decided.map((b) => b.impressions as number)),
-    successRate: marquee.reduce((a, p) => a + p.successes, 0) / Math.max(1, marquee.reduce((a, p) => a + p.impressions, 0)),
+    successRate:
+      marquee.reduce((a, p) => a + p.successes, 0) /
+      Math.max(
+        1,
+        marquee.reduce((a, p) => a + p.impressions, 0),
+      ),
     contentTestsDecided: runs.reduce((a, r) => a + r.newItems.filter((x) => x.status !== 'RUNNING').length, 0),
   };
 }
 
-export async function runSharedPriorExperiment(options: Partial<SharedPriorExperimentOptions> = {}, log: (m: string) => void = () => undefined): Promise<SharedPriorExperimentResult> {
+export async function runSharedPriorExperiment(
+  options: Partial<SharedPriorExperimentOptions> = {},
+  log: (m: string) => void = () => undefined,
+): Promise<SharedPriorExperimentResult> {
   const o = { ...DEFAULT_SHARED_PRIOR_EXPERIMENT, ...options };
   const base = { days: o.days, users: o.users, seed: o.seed, baselines: false, references: false };
   log(`period 1: simulating ${o.users} users for ${o.days} days (seed ${o.seed}) and logging training rows`);
@@ -106,8 +114,14 @@ export async function runSharedPriorExperiment(options: Partial<SharedPriorExper
     const m = timing([d.withModelPrior], horizon);
     return { launchSeed: d.launchSeed, structural: s, withModelPrior: m, timeToDecisionRatio: m.meanHoursCensored / s.meanHoursCensored };
   });
-  const structural = timing(runs.map((d) => d.structural), horizon);
-  const withModelPrior = timing(runs.map((d) => d.withModelPrior), horizon);
+  const structural = timing(
+    runs.map((d) => d.structural),
+    horizon,
+  );
+  const withModelPrior = timing(
+    runs.map((d) => d.withModelPrior),
+    horizon,
+  );
   return {
     options: o,
     trainingRows: rows.length,

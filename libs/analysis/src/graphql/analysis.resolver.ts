@@ -20,7 +20,10 @@ export enum GranularityGql {
 }
 registerEnumType(GranularityGql, { name: 'Granularity', description: 'The width of one bucket of a time series (UTC).' });
 
-registerEnumType(OpeTargetGql, { name: 'OpeTarget', description: 'CURRENT: the live policy; MODEL: a model version; UNIFORM: random order; CONFIG: the live policy with other settings.' });
+registerEnumType(OpeTargetGql, {
+  name: 'OpeTarget',
+  description: 'CURRENT: the live policy; MODEL: a model version; UNIFORM: random order; CONFIG: the live policy with other settings.',
+});
 
 @ObjectType('ModelVersion')
 export class ModelVersionGql {
@@ -35,7 +38,8 @@ export class ModelVersionGql {
   @Field(() => Int) rows: number;
   @Field(() => GraphQLJSON, { nullable: true, description: 'holdoutAuc, holdoutLogLoss, baselineLogLoss, trainLogLoss, backend' }) metrics: unknown;
   @Field(() => Int, { nullable: true }) trainingMs: number | null;
-  @Field(() => GraphQLJSON, { nullable: true, description: 'The offline gate: live and candidate SNIPS, the lower bound, the threshold, passed.' }) gate: unknown;
+  @Field(() => GraphQLJSON, { nullable: true, description: 'The offline gate: live and candidate SNIPS, the lower bound, the threshold, passed.' })
+  gate: unknown;
   @Field(() => Float, { nullable: true }) canaryShare: number | null;
   @Field(() => GraphQLJSON, { nullable: true, description: 'Canary against live: impressions, successes, P(canary worse).' }) canaryStats: unknown;
   @Field(() => DateTimeScalar, { nullable: true }) canaryStartedAt: Date | null;
@@ -56,7 +60,11 @@ export class OpeRunGql {
   @Field(() => Float) progress: number;
   @Field(() => DateTimeScalar) windowFrom: Date;
   @Field(() => DateTimeScalar) windowTo: Date;
-  @Field(() => GraphQLJSON, { nullable: true, description: 'n, onPolicy, results [{estimator, value, ci {lower upper level}, ess, n, perPosition}], bootstrap, requests, draws' }) estimates: unknown;
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'n, onPolicy, results [{estimator, value, ci {lower upper level}, ess, n, perPosition}], bootstrap, requests, draws',
+  })
+  estimates: unknown;
   @Field(() => String, { nullable: true }) error: string | null;
   @Field(() => DateTimeScalar) createdAt: Date;
   @Field(() => DateTimeScalar, { nullable: true }) finishedAt: Date | null;
@@ -113,7 +121,7 @@ export class AnalysisResolver {
     return this.models.get(id);
   }
 
-  @Query(() => [OpeRunGql], { description: 'Offline policy evaluations on Marquee\'s own logs, newest first.' })
+  @Query(() => [OpeRunGql], { description: "Offline policy evaluations on Marquee's own logs, newest first." })
   @Allow(...Who.staff)
   opeRuns(@Args('surface', { nullable: true }) surface?: string): Promise<OpeRunGql[]> {
     return this.evaluations.listOpeRuns(surface) as Promise<OpeRunGql[]>;
@@ -141,7 +149,7 @@ export class AnalysisResolver {
     return this.analytics.testTimeline(testId);
   }
 
-  @Mutation(() => ModelVersionGql, { description: 'Queues a training run on the surface\'s recent logs; the gate and canary follow automatically.' })
+  @Mutation(() => ModelVersionGql, { description: "Queues a training run on the surface's recent logs; the gate and canary follow automatically." })
   @Allow(...Who.admins)
   trainModel(
     @CurrentPrincipal() p: Principal,
@@ -152,7 +160,7 @@ export class AnalysisResolver {
     return this.training.requestTraining(actorOf(p), { surfaceKey: surface, days, epochs });
   }
 
-  @Mutation(() => OpeRunGql, { description: 'Queues an offline evaluation of a policy on the surface\'s recent logs.' })
+  @Mutation(() => OpeRunGql, { description: "Queues an offline evaluation of a policy on the surface's recent logs." })
   @Allow(...Who.admins)
   evaluatePolicy(
     @CurrentPrincipal() p: Principal,
@@ -167,7 +175,11 @@ export class AnalysisResolver {
 
   @Mutation(() => ModelVersionGql, { description: 'Puts a model that passed the offline gate on a canary share (default CANARY_PERCENT).' })
   @Allow(...Who.admins)
-  startCanary(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string, @Args('share', { type: () => Float, nullable: true }) share?: number): Promise<ModelVersionGql> {
+  startCanary(
+    @CurrentPrincipal() p: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('share', { type: () => Float, nullable: true }) share?: number,
+  ): Promise<ModelVersionGql> {
     return this.models.startCanary(actorOf(p), id, share);
   }
 

@@ -74,7 +74,12 @@ export class EvaluationRunService {
           await report?.(done / total);
         },
       });
-      await repo.update(runId, { status: 'done', progress: 1, estimates: { ...est, requests: requests.length, rows, draws: this.config.opeDraws } as never, finishedAt: this.clock.now() });
+      await repo.update(runId, {
+        status: 'done',
+        progress: 1,
+        estimates: { ...est, requests: requests.length, rows, draws: this.config.opeDraws } as never,
+        finishedAt: this.clock.now(),
+      });
     } catch (e) {
       await repo.update(runId, { status: 'failed', error: (e as Error).message, finishedAt: this.clock.now() });
     }
@@ -84,10 +89,12 @@ export class EvaluationRunService {
   private async createOpeRun(actor: Actor, input: OpeRequest): Promise<OpeRunEntity> {
     const surface = await this.surface(input.surfaceKey);
     const days = input.days ?? 7;
-    if (!Number.isInteger(days) || days < 1 || days > 90) throw new InputError('days must be from 1 to 90.', [{ field: 'days', message: 'must be from 1 to 90' }]);
+    if (!Number.isInteger(days) || days < 1 || days > 90)
+      throw new InputError('days must be from 1 to 90.', [{ field: 'days', message: 'must be from 1 to 90' }]);
     let label = input.target === 'CURRENT' ? 'Live policy' : input.target === 'UNIFORM' ? 'Uniform random' : 'Configuration';
     if (input.target === 'MODEL') {
-      if (!input.modelId || !isUuid(input.modelId)) throw new InputError('Give the model version to evaluate.', [{ field: 'modelId', message: 'is required for target MODEL' }]);
+      if (!input.modelId || !isUuid(input.modelId))
+        throw new InputError('Give the model version to evaluate.', [{ field: 'modelId', message: 'is required for target MODEL' }]);
       const model = await this.lifecycle.get(input.modelId);
       if (!model.export) throw new DomainError('PRECONDITION_FAILED', `${model.version} has no trained weights (${model.status}).`);
       label = model.version;
@@ -96,19 +103,44 @@ export class EvaluationRunService {
       const c = input.config ?? {};
       const allowed = ['explorationBudget', 'randomFloor', 'slots'];
       const bad = Object.keys(c).filter((k) => !allowed.includes(k));
-      if (!Object.keys(c).length || bad.length) throw new InputError(`A configuration sets ${allowed.join(', ')}.`, [{ field: 'config', message: bad.length ? `unknown ${bad.join(', ')}` : 'is empty' }]);
+      if (!Object.keys(c).length || bad.length)
+        throw new InputError(`A configuration sets ${allowed.join(', ')}.`, [
+          { field: 'config', message: bad.length ? `unknown ${bad.join(', ')}` : 'is empty' },
+        ]);
       label = `Configuration ${JSON.stringify(c)}`;
     }
     const to = new Date(this.clock.nowMs());
-    const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM feed_requests WHERE surface = $1 AND served_at >= $2 AND NOT fallback`, [surface.key, new Date(to.getTime() - days * DAY)]);
+    const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM feed_requests WHERE surface = $1 AND served_at >= $2 AND NOT fallback`, [
+      surface.key,
+      new Date(to.getTime() - days * DAY),
+    ]);
     if (!n) {
-      throw new InputError(`There are no logged feeds on "${surface.key}" in the last ${days} days, so there is nothing to evaluate on. Choose a longer window, or wait for traffic.`, [
-        { field: 'days', message: 'holds no logs' },
-      ]);
+      throw new InputError(
+        `There are no logged feeds on "${surface.key}" in the last ${days} days, so there is nothing to evaluate on. Choose a longer window, or wait for traffic.`,
+        [{ field: 'days', message: 'holds no logs' }],
+      );
     }
     return this.db.transaction(async (m) => {
-      const run = await m.save(OpeRunEntity, m.create(OpeRunEntity, { surfaceKey: surface.key, target: input.target, modelId: input.modelId ?? null, config: input.config ?? null, label, status: 'queued', windowFrom: new Date(to.getTime() - days * DAY), windowTo: to }));
-      await this.audit.record(m, actor, { action: 'ope.requested', entityType: 'ope_run', entityId: run.id, after: { surface: surface.key, target: input.target, label, days }, summary: `Offline evaluation of ${label} on "${surface.key}" (${days} days)` });
+      const run = await m.save(
+        OpeRunEntity,
+        m.create(OpeRunEntity, {
+          surfaceKey: surface.key,
+          target: input.target,
+          modelId: input.modelId ?? null,
+          config: input.config ?? null,
+          label,
+          status: 'queued',
+          windowFrom: new Date(to.getTime() - days * DAY),
+          windowTo: to,
+        }),
+      );
+      await this.audit.record(m, actor, {
+        action: 'ope.requested',
+        entityType: 'ope_run',
+        entityId: run.id,
+        after: { surface: surface.key, target: input.target, label, days },
+        summary: `Offline evaluation of ${label} on "${surface.key}" (${days} days)`,
+      });
       return run;
     });
   }

@@ -10,7 +10,11 @@ describe('judgeFit: the gate’s check that a model learned something', () => {
   it.each([
     ['ranks no better than chance', { holdoutAuc: 0.5, holdoutLogLoss: 0.3, baselineLogLoss: 0.35 }, /AUC 0\.500 ≤ 0\.5.*no better than chance/],
     ['ranks worse than chance', { holdoutAuc: 0.489, holdoutLogLoss: 0.3, baselineLogLoss: 0.35 }, /AUC 0\.489/],
-    ['predicts worse than a constant', { holdoutAuc: 0.8, holdoutLogLoss: 0.4, baselineLogLoss: 0.35 }, /log loss 0\.4000 vs 0\.3500.*no better than a constant/],
+    [
+      'predicts worse than a constant',
+      { holdoutAuc: 0.8, holdoutLogLoss: 0.4, baselineLogLoss: 0.35 },
+      /log loss 0\.4000 vs 0\.3500.*no better than a constant/,
+    ],
     ['predicts exactly as well as a constant', { holdoutAuc: 0.8, holdoutLogLoss: 0.35, baselineLogLoss: 0.35 }, /no better than a constant/],
     ['has a holdout with one outcome only (AUC stored as null)', { holdoutAuc: null, holdoutLogLoss: 0.01, baselineLogLoss: 0.02 }, /only one outcome/],
     ['has no metrics at all', null, /no holdout log loss/],

@@ -54,25 +54,43 @@ export class ModelLifecycleService {
   async startCanary(actor: Actor, modelId: string, share?: number | null): Promise<ModelVersionEntity> {
     const model = await this.get(modelId);
     const s = share ?? this.config.canaryShare;
-    if (!(s > 0 && s <= 0.5)) throw new InputError('The canary share must be above 0 and at most 0.5 (50% of users).', [{ field: 'share', message: 'must be in (0, 0.5]' }]);
+    if (!(s > 0 && s <= 0.5))
+      throw new InputError('The canary share must be above 0 and at most 0.5 (50% of users).', [{ field: 'share', message: 'must be in (0, 0.5]' }]);
     if (model.status !== 'gate_passed') {
-      throw new DomainError('ILLEGAL_TRANSITION', `${model.version} is ${model.status.replace('_', ' ')}: only a model that passed the offline gate can go to canary.${model.status === 'gate_failed' ? ` The gate said: ${model.statusReason}` : ''}`, {
-        state: model.status,
-        allowed: ['gate_passed'],
-      });
+      throw new DomainError(
+        'ILLEGAL_TRANSITION',
+        `${model.version} is ${model.status.replace('_', ' ')}: only a model that passed the offline gate can go to canary.${model.status === 'gate_failed' ? ` The gate said: ${model.statusReason}` : ''}`,
+        {
+          state: model.status,
+          allowed: ['gate_passed'],
+        },
+      );
     }
     const state = await this.candidateState(model);
     await this.db.transaction(async (m) => {
       const eng = await this.store.load(model.surfaceKey, m, { forUpdate: true });
       if (eng.canary) {
         const other = await m.findOne(ModelVersionEntity, { where: { id: eng.canary.modelId } });
-        throw new DomainError('CONFLICT', `"${model.surfaceKey}" already runs the canary ${other?.version ?? eng.canary.modelId}. Promote or roll it back first.`);
+        throw new DomainError(
+          'CONFLICT',
+          `"${model.surfaceKey}" already runs the canary ${other?.version ?? eng.canary.modelId}. Promote or roll it back first.`,
+        );
       }
       const startedAt = new Date(this.clock.nowMs());
       eng.canary = { modelId, share: s, state, startedAt };
       await this.store.save(m, model.surfaceKey, eng);
-      await m.update(ModelVersionEntity, { id: modelId }, { status: 'canary', canaryShare: s, canaryStartedAt: startedAt, statusReason: `Serving ${(s * 100).toFixed(0)}% of users` });
-      await this.audit.record(m, actor, { action: 'model.canary_started', entityType: 'model_version', entityId: modelId, after: { surface: model.surfaceKey, share: s }, summary: `${model.version} serves ${(s * 100).toFixed(0)}% of "${model.surfaceKey}" as a canary` });
+      await m.update(
+        ModelVersionEntity,
+        { id: modelId },
+        { status: 'canary', canaryShare: s, canaryStartedAt: startedAt, statusReason: `Serving ${(s * 100).toFixed(0)}% of users` },
+      );
+      await this.audit.record(m, actor, {
+        action: 'model.canary_started',
+        entityType: 'model_version',
+        entityId: modelId,
+        after: { surface: model.surfaceKey, share: s },
+        summary: `${model.version} serves ${(s * 100).toFixed(0)}% of "${model.surfaceKey}" as a canary`,
+      });
     });
     return this.get(modelId);
   }
@@ -80,14 +98,19 @@ export class ModelLifecycleService {
   async promote(actor: Actor, modelId: string, reason = 'Promoted by hand'): Promise<ModelVersionEntity> {
     const model = await this.get(modelId);
     if (model.status !== 'canary') {
-      throw new DomainError('ILLEGAL_TRANSITION', `${model.version} is ${model.status.replace('_', ' ')}: only a model on canary can be promoted. ${model.status === 'gate_passed' ? 'Start its canary first.' : model.status === 'candidate' || model.status === 'gate_failed' ? 'It has not passed the offline gate.' : ''}`.trim(), {
-        state: model.status,
-        allowed: ['canary'],
-      });
+      throw new DomainError(
+        'ILLEGAL_TRANSITION',
+        `${model.version} is ${model.status.replace('_', ' ')}: only a model on canary can be promoted. ${model.status === 'gate_passed' ? 'Start its canary first.' : model.status === 'candidate' || model.status === 'gate_failed' ? 'It has not passed the offline gate.' : ''}`.trim(),
+        {
+          state: model.status,
+          allowed: ['canary'],
+        },
+      );
     }
     await this.db.transaction(async (m) => {
       const eng = await this.store.load(model.surfaceKey, m, { forUpdate: true });
-      if (!eng.canary || eng.canary.modelId !== modelId) throw new DomainError('CONFLICT', `${model.version} is not the canary of "${model.surfaceKey}" any more.`);
+      if (!eng.canary || eng.canary.modelId !== modelId)
+        throw new DomainError('CONFLICT', `${model.version} is not the canary of "${model.surfaceKey}" any more.`);
       const previous = eng.liveModelId;
       const liveRevision = eng.state.revision;
       eng.state = cloneState(eng.canary.state);
@@ -98,20 +121,36 @@ export class ModelLifecycleService {
       await this.store.save(m, model.surfaceKey, eng);
       if (previous) await m.update(ModelVersionEntity, { id: previous }, { status: 'retired', statusReason: `Replaced by ${model.version}` });
       await m.update(ModelVersionEntity, { id: modelId }, { status: 'live', statusReason: reason, decidedAt: this.clock.now() });
-      await this.audit.record(m, actor, { action: 'model.promoted', entityType: 'model_version', entityId: modelId, after: { surface: model.surfaceKey, stats: model.canaryStats }, summary: `${model.version} is live on "${model.surfaceKey}": ${reason}` });
+      await this.audit.record(m, actor, {
+        action: 'model.promoted',
+        entityType: 'model_version',
+        entityId: modelId,
+        after: { surface: model.surfaceKey, stats: model.canaryStats },
+        summary: `${model.version} is live on "${model.surfaceKey}": ${reason}`,
+      });
     });
     return this.get(modelId);
   }
 
   async rollback(actor: Actor, modelId: string, reason = 'Rolled back by hand'): Promise<ModelVersionEntity> {
     const model = await this.get(modelId);
-    if (model.status !== 'canary') throw new DomainError('ILLEGAL_TRANSITION', `${model.version} is ${model.status.replace('_', ' ')}; only a canary can be rolled back.`, { state: model.status, allowed: ['canary'] });
+    if (model.status !== 'canary')
+      throw new DomainError('ILLEGAL_TRANSITION', `${model.version} is ${model.status.replace('_', ' ')}; only a canary can be rolled back.`, {
+        state: model.status,
+        allowed: ['canary'],
+      });
     await this.db.transaction(async (m) => {
       const eng = await this.store.load(model.surfaceKey, m, { forUpdate: true });
       eng.canary = null;
       await this.store.save(m, model.surfaceKey, eng);
       await m.update(ModelVersionEntity, { id: modelId }, { status: 'rolled_back', statusReason: reason, decidedAt: this.clock.now() });
-      await this.audit.record(m, actor, { action: 'model.rolled_back', entityType: 'model_version', entityId: modelId, after: { surface: model.surfaceKey, stats: model.canaryStats }, summary: `${model.version} rolled back on "${model.surfaceKey}": ${reason}` });
+      await this.audit.record(m, actor, {
+        action: 'model.rolled_back',
+        entityType: 'model_version',
+        entityId: modelId,
+        after: { surface: model.surfaceKey, stats: model.canaryStats },
+        summary: `${model.version} rolled back on "${model.surfaceKey}": ${reason}`,
+      });
     });
     return this.get(modelId);
   }
@@ -141,7 +180,14 @@ export class ModelLifecycleService {
       const live = rows.find((r) => r.arm === 'live') ?? { n: 0, s: 0 };
       const can = rows.find((r) => r.arm === 'canary') ?? { n: 0, s: 0 };
       const probCanaryWorse = probBetaGreater(1 + live.s, 1 + live.n - live.s, 1 + can.s, 1 + can.n - can.s);
-      const stats = { liveImpressions: live.n, liveSuccesses: live.s, canaryImpressions: can.n, canarySuccesses: can.s, probCanaryWorse, checkedAt: this.clock.now().toISOString() };
+      const stats = {
+        liveImpressions: live.n,
+        liveSuccesses: live.s,
+        canaryImpressions: can.n,
+        canarySuccesses: can.s,
+        probCanaryWorse,
+        checkedAt: this.clock.now().toISOString(),
+      };
       await this.db.getRepository(ModelVersionEntity).update(model.id, { canaryStats: stats });
       const min = this.config.canaryMinImpressions;
       let action: 'rolled_back' | 'promoted' | 'continue' = 'continue';

@@ -54,8 +54,17 @@ export class ModelTrainingService {
     const id = randomUUID();
     const version = `tfjs-${surface.key}-${new Date(this.clock.nowMs()).toISOString().slice(0, 16).replace(/[-:T]/g, '')}-${id.slice(0, 6)}`;
     const row = await this.db.transaction(async (m) => {
-      const r = await m.save(ModelVersionEntity, m.create(ModelVersionEntity, { id, surfaceKey: surface.key, version, status: 'training', progress: 0, progressMessage: 'Queued' }));
-      await this.audit.record(m, actor, { action: 'model.training_requested', entityType: 'model_version', entityId: id, after: { surface: surface.key, version }, summary: `Queued training of ${version}` });
+      const r = await m.save(
+        ModelVersionEntity,
+        m.create(ModelVersionEntity, { id, surfaceKey: surface.key, version, status: 'training', progress: 0, progressMessage: 'Queued' }),
+      );
+      await this.audit.record(m, actor, {
+        action: 'model.training_requested',
+        entityType: 'model_version',
+        entityId: id,
+        after: { surface: surface.key, version },
+        summary: `Queued training of ${version}`,
+      });
       return r;
     });
     await this.queue.add(JobName.TrainModel, { modelId: id, days: req.days ?? 30, epochs: req.epochs ?? null }, { jobId: `train_${id}`, attempts: 1 });
@@ -69,22 +78,42 @@ export class ModelTrainingService {
     const repo = this.db.getRepository(ModelVersionEntity);
     const fail = async (reason: string) => {
       await repo.update(modelId, { status: 'failed', statusReason: reason, progressMessage: reason, decidedAt: this.clock.now() });
-      await this.audit.record(null, SYSTEM_ACTOR('trainer'), { action: 'model.failed', entityType: 'model_version', entityId: modelId, summary: `${model.version}: ${reason}` });
+      await this.audit.record(null, SYSTEM_ACTOR('trainer'), {
+        action: 'model.failed',
+        entityType: 'model_version',
+        entityId: modelId,
+        summary: `${model.version}: ${reason}`,
+      });
       return this.get(modelId);
     };
     const to = new Date(this.clock.nowMs());
     const from = new Date(to.getTime() - days * DAY);
     await repo.update(modelId, { progressMessage: 'Reading logs', progress: 0.01 });
     const logs = await loadOwnLogs(this.db, surface.key, surface.successEvent, from, to, 50_000);
-    const features = await itemFeatureVectors(this.db, logs.flatMap((r) => r.placements.map((p) => p.itemId)), to.getTime());
+    const features = await itemFeatureVectors(
+      this.db,
+      logs.flatMap((r) => r.placements.map((p) => p.itemId)),
+      to.getTime(),
+    );
     const rows: TrainingRow[] = logs.flatMap((r) =>
       r.placements
         .filter((p) => p.impression && features.has(p.itemId))
-        .map((p) => ({ userId: r.userId, userFeatures: Array.from(r.userFeatures), itemId: p.itemId, itemFeatures: features.get(p.itemId)!, position: p.position, propensity: p.propensity, reward: p.success ? 1 : 0, at: r.servedAt })),
+        .map((p) => ({
+          userId: r.userId,
+          userFeatures: Array.from(r.userFeatures),
+          itemId: p.itemId,
+          itemFeatures: features.get(p.itemId)!,
+          position: p.position,
+          propensity: p.propensity,
+          reward: p.success ? 1 : 0,
+          at: r.servedAt,
+        })),
     );
     const successes = rows.filter((r) => r.reward > 0).length;
     if (rows.length < this.config.minTrainingRows || successes < 10) {
-      return fail(`Not enough data: ${rows.length} impressions and ${successes} successes on "${surface.key}" in the last ${days} days; training needs ${this.config.minTrainingRows} impressions and 10 successes.`);
+      return fail(
+        `Not enough data: ${rows.length} impressions and ${successes} successes on "${surface.key}" in the last ${days} days; training needs ${this.config.minTrainingRows} impressions and 10 successes.`,
+      );
     }
     let result;
     try {
@@ -93,7 +122,10 @@ export class ModelTrainingService {
         onProgress: async (p: TrainProgress) => {
           const frac = 0.05 + 0.8 * (p.step / p.totalSteps);
           if (p.phase === 'epoch' || p.batch % 10 === 0) {
-            await repo.update(modelId, { progress: frac, progressMessage: `Epoch ${p.epoch}/${p.epochs}, batch ${p.batch}/${p.batches}${p.holdoutLogLoss ? `, holdout log loss ${p.holdoutLogLoss.toFixed(4)}` : ''}` });
+            await repo.update(modelId, {
+              progress: frac,
+              progressMessage: `Epoch ${p.epoch}/${p.epochs}, batch ${p.batch}/${p.batches}${p.holdoutLogLoss ? `, holdout log loss ${p.holdoutLogLoss.toFixed(4)}` : ''}`,
+            });
             await report(frac);
           }
         },
@@ -107,7 +139,13 @@ export class ModelTrainingService {
       progress: 0.85,
       progressMessage: 'Trained; running the offline gate',
       export: result.model as never,
-      metrics: { holdoutAuc: m.holdout.auc, holdoutLogLoss: m.holdout.logLoss, baselineLogLoss: m.holdout.baselineLogLoss, trainLogLoss: m.train.logLoss, backend: result.backend } as never,
+      metrics: {
+        holdoutAuc: m.holdout.auc,
+        holdoutLogLoss: m.holdout.logLoss,
+        baselineLogLoss: m.holdout.baselineLogLoss,
+        trainLogLoss: m.train.logLoss,
+        backend: result.backend,
+      } as never,
       trainingMs: Math.round(result.trainingMs),
       rows: rows.length,
       dataFrom: new Date(Math.min(...rows.map((r) => new Date(r.at).getTime()))),
@@ -136,11 +174,15 @@ export class ModelTrainingService {
   async gate(modelId: string): Promise<ModelVersionEntity> {
     const model = await this.get(modelId);
     if (!['candidate', 'gate_failed'].includes(model.status)) {
-      throw new DomainError('ILLEGAL_TRANSITION', `${model.version} is ${model.status}; only a trained candidate goes through the gate.`, { state: model.status });
+      throw new DomainError('ILLEGAL_TRANSITION', `${model.version} is ${model.status}; only a trained candidate goes through the gate.`, {
+        state: model.status,
+      });
     }
     const run = await this.evaluations.runOpe(SYSTEM_ACTOR('gate'), { surfaceKey: model.surfaceKey, target: 'MODEL', modelId, days: 7 });
     if (run.status !== 'done') {
-      await this.db.getRepository(ModelVersionEntity).update(modelId, { status: 'gate_failed', statusReason: `The offline evaluation could not run: ${run.error}`, decidedAt: this.clock.now() });
+      await this.db
+        .getRepository(ModelVersionEntity)
+        .update(modelId, { status: 'gate_failed', statusReason: `The offline evaluation could not run: ${run.error}`, decidedAt: this.clock.now() });
       return this.get(modelId);
     }
     const est = run.estimates as unknown as EstimateReport;
@@ -172,8 +214,18 @@ export class ModelTrainingService {
     const reason = fit.passed || !estimatePassed ? `${estimate} ${fit.reason}` : `${fit.reason} ${estimate}`;
     await this.db.transaction(async (m) => {
       // Progress ends with the gate's decision in the same write, so nobody reads a decided model still at 85%.
-      await m.update(ModelVersionEntity, { id: modelId }, { status, gate, statusReason: reason, decidedAt: this.clock.now(), progress: 1, progressMessage: null });
-      await this.audit.record(m, SYSTEM_ACTOR('gate'), { action: gate.passed ? 'model.gate_passed' : 'model.gate_failed', entityType: 'model_version', entityId: modelId, after: { surface: model.surfaceKey, ...gate }, summary: `${model.version} ${gate.passed ? 'passed' : 'failed'} the offline gate: ${reason}` });
+      await m.update(
+        ModelVersionEntity,
+        { id: modelId },
+        { status, gate, statusReason: reason, decidedAt: this.clock.now(), progress: 1, progressMessage: null },
+      );
+      await this.audit.record(m, SYSTEM_ACTOR('gate'), {
+        action: gate.passed ? 'model.gate_passed' : 'model.gate_failed',
+        entityType: 'model_version',
+        entityId: modelId,
+        after: { surface: model.surfaceKey, ...gate },
+        summary: `${model.version} ${gate.passed ? 'passed' : 'failed'} the offline gate: ${reason}`,
+      });
     });
     return this.get(modelId);
   }

@@ -78,12 +78,22 @@ export async function evaluateOnOwnLogs(
       const actions = [...new Set([p.itemId, ...m.keys()])];
       const total = [...m.values()].reduce((a, b) => a + b, 0);
       const dist = actions.map((a) => (total ? (m.get(a) ?? 0) / total : a === p.itemId ? 1 : 0));
-      samples.push({ position: p.position - 1, action: 0, reward: p.success ? 1 : 0, pscore: p.propensity, actionDist: dist, rewardHat: actions.map((a) => qhat(a, p.position)) });
+      samples.push({
+        position: p.position - 1,
+        action: 0,
+        reward: p.success ? 1 : 0,
+        pscore: p.propensity,
+        actionDist: dist,
+        rewardHat: actions.map((a) => qhat(a, p.position)),
+      });
     }
     if (o.onProgress && done % 25 === 0) await o.onProgress(done, requests.length);
   }
   if (!samples.length) {
-    throw new OpeInputError('EMPTY_WINDOW', 'No impressions with usable logs in this window. Choose a window with feed traffic (and IMPRESSION events), or wait for some.');
+    throw new OpeInputError(
+      'EMPTY_WINDOW',
+      'No impressions with usable logs in this window. Choose a window with feed traffic (and IMPRESSION events), or wait for some.',
+    );
   }
   const maxPos = samples.reduce((a, s) => Math.max(a, s.position + 1), 0);
   const report = estimate(samples, { bootstrap: { B: o.bootstrap, seed: o.seed }, positionLabels: Array.from({ length: maxPos }, (_, k) => k + 1) });

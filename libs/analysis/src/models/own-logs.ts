@@ -58,7 +58,10 @@ export async function loadOwnLogs(db: DataSource, surface: string, successEvent:
     `SELECT request_id, position, item_id, reason, propensity FROM placements WHERE request_id = ANY($1) ORDER BY request_id, position`,
     [ids],
   );
-  const events: { request_id: string; item_id: string; type: string }[] = await db.query(`SELECT request_id, item_id, type FROM engagement_events WHERE request_id = ANY($1)`, [ids]);
+  const events: { request_id: string; item_id: string; type: string }[] = await db.query(
+    `SELECT request_id, item_id, type FROM engagement_events WHERE request_id = ANY($1)`,
+    [ids],
+  );
   const seen = new Set(events.filter((e) => e.type === 'IMPRESSION').map((e) => `${e.request_id}:${e.item_id}`));
   const won = new Set(events.filter((e) => e.type === successEvent).map((e) => `${e.request_id}:${e.item_id}`));
   const byReq = new Map<string, LoggedPlacement[]>();
@@ -66,7 +69,14 @@ export async function loadOwnLogs(db: DataSource, surface: string, successEvent:
     const key = `${p.request_id}:${p.item_id}`;
     const list = byReq.get(p.request_id) ?? byReq.set(p.request_id, []).get(p.request_id)!;
     // Logs written before the serving layer capped propensities at 1 may hold a Monte Carlo overshoot.
-    list.push({ position: p.position, itemId: p.item_id, reason: p.reason, propensity: Math.min(1, p.propensity), impression: seen.has(key) || won.has(key), success: won.has(key) });
+    list.push({
+      position: p.position,
+      itemId: p.item_id,
+      reason: p.reason,
+      propensity: Math.min(1, p.propensity),
+      impression: seen.has(key) || won.has(key),
+      success: won.has(key),
+    });
   }
   return reqs
     .map((r) => ({
@@ -106,7 +116,22 @@ export async function itemFeatureVectors(db: DataSource, itemIds: string[], at: 
   return new Map(
     rows.map((r) => [
       r.id,
-      Array.from(denseItemFeatures(buildItemFeatures({ id: r.id, kind: r.fields.kind, topics: r.fields.topics, collections: r.fields.collections, durationSeconds: r.fields.durationSeconds, availability: r.fields.availability, launchedAt: r.live_since?.getTime() ?? null }, at))),
+      Array.from(
+        denseItemFeatures(
+          buildItemFeatures(
+            {
+              id: r.id,
+              kind: r.fields.kind,
+              topics: r.fields.topics,
+              collections: r.fields.collections,
+              durationSeconds: r.fields.durationSeconds,
+              availability: r.fields.availability,
+              launchedAt: r.live_since?.getTime() ?? null,
+            },
+            at,
+          ),
+        ),
+      ),
     ]),
   );
 }

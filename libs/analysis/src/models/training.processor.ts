@@ -34,7 +34,9 @@ export class TrainingProcessor extends WorkerHost {
       }
       case JobName.TrainAll: {
         // The scheduled retraining: one model per enabled surface that has none training already.
-        const surfaces: { key: string }[] = await this.db.query(`SELECT key FROM surfaces s WHERE enabled AND NOT EXISTS (SELECT 1 FROM model_versions m WHERE m.surface_key = s.key AND m.status = 'training')`);
+        const surfaces: { key: string }[] = await this.db.query(
+          `SELECT key FROM surfaces s WHERE enabled AND NOT EXISTS (SELECT 1 FROM model_versions m WHERE m.surface_key = s.key AND m.status = 'training')`,
+        );
         for (const s of surfaces) await this.training.requestTraining(SYSTEM_ACTOR('scheduler'), { surfaceKey: s.key });
         return { queued: surfaces.length };
       }

@@ -55,8 +55,20 @@ describe('estimators on a hand-computed log', () => {
     // Position 1: w = 1.6, 0.4 → IPS 0.8, SNIPS 1.6/2 = 0.8, DM 0.52, DR (1.16 + 0.44)/2 = 0.8, ESS 4/2.72.
     // Position 2: w = 2, 2/3 → IPS 1, SNIPS 2/(8/3) = 0.75, DM 0.35, DR (1.55 + 0.15)/2 = 0.85, ESS (8/3)²/(4 + 4/9) = 1.6.
     const at = (name: string, p: number) => by[name].perPosition.find((c) => c.position === p)!;
-    expect([at('ips', 1).value, at('snips', 1).value, at('dm', 1).value, at('dr', 1).value, at('ips', 1).ess]).toEqual([0.8, 0.8, 0.52, expect.closeTo(0.8, 12), expect.closeTo(4 / 2.72, 12)]);
-    expect([at('ips', 2).value, at('snips', 2).value, at('dm', 2).value, at('dr', 2).value, at('ips', 2).ess]).toEqual([1, 0.75, 0.35, expect.closeTo(0.85, 12), expect.closeTo(1.6, 12)]);
+    expect([at('ips', 1).value, at('snips', 1).value, at('dm', 1).value, at('dr', 1).value, at('ips', 1).ess]).toEqual([
+      0.8,
+      0.8,
+      0.52,
+      expect.closeTo(0.8, 12),
+      expect.closeTo(4 / 2.72, 12),
+    ]);
+    expect([at('ips', 2).value, at('snips', 2).value, at('dm', 2).value, at('dr', 2).value, at('ips', 2).ess]).toEqual([
+      1,
+      0.75,
+      0.35,
+      expect.closeTo(0.85, 12),
+      expect.closeTo(1.6, 12),
+    ]);
     expect(rep.onPolicy.value).toBe(0.5);
   });
 
@@ -68,7 +80,8 @@ describe('estimators on a hand-computed log', () => {
 });
 
 describe('bootstrap intervals', () => {
-  const coin = (n: number): OpeSample[] => Array.from({ length: n }, (_, i) => ({ index: i, position: 0, action: 0, reward: i % 2, pscore: 1, actionDist: [1], rewardHat: [0.5] }));
+  const coin = (n: number): OpeSample[] =>
+    Array.from({ length: n }, (_, i) => ({ index: i, position: 0, action: 0, reward: i % 2, pscore: 1, actionDist: [1], rewardHat: [0.5] }));
 
   it('matches the normal interval for a mean of 400 fair coin flips (0.5 ± 1.96·0.025)', () => {
     const rep = estimate(coin(400), { bootstrap: { B: 2000, seed: 'coin' }, estimators: ['ips'] });
@@ -121,7 +134,12 @@ describe('bad input', () => {
   });
 
   it('rejects propensities above 1 or not a number', () => {
-    const e = thrown(() => ips([{ ...HAND[0], pscore: 1.5 }, { ...HAND[1], pscore: Number.NaN }]));
+    const e = thrown(() =>
+      ips([
+        { ...HAND[0], pscore: 1.5 },
+        { ...HAND[1], pscore: Number.NaN },
+      ]),
+    );
     expect(e.reason).toBe('BAD_PROPENSITY');
     expect(e.message).toMatch(/row 10 has propensity 1.5; row 11 has propensity NaN/);
   });

@@ -49,7 +49,10 @@ function rowName(s: OpeSample, i: number): string {
 }
 
 function reject(reason: 'BAD_PROPENSITY' | 'BAD_VALUE' | 'BAD_POLICY_OUTPUT', what: string, problems: FieldProblem[], fix: string): never {
-  const named = problems.slice(0, MAX_NAMED_ROWS).map((p) => p.message).join('; ');
+  const named = problems
+    .slice(0, MAX_NAMED_ROWS)
+    .map((p) => p.message)
+    .join('; ');
   const more = problems.length > MAX_NAMED_ROWS ? ` (and ${problems.length - MAX_NAMED_ROWS} more)` : '';
   throw new OpeInputError(reason, `${what}: ${named}${more}. ${fix}`, problems);
 }
@@ -57,7 +60,10 @@ function reject(reason: 'BAD_PROPENSITY' | 'BAD_VALUE' | 'BAD_POLICY_OUTPUT', wh
 // Runs before any arithmetic, so a bad log fails loudly instead of producing a plausible number.
 function validateSamples(samples: readonly OpeSample[], needRewardHat: boolean): void {
   if (samples.length === 0) {
-    throw new OpeInputError('EMPTY_WINDOW', 'There are no logged rows to evaluate: the evaluation window is empty. Widen the window, or lower the training fraction.');
+    throw new OpeInputError(
+      'EMPTY_WINDOW',
+      'There are no logged rows to evaluate: the evaluation window is empty. Widen the window, or lower the training fraction.',
+    );
   }
   const badP: FieldProblem[] = [];
   const badV: FieldProblem[] = [];
@@ -67,7 +73,8 @@ function validateSamples(samples: readonly OpeSample[], needRewardHat: boolean):
     if (!(s.pscore > 0 && s.pscore <= 1)) badP.push({ field: 'pscore', row, message: `${rowName(s, i)} has propensity ${s.pscore}` });
     if (!Number.isFinite(s.reward)) badV.push({ field: 'reward', row, message: `${rowName(s, i)} has reward ${s.reward}` });
     const n = s.actionDist.length;
-    if (!Number.isInteger(s.action) || s.action < 0 || s.action >= n) badV.push({ field: 'action', row, message: `${rowName(s, i)} has item index ${s.action}, outside 0..${n - 1}` });
+    if (!Number.isInteger(s.action) || s.action < 0 || s.action >= n)
+      badV.push({ field: 'action', row, message: `${rowName(s, i)} has item index ${s.action}, outside 0..${n - 1}` });
     if (!Number.isInteger(s.position) || s.position < 0) badV.push({ field: 'position', row, message: `${rowName(s, i)} has position index ${s.position}` });
     let sum = 0;
     let ok = true;
@@ -76,12 +83,26 @@ function validateSamples(samples: readonly OpeSample[], needRewardHat: boolean):
       if (!(p >= 0 && p <= 1 + PROB_TOLERANCE)) ok = false;
       sum += p;
     }
-    if (!ok || Math.abs(sum - 1) > PROB_TOLERANCE) badPolicy.push({ field: 'actionDist', row, message: `${rowName(s, i)} has probabilities summing to ${sum}` });
-    if (needRewardHat && (!s.rewardHat || s.rewardHat.length !== n)) badPolicy.push({ field: 'rewardHat', row, message: `${rowName(s, i)} has no reward-model prediction for every item` });
+    if (!ok || Math.abs(sum - 1) > PROB_TOLERANCE)
+      badPolicy.push({ field: 'actionDist', row, message: `${rowName(s, i)} has probabilities summing to ${sum}` });
+    if (needRewardHat && (!s.rewardHat || s.rewardHat.length !== n))
+      badPolicy.push({ field: 'rewardHat', row, message: `${rowName(s, i)} has no reward-model prediction for every item` });
   });
-  if (badP.length) reject('BAD_PROPENSITY', 'Propensities must be in (0, 1], the logging policy\'s probability of the logged item at its position', badP, 'Fix or drop these rows; a zero propensity means the row could not have been logged.');
+  if (badP.length)
+    reject(
+      'BAD_PROPENSITY',
+      "Propensities must be in (0, 1], the logging policy's probability of the logged item at its position",
+      badP,
+      'Fix or drop these rows; a zero propensity means the row could not have been logged.',
+    );
   if (badV.length) reject('BAD_VALUE', 'Some logged rows have invalid values', badV, 'Fix these rows.');
-  if (badPolicy.length) reject('BAD_POLICY_OUTPUT', 'The evaluated policy or reward model gave an invalid distribution', badPolicy, 'A policy must give a probability distribution over all items at each position.');
+  if (badPolicy.length)
+    reject(
+      'BAD_POLICY_OUTPUT',
+      'The evaluated policy or reward model gave an invalid distribution',
+      badPolicy,
+      'A policy must give a probability distribution over all items at each position.',
+    );
 }
 
 export function importanceWeights(samples: readonly OpeSample[]): Float64Array {
@@ -197,7 +218,8 @@ export function estimate(samples: readonly OpeSample[], options: EstimateOptions
   const B = options.bootstrap?.B ?? 1000;
   const seed = options.bootstrap?.seed ?? 'ope';
   const level = options.bootstrap?.level ?? 0.95;
-  if (!Number.isInteger(B) || B < 10) throw new OpeInputError('BAD_OPTION', `The bootstrap needs at least 10 resamples; got ${B}. Use B ≥ 200 for a usable 95% interval.`);
+  if (!Number.isInteger(B) || B < 10)
+    throw new OpeInputError('BAD_OPTION', `The bootstrap needs at least 10 resamples; got ${B}. Use B ≥ 200 for a usable 95% interval.`);
   if (!(level > 0 && level < 1)) throw new OpeInputError('BAD_OPTION', `The interval level must be between 0 and 1; got ${level}.`);
 
   const n = samples.length;
@@ -268,8 +290,7 @@ export function estimate(samples: readonly OpeSample[], options: EstimateOptions
     ess: essOf(TARGETS[ti], point, k * FIELDS),
     n: point[k * FIELDS + F_N],
   });
-  const perPosition = (ti: number) =>
-    Array.from({ length: nPos }, (_, k) => ({ position: labels[k] ?? k, ...cell(ti, k) })).filter((c) => c.n > 0);
+  const perPosition = (ti: number) => Array.from({ length: nPos }, (_, k) => ({ position: labels[k] ?? k, ...cell(ti, k) })).filter((c) => c.n > 0);
 
   const results: EstimatorResult[] = [];
   TARGETS.forEach((t, ti) => {

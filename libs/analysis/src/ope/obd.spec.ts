@@ -88,10 +88,16 @@ describe('Open Bandit Dataset loader', () => {
     // share it in the other: relabelled by first appearance, the two encodings coincide.
     const canonical = (f: readonly (readonly number[])[]) => {
       const seen = new Map<string, number>();
-      return f.map((v) => v.slice(1).map((x, j) => (x ? j : -1)).filter((j) => j >= 0).map((j) => {
-        if (!seen.has(String(j))) seen.set(String(j), seen.size);
-        return seen.get(String(j));
-      }));
+      return f.map((v) =>
+        v
+          .slice(1)
+          .map((x, j) => (x ? j : -1))
+          .filter((j) => j >= 0)
+          .map((j) => {
+            if (!seen.has(String(j))) seen.set(String(j), seen.size);
+            return seen.get(String(j));
+          }),
+      );
     };
     expect(canonical(a.actionFeatures)).toEqual(canonical(b.actionFeatures));
     expect(a.actionFeatures.map((f) => f[0])).toEqual(b.actionFeatures.map((f) => f[0]));
@@ -139,7 +145,10 @@ describe('bad OBD input gives a clear error and changes nothing', () => {
   });
 
   it('names a missing column of the item context', () => {
-    const cut = items.split('\n').map((l) => l.split(',').slice(0, 4).join(',')).join('\n');
+    const cut = items
+      .split('\n')
+      .map((l) => l.split(',').slice(0, 4).join(','))
+      .join('\n');
     const e = thrown(() => parseObd({ log, items: cut, itemsName: 'item_context.csv' }));
     expect(e.reason).toBe('MISSING_COLUMNS');
     expect(e.message).toMatch(/item_context.csv is missing the columns item_feature_2, item_feature_3/);

@@ -6,7 +6,17 @@ import { OpeInputError } from './errors';
 import type { BanditDataset, LoggedRow } from './types';
 
 // The unnamed first column of an OBD log is the row index.
-const OBD_LOG_COLUMNS = ['timestamp', 'item_id', 'position', 'click', 'propensity_score', 'user_feature_0', 'user_feature_1', 'user_feature_2', 'user_feature_3'] as const;
+const OBD_LOG_COLUMNS = [
+  'timestamp',
+  'item_id',
+  'position',
+  'click',
+  'propensity_score',
+  'user_feature_0',
+  'user_feature_1',
+  'user_feature_2',
+  'user_feature_3',
+] as const;
 const OBD_ITEM_COLUMNS = ['item_id', 'item_feature_0', 'item_feature_1', 'item_feature_2', 'item_feature_3'] as const;
 const USER_CATEGORICALS = ['user_feature_0', 'user_feature_1', 'user_feature_2', 'user_feature_3'];
 const ITEM_CATEGORICALS = ['item_feature_1', 'item_feature_2', 'item_feature_3'];
@@ -35,7 +45,10 @@ function requireColumns(header: string[], required: readonly string[], file: str
 }
 
 function fail(reason: 'BAD_VALUE' | 'BAD_PROPENSITY' | 'UNKNOWN_ITEM', file: string, what: string, problems: FieldProblem[], fix: string): never {
-  const named = problems.slice(0, MAX_NAMED).map((p) => p.message).join('; ');
+  const named = problems
+    .slice(0, MAX_NAMED)
+    .map((p) => p.message)
+    .join('; ');
   const more = problems.length > MAX_NAMED ? ` (and ${problems.length - MAX_NAMED} more)` : '';
   throw new OpeInputError(reason, `${file}: ${what}: ${named}${more}. ${fix}`, problems);
 }
@@ -70,7 +83,8 @@ export function parseObd(files: ObdFiles): BanditDataset {
   const itemsName = files.itemsName ?? 'the item context';
 
   const itemTable = readCsv(files.items, itemsName);
-  if (itemTable.length < 2) throw new OpeInputError('EMPTY_WINDOW', `${itemsName} has no items. It needs one row per item with ${OBD_ITEM_COLUMNS.join(', ')}.`);
+  if (itemTable.length < 2)
+    throw new OpeInputError('EMPTY_WINDOW', `${itemsName} has no items. It needs one row per item with ${OBD_ITEM_COLUMNS.join(', ')}.`);
   const ic = requireColumns(itemTable[0], OBD_ITEM_COLUMNS, itemsName, `An Open Bandit Dataset item context needs ${OBD_ITEM_COLUMNS.join(', ')}.`);
   const itemRows = itemTable.slice(1);
   const itemProblems: FieldProblem[] = [];
@@ -79,12 +93,15 @@ export function parseObd(files: ObdFiles): BanditDataset {
   itemRows.forEach((cells, i) => {
     const id = idOf(cells);
     const f0 = Number(cells[ic.get('item_feature_0') as number]);
-    if (!Number.isInteger(id) || id < 0) itemProblems.push({ field: 'item_id', row: i + 2, message: `line ${i + 2} has item_id "${cells[ic.get('item_id') as number]}"` });
+    if (!Number.isInteger(id) || id < 0)
+      itemProblems.push({ field: 'item_id', row: i + 2, message: `line ${i + 2} has item_id "${cells[ic.get('item_id') as number]}"` });
     else if (seen.has(id)) itemProblems.push({ field: 'item_id', row: i + 2, message: `line ${i + 2} repeats item_id ${id}` });
     seen.add(id);
-    if (!Number.isFinite(f0)) itemProblems.push({ field: 'item_feature_0', row: i + 2, message: `line ${i + 2} has item_feature_0 "${cells[ic.get('item_feature_0') as number]}"` });
+    if (!Number.isFinite(f0))
+      itemProblems.push({ field: 'item_feature_0', row: i + 2, message: `line ${i + 2} has item_feature_0 "${cells[ic.get('item_feature_0') as number]}"` });
   });
-  if (itemProblems.length) fail('BAD_VALUE', itemsName, 'invalid item rows', itemProblems, 'item_id must be a unique non-negative integer and item_feature_0 a number.');
+  if (itemProblems.length)
+    fail('BAD_VALUE', itemsName, 'invalid item rows', itemProblems, 'item_id must be a unique non-negative integer and item_feature_0 a number.');
   const order = itemRows.map((cells, i) => ({ id: idOf(cells), i })).sort((a, b) => a.id - b.id);
   const itemIds = order.map((o) => o.id);
   const itemIndex = new Map(itemIds.map((id, a) => [id, a]));
@@ -148,7 +165,8 @@ export function parseObd(files: ObdFiles): BanditDataset {
     const affinity = affinityColumns.map((c) => Number(cells[col(c)]));
     if (affinity.some((x) => !Number.isFinite(x))) problems.push('a non-numeric user-item_affinity value');
     if (problems.length) bad.push({ field: 'row', row: index, message: `${name} has ${problems.join(', ')}` });
-    if (!(pscore > 0 && pscore <= 1)) badP.push({ field: 'propensity_score', row: index, message: `${name} has propensity_score ${pscoreRaw.trim() || '(empty)'}` });
+    if (!(pscore > 0 && pscore <= 1))
+      badP.push({ field: 'propensity_score', row: index, message: `${name} has propensity_score ${pscoreRaw.trim() || '(empty)'}` });
     const action = itemIndex.get(item);
     if (action === undefined) unknown.push({ field: 'item_id', row: index, message: `${name} has item_id ${cells[col('item_id')]}` });
     if (problems.length || action === undefined || !(pscore > 0 && pscore <= 1)) return;
@@ -157,7 +175,14 @@ export function parseObd(files: ObdFiles): BanditDataset {
     parsed.push({ line, row: { index, at, position: positionIndex.get(position) as number, action, reward, pscore, context, actionContext: affinity } });
   });
   if (bad.length) fail('BAD_VALUE', logName, 'invalid values', bad, 'Fix these rows or drop them from the file.');
-  if (badP.length) fail('BAD_PROPENSITY', logName, 'propensity_score must be in (0, 1], the logging policy\'s probability of the item at that position', badP, 'Fix or drop these rows; a zero propensity means the row could not have been logged.');
+  if (badP.length)
+    fail(
+      'BAD_PROPENSITY',
+      logName,
+      "propensity_score must be in (0, 1], the logging policy's probability of the item at that position",
+      badP,
+      'Fix or drop these rows; a zero propensity means the row could not have been logged.',
+    );
   if (unknown.length) fail('UNKNOWN_ITEM', logName, `items that are not in ${itemsName}`, unknown, `Use the item_context.csv that belongs to this log.`);
 
   parsed.sort((a, b) => a.row.at - b.row.at || a.line - b.line);
@@ -177,7 +202,10 @@ export function readObd(logPath: string, itemsPath: string): BanditDataset {
     try {
       return readFileSync(path, 'utf8');
     } catch (e) {
-      throw new OpeInputError('UNREADABLE_FILE', `Cannot read ${flag} file ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Check the path.`);
+      throw new OpeInputError(
+        'UNREADABLE_FILE',
+        `Cannot read ${flag} file ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Check the path.`,
+      );
     }
   };
   const log = read(logPath, '--obd');

@@ -66,7 +66,10 @@ export async function runOpe(dataset: BanditDataset, policy: Policy, options: Op
   await policy.fit(train, dataset);
   const probs = await policy.actionProbabilities(evaluation, dataset);
   if (probs.length !== evaluation.length || probs.some((p) => p.length !== nA)) {
-    throw new OpeInputError('BAD_POLICY_OUTPUT', `Policy "${policy.name}" returned ${probs.length} distributions for ${evaluation.length} rows (each must have ${nA} entries, one per item). Fix the policy.`);
+    throw new OpeInputError(
+      'BAD_POLICY_OUTPUT',
+      `Policy "${policy.name}" returned ${probs.length} distributions for ${evaluation.length} rows (each must have ${nA} entries, one per item). Fix the policy.`,
+    );
   }
   const rewardModel = options.rewardModel ?? new SmoothedMeanRewardModel();
   rewardModel.fit(train, dataset);
@@ -86,7 +89,12 @@ export async function runOpe(dataset: BanditDataset, policy: Policy, options: Op
         return (i: number) => m.predict(evaluation[i], evaluation[i].position);
       }
     : undefined;
-  const est = estimate(samples, { estimators: options.estimators, bootstrap: options.bootstrap, positionLabels: dataset.positionLabels, refitRewardHat: refit });
+  const est = estimate(samples, {
+    estimators: options.estimators,
+    bootstrap: options.bootstrap,
+    positionLabels: dataset.positionLabels,
+    refitRewardHat: refit,
+  });
 
   const report: OpeReport = {
     policy: { ...(policy.describe?.() ?? {}), name: policy.name },
@@ -149,12 +157,13 @@ export function formatOpeReport(report: OpeReport): string {
     `  ${report.unit}; ${pct}% percentile bootstrap, B=${report.bootstrap.B}, seed ${report.bootstrap.seed}`,
     '',
   ];
-  const overall = table(['estimator', 'estimate', `${pct}% CI`, 'ESS', 'n'], [
-    ...report.estimates.map((e) => row(LABEL[e.estimator], e)),
-    row('on-policy CTR', report.onPolicy),
-  ]);
+  const overall = table(
+    ['estimator', 'estimate', `${pct}% CI`, 'ESS', 'n'],
+    [...report.estimates.map((e) => row(LABEL[e.estimator], e)), row('on-policy CTR', report.onPolicy)],
+  );
   const perPos: string[][] = [];
-  for (const e of report.estimates) for (const p of e.perPosition) perPos.push([`${LABEL[e.estimator]} @${p.position}`, fmt(p.value), ci(p), p.ess.toFixed(1), String(p.n)]);
+  for (const e of report.estimates)
+    for (const p of e.perPosition) perPos.push([`${LABEL[e.estimator]} @${p.position}`, fmt(p.value), ci(p), p.ess.toFixed(1), String(p.n)]);
   for (const p of report.onPolicy.perPosition) perPos.push([`on-policy @${p.position}`, fmt(p.value), ci(p), p.ess.toFixed(1), String(p.n)]);
   return [...head, overall, '', 'Per position:', table(['estimator', 'estimate', `${pct}% CI`, 'ESS', 'n'], perPos), ''].join('\n');
 }

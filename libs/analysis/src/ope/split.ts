@@ -15,7 +15,10 @@ function iso(ms: number): string {
 // An empty window is an error, so nothing downstream reports on zero rows.
 export function selectWindow(rows: readonly LoggedRow[], window: TimeWindow): LoggedRow[] {
   if (window.from !== undefined && window.to !== undefined && !(window.from < window.to)) {
-    throw new OpeInputError('EMPTY_WINDOW', `The window from ${iso(window.from)} to ${iso(window.to)} is empty: its start is not before its end. Swap or widen the bounds.`);
+    throw new OpeInputError(
+      'EMPTY_WINDOW',
+      `The window from ${iso(window.from)} to ${iso(window.to)} is empty: its start is not before its end. Swap or widen the bounds.`,
+    );
   }
   const out = rows.filter((r) => (window.from === undefined || r.at >= window.from) && (window.to === undefined || r.at < window.to));
   if (out.length === 0) {
@@ -26,7 +29,10 @@ export function selectWindow(rows: readonly LoggedRow[], window: TimeWindow): Lo
       last = Math.max(last, r.at);
     }
     const span = rows.length ? ` The log covers ${iso(first)} to ${iso(last)}.` : ' The log has no rows.';
-    throw new OpeInputError('EMPTY_WINDOW', `No logged rows fall in the window ${window.from !== undefined ? iso(window.from) : 'start'} to ${window.to !== undefined ? iso(window.to) : 'end'}.${span} Choose a window inside it.`);
+    throw new OpeInputError(
+      'EMPTY_WINDOW',
+      `No logged rows fall in the window ${window.from !== undefined ? iso(window.from) : 'start'} to ${window.to !== undefined ? iso(window.to) : 'end'}.${span} Choose a window inside it.`,
+    );
   }
   return out;
 }

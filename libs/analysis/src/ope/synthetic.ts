@@ -76,7 +76,15 @@ export class SyntheticBanditWorld {
       }
       const context = new Array<number>(C).fill(0);
       context[x] = 1;
-      rows.push({ index: i, at: i * 1000, position: k, action: a, reward: rng.next() < this.mu[this.at(x, a, k)] ? 1 : 0, pscore: this.logging[this.at(x, a, k)], context });
+      rows.push({
+        index: i,
+        at: i * 1000,
+        position: k,
+        action: a,
+        reward: rng.next() < this.mu[this.at(x, a, k)] ? 1 : 0,
+        pscore: this.logging[this.at(x, a, k)],
+        context,
+      });
     }
     return { ...this.meta, rows };
   }

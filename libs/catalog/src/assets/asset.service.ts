@@ -41,7 +41,15 @@ export class AssetService {
     const results = await Promise.all(
       assets.map(async (a) => {
         const probe = await this.probe(a.url);
-        const row: AssetCheckEntity = { url: a.url, status: probe.status, httpStatus: probe.httpStatus, contentType: probe.contentType, error: probe.error, latencyMs: probe.latencyMs, checkedAt: this.clock.now() };
+        const row: AssetCheckEntity = {
+          url: a.url,
+          status: probe.status,
+          httpStatus: probe.httpStatus,
+          contentType: probe.contentType,
+          error: probe.error,
+          latencyMs: probe.latencyMs,
+          checkedAt: this.clock.now(),
+        };
         await this.db.getRepository(AssetCheckEntity).upsert(row, ['url']);
         return { role: a.role, url: a.url, status: probe.status, httpStatus: probe.httpStatus, error: probe.error, checkedAt: row.checkedAt };
       }),
@@ -69,10 +77,7 @@ export class AssetService {
   async markPending(fields: ItemFields): Promise<void> {
     const urls = assetsOf(fields).map((a) => a.url);
     if (!urls.length) return;
-    await this.db.query(
-      `INSERT INTO asset_checks (url, status) SELECT unnest($1::text[]), 'pending' ON CONFLICT (url) DO NOTHING`,
-      [urls],
-    );
+    await this.db.query(`INSERT INTO asset_checks (url, status) SELECT unnest($1::text[]), 'pending' ON CONFLICT (url) DO NOTHING`, [urls]);
   }
 
   async statusOf(fields: ItemFields): Promise<ItemAsset[]> {
@@ -82,7 +87,14 @@ export class AssetService {
     const byUrl = new Map(rows.map((r) => [r.url, r]));
     return assets.map((a) => {
       const r = byUrl.get(a.url);
-      return { role: a.role, url: a.url, status: r?.status ?? 'pending', httpStatus: r?.httpStatus ?? null, error: r?.error ?? null, checkedAt: r?.checkedAt ?? null };
+      return {
+        role: a.role,
+        url: a.url,
+        status: r?.status ?? 'pending',
+        httpStatus: r?.httpStatus ?? null,
+        error: r?.error ?? null,
+        checkedAt: r?.checkedAt ?? null,
+      };
     });
   }
 

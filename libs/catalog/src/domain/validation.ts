@@ -119,7 +119,10 @@ function checkTags(p: FieldProblem[], field: string, v: unknown, maxCount: numbe
   arr.forEach((raw, i) => {
     const t = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
     if (!TAG.test(t) || t.length > LIMITS.topic) {
-      p.push({ field: `${field}[${i}]`, message: `"${String(raw)}" must be lowercase letters and digits joined by single dashes or underscores, with no leading, trailing or doubled dash (like "slow-jazz"), at most ${LIMITS.topic} characters` });
+      p.push({
+        field: `${field}[${i}]`,
+        message: `"${String(raw)}" must be lowercase letters and digits joined by single dashes or underscores, with no leading, trailing or doubled dash (like "slow-jazz"), at most ${LIMITS.topic} characters`,
+      });
     } else if (!out.includes(t)) out.push(t);
   });
   if (out.length > maxCount) p.push({ field, message: `has ${out.length} entries; the limit is ${maxCount}` });
@@ -137,7 +140,8 @@ export function validateItemInput(input: ItemInputLike): { fields: ItemFields; p
   const slug = str(input.slug);
   if (!slug) p.push({ field: 'slug', message: 'is required' });
   else if (slug.length > LIMITS.slug) p.push({ field: 'slug', message: `is ${slug.length} characters; the limit is ${LIMITS.slug}` });
-  else if (!SLUG.test(slug)) p.push({ field: 'slug', message: `"${slug}" must be lowercase letters and digits separated by single dashes, like "evening-calm"` });
+  else if (!SLUG.test(slug))
+    p.push({ field: 'slug', message: `"${slug}" must be lowercase letters and digits separated by single dashes, like "evening-calm"` });
 
   const kind = str(input.kind);
   let def: KindDefinition | undefined;
@@ -147,7 +151,8 @@ export function validateItemInput(input: ItemInputLike): { fields: ItemFields; p
   const rawDefault = str(input.defaultLocale);
   let defaultLocale: string | null = null;
   if (!rawDefault) p.push({ field: 'defaultLocale', message: 'is required, e.g. "en"' });
-  else if (!(defaultLocale = canonicalLocale(rawDefault))) p.push({ field: 'defaultLocale', message: `"${rawDefault}" is not a valid locale code; use a code like "en", "de" or "pt-BR"` });
+  else if (!(defaultLocale = canonicalLocale(rawDefault)))
+    p.push({ field: 'defaultLocale', message: `"${rawDefault}" is not a valid locale code; use a code like "en", "de" or "pt-BR"` });
 
   const locales: string[] = [];
   const rawLocales = list(input.locales);
@@ -272,7 +277,8 @@ export function validateItemInput(input: ItemInputLike): { fields: ItemFields; p
       else if (sessions.includes(v)) p.push({ field: `sessions[${i}]`, message: `"${v}" is listed twice` });
       else sessions.push(v);
     });
-    if (def?.sessions && sessions.length > def.sessions.max) p.push({ field: 'sessions', message: `has ${sessions.length}; a course holds at most ${def.sessions.max}` });
+    if (def?.sessions && sessions.length > def.sessions.max)
+      p.push({ field: 'sessions', message: `has ${sessions.length}; a course holds at most ${def.sessions.max}` });
   }
 
   const fields: ItemFields = {
@@ -336,12 +342,15 @@ export function launchReadiness(fields: ItemFields): ReadinessProblem[] {
   if (def.media.artwork === 'required' && !fields.media.artworkUrl) out.push({ field: 'media.artworkUrl', message: 'artwork is missing' });
   if (def.media.audio === 'required' && !fields.media.audioUrl) out.push({ field: 'media.audioUrl', message: 'audio is missing' });
   if (def.media.video === 'required' && !fields.media.videoUrl) out.push({ field: 'media.videoUrl', message: 'video is missing' });
-  if (def.media.playable && !fields.media.audioUrl && !fields.media.videoUrl) out.push({ field: 'media.audioUrl', message: 'an audio or video file is needed' });
+  if (def.media.playable && !fields.media.audioUrl && !fields.media.videoUrl)
+    out.push({ field: 'media.audioUrl', message: 'an audio or video file is needed' });
   if (def.duration === 'required' && !fields.durationSeconds) out.push({ field: 'durationSeconds', message: 'duration is missing' });
   for (const a of def.attributes) {
-    if (a.required && (fields.attributes[a.key] === undefined || fields.attributes[a.key] === '')) out.push({ field: `attributes.${a.key}`, message: `${a.label.toLowerCase()} is missing` });
+    if (a.required && (fields.attributes[a.key] === undefined || fields.attributes[a.key] === ''))
+      out.push({ field: `attributes.${a.key}`, message: `${a.label.toLowerCase()} is missing` });
   }
-  if (def.sessions && fields.sessions.length < def.sessions.min) out.push({ field: 'sessions', message: `a course needs at least ${def.sessions.min} session` });
+  if (def.sessions && fields.sessions.length < def.sessions.min)
+    out.push({ field: 'sessions', message: `a course needs at least ${def.sessions.min} session` });
   return out;
 }
 

@@ -118,7 +118,7 @@ export class CatalogResolver {
     return (await this.catalog.restoreVersion(actorOf(p), itemId, number)).item as ItemGql;
   }
 
-  @Mutation(() => [AssetStatusGql], { description: 'Queues a fresh check of the latest version\'s media; returns the current statuses.' })
+  @Mutation(() => [AssetStatusGql], { description: "Queues a fresh check of the latest version's media; returns the current statuses." })
   @Allow(...Who.editors)
   recheckAssets(@Args('itemId', { type: () => ID }) itemId: string): Promise<AssetStatusGql[]> {
     return this.assetRecheck.recheck(itemId);

@@ -8,12 +8,26 @@ export { actorOf } from '@marquee/audit';
 export function fieldsToGql(f: ItemFields): ItemFieldsGql {
   return {
     ...f,
-    localized: Object.entries(f.localized).map(([locale, t]) => ({ locale, title: t.title ?? null, subtitle: t.subtitle ?? null, description: t.description ?? null })),
+    localized: Object.entries(f.localized).map(([locale, t]) => ({
+      locale,
+      title: t.title ?? null,
+      subtitle: t.subtitle ?? null,
+      description: t.description ?? null,
+    })),
   };
 }
 
 export function versionToGql(v: ItemVersionEntity): ItemVersionGql {
-  return { id: v.id, itemId: v.itemId, number: v.number, fields: fieldsToGql(v.fields), authorId: v.authorId, restoredFrom: v.restoredFrom, note: v.note, createdAt: v.createdAt };
+  return {
+    id: v.id,
+    itemId: v.itemId,
+    number: v.number,
+    fields: fieldsToGql(v.fields),
+    authorId: v.authorId,
+    restoredFrom: v.restoredFrom,
+    note: v.note,
+    createdAt: v.createdAt,
+  };
 }
 
 export function inputToLike(input: ItemInput): ItemInputLike {

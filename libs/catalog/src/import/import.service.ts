@@ -33,17 +33,22 @@ export class ImportService {
 
   async create(actor: Actor, filename: string, content: string, source: ImportJobEntity['source'], format?: ImportFormat): Promise<ImportJobEntity> {
     const name = (filename || 'upload').slice(0, 200);
-    if (!content.trim()) throw new InputError('The file is empty. Choose a CSV or JSON Lines file with one item per row.', [{ field: 'file', message: 'is empty' }]);
+    if (!content.trim())
+      throw new InputError('The file is empty. Choose a CSV or JSON Lines file with one item per row.', [{ field: 'file', message: 'is empty' }]);
     const fmt = format ?? detectFormat(name, content);
     let rows;
     try {
       rows = parseImport(content, fmt); // fails fast on a malformed CSV, before anything is stored
     } catch (e) {
-      throw new InputError(`The file could not be read as ${fmt === 'csv' ? 'CSV' : 'JSON Lines'}: ${(e as Error).message}. Fix the file and upload it again.`, [
-        { field: 'file', message: (e as Error).message },
-      ]);
+      throw new InputError(
+        `The file could not be read as ${fmt === 'csv' ? 'CSV' : 'JSON Lines'}: ${(e as Error).message}. Fix the file and upload it again.`,
+        [{ field: 'file', message: (e as Error).message }],
+      );
     }
-    if (rows.length > MAX_ROWS) throw new InputError(`The file has ${rows.length} rows; the limit is ${MAX_ROWS}. Split it into smaller files.`, [{ field: 'file', message: 'has too many rows' }]);
+    if (rows.length > MAX_ROWS)
+      throw new InputError(`The file has ${rows.length} rows; the limit is ${MAX_ROWS}. Split it into smaller files.`, [
+        { field: 'file', message: 'has too many rows' },
+      ]);
     return this.db.getRepository(ImportJobEntity).save({
       filename: name,
       format: fmt,
@@ -78,7 +83,11 @@ export class ImportService {
     try {
       rows = parseImport(job.content, job.format);
     } catch (e) {
-      await repo.update(id, { status: 'failed', failure: `The file could not be read: ${(e as Error).message}. Fix the file and upload it again.`, finishedAt: this.clock.now() });
+      await repo.update(id, {
+        status: 'failed',
+        failure: `The file could not be read: ${(e as Error).message}. Fix the file and upload it again.`,
+        finishedAt: this.clock.now(),
+      });
       return this.get(id);
     }
     await repo.update(id, { status: 'running', totalRows: rows.length });

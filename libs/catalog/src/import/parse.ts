@@ -33,7 +33,11 @@ export function parseDuration(v: string | undefined): unknown {
 }
 
 function normKey(k: string): string {
-  return k.trim().replace(/\[(.+?)\]/g, '.$1').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  return k
+    .trim()
+    .replace(/\[(.+?)\]/g, '.$1')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
 }
 
 function csvRecordToInput(record: Record<string, string>): ItemInputLike {
@@ -47,7 +51,10 @@ function csvRecordToInput(record: Record<string, string>): ItemInputLike {
     const val = rawVal ?? '';
     const m = /^(title|subtitle|description)\.(.+)$/.exec(key);
     if (m) {
-      const loc = rawKey.trim().replace(/^.*?[.[]/, '').replace(/\]$/, '');
+      const loc = rawKey
+        .trim()
+        .replace(/^.*?[.[]/, '')
+        .replace(/\]$/, '');
       if (val.trim()) (input.localized[loc] ??= {})[m[1]] = val;
       continue;
     }

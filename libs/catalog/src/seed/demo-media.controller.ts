@@ -19,7 +19,7 @@ export class DemoMediaController {
     const slug = file.replace(/\.svg$/, '');
     const h = hashString(slug);
     const hue = h % 360;
-    const hue2 = (hue + 40 + (h >> 9) % 80) % 360;
+    const hue2 = (hue + 40 + ((h >> 9) % 80)) % 360;
     const words = slug.split('-').map((w) => w[0].toUpperCase() + w.slice(1));
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="600" viewBox="0 0 600 600">
 <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl(${hue},55%,38%)"/><stop offset="1" stop-color="hsl(${hue2},60%,18%)"/></linearGradient></defs>

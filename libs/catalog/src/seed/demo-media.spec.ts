@@ -12,7 +12,12 @@ describe('ownDemoMedia', () => {
   });
 
   it('answers a 404 for a file the controller would not serve', () => {
-    for (const u of [`${base}/demo-media/audio/x.mp3`, `${base}/demo-media/video/x.wav`, `${base}/demo-media/audio/a/b.wav`, `${base}/demo-media/audio/%E0%A4%A.wav`]) {
+    for (const u of [
+      `${base}/demo-media/audio/x.mp3`,
+      `${base}/demo-media/video/x.wav`,
+      `${base}/demo-media/audio/a/b.wav`,
+      `${base}/demo-media/audio/%E0%A4%A.wav`,
+    ]) {
       expect([u, ownDemoMedia(u, base)]).toEqual([u, { contentType: null }]);
     }
   });
@@ -35,13 +40,16 @@ describe('ownDemoMedia', () => {
   });
 
   it('treats the loopback names of a local PUBLIC_URL as one origin (a client writing 127.0.0.1 for localhost)', () => {
-    for (const u of ['http://127.0.0.1:3000/demo-media/audio/x.wav', 'http://[::1]:3000/demo-media/artwork/x.svg']) expect([u, ownDemoMedia(u, base)]).not.toEqual([u, undefined]);
+    for (const u of ['http://127.0.0.1:3000/demo-media/audio/x.wav', 'http://[::1]:3000/demo-media/artwork/x.svg'])
+      expect([u, ownDemoMedia(u, base)]).not.toEqual([u, undefined]);
     expect(ownDemoMedia('http://localhost:3000/demo-media/audio/x.wav', 'http://127.0.0.1:3000')).toEqual({ contentType: 'audio/wav' });
     expect(ownDemoMedia('http://127.0.0.1:3000/demo-media/audio/x.wav', 'https://cms.example.com')).toBeUndefined();
   });
 
   it('honours a PUBLIC_URL with a path', () => {
-    expect(ownDemoMedia('https://cms.example.com/marquee/demo-media/artwork/calm.svg', 'https://cms.example.com/marquee')).toEqual({ contentType: 'image/svg+xml' });
+    expect(ownDemoMedia('https://cms.example.com/marquee/demo-media/artwork/calm.svg', 'https://cms.example.com/marquee')).toEqual({
+      contentType: 'image/svg+xml',
+    });
     expect(ownDemoMedia('https://cms.example.com/demo-media/artwork/calm.svg', 'https://cms.example.com/marquee')).toBeUndefined();
   });
 });

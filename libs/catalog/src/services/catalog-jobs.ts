@@ -21,14 +21,24 @@ export class CatalogJobs implements CatalogHooks {
 
   async afterVersionSaved(itemId: string, versionId: string, fields: ItemFields): Promise<void> {
     await this.assets.markPending(fields);
-    await this.assetsQueue.add(JobName.CheckItemAssets, { itemId, versionId }, { jobId: `${jobIds.checkItemAssets(versionId)}_${this.clock.nowMs()}`, attempts: 3, backoff: { type: 'exponential', delay: 5000 } });
+    await this.assetsQueue.add(
+      JobName.CheckItemAssets,
+      { itemId, versionId },
+      { jobId: `${jobIds.checkItemAssets(versionId)}_${this.clock.nowMs()}`, attempts: 3, backoff: { type: 'exponential', delay: 5000 } },
+    );
   }
 
   async runImport(importId: string): Promise<void> {
     try {
-      await this.importsQueue.add(JobName.RunImport, { importId }, { jobId: jobIds.runImport(importId), attempts: 3, backoff: { type: 'exponential', delay: 1000 } });
+      await this.importsQueue.add(
+        JobName.RunImport,
+        { importId },
+        { jobId: jobIds.runImport(importId), attempts: 3, backoff: { type: 'exponential', delay: 1000 } },
+      );
     } catch (e) {
-      this.logger.warn(`Import ${importId} is stored but could not be queued (${(e as Error).message}); the worker picks up queued imports when Redis is back.`);
+      this.logger.warn(
+        `Import ${importId} is stored but could not be queued (${(e as Error).message}); the worker picks up queued imports when Redis is back.`,
+      );
     }
   }
 }

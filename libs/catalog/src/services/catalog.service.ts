@@ -55,11 +55,13 @@ export class CatalogService {
 
   /** Creates or updates by slug in one transaction: what a bulk import row does. */
   async upsertBySlug(actor: Actor, input: ItemInputLike): Promise<SaveResult> {
-    const result = await this.db.transaction(async (tx) => {
-      const slug = typeof input.slug === 'string' ? input.slug.trim() : '';
-      const existing = slug ? await tx.findOne(ItemEntity, { where: { slug }, lock: { mode: 'pessimistic_write' } }) : null;
-      return existing ? this.updateIn(tx, actor, existing.id, input, null, 'import') : this.createIn(tx, actor, input);
-    }).catch(slugRace);
+    const result = await this.db
+      .transaction(async (tx) => {
+        const slug = typeof input.slug === 'string' ? input.slug.trim() : '';
+        const existing = slug ? await tx.findOne(ItemEntity, { where: { slug }, lock: { mode: 'pessimistic_write' } }) : null;
+        return existing ? this.updateIn(tx, actor, existing.id, input, null, 'import') : this.createIn(tx, actor, input);
+      })
+      .catch(slugRace);
     await this.afterSave(result);
     return result;
   }
@@ -67,14 +69,16 @@ export class CatalogService {
   /** Makes a new draft from an old version. It never publishes: the live version, if any, stays live. */
   async restoreVersion(actor: Actor, itemId: string, number: number): Promise<SaveResult> {
     assertId('item', itemId);
-    const result = await this.db.transaction(async (tx) => {
-      const item = await this.lockItem(tx, itemId);
-      const old = await tx.findOne(ItemVersionEntity, { where: { itemId, number } });
-      if (!old) {
-        throw new NotFoundError('version', `${item.slug} v${number}`, `This item has versions 1 to ${item.latestVersionNumber}.`, 'reference');
-      }
-      return this.writeVersion(tx, actor, item, old.fields, { restoredFrom: number, note: `Restored from version ${number}` });
-    }).catch(slugRace);
+    const result = await this.db
+      .transaction(async (tx) => {
+        const item = await this.lockItem(tx, itemId);
+        const old = await tx.findOne(ItemVersionEntity, { where: { itemId, number } });
+        if (!old) {
+          throw new NotFoundError('version', `${item.slug} v${number}`, `This item has versions 1 to ${item.latestVersionNumber}.`, 'reference');
+        }
+        return this.writeVersion(tx, actor, item, old.fields, { restoredFrom: number, note: `Restored from version ${number}` });
+      })
+      .catch(slugRace);
     await this.afterSave(result);
     return result;
   }
@@ -147,7 +151,15 @@ export class CatalogService {
       createdBy: isUuid(actor.id) ? actor.id : null,
     });
     await tx.insert(ItemEntity, item);
-    const version = tx.create(ItemVersionEntity, { id: versionId, itemId, number: 1, fields, authorId: isUuid(actor.id) ? actor.id : null, restoredFrom: null, note: null });
+    const version = tx.create(ItemVersionEntity, {
+      id: versionId,
+      itemId,
+      number: 1,
+      fields,
+      authorId: isUuid(actor.id) ? actor.id : null,
+      restoredFrom: null,
+      note: null,
+    });
     await tx.insert(ItemVersionEntity, version);
     await this.audit.record(tx, actor, {
       action: 'item.created',
@@ -161,7 +173,14 @@ export class CatalogService {
     return { item: saved, version: savedVersion, created: true };
   }
 
-  private async updateIn(tx: EntityManager, actor: Actor, itemId: string, input: ItemInputLike, baseVersion: number | null, note: string | null): Promise<SaveResult> {
+  private async updateIn(
+    tx: EntityManager,
+    actor: Actor,
+    itemId: string,
+    input: ItemInputLike,
+    baseVersion: number | null,
+    note: string | null,
+  ): Promise<SaveResult> {
     const item = await this.lockItem(tx, itemId);
     if (baseVersion !== null && baseVersion !== item.latestVersionNumber) {
       throw new ConflictError(
@@ -172,7 +191,9 @@ export class CatalogService {
     if (!EDITABLE_FROM.includes(item.state)) throw new DomainError('ILLEGAL_TRANSITION', `An item in state ${item.state} cannot be edited.`);
     const fields = await this.validate(tx, input, item.id);
     if (fields.kind !== item.kind) {
-      throw new InputError(`The kind of an item cannot change (it is ${item.kind}). Create a new item instead.`, [{ field: 'kind', message: `must stay ${item.kind}` }]);
+      throw new InputError(`The kind of an item cannot change (it is ${item.kind}). Create a new item instead.`, [
+        { field: 'kind', message: `must stay ${item.kind}` },
+      ]);
     }
     return this.writeVersion(tx, actor, item, fields, { restoredFrom: null, note });
   }
@@ -200,7 +221,10 @@ export class CatalogService {
     const fromState = item.state;
     await tx.update(ItemEntity, { id: item.id }, { ...this.projection(fields), latestVersionId: versionId, latestVersionNumber: number });
     // The workflow state is derived from the versions (a new one is a draft), by the function every workflow step uses.
-    const [{ state }]: { state: ItemState }[] = await tx.query(`WITH u AS (UPDATE items SET state = marquee_item_state(id) WHERE id = $1 RETURNING state) SELECT state FROM u`, [item.id]);
+    const [{ state }]: { state: ItemState }[] = await tx.query(
+      `WITH u AS (UPDATE items SET state = marquee_item_state(id) WHERE id = $1 RETURNING state) SELECT state FROM u`,
+      [item.id],
+    );
     const changes = diffFields(previous.fields, fields);
     await this.audit.record(tx, actor, {
       action: meta.restoredFrom ? 'item.version_restored' : 'item.updated',
@@ -229,13 +253,24 @@ export class CatalogService {
       fields.sessions = await this.resolveSessions(tx, fields, selfId, problems);
     }
     if (problems.length) {
-      throw new InputError(`The item was not saved: ${problems.length} field${problems.length === 1 ? ' needs' : 's need'} fixing (${problems.map((p) => `${p.field} ${p.message}`).slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}).`, problems);
+      throw new InputError(
+        `The item was not saved: ${problems.length} field${problems.length === 1 ? ' needs' : 's need'} fixing (${problems
+          .map((p) => `${p.field} ${p.message}`)
+          .slice(0, 3)
+          .join('; ')}${problems.length > 3 ? '; …' : ''}).`,
+        problems,
+      );
     }
     return fields;
   }
 
   /** Sessions may be given by id or slug; they are stored as ids so a later slug change does not break the course. */
-  private async resolveSessions(tx: EntityManager, fields: ItemFields, selfId: string | null, problems: { field: string; message: string }[]): Promise<string[]> {
+  private async resolveSessions(
+    tx: EntityManager,
+    fields: ItemFields,
+    selfId: string | null,
+    problems: { field: string; message: string }[],
+  ): Promise<string[]> {
     const def = kindDefinition(fields.kind)!;
     const refs = fields.sessions;
     const ids = refs.filter(isUuid);
@@ -246,7 +281,8 @@ export class CatalogService {
       const hit = found.find((f) => f.id === ref || f.slug === ref);
       if (!hit) problems.push({ field: `sessions[${i}]`, message: `no item "${ref}" exists; create the session first` });
       else if (hit.id === selfId) problems.push({ field: `sessions[${i}]`, message: 'a course cannot contain itself' });
-      else if (!def.sessions!.kinds.includes(hit.kind as never)) problems.push({ field: `sessions[${i}]`, message: `"${hit.slug}" is a ${hit.kind}; sessions must be ${def.sessions!.kinds.join(', ')}` });
+      else if (!def.sessions!.kinds.includes(hit.kind as never))
+        problems.push({ field: `sessions[${i}]`, message: `"${hit.slug}" is a ${hit.kind}; sessions must be ${def.sessions!.kinds.join(', ')}` });
       else if (out.includes(hit.id)) problems.push({ field: `sessions[${i}]`, message: `"${hit.slug}" is listed twice` });
       else out.push(hit.id);
     });
@@ -285,7 +321,9 @@ export class CatalogService {
     try {
       await this.hooks.afterVersionSaved(result.item.id, result.version.id, result.version.fields);
     } catch (e) {
-      this.logger.warn(`Saved "${result.item.slug}" v${result.version.number}, but could not queue its follow-up work: ${(e as Error).message}. The worker's sweep will pick it up.`);
+      this.logger.warn(
+        `Saved "${result.item.slug}" v${result.version.number}, but could not queue its follow-up work: ${(e as Error).message}. The worker's sweep will pick it up.`,
+      );
     }
   }
 }

@@ -71,7 +71,8 @@ export class ItemSearchService {
     }
     if (filter.kinds?.length) {
       const bad = filter.kinds.filter((k) => !KIND_KEYS.includes(k as never));
-      if (bad.length) throw new InputError(`Unknown kind ${bad.join(', ')}; use ${KIND_KEYS.join(', ')}.`, [{ field: 'filter.kinds', message: 'has an unknown kind' }]);
+      if (bad.length)
+        throw new InputError(`Unknown kind ${bad.join(', ')}; use ${KIND_KEYS.join(', ')}.`, [{ field: 'filter.kinds', message: 'has an unknown kind' }]);
       where.push(`i.kind = ANY(${p(filter.kinds)})`);
     }
     if (filter.states?.length) {
@@ -85,7 +86,8 @@ export class ItemSearchService {
     if (filter.live === false) where.push('i.live_version_id IS NULL');
     if (filter.locale || filter.localeStatus) {
       const locale = filter.locale ? canonicalLocale(filter.locale) : null;
-      if (!locale) throw new InputError('Give a valid locale code with localeStatus, like "de".', [{ field: 'filter.locale', message: 'is not a valid locale code' }]);
+      if (!locale)
+        throw new InputError('Give a valid locale code with localeStatus, like "de".', [{ field: 'filter.locale', message: 'is not a valid locale code' }]);
       const status = filter.localeStatus ?? 'COMPLETE';
       const l = p(locale);
       if (status === 'COMPLETE') where.push(`${l} = ANY(i.complete_locales)`);

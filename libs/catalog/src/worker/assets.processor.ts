@@ -31,7 +31,10 @@ export class AssetsProcessor extends WorkerHost {
           // A CDN blip or a server still starting should not mark media broken for a day: try again with backoff.
           throw new Error(`${bad.length} asset(s) unreachable on attempt ${job.attemptsMade + 1} of ${attempts}; retrying.`);
         }
-        if (bad.length) this.logger.warn(`"${version.fields.slug}" v${version.number}: ${bad.length} unreachable asset(s): ${bad.map((b) => `${b.role} ${b.url} (${b.error})`).join('; ')}`);
+        if (bad.length)
+          this.logger.warn(
+            `"${version.fields.slug}" v${version.number}: ${bad.length} unreachable asset(s): ${bad.map((b) => `${b.role} ${b.url} (${b.error})`).join('; ')}`,
+          );
         return { checked: results.length, unreachable: bad.length };
       }
       case JobName.SweepAssets: {

@@ -60,6 +60,9 @@ describe('launch decision under random deliveries', () => {
     const now = new Date('2026-11-27T12:00:00Z');
     expect(decideLaunch({ status: 'launched', scheduledAt: now, scheduleRevision: 1 }, 1, now)).toEqual({ action: 'skip', reason: 'release is launched' });
     expect(decideLaunch({ status: 'scheduled', scheduledAt: now, scheduleRevision: 2 }, 1, now)).toMatchObject({ action: 'skip' });
-    expect(decideLaunch({ status: 'scheduled', scheduledAt: new Date(now.getTime() + 500), scheduleRevision: 1 }, 1, now)).toEqual({ action: 'wait', delayMs: 500 });
+    expect(decideLaunch({ status: 'scheduled', scheduledAt: new Date(now.getTime() + 500), scheduleRevision: 1 }, 1, now)).toEqual({
+      action: 'wait',
+      delayMs: 500,
+    });
   });
 });

@@ -12,7 +12,8 @@ export type LaunchDecision = { action: 'launch' } | { action: 'wait'; delayMs: n
 
 export function decideLaunch(release: ReleaseSnapshot, jobRevision: number, now: Date): LaunchDecision {
   if (release.status !== 'scheduled') return { action: 'skip', reason: `release is ${release.status}` };
-  if (jobRevision !== release.scheduleRevision) return { action: 'skip', reason: `job is for schedule revision ${jobRevision}, the release is at ${release.scheduleRevision}` };
+  if (jobRevision !== release.scheduleRevision)
+    return { action: 'skip', reason: `job is for schedule revision ${jobRevision}, the release is at ${release.scheduleRevision}` };
   if (!release.scheduledAt) return { action: 'skip', reason: 'release has no instant' };
   const early = release.scheduledAt.getTime() - now.getTime();
   if (early > 0) return { action: 'wait', delayMs: early };

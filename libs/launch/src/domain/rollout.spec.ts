@@ -49,7 +49,9 @@ describe('dependency order', () => {
 
 describe('item state machine', () => {
   it('names the allowed transitions when one is illegal', () => {
-    expect(() => assertTransition('draft', 'approve', 'Evening Calm')).toThrow('Cannot approve "Evening Calm": it is draft. From draft you can: edit, submit for review.');
+    expect(() => assertTransition('draft', 'approve', 'Evening Calm')).toThrow(
+      'Cannot approve "Evening Calm": it is draft. From draft you can: edit, submit for review.',
+    );
     expect(() => assertTransition('in_review', 'approve', 'x')).not.toThrow();
   });
 });

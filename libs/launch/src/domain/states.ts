@@ -31,9 +31,13 @@ const VERB: Record<Transition, string> = {
 export function assertTransition(state: ItemState, t: Transition, label: string): void {
   if (ALLOWED[state]?.includes(t)) return;
   const allowed = (ALLOWED[state] ?? []).map((x) => VERB[x]);
-  throw new DomainError('ILLEGAL_TRANSITION', `Cannot ${VERB[t]} "${label}": it is ${state.replace('_', ' ')}. From ${state.replace('_', ' ')} you can: ${allowed.join(', ')}.`, {
-    state,
-    attempted: t,
-    allowed: ALLOWED[state] ?? [],
-  });
+  throw new DomainError(
+    'ILLEGAL_TRANSITION',
+    `Cannot ${VERB[t]} "${label}": it is ${state.replace('_', ' ')}. From ${state.replace('_', ' ')} you can: ${allowed.join(', ')}.`,
+    {
+      state,
+      attempted: t,
+      allowed: ALLOWED[state] ?? [],
+    },
+  );
 }

@@ -3,7 +3,17 @@ import { DateTime } from 'luxon';
 import { resolveLocalTime } from './time';
 
 // Zones with DST (both hemispheres), a 30-minute DST shift, a 45-minute offset, and zones without DST.
-const ZONES = ['America/Los_Angeles', 'Europe/Amsterdam', 'Australia/Sydney', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/Sao_Paulo', 'Asia/Kolkata', 'UTC', 'America/St_Johns'];
+const ZONES = [
+  'America/Los_Angeles',
+  'Europe/Amsterdam',
+  'Australia/Sydney',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+  'America/Sao_Paulo',
+  'Asia/Kolkata',
+  'UTC',
+  'America/St_Johns',
+];
 
 /**
  * Brute force: every instant within ±30 h whose wall clock in the zone reads `local`. Independent of the resolver.
@@ -24,7 +34,11 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 describe('resolveLocalTime', () => {
   it('Amsterdam 11:00 is 09:00 UTC in summer and 10:00 UTC in winter (Strapi #24727)', () => {
-    expect(resolveLocalTime('2026-07-01T11:00', 'Europe/Amsterdam')).toMatchObject({ kind: 'ok', instant: new Date('2026-07-01T09:00:00Z'), offsetMinutes: 120 });
+    expect(resolveLocalTime('2026-07-01T11:00', 'Europe/Amsterdam')).toMatchObject({
+      kind: 'ok',
+      instant: new Date('2026-07-01T09:00:00Z'),
+      offsetMinutes: 120,
+    });
     expect(resolveLocalTime('2026-01-15T11:00', 'Europe/Amsterdam')).toMatchObject({ kind: 'ok', instant: new Date('2026-01-15T10:00:00Z') });
   });
 

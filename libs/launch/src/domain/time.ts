@@ -74,11 +74,14 @@ export function resolveLocalTime(local: string, zone: string): LocalTimeResoluti
 
 /** The same instant as wall-clock text in a zone, e.g. for "11:00 Europe/Amsterdam · 10:00 UTC". */
 export function formatInZone(instant: Date, zone: string): string {
-  return DateTime.fromJSDate(instant, { zone }).toFormat("yyyy-MM-dd HH:mm ZZZZ");
+  return DateTime.fromJSDate(instant, { zone }).toFormat('yyyy-MM-dd HH:mm ZZZZ');
 }
 
 /** What a local time in a zone means, in one flat shape (the `resolveScheduleTime` answer): the instant, or why not. */
-export function describeLocalTime(local: string, zone: string): { kind: LocalTimeResolution['kind']; instant: Date | null; message: string | null; options: { offsetMinutes: number; instant: Date; label: string }[] } {
+export function describeLocalTime(
+  local: string,
+  zone: string,
+): { kind: LocalTimeResolution['kind']; instant: Date | null; message: string | null; options: { offsetMinutes: number; instant: Date; label: string }[] } {
   const r = resolveLocalTime(local, zone);
   if (r.kind === 'ok') return { kind: 'ok', instant: r.instant, message: null, options: [] };
   if (r.kind === 'ambiguous') return { kind: 'ambiguous', instant: null, message: r.message, options: r.options };

@@ -1,7 +1,20 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { DateTimeScalar, requestLoader } from '@marquee/platform-api';
-import { CatalogService, ItemEntity, ItemGql, ItemVersionGql, UserSummary, UserSummaryService, actorOf, fieldsToGql, loadItem, loadUserSummary, loadVersion, versionToGql } from '@marquee/catalog';
+import {
+  CatalogService,
+  ItemEntity,
+  ItemGql,
+  ItemVersionGql,
+  UserSummary,
+  UserSummaryService,
+  actorOf,
+  fieldsToGql,
+  loadItem,
+  loadUserSummary,
+  loadVersion,
+  versionToGql,
+} from '@marquee/catalog';
 import { Allow, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { describeLocalTime } from '../domain/time';
@@ -84,7 +97,9 @@ export class ReleaseResolver {
     return this.health.health(this.config.reconcileIntervalMs) as Promise<SchedulerHealthGql>;
   }
 
-  @Query(() => [CatalogEntryGql], { description: 'What will be live at a future instant once scheduled releases apply; with a persona, staged rollouts apply too.' })
+  @Query(() => [CatalogEntryGql], {
+    description: 'What will be live at a future instant once scheduled releases apply; with a persona, staged rollouts apply too.',
+  })
   @Allow(...Who.staff)
   async catalogAt(
     @Args('instant', { type: () => DateTimeScalar, nullable: true }) instant?: Date,
@@ -120,11 +135,17 @@ export class ReleaseResolver {
 
   @Mutation(() => ReleaseGql)
   @Allow(...Who.editors)
-  removeFromRelease(@CurrentPrincipal() p: Principal, @Args('releaseId', { type: () => ID }) releaseId: string, @Args('itemId', { type: () => ID }) itemId: string): Promise<ReleaseGql> {
+  removeFromRelease(
+    @CurrentPrincipal() p: Principal,
+    @Args('releaseId', { type: () => ID }) releaseId: string,
+    @Args('itemId', { type: () => ID }) itemId: string,
+  ): Promise<ReleaseGql> {
     return this.releaseService.removeItem(actorOf(p), releaseId, itemId) as Promise<ReleaseGql>;
   }
 
-  @Mutation(() => ReleaseGql, { description: 'Schedules (or reschedules) at a wall-clock time in an IANA zone. Refuses DST gaps, the past, and blocked releases.' })
+  @Mutation(() => ReleaseGql, {
+    description: 'Schedules (or reschedules) at a wall-clock time in an IANA zone. Refuses DST gaps, the past, and blocked releases.',
+  })
   @Allow(...Who.editors)
   scheduleRelease(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string, @Args('input') input: ScheduleInputGql): Promise<ReleaseGql> {
     return this.releaseService.schedule(actorOf(p), id, input) as Promise<ReleaseGql>;
@@ -167,7 +188,9 @@ export class ReleaseResolver {
 
   @ResolveField(() => [ReleaseActionGql])
   actions(@Parent() r: ReleaseEntity, @Context() ctx: object): Promise<ReleaseActionGql[]> {
-    return requestLoader(ctx, 'release.actions', (ids: readonly string[]) => this.releaseService.actionsOfReleases(ids)).load(r.id) as Promise<ReleaseActionGql[]>;
+    return requestLoader(ctx, 'release.actions', (ids: readonly string[]) => this.releaseService.actionsOfReleases(ids)).load(r.id) as Promise<
+      ReleaseActionGql[]
+    >;
   }
 
   @ResolveField(() => ReleaseValidationGql, { description: 'Computed now; see releaseValidation.' })
@@ -258,7 +281,11 @@ export class ItemReviewResolver {
 
   @Mutation(() => ItemGql, { description: 'Submits the latest version for review. It must be complete for its target locales.' })
   @Allow(...Who.editors)
-  async submitForReview(@CurrentPrincipal() p: Principal, @Args('itemId', { type: () => ID }) itemId: string, @Args('versionNumber', { type: () => Int, nullable: true }) versionNumber?: number): Promise<ItemGql> {
+  async submitForReview(
+    @CurrentPrincipal() p: Principal,
+    @Args('itemId', { type: () => ID }) itemId: string,
+    @Args('versionNumber', { type: () => Int, nullable: true }) versionNumber?: number,
+  ): Promise<ItemGql> {
     return (await this.reviewService.submit(actorOf(p), itemId, versionNumber)) as ItemGql;
   }
 

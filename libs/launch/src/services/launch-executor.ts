@@ -68,9 +68,20 @@ export class LaunchExecutor {
         release.scheduleRevision += 1;
         await m.save(ReleaseEntity, release);
         // A failed release pins nothing any more, so its items are no longer `scheduled`.
-        await this.states.refresh(m, (await m.find(ReleaseActionEntity, { where: { releaseId } })).map((a) => a.itemId));
-        await this.event(m, release.id, 'failed', `Re-validation at launch found ${report.blocking.length} blocking problem(s); nothing was published.`, { blocking: report.blocking });
-        await this.audit.record(m, actor, { action: 'release.failed', entityType: 'release', entityId: release.id, after: { reasons: report.blocking }, summary: `"${release.name}" failed at launch: ${report.blocking[0].message}` });
+        await this.states.refresh(
+          m,
+          (await m.find(ReleaseActionEntity, { where: { releaseId } })).map((a) => a.itemId),
+        );
+        await this.event(m, release.id, 'failed', `Re-validation at launch found ${report.blocking.length} blocking problem(s); nothing was published.`, {
+          blocking: report.blocking,
+        });
+        await this.audit.record(m, actor, {
+          action: 'release.failed',
+          entityType: 'release',
+          entityId: release.id,
+          after: { reasons: report.blocking },
+          summary: `"${release.name}" failed at launch: ${report.blocking[0].message}`,
+        });
         deliveries = await this.webhooks.enqueue(m, [{ type: 'release.failed', data: { release: this.releaseSummary(release), reasons: report.blocking } }]);
         return { outcome: 'failed', reasons: report.blocking.map((b) => b.message) };
       }
@@ -78,7 +89,7 @@ export class LaunchExecutor {
       const actions = await m.find(ReleaseActionEntity, { where: { releaseId } });
       const versions = await m.find(ItemVersionEntity, { where: { id: In(actions.map((a) => a.versionId).filter((v): v is string => !!v)) } });
       const versionById = new Map(versions.map((v) => [v.id, v]));
-      const ordered = dependencyOrder(actions.map((a) => ({ ...a, dependsOn: a.versionId ? versionById.get(a.versionId)?.fields.sessions ?? [] : [] })));
+      const ordered = dependencyOrder(actions.map((a) => ({ ...a, dependsOn: a.versionId ? (versionById.get(a.versionId)?.fields.sessions ?? []) : [] })));
       // Lock the items in one statement, in id order, so two launches touching the same items cannot deadlock.
       const items = await m.query(`SELECT id FROM items WHERE id = ANY($1) ORDER BY id FOR UPDATE`, [actions.map((a) => a.itemId)]);
       if (items.length !== actions.length) throw new Error('an item of the release disappeared during launch');
@@ -87,25 +98,50 @@ export class LaunchExecutor {
       for (const a of ordered) {
         const item = await m.findOneOrFail(ItemEntity, { where: { id: a.itemId } });
         const previous = item.liveVersionId ? await m.findOne(ItemVersionEntity, { where: { id: item.liveVersionId } }) : null;
-        await m.update(ReleaseActionEntity, { id: a.id }, {
-          appliedOrder: order++,
-          priorLiveVersionId: item.liveVersionId,
-          priorLiveReleaseId: item.liveReleaseId,
-          priorState: item.state,
-          priorLiveSince: item.liveSince,
-          latestVersionAtLaunch: item.latestVersionId,
-        });
+        await m.update(
+          ReleaseActionEntity,
+          { id: a.id },
+          {
+            appliedOrder: order++,
+            priorLiveVersionId: item.liveVersionId,
+            priorLiveReleaseId: item.liveReleaseId,
+            priorState: item.state,
+            priorLiveSince: item.liveSince,
+            latestVersionAtLaunch: item.latestVersionId,
+          },
+        );
         if (a.kind === 'publish') {
           const v = versionById.get(a.versionId!)!;
           await m.update(ItemEntity, { id: item.id }, { liveVersionId: v.id, liveReleaseId: release.id, liveSince: now });
           const state = await this.states.of(m, item.id);
-          changes.push({ itemId: item.id, slug: v.fields.slug, title: item.title, action: 'publish', version: v.number, previousVersion: previous?.number ?? null });
-          await this.audit.record(m, actor, { action: 'item.published', entityType: 'item', entityId: item.id, before: { liveVersion: previous?.number ?? null, state: item.state }, after: { liveVersion: v.number, state, releaseId: release.id }, summary: `Published "${item.title}" v${v.number} in "${release.name}"` });
+          changes.push({
+            itemId: item.id,
+            slug: v.fields.slug,
+            title: item.title,
+            action: 'publish',
+            version: v.number,
+            previousVersion: previous?.number ?? null,
+          });
+          await this.audit.record(m, actor, {
+            action: 'item.published',
+            entityType: 'item',
+            entityId: item.id,
+            before: { liveVersion: previous?.number ?? null, state: item.state },
+            after: { liveVersion: v.number, state, releaseId: release.id },
+            summary: `Published "${item.title}" v${v.number} in "${release.name}"`,
+          });
         } else {
           await m.update(ItemEntity, { id: item.id }, { liveVersionId: null, liveReleaseId: release.id, liveSince: null });
           const state = await this.states.of(m, item.id);
           changes.push({ itemId: item.id, slug: item.slug, title: item.title, action: 'unpublish', version: null, previousVersion: previous?.number ?? null });
-          await this.audit.record(m, actor, { action: 'item.unpublished', entityType: 'item', entityId: item.id, before: { liveVersion: previous?.number ?? null, state: item.state }, after: { liveVersion: null, state, releaseId: release.id }, summary: `Unpublished "${item.title}" in "${release.name}"` });
+          await this.audit.record(m, actor, {
+            action: 'item.unpublished',
+            entityType: 'item',
+            entityId: item.id,
+            before: { liveVersion: previous?.number ?? null, state: item.state },
+            after: { liveVersion: null, state, releaseId: release.id },
+            summary: `Unpublished "${item.title}" in "${release.name}"`,
+          });
         }
       }
 
@@ -116,26 +152,45 @@ export class LaunchExecutor {
       release.launchedAt = now;
       release.latenessMs = latenessMs;
       await m.save(ReleaseEntity, release);
-      await this.event(m, release.id, 'launched', `Launched ${changes.length} change(s), ${latenessMs} ms after the scheduled instant.`, { latenessMs, order: changes.map((c) => c.slug) });
-      await this.audit.record(m, actor, { action: 'release.launched', entityType: 'release', entityId: release.id, after: { changes, latenessMs }, summary: `Launched "${release.name}" (${changes.length} change(s), ${latenessMs} ms late)` });
+      await this.event(m, release.id, 'launched', `Launched ${changes.length} change(s), ${latenessMs} ms after the scheduled instant.`, {
+        latenessMs,
+        order: changes.map((c) => c.slug),
+      });
+      await this.audit.record(m, actor, {
+        action: 'release.launched',
+        entityType: 'release',
+        entityId: release.id,
+        after: { changes, latenessMs },
+        summary: `Launched "${release.name}" (${changes.length} change(s), ${latenessMs} ms late)`,
+      });
       const events: OutboxEvent[] = [{ type: 'release.launched', data: { release: this.releaseSummary(release), changes } }];
       for (const c of changes) events.push({ type: c.action === 'publish' ? 'item.published' : 'item.unpublished', data: { releaseId: release.id, ...c } });
       deliveries = await this.webhooks.enqueue(m, events);
       return { outcome: 'launched', latenessMs, changes: changes.length };
     });
-    if (result.outcome === 'launched') this.logger.log(`Release ${releaseId} launched: ${result.changes} change(s), ${result.latenessMs} ms after its instant.`);
-    if (result.outcome === 'failed') this.logger.warn(`Release ${releaseId} failed at launch and published nothing: ${result.reasons.join(' ')} Editors see this in the Studio.`);
+    if (result.outcome === 'launched')
+      this.logger.log(`Release ${releaseId} launched: ${result.changes} change(s), ${result.latenessMs} ms after its instant.`);
+    if (result.outcome === 'failed')
+      this.logger.warn(`Release ${releaseId} failed at launch and published nothing: ${result.reasons.join(' ')} Editors see this in the Studio.`);
     // After the commit, and never awaited by the launch itself: a slow or failing receiver cannot hold it up.
     if (deliveries.length) void this.webhooks.dispatch(deliveries);
     return result;
   }
 
   releaseSummary(r: ReleaseEntity) {
-    return { id: r.id, name: r.name, scheduledAt: r.scheduledAt, timeZone: r.timeZone, launchedAt: r.launchedAt, rolloutPercent: r.rolloutPercent, audience: r.audience, status: r.status };
+    return {
+      id: r.id,
+      name: r.name,
+      scheduledAt: r.scheduledAt,
+      timeZone: r.timeZone,
+      launchedAt: r.launchedAt,
+      rolloutPercent: r.rolloutPercent,
+      audience: r.audience,
+      status: r.status,
+    };
   }
 
   private async event(m: EntityManager, releaseId: string, kind: string, message: string, details: Record<string, unknown> | null = null) {
     await m.insert(ReleaseEventEntity, { releaseId, kind, message, details: details as never });
   }
 }
-

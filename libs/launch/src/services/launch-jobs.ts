@@ -13,7 +13,12 @@ export interface LaunchJobPayload {
   revision: number;
 }
 
-const JOB_OPTIONS = { attempts: 5, backoff: { type: 'exponential' as const, delay: 1000 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } };
+const JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential' as const, delay: 1000 },
+  removeOnComplete: { age: 7 * 24 * 3600 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};
 
 /**
  * Delayed BullMQ jobs trigger launches at their instant. Postgres stays the truth: `reconcile` re-creates any job
@@ -33,10 +38,16 @@ export class LaunchJobs {
     const now = this.clock.nowMs();
     const delay = Math.max(0, (release.scheduledAt?.getTime() ?? now) - now);
     try {
-      await this.queue.add(JobName.LaunchRelease, { releaseId: release.id, revision: release.scheduleRevision }, { ...JOB_OPTIONS, jobId: jobIds.launchRelease(release.id, release.scheduleRevision), delay });
+      await this.queue.add(
+        JobName.LaunchRelease,
+        { releaseId: release.id, revision: release.scheduleRevision },
+        { ...JOB_OPTIONS, jobId: jobIds.launchRelease(release.id, release.scheduleRevision), delay },
+      );
       return true;
     } catch (e) {
-      this.logger.warn(`Release ${release.id} is scheduled in PostgreSQL but its job could not be queued (${(e as Error).message}). The reconciler will queue it when Redis answers.`);
+      this.logger.warn(
+        `Release ${release.id} is scheduled in PostgreSQL but its job could not be queued (${(e as Error).message}). The reconciler will queue it when Redis answers.`,
+      );
       return false;
     }
   }
@@ -55,7 +66,9 @@ export class LaunchJobs {
       if (await this.enqueue(r)) {
         const reason = state === 'missing' ? 'its job was missing from Redis' : `its job had ended (${state}) while the release was still scheduled`;
         fixed.push({ releaseId: r.id, reason });
-        await this.db.getRepository(ReleaseEventEntity).insert({ releaseId: r.id, kind: 'reconciled', message: `Re-queued the launch: ${reason}.`, details: { revision: r.scheduleRevision } });
+        await this.db
+          .getRepository(ReleaseEventEntity)
+          .insert({ releaseId: r.id, kind: 'reconciled', message: `Re-queued the launch: ${reason}.`, details: { revision: r.scheduleRevision } });
         this.logger.warn(`Re-queued the launch of release "${r.name}" (${r.id}): ${reason}.`);
       }
     }

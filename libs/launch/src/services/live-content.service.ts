@@ -38,9 +38,15 @@ export class LiveContentService {
     const when = instant ?? now;
     if (Number.isNaN(when.getTime())) throw new InputError('The instant is not a valid date-time.', [{ field: 'instant', message: 'is not a date-time' }]);
     if (when.getTime() < now.getTime() - 60_000) {
-      throw new InputError('catalogAt looks forward: give an instant from now on. For what was live in the past, read the audit log.', [{ field: 'instant', message: 'is in the past' }]);
+      throw new InputError('catalogAt looks forward: give an instant from now on. For what was live in the past, read the audit log.', [
+        { field: 'instant', message: 'is in the past' },
+      ]);
     }
-    const live = await this.db.getRepository(ItemEntity).createQueryBuilder('i').where('i.live_version_id IS NOT NULL OR i.live_release_id IS NOT NULL').getMany();
+    const live = await this.db
+      .getRepository(ItemEntity)
+      .createQueryBuilder('i')
+      .where('i.live_version_id IS NOT NULL OR i.live_release_id IS NOT NULL')
+      .getMany();
     const stagedIds = [...new Set(live.map((i) => i.liveReleaseId).filter((r): r is string => !!r))];
     const staged = stagedIds.length ? await this.db.getRepository(ReleaseEntity).find({ where: { id: In(stagedIds) } }) : [];
     const stagedById = new Map(staged.map((r) => [r.id, r]));
@@ -58,12 +64,18 @@ export class LiveContentService {
     }
 
     if (when.getTime() > now.getTime()) {
-      const upcoming = await this.db.getRepository(ReleaseEntity).createQueryBuilder('r').where(`r.status = 'scheduled' AND r.scheduled_at <= :when`, { when }).orderBy('r.scheduled_at', 'ASC').getMany();
+      const upcoming = await this.db
+        .getRepository(ReleaseEntity)
+        .createQueryBuilder('r')
+        .where(`r.status = 'scheduled' AND r.scheduled_at <= :when`, { when })
+        .orderBy('r.scheduled_at', 'ASC')
+        .getMany();
       const actions = upcoming.length ? await this.db.getRepository(ReleaseActionEntity).find({ where: { releaseId: In(upcoming.map((r) => r.id)) } }) : [];
       for (const r of upcoming) {
         if (viewer && !isEligible({ releaseId: r.id, rolloutPercent: r.rolloutPercent, audience: r.audience }, viewer)) continue;
         for (const a of actions.filter((x) => x.releaseId === r.id)) {
-          if (a.kind === 'publish' && a.versionId) state.set(a.itemId, { versionId: a.versionId, releaseId: r.id, source: 'scheduled', liveSince: r.scheduledAt });
+          if (a.kind === 'publish' && a.versionId)
+            state.set(a.itemId, { versionId: a.versionId, releaseId: r.id, source: 'scheduled', liveSince: r.scheduledAt });
           else state.delete(a.itemId);
         }
       }
@@ -73,6 +85,13 @@ export class LiveContentService {
     const byId = new Map(versions.map((v) => [v.id, v]));
     return [...state.entries()]
       .filter(([, s]) => byId.has(s.versionId))
-      .map(([itemId, s]) => ({ itemId, versionId: s.versionId, fields: byId.get(s.versionId)!.fields, releaseId: s.releaseId, source: s.source, liveSince: s.liveSince }));
+      .map(([itemId, s]) => ({
+        itemId,
+        versionId: s.versionId,
+        fields: byId.get(s.versionId)!.fields,
+        releaseId: s.releaseId,
+        source: s.source,
+        liveSince: s.liveSince,
+      }));
   }
 }

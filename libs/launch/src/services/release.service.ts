@@ -40,8 +40,17 @@ export class ReleaseService {
   async create(actor: Actor, input: { name: string; description?: string | null }): Promise<ReleaseEntity> {
     const name = this.checkName(input.name);
     return this.db.transaction(async (m) => {
-      const r = await m.save(ReleaseEntity, m.create(ReleaseEntity, { name, description: input.description?.trim() || null, status: 'draft', createdBy: isUuid(actor.id) ? actor.id : null }));
-      await this.audit.record(m, actor, { action: 'release.created', entityType: 'release', entityId: r.id, after: { name }, summary: `Created release "${name}"` });
+      const r = await m.save(
+        ReleaseEntity,
+        m.create(ReleaseEntity, { name, description: input.description?.trim() || null, status: 'draft', createdBy: isUuid(actor.id) ? actor.id : null }),
+      );
+      await this.audit.record(m, actor, {
+        action: 'release.created',
+        entityType: 'release',
+        entityId: r.id,
+        after: { name },
+        summary: `Created release "${name}"`,
+      });
       await this.event(m, r.id, 'created', `Created by ${actor.label}.`);
       return r;
     });
@@ -55,7 +64,14 @@ export class ReleaseService {
       if (input.name !== undefined && input.name !== null) r.name = this.checkName(input.name);
       if (input.description !== undefined) r.description = input.description?.trim() || null;
       await m.save(ReleaseEntity, r);
-      await this.audit.record(m, actor, { action: 'release.updated', entityType: 'release', entityId: id, before, after: { name: r.name, description: r.description }, summary: `Updated release "${r.name}"` });
+      await this.audit.record(m, actor, {
+        action: 'release.updated',
+        entityType: 'release',
+        entityId: id,
+        before,
+        after: { name: r.name, description: r.description },
+        summary: `Updated release "${r.name}"`,
+      });
       return r;
     });
   }
@@ -69,10 +85,14 @@ export class ReleaseService {
       if (!item) throw new NotFoundError('item', itemId);
       item.state = await this.states.of(m, item.id);
       if (item.state === 'retired') {
-        throw new DomainError('ILLEGAL_TRANSITION', `"${item.title}" is retired and cannot be added to a release. Edit it to start a new draft, get that approved, then add it.`, {
-          state: item.state,
-          allowed: ['edit'],
-        });
+        throw new DomainError(
+          'ILLEGAL_TRANSITION',
+          `"${item.title}" is retired and cannot be added to a release. Edit it to start a new draft, get that approved, then add it.`,
+          {
+            state: item.state,
+            allowed: ['edit'],
+          },
+        );
       }
       if (await m.findOne(ReleaseActionEntity, { where: { releaseId, itemId } })) {
         throw new ConflictError(`"${item.title}" is already in this release. Remove it first to change what the release does with it.`);
@@ -81,16 +101,24 @@ export class ReleaseService {
       if (kind === 'publish') {
         if (versionNumber !== undefined && versionNumber !== null) {
           version = await m.findOne(ItemVersionEntity, { where: { itemId, number: versionNumber } });
-          if (!version) throw new NotFoundError('version', `${item.slug} v${versionNumber}`, `This item has versions 1 to ${item.latestVersionNumber}.`, 'reference');
+          if (!version)
+            throw new NotFoundError('version', `${item.slug} v${versionNumber}`, `This item has versions 1 to ${item.latestVersionNumber}.`, 'reference');
           const status = (await this.reviews.statusOf([version.id], m)).get(version.id);
           if (status?.decision !== 'approved') {
-            throw new DomainError('ILLEGAL_TRANSITION', `v${version.number} of "${item.title}" is not approved (${status ? status.decision : 'never submitted'}). Only approved versions can be published: submit it for review first.`, {
-              state: item.state,
-            });
+            throw new DomainError(
+              'ILLEGAL_TRANSITION',
+              `v${version.number} of "${item.title}" is not approved (${status ? status.decision : 'never submitted'}). Only approved versions can be published: submit it for review first.`,
+              {
+                state: item.state,
+              },
+            );
           }
         } else {
           version = await this.reviews.latestApproved(itemId, m);
-          if (!version) throw new DomainError('ILLEGAL_TRANSITION', `"${item.title}" has no approved version yet. Submit it for review and have it approved first.`, { state: item.state });
+          if (!version)
+            throw new DomainError('ILLEGAL_TRANSITION', `"${item.title}" has no approved version yet. Submit it for review and have it approved first.`, {
+              state: item.state,
+            });
         }
       } else if (!item.liveVersionId) {
         throw new DomainError('ILLEGAL_TRANSITION', `"${item.title}" is not live, so it cannot be unpublished.`, { state: item.state });
@@ -117,7 +145,13 @@ export class ReleaseService {
       if (!action) throw new NotFoundError('item in this release', itemId);
       await m.delete(ReleaseActionEntity, { id: action.id });
       await this.states.refresh(m, [action.itemId]);
-      await this.audit.record(m, actor, { action: 'release.item_removed', entityType: 'release', entityId: releaseId, before: { itemId, kind: action.kind }, summary: `Removed an item from "${r.name}"` });
+      await this.audit.record(m, actor, {
+        action: 'release.item_removed',
+        entityType: 'release',
+        entityId: releaseId,
+        before: { itemId, kind: action.kind },
+        summary: `Removed an item from "${r.name}"`,
+      });
       return r;
     });
   }
@@ -146,9 +180,10 @@ export class ReleaseService {
     } else instant = resolution.instant;
     const now = this.clock.now();
     if (instant.getTime() < now.getTime() + MIN_LEAD_MS) {
-      throw new InputError(`${input.localDateTime} in ${input.timeZone} (${instant.toISOString()}) is ${instant < now ? 'in the past' : 'less than 5 seconds away'}. Choose a later time, or use "Launch now".`, [
-        { field: 'localDateTime', message: 'is in the past' },
-      ]);
+      throw new InputError(
+        `${input.localDateTime} in ${input.timeZone} (${instant.toISOString()}) is ${instant < now ? 'in the past' : 'less than 5 seconds away'}. Choose a later time, or use "Launch now".`,
+        [{ field: 'localDateTime', message: 'is in the past' }],
+      );
     }
     const r = await this.db.transaction(async (m) => {
       const r = await this.lock(m, releaseId);
@@ -166,8 +201,17 @@ export class ReleaseService {
       await m.save(ReleaseEntity, r);
       await this.refreshItemsOf(m, releaseId);
       const when = `${formatInZone(instant, input.timeZone)} (${instant.toISOString()})`;
-      await this.audit.record(m, actor, { action: before.status === 'scheduled' ? 'release.rescheduled' : 'release.scheduled', entityType: 'release', entityId: r.id, before, after: { scheduledAt: instant, timeZone: input.timeZone, localTime: input.localDateTime }, summary: `Scheduled "${r.name}" for ${when}` });
-      await this.event(m, r.id, before.status === 'scheduled' ? 'rescheduled' : 'scheduled', `Scheduled for ${when} by ${actor.label}.`, { revision: r.scheduleRevision });
+      await this.audit.record(m, actor, {
+        action: before.status === 'scheduled' ? 'release.rescheduled' : 'release.scheduled',
+        entityType: 'release',
+        entityId: r.id,
+        before,
+        after: { scheduledAt: instant, timeZone: input.timeZone, localTime: input.localDateTime },
+        summary: `Scheduled "${r.name}" for ${when}`,
+      });
+      await this.event(m, r.id, before.status === 'scheduled' ? 'rescheduled' : 'scheduled', `Scheduled for ${when} by ${actor.label}.`, {
+        revision: r.scheduleRevision,
+      });
       return r;
     });
     await this.jobs.enqueue(r);
@@ -184,7 +228,14 @@ export class ReleaseService {
       r.scheduleRevision += 1; // the queued job is now for an old revision and will do nothing
       await m.save(ReleaseEntity, r);
       await this.refreshItemsOf(m, releaseId);
-      await this.audit.record(m, actor, { action: 'release.unscheduled', entityType: 'release', entityId: r.id, before, after: { status: 'draft' }, summary: `Unscheduled "${r.name}"` });
+      await this.audit.record(m, actor, {
+        action: 'release.unscheduled',
+        entityType: 'release',
+        entityId: r.id,
+        before,
+        after: { status: 'draft' },
+        summary: `Unscheduled "${r.name}"`,
+      });
       await this.event(m, r.id, 'unscheduled', `Unscheduled by ${actor.label}; it is a draft again.`);
       return r;
     });
@@ -206,7 +257,12 @@ export class ReleaseService {
       r.failureReasons = null;
       await m.save(ReleaseEntity, r);
       await this.refreshItemsOf(m, releaseId);
-      await this.audit.record(m, actor, { action: 'release.launch_requested', entityType: 'release', entityId: r.id, summary: `Asked to launch "${r.name}" now` });
+      await this.audit.record(m, actor, {
+        action: 'release.launch_requested',
+        entityType: 'release',
+        entityId: r.id,
+        summary: `Asked to launch "${r.name}" now`,
+      });
       await this.event(m, r.id, 'launch_requested', `${actor.label} asked to launch now.`, { revision: r.scheduleRevision });
       return r;
     });
@@ -223,17 +279,32 @@ export class ReleaseService {
       const r = await this.lock(m, releaseId);
       if (r.status === 'launched') {
         if (percent < r.rolloutPercent) {
-          throw new DomainError('ILLEGAL_TRANSITION', `"${r.name}" is live to ${r.rolloutPercent}% of users; a launched release's share can only be raised. Roll it back to withdraw it.`, { state: r.status });
+          throw new DomainError(
+            'ILLEGAL_TRANSITION',
+            `"${r.name}" is live to ${r.rolloutPercent}% of users; a launched release's share can only be raised. Roll it back to withdraw it.`,
+            { state: r.status },
+          );
         }
         if (next && JSON.stringify(next) !== JSON.stringify(r.audience)) {
-          throw new DomainError('ILLEGAL_TRANSITION', `The audience of a launched release cannot change. Roll it back and launch a new release for a different audience.`, { state: r.status });
+          throw new DomainError(
+            'ILLEGAL_TRANSITION',
+            `The audience of a launched release cannot change. Roll it back and launch a new release for a different audience.`,
+            { state: r.status },
+          );
         }
       } else if (!EDITABLE.includes(r.status)) throw this.illegal(r, 'change the rollout of', [...EDITABLE, 'launched']);
       const before = { rolloutPercent: r.rolloutPercent, audience: r.audience };
       r.rolloutPercent = percent;
       if (next) r.audience = next;
       await m.save(ReleaseEntity, r);
-      await this.audit.record(m, actor, { action: 'release.rollout_changed', entityType: 'release', entityId: r.id, before, after: { rolloutPercent: percent, audience: r.audience }, summary: `Set "${r.name}" to ${percent}% of users` });
+      await this.audit.record(m, actor, {
+        action: 'release.rollout_changed',
+        entityType: 'release',
+        entityId: r.id,
+        before,
+        after: { rolloutPercent: percent, audience: r.audience },
+        summary: `Set "${r.name}" to ${percent}% of users`,
+      });
       await this.event(m, r.id, 'rollout', `Rollout set to ${percent}%${next ? ` for ${describeAudience(next)}` : ''} by ${actor.label}.`);
       return r;
     });
@@ -248,7 +319,14 @@ export class ReleaseService {
       r.scheduleRevision += 1;
       await m.save(ReleaseEntity, r);
       await this.refreshItemsOf(m, releaseId);
-      await this.audit.record(m, actor, { action: 'release.cancelled', entityType: 'release', entityId: r.id, before: { status: before }, after: { status: 'cancelled' }, summary: `Cancelled "${r.name}"` });
+      await this.audit.record(m, actor, {
+        action: 'release.cancelled',
+        entityType: 'release',
+        entityId: r.id,
+        before: { status: before },
+        after: { status: 'cancelled' },
+        summary: `Cancelled "${r.name}"`,
+      });
       await this.event(m, r.id, 'cancelled', `Cancelled by ${actor.label}.`);
       return r;
     });
@@ -276,14 +354,18 @@ export class ReleaseService {
   /** The actions of each release, in launch order: one query for a whole level of a GraphQL response (`Release.actions`). */
   async actionsOfReleases(releaseIds: readonly string[]): Promise<ReleaseActionEntity[][]> {
     const ids = [...new Set(releaseIds)];
-    const rows = ids.length ? await this.db.getRepository(ReleaseActionEntity).find({ where: { releaseId: In(ids) }, order: { appliedOrder: 'ASC', addedAt: 'ASC' } }) : [];
+    const rows = ids.length
+      ? await this.db.getRepository(ReleaseActionEntity).find({ where: { releaseId: In(ids) }, order: { appliedOrder: 'ASC', addedAt: 'ASC' } })
+      : [];
     return groupRows(releaseIds, rows, (a) => a.releaseId);
   }
 
   /** The releases that include each item, newest first: two queries for a whole level (`Item.releases`). */
   async releasesOfItems(itemIds: readonly string[]): Promise<ReleaseEntity[][]> {
     const ids = [...new Set(itemIds)];
-    const links = ids.length ? await this.db.getRepository(ReleaseActionEntity).find({ where: { itemId: In(ids) }, select: { itemId: true, releaseId: true } }) : [];
+    const links = ids.length
+      ? await this.db.getRepository(ReleaseActionEntity).find({ where: { itemId: In(ids) }, select: { itemId: true, releaseId: true } })
+      : [];
     const releaseIds = [...new Set(links.map((l) => l.releaseId))];
     const releases = releaseIds.length ? await this.db.getRepository(ReleaseEntity).find({ where: { id: In(releaseIds) }, order: { createdAt: 'DESC' } }) : [];
     const rank = new Map(releases.map((r, i) => [r.id, i]));
@@ -302,7 +384,10 @@ export class ReleaseService {
   /** A release's status decides whether its pinned versions count as `scheduled`; see ItemStates. */
   private async refreshItemsOf(m: EntityManager, releaseId: string): Promise<void> {
     const actions = await m.find(ReleaseActionEntity, { where: { releaseId } });
-    await this.states.refresh(m, actions.map((a) => a.itemId));
+    await this.states.refresh(
+      m,
+      actions.map((a) => a.itemId),
+    );
   }
 
   private async lock(m: EntityManager, id: string): Promise<ReleaseEntity> {
@@ -318,19 +403,31 @@ export class ReleaseService {
 
   private illegal(r: ReleaseEntity, verb: string, allowed: string[]): DomainError {
     const hint = r.status === 'launched' ? ' To undo it, roll it back.' : r.status === 'rolled_back' ? ' Create a new release instead.' : '';
-    return new DomainError('ILLEGAL_TRANSITION', `Cannot ${verb} "${r.name}": it is ${r.status.replace('_', ' ')}. That is possible only when it is ${allowed.join(' or ')}.${hint}`, { state: r.status, allowed });
+    return new DomainError(
+      'ILLEGAL_TRANSITION',
+      `Cannot ${verb} "${r.name}": it is ${r.status.replace('_', ' ')}. That is possible only when it is ${allowed.join(' or ')}.${hint}`,
+      { state: r.status, allowed },
+    );
   }
 
   private blocked(r: ReleaseEntity, report: ValidationReport): DomainError {
-    return new DomainError('VALIDATION_FAILED', `"${r.name}" cannot launch yet: ${report.blocking.map((b) => b.message).slice(0, 3).join(' ')}${report.blocking.length > 3 ? ` (and ${report.blocking.length - 3} more)` : ''}`, {
-      blocking: report.blocking,
-      warnings: report.warnings,
-    });
+    return new DomainError(
+      'VALIDATION_FAILED',
+      `"${r.name}" cannot launch yet: ${report.blocking
+        .map((b) => b.message)
+        .slice(0, 3)
+        .join(' ')}${report.blocking.length > 3 ? ` (and ${report.blocking.length - 3} more)` : ''}`,
+      {
+        blocking: report.blocking,
+        warnings: report.warnings,
+      },
+    );
   }
 
   private checkName(raw: string): string {
     const name = (raw ?? '').trim();
-    if (!name || name.length > 120) throw new InputError('A release needs a name of 1 to 120 characters.', [{ field: 'name', message: 'must be 1 to 120 characters' }]);
+    if (!name || name.length > 120)
+      throw new InputError('A release needs a name of 1 to 120 characters.', [{ field: 'name', message: 'must be 1 to 120 characters' }]);
     return name;
   }
 
@@ -354,7 +451,10 @@ export class ReleaseService {
 }
 
 function describeAudience(a: Audience): string {
-  const parts = [a.locales.length ? `locales ${a.locales.join(', ')}` : '', a.platforms.length ? `platforms ${a.platforms.join(', ')}` : '', a.tiers.length ? `tiers ${a.tiers.join(', ')}` : ''].filter(Boolean);
+  const parts = [
+    a.locales.length ? `locales ${a.locales.join(', ')}` : '',
+    a.platforms.length ? `platforms ${a.platforms.join(', ')}` : '',
+    a.tiers.length ? `tiers ${a.tiers.join(', ')}` : '',
+  ].filter(Boolean);
   return parts.length ? parts.join('; ') : 'everyone';
 }
-

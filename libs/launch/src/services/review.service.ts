@@ -33,9 +33,13 @@ export class ReviewService {
       assertTransition(item.state, 'submit', item.title);
       const problems = launchReadiness(version.fields);
       if (problems.length) {
-        throw new DomainError('VALIDATION_FAILED', `"${item.title}" v${version.number} cannot go to review yet: ${problems.map((p) => p.message).join('; ')}. Fix these and save, then submit again.`, {
-          problems: problems.map((p) => ({ field: p.field, message: p.message })),
-        });
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `"${item.title}" v${version.number} cannot go to review yet: ${problems.map((p) => p.message).join('; ')}. Fix these and save, then submit again.`,
+          {
+            problems: problems.map((p) => ({ field: p.field, message: p.message })),
+          },
+        );
       }
       await this.decide(tx, actor, item, version, 'submitted', null, `Submitted "${item.title}" v${version.number} for review`);
       return tx.findOneOrFail(ItemEntity, { where: { id: itemId } });
@@ -47,7 +51,10 @@ export class ReviewService {
       const { item, version } = await this.lockLatest(tx, itemId, versionNumber, 'approve');
       assertTransition(item.state, 'approve', item.title);
       if (!this.config.allowSelfApproval && version.authorId && version.authorId === actor.id) {
-        throw new DomainError('FORBIDDEN', `You wrote v${version.number} of "${item.title}", so someone else must approve it. (An admin can allow self-approval with ALLOW_SELF_APPROVAL=true.)`);
+        throw new DomainError(
+          'FORBIDDEN',
+          `You wrote v${version.number} of "${item.title}", so someone else must approve it. (An admin can allow self-approval with ALLOW_SELF_APPROVAL=true.)`,
+        );
       }
       await this.decide(tx, actor, item, version, 'approved', comment ?? null, `Approved "${item.title}" v${version.number}`);
       return tx.findOneOrFail(ItemEntity, { where: { id: itemId } });
@@ -55,7 +62,10 @@ export class ReviewService {
   }
 
   async reject(actor: Actor, itemId: string, versionNumber: number, comment: string): Promise<ItemEntity> {
-    if (!comment?.trim()) throw new InputError('Say why you reject this version, so the editor knows what to change.', [{ field: 'comment', message: 'is required when rejecting' }]);
+    if (!comment?.trim())
+      throw new InputError('Say why you reject this version, so the editor knows what to change.', [
+        { field: 'comment', message: 'is required when rejecting' },
+      ]);
     return this.db.transaction(async (tx) => {
       const { item, version } = await this.lockLatest(tx, itemId, versionNumber, 'reject');
       assertTransition(item.state, 'reject', item.title);
@@ -67,11 +77,24 @@ export class ReviewService {
   /** The latest decision for each version id: 'submitted', 'approved' or 'rejected' (absent = never submitted). */
   async statusOf(versionIds: string[], m: EntityManager = this.db.manager): Promise<Map<string, VersionReviewEntity>> {
     if (!versionIds.length) return new Map();
-    const rows = await m.query(
-      `SELECT DISTINCT ON (version_id) * FROM version_reviews WHERE version_id = ANY($1) ORDER BY version_id, at DESC, id`,
-      [versionIds],
+    const rows = await m.query(`SELECT DISTINCT ON (version_id) * FROM version_reviews WHERE version_id = ANY($1) ORDER BY version_id, at DESC, id`, [
+      versionIds,
+    ]);
+    return new Map(
+      rows.map((r: Record<string, unknown>) => [
+        r.version_id as string,
+        {
+          id: r.id,
+          itemId: r.item_id,
+          versionId: r.version_id,
+          versionNumber: r.version_number,
+          decision: r.decision,
+          comment: r.comment,
+          actorId: r.actor_id,
+          at: r.at,
+        } as VersionReviewEntity,
+      ]),
     );
-    return new Map(rows.map((r: Record<string, unknown>) => [r.version_id as string, { id: r.id, itemId: r.item_id, versionId: r.version_id, versionNumber: r.version_number, decision: r.decision, comment: r.comment, actorId: r.actor_id, at: r.at } as VersionReviewEntity]));
   }
 
   async history(itemId: string): Promise<VersionReviewEntity[]> {
@@ -82,7 +105,10 @@ export class ReviewService {
   /** Latest approved version of an item, or null. */
   async latestApproved(itemId: string, m: EntityManager = this.db.manager): Promise<ItemVersionEntity | null> {
     const versions = await m.find(ItemVersionEntity, { where: { itemId }, order: { number: 'DESC' } });
-    const status = await this.statusOf(versions.map((v) => v.id), m);
+    const status = await this.statusOf(
+      versions.map((v) => v.id),
+      m,
+    );
     return versions.find((v) => status.get(v.id)?.decision === 'approved') ?? null;
   }
 
@@ -96,7 +122,13 @@ export class ReviewService {
       const version = versions.find((v) => v.id === item.latestVersionId)!;
       const liveVersion = live.find((v) => v.id === item.liveVersionId);
       const s = status.get(version.id);
-      return { item, version, submittedAt: s?.at ?? item.updatedAt, submittedBy: s?.actorId ?? null, changesFromLive: liveVersion ? diffFields(liveVersion.fields, version.fields) : diffFields({}, version.fields) };
+      return {
+        item,
+        version,
+        submittedAt: s?.at ?? item.updatedAt,
+        submittedBy: s?.actorId ?? null,
+        changesFromLive: liveVersion ? diffFields(liveVersion.fields, version.fields) : diffFields({}, version.fields),
+      };
     });
   }
 
@@ -110,15 +142,33 @@ export class ReviewService {
     const version = await tx.findOne(ItemVersionEntity, { where: { itemId, number } });
     if (!version) throw new NotFoundError('version', `${item.slug} v${number}`, `This item has versions 1 to ${item.latestVersionNumber}.`, 'reference');
     if (version.number !== item.latestVersionNumber) {
-      throw new ConflictError(`v${version.number} of "${item.title}" is outdated: v${item.latestVersionNumber} was saved since. ${verb === 'submit' ? 'Submit' : 'Review'} v${item.latestVersionNumber} instead.`, {
-        latestVersion: item.latestVersionNumber,
-      });
+      throw new ConflictError(
+        `v${version.number} of "${item.title}" is outdated: v${item.latestVersionNumber} was saved since. ${verb === 'submit' ? 'Submit' : 'Review'} v${item.latestVersionNumber} instead.`,
+        {
+          latestVersion: item.latestVersionNumber,
+        },
+      );
     }
     return { item, version };
   }
 
-  private async decide(tx: EntityManager, actor: Actor, item: ItemEntity, version: ItemVersionEntity, decision: ReviewDecision, comment: string | null, summary: string) {
-    await tx.insert(VersionReviewEntity, { itemId: item.id, versionId: version.id, versionNumber: version.number, decision, comment, actorId: isUuid(actor.id) ? actor.id : null });
+  private async decide(
+    tx: EntityManager,
+    actor: Actor,
+    item: ItemEntity,
+    version: ItemVersionEntity,
+    decision: ReviewDecision,
+    comment: string | null,
+    summary: string,
+  ) {
+    await tx.insert(VersionReviewEntity, {
+      itemId: item.id,
+      versionId: version.id,
+      versionNumber: version.number,
+      decision,
+      comment,
+      actorId: isUuid(actor.id) ? actor.id : null,
+    });
     const state = await this.states.of(tx, item.id);
     await this.audit.record(tx, actor, {
       action: `item.${decision === 'submitted' ? 'submitted' : decision}`,

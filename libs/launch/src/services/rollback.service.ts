@@ -36,10 +36,16 @@ export class RollbackService {
       const release = await m.findOne(ReleaseEntity, { where: { id: releaseId }, lock: { mode: 'pessimistic_write' } });
       if (!release) throw new NotFoundError('release', releaseId);
       if (release.status !== 'launched') {
-        throw new DomainError('ILLEGAL_TRANSITION', `Only a launched release can be rolled back; "${release.name}" is ${release.status.replace('_', ' ')}.`, { state: release.status, allowed: ['launched'] });
+        throw new DomainError('ILLEGAL_TRANSITION', `Only a launched release can be rolled back; "${release.name}" is ${release.status.replace('_', ' ')}.`, {
+          state: release.status,
+          allowed: ['launched'],
+        });
       }
       const actions = await m.find(ReleaseActionEntity, { where: { releaseId }, order: { appliedOrder: 'DESC' } });
-      const locked: { id: string; live_release_id: string | null }[] = await m.query(`SELECT id, live_release_id FROM items WHERE id = ANY($1) ORDER BY id FOR UPDATE`, [actions.map((a) => a.itemId)]);
+      const locked: { id: string; live_release_id: string | null }[] = await m.query(
+        `SELECT id, live_release_id FROM items WHERE id = ANY($1) ORDER BY id FOR UPDATE`,
+        [actions.map((a) => a.itemId)],
+      );
       const superseded = locked.filter((i) => i.live_release_id !== releaseId);
       if (superseded.length) {
         const later: { item_id: string; title: string; release_id: string; name: string; launched_at: Date }[] = await m.query(
@@ -73,9 +79,25 @@ export class RollbackService {
       release.rolledBackAt = this.clock.now();
       release.rolledBackBy = isUuid(actor.id) ? actor.id : null;
       await m.save(ReleaseEntity, release);
-      await m.insert(ReleaseEventEntity, { releaseId, kind: 'rolled_back', message: `Rolled back by ${actor.label}: ${changes.length} item(s) restored.`, details: { changes } });
-      await this.audit.record(m, actor, { action: 'release.rolled_back', entityType: 'release', entityId: releaseId, after: { changes }, summary: `Rolled back "${release.name}" (${changes.length} item(s))` });
-      deliveries = await this.webhooks.enqueue(m, [{ type: 'release.rolled_back', data: { release: { id: release.id, name: release.name, launchedAt: release.launchedAt, rolledBackAt: release.rolledBackAt }, changes } }]);
+      await m.insert(ReleaseEventEntity, {
+        releaseId,
+        kind: 'rolled_back',
+        message: `Rolled back by ${actor.label}: ${changes.length} item(s) restored.`,
+        details: { changes },
+      });
+      await this.audit.record(m, actor, {
+        action: 'release.rolled_back',
+        entityType: 'release',
+        entityId: releaseId,
+        after: { changes },
+        summary: `Rolled back "${release.name}" (${changes.length} item(s))`,
+      });
+      deliveries = await this.webhooks.enqueue(m, [
+        {
+          type: 'release.rolled_back',
+          data: { release: { id: release.id, name: release.name, launchedAt: release.launchedAt, rolledBackAt: release.rolledBackAt }, changes },
+        },
+      ]);
       return release;
     });
     void this.webhooks.dispatch(deliveries);

@@ -43,7 +43,9 @@ export class LaunchProcessor extends WorkerHost {
       }
       case JobName.ReconcileLaunches: {
         const fixed = await this.jobs.reconcile();
-        await this.db.getRepository(HeartbeatEntity).upsert({ name: 'reconcile-launches', at: this.clock.now(), details: { requeued: fixed.length } }, ['name']);
+        await this.db
+          .getRepository(HeartbeatEntity)
+          .upsert({ name: 'reconcile-launches', at: this.clock.now(), details: { requeued: fixed.length } }, ['name']);
         return { requeued: fixed };
       }
       default:

@@ -1,4 +1,3 @@
-
 // Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see random.ts).
 const { floor, max, min } = Math;
 /** Exploration settings of one surface. */

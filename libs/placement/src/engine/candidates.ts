@@ -61,7 +61,8 @@ export function buildCandidatePool(candidates: readonly Candidate[]): CandidateP
   candidates.forEach((c, i) => {
     const f = c.features;
     if (index.has(f.itemId)) throw new Error(`Candidate "${f.itemId}" appears twice; pass each eligible item once.`);
-    if (f.idx.length > ITEM_MAX_NNZ) throw new Error(`Item "${f.itemId}" has ${f.idx.length} non-zero features, more than ${ITEM_MAX_NNZ}; build it with buildItemFeatures.`);
+    if (f.idx.length > ITEM_MAX_NNZ)
+      throw new Error(`Item "${f.itemId}" has ${f.idx.length} non-zero features, more than ${ITEM_MAX_NNZ}; build it with buildItemFeatures.`);
     index.set(f.itemId, i);
     idHash[i] = hashString(f.itemId);
     kind[i] = f.kind;

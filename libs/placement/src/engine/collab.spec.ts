@@ -95,7 +95,7 @@ describe('collaborative model math', () => {
     const items = Array.from({ length: ni }, (_, i) => item(`i${i}`, i % 2 ? 'music' : 'talk', ['focus']));
     // Two hidden taste groups, two hidden item groups: group g likes items of group g.
     const userGroup = Array.from({ length: nu }, (_, u) => u % 2);
-    const itemGroup = Array.from({ length: ni }, (_, i) => (i * 7) % 3 === 0 ? 0 : 1);
+    const itemGroup = Array.from({ length: ni }, (_, i) => ((i * 7) % 3 === 0 ? 0 : 1));
     const pairs: PairStats[] = [];
     for (let u = 0; u < nu; u++) {
       for (let t = 0; t < 12; t++) {
@@ -107,7 +107,13 @@ describe('collaborative model math', () => {
     }
     // The recovering configuration (EM prior from 0.01, item ridge 2); the defaults trade recovery for less Thompson
     // noise on thin histories (docs/placement-engine.md §11).
-    const fit = refitCollab({ persons: Array.from({ length: nu }, (_, u) => `u${u}`), items, pairs, now: NOW, config: { k: 4, personPriorVar: 0.01, itemRidge: 2, learnPriorVar: true } });
+    const fit = refitCollab({
+      persons: Array.from({ length: nu }, (_, u) => `u${u}`),
+      items,
+      pairs,
+      now: NOW,
+      config: { k: 4, personPriorVar: 0.01, itemRidge: 2, learnPriorVar: true },
+    });
     expect(fit.model.config.personPriorVar).toBeGreaterThan(0.01);
     expect(fit.model.version).toBe(1);
     // Held-out check: for each person, does the posterior mean rank same-group items above the others?

@@ -151,7 +151,14 @@ export function emptyPerson(model: CollabModel): PersonFactors {
  * Folds one impression into the person's posterior (exact Bayesian linear regression; mutates `person`).
  * `examination` is θ of the position it was served at; `success` whether the surface's success event followed.
  */
-export function updatePerson(person: PersonFactors, model: CollabModel, item: ItemFeatures, examination: number, success: boolean, q = new Float64Array(model.config.k)): void {
+export function updatePerson(
+  person: PersonFactors,
+  model: CollabModel,
+  item: ItemFeatures,
+  examination: number,
+  success: boolean,
+  q = new Float64Array(model.config.k),
+): void {
   const k = model.config.k;
   itemFactor(model, item, q);
   const theta = min(1, max(0, examination));
@@ -471,7 +478,9 @@ export function serializeCollab(m: CollabModel): SerializedCollabModel {
 export function deserializeCollab(j: SerializedCollabModel): CollabModel {
   const config = { ...DEFAULT_COLLAB_CONFIG, ...j.config };
   if (j.factors.length !== j.itemIds.length * config.k || j.contentMap.length !== ITEM_DIM * config.k) {
-    throw new Error(`Stored collaborative model v${j.version} has ${j.factors.length} factors for ${j.itemIds.length} items × k=${config.k} and a ${j.contentMap.length}-value content map; refit it.`);
+    throw new Error(
+      `Stored collaborative model v${j.version} has ${j.factors.length} factors for ${j.itemIds.length} items × k=${config.k} and a ${j.contentMap.length}-value content map; refit it.`,
+    );
   }
   return {
     version: j.version,
@@ -493,7 +502,14 @@ export function deserializeCollab(j: SerializedCollabModel): CollabModel {
  * Exact top-K by dot product over a row-major n×k factor matrix (a partial heap; O(n·k + n·log K)). Returns row
  * indices, best first.
  */
-export function topKDot(factors: ArrayLike<number>, n: number, k: number, query: ArrayLike<number>, K: number, skip?: (row: number) => boolean): { rows: number[]; scores: number[] } {
+export function topKDot(
+  factors: ArrayLike<number>,
+  n: number,
+  k: number,
+  query: ArrayLike<number>,
+  K: number,
+  skip?: (row: number) => boolean,
+): { rows: number[]; scores: number[] } {
   const cap = max(0, min(K, n));
   const hs: number[] = [];
   const hr: number[] = [];

@@ -130,7 +130,13 @@ describe('sequential decision rule (mSPRT)', () => {
 });
 
 describe('test slots, quota and counting', () => {
-  const t = (itemId: string, startedAt: number, impressions = 0, status: ContentTest['status'] = 'RUNNING') => ({ itemId, startedAt, impressions, quota: 100, status });
+  const t = (itemId: string, startedAt: number, impressions = 0, status: ContentTest['status'] = 'RUNNING') => ({
+    itemId,
+    startedAt,
+    impressions,
+    quota: 100,
+    status,
+  });
 
   it('serves the oldest running tests first, up to the concurrency, and moves the queue up as tests finish', () => {
     const tests = [t('e', 5), t('a', 1), t('c', 3), t('b', 1), t('d', 4), t('z', 0, 0, 'GRADUATED')];
@@ -144,7 +150,12 @@ describe('test slots, quota and counting', () => {
     expect(testQueue(tests).get('d')).toBe(3);
     // Spare slots (only 2 tests below quota, concurrency 3) go to the oldest test past its quota, up to 4× the quota.
     const w3 = testSlotWeights([t('a', 1, 150), t('b', 2, 10), t('c', 3, 400), t('d', 4, 20)], 3);
-    expect([...w3.entries()].filter(([, x]) => x > 0).map(([k]) => k).sort()).toEqual(['a', 'b', 'd']);
+    expect(
+      [...w3.entries()]
+        .filter(([, x]) => x > 0)
+        .map(([k]) => k)
+        .sort(),
+    ).toEqual(['a', 'b', 'd']);
   });
 
   it('runs a close call past its quota only while no other test waits for its slots', () => {
@@ -160,7 +171,9 @@ describe('test slots, quota and counting', () => {
     // Scarce traffic: never below the minimum.
     expect(trafficQuota({ successRate: 0.15, servedImpressions: 5_000, launches: 10, testShare: 0.08 }).quota).toBe(100);
     // Plenty of traffic: never above the ±10% precision quota.
-    expect(trafficQuota({ successRate: 0.15, servedImpressions: 10_000_000, launches: 10, testShare: 0.08 }).quota).toBe(defaultQuota(0.15, { precision: 0.1 }));
+    expect(trafficQuota({ successRate: 0.15, servedImpressions: 10_000_000, launches: 10, testShare: 0.08 }).quota).toBe(
+      defaultQuota(0.15, { precision: 0.1 }),
+    );
     // Nothing measured yet: the ±30% precision quota.
     expect(trafficQuota({ successRate: 0.15, servedImpressions: 0, launches: 0, testShare: 0.08 })).toEqual({ quota: defaultQuota(0.15), perLaunch: null });
   });
@@ -174,7 +187,11 @@ describe('test slots, quota and counting', () => {
   });
 
   it("takes the test's control from its own window", () => {
-    expect(windowControl({ impressions: 500, exposure: 250, successes: 30 }, { impressions: 200, exposure: 90, successes: 10 })).toEqual({ impressions: 300, exposure: 160, successes: 20 });
+    expect(windowControl({ impressions: 500, exposure: 250, successes: 30 }, { impressions: 200, exposure: 90, successes: 10 })).toEqual({
+      impressions: 300,
+      exposure: 160,
+      successes: 20,
+    });
   });
 });
 
@@ -217,4 +234,3 @@ describe('debiased comparison', () => {
     expect(Math.abs(cmp.probBeatsControl - wins / n)).toBeLessThan(0.01);
   });
 });
-

@@ -118,10 +118,30 @@ export function defaultQuota(successRate: number, opts: { precision?: number; z?
   return min(opts.max ?? 50_000, max(opts.min ?? 100, n));
 }
 
-export function startContentTest(itemId: string, surfaceKey: string, startedAt: number, quota: number, maxDays: number, controlAtStart?: ControlStats): ContentTest {
+export function startContentTest(
+  itemId: string,
+  surfaceKey: string,
+  startedAt: number,
+  quota: number,
+  maxDays: number,
+  controlAtStart?: ControlStats,
+): ContentTest {
   if (!(quota >= 1)) throw new Error(`Content-test quota for "${itemId}" is ${quota}; it must be at least 1 impression.`);
   if (!(maxDays > 0)) throw new Error(`Content-test max days for "${itemId}" is ${maxDays}; it must be positive.`);
-  return { itemId, surfaceKey, startedAt, quota: ceil(quota), maxDays, impressions: 0, exposure: 0, successes: 0, status: 'RUNNING', decision: null, controlAtStart: controlAtStart ? { ...controlAtStart } : { impressions: 0, exposure: 0, successes: 0 }, alwaysValidP: 1 };
+  return {
+    itemId,
+    surfaceKey,
+    startedAt,
+    quota: ceil(quota),
+    maxDays,
+    impressions: 0,
+    exposure: 0,
+    successes: 0,
+    status: 'RUNNING',
+    decision: null,
+    controlAtStart: controlAtStart ? { ...controlAtStart } : { impressions: 0, exposure: 0, successes: 0 },
+    alwaysValidP: 1,
+  };
 }
 
 /** Adds one impression of the test item at a position with examination probability theta. */
@@ -141,8 +161,13 @@ export const TEST_CONCURRENCY = 4;
  * equally (weight 1); the rest wait (weight 0) and move up as tests ahead of them decide. Ties on start time go by
  * item id, so the order is one the team can read off the Analytics page. Returns a weight per running test's item id.
  */
-export function testSlotWeights(tests: readonly Pick<ContentTest, 'itemId' | 'startedAt' | 'status' | 'impressions' | 'quota'>[], concurrency = TEST_CONCURRENCY): Map<string, number> {
-  const open = tests.filter((t) => t.status === 'RUNNING').sort((a, b) => a.startedAt - b.startedAt || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
+export function testSlotWeights(
+  tests: readonly Pick<ContentTest, 'itemId' | 'startedAt' | 'status' | 'impressions' | 'quota'>[],
+  concurrency = TEST_CONCURRENCY,
+): Map<string, number> {
+  const open = tests
+    .filter((t) => t.status === 'RUNNING')
+    .sort((a, b) => a.startedAt - b.startedAt || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
   const weights = new Map<string, number>();
   let active = 0;
   for (const t of open) {
@@ -178,7 +203,9 @@ export function testsBelowQuota(tests: readonly Pick<ContentTest, 'status' | 'im
 
 /** Position in the slot queue (0 = being served now) of each running test, in the order testSlotWeights uses. */
 export function testQueue(tests: readonly Pick<ContentTest, 'itemId' | 'startedAt' | 'status'>[]): Map<string, number> {
-  const open = tests.filter((t) => t.status === 'RUNNING').sort((a, b) => a.startedAt - b.startedAt || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
+  const open = tests
+    .filter((t) => t.status === 'RUNNING')
+    .sort((a, b) => a.startedAt - b.startedAt || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
   return new Map(open.map((t, i) => [t.itemId, i]));
 }
 
@@ -188,10 +215,18 @@ export function testQueue(tests: readonly Pick<ContentTest, 'itemId' | 'startedA
  * below by `min` and above by the ±10% precision quota (no test needs more). While nothing is measured yet (fewer
  * than `minImpressions` served in the window or no launch), the ±30% precision quota `defaultQuota(successRate)`.
  */
-export function trafficQuota(opts: { successRate: number; servedImpressions: number; launches: number; testShare: number; min?: number; minImpressions?: number }): { quota: number; perLaunch: number | null } {
+export function trafficQuota(opts: {
+  successRate: number;
+  servedImpressions: number;
+  launches: number;
+  testShare: number;
+  min?: number;
+  minImpressions?: number;
+}): { quota: number; perLaunch: number | null } {
   const lo = opts.min ?? 100;
   const hi = defaultQuota(opts.successRate, { precision: 0.1 });
-  if (opts.launches <= 0 || opts.servedImpressions < (opts.minImpressions ?? 1000)) return { quota: defaultQuota(opts.successRate, { min: lo }), perLaunch: null };
+  if (opts.launches <= 0 || opts.servedImpressions < (opts.minImpressions ?? 1000))
+    return { quota: defaultQuota(opts.successRate, { min: lo }), perLaunch: null };
   const perLaunch = (opts.servedImpressions * max(0, opts.testShare)) / opts.launches;
   return { quota: ceil(min(hi, max(lo, perLaunch))), perLaunch };
 }
@@ -212,7 +247,11 @@ export function impressionRole(e: { reason: string; position: number; inTest: bo
 /** The test's own control: what the surface's control accrued since the test started (the same window and people). */
 export function windowControl(current: ControlStats, atStart: ControlStats | undefined): ControlStats {
   if (!atStart) return current;
-  return { impressions: max(0, current.impressions - atStart.impressions), exposure: max(0, current.exposure - atStart.exposure), successes: max(0, current.successes - atStart.successes) };
+  return {
+    impressions: max(0, current.impressions - atStart.impressions),
+    exposure: max(0, current.exposure - atStart.exposure),
+    successes: max(0, current.successes - atStart.successes),
+  };
 }
 
 function posterior(successes: number, exposure: number, a0: number, b0: number): { a: number; b: number } {
@@ -223,7 +262,10 @@ function posterior(successes: number, exposure: number, a0: number, b0: number):
 }
 
 /** P(test beats control) on position-debiased rates, with the estimates it rests on. */
-export function compareToControl(test: Pick<ContentTest, 'successes' | 'exposure'>, control: ControlStats): {
+export function compareToControl(
+  test: Pick<ContentTest, 'successes' | 'exposure'>,
+  control: ControlStats,
+): {
   probBeatsControl: number;
   probWorse: number;
   testRate: RateEstimate;
@@ -250,7 +292,11 @@ export function toSequentialInput(t: ContentTest): Pick<ContentTest, 'successes'
 }
 
 /** One look of the mSPRT (see DecisionRules) at the test's current counts against its control. */
-export function sequentialEvidence(test: Pick<ContentTest, 'successes' | 'exposure' | 'impressions'> & { alwaysValidP?: number }, control: ControlStats, rules: DecisionRules = DEFAULT_DECISION_RULES): SequentialEvidence {
+export function sequentialEvidence(
+  test: Pick<ContentTest, 'successes' | 'exposure' | 'impressions'> & { alwaysValidP?: number },
+  control: ControlStats,
+  rules: DecisionRules = DEFAULT_DECISION_RULES,
+): SequentialEvidence {
   const ce = max(1e-9, control.exposure);
   const rc = (control.successes + 0.5) / (ce + 1);
   // The test's rate, with half a success of the control's rate as a prior so that 0 successes keep a variance.
@@ -270,7 +316,13 @@ export function sequentialEvidence(test: Pick<ContentTest, 'successes' | 'exposu
  * no other test waits for slots, OVER_QUOTA_FACTOR × the quota) or at max days without that: INCONCLUSIVE. `control` is the test's own control (windowControl). Returns the test with its
  * running always-valid p updated, unchanged in status while it runs.
  */
-export function evaluateContentTest(test: ContentTest, control: ControlStats, now: number, rules: DecisionRules = DEFAULT_DECISION_RULES, queue: { belowQuota: number; concurrency?: number } | null = null): ContentTest {
+export function evaluateContentTest(
+  test: ContentTest,
+  control: ControlStats,
+  now: number,
+  rules: DecisionRules = DEFAULT_DECISION_RULES,
+  queue: { belowQuota: number; concurrency?: number } | null = null,
+): ContentTest {
   if (test.status !== 'RUNNING') return test;
   // Past its quota a close call ends, unless the surface's test slots would otherwise idle (fewer tests below quota
   // than the concurrency): then it runs on to overQuotaCap. Without `queue` the quota is hard.
@@ -286,5 +338,9 @@ export function evaluateContentTest(test: ContentTest, control: ControlStats, no
   const status: TestDecision['status'] = crossed ? (seq!.estimate > 0 ? 'GRADUATED' : 'UNDERPERFORMING') : 'INCONCLUSIVE';
   const reason: TestDecision['reason'] = atQuota ? 'QUOTA_REACHED' : atMaxDays ? 'MAX_DAYS' : 'EARLY_STOP';
   const sequential = seq ?? sequentialEvidence(test, control, rules);
-  return { ...next, status, decision: { status, reason, decidedAt: now, impressions: test.impressions, ...cmp, sequential, rule: describeRule(rules), control } };
+  return {
+    ...next,
+    status,
+    decision: { status, reason, decidedAt: now, impressions: test.impressions, ...cmp, sequential, rule: describeRule(rules), control },
+  };
 }

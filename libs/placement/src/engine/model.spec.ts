@@ -79,7 +79,10 @@ describe('Bayesian model', () => {
   it('round-trips through JSON exactly', () => {
     const items = smallCatalogue(3);
     const state = createEngineState({ now: NOW });
-    applyObservations(state, items.map((item, i) => ({ user, item, position: i + 1, success: i === 0 })));
+    applyObservations(
+      state,
+      items.map((item, i) => ({ user, item, position: i + 1, success: i === 0 })),
+    );
     applyForgetting(state, NOW + 86_400_000);
     const back = deserializeState(JSON.parse(JSON.stringify(serializeState(state))));
     expect(serializeState(back)).toEqual(serializeState(state));
@@ -89,7 +92,10 @@ describe('Bayesian model', () => {
   it('reads states stored before the Thompson scale existed, which then take the default', () => {
     const items = smallCatalogue(2);
     const state = createEngineState({ now: NOW, config: { thompsonScale: 0.8 } });
-    applyObservations(state, items.map((item) => ({ user, item, position: 1, success: true })));
+    applyObservations(
+      state,
+      items.map((item) => ({ user, item, position: 1, success: true })),
+    );
     expect(thompsonScaleOf(deserializeState(JSON.parse(JSON.stringify(serializeState(state)))))).toBe(0.8);
     const stored = serializeState(state);
     const { thompsonScale: _dropped, ...oldConfig } = stored.config;
@@ -102,7 +108,10 @@ describe('Bayesian model', () => {
     const items = smallCatalogue(1);
     const state = createEngineState({ now: NOW });
     const slot = ensureItem(state, items[0].itemId);
-    applyObservations(state, Array.from({ length: 500 }, () => ({ user, item: items[0], position: 1, success: false })));
+    applyObservations(
+      state,
+      Array.from({ length: 500 }, () => ({ user, item: items[0], position: 1, success: false })),
+    );
     const v = state.itemVar[slot];
     applyForgetting(state, NOW + 28 * 86_400_000);
     expect(state.itemVar[slot]).toBeGreaterThan(v);

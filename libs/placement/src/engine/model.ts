@@ -175,7 +175,9 @@ export function createEngineState(opts: { config?: Partial<ModelConfig>; modelVe
 export function withSharedPrior(state: EngineState, prior: SharedPrior): EngineState {
   const n = state.userDim * state.itemDim;
   if (prior.mean.length !== n) {
-    throw new Error(`Shared prior "${prior.version}" has ${prior.mean.length} weights but the engine needs ${state.userDim}×${state.itemDim} = ${n}; export it with USER_LAYOUT and ITEM_LAYOUT.`);
+    throw new Error(
+      `Shared prior "${prior.version}" has ${prior.mean.length} weights but the engine needs ${state.userDim}×${state.itemDim} = ${n}; export it with USER_LAYOUT and ITEM_LAYOUT.`,
+    );
   }
   if (prior.variance && prior.variance.length !== n) {
     throw new Error(`Shared prior "${prior.version}" has ${prior.variance.length} variances for ${n} weights; give one per weight or none.`);
@@ -269,11 +271,7 @@ function scoreMoments(state: EngineState, user: Float32Array, item: ItemFeatures
 }
 
 /** Predicted success probability when examined, with a 90% interval: the prior a new item starts from. */
-export function predict(
-  state: EngineState,
-  user: Float32Array,
-  item: ItemFeatures,
-): { score: number; sd: number; rate: number; lower: number; upper: number } {
+export function predict(state: EngineState, user: Float32Array, item: ItemFeatures): { score: number; sd: number; rate: number; lower: number; upper: number } {
   const slot = state.itemIndex.get(item.itemId) ?? -1;
   const { mean, variance } = scoreMoments(state, user, item, slot);
   const beta = state.config.probitNoise;
@@ -422,7 +420,9 @@ export function serializeState(s: EngineState): SerializedEngineState {
 export function deserializeState(j: SerializedEngineState): EngineState {
   if (j.schema !== 1) throw new Error(`Engine state schema ${String(j.schema)} is not supported by ${ENGINE_VERSION}; retrain or migrate the stored state.`);
   if (j.userDim !== USER_DIM || j.itemDim !== ITEM_DIM) {
-    throw new Error(`Stored engine state is ${j.userDim}×${j.itemDim} but this engine uses ${USER_DIM}×${ITEM_DIM} features; start from createEngineState() or a matching export.`);
+    throw new Error(
+      `Stored engine state is ${j.userDim}×${j.itemDim} but this engine uses ${USER_DIM}×${ITEM_DIM} features; start from createEngineState() or a matching export.`,
+    );
   }
   const cap = max(64, j.itemIds.length * 2);
   const itemMean = new Float64Array(cap);

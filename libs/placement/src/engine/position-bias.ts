@@ -1,4 +1,3 @@
-
 // Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see random.ts).
 const { exp, log, max, min, pow, sqrt } = Math;
 /** Impressions and successes per position (index 0 = position 1) from uniform-floor slots on established items. */
@@ -58,7 +57,9 @@ function logLik(counts: PositionCounts, eta: number): { ll: number; rate: number
 export function estimateExamination(counts: PositionCounts, opts: { priorStrength?: number } = {}): ExaminationEstimate {
   const K = counts.impressions.length;
   if (K === 0 || counts.successes.length !== K) {
-    throw new Error(`Position counts need the same, non-zero number of impressions and successes (got ${counts.impressions.length} and ${counts.successes.length}).`);
+    throw new Error(
+      `Position counts need the same, non-zero number of impressions and successes (got ${counts.impressions.length} and ${counts.successes.length}).`,
+    );
   }
   const m = opts.priorStrength ?? 200;
   // Golden-section search for η on [0, 3]; the profile likelihood is unimodal in practice.

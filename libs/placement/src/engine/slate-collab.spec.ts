@@ -62,7 +62,8 @@ describe.each([
       }
       expect(total).toBeGreaterThan(0.99);
       expect(total).toBeLessThan(1.01);
-      if (chi2 >= CHI2_999[keys.length - 2]) throw new Error(`position ${pos}: chi-square ${chi2.toFixed(1)} over ${keys.length} cells exceeds ${CHI2_999[keys.length - 2]}`);
+      if (chi2 >= CHI2_999[keys.length - 2])
+        throw new Error(`position ${pos}: chi-square ${chi2.toFixed(1)} over ${keys.length} cells exceeds ${CHI2_999[keys.length - 2]}`);
     }
   });
 

@@ -64,7 +64,9 @@ function cases(): Case[] {
   const state = trainedState(items, 3000);
   const plainPool = buildCandidatePool(items.map((f) => ({ features: f })));
   const tests = new Set(['item-7', 'item-13', 'item-21', 'item-40']);
-  const testPool = buildCandidatePool(items.map((f) => ({ features: f, contentTest: tests.has(f.itemId) ? { weight: tests.size - [...tests].indexOf(f.itemId) } : null })));
+  const testPool = buildCandidatePool(
+    items.map((f) => ({ features: f, contentTest: tests.has(f.itemId) ? { weight: tests.size - [...tests].indexOf(f.itemId) } : null })),
+  );
   const plain: SurfacePolicy = { slots: 10, explorationBudget: 0.02, randomFloor: 0 };
 
   const topicItems = twoTopicCatalogue(40);
@@ -104,7 +106,10 @@ function cases(): Case[] {
   bigModel.factors = Float64Array.from({ length: 50 * 4 }, () => frng.next() - 0.5);
   bigModel.rate = new Float64Array(50).fill(0.1);
   bigState.collab = bigModel;
-  const bigPerson = { mean: Float64Array.from([0.4, -0.2, 0.1, 0.3]), chol: Float64Array.from([0.3, 0, 0, 0, 0.05, 0.2, 0, 0, -0.02, 0.01, 0.25, 0, 0.01, 0.03, -0.04, 0.1]) };
+  const bigPerson = {
+    mean: Float64Array.from([0.4, -0.2, 0.1, 0.3]),
+    chol: Float64Array.from([0.3, 0, 0, 0, 0.05, 0.2, 0, 0, -0.02, 0.01, 0.25, 0, 0.01, 0.03, -0.04, 0.1]),
+  };
   const bigPool = buildCandidatePool(bigItems.map((f, i) => ({ features: f, contentTest: i % 50 === 7 ? { weight: 1 + (i % 4) } : null })));
 
   const eligible = new Uint8Array(items.length).map((_, i) => (i % 3 === 1 ? 0 : 1));
@@ -113,12 +118,27 @@ function cases(): Case[] {
     { name: 'plain ranking', state, pool: plainPool, request: { surface: plain, user } },
     { name: 'plain ranking without pruning', state, pool: plainPool, request: { surface: plain, user, pruning: false } },
     { name: 'plain ranking, no propensities', state, pool: plainPool, request: { surface: { slots: 7 }, user, propensities: false } },
-    { name: 'exploration slots (random floor)', state, pool: plainPool, request: { surface: { slots: 12, explorationBudget: 0.5, randomFloor: 0.3, propensityReplays: 24 }, user } },
+    {
+      name: 'exploration slots (random floor)',
+      state,
+      pool: plainPool,
+      request: { surface: { slots: 12, explorationBudget: 0.5, randomFloor: 0.3, propensityReplays: 24 }, user },
+    },
     {
       name: 'content tests, pin and kind diversity',
       state,
       pool: testPool,
-      request: { surface: { slots: 12, explorationBudget: 0.2, randomFloor: 0.05, pins: [{ itemId: 'item-2', position: 4 }], diversity: { by: 'kind', maxPerGroup: 2, withinFirst: 6 }, propensityReplays: 32 }, user },
+      request: {
+        surface: {
+          slots: 12,
+          explorationBudget: 0.2,
+          randomFloor: 0.05,
+          pins: [{ itemId: 'item-2', position: 4 }],
+          diversity: { by: 'kind', maxPerGroup: 2, withinFirst: 6 },
+          propensityReplays: 32,
+        },
+        user,
+      },
     },
     {
       name: 'content tests with a high test share and testMaxPosition',
@@ -149,30 +169,67 @@ function cases(): Case[] {
         user,
       },
     },
-    { name: 'eligibility mask', state, pool: testPool, request: { surface: { slots: 9, explorationBudget: 0.3, randomFloor: 0.1, diversity: { by: 'kind', maxPerGroup: 1, withinFirst: 4 } }, user, eligible } },
+    {
+      name: 'eligibility mask',
+      state,
+      pool: testPool,
+      request: { surface: { slots: 9, explorationBudget: 0.3, randomFloor: 0.1, diversity: { by: 'kind', maxPerGroup: 1, withinFirst: 4 } }, user, eligible },
+    },
     {
       name: 'topic diversity over two topics per item',
       state: topicState,
       pool: topicPool,
-      request: { surface: { slots: 10, explorationBudget: 0.3, randomFloor: 0.05, diversity: { by: 'topic', maxPerGroup: 1, withinFirst: 5 }, propensityReplays: 16 }, user, testShare: 0.25 },
+      request: {
+        surface: { slots: 10, explorationBudget: 0.3, randomFloor: 0.05, diversity: { by: 'topic', maxPerGroup: 1, withinFirst: 5 }, propensityReplays: 16 },
+        user,
+        testShare: 0.25,
+      },
     },
-    { name: 'leftovers (most items in tests)', state: fewState, pool: fewPool, request: { surface: { slots: 10, explorationBudget: 0.3, randomFloor: 0.1 }, user } },
-    { name: 'leftovers under a kind rule', state: fewState, pool: fewPool, request: { surface: { slots: 10, explorationBudget: 0.3, randomFloor: 0.1, diversity: { by: 'kind', maxPerGroup: 1, withinFirst: 5 } }, user } },
+    {
+      name: 'leftovers (most items in tests)',
+      state: fewState,
+      pool: fewPool,
+      request: { surface: { slots: 10, explorationBudget: 0.3, randomFloor: 0.1 }, user },
+    },
+    {
+      name: 'leftovers under a kind rule',
+      state: fewState,
+      pool: fewPool,
+      request: { surface: { slots: 10, explorationBudget: 0.3, randomFloor: 0.1, diversity: { by: 'kind', maxPerGroup: 1, withinFirst: 5 } }, user },
+    },
     { name: 'collaborative term', state: collabState, pool: collabPool, request: { surface: collabSurface, user, person: post } },
-    { name: 'collaborative term under a kind rule', state: collabState, pool: collabPool, request: { surface: { ...collabSurface, diversity: { by: 'kind', maxPerGroup: 1, withinFirst: 3 } }, user, person: post } },
+    {
+      name: 'collaborative term under a kind rule',
+      state: collabState,
+      pool: collabPool,
+      request: { surface: { ...collabSurface, diversity: { by: 'kind', maxPerGroup: 1, withinFirst: 3 } }, user, person: post },
+    },
     { name: 'collaborative model without a person', state: collabState, pool: collabPool, request: { surface: collabSurface, user, person: null } },
-    { name: 'large pool, pruning bites, collaborative', state: bigState, pool: bigPool, request: { surface: { slots: 20, explorationBudget: 0.1, randomFloor: 0.02 }, user, person: bigPerson } },
+    {
+      name: 'large pool, pruning bites, collaborative',
+      state: bigState,
+      pool: bigPool,
+      request: { surface: { slots: 20, explorationBudget: 0.1, randomFloor: 0.02 }, user, person: bigPerson },
+    },
     {
       name: 'large pool, pruning bites, kind rule',
       state: bigState,
       pool: bigPool,
-      request: { surface: { slots: 20, explorationBudget: 0.1, randomFloor: 0.02, diversity: { by: 'kind', maxPerGroup: 3, withinFirst: 10 } }, user, person: bigPerson },
+      request: {
+        surface: { slots: 20, explorationBudget: 0.1, randomFloor: 0.02, diversity: { by: 'kind', maxPerGroup: 3, withinFirst: 10 } },
+        user,
+        person: bigPerson,
+      },
     },
     {
       name: 'large pool, topic rule, no pruning',
       state: bigState,
       pool: bigPool,
-      request: { surface: { slots: 15, explorationBudget: 0.1, randomFloor: 0.02, diversity: { by: 'topic', maxPerGroup: 2, withinFirst: 8 } }, user, pruning: false },
+      request: {
+        surface: { slots: 15, explorationBudget: 0.1, randomFloor: 0.02, diversity: { by: 'topic', maxPerGroup: 2, withinFirst: 8 } },
+        user,
+        pruning: false,
+      },
     },
   ];
 }

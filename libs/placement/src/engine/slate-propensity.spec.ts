@@ -11,7 +11,10 @@ const CHI2_999 = [10.83, 13.82, 16.27, 18.47, 20.52, 22.46, 24.32, 26.12, 27.88,
 function pairedKinds(): ItemFeatures[] {
   const kinds = ['meditation', 'meditation', 'sleep_story', 'sleep_story', 'music', 'course', 'talk'];
   return kinds.map((kind, i) =>
-    buildItemFeatures({ id: `item-${i}`, kind, topics: ['sleep'], collections: [], durationSeconds: 600, availability: 'free', launchedAt: NOW - 20 * 86_400_000 }, NOW),
+    buildItemFeatures(
+      { id: `item-${i}`, kind, topics: ['sleep'], collections: [], durationSeconds: 600, availability: 'free', launchedAt: NOW - 20 * 86_400_000 },
+      NOW,
+    ),
   );
 }
 
@@ -66,7 +69,7 @@ describe.each([
         const p = (propSum.get(key) ?? 0) / n;
         const expected = draws * p;
         expect(expected).toBeGreaterThanOrEqual(5);
-        const mcVar = draws * draws * ((varSum.get(key) ?? 0) / n) / n;
+        const mcVar = (draws * draws * ((varSum.get(key) ?? 0) / n)) / n;
         chi2 += ((counts.get(key) ?? 0) - expected) ** 2 / (expected + mcVar);
         expectedTotal += p;
       }

@@ -58,10 +58,11 @@ describe('slate construction', () => {
         kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
       }
       for (const n of kinds.values()) expect(n).toBeLessThanOrEqual(2);
-      for (const e of slate.entries) if (e.reason === 'CONTENT_TEST') {
-        testSlots++;
-        expect(tests.has(e.itemId)).toBe(true);
-      }
+      for (const e of slate.entries)
+        if (e.reason === 'CONTENT_TEST') {
+          testSlots++;
+          expect(tests.has(e.itemId)).toBe(true);
+        }
     }
     expect(testSlots).toBeGreaterThan(1000);
   });
@@ -97,7 +98,17 @@ describe('slate construction', () => {
   });
 
   it('reports pins it could not honour instead of failing', () => {
-    const slate = buildSlate(state, pool, { surface: { slots: 5, pins: [{ itemId: 'nope', position: 2 }, { itemId: 'item-3', position: 9 }] }, user, seed: 1 });
+    const slate = buildSlate(state, pool, {
+      surface: {
+        slots: 5,
+        pins: [
+          { itemId: 'nope', position: 2 },
+          { itemId: 'item-3', position: 9 },
+        ],
+      },
+      user,
+      seed: 1,
+    });
     expect(slate.stats.ignoredPins.map((p) => p.itemId)).toEqual(['nope', 'item-3']);
     expect(slate.entries).toHaveLength(5);
   });
@@ -142,7 +153,7 @@ describe.each([
   const items = smallCatalogue(60, 3);
   const state = createEngineState({ now: NOW });
   const rng = new SeededRandom(17);
-  const rate = (i: number) => 0.02 + 0.4 * ((i * 37) % 60) / 59;
+  const rate = (i: number) => 0.02 + (0.4 * ((i * 37) % 60)) / 59;
   const obs: Observation[] = [];
   for (let t = 0; t < 60_000; t++) {
     const i = rng.int(items.length);
@@ -203,7 +214,18 @@ describe('personalisation from the user profile', () => {
   it('orders differently for two users with the same context but different histories', () => {
     const catalogue = ITEM_KINDS.flatMap((kind, k) =>
       [0, 1, 2, 3].map((i) =>
-        buildItemFeatures({ id: `${kind}-${i}`, kind, topics: [k % 2 === 0 ? 'sleep' : 'focus'], collections: [], durationSeconds: 600, availability: 'free', launchedAt: NOW - 30 * 86_400_000 }, NOW),
+        buildItemFeatures(
+          {
+            id: `${kind}-${i}`,
+            kind,
+            topics: [k % 2 === 0 ? 'sleep' : 'focus'],
+            collections: [],
+            durationSeconds: 600,
+            availability: 'free',
+            launchedAt: NOW - 30 * 86_400_000,
+          },
+          NOW,
+        ),
       ),
     );
     const state = createEngineState({ now: NOW });

@@ -49,7 +49,8 @@ export class FeedLogWriter implements OnApplicationShutdown {
   push(entry: FeedRequestLog): void {
     if (this.buffer.length >= MAX_BUFFER) {
       this.dropped++;
-      if (this.dropped % 1000 === 1) this.logger.warn(`Feed log buffer is full (PostgreSQL slow or down); dropped ${this.dropped} request log(s) so far. Feeds keep serving.`);
+      if (this.dropped % 1000 === 1)
+        this.logger.warn(`Feed log buffer is full (PostgreSQL slow or down); dropped ${this.dropped} request log(s) so far. Feeds keep serving.`);
       return;
     }
     this.buffer.push(entry);
@@ -86,11 +87,24 @@ export class FeedLogWriter implements OnApplicationShutdown {
   private async writeAll(batch: FeedRequestLog[]): Promise<void> {
     const storable: FeedRequestLog[] = [];
     for (const r of batch) {
-      const bad = findUnstorableText({ requestId: r.requestId, surface: r.surface, userId: r.userId, policyVersion: r.policyVersion, poolFingerprint: r.poolFingerprint, context: r.context, placements: r.placements });
+      const bad = findUnstorableText({
+        requestId: r.requestId,
+        surface: r.surface,
+        userId: r.userId,
+        policyVersion: r.policyVersion,
+        poolFingerprint: r.poolFingerprint,
+        context: r.context,
+        placements: r.placements,
+      });
       if (bad) this.drop(r, `its ${bad.path} holds ${bad.problem}, which PostgreSQL cannot store`, batch.length);
       else storable.push(r);
     }
-    await writeSplitting(storable, (rows) => this.write(rows), isDatabaseUnavailable, (r, e) => this.drop(r, `PostgreSQL refused it: ${describeDatabaseError(e)}`, batch.length));
+    await writeSplitting(
+      storable,
+      (rows) => this.write(rows),
+      isDatabaseUnavailable,
+      (r, e) => this.drop(r, `PostgreSQL refused it: ${describeDatabaseError(e)}`, batch.length),
+    );
   }
 
   private drop(r: FeedRequestLog, why: string, of: number): void {

@@ -86,7 +86,10 @@ export class FeedPreviewService {
     // 31 bits, so the seed fits GraphQL's Int and can be sent back to repeat the draw.
     const seed = input.seed ?? hashString(`${input.userId}:${at}`) & 0x7fffffff;
     const testShare = testShareFor(rt.pacing, { budget: rt.surface.explorationBudget, floor: rt.surface.randomFloor }, now, rt.runningTests);
-    const stored: { factors: PersonFactors }[] = await this.db.query('SELECT factors FROM person_factors WHERE user_id = $1 AND surface_key = $2', [input.userId, rt.surface.key]);
+    const stored: { factors: PersonFactors }[] = await this.db.query('SELECT factors FROM person_factors WHERE user_id = $1 AND surface_key = $2', [
+      input.userId,
+      rt.surface.key,
+    ]);
     const person = personPosterior(stored[0]?.factors, rt.state.collab);
     const slate = buildSlate(rt.state, pool, { surface: surfacePolicy(rt.surface, rt.pins, at), user, seed, testShare, eligible, person });
     const inSlate = new Set(slate.entries.map((e) => e.itemId));
@@ -96,7 +99,13 @@ export class FeedPreviewService {
       const top = topKDot(poolFactors(pool, rt.state.collab), pool.size, k, person.mean, NEAREST, (r) => !eligible[r]);
       top.rows.forEach((r, j) => {
         const it = items[r];
-        nearestTitles.push({ itemId: it.id, slug: it.base.slug, title: displayTitle(it.base, viewer.locale), affinity: top.scores[j], inSlate: inSlate.has(it.id) });
+        nearestTitles.push({
+          itemId: it.id,
+          slug: it.base.slug,
+          title: displayTitle(it.base, viewer.locale),
+          affinity: top.scores[j],
+          inSlate: inSlate.has(it.id),
+        });
       });
     }
     return {
@@ -109,7 +118,18 @@ export class FeedPreviewService {
       seed,
       entries: slate.entries.map((e) => {
         const it = items[pool.index.get(e.itemId)!];
-        return { position: e.position, reason: e.reason, propensity: e.propensity, propensityError: e.propensityError, itemId: e.itemId, slug: it.base.slug, kind: it.base.kind, title: displayTitle(it.base, viewer.locale), source: it.source, inContentTest: testIds.has(e.itemId) };
+        return {
+          position: e.position,
+          reason: e.reason,
+          propensity: e.propensity,
+          propensityError: e.propensityError,
+          itemId: e.itemId,
+          slug: it.base.slug,
+          kind: it.base.kind,
+          title: displayTitle(it.base, viewer.locale),
+          source: it.source,
+          inContentTest: testIds.has(e.itemId),
+        };
       }),
       personEvents: person ? (stored[0]?.factors.n ?? 0) : 0,
       nearestTitles,

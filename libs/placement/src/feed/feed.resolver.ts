@@ -100,8 +100,10 @@ export class FeedPreviewGql {
   @Field(() => Int) eligible: number;
   @Field(() => Float) seed: number;
   @Field(() => [PreviewEntryGql]) entries: PreviewEntryGql[];
-  @Field(() => Int, { description: "Events the person's collaborative taste was learned from on this surface (0: the shared model plus context)." }) personEvents: number;
-  @Field(() => [NearestTitleGql], { description: "The titles the person's learned taste points at most, best first (empty without history)." }) nearestTitles: NearestTitleGql[];
+  @Field(() => Int, { description: "Events the person's collaborative taste was learned from on this surface (0: the shared model plus context)." })
+  personEvents: number;
+  @Field(() => [NearestTitleGql], { description: "The titles the person's learned taste points at most, best first (empty without history)." })
+  nearestTitles: NearestTitleGql[];
 }
 
 @ObjectType('ReplayedEntry')
@@ -138,7 +140,9 @@ export class FeedResolver {
     return this.replays.replay(requestId);
   }
 
-  @Query(() => FeedGql, { description: 'A personalized, ordered feed for one surface and user. Never fails and is never empty for a surface with live content.' })
+  @Query(() => FeedGql, {
+    description: 'A personalized, ordered feed for one surface and user. Never fails and is never empty for a surface with live content.',
+  })
   @Allow(...Who.clients)
   feed(
     @CurrentPrincipal() p: Principal,
@@ -151,7 +155,9 @@ export class FeedResolver {
     return this.feeds.feed({ surface, userId, limit, context }, callerOf(p, ctx)) as Promise<FeedGql>;
   }
 
-  @Query(() => FeedGql, { description: "The surface's editorial order for this viewer, without personalization (every item has reason FALLBACK and propensity 1)." })
+  @Query(() => FeedGql, {
+    description: "The surface's editorial order for this viewer, without personalization (every item has reason FALLBACK and propensity 1).",
+  })
   @Allow(...Who.clients)
   editorialFeed(
     @CurrentPrincipal() p: Principal,
@@ -164,7 +170,9 @@ export class FeedResolver {
     return this.feeds.editorial({ surface, userId, limit, context }, callerOf(p, ctx)) as Promise<FeedGql>;
   }
 
-  @Query(() => FeedPreviewGql, { description: "A persona's slate now or at a future instant (scheduled releases applied), with reasons and propensities. Logs nothing." })
+  @Query(() => FeedPreviewGql, {
+    description: "A persona's slate now or at a future instant (scheduled releases applied), with reasons and propensities. Logs nothing.",
+  })
   @Allow(...Who.staff)
   feedPreview(
     @Args('surface') surface: string,

@@ -34,7 +34,17 @@ export interface FeedEntry {
   propensity: number;
   propensityError: number;
   reason: FeedReason;
-  item: { id: string; slug: string; kind: string; title: string; subtitle: string | null; durationSeconds: number | null; artworkUrl: string | null; availability: string; topics: string[] };
+  item: {
+    id: string;
+    slug: string;
+    kind: string;
+    title: string;
+    subtitle: string | null;
+    durationSeconds: number | null;
+    artworkUrl: string | null;
+    availability: string;
+    topics: string[];
+  };
 }
 
 export interface FeedResponse {
@@ -58,7 +68,12 @@ const feedLatency = new Histogram({
   buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1],
   registers: [metricsRegistry],
 });
-const feedFallbacks = new Counter({ name: 'marquee_feed_fallbacks_total', help: 'Feeds served from the editorial fallback, by cause', labelNames: ['cause'] as const, registers: [metricsRegistry] });
+const feedFallbacks = new Counter({
+  name: 'marquee_feed_fallbacks_total',
+  help: 'Feeds served from the editorial fallback, by cause',
+  labelNames: ['cause'] as const,
+  registers: [metricsRegistry],
+});
 
 const REASONS: FeedReason[] = ['PERSONALIZED', 'CONTENT_TEST', 'EXPLORATION', 'PINNED', 'FALLBACK'];
 
@@ -133,7 +148,8 @@ export class FeedService {
     try {
       // Under overload, answer requests that already waited longer than the budget from the fallback, rather than
       // ranking slates for them and falling further behind.
-      if (queuedMs > this.config.feedBudgetMs) throw new BudgetExceeded(`queued for ${Math.round(queuedMs)} ms, over the ${this.config.feedBudgetMs} ms budget`);
+      if (queuedMs > this.config.feedBudgetMs)
+        throw new BudgetExceeded(`queued for ${Math.round(queuedMs)} ms, over the ${this.config.feedBudgetMs} ms budget`);
       response = await this.personalized(rt, args.userId, viewer, limit, args.context ?? {}, now, started, apiKeyId);
     } catch (e) {
       const cause = e instanceof BudgetExceeded ? 'budget' : e instanceof DatabaseSkipped || isDatabaseUnavailable(e) ? 'database' : 'engine';
@@ -141,7 +157,9 @@ export class FeedService {
       feedFallbacks.inc({ cause });
       if (now - this.lastFallbackLog > 10_000) {
         this.lastFallbackLog = now;
-        this.logger.warn(`Served the editorial fallback for "${rt.surface.key}" (${cause}: ${(e as Error).message}). Feeds keep working; check PostgreSQL and the engine logs.`);
+        this.logger.warn(
+          `Served the editorial fallback for "${rt.surface.key}" (${cause}: ${(e as Error).message}). Feeds keep working; check PostgreSQL and the engine logs.`,
+        );
       }
       response = this.fallback(rt, args.userId, viewer, limit, args.context ?? {}, now, started, apiKeyId);
     }
@@ -161,8 +179,20 @@ export class FeedService {
   private validate(args: { surface: string; userId: string; limit?: number | null; context?: FeedContext | null }) {
     const problems: { field: string; message: string }[] = [];
     const rt = this.runtime.get(args.surface);
-    if (!rt) throw new NotFoundError('surface', args.surface, `Known surfaces: ${this.runtime.all().map((s) => s.surface.key).join(', ') || 'none'}.`, 'key');
-    if (typeof args.userId !== 'string' || args.userId.length < 1 || args.userId.length > 128) problems.push({ field: 'userId', message: 'must be 1 to 128 characters' });
+    if (!rt)
+      throw new NotFoundError(
+        'surface',
+        args.surface,
+        `Known surfaces: ${
+          this.runtime
+            .all()
+            .map((s) => s.surface.key)
+            .join(', ') || 'none'
+        }.`,
+        'key',
+      );
+    if (typeof args.userId !== 'string' || args.userId.length < 1 || args.userId.length > 128)
+      problems.push({ field: 'userId', message: 'must be 1 to 128 characters' });
     else {
       // It is logged and signed into tracking tokens: text PostgreSQL cannot store would poison both.
       const bad = unstorableText(args.userId);
@@ -186,14 +216,27 @@ export class FeedService {
     return { viewer, limit: Math.min(limit, rt.surface.slots), rt };
   }
 
-  private async personalized(rt: SurfaceRuntime, userId: string, viewer: FeedViewer, limit: number, ctx: FeedContext, now: number, started: bigint, apiKeyId: string | null): Promise<FeedResponse> {
+  private async personalized(
+    rt: SurfaceRuntime,
+    userId: string,
+    viewer: FeedViewer,
+    limit: number,
+    ctx: FeedContext,
+    now: number,
+    started: bigint,
+    apiKeyId: string | null,
+  ): Promise<FeedResponse> {
     const deadline = Number(started / 1_000_000n) + this.config.feedBudgetMs;
     const remaining = () => deadline - Number(process.hrtime.bigint() / 1_000_000n);
     // What this user's own events taught the engine: from memory, or the one database read on the request path.
     const state = this.userStates.peek(userId) ?? (await this.readUserState(userId, remaining()));
     const { eligible, visible } = this.eligibility(rt, viewer);
     const localTime = ctx.localTime ? ((ctx.localTime as { source?: string }).source ?? ctx.localTime.toISOString()) : null;
-    const user = buildUserFeatures({ locale: viewer.locale, platform: viewer.platform, tier: viewer.tier, appVersion: viewer.appVersion, localTime }, state.profile, now);
+    const user = buildUserFeatures(
+      { locale: viewer.locale, platform: viewer.platform, tier: viewer.tier, appVersion: viewer.appVersion, localTime },
+      state.profile,
+      now,
+    );
     const testShare = testShareFor(rt.pacing, { budget: rt.surface.explorationBudget, floor: rt.surface.randomFloor }, now, rt.runningTests);
     const requestId = randomUUID();
     const seed = hashString(requestId);
@@ -209,7 +252,10 @@ export class FeedService {
     const servedAt = new Date(now);
     // Exact part plus a Monte Carlo part can overshoot 1 by its error; a probability is at most 1.
     for (const e of slate.entries) if (e.propensity > 1) e.propensity = 1;
-    const tokens = this.tokens.signSlate({ requestId, surface: rt.surface.key, userId, policyVersion: slate.policyVersion, servedAt: now, apiKeyId }, slate.entries);
+    const tokens = this.tokens.signSlate(
+      { requestId, surface: rt.surface.key, userId, policyVersion: slate.policyVersion, servedAt: now, apiKeyId },
+      slate.entries,
+    );
     const items = slate.entries.map((e, i) => {
       const idx = rt.pool.index.get(e.itemId)!;
       return this.entry(rt.poolItems[idx], visible[idx]!, e, tokens[i], viewer.locale);
@@ -228,11 +274,28 @@ export class FeedService {
       testShare,
       // The surface policy as it was (slots, budget, pins, diversity): with the seed, the state revision, the pool and the
       // user features, it is everything a replay needs.
-      context: { locale: viewer.locale, platform: viewer.platform, appVersion: viewer.appVersion, tier: viewer.tier, localTime, limit, policy: slate.log.surface, arm: canary ? 'canary' : 'live', modelId: canary?.modelId ?? null, ...(slate.log.person ? { person: slate.log.person } : {}) },
+      context: {
+        locale: viewer.locale,
+        platform: viewer.platform,
+        appVersion: viewer.appVersion,
+        tier: viewer.tier,
+        localTime,
+        limit,
+        policy: slate.log.surface,
+        arm: canary ? 'canary' : 'live',
+        modelId: canary?.modelId ?? null,
+        ...(slate.log.person ? { person: slate.log.person } : {}),
+      },
       fallback: false,
       latencyUs: Number((process.hrtime.bigint() - started) / 1000n),
       apiKeyId,
-      placements: slate.entries.map((e) => ({ position: e.position, itemId: e.itemId, reason: e.reason, propensity: e.propensity, propensityError: e.propensityError })),
+      placements: slate.entries.map((e) => ({
+        position: e.position,
+        itemId: e.itemId,
+        reason: e.reason,
+        propensity: e.propensity,
+        propensityError: e.propensityError,
+      })),
     });
     return { requestId, policyVersion: slate.policyVersion, surface: rt.surface.key, servedAt, stateRevision: slate.stateRevision, fallback: false, items };
   }
@@ -276,7 +339,16 @@ export class FeedService {
   }
 
   /** The editorial order, filtered to what this viewer may see; never throws, never empty while anything is live. */
-  fallback(rt: SurfaceRuntime, userId: string, viewer: FeedViewer, limit: number, ctx: FeedContext, now: number, started: bigint, apiKeyId: string | null): FeedResponse {
+  fallback(
+    rt: SurfaceRuntime,
+    userId: string,
+    viewer: FeedViewer,
+    limit: number,
+    ctx: FeedContext,
+    now: number,
+    started: bigint,
+    apiKeyId: string | null,
+  ): FeedResponse {
     const requestId = randomUUID();
     const pick = (list: LiveItem[], strict: boolean) => {
       const out: { item: LiveItem; fields: ItemFields }[] = [];
@@ -306,7 +378,14 @@ export class FeedService {
       eligibleMask: null,
       userFeatures: null,
       testShare: null,
-      context: { locale: viewer.locale, platform: viewer.platform, appVersion: viewer.appVersion, tier: viewer.tier, localTime: ctx.localTime?.toISOString() ?? null, limit },
+      context: {
+        locale: viewer.locale,
+        platform: viewer.platform,
+        appVersion: viewer.appVersion,
+        tier: viewer.tier,
+        localTime: ctx.localTime?.toISOString() ?? null,
+        limit,
+      },
       fallback: true,
       latencyUs: Number((process.hrtime.bigint() - started) / 1000n),
       apiKeyId,
@@ -328,7 +407,13 @@ export class FeedService {
     return withBudget(read, budgetMs);
   }
 
-  private entry(item: LiveItem, fields: ItemFields, slot: SlotClaims & { propensityError: number }, trackingToken: string, locale: string | null | undefined): FeedEntry {
+  private entry(
+    item: LiveItem,
+    fields: ItemFields,
+    slot: SlotClaims & { propensityError: number },
+    trackingToken: string,
+    locale: string | null | undefined,
+  ): FeedEntry {
     const loc = locale && fields.localized[locale] ? locale : locale?.split('-')[0];
     return {
       position: slot.position,
@@ -369,7 +454,9 @@ export class FeedService {
         const idx = rt.pool.index.get(itemId);
         const fields = idx === undefined ? null : visible[idx];
         if (idx === undefined || !fields || !REASONS[reason]) return null;
-        items.push(this.entry(rt.poolItems[idx], fields, { itemId, position, propensity, propensityError, reason: REASONS[reason] }, v.h + tail, viewer.locale));
+        items.push(
+          this.entry(rt.poolItems[idx], fields, { itemId, position, propensity, propensityError, reason: REASONS[reason] }, v.h + tail, viewer.locale),
+        );
       }
       return { requestId: v.r, policyVersion: v.v, surface: rt.surface.key, servedAt: new Date(v.t), stateRevision: v.s, fallback: false, items };
     } catch {
@@ -400,7 +487,10 @@ function withBudget<T>(p: Promise<T>, ms: number): Promise<T> {
     return Promise.reject(new BudgetExceeded('no time left in the budget'));
   }
   let t: NodeJS.Timeout;
-  return Promise.race([p, new Promise<T>((_, reject) => (t = setTimeout(() => reject(new BudgetExceeded(`no answer within ${Math.round(ms)} ms`)), ms)))]).finally(() => clearTimeout(t));
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => (t = setTimeout(() => reject(new BudgetExceeded(`no answer within ${Math.round(ms)} ms`)), ms))),
+  ]).finally(() => clearTimeout(t));
 }
 
 function packBits(mask: Uint8Array): Buffer {

@@ -125,7 +125,11 @@ export class LearnerService {
       // Pass 1: user profiles, from every event, within seconds.
       const pEvents = await this.readEvents(m, 'profiles', 2);
       if (pEvents.length) {
-        const features = await this.itemFeatures(m, pEvents.map((e) => e.item_id), now);
+        const features = await this.itemFeatures(
+          m,
+          pEvents.map((e) => e.item_id),
+          now,
+        );
         const users = [...new Set(pEvents.map((e) => e.user_id))];
         const rows: { user_id: string; profile: UserProfile }[] = await m.query('SELECT user_id, profile FROM user_profiles WHERE user_id = ANY($1)', [users]);
         const profiles = new Map(rows.map((r) => [r.user_id, r.profile]));
@@ -152,16 +156,26 @@ export class LearnerService {
       if (mEvents.length) {
         const wm = await this.watermark(m, 'model');
         const requests = [...new Set(mEvents.map((e) => e.request_id))];
-        const done: { request_id: string; item_id: string }[] = await m.query(`SELECT DISTINCT request_id, item_id FROM engagement_events WHERE id <= $1 AND request_id = ANY($2)`, [wm, requests]);
+        const done: { request_id: string; item_id: string }[] = await m.query(
+          `SELECT DISTINCT request_id, item_id FROM engagement_events WHERE id <= $1 AND request_id = ANY($2)`,
+          [wm, requests],
+        );
         const doneKeys = new Set(done.map((d) => `${d.request_id}:${d.item_id}`));
         const all: EventRow[] = await m.query(`SELECT type, request_id, item_id FROM engagement_events WHERE request_id = ANY($1)`, [requests]);
         const success = new Set<string>();
         const successEvent = new Map(surfaces.map((s) => [s.key, s.successEvent]));
         const surfaceOf = new Map(mEvents.map((e) => [e.request_id, e.surface]));
         for (const e of all) if (e.type === successEvent.get(surfaceOf.get(e.request_id)!)) success.add(`${e.request_id}:${e.item_id}`);
-        const feats: { request_id: string; user_features: number[] | null }[] = await m.query(`SELECT request_id, user_features FROM feed_requests WHERE request_id = ANY($1)`, [requests]);
+        const feats: { request_id: string; user_features: number[] | null }[] = await m.query(
+          `SELECT request_id, user_features FROM feed_requests WHERE request_id = ANY($1)`,
+          [requests],
+        );
         const userFeatures = new Map(feats.filter((f) => f.user_features).map((f) => [f.request_id, Float32Array.from(f.user_features!)]));
-        const features = await this.itemFeatures(m, mEvents.map((e) => e.item_id), now);
+        const features = await this.itemFeatures(
+          m,
+          mEvents.map((e) => e.item_id),
+          now,
+        );
         const bySurface = new Map<string, Observation[]>();
         const byPerson = new Map<string, PersonObservation[]>();
         const seen = new Set<string>();
@@ -224,7 +238,9 @@ export class LearnerService {
       for (const t of tests.values()) if (t.impressions < t.quota) belowQuota.set(t.surfaceKey, (belowQuota.get(t.surfaceKey) ?? 0) + 1);
       for (const test of tests.values()) {
         const eng = await engine(test.surfaceKey);
-        const next = evaluateContentTest(toContentTest(test), windowControl(eng.control, test.controlAtStart ?? undefined), now, undefined, { belowQuota: belowQuota.get(test.surfaceKey) ?? 0 });
+        const next = evaluateContentTest(toContentTest(test), windowControl(eng.control, test.controlAtStart ?? undefined), now, undefined, {
+          belowQuota: belowQuota.get(test.surfaceKey) ?? 0,
+        });
         test.alwaysValidP = next.alwaysValidP ?? 1;
         if (next.status !== 'RUNNING' && next.decision) {
           test.status = next.status;
@@ -243,13 +259,18 @@ export class LearnerService {
       }
       if (tests.size) await m.save(ContentTestEntity, [...tests.values()]);
       for (const [key, e] of engines) if (result.observations || result.testsStarted) await this.store.save(m, key, e);
-      if (result.decisions.length) this.logger.log(`Decided ${result.decisions.length} content test(s): ${result.decisions.map((d) => `${d.itemId} on ${d.surface} ${d.status}`).join(', ')}.`);
+      if (result.decisions.length)
+        this.logger.log(
+          `Decided ${result.decisions.length} content test(s): ${result.decisions.map((d) => `${d.itemId} on ${d.surface} ${d.status}`).join(', ')}.`,
+        );
       return result;
     });
     // Committed: every API process re-reads these users' state (UserStateCache); if Redis misses it, their periodic re-read does.
     if (changedUsers.length) {
       await announceUserStateChanges(this.redis, this.config.redisPrefix, changedUsers).catch((e) =>
-        this.logger.warn(`Could not announce ${changedUsers.length} changed user profile(s) on Redis (${(e as Error).message}); API processes pick them up within USER_STATE_REFRESH_MS.`),
+        this.logger.warn(
+          `Could not announce ${changedUsers.length} changed user profile(s) on Redis (${(e as Error).message}); API processes pick them up within USER_STATE_REFRESH_MS.`,
+        ),
       );
     }
     return result;
@@ -258,7 +279,10 @@ export class LearnerService {
   /** Folds labelled impressions into the people's stored posteriors (one read and one write for all of them). */
   private async updatePersons(m: EntityManager, surfaceKey: string, model: CollabModel, obs: PersonObservation[]): Promise<string[]> {
     const users = [...new Set(obs.map((o) => o.userId))];
-    const rows: { user_id: string; factors: PersonFactors }[] = await m.query('SELECT user_id, factors FROM person_factors WHERE surface_key = $1 AND user_id = ANY($2::text[])', [surfaceKey, users]);
+    const rows: { user_id: string; factors: PersonFactors }[] = await m.query(
+      'SELECT user_id, factors FROM person_factors WHERE surface_key = $1 AND user_id = ANY($2::text[])',
+      [surfaceKey, users],
+    );
     const persons = new Map(rows.map((r) => [r.user_id, r.factors]));
     const q = new Float64Array(model.config.k);
     for (const o of obs) {
@@ -293,7 +317,10 @@ export class LearnerService {
     const name = `collab:${key}`;
     const since = await this.watermark(m, name);
     const upTo = await this.watermark(m, 'model');
-    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM engagement_events WHERE surface = $1 AND type = 'IMPRESSION' AND reason <> 'FALLBACK' AND id > $2 AND id <= $3`, [key, since, upTo]);
+    const [{ n }] = await m.query(
+      `SELECT count(*)::int AS n FROM engagement_events WHERE surface = $1 AND type = 'IMPRESSION' AND reason <> 'FALLBACK' AND id > $2 AND id <= $3`,
+      [key, since, upTo],
+    );
     const model = eng.state.collab;
     if (!refitDue(model, n, now, COLLAB_MAX_AGE_MS)) return null;
     const started = Date.now();
@@ -305,7 +332,11 @@ export class LearnerService {
            ON s.request_id = imp.request_id AND s.item_id = imp.item_id`,
       [key, upTo, COLLAB_REFIT_MAX_EVENTS, successEvent],
     );
-    const features = await this.itemFeatures(m, rows.map((r) => r.item_id), now);
+    const features = await this.itemFeatures(
+      m,
+      rows.map((r) => r.item_id),
+      now,
+    );
     const personIndex = new Map<string, number>();
     const itemIndex = new Map<string, number>();
     const items: ItemFeatures[] = [];
@@ -342,12 +373,27 @@ export class LearnerService {
     const persons = new Map([...personIndex.keys()].map((id, u) => [id, fit.persons[u]]));
     await this.savePersons(m, key, persons);
     await this.setWatermark(m, name, upTo);
-    const summary = { surface: key, version: fit.model.version, persons: persons.size, items: items.length, events: fit.model.events, ms: Date.now() - started };
-    this.logger.log(`Refitted the collaborative model of "${key}" (v${summary.version}: ${summary.items} items, ${summary.persons} people, ${summary.events} impressions) in ${summary.ms} ms.`);
+    const summary = {
+      surface: key,
+      version: fit.model.version,
+      persons: persons.size,
+      items: items.length,
+      events: fit.model.events,
+      ms: Date.now() - started,
+    };
+    this.logger.log(
+      `Refitted the collaborative model of "${key}" (v${summary.version}: ${summary.items} items, ${summary.persons} people, ${summary.events} impressions) in ${summary.ms} ms.`,
+    );
     return { summary, users: [...personIndex.keys()] };
   }
 
-  private async startTests(m: EntityManager, surfaces: SurfaceEntity[], tests: Map<string, ContentTestEntity>, engine: (k: string) => Promise<StoredEngine>, now: number): Promise<number> {
+  private async startTests(
+    m: EntityManager,
+    surfaces: SurfaceEntity[],
+    tests: Map<string, ContentTestEntity>,
+    engine: (k: string) => Promise<StoredEngine>,
+    now: number,
+  ): Promise<number> {
     const enabled = surfaces.filter((x) => x.enabled);
     if (!enabled.length) return 0;
     // Candidates: launched after the earliest enabled surface's baseline, and not yet tested on every enabled surface.
@@ -429,7 +475,18 @@ export class LearnerService {
     return new Map(
       rows.map((r) => [
         r.id,
-        buildItemFeatures({ id: r.id, kind: r.fields.kind, topics: r.fields.topics, collections: r.fields.collections, durationSeconds: r.fields.durationSeconds, availability: r.fields.availability, launchedAt: r.live_since?.getTime() ?? null }, now),
+        buildItemFeatures(
+          {
+            id: r.id,
+            kind: r.fields.kind,
+            topics: r.fields.topics,
+            collections: r.fields.collections,
+            durationSeconds: r.fields.durationSeconds,
+            availability: r.fields.availability,
+            launchedAt: r.live_since?.getTime() ?? null,
+          },
+          now,
+        ),
       ]),
     );
   }

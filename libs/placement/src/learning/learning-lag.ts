@@ -17,7 +17,8 @@ export class LearningPassLagGql {
   @Field(() => Int, { description: 'Stored events this pass has not folded yet (counted up to 100,000).' }) eventsWaiting: number;
   @Field({ description: 'True when eventsWaiting stopped counting at 100,000.' }) eventsWaitingCapped: boolean;
   @Field(() => DateTimeScalar, { nullable: true, description: 'When this pass last folded events (null: never).' }) lastFoldAt: Date | null;
-  @Field(() => Float, { nullable: true, description: 'Age in seconds of the oldest event waiting for this pass (null: none waiting).' }) oldestWaitingSeconds: number | null;
+  @Field(() => Float, { nullable: true, description: 'Age in seconds of the oldest event waiting for this pass (null: none waiting).' }) oldestWaitingSeconds:
+    number | null;
 }
 
 @ObjectType('SurfaceModelAge')
@@ -33,7 +34,8 @@ export class LearningLagGql {
   @Field(() => [SurfaceModelAgeGql]) models: SurfaceModelAgeGql[];
   @Field(() => Int, { description: 'LEARN_INTERVAL_MS: how often the learner runs.' }) learnIntervalMs: number;
   @Field(() => Int, { description: 'LABEL_WINDOW_SECONDS: how long the model pass waits for a success after an impression.' }) labelWindowSeconds: number;
-  @Field({ description: 'False when a pass has events waiting and has not folded for 3 learn intervals + the label window + 30 s: check the worker.' }) healthy: boolean;
+  @Field({ description: 'False when a pass has events waiting and has not folded for 3 learn intervals + the label window + 30 s: check the worker.' })
+  healthy: boolean;
 }
 
 /** How far behind the learning loop is: events waiting per pass, when each last folded, and each surface model's age. */
@@ -47,7 +49,9 @@ export class LearningLagService {
 
   async lag(): Promise<LearningLagGql> {
     const now = this.clock.nowMs();
-    const marks: { name: string; last_event_id: string; updated_at: Date }[] = await this.db.query(`SELECT name, last_event_id, updated_at FROM learner_watermarks`);
+    const marks: { name: string; last_event_id: string; updated_at: Date }[] = await this.db.query(
+      `SELECT name, last_event_id, updated_at FROM learner_watermarks`,
+    );
     const byName = new Map(marks.map((m) => [m.name, m]));
     const passes: LearningPassLagGql[] = [];
     const staleAfter = 3 * this.config.learnIntervalMs + this.config.labelWindowSeconds * 1000 + 30_000;

@@ -59,7 +59,9 @@ export function surfacePolicy(s: SurfaceEntity, pins: SurfacePinEntity[], now: n
     slots,
     explorationBudget: s.explorationBudget,
     randomFloor: s.randomFloor,
-    pins: pins.filter((p) => p.startsAt.getTime() <= now && (!p.endsAt || p.endsAt.getTime() > now) && p.position <= slots).map((p) => ({ itemId: p.itemId, position: p.position })),
+    pins: pins
+      .filter((p) => p.startsAt.getTime() <= now && (!p.endsAt || p.endsAt.getTime() > now) && p.position <= slots)
+      .map((p) => ({ itemId: p.itemId, position: p.position })),
     diversity,
   };
 }
@@ -74,12 +76,22 @@ export function matchesRule(s: SurfaceEntity, fields: { kind: string; topics: st
 
 export function descriptorOf(item: LiveItem): ItemDescriptor {
   const f = item.base;
-  return { id: item.id, kind: f.kind, topics: f.topics, collections: f.collections, durationSeconds: f.durationSeconds, availability: f.availability, launchedAt: item.liveSince?.getTime() ?? null };
+  return {
+    id: item.id,
+    kind: f.kind,
+    topics: f.topics,
+    collections: f.collections,
+    durationSeconds: f.durationSeconds,
+    availability: f.availability,
+    launchedAt: item.liveSince?.getTime() ?? null,
+  };
 }
 
 /** Builds a pool and its fingerprint; the candidates are stored under the fingerprint so a slate can be replayed. */
 export function buildPool(candidates: PoolCandidate[], builtAt: number): { pool: CandidatePool; fingerprint: string } {
-  const pool = buildCandidatePool(candidates.map((c) => ({ features: buildItemFeatures(c.descriptor, builtAt), contentTest: c.testWeight !== null ? { weight: c.testWeight } : null })));
+  const pool = buildCandidatePool(
+    candidates.map((c) => ({ features: buildItemFeatures(c.descriptor, builtAt), contentTest: c.testWeight !== null ? { weight: c.testWeight } : null })),
+  );
   const fingerprint = createHash('sha256').update(JSON.stringify({ builtAt, candidates })).digest('base64url').slice(0, 22);
   return { pool, fingerprint };
 }
@@ -116,7 +128,9 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
     try {
       await this.refresh();
     } catch (e) {
-      throw new Error(`Could not load the engine state and editorial slates from PostgreSQL at start-up (${(e as Error).message}); the API cannot serve feeds without them. Check DATABASE_URL and that PostgreSQL is up, then start again.`);
+      throw new Error(
+        `Could not load the engine state and editorial slates from PostgreSQL at start-up (${(e as Error).message}); the API cannot serve feeds without them. Check DATABASE_URL and that PostgreSQL is up, then start again.`,
+      );
     }
     this.warmEngine();
     // Open the whole pool now (connecting, with password authentication, takes tens of milliseconds): otherwise the
@@ -159,7 +173,15 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
     return {
       lastRefreshAt: this.lastRefreshAt ? new Date(this.lastRefreshAt) : null,
       lastError: this.lastError,
-      surfaces: this.all().map((s) => ({ key: s.surface.key, revision: s.state.revision, modelVersion: s.state.modelVersion, candidates: s.pool.size, runningTests: s.runningTests, canaryModelId: s.canary?.modelId ?? null, canaryShare: s.canary?.share ?? 0 })),
+      surfaces: this.all().map((s) => ({
+        key: s.surface.key,
+        revision: s.state.revision,
+        modelVersion: s.state.modelVersion,
+        candidates: s.pool.size,
+        runningTests: s.runningTests,
+        canaryModelId: s.canary?.modelId ?? null,
+        canaryShare: s.canary?.share ?? 0,
+      })),
     };
   }
 
@@ -184,7 +206,10 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
       for (const s of surfaces) {
         const prev = this.surfaces.get(s.key);
         const sTests = tests.filter((t) => t.surfaceKey === s.key);
-        const testKey = sTests.map((t) => t.itemId).sort().join(',');
+        const testKey = sTests
+          .map((t) => t.itemId)
+          .sort()
+          .join(',');
         const surfaceKey = `${s.updatedAt.getTime()}|${testKey}|${liveVersion}`;
         let state = prev?.state;
         let canary = prev?.canary ?? null;
@@ -207,8 +232,24 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
           const { pool, fingerprint } = buildPool(candidates, now);
           if (fingerprint !== prev?.poolFingerprint) await this.store.savePool(s.key, fingerprint, { builtAt: now, candidates });
           const order = new Map(s.fallbackOrder.map((id, i) => [id, i]));
-          const fallback = [...items].sort((a, b) => (order.get(a.id) ?? 1e9) - (order.get(b.id) ?? 1e9) || (b.liveSince?.getTime() ?? 0) - (a.liveSince?.getTime() ?? 0));
-          rt = { surface: s, pins: [], state, canary, engineVersion, pool, poolFingerprint: fingerprint, poolBuiltAt: now, poolItems: items, runningTests: sTests.length, pacing: prev?.pacing ?? newPacingState(now), fallback, catalogVersion: surfaceKey };
+          const fallback = [...items].sort(
+            (a, b) => (order.get(a.id) ?? 1e9) - (order.get(b.id) ?? 1e9) || (b.liveSince?.getTime() ?? 0) - (a.liveSince?.getTime() ?? 0),
+          );
+          rt = {
+            surface: s,
+            pins: [],
+            state,
+            canary,
+            engineVersion,
+            pool,
+            poolFingerprint: fingerprint,
+            poolBuiltAt: now,
+            poolItems: items,
+            runningTests: sTests.length,
+            pacing: prev?.pacing ?? newPacingState(now),
+            fallback,
+            catalogVersion: surfaceKey,
+          };
         } else {
           rt = { ...prev!, surface: s, state, canary, engineVersion };
         }

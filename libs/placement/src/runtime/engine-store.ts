@@ -2,7 +2,17 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { ControlStats, EngineState, PositionCounts, createEngineState, deserializeState, emptyPositionCounts, policyVersion, serializeState, MAX_POSITIONS } from '../engine';
+import {
+  ControlStats,
+  EngineState,
+  PositionCounts,
+  createEngineState,
+  deserializeState,
+  emptyPositionCounts,
+  policyVersion,
+  serializeState,
+  MAX_POSITIONS,
+} from '../engine';
 import { EngineSnapshotEntity, EngineStateEntity, PoolSnapshotEntity } from './engine-state.entity';
 
 export interface Canary {
@@ -50,7 +60,14 @@ export class EngineStore {
         .createQueryBuilder()
         .insert()
         .into(EngineStateEntity)
-        .values({ surfaceKey, policyVersion: policyVersion(state), revision: state.revision, state: serializeState(state), positionCounts: emptyPositionCounts(MAX_POSITIONS), control: { impressions: 0, exposure: 0, successes: 0 } })
+        .values({
+          surfaceKey,
+          policyVersion: policyVersion(state),
+          revision: state.revision,
+          state: serializeState(state),
+          positionCounts: emptyPositionCounts(MAX_POSITIONS),
+          control: { impressions: 0, exposure: 0, successes: 0 },
+        })
         .orIgnore()
         .execute();
       await this.snapshot(m, surfaceKey, state);
@@ -62,23 +79,30 @@ export class EngineStore {
       positionCounts: row.positionCounts,
       control: row.control,
       liveModelId: row.liveModelId,
-      canary: row.canaryModelId && row.canaryState ? { modelId: row.canaryModelId, share: row.canaryShare, state: deserializeState(row.canaryState), startedAt: row.canaryStartedAt ?? new Date(0) } : null,
+      canary:
+        row.canaryModelId && row.canaryState
+          ? { modelId: row.canaryModelId, share: row.canaryShare, state: deserializeState(row.canaryState), startedAt: row.canaryStartedAt ?? new Date(0) }
+          : null,
     };
   }
 
   async save(m: EntityManager, surfaceKey: string, e: StoredEngine): Promise<void> {
-    await m.update(EngineStateEntity, { surfaceKey }, {
-      state: serializeState(e.state),
-      revision: e.state.revision,
-      policyVersion: policyVersion(e.state),
-      positionCounts: e.positionCounts,
-      control: e.control,
-      liveModelId: e.liveModelId,
-      canaryModelId: e.canary?.modelId ?? null,
-      canaryShare: e.canary?.share ?? 0,
-      canaryState: e.canary ? serializeState(e.canary.state) : null,
-      canaryStartedAt: e.canary?.startedAt ?? null,
-    });
+    await m.update(
+      EngineStateEntity,
+      { surfaceKey },
+      {
+        state: serializeState(e.state),
+        revision: e.state.revision,
+        policyVersion: policyVersion(e.state),
+        positionCounts: e.positionCounts,
+        control: e.control,
+        liveModelId: e.liveModelId,
+        canaryModelId: e.canary?.modelId ?? null,
+        canaryShare: e.canary?.share ?? 0,
+        canaryState: e.canary ? serializeState(e.canary.state) : null,
+        canaryStartedAt: e.canary?.startedAt ?? null,
+      },
+    );
     await this.snapshot(m, surfaceKey, e.state);
     if (e.canary) await this.snapshot(m, `${surfaceKey}#canary`, e.canary.state);
   }

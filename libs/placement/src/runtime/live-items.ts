@@ -53,16 +53,24 @@ export class LiveItemsReader {
   }
 
   async load(): Promise<LiveItem[]> {
-    const rows: { id: string; live_since: Date | null; fields: ItemFields | null; release_id: string | null; status: string | null; rollout_percent: number | null; audience: RolloutRule['audience'] | null; prior_fields: ItemFields | null }[] =
-      await this.db.query(
-        `SELECT i.id, i.live_since, v.fields, r.id AS release_id, r.status, r.rollout_percent, r.audience, pv.fields AS prior_fields
+    const rows: {
+      id: string;
+      live_since: Date | null;
+      fields: ItemFields | null;
+      release_id: string | null;
+      status: string | null;
+      rollout_percent: number | null;
+      audience: RolloutRule['audience'] | null;
+      prior_fields: ItemFields | null;
+    }[] = await this.db.query(
+      `SELECT i.id, i.live_since, v.fields, r.id AS release_id, r.status, r.rollout_percent, r.audience, pv.fields AS prior_fields
            FROM items i
            LEFT JOIN item_versions v ON v.id = i.live_version_id
            LEFT JOIN releases r ON r.id = i.live_release_id AND r.status = 'launched' AND (r.rollout_percent < 100 OR r.audience <> '{"tiers": [], "locales": [], "platforms": []}'::jsonb)
            LEFT JOIN release_actions a ON a.release_id = r.id AND a.item_id = i.id
            LEFT JOIN item_versions pv ON pv.id = a.prior_live_version_id
           WHERE i.live_version_id IS NOT NULL OR (r.id IS NOT NULL AND a.prior_live_version_id IS NOT NULL)`,
-      );
+    );
     return rows.map((r) => ({
       id: r.id,
       fields: r.fields,

@@ -35,11 +35,15 @@ export interface UserStatePart<K extends keyof UserState = keyof UserState> {
 export const PROFILE_PART: UserStatePart<'profile'> = {
   field: 'profile',
   async load(db, userIds) {
-    const rows: { user_id: string; profile: UserProfile }[] = await db.query('SELECT user_id, profile FROM user_profiles WHERE user_id = ANY($1::text[])', [userIds]);
+    const rows: { user_id: string; profile: UserProfile }[] = await db.query('SELECT user_id, profile FROM user_profiles WHERE user_id = ANY($1::text[])', [
+      userIds,
+    ]);
     return new Map(rows.map((r) => [r.user_id, r.profile]));
   },
   async loadRecent(db, limit) {
-    const rows: { user_id: string; profile: UserProfile }[] = await db.query('SELECT user_id, profile FROM user_profiles ORDER BY updated_at DESC LIMIT $1', [limit]);
+    const rows: { user_id: string; profile: UserProfile }[] = await db.query('SELECT user_id, profile FROM user_profiles ORDER BY updated_at DESC LIMIT $1', [
+      limit,
+    ]);
     return new Map(rows.map((r) => [r.user_id, r.profile]));
   },
   async changedSince(db, since) {
@@ -99,13 +103,22 @@ const lookups = new Counter({
   labelNames: ['result'] as const,
   registers: [metricsRegistry],
 });
-const cachedUsers = new Gauge({ name: 'marquee_user_state_cached_users', help: 'Users whose engine state this process holds in memory', registers: [metricsRegistry] });
+const cachedUsers = new Gauge({
+  name: 'marquee_user_state_cached_users',
+  help: 'Users whose engine state this process holds in memory',
+  registers: [metricsRegistry],
+});
 const completeGauge = new Gauge({
   name: 'marquee_user_state_cache_complete',
   help: '1 while the cache holds every stored user state (a user not in it has none), 0 while misses read PostgreSQL',
   registers: [metricsRegistry],
 });
-const refreshes = new Counter({ name: 'marquee_user_state_refreshed_total', help: 'User states re-read after the learner changed them, by trigger', labelNames: ['trigger'] as const, registers: [metricsRegistry] });
+const refreshes = new Counter({
+  name: 'marquee_user_state_refreshed_total',
+  help: 'User states re-read after the learner changed them, by trigger',
+  labelNames: ['trigger'] as const,
+  registers: [metricsRegistry],
+});
 
 /** Announcements are gathered for this long and re-read in one query per part. */
 const ANNOUNCE_BATCH_MS = 20;
@@ -166,7 +179,9 @@ export class UserStateCache implements OnModuleInit, OnApplicationShutdown {
         this.entries.set(id, s);
       }
       this.lastRefreshAt = started;
-      this.logger.log(`Holding the engine state of ${this.entries.size} user(s) in memory${this.complete ? ' (every stored one)' : `; others are read from PostgreSQL (USER_STATE_CACHE_SIZE=${this.capacity})`}.`);
+      this.logger.log(
+        `Holding the engine state of ${this.entries.size} user(s) in memory${this.complete ? ' (every stored one)' : `; others are read from PostgreSQL (USER_STATE_CACHE_SIZE=${this.capacity})`}.`,
+      );
     } catch (e) {
       this.logger.warn(`Could not preload user states (${(e as Error).message}); each user's is read from PostgreSQL on first use instead.`);
     }
@@ -216,7 +231,15 @@ export class UserStateCache implements OnModuleInit, OnApplicationShutdown {
   stats(): { hits: number; absent: number; misses: number; hitRate: number | null; cachedUsers: number; complete: boolean; capacity: number } {
     const { hit, absent, miss } = this.counts;
     const total = hit + absent + miss;
-    return { hits: hit, absent, misses: miss, hitRate: total ? (hit + absent) / total : null, cachedUsers: this.entries.size, complete: this.complete, capacity: this.capacity };
+    return {
+      hits: hit,
+      absent,
+      misses: miss,
+      hitRate: total ? (hit + absent) / total : null,
+      cachedUsers: this.entries.size,
+      complete: this.complete,
+      capacity: this.capacity,
+    };
   }
 
   private async readQueued(): Promise<void> {
@@ -332,7 +355,13 @@ export class UserStateCache implements OnModuleInit, OnApplicationShutdown {
       subscribedOnce = true;
     });
     this.subscriber.connect().catch(() => undefined);
-    this.subscriber.subscribe(channel).catch((e) => this.logger.warn(`Could not subscribe to user state changes yet (${(e as Error).message}); they are re-read every ${this.config.userStateRefreshMs} ms meanwhile.`));
+    this.subscriber
+      .subscribe(channel)
+      .catch((e) =>
+        this.logger.warn(
+          `Could not subscribe to user state changes yet (${(e as Error).message}); they are re-read every ${this.config.userStateRefreshMs} ms meanwhile.`,
+        ),
+      );
   }
 
   private gauges(): void {

@@ -29,8 +29,7 @@ function parseArgs(argv: string[]): Partial<SimulationOptions> & { quiet: boolea
       const w = inline ?? argv[++i];
       if (w === 'latent') out.latent = LATENT_WORLD;
       else if (w !== 'segments') throw new Error(`--world needs "segments" or "latent", got "${w}".`);
-    }
-    else throw new Error(`Unknown flag "${a}". Use --days N, --seed N, --users N, --world segments|latent, --no-collab, --no-references or --quiet.`);
+    } else throw new Error(`Unknown flag "${a}". Use --days N, --seed N, --users N, --world segments|latent, --no-collab, --no-references or --quiet.`);
   }
   return out;
 }

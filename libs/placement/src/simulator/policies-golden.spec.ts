@@ -6,7 +6,17 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BudgetedOraclePolicy, EditorialPolicy, EpsilonGreedyPolicy, MarqueePolicy, OraclePolicy, PopularityPolicy, ServedSlate, SimPolicy, WorldModelPolicy } from './policies';
+import {
+  BudgetedOraclePolicy,
+  EditorialPolicy,
+  EpsilonGreedyPolicy,
+  MarqueePolicy,
+  OraclePolicy,
+  PopularityPolicy,
+  ServedSlate,
+  SimPolicy,
+  WorldModelPolicy,
+} from './policies';
 import { runSimulation, SimulationOptions } from './simulate';
 import { LATENT_WORLD } from './world';
 
@@ -15,7 +25,17 @@ const FIXTURE = join(__dirname, 'fixtures', 'policies-golden.json');
 // Two worlds, because the Bayes ceiling's latent-taste update and Marquee without the collaborative model run only in
 // the second. Short tests (maxTestDays 2) so that content tests also end within the run.
 const RUNS: Record<string, Partial<SimulationOptions>> = {
-  segments: { days: 3, users: 400, seed: 11, initialItems: 60, launchesPerDay: 4, maxTestDays: 2, propensityEvery: 20, trackBeliefs: true, exportTrainingRows: true },
+  segments: {
+    days: 3,
+    users: 400,
+    seed: 11,
+    initialItems: 60,
+    launchesPerDay: 4,
+    maxTestDays: 2,
+    propensityEvery: 20,
+    trackBeliefs: true,
+    exportTrainingRows: true,
+  },
   latent: { days: 2, users: 300, seed: 5, initialItems: 50, launchesPerDay: 3, maxTestDays: 2, propensityEvery: 0, latent: LATENT_WORLD, collab: false },
 };
 

@@ -74,7 +74,9 @@ export function formatReport(r: SimulationResult): string {
       `clearly bad graduated ${s.clearlyBad.graduated}/${s.clearlyBad.count}; right among decisive ${pct(s.rightShareOfDecisive, 1)}; ` +
       `mean impressions to decision ${num(s.meanImpressionsToDecision, 0)}`,
   );
-  out.push(`propensities logged on ${r.propensities.slates} slates: ${pct(r.propensities.exactShare, 1)} exact, mean Monte Carlo error ${num(r.propensities.meanError, 4)}`);
+  out.push(
+    `propensities logged on ${r.propensities.slates} slates: ${pct(r.propensities.exactShare, 1)} exact, mean Monte Carlo error ${num(r.propensities.meanError, 4)}`,
+  );
   out.push('');
   if (Number.isFinite(r.ratios.ceilingVsOracle)) {
     out.push(
@@ -84,6 +86,11 @@ export function formatReport(r: SimulationResult): string {
     );
     out.push('');
   }
-  out.push(table(['target', 'value', 'target', 'met'], r.targets.map((t) => [t.name, t.value === null ? '—' : num(t.value, 3), t.target, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO'])));
+  out.push(
+    table(
+      ['target', 'value', 'target', 'met'],
+      r.targets.map((t) => [t.name, t.value === null ? '—' : num(t.value, 3), t.target, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO']),
+    ),
+  );
   return out.join('\n');
 }

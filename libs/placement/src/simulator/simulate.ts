@@ -191,7 +191,13 @@ export function runSimulation(options: Partial<SimulationOptions> = {}): Simulat
     policies.push(new BudgetedOraclePolicy(world, o.slots, explore), new WorldModelPolicy(world, o.slots, explore));
   }
   policies.push(marquee);
-  const results = policies.map((p) => ({ name: p.name, impressions: 0, successes: 0, perDayImp: new Array<number>(o.days).fill(0), perDaySucc: new Array<number>(o.days).fill(0) }));
+  const results = policies.map((p) => ({
+    name: p.name,
+    impressions: 0,
+    successes: 0,
+    perDayImp: new Array<number>(o.days).fill(0),
+    perDaySucc: new Array<number>(o.days).fill(0),
+  }));
   const live: number[] = world.items.filter((it) => !it.isNew).map((it) => it.index);
   let request = 0;
   for (let d = 0; d < o.days; d++) {
@@ -287,7 +293,15 @@ function report(
         hoursOutside++;
       }
     }
-    perDay.push({ day: d + 1, share: (test + fl) / max(1, served), testShare: test / max(1, served), floorShare: fl / max(1, served), minHour, maxHour, hoursOutside: outside });
+    perDay.push({
+      day: d + 1,
+      share: (test + fl) / max(1, served),
+      testShare: test / max(1, served),
+      floorShare: fl / max(1, served),
+      minHour,
+      maxHour,
+      hoursOutside: outside,
+    });
   }
 
   const med = median(world.items.map((it) => it.trueRate));
@@ -320,8 +334,16 @@ function report(
   const summary = {
     decided: decided.length,
     running: newItems.length - decided.length,
-    clearlyGood: { count: good.length, graduated: good.filter((x) => x.status === 'GRADUATED').length, share: good.length ? good.filter((x) => x.status === 'GRADUATED').length / good.length : null },
-    clearlyBad: { count: bad.length, graduated: bad.filter((x) => x.status === 'GRADUATED').length, share: bad.length ? bad.filter((x) => x.status === 'GRADUATED').length / bad.length : null },
+    clearlyGood: {
+      count: good.length,
+      graduated: good.filter((x) => x.status === 'GRADUATED').length,
+      share: good.length ? good.filter((x) => x.status === 'GRADUATED').length / good.length : null,
+    },
+    clearlyBad: {
+      count: bad.length,
+      graduated: bad.filter((x) => x.status === 'GRADUATED').length,
+      share: bad.length ? bad.filter((x) => x.status === 'GRADUATED').length / bad.length : null,
+    },
     rightShareOfDecisive: decisive.length ? decisive.filter((x) => x.right).length / decisive.length : null,
     meanImpressionsToDecision: decided.length ? decided.reduce((a, x) => a + x.impressions, 0) / decided.length : null,
     medianImpressionsToDecision: decided.length ? median(decided.map((x) => x.impressions)) : null,
@@ -332,8 +354,18 @@ function report(
     { name: 'success vs true popularity', value: ratios.vsPopularity, target: '≥ 1.05×', met: ratios.vsPopularity >= 1.05 },
     { name: 'success vs per-person oracle', value: ratios.vsOracle, target: '≥ 0.80×', met: ratios.vsOracle >= 0.8 },
     { name: 'exploration share, worst day vs budget (pp)', value: worstDay * 100, target: '≤ 1.0 pp', met: worstDay <= 0.01 },
-    { name: 'clearly good new items graduated', value: summary.clearlyGood.share, target: '≥ 90%', met: summary.clearlyGood.share === null ? null : summary.clearlyGood.share >= 0.9 },
-    { name: 'clearly bad new items graduated', value: summary.clearlyBad.share, target: '≤ 5%', met: summary.clearlyBad.share === null ? null : summary.clearlyBad.share <= 0.05 },
+    {
+      name: 'clearly good new items graduated',
+      value: summary.clearlyGood.share,
+      target: '≥ 90%',
+      met: summary.clearlyGood.share === null ? null : summary.clearlyGood.share >= 0.9,
+    },
+    {
+      name: 'clearly bad new items graduated',
+      value: summary.clearlyBad.share,
+      target: '≤ 5%',
+      met: summary.clearlyBad.share === null ? null : summary.clearlyBad.share <= 0.05,
+    },
   ];
   const ps = marquee.propensityStats;
   return {
@@ -343,7 +375,12 @@ function report(
     policies,
     ratios,
     exploration: { budget: o.budget, perDay, hoursOutsideBudget: hoursOutside, hours },
-    propensities: { slates: ps.slates, entries: ps.entries, exactShare: ps.entries ? ps.exact / ps.entries : 0, meanError: ps.entries ? ps.errorSum / ps.entries : 0 },
+    propensities: {
+      slates: ps.slates,
+      entries: ps.entries,
+      exactShare: ps.entries ? ps.exact / ps.entries : 0,
+      meanError: ps.entries ? ps.errorSum / ps.entries : 0,
+    },
     positionBias: Array.from({ length: o.slots }, (_, k) => ({ position: k + 1, estimated: marquee.state.examination[k], truth: world.examination[k + 1] })),
     newItems,
     summary,

@@ -8,7 +8,20 @@ export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
 export const SIM_START = Date.UTC(2026, 2, 2);
 
-export const TOPICS = ['sleep', 'anxiety', 'focus', 'stress', 'relationships', 'kids', 'nature', 'breathing', 'movement', 'work', 'self-esteem', 'gratitude'] as const;
+export const TOPICS = [
+  'sleep',
+  'anxiety',
+  'focus',
+  'stress',
+  'relationships',
+  'kids',
+  'nature',
+  'breathing',
+  'movement',
+  'work',
+  'self-esteem',
+  'gratitude',
+] as const;
 
 /** A hidden-preference segment: what its members tend to like, and when and how they use the app. */
 export interface Segment {
@@ -22,10 +35,42 @@ export interface Segment {
 }
 
 export const SEGMENTS: readonly Segment[] = [
-  { name: 'sleepers', kindPref: [0, 1.1, 0.5, -0.8, -0.5], topicBoost: { sleep: 1.0, nature: 0.4, breathing: 0.3 }, hour: 22, platform: [0.6, 0.3, 0.1], premium: 0.3, weight: 0.3 },
-  { name: 'busy professionals', kindPref: [0.8, -0.5, -0.2, 0, 0.4], topicBoost: { stress: 0.9, focus: 0.6, work: 0.7, anxiety: 0.4 }, hour: 8, platform: [0.4, 0.5, 0.1], premium: 0.5, weight: 0.3 },
-  { name: 'learners', kindPref: [0.2, -0.6, -0.6, 1.0, 0.6], topicBoost: { 'self-esteem': 0.8, relationships: 0.8, gratitude: 0.5 }, hour: 19, platform: [0.3, 0.3, 0.4], premium: 0.4, weight: 0.2 },
-  { name: 'music and focus', kindPref: [0, 0.1, 1.2, -0.4, -0.4], topicBoost: { focus: 0.9, nature: 0.6, movement: 0.5 }, hour: 15, platform: [0.3, 0.6, 0.1], premium: 0.2, weight: 0.2 },
+  {
+    name: 'sleepers',
+    kindPref: [0, 1.1, 0.5, -0.8, -0.5],
+    topicBoost: { sleep: 1.0, nature: 0.4, breathing: 0.3 },
+    hour: 22,
+    platform: [0.6, 0.3, 0.1],
+    premium: 0.3,
+    weight: 0.3,
+  },
+  {
+    name: 'busy professionals',
+    kindPref: [0.8, -0.5, -0.2, 0, 0.4],
+    topicBoost: { stress: 0.9, focus: 0.6, work: 0.7, anxiety: 0.4 },
+    hour: 8,
+    platform: [0.4, 0.5, 0.1],
+    premium: 0.5,
+    weight: 0.3,
+  },
+  {
+    name: 'learners',
+    kindPref: [0.2, -0.6, -0.6, 1.0, 0.6],
+    topicBoost: { 'self-esteem': 0.8, relationships: 0.8, gratitude: 0.5 },
+    hour: 19,
+    platform: [0.3, 0.3, 0.4],
+    premium: 0.4,
+    weight: 0.2,
+  },
+  {
+    name: 'music and focus',
+    kindPref: [0, 0.1, 1.2, -0.4, -0.4],
+    topicBoost: { focus: 0.9, nature: 0.6, movement: 0.5 },
+    hour: 15,
+    platform: [0.3, 0.6, 0.1],
+    premium: 0.2,
+    weight: 0.2,
+  },
 ];
 
 /** Spread of each person's own tastes around the segment's (logit scale), and of their habits. */
@@ -178,7 +223,15 @@ function makeItem(rng: SeededRandom, index: number, launchedAt: number, isNew: b
     launchedAt,
     isNew,
     features: buildItemFeatures(
-      { id, kind: ITEM_KINDS[kind], topics: topics.map((t) => TOPICS[t]), collections: [], durationSeconds: floor(durationSeconds), availability: premium ? 'premium' : 'free', launchedAt },
+      {
+        id,
+        kind: ITEM_KINDS[kind],
+        topics: topics.map((t) => TOPICS[t]),
+        collections: [],
+        durationSeconds: floor(durationSeconds),
+        availability: premium ? 'premium' : 'free',
+        launchedAt,
+      },
       launchedAt,
     ),
   };
@@ -206,7 +259,10 @@ export function buildWorld(o: WorldOptions): World {
   const rng = new SeededRandom(`world:${o.seed}`);
   const users: SimUser[] = [];
   for (let i = 0; i < o.users; i++) {
-    const s = pick(rng, SEGMENTS.map((x) => x.weight));
+    const s = pick(
+      rng,
+      SEGMENTS.map((x) => x.weight),
+    );
     const seg = SEGMENTS[s];
     const kindPref = new Float64Array(ITEM_KINDS.length);
     for (let k = 0; k < kindPref.length; k++) kindPref[k] = seg.kindPref[k] + normal(rng) * KIND_TASTE_SD;
@@ -230,7 +286,17 @@ export function buildWorld(o: WorldOptions): World {
       appVersion: `${4 + rng.int(3)}.2.0`,
     });
   }
-  const world: World = { seed: o.seed, users, items: [], launches: [], visits: [], examination: new Float64Array(101), base: -2.4, observableTaste: o.latent ? o.latent.observable : 1, latentSd: o.latent ? o.latent.sd : 0 };
+  const world: World = {
+    seed: o.seed,
+    users,
+    items: [],
+    launches: [],
+    visits: [],
+    examination: new Float64Array(101),
+    base: -2.4,
+    observableTaste: o.latent ? o.latent.observable : 1,
+    latentSd: o.latent ? o.latent.sd : 0,
+  };
   const latentRng = o.latent ? new SeededRandom(`world:${o.seed}:latent`) : null;
   const latentVector = (): Float64Array | undefined => {
     if (!o.latent || !latentRng) return undefined;

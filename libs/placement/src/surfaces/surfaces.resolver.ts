@@ -40,7 +40,8 @@ export class SurfaceGql {
   @Field() successEvent: string;
   @Field(() => Float, { description: 'Share of impressions content tests and random exploration may use.' }) explorationBudget: number;
   @Field(() => Float, { description: 'Share of impressions placed uniformly at random, for offline evaluation.' }) randomFloor: number;
-  @Field(() => Int, { nullable: true, description: 'Impressions per content test; null = sized automatically (see effectiveTestQuota).' }) testQuota: number | null;
+  @Field(() => Int, { nullable: true, description: 'Impressions per content test; null = sized automatically (see effectiveTestQuota).' }) testQuota:
+    number | null;
   @Field(() => Int) testMaxDays: number;
   @Field(() => DiversityRuleGql) diversity: DiversityRuleGql;
   @Field(() => [ID], { description: 'Editorial order served when the engine cannot answer.' }) fallbackOrder: string[];
@@ -77,7 +78,7 @@ export class SurfaceInputGql {
   @Field(() => DateTimeScalar, {
     nullable: true,
     description:
-      'The baseline choice: items live at or before this moment are the surface\'s established catalogue, items that go live after it enter content tests. Default on create: the creation time. A past date puts recently launched items into tests too (launches of the last 90 days).',
+      "The baseline choice: items live at or before this moment are the surface's established catalogue, items that go live after it enter content tests. Default on create: the creation time. A past date puts recently launched items into tests too (launches of the last 90 days).",
   })
   testsLaunchedAfter?: Date | null;
   @Field(() => DiversityRuleInput, { nullable: true }) diversity?: DiversityRuleInput | null;
@@ -132,7 +133,11 @@ export class SurfacesResolver {
 
   @Mutation(() => SurfaceGql, { description: 'Sets the editorial fallback order (item ids, first to last).' })
   @Allow(...Who.admins)
-  setSurfaceFallback(@CurrentPrincipal() p: Principal, @Args('key') key: string, @Args('itemIds', { type: () => [ID] }) itemIds: string[]): Promise<SurfaceGql> {
+  setSurfaceFallback(
+    @CurrentPrincipal() p: Principal,
+    @Args('key') key: string,
+    @Args('itemIds', { type: () => [ID] }) itemIds: string[],
+  ): Promise<SurfaceGql> {
     return this.surfaceService.setFallbackOrder(actorOf(p), key, itemIds);
   }
 
@@ -153,12 +158,18 @@ export class SurfacesResolver {
     return this.surfaceService.pins(s.id);
   }
 
-  @ResolveField(() => DateTimeScalar, { description: 'The baseline: items live at or before this moment are established here; items launched after it enter content tests (default: when the surface was created).' })
+  @ResolveField(() => DateTimeScalar, {
+    description:
+      'The baseline: items live at or before this moment are established here; items launched after it enter content tests (default: when the surface was created).',
+  })
   testsLaunchedAfter(@Parent() s: SurfaceEntity): Date {
     return s.testsLaunchedAfter ?? s.createdAt;
   }
 
-  @ResolveField(() => Float, { nullable: true, description: "The control's success rate per examined impression (randomised slots), once it has 100 exposures." })
+  @ResolveField(() => Float, {
+    nullable: true,
+    description: "The control's success rate per examined impression (randomised slots), once it has 100 exposures.",
+  })
   successRate(@Parent() s: SurfaceEntity): Promise<number | null> {
     return this.stats.successRate(s);
   }

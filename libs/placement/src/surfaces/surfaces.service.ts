@@ -66,9 +66,16 @@ export class SurfacesService {
     this.apply(s, input, problems);
     if (problems.length) throw new InputError(`The surface was not saved: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
     return this.db.transaction(async (m) => {
-      if (await m.findOne(SurfaceEntity, { where: { key: input.key } })) throw new ConflictError(`A surface with key "${input.key}" already exists.`, { problems: [{ field: 'key', message: 'is taken' }] });
+      if (await m.findOne(SurfaceEntity, { where: { key: input.key } }))
+        throw new ConflictError(`A surface with key "${input.key}" already exists.`, { problems: [{ field: 'key', message: 'is taken' }] });
       const saved = await m.save(SurfaceEntity, s);
-      await this.audit.record(m, actor, { action: 'surface.created', entityType: 'surface', entityId: saved.id, after: saved, summary: `Created surface "${saved.key}"` });
+      await this.audit.record(m, actor, {
+        action: 'surface.created',
+        entityType: 'surface',
+        entityId: saved.id,
+        after: saved,
+        summary: `Created surface "${saved.key}"`,
+      });
       return saved;
     });
   }
@@ -81,7 +88,14 @@ export class SurfacesService {
     if (problems.length) throw new InputError(`The surface was not saved: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
     return this.db.transaction(async (m) => {
       const saved = await m.save(SurfaceEntity, s);
-      await this.audit.record(m, actor, { action: 'surface.updated', entityType: 'surface', entityId: s.id, before, after: saved, summary: `Updated surface "${key}"` });
+      await this.audit.record(m, actor, {
+        action: 'surface.updated',
+        entityType: 'surface',
+        entityId: s.id,
+        before,
+        after: saved,
+        summary: `Updated surface "${key}"`,
+      });
       return saved;
     });
   }
@@ -92,13 +106,23 @@ export class SurfacesService {
     const bad = unique.filter((id) => !isUuid(id));
     const found = unique.length ? await this.db.getRepository(ItemEntity).find({ where: { id: In(unique.filter(isUuid)) }, select: { id: true } }) : [];
     const missing = unique.filter((id) => !found.some((f) => f.id === id));
-    if (bad.length || missing.length) throw new InputError(`Unknown item(s) in the fallback order: ${[...new Set([...bad, ...missing])].join(', ')}.`, [{ field: 'itemIds', message: 'has unknown items' }]);
+    if (bad.length || missing.length)
+      throw new InputError(`Unknown item(s) in the fallback order: ${[...new Set([...bad, ...missing])].join(', ')}.`, [
+        { field: 'itemIds', message: 'has unknown items' },
+      ]);
     if (unique.length > 200) throw new InputError('The fallback order holds at most 200 items.', [{ field: 'itemIds', message: 'has more than 200 items' }]);
     const before = s.fallbackOrder;
     s.fallbackOrder = unique;
     return this.db.transaction(async (m) => {
       const saved = await m.save(SurfaceEntity, s);
-      await this.audit.record(m, actor, { action: 'surface.fallback_changed', entityType: 'surface', entityId: s.id, before, after: unique, summary: `Set the editorial fallback of "${key}" (${unique.length} items)` });
+      await this.audit.record(m, actor, {
+        action: 'surface.fallback_changed',
+        entityType: 'surface',
+        entityId: s.id,
+        before,
+        after: unique,
+        summary: `Set the editorial fallback of "${key}" (${unique.length} items)`,
+      });
       return saved;
     });
   }
@@ -113,7 +137,8 @@ export class SurfacesService {
     const item = await this.db.getRepository(ItemEntity).findOne({ where: { id: input.itemId } });
     if (!item) throw new NotFoundError('item', input.itemId);
     const problems: FieldProblem[] = [];
-    if (!Number.isInteger(input.position) || input.position < 1 || input.position > s.slots) problems.push({ field: 'position', message: `must be from 1 to ${s.slots} (the surface's slots)` });
+    if (!Number.isInteger(input.position) || input.position < 1 || input.position > s.slots)
+      problems.push({ field: 'position', message: `must be from 1 to ${s.slots} (the surface's slots)` });
     const startsAt = input.startsAt ?? this.clock.now();
     if (input.endsAt && input.endsAt <= startsAt) problems.push({ field: 'endsAt', message: 'must be after startsAt' });
     if (problems.length) throw new InputError(`The pin was not saved: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
@@ -121,10 +146,27 @@ export class SurfacesService {
       `SELECT 1 FROM surface_pins WHERE surface_id = $1 AND position = $2 AND tstzrange(starts_at, ends_at) && tstzrange($3::timestamptz, $4::timestamptz) LIMIT 1`,
       [s.id, input.position, startsAt, input.endsAt ?? null],
     );
-    if (overlapping.length) throw new ConflictError(`Position ${input.position} of "${key}" is already pinned in that window. Remove that pin or choose another window.`);
+    if (overlapping.length)
+      throw new ConflictError(`Position ${input.position} of "${key}" is already pinned in that window. Remove that pin or choose another window.`);
     return this.db.transaction(async (m) => {
-      const pin = await m.save(SurfacePinEntity, m.create(SurfacePinEntity, { surfaceId: s.id, itemId: item.id, position: input.position, startsAt, endsAt: input.endsAt ?? null, createdBy: isUuid(actor.id) ? actor.id : null }));
-      await this.audit.record(m, actor, { action: 'surface.pinned', entityType: 'surface', entityId: s.id, after: pin, summary: `Pinned "${item.title}" at position ${input.position} of "${key}"` });
+      const pin = await m.save(
+        SurfacePinEntity,
+        m.create(SurfacePinEntity, {
+          surfaceId: s.id,
+          itemId: item.id,
+          position: input.position,
+          startsAt,
+          endsAt: input.endsAt ?? null,
+          createdBy: isUuid(actor.id) ? actor.id : null,
+        }),
+      );
+      await this.audit.record(m, actor, {
+        action: 'surface.pinned',
+        entityType: 'surface',
+        entityId: s.id,
+        after: pin,
+        summary: `Pinned "${item.title}" at position ${input.position} of "${key}"`,
+      });
       return pin;
     });
   }
@@ -135,7 +177,13 @@ export class SurfacesService {
     if (!pin) throw new NotFoundError('pin', pinId);
     await this.db.transaction(async (m) => {
       await m.delete(SurfacePinEntity, { id: pinId });
-      await this.audit.record(m, actor, { action: 'surface.unpinned', entityType: 'surface', entityId: pin.surfaceId, before: pin, summary: `Removed a pin at position ${pin.position}` });
+      await this.audit.record(m, actor, {
+        action: 'surface.unpinned',
+        entityType: 'surface',
+        entityId: pin.surfaceId,
+        before: pin,
+        summary: `Removed a pin at position ${pin.position}`,
+      });
     });
     return true;
   }
@@ -163,25 +211,30 @@ export class SurfacesService {
       s.candidateRule = { kinds, topics, collections };
     }
     if (input.successEvent) {
-      if (!SUCCESS_EVENTS.includes(input.successEvent as SuccessEvent)) p.push({ field: 'successEvent', message: `must be one of ${SUCCESS_EVENTS.join(', ')}` });
+      if (!SUCCESS_EVENTS.includes(input.successEvent as SuccessEvent))
+        p.push({ field: 'successEvent', message: `must be one of ${SUCCESS_EVENTS.join(', ')}` });
       else s.successEvent = input.successEvent as SuccessEvent;
     }
     if (input.explorationBudget !== undefined && input.explorationBudget !== null) s.explorationBudget = input.explorationBudget;
     if (input.randomFloor !== undefined && input.randomFloor !== null) s.randomFloor = input.randomFloor;
-    if (!(s.explorationBudget >= 0 && s.explorationBudget <= 0.5)) p.push({ field: 'explorationBudget', message: 'must be a share from 0 to 0.5 (0.1 is 10% of impressions)' });
+    if (!(s.explorationBudget >= 0 && s.explorationBudget <= 0.5))
+      p.push({ field: 'explorationBudget', message: 'must be a share from 0 to 0.5 (0.1 is 10% of impressions)' });
     if (!(s.randomFloor >= 0 && s.randomFloor <= s.explorationBudget)) p.push({ field: 'randomFloor', message: 'must be from 0 up to the exploration budget' });
     if (input.clearTestQuota) s.testQuota = null;
     else if (input.testQuota !== undefined && input.testQuota !== null) {
-      if (!Number.isInteger(input.testQuota) || input.testQuota < 10 || input.testQuota > 1_000_000) p.push({ field: 'testQuota', message: 'must be from 10 to 1,000,000 impressions' });
+      if (!Number.isInteger(input.testQuota) || input.testQuota < 10 || input.testQuota > 1_000_000)
+        p.push({ field: 'testQuota', message: 'must be from 10 to 1,000,000 impressions' });
       else s.testQuota = input.testQuota;
     }
     if (input.testsLaunchedAfter !== undefined && input.testsLaunchedAfter !== null) {
       const t = input.testsLaunchedAfter instanceof Date ? input.testsLaunchedAfter.getTime() : NaN;
-      if (!Number.isFinite(t) || t > Date.now() + 366 * 86_400_000) p.push({ field: 'testsLaunchedAfter', message: 'must be a date and time no more than a year ahead (items live at or before it are the baseline)' });
+      if (!Number.isFinite(t) || t > Date.now() + 366 * 86_400_000)
+        p.push({ field: 'testsLaunchedAfter', message: 'must be a date and time no more than a year ahead (items live at or before it are the baseline)' });
       else s.testsLaunchedAfter = new Date(t);
     }
     if (input.testMaxDays !== undefined && input.testMaxDays !== null) {
-      if (!Number.isInteger(input.testMaxDays) || input.testMaxDays < 1 || input.testMaxDays > 90) p.push({ field: 'testMaxDays', message: 'must be from 1 to 90 days' });
+      if (!Number.isInteger(input.testMaxDays) || input.testMaxDays < 1 || input.testMaxDays > 90)
+        p.push({ field: 'testMaxDays', message: 'must be from 1 to 90 days' });
       else s.testMaxDays = input.testMaxDays;
     }
     if (input.enabled !== undefined && input.enabled !== null) s.enabled = input.enabled;
@@ -189,7 +242,8 @@ export class SurfacesService {
       const d = { ...(s.diversity ?? { firstN: 5, maxPerKind: null, maxPerTopic: null }), ...input.diversity };
       const okLimit = (v: number | null) => v === null || (Number.isInteger(v) && v >= 1 && v <= 100);
       if (!Number.isInteger(d.firstN) || d.firstN < 1 || d.firstN > 100) p.push({ field: 'diversity.firstN', message: 'must be from 1 to 100' });
-      if (!okLimit(d.maxPerKind) || !okLimit(d.maxPerTopic)) p.push({ field: 'diversity', message: 'limits must be whole numbers from 1 (or empty for no limit)' });
+      if (!okLimit(d.maxPerKind) || !okLimit(d.maxPerTopic))
+        p.push({ field: 'diversity', message: 'limits must be whole numbers from 1 (or empty for no limit)' });
       s.diversity = d;
     }
   }

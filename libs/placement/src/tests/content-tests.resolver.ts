@@ -25,10 +25,12 @@ export class RateEstimateGql {
 @ObjectType('ContentTestEvidence')
 export class ContentTestEvidenceGql {
   @Field(() => Float, { description: 'δ̂: the position-debiased success rate of the item minus that of its control.' }) estimate: number;
-  @Field(() => Float, { description: "Lower end of the always-valid confidence sequence on δ (1 − α, valid at every look)." }) lower: number;
+  @Field(() => Float, { description: 'Lower end of the always-valid confidence sequence on δ (1 − α, valid at every look).' }) lower: number;
   @Field(() => Float, { description: 'Upper end of the always-valid confidence sequence on δ.' }) upper: number;
-  @Field(() => Float, { description: 'The always-valid p-value: the running minimum of 1/Λ of the mSPRT. The test decides when it reaches α.' }) alwaysValidP: number;
-  @Field(() => Int, { description: "Impressions of the test's own control: established items on floor slots at positions ≥ 2 since the test started." }) controlImpressions: number;
+  @Field(() => Float, { description: 'The always-valid p-value: the running minimum of 1/Λ of the mSPRT. The test decides when it reaches α.' })
+  alwaysValidP: number;
+  @Field(() => Int, { description: "Impressions of the test's own control: established items on floor slots at positions ≥ 2 since the test started." })
+  controlImpressions: number;
   @Field(() => Float) controlExposure: number;
   @Field(() => Int) controlSuccesses: number;
 }
@@ -51,9 +53,11 @@ export class ContentTestGql {
   @Field(() => RateEstimateGql) controlRate: RateEstimateGql;
   @Field(() => String, { nullable: true, description: 'QUOTA_REACHED, MAX_DAYS or EARLY_STOP' }) decisionReason: string | null;
   @Field(() => DateTimeScalar, { nullable: true }) decidedAt: Date | null;
-  @Field(() => ContentTestEvidenceGql, { description: 'The sequential evidence: at the decision once decided, else at the latest fold.' }) evidence: ContentTestEvidenceGql;
+  @Field(() => ContentTestEvidenceGql, { description: 'The sequential evidence: at the decision once decided, else at the latest fold.' })
+  evidence: ContentTestEvidenceGql;
   @Field({ description: 'The decision rule and its parameters (alpha, mixing τ, minimum sample).' }) rule: string;
-  @Field(() => Int, { nullable: true, description: 'Place in the test-slot queue (oldest first): 0 to 3 are served now, later ones wait. Null once decided.' }) queuePosition: number | null;
+  @Field(() => Int, { nullable: true, description: 'Place in the test-slot queue (oldest first): 0 to 3 are served now, later ones wait. Null once decided.' })
+  queuePosition: number | null;
 }
 
 @Resolver(() => ContentTestGql)

@@ -3,7 +3,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { rowByKey } from '@marquee/platform-api';
 import { ItemEntity } from '@marquee/catalog';
-import { ContentTestStatus, RateEstimate, SequentialEvidence, compareToControl, describeRule, sequentialEvidence, testQueue, toSequentialInput, windowControl } from '../engine';
+import {
+  ContentTestStatus,
+  RateEstimate,
+  SequentialEvidence,
+  compareToControl,
+  describeRule,
+  sequentialEvidence,
+  testQueue,
+  toSequentialInput,
+  windowControl,
+} from '../engine';
 import { toContentTest } from '../runtime/engine-runtime';
 import { EngineStore } from '../runtime/engine-store';
 import { ContentTestEntity } from './content-test.entity';
@@ -11,7 +21,11 @@ import { ContentTestEntity } from './content-test.entity';
 /** A content test as Analytics reads it: the stored row, its live (or decided) comparison and its queue place. */
 export interface ContentTestView extends ContentTestEntity {
   status: ContentTestStatus;
-  evidence: Pick<SequentialEvidence, 'estimate' | 'lower' | 'upper' | 'alwaysValidP'> & { controlImpressions: number; controlExposure: number; controlSuccesses: number };
+  evidence: Pick<SequentialEvidence, 'estimate' | 'lower' | 'upper' | 'alwaysValidP'> & {
+    controlImpressions: number;
+    controlExposure: number;
+    controlSuccesses: number;
+  };
   rule: string;
   queuePosition: number | null;
   endsBy: Date;
@@ -49,7 +63,15 @@ export class ContentTestsService {
       return {
         ...t,
         status: t.status as ContentTestStatus,
-        evidence: { estimate: seq.estimate, lower: seq.lower, upper: seq.upper, alwaysValidP: seq.alwaysValidP, controlImpressions: c.impressions, controlExposure: c.exposure, controlSuccesses: c.successes },
+        evidence: {
+          estimate: seq.estimate,
+          lower: seq.lower,
+          upper: seq.upper,
+          alwaysValidP: seq.alwaysValidP,
+          controlImpressions: c.impressions,
+          controlExposure: c.exposure,
+          controlSuccesses: c.successes,
+        },
         rule: d?.rule ?? describeRule(),
         queuePosition: t.status === 'RUNNING' ? (queues.get(t.surfaceKey)?.get(t.itemId) ?? null) : null,
         endsBy: new Date(t.startedAt.getTime() + t.maxDays * 86_400_000),
@@ -69,10 +91,15 @@ export class ContentTestsService {
 
   /** Each surface's test-slot queue, over all of its running tests (not only the ones a filtered read returns). */
   private async queues(): Promise<Map<string, Map<string, number>>> {
-    const running = await this.db.getRepository(ContentTestEntity).find({ where: { status: 'RUNNING' }, select: { itemId: true, surfaceKey: true, startedAt: true, status: true } });
+    const running = await this.db
+      .getRepository(ContentTestEntity)
+      .find({ where: { status: 'RUNNING' }, select: { itemId: true, surfaceKey: true, startedAt: true, status: true } });
     const queues = new Map<string, Map<string, number>>();
     for (const key of new Set(running.map((t) => t.surfaceKey))) {
-      queues.set(key, testQueue(running.filter((t) => t.surfaceKey === key).map((t) => ({ itemId: t.itemId, startedAt: t.startedAt.getTime(), status: 'RUNNING' as const }))));
+      queues.set(
+        key,
+        testQueue(running.filter((t) => t.surfaceKey === key).map((t) => ({ itemId: t.itemId, startedAt: t.startedAt.getTime(), status: 'RUNNING' as const }))),
+      );
     }
     return queues;
   }

@@ -107,7 +107,21 @@ function ChartTooltip({ data, width, height }: { data: TooltipData; width: numbe
 }
 
 /** Horizontal grid lines with tick labels on the left, and the axis title turned on its side. */
-export function YAxis({ scale, left, right, format, label, margins }: { scale: LinearScale; left: number; right: number; format(v: number): string; label?: string; margins: Margins }) {
+export function YAxis({
+  scale,
+  left,
+  right,
+  format,
+  label,
+  margins,
+}: {
+  scale: LinearScale;
+  left: number;
+  right: number;
+  format(v: number): string;
+  label?: string;
+  margins: Margins;
+}) {
   const [top, bottom] = [scale.range[1], scale.range[0]];
   return (
     <g className="chart-axis chart-y-axis" aria-hidden="true">
@@ -173,7 +187,19 @@ export function XBandAxis({
 }
 
 /** Vertical grid lines with tick labels under the plot, for a linear x axis. */
-export function XLinearAxis({ scale, top, bottom, format, label }: { scale: LinearScale; top: number; bottom: number; format(v: number): string; label?: string }) {
+export function XLinearAxis({
+  scale,
+  top,
+  bottom,
+  format,
+  label,
+}: {
+  scale: LinearScale;
+  top: number;
+  bottom: number;
+  format(v: number): string;
+  label?: string;
+}) {
   const [l, r] = scale.range;
   return (
     <g className="chart-axis chart-x-axis" aria-hidden="true">

@@ -50,7 +50,9 @@ export function AccountsPage() {
     <div className="page">
       <PageHeader
         title="Accounts"
-        subtitle={users.data ? `${active} active of ${users.data.length} accounts. Roles decide what each person can change.` : 'People who can sign in to the Studio.'}
+        subtitle={
+          users.data ? `${active} active of ${users.data.length} accounts. Roles decide what each person can change.` : 'People who can sign in to the Studio.'
+        }
         actions={
           <Button variant="primary" icon="plus" onClick={() => setCreating(true)} data-testid="new-user">
             New account
@@ -173,7 +175,17 @@ export function AccountsPage() {
         </ConfirmDialog>
       )}
       {newPassword && (
-        <Modal title="New password" size="sm" onClose={() => setNewPassword(null)} testId="new-password-dialog" footer={<Button variant="primary" onClick={() => setNewPassword(null)}>Done</Button>}>
+        <Modal
+          title="New password"
+          size="sm"
+          onClose={() => setNewPassword(null)}
+          testId="new-password-dialog"
+          footer={
+            <Button variant="primary" onClick={() => setNewPassword(null)}>
+              Done
+            </Button>
+          }
+        >
           <SecretReveal
             label={`Password for ${newPassword.user.email}`}
             secret={newPassword.password}

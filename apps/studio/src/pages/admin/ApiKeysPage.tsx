@@ -39,12 +39,26 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose(): void; onCreated(k:
 
   if (secret) {
     return (
-      <Modal title={`API key "${secret.key.name}" created`} onClose={onClose} testId="api-key-created-dialog" footer={<Button variant="primary" onClick={onClose} data-testid="done">I have copied it</Button>}>
+      <Modal
+        title={`API key "${secret.key.name}" created`}
+        onClose={onClose}
+        testId="api-key-created-dialog"
+        footer={
+          <Button variant="primary" onClick={onClose} data-testid="done">
+            I have copied it
+          </Button>
+        }
+      >
         <div className="form-stack">
           <Banner tone="warning" title="Copy the key now">
             This is the only time Marquee shows it. Marquee keeps only a hash; if you lose it, revoke it and create a new one.
           </Banner>
-          <SecretReveal label="API key" secret={secret.secret} testId="api-key-secret" warning="Send it as the x-api-key header from your client app. Keep it out of source control." />
+          <SecretReveal
+            label="API key"
+            secret={secret.secret}
+            testId="api-key-secret"
+            warning="Send it as the x-api-key header from your client app. Keep it out of source control."
+          />
         </div>
       </Modal>
     );
@@ -90,7 +104,11 @@ export function ApiKeysPage() {
     <div className="page">
       <PageHeader
         title="API keys"
-        subtitle={keys.data ? `${activeCount} active ${activeCount === 1 ? 'key' : 'keys'}. Client apps send a key to fetch feeds and report events.` : 'Keys for client apps.'}
+        subtitle={
+          keys.data
+            ? `${activeCount} active ${activeCount === 1 ? 'key' : 'keys'}. Client apps send a key to fetch feeds and report events.`
+            : 'Keys for client apps.'
+        }
         actions={
           <Button variant="primary" icon="plus" onClick={() => setCreating(true)} data-testid="new-api-key">
             New API key
@@ -143,7 +161,15 @@ export function ApiKeysPage() {
           </tbody>
         </table>
         {keys.data?.length === 0 && (
-          <EmptyState icon="key" title="No API keys yet" actions={<Button variant="primary" onClick={() => setCreating(true)}>Create the first key</Button>}>
+          <EmptyState
+            icon="key"
+            title="No API keys yet"
+            actions={
+              <Button variant="primary" onClick={() => setCreating(true)}>
+                Create the first key
+              </Button>
+            }
+          >
             Each client app (iOS, Android, web) needs a key to call the feed API.
           </EmptyState>
         )}
@@ -162,7 +188,8 @@ export function ApiKeysPage() {
             toast.success(`"${k.name}" is revoked.`);
           }}
         >
-          Apps using <code>{revoking.prefix}…</code> start getting 401 errors within seconds, on every API process. This cannot be undone; create a new key to restore access.
+          Apps using <code>{revoking.prefix}…</code> start getting 401 errors within seconds, on every API process. This cannot be undone; create a new key to
+          restore access.
         </ConfirmDialog>
       )}
     </div>

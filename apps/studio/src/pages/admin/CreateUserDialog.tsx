@@ -36,7 +36,17 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose(): void; onCr
 
   if (created) {
     return (
-      <Modal title="Account created" onClose={onClose} size="sm" testId="user-created-dialog" footer={<Button variant="primary" onClick={onClose} data-testid="done">Done</Button>}>
+      <Modal
+        title="Account created"
+        onClose={onClose}
+        size="sm"
+        testId="user-created-dialog"
+        footer={
+          <Button variant="primary" onClick={onClose} data-testid="done">
+            Done
+          </Button>
+        }
+      >
         <div className="form-stack">
           <p>
             <strong>{created.user.displayName}</strong> ({created.user.email}) can now sign in as {roleLabel(created.user.role)}.
@@ -77,10 +87,23 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose(): void; onCr
       <form id="create-user-form" className="form-stack" onSubmit={submit} noValidate>
         {error && <ErrorBanner error={error} />}
         <Field label="Email" htmlFor="cu-email" error={problems.email}>
-          <input id="cu-email" className={`input ${problems.email ? 'is-invalid' : ''}`} type="email" value={email} onChange={(e) => setEmail(e.target.value)} data-testid="user-email" />
+          <input
+            id="cu-email"
+            className={`input ${problems.email ? 'is-invalid' : ''}`}
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            data-testid="user-email"
+          />
         </Field>
         <Field label="Name" htmlFor="cu-name" error={problems.displayName}>
-          <input id="cu-name" className={`input ${problems.displayName ? 'is-invalid' : ''}`} value={displayName} onChange={(e) => setDisplayName(e.target.value)} data-testid="user-name-input" />
+          <input
+            id="cu-name"
+            className={`input ${problems.displayName ? 'is-invalid' : ''}`}
+            value={displayName}
+            onChange={(e) => setDisplayName(e.target.value)}
+            data-testid="user-name-input"
+          />
         </Field>
         <Field label="Role" htmlFor="cu-role" error={problems.role} hint={ROLE_HELP[role]}>
           <select id="cu-role" className="input select" value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="user-role">
@@ -91,8 +114,21 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose(): void; onCr
             ))}
           </select>
         </Field>
-        <Field label="Password" htmlFor="cu-password" requirement="optional" error={problems.password} hint="Leave empty to generate a temporary password, shown once.">
-          <input id="cu-password" className={`input ${problems.password ? 'is-invalid' : ''}`} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        <Field
+          label="Password"
+          htmlFor="cu-password"
+          requirement="optional"
+          error={problems.password}
+          hint="Leave empty to generate a temporary password, shown once."
+        >
+          <input
+            id="cu-password"
+            className={`input ${problems.password ? 'is-invalid' : ''}`}
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </Field>
       </form>
     </Modal>

@@ -2,7 +2,15 @@ import { Fragment, useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { toApiError, type ApiError } from '../../api/client';
 import type { WebhookDelivery, WebhookEndpoint } from '../../api/types';
-import { createWebhookEndpoint, deleteWebhookEndpoint, fetchWebhookDeliveries, fetchWebhookEndpoints, fetchWebhookEventTypes, redeliverWebhook, updateWebhookEndpoint } from '../../api/webhooks';
+import {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  fetchWebhookDeliveries,
+  fetchWebhookEndpoints,
+  fetchWebhookEventTypes,
+  redeliverWebhook,
+  updateWebhookEndpoint,
+} from '../../api/webhooks';
 import { Badge, type Tone } from '../../components/Badge';
 import { Banner, ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
@@ -48,9 +56,14 @@ function SignatureHelp({ compact }: { compact?: boolean }) {
         </li>
       </ul>
       <p>
-        The hex is HMAC-SHA256 with the endpoint's secret over <code>{'${x-marquee-timestamp}.${rawBody}'}</code>. Recompute it from the raw body (before JSON parsing), compare in constant time, and refuse timestamps older than 5 minutes.
+        The hex is HMAC-SHA256 with the endpoint's secret over <code>{'${x-marquee-timestamp}.${rawBody}'}</code>. Recompute it from the raw body (before JSON
+        parsing), compare in constant time, and refuse timestamps older than 5 minutes.
       </p>
-      {!compact && <p className="muted small">Answer 2xx within 10 s. Anything else is retried with exponential backoff, at least 5 times. A webhook never delays or blocks a launch.</p>}
+      {!compact && (
+        <p className="muted small">
+          Answer 2xx within 10 s. Anything else is retried with exponential backoff, at least 5 times. A webhook never delays or blocks a launch.
+        </p>
+      )}
     </div>
   );
   if (compact) {
@@ -101,12 +114,27 @@ function EndpointDialog({ eventTypes, onClose, onCreated }: { eventTypes: string
 
   if (created) {
     return (
-      <Modal title="Endpoint added" onClose={onClose} testId="webhook-secret-dialog" footer={<Button variant="primary" onClick={onClose} data-testid="done">I have stored the secret</Button>}>
+      <Modal
+        title="Endpoint added"
+        onClose={onClose}
+        testId="webhook-secret-dialog"
+        footer={
+          <Button variant="primary" onClick={onClose} data-testid="done">
+            I have stored the secret
+          </Button>
+        }
+      >
         <div className="form-stack">
           <Banner tone="warning" title="Copy the signing secret now">
-            This is the only time Marquee shows it. Your receiver needs it to check that requests really come from Marquee. If you lose it, delete the endpoint and add it again.
+            This is the only time Marquee shows it. Your receiver needs it to check that requests really come from Marquee. If you lose it, delete the endpoint
+            and add it again.
           </Banner>
-          <SecretReveal label={`Signing secret for ${created.endpoint.url}`} secret={created.secret} testId="webhook-secret" warning="Keep it in your receiver's secret store, never in source control." />
+          <SecretReveal
+            label={`Signing secret for ${created.endpoint.url}`}
+            secret={created.secret}
+            testId="webhook-secret"
+            warning="Keep it in your receiver's secret store, never in source control."
+          />
           <SignatureHelp compact />
         </div>
       </Modal>
@@ -134,16 +162,36 @@ function EndpointDialog({ eventTypes, onClose, onCreated }: { eventTypes: string
       <form id="webhook-form" className="form-stack" onSubmit={submit} noValidate>
         {error && !error.problems.length && <ErrorBanner error={error} />}
         <Field label="URL" htmlFor="webhook-url" requirement="required" error={problems.url} hint="Your receiver's full address. Marquee POSTs JSON to it.">
-          <input id="webhook-url" className="input mono" type="url" placeholder="https://example.com/hooks/marquee" value={url} onChange={(e) => setUrl(e.target.value)} aria-invalid={!!problems.url} data-testid="webhook-url" />
+          <input
+            id="webhook-url"
+            className="input mono"
+            type="url"
+            placeholder="https://example.com/hooks/marquee"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            aria-invalid={!!problems.url}
+            data-testid="webhook-url"
+          />
         </Field>
         <Field label="Description" htmlFor="webhook-description" requirement="optional" hint='Who owns it, e.g. "Slack relay (growth team)".'>
-          <input id="webhook-description" className="input" value={description} onChange={(e) => setDescription(e.target.value)} data-testid="webhook-description" />
+          <input
+            id="webhook-description"
+            className="input"
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            data-testid="webhook-description"
+          />
         </Field>
         <Field label="Events" error={problems.events} hint="Leave all unchecked to receive every event, including types added later.">
           <div className="event-checks">
             {eventTypes.map((t) => (
               <label key={t} className="check">
-                <input type="checkbox" checked={events.includes(t)} onChange={(e) => setEvents((ev) => (e.target.checked ? [...ev, t] : ev.filter((x) => x !== t)))} data-testid={`webhook-event-${t}`} />
+                <input
+                  type="checkbox"
+                  checked={events.includes(t)}
+                  onChange={(e) => setEvents((ev) => (e.target.checked ? [...ev, t] : ev.filter((x) => x !== t)))}
+                  data-testid={`webhook-event-${t}`}
+                />
                 <code>{t}</code>
               </label>
             ))}
@@ -177,7 +225,14 @@ function DeliveryRow({ d, endpoint, onUpdated }: { d: WebhookDelivery; endpoint:
     <Fragment>
       <tr className={`audit-row ${open ? 'is-open' : ''}`} data-testid="delivery-row" data-status={d.status}>
         <td className="expand-col">
-          <button type="button" className="icon-btn" aria-expanded={open} aria-label={open ? 'Hide attempts' : 'Show attempts and payload'} onClick={() => setOpen((o) => !o)} data-testid="delivery-expand">
+          <button
+            type="button"
+            className="icon-btn"
+            aria-expanded={open}
+            aria-label={open ? 'Hide attempts' : 'Show attempts and payload'}
+            onClick={() => setOpen((o) => !o)}
+            data-testid="delivery-expand"
+          >
             <Icon name={open ? 'down' : 'chevronRight'} size={14} />
           </button>
         </td>
@@ -194,7 +249,11 @@ function DeliveryRow({ d, endpoint, onUpdated }: { d: WebhookDelivery; endpoint:
         </td>
         <td className="small">
           {d.lastStatusCode ? <span className={d.lastStatusCode < 300 ? 'text-success' : 'text-danger'}>HTTP {d.lastStatusCode}</span> : null}
-          {d.lastError && <div className="text-danger truncate delivery-error" title={d.lastError}>{d.lastError}</div>}
+          {d.lastError && (
+            <div className="text-danger truncate delivery-error" title={d.lastError}>
+              {d.lastError}
+            </div>
+          )}
           {!d.lastStatusCode && !d.lastError && <span className="muted">{last ? '—' : 'not tried yet'}</span>}
         </td>
         <td className="actions-col">
@@ -228,7 +287,8 @@ function DeliveryRow({ d, endpoint, onUpdated }: { d: WebhookDelivery; endpoint:
                           <td>{i + 1}</td>
                           <td className="nowrap">{formatInZone(a.at, zone, { weekday: false, seconds: true })}</td>
                           <td>
-                            {a.statusCode ? <span className={a.statusCode < 300 ? 'text-success' : 'text-danger'}>HTTP {a.statusCode}</span> : null} {a.error && <span className="text-danger">{a.error}</span>}
+                            {a.statusCode ? <span className={a.statusCode < 300 ? 'text-success' : 'text-danger'}>HTTP {a.statusCode}</span> : null}{' '}
+                            {a.error && <span className="text-danger">{a.error}</span>}
                           </td>
                           <td className="num">{a.durationMs} ms</td>
                         </tr>
@@ -292,7 +352,8 @@ export function WebhooksPage() {
         title="Webhooks"
         subtitle={
           <>
-            Signed HTTP callbacks when releases launch, fail or roll back, and when items are published or unpublished. <a href="#verify">How to verify a signature</a>
+            Signed HTTP callbacks when releases launch, fail or roll back, and when items are published or unpublished.{' '}
+            <a href="#verify">How to verify a signature</a>
           </>
         }
         actions={
@@ -303,114 +364,159 @@ export function WebhooksPage() {
       />
       {endpoints.error && <ErrorBanner error={endpoints.error} onRetry={() => void endpoints.reload()} />}
       <div className="webhooks-main">
-          <section className="card table-card">
-            <div className="card-header">
-              <h2>Endpoints</h2>
-              <span className="muted small">Select one to see only its deliveries</span>
-            </div>
-            <table className="table table-hover" data-testid="webhooks-table">
-              <thead>
-                <tr>
-                  <th>Endpoint</th>
-                  <th>Events</th>
-                  <th>Enabled</th>
-                  <th>Added</th>
-                  <th className="actions-col" />
-                </tr>
-              </thead>
-              <tbody>
-                {!endpoints.data && endpoints.loading && <SkeletonRows rows={2} cols={5} />}
-                {endpoints.data?.map((ep) => (
-                  <tr
-                    key={ep.id}
-                    className={`row-link ${ep.id === endpointId ? 'is-selected' : ''} ${ep.enabled ? '' : 'is-muted'}`}
-                    data-testid="webhook-row"
-                    data-id={ep.id}
-                    onClick={(e) => {
-                      if (!(e.target as HTMLElement).closest('button, input, label')) setParams(ep.id === endpointId ? {} : { endpoint: ep.id }, { replace: true });
-                    }}
-                  >
-                    <td className="title-cell">
-                      <span className="row-title mono small endpoint-url" title={ep.url}>
-                        {ep.url}
+        <section className="card table-card">
+          <div className="card-header">
+            <h2>Endpoints</h2>
+            <span className="muted small">Select one to see only its deliveries</span>
+          </div>
+          <table className="table table-hover" data-testid="webhooks-table">
+            <thead>
+              <tr>
+                <th>Endpoint</th>
+                <th>Events</th>
+                <th>Enabled</th>
+                <th>Added</th>
+                <th className="actions-col" />
+              </tr>
+            </thead>
+            <tbody>
+              {!endpoints.data && endpoints.loading && <SkeletonRows rows={2} cols={5} />}
+              {endpoints.data?.map((ep) => (
+                <tr
+                  key={ep.id}
+                  className={`row-link ${ep.id === endpointId ? 'is-selected' : ''} ${ep.enabled ? '' : 'is-muted'}`}
+                  data-testid="webhook-row"
+                  data-id={ep.id}
+                  onClick={(e) => {
+                    if (!(e.target as HTMLElement).closest('button, input, label'))
+                      setParams(ep.id === endpointId ? {} : { endpoint: ep.id }, { replace: true });
+                  }}
+                >
+                  <td className="title-cell">
+                    <span className="row-title mono small endpoint-url" title={ep.url}>
+                      {ep.url}
+                    </span>
+                    {ep.description && <span className="row-sub">{ep.description}</span>}
+                  </td>
+                  <td>
+                    {ep.events.length === 0 ? (
+                      <span className="muted small">All events</span>
+                    ) : (
+                      <span className="event-chips">
+                        {ep.events.map((t) => (
+                          <code key={t}>{t}</code>
+                        ))}
                       </span>
-                      {ep.description && <span className="row-sub">{ep.description}</span>}
-                    </td>
-                    <td>{ep.events.length === 0 ? <span className="muted small">All events</span> : <span className="event-chips">{ep.events.map((t) => <code key={t}>{t}</code>)}</span>}</td>
-                    <td>
-                      <label className="switch" title={ep.enabled ? 'Pause deliveries' : 'Resume deliveries'}>
-                        <input type="checkbox" role="switch" checked={ep.enabled} disabled={toggling === ep.id} onChange={() => void toggle(ep)} aria-label={`${ep.enabled ? 'Disable' : 'Enable'} ${ep.url}`} data-testid="webhook-enabled" />
-                        <span className="switch-track" aria-hidden="true" />
-                      </label>
-                    </td>
-                    <td className="nowrap">
-                      <Time iso={ep.createdAt} />
-                    </td>
-                    <td className="actions-col">
-                      <button type="button" className="icon-btn icon-btn-danger" aria-label={`Delete ${ep.url}`} title="Delete endpoint" onClick={() => setDeleting(ep)} data-testid="delete-webhook">
-                        <Icon name="trash" size={15} />
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {endpoints.data?.length === 0 && (
-              <EmptyState icon="zap" title="No endpoints yet" actions={<Button variant="primary" onClick={() => setCreating(true)} disabled={!eventTypes.data}>Add an endpoint</Button>}>
-                Add a URL to be told when releases launch, fail or roll back: a chat relay, a cache purge, an analytics pipeline.
-              </EmptyState>
-            )}
-          </section>
-
-          <section className="card table-card" data-testid="deliveries">
-            <div className="card-header">
-              <h2>Delivery log</h2>
-              <div className="row-end">
-                {deliveries.loading && deliveries.data && <Spinner size={14} />}
-                {selected ? (
-                  <span className="tag">
-                    {selected.url}
-                    <button type="button" aria-label="Show all endpoints" onClick={() => setParams({}, { replace: true })}>
-                      <Icon name="x" size={12} />
+                    )}
+                  </td>
+                  <td>
+                    <label className="switch" title={ep.enabled ? 'Pause deliveries' : 'Resume deliveries'}>
+                      <input
+                        type="checkbox"
+                        role="switch"
+                        checked={ep.enabled}
+                        disabled={toggling === ep.id}
+                        onChange={() => void toggle(ep)}
+                        aria-label={`${ep.enabled ? 'Disable' : 'Enable'} ${ep.url}`}
+                        data-testid="webhook-enabled"
+                      />
+                      <span className="switch-track" aria-hidden="true" />
+                    </label>
+                  </td>
+                  <td className="nowrap">
+                    <Time iso={ep.createdAt} />
+                  </td>
+                  <td className="actions-col">
+                    <button
+                      type="button"
+                      className="icon-btn icon-btn-danger"
+                      aria-label={`Delete ${ep.url}`}
+                      title="Delete endpoint"
+                      onClick={() => setDeleting(ep)}
+                      data-testid="delete-webhook"
+                    >
+                      <Icon name="trash" size={15} />
                     </button>
-                  </span>
-                ) : (
-                  <span className="muted small">All endpoints, newest first</span>
-                )}
-              </div>
-            </div>
-            {deliveries.error && (
-              <div className="card-body">
-                <ErrorBanner error={deliveries.error} onRetry={() => void deliveries.reload()} />
-              </div>
-            )}
-            <table className="table delivery-table" data-testid="deliveries-table">
-              <thead>
-                <tr>
-                  <th className="expand-col" />
-                  <th>Event</th>
-                  <th>Status</th>
-                  <th>Last response</th>
-                  <th className="actions-col" />
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {!deliveries.data && deliveries.loading && <SkeletonRows rows={3} cols={5} />}
-                {deliveries.data?.map((d) => (
-                  <DeliveryRow key={d.id} d={d} endpoint={selected ? undefined : endpoints.data?.find((e) => e.id === d.endpointId)} onUpdated={(u) => deliveries.setData((list) => (list ?? []).map((x) => (x.id === u.id ? u : x)))} />
-                ))}
-              </tbody>
-            </table>
-            {deliveries.data?.length === 0 && (
-              <EmptyState icon="send" title="No deliveries yet">
-                Each launch, failure or rollback sends one event per endpoint, plus one per published or unpublished item.
-              </EmptyState>
-            )}
-          </section>
+              ))}
+            </tbody>
+          </table>
+          {endpoints.data?.length === 0 && (
+            <EmptyState
+              icon="zap"
+              title="No endpoints yet"
+              actions={
+                <Button variant="primary" onClick={() => setCreating(true)} disabled={!eventTypes.data}>
+                  Add an endpoint
+                </Button>
+              }
+            >
+              Add a URL to be told when releases launch, fail or roll back: a chat relay, a cache purge, an analytics pipeline.
+            </EmptyState>
+          )}
+        </section>
+
+        <section className="card table-card" data-testid="deliveries">
+          <div className="card-header">
+            <h2>Delivery log</h2>
+            <div className="row-end">
+              {deliveries.loading && deliveries.data && <Spinner size={14} />}
+              {selected ? (
+                <span className="tag">
+                  {selected.url}
+                  <button type="button" aria-label="Show all endpoints" onClick={() => setParams({}, { replace: true })}>
+                    <Icon name="x" size={12} />
+                  </button>
+                </span>
+              ) : (
+                <span className="muted small">All endpoints, newest first</span>
+              )}
+            </div>
+          </div>
+          {deliveries.error && (
+            <div className="card-body">
+              <ErrorBanner error={deliveries.error} onRetry={() => void deliveries.reload()} />
+            </div>
+          )}
+          <table className="table delivery-table" data-testid="deliveries-table">
+            <thead>
+              <tr>
+                <th className="expand-col" />
+                <th>Event</th>
+                <th>Status</th>
+                <th>Last response</th>
+                <th className="actions-col" />
+              </tr>
+            </thead>
+            <tbody>
+              {!deliveries.data && deliveries.loading && <SkeletonRows rows={3} cols={5} />}
+              {deliveries.data?.map((d) => (
+                <DeliveryRow
+                  key={d.id}
+                  d={d}
+                  endpoint={selected ? undefined : endpoints.data?.find((e) => e.id === d.endpointId)}
+                  onUpdated={(u) => deliveries.setData((list) => (list ?? []).map((x) => (x.id === u.id ? u : x)))}
+                />
+              ))}
+            </tbody>
+          </table>
+          {deliveries.data?.length === 0 && (
+            <EmptyState icon="send" title="No deliveries yet">
+              Each launch, failure or rollback sends one event per endpoint, plus one per published or unpublished item.
+            </EmptyState>
+          )}
+        </section>
         <SignatureHelp />
       </div>
 
-      {creating && eventTypes.data && <EndpointDialog eventTypes={eventTypes.data} onClose={() => setCreating(false)} onCreated={(ep) => endpoints.setData((list) => [ep, ...(list ?? [])])} />}
+      {creating && eventTypes.data && (
+        <EndpointDialog
+          eventTypes={eventTypes.data}
+          onClose={() => setCreating(false)}
+          onCreated={(ep) => endpoints.setData((list) => [ep, ...(list ?? [])])}
+        />
+      )}
       {deleting && (
         <ConfirmDialog
           title="Delete this endpoint?"
@@ -425,7 +531,8 @@ export function WebhooksPage() {
           }}
         >
           <p>
-            <code>{deleting.url}</code> stops receiving events at once, and its delivery log is deleted with it, queued retries included. To pause it and keep the log, switch it off instead.
+            <code>{deleting.url}</code> stops receiving events at once, and its delivery log is deleted with it, queued retries included. To pause it and keep
+            the log, switch it off instead.
           </p>
         </ConfirmDialog>
       )}

@@ -57,7 +57,11 @@ function TestFacts({ test }: { test: ContentTest }) {
       </div>
       <div className="fact-wide">
         <dt>{running ? 'Decides' : 'Decision'}</dt>
-        <dd>{running ? `at ${test.quota.toLocaleString('en')} impressions or on ${new Date(test.endsBy).toLocaleDateString('en', { month: 'short', day: 'numeric' })}, whichever is first` : `${testStatusText(test.status).label}: ${decisionReasonLabel(test.decisionReason).toLowerCase()}`}</dd>
+        <dd>
+          {running
+            ? `at ${test.quota.toLocaleString('en')} impressions or on ${new Date(test.endsBy).toLocaleDateString('en', { month: 'short', day: 'numeric' })}, whichever is first`
+            : `${testStatusText(test.status).label}: ${decisionReasonLabel(test.decisionReason).toLowerCase()}`}
+        </dd>
       </div>
     </dl>
   );
@@ -80,7 +84,9 @@ export function ContentTestsPage() {
   const raw = params.get('status') as Filter | null;
   const status: Filter = raw && (CONTENT_TEST_STATUSES as string[]).includes(raw) ? raw : 'all';
   const surface = params.get('surface') ?? '';
-  const tests = useApiQuery([...keys.contentTests, { surface: surface || null }], () => fetchContentTests({ surface: surface || null }), { refetchInterval: 30_000 });
+  const tests = useApiQuery([...keys.contentTests, { surface: surface || null }], () => fetchContentTests({ surface: surface || null }), {
+    refetchInterval: 30_000,
+  });
   const surfaces = useApiQuery(keys.surfaces, fetchSurfaces);
 
   const counts = useMemo(() => {
@@ -93,7 +99,10 @@ export function ContentTestsPage() {
   // The chosen test, or the first one listed.
   const wanted = params.get('test');
   const selected: ContentTest | undefined = rows.find((t) => t.id === wanted) ?? rows[0];
-  const timeline = useApiQuery([...keys.contentTests, 'timeline', selected?.id], () => fetchContentTestTimeline(selected!.id), { enabled: !!selected, refetchInterval: 30_000 });
+  const timeline = useApiQuery([...keys.contentTests, 'timeline', selected?.id], () => fetchContentTestTimeline(selected!.id), {
+    enabled: !!selected,
+    refetchInterval: 30_000,
+  });
 
   const update = (patch: { status?: Filter; surface?: string; test?: string }) => {
     const next = new URLSearchParams(params);
@@ -174,7 +183,12 @@ export function ContentTestsPage() {
                 <h3>Impressions over time</h3>
                 {timeline.loading && timeline.data && <Spinner size={12} />}
                 <div className="filter-spacer" />
-                <CsvButton rows={timelineRows} columns={TIMELINE_CSV} name={['content-test-timeline', selected.surfaceKey, selected.item.slug]} testId="timeline-csv" />
+                <CsvButton
+                  rows={timelineRows}
+                  columns={TIMELINE_CSV}
+                  name={['content-test-timeline', selected.surfaceKey, selected.item.slug]}
+                  testId="timeline-csv"
+                />
               </div>
               {timeline.error && <ErrorBanner error={timeline.error} onRetry={() => void timeline.reload()} />}
               {!timeline.data && timeline.loading && <LoadingState label="Loading the timeline…" />}
@@ -191,7 +205,13 @@ export function ContentTestsPage() {
 
       <div className="card table-card">
         <div className="table-toolbar">
-          <select className="input select input-sm" aria-label="Surface" value={surface} onChange={(e) => update({ surface: e.target.value, test: '' })} data-testid="tests-surface">
+          <select
+            className="input select input-sm"
+            aria-label="Surface"
+            value={surface}
+            onChange={(e) => update({ surface: e.target.value, test: '' })}
+            data-testid="tests-surface"
+          >
             <option value="">All surfaces</option>
             {(surfaces.data ?? []).map((s) => (
               <option key={s.key} value={s.key}>
@@ -205,7 +225,12 @@ export function ContentTestsPage() {
           {tests.loading && tests.data && <Spinner size={14} />}
           <div className="filter-spacer" />
           {rows.length > 0 && <span className="muted small">Select a row to plot it</span>}
-          <CsvButton rows={tests.data ? rows : undefined} columns={contentTestCsvColumns(names)} name={['content-tests', surface || 'all-surfaces', status === 'all' ? null : status]} testId="tests-csv" />
+          <CsvButton
+            rows={tests.data ? rows : undefined}
+            columns={contentTestCsvColumns(names)}
+            name={['content-tests', surface || 'all-surfaces', status === 'all' ? null : status]}
+            testId="tests-csv"
+          />
           <Button size="sm" variant="ghost" icon="refresh" onClick={() => void tests.reload()}>
             Refresh
           </Button>
@@ -225,7 +250,11 @@ export function ContentTestsPage() {
           />
         )}
         {tests.data && rows.length === 0 && (
-          <EmptyState icon="flask" title={tests.data.length === 0 ? 'No content tests yet' : `No ${testStatusText(status).label.toLowerCase()} tests`} testId="tests-empty">
+          <EmptyState
+            icon="flask"
+            title={tests.data.length === 0 ? 'No content tests yet' : `No ${testStatusText(status).label.toLowerCase()} tests`}
+            testId="tests-empty"
+          >
             {tests.data.length === 0
               ? 'Every item that launches onto a surface enters a content test there: a guaranteed number of impressions in exploration slots, then a decision to graduate it or stop pushing it. Launch an item after the surface exists, then run traffic.'
               : 'Try another status or surface.'}

@@ -36,7 +36,11 @@ export function IntervalPlot({ rate, control }: { rate: RateEstimate; control: R
     </div>
   );
   return (
-    <div className="interval-plot" aria-hidden="true" title={`Test ${pct(rate.lower)}–${pct(rate.upper)}; control ${pct(control.lower)}–${pct(control.upper)} (90% intervals)`}>
+    <div
+      className="interval-plot"
+      aria-hidden="true"
+      title={`Test ${pct(rate.lower)}–${pct(rate.upper)}; control ${pct(control.lower)}–${pct(control.upper)} (90% intervals)`}
+    >
       {row(rate, 'is-test')}
       {row(control, 'is-control')}
     </div>
@@ -107,14 +111,19 @@ export function ContentTestsTable({ tests, loading, showSurface, surfaceNames = 
   const zone = browserZone();
   const cols = showSurface ? 7 : 6;
   return (
-    <table className={`table tests-table ${showSurface ? 'with-surface' : ''} ${onSelect ? 'table-hover is-selectable' : ''}`} data-testid="content-tests-table">
+    <table
+      className={`table tests-table ${showSurface ? 'with-surface' : ''} ${onSelect ? 'table-hover is-selectable' : ''}`}
+      data-testid="content-tests-table"
+    >
       <thead>
         <tr>
           <th>Item</th>
           {showSurface && <th>Surface</th>}
           <th>Impressions / quota</th>
           <th title="Successes per position-debiased exposure, with 90% intervals">Success rate vs control</th>
-          <th className="num" title="Probability that the item's success rate beats the control's, position-debiased">P(beats control)</th>
+          <th className="num" title="Probability that the item's success rate beats the control's, position-debiased">
+            P(beats control)
+          </th>
           <th>Started</th>
           <th>Decision</th>
         </tr>
@@ -174,7 +183,14 @@ export function ContentTestsTable({ tests, loading, showSurface, surfaceNames = 
                   <strong>{t.impressions.toLocaleString('en')}</strong> <span className="muted">/ {t.quota.toLocaleString('en')}</span>
                   <span className="muted small quota-pct">{Math.round(progress * 100)}%</span>
                 </div>
-                <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={t.quota} aria-valuenow={t.impressions} aria-label="Impressions towards the quota">
+                <div
+                  className="progress"
+                  role="progressbar"
+                  aria-valuemin={0}
+                  aria-valuemax={t.quota}
+                  aria-valuenow={t.impressions}
+                  aria-label="Impressions towards the quota"
+                >
                   <div className={`progress-bar ${t.status === 'UNDERPERFORMING' ? 'is-failed' : ''}`} style={{ width: `${progress * 100}%` }} />
                 </div>
                 <span className="row-sub">{t.successes.toLocaleString('en')} successes</span>
@@ -183,17 +199,28 @@ export function ContentTestsTable({ tests, loading, showSurface, surfaceNames = 
                 <IntervalPlot rate={t.rate} control={t.controlRate} />
                 <div className="rate-text small">
                   <span className="rate-test">
-                    <strong>{pct(t.rate.mean)}</strong> <span className="muted">{pct(t.rate.lower)}–{pct(t.rate.upper)}</span>
+                    <strong>{pct(t.rate.mean)}</strong>{' '}
+                    <span className="muted">
+                      {pct(t.rate.lower)}–{pct(t.rate.upper)}
+                    </span>
                   </span>
                   <span className="rate-control muted">
-                    control {pct(t.controlRate.mean)} <span>{pct(t.controlRate.lower)}–{pct(t.controlRate.upper)}</span>
+                    control {pct(t.controlRate.mean)}{' '}
+                    <span>
+                      {pct(t.controlRate.lower)}–{pct(t.controlRate.upper)}
+                    </span>
                   </span>
                 </div>
               </td>
               <td className={`num prob-cell ${probTone(t.probBeatsControl)}`} data-testid="prob-beats">
                 {formatShare(t.probBeatsControl, 0)}
-                <span className="row-sub muted" data-testid="evidence" title={`${t.rule}. Difference of debiased success rates, with its always-valid interval; the test decides when the always-valid p reaches alpha. Control: ${t.evidence.controlImpressions.toLocaleString('en')} floor impressions since the test started.`}>
-                  δ {signedPp(t.evidence.estimate)} ({signedPp(t.evidence.lower)} to {signedPp(t.evidence.upper)}) · p {t.evidence.alwaysValidP < 0.001 ? '<0.001' : t.evidence.alwaysValidP.toFixed(3)}
+                <span
+                  className="row-sub muted"
+                  data-testid="evidence"
+                  title={`${t.rule}. Difference of debiased success rates, with its always-valid interval; the test decides when the always-valid p reaches alpha. Control: ${t.evidence.controlImpressions.toLocaleString('en')} floor impressions since the test started.`}
+                >
+                  δ {signedPp(t.evidence.estimate)} ({signedPp(t.evidence.lower)} to {signedPp(t.evidence.upper)}) · p{' '}
+                  {t.evidence.alwaysValidP < 0.001 ? '<0.001' : t.evidence.alwaysValidP.toFixed(3)}
                 </span>
               </td>
               <td className="nowrap small" title={`Started ${formatInZone(t.startedAt, zone)}; ends by ${formatInZone(t.endsBy, zone)} at the latest`}>
@@ -243,7 +270,10 @@ export function ContentTestsFootnote() {
         control
       </span>
       <span className="muted">
-        Success rates are per examined impression (corrected for position), with 90% intervals. Each test's control is established items in random-floor slots at the positions tests use, since the test started. A sequential test (mSPRT) decides as soon as the always-valid p of the rate difference δ reaches alpha (graduated if δ is above 0, underperforming if below); a close call runs to its quota and ends inconclusive. The oldest running tests get the test slots first.
+        Success rates are per examined impression (corrected for position), with 90% intervals. Each test's control is established items in random-floor slots
+        at the positions tests use, since the test started. A sequential test (mSPRT) decides as soon as the always-valid p of the rate difference δ reaches
+        alpha (graduated if δ is above 0, underperforming if below); a close call runs to its quota and ends inconclusive. The oldest running tests get the test
+        slots first.
       </span>
     </div>
   );

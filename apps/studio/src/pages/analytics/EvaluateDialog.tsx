@@ -12,7 +12,17 @@ import { OPE_TARGET_TEXT, modelStatusText } from './analyticsText';
 const PLACED = ['target', 'modelId', 'days', 'config'];
 
 /** Admins queue an offline evaluation of a policy on the surface's recent logs; the worker runs it. */
-export function EvaluateDialog({ surface, initialModelId, onClose, onQueued }: { surface: Surface; initialModelId?: string | null; onClose(): void; onQueued(run: OpeRun): void }) {
+export function EvaluateDialog({
+  surface,
+  initialModelId,
+  onClose,
+  onQueued,
+}: {
+  surface: Surface;
+  initialModelId?: string | null;
+  onClose(): void;
+  onQueued(run: OpeRun): void;
+}) {
   const [target, setTarget] = useState<OpeTarget>(initialModelId ? 'MODEL' : 'CURRENT');
   const [modelId, setModelId] = useState(initialModelId ?? '');
   const [days, setDays] = useState('7');
@@ -23,7 +33,9 @@ export function EvaluateDialog({ surface, initialModelId, onClose, onQueued }: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   // Models with trained weights can be evaluated.
-  const models = useApiQuery([...keys.models, surface.key, 'evaluable'], async () => (await fetchModelVersions(surface.key)).filter((m) => m.metrics && !['training', 'failed'].includes(m.status)));
+  const models = useApiQuery([...keys.models, surface.key, 'evaluable'], async () =>
+    (await fetchModelVersions(surface.key)).filter((m) => m.metrics && !['training', 'failed'].includes(m.status)),
+  );
   const problems = { ...(error?.problemMap() ?? {}), ...local };
 
   const submit = async (e: FormEvent) => {
@@ -44,7 +56,8 @@ export function EvaluateDialog({ surface, initialModelId, onClose, onQueued }: {
       if (b !== surface.explorationBudget) config.explorationBudget = b;
       if (f !== surface.randomFloor) config.randomFloor = f;
       if (s !== surface.slots) config.slots = s;
-      if (!errs.budget && !errs.floor && !errs.slots && Object.keys(config).length === 0) errs.config = 'Change at least one setting: with the live settings this is the live policy.';
+      if (!errs.budget && !errs.floor && !errs.slots && Object.keys(config).length === 0)
+        errs.config = 'Change at least one setting: with the live settings this is the live policy.';
     }
     setLocal(errs);
     if (Object.keys(errs).length) return;
@@ -81,7 +94,8 @@ export function EvaluateDialog({ surface, initialModelId, onClose, onQueued }: {
       <form id="evaluate-form" className="form-stack" onSubmit={submit} noValidate>
         {error && (!error.problems.length || unplaced.length > 0) && <ErrorBanner error={error} unplaced={unplaced} />}
         <p className="muted small">
-          Replays the surface's logged feeds under the chosen policy and estimates its success per impression with IPS, SNIPS, DM and DR, each with a bootstrap 95% interval. It runs in the worker; progress shows in the runs table.
+          Replays the surface's logged feeds under the chosen policy and estimates its success per impression with IPS, SNIPS, DM and DR, each with a bootstrap
+          95% interval. It runs in the worker; progress shows in the runs table.
         </p>
         <Field label="Policy" htmlFor="ev-target" error={problems.target}>
           <div className="target-options" role="radiogroup" aria-label="Policy">
@@ -97,8 +111,21 @@ export function EvaluateDialog({ surface, initialModelId, onClose, onQueued }: {
           </div>
         </Field>
         {target === 'MODEL' && (
-          <Field label="Model version" htmlFor="ev-model" requirement="required" error={problems.modelId} hint={models.data && models.data.length === 0 ? 'No trained model on this surface yet: train one on the Models page.' : undefined}>
-            <select id="ev-model" className="input select" value={modelId} onChange={(e) => setModelId(e.target.value)} aria-invalid={!!problems.modelId} data-testid="ev-model">
+          <Field
+            label="Model version"
+            htmlFor="ev-model"
+            requirement="required"
+            error={problems.modelId}
+            hint={models.data && models.data.length === 0 ? 'No trained model on this surface yet: train one on the Models page.' : undefined}
+          >
+            <select
+              id="ev-model"
+              className="input select"
+              value={modelId}
+              onChange={(e) => setModelId(e.target.value)}
+              aria-invalid={!!problems.modelId}
+              data-testid="ev-model"
+            >
               <option value="">{models.loading ? 'Loading…' : 'Choose a model'}</option>
               {(models.data ?? []).map((m) => (
                 <option key={m.id} value={m.id}>
@@ -112,13 +139,37 @@ export function EvaluateDialog({ surface, initialModelId, onClose, onQueued }: {
           <>
             <div className="form-grid config-grid">
               <Field label="Exploration budget (%)" htmlFor="ev-budget" error={problems.budget}>
-                <input id="ev-budget" className="input" inputMode="decimal" value={budget} onChange={(e) => setBudget(e.target.value)} aria-invalid={!!problems.budget} data-testid="ev-budget" />
+                <input
+                  id="ev-budget"
+                  className="input"
+                  inputMode="decimal"
+                  value={budget}
+                  onChange={(e) => setBudget(e.target.value)}
+                  aria-invalid={!!problems.budget}
+                  data-testid="ev-budget"
+                />
               </Field>
               <Field label="Random floor (%)" htmlFor="ev-floor" error={problems.floor}>
-                <input id="ev-floor" className="input" inputMode="decimal" value={floor} onChange={(e) => setFloor(e.target.value)} aria-invalid={!!problems.floor} data-testid="ev-floor" />
+                <input
+                  id="ev-floor"
+                  className="input"
+                  inputMode="decimal"
+                  value={floor}
+                  onChange={(e) => setFloor(e.target.value)}
+                  aria-invalid={!!problems.floor}
+                  data-testid="ev-floor"
+                />
               </Field>
               <Field label="Slots" htmlFor="ev-slots" error={problems.slots}>
-                <input id="ev-slots" className="input" inputMode="numeric" value={slots} onChange={(e) => setSlots(e.target.value)} aria-invalid={!!problems.slots} data-testid="ev-slots" />
+                <input
+                  id="ev-slots"
+                  className="input"
+                  inputMode="numeric"
+                  value={slots}
+                  onChange={(e) => setSlots(e.target.value)}
+                  aria-invalid={!!problems.slots}
+                  data-testid="ev-slots"
+                />
               </Field>
             </div>
             {problems.config && (
@@ -128,9 +179,22 @@ export function EvaluateDialog({ surface, initialModelId, onClose, onQueued }: {
             )}
           </>
         )}
-        <Field label="Logs from the last" htmlFor="ev-days" error={problems.days} hint="Days of logged feeds to evaluate on (1 to 90). The newest feeds are used first, up to the server's limit.">
+        <Field
+          label="Logs from the last"
+          htmlFor="ev-days"
+          error={problems.days}
+          hint="Days of logged feeds to evaluate on (1 to 90). The newest feeds are used first, up to the server's limit."
+        >
           <div className="unit-input">
-            <input id="ev-days" className="input" inputMode="numeric" value={days} onChange={(e) => setDays(e.target.value)} aria-invalid={!!problems.days} data-testid="ev-days" />
+            <input
+              id="ev-days"
+              className="input"
+              inputMode="numeric"
+              value={days}
+              onChange={(e) => setDays(e.target.value)}
+              aria-invalid={!!problems.days}
+              data-testid="ev-days"
+            />
             <span className="muted">days</span>
           </div>
         </Field>

@@ -42,7 +42,10 @@ export function ExplorationSpendPage() {
   const choice = useSurfaceChoice();
   const unit: Granularity = choice.params.get('by') === 'hour' ? 'hour' : 'day';
   const days = unit === 'hour' ? intParam(choice.params, 'days', HOUR_WINDOWS, 1) : intParam(choice.params, 'days', DAY_WINDOWS, 14);
-  const spend = useApiQuery([...keys.analytics, 'spend', choice.key, days, unit], () => fetchExplorationSpend(choice.key!, days, unit), { enabled: !!choice.key, refetchInterval: 30_000 });
+  const spend = useApiQuery([...keys.analytics, 'spend', choice.key, days, unit], () => fetchExplorationSpend(choice.key!, days, unit), {
+    enabled: !!choice.key,
+    refetchInterval: 30_000,
+  });
   const loadedAt = spend.updatedAt || Date.now();
 
   const rows = spend.data ?? [];
@@ -86,7 +89,11 @@ export function ExplorationSpendPage() {
           label="Window"
           value={days}
           onChange={(d) => choice.update({ days: d })}
-          options={(unit === 'hour' ? HOUR_WINDOWS : DAY_WINDOWS).map((d) => ({ key: d, label: d === 1 ? '24 hours' : `${d} days`, testId: `spend-days-${d}` }))}
+          options={(unit === 'hour' ? HOUR_WINDOWS : DAY_WINDOWS).map((d) => ({
+            key: d,
+            label: d === 1 ? '24 hours' : `${d} days`,
+            testId: `spend-days-${d}`,
+          }))}
         />
         {spend.loading && spend.data && <Spinner size={14} />}
         <div className="filter-spacer" />
@@ -107,7 +114,10 @@ export function ExplorationSpendPage() {
           <div className="card-header">
             <div className="card-header-main">
               <h2>
-                {surface.name} <span className="muted small">per {unit}, last {days === 1 ? '24 hours' : `${days} days`} (UTC)</span>
+                {surface.name}{' '}
+                <span className="muted small">
+                  per {unit}, last {days === 1 ? '24 hours' : `${days} days`} (UTC)
+                </span>
               </h2>
             </div>
             {spend.data && rows.length > 0 && (
@@ -126,7 +136,8 @@ export function ExplorationSpendPage() {
             {!spend.data && spend.loading && <LoadingState label="Loading spend…" />}
             {spend.data && rows.length === 0 && (
               <ChartEmpty testId="spend-empty" title="No data yet">
-                No feeds were served on "{surface.name}" in this window. Run traffic (client apps fetch the feed for this surface), then come back: slots appear here within seconds.
+                No feeds were served on "{surface.name}" in this window. Run traffic (client apps fetch the feed for this surface), then come back: slots appear
+                here within seconds.
               </ChartEmpty>
             )}
             {rows.length > 0 && <SpendChart rows={rows} unit={unit} days={days} now={loadedAt} budget={budget} floor={surface.randomFloor} />}
@@ -162,17 +173,23 @@ export function ExplorationSpendPage() {
                       <td className="nowrap">{bucketTitle(bucketKey(r.bucket), unit).replace(' (UTC)', '').replace(' UTC', '')}</td>
                       <td className="num">{r.servedSlots.toLocaleString('en')}</td>
                       <td className="num">
-                        {r.testSlots.toLocaleString('en')} <span className="muted small">{formatShare(r.servedSlots ? r.testSlots / r.servedSlots : 0, 1)}</span>
+                        {r.testSlots.toLocaleString('en')}{' '}
+                        <span className="muted small">{formatShare(r.servedSlots ? r.testSlots / r.servedSlots : 0, 1)}</span>
                       </td>
                       <td className="num">
-                        {r.randomSlots.toLocaleString('en')} <span className="muted small">{formatShare(r.servedSlots ? r.randomSlots / r.servedSlots : 0, 1)}</span>
+                        {r.randomSlots.toLocaleString('en')}{' '}
+                        <span className="muted small">{formatShare(r.servedSlots ? r.randomSlots / r.servedSlots : 0, 1)}</span>
                       </td>
                       <td className="num">
                         <strong>{formatShare(r.share, 1)}</strong>
                       </td>
                       <td className="num">{formatShare(r.budget, 1)}</td>
                       <td className="nowrap">
-                        {overBy > TOLERANCE ? <Badge tone="danger">{formatShare(overBy, 1)} over</Badge> : <span className="muted small">{formatShare(Math.max(0, -overBy), 1)} left</span>}
+                        {overBy > TOLERANCE ? (
+                          <Badge tone="danger">{formatShare(overBy, 1)} over</Badge>
+                        ) : (
+                          <span className="muted small">{formatShare(Math.max(0, -overBy), 1)} left</span>
+                        )}
                       </td>
                     </tr>
                   );
@@ -189,7 +206,21 @@ export function ExplorationSpendPage() {
 const HOUR = 3_600_000;
 
 /** Stacked bars per bucket (random floor below, tests above) as a share of served slots; the budget as a line. */
-function SpendChart({ rows, unit, days, now, budget, floor }: { rows: ExplorationSpend[]; unit: Granularity; days: number; now: number; budget: number; floor: number }) {
+function SpendChart({
+  rows,
+  unit,
+  days,
+  now,
+  budget,
+  floor,
+}: {
+  rows: ExplorationSpend[];
+  unit: Granularity;
+  days: number;
+  now: number;
+  budget: number;
+  floor: number;
+}) {
   const [hover, setHover] = useState<string | null>(null);
   const keys = bucketRange(now - days * 24 * HOUR, now, unit).map((t) => bucketKey(t));
   const byKey = new Map(rows.map((r) => [bucketKey(r.bucket), r]));
@@ -228,8 +259,18 @@ function SpendChart({ rows, unit, days, now, budget, floor }: { rows: Exploratio
               rows: h
                 ? [
                     { label: 'Served slots', value: h.servedSlots.toLocaleString('en') },
-                    { label: 'Content tests', value: `${h.testSlots.toLocaleString('en')} (${formatPct(h.servedSlots ? h.testSlots / h.servedSlots : 0, 1)})`, color: CHART.test, mark: 'bar' },
-                    { label: 'Random floor', value: `${h.randomSlots.toLocaleString('en')} (${formatPct(h.servedSlots ? h.randomSlots / h.servedSlots : 0, 1)})`, color: CHART.floor, mark: 'bar' },
+                    {
+                      label: 'Content tests',
+                      value: `${h.testSlots.toLocaleString('en')} (${formatPct(h.servedSlots ? h.testSlots / h.servedSlots : 0, 1)})`,
+                      color: CHART.test,
+                      mark: 'bar',
+                    },
+                    {
+                      label: 'Random floor',
+                      value: `${h.randomSlots.toLocaleString('en')} (${formatPct(h.servedSlots ? h.randomSlots / h.servedSlots : 0, 1)})`,
+                      color: CHART.floor,
+                      mark: 'bar',
+                    },
                     { label: 'Explored / budget', value: `${formatPct(h.share, 1)} / ${formatPct(h.budget, 1)}`, color: CHART.budget, mark: 'line' },
                   ]
                 : [{ label: 'No feeds served', value: '—' }],
@@ -240,7 +281,15 @@ function SpendChart({ rows, unit, days, now, budget, floor }: { rows: Exploratio
             svg: (
               <>
                 <YAxis scale={y} left={margins.left} right={right} format={(v) => formatPct(v, digits)} label="Share of served slots" margins={margins} />
-                <XBandAxis scale={x} y={bottom} right={right} format={(k) => bucketLabel(k, unit)} label={unit === 'day' ? 'Day (UTC)' : 'Hour (UTC)'} labelWidth={unit === 'day' ? 52 : 48} ticks={unit === 'hour' ? hourTicks : undefined} />
+                <XBandAxis
+                  scale={x}
+                  y={bottom}
+                  right={right}
+                  format={(k) => bucketLabel(k, unit)}
+                  label={unit === 'day' ? 'Day (UTC)' : 'Hour (UTC)'}
+                  labelWidth={unit === 'day' ? 52 : 48}
+                  ticks={unit === 'hour' ? hourTicks : undefined}
+                />
                 {floor > 0 && (
                   <g data-testid="floor-line">
                     <line x1={margins.left} x2={right} y1={y(floor)} y2={y(floor)} className="chart-ref-line" style={{ stroke: CHART.floor }} />
@@ -254,8 +303,30 @@ function SpendChart({ rows, unit, days, now, budget, floor }: { rows: Exploratio
                   const x0 = x.mid(k) - bw / 2;
                   return (
                     <g key={k} className={hover === k ? 'is-hover' : ''}>
-                      <rect x={x0} width={bw} y={y(rs)} height={y(0) - y(rs)} className="chart-bar" style={{ fill: CHART.floor }} data-testid="chart-bar" data-series="random" data-x={Date.parse(k)} data-y={rs} />
-                      <rect x={x0} width={bw} y={y(rs + ts)} height={y(rs) - y(rs + ts)} className="chart-bar" style={{ fill: CHART.test }} data-testid="chart-bar" data-series="tests" data-x={Date.parse(k)} data-y={ts} />
+                      <rect
+                        x={x0}
+                        width={bw}
+                        y={y(rs)}
+                        height={y(0) - y(rs)}
+                        className="chart-bar"
+                        style={{ fill: CHART.floor }}
+                        data-testid="chart-bar"
+                        data-series="random"
+                        data-x={Date.parse(k)}
+                        data-y={rs}
+                      />
+                      <rect
+                        x={x0}
+                        width={bw}
+                        y={y(rs + ts)}
+                        height={y(rs) - y(rs + ts)}
+                        className="chart-bar"
+                        style={{ fill: CHART.test }}
+                        data-testid="chart-bar"
+                        data-series="tests"
+                        data-x={Date.parse(k)}
+                        data-y={ts}
+                      />
                       {hover === k && <rect x={x0 - 1} width={bw + 2} y={y(rs + ts) - 1} height={y(0) - y(rs + ts) + 1} className="chart-bar-outline" />}
                     </g>
                   );

@@ -59,16 +59,38 @@ export function TrainDialog({ surface, onClose, onQueued }: { surface: Surface; 
       <form id="train-form" className="form-stack" onSubmit={submit} noValidate>
         {error && (!error.problems.length || unplaced.length > 0) && <ErrorBanner error={error} unplaced={unplaced} />}
         <p className="muted small">
-          The worker trains a TensorFlow.js reward model on the surface's logged impressions, checks it against the live policy offline (the gate), and — when it passes — puts it on a canary share of traffic. Progress shows in the table.
+          The worker trains a TensorFlow.js reward model on the surface's logged impressions, checks it against the live policy offline (the gate), and — when
+          it passes — puts it on a canary share of traffic. Progress shows in the table.
         </p>
-        <Field label="Logs from the last" htmlFor="tr-days" error={problems.days} hint="Days of impressions to learn from (1 to 90); the newest is held out to measure it.">
+        <Field
+          label="Logs from the last"
+          htmlFor="tr-days"
+          error={problems.days}
+          hint="Days of impressions to learn from (1 to 90); the newest is held out to measure it."
+        >
           <div className="unit-input">
-            <input id="tr-days" className="input" inputMode="numeric" value={days} onChange={(e) => setDays(e.target.value)} aria-invalid={!!problems.days} data-testid="tr-days" />
+            <input
+              id="tr-days"
+              className="input"
+              inputMode="numeric"
+              value={days}
+              onChange={(e) => setDays(e.target.value)}
+              aria-invalid={!!problems.days}
+              data-testid="tr-days"
+            />
             <span className="muted">days</span>
           </div>
         </Field>
         <Field label="Epochs" htmlFor="tr-epochs" requirement="optional" error={problems.epochs} hint="Passes over the data; empty uses the trainer's default.">
-          <input id="tr-epochs" className="input input-xnarrow" inputMode="numeric" value={epochs} onChange={(e) => setEpochs(e.target.value)} aria-invalid={!!problems.epochs} data-testid="tr-epochs" />
+          <input
+            id="tr-epochs"
+            className="input input-xnarrow"
+            inputMode="numeric"
+            value={epochs}
+            onChange={(e) => setEpochs(e.target.value)}
+            aria-invalid={!!problems.epochs}
+            data-testid="tr-epochs"
+          />
         </Field>
       </form>
     </Modal>

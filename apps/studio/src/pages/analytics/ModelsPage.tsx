@@ -126,7 +126,8 @@ export function ModelsPage() {
   // Poll quickly while something trains or the gate runs, less often while a canary runs.
   const models = useApiQuery([...keys.models, choice.key], () => fetchModelVersions(choice.key!), {
     enabled: !!choice.key,
-    refetchInterval: (list) => ((list ?? []).some((m) => m.status === 'training' || m.status === 'candidate') ? 1500 : (list ?? []).some((m) => m.status === 'canary') ? 5000 : 30_000),
+    refetchInterval: (list) =>
+      (list ?? []).some((m) => m.status === 'training' || m.status === 'candidate') ? 1500 : (list ?? []).some((m) => m.status === 'canary') ? 5000 : 30_000,
   });
   const [training, setTraining] = useState(false);
   const [pending, setPending] = useState<Pending | null>(null);
@@ -178,7 +179,14 @@ export function ModelsPage() {
         </EmptyState>
       )}
 
-      {canary && <CanaryCard model={canary} admin={admin} onPromote={() => setPending({ kind: 'promote', model: canary })} onRollback={() => setPending({ kind: 'rollback', model: canary })} />}
+      {canary && (
+        <CanaryCard
+          model={canary}
+          admin={admin}
+          onPromote={() => setPending({ kind: 'promote', model: canary })}
+          onRollback={() => setPending({ kind: 'rollback', model: canary })}
+        />
+      )}
 
       {surface && (
         <section className="card table-card" data-testid="models-card">
@@ -194,7 +202,9 @@ export function ModelsPage() {
                 <tr>
                   <th title="The logged impressions it learned from">Training data</th>
                   <th title="On a time-split holdout: the newest part of the data, never trained on">Holdout</th>
-                  <th title="SNIPS estimate on recent logs: the lower end of the candidate's 95% interval against the live policy minus the margin; and the model's holdout fit must beat chance (AUC) and the base rate (log loss)">Offline gate</th>
+                  <th title="SNIPS estimate on recent logs: the lower end of the candidate's 95% interval against the live policy minus the margin; and the model's holdout fit must beat chance (AUC) and the base rate (log loss)">
+                    Offline gate
+                  </th>
                   <th title="Success per impression in personalized slots since the canary started">Canary</th>
                 </tr>
               </thead>
@@ -242,12 +252,20 @@ export function ModelsPage() {
           }}
         >
           <p>
-            <strong>{pending.model.version}</strong> passed the offline gate. As a canary it serves a share of users while the guardrail compares it with the live policy, and rolls it back if it is worse with 95% confidence.
+            <strong>{pending.model.version}</strong> passed the offline gate. As a canary it serves a share of users while the guardrail compares it with the
+            live policy, and rolls it back if it is worse with 95% confidence.
           </p>
           <label className="field canary-share">
             <span className="field-label">Share of users</span>
             <span className="unit-input">
-              <input className="input" inputMode="decimal" value={share} onChange={(e) => setShare(e.target.value)} data-testid="canary-share" aria-label="Share of users, percent" />
+              <input
+                className="input"
+                inputMode="decimal"
+                value={share}
+                onChange={(e) => setShare(e.target.value)}
+                data-testid="canary-share"
+                aria-label="Share of users, percent"
+              />
               <span className="muted">% (up to 50)</span>
             </span>
           </label>
@@ -267,7 +285,8 @@ export function ModelsPage() {
           }}
         >
           <p>
-            <strong>{pending.model.version}</strong> becomes the shared prior for every user of this surface now{live ? `, replacing ${live.version}` : ''}. The guardrail's comparison so far:
+            <strong>{pending.model.version}</strong> becomes the shared prior for every user of this surface now{live ? `, replacing ${live.version}` : ''}. The
+            guardrail's comparison so far:
           </p>
           <CanaryNumbers stats={pending.model.canaryStats} />
         </ConfirmDialog>
@@ -316,7 +335,15 @@ function ModelRow({ m, admin, onAction }: { m: ModelVersion; admin: boolean; onA
             <Lifecycle status={m.status} />
             {running && (
               <span className="model-progress-wrap">
-                <span className="progress model-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(m.progress * 100)} aria-label="Training progress" data-testid="model-progress">
+                <span
+                  className="progress model-progress"
+                  role="progressbar"
+                  aria-valuemin={0}
+                  aria-valuemax={100}
+                  aria-valuenow={Math.round(m.progress * 100)}
+                  aria-label="Training progress"
+                  data-testid="model-progress"
+                >
                   <span className="progress-bar is-running" style={{ width: `${Math.max(3, m.progress * 100)}%` }} />
                 </span>
                 <span className="small">
@@ -372,7 +399,11 @@ function ModelRow({ m, admin, onAction }: { m: ModelVersion; admin: boolean; onA
               <span className="row-sub" title={`Train log loss ${fixed(metrics.trainLogLoss, 4)}`}>
                 log loss {fixed(metrics.holdoutLogLoss, 4)} vs {fixed(metrics.baselineLogLoss, 4)} baseline
               </span>
-              {lift !== null && <span className={`row-sub ${lift > 0 ? 'text-success' : 'text-danger'}`}>{lift > 0 ? `${formatShare(lift, 1)} better` : `${formatShare(-lift, 1)} worse`} than predicting the base rate</span>}
+              {lift !== null && (
+                <span className={`row-sub ${lift > 0 ? 'text-success' : 'text-danger'}`}>
+                  {lift > 0 ? `${formatShare(lift, 1)} better` : `${formatShare(-lift, 1)} worse`} than predicting the base rate
+                </span>
+              )}
             </>
           ) : (
             <span className="muted">—</span>
@@ -482,7 +513,12 @@ function CanaryNumbers({ stats }: { stats: CanaryStats | null }) {
         <div className="prob-meter-track">
           <span className="prob-meter-zone is-rollback" style={{ left: '95%', width: '5%' }} />
           <span className="prob-meter-zone is-promote" style={{ left: 0, width: '5%' }} />
-          <span className={`prob-meter-marker ${p >= 0.95 ? 'is-bad' : p <= 0.05 ? 'is-good' : ''}`} style={{ left: `${p * 100}%` }} data-testid="prob-marker" data-value={p} />
+          <span
+            className={`prob-meter-marker ${p >= 0.95 ? 'is-bad' : p <= 0.05 ? 'is-good' : ''}`}
+            style={{ left: `${p * 100}%` }}
+            data-testid="prob-marker"
+            data-value={p}
+          />
         </div>
         <div className="prob-meter-scale small">
           <span>canary better</span>

@@ -144,7 +144,9 @@ export function OpePage() {
   const surface = choice.surface;
   const all = runs.data ?? [];
   const view: View = choice.params.get('view') === 'position' ? 'position' : 'overall';
-  const estimator: OpeEstimator = (OPE_ESTIMATORS as string[]).includes(choice.params.get('estimator') ?? '') ? (choice.params.get('estimator') as OpeEstimator) : 'snips';
+  const estimator: OpeEstimator = (OPE_ESTIMATORS as string[]).includes(choice.params.get('estimator') ?? '')
+    ? (choice.params.get('estimator') as OpeEstimator)
+    : 'snips';
   const positionRows = useMemo(() => positionCells(latest, estimator), [latest, estimator]);
 
   return (
@@ -192,7 +194,11 @@ export function OpePage() {
           <div className="card-header">
             <div className="card-header-main">
               <h2 className="nowrap">Estimated success per impression</h2>
-              <span className="muted small">{view === 'overall' ? 'Latest evaluation of each policy' : `${ESTIMATOR_TEXT[estimator].label} by slate position, latest evaluation of each policy`}</span>
+              <span className="muted small">
+                {view === 'overall'
+                  ? 'Latest evaluation of each policy'
+                  : `${ESTIMATOR_TEXT[estimator].label} by slate position, latest evaluation of each policy`}
+              </span>
             </div>
             {latest.length > 0 && (
               <div className="card-header-actions">
@@ -207,7 +213,13 @@ export function OpePage() {
                   ]}
                 />
                 {view === 'position' && (
-                  <select className="input select input-sm" aria-label="Estimator" value={estimator} onChange={(e) => choice.update({ estimator: e.target.value })} data-testid="ope-estimator">
+                  <select
+                    className="input select input-sm"
+                    aria-label="Estimator"
+                    value={estimator}
+                    onChange={(e) => choice.update({ estimator: e.target.value })}
+                    data-testid="ope-estimator"
+                  >
                     {OPE_ESTIMATORS.map((e) => (
                       <option key={e} value={e}>
                         {ESTIMATOR_TEXT[e].label}
@@ -215,7 +227,9 @@ export function OpePage() {
                     ))}
                   </select>
                 )}
-                {view === 'position' && <CsvButton rows={positionRows} columns={POSITION_CSV} name={['ope-by-position', surface.key, estimator]} testId="ope-position-csv" />}
+                {view === 'position' && (
+                  <CsvButton rows={positionRows} columns={POSITION_CSV} name={['ope-by-position', surface.key, estimator]} testId="ope-position-csv" />
+                )}
               </div>
             )}
           </div>
@@ -240,7 +254,9 @@ export function OpePage() {
         <section className="card table-card" data-testid="ope-estimates-card">
           <div className="table-toolbar">
             <h3 className="toolbar-title">Estimates</h3>
-            <span className="muted small">ESS is the effective sample size of the importance weights: far below the rows, and the estimate rests on few of them.</span>
+            <span className="muted small">
+              ESS is the effective sample size of the importance weights: far below the rows, and the estimate rests on few of them.
+            </span>
             <div className="filter-spacer" />
             <CsvButton rows={estimateRows} columns={ESTIMATE_CSV} name={['ope-estimates', surface.key]} testId="ope-estimates-csv" />
           </div>
@@ -251,16 +267,27 @@ export function OpePage() {
                 <th>Estimator</th>
                 <th className="num">Estimate</th>
                 <th className="num">95% interval</th>
-                <th className="num" title="Effective sample size, (Σw)²/Σw²">ESS</th>
+                <th className="num" title="Effective sample size, (Σw)²/Σw²">
+                  ESS
+                </th>
                 <th className="num">Rows</th>
                 <th>Logs</th>
               </tr>
             </thead>
             <tbody>
               {latest.map((run) => {
-                const cells = [...OPE_ESTIMATORS.map((e) => ({ key: e as string, cell: run.estimates!.results.find((r) => r.estimator === e) })), { key: 'on_policy', cell: run.estimates!.onPolicy }];
+                const cells = [
+                  ...OPE_ESTIMATORS.map((e) => ({ key: e as string, cell: run.estimates!.results.find((r) => r.estimator === e) })),
+                  { key: 'on_policy', cell: run.estimates!.onPolicy },
+                ];
                 return cells.map(({ key, cell }, i) => (
-                  <tr key={`${run.id}-${key}`} className={`${i === 0 ? 'group-start' : ''} ${key === 'on_policy' ? 'is-muted' : ''}`} data-testid="ope-estimate-row" data-estimator={key} data-run-id={run.id}>
+                  <tr
+                    key={`${run.id}-${key}`}
+                    className={`${i === 0 ? 'group-start' : ''} ${key === 'on_policy' ? 'is-muted' : ''}`}
+                    data-testid="ope-estimate-row"
+                    data-estimator={key}
+                    data-run-id={run.id}
+                  >
                     {i === 0 && (
                       <td rowSpan={cells.length} className="policy-group">
                         <span className="row-title" title={run.label}>
@@ -344,7 +371,15 @@ export function OpePage() {
                       <td className="status-cell">
                         <Badge tone={st.tone}>{st.label}</Badge>
                         {running && (
-                          <div className="progress run-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(r.progress * 100)} aria-label="Evaluation progress" data-testid="ope-progress">
+                          <div
+                            className="progress run-progress"
+                            role="progressbar"
+                            aria-valuemin={0}
+                            aria-valuemax={100}
+                            aria-valuenow={Math.round(r.progress * 100)}
+                            aria-label="Evaluation progress"
+                            data-testid="ope-progress"
+                          >
                             <div className="progress-bar is-running" style={{ width: `${Math.max(3, r.progress * 100)}%` }} />
                           </div>
                         )}
@@ -420,7 +455,11 @@ function OpeChart({ runs }: { runs: OpeRun[] }) {
               rows: [
                 ...OPE_ESTIMATORS.map((e) => {
                   const c = hr.estimates!.results.find((r) => r.estimator === e);
-                  return { label: ESTIMATOR_TEXT[e].label, value: c ? `${fixed(c.value, 4)} (${fixed(c.ci.lower, 3)}–${fixed(c.ci.upper, 3)}) · ESS ${formatCount(Math.round(c.ess))}` : '—', color: ESTIMATOR_TEXT[e].color };
+                  return {
+                    label: ESTIMATOR_TEXT[e].label,
+                    value: c ? `${fixed(c.value, 4)} (${fixed(c.ci.lower, 3)}–${fixed(c.ci.upper, 3)}) · ESS ${formatCount(Math.round(c.ess))}` : '—',
+                    color: ESTIMATOR_TEXT[e].color,
+                  };
                 }),
                 { label: 'Logged (on-policy)', value: fixed(hr.estimates!.onPolicy.value, 4), color: CHART.control, mark: 'line' as const },
               ],
@@ -439,7 +478,15 @@ function OpeChart({ runs }: { runs: OpeRun[] }) {
                   const x1 = x(r.id) + x.bandwidth + 6;
                   return (
                     <g key={r.id} data-testid="ope-policy" data-run-id={r.id} data-label={r.label}>
-                      {hover === r.id && <rect x={x(r.id) - (x.step - x.bandwidth) / 2} width={x.step} y={margins.top} height={bottom - margins.top} className="chart-hover-band" />}
+                      {hover === r.id && (
+                        <rect
+                          x={x(r.id) - (x.step - x.bandwidth) / 2}
+                          width={x.step}
+                          y={margins.top}
+                          height={bottom - margins.top}
+                          className="chart-hover-band"
+                        />
+                      )}
                       <rect x={x0} width={x1 - x0} y={y(on.ci.upper)} height={Math.max(1, y(on.ci.lower) - y(on.ci.upper))} className="chart-control-band" />
                       <line x1={x0} x2={x1} y1={y(on.value)} y2={y(on.value)} className="chart-control-mean" data-testid="on-policy-line" data-y={on.value} />
                       {OPE_ESTIMATORS.map((e, i) => {
@@ -452,7 +499,20 @@ function OpeChart({ runs }: { runs: OpeRun[] }) {
                             <line x1={px} x2={px} y1={y(c.ci.lower)} y2={y(c.ci.upper)} className="chart-whisker" style={{ stroke: color }} />
                             <line x1={px - 4} x2={px + 4} y1={y(c.ci.lower)} y2={y(c.ci.lower)} className="chart-whisker" style={{ stroke: color }} />
                             <line x1={px - 4} x2={px + 4} y1={y(c.ci.upper)} y2={y(c.ci.upper)} className="chart-whisker" style={{ stroke: color }} />
-                            <circle cx={px} cy={y(c.value)} r={5} className="chart-point" style={{ fill: color }} data-testid="chart-point" data-x={ri} data-y={c.value} data-lower={c.ci.lower} data-upper={c.ci.upper} data-estimator={e} data-ess={c.ess} />
+                            <circle
+                              cx={px}
+                              cy={y(c.value)}
+                              r={5}
+                              className="chart-point"
+                              style={{ fill: color }}
+                              data-testid="chart-point"
+                              data-x={ri}
+                              data-y={c.value}
+                              data-lower={c.ci.lower}
+                              data-upper={c.ci.upper}
+                              data-estimator={e}
+                              data-ess={c.ess}
+                            />
                           </g>
                         );
                       })}
@@ -535,8 +595,14 @@ function PositionChart({ runs, estimator }: { runs: OpeRun[]; estimator: OpeEsti
               y: margins.top + 20,
               title: `Position ${hover} · ${ESTIMATOR_TEXT[estimator].label}`,
               rows: [
-                ...here.map((r) => ({ label: clip(opeRunLabel(r.run), 24), value: `${fixed(r.cell.value, 4)} (${fixed(r.cell.ci.lower, 3)}–${fixed(r.cell.ci.upper, 3)}) · ESS ${formatCount(Math.round(r.cell.ess))}`, color: color.get(r.run.id) })),
-                ...(here[0]?.onPolicy ? [{ label: 'Logged (on-policy)', value: fixed(here[0].onPolicy.value, 4), color: CHART.control, mark: 'line' as const }] : []),
+                ...here.map((r) => ({
+                  label: clip(opeRunLabel(r.run), 24),
+                  value: `${fixed(r.cell.value, 4)} (${fixed(r.cell.ci.lower, 3)}–${fixed(r.cell.ci.upper, 3)}) · ESS ${formatCount(Math.round(r.cell.ess))}`,
+                  color: color.get(r.run.id),
+                })),
+                ...(here[0]?.onPolicy
+                  ? [{ label: 'Logged (on-policy)', value: fixed(here[0].onPolicy.value, 4), color: CHART.control, mark: 'line' as const }]
+                  : []),
               ],
               note: here[0] ? `${here[0].cell.n.toLocaleString('en')} impressions at this position.` : undefined,
             };
@@ -550,7 +616,16 @@ function PositionChart({ runs, estimator }: { runs: OpeRun[]; estimator: OpeEsti
                 {hover && <rect x={x(hover)} width={x.bandwidth} y={margins.top} height={bottom - margins.top} className="chart-hover-band" />}
                 {positions.map((pos) => {
                   const on = rows.find((r) => r.position === pos && r.onPolicy)?.onPolicy;
-                  return on ? <line key={`on-${pos}`} x1={x(String(pos)) - 3} x2={x(String(pos)) + x.bandwidth + 3} y1={y(on.value)} y2={y(on.value)} className="chart-control-mean" /> : null;
+                  return on ? (
+                    <line
+                      key={`on-${pos}`}
+                      x1={x(String(pos)) - 3}
+                      x2={x(String(pos)) + x.bandwidth + 3}
+                      y1={y(on.value)}
+                      y2={y(on.value)}
+                      className="chart-control-mean"
+                    />
+                  ) : null;
                 })}
                 {rows.map((r) => {
                   const ri = runs.indexOf(r.run);
@@ -559,7 +634,19 @@ function PositionChart({ runs, estimator }: { runs: OpeRun[]; estimator: OpeEsti
                   return (
                     <g key={`${r.run.id}-${r.position}`}>
                       <line x1={cx} x2={cx} y1={y(r.cell.ci.lower)} y2={y(r.cell.ci.upper)} className="chart-whisker" style={{ stroke: c }} />
-                      <circle cx={cx} cy={y(r.cell.value)} r={4} className="chart-point" style={{ fill: c }} data-testid="chart-point" data-x={r.position} data-y={r.cell.value} data-lower={r.cell.ci.lower} data-upper={r.cell.ci.upper} data-run-id={r.run.id} />
+                      <circle
+                        cx={cx}
+                        cy={y(r.cell.value)}
+                        r={4}
+                        className="chart-point"
+                        style={{ fill: c }}
+                        data-testid="chart-point"
+                        data-x={r.position}
+                        data-y={r.cell.value}
+                        data-lower={r.cell.ci.lower}
+                        data-upper={r.cell.ci.upper}
+                        data-run-id={r.run.id}
+                      />
                     </g>
                   );
                 })}
@@ -585,7 +672,12 @@ function PositionChart({ runs, estimator }: { runs: OpeRun[]; estimator: OpeEsti
         }}
       />
       <div className="chart-foot">
-        <Legend items={[...runs.map((r) => ({ key: r.id, label: clip(opeRunLabel(r), 40), title: r.label, color: color.get(r.id)! })), { label: 'Logged (on-policy)', color: CHART.control, mark: 'dash' as const }]} />
+        <Legend
+          items={[
+            ...runs.map((r) => ({ key: r.id, label: clip(opeRunLabel(r), 40), title: r.label, color: color.get(r.id)! })),
+            { label: 'Logged (on-policy)', color: CHART.control, mark: 'dash' as const },
+          ]}
+        />
         <span className="muted small">Positions with few impressions have wide intervals; IPS can exceed 1 there.</span>
       </div>
     </>

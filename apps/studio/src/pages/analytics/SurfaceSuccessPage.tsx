@@ -43,7 +43,10 @@ export function SurfaceSuccessPage() {
   useDocumentTitle('Surface success');
   const choice = useSurfaceChoice();
   const days = intParam(choice.params, 'days', WINDOWS, 14);
-  const data = useApiQuery([...keys.analytics, 'success', choice.key, days], () => fetchSurfaceSuccess(choice.key!, days), { enabled: !!choice.key, refetchInterval: 60_000 });
+  const data = useApiQuery([...keys.analytics, 'success', choice.key, days], () => fetchSurfaceSuccess(choice.key!, days), {
+    enabled: !!choice.key,
+    refetchInterval: 60_000,
+  });
   const [hidden, setHidden] = useState<Set<string>>(new Set());
   const surface = choice.surface;
   const rows = useMemo(() => data.data ?? [], [data.data]);
@@ -62,7 +65,13 @@ export function SurfaceSuccessPage() {
     const colors = policyColors(versions);
     return versions.map((v) => {
       const points = by.get(v)!.sort((a, b) => Date.parse(a.day) - Date.parse(b.day));
-      return { version: v, color: colors.get(v)!, points, impressions: points.reduce((s, r) => s + r.impressions, 0), successes: points.reduce((s, r) => s + r.successes, 0) };
+      return {
+        version: v,
+        color: colors.get(v)!,
+        points,
+        impressions: points.reduce((s, r) => s + r.impressions, 0),
+        successes: points.reduce((s, r) => s + r.successes, 0),
+      };
     });
   }, [rows]);
   const tableRows = useMemo(() => [...rows].sort((a, b) => Date.parse(b.day) - Date.parse(a.day) || b.impressions - a.impressions), [rows]);
@@ -78,10 +87,19 @@ export function SurfaceSuccessPage() {
   return (
     <div className="page page-wide page-analytics" data-testid="success-page">
       <AnalyticsNav />
-      <PageHeader title="Surface success" subtitle="Success per impression, day by day, for each policy version that served the surface — so a new model or a settings change shows as its own line." />
+      <PageHeader
+        title="Surface success"
+        subtitle="Success per impression, day by day, for each policy version that served the surface — so a new model or a settings change shows as its own line."
+      />
       <div className="analytics-toolbar">
         <SurfaceSelect choice={choice} />
-        <Segmented<number> name="window" label="Window" value={days} onChange={(d) => choice.update({ days: d })} options={WINDOWS.map((d) => ({ key: d, label: `${d} days`, testId: `success-days-${d}` }))} />
+        <Segmented<number>
+          name="window"
+          label="Window"
+          value={days}
+          onChange={(d) => choice.update({ days: d })}
+          options={WINDOWS.map((d) => ({ key: d, label: `${d} days`, testId: `success-days-${d}` }))}
+        />
         {data.loading && data.data && <Spinner size={14} />}
         <div className="filter-spacer" />
         <Button size="sm" variant="ghost" icon="refresh" onClick={() => void data.reload()}>
@@ -113,7 +131,8 @@ export function SurfaceSuccessPage() {
             {!data.data && data.loading && <LoadingState label="Loading success rates…" />}
             {data.data && rows.length === 0 && (
               <ChartEmpty testId="success-empty" title="No data yet">
-                No impressions were reported on "{surface.name}" in the last {days} days. Run traffic — client apps fetch the feed and report IMPRESSION and {successEventLabel(surface.successEvent).toLowerCase()} events — or wait for events.
+                No impressions were reported on "{surface.name}" in the last {days} days. Run traffic — client apps fetch the feed and report IMPRESSION and{' '}
+                {successEventLabel(surface.successEvent).toLowerCase()} events — or wait for events.
               </ChartEmpty>
             )}
             {rows.length > 0 && (
@@ -125,7 +144,14 @@ export function SurfaceSuccessPage() {
                     const off = hidden.has(s.version);
                     return (
                       <li key={s.version}>
-                        <button type="button" className={`policy-chip ${off ? 'is-off' : ''}`} aria-pressed={!off} onClick={() => toggle(s.version)} title={`${s.version} — click to ${off ? 'show' : 'hide'}`} data-testid="policy-chip">
+                        <button
+                          type="button"
+                          className={`policy-chip ${off ? 'is-off' : ''}`}
+                          aria-pressed={!off}
+                          onClick={() => toggle(s.version)}
+                          title={`${s.version} — click to ${off ? 'show' : 'hide'}`}
+                          data-testid="policy-chip"
+                        >
                           <span className="legend-mark mark-line" style={{ background: s.color }} />
                           <span className="policy-chip-text">
                             <span className="policy-chip-title">{d.title}</span>
@@ -276,13 +302,24 @@ function SuccessChart({ series, days }: { series: Series[]; days: number }) {
                           className="chart-band"
                           style={{ fill: s.color }}
                         />
-                        <path d={seg.map((p, i) => `${i ? 'L' : 'M'}${px(si, p.day)},${y(p.rate)}`).join(' ')} className="chart-line" style={{ stroke: s.color }} />
+                        <path
+                          d={seg.map((p, i) => `${i ? 'L' : 'M'}${px(si, p.day)},${y(p.rate)}`).join(' ')}
+                          className="chart-line"
+                          style={{ stroke: s.color }}
+                        />
                       </g>
                     ) : null,
                   )}
                   {s.points.map((p) => (
                     <g key={p.day}>
-                      <line x1={px(si, p.day)} x2={px(si, p.day)} y1={y(p.lower)} y2={y(p.upper)} className="chart-whisker chart-whisker-thin" style={{ stroke: s.color }} />
+                      <line
+                        x1={px(si, p.day)}
+                        x2={px(si, p.day)}
+                        y1={y(p.lower)}
+                        y2={y(p.upper)}
+                        className="chart-whisker chart-whisker-thin"
+                        style={{ stroke: s.color }}
+                      />
                       <circle
                         cx={px(si, p.day)}
                         cy={y(p.rate)}

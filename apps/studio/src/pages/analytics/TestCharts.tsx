@@ -30,7 +30,8 @@ const MAX_ROWS = 14;
 export function TestIntervalChart({ tests, selectedId, onSelect }: { tests: ContentTest[]; selectedId: string | null; onSelect(id: string): void }) {
   const [hover, setHover] = useState<string | null>(null);
   // The selected test always shows, even when the surface has more tests than fit.
-  const shown = tests.length <= MAX_ROWS ? tests : [...tests.filter((t) => t.id === selectedId), ...tests.filter((t) => t.id !== selectedId)].slice(0, MAX_ROWS);
+  const shown =
+    tests.length <= MAX_ROWS ? tests : [...tests.filter((t) => t.id === selectedId), ...tests.filter((t) => t.id !== selectedId)].slice(0, MAX_ROWS);
   const control = tests[0]?.controlRate;
   const margins = { top: 34, right: 60, bottom: 48, left: 0 };
   const height = margins.top + shown.length * ROW + margins.bottom;
@@ -78,7 +79,13 @@ export function TestIntervalChart({ tests, selectedId, onSelect }: { tests: Cont
                 <XLinearAxis scale={x} top={m.top - 6} bottom={bottom} format={(v) => formatPct(v, digits)} label="Success rate per examined impression" />
                 {control && (
                   <g className="chart-control" data-testid="control-band" data-lower={control.lower} data-upper={control.upper} data-mean={control.mean}>
-                    <rect x={x(control.lower)} width={Math.max(2, x(control.upper) - x(control.lower))} y={m.top - 6} height={bottom - m.top + 6} className="chart-control-band" />
+                    <rect
+                      x={x(control.lower)}
+                      width={Math.max(2, x(control.upper) - x(control.lower))}
+                      y={m.top - 6}
+                      height={bottom - m.top + 6}
+                      className="chart-control-band"
+                    />
                     <line x1={x(control.mean)} x2={x(control.mean)} y1={m.top - 6} y2={bottom} className="chart-control-mean" />
                     <text x={Math.min(Math.max(x(control.mean), left + 60), right - 60)} y={m.top - 12} textAnchor="middle" className="chart-annotation">
                       control {formatPct(control.mean, 1)}
@@ -94,7 +101,12 @@ export function TestIntervalChart({ tests, selectedId, onSelect }: { tests: Cont
                   const color = testColor(t.status);
                   const p = t.probBeatsControl;
                   return (
-                    <g key={t.id} className={`forest-row ${selected ? 'is-selected' : ''} ${hover === t.id ? 'is-hover' : ''}`} data-testid="forest-row" data-test-id={t.id}>
+                    <g
+                      key={t.id}
+                      className={`forest-row ${selected ? 'is-selected' : ''} ${hover === t.id ? 'is-hover' : ''}`}
+                      data-testid="forest-row"
+                      data-test-id={t.id}
+                    >
                       {selected && <rect x={0} y={y - ROW / 2} width={width} height={ROW} className="forest-row-bg" />}
                       <text x={left - 12} y={y} dy="0.32em" textAnchor="end" className="forest-label">
                         <title>{t.item.title}</title>
@@ -157,7 +169,11 @@ export function TestIntervalChart({ tests, selectedId, onSelect }: { tests: Cont
             { label: 'Control, 90% interval', color: CHART.controlBand, mark: 'band' },
           ]}
         />
-        {tests.length > shown.length && <span className="muted small">Showing {shown.length} of {tests.length} tests on this surface.</span>}
+        {tests.length > shown.length && (
+          <span className="muted small">
+            Showing {shown.length} of {tests.length} tests on this surface.
+          </span>
+        )}
       </div>
     </>
   );
@@ -203,7 +219,12 @@ export function TestTimelineChart({ test, days, now = Date.now() }: { test: Cont
                 rows: [
                   { label: 'Impressions that day', value: h.impressions.toLocaleString('en'), color: CHART.accentSoft, mark: 'bar' },
                   { label: 'Successes that day', value: h.successes.toLocaleString('en'), color: CHART.accent, mark: 'bar' },
-                  { label: 'Impressions so far', value: `${h.cumulative.toLocaleString('en')} of ${test.quota.toLocaleString('en')}`, color: CHART.accent, mark: 'line' },
+                  {
+                    label: 'Impressions so far',
+                    value: `${h.cumulative.toLocaleString('en')} of ${test.quota.toLocaleString('en')}`,
+                    color: CHART.accent,
+                    mark: 'line',
+                  },
                 ],
               }
             : null;
@@ -221,8 +242,25 @@ export function TestTimelineChart({ test, days, now = Date.now() }: { test: Cont
                 </g>
                 {series.map((s) => (
                   <g key={s.key}>
-                    <rect x={x.mid(s.key) - bw / 2} width={bw} y={y(s.impressions)} height={bottom - y(s.impressions)} className="chart-bar" style={{ fill: CHART.accentFaint }} data-testid="chart-bar" data-x={Date.parse(s.key)} data-y={s.impressions} />
-                    <rect x={x.mid(s.key) - bw / 2} width={bw} y={y(s.successes)} height={bottom - y(s.successes)} className="chart-bar" style={{ fill: CHART.accentSoft }} />
+                    <rect
+                      x={x.mid(s.key) - bw / 2}
+                      width={bw}
+                      y={y(s.impressions)}
+                      height={bottom - y(s.impressions)}
+                      className="chart-bar"
+                      style={{ fill: CHART.accentFaint }}
+                      data-testid="chart-bar"
+                      data-x={Date.parse(s.key)}
+                      data-y={s.impressions}
+                    />
+                    <rect
+                      x={x.mid(s.key) - bw / 2}
+                      width={bw}
+                      y={y(s.successes)}
+                      height={bottom - y(s.successes)}
+                      className="chart-bar"
+                      style={{ fill: CHART.accentSoft }}
+                    />
                   </g>
                 ))}
                 <path d={line} className="chart-line" style={{ stroke: CHART.accent }} />
@@ -274,7 +312,8 @@ export function TestTimelineChart({ test, days, now = Date.now() }: { test: Cont
         />
         {total !== test.impressions && (
           <span className="muted small" data-testid="timeline-note">
-            Every impression of the item on this surface since the test started ({total.toLocaleString('en')}); the test counts those in its exploration slots ({test.impressions.toLocaleString('en')}).
+            Every impression of the item on this surface since the test started ({total.toLocaleString('en')}); the test counts those in its exploration slots (
+            {test.impressions.toLocaleString('en')}).
           </span>
         )}
       </div>

@@ -59,7 +59,13 @@ export function SurfaceSelect({ choice, testId = 'analytics-surface' }: { choice
   return (
     <label className="inline-field">
       <span className="inline-field-label">Surface</span>
-      <select className="input select input-sm" value={choice.key ?? ''} onChange={(e) => choice.update({ surface: e.target.value })} data-testid={testId} disabled={!list.length}>
+      <select
+        className="input select input-sm"
+        value={choice.key ?? ''}
+        onChange={(e) => choice.update({ surface: e.target.value })}
+        data-testid={testId}
+        disabled={!list.length}
+      >
         {!list.length && <option value="">{choice.surfaces.loading ? 'Loading…' : 'No surfaces'}</option>}
         {list.map((s) => (
           <option key={s.key} value={s.key}>
@@ -79,7 +85,19 @@ export interface SegmentOption<K extends string | number> {
 }
 
 /** A row of mutually exclusive choices (radio buttons styled as a segmented control). */
-export function Segmented<K extends string | number>({ options, value, onChange, label, name }: { options: SegmentOption<K>[]; value: K; onChange(k: K): void; label: string; name: string }) {
+export function Segmented<K extends string | number>({
+  options,
+  value,
+  onChange,
+  label,
+  name,
+}: {
+  options: SegmentOption<K>[];
+  value: K;
+  onChange(k: K): void;
+  label: string;
+  name: string;
+}) {
   return (
     <div className="segmented segmented-sm" role="radiogroup" aria-label={label}>
       {options.map((o) => (
@@ -99,7 +117,17 @@ export function intParam(params: URLSearchParams, name: string, allowed: number[
 }
 
 /** What a chart shows when it has nothing to draw yet: says why, and what makes data appear. */
-export function ChartEmpty({ title, children, icon = 'chart', testId = 'chart-empty' }: { title: string; children?: ReactNode; icon?: IconName; testId?: string }) {
+export function ChartEmpty({
+  title,
+  children,
+  icon = 'chart',
+  testId = 'chart-empty',
+}: {
+  title: string;
+  children?: ReactNode;
+  icon?: IconName;
+  testId?: string;
+}) {
   return (
     <div className="chart-empty" data-testid={testId}>
       <span className="chart-empty-icon">

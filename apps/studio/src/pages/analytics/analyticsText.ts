@@ -24,10 +24,26 @@ export function policyColors(versions: string[]): Map<string, string> {
 }
 
 export const ESTIMATOR_TEXT: Record<OpeEstimator, { label: string; color: string; help: string }> = {
-  ips: { label: 'IPS', color: '#0284c7', help: 'Inverse propensity scoring: logged rewards reweighted by how much more (or less) often the evaluated policy would have shown the logged item there. Unbiased, can be noisy.' },
-  snips: { label: 'SNIPS', color: '#4f46e5', help: 'Self-normalized IPS: the same weights, divided by their mean. A little bias, much less variance. The gate uses it.' },
-  dm: { label: 'DM', color: '#d97706', help: 'Direct method: the reward model’s prediction for what the evaluated policy would show. Low variance, biased when the reward model is wrong.' },
-  dr: { label: 'DR', color: '#0d9488', help: 'Doubly robust: the direct method, corrected by IPS on its errors. Unbiased when either the propensities or the reward model are right.' },
+  ips: {
+    label: 'IPS',
+    color: '#0284c7',
+    help: 'Inverse propensity scoring: logged rewards reweighted by how much more (or less) often the evaluated policy would have shown the logged item there. Unbiased, can be noisy.',
+  },
+  snips: {
+    label: 'SNIPS',
+    color: '#4f46e5',
+    help: 'Self-normalized IPS: the same weights, divided by their mean. A little bias, much less variance. The gate uses it.',
+  },
+  dm: {
+    label: 'DM',
+    color: '#d97706',
+    help: 'Direct method: the reward model’s prediction for what the evaluated policy would show. Low variance, biased when the reward model is wrong.',
+  },
+  dr: {
+    label: 'DR',
+    color: '#0d9488',
+    help: 'Doubly robust: the direct method, corrected by IPS on its errors. Unbiased when either the propensities or the reward model are right.',
+  },
 };
 
 export function estimatorText(e: string) {
@@ -71,8 +87,16 @@ export const MODEL_STATUS_TEXT: Record<ModelStatus, { label: string; tone: Tone;
   training: { label: 'Training', tone: 'accent', help: 'The worker is training it on the surface’s logs.' },
   failed: { label: 'Failed', tone: 'danger', help: 'Training did not finish; the reason says why.' },
   candidate: { label: 'Candidate', tone: 'info', help: 'Trained; the offline gate is evaluating it.' },
-  gate_failed: { label: 'Gate failed', tone: 'danger', help: 'Its offline estimate could be materially worse than the live policy’s, or its holdout fit is no better than chance or the base rate, so it never serves traffic.' },
-  gate_passed: { label: 'Gate passed', tone: 'success', help: 'Its offline estimate is not materially worse than the live policy’s and its holdout fit beats chance and the base rate: it may go to canary.' },
+  gate_failed: {
+    label: 'Gate failed',
+    tone: 'danger',
+    help: 'Its offline estimate could be materially worse than the live policy’s, or its holdout fit is no better than chance or the base rate, so it never serves traffic.',
+  },
+  gate_passed: {
+    label: 'Gate passed',
+    tone: 'success',
+    help: 'Its offline estimate is not materially worse than the live policy’s and its holdout fit beats chance and the base rate: it may go to canary.',
+  },
   canary: { label: 'Canary', tone: 'warning', help: 'Serving a share of users while the guardrail compares it with the live policy.' },
   live: { label: 'Live', tone: 'success', help: 'The shared prior of the live policy.' },
   rolled_back: { label: 'Rolled back', tone: 'danger', help: 'Taken off traffic, by hand or by the guardrail.' },

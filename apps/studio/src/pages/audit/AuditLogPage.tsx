@@ -196,9 +196,23 @@ export function AuditLogPage() {
       <div className="filter-bar audit-filters" data-testid="audit-filters">
         <div className="search-box">
           <Icon name="search" />
-          <input className="input" type="search" placeholder="Words in the summary" aria-label="Search summaries" value={text} onChange={(e) => setText(e.target.value)} data-testid="audit-text" />
+          <input
+            className="input"
+            type="search"
+            placeholder="Words in the summary"
+            aria-label="Search summaries"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            data-testid="audit-text"
+          />
         </div>
-        <select className="input select" aria-label="Entity type" value={filters.entityType} onChange={(e) => update({ entityType: e.target.value, entityId: '' })} data-testid="audit-entity-type">
+        <select
+          className="input select"
+          aria-label="Entity type"
+          value={filters.entityType}
+          onChange={(e) => update({ entityType: e.target.value, entityId: '' })}
+          data-testid="audit-entity-type"
+        >
           <option value="">All entities</option>
           {ENTITY_TYPES.map((t) => (
             <option key={t.key} value={t.key}>
@@ -206,16 +220,40 @@ export function AuditLogPage() {
             </option>
           ))}
         </select>
-        <input className="input input-action mono" placeholder="Action, e.g. release." aria-label="Action or prefix" list="audit-actions" value={action} onChange={(e) => setAction(e.target.value)} data-testid="audit-action" />
+        <input
+          className="input input-action mono"
+          placeholder="Action, e.g. release."
+          aria-label="Action or prefix"
+          list="audit-actions"
+          value={action}
+          onChange={(e) => setAction(e.target.value)}
+          data-testid="audit-action"
+        />
         <datalist id="audit-actions">
           {ACTION_SUGGESTIONS.map((a) => (
             <option key={a} value={a} />
           ))}
         </datalist>
         <div className="date-range">
-          <input type="date" className="input" aria-label="From date" value={filters.from} max={filters.to || undefined} onChange={(e) => update({ from: e.target.value })} data-testid="audit-from" />
+          <input
+            type="date"
+            className="input"
+            aria-label="From date"
+            value={filters.from}
+            max={filters.to || undefined}
+            onChange={(e) => update({ from: e.target.value })}
+            data-testid="audit-from"
+          />
           <span className="muted">to</span>
-          <input type="date" className="input" aria-label="To date" value={filters.to} min={filters.from || undefined} onChange={(e) => update({ to: e.target.value })} data-testid="audit-to" />
+          <input
+            type="date"
+            className="input"
+            aria-label="To date"
+            value={filters.to}
+            min={filters.from || undefined}
+            onChange={(e) => update({ to: e.target.value })}
+            data-testid="audit-to"
+          />
         </div>
         {active && (
           <button type="button" className="link-btn clear-filters" onClick={clear} data-testid="audit-clear">
@@ -280,7 +318,14 @@ export function AuditLogPage() {
                 <Fragment key={e.id}>
                   <tr className={`audit-row ${isOpen ? 'is-open' : ''}`} data-testid="audit-row" data-action={e.action}>
                     <td className="expand-col">
-                      <button type="button" className="icon-btn" aria-expanded={isOpen} aria-label={isOpen ? 'Hide details' : 'Show before and after'} onClick={() => toggle(e.id)} data-testid="audit-expand">
+                      <button
+                        type="button"
+                        className="icon-btn"
+                        aria-expanded={isOpen}
+                        aria-label={isOpen ? 'Hide details' : 'Show before and after'}
+                        onClick={() => toggle(e.id)}
+                        data-testid="audit-expand"
+                      >
                         <Icon name={isOpen ? 'down' : 'chevronRight'} size={14} />
                       </button>
                     </td>
@@ -292,7 +337,12 @@ export function AuditLogPage() {
                     </td>
                     <td className="actor-cell">
                       {e.actorId ? (
-                        <button type="button" className="link-btn actor-link" title="Only this actor's changes" onClick={() => update({ actorId: e.actorId!, actorLabel: e.actorLabel })}>
+                        <button
+                          type="button"
+                          className="link-btn actor-link"
+                          title="Only this actor's changes"
+                          onClick={() => update({ actorId: e.actorId!, actorLabel: e.actorLabel })}
+                        >
                           {e.actorLabel}
                         </button>
                       ) : (
@@ -300,7 +350,12 @@ export function AuditLogPage() {
                       )}
                     </td>
                     <td className="action-col">
-                      <button type="button" className={`action-code ${actionTone(e.action)}`} title="Only this action" onClick={() => update({ action: e.action })}>
+                      <button
+                        type="button"
+                        className={`action-code ${actionTone(e.action)}`}
+                        title="Only this action"
+                        onClick={() => update({ action: e.action })}
+                      >
                         {e.action}
                       </button>
                       <div className="entity-ref small">
@@ -364,8 +419,14 @@ export function AuditLogPage() {
           </tbody>
         </table>
         {rows && rows.length === 0 && !loading && (
-          <EmptyState icon="search" title={active ? 'No entries match these filters' : 'Nothing recorded yet'} actions={active ? <Button onClick={clear}>Clear filters</Button> : undefined}>
-            {active ? 'Try a shorter action prefix, a wider date range, or fewer words.' : 'Changes to content, releases, accounts and webhooks are recorded here.'}
+          <EmptyState
+            icon="search"
+            title={active ? 'No entries match these filters' : 'Nothing recorded yet'}
+            actions={active ? <Button onClick={clear}>Clear filters</Button> : undefined}
+          >
+            {active
+              ? 'Try a shorter action prefix, a wider date range, or fewer words.'
+              : 'Changes to content, releases, accounts and webhooks are recorded here.'}
           </EmptyState>
         )}
         {hasNext && (

@@ -62,7 +62,9 @@ export function findConflicts(releases: ReleaseSummary[]): Conflict[] {
       byItem.set(a.itemId, c);
     }
   }
-  return [...byItem.values()].filter((c) => c.releases.length > 1).map((c) => ({ ...c, releases: [...c.releases].sort((a, b) => (instantOf(a) ?? '').localeCompare(instantOf(b) ?? '')) }));
+  return [...byItem.values()]
+    .filter((c) => c.releases.length > 1)
+    .map((c) => ({ ...c, releases: [...c.releases].sort((a, b) => (instantOf(a) ?? '').localeCompare(instantOf(b) ?? '')) }));
 }
 
 function Chip({ r, zone, conflict, style, tall }: { r: ReleaseSummary; zone: string; conflict: boolean; style?: CSSProperties; tall?: boolean }) {
@@ -85,7 +87,23 @@ function Chip({ r, zone, conflict, style, tall }: { r: ReleaseSummary; zone: str
   );
 }
 
-function MonthGrid({ days, month, byDay, zone, conflicted, today, onMore }: { days: Day[]; month: number; byDay: Map<string, ReleaseSummary[]>; zone: string; conflicted: Set<string>; today: Day; onMore(d: Day): void }) {
+function MonthGrid({
+  days,
+  month,
+  byDay,
+  zone,
+  conflicted,
+  today,
+  onMore,
+}: {
+  days: Day[];
+  month: number;
+  byDay: Map<string, ReleaseSummary[]>;
+  zone: string;
+  conflicted: Set<string>;
+  today: Day;
+  onMore(d: Day): void;
+}) {
   return (
     <div className="cal-month" data-testid="calendar-month">
       {WEEKDAYS.map((w) => (
@@ -97,7 +115,12 @@ function MonthGrid({ days, month, byDay, zone, conflicted, today, onMore }: { da
         const list = byDay.get(dayKey(d)) ?? [];
         const shown = list.length > 3 ? list.slice(0, 2) : list;
         return (
-          <div key={dayKey(d)} className={`cal-cell ${d.m !== month ? 'is-outside' : ''} ${sameDay(d, today) ? 'is-today' : ''} ${weekdayIndex(d) >= 5 ? 'is-weekend' : ''}`} data-testid="calendar-day" data-day={dayKey(d)}>
+          <div
+            key={dayKey(d)}
+            className={`cal-cell ${d.m !== month ? 'is-outside' : ''} ${sameDay(d, today) ? 'is-today' : ''} ${weekdayIndex(d) >= 5 ? 'is-weekend' : ''}`}
+            data-testid="calendar-day"
+            data-day={dayKey(d)}
+          >
             <span className="cal-daynum">{d.d}</span>
             <div className="cal-chips">
               {shown.map((r) => (
@@ -116,7 +139,21 @@ function MonthGrid({ days, month, byDay, zone, conflicted, today, onMore }: { da
   );
 }
 
-function WeekGrid({ days, byDay, zone, conflicted, today, now }: { days: Day[]; byDay: Map<string, ReleaseSummary[]>; zone: string; conflicted: Set<string>; today: Day; now: number }) {
+function WeekGrid({
+  days,
+  byDay,
+  zone,
+  conflicted,
+  today,
+  now,
+}: {
+  days: Day[];
+  byDay: Map<string, ReleaseSummary[]>;
+  zone: string;
+  conflicted: Set<string>;
+  today: Day;
+  now: number;
+}) {
   const scroller = useRef<HTMLDivElement>(null);
   const firstHour = useMemo(() => {
     let min = 8;
@@ -177,7 +214,12 @@ function WeekGrid({ days, byDay, zone, conflicted, today, now }: { days: Day[]; 
                       zone={zone}
                       conflict={conflicted.has(e.r.id)}
                       tall
-                      style={{ position: 'absolute', top: (e.min * HOUR_PX) / 60, left: `calc(${(i * 100) / c.length}% + 2px)`, width: `calc(${100 / c.length}% - 4px)` }}
+                      style={{
+                        position: 'absolute',
+                        top: (e.min * HOUR_PX) / 60,
+                        left: `calc(${(i * 100) / c.length}% + 2px)`,
+                        width: `calc(${100 / c.length}% - 4px)`,
+                      }}
                     />
                   )),
                 )}
@@ -275,10 +317,22 @@ export function CalendarPage() {
 
       <div className="cal-toolbar">
         <div className="cal-nav">
-          <button type="button" className="icon-btn" aria-label={view === 'week' ? 'Previous week' : 'Previous month'} onClick={() => step(-1)} data-testid="calendar-prev">
+          <button
+            type="button"
+            className="icon-btn"
+            aria-label={view === 'week' ? 'Previous week' : 'Previous month'}
+            onClick={() => step(-1)}
+            data-testid="calendar-prev"
+          >
             <Icon name="back" />
           </button>
-          <button type="button" className="icon-btn" aria-label={view === 'week' ? 'Next week' : 'Next month'} onClick={() => step(1)} data-testid="calendar-next">
+          <button
+            type="button"
+            className="icon-btn"
+            aria-label={view === 'week' ? 'Next week' : 'Next month'}
+            onClick={() => step(1)}
+            data-testid="calendar-next"
+          >
             <Icon name="chevronRight" />
           </button>
           <Button size="sm" onClick={() => go({ date: today })} data-testid="calendar-today">
@@ -307,7 +361,15 @@ export function CalendarPage() {
       {releases.error && <ErrorBanner error={releases.error} onRetry={() => void releases.reload()} />}
       <div className="card cal-card">
         {view === 'month' ? (
-          <MonthGrid days={days} month={anchor.m} byDay={byDay} zone={zone} conflicted={conflicted} today={today} onMore={(d) => go({ view: 'week', date: d })} />
+          <MonthGrid
+            days={days}
+            month={anchor.m}
+            byDay={byDay}
+            zone={zone}
+            conflicted={conflicted}
+            today={today}
+            onMore={(d) => go({ view: 'week', date: d })}
+          />
         ) : (
           <WeekGrid days={days} byDay={byDay} zone={zone} conflicted={conflicted} today={today} now={now} />
         )}
@@ -322,7 +384,9 @@ export function CalendarPage() {
               <span className="cal-legend-swatch" /> Shares an item with another release
             </span>
           </div>
-          <span className="muted small">{placed.length === 0 ? `Nothing scheduled or launched this ${view}.` : `${placed.length} ${placed.length === 1 ? 'release' : 'releases'} in view`}</span>
+          <span className="muted small">
+            {placed.length === 0 ? `Nothing scheduled or launched this ${view}.` : `${placed.length} ${placed.length === 1 ? 'release' : 'releases'} in view`}
+          </span>
         </div>
       </div>
 

@@ -26,7 +26,11 @@ export const SORT_LABELS: Record<ItemSort, string> = {
 };
 
 /** A text input that reports its value only after typing pauses. */
-function DebouncedInput({ value, onChange, ...rest }: { value: string; onChange(v: string): void } & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'>) {
+function DebouncedInput({
+  value,
+  onChange,
+  ...rest
+}: { value: string; onChange(v: string): void } & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'>) {
   const [draft, setDraft] = useState(value);
   const debounced = useDebounced(draft, 300);
   useEffect(() => setDraft(value), [value]);
@@ -44,7 +48,15 @@ export function ContentFilters({ filters, kinds, onChange }: { filters: ListFilt
     <div className="filter-bar" data-testid="content-filters">
       <div className="search-box">
         <Icon name="search" />
-        <DebouncedInput className="input" type="search" placeholder="Search title, description or slug" aria-label="Search" value={filters.q} onChange={(q) => onChange({ q })} data-testid="content-search" />
+        <DebouncedInput
+          className="input"
+          type="search"
+          placeholder="Search title, description or slug"
+          aria-label="Search"
+          value={filters.q}
+          onChange={(q) => onChange({ q })}
+          data-testid="content-search"
+        />
       </div>
       <select className="input select" aria-label="Kind" value={filters.kind} onChange={(e) => onChange({ kind: e.target.value })} data-testid="filter-kind">
         <option value="">All kinds</option>
@@ -54,7 +66,13 @@ export function ContentFilters({ filters, kinds, onChange }: { filters: ListFilt
           </option>
         ))}
       </select>
-      <select className="input select" aria-label="State" value={filters.state} onChange={(e) => onChange({ state: e.target.value })} data-testid="filter-state">
+      <select
+        className="input select"
+        aria-label="State"
+        value={filters.state}
+        onChange={(e) => onChange({ state: e.target.value })}
+        data-testid="filter-state"
+      >
         <option value="">All states</option>
         {ITEM_STATES.map((s) => (
           <option key={s} value={s}>
@@ -62,15 +80,37 @@ export function ContentFilters({ filters, kinds, onChange }: { filters: ListFilt
           </option>
         ))}
       </select>
-      <DebouncedInput className="input input-topic" placeholder="Topic" aria-label="Topic" value={filters.topic} onChange={(topic) => onChange({ topic: topic.trim().toLowerCase() })} data-testid="filter-topic" />
+      <DebouncedInput
+        className="input input-topic"
+        placeholder="Topic"
+        aria-label="Topic"
+        value={filters.topic}
+        onChange={(topic) => onChange({ topic: topic.trim().toLowerCase() })}
+        data-testid="filter-topic"
+      />
       <div className="filter-pair">
-        <DebouncedInput className="input input-xnarrow" placeholder="Locale" aria-label="Locale" list="filter-locales" value={filters.locale} onChange={(locale) => onChange({ locale: locale.trim(), status: locale.trim() ? filters.status || 'COMPLETE' : '' })} data-testid="filter-locale" />
+        <DebouncedInput
+          className="input input-xnarrow"
+          placeholder="Locale"
+          aria-label="Locale"
+          list="filter-locales"
+          value={filters.locale}
+          onChange={(locale) => onChange({ locale: locale.trim(), status: locale.trim() ? filters.status || 'COMPLETE' : '' })}
+          data-testid="filter-locale"
+        />
         <datalist id="filter-locales">
           {COMMON_LOCALES.map((l) => (
             <option key={l} value={l} />
           ))}
         </datalist>
-        <select className="input select" aria-label="Locale status" value={filters.status} disabled={!filters.locale} onChange={(e) => onChange({ status: e.target.value as LocaleStatus })} data-testid="filter-locale-status">
+        <select
+          className="input select"
+          aria-label="Locale status"
+          value={filters.status}
+          disabled={!filters.locale}
+          onChange={(e) => onChange({ status: e.target.value as LocaleStatus })}
+          data-testid="filter-locale-status"
+        >
           {!filters.locale && <option value="">Any status</option>}
           <option value="COMPLETE">Complete</option>
           <option value="INCOMPLETE">Incomplete</option>
@@ -78,7 +118,12 @@ export function ContentFilters({ filters, kinds, onChange }: { filters: ListFilt
         </select>
       </div>
       {active && (
-        <button type="button" className="link-btn clear-filters" onClick={() => onChange({ q: '', kind: '', state: '', topic: '', locale: '', status: '' })} data-testid="clear-filters">
+        <button
+          type="button"
+          className="link-btn clear-filters"
+          onClick={() => onChange({ q: '', kind: '', state: '', topic: '', locale: '', status: '' })}
+          data-testid="clear-filters"
+        >
           Clear filters
         </button>
       )}

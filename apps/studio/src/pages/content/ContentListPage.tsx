@@ -71,7 +71,14 @@ export function ContentListPage() {
     placeholderData: keepPreviousData,
   });
   const pages = search.data?.pages;
-  const list: ListState | null = pages ? { items: pages.flatMap((p) => p.edges.map((e) => e.node)), total: pages[pages.length - 1].totalCount, endCursor: pages[pages.length - 1].pageInfo.endCursor, hasNext: search.hasNextPage } : null;
+  const list: ListState | null = pages
+    ? {
+        items: pages.flatMap((p) => p.edges.map((e) => e.node)),
+        total: pages[pages.length - 1].totalCount,
+        endCursor: pages[pages.length - 1].pageInfo.endCursor,
+        hasNext: search.hasNextPage,
+      }
+    : null;
   const loading = search.isFetching && !search.isFetchingNextPage;
   const loadingMore = search.isFetchingNextPage;
   const error: ApiError | null = search.error ? toApiError(search.error) : null;
@@ -175,9 +182,15 @@ export function ContentListPage() {
             ))}
           </tbody>
         </table>
-        {list && list.items.length === 0 && !loading && (
-          filtered ? (
-            <EmptyState icon="search" title="No items match these filters" actions={<Button onClick={() => update({ q: '', kind: '', state: '', topic: '', locale: '', status: '' })}>Clear filters</Button>}>
+        {list &&
+          list.items.length === 0 &&
+          !loading &&
+          (filtered ? (
+            <EmptyState
+              icon="search"
+              title="No items match these filters"
+              actions={<Button onClick={() => update({ q: '', kind: '', state: '', topic: '', locale: '', status: '' })}>Clear filters</Button>}
+            >
               Try fewer words, or another kind, state or locale.
             </EmptyState>
           ) : (
@@ -198,8 +211,7 @@ export function ContentListPage() {
             >
               Items you create or import appear here, with their state and locales.
             </EmptyState>
-          )
-        )}
+          ))}
         {list?.hasNext && (
           <div className="table-footer">
             <Button onClick={loadMore} loading={loadingMore} data-testid="load-more">

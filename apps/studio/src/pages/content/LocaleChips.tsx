@@ -7,7 +7,11 @@ export function LocaleChips({ locales, complete, defaultLocale }: { locales: str
       {locales.map((l) => {
         const ok = complete.includes(l);
         return (
-          <span key={l} className={`locale-chip ${ok ? 'is-complete' : 'is-incomplete'}`} title={`${localeName(l)}${l === defaultLocale ? ' (default)' : ''}: ${ok ? 'complete' : 'incomplete'}`}>
+          <span
+            key={l}
+            className={`locale-chip ${ok ? 'is-complete' : 'is-incomplete'}`}
+            title={`${localeName(l)}${l === defaultLocale ? ' (default)' : ''}: ${ok ? 'complete' : 'incomplete'}`}
+          >
             <span className="dot" aria-hidden="true" />
             {l}
           </span>

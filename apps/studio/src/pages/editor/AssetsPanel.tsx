@@ -13,18 +13,36 @@ const TONE: Record<string, Tone> = { ok: 'success', unreachable: 'danger', pendi
 const ROLE: Record<string, string> = { audio: 'Audio', video: 'Video', artwork: 'Artwork' };
 
 /** Media of the latest version and the result of its last check; polls while any check is pending. */
-export function AssetsPanel({ itemId, assets, onAssets, canRecheck }: { itemId: string; assets: AssetStatus[]; onAssets(a: AssetStatus[]): void; canRecheck: boolean }) {
+export function AssetsPanel({
+  itemId,
+  assets,
+  onAssets,
+  canRecheck,
+}: {
+  itemId: string;
+  assets: AssetStatus[];
+  onAssets(a: AssetStatus[]): void;
+  canRecheck: boolean;
+}) {
   const toast = useToast();
   const [busy, setBusy] = useState(false);
   const [polls, setPolls] = useState(0);
   /** After "Re-check": the check time each URL had, so it shows as pending until the worker writes a new result. */
   const [before, setBefore] = useState<Record<string, string | null> | null>(null);
 
-  const shown = assets.map((a) => (before && a.url in before && before[a.url] === a.checkedAt ? { ...a, status: 'pending', error: null, httpStatus: null } : a));
+  const shown = assets.map((a) =>
+    before && a.url in before && before[a.url] === a.checkedAt ? { ...a, status: 'pending', error: null, httpStatus: null } : a,
+  );
   const pending = shown.some((a) => a.status === 'pending');
 
   // Every 1.5 s while a check is pending, for at most 40 polls (a minute); a failed poll just polls again.
-  const poll = useQuery({ queryKey: [...keys.items, itemId, 'assets'], queryFn: () => fetchAssets(itemId), enabled: pending && polls < 40, refetchInterval: 1500, retry: true });
+  const poll = useQuery({
+    queryKey: [...keys.items, itemId, 'assets'],
+    queryFn: () => fetchAssets(itemId),
+    enabled: pending && polls < 40,
+    refetchInterval: 1500,
+    retry: true,
+  });
   const polled = poll.data;
   const polledAt = poll.dataUpdatedAt;
   useEffect(() => {

@@ -18,7 +18,13 @@ export function BasicsSection({ form, kind, kinds, isNew, onChange, onKindChange
         <h2>Basics</h2>
       </div>
       <div className="card-body form-grid">
-        <Field label="Slug" htmlFor="f-slug" requirement="required" error={errors.slug} hint="Lowercase words joined by dashes; used in links, imports and the API.">
+        <Field
+          label="Slug"
+          htmlFor="f-slug"
+          requirement="required"
+          error={errors.slug}
+          hint="Lowercase words joined by dashes; used in links, imports and the API."
+        >
           <input
             id="f-slug"
             className={`input mono ${errors.slug ? 'is-invalid' : ''}`}
@@ -31,8 +37,21 @@ export function BasicsSection({ form, kind, kinds, isNew, onChange, onKindChange
             data-testid="field-slug"
           />
         </Field>
-        <Field label="Kind" htmlFor="f-kind" requirement={isNew ? 'required' : undefined} error={errors.kind} hint={isNew ? kind?.description : 'Fixed after creation.'}>
-          <select id="f-kind" className={`input select ${errors.kind ? 'is-invalid' : ''}`} value={form.kind} disabled={readOnly || !isNew} onChange={(e) => onKindChange(e.target.value)} data-testid="field-kind">
+        <Field
+          label="Kind"
+          htmlFor="f-kind"
+          requirement={isNew ? 'required' : undefined}
+          error={errors.kind}
+          hint={isNew ? kind?.description : 'Fixed after creation.'}
+        >
+          <select
+            id="f-kind"
+            className={`input select ${errors.kind ? 'is-invalid' : ''}`}
+            value={form.kind}
+            disabled={readOnly || !isNew}
+            onChange={(e) => onKindChange(e.target.value)}
+            data-testid="field-kind"
+          >
             {kinds.map((k) => (
               <option key={k.key} value={k.key}>
                 {k.label}
@@ -40,8 +59,21 @@ export function BasicsSection({ form, kind, kinds, isNew, onChange, onKindChange
             ))}
           </select>
         </Field>
-        <Field label="Default locale" htmlFor="f-defaultLocale" requirement="required" error={errors.defaultLocale} hint="Its title is the item's name everywhere in the Studio.">
-          <select id="f-defaultLocale" className="input select" value={form.defaultLocale} disabled={readOnly} onChange={(e) => onChange({ defaultLocale: e.target.value })} data-testid="field-default-locale">
+        <Field
+          label="Default locale"
+          htmlFor="f-defaultLocale"
+          requirement="required"
+          error={errors.defaultLocale}
+          hint="Its title is the item's name everywhere in the Studio."
+        >
+          <select
+            id="f-defaultLocale"
+            className="input select"
+            value={form.defaultLocale}
+            disabled={readOnly}
+            onChange={(e) => onChange({ defaultLocale: e.target.value })}
+            data-testid="field-default-locale"
+          >
             {form.locales.map((l) => (
               <option key={l} value={l}>
                 {localeName(l)} ({l})
@@ -49,7 +81,13 @@ export function BasicsSection({ form, kind, kinds, isNew, onChange, onKindChange
             ))}
           </select>
         </Field>
-        <Field label="Minimum app version" htmlFor="f-minAppVersion" requirement="optional" error={errors.minAppVersion} hint="Older apps will not show it, e.g. 4.2.">
+        <Field
+          label="Minimum app version"
+          htmlFor="f-minAppVersion"
+          requirement="optional"
+          error={errors.minAppVersion}
+          hint="Older apps will not show it, e.g. 4.2."
+        >
           <input
             id="f-minAppVersion"
             className={`input ${errors.minAppVersion ? 'is-invalid' : ''}`}
@@ -64,13 +102,26 @@ export function BasicsSection({ form, kind, kinds, isNew, onChange, onKindChange
           <div className="segmented" id="f-availability" role="radiogroup" aria-label="Availability">
             {['free', 'premium'].map((a) => (
               <label key={a} className={`segment ${form.availability === a ? 'is-active' : ''}`}>
-                <input type="radio" name="availability" value={a} checked={form.availability === a} disabled={readOnly} onChange={() => onChange({ availability: a })} data-testid={`availability-${a}`} />
+                <input
+                  type="radio"
+                  name="availability"
+                  value={a}
+                  checked={form.availability === a}
+                  disabled={readOnly}
+                  onChange={() => onChange({ availability: a })}
+                  data-testid={`availability-${a}`}
+                />
                 {a === 'free' ? 'Free' : 'Premium'}
               </label>
             ))}
           </div>
         </Field>
-        <Field label="Platforms" htmlFor="f-platforms" error={firstIndexed(errors, 'platforms')} hint={form.platforms.length === 0 ? 'None ticked means all platforms.' : undefined}>
+        <Field
+          label="Platforms"
+          htmlFor="f-platforms"
+          error={firstIndexed(errors, 'platforms')}
+          hint={form.platforms.length === 0 ? 'None ticked means all platforms.' : undefined}
+        >
           <div className="checks" id="f-platforms">
             {PLATFORMS.map((p) => (
               <label key={p} className="check">
@@ -78,7 +129,11 @@ export function BasicsSection({ form, kind, kinds, isNew, onChange, onKindChange
                   type="checkbox"
                   checked={form.platforms.includes(p)}
                   disabled={readOnly}
-                  onChange={(e) => onChange({ platforms: e.target.checked ? PLATFORMS.filter((x) => x === p || form.platforms.includes(x)) : form.platforms.filter((x) => x !== p) })}
+                  onChange={(e) =>
+                    onChange({
+                      platforms: e.target.checked ? PLATFORMS.filter((x) => x === p || form.platforms.includes(x)) : form.platforms.filter((x) => x !== p),
+                    })
+                  }
                   data-testid={`platform-${p}`}
                 />
                 {PLATFORM_LABELS[p]}

@@ -121,7 +121,15 @@ export function ItemEditorPage() {
 
   const changeKind = (key: string) => {
     const k = kinds.find((x) => x.key === key);
-    setForm((f) => f && { ...f, kind: key, attributes: Object.fromEntries(Object.entries(f.attributes).filter(([a]) => k?.attributes.some((x) => x.key === a))), sessions: k?.hasSessions ? f.sessions : [] });
+    setForm(
+      (f) =>
+        f && {
+          ...f,
+          kind: key,
+          attributes: Object.fromEntries(Object.entries(f.attributes).filter(([a]) => k?.attributes.some((x) => x.key === a))),
+          sessions: k?.hasSessions ? f.sessions : [],
+        },
+    );
   };
 
   /** After a refused save, bring the first marked field into view. */
@@ -325,7 +333,8 @@ export function ItemEditorPage() {
             </Button>
           }
         >
-          Someone saved v{conflict.latest} since you opened v{conflict.base} — reload to see their changes, then reapply yours. Reloading discards your unsaved edits.
+          Someone saved v{conflict.latest} since you opened v{conflict.base} — reload to see their changes, then reapply yours. Reloading discards your unsaved
+          edits.
         </Banner>
       )}
       {saveError && <ErrorBanner error={saveError} unplaced={unplaced} onDismiss={() => setSaveError(null)} />}
@@ -367,7 +376,14 @@ export function ItemEditorPage() {
                   <span className="muted small">In the order listeners take them.</span>
                 </div>
                 <div className="card-body">
-                  <SessionsEditor sessions={form.sessions} onChange={(sessions) => patch({ sessions })} selfId={item?.id ?? null} kinds={kinds} errors={errors} readOnly={readOnly} />
+                  <SessionsEditor
+                    sessions={form.sessions}
+                    onChange={(sessions) => patch({ sessions })}
+                    selfId={item?.id ?? null}
+                    kinds={kinds}
+                    errors={errors}
+                    readOnly={readOnly}
+                  />
                 </div>
               </section>
             )}
@@ -376,7 +392,15 @@ export function ItemEditorPage() {
           <aside className="editor-side">
             <ReadinessPanel problems={item ? item.readiness : null} version={item?.latestVersionNumber ?? null} dirty={dirty} onJump={jump} />
             <LocaleSummary form={form} kind={kind} onPick={(l) => setActiveLocale(l)} />
-            {item && <AssetsPanel key={item.latestVersionNumber} itemId={item.id} assets={item.assets} onAssets={(assets) => setItem((it) => it && { ...it, assets })} canRecheck={!readOnly} />}
+            {item && (
+              <AssetsPanel
+                key={item.latestVersionNumber}
+                itemId={item.id}
+                assets={item.assets}
+                onAssets={(assets) => setItem((it) => it && { ...it, assets })}
+                canRecheck={!readOnly}
+              />
+            )}
           </aside>
         </div>
       )}

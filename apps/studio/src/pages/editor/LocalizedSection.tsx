@@ -59,28 +59,28 @@ export function LocalizedSection({ form, kind, active, onActive, onChange, error
       <div className="locale-tabs">
         {/* Only the tabs are in the tab list (the "add a locale" control beside them is not a tab). */}
         <div className="locale-tablist" role="tablist" aria-label="Locales">
-        {form.locales.map((l) => {
-          const missing = missingIn(form, kind, l);
-          const hasError = Object.keys(errors).some((k) => k.startsWith(`localized.${l}.`));
-          return (
-            <button
-              key={l}
-              type="button"
-              role="tab"
-              aria-selected={l === current}
-              className={`locale-tab ${l === current ? 'is-active' : ''} ${hasError ? 'has-error' : ''}`}
-              onClick={() => onActive(l)}
-              data-testid={`locale-tab-${l}`}
-              data-complete={missing.length === 0}
-              title={missing.length ? `Missing: ${missing.join(', ')}` : 'Complete'}
-            >
-              <span className={`dot ${hasError ? 'dot-danger' : missing.length ? 'dot-warning' : 'dot-success'}`} aria-hidden="true" />
-              <span className="locale-code">{l}</span>
-              <span className="locale-name">{localeName(l)}</span>
-              {l === form.defaultLocale && <span className="tab-tag">default</span>}
-            </button>
-          );
-        })}
+          {form.locales.map((l) => {
+            const missing = missingIn(form, kind, l);
+            const hasError = Object.keys(errors).some((k) => k.startsWith(`localized.${l}.`));
+            return (
+              <button
+                key={l}
+                type="button"
+                role="tab"
+                aria-selected={l === current}
+                className={`locale-tab ${l === current ? 'is-active' : ''} ${hasError ? 'has-error' : ''}`}
+                onClick={() => onActive(l)}
+                data-testid={`locale-tab-${l}`}
+                data-complete={missing.length === 0}
+                title={missing.length ? `Missing: ${missing.join(', ')}` : 'Complete'}
+              >
+                <span className={`dot ${hasError ? 'dot-danger' : missing.length ? 'dot-warning' : 'dot-success'}`} aria-hidden="true" />
+                <span className="locale-code">{l}</span>
+                <span className="locale-name">{localeName(l)}</span>
+                {l === form.defaultLocale && <span className="tab-tag">default</span>}
+              </button>
+            );
+          })}
         </div>
         {!readOnly &&
           (adding ? (

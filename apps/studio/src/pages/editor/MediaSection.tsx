@@ -40,7 +40,8 @@ export function MediaSection({ form, kind, onChange, errors, readOnly }: Section
       </Field>
     );
   };
-  const playableHint = kind?.media.playable && kind.media.audio === 'optional' && kind.media.video === 'optional' ? 'An audio or a video file is needed to launch.' : undefined;
+  const playableHint =
+    kind?.media.playable && kind.media.audio === 'optional' && kind.media.video === 'optional' ? 'An audio or a video file is needed to launch.' : undefined;
   return (
     <section className="card" data-testid="media-section">
       <div className="card-header">

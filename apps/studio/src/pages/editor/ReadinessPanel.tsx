@@ -2,7 +2,17 @@ import type { ReadinessProblem } from '../../api/types';
 import { Icon } from '../../components/Icon';
 
 /** What blocks the latest saved version from launch; each entry jumps to its field. */
-export function ReadinessPanel({ problems, version, dirty, onJump }: { problems: ReadinessProblem[] | null; version: number | null; dirty: boolean; onJump(p: ReadinessProblem): void }) {
+export function ReadinessPanel({
+  problems,
+  version,
+  dirty,
+  onJump,
+}: {
+  problems: ReadinessProblem[] | null;
+  version: number | null;
+  dirty: boolean;
+  onJump(p: ReadinessProblem): void;
+}) {
   return (
     <section className="card side-card" data-testid="readiness">
       <div className="card-header">

@@ -65,7 +65,9 @@ export function SessionsEditor({ sessions, onChange, selfId, kinds, errors, read
               <li key={s.id} className={`session-row ${err ? 'has-error' : ''}`} data-testid="session-row">
                 <span className="session-index">{i + 1}</span>
                 <div className="session-main">
-                  <div className="session-title">{s.missing ? <span className="text-danger">Unknown item</span> : <Link to={`/content/${s.id}`}>{s.title}</Link>}</div>
+                  <div className="session-title">
+                    {s.missing ? <span className="text-danger">Unknown item</span> : <Link to={`/content/${s.id}`}>{s.title}</Link>}
+                  </div>
                   <div className="muted small">
                     <code>{s.slug}</code> · {kindLabel(s.kind)}
                   </div>
@@ -79,7 +81,12 @@ export function SessionsEditor({ sessions, onChange, selfId, kinds, errors, read
                     <button type="button" className="icon-btn" aria-label="Move down" disabled={i === sessions.length - 1} onClick={() => move(i, 1)}>
                       <Icon name="down" />
                     </button>
-                    <button type="button" className="icon-btn icon-btn-danger" aria-label="Remove session" onClick={() => onChange(sessions.filter((x) => x.id !== s.id))}>
+                    <button
+                      type="button"
+                      className="icon-btn icon-btn-danger"
+                      aria-label="Remove session"
+                      onClick={() => onChange(sessions.filter((x) => x.id !== s.id))}
+                    >
                       <Icon name="x" />
                     </button>
                   </div>
@@ -94,7 +101,13 @@ export function SessionsEditor({ sessions, onChange, selfId, kinds, errors, read
         <div className="session-picker">
           <div className="search-box">
             <Icon name="search" />
-            <input className="input" placeholder="Add a session: search meditations, talks and music…" value={query} onChange={(e) => setQuery(e.target.value)} data-testid="session-search" />
+            <input
+              className="input"
+              placeholder="Add a session: search meditations, talks and music…"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              data-testid="session-search"
+            />
             {searching && <Spinner size={14} />}
           </div>
           {results && (

@@ -10,7 +10,15 @@ export function TagsSection({ form, onChange, errors, readOnly }: SectionProps) 
       </div>
       <div className="card-body form-grid">
         <Field label="Topics" htmlFor="f-topics" error={firstIndexed(errors, 'topics')} hint="Press Enter after each one, e.g. sleep, stress.">
-          <TagInput id="f-topics" value={form.topics} onChange={(topics) => onChange({ topics })} placeholder="sleep, focus…" disabled={readOnly} errors={indexedErrors(errors, 'topics')} invalid={!!firstIndexed(errors, 'topics')} />
+          <TagInput
+            id="f-topics"
+            value={form.topics}
+            onChange={(topics) => onChange({ topics })}
+            placeholder="sleep, focus…"
+            disabled={readOnly}
+            errors={indexedErrors(errors, 'topics')}
+            invalid={!!firstIndexed(errors, 'topics')}
+          />
         </Field>
         <Field label="Collections" htmlFor="f-collections" error={firstIndexed(errors, 'collections')} hint="Editorial groupings, e.g. daily-calm.">
           <TagInput

@@ -83,14 +83,28 @@ export function VersionHistory({ item, canRestore, onRestored }: Props) {
             {versions.data.map((v) => (
               <tr key={v.id} data-testid="version-row" data-version={v.number} className={v.number === from || v.number === to ? 'is-selected' : ''}>
                 <td className="radio-col">
-                  <input type="radio" name="diff-from" aria-label={`Compare from v${v.number}`} checked={from === v.number} onChange={() => setFrom(v.number)} data-testid={`diff-from-${v.number}`} />
+                  <input
+                    type="radio"
+                    name="diff-from"
+                    aria-label={`Compare from v${v.number}`}
+                    checked={from === v.number}
+                    onChange={() => setFrom(v.number)}
+                    data-testid={`diff-from-${v.number}`}
+                  />
                 </td>
                 <td className="radio-col">
-                  <input type="radio" name="diff-to" aria-label={`Compare to v${v.number}`} checked={to === v.number} onChange={() => setTo(v.number)} data-testid={`diff-to-${v.number}`} />
+                  <input
+                    type="radio"
+                    name="diff-to"
+                    aria-label={`Compare to v${v.number}`}
+                    checked={to === v.number}
+                    onChange={() => setTo(v.number)}
+                    data-testid={`diff-to-${v.number}`}
+                  />
                 </td>
                 <td className="nowrap">
-                  <strong>v{v.number}</strong>{' '}
-                  {v.number === latest && <Badge tone="accent">latest</Badge>} {v.number === live && <Badge tone="success">live</Badge>}
+                  <strong>v{v.number}</strong> {v.number === latest && <Badge tone="accent">latest</Badge>}{' '}
+                  {v.number === live && <Badge tone="success">live</Badge>}
                 </td>
                 <td>{v.author?.displayName ?? <span className="muted">System</span>}</td>
                 <td className="nowrap">
@@ -102,7 +116,7 @@ export function VersionHistory({ item, canRestore, onRestored }: Props) {
                       restored from v{v.restoredFrom}
                     </Badge>
                   ) : (
-                    v.note ?? <span className="muted">—</span>
+                    (v.note ?? <span className="muted">—</span>)
                   )}
                 </td>
                 <td className="actions-col">
@@ -161,8 +175,10 @@ export function VersionHistory({ item, canRestore, onRestored }: Props) {
           </p>
           <p>
             <strong>Nothing is published.</strong>{' '}
-            {live ? `The live version stays v${live} until a release launches another one.` : 'The item stays unpublished; launching still goes through review and a release.'} Versions 1 to {latest} stay in the
-            history.
+            {live
+              ? `The live version stays v${live} until a release launches another one.`
+              : 'The item stays unpublished; launching still goes through review and a release.'}{' '}
+            Versions 1 to {latest} stay in the history.
           </p>
         </ConfirmDialog>
       )}

@@ -109,7 +109,12 @@ export function WorkflowBar({ item, dirty, readOnly, onState }: Props) {
               <span className="wf-releases">
                 <span className="wf-label">Releases</span>
                 {wf.releases.slice(0, 3).map((r) => (
-                  <Link key={r.id} to={`/releases/${r.id}`} className="wf-release" title={r.scheduledAt ? formatInZone(r.launchedAt ?? r.scheduledAt, zone) : undefined}>
+                  <Link
+                    key={r.id}
+                    to={`/releases/${r.id}`}
+                    className="wf-release"
+                    title={r.scheduledAt ? formatInZone(r.launchedAt ?? r.scheduledAt, zone) : undefined}
+                  >
                     {r.name} <ReleaseStatusBadge status={r.status} testId="wf-release-status" />
                   </Link>
                 ))}
@@ -122,7 +127,10 @@ export function WorkflowBar({ item, dirty, readOnly, onState }: Props) {
               <Icon name="alert" size={14} />
               <span>
                 <strong>Rejected</strong> v{reviewOfLatest.versionNumber}
-                {actors[`${item.id}:rejected:${reviewOfLatest.versionNumber}`] ? ` by ${actors[`${item.id}:rejected:${reviewOfLatest.versionNumber}`]}` : ''} <Time iso={reviewOfLatest.at} />: “{reviewOfLatest.comment}”. Edit and save, then submit again.
+                {actors[`${item.id}:rejected:${reviewOfLatest.versionNumber}`]
+                  ? ` by ${actors[`${item.id}:rejected:${reviewOfLatest.versionNumber}`]}`
+                  : ''}{' '}
+                <Time iso={reviewOfLatest.at} />: “{reviewOfLatest.comment}”. Edit and save, then submit again.
               </span>
             </div>
           )}
@@ -131,7 +139,8 @@ export function WorkflowBar({ item, dirty, readOnly, onState }: Props) {
               <Icon name="check" size={14} />
               <span>
                 <strong>Approved</strong> v{latestReview.versionNumber}
-                {actors[`${item.id}:approved:${latestReview.versionNumber}`] ? ` by ${actors[`${item.id}:approved:${latestReview.versionNumber}`]}` : ''} <Time iso={latestReview.at} />
+                {actors[`${item.id}:approved:${latestReview.versionNumber}`] ? ` by ${actors[`${item.id}:approved:${latestReview.versionNumber}`]}` : ''}{' '}
+                <Time iso={latestReview.at} />
                 {latestReview.comment ? `: “${latestReview.comment}”` : ''}
               </span>
             </div>

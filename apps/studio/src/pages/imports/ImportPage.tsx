@@ -29,7 +29,13 @@ export function ImportPage() {
   const recent = useApiQuery([...keys.imports, 'recent'], () => fetchImportJobs(15));
   const running = !!job && isImportRunning(job.status);
   // Progress every 500 ms while the job runs; a failed poll (a blip) keeps the last progress and polls on.
-  const progress = useQuery({ queryKey: [...keys.imports, 'job', job?.id], queryFn: () => fetchImportJob(job!.id), enabled: running, refetchInterval: 500, retry: true });
+  const progress = useQuery({
+    queryKey: [...keys.imports, 'job', job?.id],
+    queryFn: () => fetchImportJob(job!.id),
+    enabled: running,
+    refetchInterval: 500,
+    retry: true,
+  });
   const polled = progress.data;
 
   useEffect(() => {
@@ -38,7 +44,8 @@ export function ImportPage() {
     if (!isImportRunning(polled.status)) {
       void invalidate(keys.imports, keys.items);
       if (polled.status === 'succeeded') toast.success(`Import finished: ${polled.createdItems} created, ${polled.updatedItems} updated.`);
-      else if (polled.status === 'completed_with_errors') toast.show(`Import finished with ${polled.failedRows} row${polled.failedRows === 1 ? '' : 's'} to fix.`);
+      else if (polled.status === 'completed_with_errors')
+        toast.show(`Import finished with ${polled.failedRows} row${polled.failedRows === 1 ? '' : 's'} to fix.`);
       else if (polled.status === 'failed') toast.error('The import failed.');
     }
   }, [polled, job, invalidate, toast]);

@@ -23,7 +23,15 @@ export function ImportResult({ job }: { job: ImportJobDetail }) {
             <span data-testid="import-rows">
               {job.processedRows.toLocaleString('en')} of {job.totalRows.toLocaleString('en')} rows
             </span>
-            <span>{running ? `${pct}%` : job.finishedAt ? <>Finished <Time iso={job.finishedAt} /></> : null}</span>
+            <span>
+              {running ? (
+                `${pct}%`
+              ) : job.finishedAt ? (
+                <>
+                  Finished <Time iso={job.finishedAt} />
+                </>
+              ) : null}
+            </span>
           </div>
         </div>
         <div className="stats" data-testid="import-summary">

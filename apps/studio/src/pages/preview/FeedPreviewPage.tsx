@@ -56,7 +56,11 @@ function offsetText(minutes: number): string {
 
 /** "de · iOS · free · app 5.2 · 22:30" for the slate's caption. */
 function describePersona(p: Persona): string {
-  const parts = [p.locale ?? 'any locale', p.platform ? (PLATFORMS.find((x) => x.key === p.platform)?.label ?? p.platform) : 'any platform', p.tier ?? 'no tier (free)'];
+  const parts = [
+    p.locale ?? 'any locale',
+    p.platform ? (PLATFORMS.find((x) => x.key === p.platform)?.label ?? p.platform) : 'any platform',
+    p.tier ?? 'no tier (free)',
+  ];
   if (p.appVersion) parts.push(`app ${p.appVersion}`);
   if (p.localTime) parts.push(`${p.localTime.slice(11, 16)} on the device`);
   return parts.join(' · ');
@@ -264,7 +268,14 @@ export function FeedPreviewPage() {
       <form className="card preview-form" onSubmit={submit} noValidate data-testid="preview-form">
         <div className="preview-row persona-row">
           <Field label="Surface" htmlFor="p-surface" error={problems.surface}>
-            <select id="p-surface" className="input select" value={surfaceKey} onChange={(e) => setSurface(e.target.value)} disabled={!surfaces.data} data-testid="preview-surface">
+            <select
+              id="p-surface"
+              className="input select"
+              value={surfaceKey}
+              onChange={(e) => setSurface(e.target.value)}
+              disabled={!surfaces.data}
+              data-testid="preview-surface"
+            >
               {!surfaces.data && <option value="">Loading…</option>}
               {surfaces.data && surfaceKey && !surface && <option value={surfaceKey}>{surfaceKey} (not found)</option>}
               {surfaces.data?.map((s) => (
@@ -276,14 +287,36 @@ export function FeedPreviewPage() {
           </Field>
           <Field label="User id" htmlFor="p-user" error={problems.userId ?? problems['persona.userId']}>
             <div className="input-with-button">
-              <input id="p-user" className="input mono" value={persona.userId} onChange={(e) => setPersona((p) => ({ ...p, userId: e.target.value }))} aria-invalid={!!problems.userId} data-testid="p-user" />
-              <button type="button" className="icon-btn" title="A new first-time user" aria-label="A new first-time user" onClick={() => setPersona((p) => ({ ...p, userId: `preview-${Math.random().toString(36).slice(2, 8)}` }))}>
+              <input
+                id="p-user"
+                className="input mono"
+                value={persona.userId}
+                onChange={(e) => setPersona((p) => ({ ...p, userId: e.target.value }))}
+                aria-invalid={!!problems.userId}
+                data-testid="p-user"
+              />
+              <button
+                type="button"
+                className="icon-btn"
+                title="A new first-time user"
+                aria-label="A new first-time user"
+                onClick={() => setPersona((p) => ({ ...p, userId: `preview-${Math.random().toString(36).slice(2, 8)}` }))}
+              >
                 <Icon name="refresh" size={14} />
               </button>
             </div>
           </Field>
           <Field label="Locale" htmlFor="p-locale" error={problems.locale ?? problems['persona.locale']}>
-            <input id="p-locale" className="input" list="p-locales" placeholder="Any" value={persona.locale} onChange={(e) => setPersona((p) => ({ ...p, locale: e.target.value }))} aria-invalid={!!problems.locale} data-testid="p-locale" />
+            <input
+              id="p-locale"
+              className="input"
+              list="p-locales"
+              placeholder="Any"
+              value={persona.locale}
+              onChange={(e) => setPersona((p) => ({ ...p, locale: e.target.value }))}
+              aria-invalid={!!problems.locale}
+              data-testid="p-locale"
+            />
             <datalist id="p-locales">
               {COMMON_LOCALES.map((l) => (
                 <option key={l} value={l} />
@@ -291,7 +324,13 @@ export function FeedPreviewPage() {
             </datalist>
           </Field>
           <Field label="Platform" htmlFor="p-platform">
-            <select id="p-platform" className="input select" value={persona.platform} onChange={(e) => setPersona((p) => ({ ...p, platform: e.target.value }))} data-testid="p-platform">
+            <select
+              id="p-platform"
+              className="input select"
+              value={persona.platform}
+              onChange={(e) => setPersona((p) => ({ ...p, platform: e.target.value }))}
+              data-testid="p-platform"
+            >
               <option value="">Any</option>
               {PLATFORMS.map((p) => (
                 <option key={p.key} value={p.key}>
@@ -301,7 +340,14 @@ export function FeedPreviewPage() {
             </select>
           </Field>
           <Field label="Tier" htmlFor="p-tier">
-            <select id="p-tier" className="input select" value={persona.tier} onChange={(e) => setPersona((p) => ({ ...p, tier: e.target.value }))} title="Without a tier, the engine treats the user as free" data-testid="p-tier">
+            <select
+              id="p-tier"
+              className="input select"
+              value={persona.tier}
+              onChange={(e) => setPersona((p) => ({ ...p, tier: e.target.value }))}
+              title="Without a tier, the engine treats the user as free"
+              data-testid="p-tier"
+            >
               <option value="">Not sent</option>
               {TIERS.map((t) => (
                 <option key={t.key} value={t.key}>
@@ -311,10 +357,25 @@ export function FeedPreviewPage() {
             </select>
           </Field>
           <Field label="App version" htmlFor="p-app">
-            <input id="p-app" className="input" placeholder="Any" value={persona.appVersion} onChange={(e) => setPersona((p) => ({ ...p, appVersion: e.target.value }))} data-testid="p-app" />
+            <input
+              id="p-app"
+              className="input"
+              placeholder="Any"
+              value={persona.appVersion}
+              onChange={(e) => setPersona((p) => ({ ...p, appVersion: e.target.value }))}
+              data-testid="p-app"
+            />
           </Field>
           <Field label="Device time" htmlFor="p-time">
-            <input id="p-time" className="input" type="time" value={persona.localTime} onChange={(e) => setPersona((p) => ({ ...p, localTime: e.target.value }))} title="The device's time of day, a feature of the model; sent with your zone's offset. Empty: not used." data-testid="p-time" />
+            <input
+              id="p-time"
+              className="input"
+              type="time"
+              value={persona.localTime}
+              onChange={(e) => setPersona((p) => ({ ...p, localTime: e.target.value }))}
+              title="The device's time of day, a feature of the model; sent with your zone's offset. Empty: not used."
+              data-testid="p-time"
+            />
           </Field>
         </div>
 
@@ -340,7 +401,17 @@ export function FeedPreviewPage() {
                 ))}
               </div>
               {mode === 'at' && (
-                <input id="p-at" className="input p-at" type="datetime-local" step={1} value={at} onChange={(e) => setAt(e.target.value)} aria-label={`Date and time in your zone, ${zone}`} aria-invalid={!!problems.instant} data-testid="p-at" />
+                <input
+                  id="p-at"
+                  className="input p-at"
+                  type="datetime-local"
+                  step={1}
+                  value={at}
+                  onChange={(e) => setAt(e.target.value)}
+                  aria-label={`Date and time in your zone, ${zone}`}
+                  aria-invalid={!!problems.instant}
+                  data-testid="p-at"
+                />
               )}
             </div>
           </div>
@@ -364,7 +435,18 @@ export function FeedPreviewPage() {
                   </label>
                 ))}
               </div>
-              {seedMode === 'fixed' && <input id="p-seed" className="input mono p-seed" inputMode="numeric" aria-label="Seed" value={seed} onChange={(e) => setSeed(e.target.value)} aria-invalid={!!problems.seed} data-testid="p-seed" />}
+              {seedMode === 'fixed' && (
+                <input
+                  id="p-seed"
+                  className="input mono p-seed"
+                  inputMode="numeric"
+                  aria-label="Seed"
+                  value={seed}
+                  onChange={(e) => setSeed(e.target.value)}
+                  aria-invalid={!!problems.seed}
+                  data-testid="p-seed"
+                />
+              )}
             </div>
           </div>
           <div className="filter-spacer" />
@@ -391,18 +473,28 @@ export function FeedPreviewPage() {
           )}
           {releases.data && upcoming.length === 0 && <span className="muted small">None scheduled. Choose “Later” to preview any future moment.</span>}
           {upcoming.map((r) => (
-            <button key={r.id} type="button" className="release-pick" onClick={() => pickRelease(r.scheduledAt!)} data-testid="release-pick" data-instant={r.scheduledAt} title={`Preview the moment "${r.name}" launches`}>
+            <button
+              key={r.id}
+              type="button"
+              className="release-pick"
+              onClick={() => pickRelease(r.scheduledAt!)}
+              data-testid="release-pick"
+              data-instant={r.scheduledAt}
+              title={`Preview the moment "${r.name}" launches`}
+            >
               <Icon name="calendar" size={14} />
               <span className="release-pick-name truncate">{r.name}</span>
               <span className="release-pick-when">{formatInZone(r.scheduledAt!, zone, { weekday: false })}</span>
             </button>
           ))}
           <span className="muted small picks-help">
-            {seedMode === 'fixed' ? 'A fixed seed makes the same random choices, to compare personas or instants on one draw.' : 'Each run draws anew, like real requests; fix the seed to compare on one draw.'} Times in your zone, {zone}.
+            {seedMode === 'fixed'
+              ? 'A fixed seed makes the same random choices, to compare personas or instants on one draw.'
+              : 'Each run draws anew, like real requests; fix the seed to compare on one draw.'}{' '}
+            Times in your zone, {zone}.
           </span>
         </div>
       </form>
-
 
       <div className="preview-results">
         <section className="card slate-card" data-testid="slate-card" data-state={loading ? 'loading' : error ? 'error' : preview ? 'ready' : 'idle'}>
@@ -417,7 +509,14 @@ export function FeedPreviewPage() {
             </div>
             <div className="row-actions">
               {loading && <Spinner size={14} />}
-              <Button size="sm" icon="shuffle" onClick={() => void run({ reroll: true })} disabled={!surfaceKey || loading} title="Draw again with a new seed" data-testid="preview-reroll">
+              <Button
+                size="sm"
+                icon="shuffle"
+                onClick={() => void run({ reroll: true })}
+                disabled={!surfaceKey || loading}
+                title="Draw again with a new seed"
+                data-testid="preview-reroll"
+              >
                 Re-roll
               </Button>
             </div>
@@ -425,7 +524,11 @@ export function FeedPreviewPage() {
           {error && (
             <div className="card-body">
               <ErrorBanner error={error} unplaced={unplacedProblems} onRetry={() => void run()} />
-              {error.problems.some((p) => p.field === 'surface') && <p className="muted small slate-hint">A surface created or enabled in the last few seconds appears once the engine refreshes its state; try again in a moment.</p>}
+              {error.problems.some((p) => p.field === 'surface') && (
+                <p className="muted small slate-hint">
+                  A surface created or enabled in the last few seconds appears once the engine refreshes its state; try again in a moment.
+                </p>
+              )}
             </div>
           )}
           {preview && (
@@ -475,7 +578,11 @@ export function FeedPreviewPage() {
             <div className="slate-note small" data-testid="future-note">
               <Icon name="calendar" size={14} />
               <span>
-                At this moment, scheduled releases that launch by then apply{scheduledCount ? `: ${scheduledCount} ${scheduledCount === 1 ? 'item is' : 'items are'} marked Scheduled` : ', but none of their items made this slate'}. What the model has learned is as of now.
+                At this moment, scheduled releases that launch by then apply
+                {scheduledCount
+                  ? `: ${scheduledCount} ${scheduledCount === 1 ? 'item is' : 'items are'} marked Scheduled`
+                  : ', but none of their items made this slate'}
+                . What the model has learned is as of now.
               </span>
             </div>
           )}
@@ -487,10 +594,13 @@ export function FeedPreviewPage() {
             </table>
           )}
           {!preview && !loading && !error && !surfaces.data && <LoadingState label="Loading surfaces…" />}
-          {preview && preview.entries.length > 0 && <SlateTable entries={preview.entries} kindLabel={kindLabel} previous={previous?.preview.entries ?? null} stale={loading} />}
+          {preview && preview.entries.length > 0 && (
+            <SlateTable entries={preview.entries} kindLabel={kindLabel} previous={previous?.preview.entries ?? null} stale={loading} />
+          )}
           {preview && preview.entries.length === 0 && (
             <EmptyState icon="inbox" title="Nothing for this persona" testId="slate-empty">
-              No live item matches this surface's candidates and suits this persona ({describePersona(result!.request.persona)}). Try another locale, platform or tier, or a later instant.
+              No live item matches this surface's candidates and suits this persona ({describePersona(result!.request.persona)}). Try another locale, platform
+              or tier, or a later instant.
             </EmptyState>
           )}
           {preview && (
@@ -502,7 +612,11 @@ export function FeedPreviewPage() {
                 <span>
                   Nearest titles to this person's taste (from {preview.personEvents} of their events):{' '}
                   {preview.nearestTitles.map((t, i) => (
-                    <span key={t.itemId} data-testid="nearest-title" title={`Taste lift ${t.affinity.toFixed(2)} (probit units)${t.inSlate ? ', in this slate' : ', not in this slate'}`}>
+                    <span
+                      key={t.itemId}
+                      data-testid="nearest-title"
+                      title={`Taste lift ${t.affinity.toFixed(2)} (probit units)${t.inSlate ? ', in this slate' : ', not in this slate'}`}
+                    >
                       {i > 0 ? ', ' : ''}
                       {t.inSlate ? <strong>{t.title}</strong> : t.title}
                     </span>
@@ -514,7 +628,8 @@ export function FeedPreviewPage() {
           )}
           {previous && preview && (
             <p className="muted small slate-compare" data-testid="slate-compare">
-              “Change” compares with the previous slate: {describePersona(previous.request.persona)} · {previous.request.instant ? formatInZone(previous.request.instant, zone, { weekday: false }) : 'now'} · seed {previous.request.seed}
+              “Change” compares with the previous slate: {describePersona(previous.request.persona)} ·{' '}
+              {previous.request.instant ? formatInZone(previous.request.instant, zone, { weekday: false }) : 'now'} · seed {previous.request.seed}
               {previous.request.seed === result!.request.seed ? ' (same draw)' : ''}.
             </p>
           )}

@@ -59,7 +59,15 @@ export function SlateTable({ entries, kindLabel, previous, stale }: Props) {
       </thead>
       <tbody className={stale ? 'is-stale' : ''}>
         {entries.map((e) => (
-          <tr key={`${e.position}-${e.itemId}`} data-testid="slate-row" data-position={e.position} data-reason={e.reason} data-source={e.source} data-in-test={e.inContentTest} data-slug={e.slug}>
+          <tr
+            key={`${e.position}-${e.itemId}`}
+            data-testid="slate-row"
+            data-position={e.position}
+            data-reason={e.reason}
+            data-source={e.source}
+            data-in-test={e.inContentTest}
+            data-slug={e.slug}
+          >
             <td className="num pos-col">
               <span className="slate-pos">{e.position}</span>
             </td>
@@ -69,7 +77,11 @@ export function SlateTable({ entries, kindLabel, previous, stale }: Props) {
                   {e.title}
                 </Link>
                 {e.source === 'scheduled' && (
-                  <span className="badge badge-dot state-scheduled" data-testid="scheduled-marker" title="Not live yet: it appears because a scheduled release will have launched by this instant">
+                  <span
+                    className="badge badge-dot state-scheduled"
+                    data-testid="scheduled-marker"
+                    title="Not live yet: it appears because a scheduled release will have launched by this instant"
+                  >
                     Scheduled
                   </span>
                 )}
@@ -128,10 +140,17 @@ export function ReasonLegend({ counts }: { counts?: Partial<Record<FeedReason, n
         </dl>
         <div className="legend-notes">
           <p>
-            <strong>Propensity</strong> is the probability that the policy put that item at that position for this request. It is exact for pins and random slots; the personalized part is estimated by replaying the draw, so it comes with its standard error in percentage points (<em>exact</em> when there is none). Every real feed logs it, so any policy can be evaluated offline.
+            <strong>Propensity</strong> is the probability that the policy put that item at that position for this request. It is exact for pins and random
+            slots; the personalized part is estimated by replaying the draw, so it comes with its standard error in percentage points (<em>exact</em> when there
+            is none). Every real feed logs it, so any policy can be evaluated offline.
           </p>
           <p>
-            <span className="badge badge-dot state-scheduled">Scheduled</span> items are not live yet: they appear because a scheduled release will have launched by the previewed instant. <span className="marker-test"><Icon name="flask" size={12} /> in test</span> marks items in their content test here.
+            <span className="badge badge-dot state-scheduled">Scheduled</span> items are not live yet: they appear because a scheduled release will have
+            launched by the previewed instant.{' '}
+            <span className="marker-test">
+              <Icon name="flask" size={12} /> in test
+            </span>{' '}
+            marks items in their content test here.
           </p>
         </div>
       </div>

@@ -45,7 +45,17 @@ function unavailable(it: PickableItem, inRelease: boolean, choices: Choice[]): s
   return null;
 }
 
-function PickRow({ it, inRelease, releaseId, onAdded }: { it: PickableItem; inRelease: boolean; releaseId: string; onAdded(r: ReleaseDetail, label: string): void }) {
+function PickRow({
+  it,
+  inRelease,
+  releaseId,
+  onAdded,
+}: {
+  it: PickableItem;
+  inRelease: boolean;
+  releaseId: string;
+  onAdded(r: ReleaseDetail, label: string): void;
+}) {
   const choices = choicesFor(it);
   const [choice, setChoice] = useState(choices[0]?.value ?? '');
   const [busy, setBusy] = useState(false);
@@ -86,7 +96,13 @@ function PickRow({ it, inRelease, releaseId, onAdded }: { it: PickableItem; inRe
         </span>
       ) : (
         <div className="pick-actions">
-          <select className="input select input-sm" aria-label={`What to do with ${it.title}`} value={picked?.value} onChange={(e) => setChoice(e.target.value)} data-testid="pick-choice">
+          <select
+            className="input select input-sm"
+            aria-label={`What to do with ${it.title}`}
+            value={picked?.value}
+            onChange={(e) => setChoice(e.target.value)}
+            data-testid="pick-choice"
+          >
             {choices.map((c) => (
               <option key={c.value} value={c.value}>
                 {c.label}

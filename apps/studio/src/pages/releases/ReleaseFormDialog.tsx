@@ -54,11 +54,37 @@ export function ReleaseFormDialog({ release, onClose, onSaved }: { release?: Rel
     >
       <form id="release-form" className="form-stack" onSubmit={submit} noValidate>
         {error && !error.problems.length && <ErrorBanner error={error} />}
-        <Field label="Name" htmlFor="release-name" requirement="required" error={local ?? error?.problemMap().name} hint='What it launches, e.g. "Autumn sleep stories".'>
-          <input id="release-name" className="input" maxLength={120} value={name} onChange={(e) => setName(e.target.value)} aria-invalid={!!(local ?? error?.problemMap().name)} data-testid="release-name" />
+        <Field
+          label="Name"
+          htmlFor="release-name"
+          requirement="required"
+          error={local ?? error?.problemMap().name}
+          hint='What it launches, e.g. "Autumn sleep stories".'
+        >
+          <input
+            id="release-name"
+            className="input"
+            maxLength={120}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            aria-invalid={!!(local ?? error?.problemMap().name)}
+            data-testid="release-name"
+          />
         </Field>
-        <Field label="Description" htmlFor="release-description" requirement="optional" hint="Why, for whom, and anything reviewers or the next editor should know.">
-          <textarea id="release-description" className="input" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} data-testid="release-description" />
+        <Field
+          label="Description"
+          htmlFor="release-description"
+          requirement="optional"
+          hint="Why, for whom, and anything reviewers or the next editor should know."
+        >
+          <textarea
+            id="release-description"
+            className="input"
+            rows={3}
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            data-testid="release-description"
+          />
         </Field>
         {!release && <p className="muted small">Next you add items, check validation, set the rollout and schedule it.</p>}
       </form>

@@ -1,7 +1,15 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { toApiError, type ApiError } from '../../api/client';
-import { cancelRelease, fetchRelease, fetchReleaseValidation, fetchVersionNumbers, launchReleaseNow, removeFromRelease, unscheduleRelease } from '../../api/launch';
+import {
+  cancelRelease,
+  fetchRelease,
+  fetchReleaseValidation,
+  fetchVersionNumbers,
+  launchReleaseNow,
+  removeFromRelease,
+  unscheduleRelease,
+} from '../../api/launch';
 import type { ReleaseAction, ReleaseDetail } from '../../api/types';
 import { canWrite, useCurrentUser } from '../../auth/AuthContext';
 import { Badge, ReleaseStatusBadge, StateBadge } from '../../components/Badge';
@@ -32,7 +40,13 @@ const VALIDATE_EVERY_MS = 5000;
 
 /** What one action changes: "not live → v2", "v1 → v2", "v3 → not live". */
 function changeText(a: ReleaseAction, versionNumbers: Record<string, number>, launched: boolean): string {
-  const before = launched ? (a.priorLiveVersionId ? `v${versionNumbers[a.priorLiveVersionId] ?? '?'}` : 'not live') : a.item.liveVersion ? `v${a.item.liveVersion.number}` : 'not live';
+  const before = launched
+    ? a.priorLiveVersionId
+      ? `v${versionNumbers[a.priorLiveVersionId] ?? '?'}`
+      : 'not live'
+    : a.item.liveVersion
+      ? `v${a.item.liveVersion.number}`
+      : 'not live';
   const after = a.kind === 'PUBLISH' ? `v${a.versionNumber}` : 'not live';
   return `${before} → ${after}`;
 }
@@ -59,7 +73,10 @@ export function ReleasePage() {
   const status = release?.status;
   const editable = !!release && isEditable(release.status);
   // Validation is never cached: recheck while the release can still change.
-  const validationQuery = useApiQuery([...keys.release, id, 'validation'], () => fetchReleaseValidation(id!), { enabled: !!id, refetchInterval: editable ? VALIDATE_EVERY_MS : false });
+  const validationQuery = useApiQuery([...keys.release, id, 'validation'], () => fetchReleaseValidation(id!), {
+    enabled: !!id,
+    refetchInterval: editable ? VALIDATE_EVERY_MS : false,
+  });
   const validation = validationQuery.data ?? null;
   const validatedAt = validationQuery.updatedAt ? new Date(validationQuery.updatedAt).toISOString() : null;
   const now = useNow(1000, status === 'scheduled' || status === 'draft');
@@ -87,7 +104,10 @@ export function ReleasePage() {
   }, [status, release?.name, toast]);
 
   const shownVersions = release && ['launched', 'rolled_back'].includes(release.status) ? release.actions.map((a) => a.itemId) : null;
-  const versionNumbers = useApiQuery([...keys.release, id, 'version-numbers', release?.status, shownVersions], () => fetchVersionNumbers(shownVersions!), { enabled: !!shownVersions }).data ?? {};
+  const versionNumbers =
+    useApiQuery([...keys.release, id, 'version-numbers', release?.status, shownVersions], () => fetchVersionNumbers(shownVersions!), {
+      enabled: !!shownVersions,
+    }).data ?? {};
 
   const titles = useMemo(() => Object.fromEntries((release?.actions ?? []).map((a) => [a.itemId, a.item.title])), [release?.actions]);
   const issuesByItem = useMemo(() => {
@@ -121,10 +141,15 @@ export function ReleasePage() {
 
   const launchedish = release.status === 'launched' || release.status === 'rolled_back';
   const canLaunch = composable && release.actions.length > 0 && validation?.ok === true;
-  const blockedReason = !release.actions.length ? 'Add at least one item first.' : validation && !validation.ok ? 'Fix the blocking problems first.' : undefined;
+  const blockedReason = !release.actions.length
+    ? 'Add at least one item first.'
+    : validation && !validation.ok
+      ? 'Fix the blocking problems first.'
+      : undefined;
   const zone = browserZone();
   // The last scheduling step decides how the moment reads: a schedule, or "launch now".
-  const launchedNow = [...release.events].reverse().find((e) => ['scheduled', 'rescheduled', 'launch_requested', 'unscheduled'].includes(e.kind))?.kind === 'launch_requested';
+  const launchedNow =
+    [...release.events].reverse().find((e) => ['scheduled', 'rescheduled', 'launch_requested', 'unscheduled'].includes(e.kind))?.kind === 'launch_requested';
   const actions = launchedish ? [...release.actions].sort((a, b) => (a.appliedOrder ?? 0) - (b.appliedOrder ?? 0)) : release.actions;
 
   const remove = async (a: ReleaseAction) => {
@@ -168,7 +193,14 @@ export function ReleasePage() {
                   <Button icon="rocket" onClick={() => setPending('launch')} disabled={!canLaunch} title={blockedReason} data-testid="launch-now">
                     Launch now
                   </Button>
-                  <Button variant="primary" icon="calendar" onClick={() => setPending('schedule')} disabled={!canLaunch} title={blockedReason} data-testid="schedule-release">
+                  <Button
+                    variant="primary"
+                    icon="calendar"
+                    onClick={() => setPending('schedule')}
+                    disabled={!canLaunch}
+                    title={blockedReason}
+                    data-testid="schedule-release"
+                  >
                     {release.status === 'scheduled' ? 'Reschedule…' : 'Schedule…'}
                   </Button>
                 </>
@@ -184,7 +216,11 @@ export function ReleasePage() {
       />
 
       {release.status === 'failed' && (
-        <Banner tone="error" title={`Failed at launch${release.failedAt ? ` on ${formatInZone(release.failedAt, zone, { seconds: true })}` : ''}: nothing was published`} testId="release-failed">
+        <Banner
+          tone="error"
+          title={`Failed at launch${release.failedAt ? ` on ${formatInZone(release.failedAt, zone, { seconds: true })}` : ''}: nothing was published`}
+          testId="release-failed"
+        >
           <ul className="problem-list" data-testid="failure-reasons">
             {(release.failureReasons ?? []).map((f, i) => (
               <li key={i}>
@@ -201,13 +237,21 @@ export function ReleasePage() {
           {release.rollbackBlockers.length > 0 && (
             <span data-testid="rollback-superseded">
               {' '}
-              A later release has since changed {release.rollbackBlockers.length === 1 ? `"${titles[release.rollbackBlockers[0]] ?? 'one item'}"` : `${release.rollbackBlockers.length} of its items`}, so it can no longer be rolled back.
+              A later release has since changed{' '}
+              {release.rollbackBlockers.length === 1
+                ? `"${titles[release.rollbackBlockers[0]] ?? 'one item'}"`
+                : `${release.rollbackBlockers.length} of its items`}
+              , so it can no longer be rolled back.
             </span>
           )}
         </Banner>
       )}
       {release.status === 'rolled_back' && (
-        <Banner tone="info" title={`Rolled back ${release.rolledBackAt ? formatInZone(release.rolledBackAt, zone, { seconds: true }) : ''}`} testId="release-rolled-back">
+        <Banner
+          tone="info"
+          title={`Rolled back ${release.rolledBackAt ? formatInZone(release.rolledBackAt, zone, { seconds: true }) : ''}`}
+          testId="release-rolled-back"
+        >
           Every item returned to its state before the launch. To launch these items again, create a new release.
         </Banner>
       )}
@@ -223,14 +267,21 @@ export function ReleasePage() {
           <section className="card" data-testid="release-items">
             <div className="card-header">
               <h2>Items</h2>
-              <span className="muted small">{launchedish ? 'In the order they were applied: sessions before their course.' : 'Launched together, all or nothing, sessions before their course.'}</span>
+              <span className="muted small">
+                {launchedish
+                  ? 'In the order they were applied: sessions before their course.'
+                  : 'Launched together, all or nothing, sessions before their course.'}
+              </span>
             </div>
             {composable && (
               <div className="card-body release-add">
-                <AddItemPicker release={release} onAdded={(r, message) => {
-                  adopt(r);
-                  toast.success(message);
-                }} />
+                <AddItemPicker
+                  release={release}
+                  onAdded={(r, message) => {
+                    adopt(r);
+                    toast.success(message);
+                  }}
+                />
               </div>
             )}
             {release.actions.length === 0 ? (
@@ -253,7 +304,14 @@ export function ReleasePage() {
                   {actions.map((a, i) => {
                     const issues = issuesByItem[a.itemId];
                     return (
-                      <tr key={a.id} data-testid="action-row" data-item-id={a.itemId} data-slug={a.item.slug} data-live={a.item.liveVersion?.number ?? ''} data-state={a.item.state}>
+                      <tr
+                        key={a.id}
+                        data-testid="action-row"
+                        data-item-id={a.itemId}
+                        data-slug={a.item.slug}
+                        data-live={a.item.liveVersion?.number ?? ''}
+                        data-state={a.item.state}
+                      >
                         <td className="num muted">{launchedish && a.appliedOrder !== null ? a.appliedOrder + 1 : i + 1}</td>
                         <td className="title-cell">
                           <Link to={`/content/${a.itemId}`} className="row-title" data-testid="action-item-link">
@@ -292,7 +350,15 @@ export function ReleasePage() {
                         )}
                         {composable && (
                           <td className="actions-col">
-                            <button type="button" className="icon-btn icon-btn-danger" aria-label={`Remove ${a.item.title}`} title="Remove from release" disabled={removing === a.itemId} onClick={() => void remove(a)} data-testid="remove-action">
+                            <button
+                              type="button"
+                              className="icon-btn icon-btn-danger"
+                              aria-label={`Remove ${a.item.title}`}
+                              title="Remove from release"
+                              disabled={removing === a.itemId}
+                              onClick={() => void remove(a)}
+                              data-testid="remove-action"
+                            >
                               {removing === a.itemId ? <Spinner size={14} /> : <Icon name="trash" size={15} />}
                             </button>
                           </td>
@@ -311,7 +377,15 @@ export function ReleasePage() {
 
         <aside className="release-side">
           {(editable || !validation?.ok) && release.status !== 'cancelled' && !launchedish && (
-            <ValidationPanel validation={validation} checkedAt={validatedAt} checking={validationQuery.loading} error={validationQuery.error} live={editable} titles={titles} onRefresh={() => void validationQuery.reload()} />
+            <ValidationPanel
+              validation={validation}
+              checkedAt={validatedAt}
+              checking={validationQuery.loading}
+              error={validationQuery.error}
+              live={editable}
+              titles={titles}
+              onRefresh={() => void validationQuery.reload()}
+            />
           )}
           <section className="card side-card" data-testid="release-when">
             <div className="card-header">
@@ -334,12 +408,16 @@ export function ReleasePage() {
               )}
               {release.scheduledAt && release.timeZone ? (
                 <>
-                  <div className="when-label">{launchedNow ? '“Launch now” requested at' : release.status === 'scheduled' ? 'Scheduled for' : 'Was scheduled for'}</div>
+                  <div className="when-label">
+                    {launchedNow ? '“Launch now” requested at' : release.status === 'scheduled' ? 'Scheduled for' : 'Was scheduled for'}
+                  </div>
                   <ZonedTimes instant={release.scheduledAt} releaseZone={release.timeZone} compact testId="release-times" />
                 </>
               ) : (
                 <p className="muted small" data-testid="not-scheduled">
-                  {release.status === 'cancelled' ? 'Cancelled before launch.' : 'Not scheduled yet. Schedule it at a wall-clock time in any zone, or launch it now.'}
+                  {release.status === 'cancelled'
+                    ? 'Cancelled before launch.'
+                    : 'Not scheduled yet. Schedule it at a wall-clock time in any zone, or launch it now.'}
                 </p>
               )}
               {release.launchedAt && (
@@ -427,7 +505,8 @@ export function ReleasePage() {
           }}
         >
           <p>
-            {release.actions.length} {release.actions.length === 1 ? 'change goes' : 'changes go'} live within seconds, all or nothing, to {describeRollout(release.rolloutPercent, release.audience).toLowerCase()}.
+            {release.actions.length} {release.actions.length === 1 ? 'change goes' : 'changes go'} live within seconds, all or nothing, to{' '}
+            {describeRollout(release.rolloutPercent, release.audience).toLowerCase()}.
             {release.status === 'scheduled' ? ' This replaces the scheduled time.' : ''}
           </p>
           <p>The release is validated once more right before it applies. You can roll it back afterwards.</p>
@@ -443,7 +522,10 @@ export function ReleasePage() {
             toast.success('Unscheduled. It is a draft again.');
           }}
         >
-          <p>It will not launch{release.scheduledAt ? ` on ${formatInZone(release.scheduledAt, zone)}` : ''}. It becomes a draft again, with its items and rollout kept, so you can schedule it for another time.</p>
+          <p>
+            It will not launch{release.scheduledAt ? ` on ${formatInZone(release.scheduledAt, zone)}` : ''}. It becomes a draft again, with its items and
+            rollout kept, so you can schedule it for another time.
+          </p>
         </ConfirmDialog>
       )}
       {pending === 'cancel' && (

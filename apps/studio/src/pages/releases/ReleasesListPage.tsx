@@ -67,7 +67,11 @@ export function ReleasesListPage() {
 
   const rows = useMemo(() => {
     const words = query.trim().toLowerCase();
-    return (releases.data ?? []).filter((r) => (filter === 'all' || r.status === filter) && (!words || r.name.toLowerCase().includes(words) || r.actions.some((a) => a.item.title.toLowerCase().includes(words))));
+    return (releases.data ?? []).filter(
+      (r) =>
+        (filter === 'all' || r.status === filter) &&
+        (!words || r.name.toLowerCase().includes(words) || r.actions.some((a) => a.item.title.toLowerCase().includes(words))),
+    );
   }, [releases.data, filter, query]);
 
   const setFilter = (f: Filter) => {
@@ -112,7 +116,15 @@ export function ReleasesListPage() {
         <div className="table-toolbar">
           <div className="search-box toolbar-search">
             <Icon name="search" />
-            <input className="input input-sm" type="search" placeholder="Filter by release or item name" value={query} onChange={(e) => setQuery(e.target.value)} aria-label="Filter releases" data-testid="release-search" />
+            <input
+              className="input input-sm"
+              type="search"
+              placeholder="Filter by release or item name"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              aria-label="Filter releases"
+              data-testid="release-search"
+            />
           </div>
           <span className="muted small" data-testid="release-total">
             {releases.data ? plural(rows.length, 'release') : '\u00a0'}
@@ -176,9 +188,17 @@ export function ReleasesListPage() {
           <EmptyState
             icon="package"
             title={releases.data.length === 0 ? 'No releases yet' : query ? 'No releases match' : `No ${releaseStatusLabel(filter).toLowerCase()} releases`}
-            actions={releases.data.length === 0 && writable ? <Button variant="primary" onClick={() => setCreating(true)}>Create the first release</Button> : undefined}
+            actions={
+              releases.data.length === 0 && writable ? (
+                <Button variant="primary" onClick={() => setCreating(true)}>
+                  Create the first release
+                </Button>
+              ) : undefined
+            }
           >
-            {releases.data.length === 0 ? 'A release bundles approved versions to publish (and live items to unpublish), then launches them together at the moment you choose.' : 'Try another status or fewer words.'}
+            {releases.data.length === 0
+              ? 'A release bundles approved versions to publish (and live items to unpublish), then launches them together at the moment you choose.'
+              : 'Try another status or fewer words.'}
           </EmptyState>
         )}
       </div>

@@ -26,7 +26,9 @@ export function RollbackDialog({ release, versionNumbers, onClose, onRolledBack 
   const zone = browserZone();
   // The later launched releases that changed a blocked item, named so the editor knows what to roll back first.
   const blockedIds = blocked.map((a) => a.itemId);
-  const releases = useApiQuery([...keys.releases, 'later-than', release.id, blockedIds], () => fetchItemReleases(blockedIds), { enabled: blockedIds.length > 0 }).data;
+  const releases = useApiQuery([...keys.releases, 'later-than', release.id, blockedIds], () => fetchItemReleases(blockedIds), {
+    enabled: blockedIds.length > 0,
+  }).data;
   const later: Later = Object.fromEntries(
     Object.entries(releases ?? {}).map(([itemId, it]) => [
       itemId,
@@ -58,7 +60,8 @@ export function RollbackDialog({ release, versionNumbers, onClose, onRolledBack 
                     ? later[a.itemId].map((r, i) => (
                         <span key={r.id}>
                           {i > 0 && ', '}
-                          changed by <Link to={`/releases/${r.id}`}>{r.name}</Link> {r.launchedAt ? `(${formatInZone(r.launchedAt, zone, { weekday: false })})` : ''}
+                          changed by <Link to={`/releases/${r.id}`}>{r.name}</Link>{' '}
+                          {r.launchedAt ? `(${formatInZone(r.launchedAt, zone, { weekday: false })})` : ''}
                         </span>
                       ))
                     : 'changed by a later release'}

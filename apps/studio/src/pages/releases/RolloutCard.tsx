@@ -78,7 +78,13 @@ export function RolloutCard({ release, canEdit, onSaved }: Props) {
             label="Share of users"
             htmlFor="rollout-percent"
             error={problems.percent}
-            hint={launched ? (release.rolloutPercent >= 100 ? 'Live to everyone in the audience. To withdraw it, roll the release back.' : `Live to ${release.rolloutPercent}% now: the share can only be raised. To withdraw it, roll the release back.`) : 'Each user is in or out by a stable hash of their id and this release, so raising the share only adds users.'}
+            hint={
+              launched
+                ? release.rolloutPercent >= 100
+                  ? 'Live to everyone in the audience. To withdraw it, roll the release back.'
+                  : `Live to ${release.rolloutPercent}% now: the share can only be raised. To withdraw it, roll the release back.`
+                : 'Each user is in or out by a stable hash of their id and this release, so raising the share only adds users.'
+            }
           >
             <div className="rollout-row">
               <input
@@ -113,7 +119,13 @@ export function RolloutCard({ release, canEdit, onSaved }: Props) {
           <dl className="audience-summary" data-testid="rollout-audience">
             <div>
               <dt>Platforms</dt>
-              <dd>{release.audience.platforms.length ? release.audience.platforms.map((p) => PLATFORMS.find((x) => x.key === p)?.label ?? p).join(', ') : <span className="muted">Every platform</span>}</dd>
+              <dd>
+                {release.audience.platforms.length ? (
+                  release.audience.platforms.map((p) => PLATFORMS.find((x) => x.key === p)?.label ?? p).join(', ')
+                ) : (
+                  <span className="muted">Every platform</span>
+                )}
+              </dd>
             </div>
             <div>
               <dt>Locales</dt>
@@ -133,7 +145,9 @@ export function RolloutCard({ release, canEdit, onSaved }: Props) {
                     <input
                       type="checkbox"
                       checked={audience.platforms.includes(p.key)}
-                      onChange={(e) => setAudience((a) => ({ ...a, platforms: e.target.checked ? [...a.platforms, p.key] : a.platforms.filter((x) => x !== p.key) }))}
+                      onChange={(e) =>
+                        setAudience((a) => ({ ...a, platforms: e.target.checked ? [...a.platforms, p.key] : a.platforms.filter((x) => x !== p.key) }))
+                      }
                       data-testid={`rollout-platform-${p.key}`}
                     />
                     {p.label}
@@ -142,14 +156,22 @@ export function RolloutCard({ release, canEdit, onSaved }: Props) {
               </div>
             </Field>
             <Field label="Locales" htmlFor="rollout-locales" hint="e.g. en, de, pt-BR. Empty: every locale." error={problems['audience.locales']}>
-              <TagInput id="rollout-locales" value={audience.locales} onChange={(locales) => setAudience((a) => ({ ...a, locales }))} placeholder="Any locale" invalid={!!problems['audience.locales']} />
+              <TagInput
+                id="rollout-locales"
+                value={audience.locales}
+                onChange={(locales) => setAudience((a) => ({ ...a, locales }))}
+                placeholder="Any locale"
+                invalid={!!problems['audience.locales']}
+              />
             </Field>
             <Field label="Tiers" htmlFor="rollout-tiers" hint="e.g. free, premium. Empty: every tier.">
               <TagInput id="rollout-tiers" value={audience.tiers} onChange={(tiers) => setAudience((a) => ({ ...a, tiers }))} placeholder="Any tier" />
             </Field>
           </div>
         )}
-        {launched && canEdit && release.rolloutPercent < 100 && <p className="muted small">The audience of a launched release cannot change: roll it back and launch a new release for a different audience.</p>}
+        {launched && canEdit && release.rolloutPercent < 100 && (
+          <p className="muted small">The audience of a launched release cannot change: roll it back and launch a new release for a different audience.</p>
+        )}
         {canEdit && !(launched && release.rolloutPercent >= 100) && (
           <div className="row-end">
             {dirty && (

@@ -35,7 +35,9 @@ export function ScheduleDialog({ release, onClose, onScheduled }: Props) {
   const [zones, setZones] = useState<string[]>([]);
   const [zonesError, setZonesError] = useState<ApiError | null>(null);
   const [zone, setZone] = useState(rescheduling && release.timeZone ? release.timeZone : editorZone);
-  const [local, setLocal] = useState(rescheduling && release.localTime ? release.localTime : suggestedLocal(rescheduling && release.timeZone ? release.timeZone : editorZone));
+  const [local, setLocal] = useState(
+    rescheduling && release.localTime ? release.localTime : suggestedLocal(rescheduling && release.timeZone ? release.timeZone : editorZone),
+  );
   const [resolution, setResolution] = useState<ScheduleResolution | null>(null);
   const [resolving, setResolving] = useState(false);
   const [resolveError, setResolveError] = useState<ApiError | null>(null);
@@ -128,7 +130,12 @@ export function ScheduleDialog({ release, onClose, onScheduled }: Props) {
           <Field label="Time zone" htmlFor="schedule-zone" hint="The zone the release is scheduled in. Search a city, e.g. “Los Angeles”.">
             <ZonePicker id="schedule-zone" value={zone} zones={zones} onChange={setZone} suggested={suggestions} />
           </Field>
-          <Field label="Date and time" htmlFor="schedule-local" hint={`Wall-clock time in ${zone}.`} error={resolution?.kind === 'invalid' && settled ? (resolution.message ?? 'Not a valid time.') : undefined}>
+          <Field
+            label="Date and time"
+            htmlFor="schedule-local"
+            hint={`Wall-clock time in ${zone}.`}
+            error={resolution?.kind === 'invalid' && settled ? (resolution.message ?? 'Not a valid time.') : undefined}
+          >
             <input
               id="schedule-local"
               type="datetime-local"
@@ -163,9 +170,16 @@ export function ScheduleDialog({ release, onClose, onScheduled }: Props) {
                 <legend className="field-label">Which one?</legend>
                 {resolution.options.map((o, i) => (
                   <label key={o.offsetMinutes} className={`offset-option ${offset === o.offsetMinutes ? 'is-selected' : ''}`}>
-                    <input type="radio" name="offset" checked={offset === o.offsetMinutes} onChange={() => setOffset(o.offsetMinutes)} data-testid={`offset-option-${o.offsetMinutes}`} />
+                    <input
+                      type="radio"
+                      name="offset"
+                      checked={offset === o.offsetMinutes}
+                      onChange={() => setOffset(o.offsetMinutes)}
+                      data-testid={`offset-option-${o.offsetMinutes}`}
+                    />
                     <span>
-                      <strong>{i === 0 ? 'The first time' : 'The second time'}</strong> <span className="muted">({i === 0 ? 'before the clocks go back' : 'after the clocks go back'})</span>
+                      <strong>{i === 0 ? 'The first time' : 'The second time'}</strong>{' '}
+                      <span className="muted">({i === 0 ? 'before the clocks go back' : 'after the clocks go back'})</span>
                       <span className="offset-detail">
                         {o.label} · {formatInZone(o.instant, 'UTC', { weekday: false })} UTC
                       </span>

@@ -42,7 +42,15 @@ export function ValidationPanel({ validation, checkedAt, checking, error, live, 
     <section className="card side-card validation-panel" data-testid="validation-panel" data-ok={validation ? String(ok) : undefined}>
       <div className="card-header">
         <h2>Validation</h2>
-        <button type="button" className="icon-btn" onClick={onRefresh} aria-label="Check again" title="Check again" disabled={checking} data-testid="validation-refresh">
+        <button
+          type="button"
+          className="icon-btn"
+          onClick={onRefresh}
+          aria-label="Check again"
+          title="Check again"
+          disabled={checking}
+          data-testid="validation-refresh"
+        >
           {checking ? <Spinner size={14} /> : <Icon name="refresh" size={14} />}
         </button>
       </div>

@@ -47,7 +47,11 @@ function DecisionPanel({ entry, onDecided }: { entry: ReviewQueueEntry; onDecide
     try {
       if (kind === 'approve') await approveVersion(entry.item.id, entry.version.number, comment.trim() || null);
       else await rejectVersion(entry.item.id, entry.version.number, comment.trim());
-      onDecided(kind === 'approve' ? `Approved "${entry.item.title}" v${entry.version.number}. It can now go into a release.` : `Sent "${entry.item.title}" v${entry.version.number} back to draft.`);
+      onDecided(
+        kind === 'approve'
+          ? `Approved "${entry.item.title}" v${entry.version.number}. It can now go into a release.`
+          : `Sent "${entry.item.title}" v${entry.version.number} back to draft.`,
+      );
     } catch (e) {
       setError(toApiError(e));
       setBusy(null);
@@ -66,7 +70,11 @@ function DecisionPanel({ entry, onDecided }: { entry: ReviewQueueEntry; onDecide
         ))}
       <div className="decision-head">
         <h2>Your decision on v{entry.version.number}</h2>
-        <span className="muted small">{own && !error ? `You wrote v${entry.version.number}: unless self-approval is enabled, someone else must approve it.` : 'Approves exactly this version, nothing newer.'}</span>
+        <span className="muted small">
+          {own && !error
+            ? `You wrote v${entry.version.number}: unless self-approval is enabled, someone else must approve it.`
+            : 'Approves exactly this version, nothing newer.'}
+        </span>
       </div>
       <div className="decision-row">
         <div className={`field decision-comment ${needComment && !comment.trim() ? 'has-error' : ''}`}>
@@ -79,7 +87,11 @@ function DecisionPanel({ entry, onDecided }: { entry: ReviewQueueEntry; onDecide
             rows={2}
             value={comment}
             onChange={(e) => setComment(e.target.value)}
-            placeholder={needComment ? 'Say why you reject it, so the editor knows what to change (required)' : 'Comment: what you checked, or what to change (required to reject)'}
+            placeholder={
+              needComment
+                ? 'Say why you reject it, so the editor knows what to change (required)'
+                : 'Comment: what you checked, or what to change (required to reject)'
+            }
             aria-invalid={needComment && !comment.trim()}
             data-testid="review-comment"
           />
@@ -88,7 +100,14 @@ function DecisionPanel({ entry, onDecided }: { entry: ReviewQueueEntry; onDecide
           <Button variant="danger" icon="x" loading={busy === 'reject'} disabled={!!busy} onClick={() => void decide('reject')} data-testid="reject-version">
             Reject
           </Button>
-          <Button variant="primary" icon="check" loading={busy === 'approve'} disabled={!!busy} onClick={() => void decide('approve')} data-testid="approve-version">
+          <Button
+            variant="primary"
+            icon="check"
+            loading={busy === 'approve'}
+            disabled={!!busy}
+            onClick={() => void decide('approve')}
+            data-testid="approve-version"
+          >
             Approve v{entry.version.number}
           </Button>
         </div>
@@ -106,7 +125,9 @@ export function ReviewQueuePage() {
   const [params, setParams] = useSearchParams();
   const invalidate = useInvalidate();
   const queue = useApiQuery(keys.reviewQueue, fetchReviewQueue, { refetchInterval: 30_000 });
-  const actors = useApiQuery([...keys.reviewQueue, 'actors', queue.data?.length], () => fetchReviewActors({ action: 'item.submitted' }).catch(() => ({}) as Record<string, string>));
+  const actors = useApiQuery([...keys.reviewQueue, 'actors', queue.data?.length], () =>
+    fetchReviewActors({ action: 'item.submitted' }).catch(() => ({}) as Record<string, string>),
+  );
   const kinds: ContentKind[] = useApiQuery(['content-kinds'], fetchContentKinds).data ?? [];
 
   const entries = useMemo(() => queue.data ?? [], [queue.data]);
@@ -131,7 +152,13 @@ export function ReviewQueuePage() {
       <PageHeader
         title="Review"
         subtitle="Versions waiting for approval, oldest first. A reviewer approves one exact version, and only approved versions can launch."
-        meta={queue.data && <Badge tone={entries.length ? 'warning' : 'neutral'} testId="queue-count">{plural(entries.length, 'waiting', 'waiting')}</Badge>}
+        meta={
+          queue.data && (
+            <Badge tone={entries.length ? 'warning' : 'neutral'} testId="queue-count">
+              {plural(entries.length, 'waiting', 'waiting')}
+            </Badge>
+          )
+        }
       />
       {!reviewer && (
         <Banner tone="info" testId="review-readonly">
@@ -211,7 +238,11 @@ export function ReviewQueuePage() {
             </section>
             <section className="card" data-testid="review-diff">
               <div className="card-header">
-                <h2>{selected.item.liveVersion ? `Changes from live v${selected.item.liveVersion.number} to v${selected.version.number}` : `Everything in v${selected.version.number} (nothing is live yet)`}</h2>
+                <h2>
+                  {selected.item.liveVersion
+                    ? `Changes from live v${selected.item.liveVersion.number} to v${selected.version.number}`
+                    : `Everything in v${selected.version.number} (nothing is live yet)`}
+                </h2>
                 <span className="muted small">{plural(selected.changesFromLive.length, 'field')}</span>
               </div>
               {selected.changesFromLive.length ? (

@@ -16,7 +16,19 @@ const REFRESH_MS = 5000;
 /** A healthy scheduler launches within ~2 s; more than that is worth a look. */
 const SLOW_MS = 2000;
 
-function Stat({ label, value, tone, hint, testId }: { label: string; value: ReactNode; tone?: 'danger' | 'warning' | 'success'; hint?: ReactNode; testId?: string }) {
+function Stat({
+  label,
+  value,
+  tone,
+  hint,
+  testId,
+}: {
+  label: string;
+  value: ReactNode;
+  tone?: 'danger' | 'warning' | 'success';
+  hint?: ReactNode;
+  testId?: string;
+}) {
   return (
     <div className={`stat ${tone ? `stat-${tone}` : ''}`} data-testid={testId}>
       <div className="stat-value">{value}</div>
@@ -68,7 +80,8 @@ export function SchedulerHealthPage() {
         title="Scheduler health"
         subtitle={
           <>
-            Launches coming up, late or failed, and how close to their instant recent ones fired. Refreshes every 5 s{health.loading && h ? <Spinner size={12} /> : null}
+            Launches coming up, late or failed, and how close to their instant recent ones fired. Refreshes every 5 s
+            {health.loading && h ? <Spinner size={12} /> : null}
           </>
         }
       />
@@ -77,12 +90,35 @@ export function SchedulerHealthPage() {
       {h && (
         <>
           <div className="health-stats" data-testid="health-stats">
-            <Stat label="Upcoming" value={h.upcoming.length} testId="stat-upcoming" hint={h.upcoming[0]?.scheduledAt ? `next ${formatCountdown(h.upcoming[0].scheduledAt, now)}` : 'nothing scheduled'} />
+            <Stat
+              label="Upcoming"
+              value={h.upcoming.length}
+              testId="stat-upcoming"
+              hint={h.upcoming[0]?.scheduledAt ? `next ${formatCountdown(h.upcoming[0].scheduledAt, now)}` : 'nothing scheduled'}
+            />
             <Stat label="Late" value={h.late.length} tone={h.late.length ? 'danger' : undefined} testId="stat-late" hint="over 5 s past due" />
             <Stat label="Failed" value={h.failed.length} tone={h.failed.length ? 'danger' : undefined} testId="stat-failed" hint="nothing published" />
-            <Stat label="Lateness p50" value={formatMs(h.latenessP50Ms)} tone={h.latenessP50Ms !== null && h.latenessP50Ms > SLOW_MS ? 'warning' : undefined} hint="last 30 days" testId="stat-p50" />
-            <Stat label="p95" value={formatMs(h.latenessP95Ms)} tone={h.latenessP95Ms !== null && h.latenessP95Ms > SLOW_MS ? 'warning' : undefined} hint="last 30 days" testId="stat-p95" />
-            <Stat label="Max" value={formatMs(h.latenessMaxMs)} tone={h.latenessMaxMs !== null && h.latenessMaxMs > SLOW_MS ? 'warning' : undefined} hint="last 30 days" testId="stat-max" />
+            <Stat
+              label="Lateness p50"
+              value={formatMs(h.latenessP50Ms)}
+              tone={h.latenessP50Ms !== null && h.latenessP50Ms > SLOW_MS ? 'warning' : undefined}
+              hint="last 30 days"
+              testId="stat-p50"
+            />
+            <Stat
+              label="p95"
+              value={formatMs(h.latenessP95Ms)}
+              tone={h.latenessP95Ms !== null && h.latenessP95Ms > SLOW_MS ? 'warning' : undefined}
+              hint="last 30 days"
+              testId="stat-p95"
+            />
+            <Stat
+              label="Max"
+              value={formatMs(h.latenessMaxMs)}
+              tone={h.latenessMaxMs !== null && h.latenessMaxMs > SLOW_MS ? 'warning' : undefined}
+              hint="last 30 days"
+              testId="stat-max"
+            />
             <div className={`stat heartbeat ${h.reconcilerHealthy ? 'is-ok' : 'is-bad'}`} data-testid="reconciler" data-healthy={String(h.reconcilerHealthy)}>
               <div className="stat-value">
                 <span className={`pulse ${h.reconcilerHealthy ? 'is-ok' : 'is-bad'}`} aria-hidden="true" />
@@ -101,7 +137,8 @@ export function SchedulerHealthPage() {
               <div className="card-header">
                 <h2>Learning loop {h.learning.healthy ? '' : <span className="text-danger small">behind: is a worker up?</span>}</h2>
                 <span className="muted small">
-                  Events waiting for the learner, when each pass last folded, and each surface model&apos;s age. It runs every {formatMs(h.learning.learnIntervalMs)}; the model pass waits {h.learning.labelWindowSeconds} s for a success after each impression.
+                  Events waiting for the learner, when each pass last folded, and each surface model&apos;s age. It runs every{' '}
+                  {formatMs(h.learning.learnIntervalMs)}; the model pass waits {h.learning.labelWindowSeconds} s for a success after each impression.
                 </span>
               </div>
               <table className="table">

@@ -72,7 +72,9 @@ export function FallbackCard({ surface, items, canEdit, kindLabel, onSaved, onIt
       </div>
       <div className="card-body form-stack">
         <p className="card-intro">
-          The feed never fails and is never empty. When the engine cannot answer in time (the database is slow or down), clients get this order instead, with reason <em>Fallback</em>. The items below come first, in this order; the surface's other live items follow, newest first. Items that are not live, or not right for the user, are skipped.
+          The feed never fails and is never empty. When the engine cannot answer in time (the database is slow or down), clients get this order instead, with
+          reason <em>Fallback</em>. The items below come first, in this order; the surface's other live items follow, newest first. Items that are not live, or
+          not right for the user, are skipped.
         </p>
         {error && <ErrorBanner error={error} unplaced={error.problems} onDismiss={() => setError(null)} />}
         {order.length === 0 ? (
@@ -101,10 +103,23 @@ export function FallbackCard({ surface, items, canEdit, kindLabel, onSaved, onIt
                       <button type="button" className="icon-btn" aria-label="Move up" disabled={i === 0} onClick={() => move(i, -1)} data-testid="fallback-up">
                         <Icon name="up" />
                       </button>
-                      <button type="button" className="icon-btn" aria-label="Move down" disabled={i === order.length - 1} onClick={() => move(i, 1)} data-testid="fallback-down">
+                      <button
+                        type="button"
+                        className="icon-btn"
+                        aria-label="Move down"
+                        disabled={i === order.length - 1}
+                        onClick={() => move(i, 1)}
+                        data-testid="fallback-down"
+                      >
                         <Icon name="down" />
                       </button>
-                      <button type="button" className="icon-btn icon-btn-danger" aria-label="Remove from the fallback order" onClick={() => setOrder(order.filter((x) => x !== id))} data-testid="fallback-remove">
+                      <button
+                        type="button"
+                        className="icon-btn icon-btn-danger"
+                        aria-label="Remove from the fallback order"
+                        onClick={() => setOrder(order.filter((x) => x !== id))}
+                        data-testid="fallback-remove"
+                      >
                         <Icon name="x" />
                       </button>
                     </div>

@@ -73,9 +73,19 @@ export function NewSurfaceDialog({ onClose, onCreated }: { onClose(): void; onCr
       }
     >
       <form id="new-surface-form" className="form-stack" onSubmit={submit} noValidate>
-        {error && (!error.problems.length || error.problems.some((p) => !['key', 'name', 'slots', 'description'].includes(p.field))) && <ErrorBanner error={error} />}
+        {error && (!error.problems.length || error.problems.some((p) => !['key', 'name', 'slots', 'description'].includes(p.field))) && (
+          <ErrorBanner error={error} />
+        )}
         <Field label="Name" htmlFor="ns-name" requirement="required" error={problems.name} hint='What editors call it, e.g. "Focus tab".'>
-          <input id="ns-name" className="input" maxLength={80} value={name} onChange={(e) => setName(e.target.value)} aria-invalid={!!problems.name} data-testid="ns-name" />
+          <input
+            id="ns-name"
+            className="input"
+            maxLength={80}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            aria-invalid={!!problems.name}
+            data-testid="ns-name"
+          />
         </Field>
         <div className="form-grid new-surface-grid">
           <Field label="Key" htmlFor="ns-key" requirement="required" error={problems.key} hint="What client apps send as surface. It cannot change later.">
@@ -93,13 +103,33 @@ export function NewSurfaceDialog({ onClose, onCreated }: { onClose(): void; onCr
             />
           </Field>
           <Field label="Slots" htmlFor="ns-slots" requirement="required" error={problems.slots} hint="Items per slate, 1 to 100.">
-            <input id="ns-slots" className="input" type="number" min={1} max={100} value={slots} onChange={(e) => setSlots(e.target.value)} aria-invalid={!!problems.slots} data-testid="ns-slots" />
+            <input
+              id="ns-slots"
+              className="input"
+              type="number"
+              min={1}
+              max={100}
+              value={slots}
+              onChange={(e) => setSlots(e.target.value)}
+              aria-invalid={!!problems.slots}
+              data-testid="ns-slots"
+            />
           </Field>
         </div>
         <Field label="Description" htmlFor="ns-description" requirement="optional">
-          <textarea id="ns-description" className="input" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} data-testid="ns-description" />
+          <textarea
+            id="ns-description"
+            className="input"
+            rows={2}
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            data-testid="ns-description"
+          />
         </Field>
-        <p className="muted small">It starts with every live item as a candidate, a 10% exploration budget with a 2% random floor, automatic test quotas and 14-day tests. Change any of it on the next page.</p>
+        <p className="muted small">
+          It starts with every live item as a candidate, a 10% exploration budget with a 2% random floor, automatic test quotas and 14-day tests. Change any of
+          it on the next page.
+        </p>
       </form>
     </Modal>
   );

@@ -67,7 +67,8 @@ export function PinsCard({ surface, items, canEdit, kindLabel, onChanged, onItem
     if (!item) errs.itemId = 'Search and choose the item to pin.';
     if (startsAt === undefined) errs.startsAt = 'Not a date and time.';
     if (endsAt === undefined) errs.endsAt = 'Not a date and time.';
-    if (endsAt && new Date(endsAt).getTime() <= (startsAt ? new Date(startsAt).getTime() : Date.now())) errs.endsAt = startsAt ? 'Must be after the start.' : 'Must be in the future.';
+    if (endsAt && new Date(endsAt).getTime() <= (startsAt ? new Date(startsAt).getTime() : Date.now()))
+      errs.endsAt = startsAt ? 'Must be after the start.' : 'Must be in the future.';
     setLocal(errs);
     if (Object.keys(errs).length || !item) return;
     setBusy(true);
@@ -100,7 +101,8 @@ export function PinsCard({ surface, items, canEdit, kindLabel, onChanged, onItem
       </div>
       <div className="card-body form-stack pins-body">
         <p className="card-intro">
-          A pin holds an item at one position for a time window, whatever the engine would have chosen (reason <em>Pinned</em>, propensity 100%). A pin is skipped, never an error, while its item is not live or not right for the user.
+          A pin holds an item at one position for a time window, whatever the engine would have chosen (reason <em>Pinned</em>, propensity 100%). A pin is
+          skipped, never an error, while its item is not live or not right for the user.
         </p>
         {canEdit && (
           <form className="pin-form" onSubmit={submit} noValidate data-testid="pin-form">
@@ -129,10 +131,26 @@ export function PinsCard({ surface, items, canEdit, kindLabel, onChanged, onItem
                 </select>
               </Field>
               <Field label="From" htmlFor="pin-starts" error={problems.startsAt} hint="Empty: now">
-                <input id="pin-starts" className="input" type="datetime-local" value={starts} onChange={(e) => setStarts(e.target.value)} aria-invalid={!!problems.startsAt} data-testid="pin-starts" />
+                <input
+                  id="pin-starts"
+                  className="input"
+                  type="datetime-local"
+                  value={starts}
+                  onChange={(e) => setStarts(e.target.value)}
+                  aria-invalid={!!problems.startsAt}
+                  data-testid="pin-starts"
+                />
               </Field>
               <Field label="Until" htmlFor="pin-ends" error={problems.endsAt} hint="Empty: until removed">
-                <input id="pin-ends" className="input" type="datetime-local" value={ends} onChange={(e) => setEnds(e.target.value)} aria-invalid={!!problems.endsAt} data-testid="pin-ends" />
+                <input
+                  id="pin-ends"
+                  className="input"
+                  type="datetime-local"
+                  value={ends}
+                  onChange={(e) => setEnds(e.target.value)}
+                  aria-invalid={!!problems.endsAt}
+                  data-testid="pin-ends"
+                />
               </Field>
               <div className="pin-submit">
                 <Button type="submit" variant="primary" icon="pin" loading={busy} data-testid="pin-submit">
@@ -146,7 +164,9 @@ export function PinsCard({ surface, items, canEdit, kindLabel, onChanged, onItem
       </div>
       {current.length === 0 && ended.length === 0 ? (
         <EmptyState icon="pin" title="No pins" testId="pins-empty">
-          {canEdit ? 'The engine places every position. Pin an item above to hold a position for a campaign or an announcement.' : 'The engine places every position.'}
+          {canEdit
+            ? 'The engine places every position. Pin an item above to hold a position for a campaign or an announcement.'
+            : 'The engine places every position.'}
         </EmptyState>
       ) : (
         <>
@@ -194,7 +214,13 @@ export function PinsCard({ surface, items, canEdit, kindLabel, onChanged, onItem
                     </td>
                     {canEdit && (
                       <td className="actions-col">
-                        <button type="button" className="icon-btn icon-btn-danger" aria-label={`Remove the pin at position ${p.position}`} onClick={() => setRemoving(p)} data-testid="unpin">
+                        <button
+                          type="button"
+                          className="icon-btn icon-btn-danger"
+                          aria-label={`Remove the pin at position ${p.position}`}
+                          onClick={() => setRemoving(p)}
+                          data-testid="unpin"
+                        >
                           <Icon name="trash" size={15} />
                         </button>
                       </td>
@@ -226,7 +252,8 @@ export function PinsCard({ surface, items, canEdit, kindLabel, onChanged, onItem
           }}
         >
           <p>
-            {items[removing.itemId] ? `“${items[removing.itemId].title}”` : 'The item'} stops being held at position {removing.position}; the engine places that position again from the next refresh, within seconds.
+            {items[removing.itemId] ? `“${items[removing.itemId].title}”` : 'The item'} stops being held at position {removing.position}; the engine places that
+            position again from the next refresh, within seconds.
           </p>
         </ConfirmDialog>
       )}

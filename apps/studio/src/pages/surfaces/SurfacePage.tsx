@@ -228,8 +228,18 @@ export function SurfacePage() {
               Only admins change surfaces. You can read every setting, and preview the feed.
             </p>
           )}
-          {saveError && (!saveError.problems.length || unplaced.length > 0) && <ErrorBanner error={saveError} unplaced={unplaced} onDismiss={() => setSaveError(null)} />}
-          <SurfaceSettings surface={surface} form={form} onChange={patch} errors={errors} readOnly={!admin} kinds={kinds} runningTests={tests.data?.filter((t) => t.status === 'RUNNING')} />
+          {saveError && (!saveError.problems.length || unplaced.length > 0) && (
+            <ErrorBanner error={saveError} unplaced={unplaced} onDismiss={() => setSaveError(null)} />
+          )}
+          <SurfaceSettings
+            surface={surface}
+            form={form}
+            onChange={patch}
+            errors={errors}
+            readOnly={!admin}
+            kinds={kinds}
+            runningTests={tests.data?.filter((t) => t.status === 'RUNNING')}
+          />
         </>
       )}
 
@@ -270,7 +280,12 @@ export function SurfacePage() {
             <Link to={`/analytics/content-tests?surface=${encodeURIComponent(surface.key)}`} className="btn btn-ghost btn-sm" data-testid="tests-charts-link">
               <Icon name="chart" size={14} /> Charts
             </Link>
-            <CsvButton rows={tests.data ? shownTests : undefined} columns={contentTestCsvColumns({ [surface.key]: surface.name })} name={['content-tests', surface.key, testFilter === 'all' ? null : testFilter]} testId="tests-csv" />
+            <CsvButton
+              rows={tests.data ? shownTests : undefined}
+              columns={contentTestCsvColumns({ [surface.key]: surface.name })}
+              name={['content-tests', surface.key, testFilter === 'all' ? null : testFilter]}
+              testId="tests-csv"
+            />
             <Button size="sm" variant="ghost" icon="refresh" onClick={() => void tests.reload()}>
               Refresh
             </Button>
@@ -282,7 +297,11 @@ export function SurfacePage() {
           )}
           {(tests.loading || shownTests.length > 0) && <ContentTestsTable tests={tests.data ? shownTests : undefined} loading={tests.loading} />}
           {tests.data && shownTests.length === 0 && (
-            <EmptyState icon="flask" title={tests.data.length === 0 ? 'No content tests yet' : `No ${testStatusText(testFilter).label.toLowerCase()} tests`} testId="tests-empty">
+            <EmptyState
+              icon="flask"
+              title={tests.data.length === 0 ? 'No content tests yet' : `No ${testStatusText(testFilter).label.toLowerCase()} tests`}
+              testId="tests-empty"
+            >
               {tests.data.length === 0
                 ? `Every item that launches onto "${surface.name}" after the surface was created gets a content test here: guaranteed impressions in exploration slots, then a decision.`
                 : 'Try another status.'}

@@ -25,10 +25,45 @@ function numberOr(text: string, fallback: number): number {
 }
 
 /** A number input with its unit after it ("%", "days"). */
-function UnitInput({ id, value, onChange, unit, readOnly, invalid, step, min, max, testId }: { id: string; value: string; onChange(v: string): void; unit: string; readOnly: boolean; invalid: boolean; step?: number; min?: number; max?: number; testId: string }) {
+function UnitInput({
+  id,
+  value,
+  onChange,
+  unit,
+  readOnly,
+  invalid,
+  step,
+  min,
+  max,
+  testId,
+}: {
+  id: string;
+  value: string;
+  onChange(v: string): void;
+  unit: string;
+  readOnly: boolean;
+  invalid: boolean;
+  step?: number;
+  min?: number;
+  max?: number;
+  testId: string;
+}) {
   return (
     <div className="unit-input">
-      <input id={id} className="input" type="number" inputMode="decimal" step={step} min={min} max={max} value={value} onChange={(e) => onChange(e.target.value)} disabled={readOnly} aria-invalid={invalid} data-testid={testId} />
+      <input
+        id={id}
+        className="input"
+        type="number"
+        inputMode="decimal"
+        step={step}
+        min={min}
+        max={max}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        disabled={readOnly}
+        aria-invalid={invalid}
+        data-testid={testId}
+      />
       <span className="muted">{unit}</span>
     </div>
   );
@@ -86,14 +121,48 @@ export function SurfaceSettings({ surface, form, onChange, errors, readOnly, kin
           <div className="card-body form-stack">
             <div className="form-grid basics-grid">
               <Field label="Name" htmlFor="s-name" requirement="required" error={errors.name}>
-                <input id="s-name" className="input" maxLength={80} value={form.name} onChange={(e) => onChange({ name: e.target.value })} disabled={readOnly} aria-invalid={!!errors.name} data-testid="s-name" />
+                <input
+                  id="s-name"
+                  className="input"
+                  maxLength={80}
+                  value={form.name}
+                  onChange={(e) => onChange({ name: e.target.value })}
+                  disabled={readOnly}
+                  aria-invalid={!!errors.name}
+                  data-testid="s-name"
+                />
               </Field>
               <Field label="Slots" htmlFor="s-slots" error={errors.slots} hint="Items per slate.">
-                <input id="s-slots" className="input" type="number" min={1} max={100} value={form.slots} onChange={(e) => onChange({ slots: e.target.value })} disabled={readOnly} aria-invalid={!!errors.slots} data-testid="s-slots" />
+                <input
+                  id="s-slots"
+                  className="input"
+                  type="number"
+                  min={1}
+                  max={100}
+                  value={form.slots}
+                  onChange={(e) => onChange({ slots: e.target.value })}
+                  disabled={readOnly}
+                  aria-invalid={!!errors.slots}
+                  data-testid="s-slots"
+                />
               </Field>
             </div>
-            <Field label="Description" htmlFor="s-description" requirement="optional" error={errors.description} hint="Where it appears in the apps and what it is for.">
-              <textarea id="s-description" className="input" rows={2} value={form.description} onChange={(e) => onChange({ description: e.target.value })} disabled={readOnly} data-testid="s-description" />
+            <Field
+              label="Description"
+              htmlFor="s-description"
+              requirement="optional"
+              error={errors.description}
+              hint="Where it appears in the apps and what it is for."
+            >
+              <textarea
+                id="s-description"
+                className="input"
+                rows={2}
+                value={form.description}
+                onChange={(e) => onChange({ description: e.target.value })}
+                disabled={readOnly}
+                data-testid="s-description"
+              />
             </Field>
           </div>
         </section>
@@ -108,21 +177,54 @@ export function SurfaceSettings({ surface, form, onChange, errors, readOnly, kin
               <div className="checks kind-checks" id="s-kinds">
                 {kinds.map((k) => (
                   <label key={k.key} className="check">
-                    <input type="checkbox" checked={form.kinds.includes(k.key)} onChange={(e) => toggleKind(k.key, e.target.checked)} disabled={readOnly} data-testid={`s-kind-${k.key}`} />
+                    <input
+                      type="checkbox"
+                      checked={form.kinds.includes(k.key)}
+                      onChange={(e) => toggleKind(k.key, e.target.checked)}
+                      disabled={readOnly}
+                      data-testid={`s-kind-${k.key}`}
+                    />
                     {k.label}
                   </label>
                 ))}
               </div>
             </Field>
             <div className="form-grid">
-              <Field label="Topics" htmlFor="s-topics" error={errors['candidateRule.topics'] ?? errors.candidateRule} hint="Items with any of these topics. Empty: any topic.">
-                <TagInput id="s-topics" value={form.topics} onChange={(topics) => onChange({ topics })} placeholder="sleep, focus…" disabled={readOnly} invalid={!!(errors['candidateRule.topics'] ?? errors.candidateRule)} />
+              <Field
+                label="Topics"
+                htmlFor="s-topics"
+                error={errors['candidateRule.topics'] ?? errors.candidateRule}
+                hint="Items with any of these topics. Empty: any topic."
+              >
+                <TagInput
+                  id="s-topics"
+                  value={form.topics}
+                  onChange={(topics) => onChange({ topics })}
+                  placeholder="sleep, focus…"
+                  disabled={readOnly}
+                  invalid={!!(errors['candidateRule.topics'] ?? errors.candidateRule)}
+                />
               </Field>
-              <Field label="Collections" htmlFor="s-collections" error={errors['candidateRule.collections']} hint="Items in any of these collections. Empty: any.">
-                <TagInput id="s-collections" value={form.collections} onChange={(collections) => onChange({ collections })} placeholder="daily-calm…" disabled={readOnly} invalid={!!errors['candidateRule.collections']} />
+              <Field
+                label="Collections"
+                htmlFor="s-collections"
+                error={errors['candidateRule.collections']}
+                hint="Items in any of these collections. Empty: any."
+              >
+                <TagInput
+                  id="s-collections"
+                  value={form.collections}
+                  onChange={(collections) => onChange({ collections })}
+                  placeholder="daily-calm…"
+                  disabled={readOnly}
+                  invalid={!!errors['candidateRule.collections']}
+                />
               </Field>
             </div>
-            <p className="muted small rule-note">An item is a candidate when it matches every part that is filled in. It must also suit each request: live for that user (staged rollouts included), and right for their locale, platform, app version and tier.</p>
+            <p className="muted small rule-note">
+              An item is a candidate when it matches every part that is filled in. It must also suit each request: live for that user (staged rollouts
+              included), and right for their locale, platform, app version and tier.
+            </p>
           </div>
         </section>
 
@@ -132,8 +234,20 @@ export function SurfaceSettings({ surface, form, onChange, errors, readOnly, kin
             <span className="muted small">What the engine optimizes, and how much it may explore</span>
           </div>
           <div className="card-body form-stack">
-            <Field label="Success event" htmlFor="s-success" error={errors.successEvent} hint="What counts as success when the model learns and when content tests are judged.">
-              <select id="s-success" className="input select" value={form.successEvent} onChange={(e) => onChange({ successEvent: e.target.value })} disabled={readOnly} data-testid="s-success">
+            <Field
+              label="Success event"
+              htmlFor="s-success"
+              error={errors.successEvent}
+              hint="What counts as success when the model learns and when content tests are judged."
+            >
+              <select
+                id="s-success"
+                className="input select"
+                value={form.successEvent}
+                onChange={(e) => onChange({ successEvent: e.target.value })}
+                disabled={readOnly}
+                data-testid="s-success"
+              >
                 {SUCCESS_EVENTS.map((e) => (
                   <option key={e} value={e}>
                     {SUCCESS_EVENT_TEXT[e].label}: {SUCCESS_EVENT_TEXT[e].hint.replace(/\.$/, '').toLowerCase()}
@@ -142,11 +256,43 @@ export function SurfaceSettings({ surface, form, onChange, errors, readOnly, kin
               </select>
             </Field>
             <div className="form-grid">
-              <Field label="Exploration budget" htmlFor="s-budget" error={errors.explorationBudget} hint="Share of impressions content tests and random exploration may use, at most 50%. Kept within ±1 point every hour.">
-                <UnitInput id="s-budget" value={form.budget} onChange={(budget) => onChange({ budget })} unit="%" step={0.5} min={0} max={50} readOnly={readOnly} invalid={!!errors.explorationBudget} testId="s-budget" />
+              <Field
+                label="Exploration budget"
+                htmlFor="s-budget"
+                error={errors.explorationBudget}
+                hint="Share of impressions content tests and random exploration may use, at most 50%. Kept within ±1 point every hour."
+              >
+                <UnitInput
+                  id="s-budget"
+                  value={form.budget}
+                  onChange={(budget) => onChange({ budget })}
+                  unit="%"
+                  step={0.5}
+                  min={0}
+                  max={50}
+                  readOnly={readOnly}
+                  invalid={!!errors.explorationBudget}
+                  testId="s-budget"
+                />
               </Field>
-              <Field label="Random floor" htmlFor="s-floor" error={errors.randomFloor} hint="Part of the budget placed uniformly at random, so every item keeps a chance and logs stay usable for offline evaluation.">
-                <UnitInput id="s-floor" value={form.floor} onChange={(floor) => onChange({ floor })} unit="%" step={0.5} min={0} max={50} readOnly={readOnly} invalid={!!errors.randomFloor} testId="s-floor" />
+              <Field
+                label="Random floor"
+                htmlFor="s-floor"
+                error={errors.randomFloor}
+                hint="Part of the budget placed uniformly at random, so every item keeps a chance and logs stay usable for offline evaluation."
+              >
+                <UnitInput
+                  id="s-floor"
+                  value={form.floor}
+                  onChange={(floor) => onChange({ floor })}
+                  unit="%"
+                  step={0.5}
+                  min={0}
+                  max={50}
+                  readOnly={readOnly}
+                  invalid={!!errors.randomFloor}
+                  testId="s-floor"
+                />
               </Field>
             </div>
             <ExplorationBar budget={budget} floor={floor} />
@@ -166,7 +312,8 @@ export function SurfaceSettings({ surface, form, onChange, errors, readOnly, kin
               hint={
                 form.quotaMode === 'auto' ? (
                   <>
-                    Automatic sizes it for ±30% precision at the surface's current success rate when the test starts: {automaticQuota(0.1).toLocaleString('en')} impressions at a 10% rate, {automaticQuota(0.025).toLocaleString('en')} at 2.5%.
+                    Automatic sizes it for ±30% precision at the surface's current success rate when the test starts: {automaticQuota(0.1).toLocaleString('en')}{' '}
+                    impressions at a 10% rate, {automaticQuota(0.025).toLocaleString('en')} at 2.5%.
                     {quotas.length > 0 && ` Running tests here got ${quotas.map((q) => q.toLocaleString('en')).join(', ')}.`}
                   </>
                 ) : (
@@ -178,18 +325,50 @@ export function SurfaceSettings({ surface, form, onChange, errors, readOnly, kin
                 <div className="segmented" role="radiogroup" aria-label="Quota">
                   {(['auto', 'fixed'] as const).map((m) => (
                     <label key={m} className={`segment ${form.quotaMode === m ? 'is-active' : ''}`}>
-                      <input type="radio" name="quota-mode" checked={form.quotaMode === m} onChange={() => onChange({ quotaMode: m, quota: m === 'fixed' && !form.quota ? String(automaticQuota(0.1)) : form.quota })} disabled={readOnly} data-testid={`s-quota-${m}`} />
+                      <input
+                        type="radio"
+                        name="quota-mode"
+                        checked={form.quotaMode === m}
+                        onChange={() => onChange({ quotaMode: m, quota: m === 'fixed' && !form.quota ? String(automaticQuota(0.1)) : form.quota })}
+                        disabled={readOnly}
+                        data-testid={`s-quota-${m}`}
+                      />
                       {m === 'auto' ? 'Automatic' : 'Fixed'}
                     </label>
                   ))}
                 </div>
                 {form.quotaMode === 'fixed' && (
-                  <UnitInput id="s-quota" value={form.quota} onChange={(quota) => onChange({ quota })} unit="impressions" step={10} min={10} readOnly={readOnly} invalid={!!errors.testQuota} testId="s-quota" />
+                  <UnitInput
+                    id="s-quota"
+                    value={form.quota}
+                    onChange={(quota) => onChange({ quota })}
+                    unit="impressions"
+                    step={10}
+                    min={10}
+                    readOnly={readOnly}
+                    invalid={!!errors.testQuota}
+                    testId="s-quota"
+                  />
                 )}
               </div>
             </Field>
-            <Field label="Longest a test may run" htmlFor="s-days" error={errors.testMaxDays} hint="A test ends at its quota or after this many days, whichever comes first, then it is decided.">
-              <UnitInput id="s-days" value={form.maxDays} onChange={(maxDays) => onChange({ maxDays })} unit="days" min={1} max={90} readOnly={readOnly} invalid={!!errors.testMaxDays} testId="s-days" />
+            <Field
+              label="Longest a test may run"
+              htmlFor="s-days"
+              error={errors.testMaxDays}
+              hint="A test ends at its quota or after this many days, whichever comes first, then it is decided."
+            >
+              <UnitInput
+                id="s-days"
+                value={form.maxDays}
+                onChange={(maxDays) => onChange({ maxDays })}
+                unit="days"
+                min={1}
+                max={90}
+                readOnly={readOnly}
+                invalid={!!errors.testMaxDays}
+                testId="s-days"
+              />
             </Field>
           </div>
         </section>
@@ -200,13 +379,48 @@ export function SurfaceSettings({ surface, form, onChange, errors, readOnly, kin
             <span className="muted small">Keeps the top of the slate varied</span>
           </div>
           <div className="card-body form-stack">
-            <div className={`diversity-sentence ${errors.diversity || errors['diversity.firstN'] || errors['diversity.maxPerKind'] || errors['diversity.maxPerTopic'] ? 'has-error' : ''}`}>
+            <div
+              className={`diversity-sentence ${errors.diversity || errors['diversity.firstN'] || errors['diversity.maxPerKind'] || errors['diversity.maxPerTopic'] ? 'has-error' : ''}`}
+            >
               <span>At most</span>
-              <input className="input input-sm" type="number" min={1} placeholder="any" aria-label="At most this many of one kind" value={form.maxPerKind} onChange={(e) => onChange({ maxPerKind: e.target.value })} disabled={readOnly} aria-invalid={!!errors['diversity.maxPerKind']} data-testid="s-max-kind" />
+              <input
+                className="input input-sm"
+                type="number"
+                min={1}
+                placeholder="any"
+                aria-label="At most this many of one kind"
+                value={form.maxPerKind}
+                onChange={(e) => onChange({ maxPerKind: e.target.value })}
+                disabled={readOnly}
+                aria-invalid={!!errors['diversity.maxPerKind']}
+                data-testid="s-max-kind"
+              />
               <span>of one kind and</span>
-              <input className="input input-sm" type="number" min={1} placeholder="any" aria-label="At most this many of one topic" value={form.maxPerTopic} onChange={(e) => onChange({ maxPerTopic: e.target.value })} disabled={readOnly} aria-invalid={!!errors['diversity.maxPerTopic']} data-testid="s-max-topic" />
+              <input
+                className="input input-sm"
+                type="number"
+                min={1}
+                placeholder="any"
+                aria-label="At most this many of one topic"
+                value={form.maxPerTopic}
+                onChange={(e) => onChange({ maxPerTopic: e.target.value })}
+                disabled={readOnly}
+                aria-invalid={!!errors['diversity.maxPerTopic']}
+                data-testid="s-max-topic"
+              />
               <span>of one topic in the first</span>
-              <input className="input input-sm" type="number" min={1} max={100} aria-label="In the first this many slots" value={form.firstN} onChange={(e) => onChange({ firstN: e.target.value })} disabled={readOnly} aria-invalid={!!errors['diversity.firstN']} data-testid="s-first-n" />
+              <input
+                className="input input-sm"
+                type="number"
+                min={1}
+                max={100}
+                aria-label="In the first this many slots"
+                value={form.firstN}
+                onChange={(e) => onChange({ firstN: e.target.value })}
+                disabled={readOnly}
+                aria-invalid={!!errors['diversity.firstN']}
+                data-testid="s-first-n"
+              />
               <span>slots.</span>
             </div>
             {[errors['diversity.maxPerKind'], errors['diversity.maxPerTopic'], errors['diversity.firstN'], errors.diversity].filter(Boolean).map((m) => (
@@ -214,7 +428,10 @@ export function SurfaceSettings({ surface, form, onChange, errors, readOnly, kin
                 {m}
               </p>
             ))}
-            <p className="field-hint">Leave a limit empty for none. Pins count towards the limits; random exploration never breaks them.{firstN > slots ? ` The surface has only ${slots} slots, so the rule covers all of them.` : ''}</p>
+            <p className="field-hint">
+              Leave a limit empty for none. Pins count towards the limits; random exploration never breaks them.
+              {firstN > slots ? ` The surface has only ${slots} slots, so the rule covers all of them.` : ''}
+            </p>
           </div>
         </section>
       </div>
@@ -227,20 +444,27 @@ export function SurfaceSettings({ surface, form, onChange, errors, readOnly, kin
           <div className="card-body">
             <ul className="summary-list">
               <li>
-                <strong>{plural(slots, 'slot')}</strong>, filled from <strong>{ruleSentence({ kinds: form.kinds, topics: form.topics, collections: form.collections }, kinds)}</strong>.
+                <strong>{plural(slots, 'slot')}</strong>, filled from{' '}
+                <strong>{ruleSentence({ kinds: form.kinds, topics: form.topics, collections: form.collections }, kinds)}</strong>.
               </li>
               <li>
                 Learns from <strong>{successEventLabel(form.successEvent).toLowerCase()}</strong> events.
               </li>
               <li>
-                On average <strong>{((slots * shownBudget) / 100).toLocaleString('en', { maximumFractionDigits: 2 })}</strong> of {slots} slots per request explore: {((slots * shownFloor) / 100).toLocaleString('en', { maximumFractionDigits: 2 })} at random, the rest for content tests while tests need impressions.
+                On average <strong>{((slots * shownBudget) / 100).toLocaleString('en', { maximumFractionDigits: 2 })}</strong> of {slots} slots per request
+                explore: {((slots * shownFloor) / 100).toLocaleString('en', { maximumFractionDigits: 2 })} at random, the rest for content tests while tests
+                need impressions.
               </li>
               <li>
-                Tests get {form.quotaMode === 'auto' ? 'an automatic quota' : <strong>{Number(form.quota || 0).toLocaleString('en')} impressions</strong>} within <strong>{plural(numberOr(form.maxDays, 0), 'day')}</strong>, never at position 1.
+                Tests get {form.quotaMode === 'auto' ? 'an automatic quota' : <strong>{Number(form.quota || 0).toLocaleString('en')} impressions</strong>}{' '}
+                within <strong>{plural(numberOr(form.maxDays, 0), 'day')}</strong>, never at position 1.
               </li>
-              <li>{diversityText ? `${diversityText.charAt(0).toUpperCase()}${diversityText.slice(1)} in the first ${firstN} slots.` : 'No diversity limit.'}</li>
               <li>
-                {plural(surface.pins.filter((p) => !p.endsAt || new Date(p.endsAt).getTime() > Date.now()).length, 'current or future pin')}, {plural(surface.fallbackOrder.length, 'item')} in the fallback order.
+                {diversityText ? `${diversityText.charAt(0).toUpperCase()}${diversityText.slice(1)} in the first ${firstN} slots.` : 'No diversity limit.'}
+              </li>
+              <li>
+                {plural(surface.pins.filter((p) => !p.endsAt || new Date(p.endsAt).getTime() > Date.now()).length, 'current or future pin')},{' '}
+                {plural(surface.fallbackOrder.length, 'item')} in the fallback order.
               </li>
             </ul>
             <dl className="when-facts surface-facts">

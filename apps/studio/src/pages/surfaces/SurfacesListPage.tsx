@@ -65,7 +65,9 @@ export function SurfacesListPage() {
           </span>
           {surfaces.loading && surfaces.data && <Spinner size={14} />}
           <div className="filter-spacer" />
-          <span className="muted small">{admin ? 'Open a surface to change its settings, pins and fallback order.' : 'Only admins change surfaces; everyone can read them.'}</span>
+          <span className="muted small">
+            {admin ? 'Open a surface to change its settings, pins and fallback order.' : 'Only admins change surfaces; everyone can read them.'}
+          </span>
         </div>
         <table className="table table-hover surfaces-table" data-testid="surfaces-table">
           <thead>
@@ -75,7 +77,9 @@ export function SurfacesListPage() {
               <th>Candidates</th>
               <th title="The engagement event the engine optimizes and judges tests by">Success</th>
               <th title="Share of impressions tests and random exploration may use, and the uniform-random part of it">Budget / floor</th>
-              <th className="num" title="Content tests running on the surface">Tests</th>
+              <th className="num" title="Content tests running on the surface">
+                Tests
+              </th>
               <th>Updated</th>
             </tr>
           </thead>

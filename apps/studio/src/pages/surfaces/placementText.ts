@@ -49,7 +49,11 @@ export function reasonText(r: string) {
 export const TEST_STATUS_TEXT: Record<ContentTestStatus, { label: string; tone: Tone; help: string }> = {
   RUNNING: { label: 'Running', tone: 'accent', help: 'Still collecting impressions in exploration slots.' },
   GRADUATED: { label: 'Graduated', tone: 'success', help: 'P(beats control) reached 90%: it competes in normal ranking with what it learned.' },
-  UNDERPERFORMING: { label: 'Underperforming', tone: 'danger', help: 'P(worse than control) reached 95%: it is no longer pushed and competes only on its own results.' },
+  UNDERPERFORMING: {
+    label: 'Underperforming',
+    tone: 'danger',
+    help: 'P(worse than control) reached 95%: it is no longer pushed and competes only on its own results.',
+  },
   INCONCLUSIVE: { label: 'Inconclusive', tone: 'warning', help: 'Neither clearly better nor clearly worse by the end: it competes in normal ranking.' },
 };
 

@@ -25,6 +25,9 @@ export class LoggedPolicy implements Policy {
   }
 
   describe(): Record<string, unknown> {
-    return { name: this.name, note: 'logged propensity for the logged item; other items share the rest by their training-part frequency at that position (DM/DR only)' };
+    return {
+      name: this.name,
+      note: 'logged propensity for the logged item; other items share the rest by their training-part frequency at that position (DM/DR only)',
+    };
   }
 }

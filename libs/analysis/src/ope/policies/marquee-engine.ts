@@ -37,7 +37,12 @@ export interface MarqueeEngineOptions {
   seed?: number | string;
 }
 
-const DEFAULTS: { mcSamples: number; explorationBudget: number; randomFloor: number; seed: number | string } = { mcSamples: 1000, explorationBudget: 0.1, randomFloor: 0.02, seed: 'marquee' };
+const DEFAULTS: { mcSamples: number; explorationBudget: number; randomFloor: number; seed: number | string } = {
+  mcSamples: 1000,
+  explorationBudget: 0.1,
+  randomFloor: 0.02,
+  seed: 'marquee',
+};
 
 /**
  * The placement engine's own policy on a logged-bandit dataset (libs/placement/src/engine, unchanged):
@@ -168,12 +173,18 @@ export class MarqueeEnginePolicy implements Policy {
     const S = this.o.mcSamples;
     return {
       name: this.name,
-      model: 'the placement engine (libs/placement/src/engine): contextual Thompson sampling on its shared bilinear model plus per-item terms, user features from each user’s own profile',
+      model:
+        'the placement engine (libs/placement/src/engine): contextual Thompson sampling on its shared bilinear model plus per-item terms, user features from each user’s own profile',
       policyVersion: this.state ? policyVersion(this.state) : null,
       ...this.o,
       ...this.stats,
-      monteCarlo: { samples: S, maxStdError: 1 / (2 * Math.sqrt(S)), note: 'each probability is the share of S engine slates that put the item at the position' },
-      leftOut: 'numeric item features and the OBD context categories have no slot in the engine’s features; the per-user item affinity (past clicks) is not used',
+      monteCarlo: {
+        samples: S,
+        maxStdError: 1 / (2 * Math.sqrt(S)),
+        note: 'each probability is the share of S engine slates that put the item at the position',
+      },
+      leftOut:
+        'numeric item features and the OBD context categories have no slot in the engine’s features; the per-user item affinity (past clicks) is not used',
     };
   }
 }

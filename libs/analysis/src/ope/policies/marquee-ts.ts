@@ -20,7 +20,14 @@ export interface MarqueeTsOptions {
   seed?: number | string;
 }
 
-const DEFAULTS: Required<MarqueeTsOptions> = { mcSamples: 1000, explore: 0.05, interactionPriorVariance: 0.25, itemPriorVariance: 1, iterations: 300, seed: 'marquee' };
+const DEFAULTS: Required<MarqueeTsOptions> = {
+  mcSamples: 1000,
+  explore: 0.05,
+  interactionPriorVariance: 0.25,
+  itemPriorVariance: 1,
+  iterations: 300,
+  seed: 'marquee',
+};
 
 // The leading constant 1 lets the bilinear form carry main effects too.
 function augmented(v: readonly number[]): { idx: Int32Array; val: Float64Array } {
@@ -250,7 +257,8 @@ export class MarqueeTsPolicy implements Policy {
     const meanSe = this.loggedSe.length ? this.loggedSe.reduce((s, v) => s + v, 0) / this.loggedSe.length : null;
     return {
       name: this.name,
-      model: 'Bayesian logistic regression, diagonal Laplace posterior; features [1,user] ⊗ [1,item] + per-item term + log1p(affinity) + position (training only)',
+      model:
+        'Bayesian logistic regression, diagonal Laplace posterior; features [1,user] ⊗ [1,item] + per-item term + log1p(affinity) + position (training only)',
       ...this.opts,
       slotOrder: this.slotOrder,
       monteCarlo: {

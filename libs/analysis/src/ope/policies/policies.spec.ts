@@ -8,7 +8,11 @@ function oneGoodItem(n: number, seed: string): BanditDataset {
   const rng = new Rng(seed);
   const meta: DatasetMeta = {
     actionIds: ['a', 'b', 'c'],
-    actionFeatures: [[1, 0], [0, 1], [1, 0]],
+    actionFeatures: [
+      [1, 0],
+      [0, 1],
+      [1, 0],
+    ],
     actionFeatureNames: ['kind=x', 'kind=y'],
     contextFeatureNames: ['segment=0', 'segment=1'],
     positionLabels: [1, 2],
@@ -16,7 +20,15 @@ function oneGoodItem(n: number, seed: string): BanditDataset {
   const rows: LoggedRow[] = Array.from({ length: n }, (_, i) => {
     const action = rng.int(3);
     const seg = rng.int(2);
-    return { index: i, at: i, position: rng.int(2), action, pscore: 1 / 3, reward: rng.next() < (action === 2 ? 0.5 : 0.05) ? 1 : 0, context: seg ? [0, 1] : [1, 0] };
+    return {
+      index: i,
+      at: i,
+      position: rng.int(2),
+      action,
+      pscore: 1 / 3,
+      reward: rng.next() < (action === 2 ? 0.5 : 0.05) ? 1 : 0,
+      context: seg ? [0, 1] : [1, 0],
+    };
   });
   return { ...meta, rows };
 }
@@ -26,7 +38,11 @@ describe('uniform and logged policies', () => {
 
   it('uniform gives every item 1/n at every position', () => {
     const p = new UniformPolicy().actionProbabilities(ds.rows.slice(0, 3), ds);
-    expect(p.map((v) => Array.from(v))).toEqual([[1 / 3, 1 / 3, 1 / 3], [1 / 3, 1 / 3, 1 / 3], [1 / 3, 1 / 3, 1 / 3]]);
+    expect(p.map((v) => Array.from(v))).toEqual([
+      [1 / 3, 1 / 3, 1 / 3],
+      [1 / 3, 1 / 3, 1 / 3],
+      [1 / 3, 1 / 3, 1 / 3],
+    ]);
   });
 
   it('logged gives the logged propensity to the logged item and spreads the rest by training frequency', () => {

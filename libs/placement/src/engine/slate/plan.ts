@@ -96,7 +96,14 @@ export function heapPush(h: Float64Array, base: number, size: number, cap: numbe
   return size;
 }
 
-export function plan(state: EngineState, pool: CandidatePool, req: SlateRequest, surface: SlateLog['surface'], testShare: number, ignoredPins: Slate['stats']['ignoredPins']): Plan {
+export function plan(
+  state: EngineState,
+  pool: CandidatePool,
+  req: SlateRequest,
+  surface: SlateLog['surface'],
+  testShare: number,
+  ignoredPins: Slate['stats']['ignoredPins'],
+): Plan {
   const n = pool.size;
   const dv = state.itemDim;
   const div = surface.diversity;
@@ -150,7 +157,12 @@ export function plan(state: EngineState, pool: CandidatePool, req: SlateRequest,
 
 // Resets the request's marks, applies its eligibility mask and places the pins that can be honoured; the others are
 // reported rather than failing the request.
-function eligibleAndPinned(pool: CandidatePool, req: SlateRequest, surface: SlateLog['surface'], ignoredPins: Slate['stats']['ignoredPins']): { positions: number; pinnedAt: Int32Array } {
+function eligibleAndPinned(
+  pool: CandidatePool,
+  req: SlateRequest,
+  surface: SlateLog['surface'],
+  ignoredPins: Slate['stats']['ignoredPins'],
+): { positions: number; pinnedAt: Int32Array } {
   const n = pool.size;
   const { eligible, pinned, placed, blockExcl } = ws;
   let eligibleCount = n;

@@ -3,7 +3,17 @@
  * what it reports: content-test records, the engine's own beliefs, logged impressions for the TF.js model.
  */
 import { applyEventInPlace, denseItemFeatures, emptyProfile, UserProfile, writeUserFeatures, USER_DIM } from '../../engine/features';
-import { applyForgetting, applyObservations, createEngineState, EngineState, Observation, predict, setExamination, SharedPrior, withSharedPrior } from '../../engine/model';
+import {
+  applyForgetting,
+  applyObservations,
+  createEngineState,
+  EngineState,
+  Observation,
+  predict,
+  setExamination,
+  SharedPrior,
+  withSharedPrior,
+} from '../../engine/model';
 import { buildCandidatePool, Candidate, CandidatePool } from '../../engine/candidates';
 import { buildSlate, SurfacePolicy } from '../../engine/slate';
 import { newPacingState, PacingState, recordServed, testShareFor } from '../../engine/budget';
@@ -141,7 +151,12 @@ export class MarqueePolicy implements SimPolicy {
     const rate = c.exposure >= 100 ? c.successes / c.exposure : 0.1;
     const recent = [...this.tests.values()].filter((r) => r.test.startedAt > at - this.o.maxTestDays * DAY_MS);
     const servedAt = recent.length ? Math.min(...recent.map((r) => r.test.controlAtStart?.served ?? 0)) : 0;
-    const { quota } = trafficQuota({ successRate: rate, servedImpressions: (c.served ?? 0) - servedAt, launches: recent.length, testShare: this.o.budget - this.o.floor });
+    const { quota } = trafficQuota({
+      successRate: rate,
+      servedImpressions: (c.served ?? 0) - servedAt,
+      launches: recent.length,
+      testShare: this.o.budget - this.o.floor,
+    });
     const established = this.world.items.filter((x) => x.launchedAt < at && !(this.tests.get(x.index)?.test.status === 'RUNNING'));
     const controlTrueRate = established.reduce((a, x) => a + x.trueRate, 0) / max(1, established.length);
     // As in the learner, a launch re-sizes the running tests' quotas to the traffic measured now.
@@ -235,7 +250,14 @@ export class MarqueePolicy implements SimPolicy {
     const testShare = testShareFor(this.pacing, { budget: this.o.budget, floor: this.o.floor }, v.at, this.activeTests());
     const withPropensities = this.o.propensityEvery > 0 && requestIndex % this.o.propensityEvery === 0;
     const person = this.collab ? this.collab.posterior(`user-${v.user}`, this.state.collab) : null;
-    const slate = buildSlate(this.state, pool, { surface: this.surface, user, seed: (this.o.seed * 1_000_003 + requestIndex) >>> 0, testShare, propensities: withPropensities, person });
+    const slate = buildSlate(this.state, pool, {
+      surface: this.surface,
+      user,
+      seed: (this.o.seed * 1_000_003 + requestIndex) >>> 0,
+      testShare,
+      propensities: withPropensities,
+      person,
+    });
     if (withPropensities) {
       this.propensityStats.slates++;
       for (const e of slate.entries) {
@@ -252,7 +274,8 @@ export class MarqueePolicy implements SimPolicy {
     bucket.floor += slate.stats.floorSlots;
     this.hourly.set(h, bucket);
     // Served propensities are Monte Carlo estimates; the serving layer caps them at 1, and so does the export.
-    this.logged = withPropensities && this.o.exportRows ? { user: slate.log.user, propensities: slate.entries.map((e) => (e.propensity < 1 ? e.propensity : 1)) } : null;
+    this.logged =
+      withPropensities && this.o.exportRows ? { user: slate.log.user, propensities: slate.entries.map((e) => (e.propensity < 1 ? e.propensity : 1)) } : null;
     if (this.o.trackBeliefs) {
       for (let j = 0; j < USER_DIM; j++) this.userSum[j] += user[j];
       this.userCount++;
@@ -279,7 +302,16 @@ export class MarqueePolicy implements SimPolicy {
       if (this.logged) {
         let dense = this.denseItems.get(i);
         if (!dense) this.denseItems.set(i, (dense = Array.from(denseItemFeatures(item.features))));
-        this.rows.push({ userId: `user-${v.user}`, userFeatures: this.logged.user, itemId: item.id, itemFeatures: dense, position, propensity: this.logged.propensities[k], reward: success ? 1 : 0, at: v.at });
+        this.rows.push({
+          userId: `user-${v.user}`,
+          userFeatures: this.logged.user,
+          itemId: item.id,
+          itemFeatures: dense,
+          position,
+          propensity: this.logged.propensities[k],
+          reward: success ? 1 : 0,
+          at: v.at,
+        });
       }
       const rec = this.tests.get(i);
       const inTest = rec !== undefined && rec.test.status === 'RUNNING';

@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { ItemFields } from '@marquee/catalog';
-import { ItemDescriptor, SurfacePolicy, buildItemFeatures, denseItemFeatures } from '@marquee/placement';
+import { ItemDescriptor, SurfacePolicy, buildItemFeatures, denseItemFeatures, describeItem } from '@marquee/placement';
 
 interface LoggedPlacement {
   position: number;
@@ -113,25 +113,5 @@ export async function itemFeatureVectors(db: DataSource, itemIds: string[], at: 
     `SELECT i.id, i.live_since, coalesce(v.fields, lv.fields) AS fields FROM items i LEFT JOIN item_versions v ON v.id = i.live_version_id JOIN item_versions lv ON lv.id = i.latest_version_id WHERE i.id = ANY($1::uuid[])`,
     [[...new Set(itemIds)]],
   );
-  return new Map(
-    rows.map((r) => [
-      r.id,
-      Array.from(
-        denseItemFeatures(
-          buildItemFeatures(
-            {
-              id: r.id,
-              kind: r.fields.kind,
-              topics: r.fields.topics,
-              collections: r.fields.collections,
-              durationSeconds: r.fields.durationSeconds,
-              availability: r.fields.availability,
-              launchedAt: r.live_since?.getTime() ?? null,
-            },
-            at,
-          ),
-        ),
-      ),
-    ]),
-  );
+  return new Map(rows.map((r) => [r.id, Array.from(denseItemFeatures(buildItemFeatures(describeItem(r.id, r.fields, r.live_since), at)))]));
 }

@@ -37,7 +37,7 @@ import {
   windowControl,
 } from '../engine';
 import { EngineStore, StoredEngine } from '../runtime/engine-store';
-import { matchesRule, toContentTest } from '../runtime/engine-runtime';
+import { describeItem, matchesRule, toContentTest } from '../runtime/engine-runtime';
 import { announceUserStateChanges } from '../runtime/user-state';
 import { SurfaceEntity } from '../surfaces/surface.entity';
 import { ContentTestEntity } from '../tests/content-test.entity';
@@ -472,23 +472,7 @@ export class LearnerService {
       `SELECT i.id, i.live_since, coalesce(v.fields, lv.fields) AS fields FROM items i LEFT JOIN item_versions v ON v.id = i.live_version_id JOIN item_versions lv ON lv.id = i.latest_version_id WHERE i.id = ANY($1::uuid[])`,
       [[...new Set(ids)]],
     );
-    return new Map(
-      rows.map((r) => [
-        r.id,
-        buildItemFeatures(
-          {
-            id: r.id,
-            kind: r.fields.kind,
-            topics: r.fields.topics,
-            collections: r.fields.collections,
-            durationSeconds: r.fields.durationSeconds,
-            availability: r.fields.availability,
-            launchedAt: r.live_since?.getTime() ?? null,
-          },
-          now,
-        ),
-      ]),
-    );
+    return new Map(rows.map((r) => [r.id, buildItemFeatures(describeItem(r.id, r.fields, r.live_since), now)]));
   }
 
   private async watermark(m: EntityManager, name: string): Promise<number> {

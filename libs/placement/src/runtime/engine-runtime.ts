@@ -23,6 +23,7 @@ import { SurfaceEntity, SurfacePinEntity } from '../surfaces/surface.entity';
 import { ContentTestEntity } from '../tests/content-test.entity';
 import { EngineStore } from './engine-store';
 import { LiveItem, LiveItemsReader } from './live-items';
+import type { ItemFields } from '@marquee/catalog';
 
 export interface PoolCandidate {
   descriptor: ItemDescriptor;
@@ -75,15 +76,23 @@ export function matchesRule(s: SurfaceEntity, fields: { kind: string; topics: st
 }
 
 export function descriptorOf(item: LiveItem): ItemDescriptor {
-  const f = item.base;
+  return describeItem(item.id, item.base, item.liveSince);
+}
+
+/** What the engine knows of an item, from its stored fields and when it went live: the serving pool, the learner and the logs agree on it. */
+export function describeItem(
+  id: string,
+  f: Pick<ItemFields, 'kind' | 'topics' | 'collections' | 'durationSeconds' | 'availability'>,
+  liveSince: Date | null | undefined,
+): ItemDescriptor {
   return {
-    id: item.id,
+    id,
     kind: f.kind,
     topics: f.topics,
     collections: f.collections,
     durationSeconds: f.durationSeconds,
     availability: f.availability,
-    launchedAt: item.liveSince?.getTime() ?? null,
+    launchedAt: liveSince?.getTime() ?? null,
   };
 }
 

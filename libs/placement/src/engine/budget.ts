@@ -1,4 +1,4 @@
-// Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see random.ts).
+// Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see platform-core's random.ts).
 const { floor, max, min } = Math;
 /** Exploration settings of one surface. */
 export interface BudgetSettings {

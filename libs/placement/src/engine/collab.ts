@@ -1,7 +1,7 @@
 import { ITEM_DIM, ItemFeatures } from './features';
 import { normInv, normPdf } from './math';
 
-// Bound once: hot loops then make no global lookups (see random.ts).
+// Bound once: hot loops then make no global lookups (see platform-core's random.ts).
 const { max, min, sqrt } = Math;
 
 /**

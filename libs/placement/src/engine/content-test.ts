@@ -1,6 +1,6 @@
 import { betaQuantile, probBetaGreater } from './math';
 
-// Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see random.ts).
+// Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see platform-core's random.ts).
 const { ceil, max, min } = Math;
 
 export type ContentTestStatus = 'RUNNING' | 'GRADUATED' | 'UNDERPERFORMING' | 'INCONCLUSIVE';

@@ -1,6 +1,6 @@
 import { hashString } from '@marquee/platform-core';
 
-// Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see random.ts).
+// Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see platform-core's random.ts).
 const { cos, exp, log, log1p, max, min, pow, sin, PI } = Math;
 
 /** The content kinds the engine one-hot encodes; any other kind encodes as all zeros. */

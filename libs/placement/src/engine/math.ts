@@ -1,6 +1,6 @@
 import { SeededRandom } from './random';
 
-// Bound once so hot loops make no global lookups (see random.ts).
+// Bound once so hot loops make no global lookups (see platform-core's random.ts).
 const { abs, exp, log, sqrt, imul, PI, sin, min, max } = Math;
 
 const INV_SQRT_2PI = 0.3989422804014327;

@@ -3,7 +3,7 @@ import { ITEM_DIM, ITEM_KINDS, ITEM_LAYOUT, ItemFeatures, TOPIC_BUCKETS, USER_DI
 import { millsV, normCdf, normInv, normPdf } from './math';
 import { CollabModel, SerializedCollabModel, deserializeCollab, serializeCollab } from './collab';
 
-// Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see random.ts).
+// Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see platform-core's random.ts).
 const { max, min, pow, sqrt } = Math;
 
 /** Bumped when the meaning of the state or the slate construction changes; part of every policy version. */

@@ -1,4 +1,4 @@
-// Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see random.ts).
+// Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see platform-core's random.ts).
 const { exp, log, max, min, pow, sqrt } = Math;
 /** Impressions and successes per position (index 0 = position 1) from uniform-floor slots on established items. */
 export interface PositionCounts {

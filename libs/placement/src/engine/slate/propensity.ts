@@ -11,7 +11,7 @@ import type { SlateEntry, SlateLog } from './types';
 import * as typesModule from './types';
 import * as workspaceModule from './workspace';
 
-// Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see random.ts).
+// Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see platform-core's random.ts).
 const { floor, max, min, sqrt } = Math;
 // Imports copied to module constants: compiled to CommonJS, every use of an import is a property getter on the
 // exporting module, too slow for hot loops.

@@ -6,7 +6,7 @@ import { CandidatePool } from '../candidates';
 import { CollabModel, itemFactor } from '../collab';
 import { ITEM_LAYOUT, ITEM_MAX_NNZ, ItemFeatures } from '../features';
 
-// Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see random.ts).
+// Bound once: hot loops then make no global lookups (slow inside sandboxes such as Jest's; see platform-core's random.ts).
 const { max } = Math;
 // Imports copied to module constants: compiled to CommonJS, every use of an import is a property getter on the
 // exporting module, too slow for hot loops.

@@ -324,13 +324,23 @@ export class LearnerService {
     const model = eng.state.collab;
     if (!refitDue(model, n, now, COLLAB_MAX_AGE_MS)) return null;
     const started = Date.now();
-    const rows: { user_id: string; item_id: string; position: number; success: boolean }[] = await m.query(
-      `WITH imp AS (SELECT user_id, item_id, position, request_id FROM engagement_events
-                     WHERE surface = $1 AND type = 'IMPRESSION' AND reason <> 'FALLBACK' AND id <= $2 ORDER BY id DESC LIMIT $3)
-       SELECT imp.user_id, imp.item_id, imp.position, (s.request_id IS NOT NULL) AS success FROM imp
-         LEFT JOIN (SELECT DISTINCT request_id, item_id FROM engagement_events WHERE surface = $1 AND type = $4 AND request_id IN (SELECT request_id FROM imp)) s
-           ON s.request_id = imp.request_id AND s.item_id = imp.item_id`,
-      [key, upTo, COLLAB_REFIT_MAX_EVENTS, successEvent],
+    // The window: the newest COLLAB_REFIT_MAX_EVENTS impressions up to the model watermark, found by one backward
+    // index scan. Then one forward pass over that id range folds each (request, item) with whether the success event
+    // followed. (A join of the impressions to the successes by request_id let the planner pick a nested loop on a
+    // fresh, unanalysed events table: 143 s at 120k impressions in the audience run, inside the learner's lock.)
+    const [floor] = (await m.query(
+      `SELECT id FROM engagement_events WHERE surface = $1 AND type = 'IMPRESSION' AND reason <> 'FALLBACK' AND id <= $2
+        ORDER BY id DESC OFFSET $3 LIMIT 1`,
+      [key, upTo, COLLAB_REFIT_MAX_EVENTS - 1],
+    )) as { id: string }[];
+    const rows: { user_id: string; item_id: string; position: number; impressions: number; success: boolean }[] = await m.query(
+      `SELECT min(user_id) AS user_id, item_id, min(position) FILTER (WHERE type = 'IMPRESSION') AS position,
+              (count(*) FILTER (WHERE type = 'IMPRESSION'))::int AS impressions, bool_or(type = $4) AS success
+         FROM engagement_events
+        WHERE surface = $1 AND id >= $2 AND ((type = 'IMPRESSION' AND reason <> 'FALLBACK' AND id <= $3) OR type = $4)
+        GROUP BY request_id, item_id
+       HAVING count(*) FILTER (WHERE type = 'IMPRESSION') > 0`,
+      [key, floor?.id ?? 0, upTo, successEvent],
     );
     const features = await this.itemFeatures(
       m,
@@ -357,11 +367,12 @@ export class LearnerService {
       if (!p) pairs.set(pk, (p = { person: u, item: i, s2: 0, s1y: 0, s1: 0, y: 0, n: 0 }));
       const theta = exam[Math.min(exam.length, Math.max(1, r.position)) - 1] ?? 0.05;
       const y = r.success ? 1 : 0;
-      p.s2 += theta * theta;
-      p.s1y += theta * y;
-      p.s1 += theta;
-      p.y += y;
-      p.n++;
+      const k = r.impressions;
+      p.s2 += k * theta * theta;
+      p.s1y += k * theta * y;
+      p.s1 += k * theta;
+      p.y += k * y;
+      p.n += k;
     }
     const fit = refitCollab({ persons: [...personIndex.keys()], items, pairs: [...pairs.values()], now, previous: model ?? null, seed: 7 });
     eng.state.collab = fit.model;

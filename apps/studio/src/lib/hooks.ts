@@ -36,6 +36,7 @@ export const keys = {
   analytics: ['analytics'] as const,
   scheduler: ['scheduler'] as const,
   imports: ['imports'] as const,
+  reference: ['reference'] as const,
 };
 
 export interface QueryState<T> {
@@ -55,6 +56,8 @@ interface QueryOptions<T> {
   enabled?: boolean;
   /** Poll every so many ms, or not at all (false). A function sees the latest data. */
   refetchInterval?: number | false | ((data: T | undefined) => number | false);
+  /** How long fetched data counts as fresh (ms); reference data that changes only with a deploy uses Infinity. */
+  staleTime?: number;
 }
 
 /** A query with the Studio's error type; while a new key loads, the previous key's data stays on screen. */
@@ -66,6 +69,7 @@ export function useApiQuery<T>(key: QueryKey, load: () => Promise<T>, options: Q
     queryFn: load,
     enabled: options.enabled ?? true,
     placeholderData: keepPreviousData,
+    staleTime: options.staleTime,
     refetchInterval: typeof refetchInterval === 'function' ? (query) => refetchInterval(query.state.data) : refetchInterval,
   });
   const { refetch } = q;

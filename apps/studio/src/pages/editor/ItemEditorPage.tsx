@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { createItem, fetchContentKinds, fetchItem, fetchItemsByIds, updateItem } from '../../api/catalog';
+import { createItem, fetchItem, fetchItemsByIds, updateItem } from '../../api/catalog';
+import { useContentKinds } from '../../lib/reference-data';
 import { ApiError, toApiError } from '../../api/client';
 import type { ContentKind, ItemDetail, ReadinessProblem } from '../../api/types';
 import { canWrite, useCurrentUser } from '../../auth/AuthContext';
@@ -54,7 +55,8 @@ export function ItemEditorPage() {
   const [params, setParams] = useSearchParams();
   const tab: Tab = params.get('tab') === 'history' && !isNew ? 'history' : 'details';
 
-  const [kinds, setKinds] = useState<ContentKind[]>([]);
+  const kindsQuery = useContentKinds();
+  const kinds = kindsQuery.data ?? [];
   const [item, setItem] = useState<ItemDetail | null>(null);
   const [baseline, setBaseline] = useState<ItemForm | null>(isNew ? emptyForm() : null);
   const [form, setForm] = useState<ItemForm | null>(isNew ? emptyForm() : null);
@@ -68,10 +70,6 @@ export function ItemEditorPage() {
   const kind = kinds.find((k) => k.key === form?.kind);
 
   useDocumentTitle(isNew ? 'New item' : (item?.title ?? 'Item'));
-
-  useEffect(() => {
-    fetchContentKinds().then(setKinds, (e) => setLoadError(toApiError(e)));
-  }, []);
 
   /** Puts a saved item into the editor: the form becomes exactly what the server stored. */
   const adopt = useCallback(async (it: ItemDetail, keepLocale = true) => {
@@ -232,16 +230,23 @@ export function ItemEditorPage() {
     );
   }
 
-  if (loadError) {
+  const pageError = loadError ?? kindsQuery.error;
+  if (pageError) {
     return (
       <div className="page">
         <PageHeader title="Item" back={{ to: '/content', label: 'Content' }} />
-        {loadError.code === 'NOT_FOUND' ? (
+        {pageError.code === 'NOT_FOUND' ? (
           <EmptyState icon="search" title="This item does not exist" testId="item-not-found">
             It may have been removed, or the link is wrong.
           </EmptyState>
         ) : (
-          <ErrorBanner error={loadError} onRetry={() => void load()} />
+          <ErrorBanner
+            error={pageError}
+            onRetry={() => {
+              if (kindsQuery.error) void kindsQuery.reload();
+              if (loadError) void load();
+            }}
+          />
         )}
       </div>
     );

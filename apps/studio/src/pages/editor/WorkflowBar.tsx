@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { fetchReviewActors } from '../../api/audit';
 import { toApiError, type ApiError } from '../../api/client';
@@ -11,6 +11,7 @@ import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
 import { useToast } from '../../components/Toast';
 import { Time } from '../../components/Time';
+import { keys, useApiQuery } from '../../lib/hooks';
 import { browserZone, formatInZone } from '../../lib/time';
 
 interface Props {
@@ -44,33 +45,21 @@ function stepText(w: ItemWorkflow): string {
 export function WorkflowBar({ item, dirty, readOnly, onState }: Props) {
   const user = useCurrentUser();
   const toast = useToast();
-  const [wf, setWf] = useState<ItemWorkflow | null>(null);
-  const [actors, setActors] = useState<Record<string, string>>({});
+  // Keyed by the item's latest version and state, so a save or a review elsewhere reads them again.
+  const version = [...keys.items, item.id, 'workflow', item.latestVersionNumber, item.state];
+  const workflow = useApiQuery(version, () => fetchItemWorkflow(item.id));
+  const wf: ItemWorkflow | null = workflow.data ?? null;
+  const actors = useApiQuery([...version, 'review-actors'], () => fetchReviewActors({ entityId: item.id }, 50)).data ?? {};
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const reviewer = user.role === 'ADMIN' || user.role === 'REVIEWER';
-
-  useEffect(() => {
-    let stale = false;
-    fetchItemWorkflow(item.id).then(
-      (w) => !stale && setWf(w),
-      () => undefined,
-    );
-    fetchReviewActors({ entityId: item.id }, 50).then(
-      (a) => !stale && setActors(a),
-      () => undefined,
-    );
-    return () => {
-      stale = true;
-    };
-  }, [item.id, item.latestVersionNumber, item.state]);
 
   const submit = async () => {
     setBusy(true);
     setError(null);
     try {
       const w = await submitForReview(item.id, item.latestVersionNumber);
-      setWf(w);
+      workflow.setData(w);
       onState(w.state);
       toast.success(`Submitted v${item.latestVersionNumber} for review.`);
     } catch (e) {

@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { fetchContentKinds } from '../../api/catalog';
+import { useContentKinds } from '../../lib/reference-data';
 import { toApiError, type ApiError } from '../../api/client';
 import { fetchReleases } from '../../api/launch';
 import { fetchFeedPreview, fetchSurfaces } from '../../api/placement';
-import type { ContentKind, FeedPreview, FeedReason, Persona } from '../../api/types';
+import type { FeedPreview, FeedReason, Persona } from '../../api/types';
 import { isAdmin, useCurrentUser } from '../../auth/AuthContext';
 import { ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
@@ -78,7 +78,7 @@ export function FeedPreviewPage() {
   const surfaceKey = params.get('surface') ?? '';
   const surfaces = useApiQuery(keys.surfaces, fetchSurfaces);
   const releases = useApiQuery([...keys.releases, 'scheduled'], () => fetchReleases({ statuses: ['scheduled'] }));
-  const [kinds, setKinds] = useState<ContentKind[]>([]);
+  const kinds = useContentKinds().data ?? [];
   const [persona, setPersona] = useState<PersonaForm>({ userId: 'preview-user', locale: 'en', platform: '', tier: '', appVersion: '', localTime: '' });
   const [mode, setMode] = useState<'now' | 'at'>('now');
   const [at, setAt] = useState('');
@@ -92,10 +92,7 @@ export function FeedPreviewPage() {
   const abortRef = useRef<AbortController | null>(null);
   const resultRef = useRef<Result | null>(null);
 
-  useEffect(() => {
-    fetchContentKinds().then(setKinds, () => undefined);
-    return () => abortRef.current?.abort();
-  }, []);
+  useEffect(() => () => abortRef.current?.abort(), []);
 
   const surface = surfaces.data?.find((s) => s.key === surfaceKey);
   const upcoming = useMemo(

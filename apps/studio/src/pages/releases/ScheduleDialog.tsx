@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { toApiError, type ApiError } from '../../api/client';
-import { fetchTimeZones, resolveScheduleTime, scheduleRelease } from '../../api/launch';
+import { resolveScheduleTime, scheduleRelease } from '../../api/launch';
+import { useTimeZones } from '../../lib/reference-data';
 import type { ReleaseDetail, ScheduleResolution } from '../../api/types';
 import { Banner, ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
@@ -32,8 +33,9 @@ function suggestedLocal(zone: string): string {
 export function ScheduleDialog({ release, onClose, onScheduled }: Props) {
   const editorZone = browserZone();
   const rescheduling = release.status === 'scheduled';
-  const [zones, setZones] = useState<string[]>([]);
-  const [zonesError, setZonesError] = useState<ApiError | null>(null);
+  const timeZones = useTimeZones();
+  const zones = timeZones.data ?? [];
+  const zonesError = timeZones.error;
   const [zone, setZone] = useState(rescheduling && release.timeZone ? release.timeZone : editorZone);
   const [local, setLocal] = useState(
     rescheduling && release.localTime ? release.localTime : suggestedLocal(rescheduling && release.timeZone ? release.timeZone : editorZone),
@@ -46,10 +48,6 @@ export function ScheduleDialog({ release, onClose, onScheduled }: Props) {
   const [error, setError] = useState<ApiError | null>(null);
   const [now, setNow] = useState(Date.now());
   const key = useDebounced(`${zone}|${local}`, 250);
-
-  useEffect(() => {
-    fetchTimeZones().then(setZones, (e) => setZonesError(toApiError(e)));
-  }, []);
 
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);

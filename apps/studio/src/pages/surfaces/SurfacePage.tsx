@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
-import { fetchContentKinds } from '../../api/catalog';
+import { useContentKinds } from '../../lib/reference-data';
 import { toApiError, type ApiError } from '../../api/client';
 import { fetchContentTests, fetchItemsById, fetchSurface, updateSurface } from '../../api/placement';
-import { CONTENT_TEST_STATUSES, type ContentKind, type ContentTestStatus, type ItemSummary, type Surface } from '../../api/types';
+import { CONTENT_TEST_STATUSES, type ContentTestStatus, type ItemSummary, type Surface } from '../../api/types';
 import { isAdmin, useCurrentUser } from '../../auth/AuthContext';
 import { Badge } from '../../components/Badge';
 import { ErrorBanner } from '../../components/Banner';
@@ -41,7 +41,7 @@ export function SurfacePage() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saveError, setSaveError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
-  const [kinds, setKinds] = useState<ContentKind[]>([]);
+  const kinds = useContentKinds().data ?? [];
   /** Items picked in this session (a new pin), known before the surface is saved. */
   const [picked, setPicked] = useState<Record<string, ItemSummary>>({});
   const [testFilter, setTestFilter] = useState<TestFilter>('all');
@@ -71,7 +71,6 @@ export function SurfacePage() {
 
   useEffect(() => {
     void load();
-    fetchContentKinds().then(setKinds, () => undefined);
   }, [load]);
 
   // Titles for the pins and the fallback order.

@@ -1,8 +1,7 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { fetchContentKinds } from '../../api/catalog';
+import { useContentKinds } from '../../lib/reference-data';
 import { fetchContentTests, fetchSurfaces } from '../../api/placement';
-import type { ContentKind } from '../../api/types';
 import { isAdmin, useCurrentUser } from '../../auth/AuthContext';
 import { Badge } from '../../components/Badge';
 import { ErrorBanner } from '../../components/Banner';
@@ -26,12 +25,9 @@ export function SurfacesListPage() {
   const navigate = useNavigate();
   const surfaces = useApiQuery(keys.surfaces, fetchSurfaces);
   const tests = useApiQuery([...keys.contentTests, { status: 'RUNNING' }], () => fetchContentTests({ status: 'RUNNING' }));
-  const [kinds, setKinds] = useState<ContentKind[]>([]);
+  // Labels only: without them a rule shows its kind keys.
+  const kinds = useContentKinds().data ?? [];
   const [creating, setCreating] = useState(false);
-
-  useEffect(() => {
-    fetchContentKinds().then(setKinds, () => undefined);
-  }, []);
 
   const running = useMemo(() => {
     const c: Record<string, number> = {};

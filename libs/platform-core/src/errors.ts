@@ -66,12 +66,17 @@ export class InputError extends DomainError {
   }
 }
 
+/** The longest looked-up value an error message repeats in full. */
+const MAX_ECHOED = 120;
+
 export class NotFoundError extends DomainError {
   /**
    * `identifiedBy` names what `id` is, so the message matches what the caller typed: a surface is looked up by its key,
-   * a version by "slug vN". `details.id` stays the looked-up value whatever it is.
+   * a version by "slug vN". `details.id` is the looked-up value, bounded like the message.
    */
-  constructor(entity: string, id: string, hint = '', identifiedBy: 'id' | 'key' | 'reference' = 'id') {
+  constructor(entity: string, lookedUp: string, hint = '', identifiedBy: 'id' | 'key' | 'reference' = 'id') {
+    // A client chooses the value: echo a bounded prefix, not 5,000 characters of it.
+    const id = lookedUp.length > MAX_ECHOED ? `${lookedUp.slice(0, MAX_ECHOED)}… (${lookedUp.length} characters)` : lookedUp;
     const what = identifiedBy === 'reference' ? `${entity} "${id}"` : `${entity} with ${identifiedBy} "${id}"`;
     const check = identifiedBy === 'reference' ? 'Check it' : `Check the ${identifiedBy}`;
     super('NOT_FOUND', `No ${what} exists.${hint ? ' ' + hint : ` ${check}, or list them to find the right one.`}`, {

@@ -7,6 +7,7 @@ import { DerivedItemState1795790000000 } from './1795790000000-DerivedItemState'
 import { LoginLimits1796521277721 } from './1796521277721-LoginLimits';
 import { SequentialContentTests1796600000000 } from './1796600000000-SequentialContentTests';
 import { PersonFactors1796700000000 } from './1796700000000-PersonFactors';
+import { TestSlotPlacements1796800000000 } from './1796800000000-TestSlotPlacements';
 
 /** Migrations run in this order. A new migration file must be added here (the schema drift test checks it). */
 export const ALL_MIGRATIONS = [
@@ -19,4 +20,5 @@ export const ALL_MIGRATIONS = [
   LoginLimits1796521277721,
   SequentialContentTests1796600000000,
   PersonFactors1796700000000,
+  TestSlotPlacements1796800000000,
 ];

@@ -121,6 +121,40 @@ describe('content tests through the API: the baseline choice, the sequential rul
     expect(after.map((t) => t.itemId).sort()).toEqual(before.map((t) => t.itemId).sort());
   }, 120000);
 
+  it('moves the slot queue on what a test was served, before its impressions are counted', async () => {
+    // A second API process whose label window is long, so no placement it serves settles during this test: the
+    // running tests on "seqtwo" (quota 10) count no impressions at all, and only what they were served can free
+    // their slots. With the queue moved on counted impressions alone, the 5th and 6th tests would never be served.
+    const slow = await startApi({ ENGINE_REFRESH_MS: '300', LEARN_INTERVAL_MS: '300', LABEL_WINDOW_SECONDS: '600', OUTBOUND_ALLOWLIST: '127.0.0.1' });
+    try {
+      const FEED = 'query($s: String!, $u: ID!) { feed(surface: $s, userId: $u, limit: 5) { items { reason item { id } } } }';
+      const tested = new Map<string, number>();
+      let n = 0;
+      await pollUntil(
+        async () => {
+          for (let i = 0; i < 40; i++) {
+            const r = await must(
+              gql<{ feed: { items: { reason: string; item: { id: string } }[] } }>(slow.url, FEED, { s: 'seqtwo', u: `served-${n++}` }, { apiKey: clientKey }),
+            );
+            for (const it of r.feed.items) if (it.reason === 'CONTENT_TEST') tested.set(it.item.id, (tested.get(it.item.id) ?? 0) + 1);
+          }
+          return tested.size;
+        },
+        (size) => size === items.length,
+        {
+          what: `test slots on every one of the ${items.length} tests of "seqtwo"`,
+          timeoutMs: 60_000,
+          describe: () => `${n} feeds; test slots per item ${JSON.stringify([...tested.values()])}`,
+        },
+      );
+      const tests = (await must(gql<{ contentTests: Test[] }>(api.url, TESTS, { s: 'seqtwo' }, editor))).contentTests;
+      // Nothing was counted: the queue moved on served placements alone.
+      expect(tests.every((t) => t.status === 'RUNNING' && t.impressions === 0)).toBe(true);
+    } finally {
+      await slow.stop();
+    }
+  }, 120000);
+
   it('decides tests from real traffic, with the evidence (estimate, always-valid interval and p, impressions, decided-at) in the API and the audit log', async () => {
     await pollUntil(
       () => gql(api.url, 'query($s: String!) { feed(surface: $s, userId: "probe") { requestId } }', { s: 'seqtest' }, { apiKey: clientKey }),

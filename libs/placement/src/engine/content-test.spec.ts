@@ -12,6 +12,7 @@ import {
   startContentTest,
   testQueue,
   testSlotWeights,
+  expectedTestImpressions,
   trafficQuota,
   windowControl,
 } from './content-test';
@@ -156,6 +157,27 @@ describe('test slots, quota and counting', () => {
         .map(([k]) => k)
         .sort(),
     ).toEqual(['a', 'b', 'd']);
+  });
+
+  it("gives up a test's slots once what it was served will fill its quota, before those impressions are counted", () => {
+    const tests = [t('a', 1, 40), t('b', 2, 0), t('c', 3, 0), t('d', 4, 0)];
+    const active = (w: Map<string, number>) => [...w.entries()].filter(([, x]) => x > 0).map(([k]) => k);
+    // Without served counts the queue moves only on counted impressions: "a" (40 of 100) keeps its slot.
+    expect(active(testSlotWeights(tests, 2))).toEqual(['a', 'b']);
+    // "a" was served 110 slots, 40 of them settled and counted as 40 impressions: every placement is reported, so the
+    // 70 unsettled ones make 110 ≥ 100 and "c" starts now instead of after the label window.
+    const served = new Map([['a', { served: 110, settled: 40 }]]);
+    expect(expectedTestImpressions(tests[0], served.get('a'))).toBe(110);
+    expect(active(testSlotWeights(tests, 2, served))).toEqual(['b', 'c']);
+    // A client that reports an impression for half of what it was shown: 80 settled became 40 impressions, so the
+    // 30 unsettled placements are worth 15 and "a" (55 expected) keeps taking slots until it can really fill.
+    const halfReported = new Map([['a', { served: 110, settled: 80 }]]);
+    expect(expectedTestImpressions(tests[0], halfReported.get('a'))).toBe(55);
+    expect(active(testSlotWeights(tests, 2, halfReported))).toEqual(['a', 'b']);
+    // Nothing settled yet: every unsettled placement is expected to count, so the queue moves on what was served.
+    expect(expectedTestImpressions({ impressions: 0 }, { served: 100, settled: 0 })).toBe(100);
+    // A client that reports (almost) nothing still leaves the test its slots: at least 5% of placements count.
+    expect(expectedTestImpressions({ impressions: 0 }, { served: 300, settled: 200 })).toBe(5);
   });
 
   it('runs a close call past its quota only while no other test waits for its slots', () => {

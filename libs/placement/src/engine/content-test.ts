@@ -157,21 +157,50 @@ export function recordControlImpression(control: ControlStats, theta: number, su
 export const TEST_CONCURRENCY = 4;
 
 /**
+ * Test-slot placements a feed process has served for one running test since it started (the placements log), and
+ * how many of them were served long enough ago that their impressions have been counted (older than the label
+ * window plus the learner's lag). The difference is traffic already given to the test that the learner has not
+ * counted yet.
+ */
+export interface ServedTestSlots {
+  served: number;
+  settled: number;
+}
+
+/**
+ * The impressions a test will have once what it was already served is counted: its counted impressions plus the
+ * unsettled placements, scaled by how many placements became counted impressions so far (clients report an
+ * impression only for what they showed; between 5% and 100%, 100% until anything has settled). Without served
+ * counts (the simulator, which counts at once), the counted impressions.
+ */
+export function expectedTestImpressions(t: Pick<ContentTest, 'impressions'>, served?: ServedTestSlots): number {
+  if (!served) return t.impressions;
+  const pending = max(0, served.served - served.settled);
+  const reported = served.settled > 0 ? min(1, max(0.05, t.impressions / served.settled)) : 1;
+  return t.impressions + reported * pending;
+}
+
+/**
  * Test slots, oldest first: the `concurrency` oldest running tests that still need impressions share the test slots
- * equally (weight 1); the rest wait (weight 0) and move up as tests ahead of them decide. Ties on start time go by
- * item id, so the order is one the team can read off the Analytics page. Returns a weight per running test's item id.
+ * equally (weight 1); the rest wait (weight 0) and move up as tests ahead of them fill. A test stops taking slots as
+ * soon as what it was served will reach its quota (expectedTestImpressions), not when those impressions have been
+ * counted, so the next test in line starts at once instead of after the label window and the learner's next pass.
+ * Ties on start time go by item id, so the order is one the team can read off the Analytics page. Returns a weight
+ * per running test's item id.
  */
 export function testSlotWeights(
   tests: readonly Pick<ContentTest, 'itemId' | 'startedAt' | 'status' | 'impressions' | 'quota'>[],
   concurrency = TEST_CONCURRENCY,
+  served?: ReadonlyMap<string, ServedTestSlots>,
 ): Map<string, number> {
   const open = tests
     .filter((t) => t.status === 'RUNNING')
     .sort((a, b) => a.startedAt - b.startedAt || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
+  const expected = new Map(open.map((t) => [t.itemId, expectedTestImpressions(t, served?.get(t.itemId))]));
   const weights = new Map<string, number>();
   let active = 0;
   for (const t of open) {
-    const serve = active < concurrency && t.impressions < t.quota;
+    const serve = active < concurrency && expected.get(t.itemId)! < t.quota;
     if (serve) active++;
     weights.set(t.itemId, serve ? 1 : 0);
   }
@@ -179,7 +208,8 @@ export function testSlotWeights(
   // decided, oldest first, up to the extension cap (see overQuotaCap): idle test capacity is spent on close calls.
   for (const t of open) {
     if (active >= concurrency) break;
-    if (t.impressions >= t.quota && t.impressions < overQuotaCap(t.quota)) {
+    const e = expected.get(t.itemId)!;
+    if (e >= t.quota && e < overQuotaCap(t.quota)) {
       weights.set(t.itemId, 1);
       active++;
     }

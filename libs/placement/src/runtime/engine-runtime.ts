@@ -17,6 +17,8 @@ import {
   buildSlate,
   buildUserFeatures,
   newPacingState,
+  ServedTestSlots,
+  TEST_CONCURRENCY,
   testSlotWeights,
 } from '../engine';
 import { SurfaceEntity, SurfacePinEntity } from '../surfaces/surface.entity';
@@ -206,6 +208,7 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
       const surfaces = await this.db.getRepository(SurfaceEntity).find({ where: { enabled: true } });
       const pins = await this.db.getRepository(SurfacePinEntity).createQueryBuilder('p').where('p.ends_at IS NULL OR p.ends_at > now()').getMany();
       const tests = await this.db.getRepository(ContentTestEntity).find({ where: { status: 'RUNNING' } });
+      const served = tests.length ? await this.servedTestSlots(now) : new Map<string, ServedTestSlots>();
       const revisions = await this.store.revisions();
       const liveVersion = await this.reader.version();
       const liveChanged = force || liveVersion !== this.liveVersion;
@@ -215,8 +218,11 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
       for (const s of surfaces) {
         const prev = this.surfaces.get(s.key);
         const sTests = tests.filter((t) => t.surfaceKey === s.key);
+        // Test slots go to the oldest running tests that still need impressions, counting what they were already
+        // served (testSlotWeights); the pool is rebuilt whenever a test takes or gives up its slots.
+        const weights = testSlotWeights(sTests.map(toContentTest), TEST_CONCURRENCY, served.get(s.key));
         const testKey = sTests
-          .map((t) => t.itemId)
+          .map((t) => `${t.itemId}:${weights.get(t.itemId)}`)
           .sort()
           .join(',');
         const surfaceKey = `${s.updatedAt.getTime()}|${testKey}|${liveVersion}`;
@@ -232,8 +238,6 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
         let rt: SurfaceRuntime;
         if (rebuild) {
           const items = live.filter((i) => matchesRule(s, i.base));
-          // Test slots go to the oldest running tests first (testSlotWeights); the rest wait their turn.
-          const weights = testSlotWeights(sTests.map(toContentTest));
           const candidates: PoolCandidate[] = items.map((i) => {
             const w = weights.get(i.id);
             return { descriptor: descriptorOf(i), testWeight: w !== undefined ? w : null };
@@ -281,6 +285,30 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
       if (!this.loaded) throw e;
       if (msg !== previous) this.logger.warn(`Could not reload engine state (${msg}); serving from the last good copy. Check PostgreSQL.`);
     }
+  }
+
+  /**
+   * Per surface and running test: the test-slot placements served since it started, and how many of them are old
+   * enough (label window + two learner passes) that the learner has counted their impressions. One index scan of
+   * the placements log per running test (idx_placements_test).
+   */
+  private async servedTestSlots(now: number): Promise<Map<string, Map<string, ServedTestSlots>>> {
+    const settledBefore = new Date(now - this.config.labelWindowSeconds * 1000 - 2 * this.config.learnIntervalMs - 1000);
+    const rows: { surface: string; item: string; served: number; settled: number }[] = await this.db.query(
+      `SELECT t.surface_key AS surface, t.item_id::text AS item, count(*)::int AS served, count(*) FILTER (WHERE p.served_at <= $1)::int AS settled
+         FROM content_tests t
+         JOIN placements p ON p.item_id = t.item_id AND p.surface = t.surface_key AND p.reason = 'CONTENT_TEST' AND p.served_at >= t.started_at
+        WHERE t.status = 'RUNNING'
+        GROUP BY 1, 2`,
+      [settledBefore],
+    );
+    const out = new Map<string, Map<string, ServedTestSlots>>();
+    for (const r of rows) {
+      let m = out.get(r.surface);
+      if (!m) out.set(r.surface, (m = new Map()));
+      m.set(r.item, { served: r.served, settled: r.settled });
+    }
+    return out;
   }
 }
 

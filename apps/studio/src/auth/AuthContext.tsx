@@ -1,3 +1,4 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import * as authApi from '../api/auth';
 import { onUnauthenticated } from '../api/client';
@@ -10,55 +11,60 @@ interface AuthState {
   sessionEnded: boolean;
   login(email: string, password: string): Promise<User>;
   logout(): Promise<void>;
-  refresh(): Promise<void>;
 }
 
 const AuthContext = createContext<AuthState | null>(null);
 
+/** The signed-in user lives in the query cache under this key: `me` is fetched once, and sign-in and sign-out write it. */
+const ME = ['me'] as const;
+
+/** `me`, or null when no one is signed in (the API answers UNAUTHENTICATED, or cannot be reached). */
+async function fetchMeOrNull(): Promise<User | null> {
+  try {
+    return await authApi.fetchMe();
+  } catch {
+    return null;
+  }
+}
+
 export function AuthProvider({ children }: { children: ReactNode }) {
-  const [user, setUser] = useState<User | null | undefined>(undefined);
+  const client = useQueryClient();
+  const me = useQuery({ queryKey: ME, queryFn: fetchMeOrNull, staleTime: Infinity });
+  const user = me.data;
   const [sessionEnded, setSessionEnded] = useState(false);
-
-  const refresh = useCallback(async () => {
-    try {
-      setUser(await authApi.fetchMe());
-    } catch {
-      setUser(null);
-    }
-  }, []);
-
-  useEffect(() => {
-    void refresh();
-  }, [refresh]);
 
   useEffect(
     () =>
       onUnauthenticated(() => {
-        setUser((u) => {
-          if (u) setSessionEnded(true);
-          return null;
-        });
+        if (client.getQueryData<User | null>(ME)) setSessionEnded(true);
+        client.setQueryData<User | null>(ME, null);
       }),
-    [],
+    [client],
   );
 
-  const login = useCallback(async (email: string, password: string) => {
-    const u = await authApi.login(email, password);
-    setSessionEnded(false);
-    setUser(u);
-    return u;
-  }, []);
+  const login = useCallback(
+    async (email: string, password: string) => {
+      const u = await authApi.login(email, password);
+      setSessionEnded(false);
+      // Nothing fetched for an earlier session (perhaps another account, with another role) is shown to this one.
+      // (`me` itself is kept: its observer here would lose it.)
+      client.removeQueries({ predicate: (q) => q.queryKey[0] !== ME[0] });
+      client.setQueryData<User | null>(ME, u);
+      return u;
+    },
+    [client],
+  );
 
   const logout = useCallback(async () => {
     try {
       await authApi.logout();
     } finally {
       setSessionEnded(false);
-      setUser(null);
+      client.setQueryData<User | null>(ME, null);
     }
-  }, []);
+  }, [client]);
 
-  const value = useMemo(() => ({ user, sessionEnded, login, logout, refresh }), [user, sessionEnded, login, logout, refresh]);
+  const value = useMemo(() => ({ user, sessionEnded, login, logout }), [user, sessionEnded, login, logout]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

@@ -58,6 +58,8 @@ interface QueryOptions<T> {
   refetchInterval?: number | false | ((data: T | undefined) => number | false);
   /** How long fetched data counts as fresh (ms); reference data that changes only with a deploy uses Infinity. */
   staleTime?: number;
+  /** Keep the previous key's data on screen while a new key loads (default); off where old data would mislead. */
+  keepPrevious?: boolean;
 }
 
 /** A query with the Studio's error type; while a new key loads, the previous key's data stays on screen. */
@@ -68,7 +70,7 @@ export function useApiQuery<T>(key: QueryKey, load: () => Promise<T>, options: Q
     queryKey: key,
     queryFn: load,
     enabled: options.enabled ?? true,
-    placeholderData: keepPreviousData,
+    placeholderData: options.keepPrevious === false ? undefined : keepPreviousData,
     staleTime: options.staleTime,
     refetchInterval: typeof refetchInterval === 'function' ? (query) => refetchInterval(query.state.data) : refetchInterval,
   });

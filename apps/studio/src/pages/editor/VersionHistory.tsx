@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import { fetchDiff, fetchVersions, restoreVersion } from '../../api/catalog';
-import { toApiError, type ApiError } from '../../api/client';
 import type { FieldChange, ItemDetail } from '../../api/types';
 import { Badge } from '../../components/Badge';
 import { ErrorBanner } from '../../components/Banner';
@@ -27,31 +26,19 @@ export function VersionHistory({ item, canRestore, onRestored }: Props) {
   const versions = useApiQuery([...keys.items, item.id, 'versions', latest], () => fetchVersions(item.id));
   const [from, setFrom] = useState(Math.max(1, latest - 1));
   const [to, setTo] = useState(latest);
-  const [diff, setDiff] = useState<FieldChange[] | null>(null);
-  const [diffError, setDiffError] = useState<ApiError | null>(null);
   const [restoring, setRestoring] = useState<number | null>(null);
+  // A diff of one version with itself is empty without asking; another pair is fetched (and cached) per pair.
+  const diffQuery = useApiQuery([...keys.items, item.id, 'diff', from, to], () => fetchDiff(item.id, from, to), {
+    enabled: from !== to,
+    keepPrevious: false,
+  });
+  const diff: FieldChange[] | null = from === to ? [] : (diffQuery.data ?? null);
+  const diffError = from === to ? null : diffQuery.error;
 
   useEffect(() => {
     setFrom(Math.max(1, latest - 1));
     setTo(latest);
   }, [latest]);
-
-  useEffect(() => {
-    if (from === to) {
-      setDiff([]);
-      return;
-    }
-    let stale = false;
-    setDiff(null);
-    setDiffError(null);
-    fetchDiff(item.id, from, to).then(
-      (d) => !stale && setDiff(d),
-      (e) => !stale && setDiffError(toApiError(e)),
-    );
-    return () => {
-      stale = true;
-    };
-  }, [item.id, from, to]);
 
   if (versions.error) return <ErrorBanner error={versions.error} onRetry={versions.reload} />;
   if (!versions.data) return <LoadingState label="Loading versions…" />;

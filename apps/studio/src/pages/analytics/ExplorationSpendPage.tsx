@@ -280,11 +280,10 @@ function SpendChart({
             tooltip,
             svg: (
               <>
-                <YAxis scale={y} left={margins.left} right={right} format={(v) => formatPct(v, digits)} label="Share of served slots" margins={margins} />
+                <YAxis scale={y} left={margins.left} right={right} format={(v) => formatPct(v, digits)} label="Share of served slots" />
                 <XBandAxis
                   scale={x}
                   y={bottom}
-                  right={right}
                   format={(k) => bucketLabel(k, unit)}
                   label={unit === 'day' ? 'Day (UTC)' : 'Hour (UTC)'}
                   labelWidth={unit === 'day' ? 52 : 48}

@@ -470,7 +470,7 @@ function OpeChart({ runs }: { runs: OpeRun[] }) {
             tooltip,
             svg: (
               <>
-                <YAxis scale={y} left={margins.left} right={right} format={fmt} label="Success per impression" margins={margins} />
+                <YAxis scale={y} left={margins.left} right={right} format={fmt} label="Success per impression" />
                 <line x1={margins.left} x2={right} y1={bottom} y2={bottom} className="chart-baseline" />
                 {runs.map((r, ri) => {
                   const on = r.estimates!.onPolicy;
@@ -611,8 +611,8 @@ function PositionChart({ runs, estimator }: { runs: OpeRun[]; estimator: OpeEsti
             tooltip,
             svg: (
               <>
-                <YAxis scale={y} left={margins.left} right={right} format={fmt} label="Success per impression" margins={margins} />
-                <XBandAxis scale={x} y={bottom} right={right} format={(k) => k} label="Position in the slate" labelWidth={20} />
+                <YAxis scale={y} left={margins.left} right={right} format={fmt} label="Success per impression" />
+                <XBandAxis scale={x} y={bottom} format={(k) => k} label="Position in the slate" labelWidth={20} />
                 {hover && <rect x={x(hover)} width={x.bandwidth} y={margins.top} height={bottom - margins.top} className="chart-hover-band" />}
                 {positions.map((pos) => {
                   const on = rows.find((r) => r.position === pos && r.onPolicy)?.onPolicy;

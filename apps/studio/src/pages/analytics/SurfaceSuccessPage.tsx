@@ -286,8 +286,8 @@ function SuccessChart({ series, days }: { series: Series[]; days: number }) {
           tooltip,
           svg: (
             <>
-              <YAxis scale={y} left={margins.left} right={right} format={(v) => formatPct(v, digits)} label="Success per impression" margins={margins} />
-              <XBandAxis scale={x} y={bottom} right={right} format={(k) => bucketLabel(k, 'day')} label="Day (UTC)" />
+              <YAxis scale={y} left={margins.left} right={right} format={(v) => formatPct(v, digits)} label="Success per impression" />
+              <XBandAxis scale={x} y={bottom} format={(k) => bucketLabel(k, 'day')} label="Day (UTC)" />
               {hover && <rect x={x(hover)} width={x.bandwidth} y={margins.top} height={bottom - margins.top} className="chart-hover-band" />}
               {series.map((s, si) => (
                 <g key={s.version} data-testid="success-series" data-version={s.version}>

@@ -232,8 +232,8 @@ export function TestTimelineChart({ test, days, now = Date.now() }: { test: Cont
             tooltip,
             svg: (
               <>
-                <YAxis scale={y} left={margins.left} right={right} format={formatCount} label="Impressions" margins={margins} />
-                <XBandAxis scale={x} y={bottom} right={right} format={(k) => bucketLabel(k, 'day')} label="Day (UTC)" />
+                <YAxis scale={y} left={margins.left} right={right} format={formatCount} label="Impressions" />
+                <XBandAxis scale={x} y={bottom} format={(k) => bucketLabel(k, 'day')} label="Day (UTC)" />
                 <g className="chart-quota" data-testid="quota-line" data-y={test.quota}>
                   <line x1={margins.left} x2={right} y1={y(test.quota)} y2={y(test.quota)} className="chart-ref-line" />
                   <text x={right - 4} y={y(test.quota) - 6} textAnchor="end" className="chart-annotation">

@@ -1,7 +1,7 @@
 import { AxisBottom, AxisLeft } from '@visx/axis';
 import { GridColumns, GridRows } from '@visx/grid';
 import { Group } from '@visx/group';
-import { Line } from '@visx/shape';
+import { Bar, Line } from '@visx/shape';
 import { useLayoutEffect, useRef, useState, type CSSProperties, type ReactNode, type RefObject } from 'react';
 import type { BandScale, LinearScale } from './scale';
 
@@ -221,6 +221,77 @@ export function XLinearAxis({
         labelOffset={22}
       />
     </Group>
+  );
+}
+
+/**
+ * An interval as a whisker in the series' colour: from `from` to `to` (pixels) along the value axis, at `at` across
+ * it, with end caps `cap` pixels either side when asked for.
+ */
+export function Whisker({
+  at,
+  from,
+  to,
+  cap = 0,
+  horizontal = false,
+  color,
+  thin = false,
+}: {
+  at: number;
+  from: number;
+  to: number;
+  cap?: number;
+  horizontal?: boolean;
+  color: string;
+  thin?: boolean;
+}) {
+  const point = (along: number, across: number) => (horizontal ? { x: along, y: across } : { x: across, y: along });
+  const props = { className: thin ? 'chart-whisker chart-whisker-thin' : 'chart-whisker', style: { stroke: color } };
+  return (
+    <>
+      <Line from={point(from, at)} to={point(to, at)} {...props} />
+      {cap > 0 && <Line from={point(from, at - cap)} to={point(from, at + cap)} {...props} />}
+      {cap > 0 && <Line from={point(to, at - cap)} to={point(to, at + cap)} {...props} />}
+    </>
+  );
+}
+
+/**
+ * The hover and focus target of a band: its whole step (the band and half the gap either side), the plot's full
+ * height. A band with a `label` is a labelled image a keyboard user tabs to; one without data can be left out of
+ * the tab order.
+ */
+export function BandHit({
+  scale,
+  band,
+  top,
+  bottom,
+  label,
+  focusable = true,
+  onHover,
+}: {
+  scale: BandScale;
+  band: string;
+  top: number;
+  bottom: number;
+  label?: string;
+  focusable?: boolean;
+  onHover(band: string | null): void;
+}) {
+  return (
+    <Bar
+      x={scale(band) - (scale.step - scale.bandwidth) / 2}
+      width={scale.step}
+      y={top}
+      height={bottom - top}
+      className="chart-hit"
+      tabIndex={focusable ? 0 : -1}
+      role={label ? 'img' : undefined}
+      aria-label={label}
+      onMouseEnter={() => onHover(band)}
+      onFocus={() => onHover(band)}
+      onBlur={() => onHover(null)}
+    />
   );
 }
 

@@ -118,9 +118,10 @@ function gridLines(ticks: number[]) {
 const STYLED_TEXT = { fontFamily: undefined, fontSize: undefined, fill: undefined };
 /** Tick labels left of the plot, centred on their tick: baseline 0.32em (half the cap height given) below it, as d3 does. */
 const LEFT_TICK_LABEL = { ...STYLED_TEXT, className: 'chart-tick', textAnchor: 'end', dx: 0, dy: 0, verticalAnchor: 'middle', capHeight: '0.64em' } as const;
-/** Tick labels under the plot: visx puts their baseline a tick length plus 10px below the axis; ours sit at 16px. */
-const BOTTOM_TICK_LENGTH = 4;
-const BOTTOM_TICK_LABEL = { ...STYLED_TEXT, className: 'chart-tick', textAnchor: 'middle', dy: 16 - BOTTOM_TICK_LENGTH - 10 } as const;
+/** Ticks under the plot, 4px long: visx puts a label's baseline the tick length plus 10px below the axis; ours sit at 16px. */
+const BOTTOM_TICKS = { tickLength: 4, tickLabelProps: { ...STYLED_TEXT, className: 'chart-tick', textAnchor: 'middle', dy: 16 - 4 - 10 } } as const;
+/** An axis title in the stylesheet's font, size and colour. */
+const TITLE = { labelClassName: 'chart-axis-label', labelProps: STYLED_TEXT };
 
 /** Horizontal grid lines with tick labels on the left, and the axis title turned on its side. */
 export function YAxis({ scale, left, right, format, label }: { scale: LinearScale; left: number; right: number; format(v: number): string; label?: string }) {
@@ -139,8 +140,7 @@ export function YAxis({ scale, left, right, format, label }: { scale: LinearScal
         tickFormat={(v) => format(Number(v))}
         tickLabelProps={LEFT_TICK_LABEL}
         label={label}
-        labelClassName="chart-axis-label"
-        labelProps={STYLED_TEXT}
+        {...TITLE}
         // The title 52px left of the axis, or 12px from the chart's edge when the margin is narrower.
         labelOffset={Math.min(52, left - 12) - 8}
       />
@@ -174,13 +174,12 @@ export function XBandAxis({
         top={y}
         tickValues={scale.keys.filter(show)}
         tickFormat={(k) => format(String(k))}
-        tickLength={BOTTOM_TICK_LENGTH}
+        {...BOTTOM_TICKS}
         tickLineProps={{ className: 'chart-tick-mark', strokeLinecap: 'butt' }}
-        tickLabelProps={BOTTOM_TICK_LABEL}
         axisLineClassName="chart-baseline"
         label={label}
-        labelClassName="chart-axis-label"
-        labelProps={STYLED_TEXT}
+        {...TITLE}
+        // The title's baseline 34px under the axis: tick length, offset and 10px.
         labelOffset={20}
       />
     </Group>
@@ -213,11 +212,10 @@ export function XLinearAxis({
         tickFormat={(v) => format(Number(v))}
         hideAxisLine
         hideTicks
-        tickLength={BOTTOM_TICK_LENGTH}
-        tickLabelProps={BOTTOM_TICK_LABEL}
+        {...BOTTOM_TICKS}
         label={label}
-        labelClassName="chart-axis-label"
-        labelProps={STYLED_TEXT}
+        {...TITLE}
+        // The title's baseline 36px under the axis: tick length, offset and 10px.
         labelOffset={22}
       />
     </Group>

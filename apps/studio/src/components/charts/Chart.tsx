@@ -1,8 +1,12 @@
+import { AxisBottom, AxisLeft } from '@visx/axis';
+import { GridColumns, GridRows } from '@visx/grid';
+import { Group } from '@visx/group';
+import { Bar, Line } from '@visx/shape';
 import { useLayoutEffect, useRef, useState, type CSSProperties, type ReactNode, type RefObject } from 'react';
 import type { BandScale, LinearScale } from './scale';
 
 /**
- * Building blocks of the Studio's charts, drawn as plain SVG: a box that measures its width, axes with ticks and
+ * Building blocks of the Studio's charts, drawn in SVG with visx: a box that measures its width, axes with ticks and
  * labels, a legend and a hover tooltip. Each chart composes them; data points are real SVG elements with data
  * attributes, so tests (and people with devtools) can read the numbers behind them.
  */
@@ -24,13 +28,6 @@ export interface TooltipData {
   note?: string;
   /** Below the anchor (so it does not hide a row), rather than beside it. */
   below?: boolean;
-}
-
-export interface Margins {
-  top: number;
-  right: number;
-  bottom: number;
-  left: number;
 }
 
 /** The element's content width, kept up to date as the layout changes. */
@@ -106,39 +103,48 @@ function ChartTooltip({ data, width, height }: { data: TooltipData; width: numbe
   );
 }
 
+/** What visx's grids hand a custom renderer: one line per tick, in the order of the tick values. */
+interface GridLines {
+  lines: { from: { x?: number; y?: number }; to: { x?: number; y?: number }; index: number }[];
+}
+
+/** Grid lines at the ticks, the one at zero drawn as the baseline. */
+function gridLines(ticks: number[]) {
+  return ({ lines }: GridLines) =>
+    lines.map(({ from, to, index }) => <Line key={index} from={from} to={to} className={ticks[index] === 0 ? 'chart-baseline' : 'chart-grid'} />);
+}
+
+/** visx's Text defaults to 10px Arial in #222; the stylesheet sets the charts' own font, size and colour instead. */
+const STYLED_TEXT = { fontFamily: undefined, fontSize: undefined, fill: undefined };
+/** Tick labels left of the plot, centred on their tick: baseline 0.32em (half the cap height given) below it, as d3 does. */
+const LEFT_TICK_LABEL = { ...STYLED_TEXT, className: 'chart-tick', textAnchor: 'end', dx: 0, dy: 0, verticalAnchor: 'middle', capHeight: '0.64em' } as const;
+/** Ticks under the plot, 4px long: visx puts a label's baseline the tick length plus 10px below the axis; ours sit at 16px. */
+const BOTTOM_TICKS = { tickLength: 4, tickLabelProps: { ...STYLED_TEXT, className: 'chart-tick', textAnchor: 'middle', dy: 16 - 4 - 10 } } as const;
+/** An axis title in the stylesheet's font, size and colour. */
+const TITLE = { labelClassName: 'chart-axis-label', labelProps: STYLED_TEXT };
+
 /** Horizontal grid lines with tick labels on the left, and the axis title turned on its side. */
-export function YAxis({
-  scale,
-  left,
-  right,
-  format,
-  label,
-  margins,
-}: {
-  scale: LinearScale;
-  left: number;
-  right: number;
-  format(v: number): string;
-  label?: string;
-  margins: Margins;
-}) {
-  const [top, bottom] = [scale.range[1], scale.range[0]];
+export function YAxis({ scale, left, right, format, label }: { scale: LinearScale; left: number; right: number; format(v: number): string; label?: string }) {
   return (
-    <g className="chart-axis chart-y-axis" aria-hidden="true">
-      {scale.ticks.map((t) => (
-        <g key={t} transform={`translate(0, ${scale(t)})`}>
-          <line x1={left} x2={right} className={t === 0 ? 'chart-baseline' : 'chart-grid'} />
-          <text x={left - 8} dy="0.32em" textAnchor="end" className="chart-tick">
-            {format(t)}
-          </text>
-        </g>
-      ))}
-      {label && (
-        <text transform={`translate(${Math.max(12, margins.left - 52)}, ${(top + bottom) / 2}) rotate(-90)`} textAnchor="middle" className="chart-axis-label">
-          {label}
-        </text>
-      )}
-    </g>
+    <Group className="chart-axis chart-y-axis" aria-hidden="true">
+      <GridRows scale={scale.visx} tickValues={scale.ticks} left={left} width={right - left}>
+        {gridLines(scale.ticks)}
+      </GridRows>
+      <AxisLeft
+        scale={scale.visx}
+        tickValues={scale.ticks}
+        left={left}
+        hideAxisLine
+        hideTicks
+        tickLength={8}
+        tickFormat={(v) => format(Number(v))}
+        tickLabelProps={LEFT_TICK_LABEL}
+        label={label}
+        {...TITLE}
+        // The title 52px left of the axis, or 12px from the chart's edge when the margin is narrower.
+        labelOffset={Math.min(52, left - 12) - 8}
+      />
+    </Group>
   );
 }
 
@@ -149,7 +155,6 @@ export function XBandAxis({
   format,
   label,
   labelWidth = 52,
-  right,
   ticks,
 }: {
   scale: BandScale;
@@ -157,32 +162,27 @@ export function XBandAxis({
   format(key: string): string;
   label?: string;
   labelWidth?: number;
-  right: number;
   /** Which keys get a label when only one in `every` fits (default: every `every`-th). */
   ticks?(every: number): (key: string) => boolean;
 }) {
   const every = Math.max(1, Math.ceil(labelWidth / Math.max(1, scale.step)));
   const show = every > 1 && ticks ? ticks(every) : (_k: string, i: number) => i % every === 0;
-  const left = scale.range[0];
   return (
-    <g className="chart-axis chart-x-axis" aria-hidden="true">
-      <line x1={left} x2={right} y1={y} y2={y} className="chart-baseline" />
-      {scale.keys.map((k, i) =>
-        show(k, i) ? (
-          <g key={k} transform={`translate(${scale.mid(k)}, ${y})`}>
-            <line y1={0} y2={4} className="chart-tick-mark" />
-            <text y={16} textAnchor="middle" className="chart-tick">
-              {format(k)}
-            </text>
-          </g>
-        ) : null,
-      )}
-      {label && (
-        <text x={(left + right) / 2} y={y + 34} textAnchor="middle" className="chart-axis-label">
-          {label}
-        </text>
-      )}
-    </g>
+    <Group className="chart-axis chart-x-axis" aria-hidden="true">
+      <AxisBottom
+        scale={scale.visx}
+        top={y}
+        tickValues={scale.keys.filter(show)}
+        tickFormat={(k) => format(String(k))}
+        {...BOTTOM_TICKS}
+        tickLineProps={{ className: 'chart-tick-mark', strokeLinecap: 'butt' }}
+        axisLineClassName="chart-baseline"
+        label={label}
+        {...TITLE}
+        // The title's baseline 34px under the axis: tick length, offset and 10px.
+        labelOffset={20}
+      />
+    </Group>
   );
 }
 
@@ -200,23 +200,96 @@ export function XLinearAxis({
   format(v: number): string;
   label?: string;
 }) {
-  const [l, r] = scale.range;
   return (
-    <g className="chart-axis chart-x-axis" aria-hidden="true">
-      {scale.ticks.map((t) => (
-        <g key={t} transform={`translate(${scale(t)}, 0)`}>
-          <line y1={top} y2={bottom} className={t === 0 ? 'chart-baseline' : 'chart-grid'} />
-          <text y={bottom + 16} textAnchor="middle" className="chart-tick">
-            {format(t)}
-          </text>
-        </g>
-      ))}
-      {label && (
-        <text x={(l + r) / 2} y={bottom + 36} textAnchor="middle" className="chart-axis-label">
-          {label}
-        </text>
-      )}
-    </g>
+    <Group className="chart-axis chart-x-axis" aria-hidden="true">
+      <GridColumns scale={scale.visx} tickValues={scale.ticks} top={top} height={bottom - top}>
+        {gridLines(scale.ticks)}
+      </GridColumns>
+      <AxisBottom
+        scale={scale.visx}
+        top={bottom}
+        tickValues={scale.ticks}
+        tickFormat={(v) => format(Number(v))}
+        hideAxisLine
+        hideTicks
+        {...BOTTOM_TICKS}
+        label={label}
+        {...TITLE}
+        // The title's baseline 36px under the axis: tick length, offset and 10px.
+        labelOffset={22}
+      />
+    </Group>
+  );
+}
+
+/**
+ * An interval as a whisker in the series' colour: from `from` to `to` (pixels) along the value axis, at `at` across
+ * it, with end caps `cap` pixels either side when asked for.
+ */
+export function Whisker({
+  at,
+  from,
+  to,
+  cap = 0,
+  horizontal = false,
+  color,
+  thin = false,
+}: {
+  at: number;
+  from: number;
+  to: number;
+  cap?: number;
+  horizontal?: boolean;
+  color: string;
+  thin?: boolean;
+}) {
+  const point = (along: number, across: number) => (horizontal ? { x: along, y: across } : { x: across, y: along });
+  const props = { className: thin ? 'chart-whisker chart-whisker-thin' : 'chart-whisker', style: { stroke: color } };
+  return (
+    <>
+      <Line from={point(from, at)} to={point(to, at)} {...props} />
+      {cap > 0 && <Line from={point(from, at - cap)} to={point(from, at + cap)} {...props} />}
+      {cap > 0 && <Line from={point(to, at - cap)} to={point(to, at + cap)} {...props} />}
+    </>
+  );
+}
+
+/**
+ * The hover and focus target of a band: its whole step (the band and half the gap either side), the plot's full
+ * height. A band with a `label` is a labelled image a keyboard user tabs to; one without data can be left out of
+ * the tab order.
+ */
+export function BandHit({
+  scale,
+  band,
+  top,
+  bottom,
+  label,
+  focusable = true,
+  onHover,
+}: {
+  scale: BandScale;
+  band: string;
+  top: number;
+  bottom: number;
+  label?: string;
+  focusable?: boolean;
+  onHover(band: string | null): void;
+}) {
+  return (
+    <Bar
+      x={scale(band) - (scale.step - scale.bandwidth) / 2}
+      width={scale.step}
+      y={top}
+      height={bottom - top}
+      className="chart-hit"
+      tabIndex={focusable ? 0 : -1}
+      role={label ? 'img' : undefined}
+      aria-label={label}
+      onMouseEnter={() => onHover(band)}
+      onFocus={() => onHover(band)}
+      onBlur={() => onHover(null)}
+    />
   );
 }
 

@@ -1,15 +1,15 @@
-import { scaleBand, scaleLinear } from '@visx/scale';
+import { scaleBand, scaleLinear, type PickD3Scale } from '@visx/scale';
 
 /**
  * The scales of the Studio's SVG charts, from visx (d3-scale underneath): linear with nice ticks, and bands for
- * days or categories. Each is wrapped as a function with its ticks and extent attached, the shape the charts use.
+ * days or categories. Each is wrapped as a function with its ticks and extent attached, the shape the charts use;
+ * `visx` is the scale itself, for visx's axes and grids.
  */
 
 export interface LinearScale {
   (v: number): number;
-  domain: [number, number];
-  range: [number, number];
   ticks: number[];
+  visx: PickD3Scale<'linear', number>;
 }
 
 /**
@@ -27,10 +27,8 @@ export function linearScale(min: number, max: number, range: [number, number], c
   }
   const scale = scaleLinear<number>({ domain: [lo, hi], range, nice: count });
   const f = ((v: number) => scale(v)) as LinearScale;
-  const [d0, d1] = scale.domain();
-  f.domain = [d0, d1];
-  f.range = range;
   f.ticks = scale.ticks(count);
+  f.visx = scale;
   return f;
 }
 
@@ -42,9 +40,9 @@ export interface BandScale {
   bandwidth: number;
   step: number;
   keys: string[];
-  range: [number, number];
   /** The key under a pixel position, if any (for hovering). */
   at(x: number): string | undefined;
+  visx: PickD3Scale<'band', number, string>;
 }
 
 export function bandScale(keys: string[], range: [number, number], paddingInner = 0.2, paddingOuter = 0.1): BandScale {
@@ -57,7 +55,7 @@ export function bandScale(keys: string[], range: [number, number], paddingInner 
   f.bandwidth = bandwidth;
   f.step = step;
   f.keys = keys;
-  f.range = range;
+  f.visx = scale;
   // d3's band scale has no inverse: the band whose step (the band and half the gap either side) holds x.
   f.at = (x: number) => {
     const i = Math.floor((x - start + (step - bandwidth) / 2) / step);

@@ -1,3 +1,5 @@
+import { Group } from '@visx/group';
+import { Bar, Line, LinePath } from '@visx/shape';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { fetchExplorationSpend, type Granularity } from '../../api/analytics';
@@ -5,7 +7,7 @@ import type { ExplorationSpend } from '../../api/types';
 import { Badge } from '../../components/Badge';
 import { ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
-import { ChartBox, Legend, XBandAxis, YAxis, type TooltipData } from '../../components/charts/Chart';
+import { BandHit, ChartBox, Legend, XBandAxis, YAxis, type TooltipData } from '../../components/charts/Chart';
 import { CHART } from '../../components/charts/palette';
 import { bandScale, bucketKey, bucketLabel, bucketRange, bucketTitle, formatPct, hourTicks, linearScale, pctDigits } from '../../components/charts/scale';
 import { CsvButton } from '../../components/CsvButton';
@@ -243,11 +245,14 @@ function SpendChart({
           const digits = pctDigits(y.ticks[1] - y.ticks[0]);
           const bw = Math.max(1, Math.min(40, x.bandwidth));
           // The budget as a step line over every bucket (its value where there was traffic, the surface's otherwise).
-          const budgetPath = keys.map((k, i) => {
-            const b = byKey.get(k)?.budget ?? budget;
+          const budgetSteps = keys.flatMap((k, i) => {
+            const b = y(byKey.get(k)?.budget ?? budget);
             const x0 = i === 0 ? margins.left : x(k) - (x.step - x.bandwidth) / 2;
             const x1 = i === keys.length - 1 ? right : x(k) + x.bandwidth + (x.step - x.bandwidth) / 2;
-            return `${i ? 'L' : 'M'}${x0},${y(b)} L${x1},${y(b)}`;
+            return [
+              { x: x0, y: b },
+              { x: x1, y: b },
+            ];
           });
           const h = hover ? byKey.get(hover) : undefined;
           let tooltip: TooltipData | null = null;
@@ -280,20 +285,19 @@ function SpendChart({
             tooltip,
             svg: (
               <>
-                <YAxis scale={y} left={margins.left} right={right} format={(v) => formatPct(v, digits)} label="Share of served slots" margins={margins} />
+                <YAxis scale={y} left={margins.left} right={right} format={(v) => formatPct(v, digits)} label="Share of served slots" />
                 <XBandAxis
                   scale={x}
                   y={bottom}
-                  right={right}
                   format={(k) => bucketLabel(k, unit)}
                   label={unit === 'day' ? 'Day (UTC)' : 'Hour (UTC)'}
                   labelWidth={unit === 'day' ? 52 : 48}
                   ticks={unit === 'hour' ? hourTicks : undefined}
                 />
                 {floor > 0 && (
-                  <g data-testid="floor-line">
-                    <line x1={margins.left} x2={right} y1={y(floor)} y2={y(floor)} className="chart-ref-line" style={{ stroke: CHART.floor }} />
-                  </g>
+                  <Group data-testid="floor-line">
+                    <Line from={{ x: margins.left, y: y(floor) }} to={{ x: right, y: y(floor) }} className="chart-ref-line" style={{ stroke: CHART.floor }} />
+                  </Group>
                 )}
                 {keys.map((k) => {
                   const r = byKey.get(k);
@@ -302,8 +306,8 @@ function SpendChart({
                   const ts = r.testSlots / r.servedSlots;
                   const x0 = x.mid(k) - bw / 2;
                   return (
-                    <g key={k} className={hover === k ? 'is-hover' : ''}>
-                      <rect
+                    <Group key={k} className={hover === k ? 'is-hover' : ''}>
+                      <Bar
                         x={x0}
                         width={bw}
                         y={y(rs)}
@@ -315,7 +319,7 @@ function SpendChart({
                         data-x={Date.parse(k)}
                         data-y={rs}
                       />
-                      <rect
+                      <Bar
                         x={x0}
                         width={bw}
                         y={y(rs + ts)}
@@ -327,28 +331,24 @@ function SpendChart({
                         data-x={Date.parse(k)}
                         data-y={ts}
                       />
-                      {hover === k && <rect x={x0 - 1} width={bw + 2} y={y(rs + ts) - 1} height={y(0) - y(rs + ts) + 1} className="chart-bar-outline" />}
-                    </g>
+                      {hover === k && <Bar x={x0 - 1} width={bw + 2} y={y(rs + ts) - 1} height={y(0) - y(rs + ts) + 1} className="chart-bar-outline" />}
+                    </Group>
                   );
                 })}
-                <path d={budgetPath.join(' ')} className="chart-budget-line" data-testid="budget-line" data-y={budget} />
+                <LinePath data={budgetSteps} x={(p) => p.x} y={(p) => p.y} className="chart-budget-line" data-testid="budget-line" data-y={budget} />
                 <text x={right - 4} y={y(budget) - 7} textAnchor="end" className="chart-annotation">
                   budget {formatPct(budget, 1)}
                 </text>
                 {keys.map((k) => (
-                  <rect
+                  <BandHit
                     key={k}
-                    x={x(k) - (x.step - x.bandwidth) / 2}
-                    width={x.step}
-                    y={margins.top}
-                    height={bottom - margins.top}
-                    className="chart-hit"
-                    tabIndex={byKey.has(k) ? 0 : -1}
-                    role={byKey.has(k) ? 'img' : undefined}
-                    aria-label={byKey.has(k) ? `${bucketTitle(k, unit)}: ${formatPct(byKey.get(k)!.share, 1)} explored` : undefined}
-                    onMouseEnter={() => setHover(k)}
-                    onFocus={() => setHover(k)}
-                    onBlur={() => setHover(null)}
+                    scale={x}
+                    band={k}
+                    top={margins.top}
+                    bottom={bottom}
+                    focusable={byKey.has(k)}
+                    label={byKey.has(k) ? `${bucketTitle(k, unit)}: ${formatPct(byKey.get(k)!.share, 1)} explored` : undefined}
+                    onHover={setHover}
                   />
                 ))}
               </>

@@ -1,3 +1,5 @@
+import { Group } from '@visx/group';
+import { Bar, Circle, Line } from '@visx/shape';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { fetchOpeRuns } from '../../api/analytics';
@@ -6,7 +8,7 @@ import { isAdmin, useCurrentUser } from '../../auth/AuthContext';
 import { Badge } from '../../components/Badge';
 import { ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
-import { ChartBox, Legend, XBandAxis, YAxis, clip, type TooltipData } from '../../components/charts/Chart';
+import { BandHit, ChartBox, Legend, Whisker, XBandAxis, YAxis, clip, type TooltipData } from '../../components/charts/Chart';
 import { CHART, seriesColor } from '../../components/charts/palette';
 import { bandScale, formatCount, linearScale } from '../../components/charts/scale';
 import { CsvButton } from '../../components/CsvButton';
@@ -470,16 +472,16 @@ function OpeChart({ runs }: { runs: OpeRun[] }) {
             tooltip,
             svg: (
               <>
-                <YAxis scale={y} left={margins.left} right={right} format={fmt} label="Success per impression" margins={margins} />
-                <line x1={margins.left} x2={right} y1={bottom} y2={bottom} className="chart-baseline" />
+                <YAxis scale={y} left={margins.left} right={right} format={fmt} label="Success per impression" />
+                <Line from={{ x: margins.left, y: bottom }} to={{ x: right, y: bottom }} className="chart-baseline" />
                 {runs.map((r, ri) => {
                   const on = r.estimates!.onPolicy;
                   const x0 = x(r.id) - 6;
                   const x1 = x(r.id) + x.bandwidth + 6;
                   return (
-                    <g key={r.id} data-testid="ope-policy" data-run-id={r.id} data-label={r.label}>
+                    <Group key={r.id} data-testid="ope-policy" data-run-id={r.id} data-label={r.label}>
                       {hover === r.id && (
-                        <rect
+                        <Bar
                           x={x(r.id) - (x.step - x.bandwidth) / 2}
                           width={x.step}
                           y={margins.top}
@@ -487,19 +489,23 @@ function OpeChart({ runs }: { runs: OpeRun[] }) {
                           className="chart-hover-band"
                         />
                       )}
-                      <rect x={x0} width={x1 - x0} y={y(on.ci.upper)} height={Math.max(1, y(on.ci.lower) - y(on.ci.upper))} className="chart-control-band" />
-                      <line x1={x0} x2={x1} y1={y(on.value)} y2={y(on.value)} className="chart-control-mean" data-testid="on-policy-line" data-y={on.value} />
+                      <Bar x={x0} width={x1 - x0} y={y(on.ci.upper)} height={Math.max(1, y(on.ci.lower) - y(on.ci.upper))} className="chart-control-band" />
+                      <Line
+                        from={{ x: x0, y: y(on.value) }}
+                        to={{ x: x1, y: y(on.value) }}
+                        className="chart-control-mean"
+                        data-testid="on-policy-line"
+                        data-y={on.value}
+                      />
                       {OPE_ESTIMATORS.map((e, i) => {
                         const c = r.estimates!.results.find((res) => res.estimator === e);
                         if (!c) return null;
                         const color = ESTIMATOR_TEXT[e].color;
                         const px = cx(r.id, i);
                         return (
-                          <g key={e}>
-                            <line x1={px} x2={px} y1={y(c.ci.lower)} y2={y(c.ci.upper)} className="chart-whisker" style={{ stroke: color }} />
-                            <line x1={px - 4} x2={px + 4} y1={y(c.ci.lower)} y2={y(c.ci.lower)} className="chart-whisker" style={{ stroke: color }} />
-                            <line x1={px - 4} x2={px + 4} y1={y(c.ci.upper)} y2={y(c.ci.upper)} className="chart-whisker" style={{ stroke: color }} />
-                            <circle
+                          <Group key={e}>
+                            <Whisker at={px} from={y(c.ci.lower)} to={y(c.ci.upper)} cap={4} color={color} />
+                            <Circle
                               cx={px}
                               cy={y(c.value)}
                               r={5}
@@ -513,7 +519,7 @@ function OpeChart({ runs }: { runs: OpeRun[] }) {
                               data-estimator={e}
                               data-ess={c.ess}
                             />
-                          </g>
+                          </Group>
                         );
                       })}
                       <text x={x.mid(r.id)} y={bottom + 18} textAnchor="middle" className="chart-tick chart-category">
@@ -524,20 +530,15 @@ function OpeChart({ runs }: { runs: OpeRun[] }) {
                         {r.target === 'MODEL' ? 'Model version · ' : ''}
                         {plural(windowDays(r), 'day')} · {formatCount(r.estimates!.n)} rows
                       </text>
-                      <rect
-                        x={x(r.id) - (x.step - x.bandwidth) / 2}
-                        width={x.step}
-                        y={margins.top}
-                        height={bottom - margins.top}
-                        className="chart-hit"
-                        tabIndex={0}
-                        role="img"
-                        aria-label={`${r.label}: ${OPE_ESTIMATORS.map((e2) => `${ESTIMATOR_TEXT[e2].label} ${fixed(r.estimates!.results.find((c) => c.estimator === e2)?.value, 4)}`).join(', ')}`}
-                        onMouseEnter={() => setHover(r.id)}
-                        onFocus={() => setHover(r.id)}
-                        onBlur={() => setHover(null)}
+                      <BandHit
+                        scale={x}
+                        band={r.id}
+                        top={margins.top}
+                        bottom={bottom}
+                        label={`${r.label}: ${OPE_ESTIMATORS.map((e2) => `${ESTIMATOR_TEXT[e2].label} ${fixed(r.estimates!.results.find((c) => c.estimator === e2)?.value, 4)}`).join(', ')}`}
+                        onHover={setHover}
                       />
-                    </g>
+                    </Group>
                   );
                 })}
               </>
@@ -611,18 +612,16 @@ function PositionChart({ runs, estimator }: { runs: OpeRun[]; estimator: OpeEsti
             tooltip,
             svg: (
               <>
-                <YAxis scale={y} left={margins.left} right={right} format={fmt} label="Success per impression" margins={margins} />
-                <XBandAxis scale={x} y={bottom} right={right} format={(k) => k} label="Position in the slate" labelWidth={20} />
-                {hover && <rect x={x(hover)} width={x.bandwidth} y={margins.top} height={bottom - margins.top} className="chart-hover-band" />}
+                <YAxis scale={y} left={margins.left} right={right} format={fmt} label="Success per impression" />
+                <XBandAxis scale={x} y={bottom} format={(k) => k} label="Position in the slate" labelWidth={20} />
+                {hover && <Bar x={x(hover)} width={x.bandwidth} y={margins.top} height={bottom - margins.top} className="chart-hover-band" />}
                 {positions.map((pos) => {
                   const on = rows.find((r) => r.position === pos && r.onPolicy)?.onPolicy;
                   return on ? (
-                    <line
+                    <Line
                       key={`on-${pos}`}
-                      x1={x(String(pos)) - 3}
-                      x2={x(String(pos)) + x.bandwidth + 3}
-                      y1={y(on.value)}
-                      y2={y(on.value)}
+                      from={{ x: x(String(pos)) - 3, y: y(on.value) }}
+                      to={{ x: x(String(pos)) + x.bandwidth + 3, y: y(on.value) }}
                       className="chart-control-mean"
                     />
                   ) : null;
@@ -632,9 +631,9 @@ function PositionChart({ runs, estimator }: { runs: OpeRun[]; estimator: OpeEsti
                   const cx = px(r.position, ri);
                   const c = color.get(r.run.id)!;
                   return (
-                    <g key={`${r.run.id}-${r.position}`}>
-                      <line x1={cx} x2={cx} y1={y(r.cell.ci.lower)} y2={y(r.cell.ci.upper)} className="chart-whisker" style={{ stroke: c }} />
-                      <circle
+                    <Group key={`${r.run.id}-${r.position}`}>
+                      <Whisker at={cx} from={y(r.cell.ci.lower)} to={y(r.cell.ci.upper)} color={c} />
+                      <Circle
                         cx={cx}
                         cy={y(r.cell.value)}
                         r={4}
@@ -647,24 +646,11 @@ function PositionChart({ runs, estimator }: { runs: OpeRun[]; estimator: OpeEsti
                         data-upper={r.cell.ci.upper}
                         data-run-id={r.run.id}
                       />
-                    </g>
+                    </Group>
                   );
                 })}
                 {keys.map((k) => (
-                  <rect
-                    key={k}
-                    x={x(k) - (x.step - x.bandwidth) / 2}
-                    width={x.step}
-                    y={margins.top}
-                    height={bottom - margins.top}
-                    className="chart-hit"
-                    tabIndex={0}
-                    role="img"
-                    aria-label={`Position ${k}`}
-                    onMouseEnter={() => setHover(k)}
-                    onFocus={() => setHover(k)}
-                    onBlur={() => setHover(null)}
-                  />
+                  <BandHit key={k} scale={x} band={k} top={margins.top} bottom={bottom} label={`Position ${k}`} onHover={setHover} />
                 ))}
               </>
             ),

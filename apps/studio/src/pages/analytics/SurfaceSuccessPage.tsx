@@ -1,10 +1,12 @@
+import { Group } from '@visx/group';
+import { Area, Bar, Circle, LinePath } from '@visx/shape';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { fetchSurfaceSuccess } from '../../api/analytics';
 import type { SurfaceSuccess } from '../../api/types';
 import { ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
-import { ChartBox, XBandAxis, YAxis, clip, type TooltipData } from '../../components/charts/Chart';
+import { BandHit, ChartBox, Whisker, XBandAxis, YAxis, clip, type TooltipData } from '../../components/charts/Chart';
 import { bandScale, bucketKey, bucketLabel, bucketRange, bucketTitle, formatPct, linearScale, pctDigits } from '../../components/charts/scale';
 import { CsvButton } from '../../components/CsvButton';
 import { EmptyState } from '../../components/EmptyState';
@@ -252,19 +254,6 @@ function SuccessChart({ series, days }: { series: Series[]; days: number }) {
         // Points of different versions on the same day sit side by side, not on top of each other.
         const spread = Math.min(12, x.bandwidth / Math.max(2, series.length + 1));
         const px = (s: number, day: string) => x.mid(bucketKey(day)) + (s - (series.length - 1) / 2) * spread;
-        const index = new Map(keys.map((k, i) => [k, i]));
-        // Consecutive days form a segment; a day without data breaks the line.
-        const segments = (s: Series) => {
-          const out: SurfaceSuccess[][] = [];
-          let prev = -2;
-          for (const p of s.points) {
-            const i = index.get(bucketKey(p.day)) ?? -1;
-            if (i !== prev + 1 || !out.length) out.push([]);
-            out[out.length - 1].push(p);
-            prev = i;
-          }
-          return out;
-        };
         let tooltip: TooltipData | null = null;
         if (hover) {
           const rows = series.flatMap((s) => s.points.filter((p) => bucketKey(p.day) === hover).map((p) => ({ s, p })));
@@ -286,70 +275,48 @@ function SuccessChart({ series, days }: { series: Series[]; days: number }) {
           tooltip,
           svg: (
             <>
-              <YAxis scale={y} left={margins.left} right={right} format={(v) => formatPct(v, digits)} label="Success per impression" margins={margins} />
-              <XBandAxis scale={x} y={bottom} right={right} format={(k) => bucketLabel(k, 'day')} label="Day (UTC)" />
-              {hover && <rect x={x(hover)} width={x.bandwidth} y={margins.top} height={bottom - margins.top} className="chart-hover-band" />}
-              {series.map((s, si) => (
-                <g key={s.version} data-testid="success-series" data-version={s.version}>
-                  {segments(s).map((seg, gi) =>
-                    seg.length > 1 ? (
-                      <g key={gi}>
-                        <path
-                          d={`${seg.map((p, i) => `${i ? 'L' : 'M'}${px(si, p.day)},${y(p.upper)}`).join(' ')} ${[...seg]
-                            .reverse()
-                            .map((p) => `L${px(si, p.day)},${y(p.lower)}`)
-                            .join(' ')} Z`}
-                          className="chart-band"
+              <YAxis scale={y} left={margins.left} right={right} format={(v) => formatPct(v, digits)} label="Success per impression" />
+              <XBandAxis scale={x} y={bottom} format={(k) => bucketLabel(k, 'day')} label="Day (UTC)" />
+              {hover && <Bar x={x(hover)} width={x.bandwidth} y={margins.top} height={bottom - margins.top} className="chart-hover-band" />}
+              {series.map((s, si) => {
+                const at = new Map(s.points.map((p) => [bucketKey(p.day), p]));
+                // One point per day of the window; a day without data breaks the line and its band.
+                const daily = { data: keys, defined: (k: string) => at.has(k), x: (k: string) => px(si, k) };
+                return (
+                  <Group key={s.version} data-testid="success-series" data-version={s.version}>
+                    <Area {...daily} y0={(k) => y(at.get(k)!.lower)} y1={(k) => y(at.get(k)!.upper)} className="chart-band" style={{ fill: s.color }} />
+                    <LinePath {...daily} y={(k) => y(at.get(k)!.rate)} className="chart-line" style={{ stroke: s.color }} />
+                    {s.points.map((p) => (
+                      <Group key={p.day}>
+                        <Whisker at={px(si, p.day)} from={y(p.lower)} to={y(p.upper)} color={s.color} thin />
+                        <Circle
+                          cx={px(si, p.day)}
+                          cy={y(p.rate)}
+                          r={hover === bucketKey(p.day) ? 5.5 : 4}
+                          className="chart-point"
                           style={{ fill: s.color }}
+                          data-testid="chart-point"
+                          data-series={s.version}
+                          data-x={Date.parse(p.day)}
+                          data-y={p.rate}
+                          data-lower={p.lower}
+                          data-upper={p.upper}
+                          data-n={p.impressions}
                         />
-                        <path
-                          d={seg.map((p, i) => `${i ? 'L' : 'M'}${px(si, p.day)},${y(p.rate)}`).join(' ')}
-                          className="chart-line"
-                          style={{ stroke: s.color }}
-                        />
-                      </g>
-                    ) : null,
-                  )}
-                  {s.points.map((p) => (
-                    <g key={p.day}>
-                      <line
-                        x1={px(si, p.day)}
-                        x2={px(si, p.day)}
-                        y1={y(p.lower)}
-                        y2={y(p.upper)}
-                        className="chart-whisker chart-whisker-thin"
-                        style={{ stroke: s.color }}
-                      />
-                      <circle
-                        cx={px(si, p.day)}
-                        cy={y(p.rate)}
-                        r={hover === bucketKey(p.day) ? 5.5 : 4}
-                        className="chart-point"
-                        style={{ fill: s.color }}
-                        data-testid="chart-point"
-                        data-series={s.version}
-                        data-x={Date.parse(p.day)}
-                        data-y={p.rate}
-                        data-lower={p.lower}
-                        data-upper={p.upper}
-                        data-n={p.impressions}
-                      />
-                    </g>
-                  ))}
-                </g>
-              ))}
+                      </Group>
+                    ))}
+                  </Group>
+                );
+              })}
               {keys.map((k) => (
-                <rect
+                <BandHit
                   key={k}
-                  x={x(k) - (x.step - x.bandwidth) / 2}
-                  width={x.step}
-                  y={margins.top}
-                  height={bottom - margins.top}
-                  className="chart-hit"
-                  tabIndex={series.some((s) => s.points.some((p) => bucketKey(p.day) === k)) ? 0 : -1}
-                  onMouseEnter={() => setHover(k)}
-                  onFocus={() => setHover(k)}
-                  onBlur={() => setHover(null)}
+                  scale={x}
+                  band={k}
+                  top={margins.top}
+                  bottom={bottom}
+                  focusable={series.some((s) => s.points.some((p) => bucketKey(p.day) === k))}
+                  onHover={setHover}
                 />
               ))}
             </>

@@ -1,6 +1,8 @@
+import { Group } from '@visx/group';
+import { Bar, Circle, Line, LinePath } from '@visx/shape';
 import { useState } from 'react';
 import type { ContentTest, ContentTestDay } from '../../api/types';
-import { ChartBox, Legend, XBandAxis, XLinearAxis, YAxis, clip, type TooltipData } from '../../components/charts/Chart';
+import { BandHit, ChartBox, Legend, Whisker, XBandAxis, XLinearAxis, YAxis, clip, type TooltipData } from '../../components/charts/Chart';
 import { CHART } from '../../components/charts/palette';
 import { bandScale, bucketKey, bucketLabel, bucketRange, bucketTitle, formatCount, formatPct, linearScale, pctDigits } from '../../components/charts/scale';
 import { formatShare, testStatusText } from '../surfaces/placementText';
@@ -78,19 +80,19 @@ export function TestIntervalChart({ tests, selectedId, onSelect }: { tests: Cont
               <>
                 <XLinearAxis scale={x} top={m.top - 6} bottom={bottom} format={(v) => formatPct(v, digits)} label="Success rate per examined impression" />
                 {control && (
-                  <g className="chart-control" data-testid="control-band" data-lower={control.lower} data-upper={control.upper} data-mean={control.mean}>
-                    <rect
+                  <Group className="chart-control" data-testid="control-band" data-lower={control.lower} data-upper={control.upper} data-mean={control.mean}>
+                    <Bar
                       x={x(control.lower)}
                       width={Math.max(2, x(control.upper) - x(control.lower))}
                       y={m.top - 6}
                       height={bottom - m.top + 6}
                       className="chart-control-band"
                     />
-                    <line x1={x(control.mean)} x2={x(control.mean)} y1={m.top - 6} y2={bottom} className="chart-control-mean" />
+                    <Line from={{ x: x(control.mean), y: m.top - 6 }} to={{ x: x(control.mean), y: bottom }} className="chart-control-mean" />
                     <text x={Math.min(Math.max(x(control.mean), left + 60), right - 60)} y={m.top - 12} textAnchor="middle" className="chart-annotation">
                       control {formatPct(control.mean, 1)}
                     </text>
-                  </g>
+                  </Group>
                 )}
                 <text x={width - 8} y={m.top - 12} textAnchor="end" className="chart-col-head">
                   P(beats)
@@ -101,21 +103,19 @@ export function TestIntervalChart({ tests, selectedId, onSelect }: { tests: Cont
                   const color = testColor(t.status);
                   const p = t.probBeatsControl;
                   return (
-                    <g
+                    <Group
                       key={t.id}
                       className={`forest-row ${selected ? 'is-selected' : ''} ${hover === t.id ? 'is-hover' : ''}`}
                       data-testid="forest-row"
                       data-test-id={t.id}
                     >
-                      {selected && <rect x={0} y={y - ROW / 2} width={width} height={ROW} className="forest-row-bg" />}
+                      {selected && <Bar x={0} y={y - ROW / 2} width={width} height={ROW} className="forest-row-bg" />}
                       <text x={left - 12} y={y} dy="0.32em" textAnchor="end" className="forest-label">
                         <title>{t.item.title}</title>
                         {clip(t.item.title, chars)}
                       </text>
-                      <line x1={x(t.rate.lower)} x2={x(t.rate.upper)} y1={y} y2={y} className="chart-whisker" style={{ stroke: color }} />
-                      <line x1={x(t.rate.lower)} x2={x(t.rate.lower)} y1={y - 5} y2={y + 5} className="chart-whisker" style={{ stroke: color }} />
-                      <line x1={x(t.rate.upper)} x2={x(t.rate.upper)} y1={y - 5} y2={y + 5} className="chart-whisker" style={{ stroke: color }} />
-                      <circle
+                      <Whisker horizontal at={y} from={x(t.rate.lower)} to={x(t.rate.upper)} cap={5} color={color} />
+                      <Circle
                         cx={x(t.rate.mean)}
                         cy={y}
                         r={selected ? 6.5 : 5}
@@ -131,7 +131,7 @@ export function TestIntervalChart({ tests, selectedId, onSelect }: { tests: Cont
                       <text x={width - 8} y={y} dy="0.32em" textAnchor="end" className={`forest-prob ${p >= 0.9 ? 'is-good' : p <= 0.05 ? 'is-bad' : ''}`}>
                         {formatShare(p, 0)}
                       </text>
-                      <rect
+                      <Bar
                         x={0}
                         y={y - ROW / 2}
                         width={width}
@@ -151,7 +151,7 @@ export function TestIntervalChart({ tests, selectedId, onSelect }: { tests: Cont
                           }
                         }}
                       />
-                    </g>
+                    </Group>
                   );
                 })}
               </>
@@ -209,7 +209,6 @@ export function TestTimelineChart({ test, days, now = Date.now() }: { test: Cont
           const x = bandScale(keys, [margins.left, right], 0.25, 0.15);
           const y = linearScale(0, Math.max(test.quota, total, 1), [bottom, margins.top], 5);
           const bw = Math.min(48, x.bandwidth);
-          const line = series.map((s, i) => `${i ? 'L' : 'M'}${x.mid(s.key)},${y(s.cumulative)}`).join(' ');
           const h = series.find((s) => s.key === hover);
           const tooltip: TooltipData | null = h
             ? {
@@ -232,17 +231,17 @@ export function TestTimelineChart({ test, days, now = Date.now() }: { test: Cont
             tooltip,
             svg: (
               <>
-                <YAxis scale={y} left={margins.left} right={right} format={formatCount} label="Impressions" margins={margins} />
-                <XBandAxis scale={x} y={bottom} right={right} format={(k) => bucketLabel(k, 'day')} label="Day (UTC)" />
-                <g className="chart-quota" data-testid="quota-line" data-y={test.quota}>
-                  <line x1={margins.left} x2={right} y1={y(test.quota)} y2={y(test.quota)} className="chart-ref-line" />
+                <YAxis scale={y} left={margins.left} right={right} format={formatCount} label="Impressions" />
+                <XBandAxis scale={x} y={bottom} format={(k) => bucketLabel(k, 'day')} label="Day (UTC)" />
+                <Group className="chart-quota" data-testid="quota-line" data-y={test.quota}>
+                  <Line from={{ x: margins.left, y: y(test.quota) }} to={{ x: right, y: y(test.quota) }} className="chart-ref-line" />
                   <text x={right - 4} y={y(test.quota) - 6} textAnchor="end" className="chart-annotation">
                     quota {test.quota.toLocaleString('en')}
                   </text>
-                </g>
+                </Group>
                 {series.map((s) => (
-                  <g key={s.key}>
-                    <rect
+                  <Group key={s.key}>
+                    <Bar
                       x={x.mid(s.key) - bw / 2}
                       width={bw}
                       y={y(s.impressions)}
@@ -253,7 +252,7 @@ export function TestTimelineChart({ test, days, now = Date.now() }: { test: Cont
                       data-x={Date.parse(s.key)}
                       data-y={s.impressions}
                     />
-                    <rect
+                    <Bar
                       x={x.mid(s.key) - bw / 2}
                       width={bw}
                       y={y(s.successes)}
@@ -261,11 +260,11 @@ export function TestTimelineChart({ test, days, now = Date.now() }: { test: Cont
                       className="chart-bar"
                       style={{ fill: CHART.accentSoft }}
                     />
-                  </g>
+                  </Group>
                 ))}
-                <path d={line} className="chart-line" style={{ stroke: CHART.accent }} />
+                <LinePath data={series} x={(s) => x.mid(s.key)} y={(s) => y(s.cumulative)} className="chart-line" style={{ stroke: CHART.accent }} />
                 {series.map((s) => (
-                  <circle
+                  <Circle
                     key={s.key}
                     cx={x.mid(s.key)}
                     cy={y(s.cumulative)}
@@ -281,19 +280,14 @@ export function TestTimelineChart({ test, days, now = Date.now() }: { test: Cont
                   />
                 ))}
                 {series.map((s) => (
-                  <rect
+                  <BandHit
                     key={s.key}
-                    x={x(s.key) - (x.step - x.bandwidth) / 2}
-                    width={x.step}
-                    y={margins.top}
-                    height={bottom - margins.top}
-                    className="chart-hit"
-                    tabIndex={0}
-                    role="img"
-                    aria-label={`${bucketTitle(s.key, 'day')}: ${s.impressions} impressions, ${s.successes} successes, ${s.cumulative} so far`}
-                    onMouseEnter={() => setHover(s.key)}
-                    onFocus={() => setHover(s.key)}
-                    onBlur={() => setHover(null)}
+                    scale={x}
+                    band={s.key}
+                    top={margins.top}
+                    bottom={bottom}
+                    label={`${bucketTitle(s.key, 'day')}: ${s.impressions} impressions, ${s.successes} successes, ${s.cumulative} so far`}
+                    onHover={setHover}
                   />
                 ))}
               </>

@@ -19,6 +19,7 @@ import { plural } from '../../lib/format';
 import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { formatShare } from '../surfaces/placementText';
 import { AnalyticsNav, ChartEmpty, Segmented, SurfaceSelect, intParam, useSurfaceChoice } from './analyticsParts';
+import { TableScroll } from '../../components/TableScroll';
 
 const DAY_WINDOWS = [7, 14, 30, 90];
 const HOUR_WINDOWS = [1, 2, 7];
@@ -154,7 +155,7 @@ export function ExplorationSpendPage() {
             <div className="filter-spacer" />
             <CsvButton rows={tableRows} columns={CSV} name={['exploration-spend', surface.key, `by-${unit}`, `${days}d`]} testId="spend-csv" />
           </div>
-          <div className="table-scroll">
+          <TableScroll label="Exploration spend per period">
             <table className="table spend-table" data-testid="spend-table">
               <thead>
                 <tr>
@@ -198,7 +199,7 @@ export function ExplorationSpendPage() {
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </section>
       )}
     </div>

@@ -24,6 +24,7 @@ import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { AnalyticsNav, ChartEmpty, Segmented, SurfaceSelect, useSurfaceChoice } from './analyticsParts';
 import { estimatorText, ESTIMATOR_TEXT, fixed, opeRunLabel, opeStatusText, opeTargetLabel } from './analyticsText';
 import { EvaluateDialog } from './EvaluateDialog';
+import { TableScroll } from '../../components/TableScroll';
 
 const MAX_POLICIES = 6;
 const MAX_POSITIONS = 12;
@@ -345,7 +346,7 @@ export function OpePage() {
             <div className="filter-spacer" />
             <CsvButton rows={all} columns={RUN_CSV} name={['ope-runs', surface.key]} testId="ope-runs-csv" />
           </div>
-          <div className="table-scroll">
+          <TableScroll label="Evaluation runs">
             <table className="table runs-table" data-testid="ope-runs-table">
               <thead>
                 <tr>
@@ -400,7 +401,7 @@ export function OpePage() {
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </section>
       )}
 

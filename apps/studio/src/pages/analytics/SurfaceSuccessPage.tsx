@@ -18,6 +18,7 @@ import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { successEventLabel } from '../surfaces/placementText';
 import { AnalyticsNav, ChartEmpty, Segmented, SurfaceSelect, intParam, useSurfaceChoice } from './analyticsParts';
 import { describePolicyVersion, policyColors } from './analyticsText';
+import { TableScroll } from '../../components/TableScroll';
 
 const WINDOWS = [7, 14, 30, 90];
 const DAY = 86_400_000;
@@ -182,7 +183,7 @@ export function SurfaceSuccessPage() {
             <div className="filter-spacer" />
             <CsvButton rows={tableRows} columns={CSV} name={['surface-success', surface.key, `${days}d`]} testId="success-csv" />
           </div>
-          <div className="table-scroll">
+          <TableScroll label="Success rate per day and policy version">
             <table className="table success-table" data-testid="success-table">
               <thead>
                 <tr>
@@ -220,7 +221,7 @@ export function SurfaceSuccessPage() {
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </section>
       )}
     </div>
@@ -271,6 +272,14 @@ function SuccessChart({ series, days }: { series: Series[]; days: number }) {
               : [{ label: 'No impressions', value: '—' }],
           };
         }
+        // What a screen reader hears on a day's focusable area: the tooltip's figures, in words.
+        const dayLabel = (k: string) => {
+          const rows = series.flatMap((s) => s.points.filter((p) => bucketKey(p.day) === k).map((p) => ({ s, p })));
+          const figures = rows.map(
+            ({ s, p }) => `${describePolicyVersion(s.version).title} ${formatPct(p.rate, 1)} (95% ${formatPct(p.lower, 1)} to ${formatPct(p.upper, 1)})`,
+          );
+          return `${bucketTitle(k, 'day')}: ${figures.length ? figures.join('; ') : 'no impressions'}`;
+        };
         return {
           tooltip,
           svg: (
@@ -316,6 +325,7 @@ function SuccessChart({ series, days }: { series: Series[]; days: number }) {
                   top={margins.top}
                   bottom={bottom}
                   focusable={series.some((s) => s.points.some((p) => bucketKey(p.day) === k))}
+                  label={dayLabel(k)}
                   onHover={setHover}
                 />
               ))}

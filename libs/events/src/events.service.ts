@@ -6,7 +6,7 @@ import { CircuitBreaker, Clock, InputError, UnavailableError, unstorableText } f
 import { describeDatabaseError, isDatabaseUnavailable } from '@marquee/platform-database';
 import { Placement, TrackingTokens } from './tracking-token';
 
-export const ENGAGEMENT_TYPES = ['IMPRESSION', 'OPEN', 'PLAY_START', 'COMPLETE', 'SKIP', 'DISMISS'] as const;
+const ENGAGEMENT_TYPES = ['IMPRESSION', 'OPEN', 'PLAY_START', 'COMPLETE', 'SKIP', 'DISMISS'] as const;
 export type EngagementType = (typeof ENGAGEMENT_TYPES)[number];
 
 export interface EngagementEventInput {

@@ -6,7 +6,7 @@ import { DOMAIN_ERROR_CODES } from '@marquee/platform-core';
  * publishes them as the enum `ErrorCode`, so clients (the Studio, generated clients) take them from schema.graphql
  * instead of copying them by hand.
  */
-export const EDGE_ERROR_CODES = [
+const EDGE_ERROR_CODES = [
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -17,10 +17,10 @@ export const EDGE_ERROR_CODES = [
   'QUERY_TOO_COMPLEX',
   'INTERNAL_SERVER_ERROR',
 ] as const;
-export const API_ERROR_CODES = [...DOMAIN_ERROR_CODES, ...EDGE_ERROR_CODES] as const;
+const API_ERROR_CODES = [...DOMAIN_ERROR_CODES, ...EDGE_ERROR_CODES] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
-export const ErrorCodeGql = Object.fromEntries(API_ERROR_CODES.map((c) => [c, c])) as { [K in ApiErrorCode]: K };
+const ErrorCodeGql = Object.fromEntries(API_ERROR_CODES.map((c) => [c, c])) as { [K in ApiErrorCode]: K };
 registerEnumType(ErrorCodeGql, {
   name: 'ErrorCode',
   description: 'The codes an error carries in `extensions.code` (see the README for what each means and what to do).',

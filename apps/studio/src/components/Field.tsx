@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 
-export type FieldRequirement = 'required' | 'optional' | 'none' | undefined;
+type FieldRequirement = 'required' | 'optional' | 'none' | undefined;
 
 interface FieldProps {
   label: ReactNode;

@@ -1,7 +1,7 @@
 import * as RadixTabs from '@radix-ui/react-tabs';
 import type { ReactNode } from 'react';
 
-export interface TabDef<K extends string> {
+interface TabDef<K extends string> {
   key: K;
   label: ReactNode;
   testId?: string;

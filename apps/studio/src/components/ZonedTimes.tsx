@@ -12,7 +12,7 @@ interface ZonedTimesProps {
 }
 
 /** "PST · UTC−08:00", or just the offset where English has no abbreviation for the zone. */
-export function zoneSuffix(instant: string, zone: string): string {
+function zoneSuffix(instant: string, zone: string): string {
   const abbr = zoneAbbreviation(instant, zone);
   const offset = offsetLabel(instant, zone);
   return /^(GMT|UTC)/.test(abbr) ? offset : `${abbr} · ${offset}`;

@@ -20,7 +20,7 @@ export interface NavGroup {
 /**
  * The sidebar, in one place. Planned entries are declared but not shown until their pages exist.
  */
-export const NAV: NavGroup[] = [
+const NAV: NavGroup[] = [
   {
     entries: [
       { to: '/content', label: 'Content', icon: 'content', testId: 'nav-content' },

@@ -1,6 +1,6 @@
 /** Client-side CSV export: every table in the analytics pages downloads what it shows. */
 
-export type CsvValue = string | number | boolean | null | undefined | Date;
+type CsvValue = string | number | boolean | null | undefined | Date;
 
 export interface CsvColumn<T> {
   header: string;

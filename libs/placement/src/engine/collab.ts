@@ -42,7 +42,7 @@ export interface CollabConfig {
   maxPriorVar: number;
 }
 
-export const DEFAULT_COLLAB_CONFIG: CollabConfig = {
+const DEFAULT_COLLAB_CONFIG: CollabConfig = {
   k: 8,
   personPriorVar: 0.01,
   noiseVar: 0.15,
@@ -94,7 +94,7 @@ export interface PersonPosterior {
   chol: Float64Array;
 }
 
-export function collabScale(meanRate: number): number {
+function collabScale(meanRate: number): number {
   const r = min(0.95, max(0.005, meanRate));
   return 1 / normPdf(normInv(r));
 }
@@ -134,7 +134,7 @@ export function itemFactor(model: CollabModel, item: ItemFeatures, out: Float64A
   return out;
 }
 
-export function itemRate(model: CollabModel, itemId: string): number {
+function itemRate(model: CollabModel, itemId: string): number {
   const slot = model.itemIndex.get(itemId);
   return slot === undefined ? model.meanRate : model.rate[slot];
 }
@@ -190,7 +190,7 @@ export function cholesky(m: Float64Array, k: number): boolean {
 }
 
 /** Solves L Lᵀ x = b given the Cholesky factor L (in place on b). */
-export function cholSolve(l: Float64Array, k: number, b: Float64Array): Float64Array {
+function cholSolve(l: Float64Array, k: number, b: Float64Array): Float64Array {
   for (let i = 0; i < k; i++) {
     let v = b[i];
     for (let s = 0; s < i; s++) v -= l[i * k + s] * b[s];
@@ -550,7 +550,7 @@ export function topKDot(
 }
 
 /** Above this many items, candidate retrieval uses the approximate index. */
-export const EXACT_TOPK_LIMIT = 10_000;
+const EXACT_TOPK_LIMIT = 10_000;
 
 /**
  * Approximate maximum-inner-product search: items bucketed by their nearest of √n centroids (spherical k-means on
@@ -643,8 +643,8 @@ export class FactorIndex {
 }
 
 /** The refit schedule: first refit after this many impressions, then after a quarter of the last fit's, at least this. */
-export const COLLAB_FIRST_REFIT = 2_000;
-export const COLLAB_MIN_NEW = 2_000;
+const COLLAB_FIRST_REFIT = 2_000;
+const COLLAB_MIN_NEW = 2_000;
 
 /** Whether a refit is due, given the impressions since the last one (the same rule the learner service applies). */
 export function refitDue(model: CollabModel | null | undefined, newImpressions: number, now: number, maxAgeMs = 6 * 3_600_000): boolean {

@@ -218,9 +218,9 @@ export function testSlotWeights(
 }
 
 /** How far past its quota a close call may run while no other test waits for its slots. */
-export const OVER_QUOTA_FACTOR = 4;
+const OVER_QUOTA_FACTOR = 4;
 
-export function overQuotaCap(quota: number): number {
+function overQuotaCap(quota: number): number {
   return quota * OVER_QUOTA_FACTOR;
 }
 

@@ -5,7 +5,6 @@ const { cos, exp, log, log1p, max, min, pow, sin, PI } = Math;
 
 /** The content kinds the engine one-hot encodes; any other kind encodes as all zeros. */
 export const ITEM_KINDS = ['meditation', 'sleep_story', 'music', 'course', 'talk'] as const;
-export type EngineKind = (typeof ITEM_KINDS)[number];
 
 /** Number of hashed topic buckets, shared by user affinities and item topics so the two line up. */
 export const TOPIC_BUCKETS = 32;
@@ -48,11 +47,11 @@ export const ITEM_DIM = 8 + ITEM_KINDS.length + TOPIC_BUCKETS + COLLECTION_BUCKE
 /** Upper bound on non-zero item features, used to size the packed candidate arrays. */
 export const ITEM_MAX_NNZ = 24;
 
-export function kindIndex(kind: string): number {
+function kindIndex(kind: string): number {
   return (ITEM_KINDS as readonly string[]).indexOf(kind);
 }
 
-export function topicBucket(topic: string): number {
+function topicBucket(topic: string): number {
   return hashString(topic.trim().toLowerCase()) % TOPIC_BUCKETS;
 }
 
@@ -176,7 +175,7 @@ export interface UserProfile {
 export type ProfileEventType = 'IMPRESSION' | 'OPEN' | 'PLAY_START' | 'COMPLETE' | 'SKIP' | 'DISMISS';
 
 /** Affinity counts halve over this many days, so tastes can change. */
-export const PROFILE_HALF_LIFE_DAYS = 30;
+const PROFILE_HALF_LIFE_DAYS = 30;
 
 export function emptyProfile(at = 0): UserProfile {
   return {
@@ -192,7 +191,7 @@ export function emptyProfile(at = 0): UserProfile {
   };
 }
 
-export function cloneProfile(p: UserProfile): UserProfile {
+function cloneProfile(p: UserProfile): UserProfile {
   return {
     ...p,
     topicSuccess: p.topicSuccess.slice(),

@@ -6,5 +6,4 @@ export * from './budget';
 export * from './content-test';
 export * from './position-bias';
 export * from './collab';
-export { normCdf, normInv, probBetaGreater, betaCdf } from './math';
-export { SeededRandom } from './random';
+export { probBetaGreater, betaCdf } from './math';

@@ -7,7 +7,7 @@ import { CollabModel, SerializedCollabModel, deserializeCollab, serializeCollab 
 const { max, min, pow, sqrt } = Math;
 
 /** Bumped when the meaning of the state or the slate construction changes; part of every policy version. */
-export const ENGINE_VERSION = 'marquee-ts/2';
+const ENGINE_VERSION = 'marquee-ts/2';
 
 /** Longest slate the examination curve covers. */
 export const MAX_POSITIONS = 100;
@@ -103,7 +103,7 @@ export interface EngineState {
 }
 
 /** Default examination curve before any randomised traffic: θ_k = k^-0.5. */
-export function defaultExamination(): Float64Array {
+function defaultExamination(): Float64Array {
   const t = new Float64Array(MAX_POSITIONS);
   for (let k = 0; k < MAX_POSITIONS; k++) t[k] = 1 / sqrt(k + 1);
   return t;
@@ -291,7 +291,7 @@ export function predict(state: EngineState, user: Float32Array, item: ItemFeatur
  * mixture "not examined, or examined and not liked", whose exact first two moments are matched. Mutates the
  * state (weights and item term) but not the revision; call commitUpdates after a batch.
  */
-export function observe(state: EngineState, obs: Observation): void {
+function observe(state: EngineState, obs: Observation): void {
   const slot = ensureItem(state, obs.item.itemId);
   const { mean, variance } = scoreMoments(state, obs.user, obs.item, slot);
   const beta = state.config.probitNoise;

@@ -23,7 +23,7 @@ interface PreviewEntry {
 }
 
 /** A title the person's learned taste points at most (collaborative model), whether or not the slate shows it. */
-export interface NearestTitle {
+interface NearestTitle {
   itemId: string;
   slug: string;
   title: string;

@@ -208,7 +208,7 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
       const surfaces = await this.db.getRepository(SurfaceEntity).find({ where: { enabled: true } });
       const pins = await this.db.getRepository(SurfacePinEntity).createQueryBuilder('p').where('p.ends_at IS NULL OR p.ends_at > now()').getMany();
       const tests = await this.db.getRepository(ContentTestEntity).find({ where: { status: 'RUNNING' } });
-      const served = tests.length ? await this.servedTestSlots(now) : new Map<string, ServedTestSlots>();
+      const served = tests.length ? await this.servedTestSlots(now) : new Map<string, Map<string, ServedTestSlots>>();
       const revisions = await this.store.revisions();
       const liveVersion = await this.reader.version();
       const liveChanged = force || liveVersion !== this.liveVersion;

@@ -15,7 +15,7 @@ import {
 } from '../engine';
 import { EngineSnapshotEntity, EngineStateEntity, PoolSnapshotEntity } from './engine-state.entity';
 
-export interface Canary {
+interface Canary {
   modelId: string;
   share: number;
   state: EngineState;

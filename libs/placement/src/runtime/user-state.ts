@@ -19,7 +19,7 @@ export interface UserState {
 }
 
 /** The state of a user with nothing stored. */
-export const EMPTY_USER_STATE: Readonly<UserState> = Object.freeze({ profile: null, factors: null });
+const EMPTY_USER_STATE: Readonly<UserState> = Object.freeze({ profile: null, factors: null });
 
 /** How one part of UserState is read from PostgreSQL. Every query is one round trip, whatever the number of users. */
 export interface UserStatePart<K extends keyof UserState = keyof UserState> {
@@ -32,7 +32,7 @@ export interface UserStatePart<K extends keyof UserState = keyof UserState> {
   changedSince(db: DataSource, since: Date): Promise<string[]>;
 }
 
-export const PROFILE_PART: UserStatePart<'profile'> = {
+const PROFILE_PART: UserStatePart<'profile'> = {
   field: 'profile',
   async load(db, userIds) {
     const rows: { user_id: string; profile: UserProfile }[] = await db.query('SELECT user_id, profile FROM user_profiles WHERE user_id = ANY($1::text[])', [
@@ -62,7 +62,7 @@ function groupFactors(rows: { user_id: string; surface_key: string; factors: Per
   return out;
 }
 
-export const FACTORS_PART: UserStatePart<'factors'> = {
+const FACTORS_PART: UserStatePart<'factors'> = {
   field: 'factors',
   async load(db, userIds) {
     return groupFactors(await db.query('SELECT user_id, surface_key, factors FROM person_factors WHERE user_id = ANY($1::text[])', [userIds]));
@@ -82,12 +82,12 @@ export const FACTORS_PART: UserStatePart<'factors'> = {
 };
 
 /** The Redis channel on which the learner announces users whose state it changed (JSON `{"users": [...]}`). */
-export function userStateChannel(redisPrefix: string): string {
+function userStateChannel(redisPrefix: string): string {
   return `${redisPrefix}:user-state:changed`;
 }
 
 /** Users per announcement, so one message stays small. */
-export const ANNOUNCE_CHUNK = 1000;
+const ANNOUNCE_CHUNK = 1000;
 
 /** Announces changed users to every API process. Never throws: the API processes' periodic re-read is the backstop. */
 export async function announceUserStateChanges(redis: IORedis, redisPrefix: string, userIds: Iterable<string>): Promise<void> {

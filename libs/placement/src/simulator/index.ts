@@ -1,3 +1,3 @@
-export { runSimulation, DEFAULT_SIMULATION } from './simulate';
-export type { SimulationOptions, SimulationResult, PolicyResult, NewItemResult } from './simulate';
+export { runSimulation } from './simulate';
+export type { SimulationOptions, SimulationResult } from './simulate';
 export { formatReport } from './report';

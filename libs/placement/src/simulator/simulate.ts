@@ -60,7 +60,7 @@ export interface SimulationOptions {
   onProgress?: (message: string) => void;
 }
 
-export const DEFAULT_SIMULATION: Omit<SimulationOptions, 'onProgress'> = {
+const DEFAULT_SIMULATION: Omit<SimulationOptions, 'onProgress'> = {
   days: 14,
   users: 6000,
   seed: 7,
@@ -76,7 +76,7 @@ export const DEFAULT_SIMULATION: Omit<SimulationOptions, 'onProgress'> = {
   baselines: true,
 };
 
-export interface PolicyResult {
+interface PolicyResult {
   name: string;
   impressions: number;
   successes: number;
@@ -84,7 +84,7 @@ export interface PolicyResult {
   perDay: number[];
 }
 
-export interface NewItemResult {
+interface NewItemResult {
   itemId: string;
   launchDay: number;
   trueRate: number;

@@ -181,7 +181,7 @@ function poisson(rng: SeededRandom, lambda: number): number {
 }
 
 /** Examination when shown at 1-based position k: a smooth decline, not the power law the estimator fits. */
-export function trueExamination(k: number): number {
+function trueExamination(k: number): number {
   return 1 / (1 + 0.3 * (k - 1));
 }
 

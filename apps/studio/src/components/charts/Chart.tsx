@@ -11,7 +11,7 @@ import type { BandScale, LinearScale } from './scale';
  * attributes, so tests (and people with devtools) can read the numbers behind them.
  */
 
-export interface TooltipRow {
+interface TooltipRow {
   label: string;
   value: string;
   color?: string;
@@ -31,7 +31,7 @@ export interface TooltipData {
 }
 
 /** The element's content width, kept up to date as the layout changes. */
-export function useWidth<T extends HTMLElement>(fallback = 640): [RefObject<T | null>, number] {
+function useWidth<T extends HTMLElement>(fallback = 640): [RefObject<T | null>, number] {
   const ref = useRef<T>(null);
   const [width, setWidth] = useState(fallback);
   useLayoutEffect(() => {

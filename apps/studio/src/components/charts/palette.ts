@@ -15,7 +15,7 @@ export const CHART = {
 };
 
 /** Distinct series colours, in the order series get them. */
-export const SERIES = ['#4f46e5', '#0d9488', '#d97706', '#db2777', '#0284c7', '#7c3aed', '#65a30d', '#b45309'];
+const SERIES = ['#4f46e5', '#0d9488', '#d97706', '#db2777', '#0284c7', '#7c3aed', '#65a30d', '#b45309'];
 
 export function seriesColor(i: number): string {
   return SERIES[i % SERIES.length];

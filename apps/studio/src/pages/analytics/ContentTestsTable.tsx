@@ -26,7 +26,7 @@ function pct(x: number): string {
 }
 
 /** Two 90% intervals on one scale: the test item's (accent) above the control's (grey). */
-export function IntervalPlot({ rate, control }: { rate: RateEstimate; control: RateEstimate }) {
+function IntervalPlot({ rate, control }: { rate: RateEstimate; control: RateEstimate }) {
   const top = Math.max(rate.upper, control.upper, 0.0001) * 1.1;
   const at = (x: number) => `${Math.min(100, Math.max(0, (x / top) * 100))}%`;
   const row = (r: RateEstimate, cls: string) => (

@@ -14,7 +14,7 @@ const STATUS_COLOR: Record<string, string> = {
   INCONCLUSIVE: CHART.warning,
 };
 
-export function testColor(status: string): string {
+function testColor(status: string): string {
   return STATUS_COLOR[status] ?? CHART.accent;
 }
 

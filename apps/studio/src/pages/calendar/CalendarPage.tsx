@@ -52,7 +52,7 @@ export interface Conflict {
 }
 
 /** The same item in two or more live-or-upcoming releases of the visible range: whichever launches later wins. */
-export function findConflicts(releases: ReleaseSummary[]): Conflict[] {
+function findConflicts(releases: ReleaseSummary[]): Conflict[] {
   const byItem = new Map<string, Conflict>();
   for (const r of releases) {
     if (INACTIVE.includes(r.status)) continue;

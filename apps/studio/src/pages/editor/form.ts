@@ -1,5 +1,5 @@
 import type { FieldProblem } from '../../api/client';
-import type { ContentKind, ItemFields, ItemInput, ItemSummary, Requirement } from '../../api/types';
+import type { ContentKind, ItemFields, ItemInput, ItemSummary } from '../../api/types';
 import { formatDuration, parseDuration } from '../../lib/format';
 
 /** The editor's working copy of an item: strings for every input, converted to an ItemInput on save. */
@@ -144,10 +144,6 @@ export function missingIn(form: ItemForm, kind: ContentKind | undefined, locale:
   if (!kind) return [];
   const t = form.localized[locale] ?? emptyText();
   return LOCALIZED_FIELDS.filter((f) => kind.localized[f] === 'required' && !t[f].trim());
-}
-
-export function requirementOf(kind: ContentKind | undefined, field: LocalizedField): Requirement | undefined {
-  return kind?.localized[field];
 }
 
 /** "Evening Calm!" → "evening-calm" */

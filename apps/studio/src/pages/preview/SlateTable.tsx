@@ -5,7 +5,7 @@ import { Badge } from '../../components/Badge';
 import { Icon } from '../../components/Icon';
 import { formatError, formatProbability, reasonText, REASON_TEXT } from '../surfaces/placementText';
 
-export function ReasonBadge({ reason }: { reason: string }) {
+function ReasonBadge({ reason }: { reason: string }) {
   const r = reasonText(reason);
   return (
     <Badge tone={r.tone} testId="reason-badge" title={r.help}>

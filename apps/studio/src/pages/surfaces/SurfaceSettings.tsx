@@ -70,7 +70,7 @@ function UnitInput({
 }
 
 /** How a request's slots divide on average: personalised, content tests (up to), and the uniform-random floor. */
-export function ExplorationBar({ budget, floor }: { budget: number; floor: number }) {
+function ExplorationBar({ budget, floor }: { budget: number; floor: number }) {
   const b = Math.min(Math.max(budget, 0), 50);
   const f = Math.min(Math.max(floor, 0), b);
   return (

@@ -20,7 +20,7 @@ export interface SurfaceForm {
 }
 
 /** 0.1 → "10", 0.025 → "2.5" (no floating-point tails). */
-export function toPercentText(share: number): string {
+function toPercentText(share: number): string {
   return String(Math.round(share * 10000) / 100);
 }
 

@@ -42,12 +42,10 @@ import type { ContentTestStatus, EngagementType, FeedReason, ItemState, ModelSta
 export type {
   AssetCheckStatus,
   AssetRole,
-  CatalogSource,
   ContentTestStatus,
   FeedReason,
   ItemSort,
   ItemState,
-  LearningPass,
   LocaleStatus,
   ModelStatus,
   OpeRunStatus,
@@ -57,7 +55,6 @@ export type {
   Requirement,
   ReviewDecision,
   Role,
-  ScheduleResolutionKind,
   WebhookDeliveryStatus,
 } from './generated/schema-enums';
 

@@ -21,13 +21,13 @@ export enum ReleaseActionKindGql {
 }
 registerEnumType(ReleaseActionKindGql, { name: 'ReleaseActionKind' });
 
-export const ScheduleResolutionKindGql = registerStoredValuesEnum(LOCAL_TIME_KINDS, {
+const ScheduleResolutionKindGql = registerStoredValuesEnum(LOCAL_TIME_KINDS, {
   name: 'ScheduleResolutionKind',
   description:
     'OK: one instant; GAP: the time does not exist (DST starts); AMBIGUOUS: it happens twice (DST ends), pick an offset; INVALID: not a time or not a zone.',
 });
 
-export const ReviewDecisionGql = registerStoredValuesEnum(REVIEW_DECISIONS, {
+const ReviewDecisionGql = registerStoredValuesEnum(REVIEW_DECISIONS, {
   name: 'ReviewDecision',
   description: 'One review step on a version: SUBMITTED for review, then APPROVED or REJECTED.',
 });

@@ -1,14 +1,14 @@
 import { DateTime, IANAZone } from 'luxon';
 
+/** What a local time in a zone can be: one instant, a DST gap, a DST overlap (two instants), or not a time at all. */
+export const LOCAL_TIME_KINDS = ['ok', 'gap', 'ambiguous', 'invalid'] as const;
+export type LocalTimeKind = (typeof LOCAL_TIME_KINDS)[number];
+
 /**
  * Turning "the editor's wall-clock time in a zone" into one UTC instant. Wall-clock times in a DST gap do not exist
  * and are refused; those in a DST overlap happen twice and need the editor to pick the offset. Luxon alone would
  * silently shift a gap time and pick one side of an overlap, which is how releases end up firing at the wrong hour.
  */
-/** What a local time in a zone can be: one instant, a DST gap, a DST overlap (two instants), or not a time at all. */
-export const LOCAL_TIME_KINDS = ['ok', 'gap', 'ambiguous', 'invalid'] as const;
-export type LocalTimeKind = (typeof LOCAL_TIME_KINDS)[number];
-
 export type LocalTimeResolution =
   | { kind: 'ok'; instant: Date; offsetMinutes: number }
   | { kind: 'gap'; message: string; nextValid: Date }

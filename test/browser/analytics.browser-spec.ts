@@ -245,13 +245,13 @@ describe('Studio: analytics dashboards', () => {
     expect(await page.getByTestId('train-open').count()).toBe(0);
     // The page polls while it trains; wait for it to leave training and the gate, whatever the outcome.
     await waitUntil(
-      async () => !['training', 'candidate'].includes((await modelRow.getAttribute('data-status')) ?? 'training'),
+      async () => !['TRAINING', 'CANDIDATE'].includes((await modelRow.getAttribute('data-status')) ?? 'TRAINING'),
       'the model to finish training and the gate',
       90_000,
     );
     await modelRow.getByTestId('model-status').waitFor();
     // A model that reached the gate shows both of its parts: the estimate and its own holdout fit.
-    if ((await modelRow.getAttribute('data-status'))?.startsWith('gate_')) {
+    if ((await modelRow.getAttribute('data-status'))?.startsWith('GATE_')) {
       expect(await modelRow.getByTestId('gate-result').count()).toBe(1);
       expect(await modelRow.getByTestId('gate-fit').textContent()).toMatch(/^(fit better than chance and the base rate|fit: .+)$/);
     }

@@ -89,7 +89,7 @@ describe('Studio: catalogue', () => {
 
     // The media were checked by the worker after the save.
     await page.getByTestId('readiness-ok').waitFor();
-    await page.locator('[data-testid=asset-row][data-status=ok]').nth(1).waitFor({ timeout: 30000 });
+    await page.locator('[data-testid=asset-row][data-status=OK]').nth(1).waitFor({ timeout: 30000 });
 
     // History: two versions, and the diff between them names the changed field.
     await page.getByTestId('tab-history').click();

@@ -165,7 +165,7 @@ describe('Studio: launch workflow', () => {
     if (target.getUTCSeconds() === 0) target.setUTCSeconds(1);
     const local = wallClock(target, ZONE);
     await dialog.getByTestId('schedule-local').fill(local);
-    await dialog.locator('[data-testid=schedule-resolution][data-kind=ok]').waitFor();
+    await dialog.locator('[data-testid=schedule-resolution][data-kind=OK]').waitFor();
 
     // The dialog shows the moment in three zones: the editor's (the browser's, UTC here), the release's, and UTC.
     const times = dialog.getByTestId('zoned-times');

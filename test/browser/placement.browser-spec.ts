@@ -137,7 +137,7 @@ describe('Studio: feed preview', () => {
       expect(r.propensity).toBeLessThanOrEqual(1);
       expect(r.propensityText).toMatch(/%/);
       expect(r.title).toContain('(de)');
-      expect(r.source).toBe('live');
+      expect(r.source).toBe('LIVE');
     }
     expect(await page.getByTestId('scheduled-marker').count()).toBe(0);
     await expectText(page.getByTestId('preview-facts'), '2 of 3 candidates');
@@ -162,7 +162,7 @@ describe('Studio: feed preview', () => {
     expect(atLaunch.map((r) => r.position)).toEqual([1, 2, 3]);
     expect(atLaunch.map((r) => r.slug).sort()).toEqual([...live, later].sort());
     const ferry = atLaunch.find((r) => r.slug === later)!;
-    expect(ferry.source).toBe('scheduled');
+    expect(ferry.source).toBe('SCHEDULED');
     expect(ferry.title).toContain('(de)');
     expect(REASONS).toContain(ferry.reason);
     expect(ferry.propensity).toBeGreaterThan(0);

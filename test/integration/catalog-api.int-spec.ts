@@ -201,12 +201,12 @@ describe('catalogue over HTTP', () => {
     const assets = await pollUntil(
       async () =>
         (await gql<Assets>(api.url, 'query($id: ID!) { item(id: $id) { assets { role status httpStatus error } } }', { id }, analyst)).data!.item.assets,
-      (list) => list.every((a) => a.status !== 'pending') && list.find((a) => a.role === 'artwork')?.status === 'unreachable',
+      (list) => list.every((a) => a.status !== 'PENDING') && list.find((a) => a.role === 'ARTWORK')?.status === 'UNREACHABLE',
       { what: 'both media checks to end, the artwork as unreachable', timeoutMs: 60000, intervalMs: 250 },
     );
-    expect(assets.find((a) => a.role === 'audio')).toMatchObject({ status: 'ok', httpStatus: 200 });
-    expect(assets.find((a) => a.role === 'artwork')).toMatchObject({ status: 'unreachable', httpStatus: 404 });
-    expect(assets.find((a) => a.role === 'artwork')!.error).toMatch(/HTTP 404/);
+    expect(assets.find((a) => a.role === 'AUDIO')).toMatchObject({ status: 'OK', httpStatus: 200 });
+    expect(assets.find((a) => a.role === 'ARTWORK')).toMatchObject({ status: 'UNREACHABLE', httpStatus: 404 });
+    expect(assets.find((a) => a.role === 'ARTWORK')!.error).toMatch(/HTTP 404/);
   }, 90000);
 
   it('rejects malformed GraphQL and over-complex queries before running them', async () => {

@@ -227,7 +227,7 @@ describe('content tests through the API: the baseline choice, the sequential rul
     );
     expect(lag.healthy).toBe(true);
     expect(lag.learnIntervalMs).toBe(300);
-    expect(lag.passes.map((p) => p.pass)).toEqual(['profiles', 'model']);
+    expect(lag.passes.map((p) => p.pass)).toEqual(['PROFILES', 'MODEL']);
     expect(lag.models.find((m) => m.surface === 'seqtest')?.ageSeconds).toBeGreaterThanOrEqual(0);
     const health = await must(
       gql<{ schedulerHealth: { reconcilerHealthy: boolean; learning: { passes: { pass: string }[] } } }>(
@@ -237,7 +237,7 @@ describe('content tests through the API: the baseline choice, the sequential rul
         editor,
       ),
     );
-    expect(health.schedulerHealth.learning.passes.map((p) => p.pass)).toEqual(['profiles', 'model']);
+    expect(health.schedulerHealth.learning.passes.map((p) => p.pass)).toEqual(['PROFILES', 'MODEL']);
     // Events the worker has not folded yet show as waiting: stop the worker, add events, and look.
     await worker.stop();
     try {

@@ -232,7 +232,7 @@ describe('launch workflow end to end', () => {
         editor,
       ),
     );
-    expect(r.resolveScheduleTime.kind).toBe('ambiguous');
+    expect(r.resolveScheduleTime.kind).toBe('AMBIGUOUS');
     expect(r.resolveScheduleTime.options.map((o) => o.offsetMinutes)).toEqual([-420, -480]);
     const d = await must(
       gql<{ scheduleRelease: { scheduledAt: string; timeZone: string; localTime: string } }>(
@@ -331,7 +331,7 @@ describe('launch workflow end to end', () => {
     const now = await must(gql<{ catalogAt: { itemId: string }[] }>(api.url, q, {}, editor));
     expect(now.catalogAt.map((e) => e.itemId)).not.toContain(id);
     const future = await must(gql<{ catalogAt: { itemId: string; source: string }[] }>(api.url, q, { t: later }, editor));
-    expect(future.catalogAt.find((e) => e.itemId === id)?.source).toBe('scheduled');
+    expect(future.catalogAt.find((e) => e.itemId === id)?.source).toBe('SCHEDULED');
     let seen = 0;
     for (let u = 0; u < 100; u++) {
       const r = await must(gql<{ catalogAt: { itemId: string }[] }>(api.url, q, { t: later, p: { userId: `persona-${u}` } }, editor));
@@ -555,7 +555,7 @@ describe('launch exactly once under failure', () => {
           adminTok,
         ),
       );
-      expect(log.webhookDeliveries[0]).toMatchObject({ status: 'delivered', attempts: 2, attemptLog: [{ statusCode: 500 }, { statusCode: 200 }] });
+      expect(log.webhookDeliveries[0]).toMatchObject({ status: 'DELIVERED', attempts: 2, attemptLog: [{ statusCode: 500 }, { statusCode: 200 }] });
     } finally {
       await w.stop();
       receiver.closeAllConnections();

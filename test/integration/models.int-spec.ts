@@ -114,6 +114,7 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
     ).modelVersion;
   }
 
+  // status in the database's words (the API answers GATE_PASSED for gate_passed)
   async function insertModel(version: string, weight: number, status = 'gate_passed', surface = 'ml'): Promise<string> {
     const id = randomUUID();
     await withDb((c) =>
@@ -147,13 +148,13 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
    */
   async function canaryUntilDecided(id: string, surface: string, seedBase: number) {
     let m = await model(id);
-    for (let round = 0; round < 30 && m.status === 'canary'; round++) {
+    for (let round = 0; round < 30 && m.status === 'CANARY'; round++) {
       await simulateTraffic(api, client, { surface, requests: 80, users: 400, truth, seed: seedBase + round });
       await withDb((c) => simulatedRequestsLogged(c, surface, 80 * (round + 1)));
       const logged = Date.now();
       m = await pollUntil(
         () => model(id),
-        (x) => x.status !== 'canary' || (!!x.canaryStats?.checkedAt && new Date(x.canaryStats.checkedAt).getTime() > logged),
+        (x) => x.status !== 'CANARY' || (!!x.canaryStats?.checkedAt && new Date(x.canaryStats.checkedAt).getTime() > logged),
         // Its check shares the training queue with training and evaluations, so allow for a busy worker.
         { what: `the guardrail to check round ${round} of ${surface}`, timeoutMs: 60000 },
       );
@@ -168,7 +169,7 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
     const queued = await must(
       gql<{ trainModel: { id: string; status: string } }>(api.url, 'mutation { trainModel(surface: "ml", days: 1) { id status } }', {}, admin),
     );
-    expect(queued.trainModel.status).toBe('training');
+    expect(queued.trainModel.status).toBe('TRAINING');
     const progress: number[] = [];
     const m = await pollUntil(
       async () => {
@@ -176,10 +177,10 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
         progress.push(x.progress);
         return x;
       },
-      (x) => !['training', 'candidate'].includes(x.status),
+      (x) => !['TRAINING', 'CANDIDATE'].includes(x.status),
       { what: 'training and the offline gate to finish', timeoutMs: 120000, intervalMs: 300 },
     );
-    expect(['gate_passed', 'gate_failed']).toContain(m.status);
+    expect(['GATE_PASSED', 'GATE_FAILED']).toContain(m.status);
     expect(m.progress).toBe(1);
     expect(new Set(progress).size).toBeGreaterThan(1); // progress was reported along the way
     // The model ranks the held-out (later) impressions better than chance. A failure prints the whole fit: toMatchObject
@@ -190,17 +191,17 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
         `The trained model ranks the held-out impressions no better than chance (holdout AUC ${m.metrics!.holdoutAuc}). Status ${m.status}: ${m.statusReason}. Metrics ${JSON.stringify(m.metrics)}. Gate ${JSON.stringify(m.gate)}. Traffic: ${t.requests} requests, ${t.impressions} impressions, ${t.successes} plays.`,
       );
     }
-    expect(m.gate).toMatchObject({ estimator: 'snips', passed: m.status === 'gate_passed' });
+    expect(m.gate).toMatchObject({ estimator: 'snips', passed: m.status === 'GATE_PASSED' });
     // The gate also judged the model's own fit, from the same metrics, and passes only when that passes too.
     const fit = (m.gate as { fit: { holdoutAuc: number; passed: boolean; reason: string } }).fit;
     expect(fit).toMatchObject({ holdoutAuc: m.metrics!.holdoutAuc, passed: m.metrics!.holdoutLogLoss < m.metrics!.baselineLogLoss });
-    if (m.status === 'gate_passed') expect(fit.passed).toBe(true);
+    if (m.status === 'GATE_PASSED') expect(fit.passed).toBe(true);
     expect(m.statusReason).toContain(fit.reason);
     const audit = await withDb((c) => c.query(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id`, [queued.trainModel.id]));
     expect(audit.rows.map((r) => r.action)).toEqual([
       'model.training_requested',
       'model.trained',
-      m.status === 'gate_passed' ? 'model.gate_passed' : 'model.gate_failed',
+      m.status === 'GATE_PASSED' ? 'model.gate_passed' : 'model.gate_failed',
     ]);
   }, 240000);
 
@@ -227,7 +228,7 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
         (await must(gql<{ opeRuns: Run[] }>(api.url, '{ opeRuns(surface: "ml") { id status estimates } }', {}, analyst))).opeRuns.filter((r) =>
           runs.includes(r.id),
         ),
-      (l) => l.length === runs.length && l.every((r) => r.status === 'done' || r.status === 'failed'),
+      (l) => l.length === runs.length && l.every((r) => r.status === 'DONE' || r.status === 'FAILED'),
       {
         what: 'both evaluation runs to end',
         timeoutMs: 60000,
@@ -235,7 +236,7 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
         describe: (l) => JSON.stringify((l as Run[]).map((r) => ({ id: r.id, status: r.status }))),
       },
     );
-    expect(list.map((r) => r.status)).toEqual(['done', 'done']);
+    expect(list.map((r) => r.status)).toEqual(['DONE', 'DONE']);
     for (const r of list) {
       expect(r.estimates!.results.map((x) => x.estimator)).toEqual(['ips', 'snips', 'dm', 'dr']);
       for (const x of r.estimates!.results) expect(x.ci.lower).toBeLessThanOrEqual(x.ci.upper);
@@ -250,7 +251,7 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
       const r = await gql(api.url, `mutation($id: ID!) { ${op}(id: $id) { status } }`, { id }, admin);
       expect(r.errors![0].extensions!.code).toBe('ILLEGAL_TRANSITION');
     }
-    expect((await model(id)).status).toBe('gate_failed');
+    expect((await model(id)).status).toBe('GATE_FAILED');
   });
 
   it('rolls a deliberately worse model back automatically under traffic', async () => {
@@ -262,7 +263,7 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
     await must(gql(api.url, 'mutation($id: ID!) { startCanary(id: $id, share: 0.5) { status } }', { id }, admin));
     const m = await canaryUntilDecided(id, 'ml-worse', 100);
     // With the guardrail's figures, so a failure says how far the evidence got.
-    expect({ status: m.status, stats: m.canaryStats }).toMatchObject({ status: 'rolled_back' });
+    expect({ status: m.status, stats: m.canaryStats }).toMatchObject({ status: 'ROLLED_BACK' });
     expect(m.statusReason).toMatch(/^Guardrail: canary \d+\/\d+ vs live \d+\/\d+, P\(canary worse\) = 0\.9[5-9]|1\.000/);
     const audit = await withDb((c) => c.query(`SELECT actor_id FROM audit_log WHERE entity_id = $1 AND action = 'model.rolled_back'`, [id]));
     expect(audit.rows).toEqual([{ actor_id: 'system:guardrail' }]);
@@ -280,7 +281,7 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
     const s = m.canaryStats as { probCanaryWorse: number; canaryImpressions: number } | null;
     const proven = !!s && s.probCanaryWorse < 0.05 && s.canaryImpressions >= 200;
     const harmless = !!s && s.probCanaryWorse < 0.5 && s.canaryImpressions >= 1000;
-    if (!(m.status === 'live' && (proven || harmless))) {
+    if (!(m.status === 'LIVE' && (proven || harmless))) {
       throw new Error(
         `The better model was not promoted by the guardrail's rules: status ${m.status}, ${m.statusReason}; stats ${JSON.stringify(m.canaryStats)}.`,
       );

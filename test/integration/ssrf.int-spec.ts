@@ -94,7 +94,7 @@ describe('outbound requests never reach an internal address', () => {
       const r = await must(
         gql<{ item: { assets: Asset[] } }>(api.url, 'query($id: ID!) { item(id: $id) { assets { url status httpStatus error } } }', { id: itemId }, editor),
       );
-      if (r.item.assets.every((a) => a.status !== 'pending')) return r.item.assets;
+      if (r.item.assets.every((a) => a.status !== 'PENDING')) return r.item.assets;
       if (Date.now() > deadline) throw new Error(`Asset checks still pending after 30 s: ${JSON.stringify(r.item.assets)}\nWorker:\n${worker.output()}`);
       await new Promise((res) => setTimeout(res, 200));
     }
@@ -112,7 +112,7 @@ describe('outbound requests never reach an internal address', () => {
       for (const a of await assetsOnceChecked(id)) {
         expect({ url: a.url, status: a.status, httpStatus: a.httpStatus, error: a.error }).toEqual({
           url: a.url,
-          status: 'unreachable',
+          status: 'UNREACHABLE',
           httpStatus: null,
           error: expect.stringMatching(REFUSED),
         });
@@ -133,7 +133,7 @@ describe('outbound requests never reach an internal address', () => {
     const id2 = await itemWithMedia(`ssrf-scan2-${run}`, probes[2], probes[3]);
     const all = [...(await assetsOnceChecked(id)), ...(await assetsOnceChecked(id2))];
     const answers = new Set(all.map((a) => JSON.stringify({ status: a.status, httpStatus: a.httpStatus, error: a.error })));
-    expect([...answers].map((a) => JSON.parse(a))).toEqual([{ status: 'unreachable', httpStatus: null, error: expect.stringMatching(REFUSED) }]);
+    expect([...answers].map((a) => JSON.parse(a))).toEqual([{ status: 'UNREACHABLE', httpStatus: null, error: expect.stringMatching(REFUSED) }]);
     const timings = await withDb((c) => c.query(`SELECT DISTINCT latency_ms FROM asset_checks WHERE url = ANY($1)`, [probes]));
     expect(timings.rows).toEqual([{ latency_ms: 0 }]);
     expect(seen).toEqual([]);
@@ -238,8 +238,8 @@ describe('outbound requests never reach an internal address', () => {
       media: { audioUrl: `${api.url}/demo-media/audio/${slug}.wav`, artworkUrl: `${api.url}/demo-media/artwork/${slug}.svg`, videoUrl: null },
     });
     expect((await assetsOnceChecked(item)).map((a) => [a.status, a.httpStatus])).toEqual([
-      ['ok', 200],
-      ['ok', 200],
+      ['OK', 200],
+      ['OK', 200],
     ]);
     await wf.approveLatest(item);
     const rel = await wf.release(`SSRF ${run}`, [item]);

@@ -142,9 +142,10 @@ export async function checkAgreement(m: Model, r: Real): Promise<void> {
   for (let i = 0; i < m.items.length; i++) {
     const it = m.items[i];
     const real = world[`i${i}`];
-    // Review status per version, from the history (newest first).
+    // Review status per version, from the history (newest first), in the model's words (the API answers the UPPER_CASE
+    // ReviewDecision names).
     const status = new Map<number, string>();
-    for (const rv of real.reviews) if (!status.has(rv.versionNumber)) status.set(rv.versionNumber, rv.decision);
+    for (const rv of real.reviews) if (!status.has(rv.versionNumber)) status.set(rv.versionNumber, rv.decision.toLowerCase());
     const lost = [...it.approved].filter((v) => status.get(v) !== 'approved');
     if (lost.length) problems.push(`item ${i}: approval of v${lost.join(', v')} was lost (now ${lost.map((v) => status.get(v) ?? 'none').join(', ')})`);
     const newest = it.approved.size ? Math.max(...it.approved) : null;

@@ -10,4 +10,4 @@ export * from './services/rollback.service';
 export * from './services/live-content.service';
 export * from './services/scheduler-health.service';
 export * from './launch.module';
-export { SchedulerHealthGql } from './graphql/launch.types';
+export { CatalogSourceGql, SchedulerHealthGql } from './graphql/launch.types';

@@ -9,3 +9,4 @@ export * from './pagination';
 export * from './datetime.scalar';
 export * from './json-depth';
 export * from './error-codes';
+export * from './stored-enum';

@@ -32,7 +32,8 @@ export class WebhookEndpointEntity {
   createdAt: Date;
 }
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'retrying' | 'failed';
+export const DELIVERY_STATUSES = ['pending', 'retrying', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface DeliveryAttempt {
   at: string;

@@ -1,9 +1,14 @@
 import { Args, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { GraphQLJSON, DateTimeScalar } from '@marquee/platform-api';
+import { GraphQLJSON, DateTimeScalar, registerStoredValuesEnum } from '@marquee/platform-api';
 import { Allow, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
 import { actorOf } from '@marquee/audit';
-import { WEBHOOK_EVENTS } from './entities';
+import { DELIVERY_STATUSES, DeliveryStatus, WEBHOOK_EVENTS } from './entities';
 import { WebhookService } from './webhook.service';
+
+const WebhookDeliveryStatusGql = registerStoredValuesEnum(DELIVERY_STATUSES, {
+  name: 'WebhookDeliveryStatus',
+  description: 'PENDING: waiting for an attempt (also after a redelivery); RETRYING: an attempt failed, another follows; DELIVERED; FAILED: no attempts left.',
+});
 
 @ObjectType('WebhookEndpoint')
 export class WebhookEndpointGql {
@@ -36,7 +41,7 @@ export class WebhookDeliveryGql {
   @Field(() => ID) eventId: string;
   @Field() eventType: string;
   @Field(() => GraphQLJSON) payload: object;
-  @Field({ description: 'pending, retrying, delivered or failed' }) status: string;
+  @Field(() => WebhookDeliveryStatusGql) status: DeliveryStatus;
   @Field(() => Int) attempts: number;
   @Field(() => [WebhookAttemptGql]) attemptLog: WebhookAttemptGql[];
   @Field(() => Int, { nullable: true }) lastStatusCode: number | null;

@@ -121,8 +121,17 @@ const KindsQuery = graphql(`
       description
       duration
       hasSessions
-      localized
-      media
+      localized {
+        title
+        subtitle
+        description
+      }
+      media {
+        audio
+        video
+        artwork
+        playable
+      }
       attributes {
         key
         label
@@ -246,8 +255,7 @@ let kindsCache: Promise<ContentKind[]> | null = null;
 /** Content kinds are defined in code on the server and never change while the Studio is open. */
 export function fetchContentKinds(): Promise<ContentKind[]> {
   kindsCache ??= gql(KindsQuery)
-    // localized and media are JSON in the schema; their shape is the server's ContentKind definition.
-    .then((d) => d.contentKinds as ContentKind[])
+    .then((d) => d.contentKinds)
     .catch((e) => {
       kindsCache = null;
       throw e;

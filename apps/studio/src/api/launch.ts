@@ -1,8 +1,8 @@
 import { gql } from './client';
 import { graphql } from './generated';
+import type { PickableItemFieldsFragment } from './generated/graphql';
 import type {
   Audience,
-  ItemSummary,
   ItemWorkflow,
   ReleaseActionKind,
   ReleaseDetail,
@@ -434,10 +434,7 @@ const PickItemsQuery = graphql(`
 `);
 
 /** An item as the release composer's picker shows it: which versions are approved, and whether it is live. */
-export interface PickableItem extends ItemSummary {
-  approvedVersion: { number: number } | null;
-  reviews: { versionNumber: number; decision: string; at: string }[];
-}
+export type PickableItem = PickableItemFieldsFragment;
 
 export async function searchPickableItems(text: string, signal?: AbortSignal): Promise<PickableItem[]> {
   const d = await gql(PickItemsQuery, { filter: text.trim() ? { text: text.trim() } : {} }, { signal });

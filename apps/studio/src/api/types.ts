@@ -1,7 +1,7 @@
 /**
  * The names pages use for what the API returns. Every shape here comes from the schema through graphql-codegen
  * (./generated, from the fragments and operations in this folder); nothing is written by hand but the inside of
- * JSON fields, which the schema leaves open (a content kind's requirements, model metrics, offline estimates).
+ * JSON fields, which the schema leaves open (model metrics and gate, offline estimates).
  */
 import type {
   ApiKeyFieldsFragment,
@@ -37,18 +37,25 @@ import type {
   WebhookDeliveryFieldsFragment,
   WebhookEndpointFieldsFragment,
 } from './generated/graphql';
-import type { ContentTestStatus, FeedReason, ItemState, OpeTarget, ReleaseStatus, Role } from './generated/schema-enums';
+import type { ContentTestStatus, EngagementType, FeedReason, ItemState, ModelStatus, OpeTarget, ReleaseStatus, Role } from './generated/schema-enums';
 
 export type {
+  AssetCheckStatus,
+  AssetRole,
   ContentTestStatus,
   FeedReason,
   ItemSort,
   ItemState,
   LocaleStatus,
+  ModelStatus,
+  OpeRunStatus,
   OpeTarget,
   ReleaseActionKind,
   ReleaseStatus,
+  Requirement,
+  ReviewDecision,
   Role,
+  WebhookDeliveryStatus,
 } from './generated/schema-enums';
 
 /* ---------- Enums: the values, in the order the Studio lists them ---------- */
@@ -59,19 +66,18 @@ export const RELEASE_STATUSES: ReleaseStatus[] = ['draft', 'scheduled', 'launche
 export const FEED_REASONS: FeedReason[] = ['PERSONALIZED', 'CONTENT_TEST', 'EXPLORATION', 'PINNED', 'FALLBACK'];
 export const CONTENT_TEST_STATUSES: ContentTestStatus[] = ['RUNNING', 'GRADUATED', 'UNDERPERFORMING', 'INCONCLUSIVE'];
 export const OPE_TARGETS: OpeTarget[] = ['CURRENT', 'MODEL', 'UNIFORM', 'CONFIG'];
+export const MODEL_STATUSES: ModelStatus[] = ['TRAINING', 'FAILED', 'CANDIDATE', 'GATE_FAILED', 'GATE_PASSED', 'CANARY', 'LIVE', 'ROLLED_BACK', 'RETIRED'];
 
-/** Strings the schema does not (yet) make enums: kept as unions for the pages' switch statements. */
-export type SuccessEvent = 'OPEN' | 'PLAY_START' | 'COMPLETE';
+/**
+ * Strings the schema keeps as strings, as unions for the pages' switch statements. A surface's success event is an
+ * engagement type the schema answers as a String; an import's status keeps its lowercase 0.1 words (deployed clients
+ * compare them, see CHANGELOG.md); estimator names are inside the JSON of `OpeRun.estimates`.
+ */
+export type SuccessEvent = Extract<EngagementType, 'OPEN' | 'PLAY_START' | 'COMPLETE'>;
 export const SUCCESS_EVENTS: SuccessEvent[] = ['OPEN', 'PLAY_START', 'COMPLETE'];
-export type Requirement = 'required' | 'optional' | 'none';
-export type AssetCheckStatus = 'pending' | 'ok' | 'unreachable';
 export type ImportStatus = 'queued' | 'running' | 'succeeded' | 'completed_with_errors' | 'failed';
-export type ScheduleKind = 'ok' | 'gap' | 'ambiguous' | 'invalid';
 export type OpeEstimator = 'ips' | 'snips' | 'dm' | 'dr';
 export const OPE_ESTIMATORS: OpeEstimator[] = ['ips', 'snips', 'dm', 'dr'];
-export type OpeRunStatus = 'queued' | 'running' | 'done' | 'failed';
-export type ModelStatus = 'training' | 'failed' | 'candidate' | 'gate_failed' | 'gate_passed' | 'canary' | 'live' | 'rolled_back' | 'retired';
-export const MODEL_STATUSES: ModelStatus[] = ['training', 'failed', 'candidate', 'gate_failed', 'gate_passed', 'canary', 'live', 'rolled_back', 'retired'];
 
 /* ---------- Accounts ---------- */
 
@@ -81,14 +87,9 @@ export type ApiKey = ApiKeyFieldsFragment;
 
 /* ---------- Catalogue ---------- */
 
-type KindGql = KindsQuery['contentKinds'][number];
-export type KindAttribute = KindGql['attributes'][number];
-/** `localized` and `media` are JSON in the schema: which fields a kind requires. */
-export type ContentKind = Omit<KindGql, 'localized' | 'media' | 'duration'> & {
-  duration: Requirement;
-  localized: { title: Requirement; subtitle: Requirement; description: Requirement };
-  media: { audio: Requirement; video: Requirement; artwork: Requirement; playable: boolean };
-};
+/** A content kind and which fields it requires. */
+export type ContentKind = KindsQuery['contentKinds'][number];
+export type KindAttribute = ContentKind['attributes'][number];
 export type ItemFields = Omit<ItemFieldsFieldsFragment, 'attributes'> & { attributes: Record<string, string | number> };
 export type LocalizedText = ItemFields['localized'][number];
 export type Media = ItemFields['media'];

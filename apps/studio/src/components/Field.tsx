@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 
-type FieldRequirement = 'required' | 'optional' | 'none' | undefined;
+export type FieldRequirement = 'required' | 'optional' | 'none' | undefined;
 
 interface FieldProps {
   label: ReactNode;

@@ -1,11 +1,12 @@
 import { Args, Field, Float, ID, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from '@nestjs/graphql';
-import { DateTimeScalar, GraphQLJSON } from '@marquee/platform-api';
+import { DateTimeScalar, GraphQLJSON, registerStoredValuesEnum } from '@marquee/platform-api';
 import { Allow, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
 import { actorOf } from '@marquee/catalog';
 import { AnalyticsService } from '../dashboards/analytics.service';
 import { EvaluationRunService } from '../models/evaluation-run.service';
 import { ModelLifecycleService } from '../models/model-lifecycle.service';
 import { ModelTrainingService } from '../models/model-training.service';
+import { MODEL_STATUSES, ModelStatus, OPE_RUN_STATUSES, OpeRunStatus } from '../models/entities';
 
 export enum OpeTargetGql {
   CURRENT = 'CURRENT',
@@ -25,12 +26,21 @@ registerEnumType(OpeTargetGql, {
   description: 'CURRENT: the live policy; MODEL: a model version; UNIFORM: random order; CONFIG: the live policy with other settings.',
 });
 
+const ModelStatusGql = registerStoredValuesEnum(MODEL_STATUSES, {
+  name: 'ModelStatus',
+  description:
+    'TRAINING (FAILED if training did not finish), CANDIDATE while the offline gate evaluates it, GATE_FAILED or GATE_PASSED, CANARY on a ' +
+    'share of users, LIVE; ROLLED_BACK when taken off traffic, RETIRED when a newer model replaced it.',
+});
+
+const OpeRunStatusGql = registerStoredValuesEnum(OPE_RUN_STATUSES, { name: 'OpeRunStatus', description: 'QUEUED, RUNNING, then DONE or FAILED.' });
+
 @ObjectType('ModelVersion')
 export class ModelVersionGql {
   @Field(() => ID) id: string;
   @Field() surfaceKey: string;
   @Field() version: string;
-  @Field({ description: 'training, failed, candidate, gate_failed, gate_passed, canary, live, rolled_back or retired' }) status: string;
+  @Field(() => ModelStatusGql) status: ModelStatus;
   @Field(() => Float) progress: number;
   @Field(() => String, { nullable: true }) progressMessage: string | null;
   @Field(() => DateTimeScalar, { nullable: true }) dataFrom: Date | null;
@@ -56,7 +66,7 @@ export class OpeRunGql {
   @Field(() => ID, { nullable: true }) modelId: string | null;
   @Field(() => GraphQLJSON, { nullable: true }) config: unknown;
   @Field() label: string;
-  @Field() status: string;
+  @Field(() => OpeRunStatusGql) status: OpeRunStatus;
   @Field(() => Float) progress: number;
   @Field(() => DateTimeScalar) windowFrom: Date;
   @Field(() => DateTimeScalar) windowTo: Date;

@@ -100,6 +100,9 @@ export class ModelVersionEntity {
 
 export type OpeTarget = 'CURRENT' | 'MODEL' | 'UNIFORM' | 'CONFIG';
 
+export const OPE_RUN_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
+export type OpeRunStatus = (typeof OPE_RUN_STATUSES)[number];
+
 /** One offline policy evaluation on Marquee's own logs. */
 @Entity('ope_runs')
 @Index('idx_ope_runs_surface', ['surfaceKey', 'createdAt'])
@@ -124,7 +127,7 @@ export class OpeRunEntity {
   label: string;
 
   @Column('text')
-  status: 'queued' | 'running' | 'done' | 'failed';
+  status: OpeRunStatus;
 
   @Column('real', { default: 0 })
   progress: number;

@@ -4,13 +4,13 @@ import { DataSource, In } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { OutboundHttp } from '@marquee/platform-outbound';
 import { ItemFields } from '../domain/item-fields';
-import { AssetCheckEntity, AssetStatus } from '../entities/asset-check.entity';
+import { AssetCheckEntity, AssetRole, AssetStatus } from '../entities/asset-check.entity';
 import { ownDemoMedia } from '../seed/demo-media';
 import { AssetProbe, probeUrl } from './asset-checker';
 import { Clock } from '@marquee/platform-core';
 
 export interface ItemAsset {
-  role: 'audio' | 'video' | 'artwork';
+  role: AssetRole;
   url: string;
   status: AssetStatus;
   httpStatus: number | null;

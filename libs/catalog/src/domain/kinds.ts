@@ -4,12 +4,17 @@
  */
 type KindKey = 'meditation' | 'sleep_story' | 'music' | 'course' | 'talk';
 
-type Requirement = 'required' | 'optional' | 'none';
+/** Whether a kind needs a field before an item can launch. */
+export const REQUIREMENTS = ['required', 'optional', 'none'] as const;
+export type Requirement = (typeof REQUIREMENTS)[number];
+
+export const ATTRIBUTE_TYPES = ['string', 'number'] as const;
+export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
 
 interface AttributeDefinition {
   key: string;
   label: string;
-  type: 'string' | 'number';
+  type: AttributeType;
   required: boolean;
   maxLength?: number;
   min?: number;

@@ -1,5 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Connection, GraphQLJSON, DateTimeScalar } from '@marquee/platform-api';
+import { Connection, GraphQLJSON, DateTimeScalar, registerStoredValuesEnum } from '@marquee/platform-api';
+import { ATTRIBUTE_TYPES, AttributeType, REQUIREMENTS, Requirement } from '../domain/kinds';
+import { ASSET_ROLES, ASSET_STATUSES, AssetRole, AssetStatus } from '../entities/asset-check.entity';
 
 /** GraphQL names are UPPER_CASE; the values are what the database stores. */
 export enum ItemStateGql {
@@ -28,6 +30,20 @@ export enum LocaleStatusGql {
   MISSING = 'MISSING',
 }
 registerEnumType(LocaleStatusGql, { name: 'LocaleStatus', description: 'Filter by how far a locale is filled in.' });
+
+const AssetCheckStatusGql = registerStoredValuesEnum(ASSET_STATUSES, {
+  name: 'AssetCheckStatus',
+  description: 'PENDING until the first check; then OK, or UNREACHABLE (the error says why).',
+});
+const AssetRoleGql = registerStoredValuesEnum(ASSET_ROLES, { name: 'AssetRole', description: 'The media field a URL is in.' });
+const RequirementGql = registerStoredValuesEnum(REQUIREMENTS, {
+  name: 'Requirement',
+  description: 'REQUIRED: an item of the kind cannot launch without it; OPTIONAL; NONE: the kind has no such field.',
+});
+const KindAttributeTypeGql = registerStoredValuesEnum(ATTRIBUTE_TYPES, {
+  name: 'KindAttributeType',
+  description: 'What an attribute holds: STRING or NUMBER.',
+});
 
 @ObjectType('LocalizedText')
 export class LocalizedTextGql {
@@ -135,12 +151,12 @@ export class ReadinessProblemGql {
 
 @ObjectType()
 export class AssetStatusGql {
-  @Field()
-  role: string;
+  @Field(() => AssetRoleGql)
+  role: AssetRole;
   @Field()
   url: string;
-  @Field({ description: 'pending, ok or unreachable' })
-  status: string;
+  @Field(() => AssetCheckStatusGql)
+  status: AssetStatus;
   @Field(() => Int, { nullable: true })
   httpStatus: number | null;
   @Field(() => String, { nullable: true })
@@ -202,10 +218,32 @@ export class KindAttributeGql {
   key: string;
   @Field()
   label: string;
-  @Field()
-  type: string;
+  @Field(() => KindAttributeTypeGql)
+  type: AttributeType;
   @Field()
   required: boolean;
+}
+
+@ObjectType('KindLocalizedRequirements')
+export class KindLocalizedRequirementsGql {
+  @Field(() => RequirementGql)
+  title: Requirement;
+  @Field(() => RequirementGql)
+  subtitle: Requirement;
+  @Field(() => RequirementGql)
+  description: Requirement;
+}
+
+@ObjectType('KindMediaRequirements')
+export class KindMediaRequirementsGql {
+  @Field(() => RequirementGql)
+  audio: Requirement;
+  @Field(() => RequirementGql)
+  video: Requirement;
+  @Field(() => RequirementGql)
+  artwork: Requirement;
+  @Field({ description: 'True when an item needs at least one of audio or video to launch.' })
+  playable: boolean;
 }
 
 @ObjectType()
@@ -216,12 +254,12 @@ export class ContentKindGql {
   label: string;
   @Field()
   description: string;
-  @Field(() => GraphQLJSON, { description: 'required | optional | none per localized field.' })
-  localized: object;
-  @Field(() => GraphQLJSON)
-  media: object;
-  @Field()
-  duration: string;
+  @Field(() => KindLocalizedRequirementsGql, { description: 'What each localized field needs, in every target locale.' })
+  localized: KindLocalizedRequirementsGql;
+  @Field(() => KindMediaRequirementsGql)
+  media: KindMediaRequirementsGql;
+  @Field(() => RequirementGql)
+  duration: Requirement;
   @Field(() => [KindAttributeGql])
   attributes: KindAttributeGql[];
   @Field()

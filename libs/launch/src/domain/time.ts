@@ -1,5 +1,9 @@
 import { DateTime, IANAZone } from 'luxon';
 
+/** What a local time in a zone can be: one instant, a DST gap, a DST overlap (two instants), or not a time at all. */
+export const LOCAL_TIME_KINDS = ['ok', 'gap', 'ambiguous', 'invalid'] as const;
+export type LocalTimeKind = (typeof LOCAL_TIME_KINDS)[number];
+
 /**
  * Turning "the editor's wall-clock time in a zone" into one UTC instant. Wall-clock times in a DST gap do not exist
  * and are refused; those in a DST overlap happen twice and need the editor to pick the offset. Luxon alone would
@@ -81,7 +85,7 @@ export function formatInZone(instant: Date, zone: string): string {
 export function describeLocalTime(
   local: string,
   zone: string,
-): { kind: LocalTimeResolution['kind']; instant: Date | null; message: string | null; options: { offsetMinutes: number; instant: Date; label: string }[] } {
+): { kind: LocalTimeKind; instant: Date | null; message: string | null; options: { offsetMinutes: number; instant: Date; label: string }[] } {
   const r = resolveLocalTime(local, zone);
   if (r.kind === 'ok') return { kind: 'ok', instant: r.instant, message: null, options: [] };
   if (r.kind === 'ambiguous') return { kind: 'ambiguous', instant: null, message: r.message, options: r.options };

@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export type ReviewDecision = 'submitted' | 'approved' | 'rejected';
+export const REVIEW_DECISIONS = ['submitted', 'approved', 'rejected'] as const;
+export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
 
 /** One review step on one exact version. A version's review status is its latest row; rows are never changed. */
 @Entity('version_reviews')

@@ -1,6 +1,9 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { GraphQLJSON, DateTimeScalar } from '@marquee/platform-api';
+import { GraphQLJSON, DateTimeScalar, registerStoredValuesEnum } from '@marquee/platform-api';
 import { FieldChangeGql, ItemFieldsGql, ItemGql, ItemVersionGql } from '@marquee/catalog';
+import { LOCAL_TIME_KINDS, LocalTimeKind } from '../domain/time';
+import { REVIEW_DECISIONS, ReviewDecision } from '../entities/version-review.entity';
+import { LIVE_SOURCES, LiveSource } from '../services/live-content.service';
 
 export enum ReleaseStatusGql {
   draft = 'draft',
@@ -17,6 +20,22 @@ export enum ReleaseActionKindGql {
   UNPUBLISH = 'unpublish',
 }
 registerEnumType(ReleaseActionKindGql, { name: 'ReleaseActionKind' });
+
+const ScheduleResolutionKindGql = registerStoredValuesEnum(LOCAL_TIME_KINDS, {
+  name: 'ScheduleResolutionKind',
+  description:
+    'OK: one instant; GAP: the time does not exist (DST starts); AMBIGUOUS: it happens twice (DST ends), pick an offset; INVALID: not a time or not a zone.',
+});
+
+const ReviewDecisionGql = registerStoredValuesEnum(REVIEW_DECISIONS, {
+  name: 'ReviewDecision',
+  description: 'One review step on a version: SUBMITTED for review, then APPROVED or REJECTED.',
+});
+
+export const CatalogSourceGql = registerStoredValuesEnum(LIVE_SOURCES, {
+  name: 'CatalogSource',
+  description: 'Why an item is visible at an instant: LIVE (it is now) or SCHEDULED (a scheduled release makes it live by then).',
+});
 
 @ObjectType('Audience')
 export class AudienceGql {
@@ -116,7 +135,7 @@ export class ScheduleOptionGql {
 
 @ObjectType('ScheduleResolution')
 export class ScheduleResolutionGql {
-  @Field({ description: 'ok, gap (does not exist), ambiguous (happens twice) or invalid' }) kind: string;
+  @Field(() => ScheduleResolutionKindGql) kind: LocalTimeKind;
   @Field(() => DateTimeScalar, { nullable: true }) instant: Date | null;
   @Field(() => String, { nullable: true }) message: string | null;
   @Field(() => [ScheduleOptionGql]) options: ScheduleOptionGql[];
@@ -140,7 +159,7 @@ export class CatalogEntryGql {
   @Field(() => ID) itemId: string;
   @Field(() => ID) versionId: string;
   @Field(() => ItemFieldsGql) fields: ItemFieldsGql;
-  @Field({ description: 'live (visible now) or scheduled (visible by then)' }) source: string;
+  @Field(() => CatalogSourceGql) source: LiveSource;
   @Field(() => ID, { nullable: true }) releaseId: string | null;
   @Field(() => DateTimeScalar, { nullable: true }) liveSince: Date | null;
 }
@@ -156,7 +175,7 @@ export class PersonaInput {
 @ObjectType('ReviewRecord')
 export class ReviewRecordGql {
   @Field(() => Int) versionNumber: number;
-  @Field() decision: string;
+  @Field(() => ReviewDecisionGql) decision: ReviewDecision;
   @Field(() => String, { nullable: true }) comment: string | null;
   @Field(() => ID, { nullable: true }) actorId: string | null;
   @Field(() => DateTimeScalar) at: Date;

@@ -7,14 +7,17 @@ import { isEligible, Viewer } from '../domain/rollout';
 import { ReleaseActionEntity } from '../entities/release-action.entity';
 import { ReleaseEntity } from '../entities/release.entity';
 
+/** 'live' = visible now; 'scheduled' = becomes visible by the instant asked about. */
+export const LIVE_SOURCES = ['live', 'scheduled'] as const;
+export type LiveSource = (typeof LIVE_SOURCES)[number];
+
 export interface LiveEntry {
   itemId: string;
   versionId: string;
   fields: ItemFields;
   /** The release that made this version visible (null for content live before any release). */
   releaseId: string | null;
-  /** 'live' = visible now; 'scheduled' = becomes visible by the instant asked about. */
-  source: 'live' | 'scheduled';
+  source: LiveSource;
   liveSince: Date | null;
 }
 
@@ -53,7 +56,7 @@ export class LiveContentService {
     const priorActions = stagedIds.length ? await this.db.getRepository(ReleaseActionEntity).find({ where: { releaseId: In(stagedIds) } }) : [];
     const priorByKey = new Map(priorActions.map((a) => [`${a.releaseId}:${a.itemId}`, a]));
 
-    const state = new Map<string, { versionId: string; releaseId: string | null; source: 'live' | 'scheduled'; liveSince: Date | null }>();
+    const state = new Map<string, { versionId: string; releaseId: string | null; source: LiveSource; liveSince: Date | null }>();
     for (const item of live) {
       let versionId = item.liveVersionId;
       const r = item.liveReleaseId ? stagedById.get(item.liveReleaseId) : undefined;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { LiveContentService } from '@marquee/launch';
+import { LiveContentService, LiveSource } from '@marquee/launch';
 import { Clock, InputError, hashString } from '@marquee/platform-core';
 import { PersonFactors, UserProfile, buildSlate, buildUserFeatures, personPosterior, poolFactors, testShareFor, topKDot } from '../engine';
 import { EngineRuntime, buildPool, descriptorOf, matchesRule, surfacePolicy } from '../runtime/engine-runtime';
@@ -18,7 +18,7 @@ interface PreviewEntry {
   kind: string;
   title: string;
   /** 'live' now, or 'scheduled' when a release makes it live by the previewed instant. */
-  source: string;
+  source: LiveSource;
   inContentTest: boolean;
 }
 
@@ -71,7 +71,7 @@ export class FeedPreviewService {
     const viewer = { userId: input.userId, locale: c.locale ?? null, platform: c.platform ?? null, tier: c.tier ?? null, appVersion: c.appVersion ?? null };
     const entries = await this.live.at(new Date(at), viewer);
     const testIds = new Set(rt.poolItems.filter((_, i) => rt.pool.inTest[i]).map((i) => i.id));
-    const items: (LiveItem & { source: string })[] = entries
+    const items: (LiveItem & { source: LiveSource })[] = entries
       .map((e) => ({ id: e.itemId, fields: e.fields, base: e.fields, liveSince: e.liveSince, rollout: null, priorFields: null, source: e.source }))
       .filter((i) => matchesRule(rt.surface, i.base));
     const { pool } = buildPool(

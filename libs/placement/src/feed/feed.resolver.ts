@@ -1,6 +1,7 @@
 import { Args, Context, Field, Float, ID, InputType, Int, ObjectType, Query, Resolver, registerEnumType } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { DateTimeScalar } from '@marquee/platform-api';
+import { CatalogSourceGql, LiveSource } from '@marquee/launch';
 import { Allow, Caller, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
 import { FeedPreviewService } from './feed-preview.service';
 import { ReplayService } from './replay.service';
@@ -77,7 +78,7 @@ export class PreviewEntryGql {
   @Field() slug: string;
   @Field() kind: string;
   @Field() title: string;
-  @Field({ description: 'live, or scheduled when a release makes it live by the instant' }) source: string;
+  @Field(() => CatalogSourceGql) source: LiveSource;
   @Field() inContentTest: boolean;
 }
 
@@ -110,7 +111,7 @@ export class FeedPreviewGql {
 export class ReplayedEntryGql {
   @Field(() => Int) position: number;
   @Field(() => ID) itemId: string;
-  @Field() reason: string;
+  @Field(() => FeedReasonGql) reason: string;
   @Field(() => Float) propensity: number;
 }
 

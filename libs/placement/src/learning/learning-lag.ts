@@ -2,7 +2,7 @@ import { Field, Float, Int, ObjectType, Query, ResolveField, Resolver } from '@n
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DateTimeScalar } from '@marquee/platform-api';
+import { DateTimeScalar, registerStoredValuesEnum } from '@marquee/platform-api';
 import { Allow, Who } from '@marquee/platform-auth';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { Clock } from '@marquee/platform-core';
@@ -11,9 +11,16 @@ import { SchedulerHealthGql } from '@marquee/launch';
 /** Events counted one by one up to this many; beyond it the count says "at least" (eventsWaitingCapped). */
 const COUNT_CAP = 100_000;
 
+/** The learner's two passes over the events, each with its own watermark (`learner_watermarks.name`). */
+const LEARNING_PASSES = ['profiles', 'model'] as const;
+const LearningPassGql = registerStoredValuesEnum(LEARNING_PASSES, {
+  name: 'LearningPass',
+  description: 'PROFILES: each person, from every event within seconds; MODEL: each served item, after the label window.',
+});
+
 @ObjectType('LearningPassLag')
 export class LearningPassLagGql {
-  @Field({ description: 'profiles (each person, from every event within seconds) or model (each served item, after the label window)' }) pass: string;
+  @Field(() => LearningPassGql) pass: (typeof LEARNING_PASSES)[number];
   @Field(() => Int, { description: 'Stored events this pass has not folded yet (counted up to 100,000).' }) eventsWaiting: number;
   @Field({ description: 'True when eventsWaiting stopped counting at 100,000.' }) eventsWaitingCapped: boolean;
   @Field(() => DateTimeScalar, { nullable: true, description: 'When this pass last folded events (null: never).' }) lastFoldAt: Date | null;
@@ -56,7 +63,7 @@ export class LearningLagService {
     const passes: LearningPassLagGql[] = [];
     const staleAfter = 3 * this.config.learnIntervalMs + this.config.labelWindowSeconds * 1000 + 30_000;
     let healthy = true;
-    for (const pass of ['profiles', 'model']) {
+    for (const pass of LEARNING_PASSES) {
       const m = byName.get(pass);
       const wm = m ? m.last_event_id : '0';
       const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM engagement_events WHERE id > $1 LIMIT ${COUNT_CAP}) w`, [wm]);

@@ -4,6 +4,18 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** PENDING until the first check; then OK, or UNREACHABLE (the error says why). */
+export type AssetCheckStatus =
+  | 'OK'
+  | 'PENDING'
+  | 'UNREACHABLE';
+
+/** The media field a URL is in. */
+export type AssetRole =
+  | 'ARTWORK'
+  | 'AUDIO'
+  | 'VIDEO';
+
 export type AudienceInput = {
   locales?: Array<string> | null | undefined;
   platforms?: Array<string> | null | undefined;
@@ -27,6 +39,11 @@ export type CandidateRuleInput = {
   kinds?: Array<string> | null | undefined;
   topics?: Array<string> | null | undefined;
 };
+
+/** Why an item is visible at an instant: LIVE (it is now) or SCHEDULED (a scheduled release makes it live by then). */
+export type CatalogSource =
+  | 'LIVE'
+  | 'SCHEDULED';
 
 /** RUNNING until decided; then GRADUATED, UNDERPERFORMING or INCONCLUSIVE. */
 export type ContentTestStatus =
@@ -112,6 +129,16 @@ export type ItemState =
   | 'RETIRED'
   | 'SCHEDULED';
 
+/** What an attribute holds: STRING or NUMBER. */
+export type KindAttributeType =
+  | 'NUMBER'
+  | 'STRING';
+
+/** PROFILES: each person, from every event within seconds; MODEL: each served item, after the label window. */
+export type LearningPass =
+  | 'MODEL'
+  | 'PROFILES';
+
 /** Filter by how far a locale is filled in. */
 export type LocaleStatus =
   | 'COMPLETE'
@@ -130,6 +157,25 @@ export type MediaInput = {
   audioUrl?: string | null | undefined;
   videoUrl?: string | null | undefined;
 };
+
+/** TRAINING (FAILED if training did not finish), CANDIDATE while the offline gate evaluates it, GATE_FAILED or GATE_PASSED, CANARY on a share of users, LIVE; ROLLED_BACK when taken off traffic, RETIRED when a newer model replaced it. */
+export type ModelStatus =
+  | 'CANARY'
+  | 'CANDIDATE'
+  | 'FAILED'
+  | 'GATE_FAILED'
+  | 'GATE_PASSED'
+  | 'LIVE'
+  | 'RETIRED'
+  | 'ROLLED_BACK'
+  | 'TRAINING';
+
+/** QUEUED, RUNNING, then DONE or FAILED. */
+export type OpeRunStatus =
+  | 'DONE'
+  | 'FAILED'
+  | 'QUEUED'
+  | 'RUNNING';
 
 /** CURRENT: the live policy; MODEL: a model version; UNIFORM: random order; CONFIG: the live policy with other settings. */
 export type OpeTarget =
@@ -176,6 +222,18 @@ export type ReleaseUpdate = {
   name?: string | null | undefined;
 };
 
+/** REQUIRED: an item of the kind cannot launch without it; OPTIONAL; NONE: the kind has no such field. */
+export type Requirement =
+  | 'NONE'
+  | 'OPTIONAL'
+  | 'REQUIRED';
+
+/** One review step on a version: SUBMITTED for review, then APPROVED or REJECTED. */
+export type ReviewDecision =
+  | 'APPROVED'
+  | 'REJECTED'
+  | 'SUBMITTED';
+
 /** ADMIN: everything; EDITOR: writes content; REVIEWER: writes and approves; ANALYST: reads everything, changes nothing. The lowercase names are deprecated input aliases kept for 0.1 clients; answers use the UPPER_CASE names. */
 export type Role =
   | 'ADMIN'
@@ -191,6 +249,13 @@ export type ScheduleInputGql = {
   /** IANA zone, e.g. Europe/Amsterdam. */
   timeZone: string;
 };
+
+/** OK: one instant; GAP: the time does not exist (DST starts); AMBIGUOUS: it happens twice (DST ends), pick an offset; INVALID: not a time or not a zone. */
+export type ScheduleResolutionKind =
+  | 'AMBIGUOUS'
+  | 'GAP'
+  | 'INVALID'
+  | 'OK';
 
 export type SurfaceInputGql = {
   candidateRule?: CandidateRuleInput | null | undefined;
@@ -216,6 +281,13 @@ export type UpdateUserInput = {
   displayName?: string | null | undefined;
   role?: Role | null | undefined;
 };
+
+/** PENDING: waiting for an attempt (also after a redelivery); RETRYING: an attempt failed, another follows; DELIVERED; FAILED: no attempts left. */
+export type WebhookDeliveryStatus =
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'PENDING'
+  | 'RETRYING';
 
 export type WebhookEndpointInput = {
   description?: string | null | undefined;
@@ -312,14 +384,14 @@ export type SurfaceSuccessQueryVariables = Exact<{
 
 export type SurfaceSuccessQuery = { surfaceSuccess: Array<{ day: string, policyVersion: string, impressions: number, successes: number, rate: number, lower: number, upper: number }> };
 
-export type OpeRunFieldsFragment = { id: string, surfaceKey: string, target: OpeTarget, modelId: string | null, config: unknown, label: string, status: string, progress: number, windowFrom: string, windowTo: string, estimates: unknown, error: string | null, createdAt: string, finishedAt: string | null };
+export type OpeRunFieldsFragment = { id: string, surfaceKey: string, target: OpeTarget, modelId: string | null, config: unknown, label: string, status: OpeRunStatus, progress: number, windowFrom: string, windowTo: string, estimates: unknown, error: string | null, createdAt: string, finishedAt: string | null };
 
 export type OpeRunsQueryVariables = Exact<{
   surface?: string | null | undefined;
 }>;
 
 
-export type OpeRunsQuery = { opeRuns: Array<{ id: string, surfaceKey: string, target: OpeTarget, modelId: string | null, config: unknown, label: string, status: string, progress: number, windowFrom: string, windowTo: string, estimates: unknown, error: string | null, createdAt: string, finishedAt: string | null }> };
+export type OpeRunsQuery = { opeRuns: Array<{ id: string, surfaceKey: string, target: OpeTarget, modelId: string | null, config: unknown, label: string, status: OpeRunStatus, progress: number, windowFrom: string, windowTo: string, estimates: unknown, error: string | null, createdAt: string, finishedAt: string | null }> };
 
 export type EvaluatePolicyMutationVariables = Exact<{
   surface: string;
@@ -330,16 +402,16 @@ export type EvaluatePolicyMutationVariables = Exact<{
 }>;
 
 
-export type EvaluatePolicyMutation = { evaluatePolicy: { id: string, surfaceKey: string, target: OpeTarget, modelId: string | null, config: unknown, label: string, status: string, progress: number, windowFrom: string, windowTo: string, estimates: unknown, error: string | null, createdAt: string, finishedAt: string | null } };
+export type EvaluatePolicyMutation = { evaluatePolicy: { id: string, surfaceKey: string, target: OpeTarget, modelId: string | null, config: unknown, label: string, status: OpeRunStatus, progress: number, windowFrom: string, windowTo: string, estimates: unknown, error: string | null, createdAt: string, finishedAt: string | null } };
 
-export type ModelVersionFieldsFragment = { id: string, surfaceKey: string, version: string, status: string, progress: number, progressMessage: string | null, dataFrom: string | null, dataTo: string | null, rows: number, metrics: unknown, trainingMs: number | null, gate: unknown, canaryShare: number | null, canaryStats: unknown, canaryStartedAt: string | null, statusReason: string | null, decidedAt: string | null, createdAt: string };
+export type ModelVersionFieldsFragment = { id: string, surfaceKey: string, version: string, status: ModelStatus, progress: number, progressMessage: string | null, dataFrom: string | null, dataTo: string | null, rows: number, metrics: unknown, trainingMs: number | null, gate: unknown, canaryShare: number | null, canaryStats: unknown, canaryStartedAt: string | null, statusReason: string | null, decidedAt: string | null, createdAt: string };
 
 export type ModelVersionsQueryVariables = Exact<{
   surface?: string | null | undefined;
 }>;
 
 
-export type ModelVersionsQuery = { modelVersions: Array<{ id: string, surfaceKey: string, version: string, status: string, progress: number, progressMessage: string | null, dataFrom: string | null, dataTo: string | null, rows: number, metrics: unknown, trainingMs: number | null, gate: unknown, canaryShare: number | null, canaryStats: unknown, canaryStartedAt: string | null, statusReason: string | null, decidedAt: string | null, createdAt: string }> };
+export type ModelVersionsQuery = { modelVersions: Array<{ id: string, surfaceKey: string, version: string, status: ModelStatus, progress: number, progressMessage: string | null, dataFrom: string | null, dataTo: string | null, rows: number, metrics: unknown, trainingMs: number | null, gate: unknown, canaryShare: number | null, canaryStats: unknown, canaryStartedAt: string | null, statusReason: string | null, decidedAt: string | null, createdAt: string }> };
 
 export type TrainModelMutationVariables = Exact<{
   surface: string;
@@ -348,7 +420,7 @@ export type TrainModelMutationVariables = Exact<{
 }>;
 
 
-export type TrainModelMutation = { trainModel: { id: string, surfaceKey: string, version: string, status: string, progress: number, progressMessage: string | null, dataFrom: string | null, dataTo: string | null, rows: number, metrics: unknown, trainingMs: number | null, gate: unknown, canaryShare: number | null, canaryStats: unknown, canaryStartedAt: string | null, statusReason: string | null, decidedAt: string | null, createdAt: string } };
+export type TrainModelMutation = { trainModel: { id: string, surfaceKey: string, version: string, status: ModelStatus, progress: number, progressMessage: string | null, dataFrom: string | null, dataTo: string | null, rows: number, metrics: unknown, trainingMs: number | null, gate: unknown, canaryShare: number | null, canaryStats: unknown, canaryStartedAt: string | null, statusReason: string | null, decidedAt: string | null, createdAt: string } };
 
 export type StartCanaryMutationVariables = Exact<{
   id: string | number;
@@ -356,21 +428,21 @@ export type StartCanaryMutationVariables = Exact<{
 }>;
 
 
-export type StartCanaryMutation = { startCanary: { id: string, surfaceKey: string, version: string, status: string, progress: number, progressMessage: string | null, dataFrom: string | null, dataTo: string | null, rows: number, metrics: unknown, trainingMs: number | null, gate: unknown, canaryShare: number | null, canaryStats: unknown, canaryStartedAt: string | null, statusReason: string | null, decidedAt: string | null, createdAt: string } };
+export type StartCanaryMutation = { startCanary: { id: string, surfaceKey: string, version: string, status: ModelStatus, progress: number, progressMessage: string | null, dataFrom: string | null, dataTo: string | null, rows: number, metrics: unknown, trainingMs: number | null, gate: unknown, canaryShare: number | null, canaryStats: unknown, canaryStartedAt: string | null, statusReason: string | null, decidedAt: string | null, createdAt: string } };
 
 export type PromoteModelMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type PromoteModelMutation = { promoteModel: { id: string, surfaceKey: string, version: string, status: string, progress: number, progressMessage: string | null, dataFrom: string | null, dataTo: string | null, rows: number, metrics: unknown, trainingMs: number | null, gate: unknown, canaryShare: number | null, canaryStats: unknown, canaryStartedAt: string | null, statusReason: string | null, decidedAt: string | null, createdAt: string } };
+export type PromoteModelMutation = { promoteModel: { id: string, surfaceKey: string, version: string, status: ModelStatus, progress: number, progressMessage: string | null, dataFrom: string | null, dataTo: string | null, rows: number, metrics: unknown, trainingMs: number | null, gate: unknown, canaryShare: number | null, canaryStats: unknown, canaryStartedAt: string | null, statusReason: string | null, decidedAt: string | null, createdAt: string } };
 
 export type RollbackModelMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RollbackModelMutation = { rollbackModel: { id: string, surfaceKey: string, version: string, status: string, progress: number, progressMessage: string | null, dataFrom: string | null, dataTo: string | null, rows: number, metrics: unknown, trainingMs: number | null, gate: unknown, canaryShare: number | null, canaryStats: unknown, canaryStartedAt: string | null, statusReason: string | null, decidedAt: string | null, createdAt: string } };
+export type RollbackModelMutation = { rollbackModel: { id: string, surfaceKey: string, version: string, status: ModelStatus, progress: number, progressMessage: string | null, dataFrom: string | null, dataTo: string | null, rows: number, metrics: unknown, trainingMs: number | null, gate: unknown, canaryShare: number | null, canaryStats: unknown, canaryStartedAt: string | null, statusReason: string | null, decidedAt: string | null, createdAt: string } };
 
 export type AuditEntryFieldsFragment = { id: string, at: string, actorId: string | null, actorLabel: string, action: string, entityType: string, entityId: string, before: unknown, after: unknown, requestId: string | null, summary: string | null };
 
@@ -411,18 +483,18 @@ export type ChangePasswordMutation = { changePassword: boolean };
 
 export type ItemSummaryFieldsFragment = { id: string, slug: string, kind: string, state: ItemState, title: string, defaultLocale: string, locales: Array<string>, completeLocales: Array<string>, topics: Array<string>, updatedAt: string, latestVersionNumber: number, liveVersion: { number: number } | null };
 
-export type AssetFieldsFragment = { role: string, url: string, status: string, httpStatus: number | null, error: string | null, checkedAt: string | null };
+export type AssetFieldsFragment = { role: AssetRole, url: string, status: AssetCheckStatus, httpStatus: number | null, error: string | null, checkedAt: string | null };
 
 export type ItemVersionFieldsFragment = { id: string, number: number, createdAt: string, note: string | null, restoredFrom: number | null, author: { id: string, displayName: string, email: string } | null };
 
 export type ItemFieldsFieldsFragment = { slug: string, kind: string, defaultLocale: string, locales: Array<string>, durationSeconds: number | null, topics: Array<string>, collections: Array<string>, availability: string, platforms: Array<string>, minAppVersion: string | null, attributes: unknown, sessions: Array<string>, localized: Array<{ locale: string, title: string | null, subtitle: string | null, description: string | null }>, media: { audioUrl: string | null, videoUrl: string | null, artworkUrl: string | null } };
 
-export type ItemDetailFieldsFragment = { createdAt: string, id: string, slug: string, kind: string, state: ItemState, title: string, defaultLocale: string, locales: Array<string>, completeLocales: Array<string>, topics: Array<string>, updatedAt: string, latestVersionNumber: number, latestVersion: { id: string, number: number, createdAt: string, note: string | null, restoredFrom: number | null, fields: { slug: string, kind: string, defaultLocale: string, locales: Array<string>, durationSeconds: number | null, topics: Array<string>, collections: Array<string>, availability: string, platforms: Array<string>, minAppVersion: string | null, attributes: unknown, sessions: Array<string>, localized: Array<{ locale: string, title: string | null, subtitle: string | null, description: string | null }>, media: { audioUrl: string | null, videoUrl: string | null, artworkUrl: string | null } }, author: { id: string, displayName: string, email: string } | null }, completeness: Array<{ locale: string, complete: boolean, missing: Array<string> }>, readiness: Array<{ field: string, locale: string | null, message: string }>, assets: Array<{ role: string, url: string, status: string, httpStatus: number | null, error: string | null, checkedAt: string | null }>, liveVersion: { number: number } | null };
+export type ItemDetailFieldsFragment = { createdAt: string, id: string, slug: string, kind: string, state: ItemState, title: string, defaultLocale: string, locales: Array<string>, completeLocales: Array<string>, topics: Array<string>, updatedAt: string, latestVersionNumber: number, latestVersion: { id: string, number: number, createdAt: string, note: string | null, restoredFrom: number | null, fields: { slug: string, kind: string, defaultLocale: string, locales: Array<string>, durationSeconds: number | null, topics: Array<string>, collections: Array<string>, availability: string, platforms: Array<string>, minAppVersion: string | null, attributes: unknown, sessions: Array<string>, localized: Array<{ locale: string, title: string | null, subtitle: string | null, description: string | null }>, media: { audioUrl: string | null, videoUrl: string | null, artworkUrl: string | null } }, author: { id: string, displayName: string, email: string } | null }, completeness: Array<{ locale: string, complete: boolean, missing: Array<string> }>, readiness: Array<{ field: string, locale: string | null, message: string }>, assets: Array<{ role: AssetRole, url: string, status: AssetCheckStatus, httpStatus: number | null, error: string | null, checkedAt: string | null }>, liveVersion: { number: number } | null };
 
 export type KindsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type KindsQuery = { contentKinds: Array<{ key: string, label: string, description: string, duration: string, hasSessions: boolean, localized: unknown, media: unknown, attributes: Array<{ key: string, label: string, required: boolean, type: string }> }> };
+export type KindsQuery = { contentKinds: Array<{ key: string, label: string, description: string, duration: Requirement, hasSessions: boolean, localized: { title: Requirement, subtitle: Requirement, description: Requirement }, media: { audio: Requirement, video: Requirement, artwork: Requirement, playable: boolean }, attributes: Array<{ key: string, label: string, required: boolean, type: KindAttributeType }> }> };
 
 export type ItemsQueryVariables = Exact<{
   filter?: ItemFilterInput | null | undefined;
@@ -439,7 +511,7 @@ export type ItemQueryVariables = Exact<{
 }>;
 
 
-export type ItemQuery = { item: { createdAt: string, id: string, slug: string, kind: string, state: ItemState, title: string, defaultLocale: string, locales: Array<string>, completeLocales: Array<string>, topics: Array<string>, updatedAt: string, latestVersionNumber: number, latestVersion: { id: string, number: number, createdAt: string, note: string | null, restoredFrom: number | null, fields: { slug: string, kind: string, defaultLocale: string, locales: Array<string>, durationSeconds: number | null, topics: Array<string>, collections: Array<string>, availability: string, platforms: Array<string>, minAppVersion: string | null, attributes: unknown, sessions: Array<string>, localized: Array<{ locale: string, title: string | null, subtitle: string | null, description: string | null }>, media: { audioUrl: string | null, videoUrl: string | null, artworkUrl: string | null } }, author: { id: string, displayName: string, email: string } | null }, completeness: Array<{ locale: string, complete: boolean, missing: Array<string> }>, readiness: Array<{ field: string, locale: string | null, message: string }>, assets: Array<{ role: string, url: string, status: string, httpStatus: number | null, error: string | null, checkedAt: string | null }>, liveVersion: { number: number } | null } };
+export type ItemQuery = { item: { createdAt: string, id: string, slug: string, kind: string, state: ItemState, title: string, defaultLocale: string, locales: Array<string>, completeLocales: Array<string>, topics: Array<string>, updatedAt: string, latestVersionNumber: number, latestVersion: { id: string, number: number, createdAt: string, note: string | null, restoredFrom: number | null, fields: { slug: string, kind: string, defaultLocale: string, locales: Array<string>, durationSeconds: number | null, topics: Array<string>, collections: Array<string>, availability: string, platforms: Array<string>, minAppVersion: string | null, attributes: unknown, sessions: Array<string>, localized: Array<{ locale: string, title: string | null, subtitle: string | null, description: string | null }>, media: { audioUrl: string | null, videoUrl: string | null, artworkUrl: string | null } }, author: { id: string, displayName: string, email: string } | null }, completeness: Array<{ locale: string, complete: boolean, missing: Array<string> }>, readiness: Array<{ field: string, locale: string | null, message: string }>, assets: Array<{ role: AssetRole, url: string, status: AssetCheckStatus, httpStatus: number | null, error: string | null, checkedAt: string | null }>, liveVersion: { number: number } | null } };
 
 export type SessionsQueryVariables = Exact<{
   filter?: ItemFilterInput | null | undefined;
@@ -454,7 +526,7 @@ export type CreateItemMutationVariables = Exact<{
 }>;
 
 
-export type CreateItemMutation = { createItem: { createdAt: string, id: string, slug: string, kind: string, state: ItemState, title: string, defaultLocale: string, locales: Array<string>, completeLocales: Array<string>, topics: Array<string>, updatedAt: string, latestVersionNumber: number, latestVersion: { id: string, number: number, createdAt: string, note: string | null, restoredFrom: number | null, fields: { slug: string, kind: string, defaultLocale: string, locales: Array<string>, durationSeconds: number | null, topics: Array<string>, collections: Array<string>, availability: string, platforms: Array<string>, minAppVersion: string | null, attributes: unknown, sessions: Array<string>, localized: Array<{ locale: string, title: string | null, subtitle: string | null, description: string | null }>, media: { audioUrl: string | null, videoUrl: string | null, artworkUrl: string | null } }, author: { id: string, displayName: string, email: string } | null }, completeness: Array<{ locale: string, complete: boolean, missing: Array<string> }>, readiness: Array<{ field: string, locale: string | null, message: string }>, assets: Array<{ role: string, url: string, status: string, httpStatus: number | null, error: string | null, checkedAt: string | null }>, liveVersion: { number: number } | null } };
+export type CreateItemMutation = { createItem: { createdAt: string, id: string, slug: string, kind: string, state: ItemState, title: string, defaultLocale: string, locales: Array<string>, completeLocales: Array<string>, topics: Array<string>, updatedAt: string, latestVersionNumber: number, latestVersion: { id: string, number: number, createdAt: string, note: string | null, restoredFrom: number | null, fields: { slug: string, kind: string, defaultLocale: string, locales: Array<string>, durationSeconds: number | null, topics: Array<string>, collections: Array<string>, availability: string, platforms: Array<string>, minAppVersion: string | null, attributes: unknown, sessions: Array<string>, localized: Array<{ locale: string, title: string | null, subtitle: string | null, description: string | null }>, media: { audioUrl: string | null, videoUrl: string | null, artworkUrl: string | null } }, author: { id: string, displayName: string, email: string } | null }, completeness: Array<{ locale: string, complete: boolean, missing: Array<string> }>, readiness: Array<{ field: string, locale: string | null, message: string }>, assets: Array<{ role: AssetRole, url: string, status: AssetCheckStatus, httpStatus: number | null, error: string | null, checkedAt: string | null }>, liveVersion: { number: number } | null } };
 
 export type UpdateItemMutationVariables = Exact<{
   id: string | number;
@@ -463,7 +535,7 @@ export type UpdateItemMutationVariables = Exact<{
 }>;
 
 
-export type UpdateItemMutation = { updateItem: { createdAt: string, id: string, slug: string, kind: string, state: ItemState, title: string, defaultLocale: string, locales: Array<string>, completeLocales: Array<string>, topics: Array<string>, updatedAt: string, latestVersionNumber: number, latestVersion: { id: string, number: number, createdAt: string, note: string | null, restoredFrom: number | null, fields: { slug: string, kind: string, defaultLocale: string, locales: Array<string>, durationSeconds: number | null, topics: Array<string>, collections: Array<string>, availability: string, platforms: Array<string>, minAppVersion: string | null, attributes: unknown, sessions: Array<string>, localized: Array<{ locale: string, title: string | null, subtitle: string | null, description: string | null }>, media: { audioUrl: string | null, videoUrl: string | null, artworkUrl: string | null } }, author: { id: string, displayName: string, email: string } | null }, completeness: Array<{ locale: string, complete: boolean, missing: Array<string> }>, readiness: Array<{ field: string, locale: string | null, message: string }>, assets: Array<{ role: string, url: string, status: string, httpStatus: number | null, error: string | null, checkedAt: string | null }>, liveVersion: { number: number } | null } };
+export type UpdateItemMutation = { updateItem: { createdAt: string, id: string, slug: string, kind: string, state: ItemState, title: string, defaultLocale: string, locales: Array<string>, completeLocales: Array<string>, topics: Array<string>, updatedAt: string, latestVersionNumber: number, latestVersion: { id: string, number: number, createdAt: string, note: string | null, restoredFrom: number | null, fields: { slug: string, kind: string, defaultLocale: string, locales: Array<string>, durationSeconds: number | null, topics: Array<string>, collections: Array<string>, availability: string, platforms: Array<string>, minAppVersion: string | null, attributes: unknown, sessions: Array<string>, localized: Array<{ locale: string, title: string | null, subtitle: string | null, description: string | null }>, media: { audioUrl: string | null, videoUrl: string | null, artworkUrl: string | null } }, author: { id: string, displayName: string, email: string } | null }, completeness: Array<{ locale: string, complete: boolean, missing: Array<string> }>, readiness: Array<{ field: string, locale: string | null, message: string }>, assets: Array<{ role: AssetRole, url: string, status: AssetCheckStatus, httpStatus: number | null, error: string | null, checkedAt: string | null }>, liveVersion: { number: number } | null } };
 
 export type VersionsQueryVariables = Exact<{
   itemId: string | number;
@@ -487,21 +559,21 @@ export type RestoreMutationVariables = Exact<{
 }>;
 
 
-export type RestoreMutation = { restoreItemVersion: { createdAt: string, id: string, slug: string, kind: string, state: ItemState, title: string, defaultLocale: string, locales: Array<string>, completeLocales: Array<string>, topics: Array<string>, updatedAt: string, latestVersionNumber: number, latestVersion: { id: string, number: number, createdAt: string, note: string | null, restoredFrom: number | null, fields: { slug: string, kind: string, defaultLocale: string, locales: Array<string>, durationSeconds: number | null, topics: Array<string>, collections: Array<string>, availability: string, platforms: Array<string>, minAppVersion: string | null, attributes: unknown, sessions: Array<string>, localized: Array<{ locale: string, title: string | null, subtitle: string | null, description: string | null }>, media: { audioUrl: string | null, videoUrl: string | null, artworkUrl: string | null } }, author: { id: string, displayName: string, email: string } | null }, completeness: Array<{ locale: string, complete: boolean, missing: Array<string> }>, readiness: Array<{ field: string, locale: string | null, message: string }>, assets: Array<{ role: string, url: string, status: string, httpStatus: number | null, error: string | null, checkedAt: string | null }>, liveVersion: { number: number } | null } };
+export type RestoreMutation = { restoreItemVersion: { createdAt: string, id: string, slug: string, kind: string, state: ItemState, title: string, defaultLocale: string, locales: Array<string>, completeLocales: Array<string>, topics: Array<string>, updatedAt: string, latestVersionNumber: number, latestVersion: { id: string, number: number, createdAt: string, note: string | null, restoredFrom: number | null, fields: { slug: string, kind: string, defaultLocale: string, locales: Array<string>, durationSeconds: number | null, topics: Array<string>, collections: Array<string>, availability: string, platforms: Array<string>, minAppVersion: string | null, attributes: unknown, sessions: Array<string>, localized: Array<{ locale: string, title: string | null, subtitle: string | null, description: string | null }>, media: { audioUrl: string | null, videoUrl: string | null, artworkUrl: string | null } }, author: { id: string, displayName: string, email: string } | null }, completeness: Array<{ locale: string, complete: boolean, missing: Array<string> }>, readiness: Array<{ field: string, locale: string | null, message: string }>, assets: Array<{ role: AssetRole, url: string, status: AssetCheckStatus, httpStatus: number | null, error: string | null, checkedAt: string | null }>, liveVersion: { number: number } | null } };
 
 export type RecheckMutationVariables = Exact<{
   itemId: string | number;
 }>;
 
 
-export type RecheckMutation = { recheckAssets: Array<{ role: string, url: string, status: string, httpStatus: number | null, error: string | null, checkedAt: string | null }> };
+export type RecheckMutation = { recheckAssets: Array<{ role: AssetRole, url: string, status: AssetCheckStatus, httpStatus: number | null, error: string | null, checkedAt: string | null }> };
 
 export type AssetsQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type AssetsQuery = { item: { assets: Array<{ role: string, url: string, status: string, httpStatus: number | null, error: string | null, checkedAt: string | null }> } };
+export type AssetsQuery = { item: { assets: Array<{ role: AssetRole, url: string, status: AssetCheckStatus, httpStatus: number | null, error: string | null, checkedAt: string | null }> } };
 
 export type ImportJobFieldsFragment = { id: string, filename: string, format: string, source: string, status: string, totalRows: number, processedRows: number, createdItems: number, updatedItems: number, failedRows: number, failure: string | null, createdAt: string, finishedAt: string | null };
 
@@ -524,14 +596,14 @@ export type ReviewQueueQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ReviewQueueQuery = { reviewQueue: Array<{ submittedAt: string, submittedBy: string | null, item: { id: string, slug: string, kind: string, state: ItemState, title: string, defaultLocale: string, locales: Array<string>, completeLocales: Array<string>, topics: Array<string>, updatedAt: string, latestVersionNumber: number, liveVersion: { number: number } | null }, version: { id: string, number: number, createdAt: string, note: string | null, restoredFrom: number | null, author: { id: string, displayName: string, email: string } | null }, changesFromLive: Array<{ path: string, before: unknown, after: unknown }> }> };
 
-export type ItemWorkflowFieldsFragment = { id: string, state: ItemState, latestVersionNumber: number, liveVersion: { number: number } | null, approvedVersion: { number: number } | null, reviews: Array<{ actorId: string | null, at: string, comment: string | null, decision: string, versionNumber: number }>, releases: Array<{ id: string, name: string, status: ReleaseStatus, scheduledAt: string | null, launchedAt: string | null, timeZone: string | null }> };
+export type ItemWorkflowFieldsFragment = { id: string, state: ItemState, latestVersionNumber: number, liveVersion: { number: number } | null, approvedVersion: { number: number } | null, reviews: Array<{ actorId: string | null, at: string, comment: string | null, decision: ReviewDecision, versionNumber: number }>, releases: Array<{ id: string, name: string, status: ReleaseStatus, scheduledAt: string | null, launchedAt: string | null, timeZone: string | null }> };
 
 export type ItemWorkflowQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ItemWorkflowQuery = { item: { id: string, state: ItemState, latestVersionNumber: number, liveVersion: { number: number } | null, approvedVersion: { number: number } | null, reviews: Array<{ actorId: string | null, at: string, comment: string | null, decision: string, versionNumber: number }>, releases: Array<{ id: string, name: string, status: ReleaseStatus, scheduledAt: string | null, launchedAt: string | null, timeZone: string | null }> } };
+export type ItemWorkflowQuery = { item: { id: string, state: ItemState, latestVersionNumber: number, liveVersion: { number: number } | null, approvedVersion: { number: number } | null, reviews: Array<{ actorId: string | null, at: string, comment: string | null, decision: ReviewDecision, versionNumber: number }>, releases: Array<{ id: string, name: string, status: ReleaseStatus, scheduledAt: string | null, launchedAt: string | null, timeZone: string | null }> } };
 
 export type SubmitMutationVariables = Exact<{
   itemId: string | number;
@@ -539,7 +611,7 @@ export type SubmitMutationVariables = Exact<{
 }>;
 
 
-export type SubmitMutation = { submitForReview: { id: string, state: ItemState, latestVersionNumber: number, liveVersion: { number: number } | null, approvedVersion: { number: number } | null, reviews: Array<{ actorId: string | null, at: string, comment: string | null, decision: string, versionNumber: number }>, releases: Array<{ id: string, name: string, status: ReleaseStatus, scheduledAt: string | null, launchedAt: string | null, timeZone: string | null }> } };
+export type SubmitMutation = { submitForReview: { id: string, state: ItemState, latestVersionNumber: number, liveVersion: { number: number } | null, approvedVersion: { number: number } | null, reviews: Array<{ actorId: string | null, at: string, comment: string | null, decision: ReviewDecision, versionNumber: number }>, releases: Array<{ id: string, name: string, status: ReleaseStatus, scheduledAt: string | null, launchedAt: string | null, timeZone: string | null }> } };
 
 export type ApproveMutationVariables = Exact<{
   itemId: string | number;
@@ -548,7 +620,7 @@ export type ApproveMutationVariables = Exact<{
 }>;
 
 
-export type ApproveMutation = { approveVersion: { id: string, state: ItemState, latestVersionNumber: number, liveVersion: { number: number } | null, approvedVersion: { number: number } | null, reviews: Array<{ actorId: string | null, at: string, comment: string | null, decision: string, versionNumber: number }>, releases: Array<{ id: string, name: string, status: ReleaseStatus, scheduledAt: string | null, launchedAt: string | null, timeZone: string | null }> } };
+export type ApproveMutation = { approveVersion: { id: string, state: ItemState, latestVersionNumber: number, liveVersion: { number: number } | null, approvedVersion: { number: number } | null, reviews: Array<{ actorId: string | null, at: string, comment: string | null, decision: ReviewDecision, versionNumber: number }>, releases: Array<{ id: string, name: string, status: ReleaseStatus, scheduledAt: string | null, launchedAt: string | null, timeZone: string | null }> } };
 
 export type RejectMutationVariables = Exact<{
   itemId: string | number;
@@ -557,7 +629,7 @@ export type RejectMutationVariables = Exact<{
 }>;
 
 
-export type RejectMutation = { rejectVersion: { id: string, state: ItemState, latestVersionNumber: number, liveVersion: { number: number } | null, approvedVersion: { number: number } | null, reviews: Array<{ actorId: string | null, at: string, comment: string | null, decision: string, versionNumber: number }>, releases: Array<{ id: string, name: string, status: ReleaseStatus, scheduledAt: string | null, launchedAt: string | null, timeZone: string | null }> } };
+export type RejectMutation = { rejectVersion: { id: string, state: ItemState, latestVersionNumber: number, liveVersion: { number: number } | null, approvedVersion: { number: number } | null, reviews: Array<{ actorId: string | null, at: string, comment: string | null, decision: ReviewDecision, versionNumber: number }>, releases: Array<{ id: string, name: string, status: ReleaseStatus, scheduledAt: string | null, launchedAt: string | null, timeZone: string | null }> } };
 
 export type ReleaseBaseFieldsFragment = { id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string };
 
@@ -680,14 +752,14 @@ export type VersionNumbersQueryVariables = Exact<{
 
 export type VersionNumbersQuery = { itemVersions: Array<{ id: string, number: number }> };
 
-export type PickableItemFieldsFragment = { id: string, slug: string, kind: string, state: ItemState, title: string, defaultLocale: string, locales: Array<string>, completeLocales: Array<string>, topics: Array<string>, updatedAt: string, latestVersionNumber: number, approvedVersion: { number: number } | null, reviews: Array<{ versionNumber: number, decision: string, at: string }>, liveVersion: { number: number } | null };
+export type PickableItemFieldsFragment = { id: string, slug: string, kind: string, state: ItemState, title: string, defaultLocale: string, locales: Array<string>, completeLocales: Array<string>, topics: Array<string>, updatedAt: string, latestVersionNumber: number, approvedVersion: { number: number } | null, reviews: Array<{ versionNumber: number, decision: ReviewDecision, at: string }>, liveVersion: { number: number } | null };
 
 export type PickItemsQueryVariables = Exact<{
   filter?: ItemFilterInput | null | undefined;
 }>;
 
 
-export type PickItemsQuery = { items: { edges: Array<{ node: { id: string, slug: string, kind: string, state: ItemState, title: string, defaultLocale: string, locales: Array<string>, completeLocales: Array<string>, topics: Array<string>, updatedAt: string, latestVersionNumber: number, approvedVersion: { number: number } | null, reviews: Array<{ versionNumber: number, decision: string, at: string }>, liveVersion: { number: number } | null } }> } };
+export type PickItemsQuery = { items: { edges: Array<{ node: { id: string, slug: string, kind: string, state: ItemState, title: string, defaultLocale: string, locales: Array<string>, completeLocales: Array<string>, topics: Array<string>, updatedAt: string, latestVersionNumber: number, approvedVersion: { number: number } | null, reviews: Array<{ versionNumber: number, decision: ReviewDecision, at: string }>, liveVersion: { number: number } | null } }> } };
 
 export type TimeZonesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -700,12 +772,12 @@ export type ResolveQueryVariables = Exact<{
 }>;
 
 
-export type ResolveQuery = { resolveScheduleTime: { kind: string, instant: string | null, message: string | null, options: Array<{ offsetMinutes: number, instant: string, label: string }> } };
+export type ResolveQuery = { resolveScheduleTime: { kind: ScheduleResolutionKind, instant: string | null, message: string | null, options: Array<{ offsetMinutes: number, instant: string, label: string }> } };
 
 export type SchedulerHealthQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type SchedulerHealthQuery = { schedulerHealth: { latenessP50Ms: number | null, latenessP95Ms: number | null, latenessMaxMs: number | null, lastReconcileAt: string | null, reconcilerHealthy: boolean, upcoming: Array<{ id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, item: { id: string, title: string } }> }>, late: Array<{ id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, item: { id: string, title: string } }> }>, failed: Array<{ id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, item: { id: string, title: string } }> }>, recentLaunches: Array<{ id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, item: { id: string, title: string } }> }>, learning: { healthy: boolean, learnIntervalMs: number, labelWindowSeconds: number, passes: Array<{ pass: string, eventsWaiting: number, eventsWaitingCapped: boolean, lastFoldAt: string | null, oldestWaitingSeconds: number | null }>, models: Array<{ surface: string, updatedAt: string, ageSeconds: number }> } } };
+export type SchedulerHealthQuery = { schedulerHealth: { latenessP50Ms: number | null, latenessP95Ms: number | null, latenessMaxMs: number | null, lastReconcileAt: string | null, reconcilerHealthy: boolean, upcoming: Array<{ id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, item: { id: string, title: string } }> }>, late: Array<{ id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, item: { id: string, title: string } }> }>, failed: Array<{ id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, item: { id: string, title: string } }> }>, recentLaunches: Array<{ id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, item: { id: string, title: string } }> }>, learning: { healthy: boolean, learnIntervalMs: number, labelWindowSeconds: number, passes: Array<{ pass: LearningPass, eventsWaiting: number, eventsWaitingCapped: boolean, lastFoldAt: string | null, oldestWaitingSeconds: number | null }>, models: Array<{ surface: string, updatedAt: string, ageSeconds: number }> } } };
 
 export type ItemReleasesQueryVariables = Exact<{
   filter?: ItemFilterInput | null | undefined;
@@ -795,7 +867,7 @@ export type FeedPreviewQueryVariables = Exact<{
 }>;
 
 
-export type FeedPreviewQuery = { feedPreview: { surface: string, instant: string, policyVersion: string, stateRevision: number, candidates: number, eligible: number, seed: number, personEvents: number, entries: Array<{ position: number, reason: FeedReason, propensity: number, propensityError: number, itemId: string, slug: string, kind: string, title: string, source: string, inContentTest: boolean }>, nearestTitles: Array<{ itemId: string, slug: string, title: string, affinity: number, inSlate: boolean }> } };
+export type FeedPreviewQuery = { feedPreview: { surface: string, instant: string, policyVersion: string, stateRevision: number, candidates: number, eligible: number, seed: number, personEvents: number, entries: Array<{ position: number, reason: FeedReason, propensity: number, propensityError: number, itemId: string, slug: string, kind: string, title: string, source: CatalogSource, inContentTest: boolean }>, nearestTitles: Array<{ itemId: string, slug: string, title: string, affinity: number, inSlate: boolean }> } };
 
 export type ContentTestFieldsFragment = { id: string, surfaceKey: string, itemId: string, status: ContentTestStatus, quota: number, maxDays: number, startedAt: string, endsBy: string, impressions: number, exposure: number, successes: number, probBeatsControl: number, decisionReason: string | null, decidedAt: string | null, rule: string, queuePosition: number | null, item: { title: string, slug: string, kind: string }, rate: { mean: number, lower: number, upper: number }, controlRate: { mean: number, lower: number, upper: number }, evidence: { estimate: number, lower: number, upper: number, alwaysValidP: number, controlImpressions: number, controlExposure: number, controlSuccesses: number } };
 
@@ -809,7 +881,7 @@ export type ContentTestsQuery = { contentTests: Array<{ id: string, surfaceKey: 
 
 export type WebhookEndpointFieldsFragment = { id: string, url: string, description: string | null, events: Array<string>, enabled: boolean, createdAt: string };
 
-export type WebhookDeliveryFieldsFragment = { id: string, endpointId: string, eventId: string, eventType: string, payload: unknown, status: string, attempts: number, lastStatusCode: number | null, lastError: string | null, deliveredAt: string | null, createdAt: string, attemptLog: Array<{ at: string, statusCode: number | null, error: string | null, durationMs: number }> };
+export type WebhookDeliveryFieldsFragment = { id: string, endpointId: string, eventId: string, eventType: string, payload: unknown, status: WebhookDeliveryStatus, attempts: number, lastStatusCode: number | null, lastError: string | null, deliveredAt: string | null, createdAt: string, attemptLog: Array<{ at: string, statusCode: number | null, error: string | null, durationMs: number }> };
 
 export type WebhookEndpointsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -849,14 +921,14 @@ export type WebhookDeliveriesQueryVariables = Exact<{
 }>;
 
 
-export type WebhookDeliveriesQuery = { webhookDeliveries: Array<{ id: string, endpointId: string, eventId: string, eventType: string, payload: unknown, status: string, attempts: number, lastStatusCode: number | null, lastError: string | null, deliveredAt: string | null, createdAt: string, attemptLog: Array<{ at: string, statusCode: number | null, error: string | null, durationMs: number }> }> };
+export type WebhookDeliveriesQuery = { webhookDeliveries: Array<{ id: string, endpointId: string, eventId: string, eventType: string, payload: unknown, status: WebhookDeliveryStatus, attempts: number, lastStatusCode: number | null, lastError: string | null, deliveredAt: string | null, createdAt: string, attemptLog: Array<{ at: string, statusCode: number | null, error: string | null, durationMs: number }> }> };
 
 export type RedeliverWebhookMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RedeliverWebhookMutation = { redeliverWebhook: { id: string, endpointId: string, eventId: string, eventType: string, payload: unknown, status: string, attempts: number, lastStatusCode: number | null, lastError: string | null, deliveredAt: string | null, createdAt: string, attemptLog: Array<{ at: string, statusCode: number | null, error: string | null, durationMs: number }> } };
+export type RedeliverWebhookMutation = { redeliverWebhook: { id: string, endpointId: string, eventId: string, eventType: string, payload: unknown, status: WebhookDeliveryStatus, attempts: number, lastStatusCode: number | null, lastError: string | null, deliveredAt: string | null, createdAt: string, attemptLog: Array<{ at: string, statusCode: number | null, error: string | null, durationMs: number }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1826,8 +1898,17 @@ export const KindsDocument = new TypedDocumentString(`
     description
     duration
     hasSessions
-    localized
-    media
+    localized {
+      title
+      subtitle
+      description
+    }
+    media {
+      audio
+      video
+      artwork
+      playable
+    }
     attributes {
       key
       label

@@ -1,7 +1,7 @@
 import { Fragment, useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { toApiError, type ApiError } from '../../api/client';
-import type { WebhookDelivery, WebhookEndpoint } from '../../api/types';
+import type { WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint } from '../../api/types';
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
@@ -28,7 +28,7 @@ import { Time } from '../../components/Time';
 import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { browserZone, formatInZone } from '../../lib/time';
 
-const DELIVERY_TONE: Record<string, Tone> = { delivered: 'success', failed: 'danger', retrying: 'warning', pending: 'info' };
+const DELIVERY_TONE: Record<WebhookDeliveryStatus, Tone> = { DELIVERED: 'success', FAILED: 'danger', RETRYING: 'warning', PENDING: 'info' };
 
 const CODE_SAMPLE = `const ts = headers['x-marquee-timestamp'];
 const sig = headers['x-marquee-signature'];
@@ -244,7 +244,7 @@ function DeliveryRow({ d, endpoint, onUpdated }: { d: WebhookDelivery; endpoint:
           </div>
         </td>
         <td className="nowrap">
-          <Badge tone={DELIVERY_TONE[d.status] ?? 'neutral'}>{d.status}</Badge>
+          <Badge tone={DELIVERY_TONE[d.status] ?? 'neutral'}>{d.status.toLowerCase()}</Badge>
           <div className="row-sub">{d.attempts === 1 ? '1 try' : `${d.attempts} tries`}</div>
         </td>
         <td className="small">
@@ -257,7 +257,7 @@ function DeliveryRow({ d, endpoint, onUpdated }: { d: WebhookDelivery; endpoint:
           {!d.lastStatusCode && !d.lastError && <span className="muted">{last ? '—' : 'not tried yet'}</span>}
         </td>
         <td className="actions-col">
-          <Button size="sm" icon="send" loading={busy} disabled={d.status === 'pending'} onClick={() => void again()} data-testid="redeliver">
+          <Button size="sm" icon="send" loading={busy} disabled={d.status === 'PENDING'} onClick={() => void again()} data-testid="redeliver">
             Send again
           </Button>
         </td>
@@ -322,7 +322,7 @@ export function WebhooksPage() {
   const eventTypes = useApiQuery([...keys.webhooks, 'event-types'], fetchWebhookEventTypes);
   // Closely while a delivery is still pending or retrying, so its outcome shows within seconds.
   const deliveries = useApiQuery([...keys.webhooks, 'deliveries', endpointId], () => fetchWebhookDeliveries(endpointId, 50), {
-    refetchInterval: (list) => ((list ?? []).some((d) => d.status === 'pending' || d.status === 'retrying') ? 3000 : 15_000),
+    refetchInterval: (list) => ((list ?? []).some((d) => d.status === 'PENDING' || d.status === 'RETRYING') ? 3000 : 15_000),
   });
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<WebhookEndpoint | null>(null);

@@ -34,7 +34,7 @@ export function EvaluateDialog({
   const [error, setError] = useState<ApiError | null>(null);
   // Models with trained weights can be evaluated.
   const models = useApiQuery([...keys.models, surface.key, 'evaluable'], async () =>
-    (await fetchModelVersions(surface.key)).filter((m) => m.metrics && !['training', 'failed'].includes(m.status)),
+    (await fetchModelVersions(surface.key)).filter((m) => m.metrics && m.status !== 'TRAINING' && m.status !== 'FAILED'),
   );
   const problems = { ...(error?.problemMap() ?? {}), ...local };
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { fetchModelVersions, promoteModel, rollbackModel, startCanary } from '../../api/analytics';
-import type { CanaryStats, ModelVersion } from '../../api/types';
+import type { CanaryStats, ModelStatus, ModelVersion } from '../../api/types';
 import { isAdmin, useCurrentUser } from '../../auth/AuthContext';
 import { Badge } from '../../components/Badge';
 import { ErrorBanner } from '../../components/Banner';
@@ -27,7 +27,8 @@ const CSV: CsvColumn<ModelVersion>[] = [
   { header: 'id', value: (m) => m.id },
   { header: 'surface', value: (m) => m.surfaceKey },
   { header: 'version', value: (m) => m.version },
-  { header: 'status', value: (m) => m.status },
+  // The export keeps the words it always had (gate_passed), not the API's names.
+  { header: 'status', value: (m) => m.status.toLowerCase() },
   { header: 'progress', value: (m) => m.progress },
   { header: 'data_from', value: (m) => m.dataFrom },
   { header: 'data_to', value: (m) => m.dataTo },
@@ -64,31 +65,31 @@ type StepState = 'done' | 'current' | 'failed' | 'pending';
 const STEPS = ['Trained', 'Gate', 'Canary', 'Live'] as const;
 
 /** Where a model is on its way: trained, through the gate, on canary, live. */
-function lifecycle(status: string): StepState[] {
+function lifecycle(status: ModelStatus): StepState[] {
   switch (status) {
-    case 'training':
+    case 'TRAINING':
       return ['current', 'pending', 'pending', 'pending'];
-    case 'failed':
+    case 'FAILED':
       return ['failed', 'pending', 'pending', 'pending'];
-    case 'candidate':
+    case 'CANDIDATE':
       return ['done', 'current', 'pending', 'pending'];
-    case 'gate_failed':
+    case 'GATE_FAILED':
       return ['done', 'failed', 'pending', 'pending'];
-    case 'gate_passed':
+    case 'GATE_PASSED':
       return ['done', 'done', 'pending', 'pending'];
-    case 'canary':
+    case 'CANARY':
       return ['done', 'done', 'current', 'pending'];
-    case 'rolled_back':
+    case 'ROLLED_BACK':
       return ['done', 'done', 'failed', 'pending'];
-    case 'live':
-    case 'retired':
+    case 'LIVE':
+    case 'RETIRED':
       return ['done', 'done', 'done', 'done'];
     default:
       return ['pending', 'pending', 'pending', 'pending'];
   }
 }
 
-function Lifecycle({ status }: { status: string }) {
+function Lifecycle({ status }: { status: ModelStatus }) {
   const states = lifecycle(status);
   return (
     <ol className="lifecycle" aria-label="Lifecycle" data-testid="model-lifecycle">
@@ -127,14 +128,14 @@ export function ModelsPage() {
   const models = useApiQuery([...keys.models, choice.key], () => fetchModelVersions(choice.key!), {
     enabled: !!choice.key,
     refetchInterval: (list) =>
-      (list ?? []).some((m) => m.status === 'training' || m.status === 'candidate') ? 1500 : (list ?? []).some((m) => m.status === 'canary') ? 5000 : 30_000,
+      (list ?? []).some((m) => m.status === 'TRAINING' || m.status === 'CANDIDATE') ? 1500 : (list ?? []).some((m) => m.status === 'CANARY') ? 5000 : 30_000,
   });
   const [training, setTraining] = useState(false);
   const [pending, setPending] = useState<Pending | null>(null);
   const [share, setShare] = useState('5');
   const list = models.data ?? [];
-  const canary = list.find((m) => m.status === 'canary');
-  const live = list.find((m) => m.status === 'live');
+  const canary = list.find((m) => m.status === 'CANARY');
+  const live = list.find((m) => m.status === 'LIVE');
   const surface = choice.surface;
 
   const replace = (m: ModelVersion) => models.setData((prev) => (prev ?? []).map((x) => (x.id === m.id ? m : x)));
@@ -316,7 +317,7 @@ export function ModelsPage() {
 
 function ModelRow({ m, admin, onAction }: { m: ModelVersion; admin: boolean; onAction(kind: Pending['kind']): void }) {
   const st = modelStatusText(m.status);
-  const running = m.status === 'training' || m.status === 'candidate';
+  const running = m.status === 'TRAINING' || m.status === 'CANDIDATE';
   const metrics = m.metrics;
   const lift = metrics && metrics.baselineLogLoss ? (metrics.baselineLogLoss - metrics.holdoutLogLoss) / metrics.baselineLogLoss : null;
   const g = m.gate;
@@ -355,12 +356,12 @@ function ModelRow({ m, admin, onAction }: { m: ModelVersion; admin: boolean; onA
             <span className="muted small nowrap">
               created <Time iso={m.createdAt} />
             </span>
-            {admin && m.status === 'gate_passed' && (
+            {admin && m.status === 'GATE_PASSED' && (
               <Button size="sm" onClick={() => onAction('canary')} data-testid="start-canary">
                 Start canary
               </Button>
             )}
-            {admin && m.status === 'canary' && (
+            {admin && m.status === 'CANARY' && (
               <>
                 <Button size="sm" onClick={() => onAction('promote')} data-testid="promote">
                   Promote
@@ -433,7 +434,7 @@ function ModelRow({ m, admin, onAction }: { m: ModelVersion; admin: boolean; onA
               )}
             </>
           ) : (
-            <span className="muted">{m.status === 'candidate' ? 'Evaluating…' : '—'}</span>
+            <span className="muted">{m.status === 'CANDIDATE' ? 'Evaluating…' : '—'}</span>
           )}
         </td>
         <td>

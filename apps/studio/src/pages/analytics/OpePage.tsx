@@ -89,7 +89,8 @@ const RUN_CSV: CsvColumn<OpeRun>[] = [
   { header: 'target', value: (r) => r.target },
   { header: 'model_id', value: (r) => r.modelId },
   { header: 'config', value: (r) => (r.config ? JSON.stringify(r.config) : '') },
-  { header: 'status', value: (r) => r.status },
+  // The export keeps the words it always had (done), not the API's names.
+  { header: 'status', value: (r) => r.status.toLowerCase() },
   { header: 'progress', value: (r) => r.progress },
   { header: 'window_from', value: (r) => r.windowFrom },
   { header: 'window_to', value: (r) => r.windowTo },
@@ -111,7 +112,7 @@ function latestPerPolicy(runs: OpeRun[]): OpeRun[] {
   const seen = new Set<string>();
   const out: OpeRun[] = [];
   for (const r of runs) {
-    if (r.status !== 'done' || !r.estimates || seen.has(r.label)) continue;
+    if (r.status !== 'DONE' || !r.estimates || seen.has(r.label)) continue;
     seen.add(r.label);
     out.push(r);
   }
@@ -129,10 +130,10 @@ export function OpePage() {
   // Every 1.5 s while a run is queued or running, so its result shows as soon as it lands.
   const runs = useApiQuery([...keys.analytics, 'ope', choice.key], () => fetchOpeRuns(choice.key!), {
     enabled: !!choice.key,
-    refetchInterval: (list) => ((list ?? []).some((r) => r.status === 'queued' || r.status === 'running') ? 1500 : 30_000),
+    refetchInterval: (list) => ((list ?? []).some((r) => r.status === 'QUEUED' || r.status === 'RUNNING') ? 1500 : 30_000),
   });
   const [evaluating, setEvaluating] = useState(false);
-  const active = (runs.data ?? []).filter((r) => r.status === 'queued' || r.status === 'running');
+  const active = (runs.data ?? []).filter((r) => r.status === 'QUEUED' || r.status === 'RUNNING');
   const highlight = choice.params.get('run');
 
   const latest = useMemo(() => latestPerPolicy(runs.data ?? []), [runs.data]);
@@ -362,7 +363,7 @@ export function OpePage() {
                 {all.map((r) => {
                   const st = opeStatusText(r.status);
                   const snips = r.estimates?.results.find((x) => x.estimator === 'snips');
-                  const running = r.status === 'queued' || r.status === 'running';
+                  const running = r.status === 'QUEUED' || r.status === 'RUNNING';
                   return (
                     <tr key={r.id} className={r.id === highlight ? 'is-selected' : ''} data-testid="ope-run-row" data-status={r.status} data-run-id={r.id}>
                       <td className="title-cell">

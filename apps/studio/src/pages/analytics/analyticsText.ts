@@ -1,5 +1,5 @@
 import type { Tone } from '../../components/Badge';
-import type { ModelStatus, OpeEstimator, OpeTarget } from '../../api/types';
+import type { ModelStatus, OpeEstimator, OpeRunStatus, OpeTarget } from '../../api/types';
 import { CHART, seriesColor } from '../../components/charts/palette';
 
 /** Words of the learning and analysis pages: policy versions, estimators, model statuses. */
@@ -72,39 +72,39 @@ export function opeTargetLabel(t: string): string {
   return OPE_TARGET_TEXT[t as OpeTarget]?.label ?? t;
 }
 
-export const OPE_STATUS_TEXT: Record<string, { label: string; tone: Tone }> = {
-  queued: { label: 'Queued', tone: 'neutral' },
-  running: { label: 'Running', tone: 'accent' },
-  done: { label: 'Done', tone: 'success' },
-  failed: { label: 'Failed', tone: 'danger' },
+export const OPE_STATUS_TEXT: Record<OpeRunStatus, { label: string; tone: Tone }> = {
+  QUEUED: { label: 'Queued', tone: 'neutral' },
+  RUNNING: { label: 'Running', tone: 'accent' },
+  DONE: { label: 'Done', tone: 'success' },
+  FAILED: { label: 'Failed', tone: 'danger' },
 };
 
-export function opeStatusText(s: string) {
-  return OPE_STATUS_TEXT[s] ?? { label: s, tone: 'neutral' as Tone };
+export function opeStatusText(s: OpeRunStatus) {
+  return OPE_STATUS_TEXT[s] ?? { label: s.toLowerCase(), tone: 'neutral' as Tone };
 }
 
 export const MODEL_STATUS_TEXT: Record<ModelStatus, { label: string; tone: Tone; help: string }> = {
-  training: { label: 'Training', tone: 'accent', help: 'The worker is training it on the surface’s logs.' },
-  failed: { label: 'Failed', tone: 'danger', help: 'Training did not finish; the reason says why.' },
-  candidate: { label: 'Candidate', tone: 'info', help: 'Trained; the offline gate is evaluating it.' },
-  gate_failed: {
+  TRAINING: { label: 'Training', tone: 'accent', help: 'The worker is training it on the surface’s logs.' },
+  FAILED: { label: 'Failed', tone: 'danger', help: 'Training did not finish; the reason says why.' },
+  CANDIDATE: { label: 'Candidate', tone: 'info', help: 'Trained; the offline gate is evaluating it.' },
+  GATE_FAILED: {
     label: 'Gate failed',
     tone: 'danger',
     help: 'Its offline estimate could be materially worse than the live policy’s, or its holdout fit is no better than chance or the base rate, so it never serves traffic.',
   },
-  gate_passed: {
+  GATE_PASSED: {
     label: 'Gate passed',
     tone: 'success',
     help: 'Its offline estimate is not materially worse than the live policy’s and its holdout fit beats chance and the base rate: it may go to canary.',
   },
-  canary: { label: 'Canary', tone: 'warning', help: 'Serving a share of users while the guardrail compares it with the live policy.' },
-  live: { label: 'Live', tone: 'success', help: 'The shared prior of the live policy.' },
-  rolled_back: { label: 'Rolled back', tone: 'danger', help: 'Taken off traffic, by hand or by the guardrail.' },
-  retired: { label: 'Retired', tone: 'neutral', help: 'Was live; replaced by a newer model.' },
+  CANARY: { label: 'Canary', tone: 'warning', help: 'Serving a share of users while the guardrail compares it with the live policy.' },
+  LIVE: { label: 'Live', tone: 'success', help: 'The shared prior of the live policy.' },
+  ROLLED_BACK: { label: 'Rolled back', tone: 'danger', help: 'Taken off traffic, by hand or by the guardrail.' },
+  RETIRED: { label: 'Retired', tone: 'neutral', help: 'Was live; replaced by a newer model.' },
 };
 
-export function modelStatusText(s: string) {
-  return MODEL_STATUS_TEXT[s as ModelStatus] ?? { label: s, tone: 'neutral' as Tone, help: '' };
+export function modelStatusText(s: ModelStatus) {
+  return MODEL_STATUS_TEXT[s] ?? { label: s.toLowerCase(), tone: 'neutral' as Tone, help: '' };
 }
 
 /** 0.6705 → "0.671"; null → "—". */

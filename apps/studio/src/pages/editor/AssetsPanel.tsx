@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { fetchAssets, recheckAssets } from '../../api/catalog';
 import { toApiError } from '../../api/client';
-import type { AssetStatus } from '../../api/types';
+import type { AssetCheckStatus, AssetRole, AssetStatus } from '../../api/types';
 import { Badge, type Tone } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { useToast } from '../../components/Toast';
@@ -9,8 +9,8 @@ import { Time } from '../../components/Time';
 import { useQuery } from '@tanstack/react-query';
 import { keys } from '../../lib/hooks';
 
-const TONE: Record<string, Tone> = { ok: 'success', unreachable: 'danger', pending: 'warning' };
-const ROLE: Record<string, string> = { audio: 'Audio', video: 'Video', artwork: 'Artwork' };
+const TONE: Record<AssetCheckStatus, Tone> = { OK: 'success', UNREACHABLE: 'danger', PENDING: 'warning' };
+const ROLE: Record<AssetRole, string> = { AUDIO: 'Audio', VIDEO: 'Video', ARTWORK: 'Artwork' };
 
 /** Media of the latest version and the result of its last check; polls while any check is pending. */
 export function AssetsPanel({
@@ -30,10 +30,10 @@ export function AssetsPanel({
   /** After "Re-check": the check time each URL had, so it shows as pending until the worker writes a new result. */
   const [before, setBefore] = useState<Record<string, string | null> | null>(null);
 
-  const shown = assets.map((a) =>
-    before && a.url in before && before[a.url] === a.checkedAt ? { ...a, status: 'pending', error: null, httpStatus: null } : a,
+  const shown = assets.map((a): AssetStatus =>
+    before && a.url in before && before[a.url] === a.checkedAt ? { ...a, status: 'PENDING', error: null, httpStatus: null } : a,
   );
-  const pending = shown.some((a) => a.status === 'pending');
+  const pending = shown.some((a) => a.status === 'PENDING');
 
   // Every 1.5 s while a check is pending, for at most 40 polls (a minute); a failed poll just polls again.
   const poll = useQuery({
@@ -88,7 +88,7 @@ export function AssetsPanel({
                 <div className="asset-head">
                   <span className="asset-role">{ROLE[a.role] ?? a.role}</span>
                   <Badge tone={TONE[a.status] ?? 'neutral'} testId="asset-status">
-                    {a.status}
+                    {a.status.toLowerCase()}
                     {a.httpStatus ? ` · ${a.httpStatus}` : ''}
                   </Badge>
                 </div>
@@ -97,7 +97,7 @@ export function AssetsPanel({
                 </a>
                 {a.error && <p className="asset-error">{a.error}</p>}
                 <div className="muted small">
-                  {a.status === 'pending' ? (
+                  {a.status === 'PENDING' ? (
                     'Waiting for the check…'
                   ) : (
                     <>

@@ -18,7 +18,7 @@ export function AttributesSection({ form, kind, onChange, errors, readOnly }: Se
               <input
                 id={id}
                 className={`input ${errors[path] ? 'is-invalid' : ''}`}
-                inputMode={a.type === 'number' ? 'numeric' : undefined}
+                inputMode={a.type === 'NUMBER' ? 'numeric' : undefined}
                 value={form.attributes[a.key] ?? ''}
                 disabled={readOnly}
                 aria-invalid={!!errors[path]}

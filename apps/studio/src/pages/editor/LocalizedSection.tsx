@@ -5,7 +5,7 @@ import { Field } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { localeName } from '../../lib/format';
 import { COMMON_LOCALES, canonicalLocale } from '../../lib/locales';
-import { emptyText, fieldId, LOCALIZED_FIELDS, missingIn, type ItemForm, type LocaleText, type LocalizedField } from './form';
+import { emptyText, fieldId, fieldRequirement, LOCALIZED_FIELDS, missingIn, type ItemForm, type LocaleText, type LocalizedField } from './form';
 
 const LIMITS: Record<LocalizedField, number> = { title: 120, subtitle: 160, description: 4000 };
 const LABELS: Record<LocalizedField, string> = { title: 'Title', subtitle: 'Subtitle', description: 'Description' };
@@ -126,10 +126,10 @@ export function LocalizedSection({ form, kind, active, onActive, onChange, error
       </div>
       {(addError || localeError) && <p className="field-error locale-error">{addError || localeError}</p>}
       <div className="card-body form-stack" role="tabpanel" data-testid={`locale-panel-${current}`}>
-        {LOCALIZED_FIELDS.filter((f) => kind?.localized[f] !== 'none').map((f) => {
+        {LOCALIZED_FIELDS.filter((f) => kind?.localized[f] !== 'NONE').map((f) => {
           const path = `localized.${current}.${f}`;
           const id = fieldId(path);
-          const req = current === form.defaultLocale && f === 'title' ? 'required' : kind?.localized[f];
+          const req = current === form.defaultLocale && f === 'title' ? 'REQUIRED' : kind?.localized[f];
           const value = text[f];
           const common = {
             id,
@@ -145,7 +145,7 @@ export function LocalizedSection({ form, kind, active, onActive, onChange, error
               key={f}
               label={LABELS[f]}
               htmlFor={id}
-              requirement={req}
+              requirement={fieldRequirement(req)}
               error={errors[path]}
               hint={value.length > LIMITS[f] * 0.8 ? `${value.length} / ${LIMITS[f]} characters` : undefined}
             >

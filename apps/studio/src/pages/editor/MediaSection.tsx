@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Field } from '../../components/Field';
 import { formatDuration, parseDuration } from '../../lib/format';
-import type { ItemForm } from './form';
+import type { Requirement } from '../../api/types';
+import { fieldRequirement, type ItemForm } from './form';
 import type { SectionProps } from './sectionProps';
 
 function durationHint(text: string): string {
@@ -19,12 +20,12 @@ function Artwork({ url }: { url: string }) {
 }
 
 export function MediaSection({ form, kind, onChange, errors, readOnly }: SectionProps) {
-  const url = (key: 'audioUrl' | 'videoUrl' | 'artworkUrl', label: string, req: 'required' | 'optional' | 'none' | undefined, hint?: string) => {
-    if (req === 'none') return null;
+  const url = (key: 'audioUrl' | 'videoUrl' | 'artworkUrl', label: string, req: Requirement | undefined, hint?: string) => {
+    if (req === 'NONE') return null;
     const path = `media.${key}`;
     const id = `f-media-${key}`;
     return (
-      <Field label={label} htmlFor={id} requirement={req} error={errors[path]} hint={hint}>
+      <Field label={label} htmlFor={id} requirement={fieldRequirement(req)} error={errors[path]} hint={hint}>
         <input
           id={id}
           className={`input mono ${errors[path] ? 'is-invalid' : ''}`}
@@ -41,7 +42,7 @@ export function MediaSection({ form, kind, onChange, errors, readOnly }: Section
     );
   };
   const playableHint =
-    kind?.media.playable && kind.media.audio === 'optional' && kind.media.video === 'optional' ? 'An audio or a video file is needed to launch.' : undefined;
+    kind?.media.playable && kind.media.audio === 'OPTIONAL' && kind.media.video === 'OPTIONAL' ? 'An audio or a video file is needed to launch.' : undefined;
   return (
     <section className="card" data-testid="media-section">
       <div className="card-header">
@@ -50,8 +51,14 @@ export function MediaSection({ form, kind, onChange, errors, readOnly }: Section
       </div>
       <div className="card-body media-layout">
         <div className="form-stack">
-          {kind?.duration !== 'none' && (
-            <Field label="Duration" htmlFor="f-durationSeconds" requirement={kind?.duration} error={errors.durationSeconds} hint={durationHint(form.duration)}>
+          {kind?.duration !== 'NONE' && (
+            <Field
+              label="Duration"
+              htmlFor="f-durationSeconds"
+              requirement={fieldRequirement(kind?.duration)}
+              error={errors.durationSeconds}
+              hint={durationHint(form.duration)}
+            >
               <input
                 id="f-durationSeconds"
                 className={`input input-narrow ${errors.durationSeconds ? 'is-invalid' : ''}`}
@@ -68,7 +75,7 @@ export function MediaSection({ form, kind, onChange, errors, readOnly }: Section
           {url('videoUrl', 'Video URL', kind?.media.video)}
           {url('artworkUrl', 'Artwork URL', kind?.media.artwork)}
         </div>
-        {kind?.media.artwork !== 'none' && <Artwork url={form.artworkUrl} />}
+        {kind?.media.artwork !== 'NONE' && <Artwork url={form.artworkUrl} />}
       </div>
     </section>
   );

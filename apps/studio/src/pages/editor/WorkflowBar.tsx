@@ -71,7 +71,7 @@ export function WorkflowBar({ item, dirty, readOnly, onState }: Props) {
 
   if (!wf) return <div className="workflow-bar is-loading" aria-hidden="true" />;
 
-  const latestReview = wf.reviews.find((r) => r.decision !== 'submitted');
+  const latestReview = wf.reviews.find((r) => r.decision !== 'SUBMITTED');
   const reviewOfLatest = latestReview && latestReview.versionNumber === wf.latestVersionNumber ? latestReview : null;
   const pendingRelease = wf.releases.find((r) => r.status === 'scheduled');
   const zone = browserZone();
@@ -111,7 +111,7 @@ export function WorkflowBar({ item, dirty, readOnly, onState }: Props) {
               </span>
             )}
           </div>
-          {reviewOfLatest && reviewOfLatest.decision === 'rejected' && (
+          {reviewOfLatest && reviewOfLatest.decision === 'REJECTED' && (
             <div className="wf-review is-rejected" data-testid="wf-rejection">
               <Icon name="alert" size={14} />
               <span>
@@ -123,7 +123,7 @@ export function WorkflowBar({ item, dirty, readOnly, onState }: Props) {
               </span>
             </div>
           )}
-          {latestReview && latestReview.decision === 'approved' && (
+          {latestReview && latestReview.decision === 'APPROVED' && (
             <div className="wf-review is-approved" data-testid="wf-approval">
               <Icon name="check" size={14} />
               <span>

@@ -1,5 +1,6 @@
 import type { FieldProblem } from '../../api/client';
-import type { ContentKind, ItemFields, ItemInput, ItemSummary } from '../../api/types';
+import type { ContentKind, ItemFields, ItemInput, ItemSummary, Requirement } from '../../api/types';
+import type { FieldRequirement } from '../../components/Field';
 import { formatDuration, parseDuration } from '../../lib/format';
 
 /** The editor's working copy of an item: strings for every input, converted to an ItemInput on save. */
@@ -106,7 +107,7 @@ export function formToInput(form: ItemForm, kind: ContentKind | undefined): { in
   for (const a of kind?.attributes ?? []) {
     const raw = (form.attributes[a.key] ?? '').trim();
     if (!raw) continue;
-    if (a.type === 'number') {
+    if (a.type === 'NUMBER') {
       const n = Number(raw);
       if (!Number.isFinite(n)) problems.push({ field: `attributes.${a.key}`, message: 'must be a number' });
       else attributes[a.key] = n;
@@ -124,8 +125,8 @@ export function formToInput(form: ItemForm, kind: ContentKind | undefined): { in
     }),
     durationSeconds: duration ?? null,
     media: {
-      audioUrl: kind?.media.audio === 'none' ? null : blank(form.audioUrl),
-      videoUrl: kind?.media.video === 'none' ? null : blank(form.videoUrl),
+      audioUrl: kind?.media.audio === 'NONE' ? null : blank(form.audioUrl),
+      videoUrl: kind?.media.video === 'NONE' ? null : blank(form.videoUrl),
       artworkUrl: blank(form.artworkUrl),
     },
     topics: form.topics,
@@ -143,7 +144,14 @@ export function formToInput(form: ItemForm, kind: ContentKind | undefined): { in
 export function missingIn(form: ItemForm, kind: ContentKind | undefined, locale: string): LocalizedField[] {
   if (!kind) return [];
   const t = form.localized[locale] ?? emptyText();
-  return LOCALIZED_FIELDS.filter((f) => kind.localized[f] === 'required' && !t[f].trim());
+  return LOCALIZED_FIELDS.filter((f) => kind.localized[f] === 'REQUIRED' && !t[f].trim());
+}
+
+const MARKER: Record<Requirement, FieldRequirement> = { REQUIRED: 'required', OPTIONAL: 'optional', NONE: 'none' };
+
+/** How a field shows what the kind requires of it: a marker for REQUIRED, a quiet tag for OPTIONAL. */
+export function fieldRequirement(r: Requirement | undefined): FieldRequirement {
+  return r && MARKER[r];
 }
 
 /** "Evening Calm!" → "evening-calm" */

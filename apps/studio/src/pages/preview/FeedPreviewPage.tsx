@@ -223,7 +223,7 @@ export function FeedPreviewPage() {
   }, [result]);
   const preview = result?.preview;
   const future = !!result?.request.instant;
-  const scheduledCount = preview?.entries.filter((e) => e.source === 'scheduled').length ?? 0;
+  const scheduledCount = preview?.entries.filter((e) => e.source === 'SCHEDULED').length ?? 0;
 
   if (surfaces.data && surfaces.data.length === 0) {
     return (

@@ -76,7 +76,7 @@ export function SlateTable({ entries, kindLabel, previous, stale }: Props) {
                 <Link to={`/content/${e.itemId}`} className="row-title" data-testid="slate-title">
                   {e.title}
                 </Link>
-                {e.source === 'scheduled' && (
+                {e.source === 'SCHEDULED' && (
                   <span
                     className="badge badge-dot state-scheduled"
                     data-testid="scheduled-marker"

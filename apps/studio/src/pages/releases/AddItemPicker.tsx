@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { toApiError, type ApiError } from '../../api/client';
 import { addToRelease, searchPickableItems, type PickableItem } from '../../api/launch';
-import type { ReleaseActionKind, ReleaseDetail } from '../../api/types';
+import type { ReleaseActionKind, ReleaseDetail, ReviewDecision } from '../../api/types';
 import { StateBadge } from '../../components/Badge';
 import { ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
@@ -17,12 +17,12 @@ interface Choice {
   version: number | null;
 }
 
-/** Approved versions, newest first: a version counts as approved when its latest review decision is "approved". */
+/** Approved versions, newest first: a version counts as approved when its latest review decision is APPROVED. */
 function approvedVersions(it: PickableItem): number[] {
-  const latest = new Map<number, string>();
+  const latest = new Map<number, ReviewDecision>();
   for (const r of [...it.reviews].sort((a, b) => b.at.localeCompare(a.at))) if (!latest.has(r.versionNumber)) latest.set(r.versionNumber, r.decision);
   return [...latest.entries()]
-    .filter(([, d]) => d === 'approved')
+    .filter(([, d]) => d === 'APPROVED')
     .map(([v]) => v)
     .sort((a, b) => b - a);
 }

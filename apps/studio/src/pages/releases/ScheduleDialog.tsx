@@ -75,8 +75,8 @@ export function ScheduleDialog({ release, onClose, onScheduled }: Props) {
   }, [key]);
 
   const settled = key === `${zone}|${local}` && !resolving;
-  const chosen = resolution?.kind === 'ambiguous' ? resolution.options.find((o) => o.offsetMinutes === offset) : undefined;
-  const instant = resolution?.kind === 'ok' ? resolution.instant : (chosen?.instant ?? null);
+  const chosen = resolution?.kind === 'AMBIGUOUS' ? resolution.options.find((o) => o.offsetMinutes === offset) : undefined;
+  const instant = resolution?.kind === 'OK' ? resolution.instant : (chosen?.instant ?? null);
   const inPast = instant ? new Date(instant).getTime() < now + 5000 : false;
   const canSubmit = settled && !!instant;
 
@@ -94,7 +94,7 @@ export function ScheduleDialog({ release, onClose, onScheduled }: Props) {
     setBusy(true);
     setError(null);
     try {
-      const r = await scheduleRelease(release.id, { localDateTime: local, timeZone: zone, offsetMinutes: resolution?.kind === 'ambiguous' ? offset : null });
+      const r = await scheduleRelease(release.id, { localDateTime: local, timeZone: zone, offsetMinutes: resolution?.kind === 'AMBIGUOUS' ? offset : null });
       onScheduled(r);
       onClose();
     } catch (e) {
@@ -132,7 +132,7 @@ export function ScheduleDialog({ release, onClose, onScheduled }: Props) {
             label="Date and time"
             htmlFor="schedule-local"
             hint={`Wall-clock time in ${zone}.`}
-            error={resolution?.kind === 'invalid' && settled ? (resolution.message ?? 'Not a valid time.') : undefined}
+            error={resolution?.kind === 'INVALID' && settled ? (resolution.message ?? 'Not a valid time.') : undefined}
           >
             <input
               id="schedule-local"
@@ -141,7 +141,7 @@ export function ScheduleDialog({ release, onClose, onScheduled }: Props) {
               className="input"
               value={local}
               onChange={(e) => setLocal(e.target.value)}
-              aria-invalid={resolution?.kind === 'invalid' && settled}
+              aria-invalid={resolution?.kind === 'INVALID' && settled}
               data-testid="schedule-local"
             />
           </Field>
@@ -154,12 +154,12 @@ export function ScheduleDialog({ release, onClose, onScheduled }: Props) {
               <Spinner size={14} /> Working out the moment…
             </div>
           )}
-          {resolution?.kind === 'gap' && (
+          {resolution?.kind === 'GAP' && (
             <Banner tone="error" title="This time does not exist" testId="schedule-gap">
               {resolution.message}
             </Banner>
           )}
-          {resolution?.kind === 'ambiguous' && (
+          {resolution?.kind === 'AMBIGUOUS' && (
             <div className="form-stack">
               <Banner tone="warning" title="This time happens twice" testId="schedule-ambiguous">
                 {resolution.message}

@@ -153,7 +153,7 @@ export function SchedulerHealthPage() {
                 <tbody>
                   {h.learning.passes.map((p) => (
                     <tr key={p.pass} data-testid="learning-pass" data-pass={p.pass}>
-                      <td>{p.pass === 'profiles' ? 'Profiles (each person)' : 'Model (after the label window)'}</td>
+                      <td>{p.pass === 'PROFILES' ? 'Profiles (each person)' : 'Model (after the label window)'}</td>
                       <td className="num">
                         {p.eventsWaiting.toLocaleString('en')}
                         {p.eventsWaitingCapped ? '+' : ''}

@@ -29,7 +29,7 @@ const ARGUMENT_SHAPES: unknown[][] = [
   [UUID, { itemId: UUID, position: 1, startsAt: null, endsAt: null }],
 ];
 /** Exports that are not GraphQL calls (helpers, REST uploads). */
-export const NOT_GRAPHQL = new Set(['gql', 'rest', 'toApiError', 'onUnauthenticated', 'ApiError', 'importContentType', 'uploadImport', 'isImportRunning']);
+export const NOT_GRAPHQL = new Set(['gql', 'rest', 'toApiError', 'onUnauthenticated', 'ApiError', 'uploadImport', 'isImportRunning']);
 
 export async function collectStudioDocuments(): Promise<{ documents: StudioDocument[]; unreached: string[] }> {
   const dir = resolve(__dirname, '../../apps/studio/src/api');

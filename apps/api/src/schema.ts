@@ -24,7 +24,7 @@ export async function buildSchemaSdl(): Promise<string> {
 }
 
 /** Resolver classes provided by the API modules and the modules they import, in a stable order. */
-export function resolverClasses(): Type[] {
+function resolverClasses(): Type[] {
   const seen = new Set<unknown>();
   const found = new Set<Type>();
   const visit = (mod: unknown): void => {

@@ -6,7 +6,7 @@ import { AppConfig } from '@marquee/platform-config';
 import { DomainError } from '@marquee/platform-core';
 import { CliModule } from '../cli.module';
 
-export const ADMIN_HELP = `npm run marquee -- admin create --email <email> [--password <at least 12 characters>] [--name <display name>]
+const ADMIN_HELP = `npm run marquee -- admin create --email <email> [--password <at least 12 characters>] [--name <display name>]
 
 Creates an admin account in DATABASE_URL's workspace, in one transaction (nothing is written when it fails).
 Without --password a temporary password is generated and printed once. MARQUEE_ADMIN_PASSWORD is read when
@@ -14,7 +14,7 @@ Without --password a temporary password is generated and printed once. MARQUEE_A
 `;
 
 /** Parses `admin create` arguments; returns the problems instead of throwing, so the caller prints them all. */
-export function parseAdminArgs(
+function parseAdminArgs(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): { email: string; password: string | null; name: string } | { problems: string[] } {

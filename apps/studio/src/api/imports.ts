@@ -46,7 +46,7 @@ const ImportJobsQuery = graphql(`
 
 export const IMPORT_TEMPLATE_URL = '/api/imports/template.csv';
 
-export function importContentType(filename: string): string {
+function importContentType(filename: string): string {
   return /\.(jsonl|ndjson|json)$/i.test(filename) ? 'application/x-ndjson' : 'text/csv';
 }
 

@@ -37,7 +37,7 @@ import type {
   WebhookDeliveryFieldsFragment,
   WebhookEndpointFieldsFragment,
 } from './generated/graphql';
-import type { ContentTestStatus, EngagementType, FeedReason, ItemState, ModelStatus, OpeTarget, ReleaseStatus, Role } from './generated/schema-enums';
+import type { ContentTestStatus, EngagementType, FeedReason, ItemState, OpeTarget, ReleaseStatus, Role } from './generated/schema-enums';
 
 export type {
   AssetCheckStatus,
@@ -66,7 +66,6 @@ export const RELEASE_STATUSES: ReleaseStatus[] = ['draft', 'scheduled', 'launche
 export const FEED_REASONS: FeedReason[] = ['PERSONALIZED', 'CONTENT_TEST', 'EXPLORATION', 'PINNED', 'FALLBACK'];
 export const CONTENT_TEST_STATUSES: ContentTestStatus[] = ['RUNNING', 'GRADUATED', 'UNDERPERFORMING', 'INCONCLUSIVE'];
 export const OPE_TARGETS: OpeTarget[] = ['CURRENT', 'MODEL', 'UNIFORM', 'CONFIG'];
-export const MODEL_STATUSES: ModelStatus[] = ['TRAINING', 'FAILED', 'CANDIDATE', 'GATE_FAILED', 'GATE_PASSED', 'CANARY', 'LIVE', 'ROLLED_BACK', 'RETIRED'];
 
 /**
  * Strings the schema keeps as strings, as unions for the pages' switch statements. A surface's success event is an
@@ -75,35 +74,29 @@ export const MODEL_STATUSES: ModelStatus[] = ['TRAINING', 'FAILED', 'CANDIDATE',
  */
 export type SuccessEvent = Extract<EngagementType, 'OPEN' | 'PLAY_START' | 'COMPLETE'>;
 export const SUCCESS_EVENTS: SuccessEvent[] = ['OPEN', 'PLAY_START', 'COMPLETE'];
-export type ImportStatus = 'queued' | 'running' | 'succeeded' | 'completed_with_errors' | 'failed';
 export type OpeEstimator = 'ips' | 'snips' | 'dm' | 'dr';
 export const OPE_ESTIMATORS: OpeEstimator[] = ['ips', 'snips', 'dm', 'dr'];
 
 /* ---------- Accounts ---------- */
 
 export type User = UserFieldsFragment;
-export type UserSummary = NonNullable<ItemVersion['author']>;
 export type ApiKey = ApiKeyFieldsFragment;
 
 /* ---------- Catalogue ---------- */
 
 /** A content kind and which fields it requires. */
 export type ContentKind = KindsQuery['contentKinds'][number];
-export type KindAttribute = ContentKind['attributes'][number];
 export type ItemFields = Omit<ItemFieldsFieldsFragment, 'attributes'> & { attributes: Record<string, string | number> };
-export type LocalizedText = ItemFields['localized'][number];
-export type Media = ItemFields['media'];
 export type ItemVersion = ItemVersionFieldsFragment;
-export type ItemVersionWithFields = ItemVersion & { fields: ItemFields };
+type ItemVersionWithFields = ItemVersion & { fields: ItemFields };
 export type AssetStatus = AssetFieldsFragment;
 /** One row of the content list. */
 export type ItemSummary = ItemSummaryFieldsFragment;
 /** The item as the editor needs it. */
 export type ItemDetail = Omit<ItemDetailFieldsFragment, 'latestVersion'> & { latestVersion: ItemVersionWithFields };
-export type LocaleCompleteness = ItemDetail['completeness'][number];
 export type ReadinessProblem = ItemDetail['readiness'][number];
 export type FieldChange = ReviewQueueEntry['changesFromLive'][number];
-export interface PageInfo {
+interface PageInfo {
   endCursor: string | null;
   hasNextPage: boolean;
 }
@@ -118,37 +111,30 @@ export type ItemInput = Omit<ItemInputGql, 'attributes'> & { attributes: Record<
 
 export type ImportJob = ImportJobFieldsFragment;
 export type ImportJobDetail = ImportJobQuery['importJob'];
-export type ImportRowError = ImportJobDetail['errors'][number];
 
 /* ---------- Launch workflow ---------- */
 
 export type ReleaseSummary = ReleaseSummaryFieldsFragment;
 export type ReleaseDetail = ReleaseDetailFieldsFragment;
 export type ReleaseAction = ReleaseDetail['actions'][number];
-export type ReleaseActionItem = ReleaseAction['item'];
 export type ReleaseEvent = ReleaseDetail['events'][number];
 export type Audience = ReleaseDetail['audience'];
 export type ReleaseValidation = ValidationFieldsFragment;
 export type ValidationIssue = ReleaseValidation['blocking'][number];
 export type ScheduleResolution = ResolveQuery['resolveScheduleTime'];
-export type ScheduleOption = ScheduleResolution['options'][number];
 export type SchedulerHealth = SchedulerHealthQuery['schedulerHealth'];
 export type ReviewQueueEntry = ReviewQueueQuery['reviewQueue'][number];
 /** What the item editor's workflow bar needs. */
 export type ItemWorkflow = ItemWorkflowFieldsFragment;
-export type ReviewRecord = ItemWorkflow['reviews'][number];
 export type AuditEntry = AuditEntryFieldsFragment;
 export type WebhookEndpoint = WebhookEndpointFieldsFragment;
 export type WebhookDelivery = WebhookDeliveryFieldsFragment;
-export type WebhookAttempt = WebhookDelivery['attemptLog'][number];
 
 /* ---------- Placement engine ---------- */
 
 export type Surface = SurfaceFieldsFragment;
 export type SurfacePin = SurfacePinFieldsFragment;
 export type CandidateRule = Surface['candidateRule'];
-/** "At most maxPerKind of one kind and maxPerTopic of one topic in the first firstN slots"; null is no limit. */
-export type DiversityRule = Surface['diversity'];
 export type SurfaceInput = SurfaceInputGql;
 export type Persona = PreviewPersonaInput;
 export type FeedPreview = FeedPreviewQuery['feedPreview'];
@@ -162,7 +148,7 @@ export type ContentTestDay = TestTimelineQuery['contentTestTimeline'][number];
 export type ExplorationSpend = SpendQuery['explorationSpend'][number];
 export type SurfaceSuccess = SurfaceSuccessQuery['surfaceSuccess'][number];
 
-export interface OpeInterval {
+interface OpeInterval {
   lower: number;
   upper: number;
   level: number;
@@ -179,7 +165,7 @@ export interface OpeEstimatorResult extends OpeCell {
   perPosition: (OpeCell & { position: number })[];
 }
 /** The JSON in `OpeRun.estimates`. */
-export interface OpeEstimates {
+interface OpeEstimates {
   n: number;
   /** The logging policy's own value on these rows. */
   onPolicy: OpeCell & { perPosition: (OpeCell & { position: number })[] };
@@ -191,7 +177,7 @@ export interface OpeEstimates {
 export type OpeRun = Omit<OpeRunFieldsFragment, 'estimates' | 'config'> & { estimates: OpeEstimates | null; config: Record<string, unknown> | null };
 
 /** The JSON in `ModelVersion.metrics`. */
-export interface ModelMetrics {
+interface ModelMetrics {
   holdoutAuc: number;
   holdoutLogLoss: number;
   /** Log loss of always predicting the training success rate. */
@@ -200,7 +186,7 @@ export interface ModelMetrics {
   backend: string;
 }
 /** The JSON in `ModelVersion.gate`: SNIPS of the candidate against the live policy's on-policy value, and the model's own fit. */
-export interface ModelGate {
+interface ModelGate {
   estimator: string;
   liveEstimate: number;
   candidateEstimate: number;

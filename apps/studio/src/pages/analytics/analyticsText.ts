@@ -72,7 +72,7 @@ export function opeTargetLabel(t: string): string {
   return OPE_TARGET_TEXT[t as OpeTarget]?.label ?? t;
 }
 
-export const OPE_STATUS_TEXT: Record<OpeRunStatus, { label: string; tone: Tone }> = {
+const OPE_STATUS_TEXT: Record<OpeRunStatus, { label: string; tone: Tone }> = {
   QUEUED: { label: 'Queued', tone: 'neutral' },
   RUNNING: { label: 'Running', tone: 'accent' },
   DONE: { label: 'Done', tone: 'success' },
@@ -83,7 +83,7 @@ export function opeStatusText(s: OpeRunStatus) {
   return OPE_STATUS_TEXT[s] ?? { label: s.toLowerCase(), tone: 'neutral' as Tone };
 }
 
-export const MODEL_STATUS_TEXT: Record<ModelStatus, { label: string; tone: Tone; help: string }> = {
+const MODEL_STATUS_TEXT: Record<ModelStatus, { label: string; tone: Tone; help: string }> = {
   TRAINING: { label: 'Training', tone: 'accent', help: 'The worker is training it on the surface’s logs.' },
   FAILED: { label: 'Failed', tone: 'danger', help: 'Training did not finish; the reason says why.' },
   CANDIDATE: { label: 'Candidate', tone: 'info', help: 'Trained; the offline gate is evaluating it.' },

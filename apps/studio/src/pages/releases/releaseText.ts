@@ -1,7 +1,7 @@
 import type { Audience, ReleaseStatus } from '../../api/types';
 
 /** Statuses in which the release can still be composed, scheduled or launched. */
-export const EDITABLE_STATUSES: ReleaseStatus[] = ['draft', 'scheduled', 'failed'];
+const EDITABLE_STATUSES: ReleaseStatus[] = ['draft', 'scheduled', 'failed'];
 
 export function isEditable(status: ReleaseStatus): boolean {
   return EDITABLE_STATUSES.includes(status);
@@ -14,7 +14,7 @@ export const PLATFORMS = [
 ];
 
 /** "everyone", or "iOS and Android · locales de, fr · tier premium". */
-export function describeAudience(a: Audience): string {
+function describeAudience(a: Audience): string {
   const parts: string[] = [];
   if (a.platforms.length) parts.push(a.platforms.map((p) => PLATFORMS.find((x) => x.key === p)?.label ?? p).join(', '));
   if (a.locales.length) parts.push(`${a.locales.length === 1 ? 'locale' : 'locales'} ${a.locales.join(', ')}`);

@@ -46,7 +46,7 @@ export function reasonText(r: string) {
   return REASON_TEXT[r as FeedReason] ?? { label: r, tone: 'neutral' as Tone, icon: 'info' as IconName, help: '' };
 }
 
-export const TEST_STATUS_TEXT: Record<ContentTestStatus, { label: string; tone: Tone; help: string }> = {
+const TEST_STATUS_TEXT: Record<ContentTestStatus, { label: string; tone: Tone; help: string }> = {
   RUNNING: { label: 'Running', tone: 'accent', help: 'Still collecting impressions in exploration slots.' },
   GRADUATED: { label: 'Graduated', tone: 'success', help: 'P(beats control) reached 90%: it competes in normal ranking with what it learned.' },
   UNDERPERFORMING: {

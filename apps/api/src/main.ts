@@ -3,6 +3,7 @@ import { RequestListener, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { INestApplication, Logger } from '@nestjs/common';
 import { loadConfigOrExit } from '@marquee/platform-config';
+import { stopOnSignals } from '@marquee/platform-core';
 import { describeDatabaseUrl } from '@marquee/platform-database';
 import { createApi } from './bootstrap';
 import { runApiCluster } from './cluster';
@@ -51,27 +52,10 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   logger.log(`Listening on ${config.publicUrl} (GraphQL /graphql, Studio /studio) with PostgreSQL at ${describeDatabaseUrl(config.databaseUrl)}.`);
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.log(`${signal} received: no new requests; finishing those in flight (at most ${config.shutdownTimeoutMs} ms).`);
-    const force = setTimeout(() => {
-      logger.error(`Shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting now. Requests still open were cut off.`);
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    force.unref();
-    try {
-      await app.close();
-      logger.log('Stopped cleanly.');
-      process.exit(0);
-    } catch (e) {
-      logger.error(`Error while stopping: ${(e as Error).message}`);
-      process.exit(1);
-    }
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  stopOnSignals(app, logger, config.shutdownTimeoutMs, {
+    draining: 'no new requests; finishing those in flight',
+    cutOff: 'Requests still open were cut off.',
+  });
 }
 
 main().catch((e) => {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfigOrExit } from '@marquee/platform-config';
+import { stopOnSignals } from '@marquee/platform-core';
 import { collectProcessMetrics, createLogger } from '@marquee/platform-observability';
 import { WorkerModule } from './worker.module';
 
@@ -16,27 +17,10 @@ async function main(): Promise<void> {
   const logger = new Logger('Marquee worker');
   logger.log('Worker started.');
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.log(`${signal} received: taking no new jobs; finishing the ones running (at most ${config.shutdownTimeoutMs} ms).`);
-    const force = setTimeout(() => {
-      logger.error(`Jobs still running after ${config.shutdownTimeoutMs} ms; exiting now. BullMQ will retry them once their lock expires.`);
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    force.unref();
-    try {
-      await app.close();
-      logger.log('Stopped cleanly.');
-      process.exit(0);
-    } catch (e) {
-      logger.error(`Error while stopping: ${(e as Error).message}`);
-      process.exit(1);
-    }
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  stopOnSignals(app, logger, config.shutdownTimeoutMs, {
+    draining: 'taking no new jobs; finishing the ones running',
+    cutOff: 'BullMQ will retry the jobs cut off once their lock expires.',
+  });
 }
 
 main().catch((e) => {

@@ -4,3 +4,4 @@ export * from './random';
 export * from './text';
 export * from './circuit';
 export * from './restart';
+export * from './shutdown';

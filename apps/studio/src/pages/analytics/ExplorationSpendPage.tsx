@@ -5,20 +5,17 @@ import { Link } from 'react-router-dom';
 import { fetchExplorationSpend, type Granularity } from '../../api/analytics';
 import type { ExplorationSpend } from '../../api/types';
 import { Badge } from '../../components/Badge';
-import { ErrorBanner } from '../../components/Banner';
-import { Button } from '../../components/Button';
 import { BandHit, ChartBox, Legend, XBandAxis, YAxis, type TooltipData } from '../../components/charts/Chart';
 import { CHART } from '../../components/charts/palette';
 import { bandScale, bucketKey, bucketLabel, bucketRange, bucketTitle, formatPct, hourTicks, linearScale, pctDigits } from '../../components/charts/scale';
 import { CsvButton } from '../../components/CsvButton';
-import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
 import { LoadingState, Spinner } from '../../components/Spinner';
 import type { CsvColumn } from '../../lib/csv';
 import { plural } from '../../lib/format';
 import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { formatShare } from '../surfaces/placementText';
-import { AnalyticsNav, ChartEmpty, Segmented, SurfaceSelect, intParam, useSurfaceChoice } from './analyticsParts';
+import { AnalyticsNav, AnalyticsStatus, RefreshButton, ChartEmpty, Segmented, SurfaceSelect, intParam, useSurfaceChoice } from './analyticsParts';
 import { TableScroll } from '../../components/TableScroll';
 
 const DAY_WINDOWS = [7, 14, 30, 90];
@@ -99,18 +96,9 @@ export function ExplorationSpendPage() {
           }))}
         />
         {spend.loading && spend.data && <Spinner size={14} />}
-        <div className="filter-spacer" />
-        <Button size="sm" variant="ghost" icon="refresh" onClick={() => void spend.reload()}>
-          Refresh
-        </Button>
+        <RefreshButton query={spend} />
       </div>
-      {choice.surfaces.error && <ErrorBanner error={choice.surfaces.error} onRetry={() => void choice.surfaces.reload()} />}
-      {spend.error && <ErrorBanner error={spend.error} onRetry={() => void spend.reload()} />}
-      {choice.surfaces.data && choice.surfaces.data.length === 0 && (
-        <EmptyState icon="layers" title="No surfaces yet" testId="no-surfaces">
-          Exploration is spent per surface. An admin creates surfaces under Insights → Surfaces.
-        </EmptyState>
-      )}
+      <AnalyticsStatus choice={choice} query={spend} perSurface="Exploration is spent per surface." />
 
       {surface && (
         <section className="card chart-card" data-testid="spend-card">

@@ -4,7 +4,6 @@ import { fetchModelVersions, promoteModel, rollbackModel, startCanary } from '..
 import type { CanaryStats, ModelStatus, ModelVersion } from '../../api/types';
 import { isAdmin, useCurrentUser } from '../../auth/AuthContext';
 import { Badge } from '../../components/Badge';
-import { ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CsvButton } from '../../components/CsvButton';
@@ -19,7 +18,7 @@ import { formatDateTime, plural } from '../../lib/format';
 import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { formatMs } from '../../lib/time';
 import { formatProbability, formatShare } from '../surfaces/placementText';
-import { AnalyticsNav, SurfaceSelect, useSurfaceChoice } from './analyticsParts';
+import { AnalyticsNav, AnalyticsStatus, RefreshButton, SurfaceSelect, useSurfaceChoice } from './analyticsParts';
 import { fixed, modelStatusText } from './analyticsText';
 import { TrainDialog } from './ModelDialogs';
 
@@ -167,18 +166,9 @@ export function ModelsPage() {
             Live prior: <strong className="text-strong">{live ? live.version : 'structural (no trained model)'}</strong>
           </span>
         )}
-        <div className="filter-spacer" />
-        <Button size="sm" variant="ghost" icon="refresh" onClick={() => void models.reload()}>
-          Refresh
-        </Button>
+        <RefreshButton query={models} />
       </div>
-      {choice.surfaces.error && <ErrorBanner error={choice.surfaces.error} onRetry={() => void choice.surfaces.reload()} />}
-      {models.error && <ErrorBanner error={models.error} onRetry={() => void models.reload()} />}
-      {choice.surfaces.data && choice.surfaces.data.length === 0 && (
-        <EmptyState icon="layers" title="No surfaces yet" testId="no-surfaces">
-          Models are trained per surface. An admin creates surfaces under Insights → Surfaces.
-        </EmptyState>
-      )}
+      <AnalyticsStatus choice={choice} query={models} perSurface="Models are trained per surface." />
 
       {canary && (
         <CanaryCard

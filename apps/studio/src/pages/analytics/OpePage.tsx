@@ -6,13 +6,11 @@ import { fetchOpeRuns } from '../../api/analytics';
 import { OPE_ESTIMATORS, type OpeCell, type OpeEstimator, type OpeEstimatorResult, type OpeRun } from '../../api/types';
 import { isAdmin, useCurrentUser } from '../../auth/AuthContext';
 import { Badge } from '../../components/Badge';
-import { ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { BandHit, ChartBox, Legend, Whisker, XBandAxis, YAxis, clip, type TooltipData } from '../../components/charts/Chart';
 import { CHART, seriesColor } from '../../components/charts/palette';
 import { bandScale, formatCount, linearScale } from '../../components/charts/scale';
 import { CsvButton } from '../../components/CsvButton';
-import { EmptyState } from '../../components/EmptyState';
 import { Icon } from '../../components/Icon';
 import { PageHeader } from '../../components/PageHeader';
 import { LoadingState, Spinner } from '../../components/Spinner';
@@ -21,7 +19,7 @@ import { useToast } from '../../components/Toast';
 import type { CsvColumn } from '../../lib/csv';
 import { formatDateTime, plural } from '../../lib/format';
 import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
-import { AnalyticsNav, ChartEmpty, Segmented, SurfaceSelect, useSurfaceChoice } from './analyticsParts';
+import { AnalyticsNav, AnalyticsStatus, RefreshButton, ChartEmpty, Segmented, SurfaceSelect, useSurfaceChoice } from './analyticsParts';
 import { estimatorText, ESTIMATOR_TEXT, fixed, opeRunLabel, opeStatusText, opeTargetLabel } from './analyticsText';
 import { EvaluateDialog } from './EvaluateDialog';
 import { TableScroll } from '../../components/TableScroll';
@@ -180,18 +178,9 @@ export function OpePage() {
             <Spinner size={12} /> {plural(active.length, 'evaluation')} running
           </span>
         )}
-        <div className="filter-spacer" />
-        <Button size="sm" variant="ghost" icon="refresh" onClick={() => void runs.reload()}>
-          Refresh
-        </Button>
+        <RefreshButton query={runs} />
       </div>
-      {choice.surfaces.error && <ErrorBanner error={choice.surfaces.error} onRetry={() => void choice.surfaces.reload()} />}
-      {runs.error && <ErrorBanner error={runs.error} onRetry={() => void runs.reload()} />}
-      {choice.surfaces.data && choice.surfaces.data.length === 0 && (
-        <EmptyState icon="layers" title="No surfaces yet" testId="no-surfaces">
-          Policies are evaluated on a surface's logs. An admin creates surfaces under Insights → Surfaces.
-        </EmptyState>
-      )}
+      <AnalyticsStatus choice={choice} query={runs} perSurface="Policies are evaluated on a surface's logs." />
 
       {surface && (
         <section className="card chart-card" data-testid="ope-card">

@@ -4,19 +4,16 @@ import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { fetchSurfaceSuccess } from '../../api/analytics';
 import type { SurfaceSuccess } from '../../api/types';
-import { ErrorBanner } from '../../components/Banner';
-import { Button } from '../../components/Button';
 import { BandHit, ChartBox, Whisker, XBandAxis, YAxis, clip, type TooltipData } from '../../components/charts/Chart';
 import { bandScale, bucketKey, bucketLabel, bucketRange, bucketTitle, formatPct, linearScale, pctDigits } from '../../components/charts/scale';
 import { CsvButton } from '../../components/CsvButton';
-import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
 import { LoadingState, Spinner } from '../../components/Spinner';
 import type { CsvColumn } from '../../lib/csv';
 import { plural } from '../../lib/format';
 import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { successEventLabel } from '../surfaces/placementText';
-import { AnalyticsNav, ChartEmpty, Segmented, SurfaceSelect, intParam, useSurfaceChoice } from './analyticsParts';
+import { AnalyticsNav, AnalyticsStatus, RefreshButton, ChartEmpty, Segmented, SurfaceSelect, intParam, useSurfaceChoice } from './analyticsParts';
 import { describePolicyVersion, policyColors } from './analyticsText';
 import { TableScroll } from '../../components/TableScroll';
 
@@ -104,18 +101,9 @@ export function SurfaceSuccessPage() {
           options={WINDOWS.map((d) => ({ key: d, label: `${d} days`, testId: `success-days-${d}` }))}
         />
         {data.loading && data.data && <Spinner size={14} />}
-        <div className="filter-spacer" />
-        <Button size="sm" variant="ghost" icon="refresh" onClick={() => void data.reload()}>
-          Refresh
-        </Button>
+        <RefreshButton query={data} />
       </div>
-      {choice.surfaces.error && <ErrorBanner error={choice.surfaces.error} onRetry={() => void choice.surfaces.reload()} />}
-      {data.error && <ErrorBanner error={data.error} onRetry={() => void data.reload()} />}
-      {choice.surfaces.data && choice.surfaces.data.length === 0 && (
-        <EmptyState icon="layers" title="No surfaces yet" testId="no-surfaces">
-          Success is measured per surface. An admin creates surfaces under Insights → Surfaces.
-        </EmptyState>
-      )}
+      <AnalyticsStatus choice={choice} query={data} perSurface="Success is measured per surface." />
 
       {surface && (
         <section className="card chart-card" data-testid="success-card">

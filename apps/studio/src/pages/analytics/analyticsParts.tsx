@@ -2,6 +2,9 @@ import type { ReactNode } from 'react';
 import { NavLink, useSearchParams } from 'react-router-dom';
 import { fetchSurfaces } from '../../api/placement';
 import type { Surface } from '../../api/types';
+import { ErrorBanner } from '../../components/Banner';
+import { Button } from '../../components/Button';
+import { EmptyState } from '../../components/EmptyState';
 import { Icon, type IconName } from '../../components/Icon';
 import { ANALYTICS_NAV } from '../../components/nav';
 import { keys, useApiQuery, type QueryState } from '../../lib/hooks';
@@ -152,5 +155,43 @@ export function AnalyticsNav() {
         </NavLink>
       ))}
     </nav>
+  );
+}
+
+/** The end of an analytics page's filter bar: a spacer, then Refresh for the page's data. */
+export function RefreshButton({ query }: { query: Pick<QueryState<unknown>, 'reload'> }) {
+  return (
+    <>
+      <div className="filter-spacer" />
+      <Button size="sm" variant="ghost" icon="refresh" onClick={() => void query.reload()}>
+        Refresh
+      </Button>
+    </>
+  );
+}
+
+/**
+ * Under an analytics page's filter bar: what went wrong loading the surfaces or the page's data (each with a retry),
+ * or, when there are no surfaces at all, where to create one. `perSurface` says what the page measures per surface.
+ */
+export function AnalyticsStatus({
+  choice,
+  query,
+  perSurface,
+}: {
+  choice: SurfaceChoice;
+  query: Pick<QueryState<unknown>, 'error' | 'reload'>;
+  perSurface: string;
+}) {
+  return (
+    <>
+      {choice.surfaces.error && <ErrorBanner error={choice.surfaces.error} onRetry={() => void choice.surfaces.reload()} />}
+      {query.error && <ErrorBanner error={query.error} onRetry={() => void query.reload()} />}
+      {choice.surfaces.data && choice.surfaces.data.length === 0 && (
+        <EmptyState icon="layers" title="No surfaces yet" testId="no-surfaces">
+          {perSurface} An admin creates surfaces under Insights → Surfaces.
+        </EmptyState>
+      )}
+    </>
   );
 }

@@ -2,11 +2,9 @@ import { useState, type FormEvent } from 'react';
 import * as authApi from '../api/auth';
 import { ApiError, toApiError } from '../api/client';
 import { useAuth, useCurrentUser } from '../auth/AuthContext';
-import { ErrorBanner } from './Banner';
-import { Button } from './Button';
 import { Field } from './Field';
-import { Modal } from './Modal';
 import { useToast } from './Toast';
+import { FormDialog } from './FormDialog';
 
 const MIN = 12;
 
@@ -47,59 +45,52 @@ export function ChangePasswordDialog({ onClose }: { onClose(): void }) {
   };
 
   return (
-    <Modal
+    <FormDialog
       title="Change password"
-      onClose={onClose}
+      testId="change-password-dialog"
       size="sm"
       busy={busy}
-      testId="change-password-dialog"
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button variant="primary" type="submit" form="change-password-form" loading={busy} data-testid="change-password-submit">
-            Change password
-          </Button>
-        </>
-      }
+      onClose={onClose}
+      onSubmit={submit}
+      formId="change-password-form"
+      submitLabel="Change password"
+      submitTestId="change-password-submit"
+      error={error}
+      placed={['currentPassword', 'newPassword', 'confirm']}
     >
-      <form id="change-password-form" className="form-stack" onSubmit={submit} noValidate>
-        {error && !error.problems.length && <ErrorBanner error={error} />}
-        <Field label="Current password" htmlFor="currentPassword" error={local.currentPassword}>
-          <input
-            id="currentPassword"
-            className="input"
-            type="password"
-            autoComplete="current-password"
-            value={current}
-            onChange={(e) => setCurrent(e.target.value)}
-            aria-invalid={!!local.currentPassword}
-          />
-        </Field>
-        <Field label="New password" htmlFor="newPassword" error={local.newPassword} hint={`At least ${MIN} characters. Other sessions are signed out.`}>
-          <input
-            id="newPassword"
-            className="input"
-            type="password"
-            autoComplete="new-password"
-            value={next}
-            onChange={(e) => setNext(e.target.value)}
-            aria-invalid={!!local.newPassword}
-          />
-        </Field>
-        <Field label="Repeat new password" htmlFor="confirm" error={local.confirm}>
-          <input
-            id="confirm"
-            className="input"
-            type="password"
-            autoComplete="new-password"
-            value={confirm}
-            onChange={(e) => setConfirm(e.target.value)}
-            aria-invalid={!!local.confirm}
-          />
-        </Field>
-      </form>
-    </Modal>
+      <Field label="Current password" htmlFor="currentPassword" error={local.currentPassword}>
+        <input
+          id="currentPassword"
+          className="input"
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+          aria-invalid={!!local.currentPassword}
+        />
+      </Field>
+      <Field label="New password" htmlFor="newPassword" error={local.newPassword} hint={`At least ${MIN} characters. Other sessions are signed out.`}>
+        <input
+          id="newPassword"
+          className="input"
+          type="password"
+          autoComplete="new-password"
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+          aria-invalid={!!local.newPassword}
+        />
+      </Field>
+      <Field label="Repeat new password" htmlFor="confirm" error={local.confirm}>
+        <input
+          id="confirm"
+          className="input"
+          type="password"
+          autoComplete="new-password"
+          value={confirm}
+          onChange={(e) => setConfirm(e.target.value)}
+          aria-invalid={!!local.confirm}
+        />
+      </Field>
+    </FormDialog>
   );
 }

@@ -2,12 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { evaluatePolicy, fetchModelVersions } from '../../api/analytics';
 import { toApiError, type ApiError } from '../../api/client';
 import { OPE_TARGETS, type OpeRun, type OpeTarget, type Surface } from '../../api/types';
-import { ErrorBanner } from '../../components/Banner';
-import { Button } from '../../components/Button';
 import { Field } from '../../components/Field';
-import { Modal } from '../../components/Modal';
 import { keys, useApiQuery } from '../../lib/hooks';
 import { OPE_TARGET_TEXT, modelStatusText } from './analyticsText';
+import { FormDialog } from '../../components/FormDialog';
 
 const PLACED = ['target', 'modelId', 'days', 'config'];
 
@@ -73,132 +71,124 @@ export function EvaluateDialog({
     }
   };
 
-  const unplaced = error ? error.problems.filter((p) => !PLACED.includes(p.field)) : [];
   return (
-    <Modal
+    <FormDialog
       title={`Evaluate a policy on ${surface.name}`}
-      onClose={onClose}
-      busy={busy}
       testId="evaluate-dialog"
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button variant="primary" type="submit" form="evaluate-form" loading={busy} data-testid="evaluate-submit">
-            Queue evaluation
-          </Button>
-        </>
-      }
+      busy={busy}
+      onClose={onClose}
+      onSubmit={submit}
+      formId="evaluate-form"
+      submitLabel="Queue evaluation"
+      submitTestId="evaluate-submit"
+      error={error}
+      placed={PLACED}
     >
-      <form id="evaluate-form" className="form-stack" onSubmit={submit} noValidate>
-        {error && (!error.problems.length || unplaced.length > 0) && <ErrorBanner error={error} unplaced={unplaced} />}
-        <p className="muted small">
-          Replays the surface's logged feeds under the chosen policy and estimates its success per impression with IPS, SNIPS, DM and DR, each with a bootstrap
-          95% interval. It runs in the worker; progress shows in the runs table.
-        </p>
-        <Field label="Policy" htmlFor="ev-target" error={problems.target}>
-          <div className="target-options" role="radiogroup" aria-label="Policy">
-            {OPE_TARGETS.map((t) => (
-              <label key={t} className={`target-option ${target === t ? 'is-active' : ''}`}>
-                <input type="radio" name="ev-target" checked={target === t} onChange={() => setTarget(t)} data-testid={`ev-target-${t}`} />
-                <span>
-                  <strong>{OPE_TARGET_TEXT[t].label}</strong>
-                  <span className="muted small">{OPE_TARGET_TEXT[t].help}</span>
-                </span>
-              </label>
-            ))}
-          </div>
-        </Field>
-        {target === 'MODEL' && (
-          <Field
-            label="Model version"
-            htmlFor="ev-model"
-            requirement="required"
-            error={problems.modelId}
-            hint={models.data && models.data.length === 0 ? 'No trained model on this surface yet: train one on the Models page.' : undefined}
-          >
-            <select
-              id="ev-model"
-              className="input select"
-              value={modelId}
-              onChange={(e) => setModelId(e.target.value)}
-              aria-invalid={!!problems.modelId}
-              data-testid="ev-model"
-            >
-              <option value="">{models.loading ? 'Loading…' : 'Choose a model'}</option>
-              {(models.data ?? []).map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.version} — {modelStatusText(m.status).label}
-                </option>
-              ))}
-            </select>
-          </Field>
-        )}
-        {target === 'CONFIG' && (
-          <>
-            <div className="form-grid config-grid">
-              <Field label="Exploration budget (%)" htmlFor="ev-budget" error={problems.budget}>
-                <input
-                  id="ev-budget"
-                  className="input"
-                  inputMode="decimal"
-                  value={budget}
-                  onChange={(e) => setBudget(e.target.value)}
-                  aria-invalid={!!problems.budget}
-                  data-testid="ev-budget"
-                />
-              </Field>
-              <Field label="Random floor (%)" htmlFor="ev-floor" error={problems.floor}>
-                <input
-                  id="ev-floor"
-                  className="input"
-                  inputMode="decimal"
-                  value={floor}
-                  onChange={(e) => setFloor(e.target.value)}
-                  aria-invalid={!!problems.floor}
-                  data-testid="ev-floor"
-                />
-              </Field>
-              <Field label="Slots" htmlFor="ev-slots" error={problems.slots}>
-                <input
-                  id="ev-slots"
-                  className="input"
-                  inputMode="numeric"
-                  value={slots}
-                  onChange={(e) => setSlots(e.target.value)}
-                  aria-invalid={!!problems.slots}
-                  data-testid="ev-slots"
-                />
-              </Field>
-            </div>
-            {problems.config && (
-              <p className="field-error" role="alert" data-testid="error-ev-config">
-                {problems.config}
-              </p>
-            )}
-          </>
-        )}
+      <p className="muted small">
+        Replays the surface's logged feeds under the chosen policy and estimates its success per impression with IPS, SNIPS, DM and DR, each with a bootstrap
+        95% interval. It runs in the worker; progress shows in the runs table.
+      </p>
+      <Field label="Policy" htmlFor="ev-target" error={problems.target}>
+        <div className="target-options" role="radiogroup" aria-label="Policy">
+          {OPE_TARGETS.map((t) => (
+            <label key={t} className={`target-option ${target === t ? 'is-active' : ''}`}>
+              <input type="radio" name="ev-target" checked={target === t} onChange={() => setTarget(t)} data-testid={`ev-target-${t}`} />
+              <span>
+                <strong>{OPE_TARGET_TEXT[t].label}</strong>
+                <span className="muted small">{OPE_TARGET_TEXT[t].help}</span>
+              </span>
+            </label>
+          ))}
+        </div>
+      </Field>
+      {target === 'MODEL' && (
         <Field
-          label="Logs from the last"
-          htmlFor="ev-days"
-          error={problems.days}
-          hint="Days of logged feeds to evaluate on (1 to 90). The newest feeds are used first, up to the server's limit."
+          label="Model version"
+          htmlFor="ev-model"
+          requirement="required"
+          error={problems.modelId}
+          hint={models.data && models.data.length === 0 ? 'No trained model on this surface yet: train one on the Models page.' : undefined}
         >
-          <div className="unit-input">
-            <input
-              id="ev-days"
-              className="input"
-              inputMode="numeric"
-              value={days}
-              onChange={(e) => setDays(e.target.value)}
-              aria-invalid={!!problems.days}
-              data-testid="ev-days"
-            />
-            <span className="muted">days</span>
-          </div>
+          <select
+            id="ev-model"
+            className="input select"
+            value={modelId}
+            onChange={(e) => setModelId(e.target.value)}
+            aria-invalid={!!problems.modelId}
+            data-testid="ev-model"
+          >
+            <option value="">{models.loading ? 'Loading…' : 'Choose a model'}</option>
+            {(models.data ?? []).map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.version} — {modelStatusText(m.status).label}
+              </option>
+            ))}
+          </select>
         </Field>
-      </form>
-    </Modal>
+      )}
+      {target === 'CONFIG' && (
+        <>
+          <div className="form-grid config-grid">
+            <Field label="Exploration budget (%)" htmlFor="ev-budget" error={problems.budget}>
+              <input
+                id="ev-budget"
+                className="input"
+                inputMode="decimal"
+                value={budget}
+                onChange={(e) => setBudget(e.target.value)}
+                aria-invalid={!!problems.budget}
+                data-testid="ev-budget"
+              />
+            </Field>
+            <Field label="Random floor (%)" htmlFor="ev-floor" error={problems.floor}>
+              <input
+                id="ev-floor"
+                className="input"
+                inputMode="decimal"
+                value={floor}
+                onChange={(e) => setFloor(e.target.value)}
+                aria-invalid={!!problems.floor}
+                data-testid="ev-floor"
+              />
+            </Field>
+            <Field label="Slots" htmlFor="ev-slots" error={problems.slots}>
+              <input
+                id="ev-slots"
+                className="input"
+                inputMode="numeric"
+                value={slots}
+                onChange={(e) => setSlots(e.target.value)}
+                aria-invalid={!!problems.slots}
+                data-testid="ev-slots"
+              />
+            </Field>
+          </div>
+          {problems.config && (
+            <p className="field-error" role="alert" data-testid="error-ev-config">
+              {problems.config}
+            </p>
+          )}
+        </>
+      )}
+      <Field
+        label="Logs from the last"
+        htmlFor="ev-days"
+        error={problems.days}
+        hint="Days of logged feeds to evaluate on (1 to 90). The newest feeds are used first, up to the server's limit."
+      >
+        <div className="unit-input">
+          <input
+            id="ev-days"
+            className="input"
+            inputMode="numeric"
+            value={days}
+            onChange={(e) => setDays(e.target.value)}
+            aria-invalid={!!problems.days}
+            data-testid="ev-days"
+          />
+          <span className="muted">days</span>
+        </div>
+      </Field>
+    </FormDialog>
   );
 }

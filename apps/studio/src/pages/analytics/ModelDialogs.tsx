@@ -2,10 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { trainModel } from '../../api/analytics';
 import { toApiError, type ApiError } from '../../api/client';
 import type { ModelVersion, Surface } from '../../api/types';
-import { ErrorBanner } from '../../components/Banner';
-import { Button } from '../../components/Button';
 import { Field } from '../../components/Field';
-import { Modal } from '../../components/Modal';
+import { FormDialog } from '../../components/FormDialog';
 
 /** Admins queue a training run on a surface's recent logs; the gate and (by default) the canary follow on their own. */
 export function TrainDialog({ surface, onClose, onQueued }: { surface: Surface; onClose(): void; onQueued(m: ModelVersion): void }) {
@@ -37,62 +35,54 @@ export function TrainDialog({ surface, onClose, onQueued }: { surface: Surface; 
     }
   };
 
-  const unplaced = error ? error.problems.filter((p) => !['days', 'epochs'].includes(p.field)) : [];
   return (
-    <Modal
+    <FormDialog
       title={`Train a model for ${surface.name}`}
-      onClose={onClose}
-      busy={busy}
-      size="sm"
       testId="train-dialog"
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button variant="primary" type="submit" form="train-form" loading={busy} data-testid="train-submit">
-            Start training
-          </Button>
-        </>
-      }
+      size="sm"
+      busy={busy}
+      onClose={onClose}
+      onSubmit={submit}
+      formId="train-form"
+      submitLabel="Start training"
+      submitTestId="train-submit"
+      error={error}
+      placed={['days', 'epochs']}
     >
-      <form id="train-form" className="form-stack" onSubmit={submit} noValidate>
-        {error && (!error.problems.length || unplaced.length > 0) && <ErrorBanner error={error} unplaced={unplaced} />}
-        <p className="muted small">
-          The worker trains a TensorFlow.js reward model on the surface's logged impressions, checks it against the live policy offline (the gate), and — when
-          it passes — puts it on a canary share of traffic. Progress shows in the table.
-        </p>
-        <Field
-          label="Logs from the last"
-          htmlFor="tr-days"
-          error={problems.days}
-          hint="Days of impressions to learn from (1 to 90); the newest is held out to measure it."
-        >
-          <div className="unit-input">
-            <input
-              id="tr-days"
-              className="input"
-              inputMode="numeric"
-              value={days}
-              onChange={(e) => setDays(e.target.value)}
-              aria-invalid={!!problems.days}
-              data-testid="tr-days"
-            />
-            <span className="muted">days</span>
-          </div>
-        </Field>
-        <Field label="Epochs" htmlFor="tr-epochs" requirement="optional" error={problems.epochs} hint="Passes over the data; empty uses the trainer's default.">
+      <p className="muted small">
+        The worker trains a TensorFlow.js reward model on the surface's logged impressions, checks it against the live policy offline (the gate), and — when it
+        passes — puts it on a canary share of traffic. Progress shows in the table.
+      </p>
+      <Field
+        label="Logs from the last"
+        htmlFor="tr-days"
+        error={problems.days}
+        hint="Days of impressions to learn from (1 to 90); the newest is held out to measure it."
+      >
+        <div className="unit-input">
           <input
-            id="tr-epochs"
-            className="input input-xnarrow"
+            id="tr-days"
+            className="input"
             inputMode="numeric"
-            value={epochs}
-            onChange={(e) => setEpochs(e.target.value)}
-            aria-invalid={!!problems.epochs}
-            data-testid="tr-epochs"
+            value={days}
+            onChange={(e) => setDays(e.target.value)}
+            aria-invalid={!!problems.days}
+            data-testid="tr-days"
           />
-        </Field>
-      </form>
-    </Modal>
+          <span className="muted">days</span>
+        </div>
+      </Field>
+      <Field label="Epochs" htmlFor="tr-epochs" requirement="optional" error={problems.epochs} hint="Passes over the data; empty uses the trainer's default.">
+        <input
+          id="tr-epochs"
+          className="input input-xnarrow"
+          inputMode="numeric"
+          value={epochs}
+          onChange={(e) => setEpochs(e.target.value)}
+          aria-invalid={!!problems.epochs}
+          data-testid="tr-epochs"
+        />
+      </Field>
+    </FormDialog>
   );
 }

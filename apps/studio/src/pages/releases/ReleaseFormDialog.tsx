@@ -2,10 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { toApiError, type ApiError } from '../../api/client';
 import { createRelease, updateRelease } from '../../api/launch';
 import type { ReleaseDetail } from '../../api/types';
-import { ErrorBanner } from '../../components/Banner';
-import { Button } from '../../components/Button';
 import { Field } from '../../components/Field';
-import { Modal } from '../../components/Modal';
+import { FormDialog } from '../../components/FormDialog';
 
 /** Name and description: a new release, or the details of an existing one. */
 export function ReleaseFormDialog({ release, onClose, onSaved }: { release?: ReleaseDetail; onClose(): void; onSaved(r: ReleaseDetail): void }) {
@@ -36,58 +34,51 @@ export function ReleaseFormDialog({ release, onClose, onSaved }: { release?: Rel
   };
 
   return (
-    <Modal
+    <FormDialog
       title={release ? 'Release details' : 'New release'}
-      onClose={onClose}
-      busy={busy}
       testId="release-form-dialog"
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button variant="primary" type="submit" form="release-form" loading={busy} data-testid="release-form-submit">
-            {release ? 'Save' : 'Create release'}
-          </Button>
-        </>
-      }
+      busy={busy}
+      onClose={onClose}
+      onSubmit={submit}
+      formId="release-form"
+      submitLabel={release ? 'Save' : 'Create release'}
+      submitTestId="release-form-submit"
+      error={error}
+      placed={['name']}
     >
-      <form id="release-form" className="form-stack" onSubmit={submit} noValidate>
-        {error && !error.problems.length && <ErrorBanner error={error} />}
-        <Field
-          label="Name"
-          htmlFor="release-name"
-          requirement="required"
-          error={local ?? error?.problemMap().name}
-          hint='What it launches, e.g. "Autumn sleep stories".'
-        >
-          <input
-            id="release-name"
-            className="input"
-            maxLength={120}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            aria-invalid={!!(local ?? error?.problemMap().name)}
-            data-testid="release-name"
-          />
-        </Field>
-        <Field
-          label="Description"
-          htmlFor="release-description"
-          requirement="optional"
-          hint="Why, for whom, and anything reviewers or the next editor should know."
-        >
-          <textarea
-            id="release-description"
-            className="input"
-            rows={3}
-            value={description}
-            onChange={(e) => setDescription(e.target.value)}
-            data-testid="release-description"
-          />
-        </Field>
-        {!release && <p className="muted small">Next you add items, check validation, set the rollout and schedule it.</p>}
-      </form>
-    </Modal>
+      <Field
+        label="Name"
+        htmlFor="release-name"
+        requirement="required"
+        error={local ?? error?.problemMap().name}
+        hint='What it launches, e.g. "Autumn sleep stories".'
+      >
+        <input
+          id="release-name"
+          className="input"
+          maxLength={120}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          aria-invalid={!!(local ?? error?.problemMap().name)}
+          data-testid="release-name"
+        />
+      </Field>
+      <Field
+        label="Description"
+        htmlFor="release-description"
+        requirement="optional"
+        hint="Why, for whom, and anything reviewers or the next editor should know."
+      >
+        <textarea
+          id="release-description"
+          className="input"
+          rows={3}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          data-testid="release-description"
+        />
+      </Field>
+      {!release && <p className="muted small">Next you add items, check validation, set the rollout and schedule it.</p>}
+    </FormDialog>
   );
 }

@@ -3,9 +3,8 @@ import { toApiError, type ApiError } from '../../api/client';
 import { createSurface } from '../../api/placement';
 import type { Surface } from '../../api/types';
 import { ErrorBanner } from '../../components/Banner';
-import { Button } from '../../components/Button';
 import { Field } from '../../components/Field';
-import { Modal } from '../../components/Modal';
+import { FormDialog } from '../../components/FormDialog';
 
 const KEY = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 
@@ -56,81 +55,75 @@ export function NewSurfaceDialog({ onClose, onCreated }: { onClose(): void; onCr
   };
 
   return (
-    <Modal
+    <FormDialog
       title="New surface"
-      onClose={onClose}
-      busy={busy}
       testId="new-surface-dialog"
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button variant="primary" type="submit" form="new-surface-form" loading={busy} data-testid="new-surface-submit">
-            Create surface
-          </Button>
-        </>
-      }
+      busy={busy}
+      onClose={onClose}
+      onSubmit={submit}
+      formId="new-surface-form"
+      submitLabel="Create surface"
+      submitTestId="new-surface-submit"
+      error={error}
+      placed={['key', 'name', 'slots', 'description']}
     >
-      <form id="new-surface-form" className="form-stack" onSubmit={submit} noValidate>
-        {error && (!error.problems.length || error.problems.some((p) => !['key', 'name', 'slots', 'description'].includes(p.field))) && (
-          <ErrorBanner error={error} />
-        )}
-        <Field label="Name" htmlFor="ns-name" requirement="required" error={problems.name} hint='What editors call it, e.g. "Focus tab".'>
+      {error && (!error.problems.length || error.problems.some((p) => !['key', 'name', 'slots', 'description'].includes(p.field))) && (
+        <ErrorBanner error={error} />
+      )}
+      <Field label="Name" htmlFor="ns-name" requirement="required" error={problems.name} hint='What editors call it, e.g. "Focus tab".'>
+        <input
+          id="ns-name"
+          className="input"
+          maxLength={80}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          aria-invalid={!!problems.name}
+          data-testid="ns-name"
+        />
+      </Field>
+      <div className="form-grid new-surface-grid">
+        <Field label="Key" htmlFor="ns-key" requirement="required" error={problems.key} hint="What client apps send as surface. It cannot change later.">
           <input
-            id="ns-name"
-            className="input"
-            maxLength={80}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            aria-invalid={!!problems.name}
-            data-testid="ns-name"
+            id="ns-key"
+            className="input mono"
+            maxLength={40}
+            value={effectiveKey}
+            onChange={(e) => {
+              setKeyTouched(true);
+              setKey(e.target.value);
+            }}
+            aria-invalid={!!problems.key}
+            data-testid="ns-key"
           />
         </Field>
-        <div className="form-grid new-surface-grid">
-          <Field label="Key" htmlFor="ns-key" requirement="required" error={problems.key} hint="What client apps send as surface. It cannot change later.">
-            <input
-              id="ns-key"
-              className="input mono"
-              maxLength={40}
-              value={effectiveKey}
-              onChange={(e) => {
-                setKeyTouched(true);
-                setKey(e.target.value);
-              }}
-              aria-invalid={!!problems.key}
-              data-testid="ns-key"
-            />
-          </Field>
-          <Field label="Slots" htmlFor="ns-slots" requirement="required" error={problems.slots} hint="Items per slate, 1 to 100.">
-            <input
-              id="ns-slots"
-              className="input"
-              type="number"
-              min={1}
-              max={100}
-              value={slots}
-              onChange={(e) => setSlots(e.target.value)}
-              aria-invalid={!!problems.slots}
-              data-testid="ns-slots"
-            />
-          </Field>
-        </div>
-        <Field label="Description" htmlFor="ns-description" requirement="optional">
-          <textarea
-            id="ns-description"
+        <Field label="Slots" htmlFor="ns-slots" requirement="required" error={problems.slots} hint="Items per slate, 1 to 100.">
+          <input
+            id="ns-slots"
             className="input"
-            rows={2}
-            value={description}
-            onChange={(e) => setDescription(e.target.value)}
-            data-testid="ns-description"
+            type="number"
+            min={1}
+            max={100}
+            value={slots}
+            onChange={(e) => setSlots(e.target.value)}
+            aria-invalid={!!problems.slots}
+            data-testid="ns-slots"
           />
         </Field>
-        <p className="muted small">
-          It starts with every live item as a candidate, a 10% exploration budget with a 2% random floor, automatic test quotas and 14-day tests. Change any of
-          it on the next page.
-        </p>
-      </form>
-    </Modal>
+      </div>
+      <Field label="Description" htmlFor="ns-description" requirement="optional">
+        <textarea
+          id="ns-description"
+          className="input"
+          rows={2}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          data-testid="ns-description"
+        />
+      </Field>
+      <p className="muted small">
+        It starts with every live item as a candidate, a 10% exploration budget with a 2% random floor, automatic test quotas and 14-day tests. Change any of it
+        on the next page.
+      </p>
+    </FormDialog>
   );
 }

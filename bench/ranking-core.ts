@@ -40,25 +40,8 @@ import {
   topKDot,
   updatePerson,
 } from '../libs/placement/src/engine';
+import { TOPICS } from './lib/topics';
 
-const TOPICS = [
-  'sleep',
-  'anxiety',
-  'focus',
-  'stress',
-  'relationships',
-  'kids',
-  'nature',
-  'breathing',
-  'movement',
-  'work',
-  'self-esteem',
-  'gratitude',
-  'grief',
-  'morning',
-  'evening',
-  'walking',
-];
 const NOW = Date.UTC(2026, 2, 1);
 const SLOTS = 20;
 

@@ -17,28 +17,11 @@ import {
   serializeState,
 } from '../../libs/placement/src/engine';
 import { withClient } from './stack';
+import { TOPICS } from './topics';
 
 export const SURFACE_KEY = 'bench';
 export const SLOTS = 20;
 const KINDS = ['meditation', 'sleep_story', 'music', 'talk'];
-const TOPICS = [
-  'sleep',
-  'anxiety',
-  'focus',
-  'stress',
-  'relationships',
-  'kids',
-  'nature',
-  'breathing',
-  'movement',
-  'work',
-  'self-esteem',
-  'gratitude',
-  'grief',
-  'morning',
-  'evening',
-  'walking',
-];
 const DAY = 86_400_000;
 
 export interface SeedOptions {

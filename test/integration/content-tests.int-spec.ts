@@ -17,10 +17,10 @@ type Test = {
   queuePosition: number | null;
   rule: string;
   probBeatsControl: number;
-  evidence: { estimate: number; lower: number; upper: number; alwaysValidP: number; controlImpressions: number };
+  evidence: { estimate: number; lower: number; upper: number; alwaysValidP: number; controlImpressions: number; comparisonControlImpressions: number | null };
 };
 const TESTS = `query($s: String!) { contentTests(surface: $s) { itemId status quota impressions decisionReason decidedAt queuePosition rule probBeatsControl
-  evidence { estimate lower upper alwaysValidP controlImpressions } } }`;
+  evidence { estimate lower upper alwaysValidP controlImpressions comparisonControlImpressions } } }`;
 
 describe('content tests through the API: the baseline choice, the sequential rule, the slot queue, the learning lag', () => {
   let media: HttpServer;
@@ -193,7 +193,12 @@ describe('content tests through the API: the baseline choice, the sequential rul
       expect(t.evidence.lower).toBeLessThanOrEqual(t.evidence.estimate);
       expect(t.evidence.upper).toBeGreaterThanOrEqual(t.evidence.estimate);
       expect(t.probBeatsControl).toBeGreaterThanOrEqual(0);
+      // P(beats control) rests on the control since the lookback mark: never less than the sequential rule's window.
+      expect(t.evidence.comparisonControlImpressions).toBeGreaterThanOrEqual(t.evidence.controlImpressions);
     }
+    // Each test stored where its comparison window starts, next to its start.
+    const starts = await withDb((c) => c.query(`SELECT control_at_start FROM content_tests WHERE surface_key = 'seqtest'`));
+    for (const r of starts.rows) expect(r.control_at_start.lookback.impressions).toBeLessThanOrEqual(r.control_at_start.impressions);
     // The tests still running keep their oldest-first order (by item id here: they started together), from 0.
     const running = (await must(gql<{ contentTests: Test[] }>(api.url, TESTS, { s: 'seqtest' }, editor))).contentTests.filter((t) => t.status === 'RUNNING');
     const runningOrder = [...running].sort((a, b) => a.queuePosition! - b.queuePosition!);

@@ -1,7 +1,14 @@
 import { SeededRandom } from './random';
 import {
   compareToControl,
+  comparisonControl,
+  CONTROL_LOOKBACK,
+  CONTROL_MARK_EVERY,
+  CONTROL_MARKS,
   ContentTest,
+  ControlStats,
+  controlBaseline,
+  markControl,
   DEFAULT_DECISION_RULES,
   defaultQuota,
   evaluateContentTest,
@@ -214,6 +221,88 @@ describe('test slots, quota and counting', () => {
       exposure: 160,
       successes: 20,
     });
+  });
+});
+
+describe("a test's control window reaches back before its start", () => {
+  function grow(c: ControlStats, n: number, at: number): ControlStats {
+    for (let i = 0; i < n; i++) c = markControl(recordControlImpression(c, 0.5, i % 10 === 0), at);
+    return c;
+  }
+
+  it('keeps a mark every CONTROL_MARK_EVERY control impressions, at most CONTROL_MARKS, none too old', () => {
+    let c: ControlStats = { impressions: 0, exposure: 0, successes: 0 };
+    c = grow(c, 1000, T0);
+    expect(c.marks!.map((m) => m.impressions)).toEqual([1, 101, 201, 301, 401, 501, 601, 701, 801, 901]);
+    expect(c.marks![3]).toEqual({ impressions: 301, exposure: 150.5, successes: 31, at: T0 });
+    // Nothing to add or drop: the same object back (the learner calls it every fold).
+    expect(markControl(c, T0)).toBe(c);
+    c = grow(c, CONTROL_MARK_EVERY * (CONTROL_MARKS + 50), T0 + DAY);
+    expect(c.marks!.length).toBe(CONTROL_MARKS);
+    expect(c.marks![1].impressions - c.marks![0].impressions).toBe(CONTROL_MARK_EVERY);
+    // A week and a day later every earlier mark is too old: only the new one is kept.
+    const later = markControl(c, T0 + DAY + CONTROL_LOOKBACK.maxAgeMs + DAY);
+    expect(later.marks).toEqual([{ impressions: c.impressions, exposure: c.exposure, successes: c.successes, at: T0 + DAY + CONTROL_LOOKBACK.maxAgeMs + DAY }]);
+  });
+
+  it('reaches back to the latest mark with enough control impressions since, and keeps the start for the sequential rule', () => {
+    const marks = [0, 1000, 2000, 3000, 4000, 4500].map((n, i) => ({ impressions: n, exposure: n / 2, successes: n / 20, at: T0 + i * 3_600_000 }));
+    const now = T0 + DAY;
+    const c: ControlStats = { impressions: 5000, exposure: 2500, successes: 250, served: 90_000, marks };
+    const at = { impressions: 5000, exposure: 2500, successes: 250, served: 90_000 };
+    // Quota 100: at least CONTROL_LOOKBACK.minImpressions (2,000) since, so the mark at 3,000.
+    expect(controlBaseline(c, now, 100)).toEqual({ ...at, lookback: { impressions: 3000, exposure: 1500, successes: 150 } });
+    // Quota 500: 6 × 500 = 3,000 wanted, so the mark at 2,000.
+    expect(controlBaseline(c, now, 500).lookback).toEqual({ impressions: 2000, exposure: 1000, successes: 100 });
+    // More than the history holds: as far back as it goes.
+    expect(controlBaseline(c, now, 10_000).lookback!.impressions).toBe(0);
+    // No history yet: the window starts now.
+    expect(controlBaseline({ impressions: 5000, exposure: 2500, successes: 250 }, now, 100).lookback!.impressions).toBe(5000);
+    // Never further back than maxAgeMs: older marks are not used even if they are all there is.
+    const old = { ...c, marks: marks.map((m) => ({ ...m, at: now - CONTROL_LOOKBACK.maxAgeMs - 1 })) };
+    expect(controlBaseline(old, now, 100).lookback!.impressions).toBe(5000);
+    // The test keeps the counters and the lookback, not the history.
+    const t = startContentTest('x', 'home', now, 100, 7, controlBaseline(c, now, 100));
+    expect(t.controlAtStart).toEqual({ ...at, lookback: { impressions: 3000, exposure: 1500, successes: 150 } });
+    // Later: the sequential window is what accrued since the start, the comparison's since the lookback mark.
+    const later: ControlStats = { impressions: 5600, exposure: 2800, successes: 280 };
+    expect(windowControl(later, t.controlAtStart)).toEqual({ impressions: 600, exposure: 300, successes: 30 });
+    expect(comparisonControl(later, t.controlAtStart)).toEqual({ impressions: 2600, exposure: 1300, successes: 130 });
+    // Tests started before the lookback existed compare with their own window, as they did.
+    expect(comparisonControl(later, at)).toEqual({ impressions: 600, exposure: 300, successes: 30 });
+  });
+
+  it('keeps the type I error at α with the lookback in place, and records the comparison on the decision', () => {
+    const rng = new SeededRandom(29);
+    const runs = 400;
+    let crossed = 0;
+    let comparisonSize = 0;
+    const look = (c: ControlStats, at: number) => {
+      const tc = 1 / (2 + rng.int(9)) ** 0.8;
+      return markControl(recordControlImpression(c, tc, rng.next() < tc * 0.15), at);
+    };
+    let last: ContentTest | null = null;
+    for (let r = 0; r < runs; r++) {
+      // Null: the control's rate before and during the test, and the test item's, are all 15% when looked at.
+      let c: ControlStats = { impressions: 0, exposure: 0, successes: 0 };
+      for (let i = 0; i < 3000; i++) c = look(c, T0);
+      let t: ContentTest = startContentTest('x', 'home', T0, 400, 7, controlBaseline(c, T0, 400));
+      for (let i = 0; i < 400 && t.status === 'RUNNING'; i++) {
+        const theta = 1 / (2 + rng.int(9)) ** 0.8;
+        t = recordTestImpression(t, theta, rng.next() < theta * 0.15);
+        c = look(look(c, T0 + 1000), T0 + 1000);
+        if (i % 10 === 9) t = evaluateContentTest(t, windowControl(c, t.controlAtStart), T0 + DAY, undefined, null, comparisonControl(c, t.controlAtStart));
+      }
+      if (t.status === 'GRADUATED' || t.status === 'UNDERPERFORMING') crossed++;
+      if (t.decision) comparisonSize += (t.decision.comparisonControl!.impressions - t.decision.control!.impressions) / runs;
+      last = t;
+    }
+    const a = DEFAULT_DECISION_RULES.alpha;
+    const rate = crossed / runs;
+    const limit = a + 3 * Math.sqrt((a * (1 - a)) / runs);
+    // The comparison reached 6 × 400 = 2,400 control impressions before the start, on average over the decisions.
+    const figures = { crossed, runs, rate, limit, comparisonSize, decided: last?.status };
+    expect({ ...figures, ok: rate <= limit && comparisonSize >= 2400 }).toEqual({ ...figures, ok: true });
   });
 });
 

@@ -28,6 +28,9 @@ import {
   estimateExamination,
   evaluateContentTest,
   impressionRole,
+  comparisonControl,
+  controlBaseline,
+  markControl,
   recordControlImpression,
   recordPosition,
   recordTestImpression,
@@ -205,6 +208,7 @@ export class LearnerService {
         }
         for (const [key, obs] of bySurface) {
           const eng = await engine(key);
+          eng.control = markControl(eng.control, now);
           applyObservations(eng.state, obs);
           // The canary learns from the same events, so the comparison is between models, not between data.
           if (eng.canary) applyObservations(eng.canary.state, obs);
@@ -238,9 +242,15 @@ export class LearnerService {
       for (const t of tests.values()) if (t.impressions < t.quota) belowQuota.set(t.surfaceKey, (belowQuota.get(t.surfaceKey) ?? 0) + 1);
       for (const test of tests.values()) {
         const eng = await engine(test.surfaceKey);
-        const next = evaluateContentTest(toContentTest(test), windowControl(eng.control, test.controlAtStart ?? undefined), now, undefined, {
-          belowQuota: belowQuota.get(test.surfaceKey) ?? 0,
-        });
+        const atStart = test.controlAtStart ?? undefined;
+        const next = evaluateContentTest(
+          toContentTest(test),
+          windowControl(eng.control, atStart),
+          now,
+          undefined,
+          { belowQuota: belowQuota.get(test.surfaceKey) ?? 0 },
+          comparisonControl(eng.control, atStart),
+        );
         test.alwaysValidP = next.alwaysValidP ?? 1;
         if (next.status !== 'RUNNING' && next.decision) {
           test.status = next.status;
@@ -428,7 +438,7 @@ export class LearnerService {
       const eng = await engine(s.key);
       const { quota, perLaunch } = await this.quotaFor(m, s, eng, now);
       for (const it of fresh) {
-        const t = startContentTest(it.id, s.key, now, quota, s.testMaxDays, { ...eng.control, served: eng.control.served ?? 0 });
+        const t = startContentTest(it.id, s.key, now, quota, s.testMaxDays, controlBaseline(eng.control, now, quota));
         const row = await m.save(ContentTestEntity, m.create(ContentTestEntity, { ...fromContentTest(t) }));
         tests.set(`${s.key}:${it.id}`, row);
         started++;

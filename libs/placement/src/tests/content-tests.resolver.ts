@@ -33,6 +33,12 @@ export class ContentTestEvidenceGql {
   controlImpressions: number;
   @Field(() => Float) controlExposure: number;
   @Field(() => Int) controlSuccesses: number;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Control impressions behind probBeatsControl: the same control, reaching back before the test started to at least 2,000 impressions (or 6 × the quota), at most 7 days. Null on decisions made before this lookback existed.',
+  })
+  comparisonControlImpressions: number | null;
 }
 
 @ObjectType('ContentTest')

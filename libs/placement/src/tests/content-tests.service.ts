@@ -13,6 +13,7 @@ import {
   testQueue,
   toSequentialInput,
   windowControl,
+  comparisonControl,
 } from '../engine';
 import { toContentTest } from '../runtime/engine-runtime';
 import { EngineStore } from '../runtime/engine-store';
@@ -25,6 +26,7 @@ export interface ContentTestView extends ContentTestEntity {
     controlImpressions: number;
     controlExposure: number;
     controlSuccesses: number;
+    comparisonControlImpressions: number | null;
   };
   rule: string;
   queuePosition: number | null;
@@ -56,7 +58,8 @@ export class ContentTestsService {
     const queues = await this.queues();
     return tests.map((t) => {
       const control = windowControl(controls.get(t.surfaceKey)!, t.controlAtStart ?? undefined);
-      const live = compareToControl(t, control);
+      const comparison = comparisonControl(controls.get(t.surfaceKey)!, t.controlAtStart ?? undefined);
+      const live = compareToControl(t, comparison);
       const d = t.decision;
       const seq = d?.sequential ?? sequentialEvidence(toSequentialInput(toContentTest(t)), control);
       const c = d?.control ?? control;
@@ -71,6 +74,7 @@ export class ContentTestsService {
           controlImpressions: c.impressions,
           controlExposure: c.exposure,
           controlSuccesses: c.successes,
+          comparisonControlImpressions: (d ? d.comparisonControl : comparison)?.impressions ?? null,
         },
         rule: d?.rule ?? describeRule(),
         queuePosition: t.status === 'RUNNING' ? (queues.get(t.surfaceKey)?.get(t.itemId) ?? null) : null,

@@ -26,6 +26,9 @@ import {
   testsBelowQuota,
   trafficQuota,
   windowControl,
+  comparisonControl,
+  controlBaseline,
+  markControl,
   recordControlImpression,
   recordTestImpression,
   startContentTest,
@@ -163,7 +166,7 @@ export class MarqueePolicy implements SimPolicy {
     for (const r of this.tests.values()) if (r.test.status === 'RUNNING') r.test = { ...r.test, quota };
     this.tests.set(item.index, {
       item,
-      test: startContentTest(item.id, 'home', at, quota, this.o.maxTestDays, { ...c, served: c.served ?? 0 }),
+      test: startContentTest(item.id, 'home', at, quota, this.o.maxTestDays, controlBaseline(c, at, quota)),
       controlTrueRate,
       ...(this.o.trackBeliefs && { belief: { decision: null, impressions: null, hours: null, probBetter: 0.5 } }),
     });
@@ -224,7 +227,14 @@ export class MarqueePolicy implements SimPolicy {
     const belowQuota = testsBelowQuota([...this.tests.values()].map((r) => r.test));
     for (const rec of this.tests.values()) {
       const before = rec.test.status;
-      rec.test = evaluateContentTest(rec.test, windowControl(this.control, rec.test.controlAtStart), at, undefined, { belowQuota });
+      rec.test = evaluateContentTest(
+        rec.test,
+        windowControl(this.control, rec.test.controlAtStart),
+        at,
+        undefined,
+        { belowQuota },
+        comparisonControl(this.control, rec.test.controlAtStart),
+      );
       if (rec.test.status !== before) this.poolKey = '';
     }
     if (this.o.trackBeliefs) this.checkBeliefs(at);
@@ -322,7 +332,7 @@ export class MarqueePolicy implements SimPolicy {
       // floor slots at the positions tests use.
       const role = impressionRole({ reason: slate.reasons[k] ?? '', position, inTest });
       if (role === 'TEST') rec!.test = recordTestImpression(rec!.test, theta, success);
-      else if (role === 'CONTROL') this.control = recordControlImpression(this.control, theta, success);
+      else if (role === 'CONTROL') this.control = markControl(recordControlImpression(this.control, theta, success), v.at);
     });
     this.profiles[v.user] = profile;
     // Small batches, like a learner polling the events table every few seconds.

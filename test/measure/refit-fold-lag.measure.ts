@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { loadavg } from 'node:os';
 import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../libs/audit/src';
@@ -103,7 +104,7 @@ describe('measure: the fold while a collaborative refit runs', () => {
         foldMs: { p50: ms[Math.floor(ms.length / 2)], max: ms[ms.length - 1] },
         longestGapBetweenFoldsMs: Math.max(...gaps),
         refits,
-        loadavg: require('node:os').loadavg(),
+        loadavg: loadavg(),
       };
       console.log(JSON.stringify(summary, null, 1));
       console.log(folds.map((f) => `${f.at}:${f.ms}`).join(' '));

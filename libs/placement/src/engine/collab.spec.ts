@@ -13,6 +13,10 @@ import {
   updatePerson,
   deserializeCollab,
   serializeCollab,
+  foldPersonObservations,
+  PersonFactors,
+  PersonObservation,
+  refitCollabSteps,
 } from './collab';
 import { SeededRandom } from './random';
 
@@ -167,5 +171,67 @@ describe('collaborative model math', () => {
     const approx = new Set(index.search(q, 10, 16));
     const recall = rows.filter((r) => approx.has(r)).length / 10;
     if (recall < 0.7) throw new Error(`approximate recall@10 is ${recall}, expected ≥ 0.7`);
+  });
+});
+
+describe('the refit beside the fold: sliced compute, then the catch-up of what the folds took meanwhile', () => {
+  const rng = new SeededRandom(11);
+  const items = Array.from({ length: 30 }, (_, i) => item(`i${i}`, i % 2 ? 'music' : 'talk', [i % 3 ? 'focus' : 'sleep']));
+  const persons = Array.from({ length: 600 }, (_, u) => `u${u}`);
+  const pairs: PairStats[] = [];
+  for (let u = 0; u < persons.length; u++)
+    for (let t = 0; t < 4; t++) {
+      const y = rng.next() < 0.2 ? 1 : 0;
+      const th = 0.3 + 0.7 * rng.next();
+      pairs.push({ person: u, item: Math.floor(rng.next() * items.length), s2: th * th, s1y: th * y, s1: th, y, n: 1 });
+    }
+  const input = { persons, items, pairs, now: NOW, seed: 7, config: { k: 4 } };
+
+  it('refitCollabSteps pauses many times and, drained, gives exactly refitCollab', () => {
+    const steps = refitCollabSteps(input);
+    let pauses = 0;
+    let r = steps.next();
+    while (!r.done) {
+      pauses++;
+      r = steps.next();
+    }
+    const whole = refitCollab(input);
+    expect(pauses).toBeGreaterThan(12); // at least once per ALS sweep over 600 people
+    expect(Array.from(r.value.model.factors)).toEqual(Array.from(whole.model.factors));
+    expect(r.value.persons).toEqual(whole.persons);
+  });
+
+  it('replays the later observations onto the refit posteriors: each counted once, in the new basis', () => {
+    const fit = refitCollab(input);
+    const map = new Map(persons.map((id, u) => [id, fit.persons[u]] as [string, PersonFactors]));
+    // What a fold did meanwhile under the previous model (another basis): it must not survive into the new one.
+    map.set('folded-meanwhile', { ...emptyPerson({ ...fit.model, version: fit.model.version - 1 }), n: 3 });
+    const obs: PersonObservation[] = [];
+    for (let j = 0; j < 40; j++) {
+      const userId = j % 4 === 0 ? 'newcomer' : j % 4 === 1 ? 'folded-meanwhile' : `u${j % 7}`;
+      obs.push({ userId, item: items[j % items.length], theta: 0.2 + (j % 5) / 10, success: j % 3 === 0 });
+    }
+    const before = new Map([...map].map(([id, p]) => [id, structuredClone(p)]));
+    // The folds took these in two batches; the catch-up replays them at once: the same result.
+    const inTwo = new Map([...map].map(([id, p]) => [id, structuredClone(p)]));
+    foldPersonObservations(inTwo, fit.model, obs.slice(0, 17));
+    foldPersonObservations(inTwo, fit.model, obs.slice(17));
+    const touched = foldPersonObservations(map, fit.model, obs);
+    expect([...touched].sort()).toEqual([...new Set(obs.map((o) => o.userId))].sort());
+    expect(map).toEqual(inTwo);
+    for (const id of touched) {
+      const mine = obs.filter((o) => o.userId === id);
+      // The expected posterior: the refit's own (or the prior of the new model), plus each later observation once.
+      const prior = before.get(id);
+      const expected = prior && prior.model === fit.model.version ? structuredClone(prior) : emptyPerson(fit.model);
+      for (const o of mine) updatePerson(expected, fit.model, o.item, o.theta, o.success);
+      const got = map.get(id)!;
+      expect(got.model).toBe(fit.model.version);
+      expect(got.n).toBe((prior && prior.model === fit.model.version ? prior.n : 0) + mine.length);
+      expect(got.prec).toEqual(expected.prec);
+      expect(got.b).toEqual(expected.b);
+    }
+    // People without later observations keep the refit's posterior untouched.
+    expect(map.get('u100')).toEqual(before.get('u100'));
   });
 });

@@ -171,6 +171,32 @@ export function updatePerson(
   person.n++;
 }
 
+/** One labelled impression of a person: the item, θ of the position it was served at, and its label. */
+export interface PersonObservation {
+  userId: string;
+  item: ItemFeatures;
+  theta: number;
+  success: boolean;
+}
+
+/**
+ * Folds observations into people's posteriors under `model`, in order (mutates and fills `persons`). A person with
+ * no posterior, or one from another model version or factor size (another basis), starts again from the prior.
+ * Returns the people it touched. The learner's fold and the refit's catch-up (the impressions folded while the
+ * refit computed, replayed onto its posteriors) both go through here, so each impression counts exactly once.
+ */
+export function foldPersonObservations(persons: Map<string, PersonFactors>, model: CollabModel, obs: readonly PersonObservation[]): Set<string> {
+  const touched = new Set<string>();
+  const q = new Float64Array(model.config.k);
+  for (const o of obs) {
+    let p = persons.get(o.userId);
+    if (!p || p.model !== model.version || p.prec.length !== model.config.k ** 2) persons.set(o.userId, (p = emptyPerson(model)));
+    updatePerson(p, model, o.item, o.theta, o.success, q);
+    touched.add(o.userId);
+  }
+  return touched;
+}
+
 /** In-place Cholesky of a symmetric positive definite k×k matrix (lower triangle; upper set to 0). False if not SPD. */
 export function cholesky(m: Float64Array, k: number): boolean {
   for (let j = 0; j < k; j++) {
@@ -274,12 +300,33 @@ function lcg(seed: number): () => number {
   };
 }
 
+/** refitCollabSteps pauses after every REFIT_STEP_MASK + 1 people or items. */
+const REFIT_STEP_MASK = 255;
+
 /**
  * Refits the item factors and content map by weighted alternating least squares on every person's events, and
  * returns each person's posterior for the new model (the same regression updatePerson continues from).
  * Cost: iterations × (pairs × k² + (persons + items) × k³).
  */
-export function refitCollab(input: RefitInput): { model: CollabModel; persons: PersonFactors[] } {
+export function refitCollab(input: RefitInput): RefitResult {
+  const steps = refitCollabSteps(input);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+export interface RefitResult {
+  model: CollabModel;
+  persons: PersonFactors[];
+}
+
+/**
+ * refitCollab as a generator that pauses every 256 people or items (a few milliseconds of work), so a caller
+ * can run a large refit in slices and keep its event loop answering (the learner's refit runs beside its fold).
+ * Drained in one go it is refitCollab: the same arithmetic in the same order, so the same result.
+ */
+export function* refitCollabSteps(input: RefitInput): Generator<void, RefitResult, void> {
   const cfg = { ...DEFAULT_COLLAB_CONFIG, ...input.previous?.config, ...input.config };
   // EM for the prior variance moves well downwards but barely upwards from a prior that already dominates the
   // data, so every refit starts it from the configured value rather than from the last estimate.
@@ -337,6 +384,7 @@ export function refitCollab(input: RefitInput): { model: CollabModel; persons: P
     let second = 0;
     let counted = 0;
     for (let u = 0; u < nu; u++) {
+      if ((u & REFIT_STEP_MASK) === REFIT_STEP_MASK) yield;
       M.fill(0);
       v.fill(0);
       for (let a = 0; a < k; a++) M[a * k + a] = precPerson;
@@ -370,6 +418,7 @@ export function refitCollab(input: RefitInput): { model: CollabModel; persons: P
     fitContentMap(A, X, Q, k, cfg.contentRidge);
     // Items given persons, around their content projection.
     for (let i = 0; i < ni; i++) {
+      if ((i & REFIT_STEP_MASK) === REFIT_STEP_MASK) yield;
       M.fill(0);
       prior.fill(0);
       const f = X[i];
@@ -409,6 +458,7 @@ export function refitCollab(input: RefitInput): { model: CollabModel; persons: P
   // Each person's posterior under the final item factors: the same statistics updatePerson accumulates.
   const persons: PersonFactors[] = [];
   for (let u = 0; u < nu; u++) {
+    if ((u & REFIT_STEP_MASK) === REFIT_STEP_MASK) yield;
     const pf = emptyPerson(model);
     for (const j of byPerson[u]) {
       const p = input.pairs[j];

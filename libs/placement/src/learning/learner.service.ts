@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import IORedis from 'ioredis';
@@ -10,20 +10,14 @@ import { REDIS } from '@marquee/platform-queue';
 import {
   CollabModel,
   ContentTest,
-  ItemFeatures,
-  PairStats,
   PersonFactors,
-  emptyPerson,
-  refitCollab,
-  refitDue,
-  updatePerson,
+  PersonObservation,
+  foldPersonObservations,
   Observation,
-  ProfileEventType,
   UserProfile,
   applyEventInPlace,
   applyForgetting,
   applyObservations,
-  buildItemFeatures,
   emptyProfile,
   estimateExamination,
   evaluateContentTest,
@@ -40,50 +34,30 @@ import {
   windowControl,
 } from '../engine';
 import { EngineStore, StoredEngine } from '../runtime/engine-store';
-import { describeItem, matchesRule, toContentTest } from '../runtime/engine-runtime';
+import { matchesRule, toContentTest } from '../runtime/engine-runtime';
 import { announceUserStateChanges } from '../runtime/user-state';
 import { SurfaceEntity } from '../surfaces/surface.entity';
 import { ContentTestEntity } from '../tests/content-test.entity';
-
-interface EventRow {
-  id: string;
-  type: ProfileEventType;
-  request_id: string;
-  item_id: string;
-  position: number;
-  reason: string;
-  surface: string;
-  user_id: string;
-  occurred_at: Date;
-}
+import { CollabRefitter, RefitHooks, RefitSummary } from './collab-refit';
+import { EventRow, LEARNER_LOCK, itemFeatures, labelImpressions, personJson, savePersonsJson, setWatermark, watermark } from './learner-db';
 
 export interface LearnResult {
   profileEvents: number;
   observations: number;
-  /** Person posteriors updated from this run's labelled impressions, and collaborative refits done. */
+  /** Person posteriors updated from this run's labelled impressions. */
   personUpdates: number;
-  refits: { surface: string; version: number; persons: number; items: number; events: number; ms: number }[];
+  /** Collaborative refits this process finished since its previous run (they run beside the fold: CollabRefitter). */
+  refits: RefitSummary[];
   testsStarted: number;
   decisions: { surface: string; itemId: string; status: string }[];
 }
 
-const LOCK = 46_170_001;
-/** Collaborative refit schedule (see maybeRefit). */
-const COLLAB_MAX_AGE_MS = 6 * 3_600_000;
-const COLLAB_REFIT_MAX_EVENTS = 300_000;
-
-interface PersonObservation {
-  userId: string;
-  item: ItemFeatures;
-  theta: number;
-  success: boolean;
+/** Optional seams for tests (the refit's, see RefitHooks). */
+export const LEARNER_HOOKS = Symbol('LEARNER_HOOKS');
+export interface LearnerHooks {
+  refit?: RefitHooks;
 }
 
-/** Stored posteriors keep 6 significant digits: plenty for a k×k precision, and a third of the JSON. */
-function roundPerson(p: PersonFactors): PersonFactors {
-  const r = (x: number) => Number(x.toPrecision(6));
-  return { v: 1, model: p.model, prec: p.prec.map(r), b: p.b.map(r), n: p.n };
-}
 const BATCH = 20_000;
 /** Randomised impressions needed before the estimated examination curve replaces the default one. */
 const MIN_EXAMINATION_IMPRESSIONS = 500;
@@ -92,11 +66,14 @@ const MIN_EXAMINATION_IMPRESSIONS = 500;
  * Folds engagement events into the engine, reading them from PostgreSQL by watermark (so nothing is lost while Redis
  * is down). Two passes: user profiles take every event at once; the model takes each served item once its label
  * window has passed, labelled by whether the surface's success event followed. One transaction per run, under an
- * advisory lock, so two workers never learn the same events twice.
+ * advisory lock, so two workers never learn the same events twice. The collaborative item factors are refit beside
+ * the fold, not inside it (CollabRefitter, collab-refit.ts), so a refit of seconds never holds the fold up.
  */
 @Injectable()
-export class LearnerService {
+export class LearnerService implements OnModuleDestroy {
   private readonly logger = new Logger('Learner');
+  /** The collaborative refit, run beside the fold in this process (never inside its transaction). */
+  readonly refitter: CollabRefitter;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -105,12 +82,25 @@ export class LearnerService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(REDIS) private readonly redis: IORedis,
-  ) {}
+    @Optional() @Inject(LEARNER_HOOKS) hooks?: LearnerHooks,
+  ) {
+    this.refitter = new CollabRefitter(db, store, redis, config.redisPrefix, clock, this.logger, hooks?.refit);
+  }
 
-  async step(): Promise<LearnResult | null> {
+  /** Shutdown: a refit still computing stops without writing; the fold's own run is awaited by its job. */
+  async onModuleDestroy(): Promise<void> {
+    await this.refitter.stop();
+  }
+
+  /**
+   * One fold (see the class comment); afterwards, the surfaces that got new labelled impressions are handed to the
+   * refitter, which refits in the background when one is due. `refit: false` leaves them out (tests, tools).
+   */
+  async step(opts: { refit?: boolean } = {}): Promise<LearnResult | null> {
     let changedUsers: string[] = [];
+    const refitCandidates: string[] = [];
     const result = await this.db.transaction(async (m) => {
-      const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [LOCK]);
+      const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [LEARNER_LOCK]);
       if (!locked) return null;
       const now = this.clock.nowMs();
       const surfaces = await m.find(SurfaceEntity);
@@ -128,7 +118,7 @@ export class LearnerService {
       // Pass 1: user profiles, from every event, within seconds.
       const pEvents = await this.readEvents(m, 'profiles', 2);
       if (pEvents.length) {
-        const features = await this.itemFeatures(
+        const features = await itemFeatures(
           m,
           pEvents.map((e) => e.item_id),
           now,
@@ -149,7 +139,7 @@ export class LearnerService {
            ON CONFLICT (user_id) DO UPDATE SET profile = EXCLUDED.profile, updated_at = now()`,
           [[...profiles.keys()], [...profiles.values()].map((p) => JSON.stringify(p))],
         );
-        await this.setWatermark(m, 'profiles', Number(pEvents[pEvents.length - 1].id));
+        await setWatermark(m, 'profiles', Number(pEvents[pEvents.length - 1].id));
         result.profileEvents = pEvents.length;
         changedUsers = [...profiles.keys()];
       }
@@ -157,39 +147,11 @@ export class LearnerService {
       // Pass 2: the model, once each served item's label window has passed.
       const mEvents = await this.readEvents(m, 'model', this.config.labelWindowSeconds);
       if (mEvents.length) {
-        const wm = await this.watermark(m, 'model');
-        const requests = [...new Set(mEvents.map((e) => e.request_id))];
-        const done: { request_id: string; item_id: string }[] = await m.query(
-          `SELECT DISTINCT request_id, item_id FROM engagement_events WHERE id <= $1 AND request_id = ANY($2)`,
-          [wm, requests],
-        );
-        const doneKeys = new Set(done.map((d) => `${d.request_id}:${d.item_id}`));
-        const all: EventRow[] = await m.query(`SELECT type, request_id, item_id FROM engagement_events WHERE request_id = ANY($1)`, [requests]);
-        const success = new Set<string>();
+        const wm = await watermark(m, 'model');
         const successEvent = new Map(surfaces.map((s) => [s.key, s.successEvent]));
-        const surfaceOf = new Map(mEvents.map((e) => [e.request_id, e.surface]));
-        for (const e of all) if (e.type === successEvent.get(surfaceOf.get(e.request_id)!)) success.add(`${e.request_id}:${e.item_id}`);
-        const feats: { request_id: string; user_features: number[] | null }[] = await m.query(
-          `SELECT request_id, user_features FROM feed_requests WHERE request_id = ANY($1)`,
-          [requests],
-        );
-        const userFeatures = new Map(feats.filter((f) => f.user_features).map((f) => [f.request_id, Float32Array.from(f.user_features!)]));
-        const features = await this.itemFeatures(
-          m,
-          mEvents.map((e) => e.item_id),
-          now,
-        );
         const bySurface = new Map<string, Observation[]>();
         const byPerson = new Map<string, PersonObservation[]>();
-        const seen = new Set<string>();
-        for (const e of mEvents) {
-          const key = `${e.request_id}:${e.item_id}`;
-          if (doneKeys.has(key) || seen.has(key)) continue;
-          seen.add(key);
-          const user = userFeatures.get(e.request_id);
-          const item = features.get(e.item_id);
-          if (!user || !item || e.reason === 'FALLBACK') continue;
-          const ok = success.has(key);
+        for (const { e, success: ok, user, item } of await labelImpressions(m, mEvents, wm, successEvent, now)) {
           const eng = await engine(e.surface);
           const theta = eng.state.examination[e.position - 1] ?? 0.05;
           (bySurface.get(e.surface) ?? bySurface.set(e.surface, []).get(e.surface)!).push({ user, item, position: e.position, success: ok });
@@ -219,8 +181,9 @@ export class LearnerService {
             applyForgetting(st, now);
           }
         }
-        await this.setWatermark(m, 'model', Number(mEvents[mEvents.length - 1].id));
-        // The collaborative model: each person's posterior from these impressions, then the item factors when due.
+        await setWatermark(m, 'model', Number(mEvents[mEvents.length - 1].id));
+        // The collaborative model: each person's posterior from these impressions. The item factors are refit beside
+        // the fold, never inside it (CollabRefitter); each surface with new impressions is checked after the commit.
         for (const [key, obs] of byPerson) {
           const eng = await engine(key);
           const model = eng.state.collab;
@@ -229,11 +192,7 @@ export class LearnerService {
             result.personUpdates += obs.length;
             for (const u of users) changedUsers.push(u);
           }
-          const refit = await this.maybeRefit(m, key, eng, surfaces.find((s) => s.key === key)?.successEvent ?? 'PLAY_START', now);
-          if (refit) {
-            result.refits.push(refit.summary);
-            for (const u of refit.users) changedUsers.push(u);
-          }
+          refitCandidates.push(key);
         }
       }
 
@@ -283,6 +242,8 @@ export class LearnerService {
         ),
       );
     }
+    if (result) result.refits = this.refitter.takeFinished();
+    if (opts.refit !== false) this.refitter.kick(refitCandidates);
     return result;
   }
 
@@ -294,118 +255,9 @@ export class LearnerService {
       [surfaceKey, users],
     );
     const persons = new Map(rows.map((r) => [r.user_id, r.factors]));
-    const q = new Float64Array(model.config.k);
-    for (const o of obs) {
-      let p = persons.get(o.userId);
-      // A posterior from an older item-factor fit lives in another basis: start the person again from the prior.
-      if (!p || p.model !== model.version || p.prec.length !== model.config.k ** 2) persons.set(o.userId, (p = emptyPerson(model)));
-      updatePerson(p, model, o.item, o.theta, o.success, q);
-    }
-    await this.savePersons(m, surfaceKey, persons);
+    foldPersonObservations(persons, model, obs);
+    await savePersonsJson(m, surfaceKey, new Map([...persons].map(([id, p]) => [id, personJson(p)])));
     return users;
-  }
-
-  private async savePersons(m: EntityManager, surfaceKey: string, persons: Map<string, PersonFactors>): Promise<void> {
-    const ids = [...persons.keys()];
-    for (let i = 0; i < ids.length; i += 5000) {
-      const chunk = ids.slice(i, i + 5000);
-      await m.query(
-        `INSERT INTO person_factors (user_id, surface_key, factors, updated_at) SELECT u, $1, f::jsonb, now() FROM unnest($2::text[], $3::text[]) AS t(u, f)
-         ON CONFLICT (user_id, surface_key) DO UPDATE SET factors = EXCLUDED.factors, updated_at = now()`,
-        [surfaceKey, chunk, chunk.map((id) => JSON.stringify(roundPerson(persons.get(id)!)))],
-      );
-    }
-  }
-
-  /**
-   * Refits the surface's item factors (weighted ALS over the most recent COLLAB_REFIT_MAX_EVENTS impressions) when
-   * due: first once COLLAB_FIRST_REFIT impressions exist, then whenever the impressions since the last refit reach
-   * a quarter of those it used (at least COLLAB_MIN_NEW), or COLLAB_MAX_AGE_MS passed with any new ones. Every
-   * person in that window gets their posterior under the new factors.
-   */
-  private async maybeRefit(m: EntityManager, key: string, eng: StoredEngine, successEvent: string, now: number) {
-    const name = `collab:${key}`;
-    const since = await this.watermark(m, name);
-    const upTo = await this.watermark(m, 'model');
-    const [{ n }] = await m.query(
-      `SELECT count(*)::int AS n FROM engagement_events WHERE surface = $1 AND type = 'IMPRESSION' AND reason <> 'FALLBACK' AND id > $2 AND id <= $3`,
-      [key, since, upTo],
-    );
-    const model = eng.state.collab;
-    if (!refitDue(model, n, now, COLLAB_MAX_AGE_MS)) return null;
-    const started = Date.now();
-    // The window: the newest COLLAB_REFIT_MAX_EVENTS impressions up to the model watermark, found by one backward
-    // index scan. Then one forward pass over that id range folds each (request, item) with whether the success event
-    // followed. (A join of the impressions to the successes by request_id let the planner pick a nested loop on a
-    // fresh, unanalysed events table: 143 s at 120k impressions in the audience run, inside the learner's lock.)
-    const [floor] = (await m.query(
-      `SELECT id FROM engagement_events WHERE surface = $1 AND type = 'IMPRESSION' AND reason <> 'FALLBACK' AND id <= $2
-        ORDER BY id DESC OFFSET $3 LIMIT 1`,
-      [key, upTo, COLLAB_REFIT_MAX_EVENTS - 1],
-    )) as { id: string }[];
-    const rows: { user_id: string; item_id: string; position: number; impressions: number; success: boolean }[] = await m.query(
-      `SELECT min(user_id) AS user_id, item_id, min(position) FILTER (WHERE type = 'IMPRESSION') AS position,
-              (count(*) FILTER (WHERE type = 'IMPRESSION'))::int AS impressions, bool_or(type = $4) AS success
-         FROM engagement_events
-        WHERE surface = $1 AND id >= $2 AND ((type = 'IMPRESSION' AND reason <> 'FALLBACK' AND id <= $3) OR type = $4)
-        GROUP BY request_id, item_id
-       HAVING count(*) FILTER (WHERE type = 'IMPRESSION') > 0`,
-      [key, floor?.id ?? 0, upTo, successEvent],
-    );
-    const features = await this.itemFeatures(
-      m,
-      rows.map((r) => r.item_id),
-      now,
-    );
-    const personIndex = new Map<string, number>();
-    const itemIndex = new Map<string, number>();
-    const items: ItemFeatures[] = [];
-    const pairs = new Map<number, PairStats>();
-    const exam = eng.state.examination;
-    for (const r of rows) {
-      const f = features.get(r.item_id);
-      if (!f) continue;
-      let u = personIndex.get(r.user_id);
-      if (u === undefined) personIndex.set(r.user_id, (u = personIndex.size));
-      let i = itemIndex.get(r.item_id);
-      if (i === undefined) {
-        itemIndex.set(r.item_id, (i = items.length));
-        items.push(f);
-      }
-      const pk = u * 1_000_003 + i;
-      let p = pairs.get(pk);
-      if (!p) pairs.set(pk, (p = { person: u, item: i, s2: 0, s1y: 0, s1: 0, y: 0, n: 0 }));
-      const theta = exam[Math.min(exam.length, Math.max(1, r.position)) - 1] ?? 0.05;
-      const y = r.success ? 1 : 0;
-      const k = r.impressions;
-      p.s2 += k * theta * theta;
-      p.s1y += k * theta * y;
-      p.s1 += k * theta;
-      p.y += k * y;
-      p.n += k;
-    }
-    const fit = refitCollab({ persons: [...personIndex.keys()], items, pairs: [...pairs.values()], now, previous: model ?? null, seed: 7 });
-    eng.state.collab = fit.model;
-    eng.state.revision++;
-    if (eng.canary) {
-      eng.canary.state.collab = fit.model;
-      eng.canary.state.revision++;
-    }
-    const persons = new Map([...personIndex.keys()].map((id, u) => [id, fit.persons[u]]));
-    await this.savePersons(m, key, persons);
-    await this.setWatermark(m, name, upTo);
-    const summary = {
-      surface: key,
-      version: fit.model.version,
-      persons: persons.size,
-      items: items.length,
-      events: fit.model.events,
-      ms: Date.now() - started,
-    };
-    this.logger.log(
-      `Refitted the collaborative model of "${key}" (v${summary.version}: ${summary.items} items, ${summary.persons} people, ${summary.events} impressions) in ${summary.ms} ms.`,
-    );
-    return { summary, users: [...personIndex.keys()] };
   }
 
   private async startTests(
@@ -478,33 +330,13 @@ export class LearnerService {
   }
 
   private async readEvents(m: EntityManager, name: string, windowSeconds: number): Promise<EventRow[]> {
-    const wm = await this.watermark(m, name);
+    const wm = await watermark(m, name);
     // Everything up to the newest event older than the window, in id order (ids only ever grow).
     return m.query(
       `SELECT id, type, request_id, item_id, position, reason, surface, user_id, occurred_at FROM engagement_events
         WHERE id > $1 AND id <= (SELECT coalesce(max(id), 0) FROM engagement_events WHERE id > $1 AND received_at < now() - ($2 || ' seconds')::interval)
         ORDER BY id LIMIT $3`,
       [wm, String(windowSeconds), BATCH],
-    );
-  }
-
-  private async itemFeatures(m: EntityManager, ids: string[], now: number): Promise<Map<string, ItemFeatures>> {
-    const rows: { id: string; live_since: Date | null; fields: ItemFields }[] = await m.query(
-      `SELECT i.id, i.live_since, coalesce(v.fields, lv.fields) AS fields FROM items i LEFT JOIN item_versions v ON v.id = i.live_version_id JOIN item_versions lv ON lv.id = i.latest_version_id WHERE i.id = ANY($1::uuid[])`,
-      [[...new Set(ids)]],
-    );
-    return new Map(rows.map((r) => [r.id, buildItemFeatures(describeItem(r.id, r.fields, r.live_since), now)]));
-  }
-
-  private async watermark(m: EntityManager, name: string): Promise<number> {
-    const [row] = await m.query('SELECT last_event_id FROM learner_watermarks WHERE name = $1', [name]);
-    return row ? Number(row.last_event_id) : 0;
-  }
-
-  private async setWatermark(m: EntityManager, name: string, id: number): Promise<void> {
-    await m.query(
-      `INSERT INTO learner_watermarks (name, last_event_id, updated_at) VALUES ($1, $2, now()) ON CONFLICT (name) DO UPDATE SET last_event_id = EXCLUDED.last_event_id, updated_at = now()`,
-      [name, id],
     );
   }
 }

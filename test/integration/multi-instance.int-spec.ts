@@ -437,8 +437,12 @@ describe('two APIs and two workers behind nginx, under load, with launches', () 
     const ran = jobs.filter((j) => j.returnvalue && typeof j.returnvalue.profileEvents === 'number');
     const ticks = new Map<string, number>();
     for (const j of jobs) ticks.set(String(j.id), (ticks.get(String(j.id)) ?? 0) + 1);
-    const spans = ran.map((j) => [j.processedOn!, j.finishedOn!] as const).sort((a, b) => a[0] - b[0]);
+    // Each run's span under the lock (lock taken → its last moment before COMMIT), as the run reports it. The job's own
+    // processedOn/finishedOn are wider: after the commit a worker also hands work to its background refit, so a job
+    // could look as if it overlapped the next worker's run that had correctly waited for the lock.
+    const spans = ran.map((j) => [j.returnvalue.lockedAt as number, j.returnvalue.unlockedBy as number] as const).sort((a, b) => a[0] - b[0]);
     const overlaps = spans.filter((s, i) => i > 0 && s[0] < spans[i - 1][1]).length;
+    const badSpans = spans.filter(([a, b]) => !Number.isFinite(a) || !Number.isFinite(b) || b < a).length;
     const learner = {
       jobs: jobs.length,
       scheduledTicks: jobs.filter((j) => String(j.id).startsWith('repeat:learn:')).length,
@@ -449,6 +453,7 @@ describe('two APIs and two workers behind nginx, under load, with launches', () 
       byWorker: Object.fromEntries([...new Set(ran.map((j) => j.returnvalue.worker))].map((w) => [w, ran.filter((j) => j.returnvalue.worker === w).length])),
       profileEventsLearned: ran.reduce((n, j) => n + j.returnvalue.profileEvents, 0),
       overlappingRuns: overlaps,
+      badSpans,
     };
 
     const summary = {
@@ -490,11 +495,13 @@ describe('two APIs and two workers behind nginx, under load, with launches', () 
       failed: learner.failed,
       retried: learner.retried,
       overlappingRuns: learner.overlappingRuns,
+      badSpans: learner.badSpans,
       duplicateTicks: [...ticks.values()].filter((n) => n > 1).length,
     }).toEqual({
       failed: 0,
       retried: 0,
       overlappingRuns: 0,
+      badSpans: 0,
       duplicateTicks: 0,
     });
     expect(learner.profileEventsLearned).toBe(db.events);

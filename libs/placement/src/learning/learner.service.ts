@@ -50,6 +50,12 @@ export interface LearnResult {
   refits: RefitSummary[];
   testsStarted: number;
   decisions: { surface: string; itemId: string; status: string }[];
+  /**
+   * When this run took the learner lock and its last moment before COMMIT released it (epoch ms, the Clock): the span
+   * in which no other run may fold. A job's own start and finish are wider (queue bookkeeping, the background refit).
+   */
+  lockedAt?: number;
+  unlockedBy?: number;
 }
 
 /** Optional seams for tests (the refit's, see RefitHooks). */
@@ -111,7 +117,7 @@ export class LearnerService implements OnModuleDestroy {
         return e;
       };
       const tests = new Map((await m.find(ContentTestEntity, { where: { status: 'RUNNING' } })).map((t) => [`${t.surfaceKey}:${t.itemId}`, t]));
-      const result: LearnResult = { profileEvents: 0, observations: 0, personUpdates: 0, refits: [], testsStarted: 0, decisions: [] };
+      const result: LearnResult = { profileEvents: 0, observations: 0, personUpdates: 0, refits: [], testsStarted: 0, decisions: [], lockedAt: now };
 
       result.testsStarted = await this.startTests(m, surfaces, tests, engine, now);
 
@@ -232,6 +238,7 @@ export class LearnerService implements OnModuleDestroy {
         this.logger.log(
           `Decided ${result.decisions.length} content test(s): ${result.decisions.map((d) => `${d.itemId} on ${d.surface} ${d.status}`).join(', ')}.`,
         );
+      result.unlockedBy = this.clock.nowMs();
       return result;
     });
     // Committed: every API process re-reads these users' state (UserStateCache); if Redis misses it, their periodic re-read does.

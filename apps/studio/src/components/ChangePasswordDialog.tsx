@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import * as authApi from '../api/auth';
-import { ApiError, toApiError } from '../api/client';
 import { useAuth, useCurrentUser } from '../auth/AuthContext';
 import { Field } from './Field';
 import { useToast } from './Toast';
 import { FormDialog } from './FormDialog';
+import { useSubmit } from '../lib/hooks';
 
 const MIN = 12;
 
@@ -15,8 +15,7 @@ export function ChangePasswordDialog({ onClose }: { onClose(): void }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, submit: send } = useSubmit();
   const [local, setLocal] = useState<Record<string, string>>({});
 
   const submit = async (e: FormEvent) => {
@@ -28,20 +27,14 @@ export function ChangePasswordDialog({ onClose }: { onClose(): void }) {
     if (confirm !== next) problems.confirm = 'The two new passwords differ.';
     setLocal(problems);
     if (Object.keys(problems).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    const err = await send(async () => {
       await authApi.changePassword(current, next);
       // Changing the password ends every session, this one included: sign in again with the new password.
       await login(user.email, next).catch(() => undefined);
       toast.success('Password changed. Other sessions were signed out.');
       onClose();
-    } catch (err) {
-      const apiErr = toApiError(err);
-      setError(apiErr);
-      setLocal(apiErr.problemMap());
-      setBusy(false);
-    }
+    });
+    if (err) setLocal(err.problemMap());
   };
 
   return (

@@ -1,9 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { evaluatePolicy, fetchModelVersions } from '../../api/analytics';
-import { toApiError, type ApiError } from '../../api/client';
 import { OPE_TARGETS, type OpeRun, type OpeTarget, type Surface } from '../../api/types';
 import { Field } from '../../components/Field';
-import { keys, useApiQuery } from '../../lib/hooks';
+import { keys, useApiQuery, useSubmit } from '../../lib/hooks';
 import { OPE_TARGET_TEXT, modelStatusText } from './analyticsText';
 import { FormDialog } from '../../components/FormDialog';
 
@@ -28,8 +27,7 @@ export function EvaluateDialog({
   const [floor, setFloor] = useState(String(Math.round(surface.randomFloor * 1000) / 10));
   const [slots, setSlots] = useState(String(surface.slots));
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, submit: send } = useSubmit();
   // Models with trained weights can be evaluated.
   const models = useApiQuery([...keys.models, surface.key, 'evaluable'], async () =>
     (await fetchModelVersions(surface.key)).filter((m) => m.metrics && m.status !== 'TRAINING' && m.status !== 'FAILED'),
@@ -59,16 +57,11 @@ export function EvaluateDialog({
     }
     setLocal(errs);
     if (Object.keys(errs).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await send(async () => {
       const run = await evaluatePolicy({ surface: surface.key, target, modelId: target === 'MODEL' ? modelId : null, config, days: d });
       onQueued(run);
       onClose();
-    } catch (err) {
-      setError(toApiError(err));
-      setBusy(false);
-    }
+    });
   };
 
   return (

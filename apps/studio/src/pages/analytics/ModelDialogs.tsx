@@ -1,17 +1,16 @@
 import { useState, type FormEvent } from 'react';
 import { trainModel } from '../../api/analytics';
-import { toApiError, type ApiError } from '../../api/client';
 import type { ModelVersion, Surface } from '../../api/types';
 import { Field } from '../../components/Field';
 import { FormDialog } from '../../components/FormDialog';
+import { useSubmit } from '../../lib/hooks';
 
 /** Admins queue a training run on a surface's recent logs; the gate and (by default) the canary follow on their own. */
 export function TrainDialog({ surface, onClose, onQueued }: { surface: Surface; onClose(): void; onQueued(m: ModelVersion): void }) {
   const [days, setDays] = useState('30');
   const [epochs, setEpochs] = useState('');
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, submit: send } = useSubmit();
   const problems = { ...(error?.problemMap() ?? {}), ...local };
 
   const submit = async (e: FormEvent) => {
@@ -23,16 +22,11 @@ export function TrainDialog({ surface, onClose, onQueued }: { surface: Surface; 
     if (ep !== null && (!/^\d+$/.test(epochs.trim()) || ep < 1 || ep > 50)) errs.epochs = 'A whole number from 1 to 50, or empty for the default.';
     setLocal(errs);
     if (Object.keys(errs).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await send(async () => {
       const m = await trainModel(surface.key, d, ep);
       onQueued(m);
       onClose();
-    } catch (err) {
-      setError(toApiError(err));
-      setBusy(false);
-    }
+    });
   };
 
   return (

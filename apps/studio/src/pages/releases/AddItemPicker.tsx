@@ -8,7 +8,7 @@ import { ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
 import { Spinner } from '../../components/Spinner';
-import { useDebounced } from '../../lib/hooks';
+import { useDebounced, useSubmit } from '../../lib/hooks';
 
 interface Choice {
   value: string;
@@ -58,23 +58,16 @@ function PickRow({
 }) {
   const choices = choicesFor(it);
   const [choice, setChoice] = useState(choices[0]?.value ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, submit: send } = useSubmit();
   const blocked = unavailable(it, inRelease, choices);
   const picked = choices.find((c) => c.value === choice) ?? choices[0];
 
   const add = async () => {
     if (!picked) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await send(async () => {
       const r = await addToRelease(releaseId, it.id, picked.action, picked.version);
       onAdded(r, picked.action === 'PUBLISH' ? `Added "${it.title}" v${picked.version}.` : `Added "${it.title}" to unpublish.`);
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

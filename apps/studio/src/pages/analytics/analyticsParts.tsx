@@ -159,6 +159,36 @@ export function AnalyticsNav() {
 }
 
 /** The end of an analytics page's filter bar: a spacer, then Refresh for the page's data. */
+/** A worker run's progress (0 to 1); a sliver shows from the start, so a queued run does not look empty. */
+export function RunProgress({
+  progress,
+  label,
+  className,
+  testId,
+  inline,
+}: {
+  progress: number;
+  label: string;
+  className: string;
+  testId: string;
+  inline?: boolean;
+}) {
+  const Tag = inline ? 'span' : 'div';
+  return (
+    <Tag
+      className={`progress ${className}`}
+      role="progressbar"
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={Math.round(progress * 100)}
+      aria-label={label}
+      data-testid={testId}
+    >
+      <Tag className="progress-bar is-running" style={{ width: `${Math.max(3, progress * 100)}%` }} />
+    </Tag>
+  );
+}
+
 export function RefreshButton({ query }: { query: Pick<QueryState<unknown>, 'reload'> }) {
   return (
     <>

@@ -4,6 +4,7 @@ import { OPE_TARGETS, type OpeRun, type OpeTarget, type Surface } from '../../ap
 import { Field } from '../../components/Field';
 import { keys, useApiQuery, useSubmit } from '../../lib/hooks';
 import { OPE_TARGET_TEXT, modelStatusText } from './analyticsText';
+import { LogDaysField, logDaysProblem } from './analyticsParts';
 import { FormDialog } from '../../components/FormDialog';
 
 const PLACED = ['target', 'modelId', 'days', 'config'];
@@ -38,7 +39,8 @@ export function EvaluateDialog({
     e.preventDefault();
     const errs: Record<string, string> = {};
     const d = Number(days);
-    if (!/^\d+$/.test(days.trim()) || d < 1 || d > 90) errs.days = 'A whole number of days from 1 to 90.';
+    const daysProblem = logDaysProblem(days);
+    if (daysProblem) errs.days = daysProblem;
     if (target === 'MODEL' && !modelId) errs.modelId = 'Choose the model version to evaluate.';
     let config: Record<string, number> | null = null;
     if (target === 'CONFIG') {
@@ -163,25 +165,13 @@ export function EvaluateDialog({
           )}
         </>
       )}
-      <Field
-        label="Logs from the last"
-        htmlFor="ev-days"
+      <LogDaysField
+        id="ev-days"
+        value={days}
+        onChange={setDays}
         error={problems.days}
         hint="Days of logged feeds to evaluate on (1 to 90). The newest feeds are used first, up to the server's limit."
-      >
-        <div className="unit-input">
-          <input
-            id="ev-days"
-            className="input"
-            inputMode="numeric"
-            value={days}
-            onChange={(e) => setDays(e.target.value)}
-            aria-invalid={!!problems.days}
-            data-testid="ev-days"
-          />
-          <span className="muted">days</span>
-        </div>
-      </Field>
+      />
     </FormDialog>
   );
 }

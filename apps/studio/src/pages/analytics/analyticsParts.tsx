@@ -5,6 +5,7 @@ import type { Surface } from '../../api/types';
 import { ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { EmptyState } from '../../components/EmptyState';
+import { Field } from '../../components/Field';
 import { Icon, type IconName } from '../../components/Icon';
 import { ANALYTICS_NAV } from '../../components/nav';
 import { keys, useApiQuery, type QueryState } from '../../lib/hooks';
@@ -186,6 +187,24 @@ export function RunProgress({
     >
       <Tag className="progress-bar is-running" style={{ width: `${Math.max(3, progress * 100)}%` }} />
     </Tag>
+  );
+}
+
+/** Why a "logs from the last N days" entry cannot be sent (a whole number from 1 to 90), or undefined. */
+export function logDaysProblem(days: string): string | undefined {
+  const d = Number(days);
+  return !/^\d+$/.test(days.trim()) || d < 1 || d > 90 ? 'A whole number of days from 1 to 90.' : undefined;
+}
+
+/** How many days of logs a training or evaluation run reads; `id` is also the input's test id. */
+export function LogDaysField({ id, value, onChange, error, hint }: { id: string; value: string; onChange(days: string): void; error?: string; hint: string }) {
+  return (
+    <Field label="Logs from the last" htmlFor={id} error={error} hint={hint}>
+      <div className="unit-input">
+        <input id={id} className="input" inputMode="numeric" value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={!!error} data-testid={id} />
+        <span className="muted">days</span>
+      </div>
+    </Field>
   );
 }
 

@@ -237,7 +237,7 @@ export function AnalyticsStatus({
       {choice.surfaces.error && <ErrorBanner error={choice.surfaces.error} onRetry={() => void choice.surfaces.reload()} />}
       {query.error && <ErrorBanner error={query.error} onRetry={() => void query.reload()} />}
       {choice.surfaces.data && choice.surfaces.data.length === 0 && (
-        <EmptyState icon="layers" title="No surfaces yet" testId="no-surfaces">
+        <EmptyState icon="layers" title="No surfaces yet" testId="no-surfaces" level={2}>
           {perSurface} An admin creates surfaces under Insights → Surfaces.
         </EmptyState>
       )}

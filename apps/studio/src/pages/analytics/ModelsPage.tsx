@@ -182,7 +182,7 @@ export function ModelsPage() {
       {surface && (
         <section className="card table-card" data-testid="models-card">
           <div className="table-toolbar">
-            <h3 className="toolbar-title">Versions</h3>
+            <h2 className="toolbar-title">Versions</h2>
             <span className="muted small">{models.data ? `${plural(list.length, 'version')}, newest first` : '\u00a0'}</span>
             <div className="filter-spacer" />
             <CsvButton rows={models.data} columns={CSV} name={['models', surface.key]} testId="models-csv" />

@@ -6,7 +6,8 @@ import { DOMAIN_ERROR_CODES } from '@marquee/platform-core';
  * publishes them as the enum `ErrorCode`, so clients (the Studio, generated clients) take them from schema.graphql
  * instead of copying them by hand.
  */
-const EDGE_ERROR_CODES = [
+/** The codes of GraphQL's own errors (parse, validation, request limits): formatError passes them through as they are. */
+export const GRAPHQL_ERROR_CODES = [
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -15,9 +16,8 @@ const EDGE_ERROR_CODES = [
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'QUERY_TOO_DEEP',
   'QUERY_TOO_COMPLEX',
-  'INTERNAL_SERVER_ERROR',
 ] as const;
-const API_ERROR_CODES = [...DOMAIN_ERROR_CODES, ...EDGE_ERROR_CODES] as const;
+const API_ERROR_CODES = [...DOMAIN_ERROR_CODES, ...GRAPHQL_ERROR_CODES, 'INTERNAL_SERVER_ERROR'] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 const ErrorCodeGql = Object.fromEntries(API_ERROR_CODES.map((c) => [c, c])) as { [K in ApiErrorCode]: K };

@@ -5,23 +5,13 @@ import type { GraphQLFormattedError } from 'graphql';
 import { isDomainError } from '@marquee/platform-core';
 import { currentRequestId } from '@marquee/platform-observability';
 import { limitError, tokenLimitFromMessage } from './limits';
-import { ApiErrorCode } from './error-codes';
+import { ApiErrorCode, GRAPHQL_ERROR_CODES } from './error-codes';
 
 const WRONG_VARIABLE = /^Variable "\$([_A-Za-z][_0-9A-Za-z]*)"/;
 
 const TOO_MANY_VARIABLE_ERRORS = /^Too many errors processing variables, error limit reached\./;
 
-const PASS_THROUGH = new Set<ApiErrorCode>([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'QUERY_TOO_DEEP',
-  'QUERY_TOO_COMPLEX',
-]);
+const PASS_THROUGH = new Set<ApiErrorCode>([...GRAPHQL_ERROR_CODES, 'BAD_USER_INPUT']);
 
 const logger = new Logger('GraphQL');
 

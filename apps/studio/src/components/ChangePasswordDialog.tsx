@@ -1,12 +1,44 @@
 import { useState, type FormEvent } from 'react';
 import * as authApi from '../api/auth';
-import { ApiError, toApiError } from '../api/client';
 import { useAuth, useCurrentUser } from '../auth/AuthContext';
 import { Field } from './Field';
 import { useToast } from './Toast';
 import { FormDialog } from './FormDialog';
+import { useSubmit } from '../lib/hooks';
 
 const MIN = 12;
+
+function PasswordField({
+  id,
+  label,
+  autoComplete = 'new-password',
+  value,
+  onChange,
+  error,
+  hint,
+}: {
+  id: string;
+  label: string;
+  autoComplete?: string;
+  value: string;
+  onChange(v: string): void;
+  error?: string;
+  hint?: string;
+}) {
+  return (
+    <Field label={label} htmlFor={id} error={error} hint={hint}>
+      <input
+        id={id}
+        className="input"
+        type="password"
+        autoComplete={autoComplete}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={!!error}
+      />
+    </Field>
+  );
+}
 
 export function ChangePasswordDialog({ onClose }: { onClose(): void }) {
   const user = useCurrentUser();
@@ -15,8 +47,7 @@ export function ChangePasswordDialog({ onClose }: { onClose(): void }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, submit: send } = useSubmit();
   const [local, setLocal] = useState<Record<string, string>>({});
 
   const submit = async (e: FormEvent) => {
@@ -28,20 +59,14 @@ export function ChangePasswordDialog({ onClose }: { onClose(): void }) {
     if (confirm !== next) problems.confirm = 'The two new passwords differ.';
     setLocal(problems);
     if (Object.keys(problems).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    const err = await send(async () => {
       await authApi.changePassword(current, next);
       // Changing the password ends every session, this one included: sign in again with the new password.
       await login(user.email, next).catch(() => undefined);
       toast.success('Password changed. Other sessions were signed out.');
       onClose();
-    } catch (err) {
-      const apiErr = toApiError(err);
-      setError(apiErr);
-      setLocal(apiErr.problemMap());
-      setBusy(false);
-    }
+    });
+    if (err) setLocal(err.problemMap());
   };
 
   return (
@@ -58,39 +83,23 @@ export function ChangePasswordDialog({ onClose }: { onClose(): void }) {
       error={error}
       placed={['currentPassword', 'newPassword', 'confirm']}
     >
-      <Field label="Current password" htmlFor="currentPassword" error={local.currentPassword}>
-        <input
-          id="currentPassword"
-          className="input"
-          type="password"
-          autoComplete="current-password"
-          value={current}
-          onChange={(e) => setCurrent(e.target.value)}
-          aria-invalid={!!local.currentPassword}
-        />
-      </Field>
-      <Field label="New password" htmlFor="newPassword" error={local.newPassword} hint={`At least ${MIN} characters. Other sessions are signed out.`}>
-        <input
-          id="newPassword"
-          className="input"
-          type="password"
-          autoComplete="new-password"
-          value={next}
-          onChange={(e) => setNext(e.target.value)}
-          aria-invalid={!!local.newPassword}
-        />
-      </Field>
-      <Field label="Repeat new password" htmlFor="confirm" error={local.confirm}>
-        <input
-          id="confirm"
-          className="input"
-          type="password"
-          autoComplete="new-password"
-          value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
-          aria-invalid={!!local.confirm}
-        />
-      </Field>
+      <PasswordField
+        id="currentPassword"
+        label="Current password"
+        autoComplete="current-password"
+        value={current}
+        onChange={setCurrent}
+        error={local.currentPassword}
+      />
+      <PasswordField
+        id="newPassword"
+        label="New password"
+        value={next}
+        onChange={setNext}
+        error={local.newPassword}
+        hint={`At least ${MIN} characters. Other sessions are signed out.`}
+      />
+      <PasswordField id="confirm" label="Repeat new password" value={confirm} onChange={setConfirm} error={local.confirm} />
     </FormDialog>
   );
 }

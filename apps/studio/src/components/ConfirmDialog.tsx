@@ -1,8 +1,8 @@
-import { useState, type ReactNode } from 'react';
-import { toApiError, type ApiError } from '../api/client';
+import type { ReactNode } from 'react';
 import { ErrorBanner } from './Banner';
 import { Button } from './Button';
 import { Modal } from './Modal';
+import { useSubmit } from '../lib/hooks';
 
 interface ConfirmDialogProps {
   title: string;
@@ -18,8 +18,7 @@ interface ConfirmDialogProps {
 
 /** Asks before a consequential action; stays open with the error if the action fails. */
 export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm, onClose, testId = 'confirm-dialog', confirmDisabled }: ConfirmDialogProps) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, submit: send } = useSubmit();
   return (
     <Modal
       title={title}
@@ -39,15 +38,10 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm
             data-testid="confirm-button"
             data-autofocus
             onClick={async () => {
-              setBusy(true);
-              setError(null);
-              try {
+              await send(async () => {
                 await onConfirm();
                 onClose();
-              } catch (e) {
-                setError(toApiError(e));
-                setBusy(false);
-              }
+              });
             }}
           >
             {confirmLabel}

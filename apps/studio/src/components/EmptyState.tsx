@@ -7,19 +7,23 @@ export function EmptyState({
   children,
   actions,
   testId = 'empty-state',
+  level = 3,
 }: {
   icon?: IconName;
   title: string;
   children?: ReactNode;
   actions?: ReactNode;
   testId?: string;
+  /** The title's heading level: 3 inside a card under its h2; 2 where the empty state stands right under the page's h1. */
+  level?: 2 | 3;
 }) {
+  const Heading = level === 2 ? 'h2' : 'h3';
   return (
     <div className="empty-state" data-testid={testId}>
       <div className="empty-icon">
         <Icon name={icon} size={22} />
       </div>
-      <h3>{title}</h3>
+      <Heading className="empty-state-title">{title}</Heading>
       {children && <p>{children}</p>}
       {actions && <div className="empty-actions">{actions}</div>}
     </div>

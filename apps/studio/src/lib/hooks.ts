@@ -99,6 +99,28 @@ export function useInvalidate(): (...families: QueryKey[]) => Promise<void> {
   );
 }
 
+/** A form's request: busy while it runs, and the error it ended with (cleared when it runs again), which it also returns. */
+export function useSubmit(): { busy: boolean; error: ApiError | null; submit(run: () => Promise<void>): Promise<ApiError | null>; clearError(): void } {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const submit = useCallback(async (run: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await run();
+      return null;
+    } catch (e) {
+      const err = toApiError(e);
+      setError(err);
+      return err;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  const clearError = useCallback(() => setError(null), []);
+  return { busy, error, submit, clearError };
+}
+
 export function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
   useEffect(() => {

@@ -1,12 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
-import { toApiError, type ApiError } from '../api/client';
 import { useAuth } from '../auth/AuthContext';
 import { Banner, ErrorBanner } from '../components/Banner';
 import { Button } from '../components/Button';
 import { Field } from '../components/Field';
 import { Logo } from '../components/Layout';
-import { useDocumentTitle } from '../lib/hooks';
+import { useDocumentTitle, useSubmit } from '../lib/hooks';
 
 function safeNext(next: string | null): string {
   return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/content';
@@ -19,23 +18,17 @@ export function LoginPage() {
   const navigate = useNavigate();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, submit: send } = useSubmit();
   const next = safeNext(params.get('next'));
 
   if (user) return <Navigate to={next} replace />;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await send(async () => {
       await login(email.trim(), password);
       navigate(next, { replace: true });
-    } catch (err) {
-      setError(toApiError(err));
-      setBusy(false);
-    }
+    });
   };
 
   return (

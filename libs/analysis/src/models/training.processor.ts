@@ -1,11 +1,10 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '@marquee/audit';
 import { JobName, QueueName } from '@marquee/platform-queue';
-import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { EvaluationRunService } from './evaluation-run.service';
 import { ModelLifecycleService } from './model-lifecycle.service';
 import { ModelTrainingService } from './model-training.service';
@@ -19,7 +18,6 @@ export class TrainingProcessor extends WorkerHost {
     private readonly evaluations: EvaluationRunService,
     private readonly lifecycle: ModelLifecycleService,
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
   }

@@ -1,4 +1,4 @@
-import { Args, Context, Field, Float, ID, InputType, Int, ObjectType, Query, Resolver, registerEnumType } from '@nestjs/graphql';
+import { Args, ArgsType, Context, Field, Float, ID, InputType, Int, ObjectType, Query, Resolver, registerEnumType } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { DateTimeScalar } from '@marquee/platform-api';
 import { CatalogSourceGql, LiveSource } from '@marquee/launch';
@@ -17,7 +17,7 @@ export enum FeedReasonGql {
 registerEnumType(FeedReasonGql, { name: 'FeedReason', description: 'Why an item is at its position.' });
 
 @InputType()
-export class FeedContextInput {
+class FeedContextInput {
   @Field(() => String, { nullable: true }) locale?: string | null;
   @Field(() => String, { nullable: true, description: 'ios, android or web' }) platform?: string | null;
   @Field(() => String, { nullable: true }) appVersion?: string | null;
@@ -123,6 +123,15 @@ export class FeedReplayGql {
   @Field(() => [ReplayedEntryGql]) replayed: ReplayedEntryGql[];
 }
 
+/** The arguments of `feed` and `editorialFeed`: a client asks for either with the same four. */
+@ArgsType()
+class FeedArgs {
+  @Field() surface: string;
+  @Field(() => ID) userId: string;
+  @Field(() => Int, { nullable: true }) limit?: number;
+  @Field(() => FeedContextInput, { nullable: true }) context?: FeedContextInput;
+}
+
 function callerOf(p: Principal, ctx?: { req: Request }): Caller {
   return { apiKeyId: p.kind === 'client' ? p.apiKeyId : null, address: ctx?.req.ip ?? 'unknown' };
 }
@@ -145,30 +154,16 @@ export class FeedResolver {
     description: 'A personalized, ordered feed for one surface and user. Never fails and is never empty for a surface with live content.',
   })
   @Allow(...Who.clients)
-  feed(
-    @CurrentPrincipal() p: Principal,
-    @Args('surface') surface: string,
-    @Args('userId', { type: () => ID }) userId: string,
-    @Args('limit', { type: () => Int, nullable: true }) limit?: number,
-    @Args('context', { type: () => FeedContextInput, nullable: true }) context?: FeedContextInput,
-    @Context() ctx?: { req: Request },
-  ): Promise<FeedGql> {
-    return this.feeds.feed({ surface, userId, limit, context }, callerOf(p, ctx)) as Promise<FeedGql>;
+  feed(@CurrentPrincipal() p: Principal, @Args() args: FeedArgs, @Context() ctx?: { req: Request }): Promise<FeedGql> {
+    return this.feeds.feed(args, callerOf(p, ctx)) as Promise<FeedGql>;
   }
 
   @Query(() => FeedGql, {
     description: "The surface's editorial order for this viewer, without personalization (every item has reason FALLBACK and propensity 1).",
   })
   @Allow(...Who.clients)
-  editorialFeed(
-    @CurrentPrincipal() p: Principal,
-    @Args('surface') surface: string,
-    @Args('userId', { type: () => ID }) userId: string,
-    @Args('limit', { type: () => Int, nullable: true }) limit?: number,
-    @Args('context', { type: () => FeedContextInput, nullable: true }) context?: FeedContextInput,
-    @Context() ctx?: { req: Request },
-  ): Promise<FeedGql> {
-    return this.feeds.editorial({ surface, userId, limit, context }, callerOf(p, ctx)) as Promise<FeedGql>;
+  editorialFeed(@CurrentPrincipal() p: Principal, @Args() args: FeedArgs, @Context() ctx?: { req: Request }): Promise<FeedGql> {
+    return this.feeds.editorial(args, callerOf(p, ctx)) as Promise<FeedGql>;
   }
 
   @Query(() => FeedPreviewGql, {

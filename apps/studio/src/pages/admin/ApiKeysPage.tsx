@@ -1,6 +1,5 @@
 import { useState, type FormEvent } from 'react';
 import { createApiKey, fetchApiKeys, revokeApiKey } from '../../api/admin';
-import { toApiError, type ApiError } from '../../api/client';
 import type { ApiKey } from '../../api/types';
 import { Badge } from '../../components/Badge';
 import { Banner, ErrorBanner } from '../../components/Banner';
@@ -9,32 +8,26 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { SecretReveal } from '../../components/CopyButton';
 import { EmptyState } from '../../components/EmptyState';
 import { Field } from '../../components/Field';
+import { FormDialog } from '../../components/FormDialog';
 import { Modal } from '../../components/Modal';
 import { PageHeader } from '../../components/PageHeader';
 import { SkeletonRows } from '../../components/Spinner';
 import { useToast } from '../../components/Toast';
 import { Time } from '../../components/Time';
-import { keys as queryKeys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
+import { keys as queryKeys, useApiQuery, useDocumentTitle, useSubmit } from '../../lib/hooks';
 
 function CreateKeyDialog({ onClose, onCreated }: { onClose(): void; onCreated(k: ApiKey): void }) {
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, submit: send } = useSubmit();
   const [secret, setSecret] = useState<{ key: ApiKey; secret: string } | null>(null);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await send(async () => {
       const r = await createApiKey(name.trim());
       setSecret({ key: r.apiKey, secret: r.secret });
       onCreated(r.apiKey);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (secret) {
@@ -65,30 +58,23 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose(): void; onCreated(k:
   }
 
   return (
-    <Modal
+    <FormDialog
       title="New API key"
-      size="sm"
-      onClose={onClose}
-      busy={busy}
       testId="create-api-key-dialog"
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button variant="primary" type="submit" form="create-key-form" loading={busy} data-testid="create-api-key-submit">
-            Create key
-          </Button>
-        </>
-      }
+      size="sm"
+      busy={busy}
+      onClose={onClose}
+      onSubmit={submit}
+      formId="create-key-form"
+      submitLabel="Create key"
+      submitTestId="create-api-key-submit"
+      error={error}
+      placed={['name']}
     >
-      <form id="create-key-form" className="form-stack" onSubmit={submit} noValidate>
-        {error && !error.problems.length && <ErrorBanner error={error} />}
-        <Field label="Name" htmlFor="key-name" error={error?.problemMap().name} hint='Which client uses it, e.g. "iOS app" or "Web player".'>
-          <input id="key-name" className="input" value={name} onChange={(e) => setName(e.target.value)} data-testid="api-key-name" />
-        </Field>
-      </form>
-    </Modal>
+      <Field label="Name" htmlFor="key-name" error={error?.problemMap().name} hint='Which client uses it, e.g. "iOS app" or "Web player".'>
+        <input id="key-name" className="input" value={name} onChange={(e) => setName(e.target.value)} data-testid="api-key-name" />
+      </Field>
+    </FormDialog>
   );
 }
 

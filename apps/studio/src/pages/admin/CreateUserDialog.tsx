@@ -1,12 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { createUser } from '../../api/admin';
-import { toApiError, type ApiError } from '../../api/client';
 import { ROLES, type Role, type User } from '../../api/types';
-import { ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { SecretReveal } from '../../components/CopyButton';
 import { Field } from '../../components/Field';
+import { FormDialog } from '../../components/FormDialog';
 import { Modal } from '../../components/Modal';
+import { useSubmit } from '../../lib/hooks';
 import { ROLE_HELP, roleLabel } from './roles';
 
 export function CreateUserDialog({ onClose, onCreated }: { onClose(): void; onCreated(u: User): void }) {
@@ -14,24 +14,17 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose(): void; onCr
   const [displayName, setDisplayName] = useState('');
   const [role, setRole] = useState<Role>('EDITOR');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, submit: send } = useSubmit();
   const [created, setCreated] = useState<{ user: User; temporaryPassword: string | null } | null>(null);
   const problems = error?.problemMap() ?? {};
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await send(async () => {
       const r = await createUser({ email: email.trim(), displayName: displayName.trim(), role, password: password || null });
       setCreated(r);
       onCreated(r.user);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (created) {
@@ -67,70 +60,63 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose(): void; onCr
   }
 
   return (
-    <Modal
+    <FormDialog
       title="New account"
-      onClose={onClose}
-      busy={busy}
-      size="sm"
       testId="create-user-dialog"
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button variant="primary" type="submit" form="create-user-form" loading={busy} data-testid="create-user-submit">
-            Create account
-          </Button>
-        </>
-      }
+      size="sm"
+      busy={busy}
+      onClose={onClose}
+      onSubmit={submit}
+      formId="create-user-form"
+      submitLabel="Create account"
+      submitTestId="create-user-submit"
+      error={error}
+      placed={['email', 'displayName', 'role', 'password']}
     >
-      <form id="create-user-form" className="form-stack" onSubmit={submit} noValidate>
-        {error && <ErrorBanner error={error} />}
-        <Field label="Email" htmlFor="cu-email" error={problems.email}>
-          <input
-            id="cu-email"
-            className={`input ${problems.email ? 'is-invalid' : ''}`}
-            type="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            data-testid="user-email"
-          />
-        </Field>
-        <Field label="Name" htmlFor="cu-name" error={problems.displayName}>
-          <input
-            id="cu-name"
-            className={`input ${problems.displayName ? 'is-invalid' : ''}`}
-            value={displayName}
-            onChange={(e) => setDisplayName(e.target.value)}
-            data-testid="user-name-input"
-          />
-        </Field>
-        <Field label="Role" htmlFor="cu-role" error={problems.role} hint={ROLE_HELP[role]}>
-          <select id="cu-role" className="input select" value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="user-role">
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {roleLabel(r)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field
-          label="Password"
-          htmlFor="cu-password"
-          requirement="optional"
-          error={problems.password}
-          hint="Leave empty to generate a temporary password, shown once."
-        >
-          <input
-            id="cu-password"
-            className={`input ${problems.password ? 'is-invalid' : ''}`}
-            type="password"
-            autoComplete="new-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </Field>
-      </form>
-    </Modal>
+      <Field label="Email" htmlFor="cu-email" error={problems.email}>
+        <input
+          id="cu-email"
+          className={`input ${problems.email ? 'is-invalid' : ''}`}
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          data-testid="user-email"
+        />
+      </Field>
+      <Field label="Name" htmlFor="cu-name" error={problems.displayName}>
+        <input
+          id="cu-name"
+          className={`input ${problems.displayName ? 'is-invalid' : ''}`}
+          value={displayName}
+          onChange={(e) => setDisplayName(e.target.value)}
+          data-testid="user-name-input"
+        />
+      </Field>
+      <Field label="Role" htmlFor="cu-role" error={problems.role} hint={ROLE_HELP[role]}>
+        <select id="cu-role" className="input select" value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="user-role">
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {roleLabel(r)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field
+        label="Password"
+        htmlFor="cu-password"
+        requirement="optional"
+        error={problems.password}
+        hint="Leave empty to generate a temporary password, shown once."
+      >
+        <input
+          id="cu-password"
+          className={`input ${problems.password ? 'is-invalid' : ''}`}
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+      </Field>
+    </FormDialog>
   );
 }

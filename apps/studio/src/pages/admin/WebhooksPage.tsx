@@ -1,6 +1,6 @@
 import { Fragment, useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { toApiError, type ApiError } from '../../api/client';
+import { toApiError } from '../../api/client';
 import type { WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint } from '../../api/types';
 import {
   createWebhookEndpoint,
@@ -18,6 +18,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { SecretReveal } from '../../components/CopyButton';
 import { EmptyState } from '../../components/EmptyState';
 import { Field } from '../../components/Field';
+import { FormDialog } from '../../components/FormDialog';
 import { Icon } from '../../components/Icon';
 import { JsonView } from '../../components/JsonView';
 import { Modal } from '../../components/Modal';
@@ -25,7 +26,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { SkeletonRows, Spinner } from '../../components/Spinner';
 import { useToast } from '../../components/Toast';
 import { Time } from '../../components/Time';
-import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
+import { keys, useApiQuery, useDocumentTitle, useSubmit } from '../../lib/hooks';
 import { browserZone, formatInZone } from '../../lib/time';
 
 const DELIVERY_TONE: Record<WebhookDeliveryStatus, Tone> = { DELIVERED: 'success', FAILED: 'danger', RETRYING: 'warning', PENDING: 'info' };
@@ -93,23 +94,16 @@ function EndpointDialog({ eventTypes, onClose, onCreated }: { eventTypes: string
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const [events, setEvents] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, submit: send } = useSubmit();
   const [created, setCreated] = useState<{ endpoint: WebhookEndpoint; secret: string } | null>(null);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await send(async () => {
       const r = await createWebhookEndpoint({ url: url.trim(), description: description.trim() || null, events });
       setCreated(r);
       onCreated(r.endpoint);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (created) {
@@ -143,62 +137,55 @@ function EndpointDialog({ eventTypes, onClose, onCreated }: { eventTypes: string
 
   const problems = error?.problemMap() ?? {};
   return (
-    <Modal
+    <FormDialog
       title="New webhook endpoint"
-      onClose={onClose}
-      busy={busy}
       testId="create-webhook-dialog"
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button variant="primary" type="submit" form="webhook-form" loading={busy} data-testid="create-webhook-submit">
-            Add endpoint
-          </Button>
-        </>
-      }
+      busy={busy}
+      onClose={onClose}
+      onSubmit={submit}
+      formId="webhook-form"
+      submitLabel="Add endpoint"
+      submitTestId="create-webhook-submit"
+      error={error}
+      placed={['url', 'events']}
     >
-      <form id="webhook-form" className="form-stack" onSubmit={submit} noValidate>
-        {error && !error.problems.length && <ErrorBanner error={error} />}
-        <Field label="URL" htmlFor="webhook-url" requirement="required" error={problems.url} hint="Your receiver's full address. Marquee POSTs JSON to it.">
-          <input
-            id="webhook-url"
-            className="input mono"
-            type="url"
-            placeholder="https://example.com/hooks/marquee"
-            value={url}
-            onChange={(e) => setUrl(e.target.value)}
-            aria-invalid={!!problems.url}
-            data-testid="webhook-url"
-          />
-        </Field>
-        <Field label="Description" htmlFor="webhook-description" requirement="optional" hint='Who owns it, e.g. "Slack relay (growth team)".'>
-          <input
-            id="webhook-description"
-            className="input"
-            value={description}
-            onChange={(e) => setDescription(e.target.value)}
-            data-testid="webhook-description"
-          />
-        </Field>
-        <Field label="Events" error={problems.events} hint="Leave all unchecked to receive every event, including types added later.">
-          <div className="event-checks">
-            {eventTypes.map((t) => (
-              <label key={t} className="check">
-                <input
-                  type="checkbox"
-                  checked={events.includes(t)}
-                  onChange={(e) => setEvents((ev) => (e.target.checked ? [...ev, t] : ev.filter((x) => x !== t)))}
-                  data-testid={`webhook-event-${t}`}
-                />
-                <code>{t}</code>
-              </label>
-            ))}
-          </div>
-        </Field>
-      </form>
-    </Modal>
+      <Field label="URL" htmlFor="webhook-url" requirement="required" error={problems.url} hint="Your receiver's full address. Marquee POSTs JSON to it.">
+        <input
+          id="webhook-url"
+          className="input mono"
+          type="url"
+          placeholder="https://example.com/hooks/marquee"
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+          aria-invalid={!!problems.url}
+          data-testid="webhook-url"
+        />
+      </Field>
+      <Field label="Description" htmlFor="webhook-description" requirement="optional" hint='Who owns it, e.g. "Slack relay (growth team)".'>
+        <input
+          id="webhook-description"
+          className="input"
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          data-testid="webhook-description"
+        />
+      </Field>
+      <Field label="Events" error={problems.events} hint="Leave all unchecked to receive every event, including types added later.">
+        <div className="event-checks">
+          {eventTypes.map((t) => (
+            <label key={t} className="check">
+              <input
+                type="checkbox"
+                checked={events.includes(t)}
+                onChange={(e) => setEvents((ev) => (e.target.checked ? [...ev, t] : ev.filter((x) => x !== t)))}
+                data-testid={`webhook-event-${t}`}
+              />
+              <code>{t}</code>
+            </label>
+          ))}
+        </div>
+      </Field>
+    </FormDialog>
   );
 }
 

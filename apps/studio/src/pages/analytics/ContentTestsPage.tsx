@@ -254,6 +254,7 @@ export function ContentTestsPage() {
             icon="flask"
             title={tests.data.length === 0 ? 'No content tests yet' : `No ${testStatusText(status).label.toLowerCase()} tests`}
             testId="tests-empty"
+            level={2}
           >
             {tests.data.length === 0
               ? 'Every item that launches onto a surface enters a content test there: a guaranteed number of impressions in exploration slots, then a decision to graduate it or stop pushing it. Launch an item after the surface exists, then run traffic.'

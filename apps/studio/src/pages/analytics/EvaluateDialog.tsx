@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { evaluatePolicy, fetchModelVersions } from '../../api/analytics';
-import { toApiError, type ApiError } from '../../api/client';
 import { OPE_TARGETS, type OpeRun, type OpeTarget, type Surface } from '../../api/types';
 import { Field } from '../../components/Field';
-import { keys, useApiQuery } from '../../lib/hooks';
+import { keys, useApiQuery, useSubmit } from '../../lib/hooks';
 import { OPE_TARGET_TEXT, modelStatusText } from './analyticsText';
+import { LogDaysField, logDaysProblem } from './analyticsParts';
 import { FormDialog } from '../../components/FormDialog';
 
 const PLACED = ['target', 'modelId', 'days', 'config'];
@@ -28,8 +28,7 @@ export function EvaluateDialog({
   const [floor, setFloor] = useState(String(Math.round(surface.randomFloor * 1000) / 10));
   const [slots, setSlots] = useState(String(surface.slots));
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, submit: send } = useSubmit();
   // Models with trained weights can be evaluated.
   const models = useApiQuery([...keys.models, surface.key, 'evaluable'], async () =>
     (await fetchModelVersions(surface.key)).filter((m) => m.metrics && m.status !== 'TRAINING' && m.status !== 'FAILED'),
@@ -40,7 +39,8 @@ export function EvaluateDialog({
     e.preventDefault();
     const errs: Record<string, string> = {};
     const d = Number(days);
-    if (!/^\d+$/.test(days.trim()) || d < 1 || d > 90) errs.days = 'A whole number of days from 1 to 90.';
+    const daysProblem = logDaysProblem(days);
+    if (daysProblem) errs.days = daysProblem;
     if (target === 'MODEL' && !modelId) errs.modelId = 'Choose the model version to evaluate.';
     let config: Record<string, number> | null = null;
     if (target === 'CONFIG') {
@@ -59,16 +59,11 @@ export function EvaluateDialog({
     }
     setLocal(errs);
     if (Object.keys(errs).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await send(async () => {
       const run = await evaluatePolicy({ surface: surface.key, target, modelId: target === 'MODEL' ? modelId : null, config, days: d });
       onQueued(run);
       onClose();
-    } catch (err) {
-      setError(toApiError(err));
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -170,25 +165,13 @@ export function EvaluateDialog({
           )}
         </>
       )}
-      <Field
-        label="Logs from the last"
-        htmlFor="ev-days"
+      <LogDaysField
+        id="ev-days"
+        value={days}
+        onChange={setDays}
         error={problems.days}
         hint="Days of logged feeds to evaluate on (1 to 90). The newest feeds are used first, up to the server's limit."
-      >
-        <div className="unit-input">
-          <input
-            id="ev-days"
-            className="input"
-            inputMode="numeric"
-            value={days}
-            onChange={(e) => setDays(e.target.value)}
-            aria-invalid={!!problems.days}
-            data-testid="ev-days"
-          />
-          <span className="muted">days</span>
-        </div>
-      </Field>
+      />
     </FormDialog>
   );
 }

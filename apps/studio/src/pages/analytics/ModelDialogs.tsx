@@ -1,38 +1,34 @@
 import { useState, type FormEvent } from 'react';
 import { trainModel } from '../../api/analytics';
-import { toApiError, type ApiError } from '../../api/client';
 import type { ModelVersion, Surface } from '../../api/types';
 import { Field } from '../../components/Field';
 import { FormDialog } from '../../components/FormDialog';
+import { useSubmit } from '../../lib/hooks';
+import { LogDaysField, logDaysProblem } from './analyticsParts';
 
 /** Admins queue a training run on a surface's recent logs; the gate and (by default) the canary follow on their own. */
 export function TrainDialog({ surface, onClose, onQueued }: { surface: Surface; onClose(): void; onQueued(m: ModelVersion): void }) {
   const [days, setDays] = useState('30');
   const [epochs, setEpochs] = useState('');
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, submit: send } = useSubmit();
   const problems = { ...(error?.problemMap() ?? {}), ...local };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const errs: Record<string, string> = {};
     const d = Number(days);
-    if (!/^\d+$/.test(days.trim()) || d < 1 || d > 90) errs.days = 'A whole number of days from 1 to 90.';
+    const daysProblem = logDaysProblem(days);
+    if (daysProblem) errs.days = daysProblem;
     const ep = epochs.trim() === '' ? null : Number(epochs);
     if (ep !== null && (!/^\d+$/.test(epochs.trim()) || ep < 1 || ep > 50)) errs.epochs = 'A whole number from 1 to 50, or empty for the default.';
     setLocal(errs);
     if (Object.keys(errs).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await send(async () => {
       const m = await trainModel(surface.key, d, ep);
       onQueued(m);
       onClose();
-    } catch (err) {
-      setError(toApiError(err));
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -53,25 +49,13 @@ export function TrainDialog({ surface, onClose, onQueued }: { surface: Surface; 
         The worker trains a TensorFlow.js reward model on the surface's logged impressions, checks it against the live policy offline (the gate), and — when it
         passes — puts it on a canary share of traffic. Progress shows in the table.
       </p>
-      <Field
-        label="Logs from the last"
-        htmlFor="tr-days"
+      <LogDaysField
+        id="tr-days"
+        value={days}
+        onChange={setDays}
         error={problems.days}
         hint="Days of impressions to learn from (1 to 90); the newest is held out to measure it."
-      >
-        <div className="unit-input">
-          <input
-            id="tr-days"
-            className="input"
-            inputMode="numeric"
-            value={days}
-            onChange={(e) => setDays(e.target.value)}
-            aria-invalid={!!problems.days}
-            data-testid="tr-days"
-          />
-          <span className="muted">days</span>
-        </div>
-      </Field>
+      />
       <Field label="Epochs" htmlFor="tr-epochs" requirement="optional" error={problems.epochs} hint="Passes over the data; empty uses the trainer's default.">
         <input
           id="tr-epochs"

@@ -18,7 +18,7 @@ import { formatDateTime, plural } from '../../lib/format';
 import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { formatMs } from '../../lib/time';
 import { formatProbability, formatShare } from '../surfaces/placementText';
-import { AnalyticsNav, AnalyticsStatus, RefreshButton, SurfaceSelect, useSurfaceChoice } from './analyticsParts';
+import { AnalyticsNav, AnalyticsStatus, RefreshButton, RunProgress, SurfaceSelect, useSurfaceChoice } from './analyticsParts';
 import { fixed, modelStatusText } from './analyticsText';
 import { TrainDialog } from './ModelDialogs';
 
@@ -182,7 +182,7 @@ export function ModelsPage() {
       {surface && (
         <section className="card table-card" data-testid="models-card">
           <div className="table-toolbar">
-            <h3 className="toolbar-title">Versions</h3>
+            <h2 className="toolbar-title">Versions</h2>
             <span className="muted small">{models.data ? `${plural(list.length, 'version')}, newest first` : '\u00a0'}</span>
             <div className="filter-spacer" />
             <CsvButton rows={models.data} columns={CSV} name={['models', surface.key]} testId="models-csv" />
@@ -326,17 +326,7 @@ function ModelRow({ m, admin, onAction }: { m: ModelVersion; admin: boolean; onA
             <Lifecycle status={m.status} />
             {running && (
               <span className="model-progress-wrap">
-                <span
-                  className="progress model-progress"
-                  role="progressbar"
-                  aria-valuemin={0}
-                  aria-valuemax={100}
-                  aria-valuenow={Math.round(m.progress * 100)}
-                  aria-label="Training progress"
-                  data-testid="model-progress"
-                >
-                  <span className="progress-bar is-running" style={{ width: `${Math.max(3, m.progress * 100)}%` }} />
-                </span>
+                <RunProgress inline progress={m.progress} label="Training progress" className="model-progress" testId="model-progress" />
                 <span className="small">
                   <strong>{Math.round(m.progress * 100)}%</strong> <span className="muted">{m.progressMessage ?? 'Queued'}</span>
                 </span>

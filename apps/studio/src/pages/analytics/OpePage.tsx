@@ -19,7 +19,7 @@ import { useToast } from '../../components/Toast';
 import type { CsvColumn } from '../../lib/csv';
 import { formatDateTime, plural } from '../../lib/format';
 import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
-import { AnalyticsNav, AnalyticsStatus, RefreshButton, ChartEmpty, Segmented, SurfaceSelect, useSurfaceChoice } from './analyticsParts';
+import { AnalyticsNav, AnalyticsStatus, RefreshButton, RunProgress, ChartEmpty, Segmented, SurfaceSelect, useSurfaceChoice } from './analyticsParts';
 import { estimatorText, ESTIMATOR_TEXT, fixed, opeRunLabel, opeStatusText, opeTargetLabel } from './analyticsText';
 import { EvaluateDialog } from './EvaluateDialog';
 import { TableScroll } from '../../components/TableScroll';
@@ -363,19 +363,7 @@ export function OpePage() {
                       </td>
                       <td className="status-cell">
                         <Badge tone={st.tone}>{st.label}</Badge>
-                        {running && (
-                          <div
-                            className="progress run-progress"
-                            role="progressbar"
-                            aria-valuemin={0}
-                            aria-valuemax={100}
-                            aria-valuenow={Math.round(r.progress * 100)}
-                            aria-label="Evaluation progress"
-                            data-testid="ope-progress"
-                          >
-                            <div className="progress-bar is-running" style={{ width: `${Math.max(3, r.progress * 100)}%` }} />
-                          </div>
-                        )}
+                        {running && <RunProgress progress={r.progress} label="Evaluation progress" className="run-progress" testId="ope-progress" />}
                         {r.error && <span className="row-sub text-danger run-error">{r.error}</span>}
                       </td>
                       <td className="small nowrap" title={`${formatDateTime(r.windowFrom)} – ${formatDateTime(r.windowTo)}`}>

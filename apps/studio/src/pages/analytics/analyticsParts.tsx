@@ -5,6 +5,7 @@ import type { Surface } from '../../api/types';
 import { ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { EmptyState } from '../../components/EmptyState';
+import { Field } from '../../components/Field';
 import { Icon, type IconName } from '../../components/Icon';
 import { ANALYTICS_NAV } from '../../components/nav';
 import { keys, useApiQuery, type QueryState } from '../../lib/hooks';
@@ -159,6 +160,54 @@ export function AnalyticsNav() {
 }
 
 /** The end of an analytics page's filter bar: a spacer, then Refresh for the page's data. */
+/** A worker run's progress (0 to 1); a sliver shows from the start, so a queued run does not look empty. */
+export function RunProgress({
+  progress,
+  label,
+  className,
+  testId,
+  inline,
+}: {
+  progress: number;
+  label: string;
+  className: string;
+  testId: string;
+  inline?: boolean;
+}) {
+  const Tag = inline ? 'span' : 'div';
+  return (
+    <Tag
+      className={`progress ${className}`}
+      role="progressbar"
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={Math.round(progress * 100)}
+      aria-label={label}
+      data-testid={testId}
+    >
+      <Tag className="progress-bar is-running" style={{ width: `${Math.max(3, progress * 100)}%` }} />
+    </Tag>
+  );
+}
+
+/** Why a "logs from the last N days" entry cannot be sent (a whole number from 1 to 90), or undefined. */
+export function logDaysProblem(days: string): string | undefined {
+  const d = Number(days);
+  return !/^\d+$/.test(days.trim()) || d < 1 || d > 90 ? 'A whole number of days from 1 to 90.' : undefined;
+}
+
+/** How many days of logs a training or evaluation run reads; `id` is also the input's test id. */
+export function LogDaysField({ id, value, onChange, error, hint }: { id: string; value: string; onChange(days: string): void; error?: string; hint: string }) {
+  return (
+    <Field label="Logs from the last" htmlFor={id} error={error} hint={hint}>
+      <div className="unit-input">
+        <input id={id} className="input" inputMode="numeric" value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={!!error} data-testid={id} />
+        <span className="muted">days</span>
+      </div>
+    </Field>
+  );
+}
+
 export function RefreshButton({ query }: { query: Pick<QueryState<unknown>, 'reload'> }) {
   return (
     <>
@@ -188,7 +237,7 @@ export function AnalyticsStatus({
       {choice.surfaces.error && <ErrorBanner error={choice.surfaces.error} onRetry={() => void choice.surfaces.reload()} />}
       {query.error && <ErrorBanner error={query.error} onRetry={() => void query.reload()} />}
       {choice.surfaces.data && choice.surfaces.data.length === 0 && (
-        <EmptyState icon="layers" title="No surfaces yet" testId="no-surfaces">
+        <EmptyState icon="layers" title="No surfaces yet" testId="no-surfaces" level={2}>
           {perSurface} An admin creates surfaces under Insights → Surfaces.
         </EmptyState>
       )}

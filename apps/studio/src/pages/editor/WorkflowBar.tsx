@@ -1,7 +1,5 @@
-import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { fetchReviewActors } from '../../api/audit';
-import { toApiError, type ApiError } from '../../api/client';
 import { fetchItemWorkflow, submitForReview } from '../../api/launch';
 import type { ItemDetail, ItemState, ItemWorkflow } from '../../api/types';
 import { useCurrentUser } from '../../auth/AuthContext';
@@ -11,7 +9,7 @@ import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
 import { useToast } from '../../components/Toast';
 import { Time } from '../../components/Time';
-import { keys, useApiQuery } from '../../lib/hooks';
+import { keys, useApiQuery, useSubmit } from '../../lib/hooks';
 import { browserZone, formatInZone } from '../../lib/time';
 
 interface Props {
@@ -50,23 +48,16 @@ export function WorkflowBar({ item, dirty, readOnly, onState }: Props) {
   const workflow = useApiQuery(version, () => fetchItemWorkflow(item.id));
   const wf: ItemWorkflow | null = workflow.data ?? null;
   const actors = useApiQuery([...version, 'review-actors'], () => fetchReviewActors({ entityId: item.id }, 50)).data ?? {};
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, submit: send, clearError } = useSubmit();
   const reviewer = user.role === 'ADMIN' || user.role === 'REVIEWER';
 
   const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await send(async () => {
       const w = await submitForReview(item.id, item.latestVersionNumber);
       workflow.setData(w);
       onState(w.state);
       toast.success(`Submitted v${item.latestVersionNumber} for review.`);
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (!wf) return <div className="workflow-bar is-loading" aria-hidden="true" />;
@@ -164,7 +155,7 @@ export function WorkflowBar({ item, dirty, readOnly, onState }: Props) {
           )}
         </div>
       </section>
-      {error && <ErrorBanner error={error} unplaced={error.problems} onDismiss={() => setError(null)} />}
+      {error && <ErrorBanner error={error} unplaced={error.problems} onDismiss={() => clearError()} />}
     </>
   );
 }

@@ -1,14 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { toApiError, type ApiError } from '../../api/client';
 import { addToRelease, searchPickableItems, type PickableItem } from '../../api/launch';
 import type { ReleaseActionKind, ReleaseDetail, ReviewDecision } from '../../api/types';
 import { StateBadge } from '../../components/Badge';
 import { ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
-import { Icon } from '../../components/Icon';
-import { Spinner } from '../../components/Spinner';
-import { useDebounced } from '../../lib/hooks';
+import { SearchPicker, usePickerSearch } from '../../components/SearchPicker';
+import { useSubmit } from '../../lib/hooks';
 
 interface Choice {
   value: string;
@@ -58,23 +56,16 @@ function PickRow({
 }) {
   const choices = choicesFor(it);
   const [choice, setChoice] = useState(choices[0]?.value ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, submit: send } = useSubmit();
   const blocked = unavailable(it, inRelease, choices);
   const picked = choices.find((c) => c.value === choice) ?? choices[0];
 
   const add = async () => {
     if (!picked) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await send(async () => {
       const r = await addToRelease(releaseId, it.id, picked.action, picked.version);
       onAdded(r, picked.action === 'PUBLISH' ? `Added "${it.title}" v${picked.version}.` : `Added "${it.title}" to unpublish.`);
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -120,82 +111,34 @@ function PickRow({
 
 /** Search the catalogue and add items: publish an approved version (the latest by default) or unpublish a live item. */
 export function AddItemPicker({ release, onAdded }: { release: ReleaseDetail; onAdded(r: ReleaseDetail, message: string): void }) {
-  const [query, setQuery] = useState('');
-  const q = useDebounced(query, 250);
-  const [open, setOpen] = useState(false);
-  const [results, setResults] = useState<PickableItem[] | null>(null);
-  const [searching, setSearching] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const rootRef = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    if (!open) return;
-    const ctrl = new AbortController();
-    setSearching(true);
-    setError(null);
-    searchPickableItems(q, ctrl.signal)
-      .then(setResults)
-      .catch((e) => !ctrl.signal.aborted && setError(toApiError(e)))
-      .finally(() => !ctrl.signal.aborted && setSearching(false));
-    return () => ctrl.abort();
-    // Search again after each addition too: states and versions change.
-  }, [q, open, release.actions.length]);
-
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: MouseEvent) => {
-      if (!rootRef.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', onDown);
-    return () => document.removeEventListener('mousedown', onDown);
-  }, [open]);
-
+  // Search again after each addition too: states and versions change.
+  const picker = usePickerSearch(searchPickableItems, release.actions.length);
+  const { q, results, error } = picker;
   const inRelease = new Set(release.actions.map((a) => a.itemId));
 
   return (
-    <div
+    <SearchPicker
+      picker={picker}
       className="release-picker"
-      ref={rootRef}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape' && open) {
-          e.stopPropagation();
-          setOpen(false);
-        }
-      }}
+      placeholder="Add items: search by title or slug…"
+      label="Search items to add"
+      testId="release-item-search"
     >
-      <div className="search-box">
-        <Icon name="search" />
-        <input
-          className="input"
-          placeholder="Add items: search by title or slug…"
-          value={query}
-          onChange={(e) => {
-            setQuery(e.target.value);
-            setOpen(true);
-          }}
-          onFocus={() => setOpen(true)}
-          aria-label="Search items to add"
-          data-testid="release-item-search"
-        />
-        {searching && <Spinner size={14} />}
-      </div>
-      {open && (
-        <div className="picker-panel" data-testid="release-item-results">
-          <div className="picker-panel-head muted small">
-            {q.trim() ? `Items matching "${q.trim()}"` : 'Recently updated items'} · publishing pins an approved version; unpublishing takes a live item down.
-          </div>
-          {error && <ErrorBanner error={error} />}
-          {results && results.length === 0 && <p className="muted picker-empty">No items match "{q}".</p>}
-          {results && results.length > 0 && (
-            <ul className="pick-list">
-              {results.map((it) => (
-                <PickRow key={it.id} it={it} inRelease={inRelease.has(it.id)} releaseId={release.id} onAdded={onAdded} />
-              ))}
-            </ul>
-          )}
-          {!results && !error && <div className="picker-empty muted">Searching…</div>}
+      <div className="picker-panel" data-testid="release-item-results">
+        <div className="picker-panel-head muted small">
+          {q.trim() ? `Items matching "${q.trim()}"` : 'Recently updated items'} · publishing pins an approved version; unpublishing takes a live item down.
         </div>
-      )}
-    </div>
+        {error && <ErrorBanner error={error} />}
+        {results && results.length === 0 && <p className="muted picker-empty">No items match "{q}".</p>}
+        {results && results.length > 0 && (
+          <ul className="pick-list">
+            {results.map((it) => (
+              <PickRow key={it.id} it={it} inRelease={inRelease.has(it.id)} releaseId={release.id} onAdded={onAdded} />
+            ))}
+          </ul>
+        )}
+        {!results && !error && <div className="picker-empty muted">Searching…</div>}
+      </div>
+    </SearchPicker>
   );
 }

@@ -1,16 +1,15 @@
 import { useState, type FormEvent } from 'react';
-import { toApiError, type ApiError } from '../../api/client';
 import { createRelease, updateRelease } from '../../api/launch';
 import type { ReleaseDetail } from '../../api/types';
 import { Field } from '../../components/Field';
 import { FormDialog } from '../../components/FormDialog';
+import { useSubmit } from '../../lib/hooks';
 
 /** Name and description: a new release, or the details of an existing one. */
 export function ReleaseFormDialog({ release, onClose, onSaved }: { release?: ReleaseDetail; onClose(): void; onSaved(r: ReleaseDetail): void }) {
   const [name, setName] = useState(release?.name ?? '');
   const [description, setDescription] = useState(release?.description ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, submit: send } = useSubmit();
   const [local, setLocal] = useState<string | undefined>();
 
   const submit = async (e: FormEvent) => {
@@ -20,17 +19,12 @@ export function ReleaseFormDialog({ release, onClose, onSaved }: { release?: Rel
       return;
     }
     setLocal(undefined);
-    setBusy(true);
-    setError(null);
-    try {
+    await send(async () => {
       const input = { name: name.trim(), description: description.trim() || null };
       const r = release ? await updateRelease(release.id, input) : await createRelease(input);
       onSaved(r);
       onClose();
-    } catch (err) {
-      setError(toApiError(err));
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import { toApiError, type ApiError } from '../../api/client';
 import { setReleaseRollout } from '../../api/launch';
 import type { Audience, ReleaseDetail } from '../../api/types';
 import { ErrorBanner } from '../../components/Banner';
@@ -8,6 +7,7 @@ import { Field } from '../../components/Field';
 import { TagInput } from '../../components/TagInput';
 import { useToast } from '../../components/Toast';
 import { describeRollout, PLATFORMS } from './releaseText';
+import { useSubmit } from '../../lib/hooks';
 
 interface Props {
   release: ReleaseDetail;
@@ -30,8 +30,7 @@ export function RolloutCard({ release, canEdit, onSaved }: Props) {
   const launched = release.status === 'launched';
   const [percent, setPercent] = useState(release.rolloutPercent);
   const [audience, setAudience] = useState<Audience>(release.audience);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, submit: send, clearError } = useSubmit();
 
   useEffect(() => {
     setPercent(release.rolloutPercent);
@@ -44,17 +43,11 @@ export function RolloutCard({ release, canEdit, onSaved }: Props) {
   const problems = error?.problemMap() ?? {};
 
   const save = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await send(async () => {
       const r = await setReleaseRollout(release.id, percent, audience);
       onSaved(r);
       toast.success(`Rollout saved: ${describeRollout(r.rolloutPercent, r.audience)}.`);
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const clamp = (n: number) => Math.max(min, Math.min(100, Math.round(n)));
@@ -68,7 +61,7 @@ export function RolloutCard({ release, canEdit, onSaved }: Props) {
         </span>
       </div>
       <div className="card-body form-stack">
-        {error && !error.problems.length && <ErrorBanner error={error} onDismiss={() => setError(null)} />}
+        {error && !error.problems.length && <ErrorBanner error={error} onDismiss={() => clearError()} />}
         {!canEdit ? (
           <p className="rollout-static" data-testid="rollout-static">
             <strong>{release.rolloutPercent}%</strong> of users{release.rolloutPercent < 100 ? ', chosen by a stable hash of user and release' : ''}.
@@ -181,7 +174,7 @@ export function RolloutCard({ release, canEdit, onSaved }: Props) {
                 onClick={() => {
                   setPercent(release.rolloutPercent);
                   setAudience(release.audience);
-                  setError(null);
+                  clearError();
                 }}
               >
                 Reset

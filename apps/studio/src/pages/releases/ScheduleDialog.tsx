@@ -10,7 +10,7 @@ import { Modal } from '../../components/Modal';
 import { Spinner } from '../../components/Spinner';
 import { ZonedTimes } from '../../components/ZonedTimes';
 import { ZonePicker } from '../../components/ZonePicker';
-import { useDebounced } from '../../lib/hooks';
+import { useDebounced, useSubmit } from '../../lib/hooks';
 import { browserZone, formatCountdown, formatInZone, localDateTimeIn } from '../../lib/time';
 
 interface Props {
@@ -44,8 +44,7 @@ export function ScheduleDialog({ release, onClose, onScheduled }: Props) {
   const [resolving, setResolving] = useState(false);
   const [resolveError, setResolveError] = useState<ApiError | null>(null);
   const [offset, setOffset] = useState<number | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, submit: send, clearError } = useSubmit();
   const [now, setNow] = useState(Date.now());
   const key = useDebounced(`${zone}|${local}`, 250);
 
@@ -67,12 +66,12 @@ export function ScheduleDialog({ release, onClose, onScheduled }: Props) {
     resolveScheduleTime(l, z, ctrl.signal)
       .then((r) => {
         setResolution(r);
-        setError(null);
+        clearError();
       })
       .catch((e) => !ctrl.signal.aborted && setResolveError(toApiError(e)))
       .finally(() => !ctrl.signal.aborted && setResolving(false));
     return () => ctrl.abort();
-  }, [key]);
+  }, [key, clearError]);
 
   const settled = key === `${zone}|${local}` && !resolving;
   const chosen = resolution?.kind === 'AMBIGUOUS' ? resolution.options.find((o) => o.offsetMinutes === offset) : undefined;
@@ -91,16 +90,11 @@ export function ScheduleDialog({ release, onClose, onScheduled }: Props) {
 
   const submit = async () => {
     if (!canSubmit) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await send(async () => {
       const r = await scheduleRelease(release.id, { localDateTime: local, timeZone: zone, offsetMinutes: resolution?.kind === 'AMBIGUOUS' ? offset : null });
       onScheduled(r);
       onClose();
-    } catch (e) {
-      setError(toApiError(e));
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -68,6 +68,51 @@ function When({ iso, releaseZone }: { iso: string | null; releaseZone: string | 
 }
 
 /** Upcoming, late and failed launches, how late recent launches were, and the reconciler's heartbeat. */
+/** Releases with their instant and how far it is from now (late by, or launches in). */
+function ScheduledTable({
+  releases,
+  whenLabel,
+  distanceLabel,
+  numeric,
+  danger,
+  distance,
+  rowTestId,
+}: {
+  releases: ReleaseSummary[];
+  whenLabel: string;
+  distanceLabel: string;
+  /** Right-align the distance (a number-like column). */
+  numeric?: boolean;
+  danger?: boolean;
+  distance(scheduledAt: string): string;
+  rowTestId: string;
+}) {
+  return (
+    <table className="table">
+      <thead>
+        <tr>
+          <th>Release</th>
+          <th>{whenLabel}</th>
+          <th className={numeric ? 'num' : undefined}>{distanceLabel}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {releases.map((r) => (
+          <tr key={r.id} data-testid={rowTestId}>
+            <td className="title-cell">
+              <ReleaseLink r={r} />
+            </td>
+            <td>
+              <When iso={r.scheduledAt} releaseZone={r.timeZone} />
+            </td>
+            <td className={`${numeric ? 'num ' : ''}${danger ? 'text-danger ' : ''}nowrap`}>{r.scheduledAt ? distance(r.scheduledAt) : '—'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function SchedulerHealthPage() {
   useDocumentTitle('Scheduler health');
   const health = useApiQuery(keys.scheduler, fetchSchedulerHealth, { refetchInterval: REFRESH_MS });
@@ -167,28 +212,14 @@ export function SchedulerHealthPage() {
                 </h2>
                 <span className="muted small">Past their instant and not launched yet. The reconciler re-queues due work from PostgreSQL.</span>
               </div>
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th>Release</th>
-                    <th>Was due</th>
-                    <th>Late by</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {h.late.map((r) => (
-                    <tr key={r.id} data-testid="late-row">
-                      <td className="title-cell">
-                        <ReleaseLink r={r} />
-                      </td>
-                      <td>
-                        <When iso={r.scheduledAt} releaseZone={r.timeZone} />
-                      </td>
-                      <td className="text-danger nowrap">{r.scheduledAt ? formatMs(now - new Date(r.scheduledAt).getTime()) : '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <ScheduledTable
+                releases={h.late}
+                whenLabel="Was due"
+                distanceLabel="Late by"
+                danger
+                distance={(at) => formatMs(now - new Date(at).getTime())}
+                rowTestId="late-row"
+              />
             </section>
           )}
 
@@ -203,28 +234,14 @@ export function SchedulerHealthPage() {
                   Scheduled releases show here until they launch.
                 </EmptyState>
               ) : (
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th>Release</th>
-                      <th>Launches</th>
-                      <th className="num">In</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {h.upcoming.map((r) => (
-                      <tr key={r.id} data-testid="upcoming-row">
-                        <td className="title-cell">
-                          <ReleaseLink r={r} />
-                        </td>
-                        <td>
-                          <When iso={r.scheduledAt} releaseZone={r.timeZone} />
-                        </td>
-                        <td className="num nowrap">{r.scheduledAt ? formatCountdown(r.scheduledAt, now).replace(/^in /, '') : '—'}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <ScheduledTable
+                  releases={h.upcoming}
+                  whenLabel="Launches"
+                  distanceLabel="In"
+                  numeric
+                  distance={(at) => formatCountdown(at, now).replace(/^in /, '')}
+                  rowTestId="upcoming-row"
+                />
               )}
             </section>
 

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { toApiError, type ApiError } from '../../api/client';
 import { setSurfaceFallback } from '../../api/placement';
 import type { ItemSummary, Surface } from '../../api/types';
 import { StateBadge } from '../../components/Badge';
@@ -9,6 +8,7 @@ import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
 import { useToast } from '../../components/Toast';
 import { ItemSearchPicker } from './ItemSearchPicker';
+import { useSubmit } from '../../lib/hooks';
 
 const MAX_ITEMS = 200;
 
@@ -25,8 +25,7 @@ interface Props {
 export function FallbackCard({ surface, items, canEdit, kindLabel, onSaved, onItem }: Props) {
   const toast = useToast();
   const [order, setOrder] = useState<string[]>(surface.fallbackOrder);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, submit: send, clearError } = useSubmit();
 
   useEffect(() => setOrder(surface.fallbackOrder), [surface.fallbackOrder]);
 
@@ -39,17 +38,11 @@ export function FallbackCard({ surface, items, canEdit, kindLabel, onSaved, onIt
   };
 
   const save = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await send(async () => {
       const s = await setSurfaceFallback(surface.key, order);
       onSaved(s);
       toast.success(`Saved the fallback order of "${surface.name}" (${order.length} ${order.length === 1 ? 'item' : 'items'}).`);
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -76,7 +69,7 @@ export function FallbackCard({ surface, items, canEdit, kindLabel, onSaved, onIt
           reason <em>Fallback</em>. The items below come first, in this order; the surface's other live items follow, newest first. Items that are not live, or
           not right for the user, are skipped.
         </p>
-        {error && <ErrorBanner error={error} unplaced={error.problems} onDismiss={() => setError(null)} />}
+        {error && <ErrorBanner error={error} unplaced={error.problems} onDismiss={() => clearError()} />}
         {order.length === 0 ? (
           <p className="muted fallback-empty" data-testid="fallback-empty">
             No editorial order yet: the fallback serves the surface's live items, newest first.

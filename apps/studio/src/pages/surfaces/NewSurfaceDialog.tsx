@@ -1,10 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { toApiError, type ApiError } from '../../api/client';
 import { createSurface } from '../../api/placement';
 import type { Surface } from '../../api/types';
-import { ErrorBanner } from '../../components/Banner';
 import { Field } from '../../components/Field';
 import { FormDialog } from '../../components/FormDialog';
+import { useSubmit } from '../../lib/hooks';
 
 const KEY = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 
@@ -27,8 +26,7 @@ export function NewSurfaceDialog({ onClose, onCreated }: { onClose(): void; onCr
   const [slots, setSlots] = useState('12');
   const [description, setDescription] = useState('');
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, submit: send } = useSubmit();
 
   const effectiveKey = keyTouched ? key : keyFrom(name);
   const problems = { ...(error?.problemMap() ?? {}), ...local };
@@ -42,16 +40,11 @@ export function NewSurfaceDialog({ onClose, onCreated }: { onClose(): void; onCr
     if (!/^\d+$/.test(slots.trim()) || n < 1 || n > 100) errs.slots = 'A whole number from 1 to 100.';
     setLocal(errs);
     if (Object.keys(errs).length) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await send(async () => {
       const s = await createSurface(effectiveKey, name.trim(), n, { description: description.trim() || null });
       onCreated(s);
       onClose();
-    } catch (err) {
-      setError(toApiError(err));
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -67,9 +60,6 @@ export function NewSurfaceDialog({ onClose, onCreated }: { onClose(): void; onCr
       error={error}
       placed={['key', 'name', 'slots', 'description']}
     >
-      {error && (!error.problems.length || error.problems.some((p) => !['key', 'name', 'slots', 'description'].includes(p.field))) && (
-        <ErrorBanner error={error} />
-      )}
       <Field label="Name" htmlFor="ns-name" requirement="required" error={problems.name} hint='What editors call it, e.g. "Focus tab".'>
         <input
           id="ns-name"

@@ -1,6 +1,5 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { toApiError, type ApiError } from '../../api/client';
 import { pinItem, unpinItem } from '../../api/placement';
 import type { ItemSummary, Surface, SurfacePin } from '../../api/types';
 import { Badge, StateBadge } from '../../components/Badge';
@@ -13,6 +12,7 @@ import { Icon } from '../../components/Icon';
 import { useToast } from '../../components/Toast';
 import { browserZone, formatCountdown, formatInZone } from '../../lib/time';
 import { ItemSearchPicker } from './ItemSearchPicker';
+import { useSubmit } from '../../lib/hooks';
 
 type PinStatus = 'active' | 'upcoming' | 'ended';
 
@@ -47,8 +47,7 @@ export function PinsCard({ surface, items, canEdit, kindLabel, onChanged, onItem
   const [starts, setStarts] = useState('');
   const [ends, setEnds] = useState('');
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, submit: send, clearError } = useSubmit();
   const [removing, setRemoving] = useState<SurfacePin | null>(null);
   const [showEnded, setShowEnded] = useState(false);
 
@@ -71,9 +70,7 @@ export function PinsCard({ surface, items, canEdit, kindLabel, onChanged, onItem
       errs.endsAt = startsAt ? 'Must be after the start.' : 'Must be in the future.';
     setLocal(errs);
     if (Object.keys(errs).length || !item) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await send(async () => {
       await pinItem(surface.key, { itemId: item.id, position: Number(position), startsAt: startsAt ?? null, endsAt: endsAt ?? null });
       onItem(item);
       toast.success(`Pinned "${item.title}" at position ${position}.`);
@@ -81,11 +78,7 @@ export function PinsCard({ surface, items, canEdit, kindLabel, onChanged, onItem
       setStarts('');
       setEnds('');
       await onChanged();
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const windowText = (p: SurfacePin) => {
@@ -106,7 +99,7 @@ export function PinsCard({ surface, items, canEdit, kindLabel, onChanged, onItem
         </p>
         {canEdit && (
           <form className="pin-form" onSubmit={submit} noValidate data-testid="pin-form">
-            {error && !error.problems.length && <ErrorBanner error={error} onDismiss={() => setError(null)} />}
+            {error && !error.problems.length && <ErrorBanner error={error} onDismiss={() => clearError()} />}
             <div className="pin-grid">
               <Field label="Item" error={problems.itemId}>
                 {item ? (

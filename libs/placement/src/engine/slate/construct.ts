@@ -96,19 +96,51 @@ export function construct(p: Plan, rng: SeededRandom, outItem: Int32Array, outRe
   const R = p.openPositions;
   const keyOf = p.keyOf;
   const nq = p.plausible;
-  // Conditional means given z.
-  for (let q = 0; q < nq; q++) {
-    const i = plaus[q];
-    if (placed[i]) {
-      cmu[q] = NEG_INF;
-      continue;
+  // Conditional means given z: the shared part in chunks of four, then the person's products one by one (this
+  // order of additions is part of the replayable policy: it sets the scores' last bits). Items a random slot took
+  // are marked after the loop, so the loop itself has no branch.
+  if (factors && K === 8) {
+    // The default factor dimension, unrolled with δ in locals (the same additions in the same order).
+    const d0 = pDelta[0];
+    const d1 = pDelta[1];
+    const d2 = pDelta[2];
+    const d3 = pDelta[3];
+    const d4 = pDelta[4];
+    const d5 = pDelta[5];
+    const d6 = pDelta[6];
+    const d7 = pDelta[7];
+    for (let q = 0; q < nq; q++) {
+      const i = plaus[q];
+      let m = plMu[q];
+      for (let a = i * stride, end = a + stride; a < end; a += 4) {
+        m += plVal[a] * zNoise[plIdx[a]] + plVal[a + 1] * zNoise[plIdx[a + 1]] + plVal[a + 2] * zNoise[plIdx[a + 2]] + plVal[a + 3] * zNoise[plIdx[a + 3]];
+      }
+      const o = i * 8;
+      m += factors[o] * d0;
+      m += factors[o + 1] * d1;
+      m += factors[o + 2] * d2;
+      m += factors[o + 3] * d3;
+      m += factors[o + 4] * d4;
+      m += factors[o + 5] * d5;
+      m += factors[o + 6] * d6;
+      m += factors[o + 7] * d7;
+      cmu[q] = m;
     }
-    let m = plMu[q];
-    for (let a = i * stride, end = a + stride; a < end; a += 4) {
-      m += plVal[a] * zNoise[plIdx[a]] + plVal[a + 1] * zNoise[plIdx[a + 1]] + plVal[a + 2] * zNoise[plIdx[a + 2]] + plVal[a + 3] * zNoise[plIdx[a + 3]];
+  } else {
+    for (let q = 0; q < nq; q++) {
+      const i = plaus[q];
+      let m = plMu[q];
+      for (let a = i * stride, end = a + stride; a < end; a += 4) {
+        m += plVal[a] * zNoise[plIdx[a]] + plVal[a + 1] * zNoise[plIdx[a + 1]] + plVal[a + 2] * zNoise[plIdx[a + 2]] + plVal[a + 3] * zNoise[plIdx[a + 3]];
+      }
+      if (factors) for (let a = 0, o = i * K; a < K; a++) m += factors[o + a] * pDelta[a];
+      cmu[q] = m;
     }
-    if (factors) for (let a = 0, o = i * K; a < K; a++) m += factors[o + a] * pDelta[a];
-    cmu[q] = m;
+  }
+  const qOf = ws.qOf;
+  for (let t = 0; t < nTouched; t++) {
+    const q = qOf[touched[t]];
+    if (q >= 0) cmu[q] = NEG_INF;
   }
   // Per-draw pruning (see plan()): with lb = cmu − h and ub = cmu + h, an item is dropped when R unplaced
   // anchors have lb ≥ its ub (tau: the R-th best anchor lb). With a diversity rule that only keeps it out of the

@@ -19,74 +19,25 @@ const { R_NONE, R_PERS, R_TEST, R_EXPL, R_PIN } = typesModule;
 const { floorVariant, heapPush } = planModule;
 const { ws, packedFeatures } = workspaceModule;
 
-/** One draw of the whole construction into outItem/outReason (index = position). Allocates nothing. */
+/**
+ * One draw of the whole construction into outItem/outReason (index = position). Allocates nothing.
+ *
+ * The random slots and the shared draws are separate functions so that V8's inlining budget for this one goes to
+ * the scoring loop's normal draws (a draw returned from a call that is not inlined is a boxed number: garbage).
+ */
 export function construct(p: Plan, rng: SeededRandom, outItem: Int32Array, outReason: Uint8Array, touched: Int32Array): number {
-  const { positions, pinnedAt, pF, pT, blockN, capL } = p;
   const placed = ws.placed;
-  let nTouched = 0;
   const groupCount = ws.groupCount;
-  if (p.gStart) for (let g = 0; g < p.groups; g++) groupCount[g] = p.pinGroupCount[g];
-  let c = 0;
-  for (let k = 1; k <= positions; k++) {
-    const pin = pinnedAt[k];
-    if (pin >= 0) {
-      outItem[k] = pin;
-      outReason[k] = R_PIN;
-      continue;
-    }
-    outItem[k] = -1;
-    outReason[k] = R_NONE;
-    const u = rng.next();
-    const inBlock = k <= blockN;
-    if (inBlock && c >= capL) continue;
-    let chosen = -1;
-    let reason = R_NONE;
-    if (u < pF[k]) {
-      const v = floorVariant(k, blockN);
-      chosen = ws.floorPool[v][floor(rng.next() * ws.floorSize[v])];
-      reason = R_EXPL;
-    } else if (u < pF[k] + pT[k]) {
-      const v = inBlock ? 1 : 0;
-      const cum = ws.testCum[v];
-      const target = rng.next() * ws.testTotal[v];
-      let lo = 0;
-      let hi = ws.testSize[v] - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (cum[mid] > target) hi = mid;
-        else lo = mid + 1;
-      }
-      chosen = ws.testPool[v][lo];
-      reason = R_TEST;
-    } else continue;
-    if (inBlock) c++;
-    // A draw that repeats an item already placed leaves the slot to personalised ranking.
-    if (placed[chosen]) continue;
-    placed[chosen] = 1;
-    touched[nTouched++] = chosen;
-    outItem[k] = chosen;
-    outReason[k] = reason;
-    if (k <= blockN && p.gStart && p.gIds) for (let g = p.gStart[chosen]; g < p.gStart[chosen + 1]; g++) groupCount[p.gIds[g]]++;
-  }
-  if (p.gStart) for (let g = 0; g < p.groups; g++) ws.groupStart[g] = groupCount[g];
+  const { positions, blockN } = p;
+  let nTouched = randomSlots(p, rng, outItem, outReason, touched);
 
   // Thompson sample of the plausible candidates' scores, keeping the best `topCap` in a min-heap so that the fill
   // below walks a short sorted prefix instead of rescanning every candidate for every position.
-  const dv = p.state.itemDim;
+  sharedDraws(p, rng);
   const zNoise = ws.zNoise;
-  const zSd = ws.zSd;
-  for (let k = 0; k < dv; k++) zNoise[k] = zSd[k] * normal(rng);
   const K = p.personK;
   const factors = p.factors;
   const pDelta = ws.pDelta;
-  if (K > 0) {
-    // δ = L·ε, the draw of the person's vector around its mean (its mean is already in plMu).
-    for (let a = 0; a < K; a++) pDelta[a] = 0;
-    for (let c = 0; c < K; c++) {
-      const e = normal(rng);
-      for (let a = c; a < K; a++) pDelta[a] += ws.pChol[a * K + c] * e;
-    }
-  }
   const { plaus, plMu, plSd, plWidth, score, topQ, topS, cmu } = ws;
   const pk = packedFeatures(p.pool);
   const plIdx = pk.idx;
@@ -308,6 +259,77 @@ export function construct(p: Plan, rng: SeededRandom, outItem: Int32Array, outRe
   ws.lastComplete = complete;
   ws.lastScored = scored;
   return nTouched;
+}
+
+/** The slot types and random draws of one construction (pins included); returns how many items it placed. */
+function randomSlots(p: Plan, rng: SeededRandom, outItem: Int32Array, outReason: Uint8Array, touched: Int32Array): number {
+  const { positions, pinnedAt, pF, pT, blockN, capL } = p;
+  const placed = ws.placed;
+  let nTouched = 0;
+  const groupCount = ws.groupCount;
+  if (p.gStart) for (let g = 0; g < p.groups; g++) groupCount[g] = p.pinGroupCount[g];
+  let c = 0;
+  for (let k = 1; k <= positions; k++) {
+    const pin = pinnedAt[k];
+    if (pin >= 0) {
+      outItem[k] = pin;
+      outReason[k] = R_PIN;
+      continue;
+    }
+    outItem[k] = -1;
+    outReason[k] = R_NONE;
+    const u = rng.next();
+    const inBlock = k <= blockN;
+    if (inBlock && c >= capL) continue;
+    let chosen = -1;
+    let reason = R_NONE;
+    if (u < pF[k]) {
+      const v = floorVariant(k, blockN);
+      chosen = ws.floorPool[v][floor(rng.next() * ws.floorSize[v])];
+      reason = R_EXPL;
+    } else if (u < pF[k] + pT[k]) {
+      const v = inBlock ? 1 : 0;
+      const cum = ws.testCum[v];
+      const target = rng.next() * ws.testTotal[v];
+      let lo = 0;
+      let hi = ws.testSize[v] - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cum[mid] > target) hi = mid;
+        else lo = mid + 1;
+      }
+      chosen = ws.testPool[v][lo];
+      reason = R_TEST;
+    } else continue;
+    if (inBlock) c++;
+    // A draw that repeats an item already placed leaves the slot to personalised ranking.
+    if (placed[chosen]) continue;
+    placed[chosen] = 1;
+    touched[nTouched++] = chosen;
+    outItem[k] = chosen;
+    outReason[k] = reason;
+    if (k <= blockN && p.gStart && p.gIds) for (let g = p.gStart[chosen]; g < p.gStart[chosen + 1]; g++) groupCount[p.gIds[g]]++;
+  }
+  if (p.gStart) for (let g = 0; g < p.groups; g++) ws.groupStart[g] = groupCount[g];
+  return nTouched;
+}
+
+/** One draw of the shared part projected on the user (ws.zNoise) and of the person's vector around its mean (ws.pDelta). */
+function sharedDraws(p: Plan, rng: SeededRandom): void {
+  const dv = p.state.itemDim;
+  const zNoise = ws.zNoise;
+  const zSd = ws.zSd;
+  for (let k = 0; k < dv; k++) zNoise[k] = zSd[k] * normal(rng);
+  const K = p.personK;
+  const pDelta = ws.pDelta;
+  if (K > 0) {
+    // δ = L·ε, the draw of the person's vector around its mean (its mean is already in plMu).
+    for (let a = 0; a < K; a++) pDelta[a] = 0;
+    for (let c = 0; c < K; c++) {
+      const e = normal(rng);
+      for (let a = c; a < K; a++) pDelta[a] += ws.pChol[a * K + c] * e;
+    }
+  }
 }
 
 function inPrefix(topQ: Int32Array, hs: number, q: number): boolean {

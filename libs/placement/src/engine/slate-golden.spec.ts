@@ -124,7 +124,7 @@ function cases(): Case[] {
   k8State.collab = k8Model;
   const k8Person = {
     mean: Float64Array.from({ length: 8 }, () => 0.4 * (k8rng.next() - 0.5)),
-    chol: Float64Array.from({ length: 64 }, (_, j) => (j % 9 === 0 ? 0.1 + 0.1 * k8rng.next() : (j >> 3) > (j & 7) ? 0.04 * (k8rng.next() - 0.5) : 0)),
+    chol: Float64Array.from({ length: 64 }, (_, j) => (j % 9 === 0 ? 0.1 + 0.1 * k8rng.next() : j >> 3 > (j & 7) ? 0.04 * (k8rng.next() - 0.5) : 0)),
   };
 
   const eligible = new Uint8Array(items.length).map((_, i) => (i % 3 === 1 ? 0 : 1));

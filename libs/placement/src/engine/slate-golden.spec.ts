@@ -112,6 +112,21 @@ function cases(): Case[] {
   };
   const bigPool = buildCandidatePool(bigItems.map((f, i) => ({ features: f, contentTest: i % 50 === 7 ? { weight: 1 + (i % 4) } : null })));
 
+  // The default factor dimension, k = 8, which the slate builder unrolls: the same pool under a k = 8 model, every
+  // item with fitted factors. Recorded from the engine before the unrolling (issue 9's ranking-core work).
+  const k8State = spreadState(bigItems, 20_000);
+  const k8Model = { ...emptyCollabModel({ k: 8, personPriorVar: 0.05 }), version: 3 };
+  const k8rng = new SeededRandom(29);
+  k8Model.itemIds = bigItems.map((f) => f.itemId);
+  k8Model.itemIndex = new Map(k8Model.itemIds.map((id, i) => [id, i]));
+  k8Model.factors = Float64Array.from({ length: bigItems.length * 8 }, () => 0.6 * (k8rng.next() - 0.5));
+  k8Model.rate = new Float64Array(bigItems.length).fill(0.1);
+  k8State.collab = k8Model;
+  const k8Person = {
+    mean: Float64Array.from({ length: 8 }, () => 0.4 * (k8rng.next() - 0.5)),
+    chol: Float64Array.from({ length: 64 }, (_, j) => (j % 9 === 0 ? 0.1 + 0.1 * k8rng.next() : j >> 3 > (j & 7) ? 0.04 * (k8rng.next() - 0.5) : 0)),
+  };
+
   const eligible = new Uint8Array(items.length).map((_, i) => (i % 3 === 1 ? 0 : 1));
 
   return [
@@ -219,6 +234,22 @@ function cases(): Case[] {
         surface: { slots: 20, explorationBudget: 0.1, randomFloor: 0.02, diversity: { by: 'kind', maxPerGroup: 3, withinFirst: 10 } },
         user,
         person: bigPerson,
+      },
+    },
+    {
+      name: 'k = 8 factors, collaborative',
+      state: k8State,
+      pool: bigPool,
+      request: { surface: { slots: 20, explorationBudget: 0.1, randomFloor: 0.02, pins: [{ itemId: 'item-3', position: 2 }] }, user, person: k8Person },
+    },
+    {
+      name: 'k = 8 factors, collaborative, kind rule',
+      state: k8State,
+      pool: bigPool,
+      request: {
+        surface: { slots: 20, explorationBudget: 0.1, randomFloor: 0.02, diversity: { by: 'kind', maxPerGroup: 2, withinFirst: 5 } },
+        user,
+        person: k8Person,
       },
     },
     {

@@ -39,6 +39,13 @@ function normalizeSurface(s: SurfacePolicy): SlateLog['surface'] {
   };
 }
 
+/** The values of a typed array as a plain array (what Array.from gives, without its iterator protocol). */
+function toArray(a: Float32Array | Float64Array): number[] {
+  const out = new Array<number>(a.length);
+  for (let j = 0; j < a.length; j++) out[j] = a[j];
+  return out;
+}
+
 function fingerprint(pool: CandidatePool, eligible: Uint8Array): { eligible: number; fingerprint: string } {
   let h = 0x811c9dc5;
   let count = 0;
@@ -97,10 +104,10 @@ export function buildSlate(state: EngineState, pool: CandidatePool, req: SlateRe
     seed,
     surface,
     testShare,
-    user: Array.from(req.user),
+    user: toArray(req.user),
     candidates: { count: pool.size, eligible: fp.eligible, fingerprint: fp.fingerprint },
     ...(req.pruning === false ? { pruning: false as const } : {}),
-    ...(p.personK > 0 && req.person ? { person: { mean: Array.from(req.person.mean), chol: Array.from(req.person.chol) } } : {}),
+    ...(p.personK > 0 && req.person ? { person: { mean: toArray(req.person.mean), chol: toArray(req.person.chol) } } : {}),
     entries: entries.map((e) => ({ ...e })),
   };
   return {

@@ -19,74 +19,25 @@ const { R_NONE, R_PERS, R_TEST, R_EXPL, R_PIN } = typesModule;
 const { floorVariant, heapPush } = planModule;
 const { ws, packedFeatures } = workspaceModule;
 
-/** One draw of the whole construction into outItem/outReason (index = position). Allocates nothing. */
+/**
+ * One draw of the whole construction into outItem/outReason (index = position). Allocates nothing.
+ *
+ * The random slots and the shared draws are separate functions so that V8's inlining budget for this one goes to
+ * the scoring loop's normal draws (a draw returned from a call that is not inlined is a boxed number: garbage).
+ */
 export function construct(p: Plan, rng: SeededRandom, outItem: Int32Array, outReason: Uint8Array, touched: Int32Array): number {
-  const { positions, pinnedAt, pF, pT, blockN, capL } = p;
   const placed = ws.placed;
-  let nTouched = 0;
   const groupCount = ws.groupCount;
-  if (p.gStart) for (let g = 0; g < p.groups; g++) groupCount[g] = p.pinGroupCount[g];
-  let c = 0;
-  for (let k = 1; k <= positions; k++) {
-    const pin = pinnedAt[k];
-    if (pin >= 0) {
-      outItem[k] = pin;
-      outReason[k] = R_PIN;
-      continue;
-    }
-    outItem[k] = -1;
-    outReason[k] = R_NONE;
-    const u = rng.next();
-    const inBlock = k <= blockN;
-    if (inBlock && c >= capL) continue;
-    let chosen = -1;
-    let reason = R_NONE;
-    if (u < pF[k]) {
-      const v = floorVariant(k, blockN);
-      chosen = ws.floorPool[v][floor(rng.next() * ws.floorSize[v])];
-      reason = R_EXPL;
-    } else if (u < pF[k] + pT[k]) {
-      const v = inBlock ? 1 : 0;
-      const cum = ws.testCum[v];
-      const target = rng.next() * ws.testTotal[v];
-      let lo = 0;
-      let hi = ws.testSize[v] - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (cum[mid] > target) hi = mid;
-        else lo = mid + 1;
-      }
-      chosen = ws.testPool[v][lo];
-      reason = R_TEST;
-    } else continue;
-    if (inBlock) c++;
-    // A draw that repeats an item already placed leaves the slot to personalised ranking.
-    if (placed[chosen]) continue;
-    placed[chosen] = 1;
-    touched[nTouched++] = chosen;
-    outItem[k] = chosen;
-    outReason[k] = reason;
-    if (k <= blockN && p.gStart && p.gIds) for (let g = p.gStart[chosen]; g < p.gStart[chosen + 1]; g++) groupCount[p.gIds[g]]++;
-  }
-  if (p.gStart) for (let g = 0; g < p.groups; g++) ws.groupStart[g] = groupCount[g];
+  const { positions, blockN } = p;
+  let nTouched = randomSlots(p, rng, outItem, outReason, touched);
 
   // Thompson sample of the plausible candidates' scores, keeping the best `topCap` in a min-heap so that the fill
   // below walks a short sorted prefix instead of rescanning every candidate for every position.
-  const dv = p.state.itemDim;
+  sharedDraws(p, rng);
   const zNoise = ws.zNoise;
-  const zSd = ws.zSd;
-  for (let k = 0; k < dv; k++) zNoise[k] = zSd[k] * normal(rng);
   const K = p.personK;
   const factors = p.factors;
   const pDelta = ws.pDelta;
-  if (K > 0) {
-    // δ = L·ε, the draw of the person's vector around its mean (its mean is already in plMu).
-    for (let a = 0; a < K; a++) pDelta[a] = 0;
-    for (let c = 0; c < K; c++) {
-      const e = normal(rng);
-      for (let a = c; a < K; a++) pDelta[a] += ws.pChol[a * K + c] * e;
-    }
-  }
   const { plaus, plMu, plSd, plWidth, score, topQ, topS, cmu } = ws;
   const pk = packedFeatures(p.pool);
   const plIdx = pk.idx;
@@ -96,19 +47,51 @@ export function construct(p: Plan, rng: SeededRandom, outItem: Int32Array, outRe
   const R = p.openPositions;
   const keyOf = p.keyOf;
   const nq = p.plausible;
-  // Conditional means given z.
-  for (let q = 0; q < nq; q++) {
-    const i = plaus[q];
-    if (placed[i]) {
-      cmu[q] = NEG_INF;
-      continue;
+  // Conditional means given z: the shared part in chunks of four, then the person's products one by one (this
+  // order of additions is part of the replayable policy: it sets the scores' last bits). Items a random slot took
+  // are marked after the loop, so the loop itself has no branch.
+  if (factors && K === 8) {
+    // The default factor dimension, unrolled with δ in locals (the same additions in the same order).
+    const d0 = pDelta[0];
+    const d1 = pDelta[1];
+    const d2 = pDelta[2];
+    const d3 = pDelta[3];
+    const d4 = pDelta[4];
+    const d5 = pDelta[5];
+    const d6 = pDelta[6];
+    const d7 = pDelta[7];
+    for (let q = 0; q < nq; q++) {
+      const i = plaus[q];
+      let m = plMu[q];
+      for (let a = i * stride, end = a + stride; a < end; a += 4) {
+        m += plVal[a] * zNoise[plIdx[a]] + plVal[a + 1] * zNoise[plIdx[a + 1]] + plVal[a + 2] * zNoise[plIdx[a + 2]] + plVal[a + 3] * zNoise[plIdx[a + 3]];
+      }
+      const o = i * 8;
+      m += factors[o] * d0;
+      m += factors[o + 1] * d1;
+      m += factors[o + 2] * d2;
+      m += factors[o + 3] * d3;
+      m += factors[o + 4] * d4;
+      m += factors[o + 5] * d5;
+      m += factors[o + 6] * d6;
+      m += factors[o + 7] * d7;
+      cmu[q] = m;
     }
-    let m = plMu[q];
-    for (let a = i * stride, end = a + stride; a < end; a += 4) {
-      m += plVal[a] * zNoise[plIdx[a]] + plVal[a + 1] * zNoise[plIdx[a + 1]] + plVal[a + 2] * zNoise[plIdx[a + 2]] + plVal[a + 3] * zNoise[plIdx[a + 3]];
+  } else {
+    for (let q = 0; q < nq; q++) {
+      const i = plaus[q];
+      let m = plMu[q];
+      for (let a = i * stride, end = a + stride; a < end; a += 4) {
+        m += plVal[a] * zNoise[plIdx[a]] + plVal[a + 1] * zNoise[plIdx[a + 1]] + plVal[a + 2] * zNoise[plIdx[a + 2]] + plVal[a + 3] * zNoise[plIdx[a + 3]];
+      }
+      if (factors) for (let a = 0, o = i * K; a < K; a++) m += factors[o + a] * pDelta[a];
+      cmu[q] = m;
     }
-    if (factors) for (let a = 0, o = i * K; a < K; a++) m += factors[o + a] * pDelta[a];
-    cmu[q] = m;
+  }
+  const qOf = ws.qOf;
+  for (let t = 0; t < nTouched; t++) {
+    const q = qOf[touched[t]];
+    if (q >= 0) cmu[q] = NEG_INF;
   }
   // Per-draw pruning (see plan()): with lb = cmu − h and ub = cmu + h, an item is dropped when R unplaced
   // anchors have lb ≥ its ub (tau: the R-th best anchor lb). With a diversity rule that only keeps it out of the
@@ -276,6 +259,77 @@ export function construct(p: Plan, rng: SeededRandom, outItem: Int32Array, outRe
   ws.lastComplete = complete;
   ws.lastScored = scored;
   return nTouched;
+}
+
+/** The slot types and random draws of one construction (pins included); returns how many items it placed. */
+function randomSlots(p: Plan, rng: SeededRandom, outItem: Int32Array, outReason: Uint8Array, touched: Int32Array): number {
+  const { positions, pinnedAt, pF, pT, blockN, capL } = p;
+  const placed = ws.placed;
+  let nTouched = 0;
+  const groupCount = ws.groupCount;
+  if (p.gStart) for (let g = 0; g < p.groups; g++) groupCount[g] = p.pinGroupCount[g];
+  let c = 0;
+  for (let k = 1; k <= positions; k++) {
+    const pin = pinnedAt[k];
+    if (pin >= 0) {
+      outItem[k] = pin;
+      outReason[k] = R_PIN;
+      continue;
+    }
+    outItem[k] = -1;
+    outReason[k] = R_NONE;
+    const u = rng.next();
+    const inBlock = k <= blockN;
+    if (inBlock && c >= capL) continue;
+    let chosen = -1;
+    let reason = R_NONE;
+    if (u < pF[k]) {
+      const v = floorVariant(k, blockN);
+      chosen = ws.floorPool[v][floor(rng.next() * ws.floorSize[v])];
+      reason = R_EXPL;
+    } else if (u < pF[k] + pT[k]) {
+      const v = inBlock ? 1 : 0;
+      const cum = ws.testCum[v];
+      const target = rng.next() * ws.testTotal[v];
+      let lo = 0;
+      let hi = ws.testSize[v] - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cum[mid] > target) hi = mid;
+        else lo = mid + 1;
+      }
+      chosen = ws.testPool[v][lo];
+      reason = R_TEST;
+    } else continue;
+    if (inBlock) c++;
+    // A draw that repeats an item already placed leaves the slot to personalised ranking.
+    if (placed[chosen]) continue;
+    placed[chosen] = 1;
+    touched[nTouched++] = chosen;
+    outItem[k] = chosen;
+    outReason[k] = reason;
+    if (k <= blockN && p.gStart && p.gIds) for (let g = p.gStart[chosen]; g < p.gStart[chosen + 1]; g++) groupCount[p.gIds[g]]++;
+  }
+  if (p.gStart) for (let g = 0; g < p.groups; g++) ws.groupStart[g] = groupCount[g];
+  return nTouched;
+}
+
+/** One draw of the shared part projected on the user (ws.zNoise) and of the person's vector around its mean (ws.pDelta). */
+function sharedDraws(p: Plan, rng: SeededRandom): void {
+  const dv = p.state.itemDim;
+  const zNoise = ws.zNoise;
+  const zSd = ws.zSd;
+  for (let k = 0; k < dv; k++) zNoise[k] = zSd[k] * normal(rng);
+  const K = p.personK;
+  const pDelta = ws.pDelta;
+  if (K > 0) {
+    // δ = L·ε, the draw of the person's vector around its mean (its mean is already in plMu).
+    for (let a = 0; a < K; a++) pDelta[a] = 0;
+    for (let c = 0; c < K; c++) {
+      const e = normal(rng);
+      for (let a = c; a < K; a++) pDelta[a] += ws.pChol[a * K + c] * e;
+    }
+  }
 }
 
 function inPrefix(topQ: Int32Array, hs: number, q: number): boolean {

@@ -399,7 +399,7 @@ function scoreMoments(state: EngineState, pool: CandidatePool, req: SlateRequest
   const { inTest } = pool;
   const zMean = ws.zMean;
   const zSd = ws.zSd;
-  const { mu, varM, own } = ws;
+  const { mu, varM, own, cvar } = ws;
   const { slot } = pool;
   const pk = packedFeatures(pool);
   const { idx: pIdx, val: pVal, bias: pBias } = pk;
@@ -425,6 +425,52 @@ function scoreMoments(state: EngineState, pool: CandidatePool, req: SlateRequest
   }
   const pMean = ws.pMean;
   const pChol = ws.pChol;
+  // For pkDim 8: the person's mean and Cholesky factor in locals (read only by the unrolled branch below).
+  const k8 = pkDim === 8;
+  const pm0 = k8 ? pMean[0] : 0;
+  const pm1 = k8 ? pMean[1] : 0;
+  const pm2 = k8 ? pMean[2] : 0;
+  const pm3 = k8 ? pMean[3] : 0;
+  const pm4 = k8 ? pMean[4] : 0;
+  const pm5 = k8 ? pMean[5] : 0;
+  const pm6 = k8 ? pMean[6] : 0;
+  const pm7 = k8 ? pMean[7] : 0;
+  const l00 = k8 ? pChol[0] : 0;
+  const l10 = k8 ? pChol[8] : 0;
+  const l11 = k8 ? pChol[9] : 0;
+  const l20 = k8 ? pChol[16] : 0;
+  const l21 = k8 ? pChol[17] : 0;
+  const l22 = k8 ? pChol[18] : 0;
+  const l30 = k8 ? pChol[24] : 0;
+  const l31 = k8 ? pChol[25] : 0;
+  const l32 = k8 ? pChol[26] : 0;
+  const l33 = k8 ? pChol[27] : 0;
+  const l40 = k8 ? pChol[32] : 0;
+  const l41 = k8 ? pChol[33] : 0;
+  const l42 = k8 ? pChol[34] : 0;
+  const l43 = k8 ? pChol[35] : 0;
+  const l44 = k8 ? pChol[36] : 0;
+  const l50 = k8 ? pChol[40] : 0;
+  const l51 = k8 ? pChol[41] : 0;
+  const l52 = k8 ? pChol[42] : 0;
+  const l53 = k8 ? pChol[43] : 0;
+  const l54 = k8 ? pChol[44] : 0;
+  const l55 = k8 ? pChol[45] : 0;
+  const l60 = k8 ? pChol[48] : 0;
+  const l61 = k8 ? pChol[49] : 0;
+  const l62 = k8 ? pChol[50] : 0;
+  const l63 = k8 ? pChol[51] : 0;
+  const l64 = k8 ? pChol[52] : 0;
+  const l65 = k8 ? pChol[53] : 0;
+  const l66 = k8 ? pChol[54] : 0;
+  const l70 = k8 ? pChol[56] : 0;
+  const l71 = k8 ? pChol[57] : 0;
+  const l72 = k8 ? pChol[58] : 0;
+  const l73 = k8 ? pChol[59] : 0;
+  const l74 = k8 ? pChol[60] : 0;
+  const l75 = k8 ? pChol[61] : 0;
+  const l76 = k8 ? pChol[62] : 0;
+  const l77 = k8 ? pChol[63] : 0;
   // The R candidates with the best μ − c·√(2V) (a proxy for "beats many others"): their mean variance sets the
   // scale of the pruning bound below.
   const aIdx = ws.anchors;
@@ -444,7 +490,35 @@ function scoreMoments(state: EngineState, pool: CandidatePool, req: SlateRequest
       v += sv * sv;
     }
     let vc = 0;
-    if (factors) {
+    if (factors && pkDim === 8) {
+      // The default factor dimension unrolled, with the same additions in the same order as the loops below.
+      const o = i * 8;
+      const f0 = factors[o + 0];
+      const f1 = factors[o + 1];
+      const f2 = factors[o + 2];
+      const f3 = factors[o + 3];
+      const f4 = factors[o + 4];
+      const f5 = factors[o + 5];
+      const f6 = factors[o + 6];
+      const f7 = factors[o + 7];
+      m += f0 * pm0;
+      m += f1 * pm1;
+      m += f2 * pm2;
+      m += f3 * pm3;
+      m += f4 * pm4;
+      m += f5 * pm5;
+      m += f6 * pm6;
+      m += f7 * pm7;
+      const t0 = 0 + l00 * f0 + l10 * f1 + l20 * f2 + l30 * f3 + l40 * f4 + l50 * f5 + l60 * f6 + l70 * f7;
+      const t1 = 0 + l11 * f1 + l21 * f2 + l31 * f3 + l41 * f4 + l51 * f5 + l61 * f6 + l71 * f7;
+      const t2 = 0 + l22 * f2 + l32 * f3 + l42 * f4 + l52 * f5 + l62 * f6 + l72 * f7;
+      const t3 = 0 + l33 * f3 + l43 * f4 + l53 * f5 + l63 * f6 + l73 * f7;
+      const t4 = 0 + l44 * f4 + l54 * f5 + l64 * f6 + l74 * f7;
+      const t5 = 0 + l55 * f5 + l65 * f6 + l75 * f7;
+      const t6 = 0 + l66 * f6 + l76 * f7;
+      const t7 = 0 + l77 * f7;
+      vc = 0 + t0 * t0 + t1 * t1 + t2 * t2 + t3 * t3 + t4 * t4 + t5 * t5 + t6 * t6 + t7 * t7;
+    } else if (factors) {
       const o = i * pkDim;
       for (let a = 0; a < pkDim; a++) m += factors[o + a] * pMean[a];
       // Var = |Lᵀq|² for the Cholesky factor L (lower triangular).
@@ -454,7 +528,7 @@ function scoreMoments(state: EngineState, pool: CandidatePool, req: SlateRequest
         vc += t * t;
       }
     }
-    ws.cvar[i] = vc;
+    cvar[i] = vc;
     const sl = slot[i];
     m += sl >= 0 ? state.itemMean[sl] : 0;
     const o = sl >= 0 ? state.itemVar[sl] * itemScale : itemPriorVar;
@@ -491,7 +565,7 @@ function prunePerRequest(pool: CandidatePool, req: SlateRequest, R: number, keyO
   const aIdx = ws.anchors;
   const { na, personalizedCount, pk, factors } = moments;
   const prune = req.pruning !== false && na >= R && personalizedCount > R;
-  const { lb, groupHeap, heapSize } = ws;
+  const { lb, ub, heap, groupHeap, heapSize } = ws;
   let tau = NEG_INF;
   if (prune) {
     let meanV = 0;
@@ -507,34 +581,37 @@ function prunePerRequest(pool: CandidatePool, req: SlateRequest, R: number, keyO
     for (let i = 0; i < n; i++) {
       if (!eligible[i] || pinned[i] || inTest[i]) continue;
       const h = (sep ? PRUNE_SD * (varM[i] / (2 * tM) + tM / 4) : PRUNE_SD * sqrt(varM[i])) + (factors ? PRUNE_SD * sqrt(cvar[i]) : 0);
-      lb[i] = mu[i] - h;
-      ws.ub[i] = mu[i] + h;
+      const l = mu[i] - h;
+      lb[i] = l;
+      ub[i] = mu[i] + h;
+      // heapPush ignores a value at or below a full heap's least; checked here to save the call.
       if (keyOf) {
         const key = keyOf[i];
-        heapSize[key] = heapPush(groupHeap, key * R, heapSize[key], R, lb[i]);
-      } else hs = heapPush(ws.heap, 0, hs, R, lb[i]);
+        const sz = heapSize[key];
+        if (sz < R || l > groupHeap[key * R]) heapSize[key] = heapPush(groupHeap, key * R, sz, R, l);
+      } else if (hs < R || l > heap[0]) hs = heapPush(heap, 0, hs, R, l);
     }
-    if (!keyOf && hs >= R) tau = ws.heap[0];
+    if (!keyOf && hs >= R) tau = heap[0];
   }
   let plausible = 0;
-  const qOf = ws.qOf;
+  const { qOf, plaus, plMu, plSd } = ws;
   for (let i = 0; i < n; i++) {
     if (!eligible[i] || pinned[i] || inTest[i]) continue;
     // An item among the R best lower bounds (of its key) has ub > lb ≥ the threshold, so it is never dropped:
     // the R items that drop another are always others.
     if (prune) {
-      const ub = ws.ub[i];
+      const u = ub[i];
       if (!keyOf) {
-        if (ub <= tau) continue;
+        if (u <= tau) continue;
       } else {
         const key = keyOf[i];
-        if (heapSize[key] >= R && ub <= groupHeap[key * R]) continue;
+        if (heapSize[key] >= R && u <= groupHeap[key * R]) continue;
       }
     }
     qOf[i] = plausible;
-    ws.plaus[plausible] = i;
-    ws.plMu[plausible] = mu[i];
-    ws.plSd[plausible] = sqrt(own[i]);
+    plaus[plausible] = i;
+    plMu[plausible] = mu[i];
+    plSd[plausible] = sqrt(own[i]);
     plausible++;
   }
   return plausible;
@@ -545,12 +622,13 @@ function prunePerRequest(pool: CandidatePool, req: SlateRequest, R: number, keyO
 // R + slack plausible items with the best μ − c·√2·σ. See construct() for the thresholds.
 // Returns the number of anchors (ws.anchors).
 function drawWidths(plausible: number, R: number): number {
+  const { plMu, plSd, plWidth } = ws;
   const aIdx = ws.anchors;
   const aKey = ws.anchorKey;
   let na = 0;
   const anchorCount = min(plausible, R + ANCHOR_SLACK);
   for (let q = 0; q < plausible; q++) {
-    const key = ws.plMu[q] - PRUNE_SD * SQRT2 * ws.plSd[q];
+    const key = plMu[q] - PRUNE_SD * SQRT2 * plSd[q];
     if (na === anchorCount && key <= aKey[na - 1]) continue;
     let j = na < anchorCount ? na++ : na - 1;
     while (j > 0 && aKey[j - 1] < key) {
@@ -562,11 +640,15 @@ function drawWidths(plausible: number, R: number): number {
     aIdx[j] = q;
   }
   let meanOwn = 0;
-  for (let t = 0; t < na; t++) meanOwn += (ws.plSd[aIdx[t]] * ws.plSd[aIdx[t]]) / max(1, na);
+  for (let t = 0; t < na; t++) meanOwn += (plSd[aIdx[t]] * plSd[aIdx[t]]) / max(1, na);
   const tD = sqrt(2 * meanOwn);
-  for (let q = 0; q < plausible; q++) {
-    const sd = ws.plSd[q];
-    ws.plWidth[q] = tD > 0 ? PRUNE_SD * ((sd * sd) / (2 * tD) + tD / 4) : PRUNE_SD * sd;
-  }
+  if (tD > 0) {
+    const twoT = 2 * tD;
+    const quarterT = tD / 4;
+    for (let q = 0; q < plausible; q++) {
+      const sd = plSd[q];
+      plWidth[q] = PRUNE_SD * ((sd * sd) / twoT + quarterT);
+    }
+  } else for (let q = 0; q < plausible; q++) plWidth[q] = PRUNE_SD * plSd[q];
   return na;
 }

@@ -30,6 +30,25 @@ const { ws } = workspaceModule;
 const MAX_SCORED_PER_PROPENSITY = 3_000;
 export const MIN_REPLAYS = 8;
 
+// The two rows of exactRandomPart's dynamic programme, reused across calls (the engine is synchronous).
+let dpRow = new F64(8);
+let dpNext = new F64(8);
+
+/** P(a floor draw at position j picks item i): 1 / its pool's size, 0 where i is not in that pool. */
+function floorHit(j: number, blockN: number, inTest: boolean, excl: number): number {
+  const v = floorVariant(j, blockN);
+  if ((v & 1 && inTest) || (v & 2 && excl)) return 0;
+  return ws.floorSize[v] > 0 ? 1 / ws.floorSize[v] : 0;
+}
+
+/** P(a test draw at position j picks item i): its pacing weight over the pool's total. */
+function testHit(j: number, blockN: number, inTest: boolean, excl: number, w: number): number {
+  if (!inTest || !(w > 0)) return 0;
+  const v = j <= blockN ? 1 : 0;
+  if (v && excl) return 0;
+  return ws.testTotal[v] > 0 ? w / ws.testTotal[v] : 0;
+}
+
 /** P(item i drawn by a random slot at position k, and not drawn earlier), exactly, by a DP over the cap count. */
 function exactRandomPart(p: Plan, i: number, k: number): number {
   const { pool, pF, pT, blockN, capL, pinnedAt } = p;
@@ -37,32 +56,28 @@ function exactRandomPart(p: Plan, i: number, k: number): number {
   if (!elig) return 0;
   const inTest = pool.inTest[i] === 1;
   const w = pool.testWeight[i];
-  const qF = (j: number): number => {
-    const v = floorVariant(j, blockN);
-    if ((v & 1 && inTest) || (v & 2 && ws.blockExcl[i])) return 0;
-    return ws.floorSize[v] > 0 ? 1 / ws.floorSize[v] : 0;
-  };
-  const qT = (j: number): number => {
-    if (!inTest || !(w > 0)) return 0;
-    const v = j <= blockN ? 1 : 0;
-    if (v && ws.blockExcl[i]) return 0;
-    return ws.testTotal[v] > 0 ? w / ws.testTotal[v] : 0;
-  };
+  const excl = ws.blockExcl[i];
   const capped = capL < blockN;
   const L = capped ? capL : 0;
+  if (dpRow.length < L + 1) {
+    dpRow = new F64(L + 1);
+    dpNext = new F64(L + 1);
+  }
   // dist[c]: P(c random slots so far in the first n, and item i not drawn yet).
-  let dist = new F64(L + 1);
+  let dist = dpRow;
+  let next = dpNext;
+  dist.fill(0, 0, L + 1);
   dist[0] = 1;
   for (let j = 1; j < k; j++) {
     if (pinnedAt[j] >= 0 || (pF[j] === 0 && pT[j] === 0)) continue;
     const f = pF[j];
     const t = pT[j];
-    const miss = f * (1 - qF(j)) + t * (1 - qT(j));
+    const miss = f * (1 - floorHit(j, blockN, inTest, excl)) + t * (1 - testHit(j, blockN, inTest, excl, w));
     if (!capped || j > blockN) {
       for (let c = 0; c <= L; c++) dist[c] *= miss + (1 - f - t);
       continue;
     }
-    const next = new F64(L + 1);
+    next.fill(0, 0, L + 1);
     for (let c = 0; c <= L; c++) {
       if (c === L) next[c] += dist[c];
       else {
@@ -70,9 +85,11 @@ function exactRandomPart(p: Plan, i: number, k: number): number {
         next[c] += dist[c] * (1 - f - t);
       }
     }
+    const swap = dist;
     dist = next;
+    next = swap;
   }
-  const hit = pF[k] * qF(k) + pT[k] * qT(k);
+  const hit = pF[k] * floorHit(k, blockN, inTest, excl) + pT[k] * testHit(k, blockN, inTest, excl, w);
   let total = 0;
   for (let c = 0; c <= L; c++) if (!(capped && k <= blockN && c === L)) total += dist[c];
   return total * hit;

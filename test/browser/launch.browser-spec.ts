@@ -131,7 +131,7 @@ describe('Studio: launch workflow', () => {
     await page.waitForURL(/\/studio\/releases\/[0-9a-f-]{36}$/);
     await page.getByTestId('release-page').waitFor();
     const releaseId = page.url().split('/').pop()!;
-    await expectAttr(page.getByTestId('release-page'), 'data-status', 'draft');
+    await expectAttr(page.getByTestId('release-page'), 'data-status', 'DRAFT');
     // An empty release is blocked, and the panel says so.
     await page.locator('[data-testid=validation-panel][data-ok=false]').waitFor();
 
@@ -184,7 +184,7 @@ describe('Studio: launch workflow', () => {
     await dialog.waitFor({ state: 'detached' });
 
     // Scheduled: the page shows the three times and counts down.
-    await expectAttr(page.getByTestId('release-page'), 'data-status', 'scheduled');
+    await expectAttr(page.getByTestId('release-page'), 'data-status', 'SCHEDULED');
     await expectAttr(page.getByTestId('release-times'), 'data-instant', target.toISOString());
     await expectText(page.getByTestId('release-countdown'), 'Launches');
     const scheduled = await releaseState(releaseId);
@@ -194,7 +194,7 @@ describe('Studio: launch workflow', () => {
     await page.screenshot({ path: resolve(RESULTS, 'release-scheduled.png') });
 
     // It goes live on its own, and the page follows without a reload.
-    await page.locator('[data-testid=release-page][data-status=launched]').waitFor({ timeout: 45_000 });
+    await page.locator('[data-testid=release-page][data-status=LAUNCHED]').waitFor({ timeout: 45_000 });
     await page.getByTestId('release-launched').waitFor();
     await waitForCount(page.locator('[data-testid=action-row][data-live="1"]'), (n) => n === 2);
     await expectText(page.getByTestId('lateness'), 'after the instant');
@@ -218,7 +218,7 @@ describe('Studio: launch workflow', () => {
     await confirm.getByTestId('confirm-button').click();
     await confirm.waitFor({ state: 'detached' });
 
-    await expectAttr(page.getByTestId('release-page'), 'data-status', 'rolled_back');
+    await expectAttr(page.getByTestId('release-page'), 'data-status', 'ROLLED_BACK');
     await page.getByTestId('release-rolled-back').waitFor();
     await waitForCount(page.locator('[data-testid=action-row][data-live=""]'), (n) => n === 2);
     for (const row of await page.getByTestId('action-row').all()) await expectText(row.getByTestId('action-live'), 'not live');

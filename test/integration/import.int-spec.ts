@@ -74,6 +74,7 @@ describe('bulk import', () => {
       expect(totalRows).toBe(4);
       type Job = {
         importJob: {
+          state: string;
           status: string;
           processedRows: number;
           totalRows: number;
@@ -89,7 +90,7 @@ describe('bulk import', () => {
             (
               await gql<Job>(
                 api.url,
-                'query($id: ID!) { importJob(id: $id) { status processedRows totalRows createdItems updatedItems failedRows errors { row problems { field message } } } }',
+                'query($id: ID!) { importJob(id: $id) { state status processedRows totalRows createdItems updatedItems failedRows errors { row problems { field message } } } }',
                 { id: jobId },
                 { token },
               )
@@ -98,7 +99,14 @@ describe('bulk import', () => {
           { what: `import ${jobId} to finish` },
         );
       const job = await waitDone(id);
-      expect(job).toMatchObject({ status: 'completed_with_errors', processedRows: 4, createdItems: 2, updatedItems: 0, failedRows: 2 });
+      expect(job).toMatchObject({
+        state: 'COMPLETED_WITH_ERRORS',
+        status: 'completed_with_errors',
+        processedRows: 4,
+        createdItems: 2,
+        updatedItems: 0,
+        failedRows: 2,
+      });
       expect(job.errors.map((e) => [e.row, e.problems[0].field])).toEqual([
         [2, 'row'],
         [4, 'defaultLocale'],

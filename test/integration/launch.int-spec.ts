@@ -156,6 +156,19 @@ describe('launch workflow end to end', () => {
     expect((await liveVersionOf(i2)).liveVersionId).toBeNull();
     const health = await must(gql<{ schedulerHealth: { failed: { id: string }[] } }>(api.url, '{ schedulerHealth { failed { id } } }', {}, editor));
     expect(health.schedulerHealth.failed.map((f) => f.id)).toContain(rel);
+    // The state in GraphQL's casing, and the 0.1 lowercase status beside it (deprecated) for deployed clients.
+    const one = await must(
+      gql<{ release: { state: string; status: string } }>(api.url, 'query($id: ID!) { release(id: $id) { state status } }', { id: rel }, editor),
+    );
+    expect(one.release).toEqual({ state: 'FAILED', status: 'failed' });
+    const byState = await must(gql<{ releases: { id: string; state: string }[] }>(api.url, '{ releases(states: [FAILED]) { id state } }', {}, editor));
+    expect(byState.releases.map((x) => x.id)).toContain(rel);
+    expect(new Set(byState.releases.map((x) => x.state))).toEqual(new Set(['FAILED']));
+    const byOldName = await must(gql<{ releases: { id: string }[] }>(api.url, '{ releases(statuses: [failed]) { id } }', {}, editor));
+    expect(byOldName.releases.map((x) => x.id).sort()).toEqual(byState.releases.map((x) => x.id).sort());
+    // A lowercase value where the UPPER_CASE enum is expected is refused by validation, before anything runs.
+    const wrong = await gql(api.url, '{ releases(states: [failed]) { id } }', {}, editor);
+    expect(wrong.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
   it('rollback restores the exact prior state: the previous live version, or not live', async () => {

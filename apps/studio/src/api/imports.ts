@@ -1,6 +1,6 @@
 import { gql, rest } from './client';
 import { graphql } from './generated';
-import type { ImportJob, ImportJobDetail } from './types';
+import type { ImportJob, ImportJobDetail, ImportJobState } from './types';
 
 export const ImportJobFields = graphql(`
   fragment ImportJobFields on ImportJob {
@@ -8,7 +8,7 @@ export const ImportJobFields = graphql(`
     filename
     format
     source
-    status
+    state
     totalRows
     processedRows
     createdItems
@@ -66,6 +66,6 @@ export async function fetchImportJobs(limit = 20): Promise<ImportJob[]> {
   return (await gql(ImportJobsQuery, { limit })).importJobs;
 }
 
-export function isImportRunning(status: string): boolean {
-  return status === 'queued' || status === 'running';
+export function isImportRunning(state: ImportJobState): boolean {
+  return state === 'QUEUED' || state === 'RUNNING';
 }

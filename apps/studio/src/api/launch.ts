@@ -6,7 +6,7 @@ import type {
   ItemWorkflow,
   ReleaseActionKind,
   ReleaseDetail,
-  ReleaseStatus,
+  ReleaseState,
   ReleaseSummary,
   ReleaseValidation,
   ReviewQueueEntry,
@@ -57,7 +57,7 @@ export const ItemWorkflowFields = graphql(`
     releases {
       id
       name
-      status
+      state
       scheduledAt
       launchedAt
       timeZone
@@ -124,7 +124,7 @@ export const ReleaseBaseFields = graphql(`
     id
     name
     description
-    status
+    state
     scheduledAt
     timeZone
     localTime
@@ -215,8 +215,8 @@ export const ValidationFields = graphql(`
 `);
 
 const ReleasesQuery = graphql(`
-  query Releases($statuses: [ReleaseStatus!], $from: DateTime, $to: DateTime) {
-    releases(statuses: $statuses, from: $from, to: $to) {
+  query Releases($states: [ReleaseState!], $from: DateTime, $to: DateTime) {
+    releases(states: $states, from: $from, to: $to) {
       ...ReleaseSummaryFields
     }
   }
@@ -224,7 +224,7 @@ const ReleasesQuery = graphql(`
 
 const FailedReleasesQuery = graphql(`
   query FailedReleases {
-    releases(statuses: [failed]) {
+    releases(states: [FAILED]) {
       id
       name
       failedAt
@@ -328,8 +328,8 @@ const RollbackReleaseMutation = graphql(`
   }
 `);
 
-export async function fetchReleases(filter: { statuses?: ReleaseStatus[]; from?: string; to?: string } = {}): Promise<ReleaseSummary[]> {
-  const d = await gql(ReleasesQuery, { statuses: filter.statuses?.length ? filter.statuses : null, from: filter.from ?? null, to: filter.to ?? null });
+export async function fetchReleases(filter: { states?: ReleaseState[]; from?: string; to?: string } = {}): Promise<ReleaseSummary[]> {
+  const d = await gql(ReleasesQuery, { states: filter.states?.length ? filter.states : null, from: filter.from ?? null, to: filter.to ?? null });
   return d.releases;
 }
 
@@ -541,7 +541,7 @@ const ItemReleasesQuery = graphql(`
           releases {
             id
             name
-            status
+            state
             launchedAt
           }
         }
@@ -553,7 +553,7 @@ const ItemReleasesQuery = graphql(`
 /** For items a later release changed: the releases that include each, to name what blocks a rollback. */
 export async function fetchItemReleases(
   itemIds: string[],
-): Promise<Record<string, { title: string; releases: { id: string; name: string; status: ReleaseStatus; launchedAt: string | null }[] }>> {
+): Promise<Record<string, { title: string; releases: { id: string; name: string; state: ReleaseState; launchedAt: string | null }[] }>> {
   if (!itemIds.length) return {};
   const unique = [...new Set(itemIds)];
   const d = await gql(ItemReleasesQuery, { filter: { ids: unique }, first: unique.length });

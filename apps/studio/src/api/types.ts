@@ -37,7 +37,7 @@ import type {
   WebhookDeliveryFieldsFragment,
   WebhookEndpointFieldsFragment,
 } from './generated/graphql';
-import type { ContentTestStatus, EngagementType, FeedReason, ItemState, OpeTarget, ReleaseStatus, Role } from './generated/schema-enums';
+import type { ContentTestStatus, EngagementType, FeedReason, ItemState, OpeTarget, ReleaseState, Role } from './generated/schema-enums';
 
 export type {
   AssetCheckStatus,
@@ -51,7 +51,8 @@ export type {
   OpeRunStatus,
   OpeTarget,
   ReleaseActionKind,
-  ReleaseStatus,
+  ImportJobState,
+  ReleaseState,
   Requirement,
   ReviewDecision,
   Role,
@@ -62,15 +63,14 @@ export type {
 
 export const ROLES: Role[] = ['ADMIN', 'EDITOR', 'REVIEWER', 'ANALYST'];
 export const ITEM_STATES: ItemState[] = ['DRAFT', 'IN_REVIEW', 'APPROVED', 'SCHEDULED', 'LIVE', 'RETIRED'];
-export const RELEASE_STATUSES: ReleaseStatus[] = ['draft', 'scheduled', 'launched', 'failed', 'rolled_back', 'cancelled'];
+export const RELEASE_STATES: ReleaseState[] = ['DRAFT', 'SCHEDULED', 'LAUNCHED', 'FAILED', 'ROLLED_BACK', 'CANCELLED'];
 export const FEED_REASONS: FeedReason[] = ['PERSONALIZED', 'CONTENT_TEST', 'EXPLORATION', 'PINNED', 'FALLBACK'];
 export const CONTENT_TEST_STATUSES: ContentTestStatus[] = ['RUNNING', 'GRADUATED', 'UNDERPERFORMING', 'INCONCLUSIVE'];
 export const OPE_TARGETS: OpeTarget[] = ['CURRENT', 'MODEL', 'UNIFORM', 'CONFIG'];
 
 /**
  * Strings the schema keeps as strings, as unions for the pages' switch statements. A surface's success event is an
- * engagement type the schema answers as a String; an import's status keeps its lowercase 0.1 words (deployed clients
- * compare them, see CHANGELOG.md); estimator names are inside the JSON of `OpeRun.estimates`.
+ * engagement type the schema answers as a String; estimator names are inside the JSON of `OpeRun.estimates`.
  */
 export type SuccessEvent = Extract<EngagementType, 'OPEN' | 'PLAY_START' | 'COMPLETE'>;
 export const SUCCESS_EVENTS: SuccessEvent[] = ['OPEN', 'PLAY_START', 'COMPLETE'];

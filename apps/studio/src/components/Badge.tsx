@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { ItemState, ReleaseStatus } from '../api/types';
+import type { ItemState, ReleaseState } from '../api/types';
 
 export type Tone = 'neutral' | 'accent' | 'success' | 'warning' | 'danger' | 'info' | 'purple';
 
@@ -38,21 +38,21 @@ export function RoleBadge({ role }: { role: string }) {
   );
 }
 
-const RELEASE_STATUS_LABEL: Record<ReleaseStatus, string> = {
-  draft: 'Draft',
-  scheduled: 'Scheduled',
-  launched: 'Launched',
-  failed: 'Failed',
-  rolled_back: 'Rolled back',
-  cancelled: 'Cancelled',
+const RELEASE_STATE_LABEL: Record<ReleaseState, string> = {
+  DRAFT: 'Draft',
+  SCHEDULED: 'Scheduled',
+  LAUNCHED: 'Launched',
+  FAILED: 'Failed',
+  ROLLED_BACK: 'Rolled back',
+  CANCELLED: 'Cancelled',
 };
 
-export function releaseStatusLabel(status: ReleaseStatus | string): string {
-  return RELEASE_STATUS_LABEL[status as ReleaseStatus] ?? status;
+export function releaseStatusLabel(state: ReleaseState | string): string {
+  return RELEASE_STATE_LABEL[state as ReleaseState] ?? state;
 }
 
 /** Release statuses share the palette of item states: scheduled is purple, launched green, failed red. */
-export function ReleaseStatusBadge({ status, testId = 'release-status' }: { status: ReleaseStatus | string; testId?: string }) {
+export function ReleaseStatusBadge({ status, testId = 'release-status' }: { status: ReleaseState | string; testId?: string }) {
   return (
     <span className={`badge badge-dot release-${status.toLowerCase()}`} data-testid={testId} data-status={status}>
       {releaseStatusLabel(status)}

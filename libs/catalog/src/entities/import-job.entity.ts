@@ -6,7 +6,8 @@ export interface ImportRowError {
   problems: { field: string; message: string }[];
 }
 
-export type ImportStatus = 'queued' | 'running' | 'succeeded' | 'completed_with_errors' | 'failed';
+export const IMPORT_STATUSES = ['queued', 'running', 'succeeded', 'completed_with_errors', 'failed'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 @Entity('import_jobs')
 @Index('idx_import_jobs_created', ['createdAt'])

@@ -1,7 +1,8 @@
-import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Allow, Who } from '@marquee/platform-auth';
 import { ImportService } from '../import/import.service';
-import { ImportJobGql } from './item.types';
+import { ImportJobEntity, ImportStatus } from '../entities/import-job.entity';
+import { ImportJobGql, ImportJobStateGql } from './item.types';
 
 @Resolver(() => ImportJobGql)
 export class ImportResolver {
@@ -19,5 +20,11 @@ export class ImportResolver {
   @Allow(...Who.staff)
   importJobs(@Args('limit', { type: () => Int, nullable: true }) limit?: number): Promise<ImportJobGql[]> {
     return this.imports.list(Math.min(Math.max(limit ?? 20, 1), 100));
+  }
+
+  @ResolveField(() => ImportJobStateGql, { description: 'Where the import is.' })
+  @Allow(...Who.staff)
+  state(@Parent() job: ImportJobEntity): ImportStatus {
+    return job.status;
   }
 }

@@ -2,6 +2,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs
 import { Connection, GraphQLJSON, DateTimeScalar, registerStoredValuesEnum } from '@marquee/platform-api';
 import { ATTRIBUTE_TYPES, AttributeType, REQUIREMENTS, Requirement } from '../domain/kinds';
 import { ASSET_ROLES, ASSET_STATUSES, AssetRole, AssetStatus } from '../entities/asset-check.entity';
+import { IMPORT_STATUSES } from '../entities/import-job.entity';
 
 /** GraphQL names are UPPER_CASE; the values are what the database stores. */
 export enum ItemStateGql {
@@ -360,6 +361,12 @@ export class ImportProblemGql {
   message: string;
 }
 
+/** Where an import is, in GraphQL's casing (the stored words are the lowercase ones). */
+export const ImportJobStateGql = registerStoredValuesEnum(IMPORT_STATUSES, {
+  name: 'ImportJobState',
+  description: 'Where an import is: QUEUED, RUNNING, SUCCEEDED, COMPLETED_WITH_ERRORS (some rows failed) or FAILED.',
+});
+
 @ObjectType('ImportJob')
 export class ImportJobGql {
   @Field(() => ID)
@@ -370,8 +377,12 @@ export class ImportJobGql {
   format: string;
   @Field()
   source: string;
-  @Field({ description: 'queued, running, succeeded, completed_with_errors or failed' })
+  @Field({
+    description: 'queued, running, succeeded, completed_with_errors or failed',
+    deprecationReason: 'The 0.1 lowercase string, kept for deployed clients until 1.0. Read `state` (an UPPER_CASE enum) instead.',
+  })
   status: string;
+
   @Field(() => Int)
   totalRows: number;
   @Field(() => Int)

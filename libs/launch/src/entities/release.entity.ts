@@ -1,6 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export type ReleaseStatus = 'draft' | 'scheduled' | 'launched' | 'failed' | 'rolled_back' | 'cancelled';
+export const RELEASE_STATUSES = ['draft', 'scheduled', 'launched', 'failed', 'rolled_back', 'cancelled'] as const;
+export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
 
 export interface Audience {
   locales: string[];

@@ -34,6 +34,7 @@ import {
   ReleaseEventGql,
   ReleaseGql,
   ReleaseInput,
+  ReleaseStateGql,
   ReleaseStatusGql,
   ReleaseUpdate,
   ReleaseValidationGql,
@@ -57,14 +58,21 @@ export class ReleaseResolver {
     private readonly users: UserSummaryService,
   ) {}
 
-  @Query(() => [ReleaseGql], { description: 'Releases, newest first; filter by status and by a window (for the calendar).' })
+  @Query(() => [ReleaseGql], { description: 'Releases, newest first; filter by state and by a window (for the calendar).' })
   @Allow(...Who.staff)
   releases(
-    @Args('statuses', { type: () => [ReleaseStatusGql], nullable: true }) statuses?: ReleaseStatus[],
+    @Args('states', { type: () => [ReleaseStateGql], nullable: true, description: 'Only releases in one of these states.' }) states?: ReleaseStatus[],
+    @Args('statuses', {
+      type: () => [ReleaseStatusGql],
+      nullable: true,
+      deprecationReason: 'The 0.1 lowercase names, kept for deployed clients until 1.0. Send `states` (UPPER_CASE) instead; given both, either matches.',
+    })
+    statuses?: ReleaseStatus[],
     @Args('from', { type: () => DateTimeScalar, nullable: true }) from?: Date,
     @Args('to', { type: () => DateTimeScalar, nullable: true }) to?: Date,
   ): Promise<ReleaseGql[]> {
-    return this.releaseService.list({ statuses, from, to }) as Promise<ReleaseGql[]>;
+    const wanted = states || statuses ? [...new Set([...(states ?? []), ...(statuses ?? [])])] : null;
+    return this.releaseService.list({ statuses: wanted, from, to }) as Promise<ReleaseGql[]>;
   }
 
   @Query(() => ReleaseGql)
@@ -184,6 +192,11 @@ export class ReleaseResolver {
   @Allow(...Who.editors)
   rollbackRelease(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string): Promise<ReleaseGql> {
     return this.rollbacks.rollback(actorOf(p), id) as Promise<ReleaseGql>;
+  }
+
+  @ResolveField(() => ReleaseStateGql, { description: 'Where the release is in its life.' })
+  state(@Parent() r: ReleaseEntity): ReleaseStatus {
+    return r.status;
   }
 
   @ResolveField(() => [ReleaseActionGql])

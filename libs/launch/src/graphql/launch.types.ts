@@ -4,6 +4,7 @@ import { FieldChangeGql, ItemFieldsGql, ItemGql, ItemVersionGql } from '@marquee
 import { LOCAL_TIME_KINDS, LocalTimeKind } from '../domain/time';
 import { REVIEW_DECISIONS, ReviewDecision } from '../entities/version-review.entity';
 import { LIVE_SOURCES, LiveSource } from '../services/live-content.service';
+import { RELEASE_STATUSES } from '../entities/release.entity';
 
 export enum ReleaseStatusGql {
   draft = 'draft',
@@ -13,7 +14,16 @@ export enum ReleaseStatusGql {
   rolled_back = 'rolled_back',
   cancelled = 'cancelled',
 }
-registerEnumType(ReleaseStatusGql, { name: 'ReleaseStatus' });
+registerEnumType(ReleaseStatusGql, {
+  name: 'ReleaseStatus',
+  description: "The 0.1 lowercase names of a release's state, kept for deployed clients until 1.0. Use ReleaseState.",
+});
+
+/** Where a release is in its life, in GraphQL's casing (the stored words are the lowercase ones). */
+export const ReleaseStateGql = registerStoredValuesEnum(RELEASE_STATUSES, {
+  name: 'ReleaseState',
+  description: 'Where a release is: DRAFT, SCHEDULED, LAUNCHED, FAILED (at launch; nothing was published), ROLLED_BACK or CANCELLED.',
+});
 
 export enum ReleaseActionKindGql {
   PUBLISH = 'publish',
@@ -70,7 +80,10 @@ export class ReleaseGql {
   @Field(() => ID) id: string;
   @Field() name: string;
   @Field(() => String, { nullable: true }) description: string | null;
-  @Field(() => ReleaseStatusGql) status: ReleaseStatusGql;
+  @Field(() => ReleaseStatusGql, {
+    deprecationReason: 'The 0.1 lowercase names, kept for deployed clients until 1.0. Read `state` (UPPER_CASE) instead.',
+  })
+  status: ReleaseStatusGql;
   @Field(() => DateTimeScalar, { nullable: true, description: 'The UTC instant it launches at.' }) scheduledAt: Date | null;
   @Field(() => String, { nullable: true, description: 'IANA zone it was scheduled in.' }) timeZone: string | null;
   @Field(() => String, { nullable: true, description: 'The wall-clock time the editor entered, in timeZone.' }) localTime: string | null;

@@ -79,6 +79,14 @@ export type Granularity =
   | 'DAY'
   | 'HOUR';
 
+/** Where an import is: QUEUED, RUNNING, SUCCEEDED, COMPLETED_WITH_ERRORS (some rows failed) or FAILED. */
+export type ImportJobState =
+  | 'COMPLETED_WITH_ERRORS'
+  | 'FAILED'
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'SUCCEEDED';
+
 export type ItemFilterInput = {
   collection?: string | null | undefined;
   /** Only these items (e.g. the sessions of a course). */
@@ -209,13 +217,14 @@ export type ReleaseInput = {
   name: string;
 };
 
-export type ReleaseStatus =
-  | 'cancelled'
-  | 'draft'
-  | 'failed'
-  | 'launched'
-  | 'rolled_back'
-  | 'scheduled';
+/** Where a release is: DRAFT, SCHEDULED, LAUNCHED, FAILED (at launch; nothing was published), ROLLED_BACK or CANCELLED. */
+export type ReleaseState =
+  | 'CANCELLED'
+  | 'DRAFT'
+  | 'FAILED'
+  | 'LAUNCHED'
+  | 'ROLLED_BACK'
+  | 'SCHEDULED';
 
 export type ReleaseUpdate = {
   description?: string | null | undefined;
@@ -575,35 +584,35 @@ export type AssetsQueryVariables = Exact<{
 
 export type AssetsQuery = { item: { assets: Array<{ role: AssetRole, url: string, status: AssetCheckStatus, httpStatus: number | null, error: string | null, checkedAt: string | null }> } };
 
-export type ImportJobFieldsFragment = { id: string, filename: string, format: string, source: string, status: string, totalRows: number, processedRows: number, createdItems: number, updatedItems: number, failedRows: number, failure: string | null, createdAt: string, finishedAt: string | null };
+export type ImportJobFieldsFragment = { id: string, filename: string, format: string, source: string, state: ImportJobState, totalRows: number, processedRows: number, createdItems: number, updatedItems: number, failedRows: number, failure: string | null, createdAt: string, finishedAt: string | null };
 
 export type ImportJobQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ImportJobQuery = { importJob: { id: string, filename: string, format: string, source: string, status: string, totalRows: number, processedRows: number, createdItems: number, updatedItems: number, failedRows: number, failure: string | null, createdAt: string, finishedAt: string | null, errors: Array<{ row: number, slug: string | null, problems: Array<{ field: string, message: string }> }> } };
+export type ImportJobQuery = { importJob: { id: string, filename: string, format: string, source: string, state: ImportJobState, totalRows: number, processedRows: number, createdItems: number, updatedItems: number, failedRows: number, failure: string | null, createdAt: string, finishedAt: string | null, errors: Array<{ row: number, slug: string | null, problems: Array<{ field: string, message: string }> }> } };
 
 export type ImportJobsQueryVariables = Exact<{
   limit?: number | null | undefined;
 }>;
 
 
-export type ImportJobsQuery = { importJobs: Array<{ id: string, filename: string, format: string, source: string, status: string, totalRows: number, processedRows: number, createdItems: number, updatedItems: number, failedRows: number, failure: string | null, createdAt: string, finishedAt: string | null }> };
+export type ImportJobsQuery = { importJobs: Array<{ id: string, filename: string, format: string, source: string, state: ImportJobState, totalRows: number, processedRows: number, createdItems: number, updatedItems: number, failedRows: number, failure: string | null, createdAt: string, finishedAt: string | null }> };
 
 export type ReviewQueueQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type ReviewQueueQuery = { reviewQueue: Array<{ submittedAt: string, submittedBy: string | null, item: { id: string, slug: string, kind: string, state: ItemState, title: string, defaultLocale: string, locales: Array<string>, completeLocales: Array<string>, topics: Array<string>, updatedAt: string, latestVersionNumber: number, liveVersion: { number: number } | null }, version: { id: string, number: number, createdAt: string, note: string | null, restoredFrom: number | null, author: { id: string, displayName: string, email: string } | null }, changesFromLive: Array<{ path: string, before: unknown, after: unknown }> }> };
 
-export type ItemWorkflowFieldsFragment = { id: string, state: ItemState, latestVersionNumber: number, liveVersion: { number: number } | null, approvedVersion: { number: number } | null, reviews: Array<{ actorId: string | null, at: string, comment: string | null, decision: ReviewDecision, versionNumber: number }>, releases: Array<{ id: string, name: string, status: ReleaseStatus, scheduledAt: string | null, launchedAt: string | null, timeZone: string | null }> };
+export type ItemWorkflowFieldsFragment = { id: string, state: ItemState, latestVersionNumber: number, liveVersion: { number: number } | null, approvedVersion: { number: number } | null, reviews: Array<{ actorId: string | null, at: string, comment: string | null, decision: ReviewDecision, versionNumber: number }>, releases: Array<{ id: string, name: string, state: ReleaseState, scheduledAt: string | null, launchedAt: string | null, timeZone: string | null }> };
 
 export type ItemWorkflowQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ItemWorkflowQuery = { item: { id: string, state: ItemState, latestVersionNumber: number, liveVersion: { number: number } | null, approvedVersion: { number: number } | null, reviews: Array<{ actorId: string | null, at: string, comment: string | null, decision: ReviewDecision, versionNumber: number }>, releases: Array<{ id: string, name: string, status: ReleaseStatus, scheduledAt: string | null, launchedAt: string | null, timeZone: string | null }> } };
+export type ItemWorkflowQuery = { item: { id: string, state: ItemState, latestVersionNumber: number, liveVersion: { number: number } | null, approvedVersion: { number: number } | null, reviews: Array<{ actorId: string | null, at: string, comment: string | null, decision: ReviewDecision, versionNumber: number }>, releases: Array<{ id: string, name: string, state: ReleaseState, scheduledAt: string | null, launchedAt: string | null, timeZone: string | null }> } };
 
 export type SubmitMutationVariables = Exact<{
   itemId: string | number;
@@ -611,7 +620,7 @@ export type SubmitMutationVariables = Exact<{
 }>;
 
 
-export type SubmitMutation = { submitForReview: { id: string, state: ItemState, latestVersionNumber: number, liveVersion: { number: number } | null, approvedVersion: { number: number } | null, reviews: Array<{ actorId: string | null, at: string, comment: string | null, decision: ReviewDecision, versionNumber: number }>, releases: Array<{ id: string, name: string, status: ReleaseStatus, scheduledAt: string | null, launchedAt: string | null, timeZone: string | null }> } };
+export type SubmitMutation = { submitForReview: { id: string, state: ItemState, latestVersionNumber: number, liveVersion: { number: number } | null, approvedVersion: { number: number } | null, reviews: Array<{ actorId: string | null, at: string, comment: string | null, decision: ReviewDecision, versionNumber: number }>, releases: Array<{ id: string, name: string, state: ReleaseState, scheduledAt: string | null, launchedAt: string | null, timeZone: string | null }> } };
 
 export type ApproveMutationVariables = Exact<{
   itemId: string | number;
@@ -620,7 +629,7 @@ export type ApproveMutationVariables = Exact<{
 }>;
 
 
-export type ApproveMutation = { approveVersion: { id: string, state: ItemState, latestVersionNumber: number, liveVersion: { number: number } | null, approvedVersion: { number: number } | null, reviews: Array<{ actorId: string | null, at: string, comment: string | null, decision: ReviewDecision, versionNumber: number }>, releases: Array<{ id: string, name: string, status: ReleaseStatus, scheduledAt: string | null, launchedAt: string | null, timeZone: string | null }> } };
+export type ApproveMutation = { approveVersion: { id: string, state: ItemState, latestVersionNumber: number, liveVersion: { number: number } | null, approvedVersion: { number: number } | null, reviews: Array<{ actorId: string | null, at: string, comment: string | null, decision: ReviewDecision, versionNumber: number }>, releases: Array<{ id: string, name: string, state: ReleaseState, scheduledAt: string | null, launchedAt: string | null, timeZone: string | null }> } };
 
 export type RejectMutationVariables = Exact<{
   itemId: string | number;
@@ -629,24 +638,24 @@ export type RejectMutationVariables = Exact<{
 }>;
 
 
-export type RejectMutation = { rejectVersion: { id: string, state: ItemState, latestVersionNumber: number, liveVersion: { number: number } | null, approvedVersion: { number: number } | null, reviews: Array<{ actorId: string | null, at: string, comment: string | null, decision: ReviewDecision, versionNumber: number }>, releases: Array<{ id: string, name: string, status: ReleaseStatus, scheduledAt: string | null, launchedAt: string | null, timeZone: string | null }> } };
+export type RejectMutation = { rejectVersion: { id: string, state: ItemState, latestVersionNumber: number, liveVersion: { number: number } | null, approvedVersion: { number: number } | null, reviews: Array<{ actorId: string | null, at: string, comment: string | null, decision: ReviewDecision, versionNumber: number }>, releases: Array<{ id: string, name: string, state: ReleaseState, scheduledAt: string | null, launchedAt: string | null, timeZone: string | null }> } };
 
-export type ReleaseBaseFieldsFragment = { id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string };
+export type ReleaseBaseFieldsFragment = { id: string, name: string, description: string | null, state: ReleaseState, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string };
 
-export type ReleaseSummaryFieldsFragment = { id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, item: { id: string, title: string } }> };
+export type ReleaseSummaryFieldsFragment = { id: string, name: string, description: string | null, state: ReleaseState, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, item: { id: string, title: string } }> };
 
-export type ReleaseDetailFieldsFragment = { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> };
+export type ReleaseDetailFieldsFragment = { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, state: ReleaseState, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> };
 
 export type ValidationFieldsFragment = { ok: boolean, blocking: Array<{ code: string, itemId: string | null, message: string }>, warnings: Array<{ code: string, itemId: string | null, message: string }> };
 
 export type ReleasesQueryVariables = Exact<{
-  statuses?: Array<ReleaseStatus> | ReleaseStatus | null | undefined;
+  states?: Array<ReleaseState> | ReleaseState | null | undefined;
   from?: string | null | undefined;
   to?: string | null | undefined;
 }>;
 
 
-export type ReleasesQuery = { releases: Array<{ id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, item: { id: string, title: string } }> }> };
+export type ReleasesQuery = { releases: Array<{ id: string, name: string, description: string | null, state: ReleaseState, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, item: { id: string, title: string } }> }> };
 
 export type FailedReleasesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -658,7 +667,7 @@ export type ReleaseQueryVariables = Exact<{
 }>;
 
 
-export type ReleaseQuery = { release: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
+export type ReleaseQuery = { release: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, state: ReleaseState, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
 
 export type ReleaseValidationQueryVariables = Exact<{
   id: string | number;
@@ -672,7 +681,7 @@ export type CreateReleaseMutationVariables = Exact<{
 }>;
 
 
-export type CreateReleaseMutation = { createRelease: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
+export type CreateReleaseMutation = { createRelease: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, state: ReleaseState, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
 
 export type UpdateReleaseMutationVariables = Exact<{
   id: string | number;
@@ -680,7 +689,7 @@ export type UpdateReleaseMutationVariables = Exact<{
 }>;
 
 
-export type UpdateReleaseMutation = { updateRelease: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
+export type UpdateReleaseMutation = { updateRelease: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, state: ReleaseState, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
 
 export type AddToReleaseMutationVariables = Exact<{
   releaseId: string | number;
@@ -690,7 +699,7 @@ export type AddToReleaseMutationVariables = Exact<{
 }>;
 
 
-export type AddToReleaseMutation = { addToRelease: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
+export type AddToReleaseMutation = { addToRelease: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, state: ReleaseState, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
 
 export type RemoveFromReleaseMutationVariables = Exact<{
   releaseId: string | number;
@@ -698,7 +707,7 @@ export type RemoveFromReleaseMutationVariables = Exact<{
 }>;
 
 
-export type RemoveFromReleaseMutation = { removeFromRelease: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
+export type RemoveFromReleaseMutation = { removeFromRelease: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, state: ReleaseState, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
 
 export type ScheduleReleaseMutationVariables = Exact<{
   id: string | number;
@@ -706,21 +715,21 @@ export type ScheduleReleaseMutationVariables = Exact<{
 }>;
 
 
-export type ScheduleReleaseMutation = { scheduleRelease: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
+export type ScheduleReleaseMutation = { scheduleRelease: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, state: ReleaseState, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
 
 export type UnscheduleReleaseMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type UnscheduleReleaseMutation = { unscheduleRelease: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
+export type UnscheduleReleaseMutation = { unscheduleRelease: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, state: ReleaseState, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
 
 export type LaunchNowMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type LaunchNowMutation = { launchReleaseNow: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
+export type LaunchNowMutation = { launchReleaseNow: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, state: ReleaseState, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
 
 export type SetRolloutMutationVariables = Exact<{
   id: string | number;
@@ -729,21 +738,21 @@ export type SetRolloutMutationVariables = Exact<{
 }>;
 
 
-export type SetRolloutMutation = { setReleaseRollout: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
+export type SetRolloutMutation = { setReleaseRollout: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, state: ReleaseState, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
 
 export type CancelReleaseMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type CancelReleaseMutation = { cancelRelease: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
+export type CancelReleaseMutation = { cancelRelease: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, state: ReleaseState, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
 
 export type RollbackReleaseMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RollbackReleaseMutation = { rollbackRelease: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
+export type RollbackReleaseMutation = { rollbackRelease: { scheduleRevision: number, rollbackBlockers: Array<string>, id: string, name: string, description: string | null, state: ReleaseState, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, audience: { locales: Array<string>, platforms: Array<string>, tiers: Array<string> }, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, appliedOrder: number | null, priorLiveVersionId: string | null, item: { id: string, title: string, slug: string, kind: string, state: ItemState, latestVersionNumber: number, liveVersion: { id: string, number: number } | null } }>, events: Array<{ at: string, kind: string, message: string, details: unknown }> } };
 
 export type VersionNumbersQueryVariables = Exact<{
   itemId: string | number;
@@ -777,7 +786,7 @@ export type ResolveQuery = { resolveScheduleTime: { kind: ScheduleResolutionKind
 export type SchedulerHealthQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type SchedulerHealthQuery = { schedulerHealth: { latenessP50Ms: number | null, latenessP95Ms: number | null, latenessMaxMs: number | null, lastReconcileAt: string | null, reconcilerHealthy: boolean, upcoming: Array<{ id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, item: { id: string, title: string } }> }>, late: Array<{ id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, item: { id: string, title: string } }> }>, failed: Array<{ id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, item: { id: string, title: string } }> }>, recentLaunches: Array<{ id: string, name: string, description: string | null, status: ReleaseStatus, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, item: { id: string, title: string } }> }>, learning: { healthy: boolean, learnIntervalMs: number, labelWindowSeconds: number, passes: Array<{ pass: LearningPass, eventsWaiting: number, eventsWaitingCapped: boolean, lastFoldAt: string | null, oldestWaitingSeconds: number | null }>, models: Array<{ surface: string, updatedAt: string, ageSeconds: number }> } } };
+export type SchedulerHealthQuery = { schedulerHealth: { latenessP50Ms: number | null, latenessP95Ms: number | null, latenessMaxMs: number | null, lastReconcileAt: string | null, reconcilerHealthy: boolean, upcoming: Array<{ id: string, name: string, description: string | null, state: ReleaseState, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, item: { id: string, title: string } }> }>, late: Array<{ id: string, name: string, description: string | null, state: ReleaseState, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, item: { id: string, title: string } }> }>, failed: Array<{ id: string, name: string, description: string | null, state: ReleaseState, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, failureReasons: Array<{ code: string, itemId: string | null, message: string }> | null, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, item: { id: string, title: string } }> }>, recentLaunches: Array<{ id: string, name: string, description: string | null, state: ReleaseState, scheduledAt: string | null, timeZone: string | null, localTime: string | null, launchedAt: string | null, failedAt: string | null, rolledBackAt: string | null, latenessMs: number | null, rolloutPercent: number, createdAt: string, updatedAt: string, actions: Array<{ id: string, kind: ReleaseActionKind, itemId: string, versionNumber: number | null, item: { id: string, title: string } }> }>, learning: { healthy: boolean, learnIntervalMs: number, labelWindowSeconds: number, passes: Array<{ pass: LearningPass, eventsWaiting: number, eventsWaitingCapped: boolean, lastFoldAt: string | null, oldestWaitingSeconds: number | null }>, models: Array<{ surface: string, updatedAt: string, ageSeconds: number }> } } };
 
 export type ItemReleasesQueryVariables = Exact<{
   filter?: ItemFilterInput | null | undefined;
@@ -785,7 +794,7 @@ export type ItemReleasesQueryVariables = Exact<{
 }>;
 
 
-export type ItemReleasesQuery = { items: { edges: Array<{ node: { id: string, title: string, releases: Array<{ id: string, name: string, status: ReleaseStatus, launchedAt: string | null }> } }> } };
+export type ItemReleasesQuery = { items: { edges: Array<{ node: { id: string, title: string, releases: Array<{ id: string, name: string, state: ReleaseState, launchedAt: string | null }> } }> } };
 
 export type SurfacePinFieldsFragment = { id: string, itemId: string, position: number, startsAt: string, endsAt: string | null };
 
@@ -1184,7 +1193,7 @@ export const ImportJobFieldsFragmentDoc = new TypedDocumentString(`
   filename
   format
   source
-  status
+  state
   totalRows
   processedRows
   createdItems
@@ -1216,7 +1225,7 @@ export const ItemWorkflowFieldsFragmentDoc = new TypedDocumentString(`
   releases {
     id
     name
-    status
+    state
     scheduledAt
     launchedAt
     timeZone
@@ -1228,7 +1237,7 @@ export const ReleaseBaseFieldsFragmentDoc = new TypedDocumentString(`
   id
   name
   description
-  status
+  state
   scheduledAt
   timeZone
   localTime
@@ -1259,7 +1268,7 @@ export const ReleaseSummaryFieldsFragmentDoc = new TypedDocumentString(`
   id
   name
   description
-  status
+  state
   scheduledAt
   timeZone
   localTime
@@ -1317,7 +1326,7 @@ export const ReleaseDetailFieldsFragmentDoc = new TypedDocumentString(`
   id
   name
   description
-  status
+  state
   scheduledAt
   timeZone
   localTime
@@ -2412,7 +2421,7 @@ export const ImportJobDocument = new TypedDocumentString(`
   filename
   format
   source
-  status
+  state
   totalRows
   processedRows
   createdItems
@@ -2433,7 +2442,7 @@ export const ImportJobsDocument = new TypedDocumentString(`
   filename
   format
   source
-  status
+  state
   totalRows
   processedRows
   createdItems
@@ -2515,7 +2524,7 @@ export const ItemWorkflowDocument = new TypedDocumentString(`
   releases {
     id
     name
-    status
+    state
     scheduledAt
     launchedAt
     timeZone
@@ -2547,7 +2556,7 @@ export const SubmitDocument = new TypedDocumentString(`
   releases {
     id
     name
-    status
+    state
     scheduledAt
     launchedAt
     timeZone
@@ -2583,7 +2592,7 @@ export const ApproveDocument = new TypedDocumentString(`
   releases {
     id
     name
-    status
+    state
     scheduledAt
     launchedAt
     timeZone
@@ -2615,15 +2624,15 @@ export const RejectDocument = new TypedDocumentString(`
   releases {
     id
     name
-    status
+    state
     scheduledAt
     launchedAt
     timeZone
   }
 }`) as unknown as TypedDocumentString<RejectMutation, RejectMutationVariables>;
 export const ReleasesDocument = new TypedDocumentString(`
-    query Releases($statuses: [ReleaseStatus!], $from: DateTime, $to: DateTime) {
-  releases(statuses: $statuses, from: $from, to: $to) {
+    query Releases($states: [ReleaseState!], $from: DateTime, $to: DateTime) {
+  releases(states: $states, from: $from, to: $to) {
     ...ReleaseSummaryFields
   }
 }
@@ -2631,7 +2640,7 @@ export const ReleasesDocument = new TypedDocumentString(`
   id
   name
   description
-  status
+  state
   scheduledAt
   timeZone
   localTime
@@ -2658,7 +2667,7 @@ fragment ReleaseSummaryFields on Release {
 }`) as unknown as TypedDocumentString<ReleasesQuery, ReleasesQueryVariables>;
 export const FailedReleasesDocument = new TypedDocumentString(`
     query FailedReleases {
-  releases(statuses: [failed]) {
+  releases(states: [FAILED]) {
     id
     name
     failedAt
@@ -2675,7 +2684,7 @@ export const ReleaseDocument = new TypedDocumentString(`
   id
   name
   description
-  status
+  state
   scheduledAt
   timeZone
   localTime
@@ -2757,7 +2766,7 @@ export const CreateReleaseDocument = new TypedDocumentString(`
   id
   name
   description
-  status
+  state
   scheduledAt
   timeZone
   localTime
@@ -2820,7 +2829,7 @@ export const UpdateReleaseDocument = new TypedDocumentString(`
   id
   name
   description
-  status
+  state
   scheduledAt
   timeZone
   localTime
@@ -2888,7 +2897,7 @@ export const AddToReleaseDocument = new TypedDocumentString(`
   id
   name
   description
-  status
+  state
   scheduledAt
   timeZone
   localTime
@@ -2951,7 +2960,7 @@ export const RemoveFromReleaseDocument = new TypedDocumentString(`
   id
   name
   description
-  status
+  state
   scheduledAt
   timeZone
   localTime
@@ -3014,7 +3023,7 @@ export const ScheduleReleaseDocument = new TypedDocumentString(`
   id
   name
   description
-  status
+  state
   scheduledAt
   timeZone
   localTime
@@ -3077,7 +3086,7 @@ export const UnscheduleReleaseDocument = new TypedDocumentString(`
   id
   name
   description
-  status
+  state
   scheduledAt
   timeZone
   localTime
@@ -3140,7 +3149,7 @@ export const LaunchNowDocument = new TypedDocumentString(`
   id
   name
   description
-  status
+  state
   scheduledAt
   timeZone
   localTime
@@ -3203,7 +3212,7 @@ export const SetRolloutDocument = new TypedDocumentString(`
   id
   name
   description
-  status
+  state
   scheduledAt
   timeZone
   localTime
@@ -3266,7 +3275,7 @@ export const CancelReleaseDocument = new TypedDocumentString(`
   id
   name
   description
-  status
+  state
   scheduledAt
   timeZone
   localTime
@@ -3329,7 +3338,7 @@ export const RollbackReleaseDocument = new TypedDocumentString(`
   id
   name
   description
-  status
+  state
   scheduledAt
   timeZone
   localTime
@@ -3494,7 +3503,7 @@ export const SchedulerHealthDocument = new TypedDocumentString(`
   id
   name
   description
-  status
+  state
   scheduledAt
   timeZone
   localTime
@@ -3529,7 +3538,7 @@ export const ItemReleasesDocument = new TypedDocumentString(`
         releases {
           id
           name
-          status
+          state
           launchedAt
         }
       }

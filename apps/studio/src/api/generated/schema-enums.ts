@@ -67,6 +67,14 @@ export type Granularity =
   | 'DAY'
   | 'HOUR';
 
+/** Where an import is: QUEUED, RUNNING, SUCCEEDED, COMPLETED_WITH_ERRORS (some rows failed) or FAILED. */
+export type ImportJobState =
+  | 'COMPLETED_WITH_ERRORS'
+  | 'FAILED'
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'SUCCEEDED';
+
 export type ItemSort =
   | 'CREATED_DESC'
   | 'SLUG_ASC'
@@ -130,6 +138,16 @@ export type ReleaseActionKind =
   | 'PUBLISH'
   | 'UNPUBLISH';
 
+/** Where a release is: DRAFT, SCHEDULED, LAUNCHED, FAILED (at launch; nothing was published), ROLLED_BACK or CANCELLED. */
+export type ReleaseState =
+  | 'CANCELLED'
+  | 'DRAFT'
+  | 'FAILED'
+  | 'LAUNCHED'
+  | 'ROLLED_BACK'
+  | 'SCHEDULED';
+
+/** The 0.1 lowercase names of a release's state, kept for deployed clients until 1.0. Use ReleaseState. */
 export type ReleaseStatus =
   | 'cancelled'
   | 'draft'

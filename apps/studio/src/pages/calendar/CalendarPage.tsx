@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, type CSSProperties } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { fetchReleases } from '../../api/launch';
-import type { ReleaseStatus, ReleaseSummary } from '../../api/types';
+import type { ReleaseState, ReleaseSummary } from '../../api/types';
 import { releaseStatusLabel } from '../../components/Badge';
 import { ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
@@ -33,7 +33,7 @@ type View = 'month' | 'week';
 const HOUR_PX = 40;
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 /** Releases that no longer apply do not conflict with anything. */
-const INACTIVE: ReleaseStatus[] = ['cancelled', 'rolled_back'];
+const INACTIVE: ReleaseState[] = ['CANCELLED', 'ROLLED_BACK'];
 
 /** "1 AM" … "11 PM", like the times on the chips. */
 function hourLabel(h: number): string {
@@ -55,7 +55,7 @@ export interface Conflict {
 function findConflicts(releases: ReleaseSummary[]): Conflict[] {
   const byItem = new Map<string, Conflict>();
   for (const r of releases) {
-    if (INACTIVE.includes(r.status)) continue;
+    if (INACTIVE.includes(r.state)) continue;
     for (const a of r.actions) {
       const c = byItem.get(a.itemId) ?? { itemId: a.itemId, title: a.item.title, releases: [] };
       if (!c.releases.includes(r)) c.releases.push(r);
@@ -72,12 +72,12 @@ function Chip({ r, zone, conflict, style, tall }: { r: ReleaseSummary; zone: str
   return (
     <Link
       to={`/releases/${r.id}`}
-      className={`cal-chip status-${r.status.toLowerCase()} ${conflict ? 'has-conflict' : ''} ${tall ? 'is-tall' : ''}`}
+      className={`cal-chip status-${r.state.toLowerCase()} ${conflict ? 'has-conflict' : ''} ${tall ? 'is-tall' : ''}`}
       style={style}
-      title={`${r.name} · ${releaseStatusLabel(r.status)} · ${formatInZone(at, zone)}${r.timeZone && r.timeZone !== zone ? ` (${formatInZone(at, r.timeZone)} ${r.timeZone})` : ''} · ${r.actions.length} item(s)${conflict ? ' · shares an item with another release' : ''}`}
+      title={`${r.name} · ${releaseStatusLabel(r.state)} · ${formatInZone(at, zone)}${r.timeZone && r.timeZone !== zone ? ` (${formatInZone(at, r.timeZone)} ${r.timeZone})` : ''} · ${r.actions.length} item(s)${conflict ? ' · shares an item with another release' : ''}`}
       data-testid="calendar-release"
       data-id={r.id}
-      data-status={r.status}
+      data-status={r.state}
       data-conflict={conflict ? 'true' : undefined}
     >
       {conflict && <Icon name="alert" size={12} className="cal-chip-alert" />}
@@ -263,7 +263,7 @@ export function CalendarPage() {
   const from = startOfDayInstant(days[0], zone).toISOString();
   const to = startOfDayInstant(addDays(days[days.length - 1], 1), zone).toISOString();
   const releases = useApiQuery([...keys.releases, { from, to }], () => fetchReleases({ from, to }), { refetchInterval: 30_000 });
-  const drafts = useApiQuery([...keys.releases, 'draft'], () => fetchReleases({ statuses: ['draft'] }));
+  const drafts = useApiQuery([...keys.releases, 'draft'], () => fetchReleases({ states: ['DRAFT'] }));
 
   const placed = useMemo(() => (releases.data ?? []).filter((r) => instantOf(r) && instantOf(r)! >= from && instantOf(r)! < to), [releases.data, from, to]);
   const byDay = useMemo(() => {
@@ -375,7 +375,7 @@ export function CalendarPage() {
         )}
         <div className="cal-footer">
           <div className="cal-legend" aria-label="Legend">
-            {(['scheduled', 'launched', 'failed', 'rolled_back', 'cancelled'] as ReleaseStatus[]).map((st) => (
+            {(['SCHEDULED', 'LAUNCHED', 'FAILED', 'ROLLED_BACK', 'CANCELLED'] as ReleaseState[]).map((st) => (
               <span key={st} className={`cal-legend-item status-${st.toLowerCase()}`}>
                 <span className="cal-legend-swatch" /> {releaseStatusLabel(st)}
               </span>
@@ -410,10 +410,10 @@ export function CalendarPage() {
                   <ol className="conflict-releases">
                     {c.releases.map((r, i) => (
                       <li key={r.id}>
-                        <span className={`cal-dot status-${r.status.toLowerCase()}`} />
+                        <span className={`cal-dot status-${r.state.toLowerCase()}`} />
                         <Link to={`/releases/${r.id}`}>{r.name}</Link>
                         <span className="muted small">
-                          {releaseStatusLabel(r.status).toLowerCase()} · {formatInZone(instantOf(r)!, zone, { weekday: true })}
+                          {releaseStatusLabel(r.state).toLowerCase()} · {formatInZone(instantOf(r)!, zone, { weekday: true })}
                           {i === c.releases.length - 1 ? ' · wins' : ''}
                         </span>
                       </li>

@@ -64,7 +64,7 @@ export function WorkflowBar({ item, dirty, readOnly, onState }: Props) {
 
   const latestReview = wf.reviews.find((r) => r.decision !== 'SUBMITTED');
   const reviewOfLatest = latestReview && latestReview.versionNumber === wf.latestVersionNumber ? latestReview : null;
-  const pendingRelease = wf.releases.find((r) => r.status === 'scheduled');
+  const pendingRelease = wf.releases.find((r) => r.state === 'SCHEDULED');
   const zone = browserZone();
 
   return (
@@ -95,7 +95,7 @@ export function WorkflowBar({ item, dirty, readOnly, onState }: Props) {
                     className="wf-release"
                     title={r.scheduledAt ? formatInZone(r.launchedAt ?? r.scheduledAt, zone) : undefined}
                   >
-                    {r.name} <ReleaseStatusBadge status={r.status} testId="wf-release-status" />
+                    {r.name} <ReleaseStatusBadge status={r.state} testId="wf-release-status" />
                   </Link>
                 ))}
                 {wf.releases.length > 3 && <span className="muted small">+{wf.releases.length - 3}</span>}

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { fetchImportJob, fetchImportJobs, IMPORT_TEMPLATE_URL, isImportRunning, uploadImport } from '../../api/imports';
 import { toApiError, type ApiError } from '../../api/client';
-import type { ImportJobDetail } from '../../api/types';
+import type { ImportJobDetail, ImportJobState } from '../../api/types';
 import { canWrite, useCurrentUser } from '../../auth/AuthContext';
 import { ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
@@ -27,7 +27,7 @@ export function ImportPage() {
   const [job, setJob] = useState<ImportJobDetail | null>(null);
   const invalidate = useInvalidate();
   const recent = useApiQuery([...keys.imports, 'recent'], () => fetchImportJobs(15));
-  const running = !!job && isImportRunning(job.status);
+  const running = !!job && isImportRunning(job.state);
   // Progress every 500 ms while the job runs; a failed poll (a blip) keeps the last progress and polls on.
   const progress = useQuery({
     queryKey: [...keys.imports, 'job', job?.id],
@@ -39,14 +39,14 @@ export function ImportPage() {
   const polled = progress.data;
 
   useEffect(() => {
-    if (!polled || !job || polled.id !== job.id || !isImportRunning(job.status)) return;
+    if (!polled || !job || polled.id !== job.id || !isImportRunning(job.state)) return;
     setJob(polled);
-    if (!isImportRunning(polled.status)) {
+    if (!isImportRunning(polled.state)) {
       void invalidate(keys.imports, keys.items);
-      if (polled.status === 'succeeded') toast.success(`Import finished: ${polled.createdItems} created, ${polled.updatedItems} updated.`);
-      else if (polled.status === 'completed_with_errors')
+      if (polled.state === 'SUCCEEDED') toast.success(`Import finished: ${polled.createdItems} created, ${polled.updatedItems} updated.`);
+      else if (polled.state === 'COMPLETED_WITH_ERRORS')
         toast.show(`Import finished with ${polled.failedRows} row${polled.failedRows === 1 ? '' : 's'} to fix.`);
-      else if (polled.status === 'failed') toast.error('The import failed.');
+      else if (polled.state === 'FAILED') toast.error('The import failed.');
     }
   }, [polled, job, invalidate, toast]);
 
@@ -74,7 +74,7 @@ export function ImportPage() {
         filename: file.name,
         format: '',
         source: 'studio',
-        status: r.status,
+        state: r.status.toUpperCase() as ImportJobState,
         totalRows: r.totalRows,
         processedRows: 0,
         createdItems: 0,
@@ -198,7 +198,7 @@ export function ImportPage() {
                     <span className="row-title">{j.filename}</span> <span className="muted small">{j.format.toUpperCase()}</span>
                   </td>
                   <td>
-                    <ImportStatusBadge status={j.status} />
+                    <ImportStatusBadge status={j.state} />
                   </td>
                   <td className="num">{j.totalRows}</td>
                   <td className="num">{j.createdItems}</td>

@@ -6,18 +6,18 @@ import { ImportStatusBadge } from './importStatus';
 
 /** Progress while an import runs, then its summary and per-row errors. */
 export function ImportResult({ job }: { job: ImportJobDetail }) {
-  const running = isImportRunning(job.status);
+  const running = isImportRunning(job.state);
   const pct = job.totalRows ? Math.min(100, Math.round((job.processedRows / job.totalRows) * 100)) : running ? 0 : 100;
   return (
     <section className="card" data-testid="import-result">
       <div className="card-header">
         <h2 className="truncate">{job.filename}</h2>
-        <ImportStatusBadge status={job.status} />
+        <ImportStatusBadge status={job.state} />
       </div>
       <div className="card-body form-stack">
         <div>
           <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} data-testid="import-progress">
-            <div className={`progress-bar ${running ? 'is-running' : ''} ${job.status === 'failed' ? 'is-failed' : ''}`} style={{ width: `${pct}%` }} />
+            <div className={`progress-bar ${running ? 'is-running' : ''} ${job.state === 'FAILED' ? 'is-failed' : ''}`} style={{ width: `${pct}%` }} />
           </div>
           <div className="progress-label muted small">
             <span data-testid="import-rows">
@@ -59,7 +59,7 @@ export function ImportResult({ job }: { job: ImportJobDetail }) {
             {job.failure}
           </Banner>
         )}
-        {job.status === 'succeeded' && <Banner tone="success">Every row was imported. New items are drafts; updated items have a new version.</Banner>}
+        {job.state === 'SUCCEEDED' && <Banner tone="success">Every row was imported. New items are drafts; updated items have a new version.</Banner>}
       </div>
       {job.errors.length > 0 && (
         <>

@@ -1,15 +1,16 @@
+import type { ImportJobState } from '../../api/types';
 import { Badge, type Tone } from '../../components/Badge';
 
-const STATUS: Record<string, { label: string; tone: Tone }> = {
-  queued: { label: 'Queued', tone: 'neutral' },
-  running: { label: 'Running', tone: 'accent' },
-  succeeded: { label: 'Succeeded', tone: 'success' },
-  completed_with_errors: { label: 'Completed with errors', tone: 'warning' },
-  failed: { label: 'Failed', tone: 'danger' },
+const STATE: Record<ImportJobState, { label: string; tone: Tone }> = {
+  QUEUED: { label: 'Queued', tone: 'neutral' },
+  RUNNING: { label: 'Running', tone: 'accent' },
+  SUCCEEDED: { label: 'Succeeded', tone: 'success' },
+  COMPLETED_WITH_ERRORS: { label: 'Completed with errors', tone: 'warning' },
+  FAILED: { label: 'Failed', tone: 'danger' },
 };
 
-export function ImportStatusBadge({ status }: { status: string }) {
-  const s = STATUS[status] ?? { label: status, tone: 'neutral' as Tone };
+export function ImportStatusBadge({ status }: { status: ImportJobState }) {
+  const s = STATE[status] ?? { label: status, tone: 'neutral' as Tone };
   return (
     <Badge tone={s.tone} testId="import-status">
       {s.label}

@@ -77,7 +77,7 @@ export function FeedPreviewPage() {
   const [params, setParams] = useSearchParams();
   const surfaceKey = params.get('surface') ?? '';
   const surfaces = useApiQuery(keys.surfaces, fetchSurfaces);
-  const releases = useApiQuery([...keys.releases, 'scheduled'], () => fetchReleases({ statuses: ['scheduled'] }));
+  const releases = useApiQuery([...keys.releases, 'scheduled'], () => fetchReleases({ states: ['SCHEDULED'] }));
   const kinds = useContentKinds().data ?? [];
   const [persona, setPersona] = useState<PersonaForm>({ userId: 'preview-user', locale: 'en', platform: '', tier: '', appVersion: '', localTime: '' });
   const [mode, setMode] = useState<'now' | 'at'>('now');

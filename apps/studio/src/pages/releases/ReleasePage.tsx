@@ -66,12 +66,12 @@ export function ReleasePage() {
   // A scheduled release is watched closely as its moment nears, so the launch shows within a second or so.
   const releaseQuery = useApiQuery([...keys.release, id], () => fetchRelease(id!), {
     enabled: !!id,
-    refetchInterval: (r) => (r?.status !== 'scheduled' ? false : r.scheduledAt && new Date(r.scheduledAt).getTime() - Date.now() < 90_000 ? 1000 : 15_000),
+    refetchInterval: (r) => (r?.state !== 'SCHEDULED' ? false : r.scheduledAt && new Date(r.scheduledAt).getTime() - Date.now() < 90_000 ? 1000 : 15_000),
   });
   const release = releaseQuery.data ?? null;
   const loadError = releaseQuery.error;
-  const status = release?.status;
-  const editable = !!release && isEditable(release.status);
+  const status = release?.state;
+  const editable = !!release && isEditable(release.state);
   // Validation is never cached: recheck while the release can still change.
   const validationQuery = useApiQuery([...keys.release, id, 'validation'], () => fetchReleaseValidation(id!), {
     enabled: !!id,
@@ -79,7 +79,7 @@ export function ReleasePage() {
   });
   const validation = validationQuery.data ?? null;
   const validatedAt = validationQuery.updatedAt ? new Date(validationQuery.updatedAt).toISOString() : null;
-  const now = useNow(1000, status === 'scheduled' || status === 'draft');
+  const now = useNow(1000, status === 'SCHEDULED' || status === 'DRAFT');
 
   useDocumentTitle(release?.name ?? 'Release');
 
@@ -99,13 +99,13 @@ export function ReleasePage() {
   useEffect(() => {
     const prev = statusRef.current;
     statusRef.current = status ?? null;
-    if (prev === 'scheduled' && status === 'launched') toast.success(`"${release?.name}" is live.`);
-    if (prev === 'scheduled' && status === 'failed') toast.error(`"${release?.name}" failed at launch. Nothing was published.`);
+    if (prev === 'SCHEDULED' && status === 'LAUNCHED') toast.success(`"${release?.name}" is live.`);
+    if (prev === 'SCHEDULED' && status === 'FAILED') toast.error(`"${release?.name}" failed at launch. Nothing was published.`);
   }, [status, release?.name, toast]);
 
-  const shownVersions = release && ['launched', 'rolled_back'].includes(release.status) ? release.actions.map((a) => a.itemId) : null;
+  const shownVersions = release && ['LAUNCHED', 'ROLLED_BACK'].includes(release.state) ? release.actions.map((a) => a.itemId) : null;
   const versionNumbers =
-    useApiQuery([...keys.release, id, 'version-numbers', release?.status, shownVersions], () => fetchVersionNumbers(shownVersions!), {
+    useApiQuery([...keys.release, id, 'version-numbers', release?.state, shownVersions], () => fetchVersionNumbers(shownVersions!), {
       enabled: !!shownVersions,
     }).data ?? {};
 
@@ -139,7 +139,7 @@ export function ReleasePage() {
     );
   }
 
-  const launchedish = release.status === 'launched' || release.status === 'rolled_back';
+  const launchedish = release.state === 'LAUNCHED' || release.state === 'ROLLED_BACK';
   const canLaunch = composable && release.actions.length > 0 && validation?.ok === true;
   const blockedReason = !release.actions.length
     ? 'Add at least one item first.'
@@ -166,13 +166,13 @@ export function ReleasePage() {
   };
 
   return (
-    <div className="page page-release" data-testid="release-page" data-status={release.status}>
+    <div className="page page-release" data-testid="release-page" data-status={release.state}>
       <PageHeader
         back={{ to: '/releases', label: 'Releases' }}
         title={release.name}
         meta={
           <div className="title-meta">
-            <ReleaseStatusBadge status={release.status} />
+            <ReleaseStatusBadge status={release.state} />
             {!writable && <Badge tone="neutral">Read only</Badge>}
             <span className="muted small">
               {release.actions.length} {release.actions.length === 1 ? 'item' : 'items'} · {describeRollout(release.rolloutPercent, release.audience)}
@@ -183,7 +183,7 @@ export function ReleasePage() {
         actions={
           writable && (
             <>
-              {release.status === 'scheduled' && (
+              {release.state === 'SCHEDULED' && (
                 <Button variant="ghost" onClick={() => setPending('unschedule')} data-testid="unschedule-release">
                   Unschedule
                 </Button>
@@ -201,11 +201,11 @@ export function ReleasePage() {
                     title={blockedReason}
                     data-testid="schedule-release"
                   >
-                    {release.status === 'scheduled' ? 'Reschedule…' : 'Schedule…'}
+                    {release.state === 'SCHEDULED' ? 'Reschedule…' : 'Schedule…'}
                   </Button>
                 </>
               )}
-              {release.status === 'launched' && (
+              {release.state === 'LAUNCHED' && (
                 <Button variant="danger" icon="undo" onClick={() => setPending('rollback')} data-testid="rollback-release">
                   Roll back…
                 </Button>
@@ -215,7 +215,7 @@ export function ReleasePage() {
         }
       />
 
-      {release.status === 'failed' && (
+      {release.state === 'FAILED' && (
         <Banner
           tone="error"
           title={`Failed at launch${release.failedAt ? ` on ${formatInZone(release.failedAt, zone, { seconds: true })}` : ''}: nothing was published`}
@@ -231,7 +231,7 @@ export function ReleasePage() {
           {writable && <p className="small">Fix these (the validation panel shows what still blocks), then reschedule or launch now.</p>}
         </Banner>
       )}
-      {release.status === 'launched' && release.launchedAt && (
+      {release.state === 'LAUNCHED' && release.launchedAt && (
         <Banner tone="success" title={`Live since ${formatInZone(release.launchedAt, zone, { seconds: true })}`} testId="release-launched">
           Launched {formatMs(release.latenessMs)} after its scheduled instant, to {describeRollout(release.rolloutPercent, release.audience).toLowerCase()}.
           {release.rollbackBlockers.length > 0 && (
@@ -246,7 +246,7 @@ export function ReleasePage() {
           )}
         </Banner>
       )}
-      {release.status === 'rolled_back' && (
+      {release.state === 'ROLLED_BACK' && (
         <Banner
           tone="info"
           title={`Rolled back ${release.rolledBackAt ? formatInZone(release.rolledBackAt, zone, { seconds: true }) : ''}`}
@@ -255,7 +255,7 @@ export function ReleasePage() {
           Every item returned to its state before the launch. To launch these items again, create a new release.
         </Banner>
       )}
-      {release.status === 'cancelled' && (
+      {release.state === 'CANCELLED' && (
         <Banner tone="info" title="Cancelled" testId="release-cancelled">
           Nothing from this release will launch. Its history stays here.
         </Banner>
@@ -371,12 +371,12 @@ export function ReleasePage() {
             )}
           </section>
 
-          <RolloutCard release={release} canEdit={writable && (editable || release.status === 'launched')} onSaved={adopt} />
+          <RolloutCard release={release} canEdit={writable && (editable || release.state === 'LAUNCHED')} onSaved={adopt} />
           <EventLog events={release.events} />
         </div>
 
         <aside className="release-side">
-          {(editable || !validation?.ok) && release.status !== 'cancelled' && !launchedish && (
+          {(editable || !validation?.ok) && release.state !== 'CANCELLED' && !launchedish && (
             <ValidationPanel
               validation={validation}
               checkedAt={validatedAt}
@@ -393,7 +393,7 @@ export function ReleasePage() {
               {release.timeZone && <span className="muted small">{release.timeZone}</span>}
             </div>
             <div className="card-body when-body">
-              {release.status === 'scheduled' && scheduledMs !== null && (
+              {release.state === 'SCHEDULED' && scheduledMs !== null && (
                 <div className="when-countdown" data-testid="release-countdown">
                   {scheduledMs > now ? (
                     <>
@@ -409,13 +409,13 @@ export function ReleasePage() {
               {release.scheduledAt && release.timeZone ? (
                 <>
                   <div className="when-label">
-                    {launchedNow ? '“Launch now” requested at' : release.status === 'scheduled' ? 'Scheduled for' : 'Was scheduled for'}
+                    {launchedNow ? '“Launch now” requested at' : release.state === 'SCHEDULED' ? 'Scheduled for' : 'Was scheduled for'}
                   </div>
                   <ZonedTimes instant={release.scheduledAt} releaseZone={release.timeZone} compact testId="release-times" />
                 </>
               ) : (
                 <p className="muted small" data-testid="not-scheduled">
-                  {release.status === 'cancelled'
+                  {release.state === 'CANCELLED'
                     ? 'Cancelled before launch.'
                     : 'Not scheduled yet. Schedule it at a wall-clock time in any zone, or launch it now.'}
                 </p>
@@ -507,7 +507,7 @@ export function ReleasePage() {
           <p>
             {release.actions.length} {release.actions.length === 1 ? 'change goes' : 'changes go'} live within seconds, all or nothing, to{' '}
             {describeRollout(release.rolloutPercent, release.audience).toLowerCase()}.
-            {release.status === 'scheduled' ? ' This replaces the scheduled time.' : ''}
+            {release.state === 'SCHEDULED' ? ' This replaces the scheduled time.' : ''}
           </p>
           <p>The release is validated once more right before it applies. You can roll it back afterwards.</p>
         </ConfirmDialog>

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { fetchReleases } from '../../api/launch';
-import { RELEASE_STATUSES, type ReleaseStatus, type ReleaseSummary } from '../../api/types';
+import { RELEASE_STATES, type ReleaseState, type ReleaseSummary } from '../../api/types';
 import { canWrite, useCurrentUser } from '../../auth/AuthContext';
 import { ReleaseStatusBadge, releaseStatusLabel } from '../../components/Badge';
 import { ErrorBanner } from '../../components/Banner';
@@ -17,7 +17,7 @@ import { keys, useApiQuery, useDocumentTitle } from '../../lib/hooks';
 import { browserZone, formatCountdown, formatInZone, formatMs, zoneCity } from '../../lib/time';
 import { ReleaseFormDialog } from './ReleaseFormDialog';
 
-type Filter = ReleaseStatus | 'all';
+type Filter = ReleaseState | 'all';
 
 /** The moment that matters for a release in the list. */
 function WhenCell({ r }: { r: ReleaseSummary }) {
@@ -27,18 +27,18 @@ function WhenCell({ r }: { r: ReleaseSummary }) {
       <>
         <div>{formatInZone(r.launchedAt, zone, { weekday: false, seconds: false })}</div>
         <div className="muted small">
-          {r.status === 'rolled_back' ? 'launched, then rolled back' : 'launched'} · {formatMs(r.latenessMs)} late
+          {r.state === 'ROLLED_BACK' ? 'launched, then rolled back' : 'launched'} · {formatMs(r.latenessMs)} late
         </div>
       </>
     );
   }
-  if (r.scheduledAt && r.status !== 'cancelled') {
-    const upcoming = r.status === 'scheduled';
+  if (r.scheduledAt && r.state !== 'CANCELLED') {
+    const upcoming = r.state === 'SCHEDULED';
     return (
       <>
         <div>{formatInZone(r.scheduledAt, zone, { weekday: false, seconds: false })}</div>
         <div className="muted small">
-          {upcoming ? formatCountdown(r.scheduledAt) : r.status === 'failed' ? 'failed at launch' : 'was scheduled'}
+          {upcoming ? formatCountdown(r.scheduledAt) : r.state === 'FAILED' ? 'failed at launch' : 'was scheduled'}
           {r.timeZone && r.timeZone !== zone ? ` · set in ${zoneCity(r.timeZone)}` : ''}
         </div>
       </>
@@ -53,15 +53,16 @@ export function ReleasesListPage() {
   const writable = canWrite(user);
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
-  const status = (params.get('status') ?? 'all') as Filter;
-  const filter: Filter = RELEASE_STATUSES.includes(status as ReleaseStatus) ? status : 'all';
+  // The URL keeps the lowercase word (?status=failed), as links to the list always have.
+  const wanted = (params.get('status') ?? 'all').toUpperCase() as ReleaseState;
+  const filter: Filter = RELEASE_STATES.includes(wanted) ? wanted : 'all';
   const [query, setQuery] = useState('');
   const [creating, setCreating] = useState(false);
   const releases = useApiQuery([...keys.releases, 'all'], () => fetchReleases(), { refetchInterval: 15_000 });
 
   const counts = useMemo(() => {
     const c: Record<string, number> = { all: releases.data?.length ?? 0 };
-    for (const r of releases.data ?? []) c[r.status] = (c[r.status] ?? 0) + 1;
+    for (const r of releases.data ?? []) c[r.state] = (c[r.state] ?? 0) + 1;
     return c;
   }, [releases.data]);
 
@@ -69,7 +70,7 @@ export function ReleasesListPage() {
     const words = query.trim().toLowerCase();
     return (releases.data ?? []).filter(
       (r) =>
-        (filter === 'all' || r.status === filter) &&
+        (filter === 'all' || r.state === filter) &&
         (!words || r.name.toLowerCase().includes(words) || r.actions.some((a) => a.item.title.toLowerCase().includes(words))),
     );
   }, [releases.data, filter, query]);
@@ -77,17 +78,17 @@ export function ReleasesListPage() {
   const setFilter = (f: Filter) => {
     const next = new URLSearchParams(params);
     if (f === 'all') next.delete('status');
-    else next.set('status', f);
+    else next.set('status', f.toLowerCase());
     setParams(next, { replace: true });
   };
 
-  const tabs = (['all', ...RELEASE_STATUSES] as Filter[]).map((k) => ({
+  const tabs = (['all', ...RELEASE_STATES] as Filter[]).map((k) => ({
     key: k,
-    testId: `release-filter-${k}`,
+    testId: `release-filter-${k.toLowerCase()}`,
     label: (
       <>
         {k === 'all' ? 'All' : releaseStatusLabel(k)}
-        {releases.data && <span className={`tab-count ${k === 'failed' && counts.failed ? 'is-danger' : ''}`}>{counts[k] ?? 0}</span>}
+        {releases.data && <span className={`tab-count ${k === 'FAILED' && counts.FAILED ? 'is-danger' : ''}`}>{counts[k] ?? 0}</span>}
       </>
     ),
   }));
@@ -151,7 +152,7 @@ export function ReleasesListPage() {
                 className="row-link"
                 data-testid="release-row"
                 data-id={r.id}
-                data-status={r.status}
+                data-status={r.state}
                 onClick={(e) => {
                   if (!(e.target as HTMLElement).closest('a')) navigate(`/releases/${r.id}`);
                 }}
@@ -163,7 +164,7 @@ export function ReleasesListPage() {
                   {r.description && <span className="row-sub truncate">{r.description}</span>}
                 </td>
                 <td>
-                  <ReleaseStatusBadge status={r.status} />
+                  <ReleaseStatusBadge status={r.state} />
                   {r.rolloutPercent < 100 && <span className="row-sub">{r.rolloutPercent}% of users</span>}
                 </td>
                 <td className="items-cell">

@@ -32,7 +32,7 @@ export function RollbackDialog({ release, versionNumbers, onClose, onRolledBack 
   const later: Later = Object.fromEntries(
     Object.entries(releases ?? {}).map(([itemId, it]) => [
       itemId,
-      it.releases.filter((r) => r.id !== release.id && r.status === 'launched' && r.launchedAt && release.launchedAt && r.launchedAt > release.launchedAt),
+      it.releases.filter((r) => r.id !== release.id && r.state === 'LAUNCHED' && r.launchedAt && release.launchedAt && r.launchedAt > release.launchedAt),
     ]),
   );
 

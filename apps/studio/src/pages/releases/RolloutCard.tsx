@@ -27,7 +27,7 @@ function sameAudience(a: Audience, b: Audience): boolean {
  */
 export function RolloutCard({ release, canEdit, onSaved }: Props) {
   const toast = useToast();
-  const launched = release.status === 'launched';
+  const launched = release.state === 'LAUNCHED';
   const [percent, setPercent] = useState(release.rolloutPercent);
   const [audience, setAudience] = useState<Audience>(release.audience);
   const { busy, error, submit: send, clearError } = useSubmit();

@@ -32,7 +32,7 @@ function suggestedLocal(zone: string): string {
  */
 export function ScheduleDialog({ release, onClose, onScheduled }: Props) {
   const editorZone = browserZone();
-  const rescheduling = release.status === 'scheduled';
+  const rescheduling = release.state === 'SCHEDULED';
   const timeZones = useTimeZones();
   const zones = timeZones.data ?? [];
   const zonesError = timeZones.error;

@@ -1,10 +1,10 @@
-import type { Audience, ReleaseStatus } from '../../api/types';
+import type { Audience, ReleaseState } from '../../api/types';
 
 /** Statuses in which the release can still be composed, scheduled or launched. */
-const EDITABLE_STATUSES: ReleaseStatus[] = ['draft', 'scheduled', 'failed'];
+const EDITABLE_STATES: ReleaseState[] = ['DRAFT', 'SCHEDULED', 'FAILED'];
 
-export function isEditable(status: ReleaseStatus): boolean {
-  return EDITABLE_STATUSES.includes(status);
+export function isEditable(state: ReleaseState): boolean {
+  return EDITABLE_STATES.includes(state);
 }
 
 export const PLATFORMS = [

@@ -303,7 +303,7 @@ export function SchedulerHealthPage() {
                         <ReleaseLink r={r} />
                       </td>
                       <td>
-                        <ReleaseStatusBadge status={r.status} />
+                        <ReleaseStatusBadge status={r.state} />
                       </td>
                       <td>
                         <When iso={r.scheduledAt} releaseZone={r.timeZone} />

@@ -2,6 +2,7 @@ import { gql } from './client';
 import { graphql } from './generated';
 import type { ApiKey, Role, User } from './types';
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const UserFields = graphql(`
   fragment UserFields on User {
     id
@@ -14,6 +15,7 @@ export const UserFields = graphql(`
   }
 `);
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const ApiKeyFields = graphql(`
   fragment ApiKeyFields on ApiKey {
     id

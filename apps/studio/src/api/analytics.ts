@@ -58,6 +58,7 @@ export async function fetchSurfaceSuccess(surface: string, days: number): Promis
 
 /* ---------- Offline evaluation ---------- */
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const OpeRunFields = graphql(`
   fragment OpeRunFields on OpeRun {
     id
@@ -118,6 +119,7 @@ export async function evaluatePolicy(input: EvaluateInput): Promise<OpeRun> {
 
 /* ---------- Model versions ---------- */
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const ModelVersionFields = graphql(`
   fragment ModelVersionFields on ModelVersion {
     id

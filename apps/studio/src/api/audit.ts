@@ -13,6 +13,7 @@ export interface AuditFilter {
   text?: string;
 }
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const AuditEntryFields = graphql(`
   fragment AuditEntryFields on AuditEntry {
     id

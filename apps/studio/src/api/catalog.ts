@@ -14,6 +14,7 @@ import type {
   LocaleStatus,
 } from './types';
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const ItemSummaryFields = graphql(`
   fragment ItemSummaryFields on Item {
     id
@@ -33,6 +34,7 @@ export const ItemSummaryFields = graphql(`
   }
 `);
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const AssetFields = graphql(`
   fragment AssetFields on AssetStatusGql {
     role
@@ -44,6 +46,7 @@ export const AssetFields = graphql(`
   }
 `);
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const ItemVersionFields = graphql(`
   fragment ItemVersionFields on ItemVersion {
     id
@@ -59,6 +62,7 @@ export const ItemVersionFields = graphql(`
   }
 `);
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const ItemFieldsFields = graphql(`
   fragment ItemFieldsFields on ItemFieldsGql {
     slug
@@ -87,6 +91,7 @@ export const ItemFieldsFields = graphql(`
   }
 `);
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const ItemDetailFields = graphql(`
   fragment ItemDetailFields on Item {
     ...ItemSummaryFields

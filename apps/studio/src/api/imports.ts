@@ -2,6 +2,7 @@ import { gql, rest } from './client';
 import { graphql } from './generated';
 import type { ImportJob, ImportJobDetail, ImportJobState } from './types';
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const ImportJobFields = graphql(`
   fragment ImportJobFields on ImportJob {
     id

@@ -36,6 +36,7 @@ const ReviewQueueQuery = graphql(`
   }
 `);
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const ItemWorkflowFields = graphql(`
   fragment ItemWorkflowFields on Item {
     id
@@ -119,6 +120,7 @@ export async function rejectVersion(itemId: string, versionNumber: number, comme
 
 /* ---------- Releases ---------- */
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const ReleaseBaseFields = graphql(`
   fragment ReleaseBaseFields on Release {
     id
@@ -138,6 +140,7 @@ export const ReleaseBaseFields = graphql(`
   }
 `);
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const ReleaseSummaryFields = graphql(`
   fragment ReleaseSummaryFields on Release {
     ...ReleaseBaseFields
@@ -154,6 +157,7 @@ export const ReleaseSummaryFields = graphql(`
   }
 `);
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const ReleaseDetailFields = graphql(`
   fragment ReleaseDetailFields on Release {
     ...ReleaseBaseFields
@@ -198,6 +202,7 @@ export const ReleaseDetailFields = graphql(`
   }
 `);
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const ValidationFields = graphql(`
   fragment ValidationFields on ReleaseValidation {
     ok
@@ -407,6 +412,7 @@ export async function fetchVersionNumbers(itemIds: string[]): Promise<Record<str
   return out;
 }
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const PickableItemFields = graphql(`
   fragment PickableItemFields on Item {
     ...ItemSummaryFields

@@ -4,6 +4,7 @@ import type { ContentTest, ContentTestStatus, FeedPreview, ItemSummary, Persona,
 
 /* ---------- Surfaces ---------- */
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const SurfacePinFields = graphql(`
   fragment SurfacePinFields on SurfacePin {
     id
@@ -14,6 +15,7 @@ export const SurfacePinFields = graphql(`
   }
 `);
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const SurfaceFields = graphql(`
   fragment SurfaceFields on Surface {
     id
@@ -222,6 +224,7 @@ export async function fetchFeedPreview(
 
 /* ---------- Content tests ---------- */
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const ContentTestFields = graphql(`
   fragment ContentTestFields on ContentTest {
     id

@@ -2,6 +2,7 @@ import { gql } from './client';
 import { graphql } from './generated';
 import type { WebhookDelivery, WebhookEndpoint } from './types';
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const WebhookEndpointFields = graphql(`
   fragment WebhookEndpointFields on WebhookEndpoint {
     id
@@ -13,6 +14,7 @@ export const WebhookEndpointFields = graphql(`
   }
 `);
 
+/** @public Read by graphql-codegen from this file, not imported: pages use its generated type. */
 export const WebhookDeliveryFields = graphql(`
   fragment WebhookDeliveryFields on WebhookDelivery {
     id

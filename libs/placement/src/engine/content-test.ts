@@ -124,7 +124,7 @@ export interface ControlStats {
 export type ControlCounts = Pick<ControlStats, 'impressions' | 'exposure' | 'successes'>;
 
 /** The control's cumulative counters at one moment. */
-export interface ControlMark extends ControlCounts {
+interface ControlMark extends ControlCounts {
   /** When the mark was taken (epoch ms). */
   at: number;
 }

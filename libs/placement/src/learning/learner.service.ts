@@ -59,7 +59,7 @@ export interface LearnResult {
 }
 
 /** Optional seams for tests (the refit's, see RefitHooks). */
-export const LEARNER_HOOKS = Symbol('LEARNER_HOOKS');
+const LEARNER_HOOKS = Symbol('LEARNER_HOOKS');
 export interface LearnerHooks {
   refit?: RefitHooks;
 }

@@ -228,7 +228,7 @@ export class SurfacesService {
     }
     if (input.testsLaunchedAfter !== undefined && input.testsLaunchedAfter !== null) {
       const t = input.testsLaunchedAfter instanceof Date ? input.testsLaunchedAfter.getTime() : NaN;
-      if (!Number.isFinite(t) || t > Date.now() + 366 * 86_400_000)
+      if (!Number.isFinite(t) || t > this.clock.nowMs() + 366 * 86_400_000)
         p.push({ field: 'testsLaunchedAfter', message: 'must be a date and time no more than a year ahead (items live at or before it are the baseline)' });
       else s.testsLaunchedAfter = new Date(t);
     }

@@ -1,19 +1,4 @@
-/** The topics the benchmarks' synthetic catalogues draw from (two per item). */
-export const TOPICS = [
-  'sleep',
-  'anxiety',
-  'focus',
-  'stress',
-  'relationships',
-  'kids',
-  'nature',
-  'breathing',
-  'movement',
-  'work',
-  'self-esteem',
-  'gratitude',
-  'grief',
-  'morning',
-  'evening',
-  'walking',
-];
+import { TOPICS as WORLD_TOPICS } from '../../libs/placement/src/simulator/world';
+
+/** The topics the benchmarks' synthetic catalogues draw from (two per item): the simulator's, plus four more. */
+export const TOPICS: readonly string[] = [...WORLD_TOPICS, 'grief', 'morning', 'evening', 'walking'];

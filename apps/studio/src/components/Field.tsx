@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { InputHTMLAttributes, ReactNode } from 'react';
 
 export type FieldRequirement = 'required' | 'optional' | 'none' | undefined;
 
@@ -36,5 +36,24 @@ export function Field({ label, htmlFor, requirement, hint, error, children, clas
         hint && <p className="field-hint">{hint}</p>
       )}
     </div>
+  );
+}
+
+type TextFieldProps = Omit<FieldProps, 'children' | 'htmlFor' | 'testId'> &
+  Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange' | 'className'> & {
+    /** The input's id, its data-testid and (as `error-<id>`) its error's test id. */
+    id: string;
+    value: string;
+    onChange: (value: string) => void;
+    /** The input's class ("input" unless given); `className` is the field's. */
+    inputClassName?: string;
+  };
+
+/** A Field around one text input: id, test id and aria-invalid follow from `id` and `error`. */
+export function TextField({ id, label, requirement, hint, error, className, inputClassName = 'input', value, onChange, ...input }: TextFieldProps) {
+  return (
+    <Field label={label} htmlFor={id} requirement={requirement} hint={hint} error={error} className={className}>
+      <input {...input} className={inputClassName} id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={!!error} data-testid={id} />
+    </Field>
   );
 }

@@ -17,7 +17,7 @@ import { Button } from '../../components/Button';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { SecretReveal } from '../../components/CopyButton';
 import { EmptyState } from '../../components/EmptyState';
-import { Field } from '../../components/Field';
+import { Field, TextField } from '../../components/Field';
 import { FormDialog } from '../../components/FormDialog';
 import { Icon } from '../../components/Icon';
 import { JsonView } from '../../components/JsonView';
@@ -149,18 +149,18 @@ function EndpointDialog({ eventTypes, onClose, onCreated }: { eventTypes: string
       error={error}
       placed={['url', 'events']}
     >
-      <Field label="URL" htmlFor="webhook-url" requirement="required" error={problems.url} hint="Your receiver's full address. Marquee POSTs JSON to it.">
-        <input
-          id="webhook-url"
-          className="input mono"
-          type="url"
-          placeholder="https://example.com/hooks/marquee"
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-          aria-invalid={!!problems.url}
-          data-testid="webhook-url"
-        />
-      </Field>
+      <TextField
+        label="URL"
+        id="webhook-url"
+        requirement="required"
+        error={problems.url}
+        hint="Your receiver's full address. Marquee POSTs JSON to it."
+        inputClassName="input mono"
+        type="url"
+        placeholder="https://example.com/hooks/marquee"
+        value={url}
+        onChange={setUrl}
+      />
       <Field label="Description" htmlFor="webhook-description" requirement="optional" hint='Who owns it, e.g. "Slack relay (growth team)".'>
         <input
           id="webhook-description"

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { evaluatePolicy, fetchModelVersions } from '../../api/analytics';
 import { OPE_TARGETS, type OpeRun, type OpeTarget, type Surface } from '../../api/types';
-import { Field } from '../../components/Field';
+import { Field, TextField } from '../../components/Field';
 import { keys, useApiQuery, useSubmit } from '../../lib/hooks';
 import { OPE_TARGET_TEXT, modelStatusText } from './analyticsText';
 import { LogDaysField, logDaysProblem } from './analyticsParts';
@@ -124,39 +124,9 @@ export function EvaluateDialog({
       {target === 'CONFIG' && (
         <>
           <div className="form-grid config-grid">
-            <Field label="Exploration budget (%)" htmlFor="ev-budget" error={problems.budget}>
-              <input
-                id="ev-budget"
-                className="input"
-                inputMode="decimal"
-                value={budget}
-                onChange={(e) => setBudget(e.target.value)}
-                aria-invalid={!!problems.budget}
-                data-testid="ev-budget"
-              />
-            </Field>
-            <Field label="Random floor (%)" htmlFor="ev-floor" error={problems.floor}>
-              <input
-                id="ev-floor"
-                className="input"
-                inputMode="decimal"
-                value={floor}
-                onChange={(e) => setFloor(e.target.value)}
-                aria-invalid={!!problems.floor}
-                data-testid="ev-floor"
-              />
-            </Field>
-            <Field label="Slots" htmlFor="ev-slots" error={problems.slots}>
-              <input
-                id="ev-slots"
-                className="input"
-                inputMode="numeric"
-                value={slots}
-                onChange={(e) => setSlots(e.target.value)}
-                aria-invalid={!!problems.slots}
-                data-testid="ev-slots"
-              />
-            </Field>
+            <TextField label="Exploration budget (%)" id="ev-budget" error={problems.budget} inputMode="decimal" value={budget} onChange={setBudget} />
+            <TextField label="Random floor (%)" id="ev-floor" error={problems.floor} inputMode="decimal" value={floor} onChange={setFloor} />
+            <TextField label="Slots" id="ev-slots" error={problems.slots} inputMode="numeric" value={slots} onChange={setSlots} />
           </div>
           {problems.config && (
             <p className="field-error" role="alert" data-testid="error-ev-config">

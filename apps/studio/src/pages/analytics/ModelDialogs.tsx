@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { trainModel } from '../../api/analytics';
 import type { ModelVersion, Surface } from '../../api/types';
-import { Field } from '../../components/Field';
+import { TextField } from '../../components/Field';
 import { FormDialog } from '../../components/FormDialog';
 import { useSubmit } from '../../lib/hooks';
 import { LogDaysField, logDaysProblem } from './analyticsParts';
@@ -56,17 +56,17 @@ export function TrainDialog({ surface, onClose, onQueued }: { surface: Surface; 
         error={problems.days}
         hint="Days of impressions to learn from (1 to 90); the newest is held out to measure it."
       />
-      <Field label="Epochs" htmlFor="tr-epochs" requirement="optional" error={problems.epochs} hint="Passes over the data; empty uses the trainer's default.">
-        <input
-          id="tr-epochs"
-          className="input input-xnarrow"
-          inputMode="numeric"
-          value={epochs}
-          onChange={(e) => setEpochs(e.target.value)}
-          aria-invalid={!!problems.epochs}
-          data-testid="tr-epochs"
-        />
-      </Field>
+      <TextField
+        label="Epochs"
+        id="tr-epochs"
+        requirement="optional"
+        error={problems.epochs}
+        hint="Passes over the data; empty uses the trainer's default."
+        inputClassName="input input-xnarrow"
+        inputMode="numeric"
+        value={epochs}
+        onChange={setEpochs}
+      />
     </FormDialog>
   );
 }

@@ -7,7 +7,7 @@ import { ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
-import { Field } from '../../components/Field';
+import { Field, TextField } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { useToast } from '../../components/Toast';
 import { browserZone, formatCountdown, formatInZone } from '../../lib/time';
@@ -123,28 +123,16 @@ export function PinsCard({ surface, items, canEdit, kindLabel, onChanged, onItem
                   ))}
                 </select>
               </Field>
-              <Field label="From" htmlFor="pin-starts" error={problems.startsAt} hint="Empty: now">
-                <input
-                  id="pin-starts"
-                  className="input"
-                  type="datetime-local"
-                  value={starts}
-                  onChange={(e) => setStarts(e.target.value)}
-                  aria-invalid={!!problems.startsAt}
-                  data-testid="pin-starts"
-                />
-              </Field>
-              <Field label="Until" htmlFor="pin-ends" error={problems.endsAt} hint="Empty: until removed">
-                <input
-                  id="pin-ends"
-                  className="input"
-                  type="datetime-local"
-                  value={ends}
-                  onChange={(e) => setEnds(e.target.value)}
-                  aria-invalid={!!problems.endsAt}
-                  data-testid="pin-ends"
-                />
-              </Field>
+              <TextField label="From" id="pin-starts" error={problems.startsAt} hint="Empty: now" type="datetime-local" value={starts} onChange={setStarts} />
+              <TextField
+                label="Until"
+                id="pin-ends"
+                error={problems.endsAt}
+                hint="Empty: until removed"
+                type="datetime-local"
+                value={ends}
+                onChange={setEnds}
+              />
               <div className="pin-submit">
                 <Button type="submit" variant="primary" icon="pin" loading={busy} data-testid="pin-submit">
                   Pin

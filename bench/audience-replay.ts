@@ -23,6 +23,12 @@ import {
   PersonFactors,
   personPosterior,
   refitCollab,
+  itemFactor,
+  collabGain,
+  setExamination,
+  emptyPositionCounts,
+  estimateExamination,
+  recordPosition,
   updatePerson,
   UserProfile,
   emptyProfile,
@@ -71,7 +77,18 @@ async function main(): Promise<void> {
   const DAY = 86_400_000;
   const start = Date.UTC(2026, 0, 1);
   let now = start;
-  const state = createEngineState({ now });
+  // Ablations for diagnosis: REPLAY_MODEL='{"thompsonScale":0}' overrides the shared model's config,
+  // REPLAY_THETA=true sets the examination curve to the audience's own (k^-0.8), REPLAY_USER=bias drops every
+  // user feature but the bias (the model then ranks by item terms alone).
+  const state = createEngineState({ now, config: process.env.REPLAY_MODEL ? JSON.parse(process.env.REPLAY_MODEL) : undefined });
+  if (process.env.REPLAY_THETA === 'true')
+    setExamination(
+      state,
+      Array.from({ length: 100 }, (_, k) => 1 / Math.pow(k + 1, 0.8)),
+    );
+  // As the learner does: θ from uniform-floor (EXPLORATION) slots, set once 500 of them are labelled.
+  const positions = emptyPositionCounts(100);
+  const biasOnly = process.env.REPLAY_USER === 'bias';
   const live = new Set(world.catalogue.filter((c) => c.launchDay < 0).map((c) => c.index));
   const features = new Map<number, ItemFeatures>();
   const featuresOf = (m: number): ItemFeatures => {
@@ -107,10 +124,15 @@ async function main(): Promise<void> {
   let requestsSinceLearn = 0;
   let seed = 1;
   let refits = 0;
+
   const learn = () => {
     applyObservations(state, pendingObs);
     pendingObs.length = 0;
     applyForgetting(state, now);
+    if (process.env.REPLAY_THETA !== 'true') {
+      const exam = estimateExamination(positions);
+      if (exam.impressions >= 500) setExamination(state, exam.theta);
+    }
     const model = state.collab;
     if (model && collabOn) {
       for (const o of pendingPerson) {
@@ -156,6 +178,7 @@ async function main(): Promise<void> {
         config: collabConfig(),
       });
       state.collab = fit.model;
+      if (process.env.REPLAY_DIAG) console.log(`refit ${refits}: calibration gain ${collabGain(fit.model).toFixed(3)}`);
       state.revision++;
       [...pIdx.keys()].forEach((id, u) => persons.set(id, fit.persons[u]));
       sinceRefit = 0;
@@ -177,13 +200,19 @@ async function main(): Promise<void> {
       }
       const profile = profiles.get(person.userId) ?? null;
       const user = buildUserFeatures({ locale: person.locale, platform: person.platform, tier: person.tier }, profile, now);
+      if (biasOnly) for (let j = 1; j < user.length; j++) user[j] = 0;
+      const zero = (a: number, b: number) => user.fill(0, a, b);
+      if (process.env.REPLAY_USER === 'noaff') zero(25, 62);
+      if (process.env.REPLAY_USER === 'noprofile') zero(25, 65);
+      if (process.env.REPLAY_USER === 'noctx') zero(1, 25);
       const post = collabOn ? personPosterior(persons.get(person.userId), state.collab) : null;
+
       const slate = buildSlate(state, pool!, { surface: { slots, explorationBudget: 0.1, randomFloor: 0.02 }, user, seed: seed++, testShare: 0, person: post });
       const items = slate.entries.map((e) => ({ index: bySlug.get(e.itemId)!, reason: e.reason, position: e.position }));
       (person as Person & { _user?: Float32Array })._user = user;
       return { items };
     },
-    async track(person: Person & { _user?: Float32Array }, events: { type: string; item: { index: number; position: number } }[]) {
+    async track(person: Person & { _user?: Float32Array }, events: { type: string; item: { index: number; position: number; reason?: string } }[]) {
       const played = new Set(events.filter((e) => e.type === 'PLAY_START').map((e) => e.item.index));
       let p = profiles.get(person.userId) ?? emptyProfile(now);
       for (const e of events) {
@@ -192,6 +221,7 @@ async function main(): Promise<void> {
         const theta = state.examination[pos - 1];
         if (e.type === 'IMPRESSION') {
           const ok = played.has(e.item.index);
+          if ((e.item as { reason?: string }).reason === 'EXPLORATION') recordPosition(positions, pos, ok);
           pendingObs.push({ user: person._user!, item: f, position: pos, success: ok });
           pendingPerson.push({ userId: person.userId, item: f, theta, ok });
           history.push({ userId: person.userId, m: e.item.index, position: pos, ok });
@@ -202,15 +232,97 @@ async function main(): Promise<void> {
       profiles.set(person.userId, p);
     },
   };
+  // How well do the learned item terms (greedy, no noise) and a plain examination-weighted empirical rate rank the
+  // live items, against their true means, for the audience's own scoring (top 10, examination k^-0.8)?
+  const diagnose = () => {
+    const liveList = [...live];
+    const mean = (m: number) => {
+      let t = 0;
+      for (let u = 0; u < world.U; u++) t += world.playProb(u, m);
+      return t / world.U;
+    };
+    const truth = new Map(liveList.map((m) => [m, mean(m)]));
+    const value = (order: number[]) => order.slice(0, 10).reduce((a, m, k) => a + truth.get(m)! / Math.pow(k + 1, 0.8), 0);
+    const best = value([...liveList].sort((a, b) => truth.get(b)! - truth.get(a)!));
+    const slotOf = (m: number) => state.itemIndex.get(world.catalogue[m].slug) ?? -1;
+    const term = (m: number) => (slotOf(m) >= 0 ? state.itemMean[slotOf(m)] : -9);
+    const succ = new Map<number, number>();
+    const expo = new Map<number, number>();
+    const imps = new Map<number, number>();
+    for (const h of history) {
+      expo.set(h.m, (expo.get(h.m) ?? 0) + state.examination[h.position - 1]);
+      imps.set(h.m, (imps.get(h.m) ?? 0) + 1);
+      if (h.ok) succ.set(h.m, (succ.get(h.m) ?? 0) + 1);
+    }
+    const emp = (m: number) => ((succ.get(m) ?? 0) + 1) / ((expo.get(m) ?? 0) + 10);
+    const byTerm = [...liveList].sort((a, b) => term(b) - term(a));
+    const byEmp = [...liveList].sort((a, b) => emp(b) - emp(a));
+    const model = state.collab;
+    if (model) {
+      const k = model.config.k;
+      let sxy = 0,
+        sxx = 0,
+        syy = 0,
+        sx = 0,
+        sy = 0,
+        n = 0;
+      const drift = new Map<number, number>();
+      const topItems = [...liveList].sort((a, b) => truth.get(b)! - truth.get(a)!).slice(0, 40);
+      const q = new Float64Array(k);
+      for (let u = 0; u < world.U; u++) {
+        const post = personPosterior(persons.get(world.people[u].userId), model);
+        if (!post) continue;
+        for (const m of topItems) {
+          itemFactor(model, featuresOf(m), q);
+          let x = 0;
+          for (let a = 0; a < k; a++) x += q[a] * post.mean[a];
+          x /= model.scale;
+          const y = world.playProb(u, m) - truth.get(m)!;
+          sxy += x * y;
+          sxx += x * x;
+          syy += y * y;
+          sx += x;
+          sy += y;
+          n++;
+          drift.set(m, (drift.get(m) ?? 0) + x);
+        }
+      }
+      const cov = sxy / n - (sx / n) * (sy / n);
+      const vx = sxx / n - (sx / n) ** 2;
+      const vy = syy / n - (sy / n) ** 2;
+      const d = [...drift.values()].map((v) => v / (n / topItems.length));
+      console.log(
+        `diag collab: pairs ${n}, corr(pred, true residual) ${(cov / Math.sqrt(vx * vy)).toFixed(3)}, slope ${(cov / vx).toFixed(3)}, sd pred ${Math.sqrt(vx).toFixed(4)} sd true ${Math.sqrt(vy).toFixed(4)}, item drift sd ${Math.sqrt(d.reduce((a, b) => a + b * b, 0) / d.length).toFixed(4)} (rate units)`,
+      );
+      const rateErr = topItems.map((m) => {
+        const slot = model.itemIndex.get(world.catalogue[m].slug);
+        return slot === undefined ? NaN : model.rate[slot] - truth.get(m)!;
+      });
+      console.log(
+        `diag collab item rates − truth (top 10): ${rateErr
+          .slice(0, 10)
+          .map((e) => e.toFixed(3))
+          .join(' ')}`,
+      );
+    }
+    console.log(`diag: greedy item term ${(value(byTerm) / best).toFixed(3)}, empirical rate ${(value(byEmp) / best).toFixed(3)} of true-popularity value`);
+    const top = [...liveList].sort((a, b) => truth.get(b)! - truth.get(a)!).slice(0, 25);
+    for (const m of top)
+      console.log(
+        `  ${world.catalogue[m].slug.padEnd(10)} true ${truth.get(m)!.toFixed(3)} term ${term(m).toFixed(3)} sd ${Math.sqrt(slotOf(m) >= 0 ? state.itemVar[slotOf(m)] : 0).toFixed(3)} emp ${emp(m).toFixed(3)} imps ${imps.get(m) ?? 0} rank(term) ${byTerm.indexOf(m) + 1} launch ${world.catalogue[m].launchDay}`,
+      );
+  };
   const t0 = Date.now();
   const r = await runAudience(world, engine, {
     days,
     requestsPerDay: requests,
+    seed: Number(process.env.REPLAY_SEED ?? 11),
     onDay: (d: { day: number; engine: number; popularity: number; oracle: number; editorial: number }) =>
       console.log(
         `day ${d.day}: vsPop ${(d.engine / d.popularity).toFixed(3)} vsOracle ${(d.engine / d.oracle).toFixed(3)} vsEditorial ${(d.engine / d.editorial).toFixed(3)}`,
       ),
   });
+  if (process.env.REPLAY_DIAG) diagnose();
   console.log(
     `replay ${dataDir.split('/').pop()} ${days}x${requests} collab=${collabOn ? 1 : 0}: last3 vsPopularity ${r.lastThreeDays.vsPopularity.toFixed(3)} vsOracle ${r.lastThreeDays.vsOracle.toFixed(3)} vsEditorial ${r.lastThreeDays.vsEditorial.toFixed(3)}; refits ${refits}; ${((Date.now() - t0) / 1000).toFixed(0)} s`,
   );
@@ -218,7 +330,8 @@ async function main(): Promise<void> {
 
 function collabConfig() {
   const env = process.env;
-  const out: Record<string, number> = {};
+  const out: Record<string, number | boolean> = {};
+  if (env.CF_EM) out.learnPriorVar = env.CF_EM === '1';
   for (const [k, name] of [
     ['k', 'CF_K'],
     ['personPriorVar', 'CF_PRIOR'],

@@ -17,6 +17,8 @@ import {
   PersonFactors,
   PersonObservation,
   refitCollabSteps,
+  collabGain,
+  CollabModel,
 } from './collab';
 import { SeededRandom } from './random';
 
@@ -75,6 +77,9 @@ describe('collaborative model math', () => {
     }
     const inv = spdInverse(A, 2)!;
     const expected = [inv[0] * v[0] + inv[1] * v[1], inv[2] * v[0] + inv[3] * v[1]];
+    // The folds also gathered calibration evidence; without it the slate's posterior is the regression's, in probit units.
+    expect(model.calib.sxx).toBeGreaterThan(0);
+    model.calib = { sxy: 0, sxx: 0 };
     const post = personPosterior(person, model)!;
     expect(post.mean[0] / model.scale).toBeCloseTo(expected[0], 10);
     expect(post.mean[1] / model.scale).toBeCloseTo(expected[1], 10);
@@ -171,6 +176,71 @@ describe('collaborative model math', () => {
     const approx = new Set(index.search(q, 10, 16));
     const recall = rows.filter((r) => approx.has(r)).length / 10;
     if (recall < 0.7) throw new Error(`approximate recall@10 is ${recall}, expected ≥ 0.7`);
+  });
+});
+
+describe('the calibration gain: the person term moves the slate as far as its predictions held', () => {
+  const K = 2;
+  const NI = 20;
+  function fixedModel(): CollabModel {
+    const rng = new SeededRandom(3);
+    const model = { ...emptyCollabModel({ k: K, personPriorVar: 0.01, noiseVar: 0.2 }), version: 1 };
+    model.itemIds = Array.from({ length: NI }, (_, i) => `i${i}`);
+    model.itemIndex = new Map(model.itemIds.map((id, i) => [id, i]));
+    model.factors = Float64Array.from({ length: NI * K }, () => rng.normal());
+    model.rate = new Float64Array(NI).fill(0.3);
+    return model;
+  }
+  /** Folds 60 impressions of each of 300 people, in order; `tastes` says whether q·p really moves their rates. */
+  function fold(model: CollabModel, tastes: boolean): void {
+    const rng = new SeededRandom(11);
+    const items = model.itemIds.map((id) => item(id));
+    for (let u = 0; u < 300; u++) {
+      const p = [0.1 * rng.normal(), 0.1 * rng.normal()];
+      const person = emptyPerson(model);
+      for (let t = 0; t < 60; t++) {
+        const i = Math.floor(rng.next() * NI);
+        const taste = tastes ? model.factors[i * K] * p[0] + model.factors[i * K + 1] * p[1] : 0;
+        const rate = Math.min(0.95, Math.max(0.02, 0.3 + taste));
+        updatePerson(person, model, items[i], 1, rng.next() < rate);
+      }
+    }
+  }
+
+  it('stays near 1 when the tastes are real and falls towards 0 when they are noise', () => {
+    const real = fixedModel();
+    expect(collabGain(real)).toBe(1);
+    fold(real, true);
+    const noise = fixedModel();
+    fold(noise, false);
+    const g = { real: collabGain(real), noise: collabGain(noise) };
+    if (!(g.real > 0.7 && g.noise < 0.3)) throw new Error(`calibration gains ${JSON.stringify(g)}: expected real > 0.7, noise < 0.3`);
+  });
+
+  it('scales the posterior the slate draws from, is carried halved into the next refit and survives storage', () => {
+    const model = fixedModel();
+    const person = emptyPerson(model);
+    for (let t = 0; t < 10; t++) updatePerson(person, model, item(`i${t % NI}`), 1, t % 3 === 0);
+    model.calib = { sxy: 0, sxx: 0 };
+    const full = personPosterior(person, model)!;
+    model.calib = { sxy: 1, sxx: 6 }; // (1 + 2) / (6 + 2)
+    expect(collabGain(model)).toBeCloseTo(0.375, 12);
+    const scaled = personPosterior(person, model)!;
+    for (let a = 0; a < K; a++) expect(scaled.mean[a]).toBeCloseTo(0.375 * full.mean[a], 12);
+    for (let a = 0; a < K * K; a++) expect(scaled.chol[a]).toBeCloseTo(0.375 * full.chol[a], 12);
+    const back = deserializeCollab(JSON.parse(JSON.stringify(serializeCollab(model))));
+    expect(back.calib).toEqual({ sxy: 1, sxx: 6 });
+    // A model stored before the calibration existed starts with none (gain 1).
+    const { calib: _dropped, ...old } = serializeCollab(model);
+    expect(collabGain(deserializeCollab(old))).toBe(1);
+    const pairs: PairStats[] = [{ person: 0, item: 0, s2: 1, s1y: 1, s1: 1, y: 1, n: 1 }];
+    const fit = refitCollab({ persons: ['u'], items: [item('i0')], pairs, now: NOW, previous: model, config: { k: K } });
+    expect(fit.model.calib).toEqual({ sxy: 0.5, sxx: 3 });
+    // Never negative, never above 1.5.
+    model.calib = { sxy: -50, sxx: 10 };
+    expect(collabGain(model)).toBe(0);
+    model.calib = { sxy: 500, sxx: 10 };
+    expect(collabGain(model)).toBe(1.5);
   });
 });
 

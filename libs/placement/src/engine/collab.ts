@@ -76,6 +76,40 @@ export interface CollabModel {
   fittedAt: number;
   pairs: number;
   events: number;
+  /** Prequential calibration of the person term (see collabGain); halved at every refit, zero in older stores. */
+  calib: CollabCalibration;
+}
+
+/**
+ * Out-of-sample evidence on how far the person term's predictions hold: for every impression folded into a person
+ * who already had a posterior, the prediction x = qᵢᵀ E[p] made before the update and the residual y − θ·rᵢ it
+ * tried to predict. sxy = Σ θ·x·(y − θrᵢ), sxx = Σ θ²·x²: their ratio is the regression slope of what happened
+ * on what was predicted.
+ */
+export interface CollabCalibration {
+  sxy: number;
+  sxx: number;
+}
+
+/** Pseudo-evidence for the calibration slope: prior slope 1 (the model as fitted) worth this much Σθ²x². */
+const GAIN_PRIOR_WEIGHT = 2;
+const MAX_GAIN = 1.5;
+
+/**
+ * The factor the person's posterior is scaled by when it ranks (personPosterior): the calibration slope, shrunk
+ * towards 1 by GAIN_PRIOR_WEIGHT and kept within [0, MAX_GAIN]. A slope well below 1 means the fitted tastes
+ * over-predict what people go on to do (few events per person, tastes mostly shared, as in wine ratings), so they
+ * move the slate less; near 1 they are used as fitted.
+ */
+export function collabGain(model: CollabModel): number {
+  const c = model.calib;
+  const g = (c.sxy + GAIN_PRIOR_WEIGHT) / (c.sxx + GAIN_PRIOR_WEIGHT);
+  return Number.isFinite(g) ? min(MAX_GAIN, max(0, g)) : 1;
+}
+
+/** The calibration a new fit starts from: half the evidence of the one it replaces (the newer the fold, the more it counts). */
+export function carriedCalibration(previous: CollabModel | null | undefined): CollabCalibration {
+  return previous ? { sxy: previous.calib.sxy / 2, sxx: previous.calib.sxx / 2 } : { sxy: 0, sxx: 0 };
 }
 
 /** One person's posterior for one model version: precision (row-major k×k) and b, so that mean = P⁻¹b. */
@@ -114,6 +148,7 @@ export function emptyCollabModel(config: Partial<CollabConfig> = {}, meanRate = 
     fittedAt: 0,
     pairs: 0,
     events: 0,
+    calib: { sxy: 0, sxx: 0 },
   };
 }
 
@@ -164,12 +199,35 @@ export function updatePerson(
   const theta = min(1, max(0, examination));
   const w = 1 / model.config.noiseVar;
   const resid = (success ? 1 : 0) - theta * itemRate(model, item.itemId);
+  if (person.n > 0) {
+    // The prediction before this impression is learnt: its error calibrates the person term (collabGain).
+    const x = predictResidual(person, q, k);
+    if (x !== 0) {
+      model.calib.sxy += theta * x * resid;
+      model.calib.sxx += theta * theta * x * x;
+    }
+  }
   for (let a = 0; a < k; a++) {
     person.b[a] += w * theta * resid * q[a];
     for (let c = 0; c < k; c++) person.prec[a * k + c] += w * theta * theta * q[a] * q[c];
   }
   person.n++;
 }
+
+/** qᵀP⁻¹b, the person's expected residual on an item with factors q (rate units); 0 if P is not positive definite. */
+function predictResidual(person: PersonFactors, q: Float64Array, k: number): number {
+  const l = predictScratch.length === k * k ? predictScratch : (predictScratch = new Float64Array(k * k));
+  for (let i = 0; i < k * k; i++) l[i] = person.prec[i];
+  if (!cholesky(l, k)) return 0;
+  const v = predictVec.length === k ? predictVec : (predictVec = new Float64Array(k));
+  for (let a = 0; a < k; a++) v[a] = person.b[a];
+  cholSolve(l, k, v);
+  let x = 0;
+  for (let a = 0; a < k; a++) x += q[a] * v[a];
+  return x;
+}
+let predictScratch = new Float64Array(0);
+let predictVec = new Float64Array(0);
 
 /** One labelled impression of a person: the item, θ of the position it was served at, and its label. */
 export interface PersonObservation {
@@ -246,7 +304,8 @@ export function spdInverse(m: ArrayLike<number>, k: number): Float64Array | null
 }
 
 /**
- * The person's posterior in probit units for the slate: mean c·P⁻¹b and the Cholesky factor of c²·P⁻¹. Null when the
+ * The person's posterior in probit units for the slate, scaled by the calibration gain g (collabGain): mean g·c·P⁻¹b
+ * and the Cholesky factor of (g·c)²·P⁻¹. Null when the
  * stored posterior belongs to another model version, has the wrong size, or is not positive definite (then the
  * person is served like someone new).
  */
@@ -256,14 +315,15 @@ export function personPosterior(person: PersonFactors | null | undefined, model:
   if (person.prec.length !== k * k || person.b.length !== k) return null;
   const cov = spdInverse(person.prec, k);
   if (!cov) return null;
+  const scale = model.scale * collabGain(model);
   const mean = new Float64Array(k);
   for (let r = 0; r < k; r++) {
     let s = 0;
     for (let c = 0; c < k; c++) s += cov[r * k + c] * person.b[c];
-    mean[r] = model.scale * s;
+    mean[r] = scale * s;
   }
   if (!cholesky(cov, k)) return null;
-  for (let i = 0; i < k * k; i++) cov[i] *= model.scale;
+  for (let i = 0; i < k * k; i++) cov[i] *= scale;
   return { mean, chol: cov };
 }
 
@@ -454,6 +514,7 @@ export function* refitCollabSteps(input: RefitInput): Generator<void, RefitResul
     fittedAt: input.now,
     pairs: input.pairs.length,
     events: input.pairs.reduce((s, p) => s + p.n, 0),
+    calib: carriedCalibration(input.previous),
   };
   // Each person's posterior under the final item factors: the same statistics updatePerson accumulates.
   const persons: PersonFactors[] = [];
@@ -508,6 +569,8 @@ export interface SerializedCollabModel {
   fittedAt: number;
   pairs: number;
   events: number;
+  /** Absent in models stored before the calibration existed (they start with none). */
+  calib?: CollabCalibration;
 }
 
 export function serializeCollab(m: CollabModel): SerializedCollabModel {
@@ -522,6 +585,7 @@ export function serializeCollab(m: CollabModel): SerializedCollabModel {
     fittedAt: m.fittedAt,
     pairs: m.pairs,
     events: m.events,
+    calib: { ...m.calib },
   };
 }
 
@@ -545,6 +609,7 @@ export function deserializeCollab(j: SerializedCollabModel): CollabModel {
     fittedAt: j.fittedAt,
     pairs: j.pairs,
     events: j.events,
+    calib: { sxy: Number(j.calib?.sxy ?? 0) || 0, sxx: Number(j.calib?.sxx ?? 0) || 0 },
   };
 }
 

@@ -9,6 +9,7 @@ import {
   PersonFactors,
   PersonObservation,
   RefitResult,
+  carriedCalibration,
   foldPersonObservations,
   refitCollabSteps,
   refitDue,
@@ -324,6 +325,8 @@ export class CollabRefitter {
       );
     }
     const caught = await this.catchUp(m, key, snap.upTo, snap.successEvent, eng);
+    // The calibration evidence the folds gathered while this refit computed (the snapshot's copy is older).
+    fit.model.calib = carriedCalibration(current);
     const touched = foldPersonObservations(fit.persons, fit.model, caught);
     for (const id of touched) fit.json.set(id, personJson(fit.persons.get(id)!));
     eng.state.collab = fit.model;

@@ -4,6 +4,18 @@
  * (shared model, profiles, collaborative posteriors, scheduled refits) called directly instead of over the API.
  * It is a proxy: the live harness also runs content tests, sticky slates and the real learner timing.
  *   npm run -s build:server && node dist/bench/audience-replay.js [/work/shared/data/xwines] [days] [requests] [collab=1]
+ * Environment, for diagnosis (none changes what the engine ships):
+ *   REPLAY_SEED      the audience's random seed (default 11, the harness's); compare settings over several seeds,
+ *                    a single run moves by about ±1% with any change to the path the learning takes
+ *   REPLAY_DIAG=1    after the run: how the learned item terms, an examination-weighted empirical rate and the refit's
+ *                    item rates rank the live items against their true means; the person term's correlation and slope
+ *                    against true residuals; the calibration gain at every refit
+ *   REPLAY_MODEL     JSON overriding the shared model's config, e.g. '{"thompsonScale":0.0001}'
+ *   REPLAY_THETA=true  the audience's own examination curve (k^-0.8) instead of the one estimated from floor slots
+ *   REPLAY_USER      bias | noaff | noctx | noprofile: zero user features (all but the bias, the affinities, the
+ *                    request context, everything learnt from the person's events)
+ *   REPLAY_ITEM=nofresh  zero the items' freshness feature
+ *   CF_K, CF_PRIOR, CF_NOISE, CF_ITEM_RIDGE, CF_TS, CF_EM=0|1  the collaborative model's config
  */
 import { join } from 'node:path';
 import {
@@ -15,6 +27,7 @@ import {
   buildSlate,
   buildUserFeatures,
   CandidatePool,
+  ITEM_LAYOUT,
   createEngineState,
   emptyPerson,
   ItemFeatures,
@@ -105,6 +118,10 @@ async function main(): Promise<void> {
         },
         now,
       );
+      if (process.env.REPLAY_ITEM === 'nofresh') {
+        const j = Array.from(f.idx).indexOf(ITEM_LAYOUT.freshness);
+        if (j >= 0) f.val[j] = 0;
+      }
       features.set(m, f);
     }
     return f;
@@ -256,6 +273,11 @@ async function main(): Promise<void> {
     }
     const emp = (m: number) => ((succ.get(m) ?? 0) + 1) / ((expo.get(m) ?? 0) + 10);
     const byTerm = [...liveList].sort((a, b) => term(b) - term(a));
+    const batchRate = (m: number) => {
+      const slot = state.collab?.itemIndex.get(world.catalogue[m].slug);
+      return slot === undefined ? -1 : state.collab!.rate[slot];
+    };
+    const byBatch = [...liveList].sort((a, b) => batchRate(b) - batchRate(a));
     const byEmp = [...liveList].sort((a, b) => emp(b) - emp(a));
     const model = state.collab;
     if (model) {
@@ -305,7 +327,9 @@ async function main(): Promise<void> {
           .join(' ')}`,
       );
     }
-    console.log(`diag: greedy item term ${(value(byTerm) / best).toFixed(3)}, empirical rate ${(value(byEmp) / best).toFixed(3)} of true-popularity value`);
+    console.log(
+      `diag: greedy item term ${(value(byTerm) / best).toFixed(3)}, empirical rate ${(value(byEmp) / best).toFixed(3)}, refit's item rates ${(value(byBatch) / best).toFixed(3)} of true-popularity value`,
+    );
     const top = [...liveList].sort((a, b) => truth.get(b)! - truth.get(a)!).slice(0, 25);
     for (const m of top)
       console.log(

@@ -90,6 +90,17 @@ describe('per-person collaborative model through the API', () => {
     );
     expect(Number(fitted.v)).toBeGreaterThanOrEqual(1);
     expect(Number(fitted.events)).toBeGreaterThanOrEqual(2000);
+    // The scheduler health's learning lag shows the taste model and how far it moves slates (its calibration gain).
+    const lag = await gql<{
+      learningLag: { models: { surface: string; tasteModel: { version: number; events: number; gain: number; fittedAt: string } | null }[] };
+    }>(api.url, '{ learningLag { models { surface tasteModel { version events gain fittedAt } } } }', {}, admin);
+    const taste = lag.data?.learningLag.models.find((m) => m.surface === SURFACE)?.tasteModel;
+    if (!taste) throw new Error(`learningLag shows no taste model for ${SURFACE}: ${JSON.stringify(lag)}`);
+    expect(taste.version).toBeGreaterThanOrEqual(Number(fitted.v));
+    expect(taste.events).toBeGreaterThanOrEqual(2000);
+    expect(taste.gain).toBeGreaterThanOrEqual(0);
+    expect(taste.gain).toBeLessThanOrEqual(1.5);
+    expect(Number.isNaN(Date.parse(taste.fittedAt))).toBe(false);
     const people = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM person_factors WHERE surface_key = $1`, [SURFACE]));
     expect(people.rows[0].n).toBe(PEOPLE);
 
@@ -154,6 +165,9 @@ describe('per-person collaborative model through the API', () => {
       { timeoutMs: 20_000, what: "person 3's posterior to take their new impressions" },
     );
     expect(after).toBeGreaterThanOrEqual(n0 + feed.items.length);
+    // Folding into a person who already had a posterior records what it predicted: the calibration evidence grows.
+    const calib = await withDb((c) => c.query(`SELECT state->'collab'->'calib' AS calib FROM engine_states WHERE surface_key = $1`, [SURFACE]));
+    expect(calib.rows[0].calib.sxx).toBeGreaterThan(0);
     // The served slate drew the person's vector: its log carries the posterior, and the replay is identical.
     const logged = await pollUntil(
       async () => {

@@ -510,6 +510,12 @@ const SchedulerHealthQuery = graphql(`
           surface
           updatedAt
           ageSeconds
+          tasteModel {
+            version
+            fittedAt
+            events
+            gain
+          }
         }
       }
     }

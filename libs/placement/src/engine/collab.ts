@@ -102,7 +102,11 @@ const MAX_GAIN = 1.5;
  * move the slate less; near 1 they are used as fitted.
  */
 export function collabGain(model: CollabModel): number {
-  const c = model.calib;
+  return calibrationGain(model.calib);
+}
+
+/** collabGain from the calibration evidence alone (as stored with the model). */
+export function calibrationGain(c: CollabCalibration): number {
   const g = (c.sxy + GAIN_PRIOR_WEIGHT) / (c.sxx + GAIN_PRIOR_WEIGHT);
   return Number.isFinite(g) ? min(MAX_GAIN, max(0, g)) : 1;
 }

@@ -7,6 +7,7 @@ import { Allow, Who } from '@marquee/platform-auth';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { Clock } from '@marquee/platform-core';
 import { SchedulerHealthGql } from '@marquee/launch';
+import { calibrationGain, CollabCalibration } from '../engine';
 
 /** Events counted one by one up to this many; beyond it the count says "at least" (eventsWaitingCapped). */
 const COUNT_CAP = 100_000;
@@ -28,11 +29,25 @@ export class LearningPassLagGql {
     number | null;
 }
 
+@ObjectType('SurfaceTasteModel', { description: "A surface's collaborative model: the item factors people's tastes are learnt against." })
+export class SurfaceTasteModelGql {
+  @Field(() => Int, { description: 'Refit count: each refit of the item factors is a new version.' }) version: number;
+  @Field(() => DateTimeScalar, { description: 'When the item factors were last refit.' }) fittedAt: Date;
+  @Field(() => Int, { description: 'Labelled impressions the last refit used.' }) events: number;
+  @Field(() => Float, {
+    description:
+      "How far each person's learnt taste moves their slate: 1 uses it as fitted; towards 0, their tastes have not predicted what they went on to do (people with few events, or tastes that are mostly shared), so the slate leans on the shared model. Measured on each impression before it is learnt (docs/placement-engine.md §11).",
+  })
+  gain: number;
+}
+
 @ObjectType('SurfaceModelAge')
 export class SurfaceModelAgeGql {
   @Field() surface: string;
   @Field(() => DateTimeScalar) updatedAt: Date;
   @Field(() => Float, { description: "Seconds since the learner last saved this surface's model." }) ageSeconds: number;
+  @Field(() => SurfaceTasteModelGql, { nullable: true, description: 'The collaborative model (null until its first refit, after 2,000 labelled impressions).' })
+  tasteModel: SurfaceTasteModelGql | null;
 }
 
 @ObjectType('LearningLag')
@@ -72,10 +87,35 @@ export class LearningLagService {
       passes.push({ pass, eventsWaiting: n, eventsWaitingCapped: n >= COUNT_CAP, lastFoldAt: m ? m.updated_at : null, oldestWaitingSeconds });
       if (oldestWaitingSeconds !== null && oldestWaitingSeconds * 1000 > staleAfter) healthy = false;
     }
-    const rows: { surface_key: string; updated_at: Date }[] = await this.db.query(`SELECT surface_key, updated_at FROM engine_states ORDER BY surface_key`);
+    // Only the collaborative model's small fields, not its factor arrays.
+    const rows: {
+      surface_key: string;
+      updated_at: Date;
+      version: number | null;
+      fitted_at: string | null;
+      events: number | null;
+      calib: CollabCalibration | null;
+    }[] = await this.db.query(
+      `SELECT surface_key, updated_at, (state->'collab'->>'version')::int AS version, state->'collab'->>'fittedAt' AS fitted_at,
+                (state->'collab'->>'events')::int AS events, state->'collab'->'calib' AS calib
+           FROM engine_states ORDER BY surface_key`,
+    );
     return {
       passes,
-      models: rows.map((r) => ({ surface: r.surface_key, updatedAt: r.updated_at, ageSeconds: Math.max(0, (now - r.updated_at.getTime()) / 1000) })),
+      models: rows.map((r) => ({
+        surface: r.surface_key,
+        updatedAt: r.updated_at,
+        ageSeconds: Math.max(0, (now - r.updated_at.getTime()) / 1000),
+        tasteModel:
+          r.version && r.version > 0
+            ? {
+                version: r.version,
+                fittedAt: new Date(Number(r.fitted_at)),
+                events: r.events ?? 0,
+                gain: calibrationGain({ sxy: Number(r.calib?.sxy ?? 0) || 0, sxx: Number(r.calib?.sxx ?? 0) || 0 }),
+              }
+            : null,
+      })),
       learnIntervalMs: this.config.learnIntervalMs,
       labelWindowSeconds: this.config.labelWindowSeconds,
       healthy,

@@ -193,6 +193,17 @@ export function SchedulerHealthPage() {
                     <tr key={`model-${m.surface}`} data-testid="model-age">
                       <td>
                         Model of <code className="slug-inline">{m.surface}</code>
+                        {m.tasteModel && (
+                          <span
+                            className="muted"
+                            data-testid="taste-model"
+                            title="How far each person's learnt taste moves their slate: 1 uses it as fitted; towards 0 their tastes have not predicted what they went on to do, so slates lean on the shared model."
+                          >
+                            {' '}
+                            · taste model v{m.tasteModel.version} from {m.tasteModel.events.toLocaleString('en')} impressions, refit{' '}
+                            {formatCountdown(m.tasteModel.fittedAt, now)}, taste weight {m.tasteModel.gain.toFixed(2)}
+                          </span>
+                        )}
                       </td>
                       <td className="num muted">—</td>
                       <td className="muted">age {formatMs(m.ageSeconds * 1000)}</td>

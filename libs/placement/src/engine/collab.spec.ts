@@ -77,10 +77,9 @@ describe('collaborative model math', () => {
     }
     const inv = spdInverse(A, 2)!;
     const expected = [inv[0] * v[0] + inv[1] * v[1], inv[2] * v[0] + inv[3] * v[1]];
-    // The folds also gathered calibration evidence; without it the slate's posterior is the regression's, in probit units.
+    // The folds also gathered calibration evidence; at gain 1 the slate's posterior is the regression's, in probit units.
     expect(model.calib.sxx).toBeGreaterThan(0);
-    model.calib = { sxy: 0, sxx: 0 };
-    const post = personPosterior(person, model)!;
+    const post = personPosterior(person, model, 1)!;
     expect(post.mean[0] / model.scale).toBeCloseTo(expected[0], 10);
     expect(post.mean[1] / model.scale).toBeCloseTo(expected[1], 10);
     // chol·cholᵀ = c²·A⁻¹
@@ -129,7 +128,7 @@ describe('collaborative model math', () => {
     let right = 0;
     let total = 0;
     for (let u = 0; u < nu; u++) {
-      const post = personPosterior(fit.persons[u], fit.model)!;
+      const post = personPosterior(fit.persons[u], fit.model, 1)!;
       const score = (i: number) => {
         let s = 0;
         for (let a = 0; a < 4; a++) s += fit.model.factors[i * 4 + a] * post.mean[a];
@@ -209,7 +208,8 @@ describe('the calibration gain: the person term moves the slate as far as its pr
 
   it('stays near 1 when the tastes are real and falls towards 0 when they are noise', () => {
     const real = fixedModel();
-    expect(collabGain(real)).toBe(1);
+    // No evidence yet: the person term has no weight until it has predicted something.
+    expect(collabGain(real)).toBe(0);
     fold(real, true);
     const noise = fixedModel();
     fold(noise, false);
@@ -221,21 +221,20 @@ describe('the calibration gain: the person term moves the slate as far as its pr
     const model = fixedModel();
     const person = emptyPerson(model);
     for (let t = 0; t < 10; t++) updatePerson(person, model, item(`i${t % NI}`), 1, t % 3 === 0);
-    model.calib = { sxy: 0, sxx: 0 };
-    const full = personPosterior(person, model)!;
-    model.calib = { sxy: 1, sxx: 6 }; // (1 + 2) / (6 + 2)
+    const full = personPosterior(person, model, 1)!;
+    model.calib = { sxy: 3, sxx: 6 }; // 3 / (6 + 2)
     expect(collabGain(model)).toBeCloseTo(0.375, 12);
     const scaled = personPosterior(person, model)!;
     for (let a = 0; a < K; a++) expect(scaled.mean[a]).toBeCloseTo(0.375 * full.mean[a], 12);
     for (let a = 0; a < K * K; a++) expect(scaled.chol[a]).toBeCloseTo(0.375 * full.chol[a], 12);
     const back = deserializeCollab(JSON.parse(JSON.stringify(serializeCollab(model))));
-    expect(back.calib).toEqual({ sxy: 1, sxx: 6 });
-    // A model stored before the calibration existed starts with none (gain 1).
+    expect(back.calib).toEqual({ sxy: 3, sxx: 6 });
+    // A model stored before the calibration existed starts with none (gain 0 until its folds gather some).
     const { calib: _dropped, ...old } = serializeCollab(model);
-    expect(collabGain(deserializeCollab(old))).toBe(1);
+    expect(deserializeCollab(old).calib).toEqual({ sxy: 0, sxx: 0 });
     const pairs: PairStats[] = [{ person: 0, item: 0, s2: 1, s1y: 1, s1: 1, y: 1, n: 1 }];
     const fit = refitCollab({ persons: ['u'], items: [item('i0')], pairs, now: NOW, previous: model, config: { k: K } });
-    expect(fit.model.calib).toEqual({ sxy: 0.5, sxx: 3 });
+    expect(fit.model.calib).toEqual({ sxy: 1.5, sxx: 3 });
     // Never negative, never above 1.5.
     model.calib = { sxy: -50, sxx: 10 };
     expect(collabGain(model)).toBe(0);

@@ -24,7 +24,8 @@ describe.each([
   state.collab = model;
   const person = emptyPerson(model);
   for (let e = 0; e < 6; e++) updatePerson(person, model, items[e % items.length], 1, e % 3 === 0);
-  const post = personPosterior(person, model)!;
+  // The taste as fitted (gain 1), so the person term really moves the slate whose propensities are checked.
+  const post = personPosterior(person, model, 1)!;
   const tested = items.length - 2;
   const pool = buildCandidatePool(items.map((f, i) => ({ features: f, contentTest: i >= tested ? { weight: 1 } : null })));
   const user = buildUserFeatures({ platform: 'ios', tier: 'free', localHour: 20 }, null, NOW);

@@ -90,10 +90,9 @@ function cases(): Case[] {
   collabState.collab = model;
   const person = emptyPerson(model);
   for (let e = 0; e < 6; e++) updatePerson(person, model, collabItems[e % collabItems.length], 1, e % 3 === 0);
-  // These cases pin the slate's construction for a given posterior; the folds' calibration evidence (which scales the
-  // posterior, collabGain) is set aside so the recorded inputs stay what they were.
-  model.calib = { sxy: 0, sxx: 0 };
-  const post = personPosterior(person, model);
+  // These cases pin the slate's construction for a given posterior: the taste as fitted (gain 1), not scaled by the
+  // calibration evidence the folds gathered (collabGain), so the recorded inputs stay what they were.
+  const post = personPosterior(person, model, 1);
   const collabPool = buildCandidatePool(collabItems.map((f, i) => ({ features: f, contentTest: i >= 4 ? { weight: 1 } : null })));
   const collabSurface: SurfacePolicy = { slots: 4, explorationBudget: 0.3, randomFloor: 0.1, propensityReplays: 32 };
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { LiveContentService, LiveSource } from '@marquee/launch';
 import { Clock, InputError, hashString } from '@marquee/platform-core';
-import { PersonFactors, UserProfile, buildSlate, buildUserFeatures, personPosterior, poolFactors, testShareFor, topKDot } from '../engine';
+import { PersonFactors, UserProfile, buildSlate, buildUserFeatures, collabGain, personPosterior, poolFactors, testShareFor, topKDot } from '../engine';
 import { EngineRuntime, buildPool, descriptorOf, matchesRule, surfacePolicy } from '../runtime/engine-runtime';
 import { LiveItem, displayTitle, visibleFields } from '../runtime/live-items';
 import { FeedContext } from './feed.service';
@@ -94,16 +94,20 @@ export class FeedPreviewService {
     const slate = buildSlate(rt.state, pool, { surface: surfacePolicy(rt.surface, rt.pins, at), user, seed, testShare, eligible, person });
     const inSlate = new Set(slate.entries.map((e) => e.itemId));
     const nearestTitles: NearestTitle[] = [];
-    if (person && rt.state.collab) {
+    // Nearest by the taste as fitted (the order does not depend on the gain); the affinity shown is the lift the
+    // slate applies, after the calibration gain (0 while people's tastes have not yet predicted anything).
+    const taste = person && rt.state.collab ? personPosterior(stored[0]?.factors, rt.state.collab, 1) : null;
+    if (taste && rt.state.collab) {
       const k = rt.state.collab.config.k;
-      const top = topKDot(poolFactors(pool, rt.state.collab), pool.size, k, person.mean, NEAREST, (r) => !eligible[r]);
+      const gain = collabGain(rt.state.collab);
+      const top = topKDot(poolFactors(pool, rt.state.collab), pool.size, k, taste.mean, NEAREST, (r) => !eligible[r]);
       top.rows.forEach((r, j) => {
         const it = items[r];
         nearestTitles.push({
           itemId: it.id,
           slug: it.base.slug,
           title: displayTitle(it.base, viewer.locale),
-          affinity: top.scores[j],
+          affinity: gain * top.scores[j],
           inSlate: inSlate.has(it.id),
         });
       });

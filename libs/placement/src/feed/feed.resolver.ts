@@ -87,7 +87,11 @@ export class NearestTitleGql {
   @Field(() => ID) itemId: string;
   @Field() slug: string;
   @Field() title: string;
-  @Field(() => Float, { description: "How much the person's learned taste lifts this title (probit units, collaborative model)." }) affinity: number;
+  @Field(() => Float, {
+    description:
+      "How much the person's learned taste lifts this title in their slate (probit units, collaborative model, after the surface's taste gain: 0 while learnt tastes have not yet predicted what people do).",
+  })
+  affinity: number;
   @Field({ description: 'Whether this previewed slate shows it.' }) inSlate: boolean;
 }
 

@@ -240,6 +240,9 @@ describe('the calibration gain: the person term moves the slate as far as its pr
     expect(collabGain(model)).toBe(0);
     model.calib = { sxy: 500, sxx: 10 };
     expect(collabGain(model)).toBe(1.5);
+    // Evidence that is not a number (a corrupted store) gives the person term no weight.
+    model.calib = { sxy: Number.NaN, sxx: 10 };
+    expect(collabGain(model)).toBe(0);
   });
 });
 

@@ -113,7 +113,7 @@ export function collabGain(model: CollabModel): number {
 /** collabGain from the calibration evidence alone (as stored with the model). */
 export function calibrationGain(c: CollabCalibration): number {
   const g = c.sxy / (c.sxx + GAIN_PRIOR_WEIGHT);
-  return Number.isFinite(g) ? min(MAX_GAIN, max(0, g)) : 1;
+  return Number.isFinite(g) ? min(MAX_GAIN, max(0, g)) : 0;
 }
 
 /** The calibration a new fit starts from: half the evidence of the one it replaces (the newer the fold, the more it counts). */

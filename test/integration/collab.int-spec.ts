@@ -147,6 +147,24 @@ describe('per-person collaborative model through the API', () => {
   }, 240_000);
 
   it('folds a person’s new events into their posterior within the learning interval, and their slates replay exactly', async () => {
+    // A new taste model has no weight until people's tastes have predicted what they did next (the calibration gain):
+    // more visits after the refit, whose hidden groups are real tastes, must earn it some.
+    let request = 20_000;
+    const gain = await pollUntil(
+      async () => {
+        for (let p = 0; p < PEOPLE; p++) await visit(p, request++);
+        const r = await gql<{ learningLag: { models: { surface: string; tasteModel: { gain: number } | null }[] } }>(
+          api.url,
+          '{ learningLag { models { surface tasteModel { gain } } } }',
+          {},
+          admin,
+        );
+        return r.data?.learningLag.models.find((m) => m.surface === SURFACE)?.tasteModel?.gain ?? 0;
+      },
+      (g) => g > 0,
+      { timeoutMs: 60_000, what: "the taste model's calibration gain to rise above 0 as people's tastes predict their plays", describe: (g) => `gain ${g}` },
+    );
+    console.log(`taste model gain after ${request - 20_000} more visits: ${gain.toFixed(3)}`);
     const before = await withDb((c) =>
       c.query(`SELECT (factors->>'n')::int AS n, factors->>'model' AS model FROM person_factors WHERE surface_key = $1 AND user_id = 'collab-person-3'`, [
         SURFACE,

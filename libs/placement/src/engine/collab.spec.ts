@@ -93,7 +93,9 @@ describe('collaborative model math', () => {
     const model = { ...emptyCollabModel({ k: 2 }), version: 3 };
     expect(personPosterior({ ...emptyPerson(model), model: 2 }, model)).toBeNull();
     expect(personPosterior(emptyPerson(model), null)).toBeNull();
-    expect(personPosterior(emptyPerson(model), model)).not.toBeNull();
+    expect(personPosterior(emptyPerson(model), model, 1)).not.toBeNull();
+    // Nor is a taste with no weight yet (a new model, gain 0): the slate serves the person like someone new.
+    expect(personPosterior(emptyPerson(model), model)).toBeNull();
   });
 
   it('refitCollab recovers latent tastes that no content feature reveals, and maps content into factor space', () => {

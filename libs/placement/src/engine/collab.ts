@@ -314,7 +314,7 @@ export function spdInverse(m: ArrayLike<number>, k: number): Float64Array | null
 
 /**
  * The person's posterior in probit units for the slate, scaled by the calibration gain g (collabGain unless given;
- * 1 gives the taste as fitted): mean g·c·P⁻¹b and the Cholesky factor of (g·c)²·P⁻¹. Null when the
+ * 1 gives the taste as fitted): mean g·c·P⁻¹b and the Cholesky factor of (g·c)²·P⁻¹. Null when the gain is 0, when the
  * stored posterior belongs to another model version, has the wrong size, or is not positive definite (then the
  * person is served like someone new).
  */
@@ -326,6 +326,8 @@ export function personPosterior(
   if (!person || !model || model.version === 0 || person.model !== model.version) return null;
   const k = model.config.k;
   if (person.prec.length !== k * k || person.b.length !== k) return null;
+  // A taste with no weight moves nothing: the person is served like someone new (no degenerate zero-spread term).
+  if (!(gain > 0)) return null;
   const cov = spdInverse(person.prec, k);
   if (!cov) return null;
   const scale = model.scale * gain;

@@ -95,8 +95,9 @@ export class FeedPreviewService {
     const inSlate = new Set(slate.entries.map((e) => e.itemId));
     const nearestTitles: NearestTitle[] = [];
     // Nearest by the taste as fitted (the order does not depend on the gain); the affinity shown is the lift the
-    // slate applies, after the calibration gain (0 while people's tastes have not yet predicted anything).
-    const taste = person && rt.state.collab ? personPosterior(stored[0]?.factors, rt.state.collab, 1) : null;
+    // slate applies, after the calibration gain (0 while people's tastes have not yet predicted anything, when the
+    // slate itself serves the person like someone new).
+    const taste = personPosterior(stored[0]?.factors, rt.state.collab, 1);
     if (taste && rt.state.collab) {
       const k = rt.state.collab.config.k;
       const gain = collabGain(rt.state.collab);
@@ -135,7 +136,7 @@ export class FeedPreviewService {
           inContentTest: testIds.has(e.itemId),
         };
       }),
-      personEvents: person ? (stored[0]?.factors.n ?? 0) : 0,
+      personEvents: taste ? (stored[0]?.factors.n ?? 0) : 0,
       nearestTitles,
     };
   }

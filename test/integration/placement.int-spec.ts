@@ -104,10 +104,15 @@ describe('placement engine and client feed', () => {
     const rel = await wf.release('Catalogue', items);
     await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id: rel }, editor));
     await wf.waitFor(rel, ['launched']);
-    await must(gql(api.url, 'mutation { createSurface(key: "plhome", name: "Home", slots: 6) { id } }', {}, admin));
-    // Other test files launch items into the same database: this surface takes only this file's.
+    // Other test files launch items into the same database: this surface takes only this file's, from its creation on
+    // (created first and narrowed after, an API process could build its pool in between and serve their items).
     await must(
-      gql(api.url, 'mutation($c: String!) { updateSurface(key: "plhome", input: {candidateRule: {collections: [$c]}}) { key } }', { c: COLLECTION }, admin),
+      gql(
+        api.url,
+        'mutation($c: String!) { createSurface(key: "plhome", name: "Home", slots: 6, input: {candidateRule: {collections: [$c]}}) { id } }',
+        { c: COLLECTION },
+        admin,
+      ),
     );
     await waitForSurface(api, 'plhome');
   }, 180000);

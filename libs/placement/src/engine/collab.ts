@@ -116,6 +116,11 @@ export function calibrationGain(c: CollabCalibration): number {
   return Number.isFinite(g) ? min(MAX_GAIN, max(0, g)) : 0;
 }
 
+/** Calibration evidence as read from storage: absent or non-numeric parts count as none. */
+export function storedCalibration(c: Partial<CollabCalibration> | null | undefined): CollabCalibration {
+  return { sxy: Number(c?.sxy ?? 0) || 0, sxx: Number(c?.sxx ?? 0) || 0 };
+}
+
 /** The calibration a new fit starts from: half the evidence of the one it replaces (the newer the fold, the more it counts). */
 export function carriedCalibration(previous: CollabModel | null | undefined): CollabCalibration {
   return previous ? { sxy: previous.calib.sxy / 2, sxx: previous.calib.sxx / 2 } : { sxy: 0, sxx: 0 };
@@ -624,7 +629,7 @@ export function deserializeCollab(j: SerializedCollabModel): CollabModel {
     fittedAt: j.fittedAt,
     pairs: j.pairs,
     events: j.events,
-    calib: { sxy: Number(j.calib?.sxy ?? 0) || 0, sxx: Number(j.calib?.sxx ?? 0) || 0 },
+    calib: storedCalibration(j.calib),
   };
 }
 

@@ -7,7 +7,7 @@ import { Allow, Who } from '@marquee/platform-auth';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { Clock } from '@marquee/platform-core';
 import { SchedulerHealthGql } from '@marquee/launch';
-import { calibrationGain, CollabCalibration } from '../engine';
+import { calibrationGain, CollabCalibration, storedCalibration } from '../engine';
 
 /** Events counted one by one up to this many; beyond it the count says "at least" (eventsWaitingCapped). */
 const COUNT_CAP = 100_000;
@@ -112,7 +112,7 @@ export class LearningLagService {
                 version: r.version,
                 fittedAt: new Date(Number(r.fitted_at)),
                 events: r.events ?? 0,
-                gain: calibrationGain({ sxy: Number(r.calib?.sxy ?? 0) || 0, sxx: Number(r.calib?.sxx ?? 0) || 0 }),
+                gain: calibrationGain(storedCalibration(r.calib)),
               }
             : null,
       })),

@@ -68,10 +68,13 @@ describe('bulk import', () => {
           body: lines,
         });
         expect(res.status).toBe(202);
-        return (await res.json()) as { id: string; totalRows: number };
+        return (await res.json()) as { id: string; totalRows: number; state: string; status: string };
       };
-      const { id, totalRows } = await post();
+      const { id, totalRows, state, status } = await post();
       expect(totalRows).toBe(4);
+      // The upload answers in GraphQL's casing, with the deprecated lowercase value beside it.
+      expect(['QUEUED', 'RUNNING', 'SUCCEEDED', 'COMPLETED_WITH_ERRORS']).toContain(state);
+      expect(status).toBe(state.toLowerCase());
       type Job = {
         importJob: {
           state: string;

@@ -51,7 +51,7 @@ function importContentType(filename: string): string {
   return /\.(jsonl|ndjson|json)$/i.test(filename) ? 'application/x-ndjson' : 'text/csv';
 }
 
-export async function uploadImport(file: File): Promise<{ id: string; status: string; totalRows: number }> {
+export async function uploadImport(file: File): Promise<{ id: string; state: ImportJobState; totalRows: number }> {
   return rest(`/api/imports?filename=${encodeURIComponent(file.name)}`, {
     method: 'POST',
     body: file,

@@ -28,7 +28,9 @@ export class ImportController {
     const format = type.includes('csv') ? 'csv' : type.includes('ndjson') || type.includes('jsonl') ? 'jsonl' : undefined;
     const job = await this.imports.create(actorOf(p), filename ?? req.header('x-filename') ?? 'upload', body, 'studio', format);
     await this.jobs.runImport(job.id);
-    return { id: job.id, status: job.status, totalRows: job.totalRows, format: job.format };
+    // `state` spells the job's state as GraphQL's ImportJob.state does (QUEUED, RUNNING, …); `status` is the stored
+    // lowercase value that clients written before 0.x compare, kept alongside as ImportJob.status is.
+    return { id: job.id, state: job.status.toUpperCase(), status: job.status, totalRows: job.totalRows, format: job.format };
   }
 
   @Get('template.csv')

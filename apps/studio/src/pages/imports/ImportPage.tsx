@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { fetchImportJob, fetchImportJobs, IMPORT_TEMPLATE_URL, isImportRunning, uploadImport } from '../../api/imports';
 import { toApiError, type ApiError } from '../../api/client';
-import type { ImportJobDetail, ImportJobState } from '../../api/types';
+import type { ImportJobDetail } from '../../api/types';
 import { canWrite, useCurrentUser } from '../../auth/AuthContext';
 import { ErrorBanner } from '../../components/Banner';
 import { Button } from '../../components/Button';
@@ -74,7 +74,7 @@ export function ImportPage() {
         filename: file.name,
         format: '',
         source: 'studio',
-        state: r.status.toUpperCase() as ImportJobState,
+        state: r.state,
         totalRows: r.totalRows,
         processedRows: 0,
         createdItems: 0,

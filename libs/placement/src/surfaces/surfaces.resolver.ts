@@ -125,7 +125,10 @@ export class SurfacesResolver {
     return this.surfaceService.create(actorOf(p), { ...(input ?? {}), key, name, slots });
   }
 
-  @Mutation(() => SurfaceGql)
+  @Mutation(() => SurfaceGql, {
+    description:
+      'Changes the given settings of a surface; omitted fields keep their value. Every API process serves feeds with the new settings after its next engine refresh (ENGINE_REFRESH_MS, 5 s by default).',
+  })
   @Allow(...Who.admins)
   updateSurface(@CurrentPrincipal() p: Principal, @Args('key') key: string, @Args('input') input: SurfaceInputGql): Promise<SurfaceGql> {
     return this.surfaceService.update(actorOf(p), key, input);

@@ -186,19 +186,36 @@ describe('per-person collaborative model through the API', () => {
     // Folding into a person who already had a posterior records what it predicted: the calibration evidence grows.
     const calib = await withDb((c) => c.query(`SELECT state->'collab'->'calib' AS calib FROM engine_states WHERE surface_key = $1`, [SURFACE]));
     expect(calib.rows[0].calib.sxx).toBeGreaterThan(0);
-    // The served slate drew the person's vector: its log carries the posterior, and the replay is identical.
-    const logged = await pollUntil(
+    // A slate that drew the person's vector logs the posterior, and its replay is identical. The API draws it once
+    // its engine state (refreshed every ENGINE_REFRESH_MS) has the gain above 0 and the person's cached posterior is
+    // of the same taste-model version; the visits above can trigger a refit, so it waits for such a slate.
+    const loggedPerson = async (requestId: string) =>
+      pollUntil(
+        async () => {
+          const r = await withDb((c) => c.query(`SELECT context->'person' AS person FROM feed_requests WHERE request_id = $1`, [requestId]));
+          return r.rows[0] ? (r.rows[0] as { person: { mean?: number[] } | null }) : null;
+        },
+        (v) => v !== null,
+        { timeoutMs: 10_000, what: 'the feed log' },
+      );
+    let drawn = feed;
+    let requests = 0;
+    await pollUntil(
       async () => {
-        const r = await withDb((c) => c.query(`SELECT context->'person' AS person FROM feed_requests WHERE request_id = $1`, [feed.requestId]));
-        return r.rows[0] ? r.rows[0] : null;
+        if (requests++ > 0) drawn = await visit(3, request++);
+        return Array.isArray((await loggedPerson(drawn.requestId))?.person?.mean);
       },
-      (v) => v !== null,
-      { timeoutMs: 10_000, what: 'the feed log' },
+      (hasPerson) => hasPerson,
+      {
+        timeoutMs: 20_000,
+        intervalMs: 250,
+        what: 'a slate for person 3 that drew their taste',
+        describe: (v) => `person logged: ${v} after ${requests} feeds`,
+      },
     );
-    expect(Array.isArray(logged.person?.mean)).toBe(true);
     const replay = await pollUntil(
       async () => {
-        const r = await gql<{ replayFeed: { identical: boolean; logged: unknown[]; replayed: unknown[] } }>(api.url, REPLAY, { r: feed.requestId }, admin);
+        const r = await gql<{ replayFeed: { identical: boolean; logged: unknown[]; replayed: unknown[] } }>(api.url, REPLAY, { r: drawn.requestId }, admin);
         return r.data?.replayFeed ?? null;
       },
       (v) => v !== null,

@@ -115,8 +115,8 @@ describe('collaborative model math', () => {
         pairs.push({ person: u, item: i, s2: 1, s1y: y, s1: 1, y, n: 1 });
       }
     }
-    // The recovering configuration (EM prior from 0.01, item ridge 2); the defaults trade recovery for less Thompson
-    // noise on thin histories (docs/placement-engine.md §11).
+    // The recovering configuration (EM prior from 0.01, item ridge 2). The defaults fix the prior at 0.03 instead and
+    // let the calibration gain decide how far the fitted tastes move a slate (docs/placement-engine.md §11).
     const fit = refitCollab({
       persons: Array.from({ length: nu }, (_, u) => `u${u}`),
       items,
@@ -245,6 +245,17 @@ describe('the calibration gain: the person term moves the slate as far as its pr
     // Evidence that is not a number (a corrupted store) gives the person term no weight.
     model.calib = { sxy: Number.NaN, sxx: 10 };
     expect(collabGain(model)).toBe(0);
+  });
+
+  it('a refit keeps the stored factor size but takes the person prior from the current defaults', () => {
+    const stored = fixedModel();
+    stored.config = { ...stored.config, personPriorVar: 0.01, learnPriorVar: true };
+    const pairs: PairStats[] = [{ person: 0, item: 0, s2: 1, s1y: 1, s1: 1, y: 1, n: 1 }];
+    const fit = refitCollab({ persons: ['u'], items: [item('i0')], pairs, now: NOW, previous: stored });
+    const { k, personPriorVar, learnPriorVar, noiseVar } = fit.model.config;
+    expect({ k, personPriorVar, learnPriorVar, noiseVar }).toEqual({ k: K, personPriorVar: 0.03, learnPriorVar: false, noiseVar: 0.2 });
+    // People start again from that prior under the new model.
+    expect(emptyPerson(fit.model).prec[0]).toBeCloseTo(1 / 0.03, 9);
   });
 });
 

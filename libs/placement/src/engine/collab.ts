@@ -44,13 +44,13 @@ export interface CollabConfig {
 
 const DEFAULT_COLLAB_CONFIG: CollabConfig = {
   k: 8,
-  personPriorVar: 0.01,
+  personPriorVar: 0.03,
   noiseVar: 0.15,
   itemRidge: 2,
   contentRidge: 5,
   thompsonScale: 0.5,
   iterations: 12,
-  learnPriorVar: true,
+  learnPriorVar: false,
   minPriorVar: 0.0005,
   maxPriorVar: 0.05,
 };
@@ -407,7 +407,11 @@ export interface RefitResult {
  * Drained in one go it is refitCollab: the same arithmetic in the same order, so the same result.
  */
 export function* refitCollabSteps(input: RefitInput): Generator<void, RefitResult, void> {
-  const cfg = { ...DEFAULT_COLLAB_CONFIG, ...input.previous?.config, ...input.config };
+  // A refit keeps the previous fit's shape (k, ridges) so that the factor space stays comparable, but the person
+  // prior is always the engine's current choice: nothing sets it per surface, and a model stored under an older
+  // default (EM from 0.01) must not keep it for ever.
+  const { personPriorVar, learnPriorVar } = DEFAULT_COLLAB_CONFIG;
+  const cfg = { ...DEFAULT_COLLAB_CONFIG, ...input.previous?.config, personPriorVar, learnPriorVar, ...input.config };
   // EM for the prior variance moves well downwards but barely upwards from a prior that already dominates the
   // data, so every refit starts it from the configured value rather than from the last estimate.
   if (cfg.learnPriorVar) cfg.personPriorVar = input.config?.personPriorVar ?? DEFAULT_COLLAB_CONFIG.personPriorVar;

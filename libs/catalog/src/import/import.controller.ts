@@ -29,7 +29,7 @@ export class ImportController {
     const job = await this.imports.create(actorOf(p), filename ?? req.header('x-filename') ?? 'upload', body, 'studio', format);
     await this.jobs.runImport(job.id);
     // `state` spells the job's state as GraphQL's ImportJob.state does (QUEUED, RUNNING, …); `status` is the stored
-    // lowercase value that clients written before 0.x compare, kept alongside as ImportJob.status is.
+    // lowercase value that existing clients compare, kept alongside as ImportJob.status is.
     return { id: job.id, state: job.status.toUpperCase(), status: job.status, totalRows: job.totalRows, format: job.format };
   }
 

@@ -408,13 +408,12 @@ export interface RefitResult {
  */
 export function* refitCollabSteps(input: RefitInput): Generator<void, RefitResult, void> {
   // A refit keeps the previous fit's shape (k, ridges) so that the factor space stays comparable, but the person
-  // prior is always the engine's current choice: nothing sets it per surface, and a model stored under an older
-  // default (EM from 0.01) must not keep it for ever.
+  // prior is always the engine's current choice (or the caller's): nothing sets it per surface, and a model stored
+  // under an older default (EM from 0.01) must not keep it for ever. This also starts EM, when on, from the
+  // configured value rather than the last estimate: it moves well downwards but barely upwards from a prior that
+  // already dominates the data.
   const { personPriorVar, learnPriorVar } = DEFAULT_COLLAB_CONFIG;
   const cfg = { ...DEFAULT_COLLAB_CONFIG, ...input.previous?.config, personPriorVar, learnPriorVar, ...input.config };
-  // EM for the prior variance moves well downwards but barely upwards from a prior that already dominates the
-  // data, so every refit starts it from the configured value rather than from the last estimate.
-  if (cfg.learnPriorVar) cfg.personPriorVar = input.config?.personPriorVar ?? DEFAULT_COLLAB_CONFIG.personPriorVar;
   const k = cfg.k;
   const nu = input.persons.length;
   const ni = input.items.length;

@@ -178,6 +178,8 @@ interface Case {
   propensities?: boolean;
   /** With the per-person collaborative part: k = 8 item factors and each user's posterior from 30 events. */
   collab?: boolean;
+  /** false: score every candidate (no shortlist above RETRIEVAL_ABOVE; the policy before retrieval). */
+  retrieval?: boolean;
 }
 
 const states = new Map<string, { items: ItemFeatures[]; json: string; rng: Rng }>();
@@ -247,6 +249,7 @@ function run(c: Case) {
   const baseWall: number[] = [];
   const baseCpu: number[] = [];
   let plausible = 0;
+  let retrieved = 0;
   let replays = 0;
   let errSum = 0;
   let errCount = 0;
@@ -259,7 +262,15 @@ function run(c: Case) {
       const engine = (turn + r) % 2 === 0;
       const c0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
-      if (engine) slate = buildSlate(state, pool, { surface, user, seed: r * 2654435761, propensities: c.propensities, person: persons[r % users.length] });
+      if (engine)
+        slate = buildSlate(state, pool, {
+          surface,
+          user,
+          seed: r * 2654435761,
+          propensities: c.propensities,
+          person: persons[r % users.length],
+          retrieval: c.retrieval,
+        });
       else sink += baseline.rank(user);
       const t1 = process.hrtime.bigint();
       const c1 = process.cpuUsage(c0);
@@ -269,6 +280,7 @@ function run(c: Case) {
     }
     if (r < warm || !slate) continue;
     plausible += slate.stats.plausible;
+    retrieved += slate.stats.retrieved;
     replays += slate.stats.replays;
     for (const e of slate.entries) {
       if (e.propensityError > 0) {
@@ -288,6 +300,7 @@ function run(c: Case) {
     diversity: c.diversity,
     state: c.state,
     collab: c.collab === true,
+    retrieval: c.retrieval !== false,
     thompsonScale: state.config.thompsonScale ?? 1,
     propensities: c.propensities !== false,
     trainedImpressions: c.trainImpressions,
@@ -300,6 +313,7 @@ function run(c: Case) {
     cpuP99Us: round1(cw.p99),
     baseline: { meanUs: round1(b.mean), p50Us: round1(b.p50), p99Us: round1(b.p99), cpuP50Us: round1(cb.p50), cpuP99Us: round1(cb.p99) },
     ratio: { mean: round2(w.mean / b.mean), p50: round2(w.p50 / b.p50), p99: round2(w.p99 / b.p99), cpuP99: round2(cw.p99 / cb.p99) },
+    meanRetrieved: round1(retrieved / c.requests),
     meanPlausible: round1(plausible / c.requests),
     meanReplays: round1(replays / c.requests),
     meanPropensityError: errCount > 0 ? Math.round((errSum / errCount) * 10000) / 10000 : 0,
@@ -323,6 +337,28 @@ function main(): void {
     { candidates: 1000, trainImpressions: 1_000_000, requests: 5000, diversity: false, state: 'trained + collab', collab: true },
     { candidates: 1000, trainImpressions: 1_000_000, requests: 3000, diversity: true, state: 'trained + collab', collab: true },
     { candidates: 10_000, trainImpressions: 2_000_000, requests: 1000, diversity: false, state: 'trained + collab', collab: true },
+    // Candidate retrieval (above 2,000 personalisable candidates the plan scores a shortlist of 1,000) against
+    // scoring every candidate, the policy before it.
+    {
+      candidates: 10_000,
+      trainImpressions: 2_000_000,
+      requests: 1000,
+      diversity: false,
+      state: 'trained + collab, no retrieval',
+      collab: true,
+      retrieval: false,
+    },
+    { candidates: 10_000, trainImpressions: 2_000_000, requests: 1000, diversity: false, state: 'trained, no retrieval', retrieval: false },
+    { candidates: 100_000, trainImpressions: 2_000_000, requests: 500, diversity: false, state: 'trained + collab', collab: true },
+    {
+      candidates: 100_000,
+      trainImpressions: 2_000_000,
+      requests: 150,
+      diversity: false,
+      state: 'trained + collab, no retrieval',
+      collab: true,
+      retrieval: false,
+    },
   ];
   const results = cases.map(run);
   const retrieval = [10_000, 100_000].map(measureRetrieval);
@@ -343,11 +379,11 @@ function main(): void {
   writeFileSync(join(dir, 'ranking-core.json'), JSON.stringify(out, null, 2) + '\n');
   console.log(`load average at start ${started.map((x) => x.toFixed(2)).join(' ')}`);
   console.log(
-    'candidates  diversity  state                      mean µs   p50 µs   p99 µs  cpu p99  base p50  base p99  ×base p50  ×base p99  plausible  replays  mean error',
+    'candidates  diversity  state                            mean µs   p50 µs   p99 µs  cpu p99  base p50  base p99  ×base p50  ×base p99  retrieved  plausible  replays  mean error',
   );
   for (const r of results) {
     console.log(
-      `${String(r.candidates).padStart(10)}  ${(r.diversity ? 'yes' : 'no').padEnd(9)}  ${r.state.padEnd(24)} ${r.meanUs.toFixed(1).padStart(8)} ${r.p50Us.toFixed(1).padStart(8)} ${r.p99Us.toFixed(1).padStart(8)} ${r.cpuP99Us.toFixed(0).padStart(8)} ${r.baseline.p50Us.toFixed(1).padStart(9)} ${r.baseline.p99Us.toFixed(1).padStart(9)} ${r.ratio.p50.toFixed(2).padStart(10)} ${r.ratio.p99.toFixed(2).padStart(10)} ${r.meanPlausible.toFixed(1).padStart(10)} ${r.meanReplays.toFixed(0).padStart(8)}  ${r.meanPropensityError.toFixed(4).padStart(10)}`,
+      `${String(r.candidates).padStart(10)}  ${(r.diversity ? 'yes' : 'no').padEnd(9)}  ${r.state.padEnd(30)} ${r.meanUs.toFixed(1).padStart(8)} ${r.p50Us.toFixed(1).padStart(8)} ${r.p99Us.toFixed(1).padStart(8)} ${r.cpuP99Us.toFixed(0).padStart(8)} ${r.baseline.p50Us.toFixed(1).padStart(9)} ${r.baseline.p99Us.toFixed(1).padStart(9)} ${r.ratio.p50.toFixed(2).padStart(10)} ${r.ratio.p99.toFixed(2).padStart(10)} ${r.meanRetrieved.toFixed(1).padStart(10)} ${r.meanPlausible.toFixed(1).padStart(10)} ${r.meanReplays.toFixed(0).padStart(8)}  ${r.meanPropensityError.toFixed(4).padStart(10)}`,
     );
   }
   console.log('top-k retrieval by dot product (k = 8 factors, top 50): items  exact µs  approx µs  recall@50  index build ms');

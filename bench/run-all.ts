@@ -46,7 +46,7 @@ interface RankingRow {
 
 function runRanking(): Promise<{ rows: RankingRow[]; file: string }> {
   return new Promise((resolve, reject) => {
-    log('ranking: running dist/bench/ranking-core.js (about 2 minutes)');
+    log('ranking: running dist/bench/ranking-core.js (about 3 minutes)');
     const p = spawn(process.execPath, [join(ROOT, 'dist/bench/ranking-core.js')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     p.stdout.on('data', (d) => process.stdout.write(String(d).replace(/^/gm, '  ')));
     p.on('exit', (code) => {

@@ -7,7 +7,7 @@ import { CollabModel, SerializedCollabModel, deserializeCollab, serializeCollab 
 const { max, min, pow, sqrt } = Math;
 
 /** Bumped when the meaning of the state or the slate construction changes; part of every policy version. */
-const ENGINE_VERSION = 'marquee-ts/2';
+const ENGINE_VERSION = 'marquee-ts/3';
 
 /** Longest slate the examination curve covers. */
 export const MAX_POSITIONS = 100;

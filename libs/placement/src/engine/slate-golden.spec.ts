@@ -129,6 +129,18 @@ function cases(): Case[] {
     chol: Float64Array.from({ length: 64 }, (_, j) => (j % 9 === 0 ? 0.1 + 0.1 * k8rng.next() : j >> 3 > (j & 7) ? 0.04 * (k8rng.next() - 0.5) : 0)),
   };
 
+  // Candidate retrieval (plan.ts RETRIEVAL_ABOVE): 3,000 candidates, so the plan scores a shortlist of them.
+  const manyItems = smallCatalogue(3_000, 9);
+  const manyState = spreadState(manyItems, 30_000);
+  const manyModel = { ...emptyCollabModel({ k: 8, personPriorVar: 0.05 }), version: 4 };
+  const mrng = new SeededRandom(31);
+  manyModel.itemIds = manyItems.map((f) => f.itemId);
+  manyModel.itemIndex = new Map(manyModel.itemIds.map((id, i) => [id, i]));
+  manyModel.factors = Float64Array.from({ length: manyItems.length * 8 }, () => 0.6 * (mrng.next() - 0.5));
+  manyModel.rate = new Float64Array(manyItems.length).fill(0.1);
+  manyState.collab = manyModel;
+  const manyPool = buildCandidatePool(manyItems.map((f, i) => ({ features: f, contentTest: i % 400 === 11 ? { weight: 1 + (i % 3) } : null })));
+
   const eligible = new Uint8Array(items.length).map((_, i) => (i % 3 === 1 ? 0 : 1));
 
   return [
@@ -264,6 +276,28 @@ function cases(): Case[] {
         pruning: false,
       },
     },
+    {
+      name: 'retrieval: a shortlist of 3,000 candidates, collaborative',
+      state: manyState,
+      pool: manyPool,
+      request: { surface: { slots: 20, explorationBudget: 0.1, randomFloor: 0.02 }, user, person: k8Person },
+    },
+    {
+      name: 'retrieval: a shortlist of 3,000 candidates, kind rule',
+      state: manyState,
+      pool: manyPool,
+      request: {
+        surface: { slots: 20, explorationBudget: 0.1, randomFloor: 0.02, diversity: { by: 'kind', maxPerGroup: 2, withinFirst: 5 } },
+        user,
+        person: k8Person,
+      },
+    },
+    {
+      name: 'retrieval switched off, 3,000 candidates',
+      state: manyState,
+      pool: manyPool,
+      request: { surface: { slots: 20, explorationBudget: 0.1, randomFloor: 0.02 }, user, person: k8Person, retrieval: false },
+    },
   ];
 }
 
@@ -286,7 +320,8 @@ function run() {
   // poolFactors is exported (the feed preview uses it): its fitted and projected factors, for both collaborative pools.
   const factors: Record<string, number[]> = {};
   for (const c of all) {
-    if (!c.state.collab || c.request.person === undefined || factors[c.pool.size]) continue;
+    // (The retrieval cases' 3,000-item pool is left out: its factors are drawn here, not computed.)
+    if (!c.state.collab || c.request.person === undefined || factors[c.pool.size] || c.pool.size > 1_000) continue;
     factors[c.pool.size] = Array.from(poolFactors(c.pool, c.state.collab)).filter((_, j) => j % 7 === 0 || c.pool.size < 10);
   }
   return { factors, slates };
@@ -344,6 +379,11 @@ describe('golden slates', () => {
     expect(all.some((s) => s.stats.scored < s.stats.plausible)).toBe(true);
     expect(all.some((s) => s.stats.ignoredPins.length > 0)).toBe(true);
     expect(all.some((s) => s.log.person)).toBe(true);
+    // Retrieval shortlisted candidates where it should, and scored all of them where it was switched off.
+    const short = golden.slates['retrieval: a shortlist of 3,000 candidates, collaborative'];
+    const off = golden.slates['retrieval switched off, 3,000 candidates'];
+    expect(short.every((s) => s.stats.retrieved >= 1_000 && s.stats.retrieved < 2_000)).toBe(true);
+    expect(off.every((s) => s.stats.retrieved > 2_900)).toBe(true);
   });
 
   it('replays every case from its log to the same slate', () => {

@@ -107,6 +107,7 @@ export function buildSlate(state: EngineState, pool: CandidatePool, req: SlateRe
     user: toArray(req.user),
     candidates: { count: pool.size, eligible: fp.eligible, fingerprint: fp.fingerprint },
     ...(req.pruning === false ? { pruning: false as const } : {}),
+    ...(req.retrieval === false ? { retrieval: false as const } : {}),
     ...(p.personK > 0 && req.person ? { person: { mean: toArray(req.person.mean), chol: toArray(req.person.chol) } } : {}),
     entries: entries.map((e) => ({ ...e })),
   };
@@ -116,7 +117,7 @@ export function buildSlate(state: EngineState, pool: CandidatePool, req: SlateRe
     seed,
     entries,
     log,
-    stats: { explorationSlots: testSlots + floorSlots, testSlots, floorSlots, plausible: p.plausible, scored, replays, ignoredPins },
+    stats: { explorationSlots: testSlots + floorSlots, testSlots, floorSlots, plausible: p.plausible, retrieved: p.retrieved, scored, replays, ignoredPins },
   };
 }
 
@@ -137,6 +138,7 @@ export function replaySlate(log: SlateLog, state: EngineState, pool: CandidatePo
     seed: log.seed,
     testShare: log.testShare,
     pruning: log.pruning !== false,
+    retrieval: log.retrieval !== false,
     eligible: eligible ?? null,
     person: log.person ? { mean: Float64Array.from(log.person.mean), chol: Float64Array.from(log.person.chol) } : null,
   });

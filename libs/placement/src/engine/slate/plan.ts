@@ -19,7 +19,7 @@ const SQRT2 = Math.SQRT2;
 const MAX_INT = Number.MAX_SAFE_INTEGER;
 const F64 = Float64Array;
 const I32 = Int32Array;
-const { ws, packedFeatures, poolFactors, ANCHOR_SLACK, TOP_SLACK } = workspaceModule;
+const { ws, packedFeatures, poolFactors, poolFactorNorms, poolOwnTerms, ANCHOR_SLACK, TOP_SLACK } = workspaceModule;
 
 /**
  * Pruning width: a candidate is dropped when at least R other candidates beat it by PRUNE_SD standard deviations
@@ -27,6 +27,16 @@ const { ws, packedFeatures, poolFactors, ANCHOR_SLACK, TOP_SLACK } = workspaceMo
  */
 const PRUNE_SD = 4.5;
 const MAX_RANDOM_PER_SLOT = 0.9;
+
+/**
+ * Candidate retrieval: above this many personalisable candidates (eligible, not pinned, not in a test) the plan
+ * scores only a shortlist of the RETRIEVAL_KEEP with the best optimistic score, the posterior mean (a dot product of
+ * the user's projection and person vector with the item's features, own term and factors) plus RETRIEVAL_SPREAD
+ * times an upper bound on the sd of its Thompson draw. Random and test slots still draw from every candidate.
+ */
+export const RETRIEVAL_ABOVE = 2_000;
+export const RETRIEVAL_KEEP = 1_000;
+const RETRIEVAL_SPREAD = 2;
 
 /** Per-request plan: everything deterministic that construct() needs. */
 export interface Plan {
@@ -46,6 +56,10 @@ export interface Plan {
   pinGroupCount: Int32Array;
   plausible: number;
   personalizedCount: number;
+  /** Personalisable candidates scored (the shortlist's size when retrieval applied). */
+  retrieved: number;
+  /** Whether the shortlist applied (more than RETRIEVAL_ABOVE personalisable candidates, retrieval not off). */
+  shortlisted: boolean;
   topCap: number;
   openPositions: number;
   stride: number;
@@ -124,6 +138,7 @@ export function plan(
   const moments = scoreMoments(state, pool, req, R, ts);
   const { personalizedCount, pk, factors, pkDim } = moments;
   const plausible = prunePerRequest(pool, req, R, keyOf, keys, moments);
+  const retrieved = moments.personalizedCount;
   const anchorCount = drawWidths(plausible, R);
 
   return {
@@ -143,6 +158,8 @@ export function plan(
     pinGroupCount,
     plausible,
     personalizedCount,
+    retrieved,
+    shortlisted: moments.shortlisted,
     topCap: min(plausible, R + TOP_SLACK),
     openPositions: R,
     stride: pk.stride,
@@ -387,6 +404,8 @@ interface Moments {
   /** Anchors found (at most R), in ws.anchors. */
   na: number;
   personalizedCount: number;
+  /** Whether only the shortlist in ws.retr was scored. */
+  shortlisted: boolean;
   pk: PackedFeatures;
   factors: Float64Array | null;
   pkDim: number;
@@ -471,13 +490,19 @@ function scoreMoments(state: EngineState, pool: CandidatePool, req: SlateRequest
   const l75 = k8 ? pChol[61] : 0;
   const l76 = k8 ? pChol[62] : 0;
   const l77 = k8 ? pChol[63] : 0;
+  const kept = req.retrieval !== false ? shortlist(state, pool, pk, factors, pkDim, ts, person !== null) : -1;
+  const shortlisted = kept >= 0;
+  // With a shortlist the loops below walk its candidates (ascending, the order of a full walk) instead of all n.
+  const list = ws.retrList;
+  const scan = shortlisted ? kept : n;
   // The R candidates with the best μ − c·√(2V) (a proxy for "beats many others"): their mean variance sets the
   // scale of the pruning bound below.
   const aIdx = ws.anchors;
   const aKey = ws.anchorKey;
   let na = 0;
   let personalizedCount = 0;
-  for (let i = 0; i < n; i++) {
+  for (let t = 0; t < scan; t++) {
+    const i = shortlisted ? list[t] : t;
     if (!eligible[i] || pinned[i] || inTest[i]) continue;
     personalizedCount++;
     let m = pBias[i] * zBias;
@@ -546,7 +571,100 @@ function scoreMoments(state: EngineState, pool: CandidatePool, req: SlateRequest
     aKey[j] = key;
     aIdx[j] = i;
   }
-  return { na, personalizedCount, pk, factors, pkDim };
+  return { na, personalizedCount, shortlisted, pk, factors, pkDim };
+}
+
+// Candidate retrieval (see RETRIEVAL_ABOVE): marks in ws.retr the RETRIEVAL_KEEP personalisable candidates with the
+// best optimistic score μ + RETRIEVAL_SPREAD·s̄. s̄ bounds the sd of the candidate's Thompson draw: the shared part's
+// L1 form Σ x·sd(z_k) (≥ its √ form), plus the own term's sd, plus ‖L‖_F·‖qᵢ‖ (≥ |Lᵀqᵢ|, the person term's). Ties at
+// the threshold are all kept, so the shortlist is a deterministic function of the state, the pool and the request,
+// and a logged slate replays. Returns how many it kept (listed ascending in ws.retrList), or -1 (nothing marked)
+// at most RETRIEVAL_ABOVE personalisable candidates.
+function shortlist(
+  state: EngineState,
+  pool: CandidatePool,
+  pk: PackedFeatures,
+  factors: Float64Array | null,
+  pkDim: number,
+  ts: number,
+  person: boolean,
+): number {
+  const n = pool.size;
+  const { eligible, pinned, retr, lb } = ws;
+  const { inTest } = pool;
+  let count = 0;
+  for (let i = 0; i < n; i++) if (eligible[i] && !pinned[i] && !inTest[i]) count++;
+  if (count <= RETRIEVAL_ABOVE) return -1;
+  const zMean = ws.zMean;
+  const zSd = ws.zSd;
+  const { idx: pIdx, val: pVal, bias: pBias } = pk;
+  const pStride = pk.stride;
+  const zBias = zMean[BIAS];
+  const own = poolOwnTerms(pool, state, ts);
+  const ownMean = own.mean;
+  const ownSd = own.sd;
+  const norms = factors && person ? poolFactorNorms(pool, state.collab!) : null;
+  let lNorm = 0;
+  if (norms) for (let a = 0; a < pkDim * pkDim; a++) lNorm += ws.pChol[a] * ws.pChol[a];
+  lNorm = RETRIEVAL_SPREAD * sqrt(lNorm);
+  const pMean = ws.pMean;
+  const k8 = norms !== null && pkDim === 8;
+  const pm0 = k8 ? pMean[0] : 0;
+  const pm1 = k8 ? pMean[1] : 0;
+  const pm2 = k8 ? pMean[2] : 0;
+  const pm3 = k8 ? pMean[3] : 0;
+  const pm4 = k8 ? pMean[4] : 0;
+  const pm5 = k8 ? pMean[5] : 0;
+  const pm6 = k8 ? pMean[6] : 0;
+  const pm7 = k8 ? pMean[7] : 0;
+  // The optimistic weights: z̄ + c·sd(z) per feature, so one pass gives μ + c·(L1 shared spread). Features are
+  // non-negative for items from buildItemFeatures; otherwise |x|·sd is added separately.
+  const up = ws.retrUp;
+  for (let k = 0; k < up.length; k++) up[k] = zMean[k] + RETRIEVAL_SPREAD * zSd[k];
+  const nonNeg = pk.nonNegative;
+  if (ws.retrHeap.length < RETRIEVAL_KEEP) ws.retrHeap = new F64(RETRIEVAL_KEEP);
+  const heap = ws.retrHeap;
+  let hs = 0;
+  // lb holds each candidate's key here; prunePerRequest overwrites it afterwards.
+  for (let i = 0; i < n; i++) {
+    retr[i] = 0;
+    if (!eligible[i] || pinned[i] || inTest[i]) continue;
+    let m = pBias[i] * zBias + ownMean[i] + RETRIEVAL_SPREAD * ownSd[i];
+    if (nonNeg) {
+      for (let a = i * pStride, end = a + pStride; a < end; a += 4) {
+        m += pVal[a] * up[pIdx[a]] + pVal[a + 1] * up[pIdx[a + 1]] + pVal[a + 2] * up[pIdx[a + 2]] + pVal[a + 3] * up[pIdx[a + 3]];
+      }
+    } else {
+      for (let a = i * pStride, end = a + pStride; a < end; a++) {
+        const x = pVal[a];
+        const kk = pIdx[a];
+        m += x * zMean[kk] + RETRIEVAL_SPREAD * (x < 0 ? -x : x) * zSd[kk];
+      }
+    }
+    if (k8) {
+      const o = i * 8;
+      m += factors![o] * pm0 + factors![o + 1] * pm1 + factors![o + 2] * pm2 + factors![o + 3] * pm3;
+      m += factors![o + 4] * pm4 + factors![o + 5] * pm5 + factors![o + 6] * pm6 + factors![o + 7] * pm7;
+      m += lNorm * norms![i];
+    } else if (norms) {
+      const o = i * pkDim;
+      for (let a = 0; a < pkDim; a++) m += factors![o + a] * pMean[a];
+      m += lNorm * norms[i];
+    }
+    lb[i] = m;
+    if (hs < RETRIEVAL_KEEP || m > heap[0]) hs = heapPush(heap, 0, hs, RETRIEVAL_KEEP, m);
+  }
+  const threshold = heap[0];
+  if (ws.retrList.length < n) ws.retrList = new I32(ws.cap);
+  const list = ws.retrList;
+  let kept = 0;
+  for (let i = 0; i < n; i++) {
+    if (eligible[i] && !pinned[i] && !inTest[i] && lb[i] >= threshold) {
+      retr[i] = 1;
+      list[kept++] = i;
+    }
+  }
+  return kept;
 }
 
 // Per-request pruning. Item i is dropped when R other items j each beat it by c standard deviations of the
@@ -563,7 +681,9 @@ function prunePerRequest(pool: CandidatePool, req: SlateRequest, R: number, keyO
   const { eligible, pinned, mu, varM, own } = ws;
   const { inTest } = pool;
   const aIdx = ws.anchors;
-  const { na, personalizedCount, pk, factors } = moments;
+  const { na, personalizedCount, pk, factors, shortlisted } = moments;
+  const list = ws.retrList;
+  const scan = shortlisted ? personalizedCount : n;
   const prune = req.pruning !== false && na >= R && personalizedCount > R;
   const { lb, ub, heap, groupHeap, heapSize } = ws;
   let tau = NEG_INF;
@@ -578,7 +698,8 @@ function prunePerRequest(pool: CandidatePool, req: SlateRequest, R: number, keyO
     const cvar = ws.cvar;
     let hs = 0;
     if (keyOf) heapSize.fill(0, 0, keys);
-    for (let i = 0; i < n; i++) {
+    for (let t = 0; t < scan; t++) {
+      const i = shortlisted ? list[t] : t;
       if (!eligible[i] || pinned[i] || inTest[i]) continue;
       const h = (sep ? PRUNE_SD * (varM[i] / (2 * tM) + tM / 4) : PRUNE_SD * sqrt(varM[i])) + (factors ? PRUNE_SD * sqrt(cvar[i]) : 0);
       const l = mu[i] - h;
@@ -595,7 +716,8 @@ function prunePerRequest(pool: CandidatePool, req: SlateRequest, R: number, keyO
   }
   let plausible = 0;
   const { qOf, plaus, plMu, plSd } = ws;
-  for (let i = 0; i < n; i++) {
+  for (let t = 0; t < scan; t++) {
+    const i = shortlisted ? list[t] : t;
     if (!eligible[i] || pinned[i] || inTest[i]) continue;
     // An item among the R best lower bounds (of its key) has ub > lb ≥ the threshold, so it is never dropped:
     // the R items that drop another are always others.

@@ -48,6 +48,11 @@ export interface SlateRequest {
    */
   pruning?: boolean;
   /**
+   * false scores every personalisable candidate even above RETRIEVAL_ABOVE of them (no shortlist; slower). For
+   * measuring what the shortlist changes; the log records it so the slate still replays. Default true.
+   */
+  retrieval?: boolean;
+  /**
    * The person's collaborative posterior (personPosterior), in probit units; null or absent for a person the model
    * has not learned yet, who gets the shared model plus context.
    */
@@ -77,6 +82,8 @@ export interface SlateLog {
   candidates: { count: number; eligible: number; fingerprint: string };
   /** Present (false) only for slates built with pruning switched off. */
   pruning?: false;
+  /** Present (false) only for slates built with candidate retrieval switched off. */
+  retrieval?: false;
   /** The person's collaborative posterior the slate was drawn with (probit units), when there was one. */
   person?: { mean: number[]; chol: number[] };
   entries: SlateEntry[];
@@ -93,6 +100,11 @@ export interface Slate {
     testSlots: number;
     floorSlots: number;
     plausible: number;
+    /**
+     * Personalisable candidates the plan scored: all of them up to RETRIEVAL_ABOVE, else the shortlist (see
+     * docs/placement-engine.md, "Candidate retrieval").
+     */
+    retrieved: number;
     /** Candidates whose score was drawn in the served construction (the rest were pruned for that draw). */
     scored: number;
     replays: number;

@@ -77,6 +77,12 @@ class Workspace {
   pMean = new F64(0);
   pChol = new F64(0);
   pDelta = new F64(0);
+  /** The request's shortlist when candidate retrieval is on (1 = kept), and its min-heap of keys. */
+  retr = new U8(0);
+  retrHeap = new F64(0);
+  retrList = new I32(0);
+  /** The shortlist's optimistic weights per item feature, z̄ + c·sd(z). */
+  retrUp = new F64(0);
 
   ensure(n: number, dv: number, groups: number, keys: number, slots: number): void {
     if (n > this.cap) {
@@ -86,6 +92,7 @@ class Workspace {
       this.pinned = new U8(c);
       this.placed = new U8(c);
       this.blockExcl = new U8(c);
+      this.retr = new U8(c);
       this.lb = new F64(c);
       this.ub = new F64(c);
       this.mu = new F64(c);
@@ -110,6 +117,7 @@ class Workspace {
       this.zMean = new F64(dv);
       this.zSd = new F64(dv);
       this.zNoise = new F64(dv);
+      this.retrUp = new F64(dv);
     }
     if (this.fillIndex.length < slots + 1) this.fillIndex = new I32(slots + 1);
     if (this.anchors.length < slots + ANCHOR_SLACK) {
@@ -221,4 +229,47 @@ export function packedFeatures(pool: CandidatePool): PackedFeatures {
   const packed = { stride, idx, val, bias, nonNegative };
   packedPools.set(pool, packed);
   return packed;
+}
+
+/** ‖qᵢ‖ per candidate (poolFactors' rows), for the shortlist's bound on the person term's spread; cached per model. */
+const factorNormCache = new WeakMap<CandidatePool, { model: CollabModel; norms: Float64Array }>();
+export function poolFactorNorms(pool: CandidatePool, model: CollabModel): Float64Array {
+  const hit = factorNormCache.get(pool);
+  if (hit && hit.model === model) return hit.norms;
+  const factors = poolFactors(pool, model);
+  const k = model.config.k;
+  const norms = new F64(max(1, pool.size));
+  for (let i = 0; i < pool.size; i++) {
+    let s = 0;
+    for (let a = i * k, end = a + k; a < end; a++) s += factors[a] * factors[a];
+    norms[i] = Math.sqrt(s);
+  }
+  factorNormCache.set(pool, { model, norms });
+  return norms;
+}
+
+/**
+ * Each candidate's own term, mean and Thompson-scaled sd (the prior's for an item the state has not seen), in pool
+ * order: cached per pool for one state revision and scale, so the shortlist's scan reads them instead of the state.
+ */
+const ownTermCache = new WeakMap<CandidatePool, { state: object; revision: number; scale: number; mean: Float64Array; sd: Float64Array }>();
+export function poolOwnTerms(
+  pool: CandidatePool,
+  state: { revision: number; itemMean: Float64Array; itemVar: Float64Array; config: { itemPriorVar: number } },
+  scale: number,
+): { mean: Float64Array; sd: Float64Array } {
+  const hit = ownTermCache.get(pool);
+  if (hit && hit.state === state && hit.revision === state.revision && hit.scale === scale) return hit;
+  const n = pool.size;
+  const mean = new F64(max(1, n));
+  const sd = new F64(max(1, n));
+  const priorSd = Math.sqrt(state.config.itemPriorVar) * scale;
+  for (let i = 0; i < n; i++) {
+    const sl = pool.slot[i];
+    mean[i] = sl >= 0 ? state.itemMean[sl] : 0;
+    sd[i] = sl >= 0 ? Math.sqrt(state.itemVar[sl]) * scale : priorSd;
+  }
+  const entry = { state, revision: state.revision, scale, mean, sd };
+  ownTermCache.set(pool, entry);
+  return entry;
 }

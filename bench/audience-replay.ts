@@ -28,6 +28,8 @@ import {
   buildUserFeatures,
   CandidatePool,
   ITEM_LAYOUT,
+  ITEM_KINDS,
+  USER_LAYOUT,
   createEngineState,
   emptyPerson,
   ItemFeatures,
@@ -347,6 +349,14 @@ async function main(): Promise<void> {
       ),
   });
   if (process.env.REPLAY_DIAG) diagnose();
+  if (process.env.REPLAY_DIAG) {
+    // The learnt "more of what they played" weights (affinity × matching item feature) against their prior mean.
+    const dv = state.itemDim;
+    const diag = (j: number, k: number) => `${state.wMean[j * dv + k].toFixed(2)}±${Math.sqrt(state.wVar[j * dv + k]).toFixed(2)}`;
+    const kinds = ITEM_KINDS.map((_, k) => diag(USER_LAYOUT.kindAffinity + k, ITEM_LAYOUT.kind + k));
+    const topics = Array.from({ length: 32 }, (_, b) => diag(USER_LAYOUT.topicAffinity + b, ITEM_LAYOUT.topic + b));
+    console.log(`diag affinity weights (prior mean ${state.config.affinityPriorMean}): kinds ${kinds.join(' ')}; topics ${topics.join(' ')}`);
+  }
   console.log(
     `replay ${dataDir.split('/').pop()} ${days}x${requests} collab=${collabOn ? 1 : 0}: last3 vsPopularity ${r.lastThreeDays.vsPopularity.toFixed(3)} vsOracle ${r.lastThreeDays.vsOracle.toFixed(3)} vsEditorial ${r.lastThreeDays.vsEditorial.toFixed(3)}; refits ${refits}; ${((Date.now() - t0) / 1000).toFixed(0)} s`,
   );

@@ -20,7 +20,8 @@ function parseAdminArgs(
 ): { email: string; password: string | null; name: string } | { problems: string[] } {
   const [sub, ...rest] = args;
   const problems: string[] = [];
-  if (sub !== 'create') return { problems: [`unknown admin command "${sub ?? ''}"; the one there is is "admin create"`] };
+  if (sub !== 'create')
+    return { problems: [`unknown admin command "${sub ?? ''}"; the only admin command is "admin create" (npm run marquee -- admin create --email <email>)`] };
   const opts: Record<string, string> = {};
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];

@@ -52,6 +52,16 @@ function spreadState(items: ItemFeatures[], observations: number): EngineState {
   return state;
 }
 
+// A k = 8 collaborative model in which every item has fitted factors, drawn from `rng` (uniform in ±0.3).
+function fittedK8Model(items: ItemFeatures[], version: number, rng: SeededRandom) {
+  const model = { ...emptyCollabModel({ k: 8, personPriorVar: 0.05 }), version };
+  model.itemIds = items.map((f) => f.itemId);
+  model.itemIndex = new Map(model.itemIds.map((id, i) => [id, i]));
+  model.factors = Float64Array.from({ length: items.length * 8 }, () => 0.6 * (rng.next() - 0.5));
+  model.rate = new Float64Array(items.length).fill(0.1);
+  return model;
+}
+
 interface Case {
   name: string;
   state: EngineState;
@@ -117,13 +127,8 @@ function cases(): Case[] {
   // The default factor dimension, k = 8, which the slate builder unrolls: the same pool under a k = 8 model, every
   // item with fitted factors. Recorded from the engine before the unrolling (issue 9's ranking-core work).
   const k8State = spreadState(bigItems, 20_000);
-  const k8Model = { ...emptyCollabModel({ k: 8, personPriorVar: 0.05 }), version: 3 };
   const k8rng = new SeededRandom(29);
-  k8Model.itemIds = bigItems.map((f) => f.itemId);
-  k8Model.itemIndex = new Map(k8Model.itemIds.map((id, i) => [id, i]));
-  k8Model.factors = Float64Array.from({ length: bigItems.length * 8 }, () => 0.6 * (k8rng.next() - 0.5));
-  k8Model.rate = new Float64Array(bigItems.length).fill(0.1);
-  k8State.collab = k8Model;
+  k8State.collab = fittedK8Model(bigItems, 3, k8rng);
   const k8Person = {
     mean: Float64Array.from({ length: 8 }, () => 0.4 * (k8rng.next() - 0.5)),
     chol: Float64Array.from({ length: 64 }, (_, j) => (j % 9 === 0 ? 0.1 + 0.1 * k8rng.next() : j >> 3 > (j & 7) ? 0.04 * (k8rng.next() - 0.5) : 0)),
@@ -132,13 +137,7 @@ function cases(): Case[] {
   // Candidate retrieval (plan.ts RETRIEVAL_ABOVE): 3,000 candidates, so the plan scores a shortlist of them.
   const manyItems = smallCatalogue(3_000, 9);
   const manyState = spreadState(manyItems, 30_000);
-  const manyModel = { ...emptyCollabModel({ k: 8, personPriorVar: 0.05 }), version: 4 };
-  const mrng = new SeededRandom(31);
-  manyModel.itemIds = manyItems.map((f) => f.itemId);
-  manyModel.itemIndex = new Map(manyModel.itemIds.map((id, i) => [id, i]));
-  manyModel.factors = Float64Array.from({ length: manyItems.length * 8 }, () => 0.6 * (mrng.next() - 0.5));
-  manyModel.rate = new Float64Array(manyItems.length).fill(0.1);
-  manyState.collab = manyModel;
+  manyState.collab = fittedK8Model(manyItems, 4, new SeededRandom(31));
   const manyPool = buildCandidatePool(manyItems.map((f, i) => ({ features: f, contentTest: i % 400 === 11 ? { weight: 1 + (i % 3) } : null })));
 
   const eligible = new Uint8Array(items.length).map((_, i) => (i % 3 === 1 ? 0 : 1));

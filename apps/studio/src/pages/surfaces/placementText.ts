@@ -48,13 +48,21 @@ export function reasonText(r: string) {
 
 const TEST_STATUS_TEXT: Record<ContentTestStatus, { label: string; tone: Tone; help: string }> = {
   RUNNING: { label: 'Running', tone: 'accent', help: 'Still collecting impressions in exploration slots.' },
-  GRADUATED: { label: 'Graduated', tone: 'success', help: 'P(beats control) reached 90%: it competes in normal ranking with what it learned.' },
+  GRADUATED: {
+    label: 'Graduated',
+    tone: 'success',
+    help: 'Clearly better than control: the always-valid test (its rule is on the evidence) crossed its boundary above control. It competes in normal ranking with what it learned.',
+  },
   UNDERPERFORMING: {
     label: 'Underperforming',
     tone: 'danger',
-    help: 'P(worse than control) reached 95%: it is no longer pushed and competes only on its own results.',
+    help: 'Clearly worse than control: the always-valid test crossed its boundary below control. It is no longer pushed and competes only on its own results.',
   },
-  INCONCLUSIVE: { label: 'Inconclusive', tone: 'warning', help: 'Neither clearly better nor clearly worse by the end: it competes in normal ranking.' },
+  INCONCLUSIVE: {
+    label: 'Inconclusive',
+    tone: 'warning',
+    help: 'The always-valid test decided neither way by the quota or the last day. P(beats control) can still be high or low (it compares against a longer control), but it is not a decision. The item competes in normal ranking.',
+  },
 };
 
 export function testStatusText(s: string) {

@@ -13,6 +13,7 @@ import {
   defaultQuota,
   evaluateContentTest,
   impressionRole,
+  DEFAULT_TEST_MAX_POSITION,
   recordControlImpression,
   recordTestImpression,
   sequentialEvidence,
@@ -213,6 +214,14 @@ describe('test slots, quota and counting', () => {
     expect(impressionRole({ reason: 'EXPLORATION', position: 2, inTest: false })).toBe('CONTROL');
     expect(impressionRole({ reason: 'EXPLORATION', position: 1, inTest: false })).toBeNull();
     expect(impressionRole({ reason: 'PERSONALIZED', position: 2, inTest: false })).toBeNull();
+    // The control comes from the positions test slots use: 2..5 by default, or the surface's own last test position.
+    expect(DEFAULT_TEST_MAX_POSITION).toBe(5);
+    expect(impressionRole({ reason: 'EXPLORATION', position: 5, inTest: false })).toBe('CONTROL');
+    expect(impressionRole({ reason: 'EXPLORATION', position: 6, inTest: false })).toBeNull();
+    expect(impressionRole({ reason: 'EXPLORATION', position: 8, inTest: false }, 10)).toBe('CONTROL');
+    expect(impressionRole({ reason: 'EXPLORATION', position: 4, inTest: false }, 3)).toBeNull();
+    // A test item's impressions count wherever its test slot fell.
+    expect(impressionRole({ reason: 'CONTENT_TEST', position: 9, inTest: true })).toBe('TEST');
   });
 
   it("takes the test's control from its own window", () => {

@@ -354,17 +354,29 @@ export function trafficQuota(opts: {
   return { quota: ceil(min(hi, max(lo, perLaunch))), perLaunch };
 }
 
+/**
+ * The last position content-test slots use (positions 2..DEFAULT_TEST_MAX_POSITION) unless the slate request's
+ * surface says otherwise, and so the last the control counts (impressionRole). A test learns from the looks its
+ * impressions get, and positions further down are seldom looked at. Simulated on X-Wines (16 days × 3,000 requests,
+ * the audience harness's launches, 10 seeds; bench/content-test-agreement.ts): with positions 2..10 each test got 13.5
+ * successes from 226 impressions and the rank agreement of P(beats control) with true quality was 0.57 ± 0.07; with
+ * 2..5 (and the control from 2..5), 19.0 successes and 0.65 ± 0.07. The price: while tests run, their slots cost
+ * 1.56% of the plays of the popularity order instead of 1.06% (tests now displace better-seen items).
+ */
+export const DEFAULT_TEST_MAX_POSITION = 5;
+
 /** Which counter an impression feeds. The one rule the learner and the simulator both use. */
 export type ImpressionRole = 'TEST' | 'CONTROL' | null;
 
 /**
  * TEST: a running test's item on a content-test slot (its impressions elsewhere, e.g. a pin, are not randomised and
- * would bias it). CONTROL: an established item (not in a test) on a uniform floor slot at position ≥ 2, the
- * positions test slots use. Everything else feeds neither.
+ * would bias it). CONTROL: an established item (not in a test) on a uniform floor slot at positions
+ * 2..testMaxPosition, the positions test slots use, so that both sides are seen alike even where the estimated
+ * examination curve is off. Everything else feeds neither.
  */
-export function impressionRole(e: { reason: string; position: number; inTest: boolean }): ImpressionRole {
+export function impressionRole(e: { reason: string; position: number; inTest: boolean }, testMaxPosition = DEFAULT_TEST_MAX_POSITION): ImpressionRole {
   if (e.inTest) return e.reason === 'CONTENT_TEST' ? 'TEST' : null;
-  return e.reason === 'EXPLORATION' && e.position >= 2 ? 'CONTROL' : null;
+  return e.reason === 'EXPLORATION' && e.position >= 2 && e.position <= testMaxPosition ? 'CONTROL' : null;
 }
 
 /** The test's own control: what the surface's control accrued since the test started (the same window and people). */

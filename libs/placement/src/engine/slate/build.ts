@@ -3,6 +3,7 @@
  * slate from the same inputs.
  */
 import { CandidatePool } from '../candidates';
+import { DEFAULT_TEST_MAX_POSITION } from '../content-test';
 import { mix32 } from '../math';
 import { EngineState, policyVersion } from '../model';
 import { SeededRandom } from '../random';
@@ -34,7 +35,7 @@ function normalizeSurface(s: SurfacePolicy): SlateLog['surface'] {
     randomFloor,
     pins: (s.pins ?? []).map((p) => ({ itemId: p.itemId, position: p.position })),
     diversity: d ? { by: d.by, maxPerGroup: floor(d.maxPerGroup), withinFirst: floor(d.withinFirst) } : null,
-    testMaxPosition: max(2, floor(s.testMaxPosition ?? 10)),
+    testMaxPosition: max(2, floor(s.testMaxPosition ?? DEFAULT_TEST_MAX_POSITION)),
     propensityReplays: max(MIN_REPLAYS, floor(s.propensityReplays ?? 32)),
   };
 }

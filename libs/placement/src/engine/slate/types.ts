@@ -23,7 +23,10 @@ export interface SurfacePolicy {
   randomFloor?: number;
   pins?: readonly { itemId: string; position: number }[];
   diversity?: DiversityRule | null;
-  /** Content-test slots are drawn among positions 2..testMaxPosition (positions further down are rarely seen). */
+  /**
+   * Content-test slots are drawn among positions 2..testMaxPosition. Default DEFAULT_TEST_MAX_POSITION (5): a test
+   * learns from the looks its impressions get, and positions further down are seldom looked at.
+   */
   testMaxPosition?: number;
   /** Monte Carlo replays for the propensities that cannot be computed exactly. Default 32. */
   propensityReplays?: number;

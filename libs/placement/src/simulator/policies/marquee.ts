@@ -139,7 +139,7 @@ export class MarqueePolicy implements SimPolicy {
     this.profiles = world.users.map(() => null);
     this.pacing = newPacingState(start);
     this.positions = emptyPositionCounts(o.slots);
-    this.surface = { slots: o.slots, explorationBudget: o.budget, randomFloor: o.floor, testMaxPosition: o.slots };
+    this.surface = { slots: o.slots, explorationBudget: o.budget, randomFloor: o.floor };
     this.collab = o.collab === false ? null : new CollabTrainer();
   }
 

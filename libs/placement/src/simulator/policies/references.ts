@@ -2,6 +2,7 @@
  * The oracle that spends Marquee's exploration budget (a reference bound), and the exploration slots it shares with
  * the Bayes ceiling in world-model.ts.
  */
+import { DEFAULT_TEST_MAX_POSITION } from '../../engine/content-test';
 import { crn, DAY_MS, successProbability, Visit, World } from '../world';
 import { ServedSlate, SimPolicy, topN } from './policy';
 
@@ -10,8 +11,9 @@ const { floor } = Math;
 
 /**
  * The same exploration spend as Marquee's budget, for the reference policies: at every position a uniform-random
- * live item with probability `floor`, and at positions 2..N an item launched in the last `maxTestDays` days with
- * probability (budget − floor)·N/(N − 1) (content tests), drawn from their own common random numbers. A draw that
+ * live item with probability `floor`, and at positions 2..T (T = min(N, DEFAULT_TEST_MAX_POSITION), where the
+ * engine puts content tests) an item launched in the last `maxTestDays` days with probability (budget − floor)·N/(T − 1),
+ * drawn from their own common random numbers. A draw that
  * repeats an item already shown leaves the slot to the policy's ranking.
  */
 export class ExplorationSlots {
@@ -23,7 +25,8 @@ export class ExplorationSlots {
 
   fill(visit: Visit, live: readonly number[], requestIndex: number, ranked: readonly number[]): number[] {
     const { world, o } = this;
-    const testPer = o.slots > 1 ? ((o.budget - o.floor) * o.slots) / (o.slots - 1) : 0;
+    const testLast = Math.min(o.slots, DEFAULT_TEST_MAX_POSITION);
+    const testPer = testLast > 1 ? ((o.budget - o.floor) * o.slots) / (testLast - 1) : 0;
     const recent = this.recent;
     recent.length = 0;
     const since = visit.at - o.maxTestDays * DAY_MS;
@@ -35,7 +38,8 @@ export class ExplorationSlots {
       const u = crn(world.seed ^ 0x51ab1e, requestIndex, k, 11);
       let pick = -1;
       if (u < o.floor) pick = live[floor(crn(world.seed ^ 0x51ab1e, requestIndex, k, 12) * live.length)];
-      else if (k >= 1 && u < o.floor + testPer && recent.length > 0) pick = recent[floor(crn(world.seed ^ 0x51ab1e, requestIndex, k, 13) * recent.length)];
+      else if (k >= 1 && k < testLast && u < o.floor + testPer && recent.length > 0)
+        pick = recent[floor(crn(world.seed ^ 0x51ab1e, requestIndex, k, 13) * recent.length)];
       if (pick < 0 || used.has(pick)) {
         while (next < ranked.length && used.has(ranked[next])) next++;
         if (next >= ranked.length) break;

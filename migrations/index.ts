@@ -8,6 +8,7 @@ import { LoginLimits1796521277721 } from './1796521277721-LoginLimits';
 import { SequentialContentTests1796600000000 } from './1796600000000-SequentialContentTests';
 import { PersonFactors1796700000000 } from './1796700000000-PersonFactors';
 import { TestSlotPlacements1796800000000 } from './1796800000000-TestSlotPlacements';
+import { SurfaceTestPositions1796900000000 } from './1796900000000-SurfaceTestPositions';
 
 /** Migrations run in this order. A new migration file must be added here (the schema drift test checks it). */
 export const ALL_MIGRATIONS = [
@@ -21,4 +22,5 @@ export const ALL_MIGRATIONS = [
   SequentialContentTests1796600000000,
   PersonFactors1796700000000,
   TestSlotPlacements1796800000000,
+  SurfaceTestPositions1796900000000,
 ];

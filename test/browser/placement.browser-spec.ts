@@ -186,6 +186,9 @@ describe('Studio: feed preview', () => {
     expect(await page.getByTestId('s-name').isDisabled()).toBe(true);
     expect(await page.getByTestId('s-budget').inputValue()).toBe('10');
     expect(await page.getByTestId('s-floor').inputValue()).toBe('2');
+    // Where tests sit: the engine's default, 2..5, said in the summary as well.
+    expect(await page.getByTestId('s-test-last').inputValue()).toBe('5');
+    await expectText(page.getByTestId('surface-summary'), 'at positions 2–5 (never position 1)');
     await expectText(page.getByTestId('surface-candidates'), collection);
     await page.screenshot({ path: resolve(RESULTS, 'surface-settings.png') });
 

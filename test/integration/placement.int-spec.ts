@@ -389,7 +389,25 @@ describe('placement engine and client feed', () => {
     expect(await order('grace', 3)).toBe(await order('grace', 3));
   });
 
-  it('puts a newly launched item into a content test, only at positions 2..5 (never at position 1)', async () => {
+  it("refuses a test position outside 2..100 and changes nothing; the default is the engine's", async () => {
+    const SURFACE = 'query { surface(key: "plhome") { testMaxPosition updatedAt } }';
+    const before = (await must(gql<{ surface: { testMaxPosition: number; updatedAt: string } }>(api.url, SURFACE, {}, admin))).surface;
+    expect(before.testMaxPosition).toBe(DEFAULT_TEST_MAX_POSITION);
+    for (const bad of [1, 0, 101]) {
+      const r = await gql(api.url, `mutation { updateSurface(key: "plhome", input: {testMaxPosition: ${bad}, slots: 7}) { slots } }`, {}, admin);
+      expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [{ field: 'testMaxPosition' }] });
+      expect(r.errors![0].message).toMatch(/testMaxPosition must be a position from 2 to 100/);
+    }
+    // Nothing was saved, not even the valid slots of the same input.
+    const after = (await must(gql<{ surface: { testMaxPosition: number; updatedAt: string } }>(api.url, SURFACE, {}, admin))).surface;
+    expect(after).toEqual(before);
+    const slots = await withDb((c) => c.query(`SELECT slots FROM surfaces WHERE key = 'plhome'`));
+    expect(slots.rows[0].slots).toBe(6);
+  });
+
+  it("puts a newly launched item into a content test, only at the surface's test positions (never at position 1)", async () => {
+    // Tests on this surface at positions 2..3 only; the feeds below must follow the setting, read from the database.
+    await must(gql(api.url, 'mutation { updateSurface(key: "plhome", input: {testMaxPosition: 3}) { testMaxPosition } }', {}, admin));
     const slug = `pl-new-${Date.now() % 100000}`;
     const id = await wf.createItem(slug, mediaBase, {
       localized: [{ locale: 'en', title: 'Brand new', description: 'd' }],
@@ -435,10 +453,23 @@ describe('placement engine and client feed', () => {
       (n) => n > 0,
       { what: 'a feed placing the new item in its content test', intervalMs: 50 },
     );
+    // Every API process serves the new setting once it has refreshed: wait until a logged slate carries it.
+    await pollUntil(
+      async () => {
+        await feed(`tester-setting-${randomUUID()}`, { locale: 'en' });
+        const r = await withDb((c) =>
+          c.query(`SELECT (context->'policy'->>'testMaxPosition')::int AS last FROM feed_requests WHERE surface = 'plhome' ORDER BY served_at DESC LIMIT 1`),
+        );
+        return r.rows[0]?.last as number | undefined;
+      },
+      (last) => last === 3,
+      { what: 'a logged plhome slate with test positions 2..3', intervalMs: 100 },
+    );
+    testSlots.length = 0;
     seenInTest = 0;
     for (let u = 0; u < 150; u++) await serve(`tester-${u}-${randomUUID()}`);
     expect(testSlots.length).toBeGreaterThan(0);
-    expect(testSlots.filter((p) => p < 2 || p > DEFAULT_TEST_MAX_POSITION)).toEqual([]);
+    expect(testSlots.filter((p) => p < 2 || p > 3)).toEqual([]);
     expect(seenInTest).toBeGreaterThan(0);
   }, 120000);
 

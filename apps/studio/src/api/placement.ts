@@ -33,6 +33,7 @@ export const SurfaceFields = graphql(`
     randomFloor
     testQuota
     testMaxDays
+    testMaxPosition
     diversity {
       maxPerKind
       maxPerTopic

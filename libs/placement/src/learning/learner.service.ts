@@ -155,6 +155,7 @@ export class LearnerService implements OnModuleDestroy {
       if (mEvents.length) {
         const wm = await watermark(m, 'model');
         const successEvent = new Map(surfaces.map((s) => [s.key, s.successEvent]));
+        const testMaxPosition = new Map(surfaces.map((s) => [s.key, s.testMaxPosition]));
         const bySurface = new Map<string, Observation[]>();
         const byPerson = new Map<string, PersonObservation[]>();
         for (const { e, success: ok, user, item } of await labelImpressions(m, mEvents, wm, successEvent, now)) {
@@ -166,7 +167,7 @@ export class LearnerService implements OnModuleDestroy {
           eng.control.served = (eng.control.served ?? 0) + 1;
           const test = tests.get(`${e.surface}:${e.item_id}`);
           // The same counting rule as the simulator's (impressionRole).
-          const role = impressionRole({ reason: e.reason, position: e.position, inTest: test !== undefined });
+          const role = impressionRole({ reason: e.reason, position: e.position, inTest: test !== undefined }, testMaxPosition.get(e.surface));
           if (role === 'TEST') {
             const t = recordTestImpression(toContentTest(test!), theta, ok);
             Object.assign(test!, { impressions: t.impressions, exposure: t.exposure, successes: t.successes });

@@ -62,6 +62,7 @@ export function surfacePolicy(s: SurfaceEntity, pins: SurfacePinEntity[], now: n
     slots,
     explorationBudget: s.explorationBudget,
     randomFloor: s.randomFloor,
+    testMaxPosition: s.testMaxPosition,
     pins: pins
       .filter((p) => p.startsAt.getTime() <= now && (!p.endsAt || p.endsAt.getTime() > now) && p.position <= slots)
       .map((p) => ({ itemId: p.itemId, position: p.position })),

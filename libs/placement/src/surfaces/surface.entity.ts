@@ -19,6 +19,7 @@ export type SuccessEvent = (typeof SUCCESS_EVENTS)[number];
 /** A place in a client app that shows an ordered list (home feed, sleep tab…), and how the engine fills it. */
 @Entity('surfaces')
 @Check('ck_surfaces_budget', `"exploration_budget" >= 0 AND "exploration_budget" <= 0.5 AND "random_floor" >= 0 AND "random_floor" <= "exploration_budget"`)
+@Check('ck_surfaces_test_positions', `"test_max_position" >= 2 AND "test_max_position" <= 100`)
 export class SurfaceEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -54,6 +55,14 @@ export class SurfaceEntity {
 
   @Column('int', { default: 14 })
   testMaxDays: number;
+
+  /**
+   * Content-test slots go to positions 2..testMaxPosition (never position 1), and a test's control counts floor slots
+   * at the same positions. Default DEFAULT_TEST_MAX_POSITION (5): a test learns from looks, and lower positions are
+   * seldom looked at (docs/placement-engine.md §6a).
+   */
+  @Column('int', { default: 5 })
+  testMaxPosition: number;
 
   @Column('jsonb', { default: () => `'{"firstN": 5, "maxPerKind": null, "maxPerTopic": null}'` })
   diversity: SurfaceDiversityRule;

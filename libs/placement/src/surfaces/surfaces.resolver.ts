@@ -43,6 +43,11 @@ export class SurfaceGql {
   @Field(() => Int, { nullable: true, description: 'Impressions per content test; null = sized automatically (see effectiveTestQuota).' }) testQuota:
     number | null;
   @Field(() => Int) testMaxDays: number;
+  @Field(() => Int, {
+    description:
+      "Content-test slots go to positions 2..testMaxPosition (never position 1); a test's control counts random floor slots at the same positions. Default 5: a test learns from how often its item is looked at, and lower positions are seldom looked at.",
+  })
+  testMaxPosition: number;
   @Field(() => DiversityRuleGql) diversity: DiversityRuleGql;
   @Field(() => [ID], { description: 'Editorial order served when the engine cannot answer.' }) fallbackOrder: string[];
   @Field() enabled: boolean;
@@ -75,6 +80,7 @@ export class SurfaceInputGql {
   @Field(() => Int, { nullable: true }) testQuota?: number | null;
   @Field(() => Boolean, { nullable: true, description: 'Go back to the automatic quota.' }) clearTestQuota?: boolean | null;
   @Field(() => Int, { nullable: true }) testMaxDays?: number | null;
+  @Field(() => Int, { nullable: true, description: 'The last position content tests may use, from 2 to 100 (default 5).' }) testMaxPosition?: number | null;
   @Field(() => DateTimeScalar, {
     nullable: true,
     description:

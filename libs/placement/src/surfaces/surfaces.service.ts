@@ -4,6 +4,7 @@ import { DataSource, In } from 'typeorm';
 import { Actor, AuditService } from '@marquee/audit';
 import { ItemEntity, KIND_KEYS } from '@marquee/catalog';
 import { Clock, ConflictError, FieldProblem, InputError, NotFoundError, assertId, isUuid } from '@marquee/platform-core';
+import { DEFAULT_TEST_MAX_POSITION } from '../engine/content-test';
 import { CandidateRule, SurfaceDiversityRule, SUCCESS_EVENTS, SuccessEvent, SurfaceEntity, SurfacePinEntity } from './surface.entity';
 
 export interface SurfaceInput {
@@ -18,6 +19,8 @@ export interface SurfaceInput {
   testQuota?: number | null;
   clearTestQuota?: boolean | null;
   testMaxDays?: number | null;
+  /** Content tests go to positions 2..testMaxPosition (see SurfaceEntity.testMaxPosition). */
+  testMaxPosition?: number | null;
   /** The baseline choice (see SurfaceEntity.testsLaunchedAfter). */
   testsLaunchedAfter?: Date | null;
   diversity?: Partial<SurfaceDiversityRule> | null;
@@ -58,6 +61,7 @@ export class SurfacesService {
       randomFloor: 0.02,
       testQuota: null,
       testMaxDays: 14,
+      testMaxPosition: DEFAULT_TEST_MAX_POSITION,
       testsLaunchedAfter: null,
       diversity: { firstN: 5, maxPerKind: null, maxPerTopic: null },
       fallbackOrder: [],
@@ -236,6 +240,11 @@ export class SurfacesService {
       if (!Number.isInteger(input.testMaxDays) || input.testMaxDays < 1 || input.testMaxDays > 90)
         p.push({ field: 'testMaxDays', message: 'must be from 1 to 90 days' });
       else s.testMaxDays = input.testMaxDays;
+    }
+    if (input.testMaxPosition !== undefined && input.testMaxPosition !== null) {
+      if (!Number.isInteger(input.testMaxPosition) || input.testMaxPosition < 2 || input.testMaxPosition > 100)
+        p.push({ field: 'testMaxPosition', message: 'must be a position from 2 to 100 (position 1 never holds a test; 5 is the default)' });
+      else s.testMaxPosition = input.testMaxPosition;
     }
     if (input.enabled !== undefined && input.enabled !== null) s.enabled = input.enabled;
     if (input.diversity) {

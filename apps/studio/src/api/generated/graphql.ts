@@ -281,6 +281,8 @@ export type SurfaceInputGql = {
   /** OPEN, PLAY_START or COMPLETE */
   successEvent?: string | null | undefined;
   testMaxDays?: number | null | undefined;
+  /** The last position content tests may use, from 2 to 100 (default 5). */
+  testMaxPosition?: number | null | undefined;
   testQuota?: number | null | undefined;
   /** The baseline choice: items live at or before this moment are the surface's established catalogue, items that go live after it enter content tests. Default on create: the creation time. A past date puts recently launched items into tests too (launches of the last 90 days). */
   testsLaunchedAfter?: string | null | undefined;
@@ -798,19 +800,19 @@ export type ItemReleasesQuery = { items: { edges: Array<{ node: { id: string, ti
 
 export type SurfacePinFieldsFragment = { id: string, itemId: string, position: number, startsAt: string, endsAt: string | null };
 
-export type SurfaceFieldsFragment = { id: string, key: string, name: string, description: string | null, slots: number, successEvent: string, explorationBudget: number, randomFloor: number, testQuota: number | null, testMaxDays: number, fallbackOrder: Array<string>, enabled: boolean, updatedAt: string, candidateRule: { kinds: Array<string>, topics: Array<string>, collections: Array<string> }, diversity: { maxPerKind: number | null, maxPerTopic: number | null, firstN: number }, pins: Array<{ id: string, itemId: string, position: number, startsAt: string, endsAt: string | null }> };
+export type SurfaceFieldsFragment = { id: string, key: string, name: string, description: string | null, slots: number, successEvent: string, explorationBudget: number, randomFloor: number, testQuota: number | null, testMaxDays: number, testMaxPosition: number, fallbackOrder: Array<string>, enabled: boolean, updatedAt: string, candidateRule: { kinds: Array<string>, topics: Array<string>, collections: Array<string> }, diversity: { maxPerKind: number | null, maxPerTopic: number | null, firstN: number }, pins: Array<{ id: string, itemId: string, position: number, startsAt: string, endsAt: string | null }> };
 
 export type SurfacesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type SurfacesQuery = { surfaces: Array<{ id: string, key: string, name: string, description: string | null, slots: number, successEvent: string, explorationBudget: number, randomFloor: number, testQuota: number | null, testMaxDays: number, fallbackOrder: Array<string>, enabled: boolean, updatedAt: string, candidateRule: { kinds: Array<string>, topics: Array<string>, collections: Array<string> }, diversity: { maxPerKind: number | null, maxPerTopic: number | null, firstN: number }, pins: Array<{ id: string, itemId: string, position: number, startsAt: string, endsAt: string | null }> }> };
+export type SurfacesQuery = { surfaces: Array<{ id: string, key: string, name: string, description: string | null, slots: number, successEvent: string, explorationBudget: number, randomFloor: number, testQuota: number | null, testMaxDays: number, testMaxPosition: number, fallbackOrder: Array<string>, enabled: boolean, updatedAt: string, candidateRule: { kinds: Array<string>, topics: Array<string>, collections: Array<string> }, diversity: { maxPerKind: number | null, maxPerTopic: number | null, firstN: number }, pins: Array<{ id: string, itemId: string, position: number, startsAt: string, endsAt: string | null }> }> };
 
 export type SurfaceQueryVariables = Exact<{
   key: string;
 }>;
 
 
-export type SurfaceQuery = { surface: { id: string, key: string, name: string, description: string | null, slots: number, successEvent: string, explorationBudget: number, randomFloor: number, testQuota: number | null, testMaxDays: number, fallbackOrder: Array<string>, enabled: boolean, updatedAt: string, candidateRule: { kinds: Array<string>, topics: Array<string>, collections: Array<string> }, diversity: { maxPerKind: number | null, maxPerTopic: number | null, firstN: number }, pins: Array<{ id: string, itemId: string, position: number, startsAt: string, endsAt: string | null }> } };
+export type SurfaceQuery = { surface: { id: string, key: string, name: string, description: string | null, slots: number, successEvent: string, explorationBudget: number, randomFloor: number, testQuota: number | null, testMaxDays: number, testMaxPosition: number, fallbackOrder: Array<string>, enabled: boolean, updatedAt: string, candidateRule: { kinds: Array<string>, topics: Array<string>, collections: Array<string> }, diversity: { maxPerKind: number | null, maxPerTopic: number | null, firstN: number }, pins: Array<{ id: string, itemId: string, position: number, startsAt: string, endsAt: string | null }> } };
 
 export type CreateSurfaceMutationVariables = Exact<{
   key: string;
@@ -820,7 +822,7 @@ export type CreateSurfaceMutationVariables = Exact<{
 }>;
 
 
-export type CreateSurfaceMutation = { createSurface: { id: string, key: string, name: string, description: string | null, slots: number, successEvent: string, explorationBudget: number, randomFloor: number, testQuota: number | null, testMaxDays: number, fallbackOrder: Array<string>, enabled: boolean, updatedAt: string, candidateRule: { kinds: Array<string>, topics: Array<string>, collections: Array<string> }, diversity: { maxPerKind: number | null, maxPerTopic: number | null, firstN: number }, pins: Array<{ id: string, itemId: string, position: number, startsAt: string, endsAt: string | null }> } };
+export type CreateSurfaceMutation = { createSurface: { id: string, key: string, name: string, description: string | null, slots: number, successEvent: string, explorationBudget: number, randomFloor: number, testQuota: number | null, testMaxDays: number, testMaxPosition: number, fallbackOrder: Array<string>, enabled: boolean, updatedAt: string, candidateRule: { kinds: Array<string>, topics: Array<string>, collections: Array<string> }, diversity: { maxPerKind: number | null, maxPerTopic: number | null, firstN: number }, pins: Array<{ id: string, itemId: string, position: number, startsAt: string, endsAt: string | null }> } };
 
 export type UpdateSurfaceMutationVariables = Exact<{
   key: string;
@@ -828,7 +830,7 @@ export type UpdateSurfaceMutationVariables = Exact<{
 }>;
 
 
-export type UpdateSurfaceMutation = { updateSurface: { id: string, key: string, name: string, description: string | null, slots: number, successEvent: string, explorationBudget: number, randomFloor: number, testQuota: number | null, testMaxDays: number, fallbackOrder: Array<string>, enabled: boolean, updatedAt: string, candidateRule: { kinds: Array<string>, topics: Array<string>, collections: Array<string> }, diversity: { maxPerKind: number | null, maxPerTopic: number | null, firstN: number }, pins: Array<{ id: string, itemId: string, position: number, startsAt: string, endsAt: string | null }> } };
+export type UpdateSurfaceMutation = { updateSurface: { id: string, key: string, name: string, description: string | null, slots: number, successEvent: string, explorationBudget: number, randomFloor: number, testQuota: number | null, testMaxDays: number, testMaxPosition: number, fallbackOrder: Array<string>, enabled: boolean, updatedAt: string, candidateRule: { kinds: Array<string>, topics: Array<string>, collections: Array<string> }, diversity: { maxPerKind: number | null, maxPerTopic: number | null, firstN: number }, pins: Array<{ id: string, itemId: string, position: number, startsAt: string, endsAt: string | null }> } };
 
 export type SetFallbackMutationVariables = Exact<{
   key: string;
@@ -836,7 +838,7 @@ export type SetFallbackMutationVariables = Exact<{
 }>;
 
 
-export type SetFallbackMutation = { setSurfaceFallback: { id: string, key: string, name: string, description: string | null, slots: number, successEvent: string, explorationBudget: number, randomFloor: number, testQuota: number | null, testMaxDays: number, fallbackOrder: Array<string>, enabled: boolean, updatedAt: string, candidateRule: { kinds: Array<string>, topics: Array<string>, collections: Array<string> }, diversity: { maxPerKind: number | null, maxPerTopic: number | null, firstN: number }, pins: Array<{ id: string, itemId: string, position: number, startsAt: string, endsAt: string | null }> } };
+export type SetFallbackMutation = { setSurfaceFallback: { id: string, key: string, name: string, description: string | null, slots: number, successEvent: string, explorationBudget: number, randomFloor: number, testQuota: number | null, testMaxDays: number, testMaxPosition: number, fallbackOrder: Array<string>, enabled: boolean, updatedAt: string, candidateRule: { kinds: Array<string>, topics: Array<string>, collections: Array<string> }, diversity: { maxPerKind: number | null, maxPerTopic: number | null, firstN: number }, pins: Array<{ id: string, itemId: string, position: number, startsAt: string, endsAt: string | null }> } };
 
 export type PinItemMutationVariables = Exact<{
   key: string;
@@ -1407,6 +1409,7 @@ export const SurfaceFieldsFragmentDoc = new TypedDocumentString(`
   randomFloor
   testQuota
   testMaxDays
+  testMaxPosition
   diversity {
     maxPerKind
     maxPerTopic
@@ -3581,6 +3584,7 @@ fragment SurfaceFields on Surface {
   randomFloor
   testQuota
   testMaxDays
+  testMaxPosition
   diversity {
     maxPerKind
     maxPerTopic
@@ -3622,6 +3626,7 @@ fragment SurfaceFields on Surface {
   randomFloor
   testQuota
   testMaxDays
+  testMaxPosition
   diversity {
     maxPerKind
     maxPerTopic
@@ -3663,6 +3668,7 @@ fragment SurfaceFields on Surface {
   randomFloor
   testQuota
   testMaxDays
+  testMaxPosition
   diversity {
     maxPerKind
     maxPerTopic
@@ -3704,6 +3710,7 @@ fragment SurfaceFields on Surface {
   randomFloor
   testQuota
   testMaxDays
+  testMaxPosition
   diversity {
     maxPerKind
     maxPerTopic
@@ -3745,6 +3752,7 @@ fragment SurfaceFields on Surface {
   randomFloor
   testQuota
   testMaxDays
+  testMaxPosition
   diversity {
     maxPerKind
     maxPerTopic

@@ -7,6 +7,7 @@ import { Time } from '../../components/Time';
 import { plural } from '../../lib/format';
 import { automaticQuota, formatShare, ruleSentence, SUCCESS_EVENT_TEXT, successEventLabel } from './placementText';
 import type { SurfaceForm } from './surfaceForm';
+import { testPositionsText } from './surfaceForm';
 
 interface Props {
   surface: Surface;
@@ -370,6 +371,24 @@ export function SurfaceSettings({ surface, form, onChange, errors, readOnly, kin
                 testId="s-days"
               />
             </Field>
+            <Field
+              label="Test positions"
+              htmlFor="s-test-last"
+              error={errors.testMaxPosition}
+              hint="Tests are shown at positions 2 up to this one, never at position 1. Higher positions are looked at more, so a test learns more from each impression there; it also displaces a better-seen item."
+            >
+              <UnitInput
+                id="s-test-last"
+                value={form.testMaxPosition}
+                onChange={(testMaxPosition) => onChange({ testMaxPosition })}
+                unit="last position"
+                min={2}
+                max={100}
+                readOnly={readOnly}
+                invalid={!!errors.testMaxPosition}
+                testId="s-test-last"
+              />
+            </Field>
           </div>
         </section>
 
@@ -457,7 +476,7 @@ export function SurfaceSettings({ surface, form, onChange, errors, readOnly, kin
               </li>
               <li>
                 Tests get {form.quotaMode === 'auto' ? 'an automatic quota' : <strong>{Number(form.quota || 0).toLocaleString('en')} impressions</strong>}{' '}
-                within <strong>{plural(numberOr(form.maxDays, 0), 'day')}</strong>, never at position 1.
+                within <strong>{plural(numberOr(form.maxDays, 0), 'day')}</strong>, {testPositionsText(numberOr(form.testMaxPosition, 2), slots)}.
               </li>
               <li>
                 {diversityText ? `${diversityText.charAt(0).toUpperCase()}${diversityText.slice(1)} in the first ${firstN} slots.` : 'No diversity limit.'}

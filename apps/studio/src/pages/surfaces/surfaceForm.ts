@@ -14,6 +14,7 @@ export interface SurfaceForm {
   quotaMode: 'auto' | 'fixed';
   quota: string;
   maxDays: string;
+  testMaxPosition: string;
   maxPerKind: string;
   maxPerTopic: string;
   firstN: string;
@@ -38,6 +39,7 @@ export function formFromSurface(s: Surface): SurfaceForm {
     quotaMode: s.testQuota === null ? 'auto' : 'fixed',
     quota: s.testQuota === null ? '' : String(s.testQuota),
     maxDays: String(s.testMaxDays),
+    testMaxPosition: String(s.testMaxPosition),
     maxPerKind: s.diversity.maxPerKind === null ? '' : String(s.diversity.maxPerKind),
     maxPerTopic: s.diversity.maxPerTopic === null ? '' : String(s.diversity.maxPerTopic),
     firstN: String(s.diversity.firstN),
@@ -77,6 +79,8 @@ export function validateForm(f: SurfaceForm): Record<string, string> {
   }
   const days = int(f.maxDays);
   if (days === null || days < 1 || days > 90) e.testMaxDays = 'A whole number of days from 1 to 90.';
+  const lastTest = int(f.testMaxPosition);
+  if (lastTest === null || lastTest < 2 || lastTest > 100) e.testMaxPosition = 'A position from 2 to 100: position 1 never holds a test.';
   const firstN = int(f.firstN);
   if (firstN === null || firstN < 1 || firstN > 100) e['diversity.firstN'] = 'A whole number of slots from 1 to 100.';
   for (const [k, label] of [
@@ -104,6 +108,7 @@ export function formToInput(f: SurfaceForm): SurfaceInput {
     randomFloor: share(f.floor),
     ...(f.quotaMode === 'auto' ? { clearTestQuota: true } : { testQuota: Number(f.quota.trim()) }),
     testMaxDays: Number(f.maxDays.trim()),
+    testMaxPosition: Number(f.testMaxPosition.trim()),
     diversity: { maxPerKind: limit(f.maxPerKind), maxPerTopic: limit(f.maxPerTopic), firstN: Number(f.firstN.trim()) },
   };
 }
@@ -122,8 +127,16 @@ export const PLACED_FIELDS = [
   'randomFloor',
   'testQuota',
   'testMaxDays',
+  'testMaxPosition',
   'diversity',
   'diversity.firstN',
   'diversity.maxPerKind',
   'diversity.maxPerTopic',
 ];
+
+/** Where tests sit on a surface of `slots` slots whose last test position is `last`. */
+export function testPositionsText(last: number, slots: number): string {
+  const end = Math.min(last, slots);
+  if (end < 2) return 'but a one-slot surface has no place for them (never position 1)';
+  return end === 2 ? 'at position 2 only (never position 1)' : `at positions 2–${end} (never position 1)`;
+}

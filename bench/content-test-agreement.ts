@@ -213,7 +213,7 @@ async function main(): Promise<void> {
   const dataDir = process.argv[2] ?? '/work/shared/data/xwines';
   const days = Number(process.argv[3] ?? 16);
   const requests = Number(process.argv[4] ?? 3000);
-  const seeds = Number(process.argv[5] ?? 10);
+  const seeds = Number(process.argv[5] ?? 40);
   const testMax = Number(process.env.TEST_MAX ?? DEFAULT_TEST_MAX_POSITION);
   const audienceDir = process.env.AUDIENCE_DIR ?? join(dataDir, '../../audience');
   const importer = new Function('p', 'return import(p)') as (p: string) => Promise<Record<string, unknown>>;

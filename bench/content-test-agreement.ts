@@ -33,24 +33,13 @@ import {
   trafficQuota,
   windowControl,
 } from '../libs/placement/src/engine';
+import { mulberry32 } from './lib/mulberry32';
 
 interface World {
   catalogue: { index: number; launchDay: number }[];
   M: number;
   U: number;
   playProb: (u: number, m: number) => number;
-}
-
-/** mulberry32, as the harness seeds its people. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function ranks(xs: number[]): number[] {
@@ -98,7 +87,7 @@ interface RunResult {
 }
 
 function run(world: World, trueMean: Float64Array, o: { days: number; requests: number; slots: number; testMax: number; seed: number }): RunResult {
-  const R = rng(o.seed);
+  const R = mulberry32(o.seed);
   const budget = 0.08;
   const floor = 0.02;
   const testShare = budget - floor;

@@ -12,9 +12,9 @@ const { floor } = Math;
 /**
  * The same exploration spend as Marquee's budget, for the reference policies: at every position a uniform-random
  * live item with probability `floor`, and at positions 2..T (T = min(N, DEFAULT_TEST_MAX_POSITION), where the
- * engine puts content tests) an item launched in the last `maxTestDays` days with probability (budget − floor)·N/(T − 1),
- * drawn from their own common random numbers. A draw that
- * repeats an item already shown leaves the slot to the policy's ranking.
+ * engine puts content tests) an item launched in the last `maxTestDays` days with probability
+ * (budget − floor)·N/(T − 1), drawn from their own common random numbers. A draw that repeats an item already shown
+ * leaves the slot to the policy's ranking.
  */
 export class ExplorationSlots {
   private recent: number[] = [];

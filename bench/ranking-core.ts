@@ -360,7 +360,12 @@ function main(): void {
       retrieval: false,
     },
   ];
-  const results = cases.map(run);
+  // RANKING_ONLY=10000,100000 runs only the cases of those sizes (while iterating; the committed figures run all).
+  const only = (process.env.RANKING_ONLY ?? '')
+    .split(',')
+    .filter((x) => x.trim() !== '')
+    .map(Number);
+  const results = cases.filter((c) => only.length === 0 || only.includes(c.candidates)).map(run);
   const retrieval = [10_000, 100_000].map(measureRetrieval);
   const out = {
     benchmark: 'ranking-core',

@@ -4,6 +4,7 @@
  * Tokens come from real `feed` responses. Called by run-all.ts, which owns the stack.
  */
 import { Client } from 'pg';
+import { Placement, readPlacement } from '../libs/events/src/tracking-token';
 import { from as copyFrom } from 'pg-copy-streams';
 import { percentile, round, log } from './lib/common';
 import { cpuMs, machineCpu } from './lib/proc';
@@ -31,7 +32,7 @@ const TRACK = 'mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) 
 
 export interface Token {
   token: string;
-  placement: { r: string; s: string; u: string; i: string; p: number; q: number; m: string; v: string; t: number };
+  placement: Placement;
 }
 
 export async function collectTokens(api: ApiProcess, seeded: Seeded, users: Users, feeds: number): Promise<Token[]> {
@@ -42,8 +43,11 @@ export async function collectTokens(api: ApiProcess, seeded: Seeded, users: User
       c: { locale: 'en', platform: 'web', appVersion: '5.2.0', tier: 'free' },
     });
     for (const it of d.feed.items) {
-      const body = it.trackingToken.slice(0, it.trackingToken.indexOf('.'));
-      out.push({ token: it.trackingToken, placement: JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) });
+      // The placement inside the token (either token version), for the raw COPY baseline's rows.
+      const placement = readPlacement(it.trackingToken);
+      if (!placement)
+        throw new Error(`ingest: the feed returned a tracking token this benchmark cannot read (${it.trackingToken.slice(0, 40)}…); update readPlacement.`);
+      out.push({ token: it.trackingToken, placement });
     }
   }
   return out;
@@ -187,18 +191,10 @@ interface CopyRun {
  */
 async function copyRun(databaseUrl: string, seeded: Seeded, tokens: Token[], o: IngestOptions, rows: number, chunk: number, tag: string): Promise<CopyRun> {
   const perClient = Math.ceil(rows / o.clients);
-  const conns: Client[] = [];
-  for (let c = 0; c < o.clients; c++) {
-    const cl = new Client({ connectionString: databaseUrl });
-    // Without a listener, a connection PostgreSQL terminates (57P01 from another session) crashes the whole bench;
-    // with one, the COPY in flight rejects and this phase reports the error.
-    cl.on('error', (e) => log(`ingest: a COPY connection failed (${e.message}); this run's COPY baseline is void, run the bench again.`));
-    await cl.connect();
-    conns.push(cl);
-  }
-  // The COPY text is built before the clock starts, so the baseline measures PostgreSQL, not this process's string building.
+  // The COPY text is built before the clock starts, so the baseline measures PostgreSQL, not this process's string
+  // building; and before the connections open, so a fault here is reported as itself.
   const at = new Date().toISOString();
-  const work = conns.map((_, c) => {
+  const work = Array.from({ length: o.clients }, (_, c) => {
     const chunks: { n: number; ids: string; evs: string }[] = [];
     for (let done = 0; done < perClient; done += chunk) {
       const n = Math.min(chunk, perClient - done);
@@ -208,12 +204,21 @@ async function copyRun(databaseUrl: string, seeded: Seeded, tokens: Token[], o: 
         const id = `${tag}-${c}-${done + k}`;
         const p = tokens[(done + k + c * 131) % tokens.length].placement;
         ids += `${id}\n`;
-        evs += `${id}\tIMPRESSION\t${at}\t\\N\t${copyText(p.r)}\t${copyText(p.s)}\t${copyText(p.u)}\t${p.i}\t${p.p}\t${p.q}\t${copyText(p.m)}\t${copyText(p.v)}\t${new Date(p.t).toISOString()}\t${seeded.apiKeyId}\n`;
+        evs += `${id}\tIMPRESSION\t${at}\t\\N\t${copyText(p.requestId)}\t${copyText(p.surface)}\t${copyText(p.userId)}\t${p.itemId}\t${p.position}\t${p.propensity}\t${copyText(p.reason)}\t${copyText(p.policyVersion)}\t${new Date(p.servedAt).toISOString()}\t${seeded.apiKeyId}\n`;
       }
       chunks.push({ n, ids, evs });
     }
     return chunks;
   });
+  const conns: Client[] = [];
+  for (let c = 0; c < o.clients; c++) {
+    const cl = new Client({ connectionString: databaseUrl });
+    // Without a listener, a connection PostgreSQL terminates (57P01 from another session) crashes the whole bench;
+    // with one, the COPY in flight rejects and this phase reports the error.
+    cl.on('error', (e) => log(`ingest: a COPY connection failed (${e.message}); this run's COPY baseline is void, run the bench again.`));
+    await cl.connect();
+    conns.push(cl);
+  }
   const db0 = await dbBackendsCpu(databaseUrl);
   const started = performance.now();
   let total = 0;

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { TrackingTokens, Placement } from './tracking-token';
+import { TrackingTokens, Placement, readPlacement } from './tracking-token';
 
 const placement: Placement = {
   requestId: 'req-1',
@@ -110,5 +110,38 @@ describe('tracking tokens, version 2 (one slate, one keyed state, a token per sl
     const [head, slot] = t.split('.');
     const v1Mac = createHmac('sha256', key).update(`${head}.${slot}`).digest().subarray(0, 16).toString('base64url');
     expect(tokens.verify(`${head}.${slot}.${v1Mac}`, slate.servedAt)).toEqual({ ok: false, problem: 'INVALID_TOKEN' });
+  });
+});
+
+describe('readPlacement (the claims of a token, unverified, for tools and benchmarks)', () => {
+  const tokens = new TrackingTokens(randomBytes(32), 7 * 86400_000);
+  const slate = { requestId: 'req-4', surface: 'home', userId: 'u-4', policyVersion: 'pv-4', servedAt: 1_700_000_000_000, apiKeyId: null };
+  const slots = [
+    { itemId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', position: 4, propensity: 0.0625, reason: 'CONTENT_TEST' },
+    { itemId: 'not-a-uuid', position: 300, propensity: 0.5, reason: 'SOMETHING_NEW' },
+  ];
+
+  it('reads what verify reads, from either version', () => {
+    for (const t of [...tokens.signSlate(slate, slots), tokens.sign({ ...slate, ...slots[0] })]) {
+      const verified = tokens.verify(t, slate.servedAt);
+      expect(verified.ok).toBe(true);
+      expect(readPlacement(t)).toEqual(verified.ok ? verified.placement : null);
+    }
+  });
+
+  it('returns null for text in neither format, and does not vouch for a token (verify still refuses a forgery)', () => {
+    for (const garbage of [
+      '',
+      'no-dot',
+      '.x',
+      '!!!.???',
+      `${Buffer.from('null').toString('base64url')}.x`,
+      `${Buffer.from('{}').toString('base64url')}.AAAA.x`,
+    ])
+      expect(readPlacement(garbage)).toBeNull();
+    const [t] = tokens.signSlate(slate, slots);
+    const forged = `${t.slice(0, t.lastIndexOf('.'))}.${'A'.repeat(22)}`;
+    expect(readPlacement(forged)).toEqual({ ...slate, ...slots[0] });
+    expect(tokens.verify(forged, slate.servedAt)).toEqual({ ok: false, problem: 'INVALID_TOKEN' });
   });
 });

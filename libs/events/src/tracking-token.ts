@@ -26,6 +26,14 @@ export type SlateClaims = Pick<Placement, 'requestId' | 'surface' | 'userId' | '
 export type SlotClaims = Pick<Placement, 'itemId' | 'position' | 'propensity' | 'reason'>;
 
 const SIG_BYTES = 16;
+/** Slates whose keyed state and claims `TrackingTokens` keeps (a few MB at most). */
+const HEAD_CACHE = 4096;
+
+interface HeadState {
+  inner: Hash;
+  /** The slate's claims once a token of it verified (null: not a JSON object, so none of its tokens is valid). */
+  claims: Record<string, unknown> | null | undefined;
+}
 const REASONS = ['PERSONALIZED', 'CONTENT_TEST', 'EXPLORATION', 'PINNED', 'FALLBACK'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Slot part, binary form: kind 0, position, reason, propensity (float64), item UUID. */
@@ -46,13 +54,30 @@ const SLOT_BYTES = 1 + 1 + 1 + 8 + 16;
  * different keys).
  */
 export class TrackingTokens {
-  private readonly v2Key: Buffer;
+  /** SHA-256 with the version 2 key's inner and outer pads absorbed: copied, never finalised. */
+  private readonly innerPad: Hash;
+  private readonly outerPad: Hash;
+  /**
+   * Recent slates' keyed inner states and parsed shared claims, by slate part (insertion order, the oldest evicted
+   * beyond HEAD_CACHE): the slots of one slate, and the impression and play of one slot, arrive in the same or
+   * nearby batches, so each slate's key schedule and JSON are done about once. An entry is only a function of the
+   * slate text and the secret key, so a forged token gains nothing from it; its signature is still checked.
+   */
+  private readonly heads = new Map<string, HeadState>();
 
   constructor(
     private readonly key: Buffer,
     private readonly ttlMs: number,
   ) {
-    this.v2Key = createHmac('sha256', key).update('tracking-token/v2').digest();
+    const v2Key = createHmac('sha256', key).update('tracking-token/v2').digest();
+    const ipad = Buffer.alloc(64, 0x36);
+    const opad = Buffer.alloc(64, 0x5c);
+    for (let i = 0; i < v2Key.length; i++) {
+      ipad[i] ^= v2Key[i];
+      opad[i] ^= v2Key[i];
+    }
+    this.innerPad = createHash('sha256').update(ipad);
+    this.outerPad = createHash('sha256').update(opad);
   }
 
   /** Tokens for the slots of one slate, in order (version 2). */
@@ -60,11 +85,11 @@ export class TrackingTokens {
     const claims: Record<string, unknown> = { r: slate.requestId, s: slate.surface, u: slate.userId, v: slate.policyVersion, t: slate.servedAt };
     if (slate.apiKeyId) claims.k = slate.apiKeyId;
     const head = Buffer.from(JSON.stringify(claims)).toString('base64url') + '.';
-    const { inner, outer } = this.macState(head);
+    const { inner } = this.headState(head);
     const out = new Array<string>(slots.length);
     for (let i = 0; i < slots.length; i++) {
       const slot = encodeSlot(slots[i]);
-      out[i] = `${head}${slot}.${finish(inner, outer, slot).toString('base64url')}`;
+      out[i] = `${head}${slot}.${finish(inner, this.outerPad, slot).toString('base64url')}`;
     }
     return out;
   }
@@ -97,24 +122,11 @@ export class TrackingTokens {
     const sig = Buffer.from(token.slice(dot + 1), 'base64url');
     const expected = this.mac(body);
     if (sig.length !== expected.length || !timingSafeEqual(sig, expected)) return { ok: false, problem: 'INVALID_TOKEN' };
-    let d: Record<string, unknown>;
-    try {
-      d = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-    } catch {
-      return { ok: false, problem: 'INVALID_TOKEN' };
-    }
-    const placement: Placement = {
-      requestId: String(d.r),
-      surface: String(d.s),
-      userId: String(d.u),
-      itemId: String(d.i),
-      position: Number(d.p),
-      propensity: Number(d.q),
-      reason: String(d.m),
-      policyVersion: String(d.v),
-      servedAt: Number(d.t),
-      apiKeyId: typeof d.k === 'string' ? d.k : null,
-    };
+    return this.checked(readPlacement(token), now);
+  }
+
+  private checked(placement: Placement | null, now: number): { ok: true; placement: Placement } | { ok: false; problem: TokenProblem } {
+    if (!placement) return { ok: false, problem: 'INVALID_TOKEN' };
     if (now - placement.servedAt > this.ttlMs) return { ok: false, problem: 'TOKEN_EXPIRED' };
     return { ok: true, placement };
   }
@@ -123,48 +135,80 @@ export class TrackingTokens {
     const head = token.slice(0, dot + 1);
     const slotText = token.slice(dot + 1, dot2);
     const sig = Buffer.from(token.slice(dot2 + 1), 'base64url');
-    const { inner, outer } = this.macState(head);
-    const expected = finish(inner, outer, slotText);
+    const state = this.headState(head);
+    const expected = finish(state.inner, this.outerPad, slotText);
     if (sig.length !== expected.length || !timingSafeEqual(sig, expected)) return { ok: false, problem: 'INVALID_TOKEN' };
-    let d: Record<string, unknown>;
+    if (state.claims === undefined) state.claims = parseClaims(token.slice(0, dot));
     let slot: SlotClaims | null;
     try {
-      d = JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8'));
       slot = decodeSlot(Buffer.from(slotText, 'base64url'));
     } catch {
-      return { ok: false, problem: 'INVALID_TOKEN' };
+      slot = null;
     }
-    if (!slot || !d || typeof d !== 'object') return { ok: false, problem: 'INVALID_TOKEN' };
-    const placement: Placement = {
-      requestId: String(d.r),
-      surface: String(d.s),
-      userId: String(d.u),
-      itemId: slot.itemId,
-      position: slot.position,
-      propensity: slot.propensity,
-      reason: slot.reason,
-      policyVersion: String(d.v),
-      servedAt: Number(d.t),
-      apiKeyId: typeof d.k === 'string' ? d.k : null,
-    };
-    if (now - placement.servedAt > this.ttlMs) return { ok: false, problem: 'TOKEN_EXPIRED' };
-    return { ok: true, placement };
+    return this.checked(state.claims && slot ? placementOf(state.claims, slot) : null, now);
   }
 
-  /** HMAC-SHA256 (RFC 2104) under the version 2 key with `head` already absorbed: the two states to copy per slot. */
-  private macState(head: string): { inner: Hash; outer: Hash } {
-    const ipad = Buffer.alloc(64, 0x36);
-    const opad = Buffer.alloc(64, 0x5c);
-    for (let i = 0; i < this.v2Key.length; i++) {
-      ipad[i] ^= this.v2Key[i];
-      opad[i] ^= this.v2Key[i];
-    }
-    return { inner: createHash('sha256').update(ipad).update(head), outer: createHash('sha256').update(opad) };
+  /** HMAC-SHA256 (RFC 2104) under the version 2 key with `head` already absorbed, cached per slate (see `heads`). */
+  private headState(head: string): HeadState {
+    let state = this.heads.get(head);
+    if (state) return state;
+    state = { inner: this.innerPad.copy().update(head), claims: undefined };
+    if (this.heads.size >= HEAD_CACHE) this.heads.delete(this.heads.keys().next().value as string);
+    this.heads.set(head, state);
+    return state;
   }
 
   private mac(body: string): Buffer {
     return createHmac('sha256', this.key).update(body).digest().subarray(0, SIG_BYTES);
   }
+}
+
+/**
+ * What a token (either version) claims, read WITHOUT checking its signature or expiry: for tools and benchmarks
+ * that hold tokens Marquee issued them and need the placement inside. Never accept an event on it; `verify` does.
+ * Null when the token is not in either format.
+ */
+export function readPlacement(token: string): Placement | null {
+  const dot = token.indexOf('.');
+  if (dot <= 0) return null;
+  const dot2 = token.indexOf('.', dot + 1);
+  const d = parseClaims(token.slice(0, dot));
+  if (!d) return null;
+  let slot: SlotClaims | null;
+  try {
+    slot =
+      dot2 > 0
+        ? decodeSlot(Buffer.from(token.slice(dot + 1, dot2), 'base64url'))
+        : { itemId: String(d.i), position: Number(d.p), propensity: Number(d.q), reason: String(d.m) };
+  } catch {
+    return null;
+  }
+  return slot ? placementOf(d, slot) : null;
+}
+
+/** A slate's (or a version 1 token's) JSON claims, or null when they are not a JSON object. */
+function parseClaims(part: string): Record<string, unknown> | null {
+  try {
+    const d = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
+    return d !== null && typeof d === 'object' && !Array.isArray(d) ? (d as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function placementOf(d: Record<string, unknown>, slot: SlotClaims): Placement {
+  return {
+    requestId: String(d.r),
+    surface: String(d.s),
+    userId: String(d.u),
+    itemId: slot.itemId,
+    position: slot.position,
+    propensity: slot.propensity,
+    reason: slot.reason,
+    policyVersion: String(d.v),
+    servedAt: Number(d.t),
+    apiKeyId: typeof d.k === 'string' ? d.k : null,
+  };
 }
 
 function finish(inner: Hash, outer: Hash, slot: string): Buffer {

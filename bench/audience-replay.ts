@@ -275,6 +275,31 @@ async function main(): Promise<void> {
     }
     const emp = (m: number) => ((succ.get(m) ?? 0) + 1) / ((expo.get(m) ?? 0) + 10);
     const byTerm = [...liveList].sort((a, b) => term(b) - term(a));
+    // The item's whole non-personal score for a user with only the bias feature: the features' main effects plus
+    // the own term (what "popularity" is to the model).
+    const mainScore = (m: number) => {
+      const f = featuresOf(m);
+      let s = term(m) === -9 ? 0 : term(m);
+      for (let a = 0; a < f.idx.length; a++) s += f.val[a] * state.wMean[USER_LAYOUT.bias * state.itemDim + f.idx[a]];
+      return s;
+    };
+    const byMain = [...liveList].sort((a, b) => mainScore(b) - mainScore(a));
+    // The same averaged over the people's last user vectors (the score is linear in them).
+    const uBar = new Float64Array(state.userDim);
+    let nu = 0;
+    for (const person of world.people as (Person & { _user?: Float32Array })[]) {
+      if (!person._user) continue;
+      for (let j = 0; j < state.userDim; j++) uBar[j] += person._user[j];
+      nu++;
+    }
+    for (let j = 0; j < state.userDim; j++) uBar[j] /= Math.max(1, nu);
+    const avgScore = (m: number) => {
+      const f = featuresOf(m);
+      let s = term(m) === -9 ? 0 : term(m);
+      for (let a = 0; a < f.idx.length; a++) for (let j = 0; j < state.userDim; j++) s += uBar[j] * f.val[a] * state.wMean[j * state.itemDim + f.idx[a]];
+      return s;
+    };
+    const byAvg = [...liveList].sort((a, b) => avgScore(b) - avgScore(a));
     const batchRate = (m: number) => {
       const slot = state.collab?.itemIndex.get(world.catalogue[m].slug);
       return slot === undefined ? -1 : state.collab!.rate[slot];
@@ -330,7 +355,7 @@ async function main(): Promise<void> {
       );
     }
     console.log(
-      `diag: greedy item term ${(value(byTerm) / best).toFixed(3)}, empirical rate ${(value(byEmp) / best).toFixed(3)}, refit's item rates ${(value(byBatch) / best).toFixed(3)} of true-popularity value`,
+      `diag: greedy item term ${(value(byTerm) / best).toFixed(3)}, greedy main score ${(value(byMain) / best).toFixed(3)}, greedy mean user's score ${(value(byAvg) / best).toFixed(3)}, empirical rate ${(value(byEmp) / best).toFixed(3)}, refit's item rates ${(value(byBatch) / best).toFixed(3)} of true-popularity value`,
     );
     const top = [...liveList].sort((a, b) => truth.get(b)! - truth.get(a)!).slice(0, 25);
     for (const m of top)

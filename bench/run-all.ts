@@ -251,7 +251,8 @@ async function main(): Promise<void> {
     const t = annotateRanking(m);
     for (const r of rows)
       summary.push([
-        `ranking core, ${r.candidates.toLocaleString('en')} candidates${r.diversity ? ', diversity' : ''}${r.state.startsWith('cold') ? ', cold state' : ''}`,
+        // The state names the row (trained, cold, + collab, no retrieval, …): several rows share a size.
+        `ranking core, ${r.candidates.toLocaleString('en')} candidates${r.diversity ? ', diversity' : ''}, ${r.state}`,
         `${r.p50Us} µs`,
         `${r.p99Us} µs`,
         '',

@@ -194,9 +194,10 @@ export class WebhookService {
       const u = new URL(url);
       if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error();
     } catch {
-      throw new InputError(`"${url}" is not an http(s) URL. Give the full address of your receiver, e.g. https://example.com/hooks/marquee.`, [
-        { field: 'url', message: 'must be an http(s) URL' },
-      ]);
+      throw new InputError(
+        `"${url.slice(0, 200)}" is not an http(s) URL. Give the full address of your receiver, e.g. https://example.com/hooks/marquee (a port, if any, from 1 to 65535).`,
+        [{ field: 'url', message: 'must be an http(s) URL' }],
+      );
     }
     try {
       await this.http.assertNotInternal(url);

@@ -22,6 +22,18 @@ describe('validateItemInput', () => {
     expect(fields.locales).toEqual(['en', 'de']);
   });
 
+  it('refuses a media URL that is not http(s) or has no valid port, and says what a good one looks like', () => {
+    for (const artworkUrl of ['not-a-url', 'ftp://cdn.example.com/a.jpg', 'https://cdn.example.com:99999/a.jpg']) {
+      const { problems } = validateItemInput({ ...base, media: { ...base.media, artworkUrl } });
+      expect(problems).toEqual([
+        {
+          field: 'media.artworkUrl',
+          message: `"${artworkUrl}" is not an http(s) URL: give the full address, e.g. https://cdn.example.com/art.jpg (a port, if any, from 1 to 65535)`,
+        },
+      ]);
+    }
+  });
+
   it('rejects bad slugs, locales, kinds and lengths with field paths', () => {
     const { problems } = validateItemInput({
       ...base,

@@ -92,7 +92,10 @@ function checkUrl(p: FieldProblem[], field: string, v: unknown): string | null {
     const u = new URL(s);
     if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error();
   } catch {
-    p.push({ field, message: `"${s.slice(0, 80)}" is not an http(s) URL` });
+    p.push({
+      field,
+      message: `"${s.slice(0, 80)}" is not an http(s) URL: give the full address, e.g. https://cdn.example.com/art.jpg (a port, if any, from 1 to 65535)`,
+    });
     return null;
   }
   return s;

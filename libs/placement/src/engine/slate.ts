@@ -3,5 +3,5 @@
  * (per request), construct (one draw), propensity, and build (buildSlate, replaySlate). Importers keep using this path.
  */
 export type { DiversityRule, Slate, SlateReason, SlateRequest, SurfacePolicy } from './slate/types';
-export { buildSlate, replaySlate } from './slate/build';
+export { buildSlate, capServedPropensities, replaySlate } from './slate/build';
 export { poolFactors } from './slate/workspace';

@@ -12,7 +12,7 @@ import { isDatabaseUnavailable } from '@marquee/platform-database';
 import { REDIS } from '@marquee/platform-queue';
 import { Counter, Histogram } from 'prom-client';
 import { metricsRegistry, requestReceivedAt } from '@marquee/platform-observability';
-import { CandidatePool, buildSlate, buildUserFeatures, personPosterior, recordServed, testShareFor } from '../engine';
+import { CandidatePool, buildSlate, buildUserFeatures, capServedPropensities, personPosterior, recordServed, testShareFor } from '../engine';
 import { EngineRuntime, SurfaceRuntime, surfacePolicy } from '../runtime/engine-runtime';
 import { FeedViewer, LiveItem, displayTitle, visibleFields } from '../runtime/live-items';
 import { UserState, UserStateCache } from '../runtime/user-state';
@@ -250,8 +250,7 @@ export class FeedService {
     if (!slate.entries.length) throw new Error('no eligible candidates for this viewer');
     rt.pacing = recordServed(rt.pacing, { served: slate.entries.length, test: slate.stats.testSlots, floor: slate.stats.floorSlots }, now);
     const servedAt = new Date(now);
-    // Exact part plus a Monte Carlo part can overshoot 1 by its error; a probability is at most 1.
-    for (const e of slate.entries) if (e.propensity > 1) e.propensity = 1;
+    capServedPropensities(slate.entries);
     const tokens = this.tokens.signSlate(
       { requestId, surface: rt.surface.key, userId, policyVersion: slate.policyVersion, servedAt: now, apiKeyId },
       slate.entries,

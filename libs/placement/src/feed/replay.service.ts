@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError, NotFoundError } from '@marquee/platform-core';
-import { SurfacePolicy, buildSlate } from '../engine';
+import { SurfacePolicy, buildSlate, capServedPropensities } from '../engine';
 import { EngineStore } from '../runtime/engine-store';
 import { PoolCandidate, buildPool } from '../runtime/engine-runtime';
 import { unpackBits } from './feed.service';
@@ -67,6 +67,8 @@ export class ReplayService {
         ? { mean: Float64Array.from(req.context.person.mean as number[]), chol: Float64Array.from(req.context.person.chol as number[]) }
         : null,
     });
+    // As served: capped at 1 (see capServedPropensities).
+    capServedPropensities(slate.entries);
     const replayed = slate.entries.map((e) => ({ position: e.position, itemId: e.itemId, reason: e.reason, propensity: e.propensity }));
     // Everything is stored at full precision; the tolerance only absorbs float8 text round-trips.
     const same = (a: ReplayedEntry, b: ReplayedEntry) =>

@@ -275,16 +275,23 @@ async function main(): Promise<void> {
     }
     const emp = (m: number) => ((succ.get(m) ?? 0) + 1) / ((expo.get(m) ?? 0) + 10);
     const byTerm = [...liveList].sort((a, b) => term(b) - term(a));
-    // The item's whole non-personal score for a user with only the bias feature: the features' main effects plus
-    // the own term (what "popularity" is to the model).
-    const mainScore = (m: number) => {
-      const f = featuresOf(m);
-      let s = term(m) === -9 ? 0 : term(m);
-      for (let a = 0; a < f.idx.length; a++) s += f.val[a] * state.wMean[USER_LAYOUT.bias * state.itemDim + f.idx[a]];
-      return s;
+    // The item's whole non-personal score (the features' main effects plus the own term: what "popularity" is to the
+    // model) for a user vector u, computed once per item: for a user with only the bias feature, and for the
+    // people's mean user vector (the score is linear in it).
+    const orderFor = (u: Float64Array) => {
+      const score = new Map<number, number>();
+      for (const m of liveList) {
+        const f = featuresOf(m);
+        let s = term(m) === -9 ? 0 : term(m);
+        for (let a = 0; a < f.idx.length; a++)
+          for (let j = 0; j < state.userDim; j++) if (u[j] !== 0) s += u[j] * f.val[a] * state.wMean[j * state.itemDim + f.idx[a]];
+        score.set(m, s);
+      }
+      return [...liveList].sort((x, y) => score.get(y)! - score.get(x)!);
     };
-    const byMain = [...liveList].sort((a, b) => mainScore(b) - mainScore(a));
-    // The same averaged over the people's last user vectors (the score is linear in them).
+    const biasOnlyUser = new Float64Array(state.userDim);
+    biasOnlyUser[USER_LAYOUT.bias] = 1;
+    const byMain = orderFor(biasOnlyUser);
     const uBar = new Float64Array(state.userDim);
     let nu = 0;
     for (const person of world.people as (Person & { _user?: Float32Array })[]) {
@@ -293,13 +300,7 @@ async function main(): Promise<void> {
       nu++;
     }
     for (let j = 0; j < state.userDim; j++) uBar[j] /= Math.max(1, nu);
-    const avgScore = (m: number) => {
-      const f = featuresOf(m);
-      let s = term(m) === -9 ? 0 : term(m);
-      for (let a = 0; a < f.idx.length; a++) for (let j = 0; j < state.userDim; j++) s += uBar[j] * f.val[a] * state.wMean[j * state.itemDim + f.idx[a]];
-      return s;
-    };
-    const byAvg = [...liveList].sort((a, b) => avgScore(b) - avgScore(a));
+    const byAvg = orderFor(uBar);
     const batchRate = (m: number) => {
       const slot = state.collab?.itemIndex.get(world.catalogue[m].slug);
       return slot === undefined ? -1 : state.collab!.rate[slot];

@@ -29,15 +29,16 @@ const SIG_BYTES = 16;
 /** Slates whose keyed state and claims `TrackingTokens` keeps (a few MB at most). */
 const HEAD_CACHE = 4096;
 
+const REASONS = ['PERSONALIZED', 'CONTENT_TEST', 'EXPLORATION', 'PINNED', 'FALLBACK'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Slot part, binary form: kind 0, position, reason, propensity (float64), item UUID. */
+const SLOT_BYTES = 1 + 1 + 1 + 8 + 16;
+
 interface HeadState {
   inner: Hash;
   /** The slate's claims once a token of it verified (null: not a JSON object, so none of its tokens is valid). */
   claims: Record<string, unknown> | null | undefined;
 }
-const REASONS = ['PERSONALIZED', 'CONTENT_TEST', 'EXPLORATION', 'PINNED', 'FALLBACK'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** Slot part, binary form: kind 0, position, reason, propensity (float64), item UUID. */
-const SLOT_BYTES = 1 + 1 + 1 + 8 + 16;
 
 /**
  * Signed tracking tokens, one per served slot, each enough on its own to attribute an event (no lookup).

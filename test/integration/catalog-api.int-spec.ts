@@ -192,6 +192,25 @@ describe('catalogue over HTTP', () => {
     expect(bad.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
   });
 
+  it('finds an item by a slug or title word that reads like a number ("00e1e2", "1e5a3f")', async () => {
+    // PostgreSQL's parser reads "00e1e2" inside a slug as one word, but the same word typed alone as the number
+    // "00e1" then "e2"; about 3% of random hex suffixes are like that, so slugs like these were unfindable.
+    const input = meditation('pine-rain-00e1e2', { localized: [{ locale: 'en', title: 'Storm 1e5a3f', description: 'd' }], locales: ['en'] });
+    expect((await gql(api.url, CREATE, { input }, editor)).errors).toBeUndefined();
+    const q = 'query($t: String) { items(filter: { text: $t }) { totalCount edges { node { slug } } } }';
+    type Found = { items: { totalCount: number; edges: { node: { slug: string } }[] } };
+    const found: Record<string, string[]> = {};
+    for (const t of ['pine-rain-00e1e2', '00e1e2', '00e1', 'rain 00e1', 'storm 1e5a3f', '1e5a3f', 'PINE-RAIN-00E1E2']) {
+      const r = await gql<Found>(api.url, q, { t }, analyst);
+      expect(r.errors).toBeUndefined();
+      found[t] = r.data!.items.edges.map((e) => e.node.slug);
+    }
+    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((t) => [t, ['pine-rain-00e1e2']])));
+    // Every word must still match: a word the item does not have finds nothing.
+    const miss = await gql<Found>(api.url, q, { t: 'pine-rain-00e1e3' }, analyst);
+    expect(miss.data!.items.totalCount).toBe(0);
+  });
+
   it('checks media URLs in the worker and reports unreachable ones on the item', async () => {
     const input = meditation('api-assets', { media: { audioUrl: `${mediaUrl}/ok.mp3`, artworkUrl: `${mediaUrl}/missing.jpg` } });
     const created = await gql<{ createItem: { id: string } }>(api.url, CREATE, { input }, editor);

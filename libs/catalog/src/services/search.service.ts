@@ -38,14 +38,27 @@ export interface ItemPage {
   totalCount: number;
 }
 
-/** Prefix search on every word: "even cal" finds "Evening Calm". Only letters and digits reach the tsquery. */
-function toPrefixQuery(text: string): string | null {
-  const words = text
+/**
+ * The words of a search, lowercased: letters and digits only, at most 8. "even cal" finds "Evening Calm".
+ * Exported for its unit test.
+ */
+export function searchWords(text: string): string[] {
+  return text
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean)
     .slice(0, 8);
-  return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
+}
+
+/**
+ * A prefix match on every word, as SQL over `to_tsvector('simple', search_text)`. Each word matches in either of the
+ * two ways PostgreSQL's text parser may have read it in the document: as one lexeme (a slug's part, "pine-rain-00e1e2"
+ * keeps "00e1e2" whole) or as the parser reads the word alone ("00e1e2" alone is the number "00e1" then "e2").
+ * `to_tsquery` alone always takes the second reading, so a slug with a number-like part could not be found.
+ */
+function prefixMatch(words: string[], p: (v: unknown) => string): string {
+  // Words hold only letters and digits, so quoting them as a tsquery lexeme needs no escaping.
+  return words.map((w) => `(${p(`'${w}':*`)}::tsquery || to_tsquery('simple', ${p(`${w}:*`)}))`).join(' && ');
 }
 
 @Injectable()
@@ -66,8 +79,8 @@ export class ItemSearchService {
       where.push(`i.id = ANY(${p(filter.ids.filter(isUuid))}::uuid[])`);
     }
     if (filter.text?.trim()) {
-      const q = toPrefixQuery(filter.text);
-      if (q) where.push(`to_tsvector('simple', i.search_text) @@ to_tsquery('simple', ${p(q)})`);
+      const words = searchWords(filter.text);
+      if (words.length) where.push(`to_tsvector('simple', i.search_text) @@ (${prefixMatch(words, p)})`);
     }
     if (filter.kinds?.length) {
       const bad = filter.kinds.filter((k) => !KIND_KEYS.includes(k as never));

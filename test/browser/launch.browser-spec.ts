@@ -45,6 +45,38 @@ describe('Studio: launch workflow', () => {
   const itemIds: string[] = [];
 
   const studio = (path = '') => `${api.url}/studio${path}`;
+  const searches: { variables: unknown; status: number | null; answer: string | null }[] = [];
+
+  /**
+   * The add-item picker's row for a slug, once the panel answers that very query: until then it may still show an
+   * earlier query's rows (the search waits 250 ms after typing), and a row there is not this search's answer.
+   * If the row never shows, the error says what the picker showed instead and what the searches answered.
+   */
+  async function pickRow(slug: string) {
+    const row = page.locator(`[data-testid=release-item-results][data-results-for="${slug}"] [data-testid=pick-row][data-slug="${slug}"]`);
+    try {
+      await row.waitFor();
+      return row;
+    } catch (e) {
+      const quick = { timeout: 1000 };
+      const panel = page.getByTestId('release-item-results');
+      const open = (await panel.count()) > 0;
+      const seen = {
+        typed: await page
+          .getByTestId('release-item-search')
+          .inputValue(quick)
+          .catch(() => '(no search box)'),
+        answers: open ? await panel.getAttribute('data-results-for', quick) : '(panel closed)',
+        busy: open ? await panel.getAttribute('aria-busy', quick) : null,
+        panel: open ? ((await panel.textContent(quick)) ?? '').slice(0, 400) : '(closed)',
+        rows: await Promise.all((await page.getByTestId('pick-row').all()).map((r) => r.getAttribute('data-slug', quick))),
+      };
+      throw new Error(
+        `The add-item search never showed the row for ${slug}: ${(e as Error).message.split('\n')[0]}\n` +
+          `the picker showed ${JSON.stringify(seen)}\nits last searches: ${JSON.stringify(searches.slice(-4), null, 1)}`,
+      );
+    }
+  }
 
   beforeAll(async () => {
     mkdirSync(RESULTS, { recursive: true });
@@ -67,6 +99,22 @@ describe('Studio: launch workflow', () => {
     browser = await launchBrowser();
     page = await browser.newPage();
     page.setDefaultTimeout(20000);
+    // The picker's searches, kept so that a row that never shows can be explained by what the API answered.
+    page.on('requestfinished', (req) => {
+      const body = req.postData() ?? '';
+      if (!body.includes('query PickItems')) return;
+      void req
+        .response()
+        .then(async (res) =>
+          searches.push({ variables: JSON.parse(body).variables, status: res?.status() ?? null, answer: (await res?.text())?.slice(0, 400) ?? null }),
+        )
+        .catch((e: Error) => searches.push({ variables: JSON.parse(body).variables, status: null, answer: `unreadable: ${e.message}` }));
+    });
+    page.on('requestfailed', (req) => {
+      const body = req.postData() ?? '';
+      if (body.includes('query PickItems'))
+        searches.push({ variables: JSON.parse(body).variables, status: null, answer: `failed: ${req.failure()?.errorText}` });
+    });
   });
 
   afterAll(async () => {
@@ -138,8 +186,7 @@ describe('Studio: launch workflow', () => {
     // Add both items by search: each publishes its latest approved version (v1) by default.
     for (const slug of slugs) {
       await page.getByTestId('release-item-search').fill(slug);
-      const row = page.locator(`[data-testid=pick-row][data-slug="${slug}"]`);
-      await row.waitFor();
+      const row = await pickRow(slug);
       expect(await row.getByTestId('pick-choice').inputValue()).toBe('publish:1');
       await row.getByTestId('pick-add').click();
       await page.locator(`[data-testid=action-row][data-slug="${slug}"]`).waitFor();

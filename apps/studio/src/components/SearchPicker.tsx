@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { toApiError, type ApiError } from '../api/client';
 import { useDebounced } from '../lib/hooks';
 import { Icon } from './Icon';
@@ -9,11 +9,16 @@ export interface PickerSearch<T> {
   /** The query as last searched (debounced). */
   q: string;
   open: boolean;
+  /** The last answer, which may be to an earlier query than `q` while a search runs; `resultsFor` says which. */
   results: T[] | null;
+  /** The query `results` answer (null before the first answer). */
+  resultsFor: string | null;
   error: ApiError | null;
   searching: boolean;
   setQuery(query: string): void;
   setOpen(open: boolean): void;
+  /** Searches again for the same query (after an error). */
+  retry(): void;
 }
 
 /**
@@ -24,9 +29,11 @@ export function usePickerSearch<T>(search: (q: string, signal: AbortSignal) => P
   const [query, setQuery] = useState('');
   const q = useDebounced(query, 250);
   const [open, setOpen] = useState(false);
-  const [results, setResults] = useState<T[] | null>(null);
+  const [found, setFound] = useState<{ query: string; items: T[] } | null>(null);
   const [searching, setSearching] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
 
   useEffect(() => {
     if (!open) return;
@@ -34,13 +41,13 @@ export function usePickerSearch<T>(search: (q: string, signal: AbortSignal) => P
     setSearching(true);
     setError(null);
     search(q, ctrl.signal)
-      .then(setResults)
+      .then((items) => !ctrl.signal.aborted && setFound({ query: q, items }))
       .catch((e) => !ctrl.signal.aborted && setError(toApiError(e)))
       .finally(() => !ctrl.signal.aborted && setSearching(false));
     return () => ctrl.abort();
-  }, [search, q, open, refresh]);
+  }, [search, q, open, refresh, attempt]);
 
-  return { query, q, open, results, error, searching, setQuery, setOpen };
+  return { query, q, open, results: found?.items ?? null, resultsFor: found?.query ?? null, error, searching, setQuery, setOpen, retry };
 }
 
 interface SearchPickerProps<T> {

@@ -113,7 +113,9 @@ function PickRow({
 export function AddItemPicker({ release, onAdded }: { release: ReleaseDetail; onAdded(r: ReleaseDetail, message: string): void }) {
   // Search again after each addition too: states and versions change.
   const picker = usePickerSearch(searchPickableItems, release.actions.length);
-  const { q, results, error } = picker;
+  const { results, resultsFor, error } = picker;
+  // The head and the empty message name the query the rows answer, which lags the box while a search runs.
+  const shown = (resultsFor ?? picker.q).trim();
   const inRelease = new Set(release.actions.map((a) => a.itemId));
 
   return (
@@ -124,12 +126,12 @@ export function AddItemPicker({ release, onAdded }: { release: ReleaseDetail; on
       label="Search items to add"
       testId="release-item-search"
     >
-      <div className="picker-panel" data-testid="release-item-results">
+      <div className="picker-panel" data-testid="release-item-results" data-results-for={resultsFor ?? undefined} aria-busy={picker.searching}>
         <div className="picker-panel-head muted small">
-          {q.trim() ? `Items matching "${q.trim()}"` : 'Recently updated items'} · publishing pins an approved version; unpublishing takes a live item down.
+          {shown ? `Items matching "${shown}"` : 'Recently updated items'} · publishing pins an approved version; unpublishing takes a live item down.
         </div>
-        {error && <ErrorBanner error={error} />}
-        {results && results.length === 0 && <p className="muted picker-empty">No items match "{q}".</p>}
+        {error && <ErrorBanner error={error} onRetry={picker.retry} />}
+        {results && results.length === 0 && <p className="muted picker-empty">No items match "{shown}".</p>}
         {results && results.length > 0 && (
           <ul className="pick-list">
             {results.map((it) => (

@@ -209,6 +209,14 @@ describe('catalogue over HTTP', () => {
     // Every word must still match: a word the item does not have finds nothing.
     const miss = await gql<Found>(api.url, q, { t: 'pine-rain-00e1e3' }, analyst);
     expect(miss.data!.items.totalCount).toBe(0);
+    // The longest search is 200 characters, even as one word (PostgreSQL refuses a query word over 2,047 bytes);
+    // a longer one is refused as bad input, not failed.
+    const longest = await gql<Found>(api.url, q, { t: 'ü'.repeat(200) }, analyst);
+    expect(longest.errors).toBeUndefined();
+    expect(longest.data!.items.totalCount).toBe(0);
+    const tooLong = await gql<Found>(api.url, q, { t: 'a'.repeat(3000) }, analyst);
+    expect(tooLong.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(tooLong.errors?.[0]?.message).toMatch(/at most 200 characters \(this one has 3000\)/);
   });
 
   it('checks media URLs in the worker and reports unreachable ones on the item', async () => {

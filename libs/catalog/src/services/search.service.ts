@@ -39,10 +39,15 @@ export interface ItemPage {
 }
 
 /**
- * The words of a search, lowercased: letters and digits only, at most 8. "even cal" finds "Evening Calm".
- * Exported for its unit test.
+ * The longest search text. It also keeps every word under PostgreSQL's 2,047-byte limit for a tsquery lexeme
+ * (200 characters are at most 800 bytes), which would otherwise fail the query.
  */
-export function searchWords(text: string): string[] {
+export const MAX_SEARCH_CHARS = 200;
+
+/**
+ * The words of a search, lowercased: letters and digits only, at most 8. "even cal" finds "Evening Calm".
+ */
+function searchWords(text: string): string[] {
   return text
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
@@ -78,6 +83,11 @@ export class ItemSearchService {
       if (filter.ids.length > 100) throw new InputError('Ask for at most 100 ids at a time.', [{ field: 'filter.ids', message: 'has more than 100 ids' }]);
       where.push(`i.id = ANY(${p(filter.ids.filter(isUuid))}::uuid[])`);
     }
+    if (filter.text && filter.text.length > MAX_SEARCH_CHARS)
+      throw new InputError(
+        `Search text is at most ${MAX_SEARCH_CHARS} characters (this one has ${filter.text.length}); search for a few words of the title or slug.`,
+        [{ field: 'filter.text', message: `is longer than ${MAX_SEARCH_CHARS} characters` }],
+      );
     if (filter.text?.trim()) {
       const words = searchWords(filter.text);
       if (words.length) where.push(`to_tsvector('simple', i.search_text) @@ (${prefixMatch(words, p)})`);

@@ -325,7 +325,10 @@ export class ItemInput {
 export class ItemFilterInput {
   @Field(() => [ID], { nullable: true, description: 'Only these items (e.g. the sessions of a course).' })
   ids?: string[] | null;
-  @Field(() => String, { nullable: true, description: 'Words to find in titles, subtitles, descriptions and slugs (prefix match).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Words to find in titles, subtitles, descriptions and slugs (prefix match on every word); at most 200 characters.',
+  })
   text?: string | null;
   @Field(() => [String], { nullable: true })
   kinds?: string[] | null;

@@ -97,7 +97,7 @@ export type ItemFilterInput = {
   locale?: string | null | undefined;
   localeStatus?: LocaleStatus | null | undefined;
   states?: Array<ItemState> | null | undefined;
-  /** Words to find in titles, subtitles, descriptions and slugs (prefix match). */
+  /** Words to find in titles, subtitles, descriptions and slugs (prefix match on every word); at most 200 characters. */
   text?: string | null | undefined;
   topic?: string | null | undefined;
 };

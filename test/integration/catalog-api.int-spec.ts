@@ -190,6 +190,18 @@ describe('catalogue over HTTP', () => {
     expect(none.data!.items.totalCount).toBe(0);
     const bad = await gql(api.url, q, { f: {}, after: 'garbage' }, analyst);
     expect(bad.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    // A well-formed cursor with the wrong contents is refused as bad input too, never passed to SQL.
+    const id = '0c3b6e02-7f88-441e-bf16-5dd25c1823f1';
+    for (const [s, forged] of [
+      ['UPDATED_DESC', ['x', 'y']],
+      ['UPDATED_DESC', ['2026-02-31T00:00:00.000Z', id]],
+      ['UPDATED_DESC', [null, null]],
+      ['TITLE_ASC', ['paging a', 'y']],
+      ['TITLE_ASC', [{ a: 1 }, id]],
+    ] as const) {
+      const r = await gql(api.url, q, { f: {}, s, after: Buffer.from(JSON.stringify(forged)).toString('base64url') }, analyst);
+      expect({ s, forged, code: r.errors?.[0]?.extensions?.code }).toEqual({ s, forged, code: 'BAD_USER_INPUT' });
+    }
   });
 
   it('finds an item by a slug or title word that reads like a number ("00e1e2", "1e5a3f")', async () => {

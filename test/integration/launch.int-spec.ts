@@ -371,6 +371,16 @@ describe('launch workflow end to end', () => {
     expect(log.auditLog.totalCount).toBeGreaterThan(5);
     expect(log.auditLog.edges.every((e) => e.node.action.startsWith('release.'))).toBe(true);
     expect(log.auditLog.edges.some((e) => e.node.requestId)).toBe(true);
+    // Paging follows the cursor it gave; a forged cursor is bad input, not a failed query.
+    const q = 'query($after: String) { auditLog(first: 2, after: $after) { pageInfo { endCursor } edges { node { id } } } }';
+    type Page = { auditLog: { pageInfo: { endCursor: string }; edges: { node: { id: string } }[] } };
+    const first = await must(gql<Page>(api.url, q, {}, admin));
+    const next = await must(gql<Page>(api.url, q, { after: first.auditLog.pageInfo.endCursor }, admin));
+    expect(BigInt(next.auditLog.edges[0].node.id)).toBeLessThan(BigInt(first.auditLog.edges[1].node.id));
+    for (const forged of [['x'], ['99999999999999999999999'], [-1]]) {
+      const r = await gql(api.url, q, { after: Buffer.from(JSON.stringify(forged)).toString('base64url') }, admin);
+      expect({ forged, code: r.errors?.[0]?.extensions?.code }).toEqual({ forged, code: 'BAD_USER_INPUT' });
+    }
   });
 });
 

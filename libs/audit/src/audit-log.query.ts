@@ -44,7 +44,7 @@ export class AuditLogQuery {
     if (f.text) qb.andWhere('a.summary ILIKE :t', { t: `%${f.text.replace(/[%_\\]/g, (c) => '\\' + c)}%` });
     const totalCount = await qb.clone().getCount();
     if (after) {
-      const [id] = decodeCursor(after, 1) as [string];
+      const [id] = decodeCursor(after, ['bigint']);
       qb.andWhere('a.id < :cursor', { cursor: id });
     }
     const rows = await qb

@@ -36,21 +36,7 @@ export function Connection<T>(node: Type<T>, name: string) {
   return ConnectionType;
 }
 
-export function encodeCursor(values: unknown[]): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64url');
-}
-
-export function decodeCursor(cursor: string, arity: number): unknown[] {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === arity) return v;
-  } catch {
-    // fall through
-  }
-  throw new InputError('The cursor is not valid. Use an endCursor returned by the same list query, or leave it out to start from the top.', [
-    { field: 'after', message: 'is not a cursor from this list' },
-  ]);
-}
+export { encodeCursor, decodeCursor, type CursorPart } from './cursor';
 
 export function pageSize(first: number | null | undefined, def = 25, max = 100): number {
   if (first === null || first === undefined) return def;

@@ -126,7 +126,7 @@ export class ItemSearchService {
     const col = s.kind === 'text' ? `lower(i.${s.column})` : `i.${s.column}`;
     const pageWhere = [...where];
     if (after) {
-      const [value, id] = decodeCursor(after, 2) as [string, string];
+      const [value, id] = decodeCursor(after, [s.kind === 'time' ? 'timestamp' : 'text', 'uuid']);
       const cmp = s.dir === 'DESC' ? '<' : '>';
       const v = s.kind === 'time' ? `${p(value)}::timestamptz` : p(value);
       pageWhere.push(`(${col}, i.id) ${cmp} (${v}, ${p(id)}::uuid)`);

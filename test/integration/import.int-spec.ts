@@ -148,5 +148,37 @@ describe('bulk import', () => {
       expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
       expect(body.errors[0].message).toMatch(/could not be read as CSV/);
     });
+
+    it('refuses a UTF-16 or binary file, a header with no rows and a file name with a NUL, and stores nothing', async () => {
+      const before = await withDb((c) => c.query('SELECT count(*)::int AS n FROM import_jobs'));
+      const cases: { what: string; filename: string; body: Buffer | string; message: RegExp }[] = [
+        // "slug,kind" saved as UTF-16LE with its byte-order mark: every other byte is a NUL.
+        {
+          what: 'UTF-16',
+          filename: 'utf16.csv',
+          body: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('slug,kind\nx,music\n', 'utf16le')]),
+          message: /NUL bytes.*UTF-16/,
+        },
+        { what: 'header only', filename: 'empty.csv', body: 'slug,kind,default_locale,title.en\n', message: /no item rows, only a header/ },
+        {
+          what: 'NUL in the name',
+          filename: 'a%00b.csv',
+          body: 'slug,kind,default_locale,title.en\nnul-name,music,en,N\n',
+          message: /file name contains control characters/,
+        },
+      ];
+      for (const c of cases) {
+        const res = await fetch(`${api.url}/api/imports?filename=${c.filename}`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` },
+          body: c.body,
+        });
+        const body = (await res.json()) as { errors?: { message: string; extensions: { code: string } }[] };
+        expect({ what: c.what, status: res.status, code: body.errors?.[0]?.extensions.code }).toEqual({ what: c.what, status: 400, code: 'BAD_USER_INPUT' });
+        expect(body.errors![0].message).toMatch(c.message);
+      }
+      const after = await withDb((c) => c.query('SELECT count(*)::int AS n FROM import_jobs'));
+      expect(after.rows[0].n).toBe(before.rows[0].n);
+    });
   });
 });

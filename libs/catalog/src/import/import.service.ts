@@ -32,9 +32,19 @@ export class ImportService {
   ) {}
 
   async create(actor: Actor, filename: string, content: string, source: ImportJobEntity['source'], format?: ImportFormat): Promise<ImportJobEntity> {
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(filename))
+      throw new InputError('The file name contains control characters (such as a NUL or a line break). Rename the file and upload it again.', [
+        { field: 'filename', message: 'contains control characters' },
+      ]);
     const name = (filename || 'upload').slice(0, 200);
     if (!content.trim())
       throw new InputError('The file is empty. Choose a CSV or JSON Lines file with one item per row.', [{ field: 'file', message: 'is empty' }]);
+    if (content.includes('\u0000'))
+      throw new InputError(
+        'The file contains NUL bytes, so it is not UTF-8 text: it may be saved as UTF-16 (some spreadsheet exports are) or be a binary file. Save it as "CSV UTF-8" or JSON Lines in UTF-8 and upload it again.',
+        [{ field: 'file', message: 'is not UTF-8 text' }],
+      );
     const fmt = format ?? detectFormat(name, content);
     let rows;
     try {
@@ -45,6 +55,11 @@ export class ImportService {
         [{ field: 'file', message: (e as Error).message }],
       );
     }
+    if (rows.length === 0)
+      throw new InputError(
+        `The file has no item rows${fmt === 'csv' ? ', only a header' : ''}. Add one row per item (the template at /api/imports/template.csv shows the columns) and upload it again.`,
+        [{ field: 'file', message: 'has no rows' }],
+      );
     if (rows.length > MAX_ROWS)
       throw new InputError(`The file has ${rows.length} rows; the limit is ${MAX_ROWS}. Split it into smaller files.`, [
         { field: 'file', message: 'has too many rows' },

@@ -162,9 +162,15 @@ function poolFor(name: string, pools: FuzzPools): string[] {
   const n = name.toLowerCase();
   // Cursors that decode but hold the wrong values: they must be refused as bad input before any SQL.
   if (n === 'after' || n.includes('cursor'))
-    return [['x', 'y'], ['2026-02-31T00:00:00.000Z', '0c3b6e02-7f88-441e-bf16-5dd25c1823f1'], [null, null], ['99999999999999999999'], [{ a: 1 }], []].map((v) =>
-      Buffer.from(JSON.stringify(v)).toString('base64url'),
-    );
+    return [
+      ['x', 'y'],
+      ['2026-02-31T00:00:00.000Z', '0c3b6e02-7f88-441e-bf16-5dd25c1823f1'],
+      ['a\u0000', '0c3b6e02-7f88-441e-bf16-5dd25c1823f1'],
+      [null, null],
+      ['99999999999999999999'],
+      [{ a: 1 }],
+      [],
+    ].map((v) => Buffer.from(JSON.stringify(v)).toString('base64url'));
   if (n.includes('surface') || n === 'key') return pools.surfaces;
   if (n.includes('slug')) return pools.itemSlugs;
   if (n.includes('email')) return pools.emails;

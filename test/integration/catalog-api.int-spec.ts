@@ -198,6 +198,7 @@ describe('catalogue over HTTP', () => {
       ['UPDATED_DESC', [null, null]],
       ['TITLE_ASC', ['paging a', 'y']],
       ['TITLE_ASC', [{ a: 1 }, id]],
+      ['TITLE_ASC', ['paging\u0000a', id]],
     ] as const) {
       const r = await gql(api.url, q, { f: {}, s, after: Buffer.from(JSON.stringify(forged)).toString('base64url') }, analyst);
       expect({ s, forged, code: r.errors?.[0]?.extensions?.code }).toEqual({ s, forged, code: 'BAD_USER_INPUT' });

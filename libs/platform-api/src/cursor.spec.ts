@@ -37,4 +37,11 @@ describe('list cursors', () => {
       expect(() => decodeCursor(forge([bad]), ['bigint'])).toThrow(/cursor is not valid/);
     expect(() => decodeCursor(forge([12]), ['bigint'])).toThrow(/cursor is not valid/);
   });
+
+  it('refuses a text sort key with a NUL or over 10,000 characters', () => {
+    const id = '0c3b6e02-7f88-441e-bf16-5dd25c1823f1';
+    expect(() => decodeCursor(forge(['a\u0000b', id]), ['text', 'uuid'])).toThrow(/cursor is not valid/);
+    expect(() => decodeCursor(forge(['a'.repeat(10_001), id]), ['text', 'uuid'])).toThrow(/cursor is not valid/);
+    expect(decodeCursor(forge(['a'.repeat(10_000), id]), ['text', 'uuid'])[0]).toHaveLength(10_000);
+  });
 });

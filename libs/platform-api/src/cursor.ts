@@ -5,7 +5,7 @@ import { InputError, isUuid } from '@marquee/platform-core';
  * one ("x" where a uuid or a timestamp goes) must be refused as bad input, not fail the query.
  * - `uuid`: a row id;
  * - `timestamp`: an instant exactly as `toISOString()` writes it (2026-12-07T06:00:00.000Z), from year 1;
- * - `text`: a sort key string (at most 10,000 characters);
+ * - `text`: a sort key string (at most 10,000 characters, no NUL);
  * - `bigint`: a non-negative PostgreSQL bigint, as digits.
  */
 export type CursorPart = 'uuid' | 'timestamp' | 'text' | 'bigint';
@@ -21,7 +21,8 @@ function fits(part: CursorPart, v: unknown): boolean {
     return Number.isFinite(t) && new Date(t).toISOString() === v && !v.startsWith('0000');
   }
   if (part === 'bigint') return /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_BIGINT;
-  return v.length <= 10_000;
+  // A NUL cannot be sent to PostgreSQL in text.
+  return v.length <= 10_000 && !v.includes('\u0000');
 }
 
 export function encodeCursor(values: unknown[]): string {

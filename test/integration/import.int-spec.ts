@@ -149,6 +149,51 @@ describe('bulk import', () => {
       expect(body.errors[0].message).toMatch(/could not be read as CSV/);
     });
 
+    it('imports the good rows of a JSON Lines file whose other rows hold an escaped NUL, naming the field, and finishes', async () => {
+      // "\u0000" is valid JSON text, so it passes the upload's byte check; PostgreSQL cannot store the NUL it decodes
+      // to. Such a row used to fail the whole job at the database, three times, and leave it "running" for good.
+      const lines = [
+        JSON.stringify({ slug: 'nul-title', kind: 'talk', defaultLocale: 'en', localized: { en: { title: 'Nul\u0000title', description: 'd' } } }),
+        JSON.stringify({ slug: 'nul\u0000slug', kind: 'talk', defaultLocale: 'en', localized: { en: { title: 'Slug', description: 'd' } } }),
+        JSON.stringify({ slug: 'nul-fine', kind: 'talk', defaultLocale: 'en', localized: { en: { title: 'Fine', description: 'd' } } }),
+      ].join('\n');
+      const res = await fetch(`${api.url}/api/imports?filename=nul.jsonl`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` },
+        body: lines,
+      });
+      expect(res.status).toBe(202);
+      const { id } = (await res.json()) as { id: string };
+      type Job = {
+        importJob: {
+          status: string;
+          createdItems: number;
+          failedRows: number;
+          errors: { row: number; slug: string | null; problems: { field: string; message: string }[] }[];
+        };
+      };
+      const job = await pollUntil(
+        async () =>
+          (
+            await gql<Job>(
+              api.url,
+              'query($id: ID!) { importJob(id: $id) { status createdItems failedRows errors { row slug problems { field message } } } }',
+              { id },
+              { token },
+            )
+          ).data!.importJob,
+        (j) => !['queued', 'running'].includes(j.status),
+        { what: `import ${id} to finish` },
+      );
+      expect(job).toMatchObject({ status: 'completed_with_errors', createdItems: 1, failedRows: 2 });
+      expect(job.errors).toEqual([
+        { row: 1, slug: 'nul-title', problems: [{ field: 'localized.en.title', message: 'contains a NUL character (U+0000); remove it' }] },
+        { row: 2, slug: 'nul\\u0000slug', problems: [{ field: 'slug', message: 'contains a NUL character (U+0000); remove it' }] },
+      ]);
+      const stored = await withDb((c) => c.query(`SELECT slug FROM items WHERE slug LIKE 'nul%' ORDER BY slug`));
+      expect(stored.rows).toEqual([{ slug: 'nul-fine' }]);
+    });
+
     it('refuses a UTF-16 or binary file, a header with no rows and a file name with a NUL, and stores nothing', async () => {
       const before = await withDb((c) => c.query('SELECT count(*)::int AS n FROM import_jobs'));
       const cases: { what: string; filename: string; body: Buffer | string; message: RegExp }[] = [

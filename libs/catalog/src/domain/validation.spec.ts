@@ -22,6 +22,24 @@ describe('validateItemInput', () => {
     expect(fields.locales).toEqual(['en', 'de']);
   });
 
+  it('refuses a NUL anywhere (PostgreSQL cannot store one), naming the field, with no NUL in what it reports', () => {
+    const { problems } = validateItemInput({
+      ...base,
+      slug: 'bad\u0000slug',
+      localized: { ...base.localized, de: { title: 'Abend\u0000ruhe' } },
+      topics: ['sleep', 'x\u0000'],
+      attributes: { ['narr\u0000ator']: 'Ana', narrator: 'A\u0000na' },
+    });
+    expect(problems).toEqual([
+      { field: 'slug', message: 'contains a NUL character (U+0000); remove it' },
+      { field: 'localized.de.title', message: 'contains a NUL character (U+0000); remove it' },
+      { field: 'topics[1]', message: 'contains a NUL character (U+0000); remove it' },
+      { field: 'attributes.narr\\u0000ator', message: 'has a NUL character (U+0000) in its name; remove it' },
+      { field: 'attributes.narrator', message: 'contains a NUL character (U+0000); remove it' },
+    ]);
+    expect(problems.some((x) => x.field.includes('\u0000') || x.message.includes('\u0000'))).toBe(false);
+  });
+
   it('refuses a media URL that is not http(s) or has no valid port, and says what a good one looks like', () => {
     for (const artworkUrl of ['not-a-url', 'ftp://cdn.example.com/a.jpg', 'https://cdn.example.com:99999/a.jpg']) {
       const { problems } = validateItemInput({ ...base, media: { ...base.media, artworkUrl } });

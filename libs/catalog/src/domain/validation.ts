@@ -64,6 +64,43 @@ export function compareAppVersions(a: string, b: string): number {
   return 0;
 }
 
+/**
+ * A NUL (U+0000) anywhere in an item's text: PostgreSQL cannot store one in text. GraphQL refuses it at the edge; an
+ * import's JSON Lines can still carry one as "\u0000", so the save itself names the field instead of failing.
+ */
+function findNuls(v: unknown, path: string, p: FieldProblem[], depth: number): void {
+  if (typeof v === 'string') {
+    if (v.includes('\u0000')) p.push({ field: path || 'input', message: 'contains a NUL character (U+0000); remove it' });
+  } else if (Array.isArray(v)) {
+    if (depth < 8) v.forEach((x, i) => findNuls(x, `${path}[${i}]`, p, depth + 1));
+  } else if (v && typeof v === 'object' && depth < 8) {
+    for (const [k, x] of Object.entries(v)) {
+      const key = k.split('\u0000').join('\\u0000');
+      if (key !== k) p.push({ field: path ? `${path}.${key}` : key, message: 'has a NUL character (U+0000) in its name; remove it' });
+      findNuls(x, path ? `${path}.${key}` : key, p, depth + 1);
+    }
+  }
+}
+
+function emptyFields(): ItemFields {
+  return {
+    slug: '',
+    kind: '',
+    defaultLocale: '',
+    locales: [],
+    localized: {},
+    durationSeconds: null,
+    media: { audioUrl: null, videoUrl: null, artworkUrl: null },
+    topics: [],
+    collections: [],
+    availability: 'free',
+    platforms: [],
+    minAppVersion: null,
+    attributes: {},
+    sessions: [],
+  };
+}
+
 function str(v: unknown): string | null {
   if (v === undefined || v === null) return null;
   if (typeof v !== 'string') return null;
@@ -139,6 +176,9 @@ function checkTags(p: FieldProblem[], field: string, v: unknown, maxCount: numbe
  */
 export function validateItemInput(input: ItemInputLike): { fields: ItemFields; problems: FieldProblem[] } {
   const p: FieldProblem[] = [];
+  // Checked first and alone: the other checks echo values into their messages, which are stored too.
+  findNuls(input, '', p, 0);
+  if (p.length) return { fields: emptyFields(), problems: p };
 
   const slug = str(input.slug);
   if (!slug) p.push({ field: 'slug', message: 'is required' });

@@ -116,7 +116,8 @@ export class ImportService {
     // A retried job resumes after the last row it recorded.
     for (let i = processedRows; i < rows.length; i++) {
       const r = rows[i];
-      const slug = typeof r.input?.slug === 'string' ? r.input.slug : null;
+      // Shown with the row's errors (stored as JSON, which cannot hold a NUL).
+      const slug = typeof r.input?.slug === 'string' ? r.input.slug.split('\u0000').join('\\u0000').slice(0, 200) : null;
       if (r.error || !r.input) {
         errors.push({ row: r.row, slug, problems: [{ field: 'row', message: r.error ?? 'could not be read' }] });
         failedRows++;

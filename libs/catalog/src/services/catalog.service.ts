@@ -58,7 +58,8 @@ export class CatalogService {
     const result = await this.db
       .transaction(async (tx) => {
         const slug = typeof input.slug === 'string' ? input.slug.trim() : '';
-        const existing = slug ? await tx.findOne(ItemEntity, { where: { slug }, lock: { mode: 'pessimistic_write' } }) : null;
+        // A slug with a NUL cannot be looked up (PostgreSQL refuses it in text); createIn's validation names it.
+        const existing = slug && !slug.includes('\u0000') ? await tx.findOne(ItemEntity, { where: { slug }, lock: { mode: 'pessimistic_write' } }) : null;
         return existing ? this.updateIn(tx, actor, existing.id, input, null, 'import') : this.createIn(tx, actor, input);
       })
       .catch(slugRace);

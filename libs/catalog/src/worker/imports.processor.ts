@@ -29,13 +29,33 @@ export class ImportsProcessor extends WorkerHost {
     const user = record.createdBy ? await this.db.getRepository(UserEntity).findOne({ where: { id: record.createdBy } }) : null;
     const actor = user ? { id: user.id, label: user.email } : SYSTEM_ACTOR('import');
     let lastReported = 0;
-    const result = await this.imports.run(importId, actor, (p) => {
-      const pct = Math.floor((p.processed / Math.max(1, p.total)) * 100);
-      if (pct !== lastReported) {
-        lastReported = pct;
-        void job.updateProgress(pct);
+    let result;
+    try {
+      result = await this.imports.run(importId, actor, (p) => {
+        const pct = Math.floor((p.processed / Math.max(1, p.total)) * 100);
+        if (pct !== lastReported) {
+          lastReported = pct;
+          void job.updateProgress(pct);
+        }
+      });
+    } catch (e) {
+      // After the last try the import must not stay "running" (and be re-queued at every worker start): say it failed.
+      const attempts = job.opts.attempts ?? 1;
+      if (job.attemptsMade + 1 >= attempts) {
+        const what = String((e as Error).message ?? e)
+          .split('\u0000')
+          .join('')
+          .slice(0, 300);
+        await this.imports.markFailed(
+          importId,
+          `The import stopped on an unexpected error after ${attempts} tries (${what}). Rows before it were imported; the worker log has the details. Fix the file and upload it again.`,
+        );
+        this.logger.error(
+          `Import ${importId} failed after ${attempts} tries and is marked failed: ${what}. Look at the worker log above for the row and the query.`,
+        );
       }
-    });
+      throw e;
+    }
     return { status: result.status, created: result.createdItems, updated: result.updatedItems, failed: result.failedRows };
   }
 }

@@ -57,7 +57,7 @@ export class ImportService {
     }
     if (rows.length === 0)
       throw new InputError(
-        `The file has no item rows${fmt === 'csv' ? ', only a header' : ''}. Add one row per item (the template at /api/imports/template.csv shows the columns) and upload it again.`,
+        `The file has no item rows${fmt === 'csv' ? ', only a header' : ''}. Add one row per item (the CSV template, on the Studio's Import page or at /api/imports/template.csv, shows the columns) and upload it again.`,
         [{ field: 'file', message: 'has no rows' }],
       );
     if (rows.length > MAX_ROWS)

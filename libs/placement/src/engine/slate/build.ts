@@ -123,10 +123,6 @@ export function buildSlate(state: EngineState, pool: CandidatePool, req: SlateRe
 }
 
 /**
- * Rebuilds a logged slate exactly. `state` must be the snapshot the slate was served from (same policy version and
- * revision) and `pool`/`eligible` the candidates as they were; a mismatch throws rather than replaying wrongly.
- */
-/**
  * What a served slate states as each entry's propensity: the exact part plus the Monte Carlo part can overshoot 1 by
  * the latter's error (its stated propensityError), and a probability is at most 1. The feed serves and logs the
  * capped value, so a replay compares the capped value too, or a slate that overshot would never replay identically.
@@ -135,6 +131,10 @@ export function capServedPropensities(entries: { propensity: number }[]): void {
   for (const e of entries) if (e.propensity > 1) e.propensity = 1;
 }
 
+/**
+ * Rebuilds a logged slate exactly. `state` must be the snapshot the slate was served from (same policy version and
+ * revision) and `pool`/`eligible` the candidates as they were; a mismatch throws rather than replaying wrongly.
+ */
 export function replaySlate(log: SlateLog, state: EngineState, pool: CandidatePool, eligible?: Uint8Array | null): Slate {
   const version = policyVersion(state);
   if (version !== log.policyVersion || state.revision !== log.stateRevision) {

@@ -187,8 +187,8 @@ describe('bulk import', () => {
       );
       expect(job).toMatchObject({ status: 'completed_with_errors', createdItems: 1, failedRows: 2 });
       expect(job.errors).toEqual([
-        { row: 1, slug: 'nul-title', problems: [{ field: 'localized.en.title', message: 'contains a NUL character (U+0000); remove it' }] },
-        { row: 2, slug: 'nul\\u0000slug', problems: [{ field: 'slug', message: 'contains a NUL character (U+0000); remove it' }] },
+        { row: 1, slug: 'nul-title', problems: [{ field: 'localized.en.title', message: 'contains a NUL byte (U+0000) at character 3; remove it' }] },
+        { row: 2, slug: 'nul\\u0000slug', problems: [{ field: 'slug', message: 'contains a NUL byte (U+0000) at character 3; remove it' }] },
       ]);
       const stored = await withDb((c) => c.query(`SELECT slug FROM items WHERE slug LIKE 'nul%' ORDER BY slug`));
       expect(stored.rows).toEqual([{ slug: 'nul-fine' }]);

@@ -1,4 +1,5 @@
 import { compareAppVersions, canonicalLocale, launchReadiness, localeCompleteness, validateItemInput } from './validation';
+import { unstorableText } from '@marquee/platform-core';
 import { diffFields } from './diff';
 
 const base = {
@@ -22,22 +23,22 @@ describe('validateItemInput', () => {
     expect(fields.locales).toEqual(['en', 'de']);
   });
 
-  it('refuses a NUL anywhere (PostgreSQL cannot store one), naming the field, with no NUL in what it reports', () => {
+  it('refuses a NUL or a lone surrogate anywhere (PostgreSQL cannot store them), naming the field, with neither in what it reports', () => {
     const { problems } = validateItemInput({
       ...base,
       slug: 'bad\u0000slug',
-      localized: { ...base.localized, de: { title: 'Abend\u0000ruhe' } },
+      localized: { ...base.localized, de: { title: 'Abend\ud800ruhe' } },
       topics: ['sleep', 'x\u0000'],
       attributes: { ['narr\u0000ator']: 'Ana', narrator: 'A\u0000na' },
     });
     expect(problems).toEqual([
-      { field: 'slug', message: 'contains a NUL character (U+0000); remove it' },
-      { field: 'localized.de.title', message: 'contains a NUL character (U+0000); remove it' },
-      { field: 'topics[1]', message: 'contains a NUL character (U+0000); remove it' },
-      { field: 'attributes.narr\\u0000ator', message: 'has a NUL character (U+0000) in its name; remove it' },
-      { field: 'attributes.narrator', message: 'contains a NUL character (U+0000); remove it' },
+      { field: 'slug', message: 'contains a NUL byte (U+0000) at character 3; remove it' },
+      { field: 'localized.de.title', message: 'contains a lone surrogate (U+D800) at character 5; remove it' },
+      { field: 'topics[1]', message: 'contains a NUL byte (U+0000) at character 1; remove it' },
+      { field: 'attributes.narr\\u0000ator', message: 'has a NUL byte (U+0000) at character 4 in its name; remove it' },
+      { field: 'attributes.narrator', message: 'contains a NUL byte (U+0000) at character 1; remove it' },
     ]);
-    expect(problems.some((x) => x.field.includes('\u0000') || x.message.includes('\u0000'))).toBe(false);
+    expect(problems.some((x) => unstorableText(x.field + x.message) !== null)).toBe(false);
   });
 
   it('refuses a media URL that is not http(s) or has no valid port, and says what a good one looks like', () => {

@@ -1,4 +1,4 @@
-import type { FieldProblem } from '@marquee/platform-core';
+import { unstorableText, type FieldProblem } from '@marquee/platform-core';
 import { ItemFields, LocalizedText, PLATFORMS, Platform } from './item-fields';
 import { KIND_KEYS, KindDefinition, kindDefinition } from './kinds';
 
@@ -65,19 +65,23 @@ export function compareAppVersions(a: string, b: string): number {
 }
 
 /**
- * A NUL (U+0000) anywhere in an item's text: PostgreSQL cannot store one in text. GraphQL refuses it at the edge; an
- * import's JSON Lines can still carry one as "\u0000", so the save itself names the field instead of failing.
+ * Text anywhere in an item that PostgreSQL cannot store (a NUL, or a lone surrogate that jsonb refuses; the check is
+ * platform-core's `unstorableText`). GraphQL refuses both at the edge; an import's JSON Lines can still carry them as
+ * "\u0000" or "\ud800", so the save itself names the field instead of failing. Keys are shown escaped, since the
+ * problems are stored too.
  */
-function findNuls(v: unknown, path: string, p: FieldProblem[], depth: number): void {
+function findUnstorable(v: unknown, path: string, p: FieldProblem[], depth: number): void {
   if (typeof v === 'string') {
-    if (v.includes('\u0000')) p.push({ field: path || 'input', message: 'contains a NUL character (U+0000); remove it' });
+    const problem = unstorableText(v);
+    if (problem) p.push({ field: path || 'input', message: `contains ${problem}; remove it` });
   } else if (Array.isArray(v)) {
-    if (depth < 8) v.forEach((x, i) => findNuls(x, `${path}[${i}]`, p, depth + 1));
+    if (depth < 8) v.forEach((x, i) => findUnstorable(x, `${path}[${i}]`, p, depth + 1));
   } else if (v && typeof v === 'object' && depth < 8) {
     for (const [k, x] of Object.entries(v)) {
-      const key = k.split('\u0000').join('\\u0000');
-      if (key !== k) p.push({ field: path ? `${path}.${key}` : key, message: 'has a NUL character (U+0000) in its name; remove it' });
-      findNuls(x, path ? `${path}.${key}` : key, p, depth + 1);
+      const problem = unstorableText(k);
+      const at = `${path ? path + '.' : ''}${problem ? JSON.stringify(k).slice(1, -1) : k}`;
+      if (problem) p.push({ field: at, message: `has ${problem} in its name; remove it` });
+      findUnstorable(x, at, p, depth + 1);
     }
   }
 }
@@ -177,7 +181,7 @@ function checkTags(p: FieldProblem[], field: string, v: unknown, maxCount: numbe
 export function validateItemInput(input: ItemInputLike): { fields: ItemFields; problems: FieldProblem[] } {
   const p: FieldProblem[] = [];
   // Checked first and alone: the other checks echo values into their messages, which are stored too.
-  findNuls(input, '', p, 0);
+  findUnstorable(input, '', p, 0);
   if (p.length) return { fields: emptyFields(), problems: p };
 
   const slug = str(input.slug);

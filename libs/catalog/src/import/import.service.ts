@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Actor } from '@marquee/audit';
-import { InputError, NotFoundError, assertId, isDomainError, isUuid, Clock, stopwatch } from '@marquee/platform-core';
+import { InputError, NotFoundError, assertId, isDomainError, isUuid, Clock, stopwatch, unstorableText } from '@marquee/platform-core';
 import { ImportJobEntity, ImportRowError } from '../entities/import-job.entity';
 import { CatalogService } from '../services/catalog.service';
 import { detectFormat, ImportFormat, parseImport } from './parse';
@@ -116,8 +116,9 @@ export class ImportService {
     // A retried job resumes after the last row it recorded.
     for (let i = processedRows; i < rows.length; i++) {
       const r = rows[i];
-      // Shown with the row's errors (stored as JSON, which cannot hold a NUL).
-      const slug = typeof r.input?.slug === 'string' ? r.input.slug.split('\u0000').join('\\u0000').slice(0, 200) : null;
+      // Shown with the row's errors (stored as JSON, which cannot hold a NUL or a lone surrogate): escaped if need be.
+      const raw = typeof r.input?.slug === 'string' ? r.input.slug.slice(0, 200) : null;
+      const slug = raw !== null && unstorableText(raw) ? JSON.stringify(raw).slice(1, -1) : raw;
       if (r.error || !r.input) {
         errors.push({ row: r.row, slug, problems: [{ field: 'row', message: r.error ?? 'could not be read' }] });
         failedRows++;

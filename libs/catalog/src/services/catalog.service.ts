@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Actor, AuditService } from '@marquee/audit';
-import { ConflictError, DomainError, InputError, NotFoundError, assertId, isUuid } from '@marquee/platform-core';
+import { ConflictError, DomainError, InputError, NotFoundError, assertId, isUuid, unstorableText } from '@marquee/platform-core';
 import { diffFields, FieldChange } from '../domain/diff';
 import { ItemFields } from '../domain/item-fields';
 import { kindDefinition } from '../domain/kinds';
@@ -58,8 +58,8 @@ export class CatalogService {
     const result = await this.db
       .transaction(async (tx) => {
         const slug = typeof input.slug === 'string' ? input.slug.trim() : '';
-        // A slug with a NUL cannot be looked up (PostgreSQL refuses it in text); createIn's validation names it.
-        const existing = slug && !slug.includes('\u0000') ? await tx.findOne(ItemEntity, { where: { slug }, lock: { mode: 'pessimistic_write' } }) : null;
+        // A slug PostgreSQL cannot take (a NUL) is not looked up; createIn's validation names it.
+        const existing = slug && !unstorableText(slug) ? await tx.findOne(ItemEntity, { where: { slug }, lock: { mode: 'pessimistic_write' } }) : null;
         return existing ? this.updateIn(tx, actor, existing.id, input, null, 'import') : this.createIn(tx, actor, input);
       })
       .catch(slugRace);

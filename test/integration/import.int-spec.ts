@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Queue, Worker } from 'bullmq';
 import { ApiHandle, RunningProcess, ROOT, createUser, dbUrl, gql, login, startApi, startWorker, withDb } from '../support/stack';
 import { pollUntil } from '../support/wait';
 
@@ -224,6 +225,121 @@ describe('bulk import', () => {
       }
       const after = await withDb((c) => c.query('SELECT count(*)::int AS n FROM import_jobs'));
       expect(after.rows[0].n).toBe(before.rows[0].n);
+    });
+  });
+  describe('unfinished imports whose job Redis lost or ended', () => {
+    // What the worker would otherwise leave "running" for good: PostgreSQL gone for longer than an import's three tries
+    // (the last try cannot record the failure, and the failed job's id blocks a plain re-queue for 7 days), a Redis
+    // flush, or an upload while Redis was down.
+    let api: ApiHandle;
+    let worker: RunningProcess | undefined;
+    let token: string;
+    const queue = new Queue('imports', {
+      connection: { host: '127.0.0.1', port: 6379 },
+      prefix: `${process.env.MARQUEE_TEST_REDIS_PREFIX ?? 'mqtest'}:bull`,
+    });
+    beforeAll(async () => {
+      api = await startApi();
+      token = await login(api.url, await createUser('editor'));
+    });
+    afterAll(async () => {
+      await Promise.all([api?.stop(), worker?.stop()]);
+      await queue.close();
+    });
+
+    // Slugs of this run only (a re-run against the same database would update the last run's items instead).
+    const run = Math.random().toString(36).slice(2, 8);
+    const upload = async (name: string): Promise<string> => {
+      const prefix = `${name}-${run}`;
+      const lines = [1, 2].map((n) =>
+        JSON.stringify({ slug: `${prefix}-${n}`, kind: 'talk', defaultLocale: 'en', localized: { en: { title: `${prefix} ${n}`, description: 'd' } } }),
+      );
+      const res = await fetch(`${api.url}/api/imports?filename=${name}.jsonl`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` },
+        body: lines.join('\n'),
+      });
+      expect(res.status).toBe(202);
+      return ((await res.json()) as { id: string }).id;
+    };
+    const status = async (id: string) =>
+      (await withDb((c) => c.query(`SELECT status, created_items AS created FROM import_jobs WHERE id = $1`, [id]))).rows[0] as {
+        status: string;
+        created: number;
+      };
+    const jobState = async (id: string) => (await (await queue.getJob(`import_${id}`))?.getState()) ?? 'missing';
+
+    it('are queued again by the worker, at its start and on the reconcile interval, and finish', async () => {
+      const lost = await upload('sweep-lost');
+      const ended = await upload('sweep-ended');
+      // Redis lost the first import's job.
+      await (await queue.getJob(`import_${lost}`))!.remove();
+      // The second's job failed all its tries, and the import is still "running" in PostgreSQL: a worker whose every
+      // try (and the failure's record) met a database that was down. A stand-in worker fails it here.
+      const failing = new Worker(
+        'imports',
+        async () => {
+          throw new Error('connect ECONNREFUSED 127.0.0.1:5432 (stand-in for a database outage)');
+        },
+        { connection: { host: '127.0.0.1', port: 6379 }, prefix: `${process.env.MARQUEE_TEST_REDIS_PREFIX ?? 'mqtest'}:bull` },
+      );
+      try {
+        await pollUntil(
+          () => jobState(ended),
+          (s) => s === 'failed',
+          { what: `the stand-in worker to fail import ${ended}'s job 3 times`, timeoutMs: 30000 },
+        );
+      } finally {
+        await failing.close();
+      }
+      await withDb((c) => c.query(`UPDATE import_jobs SET status = 'running' WHERE id = $1`, [ended]));
+      expect({ lost: await status(lost), ended: await status(ended) }).toEqual({
+        lost: { status: 'queued', created: 0 },
+        ended: { status: 'running', created: 0 },
+      });
+
+      worker = await startWorker({ RECONCILE_INTERVAL_MS: '500' });
+      for (const id of [lost, ended]) {
+        await pollUntil(
+          () => status(id),
+          (s) => s.status === 'succeeded',
+          { what: `import ${id} to be re-queued and finish`, timeoutMs: 30000 },
+        );
+      }
+      expect({ lost: await status(lost), ended: await status(ended) }).toEqual({
+        lost: { status: 'succeeded', created: 2 },
+        ended: { status: 'succeeded', created: 2 },
+      });
+      expect(worker.output()).toContain(`Re-queued import ${lost} (sweep-lost.jsonl): its job was missing from Redis.`);
+      expect(worker.output()).toContain(`Re-queued import ${ended} (sweep-ended.jsonl): its job had ended (failed) while the import was unfinished.`);
+
+      // On the interval, with the worker running: an upload whose job never reached Redis (here, removed while the
+      // queue is paused, so the worker cannot take it first) is queued by the next sweep.
+      await queue.pause();
+      const late = await upload('sweep-late');
+      await (await queue.getJob(`import_${late}`))!.remove();
+      await queue.resume();
+      await pollUntil(
+        () => status(late),
+        (s) => s.status === 'succeeded',
+        { what: `import ${late} to be queued by the periodic sweep`, timeoutMs: 30000 },
+      );
+      expect(worker.output()).toContain(`Re-queued import ${late} (sweep-late.jsonl): its job was missing from Redis.`);
+      // Each row imported once.
+      const versions = await withDb((c) =>
+        c.query(
+          `SELECT i.slug, count(v.*)::int AS n FROM items i JOIN item_versions v ON v.item_id = i.id WHERE i.slug LIKE $1 GROUP BY i.slug ORDER BY i.slug`,
+          [`sweep-%-${run}-%`],
+        ),
+      );
+      expect(versions.rows).toEqual([
+        { slug: `sweep-ended-${run}-1`, n: 1 },
+        { slug: `sweep-ended-${run}-2`, n: 1 },
+        { slug: `sweep-late-${run}-1`, n: 1 },
+        { slug: `sweep-late-${run}-2`, n: 1 },
+        { slug: `sweep-lost-${run}-1`, n: 1 },
+        { slug: `sweep-lost-${run}-2`, n: 1 },
+      ]);
     });
   });
 });

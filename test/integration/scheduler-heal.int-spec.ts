@@ -54,7 +54,7 @@ describe('job schedulers heal after Redis loses its data', () => {
 
   async function schedulerIds(): Promise<string[]> {
     const ids: string[] = [];
-    for (const name of ['assets', 'launches', 'webhooks', 'learning', 'training']) {
+    for (const name of ['assets', 'imports', 'launches', 'webhooks', 'learning', 'training']) {
       const q = new Queue(name, { connection: { host: '127.0.0.1', port: redis.port }, prefix });
       try {
         ids.push(...(await q.getJobSchedulers()).map((s) => s.key));
@@ -83,7 +83,7 @@ describe('job schedulers heal after Redis loses its data', () => {
       expect({ status: r.status, events: r.events.map((e) => e.kind) }).toEqual({ status: 'launched', events: expect.arrayContaining(['reconciled']) });
       expect(await launchCount(rel.id)).toBe(1);
       // Every scheduler is back, not only the reconciler's.
-      expect(await schedulerIds()).toEqual(['learn', 'maintain', 'monitor-canary', 'reconcile-launches', 'sweep-assets', 'sweep-webhooks', 'train-all']);
+      expect(await schedulerIds()).toEqual(['learn', 'maintain', 'monitor-canary', 'reconcile-launches', 'sweep-assets', 'sweep-imports', 'sweep-webhooks', 'train-all']);
     } finally {
       await worker.stop();
     }

@@ -1,10 +1,8 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnModuleDestroy, Type } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { InjectQueue } from '@nestjs/bullmq';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
-import { DataSource } from 'typeorm';
 import { AuditModule } from '@marquee/audit';
 import { CatalogWorkerModule } from '@marquee/catalog';
 import { LaunchWorkerModule } from '@marquee/launch';
@@ -13,7 +11,7 @@ import { PlacementWorkerModule } from '@marquee/placement';
 import { AnalysisWorkerModule } from '@marquee/analysis';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@marquee/platform-config';
 import { DatabaseModule } from '@marquee/platform-database';
-import { JobName, QueueModule, QueueName, REDIS, RedisModule, ScheduleSpec, SchedulerKeeper, jobIds } from '@marquee/platform-queue';
+import { JobName, QueueModule, QueueName, REDIS, RedisModule, ScheduleSpec, SchedulerKeeper } from '@marquee/platform-queue';
 import { ALL_ENTITIES } from '../../../migrations/entities';
 
 /**
@@ -35,6 +33,7 @@ const PROCESSOR_METADATA = 'bullmq:processor_metadata';
 function scheduleSpecs(config: AppConfig): ScheduleSpec[] {
   return [
     { queue: QueueName.Assets, id: 'sweep-assets', repeat: { every: 10 * 60 * 1000 }, job: JobName.SweepAssets },
+    { queue: QueueName.Imports, id: 'sweep-imports', repeat: { every: config.reconcileIntervalMs }, job: JobName.SweepImports },
     { queue: QueueName.Launches, id: 'reconcile-launches', repeat: { every: config.reconcileIntervalMs }, job: JobName.ReconcileLaunches },
     { queue: QueueName.Webhooks, id: 'sweep-webhooks', repeat: { every: 60 * 1000 }, job: JobName.SweepWebhooks },
     { queue: QueueName.Learning, id: 'learn', repeat: { every: config.learnIntervalMs }, job: JobName.Learn },
@@ -57,7 +56,6 @@ class WorkerBoot implements OnApplicationBootstrap, OnModuleDestroy {
     @InjectQueue(QueueName.Webhooks) private readonly webhooks: Queue,
     @InjectQueue(QueueName.Learning) private readonly learning: Queue,
     @InjectQueue(QueueName.Training) private readonly training: Queue,
-    @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: IORedis,
   ) {}
@@ -89,11 +87,8 @@ class WorkerBoot implements OnApplicationBootstrap, OnModuleDestroy {
     await this.learning.add(JobName.Maintain, {}, { jobId: `maintain_boot_${Date.now()}` });
     // And once right now, so a restart after an outage catches up without waiting a full interval.
     await this.launches.add(JobName.ReconcileLaunches, {}, { jobId: `reconcile_boot_${Date.now()}` });
-    const pending: { id: string }[] = await this.db.query(`SELECT id FROM import_jobs WHERE status IN ('queued', 'running')`);
-    for (const { id } of pending) {
-      await this.imports.add(JobName.RunImport, { importId: id }, { jobId: jobIds.runImport(id), attempts: 3, backoff: { type: 'exponential', delay: 1000 } });
-    }
-    if (pending.length) this.logger.log(`Re-queued ${pending.length} unfinished import(s) found in PostgreSQL.`);
+    // Unfinished imports whose job Redis lost or ended: the same sweep as on the interval, once at start.
+    await this.imports.add(JobName.SweepImports, {}, { jobId: `sweep_imports_boot_${Date.now()}` });
     this.logger.log(`Processing queues: ${[...served].sort().join(', ')}.`);
   }
 

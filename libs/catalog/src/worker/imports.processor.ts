@@ -7,6 +7,7 @@ import { ImportService } from '../import/import.service';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { UserEntity } from '@marquee/platform-auth';
+import { CatalogJobs } from '../services/catalog-jobs';
 
 @Processor(QueueName.Imports, { concurrency: 1 })
 export class ImportsProcessor extends WorkerHost {
@@ -15,11 +16,13 @@ export class ImportsProcessor extends WorkerHost {
   constructor(
     private readonly imports: ImportService,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly jobs: CatalogJobs,
   ) {
     super();
   }
 
   async process(job: Job): Promise<unknown> {
+    if (job.name === JobName.SweepImports) return { resumed: await this.jobs.resumeImports() };
     if (job.name !== JobName.RunImport) {
       throw new Error(`No handler for job "${job.name}" on queue ${QueueName.Imports}. Add a case to ImportsProcessor.process.`);
     }

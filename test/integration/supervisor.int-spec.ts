@@ -20,6 +20,12 @@ function childPids(parent: number, needle: string): number[] {
   return out;
 }
 
+/** The process group of `pid`, read from /proc. */
+function processGroup(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -77,6 +83,8 @@ describe('npm start supervises the API and the worker', () => {
         API_PROCESSES: '2', // the API child is a cluster primary with two API processes, as on a two-core machine
       },
       ['start'],
+      // Its own process group, as in a terminal, so Ctrl+C can be sent the way a terminal sends it (to the group).
+      { detached: true },
     );
     await until('"Marquee is running"', () => start.output().includes('Marquee is running'), 150000, start.output);
   }, 180000);
@@ -160,17 +168,41 @@ describe('npm start supervises the API and the worker', () => {
     expect(await ready()).toBe(true);
   }, 90000);
 
-  it('Ctrl+C still stops everything: both children, the embedded PostgreSQL and the local Redis', async () => {
+  it('Ctrl+C, sent to the whole process group as a terminal does, stops the children first and then PostgreSQL and Redis', async () => {
     const kids = [...childPids(start.proc.pid!, 'apps/api/src/main.js'), ...childPids(start.proc.pid!, 'apps/worker/src/main.js')];
     expect(kids).toHaveLength(2);
     const apiProcesses = childPids(kids[0], 'apps/api/src/main.js');
     expect(apiProcesses).toHaveLength(2);
     kids.push(...apiProcesses);
     expect([await portOpen(pgPort), await portOpen(redisPort)]).toEqual([true, true]);
-    const stopped = await start.stop('SIGINT', 30000);
-    expect({ code: stopped.code, signal: stopped.signal }).toEqual({ code: 0, signal: null });
-    expect(start.output()).toMatch(/Stopped\./);
-    await until('the children to be gone', () => kids.every((p) => !alive(p)), 10000, start.output);
+    // PostgreSQL and Redis are outside the terminal's group, so the Ctrl+C reaches only npm start, the API and the
+    // worker; npm start stops the servers after them. (PostgreSQL in the group shut down at once and cut the API's
+    // connections mid-request: "57P01 terminating connection due to administrator command".)
+    const postmaster = Number(readFileSync(join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const redisServer = readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .map(Number)
+      .find((p) => {
+        try {
+          return (
+            readFileSync(`/proc/${p}/cmdline`, 'utf8').startsWith('redis-server') && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(String(redisPort))
+          );
+        } catch {
+          return false;
+        }
+      });
+    expect({ postmaster: alive(postmaster), redis: redisServer !== undefined }).toEqual({ postmaster: true, redis: true });
+    const group = start.proc.pid!;
+    expect({ postmaster: processGroup(postmaster) === group, redis: processGroup(redisServer!) === group }).toEqual({ postmaster: false, redis: false });
+    const from = start.output().length;
+    const exited = new Promise<number | null>((r) => start.proc.once('exit', (code) => r(code)));
+    process.kill(-group, 'SIGINT');
+    expect(await exited).toBe(0);
+    const after = start.output().slice(from);
+    expect(after).toMatch(/Stopping embedded PostgreSQL…[\s\S]*Stopped\./);
+    // Nothing failed on the way down.
+    expect(after.split('\n').filter((l) => /\bERROR\b|57P01|ECONNREFUSED|Connection is closed/.test(l))).toEqual([]);
+    await until('the children, PostgreSQL and Redis to be gone', () => [...kids, postmaster, redisServer!].every((p) => !alive(p)), 10000, start.output);
     expect([await portOpen(pgPort), await portOpen(redisPort), await portOpen(port)]).toEqual([false, false, false]);
   }, 60000);
 });

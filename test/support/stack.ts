@@ -43,10 +43,17 @@ export interface RunningProcess {
  */
 export const TEST_FEED_BUDGET_MS = '2000';
 
-export function spawnProcess(app: 'api' | 'worker' | 'cli', env: Record<string, string>, args: string[] = []): RunningProcess {
+/** `detached`: the process leads a process group of its own, as a command typed in a terminal does. */
+export function spawnProcess(
+  app: 'api' | 'worker' | 'cli',
+  env: Record<string, string>,
+  args: string[] = [],
+  opts: { detached?: boolean } = {},
+): RunningProcess {
   const file = resolve(ROOT, `dist/apps/${app}/src/main.js`);
   const proc = spawn(process.execPath, ['--enable-source-maps', file, ...args], {
     cwd: ROOT,
+    detached: opts.detached ?? false,
     // One API process unless a test asks for more (API_PROCESSES defaults to one per core): its output and pid are the API's.
     env: {
       ...process.env,

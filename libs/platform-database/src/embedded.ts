@@ -1,3 +1,4 @@
+import { fork } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -66,6 +67,42 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/marquee`,
     stop: () => pg.stop(),
+  };
+}
+
+/**
+ * startEmbeddedPostgres, run by a process of its own in a process group of its own (embedded-host.ts), for `npm
+ * start`. PostgreSQL started in `npm start`'s own process then sat in the terminal's foreground process group, so
+ * Ctrl+C signalled it at the same moment as the API and the worker: it shut down at once and terminated their
+ * connections while they were still finishing requests (`57P01 terminating connection due to administrator command`
+ * in the log). Now only stop() stops it, after the children, or the host does when `npm start` is gone.
+ */
+export async function startDetachedEmbeddedPostgres(dataDir: string, port: number, log: (line: string) => void): Promise<EmbeddedPostgresHandle> {
+  const host = fork(join(__dirname, 'embedded-host.js'), [dataDir, String(port)], {
+    detached: true,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: process.execArgv.filter((a) => a === '--enable-source-maps'),
+  });
+  const exited = new Promise<number | null>((r) => host.once('exit', (code) => r(code)));
+  const url = await new Promise<string>((resolvePromise, reject) => {
+    host.on('message', (m: { log?: string; ready?: string; failed?: string }) => {
+      if (m.log) log(m.log);
+      if (m.ready) resolvePromise(m.ready);
+      if (m.failed) reject(new Error(m.failed));
+    });
+    void exited.then((code) =>
+      reject(new Error(`The embedded PostgreSQL's host process stopped during start-up (exit code ${code}). Its output above says why.`)),
+    );
+  });
+  return {
+    url,
+    stop: async () => {
+      if (host.exitCode !== null || host.signalCode !== null) return;
+      host.send({ stop: true });
+      const timer = setTimeout(() => host.kill('SIGKILL'), 30000);
+      await exited;
+      clearTimeout(timer);
+    },
   };
 }
 

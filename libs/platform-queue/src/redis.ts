@@ -87,8 +87,12 @@ export async function ensureRedis(url: string, dataDir: string, log: (line: stri
   mkdirSync(dir, { recursive: true });
   const port = u.port || '6379';
   log(`No Redis at ${url}; starting redis-server on port ${port} with data in ${dir}.`);
+  // In a process group of its own, like the embedded PostgreSQL: a Ctrl+C in the terminal signals the whole foreground
+  // group, and Redis would shut down while the API and the worker still finish their requests and jobs on it. The
+  // caller stops it (LocalRedis.stop) after them.
   const child = spawn('redis-server', ['--port', port, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '60 1'], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
   });
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += String(d)));

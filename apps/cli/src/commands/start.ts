@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
 import { AppConfig, loadConfig } from '@marquee/platform-config';
-import { EmbeddedPostgresHandle, describeDatabaseUrl, startEmbeddedPostgres } from '@marquee/platform-database';
+import { EmbeddedPostgresHandle, describeDatabaseUrl, startDetachedEmbeddedPostgres } from '@marquee/platform-database';
 import { LocalRedis, ensureRedis } from '@marquee/platform-queue';
 import { CliModule } from '../cli.module';
 import { DemoWorkspace } from '../demo-workspace';
@@ -53,14 +53,16 @@ export async function startCommand(config: AppConfig): Promise<number> {
     say('Stopped.');
     process.exit(code);
   };
+  // SIGHUP too (the terminal closed): PostgreSQL and Redis run in process groups of their own and are stopped here.
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  process.on('SIGHUP', () => void shutdown(0));
 
   try {
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
       say(`No DATABASE_URL: starting embedded PostgreSQL (data in ${resolve(config.dataDir, 'postgres')}, port ${config.embeddedPostgresPort}).`);
-      pg = await startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort, say);
+      pg = await startDetachedEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort, say);
       databaseUrl = pg.url;
     }
     redis = await ensureRedis(config.redisUrl, config.dataDir, say);

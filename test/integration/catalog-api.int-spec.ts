@@ -195,6 +195,8 @@ describe('catalogue over HTTP', () => {
     for (const [s, forged] of [
       ['UPDATED_DESC', ['x', 'y']],
       ['UPDATED_DESC', ['2026-02-31T00:00:00.000Z', id]],
+      ['UPDATED_DESC', ['+275760-09-13T00:00:00.000Z', id]],
+      ['UPDATED_ASC', ['-271821-04-20T00:00:00.000Z', id]],
       ['UPDATED_DESC', [null, null]],
       ['TITLE_ASC', ['paging a', 'y']],
       ['TITLE_ASC', [{ a: 1 }, id]],

@@ -38,4 +38,18 @@ describe('more than 50 wrong variable values', () => {
     const t = await ask('mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) { accepted } }', { e: wrong });
     expect({ status: t.status, codes: t.codes }).toEqual({ status: 400, codes: ['BAD_USER_INPUT'] });
   });
+
+  it('refuses a DateTime the calendar does not have, or outside years 0001–9999, as BAD_USER_INPUT (it used to roll over)', async () => {
+    // Date.parse read 2027-02-30 as 2 March; 9999-12-31T23:59:59-23:59 is in the year 10000, which the API then wrote
+    // back as "+010000-…", a value it refuses as input.
+    const feed = await ask('query($u: ID!, $c: FeedContextInput) { feed(surface: "home", userId: $u, context: $c) { requestId } }', {
+      u: 'dt-user',
+      c: { localTime: '2027-02-30T10:00:00+01:00' },
+    });
+    expect(feed).toEqual({ status: 400, codes: ['BAD_USER_INPUT'], last: expect.stringMatching(/2027-02 has 28 days/) });
+    const track = await ask('mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) { accepted } }', {
+      e: [{ eventId: 'dt-event', occurredAt: '9999-12-31T23:59:59-23:59', trackingToken: 'x.y', type: 'IMPRESSION' }],
+    });
+    expect(track).toEqual({ status: 400, codes: ['BAD_USER_INPUT'], last: expect.stringMatching(/between 0001-01-01 and 9999-12-31 UTC/) });
+  });
 });

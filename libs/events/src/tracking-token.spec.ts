@@ -100,6 +100,23 @@ describe('tracking tokens, version 2 (one slate, one keyed state, a token per sl
     expect(new TrackingTokens(randomBytes(32), 1e12).verify(a, slate.servedAt)).toEqual({ ok: false, problem: 'INVALID_TOKEN' });
   });
 
+  it('refuse every other spelling of the right signature: appended characters, padding, a changed last character', () => {
+    // Node's base64url decoder skips characters outside its alphabet and the last character's unused low bits, so
+    // these all decoded to the right 16 bytes and were accepted.
+    const v1 = tokens.sign({ ...slate, ...slots[0] });
+    for (const t of [tokens.signSlate(slate, slots)[0], v1]) {
+      const sig = t.slice(t.lastIndexOf('.') + 1);
+      // 16 bytes are 22 characters, the last carrying 2 bits and 4 unused ones: flip an unused bit.
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const last = alphabet[alphabet.indexOf(sig[sig.length - 1]) ^ 1];
+      expect(Buffer.from(sig.slice(0, -1) + last, 'base64url')).toEqual(Buffer.from(sig, 'base64url'));
+      for (const altered of [`${t}é`, `${t}*`, `${t}==`, `${t} `, `${t.slice(0, -1)}${last}`]) {
+        expect({ altered, result: tokens.verify(altered, slate.servedAt) }).toEqual({ altered, result: { ok: false, problem: 'INVALID_TOKEN' } });
+      }
+      expect(tokens.verify(t, slate.servedAt).ok).toBe(true);
+    }
+  });
+
   it('expire after their lifetime, and tell version 1 tokens apart (both keep verifying)', () => {
     const [t] = tokens.signSlate(slate, slots);
     expect(tokens.verify(t, slate.servedAt + 8 * 86400_000)).toEqual({ ok: false, problem: 'TOKEN_EXPIRED' });

@@ -120,9 +120,7 @@ export class TrackingTokens {
     const dot2 = token.indexOf('.', dot + 1);
     if (dot2 > 0) return this.verifyV2(token, dot, dot2, now);
     const body = token.slice(0, dot);
-    const sig = Buffer.from(token.slice(dot + 1), 'base64url');
-    const expected = this.mac(body);
-    if (sig.length !== expected.length || !timingSafeEqual(sig, expected)) return { ok: false, problem: 'INVALID_TOKEN' };
+    if (!sameSignature(token.slice(dot + 1), this.mac(body))) return { ok: false, problem: 'INVALID_TOKEN' };
     return this.checked(readPlacement(token), now);
   }
 
@@ -135,10 +133,8 @@ export class TrackingTokens {
   private verifyV2(token: string, dot: number, dot2: number, now: number): { ok: true; placement: Placement } | { ok: false; problem: TokenProblem } {
     const head = token.slice(0, dot + 1);
     const slotText = token.slice(dot + 1, dot2);
-    const sig = Buffer.from(token.slice(dot2 + 1), 'base64url');
     const state = this.headState(head);
-    const expected = finish(state.inner, this.outerPad, slotText);
-    if (sig.length !== expected.length || !timingSafeEqual(sig, expected)) return { ok: false, problem: 'INVALID_TOKEN' };
+    if (!sameSignature(token.slice(dot2 + 1), finish(state.inner, this.outerPad, slotText))) return { ok: false, problem: 'INVALID_TOKEN' };
     if (state.claims === undefined) state.claims = parseClaims(token.slice(0, dot));
     let slot: SlotClaims | null;
     try {
@@ -162,6 +158,17 @@ export class TrackingTokens {
   private mac(body: string): Buffer {
     return createHmac('sha256', this.key).update(body).digest().subarray(0, SIG_BYTES);
   }
+}
+
+/**
+ * Whether `text` is exactly the base64url spelling of `expected` (in constant time). Decoding `text` instead took
+ * altered tokens: Node's base64url decoder skips characters outside the alphabet ("é", "*", a space), padding, and
+ * the unused low bits of the last character, so several spellings decoded to the right signature.
+ */
+function sameSignature(text: string, expected: Buffer): boolean {
+  const want = Buffer.from(expected.toString('base64url'));
+  const got = Buffer.from(text);
+  return got.length === want.length && timingSafeEqual(got, want);
 }
 
 /**

@@ -4,7 +4,7 @@ import { InputError, isUuid } from '@marquee/platform-core';
  * What each part of a list's cursor must be before it reaches SQL. A cursor comes back from the client, so a forged
  * one ("x" where a uuid or a timestamp goes) must be refused as bad input, not fail the query.
  * - `uuid`: a row id;
- * - `timestamp`: an instant exactly as `toISOString()` writes it (2026-12-07T06:00:00.000Z), from year 1;
+ * - `timestamp`: an instant exactly as `toISOString()` writes it (2026-12-07T06:00:00.000Z), in years 0001 to 9999;
  * - `text`: a sort key string (at most 10,000 characters, no NUL);
  * - `bigint`: a non-negative PostgreSQL bigint, as digits.
  */
@@ -17,8 +17,9 @@ function fits(part: CursorPart, v: unknown): boolean {
   if (part === 'uuid') return isUuid(v);
   if (part === 'timestamp') {
     // Exactly what toISOString() wrote: Date.parse alone takes "2026-02-31" (as 3 March), which PostgreSQL refuses.
+    // Years 0001–9999 only: toISOString writes "+275760-09-13…" too, and PostgreSQL cannot read that.
     const t = Date.parse(v);
-    return Number.isFinite(t) && new Date(t).toISOString() === v && !v.startsWith('0000');
+    return /^\d{4}-/.test(v) && Number.isFinite(t) && new Date(t).toISOString() === v && !v.startsWith('0000');
   }
   if (part === 'bigint') return /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_BIGINT;
   // A NUL cannot be sent to PostgreSQL in text.

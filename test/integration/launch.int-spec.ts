@@ -215,22 +215,32 @@ describe('launch workflow end to end', () => {
       'BAD_USER_INPUT',
       /happens twice/,
     ],
-  ])('scheduling %s is refused and changes nothing', async (_n, when, code, message) => {
-    // (EU clocks change on the last Sunday of March and October.)
-    const id = await wf.createItem(slug('sched-bad'), mediaBase);
-    await wf.approveLatest(id);
-    const rel = await wf.release('Bad schedule', [id]);
-    const w = when();
-    const r = await gql(
-      api.url,
-      'mutation($id: ID!, $l: String!, $z: String!) { scheduleRelease(id: $id, input: {localDateTime: $l, timeZone: $z}) { status } }',
-      { id: rel, l: w.l, z: w.z },
-      editor,
-    );
-    expect(r.errors![0].extensions!.code).toBe(code);
-    expect(r.errors![0].message).toMatch(message);
-    expect((await wf.releaseState(rel)).status).toBe('draft');
-  });
+    ['after the year 9999 in UTC', () => ({ l: '9999-12-31T23:59', z: 'Etc/GMT+12' }), 'BAD_USER_INPUT', /after the year 9999/],
+    [
+      'with an offset the zone does not have at that time',
+      () => ({ l: `${new Date().getUTCFullYear() + 1}-06-01T10:00`, z: 'Europe/Amsterdam', o: 999 }),
+      'BAD_USER_INPUT',
+      /happens once, at UTC\+02:00; offsetMinutes 999 does not match it/,
+    ],
+  ] as [string, () => { l: string; z: string; o?: number }, string, RegExp][])(
+    'scheduling %s is refused and changes nothing',
+    async (_n, when, code, message) => {
+      // (EU clocks change on the last Sunday of March and October.)
+      const id = await wf.createItem(slug('sched-bad'), mediaBase);
+      await wf.approveLatest(id);
+      const rel = await wf.release('Bad schedule', [id]);
+      const w = when();
+      const r = await gql(
+        api.url,
+        'mutation($id: ID!, $l: String!, $z: String!, $o: Int) { scheduleRelease(id: $id, input: {localDateTime: $l, timeZone: $z, offsetMinutes: $o}) { status } }',
+        { id: rel, l: w.l, z: w.z, o: w.o ?? null },
+        editor,
+      );
+      expect(r.errors![0].extensions!.code).toBe(code);
+      expect(r.errors![0].message).toMatch(message);
+      expect((await wf.releaseState(rel)).status).toBe('draft');
+    },
+  );
 
   it('an ambiguous time is scheduled at the offset the editor chose', async () => {
     const id = await wf.createItem(slug('overlap'), mediaBase);
@@ -256,6 +266,17 @@ describe('launch workflow end to end', () => {
       ),
     );
     expect(d.scheduleRelease).toEqual({ scheduledAt: `${day}T09:30:00.000Z`, timeZone: 'America/Los_Angeles', localTime: `${day}T01:30` });
+    // Rescheduled in another spelling (zone names are matched case-insensitively; a space may stand for the T): kept
+    // in the canonical one, as the Studio and the audit log show it.
+    const e = await must(
+      gql<{ scheduleRelease: { scheduledAt: string; timeZone: string; localTime: string } }>(
+        api.url,
+        'mutation($id: ID!, $l: String!) { scheduleRelease(id: $id, input: {localDateTime: $l, timeZone: "america/los_angeles", offsetMinutes: -420}) { scheduledAt timeZone localTime } }',
+        { id: rel, l: ` ${day} 01:30` },
+        editor,
+      ),
+    );
+    expect(e.scheduleRelease).toEqual({ scheduledAt: `${day}T08:30:00.000Z`, timeZone: 'America/Los_Angeles', localTime: `${day}T01:30` });
   });
 
   it('bad release input: a retired item, an unapproved version, both refused and nothing changes', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { resolveLocalTime } from './time';
+import { canonicalLocalTime, canonicalTimeZone, resolveLocalTime } from './time';
 
 // Zones with DST (both hemispheres), a 30-minute DST shift, a 45-minute offset, and zones without DST.
 const ZONES = [
@@ -69,6 +69,25 @@ describe('resolveLocalTime', () => {
     expect(resolveLocalTime('2026-07-01T11:00', 'Mars/Olympus')).toMatchObject({ kind: 'invalid', field: 'timeZone' });
     expect(resolveLocalTime('2026-02-30T11:00', 'UTC')).toMatchObject({ kind: 'invalid', field: 'localDateTime' });
     expect(resolveLocalTime('tomorrow at noon', 'UTC')).toMatchObject({ kind: 'invalid', field: 'localDateTime' });
+  });
+
+  it('refuses a time after the year 9999 in UTC (it would be written back as a 6-digit year)', () => {
+    expect(resolveLocalTime('9999-12-31T23:59', 'Etc/GMT+12')).toMatchObject({
+      kind: 'invalid',
+      field: 'localDateTime',
+      message: expect.stringMatching(/after the year 9999/),
+    });
+    expect(resolveLocalTime('9999-12-31T11:59', 'Etc/GMT+12')).toMatchObject({ kind: 'ok' });
+  });
+
+  it('names a zone and a local time in one spelling, whatever was typed', () => {
+    expect(['europe/berlin', 'EUROPE/BERLIN', 'Europe/Berlin'].map(canonicalTimeZone)).toEqual(['Europe/Berlin', 'Europe/Berlin', 'Europe/Berlin']);
+    // A link keeps its name (Intl would answer America/Buenos_Aires, not what the editor chose).
+    expect(canonicalTimeZone('America/Argentina/Buenos_Aires')).toBe('America/Argentina/Buenos_Aires');
+    expect(canonicalTimeZone('Mars/Olympus')).toBeNull();
+    expect(canonicalLocalTime(' 2027-06-01 10:00 ')).toBe('2027-06-01T10:00');
+    expect(canonicalLocalTime('2027-06-01T10:00:30')).toBe('2027-06-01T10:00:30');
+    expect(canonicalLocalTime('2027-06-01')).toBeNull();
   });
 
   it('agrees with a brute-force scan for random zones and times, including DST edges', () => {

@@ -21,12 +21,34 @@ function isValidTimeZone(zone: string): boolean {
   return typeof zone === 'string' && zone.length <= 64 && IANAZone.isValidZone(zone);
 }
 
+/**
+ * A valid zone's canonical spelling ("europe/berlin" → "Europe/Berlin"), as stored and shown; null if it is not one.
+ * IANA names are matched case-insensitively, so a release would otherwise keep whatever casing was typed. Only the
+ * casing changes: a link such as "America/Argentina/Buenos_Aires" or "US/Eastern" keeps its name (and, as it is
+ * not in Intl's list of canonical zones, the casing it was typed in).
+ */
+export function canonicalTimeZone(zone: string): string | null {
+  if (!isValidTimeZone(zone)) return null;
+  zoneNames ??= new Map(Intl.supportedValuesOf('timeZone').map((z) => [z.toLowerCase(), z]));
+  return zoneNames.get(zone.toLowerCase()) ?? zone;
+}
+let zoneNames: Map<string, string> | undefined;
+
+/** The local date-time in its one stored form, 2026-03-29T11:00 (or T11:00:30): a space or surrounding blanks are accepted on input. */
+export function canonicalLocalTime(local: string): string | null {
+  const m = LOCAL.exec(local?.trim() ?? '');
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}${m[6] ? `:${m[6]}` : ''}` : null;
+}
+
+/** The last instant a schedule may name: later ones would be written as 6-digit years that the API's DateTime refuses. */
+const LAST_INSTANT_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
 function wallClock(instantMs: number, zone: string) {
   const d = DateTime.fromMillis(instantMs, { zone });
   return { year: d.year, month: d.month, day: d.day, hour: d.hour, minute: d.minute, second: d.second, offset: d.offset };
 }
 
-function formatOffset(min: number): string {
+export function formatOffset(min: number): string {
   const sign = min < 0 ? '-' : '+';
   const a = Math.abs(min);
   return `UTC${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
@@ -56,6 +78,9 @@ export function resolveLocalTime(local: string, zone: string): LocalTimeResoluti
     }
   }
   matches.sort((a, b) => a.instant.getTime() - b.instant.getTime());
+  if (matches.some((x) => x.instant.getTime() > LAST_INSTANT_MS)) {
+    return { kind: 'invalid', field: 'localDateTime', message: `${local} in ${zone} is after the year 9999 in UTC. Choose an earlier date.` };
+  }
   if (matches.length === 1) return { kind: 'ok', instant: matches[0].instant, offsetMinutes: matches[0].offsetMinutes };
   if (matches.length === 0) {
     // The clocks jump over this time; the first valid minute after it is where they land.

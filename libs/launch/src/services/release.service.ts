@@ -5,7 +5,7 @@ import { Actor, AuditService } from '@marquee/audit';
 import { ItemEntity, ItemVersionEntity, canonicalLocale } from '@marquee/catalog';
 import { groupRows } from '@marquee/platform-api';
 import { Clock, ConflictError, DomainError, InputError, NotFoundError, assertId, isUuid } from '@marquee/platform-core';
-import { formatInZone, resolveLocalTime } from '../domain/time';
+import { canonicalLocalTime, canonicalTimeZone, formatInZone, formatOffset, resolveLocalTime } from '../domain/time';
 import { Audience, ReleaseEntity, ReleaseStatus } from '../entities/release.entity';
 import { ReleaseActionEntity, ReleaseActionKind } from '../entities/release-action.entity';
 import { ReleaseEventEntity } from '../entities/release-event.entity';
@@ -167,6 +167,15 @@ export class ReleaseService {
     const resolution = resolveLocalTime(input.localDateTime, input.timeZone);
     if (resolution.kind === 'invalid') throw new InputError(resolution.message, [{ field: resolution.field, message: resolution.message }]);
     if (resolution.kind === 'gap') throw new InputError(resolution.message, [{ field: 'localDateTime', message: 'falls in a daylight-saving gap' }]);
+    // Stored and shown in one spelling, whatever casing or separator was typed (both resolved above, so not null).
+    input = { ...input, timeZone: canonicalTimeZone(input.timeZone)!, localDateTime: canonicalLocalTime(input.localDateTime)! };
+    if (resolution.kind === 'ok' && input.offsetMinutes !== null && input.offsetMinutes !== undefined && input.offsetMinutes !== resolution.offsetMinutes) {
+      // An offset is only needed where the time happens twice; one that contradicts the only reading is a mistake.
+      throw new InputError(
+        `${input.localDateTime} in ${input.timeZone} happens once, at ${formatOffset(resolution.offsetMinutes)}; offsetMinutes ${input.offsetMinutes} does not match it. Leave offsetMinutes out, or send ${resolution.offsetMinutes}.`,
+        [{ field: 'offsetMinutes', message: `does not match the zone's offset at that time (${resolution.offsetMinutes})` }],
+      );
+    }
     let instant: Date;
     if (resolution.kind === 'ambiguous') {
       const chosen = resolution.options.find((o) => o.offsetMinutes === input.offsetMinutes);

@@ -218,6 +218,14 @@ describe('the lean client path answers exactly as the general path', () => {
     });
   });
 
+  it('refuses a subscription as a validation error on both paths', async () => {
+    for (const query of ['subscription { __typename }', `subscription S { feed(surface: "${surface}", userId: "u") { requestId } }`]) {
+      const { f, g } = await both({ query }, { 'x-api-key': key });
+      expect({ status: f.status, code: f.json.errors?.[0]?.extensions?.code }).toEqual({ status: 400, code: 'GRAPHQL_VALIDATION_FAILED' });
+      expect({ status: f.status, body: normalised(f) }).toEqual({ status: g.status, body: normalised(g) });
+    }
+  });
+
   it('leaves staff operations, cookies and batches to the general path', async () => {
     const staff = await post(fast.url, { query: '{ items(first: 1) { totalCount } }' }, { 'x-api-key': key });
     expect(staff.headers.get('x-marquee-path')).toBeNull();

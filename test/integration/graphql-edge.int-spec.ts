@@ -386,6 +386,21 @@ describe('the GraphQL edge', () => {
       console.log(`a body nested ${n} deep refused in ${serverMs(res.headers)} ms of server time`);
     });
 
+    it('refuses a subscription (the schema has none) as a validation error before it runs, for every caller', async () => {
+      for (const creds of [undefined, client, admin]) {
+        const r = await gql(api.url, 'subscription { __typename }', {}, creds);
+        expect({ status: r.status, code: r.errors?.[0]?.extensions?.code, data: r.data }).toEqual({
+          status: 400,
+          code: 'GRAPHQL_VALIDATION_FAILED',
+          data: null,
+        });
+        expect(r.errors![0].message).toMatch(/does not support subscription operations; it answers query and mutation operations/);
+      }
+      const named = await gql(api.url, 'subscription S { feed(surface: "home", userId: "u") { requestId } }', {}, client);
+      expect({ status: named.status, code: named.errors?.[0]?.extensions?.code }).toEqual({ status: 400, code: 'GRAPHQL_VALIDATION_FAILED' });
+      expect(api.output()).not.toMatch(/Schema is not configured to execute subscription operation/);
+    });
+
     it('prices nested lists by multiplication: the issue’s analyst query is refused by cost with the product', async () => {
       const chain =
         '{ item(id: "00000000-0000-4000-8000-000000000000") { releases { actions { item { releases { actions { item { releases { actions { item { id } } } } } } } } } } }';

@@ -16,7 +16,15 @@ import {
   visit,
 } from 'graphql';
 import proxyaddr from 'proxy-addr';
-import { GraphqlEdgeOptions, QueryVerdicts, checkOperation, formatError, limitRefusalBody, refusalStatus } from '@marquee/platform-api';
+import {
+  GraphqlEdgeOptions,
+  KnownOperationTypesRule,
+  QueryVerdicts,
+  checkOperation,
+  formatError,
+  limitRefusalBody,
+  refusalStatus,
+} from '@marquee/platform-api';
 import type { CredentialsMiddleware } from '@marquee/platform-auth';
 import { currentRequestId } from '@marquee/platform-observability';
 import { bodyErrorAnswer } from './body-limits';
@@ -63,6 +71,7 @@ interface ClientDocument {
 
 type Known = ClientDocument | { kind: 'limit'; violation: NonNullable<ReturnType<QueryVerdicts['verdict']>> } | { kind: 'general' };
 
+const VALIDATION_RULES = [...specifiedRules, KnownOperationTypesRule];
 const CACHEABLE_SOURCE = 16 * 1024;
 const CACHE_ENTRIES = 500;
 /** A document is compiled once it has been used this many times: one-off documents never cost a compilation. */
@@ -193,7 +202,8 @@ export class ClientFastPath {
     } catch {
       return { kind: 'general' }; // Apollo reports the syntax error
     }
-    if (validate(this.schema, document, specifiedRules).length) return { kind: 'general' };
+    // Apollo reports what validation finds, with the same rules (KnownOperationTypesRule: no subscriptions here).
+    if (validate(this.schema, document, VALIDATION_RULES).length) return { kind: 'general' };
     const operation = getOperationAST(document, operationName);
     if (!operation || (operation.operation !== 'query' && operation.operation !== 'mutation')) return { kind: 'general' };
     const allowed = CLIENT_ROOT_FIELDS[operation.operation];

@@ -183,7 +183,8 @@ export class ClientFastPath {
     for (const k in b) if (k !== 'query' && k !== 'variables' && k !== 'operationName' && k !== 'extensions') return null;
     const query = b.query;
     const operationName = (b.operationName as string | null | undefined) ?? null;
-    const key = operationName === null ? query : `${query}\u0000${operationName}`;
+    // Unambiguous whatever the texts hold: a query may itself contain a NUL, or any separator one could pick.
+    const key = JSON.stringify([query, operationName]);
     const hit = this.documents.get(key);
     if (hit) return hit;
     if (query.length > CACHEABLE_SOURCE) return { kind: 'general' };

@@ -238,12 +238,22 @@ describe('the lean client path answers exactly as the general path', () => {
     expect(normalised(f)).toEqual(normalised(g));
   });
 
-  it('refuses a subscription as a validation error on both paths', async () => {
+  it('refuses a subscription as a validation error on both paths, and takes charset=utf8 as UTF-8', async () => {
     for (const query of ['subscription { __typename }', `subscription S { feed(surface: "${surface}", userId: "u") { requestId } }`]) {
       const { f, g } = await both({ query }, { 'x-api-key': key });
       expect({ status: f.status, code: f.json.errors?.[0]?.extensions?.code }).toEqual({ status: 400, code: 'GRAPHQL_VALIDATION_FAILED' });
       expect({ status: f.status, body: normalised(f) }).toEqual({ status: g.status, body: normalised(g) });
     }
+    const utf8 = await post(
+      fast.url,
+      { query: EDITORIAL, variables: { u: 'utf8', c: ctx } },
+      { 'x-api-key': key, 'content-type': 'application/json; charset=utf8' },
+    );
+    expect({ status: utf8.status, path: utf8.headers.get('x-marquee-path'), errors: utf8.json.errors }).toEqual({
+      status: 200,
+      path: 'fast',
+      errors: undefined,
+    });
   });
 
   it('leaves staff operations, cookies and batches to the general path', async () => {

@@ -27,7 +27,7 @@ import {
 } from '@marquee/platform-api';
 import type { CredentialsMiddleware } from '@marquee/platform-auth';
 import { currentRequestId } from '@marquee/platform-observability';
-import { bodyErrorAnswer } from './body-limits';
+import { bodyErrorAnswer, logBodyRefusal } from './body-limits';
 import { JitExecutor } from './client-jit';
 
 /** The operations client apps call. A document whose root fields are all among these is answered here. */
@@ -76,7 +76,7 @@ const CACHEABLE_SOURCE = 16 * 1024;
 const CACHE_ENTRIES = 500;
 /** A document is compiled once it has been used this many times: one-off documents never cost a compilation. */
 const COMPILE_AFTER_USES = 3;
-const JSON_TYPE = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
+const JSON_TYPE = /^application\/json\s*(;\s*charset="?utf-?8"?\s*)?$/i;
 
 type FastRequest = IncomingMessage & { body?: unknown; ip?: string; principal?: unknown; requestId?: string };
 
@@ -302,7 +302,8 @@ export class ClientFastPath {
   }
 
   private bodyRefused(req: FastRequest, res: ServerResponse, err: unknown): void {
-    const answer = bodyErrorAnswer(err as Error, '/graphql', req.requestId);
+    const answer = bodyErrorAnswer(err as Error, '/graphql', req.requestId, req.headers);
+    logBodyRefusal(err as Error, req.method, '/graphql', req.requestId);
     if (answer) return this.send(res, answer.status, answer.body, false);
     // The body stopped short of its length or the client went away: nothing to run.
     const status = (err as { status?: number }).status ?? 400;

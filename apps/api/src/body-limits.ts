@@ -12,8 +12,12 @@ const ENCODINGS = ['gzip', 'deflate', 'br', ...('createZstdDecompress' in zlib ?
 type Handler = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
 /**
- * Runs before a body parser reads the body: spellings clients send for the standard names body-parser knows are
- * made those names: the charset `utf8` is `utf-8`, and the content-encoding `x-gzip` is `gzip` (RFC 9110 §8.4.1.3).
+ * Runs before a body parser reads the body:
+ * - spellings every client library means the same way are made the standard ones body-parser knows: the charset
+ *   `utf8` is `utf-8`, and the content-encoding `x-gzip` is `gzip` (RFC 9110 §8.4.1.3);
+ * - a body whose Content-Length already declares more than the limit is refused at once (413), before a byte of it
+ *   is read. body-parser refuses it too, but only after reading the whole body off the connection; the connection is
+ *   closed instead, so the client is not kept sending what is thrown away.
  * A body another parser has already read (an import, before the JSON parsers) is left alone.
  */
 function beforeBody(limit: number, parser: Handler): Handler {
@@ -23,6 +27,11 @@ function beforeBody(limit: number, parser: Handler): Handler {
     const type = h['content-type'];
     if (type && /;\s*charset\s*=\s*"?utf8"?\s*(;|$)/i.test(type)) h['content-type'] = type.replace(/(;\s*charset\s*=\s*)"?utf8"?/i, '$1utf-8');
     if (h['content-encoding']?.trim().toLowerCase() === 'x-gzip') h['content-encoding'] = 'gzip';
+    const declared = Number(h['content-length']);
+    if (declared > limit) {
+      res.setHeader('connection', 'close');
+      return next(Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413, limit, length: declared }));
+    }
     parser(req, res, next);
   };
 }

@@ -218,6 +218,44 @@ describe('the lean client path answers exactly as the general path', () => {
     });
   });
 
+  it('keys remembered documents by query and operation name unambiguously: a NUL-suffixed copy is not served from the cache', async () => {
+    const query = `query X { editorialFeed(surface: "${surface}", userId: "nulkey") { requestId } }`;
+    for (let i = 0; i < 2; i++) {
+      const named = await post(fast.url, { query, operationName: 'X' }, { 'x-api-key': key });
+      expect({ status: named.status, path: named.headers.get('x-marquee-path'), errors: named.json.errors }).toEqual({
+        status: 200,
+        path: 'fast',
+        errors: undefined,
+      });
+    }
+    // Before, `${query}\u0000${operationName}` was the key, so this body found the named document's entry and ran.
+    const { f, g } = await both({ query: `${query}\u0000X` }, { 'x-api-key': key });
+    expect({ status: f.status, code: f.json.errors?.[0]?.extensions?.code, data: f.json.data }).toEqual({
+      status: 400,
+      code: 'GRAPHQL_PARSE_FAILED',
+      data: undefined,
+    });
+    expect(normalised(f)).toEqual(normalised(g));
+  });
+
+  it('refuses a subscription as a validation error on both paths, and takes charset=utf8 as UTF-8', async () => {
+    for (const query of ['subscription { __typename }', `subscription S { feed(surface: "${surface}", userId: "u") { requestId } }`]) {
+      const { f, g } = await both({ query }, { 'x-api-key': key });
+      expect({ status: f.status, code: f.json.errors?.[0]?.extensions?.code }).toEqual({ status: 400, code: 'GRAPHQL_VALIDATION_FAILED' });
+      expect({ status: f.status, body: normalised(f) }).toEqual({ status: g.status, body: normalised(g) });
+    }
+    const utf8 = await post(
+      fast.url,
+      { query: EDITORIAL, variables: { u: 'utf8', c: ctx } },
+      { 'x-api-key': key, 'content-type': 'application/json; charset=utf8' },
+    );
+    expect({ status: utf8.status, path: utf8.headers.get('x-marquee-path'), errors: utf8.json.errors }).toEqual({
+      status: 200,
+      path: 'fast',
+      errors: undefined,
+    });
+  });
+
   it('leaves staff operations, cookies and batches to the general path', async () => {
     const staff = await post(fast.url, { query: '{ items(first: 1) { totalCount } }' }, { 'x-api-key': key });
     expect(staff.headers.get('x-marquee-path')).toBeNull();

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import {
   GraphQLInputType,
   GraphQLSchema,
@@ -384,6 +385,67 @@ describe('the GraphQL edge', () => {
         ext: { code: 'BAD_USER_INPUT', problems: [{ field: 'body' }] },
       });
       console.log(`a body nested ${n} deep refused in ${serverMs(res.headers)} ms of server time`);
+    });
+
+    describe('bodies in a charset or content-encoding the parser cannot read answer a typed 4xx, never 500', () => {
+      const json = JSON.stringify({ query: '{ __typename }' });
+      const gz = gzipSync(json);
+      const cases: [string, Record<string, string>, Buffer | string, number, RegExp][] = [
+        ['charset=latin1', { 'content-type': 'application/json; charset=latin1' }, json, 415, /charset "latin1" is not supported.*utf-8/],
+        ['charset=iso-8859-1', { 'content-type': 'application/json; charset=iso-8859-1' }, json, 415, /charset "iso-8859-1" is not supported/],
+        ['charset=ascii', { 'content-type': 'application/json; charset=ascii' }, json, 415, /charset "ascii" is not supported/],
+        ['charset=bogus', { 'content-type': 'application/json; charset=bogus' }, json, 415, /charset "bogus" is not supported/],
+        ['content-encoding: bogus', { 'content-encoding': 'bogus' }, json, 415, /content-encoding "bogus" is not supported.*gzip, deflate, br/],
+        ['content-encoding: gzip, gzip', { 'content-encoding': 'gzip, gzip' }, gz, 415, /content-encoding "gzip, gzip" is not supported/],
+        ['gzip that is not gzip', { 'content-encoding': 'gzip' }, 'notgzip', 400, /could not be decompressed as gzip \(incorrect header check\)/],
+        ['truncated gzip', { 'content-encoding': 'gzip' }, gz.subarray(0, 12), 400, /could not be decompressed as gzip \(unexpected end of file\)/],
+        ['gzip sent as br', { 'content-encoding': 'br' }, gz, 400, /could not be decompressed as br/],
+      ];
+      const send = (path: string, headers: Record<string, string>, body: Buffer | string, creds: Record<string, string>) =>
+        fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...creds, ...headers }, body });
+      const who = (): [string, Record<string, string>][] => [
+        ['no credentials', {}],
+        ['a client key (the fast path)', { 'x-api-key': client!.apiKey! }],
+        ['an editor', { authorization: `Bearer ${editor!.token}` }],
+      ];
+
+      it.each(cases)('%s', async (_what, headers, body, status, message) => {
+        // Imports are text in any charset Node.js decodes, so only an unknown one is refused there.
+        const imports = !/latin1|iso-8859-1|ascii/.test(headers['content-type'] ?? '');
+        for (const path of imports ? ['/graphql', '/api/imports?filename=x.jsonl'] : ['/graphql']) {
+          for (const [caller, creds] of who()) {
+            const res = await send(path, headers, body, creds);
+            const json = (await res.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+            expect({ path, caller, status: res.status, code: json.errors[0].extensions.code }).toEqual({ path, caller, status, code: 'BAD_REQUEST' });
+            expect(json.errors[0].message).toMatch(message);
+          }
+        }
+        expect(api.output()).not.toMatch(/Unhandled error/);
+      });
+
+      it('reads utf8 (no dash) as UTF-8 and x-gzip as gzip, the aliases clients send', async () => {
+        for (const [caller, creds] of who()) {
+          const utf8 = await send('/graphql', { 'content-type': 'application/json; charset=utf8' }, json, creds);
+          expect({ caller, status: utf8.status, body: await utf8.json() }).toEqual({ caller, status: 200, body: { data: { __typename: 'Query' } } });
+          const xgzip = await send('/graphql', { 'content-encoding': 'x-gzip' }, gz, creds);
+          expect({ caller, status: xgzip.status, body: await xgzip.json() }).toEqual({ caller, status: 200, body: { data: { __typename: 'Query' } } });
+        }
+      });
+    });
+
+    it('refuses a subscription (the schema has none) as a validation error before it runs, for every caller', async () => {
+      for (const creds of [undefined, client, admin]) {
+        const r = await gql(api.url, 'subscription { __typename }', {}, creds);
+        expect({ status: r.status, code: r.errors?.[0]?.extensions?.code, data: r.data }).toEqual({
+          status: 400,
+          code: 'GRAPHQL_VALIDATION_FAILED',
+          data: null,
+        });
+        expect(r.errors![0].message).toMatch(/does not support subscription operations; it answers query and mutation operations/);
+      }
+      const named = await gql(api.url, 'subscription S { feed(surface: "home", userId: "u") { requestId } }', {}, client);
+      expect({ status: named.status, code: named.errors?.[0]?.extensions?.code }).toEqual({ status: 400, code: 'GRAPHQL_VALIDATION_FAILED' });
+      expect(api.output()).not.toMatch(/Schema is not configured to execute subscription operation/);
     });
 
     it('prices nested lists by multiplication: the issue’s analyst query is refused by cost with the product', async () => {

@@ -1,4 +1,30 @@
-import { ApiHandle, createUser, startApi } from '../support/stack';
+import { connect } from 'node:net';
+import { ApiHandle, createApiKey, createUser, login, startApi } from '../support/stack';
+
+/**
+ * Speaks raw HTTP: sends `head` and `body`, then waits (at most `maxMs`) for the server to answer and close the
+ * connection, without sending the rest of the body. Returns what arrived and after how long.
+ */
+function rawRequest(port: number, head: string, body: string, maxMs: number): Promise<{ status: number | null; text: string; ms: number }> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    let text = '';
+    const socket = connect(port, '127.0.0.1');
+    const done = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      const m = /^HTTP\/1\.1 (\d{3})/.exec(text);
+      resolve({ status: m ? Number(m[1]) : null, text, ms: Date.now() - started });
+    };
+    const timer = setTimeout(done, maxMs);
+    socket.on('data', (d) => (text += String(d)));
+    socket.on('close', done);
+    socket.on('error', () => undefined); // a reset after the answer still leaves the answer read
+    socket.write(head + body);
+  });
+}
+
+const jsonOf = (text: string) => JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as { errors: { message: string; extensions: { code: string } }[] };
 
 /** Issue 8, #15: the Studio's security headers, the session cookie over https, and who may read /metrics. */
 describe('hardening of the API process', () => {
@@ -102,6 +128,69 @@ describe('hardening of the API process', () => {
         status: 404,
         body: expect.stringContaining('Metrics are off in production until METRICS_TOKEN is set'),
       });
+    });
+  });
+
+  describe('slow, stalled, oversized and abandoned bodies', () => {
+    let api: ApiHandle;
+    let key: string;
+    let token: string;
+    beforeAll(async () => {
+      api = await startApi({ HTTP_REQUEST_TIMEOUT_MS: '1500', LOG_LEVEL: 'debug' });
+      key = (await createApiKey('slow bodies')).key;
+      token = await login(api.url, await createUser('editor'));
+    });
+    afterAll(() => api?.stop());
+
+    const head = (path: string, length: number, extra = '') =>
+      `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${length}\r\n${extra}\r\n`;
+
+    it('answers 408 with a typed message once HTTP_REQUEST_TIMEOUT_MS passes on a stalled body or stalled headers (Node waited 300 s)', async () => {
+      for (const extra of ['', `x-api-key: ${key}\r\n`]) {
+        const stalled = await rawRequest(api.port, head('/graphql', 100, extra), '{"query":', 10_000);
+        expect({ status: stalled.status, code: jsonOf(stalled.text).errors[0].extensions.code }).toEqual({ status: 408, code: 'BAD_REQUEST' });
+        expect(jsonOf(stalled.text).errors[0].message).toMatch(/did not all arrive within 1.5 s.*Send the whole request/);
+        expect(stalled.ms).toBeGreaterThanOrEqual(1400);
+        expect(stalled.ms).toBeLessThan(6000);
+      }
+      const headers = await rawRequest(api.port, 'POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\n', '', 10_000);
+      expect({ status: headers.status, ms: headers.ms < 6000 }).toEqual({ status: 408, ms: true });
+    });
+
+    it('answers 413 at once when content-length already declares more than the limit, without waiting for the body', async () => {
+      const cases: [string, string, string][] = [
+        ['/graphql', '', '1 MB'],
+        ['/graphql', `x-api-key: ${key}\r\n`, '1 MB'],
+        ['/graphql', 'content-encoding: gzip\r\n', '1 MB'],
+        ['/api/imports?filename=big.jsonl', `authorization: Bearer ${token}\r\n`, '20 MB import'],
+      ];
+      for (const [path, extra, limit] of cases) {
+        const r = await rawRequest(api.port, head(path, 50 * 1024 * 1024, extra), '{"query":"', 10_000);
+        expect({ path, extra, status: r.status, code: r.status ? jsonOf(r.text).errors[0].extensions.code : null }).toEqual({
+          path,
+          extra,
+          status: 413,
+          code: 'PAYLOAD_TOO_LARGE',
+        });
+        expect(jsonOf(r.text).errors[0].message).toContain(`larger than the ${limit} limit`);
+        expect(r.text).toMatch(/\r\nconnection: close\r\n/i);
+        expect(r.ms).toBeLessThan(1400); // well before the request timeout
+      }
+    });
+
+    it('notes a client that goes away mid-body as a debug line, not as an unhandled error', async () => {
+      for (const extra of ['', `x-api-key: ${key}\r\n`]) {
+        await new Promise<void>((resolve) => {
+          const socket = connect(api.port, '127.0.0.1', () => socket.write(head('/graphql', 1000, extra) + '{"query":', () => socket.destroy()));
+          socket.on('close', () => resolve());
+          socket.on('error', () => undefined);
+        });
+      }
+      const deadline = Date.now() + 10_000;
+      const gone = () => api.output().match(/the client closed the connection before sending the whole body/g)?.length ?? 0;
+      while (gone() < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(gone()).toBe(2);
+      expect(api.output()).not.toMatch(/Unhandled error|request aborted/);
     });
   });
 });

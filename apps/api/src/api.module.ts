@@ -10,7 +10,7 @@ import { EventsApiModule } from '@marquee/events';
 import { PlacementApiModule } from '@marquee/placement';
 import { AnalysisApiModule } from '@marquee/analysis';
 import { CatalogApiModule, DemoMediaController } from '@marquee/catalog';
-import { ORPHANED_GRAPHQL_TYPES, formatError, graphqlEdgePlugin, statusPlugin } from '@marquee/platform-api';
+import { KnownOperationTypesRule, ORPHANED_GRAPHQL_TYPES, formatError, graphqlEdgePlugin, statusPlugin } from '@marquee/platform-api';
 import { ApiKeysModule, AuthModule, CredentialsMiddleware } from '@marquee/platform-auth';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@marquee/platform-config';
 import { DatabaseModule } from '@marquee/platform-database';
@@ -62,6 +62,8 @@ export class ApiModule implements NestModule {
             hideSchemaDetailsFromClientErrors: !cfg.graphqlIntrospection,
             // The parser stops at this many tokens (graphqlLimitsMiddleware refuses such documents first), so a 1 MB document costs no more to refuse than a short one.
             parseOptions: { maxTokens: cfg.graphqlMaxTokens },
+            // A subscription (the schema has none) is refused as invalid before it runs, not failed while executing.
+            validationRules: [KnownOperationTypesRule],
             context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
             fieldResolverEnhancers: ['guards'],
             formatError,

@@ -24,6 +24,7 @@ import { securityHeaders } from './security-headers';
 import { untrustedForwardingNotice } from './forwarding';
 import { mountStudio } from './studio';
 import { ClientFastPath, Handler } from './client-path';
+import { boundRequestTimes } from './request-timeouts';
 
 /** Builds the API application; main.ts listens, tests call this directly. */
 export async function createApi(config: AppConfig): Promise<NestExpressApplication> {
@@ -51,6 +52,7 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
   app.use(bodyErrorHandler);
   app.use('/graphql', graphqlLimitsMiddleware(verdicts));
   mountStudio(app.getHttpAdapter().getInstance() as Express, config.publicUrl);
+  boundRequestTimes(app.getHttpServer() as Server, config.httpRequestTimeoutMs);
 
   if (config.graphqlFastPath) {
     // The client operations are answered in front of Express by the same pieces (client-path.ts); the rest goes on.
@@ -61,7 +63,7 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
       verdicts,
       edge,
       credentials: app.get(CredentialsMiddleware),
-      jsonParser: jsonParser() as unknown as Handler,
+      jsonParser: jsonParser(),
       before: {
         securityHeaders: headers as unknown as Handler,
         requestId: openRequestContext,

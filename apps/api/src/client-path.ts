@@ -16,10 +16,18 @@ import {
   visit,
 } from 'graphql';
 import proxyaddr from 'proxy-addr';
-import { GraphqlEdgeOptions, QueryVerdicts, checkOperation, formatError, limitRefusalBody, refusalStatus } from '@marquee/platform-api';
+import {
+  GraphqlEdgeOptions,
+  KnownOperationTypesRule,
+  QueryVerdicts,
+  checkOperation,
+  formatError,
+  limitRefusalBody,
+  refusalStatus,
+} from '@marquee/platform-api';
 import type { CredentialsMiddleware } from '@marquee/platform-auth';
 import { currentRequestId } from '@marquee/platform-observability';
-import { bodyErrorAnswer } from './body-limits';
+import { bodyErrorAnswer, logBodyRefusal } from './body-limits';
 import { JitExecutor } from './client-jit';
 
 /** The operations client apps call. A document whose root fields are all among these is answered here. */
@@ -63,11 +71,12 @@ interface ClientDocument {
 
 type Known = ClientDocument | { kind: 'limit'; violation: NonNullable<ReturnType<QueryVerdicts['verdict']>> } | { kind: 'general' };
 
+const VALIDATION_RULES = [...specifiedRules, KnownOperationTypesRule];
 const CACHEABLE_SOURCE = 16 * 1024;
 const CACHE_ENTRIES = 500;
 /** A document is compiled once it has been used this many times: one-off documents never cost a compilation. */
 const COMPILE_AFTER_USES = 3;
-const JSON_TYPE = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
+const JSON_TYPE = /^application\/json\s*(;\s*charset="?utf-?8"?\s*)?$/i;
 
 type FastRequest = IncomingMessage & { body?: unknown; ip?: string; principal?: unknown; requestId?: string };
 
@@ -174,7 +183,8 @@ export class ClientFastPath {
     for (const k in b) if (k !== 'query' && k !== 'variables' && k !== 'operationName' && k !== 'extensions') return null;
     const query = b.query;
     const operationName = (b.operationName as string | null | undefined) ?? null;
-    const key = operationName === null ? query : `${query}\u0000${operationName}`;
+    // Unambiguous whatever the texts hold: a query may itself contain a NUL, or any separator one could pick.
+    const key = JSON.stringify([query, operationName]);
     const hit = this.documents.get(key);
     if (hit) return hit;
     if (query.length > CACHEABLE_SOURCE) return { kind: 'general' };
@@ -193,7 +203,8 @@ export class ClientFastPath {
     } catch {
       return { kind: 'general' }; // Apollo reports the syntax error
     }
-    if (validate(this.schema, document, specifiedRules).length) return { kind: 'general' };
+    // Apollo reports what validation finds, with the same rules (KnownOperationTypesRule: no subscriptions here).
+    if (validate(this.schema, document, VALIDATION_RULES).length) return { kind: 'general' };
     const operation = getOperationAST(document, operationName);
     if (!operation || (operation.operation !== 'query' && operation.operation !== 'mutation')) return { kind: 'general' };
     const allowed = CLIENT_ROOT_FIELDS[operation.operation];
@@ -291,7 +302,8 @@ export class ClientFastPath {
   }
 
   private bodyRefused(req: FastRequest, res: ServerResponse, err: unknown): void {
-    const answer = bodyErrorAnswer(err as Error, '/graphql', req.requestId);
+    const answer = bodyErrorAnswer(err as Error, '/graphql', req.requestId, req.headers);
+    logBodyRefusal(err as Error, req.method, '/graphql', req.requestId);
     if (answer) return this.send(res, answer.status, answer.body, false);
     // The body stopped short of its length or the client went away: nothing to run.
     const status = (err as { status?: number }).status ?? 400;

@@ -10,3 +10,4 @@ export * from './datetime.scalar';
 export * from './json-depth';
 export * from './error-codes';
 export * from './stored-enum';
+export * from './operation-types';

@@ -42,6 +42,8 @@ export interface AppConfig {
   graphqlFastPath: boolean;
   importMaxBytes: number;
   shutdownTimeoutMs: number;
+  /** How long a client may take to send a request's headers and body (Node's requestTimeout and headersTimeout). */
+  httpRequestTimeoutMs: number;
   loginMaxAttempts: number;
   loginWindowSeconds: number;
   allowSelfApproval: boolean;
@@ -272,6 +274,12 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   },
   { name: 'IMPORT_MAX_BYTES', default: '20971520', description: 'Largest import file accepted by `POST /api/imports` (GraphQL bodies are capped at 1 MB).' },
   { name: 'SHUTDOWN_TIMEOUT_MS', default: '9000', description: 'How long SIGTERM waits for in-flight work before it forces an exit.' },
+  {
+    name: 'HTTP_REQUEST_TIMEOUT_MS',
+    default: '30000',
+    description:
+      'How long a client may take to send a whole request, headers and body; a slower or stalled one is answered 408 and its connection closed. Raise it if large imports come over slow links.',
+  },
   { name: 'LOGIN_MAX_ATTEMPTS', default: '5', description: 'Failed sign-ins per email and address before sign-in is paused.' },
   { name: 'LOGIN_WINDOW_SECONDS', default: '900', description: 'Window for LOGIN_MAX_ATTEMPTS.' },
   { name: 'ALLOW_SELF_APPROVAL', default: 'false', description: 'Let a reviewer approve a version they wrote.' },
@@ -443,6 +451,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     graphqlFastPath: bool(env, p, 'GRAPHQL_FAST_PATH', true),
     importMaxBytes: int(env, p, 'IMPORT_MAX_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     shutdownTimeoutMs: int(env, p, 'SHUTDOWN_TIMEOUT_MS', 9000, 100, 120000),
+    httpRequestTimeoutMs: int(env, p, 'HTTP_REQUEST_TIMEOUT_MS', 30000, 500, 3_600_000),
     loginMaxAttempts: int(env, p, 'LOGIN_MAX_ATTEMPTS', 5, 1, 1000),
     loginWindowSeconds: int(env, p, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400),
     allowSelfApproval: bool(env, p, 'ALLOW_SELF_APPROVAL', false),

@@ -126,14 +126,21 @@ export function bodyErrorAnswer(err: BodyError, path: string, requestId: string 
 
 const logger = new Logger('HTTP');
 
+/**
+ * Sockets the server itself closed because the request overstayed HTTP_REQUEST_TIMEOUT_MS (request-timeouts.ts): the
+ * body parser then sees the body end early, but the client did not go away, and the 408 already said what happened.
+ */
+export const timedOutSockets = new WeakSet<object>();
+
 /** A client that went away mid-body is no fault of ours and needs nobody's attention: a debug line, not an error. */
-export function logBodyRefusal(err: BodyError, method: string | undefined, path: string, requestId: string | undefined): void {
+export function logBodyRefusal(err: BodyError, method: string | undefined, path: string, requestId: string | undefined, socket?: object): void {
+  if (socket && timedOutSockets.has(socket)) return;
   if (err.type === 'request.aborted') logger.debug(`${method} ${path} (request ${requestId}): the client closed the connection before sending the whole body.`);
 }
 
 export function bodyErrorHandler(err: BodyError, req: Request & { requestId?: string }, res: Response, next: NextFunction): void {
   const answer = bodyErrorAnswer(err, req.path, req.requestId, req.headers);
   if (!answer) return next(err);
-  logBodyRefusal(err, req.method, req.path, req.requestId);
+  logBodyRefusal(err, req.method, req.path, req.requestId, req.socket);
   res.status(answer.status).json(answer.body);
 }

@@ -303,7 +303,7 @@ export class ClientFastPath {
 
   private bodyRefused(req: FastRequest, res: ServerResponse, err: unknown): void {
     const answer = bodyErrorAnswer(err as Error, '/graphql', req.requestId, req.headers);
-    logBodyRefusal(err as Error, req.method, '/graphql', req.requestId);
+    logBodyRefusal(err as Error, req.method, '/graphql', req.requestId, req.socket);
     if (answer) return this.send(res, answer.status, answer.body, false);
     // The body stopped short of its length or the client went away: nothing to run.
     const status = (err as { status?: number }).status ?? 400;

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { timedOutSockets } from './body-limits';
 
 /** What Node's HTTP parser refuses before a request reaches any handler, answered as every other refusal is. */
 function clientErrorAnswer(code: string | undefined, timeoutMs: number): { status: number; reason: string; message: string; code: string } {
@@ -49,6 +50,7 @@ export function boundRequestTimes(server: Server, timeoutMs: number): void {
   server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
     // As Node does without this listener: answer only while nothing of a response has been written to the socket.
     const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') timedOutSockets.add(socket);
     if (err.code !== 'ECONNRESET' && socket.writable && !inFlight?.headersSent) {
       const a = clientErrorAnswer(err.code, timeoutMs);
       const body = JSON.stringify({ errors: [{ message: a.message, extensions: { code: a.code } }] });

@@ -283,6 +283,54 @@ describe('catalogue over HTTP', () => {
     }
   });
 
+  it('refuses over-long lists and huge values with a small answer: at most 20 problems, values cut to 60 characters', async () => {
+    const before = await counts();
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      // 200,000 topics used to answer 200,000 problems (41 MB); 70,000 attribute keys 7 MB.
+      ['topics', meditation('amp-topics', { topics: Array.from({ length: 200_000 }, () => '') }), /topics has 200000 entries; the limit is 20/],
+      ['locales', meditation('amp-locales', { locales: Array.from({ length: 150_000 }, () => 'x') }), /locales has 150000 entries; the limit is 30/],
+      [
+        'attributes',
+        meditation('amp-attrs', { attributes: Object.fromEntries(Array.from({ length: 70_000 }, (_, i) => [`k${i}`, 'v'])) }),
+        /attributes has more than 50 attributes/,
+      ],
+      ['kind', meditation('amp-kind', { kind: 'k'.repeat(900_000) }), /"k{60}…" \(900000 characters\) is not a content kind/],
+      ['defaultLocale', meditation('amp-locale', { defaultLocale: 'e'.repeat(900_000) }), /"e{60}…" \(900000 characters\) is not a valid locale code/],
+      [
+        '25 bad topics',
+        meditation('amp-25', { topics: Array.from({ length: 20 }, (_, i) => `Bad ${i}`), collections: ['Bad A', 'Bad B', 'Bad C', 'Bad D', 'Bad E'] }),
+        /needs? fixing/,
+      ],
+    ];
+    for (const [what, input, message] of cases) {
+      const res = await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${editor!.token}` },
+        body: JSON.stringify({ query: CREATE, variables: { input } }),
+      });
+      const text = await res.text();
+      const body = JSON.parse(text) as { errors: { message: string; extensions: { code: string; problems: unknown[] } }[] };
+      expect({ what, code: body.errors[0].extensions.code }).toEqual({ what, code: 'BAD_USER_INPUT' });
+      expect(body.errors[0].message).toMatch(message);
+      expect(body.errors[0].extensions.problems.length).toBeLessThanOrEqual(21);
+      expect({ what, small: text.length < 8_000 }).toEqual({ what, small: true });
+    }
+    expect(await counts()).toEqual(before);
+  });
+
+  it('echoes a 900 kB email in createUser cut to 60 characters', async () => {
+    const admin = { token: await login(api.url, await createUser('admin')) };
+    const r = await gql(
+      api.url,
+      'mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } } }',
+      { i: { email: 'e'.repeat(900_000), displayName: 'X', role: 'EDITOR' } },
+      admin,
+    );
+    expect(r.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(r.errors).length).toBeLessThan(4_000);
+    expect(r.errors![0].message).toMatch(/"e{60}…" \(900000 characters\) is not an email address/);
+  });
+
   it('answers 413 for a body over 1 MB, and writes nothing', async () => {
     const before = await counts();
     const huge = meditation('huge', { localized: [{ locale: 'en', title: 'Huge', description: 'x'.repeat(1_100_000) }] });

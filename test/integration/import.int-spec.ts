@@ -227,6 +227,73 @@ describe('bulk import', () => {
       expect(after.rows[0].n).toBe(before.rows[0].n);
     });
   });
+  describe('large and odd uploads', () => {
+    let api: ApiHandle;
+    let token: string;
+    beforeAll(async () => {
+      api = await startApi(); // the default IMPORT_MAX_BYTES (20 MB)
+      token = await login(api.url, await createUser('editor'));
+    });
+    afterAll(() => api?.stop());
+    const upload = (query: string, body: string, type = 'text/csv') =>
+      fetch(`${api.url}/api/imports?${query}`, { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${token}` }, body });
+    const jobs = async () => (await withDb((c) => c.query('SELECT count(*)::int AS n FROM import_jobs'))).rows[0].n as number;
+
+    it('refuses 2,000,000 rows, a 1,000,000-column header and 6,500,000 JSON lines by counting, while the process keeps answering', async () => {
+      const before = await jobs();
+      const cases = [
+        { what: 'rows', query: 'filename=big.csv', body: 'slug,kind\n' + 'a,b\n'.repeat(2_000_000), message: /more than 50000 rows; the limit is 50000/ },
+        { what: 'columns', query: 'filename=wide.csv', body: 'c,'.repeat(1_000_000) + 'd\nx,y\n', message: /header row has more than 500 columns/ },
+        { what: 'jsonl', query: 'filename=big.jsonl', body: '{}\n'.repeat(6_500_000), message: /more than 50000 rows/ },
+      ];
+      for (const c of cases) {
+        // Bounded work: the message says "more than 50000", so counting stopped at row 50,001 (the old code parsed all
+        // 2,000,000 rows in 20 s and then said "has 2000000 rows", and accepted the million columns). A cheap request
+        // sent alongside is answered too.
+        const order: string[] = [];
+        const big = upload(c.query, c.body, c.what === 'jsonl' ? 'application/x-ndjson' : 'text/csv').then(async (res) => {
+          order.push('upload');
+          return { status: res.status, body: (await res.json()) as { errors: { message: string; extensions: { code: string } }[] } };
+        });
+        const live = fetch(`${api.url}/health/live`).then((res) => {
+          order.push('live');
+          return res.status;
+        });
+        const [res, liveStatus] = await Promise.all([big, live]);
+        expect(liveStatus).toBe(200);
+        expect({ what: c.what, status: res.status, code: res.body.errors[0].extensions.code }).toEqual({ what: c.what, status: 400, code: 'BAD_USER_INPUT' });
+        expect(res.body.errors[0].message).toMatch(c.message);
+        expect(order).toContain('live');
+      }
+      expect(await jobs()).toBe(before);
+    });
+
+    it('accepts a file of exactly 50,000 rows and counts them', async () => {
+      const res = await upload('filename=max.csv', 'slug,kind,default_locale,title.en\n' + 'x,music,en,T\n'.repeat(50_000));
+      expect(res.status).toBe(202);
+      const { id, totalRows } = (await res.json()) as { id: string; totalRows: number };
+      expect(totalRows).toBe(50_000);
+      // No worker runs here; the sweep test below must not find this job waiting.
+      await withDb((c) => c.query('DELETE FROM import_jobs WHERE id = $1', [id]));
+    });
+
+    it('refuses a repeated or non-text file name, and one with bidirectional controls, and stores nothing', async () => {
+      const before = await jobs();
+      const body = 'slug,kind,default_locale,title.en\nname-check,music,en,N\n';
+      for (const [query, message] of [
+        ['filename=a.csv&filename=b.csv', /file name once, as text/],
+        [`filename=${encodeURIComponent('invoice\u202Evsc.exe')}`, /bidirectional control characters/],
+        [`filename=${encodeURIComponent('a\u2066b.csv')}`, /bidirectional control characters/],
+      ] as const) {
+        const res = await upload(query, body);
+        const json = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+        expect({ query, status: res.status, code: json.errors[0].extensions.code }).toEqual({ query, status: 400, code: 'BAD_USER_INPUT' });
+        expect(json.errors[0].message).toMatch(message);
+      }
+      expect(await jobs()).toBe(before);
+    });
+  });
+
   describe('unfinished imports whose job Redis lost or ended', () => {
     // What the worker would otherwise leave "running" for good: PostgreSQL gone for longer than an import's three tries
     // (the last try cannot record the failure, and the failed job's id blocks a plain re-queue for 7 days), a Redis

@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import * as argon2 from 'argon2';
 import { Actor, AuditService } from '@marquee/audit';
 import { ApiKeyEntity, AuthService, Role, ROLES, UserEntity } from '@marquee/platform-auth';
-import { ConflictError, DomainError, InputError, NotFoundError, assertId, isUuid, Clock } from '@marquee/platform-core';
+import { ConflictError, DomainError, InputError, NotFoundError, assertId, isUuid, Clock, quoteInput } from '@marquee/platform-core';
 
 const EMAIL = /^[^@\s]{1,64}@[^@\s]{1,255}$/;
 
@@ -46,7 +46,7 @@ export class AccountsService {
   ): Promise<{ user: UserEntity; temporaryPassword: string | null }> {
     const email = input.email.trim().toLowerCase();
     const problems = [];
-    if (!EMAIL.test(email)) problems.push({ field: 'email', message: `"${input.email}" is not an email address` });
+    if (!EMAIL.test(email)) problems.push({ field: 'email', message: `${quoteInput(input.email)} is not an email address` });
     const displayName = input.displayName.trim();
     if (!displayName || displayName.length > 80) problems.push({ field: 'displayName', message: 'must be 1 to 80 characters' });
     if (!ROLES.includes(input.role)) problems.push({ field: 'role', message: `must be one of ${ROLES.join(', ')}` });

@@ -1,4 +1,4 @@
-import { findUnstorableText, unstorableText } from './text';
+import { findUnstorableText, quoteInput, unstorableText } from './text';
 
 describe('unstorableText', () => {
   it.each([
@@ -24,5 +24,27 @@ describe('findUnstorableText', () => {
     expect(findUnstorableText({ a: 1, b: ['ok', { c: 'bad\u0000' }] })).toEqual({ path: 'b[1].c', problem: 'a NUL byte (U+0000) at character 3' });
     expect(findUnstorableText({ ['k\u0000']: 1 })).toEqual({ path: 'k\u0000', problem: 'a NUL byte (U+0000) at character 1 in the key' });
     expect(findUnstorableText({ a: 'fine', d: new Date(0), n: null })).toBeNull();
+  });
+});
+
+describe('quoteInput', () => {
+  it('quotes a short value whole, escaping what would not print', () => {
+    expect(quoteInput('evening-calm')).toBe('"evening-calm"');
+    expect(quoteInput('a"b\nc')).toBe('"a\\"b\\nc"');
+    expect(quoteInput(42)).toBe('"42"');
+  });
+
+  it('cuts a long value at max characters with an ellipsis and its length', () => {
+    expect(quoteInput('x'.repeat(900_000))).toBe(`"${'x'.repeat(60)}…" (900000 characters)`);
+    expect(quoteInput('abcdef', 3)).toBe('"abc…" (6 characters)');
+  });
+
+  it('never leaves half of a surrogate pair at the cut', () => {
+    expect(quoteInput('ab😀cd', 3)).toBe('"ab…" (6 characters)');
+  });
+
+  it('names lists and objects instead of rendering them', () => {
+    expect(quoteInput(['a', 'b'])).toBe('a list of 2');
+    expect(quoteInput({ a: 1 })).toBe('an object');
   });
 });

@@ -39,3 +39,22 @@ export function findUnstorableText(value: unknown, path = ''): { path: string; p
   }
   return null;
 }
+
+/** How many characters of a user's value a message repeats, by default. */
+export const ECHO_CHARS = 60;
+
+/**
+ * A value the caller sent, quoted for an error message: JSON-escaped (so a control character, quote or lone surrogate
+ * shows as an escape) and, past `max` characters, cut with an ellipsis and its length, e.g. `"aaaa…" (900000
+ * characters)`. A message then costs the same whatever the caller sent. Lists and objects are named, not rendered.
+ */
+export function quoteInput(value: unknown, max = ECHO_CHARS): string {
+  let s: string;
+  if (typeof value === 'string') s = value;
+  else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === null || value === undefined) s = String(value);
+  else return Array.isArray(value) ? `a list of ${value.length}` : 'an object';
+  if (s.length <= max) return JSON.stringify(s);
+  // Do not leave half of a surrogate pair at the cut.
+  const cut = /[\uD800-\uDBFF]/.test(s[max - 1]) ? max - 1 : max;
+  return `${JSON.stringify(s.slice(0, cut) + '…')} (${s.length} characters)`;
+}

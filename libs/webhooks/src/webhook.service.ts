@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Actor, AuditService } from '@marquee/audit';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
-import { InputError, NotFoundError, assertId, isUuid, Clock } from '@marquee/platform-core';
+import { InputError, NotFoundError, assertId, isUuid, Clock, quoteInput } from '@marquee/platform-core';
 import { OutboundHttp, OutboundRefusedError } from '@marquee/platform-outbound';
 import { JobName, QueueName, jobIds } from '@marquee/platform-queue';
 import { WEBHOOK_EVENTS, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEvent } from './entities';
@@ -212,9 +212,13 @@ export class WebhookService {
   private checkEvents(events: string[]): string[] {
     const bad = events.filter((e) => !WEBHOOK_EVENTS.includes(e as WebhookEvent));
     if (bad.length)
-      throw new InputError(`Unknown event type ${bad.join(', ')}. Use ${WEBHOOK_EVENTS.join(', ')}, or none for all.`, [
-        { field: 'events', message: 'has an unknown event type' },
-      ]);
+      throw new InputError(
+        `Unknown event type ${bad
+          .slice(0, 5)
+          .map((e) => quoteInput(e))
+          .join(', ')}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''}. Use ${WEBHOOK_EVENTS.join(', ')}, or none for all.`,
+        [{ field: 'events', message: 'has an unknown event type' }],
+      );
     return [...new Set(events)];
   }
 }

@@ -1,4 +1,4 @@
-import { unstorableText, type FieldProblem } from '@marquee/platform-core';
+import { quoteInput as q, unstorableText, type FieldProblem } from '@marquee/platform-core';
 import { ItemFields, LocalizedText, PLATFORMS, Platform } from './item-fields';
 import { KIND_KEYS, KindDefinition, kindDefinition } from './kinds';
 
@@ -13,7 +13,16 @@ const LIMITS = {
   collections: 20,
   locales: 30,
   maxDurationSeconds: 24 * 3600,
+  /** Entries a platforms list may have (duplicates included). */
+  platforms: 20,
+  /** Entries a sessions list may have: more than any course holds. */
+  sessions: 100,
+  /** Keys an attributes map may have: more than any kind has attributes, so a map over it has unknown keys anyway. */
+  attributes: 50,
 } as const;
+
+/** Problems one answer lists at most; the rest are counted in a last entry. */
+export const MAX_REPORTED_PROBLEMS = 20;
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const TAG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
@@ -71,6 +80,7 @@ export function compareAppVersions(a: string, b: string): number {
  * problems are stored too.
  */
 function findUnstorable(v: unknown, path: string, p: FieldProblem[], depth: number): void {
+  if (p.length > MAX_REPORTED_PROBLEMS) return; // one past the cap, so the answer says there are more
   if (typeof v === 'string') {
     const problem = unstorableText(v);
     if (problem) p.push({ field: path || 'input', message: `contains ${problem}; remove it` });
@@ -79,7 +89,7 @@ function findUnstorable(v: unknown, path: string, p: FieldProblem[], depth: numb
   } else if (v && typeof v === 'object' && depth < 8) {
     for (const [k, x] of Object.entries(v)) {
       const problem = unstorableText(k);
-      const at = `${path ? path + '.' : ''}${problem ? JSON.stringify(k).slice(1, -1) : k}`;
+      const at = `${path ? path + '.' : ''}${problem || k.length > 60 ? q(k).slice(1, -1) : k}`;
       if (problem) p.push({ field: at, message: `has ${problem} in its name; remove it` });
       findUnstorable(x, at, p, depth + 1);
     }
@@ -165,7 +175,7 @@ function checkTags(p: FieldProblem[], field: string, v: unknown, maxCount: numbe
     if (!TAG.test(t) || t.length > LIMITS.topic) {
       p.push({
         field: `${field}[${i}]`,
-        message: `"${String(raw)}" must be lowercase letters and digits joined by single dashes or underscores, with no leading, trailing or doubled dash (like "slow-jazz"), at most ${LIMITS.topic} characters`,
+        message: `${q(raw)} must be lowercase letters and digits joined by single dashes or underscores, with no leading, trailing or doubled dash (like "slow-jazz"), at most ${LIMITS.topic} characters`,
       });
     } else if (!out.includes(t)) out.push(t);
   });
@@ -179,27 +189,31 @@ function checkTags(p: FieldProblem[], field: string, v: unknown, maxCount: numbe
  * `launchReadiness` instead, so editors can save work in progress.
  */
 export function validateItemInput(input: ItemInputLike): { fields: ItemFields; problems: FieldProblem[] } {
+  // Sizes first, from lengths alone: a list of 200,000 topics is refused for its length without checking each one
+  // (which answered 200,000 problems, 41 MB).
+  const tooLong = oversized(input);
+  if (tooLong.length) return { fields: emptyFields(), problems: tooLong };
   const p: FieldProblem[] = [];
   // Checked first and alone: the other checks echo values into their messages, which are stored too.
   findUnstorable(input, '', p, 0);
-  if (p.length) return { fields: emptyFields(), problems: p };
+  if (p.length) return { fields: emptyFields(), problems: capProblems(p) };
 
   const slug = str(input.slug);
   if (!slug) p.push({ field: 'slug', message: 'is required' });
   else if (slug.length > LIMITS.slug) p.push({ field: 'slug', message: `is ${slug.length} characters; the limit is ${LIMITS.slug}` });
   else if (!SLUG.test(slug))
-    p.push({ field: 'slug', message: `"${slug}" must be lowercase letters and digits separated by single dashes, like "evening-calm"` });
+    p.push({ field: 'slug', message: `${q(slug)} must be lowercase letters and digits separated by single dashes, like "evening-calm"` });
 
   const kind = str(input.kind);
   let def: KindDefinition | undefined;
   if (!kind) p.push({ field: 'kind', message: `is required; one of ${KIND_KEYS.join(', ')}` });
-  else if (!(def = kindDefinition(kind))) p.push({ field: 'kind', message: `"${kind}" is not a content kind; use one of ${KIND_KEYS.join(', ')}` });
+  else if (!(def = kindDefinition(kind))) p.push({ field: 'kind', message: `${q(kind)} is not a content kind; use one of ${KIND_KEYS.join(', ')}` });
 
   const rawDefault = str(input.defaultLocale);
   let defaultLocale: string | null = null;
   if (!rawDefault) p.push({ field: 'defaultLocale', message: 'is required, e.g. "en"' });
   else if (!(defaultLocale = canonicalLocale(rawDefault)))
-    p.push({ field: 'defaultLocale', message: `"${rawDefault}" is not a valid locale code; use a code like "en", "de" or "pt-BR"` });
+    p.push({ field: 'defaultLocale', message: `${q(rawDefault)} is not a valid locale code; use a code like "en", "de" or "pt-BR"` });
 
   const locales: string[] = [];
   const rawLocales = list(input.locales);
@@ -207,7 +221,7 @@ export function validateItemInput(input: ItemInputLike): { fields: ItemFields; p
   else {
     rawLocales.forEach((l, i) => {
       const c = typeof l === 'string' ? canonicalLocale(l.trim()) : null;
-      if (!c) p.push({ field: `locales[${i}]`, message: `"${String(l)}" is not a valid locale code; use a code like "en", "de" or "pt-BR"` });
+      if (!c) p.push({ field: `locales[${i}]`, message: `${q(l)} is not a valid locale code; use a code like "en", "de" or "pt-BR"` });
       else if (!locales.includes(c)) locales.push(c);
     });
   }
@@ -222,7 +236,10 @@ export function validateItemInput(input: ItemInputLike): { fields: ItemFields; p
       for (const [rawLoc, text] of Object.entries(rawLocalized as Record<string, unknown>)) {
         const loc = canonicalLocale(rawLoc);
         if (!loc) {
-          p.push({ field: `localized.${rawLoc}`, message: `"${rawLoc}" is not a valid locale code; use a code like "en", "de" or "pt-BR"` });
+          p.push({
+            field: `localized.${q(rawLoc, 20).slice(1, -1)}`,
+            message: `${q(rawLoc)} is not a valid locale code; use a code like "en", "de" or "pt-BR"`,
+          });
           continue;
         }
         const t = (text ?? {}) as Record<string, unknown>;
@@ -265,7 +282,7 @@ export function validateItemInput(input: ItemInputLike): { fields: ItemFields; p
   let availability: 'free' | 'premium' = 'free';
   if (input.availability !== undefined && input.availability !== null && input.availability !== '') {
     const a = String(input.availability).toLowerCase();
-    if (a !== 'free' && a !== 'premium') p.push({ field: 'availability', message: `"${String(input.availability)}" must be "free" or "premium"` });
+    if (a !== 'free' && a !== 'premium') p.push({ field: 'availability', message: `${q(input.availability)} must be "free" or "premium"` });
     else availability = a;
   }
 
@@ -275,7 +292,7 @@ export function validateItemInput(input: ItemInputLike): { fields: ItemFields; p
   else {
     rawPlatforms.forEach((pl, i) => {
       const v = String(pl).trim().toLowerCase() as Platform;
-      if (!PLATFORMS.includes(v)) p.push({ field: `platforms[${i}]`, message: `"${String(pl)}" must be one of ${PLATFORMS.join(', ')}` });
+      if (!PLATFORMS.includes(v)) p.push({ field: `platforms[${i}]`, message: `${q(pl)} must be one of ${PLATFORMS.join(', ')}` });
       else if (!platforms.includes(v)) platforms.push(v);
     });
   }
@@ -284,7 +301,7 @@ export function validateItemInput(input: ItemInputLike): { fields: ItemFields; p
   let minAppVersion: string | null = null;
   const rawMin = str(input.minAppVersion);
   if (rawMin) {
-    if (!isValidAppVersion(rawMin)) p.push({ field: 'minAppVersion', message: `"${rawMin}" must look like 4, 4.2 or 4.2.1` });
+    if (!isValidAppVersion(rawMin)) p.push({ field: 'minAppVersion', message: `${q(rawMin)} must look like 4, 4.2 or 4.2.1` });
     else minAppVersion = rawMin;
   }
 
@@ -296,7 +313,10 @@ export function validateItemInput(input: ItemInputLike): { fields: ItemFields; p
       for (const [k, v] of Object.entries(rawAttrs as Record<string, unknown>)) {
         const ad = def.attributes.find((a) => a.key === k);
         if (!ad) {
-          p.push({ field: `attributes.${k}`, message: `a ${def.label.toLowerCase()} has no "${k}"; allowed: ${def.attributes.map((a) => a.key).join(', ')}` });
+          p.push({
+            field: `attributes.${q(k, 40).slice(1, -1)}`,
+            message: `a ${def.label.toLowerCase()} has no ${q(k)}; allowed: ${def.attributes.map((a) => a.key).join(', ')}`,
+          });
           continue;
         }
         if (v === null || v === undefined || v === '') continue;
@@ -321,7 +341,7 @@ export function validateItemInput(input: ItemInputLike): { fields: ItemFields; p
     rawSessions.forEach((s, i) => {
       const v = typeof s === 'string' ? s.trim() : '';
       if (!v) p.push({ field: `sessions[${i}]`, message: 'must be an item id or slug' });
-      else if (sessions.includes(v)) p.push({ field: `sessions[${i}]`, message: `"${v}" is listed twice` });
+      else if (sessions.includes(v)) p.push({ field: `sessions[${i}]`, message: `${q(v)} is listed twice` });
       else sessions.push(v);
     });
     if (def?.sessions && sessions.length > def.sessions.max)
@@ -344,7 +364,50 @@ export function validateItemInput(input: ItemInputLike): { fields: ItemFields; p
     attributes,
     sessions,
   };
-  return { fields, problems: p };
+  return { fields, problems: capProblems(p) };
+}
+
+/** Lists and maps longer than their limits, told by their length alone (duplicates count). */
+function oversized(input: ItemInputLike): FieldProblem[] {
+  const p: FieldProblem[] = [];
+  const lists: [keyof ItemInputLike, number][] = [
+    ['locales', LIMITS.locales],
+    ['topics', LIMITS.topics],
+    ['collections', LIMITS.collections],
+    ['platforms', LIMITS.platforms],
+    ['sessions', LIMITS.sessions],
+  ];
+  for (const [field, max] of lists) {
+    const v = input[field];
+    if (Array.isArray(v) && v.length > max) p.push({ field, message: `has ${v.length} entries; the limit is ${max}. Send at most ${max}, without repeats` });
+  }
+  const maps: [keyof ItemInputLike, number, string][] = [
+    ['localized', LIMITS.locales, 'locales'],
+    ['attributes', LIMITS.attributes, 'attributes'],
+  ];
+  for (const [field, max, what] of maps) {
+    const v = input[field];
+    const n = Array.isArray(v) ? v.length : v && typeof v === 'object' ? countKeys(v, max) : 0;
+    if (n > max) p.push({ field, message: `has ${n > max + 1 ? `more than ${max}` : n} ${what}; the limit is ${max}` });
+  }
+  return p;
+}
+
+/** Own enumerable keys of `o`, counting no further than one past `max`. */
+function countKeys(o: object, max: number): number {
+  let n = 0;
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k) && ++n > max) return n + 1;
+  return n;
+}
+
+/** The first MAX_REPORTED_PROBLEMS problems, and a last entry counting the rest. */
+function capProblems(p: FieldProblem[]): FieldProblem[] {
+  if (p.length <= MAX_REPORTED_PROBLEMS) return p;
+  const more = p.length - MAX_REPORTED_PROBLEMS;
+  return [
+    ...p.slice(0, MAX_REPORTED_PROBLEMS),
+    { field: 'input', message: `has ${more} more problem${more === 1 ? '' : 's'} not listed here; fix these and send it again to see the rest` },
+  ];
 }
 
 export interface LocaleCompleteness {

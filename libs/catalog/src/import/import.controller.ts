@@ -20,7 +20,12 @@ export class ImportController {
   @Post()
   @HttpCode(202)
   @Allow(...Who.editors)
-  async upload(@CurrentPrincipal() p: Principal, @Req() req: Request, @Body() body: unknown, @Query('filename') filename?: string) {
+  async upload(@CurrentPrincipal() p: Principal, @Req() req: Request, @Body() body: unknown, @Query('filename') filename?: unknown) {
+    // `?filename=a&filename=b` arrives as an array (and `?filename[x]=a` as an object): one name, as text, or none.
+    if (filename !== undefined && typeof filename !== 'string')
+      throw new InputError('Give the file name once, as text: ?filename=items.csv. Upload the file again with a single filename.', [
+        { field: 'filename', message: 'must be given once, as text' },
+      ]);
     if (typeof body !== 'string') {
       throw new InputError('Send the file as the request body with Content-Type text/csv or application/x-ndjson.', [{ field: 'file', message: 'is missing' }]);
     }

@@ -1,12 +1,12 @@
 import { detectFormat, parseDuration, parseImport } from './parse';
 
 describe('import parsing', () => {
-  it('maps CSV columns, per-locale titles and lists', () => {
+  it('maps CSV columns, per-locale titles and lists', async () => {
     const csv = [
       'slug,kind,default_locale,locales,title.en,title[de],description.en,duration,topics,artwork_url,attr.narrator,platforms',
       'evening-calm,meditation,en,en|de,Evening Calm,Abendruhe,"Unwind, slowly",10:00,sleep|stress,https://x/a.jpg,Ana,ios;android',
     ].join('\n');
-    const [row] = parseImport(csv, 'csv');
+    const [row] = await parseImport(csv, 'csv');
     expect(row.row).toBe(2);
     expect(row.input).toMatchObject({
       slug: 'evening-calm',
@@ -21,13 +21,13 @@ describe('import parsing', () => {
     });
   });
 
-  it('numbers CSV rows by the line they start on, even after a multi-line cell', () => {
+  it('numbers CSV rows by the line they start on, even after a multi-line cell', async () => {
     const csv = 'slug,description.en\na,"line one\nline two"\nb,x\n';
-    expect(parseImport(csv, 'csv').map((r) => r.row)).toEqual([2, 4]);
+    expect((await parseImport(csv, 'csv')).map((r) => r.row)).toEqual([2, 4]);
   });
 
-  it('reports bad JSON lines by line number and keeps the rest', () => {
-    const rows = parseImport('{"slug":"a"}\n\n{oops\n["x"]\n', 'jsonl');
+  it('reports bad JSON lines by line number and keeps the rest', async () => {
+    const rows = await parseImport('{"slug":"a"}\n\n{oops\n["x"]\n', 'jsonl');
     expect(rows.map((r) => [r.row, r.error === null])).toEqual([
       [1, true],
       [3, false],
@@ -36,8 +36,8 @@ describe('import parsing', () => {
     expect(rows[1].error).toMatch(/not valid JSON/);
   });
 
-  it('accepts localized as a list in JSON Lines', () => {
-    const [row] = parseImport('{"slug":"a","localized":[{"locale":"en","title":"A"}]}', 'jsonl');
+  it('accepts localized as a list in JSON Lines', async () => {
+    const [row] = await parseImport('{"slug":"a","localized":[{"locale":"en","title":"A"}]}', 'jsonl');
     expect(row.input!.localized).toEqual({ en: { title: 'A' } });
   });
 

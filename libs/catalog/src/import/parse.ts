@@ -1,4 +1,4 @@
-import { parse as parseCsv } from 'csv-parse/sync';
+import { parse as parseCsvStream } from 'csv-parse';
 import type { ItemInputLike } from '../domain/validation';
 
 export interface ParsedRow {
@@ -40,66 +40,65 @@ function normKey(k: string): string {
     .toLowerCase();
 }
 
-function csvRecordToInput(record: Record<string, string>): ItemInputLike {
-  const input: ItemInputLike & { localized: Record<string, Record<string, string>>; attributes: Record<string, string>; media: Record<string, string> } = {
-    localized: {},
-    attributes: {},
-    media: {},
-  };
-  for (const [rawKey, rawVal] of Object.entries(record)) {
-    const key = normKey(rawKey);
-    const val = rawVal ?? '';
-    const m = /^(title|subtitle|description)\.(.+)$/.exec(key);
-    if (m) {
-      const loc = rawKey
-        .trim()
-        .replace(/^.*?[.[]/, '')
-        .replace(/\]$/, '');
-      if (val.trim()) (input.localized[loc] ??= {})[m[1]] = val;
-      continue;
-    }
-    const a = /^(attr|attributes|attribute)\.(.+)$/.exec(key);
-    if (a) {
-      if (val.trim()) input.attributes[a[2]] = val;
-      continue;
-    }
-    switch (key) {
-      case 'slug':
-      case 'kind':
-      case 'availability':
-        input[key] = val;
-        break;
-      case 'default_locale':
-        input.defaultLocale = val;
-        break;
-      case 'locales':
-      case 'topics':
-      case 'collections':
-      case 'platforms':
-      case 'sessions':
-        input[key] = splitList(val);
-        break;
-      case 'min_app_version':
-        input.minAppVersion = val;
-        break;
-      case 'duration':
-      case 'duration_seconds':
-        input.durationSeconds = parseDuration(val);
-        break;
-      case 'audio_url':
-        input.media.audioUrl = val;
-        break;
-      case 'video_url':
-        input.media.videoUrl = val;
-        break;
-      case 'artwork_url':
-        input.media.artworkUrl = val;
-        break;
-      default:
-        // Unknown columns are ignored on purpose: exports from other tools carry extra columns.
-        break;
-    }
+/** What one CSV column sets, decided once from the header instead of once per cell. */
+type ColumnSetter = (input: CsvInput, val: string) => void;
+type CsvInput = ItemInputLike & { localized: Record<string, Record<string, string>>; attributes: Record<string, string>; media: Record<string, string> };
+
+function columnSetter(rawKey: string): ColumnSetter | null {
+  const key = normKey(rawKey);
+  const m = /^(title|subtitle|description)\.(.+)$/.exec(key);
+  if (m) {
+    const field = m[1];
+    const loc = rawKey
+      .trim()
+      .replace(/^.*?[.[]/, '')
+      .replace(/\]$/, '');
+    return (input, val) => {
+      if (val.trim()) (input.localized[loc] ??= {})[field] = val;
+    };
   }
+  const a = /^(attr|attributes|attribute)\.(.+)$/.exec(key);
+  if (a) {
+    const attr = a[2];
+    return (input, val) => {
+      if (val.trim()) input.attributes[attr] = val;
+    };
+  }
+  switch (key) {
+    case 'slug':
+    case 'kind':
+    case 'availability':
+      return (input, val) => (input[key] = val);
+    case 'default_locale':
+      return (input, val) => (input.defaultLocale = val);
+    case 'locales':
+    case 'topics':
+    case 'collections':
+    case 'platforms':
+    case 'sessions':
+      return (input, val) => (input[key] = splitList(val));
+    case 'min_app_version':
+      return (input, val) => (input.minAppVersion = val);
+    case 'duration':
+    case 'duration_seconds':
+      return (input, val) => (input.durationSeconds = parseDuration(val));
+    case 'audio_url':
+      return (input, val) => (input.media.audioUrl = val);
+    case 'video_url':
+      return (input, val) => (input.media.videoUrl = val);
+    case 'artwork_url':
+      return (input, val) => (input.media.artworkUrl = val);
+    default:
+      // Unknown columns are ignored on purpose: exports from other tools carry extra columns.
+      return null;
+  }
+}
+
+function csvRowToInput(setters: readonly (ColumnSetter | null)[], cells: readonly string[]): ItemInputLike {
+  const input: CsvInput = { localized: {}, attributes: {}, media: {} };
+  // A short row leaves its missing columns out; cells past the header have no column and are ignored.
+  const n = Math.min(cells.length, setters.length);
+  for (let i = 0; i < n; i++) setters[i]?.(input, cells[i] ?? '');
   return input;
 }
 
@@ -113,30 +112,186 @@ function jsonToInput(obj: Record<string, unknown>): ItemInputLike {
   return out;
 }
 
-export function parseImport(content: string, format: ImportFormat): ParsedRow[] {
-  if (format === 'jsonl') {
-    const rows: ParsedRow[] = [];
-    content.split(/\r?\n/).forEach((line, i) => {
-      if (!line.trim()) return;
-      try {
-        const obj = JSON.parse(line);
-        if (!obj || typeof obj !== 'object' || Array.isArray(obj)) rows.push({ row: i + 1, input: null, error: 'must be a JSON object, one item per line' });
-        else rows.push({ row: i + 1, input: jsonToInput(obj), error: null });
-      } catch (e) {
-        rows.push({ row: i + 1, input: null, error: `is not valid JSON (${(e as Error).message})` });
+/** Most rows a file may hold (the header aside); more is refused at upload, before anything is stored. */
+export const MAX_IMPORT_ROWS = 50_000;
+/**
+ * Most columns a CSV row may have. The template has 18; every locale's three texts for the 30 locales an item may
+ * have, plus attributes, stay well under it. A header of a million columns is not a catalogue.
+ */
+export const MAX_IMPORT_COLUMNS = 500;
+/** Longest CSV row, in characters (30 locales of 4,000-character descriptions fit). */
+export const MAX_IMPORT_ROW_CHARS = 1_000_000;
+
+/** Characters parsed between two turns of the event loop: a few milliseconds of work. */
+const SLICE_CHARS = 32 * 1024;
+/** JSON Lines rows parsed between two turns of the event loop. */
+const JSONL_ROWS_PER_TURN = 1000;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A file the upload refuses before parsing it: too many rows or columns. The message says what to do. */
+export class ImportTooLarge extends Error {
+  constructor(
+    message: string,
+    readonly problem: string,
+  ) {
+    super(message);
+  }
+}
+
+function tooManyRows(seen: string): ImportTooLarge {
+  return new ImportTooLarge(
+    `The file has ${seen} rows; the limit is ${MAX_IMPORT_ROWS}. Split it into files of at most ${MAX_IMPORT_ROWS} rows and upload each.`,
+    'has too many rows',
+  );
+}
+
+function tooManyColumns(what: string, seen: string): ImportTooLarge {
+  return new ImportTooLarge(
+    `${what} has ${seen} columns; the limit is ${MAX_IMPORT_COLUMNS}. Remove the columns the import does not use (the CSV template, at /api/imports/template.csv, lists the ones it reads) and upload it again.`,
+    'has too many columns',
+  );
+}
+
+/**
+ * Most commas one physical line may hold. Quoted cells may contain commas, so this is far above MAX_IMPORT_COLUMNS;
+ * it only stops csv-parse from building a row of a million cells (which took half a second) before its width is
+ * checked.
+ */
+const MAX_LINE_COMMAS = 20 * MAX_IMPORT_COLUMNS;
+
+/**
+ * Counts commas per physical line with native searches, across slices: the header is held to MAX_IMPORT_COLUMNS
+ * (a header of a million columns is refused at once), any other line to MAX_LINE_COMMAS.
+ */
+class LineWidth {
+  private line = 1;
+  private commas = 0;
+
+  check(slice: string): void {
+    let comma = slice.indexOf(',');
+    for (let pos = 0; ;) {
+      const nl = slice.indexOf('\n', pos);
+      const end = nl < 0 ? slice.length : nl;
+      const max = this.line === 1 ? MAX_IMPORT_COLUMNS - 1 : MAX_LINE_COMMAS;
+      // `comma` is the first comma at or after `pos`, kept across lines so no search runs twice over the same text.
+      while (comma !== -1 && comma < end) {
+        if (++this.commas > max)
+          throw this.line === 1
+            ? tooManyColumns('The header row', `more than ${MAX_IMPORT_COLUMNS}`)
+            : tooManyColumns(`Line ${this.line}`, `more than ${MAX_LINE_COMMAS}`);
+        comma = slice.indexOf(',', comma + 1);
       }
-    });
+      if (nl < 0) return;
+      this.line++;
+      this.commas = 0;
+      pos = nl + 1;
+    }
+  }
+}
+
+/**
+ * Calls `onRecord` with each CSV record (as cells) and the line it ends on, parsing SLICE_CHARS characters per turn of
+ * the event loop, so a 20 MB file never holds the process for more than a few milliseconds at a time. `onRecord`
+ * returns false to stop reading (the rest of the file is not parsed). Rejects with csv-parse's error for a malformed
+ * file, or with ImportTooLarge for a row over MAX_IMPORT_COLUMNS columns.
+ */
+async function readCsv(content: string, onRecord: (cells: string[], endLine: number) => boolean): Promise<void> {
+  const width = new LineWidth();
+  // No `info: true`: its per-record snapshot made csv-parse five times slower. The parser's live `info` is read
+  // instead, which is the record's own while 'data' is emitted from inside write() (the count check guards that).
+  const parser = parseCsvStream({ skip_empty_lines: true, bom: true, trim: false, relax_column_count: true, max_record_size: MAX_IMPORT_ROW_CHARS });
+  let stopped = false;
+  let failure: Error | null = null;
+  let seen = 0;
+  parser.on('data', (record: string[]) => {
+    if (stopped || failure) return;
+    if (parser.info.records !== ++seen) failure = new Error(`records were delivered late (${seen} read, ${parser.info.records} parsed)`);
+    else if (record.length > MAX_IMPORT_COLUMNS) failure = tooManyColumns(`The row ending on line ${parser.info.lines}`, String(record.length));
+    else if (!onRecord(record, parser.info.lines)) stopped = true;
+  });
+  parser.on('error', (e: Error) => (failure ??= e));
+  const finished = new Promise<void>((resolve) => parser.once('end', resolve).once('close', resolve));
+  for (let at = 0; at < content.length && !stopped && !failure;) {
+    let to = Math.min(content.length, at + SLICE_CHARS);
+    // Never split a surrogate pair: each slice is encoded to UTF-8 on its own.
+    if (to < content.length && /[\ud800-\udbff]/.test(content[to - 1])) to++;
+    const slice = content.slice(at, to);
+    try {
+      width.check(slice);
+    } catch (e) {
+      failure = e as Error;
+      break;
+    }
+    parser.write(slice);
+    at = to;
+    await nextTurn(); // the parsed records are delivered, and the event loop serves other requests
+  }
+  if (stopped || failure) parser.destroy();
+  else parser.end();
+  await finished;
+  if (failure) throw failure;
+}
+
+/**
+ * The upload's check, bounded work: counts the item rows (stopping one past MAX_IMPORT_ROWS), checks the columns, and
+ * for CSV that the file parses. JSON Lines rows are counted by a native search for non-blank lines and not parsed: a
+ * line that is not JSON is that row's error when the import runs. Resolves to the number of rows; rejects with
+ * ImportTooLarge, or with the parser's error for a malformed CSV.
+ */
+export async function countImportRows(content: string, format: ImportFormat): Promise<number> {
+  if (format === 'jsonl') {
+    // A match starts at a line's first non-blank character (\S skips blank lines, line breaks included) and runs to
+    // the end of that line: one match per row, as parseImport counts them.
+    const line = /\S[^\n]*/g;
+    let rows = 0;
+    while (line.exec(content)) if (++rows > MAX_IMPORT_ROWS) throw tooManyRows(`more than ${MAX_IMPORT_ROWS}`);
     return rows;
   }
-  const records = parseCsv(content, { columns: true, skip_empty_lines: true, bom: true, trim: false, relax_column_count: true, info: true }) as {
-    record: Record<string, string>;
-    info: { lines: number };
-  }[];
+  let records = 0;
+  await readCsv(content, () => ++records <= MAX_IMPORT_ROWS + 1); // the header, then the rows
+  if (records > MAX_IMPORT_ROWS + 1) throw tooManyRows(`more than ${MAX_IMPORT_ROWS}`);
+  return Math.max(0, records - 1);
+}
+
+/**
+ * Every row of a file, for the worker: parsed a slice at a time like the upload's check, with each CSV column's
+ * meaning decided once from the header.
+ */
+export async function parseImport(content: string, format: ImportFormat): Promise<ParsedRow[]> {
+  const rows: ParsedRow[] = [];
+  if (format === 'jsonl') {
+    let line = 1;
+    let counted = 0; // where the newlines before `line` were counted up to
+    const nonBlank = /\S[^\n]*/g;
+    for (let m = nonBlank.exec(content); m; m = nonBlank.exec(content)) {
+      for (let nl = content.indexOf('\n', counted); nl !== -1 && nl < m.index; nl = content.indexOf('\n', nl + 1)) line++;
+      counted = m.index;
+      rows.push(jsonLineToRow(m[0], line));
+      if (rows.length % JSONL_ROWS_PER_TURN === 0) await nextTurn();
+    }
+    return rows;
+  }
+  let setters: (ColumnSetter | null)[] | null = null;
   // info.lines is the line where the record ends; a multi-line cell makes it later than where the row starts.
   let nextStart = 2;
-  return records.map(({ record, info }) => {
-    const row = nextStart;
-    nextStart = info.lines + 1;
-    return { row, input: csvRecordToInput(record), error: null };
+  await readCsv(content, (cells, endLine) => {
+    if (!setters) setters = cells.map(columnSetter);
+    else {
+      rows.push({ row: nextStart, input: csvRowToInput(setters, cells), error: null });
+      nextStart = endLine + 1;
+    }
+    return true;
   });
+  return rows;
+}
+
+function jsonLineToRow(line: string, row: number): ParsedRow {
+  try {
+    const obj = JSON.parse(line);
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return { row, input: null, error: 'must be a JSON object, one item per line' };
+    return { row, input: jsonToInput(obj), error: null };
+  } catch (e) {
+    return { row, input: null, error: `is not valid JSON (${(e as Error).message})` };
+  }
 }

@@ -7,7 +7,7 @@ import { canonicalLocale, isValidAppVersion, ItemFields } from '@marquee/catalog
 import { SlotClaims, TRACKING_TOKENS, TrackingTokens } from '@marquee/events';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { Caller, ClientLimits } from '@marquee/platform-auth';
-import { CircuitBreaker, Clock, InputError, NotFoundError, hashString, unstorableText } from '@marquee/platform-core';
+import { CircuitBreaker, Clock, InputError, NotFoundError, hashString, quoteInput, unstorableText } from '@marquee/platform-core';
 import { isDatabaseUnavailable } from '@marquee/platform-database';
 import { REDIS } from '@marquee/platform-queue';
 import { Counter, Histogram } from 'prom-client';
@@ -204,7 +204,7 @@ export class FeedService {
     let locale: string | null = null;
     if (c.locale) {
       locale = canonicalLocale(c.locale);
-      if (!locale) problems.push({ field: 'context.locale', message: `"${c.locale}" is not a locale code like "en" or "pt-BR"` });
+      if (!locale) problems.push({ field: 'context.locale', message: `${quoteInput(c.locale)} is not a locale code like "en" or "pt-BR"` });
     }
     const platform = c.platform ? c.platform.toLowerCase() : null;
     if (platform && !PLATFORMS.includes(platform)) problems.push({ field: 'context.platform', message: 'must be ios, android or web' });

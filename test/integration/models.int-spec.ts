@@ -254,6 +254,24 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
     expect((await model(id)).status).toBe('GATE_FAILED');
   });
 
+  it('refuses a canary share that is not 0.0001 to 0.5 (1e-46 broke PostgreSQL real) with BAD_USER_INPUT, and starts nothing', async () => {
+    const id = await insertModel('crafted-tiny-share', 1.5, 'gate_passed');
+    const auditBefore = (await withDb((c) => c.query(`SELECT count(*)::int AS n FROM audit_log WHERE entity_id = $1`, [id]))).rows[0].n;
+    for (const share of [1e-46, 5e-324, 0.00009, 0, 0.51]) {
+      const r = await gql(api.url, 'mutation($id: ID!, $s: Float) { startCanary(id: $id, share: $s) { status } }', { id, s: share }, admin);
+      expect({ share, code: r.errors?.[0]?.extensions?.code, message: r.errors?.[0]?.message }).toEqual({
+        share,
+        code: 'BAD_USER_INPUT',
+        message: expect.stringMatching(/from 0\.0001 .* to 0\.5/),
+      });
+      expect(r.errors![0].extensions!.problems).toEqual([{ field: 'share', message: expect.any(String) }]);
+    }
+    expect((await model(id)).status).toBe('GATE_PASSED');
+    const engine = await withDb((c) => c.query(`SELECT canary_model_id, canary_share FROM engine_states WHERE surface_key = 'ml'`));
+    expect(engine.rows[0]).toEqual({ canary_model_id: null, canary_share: 0 });
+    expect((await withDb((c) => c.query(`SELECT count(*)::int AS n FROM audit_log WHERE entity_id = $1`, [id]))).rows[0].n).toBe(auditBefore);
+  });
+
   it('rolls a deliberately worse model back automatically under traffic', async () => {
     await freshSurface('ml-worse');
     // Far enough wrong that the canary's own online learning cannot repair it before the guardrail has seen enough. The

@@ -405,6 +405,59 @@ describe('placement engine and client feed', () => {
     expect(slots.rows[0].slots).toBe(6);
   });
 
+  describe('surface settings and pins under hostile input and concurrency', () => {
+    type Outcome = { ok: boolean; code: string | undefined; message: string | undefined };
+    const outcome = (r: { data: unknown; errors?: { message: string; extensions?: { code?: unknown } }[] }): Outcome => ({
+      ok: !r.errors?.length && !!r.data,
+      code: r.errors?.[0]?.extensions?.code as string | undefined,
+      message: r.errors?.[0]?.message,
+    });
+    /** A disabled surface of its own, so pins and settings here never change what plhome serves. */
+    async function spareSurface(key: string): Promise<string> {
+      const r = await must(
+        gql<{ createSurface: { id: string } }>(
+          api.url,
+          'mutation($k: String!) { createSurface(key: $k, name: $k, slots: 6, input: {enabled: false}) { id } }',
+          { k: key },
+          admin,
+        ),
+      );
+      return r.createSurface.id;
+    }
+
+    it('refuses a non-zero share below 0.0001 (PostgreSQL real cannot hold 1e-46) with BAD_USER_INPUT, on create and update, and saves nothing', async () => {
+      const SURFACE = 'query { surface(key: "plhome") { explorationBudget randomFloor updatedAt } }';
+      const before = (await must(gql<{ surface: Record<string, unknown> }>(api.url, SURFACE, {}, admin))).surface;
+      const surfacesBefore = (await withDb((c) => c.query(`SELECT count(*)::int AS n FROM surfaces`))).rows[0].n;
+      const cases: [string, string][] = [
+        ['randomFloor: 1e-46, explorationBudget: 0.1', 'randomFloor'],
+        ['explorationBudget: 1e-46, randomFloor: 0', 'explorationBudget'],
+        ['randomFloor: 5e-324', 'randomFloor'],
+        ['explorationBudget: 0.1, randomFloor: 0.00009', 'randomFloor'],
+      ];
+      for (const [input, field] of cases) {
+        for (const op of [`updateSurface(key: "plhome", input: {${input}})`, `createSurface(key: "tiny-share", name: "Tiny", slots: 3, input: {${input}})`]) {
+          const r = await gql(api.url, `mutation { ${op} { key } }`, {}, admin);
+          expect({ op, ...outcome(r) }).toEqual({ op, ok: false, code: 'BAD_USER_INPUT', message: expect.stringMatching(/at least 0\.0001/) });
+          expect(r.errors![0].extensions!.problems).toEqual([{ field, message: expect.stringMatching(/0 or at least 0\.0001/) }]);
+        }
+      }
+      expect((await must(gql<{ surface: Record<string, unknown> }>(api.url, SURFACE, {}, admin))).surface).toEqual(before);
+      expect((await withDb((c) => c.query(`SELECT count(*)::int AS n FROM surfaces`))).rows[0].n).toBe(surfacesBefore);
+      // The smallest share, and zero, are stored as given.
+      await spareSurface('tiny-ok');
+      const ok = await must(
+        gql<{ updateSurface: { explorationBudget: number; randomFloor: number } }>(
+          api.url,
+          'mutation { updateSurface(key: "tiny-ok", input: {explorationBudget: 0.0001, randomFloor: 0}) { explorationBudget randomFloor } }',
+          {},
+          admin,
+        ),
+      );
+      expect(ok.updateSurface).toEqual({ explorationBudget: 0.0001, randomFloor: 0 });
+    });
+  });
+
   it("puts a newly launched item into a content test, only at the surface's test positions (never at position 1)", async () => {
     // Tests on this surface at positions 2..3 only; the feeds below must follow the setting, read from the database.
     await must(gql(api.url, 'mutation { updateSurface(key: "plhome", input: {testMaxPosition: 3}) { testMaxPosition } }', {}, admin));

@@ -6,6 +6,7 @@ import { ItemEntity, KIND_KEYS } from '@marquee/catalog';
 import { Clock, ConflictError, FieldProblem, InputError, NotFoundError, assertId, isUuid } from '@marquee/platform-core';
 import { DEFAULT_TEST_MAX_POSITION } from '../engine/content-test';
 import { CandidateRule, SurfaceDiversityRule, SUCCESS_EVENTS, SuccessEvent, SurfaceEntity, SurfacePinEntity } from './surface.entity';
+import { explorationProblems, slotsProblem } from './surface-settings';
 
 export interface SurfaceInput {
   key?: string;
@@ -201,7 +202,8 @@ export class SurfacesService {
     if (!s.name) p.push({ field: 'name', message: 'is required' });
     if (input.description !== undefined) s.description = input.description?.trim() || null;
     if (input.slots !== undefined && input.slots !== null) {
-      if (!Number.isInteger(input.slots) || input.slots < 1 || input.slots > 100) p.push({ field: 'slots', message: 'must be from 1 to 100' });
+      const bad = slotsProblem(input.slots);
+      if (bad) p.push(bad);
       else s.slots = input.slots;
     }
     if (input.candidateRule) {
@@ -221,9 +223,7 @@ export class SurfacesService {
     }
     if (input.explorationBudget !== undefined && input.explorationBudget !== null) s.explorationBudget = input.explorationBudget;
     if (input.randomFloor !== undefined && input.randomFloor !== null) s.randomFloor = input.randomFloor;
-    if (!(s.explorationBudget >= 0 && s.explorationBudget <= 0.5))
-      p.push({ field: 'explorationBudget', message: 'must be a share from 0 to 0.5 (0.1 is 10% of impressions)' });
-    if (!(s.randomFloor >= 0 && s.randomFloor <= s.explorationBudget)) p.push({ field: 'randomFloor', message: 'must be from 0 up to the exploration budget' });
+    p.push(...explorationProblems(s.explorationBudget, s.randomFloor));
     if (input.clearTestQuota) s.testQuota = null;
     else if (input.testQuota !== undefined && input.testQuota !== null) {
       if (!Number.isInteger(input.testQuota) || input.testQuota < 10 || input.testQuota > 1_000_000)

@@ -412,6 +412,10 @@ describe('placement engine and client feed', () => {
       code: r.errors?.[0]?.extensions?.code as string | undefined,
       message: r.errors?.[0]?.message,
     });
+    const auditCount = (action: string, entityId: string) =>
+      withDb(
+        async (c) => (await c.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = $1 AND entity_id = $2`, [action, entityId])).rows[0].n as number,
+      );
     /** A disabled surface of its own, so pins and settings here never change what plhome serves. */
     async function spareSurface(key: string): Promise<string> {
       const r = await must(
@@ -455,6 +459,23 @@ describe('placement engine and client feed', () => {
         ),
       );
       expect(ok.updateSurface).toEqual({ explorationBudget: 0.0001, randomFloor: 0 });
+    });
+
+    it('20 parallel createSurface with one key: exactly one is created, the others answer CONFLICT, one audit entry', async () => {
+      const key = `race-${randomUUID().slice(0, 8)}`;
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          gql(api.url, 'mutation($k: String!) { createSurface(key: $k, name: "r", slots: 3, input: {enabled: false}) { key } }', { k: key }, admin),
+        ),
+      );
+      const outcomes = results.map(outcome);
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+      expect(outcomes.filter((o) => !o.ok)).toEqual(
+        Array.from({ length: 19 }, () => ({ ok: false, code: 'CONFLICT', message: `A surface with key "${key}" already exists.` })),
+      );
+      const rows = (await withDb((c) => c.query(`SELECT id FROM surfaces WHERE key = $1`, [key]))).rows;
+      expect(rows).toHaveLength(1);
+      expect(await auditCount('surface.created', rows[0].id)).toBe(1);
     });
   });
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { Actor, AuditService } from '@marquee/audit';
 import { ItemEntity, KIND_KEYS } from '@marquee/catalog';
-import { Clock, ConflictError, FieldProblem, InputError, NotFoundError, assertId, isUuid } from '@marquee/platform-core';
+import { Clock, ConflictError, FieldProblem, InputError, NotFoundError, assertId, isUuid, uniqueViolation } from '@marquee/platform-core';
 import { DEFAULT_TEST_MAX_POSITION } from '../engine/content-test';
 import { CandidateRule, SurfaceDiversityRule, SUCCESS_EVENTS, SuccessEvent, SurfaceEntity, SurfacePinEntity } from './surface.entity';
 import { explorationProblems, slotsProblem } from './surface-settings';
@@ -29,6 +29,8 @@ export interface SurfaceInput {
 }
 
 const KEY = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+const keyTaken = (key: string) => new ConflictError(`A surface with key "${key}" already exists.`, { problems: [{ field: 'key', message: 'is taken' }] });
 const TAG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
 
 @Injectable()
@@ -70,19 +72,24 @@ export class SurfacesService {
     });
     this.apply(s, input, problems);
     if (problems.length) throw new InputError(`The surface was not saved: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
-    return this.db.transaction(async (m) => {
-      if (await m.findOne(SurfaceEntity, { where: { key: input.key } }))
-        throw new ConflictError(`A surface with key "${input.key}" already exists.`, { problems: [{ field: 'key', message: 'is taken' }] });
-      const saved = await m.save(SurfaceEntity, s);
-      await this.audit.record(m, actor, {
-        action: 'surface.created',
-        entityType: 'surface',
-        entityId: saved.id,
-        after: saved,
-        summary: `Created surface "${saved.key}"`,
+    return this.db
+      .transaction(async (m) => {
+        if (await m.findOne(SurfaceEntity, { where: { key: input.key } })) throw keyTaken(input.key);
+        const saved = await m.save(SurfaceEntity, s);
+        await this.audit.record(m, actor, {
+          action: 'surface.created',
+          entityType: 'surface',
+          entityId: saved.id,
+          after: saved,
+          summary: `Created surface "${saved.key}"`,
+        });
+        return saved;
+      })
+      .catch((e: unknown) => {
+        // Two creates of one key both pass the check above; the unique index decides, and the loser is told the same.
+        if (uniqueViolation(e) === 'uq_surfaces_key') throw keyTaken(input.key);
+        throw e;
       });
-      return saved;
-    });
   }
 
   async update(actor: Actor, key: string, input: SurfaceInput): Promise<SurfaceEntity> {

@@ -477,6 +477,60 @@ describe('placement engine and client feed', () => {
       expect(rows).toHaveLength(1);
       expect(await auditCount('surface.created', rows[0].id)).toBe(1);
     });
+
+    it('20 parallel pins of one item at one position and window: exactly one pin, the others CONFLICT, one audit entry', async () => {
+      const surfaceId = await spareSurface(`pins-${randomUUID().slice(0, 8)}`);
+      const key = (await withDb((c) => c.query(`SELECT key FROM surfaces WHERE id = $1`, [surfaceId]))).rows[0].key;
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          gql(api.url, 'mutation($k: String!, $i: ID!) { pinItem(key: $k, input: {itemId: $i, position: 5}) { id } }', { k: key, i: items[0] }, admin),
+        ),
+      );
+      const outcomes = results.map(outcome);
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+      expect(outcomes.filter((o) => !o.ok)).toEqual(
+        Array.from({ length: 19 }, () => ({
+          ok: false,
+          code: 'CONFLICT',
+          message: expect.stringMatching(/^Position 5 of ".*" is already pinned in that window/),
+        })),
+      );
+      expect((await withDb((c) => c.query(`SELECT count(*)::int AS n FROM surface_pins WHERE surface_id = $1`, [surfaceId]))).rows[0].n).toBe(1);
+      expect(await auditCount('surface.pinned', surfaceId)).toBe(1);
+
+      // And 20 parallel removals of that pin: one true, the others NOT_FOUND, one audit entry.
+      const pinId = (results.find((r) => outcome(r).ok)!.data as { pinItem: { id: string } }).pinItem.id;
+      const removals = (
+        await Promise.all(Array.from({ length: 20 }, () => gql(api.url, 'mutation($p: ID!) { unpinItem(pinId: $p) }', { p: pinId }, admin)))
+      ).map(outcome);
+      expect(removals.filter((o) => o.ok)).toHaveLength(1);
+      expect(removals.filter((o) => !o.ok).map((o) => o.code)).toEqual(Array.from({ length: 19 }, () => 'NOT_FOUND'));
+      expect((await withDb((c) => c.query(`SELECT count(*)::int AS n FROM surface_pins WHERE surface_id = $1`, [surfaceId]))).rows[0].n).toBe(0);
+      expect(await auditCount('surface.unpinned', surfaceId)).toBe(1);
+    });
+
+    it('parallel updates of the budget and the floor never break the floor ≤ budget rule: each answers or is refused, never 500', async () => {
+      const key = `budget-${randomUUID().slice(0, 8)}`;
+      await spareSurface(key);
+      for (let round = 0; round < 5; round++) {
+        await must(
+          gql(api.url, 'mutation($k: String!) { updateSurface(key: $k, input: {explorationBudget: 0.1, randomFloor: 0.02}) { key } }', { k: key }, admin),
+        );
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            gql(
+              api.url,
+              `mutation($k: String!) { updateSurface(key: $k, input: {${i % 2 ? 'randomFloor: 0.08' : 'explorationBudget: 0.05'}}) { key } }`,
+              { k: key },
+              admin,
+            ),
+          ),
+        );
+        for (const o of results.map(outcome)) expect(o.ok || o.code === 'BAD_USER_INPUT').toBe(true);
+        const row = (await withDb((c) => c.query(`SELECT exploration_budget, random_floor FROM surfaces WHERE key = $1`, [key]))).rows[0];
+        expect(row.random_floor).toBeLessThanOrEqual(row.exploration_budget);
+      }
+    });
   });
 
   it("puts a newly launched item into a content test, only at the surface's test positions (never at position 1)", async () => {

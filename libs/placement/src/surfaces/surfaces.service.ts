@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { Actor, AuditService } from '@marquee/audit';
 import { ItemEntity, KIND_KEYS } from '@marquee/catalog';
 import { Clock, ConflictError, FieldProblem, InputError, NotFoundError, assertId, isUuid, uniqueViolation } from '@marquee/platform-core';
@@ -47,7 +47,17 @@ export class SurfacesService {
 
   async byKey(key: string): Promise<SurfaceEntity> {
     const s = await this.db.getRepository(SurfaceEntity).findOne({ where: { key } });
-    if (!s) throw new NotFoundError('surface', key, 'Surfaces are identified by their key, e.g. "home"; list them with `surfaces`.', 'key');
+    if (!s) throw notFound(key);
+    return s;
+  }
+
+  /**
+   * The surface, its row locked until the transaction ends: changes to one surface (settings, fallback, pins) run one
+   * at a time, each checked against what the one before it saved.
+   */
+  private async locked(m: EntityManager, key: string): Promise<SurfaceEntity> {
+    const s = await m.findOne(SurfaceEntity, { where: { key }, lock: { mode: 'pessimistic_write' } });
+    if (!s) throw notFound(key);
     return s;
   }
 
@@ -93,12 +103,14 @@ export class SurfacesService {
   }
 
   async update(actor: Actor, key: string, input: SurfaceInput): Promise<SurfaceEntity> {
-    const s = await this.byKey(key);
-    const before = { ...s };
-    const problems: FieldProblem[] = [];
-    this.apply(s, input, problems);
-    if (problems.length) throw new InputError(`The surface was not saved: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
     return this.db.transaction(async (m) => {
+      // Checked against the settings as they are now: two updates in parallel (one lowering the budget, one raising
+      // the floor) must not save a pair that breaks floor ≤ budget.
+      const s = await this.locked(m, key);
+      const before = { ...s };
+      const problems: FieldProblem[] = [];
+      this.apply(s, input, problems);
+      if (problems.length) throw new InputError(`The surface was not saved: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
       const saved = await m.save(SurfaceEntity, s);
       await this.audit.record(m, actor, {
         action: 'surface.updated',
@@ -113,7 +125,7 @@ export class SurfacesService {
   }
 
   async setFallbackOrder(actor: Actor, key: string, itemIds: string[]): Promise<SurfaceEntity> {
-    const s = await this.byKey(key);
+    await this.byKey(key);
     const unique = [...new Set(itemIds)];
     const bad = unique.filter((id) => !isUuid(id));
     const found = unique.length ? await this.db.getRepository(ItemEntity).find({ where: { id: In(unique.filter(isUuid)) }, select: { id: true } }) : [];
@@ -123,9 +135,10 @@ export class SurfacesService {
         { field: 'itemIds', message: 'has unknown items' },
       ]);
     if (unique.length > 200) throw new InputError('The fallback order holds at most 200 items.', [{ field: 'itemIds', message: 'has more than 200 items' }]);
-    const before = s.fallbackOrder;
-    s.fallbackOrder = unique;
     return this.db.transaction(async (m) => {
+      const s = await this.locked(m, key);
+      const before = s.fallbackOrder;
+      s.fallbackOrder = unique;
       const saved = await m.save(SurfaceEntity, s);
       await this.audit.record(m, actor, {
         action: 'surface.fallback_changed',
@@ -154,13 +167,20 @@ export class SurfacesService {
     const startsAt = input.startsAt ?? this.clock.now();
     if (input.endsAt && input.endsAt <= startsAt) problems.push({ field: 'endsAt', message: 'must be after startsAt' });
     if (problems.length) throw new InputError(`The pin was not saved: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
-    const overlapping = await this.db.query(
-      `SELECT 1 FROM surface_pins WHERE surface_id = $1 AND position = $2 AND tstzrange(starts_at, ends_at) && tstzrange($3::timestamptz, $4::timestamptz) LIMIT 1`,
-      [s.id, input.position, startsAt, input.endsAt ?? null],
-    );
-    if (overlapping.length)
-      throw new ConflictError(`Position ${input.position} of "${key}" is already pinned in that window. Remove that pin or choose another window.`);
     return this.db.transaction(async (m) => {
+      // Pins of one surface are checked and saved one at a time: without the lock, parallel pins all saw a free
+      // position and all were saved, overlapping.
+      const current = await this.locked(m, key);
+      if (input.position > current.slots)
+        throw new InputError(`The pin was not saved: position must be from 1 to ${current.slots} (the surface's slots).`, [
+          { field: 'position', message: `must be from 1 to ${current.slots} (the surface's slots)` },
+        ]);
+      const overlapping = await m.query(
+        `SELECT 1 FROM surface_pins WHERE surface_id = $1 AND position = $2 AND tstzrange(starts_at, ends_at) && tstzrange($3::timestamptz, $4::timestamptz) LIMIT 1`,
+        [s.id, input.position, startsAt, input.endsAt ?? null],
+      );
+      if (overlapping.length)
+        throw new ConflictError(`Position ${input.position} of "${key}" is already pinned in that window. Remove that pin or choose another window.`);
       const pin = await m.save(
         SurfacePinEntity,
         m.create(SurfacePinEntity, {
@@ -185,9 +205,10 @@ export class SurfacesService {
 
   async unpin(actor: Actor, pinId: string): Promise<boolean> {
     assertId('pin', pinId);
-    const pin = await this.db.getRepository(SurfacePinEntity).findOne({ where: { id: pinId } });
-    if (!pin) throw new NotFoundError('pin', pinId);
     await this.db.transaction(async (m) => {
+      // Locked, so of parallel removals one deletes it (and writes the audit entry) and the others find it gone.
+      const pin = await m.findOne(SurfacePinEntity, { where: { id: pinId }, lock: { mode: 'pessimistic_write' } });
+      if (!pin) throw new NotFoundError('pin', pinId);
       await m.delete(SurfacePinEntity, { id: pinId });
       await this.audit.record(m, actor, {
         action: 'surface.unpinned',
@@ -263,4 +284,8 @@ export class SurfacesService {
       s.diversity = d;
     }
   }
+}
+
+function notFound(key: string): NotFoundError {
+  return new NotFoundError('surface', key, 'Surfaces are identified by their key, e.g. "home"; list them with `surfaces`.', 'key');
 }

@@ -226,6 +226,34 @@ describe('outbound requests never reach an internal address', () => {
     expect(stored.rows[0].url).toContain('127.0.0.2');
   });
 
+  it('webhook endpoints: port 0 is refused with BAD_USER_INPUT when created or updated, and nothing is saved', async () => {
+    const before = (await withDb((c) => c.query('SELECT count(*)::int AS n FROM webhook_endpoints'))).rows[0].n;
+    for (const u of ['http://127.0.0.2:0/hook', 'https://127.0.0.2:00/hook', 'http://127.0.0.2:0000/hook']) {
+      const r = await gql(api.url, 'mutation($u: String!) { createWebhookEndpoint(input: {url: $u}) { secret } }', { u }, admin);
+      expect({ u, code: r.errors?.[0]?.extensions?.code, message: r.errors?.[0]?.message }).toEqual({
+        u,
+        code: 'BAD_USER_INPUT',
+        message: expect.stringMatching(/port 0.*from 1 to 65535/),
+      });
+      expect(r.errors![0].extensions!.problems).toEqual([{ field: 'url', message: 'must have a port from 1 to 65535, or none' }]);
+    }
+    expect((await withDb((c) => c.query('SELECT count(*)::int AS n FROM webhook_endpoints'))).rows[0].n).toBe(before);
+    const ok = await must(
+      gql<{ createWebhookEndpoint: { endpoint: { id: string; url: string } } }>(
+        api.url,
+        'mutation($u: String!) { createWebhookEndpoint(input: {url: $u, events: ["item.published"]}) { endpoint { id url } } }',
+        { u: `http://127.0.0.2:${redirectorPort}/port-${run}` },
+        admin,
+      ),
+    );
+    const id = ok.createWebhookEndpoint.endpoint.id;
+    lifecycleEndpoints.push(id);
+    const moved = await gql(api.url, 'mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: {url: "http://127.0.0.2:0/hook"}) { url } }', { id }, admin);
+    expect(moved.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await withDb((c) => c.query('SELECT url FROM webhook_endpoints WHERE id = $1', [id]))).rows[0].url).toBe(ok.createWebhookEndpoint.endpoint.url);
+    await must(gql(api.url, 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }', { id }, admin));
+  });
+
   it('webhook endpoints: 20 parallel deletes of one endpoint answer true once and NOT_FOUND otherwise, with one audit entry', async () => {
     const created = await must(
       gql<{ createWebhookEndpoint: { endpoint: { id: string } } }>(

@@ -203,15 +203,23 @@ export class WebhookService {
   /** An http(s) URL whose host does not resolve to an internal address now; delivery checks again at every connect. */
   private async checkUrl(raw: string): Promise<string> {
     const url = (raw ?? '').trim();
+    let port = '';
     try {
       const u = new URL(url);
       if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error();
+      port = u.port;
     } catch {
       throw new InputError(
         `"${url.slice(0, 200)}" is not an http(s) URL. Give the full address of your receiver, e.g. https://example.com/hooks/marquee (a port, if any, from 1 to 65535).`,
         [{ field: 'url', message: 'must be an http(s) URL' }],
       );
     }
+    // The URL parser accepts port 0 (and 00…), which nothing can listen on.
+    if (port === '0')
+      throw new InputError(
+        `"${url.slice(0, 200)}" has port 0, which no receiver can listen on. Give a port from 1 to 65535, or none for the scheme's default (80 or 443).`,
+        [{ field: 'url', message: 'must have a port from 1 to 65535, or none' }],
+      );
     try {
       await this.http.assertNotInternal(url);
     } catch (e) {

@@ -254,6 +254,74 @@ describe('model lifecycle: training, offline gate, canary, guardrail', () => {
     expect((await model(id)).status).toBe('GATE_FAILED');
   });
 
+  it('refuses a canary share that is not 0.0001 to 0.5 (1e-46 broke PostgreSQL real) with BAD_USER_INPUT, and starts nothing', async () => {
+    const id = await insertModel('crafted-tiny-share', 1.5, 'gate_passed');
+    const auditBefore = (await withDb((c) => c.query(`SELECT count(*)::int AS n FROM audit_log WHERE entity_id = $1`, [id]))).rows[0].n;
+    for (const share of [1e-46, 5e-324, 0.00009, 0, 0.51]) {
+      const r = await gql(api.url, 'mutation($id: ID!, $s: Float) { startCanary(id: $id, share: $s) { status } }', { id, s: share }, admin);
+      expect({ share, code: r.errors?.[0]?.extensions?.code, message: r.errors?.[0]?.message }).toEqual({
+        share,
+        code: 'BAD_USER_INPUT',
+        message: expect.stringMatching(/from 0\.0001 .* to 0\.5/),
+      });
+      expect(r.errors![0].extensions!.problems).toEqual([{ field: 'share', message: expect.any(String) }]);
+    }
+    expect((await model(id)).status).toBe('GATE_PASSED');
+    const engine = await withDb((c) => c.query(`SELECT canary_model_id, canary_share FROM engine_states WHERE surface_key = 'ml'`));
+    expect(engine.rows[0]).toEqual({ canary_model_id: null, canary_share: 0 });
+    expect((await withDb((c) => c.query(`SELECT count(*)::int AS n FROM audit_log WHERE entity_id = $1`, [id]))).rows[0].n).toBe(auditBefore);
+  });
+
+  it('refuses an evaluation configuration the engine would refuse, with BAD_USER_INPUT, and queues no run', async () => {
+    const runs = () => withDb(async (c) => (await c.query(`SELECT count(*)::int AS n FROM ope_runs`)).rows[0].n as number);
+    const audits = () => withDb(async (c) => (await c.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'ope.requested'`)).rows[0].n as number);
+    const before = { runs: await runs(), audits: await audits() };
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['CONFIG', { slots: 1e9 }, 'config.slots'],
+      ['CONFIG', { slots: -1 }, 'config.slots'],
+      ['CONFIG', { slots: 101 }, 'config.slots'],
+      ['CONFIG', { slots: null }, 'config.slots'],
+      ['CONFIG', { slots: 1.5 }, 'config.slots'],
+      ['CONFIG', { slots: '5' }, 'config.slots'],
+      ['CONFIG', { explorationBudget: 1e308 }, 'config.explorationBudget'],
+      ['CONFIG', { explorationBudget: 1e-46 }, 'config.explorationBudget'],
+      ['CONFIG', { explorationBudget: 0.1, randomFloor: 0.2 }, 'config.randomFloor'],
+      ['CONFIG', { randomFloor: 'lots' }, 'config.randomFloor'],
+      ['CURRENT', { slots: 3 }, 'config'],
+    ];
+    for (const [target, config, field] of cases) {
+      const r = await gql(
+        api.url,
+        'mutation($t: OpeTarget!, $c: JSON) { evaluatePolicy(surface: "ml", target: $t, config: $c, days: 1) { id status } }',
+        { t: target, c: config },
+        admin,
+      );
+      expect({
+        target,
+        config,
+        code: r.errors?.[0]?.extensions?.code,
+        fields: (r.errors?.[0]?.extensions?.problems as { field: string }[] | undefined)?.map((p) => p.field),
+      }).toEqual({
+        target,
+        config,
+        code: 'BAD_USER_INPUT',
+        fields: [field],
+      });
+      expect(r.data).toBeNull();
+    }
+    expect({ runs: await runs(), audits: await audits() }).toEqual(before);
+    // A valid configuration is still queued.
+    const ok = await must(
+      gql<{ evaluatePolicy: { status: string } }>(
+        api.url,
+        'mutation { evaluatePolicy(surface: "ml", target: CONFIG, config: {slots: 3, explorationBudget: 0.2, randomFloor: 0.0001}, days: 1) { status } }',
+        {},
+        admin,
+      ),
+    );
+    expect(ok.evaluatePolicy.status).toBe('QUEUED');
+  });
+
   it('rolls a deliberately worse model back automatically under traffic', async () => {
     await freshSurface('ml-worse');
     // Far enough wrong that the canary's own online learning cannot repair it before the guardrail has seen enough. The

@@ -405,6 +405,134 @@ describe('placement engine and client feed', () => {
     expect(slots.rows[0].slots).toBe(6);
   });
 
+  describe('surface settings and pins under hostile input and concurrency', () => {
+    type Outcome = { ok: boolean; code: string | undefined; message: string | undefined };
+    const outcome = (r: { data: unknown; errors?: { message: string; extensions?: { code?: unknown } }[] }): Outcome => ({
+      ok: !r.errors?.length && !!r.data,
+      code: r.errors?.[0]?.extensions?.code as string | undefined,
+      message: r.errors?.[0]?.message,
+    });
+    const auditCount = (action: string, entityId: string) =>
+      withDb(
+        async (c) => (await c.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = $1 AND entity_id = $2`, [action, entityId])).rows[0].n as number,
+      );
+    /** A disabled surface of its own, so pins and settings here never change what plhome serves. */
+    async function spareSurface(key: string): Promise<string> {
+      const r = await must(
+        gql<{ createSurface: { id: string } }>(
+          api.url,
+          'mutation($k: String!) { createSurface(key: $k, name: $k, slots: 6, input: {enabled: false}) { id } }',
+          { k: key },
+          admin,
+        ),
+      );
+      return r.createSurface.id;
+    }
+
+    it('refuses a non-zero share below 0.0001 (PostgreSQL real cannot hold 1e-46) with BAD_USER_INPUT, on create and update, and saves nothing', async () => {
+      const SURFACE = 'query { surface(key: "plhome") { explorationBudget randomFloor updatedAt } }';
+      const before = (await must(gql<{ surface: Record<string, unknown> }>(api.url, SURFACE, {}, admin))).surface;
+      const surfacesBefore = (await withDb((c) => c.query(`SELECT count(*)::int AS n FROM surfaces`))).rows[0].n;
+      const cases: [string, string][] = [
+        ['randomFloor: 1e-46, explorationBudget: 0.1', 'randomFloor'],
+        ['explorationBudget: 1e-46, randomFloor: 0', 'explorationBudget'],
+        ['randomFloor: 5e-324', 'randomFloor'],
+        ['explorationBudget: 0.1, randomFloor: 0.00009', 'randomFloor'],
+      ];
+      for (const [input, field] of cases) {
+        for (const op of [`updateSurface(key: "plhome", input: {${input}})`, `createSurface(key: "tiny-share", name: "Tiny", slots: 3, input: {${input}})`]) {
+          const r = await gql(api.url, `mutation { ${op} { key } }`, {}, admin);
+          expect({ op, ...outcome(r) }).toEqual({ op, ok: false, code: 'BAD_USER_INPUT', message: expect.stringMatching(/at least 0\.0001/) });
+          expect(r.errors![0].extensions!.problems).toEqual([{ field, message: expect.stringMatching(/0 or at least 0\.0001/) }]);
+        }
+      }
+      expect((await must(gql<{ surface: Record<string, unknown> }>(api.url, SURFACE, {}, admin))).surface).toEqual(before);
+      expect((await withDb((c) => c.query(`SELECT count(*)::int AS n FROM surfaces`))).rows[0].n).toBe(surfacesBefore);
+      // The smallest share, and zero, are stored as given.
+      await spareSurface('tiny-ok');
+      const ok = await must(
+        gql<{ updateSurface: { explorationBudget: number; randomFloor: number } }>(
+          api.url,
+          'mutation { updateSurface(key: "tiny-ok", input: {explorationBudget: 0.0001, randomFloor: 0}) { explorationBudget randomFloor } }',
+          {},
+          admin,
+        ),
+      );
+      expect(ok.updateSurface).toEqual({ explorationBudget: 0.0001, randomFloor: 0 });
+    });
+
+    it('20 parallel createSurface with one key: exactly one is created, the others answer CONFLICT, one audit entry', async () => {
+      const key = `race-${randomUUID().slice(0, 8)}`;
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          gql(api.url, 'mutation($k: String!) { createSurface(key: $k, name: "r", slots: 3, input: {enabled: false}) { key } }', { k: key }, admin),
+        ),
+      );
+      const outcomes = results.map(outcome);
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+      expect(outcomes.filter((o) => !o.ok)).toEqual(
+        Array.from({ length: 19 }, () => ({ ok: false, code: 'CONFLICT', message: `A surface with key "${key}" already exists.` })),
+      );
+      const rows = (await withDb((c) => c.query(`SELECT id FROM surfaces WHERE key = $1`, [key]))).rows;
+      expect(rows).toHaveLength(1);
+      expect(await auditCount('surface.created', rows[0].id)).toBe(1);
+    });
+
+    it('20 parallel pins of one item at one position and window: exactly one pin, the others CONFLICT, one audit entry', async () => {
+      const surfaceId = await spareSurface(`pins-${randomUUID().slice(0, 8)}`);
+      const key = (await withDb((c) => c.query(`SELECT key FROM surfaces WHERE id = $1`, [surfaceId]))).rows[0].key;
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          gql(api.url, 'mutation($k: String!, $i: ID!) { pinItem(key: $k, input: {itemId: $i, position: 5}) { id } }', { k: key, i: items[0] }, admin),
+        ),
+      );
+      const outcomes = results.map(outcome);
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+      expect(outcomes.filter((o) => !o.ok)).toEqual(
+        Array.from({ length: 19 }, () => ({
+          ok: false,
+          code: 'CONFLICT',
+          message: expect.stringMatching(/^Position 5 of ".*" is already pinned in that window/),
+        })),
+      );
+      expect((await withDb((c) => c.query(`SELECT count(*)::int AS n FROM surface_pins WHERE surface_id = $1`, [surfaceId]))).rows[0].n).toBe(1);
+      expect(await auditCount('surface.pinned', surfaceId)).toBe(1);
+
+      // And 20 parallel removals of that pin: one true, the others NOT_FOUND, one audit entry.
+      const pinId = (results.find((r) => outcome(r).ok)!.data as { pinItem: { id: string } }).pinItem.id;
+      const removals = (
+        await Promise.all(Array.from({ length: 20 }, () => gql(api.url, 'mutation($p: ID!) { unpinItem(pinId: $p) }', { p: pinId }, admin)))
+      ).map(outcome);
+      expect(removals.filter((o) => o.ok)).toHaveLength(1);
+      expect(removals.filter((o) => !o.ok).map((o) => o.code)).toEqual(Array.from({ length: 19 }, () => 'NOT_FOUND'));
+      expect((await withDb((c) => c.query(`SELECT count(*)::int AS n FROM surface_pins WHERE surface_id = $1`, [surfaceId]))).rows[0].n).toBe(0);
+      expect(await auditCount('surface.unpinned', surfaceId)).toBe(1);
+    });
+
+    it('parallel updates of the budget and the floor never break the floor ≤ budget rule: each answers or is refused, never 500', async () => {
+      const key = `budget-${randomUUID().slice(0, 8)}`;
+      await spareSurface(key);
+      for (let round = 0; round < 5; round++) {
+        await must(
+          gql(api.url, 'mutation($k: String!) { updateSurface(key: $k, input: {explorationBudget: 0.1, randomFloor: 0.02}) { key } }', { k: key }, admin),
+        );
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            gql(
+              api.url,
+              `mutation($k: String!) { updateSurface(key: $k, input: {${i % 2 ? 'randomFloor: 0.08' : 'explorationBudget: 0.05'}}) { key } }`,
+              { k: key },
+              admin,
+            ),
+          ),
+        );
+        for (const o of results.map(outcome)) expect(o.ok || o.code === 'BAD_USER_INPUT').toBe(true);
+        const row = (await withDb((c) => c.query(`SELECT exploration_budget, random_floor FROM surfaces WHERE key = $1`, [key]))).rows[0];
+        expect(row.random_floor).toBeLessThanOrEqual(row.exploration_budget);
+      }
+    });
+  });
+
   it("puts a newly launched item into a content test, only at the surface's test positions (never at position 1)", async () => {
     // Tests on this surface at positions 2..3 only; the feeds below must follow the setting, read from the database.
     await must(gql(api.url, 'mutation { updateSurface(key: "plhome", input: {testMaxPosition: 3}) { testMaxPosition } }', {}, admin));

@@ -27,6 +27,8 @@ describe('outbound requests never reach an internal address', () => {
   let wf: Workflow;
   const run = randomBytes(3).toString('hex');
   const myEndpoints: string[] = [];
+  /** Endpoints of the endpoint-lifecycle tests: removed in afterAll too, but kept out of the delivery test's count. */
+  const lifecycleEndpoints: string[] = [];
   let redirectEndpoint = '';
 
   /** Every spelling of the loopback target a user might type. */
@@ -77,8 +79,8 @@ describe('outbound requests never reach an internal address', () => {
   afterAll(async () => {
     // Other suites read the newest deliveries: leave no endpoint of ours behind.
     await withDb(async (c) => {
-      await c.query(`DELETE FROM webhook_deliveries WHERE endpoint_id = ANY($1)`, [myEndpoints]);
-      await c.query(`DELETE FROM webhook_endpoints WHERE id = ANY($1)`, [myEndpoints]);
+      await c.query(`DELETE FROM webhook_deliveries WHERE endpoint_id = ANY($1)`, [[...myEndpoints, ...lifecycleEndpoints]]);
+      await c.query(`DELETE FROM webhook_endpoints WHERE id = ANY($1)`, [[...myEndpoints, ...lifecycleEndpoints]]);
     });
     await Promise.all([api?.stop(), worker?.stop()]);
     for (const s of [target, target6, redirector]) {
@@ -222,6 +224,85 @@ describe('outbound requests never reach an internal address', () => {
     expect(moved.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const stored = await withDb((c) => c.query('SELECT url FROM webhook_endpoints WHERE id = $1', [ok.createWebhookEndpoint.endpoint.id]));
     expect(stored.rows[0].url).toContain('127.0.0.2');
+  });
+
+  it('webhook endpoints: port 0 is refused with BAD_USER_INPUT when created or updated, and nothing is saved', async () => {
+    const before = (await withDb((c) => c.query('SELECT count(*)::int AS n FROM webhook_endpoints'))).rows[0].n;
+    for (const u of ['http://127.0.0.2:0/hook', 'https://127.0.0.2:00/hook', 'http://127.0.0.2:0000/hook']) {
+      const r = await gql(api.url, 'mutation($u: String!) { createWebhookEndpoint(input: {url: $u}) { secret } }', { u }, admin);
+      expect({ u, code: r.errors?.[0]?.extensions?.code, message: r.errors?.[0]?.message }).toEqual({
+        u,
+        code: 'BAD_USER_INPUT',
+        message: expect.stringMatching(/port 0.*from 1 to 65535/),
+      });
+      expect(r.errors![0].extensions!.problems).toEqual([{ field: 'url', message: 'must have a port from 1 to 65535, or none' }]);
+    }
+    expect((await withDb((c) => c.query('SELECT count(*)::int AS n FROM webhook_endpoints'))).rows[0].n).toBe(before);
+    const ok = await must(
+      gql<{ createWebhookEndpoint: { endpoint: { id: string; url: string } } }>(
+        api.url,
+        'mutation($u: String!) { createWebhookEndpoint(input: {url: $u, events: ["item.published"]}) { endpoint { id url } } }',
+        { u: `http://127.0.0.2:${redirectorPort}/port-${run}` },
+        admin,
+      ),
+    );
+    const id = ok.createWebhookEndpoint.endpoint.id;
+    lifecycleEndpoints.push(id);
+    const moved = await gql(api.url, 'mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: {url: "http://127.0.0.2:0/hook"}) { url } }', { id }, admin);
+    expect(moved.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await withDb((c) => c.query('SELECT url FROM webhook_endpoints WHERE id = $1', [id]))).rows[0].url).toBe(ok.createWebhookEndpoint.endpoint.url);
+    await must(gql(api.url, 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }', { id }, admin));
+  });
+
+  it('webhook endpoints: 20 parallel deletes of one endpoint answer true once and NOT_FOUND otherwise, with one audit entry', async () => {
+    const created = await must(
+      gql<{ createWebhookEndpoint: { endpoint: { id: string } } }>(
+        api.url,
+        'mutation($u: String!) { createWebhookEndpoint(input: {url: $u, events: ["item.published"]}) { endpoint { id } } }',
+        { u: `http://127.0.0.2:${redirectorPort}/delete-${run}` },
+        admin,
+      ),
+    );
+    const id = created.createWebhookEndpoint.endpoint.id;
+    lifecycleEndpoints.push(id);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        gql<{ deleteWebhookEndpoint: boolean }>(api.url, 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }', { id }, admin),
+      ),
+    );
+    expect(results.filter((r) => r.data?.deleteWebhookEndpoint === true)).toHaveLength(1);
+    expect(results.filter((r) => r.errors).map((r) => r.errors![0].extensions!.code)).toEqual(Array.from({ length: 19 }, () => 'NOT_FOUND'));
+    const audit = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'webhook.deleted' AND entity_id = $1`, [id]));
+    expect(audit.rows[0].n).toBe(1);
+    expect((await withDb((c) => c.query('SELECT count(*)::int AS n FROM webhook_endpoints WHERE id = $1', [id]))).rows[0].n).toBe(0);
+
+    // Updates racing a delete: each one lands before it or answers NOT_FOUND; none brings the endpoint back.
+    const other = (
+      await must(
+        gql<{ createWebhookEndpoint: { endpoint: { id: string } } }>(
+          api.url,
+          'mutation($u: String!) { createWebhookEndpoint(input: {url: $u, events: ["item.published"]}) { endpoint { id } } }',
+          { u: `http://127.0.0.2:${redirectorPort}/update-delete-${run}` },
+          admin,
+        ),
+      )
+    ).createWebhookEndpoint.endpoint.id;
+    lifecycleEndpoints.push(other);
+    const mixed = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        i % 2
+          ? gql(api.url, 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }', { id: other }, admin)
+          : gql(
+              api.url,
+              'mutation($id: ID!, $d: String) { updateWebhookEndpoint(id: $id, input: {description: $d}) { id } }',
+              { id: other, d: `edit ${i}` },
+              admin,
+            ),
+      ),
+    );
+    for (const r of mixed) expect(r.errors?.[0]?.extensions?.code ?? 'OK').toMatch(/^(OK|NOT_FOUND)$/);
+    expect(mixed.filter((r, i) => i % 2 && !r.errors)).toHaveLength(1);
+    expect((await withDb((c) => c.query('SELECT count(*)::int AS n FROM webhook_endpoints WHERE id = $1', [other]))).rows[0].n).toBe(0);
   });
 
   it('webhook deliveries: an internal URL already stored (DNS changed, or saved before) is refused at connect time, retries and redelivery too', async () => {

@@ -1,4 +1,4 @@
-import { NotFoundError } from './errors';
+import { NotFoundError, uniqueViolation } from './errors';
 
 describe('NotFoundError', () => {
   it('names what was looked up and how, so the message matches what the caller typed', () => {
@@ -12,5 +12,14 @@ describe('NotFoundError', () => {
     expect(e.message.length).toBeLessThan(250);
     expect(e.message).toContain(`"${'a'.repeat(120)}… (5000 characters)"`);
     expect(String(e.details.id).length).toBeLessThan(150);
+  });
+});
+
+describe('uniqueViolation', () => {
+  it('names the unique constraint of a 23505 driver error, and nothing else', () => {
+    expect(uniqueViolation({ driverError: { code: '23505', constraint: 'uq_surfaces_key' } })).toBe('uq_surfaces_key');
+    expect(uniqueViolation({ driverError: { code: '23514', constraint: 'ck_surfaces_budget' } })).toBeNull();
+    expect(uniqueViolation(new Error('boom'))).toBeNull();
+    expect(uniqueViolation(null)).toBeNull();
   });
 });

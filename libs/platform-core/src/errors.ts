@@ -130,3 +130,13 @@ export function isUuid(v: unknown): v is string {
 export function assertId(entity: string, id: string): void {
   if (!isUuid(id)) throw new NotFoundError(entity, id);
 }
+
+/**
+ * The name of the unique constraint a database error violated (PostgreSQL 23505), or null for any other error. Two
+ * requests racing for one key both pass their own "is it taken?" check; the unique index decides, and the loser should
+ * get the same CONFLICT as a checked clash, not an internal error.
+ */
+export function uniqueViolation(e: unknown): string | null {
+  const driver = (e as { driverError?: { code?: unknown; constraint?: unknown } } | null)?.driverError;
+  return driver?.code === '23505' && typeof driver.constraint === 'string' ? driver.constraint : null;
+}

@@ -65,14 +65,19 @@ export class WebhookService {
     id: string,
     input: { url?: string | null; description?: string | null; events?: string[] | null; enabled?: boolean | null },
   ): Promise<WebhookEndpointEntity> {
-    const ep = await this.getEndpoint(id);
-    const before = { url: ep.url, events: ep.events, enabled: ep.enabled };
-    if (input.url) ep.url = await this.checkUrl(input.url);
-    if (input.events) ep.events = this.checkEvents(input.events);
-    if (input.description !== undefined && input.description !== null) ep.description = input.description.trim() || null;
-    if (input.enabled !== undefined && input.enabled !== null) ep.enabled = input.enabled;
+    await this.getEndpoint(id);
+    // Checked before the row is locked: the URL check resolves the host.
+    const url = input.url ? await this.checkUrl(input.url) : null;
+    const events = input.events ? this.checkEvents(input.events) : null;
     return this.db.transaction(async (m) => {
-      await m.save(WebhookEndpointEntity, ep);
+      // Read again under a lock: an update that raced a delete must not save (and so re-insert) the endpoint.
+      const ep = await this.lockedEndpoint(m, id);
+      const before = { url: ep.url, events: ep.events, enabled: ep.enabled };
+      if (url) ep.url = url;
+      if (events) ep.events = events;
+      if (input.description !== undefined && input.description !== null) ep.description = input.description.trim() || null;
+      if (input.enabled !== undefined && input.enabled !== null) ep.enabled = input.enabled;
+      await m.update(WebhookEndpointEntity, { id }, { url: ep.url, events: ep.events, description: ep.description, enabled: ep.enabled });
       await this.audit.record(m, actor, {
         action: 'webhook.updated',
         entityType: 'webhook_endpoint',
@@ -86,8 +91,10 @@ export class WebhookService {
   }
 
   async deleteEndpoint(actor: Actor, id: string): Promise<boolean> {
-    const ep = await this.getEndpoint(id);
+    assertId('webhook endpoint', id);
     await this.db.transaction(async (m) => {
+      // Locked, so of parallel deletes one removes it (and writes the one audit entry) and the others find it gone.
+      const ep = await this.lockedEndpoint(m, id);
       await m.delete(WebhookDeliveryEntity, { endpointId: id });
       await m.delete(WebhookEndpointEntity, { id });
       await this.audit.record(m, actor, {
@@ -99,6 +106,12 @@ export class WebhookService {
       });
     });
     return true;
+  }
+
+  private async lockedEndpoint(m: EntityManager, id: string): Promise<WebhookEndpointEntity> {
+    const ep = await m.findOne(WebhookEndpointEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!ep) throw new NotFoundError('webhook endpoint', id);
+    return ep;
   }
 
   async getEndpoint(id: string): Promise<WebhookEndpointEntity> {
@@ -190,15 +203,23 @@ export class WebhookService {
   /** An http(s) URL whose host does not resolve to an internal address now; delivery checks again at every connect. */
   private async checkUrl(raw: string): Promise<string> {
     const url = (raw ?? '').trim();
+    let port = '';
     try {
       const u = new URL(url);
       if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error();
+      port = u.port;
     } catch {
       throw new InputError(
         `"${url.slice(0, 200)}" is not an http(s) URL. Give the full address of your receiver, e.g. https://example.com/hooks/marquee (a port, if any, from 1 to 65535).`,
         [{ field: 'url', message: 'must be an http(s) URL' }],
       );
     }
+    // The URL parser accepts port 0 (and 00…), which nothing can listen on.
+    if (port === '0')
+      throw new InputError(
+        `"${url.slice(0, 200)}" has port 0, which no receiver can listen on. Give a port from 1 to 65535, or none for the scheme's default (80 or 443).`,
+        [{ field: 'url', message: 'must have a port from 1 to 65535, or none' }],
+      );
     try {
       await this.http.assertNotInternal(url);
     } catch (e) {

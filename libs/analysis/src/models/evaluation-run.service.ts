@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Actor, AuditService } from '@marquee/audit';
-import { CandidatePool, EngineStore, SurfaceEntity, buildPool } from '@marquee/placement';
+import { CandidatePool, EngineStore, SurfaceEntity, buildPool, engineSettingsProblems } from '@marquee/placement';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { Clock, DomainError, InputError, isUuid } from '@marquee/platform-core';
 import { JobName, QueueName } from '@marquee/platform-queue';
@@ -99,14 +99,31 @@ export class EvaluationRunService {
       if (!model.export) throw new DomainError('PRECONDITION_FAILED', `${model.version} has no trained weights (${model.status}).`);
       label = model.version;
     }
+    if (input.target !== 'CONFIG' && input.config !== undefined && input.config !== null)
+      throw new InputError(`Only target CONFIG takes a configuration; ${input.target} evaluates a policy as it is. Leave config out, or use target CONFIG.`, [
+        { field: 'config', message: 'is only for target CONFIG' },
+      ]);
     if (input.target === 'CONFIG') {
       const c = input.config ?? {};
       const allowed = ['explorationBudget', 'randomFloor', 'slots'];
+      if (typeof c !== 'object' || Array.isArray(c))
+        throw new InputError(`A configuration is an object that sets ${allowed.join(', ')}, e.g. {"slots": 5}.`, [
+          { field: 'config', message: 'must be an object' },
+        ]);
       const bad = Object.keys(c).filter((k) => !allowed.includes(k));
       if (!Object.keys(c).length || bad.length)
         throw new InputError(`A configuration sets ${allowed.join(', ')}.`, [
           { field: 'config', message: bad.length ? `unknown ${bad.join(', ')}` : 'is empty' },
         ]);
+      // The rules the surface's own settings follow (and the engine enforces when the worker runs it), on the surface's
+      // settings with the configuration applied: refused now, instead of a run that is queued and then fails.
+      const settings = { slots: surface.slots, explorationBudget: surface.explorationBudget, randomFloor: surface.randomFloor, ...c };
+      const problems = engineSettingsProblems(settings, 'config.');
+      if (problems.length)
+        throw new InputError(
+          `The configuration was not evaluated: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')} (with the others as "${surface.key}" has them now). Nothing was queued.`,
+          problems,
+        );
       label = `Configuration ${JSON.stringify(c)}`;
     }
     const to = new Date(this.clock.nowMs());

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { Actor, AuditService, SYSTEM_ACTOR } from '@marquee/audit';
-import { EngineState, EngineStore, SurfaceEntity, cloneState, probBetaGreater, withSharedPrior } from '@marquee/placement';
+import { EngineState, EngineStore, MIN_SHARE, SurfaceEntity, cloneState, probBetaGreater, withSharedPrior } from '@marquee/placement';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { Clock, DomainError, InputError, NotFoundError, assertId } from '@marquee/platform-core';
 import { ExportedRewardModel, foldedBilinear } from '../../../../ml/src';
@@ -11,6 +11,9 @@ import { findSurface } from './surface';
 
 /** The model's logit scale against the engine's probit scale (logit ≈ 1.702 × probit). */
 const LOGIT_TO_PROBIT = 1 / 1.702;
+
+/** The largest share of users a canary may serve. */
+const MAX_CANARY_SHARE = 0.5;
 
 /**
  * The model lifecycle after training: the versions, the engine state a version would serve with, its canary share of
@@ -52,10 +55,15 @@ export class ModelLifecycleService {
   }
 
   async startCanary(actor: Actor, modelId: string, share?: number | null): Promise<ModelVersionEntity> {
-    const model = await this.get(modelId);
     const s = share ?? this.config.canaryShare;
-    if (!(s > 0 && s <= 0.5))
-      throw new InputError('The canary share must be above 0 and at most 0.5 (50% of users).', [{ field: 'share', message: 'must be in (0, 0.5]' }]);
+    // At least MIN_SHARE: the canary splits users into 10,000 buckets, and model_versions.canary_share is a PostgreSQL
+    // real, which refuses a share like 1e-46 outright.
+    if (!(s >= MIN_SHARE && s <= MAX_CANARY_SHARE))
+      throw new InputError(
+        `The canary share must be from ${MIN_SHARE} (0.01% of users) to ${MAX_CANARY_SHARE} (50% of users); ${s} is not. Give a share in that range, or none for the default (CANARY_PERCENT).`,
+        [{ field: 'share', message: `must be from ${MIN_SHARE} to ${MAX_CANARY_SHARE}` }],
+      );
+    const model = await this.get(modelId);
     if (model.status !== 'gate_passed') {
       throw new DomainError(
         'ILLEGAL_TRANSITION',
@@ -82,14 +90,14 @@ export class ModelLifecycleService {
       await m.update(
         ModelVersionEntity,
         { id: modelId },
-        { status: 'canary', canaryShare: s, canaryStartedAt: startedAt, statusReason: `Serving ${(s * 100).toFixed(0)}% of users` },
+        { status: 'canary', canaryShare: s, canaryStartedAt: startedAt, statusReason: `Serving ${percent(s)} of users` },
       );
       await this.audit.record(m, actor, {
         action: 'model.canary_started',
         entityType: 'model_version',
         entityId: modelId,
         after: { surface: model.surfaceKey, share: s },
-        summary: `${model.version} serves ${(s * 100).toFixed(0)}% of "${model.surfaceKey}" as a canary`,
+        summary: `${model.version} serves ${percent(s)} of "${model.surfaceKey}" as a canary`,
       });
     });
     return this.get(modelId);
@@ -208,4 +216,9 @@ export class ModelLifecycleService {
   private surface(key: string): Promise<SurfaceEntity> {
     return findSurface(this.db, key);
   }
+}
+
+/** A share as a percentage with up to three significant digits: 5%, 0.01%, 12.5%. */
+function percent(share: number): string {
+  return `${Number((share * 100).toPrecision(3))}%`;
 }

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { Actor, AuditService } from '@marquee/audit';
 import { ItemEntity, KIND_KEYS } from '@marquee/catalog';
-import { Clock, ConflictError, FieldProblem, InputError, NotFoundError, assertId, isUuid } from '@marquee/platform-core';
+import { Clock, ConflictError, FieldProblem, InputError, NotFoundError, assertId, isUuid, uniqueViolation } from '@marquee/platform-core';
 import { DEFAULT_TEST_MAX_POSITION } from '../engine/content-test';
 import { CandidateRule, SurfaceDiversityRule, SUCCESS_EVENTS, SuccessEvent, SurfaceEntity, SurfacePinEntity } from './surface.entity';
+import { explorationProblems, slotsProblem } from './surface-settings';
 
 export interface SurfaceInput {
   key?: string;
@@ -28,6 +29,8 @@ export interface SurfaceInput {
 }
 
 const KEY = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+const keyTaken = (key: string) => new ConflictError(`A surface with key "${key}" already exists.`, { problems: [{ field: 'key', message: 'is taken' }] });
 const TAG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
 
 @Injectable()
@@ -44,7 +47,17 @@ export class SurfacesService {
 
   async byKey(key: string): Promise<SurfaceEntity> {
     const s = await this.db.getRepository(SurfaceEntity).findOne({ where: { key } });
-    if (!s) throw new NotFoundError('surface', key, 'Surfaces are identified by their key, e.g. "home"; list them with `surfaces`.', 'key');
+    if (!s) throw notFound(key);
+    return s;
+  }
+
+  /**
+   * The surface, its row locked until the transaction ends: changes to one surface (settings, fallback, pins) run one
+   * at a time, each checked against what the one before it saved.
+   */
+  private async locked(m: EntityManager, key: string): Promise<SurfaceEntity> {
+    const s = await m.findOne(SurfaceEntity, { where: { key }, lock: { mode: 'pessimistic_write' } });
+    if (!s) throw notFound(key);
     return s;
   }
 
@@ -69,28 +82,35 @@ export class SurfacesService {
     });
     this.apply(s, input, problems);
     if (problems.length) throw new InputError(`The surface was not saved: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
-    return this.db.transaction(async (m) => {
-      if (await m.findOne(SurfaceEntity, { where: { key: input.key } }))
-        throw new ConflictError(`A surface with key "${input.key}" already exists.`, { problems: [{ field: 'key', message: 'is taken' }] });
-      const saved = await m.save(SurfaceEntity, s);
-      await this.audit.record(m, actor, {
-        action: 'surface.created',
-        entityType: 'surface',
-        entityId: saved.id,
-        after: saved,
-        summary: `Created surface "${saved.key}"`,
+    return this.db
+      .transaction(async (m) => {
+        if (await m.findOne(SurfaceEntity, { where: { key: input.key } })) throw keyTaken(input.key);
+        const saved = await m.save(SurfaceEntity, s);
+        await this.audit.record(m, actor, {
+          action: 'surface.created',
+          entityType: 'surface',
+          entityId: saved.id,
+          after: saved,
+          summary: `Created surface "${saved.key}"`,
+        });
+        return saved;
+      })
+      .catch((e: unknown) => {
+        // Two creates of one key both pass the check above; the unique index decides, and the loser is told the same.
+        if (uniqueViolation(e) === 'uq_surfaces_key') throw keyTaken(input.key);
+        throw e;
       });
-      return saved;
-    });
   }
 
   async update(actor: Actor, key: string, input: SurfaceInput): Promise<SurfaceEntity> {
-    const s = await this.byKey(key);
-    const before = { ...s };
-    const problems: FieldProblem[] = [];
-    this.apply(s, input, problems);
-    if (problems.length) throw new InputError(`The surface was not saved: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
     return this.db.transaction(async (m) => {
+      // Checked against the settings as they are now: two updates in parallel (one lowering the budget, one raising
+      // the floor) must not save a pair that breaks floor ≤ budget.
+      const s = await this.locked(m, key);
+      const before = { ...s };
+      const problems: FieldProblem[] = [];
+      this.apply(s, input, problems);
+      if (problems.length) throw new InputError(`The surface was not saved: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
       const saved = await m.save(SurfaceEntity, s);
       await this.audit.record(m, actor, {
         action: 'surface.updated',
@@ -105,7 +125,7 @@ export class SurfacesService {
   }
 
   async setFallbackOrder(actor: Actor, key: string, itemIds: string[]): Promise<SurfaceEntity> {
-    const s = await this.byKey(key);
+    await this.byKey(key);
     const unique = [...new Set(itemIds)];
     const bad = unique.filter((id) => !isUuid(id));
     const found = unique.length ? await this.db.getRepository(ItemEntity).find({ where: { id: In(unique.filter(isUuid)) }, select: { id: true } }) : [];
@@ -115,9 +135,10 @@ export class SurfacesService {
         { field: 'itemIds', message: 'has unknown items' },
       ]);
     if (unique.length > 200) throw new InputError('The fallback order holds at most 200 items.', [{ field: 'itemIds', message: 'has more than 200 items' }]);
-    const before = s.fallbackOrder;
-    s.fallbackOrder = unique;
     return this.db.transaction(async (m) => {
+      const s = await this.locked(m, key);
+      const before = s.fallbackOrder;
+      s.fallbackOrder = unique;
       const saved = await m.save(SurfaceEntity, s);
       await this.audit.record(m, actor, {
         action: 'surface.fallback_changed',
@@ -146,13 +167,20 @@ export class SurfacesService {
     const startsAt = input.startsAt ?? this.clock.now();
     if (input.endsAt && input.endsAt <= startsAt) problems.push({ field: 'endsAt', message: 'must be after startsAt' });
     if (problems.length) throw new InputError(`The pin was not saved: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
-    const overlapping = await this.db.query(
-      `SELECT 1 FROM surface_pins WHERE surface_id = $1 AND position = $2 AND tstzrange(starts_at, ends_at) && tstzrange($3::timestamptz, $4::timestamptz) LIMIT 1`,
-      [s.id, input.position, startsAt, input.endsAt ?? null],
-    );
-    if (overlapping.length)
-      throw new ConflictError(`Position ${input.position} of "${key}" is already pinned in that window. Remove that pin or choose another window.`);
     return this.db.transaction(async (m) => {
+      // Pins of one surface are checked and saved one at a time: without the lock, parallel pins all saw a free
+      // position and all were saved, overlapping.
+      const current = await this.locked(m, key);
+      if (input.position > current.slots)
+        throw new InputError(`The pin was not saved: position must be from 1 to ${current.slots} (the surface's slots).`, [
+          { field: 'position', message: `must be from 1 to ${current.slots} (the surface's slots)` },
+        ]);
+      const overlapping = await m.query(
+        `SELECT 1 FROM surface_pins WHERE surface_id = $1 AND position = $2 AND tstzrange(starts_at, ends_at) && tstzrange($3::timestamptz, $4::timestamptz) LIMIT 1`,
+        [s.id, input.position, startsAt, input.endsAt ?? null],
+      );
+      if (overlapping.length)
+        throw new ConflictError(`Position ${input.position} of "${key}" is already pinned in that window. Remove that pin or choose another window.`);
       const pin = await m.save(
         SurfacePinEntity,
         m.create(SurfacePinEntity, {
@@ -177,9 +205,10 @@ export class SurfacesService {
 
   async unpin(actor: Actor, pinId: string): Promise<boolean> {
     assertId('pin', pinId);
-    const pin = await this.db.getRepository(SurfacePinEntity).findOne({ where: { id: pinId } });
-    if (!pin) throw new NotFoundError('pin', pinId);
     await this.db.transaction(async (m) => {
+      // Locked, so of parallel removals one deletes it (and writes the audit entry) and the others find it gone.
+      const pin = await m.findOne(SurfacePinEntity, { where: { id: pinId }, lock: { mode: 'pessimistic_write' } });
+      if (!pin) throw new NotFoundError('pin', pinId);
       await m.delete(SurfacePinEntity, { id: pinId });
       await this.audit.record(m, actor, {
         action: 'surface.unpinned',
@@ -201,7 +230,8 @@ export class SurfacesService {
     if (!s.name) p.push({ field: 'name', message: 'is required' });
     if (input.description !== undefined) s.description = input.description?.trim() || null;
     if (input.slots !== undefined && input.slots !== null) {
-      if (!Number.isInteger(input.slots) || input.slots < 1 || input.slots > 100) p.push({ field: 'slots', message: 'must be from 1 to 100' });
+      const bad = slotsProblem(input.slots);
+      if (bad) p.push(bad);
       else s.slots = input.slots;
     }
     if (input.candidateRule) {
@@ -221,9 +251,7 @@ export class SurfacesService {
     }
     if (input.explorationBudget !== undefined && input.explorationBudget !== null) s.explorationBudget = input.explorationBudget;
     if (input.randomFloor !== undefined && input.randomFloor !== null) s.randomFloor = input.randomFloor;
-    if (!(s.explorationBudget >= 0 && s.explorationBudget <= 0.5))
-      p.push({ field: 'explorationBudget', message: 'must be a share from 0 to 0.5 (0.1 is 10% of impressions)' });
-    if (!(s.randomFloor >= 0 && s.randomFloor <= s.explorationBudget)) p.push({ field: 'randomFloor', message: 'must be from 0 up to the exploration budget' });
+    p.push(...explorationProblems(s.explorationBudget, s.randomFloor));
     if (input.clearTestQuota) s.testQuota = null;
     else if (input.testQuota !== undefined && input.testQuota !== null) {
       if (!Number.isInteger(input.testQuota) || input.testQuota < 10 || input.testQuota > 1_000_000)
@@ -256,4 +284,8 @@ export class SurfacesService {
       s.diversity = d;
     }
   }
+}
+
+function notFound(key: string): NotFoundError {
+  return new NotFoundError('surface', key, 'Surfaces are identified by their key, e.g. "home"; list them with `surfaces`.', 'key');
 }

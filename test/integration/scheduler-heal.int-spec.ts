@@ -83,7 +83,16 @@ describe('job schedulers heal after Redis loses its data', () => {
       expect({ status: r.status, events: r.events.map((e) => e.kind) }).toEqual({ status: 'launched', events: expect.arrayContaining(['reconciled']) });
       expect(await launchCount(rel.id)).toBe(1);
       // Every scheduler is back, not only the reconciler's.
-      expect(await schedulerIds()).toEqual(['learn', 'maintain', 'monitor-canary', 'reconcile-launches', 'sweep-assets', 'sweep-imports', 'sweep-webhooks', 'train-all']);
+      expect(await schedulerIds()).toEqual([
+        'learn',
+        'maintain',
+        'monitor-canary',
+        'reconcile-launches',
+        'sweep-assets',
+        'sweep-imports',
+        'sweep-webhooks',
+        'train-all',
+      ]);
     } finally {
       await worker.stop();
     }

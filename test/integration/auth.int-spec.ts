@@ -142,6 +142,24 @@ describe('accounts and access', () => {
       admin,
     );
     expect(dup.errors![0].extensions!.code).toBe('CONFLICT');
+    // Addresses that reach nobody, or the same mailbox spelled with a trailing dot (a second account beside the first).
+    for (const email of ['someone@localhost', 'new.person@example.com.', 'x@-example.com', 'x@example..com']) {
+      const r = await gql(
+        api.url,
+        'mutation($e: String!) { createUser(input: {email: $e, displayName: "X", role: EDITOR}) { user { id } } }',
+        { e: email },
+        admin,
+      );
+      expect({ email, code: r.errors?.[0]?.extensions?.code, message: r.errors?.[0]?.message }).toEqual({
+        email,
+        code: 'BAD_USER_INPUT',
+        message: expect.stringContaining('is not an email address'),
+      });
+    }
+    const stored = await withDb((c) =>
+      c.query(`SELECT count(*)::int AS n FROM users WHERE email LIKE 'new.person@%' OR email LIKE '%localhost' OR email LIKE 'x@%'`),
+    );
+    expect(stored.rows).toEqual([{ n: 1 }]);
     const self = await gql(api.url, 'mutation($id: ID!) { setUserDisabled(id: $id, disabled: true) { id } }', { id: adminUser.id }, admin);
     expect(self.errors![0].extensions!.code).toBe('FORBIDDEN');
     const audit = await withDb((c) => c.query(`SELECT action FROM audit_log WHERE entity_id = $1`, [created.data!.createUser.user.id]));

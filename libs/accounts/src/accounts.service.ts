@@ -7,7 +7,12 @@ import { Actor, AuditService } from '@marquee/audit';
 import { ApiKeyEntity, AuthService, Role, ROLES, UserEntity } from '@marquee/platform-auth';
 import { ConflictError, DomainError, InputError, NotFoundError, assertId, isUuid, Clock, quoteInput } from '@marquee/platform-core';
 
-const EMAIL = /^[^@\s]{1,64}@[^@\s]{1,255}$/;
+/**
+ * A sign-in address: a local part, then a domain of dot-separated labels (letters in any script, digits, inner
+ * hyphens) with at least one dot and no trailing one. "a@b" reached nobody, and "x@example.com." was a second account
+ * beside "x@example.com" for the same mailbox.
+ */
+const EMAIL = /^[^@\s]{1,64}@(?=[^@\s]{1,253}$)(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
 
 function publicUser(u: UserEntity) {
   return { id: u.id, email: u.email, displayName: u.displayName, role: u.role, disabledAt: u.disabledAt };

@@ -3,6 +3,7 @@ import { createApiKey, createUser, freePort, RunningProcess, spawnProcess } from
 import { seedSurface } from '../support/seed-surface';
 import { childPids, Connection, serverSocketOwner } from '../support/sockets';
 import { pollUntil, waitUntil } from '../support/wait';
+import { FaultProxy } from '../support/fault-proxy';
 
 const ME = '{ me { email } }';
 const FEED = 'query($s: String!, $u: ID!) { feed(surface: $s, userId: $u) { requestId items { trackingToken } } }';
@@ -189,4 +190,110 @@ describe('the API on every core (API_PROCESSES=2, node:cluster)', () => {
     expect(api.output().split('Stopped cleanly').length - 1).toBeGreaterThanOrEqual(2);
     await waitUntil(() => pids.every((p) => !alive(p)), { what: `API processes ${pids.join(', ')} to be gone`, timeoutMs: 10000 });
   }, 60000);
+});
+
+/**
+ * A role change, disable or password reset holds for every request sent after its mutation answers, on every API
+ * process. The announcement to the other process travels over Redis; here what Redis pushes to each API process's
+ * subscriber arrives 150 ms late (a lagging subscriber), which a fast local Redis would hide. Before the mutation waited for every
+ * process to acknowledge, the other process still served the old session for that long.
+ */
+describe('user changes across API processes, with Redis answering late', () => {
+  let api: RunningProcess;
+  let port: number;
+  let redis: FaultProxy;
+  const open: Connection[] = [];
+  const workers = () => childPids(api.proc.pid!, 'apps/api/src/main.js');
+  const listening = () => api.output().split('Listening on').length - 1;
+
+  const onEach = async (): Promise<Map<number, Connection>> => {
+    const by = new Map<number, Connection>();
+    for (let i = 0; i < 20 && by.size < 2; i++) {
+      const c = new Connection('127.0.0.1', port);
+      open.push(c);
+      expect((await c.send('GET', '/health/live')).status).toBe(200);
+      const pid = serverSocketOwner(port, c.clientPort, workers());
+      if (pid && !by.has(pid)) by.set(pid, c);
+    }
+    if (by.size < 2) throw new Error(`20 connections did not reach both API processes ${workers().join(', ')}`);
+    return by;
+  };
+
+  beforeAll(async () => {
+    redis = FaultProxy.forUrl(process.env.REDIS_URL!);
+    redis.subscriberDelayMs = 150;
+    await redis.start();
+    port = await freePort();
+    api = spawnProcess('api', {
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      HOST: '127.0.0.1',
+      API_PROCESSES: '2',
+      REDIS_URL: redis.via(process.env.REDIS_URL!),
+    });
+    await waitUntil(() => listening() === 2, { what: 'both API processes to listen', timeoutMs: 90000, describe: () => api.output().slice(-3000) });
+  }, 120000);
+
+  afterAll(async () => {
+    for (const c of open) c.close();
+    await api?.stop('SIGTERM', 20000);
+    await redis?.stop();
+  });
+
+  it('no request sent after a disable, a password reset or a demotion returns is served with the old session, on either process', async () => {
+    const by = await onEach();
+    const [a, b] = [...by.values()];
+    const LOGIN = 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }';
+    const bearer = async (u: { email: string; password: string }) => ({
+      authorization: `Bearer ${(await a.gql<{ login: { token: string } }>(LOGIN, { e: u.email, p: u.password })).data!.login.token}`,
+    });
+    const admin = await bearer(await createUser('admin'));
+    const CREATE = 'mutation($n: String!) { createRelease(input: { name: $n }) { id } }';
+    const trials: { change: string; role: 'editor' | 'admin'; mutate: (id: string) => [string, Record<string, unknown>]; probe: string; refused: string }[] = [
+      {
+        change: 'disable',
+        role: 'editor',
+        mutate: (id) => ['mutation($id: ID!) { setUserDisabled(id: $id, disabled: true) { id } }', { id }],
+        probe: CREATE,
+        refused: 'UNAUTHENTICATED',
+      },
+      {
+        change: 'reset',
+        role: 'editor',
+        mutate: (id) => ['mutation($id: ID!) { resetUserPassword(id: $id) }', { id }],
+        probe: CREATE,
+        refused: 'UNAUTHENTICATED',
+      },
+      {
+        change: 'demote',
+        role: 'admin',
+        mutate: (id) => ['mutation($id: ID!) { updateUser(id: $id, input: { role: ANALYST }) { role } }', { id }],
+        probe: '{ users { id } }',
+        refused: 'FORBIDDEN',
+      },
+    ];
+    const served: string[] = [];
+    for (let round = 0; round < 2; round++) {
+      for (const t of trials) {
+        const target = await createUser(t.role);
+        const session = await bearer(target);
+        // Both processes hold the row in their 5-second cache, and the session works on each.
+        for (const c of [a, b]) {
+          const ok = await c.gql(t.probe, { n: `before-${t.change}-${randomUUID()}` }, session);
+          expect(ok.errors).toBeUndefined();
+        }
+        const [q, v] = t.mutate(target.id);
+        const changed = await a.gql(q, v, admin);
+        expect(changed.errors).toBeUndefined();
+        // At once, in a tight loop on both processes: not one answer may still serve the old session.
+        for (let i = 0; i < 15; i++) {
+          for (const c of [b, a]) {
+            const r = await c.gql(t.probe, { n: `after-${t.change}-${randomUUID()}` }, session);
+            if (r.errors?.[0]?.extensions?.code !== t.refused) served.push(`${t.change} round ${round} try ${i}: ${JSON.stringify(r.errors ?? r.data)}`);
+          }
+        }
+      }
+    }
+    expect(served).toEqual([]);
+  }, 180000);
 });

@@ -1,3 +1,4 @@
+import * as argon2 from 'argon2';
 import * as jwt from 'jsonwebtoken';
 import { createHmac } from 'node:crypto';
 import { ApiHandle, createApiKey, createUser, gql, login, startApi, withDb } from '../support/stack';
@@ -202,5 +203,142 @@ describe('accounts and access', () => {
     expect(wrong.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
     const none = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM users WHERE email = $1`, [`x-${email}`]));
     expect(none.rows).toEqual([{ n: 0 }]);
+  });
+  it('serialises concurrent password changes: one wins, the others answer CONFLICT, and one audit entry is written', async () => {
+    const user = await createUser('editor');
+    const token = await login(api.url, user);
+    const CHANGE = 'mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }';
+    const next = [1, 2, 3, 4, 5].map((k) => `new-password-000${k}`);
+    const answers = await Promise.all(next.map((n) => gql<{ changePassword: boolean }>(api.url, CHANGE, { c: user.password, n }, { token })));
+    const won = answers.flatMap((r, i) => (r.data?.changePassword === true ? [i] : []));
+    expect(won).toHaveLength(1);
+    for (const [i, r] of answers.entries()) {
+      if (i === won[0]) continue;
+      expect({ code: r.errors?.[0]?.extensions?.code, message: r.errors?.[0]?.message }).toEqual({
+        code: 'CONFLICT',
+        message: expect.stringMatching(/^Your password was changed meanwhile .* Sign in with the password now in effect/),
+      });
+    }
+    // Checked on the stored hash, not by signing in: four wrong sign-ins would trip this spec's login limit.
+    const { rows } = await withDb((c) => c.query('SELECT password_hash FROM users WHERE id = $1', [user.id]));
+    const works = await Promise.all(next.map((n) => argon2.verify(rows[0].password_hash, n)));
+    expect(works.flatMap((ok, i) => (ok ? [i] : []))).toEqual(won);
+    const audit = await withDb((c) => c.query(`SELECT action FROM audit_log WHERE entity_id = $1 AND action = 'user.password_changed'`, [user.id]));
+    expect(audit.rows).toHaveLength(1);
+  });
+
+  it('after changePassword the calling bearer token has ended too, and the calling browser continues with a fresh cookie', async () => {
+    const user = await createUser('editor');
+    const bearer = await login(api.url, user);
+    const viaBearer = await gql(
+      api.url,
+      'mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }',
+      { c: user.password, n: 'bearer-new-password-1' },
+      { token: bearer },
+    );
+    expect(viaBearer.data).toEqual({ changePassword: true });
+    expect((await gql(api.url, ITEMS, {}, { token: bearer })).status).toBe(401);
+    const fresh = await login(api.url, { email: user.email, password: 'bearer-new-password-1' });
+    const cookie = `marquee_session=${fresh}`;
+    const viaCookie = await gql(
+      api.url,
+      'mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }',
+      { c: 'bearer-new-password-1', n: 'cookie-new-password-2' },
+      { cookie },
+    );
+    expect(viaCookie.data).toEqual({ changePassword: true });
+    expect((await gql(api.url, ITEMS, {}, { cookie })).status).toBe(401); // the old cookie value has ended
+    const next = viaCookie.headers.get('set-cookie')!.split(';')[0];
+    expect((await gql(api.url, ITEMS, {}, { cookie: next })).errors).toBeUndefined();
+  });
+
+  it('refuses API key names and display names with line breaks, control or bidirectional characters, and stores nothing', async () => {
+    const admin = { token: await login(api.url, await createUser('admin')) };
+    const target = await createUser('editor');
+    const keysBefore = await withDb((c) => c.query('SELECT count(*)::int AS n FROM api_keys'));
+    for (const [name, problem] of [
+      ['\u202Egnp.exe', /bidirectional control character U\+202E/],
+      ['a\nb', /line break; use one line/],
+      ['a\tb', /control character U\+0009/],
+      ['x\u2066y', /bidirectional control character U\+2066/],
+      ['x\u200Fy', /bidirectional control character U\+200F/],
+    ] as const) {
+      const key = await gql(api.url, 'mutation($n: String!) { createApiKey(name: $n) { secret } }', { n: name }, admin);
+      expect({ name, code: key.errors?.[0]?.extensions?.code, message: key.errors?.[0]?.message }).toEqual({
+        name,
+        code: 'BAD_USER_INPUT',
+        message: expect.stringMatching(problem),
+      });
+      const created = await gql(
+        api.url,
+        'mutation($d: String!, $e: String!) { createUser(input: {email: $e, displayName: $d, role: EDITOR}) { user { id } } }',
+        { d: name, e: `named-${Date.now()}@example.com` },
+        admin,
+      );
+      expect({ name, code: created.errors?.[0]?.extensions?.code, message: created.errors?.[0]?.message }).toEqual({
+        name,
+        code: 'BAD_USER_INPUT',
+        message: expect.stringMatching(problem),
+      });
+      const updated = await gql(
+        api.url,
+        'mutation($id: ID!, $d: String!) { updateUser(id: $id, input: {displayName: $d}) { id } }',
+        { id: target.id, d: name },
+        admin,
+      );
+      expect({ name, code: updated.errors?.[0]?.extensions?.code, message: updated.errors?.[0]?.message }).toEqual({
+        name,
+        code: 'BAD_USER_INPUT',
+        message: expect.stringMatching(problem),
+      });
+    }
+    expect((await withDb((c) => c.query('SELECT count(*)::int AS n FROM api_keys'))).rows).toEqual(keysBefore.rows);
+    expect((await withDb((c) => c.query(`SELECT count(*)::int AS n FROM users WHERE email LIKE 'named-%'`))).rows).toEqual([{ n: 0 }]);
+    expect((await withDb((c) => c.query('SELECT display_name FROM users WHERE id = $1', [target.id]))).rows).toEqual([{ display_name: 'Test editor' }]);
+    const ok = await gql(api.url, 'mutation($n: String!) { createApiKey(name: $n) { apiKey { name } } }', { n: 'Zoë’s iOS app 🔑' }, admin);
+    expect(ok.data).toEqual({ createApiKey: { apiKey: { name: 'Zoë’s iOS app 🔑' } } });
+  });
+
+  it('audit log filters: text and the other filters are capped at 200 characters for every role, and an action prefix has no wildcards', async () => {
+    const analyst = { token: await login(api.url, await createUser('analyst')) };
+    const admin = { token: await login(api.url, await createUser('admin')) };
+    const created = await gql(api.url, 'mutation { createApiKey(name: "audit filter probe") { secret } }', {}, admin);
+    expect(created.errors).toBeUndefined();
+    const COUNT = 'query($f: AuditFilter) { auditLog(first: 5, filter: $f) { totalCount } }';
+    const count = async (f: Record<string, unknown>) => {
+      const r = await gql<{ auditLog: { totalCount: number } }>(api.url, COUNT, { f }, analyst);
+      expect(r.errors).toBeUndefined();
+      return r.data!.auditLog.totalCount;
+    };
+    // The probe's 60,000 words (409 KB) took 10.5 s; refused at once now, and so is one character past the cap.
+    const words = Array.from({ length: 60000 }, (_, i) => `w${i}`).join(' ');
+    for (const [field, value] of [
+      ['text', words],
+      ['text', 'x'.repeat(201)],
+      ['action', `${'a'.repeat(201)}.`],
+      ['entityId', 'e'.repeat(201)],
+      ['entityType', 't'.repeat(201)],
+      ['actorId', 'u'.repeat(201)],
+    ] as const) {
+      const started = Date.now();
+      const r = await gql(api.url, COUNT, { f: { [field]: value } }, analyst);
+      expect({ field, code: r.errors?.[0]?.extensions?.code, message: r.errors?.[0]?.message }).toEqual({
+        field,
+        code: 'BAD_USER_INPUT',
+        message: expect.stringContaining(`filter.${field} is longer than 200 characters (it has ${value.length})`),
+      });
+      expect(r.errors![0].message).toMatch(/search for a few words of the summary/);
+      expect(Date.now() - started).toBeLessThan(2000);
+    }
+    expect(await count({ text: 'audit filter probe' + ' '.repeat(182) })).toBe(0); // 200 characters: searched
+    expect(await count({ text: 'AUDIT FILTER PROBE' })).toBeGreaterThanOrEqual(1);
+    const all = await count({});
+    expect(await count({ action: 'api_key.' })).toBeGreaterThanOrEqual(1);
+    // "%" and "_" are themselves, not wildcards: these matched every entry and every api_key.* entry before.
+    expect(all).toBeGreaterThan(0);
+    expect(await count({ action: '%.' })).toBe(0);
+    expect(await count({ action: '_pi_key.' })).toBe(0);
+    expect(await count({ action: 'api%' + '.' })).toBe(0);
+    expect(await count({ text: '%%_%%' })).toBe(0);
   });
 });

@@ -13,6 +13,12 @@ export class FaultProxy {
   private readonly pairs = new Set<{ client: Socket; upstream: Socket }>();
   private mode: Mode = 'open';
   port = 0;
+  /**
+   * Holds what Redis pushes to a pub/sub subscriber (a connection that has sent SUBSCRIBE) this long before the client
+   * gets it, in order; other connections are not delayed. A lagging subscriber, for races that a fast local Redis
+   * hides.
+   */
+  subscriberDelayMs = 0;
 
   constructor(private readonly target: { host: string; port: number }) {}
 
@@ -88,7 +94,12 @@ export class FaultProxy {
     }
     upstream.connect(this.target.port, this.target.host);
     client.pipe(upstream);
-    upstream.pipe(client);
+    if (this.subscriberDelayMs > 0) {
+      const ms = this.subscriberDelayMs;
+      let subscriber = false;
+      client.on('data', (chunk: Buffer) => (subscriber ||= /subscribe/i.test(chunk.toString('latin1'))));
+      upstream.on('data', (chunk: Buffer) => (subscriber ? setTimeout(() => client.writable && client.write(chunk), ms) : client.write(chunk)));
+    } else upstream.pipe(client);
   }
 
   private freeze(p: { client: Socket; upstream: Socket }): void {

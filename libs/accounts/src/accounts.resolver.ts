@@ -39,7 +39,10 @@ export class AccountsResolver {
     return (await this.accounts.getUser(p.userId)) as UserGql;
   }
 
-  @Mutation(() => Boolean, { description: 'Changes your own password and ends your other sessions; this one continues with a fresh cookie.' })
+  @Mutation(() => Boolean, {
+    description:
+      'Changes your own password and ends every session of yours, bearer tokens included (the one that called too). The Studio browser that called gets a fresh session cookie and stays signed in; an API client that called with a bearer token signs in again with the new password. If another change won meanwhile, answers CONFLICT and changes nothing.',
+  })
   @Allow(...Who.staff)
   async changePassword(
     @CurrentPrincipal() p: Principal,

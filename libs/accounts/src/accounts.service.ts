@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import * as argon2 from 'argon2';
 import { Actor, AuditService } from '@marquee/audit';
 import { ApiKeyEntity, AuthService, Role, ROLES, UserEntity } from '@marquee/platform-auth';
-import { ConflictError, DomainError, InputError, NotFoundError, assertId, isUuid, Clock, quoteInput } from '@marquee/platform-core';
+import { ConflictError, DomainError, InputError, NotFoundError, assertId, isUuid, Clock, nameProblem, quoteInput } from '@marquee/platform-core';
 
 /**
  * A sign-in address: a local part, then a domain of dot-separated labels (letters in any script, digits, inner
@@ -54,6 +54,7 @@ export class AccountsService {
     if (!EMAIL.test(email)) problems.push({ field: 'email', message: `${quoteInput(input.email)} is not an email address` });
     const displayName = input.displayName.trim();
     if (!displayName || displayName.length > 80) problems.push({ field: 'displayName', message: 'must be 1 to 80 characters' });
+    else if (nameProblem(displayName)) problems.push({ field: 'displayName', message: nameProblem(displayName)! });
     if (!ROLES.includes(input.role)) problems.push({ field: 'role', message: `must be one of ${ROLES.join(', ')}` });
     if (input.password && input.password.length < 12) problems.push({ field: 'password', message: 'must be at least 12 characters' });
     if (problems.length) throw new InputError(`The account was not created: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
@@ -90,6 +91,8 @@ export class AccountsService {
         const d = input.displayName.trim();
         if (!d || d.length > 80)
           throw new InputError('displayName must be 1 to 80 characters.', [{ field: 'displayName', message: 'must be 1 to 80 characters' }]);
+        const bad = nameProblem(d);
+        if (bad) throw new InputError(`The user was not changed: the display name ${bad}.`, [{ field: 'displayName', message: bad }]);
         user.displayName = d;
       }
       if (input.role && input.role !== user.role) {
@@ -108,7 +111,7 @@ export class AccountsService {
       return user;
     });
     // After the commit: every API process drops its cached copy, and must not read the old row again.
-    this.auth.forget();
+    await this.auth.forget();
     return saved;
   }
 
@@ -131,7 +134,7 @@ export class AccountsService {
       });
       return user;
     });
-    this.auth.forget(); // after the commit, as above
+    await this.auth.forget(); // after the commit, as above
     return saved;
   }
 
@@ -142,11 +145,19 @@ export class AccountsService {
       await m.update(UserEntity, { id }, { passwordHash: await AuthService.hashPassword(password), tokenVersion: user.tokenVersion + 1 });
       await this.audit.record(m, actor, { action: 'user.password_reset', entityType: 'user', entityId: id, summary: `Reset the password of ${user.email}` });
     });
-    this.auth.forget();
+    await this.auth.forget();
     return password;
   }
 
-  /** Changes the user's own password, ending every session of theirs, and returns a fresh session for this browser. */
+  /**
+   * Changes the user's own password, ending every session of theirs (the one that called too: its token carries the
+   * old token version), and returns a fresh session for the caller's browser cookie.
+   *
+   * Concurrent calls are serialised on the user row: the current password is checked against the stored hash before
+   * the (slow) new hash is made, and inside the row lock the hash must still be the one that was checked, so exactly
+   * one change wins and the others get CONFLICT. Before, five parallel calls all said true, wrote five audit entries,
+   * and only the last one's password worked.
+   */
   async changeOwnPassword(actor: Actor, userId: string, current: string, next: string): Promise<{ token: string; expiresAt: Date }> {
     const user = await this.getUser(userId);
     if (!(await argon2.verify(user.passwordHash, current).catch(() => false))) {
@@ -154,8 +165,16 @@ export class AccountsService {
     }
     if (next.length < 12)
       throw new InputError('The new password must be at least 12 characters.', [{ field: 'newPassword', message: 'must be at least 12 characters' }]);
+    const passwordHash = await AuthService.hashPassword(next);
     await this.db.transaction(async (m) => {
-      await m.update(UserEntity, { id: userId }, { passwordHash: await AuthService.hashPassword(next), tokenVersion: user.tokenVersion + 1 });
+      const locked = await m.findOne(UserEntity, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
+      if (!locked || locked.passwordHash !== user.passwordHash || locked.tokenVersion !== user.tokenVersion) {
+        throw new ConflictError(
+          'Your password was changed meanwhile (by another request, or reset by an admin), so this change was not made. Sign in with the password now in effect, then change it again if you still want to.',
+          { problems: [{ field: 'currentPassword', message: 'is no longer the current password' }] },
+        );
+      }
+      await m.update(UserEntity, { id: userId }, { passwordHash, tokenVersion: locked.tokenVersion + 1 });
       await this.audit.record(m, actor, {
         action: 'user.password_changed',
         entityType: 'user',
@@ -163,7 +182,7 @@ export class AccountsService {
         summary: `${user.email} changed their password`,
       });
     });
-    this.auth.forget();
+    await this.auth.forget();
     return this.auth.issueSession(userId);
   }
 
@@ -175,6 +194,8 @@ export class AccountsService {
     const name = nameRaw.trim();
     if (!name || name.length > 80)
       throw new InputError('Give the key a name of 1 to 80 characters, e.g. "iOS app".', [{ field: 'name', message: 'must be 1 to 80 characters' }]);
+    const bad = nameProblem(name);
+    if (bad) throw new InputError(`The API key was not created: its name ${bad}.`, [{ field: 'name', message: bad }]);
     const { key, prefix, hash } = AuthService.generateApiKey();
     const run = async (m: EntityManager) => {
       const apiKey = await m.save(ApiKeyEntity, m.create(ApiKeyEntity, { name, prefix, keyHash: hash, createdBy: isUuid(actor.id) ? actor.id : null }));

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, pageSize } from '@marquee/platform-api';
-import { InputError } from '@marquee/platform-core';
+import { FieldProblem, InputError, unstorableText } from '@marquee/platform-core';
 import { AuditEntryEntity } from './audit-entry.entity';
 
 /** What `auditLog` may filter on; every field is optional and they combine with AND. */
@@ -24,6 +24,35 @@ export interface AuditLogPage {
   totalCount: number;
 }
 
+/**
+ * The longest value of any text filter, as for the items search's text: a longer one is refused. An uncapped `text`
+ * made one `ILIKE` scan the summaries for a 409 KB pattern for 10 s, and any staff role (analysts too) may ask.
+ */
+export const MAX_AUDIT_FILTER_CHARS = 200;
+
+const TEXT_FILTERS = ['entityType', 'entityId', 'actorId', 'action', 'text'] as const;
+
+/** `s` with LIKE's wildcards (`%`, `_`) and its escape character (the backslash) escaped, so it matches only itself. */
+export function escapeLike(s: string): string {
+  return s.replace(/[%_\\]/g, (c) => '\\' + c);
+}
+
+/** What is wrong with the text filters of `f`, one problem per field (empty when nothing is). */
+export function auditFilterProblems(f: AuditLogFilter): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const field of TEXT_FILTERS) {
+    const v = f[field];
+    if (typeof v !== 'string') continue;
+    if (v.length > MAX_AUDIT_FILTER_CHARS)
+      problems.push({ field: `filter.${field}`, message: `is longer than ${MAX_AUDIT_FILTER_CHARS} characters (it has ${v.length})` });
+    else {
+      const bad = unstorableText(v);
+      if (bad) problems.push({ field: `filter.${field}`, message: `contains ${bad}` });
+    }
+  }
+  return problems;
+}
+
 /** The audit log's one read: a filtered page, newest first, with a keyset cursor on the (monotonic) id. */
 @Injectable()
 export class AuditLogQuery {
@@ -33,15 +62,22 @@ export class AuditLogQuery {
     const limit = pageSize(first, 50, 200);
     const qb = this.db.getRepository(AuditEntryEntity).createQueryBuilder('a');
     const f = filter ?? {};
+    const problems = auditFilterProblems(f);
+    if (problems.length)
+      throw new InputError(
+        `The audit log was not searched: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}. Each text filter is at most ${MAX_AUDIT_FILTER_CHARS} characters; search for a few words of the summary.`,
+        problems,
+      );
     if (f.from && f.to && f.from > f.to) throw new InputError('"from" is after "to".', [{ field: 'filter.from', message: 'is after to' }]);
     if (f.entityType) qb.andWhere('a.entity_type = :et', { et: f.entityType });
     if (f.entityId) qb.andWhere('a.entity_id = :eid', { eid: f.entityId });
     if (f.actorId) qb.andWhere('a.actor_id = :aid', { aid: f.actorId });
-    if (f.action?.endsWith('.')) qb.andWhere('a.action LIKE :ap', { ap: `${f.action}%` });
+    // A prefix matches only itself: "%." or "_tem." matched every entry or every item.* one before it was escaped.
+    if (f.action?.endsWith('.')) qb.andWhere("a.action LIKE :ap ESCAPE '\\'", { ap: `${escapeLike(f.action)}%` });
     else if (f.action) qb.andWhere('a.action = :ac', { ac: f.action });
     if (f.from) qb.andWhere('a.at >= :from', { from: f.from });
     if (f.to) qb.andWhere('a.at < :to', { to: f.to });
-    if (f.text) qb.andWhere('a.summary ILIKE :t', { t: `%${f.text.replace(/[%_\\]/g, (c) => '\\' + c)}%` });
+    if (f.text) qb.andWhere("a.summary ILIKE :t ESCAPE '\\'", { t: `%${escapeLike(f.text)}%` });
     const totalCount = await qb.clone().getCount();
     if (after) {
       const [id] = decodeCursor(after, ['bigint']);

@@ -1,7 +1,7 @@
 import { Args, Field, ID, InputType, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { Connection, GraphQLJSON, DateTimeScalar } from '@marquee/platform-api';
 import { Allow, Who } from '@marquee/platform-auth';
-import { AuditLogQuery } from './audit-log.query';
+import { AuditLogQuery, MAX_AUDIT_FILTER_CHARS } from './audit-log.query';
 
 @ObjectType('AuditEntry')
 class AuditEntryGql {
@@ -23,13 +23,22 @@ export class AuditConnection extends Connection(AuditEntryGql, 'AuditEntry') {}
 
 @InputType()
 export class AuditFilter {
-  @Field(() => String, { nullable: true }) entityType?: string | null;
-  @Field(() => String, { nullable: true }) entityId?: string | null;
-  @Field(() => String, { nullable: true }) actorId?: string | null;
-  @Field(() => String, { nullable: true, description: 'Exact action, or a prefix ending in "." such as "release."' }) action?: string | null;
+  @Field(() => String, { nullable: true, description: `Exact entity type, e.g. "item". At most ${MAX_AUDIT_FILTER_CHARS} characters.` })
+  entityType?: string | null;
+  @Field(() => String, { nullable: true, description: `Exact entity id. At most ${MAX_AUDIT_FILTER_CHARS} characters.` }) entityId?: string | null;
+  @Field(() => String, { nullable: true, description: `Exact actor id. At most ${MAX_AUDIT_FILTER_CHARS} characters.` }) actorId?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: `Exact action, or a prefix ending in "." such as "release." ("%" and "_" match only themselves). At most ${MAX_AUDIT_FILTER_CHARS} characters.`,
+  })
+  action?: string | null;
   @Field(() => DateTimeScalar, { nullable: true }) from?: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) to?: Date | null;
-  @Field(() => String, { nullable: true, description: 'Words in the summary.' }) text?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: `Text in the summary, matched as written, case-insensitively. At most ${MAX_AUDIT_FILTER_CHARS} characters; a longer one is refused with BAD_USER_INPUT.`,
+  })
+  text?: string | null;
 }
 
 @Resolver()

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -5,7 +6,7 @@ import IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { CircuitBreaker, UnavailableError, Clock } from '@marquee/platform-core';
 import { isDatabaseUnavailable } from '@marquee/platform-database';
-import { redisOptions } from '@marquee/platform-queue';
+import { REDIS, redisOptions } from '@marquee/platform-queue';
 
 export interface KnownApiKey {
   id: string;
@@ -230,6 +231,9 @@ export class ApiKeys implements OnModuleInit, OnApplicationShutdown {
   private readonly channel: string;
   private readonly usersChannel: string;
   private readonly usersChangedListeners: (() => void)[] = [];
+  /** Where the other processes acknowledge this process's announcements of a user change: one channel per process. */
+  private readonly ackChannel: string;
+  private readonly pendingAcks = new Map<string, { acks: number; expected: number | null; done: () => void }>();
   private subscriber: IORedis | null = null;
   private timers: NodeJS.Timeout[] = [];
   private lastError: string | null = null;
@@ -238,10 +242,38 @@ export class ApiKeys implements OnModuleInit, OnApplicationShutdown {
     @InjectDataSource() db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(Clock) clock: Clock,
+    @Inject(REDIS) private readonly redis: IORedis,
   ) {
     this.registry = new ApiKeyRegistry(new PgApiKeySource(db), () => clock.nowMs(), UNSEEN_KEY_WAIT_MS);
     this.channel = revocationChannel(config.redisPrefix);
     this.usersChannel = usersChangedChannel(config.redisPrefix);
+    this.ackChannel = `${this.usersChannel}:ack:${randomUUID()}`;
+  }
+
+  /**
+   * Announces a user change to every API process (this one included) and waits, at most `waitMs`, until each one that
+   * received it has run its listeners (dropped its cached users) and acknowledged. PUBLISH answers how many subscribers
+   * received the message, so the number of acknowledgements to wait for is known without a list of processes. Answers
+   * how many received it and how many acknowledged in time; a process that did not acknowledge (stuck, or an older
+   * version that does not acknowledge) applies the change when its cached row expires.
+   */
+  async announceUsersChanged(waitMs: number): Promise<{ received: number; acknowledged: number }> {
+    const id = randomUUID();
+    let done!: () => void;
+    const acked = new Promise<void>((res) => (done = res));
+    const pending = { acks: 0, expected: null as number | null, done };
+    this.pendingAcks.set(id, pending);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const received = await this.redis.publish(this.usersChannel, JSON.stringify({ id, ackTo: this.ackChannel }));
+      pending.expected = received;
+      // Acknowledgements come on another connection and may arrive before PUBLISH's answer.
+      if (pending.acks < received) await Promise.race([acked, new Promise<void>((res) => (timer = setTimeout(res, waitMs)))]);
+      return { received, acknowledged: pending.acks };
+    } finally {
+      clearTimeout(timer);
+      this.pendingAcks.delete(id);
+    }
   }
 
   /** Called whenever any API process announces a change to a Studio user (AuthService drops its cached users). */
@@ -256,6 +288,14 @@ export class ApiKeys implements OnModuleInit, OnApplicationShutdown {
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.usersChannel) {
         for (const l of this.usersChangedListeners) l();
+        this.acknowledge(message);
+        return;
+      }
+      if (channel === this.ackChannel) {
+        const pending = this.pendingAcks.get(message);
+        if (!pending) return; // answered after its wait ended
+        pending.acks += 1;
+        if (pending.expected !== null && pending.acks >= pending.expected) pending.done();
         return;
       }
       if (channel !== this.channel) return;
@@ -276,7 +316,7 @@ export class ApiKeys implements OnModuleInit, OnApplicationShutdown {
     });
     this.subscriber.connect().catch(() => undefined);
     this.subscriber
-      .subscribe(this.channel, this.usersChannel)
+      .subscribe(this.channel, this.usersChannel, this.ackChannel)
       .catch((e) =>
         this.logger.warn(
           `Could not subscribe to API key revocations yet (${(e as Error).message}); keys reload every ${this.config.apiKeyRefreshMs} ms meanwhile.`,
@@ -293,6 +333,18 @@ export class ApiKeys implements OnModuleInit, OnApplicationShutdown {
     for (const t of this.timers) clearInterval(t);
     await this.registry.flushUses().catch(() => undefined);
     this.subscriber?.disconnect();
+  }
+
+  /** Tells the announcing process that this one has dropped its cached users (only announcements that ask for it). */
+  private acknowledge(message: string): void {
+    let ask: { id?: unknown; ackTo?: unknown };
+    try {
+      ask = JSON.parse(message) as typeof ask;
+    } catch {
+      return;
+    }
+    if (typeof ask?.id !== 'string' || typeof ask.ackTo !== 'string' || !ask.ackTo.startsWith(`${this.usersChannel}:ack:`)) return;
+    this.redis.publish(ask.ackTo, ask.id).catch(() => undefined); // unanswered, the announcer waits its bound and goes on
   }
 
   private async reload(): Promise<void> {

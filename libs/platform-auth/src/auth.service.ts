@@ -22,6 +22,12 @@ interface SessionClaims {
 }
 
 const CACHE_MS = 5000;
+/**
+ * How long a role change, disable or password change waits for every API process to confirm it dropped its cached
+ * users. Each answers within milliseconds while Redis is up; the bound keeps an admin's request within its budget when
+ * one does not (that process then applies the change when its cached row expires, CACHE_MS).
+ */
+const FORGET_WAIT_MS = 1500;
 const INVALID_CREDENTIALS = 'Email or password is wrong. Check both and try again.';
 
 /**
@@ -34,6 +40,8 @@ export class AuthService {
   private readonly logger = new Logger('Auth');
   private readonly sessionKey: Buffer;
   private readonly userCache = new Map<string, { at: number; user: UserEntity | null }>();
+  /** Bumped whenever the cache is dropped: a row read before that must not be cached after it. */
+  private cacheGeneration = 0;
   // A hash to compare against when the email is unknown, so a wrong email and a wrong password take the same time.
   private dummyHash: Promise<string> | null = null;
 
@@ -48,7 +56,7 @@ export class AuthService {
   ) {
     this.sessionKey = deriveKey(config.jwtSecret, 'session');
     // Another API process changed a user: drop the cached rows here too, so its sessions end everywhere at once.
-    this.apiKeys?.onUsersChanged(() => this.userCache.clear());
+    this.apiKeys?.onUsersChanged(() => this.dropCachedUsers());
   }
 
   static hashPassword(password: string): Promise<string> {
@@ -92,7 +100,7 @@ export class AuthService {
   /** A new session for a user who just proved who they are (e.g. changed their password). */
   async issueSession(userId: string): Promise<{ token: string; expiresAt: Date }> {
     const user = await this.users.findOneOrFail({ where: { id: userId } });
-    this.userCache.delete(userId);
+    this.dropCachedUsers();
     const expiresAt = new Date(this.clock.nowMs() + this.config.sessionTtlHours * 3600 * 1000);
     const claims: SessionClaims = { sub: user.id, ver: user.tokenVersion, typ: 'session' };
     return { token: jwt.sign(claims, this.sessionKey, { algorithm: 'HS256', expiresIn: this.config.sessionTtlHours * 3600, issuer: 'marquee' }), expiresAt };
@@ -140,24 +148,46 @@ export class AuthService {
   }
 
   /**
-   * Drops cached users after a role change, disable or password change (call it once the change has committed), so
-   * it applies at once in this process, and announces it on Redis so every other API process drops them too. If
-   * Redis is down, the others apply it when their cached row expires (5 s).
+   * Drops cached users after a role change, disable or password change (call it once the change has committed), and
+   * returns only once every API process has dropped its copy too, so the change holds for every request sent after
+   * the mutation answers: a disabled user's or an old password's session is refused, a demoted admin is refused
+   * admin operations, on every process.
+   *
+   * How: the user row behind a session is cached CACHE_MS per process (a session costs no PostgreSQL read per
+   * request). This process drops its copy, then announces the change on Redis (`<REDIS_PREFIX>:users:changed`) with
+   * a reply channel; every API process drops its copy and acknowledges, and PUBLISH's count of receivers says how
+   * many acknowledgements to wait for (at most FORGET_WAIT_MS). Before, the announcement was fire-and-forget and the
+   * other process still served the old session for 10–30 ms after the mutation answered. A process that does not
+   * answer in time (or while Redis is down) applies the change when its cached row expires (CACHE_MS); that is logged.
    */
-  forget(): void {
-    this.userCache.clear();
+  async forget(): Promise<void> {
+    this.dropCachedUsers();
     this.apiKeys?.registry.forgetUnknown();
-    this.redis
-      .publish(usersChangedChannel(this.config.redisPrefix), '{}')
-      .catch((e: Error) =>
-        this.logger.warn(`Could not tell the other API processes that a user changed (Redis: ${e.message}); they apply it within ${CACHE_MS / 1000} s.`),
-      );
+    const late = (why: string) =>
+      this.logger.warn(`Could not confirm that every API process dropped its cached users (${why}); the others apply the change within ${CACHE_MS / 1000} s.`);
+    if (!this.apiKeys) {
+      // The worker and the CLI serve no sessions and have no subscriber to collect acknowledgements: announce only.
+      await this.redis.publish(usersChangedChannel(this.config.redisPrefix), '{}').catch((e: Error) => late(`Redis: ${e.message}`));
+      return;
+    }
+    try {
+      const { received, acknowledged } = await this.apiKeys.announceUsersChanged(FORGET_WAIT_MS);
+      if (acknowledged < received) late(`${acknowledged} of ${received} acknowledged within ${FORGET_WAIT_MS} ms`);
+    } catch (e) {
+      late(`Redis: ${(e as Error).message}`);
+    }
+  }
+
+  private dropCachedUsers(): void {
+    this.userCache.clear();
+    this.cacheGeneration += 1;
   }
 
   private async cachedUser(id: string): Promise<UserEntity | null> {
     const now = this.clock.nowMs();
     const hit = this.userCache.get(id);
     if (hit && now - hit.at < CACHE_MS) return hit.user;
+    const generation = this.cacheGeneration;
     let user: UserEntity | null;
     try {
       user = await this.users.findOne({ where: { id } });
@@ -165,6 +195,8 @@ export class AuthService {
       if (isDatabaseUnavailable(e)) throw new UnavailableError('Your session cannot be checked right now: the database does not answer. Try again shortly.', 5);
       throw e;
     }
+    // A change announced while this read was in flight may not be in the row read: use it for this request only.
+    if (generation !== this.cacheGeneration) return user;
     this.userCache.set(id, { at: now, user });
     if (this.userCache.size > 10000) this.userCache.clear();
     return user;

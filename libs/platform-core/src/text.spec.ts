@@ -1,4 +1,4 @@
-import { findUnstorableText, quoteInput, unstorableText } from './text';
+import { findUnstorableText, nameProblem, quoteInput, unstorableText } from './text';
 
 describe('unstorableText', () => {
   it.each([
@@ -47,4 +47,35 @@ describe('quoteInput', () => {
     expect(quoteInput(['a', 'b'])).toBe('a list of 2');
     expect(quoteInput({ a: 1 })).toBe('an object');
   });
+});
+
+describe('nameProblem', () => {
+  it.each([['iOS app'], ['Zoë’s key 🔑'], ['مفتاح'], ['a b'], ['']])('accepts %j', (s) => expect(nameProblem(s)).toBeNull());
+
+  it.each([['a\nb'], ['a\r\nb'], ['a\u2028b'], ['a\u0085b']])('refuses the line break in %j', (s) =>
+    expect(nameProblem(s)).toBe('contains a line break; use one line'),
+  );
+
+  it.each([
+    ['a\tb', '0009', 1],
+    ['\u0000x', '0000', 0],
+    ['x\u007f', '007F', 1],
+    ['x\u009b', '009B', 1],
+  ])('refuses the control character in %j', (s, code, at) =>
+    expect(nameProblem(s)).toBe(`contains the control character U+${code} at character ${at}; remove it`),
+  );
+
+  it.each([
+    ['\u202Egnp.exe', '202E'],
+    ['a\u202Ab', '202A'],
+    ['a\u2066b', '2066'],
+    ['a\u2069b', '2069'],
+    ['a\u200Eb', '200E'],
+    ['a\u200Fb', '200F'],
+    ['a\u061Cb', '061C'],
+  ])('refuses the bidirectional control in %j', (s, code) =>
+    expect(nameProblem(s)).toMatch(new RegExp(`^contains the bidirectional control character U\\+${code} at`)),
+  );
+
+  it('refuses a lone surrogate', () => expect(nameProblem('a\uD800')).toBe('contains a lone surrogate (U+D800) at character 1; remove it'));
 });

@@ -58,3 +58,31 @@ export function quoteInput(value: unknown, max = ECHO_CHARS): string {
   const cut = /[\uD800-\uDBFF]/.test(s[max - 1]) ? max - 1 : max;
   return `${JSON.stringify(s.slice(0, cut) + '…')} (${s.length} characters)`;
 }
+
+/* eslint-disable no-control-regex -- finding control characters is the point */
+const LINE_BREAK = /[\n\r\u0085\u2028\u2029]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/* eslint-enable no-control-regex */
+/** Embeddings and overrides (U+202A–U+202E), isolates (U+2066–U+2069), the LTR/RTL marks and the Arabic letter mark. */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
+
+/**
+ * Why `value` cannot be a one-line name shown to people (an API key's or a user's display name, a release's), or null
+ * when it can. A line break, another control character (C0, DEL, C1; a tab too) or a bidirectional control is
+ * refused: "\u202Egnp.exe" showed as "exe.png" in the Studio, and a newline split one name into two rows. The message
+ * completes "The name …", e.g. "contains a line break; use one line".
+ */
+export function nameProblem(value: string): string | null {
+  if (LINE_BREAK.test(value)) return 'contains a line break; use one line';
+  const control = CONTROL.exec(value);
+  if (control) return `contains the control character U+${codePoint(control[0])} at character ${control.index}; remove it`;
+  const bidi = BIDI_CONTROL.exec(value);
+  if (bidi)
+    return `contains the bidirectional control character U+${codePoint(bidi[0])} at character ${bidi.index}, which changes how the name reads; remove it`;
+  const unstorable = unstorableText(value);
+  return unstorable ? `contains ${unstorable}; remove it` : null;
+}
+
+function codePoint(c: string): string {
+  return c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+}

@@ -23,13 +23,16 @@ export type AudienceInput = {
 };
 
 export type AuditFilter = {
-  /** Exact action, or a prefix ending in "." such as "release." */
+  /** Exact action, or a prefix ending in "." such as "release." ("%" and "_" match only themselves). At most 200 characters. */
   action?: string | null | undefined;
+  /** Exact actor id. At most 200 characters. */
   actorId?: string | null | undefined;
+  /** Exact entity id. At most 200 characters. */
   entityId?: string | null | undefined;
+  /** Exact entity type, e.g. "item". At most 200 characters. */
   entityType?: string | null | undefined;
   from?: string | null | undefined;
-  /** Words in the summary. */
+  /** Text in the summary, matched as written, case-insensitively. At most 200 characters; a longer one is refused with BAD_USER_INPUT. */
   text?: string | null | undefined;
   to?: string | null | undefined;
 };

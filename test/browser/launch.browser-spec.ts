@@ -283,4 +283,35 @@ describe('Studio: launch workflow', () => {
     await expectText(page.getByTestId('wf-approved'), 'v1');
     await expectAttr(page.getByTestId('workflow-bar'), 'data-state', 'APPROVED');
   }, 120_000);
+
+  it('a release whose name and description are one long unbroken word does not widen the page', async () => {
+    const d = await must(
+      gql<{ createRelease: { id: string } }>(
+        api.url,
+        'mutation($n: String!, $d: String) { createRelease(input: {name: $n, description: $d}) { id } }',
+        { n: 'W'.repeat(120), d: 'W'.repeat(2000) },
+        editorCreds,
+      ),
+    );
+    const id = d.createRelease.id;
+    await must(
+      gql(api.url, 'mutation($r: ID!, $i: ID!) { addToRelease(releaseId: $r, itemId: $i, action: PUBLISH) { id } }', { r: id, i: itemIds[0] }, editorCreds),
+    );
+    await page.goto(studio(`/releases/${id}`));
+    // Signed in by the test above; sign in again if this one runs alone.
+    if (await page.getByTestId('login-page').isVisible()) {
+      await page.getByTestId('login-email').fill(editor.email);
+      await page.getByTestId('login-password').fill(editor.password);
+      await page.getByTestId('login-submit').click();
+    }
+    await page.getByTestId('release-page').waitFor();
+    await page.getByTestId('action-row').first().waitFor();
+    const width = await page.evaluate<{ scroll: number; viewport: number }>('({ scroll: document.documentElement.scrollWidth, viewport: window.innerWidth })');
+    await page.screenshot({ path: resolve(RESULTS, 'release-long-word.png') });
+    expect(width.scroll).toBeLessThanOrEqual(width.viewport);
+    // The actions stay clear of the description: they start right of where the header's text ends.
+    const main = await page.locator('.page-header-main').boundingBox();
+    const actions = await page.locator('.page-actions').boundingBox();
+    expect(main!.x + main!.width).toBeLessThanOrEqual(actions!.x);
+  }, 60_000);
 });

@@ -152,7 +152,8 @@ export class ReleaseResolver {
   }
 
   @Mutation(() => ReleaseGql, {
-    description: 'Schedules (or reschedules) at a wall-clock time in an IANA zone. Refuses DST gaps, the past, and blocked releases.',
+    description:
+      'Schedules (or reschedules) at a wall-clock time in an IANA zone. Refuses DST gaps, the past, and blocked releases. Scheduling a scheduled release again for the same instant in the same zone changes nothing and returns it as it is.',
   })
   @Allow(...Who.editors)
   scheduleRelease(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string, @Args('input') input: ScheduleInputGql): Promise<ReleaseGql> {
@@ -165,13 +166,19 @@ export class ReleaseResolver {
     return this.releaseService.unschedule(actorOf(p), id) as Promise<ReleaseGql>;
   }
 
-  @Mutation(() => ReleaseGql, { description: 'Launches now, through the same validated, all-or-nothing path as a scheduled launch.' })
+  @Mutation(() => ReleaseGql, {
+    description:
+      'Queues the launch and answers with the release SCHEDULED for now; the release becomes LAUNCHED when the worker carries it out (normally within seconds), through the same validated, all-or-nothing path as a scheduled launch. Watch `state` and `events`: if the release is cancelled or unscheduled before the worker runs, the launch is not carried out and a `launch_dropped` event says so.',
+  })
   @Allow(...Who.editors)
   launchReleaseNow(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string): Promise<ReleaseGql> {
     return this.releaseService.launchNow(actorOf(p), id) as Promise<ReleaseGql>;
   }
 
-  @Mutation(() => ReleaseGql, { description: 'Sets the share of users (1-100) and the audience. After launch the share can only go up.' })
+  @Mutation(() => ReleaseGql, {
+    description:
+      'Sets the share of users (1-100) and the audience (see AudienceInput for its limits: at most 20 entries of at most 64 characters per list). After launch the share can only go up.',
+  })
   @Allow(...Who.editors)
   setReleaseRollout(
     @CurrentPrincipal() p: Principal,

@@ -54,11 +54,23 @@ export class AudienceGql {
   @Field(() => [String]) tiers: string[];
 }
 
-@InputType()
+@InputType({
+  description:
+    'Who a release reaches; an empty or missing list means everyone. Each list takes at most 20 entries of at most 64 characters; repeats are dropped and entries are stored in canonical spelling. More, or an entry of the wrong shape, is refused with BAD_USER_INPUT naming the list.',
+})
 export class AudienceInput {
-  @Field(() => [String], { nullable: true }) locales?: string[];
-  @Field(() => [String], { nullable: true }) platforms?: string[];
-  @Field(() => [String], { nullable: true }) tiers?: string[];
+  @Field(() => [String], {
+    nullable: true,
+    description: 'BCP 47 locale codes as the catalogue spells them, e.g. en, de-AT, pt-BR ("EN_us" is stored as en-US). At most 20.',
+  })
+  locales?: string[];
+  @Field(() => [String], { nullable: true, description: 'ios, android or web (any casing; stored lowercase). At most 20 entries.' })
+  platforms?: string[];
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Tier names as the feed accepts them: a lowercase letter then up to 19 letters, digits, "-" or "_", e.g. free, premium. At most 20.',
+  })
+  tiers?: string[];
 }
 
 @ObjectType('ValidationIssue')
@@ -119,16 +131,19 @@ export class ReleaseEventGql {
   @Field(() => GraphQLJSON, { nullable: true }) details: unknown;
 }
 
+const NAME_RULE = 'One line of 1 to 120 characters (trimmed); line breaks, control characters and bidi controls are refused with BAD_USER_INPUT.';
+const DESCRIPTION_RULE = 'At most 2,000 characters (trimmed; line breaks allowed); longer is refused with BAD_USER_INPUT.';
+
 @InputType()
 export class ReleaseInput {
-  @Field() name: string;
-  @Field(() => String, { nullable: true }) description?: string | null;
+  @Field({ description: NAME_RULE }) name: string;
+  @Field(() => String, { nullable: true, description: DESCRIPTION_RULE }) description?: string | null;
 }
 
 @InputType()
 export class ReleaseUpdate {
-  @Field(() => String, { nullable: true }) name?: string | null;
-  @Field(() => String, { nullable: true }) description?: string | null;
+  @Field(() => String, { nullable: true, description: `${NAME_RULE} Null or missing keeps the name.` }) name?: string | null;
+  @Field(() => String, { nullable: true, description: `${DESCRIPTION_RULE} Null or empty clears it; missing keeps it.` }) description?: string | null;
 }
 
 @InputType()

@@ -52,12 +52,17 @@ export class LaunchExecutor {
   async execute(releaseId: string, revision: number): Promise<LaunchOutcome> {
     const actor = SYSTEM_ACTOR('scheduler');
     let deliveries: string[] = [];
+    let dropNotice: string | null = null;
     const result = await this.db.transaction(async (m): Promise<LaunchOutcome> => {
       const release = await m.findOne(ReleaseEntity, { where: { id: releaseId }, lock: { mode: 'pessimistic_write' } });
       if (!release) return { outcome: 'skipped', reason: 'release does not exist' };
       const now = this.clock.now();
       const decision = decideLaunch(release, revision, now);
-      if (decision.action === 'skip') return { outcome: 'skipped', reason: decision.reason };
+      if (decision.action === 'skip') {
+        const dropped = await this.recordDroppedLaunch(m, release, revision);
+        if (dropped) dropNotice = dropped;
+        return { outcome: 'skipped', reason: decision.reason };
+      }
       if (decision.action === 'wait') return { outcome: 'wait', delayMs: decision.delayMs };
 
       const report = await this.validator.validate(m, release);
@@ -170,6 +175,7 @@ export class LaunchExecutor {
     });
     if (result.outcome === 'launched')
       this.logger.log(`Release ${releaseId} launched: ${result.changes} change(s), ${result.latenessMs} ms after its instant.`);
+    if (dropNotice) this.logger.warn(`Release ${releaseId}: ${dropNotice}`);
     if (result.outcome === 'failed')
       this.logger.warn(`Release ${releaseId} failed at launch and published nothing: ${result.reasons.join(' ')} Editors see this in the Studio.`);
     // After the commit, and never awaited by the launch itself: a slow or failing receiver cannot hold it up.
@@ -188,6 +194,45 @@ export class LaunchExecutor {
       audience: r.audience,
       status: r.status,
     };
+  }
+
+  /**
+   * "Launch now" answers SCHEDULED and queues the launch; a cancel or unschedule that commits before the worker runs it
+   * wins, and both callers were told they succeeded. So that the history explains itself, the job that finds its
+   * requested launch overtaken says so once, as a `launch_dropped` event. Returns its message, or null when this job was
+   * not a "launch now" request, or the drop is already recorded (a repeated delivery).
+   */
+  private async recordDroppedLaunch(m: EntityManager, release: ReleaseEntity, revision: number): Promise<string | null> {
+    if (release.status !== 'cancelled' && release.status !== 'draft') return null;
+    const events = await m
+      .createQueryBuilder(ReleaseEventEntity, 'e')
+      .where('e.release_id = :id', { id: release.id })
+      .andWhere(`(e.details->>'revision')::int = :revision`, { revision })
+      .andWhere('e.kind IN (:...kinds)', { kinds: ['launch_requested', 'launch_dropped'] })
+      .getMany();
+    const requested = events.find((e) => e.kind === 'launch_requested');
+    if (!requested || events.some((e) => e.kind === 'launch_dropped')) return null;
+    const stop = await m
+      .createQueryBuilder(ReleaseEventEntity, 'e')
+      .where('e.release_id = :id', { id: release.id })
+      .andWhere('e.kind IN (:...kinds)', { kinds: ['cancelled', 'unscheduled'] })
+      .andWhere('e.id > :after', { after: requested.id })
+      .orderBy('e.id', 'ASC')
+      .getOne();
+    const what = release.status === 'cancelled' ? 'cancelled' : 'unscheduled';
+    const stoppedAt = stop?.at ?? release.updatedAt;
+    const next =
+      release.status === 'cancelled'
+        ? 'A cancelled release cannot launch: create a new release with these items to launch them.'
+        : 'It is a draft again: launch or schedule it again when ready.';
+    const message = `The launch requested at ${requested.at.toISOString()} was not carried out: the release was ${what} at ${stoppedAt.toISOString()}${stop ? ` (${stop.message.replace(/\.$/, '')})` : ''} before the worker ran it. Nothing was published. ${next}`;
+    await this.event(m, release.id, 'launch_dropped', message, {
+      revision,
+      requestedAt: requested.at.toISOString(),
+      stoppedBy: what,
+      stoppedAt: stoppedAt.toISOString(),
+    });
+    return message;
   }
 
   private async event(m: EntityManager, releaseId: string, kind: string, message: string, details: Record<string, unknown> | null = null) {

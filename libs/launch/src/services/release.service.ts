@@ -5,6 +5,7 @@ import { Actor, AuditService } from '@marquee/audit';
 import { ItemEntity, ItemVersionEntity, canonicalLocale } from '@marquee/catalog';
 import { groupRows } from '@marquee/platform-api';
 import { Clock, ConflictError, DomainError, InputError, NotFoundError, assertId, isUuid } from '@marquee/platform-core';
+import { RELEASE_LIMITS, checkAudience, releaseDescriptionProblem, releaseNameProblem } from '../domain/release-input';
 import { canonicalLocalTime, canonicalTimeZone, formatInZone, formatOffset, resolveLocalTime } from '../domain/time';
 import { Audience, ReleaseEntity, ReleaseStatus } from '../entities/release.entity';
 import { ReleaseActionEntity, ReleaseActionKind } from '../entities/release-action.entity';
@@ -15,7 +16,6 @@ import { ReleaseValidator, ValidationReport } from './release-validator';
 import { ReviewService } from './review.service';
 
 const EDITABLE: ReleaseStatus[] = ['draft', 'scheduled', 'failed'];
-const PLATFORMS = ['ios', 'android', 'web'];
 /** How far ahead a schedule must be: closer than this and the launch could not be guaranteed on time. */
 const MIN_LEAD_MS = 5000;
 
@@ -39,11 +39,9 @@ export class ReleaseService {
 
   async create(actor: Actor, input: { name: string; description?: string | null }): Promise<ReleaseEntity> {
     const name = this.checkName(input.name);
+    const description = this.checkDescription(input.description);
     return this.db.transaction(async (m) => {
-      const r = await m.save(
-        ReleaseEntity,
-        m.create(ReleaseEntity, { name, description: input.description?.trim() || null, status: 'draft', createdBy: isUuid(actor.id) ? actor.id : null }),
-      );
+      const r = await m.save(ReleaseEntity, m.create(ReleaseEntity, { name, description, status: 'draft', createdBy: isUuid(actor.id) ? actor.id : null }));
       await this.audit.record(m, actor, {
         action: 'release.created',
         entityType: 'release',
@@ -57,12 +55,15 @@ export class ReleaseService {
   }
 
   async update(actor: Actor, id: string, input: { name?: string | null; description?: string | null }): Promise<ReleaseEntity> {
+    // Checked before the transaction: bad input changes nothing and costs no lock.
+    const name = input.name !== undefined && input.name !== null ? this.checkName(input.name) : undefined;
+    const description = input.description !== undefined ? this.checkDescription(input.description) : undefined;
     return this.db.transaction(async (m) => {
       const r = await this.lock(m, id);
       this.assertEditable(r, 'rename');
       const before = { name: r.name, description: r.description };
-      if (input.name !== undefined && input.name !== null) r.name = this.checkName(input.name);
-      if (input.description !== undefined) r.description = input.description?.trim() || null;
+      if (name !== undefined) r.name = name;
+      if (description !== undefined) r.description = description;
       await m.save(ReleaseEntity, r);
       await this.audit.record(m, actor, {
         action: 'release.updated',
@@ -194,11 +195,18 @@ export class ReleaseService {
         [{ field: 'localDateTime', message: 'is in the past' }],
       );
     }
+    let unchanged = false;
     const r = await this.db.transaction(async (m) => {
       const r = await this.lock(m, releaseId);
       this.assertEditable(r, 'schedule');
       const report = await this.validator.validate(m, r);
       if (report.blocking.length) throw this.blocked(r, report);
+      // The same instant in the same zone again (a double click, a retried request): nothing to change, so no new
+      // revision, no audit entry and no new job. Decided under the row lock, so parallel repeats agree too.
+      if (r.status === 'scheduled' && r.scheduledAt?.getTime() === instant.getTime() && r.timeZone === input.timeZone) {
+        unchanged = true;
+        return r;
+      }
       const before = { status: r.status, scheduledAt: r.scheduledAt, timeZone: r.timeZone };
       r.status = 'scheduled';
       r.scheduledAt = instant;
@@ -223,7 +231,7 @@ export class ReleaseService {
       });
       return r;
     });
-    await this.jobs.enqueue(r);
+    if (!unchanged) await this.jobs.enqueue(r);
     return r;
   }
 
@@ -435,23 +443,34 @@ export class ReleaseService {
 
   private checkName(raw: string): string {
     const name = (raw ?? '').trim();
-    if (!name || name.length > 120)
-      throw new InputError('A release needs a name of 1 to 120 characters.', [{ field: 'name', message: 'must be 1 to 120 characters' }]);
+    const problem = releaseNameProblem(name);
+    if (problem)
+      throw new InputError(
+        `A release name must be one line of 1 to ${RELEASE_LIMITS.nameChars} characters without control or bidi characters; this one ${problem}. Shorten or retype it and save again.`,
+        [{ field: 'name', message: problem }],
+      );
     return name;
   }
 
+  private checkDescription(raw: string | null | undefined): string | null {
+    const description = raw?.trim() || null;
+    const problem = description === null ? null : releaseDescriptionProblem(description);
+    if (problem)
+      throw new InputError(
+        `A release description can be at most ${RELEASE_LIMITS.descriptionChars} characters; this one ${problem}. Shorten it (link to a longer document if needed) and save again.`,
+        [{ field: 'description', message: problem }],
+      );
+    return description;
+  }
+
   private checkAudience(a: Partial<Audience>): Audience {
-    const problems: { field: string; message: string }[] = [];
-    const locales = (a.locales ?? []).map((l) => {
-      const c = canonicalLocale(l);
-      if (!c) problems.push({ field: 'audience.locales', message: `"${l}" is not a locale code` });
-      return c ?? l;
-    });
-    const platforms = (a.platforms ?? []).map((p) => p.toLowerCase());
-    for (const p of platforms) if (!PLATFORMS.includes(p)) problems.push({ field: 'audience.platforms', message: `"${p}" must be ios, android or web` });
-    const tiers = (a.tiers ?? []).map((t) => t.trim().toLowerCase()).filter(Boolean);
-    if (problems.length) throw new InputError(`The audience is not valid: ${problems.map((p) => p.message).join('; ')}.`, problems);
-    return { locales, platforms, tiers };
+    const { audience, problems } = checkAudience(a, canonicalLocale);
+    if (problems.length)
+      throw new InputError(
+        `The audience is not valid, nothing was changed: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}. Each list takes at most ${RELEASE_LIMITS.audienceEntries} entries of at most ${RELEASE_LIMITS.audienceEntryChars} characters; correct it and save again.`,
+        problems,
+      );
+    return audience;
   }
 
   private async event(m: EntityManager, releaseId: string, kind: string, message: string, details: Record<string, unknown> | null = null): Promise<void> {

@@ -16,9 +16,13 @@ export type AssetRole =
   | 'AUDIO'
   | 'VIDEO';
 
+/** Who a release reaches; an empty or missing list means everyone. Each list takes at most 20 entries of at most 64 characters; repeats are dropped and entries are stored in canonical spelling. More, or an entry of the wrong shape, is refused with BAD_USER_INPUT naming the list. */
 export type AudienceInput = {
+  /** BCP 47 locale codes as the catalogue spells them, e.g. en, de-AT, pt-BR ("EN_us" is stored as en-US). At most 20. */
   locales?: Array<string> | null | undefined;
+  /** ios, android or web (any casing; stored lowercase). At most 20 entries. */
   platforms?: Array<string> | null | undefined;
+  /** Tier names as the feed accepts them: a lowercase letter then up to 19 letters, digits, "-" or "_", e.g. free, premium. At most 20. */
   tiers?: Array<string> | null | undefined;
 };
 
@@ -216,7 +220,9 @@ export type ReleaseActionKind =
   | 'UNPUBLISH';
 
 export type ReleaseInput = {
+  /** At most 2,000 characters (trimmed; line breaks allowed); longer is refused with BAD_USER_INPUT. */
   description?: string | null | undefined;
+  /** One line of 1 to 120 characters (trimmed); line breaks, control characters and bidi controls are refused with BAD_USER_INPUT. */
   name: string;
 };
 
@@ -230,7 +236,9 @@ export type ReleaseState =
   | 'SCHEDULED';
 
 export type ReleaseUpdate = {
+  /** At most 2,000 characters (trimmed; line breaks allowed); longer is refused with BAD_USER_INPUT. Null or empty clears it; missing keeps it. */
   description?: string | null | undefined;
+  /** One line of 1 to 120 characters (trimmed); line breaks, control characters and bidi controls are refused with BAD_USER_INPUT. Null or missing keeps the name. */
   name?: string | null | undefined;
 };
 

@@ -61,12 +61,14 @@ export function ReleaseFormDialog({ release, onClose, onSaved }: { release?: Rel
         label="Description"
         htmlFor="release-description"
         requirement="optional"
-        hint="Why, for whom, and anything reviewers or the next editor should know."
+        hint="Why, for whom, and anything reviewers or the next editor should know. At most 2,000 characters."
+        error={error?.problemMap().description}
       >
         <textarea
           id="release-description"
           className="input"
           rows={3}
+          maxLength={2000}
           value={description}
           onChange={(e) => setDescription(e.target.value)}
           data-testid="release-description"

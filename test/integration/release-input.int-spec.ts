@@ -68,9 +68,9 @@ describe('release input, repeats and dropped launches', () => {
       [`${marker}${'n'.repeat(120)}`, null, 'name', /120 characters/],
       [`${marker}\nsecond line`, null, 'name', /line break/],
       [`${marker}\u2028x`, null, 'name', /line break/],
-      [`${marker}\u202Egnp.exe`, null, 'name', /bidi control \(U\+202E\)/],
-      [`${marker}\u2067x`, null, 'name', /bidi control/],
-      [`${marker}\u200Fx`, null, 'name', /bidi control/],
+      [`${marker}\u202Egnp.exe`, null, 'name', /bidirectional control character U\+202E/],
+      [`${marker}\u2067x`, null, 'name', /bidirectional control/],
+      [`${marker}\u200Fx`, null, 'name', /bidirectional control/],
     ] as const) {
       refused(await gql(api.url, CREATE, { n: name, d: description }, editor), field, limit);
     }
@@ -86,7 +86,7 @@ describe('release input, repeats and dropped launches', () => {
     const audits = await auditCount(id);
 
     refused(await gql(api.url, UPDATE, { id, i: { description: 'x'.repeat(900000) } }, editor), 'description', /2000 characters/);
-    refused(await gql(api.url, UPDATE, { id, i: { name: 'a\u202Db' } }, editor), 'name', /bidi control/);
+    refused(await gql(api.url, UPDATE, { id, i: { name: 'a\u202Db' } }, editor), 'name', /bidirectional control/);
     refused(await gql(api.url, UPDATE, { id, i: { name: 'fine', description: 'x'.repeat(2001) } }, editor), 'description', /2000 characters/);
     const after = await must(
       gql<{ release: { name: string; description: string } }>(api.url, 'query($id: ID!) { release(id: $id) { name description } }', { id }, editor),

@@ -1,4 +1,4 @@
-import { FieldProblem, quoteInput, unstorableText } from '@marquee/platform-core';
+import { FieldProblem, nameProblem, quoteInput, unstorableText } from '@marquee/platform-core';
 
 /**
  * The bounds of what an editor can write into a release. Every one of them is shown on the release page and in the
@@ -17,33 +17,12 @@ export const RELEASE_LIMITS = {
 export const RELEASE_PLATFORMS = ['ios', 'android', 'web'];
 /** The shape the feed accepts for a viewer's tier (libs/placement feed.service.ts): a tier outside it can never match. */
 const TIER = /^[a-z][a-z0-9_-]{0,19}$/;
-/** Line breaks, other control characters, and the bidi controls that make a name read differently from what it is. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const NAME_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
-
-function codePoint(ch: string): string {
-  return `U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-}
-
-/**
- * Why a release name cannot be used, or null. Kept here until the shared `nameProblem` of platform-core is merged; then
- * this can call it instead.
- */
+/** Why a release name cannot be used, or null: empty, too long, or not one line of plain text. */
 export function releaseNameProblem(name: string): string | null {
   if (!name) return 'must not be empty';
   if (name.length > RELEASE_LIMITS.nameChars) return `must be at most ${RELEASE_LIMITS.nameChars} characters (it has ${name.length})`;
-  const bad = NAME_FORBIDDEN.exec(name);
-  if (bad) {
-    const what = /[\n\r\u2028\u2029\u0085]/.test(bad[0])
-      ? 'a line break'
-      : /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(bad[0])
-        ? 'a bidi control'
-        : 'a control character';
-    return `must be one line of plain text; it has ${what} (${codePoint(bad[0])}) at character ${bad.index + 1}`;
-  }
-  const unstorable = unstorableText(name);
-  if (unstorable) return `contains ${unstorable}`;
-  return null;
+  // One line of plain text: the check API key names and display names share (platform-core's nameProblem).
+  return nameProblem(name);
 }
 
 /** Why a description cannot be stored, or null. Line breaks are fine in a description. */

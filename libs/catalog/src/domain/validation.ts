@@ -1,4 +1,5 @@
 import { quoteInput as q, unstorableText, type FieldProblem } from '@marquee/platform-core';
+import { httpUrlProblem, redactUrlCredentials } from '@marquee/platform-outbound';
 import { ItemFields, LocalizedText, PLATFORMS, Platform } from './item-fields';
 import { KIND_KEYS, KindDefinition, kindDefinition } from './kinds';
 
@@ -139,17 +140,19 @@ function checkUrl(p: FieldProblem[], field: string, v: unknown): string | null {
     p.push({ field, message: `is ${s.length} characters; the limit is ${LIMITS.url}` });
     return null;
   }
-  try {
-    const u = new URL(s);
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error();
-  } catch {
+  const problem = httpUrlProblem(s);
+  // The URL is echoed cut to 80 characters, its user:password part (if any) hidden: answers are logged and stored too.
+  const shown = `"${redactUrlCredentials(s).slice(0, 80)}"`;
+  if (problem === 'not-http')
+    p.push({ field, message: `${shown} is not an http(s) URL: give the full address, e.g. https://cdn.example.com/art.jpg (a port, if any, from 1 to 65535)` });
+  else if (problem === 'port-0')
+    p.push({ field, message: `${shown} has port 0, which no server can listen on: give a port from 1 to 65535, or none for the default (80 or 443)` });
+  else if (problem === 'credentials')
     p.push({
       field,
-      message: `"${s.slice(0, 80)}" is not an http(s) URL: give the full address, e.g. https://cdn.example.com/art.jpg (a port, if any, from 1 to 65535)`,
+      message: `${shown} has a user:password part: remove it (media URLs are fetched without credentials, and shown to every editor). Use a public or signed URL instead`,
     });
-    return null;
-  }
-  return s;
+  return problem ? null : s;
 }
 
 function checkText(p: FieldProblem[], field: string, v: unknown, max: number): string | null {

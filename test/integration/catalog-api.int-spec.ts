@@ -2,6 +2,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApiHandle, Credentials, RunningProcess, createUser, gql, login, startApi, startWorker, withDb } from '../support/stack';
 import { pollUntil } from '../support/wait';
+import { must } from '../support/launch-helpers';
 
 const ITEM_FIELDS = `id slug kind state title locales completeLocales latestVersionNumber liveVersionId
   latestVersion { number fields { slug defaultLocale locales localized { locale title subtitle description } durationSeconds topics attributes media { audioUrl artworkUrl } } }`;
@@ -150,6 +151,55 @@ describe('catalogue over HTTP', () => {
       'BAD_USER_INPUT',
       'sessions[0]',
     ],
+    [
+      'a media URL on port 0',
+      CREATE,
+      () => ({ input: meditation('port-zero', { media: { artworkUrl: 'http://example.com:0/a.png' } }) }),
+      'BAD_USER_INPUT',
+      'media.artworkUrl',
+    ],
+    [
+      'a media URL with a user:password part',
+      CREATE,
+      () => ({ input: meditation('creds', { media: { artworkUrl: 'https://user:pass@example.com/a.png' } }) }),
+      'BAD_USER_INPUT',
+      'media.artworkUrl',
+    ],
+    [
+      'a locale given twice in localized (the second title was kept, the first dropped)',
+      CREATE,
+      () => ({
+        input: meditation('twice-en', {
+          localized: [
+            { locale: 'en', title: 'a' },
+            { locale: 'en', title: 'b' },
+          ],
+        }),
+      }),
+      'BAD_USER_INPUT',
+      'localized[1].locale',
+    ],
+    [
+      'a locale given twice as "en" and "EN"',
+      CREATE,
+      () => ({
+        input: meditation('twice-en-case', {
+          localized: [
+            { locale: 'en', title: 'a' },
+            { locale: 'EN', title: 'b' },
+          ],
+        }),
+      }),
+      'BAD_USER_INPUT',
+      'localized[1].locale',
+    ],
+    [
+      'a number for a text attribute (it was stored as "12")',
+      CREATE,
+      () => ({ input: meditation('attr-num', { attributes: { narrator: 12 } }) }),
+      'BAD_USER_INPUT',
+      'attributes.narrator',
+    ],
   ])('rejects %s with a typed error and writes nothing', async (_name, mutation, vars, code, field) => {
     const before = await counts();
     const r = await gql(api.url, mutation, vars(), editor);
@@ -158,6 +208,77 @@ describe('catalogue over HTTP', () => {
     if (field) expect((r.errors![0].extensions!.problems as { field: string }[]).map((p) => p.field)).toContain(field);
     expect(await counts()).toEqual(before);
   });
+
+  it('says why a media URL is refused: port 0 has no server, and a user:password part must go (and is not echoed)', async () => {
+    const port0 = await gql(api.url, CREATE, { input: meditation('why-port0', { media: { artworkUrl: 'http://example.com:0/a.png' } }) }, editor);
+    expect(port0.errors![0].message).toMatch(/port 0, which no server can listen on: give a port from 1 to 65535/);
+    const creds = await gql(api.url, CREATE, { input: meditation('why-creds', { media: { audioUrl: 'https://user:s3cret@example.com/a.mp3' } }) }, editor);
+    expect(creds.errors![0].message).toMatch(/"https:\/\/\*\*\*@example\.com\/a\.mp3" has a user:password part: remove it/);
+    expect(JSON.stringify(creds)).not.toContain('s3cret');
+  });
+
+  it('refuses a baseVersion that was never saved with BAD_USER_INPUT naming the versions there are, not CONFLICT, and writes nothing', async () => {
+    const created = await gql<{ createItem: { id: string } }>(api.url, CREATE, { input: meditation('api-base-missing') }, editor);
+    const id = created.data!.createItem.id;
+    await gql(api.url, UPDATE, { id, input: meditation('api-base-missing', { durationSeconds: 700 }), base: 1 }, editor);
+    const before = await counts();
+    for (const base of [2147483647, 99, 3, 0, -1]) {
+      const r = await gql(api.url, UPDATE, { id, input: meditation('api-base-missing', { durationSeconds: 800 }), base }, editor);
+      expect({ base, code: r.errors?.[0]?.extensions?.code }).toEqual({ base, code: 'BAD_USER_INPUT' });
+      expect(r.errors![0].message).toBe(
+        `Version ${base} of "api-base-missing" does not exist; it has versions 1 to 2. Pass the version you opened as baseVersion, or leave baseVersion out to save over the latest.`,
+      );
+      expect((r.errors![0].extensions!.problems as { field: string }[]).map((p) => p.field)).toEqual(['baseVersion']);
+    }
+    // A version that exists but is not the latest is still someone else's save.
+    expect((await gql(api.url, UPDATE, { id, input: meditation('api-base-missing'), base: 1 }, editor)).errors![0].extensions!.code).toBe('CONFLICT');
+    expect(await counts()).toEqual(before);
+  });
+
+  it('keeps URL credentials out of the worker log and the stored check error, for a media URL saved before they were refused', async () => {
+    const slug = 'api-assets-creds';
+    const created = await gql<{ createItem: { id: string } }>(
+      api.url,
+      CREATE,
+      { input: meditation(slug, { media: { artworkUrl: `${mediaUrl}/ok.jpg` } }) },
+      editor,
+    );
+    const id = created.data!.createItem.id;
+    // A version 2 stored as older releases of Marquee accepted it (versions are immutable: a new row, as a save makes).
+    const withCreds = mediaUrl.replace('http://', 'http://probe:hunter2-secret@') + '/missing-creds.jpg';
+    await withDb(async (c) => {
+      const { rows } = await c.query(
+        `INSERT INTO item_versions (item_id, number, fields, author_id)
+         SELECT item_id, 2, jsonb_set(fields, '{media,artworkUrl}', to_jsonb($1::text)), author_id FROM item_versions WHERE item_id = $2 AND number = 1
+         RETURNING id`,
+        [withCreds, id],
+      );
+      await c.query(`UPDATE items SET latest_version_id = $1, latest_version_number = 2 WHERE id = $2`, [rows[0].id, id]);
+    });
+    type Asset = { role: string; status: string; error: string | null };
+    // recheckAssets queues a check of the latest version (it used to queue nothing: the hook was not injected).
+    await must(gql(api.url, 'mutation($id: ID!) { recheckAssets(itemId: $id) { role } }', { id }, editor));
+    const line = await pollUntil(
+      async () =>
+        worker
+          .output()
+          .split('\n')
+          .find((l) => l.includes('[AssetCheck]') && l.includes(slug)),
+      (l) => l !== undefined,
+      { what: 'the worker to log the unreachable artwork', timeoutMs: 60000, intervalMs: 250, describe: () => worker.output().slice(-3000) },
+    );
+    expect(line).toContain(`artwork ${mediaUrl.replace('http://', 'http://***@')}/missing-creds.jpg`);
+    const assets = await pollUntil(
+      async () =>
+        (await gql<{ item: { assets: Asset[] } }>(api.url, 'query($id: ID!) { item(id: $id) { assets { role status error } } }', { id }, analyst)).data!.item
+          .assets,
+      (list) => list.some((a) => a.role === 'ARTWORK' && a.status === 'UNREACHABLE'),
+      { what: 'the artwork check to end', timeoutMs: 60000, intervalMs: 250 },
+    );
+    expect(JSON.stringify(assets)).not.toContain('hunter2-secret');
+    expect(worker.output()).not.toContain('hunter2-secret');
+    expect(api.output()).not.toContain('hunter2-secret');
+  }, 90000);
 
   it('searches, filters by kind/state/topic/locale status, sorts and pages with cursors', async () => {
     for (let i = 0; i < 5; i++) {

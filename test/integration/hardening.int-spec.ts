@@ -74,6 +74,19 @@ describe('hardening of the API process', () => {
       }
     });
 
+    it("serves the Studio's index.html for a deep link with a bad percent-encoding, not a 400 JSON error", async () => {
+      const index = await (await fetch(`${api.url}/studio/`)).text();
+      expect(index).toMatch(/<!doctype html>/i);
+      for (const path of ['/studio/content/%E0%A4%A', '/studio/%', '/studio/%zz/x', '/studio/assets/%E0%A4%A.js']) {
+        // Raw HTTP: fetch would re-encode the bad escapes before sending them.
+        const res = await rawRequest(Number(new URL(api.url).port), `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`, '', 5000);
+        expect({ path, status: res.status }).toEqual({ path, status: 200 });
+        expect(res.text).toMatch(/content-type: text\/html/i);
+        expect(res.text).toMatch(/content-security-policy: .*frame-ancestors 'none'/i);
+        expect(res.text).toContain(index);
+      }
+    });
+
     it('sends nosniff and DENY on API answers too, and lets other origins load demo media', async () => {
       const res = await fetch(`${api.url}/demo-media/artwork/calm.svg`);
       await res.body?.cancel();

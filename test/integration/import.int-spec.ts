@@ -195,6 +195,63 @@ describe('bulk import', () => {
       expect(stored.rows).toEqual([{ slug: 'nul-fine' }]);
     });
 
+    it('refuses JSON Lines rows that give a locale twice (list, or map as "en" and "EN"), a number for a text attribute or a credentialed media URL, as createItem does', async () => {
+      const talk = (slug: string, extra: Record<string, unknown>) =>
+        JSON.stringify({ slug, kind: 'talk', defaultLocale: 'en', attributes: { speaker: 'S' }, ...extra });
+      const lines = [
+        talk('dup-list', {
+          localized: [
+            { locale: 'en', title: 'a' },
+            { locale: 'en', title: 'b' },
+          ],
+        }),
+        talk('dup-map', { localized: { en: { title: 'a' }, EN: { title: 'b' } } }),
+        talk('num-attr', { localized: { en: { title: 'a' } }, attributes: { speaker: 12 } }),
+        talk('creds-url', { localized: { en: { title: 'a' } }, media: { artworkUrl: 'https://u:p@example.com/a.png' } }),
+        talk('dup-fine', {
+          localized: [
+            { locale: 'en', title: 'a' },
+            { locale: 'de', title: 'b' },
+          ],
+        }),
+      ].join('\n');
+      const res = await fetch(`${api.url}/api/imports?filename=dups.jsonl`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` },
+        body: lines,
+      });
+      expect(res.status).toBe(202);
+      const { id } = (await res.json()) as { id: string };
+      type Job = {
+        importJob: { status: string; createdItems: number; failedRows: number; errors: { row: number; problems: { field: string; message: string }[] }[] };
+      };
+      const job = await pollUntil(
+        async () =>
+          (
+            await gql<Job>(
+              api.url,
+              'query($id: ID!) { importJob(id: $id) { status createdItems failedRows errors { row problems { field message } } } }',
+              { id },
+              { token },
+            )
+          ).data!.importJob,
+        (j) => !['queued', 'running'].includes(j.status),
+        { what: `import ${id} to finish` },
+      );
+      expect(job).toMatchObject({ status: 'completed_with_errors', createdItems: 1, failedRows: 4 });
+      expect(job.errors.map((e) => [e.row, e.problems.map((p) => p.field)])).toEqual([
+        [1, ['localized[1].locale']],
+        [2, ['localized.EN']],
+        [3, ['attributes.speaker']],
+        [4, ['media.artworkUrl']],
+      ]);
+      expect(job.errors[0].problems[0].message).toMatch(/^"en" gives texts for en a second time \(first at localized\[0\]\)/);
+      const stored = await withDb((c) =>
+        c.query(`SELECT slug FROM items WHERE slug IN ('dup-list', 'dup-map', 'num-attr', 'creds-url', 'dup-fine') ORDER BY slug`),
+      );
+      expect(stored.rows).toEqual([{ slug: 'dup-fine' }]);
+    });
+
     it('refuses a UTF-16 or binary file, a header with no rows and a file name with a NUL, and stores nothing', async () => {
       const before = await withDb((c) => c.query('SELECT count(*)::int AS n FROM import_jobs'));
       const cases: { what: string; filename: string; body: Buffer | string; message: RegExp }[] = [

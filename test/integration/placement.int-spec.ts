@@ -280,6 +280,63 @@ describe('placement engine and client feed', () => {
     expect(r.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', entity: 'surface', id: 'nope', identifiedBy: 'key' });
   });
 
+  it('names a surface that exists but is disabled as such, still NOT_FOUND as the schema promises, and says what to do', async () => {
+    const key = `pl-off-${randomUUID().slice(0, 8)}`;
+    await must(gql(api.url, 'mutation($k: String!) { createSurface(key: $k, name: $k, slots: 3, input: {enabled: false}) { id } }', { k: key }, admin));
+    // The API learns of the new surface at its next engine refresh (ENGINE_REFRESH_MS).
+    const r = await pollUntil(
+      () => gql(api.url, FEED, { s: key, u: 'x' }, client),
+      (x) => !!x.errors?.[0]?.message.includes('disabled'),
+      { what: `the feed to call ${key} disabled`, describe: (x) => JSON.stringify((x as { errors?: unknown }).errors) },
+    );
+    expect(r.errors![0].message).toMatch(
+      new RegExp(
+        `^The surface "${key}" exists but is disabled, so it serves no feed\\. Enable it in the Studio \\(Surfaces\\), or ask for an enabled surface: .*plhome`,
+      ),
+    );
+    expect(r.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', entity: 'surface', id: key, identifiedBy: 'key' });
+  });
+
+  it('checks a feedPreview persona as feed checks a viewer, and names feedPreview (not catalogAt) for a past instant', async () => {
+    const PREVIEW = 'query($p: PreviewPersonaInput!, $at: DateTime) { feedPreview(surface: "plhome", persona: $p, instant: $at) { entries { itemId } } }';
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ userId: '' }, 'persona.userId', 'must be 1 to 128 characters'],
+      [{ userId: 'u'.repeat(100_000) }, 'persona.userId', 'must be 1 to 128 characters'],
+      [{ userId: 'u', appVersion: 'v1' }, 'persona.appVersion', 'must look like 4, 4.2 or 4.2.1'],
+      [{ userId: 'u', appVersion: '1.2.3-beta+x' }, 'persona.appVersion', 'must look like 4, 4.2 or 4.2.1'],
+      [{ userId: 'u', appVersion: '99999999999999999999.0.0' }, 'persona.appVersion', 'must look like 4, 4.2 or 4.2.1'],
+      [{ userId: 'u', platform: 'toaster' }, 'persona.platform', 'must be ios, android or web'],
+      [{ userId: 'u', locale: 'english!' }, 'persona.locale', '"english!" is not a locale code like "en" or "pt-BR"'],
+    ];
+    for (const [persona, field, message] of cases) {
+      // The same values are refused by feed, in its own words.
+      const asFeed = await gql(
+        api.url,
+        FEED,
+        { s: 'plhome', u: persona.userId, c: { appVersion: persona.appVersion, platform: persona.platform, locale: persona.locale } },
+        client,
+      );
+      expect(asFeed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      const r = await gql(api.url, PREVIEW, { p: persona }, editor);
+      expect({ field, code: r.errors?.[0]?.extensions?.code }).toEqual({ field, code: 'BAD_USER_INPUT' });
+      expect(r.errors![0].extensions!.problems).toEqual([{ field, message }]);
+    }
+    const past = await gql(api.url, PREVIEW, { p: { userId: 'u' }, at: '1970-01-01T00:00:00Z' }, editor);
+    expect(past.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect(past.errors![0].message).toBe(
+      'The preview was not made: instant is in the past: feedPreview looks forward, so give an instant from now on, or leave it out for now.',
+    );
+    // A good persona, now and later, still previews.
+    expect(
+      (await must(gql<{ feedPreview: { entries: unknown[] } }>(api.url, PREVIEW, { p: { userId: 'u', appVersion: '4.2' } }, editor))).feedPreview.entries
+        .length,
+    ).toBeGreaterThan(0);
+    const later = new Date(Date.now() + 3600_000).toISOString();
+    expect(
+      (await must(gql<{ feedPreview: { entries: unknown[] } }>(api.url, PREVIEW, { p: { userId: 'u' }, at: later }, editor))).feedPreview.entries.length,
+    ).toBeGreaterThan(0);
+  });
+
   it('refuses a batch over 500 events and stores none of it', async () => {
     const f = await feed('frank', { locale: 'en' });
     const before = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM engagement_events`));
@@ -507,6 +564,25 @@ describe('placement engine and client feed', () => {
       expect(removals.filter((o) => !o.ok).map((o) => o.code)).toEqual(Array.from({ length: 19 }, () => 'NOT_FOUND'));
       expect((await withDb((c) => c.query(`SELECT count(*)::int AS n FROM surface_pins WHERE surface_id = $1`, [surfaceId]))).rows[0].n).toBe(0);
       expect(await auditCount('surface.unpinned', surfaceId)).toBe(1);
+    });
+
+    it('refuses a pin whose endsAt is already past, naming now (not a startsAt nobody sent) when startsAt is left out', async () => {
+      const surfaceId = await spareSurface(`pins-past-${randomUUID().slice(0, 8)}`);
+      const key = (await withDb((c) => c.query(`SELECT key FROM surfaces WHERE id = $1`, [surfaceId]))).rows[0].key;
+      const PIN = 'mutation($k: String!, $p: PinInput!) { pinItem(key: $k, input: $p) { id } }';
+      const noStart = await gql(api.url, PIN, { k: key, p: { itemId: items[0], position: 1, endsAt: '2020-01-01T00:00:00Z' } }, admin);
+      expect(noStart.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+      expect(noStart.errors![0].message).toBe(
+        'The pin was not saved: endsAt is in the past; it must be after now, the start of a pin sent without startsAt. Give a later endsAt, or none to pin until unpinned.',
+      );
+      const withStart = await gql(
+        api.url,
+        PIN,
+        { k: key, p: { itemId: items[0], position: 1, startsAt: '2030-01-02T00:00:00Z', endsAt: '2030-01-01T00:00:00Z' } },
+        admin,
+      );
+      expect(withStart.errors![0].message).toBe('The pin was not saved: endsAt must be after startsAt.');
+      expect((await withDb((c) => c.query(`SELECT count(*)::int AS n FROM surface_pins WHERE surface_id = $1`, [surfaceId]))).rows[0].n).toBe(0);
     });
 
     it('parallel updates of the budget and the floor never break the floor ≤ budget rule: each answers or is refused, never 500', async () => {

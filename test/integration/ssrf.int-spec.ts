@@ -254,6 +254,18 @@ describe('outbound requests never reach an internal address', () => {
     await must(gql(api.url, 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }', { id }, admin));
   });
 
+  it('webhook endpoints: a user:password part is refused with BAD_USER_INPUT, not echoed or logged, and nothing is saved', async () => {
+    const before = (await withDb((c) => c.query('SELECT count(*)::int AS n FROM webhook_endpoints'))).rows[0].n;
+    const u = `http://hook:wh-secret-${run}@127.0.0.2:${redirectorPort}/creds`;
+    const r = await gql(api.url, 'mutation($u: String!) { createWebhookEndpoint(input: {url: $u}) { secret } }', { u }, admin);
+    expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toMatch(/^"http:\/\/\*\*\*@127\.0\.0\.2:\d+\/creds" has a user:password part.*Remove it/);
+    expect(r.errors![0].extensions!.problems).toEqual([{ field: 'url', message: 'must not contain a user:password part' }]);
+    expect(JSON.stringify(r)).not.toContain(`wh-secret-${run}`);
+    expect(api.output()).not.toContain(`wh-secret-${run}`);
+    expect((await withDb((c) => c.query('SELECT count(*)::int AS n FROM webhook_endpoints'))).rows[0].n).toBe(before);
+  });
+
   it('webhook endpoints: 20 parallel deletes of one endpoint answer true once and NOT_FOUND otherwise, with one audit entry', async () => {
     const created = await must(
       gql<{ createWebhookEndpoint: { endpoint: { id: string } } }>(

@@ -22,7 +22,9 @@ export function mountStudio(app: Express, publicUrl: string, dir = resolve(proce
     return cached.html;
   };
   app.use('/studio', express.static(dir, { index: false, maxAge: '1h', immutable: false, fallthrough: true }));
-  app.get(/^\/studio(\/.*)?$/, (_req: Request, res: Response) => {
+  // A non-capturing group: a captured group is a route param, which the router percent-decodes, so a deep link with a
+  // bad escape (/studio/%, /studio/content/%E0%A4%A) failed with a 400 JSON error instead of the Studio's not-found page.
+  app.get(/^\/studio(?:\/.*)?$/, (_req: Request, res: Response) => {
     res.setHeader('cache-control', 'no-cache');
     res.type('html').send(html());
   });

@@ -28,7 +28,9 @@ import { ImportsProcessor } from './worker/imports.processor';
     UserSummaryService,
     { provide: CATALOG_HOOKS, useExisting: CatalogJobs },
   ],
-  exports: [CatalogService, ItemSearchService, AssetService, ImportService, CatalogJobs, UserSummaryService],
+  // CATALOG_HOOKS too: AssetRecheckService (CatalogApiModule) injects it optionally, so without the export it got nothing
+  // and recheckAssets answered the current statuses without ever queuing a check.
+  exports: [CatalogService, ItemSearchService, AssetService, ImportService, CatalogJobs, UserSummaryService, CATALOG_HOOKS],
 })
 export class CatalogCoreModule {}
 

@@ -1,3 +1,4 @@
 export * from './address-policy';
 export * from './outbound-http';
 export * from './outbound.module';
+export * from './url-rules';

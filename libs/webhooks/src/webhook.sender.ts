@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
-import { OutboundHttp, OutboundRefusedError } from '@marquee/platform-outbound';
+import { OutboundHttp, OutboundRefusedError, redactUrlCredentials } from '@marquee/platform-outbound';
 import { DeliveryAttempt, WebhookDeliveryEntity, WebhookEndpointEntity } from './entities';
 import { signPayload } from './signing';
 import { Clock, stopwatch } from '@marquee/platform-core';
@@ -62,11 +62,13 @@ export class WebhookSender {
       const err = e as Error & { cause?: { code?: string } };
       if (e instanceof OutboundRefusedError) {
         error = e.message;
-        this.logger.warn(`Webhook delivery ${d.id} to ${ep.url} refused (${e.detail}). Change the endpoint's URL, or add the host to OUTBOUND_ALLOWLIST.`);
+        this.logger.warn(
+          `Webhook delivery ${d.id} to ${redactUrlCredentials(ep.url)} refused (${e.detail}). Change the endpoint's URL, or add the host to OUTBOUND_ALLOWLIST.`,
+        );
       } else if (err.name === 'TimeoutError' || err.name === 'AbortError') {
         error = `No answer within ${this.config.webhookTimeoutMs} ms (WEBHOOK_TIMEOUT_MS).`;
       } else {
-        error = `Could not connect (${err.cause?.code ?? err.message}).`;
+        error = `Could not connect (${redactUrlCredentials(err.cause?.code ?? err.message)}).`;
       }
     }
     const attempt: DeliveryAttempt = { at: this.clock.now().toISOString(), statusCode, error, durationMs: Math.round(elapsed()) };

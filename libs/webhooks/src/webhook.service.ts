@@ -7,7 +7,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { Actor, AuditService } from '@marquee/audit';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { InputError, NotFoundError, assertId, isUuid, Clock, quoteInput } from '@marquee/platform-core';
-import { OutboundHttp, OutboundRefusedError } from '@marquee/platform-outbound';
+import { OutboundHttp, OutboundRefusedError, httpUrlProblem, redactUrlCredentials } from '@marquee/platform-outbound';
 import { JobName, QueueName, jobIds } from '@marquee/platform-queue';
 import { WEBHOOK_EVENTS, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEvent } from './entities';
 
@@ -203,28 +203,28 @@ export class WebhookService {
   /** An http(s) URL whose host does not resolve to an internal address now; delivery checks again at every connect. */
   private async checkUrl(raw: string): Promise<string> {
     const url = (raw ?? '').trim();
-    let port = '';
-    try {
-      const u = new URL(url);
-      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error();
-      port = u.port;
-    } catch {
+    const problem = httpUrlProblem(url);
+    const shown = redactUrlCredentials(url).slice(0, 200);
+    if (problem === 'not-http')
       throw new InputError(
-        `"${url.slice(0, 200)}" is not an http(s) URL. Give the full address of your receiver, e.g. https://example.com/hooks/marquee (a port, if any, from 1 to 65535).`,
+        `"${shown}" is not an http(s) URL. Give the full address of your receiver, e.g. https://example.com/hooks/marquee (a port, if any, from 1 to 65535).`,
         [{ field: 'url', message: 'must be an http(s) URL' }],
       );
-    }
-    // The URL parser accepts port 0 (and 00…), which nothing can listen on.
-    if (port === '0')
+    if (problem === 'port-0')
       throw new InputError(
-        `"${url.slice(0, 200)}" has port 0, which no receiver can listen on. Give a port from 1 to 65535, or none for the scheme's default (80 or 443).`,
+        `"${shown}" has port 0, which no receiver can listen on. Give a port from 1 to 65535, or none for the scheme's default (80 or 443).`,
         [{ field: 'url', message: 'must have a port from 1 to 65535, or none' }],
+      );
+    if (problem === 'credentials')
+      throw new InputError(
+        `"${shown}" has a user:password part, which deliveries cannot send and which would be shown to every admin. Remove it; check each delivery's x-marquee-signature header to know it came from Marquee.`,
+        [{ field: 'url', message: 'must not contain a user:password part' }],
       );
     try {
       await this.http.assertNotInternal(url);
     } catch (e) {
       if (!(e instanceof OutboundRefusedError)) throw e;
-      this.logger.warn(`Refused webhook URL ${url}: ${e.detail}.`);
+      this.logger.warn(`Refused webhook URL ${redactUrlCredentials(url)}: ${e.detail}.`);
       throw new InputError(e.message, [{ field: 'url', message: 'refused: internal address' }]);
     }
     return url;

@@ -1,4 +1,4 @@
-import { OutboundHttp, OutboundRefusedError, REFUSED_MESSAGE, TooManyRedirectsError } from '@marquee/platform-outbound';
+import { OutboundHttp, OutboundRefusedError, REFUSED_MESSAGE, TooManyRedirectsError, redactUrlCredentials } from '@marquee/platform-outbound';
 import { stopwatch } from '@marquee/platform-core';
 
 export interface AssetProbe {
@@ -56,7 +56,8 @@ export async function probeUrl(url: string, timeoutMs: number, http: OutboundHtt
             ? 'The host name does not resolve. Check the URL for typos.'
             : err.cause?.code === 'ECONNREFUSED'
               ? 'The server refused the connection. Check the host and port.'
-              : `The request failed (${err.cause?.code ?? err.cause?.message ?? err.message}). Check the URL.`;
+              : // undici's own messages can quote the URL, user:password part included: it is stored and shown.
+                `The request failed (${redactUrlCredentials(err.cause?.code ?? err.cause?.message ?? err.message)}). Check the URL.`;
     return { status: 'unreachable', httpStatus: null, contentType: null, error: reason, latencyMs: Math.round(elapsed()) };
   }
 }

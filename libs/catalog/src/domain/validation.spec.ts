@@ -53,6 +53,56 @@ describe('validateItemInput', () => {
     }
   });
 
+  it('refuses port 0 and a user:password part in a media URL, saying what to do, with the credentials hidden', () => {
+    expect(validateItemInput({ ...base, media: { ...base.media, artworkUrl: 'http://example.com:0/a.png' } }).problems).toEqual([
+      {
+        field: 'media.artworkUrl',
+        message: '"http://example.com:0/a.png" has port 0, which no server can listen on: give a port from 1 to 65535, or none for the default (80 or 443)',
+      },
+    ]);
+    const { problems } = validateItemInput({ ...base, media: { ...base.media, audioUrl: 'https://user:pass@example.com/a.mp3' } });
+    expect(problems).toEqual([
+      { field: 'media.audioUrl', message: expect.stringMatching(/^"https:\/\/\*\*\*@example\.com\/a\.mp3" has a user:password part: remove it/) },
+    ]);
+    expect(JSON.stringify(problems)).not.toContain('user:pass@');
+  });
+
+  it('refuses a locale given twice, in the list form, the map form and as case variants, naming both places', () => {
+    const twice = validateItemInput({
+      ...base,
+      localized: [
+        { locale: 'en', title: 'a' },
+        { locale: 'de', title: 'b' },
+        { locale: 'en', title: 'c' },
+      ],
+    });
+    expect(twice.problems).toEqual([
+      {
+        field: 'localized[2].locale',
+        message: '"en" gives texts for en a second time (first at localized[0]); give each locale once, with all its texts in one entry',
+      },
+    ]);
+    const variants = validateItemInput({ ...base, localized: { en: { title: 'a' }, EN: { title: 'b' }, pt_br: { title: 'c' }, 'pt-BR': { title: 'd' } } });
+    expect(variants.problems.map((x) => [x.field, x.message.replace(/;.*/, '')])).toEqual([
+      ['localized.EN', '"EN" gives texts for en a second time (first at localized.en)'],
+      ['localized.pt-BR', '"pt-BR" gives texts for pt-BR a second time (first at localized.pt_br)'],
+    ]);
+    expect(validateItemInput({ ...base, localized: [{ title: 'no locale' }] }).problems).toContainEqual({
+      field: 'localized[0].locale',
+      message: 'is required: the locale code these texts are in, e.g. "en"',
+    });
+  });
+
+  it('refuses a number, a boolean or an object for a text attribute instead of storing it as text', () => {
+    expect(validateItemInput({ ...base, attributes: { narrator: 12 } }).problems).toEqual([
+      { field: 'attributes.narrator', message: 'must be text, not the number 12; send it in quotes: "12"' },
+    ]);
+    expect(validateItemInput({ ...base, attributes: { narrator: true } }).problems[0].message).toMatch(/not the boolean true/);
+    expect(validateItemInput({ ...base, attributes: { narrator: ['Ana'] } }).problems[0].message).toBe('must be text, not a list or object');
+    // Number attributes still take a number, or its digits from a CSV cell.
+    expect(validateItemInput({ ...base, kind: 'music', attributes: { artist: 'M', bpm: '90' } }).fields.attributes).toEqual({ artist: 'M', bpm: 90 });
+  });
+
   it('rejects bad slugs, locales, kinds and lengths with field paths', () => {
     const { problems } = validateItemInput({
       ...base,

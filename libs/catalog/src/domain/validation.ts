@@ -1,4 +1,5 @@
 import { quoteInput as q, unstorableText, type FieldProblem } from '@marquee/platform-core';
+import { httpUrlProblem, redactUrlCredentials } from '@marquee/platform-outbound';
 import { ItemFields, LocalizedText, PLATFORMS, Platform } from './item-fields';
 import { KIND_KEYS, KindDefinition, kindDefinition } from './kinds';
 
@@ -128,6 +129,24 @@ function list(v: unknown): unknown[] | null {
   return null;
 }
 
+/**
+ * The texts of `localized` in the order given, from either form clients send: a map from locale code to texts (CSV,
+ * JSON Lines) or a list of texts that each name their locale (GraphQL, JSON Lines). `at` names where each one came
+ * from, as the client wrote it. Null when it is neither.
+ */
+function localizedEntries(v: unknown): { at: { entry: string; locale: string }; rawLoc: unknown; text: unknown }[] | null {
+  if (typeof v !== 'object' || v === null) return null;
+  if (Array.isArray(v))
+    return v.map((e, i) => {
+      const { locale, ...text } = (e && typeof e === 'object' ? e : {}) as Record<string, unknown>;
+      return { at: { entry: `localized[${i}]`, locale: `localized[${i}].locale` }, rawLoc: locale, text };
+    });
+  return Object.entries(v as Record<string, unknown>).map(([k, text]) => {
+    const key = `localized.${q(k, 20).slice(1, -1)}`;
+    return { at: { entry: key, locale: key }, rawLoc: k, text };
+  });
+}
+
 function checkUrl(p: FieldProblem[], field: string, v: unknown): string | null {
   if (v === undefined || v === null || v === '') return null;
   if (typeof v !== 'string') {
@@ -139,17 +158,19 @@ function checkUrl(p: FieldProblem[], field: string, v: unknown): string | null {
     p.push({ field, message: `is ${s.length} characters; the limit is ${LIMITS.url}` });
     return null;
   }
-  try {
-    const u = new URL(s);
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error();
-  } catch {
+  const problem = httpUrlProblem(s);
+  // The URL is echoed cut to 80 characters, its user:password part (if any) hidden: answers are logged and stored too.
+  const shown = `"${redactUrlCredentials(s).slice(0, 80)}"`;
+  if (problem === 'not-http')
+    p.push({ field, message: `${shown} is not an http(s) URL: give the full address, e.g. https://cdn.example.com/art.jpg (a port, if any, from 1 to 65535)` });
+  else if (problem === 'port-0')
+    p.push({ field, message: `${shown} has port 0, which no server can listen on: give a port from 1 to 65535, or none for the default (80 or 443)` });
+  else if (problem === 'credentials')
     p.push({
       field,
-      message: `"${s.slice(0, 80)}" is not an http(s) URL: give the full address, e.g. https://cdn.example.com/art.jpg (a port, if any, from 1 to 65535)`,
+      message: `${shown} has a user:password part: remove it (media URLs are fetched without credentials, and shown to every editor). Use a public or signed URL instead`,
     });
-    return null;
-  }
-  return s;
+  return problem ? null : s;
 }
 
 function checkText(p: FieldProblem[], field: string, v: unknown, max: number): string | null {
@@ -231,17 +252,33 @@ export function validateItemInput(input: ItemInputLike): { fields: ItemFields; p
   const localized: Record<string, LocalizedText> = {};
   const rawLocalized = input.localized;
   if (rawLocalized !== undefined && rawLocalized !== null) {
-    if (typeof rawLocalized !== 'object' || Array.isArray(rawLocalized)) p.push({ field: 'localized', message: 'must map locale codes to texts' });
+    const entries = localizedEntries(rawLocalized);
+    if (!entries) p.push({ field: 'localized', message: 'must map locale codes to texts, or list texts with their locale' });
     else {
-      for (const [rawLoc, text] of Object.entries(rawLocalized as Record<string, unknown>)) {
-        const loc = canonicalLocale(rawLoc);
+      // Where each canonical locale was first given: a second text for it is refused, never merged or dropped.
+      const seen = new Map<string, string>();
+      for (const { at, rawLoc, text } of entries) {
+        if (rawLoc === undefined || rawLoc === null || rawLoc === '') {
+          p.push({ field: at.locale, message: 'is required: the locale code these texts are in, e.g. "en"' });
+          continue;
+        }
+        const loc = typeof rawLoc === 'string' ? canonicalLocale(rawLoc) : null;
         if (!loc) {
           p.push({
-            field: `localized.${q(rawLoc, 20).slice(1, -1)}`,
+            field: at.locale,
             message: `${q(rawLoc)} is not a valid locale code; use a code like "en", "de" or "pt-BR"`,
           });
           continue;
         }
+        const first = seen.get(loc);
+        if (first !== undefined) {
+          p.push({
+            field: at.locale,
+            message: `${q(rawLoc, 20)} gives texts for ${loc} a second time (first at ${first}); give each locale once, with all its texts in one entry`,
+          });
+          continue;
+        }
+        seen.set(loc, at.entry);
         const t = (text ?? {}) as Record<string, unknown>;
         const entry: LocalizedText = {
           title: checkText(p, `localized.${loc}.title`, t.title, LIMITS.title),
@@ -326,7 +363,16 @@ export function validateItemInput(input: ItemInputLike): { fields: ItemFields; p
             p.push({ field: `attributes.${k}`, message: `must be a number${ad.min !== undefined ? ` from ${ad.min} to ${ad.max}` : ''}` });
           } else attributes[k] = n;
         } else {
-          const t = checkText(p, `attributes.${k}`, typeof v === 'number' ? String(v) : v, ad.maxLength ?? 200);
+          // Text stays text: a number (or true) is refused rather than stored as its digits, which the client did not send.
+          if (typeof v !== 'string') {
+            const scalar = typeof v === 'number' || typeof v === 'boolean';
+            p.push({
+              field: `attributes.${k}`,
+              message: scalar ? `must be text, not the ${typeof v} ${String(v)}; send it in quotes: ${q(String(v))}` : 'must be text, not a list or object',
+            });
+            continue;
+          }
+          const t = checkText(p, `attributes.${k}`, v, ad.maxLength ?? 200);
           if (t) attributes[k] = t;
         }
       }

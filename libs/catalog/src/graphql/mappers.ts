@@ -30,9 +30,7 @@ export function versionToGql(v: ItemVersionEntity): ItemVersionGql {
   };
 }
 
+/** The list of localized texts goes to validation as sent, so a locale given twice is refused there, not overwritten here. */
 export function inputToLike(input: ItemInput): ItemInputLike {
-  return {
-    ...input,
-    localized: Object.fromEntries((input.localized ?? []).map(({ locale, ...t }) => [locale, t])),
-  };
+  return { ...input, localized: input.localized ?? [] };
 }

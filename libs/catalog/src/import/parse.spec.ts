@@ -1,4 +1,5 @@
 import { detectFormat, parseDuration, parseImport } from './parse';
+import { validateItemInput } from '../domain/validation';
 
 describe('import parsing', () => {
   it('maps CSV columns, per-locale titles and lists', async () => {
@@ -38,7 +39,7 @@ describe('import parsing', () => {
 
   it('accepts localized as a list in JSON Lines', async () => {
     const [row] = await parseImport('{"slug":"a","localized":[{"locale":"en","title":"A"}]}', 'jsonl');
-    expect(row.input!.localized).toEqual({ en: { title: 'A' } });
+    expect(validateItemInput(row.input!).fields.localized).toEqual({ en: { title: 'A', subtitle: null, description: null } });
   });
 
   it('detects the format', () => {

@@ -102,12 +102,9 @@ function csvRowToInput(setters: readonly (ColumnSetter | null)[], cells: readonl
   return input;
 }
 
-/** JSON Lines rows use the GraphQL input shape; `localized` may be a map or a list of {locale, ...}. */
+/** JSON Lines rows use the GraphQL input shape; `localized` may be a map or a list of {locale, ...}, both read by validation. */
 function jsonToInput(obj: Record<string, unknown>): ItemInputLike {
   const out: ItemInputLike = { ...obj };
-  if (Array.isArray(obj.localized)) {
-    out.localized = Object.fromEntries((obj.localized as Record<string, unknown>[]).map(({ locale, ...rest }) => [String(locale), rest]));
-  }
   if (typeof obj.durationSeconds === 'string') out.durationSeconds = parseDuration(obj.durationSeconds);
   return out;
 }

@@ -183,6 +183,14 @@ export class CatalogService {
     note: string | null,
   ): Promise<SaveResult> {
     const item = await this.lockItem(tx, itemId);
+    // A version that was never saved is a wrong argument, not someone else's save: CONFLICT would send the editor to reload for nothing.
+    if (baseVersion !== null && (!Number.isInteger(baseVersion) || baseVersion < 1 || baseVersion > item.latestVersionNumber)) {
+      const versions = item.latestVersionNumber === 1 ? 'only version 1' : `versions 1 to ${item.latestVersionNumber}`;
+      throw new InputError(
+        `Version ${baseVersion} of "${item.slug}" does not exist; it has ${versions}. Pass the version you opened as baseVersion, or leave baseVersion out to save over the latest.`,
+        [{ field: 'baseVersion', message: `must be a version of this item, from 1 to ${item.latestVersionNumber}` }],
+      );
+    }
     if (baseVersion !== null && baseVersion !== item.latestVersionNumber) {
       throw new ConflictError(
         `"${item.slug}" was saved as version ${item.latestVersionNumber} after you opened version ${baseVersion}. Reload it, reapply your change, and save again.`,

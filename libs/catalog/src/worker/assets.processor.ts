@@ -5,6 +5,7 @@ import { CheckItemAssetsPayload, JobName, QueueName } from '@marquee/platform-qu
 import { AssetService } from '../assets/asset.service';
 import { CatalogService } from '../services/catalog.service';
 import { Clock } from '@marquee/platform-core';
+import { redactUrlCredentials } from '@marquee/platform-outbound';
 
 @Processor(QueueName.Assets, { concurrency: 8 })
 export class AssetsProcessor extends WorkerHost {
@@ -31,9 +32,12 @@ export class AssetsProcessor extends WorkerHost {
           // A CDN blip or a server still starting should not mark media broken for a day: try again with backoff.
           throw new Error(`${bad.length} asset(s) unreachable on attempt ${job.attemptsMade + 1} of ${attempts}; retrying.`);
         }
+        // URLs saved before user:password parts were refused may still carry one: it never reaches the log.
         if (bad.length)
           this.logger.warn(
-            `"${version.fields.slug}" v${version.number}: ${bad.length} unreachable asset(s): ${bad.map((b) => `${b.role} ${b.url} (${b.error})`).join('; ')}`,
+            redactUrlCredentials(
+              `"${version.fields.slug}" v${version.number}: ${bad.length} unreachable asset(s): ${bad.map((b) => `${b.role} ${b.url} (${b.error})`).join('; ')}`,
+            ),
           );
         return { checked: results.length, unreachable: bad.length };
       }

@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { LiveContentService, LiveSource } from '@marquee/launch';
-import { Clock, InputError, hashString } from '@marquee/platform-core';
+import { Clock, InputError, hashString, quoteInput } from '@marquee/platform-core';
 import { PersonFactors, UserProfile, buildSlate, buildUserFeatures, collabGain, personPosterior, poolFactors, testShareFor, topKDot } from '../engine';
 import { EngineRuntime, buildPool, descriptorOf, matchesRule, surfacePolicy } from '../runtime/engine-runtime';
 import { LiveItem, displayTitle, visibleFields } from '../runtime/live-items';
-import { FeedContext } from './feed.service';
+import { FeedContext, checkViewer } from './feed.service';
 
 interface PreviewEntry {
   position: number;
@@ -46,6 +46,9 @@ export interface Preview {
   nearestTitles: NearestTitle[];
 }
 
+/** How far before now an instant may be and still count as now (clocks differ): what catalogAt allows too. */
+const PAST_TOLERANCE_MS = 60_000;
+
 /** Nearest titles shown in the preview. */
 const NEAREST = 5;
 
@@ -64,12 +67,25 @@ export class FeedPreviewService {
 
   async preview(input: { surface: string; userId: string; context?: FeedContext | null; instant?: Date | null; seed?: number | null }): Promise<Preview> {
     const rt = this.runtime.get(input.surface);
-    if (!rt) throw new InputError(`There is no enabled surface "${input.surface}".`, [{ field: 'surface', message: 'is not a surface' }]);
+    if (!rt) {
+      const disabled = this.runtime.isDisabled(input.surface);
+      throw new InputError(
+        `There is no enabled surface ${quoteInput(input.surface)}. ${disabled ? 'It exists but is disabled: enable it in the Studio (Surfaces) to preview it.' : 'Check the key, or list the surfaces to find it.'}`,
+        [{ field: 'surface', message: disabled ? 'is disabled' : 'is not a surface' }],
+      );
+    }
     const now = this.clock.nowMs();
+    // The persona is checked as `feed` checks a viewer: a preview of a person no feed would serve shows nothing real.
+    const { viewer, problems } = checkViewer(input.userId, input.context);
+    const personaProblems = problems.map((p) => ({ field: `persona.${p.field.replace(/^context\./, '')}`, message: p.message }));
+    if (input.instant && (Number.isNaN(input.instant.getTime()) || input.instant.getTime() < now - PAST_TOLERANCE_MS))
+      personaProblems.push({ field: 'instant', message: 'is in the past: feedPreview looks forward, so give an instant from now on, or leave it out for now' });
+    if (personaProblems.length)
+      throw new InputError(`The preview was not made: ${personaProblems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, personaProblems);
     const at = input.instant ? input.instant.getTime() : now;
     const c = input.context ?? {};
-    const viewer = { userId: input.userId, locale: c.locale ?? null, platform: c.platform ?? null, tier: c.tier ?? null, appVersion: c.appVersion ?? null };
-    const entries = await this.live.at(new Date(at), viewer);
+    // An instant within the tolerance reads as now here too, so a slow request never meets catalogAt's own past check.
+    const entries = await this.live.at(new Date(Math.max(at, now)), viewer);
     const testIds = new Set(rt.poolItems.filter((_, i) => rt.pool.inTest[i]).map((i) => i.id));
     const items: (LiveItem & { source: LiveSource })[] = entries
       .map((e) => ({ id: e.itemId, fields: e.fields, base: e.fields, liveSince: e.liveSince, rollout: null, priorFields: null, source: e.source }))

@@ -7,7 +7,7 @@ import { canonicalLocale, isValidAppVersion, ItemFields } from '@marquee/catalog
 import { SlotClaims, TRACKING_TOKENS, TrackingTokens } from '@marquee/events';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { Caller, ClientLimits } from '@marquee/platform-auth';
-import { CircuitBreaker, Clock, InputError, NotFoundError, hashString, quoteInput, unstorableText } from '@marquee/platform-core';
+import { CircuitBreaker, Clock, DomainError, FieldProblem, InputError, NotFoundError, hashString, quoteInput, unstorableText } from '@marquee/platform-core';
 import { isDatabaseUnavailable } from '@marquee/platform-database';
 import { REDIS } from '@marquee/platform-queue';
 import { Counter, Histogram } from 'prom-client';
@@ -91,6 +91,32 @@ interface StickySlate {
   s: number | null; // state revision
   h: string; // the tokens' shared head
   e: [itemId: string, position: number, propensity: number, propensityError: number, reason: number, tokenTail: string][];
+}
+
+/**
+ * The viewer a feed request describes (user id and context), checked: what `feed`, `editorialFeed` and `feedPreview`
+ * accept of a person. Problems name the fields as `feed` calls them (userId, context.locale…).
+ */
+export function checkViewer(userId: unknown, context: FeedContext | null | undefined): { viewer: FeedViewer; problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  if (typeof userId !== 'string' || userId.length < 1 || userId.length > 128) problems.push({ field: 'userId', message: 'must be 1 to 128 characters' });
+  else {
+    // It is logged and signed into tracking tokens: text PostgreSQL cannot store would poison both.
+    const bad = unstorableText(userId);
+    if (bad) problems.push({ field: 'userId', message: `must not contain ${bad.replace(/ at character \d+$/, '')}` });
+  }
+  const c = context ?? {};
+  let locale: string | null = null;
+  if (c.locale) {
+    locale = canonicalLocale(c.locale);
+    if (!locale) problems.push({ field: 'context.locale', message: `${quoteInput(c.locale)} is not a locale code like "en" or "pt-BR"` });
+  }
+  const platform = c.platform ? c.platform.toLowerCase() : null;
+  if (platform && !PLATFORMS.includes(platform)) problems.push({ field: 'context.platform', message: 'must be ios, android or web' });
+  if (c.appVersion && !isValidAppVersion(c.appVersion)) problems.push({ field: 'context.appVersion', message: 'must look like 4, 4.2 or 4.2.1' });
+  const tier = c.tier ? c.tier.toLowerCase() : null;
+  if (tier && !TIER.test(tier)) problems.push({ field: 'context.tier', message: 'must be a short lowercase name such as "free" or "premium"' });
+  return { viewer: { userId: userId as string, locale, platform, tier, appVersion: c.appVersion ?? null }, problems };
 }
 
 class BudgetExceeded extends Error {}
@@ -177,43 +203,29 @@ export class FeedService {
   }
 
   private validate(args: { surface: string; userId: string; limit?: number | null; context?: FeedContext | null }) {
-    const problems: { field: string; message: string }[] = [];
     const rt = this.runtime.get(args.surface);
-    if (!rt)
-      throw new NotFoundError(
-        'surface',
-        args.surface,
-        `Known surfaces: ${
-          this.runtime
-            .all()
-            .map((s) => s.surface.key)
-            .join(', ') || 'none'
-        }.`,
-        'key',
+    // Still NOT_FOUND, as the schema promises for a disabled surface; the message says it exists, so nobody hunts for a typo.
+    if (!rt && this.runtime.isDisabled(args.surface))
+      throw new DomainError(
+        'NOT_FOUND',
+        `The surface "${args.surface}" exists but is disabled, so it serves no feed. Enable it in the Studio (Surfaces), or ask for an enabled surface: ${this.enabledKeys()}.`,
+        { entity: 'surface', id: args.surface, identifiedBy: 'key', disabled: true },
       );
-    if (typeof args.userId !== 'string' || args.userId.length < 1 || args.userId.length > 128)
-      problems.push({ field: 'userId', message: 'must be 1 to 128 characters' });
-    else {
-      // It is logged and signed into tracking tokens: text PostgreSQL cannot store would poison both.
-      const bad = unstorableText(args.userId);
-      if (bad) problems.push({ field: 'userId', message: `must not contain ${bad.replace(/ at character \d+$/, '')}` });
-    }
+    if (!rt) throw new NotFoundError('surface', args.surface, `Known surfaces: ${this.enabledKeys()}.`, 'key');
+    const { viewer, problems } = checkViewer(args.userId, args.context);
     const limit = args.limit ?? rt.surface.slots;
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) problems.push({ field: 'limit', message: 'must be from 1 to 100' });
-    const c = args.context ?? {};
-    let locale: string | null = null;
-    if (c.locale) {
-      locale = canonicalLocale(c.locale);
-      if (!locale) problems.push({ field: 'context.locale', message: `${quoteInput(c.locale)} is not a locale code like "en" or "pt-BR"` });
-    }
-    const platform = c.platform ? c.platform.toLowerCase() : null;
-    if (platform && !PLATFORMS.includes(platform)) problems.push({ field: 'context.platform', message: 'must be ios, android or web' });
-    if (c.appVersion && !isValidAppVersion(c.appVersion)) problems.push({ field: 'context.appVersion', message: 'must look like 4, 4.2 or 4.2.1' });
-    const tier = c.tier ? c.tier.toLowerCase() : null;
-    if (tier && !TIER.test(tier)) problems.push({ field: 'context.tier', message: 'must be a short lowercase name such as "free" or "premium"' });
     if (problems.length) throw new InputError(`The feed request is not valid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
-    const viewer: FeedViewer = { userId: args.userId, locale, platform, tier, appVersion: c.appVersion ?? null };
     return { viewer, limit: Math.min(limit, rt.surface.slots), rt };
+  }
+
+  private enabledKeys(): string {
+    return (
+      this.runtime
+        .all()
+        .map((s) => s.surface.key)
+        .join(', ') || 'none'
+    );
   }
 
   private async personalized(

@@ -120,6 +120,8 @@ const HOUR = 3_600_000;
 export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('EngineRuntime');
   private surfaces = new Map<string, SurfaceRuntime>();
+  /** Keys of surfaces that exist but are disabled, as of the last refresh: so a feed for one can say so. */
+  private disabled = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private liveVersion = '';
   private live: LiveItem[] = [];
@@ -173,6 +175,11 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
     return this.surfaces.get(key);
   }
 
+  /** Whether `key` names a surface that exists but is disabled (as of the last refresh). */
+  isDisabled(key: string): boolean {
+    return this.disabled.has(key);
+  }
+
   all(): SurfaceRuntime[] {
     return [...this.surfaces.values()];
   }
@@ -206,7 +213,9 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
   private async doRefresh(force: boolean): Promise<void> {
     const now = this.clock.nowMs();
     try {
-      const surfaces = await this.db.getRepository(SurfaceEntity).find({ where: { enabled: true } });
+      const everySurface = await this.db.getRepository(SurfaceEntity).find();
+      const surfaces = everySurface.filter((s) => s.enabled);
+      const disabled = new Set(everySurface.filter((s) => !s.enabled).map((s) => s.key));
       const pins = await this.db.getRepository(SurfacePinEntity).createQueryBuilder('p').where('p.ends_at IS NULL OR p.ends_at > now()').getMany();
       const tests = await this.db.getRepository(ContentTestEntity).find({ where: { status: 'RUNNING' } });
       const served = tests.length ? await this.servedTestSlots(now) : new Map<string, Map<string, ServedTestSlots>>();
@@ -271,6 +280,7 @@ export class EngineRuntime implements OnModuleInit, OnApplicationShutdown {
         next.set(s.key, rt);
       }
       this.surfaces = next;
+      this.disabled = disabled;
       this.live = live;
       this.liveVersion = liveVersion;
       this.loaded = true;

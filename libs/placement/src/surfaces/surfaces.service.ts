@@ -165,7 +165,14 @@ export class SurfacesService {
     if (!Number.isInteger(input.position) || input.position < 1 || input.position > s.slots)
       problems.push({ field: 'position', message: `must be from 1 to ${s.slots} (the surface's slots)` });
     const startsAt = input.startsAt ?? this.clock.now();
-    if (input.endsAt && input.endsAt <= startsAt) problems.push({ field: 'endsAt', message: 'must be after startsAt' });
+    // Without a startsAt the pin starts now: say so, instead of naming a startsAt the caller never sent.
+    if (input.endsAt && input.endsAt <= startsAt)
+      problems.push({
+        field: 'endsAt',
+        message: input.startsAt
+          ? 'must be after startsAt'
+          : 'is in the past; it must be after now, the start of a pin sent without startsAt. Give a later endsAt, or none to pin until unpinned',
+      });
     if (problems.length) throw new InputError(`The pin was not saved: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
     return this.db.transaction(async (m) => {
       // Pins of one surface are checked and saved one at a time: without the lock, parallel pins all saw a free

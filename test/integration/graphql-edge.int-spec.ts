@@ -250,14 +250,15 @@ describe('the GraphQL edge', () => {
     });
 
     it('still accepts well-formed text with emoji (surrogate pairs) and control characters other than NUL', async () => {
-      const r = await gql<{ createRelease: { name: string } }>(
+      // (A name must be one line of plain text; a description may hold tabs and line breaks.)
+      const r = await gql<{ createRelease: { name: string; description: string } }>(
         api.url,
-        'mutation($n: String!) { createRelease(input: { name: $n }) { name } }',
-        { n: 'Winter 😴\ttab' },
+        'mutation($n: String!, $d: String) { createRelease(input: { name: $n, description: $d }) { name description } }',
+        { n: 'Winter 😴', d: 'Step\tone\nstep 😴 two' },
         editor,
       );
       expect(r.errors).toBeUndefined();
-      expect(r.data!.createRelease.name).toBe('Winter 😴\ttab');
+      expect(r.data!.createRelease).toEqual({ name: 'Winter 😴', description: 'Step\tone\nstep 😴 two' });
     });
   });
 

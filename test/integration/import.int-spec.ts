@@ -49,6 +49,28 @@ describe('bulk import', () => {
     });
     afterAll(() => Promise.all([api?.stop(), worker?.stop()]));
 
+    type FinishedJob = {
+      status: string;
+      createdItems: number;
+      failedRows: number;
+      errors: { row: number; slug: string | null; problems: { field: string; message: string }[] }[];
+    };
+    /** The import as the Studio shows it, once the worker has finished it. */
+    const finished = async (id: string): Promise<FinishedJob> =>
+      pollUntil(
+        async () =>
+          (
+            await gql<{ importJob: FinishedJob }>(
+              api.url,
+              'query($id: ID!) { importJob(id: $id) { status createdItems failedRows errors { row slug problems { field message } } } }',
+              { id },
+              { token },
+            )
+          ).data!.importJob,
+        (j) => !['queued', 'running'].includes(j.status),
+        { what: `import ${id} to finish` },
+      );
+
     it('shows progress and per-row errors, and re-importing makes new versions', async () => {
       const lines = [
         JSON.stringify({
@@ -165,27 +187,7 @@ describe('bulk import', () => {
       });
       expect(res.status).toBe(202);
       const { id } = (await res.json()) as { id: string };
-      type Job = {
-        importJob: {
-          status: string;
-          createdItems: number;
-          failedRows: number;
-          errors: { row: number; slug: string | null; problems: { field: string; message: string }[] }[];
-        };
-      };
-      const job = await pollUntil(
-        async () =>
-          (
-            await gql<Job>(
-              api.url,
-              'query($id: ID!) { importJob(id: $id) { status createdItems failedRows errors { row slug problems { field message } } } }',
-              { id },
-              { token },
-            )
-          ).data!.importJob,
-        (j) => !['queued', 'running'].includes(j.status),
-        { what: `import ${id} to finish` },
-      );
+      const job = await finished(id);
       expect(job).toMatchObject({ status: 'completed_with_errors', createdItems: 1, failedRows: 2 });
       expect(job.errors).toEqual([
         { row: 1, slug: 'nul-title', problems: [{ field: 'localized.en.title', message: 'contains a NUL byte (U+0000) at character 3; remove it' }] },
@@ -222,22 +224,7 @@ describe('bulk import', () => {
       });
       expect(res.status).toBe(202);
       const { id } = (await res.json()) as { id: string };
-      type Job = {
-        importJob: { status: string; createdItems: number; failedRows: number; errors: { row: number; problems: { field: string; message: string }[] }[] };
-      };
-      const job = await pollUntil(
-        async () =>
-          (
-            await gql<Job>(
-              api.url,
-              'query($id: ID!) { importJob(id: $id) { status createdItems failedRows errors { row problems { field message } } } }',
-              { id },
-              { token },
-            )
-          ).data!.importJob,
-        (j) => !['queued', 'running'].includes(j.status),
-        { what: `import ${id} to finish` },
-      );
+      const job = await finished(id);
       expect(job).toMatchObject({ status: 'completed_with_errors', createdItems: 1, failedRows: 4 });
       expect(job.errors.map((e) => [e.row, e.problems.map((p) => p.field)])).toEqual([
         [1, ['localized[1].locale']],

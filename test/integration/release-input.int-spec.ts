@@ -1,8 +1,6 @@
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import IORedis from 'ioredis';
 import { ApiHandle, Credentials, createUser, gql, login, startApi, startWorker, withDb } from '../support/stack';
-import { Workflow, must } from '../support/launch-helpers';
+import { Workflow, must, startMediaServer } from '../support/launch-helpers';
 import { pollUntil } from '../support/wait';
 
 type Problem = { field: string; message: string };
@@ -13,7 +11,7 @@ type Err = { message: string; extensions?: { code?: string; problems?: Problem[]
  * says so in the release's history. Real API (and, for the launch, a real worker) on the real PostgreSQL and Redis.
  */
 describe('release input, repeats and dropped launches', () => {
-  let media: Server;
+  let media: { base: string; close(): void };
   let mediaBase: string;
   let api: ApiHandle;
   let editor: Credentials;
@@ -23,9 +21,8 @@ describe('release input, repeats and dropped launches', () => {
   const slug = (p: string) => `${p}-${++n}-${Date.now() % 100000}`;
 
   beforeAll(async () => {
-    media = createServer((req, res) => res.writeHead(req.url?.startsWith('/ok/') ? 200 : 404).end());
-    await new Promise<void>((r) => media.listen(0, '127.0.0.1', r));
-    mediaBase = `http://127.0.0.1:${(media.address() as AddressInfo).port}`;
+    media = await startMediaServer();
+    mediaBase = media.base;
     api = await startApi();
     editor = { token: await login(api.url, await createUser('editor')) };
     wf = new Workflow(api, editor, { token: await login(api.url, await createUser('reviewer')) });
@@ -35,8 +32,7 @@ describe('release input, repeats and dropped launches', () => {
   afterAll(async () => {
     await api?.stop();
     redis?.disconnect();
-    media.closeAllConnections();
-    media.close();
+    media?.close();
   });
 
   const CREATE = 'mutation($n: String!, $d: String) { createRelease(input: {name: $n, description: $d}) { id name description } }';

@@ -1,8 +1,6 @@
 import fc from 'fast-check';
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { ApiHandle, Credentials, RunningProcess, createUser, gql, login, startApi, startWorker, withDb } from '../support/stack';
-import { Workflow, must } from '../support/launch-helpers';
+import { Workflow, must, startMediaServer } from '../support/launch-helpers';
 import { coverage, freshWorld, workflowCommands } from '../support/workflow-model';
 
 /** Runs of the property below: 10 in `npm test` (about 15 s here); set WORKFLOW_PROPERTY_RUNS for a longer hunt. */
@@ -14,7 +12,7 @@ const PROPERTY_RUNS = Number(process.env.WORKFLOW_PROPERTY_RUNS ?? 10);
  * since, so the item showed `draft`; submitting that version again was accepted and quietly withdrew its approval.
  */
 describe('workflow state through launches and rollbacks', () => {
-  let media: Server;
+  let media: { base: string; close(): void };
   let mediaBase: string;
   let api: ApiHandle;
   let worker: RunningProcess;
@@ -25,9 +23,8 @@ describe('workflow state through launches and rollbacks', () => {
   const slug = (p: string) => `${p}-${++n}-${Date.now() % 100000}`;
 
   beforeAll(async () => {
-    media = createServer((req, res) => res.writeHead(req.url?.startsWith('/ok/') ? 200 : 404).end());
-    await new Promise<void>((r) => media.listen(0, '127.0.0.1', r));
-    mediaBase = `http://127.0.0.1:${(media.address() as AddressInfo).port}`;
+    media = await startMediaServer();
+    mediaBase = media.base;
     // the media server is on loopback, which outbound requests refuse unless allow-listed
     api = await startApi({ OUTBOUND_ALLOWLIST: '127.0.0.1' });
     worker = await startWorker({ OUTBOUND_ALLOWLIST: '127.0.0.1' });
@@ -37,8 +34,7 @@ describe('workflow state through launches and rollbacks', () => {
   });
   afterAll(async () => {
     await Promise.all([api?.stop(), worker?.stop()]);
-    media.closeAllConnections();
-    media.close();
+    media?.close();
   });
 
   type ItemView = { state: string; latestVersionNumber: number; liveVersion: { number: number } | null; approvedVersion: { number: number } | null };

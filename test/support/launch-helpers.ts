@@ -1,5 +1,20 @@
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { ApiHandle, Credentials, gql } from './stack';
 import { pollUntil } from './wait';
+
+/** A media host on loopback for items' asset checks: paths under /ok/ answer 200, anything else 404. */
+export async function startMediaServer(): Promise<{ base: string; close(): void }> {
+  const server = createServer((req, res) => res.writeHead(req.url?.startsWith('/ok/') ? 200 : 404).end());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
 
 /** Steps of the editorial workflow over the real API, for tests that need approved items to launch. */
 export function meditationInput(slug: string, overrides: Record<string, unknown> = {}) {

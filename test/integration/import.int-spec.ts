@@ -55,6 +55,16 @@ describe('bulk import', () => {
       failedRows: number;
       errors: { row: number; slug: string | null; problems: { field: string; message: string }[] }[];
     };
+    /** Uploads a JSON Lines file as the Studio does; answers the import's id. */
+    const uploadJsonl = async (filename: string, body: string): Promise<string> => {
+      const res = await fetch(`${api.url}/api/imports?filename=${filename}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` },
+        body,
+      });
+      expect(res.status).toBe(202);
+      return ((await res.json()) as { id: string }).id;
+    };
     /** The import as the Studio shows it, once the worker has finished it. */
     const finished = async (id: string): Promise<FinishedJob> =>
       pollUntil(
@@ -180,14 +190,7 @@ describe('bulk import', () => {
         JSON.stringify({ slug: 'nul\u0000slug', kind: 'talk', defaultLocale: 'en', localized: { en: { title: 'Slug', description: 'd' } } }),
         JSON.stringify({ slug: 'nul-fine', kind: 'talk', defaultLocale: 'en', localized: { en: { title: 'Fine', description: 'd' } } }),
       ].join('\n');
-      const res = await fetch(`${api.url}/api/imports?filename=nul.jsonl`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` },
-        body: lines,
-      });
-      expect(res.status).toBe(202);
-      const { id } = (await res.json()) as { id: string };
-      const job = await finished(id);
+      const job = await finished(await uploadJsonl('nul.jsonl', lines));
       expect(job).toMatchObject({ status: 'completed_with_errors', createdItems: 1, failedRows: 2 });
       expect(job.errors).toEqual([
         { row: 1, slug: 'nul-title', problems: [{ field: 'localized.en.title', message: 'contains a NUL byte (U+0000) at character 3; remove it' }] },
@@ -217,14 +220,7 @@ describe('bulk import', () => {
           ],
         }),
       ].join('\n');
-      const res = await fetch(`${api.url}/api/imports?filename=dups.jsonl`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` },
-        body: lines,
-      });
-      expect(res.status).toBe(202);
-      const { id } = (await res.json()) as { id: string };
-      const job = await finished(id);
+      const job = await finished(await uploadJsonl('dups.jsonl', lines));
       expect(job).toMatchObject({ status: 'completed_with_errors', createdItems: 1, failedRows: 4 });
       expect(job.errors.map((e) => [e.row, e.problems.map((p) => p.field)])).toEqual([
         [1, ['localized[1].locale']],

@@ -341,4 +341,28 @@ describe('accounts and access', () => {
     expect(await count({ action: 'api%' + '.' })).toBe(0);
     expect(await count({ text: '%%_%%' })).toBe(0);
   });
+
+  it('parallel identical disables and updates of one account write one change and one audit entry', async () => {
+    const admin = { token: await login(api.url, await createUser('admin')) };
+    const target = await createUser('editor');
+    const disable = await Promise.all(
+      Array.from({ length: 10 }, () => gql(api.url, 'mutation($id: ID!) { setUserDisabled(id: $id, disabled: true) { id } }', { id: target.id }, admin)),
+    );
+    expect(disable.map((r) => r.errors?.[0]?.extensions?.code ?? 'ok')).toEqual(Array(10).fill('ok'));
+    const rename = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        gql(api.url, 'mutation($id: ID!) { updateUser(id: $id, input: { displayName: "Renamed once" }) { id } }', { id: target.id }, admin),
+      ),
+    );
+    expect(rename.map((r) => r.errors?.[0]?.extensions?.code ?? 'ok')).toEqual(Array(10).fill('ok'));
+    const audit = await withDb((c) =>
+      c.query(`SELECT action, count(*)::int AS n FROM audit_log WHERE entity_id = $1 GROUP BY action ORDER BY action`, [target.id]),
+    );
+    expect(audit.rows).toEqual([
+      { action: 'user.disabled', n: 1 },
+      { action: 'user.updated', n: 1 },
+    ]);
+    const row = await withDb((c) => c.query(`SELECT display_name, disabled_at IS NOT NULL AS disabled FROM users WHERE id = $1`, [target.id]));
+    expect(row.rows).toEqual([{ display_name: 'Renamed once', disabled: true }]);
+  });
 });

@@ -84,8 +84,11 @@ export class AccountsService {
   }
 
   async updateUser(actor: Actor, id: string, input: { displayName?: string | null; role?: Role | null }): Promise<UserEntity> {
-    const user = await this.getUser(id);
+    await this.getUser(id);
+    let changed = false;
     const saved = await this.db.transaction(async (m) => {
+      // Read under a row lock: parallel updates apply one after another, each to what the last one left.
+      const user = await this.lockedUser(m, id);
       const before = publicUser(user);
       if (input.displayName !== undefined && input.displayName !== null) {
         const d = input.displayName.trim();
@@ -99,6 +102,9 @@ export class AccountsService {
         if (user.role === 'admin') await this.assertAnotherAdmin(m, user.id, 'change the role of');
         user.role = input.role;
       }
+      // Nothing to change (a repeat of an update already applied): no write, no audit entry.
+      if (JSON.stringify(publicUser(user)) === JSON.stringify(before)) return user;
+      changed = true;
       await m.save(UserEntity, user);
       await this.audit.record(m, actor, {
         action: 'user.updated',
@@ -111,14 +117,19 @@ export class AccountsService {
       return user;
     });
     // After the commit: every API process drops its cached copy, and must not read the old row again.
-    await this.auth.forget();
+    if (changed) await this.auth.forget();
     return saved;
   }
 
   async setDisabled(actor: Actor, id: string, disabled: boolean): Promise<UserEntity> {
-    const user = await this.getUser(id);
+    await this.getUser(id);
     if (actor.id === id && disabled) throw new DomainError('FORBIDDEN', 'You cannot disable your own account. Ask another admin.');
+    let changed = false;
     const saved = await this.db.transaction(async (m) => {
+      const user = await this.lockedUser(m, id);
+      // Already so (a repeat, or the loser of a parallel pair): nothing to write, and one audit entry in all.
+      if ((user.disabledAt !== null) === disabled) return user;
+      changed = true;
       if (disabled && user.role === 'admin') await this.assertAnotherAdmin(m, id, 'disable');
       const before = publicUser(user);
       user.disabledAt = disabled ? this.clock.now() : null;
@@ -134,19 +145,29 @@ export class AccountsService {
       });
       return user;
     });
-    await this.auth.forget(); // after the commit, as above
+    if (changed) await this.auth.forget(); // after the commit, as above
     return saved;
   }
 
   async resetPassword(actor: Actor, id: string): Promise<string> {
-    const user = await this.getUser(id);
+    await this.getUser(id);
     const password = generatePassword();
+    const passwordHash = await AuthService.hashPassword(password);
     await this.db.transaction(async (m) => {
-      await m.update(UserEntity, { id }, { passwordHash: await AuthService.hashPassword(password), tokenVersion: user.tokenVersion + 1 });
+      // The token version is bumped from the row as locked, so two resets at once end sessions twice, not once.
+      const user = await this.lockedUser(m, id);
+      await m.update(UserEntity, { id }, { passwordHash, tokenVersion: user.tokenVersion + 1 });
       await this.audit.record(m, actor, { action: 'user.password_reset', entityType: 'user', entityId: id, summary: `Reset the password of ${user.email}` });
     });
     await this.auth.forget();
     return password;
+  }
+
+  /** The user's row, locked until the transaction ends (its existence was checked before the transaction began). */
+  private async lockedUser(m: EntityManager, id: string): Promise<UserEntity> {
+    const user = await m.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!user) throw new NotFoundError('user', id);
+    return user;
   }
 
   /**

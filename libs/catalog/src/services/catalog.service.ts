@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Actor, AuditService } from '@marquee/audit';
-import { ConflictError, DomainError, InputError, NotFoundError, assertId, isUuid, unstorableText } from '@marquee/platform-core';
+import { ConflictError, DomainError, InputError, NotFoundError, assertId, isUuid, uniqueViolation, unstorableText } from '@marquee/platform-core';
 import { diffFields, FieldChange } from '../domain/diff';
 import { ItemFields } from '../domain/item-fields';
 import { kindDefinition } from '../domain/kinds';
@@ -23,8 +23,7 @@ const EDITABLE_FROM: ItemState[] = ['draft', 'in_review', 'approved', 'scheduled
 
 /** Two saves racing for one slug: the unique index decides, and the loser gets the same CONFLICT as a checked clash. */
 function slugRace(e: unknown): never {
-  const driver = (e as { driverError?: { code?: string; constraint?: string } }).driverError;
-  if (driver?.code === '23505' && driver.constraint === 'uq_items_slug') {
+  if (uniqueViolation(e) === 'uq_items_slug') {
     throw new ConflictError('That slug was just taken by another item. Choose a different slug.', { problems: [{ field: 'slug', message: 'is taken' }] });
   }
   throw e;

@@ -304,7 +304,7 @@ export async function ssrfPhase(report: Report, o: SsrfOptions): Promise<void> {
       (status === 'ok' ||
         status === 'delivered' ||
         code !== null ||
-        /refused the connection|ECONN|EHOSTUNREACH|ENETUNREACH|No answer within|timed? ?out|socket|TLS|SSL|certificate|HTTP \d{3}|answered/i.test(
+        /refused the connection|closed the connection|not answer in HTTP|cannot be reached|headers too large|ECONN|EHOSTUNREACH|ENETUNREACH|No answer within|timed? ?out|socket|TLS|SSL|certificate|HTTP \d{3}|answered/i.test(
           String(error ?? ''),
         ));
     const revealing = [

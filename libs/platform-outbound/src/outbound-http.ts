@@ -27,6 +27,14 @@ export class TooManyRedirectsError extends Error {
   }
 }
 
+/** A redirect Marquee will not follow: to a scheme other than http(s), or to a Location that is not a URL. */
+export class UnfollowableRedirectError extends Error {
+  constructor(what: string) {
+    super(`The server redirected to ${what}, which cannot be followed. Point the URL at the file itself (an http or https address).`);
+    this.name = 'UnfollowableRedirectError';
+  }
+}
+
 export interface OutboundRequest {
   method: 'GET' | 'HEAD' | 'POST';
   headers?: Record<string, string>;
@@ -80,14 +88,19 @@ export class OutboundHttp {
     let method = req.method;
     let body = req.body;
     for (let hop = 0; ; hop++) {
-      if (current.protocol !== 'http:' && current.protocol !== 'https:') throw new Error(`Only http and https URLs can be fetched, not ${current.protocol}`);
+      if (current.protocol !== 'http:' && current.protocol !== 'https:') {
+        if (hop === 0) throw new Error(`Only http and https URLs can be fetched, not ${current.protocol}`);
+        throw new UnfollowableRedirectError(`a ${current.protocol.slice(0, 20)} URL`);
+      }
       const res = await this.send(current, { method, headers: req.headers, body, signal });
       if (!REDIRECTS.has(res.status) || req.maxRedirects === 0) return res;
       const location = res.headers.get('location');
       if (!location) return res;
       await res.body?.cancel().catch(() => undefined);
       if (hop >= req.maxRedirects) throw new TooManyRedirectsError(req.maxRedirects);
-      current = new URL(location, current);
+      const next = URL.canParse(location, current.href) ? new URL(location, current) : null;
+      if (!next) throw new UnfollowableRedirectError('an address that is not a URL');
+      current = next;
       if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
         method = 'GET';
         body = undefined;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
-import { OutboundHttp, OutboundRefusedError, redactUrlCredentials } from '@marquee/platform-outbound';
+import { OutboundHttp, OutboundRefusedError, describeOutboundFailure, redactUrlCredentials } from '@marquee/platform-outbound';
 import { DeliveryAttempt, WebhookDeliveryEntity, WebhookEndpointEntity } from './entities';
 import { signPayload } from './signing';
 import { Clock, stopwatch } from '@marquee/platform-core';
@@ -59,17 +59,11 @@ export class WebhookSender {
       await res.body?.cancel().catch(() => undefined);
       if (res.status < 200 || res.status >= 300) error = `The receiver answered HTTP ${res.status}.`;
     } catch (e) {
-      const err = e as Error & { cause?: { code?: string } };
-      if (e instanceof OutboundRefusedError) {
-        error = e.message;
+      error = describeOutboundFailure(e, `No answer within ${this.config.webhookTimeoutMs} ms (WEBHOOK_TIMEOUT_MS). Check that the receiver answers quickly.`);
+      if (e instanceof OutboundRefusedError)
         this.logger.warn(
           `Webhook delivery ${d.id} to ${redactUrlCredentials(ep.url)} refused (${e.detail}). Change the endpoint's URL, or add the host to OUTBOUND_ALLOWLIST.`,
         );
-      } else if (err.name === 'TimeoutError' || err.name === 'AbortError') {
-        error = `No answer within ${this.config.webhookTimeoutMs} ms (WEBHOOK_TIMEOUT_MS).`;
-      } else {
-        error = `Could not connect (${redactUrlCredentials(err.cause?.code ?? err.message)}).`;
-      }
     }
     const attempt: DeliveryAttempt = { at: this.clock.now().toISOString(), statusCode, error, durationMs: Math.round(elapsed()) };
     const delivered = error === null;
@@ -78,7 +72,7 @@ export class WebhookSender {
               status = $5, delivered_at = CASE WHEN $5 = 'delivered' THEN now() ELSE delivered_at END WHERE id = $1`,
       [deliveryId, JSON.stringify([attempt]), statusCode, error, delivered ? 'delivered' : isLastAttempt ? 'failed' : 'retrying'],
     );
-    if (!delivered) throw new DeliveryFailed(`Webhook ${d.eventType} to ${ep.url} failed: ${error}`);
+    if (!delivered) throw new DeliveryFailed(`Webhook ${d.eventType} to ${redactUrlCredentials(ep.url)} failed: ${error}`);
     return { delivered: true };
   }
 }

@@ -1,4 +1,4 @@
-import { OutboundHttp, OutboundRefusedError, REFUSED_MESSAGE, TooManyRedirectsError, redactUrlCredentials } from '@marquee/platform-outbound';
+import { OutboundHttp, OutboundRefusedError, REFUSED_MESSAGE, describeOutboundFailure } from '@marquee/platform-outbound';
 import { stopwatch } from '@marquee/platform-core';
 
 export interface AssetProbe {
@@ -46,18 +46,7 @@ export async function probeUrl(url: string, timeoutMs: number, http: OutboundHtt
       // Same answer, no status, no timing, whatever is (or is not) listening there: no port scanner.
       return { status: 'unreachable', httpStatus: null, contentType: null, error: REFUSED_MESSAGE, latencyMs: 0 };
     }
-    const err = e as Error & { cause?: { code?: string; message?: string } };
-    const reason =
-      e instanceof TooManyRedirectsError
-        ? err.message
-        : err.name === 'TimeoutError' || err.name === 'AbortError'
-          ? `No answer within ${timeoutMs} ms. Check that the host is up, or raise ASSET_CHECK_TIMEOUT_MS.`
-          : err.cause?.code === 'ENOTFOUND'
-            ? 'The host name does not resolve. Check the URL for typos.'
-            : err.cause?.code === 'ECONNREFUSED'
-              ? 'The server refused the connection. Check the host and port.'
-              : // undici's own messages can quote the URL, user:password part included: it is stored and shown.
-                `The request failed (${redactUrlCredentials(err.cause?.code ?? err.cause?.message ?? err.message)}). Check the URL.`;
+    const reason = describeOutboundFailure(e, `No answer within ${timeoutMs} ms. Check that the host is up, or raise ASSET_CHECK_TIMEOUT_MS.`);
     return { status: 'unreachable', httpStatus: null, contentType: null, error: reason, latencyMs: Math.round(elapsed()) };
   }
 }

@@ -11,6 +11,9 @@ import { OutboundHttp, OutboundRefusedError, httpUrlProblem, redactUrlCredential
 import { JobName, QueueName, jobIds } from '@marquee/platform-queue';
 import { WEBHOOK_EVENTS, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEvent } from './entities';
 
+/** Sizes of what an admin types for an endpoint: a URL as long as a media URL may be, a description of a few lines. */
+export const WEBHOOK_LIMITS = { urlChars: 2048, descriptionChars: 500 } as const;
+
 export interface OutboxEvent {
   type: WebhookEvent;
   data: Record<string, unknown>;
@@ -34,6 +37,7 @@ export class WebhookService {
   }
 
   async createEndpoint(actor: Actor, input: { url: string; description?: string | null; events?: string[] | null }): Promise<WebhookEndpointEntity> {
+    const description = this.checkDescription(input.description);
     const url = await this.checkUrl(input.url);
     const events = this.checkEvents(input.events ?? []);
     const secret = `whsec_${randomBytes(24).toString('hex')}`;
@@ -42,7 +46,7 @@ export class WebhookService {
         WebhookEndpointEntity,
         m.create(WebhookEndpointEntity, {
           url,
-          description: input.description?.trim() || null,
+          description,
           events,
           secret,
           enabled: true,
@@ -66,6 +70,7 @@ export class WebhookService {
     input: { url?: string | null; description?: string | null; events?: string[] | null; enabled?: boolean | null },
   ): Promise<WebhookEndpointEntity> {
     await this.getEndpoint(id);
+    const description = input.description !== undefined && input.description !== null ? this.checkDescription(input.description) : undefined;
     // Checked before the row is locked: the URL check resolves the host.
     const url = input.url ? await this.checkUrl(input.url) : null;
     const events = input.events ? this.checkEvents(input.events) : null;
@@ -75,7 +80,7 @@ export class WebhookService {
       const before = { url: ep.url, events: ep.events, enabled: ep.enabled };
       if (url) ep.url = url;
       if (events) ep.events = events;
-      if (input.description !== undefined && input.description !== null) ep.description = input.description.trim() || null;
+      if (description !== undefined) ep.description = description;
       if (input.enabled !== undefined && input.enabled !== null) ep.enabled = input.enabled;
       await m.update(WebhookEndpointEntity, { id }, { url: ep.url, events: ep.events, description: ep.description, enabled: ep.enabled });
       await this.audit.record(m, actor, {
@@ -203,6 +208,11 @@ export class WebhookService {
   /** An http(s) URL whose host does not resolve to an internal address now; delivery checks again at every connect. */
   private async checkUrl(raw: string): Promise<string> {
     const url = (raw ?? '').trim();
+    if (url.length > WEBHOOK_LIMITS.urlChars)
+      throw new InputError(
+        `The URL is ${url.length} characters; the limit is ${WEBHOOK_LIMITS.urlChars}. Give your receiver's address without long query strings.`,
+        [{ field: 'url', message: `is ${url.length} characters; the limit is ${WEBHOOK_LIMITS.urlChars}` }],
+      );
     const problem = httpUrlProblem(url);
     const shown = redactUrlCredentials(url).slice(0, 200);
     if (problem === 'not-http')
@@ -228,6 +238,16 @@ export class WebhookService {
       throw new InputError(e.message, [{ field: 'url', message: 'refused: internal address' }]);
     }
     return url;
+  }
+
+  private checkDescription(raw: string | null | undefined): string | null {
+    const description = raw?.trim() || null;
+    if (description && description.length > WEBHOOK_LIMITS.descriptionChars)
+      throw new InputError(
+        `The description is ${description.length} characters; the limit is ${WEBHOOK_LIMITS.descriptionChars}. Shorten it: it names the receiver in the webhook list.`,
+        [{ field: 'description', message: `is ${description.length} characters; the limit is ${WEBHOOK_LIMITS.descriptionChars}` }],
+      );
+    return description;
   }
 
   private checkEvents(events: string[]): string[] {

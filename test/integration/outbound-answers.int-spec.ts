@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
 import { AddressInfo, Server, Socket, createServer } from 'node:net';
 import { ApiHandle, Credentials, RunningProcess, createUser, gql, login, startApi, startWorker, withDb } from '../support/stack';
 import { Workflow, must, startMediaServer } from '../support/launch-helpers';
@@ -153,6 +154,62 @@ describe('outbound answers that are not HTTP, and webhook endpoint sizes', () =>
       [endpoints[0]]: { lastStatusCode: null, lastError: NOT_HTTP },
       [endpoints[1]]: { lastStatusCode: null, lastError: CLOSED },
     });
+  }, 90000);
+
+  it('10 parallel redeliverWebhook calls send the delivery once and write one audit entry', async () => {
+    // The receiver holds every request until all ten calls have answered, so none of them can see the delivery done.
+    const held: (() => void)[] = [];
+    const hits: string[] = [];
+    let release = false;
+    const receiver = createHttpServer((req, res) => {
+      hits.push(String(req.headers['x-marquee-delivery']));
+      const answer = () => res.writeHead(200).end('ok');
+      if (release) answer();
+      else held.push(answer);
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook-${run}`;
+      const { endpointId, deliveryId } = await withDb(async (c) => {
+        const ep = await c.query(`INSERT INTO webhook_endpoints (url, events, secret) VALUES ($1, '{}', 'whsec_test') RETURNING id`, [url]);
+        const d = await c.query(
+          `INSERT INTO webhook_deliveries (endpoint_id, event_id, event_type, payload, status, attempts) VALUES ($1, gen_random_uuid(), 'release.launched', '{}', 'failed', 8) RETURNING id`,
+          [ep.rows[0].id],
+        );
+        return { endpointId: ep.rows[0].id as string, deliveryId: d.rows[0].id as string };
+      });
+      endpoints.push(endpointId);
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          gql<{ redeliverWebhook: { status: string } }>(api.url, 'mutation($id: ID!) { redeliverWebhook(id: $id) { status } }', { id: deliveryId }, admin),
+        ),
+      );
+      expect(answers.map((a) => a.errors ?? a.data?.redeliverWebhook.status)).toEqual(Array(10).fill('PENDING'));
+      await pollUntil(
+        () => hits.length,
+        (n) => n >= 1,
+        { what: 'the redelivery to reach the receiver', timeoutMs: 30000 },
+      );
+      release = true;
+      for (const answer of held.splice(0)) answer();
+      const done = await pollUntil(
+        async () =>
+          withDb(
+            async (c) =>
+              (await c.query(`SELECT status, attempts FROM webhook_deliveries WHERE id = $1`, [deliveryId])).rows[0] as { status: string; attempts: number },
+          ),
+        (d) => d.status === 'delivered',
+        { what: `delivery ${deliveryId} to be delivered`, timeoutMs: 30000 },
+      );
+      const audit = await withDb(
+        async (c) =>
+          (await c.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'webhook.redelivered' AND entity_id = $1`, [deliveryId])).rows[0].n,
+      );
+      expect({ hits: hits.length, audit, attempts: done.attempts }).toEqual({ hits: 1, audit: 1, attempts: 9 });
+    } finally {
+      receiver.closeAllConnections();
+      receiver.close();
+    }
   }, 90000);
 
   it('webhook endpoints: a URL over 2,048 characters or a description over 500 is refused with BAD_USER_INPUT, and nothing is saved', async () => {

@@ -169,27 +169,47 @@ export class WebhookService {
     }
   }
 
+  /**
+   * Sends a delivery again. Decided under the delivery's row lock: of parallel requests (a double click, a retried
+   * call) the first marks it pending, writes the one audit entry and queues the one job; the others find it already
+   * pending (queued, not yet tried) and change nothing. Ten parallel calls used to write ten audit entries and send
+   * the same delivery up to ten times.
+   */
   async redeliver(actor: Actor, deliveryId: string): Promise<WebhookDeliveryEntity> {
     assertId('webhook delivery', deliveryId);
-    const d = await this.db.getRepository(WebhookDeliveryEntity).findOne({ where: { id: deliveryId } });
-    if (!d) throw new NotFoundError('webhook delivery', deliveryId);
-    await this.db.getRepository(WebhookDeliveryEntity).update(deliveryId, { status: 'pending' });
-    await this.audit.record(null, actor, {
-      action: 'webhook.redelivered',
-      entityType: 'webhook_delivery',
-      entityId: deliveryId,
-      summary: `Sent ${d.eventType} again`,
+    let queued = false;
+    const d = await this.db.transaction(async (m) => {
+      const d = await m.findOne(WebhookDeliveryEntity, { where: { id: deliveryId }, lock: { mode: 'pessimistic_write' } });
+      if (!d) throw new NotFoundError('webhook delivery', deliveryId);
+      if (d.status === 'pending') return d;
+      await m.update(WebhookDeliveryEntity, { id: deliveryId }, { status: 'pending' });
+      await this.audit.record(m, actor, {
+        action: 'webhook.redelivered',
+        entityType: 'webhook_delivery',
+        entityId: deliveryId,
+        summary: `Sent ${d.eventType} again`,
+      });
+      queued = true;
+      return { ...d, status: 'pending' as const };
     });
-    await this.queue.add(
-      JobName.DeliverWebhook,
-      { deliveryId },
-      {
-        jobId: `${jobIds.deliverWebhook(deliveryId)}_${this.clock.nowMs()}`,
-        attempts: 8,
-        backoff: { type: 'exponential', delay: this.config.webhookBackoffMs },
-      },
-    );
-    return { ...d, status: 'pending' };
+    if (!queued) return d;
+    try {
+      await this.queue.add(
+        JobName.DeliverWebhook,
+        { deliveryId },
+        {
+          jobId: `${jobIds.deliverWebhook(deliveryId)}_${this.clock.nowMs()}`,
+          attempts: 8,
+          backoff: { type: 'exponential', delay: this.config.webhookBackoffMs },
+        },
+      );
+    } catch (e) {
+      // It is pending in PostgreSQL: the worker's sweep sends it, as it does any delivery whose job was lost.
+      this.logger.warn(
+        `Webhook delivery ${deliveryId} is marked for redelivery but could not be queued (${(e as Error).message}); the worker's sweep will send it.`,
+      );
+    }
+    return d;
   }
 
   /** Deliveries still pending whose job may have been lost with Redis. */

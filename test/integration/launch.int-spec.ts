@@ -205,6 +205,69 @@ describe('launch workflow end to end', () => {
     expect(audit.rows[0].n).toBe(1);
   });
 
+  it('rollback is refused, changing nothing, when it would take offline a session of a course launched since', async () => {
+    // Probe round 3: a release refuses to unpublish a session of a live course, but a rollback did it: R1 launched a
+    // session with its course, R2 a second course around the same session, and rolling back R1 left that course
+    // live with a session no app could open.
+    const course = async (s: string, sessions: string[]) =>
+      (
+        await must(
+          gql<{ createItem: { id: string } }>(
+            api.url,
+            'mutation($i: ItemInput!) { createItem(input: $i) { id } }',
+            {
+              i: {
+                slug: s,
+                kind: 'course',
+                defaultLocale: 'en',
+                localized: [{ locale: 'en', title: `Course ${s}`, description: 'Sessions' }],
+                media: { artworkUrl: `${mediaBase}/ok/${s}.jpg` },
+                attributes: { instructor: 'I' },
+                sessions,
+              },
+            },
+            editor,
+          ),
+        )
+      ).createItem.id;
+    const launchNow = async (id: string) => {
+      await must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id }, editor));
+      await wf.waitFor(id, ['launched']);
+    };
+    const sessionSlug = slug('rb-session');
+    const session = await wf.createItem(sessionSlug, mediaBase);
+    const firstCourse = await course(slug('rb-course-one'), [session]);
+    await wf.approveLatest(session);
+    await wf.approveLatest(firstCourse);
+    const first = await wf.release('Course with its session', [session, firstCourse]);
+    await launchNow(first);
+    const secondSlug = slug('rb-course-two');
+    const secondCourse = await course(secondSlug, [session]);
+    await wf.approveLatest(secondCourse);
+    const second = await wf.release('Second course', [secondCourse]);
+    await launchNow(second);
+    const items = [session, firstCourse, secondCourse];
+    const before = await Promise.all(items.map(liveVersionOf));
+
+    const refused = await gql(api.url, 'mutation($id: ID!) { rollbackRelease(id: $id) { status } }', { id: first }, editor);
+    expect({ code: refused.errors?.[0]?.extensions?.code, message: refused.errors?.[0]?.message }).toEqual({
+      code: 'CONFLICT',
+      message: expect.stringContaining(`the live course "Course ${secondSlug}" (from "Second course") would list "T ${sessionSlug}", which would not be live`),
+    });
+    expect(await Promise.all(items.map(liveVersionOf))).toEqual(before);
+    const audit = () =>
+      withDb(
+        async (c) => (await c.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'release.rolled_back' AND entity_id = $1`, [first])).rows[0].n,
+      );
+    expect(await audit()).toBe(0);
+
+    // Rolling back the later course first clears the way; then the first rollback goes through.
+    await must(gql(api.url, 'mutation($id: ID!) { rollbackRelease(id: $id) { status } }', { id: second }, editor));
+    await must(gql(api.url, 'mutation($id: ID!) { rollbackRelease(id: $id) { status } }', { id: first }, editor));
+    expect((await Promise.all(items.map(liveVersionOf))).map((i) => i.liveVersionId)).toEqual([null, null, null]);
+    expect(await audit()).toBe(1);
+  });
+
   it.each([
     ['in the past', () => ({ l: '2020-01-01T10:00', z: 'Europe/Amsterdam' }), 'BAD_USER_INPUT', /in the past/],
     ['in a DST gap', () => ({ l: `${sunday(NEXT_YEAR, 3, 'last')}T02:30`, z: 'Europe/Amsterdam' }), 'BAD_USER_INPUT', /does not exist in Europe\/Amsterdam/],

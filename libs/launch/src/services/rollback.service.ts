@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { Actor, AuditService } from '@marquee/audit';
 import { ItemEntity, ItemVersionEntity } from '@marquee/catalog';
 import { DomainError, NotFoundError, assertId, isUuid, Clock } from '@marquee/platform-core';
@@ -75,6 +75,11 @@ export class RollbackService {
           summary: `Rolled back "${item.title}" to ${restored ? `v${restored.number}` : 'not live'} (release "${release.name}")`,
         });
       }
+      await this.assertCoursesKeepTheirSessions(
+        m,
+        release,
+        actions.map((a) => a.itemId),
+      );
       release.status = 'rolled_back';
       release.rolledBackAt = this.clock.now();
       release.rolledBackBy = isUuid(actor.id) ? actor.id : null;
@@ -102,6 +107,36 @@ export class RollbackService {
     });
     void this.webhooks.dispatch(deliveries);
     return release;
+  }
+
+  /**
+   * After the restores (inside the transaction, so a refusal undoes them): every live course that this rollback
+   * touches, or whose sessions it touches, must still have all its sessions live. A release refuses to unpublish a
+   * session of a live course; a rollback took it offline all the same when a later release had launched a course
+   * around it (or restored a course version listing a session unpublished since), leaving apps a live course with a
+   * session they cannot open.
+   */
+  private async assertCoursesKeepTheirSessions(m: EntityManager, release: ReleaseEntity, itemIds: string[]): Promise<void> {
+    const broken: { course_id: string; course: string; session: string; release_id: string | null; release_name: string | null }[] = await m.query(
+      `SELECT c.id AS course_id, c.title AS course, s.title AS session, r.id AS release_id, r.name AS release_name
+         FROM items c
+         JOIN item_versions v ON v.id = c.live_version_id
+         CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(v.fields->'sessions') = 'array' THEN v.fields->'sessions' ELSE '[]'::jsonb END) AS sid(id)
+         JOIN items s ON s.id::text = sid.id
+         LEFT JOIN releases r ON r.id = c.live_release_id
+        WHERE s.live_version_id IS NULL AND (c.id = ANY($1) OR s.id = ANY($1))
+        ORDER BY c.title, s.title`,
+      [itemIds],
+    );
+    if (!broken.length) return;
+    const shown = broken
+      .slice(0, 5)
+      .map((b) => `the live course "${b.course}"${b.release_name ? ` (from "${b.release_name}")` : ''} would list "${b.session}", which would not be live`);
+    throw new DomainError(
+      'CONFLICT',
+      `Cannot roll back "${release.name}": ${shown.join('; ')}${broken.length > 5 ? ` (and ${broken.length - 5} more)` : ''}. Nothing was changed. Roll back or unpublish those courses first, or remove the session from them, then roll back again.`,
+      { conflicts: broken.map((b) => ({ itemId: b.course_id, itemTitle: b.course, releaseId: b.release_id, releaseName: b.release_name })) },
+    );
   }
 
   async conflictsFor(releaseId: string): Promise<string[]> {

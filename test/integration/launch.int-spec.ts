@@ -1,5 +1,5 @@
 import { spawn, ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -549,6 +549,87 @@ describe('launch exactly once under failure', () => {
       expect(await launchesOf(rel)).toEqual({ launched: 1, published: 2 });
     } finally {
       await w2.stop();
+    }
+  }, 90000);
+
+  it("two releases due at once whose checks read each other's items: one launches, the other fails on the relation, never both", async () => {
+    // Probe round 3: each launch locked only its own items, so a release unpublishing a session and one launching a
+    // course around it, due together, both passed their checks and both launched: a live course, its session offline.
+    const pause = join(dir, 'pause-related');
+    const w = await startWorker({ REDIS_URL: redisUrl, MARQUEE_TEST_PAUSE_FILE: pause, OUTBOUND_ALLOWLIST: '127.0.0.1' });
+    try {
+      const launchNow = (id: string) => must(gql(api.url, 'mutation($id: ID!) { launchReleaseNow(id: $id) { status } }', { id }, editor));
+      const tag = Date.now() % 100000;
+      const session = await wf.createItem(`related-session-${tag}`, mediaBase);
+      await wf.approveLatest(session);
+      const first = await wf.release('Session alone', [session]);
+      await launchNow(first);
+      expect((await wf.waitFor(first, ['launched', 'failed'])).status).toBe('launched');
+      const courseSlug = `related-course-${tag}`;
+      const course = (
+        await must(
+          gql<{ createItem: { id: string } }>(
+            api.url,
+            'mutation($i: ItemInput!) { createItem(input: $i) { id } }',
+            {
+              i: {
+                slug: courseSlug,
+                kind: 'course',
+                defaultLocale: 'en',
+                localized: [{ locale: 'en', title: 'Related course', description: 'One session' }],
+                media: { artworkUrl: `${mediaBase}/ok/${courseSlug}.jpg` },
+                attributes: { instructor: 'I' },
+                sessions: [session],
+              },
+            },
+            editor,
+          ),
+        )
+      ).createItem.id;
+      await wf.approveLatest(course);
+      const unpublish = await wf.release('Session offline', [session], 'UNPUBLISH');
+      const publish = await wf.release('Course around it', [course]);
+
+      writeFileSync(pause, 'hold');
+      await launchNow(unpublish);
+      // The first launch is inside its transaction, the session taken offline, not committed.
+      await waitUntil(() => existsSync(`${pause}.reached`) && readFileSync(`${pause}.reached`, 'utf8').includes(unpublish), {
+        what: 'the unpublishing launch to reach the pause point',
+        timeoutMs: 20000,
+      });
+      rmSync(`${pause}.reached`);
+      await launchNow(publish);
+      // Either the second launch passed its checks and reached the pause too, or it waits for the first's lock.
+      const waitingOnLock = () =>
+        withDb(
+          async (c) =>
+            (await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0]
+              .n as number,
+        );
+      await waitUntil(async () => existsSync(`${pause}.reached`) || (await waitingOnLock()) > 0, {
+        what: 'the second launch to reach the pause point or wait for a lock',
+        timeoutMs: 20000,
+      });
+      rmSync(pause);
+      const outcome = {
+        unpublish: (await wf.waitFor(unpublish, ['launched', 'failed'])).status,
+        publish: await wf.waitFor(publish, ['launched', 'failed']).then((r) => ({ status: r.status, codes: (r.failureReasons ?? []).map((f) => f.code) })),
+        live: await withDb(
+          async (c) => (await c.query(`SELECT id, live_version_id IS NOT NULL AS live FROM items WHERE id = ANY($1) ORDER BY slug`, [[session, course]])).rows,
+        ),
+      };
+      expect(outcome).toEqual({
+        unpublish: 'launched',
+        publish: { status: 'failed', codes: ['RELATION'] },
+        live: expect.arrayContaining([
+          { id: session, live: false },
+          { id: course, live: false },
+        ]),
+      });
+    } finally {
+      rmSync(pause, { force: true });
+      rmSync(`${pause}.reached`, { force: true });
+      await w.stop();
     }
   }, 90000);
 

@@ -21,6 +21,14 @@ export type LaunchOutcome =
   | { outcome: 'skipped'; reason: string }
   | { outcome: 'wait'; delayMs: number };
 
+/**
+ * The transaction-level advisory lock every launch and rollback takes before it reads what is live: they run one at a
+ * time. Each locks only its own items, but its checks read others (a course's sessions, a slug held by another live
+ * item), so two launches due at the same instant could each pass their checks against what the other was about to
+ * change: a session unpublished while a course around it went live, two live items with one slug.
+ */
+export const LIVE_CONTENT_LOCK = 46_170_010;
+
 interface ItemChange {
   itemId: string;
   slug: string;
@@ -65,6 +73,7 @@ export class LaunchExecutor {
       }
       if (decision.action === 'wait') return { outcome: 'wait', delayMs: decision.delayMs };
 
+      await m.query('SELECT pg_advisory_xact_lock($1)', [LIVE_CONTENT_LOCK]);
       const report = await this.validator.validate(m, release);
       if (report.blocking.length) {
         release.status = 'failed';

@@ -9,6 +9,7 @@ import { ReleaseActionEntity } from '../entities/release-action.entity';
 import { ReleaseEntity } from '../entities/release.entity';
 import { ReleaseEventEntity } from '../entities/release-event.entity';
 import { ItemStates } from './item-states';
+import { LIVE_CONTENT_LOCK } from './launch-executor';
 
 /**
  * Reverts a launched release: every item goes back to exactly what was live before the launch (its previous live
@@ -41,6 +42,8 @@ export class RollbackService {
           allowed: ['launched'],
         });
       }
+      // One launch or rollback at a time: its checks read items beyond its own (see LIVE_CONTENT_LOCK).
+      await m.query('SELECT pg_advisory_xact_lock($1)', [LIVE_CONTENT_LOCK]);
       const actions = await m.find(ReleaseActionEntity, { where: { releaseId }, order: { appliedOrder: 'DESC' } });
       const locked: { id: string; live_release_id: string | null }[] = await m.query(
         `SELECT id, live_release_id FROM items WHERE id = ANY($1) ORDER BY id FOR UPDATE`,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
+import { Queue } from 'bullmq';
 import { AddressInfo, Server, Socket, createServer } from 'node:net';
 import { ApiHandle, Credentials, RunningProcess, createUser, gql, login, startApi, startWorker, withDb } from '../support/stack';
 import { Workflow, must, startMediaServer } from '../support/launch-helpers';
@@ -58,7 +59,8 @@ describe('outbound answers that are not HTTP, and webhook endpoint sizes', () =>
     await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
     rawBase = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`;
     media = await startMediaServer();
-    const env = { OUTBOUND_ALLOWLIST: '127.0.0.1', ASSET_CHECK_TIMEOUT_MS: '5000', WEBHOOK_BACKOFF_MS: '200' };
+    // Receivers in these tests hold requests until told to answer: a try must not time out meanwhile.
+    const env = { OUTBOUND_ALLOWLIST: '127.0.0.1', ASSET_CHECK_TIMEOUT_MS: '5000', WEBHOOK_BACKOFF_MS: '200', WEBHOOK_TIMEOUT_MS: '120000' };
     api = await startApi(env);
     worker = await startWorker({ ...env, PUBLIC_URL: api.url });
     editor = { token: await login(api.url, await createUser('editor')) };
@@ -207,6 +209,53 @@ describe('outbound answers that are not HTTP, and webhook endpoint sizes', () =>
       );
       expect({ hits: hits.length, audit, attempts: done.attempts }).toEqual({ hits: 1, audit: 1, attempts: 9 });
     } finally {
+      receiver.closeAllConnections();
+      receiver.close();
+    }
+  }, 90000);
+
+  it("a redelivery and the worker's sweep never put two jobs on one delivery", async () => {
+    // The redelivery used a job id of its own, the sweep the delivery's: for a delivery older than a minute whose
+    // first job Redis no longer kept, both ran, and the receiver got the same delivery twice at once.
+    const held: (() => void)[] = [];
+    const hits: string[] = [];
+    const receiver = createHttpServer((req, res) => {
+      hits.push(String(req.headers['x-marquee-delivery']));
+      held.push(() => res.writeHead(200).end('ok'));
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const queue = new Queue('webhooks', { connection: { host: '127.0.0.1', port: 6379 }, prefix: `${process.env.REDIS_PREFIX}:bull` });
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/sweep-${run}`;
+      const { endpointId, deliveryId } = await withDb(async (c) => {
+        const ep = await c.query(`INSERT INTO webhook_endpoints (url, events, secret) VALUES ($1, '{}', 'whsec_test') RETURNING id`, [url]);
+        const d = await c.query(
+          `INSERT INTO webhook_deliveries (endpoint_id, event_id, event_type, payload, status, attempts, created_at)
+           VALUES ($1, gen_random_uuid(), 'release.launched', '{}', 'failed', 8, now() - interval '5 minutes') RETURNING id`,
+          [ep.rows[0].id],
+        );
+        return { endpointId: ep.rows[0].id as string, deliveryId: d.rows[0].id as string };
+      });
+      endpoints.push(endpointId);
+      await must(gql(api.url, 'mutation($id: ID!) { redeliverWebhook(id: $id) { status } }', { id: deliveryId }, admin));
+      await pollUntil(
+        () => hits.filter((h) => h === deliveryId).length,
+        (n) => n >= 1,
+        { what: 'the redelivery to reach the (holding) receiver', timeoutMs: 30000 },
+      );
+      // The sweep, as the worker runs it every minute: the delivery is pending and older than a minute.
+      const sweep = await queue.add('sweep-webhooks', {}, { jobId: `sweep-test-${run}` });
+      const swept = await pollUntil(
+        async () => ({ state: await sweep.getState(), job: await queue.getJob(sweep.id!) }),
+        (x) => x.state === 'completed' || x.state === 'failed',
+        { what: 'the sweep job to run', timeoutMs: 30000, describe: (x) => String((x as { state: string }).state) },
+      );
+      expect([swept.state, swept.job?.returnvalue?.requeued]).toEqual(['completed', expect.any(Number)]);
+      const live = (await queue.getJobs(['active', 'waiting', 'delayed', 'prioritized'])).filter((j) => j?.data?.deliveryId === deliveryId);
+      expect(live.map((j) => j.id)).toEqual([`webhook_${deliveryId}`]);
+    } finally {
+      for (const answer of held.splice(0)) answer();
+      await queue.close();
       receiver.closeAllConnections();
       receiver.close();
     }

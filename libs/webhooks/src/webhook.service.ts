@@ -193,15 +193,19 @@ export class WebhookService {
       return { ...d, status: 'pending' as const };
     });
     if (!queued) return d;
+    // Under the delivery's own job id, the one the sweep uses too: a second job for it (a redelivery beside a sweep's
+    // re-queue) would send it twice at once. A job that ended (or waits out a retry's backoff) makes way for a fresh
+    // one with all its tries; a job queued or running now is the redelivery already.
+    const jobId = jobIds.deliverWebhook(deliveryId);
     try {
+      const existing = await this.queue.getJob(jobId);
+      const state = existing ? await existing.getState() : 'missing';
+      if (state === 'active' || state === 'waiting' || state === 'prioritized') return d;
+      if (existing) await existing.remove();
       await this.queue.add(
         JobName.DeliverWebhook,
         { deliveryId },
-        {
-          jobId: `${jobIds.deliverWebhook(deliveryId)}_${this.clock.nowMs()}`,
-          attempts: 8,
-          backoff: { type: 'exponential', delay: this.config.webhookBackoffMs },
-        },
+        { jobId, attempts: 8, backoff: { type: 'exponential', delay: this.config.webhookBackoffMs } },
       );
     } catch (e) {
       // It is pending in PostgreSQL: the worker's sweep sends it, as it does any delivery whose job was lost.

@@ -14,3 +14,4 @@ export * from './access-rules.service';
 export * from './roles-doc';
 export * from './current-principal.decorator';
 export * from './auth.module';
+export * from './address-subject';

@@ -1,0 +1,155 @@
+import { connect } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { ApiHandle, createUser, gql, startApi, withDb } from '../support/stack';
+
+/**
+ * The Studio's HTTP surface as a hostile client sees it: cross-site writes riding the session cookie, conditional and
+ * ranged requests for the Studio's files, answers Node writes before any middleware, and sign-in limits counted per
+ * IPv6 address.
+ */
+const LOGIN = 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }';
+
+/** Raw HTTP: sends `request` as is and reads until the server closes or `maxMs` passes. */
+function raw(port: number, request: string, maxMs = 5000): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    const socket = connect(port, '127.0.0.1');
+    const timer = setTimeout(() => socket.destroy(), maxMs);
+    socket.on('data', (d) => (text += String(d)));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(text);
+    });
+    socket.on('error', () => undefined);
+    socket.write(request);
+  });
+}
+
+describe("the Studio's HTTP surface", () => {
+  let api: ApiHandle;
+  beforeAll(async () => {
+    // x-forwarded-for is believed from 127.0.0.1, so the sign-in test speaks from IPv6 addresses of its own.
+    api = await startApi({ TRUSTED_PROXIES: '127.0.0.1', LOGIN_MAX_ATTEMPTS: '50', LOGIN_MAX_PER_ADDRESS: '3', LOGIN_WINDOW_SECONDS: '60' });
+  }, 90000);
+  afterAll(() => api?.stop());
+
+  const sessionCookie = async (role: 'editor' | 'admin' = 'editor') => {
+    const user = await createUser(role);
+    const r = await gql<{ login: { token: string } }>(api.url, LOGIN, { e: user.email, p: user.password });
+    const cookie = r.headers.get('set-cookie')?.split(';')[0];
+    if (!cookie) throw new Error(`no session cookie: ${r.status} ${JSON.stringify(r.errors)}`);
+    return { user, cookie, token: r.data!.login.token };
+  };
+
+  it('refuses an import that a cross-site form or no-cors fetch could send with the session cookie, and stores nothing', async () => {
+    const { user, cookie, token } = await sessionCookie();
+    const csv = (slug: string) =>
+      `slug,kind,default_locale,locales,title.en,description.en,duration,audio_url,artwork_url\n${slug},meditation,en,en,Cross-site,Sent by another page.,10:00,https://cdn.example.com/a.mp3,https://cdn.example.com/a.jpg\n`;
+    const upload = (slug: string, headers: Record<string, string>) =>
+      // Bytes, not a string: fetch would add text/plain to a string body, and one case sends no content type at all.
+      fetch(`${api.url}/api/imports?filename=items.csv`, { method: 'POST', headers, body: Buffer.from(csv(slug)) });
+    const jobs = async () => (await withDb((c) => c.query('SELECT count(*)::int AS n FROM import_jobs WHERE created_by = $1', [user.id]))).rows[0].n;
+    const refused: Record<string, unknown>[] = [];
+    for (const type of ['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', null]) {
+      const slug = `csrf-${randomBytes(4).toString('hex')}`;
+      const res = await upload(slug, { cookie, ...(type ? { 'content-type': type } : {}) });
+      const body = (await res.json()) as { errors?: { message: string; extensions: { code: string } }[] };
+      refused.push({ type, status: res.status, code: body.errors?.[0]?.extensions.code, message: body.errors?.[0]?.message });
+      const items = (await withDb((c) => c.query('SELECT count(*)::int AS n FROM items WHERE slug = $1', [slug]))).rows[0].n;
+      expect({ type, status: res.status, items }).toEqual({ type, status: 400, items: 0 });
+    }
+    expect(refused[0]).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/text\/csv or application\/x-ndjson/) });
+    expect(await jobs()).toBe(0);
+
+    // What the Studio sends (a type a cross-site page cannot send without a preflight) and a bearer token still work.
+    const viaStudio = await upload(`ok-${randomBytes(4).toString('hex')}`, { cookie, 'content-type': 'text/csv' });
+    expect({ status: viaStudio.status, body: await viaStudio.text() }).toMatchObject({ status: 202 });
+    const viaBearer = await upload(`ok-${randomBytes(4).toString('hex')}`, { authorization: `Bearer ${token}`, 'content-type': 'text/plain' });
+    expect({ status: viaBearer.status, body: await viaBearer.text() }).toMatchObject({ status: 202 });
+  });
+
+  it('answers a Range outside a Studio file 416 and a failed If-Match 412, as JSON that is never cached, not 500', async () => {
+    const url = `${api.url}/studio/favicon.svg`;
+    const whole = await fetch(url);
+    const size = (await whole.arrayBuffer()).byteLength;
+    expect(whole.status).toBe(200);
+    const fileEtag = whole.headers.get('etag');
+    const cases: [Record<string, string>, number, RegExp][] = [
+      [{ range: `bytes=${size + 1000}-` }, 416, new RegExp(`bytes this file does not have \\(it is ${size} bytes long\\)`)],
+      [{ range: 'bytes=9-2' }, 416, /Range header/],
+      [{ 'if-match': '"not-this-one"' }, 412, /If-Match or If-Unmodified-Since/],
+      [{ 'if-unmodified-since': 'Mon, 01 Jan 2001 00:00:00 GMT' }, 412, /If-Match or If-Unmodified-Since/],
+    ];
+    for (const [headers, status, message] of cases) {
+      const res = await fetch(url, { headers });
+      const text = await res.text();
+      const seen = {
+        headers,
+        status: res.status,
+        type: res.headers.get('content-type'),
+        cache: res.headers.get('cache-control'),
+        // Express tags the JSON answer itself; the file's own tag (and its hour of caching) must not describe it.
+        fileEtag: res.headers.get('etag') === fileEtag,
+        nosniff: res.headers.get('x-content-type-options'),
+        csp: res.headers.get('content-security-policy'),
+        text,
+      };
+      expect(seen).toMatchObject({
+        headers,
+        status,
+        type: expect.stringMatching(/^application\/json/),
+        cache: 'no-store',
+        fileEtag: false,
+        nosniff: 'nosniff',
+        csp: expect.stringContaining("frame-ancestors 'none'"),
+      });
+      const body = JSON.parse(text) as { errors: { message: string; extensions: { code: string } }[] };
+      expect({ headers, code: body.errors[0].extensions.code, message: body.errors[0].message }).toEqual({
+        headers,
+        code: 'BAD_REQUEST',
+        message: expect.stringMatching(message),
+      });
+    }
+    expect(api.output()).not.toMatch(/Unhandled error on GET \/studio/);
+  });
+
+  it('sends nosniff, DENY and no-referrer on the answers Node writes itself (malformed requests, headers too large)', async () => {
+    for (const request of ['FOO /studio/ HTTP/1.1\r\nHost: x\r\n\r\n', `GET /studio/ HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(70000)}\r\n\r\n`]) {
+      const text = await raw(api.port, request);
+      const head = text.slice(0, text.indexOf('\r\n\r\n'));
+      expect({ request: request.slice(0, 20), head }).toEqual({
+        request: request.slice(0, 20),
+        head: expect.stringMatching(/^HTTP\/1\.1 4\d\d /),
+      });
+      expect({ request: request.slice(0, 20), head }).toEqual({
+        request: request.slice(0, 20),
+        head: expect.stringMatching(/x-content-type-options: nosniff[\s\S]*x-frame-options: DENY[\s\S]*referrer-policy: no-referrer/i),
+      });
+    }
+  });
+
+  it('counts failed sign-ins per IPv6 /64, so a client cannot get a fresh limit from each address of its network', async () => {
+    const user = await createUser('admin');
+    const prefix = `2001:db8:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}`;
+    const answers: { from: string; status: number; code: unknown }[] = [];
+    for (let i = 1; i <= 6; i++) {
+      const from = `${prefix}:${i.toString(16)}::${(i * 7).toString(16)}`;
+      const res = await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
+        body: JSON.stringify({ query: LOGIN, variables: { e: user.email, p: 'wrong-password-here' } }),
+      });
+      const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
+      answers.push({ from, status: res.status, code: body.errors?.[0]?.extensions?.code });
+    }
+    // LOGIN_MAX_PER_ADDRESS is 3: three wrong guesses, then the /64 waits, whichever address of it asks.
+    expect(answers.map((a) => a.code)).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);
+    // Another network is not held back by it.
+    const other = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `2001:db8:ffff:${randomBytes(2).toString('hex')}::1` },
+      body: JSON.stringify({ query: LOGIN, variables: { e: user.email, p: user.password } }),
+    });
+    expect({ status: other.status, body: await other.text() }).toMatchObject({ status: 200 });
+  });
+});

@@ -152,4 +152,62 @@ describe("the Studio's HTTP surface", () => {
     });
     expect({ status: other.status, body: await other.text() }).toMatchObject({ status: 200 });
   });
+
+  describe('logout across API processes', () => {
+    let api2: ApiHandle;
+    beforeAll(async () => {
+      api2 = await startApi();
+    }, 90000);
+    afterAll(() => api2?.stop());
+
+    it('ends the calling session on every process at once, cookie and bearer alike, and leaves the other sessions of the user alone', async () => {
+      const user = await createUser('editor');
+      const signIn = async () => {
+        const r = await gql<{ login: { token: string } }>(api.url, LOGIN, { e: user.email, p: user.password });
+        return { token: r.data!.login.token, cookie: r.headers.get('set-cookie')!.split(';')[0] };
+      };
+      const [a, b] = [await signIn(), await signIn()];
+      const me = async (url: string, creds: { token?: string; cookie?: string }) => {
+        const r = await gql<{ me: { email: string } | null }>(url, '{ me { email } }', {}, creds);
+        return { status: r.status, email: r.data?.me?.email ?? null, code: r.errors?.[0]?.extensions?.code ?? null };
+      };
+      // Both processes have seen (and cached) session a before it ends.
+      expect(await me(api2.url, { token: a.token })).toEqual({ status: 200, email: user.email, code: null });
+      expect(await me(api.url, { cookie: a.cookie })).toEqual({ status: 200, email: user.email, code: null });
+
+      const out = await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: a.cookie },
+        body: JSON.stringify({ query: 'mutation { logout }' }),
+      });
+      expect({ status: out.status, body: (await out.json()) as unknown, cookie: out.headers.get('set-cookie') }).toEqual({
+        status: 200,
+        body: { data: { logout: true } },
+        cookie: expect.stringMatching(/^marquee_session=;/),
+      });
+
+      // Sent after logout answered: refused on both processes (a bearer token 401; a stale cookie is anonymous).
+      const after = {
+        bearerHere: await me(api.url, { token: a.token }),
+        bearerThere: await me(api2.url, { token: a.token }),
+        cookieThere: await me(api2.url, { cookie: a.cookie }),
+        otherSession: await me(api2.url, { token: b.token }),
+      };
+      expect(after).toEqual({
+        bearerHere: { status: 401, email: null, code: 'UNAUTHENTICATED' },
+        bearerThere: { status: 401, email: null, code: 'UNAUTHENTICATED' },
+        cookieThere: { status: 200, email: null, code: null },
+        otherSession: { status: 200, email: user.email, code: null },
+      });
+
+      // A bearer token signs itself out the same way; once ended, it is refused like any ended session.
+      for (let i = 0; i < 2; i++) {
+        const r = await gql<{ logout: boolean }>(api2.url, 'mutation { logout }', {}, { token: b.token });
+        expect({ i, status: r.status, data: r.data }).toEqual({ i, status: i === 0 ? 200 : 401, data: i === 0 ? { logout: true } : null });
+      }
+      expect(await me(api.url, { token: b.token })).toEqual({ status: 401, email: null, code: 'UNAUTHENTICATED' });
+      const rows = (await withDb((c) => c.query('SELECT count(*)::int AS n FROM ended_sessions WHERE user_id = $1', [user.id]))).rows[0].n;
+      expect(rows).toBe(2);
+    });
+  });
 });

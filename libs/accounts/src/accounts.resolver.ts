@@ -25,9 +25,17 @@ export class AccountsResolver {
     return { user: user as UserGql, token, expiresAt };
   }
 
-  @Mutation(() => Boolean, { description: 'Ends the Studio session on this browser.' })
+  @Mutation(() => Boolean, {
+    description:
+      "Ends the calling session (the bearer token's, else the Studio cookie's) on every API process, and clears the cookie. Other sessions of the same user go on.",
+  })
   @Allow('anonymous')
-  logout(@Context() ctx: { res: Response }): boolean {
+  async logout(@Context() ctx: { req: Request & { cookies?: Record<string, string> }; res: Response }): Promise<boolean> {
+    // The credential the request was signed in with (CredentialsMiddleware's order): an API key is no session.
+    const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.req.headers.authorization ?? '')?.[1];
+    const token = ctx.req.headers['x-api-key'] ? undefined : (bearer ?? ctx.req.cookies?.[SESSION_COOKIE]);
+    // Before, only the cookie was cleared: the token itself, copied or kept anywhere, stayed valid until it expired.
+    if (token) await this.auth.endSession(token);
     ctx.res.clearCookie(SESSION_COOKIE, { path: '/' });
     return true;
   }

@@ -210,4 +210,37 @@ describe("the Studio's HTTP surface", () => {
       expect(rows).toBe(2);
     });
   });
+
+  it('treats an email typed with a combining accent (NFD) and with the precomposed letter (NFC) as one account', async () => {
+    const admin = await createUser('admin');
+    const { token } = await (async () => {
+      const r = await gql<{ login: { token: string } }>(api.url, LOGIN, { e: admin.email, p: admin.password });
+      return r.data!.login;
+    })();
+    const local = `jos${randomBytes(3).toString('hex')}`;
+    const nfc = `${local}\u00e9@example.com`;
+    const nfd = `${local}e\u0301@example.com`;
+    const create = (email: string) =>
+      gql<{ createUser: { user: { email: string } } }>(
+        api.url,
+        'mutation($e: String!) { createUser(input: {email: $e, displayName: "José", role: EDITOR, password: "correct horse battery"}) { user { email } } }',
+        { e: email },
+        { token },
+      );
+    const first = await create(nfd);
+    expect({ errors: first.errors, email: first.data?.createUser.user.email }).toEqual({ errors: undefined, email: nfc });
+    const second = await create(nfc);
+    expect({ code: second.errors?.[0]?.extensions?.code, data: second.data }).toEqual({ code: 'CONFLICT', data: null });
+    const stored = (await withDb((c) => c.query('SELECT email FROM users WHERE email LIKE $1', [`${local}%`]))).rows.map((r: { email: string }) => r.email);
+    expect(stored).toEqual([nfc]);
+    for (const typed of [nfc, nfd, nfd.toUpperCase()]) {
+      const r = await gql<{ login: { token: string } | null }>(api.url, LOGIN, { e: typed, p: 'correct horse battery' });
+      expect({ typed, status: r.status, signedIn: Boolean(r.data?.login?.token), errors: r.errors }).toEqual({
+        typed,
+        status: 200,
+        signedIn: true,
+        errors: undefined,
+      });
+    }
+  });
 });

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import * as argon2 from 'argon2';
 import { Actor, AuditService } from '@marquee/audit';
-import { ApiKeyEntity, AuthService, Role, ROLES, UserEntity } from '@marquee/platform-auth';
+import { ApiKeyEntity, AuthService, Role, ROLES, UserEntity, normalizeEmail } from '@marquee/platform-auth';
 import { ConflictError, DomainError, InputError, NotFoundError, assertId, isUuid, Clock, nameProblem, quoteInput } from '@marquee/platform-core';
 
 /**
@@ -49,7 +49,7 @@ export class AccountsService {
     input: { email: string; displayName: string; role: Role; password?: string | null },
     tx?: EntityManager,
   ): Promise<{ user: UserEntity; temporaryPassword: string | null }> {
-    const email = input.email.trim().toLowerCase();
+    const email = normalizeEmail(input.email);
     const problems = [];
     if (!EMAIL.test(email)) problems.push({ field: 'email', message: `${quoteInput(input.email)} is not an email address` });
     const displayName = input.displayName.trim();

@@ -34,6 +34,16 @@ const FORGET_WAIT_MS = 1500;
 const INVALID_CREDENTIALS = 'Email or password is wrong. Check both and try again.';
 
 /**
+ * The one spelling of a sign-in address that accounts are stored and looked up by: trimmed, lower case, and in
+ * Unicode NFC, so "josé" typed with a combining accent (NFD, as some keyboards and macOS file names produce) is the
+ * same account as "josé" with the precomposed letter. Before, they were two accounts that read the same in the
+ * Studio, and a user created in one form could not sign in typing the other.
+ */
+export function normalizeEmail(raw: string): string {
+  return raw.trim().toLowerCase().normalize('NFC');
+}
+
+/**
  * Credentials in, principal out. Sessions are JWTs checked against the user row (cached for a few seconds), so a
  * disabled user or a changed password ends old sessions; API keys are verified by their SHA-256 against the
  * in-memory registry (ApiKeys), without PostgreSQL on the request path.
@@ -79,7 +89,7 @@ export class AuthService {
   }
 
   async login(emailRaw: string, password: string, address: string): Promise<{ token: string; user: UserEntity; expiresAt: Date }> {
-    const email = emailRaw.trim().toLowerCase();
+    const email = normalizeEmail(emailRaw);
     await this.limits.check(email, address);
     let user: UserEntity | null;
     try {

@@ -34,9 +34,10 @@ export class AccountsResolver {
     // The credential the request was signed in with (CredentialsMiddleware's order): an API key is no session.
     const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.req.headers.authorization ?? '')?.[1];
     const token = ctx.req.headers['x-api-key'] ? undefined : (bearer ?? ctx.req.cookies?.[SESSION_COOKIE]);
+    // The browser lets go of the cookie even if ending the session fails below (UNAVAILABLE: the caller retries).
+    ctx.res.clearCookie(SESSION_COOKIE, { path: '/' });
     // Before, only the cookie was cleared: the token itself, copied or kept anywhere, stayed valid until it expired.
     if (token) await this.auth.endSession(token);
-    ctx.res.clearCookie(SESSION_COOKIE, { path: '/' });
     return true;
   }
 

@@ -29,7 +29,14 @@ describe("the Studio's HTTP surface", () => {
   let api: ApiHandle;
   beforeAll(async () => {
     // x-forwarded-for is believed from 127.0.0.1, so the sign-in test speaks from IPv6 addresses of its own.
-    api = await startApi({ TRUSTED_PROXIES: '127.0.0.1', LOGIN_MAX_ATTEMPTS: '50', LOGIN_MAX_PER_ADDRESS: '3', LOGIN_WINDOW_SECONDS: '60' });
+    // A webhook receiver on loopback is allowed (OUTBOUND_ALLOWLIST) for the audit log test; nothing is sent to it.
+    api = await startApi({
+      TRUSTED_PROXIES: '127.0.0.1',
+      LOGIN_MAX_ATTEMPTS: '50',
+      LOGIN_MAX_PER_ADDRESS: '3',
+      LOGIN_WINDOW_SECONDS: '60',
+      OUTBOUND_ALLOWLIST: '127.0.0.1',
+    });
   }, 90000);
   afterAll(() => api?.stop());
 
@@ -242,5 +249,35 @@ describe("the Studio's HTTP surface", () => {
         errors: undefined,
       });
     }
+  });
+
+  it('shows webhook URLs in the audit log only to admins: other roles read (and search) them cut to the host', async () => {
+    const admin = await createUser('admin');
+    const analyst = await createUser('analyst');
+    const tokenOf = async (u: { email: string; password: string }) =>
+      (await gql<{ login: { token: string } }>(api.url, LOGIN, { e: u.email, p: u.password })).data!.login.token;
+    const [adminToken, analystToken] = [await tokenOf(admin), await tokenOf(analyst)];
+    const secret = `S3CRET${randomBytes(6).toString('hex')}`;
+    const url = `http://127.0.0.1:9/services/T000/B000/${secret}?token=${secret}`;
+    const created = await gql(api.url, 'mutation($u: String!) { createWebhookEndpoint(input: {url: $u}) { secret } }', { u: url }, { token: adminToken });
+    expect({ status: created.status, errors: created.errors }).toEqual({ status: 200, errors: undefined });
+
+    const AUDIT = 'query($f: AuditFilter) { auditLog(filter: $f) { totalCount edges { node { action summary before after } } } }';
+    type Page = { auditLog: { totalCount: number; edges: { node: { action: string; summary: string; after: unknown } }[] } };
+    const read = (token: string, f: Record<string, unknown>) => gql<Page>(api.url, AUDIT, { f }, { token });
+    const mine = { actorId: admin.id, entityType: 'webhook_endpoint' };
+
+    const asAdmin = await read(adminToken, mine);
+    expect(asAdmin.data!.auditLog.edges.map((e) => e.node.summary)).toEqual([`Added webhook ${url}`]);
+
+    const asAnalyst = await read(analystToken, mine);
+    expect({ errors: asAnalyst.errors, nodes: asAnalyst.data?.auditLog.edges.map((e) => e.node) }).toEqual({
+      errors: undefined,
+      nodes: [{ action: 'webhook.created', summary: 'Added webhook http://127.0.0.1:9/…', before: null, after: { url: 'http://127.0.0.1:9/…', events: [] } }],
+    });
+    expect(JSON.stringify(asAnalyst.data)).not.toContain(secret);
+    // Nor can a search for the secret tell whether it is there.
+    const search = async (token: string) => (await read(token, { ...mine, text: secret.slice(0, 10) })).data!.auditLog.totalCount;
+    expect({ admin: await search(adminToken), analyst: await search(analystToken) }).toEqual({ admin: 1, analyst: 0 });
   });
 });

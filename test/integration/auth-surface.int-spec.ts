@@ -280,4 +280,29 @@ describe("the Studio's HTTP surface", () => {
     const search = async (token: string) => (await read(token, { ...mine, text: secret.slice(0, 10) })).data!.auditLog.totalCount;
     expect({ admin: await search(adminToken), analyst: await search(analystToken) }).toEqual({ admin: 1, analyst: 0 });
   });
+
+  it('counts wrong current passwords in changePassword as failed sign-ins: a session alone does not buy unlimited guesses', async () => {
+    const user = await createUser('analyst');
+    // Its own network, so this test's failures count against no other test's address (LOGIN_MAX_PER_ADDRESS 3).
+    const from = `2001:db8:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}::1`;
+    const call = async (query: string, variables: Record<string, unknown>, token?: string) => {
+      const res = await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': from, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] };
+      return { status: res.status, code: body.errors?.[0]?.extensions?.code ?? null, data: body.data ?? null };
+    };
+    const signedIn = await call(LOGIN, { e: user.email, p: user.password });
+    const token = (signedIn.data!.login as { token: string }).token;
+    const CHANGE = 'mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }';
+    const codes: (string | null)[] = [];
+    for (let i = 0; i < 5; i++) codes.push((await call(CHANGE, { c: `guess-number-${i}`, n: 'a-new-password-here' }, token)).code);
+    expect(codes).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'RATE_LIMITED', 'RATE_LIMITED']);
+    // Even the right one waits out the window, as at sign-in, and the password is unchanged.
+    expect(await call(CHANGE, { c: user.password, n: 'a-new-password-here' }, token)).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    const elsewhere = await gql<{ login: { token: string } }>(api.url, LOGIN, { e: user.email, p: user.password });
+    expect({ status: elsewhere.status, errors: elsewhere.errors }).toEqual({ status: 200, errors: undefined });
+  });
 });

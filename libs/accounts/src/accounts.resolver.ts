@@ -57,10 +57,10 @@ export class AccountsResolver {
     @CurrentPrincipal() p: Principal,
     @Args('currentPassword') current: string,
     @Args('newPassword') next: string,
-    @Context() ctx: { res: Response },
+    @Context() ctx: { req: Request; res: Response },
   ): Promise<boolean> {
     if (p.kind !== 'user') throw new UnauthenticatedError();
-    const { token, expiresAt } = await this.accounts.changeOwnPassword(actorOf(p), p.userId, current, next);
+    const { token, expiresAt } = await this.accounts.changeOwnPassword(actorOf(p), p.userId, current, next, ctx.req.ip ?? 'unknown');
     this.setCookie(ctx.res, token, expiresAt);
     return true;
   }

@@ -110,6 +110,19 @@ export class AuthService {
     return { ...this.sign(user), user };
   }
 
+  /**
+   * Checks a signed-in user's current password (`changePassword`) under the sign-in limits, counted with sign-in's own
+   * counters for that email and address: a session alone must not buy unlimited guesses at the password behind it.
+   * Throws RATE_LIMITED over a limit; a wrong password counts as a failed sign-in.
+   */
+  async verifyCurrentPassword(user: UserEntity, password: string, address: string): Promise<boolean> {
+    const email = normalizeEmail(user.email);
+    await this.limits.check(email, address);
+    const ok = await argon2.verify(user.passwordHash, password).catch(() => false);
+    if (!ok) await this.limits.failed(email, address);
+    return ok;
+  }
+
   /** A new session for a user who just proved who they are (e.g. changed their password). */
   async issueSession(userId: string): Promise<{ token: string; expiresAt: Date }> {
     const user = await this.users.findOneOrFail({ where: { id: userId } });

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { ApiHandle, createUser, gql, startApi, withDb } from '../support/stack';
+import { NfcEmails1797000000001 } from '../../migrations/1797000000001-NfcEmails';
 
 /**
  * The Studio's HTTP surface as a hostile client sees it: cross-site writes riding the session cookie, conditional and
@@ -238,9 +239,17 @@ describe("the Studio's HTTP surface", () => {
     expect({ errors: first.errors, email: first.data?.createUser.user.email }).toEqual({ errors: undefined, email: nfc });
     const second = await create(nfc);
     expect({ code: second.errors?.[0]?.extensions?.code, data: second.data }).toEqual({ code: 'CONFLICT', data: null });
-    const stored = (await withDb((c) => c.query('SELECT email FROM users WHERE email LIKE $1', [`${local}%`]))).rows.map((r: { email: string }) => r.email);
-    expect(stored).toEqual([nfc]);
-    for (const typed of [nfc, nfd, nfd.toUpperCase()]) {
+    // An IDN domain in punycode and in Unicode, and a full-width letter, are one address too.
+    const idn = `${local}@bücher.example`;
+    const viaPunycode = await create(`${local}@xn--bcher-kva.example`);
+    expect({ errors: viaPunycode.errors, email: viaPunycode.data?.createUser.user.email }).toEqual({ errors: undefined, email: idn });
+    expect((await create(idn)).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect((await create(`${local}e\u0301@ｅxample.com`)).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const stored = (await withDb((c) => c.query('SELECT email FROM users WHERE email LIKE $1 ORDER BY created_at', [`${local}%`]))).rows.map(
+      (r: { email: string }) => r.email,
+    );
+    expect(stored).toEqual([nfc, idn]);
+    for (const typed of [nfc, nfd, nfd.toUpperCase(), `${local}\u00e9@ＥＸＡＭＰＬＥ.com`]) {
       const r = await gql<{ login: { token: string } | null }>(api.url, LOGIN, { e: typed, p: 'correct horse battery' });
       expect({ typed, status: r.status, signedIn: Boolean(r.data?.login?.token), errors: r.errors }).toEqual({
         typed,
@@ -304,5 +313,25 @@ describe("the Studio's HTTP surface", () => {
     expect(await call(CHANGE, { c: user.password, n: 'a-new-password-here' }, token)).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
     const elsewhere = await gql<{ login: { token: string } }>(api.url, LOGIN, { e: user.email, p: user.password });
     expect({ status: elsewhere.status, errors: elsewhere.errors }).toEqual({ status: 200, errors: undefined });
+  });
+
+  it('rewrites emails stored in another spelling (NFD, punycode) to the one sign-in looks up, unless that one is taken', async () => {
+    const local = `mig${randomBytes(3).toString('hex')}`;
+    const [nfd, puny, clash] = [`${local}e\u0301@example.com`, `${local}@xn--bcher-kva.example`, `${local}\u00e9@example.com`];
+    const a = await createUser('editor', nfd);
+    const b = await createUser('editor', puny);
+    const runUp = () => withDb((c) => new NfcEmails1797000000001().up({ query: async (sql: string, p?: unknown[]) => (await c.query(sql, p)).rows } as never));
+    await runUp();
+    const emailOf = async (id: string) => (await withDb((c) => c.query('SELECT email FROM users WHERE id = $1', [id]))).rows[0].email as string;
+    expect({ a: await emailOf(a.id), b: await emailOf(b.id) }).toEqual({ a: clash, b: `${local}@bücher.example` });
+    for (const u of [a, b]) {
+      const r = await gql(api.url, LOGIN, { e: u === a ? nfd : puny, p: u.password });
+      expect({ email: u.email, status: r.status, errors: r.errors }).toEqual({ email: u.email, status: 200, errors: undefined });
+    }
+    // A stored spelling whose canonical one another account has is left alone, and the migration can run again.
+    const c2 = await createUser('editor', `${local}x${'e\u0301'}@example.com`);
+    await createUser('editor', `${local}x\u00e9@example.com`);
+    await runUp();
+    expect(await emailOf(c2.id)).toBe(`${local}xe\u0301@example.com`);
   });
 });

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -34,13 +35,19 @@ const FORGET_WAIT_MS = 1500;
 const INVALID_CREDENTIALS = 'Email or password is wrong. Check both and try again.';
 
 /**
- * The one spelling of a sign-in address that accounts are stored and looked up by: trimmed, lower case, and in
- * Unicode NFC, so "josé" typed with a combining accent (NFD, as some keyboards and macOS file names produce) is the
- * same account as "josé" with the precomposed letter. Before, they were two accounts that read the same in the
- * Studio, and a user created in one form could not sign in typing the other.
+ * The one spelling of a sign-in address that accounts are stored and looked up by: trimmed, lower case, in Unicode
+ * NFC, and with the domain in its Unicode form as IDNA maps it (domainToASCII, then back): so "josé" typed with a
+ * combining accent (NFD, as some keyboards produce) is the precomposed "josé", "bücher.example" and its punycode
+ * "xn--bcher-kva.example" are one domain, and a full-width "ｍarquee.local" is "marquee.local". Before, each spelling
+ * was an account of its own that read the same in the Studio, and a user created in one could not sign in typing
+ * another. A domain IDNA refuses is kept as typed (the address check then says what is wrong with it).
  */
 export function normalizeEmail(raw: string): string {
-  return raw.trim().toLowerCase().normalize('NFC');
+  const email = raw.trim().toLowerCase().normalize('NFC');
+  const at = email.lastIndexOf('@');
+  if (at < 0) return email;
+  const ascii = domainToASCII(email.slice(at + 1));
+  return ascii ? `${email.slice(0, at + 1)}${domainToUnicode(ascii).normalize('NFC')}` : email;
 }
 
 /**

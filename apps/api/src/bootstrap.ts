@@ -21,6 +21,7 @@ import { ApiModule } from './api.module';
 import { edgeOptions } from './graphql-edge';
 import { bodyErrorHandler, importParser, jsonParser, jsonParsers } from './body-limits';
 import { securityHeaders } from './security-headers';
+import { refuseCrossSiteWrites } from './cross-site-writes';
 import { untrustedForwardingNotice } from './forwarding';
 import { mountStudio } from './studio';
 import { ClientFastPath, Handler } from './client-path';
@@ -47,6 +48,7 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
   app.use('/graphql', timing);
   app.use(httpMetricsMiddleware);
   app.use(cookieParser());
+  app.use(refuseCrossSiteWrites);
   app.use('/api/imports', importParser(config.importMaxBytes));
   app.use(...jsonParsers());
   app.use(bodyErrorHandler);

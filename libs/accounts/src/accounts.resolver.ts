@@ -25,10 +25,19 @@ export class AccountsResolver {
     return { user: user as UserGql, token, expiresAt };
   }
 
-  @Mutation(() => Boolean, { description: 'Ends the Studio session on this browser.' })
+  @Mutation(() => Boolean, {
+    description:
+      "Ends the calling session (the bearer token's, else the Studio cookie's) on every API process, and clears the cookie. Other sessions of the same user go on.",
+  })
   @Allow('anonymous')
-  logout(@Context() ctx: { res: Response }): boolean {
+  async logout(@Context() ctx: { req: Request & { cookies?: Record<string, string> }; res: Response }): Promise<boolean> {
+    // The credential the request was signed in with (CredentialsMiddleware's order): an API key is no session.
+    const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.req.headers.authorization ?? '')?.[1];
+    const token = ctx.req.headers['x-api-key'] ? undefined : (bearer ?? ctx.req.cookies?.[SESSION_COOKIE]);
+    // The browser lets go of the cookie even if ending the session fails below (UNAVAILABLE: the caller retries).
     ctx.res.clearCookie(SESSION_COOKIE, { path: '/' });
+    // Before, only the cookie was cleared: the token itself, copied or kept anywhere, stayed valid until it expired.
+    if (token) await this.auth.endSession(token);
     return true;
   }
 
@@ -48,10 +57,10 @@ export class AccountsResolver {
     @CurrentPrincipal() p: Principal,
     @Args('currentPassword') current: string,
     @Args('newPassword') next: string,
-    @Context() ctx: { res: Response },
+    @Context() ctx: { req: Request; res: Response },
   ): Promise<boolean> {
     if (p.kind !== 'user') throw new UnauthenticatedError();
-    const { token, expiresAt } = await this.accounts.changeOwnPassword(actorOf(p), p.userId, current, next);
+    const { token, expiresAt } = await this.accounts.changeOwnPassword(actorOf(p), p.userId, current, next, ctx.req.ip ?? 'unknown');
     this.setCookie(ctx.res, token, expiresAt);
     return true;
   }

@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import * as argon2 from 'argon2';
 import { Actor, AuditService } from '@marquee/audit';
-import { ApiKeyEntity, AuthService, Role, ROLES, UserEntity } from '@marquee/platform-auth';
+import { ApiKeyEntity, AuthService, Role, ROLES, UserEntity, normalizeEmail } from '@marquee/platform-auth';
 import { ConflictError, DomainError, InputError, NotFoundError, assertId, isUuid, Clock, nameProblem, quoteInput } from '@marquee/platform-core';
 
 /**
@@ -49,7 +48,7 @@ export class AccountsService {
     input: { email: string; displayName: string; role: Role; password?: string | null },
     tx?: EntityManager,
   ): Promise<{ user: UserEntity; temporaryPassword: string | null }> {
-    const email = input.email.trim().toLowerCase();
+    const email = normalizeEmail(input.email);
     const problems = [];
     if (!EMAIL.test(email)) problems.push({ field: 'email', message: `${quoteInput(input.email)} is not an email address` });
     const displayName = input.displayName.trim();
@@ -179,9 +178,10 @@ export class AccountsService {
    * one change wins and the others get CONFLICT. Before, five parallel calls all said true, wrote five audit entries,
    * and only the last one's password worked.
    */
-  async changeOwnPassword(actor: Actor, userId: string, current: string, next: string): Promise<{ token: string; expiresAt: Date }> {
+  async changeOwnPassword(actor: Actor, userId: string, current: string, next: string, address: string): Promise<{ token: string; expiresAt: Date }> {
     const user = await this.getUser(userId);
-    if (!(await argon2.verify(user.passwordHash, current).catch(() => false))) {
+    // Under the sign-in limits: before, a session could try current passwords without end (40 in a row all answered).
+    if (!(await this.auth.verifyCurrentPassword(user, current, address))) {
       throw new InputError('Your current password is wrong.', [{ field: 'currentPassword', message: 'is wrong' }]);
     }
     if (next.length < 12)

@@ -53,12 +53,46 @@ export function auditFilterProblems(f: AuditLogFilter): FieldProblem[] {
   return problems;
 }
 
+/**
+ * Entity types whose entries hold URLs that only admins may read: a webhook endpoint's URL often carries its receiver's
+ * secret in the path or query (https://hooks.slack.com/services/T…/B…/<token>, ?token=…), which is why the endpoints
+ * themselves are an admin read.
+ */
+const SECRET_URL_ENTITIES = ['webhook_endpoint'];
+const URL_TAIL = /(https?:\/\/[^/?#\s]*)[^\s"]*/gi;
+/** The same redaction in SQL, for the summary search: a search must not find what the answer would not show. */
+const SQL_REDACTED_SUMMARY = `CASE WHEN a.entity_type IN (${SECRET_URL_ENTITIES.map((t) => `'${t}'`).join(', ')}) THEN regexp_replace(a.summary, '(https?://[^/?#\\s]*)[^\\s"]*', '\\1/…', 'gi') ELSE a.summary END`;
+
+/** A text with every URL cut to its scheme and host: "https://hooks.example.com/…". */
+export function redactUrlTails(text: string): string {
+  return text.replace(URL_TAIL, '$1/…');
+}
+
+function redactDeep(v: unknown): unknown {
+  if (typeof v === 'string') return redactUrlTails(v);
+  if (Array.isArray(v)) return v.map(redactDeep);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactDeep(x)]));
+  return v;
+}
+
+/** The entry as a reader who is not an admin sees it: webhook URLs cut to their host, in the summary and the values. */
+function redactedForStaff(e: AuditEntryEntity): AuditEntryEntity {
+  if (!SECRET_URL_ENTITIES.includes(e.entityType)) return e;
+  return { ...e, summary: e.summary === null ? null : redactUrlTails(e.summary), before: redactDeep(e.before), after: redactDeep(e.after) } as AuditEntryEntity;
+}
+
 /** The audit log's one read: a filtered page, newest first, with a keyset cursor on the (monotonic) id. */
 @Injectable()
 export class AuditLogQuery {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async page(filter: AuditLogFilter | null | undefined, first?: number | null, after?: string | null): Promise<AuditLogPage> {
+  /** `o.admin` false: for a reader who is not an admin, webhook URLs are cut to their host (and searched so). */
+  async page(
+    filter: AuditLogFilter | null | undefined,
+    first?: number | null,
+    after?: string | null,
+    o: { admin: boolean } = { admin: false },
+  ): Promise<AuditLogPage> {
     const limit = pageSize(first, 50, 200);
     const qb = this.db.getRepository(AuditEntryEntity).createQueryBuilder('a');
     const f = filter ?? {};
@@ -77,7 +111,7 @@ export class AuditLogQuery {
     else if (f.action) qb.andWhere('a.action = :ac', { ac: f.action });
     if (f.from) qb.andWhere('a.at >= :from', { from: f.from });
     if (f.to) qb.andWhere('a.at < :to', { to: f.to });
-    if (f.text) qb.andWhere("a.summary ILIKE :t ESCAPE '\\'", { t: `%${escapeLike(f.text)}%` });
+    if (f.text) qb.andWhere(`${o.admin ? 'a.summary' : SQL_REDACTED_SUMMARY} ILIKE :t ESCAPE '\\'`, { t: `%${escapeLike(f.text)}%` });
     const totalCount = await qb.clone().getCount();
     if (after) {
       const [id] = decodeCursor(after, ['bigint']);
@@ -87,7 +121,7 @@ export class AuditLogQuery {
       .orderBy('a.id', 'DESC')
       .limit(limit + 1)
       .getMany();
-    const page = rows.slice(0, limit);
+    const page = rows.slice(0, limit).map((e) => (o.admin ? e : redactedForStaff(e)));
     return {
       edges: page.map((node) => ({ node, cursor: encodeCursor([node.id]) })),
       pageInfo: { hasNextPage: rows.length > limit, endCursor: page.length ? encodeCursor([page[page.length - 1].id]) : null },

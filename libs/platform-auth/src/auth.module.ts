@@ -7,11 +7,12 @@ import { AuthService } from './auth.service';
 import { CredentialsMiddleware } from './credentials.middleware';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { LoginLimitEntity } from './entities/login-limit.entity';
+import { EndedSessionEntity } from './entities/ended-session.entity';
 import { UserEntity } from './entities/user.entity';
 import { LoginLimits } from './login-limits';
 import { ClientLimits } from './client-limits';
 
-export const AUTH_ENTITIES = [UserEntity, ApiKeyEntity, LoginLimitEntity];
+export const AUTH_ENTITIES = [UserEntity, ApiKeyEntity, LoginLimitEntity, EndedSessionEntity];
 
 @Global()
 @Module({

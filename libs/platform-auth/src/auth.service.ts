@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -11,6 +12,7 @@ import { isDatabaseUnavailable } from '@marquee/platform-database';
 import { REDIS } from '@marquee/platform-queue';
 import { ApiKeys, revocationChannel, usersChangedChannel } from './api-key-registry';
 import { UserEntity } from './entities/user.entity';
+import { EndedSessionEntity } from './entities/ended-session.entity';
 import { LoginLimits } from './login-limits';
 import { Principal } from './principal';
 import { deriveKey } from './secrets';
@@ -19,6 +21,8 @@ interface SessionClaims {
   sub: string;
   ver: number;
   typ: 'session';
+  /** This session's id, which `logout` ends. Tokens issued before sessions had one carry none. */
+  sid?: string;
 }
 
 const CACHE_MS = 5000;
@@ -31,6 +35,22 @@ const FORGET_WAIT_MS = 1500;
 const INVALID_CREDENTIALS = 'Email or password is wrong. Check both and try again.';
 
 /**
+ * The one spelling of a sign-in address that accounts are stored and looked up by: trimmed, lower case, in Unicode
+ * NFC, and with the domain in its Unicode form as IDNA maps it (domainToASCII, then back): so "josé" typed with a
+ * combining accent (NFD, as some keyboards produce) is the precomposed "josé", "bücher.example" and its punycode
+ * "xn--bcher-kva.example" are one domain, and a full-width "ｍarquee.local" is "marquee.local". Before, each spelling
+ * was an account of its own that read the same in the Studio, and a user created in one could not sign in typing
+ * another. A domain IDNA refuses is kept as typed (the address check then says what is wrong with it).
+ */
+export function normalizeEmail(raw: string): string {
+  const email = raw.trim().toLowerCase().normalize('NFC');
+  const at = email.lastIndexOf('@');
+  if (at < 0) return email;
+  const ascii = domainToASCII(email.slice(at + 1));
+  return ascii ? `${email.slice(0, at + 1)}${domainToUnicode(ascii).normalize('NFC')}` : email;
+}
+
+/**
  * Credentials in, principal out. Sessions are JWTs checked against the user row (cached for a few seconds), so a
  * disabled user or a changed password ends old sessions; API keys are verified by their SHA-256 against the
  * in-memory registry (ApiKeys), without PostgreSQL on the request path.
@@ -40,6 +60,8 @@ export class AuthService {
   private readonly logger = new Logger('Auth');
   private readonly sessionKey: Buffer;
   private readonly userCache = new Map<string, { at: number; user: UserEntity | null }>();
+  /** Whether a session id was ended by `logout`, cached like the user rows and dropped with them. */
+  private readonly endedCache = new Map<string, { at: number; ended: boolean }>();
   /** Bumped whenever the cache is dropped: a row read before that must not be cached after it. */
   private cacheGeneration = 0;
   // A hash to compare against when the email is unknown, so a wrong email and a wrong password take the same time.
@@ -48,6 +70,7 @@ export class AuthService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectRepository(EndedSessionEntity) private readonly endedSessions: Repository<EndedSessionEntity>,
     @Inject(REDIS) private readonly redis: IORedis,
     private readonly limits: LoginLimits,
     @Inject(Clock) private readonly clock: Clock,
@@ -73,7 +96,7 @@ export class AuthService {
   }
 
   async login(emailRaw: string, password: string, address: string): Promise<{ token: string; user: UserEntity; expiresAt: Date }> {
-    const email = emailRaw.trim().toLowerCase();
+    const email = normalizeEmail(emailRaw);
     await this.limits.check(email, address);
     let user: UserEntity | null;
     try {
@@ -91,19 +114,68 @@ export class AuthService {
     }
     await this.limits.succeeded(email, address);
     await this.users.update(user.id, { lastLoginAt: this.clock.now() });
-    const expiresAt = new Date(this.clock.nowMs() + this.config.sessionTtlHours * 3600 * 1000);
-    const claims: SessionClaims = { sub: user.id, ver: user.tokenVersion, typ: 'session' };
-    const token = jwt.sign(claims, this.sessionKey, { algorithm: 'HS256', expiresIn: this.config.sessionTtlHours * 3600, issuer: 'marquee' });
-    return { token, user, expiresAt };
+    return { ...this.sign(user), user };
+  }
+
+  /**
+   * Checks a signed-in user's current password (`changePassword`) under the sign-in limits, counted with sign-in's own
+   * counters for that email and address: a session alone must not buy unlimited guesses at the password behind it.
+   * Throws RATE_LIMITED over a limit; a wrong password counts as a failed sign-in.
+   */
+  async verifyCurrentPassword(user: UserEntity, password: string, address: string): Promise<boolean> {
+    const email = normalizeEmail(user.email);
+    await this.limits.check(email, address);
+    const ok = await argon2.verify(user.passwordHash, password).catch(() => false);
+    if (!ok) await this.limits.failed(email, address);
+    return ok;
   }
 
   /** A new session for a user who just proved who they are (e.g. changed their password). */
   async issueSession(userId: string): Promise<{ token: string; expiresAt: Date }> {
     const user = await this.users.findOneOrFail({ where: { id: userId } });
     this.dropCachedUsers();
+    return this.sign(user);
+  }
+
+  private sign(user: UserEntity): { token: string; expiresAt: Date } {
     const expiresAt = new Date(this.clock.nowMs() + this.config.sessionTtlHours * 3600 * 1000);
-    const claims: SessionClaims = { sub: user.id, ver: user.tokenVersion, typ: 'session' };
+    const claims: SessionClaims = { sub: user.id, ver: user.tokenVersion, typ: 'session', sid: randomBytes(16).toString('base64url') };
     return { token: jwt.sign(claims, this.sessionKey, { algorithm: 'HS256', expiresIn: this.config.sessionTtlHours * 3600, issuer: 'marquee' }), expiresAt };
+  }
+
+  /**
+   * Ends the session this token names (`logout`), on every API process: its id is stored until the token would have
+   * expired, and every process drops its cached answers before this returns (as for a disable, `forget`). A token
+   * that is not a valid session, or one issued before sessions had ids, ends nothing here (the cookie is still
+   * cleared); answers whether one was ended.
+   */
+  async endSession(token: string): Promise<boolean> {
+    let claims: SessionClaims & { exp?: number };
+    try {
+      claims = jwt.verify(token, this.sessionKey, { algorithms: ['HS256'], issuer: 'marquee' }) as SessionClaims & { exp?: number };
+    } catch {
+      return false;
+    }
+    if (claims.typ !== 'session' || typeof claims.sid !== 'string' || typeof claims.sub !== 'string' || typeof claims.exp !== 'number') return false;
+    let inserted: unknown[];
+    try {
+      inserted = await this.endedSessions.manager.transaction(async (m) => {
+        const rows: unknown[] = await m.query(
+          `INSERT INTO ended_sessions (sid, user_id, expires_at) VALUES ($1, $2, to_timestamp($3)) ON CONFLICT (sid) DO NOTHING RETURNING sid`,
+          [claims.sid, claims.sub, claims.exp],
+        );
+        // Tokens past their expiry are refused by their signature check alone: their rows are no longer needed.
+        await m.query(`DELETE FROM ended_sessions WHERE expires_at < now() - interval '1 minute'`);
+        return rows;
+      });
+    } catch (e) {
+      if (isDatabaseUnavailable(e)) throw new UnavailableError('Signing out is unavailable for a moment: the database does not answer. Try again shortly.', 5);
+      throw e;
+    }
+    // Already ended (a repeated logout with the same token): nothing changed, nothing to announce.
+    if (!inserted.length) return false;
+    await this.forget();
+    return true;
   }
 
   /** Returns the principal for a session token, or throws UNAUTHENTICATED with no internal detail. */
@@ -118,6 +190,9 @@ export class AuthService {
     if (claims.typ !== 'session' || typeof claims.sub !== 'string') throw new UnauthenticatedError('Your session token is not valid. Sign in again.');
     const user = await this.cachedUser(claims.sub);
     if (!user || user.disabledAt || user.tokenVersion !== claims.ver) {
+      throw new UnauthenticatedError('Your session has ended (signed out, password changed or account disabled). Sign in again.');
+    }
+    if (typeof claims.sid === 'string' && (await this.sessionEnded(claims.sid))) {
       throw new UnauthenticatedError('Your session has ended (signed out, password changed or account disabled). Sign in again.');
     }
     return { kind: 'user', userId: user.id, role: user.role, email: user.email, displayName: user.displayName };
@@ -180,7 +255,26 @@ export class AuthService {
 
   private dropCachedUsers(): void {
     this.userCache.clear();
+    this.endedCache.clear();
     this.cacheGeneration += 1;
+  }
+
+  private async sessionEnded(sid: string): Promise<boolean> {
+    const now = this.clock.nowMs();
+    const hit = this.endedCache.get(sid);
+    if (hit && now - hit.at < CACHE_MS) return hit.ended;
+    const generation = this.cacheGeneration;
+    let ended: boolean;
+    try {
+      ended = (await this.endedSessions.count({ where: { sid } })) > 0;
+    } catch (e) {
+      if (isDatabaseUnavailable(e)) throw new UnavailableError('Your session cannot be checked right now: the database does not answer. Try again shortly.', 5);
+      throw e;
+    }
+    if (generation !== this.cacheGeneration) return ended;
+    this.endedCache.set(sid, { at: now, ended });
+    if (this.endedCache.size > 10000) this.endedCache.clear();
+    return ended;
   }
 
   private async cachedUser(id: string): Promise<UserEntity | null> {

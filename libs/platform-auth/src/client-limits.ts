@@ -4,6 +4,7 @@ import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRe
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { RateLimitedError, Clock } from '@marquee/platform-core';
 import { REDIS } from '@marquee/platform-queue';
+import { addressSubject } from './address-subject';
 
 export type ClientOperation = 'feed' | 'events';
 
@@ -27,7 +28,7 @@ interface Limit {
 }
 
 /**
- * Rate limits on the client operations, per API key and per client address, counted in Redis over fixed windows of
+ * Rate limits on the client operations, per API key and per client address (an IPv6 one by its /64), counted in Redis over fixed windows of
  * RATE_LIMIT_WINDOW_SECONDS and so shared by every API process. When Redis is down or does not answer in time, each
  * process counts the same limits in memory on its own (rate-limiter-flexible's insurance limiter): a flood is still
  * cut in every process, and a Redis outage never fails a feed or an event batch that is within its limits.
@@ -74,7 +75,7 @@ export class ClientLimits {
     if (!limits.length || points <= 0) return;
     const results = await Promise.allSettled(
       limits.map((l) => {
-        const subject = l.scope === 'key' ? caller.apiKeyId : caller.address;
+        const subject = l.scope === 'key' ? caller.apiKeyId : caller.address && addressSubject(caller.address);
         return subject ? l.limiter.consume(subject, points) : Promise.resolve(null);
       }),
     );

@@ -1,6 +1,7 @@
 export * from './entities/user.entity';
 export * from './entities/api-key.entity';
 export * from './entities/login-limit.entity';
+export * from './entities/ended-session.entity';
 export * from './api-key-registry';
 export * from './login-limits';
 export * from './client-limits';
@@ -14,3 +15,4 @@ export * from './access-rules.service';
 export * from './roles-doc';
 export * from './current-principal.decorator';
 export * from './auth.module';
+export * from './address-subject';

@@ -7,6 +7,7 @@ import { RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, RLWrapperTimeout
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { RateLimitedError, UnavailableError, Clock } from '@marquee/platform-core';
 import { REDIS } from '@marquee/platform-queue';
+import { addressSubject } from './address-subject';
 
 /** A read or write of one counter store, any of which may fail (a store that is down answers nothing). */
 export interface CounterStore {
@@ -145,6 +146,7 @@ export class LoginLimits {
 
   /** Throws RATE_LIMITED when either limit is reached for this email and address. */
   async check(email: string, address: string): Promise<void> {
+    address = addressSubject(address);
     const [pair, addr] = await Promise.all([this.perPair.read(pairKey(email, address)), this.perAddress.read(address)]);
     if (pair.consumed >= this.perPair.max) {
       throw new RateLimitedError(
@@ -158,11 +160,13 @@ export class LoginLimits {
   }
 
   async failed(email: string, address: string): Promise<void> {
+    address = addressSubject(address);
     await Promise.all([this.perPair.add(pairKey(email, address)), this.perAddress.add(address)]);
   }
 
   /** A correct password clears that email's count from that address (the address count stays). */
   async succeeded(email: string, address: string): Promise<void> {
+    address = addressSubject(address);
     await this.perPair.delete(pairKey(email, address));
   }
 }

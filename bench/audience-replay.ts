@@ -31,7 +31,9 @@ import {
   ITEM_KINDS,
   USER_LAYOUT,
   createEngineState,
-  emptyPerson,
+  foldPersonObservations,
+  historyKappa,
+  PersonHistory,
   ItemFeatures,
   Observation,
   PairStats,
@@ -44,7 +46,6 @@ import {
   emptyPositionCounts,
   estimateExamination,
   recordPosition,
-  updatePerson,
   UserProfile,
   emptyProfile,
 } from '../libs/placement/src/engine';
@@ -138,6 +139,10 @@ async function main(): Promise<void> {
   const persons = new Map<string, PersonFactors>();
   const pendingObs: Observation[] = [];
   const pendingPerson: { userId: string; item: ItemFeatures; theta: number; ok: boolean }[] = [];
+  // Each person's own history per item (examined impressions Σθ and successes), folded on the learner's pass as
+  // the learner does; REPLAY_HISTORY=0 leaves it out.
+  const historyOn = process.env.REPLAY_HISTORY !== '0';
+  const hist = new Map<string, PersonHistory>();
   const history: { userId: string; m: number; position: number; ok: boolean }[] = [];
   let sinceRefit = 0;
   let requestsSinceLearn = 0;
@@ -154,11 +159,9 @@ async function main(): Promise<void> {
     }
     const model = state.collab;
     if (model && collabOn) {
-      for (const o of pendingPerson) {
-        let p = persons.get(o.userId);
-        if (!p || p.model !== model.version) persons.set(o.userId, (p = emptyPerson(model)));
-        updatePerson(p, model, o.item, o.theta, o.ok);
-      }
+      // As the learner's fold does: each person's posterior and their history with single items (historyOn).
+      const obs = pendingPerson.map((o) => ({ userId: o.userId, item: o.item, theta: o.theta, success: o.ok }));
+      foldPersonObservations(persons, model, obs, historyOn ? hist : undefined);
     }
     pendingPerson.length = 0;
     const due = model ? sinceRefit >= Math.max(2000, model.events / 4) : sinceRefit >= 2000;
@@ -226,7 +229,17 @@ async function main(): Promise<void> {
       if (process.env.REPLAY_USER === 'noctx') zero(1, 25);
       const post = collabOn ? personPosterior(persons.get(person.userId), state.collab) : null;
 
-      const slate = buildSlate(state, pool!, { surface: { slots, explorationBudget: 0.1, randomFloor: 0.02 }, user, seed: seed++, testShare: 0, person: post });
+      const h = historyOn ? hist.get(person.userId) : undefined;
+      const kappa = process.env.HIST_KAPPA ? Number(process.env.HIST_KAPPA) : historyKappa(state.collab);
+      const history = h && kappa > 0 ? { itemIds: h.items, exposure: h.e, successes: h.s, kappa } : null;
+      const slate = buildSlate(state, pool!, {
+        surface: { slots, explorationBudget: 0.1, randomFloor: 0.02 },
+        user,
+        seed: seed++,
+        testShare: 0,
+        person: post,
+        history,
+      });
       const items = slate.entries.map((e) => ({ index: bySlug.get(e.itemId)!, reason: e.reason, position: e.position }));
       (person as Person & { _user?: Float32Array })._user = user;
       return { items };
@@ -371,7 +384,7 @@ async function main(): Promise<void> {
     seed: Number(process.env.REPLAY_SEED ?? 11),
     onDay: (d: { day: number; engine: number; popularity: number; oracle: number; editorial: number }) =>
       console.log(
-        `day ${d.day}: vsPop ${(d.engine / d.popularity).toFixed(3)} vsOracle ${(d.engine / d.oracle).toFixed(3)} vsEditorial ${(d.engine / d.editorial).toFixed(3)}`,
+        `day ${d.day}: vsPop ${(d.engine / d.popularity).toFixed(3)} vsOracle ${(d.engine / d.oracle).toFixed(3)} vsEditorial ${(d.engine / d.editorial).toFixed(3)} κ ${historyKappa(state.collab)} (${(state.collab?.calib.hist ?? []).map((x) => x.toFixed(0)).join(' ')})`,
       ),
   });
   if (process.env.REPLAY_DIAG) diagnose();
@@ -384,7 +397,7 @@ async function main(): Promise<void> {
     console.log(`diag affinity weights (prior mean ${state.config.affinityPriorMean}): kinds ${kinds.join(' ')}; topics ${topics.join(' ')}`);
   }
   console.log(
-    `replay ${dataDir.split('/').pop()} ${days}x${requests} collab=${collabOn ? 1 : 0}: last3 vsPopularity ${r.lastThreeDays.vsPopularity.toFixed(3)} vsOracle ${r.lastThreeDays.vsOracle.toFixed(3)} vsEditorial ${r.lastThreeDays.vsEditorial.toFixed(3)}; refits ${refits}; ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+    `replay ${dataDir.split('/').pop()} ${days}x${requests} collab=${collabOn ? 1 : 0}: last3 vsPopularity ${r.lastThreeDays.vsPopularity.toFixed(3)} vsOracle ${r.lastThreeDays.vsOracle.toFixed(3)} vsEditorial ${r.lastThreeDays.vsEditorial.toFixed(3)}; refits ${refits}; history κ ${historyKappa(state.collab)} (evidence ${(state.collab?.calib.hist ?? []).map((x) => x.toFixed(0)).join(' ')}); ${((Date.now() - t0) / 1000).toFixed(0)} s`,
   );
 }
 

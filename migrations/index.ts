@@ -11,6 +11,7 @@ import { TestSlotPlacements1796800000000 } from './1796800000000-TestSlotPlaceme
 import { SurfaceTestPositions1796900000000 } from './1796900000000-SurfaceTestPositions';
 import { EndedSessions1797000000000 } from './1797000000000-EndedSessions';
 import { NfcEmails1797000000001 } from './1797000000001-NfcEmails';
+import { PersonHistory1797100000000 } from './1797100000000-PersonHistory';
 
 /** Migrations run in this order. A new migration file must be added here (the schema drift test checks it). */
 export const ALL_MIGRATIONS = [
@@ -27,4 +28,5 @@ export const ALL_MIGRATIONS = [
   SurfaceTestPositions1796900000000,
   EndedSessions1797000000000,
   NfcEmails1797000000001,
+  PersonHistory1797100000000,
 ];

@@ -89,6 +89,12 @@ export interface CollabModel {
 export interface CollabCalibration {
   sxy: number;
   sxx: number;
+  /**
+   * Prequential evidence for how far a person's own history with an item predicts their next impression of it
+   * (historyKappa): for each κ of HISTORY_KAPPAS, then for no history at all, the summed Bernoulli log-likelihood
+   * of what happened under that prediction. Halved at every refit like the rest; absent in older stores.
+   */
+  hist?: number[];
 }
 
 /**
@@ -118,12 +124,126 @@ export function calibrationGain(c: CollabCalibration): number {
 
 /** Calibration evidence as read from storage: absent or non-numeric parts count as none. */
 export function storedCalibration(c: Partial<CollabCalibration> | null | undefined): CollabCalibration {
-  return { sxy: Number(c?.sxy ?? 0) || 0, sxx: Number(c?.sxx ?? 0) || 0 };
+  const out: CollabCalibration = { sxy: Number(c?.sxy ?? 0) || 0, sxx: Number(c?.sxx ?? 0) || 0 };
+  const h = c?.hist;
+  if (Array.isArray(h) && h.length === HISTORY_KAPPAS.length + 1) out.hist = h.map((x) => Number(x) || 0);
+  return out;
 }
 
 /** The calibration a new fit starts from: half the evidence of the one it replaces (the newer the fold, the more it counts). */
 export function carriedCalibration(previous: CollabModel | null | undefined): CollabCalibration {
-  return previous ? { sxy: previous.calib.sxy / 2, sxx: previous.calib.sxx / 2 } : { sxy: 0, sxx: 0 };
+  if (!previous) return { sxy: 0, sxx: 0 };
+  const c = previous.calib;
+  return { sxy: c.sxy / 2, sxx: c.sxx / 2, ...(c.hist ? { hist: c.hist.map((x) => x / 2) } : {}) };
+}
+
+/**
+ * The weights, in examined impressions, that the model's prediction may get against a person's own history with an
+ * item (SlateHistory in the slate): the rate the slate ranks that item at for them is (s + κ·r)/(e + κ).
+ */
+export const HISTORY_KAPPAS: readonly number[] = [2, 5, 10, 20, 50, 100];
+/**
+ * How much better (in nats of held-out log-likelihood, after the halving at refits) the best κ must have predicted
+ * than the model alone before the slate uses people's histories: until then, and on audiences whose single-item
+ * histories are mostly noise (tastes that people share), the slate is the model's.
+ */
+export const HISTORY_MIN_EVIDENCE = 5;
+/** Items kept in a person's history per surface (the most recently shown; older ones drop out). */
+export const HISTORY_MAX_ITEMS = 100;
+const HISTORY_RATE_MIN = 0.0001;
+const HISTORY_RATE_MAX = 0.9999;
+
+/**
+ * κ for people's histories on this model's surface: the HISTORY_KAPPAS entry whose predictions of impressions of
+ * items people had already been shown were the most likely, if it beat the model's own prediction by
+ * HISTORY_MIN_EVIDENCE nats; 0 (histories unused) otherwise.
+ */
+export function historyKappa(model: CollabModel | null | undefined): number {
+  const h = model?.calib.hist;
+  if (!h) return 0;
+  const none = h[HISTORY_KAPPAS.length];
+  let best = 0;
+  let bestLl = none + HISTORY_MIN_EVIDENCE;
+  for (let g = 0; g < HISTORY_KAPPAS.length; g++) {
+    if (h[g] > bestLl) {
+      bestLl = h[g];
+      best = HISTORY_KAPPAS[g];
+    }
+  }
+  return best;
+}
+
+/**
+ * A person's history with single items on one surface: per item, the examined impressions (Σθ of the positions it
+ * was shown at) and the successes, most recently shown last, at most HISTORY_MAX_ITEMS items. Independent of the
+ * collaborative model's version, so it survives refits.
+ */
+export interface PersonHistory {
+  v: 1;
+  items: string[];
+  e: number[];
+  s: number[];
+}
+
+/**
+ * The slate's view of a stored history (SlateHistory), or null when the model's evidence does not (yet) favour using
+ * histories on this surface (historyKappa 0) or there is none.
+ */
+export function slateHistory(
+  stored: Partial<PersonHistory> | null | undefined,
+  model: CollabModel | null | undefined,
+): { itemIds: string[]; exposure: number[]; successes: number[]; kappa: number } | null {
+  const kappa = historyKappa(model);
+  if (!(kappa > 0) || !stored) return null;
+  const h = storedHistory(stored);
+  return h.items.length ? { itemIds: h.items, exposure: h.e, successes: h.s, kappa } : null;
+}
+
+export function emptyHistory(): PersonHistory {
+  return { v: 1, items: [], e: [], s: [] };
+}
+
+/** A stored history, or an empty one when it is absent or malformed. */
+export function storedHistory(h: Partial<PersonHistory> | null | undefined): PersonHistory {
+  if (!h || !Array.isArray(h.items) || !Array.isArray(h.e) || !Array.isArray(h.s) || h.items.length !== h.e.length || h.items.length !== h.s.length) {
+    return emptyHistory();
+  }
+  return { v: 1, items: h.items.map(String), e: h.e.map((x) => Number(x) || 0), s: h.s.map((x) => Number(x) || 0) };
+}
+
+// Scores the prediction of one impression (θ, success) of an item the person has history (e, s) with, given the
+// model's rate r for it, under every κ and under the model alone (Bernoulli log-likelihood of θ·rate).
+function scoreHistory(calib: CollabCalibration, e: number, s: number, r: number, theta: number, success: boolean): void {
+  const h = calib.hist ?? (calib.hist = new Array<number>(HISTORY_KAPPAS.length + 1).fill(0));
+  const ll = (rate: number): number => {
+    const p = theta * min(HISTORY_RATE_MAX, max(HISTORY_RATE_MIN, rate));
+    return success ? Math.log(p) : Math.log(1 - p);
+  };
+  for (let g = 0; g < HISTORY_KAPPAS.length; g++) h[g] += ll((s + HISTORY_KAPPAS[g] * r) / (e + HISTORY_KAPPAS[g]));
+  h[HISTORY_KAPPAS.length] += ll(r);
+}
+
+// Adds one impression to a history (moving the item to the end), dropping the least recently shown past the cap.
+function recordHistory(h: PersonHistory, itemId: string, theta: number, success: boolean): void {
+  const at = h.items.indexOf(itemId);
+  let e = theta;
+  let s = success ? 1 : 0;
+  if (at >= 0) {
+    e += h.e[at];
+    s += h.s[at];
+    h.items.splice(at, 1);
+    h.e.splice(at, 1);
+    h.s.splice(at, 1);
+  }
+  h.items.push(itemId);
+  h.e.push(Number(e.toPrecision(6)));
+  h.s.push(s);
+  if (h.items.length > HISTORY_MAX_ITEMS) {
+    const drop = h.items.length - HISTORY_MAX_ITEMS;
+    h.items.splice(0, drop);
+    h.e.splice(0, drop);
+    h.s.splice(0, drop);
+  }
 }
 
 /** One person's posterior for one model version: precision (row-major k×k) and b, so that mean = P⁻¹b. */
@@ -207,19 +327,28 @@ export function updatePerson(
   examination: number,
   success: boolean,
   q = new Float64Array(model.config.k),
+  history?: PersonHistory,
 ): void {
   const k = model.config.k;
   itemFactor(model, item, q);
   const theta = min(1, max(0, examination));
   const w = 1 / model.config.noiseVar;
-  const resid = (success ? 1 : 0) - theta * itemRate(model, item.itemId);
+  const rate = itemRate(model, item.itemId);
+  const resid = (success ? 1 : 0) - theta * rate;
+  let x = 0;
   if (person.n > 0) {
     // The prediction before this impression is learnt: its error calibrates the person term (collabGain).
-    const x = predictResidual(person, q, k);
+    x = predictResidual(person, q, k);
     if (x !== 0) {
       model.calib.sxy += theta * x * resid;
       model.calib.sxx += theta * theta * x * x;
     }
+  }
+  if (history) {
+    // The same impression scores the person's history with this item against the model's prediction for them.
+    const at = history.items.indexOf(item.itemId);
+    if (at >= 0 && theta > 0) scoreHistory(model.calib, history.e[at], history.s[at], rate + collabGain(model) * x, theta, success);
+    recordHistory(history, item.itemId, theta, success);
   }
   for (let a = 0; a < k; a++) {
     person.b[a] += w * theta * resid * q[a];
@@ -256,14 +385,27 @@ export interface PersonObservation {
  * no posterior, or one from another model version or factor size (another basis), starts again from the prior.
  * Returns the people it touched. The learner's fold and the refit's catch-up (the impressions folded while the
  * refit computed, replayed onto its posteriors) both go through here, so each impression counts exactly once.
+ * With `histories` (filled for people it lacks), each impression also scores the person's history with its item as a
+ * prediction (historyKappa) and is added to it: the learner's fold passes them, the refit's catch-up does not (the
+ * folds already recorded those impressions).
  */
-export function foldPersonObservations(persons: Map<string, PersonFactors>, model: CollabModel, obs: readonly PersonObservation[]): Set<string> {
+export function foldPersonObservations(
+  persons: Map<string, PersonFactors>,
+  model: CollabModel,
+  obs: readonly PersonObservation[],
+  histories?: Map<string, PersonHistory>,
+): Set<string> {
   const touched = new Set<string>();
   const q = new Float64Array(model.config.k);
   for (const o of obs) {
     let p = persons.get(o.userId);
     if (!p || p.model !== model.version || p.prec.length !== model.config.k ** 2) persons.set(o.userId, (p = emptyPerson(model)));
-    updatePerson(p, model, o.item, o.theta, o.success, q);
+    let h: PersonHistory | undefined;
+    if (histories) {
+      h = histories.get(o.userId);
+      if (!h) histories.set(o.userId, (h = emptyHistory()));
+    }
+    updatePerson(p, model, o.item, o.theta, o.success, q, h);
     touched.add(o.userId);
   }
   return touched;

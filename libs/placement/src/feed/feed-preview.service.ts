@@ -3,7 +3,19 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { LiveContentService, LiveSource } from '@marquee/launch';
 import { Clock, InputError, hashString, quoteInput } from '@marquee/platform-core';
-import { PersonFactors, UserProfile, buildSlate, buildUserFeatures, collabGain, personPosterior, poolFactors, testShareFor, topKDot } from '../engine';
+import {
+  PersonFactors,
+  PersonHistory,
+  UserProfile,
+  buildSlate,
+  buildUserFeatures,
+  collabGain,
+  personPosterior,
+  poolFactors,
+  slateHistory,
+  testShareFor,
+  topKDot,
+} from '../engine';
 import { EngineRuntime, buildPool, descriptorOf, matchesRule, surfacePolicy } from '../runtime/engine-runtime';
 import { LiveItem, displayTitle, visibleFields } from '../runtime/live-items';
 import { FeedContext, checkViewer } from './feed.service';
@@ -102,12 +114,13 @@ export class FeedPreviewService {
     // 31 bits, so the seed fits GraphQL's Int and can be sent back to repeat the draw.
     const seed = input.seed ?? hashString(`${input.userId}:${at}`) & 0x7fffffff;
     const testShare = testShareFor(rt.pacing, { budget: rt.surface.explorationBudget, floor: rt.surface.randomFloor }, now, rt.runningTests);
-    const stored: { factors: PersonFactors }[] = await this.db.query('SELECT factors FROM person_factors WHERE user_id = $1 AND surface_key = $2', [
-      input.userId,
-      rt.surface.key,
-    ]);
+    const stored: { factors: PersonFactors; history: PersonHistory | null }[] = await this.db.query(
+      'SELECT factors, history FROM person_factors WHERE user_id = $1 AND surface_key = $2',
+      [input.userId, rt.surface.key],
+    );
     const person = personPosterior(stored[0]?.factors, rt.state.collab);
-    const slate = buildSlate(rt.state, pool, { surface: surfacePolicy(rt.surface, rt.pins, at), user, seed, testShare, eligible, person });
+    const history = slateHistory(stored[0]?.history, rt.state.collab);
+    const slate = buildSlate(rt.state, pool, { surface: surfacePolicy(rt.surface, rt.pins, at), user, seed, testShare, eligible, person, history });
     const inSlate = new Set(slate.entries.map((e) => e.itemId));
     const nearestTitles: NearestTitle[] = [];
     // Nearest by the taste as fitted (the order does not depend on the gain); the affinity shown is the lift the

@@ -12,7 +12,7 @@ import { isDatabaseUnavailable } from '@marquee/platform-database';
 import { REDIS } from '@marquee/platform-queue';
 import { Counter, Histogram } from 'prom-client';
 import { metricsRegistry, requestReceivedAt } from '@marquee/platform-observability';
-import { CandidatePool, buildSlate, buildUserFeatures, capServedPropensities, personPosterior, recordServed, testShareFor } from '../engine';
+import { CandidatePool, buildSlate, buildUserFeatures, capServedPropensities, personPosterior, recordServed, slateHistory, testShareFor } from '../engine';
 import { EngineRuntime, SurfaceRuntime, surfacePolicy } from '../runtime/engine-runtime';
 import { FeedViewer, LiveItem, displayTitle, visibleFields } from '../runtime/live-items';
 import { UserState, UserStateCache } from '../runtime/user-state';
@@ -257,7 +257,9 @@ export class FeedService {
     const served = canary?.state ?? rt.state;
     // The person's collaborative posterior on this surface, from the same in-memory user state (no extra read).
     const person = personPosterior(state.factors?.[rt.surface.key], served.collab);
-    const slate = buildSlate(served, rt.pool, { surface: surfacePolicy(rt.surface, rt.pins, now, limit), user, seed, testShare, eligible, person });
+    // And what they did with single items before, weighed as the model's evidence says (historyKappa).
+    const history = slateHistory(state.histories?.[rt.surface.key], served.collab);
+    const slate = buildSlate(served, rt.pool, { surface: surfacePolicy(rt.surface, rt.pins, now, limit), user, seed, testShare, eligible, person, history });
     if (remaining() < 0) throw new BudgetExceeded(`over the ${this.config.feedBudgetMs} ms budget`);
     if (!slate.entries.length) throw new Error('no eligible candidates for this viewer');
     rt.pacing = recordServed(rt.pacing, { served: slate.entries.length, test: slate.stats.testSlots, floor: slate.stats.floorSlots }, now);
@@ -296,6 +298,7 @@ export class FeedService {
         arm: canary ? 'canary' : 'live',
         modelId: canary?.modelId ?? null,
         ...(slate.log.person ? { person: slate.log.person } : {}),
+        ...(slate.log.history ? { history: slate.log.history } : {}),
       },
       fallback: false,
       latencyUs: Number((process.hrtime.bigint() - started) / 1000n),

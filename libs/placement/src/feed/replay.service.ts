@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError, NotFoundError } from '@marquee/platform-core';
-import { SurfacePolicy, buildSlate, capServedPropensities } from '../engine';
+import { SlateLog, SurfacePolicy, buildSlate, capServedPropensities } from '../engine';
 import { EngineStore } from '../runtime/engine-store';
 import { PoolCandidate, buildPool } from '../runtime/engine-runtime';
 import { unpackBits } from './feed.service';
@@ -66,6 +66,8 @@ export class ReplayService {
       person: req.context.person
         ? { mean: Float64Array.from(req.context.person.mean as number[]), chol: Float64Array.from(req.context.person.chol as number[]) }
         : null,
+      // And the person's history with single items it was served with (absent when the slate used none).
+      history: (req.context.history as SlateLog['history']) ?? null,
     });
     // As served: capped at 1 (see capServedPropensities).
     capServedPropensities(slate.entries);

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { ItemFields } from '@marquee/catalog';
-import { ItemFeatures, PersonFactors, ProfileEventType, buildItemFeatures } from '../engine';
+import { ItemFeatures, PersonFactors, PersonHistory, ProfileEventType, buildItemFeatures } from '../engine';
 import { describeItem } from '../runtime/engine-runtime';
 
 /**
@@ -105,15 +105,32 @@ export function personJson(p: PersonFactors): string {
   return JSON.stringify({ v: 1, model: p.model, prec: p.prec.map(r), b: p.b.map(r), n: p.n });
 }
 
-/** Upserts posteriors given as JSON (personJson), 5,000 people per statement. */
-export async function savePersonsJson(m: EntityManager, surfaceKey: string, json: Map<string, string>): Promise<void> {
+/** A history as stored (engine/collab.ts PersonHistory). */
+export function historyJson(h: PersonHistory): string {
+  return JSON.stringify(h);
+}
+
+/**
+ * Upserts posteriors given as JSON (personJson), 5,000 people per statement. With `histories` (historyJson, the
+ * learner's fold) each person's history is written in the same statement; without (the refit) it is left as it is.
+ */
+export async function savePersonsJson(m: EntityManager, surfaceKey: string, json: Map<string, string>, histories?: Map<string, string>): Promise<void> {
   const ids = [...json.keys()];
   for (let i = 0; i < ids.length; i += 5000) {
     const chunk = ids.slice(i, i + 5000);
-    await m.query(
-      `INSERT INTO person_factors (user_id, surface_key, factors, updated_at) SELECT u, $1, f::jsonb, now() FROM unnest($2::text[], $3::text[]) AS t(u, f)
-       ON CONFLICT (user_id, surface_key) DO UPDATE SET factors = EXCLUDED.factors, updated_at = now()`,
-      [surfaceKey, chunk, chunk.map((id) => json.get(id)!)],
-    );
+    if (histories) {
+      await m.query(
+        `INSERT INTO person_factors (user_id, surface_key, factors, history, updated_at)
+         SELECT u, $1, f::jsonb, h::jsonb, now() FROM unnest($2::text[], $3::text[], $4::text[]) AS t(u, f, h)
+         ON CONFLICT (user_id, surface_key) DO UPDATE SET factors = EXCLUDED.factors, history = coalesce(EXCLUDED.history, person_factors.history), updated_at = now()`,
+        [surfaceKey, chunk, chunk.map((id) => json.get(id)!), chunk.map((id) => histories.get(id) ?? null)],
+      );
+    } else {
+      await m.query(
+        `INSERT INTO person_factors (user_id, surface_key, factors, updated_at) SELECT u, $1, f::jsonb, now() FROM unnest($2::text[], $3::text[]) AS t(u, f)
+         ON CONFLICT (user_id, surface_key) DO UPDATE SET factors = EXCLUDED.factors, updated_at = now()`,
+        [surfaceKey, chunk, chunk.map((id) => json.get(id)!)],
+      );
+    }
   }
 }

@@ -11,8 +11,10 @@ import {
   CollabModel,
   ContentTest,
   PersonFactors,
+  PersonHistory,
   PersonObservation,
   foldPersonObservations,
+  storedHistory,
   Observation,
   UserProfile,
   applyEventInPlace,
@@ -39,7 +41,7 @@ import { announceUserStateChanges } from '../runtime/user-state';
 import { SurfaceEntity } from '../surfaces/surface.entity';
 import { ContentTestEntity } from '../tests/content-test.entity';
 import { CollabRefitter, RefitHooks, RefitSummary } from './collab-refit';
-import { EventRow, LEARNER_LOCK, itemFeatures, labelImpressions, personJson, savePersonsJson, setWatermark, watermark } from './learner-db';
+import { EventRow, LEARNER_LOCK, historyJson, itemFeatures, labelImpressions, personJson, savePersonsJson, setWatermark, watermark } from './learner-db';
 
 export interface LearnResult {
   profileEvents: number;
@@ -255,16 +257,25 @@ export class LearnerService implements OnModuleDestroy {
     return result;
   }
 
-  /** Folds labelled impressions into the people's stored posteriors (one read and one write for all of them). */
+  /**
+   * Folds labelled impressions into the people's stored posteriors and their histories with single items (one read
+   * and one write for all of them). The model's calibration gathers the histories' evidence (historyKappa).
+   */
   private async updatePersons(m: EntityManager, surfaceKey: string, model: CollabModel, obs: PersonObservation[]): Promise<string[]> {
     const users = [...new Set(obs.map((o) => o.userId))];
-    const rows: { user_id: string; factors: PersonFactors }[] = await m.query(
-      'SELECT user_id, factors FROM person_factors WHERE surface_key = $1 AND user_id = ANY($2::text[])',
+    const rows: { user_id: string; factors: PersonFactors; history: Partial<PersonHistory> | null }[] = await m.query(
+      'SELECT user_id, factors, history FROM person_factors WHERE surface_key = $1 AND user_id = ANY($2::text[])',
       [surfaceKey, users],
     );
     const persons = new Map(rows.map((r) => [r.user_id, r.factors]));
-    foldPersonObservations(persons, model, obs);
-    await savePersonsJson(m, surfaceKey, new Map([...persons].map(([id, p]) => [id, personJson(p)])));
+    const histories = new Map(rows.map((r) => [r.user_id, storedHistory(r.history)]));
+    foldPersonObservations(persons, model, obs, histories);
+    await savePersonsJson(
+      m,
+      surfaceKey,
+      new Map([...persons].map(([id, p]) => [id, personJson(p)])),
+      new Map([...histories].map(([id, h]) => [id, historyJson(h)])),
+    );
     return users;
   }
 

@@ -124,6 +124,10 @@ export class PersonFactorsEntity {
   @Column('jsonb')
   factors: Record<string, unknown>;
 
+  /** The person's history with single items (engine/collab.ts PersonHistory); null until the learner folds one. */
+  @Column('jsonb', { nullable: true })
+  history: Record<string, unknown> | null;
+
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -6,7 +6,7 @@ import { Counter, Gauge } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { redisOptions } from '@marquee/platform-queue';
 import { metricsRegistry } from '@marquee/platform-observability';
-import { PersonFactors, UserProfile } from '../engine';
+import { PersonFactors, PersonHistory, UserProfile } from '../engine';
 
 /**
  * One person's engine state, as a feed needs it, read in one place. Today: the learned profile. Each part is loaded
@@ -16,10 +16,12 @@ export interface UserState {
   profile: UserProfile | null;
   /** The person's collaborative posterior per surface key (engine/collab.ts), from table person_factors. */
   factors: Record<string, PersonFactors> | null;
+  /** The person's history with single items per surface key (engine/collab.ts PersonHistory), from person_factors. */
+  histories: Record<string, PersonHistory> | null;
 }
 
 /** The state of a user with nothing stored. */
-const EMPTY_USER_STATE: Readonly<UserState> = Object.freeze({ profile: null, factors: null });
+const EMPTY_USER_STATE: Readonly<UserState> = Object.freeze({ profile: null, factors: null, histories: null });
 
 /** How one part of UserState is read from PostgreSQL. Every query is one round trip, whatever the number of users. */
 export interface UserStatePart<K extends keyof UserState = keyof UserState> {
@@ -52,25 +54,26 @@ const PROFILE_PART: UserStatePart<'profile'> = {
   },
 };
 
-function groupFactors(rows: { user_id: string; surface_key: string; factors: PersonFactors }[]): Map<string, Record<string, PersonFactors>> {
-  const out = new Map<string, Record<string, PersonFactors>>();
+function groupBySurface<T>(rows: { user_id: string; surface_key: string; value: T }[]): Map<string, Record<string, T>> {
+  const out = new Map<string, Record<string, T>>();
   for (const r of rows) {
     let m = out.get(r.user_id);
     if (!m) out.set(r.user_id, (m = {}));
-    m[r.surface_key] = r.factors;
+    m[r.surface_key] = r.value;
   }
   return out;
 }
+const groupFactors = (rows: { user_id: string; surface_key: string; value: PersonFactors }[]) => groupBySurface(rows);
 
 const FACTORS_PART: UserStatePart<'factors'> = {
   field: 'factors',
   async load(db, userIds) {
-    return groupFactors(await db.query('SELECT user_id, surface_key, factors FROM person_factors WHERE user_id = ANY($1::text[])', [userIds]));
+    return groupFactors(await db.query('SELECT user_id, surface_key, factors AS value FROM person_factors WHERE user_id = ANY($1::text[])', [userIds]));
   },
   async loadRecent(db, limit) {
     return groupFactors(
       await db.query(
-        'SELECT user_id, surface_key, factors FROM person_factors WHERE user_id IN (SELECT user_id FROM person_factors GROUP BY user_id ORDER BY max(updated_at) DESC LIMIT $1)',
+        'SELECT user_id, surface_key, factors AS value FROM person_factors WHERE user_id IN (SELECT user_id FROM person_factors GROUP BY user_id ORDER BY max(updated_at) DESC LIMIT $1)',
         [limit],
       ),
     );
@@ -79,6 +82,25 @@ const FACTORS_PART: UserStatePart<'factors'> = {
     const rows: { user_id: string }[] = await db.query('SELECT DISTINCT user_id FROM person_factors WHERE updated_at >= $1', [since.toISOString()]);
     return rows.map((r) => r.user_id);
   },
+};
+
+// Histories live in the same rows as the posteriors (written by the learner's fold, in the same statement).
+const HISTORY_PART: UserStatePart<'histories'> = {
+  field: 'histories',
+  async load(db, userIds) {
+    return groupBySurface<PersonHistory>(
+      await db.query('SELECT user_id, surface_key, history AS value FROM person_factors WHERE user_id = ANY($1::text[]) AND history IS NOT NULL', [userIds]),
+    );
+  },
+  async loadRecent(db, limit) {
+    return groupBySurface<PersonHistory>(
+      await db.query(
+        'SELECT user_id, surface_key, history AS value FROM person_factors WHERE history IS NOT NULL AND user_id IN (SELECT user_id FROM person_factors GROUP BY user_id ORDER BY max(updated_at) DESC LIMIT $1)',
+        [limit],
+      ),
+    );
+  },
+  changedSince: FACTORS_PART.changedSince,
 };
 
 /** The Redis channel on which the learner announces users whose state it changed (JSON `{"users": [...]}`). */
@@ -141,7 +163,7 @@ const CHANGED_MARGIN_MS = 120_000;
 @Injectable()
 export class UserStateCache implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('UserState');
-  private readonly parts: UserStatePart[] = [PROFILE_PART, FACTORS_PART as UserStatePart];
+  private readonly parts: UserStatePart[] = [PROFILE_PART, FACTORS_PART as UserStatePart, HISTORY_PART as UserStatePart];
   private readonly entries = new Map<string, UserState>();
   private complete = false;
   private readonly capacity: number;

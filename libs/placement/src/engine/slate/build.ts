@@ -110,6 +110,7 @@ export function buildSlate(state: EngineState, pool: CandidatePool, req: SlateRe
     ...(req.pruning === false ? { pruning: false as const } : {}),
     ...(req.retrieval === false ? { retrieval: false as const } : {}),
     ...(p.personK > 0 && req.person ? { person: { mean: toArray(req.person.mean), chol: toArray(req.person.chol) } } : {}),
+    ...(ws.histCount > 0 ? { history: loggedHistory(pool) } : {}),
     entries: entries.map((e) => ({ ...e })),
   };
   return {
@@ -120,6 +121,20 @@ export function buildSlate(state: EngineState, pool: CandidatePool, req: SlateRe
     log,
     stats: { explorationSlots: testSlots + floorSlots, testSlots, floorSlots, plausible: p.plausible, retrieved: p.retrieved, scored, replays, ignoredPins },
   };
+}
+
+// The history marks the plan used (ws.histE/histS), in the order they were marked: what replaySlate needs.
+function loggedHistory(pool: CandidatePool): NonNullable<SlateLog['history']> {
+  const itemIds: string[] = [];
+  const exposure: number[] = [];
+  const successes: number[] = [];
+  for (let t = 0; t < ws.histCount; t++) {
+    const i = ws.histList[t];
+    itemIds.push(pool.itemIds[i]);
+    exposure.push(ws.histE[i]);
+    successes.push(ws.histS[i]);
+  }
+  return { itemIds, exposure, successes, kappa: ws.histKappa };
 }
 
 /**
@@ -151,6 +166,7 @@ export function replaySlate(log: SlateLog, state: EngineState, pool: CandidatePo
     retrieval: log.retrieval !== false,
     eligible: eligible ?? null,
     person: log.person ? { mean: Float64Array.from(log.person.mean), chol: Float64Array.from(log.person.chol) } : null,
+    history: log.history ?? null,
   });
   if (slate.log.candidates.fingerprint !== log.candidates.fingerprint) {
     throw new Error(

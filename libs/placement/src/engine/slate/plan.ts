@@ -4,6 +4,7 @@
  */
 import { CandidatePool, resolveSlots } from '../candidates';
 import { ITEM_LAYOUT } from '../features';
+import { normCdf, normInv } from '../math';
 import { EngineState, thompsonScaleOf } from '../model';
 import type { DiversityRule, Slate, SlateLog, SlateRequest } from './types';
 import * as workspaceModule from './workspace';
@@ -15,6 +16,10 @@ const { max, min, sqrt } = Math;
 // exporting module, too slow for hot loops.
 const BIAS = ITEM_LAYOUT.bias;
 const NEG_INF = Number.NEGATIVE_INFINITY;
+const POS_INF = Number.POSITIVE_INFINITY;
+// Rates a history shift works within, so that a long history cannot make a score infinite.
+const HISTORY_RATE_MIN = 0.0001;
+const HISTORY_RATE_MAX = 0.9999;
 const SQRT2 = Math.SQRT2;
 const MAX_INT = Number.MAX_SAFE_INTEGER;
 const F64 = Float64Array;
@@ -130,6 +135,7 @@ export function plan(
   fillRandomPools(pool);
   const { pF, pT } = slotProbabilities(surface, testShare, positions, pinnedAt, div, blockN, capL);
   const ts = projectUser(state, req);
+  markHistory(pool, req);
   // R: the open positions, which set the pruning rule's count.
   let free2 = 0;
   for (let k = 1; k <= positions; k++) if (pinnedAt[k] < 0) free2++;
@@ -170,6 +176,80 @@ export function plan(
     personK: pkDim,
     factors,
   };
+}
+
+// Marks the request's history (SlateHistory) on the pool's candidates in ws.histE/histS, clearing the previous
+// request's marks. Entries for items not in the pool, or with no (or no finite) exposure, are ignored.
+function markHistory(pool: CandidatePool, req: SlateRequest): void {
+  const { histE, histS, histList } = ws;
+  for (let t = 0; t < ws.histCount; t++) {
+    histE[histList[t]] = 0;
+    histS[histList[t]] = 0;
+    ws.histShift[histList[t]] = 0;
+  }
+  ws.histCount = 0;
+  const h = req.history;
+  if (!h || !(h.kappa > 0) || !Number.isFinite(h.kappa)) return;
+  ws.histKappa = h.kappa;
+  const count = min(h.itemIds.length, h.exposure.length, h.successes.length);
+  for (let t = 0; t < count; t++) {
+    const i = pool.index.get(h.itemIds[t]);
+    const e = h.exposure[t];
+    const s = h.successes[t];
+    if (i === undefined || !(e > 0) || !Number.isFinite(e) || !(s >= 0) || !Number.isFinite(s) || histE[i] > 0) continue;
+    histE[i] = e;
+    histS[i] = s;
+    histList[ws.histCount++] = i;
+  }
+}
+
+/**
+ * The score mean μ of an item the person has history with: the model's rate for them, r = Φ(μ/β), is a prior worth
+ * κ examined impressions against their own e examined impressions and s successes, and the mean moves to the probit
+ * of the posterior rate (s + κr)/(e + κ). Within [0.0001, 0.9999], so a long history cannot make it infinite.
+ */
+/**
+ * The shift of each history item's score mean (ws.histShift; see SlateHistory). With μᵢ the model's mean for this
+ * person (shared part, person term, own term) and rᵢ = Φ(μᵢ/β): the model's rates are first calibrated to the
+ * person's own history, a = (Σs + κ)/(Σe·r + κ) over their history items among the personalisable candidates, so
+ * that having been shown an item is neither a plus nor a minus in itself; then each item's rate becomes the
+ * posterior mean (sᵢ + κ·a·rᵢ)/(eᵢ + κ), and its mean moves by the difference of the two in probit units.
+ */
+function historyShifts(state: EngineState, pool: CandidatePool, pk: PackedFeatures, factors: Float64Array | null, pkDim: number): void {
+  const { histList, histE, histS, histShift, eligible, pinned, zMean, pMean } = ws;
+  const { inTest, slot } = pool;
+  const { idx: pIdx, val: pVal, bias: pBias } = pk;
+  const pStride = pk.stride;
+  const beta = state.config.probitNoise;
+  const kappa = ws.histKappa;
+  const rate = ws.histRate;
+  let sumS = 0;
+  let sumER = 0;
+  for (let t = 0; t < ws.histCount; t++) {
+    const i = histList[t];
+    rate[t] = -1;
+    if (!eligible[i] || pinned[i] || inTest[i]) continue;
+    let m = pBias[i] * zMean[BIAS];
+    for (let a = i * pStride, end = a + pStride; a < end; a++) m += pVal[a] * zMean[pIdx[a]];
+    if (factors) for (let a = 0, o = i * pkDim; a < pkDim; a++) m += factors[o + a] * pMean[a];
+    const sl = slot[i];
+    m += sl >= 0 ? state.itemMean[sl] : 0;
+    const r = normCdf(m / beta);
+    rate[t] = r;
+    sumS += histS[i];
+    sumER += histE[i] * r;
+  }
+  const cal = (sumS + kappa) / (sumER + kappa);
+  for (let t = 0; t < ws.histCount; t++) {
+    const i = histList[t];
+    if (rate[t] < 0) {
+      histShift[i] = 0;
+      continue;
+    }
+    const target = min(HISTORY_RATE_MAX, max(HISTORY_RATE_MIN, cal * rate[t]));
+    const post = min(HISTORY_RATE_MAX, max(HISTORY_RATE_MIN, (histS[i] + kappa * target) / (histE[i] + kappa)));
+    histShift[i] = beta * (normInv(post) - normInv(target));
+  }
 }
 
 // Resets the request's marks, applies its eligibility mask and places the pins that can be honoured; the others are
@@ -426,6 +506,8 @@ function scoreMoments(state: EngineState, pool: CandidatePool, req: SlateRequest
   const itemPriorVar = state.config.itemPriorVar * ts * ts;
   const itemScale = ts * ts;
   const zBias = zMean[BIAS];
+  const withHistory = ws.histCount > 0;
+  const histShift = ws.histShift;
   // The person's collaborative term c·qᵢᵀp with p ~ N(mean, L Lᵀ): adds qᵢᵀmean to the mean and |(ts·L)ᵀqᵢ|² to
   // the variance of the shared part (it is drawn once per construction, like z, so given the draw the items' scores
   // stay independent and the propensity conditioning below is unchanged).
@@ -490,6 +572,7 @@ function scoreMoments(state: EngineState, pool: CandidatePool, req: SlateRequest
   const l75 = k8 ? pChol[61] : 0;
   const l76 = k8 ? pChol[62] : 0;
   const l77 = k8 ? pChol[63] : 0;
+  if (withHistory) historyShifts(state, pool, pk, factors, pkDim);
   const kept = req.retrieval !== false ? shortlist(state, pool, pk, factors, pkDim, ts, person !== null) : -1;
   const shortlisted = kept >= 0;
   // With a shortlist the loops below walk its candidates (ascending, the order of a full walk) instead of all n.
@@ -556,6 +639,7 @@ function scoreMoments(state: EngineState, pool: CandidatePool, req: SlateRequest
     cvar[i] = vc;
     const sl = slot[i];
     m += sl >= 0 ? state.itemMean[sl] : 0;
+    if (withHistory) m += histShift[i];
     const o = sl >= 0 ? state.itemVar[sl] * itemScale : itemPriorVar;
     mu[i] = m;
     own[i] = o;
@@ -651,6 +735,8 @@ function shortlist(
       for (let a = 0; a < pkDim; a++) m += factors![o + a] * pMean[a];
       m += lNorm * norms[i];
     }
+    // An item the person has history with is always kept: its history can move it past any bound on the model.
+    if (ws.histE[i] > 0) m = POS_INF;
     lb[i] = m;
     if (hs < RETRIEVAL_KEEP || m > heap[0]) hs = heapPush(heap, 0, hs, RETRIEVAL_KEEP, m);
   }

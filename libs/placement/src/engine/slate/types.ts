@@ -60,6 +60,26 @@ export interface SlateRequest {
    * has not learned yet, who gets the shared model plus context.
    */
   person?: PersonPosterior | null;
+  /**
+   * The person's own history with items on this surface (see SlateHistory); absent or null for none. Items not in
+   * the pool are ignored.
+   */
+  history?: SlateHistory | null;
+}
+
+/**
+ * What one person did with single items before: per item, the examination-weighted impressions (Σθ over the
+ * positions it was shown at) and the successes (collab.ts's PersonHistory). The slate replaces the model's rate for
+ * that person and item by the posterior mean (s + κ·a·r)/(e + κ) (plan.ts, historyShifts): what someone played
+ * they are likely to play again, and what they were shown often and passed over moves down
+ * (docs/placement-engine.md, "The person's own history"). κ ≤ 0 leaves the slate as without history.
+ */
+export interface SlateHistory {
+  itemIds: readonly string[];
+  exposure: ArrayLike<number>;
+  successes: ArrayLike<number>;
+  /** Weight of the model's prediction, in examined impressions (historyKappa for the surface's model). */
+  kappa: number;
 }
 
 export interface SlateEntry {
@@ -89,6 +109,8 @@ export interface SlateLog {
   retrieval?: false;
   /** The person's collaborative posterior the slate was drawn with (probit units), when there was one. */
   person?: { mean: number[]; chol: number[] };
+  /** The person's history with the pool's items the slate was built with (SlateHistory), when there was any. */
+  history?: { itemIds: string[]; exposure: number[]; successes: number[]; kappa: number };
   entries: SlateEntry[];
 }
 

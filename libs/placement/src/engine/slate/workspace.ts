@@ -77,6 +77,15 @@ class Workspace {
   pMean = new F64(0);
   pChol = new F64(0);
   pDelta = new F64(0);
+  /** The request's history per candidate (SlateHistory; exposure 0 = none), and the candidates it marked. */
+  histE = new F64(0);
+  histS = new F64(0);
+  histList = new I32(0);
+  histCount = 0;
+  /** Per candidate, how far its history moves its score mean (0 without history); per marked entry, its rate. */
+  histShift = new F64(0);
+  histRate = new F64(0);
+  histKappa = 0;
   /** The request's shortlist when candidate retrieval is on (1 = kept), and its min-heap of keys. */
   retr = new U8(0);
   retrHeap = new F64(0);
@@ -93,6 +102,12 @@ class Workspace {
       this.placed = new U8(c);
       this.blockExcl = new U8(c);
       this.retr = new U8(c);
+      this.histE = new F64(c);
+      this.histS = new F64(c);
+      this.histList = new I32(c);
+      this.histShift = new F64(c);
+      this.histRate = new F64(c);
+      this.histCount = 0;
       this.lb = new F64(c);
       this.ub = new F64(c);
       this.mu = new F64(c);

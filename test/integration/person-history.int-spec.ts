@@ -115,6 +115,15 @@ describe("a person's history with single items, through the API", () => {
     });
     expect(kappa).toBeGreaterThan(0);
     console.log(`a slate carried its person's history after ${request} visits, κ ${kappa}`);
+    // The weight is visible where the learning loop is (learningLag, also the scheduler page).
+    const lag = await gql<{ learningLag: { models: { surface: string; tasteModel: { historyWeight: number } | null }[] } }>(
+      api.url,
+      '{ learningLag { models { surface tasteModel { historyWeight } } } }',
+      {},
+      admin,
+    );
+    const weight = lag.data?.learningLag.models.find((m) => m.surface === SURFACE)?.tasteModel?.historyWeight;
+    if (!(weight !== undefined && weight > 0)) throw new Error(`learningLag shows history weight ${weight} (${JSON.stringify(lag.errors ?? lag.data)})`);
 
     // The fold stored what each person did: the examined impressions and the plays of their favourites.
     const rows = await withDb((c) => c.query(`SELECT user_id, history FROM person_factors WHERE surface_key = $1 AND history IS NOT NULL`, [SURFACE]));

@@ -515,6 +515,7 @@ const SchedulerHealthQuery = graphql(`
             fittedAt
             events
             gain
+            historyWeight
           }
         }
       }

@@ -159,7 +159,12 @@ const HISTORY_RATE_MAX = 0.9999;
  * HISTORY_MIN_EVIDENCE nats; 0 (histories unused) otherwise.
  */
 export function historyKappa(model: CollabModel | null | undefined): number {
-  const h = model?.calib.hist;
+  return model ? calibrationHistoryKappa(model.calib) : 0;
+}
+
+/** historyKappa from the calibration evidence alone (as stored with the model). */
+export function calibrationHistoryKappa(c: CollabCalibration): number {
+  const h = c.hist;
   if (!h) return 0;
   const none = h[HISTORY_KAPPAS.length];
   let best = 0;

@@ -7,7 +7,7 @@ import { Allow, Who } from '@marquee/platform-auth';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { Clock } from '@marquee/platform-core';
 import { SchedulerHealthGql } from '@marquee/launch';
-import { calibrationGain, CollabCalibration, storedCalibration } from '../engine';
+import { calibrationGain, calibrationHistoryKappa, CollabCalibration, storedCalibration } from '../engine';
 
 /** Events counted one by one up to this many; beyond it the count says "at least" (eventsWaitingCapped). */
 const COUNT_CAP = 100_000;
@@ -39,6 +39,11 @@ export class SurfaceTasteModelGql {
       "How far each person's learnt taste moves their slate: 1 uses it as fitted; towards 0, their tastes have not predicted what they went on to do (people with few events, or tastes that are mostly shared), so the slate leans on the shared model. Measured on each impression before it is learnt (docs/placement-engine.md §11).",
   })
   gain: number;
+  @Field(() => Int, {
+    description:
+      "How much a person's own history with a single item counts against the model's prediction for them, in examined impressions of that item (κ): their rate for it becomes (plays + κ·model) / (examined impressions + κ). 0 while the surface's evidence does not favour using histories (tastes that people mostly share), when the slate is the model's alone (docs/placement-engine.md §11).",
+  })
+  historyWeight: number;
 }
 
 @ObjectType('SurfaceModelAge')
@@ -113,6 +118,7 @@ export class LearningLagService {
                 fittedAt: new Date(Number(r.fitted_at)),
                 events: r.events ?? 0,
                 gain: calibrationGain(storedCalibration(r.calib)),
+                historyWeight: calibrationHistoryKappa(storedCalibration(r.calib)),
               }
             : null,
       })),

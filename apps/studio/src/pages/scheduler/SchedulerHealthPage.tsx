@@ -201,7 +201,8 @@ export function SchedulerHealthPage() {
                           >
                             {' '}
                             · taste model v{m.tasteModel.version} from {m.tasteModel.events.toLocaleString('en')} impressions, refit{' '}
-                            {formatCountdown(m.tasteModel.fittedAt, now)}, taste weight {m.tasteModel.gain.toFixed(2)}
+                            {formatCountdown(m.tasteModel.fittedAt, now)}, taste weight {m.tasteModel.gain.toFixed(2)}, own history{' '}
+                            {m.tasteModel.historyWeight > 0 ? `against ${m.tasteModel.historyWeight} impressions of the model` : 'not used yet'}
                           </span>
                         )}
                       </td>

@@ -1,0 +1,67 @@
+import { ApiHandle, createApiKey, gql, startApi, withDb } from '../support/stack';
+import { seedSurface } from '../support/seed-surface';
+
+/**
+ * What a hostile client found on the client operations (feed, editorialFeed, trackEvents), against a real API,
+ * PostgreSQL and Redis.
+ */
+
+const surface = 'probe';
+const FEED = `query($u: ID!) { feed(surface: "${surface}", userId: $u) { requestId items { trackingToken } } }`;
+const TRACK = 'mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) { accepted duplicates rejected { index code message } } }';
+
+type Feed = { feed: { requestId: string; items: { trackingToken: string }[] } };
+type Track = { trackEvents: { accepted: number; duplicates: number; rejected: { index: number; code: string; message: string }[] } };
+
+/** The user id a tracking token was signed for (its shared head is base64url JSON). */
+function tokenUser(token: string): string {
+  return (JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString()) as { u: string }).u;
+}
+
+describe('client operations under hostile input', () => {
+  let api: ApiHandle;
+  let key: string;
+
+  beforeAll(async () => {
+    await seedSurface(surface, 6);
+    key = (await createApiKey('client probe')).key;
+    api = await startApi({});
+  }, 120_000);
+
+  afterAll(() => api?.stop());
+
+  it('refuses an id sent as a JSON number beyond 2^53 instead of serving or storing it under the rounded digits', async () => {
+    // JSON.parse rounds both to 12345678901234567000: the feed was served (and its tokens signed) for user
+    // "12345678901234567000", and the second event was counted a duplicate of the first and dropped.
+    const body = `{"query":${JSON.stringify(FEED)},"variables":{"u":12345678901234567890}}`;
+    const res = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body });
+    const answer = (await res.json()) as { data?: Feed; errors?: { message: string; extensions: { code: string; problems: unknown } }[] };
+    const served = answer.data?.feed.items.map((i) => tokenUser(i.trackingToken));
+    expect({ status: res.status, code: answer.errors?.[0]?.extensions.code, served }).toEqual({ status: 400, code: 'BAD_USER_INPUT', served: undefined });
+    expect(answer.errors![0].extensions.problems).toEqual([
+      { field: 'u', message: expect.stringMatching(/JSON cannot carry exactly.*send the id as a string/) },
+    ]);
+
+    // The same id as a string is served under exactly its digits.
+    const ok = await gql<Feed>(api.url, FEED, { u: '12345678901234567890' }, { apiKey: key });
+    expect(ok.data?.feed.items.map((i) => tokenUser(i.trackingToken))).toEqual(ok.data!.feed.items.map(() => '12345678901234567890'));
+
+    const token = ok.data!.feed.items[0].trackingToken;
+    const at = new Date().toISOString();
+    const events = `[{"eventId":12345678901234567890,"type":"IMPRESSION","trackingToken":${JSON.stringify(token)},"occurredAt":"${at}"},{"eventId":12345678901234567891,"type":"PLAY_START","trackingToken":${JSON.stringify(token)},"occurredAt":"${at}"}]`;
+    const tr = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: `{"query":${JSON.stringify(TRACK)},"variables":{"e":${events}}}`,
+    });
+    const tracked = (await tr.json()) as { data?: Track; errors?: { extensions: { code: string; problems: { field: string }[] } }[] };
+    expect({ status: tr.status, data: tracked.data, code: tracked.errors?.[0]?.extensions.code }).toEqual({
+      status: 400,
+      data: undefined,
+      code: 'BAD_USER_INPUT',
+    });
+    expect(tracked.errors![0].extensions.problems.map((p) => p.field)).toEqual(['e[0].eventId', 'e[1].eventId']);
+    const stored = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM engagement_events WHERE user_id = '12345678901234567890'`));
+    expect(stored.rows[0].n).toBe(0);
+  });
+});

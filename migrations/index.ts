@@ -9,6 +9,7 @@ import { SequentialContentTests1796600000000 } from './1796600000000-SequentialC
 import { PersonFactors1796700000000 } from './1796700000000-PersonFactors';
 import { TestSlotPlacements1796800000000 } from './1796800000000-TestSlotPlacements';
 import { SurfaceTestPositions1796900000000 } from './1796900000000-SurfaceTestPositions';
+import { EventFingerprints1797000000000 } from './1797000000000-EventFingerprints';
 
 /** Migrations run in this order. A new migration file must be added here (the schema drift test checks it). */
 export const ALL_MIGRATIONS = [
@@ -23,4 +24,5 @@ export const ALL_MIGRATIONS = [
   PersonFactors1796700000000,
   TestSlotPlacements1796800000000,
   SurfaceTestPositions1796900000000,
+  EventFingerprints1797000000000,
 ];

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ApiHandle, createApiKey, gql, startApi, withDb } from '../support/stack';
 import { seedSurface } from '../support/seed-surface';
 
@@ -63,5 +64,52 @@ describe('client operations under hostile input', () => {
     expect(tracked.errors![0].extensions.problems.map((p) => p.field)).toEqual(['e[0].eventId', 'e[1].eventId']);
     const stored = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM engagement_events WHERE user_id = '12345678901234567890'`));
     expect(stored.rows[0].n).toBe(0);
+  });
+
+  it('rejects another event under a used eventId as EVENT_ID_REUSED, in one batch and across batches; an identical repeat stays a duplicate', async () => {
+    const feed = await gql<Feed>(api.url, FEED, { u: 'reuse-user' }, { apiKey: key });
+    const [a, b] = feed.data!.feed.items.map((i) => i.trackingToken);
+    const at = new Date().toISOString();
+    const id1 = randomUUID();
+    const id2 = randomUUID();
+    const track = async (e: unknown[]) => (await gql<Track>(api.url, TRACK, { e }, { apiKey: key })).data?.trackEvents;
+    const stored = async (id: string) =>
+      (await withDb((c) => c.query('SELECT type, value FROM engagement_events WHERE event_id = $1 ORDER BY id', [id]))).rows as {
+        type: string;
+        value: number;
+      }[];
+
+    // In one batch: the impression, its retry, then a play under the impression's id. The play used to be counted as a
+    // duplicate and dropped without a word.
+    const first = await track([
+      { eventId: id1, type: 'IMPRESSION', trackingToken: a, occurredAt: at },
+      { eventId: id1, type: 'IMPRESSION', trackingToken: a, occurredAt: at.replace('Z', '+00:00') },
+      { eventId: id1, type: 'PLAY_START', trackingToken: a, occurredAt: at },
+      { eventId: id2, type: 'PLAY_START', trackingToken: b, occurredAt: at, value: 30 },
+    ]);
+    expect(first).toEqual({
+      accepted: 2,
+      duplicates: 1,
+      rejected: [{ index: 2, code: 'EVENT_ID_REUSED', message: expect.stringMatching(/already used by event 0 of this batch.*eventId of its own/) }],
+    });
+
+    // Across batches: the same play again is a duplicate; a different value, token or type under its id is refused.
+    const second = await track([
+      { eventId: id2, type: 'PLAY_START', trackingToken: b, occurredAt: at, value: 30 },
+      { eventId: id2, type: 'PLAY_START', trackingToken: b, occurredAt: at, value: 31 },
+      { eventId: id1, type: 'IMPRESSION', trackingToken: b, occurredAt: at },
+    ]);
+    expect(second).toEqual({
+      accepted: 0,
+      duplicates: 1,
+      rejected: [
+        { index: 1, code: 'EVENT_ID_REUSED', message: expect.stringMatching(/already used by event 0 of this batch/) },
+        { index: 2, code: 'EVENT_ID_REUSED', message: expect.stringMatching(/already used by an event stored earlier/) },
+      ],
+    });
+    expect({ [id1]: await stored(id1), [id2]: await stored(id2) }).toEqual({
+      [id1]: [{ type: 'IMPRESSION', value: null }],
+      [id2]: [{ type: 'PLAY_START', value: 30 }],
+    });
   });
 });

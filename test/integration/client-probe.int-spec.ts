@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ApiHandle, createApiKey, gql, startApi, withDb } from '../support/stack';
+import { FaultProxy } from '../support/fault-proxy';
 import { seedSurface } from '../support/seed-surface';
+import { pollUntil } from '../support/wait';
 
 /**
  * What a hostile client found on the client operations (feed, editorialFeed, trackEvents), against a real API,
@@ -21,15 +23,25 @@ function tokenUser(token: string): string {
 
 describe('client operations under hostile input', () => {
   let api: ApiHandle;
+  let api2: ApiHandle;
+  let redis: FaultProxy;
   let key: string;
 
   beforeAll(async () => {
     await seedSurface(surface, 6);
     key = (await createApiKey('client probe')).key;
-    api = await startApi({});
+    // Both reach Redis through a proxy that can slow its replies (the sticky-slate race).
+    redis = FaultProxy.forUrl(process.env.REDIS_URL!);
+    redis.delayReplies = true;
+    await redis.start();
+    const env = { REDIS_URL: redis.via(process.env.REDIS_URL!) };
+    [api, api2] = await Promise.all([startApi(env), startApi(env)]);
   }, 120_000);
 
-  afterAll(() => api?.stop());
+  afterAll(async () => {
+    await Promise.all([api?.stop(), api2?.stop()]);
+    await redis?.stop();
+  });
 
   it('refuses an id sent as a JSON number beyond 2^53 instead of serving or storing it under the rounded digits', async () => {
     // JSON.parse rounds both to 12345678901234567000: the feed was served (and its tokens signed) for user
@@ -64,6 +76,30 @@ describe('client operations under hostile input', () => {
     expect(tracked.errors![0].extensions.problems.map((p) => p.field)).toEqual(['e[0].eventId', 'e[1].eventId']);
     const stored = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM engagement_events WHERE user_id = '12345678901234567890'`));
     expect(stored.rows[0].n).toBe(0);
+  });
+
+  it('serves one slate to a user asking many times at once, on two API processes, and logs only that one', async () => {
+    // Each request that found no sticky slate ranked and logged its own, and the last write to Redis won: 12
+    // simultaneous feeds for one user came back as 4 different slates, all 4 logged.
+    const user = `race-${randomUUID()}`;
+    const apis = [api, api2];
+    // Redis answering in 150 ms (within FEED_REDIS_WAIT_MS): every request's sticky read comes back empty before any
+    // slate is stored, so all of them rank one.
+    redis.replyDelayMs = 150;
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => gql<Feed>(apis[i % 2].url, FEED, { u: user }, { apiKey: key }))).finally(
+      () => (redis.replyDelayMs = 0),
+    );
+    const served = [...new Set(answers.map((a) => a.data?.feed.requestId ?? JSON.stringify(a.errors)))];
+    // A later feed of another user on each process: once both are logged, everything served before them is too.
+    const markers = await Promise.all(apis.map((a) => gql<Feed>(a.url, FEED, { u: `marker-${randomUUID()}` }, { apiKey: key })));
+    const markerIds = markers.map((m) => m.data!.feed.requestId);
+    await pollUntil(
+      () => withDb((c) => c.query('SELECT count(*)::int AS n FROM feed_requests WHERE request_id = ANY($1)', [markerIds])).then((r) => r.rows[0].n as number),
+      (n) => n === 2,
+      { what: `the feed log of both marker requests ${markerIds.join(', ')}` },
+    );
+    const logged = (await withDb((c) => c.query('SELECT request_id FROM feed_requests WHERE user_id = $1', [user]))).rows.map((r) => r.request_id as string);
+    expect({ served, logged }).toEqual({ served: [served[0]], logged: [served[0]] });
   });
 
   it('rejects another event under a used eventId as EVENT_ID_REUSED, in one batch and across batches; an identical repeat stays a duplicate', async () => {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -176,7 +176,14 @@ export class FeedService {
       // ranking slates for them and falling further behind.
       if (queuedMs > this.config.feedBudgetMs)
         throw new BudgetExceeded(`queued for ${Math.round(queuedMs)} ms, over the ${this.config.feedBudgetMs} ms budget`);
-      response = await this.personalized(rt, args.userId, viewer, limit, args.context ?? {}, now, started, apiKeyId);
+      const ranked = await this.personalized(rt, args.userId, viewer, limit, args.context ?? {}, now, started, apiKeyId);
+      // The same user's requests at the same moment (a double tap, an app asking twice at start-up, on one process or
+      // several) each ranked a slate: the first to claim the sticky entry serves it to all of them, and only it is
+      // logged and paced, so a user never gets two slates at once and no slate nobody saw is logged.
+      const winner = await this.stickyClaim(rt, args.userId, ctxKey, viewer, ranked.response);
+      if (winner) return winner;
+      ranked.commit();
+      response = ranked.response;
     } catch (e) {
       const cause = e instanceof BudgetExceeded ? 'budget' : e instanceof DatabaseSkipped || isDatabaseUnavailable(e) ? 'database' : 'engine';
       outcome = 'fallback';
@@ -190,7 +197,6 @@ export class FeedService {
       response = this.fallback(rt, args.userId, viewer, limit, args.context ?? {}, now, started, apiKeyId);
     }
     feedLatency.observe({ outcome }, Number(process.hrtime.bigint() - started) / 1e9);
-    if (!response.fallback) void this.stickySet(rt, args.userId, ctxKey, response);
     return response;
   }
 
@@ -237,7 +243,7 @@ export class FeedService {
     now: number,
     started: bigint,
     apiKeyId: string | null,
-  ): Promise<FeedResponse> {
+  ): Promise<{ response: FeedResponse; commit: () => void }> {
     const deadline = Number(started / 1_000_000n) + this.config.feedBudgetMs;
     const remaining = () => deadline - Number(process.hrtime.bigint() / 1_000_000n);
     // What this user's own events taught the engine: from memory, or the one database read on the request path.
@@ -260,7 +266,6 @@ export class FeedService {
     const slate = buildSlate(served, rt.pool, { surface: surfacePolicy(rt.surface, rt.pins, now, limit), user, seed, testShare, eligible, person });
     if (remaining() < 0) throw new BudgetExceeded(`over the ${this.config.feedBudgetMs} ms budget`);
     if (!slate.entries.length) throw new Error('no eligible candidates for this viewer');
-    rt.pacing = recordServed(rt.pacing, { served: slate.entries.length, test: slate.stats.testSlots, floor: slate.stats.floorSlots }, now);
     const servedAt = new Date(now);
     capServedPropensities(slate.entries);
     const tokens = this.tokens.signSlate(
@@ -271,7 +276,12 @@ export class FeedService {
       const idx = rt.pool.index.get(e.itemId)!;
       return this.entry(rt.poolItems[idx], visible[idx]!, e, tokens[i], viewer.locale);
     });
-    this.log.push({
+    // Paced and logged once it is the slate served (stickyClaim), not when another request's slate won.
+    const commit = () => {
+      rt.pacing = recordServed(rt.pacing, { served: slate.entries.length, test: slate.stats.testSlots, floor: slate.stats.floorSlots }, now);
+      this.log.push(entryLog);
+    };
+    const entryLog: Parameters<FeedLogWriter['push']>[0] = {
       requestId,
       servedAt,
       surface: rt.surface.key,
@@ -307,8 +317,19 @@ export class FeedService {
         propensity: e.propensity,
         propensityError: e.propensityError,
       })),
-    });
-    return { requestId, policyVersion: slate.policyVersion, surface: rt.surface.key, servedAt, stateRevision: slate.stateRevision, fallback: false, items };
+    };
+    return {
+      response: {
+        requestId,
+        policyVersion: slate.policyVersion,
+        surface: rt.surface.key,
+        servedAt,
+        stateRevision: slate.stateRevision,
+        fallback: false,
+        items,
+      },
+      commit,
+    };
   }
 
   /**
@@ -455,7 +476,16 @@ export class FeedService {
     if (!this.config.feedStickySeconds) return null;
     try {
       const raw = await withBudget(this.redis.get(this.stickyKey(rt, userId)), this.config.feedRedisWaitMs);
-      if (!raw) return null;
+      return this.fromSticky(rt, raw, ctxKey, viewer);
+    } catch {
+      return null; // Redis slow or down (or an entry in an older form): just compute a fresh slate
+    }
+  }
+
+  /** The response a stored sticky slate stands for, or null when it is for another context or catalogue, or unreadable. */
+  private fromSticky(rt: SurfaceRuntime, raw: string | null, ctxKey: number, viewer: FeedViewer): FeedResponse | null {
+    if (!raw) return null;
+    try {
       const v = JSON.parse(raw) as StickySlate;
       if (v.c !== rt.catalogVersion || v.k !== ctxKey || !Array.isArray(v.e)) return null;
       // The same catalogue version means the same pool: every item is still there, with the same fields.
@@ -471,12 +501,53 @@ export class FeedService {
       }
       return { requestId: v.r, policyVersion: v.v, surface: rt.surface.key, servedAt: new Date(v.t), stateRevision: v.s, fallback: false, items };
     } catch {
-      return null; // Redis slow or down (or an entry in an older form): just compute a fresh slate
+      return null; // an entry in an older form
     }
   }
 
-  private async stickySet(rt: SurfaceRuntime, userId: string, ctxKey: number, r: FeedResponse): Promise<void> {
-    if (!this.config.feedStickySeconds || !r.items.length) return;
+  /**
+   * Stores `r` as the user's sticky slate unless a concurrent request of the same user and context stored one since
+   * stickyGet looked (SET NX and GET in one MULTI, so exactly one of them wins): then that slate is returned, to be
+   * served instead of `r`. An entry for another context or catalogue is replaced, as before. Redis slow or down: `r`
+   * is served, as every feed is then.
+   */
+  private async stickyClaim(rt: SurfaceRuntime, userId: string, ctxKey: number, viewer: FeedViewer, r: FeedResponse): Promise<FeedResponse | null> {
+    if (!this.config.feedStickySeconds || !r.items.length) return null;
+    try {
+      const current = await withBudget(
+        this.redis.evalsha(
+          STICKY_CLAIM.sha,
+          1,
+          this.stickyKey(rt, userId),
+          this.stickyValue(rt, ctxKey, r),
+          rt.catalogVersion,
+          ctxKey,
+          this.config.feedStickySeconds,
+        ),
+        this.config.feedRedisWaitMs,
+      ).catch((e: Error) => {
+        if (!/NOSCRIPT/.test(e.message)) throw e;
+        // The first claim since Redis started (or flushed its scripts): send the script itself.
+        return withBudget(
+          this.redis.eval(
+            STICKY_CLAIM.lua,
+            1,
+            this.stickyKey(rt, userId),
+            this.stickyValue(rt, ctxKey, r),
+            rt.catalogVersion,
+            ctxKey,
+            this.config.feedStickySeconds,
+          ),
+          this.config.feedRedisWaitMs,
+        );
+      });
+      return typeof current === 'string' ? this.fromSticky(rt, current, ctxKey, viewer) : null;
+    } catch {
+      return null; // Redis slow or down: serve this slate
+    }
+  }
+
+  private stickyValue(rt: SurfaceRuntime, ctxKey: number, r: FeedResponse): string {
     const head = r.items[0].trackingToken.slice(0, r.items[0].trackingToken.indexOf('.') + 1);
     const v: StickySlate = {
       c: rt.catalogVersion,
@@ -488,9 +559,24 @@ export class FeedService {
       h: head,
       e: r.items.map((e) => [e.item.id, e.position, e.propensity, e.propensityError, REASONS.indexOf(e.reason), e.trackingToken.slice(head.length)]),
     };
-    await this.redis.set(this.stickyKey(rt, userId), JSON.stringify(v), 'EX', this.config.feedStickySeconds).catch(() => undefined);
+    return JSON.stringify(v);
   }
 }
+
+/**
+ * The sticky claim, atomic in Redis: the entry there if it is for the same catalogue version (ARGV[2]) and request
+ * context (ARGV[3]), else ARGV[1] stored in its place for ARGV[4] seconds and nil. An unreadable entry is replaced.
+ */
+const STICKY_CLAIM = (() => {
+  const lua = `local cur = redis.call('GET', KEYS[1])
+if cur then
+  local ok, v = pcall(cjson.decode, cur)
+  if ok and type(v) == 'table' and v.c == ARGV[2] and v.k == tonumber(ARGV[3]) then return cur end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[4])
+return false`;
+  return { lua, sha: createHash('sha1').update(lua).digest('hex') };
+})();
 
 function withBudget<T>(p: Promise<T>, ms: number): Promise<T> {
   if (ms <= 0) {

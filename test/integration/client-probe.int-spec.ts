@@ -102,6 +102,55 @@ describe('client operations under hostile input', () => {
     expect({ served, logged }).toEqual({ served: [served[0]], logged: [served[0]] });
   });
 
+  it('answers every malformed request with a code and a message saying what to send instead', async () => {
+    const ask = async (init: { method?: string; body?: string; contentType?: string }, query = '') => {
+      const res = await fetch(`${api.url}/graphql${query}`, {
+        method: init.method ?? 'POST',
+        headers: { 'x-api-key': key, ...(init.contentType === undefined ? { 'content-type': 'application/json' } : { 'content-type': init.contentType }) },
+        body: init.body,
+      });
+      const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      return { status: res.status, code: body.errors[0].extensions.code, message: body.errors[0].message };
+    };
+    const feed = JSON.stringify({ query: FEED, variables: { u: 'shape' } });
+    const got = {
+      batch: await ask({ body: `[${feed},${feed}]` }),
+      empty: await ask({ body: '{}' }),
+      queryNotString: await ask({ body: '{"query": 5}' }),
+      put: await ask({ method: 'PUT', body: feed }),
+      getMutation: await ask({ method: 'GET', contentType: 'application/json' }, `?query=${encodeURIComponent(TRACK)}`),
+      unknownOperation: await ask({ body: JSON.stringify({ query: `query A ${FEED.slice(5)}`, operationName: 'B'.repeat(5000), variables: { u: 'x' } }) }),
+      nullBody: await ask({ body: 'null' }),
+      stringBody: await ask({ body: '"feed"' }),
+    };
+    // Before: "Operation batching disabled.", "POST body missing, invalid Content-Type, or JSON object has no keys.",
+    // "GraphQL queries must be strings.", "Apollo Server supports only GET/POST requests.", "GET requests only support
+    // query operations, not mutation operations", "Unknown operation named "BBBB…(5,000 B)".", and "not valid JSON"
+    // for the valid JSON null and "feed".
+    expect(got).toEqual({
+      batch: {
+        status: 400,
+        code: 'BAD_REQUEST',
+        message: expect.stringMatching(/^A JSON array of operations \(a batch\) is not accepted\. Send each operation/),
+      },
+      empty: { status: 400, code: 'BAD_REQUEST', message: expect.stringMatching(/^The request holds no GraphQL operation\. Send a POST/) },
+      queryNotString: { status: 400, code: 'BAD_REQUEST', message: expect.stringMatching(/^"query" must be a string/) },
+      put: { status: 405, code: 'BAD_REQUEST', message: expect.stringMatching(/^\/graphql takes POST .* Send the request as a POST/) },
+      getMutation: { status: 405, code: 'BAD_REQUEST', message: expect.stringMatching(/^A mutation cannot be sent with GET .* Send it as a POST/) },
+      unknownOperation: {
+        status: 400,
+        code: 'OPERATION_RESOLUTION_FAILURE',
+        message: expect.stringMatching(/^The document has no operation named "B+…" \(5000 characters\)\. Set operationName/),
+      },
+      nullBody: {
+        status: 400,
+        code: 'BAD_REQUEST',
+        message: 'The request body is the JSON value null, not an object. Send a JSON object like {"query": "..."}.',
+      },
+      stringBody: { status: 400, code: 'BAD_REQUEST', message: 'The request body is a JSON string, not an object. Send a JSON object like {"query": "..."}.' },
+    });
+  });
+
   it('rejects another event under a used eventId as EVENT_ID_REUSED, in one batch and across batches; an identical repeat stays a duplicate', async () => {
     const feed = await gql<Feed>(api.url, FEED, { u: 'reuse-user' }, { apiKey: key });
     const [a, b] = feed.data!.feed.items.map((i) => i.trackingToken);

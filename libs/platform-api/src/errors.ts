@@ -2,7 +2,7 @@ import { Logger, HttpException } from '@nestjs/common';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
-import { isDomainError } from '@marquee/platform-core';
+import { isDomainError, quoteInput } from '@marquee/platform-core';
 import { currentRequestId } from '@marquee/platform-observability';
 import { limitError, tokenLimitFromMessage } from './limits';
 import { ApiErrorCode, GRAPHQL_ERROR_CODES } from './error-codes';
@@ -12,6 +12,49 @@ const WRONG_VARIABLE = /^Variable "\$([_A-Za-z][_0-9A-Za-z]*)"/;
 const TOO_MANY_VARIABLE_ERRORS = /^Too many errors processing variables, error limit reached\./;
 
 const PASS_THROUGH = new Set<ApiErrorCode>([...GRAPHQL_ERROR_CODES, 'BAD_USER_INPUT']);
+
+/**
+ * Apollo's refusals of a request's shape (before any operation runs) say what is wrong but not what to send instead,
+ * and one names Apollo: each is answered in our words, with what to do. Matched on Apollo's exact message.
+ */
+const REQUEST_SHAPE_MESSAGES: [RegExp, (m: RegExpExecArray) => string][] = [
+  [
+    /^Operation batching disabled\.$/,
+    () =>
+      'A JSON array of operations (a batch) is not accepted. Send each operation in a request of its own, with a JSON object body {"query": "...", "variables": {...}}.',
+  ],
+  [
+    /^POST body missing, invalid Content-Type, or JSON object has no keys\.$/,
+    () =>
+      'The request holds no GraphQL operation. Send a POST with content-type: application/json and a JSON object body {"query": "...", "variables": {...}}.',
+  ],
+  [/^GraphQL queries must be strings\.$/, () => '"query" must be a string holding the GraphQL document, like {"query": "{ feed(…) { requestId } }"}.'],
+  [
+    /^Apollo Server supports only GET\/POST requests\.$/,
+    () => '/graphql takes POST (any operation) and GET (queries only). Send the request as a POST with a JSON body.',
+  ],
+  [
+    /^GET requests only support query operations, not (\w+) operations$/,
+    (m) => `A ${m[1]} cannot be sent with GET (a link or a prefetch could run it). Send it as a POST with a JSON body.`,
+  ],
+  [
+    /^Unknown operation named "([^]*)"\.$/,
+    (m) =>
+      `The document has no operation named ${quoteInput(m[1])}. Set operationName to one of the operations in the document, or leave it out when there is only one.`,
+  ],
+  [
+    /^Must provide operation name if query contains multiple operations\.$/,
+    () => 'The document holds several operations. Set operationName to the one to run.',
+  ],
+];
+
+function requestShapeMessage(message: string): string {
+  for (const [pattern, say] of REQUEST_SHAPE_MESSAGES) {
+    const m = pattern.exec(message);
+    if (m) return say(m);
+  }
+  return message;
+}
 
 const logger = new Logger('GraphQL');
 
@@ -64,7 +107,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     // A variable of the wrong type: name it in `problems`, like every other BAD_USER_INPUT.
     const variable = code === 'BAD_USER_INPUT' && !ext.problems ? WRONG_VARIABLE.exec(formatted.message) : null;
     if (variable) ext.problems = [{ field: variable[1], message: formatted.message.length > 300 ? `${formatted.message.slice(0, 300)}…` : formatted.message }];
-    return { ...formatted, extensions: { ...ext, code, requestId } };
+    const message =
+      (code === 'BAD_REQUEST' || code === 'OPERATION_RESOLUTION_FAILURE') && !formatted.path ? requestShapeMessage(formatted.message) : formatted.message;
+    return { ...formatted, message, extensions: { ...ext, code, requestId } };
   }
   logger.error(`Unhandled error in ${formatted.path?.join('.') ?? 'request'} (request ${requestId}): ${(original as Error)?.stack ?? String(original)}`);
   return {

@@ -102,6 +102,23 @@ describe('client operations under hostile input', () => {
     expect({ served, logged }).toEqual({ served: [served[0]], logged: [served[0]] });
   });
 
+  it('serves one slate to 15 aliases of one user in one document at the production Redis wait, however long ranking them keeps the process busy', async () => {
+    // The 15 sticky claims wait FEED_REDIS_WAIT_MS (10 ms) each while the process ranks the other aliases' slates; Redis
+    // answers within a millisecond, but a timer that expired meanwhile ran before the answer was read, so the claims
+    // gave up and 14 or 15 different slates were served and logged.
+    const fast = await startApi({ FEED_REDIS_WAIT_MS: '10', REDIS_URL: process.env.REDIS_URL! });
+    try {
+      const user = `aliases-${randomUUID()}`;
+      const query = `{ ${Array.from({ length: 15 }, (_, i) => `a${i}: feed(surface: "${surface}", userId: "${user}") { requestId }`).join(' ')} }`;
+      const r = await gql<Record<string, { requestId: string }>>(fast.url, query, {}, { apiKey: key });
+      expect(r.errors).toBeUndefined();
+      const served = [...new Set(Object.values(r.data!).map((f) => f.requestId))];
+      expect({ slates: served.length, served }).toEqual({ slates: 1, served: [served[0]] });
+    } finally {
+      await fast.stop();
+    }
+  });
+
   it('answers every malformed request with a code and a message saying what to send instead', async () => {
     const ask = async (init: { method?: string; body?: string; contentType?: string }, query = '') => {
       const res = await fetch(`${api.url}/graphql${query}`, {

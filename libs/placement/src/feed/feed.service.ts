@@ -586,7 +586,15 @@ function withBudget<T>(p: Promise<T>, ms: number): Promise<T> {
   let t: NodeJS.Timeout;
   return Promise.race([
     p,
-    new Promise<T>((_, reject) => (t = setTimeout(() => reject(new BudgetExceeded(`no answer within ${Math.round(ms)} ms`)), ms))),
+    new Promise<T>(
+      (_, reject) =>
+        (t = setTimeout(
+          // Timers run before I/O in each turn of the event loop: when ranking other requests kept this process busy
+          // past the wait, an answer that arrived meanwhile is read (in this turn's poll phase) before the wait gives up.
+          () => setImmediate(() => reject(new BudgetExceeded(`no answer within ${Math.round(ms)} ms`))),
+          ms,
+        )),
+    ),
   ]).finally(() => clearTimeout(t));
 }
 

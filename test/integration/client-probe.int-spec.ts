@@ -139,6 +139,11 @@ describe('client operations under hostile input', () => {
       unknownOperation: await ask({ body: JSON.stringify({ query: `query A ${FEED.slice(5)}`, operationName: 'B'.repeat(5000), variables: { u: 'x' } }) }),
       nullBody: await ask({ body: 'null' }),
       stringBody: await ask({ body: '"feed"' }),
+      // Apollo refused these with an uncoded error, which answered INTERNAL_SERVER_ERROR ("something went wrong on our
+      // side") and logged an error for each.
+      wrongHash: await ask({ body: JSON.stringify({ query: FEED, variables: { u: 'x' }, extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }) }),
+      wrongVersion: await ask({ body: JSON.stringify({ extensions: { persistedQuery: { version: 2, sha256Hash: 'abc' } } }) }),
+      notAnObject: await ask({ body: JSON.stringify({ extensions: { persistedQuery: 'x' } }) }),
     };
     // Before: "Operation batching disabled.", "POST body missing, invalid Content-Type, or JSON object has no keys.",
     // "GraphQL queries must be strings.", "Apollo Server supports only GET/POST requests.", "GET requests only support
@@ -165,6 +170,13 @@ describe('client operations under hostile input', () => {
         message: 'The request body is the JSON value null, not an object. Send a JSON object like {"query": "..."}.',
       },
       stringBody: { status: 400, code: 'BAD_REQUEST', message: 'The request body is a JSON string, not an object. Send a JSON object like {"query": "..."}.' },
+      wrongHash: {
+        status: 400,
+        code: 'BAD_REQUEST',
+        message: expect.stringMatching(/^extensions\.persistedQuery\.sha256Hash is not the SHA-256 of the query/),
+      },
+      wrongVersion: { status: 400, code: 'BAD_REQUEST', message: expect.stringMatching(/^Only version 1 of persisted queries is supported/) },
+      notAnObject: { status: 400, code: 'BAD_REQUEST', message: expect.stringMatching(/^Only version 1 of persisted queries is supported/) },
     });
   });
 

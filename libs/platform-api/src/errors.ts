@@ -1,7 +1,7 @@
 import { Logger, HttpException } from '@nestjs/common';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { isDomainError, quoteInput } from '@marquee/platform-core';
 import { currentRequestId } from '@marquee/platform-observability';
 import { limitError, tokenLimitFromMessage } from './limits';
@@ -41,6 +41,15 @@ const REQUEST_SHAPE_MESSAGES: [RegExp, (m: RegExpExecArray) => string][] = [
     /^Unknown operation named "([^]*)"\.$/,
     (m) =>
       `The document has no operation named ${quoteInput(m[1])}. Set operationName to one of the operations in the document, or leave it out when there is only one.`,
+  ],
+  [
+    /^provided sha does not match query$/,
+    () =>
+      'extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent with it. Send the hex SHA-256 of the exact query text, or leave persistedQuery out.',
+  ],
+  [
+    /^Unsupported persisted query version$/,
+    () => 'Only version 1 of persisted queries is supported. Send extensions.persistedQuery.version 1, or leave persistedQuery out.',
   ],
   [
     /^Must provide operation name if query contains multiple operations\.$/,
@@ -88,6 +97,18 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     if (status < 500) {
       return { message: original.message, path: formatted.path, extensions: { code: HTTP_CODES[status] ?? 'BAD_REQUEST', requestId } };
     }
+  }
+  // Apollo refuses some requests with an error that carries an HTTP status (4xx) but no code, which it then labels
+  // INTERNAL_SERVER_ERROR (a persisted-query hash that does not match its query, an unsupported version): the request's
+  // shape is wrong, nothing ran, and nothing of ours failed.
+  const own = original instanceof GraphQLError ? original.extensions : undefined;
+  const ownStatus = (own?.http as { status?: unknown } | undefined)?.status;
+  if (own && own.code === undefined && typeof ownStatus === 'number' && ownStatus >= 400 && ownStatus < 500 && !formatted.path) {
+    const message = requestShapeMessage(formatted.message);
+    return {
+      message: message === formatted.message ? `${message.replace(/\.?$/, '.')} Nothing was run; fix the request and send it again.` : message,
+      extensions: { code: 'BAD_REQUEST', requestId },
+    };
   }
   // graphql-js stops coercing variables after 50 errors with an error of its own, which Apollo leaves uncoded: it is
   // the client's input, like the 50 before it.

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import IORedis from 'ioredis';
 import { ApiHandle, createApiKey, gql, startApi, withDb } from '../support/stack';
 import { FaultProxy } from '../support/fault-proxy';
 import { seedSurface } from '../support/seed-surface';
@@ -100,6 +101,37 @@ describe('client operations under hostile input', () => {
     );
     const logged = (await withDb((c) => c.query('SELECT request_id FROM feed_requests WHERE user_id = $1', [user]))).rows.map((r) => r.request_id as string);
     expect({ served, logged }).toEqual({ served: [served[0]], logged: [served[0]] });
+  });
+
+  it('serves a fresh slate, and takes the sticky key back, when the key holds something else: a hash, broken JSON, an older form', async () => {
+    const r = new IORedis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
+    try {
+      const prefix = process.env.MARQUEE_TEST_REDIS_PREFIX ?? 'mqtest';
+      const foreign: [string, (k: string) => Promise<unknown>][] = [
+        ['a hash', (k) => r.hset(k, 'x', '1')],
+        ['broken JSON', (k) => r.set(k, '{"c":')],
+        ['an older form', (k) => r.set(k, JSON.stringify({ c: 'v0', k: 1, r: { requestId: 'old', items: [] } }))],
+      ];
+      const seen: Record<string, unknown> = {};
+      for (const [what, write] of foreign) {
+        const user = `foreign-${randomUUID()}`;
+        const k = `${prefix}:slate:${surface}:${user}`;
+        await write(k);
+        const first = await gql<Feed>(api.url, FEED, { u: user }, { apiKey: key });
+        const second = await gql<Feed>(api.url, FEED, { u: user }, { apiKey: key });
+        seen[what] = {
+          status: first.status,
+          errors: first.errors,
+          items: first.data?.feed.items.length,
+          sticky: second.data?.feed.requestId === first.data?.feed.requestId,
+          type: await r.type(k),
+        };
+      }
+      const fine = { status: 200, errors: undefined, items: 4, sticky: true, type: 'string' };
+      expect(seen).toEqual({ 'a hash': fine, 'broken JSON': fine, 'an older form': fine });
+    } finally {
+      r.disconnect();
+    }
   });
 
   it('serves one slate to 15 aliases of one user in one document at the production Redis wait, however long ranking them keeps the process busy', async () => {

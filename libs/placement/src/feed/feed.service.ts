@@ -565,11 +565,12 @@ export class FeedService {
 
 /**
  * The sticky claim, atomic in Redis: the entry there if it is for the same catalogue version (ARGV[2]) and request
- * context (ARGV[3]), else ARGV[1] stored in its place for ARGV[4] seconds and nil. An unreadable entry is replaced.
+ * context (ARGV[3]), else ARGV[1] stored in its place for ARGV[4] seconds and nil. An unreadable entry, or a key of
+ * another type (GET fails: WRONGTYPE), is replaced, as a plain SET would.
  */
 const STICKY_CLAIM = (() => {
-  const lua = `local cur = redis.call('GET', KEYS[1])
-if cur then
+  const lua = `local cur = redis.pcall('GET', KEYS[1])
+if type(cur) == 'string' then
   local ok, v = pcall(cjson.decode, cur)
   if ok and type(v) == 'table' and v.c == ARGV[2] and v.k == tonumber(ARGV[3]) then return cur end
 end

@@ -151,6 +151,32 @@ describe('client operations under hostile input', () => {
     }
   });
 
+  it('marks RATE_LIMITED retryable, as UNAVAILABLE is, with retryAfter and Retry-After', async () => {
+    // It carried retryAfter but no retryable flag, so a client retrying on `extensions.retryable` gave up on a 429.
+    const limited = await startApi({ RATE_LIMIT_FEED_PER_KEY: '1', RATE_LIMIT_FEED_PER_ADDRESS: '0', RATE_LIMIT_WINDOW_SECONDS: '10' });
+    try {
+      const own = (await createApiKey('rate probe')).key;
+      let refused: Awaited<ReturnType<typeof gql>> | null = null;
+      const statuses: number[] = [];
+      for (let i = 0; i < 50 && !refused; i++) {
+        const r = await gql(limited.url, FEED, { u: 'rate-user' }, { apiKey: own });
+        statuses.push(r.status);
+        if (r.status === 429) refused = r;
+      }
+      expect({ refused: refused !== null, statuses: statuses.length }).toEqual({ refused: true, statuses: expect.any(Number) });
+      const ext = refused!.errors![0].extensions!;
+      expect({ code: ext.code, retryable: ext.retryable, retryAfter: ext.retryAfter, header: refused!.headers.get('retry-after') }).toEqual({
+        code: 'RATE_LIMITED',
+        retryable: true,
+        retryAfter: expect.any(Number),
+        header: String(ext.retryAfter),
+      });
+      expect(refused!.errors![0].message).toMatch(/Nothing was done; retry after \d+ s\./);
+    } finally {
+      await limited.stop();
+    }
+  });
+
   it('answers every malformed request with a code and a message saying what to send instead', async () => {
     const ask = async (init: { method?: string; body?: string; contentType?: string }, query = '') => {
       const res = await fetch(`${api.url}/graphql${query}`, {

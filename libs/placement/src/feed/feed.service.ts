@@ -180,7 +180,8 @@ export class FeedService {
       // The same user's requests at the same moment (a double tap, an app asking twice at start-up, on one process or
       // several) each ranked a slate: the first to claim the sticky entry serves it to all of them, and only it is
       // logged and paced, so a user never gets two slates at once and no slate nobody saw is logged.
-      const winner = await this.stickyClaim(rt, args.userId, ctxKey, viewer, ranked.response);
+      const remaining = Number(started / 1_000_000n) + this.config.feedBudgetMs - Number(process.hrtime.bigint() / 1_000_000n);
+      const winner = await this.stickyClaim(rt, args.userId, ctxKey, viewer, ranked.response, remaining);
       if (winner) return winner;
       ranked.commit();
       response = ranked.response;
@@ -507,43 +508,34 @@ export class FeedService {
 
   /**
    * Stores `r` as the user's sticky slate unless a concurrent request of the same user and context stored one since
-   * stickyGet looked (SET NX and GET in one MULTI, so exactly one of them wins): then that slate is returned, to be
-   * served instead of `r`. An entry for another context or catalogue is replaced, as before. Redis slow or down: `r`
-   * is served, as every feed is then.
+   * stickyGet looked (STICKY_CLAIM, one script, so exactly one of them wins): then that slate is returned, to be served
+   * instead of `r`. An entry for another context or catalogue is replaced. It waits for Redis at most
+   * FEED_REDIS_WAIT_MS and never past the feed's budget (`remainingMs`): when Redis is slow or down, or the budget is
+   * spent, the claim still goes out and `r` is served, as every feed is then.
    */
-  private async stickyClaim(rt: SurfaceRuntime, userId: string, ctxKey: number, viewer: FeedViewer, r: FeedResponse): Promise<FeedResponse | null> {
+  private async stickyClaim(
+    rt: SurfaceRuntime,
+    userId: string,
+    ctxKey: number,
+    viewer: FeedViewer,
+    r: FeedResponse,
+    remainingMs: number,
+  ): Promise<FeedResponse | null> {
     if (!this.config.feedStickySeconds || !r.items.length) return null;
+    const args = [this.stickyKey(rt, userId), this.stickyValue(rt, ctxKey, r), rt.catalogVersion, ctxKey, this.config.feedStickySeconds] as const;
+    const wait = Math.min(this.config.feedRedisWaitMs, remainingMs);
     try {
       const current = await withBudget(
-        this.redis.evalsha(
-          STICKY_CLAIM.sha,
-          1,
-          this.stickyKey(rt, userId),
-          this.stickyValue(rt, ctxKey, r),
-          rt.catalogVersion,
-          ctxKey,
-          this.config.feedStickySeconds,
-        ),
-        this.config.feedRedisWaitMs,
-      ).catch((e: Error) => {
-        if (!/NOSCRIPT/.test(e.message)) throw e;
-        // The first claim since Redis started (or flushed its scripts): send the script itself.
-        return withBudget(
-          this.redis.eval(
-            STICKY_CLAIM.lua,
-            1,
-            this.stickyKey(rt, userId),
-            this.stickyValue(rt, ctxKey, r),
-            rt.catalogVersion,
-            ctxKey,
-            this.config.feedStickySeconds,
-          ),
-          this.config.feedRedisWaitMs,
-        );
-      });
+        // The first claim since Redis started (or flushed its scripts) sends the script itself.
+        this.redis.evalsha(STICKY_CLAIM.sha, 1, ...args).catch((e: Error) => {
+          if (!/NOSCRIPT/.test(e.message)) throw e;
+          return this.redis.eval(STICKY_CLAIM.lua, 1, ...args);
+        }),
+        wait,
+      );
       return typeof current === 'string' ? this.fromSticky(rt, current, ctxKey, viewer) : null;
     } catch {
-      return null; // Redis slow or down: serve this slate
+      return null; // Redis slow or down, or no budget left: serve this slate
     }
   }
 

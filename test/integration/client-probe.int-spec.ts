@@ -177,6 +177,21 @@ describe('client operations under hostile input', () => {
     }
   });
 
+  it('tells a client that sends its API key as a bearer token where the key goes', async () => {
+    // It answered "Your session token is not valid. Sign in again.", which an app cannot do.
+    const r = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query: FEED, variables: { u: 'bearer' } }),
+    });
+    const body = (await r.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect({ status: r.status, code: body.errors[0].extensions.code, message: body.errors[0].message }).toEqual({
+      status: 401,
+      code: 'UNAUTHENTICATED',
+      message: 'This is an API key, sent as a bearer token. Send it in the x-api-key header instead of Authorization.',
+    });
+  });
+
   it('answers every malformed request with a code and a message saying what to send instead', async () => {
     const ask = async (init: { method?: string; body?: string; contentType?: string }, query = '') => {
       const res = await fetch(`${api.url}/graphql${query}`, {

@@ -103,6 +103,34 @@ describe('client operations under hostile input', () => {
     expect({ served, logged }).toEqual({ served: [served[0]], logged: [served[0]] });
   });
 
+  it('ranks once for calls of one user at the same moment in one process, even with Redis down, and logs that slate once', async () => {
+    // Without Redis there is no sticky claim: each of 15 aliases in one document ranked, logged and served a slate of
+    // its own.
+    const down = FaultProxy.forUrl(process.env.REDIS_URL!);
+    await down.start();
+    const lone = await startApi({ REDIS_URL: down.via(process.env.REDIS_URL!) });
+    try {
+      down.refuse();
+      const user = `no-redis-${randomUUID()}`;
+      const query = `{ ${Array.from({ length: 15 }, (_, i) => `a${i}: feed(surface: "${surface}", userId: "${user}") { requestId policyVersion }`).join(' ')} }`;
+      const r = await gql<Record<string, { requestId: string; policyVersion: string }>>(lone.url, query, {}, { apiKey: key });
+      expect(r.errors).toBeUndefined();
+      const served = [...new Set(Object.values(r.data!).map((f) => f.requestId))];
+      const marker = (await gql<Feed>(lone.url, FEED, { u: `marker-${randomUUID()}` }, { apiKey: key })).data!.feed.requestId;
+      await pollUntil(
+        () => withDb((c) => c.query('SELECT count(*)::int AS n FROM feed_requests WHERE request_id = $1', [marker])).then((q) => q.rows[0].n as number),
+        (n) => n === 1,
+        { what: `the feed log of the marker request ${marker}` },
+      );
+      const logged = (await withDb((c) => c.query('SELECT request_id FROM feed_requests WHERE user_id = $1', [user]))).rows.map((q) => q.request_id as string);
+      expect({ slates: served.length, logged }).toEqual({ slates: 1, logged: served });
+    } finally {
+      await down.restore();
+      await lone.stop();
+      await down.stop();
+    }
+  });
+
   it('serves a fresh slate, and takes the sticky key back, when the key holds something else: a hash, broken JSON, an older form', async () => {
     const r = new IORedis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
     try {

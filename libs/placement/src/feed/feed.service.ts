@@ -138,6 +138,8 @@ export class FeedService {
   /** Eligibility per request context, per candidate pool (a rebuilt pool starts a fresh cache). */
   private readonly contexts = new WeakMap<CandidatePool, Map<string, { eligible: Uint8Array; visible: (ItemFields | null)[]; staged: number[] }>>();
   private readonly dbCircuit: CircuitBreaker;
+  /** The feed being served now per surface, user and request context, for concurrent calls to share (see feed). */
+  private readonly flights = new Map<string, Promise<FeedResponse>>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -169,6 +171,31 @@ export class FeedService {
     const sticky = await stickyRead;
     if (sticky) return sticky;
 
+    // Calls for the same user and context at the same moment in this process (aliases in one document, a double tap)
+    // share one ranking: the first ranks, claims and logs; the others serve what it served. Across processes the sticky
+    // claim (stickyClaim) does the same.
+    const flightKey = `${rt.surface.key}\u0000${args.userId}\u0000${ctxKey}`;
+    const leader = this.flights.get(flightKey);
+    if (leader) return leader;
+    const flight = this.serveFresh(rt, args.userId, viewer, limit, args.context ?? {}, ctxKey, now, started, queuedMs, apiKeyId);
+    this.flights.set(flightKey, flight);
+    void flight.finally(() => this.flights.get(flightKey) === flight && this.flights.delete(flightKey)).catch(() => undefined);
+    return flight;
+  }
+
+  /** A slate ranked for this call (or the one a concurrent call stored first), or the fallback. */
+  private async serveFresh(
+    rt: SurfaceRuntime,
+    userId: string,
+    viewer: FeedViewer,
+    limit: number,
+    context: FeedContext,
+    ctxKey: number,
+    now: number,
+    started: bigint,
+    queuedMs: number,
+    apiKeyId: string | null,
+  ): Promise<FeedResponse> {
     let response: FeedResponse;
     let outcome = 'personalized';
     try {
@@ -176,12 +203,12 @@ export class FeedService {
       // ranking slates for them and falling further behind.
       if (queuedMs > this.config.feedBudgetMs)
         throw new BudgetExceeded(`queued for ${Math.round(queuedMs)} ms, over the ${this.config.feedBudgetMs} ms budget`);
-      const ranked = await this.personalized(rt, args.userId, viewer, limit, args.context ?? {}, now, started, apiKeyId);
+      const ranked = await this.personalized(rt, userId, viewer, limit, context, now, started, apiKeyId);
       // The same user's requests at the same moment (a double tap, an app asking twice at start-up, on one process or
       // several) each ranked a slate: the first to claim the sticky entry serves it to all of them, and only it is
       // logged and paced, so a user never gets two slates at once and no slate nobody saw is logged.
       const remaining = Number(started / 1_000_000n) + this.config.feedBudgetMs - Number(process.hrtime.bigint() / 1_000_000n);
-      const winner = await this.stickyClaim(rt, args.userId, ctxKey, viewer, ranked.response, remaining);
+      const winner = await this.stickyClaim(rt, userId, ctxKey, viewer, ranked.response, remaining);
       if (winner) return winner;
       ranked.commit();
       response = ranked.response;
@@ -195,7 +222,7 @@ export class FeedService {
           `Served the editorial fallback for "${rt.surface.key}" (${cause}: ${(e as Error).message}). Feeds keep working; check PostgreSQL and the engine logs.`,
         );
       }
-      response = this.fallback(rt, args.userId, viewer, limit, args.context ?? {}, now, started, apiKeyId);
+      response = this.fallback(rt, userId, viewer, limit, context, now, started, apiKeyId);
     }
     feedLatency.observe({ outcome }, Number(process.hrtime.bigint() - started) / 1e9);
     return response;

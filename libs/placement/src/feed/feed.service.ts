@@ -173,11 +173,13 @@ export class FeedService {
 
     // Calls for the same user and context at the same moment in this process (aliases in one document, a double tap)
     // share one ranking: the first ranks, claims and logs; the others serve what it served. Across processes the sticky
-    // claim (stickyClaim) does the same.
+    // claim (stickyClaim) does the same. Without sticky slates (FEED_STICKY_SECONDS=0) every call ranks its own.
+    const fresh = () => this.serveFresh(rt, args.userId, viewer, limit, args.context ?? {}, ctxKey, now, started, queuedMs, apiKeyId);
+    if (!this.config.feedStickySeconds) return fresh();
     const flightKey = `${rt.surface.key}\u0000${args.userId}\u0000${ctxKey}`;
     const leader = this.flights.get(flightKey);
     if (leader) return leader;
-    const flight = this.serveFresh(rt, args.userId, viewer, limit, args.context ?? {}, ctxKey, now, started, queuedMs, apiKeyId);
+    const flight = fresh();
     this.flights.set(flightKey, flight);
     void flight.finally(() => this.flights.get(flightKey) === flight && this.flights.delete(flightKey)).catch(() => undefined);
     return flight;

@@ -12,6 +12,7 @@ import { SurfaceTestPositions1796900000000 } from './1796900000000-SurfaceTestPo
 import { EndedSessions1797000000000 } from './1797000000000-EndedSessions';
 import { NfcEmails1797000000001 } from './1797000000001-NfcEmails';
 import { PersonHistory1797100000000 } from './1797100000000-PersonHistory';
+import { EventFingerprints1797200000000 } from './1797200000000-EventFingerprints';
 
 /** Migrations run in this order. A new migration file must be added here (the schema drift test checks it). */
 export const ALL_MIGRATIONS = [
@@ -29,4 +30,5 @@ export const ALL_MIGRATIONS = [
   EndedSessions1797000000000,
   NfcEmails1797000000001,
   PersonHistory1797100000000,
+  EventFingerprints1797200000000,
 ];

@@ -19,6 +19,13 @@ export class FaultProxy {
    * hides.
    */
   subscriberDelayMs = 0;
+  /**
+   * Holds every reply to every connection this long (read at each reply, so a test can slow a running Redis and speed
+   * it up again), in order per connection. Only when `delayReplies` was set before `start`: a slow server, for races
+   * that a fast local one hides.
+   */
+  replyDelayMs = 0;
+  delayReplies = false;
 
   constructor(private readonly target: { host: string; port: number }) {}
 
@@ -99,6 +106,14 @@ export class FaultProxy {
       let subscriber = false;
       client.on('data', (chunk: Buffer) => (subscriber ||= /subscribe/i.test(chunk.toString('latin1'))));
       upstream.on('data', (chunk: Buffer) => (subscriber ? setTimeout(() => client.writable && client.write(chunk), ms) : client.write(chunk)));
+    } else if (this.delayReplies) {
+      let until = 0; // the time the last reply is written: a later one never overtakes it
+      upstream.on('data', (chunk: Buffer) => {
+        until = Math.max(Date.now() + this.replyDelayMs, until);
+        const wait = until - Date.now();
+        if (wait <= 0) client.write(chunk);
+        else setTimeout(() => client.writable && client.write(chunk), wait);
+      });
     } else upstream.pipe(client);
   }
 

@@ -65,6 +65,17 @@ export function jsonParsers() {
 type BodyError = Error & { type?: string; status?: number; limit?: number; charset?: string; encoding?: string; code?: unknown; errno?: unknown };
 type Answer = { status: number; body: object };
 
+/** "the JSON value null", "a JSON string", "a JSON number" or "a JSON boolean" when `body` is valid JSON that is not an object or array; else null. */
+function jsonOtherThanObject(body: unknown): string | null {
+  if (typeof body !== 'string' || /^\s*[[{]/.test(body)) return null;
+  try {
+    const v: unknown = JSON.parse(body);
+    return v === null ? 'the JSON value null' : `a JSON ${typeof v}`;
+  } catch {
+    return null;
+  }
+}
+
 function refusal(status: number, code: string, message: string, requestId: string | undefined, extra: object = {}): Answer {
   return { status, body: { errors: [{ message, extensions: { code, ...extra, requestId } }] } };
 }
@@ -90,6 +101,9 @@ export function bodyErrorAnswer(err: BodyError, path: string, requestId: string 
     return refusal(400, 'BAD_USER_INPUT', err.message, requestId, { problems: [{ field: 'body', message: `nests JSON more than ${err.max} levels deep` }] });
   }
   if (err.type === 'entity.parse.failed') {
+    // The parser takes only objects and arrays, and says "not valid JSON" of null, "text" or 5 too.
+    const other = jsonOtherThanObject((err as { body?: unknown }).body);
+    if (other) return refusal(400, 'BAD_REQUEST', `The request body is ${other}, not an object. Send a JSON object like {"query": "..."}.`, requestId);
     return refusal(400, 'BAD_REQUEST', `The request body is not valid JSON (${err.message}). Send a JSON object like {"query": "..."}.`, requestId);
   }
   if (err.type === 'charset.unsupported') {

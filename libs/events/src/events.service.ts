@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -21,6 +22,7 @@ export interface RejectedEvent {
   index: number;
   code:
     | 'INVALID_EVENT_ID'
+    | 'EVENT_ID_REUSED'
     | 'INVALID_TOKEN'
     | 'TOKEN_EXPIRED'
     | 'TOKEN_KEY_MISMATCH'
@@ -46,7 +48,28 @@ const CLOCK_SKEW_MS = 3600_000;
 
 export const TRACKING_TOKENS = Symbol('TRACKING_TOKENS');
 
-type Row = { e: EngagementEventInput; p: Placement; index: number };
+type Row = { e: EngagementEventInput; p: Placement; index: number; fingerprint: string };
+
+/**
+ * What an event says, hashed: two events with the same eventId and the same fingerprint are one event sent twice (a
+ * retry); with different fingerprints they are two events under one id. The instant, not its spelling, is hashed, so a
+ * retry that writes the same time another way is still the same event.
+ */
+function fingerprint(e: EngagementEventInput): string {
+  return createHash('sha256')
+    .update(JSON.stringify([e.type, e.trackingToken, e.occurredAt.getTime(), e.value ?? null]))
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+function reusedId(index: number, eventId: string, first: number | null): RejectedEvent {
+  const where = first === null ? 'an event stored earlier' : `event ${first} of this batch`;
+  return {
+    index,
+    code: 'EVENT_ID_REUSED',
+    message: `eventId ${JSON.stringify(eventId)} is already used by ${where}, which has a different type, trackingToken, occurredAt or value. This event was not stored; give every event an eventId of its own (a new UUID) and send it again.`,
+  };
+}
 
 /**
  * Stores engagement events durably, exactly once per eventId, attributed through their signed tracking tokens.
@@ -82,7 +105,9 @@ export class EventsService {
     const now = this.clock.nowMs();
     const rejected: RejectedEvent[] = [];
     const valid: Row[] = [];
-    const seen = new Set<string>();
+    // The first valid event of the batch with each id, and what it said: a repeat of it is a duplicate, another event
+    // under its id is EVENT_ID_REUSED.
+    const seen = new Map<string, { index: number; fingerprint: string }>();
     // An impression and the play that follows share a token: verify each distinct token once per batch.
     const verified = new Map<string, ReturnType<TrackingTokens['verify']>>();
     let duplicates = 0;
@@ -133,18 +158,22 @@ export class EventsService {
       if (e.value !== undefined && e.value !== null && (!Number.isFinite(e.value) || e.value < 0 || e.value > 1e9)) {
         return rejected.push({ index, code: 'INVALID_VALUE', message: 'value must be a number from 0 to 1e9 (for example seconds played).' });
       }
-      if (seen.has(e.eventId)) {
-        duplicates++;
+      const print = fingerprint(e);
+      const first = seen.get(e.eventId);
+      if (first) {
+        if (first.fingerprint === print) duplicates++;
+        else rejected.push(reusedId(index, e.eventId, first.index));
         return;
       }
-      seen.add(e.eventId);
-      valid.push({ e, p: v.placement, index });
+      seen.set(e.eventId, { index, fingerprint: print });
+      valid.push({ e, p: v.placement, index, fingerprint: print });
     });
     if (!valid.length) return { accepted: 0, duplicates, rejected };
-    const { inserted, failed } = await this.store(valid, apiKeyId);
+    const { inserted, failed, reused } = await this.store(valid, apiKeyId);
     for (const f of failed) rejected.push(f);
+    for (const row of reused) rejected.push(reusedId(row.index, row.e.eventId, null));
     rejected.sort((a, b) => a.index - b.index);
-    return { accepted: inserted, duplicates: duplicates + (valid.length - failed.length - inserted), rejected };
+    return { accepted: inserted, duplicates: duplicates + (valid.length - failed.length - reused.length - inserted), rejected };
   }
 
   /**
@@ -152,12 +181,12 @@ export class EventsService {
    * row by row inside one transaction, each row behind a savepoint: the refused rows are rejected on their own and the
    * rest commit together.
    */
-  private async store(rows: Row[], apiKeyId: string | null): Promise<{ inserted: number; failed: RejectedEvent[] }> {
+  private async store(rows: Row[], apiKeyId: string | null): Promise<{ inserted: number; failed: RejectedEvent[]; reused: Row[] }> {
     if (!this.circuit.allow()) throw this.unavailable();
     try {
-      const inserted = await this.insert(this.db.manager, rows, apiKeyId);
+      const { inserted, reused } = await this.insert(this.db.manager, rows, apiKeyId);
       this.circuit.success();
-      return { inserted, failed: [] };
+      return { inserted, failed: [], reused };
     } catch (e) {
       if (isDatabaseUnavailable(e)) {
         this.circuit.failure();
@@ -172,10 +201,13 @@ export class EventsService {
       return await this.db.transaction(async (m) => {
         let inserted = 0;
         const failed: RejectedEvent[] = [];
+        const reused: Row[] = [];
         for (const row of rows) {
           await m.query('SAVEPOINT marquee_event');
           try {
-            inserted += await this.insert(m, [row], apiKeyId);
+            const one = await this.insert(m, [row], apiKeyId);
+            inserted += one.inserted;
+            reused.push(...one.reused);
             await m.query('RELEASE SAVEPOINT marquee_event');
           } catch (e) {
             if (isDatabaseUnavailable(e)) throw e;
@@ -191,7 +223,7 @@ export class EventsService {
             });
           }
         }
-        return { inserted, failed };
+        return { inserted, failed, reused };
       });
     } catch (e) {
       if (isDatabaseUnavailable(e)) {
@@ -213,23 +245,31 @@ export class EventsService {
     );
   }
 
-  private async insert(m: EntityManager, rows: Row[], apiKeyId: string | null): Promise<number> {
+  /**
+   * Inserts the rows whose eventId is new; of the others, returns those whose stored fingerprint differs (another event
+   * under a reused id). An id stored by a batch that committed while this statement ran is not visible to its
+   * fingerprint check, so such a repeat counts as a duplicate.
+   */
+  private async insert(m: EntityManager, rows: Row[], apiKeyId: string | null): Promise<{ inserted: number; reused: Row[] }> {
     const col = <T>(f: (r: Row) => T) => rows.map(f);
     // One statement: register the ids (the unique key makes it exactly once, even across concurrent batches), then
     // insert only the events whose id was new. Arrays keep it a single round trip however large the batch.
-    const result: { n: number }[] = await m.query(
+    const result: { n: number; reused: string[] }[] = await m.query(
       `WITH input AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::text[], $6::text[], $7::text[], $8::uuid[], $9::int[], $10::float8[], $11::text[], $12::text[], $13::timestamptz[])
-           AS t(event_id, type, occurred_at, value, request_id, surface, user_id, item_id, position, propensity, reason, policy_version, served_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::text[], $6::text[], $7::text[], $8::uuid[], $9::int[], $10::float8[], $11::text[], $12::text[], $13::timestamptz[], $15::text[])
+           AS t(event_id, type, occurred_at, value, request_id, surface, user_id, item_id, position, propensity, reason, policy_version, served_at, fingerprint)
        ), fresh AS (
-         INSERT INTO engagement_event_ids (event_id) SELECT event_id FROM input ON CONFLICT DO NOTHING RETURNING event_id
+         INSERT INTO engagement_event_ids (event_id, fingerprint) SELECT event_id, fingerprint FROM input ON CONFLICT DO NOTHING RETURNING event_id
        ), ins AS (
          INSERT INTO engagement_events (event_id, type, occurred_at, value, request_id, surface, user_id, item_id, position, propensity, reason, policy_version, served_at, api_key_id)
          SELECT i.event_id, i.type, i.occurred_at, i.value, i.request_id, i.surface, i.user_id, i.item_id, i.position, i.propensity, i.reason, i.policy_version, i.served_at, $14::uuid
            FROM input i JOIN fresh f USING (event_id)
          RETURNING 1
        )
-       SELECT count(*)::int AS n FROM ins`,
+       SELECT (SELECT count(*)::int FROM ins) AS n,
+              (SELECT coalesce(array_agg(i.event_id), '{}') FROM input i JOIN engagement_event_ids x USING (event_id)
+                WHERE NOT EXISTS (SELECT 1 FROM fresh f WHERE f.event_id = i.event_id)
+                  AND x.fingerprint IS NOT NULL AND x.fingerprint <> i.fingerprint) AS reused`,
       [
         col((r) => r.e.eventId),
         col((r) => r.e.type),
@@ -245,8 +285,10 @@ export class EventsService {
         col((r) => r.p.policyVersion),
         col((r) => new Date(r.p.servedAt).toISOString()),
         apiKeyId,
+        col((r) => r.fingerprint),
       ],
     );
-    return result[0].n;
+    const reused = new Set(result[0].reused);
+    return { inserted: result[0].n, reused: reused.size ? rows.filter((r) => reused.has(r.e.eventId)) : [] };
   }
 }

@@ -1,8 +1,8 @@
 import { Logger, HttpException } from '@nestjs/common';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
-import { isDomainError } from '@marquee/platform-core';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { isDomainError, quoteInput } from '@marquee/platform-core';
 import { currentRequestId } from '@marquee/platform-observability';
 import { limitError, tokenLimitFromMessage } from './limits';
 import { ApiErrorCode, GRAPHQL_ERROR_CODES } from './error-codes';
@@ -12,6 +12,58 @@ const WRONG_VARIABLE = /^Variable "\$([_A-Za-z][_0-9A-Za-z]*)"/;
 const TOO_MANY_VARIABLE_ERRORS = /^Too many errors processing variables, error limit reached\./;
 
 const PASS_THROUGH = new Set<ApiErrorCode>([...GRAPHQL_ERROR_CODES, 'BAD_USER_INPUT']);
+
+/**
+ * Apollo's refusals of a request's shape (before any operation runs) say what is wrong but not what to send instead,
+ * and one names Apollo: each is answered in our words, with what to do. Matched on Apollo's exact message.
+ */
+const REQUEST_SHAPE_MESSAGES: [RegExp, (m: RegExpExecArray) => string][] = [
+  [
+    /^Operation batching disabled\.$/,
+    () =>
+      'A JSON array of operations (a batch) is not accepted. Send each operation in a request of its own, with a JSON object body {"query": "...", "variables": {...}}.',
+  ],
+  [
+    /^POST body missing, invalid Content-Type, or JSON object has no keys\.$/,
+    () =>
+      'The request holds no GraphQL operation. Send a POST with content-type: application/json and a JSON object body {"query": "...", "variables": {...}}.',
+  ],
+  [/^GraphQL queries must be strings\.$/, () => '"query" must be a string holding the GraphQL document, like {"query": "{ feed(…) { requestId } }"}.'],
+  [
+    /^Apollo Server supports only GET\/POST requests\.$/,
+    () => '/graphql takes POST (any operation) and GET (queries only). Send the request as a POST with a JSON body.',
+  ],
+  [
+    /^GET requests only support query operations, not (\w+) operations$/,
+    (m) => `A ${m[1]} cannot be sent with GET (a link or a prefetch could run it). Send it as a POST with a JSON body.`,
+  ],
+  [
+    /^Unknown operation named "([^]*)"\.$/,
+    (m) =>
+      `The document has no operation named ${quoteInput(m[1])}. Set operationName to one of the operations in the document, or leave it out when there is only one.`,
+  ],
+  [
+    /^provided sha does not match query$/,
+    () =>
+      'extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent with it. Send the hex SHA-256 of the exact query text, or leave persistedQuery out.',
+  ],
+  [
+    /^Unsupported persisted query version$/,
+    () => 'Only version 1 of persisted queries is supported. Send extensions.persistedQuery.version 1, or leave persistedQuery out.',
+  ],
+  [
+    /^Must provide operation name if query contains multiple operations\.$/,
+    () => 'The document holds several operations. Set operationName to the one to run.',
+  ],
+];
+
+function requestShapeMessage(message: string): string {
+  for (const [pattern, say] of REQUEST_SHAPE_MESSAGES) {
+    const m = pattern.exec(message);
+    if (m) return say(m);
+  }
+  return message;
+}
 
 const logger = new Logger('GraphQL');
 
@@ -46,6 +98,18 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       return { message: original.message, path: formatted.path, extensions: { code: HTTP_CODES[status] ?? 'BAD_REQUEST', requestId } };
     }
   }
+  // Apollo refuses some requests with an error that carries an HTTP status (4xx) but no code, which it then labels
+  // INTERNAL_SERVER_ERROR (a persisted-query hash that does not match its query, an unsupported version): the request's
+  // shape is wrong, nothing ran, and nothing of ours failed.
+  const own = original instanceof GraphQLError ? original.extensions : undefined;
+  const ownStatus = (own?.http as { status?: unknown } | undefined)?.status;
+  if (own && own.code === undefined && typeof ownStatus === 'number' && ownStatus >= 400 && ownStatus < 500 && !formatted.path) {
+    const message = requestShapeMessage(formatted.message);
+    return {
+      message: message === formatted.message ? `${message.replace(/\.?$/, '.')} Nothing was run; fix the request and send it again.` : message,
+      extensions: { code: 'BAD_REQUEST', requestId },
+    };
+  }
   // graphql-js stops coercing variables after 50 errors with an error of its own, which Apollo leaves uncoded: it is
   // the client's input, like the 50 before it.
   // (Apollo has labelled it INTERNAL_SERVER_ERROR by then.)
@@ -64,7 +128,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     // A variable of the wrong type: name it in `problems`, like every other BAD_USER_INPUT.
     const variable = code === 'BAD_USER_INPUT' && !ext.problems ? WRONG_VARIABLE.exec(formatted.message) : null;
     if (variable) ext.problems = [{ field: variable[1], message: formatted.message.length > 300 ? `${formatted.message.slice(0, 300)}…` : formatted.message }];
-    return { ...formatted, extensions: { ...ext, code, requestId } };
+    const message =
+      (code === 'BAD_REQUEST' || code === 'OPERATION_RESOLUTION_FAILURE') && !formatted.path ? requestShapeMessage(formatted.message) : formatted.message;
+    return { ...formatted, message, extensions: { ...ext, code, requestId } };
   }
   logger.error(`Unhandled error in ${formatted.path?.join('.') ?? 'request'} (request ${requestId}): ${(original as Error)?.stack ?? String(original)}`);
   return {

@@ -132,6 +132,19 @@ describe('inspectInputs: ids that must be UUIDs', () => {
     expect(fields(check('query($u: ID!) { feed(userId: $u, surface: "home") { id } item(id: $u) { id } }', { u: 'user-42' }))).toEqual(['u']);
   });
 
+  it('refuses an id sent as a JSON number beyond 2^53, opaque positions included, and takes a safe one', () => {
+    // JSON.parse rounds 12345678901234567890 to 12345678901234567000, which graphql-js would take as the id.
+    const big = JSON.parse('12345678901234567890') as number;
+    expect(check('query($u: ID!) { feed(userId: $u, surface: "home") { id } }', { u: big })).toEqual([
+      { field: 'u', message: expect.stringMatching(/^is the number 12345678901234567000, which JSON cannot carry exactly .*send the id as a string$/) },
+    ]);
+    expect(fields(check('query($p: Persona!) { preview(persona: $p) { id } }', { p: { userId: 2 ** 53 } }))).toEqual(['p.userId']);
+    expect(check('query($u: ID!) { feed(userId: $u, surface: "home") { id } }', { u: 2 ** 53 - 1 })).toEqual([]);
+    expect(check('query($u: ID!) { feed(userId: $u, surface: "home") { id } }', { u: '12345678901234567890' })).toEqual([]);
+    // A literal keeps its digits: graphql-js reads it as text.
+    expect(check('{ feed(userId: 12345678901234567890, surface: "home") { id } }')).toEqual([]);
+  });
+
   it('follows fragments, each once', () => {
     const q = '{ ...A ...A } fragment A on Query { item(id: "nope") { id } ...B } fragment B on Query { itemBySlug(slug: "\\u0000") { id } }';
     expect(fields(check(q)).sort()).toEqual(['id', 'slug']);

@@ -28,7 +28,9 @@ import {
  * - nesting: no variable nests lists and objects more than MAX_INPUT_DEPTH levels (a JSON value a million levels deep
  *   would overflow the stack of whatever serialises it next).
  * - malformed ids: an `ID` argument or input field whose value is one of our UUIDs must look like one. Ids that are
- *   the client's own (a feed's `userId`, an event's `eventId`) are listed as opaque and left alone.
+ *   the client's own (a feed's `userId`, an event's `eventId`) are listed as opaque and left alone, except that no ID
+ *   variable, opaque or not, may be a JSON number beyond 2^53: JSON rounds it, and graphql-js would take the rounded
+ *   digits as the id.
  * Pure functions, so any GraphQL server can run them; `graphqlEdgePlugin` runs them in Apollo.
  */
 
@@ -65,6 +67,15 @@ export function textProblem(s: string): string | null {
 function shown(v: unknown): string {
   const s = typeof v === 'string' ? v : String(v);
   return JSON.stringify(s.length > 40 ? s.slice(0, 40) + '…' : s).replace(/[\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+}
+
+/**
+ * An ID sent as a JSON number that JSON cannot carry exactly (beyond 2^53): graphql-js turns it into a string of the
+ * rounded number, so 12345678901234567890 became the id "12345678901234567000", another user's or another event's.
+ */
+function unsafeNumberProblem(v: unknown): string | null {
+  if (typeof v !== 'number' || Number.isSafeInteger(v)) return null;
+  return `is the number ${String(v)}, which JSON cannot carry exactly (integers beyond 2^53 are rounded, so two different ids would become the same one); send the id as a string`;
 }
 
 function uuidProblem(v: unknown): string | null {
@@ -156,34 +167,38 @@ export function inspectInputs(
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
   const visited = new Set<string>();
 
-  const isUuidPosition = (type: GraphQLInputType, coordinate: string): boolean => getNamedType(type).name === 'ID' && !options.opaqueIds.has(coordinate);
+  const isIdPosition = (type: GraphQLInputType): boolean => getNamedType(type).name === 'ID';
+  const isUuidPosition = (type: GraphQLInputType, coordinate: string): boolean => isIdPosition(type) && !options.opaqueIds.has(coordinate);
+  // A variable at an ID position: a UUID where one of ours goes, and never a number JSON rounded (opaque ids included).
+  const variableIdProblem = (v: unknown, uuid: boolean): string | null => (uuid ? uuidProblem(v) : unsafeNumberProblem(v));
 
-  // Does a value of this type, at this position, hold any UUID position at all? Memoised per input type.
+  // Does a value of this type hold any ID position at all? Memoised per input type.
   const holdsIds = new Map<string, boolean>();
-  const needsIdCheck = (type: GraphQLInputType, coordinate: string): boolean => {
+  const needsIdCheck = (type: GraphQLInputType): boolean => {
     const named = getNamedType(type);
-    if (!isInputObjectType(named)) return isUuidPosition(type, coordinate);
+    if (!isInputObjectType(named)) return isIdPosition(type);
     const known = holdsIds.get(named.name);
     if (known !== undefined) return known;
     holdsIds.set(named.name, false); // a recursive input type: decided by its other fields
     const fields = named.getFields();
-    const result = Object.keys(fields).some((k) => needsIdCheck(fields[k].type, `${named.name}.${k}`));
+    const result = Object.keys(fields).some((k) => needsIdCheck(fields[k].type));
     holdsIds.set(named.name, result);
     return result;
   };
 
   // A variable's value at a typed position: only ids need checking here (text was checked in step 1).
   const checkVariableIds = (value: unknown, type: GraphQLInputType, coordinate: string, at: PathNode): void => {
-    if (value === null || value === undefined || full() || !needsIdCheck(type, coordinate)) return;
+    if (value === null || value === undefined || full() || !needsIdCheck(type)) return;
     const t = getNullableType(type) as GraphQLInputType;
     if (isListType(t)) {
       const item = t.ofType as GraphQLInputType;
       if (!Array.isArray(value)) return checkVariableIds(value, item, coordinate, at);
       if (!isInputObjectType(getNamedType(item)) && !isListType(getNullableType(item))) {
         // A list of ids: check each in a tight loop.
+        const uuid = isUuidPosition(item, coordinate);
         for (let i = 0; i < value.length && !full(); i++) {
           if (value[i] === null || value[i] === undefined) continue;
-          const p = uuidProblem(value[i]);
+          const p = variableIdProblem(value[i], uuid);
           if (p) report(joinPath(pathOf({ parent: at, key: i, depth: 0 })), p);
         }
         return;
@@ -200,7 +215,7 @@ export function inspectInputs(
       }
       return;
     }
-    const p = uuidProblem(value);
+    const p = variableIdProblem(value, isUuidPosition(t, coordinate));
     if (p) report(joinPath(pathOf(at)), p);
   };
 

@@ -180,6 +180,10 @@ export class AuthService {
 
   /** Returns the principal for a session token, or throws UNAUTHENTICATED with no internal detail. */
   async principalFromToken(token: string): Promise<Principal> {
+    // A client app's key sent where a session token goes: say where it belongs instead of "sign in again".
+    if (/^mq_[0-9a-f]{40}$/.test(token)) {
+      throw new UnauthenticatedError('This is an API key, sent as a bearer token. Send it in the x-api-key header instead of Authorization.');
+    }
     let claims: SessionClaims;
     try {
       claims = jwt.verify(token, this.sessionKey, { algorithms: ['HS256'], issuer: 'marquee' }) as SessionClaims;

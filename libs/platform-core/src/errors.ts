@@ -109,10 +109,13 @@ export class UnavailableError extends DomainError {
   }
 }
 
-/** Too many calls: `retryAfter` is the whole number of seconds (at least 1) before the next one can succeed. */
+/**
+ * Too many calls: `retryAfter` is the whole number of seconds (at least 1) before the next one can succeed, and
+ * `retryable: true` says, as for UNAVAILABLE, that the same call may be sent again unchanged then.
+ */
 export class RateLimitedError extends DomainError {
   constructor(message: string, retryAfterMs: number, details: Record<string, unknown> = {}) {
-    super('RATE_LIMITED', message, { ...details, retryAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
+    super('RATE_LIMITED', message, { ...details, retryable: true, retryAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
   }
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -138,6 +138,8 @@ export class FeedService {
   /** Eligibility per request context, per candidate pool (a rebuilt pool starts a fresh cache). */
   private readonly contexts = new WeakMap<CandidatePool, Map<string, { eligible: Uint8Array; visible: (ItemFields | null)[]; staged: number[] }>>();
   private readonly dbCircuit: CircuitBreaker;
+  /** The feed being served now per surface, user and request context, for concurrent calls to share (see feed). */
+  private readonly flights = new Map<string, Promise<FeedResponse>>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -169,6 +171,33 @@ export class FeedService {
     const sticky = await stickyRead;
     if (sticky) return sticky;
 
+    // Calls for the same user and context at the same moment in this process (aliases in one document, a double tap)
+    // share one ranking: the first ranks, claims and logs; the others serve what it served. Across processes the sticky
+    // claim (stickyClaim) does the same. Without sticky slates (FEED_STICKY_SECONDS=0) every call ranks its own.
+    const fresh = () => this.serveFresh(rt, args.userId, viewer, limit, args.context ?? {}, ctxKey, now, started, queuedMs, apiKeyId);
+    if (!this.config.feedStickySeconds) return fresh();
+    const flightKey = `${rt.surface.key}\u0000${args.userId}\u0000${ctxKey}`;
+    const leader = this.flights.get(flightKey);
+    if (leader) return leader;
+    const flight = fresh();
+    this.flights.set(flightKey, flight);
+    void flight.finally(() => this.flights.get(flightKey) === flight && this.flights.delete(flightKey)).catch(() => undefined);
+    return flight;
+  }
+
+  /** A slate ranked for this call (or the one a concurrent call stored first), or the fallback. */
+  private async serveFresh(
+    rt: SurfaceRuntime,
+    userId: string,
+    viewer: FeedViewer,
+    limit: number,
+    context: FeedContext,
+    ctxKey: number,
+    now: number,
+    started: bigint,
+    queuedMs: number,
+    apiKeyId: string | null,
+  ): Promise<FeedResponse> {
     let response: FeedResponse;
     let outcome = 'personalized';
     try {
@@ -176,7 +205,15 @@ export class FeedService {
       // ranking slates for them and falling further behind.
       if (queuedMs > this.config.feedBudgetMs)
         throw new BudgetExceeded(`queued for ${Math.round(queuedMs)} ms, over the ${this.config.feedBudgetMs} ms budget`);
-      response = await this.personalized(rt, args.userId, viewer, limit, args.context ?? {}, now, started, apiKeyId);
+      const ranked = await this.personalized(rt, userId, viewer, limit, context, now, started, apiKeyId);
+      // The same user's requests at the same moment (a double tap, an app asking twice at start-up, on one process or
+      // several) each ranked a slate: the first to claim the sticky entry serves it to all of them, and only it is
+      // logged and paced, so a user never gets two slates at once and no slate nobody saw is logged.
+      const remaining = Number(started / 1_000_000n) + this.config.feedBudgetMs - Number(process.hrtime.bigint() / 1_000_000n);
+      const winner = await this.stickyClaim(rt, userId, ctxKey, viewer, ranked.response, remaining);
+      if (winner) return winner;
+      ranked.commit();
+      response = ranked.response;
     } catch (e) {
       const cause = e instanceof BudgetExceeded ? 'budget' : e instanceof DatabaseSkipped || isDatabaseUnavailable(e) ? 'database' : 'engine';
       outcome = 'fallback';
@@ -187,10 +224,9 @@ export class FeedService {
           `Served the editorial fallback for "${rt.surface.key}" (${cause}: ${(e as Error).message}). Feeds keep working; check PostgreSQL and the engine logs.`,
         );
       }
-      response = this.fallback(rt, args.userId, viewer, limit, args.context ?? {}, now, started, apiKeyId);
+      response = this.fallback(rt, userId, viewer, limit, context, now, started, apiKeyId);
     }
     feedLatency.observe({ outcome }, Number(process.hrtime.bigint() - started) / 1e9);
-    if (!response.fallback) void this.stickySet(rt, args.userId, ctxKey, response);
     return response;
   }
 
@@ -237,7 +273,7 @@ export class FeedService {
     now: number,
     started: bigint,
     apiKeyId: string | null,
-  ): Promise<FeedResponse> {
+  ): Promise<{ response: FeedResponse; commit: () => void }> {
     const deadline = Number(started / 1_000_000n) + this.config.feedBudgetMs;
     const remaining = () => deadline - Number(process.hrtime.bigint() / 1_000_000n);
     // What this user's own events taught the engine: from memory, or the one database read on the request path.
@@ -262,7 +298,6 @@ export class FeedService {
     const slate = buildSlate(served, rt.pool, { surface: surfacePolicy(rt.surface, rt.pins, now, limit), user, seed, testShare, eligible, person, history });
     if (remaining() < 0) throw new BudgetExceeded(`over the ${this.config.feedBudgetMs} ms budget`);
     if (!slate.entries.length) throw new Error('no eligible candidates for this viewer');
-    rt.pacing = recordServed(rt.pacing, { served: slate.entries.length, test: slate.stats.testSlots, floor: slate.stats.floorSlots }, now);
     const servedAt = new Date(now);
     capServedPropensities(slate.entries);
     const tokens = this.tokens.signSlate(
@@ -273,7 +308,12 @@ export class FeedService {
       const idx = rt.pool.index.get(e.itemId)!;
       return this.entry(rt.poolItems[idx], visible[idx]!, e, tokens[i], viewer.locale);
     });
-    this.log.push({
+    // Paced and logged once it is the slate served (stickyClaim), not when another request's slate won.
+    const commit = () => {
+      rt.pacing = recordServed(rt.pacing, { served: slate.entries.length, test: slate.stats.testSlots, floor: slate.stats.floorSlots }, now);
+      this.log.push(entryLog);
+    };
+    const entryLog: Parameters<FeedLogWriter['push']>[0] = {
       requestId,
       servedAt,
       surface: rt.surface.key,
@@ -310,8 +350,19 @@ export class FeedService {
         propensity: e.propensity,
         propensityError: e.propensityError,
       })),
-    });
-    return { requestId, policyVersion: slate.policyVersion, surface: rt.surface.key, servedAt, stateRevision: slate.stateRevision, fallback: false, items };
+    };
+    return {
+      response: {
+        requestId,
+        policyVersion: slate.policyVersion,
+        surface: rt.surface.key,
+        servedAt,
+        stateRevision: slate.stateRevision,
+        fallback: false,
+        items,
+      },
+      commit,
+    };
   }
 
   /**
@@ -458,7 +509,16 @@ export class FeedService {
     if (!this.config.feedStickySeconds) return null;
     try {
       const raw = await withBudget(this.redis.get(this.stickyKey(rt, userId)), this.config.feedRedisWaitMs);
-      if (!raw) return null;
+      return this.fromSticky(rt, raw, ctxKey, viewer);
+    } catch {
+      return null; // Redis slow or down (or an entry in an older form): just compute a fresh slate
+    }
+  }
+
+  /** The response a stored sticky slate stands for, or null when it is for another context or catalogue, or unreadable. */
+  private fromSticky(rt: SurfaceRuntime, raw: string | null, ctxKey: number, viewer: FeedViewer): FeedResponse | null {
+    if (!raw) return null;
+    try {
       const v = JSON.parse(raw) as StickySlate;
       if (v.c !== rt.catalogVersion || v.k !== ctxKey || !Array.isArray(v.e)) return null;
       // The same catalogue version means the same pool: every item is still there, with the same fields.
@@ -474,12 +534,44 @@ export class FeedService {
       }
       return { requestId: v.r, policyVersion: v.v, surface: rt.surface.key, servedAt: new Date(v.t), stateRevision: v.s, fallback: false, items };
     } catch {
-      return null; // Redis slow or down (or an entry in an older form): just compute a fresh slate
+      return null; // an entry in an older form
     }
   }
 
-  private async stickySet(rt: SurfaceRuntime, userId: string, ctxKey: number, r: FeedResponse): Promise<void> {
-    if (!this.config.feedStickySeconds || !r.items.length) return;
+  /**
+   * Stores `r` as the user's sticky slate unless a concurrent request of the same user and context stored one since
+   * stickyGet looked (STICKY_CLAIM, one script, so exactly one of them wins): then that slate is returned, to be served
+   * instead of `r`. An entry for another context or catalogue is replaced. It waits for Redis at most
+   * FEED_REDIS_WAIT_MS and never past the feed's budget (`remainingMs`): when Redis is slow or down, or the budget is
+   * spent, the claim still goes out and `r` is served, as every feed is then.
+   */
+  private async stickyClaim(
+    rt: SurfaceRuntime,
+    userId: string,
+    ctxKey: number,
+    viewer: FeedViewer,
+    r: FeedResponse,
+    remainingMs: number,
+  ): Promise<FeedResponse | null> {
+    if (!this.config.feedStickySeconds || !r.items.length) return null;
+    const args = [this.stickyKey(rt, userId), this.stickyValue(rt, ctxKey, r), rt.catalogVersion, ctxKey, this.config.feedStickySeconds] as const;
+    const wait = Math.min(this.config.feedRedisWaitMs, remainingMs);
+    try {
+      const current = await withBudget(
+        // The first claim since Redis started (or flushed its scripts) sends the script itself.
+        this.redis.evalsha(STICKY_CLAIM.sha, 1, ...args).catch((e: Error) => {
+          if (!/NOSCRIPT/.test(e.message)) throw e;
+          return this.redis.eval(STICKY_CLAIM.lua, 1, ...args);
+        }),
+        wait,
+      );
+      return typeof current === 'string' ? this.fromSticky(rt, current, ctxKey, viewer) : null;
+    } catch {
+      return null; // Redis slow or down, or no budget left: serve this slate
+    }
+  }
+
+  private stickyValue(rt: SurfaceRuntime, ctxKey: number, r: FeedResponse): string {
     const head = r.items[0].trackingToken.slice(0, r.items[0].trackingToken.indexOf('.') + 1);
     const v: StickySlate = {
       c: rt.catalogVersion,
@@ -491,9 +583,25 @@ export class FeedService {
       h: head,
       e: r.items.map((e) => [e.item.id, e.position, e.propensity, e.propensityError, REASONS.indexOf(e.reason), e.trackingToken.slice(head.length)]),
     };
-    await this.redis.set(this.stickyKey(rt, userId), JSON.stringify(v), 'EX', this.config.feedStickySeconds).catch(() => undefined);
+    return JSON.stringify(v);
   }
 }
+
+/**
+ * The sticky claim, atomic in Redis: the entry there if it is for the same catalogue version (ARGV[2]) and request
+ * context (ARGV[3]), else ARGV[1] stored in its place for ARGV[4] seconds and nil. An unreadable entry, or a key of
+ * another type (GET fails: WRONGTYPE), is replaced, as a plain SET would.
+ */
+const STICKY_CLAIM = (() => {
+  const lua = `local cur = redis.pcall('GET', KEYS[1])
+if type(cur) == 'string' then
+  local ok, v = pcall(cjson.decode, cur)
+  if ok and type(v) == 'table' and v.c == ARGV[2] and v.k == tonumber(ARGV[3]) then return cur end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[4])
+return false`;
+  return { lua, sha: createHash('sha1').update(lua).digest('hex') };
+})();
 
 function withBudget<T>(p: Promise<T>, ms: number): Promise<T> {
   if (ms <= 0) {
@@ -503,7 +611,15 @@ function withBudget<T>(p: Promise<T>, ms: number): Promise<T> {
   let t: NodeJS.Timeout;
   return Promise.race([
     p,
-    new Promise<T>((_, reject) => (t = setTimeout(() => reject(new BudgetExceeded(`no answer within ${Math.round(ms)} ms`)), ms))),
+    new Promise<T>(
+      (_, reject) =>
+        (t = setTimeout(
+          // Timers run before I/O in each turn of the event loop: when ranking other requests kept this process busy
+          // past the wait, an answer that arrived meanwhile is read (in this turn's poll phase) before the wait gives up.
+          () => setImmediate(() => reject(new BudgetExceeded(`no answer within ${Math.round(ms)} ms`))),
+          ms,
+        )),
+    ),
   ]).finally(() => clearTimeout(t));
 }
 

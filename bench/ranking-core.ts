@@ -31,6 +31,8 @@ import {
   serializeState,
   Slate,
   SurfacePolicy,
+  SlateHistory,
+  HISTORY_MAX_ITEMS,
   UserProfile,
   emptyCollabModel,
   emptyPerson,
@@ -180,6 +182,8 @@ interface Case {
   collab?: boolean;
   /** false: score every candidate (no shortlist above RETRIEVAL_ABOVE; the policy before retrieval). */
   retrieval?: boolean;
+  /** With each user's history with single items: HISTORY_MAX_ITEMS items at κ 20 (the most a slate handles). */
+  history?: boolean;
 }
 
 const states = new Map<string, { items: ItemFeatures[]; json: string; rng: Rng }>();
@@ -242,6 +246,14 @@ function run(c: Case) {
       return personPosterior(p, model, 1);
     });
   }
+  const histories: (SlateHistory | null)[] = users.map(() => {
+    if (!c.history) return null;
+    const ids = new Set<string>();
+    while (ids.size < Math.min(HISTORY_MAX_ITEMS, items.length)) ids.add(items[rng.int(items.length)].itemId);
+    const itemIds = [...ids];
+    const exposure = itemIds.map(() => 0.2 + rng.next() * 6);
+    return { itemIds, exposure, successes: exposure.map((e) => Math.floor(e * rng.next() * 0.6)), kappa: 20 };
+  });
   const baseline = new MeanRanker(state, pool);
   const warm = Math.min(300, c.requests);
   const wall: number[] = [];
@@ -269,6 +281,7 @@ function run(c: Case) {
           seed: r * 2654435761,
           propensities: c.propensities,
           person: persons[r % users.length],
+          history: histories[r % users.length],
           retrieval: c.retrieval,
         });
       else sink += baseline.rank(user);
@@ -300,6 +313,7 @@ function run(c: Case) {
     diversity: c.diversity,
     state: c.state,
     collab: c.collab === true,
+    history: c.history === true,
     retrieval: c.retrieval !== false,
     thompsonScale: state.config.thompsonScale ?? 1,
     propensities: c.propensities !== false,
@@ -337,6 +351,9 @@ function main(): void {
     { candidates: 1000, trainImpressions: 1_000_000, requests: 5000, diversity: false, state: 'trained + collab', collab: true },
     { candidates: 1000, trainImpressions: 1_000_000, requests: 3000, diversity: true, state: 'trained + collab', collab: true },
     { candidates: 10_000, trainImpressions: 2_000_000, requests: 1000, diversity: false, state: 'trained + collab', collab: true },
+    // With each person's history with single items (100 items, the most a person keeps per surface).
+    { candidates: 1000, trainImpressions: 1_000_000, requests: 5000, diversity: false, state: 'trained + collab + history', collab: true, history: true },
+    { candidates: 10_000, trainImpressions: 2_000_000, requests: 1000, diversity: false, state: 'trained + collab + history', collab: true, history: true },
     // Candidate retrieval (above 2,000 personalisable candidates the plan scores a shortlist of 1,000) against
     // scoring every candidate, the policy before it.
     {

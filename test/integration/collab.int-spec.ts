@@ -1,7 +1,7 @@
-import { ApiHandle, Credentials, RunningProcess, createApiKey, createUser, gql, login, startApi, startWorker, withDb } from '../support/stack';
-import { seedSurface } from '../support/seed-surface';
+import { ApiHandle, Credentials, RunningProcess, gql, withDb } from '../support/stack';
+import { hashLuck, startLearningSurface } from '../support/learning-surface';
 import { randomUUID } from 'node:crypto';
-import { pollUntil, waitUntil } from '../support/wait';
+import { pollUntil } from '../support/wait';
 
 const FEED = `query($s: String!, $u: ID!) { feed(surface: $s, userId: $u) { requestId stateRevision items { position trackingToken reason item { id } } } }`;
 const TRACK = `mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) { accepted duplicates rejected { index code message } } }`;
@@ -24,22 +24,8 @@ describe('per-person collaborative model through the API', () => {
   const groupOf = new Map<string, number>();
 
   beforeAll(async () => {
-    ({ itemIds } = await seedSurface(SURFACE, 24));
+    ({ api, worker, client, admin, itemIds } = await startLearningSurface(SURFACE, 24, 'collab test'));
     itemIds.forEach((id, i) => groupOf.set(id, (i * 5) % 7 < 3 ? 0 : 1));
-    // A generous feed budget: on a loaded machine a 50 ms budget serves some feeds from the editorial fallback, whose
-    // impressions the model does not learn from, and this test needs its 2,000 labelled impressions.
-    const env = { ENGINE_REFRESH_MS: '300', LEARN_INTERVAL_MS: '300', LABEL_WINDOW_SECONDS: '1', FEED_STICKY_SECONDS: '0', FEED_BUDGET_MS: '2000' };
-    api = await startApi(env);
-    worker = await startWorker(env);
-    admin = { token: await login(api.url, await createUser('admin')) };
-    client = { apiKey: (await createApiKey('collab test')).key };
-    await waitUntil(
-      async () => {
-        const r = await gql<{ feed: Feed }>(api.url, FEED, { s: SURFACE, u: 'warmup' }, client);
-        return (r.data?.feed?.items.length ?? 0) > 0 && r.data!.feed.stateRevision !== null;
-      },
-      { timeoutMs: 30_000, what: 'the seeded surface to serve personalised feeds' },
-    );
   }, 90_000);
 
   afterAll(async () => {
@@ -47,12 +33,7 @@ describe('per-person collaborative model through the API', () => {
     await api?.stop();
   });
 
-  // Deterministic luck per (person, request, position), so the run is the same every time.
-  const luck = (a: number, b: number, c: number) => {
-    let h = Math.imul(a + 0x9e37, 0x85ebca6b) ^ Math.imul(b + 0x7f4a, 0xc2b2ae35) ^ Math.imul(c + 0x1234, 0x27d4eb2f);
-    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-    return ((h ^ (h >>> 13)) >>> 0) / 4294967296;
-  };
+  const luck = hashLuck;
 
   async function visit(person: number, request: number): Promise<Feed> {
     const userId = `collab-person-${person}`;

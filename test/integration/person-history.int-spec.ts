@@ -1,7 +1,7 @@
-import { ApiHandle, Credentials, RunningProcess, createApiKey, createUser, gql, login, startApi, startWorker, withDb } from '../support/stack';
-import { seedSurface } from '../support/seed-surface';
+import { ApiHandle, Credentials, RunningProcess, gql, withDb } from '../support/stack';
+import { hashLuck, startLearningSurface } from '../support/learning-surface';
 import { randomUUID } from 'node:crypto';
-import { pollUntil, waitUntil } from '../support/wait';
+import { pollUntil } from '../support/wait';
 
 const FEED = `query($s: String!, $u: ID!) { feed(surface: $s, userId: $u) { requestId stateRevision items { position trackingToken reason item { id } } } }`;
 const TRACK = `mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) { accepted duplicates rejected { index code message } } }`;
@@ -25,19 +25,7 @@ describe("a person's history with single items, through the API", () => {
   let itemIds: string[] = [];
 
   beforeAll(async () => {
-    ({ itemIds } = await seedSurface(SURFACE, ITEMS));
-    const env = { ENGINE_REFRESH_MS: '300', LEARN_INTERVAL_MS: '300', LABEL_WINDOW_SECONDS: '1', FEED_STICKY_SECONDS: '0', FEED_BUDGET_MS: '2000' };
-    api = await startApi(env);
-    worker = await startWorker(env);
-    admin = { token: await login(api.url, await createUser('admin')) };
-    client = { apiKey: (await createApiKey('history test')).key };
-    await waitUntil(
-      async () => {
-        const r = await gql<{ feed: Feed }>(api.url, FEED, { s: SURFACE, u: 'warmup' }, client);
-        return (r.data?.feed?.items.length ?? 0) > 0 && r.data!.feed.stateRevision !== null;
-      },
-      { timeoutMs: 30_000, what: 'the seeded surface to serve personalised feeds' },
-    );
+    ({ api, worker, client, admin, itemIds } = await startLearningSurface(SURFACE, ITEMS, 'history test'));
   }, 90_000);
 
   afterAll(async () => {
@@ -45,12 +33,7 @@ describe("a person's history with single items, through the API", () => {
     await api?.stop();
   });
 
-  // Deterministic luck per (person, request, position), so the run is the same every time.
-  const luck = (a: number, b: number, c: number) => {
-    let h = Math.imul(a + 0x9e37, 0x85ebca6b) ^ Math.imul(b + 0x7f4a, 0xc2b2ae35) ^ Math.imul(c + 0x1234, 0x27d4eb2f);
-    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-    return ((h ^ (h >>> 13)) >>> 0) / 4294967296;
-  };
+  const luck = hashLuck;
   // Favourites drawn by a hash per (person, item): no pattern across people for shared factors to find.
   const favourite = (person: number, itemId: string) => luck(person, itemIds.indexOf(itemId), 999_999) < 3 / ITEMS;
 

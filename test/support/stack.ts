@@ -169,7 +169,8 @@ export interface GqlResult<T = Record<string, unknown>> {
   headers: Headers;
 }
 
-export type Credentials = { token?: string; apiKey?: string; cookie?: string } | undefined;
+/** `from`: an x-forwarded-for address (believed only by an API started with TRUSTED_PROXIES 127.0.0.1). */
+export type Credentials = { token?: string; apiKey?: string; cookie?: string; from?: string } | undefined;
 
 export async function gql<T = Record<string, unknown>>(
   url: string,
@@ -181,6 +182,7 @@ export async function gql<T = Record<string, unknown>>(
   if (creds?.token) headers.authorization = `Bearer ${creds.token}`;
   if (creds?.apiKey) headers['x-api-key'] = creds.apiKey;
   if (creds?.cookie) headers.cookie = creds.cookie;
+  if (creds?.from) headers['x-forwarded-for'] = creds.from;
   const res = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   const text = await res.text();
   let body: { data?: T; errors?: GqlResult['errors'] };

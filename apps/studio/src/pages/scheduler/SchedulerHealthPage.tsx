@@ -202,7 +202,7 @@ export function SchedulerHealthPage() {
                             {' '}
                             · taste model v{m.tasteModel.version} from {m.tasteModel.events.toLocaleString('en')} impressions, refit{' '}
                             {formatCountdown(m.tasteModel.fittedAt, now)}, taste weight {m.tasteModel.gain.toFixed(2)}, own history{' '}
-                            {m.tasteModel.historyWeight > 0 ? `against ${m.tasteModel.historyWeight} impressions of the model` : 'not used yet'}
+                            {m.tasteModel.historyWeight > 0 ? `used (the model counts as ${m.tasteModel.historyWeight} impressions)` : 'not used yet'}
                           </span>
                         )}
                       </td>

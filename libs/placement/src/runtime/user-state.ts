@@ -63,15 +63,16 @@ function groupBySurface<T>(rows: { user_id: string; surface_key: string; value: 
   }
   return out;
 }
-const groupFactors = (rows: { user_id: string; surface_key: string; value: PersonFactors }[]) => groupBySurface(rows);
 
 const FACTORS_PART: UserStatePart<'factors'> = {
   field: 'factors',
   async load(db, userIds) {
-    return groupFactors(await db.query('SELECT user_id, surface_key, factors AS value FROM person_factors WHERE user_id = ANY($1::text[])', [userIds]));
+    return groupBySurface<PersonFactors>(
+      await db.query('SELECT user_id, surface_key, factors AS value FROM person_factors WHERE user_id = ANY($1::text[])', [userIds]),
+    );
   },
   async loadRecent(db, limit) {
-    return groupFactors(
+    return groupBySurface<PersonFactors>(
       await db.query(
         'SELECT user_id, surface_key, factors AS value FROM person_factors WHERE user_id IN (SELECT user_id FROM person_factors GROUP BY user_id ORDER BY max(updated_at) DESC LIMIT $1)',
         [limit],

@@ -123,7 +123,10 @@ export class ReleaseResolver {
     return this.releaseService.create(actorOf(p), input) as Promise<ReleaseGql>;
   }
 
-  @Mutation(() => ReleaseGql)
+  @Mutation(() => ReleaseGql, {
+    description:
+      'Renames a release or changes its description (while it is draft, scheduled or failed). Sending the name and description it already has changes nothing: no write, no audit entry.',
+  })
   @Allow(...Who.editors)
   updateRelease(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }) id: string, @Args('input') input: ReleaseUpdate): Promise<ReleaseGql> {
     return this.releaseService.update(actorOf(p), id, input) as Promise<ReleaseGql>;

@@ -64,6 +64,8 @@ export class ReleaseService {
       const before = { name: r.name, description: r.description };
       if (name !== undefined) r.name = name;
       if (description !== undefined) r.description = description;
+      // Nothing changed (a repeated save, a double click): answer the release as it is, with no write and no audit entry.
+      if (r.name === before.name && r.description === before.description) return r;
       await m.save(ReleaseEntity, r);
       await this.audit.record(m, actor, {
         action: 'release.updated',

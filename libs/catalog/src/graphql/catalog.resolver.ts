@@ -108,7 +108,10 @@ export class CatalogResolver {
     return (await this.catalog.updateItem(actorOf(p), id, inputToLike(input), baseVersion)).item as ItemGql;
   }
 
-  @Mutation(() => ItemGql, { description: 'Copies an old version into a new draft. Never publishes anything.' })
+  @Mutation(() => ItemGql, {
+    description:
+      'Copies an old version into a new draft. Never publishes anything. When the latest version already has exactly that content, nothing is written (no new version, no audit entry) and the item is returned as it is.',
+  })
   @Allow(...Who.editors)
   async restoreItemVersion(
     @CurrentPrincipal() p: Principal,

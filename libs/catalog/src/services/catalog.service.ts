@@ -16,6 +16,8 @@ export interface SaveResult {
   item: ItemEntity;
   version: ItemVersionEntity;
   created: boolean;
+  /** Nothing was written: the save would not have changed the content. */
+  unchanged?: boolean;
 }
 
 /** States from which an edit simply starts a new draft; the approved or live version is left as it was. */
@@ -76,10 +78,14 @@ export class CatalogService {
         if (!old) {
           throw new NotFoundError('version', `${item.slug} v${number}`, `This item has versions 1 to ${item.latestVersionNumber}.`, 'reference');
         }
+        // The latest version already has that content (restoring the current version, or a repeated restore): a new
+        // version would change nothing but the number and send an approved item back to draft. Nothing is written.
+        const latest = await tx.findOneOrFail(ItemVersionEntity, { where: { id: item.latestVersionId } });
+        if (!diffFields(latest.fields, old.fields).length) return { item, version: latest, created: false, unchanged: true };
         return this.writeVersion(tx, actor, item, old.fields, { restoredFrom: number, note: `Restored from version ${number}` });
       })
       .catch(slugRace);
-    await this.afterSave(result);
+    if (!result.unchanged) await this.afterSave(result);
     return result;
   }
 

@@ -159,7 +159,10 @@ export class AnalysisResolver {
     return this.analytics.testTimeline(testId);
   }
 
-  @Mutation(() => ModelVersionGql, { description: "Queues a training run on the surface's recent logs; the gate and canary follow automatically." })
+  @Mutation(() => ModelVersionGql, {
+    description:
+      "Queues a training run on the surface's recent logs; the gate and canary follow automatically. One run per surface at a time: while one is queued or training, another call answers CONFLICT (extensions.modelId names the run to follow) and queues nothing. A window with no logged feeds is refused up front (BAD_USER_INPUT), as evaluatePolicy refuses it.",
+  })
   @Allow(...Who.admins)
   trainModel(
     @CurrentPrincipal() p: Principal,

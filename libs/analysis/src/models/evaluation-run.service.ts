@@ -11,7 +11,7 @@ import { JobName, QueueName } from '@marquee/platform-queue';
 import { OpeRunEntity, OpeTarget } from './entities';
 import { ModelLifecycleService } from './model-lifecycle.service';
 import { EvaluatedPolicy, evaluateOnOwnLogs } from './ope-own';
-import { LoggedRequest, PoolSnapshot, loadOwnLogs, loadPoolSnapshot } from './own-logs';
+import { LoggedRequest, PoolSnapshot, loadOwnLogs, loadPoolSnapshot, requireLoggedFeeds } from './own-logs';
 import { findSurface } from './surface';
 
 const DAY = 86_400_000;
@@ -127,16 +127,7 @@ export class EvaluationRunService {
       label = `Configuration ${JSON.stringify(c)}`;
     }
     const to = new Date(this.clock.nowMs());
-    const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM feed_requests WHERE surface = $1 AND served_at >= $2 AND NOT fallback`, [
-      surface.key,
-      new Date(to.getTime() - days * DAY),
-    ]);
-    if (!n) {
-      throw new InputError(
-        `There are no logged feeds on "${surface.key}" in the last ${days} days, so there is nothing to evaluate on. Choose a longer window, or wait for traffic.`,
-        [{ field: 'days', message: 'holds no logs' }],
-      );
-    }
+    await requireLoggedFeeds(this.db, surface.key, days, to, 'evaluate');
     return this.db.transaction(async (m) => {
       const run = await m.save(
         OpeRunEntity,

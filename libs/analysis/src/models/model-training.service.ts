@@ -3,11 +3,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Actor, AuditService, SYSTEM_ACTOR } from '@marquee/audit';
 import { SurfaceEntity } from '@marquee/placement';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
-import { Clock, DomainError, InputError } from '@marquee/platform-core';
+import { Clock, ConflictError, DomainError, InputError } from '@marquee/platform-core';
 import { JobName, QueueName } from '@marquee/platform-queue';
 import { TrainProgress, TrainingRow, trainRewardModel } from '../../../../ml/src';
 import { EstimateReport } from '../ope';
@@ -15,7 +15,7 @@ import { GateResult, ModelVersionEntity } from './entities';
 import { EvaluationRunService } from './evaluation-run.service';
 import { FitMetrics, judgeFit } from './fit';
 import { ModelLifecycleService } from './model-lifecycle.service';
-import { itemFeatureVectors, loadOwnLogs } from './own-logs';
+import { itemFeatureVectors, loadOwnLogs, requireLoggedFeeds } from './own-logs';
 import { findSurface } from './surface';
 
 const DAY = 86_400_000;
@@ -51,9 +51,16 @@ export class ModelTrainingService {
     if (req.epochs !== undefined && req.epochs !== null && (!Number.isInteger(req.epochs) || req.epochs < 1 || req.epochs > 50)) {
       throw new InputError('epochs must be from 1 to 50.', [{ field: 'epochs', message: 'must be from 1 to 50' }]);
     }
+    const days = req.days ?? 30;
+    // Refused now, the way evaluatePolicy refuses it, instead of a run that is queued and then fails in the worker.
+    await requireLoggedFeeds(this.db, surface.key, days, new Date(this.clock.nowMs()), 'train');
     const id = randomUUID();
     const version = `tfjs-${surface.key}-${new Date(this.clock.nowMs()).toISOString().slice(0, 16).replace(/[-:T]/g, '')}-${id.slice(0, 6)}`;
     const row = await this.db.transaction(async (m) => {
+      // One training run per surface at a time: parallel requests for a surface queue behind this lock, and each one
+      // after the first finds the run the first one queued.
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`train_model:${surface.key}`]);
+      await this.assertNoTrainingRun(m, surface.key);
       const r = await m.save(
         ModelVersionEntity,
         m.create(ModelVersionEntity, { id, surfaceKey: surface.key, version, status: 'training', progress: 0, progressMessage: 'Queued' }),
@@ -67,8 +74,36 @@ export class ModelTrainingService {
       });
       return r;
     });
-    await this.queue.add(JobName.TrainModel, { modelId: id, days: req.days ?? 30, epochs: req.epochs ?? null }, { jobId: `train_${id}`, attempts: 1 });
+    await this.queue.add(JobName.TrainModel, { modelId: id, days, epochs: req.epochs ?? null }, { jobId: `train_${id}`, attempts: 1 });
     return row;
+  }
+
+  /**
+   * CONFLICT when a run on the surface is queued or training. A row still "training" whose job is no longer in the
+   * queue (a worker that died mid-run, a Redis that lost it) would block the surface for good: it is marked failed and
+   * does not count. A row younger than a minute counts whatever the queue says: its job may not be added yet.
+   */
+  private async assertNoTrainingRun(m: EntityManager, surfaceKey: string): Promise<void> {
+    const running = await m.find(ModelVersionEntity, { where: { surfaceKey, status: 'training' }, order: { createdAt: 'ASC' } });
+    for (const r of running) {
+      const job = await this.queue.getJob(`train_${r.id}`);
+      const state = job ? await job.getState() : 'unknown';
+      const young = this.clock.nowMs() - r.createdAt.getTime() < 60_000;
+      if (young || ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'].includes(state)) {
+        throw new ConflictError(
+          `A model is already training on "${surfaceKey}": ${r.version} (${r.progressMessage ?? 'queued'}). Only one training run per surface runs at a time, so nothing was queued. Follow that one with modelVersion(id: "${r.id}"), and train again once it has finished.`,
+          { modelId: r.id, version: r.version },
+        );
+      }
+      const reason = 'The training job was lost (its worker stopped or the queue dropped it) before it finished.';
+      await m.update(ModelVersionEntity, { id: r.id }, { status: 'failed', statusReason: reason, progressMessage: reason, decidedAt: this.clock.now() });
+      await this.audit.record(m, SYSTEM_ACTOR('trainer'), {
+        action: 'model.failed',
+        entityType: 'model_version',
+        entityId: r.id,
+        summary: `${r.version}: ${reason}`,
+      });
+    }
   }
 
   /** The training itself, run by the worker. Ends with the offline gate, then the canary when it passes. */

@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
+import { InputError } from '@marquee/platform-core';
 import { ItemFields } from '@marquee/catalog';
 import { ItemDescriptor, SurfacePolicy, buildItemFeatures, denseItemFeatures, describeItem } from '@marquee/placement';
 
@@ -26,6 +27,23 @@ export interface LoggedRequest {
   arm: 'live' | 'canary';
   policyVersion: string;
   placements: LoggedPlacement[];
+}
+
+/**
+ * Refuses up front a request that would only fail in the worker: an evaluation or a training run needs logged
+ * (personalised, not fallback) feeds on the surface in its window. `what` names the work in the message.
+ */
+export async function requireLoggedFeeds(db: DataSource, surface: string, days: number, to: Date, what: 'evaluate' | 'train'): Promise<void> {
+  const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM feed_requests WHERE surface = $1 AND served_at >= $2 AND NOT fallback`, [
+    surface,
+    new Date(to.getTime() - days * 86_400_000),
+  ]);
+  if (!n) {
+    throw new InputError(
+      `There are no logged feeds on "${surface}" in the last ${days} days, so there is nothing to ${what} on. Choose a longer window, or wait for traffic.${what === 'train' ? ' Nothing was queued.' : ''}`,
+      [{ field: 'days', message: 'holds no logs' }],
+    );
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '@marquee/audit';
+import { isDomainError } from '@marquee/platform-core';
 import { JobName, QueueName } from '@marquee/platform-queue';
 import { EvaluationRunService } from './evaluation-run.service';
 import { ModelLifecycleService } from './model-lifecycle.service';
@@ -35,8 +36,18 @@ export class TrainingProcessor extends WorkerHost {
         const surfaces: { key: string }[] = await this.db.query(
           `SELECT key FROM surfaces s WHERE enabled AND NOT EXISTS (SELECT 1 FROM model_versions m WHERE m.surface_key = s.key AND m.status = 'training')`,
         );
-        for (const s of surfaces) await this.training.requestTraining(SYSTEM_ACTOR('scheduler'), { surfaceKey: s.key });
-        return { queued: surfaces.length };
+        let queued = 0;
+        for (const s of surfaces) {
+          // A surface with no logs yet, or one whose run someone queued meanwhile, is skipped: the others still train.
+          try {
+            await this.training.requestTraining(SYSTEM_ACTOR('scheduler'), { surfaceKey: s.key });
+            queued++;
+          } catch (e) {
+            if (!isDomainError(e)) throw e;
+            this.logger.log(`Scheduled retraining skipped "${s.key}": ${e.message}`);
+          }
+        }
+        return { queued };
       }
       case JobName.EvaluatePolicy: {
         const run = await this.evaluations.executeOpe((job.data as { runId: string }).runId, (p) => job.updateProgress(Math.round(p * 100)));

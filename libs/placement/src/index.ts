@@ -6,6 +6,7 @@ export * from './runtime/live-items';
 export * from './runtime/user-state';
 export * from './surfaces/surfaces.service';
 export * from './surfaces/surface-settings';
+export * from './surfaces/surface-lookup';
 export * from './feed/feed.service';
 export * from './learning/learner.service';
 export * from './placement.module';

@@ -38,10 +38,14 @@ export function Connection<T>(node: Type<T>, name: string) {
 
 export { encodeCursor, decodeCursor, type CursorPart } from './cursor';
 
-export function pageSize(first: number | null | undefined, def = 25, max = 100): number {
+/**
+ * A list query's page size: `def` when left out, else a whole number from 1 to `max`; anything else is BAD_USER_INPUT
+ * naming `field` (the argument: `first` on connections, `limit` on plain lists).
+ */
+export function pageSize(first: number | null | undefined, def = 25, max = 100, field = 'first'): number {
   if (first === null || first === undefined) return def;
   if (!Number.isInteger(first) || first < 1 || first > max) {
-    throw new InputError(`first must be from 1 to ${max}.`, [{ field: 'first', message: `must be from 1 to ${max}` }]);
+    throw new InputError(`${field} must be from 1 to ${max}.`, [{ field, message: `must be from 1 to ${max}` }]);
   }
   return first;
 }

@@ -121,7 +121,10 @@ export class AnalysisResolver {
 
   @Query(() => [ModelVersionGql], { description: 'Model versions, newest first, with training progress, gate and canary status.' })
   @Allow(...Who.staff)
-  modelVersions(@Args('surface', { nullable: true }) surface?: string): Promise<ModelVersionGql[]> {
+  modelVersions(
+    @Args('surface', { nullable: true, description: 'A surface key, to list only that surface (an empty or unknown key is refused); left out, every surface.' })
+    surface?: string,
+  ): Promise<ModelVersionGql[]> {
     return this.models.list(surface);
   }
 
@@ -133,7 +136,10 @@ export class AnalysisResolver {
 
   @Query(() => [OpeRunGql], { description: "Offline policy evaluations on Marquee's own logs, newest first." })
   @Allow(...Who.staff)
-  opeRuns(@Args('surface', { nullable: true }) surface?: string): Promise<OpeRunGql[]> {
+  opeRuns(
+    @Args('surface', { nullable: true, description: 'A surface key, to list only that surface (an empty or unknown key is refused); left out, every surface.' })
+    surface?: string,
+  ): Promise<OpeRunGql[]> {
     return this.evaluations.listOpeRuns(surface) as Promise<OpeRunGql[]>;
   }
 

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Actor, AuditService } from '@marquee/audit';
-import { CandidatePool, EngineStore, SurfaceEntity, buildPool, engineSettingsProblems } from '@marquee/placement';
+import { CandidatePool, EngineStore, SurfaceEntity, buildPool, engineSettingsProblems, surfaceFilter } from '@marquee/placement';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { Clock, DomainError, InputError, isUuid } from '@marquee/platform-core';
 import { JobName, QueueName } from '@marquee/platform-queue';
@@ -37,7 +37,8 @@ export class EvaluationRunService {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  listOpeRuns(surfaceKey?: string | null): Promise<OpeRunEntity[]> {
+  async listOpeRuns(surface?: string | null): Promise<OpeRunEntity[]> {
+    const surfaceKey = await surfaceFilter(this.db, surface);
     return this.db.getRepository(OpeRunEntity).find({ where: surfaceKey ? { surfaceKey } : {}, order: { createdAt: 'DESC' }, take: 100 });
   }
 

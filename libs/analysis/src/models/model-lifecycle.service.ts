@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { Actor, AuditService, SYSTEM_ACTOR } from '@marquee/audit';
-import { EngineState, EngineStore, MIN_SHARE, SurfaceEntity, cloneState, probBetaGreater, withSharedPrior } from '@marquee/placement';
+import { EngineState, EngineStore, MIN_SHARE, SurfaceEntity, cloneState, probBetaGreater, surfaceFilter, withSharedPrior } from '@marquee/placement';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { Clock, DomainError, InputError, NotFoundError, assertId } from '@marquee/platform-core';
 import { ExportedRewardModel, foldedBilinear } from '../../../../ml/src';
@@ -31,7 +31,8 @@ export class ModelLifecycleService {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  list(surfaceKey?: string | null): Promise<ModelVersionEntity[]> {
+  async list(surface?: string | null): Promise<ModelVersionEntity[]> {
+    const surfaceKey = await surfaceFilter(this.db, surface);
     return this.db.getRepository(ModelVersionEntity).find({ where: surfaceKey ? { surfaceKey } : {}, order: { createdAt: 'DESC' }, take: 100 });
   }
 

@@ -1,4 +1,5 @@
 import { Args, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { pageSize } from '@marquee/platform-api';
 import { Allow, Who } from '@marquee/platform-auth';
 import { ImportService } from '../import/import.service';
 import { ImportJobEntity, ImportStatus } from '../entities/import-job.entity';
@@ -18,8 +19,10 @@ export class ImportResolver {
 
   @Query(() => [ImportJobGql], { description: 'Recent imports, newest first.' })
   @Allow(...Who.staff)
-  importJobs(@Args('limit', { type: () => Int, nullable: true }) limit?: number): Promise<ImportJobGql[]> {
-    return this.imports.list(Math.min(Math.max(limit ?? 20, 1), 100));
+  importJobs(
+    @Args('limit', { type: () => Int, nullable: true, description: 'How many, from 1 to 100 (default 20); anything else is BAD_USER_INPUT.' }) limit?: number,
+  ): Promise<ImportJobGql[]> {
+    return this.imports.list(pageSize(limit, 20, 100, 'limit'));
   }
 
   @ResolveField(() => ImportJobStateGql, { description: 'Where the import is.' })

@@ -74,7 +74,8 @@ export class ContentTestsResolver {
   @Query(() => [ContentTestGql], { description: 'Content tests, running first, with live statistics against the control.' })
   @Allow(...Who.staff)
   contentTests(
-    @Args('surface', { nullable: true }) surface?: string,
+    @Args('surface', { nullable: true, description: 'A surface key, to list only that surface (an empty or unknown key is refused); left out, every surface.' })
+    surface?: string,
     @Args('status', { type: () => ContentTestStatusGql, nullable: true }) status?: ContentTestStatusGql | null,
   ): Promise<ContentTestGql[]> {
     return this.tests.list({ surface, status }) as Promise<ContentTestGql[]>;

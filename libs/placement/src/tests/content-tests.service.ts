@@ -17,6 +17,7 @@ import {
 } from '../engine';
 import { toContentTest } from '../runtime/engine-runtime';
 import { EngineStore } from '../runtime/engine-store';
+import { surfaceFilter } from '../surfaces/surface-lookup';
 import { ContentTestEntity } from './content-test.entity';
 
 /** A content test as Analytics reads it: the stored row, its live (or decided) comparison and its queue place. */
@@ -49,8 +50,9 @@ export class ContentTestsService {
   ) {}
 
   async list(filter: { surface?: string | null; status?: ContentTestStatus | null }): Promise<ContentTestView[]> {
+    const surface = await surfaceFilter(this.db, filter.surface);
     const qb = this.db.getRepository(ContentTestEntity).createQueryBuilder('t');
-    if (filter.surface) qb.andWhere('t.surface_key = :surface', { surface: filter.surface });
+    if (surface !== null) qb.andWhere('t.surface_key = :surface', { surface });
     if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });
     const tests = await qb.orderBy(`CASE WHEN t.status = 'RUNNING' THEN 0 ELSE 1 END`).addOrderBy('t.started_at', 'DESC').limit(MAX_TESTS).getMany();
     const controls = new Map<string, { impressions: number; exposure: number; successes: number }>();

@@ -13,6 +13,7 @@ import { EndedSessions1797000000000 } from './1797000000000-EndedSessions';
 import { NfcEmails1797000000001 } from './1797000000001-NfcEmails';
 import { PersonHistory1797100000000 } from './1797100000000-PersonHistory';
 import { EventFingerprints1797200000000 } from './1797200000000-EventFingerprints';
+import { TestPositionsWithinSlots1797300000000 } from './1797300000000-TestPositionsWithinSlots';
 
 /** Migrations run in this order. A new migration file must be added here (the schema drift test checks it). */
 export const ALL_MIGRATIONS = [
@@ -31,4 +32,5 @@ export const ALL_MIGRATIONS = [
   NfcEmails1797000000001,
   PersonHistory1797100000000,
   EventFingerprints1797200000000,
+  TestPositionsWithinSlots1797300000000,
 ];

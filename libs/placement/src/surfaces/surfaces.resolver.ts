@@ -80,7 +80,12 @@ export class SurfaceInputGql {
   @Field(() => Int, { nullable: true }) testQuota?: number | null;
   @Field(() => Boolean, { nullable: true, description: 'Go back to the automatic quota.' }) clearTestQuota?: boolean | null;
   @Field(() => Int, { nullable: true }) testMaxDays?: number | null;
-  @Field(() => Int, { nullable: true, description: 'The last position content tests may use, from 2 to 100 (default 5).' }) testMaxPosition?: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "The last position content tests may use, from 2 to the surface's slots (default 5, or the slots when fewer). Lowering slots below it needs a new testMaxPosition in the same update.",
+  })
+  testMaxPosition?: number | null;
   @Field(() => DateTimeScalar, {
     nullable: true,
     description:

@@ -6,6 +6,7 @@ import { ItemEntity, KIND_KEYS } from '@marquee/catalog';
 import { Clock, ConflictError, FieldProblem, InputError, NotFoundError, assertId, isUuid, uniqueViolation } from '@marquee/platform-core';
 import { DEFAULT_TEST_MAX_POSITION } from '../engine/content-test';
 import { CandidateRule, SurfaceDiversityRule, SUCCESS_EVENTS, SuccessEvent, SurfaceEntity, SurfacePinEntity } from './surface.entity';
+import { surfaceNotFound } from './surface-lookup';
 import { explorationProblems, slotsProblem } from './surface-settings';
 
 export interface SurfaceInput {
@@ -47,7 +48,7 @@ export class SurfacesService {
 
   async byKey(key: string): Promise<SurfaceEntity> {
     const s = await this.db.getRepository(SurfaceEntity).findOne({ where: { key } });
-    if (!s) throw notFound(key);
+    if (!s) throw surfaceNotFound(key);
     return s;
   }
 
@@ -57,7 +58,7 @@ export class SurfacesService {
    */
   private async locked(m: EntityManager, key: string): Promise<SurfaceEntity> {
     const s = await m.findOne(SurfaceEntity, { where: { key }, lock: { mode: 'pessimistic_write' } });
-    if (!s) throw notFound(key);
+    if (!s) throw surfaceNotFound(key);
     return s;
   }
 
@@ -74,7 +75,8 @@ export class SurfacesService {
       randomFloor: 0.02,
       testQuota: null,
       testMaxDays: 14,
-      testMaxPosition: DEFAULT_TEST_MAX_POSITION,
+      // The default, within the slots the surface is created with (2 at least: position 1 never holds a test).
+      testMaxPosition: Math.min(DEFAULT_TEST_MAX_POSITION, Math.max(2, Number.isInteger(input.slots) ? input.slots : DEFAULT_TEST_MAX_POSITION)),
       testsLaunchedAfter: null,
       diversity: { firstN: 5, maxPerKind: null, maxPerTopic: null },
       fallbackOrder: [],
@@ -229,6 +231,7 @@ export class SurfacesService {
   }
 
   private apply(s: SurfaceEntity, input: SurfaceInput, p: FieldProblem[]): void {
+    const before = { slots: s.slots, testMaxPosition: s.testMaxPosition };
     if (input.name !== undefined && input.name !== null) {
       const name = input.name.trim();
       if (!name || name.length > 80) p.push({ field: 'name', message: 'must be 1 to 80 characters' });
@@ -281,6 +284,7 @@ export class SurfacesService {
         p.push({ field: 'testMaxPosition', message: 'must be a position from 2 to 100 (position 1 never holds a test; 5 is the default)' });
       else s.testMaxPosition = input.testMaxPosition;
     }
+    p.push(...this.testPositionProblems(s, input, before));
     if (input.enabled !== undefined && input.enabled !== null) s.enabled = input.enabled;
     if (input.diversity) {
       const d = { ...(s.diversity ?? { firstN: 5, maxPerKind: null, maxPerTopic: null }), ...input.diversity };
@@ -291,8 +295,29 @@ export class SurfacesService {
       s.diversity = d;
     }
   }
-}
 
-function notFound(key: string): NotFoundError {
-  return new NotFoundError('surface', key, 'Surfaces are identified by their key, e.g. "home"; list them with `surfaces`.', 'key');
+  /**
+   * Content tests go to positions 2..testMaxPosition, so testMaxPosition is at most the surface's slots (or 2 on a
+   * one-slot surface, which holds no test). Only a change is checked (a new testMaxPosition, or fewer slots), so a
+   * form sent back as it was loaded is never refused for a value it did not change.
+   */
+  private testPositionProblems(s: SurfaceEntity, input: SurfaceInput, before: { slots: number; testMaxPosition: number }): FieldProblem[] {
+    const last = Math.max(2, s.slots);
+    if (s.testMaxPosition <= last) return [];
+    if (s.testMaxPosition !== before.testMaxPosition || (input.testMaxPosition !== undefined && input.testMaxPosition !== null && s.slots !== before.slots))
+      return [
+        {
+          field: 'testMaxPosition',
+          message: `must be at most ${last}, the surface's slots: content tests go to positions 2 to testMaxPosition of a ${s.slots}-slot feed`,
+        },
+      ];
+    if (s.slots < before.slots)
+      return [
+        {
+          field: 'slots',
+          message: `cannot go below testMaxPosition (${s.testMaxPosition}) alone: send testMaxPosition from 2 to ${last} in the same update, or keep at least ${s.testMaxPosition} slots`,
+        },
+      ];
+    return [];
+  }
 }

@@ -292,7 +292,7 @@ export type SurfaceInputGql = {
   /** OPEN, PLAY_START or COMPLETE */
   successEvent?: string | null | undefined;
   testMaxDays?: number | null | undefined;
-  /** The last position content tests may use, from 2 to 100 (default 5). */
+  /** The last position content tests may use, from 2 to the surface's slots (default 5, or the slots when fewer). Lowering slots below it needs a new testMaxPosition in the same update. */
   testMaxPosition?: number | null | undefined;
   testQuota?: number | null | undefined;
   /** The baseline choice: items live at or before this moment are the surface's established catalogue, items that go live after it enter content tests. Default on create: the creation time. A past date puts recently launched items into tests too (launches of the last 90 days). */

@@ -95,7 +95,10 @@ function columnSetter(rawKey: string): ColumnSetter | null {
 }
 
 function csvRowToInput(setters: readonly (ColumnSetter | null)[], cells: readonly string[]): ItemInputLike {
-  const input: CsvInput = { localized: {}, attributes: {}, media: {} };
+  // The locale and attribute names come from the file's header: in maps without a prototype, a column named
+  // `title.__proto__` or `attr.constructor` is an entry (which validation refuses as it refuses it in JSON Lines)
+  // instead of writing into Object.prototype, which polluted every object of the worker and crashed it.
+  const input: CsvInput = { localized: Object.create(null) as CsvInput['localized'], attributes: Object.create(null) as CsvInput['attributes'], media: {} };
   // A short row leaves its missing columns out; cells past the header have no column and are ignored.
   const n = Math.min(cells.length, setters.length);
   for (let i = 0; i < n; i++) setters[i]?.(input, cells[i] ?? '');

@@ -83,4 +83,37 @@ describe('fourth probe round', () => {
     expect(worker.proc.exitCode).toBeNull();
     expect(worker.output()).not.toMatch(/labelset|Object\.prototype/);
   });
+
+  it('ends a CSV row at every line ending (CR LF, LF or CR alone), so a mixed file loses no rows and a Mac file is not one wide header', async () => {
+    // csv-parse took the first line ending it met as the only one: in a CRLF file, the row after a line ending in LF
+    // alone was read as extra cells of the one before and dropped without a word (its text went into that row's last
+    // column). A file saved with CR line ends was one long line to the upload's column count, refused as a header of
+    // more than 500 columns.
+    const header = 'slug,kind,default_locale,locales,duration,title.en';
+    const mixed = [
+      header,
+      'p4-eol-crlf,meditation,en,en,10:00,CRLF row',
+      'p4-eol-lf,meditation,en,en,10:00,LF row',
+      'p4-eol-cr,meditation,en,en,10:00,CR row',
+      'p4-eol-last,meditation,en,en,10:00,Last row',
+    ];
+    const body = `${mixed[0]}\r\n${mixed[1]}\n${mixed[2]}\r${mixed[3]}\r\n${mixed[4]}\r\n`;
+    const job = await finished(await upload('mixed.csv', 'text/csv', body));
+    expect({ status: job.status, created: job.createdItems, errors: job.errors }).toEqual({ status: 'succeeded', created: 4, errors: [] });
+    const { rows } = await withDb((c) =>
+      c.query(
+        `SELECT i.slug, v.fields->'localized'->'en'->>'title' AS title FROM items i JOIN item_versions v ON v.item_id = i.id WHERE i.slug LIKE 'p4-eol-%' ORDER BY i.slug`,
+      ),
+    );
+    expect(rows).toEqual([
+      { slug: 'p4-eol-cr', title: 'CR row' },
+      { slug: 'p4-eol-crlf', title: 'CRLF row' },
+      { slug: 'p4-eol-last', title: 'Last row' },
+      { slug: 'p4-eol-lf', title: 'LF row' },
+    ]);
+
+    const mac = [header, ...Array.from({ length: 120 }, (_, i) => `p4-mac-${i},meditation,en,en,10:00,Mac ${i}`)].join('\r');
+    const macJob = await finished(await upload('mac.csv', 'text/csv', mac));
+    expect({ status: macJob.status, created: macJob.createdItems }).toEqual({ status: 'succeeded', created: 120 });
+  });
 });

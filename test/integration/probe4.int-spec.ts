@@ -1,4 +1,6 @@
-import { ApiHandle, RunningProcess, createUser, gql, login, startApi, startWorker, withDb } from '../support/stack';
+import { randomUUID } from 'node:crypto';
+import { ApiHandle, RunningProcess, createApiKey, createUser, gql, login, startApi, startWorker, withDb } from '../support/stack';
+import { seedSurface } from '../support/seed-surface';
 import { pollUntil } from '../support/wait';
 
 /** What the fourth probe round found, each against a real API, worker, PostgreSQL and Redis. */
@@ -115,5 +117,68 @@ describe('fourth probe round', () => {
     const mac = [header, ...Array.from({ length: 120 }, (_, i) => `p4-mac-${i},meditation,en,en,10:00,Mac ${i}`)].join('\r');
     const macJob = await finished(await upload('mac.csv', 'text/csv', mac));
     expect({ status: macJob.status, created: macJob.createdItems }).toEqual({ status: 'succeeded', created: 120 });
+  });
+
+  it('answers a long refused value with a small message: item filters, the fallback order, an enum variable', async () => {
+    const analyst = await login(api.url, await createUser('analyst'));
+    // items(filter: {kinds}) repeated every unknown kind whole: 900 kB sent, 900 kB answered, to any staff role.
+    const kinds = await gql(
+      api.url,
+      'query($f: ItemFilterInput) { items(filter: $f) { totalCount } }',
+      { f: { kinds: ['x'.repeat(900_000)] } },
+      { token: analyst },
+    );
+    expect(kinds.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(kinds.errors![0].message).toMatch(/^Unknown kind "x{60}…" \(900000 characters\); use /);
+    const many = await gql(
+      api.url,
+      'query($f: ItemFilterInput) { items(filter: $f) { totalCount } }',
+      { f: { kinds: Array.from({ length: 50_000 }, (_, i) => `k${i}`) } },
+      { token: analyst },
+    );
+    expect(many.errors![0].message).toMatch(/^Unknown kind "k0", "k1", "k2", "k3", "k4" and 49995 more; use /);
+
+    // setSurfaceFallback looked up 20,000 unknown ids, then named each one (760 kB), before saying 200 is the most.
+    await seedSurface('probe4', 3);
+    const admin = await login(api.url, await createUser('admin'));
+    const ids = Array.from({ length: 20_000 }, () => randomUUID());
+    const fb = await gql(api.url, 'mutation($ids: [ID!]!) { setSurfaceFallback(key: "probe4", itemIds: $ids) { key } }', { ids }, { token: admin });
+    expect({ code: fb.errors?.[0]?.extensions?.code, message: fb.errors?.[0]?.message }).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: 'The fallback order holds at most 200 items (this one has 20000). Choose the items to serve first.',
+    });
+    const unknown = await gql(
+      api.url,
+      'mutation($ids: [ID!]!) { setSurfaceFallback(key: "probe4", itemIds: $ids) { key } }',
+      { ids: ids.slice(0, 150) },
+      { token: admin },
+    );
+    expect(unknown.errors![0].message).toMatch(/^Unknown item\(s\) in the fallback order: ("[0-9a-f-]{36}", ){4}"[0-9a-f-]{36}" and 145 more\. Remove them/);
+
+    // An enum variable's refused value was quoted twice in graphql-js's message: 49 events of 20,000 characters
+    // answered 2 MB. Each quoted value is cut, and the message still says what is wrong.
+    const key = (await createApiKey('probe4')).key;
+    const events = Array.from({ length: 49 }, (_, i) => ({
+      eventId: `e${i}`,
+      occurredAt: new Date().toISOString(),
+      trackingToken: 't',
+      type: 'X'.repeat(20_000),
+    }));
+    const res = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({ query: 'mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) { accepted } }', variables: { e: events } }),
+    });
+    const text = await res.text();
+    expect(res.status).toBe(400);
+    expect(text.length).toBeLessThan(100_000);
+    const answer = JSON.parse(text) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(answer.errors).toHaveLength(49);
+    expect(answer.errors[0]).toMatchObject({
+      message: expect.stringMatching(
+        /^Variable "\$e" got invalid value "X{60}…" \(20000 characters\) at "e\[0\]\.type"; Value "X{60}…" \(20000 characters\) does not exist in "EngagementType" enum\.$/,
+      ),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 });

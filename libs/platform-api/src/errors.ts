@@ -2,7 +2,7 @@ import { Logger, HttpException } from '@nestjs/common';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
-import { isDomainError, quoteInput } from '@marquee/platform-core';
+import { ECHO_CHARS, isDomainError, quoteInput } from '@marquee/platform-core';
 import { currentRequestId } from '@marquee/platform-observability';
 import { limitError, tokenLimitFromMessage } from './limits';
 import { ApiErrorCode, GRAPHQL_ERROR_CODES } from './error-codes';
@@ -129,7 +129,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const variable = code === 'BAD_USER_INPUT' && !ext.problems ? WRONG_VARIABLE.exec(formatted.message) : null;
     if (variable) ext.problems = [{ field: variable[1], message: formatted.message.length > 300 ? `${formatted.message.slice(0, 300)}…` : formatted.message }];
     const message =
-      (code === 'BAD_REQUEST' || code === 'OPERATION_RESOLUTION_FAILURE') && !formatted.path ? requestShapeMessage(formatted.message) : formatted.message;
+      (code === 'BAD_REQUEST' || code === 'OPERATION_RESOLUTION_FAILURE') && !formatted.path
+        ? requestShapeMessage(formatted.message)
+        : variable
+          ? cutQuotedStrings(formatted.message)
+          : formatted.message;
     return { ...formatted, message, extensions: { ...ext, code, requestId } };
   }
   logger.error(`Unhandled error in ${formatted.path?.join('.') ?? 'request'} (request ${requestId}): ${(original as Error)?.stack ?? String(original)}`);
@@ -138,6 +142,30 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     path: formatted.path,
     extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
   };
+}
+
+/**
+ * graphql-js quotes a variable's refused value in its message, twice for an enum ("got invalid value "X…"; Value
+ * "X…" does not exist"): a 100,000-character value answered 200 kB, 49 of them 2 MB. Each quoted string over
+ * ECHO_CHARS is cut as quoteInput cuts it; the rest of the message, which says what is wrong, stays. One pass.
+ */
+function cutQuotedStrings(message: string, max = ECHO_CHARS): string {
+  if (message.length <= 2 * max) return message;
+  let out = '';
+  let at = 0;
+  for (let open = message.indexOf('"'); open !== -1; open = message.indexOf('"', at)) {
+    let close = open + 1;
+    while (close < message.length && message[close] !== '"') close += message[close] === '\\' ? 2 : 1;
+    if (close >= message.length) break;
+    const inner = message.slice(open + 1, close);
+    out += message.slice(at, open);
+    if (inner.length > max) {
+      const cut = /[\uD800-\uDBFF\\]/.test(inner[max - 1]) ? max - 1 : max;
+      out += `"${inner.slice(0, cut)}…" (${inner.length} characters)`;
+    } else out += `"${inner}"`;
+    at = close + 1;
+  }
+  return out + message.slice(at);
 }
 
 const STATUS_FOR: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, PAYLOAD_TOO_LARGE: 413, UNAVAILABLE: 503 };

@@ -59,6 +59,15 @@ export function quoteInput(value: unknown, max = ECHO_CHARS): string {
   return `${JSON.stringify(s.slice(0, cut) + '…')} (${s.length} characters)`;
 }
 
+/**
+ * Values the caller sent, for an error message: the first `max` quoted as quoteInput does, then how many more there
+ * are, e.g. `"a", "b", "c" and 99997 more`. A message naming what was wrong then stays small however long the list.
+ */
+export function echoList(values: readonly unknown[], max = 5): string {
+  const shown = values.slice(0, max).map((v) => quoteInput(v));
+  return values.length > max ? `${shown.join(', ')} and ${values.length - max} more` : shown.join(', ');
+}
+
 /* eslint-disable no-control-regex -- finding control characters is the point */
 const LINE_BREAK = /[\n\r\u0085\u2028\u2029]/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;

@@ -95,7 +95,10 @@ function columnSetter(rawKey: string): ColumnSetter | null {
 }
 
 function csvRowToInput(setters: readonly (ColumnSetter | null)[], cells: readonly string[]): ItemInputLike {
-  const input: CsvInput = { localized: {}, attributes: {}, media: {} };
+  // The locale and attribute names come from the file's header: in maps without a prototype, a column named
+  // `title.__proto__` or `attr.constructor` is an entry (which validation refuses as it refuses it in JSON Lines)
+  // instead of writing into Object.prototype, which polluted every object of the worker and crashed it.
+  const input: CsvInput = { localized: Object.create(null) as CsvInput['localized'], attributes: Object.create(null) as CsvInput['attributes'], media: {} };
   // A short row leaves its missing columns out; cells past the header have no column and are ignored.
   const n = Math.min(cells.length, setters.length);
   for (let i = 0; i < n; i++) setters[i]?.(input, cells[i] ?? '');
@@ -167,8 +170,14 @@ class LineWidth {
 
   check(slice: string): void {
     let comma = slice.indexOf(',');
+    // A line ends at LF, CR LF or CR alone, as a record does: a file saved with CR line ends ("CSV (Macintosh)") was
+    // counted as one line, and refused as a header of more than MAX_IMPORT_COLUMNS columns.
+    let lf = slice.indexOf('\n');
+    let cr = slice.indexOf('\r');
     for (let pos = 0; ;) {
-      const nl = slice.indexOf('\n', pos);
+      if (lf !== -1 && lf < pos) lf = slice.indexOf('\n', pos);
+      if (cr !== -1 && cr < pos) cr = slice.indexOf('\r', pos);
+      const nl = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
       const end = nl < 0 ? slice.length : nl;
       const max = this.line === 1 ? MAX_IMPORT_COLUMNS - 1 : MAX_LINE_COMMAS;
       // `comma` is the first comma at or after `pos`, kept across lines so no search runs twice over the same text.
@@ -182,7 +191,7 @@ class LineWidth {
       if (nl < 0) return;
       this.line++;
       this.commas = 0;
-      pos = nl + 1;
+      pos = nl + (slice[nl] === '\r' && slice[nl + 1] === '\n' ? 2 : 1);
     }
   }
 }
@@ -197,7 +206,17 @@ async function readCsv(content: string, onRecord: (cells: string[], endLine: num
   const width = new LineWidth();
   // No `info: true`: its per-record snapshot made csv-parse five times slower. The parser's live `info` is read
   // instead, which is the record's own while 'data' is emitted from inside write() (the count check guards that).
-  const parser = parseCsvStream({ skip_empty_lines: true, bom: true, trim: false, relax_column_count: true, max_record_size: MAX_IMPORT_ROW_CHARS });
+  // Every line ending ends a record. csv-parse otherwise takes the first one it sees as the only one: in a CRLF file a
+  // line ending in LF alone (or CR alone, as old Mac exports and pasted lines have) was joined to the next, whose
+  // cells went past the header and were dropped without a word.
+  const parser = parseCsvStream({
+    skip_empty_lines: true,
+    bom: true,
+    trim: false,
+    relax_column_count: true,
+    max_record_size: MAX_IMPORT_ROW_CHARS,
+    record_delimiter: ['\r\n', '\n', '\r'],
+  });
   let stopped = false;
   let failure: Error | null = null;
   let seen = 0;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, pageSize } from '@marquee/platform-api';
-import { InputError, isUuid } from '@marquee/platform-core';
+import { InputError, echoList, isUuid } from '@marquee/platform-core';
 import { canonicalLocale } from '../domain/validation';
 import { ItemEntity, ItemState, ITEM_STATES } from '../entities/item.entity';
 import { KIND_KEYS } from '../domain/kinds';
@@ -95,12 +95,12 @@ export class ItemSearchService {
     if (filter.kinds?.length) {
       const bad = filter.kinds.filter((k) => !KIND_KEYS.includes(k as never));
       if (bad.length)
-        throw new InputError(`Unknown kind ${bad.join(', ')}; use ${KIND_KEYS.join(', ')}.`, [{ field: 'filter.kinds', message: 'has an unknown kind' }]);
+        throw new InputError(`Unknown kind ${echoList(bad)}; use ${KIND_KEYS.join(', ')}.`, [{ field: 'filter.kinds', message: 'has an unknown kind' }]);
       where.push(`i.kind = ANY(${p(filter.kinds)})`);
     }
     if (filter.states?.length) {
       const bad = filter.states.filter((s) => !ITEM_STATES.includes(s));
-      if (bad.length) throw new InputError(`Unknown state ${bad.join(', ')}.`, [{ field: 'filter.states', message: 'has an unknown state' }]);
+      if (bad.length) throw new InputError(`Unknown state ${echoList(bad)}.`, [{ field: 'filter.states', message: 'has an unknown state' }]);
       where.push(`i.state = ANY(${p(filter.states)})`);
     }
     if (filter.topic) where.push(`i.topics @> ARRAY[${p(filter.topic.toLowerCase())}]::text[]`);

@@ -944,11 +944,13 @@ export function refitDue(model: CollabModel | null | undefined, newImpressions: 
  */
 export class CollabTrainer {
   readonly persons = new Map<string, PersonFactors>();
+  /** Each person's history with single items, folded as the learner's fold does (histories survive refits). */
+  readonly histories = new Map<string, PersonHistory>();
   private readonly personIdx = new Map<string, number>();
   private readonly itemIdx = new Map<string, number>();
   private readonly items: ItemFeatures[] = [];
   private readonly pairs = new Map<number, PairStats>();
-  private pending: { userId: string; item: ItemFeatures; theta: number; success: boolean }[] = [];
+  private pending: PersonObservation[] = [];
   private sinceRefit = 0;
   refits = 0;
 
@@ -983,7 +985,9 @@ export class CollabTrainer {
       for (const o of this.pending) {
         let p = this.persons.get(o.userId);
         if (!p || p.model !== model.version) this.persons.set(o.userId, (p = emptyPerson(model)));
-        updatePerson(p, model, o.item, o.theta, o.success, q);
+        let h = this.histories.get(o.userId);
+        if (!h) this.histories.set(o.userId, (h = emptyHistory()));
+        updatePerson(p, model, o.item, o.theta, o.success, q, h);
       }
     }
     this.pending = [];
@@ -999,5 +1003,10 @@ export class CollabTrainer {
 
   posterior(userId: string, model: CollabModel | null | undefined): PersonPosterior | null {
     return personPosterior(this.persons.get(userId), model);
+  }
+
+  /** The slate's view of the person's history (null while the model's evidence keeps histories off). */
+  history(userId: string, model: CollabModel | null | undefined): ReturnType<typeof slateHistory> {
+    return slateHistory(this.histories.get(userId), model);
   }
 }

@@ -15,6 +15,7 @@ import {
   slateHistory,
   storedHistory,
   carriedCalibration,
+  CollabTrainer,
 } from './collab';
 import { SeededRandom } from './random';
 import { NOW, smallCatalogue, trainedState } from './testing/fixtures';
@@ -189,6 +190,27 @@ describe('people’s histories in the learner (historyKappa)', () => {
     expect(histories.get('u')).toEqual({ v: 1, items: [items[0].itemId], e: [3], s: [1] });
     expect(m.calib.hist).toBeDefined();
     expect(carriedCalibration(m).hist).toEqual(m.calib.hist!.map((x) => x / 2));
+  });
+
+  it('the simulator and the replay fold histories as the learner does (CollabTrainer)', () => {
+    const m = { ...model(), fittedAt: NOW };
+    const rng = new SeededRandom(3);
+    const obs: PersonObservation[] = [];
+    for (let j = 0; j < 1500; j++) obs.push({ userId: `u${j % 200}`, item: items[Math.floor(rng.next() * 12)], theta: 0.5, success: rng.next() < 0.3 });
+    const persons = new Map<string, PersonFactors>();
+    const histories = new Map<string, PersonHistory>();
+    const learner = { ...m, calib: { ...m.calib } };
+    foldPersonObservations(persons, learner, obs, histories);
+    const trainer = new CollabTrainer();
+    const state = { collab: m, revision: 0 };
+    for (const o of obs) trainer.record(o.userId, o.item, o.theta, o.success);
+    trainer.flush(state, NOW);
+    expect(state.collab).toBe(m); // 1,500 impressions: no refit yet, so both folded under the same model
+    expect(trainer.histories).toEqual(histories);
+    expect(m.calib.hist).toEqual(learner.calib.hist);
+    const kappa = historyKappa(m);
+    expect(trainer.history('u7', m)).toEqual(kappa > 0 ? slateHistory(histories.get('u7'), m) : null);
+    expect(trainer.history('someone-new', m)).toBeNull();
   });
 
   it('reads malformed stored histories as empty', () => {

@@ -260,6 +260,7 @@ export class MarqueePolicy implements SimPolicy {
     const testShare = testShareFor(this.pacing, { budget: this.o.budget, floor: this.o.floor }, v.at, this.activeTests());
     const withPropensities = this.o.propensityEvery > 0 && requestIndex % this.o.propensityEvery === 0;
     const person = this.collab ? this.collab.posterior(`user-${v.user}`, this.state.collab) : null;
+    const history = this.collab ? this.collab.history(`user-${v.user}`, this.state.collab) : null;
     const slate = buildSlate(this.state, pool, {
       surface: this.surface,
       user,
@@ -267,6 +268,7 @@ export class MarqueePolicy implements SimPolicy {
       testShare,
       propensities: withPropensities,
       person,
+      history,
     });
     if (withPropensities) {
       this.propensityStats.slates++;

@@ -24,6 +24,8 @@ export interface AppConfig {
   jwtSecret: string;
   jwtSecretIsEphemeral: boolean;
   sessionTtlHours: number;
+  /** Minutes a Studio session may go unused before it ends (tracked in Redis); 0 turns the idle timeout off. */
+  sessionIdleMinutes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   logFormat: 'json' | 'pretty';
   adminEmail: string | undefined;
@@ -271,6 +273,12 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
       'At least 32 characters; signs sessions and tracking tokens. Required when NODE_ENV=production. `npm start` generates one into `$DATA_DIR/secrets.json`.',
   },
   { name: 'SESSION_TTL_HOURS', default: '12', description: 'Lifetime of a Studio session.' },
+  {
+    name: 'SESSION_IDLE_MINUTES',
+    default: '60',
+    description:
+      'A Studio session (cookie or bearer token) unused this long ends before its lifetime, and the Studio says so. Activity is noted in Redis at most about once a minute per session and API process; 0 turns the idle timeout off.',
+  },
   { name: 'NODE_ENV', default: 'development', description: '`development`, `production` or `test`.' },
   { name: 'LOG_LEVEL', default: 'info', description: '`debug`, `info`, `warn` or `error`.' },
   { name: 'LOG_FORMAT', default: 'pretty (json in production)', description: '`pretty` or `json` (one JSON object per line).' },
@@ -470,6 +478,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jwtSecret,
     jwtSecretIsEphemeral,
     sessionTtlHours: int(env, p, 'SESSION_TTL_HOURS', 12, 1, 24 * 90),
+    sessionIdleMinutes: int(env, p, 'SESSION_IDLE_MINUTES', 60, 0, 60 * 24 * 90),
     logLevel: oneOf(env, p, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
     logFormat: oneOf(env, p, 'LOG_FORMAT', nodeEnv === 'production' ? 'json' : 'pretty', ['json', 'pretty'] as const),
     adminEmail,

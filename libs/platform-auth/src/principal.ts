@@ -1,7 +1,7 @@
 import type { Role } from './entities/user.entity';
 
 /** Why a Studio session cookie was just refused, when the reason is worth telling (it ended for being unused). */
-export interface EndedSession {
+interface EndedSession {
   message: string;
   details: Record<string, unknown>;
 }

@@ -6,7 +6,7 @@
  */
 
 /** Longest version accepted, suffixes included: a client chooses it, and it is logged and hashed per request. */
-export const APP_VERSION_MAX_CHARS = 64;
+const APP_VERSION_MAX_CHARS = 64;
 
 // A core part of 1 to 9 digits (leading zeros as before; 9 digits keep it a safe integer).
 const CORE = /^(\d{1,9})(?:\.(\d{1,9}))?(?:\.(\d{1,9}))?$/;

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import IORedis from 'ioredis';
 import { ApiHandle, createUser, gql, startApi, withDb } from '../support/stack';
 import { NfcEmails1797000000001 } from '../../migrations/1797000000001-NfcEmails';
 
@@ -219,6 +220,104 @@ describe("the Studio's HTTP surface", () => {
       expect(await me(api.url, { token: b.token })).toEqual({ status: 401, email: null, code: 'UNAUTHENTICATED' });
       const rows = (await withDb((c) => c.query('SELECT count(*)::int AS n FROM ended_sessions WHERE user_id = $1', [user.id]))).rows[0].n;
       expect(rows).toBe(2);
+    });
+  });
+
+  /**
+   * Sessions end after SESSION_IDLE_MINUTES without activity (here 1): each has a Redis key that expires after that
+   * long, written at sign-in and refreshed (at most every 15 s here, a minute by default) while it is used. Before,
+   * a session stayed valid until its absolute expiry however long it went unused.
+   */
+  describe('idle timeout', () => {
+    let idleApi: ApiHandle;
+    let redis: IORedis;
+    const prefix = process.env.MARQUEE_TEST_REDIS_PREFIX ?? 'mqtest';
+    const IDLE = 'Your session ended after 1 minute without activity; sign in again.';
+    beforeAll(async () => {
+      idleApi = await startApi({ SESSION_IDLE_MINUTES: '1' });
+      redis = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
+      await redis.connect();
+    }, 90000);
+    afterAll(async () => {
+      redis?.disconnect();
+      await idleApi?.stop();
+    });
+
+    const signIn = async (user: { email: string; password: string }) => {
+      const r = await gql<{ login: { token: string } }>(idleApi.url, LOGIN, { e: user.email, p: user.password }, OWN);
+      const token = r.data!.login.token;
+      const sid = (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
+      return { token, cookie: r.headers.get('set-cookie')!.split(';')[0], key: `${prefix}:session:active:${sid}` };
+    };
+    const me = async (creds: { token?: string; cookie?: string }) => {
+      const r = await gql<{ me: { email: string } | null }>(idleApi.url, '{ me { email } }', {}, creds);
+      const e = r.errors?.[0];
+      return {
+        status: r.status,
+        email: r.data?.me?.email ?? null,
+        code: e?.extensions?.code ?? null,
+        message: e?.message ?? null,
+        reason: e?.extensions?.reason ?? null,
+      };
+    };
+    const signedIn = (email: string) => ({ status: 200, email, code: null, message: null, reason: null });
+    const idle = (status: number) => ({ status, email: null, code: 'UNAUTHENTICATED', message: IDLE, reason: 'SESSION_IDLE' });
+
+    it('keeps a used session past the idle time, and ends it once unused that long, saying so', async () => {
+      const user = await createUser('editor');
+      const s = await signIn(user);
+      const ttl = await redis.pttl(s.key);
+      expect(ttl).toBeGreaterThan(50_000);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+      const started = Date.now();
+      const at = async (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, started + ms - Date.now())));
+      expect(await me({ token: s.token })).toEqual(signedIn(user.email));
+      await at(40_000);
+      expect(await me({ token: s.token })).toEqual(signedIn(user.email));
+      await at(75_000); // more than the idle time since sign-in, not since the last use
+      expect(await me({ token: s.token })).toEqual(signedIn(user.email));
+      await at(75_000 + 62_000);
+      expect(await me({ token: s.token })).toEqual(idle(401));
+      // Ended for good: a later request does not bring it back.
+      expect(await me({ token: s.token })).toEqual(idle(401));
+    }, 180_000);
+
+    it('tells a bearer token (401) and a Studio cookie (cleared; operations say why) that the session ended, and lets the user sign in again', async () => {
+      const user = await createUser('editor');
+      const bearer = await signIn(user);
+      const cookie = await signIn(user);
+      // Unused for the idle time: the key's expiry passed (as Redis's own expiry would remove it).
+      await redis.del(bearer.key, cookie.key);
+      expect(await me({ token: bearer.token })).toEqual(idle(401));
+
+      const meByCookie = await gql(idleApi.url, '{ me { email } }', {}, { cookie: cookie.cookie });
+      expect({ status: meByCookie.status, message: meByCookie.errors?.[0]?.message, ext: meByCookie.errors?.[0]?.extensions }).toEqual({
+        status: 401,
+        message: IDLE,
+        ext: expect.objectContaining({ code: 'UNAUTHENTICATED', reason: 'SESSION_IDLE', idleMinutes: 1 }),
+      });
+      expect(meByCookie.headers.get('set-cookie')).toMatch(/^marquee_session=;/);
+      // An operation that needs a session says the same, not "sign in first".
+      const items = await gql(idleApi.url, '{ items(first: 1) { totalCount } }', {}, { cookie: cookie.cookie });
+      expect({ code: items.errors?.[0]?.extensions?.code, message: items.errors?.[0]?.message }).toEqual({ code: 'UNAUTHENTICATED', message: IDLE });
+      // Nothing was changed for the user, and signing in again (the stale cookie still sent) works.
+      const again = await gql<{ login: { token: string } }>(idleApi.url, LOGIN, { e: user.email, p: user.password }, { ...OWN, cookie: cookie.cookie });
+      expect(again.errors).toBeUndefined();
+      expect(await me({ token: again.data!.login.token })).toEqual(signedIn(user.email));
+    });
+
+    it('drops the activity key at logout, and keeps refusing a signed-out session as signed out', async () => {
+      const user = await createUser('editor');
+      const s = await signIn(user);
+      expect(await redis.exists(s.key)).toBe(1);
+      const out = await gql<{ logout: boolean }>(idleApi.url, 'mutation { logout }', {}, { token: s.token });
+      expect(out.data).toEqual({ logout: true });
+      expect(await redis.exists(s.key)).toBe(0);
+      expect(await me({ token: s.token })).toMatchObject({
+        status: 401,
+        code: 'UNAUTHENTICATED',
+        message: expect.stringMatching(/^Your session has ended \(signed out/),
+      });
     });
   });
 

@@ -27,9 +27,12 @@ describe('client operations under hostile input', () => {
   let api2: ApiHandle;
   let redis: FaultProxy;
   let key: string;
+  let versioned: string[];
 
   beforeAll(async () => {
     await seedSurface(surface, 6);
+    // Items asking for app versions, pre-releases among them (4 items, 4 slots: every visible item is served).
+    versioned = (await seedSurface(`${surface}-ver`, 4, (i) => [null, '2.3.0', '2.3.0-beta.2', '2.2'][i])).itemIds;
     key = (await createApiKey('client probe')).key;
     // Both reach Redis through a proxy that can slow its replies (the sticky-slate race).
     redis = FaultProxy.forUrl(process.env.REDIS_URL!);
@@ -326,5 +329,61 @@ describe('client operations under hostile input', () => {
       [id1]: [{ type: 'IMPRESSION', value: null }],
       [id2]: [{ type: 'PLAY_START', value: 30 }],
     });
+  });
+
+  it('accepts BCP 47 locales with extensions and semver app versions, and compares pre-releases by semver precedence', async () => {
+    const CTX_FEED =
+      'query($s: String!, $u: ID!, $c: FeedContextInput) { feed(surface: $s, userId: $u, context: $c) { policyVersion items { item { id title } } } }';
+    type CtxFeed = { feed: { policyVersion: string; items: { item: { id: string; title: string } }[] } };
+    const served = async (c: Record<string, unknown>) => {
+      const r = await gql<CtxFeed>(api.url, CTX_FEED, { s: `${surface}-ver`, u: `ctx-${randomUUID()}`, c }, { apiKey: key });
+      expect({ c, errors: r.errors }).toEqual({ c, errors: undefined });
+      expect(r.data!.feed.policyVersion).not.toBe('fallback/editorial');
+      return r.data!.feed.items.map((i) => versioned.indexOf(i.item.id)).sort();
+    };
+    // Locales: the tag's language, script and region choose content (the items are in "en"); the rest is accepted.
+    for (const locale of ['en-US-x-private', 'en-GB-u-ca-gregory', 'en-Latn-US', 'EN_us', 'en-GB-oxendict', 'en-u-co-phonebk']) {
+      expect({ locale, items: await served({ locale, appVersion: '9.0.0' }) }).toEqual({ locale, items: [0, 1, 2, 3] });
+    }
+    // Accepted whatever the catalogue holds for it (these items are English only, so the editorial order may serve).
+    for (const locale of ['de-DE-u-co-phonebk', 'zh-Hant-TW', 'sr-Latn-RS']) {
+      const r = await gql<CtxFeed>(api.url, CTX_FEED, { s: `${surface}-ver`, u: `ctx-${randomUUID()}`, c: { locale } }, { apiKey: key });
+      expect({ locale, errors: r.errors }).toEqual({ locale, errors: undefined });
+    }
+    // App versions: a pre-release is below its release (beta.1 < beta.2 < beta.10 < 2.3.0), build metadata is ignored.
+    const cases: [string, number[]][] = [
+      ['2.3.0-beta.1', [0, 3]],
+      ['2.3.0-beta.2', [0, 2, 3]],
+      ['2.3.0-beta.10', [0, 2, 3]],
+      ['2.3.0-rc.1', [0, 2, 3]],
+      ['2.3.0', [0, 1, 2, 3]],
+      ['2.3.0+build.5', [0, 1, 2, 3]],
+      ['2.3.1-alpha.1', [0, 1, 2, 3]],
+      ['2.2.9-rc.1', [0, 3]],
+      ['2.2.0-rc.1+b.7', [0]],
+      ['2.2', [0, 3]],
+    ];
+    for (const [appVersion, items] of cases) expect({ appVersion, items: await served({ appVersion, locale: 'en' }) }).toEqual({ appVersion, items });
+
+    // Malformed ones are still refused, each with what to send instead, and nothing is served or logged for them.
+    const refused: [Record<string, string>, string, RegExp][] = [
+      [{ locale: 'en-US-u' }, 'context.locale', /^"en-US-u" is not a locale code like "en", "pt-BR" or "zh-Hant-TW" \(BCP 47\)$/],
+      [{ locale: 'x-private' }, 'context.locale', /is not a locale code/],
+      [{ locale: `en-x-${'abcdefgh-'.repeat(8)}z` }, 'context.locale', /^is 78 characters long; a locale tag may have at most 64$/],
+      [{ appVersion: '2.3.0-beta..1' }, 'context.appVersion', /^must look like 4, 4\.2, 4\.2\.1 or a semantic version such as 4\.2\.1-beta\.1/],
+      [{ appVersion: '2.3-beta' }, 'context.appVersion', /semantic version/],
+      [{ appVersion: `2.3.0-${'b'.repeat(60)}` }, 'context.appVersion', /at most 64 characters/],
+    ];
+    for (const [c, field, message] of refused) {
+      const user = `ctx-bad-${randomUUID()}`;
+      const r = await gql(api.url, CTX_FEED, { s: `${surface}-ver`, u: user, c }, { apiKey: key });
+      expect({ c, code: r.errors?.[0]?.extensions?.code, problems: r.errors?.[0]?.extensions?.problems }).toEqual({
+        c,
+        code: 'BAD_USER_INPUT',
+        problems: [{ field, message: expect.stringMatching(message) }],
+      });
+      const logged = await withDb((db) => db.query('SELECT count(*)::int AS n FROM feed_requests WHERE user_id = $1', [user]));
+      expect(logged.rows[0].n).toBe(0);
+    }
   });
 });

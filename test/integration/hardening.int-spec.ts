@@ -77,13 +77,81 @@ describe('hardening of the API process', () => {
     it("serves the Studio's index.html for a deep link with a bad percent-encoding, not a 400 JSON error", async () => {
       const index = await (await fetch(`${api.url}/studio/`)).text();
       expect(index).toMatch(/<!doctype html>/i);
-      for (const path of ['/studio/content/%E0%A4%A', '/studio/%', '/studio/%zz/x', '/studio/assets/%E0%A4%A.js']) {
+      for (const path of ['/studio/content/%E0%A4%A', '/studio/%', '/studio/%zz/x']) {
         // Raw HTTP: fetch would re-encode the bad escapes before sending them.
         const res = await rawRequest(Number(new URL(api.url).port), `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`, '', 5000);
         expect({ path, status: res.status }).toEqual({ path, status: 200 });
         expect(res.text).toMatch(/content-type: text\/html/i);
         expect(res.text).toMatch(/content-security-policy: .*frame-ancestors 'none'/i);
         expect(res.text).toContain(index);
+      }
+      // A file path with a bad escape is a missing file: the plain 404, not a 400 JSON error and not index.html.
+      const res = await rawRequest(
+        Number(new URL(api.url).port),
+        `GET /studio/assets/%E0%A4%A.js HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+        '',
+        5000,
+      );
+      expect(res.status).toBe(404);
+      expect(res.text).toMatch(/content-type: text\/plain/i);
+      expect(res.text).not.toContain(index);
+    });
+
+    it('answers a missing Studio file (assets, or any path with a file extension) 404 in plain text, and client-side routes index.html', async () => {
+      const index = await (await fetch(`${api.url}/studio/`)).text();
+      const asset = /src="(\/studio\/assets\/[^"]+\.js)"/.exec(index)?.[1];
+      expect(asset).toBeDefined();
+      // A file that exists: served as itself, cached for an hour, as before.
+      const found = await fetch(`${api.url}${asset}`);
+      expect({ status: found.status, type: found.headers.get('content-type'), cache: found.headers.get('cache-control') }).toEqual({
+        status: 200,
+        type: expect.stringContaining('javascript'),
+        cache: 'public, max-age=3600',
+      });
+      await found.body?.cancel();
+      const missing = [
+        asset!.replace(/\.js$/, '-gone.js'),
+        '/studio/assets/index-00000000.css',
+        '/studio/assets/logo.png',
+        '/studio/assets/',
+        '/studio/assets/deep/er/chunk.js',
+        '/studio/favicon.png',
+        '/studio/releases/robots.txt',
+        '/studio/content/x/source.js.map',
+      ];
+      for (const path of missing) {
+        for (const method of ['GET', 'HEAD']) {
+          const res = await fetch(`${api.url}${path}`, { method });
+          const body = await res.text();
+          expect({ path, method, status: res.status, type: res.headers.get('content-type') }).toEqual({
+            path,
+            method,
+            status: 404,
+            type: expect.stringMatching(/^text\/plain/),
+          });
+          if (method === 'GET') {
+            expect(body).toMatch(/^Not found: the Studio has no such file\..*reload the page/);
+            expect(body.length).toBeLessThan(200);
+          }
+          // The same security headers as every Studio answer, and never cached as if it were the file.
+          expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+          expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+          expect(res.headers.get('x-frame-options')).toBe('DENY');
+          expect(res.headers.get('cache-control')).toBe('no-cache');
+        }
+      }
+      for (const path of [
+        '/studio',
+        '/studio/releases/123',
+        '/studio/releases/123/',
+        '/studio/surfaces/home',
+        '/studio/content/new',
+        '/studio/pages/help.html',
+      ]) {
+        const res = await fetch(`${api.url}${path}`);
+        expect({ path, status: res.status, type: res.headers.get('content-type') }).toEqual({ path, status: 200, type: expect.stringContaining('text/html') });
+        expect(res.headers.get('cache-control')).toBe('no-cache');
+        expect(await res.text()).toBe(index);
       }
     });
 

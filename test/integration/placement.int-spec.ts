@@ -299,14 +299,17 @@ describe('placement engine and client feed', () => {
 
   it('checks a feedPreview persona as feed checks a viewer, and names feedPreview (not catalogAt) for a past instant', async () => {
     const PREVIEW = 'query($p: PreviewPersonaInput!, $at: DateTime) { feedPreview(surface: "plhome", persona: $p, instant: $at) { entries { itemId } } }';
+    const VERSION_EXPECTED = 'must look like 4, 4.2, 4.2.1 or a semantic version such as 4.2.1-beta.1 or 4.2.1+build.5 (at most 64 characters)';
     const cases: [Record<string, unknown>, string, string][] = [
       [{ userId: '' }, 'persona.userId', 'must be 1 to 128 characters'],
       [{ userId: 'u'.repeat(100_000) }, 'persona.userId', 'must be 1 to 128 characters'],
-      [{ userId: 'u', appVersion: 'v1' }, 'persona.appVersion', 'must look like 4, 4.2 or 4.2.1'],
-      [{ userId: 'u', appVersion: '1.2.3-beta+x' }, 'persona.appVersion', 'must look like 4, 4.2 or 4.2.1'],
-      [{ userId: 'u', appVersion: '99999999999999999999.0.0' }, 'persona.appVersion', 'must look like 4, 4.2 or 4.2.1'],
+      [{ userId: 'u', appVersion: 'v1' }, 'persona.appVersion', VERSION_EXPECTED],
+      // Not semver: an empty pre-release identifier, a numeric one with a leading zero (1.2.3-beta+x is well-formed).
+      [{ userId: 'u', appVersion: '1.2.3-beta..1' }, 'persona.appVersion', VERSION_EXPECTED],
+      [{ userId: 'u', appVersion: '1.2.3-01' }, 'persona.appVersion', VERSION_EXPECTED],
+      [{ userId: 'u', appVersion: '99999999999999999999.0.0' }, 'persona.appVersion', VERSION_EXPECTED],
       [{ userId: 'u', platform: 'toaster' }, 'persona.platform', 'must be ios, android or web'],
-      [{ userId: 'u', locale: 'english!' }, 'persona.locale', '"english!" is not a locale code like "en" or "pt-BR"'],
+      [{ userId: 'u', locale: 'english!' }, 'persona.locale', '"english!" is not a locale code like "en", "pt-BR" or "zh-Hant-TW" (BCP 47)'],
     ];
     for (const [persona, field, message] of cases) {
       // The same values are refused by feed, in its own words.

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { ApiHandle, Credentials, RunningProcess, createUser, freePort, gql, login, startApi, startWorker, withDb } from '../support/stack';
+import { resolve } from 'node:path';
+import { ApiHandle, Credentials, RunningProcess, createUser, freePort, gql, login, spawnProcess, startApi, startWorker, withDb } from '../support/stack';
 import { Workflow, must } from '../support/launch-helpers';
 
 const REFUSED = /^refused: internal address/;
@@ -374,4 +375,104 @@ describe('outbound requests never reach an internal address', () => {
     expect((await mine()).find((d) => d.id === again.id)).toMatchObject({ lastError: expect.stringMatching(REFUSED), lastStatusCode: null });
     expect(seen).toEqual([]);
   }, 120000);
+});
+
+/**
+ * OUTBOUND_ALLOWLIST with a Unicode host name. URLs are compared by their hostname, which the URL parser writes in
+ * punycode (bücher.example is xn--bcher-kva.example), so an entry kept as typed could never match; such an entry
+ * also stopped start-up with a message that did not say which entry. The two names resolve to loopback through a
+ * preloaded resolver (test/support/dns-hosts.js), standing for an internal DNS zone.
+ */
+describe('OUTBOUND_ALLOWLIST with Unicode host names', () => {
+  let target: Server;
+  let port: number;
+  const seen: string[] = [];
+  let api: ApiHandle;
+  let worker: RunningProcess;
+  let admin: Credentials;
+  let wf: Workflow;
+  const run = randomBytes(3).toString('hex');
+  const endpoints: string[] = [];
+  const env = () => ({
+    OUTBOUND_ALLOWLIST: ' Bücher.Example. ',
+    ASSET_CHECK_TIMEOUT_MS: '2000',
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${resolve(__dirname, '../support/dns-hosts.js')}`.trim(),
+    // The allowed name and one that is not allowed, both inside.
+    MARQUEE_TEST_HOSTS: JSON.stringify({ 'xn--bcher-kva.example': '127.0.0.1', 'xn--bse-sna.example': '127.0.0.1' }),
+  });
+
+  beforeAll(async () => {
+    target = createServer((req, res) => {
+      seen.push(`${req.headers.host} ${req.method} ${req.url}`);
+      res.writeHead(200, { 'content-type': 'audio/mpeg' }).end();
+    });
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+    port = (target.address() as AddressInfo).port;
+    api = await startApi(env());
+    worker = await startWorker({ ...env(), PUBLIC_URL: api.url });
+    admin = { token: await login(api.url, await createUser('admin')) };
+    const editor = { token: await login(api.url, await createUser('editor')) };
+    wf = new Workflow(api, editor, { token: await login(api.url, await createUser('reviewer')) });
+  });
+  afterAll(async () => {
+    await withDb((c) => c.query(`DELETE FROM webhook_endpoints WHERE id = ANY($1)`, [endpoints]));
+    await Promise.all([api?.stop(), worker?.stop()]);
+    target?.closeAllConnections();
+    target?.close();
+  });
+
+  it('lets webhooks and asset checks reach the allowed name, typed in Unicode or punycode, and still refuses a name not listed', async () => {
+    for (const host of ['bücher.example', 'BÜCHER.example', 'xn--bcher-kva.example']) {
+      const ok = await must(
+        gql<{ createWebhookEndpoint: { endpoint: { id: string } } }>(
+          api.url,
+          'mutation($u: String!) { createWebhookEndpoint(input: {url: $u}) { endpoint { id } } }',
+          { u: `http://${host}:${port}/hook-${run}` },
+          admin,
+        ),
+      );
+      endpoints.push(ok.createWebhookEndpoint.endpoint.id);
+    }
+    // böse.example resolves inside too, and is not on the list: refused, so the resolver is in play.
+    const refused = await gql(
+      api.url,
+      'mutation($u: String!) { createWebhookEndpoint(input: {url: $u}) { secret } }',
+      { u: `http://böse.example:${port}/hook` },
+      admin,
+    );
+    expect({ code: refused.errors?.[0]?.extensions?.code, message: refused.errors?.[0]?.message }).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringMatching(REFUSED),
+    });
+
+    // A real fetch by the worker: the allowed name reaches the listener, the other is refused before connecting.
+    const item = await wf.createItem(`idn-allow-${run}`, '', {
+      media: { audioUrl: `http://bücher.example:${port}/a-${run}.mp3`, artworkUrl: `http://böse.example:${port}/b-${run}.png`, videoUrl: null },
+    });
+    type Asset = { url: string; status: string; httpStatus: number | null; error: string | null };
+    const deadline = Date.now() + 30000;
+    let assets: Asset[] = [];
+    for (;;) {
+      assets = (
+        await must(
+          gql<{ item: { assets: Asset[] } }>(api.url, 'query($id: ID!) { item(id: $id) { assets { url status httpStatus error } } }', { id: item }, admin),
+        )
+      ).item.assets;
+      if (assets.every((a) => a.status !== 'PENDING') || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const byName = (part: string) => assets.find((a) => a.url.includes(part));
+    expect(byName(`a-${run}`)).toMatchObject({ status: 'OK', httpStatus: 200 });
+    expect(byName(`b-${run}`)).toMatchObject({ httpStatus: null, error: expect.stringMatching(REFUSED) });
+    expect(seen).toEqual([`xn--bcher-kva.example:${port} HEAD /a-${run}.mp3`]);
+  });
+
+  it('stops start-up on an entry that cannot be normalised, naming the entry and why', async () => {
+    const p = spawnProcess('api', { PORT: String(await freePort()), OUTBOUND_ALLOWLIST: 'bücher.example, xn--zz.example, media_1.internal' });
+    const { code } = await new Promise<{ code: number | null }>((r) => p.proc.once('exit', (c) => r({ code: c })));
+    expect(code).toBe(78);
+    expect(p.output()).toMatch(/OUTBOUND_ALLOWLIST .*entry "xn--zz\.example" cannot be converted to an ASCII \(punycode\) host name/);
+    expect(p.output()).toMatch(/OUTBOUND_ALLOWLIST .*entry "media_1\.internal" contains "_"/);
+    expect(p.output()).not.toMatch(/entry "bücher\.example"/);
+  });
 });

@@ -4,9 +4,9 @@ import { withDb } from './stack';
 /**
  * A surface with `n` live items of its own (a collection no other test uses), written with SQL the way the
  * benchmark seeds its stack: for tests about the client path, where how the items went live does not matter.
- * Start the API afterwards, or wait for its next engine refresh.
+ * Start the API afterwards, or wait for its next engine refresh. `minAppVersion` gives item i's minimum app version.
  */
-export async function seedSurface(key: string, n = 6): Promise<{ itemIds: string[] }> {
+export async function seedSurface(key: string, n = 6, minAppVersion: (i: number) => string | null = () => null): Promise<{ itemIds: string[] }> {
   const collection = `col-${key}`;
   const items = Array.from({ length: n }, (_, i) => {
     const slug = `${key}-item-${i}-${randomUUID().slice(0, 8)}`;
@@ -22,7 +22,7 @@ export async function seedSurface(key: string, n = 6): Promise<{ itemIds: string
       collections: [collection],
       availability: 'free',
       platforms: ['ios', 'android', 'web'],
-      minAppVersion: null,
+      minAppVersion: minAppVersion(i),
       attributes: i % 2 ? { artist: 'Seed' } : { narrator: 'Seed' },
       sessions: [],
     };

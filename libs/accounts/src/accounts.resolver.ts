@@ -3,7 +3,7 @@ import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { AccessRulesService, Allow, AuthService, CurrentPrincipal, Principal, SESSION_COOKIE, Who } from '@marquee/platform-auth';
-import { UnauthenticatedError } from '@marquee/platform-core';
+import { DomainError, UnauthenticatedError } from '@marquee/platform-core';
 import { actorOf } from '@marquee/audit';
 import { AccountsService } from './accounts.service';
 import { AccessRuleGql, ApiKeyGql, CreatedApiKey, CreatedUser, CreateUserInput, Session, UpdateUserInput, UserGql } from './accounts.types';
@@ -41,9 +41,14 @@ export class AccountsResolver {
     return true;
   }
 
-  @Query(() => UserGql, { nullable: true, description: 'The signed-in Studio user, or null.' })
+  @Query(() => UserGql, {
+    nullable: true,
+    description:
+      'The signed-in Studio user, or null. UNAUTHENTICATED (extension reason SESSION_IDLE) when the session cookie sent ended for being unused, so the Studio can say why.',
+  })
   @Allow('anonymous')
   async me(@CurrentPrincipal() p: Principal): Promise<UserGql | null> {
+    if (p.kind === 'anonymous' && p.endedSession) throw new DomainError('UNAUTHENTICATED', p.endedSession.message, p.endedSession.details);
     if (p.kind !== 'user') return null;
     return (await this.accounts.getUser(p.userId)) as UserGql;
   }

@@ -38,7 +38,11 @@ export class AccessGuard implements CanActivate {
       );
     }
     if (admits(audience, principal)) return true;
-    if (principal.kind === 'anonymous') throw new DomainError('UNAUTHENTICATED', 'Sign in first: this needs a Studio session or an API key.', DENIED);
+    if (principal.kind === 'anonymous') {
+      // A session cookie refused for being unused: say so, rather than "sign in first".
+      if (principal.endedSession) throw new DomainError('UNAUTHENTICATED', principal.endedSession.message, { ...DENIED, ...principal.endedSession.details });
+      throw new DomainError('UNAUTHENTICATED', 'Sign in first: this needs a Studio session or an API key.', DENIED);
+    }
     if (principal.kind === 'client') {
       throw new DomainError(
         'FORBIDDEN',

@@ -23,7 +23,18 @@ interface SessionClaims {
   typ: 'session';
   /** This session's id, which `logout` ends. Tokens issued before sessions had one carry none. */
   sid?: string;
+  /**
+   * Set on sessions issued while SESSION_IDLE_MINUTES was on: their last activity is kept in Redis and they end when
+   * unused that long. Tokens issued before the idle timeout existed carry none (their Redis key was never written).
+   */
+  idle?: true;
 }
+
+/** The `reason` extension of the UNAUTHENTICATED error an idle session gets, which the Studio shows as such. */
+export const SESSION_IDLE_REASON = 'SESSION_IDLE';
+
+/** How long a Redis command of the idle timeout may take before the session counts as uncheckable (503). */
+const IDLE_REDIS_TIMEOUT_MS = 1000;
 
 const CACHE_MS = 5000;
 /**
@@ -62,6 +73,8 @@ export class AuthService {
   private readonly userCache = new Map<string, { at: number; user: UserEntity | null }>();
   /** Whether a session id was ended by `logout`, cached like the user rows and dropped with them. */
   private readonly endedCache = new Map<string, { at: number; ended: boolean }>();
+  /** When this process last noted each session's activity in Redis (sid → ms); see `noteActivity`. */
+  private readonly activeAt = new Map<string, number>();
   /** Bumped whenever the cache is dropped: a row read before that must not be cached after it. */
   private cacheGeneration = 0;
   // A hash to compare against when the email is unknown, so a wrong email and a wrong password take the same time.
@@ -114,7 +127,7 @@ export class AuthService {
     }
     await this.limits.succeeded(email, address);
     await this.users.update(user.id, { lastLoginAt: this.clock.now() });
-    return { ...this.sign(user), user };
+    return { ...(await this.sign(user)), user };
   }
 
   /**
@@ -137,9 +150,14 @@ export class AuthService {
     return this.sign(user);
   }
 
-  private sign(user: UserEntity): { token: string; expiresAt: Date } {
+  private async sign(user: UserEntity): Promise<{ token: string; expiresAt: Date }> {
     const expiresAt = new Date(this.clock.nowMs() + this.config.sessionTtlHours * 3600 * 1000);
     const claims: SessionClaims = { sub: user.id, ver: user.tokenVersion, typ: 'session', sid: randomBytes(16).toString('base64url') };
+    if (this.idleMs > 0) {
+      // The session's activity key, written before the token exists: a token whose key is missing has been idle.
+      await this.idleRedis(this.redis.set(this.activityKey(claims.sid!), '1', 'PX', this.idleMs), 'Sign-in is unavailable for a moment');
+      claims.idle = true;
+    }
     return { token: jwt.sign(claims, this.sessionKey, { algorithm: 'HS256', expiresIn: this.config.sessionTtlHours * 3600, issuer: 'marquee' }), expiresAt };
   }
 
@@ -172,6 +190,9 @@ export class AuthService {
       if (isDatabaseUnavailable(e)) throw new UnavailableError('Signing out is unavailable for a moment: the database does not answer. Try again shortly.', 5);
       throw e;
     }
+    // Its activity key goes too (best effort: the ended_sessions row is what refuses the token).
+    this.activeAt.delete(claims.sid);
+    await this.idleRedis(this.redis.del(this.activityKey(claims.sid)), 'Signing out').catch(() => undefined);
     // Already ended (a repeated logout with the same token): nothing changed, nothing to announce.
     if (!inserted.length) return false;
     await this.forget();
@@ -199,6 +220,7 @@ export class AuthService {
     if (typeof claims.sid === 'string' && (await this.sessionEnded(claims.sid))) {
       throw new UnauthenticatedError('Your session has ended (signed out, password changed or account disabled). Sign in again.');
     }
+    if (claims.idle === true && typeof claims.sid === 'string' && this.idleMs > 0) await this.noteActivity(claims.sid);
     return { kind: 'user', userId: user.id, role: user.role, email: user.email, displayName: user.displayName };
   }
 
@@ -254,6 +276,56 @@ export class AuthService {
       if (acknowledged < received) late(`${acknowledged} of ${received} acknowledged within ${FORGET_WAIT_MS} ms`);
     } catch (e) {
       late(`Redis: ${(e as Error).message}`);
+    }
+  }
+
+  private get idleMs(): number {
+    return this.config.sessionIdleMinutes * 60_000;
+  }
+
+  private activityKey(sid: string): string {
+    return `${this.config.redisPrefix}:session:active:${sid}`;
+  }
+
+  /**
+   * The idle timeout, without a database write per request: each session has a Redis key that expires after
+   * SESSION_IDLE_MINUTES, written at sign-in. A request refreshes its expiry only if it still exists (SET … XX, one
+   * atomic command); when it is gone the session was unused that long and ends. Each API process refreshes a session
+   * at most once a minute (or a quarter of the idle time, if shorter), so a busy Studio costs about one Redis command
+   * per session and minute, and a session ends between SESSION_IDLE_MINUTES and a minute more after its last use.
+   * Redis not answering is a 503 (as PostgreSQL down is for the session check); a Redis that lost its keys ends
+   * every session, which then signs in again.
+   */
+  private async noteActivity(sid: string): Promise<void> {
+    const now = this.clock.nowMs();
+    const last = this.activeAt.get(sid);
+    if (last !== undefined && now - last < Math.min(60_000, this.idleMs / 4)) return;
+    const refreshed = await this.idleRedis(this.redis.set(this.activityKey(sid), '1', 'PX', this.idleMs, 'XX'), 'Your session cannot be checked right now');
+    if (refreshed === null) {
+      this.activeAt.delete(sid);
+      const minutes = this.config.sessionIdleMinutes;
+      throw new DomainError('UNAUTHENTICATED', `Your session ended after ${minutes} minute${minutes === 1 ? '' : 's'} without activity; sign in again.`, {
+        reason: SESSION_IDLE_REASON,
+        idleMinutes: minutes,
+      });
+    }
+    this.activeAt.set(sid, now);
+    if (this.activeAt.size > 10000) this.activeAt.clear();
+  }
+
+  /** A Redis command of the idle timeout, bounded: UnavailableError (`what`: Redis does not answer) past the bound. */
+  private async idleRedis<T>(command: Promise<T>, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${IDLE_REDIS_TIMEOUT_MS} ms`)), IDLE_REDIS_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([command, timeout]);
+    } catch (e) {
+      this.logger.warn(`Session idle timeout: Redis failed (${(e as Error).message}).`);
+      throw new UnavailableError(`${what}: Redis does not answer. Try again shortly.`, 5);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -2,7 +2,7 @@ import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { isDomainError } from '@marquee/platform-core';
-import { AuthService } from './auth.service';
+import { AuthService, SESSION_IDLE_REASON } from './auth.service';
 import { ANONYMOUS, Principal } from './principal';
 
 export const SESSION_COOKIE = 'marquee_session';
@@ -58,6 +58,8 @@ export class CredentialsMiddleware implements NestMiddleware {
       } catch (e) {
         if (!isDomainError(e) || e.code !== 'UNAUTHENTICATED') throw e;
         clearSessionCookie();
+        // Anonymous (the sign-in page still works), but an operation that needs a session says why it ended.
+        if (e.details.reason === SESSION_IDLE_REASON) return { kind: 'anonymous', endedSession: { message: e.message, details: e.details } };
       }
     }
     return ANONYMOUS;
@@ -76,6 +78,11 @@ export class CredentialsMiddleware implements NestMiddleware {
     }
     const known = isDomainError(e) || (e as { code?: string }).code === 'UNAUTHENTICATED';
     if (!known) return null;
-    return { status: 401, retryAfter: null, body: { errors: [{ message: (e as Error).message, extensions: { code: 'UNAUTHENTICATED', requestId } }] } };
+    const details = isDomainError(e) ? e.details : {};
+    return {
+      status: 401,
+      retryAfter: null,
+      body: { errors: [{ message: (e as Error).message, extensions: { code: 'UNAUTHENTICATED', ...details, requestId } }] },
+    };
   }
 }

@@ -18,6 +18,26 @@ describe('loadConfig: outbound, webhook and metrics settings', () => {
     ]);
   });
 
+  it('stores Unicode host names in the punycode form URLs have, so they match', () => {
+    expect(loadConfig({ OUTBOUND_ALLOWLIST: 'Bücher.Example, xn--mnchen-3ya.example, ｍedia.internal, straße.example.' }).outboundAllowlist).toEqual([
+      'xn--bcher-kva.example',
+      'xn--mnchen-3ya.example',
+      'media.internal',
+      'xn--strae-oqa.example',
+    ]);
+  });
+
+  it.each([
+    ['xn--zz.example', /entry "xn--zz\.example" cannot be converted to an ASCII \(punycode\) host name: IDNA refuses it/],
+    ['bad_host.example', /entry "bad_host\.example" contains "_", which no host name may contain/],
+    ['ex%41mple.com', /entry "ex%41mple\.com" contains "%"/],
+    ['bü cher.example', /entry "bü cher\.example" contains " "/],
+    [`${'ü'.repeat(70)}.example`, /which is not a host name \(labels of 1 to 63/],
+  ])('refuses the allow-list entry %s, naming it and why', (entry, why) => {
+    expect(() => loadConfig({ OUTBOUND_ALLOWLIST: `10.0.0.1, bücher.example, ${entry}` })).toThrow(why);
+    expect(() => loadConfig({ OUTBOUND_ALLOWLIST: entry })).toThrow(/Fix that entry in OUTBOUND_ALLOWLIST \(or remove it\) and start again/);
+  });
+
   it.each(['10.0.0.0/33', 'fd00::/129', 'http://media.internal', 'a/b/c', 'bad host', '10.0.0.0/x'])(
     'refuses the allow-list entry %s with the expected form',
     (entry) => {

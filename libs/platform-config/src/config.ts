@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
+import { domainToASCII } from 'node:url';
 
 /**
  * All configuration comes from the environment and is validated once, at start-up. Each variable has one
@@ -23,6 +24,8 @@ export interface AppConfig {
   jwtSecret: string;
   jwtSecretIsEphemeral: boolean;
   sessionTtlHours: number;
+  /** Minutes a Studio session may go unused before it ends (tracked in Redis); 0 turns the idle timeout off. */
+  sessionIdleMinutes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   logFormat: 'json' | 'pretty';
   adminEmail: string | undefined;
@@ -146,23 +149,59 @@ function url(env: Env, p: Problems, name: string, def: string | undefined, proto
 
 const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
-/** Comma-separated IPs, CIDRs or host names; each entry validated, names lower-cased. */
+/**
+ * Comma-separated IPs, CIDRs or host names; each entry validated. Host names are stored in their ASCII form as the
+ * WHATWG URL parser writes a URL's host (IDNA/punycode via `domainToASCII`, lower case): outbound requests compare
+ * the URL's hostname, which is always that form, so a Unicode entry such as "bücher.example" kept as typed never
+ * matched "xn--bcher-kva.example". An entry that cannot be normalised is refused, naming the entry and why.
+ */
 function allowlist(env: Env, p: Problems, name: string): string[] {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return [];
-  const entries = raw
-    .split(',')
-    .map((e) => e.trim().toLowerCase().replace(/\.$/, ''))
-    .filter(Boolean);
-  const bad = entries.filter((e) => {
-    const [addr, bits, ...rest] = e.split('/');
-    if (rest.length) return true;
+  const out: string[] = [];
+  for (const typed of raw.split(',')) {
+    const entry = typed.trim().replace(/\.$/, '');
+    if (!entry) continue;
+    const { value, why } = allowlistEntry(entry);
+    if (value !== null) out.push(value);
+    else
+      p.lines.push(
+        `${name} must be comma-separated IP addresses, CIDR ranges or host names, like "10.0.0.5, 192.168.0.0/16, media.internal", but its entry "${entry.slice(0, 100)}" ${why}. Fix that entry in ${name} (or remove it) and start again.`,
+      );
+  }
+  return out;
+}
+
+/** One allow-list entry in the form AddressPolicy compares (IP, CIDR, or ASCII host name), or why it cannot be. */
+function allowlistEntry(entry: string): { value: string; why?: undefined } | { value: null; why: string } {
+  const lower = entry.toLowerCase();
+  if (lower.includes('/')) {
+    const [addr, bits, ...rest] = lower.split('/');
     const kind = isIP(addr.replace(/^\[(.*)\]$/, '$1'));
-    if (bits !== undefined) return !kind || !/^\d{1,3}$/.test(bits) || Number(bits) > (kind === 4 ? 32 : 128);
-    return !kind && !HOST_NAME.test(addr);
-  });
-  if (bad.length) p.add(name, 'comma-separated IP addresses, CIDR ranges or host names, like "10.0.0.5, 192.168.0.0/16, media.internal"', raw);
-  return entries.map((e) => e.replace(/^\[(.*)\]$/, '$1'));
+    if (rest.length || !kind || !/^\d{1,3}$/.test(bits) || Number(bits) > (kind === 4 ? 32 : 128))
+      return { value: null, why: 'is not a CIDR range (an IP address, "/", and a prefix length of at most 32 for IPv4 or 128 for IPv6) nor a host name' };
+    return { value: lower.replace(/^\[(.*)\]$/, '$1') };
+  }
+  const ip = lower.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(ip)) return { value: ip };
+  // ASCII punctuation other than "-" and "." is in no host name; IDNA would also quietly percent-decode or drop some.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
+  const bad = /[\x00-\x2c\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]/.exec(entry);
+  if (bad) return { value: null, why: `contains ${JSON.stringify(bad[0])}, which no host name may contain` };
+  const ascii = domainToASCII(entry);
+  if (!ascii) {
+    return {
+      value: null,
+      why: 'cannot be converted to an ASCII (punycode) host name: IDNA refuses it (check for an empty or over-long label, a "-" at a label\'s start or end, or a malformed "xn--" label)',
+    };
+  }
+  if (!HOST_NAME.test(ascii)) {
+    return {
+      value: null,
+      why: `has the ASCII form "${ascii.slice(0, 100)}", which is not a host name (labels of 1 to 63 letters, digits or "-", at most 253 characters in all)`,
+    };
+  }
+  return { value: ascii };
 }
 
 function normaliseUrl(raw: string): string {
@@ -234,6 +273,12 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
       'At least 32 characters; signs sessions and tracking tokens. Required when NODE_ENV=production. `npm start` generates one into `$DATA_DIR/secrets.json`.',
   },
   { name: 'SESSION_TTL_HOURS', default: '12', description: 'Lifetime of a Studio session.' },
+  {
+    name: 'SESSION_IDLE_MINUTES',
+    default: '60',
+    description:
+      'A Studio session (cookie or bearer token) unused this long ends before its lifetime, and the Studio says so. Activity is noted in Redis at most about once a minute per session and API process; 0 turns the idle timeout off.',
+  },
   { name: 'NODE_ENV', default: 'development', description: '`development`, `production` or `test`.' },
   { name: 'LOG_LEVEL', default: 'info', description: '`debug`, `info`, `warn` or `error`.' },
   { name: 'LOG_FORMAT', default: 'pretty (json in production)', description: '`pretty` or `json` (one JSON object per line).' },
@@ -337,7 +382,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
     name: 'OUTBOUND_ALLOWLIST',
     default: '(empty)',
     description:
-      'Comma-separated IPs, CIDRs or host names that asset checks and webhooks may reach although they are internal (loopback, private, link-local…). Empty: every internal address is refused.',
+      'Comma-separated IPs, CIDRs or host names that asset checks and webhooks may reach although they are internal (loopback, private, link-local…). Unicode host names (`bücher.example`) are matched in their punycode form; an entry that is not a valid IP, CIDR or host name stops start-up, naming it. Empty: every internal address is refused.',
   },
   {
     name: 'WEBHOOK_TIMEOUT_MS',
@@ -433,6 +478,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jwtSecret,
     jwtSecretIsEphemeral,
     sessionTtlHours: int(env, p, 'SESSION_TTL_HOURS', 12, 1, 24 * 90),
+    sessionIdleMinutes: int(env, p, 'SESSION_IDLE_MINUTES', 60, 0, 60 * 24 * 90),
     logLevel: oneOf(env, p, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
     logFormat: oneOf(env, p, 'LOG_FORMAT', nodeEnv === 'production' ? 'json' : 'pretty', ['json', 'pretty'] as const),
     adminEmail,

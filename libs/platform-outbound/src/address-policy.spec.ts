@@ -187,4 +187,12 @@ describe('AddressPolicy', () => {
     expect(p.allowsName('other.internal')).toBe(false);
     expect(p.allowsName('evil-media.internal')).toBe(false);
   });
+
+  it('matches a Unicode allow-list name against the punycode hostname a URL has', () => {
+    const p = new AddressPolicy(['Bücher.Example', 'xn--mnchen-3ya.example']);
+    expect(p.allowsName(new URL('http://bücher.example/x').hostname)).toBe(true);
+    expect(p.allowsName('xn--bcher-kva.example')).toBe(true);
+    expect(p.allowsName(new URL('http://münchen.example/').hostname)).toBe(true);
+    expect(p.allowsName('bucher.example')).toBe(false);
+  });
 });

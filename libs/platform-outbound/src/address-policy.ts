@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import ipaddr from 'ipaddr.js';
 
 export type AddressVerdict = { internal: false } | { internal: true; range: string };
@@ -72,7 +73,7 @@ type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
 /**
  * The outbound address policy: internal addresses are refused unless OUTBOUND_ALLOWLIST names them, by address,
- * CIDR range or exact host name.
+ * CIDR range or exact host name (compared in ASCII/punycode form, as the URL parser gives a URL's hostname).
  */
 export class AddressPolicy {
   private readonly names = new Set<string>();
@@ -89,7 +90,11 @@ export class AddressPolicy {
       else if (ipaddr.isValid(entry)) {
         const a = ipaddr.process(entry);
         this.ranges.push([a, a.kind() === 'ipv4' ? 32 : 128]);
-      } else this.names.add(entry.replace(/\.$/, ''));
+      } else {
+        // The punycode form a URL's hostname has (config already stores names so; this keeps other callers right).
+        const name = entry.replace(/\.$/, '');
+        this.names.add(domainToASCII(name) || name);
+      }
     }
   }
 

@@ -1,14 +1,14 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import * as authApi from '../api/auth';
-import { onUnauthenticated } from '../api/client';
+import { ApiError, onUnauthenticated } from '../api/client';
 import type { User } from '../api/types';
 
 interface AuthState {
   /** undefined while the first `me` is in flight. */
   user: User | null | undefined;
-  /** Set when the session ended under the user's feet (shown on the login page). */
-  sessionEnded: boolean;
+  /** What the login page says when the session ended under the user's feet; null when it did not. */
+  sessionEnded: string | null;
   login(email: string, password: string): Promise<User>;
   logout(): Promise<void>;
 }
@@ -18,25 +18,37 @@ const AuthContext = createContext<AuthState | null>(null);
 /** The signed-in user lives in the query cache under this key: `me` is fetched once, and sign-in and sign-out write it. */
 const ME = ['me'] as const;
 
-/** `me`, or null when no one is signed in (the API answers UNAUTHENTICATED, or cannot be reached). */
-async function fetchMeOrNull(): Promise<User | null> {
+const SESSION_ENDED = 'Your session ended. Sign in again to continue where you were.';
+
+/** The server's own words when the session ended for being unused ("…after 60 minutes without activity…"). */
+function idleMessage(e: unknown): string | null {
+  return e instanceof ApiError && e.code === 'UNAUTHENTICATED' && e.extensions.reason === 'SESSION_IDLE' ? e.message : null;
+}
+
+/**
+ * `me`, or null when no one is signed in (the API answers UNAUTHENTICATED, or cannot be reached). A session cookie that
+ * ended for being unused is reported through `onIdle`, so a reload of an idle tab still says why.
+ */
+async function fetchMeOrNull(onIdle: (message: string) => void): Promise<User | null> {
   try {
     return await authApi.fetchMe();
-  } catch {
+  } catch (e) {
+    const idle = idleMessage(e);
+    if (idle) onIdle(idle);
     return null;
   }
 }
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const client = useQueryClient();
-  const me = useQuery({ queryKey: ME, queryFn: fetchMeOrNull, staleTime: Infinity });
+  const [sessionEnded, setSessionEnded] = useState<string | null>(null);
+  const me = useQuery({ queryKey: ME, queryFn: () => fetchMeOrNull(setSessionEnded), staleTime: Infinity });
   const user = me.data;
-  const [sessionEnded, setSessionEnded] = useState(false);
 
   useEffect(
     () =>
-      onUnauthenticated(() => {
-        if (client.getQueryData<User | null>(ME)) setSessionEnded(true);
+      onUnauthenticated((e) => {
+        if (client.getQueryData<User | null>(ME)) setSessionEnded(idleMessage(e) ?? SESSION_ENDED);
         client.setQueryData<User | null>(ME, null);
       }),
     [client],
@@ -45,7 +57,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const login = useCallback(
     async (email: string, password: string) => {
       const u = await authApi.login(email, password);
-      setSessionEnded(false);
+      setSessionEnded(null);
       // Nothing fetched for an earlier session (perhaps another account, with another role) is shown to this one.
       // (`me` itself is kept: its observer here would lose it.)
       client.removeQueries({ predicate: (q) => q.queryKey[0] !== ME[0] });
@@ -59,7 +71,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     try {
       await authApi.logout();
     } finally {
-      setSessionEnded(false);
+      setSessionEnded(null);
       client.setQueryData<User | null>(ME, null);
     }
   }, [client]);

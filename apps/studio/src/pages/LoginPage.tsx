@@ -39,7 +39,11 @@ export function LoginPage() {
         </div>
         <h1>Sign in</h1>
         <p className="muted">Launch content in every locale, on your schedule.</p>
-        {sessionEnded && !error && <Banner tone="warning">Your session ended. Sign in again to continue where you were.</Banner>}
+        {sessionEnded && !error && (
+          <Banner tone="warning" testId="session-ended">
+            {sessionEnded}
+          </Banner>
+        )}
         {error && <ErrorBanner error={error} />}
         <form className="form-stack" onSubmit={submit}>
           <Field label="Email" htmlFor="login-email">

@@ -2,3 +2,4 @@ export * from './kinds';
 export * from './item-fields';
 export * from './validation';
 export * from './diff';
+export * from './app-version';

@@ -1,4 +1,5 @@
-import { compareAppVersions, canonicalLocale, launchReadiness, localeCompleteness, validateItemInput } from './validation';
+import { compareAppVersions } from './app-version';
+import { clientLocale, canonicalLocale, launchReadiness, localeCompleteness, validateItemInput } from './validation';
 import { unstorableText } from '@marquee/platform-core';
 import { diffFields } from './diff';
 
@@ -148,6 +149,35 @@ describe('launch readiness', () => {
     const msgs = launchReadiness(fields).map((p) => p.field);
     expect(msgs).toEqual(expect.arrayContaining(['media.artworkUrl', 'sessions']));
     expect(msgs).not.toContain('media.audioUrl');
+  });
+});
+
+describe('clientLocale', () => {
+  it('accepts well-formed BCP 47 tags and keeps what the feed matches on: language, script, region', () => {
+    const cases: [string, string][] = [
+      ['de-DE-u-co-phonebk', 'de-DE'],
+      ['zh-Hant-TW', 'zh-Hant-TW'],
+      ['sr-Latn-RS', 'sr-Latn-RS'],
+      ['en-US-x-private', 'en-US'],
+      ['en-GB-oxendict', 'en-GB'],
+      ['EN-us', 'en-US'],
+      ['pt_br', 'pt-BR'],
+      ['es-419', 'es-419'],
+      ['en-u-ca-gregory-x-a', 'en'],
+    ];
+    for (const [raw, want] of cases) expect({ raw, got: clientLocale(raw) }).toEqual({ raw, got: want });
+  });
+
+  it('refuses malformed tags and over-long ones', () => {
+    for (const raw of [
+      '',
+      'english!',
+      'en-US-u',
+      'x-private',
+      'en--US',
+      `en-x-${'a'.repeat(8)}-${'b'.repeat(8)}-${'c'.repeat(8)}-${'d'.repeat(8)}-${'e'.repeat(8)}-${'f'.repeat(8)}-${'g'.repeat(8)}`,
+    ])
+      expect({ raw, got: clientLocale(raw) }).toEqual({ raw, got: null });
   });
 });
 

@@ -2,6 +2,7 @@ import { quoteInput as q, unstorableText, type FieldProblem } from '@marquee/pla
 import { httpUrlProblem, redactUrlCredentials } from '@marquee/platform-outbound';
 import { ItemFields, LocalizedText, PLATFORMS, Platform } from './item-fields';
 import { KIND_KEYS, KindDefinition, kindDefinition } from './kinds';
+import { APP_VERSION_EXPECTED, isValidAppVersion } from './app-version';
 
 const LIMITS = {
   slug: 80,
@@ -27,7 +28,6 @@ export const MAX_REPORTED_PROBLEMS = 20;
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const TAG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
-const VERSION = /^\d{1,4}(\.\d{1,4}){0,2}$/;
 // language, optional script, optional region: en, de, pt-BR, zh-Hant, zh-Hant-TW
 const LOCALE = /^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|\d{3}))?$/;
 
@@ -59,19 +59,27 @@ export function canonicalLocale(raw: string): string | null {
   }
 }
 
-export function isValidAppVersion(v: string): boolean {
-  return VERSION.test(v);
-}
+/** Longest locale a client may send as its context; BCP 47 asks for at least 35, extensions make tags longer. */
+export const CLIENT_LOCALE_MAX_CHARS = 64;
 
-/** Compares dotted versions numerically: "1.10" > "1.9". Missing parts count as 0. */
-export function compareAppVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d < 0 ? -1 : 1;
+/**
+ * A client's locale (`context.locale` of feed, a preview persona): any well-formed BCP 47 tag, extensions and private
+ * use included (de-DE-u-co-phonebk, en-US-x-private, sr-Latn-RS), canonicalised by Intl.getCanonicalLocales. What it
+ * returns is the tag's language, script and region (de-DE, en-US, sr-Latn-RS): the form item locales and release
+ * audiences are spelled in, which is all the feed matches on; extensions, variants and private use choose no content.
+ * Null when the tag is not well-formed or longer than CLIENT_LOCALE_MAX_CHARS.
+ */
+export function clientLocale(raw: string): string | null {
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > CLIENT_LOCALE_MAX_CHARS) return null;
+  try {
+    const [canon] = Intl.getCanonicalLocales(raw.trim().replaceAll('_', '-'));
+    if (!canon) return null;
+    const l = new Intl.Locale(canon);
+    const base = [l.language ?? 'und', l.script, l.region].filter(Boolean).join('-');
+    return LOCALE.test(base) ? base : null;
+  } catch {
+    return null;
   }
-  return 0;
 }
 
 /**
@@ -338,7 +346,7 @@ export function validateItemInput(input: ItemInputLike): { fields: ItemFields; p
   let minAppVersion: string | null = null;
   const rawMin = str(input.minAppVersion);
   if (rawMin) {
-    if (!isValidAppVersion(rawMin)) p.push({ field: 'minAppVersion', message: `${q(rawMin)} must look like 4, 4.2 or 4.2.1` });
+    if (!isValidAppVersion(rawMin)) p.push({ field: 'minAppVersion', message: `${q(rawMin)} ${APP_VERSION_EXPECTED}` });
     else minAppVersion = rawMin;
   }
 

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import IORedis from 'ioredis';
-import { canonicalLocale, isValidAppVersion, ItemFields } from '@marquee/catalog';
+import { APP_VERSION_EXPECTED, CLIENT_LOCALE_MAX_CHARS, clientLocale, isValidAppVersion, ItemFields } from '@marquee/catalog';
 import { SlotClaims, TRACKING_TOKENS, TrackingTokens } from '@marquee/events';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { Caller, ClientLimits } from '@marquee/platform-auth';
@@ -108,12 +108,16 @@ export function checkViewer(userId: unknown, context: FeedContext | null | undef
   const c = context ?? {};
   let locale: string | null = null;
   if (c.locale) {
-    locale = canonicalLocale(c.locale);
-    if (!locale) problems.push({ field: 'context.locale', message: `${quoteInput(c.locale)} is not a locale code like "en" or "pt-BR"` });
+    // Any well-formed BCP 47 tag (extensions, private use); the feed matches on its language, script and region.
+    locale = clientLocale(c.locale);
+    if (!locale && c.locale.length > CLIENT_LOCALE_MAX_CHARS)
+      problems.push({ field: 'context.locale', message: `is ${c.locale.length} characters long; a locale tag may have at most ${CLIENT_LOCALE_MAX_CHARS}` });
+    else if (!locale)
+      problems.push({ field: 'context.locale', message: `${quoteInput(c.locale)} is not a locale code like "en", "pt-BR" or "zh-Hant-TW" (BCP 47)` });
   }
   const platform = c.platform ? c.platform.toLowerCase() : null;
   if (platform && !PLATFORMS.includes(platform)) problems.push({ field: 'context.platform', message: 'must be ios, android or web' });
-  if (c.appVersion && !isValidAppVersion(c.appVersion)) problems.push({ field: 'context.appVersion', message: 'must look like 4, 4.2 or 4.2.1' });
+  if (c.appVersion && !isValidAppVersion(c.appVersion)) problems.push({ field: 'context.appVersion', message: APP_VERSION_EXPECTED });
   const tier = c.tier ? c.tier.toLowerCase() : null;
   if (tier && !TIER.test(tier)) problems.push({ field: 'context.tier', message: 'must be a short lowercase name such as "free" or "premium"' });
   return { viewer: { userId: userId as string, locale, platform, tier, appVersion: c.appVersion ?? null }, problems };

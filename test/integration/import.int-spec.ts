@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { ApiHandle, RunningProcess, ROOT, createUser, dbUrl, gql, login, startApi, startWorker, withDb } from '../support/stack';
+import { FinishedImport, importFinished, uploadImport } from '../support/imports';
 import { pollUntil } from '../support/wait';
 
 const HEADER = 'slug,kind,default_locale,locales,title.en,description.en,title.de,description.de,duration,attr.narrator,topics';
@@ -49,37 +50,10 @@ describe('bulk import', () => {
     });
     afterAll(() => Promise.all([api?.stop(), worker?.stop()]));
 
-    type FinishedJob = {
-      status: string;
-      createdItems: number;
-      failedRows: number;
-      errors: { row: number; slug: string | null; problems: { field: string; message: string }[] }[];
-    };
     /** Uploads a JSON Lines file as the Studio does; answers the import's id. */
-    const uploadJsonl = async (filename: string, body: string): Promise<string> => {
-      const res = await fetch(`${api.url}/api/imports?filename=${filename}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` },
-        body,
-      });
-      expect(res.status).toBe(202);
-      return ((await res.json()) as { id: string }).id;
-    };
+    const uploadJsonl = (filename: string, body: string): Promise<string> => uploadImport(api.url, token, filename, 'application/x-ndjson', body);
     /** The import as the Studio shows it, once the worker has finished it. */
-    const finished = async (id: string): Promise<FinishedJob> =>
-      pollUntil(
-        async () =>
-          (
-            await gql<{ importJob: FinishedJob }>(
-              api.url,
-              'query($id: ID!) { importJob(id: $id) { status createdItems failedRows errors { row slug problems { field message } } } }',
-              { id },
-              { token },
-            )
-          ).data!.importJob,
-        (j) => !['queued', 'running'].includes(j.status),
-        { what: `import ${id} to finish` },
-      );
+    const finished = (id: string): Promise<FinishedImport> => importFinished(api.url, token, id);
 
     it('shows progress and per-row errors, and re-importing makes new versions', async () => {
       const lines = [

@@ -1,16 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ApiHandle, RunningProcess, createApiKey, createUser, gql, login, startApi, startWorker, withDb } from '../support/stack';
 import { seedSurface } from '../support/seed-surface';
-import { pollUntil } from '../support/wait';
+import { FinishedImport, importFinished, uploadImport } from '../support/imports';
 
 /** What the fourth probe round found, each against a real API, worker, PostgreSQL and Redis. */
-
-type Job = {
-  status: string;
-  createdItems: number;
-  failedRows: number;
-  errors: { row: number; slug: string | null; problems: { field: string; message: string }[] }[];
-};
 
 describe('fourth probe round', () => {
   let api: ApiHandle;
@@ -24,29 +17,8 @@ describe('fourth probe round', () => {
 
   afterAll(() => Promise.all([api?.stop(), worker?.stop()]));
 
-  const upload = async (filename: string, type: string, body: string): Promise<string> => {
-    const res = await fetch(`${api.url}/api/imports?filename=${filename}`, {
-      method: 'POST',
-      headers: { 'content-type': type, authorization: `Bearer ${token}` },
-      body,
-    });
-    expect(res.status).toBe(202);
-    return ((await res.json()) as { id: string }).id;
-  };
-  const finished = (id: string): Promise<Job> =>
-    pollUntil(
-      async () =>
-        (
-          await gql<{ importJob: Job }>(
-            api.url,
-            'query($id: ID!) { importJob(id: $id) { status createdItems failedRows errors { row slug problems { field message } } } }',
-            { id },
-            { token },
-          )
-        ).data!.importJob,
-      (j) => !['queued', 'running'].includes(j.status),
-      { what: `import ${id} to finish` },
-    );
+  const upload = (filename: string, type: string, body: string): Promise<string> => uploadImport(api.url, token, filename, type, body);
+  const finished = (id: string): Promise<FinishedImport> => importFinished(api.url, token, id);
 
   it('refuses a CSV column named title.__proto__ or attr.constructor as JSON Lines does, instead of polluting (and crashing) the worker', async () => {
     // `title.__proto__` wrote the cell into Object.prototype.title in the worker: the row imported as if the column

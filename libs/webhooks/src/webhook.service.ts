@@ -126,6 +126,7 @@ export class WebhookService {
     return ep;
   }
 
+  /** `limit` is already checked (1 to 200) by the resolver's pageSize; the bound here only keeps internal callers honest. */
   async deliveries(endpointId?: string | null, limit = 50): Promise<WebhookDeliveryEntity[]> {
     if (endpointId) assertId('webhook endpoint', endpointId);
     return this.db

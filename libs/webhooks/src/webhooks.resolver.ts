@@ -1,5 +1,5 @@
 import { Args, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { GraphQLJSON, DateTimeScalar, registerStoredValuesEnum } from '@marquee/platform-api';
+import { GraphQLJSON, DateTimeScalar, pageSize, registerStoredValuesEnum } from '@marquee/platform-api';
 import { Allow, CurrentPrincipal, Principal, Who } from '@marquee/platform-auth';
 import { actorOf } from '@marquee/audit';
 import { DELIVERY_STATUSES, DeliveryStatus, WEBHOOK_EVENTS } from './entities';
@@ -108,9 +108,9 @@ export class WebhooksResolver {
   @Allow(...Who.admins)
   webhookDeliveries(
     @Args('endpointId', { type: () => ID, nullable: true }) endpointId?: string,
-    @Args('limit', { type: () => Int, nullable: true }) limit?: number,
+    @Args('limit', { type: () => Int, nullable: true, description: 'How many, from 1 to 200 (default 50); anything else is BAD_USER_INPUT.' }) limit?: number,
   ): Promise<WebhookDeliveryGql[]> {
-    return this.webhooks.deliveries(endpointId, limit ?? 50);
+    return this.webhooks.deliveries(endpointId, pageSize(limit, 50, 200, 'limit'));
   }
 
   @Mutation(() => WebhookDeliveryGql, { description: 'Sends a delivery again (same event id, so receivers can deduplicate).' })

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Caller, ClientLimits } from '@marquee/platform-auth';
-import { CircuitBreaker, Clock, InputError, UnavailableError, unstorableText } from '@marquee/platform-core';
+import { CircuitBreaker, Clock, InputError, UnavailableError, clientIdProblem, unstorableText } from '@marquee/platform-core';
 import { describeDatabaseError, isDatabaseUnavailable } from '@marquee/platform-database';
 import { Placement, TrackingTokens } from './tracking-token';
 
@@ -147,6 +147,15 @@ export class EventsService {
           index,
           code: 'INVALID_TOKEN',
           message: `The tracking token carries text that cannot be stored (${text.replace(/ at character \d+$/, '')} in its user id or surface); the event was not stored.`,
+        });
+      }
+      // Signed before the feed refused such ids (a token lives 7 days): the id would be stored and shown in staff tools.
+      const badUser = clientIdProblem(v.placement.userId);
+      if (badUser) {
+        return rejected.push({
+          index,
+          code: 'INVALID_TOKEN',
+          message: `The tracking token's user id ${badUser}. The event was not stored; request the feed again with such a user id and send the event with its new token.`,
         });
       }
       const at = e.occurredAt instanceof Date ? e.occurredAt.getTime() : NaN;

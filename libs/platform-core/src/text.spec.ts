@@ -1,4 +1,4 @@
-import { findUnstorableText, nameProblem, quoteInput, unstorableText } from './text';
+import { clientIdProblem, findUnstorableText, nameProblem, quoteInput, unstorableText } from './text';
 
 describe('unstorableText', () => {
   it.each([
@@ -78,4 +78,35 @@ describe('nameProblem', () => {
   );
 
   it('refuses a lone surrogate', () => expect(nameProblem('a\uD800')).toBe('contains a lone surrogate (U+D800) at character 1; remove it'));
+});
+
+describe('clientIdProblem', () => {
+  it.each(['u-1', 'user@example.com', 'Zoë 😀', 'مستخدم', 'a b', 'x'.repeat(128)])('accepts %j', (s) => expect(clientIdProblem(s)).toBeNull());
+
+  it.each([
+    ['a\nb', 'line break', '000A', 1],
+    ['ab\r', 'line break', '000D', 2],
+    ['\u2028', 'line break', '2028', 0],
+    ['\u0085x', 'line break', '0085', 0],
+    ['a\tb', 'control character', '0009', 1],
+    ['nul\u0000', 'control character', '0000', 3],
+    ['\u001b[31m', 'control character', '001B', 0],
+    ['del\u007f', 'control character', '007F', 3],
+    ['c1\u009b', 'control character', '009B', 2],
+    ['\u202Egnp.exe', 'bidirectional control character', '202E', 0],
+    ['a\u202Ab', 'bidirectional control character', '202A', 1],
+    ['ab\u2066c', 'bidirectional control character', '2066', 2],
+    ['abc\u2069', 'bidirectional control character', '2069', 3],
+    ['a\u200Bb', 'zero-width character', '200B', 1],
+    ['a\u200Cb', 'zero-width character', '200C', 1],
+    ['a\u200Db', 'zero-width character', '200D', 1],
+    ['a\u2060b', 'zero-width character', '2060', 1],
+    ['\uFEFFa', 'zero-width character', 'FEFF', 0],
+  ])('refuses %j, naming the %s U+%s and where it is', (s, kind, code, at) =>
+    expect(clientIdProblem(s)).toBe(
+      `contains the ${kind} U+${code} at character ${at}; an id must be visible text: no line breaks, control characters (U+0000–U+001F, U+007F–U+009F), bidi controls or zero-width characters`,
+    ),
+  );
+
+  it('refuses a lone surrogate', () => expect(clientIdProblem('a\uD800')).toBe('contains a lone surrogate (U+D800) at character 1; remove it'));
 });

@@ -74,6 +74,38 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /* eslint-enable no-control-regex */
 /** Embeddings and overrides (U+202A–U+202E), isolates (U+2066–U+2069), the LTR/RTL marks and the Arabic letter mark. */
 const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
+/** Zero width space, non-joiner and joiner (U+200B–U+200D), word joiner (U+2060), zero width no-break space / BOM (U+FEFF). */
+const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/;
+/** Every character an identifier may not hold, one class: line breaks, C0, DEL, C1, bidi controls, zero-width. */
+const NOT_IN_ID = new RegExp(`${LINE_BREAK.source}|${CONTROL.source}|${BIDI_CONTROL.source}|${ZERO_WIDTH.source}`);
+
+/** The rule an identifier breaks, for a message. */
+export const CLIENT_ID_RULE =
+  'an id must be visible text: no line breaks, control characters (U+0000–U+001F, U+007F–U+009F), bidi controls or zero-width characters';
+
+/**
+ * Why `value` cannot be an identifier a client chose (a feed's userId), or null when it can. Such ids are stored and
+ * shown in staff tools, where a line break splits a row, a bidi override reverses what follows ("\u202Eevil" shows
+ * as "live") and a zero-width character makes two different ids look the same. The message names the character, its
+ * position (from 0, in UTF-16 code units) and the rule, and completes "The userId …", e.g. "contains the line break
+ * U+000A at character 3; an id must be visible text: …".
+ */
+export function clientIdProblem(value: string): string | null {
+  const m = NOT_IN_ID.exec(value);
+  if (m) {
+    const c = m[0];
+    const kind = LINE_BREAK.test(c)
+      ? 'line break'
+      : CONTROL.test(c)
+        ? 'control character'
+        : BIDI_CONTROL.test(c)
+          ? 'bidirectional control character'
+          : 'zero-width character';
+    return `contains the ${kind} U+${codePoint(c)} at character ${m.index}; ${CLIENT_ID_RULE}`;
+  }
+  const unstorable = unstorableText(value);
+  return unstorable ? `contains ${unstorable}; remove it` : null;
+}
 
 /**
  * Why `value` cannot be a one-line name shown to people (an API key's or a user's display name, a release's), or null

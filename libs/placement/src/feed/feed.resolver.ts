@@ -60,7 +60,11 @@ export class FeedGql {
 
 @InputType()
 export class PreviewPersonaInput {
-  @Field(() => ID) userId: string;
+  @Field(() => ID, {
+    description:
+      'The person, in your own ids: 1 to 128 characters of visible text; a line break, control, bidi or zero-width character is refused with BAD_USER_INPUT.',
+  })
+  userId: string;
   @Field(() => String, { nullable: true }) locale?: string | null;
   @Field(() => String, { nullable: true }) platform?: string | null;
   @Field(() => String, { nullable: true }) appVersion?: string | null;
@@ -131,7 +135,11 @@ export class FeedReplayGql {
 @ArgsType()
 class FeedArgs {
   @Field() surface: string;
-  @Field(() => ID) userId: string;
+  @Field(() => ID, {
+    description:
+      'The person, in your own ids: 1 to 128 characters of visible text; a line break, control, bidi or zero-width character is refused with BAD_USER_INPUT.',
+  })
+  userId: string;
   @Field(() => Int, { nullable: true }) limit?: number;
   @Field(() => FeedContextInput, { nullable: true }) context?: FeedContextInput;
 }

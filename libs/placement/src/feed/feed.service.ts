@@ -7,7 +7,7 @@ import { APP_VERSION_EXPECTED, CLIENT_LOCALE_MAX_CHARS, clientLocale, isValidApp
 import { SlotClaims, TRACKING_TOKENS, TrackingTokens } from '@marquee/events';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { Caller, ClientLimits } from '@marquee/platform-auth';
-import { CircuitBreaker, Clock, DomainError, FieldProblem, InputError, NotFoundError, hashString, quoteInput, unstorableText } from '@marquee/platform-core';
+import { CircuitBreaker, Clock, DomainError, FieldProblem, InputError, NotFoundError, clientIdProblem, hashString, quoteInput } from '@marquee/platform-core';
 import { isDatabaseUnavailable } from '@marquee/platform-database';
 import { REDIS } from '@marquee/platform-queue';
 import { Counter, Histogram } from 'prom-client';
@@ -101,9 +101,10 @@ export function checkViewer(userId: unknown, context: FeedContext | null | undef
   const problems: FieldProblem[] = [];
   if (typeof userId !== 'string' || userId.length < 1 || userId.length > 128) problems.push({ field: 'userId', message: 'must be 1 to 128 characters' });
   else {
-    // It is logged and signed into tracking tokens: text PostgreSQL cannot store would poison both.
-    const bad = unstorableText(userId);
-    if (bad) problems.push({ field: 'userId', message: `must not contain ${bad.replace(/ at character \d+$/, '')}` });
+    // It is logged, signed into tracking tokens and shown in staff tools: text PostgreSQL cannot store would poison the
+    // first two, and a line break, control, bidi or zero-width character would make the third lie about it.
+    const bad = clientIdProblem(userId);
+    if (bad) problems.push({ field: 'userId', message: bad });
   }
   const c = context ?? {};
   let locale: string | null = null;

@@ -82,6 +82,20 @@ describe('inspectInputs: text hygiene, in every String, ID and JSON input', () =
     ]);
   });
 
+  it('refuses a variable inside a JSON literal that the request does not give, naming where it sits', () => {
+    const q = 'mutation($x: Int, $y: Int = 3) { createItem(input: { slug: "s", localized: [], attributes: { slots: $x, at: [1, $y], n: null } }) { id } }';
+    expect(check(q)).toEqual([
+      {
+        field: 'input.attributes.slots',
+        message:
+          'is the variable $x, which this request does not give a value, inside a JSON value; give $x a value (null if you mean null) or write the value in place',
+      },
+    ]);
+    // Given (null included), or with a default: nothing to refuse.
+    expect(check(q, { x: null })).toEqual([]);
+    expect(check(q, { x: 4, y: 5 })).toEqual([]);
+  });
+
   it('checks the login-style String variable and every other operation alike', () => {
     expect(fields(check('mutation($n: String!) { createApiKey(name: $n) { id } }', { n: 'key\u0000' }))).toEqual(['n']);
   });

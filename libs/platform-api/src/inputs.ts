@@ -18,6 +18,7 @@ import {
   isInterfaceType,
   isListType,
   isObjectType,
+  isScalarType,
 } from 'graphql';
 
 /**
@@ -219,10 +220,19 @@ export function inspectInputs(
     if (p) report(joinPath(pathOf(at)), p);
   };
 
-  // Any literal, typed or not (JSON objects): its strings.
+  // Any literal, typed or not (JSON objects): its strings, and the variables inside it. A JSON value takes a
+  // variable's value where it sits, so one the request did not give (and that has no default) is refused here with
+  // where it is; graphql-js would only say "invalid value", as an internal error.
   const checkUntypedLiteral = (node: ValueNode, path: (string | number)[]): void => {
     if (full()) return;
-    if (node.kind === Kind.STRING) {
+    if (node.kind === Kind.VARIABLE) {
+      const name = node.name.value;
+      if (declared.has(name) && !Object.prototype.hasOwnProperty.call(variables, name) && !declared.get(name)!.defaultValue)
+        report(
+          joinPath(path),
+          `is the variable $${name}, which this request does not give a value, inside a JSON value; give $${name} a value (null if you mean null) or write the value in place`,
+        );
+    } else if (node.kind === Kind.STRING) {
       const p = textProblem(node.value);
       if (p) report(joinPath(path), p);
     } else if (node.kind === Kind.LIST) {
@@ -242,6 +252,8 @@ export function inspectInputs(
       return;
     }
     const t = type ? (getNullableType(type) as GraphQLInputType) : undefined;
+    // A list or object where a JSON value goes is one untyped value, variables and all.
+    if (t && isScalarType(t) && (node.kind === Kind.LIST || node.kind === Kind.OBJECT)) return checkUntypedLiteral(node, path);
     if (node.kind === Kind.LIST) {
       const item = t && isListType(t) ? (t.ofType as GraphQLInputType) : t;
       node.values.forEach((v, i) => checkLiteral(v, item, coordinate, [...path, i]));

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { Actor, AuditService, SYSTEM_ACTOR } from '@marquee/audit';
 import { SurfaceEntity } from '@marquee/placement';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
@@ -82,28 +82,45 @@ export class ModelTrainingService {
    * CONFLICT when a run on the surface is queued or training. A row still "training" whose job is no longer in the
    * queue (a worker that died mid-run, a Redis that lost it) would block the surface for good: it is marked failed and
    * does not count. A row younger than a minute counts whatever the queue says: its job may not be added yet.
+   *
+   * A "candidate" is a trained model whose job is running the offline gate; the gate moves it on (gate_passed or
+   * gate_failed) in the same job. One whose job is gone or ended (the worker died, or the gate threw) would stay a
+   * candidate "running the offline gate" for good, with nothing able to move it: it is marked failed here too. A
+   * candidate never blocks a new run (its job is past training), so it is only tidied, never a CONFLICT.
    */
   private async assertNoTrainingRun(m: EntityManager, surfaceKey: string): Promise<void> {
-    const running = await m.find(ModelVersionEntity, { where: { surfaceKey, status: 'training' }, order: { createdAt: 'ASC' } });
-    for (const r of running) {
+    const unfinished = await m.find(ModelVersionEntity, {
+      where: { surfaceKey, status: In(['training', 'candidate']) },
+      order: { createdAt: 'ASC' },
+    });
+    for (const r of unfinished) {
       const job = await this.queue.getJob(`train_${r.id}`);
       const state = job ? await job.getState() : 'unknown';
+      const running = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'].includes(state);
+      if (r.status === 'candidate') {
+        if (!running)
+          await this.markLost(m, r, 'The training job was lost (its worker stopped, or the offline gate failed to run) before the offline gate decided.');
+        continue;
+      }
       const young = this.clock.nowMs() - r.createdAt.getTime() < 60_000;
-      if (young || ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'].includes(state)) {
+      if (young || running) {
         throw new ConflictError(
           `A model is already training on "${surfaceKey}": ${r.version} (${r.progressMessage ?? 'queued'}). Only one training run per surface runs at a time, so nothing was queued. Follow that one with modelVersion(id: "${r.id}"), and train again once it has finished.`,
           { modelId: r.id, version: r.version },
         );
       }
-      const reason = 'The training job was lost (its worker stopped or the queue dropped it) before it finished.';
-      await m.update(ModelVersionEntity, { id: r.id }, { status: 'failed', statusReason: reason, progressMessage: reason, decidedAt: this.clock.now() });
-      await this.audit.record(m, SYSTEM_ACTOR('trainer'), {
-        action: 'model.failed',
-        entityType: 'model_version',
-        entityId: r.id,
-        summary: `${r.version}: ${reason}`,
-      });
+      await this.markLost(m, r, 'The training job was lost (its worker stopped or the queue dropped it) before it finished.');
     }
+  }
+
+  private async markLost(m: EntityManager, r: ModelVersionEntity, reason: string): Promise<void> {
+    await m.update(ModelVersionEntity, { id: r.id }, { status: 'failed', statusReason: reason, progressMessage: reason, decidedAt: this.clock.now() });
+    await this.audit.record(m, SYSTEM_ACTOR('trainer'), {
+      action: 'model.failed',
+      entityType: 'model_version',
+      entityId: r.id,
+      summary: `${r.version}: ${reason}`,
+    });
   }
 
   /** The training itself, run by the worker. Ends with the offline gate, then the canary when it passes. */

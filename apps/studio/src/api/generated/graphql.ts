@@ -212,6 +212,7 @@ export type PreviewPersonaInput = {
   locale?: string | null | undefined;
   platform?: string | null | undefined;
   tier?: string | null | undefined;
+  /** The person, in your own ids: 1 to 128 characters of visible text; a line break, control, bidi or zero-width character is refused with BAD_USER_INPUT. */
   userId: string | number;
 };
 

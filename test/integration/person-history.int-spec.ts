@@ -16,6 +16,9 @@ type StoredHistory = { items: string[]; e: number[]; s: number[] };
 const SURFACE = 'history-spec';
 const PEOPLE = 30;
 const ITEMS = 24;
+// Rounds of one visit per person after the first refit before the spec gives up (12 were needed on 7 December 2026,
+// at 630 visits in all; the 90 s bound this replaced ran out at 540 on a loaded machine).
+const MAX_ROUNDS = 80;
 
 describe("a person's history with single items, through the API", () => {
   let api: ApiHandle;
@@ -71,33 +74,30 @@ describe("a person's history with single items, through the API", () => {
       );
     let served = null as Feed | null;
     let kappa = 0;
-    await pollUntil(
-      async () => {
-        for (let p = 0; p < PEOPLE; p++) {
-          const f = await visit(p, request++);
-          const logged = (await loggedHistory(f.requestId))?.history;
-          if (logged && !served) {
-            served = f;
-            kappa = logged.kappa;
-          }
+    // Bounded by traffic, not by wall time: on a loaded machine visits and folds are slower, but the evidence needs
+    // the same number of repeat impressions. A round is one visit per person; the learner folds within
+    // LEARN_INTERVAL_MS + LABEL_WINDOW_SECONDS of each, so the loop waits for the learner only through the traffic.
+    const started = Date.now();
+    for (let round = 0; round < MAX_ROUNDS && !served; round++) {
+      for (let p = 0; p < PEOPLE; p++) {
+        const f = await visit(p, request++);
+        const logged = (await loggedHistory(f.requestId))?.history;
+        if (logged && !served) {
+          served = f;
+          kappa = logged.kappa;
         }
-        return served !== null;
-      },
-      (done) => done,
-      {
-        timeoutMs: 90_000,
-        intervalMs: 100,
-        what: 'a slate served with its person’s history (the learner’s evidence choosing κ > 0)',
-        describe: () => `${request} visits so far`,
-      },
-    ).catch(async (e) => {
+      }
+    }
+    if (!served) {
       const calib = await withDb((c) =>
         c.query(`SELECT state->'collab'->'calib' AS calib, state->'collab'->>'version' AS v FROM engine_states WHERE surface_key = $1`, [SURFACE]),
       );
-      throw new Error(`${(e as Error).message}; the model's evidence: ${JSON.stringify(calib.rows[0])}`);
-    });
+      throw new Error(
+        `No slate carried its person's history (the learner's evidence never chose κ > 0) after ${request} visits in ${((Date.now() - started) / 1000).toFixed(0)} s; the model's evidence: ${JSON.stringify(calib.rows[0])}`,
+      );
+    }
     expect(kappa).toBeGreaterThan(0);
-    console.log(`a slate carried its person's history after ${request} visits, κ ${kappa}`);
+    console.log(`a slate carried its person's history after ${request} visits (${((Date.now() - started) / 1000).toFixed(0)} s), κ ${kappa}`);
     // The weight is visible where the learning loop is (learningLag, also the scheduler page).
     const lag = await gql<{ learningLag: { models: { surface: string; tasteModel: { historyWeight: number } | null }[] } }>(
       api.url,
@@ -134,5 +134,5 @@ describe("a person's history with single items, through the API", () => {
       { timeoutMs: 10_000, what: 'the replay' },
     );
     if (!replay?.identical) throw new Error(`replay differs: logged ${JSON.stringify(replay?.logged)} replayed ${JSON.stringify(replay?.replayed)}`);
-  }, 240_000);
+  }, 900_000);
 });

@@ -53,4 +53,30 @@ describe('import parsing', () => {
     expect(parseDuration('90')).toBe(90);
     expect(parseDuration('ten')).toBe('ten');
   });
+
+  it('keeps every clock form it read, with an unbounded first part', () => {
+    expect(parseDuration('10:00')).toBe(600);
+    expect(parseDuration('90:00')).toBe(5400);
+    expect(parseDuration('1:2:3')).toBe(3723);
+    expect(parseDuration(' 0:59:59 ')).toBe(3599);
+    expect(parseDuration('25:00:00')).toBe(90000); // over the limit: validation refuses it by its range
+  });
+
+  it('refuses minutes or seconds above 59, naming the field and the forms', () => {
+    for (const v of ['1:99:99', '1:60:00', '1:00:60', '10:60', '0:75']) expect(parseDuration(v)).toBe(v);
+    const csv = 'slug,kind,default_locale,title.en,duration\nx,talk,en,X,1:99:99\n';
+    return parseImport(csv, 'csv').then(([row]) =>
+      expect(validateItemInput(row.input!).problems).toContainEqual({
+        field: 'durationSeconds',
+        message:
+          '"1:99:99" is not a duration; write whole seconds (600), mm:ss (10:00) or h:mm:ss (1:02:03), with minutes and seconds from 00 to 59, up to 24 hours',
+      }),
+    );
+  });
+
+  it('reads JSON Lines durations by the same rule', async () => {
+    const [ok, bad] = await parseImport('{"durationSeconds":"1:02:03"}\n{"durationSeconds":"1:02:99"}\n', 'jsonl');
+    expect(ok.input!.durationSeconds).toBe(3723);
+    expect(bad.input!.durationSeconds).toBe('1:02:99');
+  });
 });

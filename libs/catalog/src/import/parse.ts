@@ -24,11 +24,20 @@ function splitList(v: string | undefined): string[] | undefined {
   return t ? t.split(LIST_SPLIT).filter(Boolean) : [];
 }
 
-/** "600", "10:00" and "1:02:03" all work, because editors paste durations from players. */
+/**
+ * "600", "10:00" and "1:02:03" all work, because editors paste durations from players. The first part is not bounded
+ * ("90:00" is 90 minutes, as players show it); the minutes and seconds after it are clock digits, 0 to 59. Anything
+ * else, "1:99:99" included, is returned as it is, for validation to refuse with the forms it takes.
+ */
 export function parseDuration(v: string | undefined): unknown {
   if (v === undefined || v.trim() === '') return undefined;
   const t = v.trim();
-  if (/^\d+(:\d{1,2}){1,2}$/.test(t)) return t.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
+  if (/^\d+(:\d{1,2}){1,2}$/.test(t)) {
+    const [first, ...rest] = t.split(':').map(Number);
+    // "1:99:99" was read as 1 h + 99 min + 99 s = 9,639 s: a typo taken as a duration nobody meant.
+    if (rest.some((n) => n > 59)) return t;
+    return rest.reduce((acc, n) => acc * 60 + n, first);
+  }
   return /^\d+$/.test(t) ? Number(t) : t;
 }
 

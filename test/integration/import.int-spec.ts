@@ -208,6 +208,32 @@ describe('bulk import', () => {
       ]);
     });
 
+    it('refuses a CSV header that names a column twice (as the importer reads names) with 400, naming the columns, and stores nothing', async () => {
+      const before = await withDb((c) => c.query('SELECT (SELECT count(*) FROM import_jobs)::int AS jobs, (SELECT count(*) FROM items)::int AS items'));
+      const cases = [
+        {
+          header: 'slug,kind,default_locale,title.en,Title.en',
+          problem: 'repeats the column "title.en"',
+          names: /"title\.en" and "Title\.en" \(columns 4 and 5\)/,
+        },
+        { header: 'slug,kind,default_locale,title.en,slug', problem: 'repeats the column "slug"', names: /"slug" \(columns 1 and 5\)/ },
+      ];
+      for (const c of cases) {
+        const res = await fetch(`${api.url}/api/imports?filename=repeats.csv`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` },
+          body: `${c.header}\nrepeat-one,music,en,One,Two\n`,
+        });
+        const body = (await res.json()) as { errors: { message: string; extensions: { code: string; problems?: unknown } }[] };
+        expect({ status: res.status, code: body.errors[0].extensions.code }).toEqual({ status: 400, code: 'BAD_USER_INPUT' });
+        expect(body.errors[0].message).toMatch(c.names);
+        expect(body.errors[0].message).toMatch(/nothing was imported.*upload the file again/);
+        expect(body.errors[0].extensions.problems).toEqual([{ field: 'header', message: c.problem }]);
+      }
+      const after = await withDb((c) => c.query('SELECT (SELECT count(*) FROM import_jobs)::int AS jobs, (SELECT count(*) FROM items)::int AS items'));
+      expect(after.rows[0]).toEqual(before.rows[0]);
+    });
+
     it('refuses JSON Lines rows that give a locale twice (list, or map as "en" and "EN"), a number for a text attribute or a credentialed media URL, as createItem does', async () => {
       const talk = (slug: string, extra: Record<string, unknown>) =>
         JSON.stringify({ slug, kind: 'talk', defaultLocale: 'en', attributes: { speaker: 'S' }, ...extra });

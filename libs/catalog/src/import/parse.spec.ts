@@ -1,4 +1,4 @@
-import { detectFormat, parseDuration, parseImport } from './parse';
+import { countImportRows, detectFormat, ImportHeaderRepeats, parseDuration, parseImport } from './parse';
 import { validateItemInput } from '../domain/validation';
 
 describe('import parsing', () => {
@@ -78,5 +78,31 @@ describe('import parsing', () => {
     const [ok, bad] = await parseImport('{"durationSeconds":"1:02:03"}\n{"durationSeconds":"1:02:99"}\n', 'jsonl');
     expect(ok.input!.durationSeconds).toBe(3723);
     expect(bad.input!.durationSeconds).toBe('1:02:99');
+  });
+
+  describe('a header naming a column twice', () => {
+    const refusal = (csv: string) =>
+      countImportRows(csv, 'csv').then(
+        () => null,
+        (e: unknown) => e,
+      );
+
+    it('is refused before any row is read, naming the columns as written and where they are', async () => {
+      const e = await refusal('slug,kind,title.en,Title.en,slug\na,talk,A,B,b\n');
+      expect(e).toBeInstanceOf(ImportHeaderRepeats);
+      expect((e as ImportHeaderRepeats).message).toMatch(
+        /^The header row names the same column more than once: "slug" \(columns 1 and 5\); "title\.en" and "Title\.en" \(columns 3 and 4\)\. .*upload the file again\.$/,
+      );
+      expect((e as ImportHeaderRepeats).problem).toBe('repeats the columns "slug", "title.en"');
+    });
+
+    it('compares names as the importer reads them', async () => {
+      for (const header of ['title.en,title[en]', 'duration,duration_seconds', 'attr.narrator,attributes.Narrator', 'default_locale,defaultLocale'])
+        expect([header, await refusal(`${header}\nx,y\n`)]).toEqual([header, expect.any(ImportHeaderRepeats)]);
+    });
+
+    it('lets ignored columns repeat, and distinct locales and attributes be', async () => {
+      await expect(countImportRows('slug,notes,notes,title.en,title.de,attr.a,attr.b\nx,1,2,A,B,c,d\n', 'csv')).resolves.toBe(1);
+    });
   });
 });

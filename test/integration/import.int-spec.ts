@@ -174,6 +174,66 @@ describe('bulk import', () => {
       expect(stored.rows).toEqual([{ slug: 'nul-fine' }]);
     });
 
+    it('refuses a CSV or JSON Lines duration with minutes or seconds above 59, naming the field and the forms, and keeps the clock forms it read', async () => {
+      const csv = [
+        HEADER,
+        'dur-typo,meditation,en,en,Typo,d,,,1:99:99,Ana,sleep',
+        'dur-secs,meditation,en,en,Secs,d,,,10:60,Ana,sleep',
+        'dur-long,meditation,en,en,Long,d,,,90:00,Ana,sleep',
+        'dur-hms,meditation,en,en,Hms,d,,,1:02:03,Ana,sleep',
+      ].join('\n');
+      const job = await finished(await uploadImport(api.url, token, 'durations.csv', 'text/csv', csv));
+      const forms = 'write whole seconds (600), mm:ss (10:00) or h:mm:ss (1:02:03), with minutes and seconds from 00 to 59, up to 24 hours';
+      expect(job).toMatchObject({ status: 'completed_with_errors', createdItems: 2, failedRows: 2 });
+      expect(job.errors).toEqual([
+        { row: 2, slug: 'dur-typo', problems: [{ field: 'durationSeconds', message: `"1:99:99" is not a duration; ${forms}` }] },
+        { row: 3, slug: 'dur-secs', problems: [{ field: 'durationSeconds', message: `"10:60" is not a duration; ${forms}` }] },
+      ]);
+      const jsonl = [
+        JSON.stringify({ slug: 'dur-jl-typo', kind: 'talk', defaultLocale: 'en', localized: { en: { title: 'T' } }, durationSeconds: '0:61' }),
+        JSON.stringify({ slug: 'dur-jl-fine', kind: 'talk', defaultLocale: 'en', localized: { en: { title: 'F' } }, durationSeconds: '0:59' }),
+      ].join('\n');
+      const jl = await finished(await uploadJsonl('durations.jsonl', jsonl));
+      expect(jl).toMatchObject({ createdItems: 1, failedRows: 1 });
+      expect(jl.errors).toEqual([{ row: 1, slug: 'dur-jl-typo', problems: [{ field: 'durationSeconds', message: `"0:61" is not a duration; ${forms}` }] }]);
+      const stored = await withDb((c) =>
+        c.query(
+          `SELECT i.slug, (v.fields->>'durationSeconds')::int AS seconds FROM items i JOIN item_versions v ON v.item_id = i.id WHERE i.slug LIKE 'dur-%' ORDER BY i.slug`,
+        ),
+      );
+      expect(stored.rows).toEqual([
+        { slug: 'dur-hms', seconds: 3723 },
+        { slug: 'dur-jl-fine', seconds: 59 },
+        { slug: 'dur-long', seconds: 5400 },
+      ]);
+    });
+
+    it('refuses a CSV header that names a column twice (as the importer reads names) with 400, naming the columns, and stores nothing', async () => {
+      const before = await withDb((c) => c.query('SELECT (SELECT count(*) FROM import_jobs)::int AS jobs, (SELECT count(*) FROM items)::int AS items'));
+      const cases = [
+        {
+          header: 'slug,kind,default_locale,title.en,Title.en',
+          problem: 'repeats the column "title.en"',
+          names: /"title\.en" and "Title\.en" \(columns 4 and 5\)/,
+        },
+        { header: 'slug,kind,default_locale,title.en,slug', problem: 'repeats the column "slug"', names: /"slug" \(columns 1 and 5\)/ },
+      ];
+      for (const c of cases) {
+        const res = await fetch(`${api.url}/api/imports?filename=repeats.csv`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` },
+          body: `${c.header}\nrepeat-one,music,en,One,Two\n`,
+        });
+        const body = (await res.json()) as { errors: { message: string; extensions: { code: string; problems?: unknown } }[] };
+        expect({ status: res.status, code: body.errors[0].extensions.code }).toEqual({ status: 400, code: 'BAD_USER_INPUT' });
+        expect(body.errors[0].message).toMatch(c.names);
+        expect(body.errors[0].message).toMatch(/nothing was imported.*upload the file again/);
+        expect(body.errors[0].extensions.problems).toEqual([{ field: 'header', message: c.problem }]);
+      }
+      const after = await withDb((c) => c.query('SELECT (SELECT count(*) FROM import_jobs)::int AS jobs, (SELECT count(*) FROM items)::int AS items'));
+      expect(after.rows[0]).toEqual(before.rows[0]);
+    });
+
     it('refuses JSON Lines rows that give a locale twice (list, or map as "en" and "EN"), a number for a text attribute or a credentialed media URL, as createItem does', async () => {
       const talk = (slug: string, extra: Record<string, unknown>) =>
         JSON.stringify({ slug, kind: 'talk', defaultLocale: 'en', attributes: { speaker: 'S' }, ...extra });

@@ -308,7 +308,14 @@ export function validateItemInput(input: ItemInputLike): { fields: ItemFields; p
   if (input.durationSeconds !== undefined && input.durationSeconds !== null && input.durationSeconds !== '') {
     const n = typeof input.durationSeconds === 'string' ? Number(input.durationSeconds) : input.durationSeconds;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > LIMITS.maxDurationSeconds) {
-      p.push({ field: 'durationSeconds', message: `must be a whole number of seconds from 1 to ${LIMITS.maxDurationSeconds}` });
+      p.push({
+        field: 'durationSeconds',
+        // Text comes from imports, which also read clock forms (parseDuration): the message names them.
+        message:
+          typeof input.durationSeconds === 'string' && Number.isNaN(n)
+            ? `${q(input.durationSeconds)} is not a duration; write whole seconds (600), mm:ss (10:00) or h:mm:ss (1:02:03), with minutes and seconds from 00 to 59, up to ${LIMITS.maxDurationSeconds / 3600} hours`
+            : `must be a whole number of seconds from 1 to ${LIMITS.maxDurationSeconds}`,
+      });
     } else durationSeconds = n;
   }
 

@@ -5,7 +5,7 @@ import { Actor } from '@marquee/audit';
 import { InputError, NotFoundError, assertId, isDomainError, isUuid, Clock, stopwatch, unstorableText } from '@marquee/platform-core';
 import { ImportJobEntity, ImportRowError } from '../entities/import-job.entity';
 import { CatalogService } from '../services/catalog.service';
-import { countImportRows, detectFormat, ImportFormat, ImportTooLarge, parseImport } from './parse';
+import { countImportRows, detectFormat, ImportFormat, ImportHeaderRepeats, ImportTooLarge, parseImport } from './parse';
 
 export interface ImportProgress {
   total: number;
@@ -60,6 +60,7 @@ export class ImportService {
       totalRows = await countImportRows(content, fmt);
     } catch (e) {
       if (e instanceof ImportTooLarge) throw new InputError(e.message, [{ field: 'file', message: e.problem }]);
+      if (e instanceof ImportHeaderRepeats) throw new InputError(e.message, [{ field: 'header', message: e.problem }]);
       throw new InputError(
         `The file could not be read as ${fmt === 'csv' ? 'CSV' : 'JSON Lines'}: ${(e as Error).message}. Fix the file and upload it again.`,
         [{ field: 'file', message: (e as Error).message }],

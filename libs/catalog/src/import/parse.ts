@@ -1,4 +1,5 @@
 import { parse as parseCsvStream } from 'csv-parse';
+import { quoteInput as q } from '@marquee/platform-core';
 import type { ItemInputLike } from '../domain/validation';
 
 export interface ParsedRow {
@@ -24,11 +25,20 @@ function splitList(v: string | undefined): string[] | undefined {
   return t ? t.split(LIST_SPLIT).filter(Boolean) : [];
 }
 
-/** "600", "10:00" and "1:02:03" all work, because editors paste durations from players. */
+/**
+ * "600", "10:00" and "1:02:03" all work, because editors paste durations from players. The first part is not bounded
+ * ("90:00" is 90 minutes, as players show it); the minutes and seconds after it are clock digits, 0 to 59. Anything
+ * else, "1:99:99" included, is returned as it is, for validation to refuse with the forms it takes.
+ */
 export function parseDuration(v: string | undefined): unknown {
   if (v === undefined || v.trim() === '') return undefined;
   const t = v.trim();
-  if (/^\d+(:\d{1,2}){1,2}$/.test(t)) return t.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
+  if (/^\d+(:\d{1,2}){1,2}$/.test(t)) {
+    const [first, ...rest] = t.split(':').map(Number);
+    // "1:99:99" was read as 1 h + 99 min + 99 s = 9,639 s: a typo taken as a duration nobody meant.
+    if (rest.some((n) => n > 59)) return t;
+    return rest.reduce((acc, n) => acc * 60 + n, first);
+  }
   return /^\d+$/.test(t) ? Number(t) : t;
 }
 
@@ -94,6 +104,35 @@ function columnSetter(rawKey: string): ColumnSetter | null {
   }
 }
 
+/**
+ * What a CSV column sets, compared as the importer reads names: "Title.en", "title[en]" and "title.en" are one column,
+ * as are "duration" and "duration_seconds", or "attr.narrator" and "attributes.narrator". Null for a column the
+ * importer ignores.
+ */
+function columnTarget(rawKey: string): string | null {
+  if (!columnSetter(rawKey)) return null;
+  const key = normKey(rawKey);
+  if (key === 'duration_seconds') return 'duration';
+  return key.replace(/^(attributes|attribute)\./, 'attr.');
+}
+
+/**
+ * The columns of a CSV header the importer reads more than once, as written, with their positions (1-based). A row's
+ * later cell used to overwrite the earlier one without a word. Ignored columns may repeat: they set nothing.
+ */
+export function repeatedColumns(header: readonly string[]): { names: string[]; columns: number[] }[] {
+  const byTarget = new Map<string, { names: string[]; columns: number[] }>();
+  header.forEach((raw, i) => {
+    const target = columnTarget(raw);
+    if (target === null) return;
+    const seen = byTarget.get(target) ?? { names: [], columns: [] };
+    seen.names.push(raw.trim());
+    seen.columns.push(i + 1);
+    byTarget.set(target, seen);
+  });
+  return [...byTarget.values()].filter((c) => c.columns.length > 1);
+}
+
 function csvRowToInput(setters: readonly (ColumnSetter | null)[], cells: readonly string[]): ItemInputLike {
   // The locale and attribute names come from the file's header: in maps without a prototype, a column named
   // `title.__proto__` or `attr.constructor` is an entry (which validation refuses as it refuses it in JSON Lines)
@@ -144,6 +183,25 @@ function tooManyRows(seen: string): ImportTooLarge {
     `The file has ${seen} rows; the limit is ${MAX_IMPORT_ROWS}. Split it into files of at most ${MAX_IMPORT_ROWS} rows and upload each.`,
     'has too many rows',
   );
+}
+
+/** A CSV header that names a column twice: which cell counts is not for the importer to guess. */
+export class ImportHeaderRepeats extends Error {
+  readonly problem: string;
+
+  constructor(readonly repeats: { names: string[]; columns: number[] }[]) {
+    const each = repeats.map(
+      (r) => `${[...new Set(r.names)].map((n) => q(n)).join(' and ')} (columns ${r.columns.slice(0, -1).join(', ')} and ${r.columns[r.columns.length - 1]})`,
+    );
+    const shown = each.length > 5 ? `${each.slice(0, 5).join('; ')}; and ${each.length - 5} more` : each.join('; ');
+    super(
+      `The header row names the same column more than once: ${shown}. Each row would keep only one of those cells, so nothing was imported. Keep one column of each (the CSV template, at /api/imports/template.csv, lists the names) and upload the file again.`,
+    );
+    this.problem = `repeats the column${repeats.length > 1 ? 's' : ''} ${repeats
+      .slice(0, 5)
+      .map((r) => q(r.names[0]))
+      .join(', ')}${repeats.length > 5 ? ` and ${repeats.length - 5} more` : ''}`;
+  }
 }
 
 function tooManyColumns(what: string, seen: string): ImportTooLarge {
@@ -253,7 +311,7 @@ async function readCsv(content: string, onRecord: (cells: string[], endLine: num
  * The upload's check, bounded work: counts the item rows (stopping one past MAX_IMPORT_ROWS), checks the columns, and
  * for CSV that the file parses. JSON Lines rows are counted by a native search for non-blank lines and not parsed: a
  * line that is not JSON is that row's error when the import runs. Resolves to the number of rows; rejects with
- * ImportTooLarge, or with the parser's error for a malformed CSV.
+ * ImportTooLarge or ImportHeaderRepeats, or with the parser's error for a malformed CSV.
  */
 export async function countImportRows(content: string, format: ImportFormat): Promise<number> {
   if (format === 'jsonl') {
@@ -265,7 +323,12 @@ export async function countImportRows(content: string, format: ImportFormat): Pr
     return rows;
   }
   let records = 0;
-  await readCsv(content, () => ++records <= MAX_IMPORT_ROWS + 1); // the header, then the rows
+  let repeats: ReturnType<typeof repeatedColumns> = [];
+  await readCsv(content, (cells) => {
+    if (++records === 1) repeats = repeatedColumns(cells); // the header: checked before any row is read
+    return repeats.length === 0 && records <= MAX_IMPORT_ROWS + 1; // the header, then the rows
+  });
+  if (repeats.length) throw new ImportHeaderRepeats(repeats);
   if (records > MAX_IMPORT_ROWS + 1) throw tooManyRows(`more than ${MAX_IMPORT_ROWS}`);
   return Math.max(0, records - 1);
 }

@@ -4,8 +4,7 @@ import { Logger } from '@nestjs/common';
 import { ApiHandle, createApiKey, createUser, dbUrl, gql, login, startApi, withDb } from '../support/stack';
 import { FaultProxy } from '../support/fault-proxy';
 import { seedSurface } from '../support/seed-surface';
-import { TrackingTokens } from '../../libs/events/src/tracking-token';
-import { deriveKey } from '../../libs/platform-auth/src/secrets';
+import { signedToken } from '../support/tokens';
 import { FeedLogWriter, FeedRequestLog } from '../../libs/placement/src/feed/feed-log.writer';
 
 /**
@@ -17,7 +16,6 @@ const TRACK = `mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) 
 type Feed = { requestId: string; policyVersion: string; items: { reason: string; propensity: number; trackingToken: string; item: { id: string } }[] };
 type Track = { accepted: number; duplicates: number; rejected: { index: number; code: string; message: string }[] };
 
-const SECRET = process.env.JWT_SECRET!;
 /** These tests call the feed back to back for seconds, faster than any client would: the rate limits are limits.int-spec's subject. */
 const NO_LIMITS = { RATE_LIMIT_FEED_PER_KEY: '0', RATE_LIMIT_FEED_PER_ADDRESS: '0' };
 const REDIS_URL = process.env.REDIS_URL!;
@@ -323,19 +321,7 @@ describe('one NUL byte in a feed request (defect 3)', () => {
   it('in a tracking token rejects that event alone, and stores the valid event beside it', async () => {
     const good = (await gql<{ feed: Feed }>(api.url, FEED, { s: surface, u: 'valid-user' }, { apiKey: client.key })).data!.feed;
     // A token as a feed without the input check would have signed it (the feed now refuses such a user id).
-    const tokens = new TrackingTokens(deriveKey(SECRET, 'tracking'), 7 * 86400_000);
-    const poisoned = tokens.sign({
-      requestId: randomUUID(),
-      surface,
-      userId: 'nul\u0000user',
-      itemId: good.items[0].item.id,
-      position: 1,
-      propensity: 1,
-      reason: 'FALLBACK',
-      policyVersion: 'fallback/editorial',
-      servedAt: Date.now() - 1000,
-      apiKeyId: client.id,
-    });
+    const poisoned = signedToken({ surface, userId: 'nul\u0000user', itemId: good.items[0].item.id, apiKeyId: client.id });
     const events = [
       { eventId: randomUUID(), type: 'IMPRESSION', trackingToken: poisoned, occurredAt: new Date().toISOString() },
       { eventId: randomUUID(), type: 'IMPRESSION', trackingToken: good.items[0].trackingToken, occurredAt: new Date().toISOString() },
@@ -365,19 +351,7 @@ describe('an event PostgreSQL refuses for a reason no check foresaw', () => {
   it('is rejected alone (NOT_STORABLE) with a log line, and the rest of its batch is stored', async () => {
     const good = (await gql<{ feed: Feed }>(api.url, FEED, { s: surface, u: 'row-by-row' }, { apiKey: client.key })).data!.feed;
     // Validly signed, every text storable, but an item id that is not a UUID: the batch statement fails on it.
-    const tokens = new TrackingTokens(deriveKey(SECRET, 'tracking'), 7 * 86400_000);
-    const odd = tokens.sign({
-      requestId: randomUUID(),
-      surface,
-      userId: 'u',
-      itemId: 'not-a-uuid',
-      position: 1,
-      propensity: 1,
-      reason: 'FALLBACK',
-      policyVersion: 'fallback/editorial',
-      servedAt: Date.now() - 1000,
-      apiKeyId: client.id,
-    });
+    const odd = signedToken({ surface, userId: 'u', itemId: 'not-a-uuid', apiKeyId: client.id });
     const events = [
       { eventId: randomUUID(), type: 'IMPRESSION', trackingToken: good.items[0].trackingToken, occurredAt: new Date().toISOString() },
       { eventId: randomUUID(), type: 'IMPRESSION', trackingToken: odd, occurredAt: new Date().toISOString() },

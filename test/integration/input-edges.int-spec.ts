@@ -4,8 +4,7 @@ import { ApiHandle, Credentials, createApiKey, createUser, gql, login, startApi,
 import { must } from '../support/launch-helpers';
 import { seedSurface } from '../support/seed-surface';
 import { pollUntil } from '../support/wait';
-import { TrackingTokens } from '../../libs/events/src/tracking-token';
-import { deriveKey } from '../../libs/platform-auth/src/secrets';
+import { signedToken } from '../support/tokens';
 
 type Problem = { field: string; message: string };
 type Err = { message: string; extensions?: { code?: string; problems?: Problem[] } };
@@ -101,19 +100,7 @@ describe('input edges: limits, client user ids, JSON literals, lost candidates',
         )
       ).feed;
       // A token the feed signed before it refused such ids (tokens live 7 days).
-      const tokens = new TrackingTokens(deriveKey(process.env.JWT_SECRET!, 'tracking'), 7 * 86400_000);
-      const forged = tokens.sign({
-        requestId: randomUUID(),
-        surface: SURFACE,
-        userId: 'user-\u202Egnp.exe',
-        itemId: good.items[0].item.id,
-        position: 1,
-        propensity: 1,
-        reason: 'FALLBACK',
-        policyVersion: 'fallback/editorial',
-        servedAt: Date.now() - 1000,
-        apiKeyId: client.id,
-      });
+      const forged = signedToken({ surface: SURFACE, userId: 'user-\u202Egnp.exe', itemId: good.items[0].item.id, apiKeyId: client.id });
       const events = [
         { eventId: randomUUID(), type: 'IMPRESSION', trackingToken: forged, occurredAt: new Date().toISOString() },
         { eventId: randomUUID(), type: 'IMPRESSION', trackingToken: good.items[0].trackingToken, occurredAt: new Date().toISOString() },

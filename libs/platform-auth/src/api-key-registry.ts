@@ -7,6 +7,7 @@ import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { CircuitBreaker, UnavailableError, Clock } from '@marquee/platform-core';
 import { isDatabaseUnavailable } from '@marquee/platform-database';
 import { REDIS, redisOptions } from '@marquee/platform-queue';
+import { TimeoutError, withTimeout } from './timeout';
 
 export interface KnownApiKey {
   id: string;
@@ -88,7 +89,7 @@ export class ApiKeyRegistry {
       key = await withTimeout(this.source.loadOne(hash), this.lookupTimeoutMs);
       this.circuit.success();
     } catch (e) {
-      if (e instanceof LookupTimeout || isDatabaseUnavailable(e)) {
+      if (e instanceof TimeoutError || isDatabaseUnavailable(e)) {
         this.circuit.failure();
         throw this.unavailable();
       }
@@ -177,16 +178,6 @@ export class ApiKeyRegistry {
       Math.max(1, Math.ceil(this.circuit.retryInMs() / 1000)),
     );
   }
-}
-
-class LookupTimeout extends Error {}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let t: NodeJS.Timeout;
-  p.catch(() => undefined);
-  return Promise.race([p, new Promise<T>((_, reject) => (t = setTimeout(() => reject(new LookupTimeout(`no answer within ${ms} ms`)), ms)))]).finally(() =>
-    clearTimeout(t),
-  );
 }
 
 /** PostgreSQL behind the registry. */

@@ -16,6 +16,7 @@ import { EndedSessionEntity } from './entities/ended-session.entity';
 import { LoginLimits } from './login-limits';
 import { Principal } from './principal';
 import { deriveKey } from './secrets';
+import { withTimeout } from './timeout';
 
 interface SessionClaims {
   sub: string;
@@ -315,17 +316,11 @@ export class AuthService {
 
   /** A Redis command of the idle timeout, bounded: UnavailableError (`what`: Redis does not answer) past the bound. */
   private async idleRedis<T>(command: Promise<T>, what: string): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${IDLE_REDIS_TIMEOUT_MS} ms`)), IDLE_REDIS_TIMEOUT_MS);
-    });
     try {
-      return await Promise.race([command, timeout]);
+      return await withTimeout(command, IDLE_REDIS_TIMEOUT_MS);
     } catch (e) {
       this.logger.warn(`Session idle timeout: Redis failed (${(e as Error).message}).`);
       throw new UnavailableError(`${what}: Redis does not answer. Try again shortly.`, 5);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -421,7 +421,16 @@ export class ReleaseService {
   }
 
   private illegal(r: ReleaseEntity, verb: string, allowed: string[]): DomainError {
-    const hint = r.status === 'launched' ? ' To undo it, roll it back.' : r.status === 'rolled_back' ? ' Create a new release instead.' : '';
+    // What to do next, by where the release ended up. A cancel that won a race with "launch now" answers the launch this
+    // way, so the editor learns both what happened and how to launch these items after all.
+    const hint =
+      r.status === 'launched'
+        ? ' To undo it, roll it back.'
+        : r.status === 'rolled_back'
+          ? ' Create a new release instead.'
+          : r.status === 'cancelled'
+            ? ' A cancelled release stays cancelled: create a new release with these items to launch them.'
+            : '';
     return new DomainError(
       'ILLEGAL_TRANSITION',
       `Cannot ${verb} "${r.name}": it is ${r.status.replace('_', ' ')}. That is possible only when it is ${allowed.join(' or ')}.${hint}`,

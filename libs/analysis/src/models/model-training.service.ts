@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
@@ -20,6 +20,14 @@ import { findSurface } from './surface';
 
 const DAY = 86_400_000;
 
+/** A run found "training" or "candidate" with no job left to move it on, and marked failed. */
+interface LostRun {
+  version: string;
+  createdAt: Date;
+  jobState: string;
+  reason: string;
+}
+
 export interface TrainRequest {
   surfaceKey: string;
   days?: number | null;
@@ -32,6 +40,8 @@ export interface TrainRequest {
  */
 @Injectable()
 export class ModelTrainingService {
+  private readonly logger = new Logger('Training');
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectQueue(QueueName.Training) private readonly queue: Queue,
@@ -42,7 +52,10 @@ export class ModelTrainingService {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  /** Queues a training run; the worker reports progress on the model version row. */
+  /**
+   * Queues a training run; the worker reports progress on the model version row. Both the `trainModel` mutation and the
+   * scheduled TrainAll come through here, so a run whose job was lost is marked failed, and replaced, on either path.
+   */
   async requestTraining(actor: Actor, req: TrainRequest): Promise<ModelVersionEntity> {
     const surface = await this.surface(req.surfaceKey);
     if (req.days !== undefined && req.days !== null && (!Number.isInteger(req.days) || req.days < 1 || req.days > 90)) {
@@ -56,11 +69,12 @@ export class ModelTrainingService {
     await requireLoggedFeeds(this.db, surface.key, days, new Date(this.clock.nowMs()), 'train');
     const id = randomUUID();
     const version = `tfjs-${surface.key}-${new Date(this.clock.nowMs()).toISOString().slice(0, 16).replace(/[-:T]/g, '')}-${id.slice(0, 6)}`;
+    let lost: LostRun[] = [];
     const row = await this.db.transaction(async (m) => {
       // One training run per surface at a time: parallel requests for a surface queue behind this lock, and each one
       // after the first finds the run the first one queued.
       await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`train_model:${surface.key}`]);
-      await this.assertNoTrainingRun(m, surface.key);
+      lost = await this.assertNoTrainingRun(m, surface.key);
       const r = await m.save(
         ModelVersionEntity,
         m.create(ModelVersionEntity, { id, surfaceKey: surface.key, version, status: 'training', progress: 0, progressMessage: 'Queued' }),
@@ -74,6 +88,12 @@ export class ModelTrainingService {
       });
       return r;
     });
+    // Said after the commit, so the log never reports a repair that was rolled back.
+    for (const r of lost) {
+      this.logger.warn(
+        `${r.version} on "${surface.key}" (queued ${r.createdAt.toISOString()}) was marked failed: ${r.reason} Its job is ${r.jobState} in the queue, so nothing would ever have finished it. ${version} was queued in its place; nothing else is needed. If this keeps happening, look in the worker's log around ${r.createdAt.toISOString()} for a crash or a Redis restart.`,
+      );
+    }
     await this.queue.add(JobName.TrainModel, { modelId: id, days, epochs: req.epochs ?? null }, { jobId: `train_${id}`, attempts: 1 });
     return row;
   }
@@ -87,19 +107,29 @@ export class ModelTrainingService {
    * gate_failed) in the same job. One whose job is gone or ended (the worker died, or the gate threw) would stay a
    * candidate "running the offline gate" for good, with nothing able to move it: it is marked failed here too. A
    * candidate never blocks a new run (its job is past training), so it is only tidied, never a CONFLICT.
+   *
+   * Returns the runs it marked failed, for the caller to report once its transaction has committed.
    */
-  private async assertNoTrainingRun(m: EntityManager, surfaceKey: string): Promise<void> {
+  private async assertNoTrainingRun(m: EntityManager, surfaceKey: string): Promise<LostRun[]> {
+    const lost: LostRun[] = [];
     const unfinished = await m.find(ModelVersionEntity, {
       where: { surfaceKey, status: In(['training', 'candidate']) },
       order: { createdAt: 'ASC' },
     });
     for (const r of unfinished) {
       const job = await this.queue.getJob(`train_${r.id}`);
-      const state = job ? await job.getState() : 'unknown';
+      const state = job ? await job.getState() : 'missing';
       const running = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'].includes(state);
       if (r.status === 'candidate') {
         if (!running)
-          await this.markLost(m, r, 'The training job was lost (its worker stopped, or the offline gate failed to run) before the offline gate decided.');
+          lost.push(
+            await this.markLost(
+              m,
+              r,
+              state,
+              'The training job was lost (its worker stopped, or the offline gate failed to run) before the offline gate decided.',
+            ),
+          );
         continue;
       }
       const young = this.clock.nowMs() - r.createdAt.getTime() < 60_000;
@@ -109,11 +139,12 @@ export class ModelTrainingService {
           { modelId: r.id, version: r.version },
         );
       }
-      await this.markLost(m, r, 'The training job was lost (its worker stopped or the queue dropped it) before it finished.');
+      lost.push(await this.markLost(m, r, state, 'The training job was lost (its worker stopped or the queue dropped it) before it finished.'));
     }
+    return lost;
   }
 
-  private async markLost(m: EntityManager, r: ModelVersionEntity, reason: string): Promise<void> {
+  private async markLost(m: EntityManager, r: ModelVersionEntity, jobState: string, reason: string): Promise<LostRun> {
     await m.update(ModelVersionEntity, { id: r.id }, { status: 'failed', statusReason: reason, progressMessage: reason, decidedAt: this.clock.now() });
     await this.audit.record(m, SYSTEM_ACTOR('trainer'), {
       action: 'model.failed',
@@ -121,6 +152,7 @@ export class ModelTrainingService {
       entityId: r.id,
       summary: `${r.version}: ${reason}`,
     });
+    return { version: r.version, createdAt: r.createdAt, jobState, reason };
   }
 
   /** The training itself, run by the worker. Ends with the offline gate, then the canary when it passes. */

@@ -32,13 +32,14 @@ export class TrainingProcessor extends WorkerHost {
         return { status: m.status };
       }
       case JobName.TrainAll: {
-        // The scheduled retraining: one model per enabled surface that has none training already.
-        const surfaces: { key: string }[] = await this.db.query(
-          `SELECT key FROM surfaces s WHERE enabled AND NOT EXISTS (SELECT 1 FROM model_versions m WHERE m.surface_key = s.key AND m.status = 'training')`,
-        );
+        // The scheduled retraining: one model per enabled surface. Whether a surface already has a run is decided by
+        // requestTraining, as for the trainModel mutation: a run still in the queue is a CONFLICT and the surface is
+        // skipped; a run whose job was lost is marked failed and a new one is queued in this pass. (Filtering out every
+        // surface with a "training" row here left a lost run blocking its surface's retraining for good.)
+        const surfaces: { key: string }[] = await this.db.query(`SELECT key FROM surfaces WHERE enabled ORDER BY key`);
         let queued = 0;
         for (const s of surfaces) {
-          // A surface with no logs yet, or one whose run someone queued meanwhile, is skipped: the others still train.
+          // A surface with no logs yet, or one with a run still queued or training, is skipped: the others still train.
           try {
             await this.training.requestTraining(SYSTEM_ACTOR('scheduler'), { surfaceKey: s.key });
             queued++;

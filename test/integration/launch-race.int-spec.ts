@@ -61,7 +61,7 @@ describe('launchReleaseNow racing cancelRelease', () => {
 
   /** The launch jobs of a release that may still run: waiting, delayed or active. */
   async function pendingJobs(releaseId: string): Promise<string[]> {
-    const jobs = await launches.getJobs(['waiting', 'delayed', 'active', 'prioritized', 'paused']);
+    const jobs = await launches.getJobs(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
     return jobs.filter((j) => j && (j.data as { releaseId: string }).releaseId === releaseId).map((j) => j.id!);
   }
 

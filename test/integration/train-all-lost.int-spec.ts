@@ -67,7 +67,8 @@ describe('TrainAll on a surface whose training run was lost', () => {
     const explain = `TrainAll ended ${JSON.stringify(job)}; rows on ${SURFACE}: ${JSON.stringify(rows)}\nWorker output (tail):\n${worker.output().slice(-3000)}`;
     if (job.state !== 'completed' || rows.length !== 2 || rows[0].status !== 'failed') throw new Error(explain);
 
-    expect(job.returnvalue).toEqual({ queued: 1 });
+    // At least this surface (other spec files of the same run may leave surfaces with logs of their own).
+    expect((job.returnvalue as { queued: number }).queued).toBeGreaterThanOrEqual(1);
     expect(rows).toEqual([
       { id: queued.id, status: 'failed', reason: expect.stringMatching(/^The training job was lost .* before it finished\.$/) },
       // The new run: already carried out by the worker, or about to be (see below).

@@ -319,6 +319,33 @@ describe("the Studio's HTTP surface", () => {
         message: expect.stringMatching(/^Your session has ended \(signed out/),
       });
     });
+
+    it('keeps sessions when Redis loses its keys (the epoch gone with them), once; a loss older than the idle time ends an unused one', async () => {
+      const user = await createUser('editor');
+      const s = await signIn(user);
+      const epochKey = `${prefix}:session:epoch`;
+      const before = await redis.get(epochKey);
+      expect(before).toMatch(/^\d+:/);
+      // What a FLUSHALL or a restart without persistence does to this prefix (the Redis is shared, so only its keys go).
+      await redis.del(s.key, epochKey);
+      expect(await me({ token: s.token })).toEqual(signedIn(user.email));
+      const after = await redis.get(epochKey);
+      expect(after).toMatch(/^\d+:/);
+      expect(after).not.toBe(before);
+      // Its idle time now counts from the loss: the key is back with the full idle time.
+      expect(await redis.pttl(s.key)).toBeGreaterThan(50_000);
+      expect(idleApi.output()).toContain("Redis lost the sessions' activity keys");
+
+      // A session whose key went in a loss a full idle time ago had that long to be used, and was not: it ends.
+      const t = await signIn(user);
+      await redis.set(epochKey, `${Date.now() - 61_000}:older`);
+      await redis.del(t.key);
+      expect(await me({ token: t.token })).toEqual(idle(401));
+      // A key that expired under the epoch the token was issued in is idleness, whatever the epoch's age.
+      const u = await signIn(user);
+      await redis.del(u.key);
+      expect(await me({ token: u.token })).toEqual(idle(401));
+    });
   });
 
   it('treats an email typed with a combining accent (NFD) and with the precomposed letter (NFC) as one account', async () => {

@@ -29,6 +29,12 @@ interface SessionClaims {
    * unused that long. Tokens issued before the idle timeout existed carry none (their Redis key was never written).
    */
   idle?: true;
+  /**
+   * The session store's epoch when the session was issued (see `sessionEpoch`): a missing activity key under the same
+   * epoch means the session went unused; under another one, Redis lost its keys since. Tokens issued before the epoch
+   * existed carry none, and a missing key ends them as before.
+   */
+  ep?: string;
 }
 
 /** The `reason` extension of the UNAUTHENTICATED error an idle session gets, which the Studio shows as such. */
@@ -74,6 +80,8 @@ export class AuthService {
   private readonly userCache = new Map<string, { at: number; user: UserEntity | null }>();
   /** Whether a session id was ended by `logout`, cached like the user rows and dropped with them. */
   private readonly endedCache = new Map<string, { at: number; ended: boolean }>();
+  /** The session epochs whose loss this process has logged (see `keyWasLost`). */
+  private readonly lossNoted = new Set<string>();
   /** When this process last noted each session's activity in Redis (sid → ms); see `noteActivity`. */
   private readonly activeAt = new Map<string, number>();
   /** Bumped whenever the cache is dropped: a row read before that must not be cached after it. */
@@ -155,7 +163,9 @@ export class AuthService {
     const expiresAt = new Date(this.clock.nowMs() + this.config.sessionTtlHours * 3600 * 1000);
     const claims: SessionClaims = { sub: user.id, ver: user.tokenVersion, typ: 'session', sid: randomBytes(16).toString('base64url') };
     if (this.idleMs > 0) {
-      // The session's activity key, written before the token exists: a token whose key is missing has been idle.
+      // The session's activity key, written before the token exists: a token whose key is missing (under the epoch it
+      // was issued in) has been idle.
+      claims.ep = await this.idleRedis(this.sessionEpoch(), 'Sign-in is unavailable for a moment');
       await this.idleRedis(this.redis.set(this.activityKey(claims.sid!), '1', 'PX', this.idleMs), 'Sign-in is unavailable for a moment');
       claims.idle = true;
     }
@@ -221,7 +231,7 @@ export class AuthService {
     if (typeof claims.sid === 'string' && (await this.sessionEnded(claims.sid))) {
       throw new UnauthenticatedError('Your session has ended (signed out, password changed or account disabled). Sign in again.');
     }
-    if (claims.idle === true && typeof claims.sid === 'string' && this.idleMs > 0) await this.noteActivity(claims.sid);
+    if (claims.idle === true && typeof claims.sid === 'string' && this.idleMs > 0) await this.noteActivity(claims.sid, claims.ep);
     return { kind: 'user', userId: user.id, role: user.role, email: user.email, displayName: user.displayName };
   }
 
@@ -288,20 +298,45 @@ export class AuthService {
     return `${this.config.redisPrefix}:session:active:${sid}`;
   }
 
+  private epochKey(): string {
+    return `${this.config.redisPrefix}:session:epoch`;
+  }
+
+  /**
+   * The session store's epoch: "<ms>:<random>", written once (SET NX, no expiry) by the first sign-in or the first
+   * request that finds it missing. It goes only when Redis loses its keys (a FLUSHALL, or a restart without
+   * persistence), which takes the sessions' activity keys with it; each token carries the epoch it was issued in.
+   */
+  private async sessionEpoch(): Promise<string> {
+    const key = this.epochKey();
+    const fresh = `${this.clock.nowMs()}:${randomBytes(6).toString('base64url')}`;
+    const created = await this.redis.set(key, fresh, 'NX');
+    if (created === 'OK') return fresh;
+    return (await this.redis.get(key)) ?? fresh;
+  }
+
   /**
    * The idle timeout, without a database write per request: each session has a Redis key that expires after
    * SESSION_IDLE_MINUTES, written at sign-in. A request refreshes its expiry only if it still exists (SET … XX, one
    * atomic command); when it is gone the session was unused that long and ends. Each API process refreshes a session
    * at most once a minute (or a quarter of the idle time, if shorter), so a busy Studio costs about one Redis command
    * per session and minute, and a session ends between SESSION_IDLE_MINUTES and a minute more after its last use.
-   * Redis not answering is a 503 (as PostgreSQL down is for the session check); a Redis that lost its keys ends
-   * every session, which then signs in again.
+   * Redis not answering is a 503 (as PostgreSQL down is for the session check).
+   *
+   * A Redis that lost its keys does not sign everyone out: a key missing under an epoch other than the token's means it
+   * was lost, not that it expired (`keyWasLost`), and the session goes on, its idle time counted from the loss. So a
+   * session idle before the loss gets at most one idle period more, once.
    */
-  private async noteActivity(sid: string): Promise<void> {
+  private async noteActivity(sid: string, issuedInEpoch: string | undefined): Promise<void> {
     const now = this.clock.nowMs();
     const last = this.activeAt.get(sid);
     if (last !== undefined && now - last < Math.min(60_000, this.idleMs / 4)) return;
-    const refreshed = await this.idleRedis(this.redis.set(this.activityKey(sid), '1', 'PX', this.idleMs, 'XX'), 'Your session cannot be checked right now');
+    const what = 'Your session cannot be checked right now';
+    const key = this.activityKey(sid);
+    let refreshed = await this.idleRedis(this.redis.set(key, '1', 'PX', this.idleMs, 'XX'), what);
+    if (refreshed === null && (await this.idleRedis(this.keyWasLost(issuedInEpoch, now), what))) {
+      refreshed = await this.idleRedis(this.redis.set(key, '1', 'PX', this.idleMs), what);
+    }
     if (refreshed === null) {
       this.activeAt.delete(sid);
       const minutes = this.config.sessionIdleMinutes;
@@ -312,6 +347,26 @@ export class AuthService {
     }
     this.activeAt.set(sid, now);
     if (this.activeAt.size > 10000) this.activeAt.clear();
+  }
+
+  /**
+   * Whether a session's missing activity key was lost with Redis's data rather than expired: the store's epoch is not
+   * the one the token was issued in (it is re-created here if it is gone too), and it began less than one idle period
+   * ago, so the session has not yet had a full idle period since the loss to show it is still used.
+   */
+  private async keyWasLost(issuedInEpoch: string | undefined, now: number): Promise<boolean> {
+    if (issuedInEpoch === undefined) return false;
+    const epoch = await this.sessionEpoch();
+    if (epoch === issuedInEpoch) return false;
+    const since = Number(epoch.split(':')[0]);
+    if (!Number.isFinite(since) || now - since >= this.idleMs) return false;
+    if (!this.lossNoted.has(epoch)) {
+      this.lossNoted.add(epoch);
+      this.logger.warn(
+        `Redis lost the sessions' activity keys (the session epoch changed at ${new Date(since).toISOString()}: a FLUSHALL or a restart without persistence). Sessions go on, their idle time counted from then; nothing to do unless it recurs, in which case turn on Redis persistence (appendonly yes).`,
+      );
+    }
+    return true;
   }
 
   /** A Redis command of the idle timeout, bounded: UnavailableError (`what`: Redis does not answer) past the bound. */

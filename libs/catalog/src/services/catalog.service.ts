@@ -50,7 +50,7 @@ export class CatalogService {
   async updateItem(actor: Actor, itemId: string, input: ItemInputLike, baseVersion?: number | null, note?: string | null): Promise<SaveResult> {
     assertId('item', itemId);
     const result = await this.db.transaction(async (tx) => this.updateIn(tx, actor, itemId, input, baseVersion ?? null, note ?? null)).catch(slugRace);
-    await this.afterSave(result);
+    if (!result.unchanged) await this.afterSave(result);
     return result;
   }
 
@@ -64,7 +64,7 @@ export class CatalogService {
         return existing ? this.updateIn(tx, actor, existing.id, input, null, 'import') : this.createIn(tx, actor, input);
       })
       .catch(slugRace);
-    await this.afterSave(result);
+    if (!result.unchanged) await this.afterSave(result);
     return result;
   }
 
@@ -78,10 +78,7 @@ export class CatalogService {
         if (!old) {
           throw new NotFoundError('version', `${item.slug} v${number}`, `This item has versions 1 to ${item.latestVersionNumber}.`, 'reference');
         }
-        // The latest version already has that content (restoring the current version, or a repeated restore): a new
-        // version would change nothing but the number and send an approved item back to draft. Nothing is written.
-        const latest = await tx.findOneOrFail(ItemVersionEntity, { where: { id: item.latestVersionId } });
-        if (!diffFields(latest.fields, old.fields).length) return { item, version: latest, created: false, unchanged: true };
+        // Restoring the content the latest version already has writes nothing (see writeVersion).
         return this.writeVersion(tx, actor, item, old.fields, { restoredFrom: number, note: `Restored from version ${number}` });
       })
       .catch(slugRace);
@@ -219,8 +216,12 @@ export class CatalogService {
     fields: ItemFields,
     meta: { restoredFrom: number | null; note: string | null },
   ): Promise<SaveResult> {
-    if (fields.slug !== item.slug) await this.assertSlugFree(tx, fields.slug, item.id);
     const previous = await tx.findOneOrFail(ItemVersionEntity, { where: { id: item.latestVersionId } });
+    // The latest version already has this content (a save with nothing changed, restoring the current version, a
+    // repeated restore or import): a new version would change nothing but the number, and would send an approved or
+    // scheduled item back to draft. Nothing is written, and the item is answered as it is.
+    if (!diffFields(previous.fields, fields).length) return { item, version: previous, created: false, unchanged: true };
+    if (fields.slug !== item.slug) await this.assertSlugFree(tx, fields.slug, item.id);
     const number = item.latestVersionNumber + 1;
     const versionId = randomUUID();
     await tx.insert(ItemVersionEntity, {

@@ -25,6 +25,8 @@ describe('Studio: feed preview', () => {
   let page: Page;
   let analyst: TestUser;
   let analystCreds: Credentials;
+  let admin: TestUser;
+  let adminCreds: Credentials;
   let scheduledAt: string;
   const run = randomBytes(3).toString('hex');
   const collection = `preview-${run}`;
@@ -44,9 +46,10 @@ describe('Studio: feed preview', () => {
     // Reload engine state and surfaces every 0.5 s, so a new surface reaches the preview quickly.
     api = await startApi({ ENGINE_REFRESH_MS: '500' });
     worker = await startWorker({ RECONCILE_INTERVAL_MS: '1000', OUTBOUND_ALLOWLIST: '127.0.0.1' }); // media server on loopback
-    const [admin, editor, reviewer] = await Promise.all([createUser('admin'), createUser('editor'), createUser('reviewer')]);
+    const [anAdmin, editor, reviewer] = await Promise.all([createUser('admin'), createUser('editor'), createUser('reviewer')]);
+    admin = anAdmin;
     analyst = await createUser('analyst');
-    const adminCreds = { token: await login(api.url, admin) };
+    adminCreds = { token: await login(api.url, admin) };
     const editorCreds = { token: await login(api.url, editor) };
     analystCreds = { token: await login(api.url, analyst) };
     const wf = new Workflow(api, editorCreds, { token: await login(api.url, reviewer) });
@@ -196,6 +199,50 @@ describe('Studio: feed preview', () => {
     await page.getByTestId('nav-surfaces').click();
     await page.locator(`[data-testid=surface-row][data-key="${surfaceKey}"]`).waitFor();
     await page.screenshot({ path: resolve(RESULTS, 'surfaces.png') });
+  }, 120_000);
+
+  it("tells an admin, next to the field, that the last test position can't be past the slots, and sends nothing", async () => {
+    const SURFACE = 'query($k: String!) { surface(key: $k) { slots testMaxPosition updatedAt } }';
+    const before = (await must(gql<{ surface: unknown }>(api.url, SURFACE, { k: surfaceKey }, adminCreds))).surface;
+    expect(before).toMatchObject({ slots: 6, testMaxPosition: 5 });
+    // Whoever is signed in (the analyst, after the test above) signs out; the admin signs in on the surface's page.
+    await page.goto(studio('/surfaces'));
+    await page.locator('[data-testid=login-page], [data-testid=sign-out]').first().waitFor();
+    if (await page.getByTestId('sign-out').count()) {
+      await page.getByTestId('sign-out').click();
+      await page.getByTestId('login-page').waitFor();
+    }
+    await page.goto(studio(`/surfaces/${surfaceKey}`));
+    await page.getByTestId('login-page').waitFor();
+    await page.getByTestId('login-email').fill(admin.email);
+    await page.getByTestId('login-password').fill(admin.password);
+    await page.getByTestId('login-submit').click();
+    await page.locator(`[data-testid=surface-page][data-key="${surfaceKey}"]`).waitFor();
+    await page.getByTestId('surface-settings').waitFor();
+
+    // Every GraphQL operation the page sends from here on: none of them may be updateSurface.
+    const sent: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/graphql')) sent.push(r.postData() ?? '');
+    });
+    await page.getByTestId('s-test-last').fill('9');
+    await page.getByTestId('save-surface').click();
+    const error = page.getByTestId('error-s-test-last');
+    await expectText(error, "At most 6, the surface's slots: tests go to positions 2 to this one, so it can't be past the last slot.");
+    expect(await page.getByTestId('s-test-last').getAttribute('aria-invalid')).toBe('true');
+    await closeToasts(page);
+    await page.getByTestId('surface-settings').screenshot({ path: resolve(RESULTS, 'surface-test-position-error.png') });
+    expect(sent.filter((b) => b.includes('updateSurface'))).toEqual([]);
+    expect((await must(gql<{ surface: unknown }>(api.url, SURFACE, { k: surfaceKey }, adminCreds))).surface).toEqual(before);
+
+    // Within the slots it saves.
+    await page.getByTestId('s-test-last').fill('6');
+    await page.getByTestId('save-surface').click();
+    await waitUntil(
+      async () => (await must(gql<{ surface: { testMaxPosition: number } }>(api.url, SURFACE, { k: surfaceKey }, adminCreds))).surface.testMaxPosition === 6,
+      'the surface to be saved with testMaxPosition 6',
+    );
+    expect(await page.getByTestId('error-s-test-last').count()).toBe(0);
   }, 120_000);
 });
 

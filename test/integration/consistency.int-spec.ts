@@ -94,6 +94,36 @@ describe('consistency: repeats, list filters, surface settings and approvals', (
           .latestVersionNumber,
       ).toBe(4);
     });
+    it('updateItem with the content the latest version already has makes no new version and leaves approval and the release as they are', async () => {
+      const s = slug('same');
+      const id = await wf.createItem(s, media.base);
+      const VIEW = 'query($id: ID!) { item(id: $id) { state latestVersionNumber approvedVersion { number } } }';
+      const view = async () => (await must(gql<{ item: unknown }>(api.url, VIEW, { id }, editor))).item;
+      const versions = async () => (await withDb((c) => c.query(`SELECT count(*)::int AS n FROM item_versions WHERE item_id = $1`, [id]))).rows[0].n;
+
+      // A draft: saving the same content again is answered with the item as it is.
+      expect(await wf.save(id, s, media.base)).toBe(1);
+      expect(await versions()).toBe(1);
+      expect(await auditCount(id, 'item.updated')).toBe(0);
+
+      // Approved and scheduled in a release: the same content again leaves the approval and the schedule alone.
+      expect(await wf.approveLatest(id)).toBe(1);
+      const releaseId = await wf.release(slug('same-rel'), [id]);
+      await wf.scheduleIn(releaseId, 3600);
+      const before = await view();
+      expect(before).toEqual({ state: 'SCHEDULED', latestVersionNumber: 1, approvedVersion: { number: 1 } });
+      const audits = await auditCount(id);
+      expect(await wf.save(id, s, media.base)).toBe(1);
+      expect(await view()).toEqual(before);
+      expect(await versions()).toBe(1);
+      expect(await auditCount(id)).toBe(audits);
+      expect((await wf.releaseState(releaseId)).status).toBe('scheduled');
+
+      // A real change is still a new draft version, audited.
+      expect(await wf.save(id, s, media.base, { durationSeconds: 660 })).toBe(2);
+      expect(await versions()).toBe(2);
+      expect(await auditCount(id, 'item.updated')).toBe(1);
+    });
   });
 
   describe('trainModel', () => {

@@ -13,6 +13,7 @@ type Answer<T = unknown> = { data: T | null; errors?: Err[] };
 const FEED = 'query($s: String!, $u: ID!) { feed(surface: $s, userId: $u) { requestId items { trackingToken item { id } } } }';
 const EDITORIAL = 'query($s: String!, $u: ID!) { editorialFeed(surface: $s, userId: $u) { requestId } }';
 const PREVIEW = 'query($s: String!, $p: PreviewPersonaInput!) { feedPreview(surface: $s, persona: $p) { entries { itemId } } }';
+const CATALOG_AT = 'query($p: PersonaInput) { catalogAt(persona: $p) { itemId } }';
 const TRACK = 'mutation($e: [EngagementEventInput!]!) { trackEvents(events: $e) { accepted duplicates rejected { index code message } } }';
 const RULE = 'an id must be visible text: no line breaks, control characters (U+0000–U+001F, U+007F–U+009F), bidi controls or zero-width characters';
 
@@ -77,6 +78,9 @@ describe('input edges: limits, client user ids, JSON literals, lost candidates',
       expect(e.message).toContain(`userId contains the ${what} at character ${at}`);
       refused(await gql(api.url, EDITORIAL, { s: SURFACE, u: userId }, { apiKey: client.key }), 'BAD_USER_INPUT', 'userId');
       refused(await gql(api.url, PREVIEW, { s: SURFACE, p: { userId } }, admin), 'BAD_USER_INPUT', 'persona.userId');
+      const c = refused(await gql(api.url, CATALOG_AT, { p: { userId } }, admin), 'BAD_USER_INPUT', 'persona.userId');
+      expect(c.extensions?.problems).toEqual([{ field: 'persona.userId', message: `contains the ${what} at character ${at}; ${RULE}` }]);
+      expect(c.message).toContain(`persona.userId contains the ${what} at character ${at}`);
       // A good feed after it is logged, so a refused one would have been by now too.
       const ok = `ok-${randomUUID()}`;
       await must(gql(api.url, FEED, { s: SURFACE, u: ok }, { apiKey: client.key }));
@@ -90,7 +94,20 @@ describe('input edges: limits, client user ids, JSON literals, lost candidates',
     });
 
     it('keeps ids of visible characters, any script', async () => {
-      for (const u of ['user@example.com', 'Zoë 😀', 'مستخدم-7', 'a b']) await must(gql(api.url, FEED, { s: SURFACE, u }, { apiKey: client.key }));
+      for (const u of ['user@example.com', 'Zoë 😀', 'مستخدم-7', 'a b']) {
+        await must(gql(api.url, FEED, { s: SURFACE, u }, { apiKey: client.key }));
+        await must(gql(api.url, CATALOG_AT, { p: { userId: u } }, admin));
+      }
+    });
+
+    it.each([
+      ['empty', ''],
+      ['129 characters', 'u'.repeat(129)],
+    ])('catalogAt refuses a persona userId that is %s, as feedPreview does', async (_name, userId) => {
+      const c = refused(await gql(api.url, CATALOG_AT, { p: { userId } }, admin), 'BAD_USER_INPUT', 'persona.userId');
+      expect(c.extensions?.problems).toEqual([{ field: 'persona.userId', message: 'must be 1 to 128 characters' }]);
+      refused(await gql(api.url, PREVIEW, { s: SURFACE, p: { userId } }, admin), 'BAD_USER_INPUT', 'persona.userId');
+      await must(gql(api.url, CATALOG_AT, { p: { userId: 'u'.repeat(128) } }, admin));
     });
 
     it('trackEvents rejects, alone and typed, an event whose token carries such a user id, and keeps the valid event', async () => {

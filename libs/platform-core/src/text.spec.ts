@@ -1,4 +1,4 @@
-import { clientIdProblem, findUnstorableText, nameProblem, quoteInput, unstorableText } from './text';
+import { clientIdProblem, findUnstorableText, nameProblem, quoteInput, unstorableText, userIdProblem } from './text';
 
 describe('unstorableText', () => {
   it.each([
@@ -78,6 +78,14 @@ describe('nameProblem', () => {
   );
 
   it('refuses a lone surrogate', () => expect(nameProblem('a\uD800')).toBe('contains a lone surrogate (U+D800) at character 1; remove it'));
+});
+
+describe('userIdProblem', () => {
+  it('takes 1 to 128 characters of what clientIdProblem takes', () => {
+    for (const u of ['u', 'Zoë 😀', 'x'.repeat(128)]) expect(userIdProblem(u)).toBeNull();
+    for (const u of ['', 'x'.repeat(129), null, 7]) expect(userIdProblem(u)).toBe('must be 1 to 128 characters');
+    expect(userIdProblem('ad\u200Bmin')).toBe(clientIdProblem('ad\u200Bmin'));
+  });
 });
 
 describe('clientIdProblem', () => {

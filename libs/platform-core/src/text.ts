@@ -107,6 +107,18 @@ export function clientIdProblem(value: string): string | null {
   return unstorable ? `contains ${unstorable}; remove it` : null;
 }
 
+/** The longest user id a person may be named by (feed, editorialFeed, a feedPreview or catalogAt persona). */
+export const CLIENT_USER_ID_MAX_CHARS = 128;
+
+/**
+ * Why `value` cannot be the user id of a person, as a client's feed or a Studio persona names them, or null when it
+ * can: 1 to CLIENT_USER_ID_MAX_CHARS characters, and what clientIdProblem allows. Completes "The userId …".
+ */
+export function userIdProblem(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length < 1 || value.length > CLIENT_USER_ID_MAX_CHARS) return `must be 1 to ${CLIENT_USER_ID_MAX_CHARS} characters`;
+  return clientIdProblem(value);
+}
+
 /**
  * Why `value` cannot be a one-line name shown to people (an API key's or a user's display name, a release's), or null
  * when it can. A line break, another control character (C0, DEL, C1; a tab too) or a bidirectional control is

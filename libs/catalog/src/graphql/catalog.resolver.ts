@@ -97,7 +97,10 @@ export class CatalogResolver {
     return (await this.catalog.createItem(actorOf(p), inputToLike(input))).item as ItemGql;
   }
 
-  @Mutation(() => ItemGql, { description: 'Saves a new version. Pass baseVersion to refuse the save if someone saved in between.' })
+  @Mutation(() => ItemGql, {
+    description:
+      'Saves a new version. Pass baseVersion to refuse the save if someone saved in between. When the latest version already has exactly that content, nothing is written (no new version, no audit entry, approval and schedule untouched) and the item is returned as it is.',
+  })
   @Allow(...Who.editors)
   async updateItem(
     @CurrentPrincipal() p: Principal,

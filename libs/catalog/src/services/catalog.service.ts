@@ -49,8 +49,8 @@ export class CatalogService {
 
   async updateItem(actor: Actor, itemId: string, input: ItemInputLike, baseVersion?: number | null, note?: string | null): Promise<SaveResult> {
     assertId('item', itemId);
-    const result = await this.db.transaction(async (tx) => this.updateIn(tx, actor, itemId, input, baseVersion ?? null, note ?? null)).catch(slugRace);
-    await this.afterSave(result);
+    const result = await this.db.transaction(async (tx) => this.updateIn(tx, actor, itemId, input, baseVersion ?? null, note ?? null, false)).catch(slugRace);
+    if (!result.unchanged) await this.afterSave(result);
     return result;
   }
 
@@ -61,7 +61,7 @@ export class CatalogService {
         const slug = typeof input.slug === 'string' ? input.slug.trim() : '';
         // A slug PostgreSQL cannot take (a NUL) is not looked up; createIn's validation names it.
         const existing = slug && !unstorableText(slug) ? await tx.findOne(ItemEntity, { where: { slug }, lock: { mode: 'pessimistic_write' } }) : null;
-        return existing ? this.updateIn(tx, actor, existing.id, input, null, 'import') : this.createIn(tx, actor, input);
+        return existing ? this.updateIn(tx, actor, existing.id, input, null, 'import', true) : this.createIn(tx, actor, input);
       })
       .catch(slugRace);
     await this.afterSave(result);
@@ -78,10 +78,9 @@ export class CatalogService {
         if (!old) {
           throw new NotFoundError('version', `${item.slug} v${number}`, `This item has versions 1 to ${item.latestVersionNumber}.`, 'reference');
         }
-        // The latest version already has that content (restoring the current version, or a repeated restore): a new
-        // version would change nothing but the number and send an approved item back to draft. Nothing is written.
-        const latest = await tx.findOneOrFail(ItemVersionEntity, { where: { id: item.latestVersionId } });
-        if (!diffFields(latest.fields, old.fields).length) return { item, version: latest, created: false, unchanged: true };
+        // The latest version already has that content (restoring the current version, or a repeated restore).
+        const same = await this.unchangedSave(tx, item, old.fields);
+        if (same) return same;
         return this.writeVersion(tx, actor, item, old.fields, { restoredFrom: number, note: `Restored from version ${number}` });
       })
       .catch(slugRace);
@@ -186,6 +185,8 @@ export class CatalogService {
     input: ItemInputLike,
     baseVersion: number | null,
     note: string | null,
+    /** A bulk import makes a version for every row it upserts, changed or not (counted as updated; import.int-spec relies on it). */
+    versionEveryRow: boolean,
   ): Promise<SaveResult> {
     const item = await this.lockItem(tx, itemId);
     // A version that was never saved is a wrong argument, not someone else's save: CONFLICT would send the editor to reload for nothing.
@@ -209,7 +210,22 @@ export class CatalogService {
         { field: 'kind', message: `must stay ${item.kind}` },
       ]);
     }
+    // A save with nothing changed (the editor pressed Save twice, a client retried) writes nothing.
+    if (!versionEveryRow) {
+      const same = await this.unchangedSave(tx, item, fields);
+      if (same) return same;
+    }
     return this.writeVersion(tx, actor, item, fields, { restoredFrom: null, note });
+  }
+
+  /**
+   * When the latest version already has exactly `fields`, the answer to a save that writes nothing: a new version
+   * would change nothing but the number, queue asset checks again, and send an approved or scheduled item back to
+   * draft. Null when the content differs.
+   */
+  private async unchangedSave(tx: EntityManager, item: ItemEntity, fields: ItemFields): Promise<SaveResult | null> {
+    const latest = await tx.findOneOrFail(ItemVersionEntity, { where: { id: item.latestVersionId } });
+    return diffFields(latest.fields, fields).length ? null : { item, version: latest, created: false, unchanged: true };
   }
 
   private async writeVersion(

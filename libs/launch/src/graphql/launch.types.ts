@@ -194,7 +194,11 @@ export class CatalogEntryGql {
 
 @InputType()
 export class PersonaInput {
-  @Field(() => ID) userId: string;
+  @Field(() => ID, {
+    description:
+      'The person, in your own ids: 1 to 128 characters of visible text; a line break, control, bidi or zero-width character is refused with BAD_USER_INPUT.',
+  })
+  userId: string;
   @Field(() => String, { nullable: true }) locale?: string | null;
   @Field(() => String, { nullable: true }) platform?: string | null;
   @Field(() => String, { nullable: true }) tier?: string | null;

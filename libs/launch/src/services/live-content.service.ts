@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { ItemEntity, ItemFields, ItemVersionEntity } from '@marquee/catalog';
-import { Clock, InputError } from '@marquee/platform-core';
+import { Clock, InputError, userIdProblem } from '@marquee/platform-core';
 import { isEligible, Viewer } from '../domain/rollout';
 import { ReleaseActionEntity } from '../entities/release-action.entity';
 import { ReleaseEntity } from '../entities/release.entity';
@@ -45,6 +45,10 @@ export class LiveContentService {
         { field: 'instant', message: 'is in the past' },
       ]);
     }
+    // The persona's user id is checked as feed and feedPreview check one (catalogAt's persona reaches here unchecked):
+    // it picks the rollout bucket, and a hidden character would make a preview of someone no feed would serve.
+    const badUser = viewer ? userIdProblem(viewer.userId) : null;
+    if (badUser) throw new InputError(`The catalogue was not read: persona.userId ${badUser}.`, [{ field: 'persona.userId', message: badUser }]);
     const live = await this.db
       .getRepository(ItemEntity)
       .createQueryBuilder('i')

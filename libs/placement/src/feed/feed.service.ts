@@ -7,7 +7,7 @@ import { APP_VERSION_EXPECTED, CLIENT_LOCALE_MAX_CHARS, clientLocale, isValidApp
 import { SlotClaims, TRACKING_TOKENS, TrackingTokens } from '@marquee/events';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { Caller, ClientLimits } from '@marquee/platform-auth';
-import { CircuitBreaker, Clock, DomainError, FieldProblem, InputError, NotFoundError, clientIdProblem, hashString, quoteInput } from '@marquee/platform-core';
+import { CircuitBreaker, Clock, DomainError, FieldProblem, InputError, NotFoundError, hashString, quoteInput, userIdProblem } from '@marquee/platform-core';
 import { isDatabaseUnavailable } from '@marquee/platform-database';
 import { REDIS } from '@marquee/platform-queue';
 import { Counter, Histogram } from 'prom-client';
@@ -99,13 +99,10 @@ interface StickySlate {
  */
 export function checkViewer(userId: unknown, context: FeedContext | null | undefined): { viewer: FeedViewer; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
-  if (typeof userId !== 'string' || userId.length < 1 || userId.length > 128) problems.push({ field: 'userId', message: 'must be 1 to 128 characters' });
-  else {
-    // It is logged, signed into tracking tokens and shown in staff tools: text PostgreSQL cannot store would poison the
-    // first two, and a line break, control, bidi or zero-width character would make the third lie about it.
-    const bad = clientIdProblem(userId);
-    if (bad) problems.push({ field: 'userId', message: bad });
-  }
+  // It is logged, signed into tracking tokens and shown in staff tools: text PostgreSQL cannot store would poison the
+  // first two, and a line break, control, bidi or zero-width character would make the third lie about it.
+  const badUser = userIdProblem(userId);
+  if (badUser) problems.push({ field: 'userId', message: badUser });
   const c = context ?? {};
   let locale: string | null = null;
   if (c.locale) {

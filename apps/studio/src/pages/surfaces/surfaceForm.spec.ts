@@ -34,7 +34,21 @@ describe('the surface form: test positions', () => {
     for (const bad of ['1', '0', '101', '2.5', '', 'five'])
       expect(validateForm({ ...f, testMaxPosition: bad }).testMaxPosition).toBe('A position from 2 to 100: position 1 never holds a test.');
     expect(validateForm({ ...f, testMaxPosition: '2' }).testMaxPosition).toBeUndefined();
-    expect(validateForm({ ...f, testMaxPosition: '100' }).testMaxPosition).toBeUndefined();
+    expect(validateForm({ ...f, slots: '100', testMaxPosition: '100' }).testMaxPosition).toBeUndefined();
+  });
+
+  it('refuses a last test position past the slots, as the API does, before anything is sent', () => {
+    const f = formFromSurface(surface);
+    const past = "At most 10, the surface's slots: tests go to positions 2 to this one, so it can't be past the last slot.";
+    expect(validateForm({ ...f, testMaxPosition: '11' }).testMaxPosition).toBe(past);
+    expect(validateForm({ ...f, testMaxPosition: '10' }).testMaxPosition).toBeUndefined();
+    // Fewer slots with the old last position: the last position is what to change.
+    expect(validateForm({ ...f, slots: '3' }).testMaxPosition).toBe(past.replace('10', '3'));
+    expect(validateForm({ ...f, slots: '3', testMaxPosition: '3' })).toEqual({});
+    // A one-slot surface holds no test; 2 is still its lowest setting, as the API says.
+    expect(validateForm({ ...f, slots: '1', testMaxPosition: '2' })).toEqual({});
+    // Slots that are not valid themselves are the one problem named.
+    expect(validateForm({ ...f, slots: '0' })).toEqual({ slots: 'A whole number from 1 to 100.' });
   });
 
   it('says where tests sit, capped by the slots', () => {

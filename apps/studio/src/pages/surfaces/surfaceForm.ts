@@ -81,6 +81,9 @@ export function validateForm(f: SurfaceForm): Record<string, string> {
   if (days === null || days < 1 || days > 90) e.testMaxDays = 'A whole number of days from 1 to 90.';
   const lastTest = int(f.testMaxPosition);
   if (lastTest === null || lastTest < 2 || lastTest > 100) e.testMaxPosition = 'A position from 2 to 100: position 1 never holds a test.';
+  // Tests go to positions 2 to this one, so it can't be past the last slot (2 on a one-slot surface, which has none).
+  else if (slots !== null && !e.slots && lastTest > Math.max(2, slots))
+    e.testMaxPosition = `At most ${Math.max(2, slots)}, the surface's slots: tests go to positions 2 to this one, so it can't be past the last slot.`;
   const firstN = int(f.firstN);
   if (firstN === null || firstN < 1 || firstN > 100) e['diversity.firstN'] = 'A whole number of slots from 1 to 100.';
   for (const [k, label] of [

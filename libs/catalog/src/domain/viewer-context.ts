@@ -18,8 +18,10 @@ export interface ViewerContext {
   tier: string | null;
 }
 
-const PLATFORMS = ['ios', 'android', 'web'];
-const TIER = /^[a-z][a-z0-9_-]{0,19}$/;
+/** The platforms a viewer can be on, as a release audience names them too. */
+export const VIEWER_PLATFORMS = ['ios', 'android', 'web'];
+/** The shape of a viewer's tier, lowercased: a release audience's tier outside it could never match anyone. */
+export const VIEWER_TIER = /^[a-z][a-z0-9_-]{0,19}$/;
 
 /**
  * Checks a viewer's locale, platform, app version and tier: the one implementation behind `feed`, `editorialFeed`,
@@ -39,9 +41,9 @@ export function checkViewerContext(c: ViewerContextInput | null | undefined): { 
       problems.push({ field: 'locale', message: `${quoteInput(input.locale)} is not a locale code like "en", "pt-BR" or "zh-Hant-TW" (BCP 47)` });
   }
   const platform = input.platform ? input.platform.toLowerCase() : null;
-  if (platform && !PLATFORMS.includes(platform)) problems.push({ field: 'platform', message: 'must be ios, android or web' });
+  if (platform && !VIEWER_PLATFORMS.includes(platform)) problems.push({ field: 'platform', message: 'must be ios, android or web' });
   if (input.appVersion && !isValidAppVersion(input.appVersion)) problems.push({ field: 'appVersion', message: APP_VERSION_EXPECTED });
   const tier = input.tier ? input.tier.toLowerCase() : null;
-  if (tier && !TIER.test(tier)) problems.push({ field: 'tier', message: 'must be a short lowercase name such as "free" or "premium"' });
+  if (tier && !VIEWER_TIER.test(tier)) problems.push({ field: 'tier', message: 'must be a short lowercase name such as "free" or "premium"' });
   return { context: { locale, platform, tier, appVersion: input.appVersion ?? null }, problems };
 }

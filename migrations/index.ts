@@ -14,6 +14,7 @@ import { NfcEmails1797000000001 } from './1797000000001-NfcEmails';
 import { PersonHistory1797100000000 } from './1797100000000-PersonHistory';
 import { EventFingerprints1797200000000 } from './1797200000000-EventFingerprints';
 import { TestPositionsWithinSlots1797300000000 } from './1797300000000-TestPositionsWithinSlots';
+import { ImportUnchangedItems1797400000000 } from './1797400000000-ImportUnchangedItems';
 
 /** Migrations run in this order. A new migration file must be added here (the schema drift test checks it). */
 export const ALL_MIGRATIONS = [
@@ -33,4 +34,5 @@ export const ALL_MIGRATIONS = [
   PersonHistory1797100000000,
   EventFingerprints1797200000000,
   TestPositionsWithinSlots1797300000000,
+  ImportUnchangedItems1797400000000,
 ];

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { ApiHandle, RunningProcess, ROOT, createUser, dbUrl, gql, login, startApi, startWorker, withDb } from '../support/stack';
 import { FinishedImport, importFinished, uploadImport } from '../support/imports';
+import { Workflow, must, startMediaServer } from '../support/launch-helpers';
 import { pollUntil } from '../support/wait';
 
 const HEADER = 'slug,kind,default_locale,locales,title.en,description.en,title.de,description.de,duration,attr.narrator,topics';
@@ -30,7 +31,7 @@ describe('bulk import', () => {
       timeout: 60000,
     });
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(/2 created, 0 updated, 2 rows with errors/);
+    expect(run.stdout).toMatch(/2 created, 0 updated, 0 unchanged, 2 rows with errors/);
     expect(run.stdout).toMatch(/line 3 \(Bad Slug!\): slug "Bad Slug!" must be lowercase/);
     expect(run.stdout).toMatch(/line 5 \(cli-three\): localized.en.title is required in the default locale/);
     const { rows } = await withDb((c) => c.query(`SELECT slug FROM items WHERE slug LIKE 'cli-%' ORDER BY slug`));
@@ -43,19 +44,26 @@ describe('bulk import', () => {
     let api: ApiHandle;
     let worker: RunningProcess;
     let token: string;
+    let reviewerToken: string;
+    let media: { base: string; close(): void };
     beforeAll(async () => {
+      media = await startMediaServer();
       api = await startApi({ IMPORT_MAX_BYTES: '4096' });
-      worker = await startWorker();
+      worker = await startWorker({ OUTBOUND_ALLOWLIST: '127.0.0.1' }); // asset checks reach the media server on loopback
       token = await login(api.url, await createUser('editor'));
+      reviewerToken = await login(api.url, await createUser('reviewer'));
     });
-    afterAll(() => Promise.all([api?.stop(), worker?.stop()]));
+    afterAll(async () => {
+      await Promise.all([api?.stop(), worker?.stop()]);
+      media?.close();
+    });
 
     /** Uploads a JSON Lines file as the Studio does; answers the import's id. */
     const uploadJsonl = (filename: string, body: string): Promise<string> => uploadImport(api.url, token, filename, 'application/x-ndjson', body);
     /** The import as the Studio shows it, once the worker has finished it. */
     const finished = (id: string): Promise<FinishedImport> => importFinished(api.url, token, id);
 
-    it('shows progress and per-row errors, and re-importing makes new versions', async () => {
+    it('shows progress and per-row errors, and re-importing the same rows writes nothing', async () => {
       const lines = [
         JSON.stringify({
           slug: 'jl-one',
@@ -90,6 +98,7 @@ describe('bulk import', () => {
           totalRows: number;
           createdItems: number;
           updatedItems: number;
+          unchangedItems: number;
           failedRows: number;
           errors: { row: number; problems: { field: string; message: string }[] }[];
         };
@@ -100,7 +109,7 @@ describe('bulk import', () => {
             (
               await gql<Job>(
                 api.url,
-                'query($id: ID!) { importJob(id: $id) { state status processedRows totalRows createdItems updatedItems failedRows errors { row problems { field message } } } }',
+                'query($id: ID!) { importJob(id: $id) { state status processedRows totalRows createdItems updatedItems unchangedItems failedRows errors { row problems { field message } } } }',
                 { id: jobId },
                 { token },
               )
@@ -115,6 +124,7 @@ describe('bulk import', () => {
         processedRows: 4,
         createdItems: 2,
         updatedItems: 0,
+        unchangedItems: 0,
         failedRows: 2,
       });
       expect(job.errors.map((e) => [e.row, e.problems[0].field])).toEqual([
@@ -122,13 +132,69 @@ describe('bulk import', () => {
         [4, 'defaultLocale'],
       ]);
 
+      // The same file again: its valid rows have the content the items already have, so nothing is written for them.
       const again = await waitDone((await post()).id);
-      expect(again).toMatchObject({ createdItems: 0, updatedItems: 2, failedRows: 2 });
+      expect(again).toMatchObject({ state: 'COMPLETED_WITH_ERRORS', createdItems: 0, updatedItems: 0, unchangedItems: 2, failedRows: 2 });
       const versions = await withDb((c) => c.query(`SELECT i.slug, i.latest_version_number AS n FROM items i WHERE slug LIKE 'jl-%' ORDER BY slug`));
       expect(versions.rows).toEqual([
-        { slug: 'jl-one', n: 2 },
-        { slug: 'jl-two', n: 2 },
+        { slug: 'jl-one', n: 1 },
+        { slug: 'jl-two', n: 1 },
       ]);
+    });
+
+    it('re-importing an approved item of a scheduled release unchanged leaves it scheduled; a changed row still makes a new version', async () => {
+      const wf = new Workflow(api, { token }, { token: reviewerToken });
+      const slug = `sync-${Math.random().toString(36).slice(2, 8)}`;
+      // Complete enough to go to review: artwork, audio and a duration.
+      const row = (title: string) =>
+        JSON.stringify({
+          slug,
+          kind: 'talk',
+          defaultLocale: 'en',
+          localized: { en: { title, description: 'd' } },
+          attributes: { speaker: 'S' },
+          durationSeconds: 600,
+          media: { audioUrl: `${media.base}/ok/${slug}.mp3`, artworkUrl: `${media.base}/ok/${slug}.jpg` },
+        });
+      type Counts = { state: string; createdItems: number; updatedItems: number; unchangedItems: number; failedRows: number };
+      const run = async (title: string): Promise<Counts> => {
+        const id = await uploadJsonl('sync.jsonl', row(title));
+        await finished(id);
+        return (
+          await must(
+            gql<{ importJob: Counts }>(
+              api.url,
+              'query($id: ID!) { importJob(id: $id) { state createdItems updatedItems unchangedItems failedRows } }',
+              { id },
+              { token },
+            ),
+          )
+        ).importJob;
+      };
+      expect(await run('Daily')).toEqual({ state: 'SUCCEEDED', createdItems: 1, updatedItems: 0, unchangedItems: 0, failedRows: 0 });
+      const itemId = (await withDb((c) => c.query('SELECT id FROM items WHERE slug = $1', [slug]))).rows[0].id as string;
+      expect(await wf.approveLatest(itemId)).toBe(1);
+      const releaseId = await wf.release(`sync ${slug}`, [itemId]);
+      await wf.scheduleIn(releaseId, 3600);
+
+      const VIEW = 'query($id: ID!) { item(id: $id) { state latestVersionNumber approvedVersion { number } } }';
+      const view = async () => (await must(gql<{ item: unknown }>(api.url, VIEW, { id: itemId }, { token }))).item;
+      const audits = async () => (await withDb((c) => c.query(`SELECT count(*)::int AS n FROM audit_log WHERE entity_id = $1`, [itemId]))).rows[0].n as number;
+      const before = await view();
+      expect(before).toEqual({ state: 'SCHEDULED', latestVersionNumber: 1, approvedVersion: { number: 1 } });
+      const auditsBefore = await audits();
+
+      // The daily sync sends the same row again: nothing is written, and every row counts as imported.
+      expect(await run('Daily')).toEqual({ state: 'SUCCEEDED', createdItems: 0, updatedItems: 0, unchangedItems: 1, failedRows: 0 });
+      expect(await view()).toEqual(before);
+      expect(await audits()).toBe(auditsBefore);
+      expect((await wf.releaseState(releaseId)).status).toBe('scheduled');
+
+      // A row that really changes is still a new draft version, audited; the approved version stays v1.
+      expect(await run('Daily, retitled')).toEqual({ state: 'SUCCEEDED', createdItems: 0, updatedItems: 1, unchangedItems: 0, failedRows: 0 });
+      expect(await view()).toMatchObject({ latestVersionNumber: 2, approvedVersion: { number: 1 } });
+      const updated = await withDb((c) => c.query(`SELECT count(*)::int AS n FROM audit_log WHERE entity_id = $1 AND action = 'item.updated'`, [itemId]));
+      expect(updated.rows[0].n).toBe(1);
     });
 
     it('refuses a file over IMPORT_MAX_BYTES with 413 and stores nothing', async () => {

@@ -110,6 +110,36 @@ describe('input edges: limits, client user ids, JSON literals, lost candidates',
       await must(gql(api.url, CATALOG_AT, { p: { userId: 'u'.repeat(128) } }, admin));
     });
 
+    it.each([
+      ['a locale that is not BCP 47', { locale: 'not a locale!' }, 'locale'],
+      ['a locale over 64 characters', { locale: 'en-' + 'a'.repeat(70) }, 'locale'],
+      ['an unknown platform', { platform: 'windows' }, 'platform'],
+      ['a tier that is not a short lowercase name', { tier: 'Premium Plus!' }, 'tier'],
+    ])('catalogAt refuses a persona with %s, naming the field as feedPreview does, and writes nothing', async (_name, context, field) => {
+      // Feeds logged by earlier tests are still being flushed, so feed_requests is counted for this persona only.
+      const userId = `persona-${randomUUID()}`;
+      const counts = () =>
+        withDb((c) =>
+          c.query(
+            'SELECT (SELECT count(*) FROM audit_log)::int AS audit, (SELECT count(*) FROM feed_requests WHERE user_id = $1)::int AS feeds, (SELECT count(*) FROM items)::int AS items',
+            [userId],
+          ),
+        ).then((r) => r.rows[0]);
+      const before = await counts();
+      const c = refused(await gql(api.url, CATALOG_AT, { p: { userId, ...context } }, admin), 'BAD_USER_INPUT', `persona.${field}`);
+      const p = refused(await gql(api.url, PREVIEW, { s: SURFACE, p: { userId, ...context } }, admin), 'BAD_USER_INPUT', `persona.${field}`);
+      // One implementation: the same problem, word for word.
+      expect(c.extensions?.problems).toEqual(p.extensions?.problems);
+      expect(c.message).toMatch(new RegExp(`^The catalogue was not read: persona\\.${field} `));
+      expect(await counts()).toEqual(before);
+    });
+
+    it('catalogAt names every bad persona field at once, and takes good ones in any case', async () => {
+      const c = refused(await gql(api.url, CATALOG_AT, { p: { userId: 'a\tb', locale: 'xx_!!', platform: 'tv', tier: '9lives' } }, admin), 'BAD_USER_INPUT');
+      expect(c.extensions?.problems?.map((p) => p.field)).toEqual(['persona.userId', 'persona.locale', 'persona.platform', 'persona.tier']);
+      await must(gql(api.url, CATALOG_AT, { p: { userId: 'persona', locale: 'pt_BR', platform: 'IOS', tier: 'Premium' } }, admin));
+    });
+
     it('trackEvents rejects, alone and typed, an event whose token carries such a user id, and keeps the valid event', async () => {
       const good = (
         await must(

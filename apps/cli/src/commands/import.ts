@@ -46,12 +46,16 @@ export async function importCommand(config: AppConfig, file: string | undefined)
     bar.start(job.totalRows, 0, { failed: 0 });
     const result = await imports.run(job.id, actor, (p) => bar.update(p.processed, { failed: p.failed }));
     bar.stop();
-    process.stdout.write(`\n${result.createdItems} created, ${result.updatedItems} updated, ${result.failedRows} rows with errors (import ${result.id}).\n`);
+    process.stdout.write(
+      `\n${result.createdItems} created, ${result.updatedItems} updated, ${result.unchangedItems} unchanged, ${result.failedRows} rows with errors (import ${result.id}).\n`,
+    );
     for (const err of result.errors) {
       process.stdout.write(`  line ${err.row}${err.slug ? ` (${err.slug})` : ''}: ${err.problems.map((p) => `${p.field} ${p.message}`).join('; ')}\n`);
     }
     if (result.failedRows)
-      process.stdout.write('Rows with errors wrote nothing. Fix them and import the file again: rows that succeeded will get a new version.\n');
+      process.stdout.write(
+        'Rows with errors wrote nothing. Fix them and import the file again: rows that succeeded and have not changed since write nothing.\n',
+      );
     return result.failedRows ? 1 : 0;
   } finally {
     await app.close();

@@ -14,6 +14,7 @@ export const ImportJobFields = graphql(`
     processedRows
     createdItems
     updatedItems
+    unchangedItems
     failedRows
     failure
     createdAt

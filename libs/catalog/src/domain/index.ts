@@ -3,3 +3,4 @@ export * from './item-fields';
 export * from './validation';
 export * from './diff';
 export * from './app-version';
+export * from './viewer-context';

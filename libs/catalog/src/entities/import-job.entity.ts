@@ -43,6 +43,10 @@ export class ImportJobEntity {
   @Column('int', { default: 0 })
   updatedItems: number;
 
+  /** Rows whose content the item's latest version already had: nothing was written for them. */
+  @Column('int', { default: 0 })
+  unchangedItems: number;
+
   @Column('int', { default: 0 })
   failedRows: number;
 

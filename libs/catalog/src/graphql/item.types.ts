@@ -394,6 +394,11 @@ export class ImportJobGql {
   createdItems: number;
   @Field(() => Int)
   updatedItems: number;
+  @Field(() => Int, {
+    description:
+      "Rows whose content the item's latest version already had: nothing was written for them (no new version, no audit entry; approval and state unchanged).",
+  })
+  unchangedItems: number;
   @Field(() => Int)
   failedRows: number;
   @Field(() => [ImportRowErrorGql])

@@ -114,10 +114,10 @@ export class ImportService {
     }
     await repo.update(id, { status: 'running', totalRows: rows.length });
     const errors: ImportRowError[] = [...job.errors];
-    let { processedRows, createdItems, updatedItems, failedRows } = job;
+    let { processedRows, createdItems, updatedItems, unchangedItems, failedRows } = job;
     let sinceFlush = stopwatch();
     const flush = async () => {
-      await repo.update(id, { processedRows, createdItems, updatedItems, failedRows, errors: errors.slice(0, MAX_STORED_ERRORS) });
+      await repo.update(id, { processedRows, createdItems, updatedItems, unchangedItems, failedRows, errors: errors.slice(0, MAX_STORED_ERRORS) });
       sinceFlush = stopwatch();
     };
     // A retried job resumes after the last row it recorded.
@@ -132,7 +132,9 @@ export class ImportService {
       } else {
         try {
           const res = await this.catalog.upsertBySlug(actor, r.input);
+          // A row with the content the item already has wrote nothing (no version, no audit entry): it is counted apart.
           if (res.created) createdItems++;
+          else if (res.unchanged) unchangedItems++;
           else updatedItems++;
         } catch (e) {
           if (!isDomainError(e)) throw e;
@@ -146,7 +148,8 @@ export class ImportService {
       if (sinceFlush() > 250 || processedRows === rows.length) await flush();
     }
     await flush();
-    const status = failedRows === 0 ? 'succeeded' : createdItems + updatedItems === 0 ? 'failed' : 'completed_with_errors';
+    // An unchanged row is a row imported: a re-import where every row is unchanged succeeded.
+    const status = failedRows === 0 ? 'succeeded' : createdItems + updatedItems + unchangedItems === 0 ? 'failed' : 'completed_with_errors';
     await repo.update(id, {
       status,
       content: null,
@@ -154,10 +157,11 @@ export class ImportService {
       failure: status === 'failed' ? `No row could be imported (${failedRows} with errors). Fix the rows listed and upload again.` : null,
     });
     // A clean import says so in words a log search for "error" does not match; a partial one says where to look.
-    if (failedRows === 0) this.logger.log(`Import ${id} (${job.filename}): ${createdItems} created, ${updatedItems} updated, every row valid.`);
+    const counts = `${createdItems} created, ${updatedItems} updated, ${unchangedItems} unchanged`;
+    if (failedRows === 0) this.logger.log(`Import ${id} (${job.filename}): ${counts}, every row valid.`);
     else
       this.logger.warn(
-        `Import ${id} (${job.filename}): ${createdItems} created, ${updatedItems} updated, ${failedRows} rows with errors; the import's page in the Studio (or importJob(id).errors) lists each row and what to fix.`,
+        `Import ${id} (${job.filename}): ${counts}, ${failedRows} rows with errors; the import's page in the Studio (or importJob(id).errors) lists each row and what to fix.`,
       );
     return this.get(id);
   }

@@ -49,22 +49,26 @@ export class CatalogService {
 
   async updateItem(actor: Actor, itemId: string, input: ItemInputLike, baseVersion?: number | null, note?: string | null): Promise<SaveResult> {
     assertId('item', itemId);
-    const result = await this.db.transaction(async (tx) => this.updateIn(tx, actor, itemId, input, baseVersion ?? null, note ?? null, false)).catch(slugRace);
+    const result = await this.db.transaction(async (tx) => this.updateIn(tx, actor, itemId, input, baseVersion ?? null, note ?? null)).catch(slugRace);
     if (!result.unchanged) await this.afterSave(result);
     return result;
   }
 
-  /** Creates or updates by slug in one transaction: what a bulk import row does. */
+  /**
+   * Creates or updates by slug in one transaction: what a bulk import row does. A row with the content the item's
+   * latest version already has writes nothing (answered `unchanged`), as updateItem does, so re-importing the same
+   * file does not send approved or scheduled items back to draft.
+   */
   async upsertBySlug(actor: Actor, input: ItemInputLike): Promise<SaveResult> {
     const result = await this.db
       .transaction(async (tx) => {
         const slug = typeof input.slug === 'string' ? input.slug.trim() : '';
         // A slug PostgreSQL cannot take (a NUL) is not looked up; createIn's validation names it.
         const existing = slug && !unstorableText(slug) ? await tx.findOne(ItemEntity, { where: { slug }, lock: { mode: 'pessimistic_write' } }) : null;
-        return existing ? this.updateIn(tx, actor, existing.id, input, null, 'import', true) : this.createIn(tx, actor, input);
+        return existing ? this.updateIn(tx, actor, existing.id, input, null, 'import') : this.createIn(tx, actor, input);
       })
       .catch(slugRace);
-    await this.afterSave(result);
+    if (!result.unchanged) await this.afterSave(result);
     return result;
   }
 
@@ -185,8 +189,6 @@ export class CatalogService {
     input: ItemInputLike,
     baseVersion: number | null,
     note: string | null,
-    /** A bulk import makes a version for every row it upserts, changed or not (counted as updated; import.int-spec relies on it). */
-    versionEveryRow: boolean,
   ): Promise<SaveResult> {
     const item = await this.lockItem(tx, itemId);
     // A version that was never saved is a wrong argument, not someone else's save: CONFLICT would send the editor to reload for nothing.
@@ -210,11 +212,9 @@ export class CatalogService {
         { field: 'kind', message: `must stay ${item.kind}` },
       ]);
     }
-    // A save with nothing changed (the editor pressed Save twice, a client retried) writes nothing.
-    if (!versionEveryRow) {
-      const same = await this.unchangedSave(tx, item, fields);
-      if (same) return same;
-    }
+    // A save with nothing changed (the editor pressed Save twice, a client retried, a file re-imported) writes nothing.
+    const same = await this.unchangedSave(tx, item, fields);
+    if (same) return same;
     return this.writeVersion(tx, actor, item, fields, { restoredFrom: null, note });
   }
 

@@ -59,6 +59,6 @@ export class ImportsProcessor extends WorkerHost {
       }
       throw e;
     }
-    return { status: result.status, created: result.createdItems, updated: result.updatedItems, failed: result.failedRows };
+    return { status: result.status, created: result.createdItems, updated: result.updatedItems, unchanged: result.unchangedItems, failed: result.failedRows };
   }
 }

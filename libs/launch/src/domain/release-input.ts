@@ -1,3 +1,4 @@
+import { VIEWER_PLATFORMS, VIEWER_TIER } from '@marquee/catalog';
 import { FieldProblem, nameProblem, quoteInput, unstorableText } from '@marquee/platform-core';
 
 /**
@@ -14,9 +15,6 @@ export const RELEASE_LIMITS = {
   audienceEntryChars: 64,
 } as const;
 
-export const RELEASE_PLATFORMS = ['ios', 'android', 'web'];
-/** The shape the feed accepts for a viewer's tier (libs/placement feed.service.ts): a tier outside it can never match. */
-const TIER = /^[a-z][a-z0-9_-]{0,19}$/;
 /** Why a release name cannot be used, or null: empty, too long, or not one line of plain text. */
 export function releaseNameProblem(name: string): string | null {
   if (!name) return 'must not be empty';
@@ -51,9 +49,9 @@ export function checkAudience(
   const problems: FieldProblem[] = [];
   const rules: Record<keyof AudienceLists, { canon: (raw: string) => string | null; expected: string }> = {
     locales: { canon: canonicalLocale, expected: 'a BCP 47 locale code such as "en", "de-AT" or "pt-BR"' },
-    platforms: { canon: (p) => (RELEASE_PLATFORMS.includes(p.trim().toLowerCase()) ? p.trim().toLowerCase() : null), expected: 'ios, android or web' },
+    platforms: { canon: (p) => (VIEWER_PLATFORMS.includes(p.trim().toLowerCase()) ? p.trim().toLowerCase() : null), expected: 'ios, android or web' },
     tiers: {
-      canon: (t) => (TIER.test(t.trim().toLowerCase()) ? t.trim().toLowerCase() : null),
+      canon: (t) => (VIEWER_TIER.test(t.trim().toLowerCase()) ? t.trim().toLowerCase() : null),
       expected: 'a lowercase tier name of 1 to 20 letters, digits, "-" or "_", such as "free"',
     },
   };

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { ItemEntity, ItemFields, ItemVersionEntity } from '@marquee/catalog';
-import { Clock, InputError, userIdProblem } from '@marquee/platform-core';
+import { checkViewerContext, ItemEntity, ItemFields, ItemVersionEntity } from '@marquee/catalog';
+import { Clock, FieldProblem, InputError, userIdProblem } from '@marquee/platform-core';
 import { isEligible, Viewer } from '../domain/rollout';
 import { ReleaseActionEntity } from '../entities/release-action.entity';
 import { ReleaseEntity } from '../entities/release.entity';
@@ -36,7 +36,7 @@ export class LiveContentService {
    * Live content at `instant` (default now). With a viewer, staged rollouts apply: outside a release's percentage or
    * audience, the viewer keeps what was live before that release.
    */
-  async at(instant?: Date | null, viewer?: Viewer | null): Promise<LiveEntry[]> {
+  async at(instant?: Date | null, persona?: (Viewer & { appVersion?: string | null }) | null): Promise<LiveEntry[]> {
     const now = this.clock.now();
     const when = instant ?? now;
     if (Number.isNaN(when.getTime())) throw new InputError('The instant is not a valid date-time.', [{ field: 'instant', message: 'is not a date-time' }]);
@@ -45,10 +45,23 @@ export class LiveContentService {
         { field: 'instant', message: 'is in the past' },
       ]);
     }
-    // The persona's user id is checked as feed and feedPreview check one (catalogAt's persona reaches here unchecked):
-    // it picks the rollout bucket, and a hidden character would make a preview of someone no feed would serve.
-    const badUser = viewer ? userIdProblem(viewer.userId) : null;
-    if (badUser) throw new InputError(`The catalogue was not read: persona.userId ${badUser}.`, [{ field: 'persona.userId', message: badUser }]);
+    // The persona is checked as feed and feedPreview check a viewer (catalogAt's persona reaches here unchecked): its
+    // user id picks the rollout bucket, and a hidden character would make a preview of someone no feed would serve; a
+    // locale, platform or tier no feed would accept would show an audience no real viewer is in. The checked form
+    // (canonical locale, lowercase platform and tier) is what the audiences are matched on, as in feedPreview.
+    let viewer: Viewer | null = null;
+    if (persona) {
+      const problems: FieldProblem[] = [];
+      const badUser = userIdProblem(persona.userId);
+      if (badUser) problems.push({ field: 'userId', message: badUser });
+      const checked = checkViewerContext(persona);
+      problems.push(...checked.problems);
+      if (problems.length) {
+        const named = problems.map((p) => ({ field: `persona.${p.field}`, message: p.message }));
+        throw new InputError(`The catalogue was not read: ${named.map((p) => `${p.field} ${p.message}`).join('; ')}.`, named);
+      }
+      viewer = { userId: persona.userId, locale: checked.context.locale, platform: checked.context.platform, tier: checked.context.tier };
+    }
     const live = await this.db
       .getRepository(ItemEntity)
       .createQueryBuilder('i')

@@ -3,11 +3,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import IORedis from 'ioredis';
-import { APP_VERSION_EXPECTED, CLIENT_LOCALE_MAX_CHARS, clientLocale, isValidAppVersion, ItemFields } from '@marquee/catalog';
+import { checkViewerContext, ItemFields } from '@marquee/catalog';
 import { SlotClaims, TRACKING_TOKENS, TrackingTokens } from '@marquee/events';
 import { APP_CONFIG, AppConfig } from '@marquee/platform-config';
 import { Caller, ClientLimits } from '@marquee/platform-auth';
-import { CircuitBreaker, Clock, DomainError, FieldProblem, InputError, NotFoundError, hashString, quoteInput, userIdProblem } from '@marquee/platform-core';
+import { CircuitBreaker, Clock, DomainError, FieldProblem, InputError, NotFoundError, hashString, userIdProblem } from '@marquee/platform-core';
 import { isDatabaseUnavailable } from '@marquee/platform-database';
 import { REDIS } from '@marquee/platform-queue';
 import { Counter, Histogram } from 'prom-client';
@@ -57,8 +57,6 @@ export interface FeedResponse {
   items: FeedEntry[];
 }
 
-const PLATFORMS = ['ios', 'android', 'web'];
-const TIER = /^[a-z][a-z0-9_-]{0,19}$/;
 const FALLBACK_POLICY = 'fallback/editorial';
 
 const feedLatency = new Histogram({
@@ -103,22 +101,10 @@ export function checkViewer(userId: unknown, context: FeedContext | null | undef
   // first two, and a line break, control, bidi or zero-width character would make the third lie about it.
   const badUser = userIdProblem(userId);
   if (badUser) problems.push({ field: 'userId', message: badUser });
-  const c = context ?? {};
-  let locale: string | null = null;
-  if (c.locale) {
-    // Any well-formed BCP 47 tag (extensions, private use); the feed matches on its language, script and region.
-    locale = clientLocale(c.locale);
-    if (!locale && c.locale.length > CLIENT_LOCALE_MAX_CHARS)
-      problems.push({ field: 'context.locale', message: `is ${c.locale.length} characters long; a locale tag may have at most ${CLIENT_LOCALE_MAX_CHARS}` });
-    else if (!locale)
-      problems.push({ field: 'context.locale', message: `${quoteInput(c.locale)} is not a locale code like "en", "pt-BR" or "zh-Hant-TW" (BCP 47)` });
-  }
-  const platform = c.platform ? c.platform.toLowerCase() : null;
-  if (platform && !PLATFORMS.includes(platform)) problems.push({ field: 'context.platform', message: 'must be ios, android or web' });
-  if (c.appVersion && !isValidAppVersion(c.appVersion)) problems.push({ field: 'context.appVersion', message: APP_VERSION_EXPECTED });
-  const tier = c.tier ? c.tier.toLowerCase() : null;
-  if (tier && !TIER.test(tier)) problems.push({ field: 'context.tier', message: 'must be a short lowercase name such as "free" or "premium"' });
-  return { viewer: { userId: userId as string, locale, platform, tier, appVersion: c.appVersion ?? null }, problems };
+  // Locale, platform, app version and tier are checked as catalogAt checks a persona's (one implementation, in catalog).
+  const checked = checkViewerContext(context);
+  for (const p of checked.problems) problems.push({ field: `context.${p.field}`, message: p.message });
+  return { viewer: { userId: userId as string, ...checked.context }, problems };
 }
 
 class BudgetExceeded extends Error {}

@@ -59,7 +59,7 @@ type Documents = {
     "\n  mutation Restore($itemId: ID!, $number: Int!) {\n    restoreItemVersion(itemId: $itemId, number: $number) {\n      ...ItemDetailFields\n    }\n  }\n": typeof types.RestoreDocument,
     "\n  mutation Recheck($itemId: ID!) {\n    recheckAssets(itemId: $itemId) {\n      ...AssetFields\n    }\n  }\n": typeof types.RecheckDocument,
     "\n  query Assets($id: ID!) {\n    item(id: $id) {\n      assets {\n        ...AssetFields\n      }\n    }\n  }\n": typeof types.AssetsDocument,
-    "\n  fragment ImportJobFields on ImportJob {\n    id\n    filename\n    format\n    source\n    state\n    totalRows\n    processedRows\n    createdItems\n    updatedItems\n    failedRows\n    failure\n    createdAt\n    finishedAt\n  }\n": typeof types.ImportJobFieldsFragmentDoc,
+    "\n  fragment ImportJobFields on ImportJob {\n    id\n    filename\n    format\n    source\n    state\n    totalRows\n    processedRows\n    createdItems\n    updatedItems\n    unchangedItems\n    failedRows\n    failure\n    createdAt\n    finishedAt\n  }\n": typeof types.ImportJobFieldsFragmentDoc,
     "\n  query ImportJob($id: ID!) {\n    importJob(id: $id) {\n      ...ImportJobFields\n      errors {\n        row\n        slug\n        problems {\n          field\n          message\n        }\n      }\n    }\n  }\n": typeof types.ImportJobDocument,
     "\n  query ImportJobs($limit: Int) {\n    importJobs(limit: $limit) {\n      ...ImportJobFields\n    }\n  }\n": typeof types.ImportJobsDocument,
     "\n  query ReviewQueue {\n    reviewQueue {\n      submittedAt\n      submittedBy\n      item {\n        ...ItemSummaryFields\n      }\n      version {\n        ...ItemVersionFields\n      }\n      changesFromLive {\n        path\n        before\n        after\n      }\n    }\n  }\n": typeof types.ReviewQueueDocument,
@@ -162,7 +162,7 @@ const documents: Documents = {
     "\n  mutation Restore($itemId: ID!, $number: Int!) {\n    restoreItemVersion(itemId: $itemId, number: $number) {\n      ...ItemDetailFields\n    }\n  }\n": types.RestoreDocument,
     "\n  mutation Recheck($itemId: ID!) {\n    recheckAssets(itemId: $itemId) {\n      ...AssetFields\n    }\n  }\n": types.RecheckDocument,
     "\n  query Assets($id: ID!) {\n    item(id: $id) {\n      assets {\n        ...AssetFields\n      }\n    }\n  }\n": types.AssetsDocument,
-    "\n  fragment ImportJobFields on ImportJob {\n    id\n    filename\n    format\n    source\n    state\n    totalRows\n    processedRows\n    createdItems\n    updatedItems\n    failedRows\n    failure\n    createdAt\n    finishedAt\n  }\n": types.ImportJobFieldsFragmentDoc,
+    "\n  fragment ImportJobFields on ImportJob {\n    id\n    filename\n    format\n    source\n    state\n    totalRows\n    processedRows\n    createdItems\n    updatedItems\n    unchangedItems\n    failedRows\n    failure\n    createdAt\n    finishedAt\n  }\n": types.ImportJobFieldsFragmentDoc,
     "\n  query ImportJob($id: ID!) {\n    importJob(id: $id) {\n      ...ImportJobFields\n      errors {\n        row\n        slug\n        problems {\n          field\n          message\n        }\n      }\n    }\n  }\n": types.ImportJobDocument,
     "\n  query ImportJobs($limit: Int) {\n    importJobs(limit: $limit) {\n      ...ImportJobFields\n    }\n  }\n": types.ImportJobsDocument,
     "\n  query ReviewQueue {\n    reviewQueue {\n      submittedAt\n      submittedBy\n      item {\n        ...ItemSummaryFields\n      }\n      version {\n        ...ItemVersionFields\n      }\n      changesFromLive {\n        path\n        before\n        after\n      }\n    }\n  }\n": types.ReviewQueueDocument,
@@ -400,7 +400,7 @@ export function graphql(source: "\n  query Assets($id: ID!) {\n    item(id: $id)
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment ImportJobFields on ImportJob {\n    id\n    filename\n    format\n    source\n    state\n    totalRows\n    processedRows\n    createdItems\n    updatedItems\n    failedRows\n    failure\n    createdAt\n    finishedAt\n  }\n"): typeof import('./graphql').ImportJobFieldsFragmentDoc;
+export function graphql(source: "\n  fragment ImportJobFields on ImportJob {\n    id\n    filename\n    format\n    source\n    state\n    totalRows\n    processedRows\n    createdItems\n    updatedItems\n    unchangedItems\n    failedRows\n    failure\n    createdAt\n    finishedAt\n  }\n"): typeof import('./graphql').ImportJobFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -598,21 +598,21 @@ export type AssetsQueryVariables = Exact<{
 
 export type AssetsQuery = { item: { assets: Array<{ role: AssetRole, url: string, status: AssetCheckStatus, httpStatus: number | null, error: string | null, checkedAt: string | null }> } };
 
-export type ImportJobFieldsFragment = { id: string, filename: string, format: string, source: string, state: ImportJobState, totalRows: number, processedRows: number, createdItems: number, updatedItems: number, failedRows: number, failure: string | null, createdAt: string, finishedAt: string | null };
+export type ImportJobFieldsFragment = { id: string, filename: string, format: string, source: string, state: ImportJobState, totalRows: number, processedRows: number, createdItems: number, updatedItems: number, unchangedItems: number, failedRows: number, failure: string | null, createdAt: string, finishedAt: string | null };
 
 export type ImportJobQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ImportJobQuery = { importJob: { id: string, filename: string, format: string, source: string, state: ImportJobState, totalRows: number, processedRows: number, createdItems: number, updatedItems: number, failedRows: number, failure: string | null, createdAt: string, finishedAt: string | null, errors: Array<{ row: number, slug: string | null, problems: Array<{ field: string, message: string }> }> } };
+export type ImportJobQuery = { importJob: { id: string, filename: string, format: string, source: string, state: ImportJobState, totalRows: number, processedRows: number, createdItems: number, updatedItems: number, unchangedItems: number, failedRows: number, failure: string | null, createdAt: string, finishedAt: string | null, errors: Array<{ row: number, slug: string | null, problems: Array<{ field: string, message: string }> }> } };
 
 export type ImportJobsQueryVariables = Exact<{
   limit?: number | null | undefined;
 }>;
 
 
-export type ImportJobsQuery = { importJobs: Array<{ id: string, filename: string, format: string, source: string, state: ImportJobState, totalRows: number, processedRows: number, createdItems: number, updatedItems: number, failedRows: number, failure: string | null, createdAt: string, finishedAt: string | null }> };
+export type ImportJobsQuery = { importJobs: Array<{ id: string, filename: string, format: string, source: string, state: ImportJobState, totalRows: number, processedRows: number, createdItems: number, updatedItems: number, unchangedItems: number, failedRows: number, failure: string | null, createdAt: string, finishedAt: string | null }> };
 
 export type ReviewQueueQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1212,6 +1212,7 @@ export const ImportJobFieldsFragmentDoc = new TypedDocumentString(`
   processedRows
   createdItems
   updatedItems
+  unchangedItems
   failedRows
   failure
   createdAt
@@ -2441,6 +2442,7 @@ export const ImportJobDocument = new TypedDocumentString(`
   processedRows
   createdItems
   updatedItems
+  unchangedItems
   failedRows
   failure
   createdAt
@@ -2462,6 +2464,7 @@ export const ImportJobsDocument = new TypedDocumentString(`
   processedRows
   createdItems
   updatedItems
+  unchangedItems
   failedRows
   failure
   createdAt

@@ -43,7 +43,8 @@ export function ImportPage() {
     setJob(polled);
     if (!isImportRunning(polled.state)) {
       void invalidate(keys.imports, keys.items);
-      if (polled.state === 'SUCCEEDED') toast.success(`Import finished: ${polled.createdItems} created, ${polled.updatedItems} updated.`);
+      if (polled.state === 'SUCCEEDED')
+        toast.success(`Import finished: ${polled.createdItems} created, ${polled.updatedItems} updated, ${polled.unchangedItems} unchanged.`);
       else if (polled.state === 'COMPLETED_WITH_ERRORS')
         toast.show(`Import finished with ${polled.failedRows} row${polled.failedRows === 1 ? '' : 's'} to fix.`);
       else if (polled.state === 'FAILED') toast.error('The import failed.');
@@ -79,6 +80,7 @@ export function ImportPage() {
         processedRows: 0,
         createdItems: 0,
         updatedItems: 0,
+        unchangedItems: 0,
         failedRows: 0,
         failure: null,
         createdAt: new Date().toISOString(),
@@ -186,12 +188,13 @@ export function ImportPage() {
                 <th className="num">Rows</th>
                 <th className="num">Created</th>
                 <th className="num">Updated</th>
+                <th className="num">Unchanged</th>
                 <th className="num">Errors</th>
                 <th>Started</th>
               </tr>
             </thead>
             <tbody>
-              {!recent.data && <SkeletonRows rows={3} cols={7} />}
+              {!recent.data && <SkeletonRows rows={3} cols={8} />}
               {recent.data?.map((j) => (
                 <tr key={j.id} className={`row-link ${job?.id === j.id ? 'is-selected' : ''}`} onClick={() => void open(j.id)} data-testid="recent-import-row">
                   <td>
@@ -203,6 +206,7 @@ export function ImportPage() {
                   <td className="num">{j.totalRows}</td>
                   <td className="num">{j.createdItems}</td>
                   <td className="num">{j.updatedItems}</td>
+                  <td className="num">{j.unchangedItems}</td>
                   <td className={`num ${j.failedRows ? 'text-danger' : ''}`}>{j.failedRows}</td>
                   <td className="nowrap">
                     <Time iso={j.createdAt} />

@@ -47,6 +47,12 @@ export function ImportResult({ job }: { job: ImportJobDetail }) {
             </div>
             <div className="stat-label">updated</div>
           </div>
+          <div className="stat">
+            <div className="stat-value" data-testid="import-unchanged">
+              {job.unchangedItems}
+            </div>
+            <div className="stat-label">unchanged</div>
+          </div>
           <div className={`stat ${job.failedRows ? 'stat-danger' : ''}`}>
             <div className="stat-value" data-testid="import-failed">
               {job.failedRows}
@@ -59,7 +65,9 @@ export function ImportResult({ job }: { job: ImportJobDetail }) {
             {job.failure}
           </Banner>
         )}
-        {job.state === 'SUCCEEDED' && <Banner tone="success">Every row was imported. New items are drafts; updated items have a new version.</Banner>}
+        {job.state === 'SUCCEEDED' && (
+          <Banner tone="success">Every row was imported. New items are drafts; updated items have a new version; unchanged rows wrote nothing.</Banner>
+        )}
       </div>
       {job.errors.length > 0 && (
         <>

@@ -1,8 +1,6 @@
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import { ApiHandle, Credentials, GqlResult, RunningProcess, createUser, gql, login, startApi, startWorker, withDb } from '../support/stack';
-import { Workflow } from '../support/launch-helpers';
+import { Workflow, startMediaServer } from '../support/launch-helpers';
 import { pollUntil, waitUntil } from '../support/wait';
 
 const LAUNCH = 'mutation($id: ID!) { launchReleaseNow(id: $id) { state } }';
@@ -26,8 +24,7 @@ interface Raced {
  * lost either refused with a typed error that says what to do next, or recorded as dropped).
  */
 describe('launchReleaseNow racing cancelRelease', () => {
-  let media: Server;
-  let mediaBase: string;
+  let media: { base: string; close(): void };
   let api: ApiHandle;
   let worker: RunningProcess;
   let editor: Credentials;
@@ -37,9 +34,7 @@ describe('launchReleaseNow racing cancelRelease', () => {
   const slug = (p: string) => `${p}-${++n}-${Date.now() % 100000}`;
 
   beforeAll(async () => {
-    media = createServer((req, res) => res.writeHead(req.url?.startsWith('/ok/') ? 200 : 404).end());
-    await new Promise<void>((r) => media.listen(0, '127.0.0.1', r));
-    mediaBase = `http://127.0.0.1:${(media.address() as AddressInfo).port}`;
+    media = await startMediaServer();
     api = await startApi();
     worker = await startWorker({ RECONCILE_INTERVAL_MS: '1000', OUTBOUND_ALLOWLIST: '127.0.0.1' });
     editor = { token: await login(api.url, await createUser('editor')) };
@@ -49,12 +44,11 @@ describe('launchReleaseNow racing cancelRelease', () => {
   afterAll(async () => {
     await launches?.close();
     await Promise.all([api?.stop(), worker?.stop()]);
-    media.closeAllConnections();
-    media.close();
+    media?.close();
   });
 
   async function approvedRelease(name: string): Promise<{ id: string; item: string }> {
-    const item = await wf.createItem(slug(name.toLowerCase().replace(/\W+/g, '-')), mediaBase);
+    const item = await wf.createItem(slug(name.toLowerCase().replace(/\W+/g, '-')), media.base);
     await wf.approveLatest(item);
     return { id: await wf.release(slug(name), [item]), item };
   }

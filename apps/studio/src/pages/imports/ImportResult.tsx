@@ -4,6 +4,18 @@ import { Banner } from '../../components/Banner';
 import { Time } from '../../components/Time';
 import { ImportStatusBadge } from './importStatus';
 
+/** One count of the import's summary. */
+function Stat({ value, label, testId, danger = false }: { value: number; label: string; testId: string; danger?: boolean }) {
+  return (
+    <div className={`stat ${danger ? 'stat-danger' : ''}`}>
+      <div className="stat-value" data-testid={testId}>
+        {value}
+      </div>
+      <div className="stat-label">{label}</div>
+    </div>
+  );
+}
+
 /** Progress while an import runs, then its summary and per-row errors. */
 export function ImportResult({ job }: { job: ImportJobDetail }) {
   const running = isImportRunning(job.state);
@@ -35,30 +47,10 @@ export function ImportResult({ job }: { job: ImportJobDetail }) {
           </div>
         </div>
         <div className="stats" data-testid="import-summary">
-          <div className="stat">
-            <div className="stat-value" data-testid="import-created">
-              {job.createdItems}
-            </div>
-            <div className="stat-label">created</div>
-          </div>
-          <div className="stat">
-            <div className="stat-value" data-testid="import-updated">
-              {job.updatedItems}
-            </div>
-            <div className="stat-label">updated</div>
-          </div>
-          <div className="stat">
-            <div className="stat-value" data-testid="import-unchanged">
-              {job.unchangedItems}
-            </div>
-            <div className="stat-label">unchanged</div>
-          </div>
-          <div className={`stat ${job.failedRows ? 'stat-danger' : ''}`}>
-            <div className="stat-value" data-testid="import-failed">
-              {job.failedRows}
-            </div>
-            <div className="stat-label">rows with errors</div>
-          </div>
+          <Stat value={job.createdItems} label="created" testId="import-created" />
+          <Stat value={job.updatedItems} label="updated" testId="import-updated" />
+          <Stat value={job.unchangedItems} label="unchanged" testId="import-unchanged" />
+          <Stat value={job.failedRows} label="rows with errors" testId="import-failed" danger={job.failedRows > 0} />
         </div>
         {job.failure && (
           <Banner tone="error" title="The import failed" testId="import-failure">

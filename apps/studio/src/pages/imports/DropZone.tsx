@@ -67,7 +67,7 @@ export function DropZone({ file, onFile, disabled }: { file: File | null; onFile
               </button>
             </span>
           </div>
-          <div className="muted small">Existing slugs are updated as a new version; new slugs are created as drafts.</div>
+          <div className="muted small">New slugs are created as drafts; existing slugs get a new version, unless the row matches it already.</div>
         </>
       )}
     </div>

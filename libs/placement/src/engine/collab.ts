@@ -95,6 +95,12 @@ export interface CollabCalibration {
    * of what happened under that prediction. Halved at every refit like the rest; absent in older stores.
    */
   hist?: number[];
+  /**
+   * Whether the surface uses histories now (historyKappa > 0), kept with the evidence so that the choice has
+   * hysteresis: histories turn on once the best κ beats no history by HISTORY_MIN_EVIDENCE nats and turn off only
+   * once it no longer beats it at all. Absent in older stores (off until the evidence says on).
+   */
+  histOn?: boolean;
 }
 
 /**
@@ -127,6 +133,7 @@ export function storedCalibration(c: Partial<CollabCalibration> | null | undefin
   const out: CollabCalibration = { sxy: Number(c?.sxy ?? 0) || 0, sxx: Number(c?.sxx ?? 0) || 0 };
   const h = c?.hist;
   if (Array.isArray(h) && h.length === HISTORY_KAPPAS.length + 1) out.hist = h.map((x) => Number(x) || 0);
+  if (c?.histOn === true && out.hist) out.histOn = true;
   return out;
 }
 
@@ -134,7 +141,8 @@ export function storedCalibration(c: Partial<CollabCalibration> | null | undefin
 export function carriedCalibration(previous: CollabModel | null | undefined): CollabCalibration {
   if (!previous) return { sxy: 0, sxx: 0 };
   const c = previous.calib;
-  return { sxy: c.sxy / 2, sxx: c.sxx / 2, ...(c.hist ? { hist: c.hist.map((x) => x / 2) } : {}) };
+  // Halving keeps every κ's order against no history, and histOn keeps the choice: a refit alone never turns histories off.
+  return { sxy: c.sxy / 2, sxx: c.sxx / 2, ...(c.hist ? { hist: c.hist.map((x) => x / 2), ...(c.histOn ? { histOn: true } : {}) } : {}) };
 }
 
 /**
@@ -156,7 +164,8 @@ const HISTORY_RATE_MAX = 0.9999;
 /**
  * κ for people's histories on this model's surface: the HISTORY_KAPPAS entry whose predictions of impressions of
  * items people had already been shown were the most likely, if it beat the model's own prediction by
- * HISTORY_MIN_EVIDENCE nats; 0 (histories unused) otherwise.
+ * HISTORY_MIN_EVIDENCE nats (or, once histories are on, by anything at all: see CollabCalibration.histOn);
+ * 0 (histories unused) otherwise.
  */
 export function historyKappa(model: CollabModel | null | undefined): number {
   return model ? calibrationHistoryKappa(model.calib) : 0;
@@ -164,11 +173,17 @@ export function historyKappa(model: CollabModel | null | undefined): number {
 
 /** historyKappa from the calibration evidence alone (as stored with the model). */
 export function calibrationHistoryKappa(c: CollabCalibration): number {
-  const h = c.hist;
+  return decideHistoryKappa(c.hist, c.histOn === true);
+}
+
+// The best κ against no history, with the margin the current choice sets: HISTORY_MIN_EVIDENCE nats to turn
+// histories on, none to keep them on. Without the hysteresis a margin near the threshold flapped from fold to fold,
+// and every refit (which halves the evidence) could turn histories off.
+function decideHistoryKappa(h: number[] | undefined, on: boolean): number {
   if (!h) return 0;
   const none = h[HISTORY_KAPPAS.length];
   let best = 0;
-  let bestLl = none + HISTORY_MIN_EVIDENCE;
+  let bestLl = none + (on ? 0 : HISTORY_MIN_EVIDENCE);
   for (let g = 0; g < HISTORY_KAPPAS.length; g++) {
     if (h[g] > bestLl) {
       bestLl = h[g];
@@ -226,6 +241,8 @@ function scoreHistory(calib: CollabCalibration, e: number, s: number, r: number,
   };
   for (let g = 0; g < HISTORY_KAPPAS.length; g++) h[g] += ll((s + HISTORY_KAPPAS[g] * r) / (e + HISTORY_KAPPAS[g]));
   h[HISTORY_KAPPAS.length] += ll(r);
+  if (decideHistoryKappa(h, calib.histOn === true) > 0) calib.histOn = true;
+  else delete calib.histOn;
 }
 
 // Adds one impression to a history (moving the item to the end), dropping the least recently shown past the cap.

@@ -15,7 +15,11 @@ import {
   slateHistory,
   storedHistory,
   carriedCalibration,
+  calibrationHistoryKappa,
+  CollabCalibration,
   CollabTrainer,
+  HISTORY_MIN_EVIDENCE,
+  storedCalibration,
 } from './collab';
 import { SeededRandom } from './random';
 import { NOW, smallCatalogue, trainedState } from './testing/fixtures';
@@ -211,6 +215,67 @@ describe('people’s histories in the learner (historyKappa)', () => {
     const kappa = historyKappa(m);
     expect(trainer.history('u7', m)).toEqual(kappa > 0 ? slateHistory(histories.get('u7'), m) : null);
     expect(trainer.history('someone-new', m)).toBeNull();
+  });
+
+  it('turns histories on at HISTORY_MIN_EVIDENCE nats and off only once they no longer beat no history (hysteresis)', () => {
+    // Evidence where κ = HISTORY_KAPPAS[2] beats no history by `margin` nats and every other κ is far behind.
+    const evidence = (margin: number, histOn?: boolean): CollabCalibration => ({
+      sxy: 0,
+      sxx: 0,
+      hist: [...HISTORY_KAPPAS.map((_, g) => (g === 2 ? -1000 + margin : -2000)), -1000],
+      ...(histOn ? { histOn } : {}),
+    });
+    const kappa = HISTORY_KAPPAS[2];
+    expect(calibrationHistoryKappa(evidence(HISTORY_MIN_EVIDENCE - 1))).toBe(0);
+    expect(calibrationHistoryKappa(evidence(HISTORY_MIN_EVIDENCE + 1))).toBe(kappa);
+    expect(calibrationHistoryKappa(evidence(1, true))).toBe(kappa);
+    expect(calibrationHistoryKappa(evidence(-1, true))).toBe(0);
+    // A refit halves the evidence (6 nats become 3) and keeps the choice; so does a store round trip.
+    const carried = carriedCalibration({ ...model(), calib: evidence(HISTORY_MIN_EVIDENCE + 1, true) });
+    expect(carried.histOn).toBe(true);
+    expect(calibrationHistoryKappa(carried)).toBe(kappa);
+    expect(calibrationHistoryKappa(storedCalibration(JSON.parse(JSON.stringify(carried))))).toBe(kappa);
+    // An older store has no histOn: off until the evidence clears the threshold, as before.
+    expect(calibrationHistoryKappa(storedCalibration({ sxy: 0, sxx: 0, hist: evidence(3).hist }))).toBe(0);
+
+    // Through the fold: the audience with real single-item tastes turns histories on and the evidence records it.
+    const real = simulate(0.22, 1);
+    expect(real.m.calib.histOn).toBe(true);
+    // Its margin taken down to 1 nat, then below 0, by impressions its histories mispredict: still on, then off.
+    const m = real.m;
+    const h = m.calib.hist!;
+    const none = HISTORY_KAPPAS.length;
+    const best = Math.max(...h.slice(0, none));
+    const shift = (target: number) => {
+      const d = best - h[none] - target;
+      for (let g = 0; g < none; g++) h[g] -= d;
+    };
+    shift(1);
+    expect(historyKappa(m)).toBeGreaterThan(0);
+    // Then impressions its histories mispredict, one per person so that no history learns from them: a miss of the
+    // item the person played most often, and a play of the one they passed over most.
+    let rounds = 0;
+    const byId = new Map(items.map((f) => [f.itemId, f]));
+    while (historyKappa(m) > 0 && rounds < 600) {
+      const u = `u${rounds % 300}`;
+      const hu = real.histories.get(u)!;
+      const rate = hu.items.map((_, j) => hu.s[j] / hu.e[j]);
+      const most = hu.items[rate.indexOf(Math.max(...rate))];
+      const least = hu.items[rate.indexOf(Math.min(...rate))];
+      const obs: PersonObservation[] = [
+        { userId: u, item: byId.get(most)!, theta: 1, success: false },
+        { userId: u, item: byId.get(least)!, theta: 1, success: true },
+      ];
+      foldPersonObservations(real.persons, m, obs, real.histories);
+      rounds++;
+      const margin = Math.max(...h.slice(0, none)) - h[none];
+      // On the way down, histories stay on while they still beat no history at all.
+      if (margin > 0 && historyKappa(m) === 0) throw new Error(`histories turned off at a margin of ${margin.toFixed(2)} nats`);
+    }
+    const margin = Math.max(...h.slice(0, none)) - h[none];
+    if (historyKappa(m) !== 0 || margin > 0)
+      throw new Error(`histories still on after ${rounds} rounds of mispredicted impressions: margin ${margin.toFixed(2)} nats, histOn ${m.calib.histOn}`);
+    expect(m.calib.histOn).toBeUndefined();
   });
 
   it('reads malformed stored histories as empty', () => {

@@ -418,7 +418,7 @@ describe('the feed log writer against PostgreSQL (defect 3, without any input ch
       const lines = warn.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('Dropped the log of feed request'));
       expect(lines).toEqual([
         expect.stringContaining(
-          `${nul.requestId} (surface "log-writer-test", user "nul\\u0000user"): its userId holds a NUL byte (U+0000) at character 3, which PostgreSQL cannot store`,
+          `${nul.requestId} (surface "log-writer-test", user "nul\\u0000user"): its userId holds a NUL byte (U+0000) at character 4, which PostgreSQL cannot store`,
         ),
         expect.stringContaining(`${surrogate.requestId} (surface "log-writer-test", user "half-\\ud83d-emoji"): its userId holds a lone surrogate (U+D83D)`),
         expect.stringMatching(new RegExp(`${badItem.requestId} .*PostgreSQL refused it: invalid input syntax for type uuid.*SQLSTATE 22P02`)),

@@ -233,8 +233,8 @@ describe('bulk import', () => {
       const job = await finished(await uploadJsonl('nul.jsonl', lines));
       expect(job).toMatchObject({ status: 'completed_with_errors', createdItems: 1, failedRows: 2 });
       expect(job.errors).toEqual([
-        { row: 1, slug: 'nul-title', problems: [{ field: 'localized.en.title', message: 'contains a NUL byte (U+0000) at character 3; remove it' }] },
-        { row: 2, slug: 'nul\\u0000slug', problems: [{ field: 'slug', message: 'contains a NUL byte (U+0000) at character 3; remove it' }] },
+        { row: 1, slug: 'nul-title', problems: [{ field: 'localized.en.title', message: 'contains a NUL byte (U+0000) at character 4; remove it' }] },
+        { row: 2, slug: 'nul\\u0000slug', problems: [{ field: 'slug', message: 'contains a NUL byte (U+0000) at character 4; remove it' }] },
       ]);
       const stored = await withDb((c) => c.query(`SELECT slug FROM items WHERE slug LIKE 'nul%' ORDER BY slug`));
       expect(stored.rows).toEqual([{ slug: 'nul-fine' }]);

@@ -24,6 +24,6 @@ describe('auditFilterProblems', () => {
   });
 
   it('refuses text PostgreSQL cannot compare (a NUL)', () => {
-    expect(auditFilterProblems({ entityId: 'a\u0000b' })).toEqual([{ field: 'filter.entityId', message: 'contains a NUL byte (U+0000) at character 1' }]);
+    expect(auditFilterProblems({ entityId: 'a\u0000b' })).toEqual([{ field: 'filter.entityId', message: 'contains a NUL byte (U+0000) at character 2' }]);
   });
 });

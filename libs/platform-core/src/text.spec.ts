@@ -8,21 +8,21 @@ describe('unstorableText', () => {
   ])('accepts %j', (s, expected) => expect(unstorableText(s)).toBe(expected));
 
   it('names a NUL and where it is', () => {
-    expect(unstorableText('nul\u0000user')).toBe('a NUL byte (U+0000) at character 3');
+    expect(unstorableText('nul\u0000user')).toBe('a NUL byte (U+0000) at character 4');
   });
 
   it('names lone high and low surrogates, but not a pair', () => {
-    expect(unstorableText('a\uD800b')).toBe('a lone surrogate (U+D800) at character 1');
-    expect(unstorableText('\uDC00')).toBe('a lone surrogate (U+DC00) at character 0');
-    expect(unstorableText('x\uD83D')).toBe('a lone surrogate (U+D83D) at character 1');
+    expect(unstorableText('a\uD800b')).toBe('a lone surrogate (U+D800) at character 2');
+    expect(unstorableText('\uDC00')).toBe('a lone surrogate (U+DC00) at character 1');
+    expect(unstorableText('x\uD83D')).toBe('a lone surrogate (U+D83D) at character 2');
     expect(unstorableText('\uD83D\uDE00')).toBeNull();
   });
 });
 
 describe('findUnstorableText', () => {
   it('walks objects and arrays and names the path', () => {
-    expect(findUnstorableText({ a: 1, b: ['ok', { c: 'bad\u0000' }] })).toEqual({ path: 'b[1].c', problem: 'a NUL byte (U+0000) at character 3' });
-    expect(findUnstorableText({ ['k\u0000']: 1 })).toEqual({ path: 'k\u0000', problem: 'a NUL byte (U+0000) at character 1 in the key' });
+    expect(findUnstorableText({ a: 1, b: ['ok', { c: 'bad\u0000' }] })).toEqual({ path: 'b[1].c', problem: 'a NUL byte (U+0000) at character 4' });
+    expect(findUnstorableText({ ['k\u0000']: 1 })).toEqual({ path: 'k\u0000', problem: 'a NUL byte (U+0000) at character 2 in the key' });
     expect(findUnstorableText({ a: 'fine', d: new Date(0), n: null })).toBeNull();
   });
 });
@@ -57,10 +57,10 @@ describe('nameProblem', () => {
   );
 
   it.each([
-    ['a\tb', '0009', 1],
-    ['\u0000x', '0000', 0],
-    ['x\u007f', '007F', 1],
-    ['x\u009b', '009B', 1],
+    ['a\tb', '0009', 2],
+    ['\u0000x', '0000', 1],
+    ['x\u007f', '007F', 2],
+    ['x\u009b', '009B', 2],
   ])('refuses the control character in %j', (s, code, at) =>
     expect(nameProblem(s)).toBe(`contains the control character U+${code} at character ${at}; remove it`),
   );
@@ -77,7 +77,7 @@ describe('nameProblem', () => {
     expect(nameProblem(s)).toMatch(new RegExp(`^contains the bidirectional control character U\\+${code} at`)),
   );
 
-  it('refuses a lone surrogate', () => expect(nameProblem('a\uD800')).toBe('contains a lone surrogate (U+D800) at character 1; remove it'));
+  it('refuses a lone surrogate', () => expect(nameProblem('a\uD800')).toBe('contains a lone surrogate (U+D800) at character 2; remove it'));
 });
 
 describe('userIdProblem', () => {
@@ -92,29 +92,29 @@ describe('clientIdProblem', () => {
   it.each(['u-1', 'user@example.com', 'Zoë 😀', 'مستخدم', 'a b', 'x'.repeat(128)])('accepts %j', (s) => expect(clientIdProblem(s)).toBeNull());
 
   it.each([
-    ['a\nb', 'line break', '000A', 1],
-    ['ab\r', 'line break', '000D', 2],
-    ['\u2028', 'line break', '2028', 0],
-    ['\u0085x', 'line break', '0085', 0],
-    ['a\tb', 'control character', '0009', 1],
-    ['nul\u0000', 'control character', '0000', 3],
-    ['\u001b[31m', 'control character', '001B', 0],
-    ['del\u007f', 'control character', '007F', 3],
-    ['c1\u009b', 'control character', '009B', 2],
-    ['\u202Egnp.exe', 'bidirectional control character', '202E', 0],
-    ['a\u202Ab', 'bidirectional control character', '202A', 1],
-    ['ab\u2066c', 'bidirectional control character', '2066', 2],
-    ['abc\u2069', 'bidirectional control character', '2069', 3],
-    ['a\u200Bb', 'zero-width character', '200B', 1],
-    ['a\u200Cb', 'zero-width character', '200C', 1],
-    ['a\u200Db', 'zero-width character', '200D', 1],
-    ['a\u2060b', 'zero-width character', '2060', 1],
-    ['\uFEFFa', 'zero-width character', 'FEFF', 0],
+    ['a\nb', 'line break', '000A', 2],
+    ['ab\r', 'line break', '000D', 3],
+    ['\u2028', 'line break', '2028', 1],
+    ['\u0085x', 'line break', '0085', 1],
+    ['a\tb', 'control character', '0009', 2],
+    ['nul\u0000', 'control character', '0000', 4],
+    ['\u001b[31m', 'control character', '001B', 1],
+    ['del\u007f', 'control character', '007F', 4],
+    ['c1\u009b', 'control character', '009B', 3],
+    ['\u202Egnp.exe', 'bidirectional control character', '202E', 1],
+    ['a\u202Ab', 'bidirectional control character', '202A', 2],
+    ['ab\u2066c', 'bidirectional control character', '2066', 3],
+    ['abc\u2069', 'bidirectional control character', '2069', 4],
+    ['a\u200Bb', 'zero-width character', '200B', 2],
+    ['a\u200Cb', 'zero-width character', '200C', 2],
+    ['a\u200Db', 'zero-width character', '200D', 2],
+    ['a\u2060b', 'zero-width character', '2060', 2],
+    ['\uFEFFa', 'zero-width character', 'FEFF', 1],
   ])('refuses %j, naming the %s U+%s and where it is', (s, kind, code, at) =>
     expect(clientIdProblem(s)).toBe(
       `contains the ${kind} U+${code} at character ${at}; an id must be visible text: no line breaks, control characters (U+0000–U+001F, U+007F–U+009F), bidi controls or zero-width characters`,
     ),
   );
 
-  it('refuses a lone surrogate', () => expect(clientIdProblem('a\uD800')).toBe('contains a lone surrogate (U+D800) at character 1; remove it'));
+  it('refuses a lone surrogate', () => expect(clientIdProblem('a\uD800')).toBe('contains a lone surrogate (U+D800) at character 2; remove it'));
 });

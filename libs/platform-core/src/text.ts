@@ -11,8 +11,8 @@ export function unstorableText(s: string): string | null {
   const m = UNSTORABLE.exec(s);
   if (!m) return null;
   return m[0] === '\u0000'
-    ? `a NUL byte (U+0000) at character ${m.index}`
-    : `a lone surrogate (U+${m[0].charCodeAt(0).toString(16).toUpperCase()}) at character ${m.index}`;
+    ? `a NUL byte (U+0000) at character ${m.index + 1}`
+    : `a lone surrogate (U+${m[0].charCodeAt(0).toString(16).toUpperCase()}) at character ${m.index + 1}`;
 }
 
 /** The first string anywhere in `value` (walking arrays and plain objects, keys included) that cannot be stored. */
@@ -87,8 +87,8 @@ export const CLIENT_ID_RULE =
  * Why `value` cannot be an identifier a client chose (a feed's userId), or null when it can. Such ids are stored and
  * shown in staff tools, where a line break splits a row, a bidi override reverses what follows ("\u202Eevil" shows
  * as "live") and a zero-width character makes two different ids look the same. The message names the character, its
- * position (from 0, in UTF-16 code units) and the rule, and completes "The userId …", e.g. "contains the line break
- * U+000A at character 3; an id must be visible text: …".
+ * position (counted from 1, in UTF-16 code units) and the rule, and completes "The userId …", e.g. "contains the line break
+ * U+000A at character 4; an id must be visible text: …".
  */
 export function clientIdProblem(value: string): string | null {
   const m = NOT_IN_ID.exec(value);
@@ -101,7 +101,7 @@ export function clientIdProblem(value: string): string | null {
         : BIDI_CONTROL.test(c)
           ? 'bidirectional control character'
           : 'zero-width character';
-    return `contains the ${kind} U+${codePoint(c)} at character ${m.index}; ${CLIENT_ID_RULE}`;
+    return `contains the ${kind} U+${codePoint(c)} at character ${m.index + 1}; ${CLIENT_ID_RULE}`;
   }
   const unstorable = unstorableText(value);
   return unstorable ? `contains ${unstorable}; remove it` : null;
@@ -128,10 +128,10 @@ export function userIdProblem(value: unknown): string | null {
 export function nameProblem(value: string): string | null {
   if (LINE_BREAK.test(value)) return 'contains a line break; use one line';
   const control = CONTROL.exec(value);
-  if (control) return `contains the control character U+${codePoint(control[0])} at character ${control.index}; remove it`;
+  if (control) return `contains the control character U+${codePoint(control[0])} at character ${control.index + 1}; remove it`;
   const bidi = BIDI_CONTROL.exec(value);
   if (bidi)
-    return `contains the bidirectional control character U+${codePoint(bidi[0])} at character ${bidi.index}, which changes how the name reads; remove it`;
+    return `contains the bidirectional control character U+${codePoint(bidi[0])} at character ${bidi.index + 1}, which changes how the name reads; remove it`;
   const unstorable = unstorableText(value);
   return unstorable ? `contains ${unstorable}; remove it` : null;
 }

@@ -33,11 +33,11 @@ describe('validateItemInput', () => {
       attributes: { ['narr\u0000ator']: 'Ana', narrator: 'A\u0000na' },
     });
     expect(problems).toEqual([
-      { field: 'slug', message: 'contains a NUL byte (U+0000) at character 3; remove it' },
-      { field: 'localized.de.title', message: 'contains a lone surrogate (U+D800) at character 5; remove it' },
-      { field: 'topics[1]', message: 'contains a NUL byte (U+0000) at character 1; remove it' },
-      { field: 'attributes.narr\\u0000ator', message: 'has a NUL byte (U+0000) at character 4 in its name; remove it' },
-      { field: 'attributes.narrator', message: 'contains a NUL byte (U+0000) at character 1; remove it' },
+      { field: 'slug', message: 'contains a NUL byte (U+0000) at character 4; remove it' },
+      { field: 'localized.de.title', message: 'contains a lone surrogate (U+D800) at character 6; remove it' },
+      { field: 'topics[1]', message: 'contains a NUL byte (U+0000) at character 2; remove it' },
+      { field: 'attributes.narr\\u0000ator', message: 'has a NUL byte (U+0000) at character 5 in its name; remove it' },
+      { field: 'attributes.narrator', message: 'contains a NUL byte (U+0000) at character 2; remove it' },
     ]);
     expect(problems.some((x) => unstorableText(x.field + x.message) !== null)).toBe(false);
   });

@@ -207,6 +207,11 @@ async function main(): Promise<void> {
       refits++;
     }
   };
+  const historyOf = (userId: string) => {
+    const h = historyOn ? hist.get(userId) : undefined;
+    const kappa = process.env.HIST_KAPPA ? Number(process.env.HIST_KAPPA) : historyKappa(state.collab);
+    return h && kappa > 0 ? { itemIds: h.items, exposure: h.e, successes: h.s, kappa } : null;
+  };
   const engine = {
     async launch(indices: number[], day: number) {
       now = start + day * DAY;
@@ -229,11 +234,9 @@ async function main(): Promise<void> {
       if (process.env.REPLAY_USER === 'noctx') zero(1, 25);
       const post = collabOn ? personPosterior(persons.get(person.userId), state.collab) : null;
 
-      const h = historyOn ? hist.get(person.userId) : undefined;
-      const kappa = process.env.HIST_KAPPA ? Number(process.env.HIST_KAPPA) : historyKappa(state.collab);
-      const history = h && kappa > 0 ? { itemIds: h.items, exposure: h.e, successes: h.s, kappa } : null;
+      const history = historyOf(person.userId);
       const slate = buildSlate(state, pool!, {
-        surface: { slots, explorationBudget: 0.1, randomFloor: 0.02 },
+        surface: { slots, explorationBudget: 0.1, randomFloor: process.env.REPLAY_FLOOR ? Number(process.env.REPLAY_FLOOR) : 0.02 },
         user,
         seed: seed++,
         testShare: 0,
@@ -377,6 +380,53 @@ async function main(): Promise<void> {
         `  ${world.catalogue[m].slug.padEnd(10)} true ${truth.get(m)!.toFixed(3)} term ${term(m).toFixed(3)} sd ${Math.sqrt(slotOf(m) >= 0 ? state.itemVar[slotOf(m)] : 0).toFixed(3)} emp ${emp(m).toFixed(3)} imps ${imps.get(m) ?? 0} rank(term) ${byTerm.indexOf(m) + 1} launch ${world.catalogue[m].launchDay}`,
       );
   };
+  // With the learnt state frozen at the end of the run: what the slates of 3,000 requests are worth (expected plays
+  // under the audience's examination, × true popularity) as served, without the Thompson spread and the random floor,
+  // without the person term as well, and ranked by the people's mean user score alone. It separates what serving
+  // costs from what the learning has not yet learnt.
+  const serveDecomposition = () => {
+    const liveList = [...live];
+    const exam = (k: number) => 1 / Math.pow(k + 1, 0.8);
+    const mean = new Map(liveList.map((m) => [m, Array.from({ length: world.U }, (_, u) => world.playProb(u, m)).reduce((a, b) => a + b) / world.U]));
+    const popular = [...liveList].sort((a, b) => mean.get(b)! - mean.get(a)!).slice(0, 10);
+    const value = (u: number, order: number[]) => order.slice(0, 10).reduce((a, m, k) => a + exam(k) * world.playProb(u, m), 0);
+    const variants: Record<string, { ts?: number; floor?: number; person?: boolean }> = {
+      served: {},
+      'no spread, no floor': { ts: 1e-9, floor: 0 },
+      'no spread, no floor, no person term or history': { ts: 1e-9, floor: 0, person: false },
+      'no floor': { floor: 0 },
+    };
+    const saved = state.config;
+    let r = 12345;
+    const rand = () => (r = (r * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const people = Array.from({ length: 3000 }, () => Math.floor(rand() * world.U));
+    const pop = people.reduce((a, u) => a + value(u, popular), 0);
+    const out: string[] = [];
+    for (const [name, v] of Object.entries(variants)) {
+      state.config = { ...saved, ...(v.ts !== undefined ? { thompsonScale: v.ts } : {}) };
+      let total = 0;
+      for (const u of people) {
+        const person = world.people[u];
+        const user = buildUserFeatures({ locale: person.locale, platform: person.platform, tier: person.tier }, profiles.get(person.userId) ?? null, now);
+        const post = collabOn && v.person !== false ? personPosterior(persons.get(person.userId), state.collab) : null;
+        const slate = buildSlate(state, pool!, {
+          surface: { slots: 10, explorationBudget: 0.1, randomFloor: v.floor ?? 0.02 },
+          user,
+          seed: seed++,
+          testShare: 0,
+          person: post,
+          history: v.person === false ? null : historyOf(person.userId),
+        });
+        total += value(
+          u,
+          slate.entries.map((e) => bySlug.get(e.itemId)!),
+        );
+      }
+      out.push(`${name} ${(total / pop).toFixed(3)}`);
+    }
+    state.config = saved;
+    console.log(`diag serving, learnt state frozen, × true popularity: ${out.join('; ')}`);
+  };
   const t0 = Date.now();
   const r = await runAudience(world, engine, {
     days,
@@ -388,6 +438,7 @@ async function main(): Promise<void> {
       ),
   });
   if (process.env.REPLAY_DIAG) diagnose();
+  if (process.env.REPLAY_DIAG) serveDecomposition();
   if (process.env.REPLAY_DIAG) {
     // The learnt "more of what they played" weights (affinity × matching item feature) against their prior mean.
     const dv = state.itemDim;

@@ -10,6 +10,9 @@
  *   REPLAY_DIAG=1    after the run: how the learned item terms, an examination-weighted empirical rate and the refit's
  *                    item rates rank the live items against their true means; the person term's correlation and slope
  *                    against true residuals; the calibration gain at every refit
+ *                    and, with the learnt state frozen at the end, what the slates are worth as served, without the
+ *                    random floor, without the Thompson spread and without the person term
+ *   REPLAY_FLOOR     the random floor (default 0.02, the harness's surface)
  *   REPLAY_MODEL     JSON overriding the shared model's config, e.g. '{"thompsonScale":0.0001}'
  *   REPLAY_THETA=true  the audience's own examination curve (k^-0.8) instead of the one estimated from floor slots
  *   REPLAY_USER      bias | noaff | noctx | noprofile: zero user features (all but the bias, the affinities, the

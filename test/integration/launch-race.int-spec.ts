@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { ApiHandle, Credentials, GqlResult, RunningProcess, createUser, gql, login, startApi, startWorker, withDb } from '../support/stack';
-import { Workflow, startMediaServer } from '../support/launch-helpers';
+import { Workflow, must, startMediaServer } from '../support/launch-helpers';
 import { pollUntil, waitUntil } from '../support/wait';
 
 const LAUNCH = 'mutation($id: ID!) { launchReleaseNow(id: $id) { state } }';
@@ -164,4 +164,43 @@ describe('launchReleaseNow racing cancelRelease', () => {
     // Which way the races went, for the record: both ways are correct, and which one wins is up to timing.
     console.log(`launch race outcomes: ${JSON.stringify(tally)}`);
   }
+
+  it('a superseded schedule leaves no job in Redis: rescheduled, unscheduled, cancelled or launched now', async () => {
+    const revision = async (id: string) =>
+      (await withDb((c) => c.query('SELECT schedule_revision AS r FROM releases WHERE id = $1', [id]))).rows[0].r as number;
+    // Waits until the release's pending launch jobs are exactly `want` (the removal is not awaited by the API).
+    const settle = async (id: string, what: string, want: string[]) =>
+      pollUntil(
+        () => pendingJobs(id).then((ids) => ids.sort()),
+        (ids) => JSON.stringify(ids) === JSON.stringify(want),
+        { what: `${what}: the pending launch jobs of ${id} to be ${JSON.stringify(want)}`, timeoutMs: 10000 },
+      );
+    const current = async (id: string) => [`launch_${id}_r${await revision(id)}`];
+
+    // Scheduled an hour out, then moved to two hours: only the new revision's job is left.
+    const a = await approvedRelease('Moved');
+    await wf.scheduleIn(a.id, 3600);
+    await settle(a.id, 'scheduled', await current(a.id));
+    await wf.scheduleIn(a.id, 7200);
+    await settle(a.id, 'rescheduled', await current(a.id));
+    // Unscheduled: none left.
+    await must(gql(api.url, 'mutation($id: ID!) { unscheduleRelease(id: $id) { state } }', { id: a.id }, editor));
+    await settle(a.id, 'unscheduled', []);
+
+    // Scheduled, then cancelled: none left.
+    const b = await approvedRelease('Dropped');
+    await wf.scheduleIn(b.id, 3600);
+    await settle(b.id, 'scheduled', await current(b.id));
+    await must(gql(api.url, CANCEL, { id: b.id }, editor));
+    await settle(b.id, 'cancelled', []);
+
+    // Scheduled an hour out, then launched now: it launches, and the hour-out job is gone.
+    const c = await approvedRelease('Hurried');
+    await wf.scheduleIn(c.id, 3600);
+    const hourOut = `launch_${c.id}_r${await revision(c.id)}`;
+    await must(gql(api.url, LAUNCH, { id: c.id }, editor));
+    await wf.waitFor(c.id, ['launched']);
+    await settle(c.id, 'launched now', []);
+    expect(await launches.getJob(hourOut)).toBeUndefined();
+  }, 120000);
 });

@@ -52,6 +52,22 @@ export class LaunchJobs {
     }
   }
 
+  /**
+   * Takes the queued job of a superseded schedule revision (rescheduled, unscheduled, cancelled, or launched now) out of
+   * Redis. It would do nothing when due, since the processor checks the revision; without this it waited there until
+   * its instant, weeks ahead for a release scheduled far out. Best effort and not awaited by the caller: the change is
+   * already committed in PostgreSQL, and an active job (one the worker is running) is left to finish as a no-op.
+   */
+  discard(releaseId: string, revision: number): void {
+    this.queue
+      .remove(jobIds.launchRelease(releaseId, revision))
+      .catch((e: Error) =>
+        this.logger.warn(
+          `The superseded launch job of release ${releaseId} (revision ${revision}) could not be removed from Redis (${e.message}). It does nothing when due; no action is needed.`,
+        ),
+      );
+  }
+
   /** Makes sure every scheduled release has a live job for its current revision. Returns the releases it re-queued. */
   async reconcile(): Promise<{ releaseId: string; reason: string }[]> {
     const scheduled = await this.db.getRepository(ReleaseEntity).find({ where: { status: 'scheduled' } });

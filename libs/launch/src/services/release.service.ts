@@ -198,6 +198,7 @@ export class ReleaseService {
       );
     }
     let unchanged = false;
+    let wasScheduled = false;
     const r = await this.db.transaction(async (m) => {
       const r = await this.lock(m, releaseId);
       this.assertEditable(r, 'schedule');
@@ -210,6 +211,7 @@ export class ReleaseService {
         return r;
       }
       const before = { status: r.status, scheduledAt: r.scheduledAt, timeZone: r.timeZone };
+      wasScheduled = r.status === 'scheduled';
       r.status = 'scheduled';
       r.scheduledAt = instant;
       r.timeZone = input.timeZone;
@@ -233,12 +235,15 @@ export class ReleaseService {
       });
       return r;
     });
-    if (!unchanged) await this.jobs.enqueue(r);
+    if (!unchanged) {
+      await this.jobs.enqueue(r);
+      if (wasScheduled) this.jobs.discard(r.id, r.scheduleRevision - 1);
+    }
     return r;
   }
 
   async unschedule(actor: Actor, releaseId: string): Promise<ReleaseEntity> {
-    return this.db.transaction(async (m) => {
+    const released = await this.db.transaction(async (m) => {
       const r = await this.lock(m, releaseId);
       if (r.status !== 'scheduled') throw this.illegal(r, 'unschedule', ['scheduled']);
       const before = { status: r.status, scheduledAt: r.scheduledAt };
@@ -258,12 +263,16 @@ export class ReleaseService {
       await this.event(m, r.id, 'unscheduled', `Unscheduled by ${actor.label}; it is a draft again.`);
       return r;
     });
+    this.jobs.discard(released.id, released.scheduleRevision - 1);
+    return released;
   }
 
   async launchNow(actor: Actor, releaseId: string): Promise<ReleaseEntity> {
+    let wasScheduled = false;
     const r = await this.db.transaction(async (m) => {
       const r = await this.lock(m, releaseId);
       this.assertEditable(r, 'launch');
+      wasScheduled = r.status === 'scheduled';
       const report = await this.validator.validate(m, r);
       if (report.blocking.length) throw this.blocked(r, report);
       const now = this.clock.now();
@@ -286,6 +295,7 @@ export class ReleaseService {
       return r;
     });
     await this.jobs.enqueue(r);
+    if (wasScheduled) this.jobs.discard(r.id, r.scheduleRevision - 1);
     return r;
   }
 
@@ -330,10 +340,12 @@ export class ReleaseService {
   }
 
   async cancel(actor: Actor, releaseId: string): Promise<ReleaseEntity> {
-    return this.db.transaction(async (m) => {
+    let wasScheduled = false;
+    const cancelled = await this.db.transaction(async (m) => {
       const r = await this.lock(m, releaseId);
       if (!['draft', 'failed', 'scheduled'].includes(r.status)) throw this.illegal(r, 'cancel', ['draft', 'scheduled', 'failed']);
       const before = r.status;
+      wasScheduled = before === 'scheduled';
       r.status = 'cancelled';
       r.scheduleRevision += 1;
       await m.save(ReleaseEntity, r);
@@ -349,6 +361,8 @@ export class ReleaseService {
       await this.event(m, r.id, 'cancelled', `Cancelled by ${actor.label}.`);
       return r;
     });
+    if (wasScheduled) this.jobs.discard(cancelled.id, cancelled.scheduleRevision - 1);
+    return cancelled;
   }
 
   async get(id: string): Promise<ReleaseEntity> {

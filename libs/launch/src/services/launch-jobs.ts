@@ -20,6 +20,9 @@ const JOB_OPTIONS = {
   removeOnFail: { age: 30 * 24 * 3600 },
 };
 
+/** A superseded job due later than this is removed from Redis (discard); one due sooner is left to run as a no-op. */
+const DISCARD_AHEAD_MS = 60_000;
+
 /**
  * Delayed BullMQ jobs trigger launches at their instant. Postgres stays the truth: `reconcile` re-creates any job
  * that Redis lost (a flush, a restart without persistence) from the releases table.
@@ -54,11 +57,14 @@ export class LaunchJobs {
 
   /**
    * Takes the queued job of a superseded schedule revision (rescheduled, unscheduled, cancelled, or launched now) out of
-   * Redis. It would do nothing when due, since the processor checks the revision; without this it waited there until
-   * its instant, weeks ahead for a release scheduled far out. Best effort and not awaited by the caller: the change is
-   * already committed in PostgreSQL, and an active job (one the worker is running) is left to finish as a no-op.
+   * Redis when it was due more than a minute ahead. It would do nothing when due, since the processor checks the
+   * revision; without this it waited there until its instant, weeks ahead for a release scheduled far out. A job due
+   * now or within the minute is left to run: it ends at once, and a "launch now" job's run is what records the
+   * `launch_dropped` event when a cancel overtook it. Best effort and not awaited by the caller: the change is already
+   * committed in PostgreSQL.
    */
-  discard(releaseId: string, revision: number): void {
+  discard(releaseId: string, revision: number, dueAt: Date | null): void {
+    if (!dueAt || dueAt.getTime() - this.clock.nowMs() <= DISCARD_AHEAD_MS) return;
     this.queue
       .remove(jobIds.launchRelease(releaseId, revision))
       .catch((e: Error) =>

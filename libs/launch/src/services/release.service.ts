@@ -198,7 +198,7 @@ export class ReleaseService {
       );
     }
     let unchanged = false;
-    let wasScheduled = false;
+    let superseded: Date | null = null;
     const r = await this.db.transaction(async (m) => {
       const r = await this.lock(m, releaseId);
       this.assertEditable(r, 'schedule');
@@ -211,7 +211,7 @@ export class ReleaseService {
         return r;
       }
       const before = { status: r.status, scheduledAt: r.scheduledAt, timeZone: r.timeZone };
-      wasScheduled = r.status === 'scheduled';
+      superseded = r.status === 'scheduled' ? r.scheduledAt : null;
       r.status = 'scheduled';
       r.scheduledAt = instant;
       r.timeZone = input.timeZone;
@@ -237,16 +237,18 @@ export class ReleaseService {
     });
     if (!unchanged) {
       await this.jobs.enqueue(r);
-      if (wasScheduled) this.jobs.discard(r.id, r.scheduleRevision - 1);
+      this.jobs.discard(r.id, r.scheduleRevision - 1, superseded);
     }
     return r;
   }
 
   async unschedule(actor: Actor, releaseId: string): Promise<ReleaseEntity> {
+    let superseded: Date | null = null;
     const released = await this.db.transaction(async (m) => {
       const r = await this.lock(m, releaseId);
       if (r.status !== 'scheduled') throw this.illegal(r, 'unschedule', ['scheduled']);
       const before = { status: r.status, scheduledAt: r.scheduledAt };
+      superseded = r.scheduledAt;
       r.status = 'draft';
       r.scheduledAt = null;
       r.scheduleRevision += 1; // the queued job is now for an old revision and will do nothing
@@ -263,16 +265,16 @@ export class ReleaseService {
       await this.event(m, r.id, 'unscheduled', `Unscheduled by ${actor.label}; it is a draft again.`);
       return r;
     });
-    this.jobs.discard(released.id, released.scheduleRevision - 1);
+    this.jobs.discard(released.id, released.scheduleRevision - 1, superseded);
     return released;
   }
 
   async launchNow(actor: Actor, releaseId: string): Promise<ReleaseEntity> {
-    let wasScheduled = false;
+    let superseded: Date | null = null;
     const r = await this.db.transaction(async (m) => {
       const r = await this.lock(m, releaseId);
       this.assertEditable(r, 'launch');
-      wasScheduled = r.status === 'scheduled';
+      superseded = r.status === 'scheduled' ? r.scheduledAt : null;
       const report = await this.validator.validate(m, r);
       if (report.blocking.length) throw this.blocked(r, report);
       const now = this.clock.now();
@@ -295,7 +297,7 @@ export class ReleaseService {
       return r;
     });
     await this.jobs.enqueue(r);
-    if (wasScheduled) this.jobs.discard(r.id, r.scheduleRevision - 1);
+    this.jobs.discard(r.id, r.scheduleRevision - 1, superseded);
     return r;
   }
 
@@ -340,12 +342,12 @@ export class ReleaseService {
   }
 
   async cancel(actor: Actor, releaseId: string): Promise<ReleaseEntity> {
-    let wasScheduled = false;
+    let superseded: Date | null = null;
     const cancelled = await this.db.transaction(async (m) => {
       const r = await this.lock(m, releaseId);
       if (!['draft', 'failed', 'scheduled'].includes(r.status)) throw this.illegal(r, 'cancel', ['draft', 'scheduled', 'failed']);
       const before = r.status;
-      wasScheduled = before === 'scheduled';
+      superseded = before === 'scheduled' ? r.scheduledAt : null;
       r.status = 'cancelled';
       r.scheduleRevision += 1;
       await m.save(ReleaseEntity, r);
@@ -361,7 +363,7 @@ export class ReleaseService {
       await this.event(m, r.id, 'cancelled', `Cancelled by ${actor.label}.`);
       return r;
     });
-    if (wasScheduled) this.jobs.discard(cancelled.id, cancelled.scheduleRevision - 1);
+    this.jobs.discard(cancelled.id, cancelled.scheduleRevision - 1, superseded);
     return cancelled;
   }
 

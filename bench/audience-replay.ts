@@ -384,9 +384,9 @@ async function main(): Promise<void> {
       );
   };
   // With the learnt state frozen at the end of the run: what the slates of 3,000 requests are worth (expected plays
-  // under the audience's examination, × true popularity) as served, without the Thompson spread and the random floor,
-  // without the person term as well, and ranked by the people's mean user score alone. It separates what serving
-  // costs from what the learning has not yet learnt.
+  // under the audience's examination, × true popularity) as served, without the random floor, without it and the
+  // Thompson spread, and without the person term and histories as well. It separates what serving costs from what
+  // the learning has not yet learnt.
   const serveDecomposition = () => {
     const liveList = [...live];
     const exam = (k: number) => 1 / Math.pow(k + 1, 0.8);

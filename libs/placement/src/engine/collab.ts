@@ -171,19 +171,17 @@ export function historyKappa(model: CollabModel | null | undefined): number {
   return model ? calibrationHistoryKappa(model.calib) : 0;
 }
 
-/** historyKappa from the calibration evidence alone (as stored with the model). */
+/**
+ * historyKappa from the calibration evidence alone (as stored with the model). The margin follows the current choice:
+ * HISTORY_MIN_EVIDENCE nats to turn histories on, none to keep them on. Without the hysteresis a margin near the
+ * threshold flapped from fold to fold, and every refit (which halves the evidence) could turn histories off.
+ */
 export function calibrationHistoryKappa(c: CollabCalibration): number {
-  return decideHistoryKappa(c.hist, c.histOn === true);
-}
-
-// The best κ against no history, with the margin the current choice sets: HISTORY_MIN_EVIDENCE nats to turn
-// histories on, none to keep them on. Without the hysteresis a margin near the threshold flapped from fold to fold,
-// and every refit (which halves the evidence) could turn histories off.
-function decideHistoryKappa(h: number[] | undefined, on: boolean): number {
+  const h = c.hist;
   if (!h) return 0;
   const none = h[HISTORY_KAPPAS.length];
   let best = 0;
-  let bestLl = none + (on ? 0 : HISTORY_MIN_EVIDENCE);
+  let bestLl = none + (c.histOn === true ? 0 : HISTORY_MIN_EVIDENCE);
   for (let g = 0; g < HISTORY_KAPPAS.length; g++) {
     if (h[g] > bestLl) {
       bestLl = h[g];
@@ -241,7 +239,7 @@ function scoreHistory(calib: CollabCalibration, e: number, s: number, r: number,
   };
   for (let g = 0; g < HISTORY_KAPPAS.length; g++) h[g] += ll((s + HISTORY_KAPPAS[g] * r) / (e + HISTORY_KAPPAS[g]));
   h[HISTORY_KAPPAS.length] += ll(r);
-  if (decideHistoryKappa(h, calib.histOn === true) > 0) calib.histOn = true;
+  if (calibrationHistoryKappa(calib) > 0) calib.histOn = true;
   else delete calib.histOn;
 }
 
